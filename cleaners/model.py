@@ -1,0 +1,207 @@
+"""The records every stage passes around.
+
+Plain frozen-ish dataclasses with explicit ``to_dict``/``from_dict`` so that the
+JSON written to ``docs/<id>.json`` is stable (sorted keys, no floats that vary by
+platform beyond what we round) and can be read back for incremental reruns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+SegmentKind = Literal["title", "body", "caption", "boilerplate", "comment"]
+Side = Literal["ru", "en"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change made by a repair rule.
+
+    ``start``/``end`` are offsets into the text the edit was proposed on (for a
+    finished :class:`RepairResult`: into the original input), ``before`` is
+    ``text[start:end]`` and ``after`` its replacement.
+    """
+
+    rule: str
+    start: int
+    end: int
+    before: str
+    after: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Edit:
+        return cls(d["rule"], int(d["start"]), int(d["end"]), d["before"], d["after"])
+
+
+@dataclass(slots=True)
+class Segment:
+    """A structural piece of one side of a document.
+
+    ``meta`` holds kind-specific fields; a ``comment`` carries ``author``,
+    ``display_name``, ``time`` (ISO 8601 when parseable, else as written) and
+    ``number``. ``flags`` holds markers later stages act on, e.g.
+    ``"untranslated"`` (Cyrillic left in English MT).
+    """
+
+    kind: SegmentKind
+    text: str
+    lang: str = "und"
+    lang_score: float = 0.0
+    meta: dict[str, Any] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "lang": self.lang,
+            "lang_score": round(self.lang_score, 4),
+            "meta": self.meta,
+            "flags": self.flags,
+            "sentences": self.sentences,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Segment:
+        return cls(
+            kind=d["kind"],
+            text=d["text"],
+            lang=d.get("lang", "und"),
+            lang_score=float(d.get("lang_score", 0.0)),
+            meta=dict(d.get("meta", {})),
+            flags=list(d.get("flags", [])),
+            sentences=list(d.get("sentences", [])),
+        )
+
+
+@dataclass(slots=True)
+class SideDoc:
+    """One language side of a document: the decoded text, its repair and structure."""
+
+    raw_text: str
+    text: str
+    encoding: str
+    lang: str = "und"
+    lang_score: float = 0.0
+    edits: list[Edit] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "encoding": self.encoding,
+            "lang": self.lang,
+            "lang_score": round(self.lang_score, 4),
+            "raw_text": self.raw_text,
+            "text": self.text,
+            "edits": [e.to_dict() for e in self.edits],
+            "segments": [s.to_dict() for s in self.segments],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SideDoc:
+        return cls(
+            raw_text=d["raw_text"],
+            text=d["text"],
+            encoding=d["encoding"],
+            lang=d.get("lang", "und"),
+            lang_score=float(d.get("lang_score", 0.0)),
+            edits=[Edit.from_dict(e) for e in d.get("edits", [])],
+            segments=[Segment.from_dict(s) for s in d.get("segments", [])],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Bead:
+    """An alignment unit: Russian sentence ids ↔ English sentence ids.
+
+    Ids index the document's flat sentence lists (:attr:`Document.ru_sentences`,
+    :attr:`Document.en_sentences`). ``score`` is kept separate from any
+    acceptance decision; a threshold filters later.
+    """
+
+    ru: tuple[int, ...]
+    en: tuple[int, ...]
+    score: float
+    method: str = "length"
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.ru)}-{len(self.en)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ru": list(self.ru), "en": list(self.en), "score": round(self.score, 4),
+                "method": self.method}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Bead:
+        return cls(tuple(d["ru"]), tuple(d["en"]), float(d["score"]), d.get("method", "length"))
+
+
+@dataclass(slots=True)
+class Document:
+    """The result for one input document (one ``docs/<id>.json``)."""
+
+    id: str
+    sources: list[str]
+    raw_hash: str
+    ru: SideDoc | None = None
+    en: SideDoc | None = None
+    ru_sentences: list[str] = field(default_factory=list)
+    en_sentences: list[str] = field(default_factory=list)
+    # Per ru sentence: its offline retranslation, when retranslation ran.
+    ru_retranslated: list[str] = field(default_factory=list)
+    beads: list[Bead] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "sources": self.sources,
+            "raw_hash": self.raw_hash,
+            "ru": self.ru.to_dict() if self.ru else None,
+            "en": self.en.to_dict() if self.en else None,
+            "ru_sentences": self.ru_sentences,
+            "en_sentences": self.en_sentences,
+            "ru_retranslated": self.ru_retranslated,
+            "beads": [b.to_dict() for b in self.beads],
+            "warnings": self.warnings,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Document:
+        return cls(
+            id=d["id"],
+            sources=list(d["sources"]),
+            raw_hash=d["raw_hash"],
+            ru=SideDoc.from_dict(d["ru"]) if d.get("ru") else None,
+            en=SideDoc.from_dict(d["en"]) if d.get("en") else None,
+            ru_sentences=list(d.get("ru_sentences", [])),
+            en_sentences=list(d.get("en_sentences", [])),
+            ru_retranslated=list(d.get("ru_retranslated", [])),
+            beads=[Bead.from_dict(b) for b in d.get("beads", [])],
+            warnings=list(d.get("warnings", [])),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Quarantined:
+    """An input that could not be processed (one ``quarantine/<id>.json``)."""
+
+    id: str
+    sources: list[str]
+    raw_hash: str
+    reason: str
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "sources": list(self.sources), "raw_hash": self.raw_hash,
+                "reason": self.reason, "detail": self.detail}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Quarantined:
+        return cls(d["id"], list(d["sources"]), d["raw_hash"], d["reason"], d.get("detail", ""))

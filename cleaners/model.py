@@ -134,8 +134,12 @@ class Bead:
         return f"{len(self.ru)}-{len(self.en)}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ru": list(self.ru), "en": list(self.en), "score": round(self.score, 4),
-                "method": self.method}
+        return {
+            "ru": list(self.ru),
+            "en": list(self.en),
+            "score": round(self.score, 4),
+            "method": self.method,
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Bead:
@@ -199,8 +203,13 @@ class Quarantined:
     detail: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "sources": list(self.sources), "raw_hash": self.raw_hash,
-                "reason": self.reason, "detail": self.detail}
+        return {
+            "id": self.id,
+            "sources": list(self.sources),
+            "raw_hash": self.raw_hash,
+            "reason": self.reason,
+            "detail": self.detail,
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Quarantined:

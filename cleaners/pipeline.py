@@ -1,0 +1,191 @@
+"""The per-document chain: decode → repair → structure → detect → split → (retranslate) → align.
+
+``process_item`` is the one function the flow's batch task calls per input, and
+what a plain loop (bench/pipeline.py) calls too. It never raises for a bad
+document: anything that goes wrong ends as a :class:`Quarantined` record with a
+reason, so every input is accounted for.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from cleaners import lid
+from cleaners.align import align
+from cleaners.config import PipelineConfig
+from cleaners.errors import InputError
+from cleaners.model import Document, Quarantined, Segment, SideDoc
+from cleaners.readers import InputItem, item_hash, load_item
+from cleaners.repair import repair, untranslated_spans
+from cleaners.sentences import split_sentences
+from cleaners.structure import parse
+
+if TYPE_CHECKING:
+    from cleaners.decode import Decoded
+
+SIDES = ("ru", "en")
+
+
+class Translator(Protocol):
+    def translate(self, sentences: Sequence[str]) -> list[str]: ...
+
+
+def process_item(
+    input_dir: Path,
+    item: InputItem,
+    config: PipelineConfig,
+    translator: Translator | None = None,
+    raw_hash: str | None = None,
+) -> Document | Quarantined:
+    """Run one input through every stage; bad input becomes a quarantine record."""
+    if raw_hash is None:
+        raw_hash = _safe_hash(input_dir, item)
+    if item.error is not None:
+        return Quarantined(item.id, item.sources, raw_hash, item.error.reason, item.error.detail)
+    try:
+        decoded = load_item(input_dir, item, config.input)
+        return build_document(item.id, item.sources, raw_hash, decoded, config, translator)
+    except InputError as exc:
+        return Quarantined(item.id, item.sources, raw_hash, exc.reason, exc.detail)
+    except _WrongLanguage as exc:
+        return Quarantined(item.id, item.sources, raw_hash, "wrong-language", str(exc))
+    except Exception as exc:  # a bug in a stage must not lose the document
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        detail = f"{type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
+        return Quarantined(item.id, item.sources, raw_hash, "processing-error", detail)
+
+
+def build_document(
+    doc_id: str,
+    sources: list[str],
+    raw_hash: str,
+    decoded: dict[str, Decoded],
+    config: PipelineConfig,
+    translator: Translator | None = None,
+) -> Document:
+    """Build a :class:`Document` from the decoded text of each side."""
+    sides = {side: build_side(d.text, d.encoding, side, config) for side, d in decoded.items()}
+    warnings: list[str] = []
+    sides = _check_sides(sides, decoded, config, warnings)
+    doc = Document(
+        id=doc_id,
+        sources=sources,
+        raw_hash=raw_hash,
+        ru=sides.get("ru"),
+        en=sides.get("en"),
+        warnings=warnings,
+    )
+    if doc.ru is None:
+        warnings.append("no-source: English MT without a Russian source; nothing to align")
+    if doc.en is None:
+        warnings.append("no-translation: Russian source without an English MT; nothing to align")
+    doc.ru_sentences = corpus_sentences(doc.ru, "ru", config) if doc.ru else []
+    doc.en_sentences = corpus_sentences(doc.en, "en", config) if doc.en else []
+    if translator is not None and doc.ru_sentences:
+        doc.ru_retranslated = translator.translate(doc.ru_sentences)
+    if doc.ru_sentences and doc.en_sentences:
+        doc.beads = align(
+            doc.ru_sentences, doc.en_sentences, config.align, ru_mt=doc.ru_retranslated or None
+        )
+    return doc
+
+
+def build_side(text: str, encoding: str, lang: str, config: PipelineConfig) -> SideDoc:
+    """Repair, structure and language-tag one side's text."""
+    if config.repair.enabled:
+        result = repair(text, lang, config.repair)
+        fixed, edits = result.text, list(result.edits)
+    else:
+        fixed, edits = text, []
+    segments = parse(fixed, lang)
+    texts = [s.text for s in segments]
+    results = lid.detect_batch(texts, config.lid)
+    for seg, (code, score) in zip(segments, results, strict=True):
+        seg.lang, seg.lang_score = code, score
+        if lang == "en" and untranslated_spans(seg.text):
+            seg.flags.append("untranslated")
+    doc_lang, doc_score = lid.document_language(texts, results) if segments else ("und", 0.0)
+    return SideDoc(
+        raw_text=text,
+        text=fixed,
+        encoding=encoding,
+        lang=doc_lang,
+        lang_score=doc_score,
+        edits=edits,
+        segments=segments,
+    )
+
+
+def corpus_sentences(side: SideDoc, lang: str, config: PipelineConfig) -> list[str]:
+    """Sentences of the segments that belong in the ru–en corpus, in order.
+
+    Boilerplate never aligns; comments only when configured; a segment detected
+    as another language (a Ukrainian comment) stays in the document but not here.
+    """
+    out: list[str] = []
+    for seg in side.segments:
+        if not _in_corpus(seg, lang, side.lang, config):
+            continue
+        seg.sentences = split_sentences(seg.text, lang)
+        out.extend(seg.sentences)
+    return out
+
+
+def _in_corpus(seg: Segment, lang: str, doc_lang: str, config: PipelineConfig) -> bool:
+    if seg.kind == "boilerplate":
+        return False
+    if seg.kind == "comment" and not config.align.include_comments:
+        return False
+    # Short segments are often undecidable; trust the document's language then.
+    return seg.lang == lang or (seg.lang == "und" and doc_lang in (lang, "und"))
+
+
+class _WrongLanguage(Exception):
+    pass
+
+
+def _check_sides(
+    sides: dict[str, SideDoc],
+    decoded: dict[str, Decoded],
+    config: PipelineConfig,
+    warnings: list[str],
+) -> dict[str, SideDoc]:
+    """Make sure the 'ru' side is Russian and the 'en' side English.
+
+    A file in the wrong slot (an English text named ``.ru.txt``) is swapped,
+    quarantined or kept with a warning, per ``config.lid.on_wrong_side``.
+    """
+    wrong = [s for s, d in sides.items() if d.lang in SIDES and d.lang != s]
+    if not wrong:
+        for side, d in sides.items():
+            if d.lang not in SIDES:
+                warnings.append(f"{side}-side-language: detected {d.lang!r}, expected {side!r}")
+        return sides
+    policy = config.lid.on_wrong_side
+    detail = ", ".join(f"the {s!r} input is {sides[s].lang!r}" for s in wrong)
+    if policy == "quarantine":
+        raise _WrongLanguage(detail)
+    if policy == "keep":
+        warnings.append(f"wrong-language: {detail}; kept as given")
+        return sides
+    target = {s: sides[s].lang for s in wrong}
+    if len(set(target.values())) != len(target) or any(
+        t in sides and t not in wrong for t in target.values()
+    ):
+        # Both files in one language: there is no consistent swap.
+        raise _WrongLanguage(f"{detail}; both sides are the same language")
+    warnings.append(f"swapped: {detail}")
+    fixed = {s: d for s, d in sides.items() if s not in wrong}
+    for s, t in target.items():
+        fixed[t] = build_side(decoded[s].text, decoded[s].encoding, t, config)
+    return fixed
+
+
+def _safe_hash(input_dir: Path, item: InputItem) -> str:
+    try:
+        return item_hash(input_dir, item)
+    except (OSError, InputError):
+        return ""

@@ -45,13 +45,43 @@ class RepairConfig(_Strict):
     max_passes: int = Field(4, ge=1, le=20, description="Fixpoint cap for rule passes.")
 
 
-class LidConfig(_Strict):
-    """Language identification."""
+_LID_LANGUAGES = ["ru", "en", "uk", "be", "bg", "kk", "sr", "mk", "de", "fr"]
 
-    backend: Literal["auto", "langdetect"] = Field(
-        "auto", description="'auto' = script analysis + statistical model; 'langdetect' = seeded langdetect only."
+
+class LidConfig(_Strict):
+    """Language identification (see cleaners/lid.py for the layers).
+
+    ``prior`` is where false positives are traded: a higher Russian prior makes
+    two-word Cyrillic snippets come out Russian more often, and a Ukrainian or
+    Bulgarian one without telltale letters is then more often called Russian too.
+    """
+
+    backend: Literal["auto", "langdetect", "fasttext", "lingua"] = Field(
+        "auto",
+        description="'auto' = script + alphabets + fastText/lingua + prior; 'langdetect' = "
+        "seeded langdetect only; 'fasttext'/'lingua' = one model alone (for comparison).",
     )
     seed: int = Field(0, description="Seed for langdetect (its default is random).")
+    languages: list[str] = Field(
+        default_factory=lambda: list(_LID_LANGUAGES),
+        description="Candidate languages (ISO 639-1), in tie-break order; others need "
+        "a script none of these use.",
+    )
+    prior: dict[str, float] = Field(
+        default_factory=lambda: {"ru": 8.0, "en": 8.0},
+        description="Prior weight per language (others 1.0): the languages this product expects.",
+    )
+    letter_penalty: float = Field(
+        3.0, ge=0, description="Nats a language loses per letter outside its alphabet."
+    )
+    short_letters: int = Field(
+        40, ge=0, description="Texts with at most this many letters also consult lingua."
+    )
+    short_weight: float = Field(1.0, ge=0, description="Weight of lingua's log-probability.")
+    model_floor: float = Field(
+        1e-4, gt=0, le=1, description="Probability floor for a language a model did not list."
+    )
+    min_letters: int = Field(1, ge=1, description="Fewer letters than this: 'und'.")
     on_wrong_side: Literal["swap", "quarantine", "keep"] = Field(
         "swap", description="What to do when the 'ru' file is English and the 'en' file Russian."
     )
@@ -69,12 +99,35 @@ class AlignConfig(_Strict):
 class TranslateConfig(_Strict):
     """Offline retranslation of the Russian source (Argos Translate)."""
 
-    enabled: bool = Field(False, description="Retranslate ru→en offline (needs the 'translate' extra).")
+    enabled: bool = Field(
+        False, description="Retranslate ru→en offline (needs the 'translate' extra)."
+    )
     package_path: str | None = Field(
-        None, description="A local .argosmodel file or an installed package folder (else $MTCLEAN_ARGOS_PACKAGE)."
+        None,
+        description="A local .argosmodel file or an installed package folder "
+        "(else $MTCLEAN_ARGOS_PACKAGE, else an installed ru→en package).",
     )
     batch_size: int = Field(32, ge=1, description="Sentences per translation call.")
-    threads: int = Field(1, ge=1, description="CTranslate2 intra threads (1 is fastest on small machines).")
+    threads: int = Field(
+        1, ge=1, description="CTranslate2 intra threads (1 is fastest on small machines)."
+    )
+    backend: Literal["ctranslate2", "argos"] = Field(
+        "ctranslate2",
+        description="'ctranslate2' = the package's model + SentencePiece directly, batched; "
+        "'argos' = Argos's apply_packaged_translation one sentence at a time (slower).",
+    )
+    beam_size: int = Field(
+        4, ge=1, le=16, description="Beam width (deterministic search, no sampling)."
+    )
+    packages_dir: str | None = Field(
+        None,
+        description="Where .argosmodel files are installed (else $ARGOS_PACKAGES_DIR, else "
+        "$XDG_DATA_HOME/mtclean/argos-packages).",
+    )
+    cache_dir: str | None = Field(
+        None, description="On-disk translation cache folder shared between runs (none = memory)."
+    )
+    cache_size: int = Field(50_000, ge=1, description="Sentences kept in the in-memory LRU cache.")
 
 
 class RunConfig(_Strict):

@@ -1,0 +1,69 @@
+"""Sentence splitting for Russian and English.
+
+razdel does both languages well (it knows «…» quotes, Russian abbreviations and initials); on
+English it ends sentences after a few abbreviations it does not know (``Jan. 5``, ``St. Louis``),
+so a reviewable list in ``data/en_abbreviations.txt`` glues those back. Line breaks are hard
+boundaries: the structure stage has already cut paragraphs, and a sentence never spans two.
+``bench/align.py`` measures the splitter on the dev sets (boundary recall on joined lines).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from razdel import sentenize
+
+# "Jan." / "St." at the end of a piece: the word before the final dot.
+_LAST_WORD = re.compile(r"(?:^|[\s(\[«\"“])([A-Za-z]+)\.$")
+# A following piece that continues an abbreviation: starts with a capital or a digit.
+_CONTINUES = re.compile(r"^[A-Z0-9]")
+
+
+@lru_cache(maxsize=1)
+def _en_abbreviations() -> frozenset[str]:
+    text = resources.files("cleaners").joinpath("data/en_abbreviations.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
+    )
+
+
+def _glue_abbreviations(pieces: list[str]) -> list[str]:
+    """Join pieces that razdel cut after a known English abbreviation."""
+    abbrevs = _en_abbreviations()
+    out: list[str] = []
+    for piece in pieces:
+        if out and _CONTINUES.match(piece):
+            m = _LAST_WORD.search(out[-1])
+            if m and m.group(1).lower() in abbrevs:
+                out[-1] = f"{out[-1]} {piece}"
+                continue
+        out.append(piece)
+    return out
+
+
+def split_sentences(text: str, lang: str) -> list[str]:
+    """Split ``text`` into sentences, stripped, in order; empty text gives ``[]``.
+
+    Line breaks always end a sentence. ``lang`` is an ISO 639-1 code; languages other than
+    ``ru`` and ``en`` get razdel's rules, which are generic enough for European text.
+
+    >>> split_sentences("Токаев встретился с Алиевым. Они подписали документ.", "ru")
+    ['Токаев встретился с Алиевым.', 'Они подписали документ.']
+    >>> split_sentences("He arrived on Jan. 5 in St. Louis. It rained.", "en")
+    ['He arrived on Jan. 5 in St. Louis.', 'It rained.']
+    >>> split_sentences("  \\n ", "en")
+    []
+    """
+    sentences: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        pieces = [s.text.strip() for s in sentenize(line)]
+        pieces = [p for p in pieces if p]
+        if lang == "en":
+            pieces = _glue_abbreviations(pieces)
+        sentences.extend(pieces)
+    return sentences

@@ -1,0 +1,414 @@
+"""Run reports: one summary dict, rendered as Markdown (report.md, the Prefect artifact) and HTML.
+
+``summarize`` streams over the documents once (a 10,000-document run never holds them all);
+``render_md`` and ``render_html`` only format it. The HTML page is self-contained (inline CSS
+and SVG, no script, nothing fetched) so it opens from a file or a CI artifact as it is.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from cleaners.model import Document, Edit, Quarantined
+
+# Alignment score histogram: ten bins of 0.1; a score of exactly 1.0 falls in the last one.
+BINS = 10
+
+
+def _bin(score: float) -> int:
+    return min(BINS - 1, max(0, int(score * BINS)))
+
+
+class Tally:
+    """Streaming counterpart of :func:`summarize`: ``add`` documents one by one, then ``result``.
+
+    Lets the flow count documents while they stream into the corpus writers, in one pass.
+    """
+
+    def __init__(self) -> None:
+        self.n_docs = 0
+        self.rules: Counter[str] = Counter()
+        self.doc_langs: Counter[str] = Counter()
+        self.seg_langs: Counter[str] = Counter()
+        self.kinds: Counter[str] = Counter()
+        self.bead_kinds: Counter[str] = Counter()
+        self.warnings: Counter[str] = Counter()
+        self.reasons: Counter[str] = Counter()
+        self.hist = [0] * BINS
+        self.scores_sum = 0.0
+        self.n_beads = 0
+        self.n_ru = 0
+        self.n_en = 0
+        self.aligned_docs = 0
+
+    def add(self, doc: Document) -> None:
+        self.n_docs += 1
+        for side in (doc.ru, doc.en):
+            if side is None:
+                continue
+            self.rules.update(e.rule for e in side.edits)
+            self.doc_langs[side.lang] += 1
+            for seg in side.segments:
+                self.seg_langs[seg.lang] += 1
+                self.kinds[seg.kind] += 1
+        self.n_ru += len(doc.ru_sentences)
+        self.n_en += len(doc.en_sentences)
+        if doc.beads:
+            self.aligned_docs += 1
+        for bead in doc.beads:
+            self.n_beads += 1
+            self.bead_kinds[bead.kind] += 1
+            self.hist[_bin(bead.score)] += 1
+            self.scores_sum += bead.score
+        # "swapped: the 'ru' input is 'en'" → "swapped": count kinds, not texts.
+        self.warnings.update(w.split(":", 1)[0] for w in doc.warnings)
+
+    def add_quarantined(self, q: Quarantined) -> None:
+        self.reasons[q.reason] += 1
+
+    def result(
+        self, run: Mapping[str, Any] | None = None, corpus: Mapping[str, int] | None = None
+    ) -> dict[str, Any]:
+        n = self.n_beads
+        return {
+            "run": dict(run or {}),
+            "documents": self.n_docs,
+            "aligned_documents": self.aligned_docs,
+            "quarantined": sum(self.reasons.values()),
+            "quarantine_reasons": dict(sorted(self.reasons.items())),
+            "edits_by_rule": dict(sorted(self.rules.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "edits": sum(self.rules.values()),
+            "languages": {
+                "documents": dict(sorted(self.doc_langs.items())),
+                "segments": dict(sorted(self.seg_langs.items())),
+            },
+            "segments_by_kind": dict(sorted(self.kinds.items())),
+            "sentences": {"ru": self.n_ru, "en": self.n_en},
+            "alignment": {
+                "beads": n,
+                "by_kind": dict(sorted(self.bead_kinds.items())),
+                "mean_score": round(self.scores_sum / n, 4) if n else None,
+                "histogram": [
+                    {"from": round(i / BINS, 1), "to": round((i + 1) / BINS, 1), "beads": k}
+                    for i, k in enumerate(self.hist)
+                ],
+            },
+            "warnings": dict(sorted(self.warnings.items())),
+            "corpus": dict(corpus or {}),
+        }
+
+
+def summarize(
+    docs: Iterable[Document],
+    quarantined: Iterable[Quarantined],
+    run: Mapping[str, Any] | None = None,
+    corpus: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
+    """Count what a run produced: documents, quarantine reasons, edits, languages, alignment.
+
+    ``run`` carries the run's own counts (inputs, processed, skipped, ...) and ``corpus`` what
+    the writers returned; both are copied in as given. Everything is sorted, so the same
+    outputs always give the same summary.
+
+    >>> s = summarize([], [Quarantined("x", ["x.txt"], "h", "decode-error")], run={"inputs": 1})
+    >>> s["quarantined"], s["quarantine_reasons"], s["run"]["inputs"]
+    (1, {'decode-error': 1}, 1)
+    """
+    tally = Tally()
+    for doc in docs:
+        tally.add(doc)
+    for q in quarantined:
+        tally.add_quarantined(q)
+    return tally.result(run, corpus)
+
+
+# ---------------------------------------------------------------- markdown
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
+    def cell(v: Any) -> str:
+        return str(v).replace("|", "\\|").replace("\n", " ")
+
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out.extend("| " + " | ".join(cell(v) for v in row) + " |" for row in rows)
+    return out
+
+
+_RUN_LABELS = {
+    "inputs": "documents in",
+    "processed": "processed this run",
+    "done": "done (in docs/)",
+    "skipped": "skipped (unchanged)",
+    "resumed": "resumed (finished by an interrupted run)",
+    "removed": "removed (input gone)",
+    "quarantined": "quarantined",
+    "duration_s": "duration (s)",
+}
+
+
+def render_md(summary: Mapping[str, Any]) -> str:
+    """The run's table as Markdown: report.md and the Prefect artifact.
+
+    >>> md = render_md(summarize([], [], run={"inputs": 0}))
+    >>> md.splitlines()[0]
+    '# mtclean run report'
+    """
+    run = dict(summary.get("run", {}))
+    lines = ["# mtclean run report", ""]
+    rows = [(_RUN_LABELS.get(k, k), run[k]) for k in _RUN_LABELS if k in run]
+    rows += [(k, v) for k, v in run.items() if k not in _RUN_LABELS and not isinstance(v, dict)]
+    if "quarantined" not in run:
+        rows.append(("quarantined", summary["quarantined"]))
+    lines += _table(["", "count"], rows) + [""]
+    if summary["quarantine_reasons"]:
+        lines += ["## Quarantined by reason", ""]
+        lines += _table(["reason", "documents"], summary["quarantine_reasons"].items()) + [""]
+    lines += ["## Edits by rule", ""]
+    if summary["edits_by_rule"]:
+        lines += _table(["rule", "edits"], summary["edits_by_rule"].items()) + [""]
+    else:
+        lines += ["No edits.", ""]
+    langs = summary["languages"]
+    lines += ["## Languages", ""]
+    all_codes = sorted(set(langs["documents"]) | set(langs["segments"]))
+    lines += _table(
+        ["language", "document sides", "segments"],
+        ((c, langs["documents"].get(c, 0), langs["segments"].get(c, 0)) for c in all_codes),
+    ) + [""]
+    al = summary["alignment"]
+    lines += ["## Alignment", ""]
+    lines += [
+        f"{al['beads']} beads in {summary['aligned_documents']} documents "
+        f"({summary['sentences']['ru']} ru / {summary['sentences']['en']} en sentences); "
+        f"mean score {al['mean_score'] if al['mean_score'] is not None else '–'}.",
+        "",
+    ]
+    if al["by_kind"]:
+        lines += _table(["bead", "count"], al["by_kind"].items()) + [""]
+    lines += _table(
+        ["score", "beads"],
+        ((f"{b['from']:.1f}–{b['to']:.1f}", b["beads"]) for b in al["histogram"]),
+    ) + [""]
+    if summary.get("warnings"):
+        lines += ["## Warnings", ""] + _table(["warning", "documents"], summary["warnings"].items())
+        lines.append("")
+    if summary.get("corpus"):
+        lines += ["## Corpus files", ""] + _table(["", "count"], summary["corpus"].items()) + [""]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- html
+
+_CSS = """
+body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1em 2em;color:#222}
+h1{margin-bottom:.2em} h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
+.cards{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0}
+.card{border:1px solid #ddd;border-radius:8px;padding:.6em 1em;min-width:8em}
+.card b{display:block;font-size:1.6em}
+.plots{display:flex;flex-wrap:wrap;gap:2em}
+.plot figcaption{font-weight:600;margin-bottom:.3em}
+table{border-collapse:collapse;margin:.5em 0} td,th{border:1px solid #ddd;padding:.25em .6em;
+vertical-align:top;text-align:left} th{background:#f6f6f6}
+.doc{border:1px solid #ccc;border-radius:8px;margin:1em 0;padding:.5em 1em}
+.doc summary{cursor:pointer;font-weight:600}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:1.5em}
+.text{white-space:pre-wrap;font-family:Georgia,serif}
+mark{background:#ffe27a;border-radius:3px;padding:0 1px}
+mark.del{background:#f7b3b3;padding:0 2px}
+.score{font-variant-numeric:tabular-nums;color:#555}
+.warn{color:#a35200}
+"""
+
+
+def highlight(original: str, edits: Sequence[Edit], expected: str | None = None) -> str | None:
+    """The repaired text as HTML, each edit in a ``<mark>`` whose tooltip names rule and original.
+
+    Edits are offsets into ``original`` (sorted, non-overlapping); the result is ``None`` when
+    replaying them does not give ``expected`` (the page then shows the text without marks).
+
+    >>> highlight("18: 18 now", [Edit("fix_times", 0, 6, "18: 18", "18:18")], "18:18 now")
+    '<mark title="fix_times: &quot;18: 18&quot; → &quot;18:18&quot;">18:18</mark> now'
+    """
+    out: list[str] = []
+    plain: list[str] = []
+    pos = 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if e.start < pos or original[e.start : e.end] != e.before:
+            return None
+        out.append(html.escape(original[pos : e.start]))
+        plain.append(original[pos : e.start])
+        tip = html.escape(f'{e.rule}: "{e.before}" → "{e.after}"')
+        if e.after:
+            out.append(f'<mark title="{tip}">{html.escape(e.after)}</mark>')
+        else:
+            out.append(f'<mark class="del" title="{tip}">\u200b</mark>')
+        plain.append(e.after)
+        pos = e.end
+    out.append(html.escape(original[pos:]))
+    plain.append(original[pos:])
+    if expected is not None and "".join(plain) != expected:
+        return None
+    return "".join(out)
+
+
+def _svg_bars(
+    labels: Sequence[str], values: Sequence[int], title: str, horizontal: bool = False
+) -> str:
+    """A small bar chart as inline SVG (no plotting library, nothing to load)."""
+    top = max(values, default=0) or 1
+    if horizontal:
+        row, label_w, bar_w = 22, 170, 260
+        h = row * len(labels) + 10
+        parts = [
+            f'<svg role="img" aria-label="{html.escape(title)}" width="{label_w + bar_w + 60}" '
+            f'height="{h}" xmlns="http://www.w3.org/2000/svg">'
+        ]
+        for i, (lab, v) in enumerate(zip(labels, values, strict=True)):
+            y = 5 + i * row
+            w = bar_w * v / top
+            parts.append(
+                f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12">'
+                f"{html.escape(lab[:28])}</text>"
+                f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 6}" '
+                f'fill="#4c78a8"><title>{html.escape(lab)}: {v}</title></rect>'
+                f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" font-size="12">{v}</text>'
+            )
+        parts.append("</svg>")
+        return "".join(parts)
+    col, plot_h = 36, 140
+    w = col * len(labels) + 20
+    parts = [
+        f'<svg role="img" aria-label="{html.escape(title)}" width="{w}" height="{plot_h + 40}" '
+        'xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for i, (lab, v) in enumerate(zip(labels, values, strict=True)):
+        x = 10 + i * col
+        bh = plot_h * v / top
+        parts.append(
+            f'<rect x="{x}" y="{plot_h - bh + 15:.1f}" width="{col - 6}" height="{bh:.1f}" '
+            f'fill="#f58518"><title>{html.escape(lab)}: {v}</title></rect>'
+            f'<text x="{x + (col - 6) / 2}" y="{plot_h - bh + 11:.1f}" font-size="10" '
+            f'text-anchor="middle">{v}</text>'
+            f'<text x="{x + (col - 6) / 2}" y="{plot_h + 30}" font-size="10" '
+            f'text-anchor="middle">{html.escape(lab)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _doc_html(doc: Document) -> str:
+    e = html.escape
+    parts = [f'<details class="doc" id="doc-{e(doc.id)}"><summary>{e(doc.id)}']
+    n_edits = sum(len(s.edits) for s in (doc.ru, doc.en) if s)
+    parts.append(f" <span class='score'>— {len(doc.beads)} beads, {n_edits} edits</span></summary>")
+    for w in doc.warnings:
+        parts.append(f'<p class="warn">{e(w)}</p>')
+    parts.append('<div class="pair"><div><h4>English, repaired (hover an edit)</h4>')
+    if doc.en is not None:
+        marked = highlight(doc.en.raw_text, doc.en.edits, doc.en.text)
+        parts.append(f'<div class="text" lang="en">{marked or e(doc.en.text)}</div>')
+    else:
+        parts.append("<p><i>no English</i></p>")
+    parts.append("</div><div><h4>Russian</h4>")
+    if doc.ru is not None:
+        marked = highlight(doc.ru.raw_text, doc.ru.edits, doc.ru.text)
+        parts.append(f'<div class="text" lang="ru">{marked or e(doc.ru.text)}</div>')
+    else:
+        parts.append("<p><i>no Russian source</i></p>")
+    parts.append("</div></div>")
+    if doc.beads:
+        parts.append(
+            "<h4>Aligned sentences</h4><table class='beads'>"
+            "<tr><th>Russian</th><th>English</th><th>score</th></tr>"
+        )
+        for b in doc.beads:
+            ru = " ".join(doc.ru_sentences[i] for i in b.ru if i < len(doc.ru_sentences))
+            en = " ".join(doc.en_sentences[i] for i in b.en if i < len(doc.en_sentences))
+            parts.append(
+                f"<tr><td lang='ru'>{e(ru)}</td><td lang='en'>{e(en)}</td>"
+                f"<td class='score'>{b.score:.2f} <small>{e(b.kind)}</small></td></tr>"
+            )
+        parts.append("</table>")
+    parts.append("</details>")
+    return "".join(parts)
+
+
+def render_html(summary: Mapping[str, Any], docs: Iterable[Document], max_docs: int = 200) -> str:
+    """A static page: the run's figures, two plots, and per document its edits and alignment.
+
+    At most ``max_docs`` documents are shown (the page stays light on big runs).
+
+    >>> page = render_html(summarize([], []), [])
+    >>> page.startswith("<!DOCTYPE html>") and "Alignment scores" in page
+    True
+    """
+    e = html.escape
+    run = summary.get("run", {})
+    al = summary["alignment"]
+    cards = [
+        ("documents in", run.get("inputs", summary["documents"] + summary["quarantined"])),
+        ("done", summary["documents"]),
+        ("quarantined", summary["quarantined"]),
+        ("processed this run", run.get("processed", "–")),
+        ("skipped", run.get("skipped", "–")),
+        ("edits", summary["edits"]),
+        ("beads", al["beads"]),
+        ("mean score", al["mean_score"] if al["mean_score"] is not None else "–"),
+    ]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>mtclean report</title><style>{_CSS}</style></head><body>",
+        "<h1>mtclean run report</h1>",
+        '<div class="cards">',
+    ]
+    parts += [f'<div class="card"><b>{e(str(v))}</b>{e(k)}</div>' for k, v in cards]
+    parts.append('</div><h2>Figures</h2><div class="plots">')
+    hist = al["histogram"]
+    parts.append('<figure class="plot" id="plot-scores"><figcaption>Alignment scores</figcaption>')
+    parts.append(
+        _svg_bars(
+            [f"{b['from']:.1f}" for b in hist], [b["beads"] for b in hist], "Alignment scores"
+        )
+    )
+    parts.append("</figure>")
+    rules = list(summary["edits_by_rule"].items())[:20]
+    parts.append('<figure class="plot" id="plot-rules"><figcaption>Edits by rule</figcaption>')
+    if rules:
+        parts.append(_svg_bars([r for r, _ in rules], [n for _, n in rules], "Edits by rule", True))
+    else:
+        parts.append("<p>No edits.</p>")
+    parts.append("</figure></div>")
+    if summary["quarantine_reasons"]:
+        parts.append("<h2>Quarantined by reason</h2><table><tr><th>reason</th><th>n</th></tr>")
+        parts += [
+            f"<tr><td>{e(r)}</td><td>{n}</td></tr>"
+            for r, n in summary["quarantine_reasons"].items()
+        ]
+        parts.append("</table>")
+    langs = summary["languages"]
+    parts.append(
+        "<h2>Languages</h2><table><tr><th>language</th><th>document sides</th>"
+        "<th>segments</th></tr>"
+    )
+    for code in sorted(set(langs["documents"]) | set(langs["segments"])):
+        parts.append(
+            f"<tr><td>{e(code)}</td><td>{langs['documents'].get(code, 0)}</td>"
+            f"<td>{langs['segments'].get(code, 0)}</td></tr>"
+        )
+    parts.append("</table><h2>Documents</h2>")
+    shown = 0
+    for doc in docs:
+        if shown >= max_docs:
+            parts.append(f"<p>… only the first {max_docs} documents are shown.</p>")
+            break
+        parts.append(_doc_html(doc))
+        shown += 1
+    if not shown:
+        parts.append("<p>No documents.</p>")
+    parts.append("</body></html>\n")
+    return "\n".join(parts)

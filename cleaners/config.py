@@ -88,12 +88,34 @@ class LidConfig(_Strict):
 
 
 class AlignConfig(_Strict):
-    """Sentence alignment."""
+    """Sentence alignment (see cleaners/align.py; defaults tuned on WMT21 + FLORES dev)."""
 
     min_score: float = Field(
         0.0, description="Beads scoring below this are kept in docs/ but left out of the corpus."
     )
     include_comments: bool = Field(True, description="Align reader comments too (ru/en only).")
+    method: Literal["anchors", "gale-church"] = Field(
+        "anchors",
+        description="'anchors' = length + MT-free anchors (+ retranslation when available); "
+        "'gale-church' = the textbook length-only baseline.",
+    )
+    band: int = Field(
+        64, ge=8, description="Initial band width (sentences); widened when the path touches it."
+    )
+    p_skip: float = Field(
+        0.005, gt=0, lt=1, description="Prior of a 1-0 or 0-1 bead (higher = drops more readily)."
+    )
+    p_merge: float = Field(0.04, gt=0, lt=1, description="Prior of a 2-1 or 1-2 bead.")
+    p_merge2: float = Field(0.005, gt=0, lt=1, description="Prior of a 2-2 bead.")
+    length_variance: float = Field(
+        6.8, gt=0, description="Gale-Church variance of the length difference per character."
+    )
+    anchor_weight: float = Field(
+        3.0, ge=0, description="Weight of the anchor similarity (numbers, names, marks)."
+    )
+    mt_weight: float = Field(
+        4.0, ge=0, description="Weight of the retranslation-vs-English word similarity."
+    )
 
 
 class TranslateConfig(_Strict):

@@ -1,0 +1,241 @@
+"""Language identification: script layer, alphabets, short text, determinism, real data."""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from cleaners import lid
+from cleaners.config import LidConfig
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+FLORES = SHARED / "data" / "flores200"
+CODES = {
+    "ru": "rus_Cyrl",
+    "en": "eng_Latn",
+    "uk": "ukr_Cyrl",
+    "be": "bel_Cyrl",
+    "bg": "bul_Cyrl",
+    "kk": "kaz_Cyrl",
+    "sr": "srp_Cyrl",
+    "mk": "mkd_Cyrl",
+    "de": "deu_Latn",
+    "fr": "fra_Latn",
+}
+
+
+# --------------------------------------------------------------------------- script layer
+
+
+def test_script_shares_mixed_and_empty():
+    assert lid.script_shares("Путин met Xi") == {"Cyrl": 0.5, "Latn": 0.5}
+    assert lid.script_shares("ВСУ") == {"Cyrl": 1.0}
+    assert lid.script_shares("12:18, 2023 — !") == {}
+    shares = lid.script_shares("Ελλάδα and Россия")
+    assert set(shares) == {"Grek", "Latn", "Cyrl"}
+    assert sum(shares.values()) == pytest.approx(1.0, abs=1e-3)
+
+
+@given(st.text(max_size=60))
+@settings(max_examples=200, deadline=None)
+def test_script_shares_sum_to_one_or_empty(text):
+    shares = lid.script_shares(text)
+    assert not shares or sum(shares.values()) == pytest.approx(1.0, abs=2e-3)
+    assert all(0 < v <= 1 for v in shares.values())
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "12:18", "2023-04-10 18:18", "!!! ???", "https://x.ru/a"]
+)
+def test_no_letters_is_und(text):
+    assert lid.detect(text) == ("und", 0.0)
+
+
+def test_foreign_letters_counts_against_a_language():
+    assert lid.foreign_letters("Київ", "ru") == 1  # ї
+    assert lid.foreign_letters("быстро", "uk") == 1  # ы
+    assert lid.foreign_letters("Москва", "ru") == 0
+
+
+# --------------------------------------------------------------------------- short text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Привет", "ru"),
+        ("Спасибо большое", "ru"),
+        ("Москва", "ru"),
+        ("ВСУ", "ru"),
+        ("Hello", "en"),
+        ("thank you", "en"),
+        ("the talks", "en"),
+        ("Їжак", "uk"),  # ї: only Ukrainian
+        ("Дзякуй вялікі", "be"),  # і without Ukrainian letters, plus Belarusian words
+        ("Қазақстан Республикасы", "kk"),  # қ
+        ("Ђорђе Јовановић", "sr"),  # ђ ћ
+        ("Ѓорѓи Ќосев", "mk"),  # ѓ ќ
+        ("Guten Morgen", "de"),
+        ("Bonjour à tous", "fr"),
+    ],
+)
+def test_short_text(text, lang):
+    assert lid.detect(text)[0] == lang
+
+
+def test_english_never_russian_and_back():
+    # Script decides ru vs en even for one word: no Latin text is ever 'ru'.
+    for word in ["a", "I", "OK", "Tokayev", "Novorossiysk", "APU", "pin_code"]:
+        assert lid.detect(word)[0] != "ru"
+    for word in ["и", "в", "Я", "ВСУ", "Токаев"]:
+        assert lid.detect(word)[0] != "en"
+
+
+def test_mixed_segment_goes_with_its_majority_script():
+    assert lid.detect("Президент сказал: «Made in Russia» — это наш бренд")[0] == "ru"
+    assert lid.detect("The word «спасибо» means thank you in Russian")[0] == "en"
+
+
+def test_score_in_unit_interval():
+    for text in ["Привет", "Hello there", "Добрий вечір", "x"]:
+        lang, score = lid.detect(text)
+        assert 0.0 < score <= 1.0, (text, lang, score)
+
+
+# --------------------------------------------------------------------------- determinism
+
+
+def test_same_output_any_batch_order_and_threads():
+    texts = [
+        "Привет",
+        "Добрий вечір",
+        "Hello world",
+        "Добра вечер",
+        "Казахстан наращивает поставки нефти",
+        "Guten Tag",
+        "то есть",
+    ] * 3
+    first = lid.detect_batch(texts)
+    order = list(range(len(texts)))
+    random.Random(5).shuffle(order)
+    shuffled = lid.detect_batch([texts[i] for i in order])
+    assert [shuffled[order.index(i)] for i in range(len(texts))] == first
+    assert [lid.detect(t) for t in texts] == first
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lid.detect, texts)) == first
+
+
+def test_langdetect_backend_is_seeded_and_repeatable():
+    cfg = LidConfig(backend="langdetect", seed=0)
+    texts = ["Привет", "The president met his counterpart in Astana", "Добрый вечер", "ok"]
+    first = lid.detect_batch(texts, cfg)
+    assert lid.detect_batch(texts, cfg) == first
+    with ThreadPoolExecutor(3) as pool:
+        assert list(pool.map(lambda t: lid.detect(t, cfg), texts)) == first
+    assert first[1][0] == "en"
+    assert lid.detect("1234", cfg) == ("und", 0.0)
+
+
+def test_other_backends_answer_iso_codes():
+    for backend in ("fasttext", "lingua"):
+        cfg = LidConfig(backend=backend)
+        assert lid.detect("Казахстан наращивает поставки нефти в Европу", cfg)[0] == "ru"
+        assert lid.detect("Kazakhstan steps up oil supplies to Europe", cfg)[0] == "en"
+
+
+def test_config_rejects_unknown_keys_and_bad_values():
+    with pytest.raises(ValidationError):
+        LidConfig(backend="cld3")
+    with pytest.raises(ValidationError):
+        LidConfig.model_validate({"priors": {"ru": 2}})
+
+
+def test_prior_decides_ambiguous_snippets():
+    # 'Здравейте приятели' is Bulgarian without a letter Russian lacks: evidence alone says
+    # bg, an overwhelming Russian prior says ru. The prior is the knob, per product.
+    assert lid.detect("Здравейте приятели", LidConfig(prior={}))[0] == "bg"
+    assert lid.detect("Здравейте приятели", LidConfig(prior={"ru": 1e6}))[0] == "ru"
+
+
+# --------------------------------------------------------------------------- document level
+
+
+def test_document_language_is_length_weighted():
+    texts = ["Длинный русский абзац о поставках нефти через Каспий", "OK", "Hi"]
+    results = [("ru", 0.9), ("en", 0.99), ("en", 0.99)]
+    lang, score = lid.document_language(texts, results)
+    assert lang == "ru"
+    assert 0.5 < score < 1.0
+
+
+def test_document_language_ignores_und_and_breaks_ties_stably():
+    assert lid.document_language(["12:18"], [("und", 0.0)]) == ("und", 0.0)
+    assert lid.document_language([], []) == ("und", 0.0)
+    assert lid.document_language(["abc", "где"], [("en", 1), ("ru", 1)]) == ("en", 0.5)
+    assert lid.document_language(["где", "abc"], [("ru", 1), ("en", 1)]) == ("en", 0.5)
+
+
+# --------------------------------------------------------------------------- start-up
+
+
+def test_import_is_light():
+    code = (
+        "import sys, cleaners.lid; "
+        "heavy = [m for m in ('lingua', 'fasttext', 'langdetect', 'prefect', 'torch') "
+        "if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- real dev data
+
+
+def _flores_dev(lang: str, n: int) -> list[str]:
+    if not FLORES.is_dir():
+        pytest.skip(f"shared data not found at {FLORES} (checkout without ../shared)")
+    lines = (FLORES / f"dev.{CODES[lang]}.txt").read_text(encoding="utf-8").splitlines()
+    return [ln for ln in lines if ln.strip()][:n]
+
+
+def _snippets(sents: list[str], n: int, script: str) -> list[str]:
+    # One window of n adjacent words per sentence, all in the language's script
+    # ("Rock был" is not a Russian snippet).
+    rng = random.Random(1)
+    out = []
+    for s in sents:
+        words = re.findall(r"[^\W\d_]+", s)
+        windows = [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+        windows = [w for w in windows if lid.script_shares(w) == {script: 1.0}]
+        if windows:
+            out.append(windows[rng.randrange(len(windows))])
+    return out
+
+
+def test_flores_dev_ru_en_sentences_and_snippets():
+    sents = {k: _flores_dev(k, 200) for k in ("ru", "en")}
+    for lang, lines in sents.items():
+        preds = [p for p, _ in lid.detect_batch(lines)]
+        assert preds.count(lang) / len(preds) >= 0.99, lang
+        snips = _snippets(lines, 2, "Cyrl" if lang == "ru" else "Latn")
+        preds = [p for p, _ in lid.detect_batch(snips)]
+        assert preds.count(lang) / len(preds) >= 0.97, lang
+
+
+def test_flores_dev_other_cyrillic_not_russian():
+    called_ru = total = 0
+    for lang in ("uk", "be", "bg", "kk", "sr", "mk"):
+        preds = [p for p, _ in lid.detect_batch(_flores_dev(lang, 150))]
+        assert preds.count(lang) / len(preds) >= 0.95, lang
+        called_ru += preds.count("ru")
+        total += len(preds)
+    assert called_ru / total <= 0.01

@@ -78,8 +78,11 @@ class LidConfig(_Strict):
         40, ge=0, description="Texts with at most this many letters also consult lingua."
     )
     sure: float = Field(
-        0.9, ge=0, le=1, description="Longer texts consult lingua too when fastText's best "
-        "candidate has less than this probability.",
+        0.9,
+        ge=0,
+        le=1,
+        description="Longer texts consult lingua too when fastText's best candidate has "
+        "less than this probability.",
     )
     short_weight: float = Field(1.0, ge=0, description="Weight of lingua's log-probability.")
     model_floor: float = Field(

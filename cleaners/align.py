@@ -27,6 +27,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
@@ -42,14 +44,15 @@ _INF = np.inf
 _NUM = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile(r"[A-Za-z]")
-_QUOTES = "«»\"“”„"
-# Words too frequent to say anything about which sentences correspond.
-_STOP = frozenset(
-    """the and for that with this from have has had was were are been being not but its their
-    they them there then than also will would can could should into over about after before
-    which who whom whose what when where while said says say more most some such only other
-    his her him she our you your out all any one two new his its per very just""".split()
-)
+_QUOTES = '«»"“”„'
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    """English function words too frequent to say which sentences correspond (a data file)."""
+    text = resources.files("cleaners").joinpath("data/en_stopwords.txt").read_text("utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    return frozenset(word for line in lines for word in line.split())
 
 
 @dataclass(frozen=True)
@@ -137,9 +140,10 @@ def content_words(sentence: str) -> Counter[str]:
     ['astana', 'held', 'monday', 'talks']
     """
     out: Counter[str] = Counter()
+    stop = _stopwords()
     for m in _WORD.finditer(sentence.lower()):
         word = m.group()
-        if len(word) >= 3 and word not in _STOP:
+        if len(word) >= 3 and word not in stop:
             out[word[:6]] += 1
     for num in _NUM.findall(sentence):
         out["#" + num] += 1
@@ -383,9 +387,7 @@ def align(
         width = min(width, m + 1)
         off = _band_offsets(n, m, width)
         # ru sentence s is used by DP rows s+1 and s+2, at columns j-1 and j-2.
-        window = [
-            (int(off[s + 1]) - 2, int(off[min(s + 2, n)]) + width) for s in range(n)
-        ]
+        window = [(int(off[s + 1]) - 2, int(off[min(s + 2, n)]) + width) for s in range(n)]
         anchor_pairs = _PairTable(ru_bags, en_bags, window) if use_anchors else None
         lex_pairs = _PairTable(ru_lex_bags, en_lex_bags, window) if with_mt else None
         path, touched = _run(

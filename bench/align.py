@@ -1,0 +1,353 @@
+"""Benchmark the sentence aligner on real ru–en news with realistic damage.
+
+    .venv/bin/python bench/align.py              # dev sets: WMT21 news + FLORES dev
+    .venv/bin/python bench/align.py --reserved   # also WMT22 + FLORES devtest (report only)
+
+Documents come from the sets' docs files; each line pair is one gold 1-1 bead before damage.
+Damage (seeded, per document) imitates what real MT output and scraping do: English lines
+joined (2-1) or split at a sentence or clause boundary (1-2), Russian lines joined (1-2),
+English lines dropped (1-0), Russian lines dropped (0-1), foreign English lines inserted (0-1).
+Strict P/R/F1 counts a bead right only when both its sides match gold exactly; as in
+Bleualign's and Vecalign's evaluations, null beads (1-0/0-1) are left out of the counts
+("F1 incl. null" counts them too). Every aligner runs in the same process on the same damage.
+
+"With retranslation": no full Argos ru→en model is available here, so a real WMT system's
+English output of the Russian (system_outputs/hyp.<sys>.en.txt) stands in for the
+retranslation. FLORES has no system outputs: its "+MT" column is empty.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from cleaners.align import align  # noqa: E402
+from cleaners.config import AlignConfig  # noqa: E402
+from cleaners.sentences import split_sentences  # noqa: E402
+
+DATA = REPO.parent / "shared" / "data"
+MT_SYSTEM = "Online-B"
+
+Beads = list[tuple[tuple[int, ...], tuple[int, ...]]]
+
+
+@dataclass
+class Doc:
+    id: str
+    ru: list[str]
+    en: list[str]
+    mt: list[str] | None  # an MT system's English for each ru line (retranslation stand-in)
+
+
+@dataclass
+class Case:
+    ru: list[str]
+    en: list[str]
+    mt: list[str] | None
+    gold: Beads
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+
+
+def _group(doc_ids: list[str], ru: list[str], en: list[str], mt: list[str] | None) -> list[Doc]:
+    docs: dict[str, Doc] = {}
+    for k, doc_id in enumerate(doc_ids):
+        d = docs.setdefault(doc_id, Doc(doc_id, [], [], [] if mt is not None else None))
+        d.ru.append(ru[k])
+        d.en.append(en[k])
+        if mt is not None and d.mt is not None:
+            d.mt.append(mt[k])
+    return list(docs.values())
+
+
+def _doc_ids(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as f:
+        return [row["doc_id"] for row in csv.DictReader(f, delimiter="\t")]
+
+
+def load_wmt(folder: str) -> list[Doc]:
+    base = DATA / folder
+    mt = base / "system_outputs" / f"hyp.{MT_SYSTEM}.en.txt"
+    return _group(
+        _doc_ids(base / "docs.tsv"),
+        _lines(base / "src.ru.txt"),
+        _lines(base / "ref.A.en.txt"),
+        _lines(mt) if mt.exists() else None,
+    )
+
+
+def load_flores(split: str) -> list[Doc]:
+    base = DATA / "flores200"
+    return _group(
+        _doc_ids(base / f"docs_{split}.tsv"),
+        _lines(base / f"{split}.rus_Cyrl.txt"),
+        _lines(base / f"{split}.eng_Latn.txt"),
+        None,
+    )
+
+
+def _split_en(line: str) -> tuple[str, str] | None:
+    """Split an English line in two at a sentence boundary, else at the comma nearest its middle."""
+    sents = split_sentences(line, "en")
+    if len(sents) >= 2:
+        cut = len(sents) // 2
+        return " ".join(sents[:cut]), " ".join(sents[cut:])
+    commas = [k for k, ch in enumerate(line) if ch == "," and 15 < k < len(line) - 15]
+    if not commas:
+        return None
+    k = min(commas, key=lambda c: abs(c - len(line) / 2))
+    return line[: k + 1].strip(), line[k + 1 :].strip()
+
+
+def damage(doc: Doc, rng: random.Random, pool: Sequence[str]) -> Case:
+    """Apply seeded MT-like damage to one document and return it with its gold beads."""
+    ru: list[str] = []
+    en: list[str] = []
+    mt: list[str] | None = [] if doc.mt is not None else None
+    gold: Beads = []
+    n = len(doc.ru)
+    i = 0
+
+    def add_ru(*ks: int) -> tuple[int, ...]:
+        ru.append(" ".join(doc.ru[k] for k in ks))
+        if mt is not None and doc.mt is not None:
+            mt.append(" ".join(doc.mt[k] for k in ks))
+        return (len(ru) - 1,)
+
+    def add_en(*texts: str) -> tuple[int, ...]:
+        start = len(en)
+        en.extend(texts)
+        return tuple(range(start, len(en)))
+
+    while i < n:
+        r = rng.random()
+        if r < 0.04:  # English line lost
+            gold.append((add_ru(i), ()))
+        elif r < 0.06:  # Russian line lost (English kept)
+            gold.append(((), add_en(doc.en[i])))
+        elif r < 0.14 and i + 1 < n:  # two English lines joined
+            ids = add_ru(i) + add_ru(i + 1)
+            gold.append((ids, add_en(doc.en[i] + " " + doc.en[i + 1])))
+            i += 1
+        elif r < 0.19 and i + 1 < n:  # two Russian lines joined
+            gold.append((add_ru(i, i + 1), add_en(doc.en[i], doc.en[i + 1])))
+            i += 1
+        elif r < 0.27 and (parts := _split_en(doc.en[i])):  # English line split
+            gold.append((add_ru(i), add_en(*parts)))
+        else:
+            gold.append((add_ru(i), add_en(doc.en[i])))
+        if rng.random() < 0.03:  # unrelated English inserted (site chrome, another story)
+            gold.append(((), add_en(rng.choice(pool))))
+        i += 1
+    return Case(ru, en, mt, gold)
+
+
+def make_cases(docs: list[Doc], seed: int) -> list[Case]:
+    pool = [line for d in docs for line in d.en]
+    return [damage(d, random.Random(f"{seed}:{d.id}"), pool) for d in docs]
+
+
+# ---------------------------------------------------------------- aligners
+
+
+def run_mtclean(case: Case, config: AlignConfig, with_mt: bool) -> Beads:
+    beads = align(case.ru, case.en, config, ru_mt=case.mt if with_mt else None)
+    return [(b.ru, b.en) for b in beads]
+
+
+def run_galechurch_pkg(case: Case) -> Beads:
+    import galechurch
+
+    res = galechurch.align(case.ru, case.en)
+    return [
+        (tuple(range(b.source_start, b.source_end)), tuple(range(b.target_start, b.target_end)))
+        for b in res.beads
+    ]
+
+
+def run_bleualign_pkg(case: Case) -> Beads:
+    import io
+
+    from bleualign.align import Aligner
+
+    opts = {
+        "srcfile": case.ru,
+        "targetfile": case.en,
+        "srctotarget": [case.mt],
+        "verbosity": 0,
+        "log_to": io.StringIO(),
+        "output": None,
+    }
+    aligner = Aligner(opts)
+    pairs = aligner.process(case.ru, case.en, [case.mt], [])
+    return [(tuple(src), tuple(tgt)) for (src, tgt), _kind in pairs]
+
+
+def optional(name: str) -> str | None:
+    """None when the PyPI aligner imports, else the reason it is left out."""
+    try:
+        __import__(name)
+    except Exception as exc:  # noqa: BLE001 - any import failure means "not runnable here"
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def prf(cases: Sequence[Case], outputs: Sequence[Beads], with_null: bool) -> tuple[float, ...]:
+    tp = n_test = n_gold = 0
+    for case, out in zip(cases, outputs, strict=True):
+
+        def keep(b: tuple[tuple[int, ...], tuple[int, ...]]) -> bool:
+            return with_null or (bool(b[0]) and bool(b[1]))
+
+        gold = {b for b in case.gold if keep(b)}
+        test = {b for b in out if keep(b)}
+        tp += len(gold & test)
+        n_test += len(test)
+        n_gold += len(gold)
+    p = tp / n_test if n_test else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def evaluate(
+    label: str, cases: list[Case], fn: Callable[[Case], Beads]
+) -> tuple[str, float, float, float, float, float]:
+    t0 = time.perf_counter()
+    outs = [fn(c) for c in cases]
+    dt = time.perf_counter() - t0
+    p, r, f = prf(cases, outs, with_null=False)
+    _, _, fn_ = prf(cases, outs, with_null=True)
+    n = sum(len(c.ru) + len(c.en) for c in cases)
+    return label, p, r, f, fn_, n / dt if dt else float("inf")
+
+
+def table(title: str, cases: list[Case], config: AlignConfig) -> dict[str, float]:
+    has_mt = all(c.mt is not None for c in cases)
+    gold_kinds: dict[str, int] = {}
+    for c in cases:
+        for b in c.gold:
+            k = f"{len(b[0])}-{len(b[1])}"
+            gold_kinds[k] = gold_kinds.get(k, 0) + 1
+    print(f"\n## {title}: {len(cases)} documents, gold beads {dict(sorted(gold_kinds.items()))}")
+    rows = [
+        evaluate("mtclean (length+anchors)", cases, lambda c: run_mtclean(c, config, False)),
+        evaluate(
+            "Gale-Church (mtclean method)",
+            cases,
+            lambda c: run_mtclean(c, config.model_copy(update={"method": "gale-church"}), False),
+        ),
+    ]
+    if has_mt:
+        rows.insert(
+            1,
+            evaluate(
+                f"mtclean +MT ({MT_SYSTEM} as retranslation)",
+                cases,
+                lambda c: run_mtclean(c, config, True),
+            ),
+        )
+    notes = []
+    why = optional("galechurch")
+    if why is None:
+        rows.append(evaluate("galechurch (PyPI 0.1.0, defaults)", cases, run_galechurch_pkg))
+    else:
+        notes.append(f"galechurch (PyPI): not runnable here ({why})")
+    why = optional("bleualign.align")
+    if why is None and has_mt:
+        rows.append(
+            evaluate(
+                f"bleualign (PyPI pypi-bleualign, {MT_SYSTEM} as MT)", cases, run_bleualign_pkg
+            )
+        )
+    elif why is not None:
+        notes.append(f"bleualign (PyPI pypi-bleualign): not runnable here ({why})")
+    print(f"| {'aligner':<44} | strict P | strict R | strict F1 | F1 incl. null | sent/s |")
+    print(f"|{'-' * 46}|----------|----------|-----------|---------------|--------|")
+    for label, p, r, f, fn_, sps in rows:
+        print(f"| {label:<44} | {p:8.4f} | {r:8.4f} | {f:9.4f} | {fn_:13.4f} | {sps:6.0f} |")
+    base = next(row[3] for row in rows if row[0].startswith("Gale-Church"))
+    ours = rows[0][3]
+    print(f"F1 ratio mtclean / Gale-Church: {ours / base:.3f} (error ratio "
+          f"{(1 - ours) / max(1 - base, 1e-9):.3f})")  # fmt: skip
+    for note in notes:
+        print("note:", note)
+    return {row[0]: row[3] for row in rows}
+
+
+def big_document(docs: list[Doc], size: int, seed: int) -> Case:
+    """One long document: all documents, damaged, concatenated (repeated until ``size``)."""
+    ru: list[str] = []
+    en: list[str] = []
+    rounds = 0
+    while len(ru) < size:
+        for case in make_cases(docs, seed + rounds):
+            ru.extend(case.ru)
+            en.extend(case.en)
+        rounds += 1
+    return Case(ru, en, None, [])
+
+
+def speed(docs: list[Doc], size: int) -> None:
+    case = big_document(docs, size, seed=7)
+    print(f"\n## Speed: one document of {len(case.ru)} ru × {len(case.en)} en sentences")
+    t0 = time.perf_counter()
+    beads = align(case.ru, case.en)
+    dt = time.perf_counter() - t0
+    print(f"mtclean (length+anchors): {dt:.2f} s, {len(beads)} beads, "
+          f"{(len(case.ru) + len(case.en)) / dt:.0f} sentences/s")  # fmt: skip
+    t0 = time.perf_counter()
+    align(case.ru, case.en, AlignConfig(method="gale-church"))
+    dt_gc = time.perf_counter() - t0
+    print(f"Gale-Church (mtclean method): {dt_gc:.2f} s; ratio mtclean/GC time {dt / dt_gc:.2f}")
+    if optional("galechurch") is None:
+        t0 = time.perf_counter()
+        try:
+            run_galechurch_pkg(case)
+            print(f"galechurch (PyPI, full DP in Rust): {time.perf_counter() - t0:.2f} s")
+        except Exception as exc:  # noqa: BLE001
+            print(f"galechurch (PyPI): failed on this size: {exc}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--reserved", action="store_true", help="also report WMT22 + FLORES devtest")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--size", type=int, default=10_000, help="sentences in the speed test")
+    args = ap.parse_args()
+    if not DATA.exists():
+        sys.exit(f"no data: {DATA} is missing")
+    config = AlignConfig()
+    print(f"mtclean align bench; seed {args.seed}; config {config.model_dump()}")
+    print(
+        "sentalign / sentweave / bertalign (PyPI, Vecalign/Bertalign DP): left out — they need "
+        "a sentence-embedding model fetched from a model hub at run time (no network here)."
+    )
+    wmt21 = load_wmt("wmt21-newstest-ru-en")
+    flores = load_flores("dev")
+    table("WMT21 news (dev)", make_cases(wmt21, args.seed), config)
+    table("FLORES-200 dev", make_cases(flores, args.seed), config)
+    if args.reserved:
+        table("WMT22 general (RESERVED, report only)", make_cases(load_wmt(
+            "wmt22-generaltest-ru-en"), args.seed), config)  # fmt: skip
+        table("FLORES-200 devtest (RESERVED, report only)",
+              make_cases(load_flores("devtest"), args.seed), config)  # fmt: skip
+    speed(wmt21 + flores, args.size)
+
+
+if __name__ == "__main__":
+    main()

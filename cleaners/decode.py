@@ -1,0 +1,280 @@
+"""Bytes → text, safely: BOM first, strict UTF-8, then a restricted detector.
+
+Order matters: known binary signatures and NUL bytes are rejected before any
+guessing (a detector will happily "decode" a PNG as latin-1); a BOM is trusted
+over everything; strict UTF-8 is tried before charset-normalizer because valid
+UTF-8 is almost never anything else. charset-normalizer only chooses among the
+encodings Russian text actually comes in: unrestricted it reads short KOI8-R
+as shift_jis and cp866 as cp1125 (measured, see STACK.md).
+
+Newlines are normalised to ``\\n`` (CRLF and lone CR); nothing else is changed.
+The raw bytes' hash is kept by the reader, so the original stays identifiable.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from cleaners.errors import (
+    BINARY,
+    EMPTY,
+    INVALID_UTF8,
+    TRUNCATED,
+    UNDECODABLE,
+    BinaryInput,
+    DecodeError,
+    EmptyInput,
+)
+
+# Candidates for charset-normalizer: the encodings Russian/English text arrives in.
+CYRILLIC_CANDIDATES = [
+    "utf_8",
+    "utf_16",
+    "cp1251",
+    "koi8_r",
+    "cp866",
+    "iso8859_5",
+    "mac_cyrillic",
+    "cp1252",
+    "latin_1",
+]
+
+# Leading bytes of formats that are never text; checked before any decoding.
+_MAGIC: list[tuple[bytes, str]] = [
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (or .docx/.odt)"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"\x7fELF", "executable"),
+    (b"MZ\x90\x00", "Windows executable"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office document"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"\x00\x00\x01\x00", "icon image"),
+    (b"OggS", "Ogg media"),
+    (b"ID3", "MP3 audio"),
+    (b"\x1aE\xdf\xa3", "Matroska/WebM media"),
+]
+
+# Longest BOM first: the UTF-32-LE BOM begins with the UTF-16-LE one.
+_BOMS: list[tuple[bytes, str]] = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+# C0 controls that never occur in text files (tab, LF, VT, FF, CR, ESC allowed).
+_CONTROL_BYTES = frozenset(set(range(0x00, 0x09)) | set(range(0x0E, 0x1B)) | {0x1C, 0x1D, 0x1F})
+_SAMPLE = 1 << 16  # bytes/chars inspected for printable share: bounded cost on huge inputs
+_WORD = re.compile(r"[^\W\d_]+")
+_MIN_PRINTABLE = 0.95  # below this share of printable characters the input is binary
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Decoded text and the encoding it was read with (Python codec name)."""
+
+    text: str
+    encoding: str
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode one input file's bytes, or raise an :class:`~cleaners.errors.InputError`.
+
+    >>> decode_bytes("Привет, мир".encode("cp1251")).encoding
+    'cp1251'
+    >>> decode_bytes(b"\\xef\\xbb\\xbfone\\r\\ntwo\\r\\n")
+    Decoded(text='one\\ntwo\\n', encoding='utf-8-sig')
+    >>> decode_bytes("Привет".encode()[:-1])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cleaners.errors.DecodeError: truncated: UTF-8 text ends in the middle of a character ...
+    """
+    if not data.strip():
+        raise EmptyInput(EMPTY, "file is empty" if not data else "file holds only whitespace")
+    _reject_binary_signature(data)
+    bom = _bom_encoding(data)
+    if bom is not None:
+        return check_text(_decode_strict(data, bom).removeprefix("\ufeff"), bom)
+    if b"\x00" in data:
+        utf16 = _bomless_utf16(data)
+        if utf16 is None:
+            raise BinaryInput(BINARY, f"NUL byte at offset {data.index(0)}: not a text file")
+        return check_text(_decode_strict(data, utf16), utf16)
+    _reject_control_bytes(data)
+    try:
+        return check_text(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as exc:
+        _reject_broken_utf8(data, exc)
+    return check_text(*_detect(data))
+
+
+def check_text(text: str, encoding: str) -> Decoded:
+    """Checks shared by files and JSONL strings: not blank, no NUL, printable, encodable.
+
+    Newlines are normalised to ``\\n``.
+
+    >>> check_text("a\\r\\nb", "utf-8").text
+    'a\\nb'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise EmptyInput(EMPTY, "file holds only whitespace")
+    if "\x00" in text:
+        raise BinaryInput(BINARY, f"NUL character at offset {text.index(chr(0))}: not a text file")
+    sample = text[:_SAMPLE]
+    printable = sum(1 for ch in sample if ch.isprintable() or ch.isspace())
+    if printable < _MIN_PRINTABLE * len(sample):
+        share = printable / len(sample)
+        raise BinaryInput(BINARY, f"only {share:.0%} printable characters as {encoding}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # lone surrogates, e.g. from JSON "\\ud800"
+        raise DecodeError(
+            UNDECODABLE, f"invalid character (lone surrogate) at {exc.start}"
+        ) from None
+    return Decoded(text, encoding)
+
+
+def _reject_binary_signature(data: bytes) -> None:
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise BinaryInput(BINARY, f"{what}, not text (renamed file?)")
+    if data[:4] == b"RIFF" and data[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        raise BinaryInput(BINARY, f"RIFF {data[8:12].decode().strip()} media, not text")
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
+def _decode_strict(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.end >= len(data) and "end of data" in exc.reason:
+            raise DecodeError(
+                TRUNCATED, f"{encoding} text ends mid-character at byte {exc.start}; re-export it"
+            ) from None
+        raise DecodeError(
+            UNDECODABLE, f"invalid {encoding} at byte {exc.start} despite its byte-order mark"
+        ) from None
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: NULs only on one byte parity (the high byte of ASCII)."""
+    if len(data) % 2:
+        return None
+    sample = data[:_SAMPLE]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd and not even:
+        encoding = "utf-16-le"
+    elif even and not odd:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return encoding
+
+
+def _reject_control_bytes(data: bytes) -> None:
+    sample = data[:_SAMPLE]
+    controls = sum(1 for b in sample if b in _CONTROL_BYTES)
+    if controls > 0.01 * len(sample):
+        raise BinaryInput(BINARY, f"{controls} control bytes in the first {len(sample)}: not text")
+
+
+def _reject_broken_utf8(data: bytes, exc: UnicodeDecodeError) -> None:
+    """Tell cut-off or damaged UTF-8 apart from a legacy code page.
+
+    Valid multi-byte sequences before the first error mean the file *is* UTF-8:
+    handing it to a detector would turn it into plausible-looking mojibake.
+    """
+    head = data[: exc.start]
+    multibyte = sum(1 for b in head if b >= 0xC2 and b <= 0xF4)
+    if exc.end >= len(data) and "end of data" in exc.reason and multibyte:
+        raise DecodeError(
+            TRUNCATED,
+            f"UTF-8 text ends in the middle of a character at byte {exc.start}; "
+            "the file was probably cut off — re-export it",
+        )
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text[: _SAMPLE * 4] if ord(ch) > 0x7F and ch != "\ufffd")
+    if good >= 4 and bad <= 0.05 * (good + bad):
+        raise DecodeError(
+            INVALID_UTF8,
+            f"UTF-8 text with {bad} invalid byte sequence(s), first at byte {exc.start}; "
+            "fix or re-export the file as UTF-8",
+        )
+
+
+def _detect(data: bytes) -> tuple[str, str]:
+    # Imported here: charset-normalizer costs ~50 ms to import and UTF-8 never needs it.
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(data, cp_isolation=CYRILLIC_CANDIDATES)
+    decoded: list[tuple[str, str]] = []
+    for match in matches:
+        try:
+            decoded.append((data.decode(match.encoding), match.encoding))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    if not decoded:
+        raise DecodeError(UNDECODABLE, "not text in UTF-8, UTF-16 or a Cyrillic code page")
+    # charset-normalizer ranks cp1251/mac_cyrillic/koi8_r nearly alike on short texts;
+    # a Russian-orthography score breaks the tie (max() keeps its order among equals).
+    return max(decoded, key=lambda pair: russian_score(pair[0]))
+
+
+def russian_score(text: str) -> int:
+    """How much ``text`` looks like correctly decoded Russian or Latin text (higher is better).
+
+    Per word: lowercase Russian letters and a capital at the start score; a capital
+    after a lowercase letter (KOI8-R read as cp1251 gives ``ЛЧБТФЙТЕ``), non-Russian
+    Cyrillic (cp1251 read as mac_cyrillic gives ``ѕо``) and words mixing Latin with
+    Cyrillic (cp1252 ``Café`` read as cp1251 gives ``Cafй``) cost.
+
+    >>> russian_score("в квартире") > russian_score("ч ЛЧБТФЙТЕ")
+    True
+    >>> russian_score("Пассажирам") > russian_score("ѕассажирам")
+    True
+    >>> russian_score("Café") > russian_score("Cafй")
+    True
+    """
+    score = 0
+    for word in _WORD.findall(text[:_SAMPLE]):
+        if word.isascii():
+            continue
+        cyr = sum(1 for ch in word if "\u0400" <= ch <= "\u04ff")
+        if cyr and cyr < len(word):
+            score -= 3
+            continue
+        prev_lower = False
+        for i, ch in enumerate(word):
+            if "а" <= ch <= "я" or ch == "ё":
+                score += 1
+            elif "А" <= ch <= "Я" or ch == "Ё":
+                score += -1 if prev_lower else (1 if i == 0 else 0)
+            elif not ch.isascii():
+                score -= 2 if cyr else 0
+            prev_lower = ch.islower()
+    return score

@@ -1,0 +1,465 @@
+"""Find the documents in an input folder and read them safely.
+
+The layout (README "Input"): ``NAME.ru.txt`` + ``NAME.en.txt`` pair up; a lone
+``NAME.en.txt`` or ``NAME.txt`` is English MT without a source; a lone
+``NAME.ru.txt`` is a source without a translation; each line of a ``.jsonl``
+file is one document ``{"id": str, "ru": str?, "en": str?}``. Subfolders are
+walked; ids come from relative paths (:mod:`cleaners.ids`). Hidden entries
+(names starting with ``.``) are skipped.
+
+:func:`discover` never raises for a bad file: it returns an :class:`InputItem`
+whose ``error`` says why it cannot be used, so every file is accounted for.
+Nothing outside the input folder is read: symlinks leading out of it become
+error items (unless ``InputConfig.follow_symlinks``), non-regular files (FIFOs,
+devices) are never opened for reading, and sizes are checked with ``stat``
+before reading (``InputConfig.max_bytes``; for JSONL the limit is per line and
+the file is streamed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cleaners import errors as E
+from cleaners.config import InputConfig
+from cleaners.decode import Decoded, check_text, decode_bytes
+from cleaners.errors import InputError
+from cleaners.ids import IdRegistry, safe_id
+
+LANGS = ("ru", "en")
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where one side of a document lives inside the input folder.
+
+    ``path`` is relative to the input folder (POSIX separators). For a JSONL
+    record, ``line`` is its 1-based line number, ``offset``/``length`` the line's
+    bytes and ``key`` the field (``"ru"``/``"en"``) holding the text.
+    """
+
+    path: str
+    line: int = 0
+    offset: int = 0
+    length: int = 0
+    key: str = ""
+
+    @property
+    def label(self) -> str:
+        """The name users see: ``path`` or ``path:LINE`` (printable, escaped if needed)."""
+        shown = printable_path(self.path)
+        return f"{shown}:{self.line}" if self.line else shown
+
+
+@dataclass(slots=True)
+class InputItem:
+    """One document to process, or one input that cannot be (``error`` set)."""
+
+    id: str
+    sources: list[str]
+    parts: dict[str, SourceRef] = field(default_factory=dict)
+    error: InputError | None = None
+
+
+def printable_path(path: str) -> str:
+    r"""A path safe to show and to store in JSON: undecodable bytes and controls escaped.
+
+    >>> printable_path("a\nb.txt")
+    'a\\x0ab.txt'
+    """
+    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(
+        f"\\x{ord(ch):02x}" if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in text
+    )
+
+
+# --------------------------------------------------------------------------- discover
+
+
+@dataclass(slots=True)
+class _Entry:
+    """A file found by the walk, before pairing."""
+
+    rel: str
+    kind: str  # "txt" | "jsonl" | "bad"
+    base: str = ""  # NAME with its folder, for pairing
+    lang: str = ""
+    error: InputError | None = None
+
+
+def discover(input_dir: Path, config: InputConfig) -> list[InputItem]:
+    """All inputs under ``input_dir``, sorted by id; bad files become error items.
+
+    Raises :class:`~cleaners.errors.InputError` (reason ``input-dir``) only when
+    ``input_dir`` itself is missing or not a readable folder.
+    """
+    root = Path(input_dir)
+    if not root.is_dir():
+        raise InputError("input-dir", f"{input_dir}: not a folder (give the folder of inputs)")
+    try:
+        os.scandir(root).close()
+    except OSError as exc:
+        raise InputError("input-dir", f"{input_dir}: cannot list it ({exc.strerror})") from None
+    real_root = os.path.realpath(root)
+    entries = sorted(_walk(root, "", real_root, config, set()), key=lambda e: e.rel)
+    items = _assemble(root, entries, config)
+    return sorted(items, key=lambda it: it.id)
+
+
+def _inside(path: str, real_root: str) -> bool:
+    return path == real_root or path.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def _walk(
+    root: Path, rel_dir: str, real_root: str, config: InputConfig, seen: set[str]
+) -> Iterator[_Entry]:
+    folder = root / rel_dir if rel_dir else root
+    seen.add(os.path.realpath(folder))
+    try:
+        with os.scandir(folder) as it:
+            found = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        err = E.UnreadableInput(
+            E.UNREADABLE, f"cannot list folder ({exc.strerror}); check permissions"
+        )
+        yield _Entry(rel_dir or ".", "bad", error=err)
+        return
+    for entry in found:
+        if entry.name.startswith("."):
+            continue
+        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        yield from _classify(root, entry, rel, real_root, config, seen)
+
+
+def _classify(
+    root: Path,
+    entry: os.DirEntry[str],
+    rel: str,
+    real_root: str,
+    config: InputConfig,
+    seen: set[str],
+) -> Iterator[_Entry]:
+    try:
+        if entry.is_symlink():
+            target = os.path.realpath(entry.path)
+            if not os.path.exists(target):
+                yield _Entry(rel, "bad", error=E.UnsafePath(E.BROKEN_SYMLINK, "symlink to nothing"))
+                return
+            if not _inside(target, real_root) and not config.follow_symlinks:
+                err = E.UnsafePath(
+                    E.SYMLINK_OUTSIDE,
+                    "symlink points outside the input folder; not followed "
+                    "(copy the file in, or set input.follow_symlinks)",
+                )
+                yield _Entry(rel, "bad", error=err)
+                return
+            if os.path.isdir(target):
+                # A folder inside the input is walked on its own; outside (opted in) once.
+                if target not in seen and not _inside(target, real_root):
+                    yield from _walk(root, rel, real_root, config, seen)
+                return
+        elif entry.is_dir(follow_symlinks=False):
+            yield from _walk(root, rel, real_root, config, seen)
+            return
+        st = os.stat(entry.path)
+    except OSError as exc:
+        yield _Entry(
+            rel, "bad", error=E.UnreadableInput(E.UNREADABLE, f"cannot stat ({exc.strerror})")
+        )
+        return
+    yield _file_entry(entry.path, rel, st, config)
+
+
+def _file_entry(path: str, rel: str, st: os.stat_result, config: InputConfig) -> _Entry:
+    name = rel.rsplit("/", 1)[-1]
+    lower = name.lower()
+    if lower.endswith(".jsonl"):
+        entry = _Entry(rel, "jsonl", base=rel[: -len(".jsonl")])
+    elif lower.endswith(".txt"):
+        base, lang = rel[:-4], "en"
+        if base.lower().endswith((".ru", ".en")):
+            base, lang = base[:-3], base[-2:].lower()
+        entry = _Entry(rel, "txt", base=base, lang=lang)
+    else:
+        err = E.UnsupportedInput(
+            E.UNSUPPORTED_TYPE, "not an input kind (NAME.ru.txt, NAME.en.txt, NAME.txt, NAME.jsonl)"
+        )
+        return _Entry(rel, "bad", base=rel, error=err)
+    if not stat.S_ISREG(st.st_mode):
+        entry.error = E.UnsafePath(E.NOT_A_FILE, "not a regular file (FIFO, socket or device)")
+    elif entry.kind == "txt" and st.st_size > config.max_bytes:
+        entry.error = E.TooLarge(
+            E.TOO_LARGE,
+            f"{st.st_size} bytes, over input.max_bytes={config.max_bytes}; "
+            "split it or raise the limit",
+        )
+    elif entry.kind == "txt" and st.st_size == 0:
+        entry.error = E.EmptyInput(E.EMPTY, "file is empty")
+    else:
+        try:
+            os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+        except OSError as exc:
+            entry.error = E.UnreadableInput(
+                E.UNREADABLE, f"cannot open ({exc.strerror}); check its permissions"
+            )
+    return entry
+
+
+def _assemble(root: Path, entries: list[_Entry], config: InputConfig) -> list[InputItem]:
+    """Pair ``.txt`` files, expand JSONL lines, mark duplicates; ids claimed in path order."""
+    registry = IdRegistry()
+    groups: dict[str, InputItem | None] = {}  # natural key → txt item (None: a JSONL record)
+    items: list[InputItem] = []
+
+    def claim(key: str, salt: str) -> str:
+        return registry.claim(safe_id(key), salt)
+
+    for entry in entries:
+        label = printable_path(entry.rel)
+        err = entry.error.with_source(label) if entry.error else None
+        if entry.kind == "txt":
+            ref = SourceRef(entry.rel)
+            if entry.base not in groups:
+                item = InputItem(claim(entry.base, entry.rel), [label], {entry.lang: ref}, err)
+                groups[entry.base] = item
+                items.append(item)
+                continue
+            group = groups[entry.base]
+            if group is not None and entry.lang not in group.parts:
+                # The partner file; if either half is unusable the pair is (both accounted for).
+                group.parts[entry.lang] = ref
+                group.sources.append(label)
+                group.error = group.error or err
+                continue
+            err = E.DuplicateId(
+                E.DUPLICATE_ID,
+                f"{label}: document {entry.base!r} ({entry.lang}) already comes from an earlier "
+                "input; rename one of them",
+            )
+            items.append(InputItem(claim(entry.base, entry.rel), [label], {entry.lang: ref}, err))
+        elif entry.kind == "jsonl" and err is None:
+            items.extend(_jsonl_items(root, entry, config, groups, claim))
+        else:
+            items.append(InputItem(claim(entry.base or entry.rel, entry.rel), [label], {}, err))
+    return items
+
+
+def _jsonl_items(
+    root: Path,
+    entry: _Entry,
+    config: InputConfig,
+    groups: dict[str, InputItem | None],
+    claim: Callable[[str, str], str],
+) -> Iterator[InputItem]:
+    folder = entry.rel.rsplit("/", 1)[0] + "/" if "/" in entry.rel else ""
+    stem = entry.base
+    try:
+        for lineno, offset, raw, overflow in _lines(root / entry.rel, config.max_bytes):
+            label = f"{printable_path(entry.rel)}:{lineno}"
+            ref = SourceRef(entry.rel, lineno, offset, len(raw))
+            if overflow:
+                err = E.TooLarge(
+                    E.TOO_LARGE,
+                    f"{label}: line over input.max_bytes={config.max_bytes}; split the record",
+                )
+                yield InputItem(claim(f"{stem}-line{lineno}", label), [label], {}, err)
+                continue
+            record, error = _parse_record(raw, lineno == 1)
+            if error is not None:
+                parts = {"en": ref}
+                err = error.with_source(label)
+                yield InputItem(claim(f"{stem}-line{lineno}", label), [label], parts, err)
+                continue
+            key = folder + record["id"]
+            parts = {
+                lang: SourceRef(entry.rel, lineno, offset, len(raw), lang)
+                for lang in LANGS
+                if isinstance(record.get(lang), str) and record[lang].strip()
+            }
+            if key.casefold() in groups:
+                err = E.DuplicateId(
+                    E.DUPLICATE_ID,
+                    f"{label}: id {record['id']!r} already used by an earlier input; "
+                    "make ids unique",
+                )
+                yield InputItem(claim(key, label), [label], parts, err)
+                continue
+            groups[key.casefold()] = None
+            yield InputItem(claim(key, label), [label], parts)
+    except OSError as exc:
+        err = E.UnreadableInput(E.UNREADABLE, f"{entry.rel}: read failed ({exc.strerror})")
+        yield InputItem(claim(stem, entry.rel), [printable_path(entry.rel)], {}, err)
+
+
+def _lines(path: Path, max_bytes: int) -> Iterator[tuple[int, int, bytes, bool]]:
+    """``(lineno, offset, bytes, overflow)`` per non-blank line, memory ≤ ``max_bytes``."""
+    with _open_regular(path) as fh:
+        lineno, offset = 0, 0
+        while True:
+            raw = fh.readline(max_bytes + 1)
+            if not raw:
+                return
+            lineno += 1
+            start = offset
+            offset += len(raw)
+            overflow = len(raw) > max_bytes and not raw.endswith(b"\n")
+            while overflow:  # skip the rest of an over-long line without keeping it
+                rest = fh.readline(_CHUNK)
+                offset += len(rest)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            body = raw.rstrip(b"\r\n")
+            if overflow:
+                yield lineno, start, b"", True
+            elif body.strip():
+                yield lineno, start, body, False
+
+
+def _parse_record(raw: bytes, first: bool) -> tuple[dict, InputError | None]:
+    def bad(why: str) -> tuple[dict, InputError]:
+        return {}, E.MalformedRecord(E.MALFORMED_JSONL, why)
+
+    if first and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return bad(f"not UTF-8 at byte {exc.start} of the line (JSONL must be UTF-8)")
+    try:
+        record = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        return bad(f"not JSON ({str(exc)[:80]})")
+    if not isinstance(record, dict):
+        return bad(f"a JSON {type(record).__name__}, not an object")
+    doc_id = record.get("id")
+    if not isinstance(doc_id, str) or not doc_id.strip():
+        return bad('missing "id" (a non-empty string)')
+    for lang in LANGS:
+        if record.get(lang) is not None and not isinstance(record[lang], str):
+            return bad(f'"{lang}" must be a string')
+    if record.get("ru") is None and record.get("en") is None:
+        return bad('neither "ru" nor "en" given')
+    if not any(isinstance(record.get(k), str) and record[k].strip() for k in LANGS):
+        return {}, E.EmptyInput(E.EMPTY, '"ru" and "en" hold no text')
+    return record, None
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _open_regular:
+    """Open a regular file for reading without following FIFOs/devices (no hang)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fh = None
+
+    def __enter__(self):
+        fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise E.UnsafePath(E.NOT_A_FILE, "not a regular file")
+            self.fh = os.fdopen(fd, "rb")
+        except BaseException:
+            os.close(fd)
+            raise
+        return self.fh
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fh is not None:
+            self.fh.close()
+
+
+def _checked_path(input_dir: Path, ref: SourceRef, config: InputConfig) -> Path:
+    """The file for ``ref``, re-checked now: still inside the input folder."""
+    path = Path(input_dir) / ref.path
+    if not config.follow_symlinks:
+        real_root = os.path.realpath(input_dir)
+        if not _inside(os.path.realpath(path), real_root):
+            raise E.UnsafePath(E.SYMLINK_OUTSIDE, "resolves outside the input folder; not read")
+    return path
+
+
+def _read_part(input_dir: Path, ref: SourceRef, config: InputConfig) -> bytes:
+    path = _checked_path(input_dir, ref, config)
+    try:
+        with _open_regular(path) as fh:
+            if ref.line:
+                fh.seek(ref.offset)
+                return fh.read(ref.length)
+            size = os.fstat(fh.fileno()).st_size
+            if size > config.max_bytes:
+                raise E.TooLarge(
+                    E.TOO_LARGE, f"{size} bytes, over input.max_bytes={config.max_bytes}"
+                )
+            data = fh.read(config.max_bytes + 1)
+    except OSError as exc:
+        raise E.UnreadableInput(E.UNREADABLE, f"cannot read ({exc.strerror})") from None
+    if len(data) > config.max_bytes:  # grew since stat
+        raise E.TooLarge(E.TOO_LARGE, f"over input.max_bytes={config.max_bytes}")
+    return data
+
+
+def load_item(input_dir: Path, item: InputItem, config: InputConfig) -> dict[str, Decoded]:
+    """Decoded text per side (``"ru"``/``"en"``); raises the item's :class:`InputError`.
+
+    Errors name the file (``a.en.txt: file holds only whitespace``).
+    """
+    if item.error is not None:
+        raise item.error
+    out: dict[str, Decoded] = {}
+    for lang, ref in sorted(item.parts.items()):
+        try:
+            data = _read_part(input_dir, ref, config)
+            if ref.line:
+                record, error = _parse_record(data, ref.line == 1)
+                if error is not None:
+                    raise error
+                out[lang] = check_text(record[ref.key or lang], "utf-8")
+            else:
+                out[lang] = decode_bytes(data)
+        except InputError as exc:
+            raise exc.with_source(ref.label) from None
+    if not out:
+        raise E.EmptyInput(E.EMPTY, f"{', '.join(item.sources)}: no text to read")
+    return out
+
+
+def item_hash(input_dir: Path, item: InputItem) -> str:
+    """SHA-256 over the raw bytes of all parts (streamed), never raising.
+
+    Parts that must not or cannot be read (outside the folder, unreadable, over
+    the size limit) contribute their name and size instead of their bytes.
+    """
+    h = hashlib.sha256()
+    if not item.parts:
+        h.update("\0".join(item.sources).encode("utf-8", "surrogateescape"))
+    for lang, ref in sorted(item.parts.items()):
+        h.update(f"{lang}\0".encode())
+        try:
+            _hash_part(h, Path(input_dir), ref)
+        except (OSError, InputError):
+            h.update(f"unreadable:{ref.label}".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def _hash_part(h: hashlib._Hash, input_dir: Path, ref: SourceRef) -> None:
+    path = input_dir / ref.path
+    if not _inside(os.path.realpath(path), os.path.realpath(input_dir)):
+        h.update(f"outside:{ref.label}".encode("utf-8", "surrogateescape"))
+        return
+    with _open_regular(path) as fh:
+        if ref.line:
+            fh.seek(ref.offset)
+            h.update(fh.read(ref.length))
+            return
+        while chunk := fh.read(_CHUNK):
+            h.update(chunk)

@@ -1,0 +1,61 @@
+"""MT-artifact repair: named rules propose edits; the engine applies them to a fixpoint.
+
+>>> r = repair("trade andeconomic ties at 18: 18 - the the end")
+>>> r.text
+'trade and economic ties at 18:18 - the end'
+>>> replay("trade andeconomic ties at 18: 18 - the the end", r.edits) == r.text
+True
+
+Rules register themselves on import (the order below is the order they run in):
+encoding → homoglyphs → glossary → spacing → fused words → repetition → paragraphs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cleaners.repair import encoding as _encoding  # noqa: F401  (registers rules)
+from cleaners.repair import glossary as _glossary  # noqa: F401
+from cleaners.repair import paragraphs as _paragraphs  # noqa: F401
+from cleaners.repair import repetition as _repetition  # noqa: F401
+from cleaners.repair import spacing as _spacing  # noqa: F401
+from cleaners.repair import words as _words  # noqa: F401
+from cleaners.repair.engine import (
+    RULES,
+    RepairResult,
+    Rule,
+    active_rules,
+    explain,
+    replay,
+    run_rules,
+)
+from cleaners.repair.untranslated import untranslated_spans
+
+if TYPE_CHECKING:
+    from cleaners.config import RepairConfig
+
+__all__ = ["RULES", "RepairResult", "Rule", "explain", "repair", "replay", "untranslated_spans"]
+
+
+def repair(text: str, lang: str = "en", config: RepairConfig | None = None) -> RepairResult:
+    """Repair ``text`` (in language ``lang``); edits are offsets into ``text``."""
+    if config is None:
+        disable: list[str] = []
+        enable: list[str] = []
+        params: dict = {}
+        glossary: list[str] = []
+        max_passes = 4
+    else:
+        if not config.enabled:
+            return RepairResult(text, [])
+        disable, enable = list(config.disable), list(config.enable)
+        params, glossary, max_passes = dict(config.params), list(config.glossary), config.max_passes
+    if glossary:
+        params = {
+            **params,
+            "apply_glossary": {**params.get("apply_glossary", {}), "files": glossary},
+        }
+    rules = active_rules(lang, disable, enable, params)
+    for _, p in rules:
+        p["lang"] = lang
+    return run_rules(text, rules, max_passes)

@@ -1,0 +1,245 @@
+"""Encoding repairs: ftfy first, then the Cyrillic mojibake ftfy leaves, then homoglyphs."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from cleaners.model import Edit
+from cleaners.repair.engine import Param, make_edit, rule
+from cleaners.repair.tables import DATA
+
+# Characters that never need ftfy: ASCII, the Russian alphabet and common typography.
+# A text made only of these is skipped without importing ftfy.
+_SAFE = (
+    "\t\n\x20-\x7e\u0410-\u044f\u0401\u0451\u2018\u2019\u201c\u201d\u00ab\u00bb"
+    "\u2013\u2014\u2026\u2116\u00a0\u2022"
+)
+_NEEDS_FTFY = f"[^{_SAFE}]|&[#A-Za-z0-9]+;"
+
+
+def diff_edits(rule_name: str, old: str, new: str, offset: int = 0) -> list[Edit]:
+    """Minimal edits turning ``old`` into ``new`` (near-adjacent changes grouped)."""
+    sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    edits: list[Edit] = []
+    cur: list[int] | None = None  # [a0, a1, b0, b1]
+    for tag, a0, a1, b0, b1 in sm.get_opcodes():
+        if tag == "equal":
+            if cur is not None and a1 - a0 >= 3:
+                edits.append(
+                    Edit(
+                        rule_name,
+                        offset + cur[0],
+                        offset + cur[1],
+                        old[cur[0] : cur[1]],
+                        new[cur[2] : cur[3]],
+                    )
+                )
+                cur = None
+            continue
+        if cur is None:
+            cur = [a0, a1, b0, b1]
+        else:
+            cur[1], cur[3] = a1, b1
+    if cur is not None:
+        edits.append(
+            Edit(
+                rule_name,
+                offset + cur[0],
+                offset + cur[1],
+                old[cur[0] : cur[1]],
+                new[cur[2] : cur[3]],
+            )
+        )
+    return edits
+
+
+@lru_cache(maxsize=1)
+def _ftfy_config() -> Any:
+    import ftfy  # imported on first need: clean text never pays for it
+
+    # Quotes are folded by our own (optional) rule, not silently by ftfy.
+    return ftfy, ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
+
+
+@rule(
+    "fix_encoding_ftfy",
+    precheck=_NEEDS_FTFY,
+    risk="ftfy's own: rare legitimate text that looks like mojibake (see its docs)",
+)
+def fix_encoding_ftfy(text: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Run ftfy line by line (curly quotes kept) and record what it changed.
+
+    >>> fix_encoding_ftfy("cafÃ© time", {})[0].after
+    'é'
+    >>> fix_encoding_ftfy("café “time”", {})
+    []
+    """
+    ftfy, cfg = _ftfy_config()
+    edits: list[Edit] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        if re.search(_NEEDS_FTFY, line):
+            fixed = ftfy.fix_text(line, cfg)
+            if fixed != line:
+                edits.extend(diff_edits("fix_encoding_ftfy", line, fixed, pos))
+        pos += len(line)
+    return edits
+
+
+# --- Cyrillic mojibake that ftfy leaves ----------------------------------------------------
+
+# (name, encoding the text was wrongly decoded with, its real encoding)
+_TRANSFORMS = (
+    ("cp1251_as_latin1", "latin-1", "cp1251"),
+    ("cp1251_as_cp1252", "cp1252", "cp1251"),
+    ("utf8_as_koi8r", "koi8_r", "utf-8"),
+    ("koi8r_as_cp1251", "cp1251", "koi8_r"),
+    ("cp866_as_cp1251", "cp1251", "cp866"),
+    ("utf8_as_cp1251", "cp1251", "utf-8"),
+    ("utf8_as_cp866", "cp866", "utf-8"),
+    ("cp1251_as_koi8r", "koi8_r", "cp1251"),
+    ("cp1251_as_cp866", "cp866", "cp1251"),
+    ("koi8r_as_latin1", "latin-1", "koi8_r"),
+    ("cp866_as_latin1", "latin-1", "cp866"),
+    ("utf8_as_latin1", "latin-1", "utf-8"),
+    ("utf8_as_cp1252", "cp1252", "utf-8"),
+)
+
+# A run of non-ASCII letters and symbols (plus the spaces and ASCII punctuation between
+# them) that could be one mojibake'd Russian phrase.
+_MOJI = "\u0080-\u04ff\u2010-\u2122\u2500-\u25ff\u00a0"
+_RUN = re.compile(f"[{_MOJI}](?:[{_MOJI} \\d.,:;!?()\"'-]*[{_MOJI}])?")
+_RU_LETTERS = re.compile(r"[а-яё]", re.IGNORECASE)
+_RU_WORD = re.compile(r"[А-Яа-яЁё]+")
+
+
+@lru_cache(maxsize=1)
+def _bigrams() -> dict[str, float]:
+    """Russian letter-bigram log-probabilities (built from wordfreq by ``build_tables``)."""
+    out = {}
+    for line in (DATA / "repair" / "ru_bigrams.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            k, v = line.split("\t")
+            out[k] = float(v)
+    return out
+
+
+_FLOOR = math.log(1e-7)
+
+
+def russian_score(text: str) -> float:
+    """Mean log-probability per bigram of ``text`` as Russian; non-Russian letters score the floor.
+
+    Higher is more plausible; real Russian scores about -5.5, mojibake below -10.
+    """
+    table = _bigrams()
+    total, n = 0.0, 0
+    for tok in re.findall(r"[^\s\d.,:;!?()\"'«»—–-]+", text):
+        s = f"^{tok.lower()}$"
+        for i in range(len(s) - 1):
+            total += table.get(s[i : i + 2], _FLOOR)
+            n += 1
+    return total / n if n else _FLOOR
+
+
+def _decode(text: str, wrong: str, real: str) -> str | None:
+    try:
+        return text.encode(wrong).decode(real)
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+
+
+def best_cyrillic_decoding(run: str, margin: float) -> tuple[str, str] | None:
+    """The transform (name, text) that turns ``run`` into clearly better Russian, if any."""
+    base = russian_score(run)
+    best: tuple[float, str, str] | None = None
+    for name, wrong, real in _TRANSFORMS:
+        cand = _decode(run, wrong, real)
+        if cand is None or cand == run:
+            continue
+        letters = len(_RU_LETTERS.findall(cand))
+        if letters < 0.6 * sum(ch.isalpha() for ch in cand) or letters < 3:
+            continue
+        sc = russian_score(cand)
+        if best is None or sc > best[0]:
+            best = (sc, name, cand)
+    if best is None or best[0] < -7.5 or best[0] - base < margin:
+        return None
+    return best[1], best[2]
+
+
+@rule(
+    "fix_cyrillic_mojibake",
+    precheck=(
+        r"[\u00a4-\u00ff\u2500-\u25ff\u0402-\u040f\u0452-\u045f\u0490\u0491\u2020\u2021\u2030"
+        r"\u2122]|[А-ЯЁ]{4}|[а-яё][А-ЯЁ]"
+    ),
+    params={
+        "margin": Param(2.0, "How much more Russian-like (log-prob per bigram) a fix must be.")
+    },
+    risk="a short Western-European word in high Latin-1 letters decoding to a Russian word",
+)
+def fix_cyrillic_mojibake(text: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Re-decode Russian text that was read with the wrong Cyrillic/Latin code page.
+
+    Covers the cases ftfy leaves (cp1251 read as latin-1/cp1252, UTF-8 read as KOI8-R,
+    KOI8-R or cp866 read as cp1251); a run inside English text is fixed on its own.
+
+    >>> fix_cyrillic_mojibake("He said: Ïðèâåò, ìèð!", {"margin": 2.0})[0].after
+    'Привет, мир'
+    >>> fix_cyrillic_mojibake("Café Müller, à la carte", {"margin": 2.0})
+    []
+    """
+    margin = float(params.get("margin", 2.0))
+    edits = []
+    for m in _RUN.finditer(text):
+        run = m.group()
+        if len(run) < 3:
+            continue
+        found = best_cyrillic_decoding(run, margin)
+        if found is not None:
+            edits.append(make_edit("fix_cyrillic_mojibake", text, m.start(), m.end(), found[1]))
+    return edits
+
+
+# --- homoglyphs -----------------------------------------------------------------------
+
+_LAT2CYR = str.maketrans("aeopcxyAEOPCXHBMKT", "аеорсхуАЕОРСХНВМКТ")
+_CYR2LAT = str.maketrans("аеорсхуАЕОРСХНВМКТіјѕІЈЅ", "aeopcxyAEOPCXHBMKTijsIJS")
+_LAT_HOMO = set("aeopcxyAEOPCXHBMKT")
+_CYR_HOMO = set("аеорсхуАЕОРСХНВМКТіјѕІЈЅ")
+_MIXED = re.compile(r"(?=[^\W\d_]*[A-Za-z])(?=[^\W\d_]*[\u0400-\u04ff])[^\W\d_]+")
+
+
+@rule(
+    "fix_homoglyphs",
+    precheck=r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]",
+    risk="deliberate mixed-script brand names or leetspeak",
+)
+def fix_homoglyphs(text: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Swap look-alike letters of the other script inside a word (``Meжду``, ``Officе``).
+
+    >>> from cleaners.repair.engine import replay
+    >>> replay("Meжду нами, Officе", fix_homoglyphs("Meжду нами, Officе", {}))
+    'Между нами, Office'
+    >>> fix_homoglyphs("iPhone и Android", {})
+    []
+    """
+    edits = []
+    for m in _MIXED.finditer(text):
+        word = m.group()
+        lat = [c for c in word if c.isascii()]
+        cyr = [c for c in word if not c.isascii()]
+        if len(cyr) > len(lat) and all(c in _LAT_HOMO for c in lat):
+            after = word.translate(_LAT2CYR)
+        elif len(lat) > len(cyr) and all(c in _CYR_HOMO for c in cyr):
+            after = word.translate(_CYR2LAT)
+        else:
+            continue
+        edits.extend(diff_edits("fix_homoglyphs", word, after, m.start()))
+    return edits

@@ -1,0 +1,243 @@
+"""The repair engine: a rule registry, the fixpoint loop and edit composition.
+
+A rule is a pure function ``(text, params) -> list[Edit]`` registered once with
+:func:`rule`; the registry (:data:`RULES`) is the single source for the config
+validator, the CLI's ``--explain`` and the report's per-rule counts. Edits a rule
+proposes are in the coordinates of the text it saw; the engine composes them
+back onto the ORIGINAL input, so the finished :class:`RepairResult` can always
+be replayed on the input (``replay(original, result.edits) == result.text``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleaners.model import Edit
+
+RuleFn = Callable[[str, Mapping[str, Any]], list[Edit]]
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """A rule parameter: its default and one line of help."""
+
+    default: Any
+    help: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A registered repair rule.
+
+    ``langs`` lists the languages it runs on (``"*"`` = any); ``precheck`` is a
+    cheap regex that must match somewhere before the rule runs at all, so clean
+    text costs one scan per rule; ``risk`` names its false-positive risk.
+    """
+
+    name: str
+    fn: RuleFn
+    langs: tuple[str, ...]
+    precheck: re.Pattern[str] | None
+    params: Mapping[str, Param]
+    risk: str
+    default_on: bool = True
+    doc: str = ""
+
+    def applies_to(self, lang: str) -> bool:
+        return "*" in self.langs or lang in self.langs
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    name: str,
+    *,
+    langs: Sequence[str] = ("*",),
+    precheck: str | None = None,
+    params: Mapping[str, Param] | None = None,
+    risk: str,
+    default_on: bool = True,
+) -> Callable[[RuleFn], RuleFn]:
+    """Register a rule under ``name``; registration order is application order."""
+
+    def deco(fn: RuleFn) -> RuleFn:
+        if name in RULES:
+            raise ValueError(f"repair rule {name!r} registered twice")
+        RULES[name] = Rule(
+            name=name,
+            fn=fn,
+            langs=tuple(langs),
+            precheck=re.compile(precheck) if precheck else None,
+            params=dict(params or {}),
+            risk=risk,
+            default_on=default_on,
+            doc=(fn.__doc__ or "").strip().split("\n", 1)[0],
+        )
+        return fn
+
+    return deco
+
+
+@dataclass(slots=True)
+class RepairResult:
+    """The repaired text and the edits (offsets into the original input) that made it."""
+
+    text: str
+    edits: list[Edit] = field(default_factory=list)
+
+
+def replay(original: str, edits: Sequence[Edit]) -> str:
+    """Apply sorted, non-overlapping edits (offsets into ``original``).
+
+    >>> replay("a  b", [Edit("x", 1, 3, "  ", " ")])
+    'a b'
+    """
+    out: list[str] = []
+    pos = 0
+    for e in edits:
+        if e.start < pos or original[e.start : e.end] != e.before:
+            raise ValueError(f"edit does not fit the text: {e}")
+        out.append(original[pos : e.start])
+        out.append(e.after)
+        pos = e.end
+    out.append(original[pos:])
+    return "".join(out)
+
+
+def explain(original: str, edits: Sequence[Edit]) -> str:
+    """A readable list of the edits, one per line: rule, line:column, before → after.
+
+    >>> print(explain("a  b", [Edit("collapse_spaces", 1, 3, "  ", " ")]))
+    collapse_spaces  1:2  '  ' → ' '
+    """
+    lines = []
+    for e in edits:
+        line = original.count("\n", 0, e.start) + 1
+        col = e.start - (original.rfind("\n", 0, e.start) + 1) + 1
+        lines.append(f"{e.rule}  {line}:{col}  {e.before!r} → {e.after!r}")
+    return "\n".join(lines)
+
+
+# --- composition ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Change:
+    start: int  # offsets into the original
+    end: int
+    after: str
+    rules: list[str]
+
+
+class _Composer:
+    """Keeps the current text and its changes expressed against the original."""
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self.text = original
+        self.changes: list[_Change] = []
+
+    def apply(self, edits: Sequence[Edit]) -> None:
+        """Apply one rule's sorted, non-overlapping edits (current-text offsets)."""
+        # Right to left: the offsets of the edits still to apply stay valid.
+        for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+            if self.text[e.start : e.end] != e.before:
+                raise ValueError(f"rule {e.rule} proposed an edit that does not fit: {e}")
+            if e.before != e.after:
+                self._apply_one(e)
+
+    def _apply_one(self, e: Edit) -> None:
+        merged: list[int] = []
+        delta_before = 0  # length change of the changes wholly before the new edit
+        cur_spans: list[tuple[int, int]] = []
+        delta = 0
+        for i, c in enumerate(self.changes):
+            cs = c.start + delta
+            ce = cs + len(c.after)
+            cur_spans.append((cs, ce))
+            overlap = cs < e.end and e.start < ce
+            touch = (cs <= e.end and e.start <= ce) and (cs == ce or e.start == e.end)
+            if overlap or touch:
+                merged.append(i)
+            elif ce <= e.start:
+                delta_before += len(c.after) - (c.end - c.start)
+            delta += len(c.after) - (c.end - c.start)
+        if merged:
+            ms = min(e.start, cur_spans[merged[0]][0])
+            me = max(e.end, cur_spans[merged[-1]][1])
+        else:
+            ms, me = e.start, e.end
+        orig_start = ms - delta_before
+        merged_delta = sum(
+            len(self.changes[i].after) - (self.changes[i].end - self.changes[i].start)
+            for i in merged
+        )
+        orig_end = orig_start + (me - ms) - merged_delta
+        new_after = self.text[ms : e.start] + e.after + self.text[e.end : me]
+        rules: list[str] = []
+        for i in merged:
+            rules.extend(r for r in self.changes[i].rules if r not in rules)
+        if e.rule not in rules:
+            rules.append(e.rule)
+        keep = [c for i, c in enumerate(self.changes) if i not in set(merged)]
+        if new_after != self.original[orig_start:orig_end]:
+            keep.append(_Change(orig_start, orig_end, new_after, rules))
+            keep.sort(key=lambda c: (c.start, c.end))
+        self.changes = keep
+        self.text = self.text[: e.start] + e.after + self.text[e.end :]
+
+    def edits(self) -> list[Edit]:
+        return [
+            Edit("+".join(c.rules), c.start, c.end, self.original[c.start : c.end], c.after)
+            for c in self.changes
+        ]
+
+
+# --- running ----------------------------------------------------------------------
+
+
+def active_rules(
+    lang: str,
+    disable: Sequence[str] = (),
+    enable: Sequence[str] = (),
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[tuple[Rule, dict[str, Any]]]:
+    """The rules to run for ``lang`` with their resolved parameters, in order."""
+    params = params or {}
+    out = []
+    for r in RULES.values():
+        on = (r.default_on or r.name in enable) and r.name not in disable
+        if on and r.applies_to(lang):
+            p = {k: v.default for k, v in r.params.items()}
+            p.update(params.get(r.name, {}))
+            out.append((r, p))
+    return out
+
+
+def run_rules(
+    text: str, rules: Sequence[tuple[Rule, dict[str, Any]]], max_passes: int = 4
+) -> RepairResult:
+    """Apply ``rules`` in order, pass after pass, until nothing changes (or the cap)."""
+    comp = _Composer(text)
+    for _ in range(max_passes):
+        changed = False
+        for r, p in rules:
+            cur = comp.text
+            if r.precheck is not None and r.precheck.search(cur) is None:
+                continue
+            edits = [e for e in r.fn(cur, p) if e.before != e.after]
+            if edits:
+                comp.apply(edits)
+                changed = True
+        if not changed:
+            break
+    return RepairResult(comp.text, comp.edits())
+
+
+def make_edit(rule_name: str, text: str, start: int, end: int, after: str) -> Edit:
+    """An edit replacing ``text[start:end]`` by ``after``."""
+    return Edit(rule_name, start, end, text[start:end], after)

@@ -1,0 +1,121 @@
+"""Paragraph structure: attributions pushed onto their own paragraph, broken lines, bullets.
+
+Newlines are kept everywhere else: the structure parser reads comment headers
+and indentation line by line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from cleaners.model import Edit
+from cleaners.repair.engine import Param, make_edit, rule
+from cleaners.repair.tables import words
+
+# An attribution line: a dash, then a lowercase word ("- the Azerbaijani leader told...").
+_ATTRIB = re.compile(r"(?<=\S)(?P<gap>[ \t]*\n(?:[ \t]*\n)*[ \t]*)(?=[-–—][ \t]+[a-zа-яё])")
+_LIST_START = re.compile(r"^[ \t]*(?:[-–—•*·▪]|\d+[.)])[ \t]")
+_WORD = re.compile(r"[A-Za-zА-Яа-яЁё]+")
+
+
+def _line_at(text: str, pos: int) -> str:
+    """The line that contains ``pos``."""
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    return text[lo : hi if hi >= 0 else len(text)]
+
+
+def _has_speech_verb(line: str, max_words: int) -> bool:
+    verbs_en, verbs_ru = words("speech_verbs.txt", "en"), words("speech_verbs.txt", "ru")
+    for w in _WORD.findall(line)[:max_words]:
+        low = w.lower()
+        if low in verbs_en or any(low.startswith(v) for v in verbs_ru):
+            return True
+    return False
+
+
+@rule(
+    "join_attribution",
+    langs=("en", "ru"),
+    precheck=r"\n[ \t]*[-–—][ \t]+[a-zа-яё]",
+    params={"max_words": Param(10, "The speech verb must occur within this many words.")},
+    risk="a dash-led list item starting lowercase with a speech verb, after a non-list line",
+)
+def join_attribution(text: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Join a quote's attribution, split onto its own paragraph, back to the quote.
+
+    >>> from cleaners.repair.engine import replay
+    >>> t = "projects are being implemented\\n\\n- the leader told the press."
+    >>> replay(t, join_attribution(t, {"max_words": 10}))
+    'projects are being implemented - the leader told the press.'
+    >>> join_attribution("Items:\\n- the red one\\n- the blue one", {"max_words": 10})
+    []
+    """
+    edits = []
+    for m in _ATTRIB.finditer(text):
+        prev = _line_at(text, m.start() - 1)
+        nxt = _line_at(text, m.end())
+        if _LIST_START.match(prev) or prev.rstrip().endswith(":"):
+            continue
+        # The next line in turn starting with a dash means a list, not an attribution.
+        after_end = text.find("\n", m.end())
+        if after_end >= 0 and re.match(r"[ \t]*[-–—][ \t]", text[after_end + 1 :]):
+            continue
+        if _has_speech_verb(nxt, int(params.get("max_words", 10))):
+            edits.append(make_edit("join_attribution", text, m.start(), m.end(), " "))
+    return edits
+
+
+# A line broken mid-sentence: it ends in a lowercase letter or a comma and the next
+# line starts lowercase, neither indented (indentation carries structure, e.g. comments).
+_BROKEN = re.compile(r"(?<=[a-z,;]|[а-яё])\n(?=[a-zа-яё])")
+
+
+@rule(
+    "join_broken_lines",
+    langs=("en", "ru"),
+    precheck=r"[a-z,;а-яё]\n[a-zа-яё]",
+    params={"min_line": Param(40, "Only lines at least this long count as broken prose.")},
+    risk="verse, addresses or lists whose lines start lowercase",
+)
+def join_broken_lines(text: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Join a line broken in mid-sentence to the next one.
+
+    >>> from cleaners.repair.engine import replay
+    >>> t = "The presidents signed an appropriate document providing for\\nthe route."
+    >>> replay(t, join_broken_lines(t, {"min_line": 40}))
+    'The presidents signed an appropriate document providing for the route.'
+    >>> join_broken_lines("short line\\nnext", {"min_line": 40})
+    []
+    """
+    min_line = int(params.get("min_line", 40))
+    edits = []
+    for m in _BROKEN.finditer(text):
+        prev = _line_at(text, m.start() - 1)
+        if len(prev) < min_line or prev[:1].isspace():
+            continue
+        edits.append(make_edit("join_broken_lines", text, m.start(), m.end(), " "))
+    return edits
+
+
+_ORPHAN_BULLET = re.compile(r"(?m)^(?P<b>[ \t]*[•·▪‣◦●])(?P<gap>[ \t]*\n[ \t]*)(?=\S)")
+
+
+@rule(
+    "join_orphan_bullets",
+    precheck=r"[•·▪‣◦●][ \t]*\n",
+    risk="a bullet glyph used alone as a separator line",
+)
+def join_orphan_bullets(text: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Join a bullet left alone on its line to the item text below it.
+
+    >>> from cleaners.repair.engine import replay
+    >>> replay("  •\\nPhotos used", join_orphan_bullets("  •\\nPhotos used", {}))
+    '  • Photos used'
+    """
+    return [
+        make_edit("join_orphan_bullets", text, m.start("gap"), m.end("gap"), " ")
+        for m in _ORPHAN_BULLET.finditer(text)
+    ]

@@ -1,0 +1,67 @@
+"""Repetition: comment-header stutter and MT word stutter."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from cleaners.model import Edit
+from cleaners.repair.engine import make_edit, rule
+from cleaners.repair.tables import words
+
+# "pin_code Offline pin_code": a forum header that repeats the user name after the
+# status. Collapsed to "pin_code Offline"; the line and its indentation stay, so the
+# structure parser still sees a header line.
+_HEADER = re.compile(
+    r"(?m)^(?P<lead>[ \t]*(?:\d+[.)][ \t]+)?)(?P<name>\S+(?: \S+){0,3}?) (?P<status>Offline|Online)"
+    r"(?P<rep> (?P=name))[ \t]*$"
+)
+
+
+@rule(
+    "collapse_header_stutter",
+    precheck=r" (?:Offline|Online) ",
+    risk="a sentence that really repeats a name around the word Offline/Online",
+)
+def collapse_header_stutter(text: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Drop the repeated name in a comment header ``NAME Offline NAME``.
+
+    >>> from cleaners.repair.engine import replay
+    >>> t = "  1. pin_code Offline pin_code"
+    >>> replay(t, collapse_header_stutter(t, {}))
+    '  1. pin_code Offline'
+    >>> collapse_header_stutter("pin_code Offline rotkiv04", {})
+    []
+    """
+    return [
+        make_edit("collapse_header_stutter", text, m.start("rep"), m.end("rep"), "")
+        for m in _HEADER.finditer(text)
+    ]
+
+
+_STUTTER = re.compile(r"\b(?P<w>\w+)(?P<rep>[ ]+(?P=w))\b", re.IGNORECASE)
+
+
+@rule(
+    "collapse_word_stutter",
+    langs=("en", "ru"),
+    precheck=r"\b(\w+) +\1\b",
+    risk="a deliberate repetition of a function word ('and and' quoted as an example)",
+)
+def collapse_word_stutter(text: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Collapse an MT stutter of a function word (``the the``); ``had had`` is kept.
+
+    >>> from cleaners.repair.engine import replay
+    >>> replay("in the the city", collapse_word_stutter("in the the city", {}))
+    'in the city'
+    >>> collapse_word_stutter("he had had enough; Bora Bora", {})
+    []
+    """
+    edits = []
+    for m in _STUTTER.finditer(text):
+        w = m.group("w")
+        low = w.lower()
+        if low in words("stutter_words.txt", "en") or low in words("stutter_words.txt", "ru"):
+            edits.append(make_edit("collapse_word_stutter", text, m.start("rep"), m.end("rep"), ""))
+    return edits

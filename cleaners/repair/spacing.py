@@ -1,0 +1,186 @@
+"""Spacing and punctuation: split times, stray and missing spaces, quote/dash folding."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from cleaners.model import Edit
+from cleaners.repair.engine import Param, make_edit, rule
+
+# A time split by MT ("18: 18"). Joined only in a time-like context (after a date,
+# "at", a line start; before a line end, punctuation or a time word) so that a
+# label like "Article 12: 30 days" is left alone.
+_TIME = re.compile(r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3]): (?P<m>[0-5]\d)(?![\d:])")
+_TIME_BEFORE = re.compile(
+    r"(?:^|\n|[\d(\[–—-]|\b(?:at|from|to|until|till|by|since|before|after|around|about|"
+    r"and|in|в|с|до|по|около|и|к)|[,;])[ \t]*$",
+    re.IGNORECASE,
+)
+_TIME_AFTER = re.compile(
+    r"^(?:[ \t]*(?:$|\n|[.,;)\]–—-])|[ \t]+(?:a\.?m\b|p\.?m\b|MSK|Moscow|local|GMT|UTC|hours|"
+    r"h\b|o'clock|мск|по\b|час))",
+    re.IGNORECASE,
+)
+
+
+@rule(
+    "join_split_times",
+    precheck=r"\d: \d\d",
+    risk="a numbered label followed by a two-digit count, e.g. '12: 30 days' after 'at'",
+)
+def join_split_times(text: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Rejoin a time that MT split after its colon.
+
+    >>> from cleaners.repair.engine import replay
+    >>> replay("April 10 2023 18: 18", join_split_times("April 10 2023 18: 18", {}))
+    'April 10 2023 18:18'
+    >>> join_split_times("Article 12: 30 days", {})
+    []
+    """
+    edits = []
+    for m in _TIME.finditer(text):
+        before = text[max(0, m.start() - 12) : m.start()]
+        after = text[m.end() : m.end() + 12]
+        if _TIME_BEFORE.search(before) or _TIME_AFTER.match(after):
+            colon = m.end("h")
+            edits.append(make_edit("join_split_times", text, colon + 1, colon + 2, ""))
+    return edits
+
+
+# Spaces before , . ; : ! ? that are followed by a space, a line end or a closing quote.
+_SPACE_BEFORE = re.compile(r"(?<=[\w\"')»”’])[ \t]+(?=[,.;:!?](?:[ \t\n\"»”’]|$))")
+
+
+@rule(
+    "remove_space_before_punct",
+    langs=("en", "ru"),
+    precheck=r"[ \t][,.;:!?]",
+    risk="French-style spacing in quoted text; a leading '.5' written with a space",
+)
+def remove_space_before_punct(text: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Drop the space MT leaves before punctuation.
+
+    >>> from cleaners.repair.engine import replay
+    >>> replay("Hello , world !", remove_space_before_punct("Hello , world !", {}))
+    'Hello, world!'
+    >>> remove_space_before_punct("wait ... what", {})
+    []
+    """
+    return [
+        make_edit("remove_space_before_punct", text, m.start(), m.end(), "")
+        for m in _SPACE_BEFORE.finditer(text)
+    ]
+
+
+# "talks.The" / "переговоров.Президент" / "however,the": two words, one mark, no space.
+_NO_SPACE = re.compile(
+    r"(?<![\w@./:-])(?P<w>[A-Za-z]*[a-z]{2}|[А-Яа-яЁё]*[а-яё]{2})(?P<p>[.!?])(?P<n>[A-Z][a-z]|[А-ЯЁ][а-яё])"
+    r"|(?<![\w@./:-])(?P<w2>[A-Za-z]*[a-z]{2}|[А-Яа-яЁё]*[а-яё]{2})(?P<p2>[,;])(?P<n2>[a-z]{2}|[а-яё]{2})"
+)
+_URLISH = re.compile(r"://|www\.|@|\.(?:com|org|net|ru|html?|php|py|js)\b", re.IGNORECASE)
+
+
+@rule(
+    "add_space_after_sentence_end",
+    langs=("en", "ru"),
+    precheck=r"[a-zа-яё][.!?,;][A-Za-zА-Яа-яЁё]",
+    risk="identifiers written with dots or commas (Node.Js, file.Name, a,b lists in code)",
+)
+def add_space_after_sentence_end(text: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Insert the missing space in ``talks.The`` or ``however,the``; URLs and e-mails excluded.
+
+    >>> from cleaners.repair.engine import replay
+    >>> t = "after the talks.The leader"
+    >>> replay(t, add_space_after_sentence_end(t, {}))
+    'after the talks. The leader'
+    >>> add_space_after_sentence_end("see www.kremlin.Ru or mail a.b@c.Com", {})
+    []
+    """
+    edits = []
+    for m in _NO_SPACE.finditer(text):
+        lo = text.rfind(" ", 0, m.start()) + 1
+        lo = max(lo, text.rfind("\n", 0, m.start()) + 1)
+        hi_sp = [i for i in (text.find(" ", m.end()), text.find("\n", m.end())) if i >= 0]
+        chunk = text[lo : min(hi_sp) if hi_sp else len(text)]
+        if _URLISH.search(chunk):
+            continue
+        at = m.end("p") if m.group("p") else m.end("p2")
+        edits.append(make_edit("add_space_after_sentence_end", text, at, at, " "))
+    return edits
+
+
+_SPACES = re.compile(r"(?<=\S)[ ]{2,}(?=\S)")
+
+
+@rule(
+    "collapse_spaces",
+    precheck=r"\S  +\S",
+    risk="column-aligned tables in plain text lose their alignment",
+)
+def collapse_spaces(text: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Collapse runs of spaces between words; indentation is left alone.
+
+    >>> from cleaners.repair.engine import replay
+    >>> replay("two  words\\n    indented", collapse_spaces("two  words\\n    indented", {}))
+    'two words\\n    indented'
+    """
+    return [
+        make_edit("collapse_spaces", text, m.start(), m.end(), " ") for m in _SPACES.finditer(text)
+    ]
+
+
+_QUOTES = {
+    "‘": "'",
+    "’": "'",
+    "‚": "'",
+    "‛": "'",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "‟": '"',
+    "«": '"',
+    "»": '"',
+}
+_QUOTE_RE = re.compile("[" + "".join(_QUOTES) + "]")
+
+
+@rule(
+    "fold_quotes",
+    precheck=_QUOTE_RE.pattern,
+    risk="loses the typographic distinction a publisher wants (off by default)",
+    default_on=False,
+)
+def fold_quotes(text: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Fold curly quotes and guillemets to ASCII quotes (enable in config).
+
+    >>> fold_quotes("can’t", {})[0].after
+    "'"
+    """
+    return [
+        make_edit("fold_quotes", text, m.start(), m.end(), _QUOTES[m.group()])
+        for m in _QUOTE_RE.finditer(text)
+    ]
+
+
+_DASH_RE = re.compile(r"[‒–—―]")
+
+
+@rule(
+    "fold_dashes",
+    precheck=_DASH_RE.pattern,
+    params={"to": Param("-", "What every en/em dash becomes.")},
+    risk="loses the en/em dash distinction (off by default)",
+    default_on=False,
+)
+def fold_dashes(text: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Fold en and em dashes to one dash (enable in config).
+
+    >>> fold_dashes("a — b", {"to": "-"})[0].after
+    '-'
+    """
+    return [
+        make_edit("fold_dashes", text, m.start(), m.end(), params.get("to", "-"))
+        for m in _DASH_RE.finditer(text)
+    ]

@@ -1,0 +1,18 @@
+"""Untranslated fragments: Cyrillic left inside English MT (flagged, never edited)."""
+
+from __future__ import annotations
+
+import re
+
+_CYR_RUN = re.compile(r"[\u0400-\u04FF]+(?:[\s\-'’.,:;«»\"]+[\u0400-\u04FF]+)*")
+
+
+def untranslated_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of Cyrillic words (runs joined across spaces and punctuation).
+
+    >>> untranslated_spans("He said Спасибо большое and left.")
+    [(8, 23)]
+    >>> untranslated_spans("All English here.")
+    []
+    """
+    return [(m.start(), m.end()) for m in _CYR_RUN.finditer(text)]

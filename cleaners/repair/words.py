@@ -1,0 +1,144 @@
+"""Fused words: ``andeconomic`` → ``and economic``, ``inRussia`` → ``in Russia``.
+
+Word frequencies come from wordfreq (a maintained multi-source word list), loaded
+on first need. Guards, in order: only whole tokens of plain letters are looked at
+(URLs, e-mails, handles like ``pin_code`` or ``rotkiv04`` and numbers with units
+never are); capitalised tokens are never split (``Tokayev``, ``Novorossiysk``);
+a token wordfreq knows is split only when the words are far more likely than it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from cleaners.model import Edit
+from cleaners.repair.engine import Param, make_edit, rule
+from cleaners.repair.tables import words
+
+# A whitespace-delimited chunk, its core being letters only (leading/trailing punctuation
+# allowed). Anything with digits, _, @, /, or inner dots is not a candidate.
+_CHUNK = re.compile(r"(?<!\S)[(\[\"'«“‘]*(?P<core>[A-Za-z]+|[А-Яа-яЁё]+)[)\]\"'»”’.,;:!?]*(?!\S)")
+_CAMEL = re.compile(r"^(?P<a>[a-z]{2,})(?P<b>[A-Z][a-z]{2,})$")
+
+
+@lru_cache(maxsize=4)
+def _freqs(lang: str) -> dict[str, float]:
+    import wordfreq  # loaded on first need
+
+    return wordfreq.get_frequency_dict(lang)
+
+
+def zipf(word: str, lang: str) -> float:
+    """wordfreq's Zipf value (log10 per billion words) of a lowercase word; 0 if unknown."""
+    f = _freqs(lang).get(word)
+    return math.log10(f * 1e9) if f else 0.0
+
+
+def _part_ok(part: str, lang: str, min_zipf: float) -> float | None:
+    if len(part) <= 2:
+        return zipf(part, lang) if part in words("short_words.txt", lang) else None
+    z = zipf(part, lang)
+    return z if z >= min_zipf else None
+
+
+def segment(core: str, lang: str, min_zipf: float, max_parts: int = 3) -> tuple[list[str], float]:
+    """Best split of a lowercase ``core`` into known words, maximising the product of
+    their probabilities; returns ``([], -inf)`` when none exists.
+
+    >>> segment("andeconomic", "en", 3.0)[0]
+    ['and', 'economic']
+    """
+    n = len(core)
+    # best[i] = (score, parts) for core[:i]; score = sum(zipf - 9), log10 probability.
+    best: list[tuple[float, list[str]] | None] = [None] * (n + 1)
+    best[0] = (0.0, [])
+    for i in range(1, n + 1):
+        for j in range(max(0, i - 30), i):
+            prev = best[j]
+            if prev is None or len(prev[1]) >= max_parts:
+                continue
+            z = _part_ok(core[j:i], lang, min_zipf)
+            if z is None:
+                continue
+            cand = (prev[0] + z - 9.0, [*prev[1], core[j:i]])
+            if best[i] is None or cand[0] > best[i][0]:
+                best[i] = cand
+    end = best[n]
+    if end is None or len(end[1]) < 2:
+        return [], -math.inf
+    return end[1], end[0]
+
+
+def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
+    """The repaired form of one token, or None to leave it alone.
+
+    >>> split_fused("andeconomic", "en", {})
+    'and economic'
+    >>> split_fused("inRussia", "en", {})
+    'in Russia'
+    >>> [split_fused(w, "en", {}) for w in ("Tokayev", "Novorossiysk", "ukram", "economic")]
+    [None, None, None, None]
+    """
+    min_zipf = float(params.get("min_zipf", 3.0))
+    known = float(params.get("known_zipf", 1.0))
+    margin = float(params.get("margin", 1.0))
+    m = _CAMEL.match(core)
+    if m:
+        a, b = m.group("a"), m.group("b")
+        if zipf(core.lower(), lang) >= known:  # iPhone-like brands wordfreq knows
+            return None
+        if _part_ok(a, lang, min_zipf + 1.0) is not None:
+            return f"{a} {b}"
+        return None
+    if not core.islower() or len(core) < 5:
+        return None
+    zc = zipf(core, lang)
+    parts, score = segment(core, lang, min_zipf)
+    if not parts:
+        return None
+    # "geopolitician", "kremlinlike": a combining form makes a compound, not a fusion.
+    if parts[0] in words("prefixes.txt", lang) or parts[-1] in words("suffixes.txt", lang):
+        return None
+    if zc >= known and score + 9.0 < zc + margin:
+        return None  # a word wordfreq knows, not clearly a fusion of commoner ones
+    return " ".join(parts)
+
+
+@rule(
+    "split_fused_words",
+    langs=("en", "ru"),
+    precheck=r"[a-zа-яё]{5}|[a-z][A-Z]",
+    params={
+        "min_zipf": Param(3.0, "Each part of 3+ letters must be at least this common (Zipf)."),
+        "known_zipf": Param(
+            1.0, "A token at least this common is a known word (split only on margin)."
+        ),
+        "margin": Param(
+            1.0, "A known token is split only if its parts are this much likelier (log10)."
+        ),
+    },
+    risk="a rare lowercase word absent from wordfreq that happens to be two common words",
+)
+def split_fused_words(text: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Split words that MT fused (``andeconomic``, ``inRussia``); names and handles are kept.
+
+    >>> from cleaners.repair.engine import replay
+    >>> t = "trade andeconomic projects inRussia; Tokayev, pin_code, rotkiv04, 10km"
+    >>> replay(t, split_fused_words(t, {}))
+    'trade and economic projects in Russia; Tokayev, pin_code, rotkiv04, 10km'
+    """
+    lang = params.get("lang", "en")
+    edits = []
+    for m in _CHUNK.finditer(text):
+        core = m.group("core")
+        is_ru = not core.isascii()
+        fixed = split_fused(core, "ru" if is_ru else lang, params)
+        if fixed is not None:
+            edits.append(
+                make_edit("split_fused_words", text, m.start("core"), m.end("core"), fixed)
+            )
+    return edits

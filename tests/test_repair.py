@@ -1,0 +1,133 @@
+"""The repair engine on the user's example, its contract and its config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaners.config import PipelineConfig, RepairConfig
+from cleaners.model import Edit
+from cleaners.repair import RULES, RepairResult, explain, repair, replay, untranslated_spans
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+EXAMPLE = SHARED / "seed" / "example.txt"
+
+
+@pytest.fixture(scope="module")
+def example() -> tuple[str, RepairResult]:
+    if not EXAMPLE.exists():
+        pytest.skip(f"the user's example is not at {EXAMPLE}")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    return text, repair(text, "en")
+
+
+def test_example_fixes(example: tuple[str, RepairResult]) -> None:
+    _, r = example
+    assert "trade and economic and investment" in r.text
+    assert "18: " not in r.text
+    for t in ("18:18", "19:14", "20:04", "20:19", "22:48", "00:43", "13:29"):
+        assert t in r.text
+    assert "infrastructure - the Azerbaijani leader told the press" in r.text
+    assert "equipment AFU." in r.text and "APU" not in r.text
+    assert "protected by Xi Jinping." in r.text
+
+
+def test_example_keeps_names_handles_and_lines(example: tuple[str, RepairResult]) -> None:
+    text, r = example
+    for keep in ("Tokayev", "Novorossiysk", "Kassym-Jomart", "pin_code", "rotkiv04", "ukram"):
+        assert r.text.count(keep) >= 1
+    assert r.text.count("Tokayev") == text.count("Tokayev")
+    # Only the attribution join removes line breaks.
+    assert text.count("\n") - r.text.count("\n") == 2
+    lines = r.text.splitlines()
+    assert "  1. pin_code Offline" in lines
+    assert "    pin_code (Andrey NK) April 10 2023 18:18" in lines
+    assert "  4. rotkiv04 Offline" in lines
+
+
+def test_example_replay_and_explain(example: tuple[str, RepairResult]) -> None:
+    text, r = example
+    assert replay(text, r.edits) == r.text
+    starts = [e.start for e in r.edits]
+    assert starts == sorted(starts)
+    assert all(a.end <= b.start for a, b in zip(r.edits, r.edits[1:], strict=False))
+    assert all(text[e.start : e.end] == e.before for e in r.edits)
+    shown = explain(text, r.edits)
+    assert "split_fused_words" in shown and "'andeconomic' → 'and economic'" in shown
+    assert len(shown.splitlines()) == len(r.edits)
+
+
+def test_idempotent_on_example(example: tuple[str, RepairResult]) -> None:
+    _, r = example
+    again = repair(r.text, "en")
+    assert again.text == r.text and again.edits == []
+
+
+def test_multi_pass_edits_compose_onto_original() -> None:
+    # ftfy fixes the mojibake, then the stutter rule sees "the the": both map to the input.
+    text = "in the the cafÃ© , now"
+    r = repair(text, "en")
+    assert r.text == "in the café, now"
+    assert replay(text, r.edits) == r.text
+
+
+def test_overlapping_edits_merge_into_one() -> None:
+    # fix_cyrillic_mojibake then a later rule touching the same span: one merged edit.
+    text = "Ïðèâåò  ìèð"
+    r = repair(text, "ru")
+    assert replay(text, r.edits) == r.text == "Привет мир"
+    assert len(r.edits) == 1 and "fix_cyrillic_mojibake" in r.edits[0].rule
+
+
+def test_replay_rejects_an_edit_that_does_not_fit() -> None:
+    with pytest.raises(ValueError):
+        replay("abc", [Edit("x", 0, 1, "z", "y")])
+
+
+def test_clean_text_untouched() -> None:
+    text = "Kassym-Jomart Tokayev met Ilham Aliyev in Astana on July 5, 2022.\n\nHe said: “Yes.”"
+    assert repair(text).edits == []
+    ru = "Президент Казахстана Касым-Жомарт Токаев встретился с Ильхамом Алиевым в Астане."
+    assert repair(ru, "ru").edits == []
+
+
+def test_rules_can_be_switched_off_and_parameterised() -> None:
+    text = "trade andeconomic ties"
+    cfg = RepairConfig(disable=["split_fused_words"])
+    assert repair(text, "en", cfg).text == text
+    folded = repair("it’s — ok", "en", RepairConfig(enable=["fold_quotes", "fold_dashes"]))
+    assert folded.text == "it's - ok"
+    long_only = RepairConfig(params={"join_broken_lines": {"min_line": 500}})
+    broken = "The presidents signed an appropriate document providing for\nthe route."
+    assert repair(broken, "en", long_only).text == broken
+    assert repair("x", "en", RepairConfig(enabled=False)).edits == []
+
+
+def test_config_rejects_unknown_rules_and_params() -> None:
+    with pytest.raises(ValueError, match="unknown repair rule"):
+        RepairConfig(disable=["split_fused_wrds"])
+    with pytest.raises(ValueError, match="no parameter"):
+        RepairConfig(params={"join_broken_lines": {"min_lines": 3}})
+    with pytest.raises(ValueError):
+        PipelineConfig.model_validate({"repair": {"disabled": []}})
+
+
+def test_user_glossary(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.tsv"
+    extra.write_text("# mine\nRosgvardia\tRosgvardiya\tspelling\n", encoding="utf-8")
+    r = repair("Rosgvardia and APU", "en", RepairConfig(glossary=[str(extra)]))
+    assert r.text == "Rosgvardiya and AFU"
+    assert {e.rule for e in r.edits} == {"apply_glossary"}
+
+
+def test_registry_declares_every_rule() -> None:
+    for name, r in RULES.items():
+        assert r.name == name and r.risk and r.doc
+        assert r.langs
+
+
+def test_untranslated_spans() -> None:
+    text = "The governor said Всё будет хорошо, then left."
+    spans = untranslated_spans(text)
+    assert [text[a:b] for a, b in spans] == ["Всё будет хорошо"]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Strict(BaseModel):
@@ -36,6 +36,10 @@ class RepairConfig(_Strict):
 
     enabled: bool = Field(True, description="Run the repair engine at all.")
     disable: list[str] = Field(default_factory=list, description="Rule names to switch off.")
+    enable: list[str] = Field(
+        default_factory=list,
+        description="Off-by-default rules to switch on (fold_quotes, fold_dashes).",
+    )
     params: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Per-rule parameter overrides: {rule: {param: value}}."
     )
@@ -43,6 +47,21 @@ class RepairConfig(_Strict):
         default_factory=list, description="Extra glossary files (TSV) beside the bundled one."
     )
     max_passes: int = Field(4, ge=1, le=20, description="Fixpoint cap for rule passes.")
+
+    @model_validator(mode="after")
+    def _known_rules(self) -> RepairConfig:
+        # Typos in rule or parameter names must fail loudly, not be ignored.
+        from cleaners.repair import RULES
+
+        for name in [*self.disable, *self.enable, *self.params]:
+            if name not in RULES:
+                raise ValueError(f"unknown repair rule {name!r}; known: {', '.join(RULES)}")
+        for name, ps in self.params.items():
+            for key in ps:
+                if key not in RULES[name].params:
+                    known = ", ".join(RULES[name].params) or "none"
+                    raise ValueError(f"rule {name!r} has no parameter {key!r}; known: {known}")
+        return self
 
 
 _LID_LANGUAGES = ["ru", "en", "uk", "be", "bg", "kk", "sr", "mk", "de", "fr"]

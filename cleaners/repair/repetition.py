@@ -10,11 +10,12 @@ from cleaners.model import Edit
 from cleaners.repair.engine import make_edit, rule
 from cleaners.repair.tables import words
 
-# "pin_code Offline pin_code": a forum header that repeats the user name after the
-# status. Collapsed to "pin_code Offline"; the line and its indentation stay, so the
-# structure parser still sees a header line.
+# "1. pin_code Offline pin_code": a numbered forum header that repeats the user name
+# after the status. Collapsed to "1. pin_code Offline"; the line, its number and its
+# indentation stay, so the structure parser still reads a header. A bare header
+# without its number keeps the stutter: there it is the parser's only evidence.
 _HEADER = re.compile(
-    r"(?m)^(?P<lead>[ \t]*(?:\d+[.)][ \t]+)?)(?P<name>\S+(?: \S+){0,3}?) (?P<status>Offline|Online)"
+    r"(?m)^(?P<lead>[ \t]*\d+[.)][ \t]+)(?P<name>\S+(?: \S+){0,3}?) (?P<status>Offline|Online)"
     r"(?P<rep> (?P=name))[ \t]*$"
 )
 
@@ -31,7 +32,7 @@ def collapse_header_stutter(text: str, params: Mapping[str, Any]) -> list[Edit]:
     >>> t = "  1. pin_code Offline pin_code"
     >>> replay(t, collapse_header_stutter(t, {}))
     '  1. pin_code Offline'
-    >>> collapse_header_stutter("pin_code Offline rotkiv04", {})
+    >>> collapse_header_stutter("pin_code Offline rotkiv04\\npin_code Offline pin_code", {})
     []
     """
     return [

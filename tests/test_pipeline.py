@@ -1,0 +1,113 @@
+"""The per-document chain on real files: every input ends as a Document or a quarantine record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaners.config import LidConfig, PipelineConfig
+from cleaners.model import Document, Quarantined
+from cleaners.pipeline import process_item
+from cleaners.readers import discover
+
+SAMPLE = Path(__file__).resolve().parents[1] / "corpora" / "sample"
+
+
+def _run(folder: Path, config: PipelineConfig | None = None) -> dict[str, Document | Quarantined]:
+    config = config or PipelineConfig()
+    return {it.id: process_item(folder, it, config) for it in discover(folder, config.input)}
+
+
+@pytest.fixture(scope="module")
+def sample() -> dict[str, Document | Quarantined]:
+    return _run(SAMPLE)
+
+
+def test_sample_documents_all_processed(sample: dict[str, Document | Quarantined]) -> None:
+    assert not [r for r in sample.values() if isinstance(r, Quarantined)]
+    assert len(sample) == 6  # 4 text documents + 2 JSONL lines
+
+
+def _doc(sample: dict[str, Document | Quarantined], prefix: str) -> Document:
+    (doc,) = [d for k, d in sample.items() if k.startswith(prefix)]
+    assert isinstance(doc, Document)
+    return doc
+
+
+def test_paired_article_is_repaired_structured_and_aligned(sample) -> None:
+    doc = _doc(sample, "volga-route")
+    assert doc.ru is not None and doc.en is not None
+    assert doc.ru.lang == "ru" and doc.en.lang == "en"
+    assert "trade and economic and investment" in doc.en.text
+    assert "09:41" in doc.en.text
+    rules = {e.rule for e in doc.en.edits}
+    assert rules, "the MT damage must be recorded as edits"
+    kinds = [s.kind for s in doc.en.segments]
+    assert kinds[0] == "title"
+    assert "boilerplate" in kinds
+    comments = [s for s in doc.en.segments if s.kind == "comment"]
+    assert [c.meta["author"] for c in comments] == ["volga_man", "nord77", "Kazanskaya"]
+    assert comments[0].meta["display_name"] == "Sergey"
+    # Boilerplate never reaches the corpus.
+    assert not any("Dear reader" in s for s in doc.en_sentences)
+    assert doc.beads
+    covered_ru = sorted(i for b in doc.beads for i in b.ru)
+    covered_en = sorted(i for b in doc.beads for i in b.en)
+    assert covered_ru == list(range(len(doc.ru_sentences)))
+    assert covered_en == list(range(len(doc.en_sentences)))
+    pairs = {
+        (" ".join(doc.ru_sentences[i] for i in b.ru), " ".join(doc.en_sentences[i] for i in b.en))
+        for b in doc.beads
+    }
+    assert any("Наконец-то" in r and "Finally" in e for r, e in pairs)
+    assert any("15%" in r and "15%" in e for r, e in pairs)
+
+
+def test_legacy_codepage_source_and_mojibake_in_mt(sample) -> None:
+    doc = _doc(sample, "bridge-opening")
+    assert doc.ru is not None and doc.en is not None
+    assert doc.ru.encoding.replace("-", "").replace("_", "").lower() in {"cp1251", "windows1251"}
+    assert "Новый мост через Оку" in doc.ru.text
+    assert "«Мост разгрузит центр города»" in doc.en.text
+
+
+def test_english_only_and_source_only(sample) -> None:
+    en_only = _doc(sample, "exchange-close")
+    assert en_only.ru is None and en_only.beads == []
+    assert "in Russia" in en_only.en.text and "18:50" in en_only.en.text
+    assert any(w.startswith("no-source") for w in en_only.warnings)
+    ru_only = _doc(sample, "library-hours")
+    assert ru_only.en is None and any(w.startswith("no-translation") for w in ru_only.warnings)
+
+
+def test_jsonl_documents_have_line_sources(sample) -> None:
+    snow = sample["wire-snow"]
+    assert isinstance(snow, Document)
+    assert snow.sources == ["wire.jsonl:1"]
+    assert len(snow.beads) == 2
+
+
+def test_swapped_files_are_put_right(tmp_path: Path) -> None:
+    ru = (SAMPLE / "volga-route.ru.txt").read_bytes()
+    en = (SAMPLE / "volga-route.en.txt").read_bytes()
+    (tmp_path / "x.ru.txt").write_bytes(en)
+    (tmp_path / "x.en.txt").write_bytes(ru)
+    (doc,) = _run(tmp_path).values()
+    assert isinstance(doc, Document)
+    assert doc.ru is not None and doc.ru.lang == "ru"
+    assert any(w.startswith("swapped") for w in doc.warnings)
+    quarantined = _run(tmp_path, PipelineConfig(lid=LidConfig(on_wrong_side="quarantine")))
+    (q,) = quarantined.values()
+    assert isinstance(q, Quarantined) and q.reason == "wrong-language"
+
+
+def test_document_round_trips_through_json(sample) -> None:
+    doc = _doc(sample, "volga-route")
+    assert Document.from_dict(doc.to_dict()).to_dict() == doc.to_dict()
+
+
+def test_same_input_gives_identical_result(tmp_path: Path) -> None:
+    a = {k: v.to_dict() for k, v in _run(SAMPLE).items()}
+    b = {k: v.to_dict() for k, v in _run(SAMPLE).items()}
+    assert a == b

@@ -107,7 +107,9 @@ def decode_bytes(data: bytes) -> Decoded:
     _reject_binary_signature(data)
     bom = _bom_encoding(data)
     if bom is not None:
-        return check_text(_decode_strict(data, bom).removeprefix("\ufeff"), bom)
+        size = next(len(mark) for mark, name in _BOMS if name == bom)
+        codec = "utf-8" if bom == "utf-8-sig" else bom
+        return check_text(_decode_strict(data[size:], codec), bom)
     if b"\x00" in data:
         utf16 = _bomless_utf16(data)
         if utf16 is None:
@@ -134,17 +136,17 @@ def check_text(text: str, encoding: str) -> Decoded:
         raise EmptyInput(EMPTY, "file holds only whitespace")
     if "\x00" in text:
         raise BinaryInput(BINARY, f"NUL character at offset {text.index(chr(0))}: not a text file")
-    sample = text[:_SAMPLE]
-    printable = sum(1 for ch in sample if ch.isprintable() or ch.isspace())
-    if printable < _MIN_PRINTABLE * len(sample):
-        share = printable / len(sample)
-        raise BinaryInput(BINARY, f"only {share:.0%} printable characters as {encoding}")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:  # lone surrogates, e.g. from JSON "\\ud800"
         raise DecodeError(
             UNDECODABLE, f"invalid character (lone surrogate) at {exc.start}"
         ) from None
+    sample = text[:_SAMPLE]
+    printable = sum(1 for ch in sample if ch.isprintable() or ch.isspace())
+    if printable < _MIN_PRINTABLE * len(sample):
+        share = printable / len(sample)
+        raise BinaryInput(BINARY, f"only {share:.0%} printable characters as {encoding}")
     return Decoded(text, encoding)
 
 
@@ -167,7 +169,7 @@ def _decode_strict(data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        if exc.end >= len(data) and "end of data" in exc.reason:
+        if exc.end >= len(data) and ("end of data" in exc.reason or "truncated" in exc.reason):
             raise DecodeError(
                 TRUNCATED, f"{encoding} text ends mid-character at byte {exc.start}; re-export it"
             ) from None

@@ -4,8 +4,9 @@ The layout (README "Input"): ``NAME.ru.txt`` + ``NAME.en.txt`` pair up; a lone
 ``NAME.en.txt`` or ``NAME.txt`` is English MT without a source; a lone
 ``NAME.ru.txt`` is a source without a translation; each line of a ``.jsonl``
 file is one document ``{"id": str, "ru": str?, "en": str?}``. Subfolders are
-walked; ids come from relative paths (:mod:`cleaners.ids`). Hidden entries
-(names starting with ``.``) are skipped.
+walked; ids come from relative paths (:mod:`cleaners.ids`). Hidden folders
+(``.git``) and hidden files that are not ``.txt``/``.jsonl`` (``.DS_Store``)
+are skipped; every other file becomes an item, usable or not.
 
 :func:`discover` never raises for a bad file: it returns an :class:`InputItem`
 whose ``error`` says why it cannot be used, so every file is accounted for.
@@ -133,10 +134,14 @@ def _walk(
         yield _Entry(rel_dir or ".", "bad", error=err)
         return
     for entry in found:
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") and not _looks_like_input(entry.name):
             continue
         rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
         yield from _classify(root, entry, rel, real_root, config, seen)
+
+
+def _looks_like_input(name: str) -> bool:
+    return name.lower().endswith((".txt", ".jsonl"))
 
 
 def _classify(

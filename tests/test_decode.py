@@ -1,0 +1,142 @@
+"""cleaners.decode: the encodings Russian/English text arrives in, and bytes that are not text."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from cleaners import errors as E
+from cleaners.decode import check_text, decode_bytes, russian_score
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+RU = "Казахстан наращивает работу по поиску путей доставки своей нефти в Европу"
+EN = "Kazakhstan stepped up its work to find ways to deliver its oil to Europe."
+
+
+def _reason(data: bytes) -> str:
+    with pytest.raises(E.InputError) as info:
+        decode_bytes(data)
+    return info.value.reason
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic"])
+def test_legacy_cyrillic_code_pages(encoding: str) -> None:
+    got = decode_bytes(RU.encode(encoding))
+    assert got.text == RU
+    assert got.encoding == encoding
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (codecs.BOM_UTF8 + RU.encode(), "utf-8-sig"),
+        (codecs.BOM_UTF16_LE + RU.encode("utf-16-le"), "utf-16-le"),
+        (codecs.BOM_UTF16_BE + RU.encode("utf-16-be"), "utf-16-be"),
+        (codecs.BOM_UTF32_LE + RU.encode("utf-32-le"), "utf-32-le"),
+    ],
+)
+def test_bom_wins_and_is_removed(data: bytes, encoding: str) -> None:
+    got = decode_bytes(data)
+    assert (got.text, got.encoding) == (RU, encoding)
+
+
+def test_utf16_without_bom() -> None:
+    for codec in ("utf-16-le", "utf-16-be"):
+        assert decode_bytes(f"{EN}\n{RU}\n".encode(codec)).text == f"{EN}\n{RU}\n"
+
+
+def test_crlf_and_cr_become_lf() -> None:
+    got = decode_bytes(codecs.BOM_UTF8 + f"{RU}\r\n\r\n{EN}\r\nend\rx".encode())
+    assert got.text == f"{RU}\n\n{EN}\nend\nx"
+
+
+def test_plain_utf8_and_ascii() -> None:
+    assert decode_bytes(EN.encode()).encoding == "utf-8"
+    assert decode_bytes(f"{EN} — «{RU}»".encode()).text == f"{EN} — «{RU}»"
+
+
+def test_english_in_cp1252_is_not_read_as_cyrillic() -> None:
+    text = "The café’s “special” menu – naïve and déjà vu."
+    assert decode_bytes(text.encode("cp1252")).text == text
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", E.EMPTY),
+        (b" \n\t\r\n  ", E.EMPTY),
+        (codecs.BOM_UTF8 + b"  \r\n", E.EMPTY),
+        ("   \n".encode("utf-16"), E.EMPTY),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", E.BINARY),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", E.BINARY),
+        (b"GIF89a\x01\x00\x01\x00", E.BINARY),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3", E.BINARY),
+        (b"PK\x03\x04\x14\x00\x06\x00", E.BINARY),
+        (EN.encode() + b"\x00" + EN.encode(), E.BINARY),
+        (bytes(range(256)) * 4, E.BINARY),
+        (b"\x01\x02\x03\x04\x05\x06" * 50 + EN.encode(), E.BINARY),
+        (RU.encode()[:-1], E.TRUNCATED),
+        (f"{RU}\n{RU}".encode()[:-1], E.TRUNCATED),
+        (RU.encode()[:20] + b"\xd0" + RU.encode()[20:] + RU.encode(), E.INVALID_UTF8),
+        (b"\xef\xbb\xbf" + b"ok \xff\xfe bad", E.UNDECODABLE),
+        (codecs.BOM_UTF8 + RU.encode()[:-1], E.TRUNCATED),
+        (codecs.BOM_UTF16_LE + RU.encode("utf-16-le")[:-1], E.TRUNCATED),
+    ],
+)
+def test_rejections_have_reasons(data: bytes, reason: str) -> None:
+    assert _reason(data) == reason
+
+
+def test_errors_are_one_line_and_actionable() -> None:
+    with pytest.raises(E.DecodeError) as info:
+        decode_bytes(RU.encode()[:-1])
+    message = str(info.value)
+    assert "\n" not in message
+    assert "byte" in message and "re-export" in message
+
+
+def test_check_text_rejects_what_json_strings_can_smuggle() -> None:
+    with pytest.raises(E.BinaryInput):
+        check_text("a\x00b", "utf-8")
+    with pytest.raises(E.DecodeError):
+        check_text("a\ud800b", "utf-8")
+    with pytest.raises(E.EmptyInput):
+        check_text(" \n", "utf-8")
+
+
+def test_russian_score_prefers_correct_decoding() -> None:
+    raw = RU.encode("koi8_r")
+    assert russian_score(raw.decode("koi8_r")) > russian_score(raw.decode("cp1251"))
+    raw = RU.encode("cp1251")
+    assert russian_score(raw.decode("cp1251")) > russian_score(raw.decode("mac_cyrillic"))
+
+
+def _flores(name: str) -> list[str]:
+    path = SHARED / "data" / "flores200" / name
+    if not path.exists():
+        pytest.skip(f"real data not available at {path}")
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r", "cp866", "mac_cyrillic", "utf-16"])
+def test_real_russian_sentences_round_trip(encoding: str) -> None:
+    """FLORES dev sentences, one per file: every one decodes back exactly (dev split only)."""
+    lines = _flores("dev.rus_Cyrl.txt")[:150]
+    wrong = []
+    for line in lines:
+        try:
+            data = line.encode(encoding)
+        except UnicodeEncodeError:
+            continue  # a character the code page lacks (e.g. a typographic quote in KOI8-R)
+        if decode_bytes(data).text != line:
+            wrong.append(line)
+    assert not wrong, f"{len(wrong)} misdecoded, e.g. {wrong[0][:60]!r}"
+
+
+def test_real_russian_document_in_every_code_page() -> None:
+    text = "\n".join(_flores("dev.rus_Cyrl.txt")[:40])
+    for encoding in ("cp1251", "koi8_r", "cp866", "iso8859_5"):
+        data = text.encode(encoding, errors="replace")
+        assert decode_bytes(data).text == data.decode(encoding)

@@ -1,0 +1,254 @@
+"""cleaners.readers / cleaners.ids: discovery, pairing, JSONL, unsafe paths, ids, reading."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from cleaners import errors as E
+from cleaners.config import InputConfig
+from cleaners.ids import IdRegistry, id_path, safe_component, safe_id, short_hash
+from cleaners.readers import discover, item_hash, load_item
+
+RU = "Новый мост через Оку откроют в декабре."
+EN = "A new bridge over the Oka will open in December."
+CFG = InputConfig()
+
+
+def _by_source(items):
+    return {src: it for it in items for src in it.sources}
+
+
+def _write(path: Path, data: bytes | str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    path.write_bytes(data)
+    return path
+
+
+def test_pairs_lone_files_and_subfolders(tmp_path: Path) -> None:
+    _write(tmp_path / "a.ru.txt", RU)
+    _write(tmp_path / "a.en.txt", EN)
+    _write(tmp_path / "b.en.txt", EN)
+    _write(tmp_path / "c.txt", EN)
+    _write(tmp_path / "d.ru.txt", RU)
+    _write(tmp_path / "news" / "2023" / "e.ru.txt", RU.encode("cp1251"))
+    _write(tmp_path / "news" / "2023" / "e.en.txt", EN)
+    items = discover(tmp_path, CFG)
+    assert [it.id for it in items] == ["a", "b", "c", "d", "news/2023/e"]
+    assert all(it.error is None for it in items)
+    parts = {it.id: sorted(it.parts) for it in items}
+    assert parts == {"a": ["en", "ru"], "b": ["en"], "c": ["en"], "d": ["ru"],
+                     "news/2023/e": ["en", "ru"]}  # fmt: skip
+    assert items[0].sources == ["a.en.txt", "a.ru.txt"]
+    loaded = load_item(tmp_path, items[-1], CFG)
+    assert loaded["ru"].text == RU and loaded["ru"].encoding == "cp1251"
+    assert loaded["en"].text == EN
+
+
+def test_duplicate_ids_are_error_items_not_dropped(tmp_path: Path) -> None:
+    _write(tmp_path / "a.en.txt", EN)
+    _write(tmp_path / "a.txt", EN + " again")
+    _write(tmp_path / "wire.jsonl", "\n".join(json.dumps(r) for r in [
+        {"id": "x", "ru": RU, "en": EN},
+        {"id": "x", "ru": RU},
+        {"id": "a", "en": EN},
+    ]))  # fmt: skip
+    items = discover(tmp_path, CFG)
+    src = _by_source(items)
+    assert len(items) == 5 and len({it.id for it in items}) == 5
+    assert src["a.en.txt"].error is None
+    assert src["a.txt"].error.reason == E.DUPLICATE_ID
+    assert src["wire.jsonl:1"].error is None
+    assert src["wire.jsonl:2"].error.reason == E.DUPLICATE_ID
+    assert src["wire.jsonl:3"].error.reason == E.DUPLICATE_ID
+    assert "a.txt" in src["a.txt"].error.detail
+    with pytest.raises(E.DuplicateId):
+        load_item(tmp_path, src["a.txt"], CFG)
+
+
+def test_jsonl_good_and_malformed_lines(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "good-1", "ru": RU, "en": EN}, ensure_ascii=False),
+        "",
+        '{"id": "broken", "ru": "unterminated',
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"ru": RU}),
+        json.dumps({"id": "num", "ru": 5}),
+        json.dumps({"id": "neither"}),
+        json.dumps({"id": "blank", "ru": "  ", "en": ""}),
+        json.dumps({"id": "src-only", "ru": RU, "en": ""}, ensure_ascii=False),
+        json.dumps({"id": "nul", "en": "a\u0000b"}),
+    ]
+    data = "\ufeff" + "\n".join(lines) + "\n"
+    _write(tmp_path / "feed.jsonl", data.encode() + b'{"id": "latin", "en": "caf\xe9"}\n')
+    items = discover(tmp_path, CFG)
+    src = _by_source(items)
+    assert "feed.jsonl:2" not in src  # a blank line is not a document
+    assert len(items) == len(lines) - 1 + 1
+    assert src["feed.jsonl:1"].error is None
+    assert load_item(tmp_path, src["feed.jsonl:1"], CFG)["ru"].text == RU
+    for line in (3, 4, 5, 6, 7, 11):
+        assert src[f"feed.jsonl:{line}"].error.reason == E.MALFORMED_JSONL, line
+        assert f"feed.jsonl:{line}" in src[f"feed.jsonl:{line}"].error.detail
+    assert src["feed.jsonl:8"].error.reason == E.EMPTY
+    assert sorted(load_item(tmp_path, src["feed.jsonl:9"], CFG)) == ["ru"]
+    with pytest.raises(E.BinaryInput, match="feed.jsonl:10"):
+        load_item(tmp_path, src["feed.jsonl:10"], CFG)
+
+
+def test_jsonl_line_over_limit_is_skipped_in_bounded_memory(tmp_path: Path) -> None:
+    big = json.dumps({"id": "big", "en": "word " * 5000})
+    small = json.dumps({"id": "small", "en": EN})
+    _write(tmp_path / "f.jsonl", f"{small}\n{big}\n{small.replace('small', 'after')}\n")
+    items = discover(tmp_path, InputConfig(max_bytes=1000))
+    src = _by_source(items)
+    assert src["f.jsonl:2"].error.reason == E.TOO_LARGE
+    assert src["f.jsonl:1"].error is None and src["f.jsonl:3"].error is None
+    assert load_item(tmp_path, src["f.jsonl:3"], CFG)["en"].text == EN
+
+
+def test_size_limit_checked_before_reading(tmp_path: Path) -> None:
+    _write(tmp_path / "big.en.txt", EN * 100)
+    _write(tmp_path / "big.ru.txt", RU)
+    (item,) = discover(tmp_path, InputConfig(max_bytes=1000))
+    assert item.error.reason == E.TOO_LARGE
+    assert item.sources == ["big.en.txt", "big.ru.txt"]  # the partner is accounted for too
+    assert "big.en.txt" in item.error.detail and "max_bytes" in item.error.detail
+
+
+def test_empty_and_whitespace_files(tmp_path: Path) -> None:
+    _write(tmp_path / "empty.txt", b"")
+    _write(tmp_path / "blank.txt", b" \r\n\t\n")
+    src = _by_source(discover(tmp_path, CFG))
+    assert src["empty.txt"].error.reason == E.EMPTY
+    with pytest.raises(E.EmptyInput, match="blank.txt"):
+        load_item(tmp_path, src["blank.txt"], CFG)
+
+
+def test_symlink_outside_is_not_followed(tmp_path: Path) -> None:
+    secret = _write(tmp_path / "outside" / "secret.txt", "TOP SECRET " + EN)
+    _write(tmp_path / "outside" / "dir" / "x.en.txt", "SECRET " + EN)
+    root = tmp_path / "in"
+    _write(root / "ok.en.txt", EN)
+    (root / "leak.en.txt").symlink_to(secret)
+    (root / "leakdir").symlink_to(tmp_path / "outside" / "dir")
+    (root / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    (root / "inner.en.txt").symlink_to(root / "ok.en.txt")
+    items = discover(root, CFG)
+    src = _by_source(items)
+    assert src["leak.en.txt"].error.reason == E.SYMLINK_OUTSIDE
+    assert src["leakdir"].error.reason == E.SYMLINK_OUTSIDE
+    assert src["dangling.txt"].error.reason == E.BROKEN_SYMLINK
+    assert src["inner.en.txt"].error is None  # a link inside the folder is fine
+    assert load_item(root, src["inner.en.txt"], CFG)["en"].text == EN
+    with pytest.raises(E.UnsafePath):
+        load_item(root, src["leak.en.txt"], CFG)
+    # The hash of a link out of the folder never reads the target's bytes.
+    digest = item_hash(root, src["leak.en.txt"])
+    secret.write_text("changed")
+    assert item_hash(root, src["leak.en.txt"]) == digest
+    opted_in = _by_source(discover(root, InputConfig(follow_symlinks=True)))
+    assert opted_in["leak.en.txt"].error is None
+
+
+def test_reader_rechecks_a_file_swapped_for_a_link_after_discovery(tmp_path: Path) -> None:
+    secret = _write(tmp_path / "secret.txt", "SECRET " + EN)
+    root = tmp_path / "in"
+    _write(root / "a.en.txt", EN)
+    (item,) = discover(root, CFG)
+    (root / "a.en.txt").unlink()
+    (root / "a.en.txt").symlink_to(secret)
+    with pytest.raises(E.UnsafePath):
+        load_item(root, item, CFG)
+
+
+def test_fifo_is_never_opened(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    _write(tmp_path / "ok.txt", EN)
+    src = _by_source(discover(tmp_path, CFG))  # would hang if the FIFO were read
+    assert src["pipe.txt"].error.reason == E.NOT_A_FILE
+    assert isinstance(item_hash(tmp_path, src["pipe.txt"]), str)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_unreadable_file_is_an_error_item(tmp_path: Path) -> None:
+    locked = _write(tmp_path / "locked.txt", EN)
+    locked.chmod(0)
+    try:
+        src = _by_source(discover(tmp_path, CFG))
+        assert src["locked.txt"].error.reason == E.UNREADABLE
+        assert isinstance(item_hash(tmp_path, src["locked.txt"]), str)
+    finally:
+        locked.chmod(0o644)
+
+
+def test_unsupported_hidden_and_binary_files(tmp_path: Path) -> None:
+    _write(tmp_path / "photo.png", b"\x89PNG\r\n\x1a\n....")
+    _write(tmp_path / "renamed.en.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    _write(tmp_path / ".DS_Store", b"\x00\x01")
+    _write(tmp_path / ".git" / "HEAD", "ref")
+    src = _by_source(discover(tmp_path, CFG))
+    assert set(src) == {"photo.png", "renamed.en.txt"}
+    assert src["photo.png"].error.reason == E.UNSUPPORTED_TYPE
+    with pytest.raises(E.BinaryInput, match="renamed.en.txt"):
+        load_item(tmp_path, src["renamed.en.txt"], CFG)
+
+
+def test_hostile_names_give_safe_unique_ids(tmp_path: Path) -> None:
+    names = ["my file.txt", "my-file.txt", "Новости дня.txt", "..%2f..%2fetc%2fpasswd.txt",
+             "a..b.txt", "...txt", "CON.txt", "Case.txt", "case.txt", "-rf.txt",
+             "x" * 240 + ".txt"]  # fmt: skip
+    for name in names:
+        _write(tmp_path / name, EN)
+    items = discover(tmp_path, CFG)
+    ids = [it.id for it in items]
+    assert len(items) == len(names)
+    assert len({i.casefold() for i in ids}) == len(ids)
+    out = tmp_path / "out" / "docs"
+    for doc_id in ids:
+        path = id_path(out, doc_id)
+        assert path.resolve().is_relative_to(out.resolve())
+        assert len(path.name.encode()) < 255
+        assert not doc_id.startswith(("-", ".")) and ".." not in doc_id
+    assert all(it.error is None for it in items)
+
+
+def test_ids_unit() -> None:
+    assert safe_id("plain") == "plain"
+    assert safe_id("sub/plain") == "sub/plain"
+    assert safe_id("my file") != safe_id("my-file")
+    assert safe_id("../../x").startswith("x-")
+    assert safe_id("a\\..\\b").startswith("a/b-")
+    assert safe_component("\x00\n") == "doc"
+    assert "/" not in safe_component("a/b")
+    reg = IdRegistry()
+    first, clash, again = reg.claim("a", "1"), reg.claim("A", "2"), reg.claim("a", "2")
+    assert first == "a"
+    assert clash == f"A-{short_hash('2')}"
+    assert again == f"a-{short_hash('2')}-2"
+    with pytest.raises(ValueError):
+        id_path(Path("/o"), "a/../../b")
+
+
+def test_item_hash_is_stable_and_content_based(tmp_path: Path) -> None:
+    _write(tmp_path / "a.en.txt", EN)
+    _write(tmp_path / "f.jsonl", json.dumps({"id": "j", "en": EN}) + "\n")
+    items = discover(tmp_path, CFG)
+    first = [item_hash(tmp_path, it) for it in items]
+    assert first == [item_hash(tmp_path, it) for it in discover(tmp_path, CFG)]
+    _write(tmp_path / "a.en.txt", EN + "!")
+    assert item_hash(tmp_path, discover(tmp_path, CFG)[0]) != first[0]
+
+
+def test_only_an_unusable_input_dir_raises(tmp_path: Path) -> None:
+    with pytest.raises(E.InputError, match="not a folder"):
+        discover(tmp_path / "missing", CFG)
+    _write(tmp_path / "file.txt", EN)
+    with pytest.raises(E.InputError):
+        discover(tmp_path / "file.txt", CFG)
+    assert [it.id for it in discover(tmp_path, CFG)] == ["file"]

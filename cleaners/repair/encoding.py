@@ -144,7 +144,14 @@ def russian_score(text: str) -> float:
         for i in range(len(s) - 1):
             total += table.get(s[i : i + 2], _FLOOR)
             n += 1
-    return total / n if n else _FLOOR
+    score = total / n if n else _FLOOR
+    # Mis-cased words (KOI8-R read as cp1251 inverts case) count as implausible.
+    return score - 4.0 if _bad_case(text) else score
+
+
+def _bad_case(text: str) -> bool:
+    """A word cased like ``тТТ`` or ``иядК``: never real Russian, typical of a wrong decoding."""
+    return any(not (w.islower() or w.isupper() or w.istitle()) for w in _RU_WORD.findall(text))
 
 
 def _decode(text: str, wrong: str, real: str) -> str | None:
@@ -163,7 +170,9 @@ def best_cyrillic_decoding(run: str, margin: float) -> tuple[str, str] | None:
         if cand is None or cand == run:
             continue
         letters = len(_RU_LETTERS.findall(cand))
-        if letters < 0.6 * sum(ch.isalpha() for ch in cand) or letters < 3:
+        if letters < 0.6 * sum(ch.isalpha() for ch in cand) or letters < 6:
+            continue
+        if _bad_case(cand):
             continue
         sc = russian_score(cand)
         if best is None or sc > best[0]:
@@ -199,7 +208,7 @@ def fix_cyrillic_mojibake(text: str, params: Mapping[str, Any]) -> list[Edit]:
     edits = []
     for m in _RUN.finditer(text):
         run = m.group()
-        if len(run) < 3:
+        if sum(ch.isalpha() for ch in run) < 6:
             continue
         found = best_cyrillic_decoding(run, margin)
         if found is not None:
@@ -233,8 +242,12 @@ def fix_homoglyphs(text: str, params: Mapping[str, Any]) -> list[Edit]:
     edits = []
     for m in _MIXED.finditer(text):
         word = m.group()
+        if word.isupper():
+            continue  # stylised all-caps names ("SENSЕ", a band in ftfy's negatives)
         lat = [c for c in word if c.isascii()]
         cyr = [c for c in word if not c.isascii()]
+        if max(len(lat), len(cyr)) < 3:
+            continue
         if len(cyr) > len(lat) and all(c in _LAT_HOMO for c in lat):
             after = word.translate(_LAT2CYR)
         elif len(lat) > len(cyr) and all(c in _CYR_HOMO for c in cyr):

@@ -49,6 +49,17 @@ def join_split_times(text: str, params: Mapping[str, Any]) -> list[Edit]:
     return edits
 
 
+# Two or more Latin letters with diacritics mark a line of French, Czech, Portuguese...: their own
+# typography (a space before "!", no space after a period in a URL-like run) is kept.
+_FOREIGN_LATIN = re.compile(r"[\u00c0-\u024f]")
+
+
+def _line_is_foreign(text: str, pos: int) -> bool:
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    return len(_FOREIGN_LATIN.findall(text, lo, hi if hi >= 0 else len(text))) >= 2
+
+
 # Spaces before , . ; : ! ? that are followed by a space, a line end or a closing quote.
 _SPACE_BEFORE = re.compile(r"(?<=[\w\"')»”’])[ \t]+(?=[,.;:!?](?:[ \t\n\"»”’]|$))")
 
@@ -71,6 +82,7 @@ def remove_space_before_punct(text: str, params: Mapping[str, Any]) -> list[Edit
     return [
         make_edit("remove_space_before_punct", text, m.start(), m.end(), "")
         for m in _SPACE_BEFORE.finditer(text)
+        if not _line_is_foreign(text, m.start())
     ]
 
 
@@ -104,14 +116,15 @@ def add_space_after_sentence_end(text: str, params: Mapping[str, Any]) -> list[E
         lo = max(lo, text.rfind("\n", 0, m.start()) + 1)
         hi_sp = [i for i in (text.find(" ", m.end()), text.find("\n", m.end())) if i >= 0]
         chunk = text[lo : min(hi_sp) if hi_sp else len(text)]
-        if _URLISH.search(chunk):
+        if _URLISH.search(chunk) or _line_is_foreign(text, m.start()):
             continue
         at = m.end("p") if m.group("p") else m.end("p2")
         edits.append(make_edit("add_space_after_sentence_end", text, at, at, " "))
     return edits
 
 
-_SPACES = re.compile(r"(?<=\S)[ ]{2,}(?=\S)")
+# Only between words and prose punctuation: ASCII art and emoticons keep their spacing.
+_SPACES = re.compile(r"(?<=[\w,.;:!?)\]\"'”’»])[ ]{2,}(?=[\w(\[\"'“‘«])")
 
 
 @rule(

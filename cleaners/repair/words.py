@@ -22,6 +22,8 @@ from cleaners.repair.tables import words
 # A whitespace-delimited chunk, its core being letters only (leading/trailing punctuation
 # allowed). Anything with digits, _, @, /, or inner dots is not a candidate.
 _CHUNK = re.compile(r"(?<!\S)[(\[\"'«“‘]*(?P<core>[A-Za-z]+|[А-Яа-яЁё]+)[)\]\"'»”’.,;:!?]*(?!\S)")
+_LAT_WORD = re.compile(r"(?<![\w@./-])[a-z]{2,}(?![\w@./-])")
+_CYR_WORD = re.compile(r"(?<![\w@./-])[а-яё]{2,}(?![\w@./-])")
 _CAMEL = re.compile(r"^(?P<a>[a-z]{2,})(?P<b>[A-Z][a-z]{2,})$")
 
 
@@ -70,7 +72,29 @@ def segment(core: str, lang: str, min_zipf: float, max_parts: int = 3) -> tuple[
     end = best[n]
     if end is None or len(end[1]) < 2:
         return [], -math.inf
+    # Three words from one token is a long shot: only with common words, none of one letter.
+    if len(end[1]) > 2 and any(len(p) < 2 or zipf(p, lang) < min_zipf + 1.0 for p in end[1]):
+        return [], -math.inf
     return end[1], end[0]
+
+
+def known_share(line: str, lang: str, min_zipf: float = 3.0) -> float:
+    """Share of the line's plain lowercase words that ``lang`` knows, one unknown excused.
+
+    A fused word is only split inside text of its language: a Portuguese or
+    Lithuanian line in an English document has many "unknown" words that split.
+    Names, handles and numbers are not counted.
+
+    >>> known_share("trade andeconomic and investment projects, Tokayev, pin_code", "en")
+    1.0
+    >>> known_share("Con il corpo e lo spirito ammaccato", "en") < 0.7
+    True
+    """
+    found = (_CYR_WORD if lang == "ru" else _LAT_WORD).findall(line)
+    if len(found) < 2:
+        return 0.0
+    known = sum(zipf(w, lang) >= min_zipf for w in found)
+    return known / (len(found) - 1)
 
 
 def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
@@ -120,6 +144,7 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
         "margin": Param(
             1.0, "A known token is split only if its parts are this much likelier (log10)."
         ),
+        "min_known_share": Param(0.7, "Split only in lines where this share of words is known."),
     },
     risk="a rare lowercase word absent from wordfreq that happens to be two common words",
 )
@@ -132,12 +157,22 @@ def split_fused_words(text: str, params: Mapping[str, Any]) -> list[Edit]:
     'trade and economic projects in Russia; Tokayev, pin_code, rotkiv04, 10km'
     """
     lang = params.get("lang", "en")
+    min_share = float(params.get("min_known_share", 0.7))
+    shares: dict[tuple[int, str], float] = {}
     edits = []
     for m in _CHUNK.finditer(text):
         core = m.group("core")
-        is_ru = not core.isascii()
-        fixed = split_fused(core, "ru" if is_ru else lang, params)
-        if fixed is not None:
+        word_lang = "en" if core.isascii() else "ru"
+        if word_lang != lang and not (lang not in ("en", "ru") and word_lang == "en"):
+            continue  # only words of the document's language (en text, ru text)
+        fixed = split_fused(core, word_lang, params)
+        if fixed is None:
+            continue
+        lo = text.rfind("\n", 0, m.start()) + 1
+        if (lo, word_lang) not in shares:
+            hi = text.find("\n", m.end())
+            shares[lo, word_lang] = known_share(text[lo : hi if hi >= 0 else len(text)], word_lang)
+        if shares[lo, word_lang] >= min_share:
             edits.append(
                 make_edit("split_fused_words", text, m.start("core"), m.end("core"), fixed)
             )

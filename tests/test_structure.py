@@ -1,0 +1,213 @@
+"""cleaners.structure: title, body, captions, boilerplate and comment records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaners.repair import repair
+from cleaners.structure import covered_text, match_chrome, parse, parse_time
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+META_KEYS = ("number", "author", "display_name", "time")
+
+
+def _nonspace(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace())
+
+
+def _meta(seg) -> tuple:
+    return tuple(seg.meta[k] for k in META_KEYS)
+
+
+def _example() -> str:
+    path = SHARED / "seed" / "example.txt"
+    if not path.exists():
+        pytest.skip(f"the user's example is not available at {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def test_users_example_raw() -> None:
+    text = _example()
+    segs = parse(text, "en")
+    kinds = [s.kind for s in segs]
+    assert kinds[0] == "title"
+    assert segs[0].text == "Kazakhstan sends its oil flows to Europe, bypassing Russia"
+    assert kinds.count("body") == 6
+    chrome = [s for s in segs if s.kind == "boilerplate"]
+    assert [s.meta["label"] for s in chrome] == ["photo-credit", "comments-sign-in"]
+    assert chrome[0].meta["bullet"] == "•"
+    comments = [s for s in segs if s.kind == "comment"]
+    assert len(comments) == 7
+    assert _meta(comments[0]) == (1, "pin_code", "Andrey NK", "2023-04-10T18:18")
+    assert (
+        comments[0].text == "Why don't the ukram on an inflatable boat blow it up? Quite logical."
+    )
+    assert _meta(comments[1]) == (2, "Colonel Kudasov", "Leopold", "2023-04-10T19:14")
+    assert _meta(comments[6]) == (7, "mgero", "Mher", "2023-04-11T13:29")
+    assert comments[6].text == "Well done Azerbaijan"
+    assert _nonspace("".join(covered_text(s) for s in segs)) == _nonspace(text)
+
+
+def test_users_example_after_repair() -> None:
+    """The pipeline parses repaired text: de-stuttered headers and 18:18 times still parse."""
+    fixed = repair(_example(), "en").text
+    comments = [s for s in parse(fixed, "en") if s.kind == "comment"]
+    assert len(comments) == 7
+    assert _meta(comments[0]) == (1, "pin_code", "Andrey NK", "2023-04-10T18:18")
+    assert _meta(comments[4]) == (5, "syndicalist", "Dimon", "2023-04-10T22:48")
+
+
+def test_destuttered_header_and_repaired_time() -> None:
+    text = (
+        "Title here\n\nBody text.\n  1. pin_code Offline\n"
+        "    pin_code (Andrey NK) April 10 2023 18:18\n    Comment."
+    )
+    (comment,) = [s for s in parse(text, "en") if s.kind == "comment"]
+    assert _meta(comment) == (1, "pin_code", "Andrey NK", "2023-04-10T18:18")
+    assert comment.text == "Comment."
+
+
+def test_russian_comment_headers() -> None:
+    text = (
+        "Казахстан направит нефть в Европу в обход России\n\n"
+        "Казахстан активизировал работу.\n"
+        "Уважаемый читатель, чтобы оставить комментарий к публикации, необходимо авторизоваться.\n"
+        "  1. pin_code Не в сети pin_code\n"
+        "    pin_code (Андрей НК) 10 апреля 2023 18:18\n"
+        "    Почему бы не взорвать?\n"
+        "    Вполне логично.\n"
+        "  2. Полковник Кудасов Offline Полковник Кудасов\n"
+        "    Полковник Кудасов (Леопольд) 10 апреля 2023 г., 19: 14\n"
+        "    Если нефть повезут танкерами?\n"
+    )
+    segs = parse(text, "ru")
+    assert [s.kind for s in segs] == ["title", "body", "boilerplate", "comment", "comment"]
+    assert _meta(segs[3]) == (1, "pin_code", "Андрей НК", "2023-04-10T18:18")
+    assert segs[3].text == "Почему бы не взорвать?\nВполне логично."
+    assert _meta(segs[4]) == (2, "Полковник Кудасов", "Леопольд", "2023-04-10T19:14")
+
+
+def test_header_variants() -> None:
+    # No number but the stuttered status line; a second line without a display name.
+    text = "A\n\nBody.\nsyndicalist Offline syndicalist\nsyndicalist April 10 2023 22: 48\nNow."
+    (c,) = [s for s in parse(text, "en") if s.kind == "comment"]
+    assert _meta(c) == (None, "syndicalist", None, "2023-04-10T22:48")
+    # Only the dated line.
+    (c,) = [s for s in parse("Body.\nFlight (voi) 11 April 2023, 00:43\nWith duplicity.", "en")
+            if s.kind == "comment"]  # fmt: skip
+    assert _meta(c) == (None, "Flight", "voi", "2023-04-11T00:43")
+    # A relative date keeps its text.
+    (c,) = [
+        s for s in parse("Body.\nmgero (Mher) Вчера, 13:29\nМолодец.", "ru") if s.kind == "comment"
+    ]
+    assert c.meta["time"] == "Вчера, 13:29"
+
+
+def test_plain_prose_is_not_a_comment() -> None:
+    text = (
+        "On April 10 2023 18:18 the talks ended.\nThe leaders (both of them) met on April 10 2023."
+    )
+    assert {s.kind for s in parse(text, "en")} <= {"title", "body"}
+
+
+def test_text_without_structure() -> None:
+    assert [(s.kind, s.text) for s in parse("Just one sentence.", "en")] == [
+        ("body", "Just one sentence.")
+    ]
+    assert [s.kind for s in parse("Short headline", "en")] == ["body"]  # nothing follows it
+    segs = parse("First paragraph.\nSecond paragraph.\n\nThird.", "en")
+    assert [(s.kind, s.text) for s in segs] == [
+        ("body", "First paragraph."),
+        ("body", "Second paragraph."),
+        ("body", "Third."),
+    ]
+    assert parse("", "en") == [] and parse(" \n\t\n", "ru") == []
+
+
+def test_hard_wrapped_lines_are_joined() -> None:
+    text = (
+        "Headline\n\nThe presidents signed an appropriate\ndocument providing for the route.\nNext."
+    )
+    assert [s.text for s in parse(text, "en")][1:] == [
+        "The presidents signed an appropriate document providing for the route.",
+        "Next.",
+    ]
+
+
+def test_dash_attribution_is_body_and_bullets_are_captions() -> None:
+    text = "Head\n\n“Quote,”\n- the leader told the press.\n• A photo of the port\n— Sure, he said."
+    segs = parse(text, "en")
+    assert [(s.kind, s.text) for s in segs][1:] == [
+        ("body", "“Quote,”"),
+        ("body", "- the leader told the press."),
+        ("caption", "A photo of the port"),
+        ("body", "— Sure, he said."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [
+        (
+            "Dear reader, to leave comments on the publication, you must sign in.",
+            "comments-sign-in",
+        ),
+        (
+            "Уважаемый читатель, чтобы оставить комментарий к публикации, "
+            "необходимо авторизоваться.",
+            "comments-sign-in",
+        ),  # fmt: skip
+        ("Photos used: Press Service of the President of Kazakhstan", "photo-credit"),
+        ("Использованы фотографии: пресс-служба", "photo-credit"),
+        ("Фото: РИА Новости", "photo-credit"),
+        ("Subscribe to our Telegram channel", "subscribe"),
+        ("Подписывайтесь на наш канал", "subscribe"),
+        ("Читайте также:", "read-also"),
+        ("© 2023 Example Media", "rights"),
+        ("Все права защищены.", "rights"),
+    ],
+)
+def test_chrome_table(line: str, label: str) -> None:
+    rule = match_chrome(line, "en")
+    assert rule is not None and rule.label == label
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Photographers used drones over the port.",
+        "Subscribers complained about the service.",
+        "Share prices rose 3% on Friday.",
+        "Comments by the minister were brief.",
+    ],  # fmt: skip
+)
+def test_chrome_negatives(line: str) -> None:
+    assert match_chrome(line, "en") is None
+
+
+def test_parse_time_forms() -> None:
+    assert parse_time("April 10 2023 18: 18") == "2023-04-10T18:18"
+    assert parse_time("Apr 1, 2023 at 9:05") == "2023-04-01T09:05"
+    assert parse_time("10 апреля 2023 г. в 18:18") == "2023-04-10T18:18"
+    assert parse_time("10.04.2023 18:18") == "2023-04-10T18:18"
+    assert parse_time("February 30 2023 18:18") == "February 30 2023 18:18"
+
+
+def test_a_huge_single_line_is_kept_whole() -> None:
+    line = "word " * 400_000 + "end."
+    segs = parse(f"1. {line}", "en")
+    assert len(segs) == 1 and segs[0].kind == "body"
+    assert _nonspace(segs[0].text) == _nonspace(f"1. {line}")
+
+
+def test_real_wmt21_dev_documents_keep_every_character() -> None:
+    path = SHARED / "data" / "wmt21-newstest-ru-en" / "src.ru.txt"
+    if not path.exists():
+        pytest.skip(f"real data not available at {path}")
+    lines = path.read_text(encoding="utf-8").splitlines()[:300]
+    text = "\n".join(lines)
+    segs = parse(text, "ru")
+    assert _nonspace("".join(covered_text(s) for s in segs)) == _nonspace(text)
+    assert {s.kind for s in segs} <= {"title", "body", "caption", "boilerplate"}

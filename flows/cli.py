@@ -1,0 +1,458 @@
+"""The ``mtclean`` command line.
+
+``run`` and ``serve`` go through Prefect; ``clean``, ``detect`` and ``align`` never import it
+(nor pydantic-heavy config unless ``--config`` is given): they are filters that must start in
+a few tens of milliseconds. argparse rather than typer/click for the same reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+EXIT_USAGE = 2  # argparse's own code for bad arguments
+EXIT_LOCKED = 3
+
+
+class UsageError(Exception):
+    """Unusable arguments: reported as one line, exit code 2."""
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def _open_in(name: str | None) -> IO[str]:
+    if name in (None, "-"):
+        # Input may be any encoding on a pipe; stdin decodes UTF-8 and keeps bad bytes visible.
+        return open(sys.stdin.fileno(), encoding="utf-8", errors="surrogateescape", closefd=False)
+    path = Path(name)
+    if not path.is_file():
+        raise UsageError(f"no such file: {name}")
+    return path.open(encoding="utf-8", errors="surrogateescape", newline="")
+
+
+def _read_text(name: str | None) -> str:
+    """A whole document: bytes decoded by cleaners.decode (BOM, UTF-16, legacy code pages)."""
+    if name in (None, "-"):
+        data = sys.stdin.buffer.read()
+    else:
+        path = Path(name)
+        if not path.is_file():
+            raise UsageError(f"no such file: {name}")
+        data = path.read_bytes()
+    from cleaners.decode import decode_bytes
+    from cleaners.errors import InputError
+
+    try:
+        return decode_bytes(data).text
+    except InputError as exc:
+        raise UsageError(f"{name or 'stdin'}: cannot decode ({exc.reason})") from None
+
+
+def _jsonl(stream: IO[str], what: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    for n, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except ValueError as exc:
+            raise UsageError(f"{what} line {n}: not JSON ({exc})") from None
+        if not isinstance(rec, dict):
+            raise UsageError(f"{what} line {n}: expected a JSON object")
+        yield n, rec
+
+
+def _dump(rec: dict[str, Any]) -> str:
+    return json.dumps(rec, ensure_ascii=False)
+
+
+def _config(path: str | None) -> Any:
+    if path is None:
+        return None
+    from cleaners.config import load_config
+
+    try:
+        return load_config(path)
+    except FileNotFoundError:
+        raise UsageError(f"config file not found: {path}") from None
+    except Exception as exc:  # pydantic ValidationError, YAML errors: say which key, one line
+        raise UsageError(f"bad config {path}: {_one_line(exc)}") from None
+
+
+def _one_line(exc: BaseException) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        try:
+            parts = [
+                f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
+                for e in errors()  # type: ignore[index]
+            ]
+            return "; ".join(parts)
+        except Exception:
+            pass
+    return " ".join(str(exc).split())
+
+
+def _guess_lang(text: str) -> str:
+    """ru when Cyrillic letters outnumber Latin ones, else en (for repair's language rules)."""
+    from cleaners.lid import script_shares
+
+    shares = script_shares(text)
+    return "ru" if shares.get("Cyrl", 0.0) > shares.get("Latn", 0.0) else "en"
+
+
+# ---------------------------------------------------------------- clean
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from cleaners.repair import explain, repair
+
+    cfg = _config(args.config)
+    rcfg = cfg.repair if cfg is not None else None
+    out = sys.stdout
+    if args.format == "text":
+        text = _read_text(args.file)
+        lang = args.lang or _guess_lang(text)
+        result = repair(text, lang, rcfg)
+        out.write(result.text)
+        if result.text and not result.text.endswith("\n"):
+            out.write("\n")
+        if args.explain:
+            sys.stderr.write(explain(text, result.edits) + "\n")
+        return 0
+    with _open_in(args.file) as stream:
+        for n, rec in _jsonl(stream, args.file or "stdin"):
+            text = rec.get("text")
+            if not isinstance(text, str):
+                raise UsageError(f"line {n}: needs a string 'text'")
+            lang = rec.get("lang") or args.lang or _guess_lang(text)
+            result = repair(text, lang, rcfg)
+            edits = [e.to_dict() for e in result.edits]
+            out.write(
+                _dump({"id": rec.get("id"), "text": result.text, "lang": lang, "edits": edits})
+                + "\n"
+            )
+            if args.explain and result.edits:
+                sys.stderr.write(f"# {rec.get('id')}\n{explain(text, result.edits)}\n")
+    return 0
+
+
+# ---------------------------------------------------------------- detect
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
+    from cleaners.lid import detect_batch
+
+    cfg = _config(args.config)
+    lcfg = cfg.lid if cfg is not None else None
+    with _open_in(args.file) as stream:
+        if args.format == "text":
+            lines = [line.rstrip("\r\n") for line in stream]
+            for code, score in detect_batch(lines, lcfg):
+                sys.stdout.write(f"{code}\t{score:.4f}\n")
+            return 0
+        recs = list(_jsonl(stream, args.file or "stdin"))
+    texts = []
+    for n, rec in recs:
+        if not isinstance(rec.get("text"), str):
+            raise UsageError(f"line {n}: needs a string 'text'")
+        texts.append(rec["text"])
+    for (_, rec), (code, score) in zip(recs, detect_batch(texts, lcfg), strict=True):
+        rec_out = {"id": rec.get("id"), "lang": code, "score": round(score, 4)}
+        sys.stdout.write(_dump(rec_out) + "\n")
+    return 0
+
+
+# ---------------------------------------------------------------- align
+
+
+def _ids(ids: Sequence[int]) -> str:
+    return ",".join(str(i) for i in ids)
+
+
+def cmd_align(args: argparse.Namespace) -> int:
+    from cleaners.align import align
+
+    cfg = _config(args.config)
+    acfg = cfg.align if cfg is not None else None
+    if args.format == "text":
+        if args.en is None:
+            raise UsageError("align needs two files: RU EN (one segment per line each)")
+        if args.ru == "-" and args.en == "-":
+            raise UsageError("only one of RU and EN can be stdin")
+        with _open_in(args.ru) as f:
+            ru = [line.rstrip("\r\n") for line in f]
+        with _open_in(args.en) as f:
+            en = [line.rstrip("\r\n") for line in f]
+        for b in align(ru, en, acfg):
+            sys.stdout.write(f"{_ids(b.ru)}\t{_ids(b.en)}\t{b.score:.4f}\n")
+        return 0
+    if args.en is not None:
+        raise UsageError("--format jsonl reads one file of {id, ru, en} records")
+    with _open_in(args.ru) as stream:
+        for n, rec in _jsonl(stream, args.ru):
+            ru, en = rec.get("ru"), rec.get("en")
+            if not isinstance(ru, list) or not isinstance(en, list):
+                raise UsageError(f"line {n}: needs lists 'ru' and 'en'")
+            beads = [[list(b.ru), list(b.en), round(b.score, 4)] for b in align(ru, en, acfg)]
+            sys.stdout.write(_dump({"id": rec.get("id"), "beads": beads}) + "\n")
+    return 0
+
+
+# ---------------------------------------------------------------- run / serve
+
+
+def _quiet_env(verbose: bool) -> None:
+    # Telemetry tries the internet and logs an error when it cannot reach it.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    try:
+        child.relative_to(parent)
+    except ValueError:
+        return False
+    return True
+
+
+def _run_config(args: argparse.Namespace) -> Any:
+    from cleaners.config import PipelineConfig
+
+    cfg = _config(args.config) or PipelineConfig()
+    translate: dict[str, Any] = {}
+    if args.retranslate:
+        translate["enabled"] = True
+    if args.argos_package:
+        translate["package_path"] = str(Path(args.argos_package).resolve())
+        translate["enabled"] = True
+    run: dict[str, Any] = {}
+    if args.dask or args.dask_address:
+        run["dask"] = True
+    if args.dask_address:
+        run["dask_address"] = args.dask_address
+    if args.batch_size is not None:
+        if args.batch_size < 1:
+            raise UsageError("--batch-size must be at least 1")
+        run["batch_size"] = args.batch_size
+    if args.workers is not None:
+        if args.workers < 1:
+            raise UsageError("--workers must be at least 1")
+        run["max_workers"] = args.workers
+    update: dict[str, Any] = {}
+    if translate:
+        update["translate"] = cfg.translate.model_copy(update=translate)
+    if run:
+        update["run"] = cfg.run.model_copy(update=run)
+    # model_validate re-checks the merged values (model_copy alone does not validate).
+    return PipelineConfig.model_validate(cfg.model_copy(update=update).model_dump())
+
+
+def _check_dirs(input_dir: str, out_dir: str) -> tuple[Path, Path]:
+    src = Path(input_dir).resolve()
+    out = Path(out_dir).resolve()
+    if not src.exists():
+        raise UsageError(f"input folder not found: {input_dir}")
+    if not src.is_dir():
+        raise UsageError(f"input is not a folder: {input_dir}")
+    if _inside(out, src):
+        raise UsageError(f"the output folder {out_dir} must not be inside the input folder")
+    if _inside(src, out):
+        raise UsageError(f"the input folder {input_dir} must not be inside the output folder")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"output exists and is not a folder: {out_dir}")
+    return src, out
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    src, out = _check_dirs(args.input_dir, args.out)
+    cfg = _run_config(args)
+    from cleaners.manifest import LockedError, lock_holder
+
+    holder = lock_holder(out)  # fail before paying Prefect's start-up
+    if holder is not None:
+        print(
+            f"mtclean: {out} is in use by another mtclean run (pid {holder.get('pid')} on "
+            f"{holder.get('host')})",
+            file=sys.stderr,
+        )
+        return EXIT_LOCKED
+    _quiet_env(args.verbose)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=args.no_progress,
+    )
+    with progress:
+        bar = progress.add_task("starting Prefect", total=None)
+
+        def hook(event: str, n: int) -> None:
+            if event == "total":
+                progress.update(bar, total=n, description="documents")
+            else:
+                progress.advance(bar, n)
+
+        from flows import pipeline
+
+        pipeline.set_progress(hook)
+        if args.dask or args.dask_address:
+            pipeline.quiet_prefect_logs()
+        try:
+            summary = pipeline.build_corpus(input_dir=str(src), out_dir=str(out), config=cfg)
+        except LockedError as exc:
+            progress.stop()
+            print(f"mtclean: {exc}", file=sys.stderr)
+            return EXIT_LOCKED
+        finally:
+            pipeline.set_progress(None)
+    run = summary["run"]
+    console.print(
+        f"{run['inputs']} documents: {run['done']} done, {run['quarantined']} quarantined "
+        f"({run['processed']} processed, {run['skipped']} unchanged, {run['resumed']} resumed, "
+        f"{run['removed']} removed); {summary['corpus'].get('written', 0)} aligned pairs → {out}"
+    )
+    for reason, n in summary.get("quarantine_reasons", {}).items():
+        console.print(f"  quarantined: {n} × {reason} (see {out / 'quarantine'})")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    src, out = _check_dirs(args.input_dir, args.out)
+    cfg = _run_config(args)
+    _quiet_env(args.verbose)
+    from flows.pipeline import build_corpus
+
+    build_corpus.serve(
+        name=args.name,
+        cron=args.cron,
+        parameters={"input_dir": str(src), "out_dir": str(out), "config": cfg.model_dump()},
+        description="Nightly mtclean run: picks up new and changed documents.",
+    )
+    return 0
+
+
+# ---------------------------------------------------------------- parser
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input_dir", metavar="INPUT_DIR", help="folder of raw documents")
+    p.add_argument("--config", metavar="FILE", help="YAML or JSON config (unknown keys rejected)")
+    p.add_argument("--retranslate", action="store_true", help="retranslate ru→en offline (Argos)")
+    p.add_argument(
+        "--argos-package",
+        metavar="PATH",
+        help="a .argosmodel file or package folder (implies --retranslate)",
+    )
+    p.add_argument("--dask", action="store_true", help="run batches on Dask (a LocalCluster)")
+    p.add_argument("--dask-address", metavar="ADDR", help="Dask scheduler address (implies --dask)")
+    p.add_argument("--batch-size", type=int, metavar="N", help="documents per task (default 200)")
+    p.add_argument("--workers", type=int, metavar="N", help="concurrent batches (default 2)")
+    p.add_argument("--verbose", "-v", action="store_true", help="show Prefect's logs")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mtclean",
+        description="Turn machine-translated Russian news into clean English and an aligned "
+        "Russian–English corpus.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser(
+        "run",
+        help="run the pipeline on a folder (Prefect flow)",
+        description="Process INPUT_DIR into OUT_DIR: docs/, quarantine/, corpus.{tmx,ru,en,tsv,"
+        "jsonl}, report.{md,json,html}, manifest.json. Reruns redo only what changed; a killed "
+        "run, started again, finishes the job. Exit 0 when the run finishes (quarantined inputs "
+        "are reported, not fatal), 2 for unusable arguments, 3 when OUT_DIR is in use.",
+    )
+    _add_run_options(p)
+    p.add_argument("--out", required=True, metavar="OUT_DIR", help="output folder")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "serve",
+        help="serve the scheduled (nightly) deployment",
+        description="Serve build-corpus as a scheduled Prefect deployment from this process "
+        "(needs PREFECT_API_URL pointing at a running `prefect server`). Ctrl-C stops it.",
+    )
+    _add_run_options(p)
+    p.add_argument("--out", required=True, metavar="OUT_DIR", help="output folder")
+    p.add_argument("--name", default="nightly", help="deployment name (default: nightly)")
+    p.add_argument("--cron", default="0 2 * * *", help="schedule (default: 0 2 * * *, 02:00)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "clean",
+        help="repair text only (no Prefect)",
+        description="Repair one document (text) or one JSON record per line (jsonl: "
+        '{"id", "text"} in, {"id", "text", "lang", "edits"} out, edit offsets into the input '
+        "text).",
+    )
+    p.add_argument("file", nargs="?", default="-", metavar="FILE", help="input file, - for stdin")
+    p.add_argument("--format", choices=("text", "jsonl"), default="text")
+    p.add_argument("--explain", action="store_true", help="list the edits readably on stderr")
+    p.add_argument("--lang", choices=("en", "ru"), help="language of the text (default: guess)")
+    p.add_argument("--config", metavar="FILE", help="YAML or JSON config (its repair section)")
+    p.set_defaults(func=cmd_clean)
+
+    p = sub.add_parser(
+        "detect",
+        help="detect languages (no Prefect)",
+        description="text: one segment per line in, `lang<TAB>score` out. jsonl: "
+        '{"id", "text"} in, {"id", "lang", "score"} out. ISO 639-1 codes, und when unknown.',
+    )
+    p.add_argument("file", nargs="?", default="-", metavar="FILE", help="input file, - for stdin")
+    p.add_argument("--format", choices=("text", "jsonl"), default="text")
+    p.add_argument("--config", metavar="FILE", help="YAML or JSON config (its lid section)")
+    p.set_defaults(func=cmd_detect)
+
+    p = sub.add_parser(
+        "align",
+        help="align sentences (no Prefect)",
+        description="text: RU and EN files with one segment per line; prints one bead per "
+        "line, `ru_ids<TAB>en_ids<TAB>score` (0-based, comma-separated, empty for none). "
+        'jsonl: one file of {"id", "ru": [..], "en": [..]} → {"id", "beads": '
+        "[[ru_ids], [en_ids], score]}.",
+    )
+    p.add_argument("ru", metavar="RU", help="Russian segments (or the jsonl file), - for stdin")
+    p.add_argument("en", nargs="?", metavar="EN", help="English segments (text format)")
+    p.add_argument("--format", choices=("text", "jsonl"), default="text")
+    p.add_argument("--config", metavar="FILE", help="YAML or JSON config (its align section)")
+    p.set_defaults(func=cmd_align)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as exc:
+        print(f"mtclean {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # `mtclean clean big.jsonl | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

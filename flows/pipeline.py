@@ -1,0 +1,405 @@
+"""The ``build_corpus`` flow: raw documents in, docs/, corpus, reports and manifest out.
+
+Orchestration only. The per-document work is ``cleaners.pipeline.process_item``; what to redo
+is decided by ``cleaners.manifest``; counting and rendering by ``cleaners.report``. The flow:
+
+1. takes the output folder's lock (a second run is refused, a dead run's lock recovered);
+2. discovers inputs, hashes them, and plans against ``manifest.json`` (input hash, config
+   ``content_hash()``, code version): unchanged results stay, everything else is redone;
+3. sends batches of ``config.run.batch_size`` documents to ``process_batch`` tasks, each
+   writing ``docs/<id>.json`` or ``quarantine/<id>.json`` atomically;
+4. rebuilds the corpus from all of ``docs/`` sorted by id, writes report.md/.json/.html and a
+   Prefect markdown artifact, and writes the manifest last.
+
+Batches run on a task runner chosen from ``config.run`` inside the flow (so a deployment's
+parameters pick it too): a local process pool by default, Prefect's Dask task runner with
+``run.dask`` (a LocalCluster, or the scheduler at ``run.dask_address``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import platform
+import time
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.context import get_run_context
+from prefect.futures import as_completed
+
+from cleaners import manifest as mf
+from cleaners.config import PipelineConfig, TranslateConfig
+from cleaners.fsutil import atomic_write_json, atomic_write_text
+from cleaners.model import Document, Quarantined
+from cleaners.readers import InputItem, discover, item_hash
+from cleaners.report import Tally, render_html, render_md
+from cleaners.writers import write_corpus
+
+REPORT_DOCS = 200  # documents shown in report.html
+
+# A progress hook the CLI sets (a flow parameter cannot carry a callable): called with
+# ("total", n) once and ("advance", k) as batches finish.
+Progress = Callable[[str, int], None]
+_progress: Progress | None = None
+
+
+def set_progress(hook: Progress | None) -> None:
+    global _progress
+    _progress = hook
+
+
+def _tell(event: str, n: int) -> None:
+    if _progress is not None:
+        _progress(event, n)
+
+
+# ---------------------------------------------------------------- retranslation
+
+# One Retranslator per process (thread pool: shared; process pool / Dask worker: one each).
+_translators: dict[str, Any] = {}
+_unavailable: dict[str, str] = {}
+
+
+def get_translator(cfg: TranslateConfig) -> Any | None:
+    """The process's Retranslator for ``cfg``, or ``None`` when it cannot be built here."""
+    key = cfg.model_dump_json()
+    if key in _translators:
+        return _translators[key]
+    if key in _unavailable:
+        return None
+    from cleaners.translate import Retranslator, TranslatorUnavailable
+
+    try:
+        _translators[key] = Retranslator.from_config(cfg)
+    except TranslatorUnavailable as exc:
+        _unavailable[key] = str(exc)
+        return None
+    return _translators[key]
+
+
+def effective_config(config: PipelineConfig, warn: Callable[[str], None]) -> PipelineConfig:
+    """``config`` with retranslation switched off when it cannot run here (one warning).
+
+    The manifest stamps results with this effective config, so documents processed without
+    a translator are redone once a package is installed.
+    """
+    if not config.translate.enabled or get_translator(config.translate) is not None:
+        return config
+    reason = _unavailable.get(config.translate.model_dump_json(), "unavailable")
+    warn(f"retranslation off for this run: {reason}")
+    off = config.translate.model_copy(update={"enabled": False})
+    return config.model_copy(update={"translate": off})
+
+
+# ---------------------------------------------------------------- the batch task
+
+
+def run_batch(
+    input_dir: Path,
+    out_dir: Path,
+    items: Sequence[InputItem],
+    hashes: Sequence[str],
+    config: PipelineConfig,
+) -> dict[str, str]:
+    """Process and write one batch; returns ``{id: "done" | "quarantined"}``.
+
+    Plain function (the plain-loop benchmark and the task share it).
+    """
+    from cleaners.pipeline import process_item
+
+    translator = get_translator(config.translate) if config.translate.enabled else None
+    statuses: dict[str, str] = {}
+    for item, h in zip(items, hashes, strict=True):
+        try:
+            result = process_item(input_dir, item, config, translator, raw_hash=h)
+        except Exception as exc:  # process_item should not raise; never lose a document
+            result = Quarantined(item.id, item.sources, h, "processing-error", repr(exc))
+        status = "done" if isinstance(result, Document) else "quarantined"
+        mf.write_result(out_dir, item.id, status, result.to_dict())
+        statuses[item.id] = status
+    return statuses
+
+
+@task(name="process-batch", cache_policy=NO_CACHE, persist_result=False)
+def process_batch(
+    input_dir: str,
+    out_dir: str,
+    items: list[InputItem],
+    hashes: list[str],
+    config: PipelineConfig,
+    number: int = 0,
+) -> dict[str, str]:
+    """Run ``process_item`` over one batch, writing each result atomically."""
+    t0 = time.perf_counter()
+    statuses = run_batch(Path(input_dir), Path(out_dir), items, hashes, config)
+    q = sum(1 for s in statuses.values() if s == "quarantined")
+    get_run_logger().info(
+        "batch %d: %d documents (%d quarantined) in %.2f s",
+        number,
+        len(statuses),
+        q,
+        time.perf_counter() - t0,
+    )
+    return statuses
+
+
+# ---------------------------------------------------------------- task runners
+
+
+def make_task_runner(config: PipelineConfig, n_batches: int = 2) -> Any:
+    """The task runner for ``config.run``.
+
+    Processes, not threads, on one machine: the work is pure-Python CPU (the GIL serialises
+    threads); see bench/pipeline.py. One worker, or a single batch, needs no pool at all (a
+    spawned worker pays ~2 s of imports).
+    """
+    run = config.run
+    if run.dask or run.dask_address:
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError as exc:
+            raise RuntimeError("--dask needs prefect-dask: pip install 'mtclean[dask]'") from exc
+        if run.dask_address:
+            return DaskTaskRunner(address=run.dask_address)
+        return DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": run.max_workers,
+                "threads_per_worker": 1,
+                "processes": True,
+                "dashboard_address": None,
+            }
+        )
+    if run.max_workers <= 1 or n_batches <= 1:
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        return ThreadPoolTaskRunner(max_workers=1)
+    from prefect.task_runners import ProcessPoolTaskRunner
+
+    return ProcessPoolTaskRunner(max_workers=run.max_workers)
+
+
+def _api_for_workers() -> contextlib.AbstractContextManager[Any]:
+    """Point worker processes at this process's ephemeral Prefect server.
+
+    In ephemeral mode no API URL is set, so each spawned worker would start a temporary
+    server of its own (~5 s each); handing them the running one's URL avoids that.
+    """
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    if get_current_settings().api.url:
+        return contextlib.nullcontext()
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    if not server.running:
+        return contextlib.nullcontext()
+    return temporary_settings(updates={PREFECT_API_URL: server.api_url})
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _chunks(seq: Sequence[str], n: int) -> Iterator[list[str]]:
+    for i in range(0, len(seq), n):
+        yield list(seq[i : i + n])
+
+
+def _load(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _run_id() -> str | None:
+    try:
+        return str(get_run_context().flow_run.id)  # type: ignore[union-attr]
+    except Exception:
+        return None
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"mtclean": mf.code_version(), "python": platform.python_version()}
+    for pkg in ("prefect", "ftfy", "langdetect"):
+        with contextlib.suppress(PackageNotFoundError):
+            out[pkg] = version(pkg)
+    return out
+
+
+def _write_reports(out_dir: Path, summary: dict[str, Any], docs: list[Document]) -> str:
+    md = render_md(summary)
+    atomic_write_text(out_dir / "report.md", md)
+    atomic_write_json(out_dir / "report.json", summary)
+    atomic_write_text(out_dir / "report.html", render_html(summary, docs, REPORT_DOCS))
+    return md
+
+
+def _artifact(md: str) -> None:
+    try:
+        from prefect.artifacts import create_markdown_artifact
+
+        create_markdown_artifact(markdown=md, key="mtclean-report", description="mtclean run")
+    except Exception as exc:  # an artifact is a nicety; never fail a finished run on it
+        get_run_logger().warning("could not create the report artifact: %s", exc)
+
+
+# ---------------------------------------------------------------- the flow
+
+
+@flow(name="build-corpus", log_prints=False)
+def build_corpus(
+    input_dir: str = "corpora/sample",
+    out_dir: str = "corpora/out",
+    config: PipelineConfig = PipelineConfig(),  # noqa: B008  (the UI form needs a default)
+) -> dict[str, Any]:
+    """Turn a folder of raw documents into repaired docs, an aligned corpus and a report.
+
+    Reruns redo only what changed; a killed run, started again, finishes the job and gives
+    byte-identical corpus files. Returns the run's summary (also in report.json).
+    """
+    log = get_run_logger()
+    src, out = Path(input_dir).resolve(), Path(out_dir).resolve()
+    started, t0 = _now(), time.perf_counter()
+    with mf.OutputLock(out):
+        mf.remove_tmp_files(out)
+        config = effective_config(config, log.warning)
+        items = discover(src, config.input)
+        by_id = {it.id: it for it in items}
+        hashes = {it.id: _hash(src, it) for it in items}
+        stamp = mf.Stamp(config.content_hash(), mf.code_version())
+        old = mf.read_manifest(out)
+        plan = mf.make_plan(hashes, old, mf.scan_results(out), stamp, out)
+        statuses = dict(plan.fresh)
+        log.info(
+            "%d inputs: %d unchanged, %d resumed, %d to process, %d removed",
+            len(items),
+            len(plan.fresh) - len(plan.resumed),
+            len(plan.resumed),
+            len(plan.work),
+            len(plan.removed),
+        )
+        base = {**stamp.to_dict(), "input_dir": str(src), "out_dir": str(out)}
+        unchanged = (
+            plan.nothing_to_do
+            and old.get("state") == "finished"
+            and mf.Stamp.from_dict(old) == stamp
+            and old.get("corpus_hashes") == mf.file_hashes(out)
+            and isinstance(old.get("stats"), dict)
+        )
+        if not unchanged:
+            # Vouch only for what stays, delete the rest, then declare the run in progress:
+            # two writes, so a crash in between never blesses a stale result (see manifest.py).
+            items_fresh = mf.vouch(hashes, plan.fresh)
+            mf.write_manifest(out, {**base, "state": "running", "items": items_fresh})
+            mf.delete_results(out, plan.delete)
+            mf.write_manifest(
+                out,
+                {**base, "state": "running", "items": items_fresh, "in_progress": stamp.to_dict()},
+            )
+        _tell("total", len(items))
+        _tell("advance", len(plan.fresh))
+        if plan.work:
+            n_batches = -(-len(plan.work) // config.run.batch_size)
+            with _api_for_workers(), make_task_runner(config, n_batches) as runner:
+                futures = [
+                    runner.submit(
+                        process_batch,
+                        parameters={
+                            "input_dir": str(src),
+                            "out_dir": str(out),
+                            "items": [by_id[i] for i in ids],
+                            "hashes": [hashes[i] for i in ids],
+                            "config": config,
+                            "number": n,
+                        },
+                    )
+                    for n, ids in enumerate(_chunks(plan.work, config.run.batch_size))
+                ]
+                for fut in as_completed(futures):
+                    done = fut.result()
+                    statuses.update(done)
+                    _tell("advance", len(done))
+        done_ids = sorted(i for i, s in statuses.items() if s == "done")
+        q_ids = sorted(i for i, s in statuses.items() if s == "quarantined")
+        tally = Tally()
+        quarantined = [
+            Quarantined.from_dict(_load(mf.result_path(out, i, "quarantined"))) for i in q_ids
+        ]
+        for q in quarantined:
+            tally.add_quarantined(q)
+        shown: list[Document] = []
+        if unchanged:
+            # Nothing changed: the corpus on disk is the one the manifest vouches for.
+            stats, corpus_counts = old["stats"], old.get("corpus_counts", {})
+            shown = [
+                Document.from_dict(_load(mf.result_path(out, i, "done")))
+                for i in done_ids[:REPORT_DOCS]
+            ]
+        else:
+
+            def stream() -> Iterator[Document]:
+                for i in done_ids:
+                    doc = Document.from_dict(_load(mf.result_path(out, i, "done")))
+                    tally.add(doc)
+                    if len(shown) < REPORT_DOCS:
+                        shown.append(doc)
+                    yield doc
+
+            corpus_counts = write_corpus(out, stream(), config)
+            stats = tally.result()
+        run = {
+            "inputs": len(items),
+            "processed": len(plan.work),
+            "skipped": len(plan.fresh) - len(plan.resumed),
+            "resumed": len(plan.resumed),
+            "removed": len(plan.removed),
+            "done": len(done_ids),
+            "quarantined": len(q_ids),
+            "duration_s": round(time.perf_counter() - t0, 2),
+        }
+        summary = {**stats, "run": run, "corpus": corpus_counts}
+        md = _write_reports(out, summary, shown)
+        _artifact(md)
+        stats = {k: v for k, v in summary.items() if k not in ("run", "corpus")}
+        mf.write_manifest(
+            out,
+            {
+                **base,
+                "state": "finished",
+                "started": started,
+                "finished": _now(),
+                "run_id": _run_id(),
+                "run": run,
+                "versions": _versions(),
+                "corpus_hashes": mf.file_hashes(out),
+                "corpus_counts": corpus_counts,
+                "stats": stats,
+                "items": mf.vouch(hashes, statuses),
+            },
+        )
+        log.info("finished: %s", json.dumps(run))
+        return summary
+
+
+def _hash(src: Path, item: InputItem) -> str:
+    try:
+        return item_hash(src, item)
+    except Exception:  # unreadable input: process_item quarantines it with its reason
+        return ""
+
+
+def quiet_prefect_logs() -> None:
+    """Keep Dask's INFO chatter out of a CLI run (it logs at INFO regardless of Prefect)."""
+    for name in ("distributed", "distributed.scheduler", "distributed.worker"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

@@ -1,0 +1,163 @@
+"""Manifest planning and the output lock (pure; the flow tests cover them end to end)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cleaners import manifest as mf
+
+S = mf.Stamp("cfg", "code")
+
+
+def _write(out: Path, doc_id: str, status: str, raw_hash: str) -> None:
+    mf.write_result(out, doc_id, status, {"id": doc_id, "raw_hash": raw_hash})
+
+
+def _manifest(items: dict[str, tuple[str, str]], stamp: mf.Stamp = S, **extra: object) -> dict:
+    return {
+        **stamp.to_dict(),
+        "items": {i: {"hash": h, "status": s} for i, (h, s) in items.items()},
+        **extra,
+    }
+
+
+def test_fresh_changed_new_and_removed(tmp_path: Path) -> None:
+    for i, h in (("a", "1"), ("b", "2"), ("gone", "9")):
+        _write(tmp_path, i, "done", h)
+    m = _manifest({"a": ("1", "done"), "b": ("2", "done"), "gone": ("9", "done")})
+    plan = mf.make_plan({"a": "1", "b": "2-changed", "c": "3"}, m, mf.scan_results(tmp_path), S)
+    assert plan.fresh == {"a": "done"}
+    assert plan.work == ["b", "c"]
+    assert plan.removed == ["gone"]
+    assert sorted(plan.delete) == [("b", "done"), ("gone", "done")]
+
+
+def test_config_or_code_change_redoes_everything(tmp_path: Path) -> None:
+    _write(tmp_path, "a", "done", "1")
+    m = _manifest({"a": ("1", "done")})
+    for stamp in (mf.Stamp("other-cfg", "code"), mf.Stamp("cfg", "other-code")):
+        plan = mf.make_plan({"a": "1"}, m, mf.scan_results(tmp_path), stamp, tmp_path)
+        assert plan.work == ["a"] and plan.delete == [("a", "done")]
+
+
+def test_resume_trusts_unvouched_results_only_under_the_same_stamp(tmp_path: Path) -> None:
+    # A killed run under stamp S wrote "b" but never got to vouch for it in the manifest.
+    _write(tmp_path, "a", "done", "1")
+    _write(tmp_path, "b", "quarantined", "2")
+    m = _manifest({"a": ("1", "done")}, in_progress=S.to_dict())
+    plan = mf.make_plan({"a": "1", "b": "2"}, m, mf.scan_results(tmp_path), S, tmp_path)
+    assert plan.fresh == {"a": "done", "b": "quarantined"} and plan.resumed == ["b"]
+    # Same files, but the interrupted run had another stamp: "b" is stale.
+    m_other = _manifest({"a": ("1", "done")}, in_progress=mf.Stamp("x", "y").to_dict())
+    plan = mf.make_plan({"a": "1", "b": "2"}, m_other, mf.scan_results(tmp_path), S, tmp_path)
+    assert plan.work == ["b"] and plan.resumed == []
+    # No in_progress at all (killed between the two manifest writes): nothing unvouched kept.
+    plan = mf.make_plan(
+        {"a": "1", "b": "2"},
+        _manifest({"a": ("1", "done")}),
+        {"a": ["done"], "b": ["quarantined"]},
+        S,
+        tmp_path,
+    )
+    assert plan.work == ["b"]
+
+
+def test_resume_rejects_result_of_other_input_bytes(tmp_path: Path) -> None:
+    _write(tmp_path, "b", "done", "old-bytes")
+    m = _manifest({}, in_progress=S.to_dict())
+    plan = mf.make_plan({"b": "new-bytes"}, m, mf.scan_results(tmp_path), S, tmp_path)
+    assert plan.work == ["b"] and plan.delete == [("b", "done")]
+
+
+def test_both_kinds_present_is_redone(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "quarantine").mkdir()
+    (tmp_path / "docs" / "a.json").write_text(json.dumps({"raw_hash": "1"}))
+    (tmp_path / "quarantine" / "a.json").write_text(json.dumps({"raw_hash": "1"}))
+    m = _manifest({"a": ("1", "done")}, in_progress=S.to_dict())
+    plan = mf.make_plan({"a": "1"}, m, mf.scan_results(tmp_path), S, tmp_path)
+    assert plan.work == ["a"] and len(plan.delete) == 2
+
+
+def test_write_result_replaces_the_other_kind(tmp_path: Path) -> None:
+    _write(tmp_path, "a", "quarantined", "1")
+    _write(tmp_path, "a", "done", "1")
+    assert mf.scan_results(tmp_path) == {"a": ["done"]}
+
+
+def test_tmp_leftovers_are_ignored_and_removed(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / ".a.json.x1y2.tmp").write_text("{half")
+    assert mf.scan_results(tmp_path) == {}
+    assert mf.remove_tmp_files(tmp_path) == 1
+    assert not list((tmp_path / "docs").iterdir())
+
+
+def test_manifest_roundtrip_and_garbage(tmp_path: Path) -> None:
+    assert mf.read_manifest(tmp_path) == {}
+    mf.write_manifest(tmp_path, {**S.to_dict(), "items": {}})
+    assert mf.Stamp.from_dict(mf.read_manifest(tmp_path)) == S
+    (tmp_path / mf.MANIFEST).write_text("{not json")
+    assert mf.read_manifest(tmp_path) == {}
+
+
+def test_code_version_tracks_package_files() -> None:
+    v = mf.code_version()
+    assert v.startswith("0.") and "+" in v and v == mf.code_version()
+
+
+# ---------------------------------------------------------------- lock
+
+
+def test_lock_refuses_a_second_holder(tmp_path: Path) -> None:
+    with mf.OutputLock(tmp_path):
+        holder = mf.lock_holder(tmp_path)
+        assert holder and holder["pid"] == os.getpid() and holder["host"] == socket.gethostname()
+        with pytest.raises(mf.LockedError, match="in use by another mtclean run"):
+            mf.OutputLock(tmp_path).acquire()
+    assert not (tmp_path / mf.LOCK).exists()
+
+
+def test_lock_of_a_live_other_process_is_respected(tmp_path: Path) -> None:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        (tmp_path / mf.LOCK).write_text(
+            json.dumps({"pid": child.pid, "host": socket.gethostname(), "start": None})
+        )
+        with pytest.raises(mf.LockedError, match=f"pid {child.pid}"):
+            mf.OutputLock(tmp_path).acquire()
+    finally:
+        child.kill()
+        child.wait()
+    # Now that process is gone: its lock is stale and taken over.
+    with mf.OutputLock(tmp_path) as lock:
+        assert lock.held
+
+
+def test_lock_with_reused_pid_is_stale(tmp_path: Path) -> None:
+    # Our own parent is alive but started at another time than the lock records.
+    (tmp_path / mf.LOCK).write_text(
+        json.dumps({"pid": os.getppid(), "host": socket.gethostname(), "start": "1"})
+    )
+    assert mf.lock_holder(tmp_path) is None
+
+
+def test_lock_on_another_host_is_respected(tmp_path: Path) -> None:
+    (tmp_path / mf.LOCK).write_text(json.dumps({"pid": 1, "host": "elsewhere", "start": None}))
+    with pytest.raises(mf.LockedError, match="elsewhere"):
+        mf.OutputLock(tmp_path).acquire()
+
+
+def test_torn_lock_file_old_is_stale(tmp_path: Path) -> None:
+    lock = tmp_path / mf.LOCK
+    lock.write_text("")
+    assert mf.lock_holder(tmp_path) is not None  # young: maybe being written right now
+    os.utime(lock, (1, 1))
+    assert mf.lock_holder(tmp_path) is None

@@ -348,6 +348,7 @@ class TranslateStats:
     disk_hits: int = 0
     translated: int = 0
     batches: int = 0
+    failed: int = 0
 
 
 class Retranslator:
@@ -366,6 +367,8 @@ class Retranslator:
         batch_size: int = 32,
         cache_size: int = 50_000,
         cache_dir: Path | None = None,
+        max_input_tokens: int = 1024,
+        max_output_tokens: int = 256,
     ) -> None:
         if backend not in ("ctranslate2", "argos"):
             raise ValueError(f"unknown retranslation backend {backend!r}")
@@ -374,8 +377,12 @@ class Retranslator:
         self.threads = threads
         self.beam_size = beam_size
         self.batch_size = batch_size
+        # Longer input is truncated (CTranslate2's own default); output is capped so a
+        # degenerate repetition cannot run on.
+        self.max_input_tokens = max_input_tokens
+        self.max_output_tokens = max_output_tokens
         self.stats = TranslateStats()
-        self._settings = f"{backend};beam={beam_size}"
+        self._settings = f"{backend};beam={beam_size};out={max_output_tokens}"
         self._fingerprint = package.fingerprint
         self._memory = _LRU(cache_size)
         self._disk = _DiskCache(cache_dir) if cache_dir else None
@@ -450,7 +457,8 @@ class Retranslator:
         """Translate single sentences; returns one English string per input, same order.
 
         Whitespace is normalized first; blank input gives ``""``. Repeated sentences are
-        translated once, cached ones not at all.
+        translated once, cached ones not at all. A sentence the model cannot take (e.g.
+        longer than its position table) gives ``""`` and counts in ``stats.failed``.
         """
         normalized = [normalize_sentence(s) for s in sentences]
         keys = [sentence_key(self._fingerprint, self._settings, s) for s in normalized]
@@ -477,38 +485,59 @@ class Retranslator:
                     self._memory.put(key, value)
                     del todo[key]
             if todo:
-                fresh = dict(zip(todo, self._run(list(todo.values())), strict=True))
+                done = dict(zip(todo, self._run(list(todo.values())), strict=True))
+                # A failed sentence reads as "" this time and is not cached.
+                fresh = {k: v for k, v in done.items() if v is not None}
                 self.stats.translated += len(fresh)
                 for key, value in fresh.items():
                     self._memory.put(key, value)
-                if self._disk is not None:
+                if self._disk is not None and fresh:
                     self._disk.put_many(fresh)
-                result.update(fresh)
+                result.update({k: v or "" for k, v in done.items()})
         return [result[k] for k in keys]
 
-    def _run(self, texts: list[str]) -> list[str]:
+    def _run(self, texts: list[str]) -> list[str | None]:
+        """Translations of ``texts``; None where the model failed on a sentence."""
         if self.backend == "argos":
-            return [self._run_argos(t) for t in texts]
+            return [self._guarded(self._run_argos, t) for t in texts]
         # Sort by length so a batch pads little; restore the order afterwards.
         order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
-        out: list[str] = [""] * len(texts)
+        out: list[str | None] = [None] * len(texts)
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
-            tokens = self._sp.encode([texts[i] for i in idx], out_type=str)
-            prefix = [[self._target_prefix]] * len(idx) if self._target_prefix else None
-            results = self._translator.translate_batch(
-                tokens,
-                target_prefix=prefix,
-                beam_size=self.beam_size,
-                num_hypotheses=1,
-                replace_unknowns=True,
-                length_penalty=0.2,  # Argos's setting, so both backends agree
-                max_batch_size=self.batch_size,
-            )
-            self.stats.batches += 1
-            for i, res in zip(idx, results, strict=True):
-                out[i] = self._decode(res.hypotheses[0])
+            batch = [texts[i] for i in idx]
+            try:
+                done: list[str | None] = list(self._run_batch(batch))
+            except RuntimeError:
+                # One sentence too long for the model's positions must not cost the batch.
+                done = [self._guarded(lambda t: self._run_batch([t])[0], t) for t in batch]
+            for i, value in zip(idx, done, strict=True):
+                out[i] = value
         return out
+
+    def _guarded(self, fn: Any, text: str) -> str | None:
+        try:
+            return fn(text)
+        except RuntimeError:
+            self.stats.failed += 1
+            return None
+
+    def _run_batch(self, batch: list[str]) -> list[str]:
+        tokens = self._sp.encode(batch, out_type=str)
+        prefix = [[self._target_prefix]] * len(batch) if self._target_prefix else None
+        self.stats.batches += 1
+        results = self._translator.translate_batch(
+            tokens,
+            target_prefix=prefix,
+            beam_size=self.beam_size,
+            num_hypotheses=1,
+            replace_unknowns=True,
+            length_penalty=0.2,  # Argos's setting, so both backends agree
+            max_batch_size=self.batch_size,
+            max_input_length=self.max_input_tokens,
+            max_decoding_length=self.max_output_tokens,
+        )
+        return [self._decode(r.hypotheses[0]) for r in results]
 
     def _decode(self, pieces: list[str]) -> str:
         if self._target_prefix and pieces and pieces[0] == self._target_prefix:

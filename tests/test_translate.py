@@ -177,6 +177,16 @@ def test_blank_sentences_are_not_translated(archive, tmp_path):
     assert tr.translate([]) == []
 
 
+def test_a_sentence_the_model_cannot_take_does_not_sink_its_batch(archive, tmp_path):
+    tr = Retranslator.from_config(_cfg(archive, tmp_path))
+    too_long = "абвгдежзиклмнопрстуфхцчшщэюя" * 60  # far beyond the toy model's 512 positions
+    out = tr.translate([RU[0], too_long, RU[1]])
+    assert out == [EN[0], "", EN[1]]
+    assert tr.stats.failed == 1
+    tr.translate([too_long])  # not cached as "": tried again
+    assert tr.stats.failed == 2
+
+
 def test_argos_lowlevel_backend_agrees_with_direct(archive, tmp_path):
     pytest.importorskip("argostranslate")
     direct = Retranslator.from_config(_cfg(archive, tmp_path)).translate(RU)

@@ -199,7 +199,7 @@ def _train_marian(pairs: list[tuple[str, str]], sp_model: Path, work: Path) -> P
         decoder_attention_heads=4,
         encoder_ffn_dim=128,
         decoder_ffn_dim=128,
-        max_position_embeddings=128,
+        max_position_embeddings=512,  # real sentences are long in a 200-piece vocabulary
         pad_token_id=pad,
         eos_token_id=eos,
         # Start decoding from </s>, as CTranslate2 will: its Marian loader's default, a

@@ -266,6 +266,7 @@ def _jsonl_items(
 ) -> Iterator[InputItem]:
     folder = entry.rel.rsplit("/", 1)[0] + "/" if "/" in entry.rel else ""
     stem = entry.base
+    lineno = 0
     try:
         for lineno, offset, raw, overflow in _lines(root / entry.rel, config.max_bytes):
             label = f"{printable_path(entry.rel)}:{lineno}"
@@ -301,6 +302,10 @@ def _jsonl_items(
             yield InputItem(claim(key, label), [label], parts)
     except OSError as exc:
         err = E.UnreadableInput(E.UNREADABLE, f"{entry.rel}: read failed ({exc.strerror})")
+        yield InputItem(claim(stem, entry.rel), [printable_path(entry.rel)], {}, err)
+        return
+    if lineno == 0:  # no records at all: still accounted for
+        err = E.EmptyInput(E.EMPTY, f"{printable_path(entry.rel)}: no JSONL records")
         yield InputItem(claim(stem, entry.rel), [printable_path(entry.rel)], {}, err)
 
 

@@ -167,10 +167,9 @@ class _Comment:
 
 
 def _split_bullet(line: str) -> tuple[str, str]:
-    if line[0] in BULLETS and (len(line) == 1 or line[1].isspace()):
+    """``(bullet, rest)``; a bullet with nothing after it is not one (a separator line)."""
+    if (line[0] in BULLETS or line[0] == "*") and len(line) > 1 and line[1].isspace():
         return line[0], line[1:].strip()
-    if line[0] == "*" and len(line) > 1 and line[1].isspace():
-        return "*", line[1:].strip()
     return "", line
 
 
@@ -232,6 +231,8 @@ def parse(text: str, lang: str) -> list[Segment]:
             continue
         bullet, bare = _split_bullet(line)
         rule = match_chrome(bare, lang) if bare else None
+        if comment is not None and rule is not None and rule.label == "separator":
+            rule = None  # a reader's "!!!" or ")))" is part of the comment
         if rule is not None or bullet:
             flush_para()
             flush_comment()

@@ -1,4 +1,4 @@
-"""Encoding repairs: ftfy first, then the Cyrillic mojibake ftfy leaves, then homoglyphs."""
+"""Encoding repairs: Cyrillic mojibake ftfy cannot restore, then ftfy, then homoglyphs."""
 
 from __future__ import annotations
 
@@ -58,62 +58,32 @@ def diff_edits(rule_name: str, old: str, new: str, offset: int = 0) -> list[Edit
     return edits
 
 
-@lru_cache(maxsize=1)
-def _ftfy_config() -> Any:
-    import ftfy  # imported on first need: clean text never pays for it
-
-    # Quotes are folded by our own (optional) rule, not silently by ftfy.
-    return ftfy, ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
-
-
-@rule(
-    "fix_encoding_ftfy",
-    precheck=_NEEDS_FTFY,
-    risk="ftfy's own: rare legitimate text that looks like mojibake (see its docs)",
-)
-def fix_encoding_ftfy(text: str, params: Mapping[str, Any]) -> list[Edit]:
-    """Run ftfy line by line (curly quotes kept) and record what it changed.
-
-    >>> fix_encoding_ftfy("cafÃ© time", {})[0].after
-    'é'
-    >>> fix_encoding_ftfy("café “time”", {})
-    []
-    """
-    ftfy, cfg = _ftfy_config()
-    edits: list[Edit] = []
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        if re.search(_NEEDS_FTFY, line):
-            fixed = ftfy.fix_text(line, cfg)
-            if fixed != line:
-                edits.extend(diff_edits("fix_encoding_ftfy", line, fixed, pos))
-        pos += len(line)
-    return edits
-
-
 # --- Cyrillic mojibake that ftfy leaves ----------------------------------------------------
 
-# (name, encoding the text was wrongly decoded with, its real encoding)
+# (name, encoding the text was wrongly decoded with, its real encoding). The Windows
+# pages are ftfy's "sloppy" variants: bytes a strict codec leaves undefined (0x98 in
+# cp1251, 0x81 in cp1252) survive as C1 characters in real mojibake.
 _TRANSFORMS = (
-    ("cp1251_as_latin1", "latin-1", "cp1251"),
-    ("cp1251_as_cp1252", "cp1252", "cp1251"),
+    ("cp1251_as_latin1", "latin-1", "sloppy-windows-1251"),
+    ("cp1251_as_cp1252", "sloppy-windows-1252", "sloppy-windows-1251"),
     ("utf8_as_koi8r", "koi8_r", "utf-8"),
-    ("koi8r_as_cp1251", "cp1251", "koi8_r"),
-    ("cp866_as_cp1251", "cp1251", "cp866"),
-    ("utf8_as_cp1251", "cp1251", "utf-8"),
+    ("koi8r_as_cp1251", "sloppy-windows-1251", "koi8_r"),
+    ("cp866_as_cp1251", "sloppy-windows-1251", "cp866"),
+    ("utf8_as_cp1251", "sloppy-windows-1251", "utf-8"),
     ("utf8_as_cp866", "cp866", "utf-8"),
-    ("cp1251_as_koi8r", "koi8_r", "cp1251"),
-    ("cp1251_as_cp866", "cp866", "cp1251"),
+    ("cp1251_as_koi8r", "koi8_r", "sloppy-windows-1251"),
+    ("cp1251_as_cp866", "cp866", "sloppy-windows-1251"),
     ("koi8r_as_latin1", "latin-1", "koi8_r"),
     ("cp866_as_latin1", "latin-1", "cp866"),
     ("utf8_as_latin1", "latin-1", "utf-8"),
-    ("utf8_as_cp1252", "cp1252", "utf-8"),
+    ("utf8_as_cp1252", "sloppy-windows-1252", "utf-8"),
 )
+_BY_NAME = {name: (wrong, real) for name, wrong, real in _TRANSFORMS}
 
 # A run of non-ASCII letters and symbols (plus the spaces and ASCII punctuation between
 # them) that could be one mojibake'd Russian phrase.
-_MOJI = "\u0080-\u04ff\u2010-\u2122\u2500-\u25ff\u00a0"
-_RUN = re.compile(f"[{_MOJI}](?:[{_MOJI} \\d.,:;!?()\"'-]*[{_MOJI}])?")
+_MOJI = "\u0080-\u04ff\u2010-\u23ff\u2500-\u25ff\ufffd"
+_RUN = re.compile(f"[{_MOJI}](?:[{_MOJI} \\t!-@\\[-`{{-~]*[{_MOJI}])?")
 _RU_LETTERS = re.compile(r"[а-яё]", re.IGNORECASE)
 _RU_WORD = re.compile(r"[А-Яа-яЁё]+")
 
@@ -155,6 +125,8 @@ def _bad_case(text: str) -> bool:
 
 
 def _decode(text: str, wrong: str, real: str) -> str | None:
+    import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-* codecs)
+
     try:
         return text.encode(wrong).decode(real)
     except (UnicodeEncodeError, UnicodeDecodeError):
@@ -205,14 +177,75 @@ def fix_cyrillic_mojibake(text: str, params: Mapping[str, Any]) -> list[Edit]:
     []
     """
     margin = float(params.get("margin", 2.0))
-    edits = []
-    for m in _RUN.finditer(text):
-        run = m.group()
-        if sum(ch.isalpha() for ch in run) < 6:
+    runs = list(_RUN.finditer(text))
+    fixed: dict[int, str] = {}
+    used: dict[int, list[str]] = {}  # line start -> transforms found on that line
+    for i, m in enumerate(runs):
+        if len(m.group()) < 4:
             continue
-        found = best_cyrillic_decoding(run, margin)
+        found = best_cyrillic_decoding(m.group(), margin)
         if found is not None:
-            edits.append(make_edit("fix_cyrillic_mojibake", text, m.start(), m.end(), found[1]))
+            fixed[i] = found[1]
+            used.setdefault(text.rfind("\n", 0, m.start()) + 1, []).append(found[0])
+    # A short run ("è" for "и" between two English names) on a line whose longer runs
+    # were clearly mojibake is decoded the same way, if that gives plausible Russian.
+    for i, m in enumerate(runs):
+        names = used.get(text.rfind("\n", 0, m.start()) + 1)
+        if i in fixed or not names:
+            continue
+        cand = _decode(m.group(), *_BY_NAME[max(set(names), key=names.count)])
+        if cand and cand != m.group() and _short_run_ok(m.group(), cand, margin):
+            fixed[i] = cand
+    return [
+        make_edit("fix_cyrillic_mojibake", text, runs[i].start(), runs[i].end(), after)
+        for i, after in sorted(fixed.items())
+    ]
+
+
+def _short_run_ok(run: str, cand: str, margin: float) -> bool:
+    letters = [c for c in cand if c.isalpha()]
+    if not letters or not all(_RU_LETTERS.match(c) for c in letters) or _bad_case(cand):
+        return False
+    score = russian_score(cand)
+    # A run that already holds Russian letters ("Рё") must get clearly better.
+    return score > -7.5 and (not _RU_LETTERS.search(run) or score >= russian_score(run) + margin)
+
+
+# --- ftfy --------------------------------------------------------------------------------
+# After the Cyrillic re-decoding: ftfy reads cp1251-as-latin-1 Russian ("Â ïîíåäåëüíèê")
+# as UTF-8 mojibake of a no-break space and would delete the "Â" (В).
+
+
+@lru_cache(maxsize=1)
+def _ftfy_config() -> Any:
+    import ftfy  # imported on first need: clean text never pays for it
+
+    # Quotes are folded by our own (optional) rule, not silently by ftfy.
+    return ftfy, ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
+
+
+@rule(
+    "fix_encoding_ftfy",
+    precheck=_NEEDS_FTFY,
+    risk="ftfy's own: rare legitimate text that looks like mojibake (see its docs)",
+)
+def fix_encoding_ftfy(text: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Run ftfy line by line (curly quotes kept) and record what it changed.
+
+    >>> fix_encoding_ftfy("cafÃ© time", {})[0].after
+    'é'
+    >>> fix_encoding_ftfy("café “time”", {})
+    []
+    """
+    ftfy, cfg = _ftfy_config()
+    edits: list[Edit] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        if re.search(_NEEDS_FTFY, line):
+            fixed = ftfy.fix_text(line, cfg)
+            if fixed != line:
+                edits.extend(diff_edits("fix_encoding_ftfy", line, fixed, pos))
+        pos += len(line)
     return edits
 
 

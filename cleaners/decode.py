@@ -80,6 +80,7 @@ _CONTROL_BYTES = frozenset(set(range(0x00, 0x09)) | set(range(0x0E, 0x1B)) | {0x
 _SAMPLE = 1 << 16  # bytes/chars inspected for printable share: bounded cost on huge inputs
 _WORD = re.compile(r"[^\W\d_]+")
 _MIN_PRINTABLE = 0.95  # below this share of printable characters the input is binary
+_MAX_STRAY = 8  # ...unless there are at most this many unprintable characters in all
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +145,7 @@ def check_text(text: str, encoding: str) -> Decoded:
         ) from None
     sample = text[:_SAMPLE]
     printable = sum(1 for ch in sample if ch.isprintable() or ch.isspace())
-    if printable < _MIN_PRINTABLE * len(sample):
+    if len(sample) - printable > _MAX_STRAY and printable < _MIN_PRINTABLE * len(sample):
         share = printable / len(sample)
         raise BinaryInput(BINARY, f"only {share:.0%} printable characters as {encoding}")
     return Decoded(text, encoding)
@@ -200,7 +201,8 @@ def _bomless_utf16(data: bytes) -> str | None:
 def _reject_control_bytes(data: bytes) -> None:
     sample = data[:_SAMPLE]
     controls = sum(1 for b in sample if b in _CONTROL_BYTES)
-    if controls > 0.01 * len(sample):
+    # A few stray controls (an ESC, a bell) are damaged text, left for repair to drop.
+    if controls > _MAX_STRAY and controls > (1 - _MIN_PRINTABLE) * len(sample):
         raise BinaryInput(BINARY, f"{controls} control bytes in the first {len(sample)}: not text")
 
 

@@ -44,6 +44,13 @@ _INF = np.inf
 _NUM = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile(r"[A-Za-z]")
+# Anchors on the two sides of a bead below which their Dice similarity is damped (one shared
+# "?" says less than four shared names and numbers).
+_MIN_MASS = 4.0
+# Russian characters' worth of weight the configured typical length ratio gets against the
+# document's own (tuned on the dev sets: 1000 ≈ 7 sentences).
+_RATIO_WEIGHT = 1000.0
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _QUOTES = '«»"“”„'
 
 
@@ -84,7 +91,7 @@ def _params(config: AlignConfig, with_mt: bool) -> _Params:
         gc_deletions=False,
         w_anchor=config.anchor_weight,
         w_mt=config.mt_weight if with_mt else 0.0,
-        min_anchor_mass=4.0,
+        min_anchor_mass=_MIN_MASS,
     )
 
 
@@ -117,7 +124,7 @@ def anchors(sentence: str) -> Counter[str]:
     out: Counter[str] = Counter()
     for num in _NUM.findall(sentence):
         out["#" + (num.lstrip("0") or "0")] += 1
-    cyrillic = any("а" <= ch.lower() <= "я" for ch in sentence)
+    cyrillic = _CYRILLIC.search(sentence) is not None
     for k, m in enumerate(_WORD.finditer(sentence)):
         word = m.group()
         latin_in_ru = cyrillic and _LATIN.match(word) is not None
@@ -150,46 +157,51 @@ def content_words(sentence: str) -> Counter[str]:
     return out
 
 
-class _PairTable:
-    """Sparse overlap counts |bag(ru s) ∩ bag(en t)| for pairs near the band.
+Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]
 
-    ``row(s, js)`` gives the overlaps of ru sentence ``s`` with en sentences ``js`` (an int
-    vector), zero where there is none or the pair is outside the computed window.
+
+def _pair_overlaps(ru_bags: list[Counter[str]], en_bags: list[Counter[str]],
+                   window: list[tuple[int, int]]) -> Pairs:  # fmt: skip
+    """Sparse |bag(ru s) ∩ bag(en t)| for en sentences t in ``window[s]``: arrays s, t, value.
+
+    An inverted index over the English bags, cut to the window with bisect, keeps this linear
+    in the document even for frequent keys.
     """
+    index: dict[str, list[int]] = {}
+    for t, bag in enumerate(en_bags):
+        for key in bag:
+            index.setdefault(key, []).append(t)
+    ss: list[int] = []
+    ts: list[int] = []
+    vs: list[float] = []
+    for s, bag in enumerate(ru_bags):
+        lo, hi = window[s]
+        hits: dict[int, float] = {}
+        for key, count in bag.items():
+            posting = index.get(key)
+            if not posting:
+                continue
+            for t in posting[bisect_left(posting, lo) : bisect_right(posting, hi)]:
+                hits[t] = hits.get(t, 0.0) + min(count, en_bags[t][key])
+        ss.extend([s] * len(hits))
+        ts.extend(hits)
+        vs.extend(hits.values())
+    return np.array(ss, dtype=np.int64), np.array(ts, dtype=np.int64), np.array(vs)
 
-    def __init__(self, ru_bags: list[Counter[str]], en_bags: list[Counter[str]],
-                 window: list[tuple[int, int]]) -> None:  # fmt: skip
-        index: dict[str, list[int]] = {}
-        for t, bag in enumerate(en_bags):
-            for key in bag:
-                index.setdefault(key, []).append(t)
-        self.rows: list[tuple[np.ndarray, np.ndarray]] = []
-        for s, bag in enumerate(ru_bags):
-            lo, hi = window[s]
-            hits: dict[int, float] = {}
-            for key, count in bag.items():
-                posting = index.get(key)
-                if not posting:
-                    continue
-                for t in posting[bisect_left(posting, lo) : bisect_right(posting, hi)]:
-                    hits[t] = hits.get(t, 0.0) + min(count, en_bags[t][key])
-            if hits:
-                ts = np.fromiter(hits.keys(), dtype=np.int64, count=len(hits))
-                vs = np.fromiter(hits.values(), dtype=np.float64, count=len(hits))
-            else:
-                ts = np.zeros(0, dtype=np.int64)
-                vs = np.zeros(0, dtype=np.float64)
-            self.rows.append((ts, vs))
 
-    def row(self, s: int, js: np.ndarray) -> np.ndarray:
-        out = np.zeros(len(js))
-        ts, vs = self.rows[s]
-        if len(ts) == 0 or len(js) == 0:
-            return out
-        k = ts - js[0]  # js is a contiguous range
-        mask = (k >= 0) & (k < len(js))
-        out[k[mask]] = vs[mask]
-        return out
+def _in_bead(pairs: Pairs, off: np.ndarray, width: int, di: int, dj: int) -> np.ndarray:
+    """Overlap summed over the sentence pairs inside the bead (di, dj) ending at each band cell."""
+    ss, ts, vs = pairs
+    out = np.zeros((len(off), width))
+    for a in range(1, di + 1):  # ru sentence i - a
+        rows = ss + a
+        keep = rows < len(off)
+        rows, cols_t, vals = rows[keep], ts[keep], vs[keep]
+        for d in range(1, dj + 1):  # en sentence j - d
+            k = cols_t + d - off[rows]
+            ok = (k >= 0) & (k < width)
+            out[rows[ok], k[ok]] += vals[ok]  # (row, k) pairs are unique for one (a, d)
+    return out
 
 
 def _neglog_two_tailed(z: np.ndarray) -> np.ndarray:
@@ -214,118 +226,111 @@ def _band_offsets(n: int, m: int, width: int) -> np.ndarray:
     return np.clip(centre - width // 2, 0, m + 1 - width)
 
 
-def _run(ru_len: np.ndarray, en_len: np.ndarray, ru_mass: np.ndarray, en_mass: np.ndarray,
-         ru_lex: np.ndarray, en_lex: np.ndarray, anchor_pairs: _PairTable | None,
-         lex_pairs: _PairTable | None, off: np.ndarray, width: int, p: _Params,
-         ratio: float) -> tuple[list[tuple[int, int, float]], bool]:  # fmt: skip
-    """Fill the banded DP; return the bead path [(i, j, cost)] ending points and edge contact."""
-    n, m = len(ru_len), len(en_len)
-    cum_ru = np.concatenate([[0.0], np.cumsum(ru_len)])
-    cum_en = np.concatenate([[0.0], np.cumsum(en_len)])
-    cum_rm = np.concatenate([[0.0], np.cumsum(ru_mass)])
-    cum_em = np.concatenate([[0.0], np.cumsum(en_mass)])
-    cum_rl = np.concatenate([[0.0], np.cumsum(ru_lex)])
-    cum_el = np.concatenate([[0.0], np.cumsum(en_lex)])
+@dataclass
+class _Features:
+    """Per-sentence numbers and sparse pair overlaps the bead costs are built from."""
+
+    ru_len: np.ndarray
+    en_len: np.ndarray
+    ratio: float  # expected English chars per Russian char in this document
+    anchor_pairs: Pairs | None = None
+    ru_anchors: np.ndarray | None = None  # anchor count per sentence
+    en_anchors: np.ndarray | None = None
+    lex_pairs: Pairs | None = None
+    ru_lex: np.ndarray | None = None  # content words per retranslated sentence
+    en_lex: np.ndarray | None = None
+
+
+def _cum(x: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0.0], np.cumsum(x)])
+
+
+def _bead_costs(f: _Features, off: np.ndarray, width: int, p: _Params, m: int) -> np.ndarray:
+    """Cost of every bead type ending at every band cell: shape (len(MOVES), n+1, width)."""
+    n1 = len(off)
+    rows = np.arange(n1)[:, None]
+    cols = off[:, None] + np.arange(width)[None, :]
+    valid = cols <= m
+    cum_ru, cum_en = _cum(f.ru_len), _cum(f.en_len)
+    out = np.full((len(MOVES), n1, width), _INF)
+
+    def block(cum: np.ndarray, end: np.ndarray, size: int) -> np.ndarray:
+        return cum[np.clip(end, 0, len(cum) - 1)] - cum[np.clip(end - size, 0, len(cum) - 1)]
+
+    def dice(num: np.ndarray, mass: np.ndarray) -> np.ndarray:
+        return np.minimum(np.where(mass > 0, 2.0 * num / np.maximum(mass, 1e-9), 0.0), 1.0)
+
+    for code, (di, dj) in enumerate(MOVES):
+        ok = valid & (rows >= di) & (cols >= dj)
+        a = block(cum_ru, rows, di)
+        b = block(cum_en, cols, dj)
+        c = np.full((n1, width), p.prior[code])
+        if di and dj or p.gc_deletions:
+            mean = (a + b / f.ratio) / 2.0
+            z = (f.ratio * a - b) / np.sqrt(p.s2 * np.maximum(mean, 1.0))
+            c = c + _neglog_two_tailed(z)
+        if di and dj and f.anchor_pairs is not None and p.w_anchor:
+            assert f.ru_anchors is not None and f.en_anchors is not None
+            num = _in_bead(f.anchor_pairs, off, width, di, dj)
+            mass = block(_cum(f.ru_anchors), rows, di) + block(_cum(f.en_anchors), cols, dj)
+            damp = np.minimum(1.0, mass / p.min_anchor_mass)
+            c = c - p.w_anchor * dice(num, mass) * damp
+        if di and dj and f.lex_pairs is not None and p.w_mt:
+            assert f.ru_lex is not None and f.en_lex is not None
+            num = _in_bead(f.lex_pairs, off, width, di, dj)
+            mass = block(_cum(f.ru_lex), rows, di) + block(_cum(f.en_lex), cols, dj)
+            c = c - p.w_mt * dice(num, mass)
+        out[code] = np.where(ok, c, _INF)
+    return out
+
+
+def _run(f: _Features, off: np.ndarray, width: int, p: _Params,
+         m: int) -> tuple[list[tuple[int, int, float]], bool]:  # fmt: skip
+    """Fill the banded DP row by row; return the path's bead end points with their own costs,
+    and whether the path touched the band's edge (then the caller widens the band)."""
+    n = len(off) - 1
+    costs = _bead_costs(f, off, width, p, m)
     cost = np.full((n + 1, width), _INF)
-    bead_cost = np.zeros((n + 1, width))
     back = np.full((n + 1, width), -1, dtype=np.int8)
     cols = np.arange(width)
-
-    def prev_row(r: int, js: np.ndarray) -> np.ndarray:
-        k = js - off[r]
-        ok = (k >= 0) & (k < width) & (js >= 0)
-        out = np.full(len(js), _INF)
-        out[ok] = cost[r, k[ok]]
-        return out
-
-    def length_cost(a: np.ndarray | float, b: np.ndarray) -> np.ndarray:
-        mean = (np.asarray(a, dtype=float) + b / ratio) / 2.0
-        z = (ratio * np.asarray(a, dtype=float) - b) / np.sqrt(p.s2 * np.maximum(mean, 1.0))
-        return _neglog_two_tailed(z)
-
-    def similarity(num: np.ndarray, mass: np.ndarray) -> np.ndarray:
-        dice = np.where(mass > 0, 2.0 * num / np.maximum(mass, 1e-9), 0.0)
-        return np.minimum(dice, 1.0) * np.minimum(1.0, mass / p.min_anchor_mass)
-
+    moves = [(code, di, dj) for code, (di, dj) in enumerate(MOVES) if di]
     for i in range(n + 1):
-        js = off[i] + cols
-        valid = js <= m
         best = np.full(width, _INF)
-        best_bead = np.zeros(width)
-        best_move = np.full(width, -1, dtype=np.int8)
+        move = np.full(width, -1, dtype=np.int8)
         if i == 0:
-            best[(js == 0)] = 0.0
-        for code, (di, dj) in enumerate(MOVES):
-            if di == 0 or di > i:
+            best[off[0] + cols == 0] = 0.0
+        for code, di, dj in moves:
+            if di > i:
                 continue
-            src = js - dj
-            ok = valid & (src >= 0)
-            if not ok.any():
-                continue
-            prev = prev_row(i - di, src)
-            a = cum_ru[i] - cum_ru[i - di]
-            b = np.where(ok, cum_en[js.clip(0, m)] - cum_en[src.clip(0, m)], 0.0)
-            c = np.full(width, p.prior[code])
-            if dj == 0:
-                if p.gc_deletions:
-                    c += length_cost(a, np.zeros(width))
-            else:
-                c += length_cost(a, b)
-                if p.w_anchor and anchor_pairs is not None:
-                    num = np.zeros(width)
-                    for s in range(i - di, i):
-                        for d in range(1, dj + 1):
-                            num += anchor_pairs.row(s, js - d)
-                    mass = (cum_rm[i] - cum_rm[i - di]) + np.where(
-                        ok, cum_em[js.clip(0, m)] - cum_em[src.clip(0, m)], 0.0
-                    )
-                    c -= p.w_anchor * similarity(num, mass)
-                if p.w_mt and lex_pairs is not None:
-                    num = np.zeros(width)
-                    for s in range(i - di, i):
-                        for d in range(1, dj + 1):
-                            num += lex_pairs.row(s, js - d)
-                    mass = (cum_rl[i] - cum_rl[i - di]) + np.where(
-                        ok, cum_el[js.clip(0, m)] - cum_el[src.clip(0, m)], 0.0
-                    )
-                    dice = np.where(mass > 0, 2.0 * num / np.maximum(mass, 1e-9), 0.0)
-                    c -= p.w_mt * np.minimum(dice, 1.0)
-            total = np.where(ok, prev + c, _INF)
+            idx = cols + (off[i] - off[i - di] - dj)
+            inside = (idx >= 0) & (idx < width)
+            total = np.where(inside, cost[i - di].take(idx, mode="clip"), _INF) + costs[code, i]
             better = total < best
             best = np.where(better, total, best)
-            best_bead = np.where(better, c, best_bead)
-            best_move = np.where(better, code, best_move)
-        # 0-1 beads stay in the row: best[j] = min(best[j], best[j-1] + ins[j]) as a prefix scan.
-        b_ins = np.where(valid & (js >= 1), en_len[(js - 1).clip(0, max(m - 1, 0))], 0.0)
-        ins = np.full(width, p.prior[_INS])
-        if p.gc_deletions:
-            ins = ins + length_cost(0.0, b_ins)
-        ins[~(valid & (js >= 1))] = _INF
-        ins[0] = 0.0  # the scan never enters column 0 from the left
-        steps = np.cumsum(np.where(np.isinf(ins), 1e30, ins))
+            move[better] = code
+        # 0-1 beads stay in the row: best[k] = min(best[k], best[k-1] + ins[k]) as a prefix scan.
+        ins = costs[_INS, i].copy()
+        ins[0] = 0.0  # nothing enters the band's first column from the left
+        steps = np.cumsum(np.minimum(ins, 1e12))
         scanned = steps + np.minimum.accumulate(best - steps)
         took = scanned < best - 1e-9
         took[0] = False
         best = np.where(took, scanned, best)
-        best_bead = np.where(took, ins, best_bead)
-        best_move = np.where(took, _INS, best_move)
-        best[~valid] = _INF
+        move[took] = _INS
         cost[i] = best
-        bead_cost[i] = best_bead
-        back[i] = best_move
+        back[i] = move
 
-    # Trace back from (n, m).
     path: list[tuple[int, int, float]] = []
     i, j = n, m
     touched = False
     while i > 0 or j > 0:
         k = j - off[i]
         code = int(back[i, k])
-        if code < 0:
-            raise RuntimeError("alignment band lost the path")  # pragma: no cover
+        if code < 0:  # pragma: no cover - (n, m) is always reachable inside the band
+            raise RuntimeError("alignment band lost the path")
         if (k <= 1 and off[i] > 0) or (k >= width - 2 and off[i] + width <= m):
             touched = True
-        path.append((i, j, float(bead_cost[i, k])))
+        path.append((i, j, float(costs[code, i, k])))
         di, dj = MOVES[code]
         i, j = i - di, j - dj
     path.reverse()
@@ -371,16 +376,20 @@ def align(
     p = _params(config, with_mt)
     ru_len = np.array([max(len(s), 1) for s in ru], dtype=float)
     en_len = np.array([max(len(s), 1) for s in en], dtype=float)
-    ratio = float(np.clip(en_len.sum() / ru_len.sum(), 0.3, 3.0))
-
-    use_anchors = p.w_anchor > 0
-    ru_bags = [anchors(s) for s in ru] if use_anchors else []
-    en_bags = [anchors(s) for s in en] if use_anchors else []
-    ru_mass = np.array([sum(b.values()) for b in ru_bags], dtype=float) if use_anchors else None
-    en_mass = np.array([sum(b.values()) for b in en_bags], dtype=float) if use_anchors else None
-    ru_lex_bags = [content_words(s) for s in ru_mt] if with_mt and ru_mt is not None else []
-    en_lex_bags = [content_words(s) for s in en] if with_mt else []
-    zeros_n, zeros_m = np.zeros(n), np.zeros(m)
+    # English chars per Russian char: the document's own figure, shrunk towards a typical one
+    # (a short document's total is thrown off by a single dropped or inserted sentence).
+    ratio = (en_len.sum() + _RATIO_WEIGHT * config.length_ratio) / (ru_len.sum() + _RATIO_WEIGHT)
+    ratio = float(np.clip(ratio, 0.3, 3.0))
+    feats = _Features(ru_len, en_len, ratio)
+    bags: list[tuple[list[Counter[str]], list[Counter[str]]]] = []
+    if p.w_anchor:
+        bags.append(([anchors(s) for s in ru], [anchors(s) for s in en]))
+        feats.ru_anchors = np.array([sum(b.values()) for b in bags[0][0]], dtype=float)
+        feats.en_anchors = np.array([sum(b.values()) for b in bags[0][1]], dtype=float)
+    if with_mt and ru_mt is not None:
+        bags.append(([content_words(s) for s in ru_mt], [content_words(s) for s in en]))
+        feats.ru_lex = np.array([sum(b.values()) for b in bags[-1][0]], dtype=float)
+        feats.en_lex = np.array([sum(b.values()) for b in bags[-1][1]], dtype=float)
 
     width = max(config.band, 8)
     while True:
@@ -388,16 +397,11 @@ def align(
         off = _band_offsets(n, m, width)
         # ru sentence s is used by DP rows s+1 and s+2, at columns j-1 and j-2.
         window = [(int(off[s + 1]) - 2, int(off[min(s + 2, n)]) + width) for s in range(n)]
-        anchor_pairs = _PairTable(ru_bags, en_bags, window) if use_anchors else None
-        lex_pairs = _PairTable(ru_lex_bags, en_lex_bags, window) if with_mt else None
-        path, touched = _run(
-            ru_len, en_len,
-            ru_mass if ru_mass is not None else zeros_n,
-            en_mass if en_mass is not None else zeros_m,
-            np.array([sum(b.values()) for b in ru_lex_bags], dtype=float) if with_mt else zeros_n,
-            np.array([sum(b.values()) for b in en_lex_bags], dtype=float) if with_mt else zeros_m,
-            anchor_pairs, lex_pairs, off, width, p, ratio,
-        )  # fmt: skip
+        if p.w_anchor:
+            feats.anchor_pairs = _pair_overlaps(*bags[0], window)
+        if with_mt:
+            feats.lex_pairs = _pair_overlaps(*bags[-1], window)
+        path, touched = _run(feats, off, width, p, m)
         if not touched or width >= m + 1:
             break
         width *= 2

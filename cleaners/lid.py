@@ -29,6 +29,7 @@ import math
 import re
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
@@ -214,17 +215,58 @@ def _langdetect_factory() -> Any:
 # --------------------------------------------------------------------------- scoring
 
 
+class _Plan:
+    """What a config implies, computed once per config object (scoring is hot)."""
+
+    def __init__(self, config: LidConfig) -> None:
+        table = alphabets()
+        self.config = config
+        self.by_script: dict[str, tuple[str, ...]] = {}
+        for code in config.languages:
+            if code in table:
+                script = table[code][0]
+                self.by_script[script] = (*self.by_script.get(script, ()), code)
+        self.alphabet = {c: table[c][1] for c in config.languages if c in table}
+        self.log_prior = {c: math.log(config.prior.get(c, 1.0)) for c in config.languages}
+        self.log_floor = math.log(config.model_floor)
+        self.lingua_langs = tuple(config.languages)
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(config: LidConfig) -> _Plan:
+    # Keyed by identity; the plan holds its config, so the id cannot be reused.
+    plan = _PLANS.get(id(config))
+    if plan is None or plan.config is not config:
+        if len(_PLANS) > 64:
+            _PLANS.clear()
+        plan = _PLANS[id(config)] = _Plan(config)
+    return plan
+
+
+_UPPER_RE = re.compile(r"[A-Z\u00c0-\u00d6\u00d8-\u00de\u0400-\u042f]")
+_NOISE_HINT = ("http", "www.", "@", "#")
+
+
 def _clean(text: str) -> str:
-    return _NOISE_RE.sub(" ", text).replace("\n", " ").replace("\r", " ")
+    if any(h in text for h in _NOISE_HINT):
+        text = _NOISE_RE.sub(" ", text)
+    return text.replace("\n", " ").replace("\r", " ")
 
 
-def _fasttext_probs(text: str) -> dict[str, float]:
-    # Mostly upper-case text reads as another language to fastText (case-sensitive).
-    letters = _LETTER_RE.findall(text)
-    if letters and sum(ch.isupper() for ch in letters) > 0.6 * len(letters):
+def _fasttext_probs(text: str, n_letters: int) -> dict[str, float]:
+    # fastText is case-sensitive: mostly upper-case text reads as another language.
+    if len(_UPPER_RE.findall(text)) > 0.6 * n_letters:
         text = text.lower()
-    labels, probs = _fasttext().predict(text, k=20, threshold=0.0)
-    return {lab[9:]: float(p) for lab, p in zip(labels, probs, strict=True)}
+    # Enough text to decide; longer input only costs time.
+    if len(text) > _FT_MAX_CHARS:
+        text = text[:_FT_MAX_CHARS]
+    pairs = _fasttext().f.predict(text + "\n", 8, 0.0, "replace")
+    return {label[9:]: prob for prob, label in pairs}
+
+
+_FT_MAX_CHARS = 300
 
 
 def _lingua_probs(text: str, langs: tuple[str, ...]) -> dict[str, float]:
@@ -237,59 +279,68 @@ def _lingua_probs(text: str, langs: tuple[str, ...]) -> dict[str, float]:
     }
 
 
-def _dominant_script(text: str) -> tuple[str, int]:
-    """The script most letters are in, and how many letters the text has."""
-    n = len(_LETTER_RE.findall(text))
+def _letter_counts(text: str) -> tuple[Counter[str], int, str]:
+    """Lower-cased letter counts, the number of letters, and the dominant script."""
+    letters = "".join(_LETTER_RE.findall(text))
+    counts = Counter(letters.lower())
+    n = len(letters)
     if n == 0:
-        return "", 0
-    cyrl = len(_CYRL_RE.findall(text))
-    latn = len(_LATN_RE.findall(text))
+        return counts, 0, ""
+    cyrl = len(_CYRL_RE.findall(letters))
+    latn = len(_LATN_RE.findall(letters))
     if cyrl >= latn and cyrl * 2 >= n:
-        return "Cyrl", n
+        return counts, n, "Cyrl"
     if latn * 2 >= n:
-        return "Latn", n
-    shares = script_shares(text)
-    return (next(iter(shares)) if shares else ""), n
+        return counts, n, "Latn"
+    shares = script_shares(letters)
+    return counts, n, (next(iter(shares)) if shares else "")
 
 
-def _candidates(script: str, config: LidConfig) -> tuple[str, ...]:
-    table = alphabets()
-    return tuple(c for c in config.languages if c in table and table[c][0] == script)
+def _posterior(scores: dict[str, float], cands: tuple[str, ...]) -> tuple[str, float]:
+    top = max(scores.values())
+    z = sum(math.exp(v - top) for v in scores.values())
+    # Ties break on the configured order: deterministic, and the prior's favourite first.
+    best = max(cands, key=lambda c: (scores[c], -cands.index(c)))
+    return best, math.exp(scores[best] - top) / z
 
 
 def _score_auto(text: str, config: LidConfig) -> tuple[str, float]:
+    plan = _plan(config)
     text = _clean(text)
-    script, n_letters = _dominant_script(text)
+    counts, n_letters, script = _letter_counts(text)
     if n_letters < config.min_letters:
         return UND, 0.0
-    cands = _candidates(script, config)
-    ft = _fasttext_probs(text)
+    ft = _fasttext_probs(text, n_letters)
+    cands = plan.by_script.get(script, ())
     if not cands:
         # A script none of the configured languages uses (Greek, Arabic, ...):
         # report fastText's best guess, itself a real ISO code.
         best = max(sorted(ft), key=ft.__getitem__) if ft else UND
-        return (best, round(ft.get(best, 0.0), 4)) if ft.get(best, 0.0) >= 0.5 else (UND, 0.0)
-    floor = config.model_floor
-    scores = {c: math.log(max(ft.get(c, 0.0), floor)) for c in cands}
-    # lingua is slower but sharper: ask it only when the text is short or
-    # fastText hesitates (Bulgarian vs Russian sentences, say).
-    if n_letters <= config.short_letters or max(ft.get(c, 0.0) for c in cands) < config.sure:
-        ling = _lingua_probs(text, tuple(config.languages))
-        # Restricted to this script's candidates, renormalised.
+        return (best, round(ft[best], 4)) if ft.get(best, 0.0) >= 0.5 else (UND, 0.0)
+    distinct = counts.keys()
+    scores = {}
+    for c in cands:
+        p = ft.get(c, 0.0)
+        score = (math.log(p) if p > config.model_floor else plan.log_floor) + plan.log_prior[c]
+        foreign = distinct - plan.alphabet[c]
+        if foreign:
+            # Letters no candidate of this script has (Latin in Cyrillic) cost all alike.
+            score -= config.letter_penalty * sum(counts[ch] for ch in foreign)
+        scores[c] = score
+    best, prob = _posterior(scores, cands)
+    # lingua is slower but sharper: ask it only when the text is short or the
+    # cheap layers hesitate (a Bulgarian sentence fastText half thinks Russian).
+    if n_letters <= config.short_letters or prob < config.sure:
+        ling = _lingua_probs(text, plan.lingua_langs)
         total = sum(ling.get(c, 0.0) for c in cands)
         if total > 0:
             for c in cands:
-                scores[c] += config.short_weight * math.log(max(ling.get(c, 0.0) / total, floor))
-    for c in cands:
-        scores[c] += math.log(config.prior.get(c, 1.0))
-        bad = foreign_letters(text, c)
-        if bad:
-            scores[c] -= config.letter_penalty * bad
-    top = max(scores.values())
-    z = sum(math.exp(s - top) for s in scores.values())
-    # Ties break on the configured order: deterministic, and the prior's favourite first.
-    best = max(cands, key=lambda c: (scores[c], -cands.index(c)))
-    return best, round(math.exp(scores[best] - top) / z, 4)
+                q = ling.get(c, 0.0) / total
+                scores[c] += config.short_weight * (
+                    math.log(q) if q > config.model_floor else plan.log_floor
+                )
+            best, prob = _posterior(scores, cands)
+    return best, round(prob, 4)
 
 
 def _score_langdetect(text: str, config: LidConfig) -> tuple[str, float]:
@@ -311,9 +362,10 @@ def _score_langdetect(text: str, config: LidConfig) -> tuple[str, float]:
 
 def _score_fasttext(text: str, config: LidConfig) -> tuple[str, float]:
     text = _clean(text)
-    if len(_LETTER_RE.findall(text)) < config.min_letters:
+    n_letters = len(_LETTER_RE.findall(text))
+    if n_letters < config.min_letters:
         return UND, 0.0
-    ft = _fasttext_probs(text)
+    ft = _fasttext_probs(text, n_letters)
     best = max(sorted(ft), key=ft.__getitem__)
     return best, round(ft[best], 4)
 

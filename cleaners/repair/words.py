@@ -34,6 +34,23 @@ def _freqs(lang: str) -> dict[str, float]:
     return wordfreq.get_frequency_dict(lang)
 
 
+@lru_cache(maxsize=1)
+def dictionary_words() -> frozenset[str]:
+    """English dictionary words (wordsegment's word list): these are never split.
+
+    wordfreq counts web text, so it also knows frequent typos ("ofthe", "inthe");
+    a curated word list tells a rare real word ("therein", "atone") from a fusion.
+    Empty if wordsegment is not installed (wordfreq alone then decides).
+    """
+    try:
+        from importlib.resources import files
+
+        text = (files("wordsegment") / "words.txt").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return frozenset()
+    return frozenset(text.split())
+
+
 def zipf(word: str, lang: str) -> float:
     """wordfreq's Zipf value (log10 per billion words) of a lowercase word; 0 if unknown."""
     f = _freqs(lang).get(word)
@@ -44,7 +61,8 @@ def _part_ok(part: str, lang: str, min_zipf: float) -> float | None:
     if len(part) <= 2:
         return zipf(part, lang) if part in words("short_words.txt", lang) else None
     z = zipf(part, lang)
-    return z if z >= min_zipf else None
+    # Three-letter scraps ("ign", "lin", "wan") are web noise unless really common.
+    return z if z >= (min_zipf + 1.0 if len(part) == 3 else min_zipf) else None
 
 
 def segment(core: str, lang: str, min_zipf: float, max_parts: int = 3) -> tuple[list[str], float]:
@@ -71,6 +89,9 @@ def segment(core: str, lang: str, min_zipf: float, max_parts: int = 3) -> tuple[
                 best[i] = cand
     end = best[n]
     if end is None or len(end[1]) < 2:
+        return [], -math.inf
+    # A token ending in a one- or two-letter word ("cella" → "cell a") is a rare word.
+    if len(end[1][-1]) <= 2:
         return [], -math.inf
     # Three words from one token is a long shot: only with common words, none of one letter.
     if len(end[1]) > 2 and any(len(p) < 2 or zipf(p, lang) < min_zipf + 1.0 for p in end[1]):
@@ -120,6 +141,8 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
         return None
     if not core.islower() or len(core) < 5:
         return None
+    if lang == "en" and core in dictionary_words():
+        return None
     zc = zipf(core, lang)
     parts, score = segment(core, lang, min_zipf)
     if not parts:
@@ -134,8 +157,8 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
 
 @rule(
     "split_fused_words",
-    langs=("en", "ru"),
-    precheck=r"[a-zа-яё]{5}|[a-z][A-Z]",
+    langs=("en",),
+    precheck=r"[a-z]{5}|[a-z][A-Z]",
     params={
         "min_zipf": Param(3.0, "Each part of 3+ letters must be at least this common (Zipf)."),
         "known_zipf": Param(
@@ -163,8 +186,8 @@ def split_fused_words(text: str, params: Mapping[str, Any]) -> list[Edit]:
     for m in _CHUNK.finditer(text):
         core = m.group("core")
         word_lang = "en" if core.isascii() else "ru"
-        if word_lang != lang and not (lang not in ("en", "ru") and word_lang == "en"):
-            continue  # only words of the document's language (en text, ru text)
+        if word_lang != lang:
+            continue  # Russian compounds are too productive to split safely: English only
         fixed = split_fused(core, word_lang, params)
         if fixed is None:
             continue

@@ -70,6 +70,7 @@ class _Params:
     w_anchor: float
     w_mt: float
     min_anchor_mass: float  # Dice is damped below this many anchors on the two sides together
+    w_number_miss: float  # per number on one side of a bead and not on the other
 
 
 def _neglog_prior(p: Sequence[float]) -> tuple[float, ...]:
@@ -82,7 +83,7 @@ _GC_PRIOR = _neglog_prior((0.89, 0.00495, 0.00495, 0.0445, 0.0445, 0.011))
 
 def _params(config: AlignConfig, with_mt: bool) -> _Params:
     if config.method == "gale-church":
-        return _Params(_GC_PRIOR, 6.8, True, 0.0, 0.0, 1.0)
+        return _Params(_GC_PRIOR, 6.8, True, 0.0, 0.0, 1.0, 0.0)
     return _Params(
         prior=_neglog_prior(
             (0.89, config.p_skip, config.p_skip, config.p_merge, config.p_merge, config.p_merge2)
@@ -92,6 +93,7 @@ def _params(config: AlignConfig, with_mt: bool) -> _Params:
         w_anchor=config.anchor_weight,
         w_mt=config.mt_weight if with_mt else 0.0,
         min_anchor_mass=_MIN_MASS,
+        w_number_miss=config.number_miss_weight,
     )
 
 
@@ -237,6 +239,9 @@ class _Features:
     ru_anchors: np.ndarray | None = None  # anchor count per sentence
     en_anchors: np.ndarray | None = None
     lex_pairs: Pairs | None = None
+    num_pairs: Pairs | None = None
+    ru_nums: np.ndarray | None = None  # numbers per sentence
+    en_nums: np.ndarray | None = None
     ru_lex: np.ndarray | None = None  # content words per retranslated sentence
     en_lex: np.ndarray | None = None
 
@@ -275,6 +280,11 @@ def _bead_costs(f: _Features, off: np.ndarray, width: int, p: _Params, m: int) -
             mass = block(_cum(f.ru_anchors), rows, di) + block(_cum(f.en_anchors), cols, dj)
             damp = np.minimum(1.0, mass / p.min_anchor_mass)
             c = c - p.w_anchor * dice(num, mass) * damp
+        if di and dj and f.num_pairs is not None and p.w_number_miss:
+            assert f.ru_nums is not None and f.en_nums is not None
+            hits = _in_bead(f.num_pairs, off, width, di, dj)
+            nums = block(_cum(f.ru_nums), rows, di) + block(_cum(f.en_nums), cols, dj)
+            c = c + p.w_number_miss * np.maximum(nums - 2.0 * hits, 0.0)
         if di and dj and f.lex_pairs is not None and p.w_mt:
             assert f.ru_lex is not None and f.en_lex is not None
             num = _in_bead(f.lex_pairs, off, width, di, dj)
@@ -386,6 +396,14 @@ def align(
         bags.append(([anchors(s) for s in ru], [anchors(s) for s in en]))
         feats.ru_anchors = np.array([sum(b.values()) for b in bags[0][0]], dtype=float)
         feats.en_anchors = np.array([sum(b.values()) for b in bags[0][1]], dtype=float)
+    num_bags: tuple[list[Counter[str]], list[Counter[str]]] | None = None
+    if p.w_number_miss:
+        num_bags = (
+            [Counter({k: v for k, v in b.items() if k[0] == "#"}) for b in bags[0][0]],
+            [Counter({k: v for k, v in b.items() if k[0] == "#"}) for b in bags[0][1]],
+        )
+        feats.ru_nums = np.array([sum(b.values()) for b in num_bags[0]], dtype=float)
+        feats.en_nums = np.array([sum(b.values()) for b in num_bags[1]], dtype=float)
     if with_mt and ru_mt is not None:
         bags.append(([content_words(s) for s in ru_mt], [content_words(s) for s in en]))
         feats.ru_lex = np.array([sum(b.values()) for b in bags[-1][0]], dtype=float)
@@ -399,6 +417,8 @@ def align(
         window = [(int(off[s + 1]) - 2, int(off[min(s + 2, n)]) + width) for s in range(n)]
         if p.w_anchor:
             feats.anchor_pairs = _pair_overlaps(*bags[0], window)
+        if num_bags is not None:
+            feats.num_pairs = _pair_overlaps(*num_bags, window)
         if with_mt:
             feats.lex_pairs = _pair_overlaps(*bags[-1], window)
         path, touched = _run(feats, off, width, p, m)

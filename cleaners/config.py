@@ -148,6 +148,9 @@ class AlignConfig(_Strict):
     mt_weight: float = Field(
         40.0, ge=0, description="Weight of the retranslation-vs-English word similarity."
     )
+    number_miss_weight: float = Field(
+        0.75, ge=0, description="Cost per number found on only one side of a bead."
+    )
 
 
 class TranslateConfig(_Strict):

@@ -22,11 +22,15 @@ _CONTINUES = re.compile(r"^[A-Z0-9]")
 
 
 @lru_cache(maxsize=1)
-def _en_abbreviations() -> frozenset[str]:
+def _en_abbreviations() -> dict[str, bool]:
+    """Abbreviation → whether it glues only before a number."""
     text = resources.files("cleaners").joinpath("data/en_abbreviations.txt").read_text("utf-8")
-    return frozenset(
-        line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
-    )
+    out: dict[str, bool] = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if parts and not parts[0].startswith("#"):
+            out[parts[0].lower()] = parts[1:] == ["0"]
+    return out
 
 
 def _glue_abbreviations(pieces: list[str]) -> list[str]:
@@ -36,7 +40,8 @@ def _glue_abbreviations(pieces: list[str]) -> list[str]:
     for piece in pieces:
         if out and _CONTINUES.match(piece):
             m = _LAST_WORD.search(out[-1])
-            if m and m.group(1).lower() in abbrevs:
+            numbers_only = abbrevs.get(m.group(1).lower()) if m else None
+            if numbers_only is not None and (not numbers_only or piece[0].isdigit()):
                 out[-1] = f"{out[-1]} {piece}"
                 continue
         out.append(piece)

@@ -1,0 +1,181 @@
+"""End-to-end tests of the real ``build_corpus`` flow under ``prefect_test_harness``.
+
+Inputs are a copy of the project's own sample corpus (corpora/sample) plus one binary file that
+must be quarantined. Outputs are checked as a user would: TMX parses, Moses files line up,
+every input is in exactly one of docs/ or quarantine/, reruns are incremental and the corpus
+is byte-identical to a fresh run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+from prefect.testing.utilities import prefect_test_harness  # noqa: E402
+
+from cleaners import manifest as mf  # noqa: E402
+from cleaners.config import PipelineConfig  # noqa: E402
+from flows.pipeline import build_corpus  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "corpora" / "sample"
+CORPUS = mf.CORPUS_FILES
+
+
+@pytest.fixture(scope="session", autouse=True)
+def harness():
+    with prefect_test_harness():
+        yield
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    src = tmp_path / "in"
+    shutil.copytree(SAMPLE, src)
+    (src / "broken.en.txt").write_bytes(bytes(range(256)) * 8)
+    return src
+
+
+def corpus_bytes(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in CORPUS}
+
+
+def results(out: Path) -> dict[str, list[str]]:
+    return mf.scan_results(out)
+
+
+def run(src: Path, out: Path, **cfg: object) -> dict:
+    config = PipelineConfig.model_validate(cfg)
+    return build_corpus(input_dir=str(src), out_dir=str(out), config=config)
+
+
+def test_end_to_end_outputs(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    summary = run(inputs, out, run={"batch_size": 2, "max_workers": 1})
+    found = results(out)
+    # Every input exactly once, in docs/ or quarantine/.
+    assert all(len(v) == 1 for v in found.values())
+    assert found["broken"] == ["quarantined"]
+    assert summary["run"]["inputs"] == len(found) == summary["run"]["done"] + summary["quarantined"]
+    q = json.loads((out / "quarantine" / "broken.json").read_text())
+    assert q["reason"] and q["sources"] == ["broken.en.txt"] and q["raw_hash"]
+    # Moses files line up with the TSV, JSONL and the TMX's <tu>s.
+    ru = (out / "corpus.ru").read_text().splitlines()
+    en = (out / "corpus.en").read_text().splitlines()
+    assert len(ru) == len(en) == summary["corpus"]["written"] > 0
+    assert len((out / "corpus.jsonl").read_text().splitlines()) == len(ru)
+    tmx = ET.parse(out / "corpus.tmx").getroot()
+    assert tmx.get("version") == "1.4"
+    tus = tmx.findall("./body/tu")
+    assert len(tus) == len(ru)
+    # No run time, run id or path in corpus files (they must be byte-stable).
+    run_id = mf.read_manifest(out)["run_id"]
+    for name in CORPUS:
+        data = (out / name).read_text()
+        assert str(tmp_path) not in data and run_id not in data
+    # Reports and the manifest.
+    report = json.loads((out / "report.json").read_text())
+    assert report["run"]["inputs"] == summary["run"]["inputs"]
+    assert "Edits by rule" in (out / "report.md").read_text()
+    assert (out / "report.html").read_text().startswith("<!DOCTYPE html>")
+    m = mf.read_manifest(out)
+    assert (
+        m["state"] == "finished"
+        and m["config_hash"]
+        == PipelineConfig(run={"batch_size": 2, "max_workers": 1}).content_hash()
+    )
+    assert set(m["items"]) == set(found)
+    assert m["corpus_hashes"] == mf.file_hashes(out)
+    assert m["run_id"] and str(inputs) in m["input_dir"]
+    assert not (out / mf.LOCK).exists()
+
+
+def test_incremental_reruns_match_fresh_runs(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = run(inputs, out)
+    before = corpus_bytes(out)
+    n = first["run"]["inputs"]
+
+    again = run(inputs, out)
+    assert again["run"]["processed"] == 0 and again["run"]["skipped"] == n
+    assert corpus_bytes(out) == before
+
+    # A run-only setting (batching) does not touch content: still nothing to do.
+    again = run(inputs, out, run={"batch_size": 1, "max_workers": 1})
+    assert again["run"]["processed"] == 0
+
+    # One changed input, one removed, one new.
+    changed = inputs / "volga-route.en.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
+    (inputs / "exchange-close.en.txt").unlink()
+    (inputs / "new-doc.en.txt").write_text("A new article about the harbour.\n", "utf-8")
+    step = run(inputs, out)
+    assert step["run"]["processed"] == 2 and step["run"]["removed"] == 1
+    assert "exchange-close" not in results(out) and "new-doc" in results(out)
+
+    fresh = tmp_path / "fresh"
+    run(inputs, fresh)
+    assert corpus_bytes(out) == corpus_bytes(fresh)
+    for sub in ("docs", "quarantine"):
+        for p in sorted((fresh / sub).iterdir()):
+            assert (out / sub / p.name).read_bytes() == p.read_bytes(), p.name
+
+    # A content setting changes the stamp: everything is redone.
+    redo = run(inputs, out, align={"min_score": 0.2})
+    assert redo["run"]["processed"] == redo["run"]["inputs"]
+
+
+def test_lock_refuses_concurrent_run_and_recovers_stale(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = out / mf.LOCK
+    # Held by a live process on another host: refused, nothing written.
+    lock.write_text(json.dumps({"pid": 1, "host": "elsewhere", "start": None}))
+    with pytest.raises(mf.LockedError, match="in use by another mtclean run"):
+        run(inputs, out)
+    assert not (out / "docs").exists()
+    # Left by a dead process on this host: recovered.
+    lock.write_text(json.dumps({"pid": 2**22 + 7, "host": socket.gethostname(), "start": None}))
+    summary = run(inputs, out)
+    assert summary["run"]["done"] > 0 and not lock.exists()
+
+
+def test_retranslation_unavailable_warns_and_continues(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    missing = tmp_path / "nowhere.argosmodel"
+    summary = run(inputs, out, translate={"enabled": True, "package_path": str(missing)})
+    assert summary["run"]["done"] > 0
+    # Stamped with retranslation off: a later run with a package redoes the documents.
+    off = PipelineConfig(translate={"enabled": False, "package_path": str(missing)})
+    assert mf.read_manifest(out)["config_hash"] == off.content_hash()
+
+
+def test_process_pool_gives_the_same_corpus(inputs: Path, tmp_path: Path) -> None:
+    one, pool = tmp_path / "one", tmp_path / "pool"
+    run(inputs, one, run={"max_workers": 1})
+    summary = run(inputs, pool, run={"max_workers": 2, "batch_size": 3})
+    assert summary["run"]["processed"] == summary["run"]["inputs"]
+    details = [json.loads(p.read_text())["detail"] for p in (pool / "quarantine").iterdir()]
+    assert summary["run"]["done"] == 6, details
+    assert corpus_bytes(one) == corpus_bytes(pool)
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_gives_the_same_corpus(inputs: Path, tmp_path: Path) -> None:
+    pytest.importorskip("prefect_dask", reason="needs prefect-dask (pip install 'mtclean[dask]')")
+    local, dask = tmp_path / "local", tmp_path / "dask"
+    run(inputs, local, run={"max_workers": 1})
+    summary = run(inputs, dask, run={"dask": True, "max_workers": 2, "batch_size": 2})
+    assert summary["run"]["processed"] == summary["run"]["inputs"]
+    assert corpus_bytes(local) == corpus_bytes(dask)
+    for p in sorted((local / "docs").iterdir()):
+        assert (dask / "docs" / p.name).read_bytes() == p.read_bytes()

@@ -1,12 +1,14 @@
 """Safe document ids from relative paths (and JSONL ids).
 
-An id is a ``/``-separated path of safe components: Unicode letters, digits,
-``_``, ``-`` and inner ``.``; never empty, never ``.``/``..``, never starting with
-a dot, each at most :data:`MAX_COMPONENT` characters. So ``out/docs/<id>.json``
-always stays inside ``out/docs``. When making a name safe changed it, a short
-hash of the original is appended, so ``my file`` and ``my-file`` stay distinct;
-:class:`IdRegistry` adds a hash suffix on collisions, comparing case-folded ids
-because macOS and Windows file systems do.
+An id is a flat name: the relative path's components made safe (Unicode letters,
+digits, ``_``, ``-`` and inner ``.``; never empty, never ``.``/``..``, never
+starting with a dot, each at most :data:`MAX_COMPONENT` characters) joined with
+``__`` (``news/2023/a.ru.txt`` → ``news__2023__a``). So ``out/docs/<id>.json`` is
+always a file directly inside ``out/docs``: no subfolders to scan, no escapes.
+When making a name safe changed it, a short hash of the original is appended,
+so ``my file`` and ``my-file`` stay distinct; :class:`IdRegistry` adds a hash
+suffix on collisions, comparing case-folded ids because macOS and Windows file
+systems do.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+SEP = "__"  # joins folder names: ids stay flat, one file per id directly in docs/
 MAX_COMPONENT = 80  # characters; ≤ 240 UTF-8 bytes with a suffix, under NAME_MAX (255)
 _UNSAFE = re.compile(r"[^\w.-]+")
 _DOTS = re.compile(r"\.{2,}")
@@ -66,21 +69,24 @@ def safe_id(raw: str) -> str:
     """A safe document id for ``raw`` (a relative path without extension, or a JSONL id).
 
     Separators ``/`` and ``\\`` split components; empty, ``.`` and ``..`` components
-    are dropped. If the result differs from ``raw``, an 8-hex-digit hash of ``raw``
-    is appended, so two different raw names never map to the same id.
+    are dropped; the rest are joined with :data:`SEP`. If a component had to change,
+    an 8-hex-digit hash of ``raw`` is appended, so two different raw names never map
+    to the same id.
 
     >>> safe_id("news/2023/kazakh-oil")
-    'news/2023/kazakh-oil'
+    'news__2023__kazakh-oil'
     >>> safe_id("../../etc/passwd")
-    'etc/passwd-3754d6cb'
+    'etc__passwd-3754d6cb'
     >>> safe_id("my file")
     'my-file-9e189ad1'
     """
     parts = [p for p in re.split(r"[/\\]+", raw) if p not in ("", ".", "..")]
-    safe = "/".join(safe_component(p) for p in parts) or "doc"
-    if safe != raw:
-        safe = f"{safe}-{short_hash(raw)}"
-    return safe
+    safe = [safe_component(p) for p in parts] or ["doc"]
+    doc_id = SEP.join(safe)
+    # Joining folders is not an alteration; changing a name (or dropping '..') is.
+    if safe != raw.split("/"):
+        doc_id = f"{doc_id}-{short_hash(raw)}"
+    return doc_id
 
 
 def id_path(root: Path, doc_id: str, suffix: str = ".json") -> Path:

@@ -4,7 +4,7 @@ The layout (README "Input"): ``NAME.ru.txt`` + ``NAME.en.txt`` pair up; a lone
 ``NAME.en.txt`` or ``NAME.txt`` is English MT without a source; a lone
 ``NAME.ru.txt`` is a source without a translation; each line of a ``.jsonl``
 file is one document ``{"id": str, "ru": str?, "en": str?}``. Subfolders are
-walked; ids come from relative paths (:mod:`cleaners.ids`). Hidden folders
+walked; ids come from relative paths, flattened (:mod:`cleaners.ids`). Hidden folders
 (``.git``) and hidden files that are not ``.txt``/``.jsonl`` (``.DS_Store``)
 are skipped; every other file becomes an item, usable or not.
 

@@ -1,0 +1,246 @@
+"""The ``mtclean`` command line, run as a user runs it: a subprocess per call."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cleaners import manifest as mf
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "corpora" / "sample"
+SEED = ROOT.parent / "shared" / "seed" / "example.txt"
+
+
+@pytest.fixture(scope="session")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    home = tmp_path_factory.mktemp("prefect-home")
+    return {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PYTHONIOENCODING": "utf-8",
+    }
+
+
+def mtclean(
+    *args: str, env: dict[str, str], stdin: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=ROOT,
+        timeout=timeout,
+    )
+
+
+# ---------------------------------------------------------------- help
+
+
+@pytest.mark.parametrize("sub", [[], ["run"], ["serve"], ["clean"], ["detect"], ["align"]])
+def test_help_explains_itself(sub: list[str], env: dict[str, str]) -> None:
+    r = mtclean(*sub, "--help", env=env)
+    assert r.returncode == 0 and "usage: mtclean" in r.stdout
+    if not sub:
+        for name in ("run", "serve", "clean", "detect", "align"):
+            assert name in r.stdout
+
+
+# ---------------------------------------------------------------- clean
+
+
+def test_clean_jsonl_contract(env: dict[str, str]) -> None:
+    from cleaners.model import Edit
+    from cleaners.repair import replay
+
+    lines = [
+        {"id": "a", "text": "Talks on trade andeconomic ties ended at 18: 18 today."},
+        {"id": "b", "text": "Nothing to fix here."},
+        {"id": 3, "text": "Президент прибыл в Астану."},
+    ]
+    stdin = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines) + "\n"
+    r = mtclean("clean", "--format", "jsonl", env=env, stdin=stdin)
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", "b", 3]
+    assert [o["lang"] for o in out] == ["en", "en", "ru"]
+    for src, o in zip(lines, out, strict=True):
+        assert set(o) == {"id", "text", "lang", "edits"}
+        edits = [Edit.from_dict(e) for e in o["edits"]]
+        for e in edits:
+            assert set(e.to_dict()) == {"rule", "start", "end", "before", "after"}
+            assert src["text"][e.start : e.end] == e.before  # offsets into the input
+        assert replay(src["text"], edits) == o["text"]
+    assert out[1]["text"] == lines[1]["text"] and out[1]["edits"] == []
+    assert out[0]["edits"], "the fused words and the broken time are repaired"
+
+
+def test_clean_text_and_explain(tmp_path: Path, env: dict[str, str]) -> None:
+    f = tmp_path / "doc.txt"
+    f.write_text("Prices rose at 18: 18 on Monday.\n", encoding="utf-8")
+    r = mtclean("clean", str(f), "--explain", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "18:18" in r.stdout and "18: 18" not in r.stdout
+    assert "18: 18" in r.stderr or "' '" in r.stderr  # the edit, listed readably
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="needs ../shared/seed/example.txt")
+def test_clean_on_the_users_example(env: dict[str, str]) -> None:
+    r = mtclean("clean", str(SEED), env=env)
+    assert r.returncode == 0, r.stderr
+    assert "trade and economic and investment" in r.stdout and "18:18" in r.stdout
+    for name in ("Tokayev", "Novorossiysk", "Kassym-Jomart", "pin_code", "rotkiv04"):
+        assert name in r.stdout
+
+
+def test_clean_bad_input_is_one_line(env: dict[str, str]) -> None:
+    r = mtclean("clean", "--format", "jsonl", env=env, stdin='{"id": 1, "text": "ok"}\nnot json\n')
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert "line 2" in r.stderr
+    r = mtclean("clean", "/no/such/file.txt", env=env)
+    assert r.returncode == 2 and "no such file" in r.stderr
+
+
+# ---------------------------------------------------------------- detect / align
+
+
+def test_detect_text_and_jsonl(env: dict[str, str]) -> None:
+    r = mtclean(
+        "detect",
+        env=env,
+        stdin="Президент подписал указ о новых мерах поддержки.\n"
+        "The president signed a decree on new support measures.\n",
+    )
+    assert r.returncode == 0, r.stderr
+    rows = [line.split("\t") for line in r.stdout.splitlines()]
+    assert [lang for lang, _ in rows] == ["ru", "en"]
+    assert all(0.0 <= float(score) <= 1.0 for _, score in rows)
+    stdin = json.dumps({"id": "x", "text": "Доброе утро, дорогие друзья!"}, ensure_ascii=False)
+    r = mtclean("detect", "--format", "jsonl", env=env, stdin=stdin + "\n")
+    assert r.returncode == 0, r.stderr
+    rec = json.loads(r.stdout)
+    assert rec["id"] == "x" and rec["lang"] == "ru" and set(rec) == {"id", "lang", "score"}
+
+
+def test_align_text_and_jsonl(tmp_path: Path, env: dict[str, str]) -> None:
+    ru = ["Мост откроют в пятницу.", "Движение будет свободным.", "Погода будет холодной."]
+    en = ["The bridge opens on Friday.", "Traffic will be free.", "The weather will be cold."]
+    (tmp_path / "ru.txt").write_text("\n".join(ru) + "\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("\n".join(en) + "\n", encoding="utf-8")
+    r = mtclean("align", str(tmp_path / "ru.txt"), str(tmp_path / "en.txt"), env=env)
+    assert r.returncode == 0, r.stderr
+    beads = [line.split("\t") for line in r.stdout.splitlines()]
+    assert [(b[0], b[1]) for b in beads] == [("0", "0"), ("1", "1"), ("2", "2")]
+    assert all(0.0 <= float(b[2]) <= 1.0 for b in beads)
+    stdin = json.dumps({"id": "d1", "ru": ru, "en": en}, ensure_ascii=False) + "\n"
+    r = mtclean("align", "-", "--format", "jsonl", env=env, stdin=stdin)
+    assert r.returncode == 0, r.stderr
+    rec = json.loads(r.stdout)
+    assert rec["id"] == "d1" and [b[:2] for b in rec["beads"]] == [[[i], [i]] for i in range(3)]
+    r = mtclean("align", str(tmp_path / "ru.txt"), env=env)
+    assert r.returncode == 2 and "two files" in r.stderr
+
+
+def test_filters_never_import_prefect(tmp_path: Path, env: dict[str, str]) -> None:
+    (tmp_path / "t.txt").write_text("Hello there.\n", encoding="utf-8")
+    code = (
+        "import sys\nfrom flows.cli import main\n"
+        f"for argv in (['clean', {str(tmp_path / 't.txt')!r}], ['detect', "
+        f"{str(tmp_path / 't.txt')!r}], ['align', {str(tmp_path / 't.txt')!r}, "
+        f"{str(tmp_path / 't.txt')!r}]):\n"
+        "    assert main(argv) == 0\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('prefect', 'argostranslate',"
+        " 'torch', 'dask'))\n"
+        "print('HEAVY', bad)\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
+    )
+    assert r.returncode == 0, r.stderr
+    assert "HEAVY []" in r.stdout
+
+
+# ---------------------------------------------------------------- run: arguments
+
+
+def test_run_rejects_unusable_arguments(tmp_path: Path, env: dict[str, str]) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    cases = [
+        (["run", str(tmp_path / "missing"), "--out", str(tmp_path / "o")], "not found"),
+        (["run", str(src), "--out", str(src / "out")], "inside the input"),
+        (["run", str(src), "--out", str(tmp_path / "o"), "--batch-size", "0"], "batch-size"),
+    ]
+    bad_cfg = tmp_path / "bad.yaml"
+    bad_cfg.write_text("repair:\n  enabeld: true\n")
+    cases.append(
+        (["run", str(src), "--out", str(tmp_path / "o"), "--config", str(bad_cfg)], "enabeld")
+    )
+    cases.append(
+        (
+            [
+                "run",
+                str(src),
+                "--out",
+                str(tmp_path / "o"),
+                "--config",
+                str(tmp_path / "nope.yaml"),
+            ],
+            "not found",
+        )
+    )
+    for argv, needle in cases:
+        r = mtclean(*argv, env=env)
+        assert r.returncode == 2, (argv, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and needle in lines[0], (argv, r.stderr)
+    r = mtclean("run", str(src), env=env)  # --out missing
+    assert r.returncode == 2
+
+
+def test_run_refuses_a_folder_in_use(tmp_path: Path, env: dict[str, str]) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / mf.LOCK).write_text(
+        json.dumps(
+            {"pid": os.getpid(), "host": socket.gethostname(), "start": mf._proc_start(os.getpid())}
+        )
+    )
+    r = mtclean("run", str(SAMPLE), "--out", str(out), env=env)
+    assert r.returncode == 3
+    assert len(r.stderr.strip().splitlines()) == 1 and "in use" in r.stderr
+
+
+# ---------------------------------------------------------------- run: end to end
+
+
+@pytest.mark.slow
+def test_run_end_to_end_and_rerun(tmp_path: Path, env: dict[str, str]) -> None:
+    src = tmp_path / "in"
+    shutil.copytree(SAMPLE, src)
+    (src / "broken.en.txt").write_bytes(bytes(range(256)) * 8)
+    out = tmp_path / "out"
+    r = mtclean("run", str(src), "--out", str(out), env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "quarantined" in r.stderr and "binary" in r.stderr  # reported, not fatal
+    found = mf.scan_results(out)
+    assert found["broken"] == ["quarantined"] and all(len(v) == 1 for v in found.values())
+    for name in (*mf.CORPUS_FILES, "report.md", "report.json", "report.html", "manifest.json"):
+        assert (out / name).is_file(), name
+    before = {n: (out / n).read_bytes() for n in mf.CORPUS_FILES}
+    r = mtclean("run", str(src), "--out", str(out), "--batch-size", "1", env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "0 processed" in r.stderr
+    assert {n: (out / n).read_bytes() for n in mf.CORPUS_FILES} == before

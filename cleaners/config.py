@@ -96,11 +96,17 @@ class LidConfig(_Strict):
     letter_penalty: float = Field(
         3.0, ge=0, description="Nats a language loses per letter outside its alphabet."
     )
+    prior_letters: int = Field(
+        30,
+        ge=1,
+        description="Texts longer than this many letters get the prior scaled down by "
+        "prior_letters / letters.",
+    )
     short_letters: int = Field(
-        40, ge=0, description="Texts with at most this many letters also consult lingua."
+        0, ge=0, description="Texts with at most this many letters always consult lingua."
     )
     sure: float = Field(
-        0.9,
+        0.8,
         ge=0,
         le=1,
         description="Longer texts consult lingua too when fastText's best candidate has "
@@ -111,6 +117,18 @@ class LidConfig(_Strict):
         1e-4, gt=0, le=1, description="Probability floor for a language a model did not list."
     )
     min_letters: int = Field(1, ge=1, description="Fewer letters than this: 'und'.")
+    decisive_letters: int = Field(
+        20,
+        ge=0,
+        description="Texts with at least this many letters may be decided by letters and "
+        "marker words alone (data/lid_markers.tsv), without a model; 0 never.",
+    )
+    decisive_evidence: int = Field(
+        2,
+        ge=1,
+        description="Distinct words with a marker letter or marker word the language the "
+        "letters alone decide must show (guards against languages not configured).",
+    )
     on_wrong_side: Literal["swap", "quarantine", "keep"] = Field(
         "swap", description="What to do when the 'ru' file is English and the 'en' file Russian."
     )

@@ -33,11 +33,13 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from cleaners.config import LidConfig
 
 UND = "und"
+# The score of a language the alphabet layer alone decided (no model consulted).
+DECISIVE_SCORE = 0.99
 _DEFAULT = LidConfig()
 _LOCK = threading.Lock()
 _MODELS: dict[Any, Any] = {}
@@ -136,6 +138,38 @@ def alphabets() -> dict[str, tuple[str, frozenset[str]]]:
     return table
 
 
+class Markers(NamedTuple):
+    """One row of ``data/lid_markers.tsv``."""
+
+    absent_after: int
+    expected: frozenset[str]
+    letters: frozenset[str]
+    words: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def markers() -> dict[str, Markers]:
+    """The bundled marker table: language → :class:`Markers`.
+
+    >>> m = markers()["kk"]
+    >>> m.absent_after > 0, "қ" in m.letters, "және" in m.words
+    (True, True, True)
+    """
+    table = {}
+    text = resources.files("cleaners").joinpath("data/lid_markers.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        lang, absent, expected, letters, words = (line.split("\t") + [""] * 4)[:5]
+        table[lang] = Markers(
+            int(absent or 0),
+            frozenset(expected.strip()),
+            frozenset(letters.strip()),
+            frozenset(words.split()),
+        )
+    return table
+
+
 def foreign_letters(text: str, lang: str) -> int:
     """How many letters of ``text`` (in ``lang``'s script) are outside ``lang``'s alphabet.
 
@@ -230,6 +264,8 @@ class _Plan:
         self.log_prior = {c: math.log(config.prior.get(c, 1.0)) for c in config.languages}
         self.log_floor = math.log(config.model_floor)
         self.lingua_langs = tuple(config.languages)
+        self.markers = {c: m for c, m in markers().items() if c in config.languages}
+        self.evidence = config.decisive_evidence
 
 
 _PLANS: dict[int, _Plan] = {}
@@ -279,21 +315,83 @@ def _lingua_probs(text: str, langs: tuple[str, ...]) -> dict[str, float]:
     }
 
 
-def _letter_counts(text: str) -> tuple[Counter[str], int, str]:
-    """Lower-cased letter counts, the number of letters, and the dominant script."""
-    letters = "".join(_LETTER_RE.findall(text))
-    counts = Counter(letters.lower())
-    n = len(letters)
-    if n == 0:
-        return counts, 0, ""
-    cyrl = len(_CYRL_RE.findall(letters))
-    latn = len(_LATN_RE.findall(letters))
-    if cyrl >= latn and cyrl * 2 >= n:
-        return counts, n, "Cyrl"
-    if latn * 2 >= n:
-        return counts, n, "Latn"
-    shares = script_shares(letters)
-    return counts, n, (next(iter(shares)) if shares else "")
+_CHAR_SCRIPT: dict[str, str] = {}
+
+
+def _script_of(ch: str) -> str:
+    """Script of a (lower-case) character, "" for a non-letter; memoised (few distinct chars)."""
+    script = _CHAR_SCRIPT.get(ch)
+    if script is None:
+        script = _CHAR_SCRIPT[ch] = _char_script(ch) if ch.isalpha() else ""
+    return script
+
+
+def _letter_counts(text: str) -> tuple[dict[str, int], int, str]:
+    """Counts of the dominant script's (lower-case) letters, all letters, the script.
+
+    Counting every character once in C and classifying the few distinct ones is
+    several times faster than regex passes over the text.
+    """
+    per_script: dict[str, dict[str, int]] = {}
+    n = 0
+    for ch, k in Counter(text.lower()).items():
+        script = _script_of(ch)
+        if script:
+            n += k
+            bucket = per_script.get(script)
+            if bucket is None:
+                bucket = per_script[script] = {}
+            bucket[ch] = k
+    if not per_script:
+        return {}, 0, ""
+    totals = {sc: sum(b.values()) for sc, b in per_script.items()}
+    script = min(totals, key=lambda sc: (-totals[sc], sc != "Cyrl", sc))
+    return per_script[script], n, script
+
+
+def _decisive(
+    text: str, counts: dict[str, int], n_letters: int, cands: tuple[str, ...], plan: _Plan
+) -> str:
+    """The one candidate the letters and marker words leave standing, or "".
+
+    A candidate falls when the text has a letter outside its alphabet, or, when
+    the text is long enough, when none of the markers its ordinary text nearly
+    always shows appears (Kazakh ә қ ү ..., Ukrainian і ї є). The survivor needs
+    evidence of its own in two distinct words (a marker letter or a marker word:
+    one foreign name like "Nääs" is not enough); otherwise abstain and let the
+    models decide.
+    """
+    distinct = counts.keys()
+    words: set[str] | None = None
+    alive = ""
+    for c in cands:
+        if distinct - plan.alphabet[c]:
+            continue
+        m = plan.markers.get(c)
+        if m is None:
+            return ""  # a language without a marker row: the layer cannot speak for it
+        if (
+            0 < m.absent_after <= n_letters
+            and m.expected.isdisjoint(distinct)
+            and m.letters.isdisjoint(distinct)
+        ):
+            if words is None:
+                words = set(_WORD_RE.findall(text.lower()))
+            if words.isdisjoint(m.words):
+                continue  # long enough to show a marker, and shows none
+        if alive:
+            return ""  # two survivors
+        alive = c
+    if not alive:
+        return ""
+    # The survivor's own evidence, in two distinct words.
+    m = plan.markers[alive]
+    if words is None:
+        words = set(_WORD_RE.findall(text.lower()))
+    evidence = len(words & m.words)
+    if evidence < plan.evidence and not m.letters.isdisjoint(distinct):
+        evidence += sum(1 for w in words if not m.letters.isdisjoint(w))
+    return alive if evidence >= plan.evidence else ""
 
 
 def _posterior(scores: dict[str, float], cands: tuple[str, ...]) -> tuple[str, float]:
@@ -310,18 +408,26 @@ def _score_auto(text: str, config: LidConfig) -> tuple[str, float]:
     counts, n_letters, script = _letter_counts(text)
     if n_letters < config.min_letters:
         return UND, 0.0
-    ft = _fasttext_probs(text, n_letters)
     cands = plan.by_script.get(script, ())
+    if cands and 0 < config.decisive_letters <= n_letters:
+        decided = _decisive(text, counts, n_letters, cands, plan)
+        if decided:
+            return decided, DECISIVE_SCORE
+    ft = _fasttext_probs(text, n_letters)
     if not cands:
         # A script none of the configured languages uses (Greek, Arabic, ...):
         # report fastText's best guess, itself a real ISO code.
         best = max(sorted(ft), key=ft.__getitem__) if ft else UND
         return (best, round(ft[best], 4)) if ft.get(best, 0.0) >= 0.5 else (UND, 0.0)
     distinct = counts.keys()
+    # The prior speaks for short text; a long text's own evidence should outweigh it
+    # (fastText's probabilities do not sharpen with length the way a likelihood does).
+    weight = min(1.0, config.prior_letters / n_letters)
     scores = {}
     for c in cands:
         p = ft.get(c, 0.0)
-        score = (math.log(p) if p > config.model_floor else plan.log_floor) + plan.log_prior[c]
+        score = math.log(p) if p > config.model_floor else plan.log_floor
+        score += weight * plan.log_prior[c]
         foreign = distinct - plan.alphabet[c]
         if foreign:
             # Letters no candidate of this script has (Latin in Cyrillic) cost all alike.
@@ -419,6 +525,20 @@ def detect_batch(texts: Sequence[str], config: LidConfig | None = None) -> list[
             result = seen[text] = score(text, cfg)
         out.append(result)
     return out
+
+
+def preload(config: LidConfig | None = None) -> None:
+    """Load the models ``config``'s backend uses now rather than on first use.
+
+    Start-up cost (about a second for lingua) then stays out of timed work.
+    """
+    cfg = config or _DEFAULT
+    if cfg.backend in ("auto", "fasttext"):
+        _fasttext()
+    if cfg.backend in ("auto", "lingua"):
+        _lingua(tuple(cfg.languages))
+    if cfg.backend == "langdetect":
+        _langdetect_factory()
 
 
 def document_language(

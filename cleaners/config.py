@@ -97,7 +97,7 @@ class LidConfig(_Strict):
         3.0, ge=0, description="Nats a language loses per letter outside its alphabet."
     )
     prior_letters: int = Field(
-        30,
+        10,
         ge=1,
         description="Texts longer than this many letters get the prior scaled down by "
         "prior_letters / letters.",
@@ -106,7 +106,7 @@ class LidConfig(_Strict):
         0, ge=0, description="Texts with at most this many letters always consult lingua."
     )
     sure: float = Field(
-        0.8,
+        0.5,
         ge=0,
         le=1,
         description="Longer texts consult lingua too when fastText's best candidate has "
@@ -206,6 +206,12 @@ class TranslateConfig(_Strict):
         None, description="On-disk translation cache folder shared between runs (none = memory)."
     )
     cache_size: int = Field(50_000, ge=1, description="Sentences kept in the in-memory LRU cache.")
+    compute_type: Literal["default", "auto", "int8", "int8_float32", "float32"] = Field(
+        "default",
+        description="CTranslate2 compute type: 'default' = as the package was saved (portable "
+        "results); 'auto' = fastest this CPU supports, as plain Argos does (results may differ "
+        "between machines).",
+    )
 
 
 class RunConfig(_Strict):

@@ -369,6 +369,7 @@ class Retranslator:
         cache_dir: Path | None = None,
         max_input_tokens: int = 1024,
         max_output_tokens: int = 256,
+        compute_type: str = "default",
     ) -> None:
         if backend not in ("ctranslate2", "argos"):
             raise ValueError(f"unknown retranslation backend {backend!r}")
@@ -381,8 +382,9 @@ class Retranslator:
         # degenerate repetition cannot run on.
         self.max_input_tokens = max_input_tokens
         self.max_output_tokens = max_output_tokens
+        self.compute_type = compute_type
         self.stats = TranslateStats()
-        self._settings = f"{backend};beam={beam_size};out={max_output_tokens}"
+        self._settings = f"{backend};beam={beam_size};out={max_output_tokens};{compute_type}"
         self._fingerprint = package.fingerprint
         self._memory = _LRU(cache_size)
         self._disk = _DiskCache(cache_dir) if cache_dir else None
@@ -409,6 +411,7 @@ class Retranslator:
             batch_size=cfg.batch_size,
             cache_size=cfg.cache_size,
             cache_dir=Path(cfg.cache_dir) if cfg.cache_dir else None,
+            compute_type=cfg.compute_type,
         )
 
     def _load(self) -> None:
@@ -430,6 +433,7 @@ class Retranslator:
                 device="cpu",
                 inter_threads=1,
                 intra_threads=self.threads,
+                compute_type=self.compute_type,
             )
             self._sp = sentencepiece.SentencePieceProcessor(
                 model_file=str(self.package.path / "sentencepiece.model")
@@ -445,7 +449,7 @@ class Retranslator:
                 from argostranslate.package import Package
             self._argos_pkg = Package(self.package.path)
             # Argos takes its beam from settings fixed at its first import in this process.
-            self._settings = f"argos;beam={argos_settings.beam_size}"
+            self._settings = f"argos;beam={argos_settings.beam_size};{self.compute_type}"
 
     def close(self) -> None:
         """Release the disk cache handle (the model is freed with the object)."""

@@ -124,17 +124,29 @@ def script_hash() -> str:
     return hashlib.sha256(HERE.read_bytes()).hexdigest()[:16]
 
 
-def cached_archive() -> Path:
-    return CACHE_ROOT / script_hash() / ARCHIVE_NAME
+# "tiny" is what tests use. "base" has the shape of a real Argos model (d_model 512, 6+6
+# layers) and is only for timing comparisons in bench/translate.py (~2 min to build).
+SIZES: dict[str, dict[str, int]] = {
+    "tiny": {"d_model": 64, "layers": 2, "heads": 4, "ffn": 128, "steps": 600, "lr_milli": 3},
+    "base": {"d_model": 512, "layers": 6, "heads": 8, "ffn": 2048, "steps": 150, "lr_milli": 1},
+}
 
 
-def ensure_package(timeout: float = 600) -> Path:
+def cached_archive(size: str = "tiny") -> Path:
+    folder = script_hash() if size == "tiny" else f"{script_hash()}-{size}"
+    return CACHE_ROOT / folder / ARCHIVE_NAME
+
+
+def ensure_package(size: str = "tiny", timeout: float = 900) -> Path:
     """The cached ``.argosmodel``, built in a subprocess first if missing."""
-    archive = cached_archive()
+    archive = cached_archive(size)
     if archive.is_file():
         return archive
     subprocess.run(
-        [sys.executable, str(HERE)], check=True, timeout=timeout, stdout=subprocess.DEVNULL
+        [sys.executable, str(HERE), "--size", size],
+        check=True,
+        timeout=timeout,
+        stdout=subprocess.DEVNULL,
     )
     if not archive.is_file():
         raise RuntimeError(f"tiny Argos build finished without {archive}")
@@ -179,11 +191,14 @@ class _Vocab:
         return {p: i for i, p in enumerate(self._pieces)}
 
 
-def _train_marian(pairs: list[tuple[str, str]], sp_model: Path, work: Path) -> Path:
+def _train_marian(
+    pairs: list[tuple[str, str]], sp_model: Path, work: Path, size: str = "tiny"
+) -> Path:
     import sentencepiece as spm
     import torch
     from transformers import MarianConfig, MarianMTModel
 
+    shape = SIZES[size]
     torch.manual_seed(0)
     torch.set_num_threads(1)
     sp = spm.SentencePieceProcessor(model_file=str(sp_model))
@@ -192,13 +207,13 @@ def _train_marian(pairs: list[tuple[str, str]], sp_model: Path, work: Path) -> P
     eos = sp.piece_to_id("</s>")
     config = MarianConfig(
         vocab_size=size + 1,
-        d_model=64,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=4,
-        decoder_attention_heads=4,
-        encoder_ffn_dim=128,
-        decoder_ffn_dim=128,
+        d_model=shape["d_model"],
+        encoder_layers=shape["layers"],
+        decoder_layers=shape["layers"],
+        encoder_attention_heads=shape["heads"],
+        decoder_attention_heads=shape["heads"],
+        encoder_ffn_dim=shape["ffn"],
+        decoder_ffn_dim=shape["ffn"],
         max_position_embeddings=512,  # real sentences are long in a 200-piece vocabulary
         pad_token_id=pad,
         eos_token_id=eos,
@@ -227,11 +242,11 @@ def _train_marian(pairs: list[tuple[str, str]], sp_model: Path, work: Path) -> P
             labels[row, : len(tgt[i])] = torch.tensor(tgt[i])
         return {"input_ids": ids, "attention_mask": mask, "labels": labels}
 
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    opt = torch.optim.AdamW(model.parameters(), lr=shape["lr_milli"] * 1e-3)
     rng = random.Random(0)
     order = list(range(len(pairs)))
     model.train()
-    for _step in range(600):
+    for _step in range(shape["steps"]):
         idx = rng.sample(order, 32)
         loss = model(**batch(idx)).loss
         loss.backward()
@@ -266,13 +281,13 @@ def _convert(hf_dir: Path, sp_model: Path, out: Path) -> None:
     cfg_path.write_text(json.dumps(cfg, indent=2) + "\n")
 
 
-def build(dest: Path) -> Path:
+def build(dest: Path, size: str = "tiny") -> Path:
     """Train, convert and zip into ``dest/translate-ru_en-tiny.argosmodel``."""
     pairs = training_pairs()
     with tempfile.TemporaryDirectory(prefix="tiny-argos-") as tmp:
         work = Path(tmp)
         sp_model = _train_sentencepiece(pairs, work)
-        hf_dir = _train_marian(pairs, sp_model, work)
+        hf_dir = _train_marian(pairs, sp_model, work, size)
         pkg = work / PACKAGE_NAME
         pkg.mkdir()
         _convert(hf_dir, sp_model, pkg / "model")
@@ -301,13 +316,18 @@ def build(dest: Path) -> Path:
 
 
 def main() -> None:
-    archive = cached_archive()
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Build (or find cached) a tiny Argos package.")
+    ap.add_argument("--size", choices=sorted(SIZES), default="tiny")
+    size = ap.parse_args().size
+    archive = cached_archive(size)
     archive.parent.mkdir(parents=True, exist_ok=True)
     # One builder at a time: several test sessions may share this working tree.
     with open(archive.parent / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not archive.is_file():
-            build(archive.parent)
+            build(archive.parent, size)
     print(archive)
 
 

@@ -16,8 +16,6 @@ parameters pick it too): a local process pool by default, Prefect's Dask task ru
 ``run.dask`` (a LocalCluster, or the scheduler at ``run.dask_address``).
 """
 
-from __future__ import annotations
-
 import contextlib
 import json
 import logging

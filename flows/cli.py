@@ -175,11 +175,37 @@ def _ids(ids: Sequence[int]) -> str:
     return ",".join(str(i) for i in ids)
 
 
+def _align_translator(args: argparse.Namespace, cfg: Any) -> Any:
+    """A Retranslator for ``align --retranslate``, or None (with a one-line warning) when no
+    package is installed; a package path given explicitly must work."""
+    if not (args.retranslate or args.argos_package or (cfg and cfg.translate.enabled)):
+        return None
+    from cleaners.config import TranslateConfig
+    from cleaners.translate import Retranslator, TranslatorUnavailable
+
+    tcfg = cfg.translate if cfg is not None else TranslateConfig()
+    if args.argos_package:
+        tcfg = tcfg.model_copy(update={"package_path": str(Path(args.argos_package).resolve())})
+    try:
+        return Retranslator.from_config(tcfg)
+    except TranslatorUnavailable as exc:
+        if args.argos_package:
+            raise UsageError(str(exc)) from None
+        print(f"mtclean align: retranslation off: {exc}", file=sys.stderr)
+        return None
+
+
 def cmd_align(args: argparse.Namespace) -> int:
-    from cleaners.align import align
+    from cleaners.align import align as _align
 
     cfg = _config(args.config)
     acfg = cfg.align if cfg is not None else None
+    translator = _align_translator(args, cfg)
+
+    def align(ru: list[str], en: list[str], acfg: Any) -> Any:
+        ru_mt = translator.translate(ru) if translator is not None else None
+        return _align(ru, en, acfg, ru_mt=ru_mt)
+
     if args.format == "text":
         if args.en is None:
             raise UsageError("align needs two files: RU EN (one segment per line each)")
@@ -436,6 +462,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("en", nargs="?", metavar="EN", help="English segments (text format)")
     p.add_argument("--format", choices=("text", "jsonl"), default="text")
     p.add_argument("--config", metavar="FILE", help="YAML or JSON config (its align section)")
+    p.add_argument(
+        "--retranslate",
+        action="store_true",
+        help="add a retranslation signal (offline Argos ru→en; skipped with a warning if none)",
+    )
+    p.add_argument(
+        "--argos-package",
+        metavar="PATH",
+        help="a .argosmodel file or package folder (implies --retranslate)",
+    )
     p.set_defaults(func=cmd_align)
     return parser
 

@@ -299,9 +299,10 @@ def _svg_bars(
     return "".join(parts)
 
 
-def _doc_html(doc: Document) -> str:
+def _doc_html(doc: Document, expanded: bool = False) -> str:
     e = html.escape
-    parts = [f'<details class="doc" id="doc-{e(doc.id)}"><summary>{e(doc.id)}']
+    attr = " open" if expanded else ""
+    parts = [f'<details class="doc" id="doc-{e(doc.id)}"{attr}><summary>{e(doc.id)}']
     n_edits = sum(len(s.edits) for s in (doc.ru, doc.en) if s)
     parts.append(f" <span class='score'>— {len(doc.beads)} beads, {n_edits} edits</span></summary>")
     for w in doc.warnings:
@@ -406,7 +407,7 @@ def render_html(summary: Mapping[str, Any], docs: Iterable[Document], max_docs: 
         if shown >= max_docs:
             parts.append(f"<p>… only the first {max_docs} documents are shown.</p>")
             break
-        parts.append(_doc_html(doc))
+        parts.append(_doc_html(doc, expanded=shown == 0))
         shown += 1
     if not shown:
         parts.append("<p>No documents.</p>")

@@ -1,0 +1,192 @@
+"""Run reports: counting, Markdown, and report.html rendered in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+
+from cleaners.model import Bead, Document, Edit, Quarantined, Segment, SideDoc
+from cleaners.report import highlight, render_html, render_md, summarize
+
+RAW_EN = "Trade andeconomic talks ended at 18: 18.\n\n<script>alert(1)</script> & more"
+
+
+def _doc(doc_id: str = "kz-oil") -> Document:
+    edits = [
+        Edit("split_fused_words", 6, 17, "andeconomic", "and economic"),
+        Edit("join_split_times", 36, 37, " ", ""),
+    ]
+    text = "Trade and economic talks ended at 18:18.\n\n<script>alert(1)</script> & more"
+    en = SideDoc(
+        raw_text=RAW_EN,
+        text=text,
+        encoding="utf-8",
+        lang="en",
+        lang_score=0.99,
+        edits=edits,
+        segments=[Segment("title", "Trade and economic talks", "en"), Segment("body", "x", "en")],
+    )
+    ru = SideDoc(
+        raw_text="Торгово-экономические переговоры завершились в 18:18.",
+        text="Торгово-экономические переговоры завершились в 18:18.",
+        encoding="cp1251",
+        lang="ru",
+        segments=[Segment("body", "Торгово-экономические переговоры", "ru")],
+    )
+    return Document(
+        id=doc_id,
+        sources=[f"{doc_id}.ru.txt", f"{doc_id}.en.txt"],
+        raw_hash="h",
+        ru=ru,
+        en=en,
+        ru_sentences=["Торгово-экономические переговоры завершились в 18:18."],
+        en_sentences=["Trade and economic talks ended at 18:18.", "<script>alert(1)</script>"],
+        beads=[Bead((0,), (0,), 0.93), Bead((), (1,), 0.05)],
+        warnings=["swapped: the 'ru' input is 'en'"],
+    )
+
+
+def test_summarize_counts() -> None:
+    q = [Quarantined("a", ["a.txt"], "h", "binary"), Quarantined("b", ["b.txt"], "h", "binary")]
+    s = summarize([_doc(), _doc("two")], q, run={"inputs": 4}, corpus={"written": 2})
+    assert s["documents"] == 2 and s["quarantined"] == 2
+    assert s["quarantine_reasons"] == {"binary": 2}
+    assert s["edits_by_rule"] == {"join_split_times": 2, "split_fused_words": 2}
+    assert s["languages"]["documents"] == {"en": 2, "ru": 2}
+    assert s["languages"]["segments"] == {"en": 4, "ru": 2}
+    al = s["alignment"]
+    assert al["beads"] == 4 and al["by_kind"] == {"0-1": 2, "1-1": 2}
+    assert [b["beads"] for b in al["histogram"]] == [2, 0, 0, 0, 0, 0, 0, 0, 0, 2]
+    assert al["mean_score"] == pytest.approx(0.49)
+    assert s["warnings"] == {"swapped": 2}
+    assert s["run"] == {"inputs": 4} and s["corpus"] == {"written": 2}
+    # Same documents, same summary (deterministic, JSON-ready).
+    assert summarize([_doc(), _doc("two")], q, {"inputs": 4}, {"written": 2}) == s
+
+
+def test_render_md_has_the_run_table() -> None:
+    md = render_md(summarize([_doc()], [Quarantined("a", ["a"], "h", "binary")], {"inputs": 2}))
+    for heading in ("Quarantined by reason", "Edits by rule", "Languages", "Alignment"):
+        assert f"## {heading}" in md
+    assert "| documents in | 2 |" in md and "| binary | 1 |" in md
+    assert "| split_fused_words | 1 |" in md and "| 0.9–1.0 | 1 |" in md
+
+
+def test_highlight_escapes_and_marks() -> None:
+    doc = _doc()
+    marked = highlight(doc.en.raw_text, doc.en.edits, doc.en.text)
+    assert marked is not None
+    assert "<script>" not in marked and "&lt;script&gt;" in marked
+    assert (
+        '<mark title="split_fused_words: &quot;andeconomic&quot; → &quot;and economic&quot;">'
+        "and economic</mark>" in marked
+    )
+    assert 'class="del"' in marked  # a deletion is still visible and hoverable
+    # Edits that do not replay to the repaired text: no marks rather than wrong ones.
+    assert highlight(doc.en.raw_text, doc.en.edits, "something else") is None
+    assert highlight("abc", [Edit("r", 0, 1, "x", "y")]) is None
+
+
+def _png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
+    """Decode an 8-bit RGB/RGBA PNG (what Chromium writes) into rows of raw pixels."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, color = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and color in (2, 6)
+            bpp = 3 if color == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    stride = width * bpp
+    rows: list[bytes] = []
+    prev = bytearray(stride)
+    for y in range(height):
+        f, line = (
+            raw[y * (stride + 1)],
+            bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]),
+        )
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line) if bpp == 3 else bytes(v for j, v in enumerate(line) if j % 4 != 3))
+        prev = line
+    return width, height, rows
+
+
+def _has_colour(rows: list[bytes], rgb: tuple[int, int, int], tol: int = 6) -> bool:
+    for row in rows:
+        for i in range(0, len(row), 3):
+            if all(abs(row[i + k] - rgb[k]) <= tol for k in range(3)):
+                return True
+    return False
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium)")
+def test_report_html_renders_in_headless_chromium(tmp_path: Path) -> None:
+    docs = [_doc(), _doc("second")]
+    summary = summarize(docs, [Quarantined("a", ["a"], "h", "binary")], {"inputs": 3})
+    page = tmp_path / "report.html"
+    page.write_text(render_html(summary, docs), encoding="utf-8")
+    shot = tmp_path / "shot.png"
+    base = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1200,1400",
+        "--hide-scrollbars",
+    ]
+    r = subprocess.run(
+        [*base, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    dom = r.stdout
+    # Parsed as intended: figures, plots with bars, documents with hoverable edits.
+    assert "<title>mtclean report</title>" in dom
+    assert len(re.findall(r"<rect ", dom)) >= 10 + 2  # 10 histogram bins + 2 rules
+    assert dom.count("<details") == 2 and "open" in dom.split("<details", 2)[1][:80]
+    assert 'title="split_fused_words: &quot;andeconomic&quot; → &quot;and economic&quot;"' in dom
+    assert "<script>alert" not in dom  # document text never becomes markup
+    r = subprocess.run(
+        [*base, f"--screenshot={shot}", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0 and shot.exists(), r.stderr[-2000:]
+    width, height, rows = _png_pixels(shot.read_bytes())
+    assert (width, height) == (1200, 1400)
+    # Painted: the histogram bars, the rule bars and the edit highlights are on screen.
+    assert _has_colour(rows, (0xF5, 0x85, 0x18)), "alignment histogram not painted"
+    assert _has_colour(rows, (0x4C, 0x78, 0xA8)), "edits-by-rule chart not painted"
+    assert _has_colour(rows, (0xFF, 0xE2, 0x7A)), "edit highlights not painted"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -175,16 +178,31 @@ def test_fifo_is_never_opened(tmp_path: Path) -> None:
     assert isinstance(item_hash(tmp_path, src["pipe.txt"]), str)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+_UNREADABLE_PROBE = """
+import sys
+from pathlib import Path
+from cleaners.config import InputConfig
+from cleaners.readers import discover, item_hash
+root = Path(sys.argv[1])
+for it in discover(root, InputConfig()):
+    print(it.sources[0], it.error.reason if it.error else "ok", len(item_hash(root, it)))
+"""
+
+
 def test_unreadable_file_is_an_error_item(tmp_path: Path) -> None:
     locked = _write(tmp_path / "locked.txt", EN)
+    _write(tmp_path / "fine.txt", EN)
     locked.chmod(0)
+    cmd = [sys.executable, "-c", _UNREADABLE_PROBE, str(tmp_path)]
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("root reads any file; setpriv is needed to drop CAP_DAC_OVERRIDE")
+        cmd = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *cmd]
     try:
-        src = _by_source(discover(tmp_path, CFG))
-        assert src["locked.txt"].error.reason == E.UNREADABLE
-        assert isinstance(item_hash(tmp_path, src["locked.txt"]), str)
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=60).stdout
     finally:
         locked.chmod(0o644)
+    assert out.splitlines() == ["fine.txt ok 64", "locked.txt unreadable 64"]
 
 
 def test_unsupported_hidden_and_binary_files(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from functools import lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
@@ -292,17 +292,17 @@ def _clean(text: str) -> str:
 
 
 def _fasttext_probs(text: str, n_letters: int) -> dict[str, float]:
-    # fastText is case-sensitive: mostly upper-case text reads as another language.
-    if len(_UPPER_RE.findall(text)) > 0.6 * n_letters:
-        text = text.lower()
     # Enough text to decide; longer input only costs time.
     if len(text) > _FT_MAX_CHARS:
         text = text[:_FT_MAX_CHARS]
+    # fastText is case-sensitive: mostly upper-case text reads as another language.
+    if text.isupper() or (len(text) < 80 and len(_UPPER_RE.findall(text)) > 0.6 * n_letters):
+        text = text.lower()
     pairs = _fasttext().f.predict(text + "\n", 8, 0.0, "replace")
     return {label[9:]: prob for prob, label in pairs}
 
 
-_FT_MAX_CHARS = 300
+_FT_MAX_CHARS = 150
 
 
 def _lingua_probs(text: str, langs: tuple[str, ...]) -> dict[str, float]:
@@ -311,7 +311,7 @@ def _lingua_probs(text: str, langs: tuple[str, ...]) -> dict[str, float]:
         return {}
     return {
         cv.language.iso_code_639_1.name.lower(): cv.value
-        for cv in detector.compute_language_confidence_values(text)
+        for cv in detector.compute_language_confidence_values(text[:_FT_MAX_CHARS])
     }
 
 
@@ -326,31 +326,66 @@ def _script_of(ch: str) -> str:
     return script
 
 
-def _letter_counts(text: str) -> tuple[dict[str, int], int, str]:
-    """Counts of the dominant script's (lower-case) letters, all letters, the script.
+_CYRL_LOWER = frozenset(
+    ch for ch in map(chr, range(0x0400, 0x0530)) if ch.isalpha() and ch == ch.lower()
+)
+_LATN_LOWER = frozenset(
+    ch
+    for ch in map(chr, [*range(0x61, 0x7B), *range(0xDF, 0x250)])
+    if ch.isalpha() and ch == ch.lower()
+)
+# Letters counted by the bytes that start them in UTF-8: Cyrillic U+0400-052F starts
+# with D0-D4; Latin is ASCII letters plus Latin-1 to Latin Extended-B (C3-C9).
+_CYRL_LEADS = b"\xd0\xd1\xd2\xd3\xd4"
+_LATN_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz\xc3\xc4\xc5\xc6\xc7\xc8\xc9"
 
-    Counting every character once in C and classifying the few distinct ones is
-    several times faster than regex passes over the text.
+
+@lru_cache(maxsize=1)
+def _plain_re() -> re.Pattern[str]:
+    """Characters that never decide anything: letters every alphabet of their script has
+    (а б в ... ш, a-z), digits, spaces, punctuation. Stripping them leaves the few
+    telling characters (ы, і, ә, é, ...) to look at."""
+    core: set[str] = set()
+    for script in ("Cyrl", "Latn"):
+        sets = [letters for sc, letters in alphabets().values() if sc == script]
+        core |= frozenset.intersection(*sets) if sets else set()
+    plain = "".join(sorted(core)) + "0123456789.,;:!?-–—'\"«»„“”‘’()[]{}/%&*+=<>_|№$€£@#…•·"
+    return re.compile("[" + re.escape(plain) + r"\s]+")
+
+
+def _letter_counts(text: str) -> tuple[set[str], int, str, str]:
+    """The dominant script's telling letters (lower case; letters every alphabet of the
+    script shares are left out), the letter count, the script, and the lower-cased text.
+
+    Hot path: counts come from byte counts of the UTF-8 encoding and the distinct
+    characters of what is left once the plain ones are stripped, all at C speed.
     """
-    per_script: dict[str, dict[str, int]] = {}
-    n = 0
-    for ch, k in Counter(text.lower()).items():
-        script = _script_of(ch)
-        if script:
-            n += k
-            bucket = per_script.get(script)
-            if bucket is None:
-                bucket = per_script[script] = {}
-            bucket[ch] = k
-    if not per_script:
-        return {}, 0, ""
-    totals = {sc: sum(b.values()) for sc, b in per_script.items()}
-    script = min(totals, key=lambda sc: (-totals[sc], sc != "Cyrl", sc))
-    return per_script[script], n, script
+    low = text.lower()
+    telling = set(_plain_re().sub("", low))
+    odd = telling - _CYRL_LOWER - _LATN_LOWER
+    if odd and any(_script_of(ch) for ch in odd):
+        # Rare: letters of another script (Greek, Arabic, CJK ...); count exactly.
+        per_script: dict[str, set[str]] = {}
+        totals: dict[str, int] = {}
+        for ch, k in Counter(low).items():
+            script = _script_of(ch)
+            if script:
+                per_script.setdefault(script, set()).add(ch)
+                totals[script] = totals.get(script, 0) + k
+        best = min(totals, key=lambda sc: (-totals[sc], sc != "Cyrl", sc))
+        return per_script[best] & telling, sum(totals.values()), best, low
+    raw = low.encode("utf-8")
+    cyrl = len(raw) - len(raw.translate(None, _CYRL_LEADS))
+    latn = len(raw) - len(raw.translate(None, _LATN_BYTES))
+    if cyrl + latn == 0:
+        return set(), 0, "", low
+    if cyrl >= latn:
+        return telling & _CYRL_LOWER, cyrl + latn, "Cyrl", low
+    return telling & _LATN_LOWER, cyrl + latn, "Latn", low
 
 
 def _decisive(
-    text: str, counts: dict[str, int], n_letters: int, cands: tuple[str, ...], plan: _Plan
+    low: str, distinct: Set[str], n_letters: int, cands: tuple[str, ...], plan: _Plan
 ) -> str:
     """The one candidate the letters and marker words leave standing, or "".
 
@@ -361,7 +396,6 @@ def _decisive(
     one foreign name like "Nääs" is not enough); otherwise abstain and let the
     models decide.
     """
-    distinct = counts.keys()
     words: set[str] | None = None
     alive = ""
     for c in cands:
@@ -376,7 +410,7 @@ def _decisive(
             and m.letters.isdisjoint(distinct)
         ):
             if words is None:
-                words = set(_WORD_RE.findall(text.lower()))
+                words = set(_WORD_RE.findall(low))
             if words.isdisjoint(m.words):
                 continue  # long enough to show a marker, and shows none
         if alive:
@@ -387,7 +421,7 @@ def _decisive(
     # The survivor's own evidence, in two distinct words.
     m = plan.markers[alive]
     if words is None:
-        words = set(_WORD_RE.findall(text.lower()))
+        words = set(_WORD_RE.findall(low))
     evidence = len(words & m.words)
     if evidence < plan.evidence and not m.letters.isdisjoint(distinct):
         evidence += sum(1 for w in words if not m.letters.isdisjoint(w))
@@ -405,12 +439,12 @@ def _posterior(scores: dict[str, float], cands: tuple[str, ...]) -> tuple[str, f
 def _score_auto(text: str, config: LidConfig) -> tuple[str, float]:
     plan = _plan(config)
     text = _clean(text)
-    counts, n_letters, script = _letter_counts(text)
+    distinct, n_letters, script, low = _letter_counts(text)
     if n_letters < config.min_letters:
         return UND, 0.0
     cands = plan.by_script.get(script, ())
     if cands and 0 < config.decisive_letters <= n_letters:
-        decided = _decisive(text, counts, n_letters, cands, plan)
+        decided = _decisive(low, distinct, n_letters, cands, plan)
         if decided:
             return decided, DECISIVE_SCORE
     ft = _fasttext_probs(text, n_letters)
@@ -419,7 +453,6 @@ def _score_auto(text: str, config: LidConfig) -> tuple[str, float]:
         # report fastText's best guess, itself a real ISO code.
         best = max(sorted(ft), key=ft.__getitem__) if ft else UND
         return (best, round(ft[best], 4)) if ft.get(best, 0.0) >= 0.5 else (UND, 0.0)
-    distinct = counts.keys()
     # The prior speaks for short text; a long text's own evidence should outweigh it
     # (fastText's probabilities do not sharpen with length the way a likelihood does).
     weight = min(1.0, config.prior_letters / n_letters)
@@ -431,7 +464,7 @@ def _score_auto(text: str, config: LidConfig) -> tuple[str, float]:
         foreign = distinct - plan.alphabet[c]
         if foreign:
             # Letters no candidate of this script has (Latin in Cyrillic) cost all alike.
-            score -= config.letter_penalty * sum(counts[ch] for ch in foreign)
+            score -= config.letter_penalty * sum(low.count(ch) for ch in foreign)
         scores[c] = score
     best, prob = _posterior(scores, cands)
     # lingua is slower but sharper: ask it only when the text is short or the

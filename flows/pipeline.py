@@ -174,10 +174,11 @@ def make_task_runner(config: PipelineConfig, n_batches: int = 2) -> Any:
                 "dashboard_address": None,
             }
         )
-    if run.max_workers <= 1 or n_batches <= 1:
+    if run.max_workers <= 1 or n_batches <= 1 or run.pool == "threads":
         from prefect.task_runners import ThreadPoolTaskRunner
 
-        return ThreadPoolTaskRunner(max_workers=1)
+        workers = run.max_workers if run.pool == "threads" and n_batches > 1 else 1
+        return ThreadPoolTaskRunner(max_workers=workers)
     from prefect.task_runners import ProcessPoolTaskRunner
 
     return ProcessPoolTaskRunner(max_workers=run.max_workers)

@@ -440,3 +440,34 @@ def test_output_inside_input_is_refused(tmp_path: Path) -> None:
         assert len(message.splitlines()) == 1 and "inside" in message, message
         assert "Traceback" not in proc.stderr
     assert sorted(p.name for p in root.iterdir()) == ["a.en.txt"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("input:\n  max_byte: 10\n", "input.max_byte"),  # a typo is named, not ignored
+        ("input:\n  max_bytes: -5\n", "input.max_bytes"),
+        ('!!python/object/apply:os.system ["echo PWNED"]\n', "python/object"),  # safe loader
+        ("input: [1, 2\n", "bad config"),
+    ],
+)
+def test_bad_config_is_one_line_naming_the_key(tmp_path: Path, text: str, expect: str) -> None:
+    if not MTCLEAN.exists():
+        pytest.skip(f"the mtclean console script is not installed next to {sys.executable}")
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.en.txt").write_text(EN_ONLY)
+    config = tmp_path / "config.yaml"
+    config.write_text(text)
+    proc = subprocess.run(
+        [str(MTCLEAN), "run", str(root), "--out", str(tmp_path / "out"), "--config", str(config)],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        timeout=120,
+    )
+    assert proc.returncode != 0
+    message = proc.stderr.strip()
+    assert len(message.splitlines()) == 1 and expect in message and "config.yaml" in message
+    assert "PWNED" not in proc.stdout + proc.stderr
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,111 @@
+"""``mtclean align --retranslate``: the real tiny package feeds the aligner, offline."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("ctranslate2")
+
+_BUILD = Path(__file__).resolve().parent / "tiny_argos" / "build.py"
+
+
+def _builder():
+    spec = importlib.util.spec_from_file_location("tiny_argos_build", _BUILD)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+builder = _builder()
+
+
+@pytest.fixture(scope="module")
+def archive() -> Path:
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    return builder.ensure_package()
+
+
+@pytest.fixture(autouse=True)
+def offline_and_isolated(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("ARGOS_PACKAGES_DIR", raising=False)
+    monkeypatch.delenv("MTCLEAN_ARGOS_PACKAGE", raising=False)
+
+
+def _files(tmp_path: Path) -> tuple[str, str]:
+    pairs = builder.training_pairs(6)
+    ru, en = tmp_path / "ru.txt", tmp_path / "en.txt"
+    ru.write_text("".join(r + "\n" for r, _ in pairs), encoding="utf-8")
+    # Drop one English sentence: the aligner must leave its Russian side unpaired.
+    en.write_text("".join(e + "\n" for i, (_, e) in enumerate(pairs) if i != 2), encoding="utf-8")
+    return str(ru), str(en)
+
+
+def _beads(out: str) -> list[tuple[str, str]]:
+    return [tuple(line.split("\t")[:2]) for line in out.splitlines()]
+
+
+def _covers(beads: list[tuple[str, str]], n_ru: int, n_en: int) -> bool:
+    ru = [int(i) for r, _ in beads for i in r.split(",") if i]
+    en = [int(i) for _, e in beads for i in e.split(",") if i]
+    return ru == list(range(n_ru)) and en == list(range(n_en))
+
+
+def test_align_with_argos_package(archive, tmp_path, capsys):
+    from flows.cli import main
+
+    ru, en = _files(tmp_path)
+    assert main(["align", ru, en]) == 0
+    plain = capsys.readouterr().out
+    assert main(["align", ru, en, "--argos-package", str(archive)]) == 0
+    with_mt = capsys.readouterr().out
+    assert _covers(_beads(with_mt), 6, 5)
+    assert ("0", "0") in _beads(with_mt) and ("5", "4") in _beads(with_mt)
+    assert with_mt != plain  # the retranslation reached the aligner's scores
+    # Installed once, then found again by --retranslate alone.
+    assert main(["align", ru, en, "--retranslate"]) == 0
+    assert capsys.readouterr().out == with_mt
+
+
+def test_align_jsonl_with_retranslation(archive, tmp_path, capsys):
+    from flows.cli import main
+
+    pairs = builder.training_pairs(3)
+    src = tmp_path / "in.jsonl"
+    rec = {"id": "d1", "ru": [r for r, _ in pairs], "en": [e for _, e in pairs]}
+    src.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["align", str(src), "--format", "jsonl", "--argos-package", str(archive)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["id"] == "d1"
+    assert [b[:2] for b in out["beads"]] == [[[0], [0]], [[1], [1]], [[2], [2]]]
+
+
+def test_no_package_warns_once_and_aligns_anyway(tmp_path, capsys):
+    from flows.cli import main
+
+    ru, en = _files(tmp_path)
+    assert main(["align", ru, en, "--retranslate"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and "argospm install translate-ru_en" in captured.err
+    assert _covers(_beads(captured.out), 6, 5)
+
+
+def test_bad_explicit_package_is_a_usage_error(tmp_path, capsys):
+    from flows.cli import main
+
+    ru, en = _files(tmp_path)
+    assert main(["align", ru, en, "--argos-package", str(tmp_path / "missing.argosmodel")]) == 2
+    assert "not found" in capsys.readouterr().err

@@ -50,6 +50,8 @@ _MIN_MASS = 4.0
 # Russian characters' worth of weight the configured typical length ratio gets against the
 # document's own (tuned on the dev sets: 1000 ≈ 7 sentences).
 _RATIO_WEIGHT = 1000.0
+# Longer documents get a first, rough alignment of sentence blocks to centre the band on.
+_COARSE_UNITS = 300
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _QUOTES = '«»"“”„'
 
@@ -115,8 +117,9 @@ def method_name(config: AlignConfig | None = None, with_mt: bool = False) -> str
 def anchors(sentence: str) -> Counter[str]:
     """MT-free anchor tokens of one sentence (numbers, name keys, marks), as a multiset.
 
-    Names are capitalised words after the first (the first word of a sentence is capitalised
-    anyway) and Latin words inside Russian text; their keys survive transliteration.
+    Names are capitalised words (a sentence's first word too, unless it is an English function
+    word: news sentences often start with a name) and Latin words inside Russian text; their
+    keys survive transliteration.
 
     >>> a, b = anchors("В 2022 году Токаев встретился с Алиевым."), anchors(
     ...     "In 2022, Tokayev met Aliyev.")
@@ -127,10 +130,12 @@ def anchors(sentence: str) -> Counter[str]:
     for num in _NUM.findall(sentence):
         out["#" + (num.lstrip("0") or "0")] += 1
     cyrillic = _CYRILLIC.search(sentence) is not None
+    stop = _stopwords()
     for k, m in enumerate(_WORD.finditer(sentence)):
         word = m.group()
         latin_in_ru = cyrillic and _LATIN.match(word) is not None
-        if (k > 0 and word[0].isupper()) or latin_in_ru or (len(word) > 1 and word.isupper()):
+        name = word[0].isupper() and (k > 0 or word.lower() not in stop)
+        if name or latin_in_ru or (len(word) > 1 and word.isupper()):
             key = name_key(word)
             if key:
                 out["@" + key] += 1
@@ -191,18 +196,51 @@ def _pair_overlaps(ru_bags: list[Counter[str]], en_bags: list[Counter[str]],
     return np.array(ss, dtype=np.int64), np.array(ts, dtype=np.int64), np.array(vs)
 
 
-def _in_bead(pairs: Pairs, off: np.ndarray, width: int, di: int, dj: int) -> np.ndarray:
-    """Overlap summed over the sentence pairs inside the bead (di, dj) ending at each band cell."""
+@dataclass(frozen=True)
+class _Band:
+    """The DP cells kept: row i holds columns ``off[i] .. off[i] + width[i] - 1``, stored flat
+    from ``start[i]``. Rows differ in width where the rough path jumps (a one-sided gap)."""
+
+    off: np.ndarray
+    width: np.ndarray
+    start: np.ndarray
+    rows: np.ndarray  # row of each flat cell
+    cols: np.ndarray  # column of each flat cell
+
+    @classmethod
+    def around(cls, lo_centre: np.ndarray, hi_centre: np.ndarray, half: int, m: int) -> _Band:
+        """Columns within ``half`` of the centre envelope, always including (0, 0) and (n, m)."""
+        lo = np.clip(np.floor(lo_centre).astype(np.int64) - half, 0, m)
+        hi = np.clip(np.ceil(hi_centre).astype(np.int64) + half + 1, 1, m + 1)
+        lo[0], hi[-1] = 0, m + 1
+        # Each row must start where the row above can still step down (1-0), else the band
+        # breaks where the centre climbs steeply (many more English sentences than Russian).
+        lo[1:] = np.minimum(lo[1:], hi[:-1] - 1)
+        hi = np.maximum(hi, lo + 1)
+        width = hi - lo
+        start = np.concatenate([[0], np.cumsum(width)])
+        rows = np.repeat(np.arange(len(lo)), width)
+        cols = np.arange(int(start[-1])) - start[rows] + lo[rows]
+        return cls(lo, width, start, rows, cols)
+
+    def full(self, m: int) -> bool:
+        """Whether every row already holds every column."""
+        return bool((self.width == m + 1).all())
+
+
+def _in_bead(pairs: Pairs, band: _Band, di: int, dj: int) -> np.ndarray:
+    """Overlap summed over the sentence pairs inside the bead (di, dj) ending at each cell."""
     ss, ts, vs = pairs
-    out = np.zeros((len(off), width))
+    out = np.zeros(len(band.rows))
+    n1 = len(band.off)
     for a in range(1, di + 1):  # ru sentence i - a
         rows = ss + a
-        keep = rows < len(off)
+        keep = rows < n1
         rows, cols_t, vals = rows[keep], ts[keep], vs[keep]
         for d in range(1, dj + 1):  # en sentence j - d
-            k = cols_t + d - off[rows]
-            ok = (k >= 0) & (k < width)
-            out[rows[ok], k[ok]] += vals[ok]  # (row, k) pairs are unique for one (a, d)
+            k = cols_t + d - band.off[rows]
+            ok = (k >= 0) & (k < band.width[rows])
+            out[band.start[rows[ok]] + k[ok]] += vals[ok]  # cells are unique for one (a, d)
     return out
 
 
@@ -220,12 +258,57 @@ def _neglog_two_tailed(z: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------- the program
 
 
-def _band_offsets(n: int, m: int, width: int) -> np.ndarray:
-    """First column of each DP row's band, centred on the diagonal (0,0)–(n,m)."""
-    if m + 1 <= width:
-        return np.zeros(n + 1, dtype=np.int64)
-    centre = np.round(np.arange(n + 1) * (m / max(n, 1))).astype(np.int64)
-    return np.clip(centre - width // 2, 0, m + 1 - width)
+def _rough_path(
+    ru: Sequence[str], en: Sequence[str], config: AlignConfig, ru_mt: Sequence[str] | None
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Where the path should run: (lowest, highest column per DP row, block size ``k``).
+
+    Short documents: the diagonal. Long ones: a first alignment of blocks of ``k`` sentences
+    (a full DP of at most ``_COARSE_UNITS`` blocks a side). A long one-sided insertion (a page
+    of comments, a lost chapter) moves the true path far from the diagonal, where no band
+    around the diagonal finds it; the block alignment does, and the envelope keeps the whole
+    jump inside the rows where it happens.
+    """
+    n, m = len(ru), len(en)
+    rows = np.arange(n + 1, dtype=float)
+    if max(n, m) <= _COARSE_UNITS:
+        diagonal = rows * (m / max(n, 1))
+        return diagonal, diagonal, 1
+    # As many blocks on each side, so the block path runs near the block diagonal even when
+    # one side has many more (shorter) sentences.
+    k_ru, k_en = math.ceil(n / _COARSE_UNITS), math.ceil(m / _COARSE_UNITS)
+
+    def blocks(xs: Sequence[str], k: int) -> list[str]:
+        return [" ".join(xs[a : a + k]) for a in range(0, len(xs), k)]
+
+    coarse = align(
+        blocks(ru, k_ru),
+        blocks(en, k_en),
+        # Block edges rarely line up: a block's length and numbers only partly match its
+        # counterpart's. Without a looser length model, no number-miss cost and rarer skips,
+        # dropping and inserting blocks would look cheaper than aligning them.
+        config.model_copy(
+            update={
+                "band": _COARSE_UNITS + 2,
+                "number_miss_weight": 0.0,
+                "length_variance": config.length_variance * max(k_ru, k_en),
+                "p_skip": config.p_skip / 30,
+            }
+        ),
+        ru_mt=blocks(ru_mt, k_ru) if ru_mt is not None else None,
+    )
+    low: dict[float, float] = {0.0: 0.0}
+    high: dict[float, float] = {0.0: 0.0}
+    x = y = 0.0
+    for bead in coarse:
+        x = float(min((bead.ru[-1] + 1) * k_ru, n)) if bead.ru else x
+        y = float(min((bead.en[-1] + 1) * k_en, m)) if bead.en else y
+        low.setdefault(x, y)  # the path is monotone: first y at an x is its lowest
+        high[x] = y
+    xs = np.array(sorted(low))
+    lo = np.interp(rows, xs, [low[v] for v in xs])
+    hi = np.interp(rows, xs, [high[v] for v in xs])
+    return lo, hi, max(k_ru, k_en)
 
 
 @dataclass
@@ -250,14 +333,11 @@ def _cum(x: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(x)])
 
 
-def _bead_costs(f: _Features, off: np.ndarray, width: int, p: _Params, m: int) -> np.ndarray:
-    """Cost of every bead type ending at every band cell: shape (len(MOVES), n+1, width)."""
-    n1 = len(off)
-    rows = np.arange(n1)[:, None]
-    cols = off[:, None] + np.arange(width)[None, :]
-    valid = cols <= m
+def _bead_costs(f: _Features, band: _Band, p: _Params) -> np.ndarray:
+    """Cost of every bead type ending at every band cell: shape (len(MOVES), cells)."""
+    rows, cols = band.rows, band.cols
     cum_ru, cum_en = _cum(f.ru_len), _cum(f.en_len)
-    out = np.full((len(MOVES), n1, width), _INF)
+    out = np.full((len(MOVES), len(rows)), _INF)
 
     def block(cum: np.ndarray, end: np.ndarray, size: int) -> np.ndarray:
         return cum[np.clip(end, 0, len(cum) - 1)] - cum[np.clip(end - size, 0, len(cum) - 1)]
@@ -266,81 +346,87 @@ def _bead_costs(f: _Features, off: np.ndarray, width: int, p: _Params, m: int) -
         return np.minimum(np.where(mass > 0, 2.0 * num / np.maximum(mass, 1e-9), 0.0), 1.0)
 
     for code, (di, dj) in enumerate(MOVES):
-        ok = valid & (rows >= di) & (cols >= dj)
+        ok = (rows >= di) & (cols >= dj)
         a = block(cum_ru, rows, di)
         b = block(cum_en, cols, dj)
-        c = np.full((n1, width), p.prior[code])
+        c = np.full(len(rows), p.prior[code])
         if di and dj or p.gc_deletions:
             mean = (a + b / f.ratio) / 2.0
             z = (f.ratio * a - b) / np.sqrt(p.s2 * np.maximum(mean, 1.0))
             c = c + _neglog_two_tailed(z)
         if di and dj and f.anchor_pairs is not None and p.w_anchor:
             assert f.ru_anchors is not None and f.en_anchors is not None
-            num = _in_bead(f.anchor_pairs, off, width, di, dj)
+            num = _in_bead(f.anchor_pairs, band, di, dj)
             mass = block(_cum(f.ru_anchors), rows, di) + block(_cum(f.en_anchors), cols, dj)
             damp = np.minimum(1.0, mass / p.min_anchor_mass)
             c = c - p.w_anchor * dice(num, mass) * damp
         if di and dj and f.num_pairs is not None and p.w_number_miss:
             assert f.ru_nums is not None and f.en_nums is not None
-            hits = _in_bead(f.num_pairs, off, width, di, dj)
+            hits = _in_bead(f.num_pairs, band, di, dj)
             nums = block(_cum(f.ru_nums), rows, di) + block(_cum(f.en_nums), cols, dj)
             c = c + p.w_number_miss * np.maximum(nums - 2.0 * hits, 0.0)
         if di and dj and f.lex_pairs is not None and p.w_mt:
             assert f.ru_lex is not None and f.en_lex is not None
-            num = _in_bead(f.lex_pairs, off, width, di, dj)
+            num = _in_bead(f.lex_pairs, band, di, dj)
             mass = block(_cum(f.ru_lex), rows, di) + block(_cum(f.en_lex), cols, dj)
             c = c - p.w_mt * dice(num, mass)
         out[code] = np.where(ok, c, _INF)
     return out
 
 
-def _run(f: _Features, off: np.ndarray, width: int, p: _Params,
-         m: int) -> tuple[list[tuple[int, int, float]], bool]:  # fmt: skip
+def _run(
+    f: _Features, band: _Band, p: _Params, m: int
+) -> tuple[list[tuple[int, int, float]], bool]:
     """Fill the banded DP row by row; return the path's bead end points with their own costs,
     and whether the path touched the band's edge (then the caller widens the band)."""
+    off, width, start = band.off, band.width, band.start
     n = len(off) - 1
-    costs = _bead_costs(f, off, width, p, m)
-    cost = np.full((n + 1, width), _INF)
-    back = np.full((n + 1, width), -1, dtype=np.int8)
-    cols = np.arange(width)
+    costs = _bead_costs(f, band, p)
+    cost = np.full(len(band.rows), _INF)
+    back = np.full(len(band.rows), -1, dtype=np.int8)
+    ramp = np.arange(int(width.max()))
     moves = [(code, di, dj) for code, (di, dj) in enumerate(MOVES) if di]
     for i in range(n + 1):
-        best = np.full(width, _INF)
-        move = np.full(width, -1, dtype=np.int8)
+        s0, w = int(start[i]), int(width[i])
+        cols = ramp[:w]
+        best = np.full(w, _INF)
+        move = np.full(w, -1, dtype=np.int8)
         if i == 0:
-            best[off[0] + cols == 0] = 0.0
+            best[0] = 0.0  # row 0 starts at column 0
         for code, di, dj in moves:
             if di > i:
                 continue
-            idx = cols + (off[i] - off[i - di] - dj)
-            inside = (idx >= 0) & (idx < width)
-            total = np.where(inside, cost[i - di].take(idx, mode="clip"), _INF) + costs[code, i]
+            r = i - di
+            idx = cols + (off[i] - off[r] - dj)
+            inside = (idx >= 0) & (idx < width[r])
+            prev = cost[start[r] : start[r] + width[r]].take(idx, mode="clip")
+            total = np.where(inside, prev, _INF) + costs[code, s0 : s0 + w]
             better = total < best
             best = np.where(better, total, best)
             move[better] = code
         # 0-1 beads stay in the row: best[k] = min(best[k], best[k-1] + ins[k]) as a prefix scan.
-        ins = costs[_INS, i].copy()
-        ins[0] = 0.0  # nothing enters the band's first column from the left
+        ins = costs[_INS, s0 : s0 + w].copy()
+        ins[0] = 0.0  # nothing enters the row's first cell from the left
         steps = np.cumsum(np.minimum(ins, 1e12))
         scanned = steps + np.minimum.accumulate(best - steps)
         took = scanned < best - 1e-9
         took[0] = False
         best = np.where(took, scanned, best)
         move[took] = _INS
-        cost[i] = best
-        back[i] = move
+        cost[s0 : s0 + w] = best
+        back[s0 : s0 + w] = move
 
     path: list[tuple[int, int, float]] = []
     i, j = n, m
     touched = False
     while i > 0 or j > 0:
-        k = j - off[i]
-        code = int(back[i, k])
+        k = j - int(off[i])
+        code = int(back[start[i] + k])
         if code < 0:  # pragma: no cover - (n, m) is always reachable inside the band
             raise RuntimeError("alignment band lost the path")
-        if (k <= 1 and off[i] > 0) or (k >= width - 2 and off[i] + width <= m):
+        if (k <= 1 and off[i] > 0) or (k >= width[i] - 2 and off[i] + width[i] <= m):
             touched = True
-        path.append((i, j, float(costs[code, i, k])))
+        path.append((i, j, float(costs[code, start[i] + k])))
         di, dj = MOVES[code]
         i, j = i - di, j - dj
     path.reverse()
@@ -409,22 +495,24 @@ def align(
         feats.ru_lex = np.array([sum(b.values()) for b in bags[-1][0]], dtype=float)
         feats.en_lex = np.array([sum(b.values()) for b in bags[-1][1]], dtype=float)
 
-    width = max(config.band, 8)
+    lo, hi, block = _rough_path(ru, en, config, ru_mt if with_mt else None)
+    half = max(config.band // 2, 4, 2 * block)
     while True:
-        width = min(width, m + 1)
-        off = _band_offsets(n, m, width)
+        band = _Band.around(lo, hi, half, m)
         # ru sentence s is used by DP rows s+1 and s+2, at columns j-1 and j-2.
-        window = [(int(off[s + 1]) - 2, int(off[min(s + 2, n)]) + width) for s in range(n)]
+        first = np.minimum(band.off[1:], np.append(band.off[2:], m)) - 2
+        last = np.maximum(band.off + band.width, np.append((band.off + band.width)[1:], m + 1))
+        window = list(zip(first.tolist(), last[1:].tolist(), strict=True))
         if p.w_anchor:
             feats.anchor_pairs = _pair_overlaps(*bags[0], window)
         if num_bags is not None:
             feats.num_pairs = _pair_overlaps(*num_bags, window)
         if with_mt:
             feats.lex_pairs = _pair_overlaps(*bags[-1], window)
-        path, touched = _run(feats, off, width, p, m)
-        if not touched or width >= m + 1:
+        path, touched = _run(feats, band, p, m)
+        if not touched or band.full(m):
             break
-        width *= 2
+        half *= 2
 
     beads: list[Bead] = []
     i0 = j0 = 0

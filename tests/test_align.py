@@ -1,0 +1,213 @@
+"""The sentence aligner: coverage invariants, bead decisions, retranslation, size, real news."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaners.align import align, anchors
+from cleaners.config import AlignConfig
+from cleaners.model import Bead
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+KINDS = {"1-1", "1-0", "0-1", "2-1", "1-2", "2-2"}
+
+
+def assert_covers(beads: list[Bead], n: int, m: int) -> None:
+    """Every ru and en index in exactly one bead, in order; allowed kinds; scores in [0, 1]."""
+    ru = [i for b in beads for i in b.ru]
+    en = [j for b in beads for j in b.en]
+    assert ru == list(range(n))
+    assert en == list(range(m))
+    assert all(b.kind in KINDS for b in beads)
+    assert all(0.0 <= b.score <= 1.0 for b in beads)
+
+
+sentence = st.text(alphabet=st.sampled_from(list("abc АБВ 12.,«»?")), min_size=0, max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(sentence, max_size=25), st.lists(sentence, max_size=25), st.booleans())
+def test_every_sentence_in_exactly_one_bead(ru: list[str], en: list[str], gc: bool) -> None:
+    config = AlignConfig(method="gale-church" if gc else "anchors", band=8)
+    beads = align(ru, en, config)
+    assert_covers(beads, len(ru), len(en))
+    assert {b.method for b in beads} <= {"gale-church" if gc else "length+anchors"}
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(sentence, min_size=1, max_size=15), st.lists(sentence, max_size=15))
+def test_retranslation_keeps_the_invariants(ru: list[str], en: list[str]) -> None:
+    beads = align(ru, en, ru_mt=[s[::-1] for s in ru])
+    assert_covers(beads, len(ru), len(en))
+    assert all(b.method == "length+anchors+mt" for b in beads)
+
+
+def test_empty_sides() -> None:
+    assert align([], []) == []
+    assert [(b.ru, b.en) for b in align(["Один.", "Два."], [])] == [((0,), ()), ((1,), ())]
+    assert [(b.ru, b.en) for b in align([], ["One."])] == [((), (0,))]
+
+
+def test_retranslation_must_match_the_russian() -> None:
+    with pytest.raises(ValueError, match="ru_mt"):
+        align(["Один.", "Два."], ["One.", "Two."], ru_mt=["One."])
+
+
+def test_anchors_match_across_scripts() -> None:
+    ru = anchors("По словам Токаева, 5 июля Алиев посетил «Астану»?")
+    en = anchors('Aliyev visited "Astana" on July 5, according to Tokayev?')
+    assert {"#5", "@tkv", "@alv", "@ast", "?", '"'} <= set(ru & en)
+
+
+def test_merge_split_and_drop_in_a_news_story() -> None:
+    ru = [
+        "Казахстан увеличит поставки нефти через Азербайджан.",
+        "Об этом договорились Касым-Жомарт Токаев и Ильхам Алиев в Астане 10 апреля.",
+        "Стороны подписали соответствующий документ.",
+        "Фото: пресс-служба президента Казахстана.",
+        "Токаев опасается, что санкции помешают торговле, а Алиев подтвердил договоренности.",
+        "Переговоры продлились три часа.",
+    ]
+    en = [
+        "Kazakhstan will increase oil supplies through Azerbaijan.",
+        "Kassym-Jomart Tokayev and Ilham Aliyev agreed on this in Astana on April 10. "
+        "The parties signed a corresponding document.",
+        "Tokayev fears that sanctions will hamper trade.",
+        "Aliyev confirmed the agreements.",
+        "The talks lasted three hours.",
+    ]
+    beads = align(ru, en)
+    assert_covers(beads, len(ru), len(en))
+    assert [(b.ru, b.en) for b in beads] == [
+        ((0,), (0,)),
+        ((1, 2), (1,)),
+        ((3,), ()),
+        ((4,), (2, 3)),
+        ((5,), (4,)),
+    ]
+
+
+def _numbered(k: int, rng: random.Random, lang: str) -> str:
+    """A sentence whose only shared signal is a number, with a realistic length spread."""
+    words = random.Random(k).randint(4, 30)  # both sides of sentence k: one length
+    if lang == "ru":
+        return f"Предложение {k} " + " ".join("слово" for _ in range(words)) + "."
+    return f"Sentence {k} " + " ".join("word" for _ in range(words)) + "."
+
+
+def test_retranslation_decides_what_lengths_cannot() -> None:
+    """Four sentences of one length, one English missing: only the retranslation says which."""
+    ru = [
+        "Кошка спит на диване.",
+        "Собака бежит по парку.",
+        "Птица поёт на ветке.",
+        "Рыба плывёт в реке.",
+    ]
+    en = [
+        "The cat sleeps on the sofa.",
+        "The bird sings on a branch.",
+        "The fish swims in the river.",
+    ]
+    mt = [
+        "A cat is sleeping on the sofa.",
+        "A dog runs in the park.",
+        "A bird sings on the branch.",
+        "A fish swims in the river.",
+    ]
+    beads = align(ru, en, ru_mt=mt)
+    assert [(b.ru, b.en) for b in beads] == [((0,), (0,)), ((1,), ()), ((2,), (1,)), ((3,), (2,))]
+    dropped = beads[1]
+    assert dropped.method == "length+anchors+mt"
+    assert dropped.score < min(b.score for b in beads if b is not dropped)
+
+
+def test_long_document_with_a_block_far_outside_the_first_band() -> None:
+    """10,000 Russian sentences; 300 unrelated English ones inserted mid-way (band must widen)."""
+    rng = random.Random(3)
+    n = 10_000
+    ru = [_numbered(k, rng, "ru") for k in range(n)]
+    en = [_numbered(k, rng, "en") for k in range(n)]
+    junk = [f"Advertisement {rng.randint(10**6, 10**7)} click here now." for _ in range(300)]
+    en = en[:5000] + junk + en[5000:]
+    beads = align(ru, en, AlignConfig(band=16))
+    assert_covers(beads, len(ru), len(en))
+    pairs = {(b.ru, b.en) for b in beads}
+    assert sum(((k,), (k if k < 5000 else k + 300,)) in pairs for k in range(n)) >= 0.99 * n
+    inserted = {j for b in beads if not b.ru for j in b.en}
+    assert len(inserted & set(range(5000, 5300))) >= 290
+
+
+# ---------------------------------------------------------------- real news (WMT21 dev)
+
+
+def _wmt21_docs() -> list[tuple[list[str], list[str]]]:
+    base = SHARED / "wmt21-newstest-ru-en"
+    if not base.exists():
+        pytest.skip(f"shared data not found at {base} (the dev sets live beside the repo)")
+    ru = (base / "src.ru.txt").read_text(encoding="utf-8").rstrip("\n").split("\n")
+    en = (base / "ref.A.en.txt").read_text(encoding="utf-8").rstrip("\n").split("\n")
+    with (base / "docs.tsv").open(encoding="utf-8") as f:
+        ids = [row["doc_id"] for row in csv.DictReader(f, delimiter="\t")]
+    docs: dict[str, tuple[list[str], list[str]]] = {}
+    for k, doc_id in enumerate(ids):
+        d = docs.setdefault(doc_id, ([], []))
+        d[0].append(ru[k])
+        d[1].append(en[k])
+    return list(docs.values())
+
+
+def _damage(ru: list[str], en: list[str], rng: random.Random):
+    """English lines dropped, joined or inserted, Russian lines joined: gold beads kept."""
+    out_ru: list[str] = []
+    out_en: list[str] = []
+    gold: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
+    i = 0
+    while i < len(ru):
+        r = rng.random()
+        if r < 0.05:
+            out_ru.append(ru[i])
+        elif r < 0.15 and i + 1 < len(ru):
+            out_ru += [ru[i], ru[i + 1]]
+            out_en.append(en[i] + " " + en[i + 1])
+            gold.add(((len(out_ru) - 2, len(out_ru) - 1), (len(out_en) - 1,)))
+            i += 1
+        elif r < 0.22 and i + 1 < len(ru):
+            out_ru.append(ru[i] + " " + ru[i + 1])
+            out_en += [en[i], en[i + 1]]
+            gold.add(((len(out_ru) - 1,), (len(out_en) - 2, len(out_en) - 1)))
+            i += 1
+        else:
+            out_ru.append(ru[i])
+            out_en.append(en[i])
+            gold.add(((len(out_ru) - 1,), (len(out_en) - 1,)))
+        if rng.random() < 0.03:
+            out_en.append("Subscribe to our channel to read the news first.")
+        i += 1
+    return out_ru, out_en, gold
+
+
+def _strict_f1(config: AlignConfig) -> float:
+    tp = n_test = n_gold = 0
+    for k, (ru, en) in enumerate(_wmt21_docs()):
+        d_ru, d_en, gold = _damage(ru, en, random.Random(k))
+        beads = align(d_ru, d_en, config)
+        assert_covers(beads, len(d_ru), len(d_en))
+        test = {(b.ru, b.en) for b in beads if b.ru and b.en}
+        tp += len(test & gold)
+        n_test += len(test)
+        n_gold += len(gold)
+    p, r = tp / n_test, tp / n_gold
+    return 2 * p * r / (p + r)
+
+
+def test_beats_gale_church_on_damaged_real_news() -> None:
+    ours = _strict_f1(AlignConfig())
+    baseline = _strict_f1(AlignConfig(method="gale-church"))
+    assert ours >= 0.95  # measured .97 (bench/align.py has the full table)
+    assert ours > baseline + 0.05

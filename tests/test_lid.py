@@ -239,3 +239,82 @@ def test_flores_dev_other_cyrillic_not_russian():
         called_ru += preds.count("ru")
         total += len(preds)
     assert called_ru / total <= 0.01
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_any_text_gives_a_code_and_a_unit_score(text):
+    lang, score = lid.detect(text)
+    assert re.fullmatch(r"[a-z]{2,3}", lang)
+    assert 0.0 <= score <= 1.0
+    assert (lang == "und") == (score == 0.0)
+    assert lid.detect(text) == (lang, score)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\x00\x01",
+        "a\nb\rc",
+        "\ud7ff",
+        "́",
+        "ВСУ\u200b",
+        "x" * 5000,
+        "Ж" * 5000,
+        "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+        "😀 ok 😀",
+    ],
+)
+def test_odd_input_does_not_break(text):
+    lang, score = lid.detect(text)
+    assert 0.0 <= score <= 1.0
+
+
+# --------------------------------------------------------------------------- alphabet layer
+
+
+def test_marker_table_is_consistent_with_alphabets():
+    table = lid.alphabets()
+    for lang, m in lid.markers().items():
+        alphabet = table[lang][1]
+        assert m.letters <= alphabet, lang
+        assert m.expected <= alphabet, lang
+        for word in m.words:
+            assert set(word) <= alphabet, (lang, word)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Казахстан усилил поиск путей доставки нефти в Европу: это было решено вчера.", "ru"),
+        ("Президент заявив, що Україна отримає нову допомогу від партнерів.", "uk"),
+        ("Қазақстан Президенті Әзірбайжан басшысымен кездесті.", "kk"),
+        ("Kazakhstan stepped up its work to find ways to deliver its oil to Europe.", "en"),
+        ("Die Regierung hat am Montag ein neues Gesetz über die Energie beschlossen.", "de"),
+    ],
+)
+def test_alphabet_layer_decides_long_text_without_a_model(text, lang):
+    assert lid.detect(text) == (lang, lid.DECISIVE_SCORE)
+
+
+def test_alphabet_layer_abstains_on_one_foreign_name():
+    # 'Nääs' rules English out by letters, but one word is not evidence for German.
+    text = "According to the defense attorney, sworn attorney Oliver Nääs, it was over."
+    assert lid.detect(text)[0] == "en"
+    assert lid.detect(text)[1] != lid.DECISIVE_SCORE
+
+
+def test_alphabet_layer_agrees_with_the_models_on_dev_text():
+    decided = agree = 0
+    off = LidConfig(decisive_letters=0)
+    for lang in ("ru", "en", "uk", "kk", "de"):
+        for line in _flores_dev(lang, 120):
+            lang_fast, score = lid.detect(line)
+            if score == lid.DECISIVE_SCORE:
+                decided += 1
+                agree += lang_fast == lid.detect(line, off)[0] == lang
+    assert decided > 300
+    assert agree / decided >= 0.995

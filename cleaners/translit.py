@@ -52,10 +52,14 @@ def name_key(word: str, size: int = 3) -> str:
     True
     >>> name_key("Алиевым") == name_key("Aliyev")
     True
+    >>> name_key("Шольц") == name_key("Scholz")
+    True
     >>> name_key("Путин") == name_key("Putin"), name_key("Москва") == name_key("Paris")
     (True, False)
     """
-    s = word.lower().translate(_TRANS).translate(_FOLD)
+    s = word.lower().translate(_TRANS)
+    # German spellings in English news (Scholz = Шольц): sch ~ ш, z ~ ц.
+    s = s.replace("sch", "sh").replace("ts", "z").translate(_FOLD)
     s = "".join(ch for ch in s if ch.isalpha())
     if len(s) < 3:
         return ""

@@ -118,6 +118,26 @@ def script_shares(text: str) -> dict[str, float]:
     }
 
 
+def mixed_scripts(text: str, min_share: float = 0.05, min_letters: int = 2) -> dict[str, float]:
+    """:func:`script_shares` when the text mixes scripts, else ``{}``.
+
+    A script counts when it has at least ``min_share`` of the letters and at least
+    ``min_letters`` letters (one stray homoglyph is repair's business, not a mixed
+    segment). Used to report Cyrillic left inside English MT.
+
+    >>> mixed_scripts("The word «спасибо» means thank you")
+    {'Latn': 0.7407, 'Cyrl': 0.2593}
+    >>> mixed_scripts("An ordinary English sentence"), mixed_scripts("Москва")
+    ({}, {})
+    """
+    shares = script_shares(text)
+    if len(shares) < 2:
+        return {}
+    n = len(_LETTER_RE.findall(text))
+    kept = [k for k, v in shares.items() if v >= min_share and v * n >= min_letters - 1e-9]
+    return shares if len(kept) >= 2 else {}
+
+
 # --------------------------------------------------------------------------- alphabets
 
 

@@ -318,3 +318,12 @@ def test_alphabet_layer_agrees_with_the_models_on_dev_text():
                 agree += lang_fast == lid.detect(line, off)[0] == lang
     assert decided > 300
     assert agree / decided >= 0.995
+
+
+def test_mixed_scripts_reports_shares_only_for_real_mixtures():
+    shares = lid.mixed_scripts("Tokayev said: «Мы договорились» after the talks")
+    assert set(shares) == {"Latn", "Cyrl"}
+    assert shares["Cyrl"] > 0.3
+    assert lid.mixed_scripts("Mеждународный") == {}  # one homoglyph: repair's job
+    assert lid.mixed_scripts("Plain English text") == {}
+    assert lid.mixed_scripts("") == {}

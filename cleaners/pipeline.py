@@ -105,6 +105,8 @@ def build_side(text: str, encoding: str, lang: str, config: PipelineConfig) -> S
     results = lid.detect_batch(texts, config.lid)
     for seg, (code, score) in zip(segments, results, strict=True):
         seg.lang, seg.lang_score = code, score
+        if mixed := lid.mixed_scripts(seg.text):
+            seg.meta["scripts"] = mixed  # e.g. Cyrillic left inside English MT
         if lang == "en" and untranslated_spans(seg.text):
             seg.flags.append("untranslated")
     doc_lang, doc_score = lid.document_language(texts, results) if segments else ("und", 0.0)

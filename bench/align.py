@@ -194,6 +194,35 @@ def run_bleualign_pkg(case: Case) -> Beads:
     return [(tuple(src), tuple(tgt)) for (src, tgt), _kind in pairs]
 
 
+def tiny_argos_cases(cases: list[Case]) -> tuple[list[Case], str] | None:
+    """The cases with the project's toy Argos model's retranslation as ``mt`` (if it is built).
+
+    The toy model (tests/tiny_argos/build.py) only knows its own templated sentences: this
+    shows the real install → translate → align path, not what a full ru→en model would give.
+    """
+    archives = sorted((REPO / ".cache" / "tiny-argos").glob("*/*.argosmodel"))
+    archives = [a for a in archives if not a.parent.name.endswith("-base")] or archives
+    if not archives:
+        return None
+    import tempfile
+
+    from cleaners.config import TranslateConfig
+    from cleaners.translate import Retranslator, TranslatorUnavailable
+
+    try:
+        cfg = TranslateConfig(
+            enabled=True, package_path=str(archives[-1]), packages_dir=tempfile.mkdtemp()
+        )
+        tr = Retranslator.from_config(cfg)
+    except TranslatorUnavailable as exc:
+        print(f"note: tiny-argos not usable: {exc}")
+        return None
+    t0 = time.perf_counter()
+    out = [Case(c.ru, c.en, tr.translate(c.ru), c.gold) for c in cases]
+    n = sum(len(c.ru) for c in cases)
+    return out, f"{n} sentences retranslated in {time.perf_counter() - t0:.1f} s"
+
+
 def optional(name: str) -> str | None:
     """None when the PyPI aligner imports, else the reason it is left out."""
     try:
@@ -262,6 +291,17 @@ def table(title: str, cases: list[Case], config: AlignConfig) -> dict[str, float
             ),
         )
     notes = []
+    tiny = tiny_argos_cases(cases)
+    if tiny is not None:
+        rows.insert(
+            2 if has_mt else 1,
+            evaluate(
+                "mtclean +MT (toy tiny-argos model)",
+                tiny[0],
+                lambda c: run_mtclean(c, config, True),
+            ),
+        )
+        notes.append(f"tiny-argos: {tiny[1]} (toy model: its translations of news are noise)")
     why = optional("galechurch")
     if why is None:
         rows.append(evaluate("galechurch (PyPI 0.1.0, defaults)", cases, run_galechurch_pkg))

@@ -179,6 +179,10 @@ def _decode_strict(data: bytes, encoding: str) -> str:
         ) from None
 
 
+def _is_space_or_punct(ch: str) -> bool:
+    return ch.isspace() or "\u2000" <= ch < "\u2070" or ch == "\u2116"
+
+
 def _bomless_utf16(data: bytes) -> str | None:
     """UTF-16 without a BOM: NULs only on one byte parity (the high byte of ASCII)."""
     if len(data) % 2:
@@ -192,10 +196,15 @@ def _bomless_utf16(data: bytes) -> str | None:
     else:
         return None
     try:
+        text = data[:_SAMPLE].decode(encoding, errors="ignore")
         data.decode(encoding)
     except UnicodeDecodeError:
         return None
-    return encoding
+    # Bytes like b"00\x00" also pass the parity test; real UTF-16 here is Latin/Cyrillic text.
+    usual = sum(
+        1 for ch in text if ord(ch) < 0x250 or 0x400 <= ord(ch) < 0x530 or _is_space_or_punct(ch)
+    )
+    return encoding if usual >= 0.9 * len(text) else None
 
 
 def _reject_control_bytes(data: bytes) -> None:

@@ -156,7 +156,8 @@ def _classify(
         if entry.is_symlink():
             target = os.path.realpath(entry.path)
             if not os.path.exists(target):
-                yield _Entry(rel, "bad", error=E.UnsafePath(E.BROKEN_SYMLINK, "symlink to nothing"))
+                err = E.UnsafePath(E.BROKEN_SYMLINK, "symlink to nothing; remove or fix it")
+                yield _Entry(rel, "bad", base=_stem(rel), error=err)
                 return
             if not _inside(target, real_root) and not config.follow_symlinks:
                 err = E.UnsafePath(
@@ -164,7 +165,7 @@ def _classify(
                     "symlink points outside the input folder; not followed "
                     "(copy the file in, or set input.follow_symlinks)",
                 )
-                yield _Entry(rel, "bad", error=err)
+                yield _Entry(rel, "bad", base=_stem(rel), error=err)
                 return
             if os.path.isdir(target):
                 # A folder inside the input is walked on its own; outside (opted in) once.
@@ -181,6 +182,14 @@ def _classify(
         )
         return
     yield _file_entry(entry.path, rel, st, config)
+
+
+def _stem(rel: str) -> str:
+    """``rel`` without its input ending, as the document id of a file that is never read."""
+    for ending in (".ru.txt", ".en.txt", ".txt", ".jsonl"):
+        if rel.lower().endswith(ending):
+            return rel[: -len(ending)]
+    return rel
 
 
 def _file_entry(path: str, rel: str, st: os.stat_result, config: InputConfig) -> _Entry:

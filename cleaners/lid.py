@@ -480,16 +480,22 @@ def _score_auto(text: str, config: LidConfig) -> tuple[str, float]:
     for c in cands:
         p = ft.get(c, 0.0)
         score = math.log(p) if p > config.model_floor else plan.log_floor
-        score += weight * plan.log_prior[c]
         foreign = distinct - plan.alphabet[c]
         if foreign:
             # Letters no candidate of this script has (Latin in Cyrillic) cost all alike.
             score -= config.letter_penalty * sum(low.count(ch) for ch in foreign)
         scores[c] = score
+    evidence_prob = _posterior(scores, cands)[1] if config.evidence_sure > 0 else 1.0
+    for c in cands:
+        scores[c] += weight * plan.log_prior[c]
     best, prob = _posterior(scores, cands)
     # lingua is slower but sharper: ask it only when the text is short or the
     # cheap layers hesitate (a Bulgarian sentence fastText half thinks Russian).
-    if n_letters <= config.short_letters or prob < config.sure:
+    if (
+        n_letters <= config.short_letters
+        or prob < config.sure
+        or evidence_prob < config.evidence_sure
+    ):
         ling = _lingua_probs(text, plan.lingua_langs)
         total = sum(ling.get(c, 0.0) for c in cands)
         if total > 0:

@@ -5,8 +5,10 @@ A dynamic program over 1-1, 1-0, 0-1, 2-1, 1-2 and 2-2 beads. A bead's cost adds
 - a prior per bead type (merges and drops are rarer than 1-1),
 - Gale-Church's length cost (English length ~ c · Russian length, variance ∝ length),
 - MT-free anchors: numbers, names matched through transliteration (``Токаев`` ↔ ``Tokayev``),
-  Latin words inside the Russian, question/exclamation marks and quotes — a Dice similarity
-  between the bead's two sides rewards the bead,
+  Latin words inside the Russian, months/weekdays/magnitudes from a small table
+  (``data/ru_en_anchor_words.tsv``), question/exclamation marks and quotes — a Dice
+  similarity between the bead's two sides rewards the bead, and each number found on one
+  side only costs a little,
 - with ``ru_mt`` (the retranslated Russian, index by index), a Dice similarity of content
   words between the retranslation and the English (Bleualign's idea).
 
@@ -65,6 +67,27 @@ def _stopwords() -> frozenset[str]:
     text = resources.files("cleaners").joinpath("data/en_stopwords.txt").read_text("utf-8")
     lines = [line for line in text.splitlines() if not line.startswith("#")]
     return frozenset(word for line in lines for word in line.split())
+
+
+@lru_cache(maxsize=1)
+def _anchor_words() -> tuple[dict[str, list[tuple[str, str]]], dict[str, str], frozenset[str]]:
+    """The ru→en anchor word table: (prefixes by first two letters, exact forms, English words)."""
+    text = resources.files("cleaners").joinpath("data/ru_en_anchor_words.tsv").read_text("utf-8")
+    prefixes: dict[str, list[tuple[str, str]]] = {}
+    exact: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        ru, en = line.split("\t")
+        if ru.endswith("$"):
+            exact[ru[:-1]] = en
+        else:
+            prefixes.setdefault(ru[:2], []).append((ru, en))
+    return (
+        prefixes,
+        exact,
+        frozenset(exact.values()) | {en for v in prefixes.values() for _, en in v},
+    )
 
 
 @dataclass(frozen=True)
@@ -128,20 +151,38 @@ def anchors(sentence: str) -> Counter[str]:
     ...     "In 2022, Tokayev met Aliyev.")
     >>> sorted(a & b)
     ['#2022', '@alv', '@tkv']
+    >>> ru, en = "10 апреля цены выросли на 5%", "Prices rose 5 percent on April 10"
+    >>> sorted(anchors(ru) & anchors(en))
+    ['#10', '#5', '&april', '&percent']
     """
     out: Counter[str] = Counter()
     for num in _NUM.findall(sentence):
         out["#" + (num.lstrip("0") or "0")] += 1
     cyrillic = _CYRILLIC.search(sentence) is not None
     stop = _stopwords()
+    prefixes, exact, english = _anchor_words()
     for k, m in enumerate(_WORD.finditer(sentence)):
         word = m.group()
+        low = word.lower()
+        # Months, weekdays, magnitudes: one token on both sides from a reviewable table.
+        if cyrillic and _CYRILLIC.match(low):
+            hit = exact.get(low) or next(
+                (en for ru, en in prefixes.get(low[:2], ()) if low.startswith(ru)), None
+            )
+            if hit:
+                out["&" + hit] += 1
+                continue
+        elif low in english:
+            out["&" + low] += 1
+            continue
         latin_in_ru = cyrillic and _LATIN.match(word) is not None
-        name = word[0].isupper() and (k > 0 or word.lower() not in stop)
+        name = word[0].isupper() and (k > 0 or low not in stop)
         if name or latin_in_ru or (len(word) > 1 and word.isupper()):
             key = name_key(word)
             if key:
                 out["@" + key] += 1
+    if "%" in sentence:
+        out["&percent"] += sentence.count("%")
     for mark in "?!":
         if mark in sentence:
             out[mark] += 1

@@ -211,3 +211,13 @@ def test_beats_gale_church_on_damaged_real_news() -> None:
     baseline = _strict_f1(AlignConfig(method="gale-church"))
     assert ours >= 0.95  # measured .97 (bench/align.py has the full table)
     assert ours > baseline + 0.05
+
+
+@pytest.mark.parametrize(("n", "m"), [(700, 350), (320, 1300), (1000, 5)])
+def test_unbalanced_long_documents_stay_covered(n: int, m: int) -> None:
+    """Past 300 sentences the band follows a rough block alignment; it must never break."""
+    rng = random.Random(n * m)
+    ru = [_numbered(rng.randint(0, 50), rng, "ru") for _ in range(n)]
+    en = [_numbered(rng.randint(0, 50), rng, "en") for _ in range(m)]
+    for config in (AlignConfig(), AlignConfig(method="gale-church")):
+        assert_covers(align(ru, en, config), n, m)

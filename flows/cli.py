@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -98,12 +99,20 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-def _guess_lang(text: str) -> str:
-    """ru when Cyrillic letters outnumber Latin ones, else en (for repair's language rules)."""
-    from cleaners.lid import script_shares
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z]")
 
-    shares = script_shares(text)
-    return "ru" if shares.get("Cyrl", 0.0) > shares.get("Latn", 0.0) else "en"
+
+def _guess_lang(text: str) -> str:
+    """ru when Cyrillic letters outnumber Latin ones, else en (picks repair's language rules).
+
+    A letter count, not cleaners.lid: importing the detectors would cost `clean` more start-up
+    than the whole repair of a short text.
+
+    >>> _guess_lang("Президент прибыл"), _guess_lang("The president (Президент) arrived")
+    ('ru', 'en')
+    """
+    return "ru" if len(_CYRILLIC.findall(text)) > len(_LATIN.findall(text)) else "en"
 
 
 # ---------------------------------------------------------------- clean

@@ -12,6 +12,8 @@ encoding → homoglyphs → glossary → spacing → fused words → repetition 
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from cleaners.repair import encoding as _encoding  # noqa: F401  (registers rules)
@@ -22,6 +24,7 @@ from cleaners.repair import spacing as _spacing  # noqa: F401
 from cleaners.repair import words as _words  # noqa: F401
 from cleaners.repair.engine import (
     RULES,
+    Plan,
     RepairResult,
     Rule,
     active_rules,
@@ -39,17 +42,25 @@ __all__ = ["RULES", "RepairResult", "Rule", "explain", "repair", "replay", "untr
 
 def repair(text: str, lang: str = "en", config: RepairConfig | None = None) -> RepairResult:
     """Repair ``text`` (in language ``lang``); edits are offsets into ``text``."""
+    if config is not None and not config.enabled:
+        return RepairResult(text, [])
+    return run_rules(
+        text, _plan(lang, _config_key(config)), 4 if config is None else config.max_passes
+    )
+
+
+def _config_key(config: RepairConfig | None) -> str:
     if config is None:
-        disable: list[str] = []
-        enable: list[str] = []
-        params: dict = {}
-        glossary: list[str] = []
-        max_passes = 4
-    else:
-        if not config.enabled:
-            return RepairResult(text, [])
-        disable, enable = list(config.disable), list(config.enable)
-        params, glossary, max_passes = dict(config.params), list(config.glossary), config.max_passes
+        return ""
+    return json.dumps(
+        [config.disable, config.enable, config.params, config.glossary], sort_keys=True, default=str
+    )
+
+
+@lru_cache(maxsize=64)
+def _plan(lang: str, key: str) -> Plan:
+    """The rules and parameters for one language and config (computed once per pair)."""
+    disable, enable, params, glossary = json.loads(key) if key else ([], [], {}, [])
     if glossary:
         params = {
             **params,
@@ -58,4 +69,4 @@ def repair(text: str, lang: str = "en", config: RepairConfig | None = None) -> R
     rules = active_rules(lang, disable, enable, params)
     for _, p in rules:
         p["lang"] = lang
-    return run_rules(text, rules, max_passes)
+    return Plan(rules)

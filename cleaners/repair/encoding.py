@@ -156,6 +156,8 @@ def best_cyrillic_decoding(run: str, margin: float) -> tuple[str, str] | None:
 
 @rule(
     "fix_cyrillic_mojibake",
+    stage=10,
+    non_ascii=True,
     precheck=(
         r"[\u00a4-\u00ff\u2500-\u25ff\u0402-\u040f\u0452-\u045f\u0490\u0491\u2020\u2021\u2030"
         r"\u2122]|[А-ЯЁ]{4}|[а-яё][А-ЯЁ]"
@@ -226,6 +228,8 @@ def _ftfy_config() -> Any:
 
 @rule(
     "fix_encoding_ftfy",
+    stage=11,
+    gate=r"[^\t\n -~]|&",
     precheck=_NEEDS_FTFY,
     risk="ftfy's own: rare legitimate text that looks like mojibake (see its docs)",
 )
@@ -260,6 +264,8 @@ _MIXED = re.compile(r"(?=[^\W\d_]*[A-Za-z])(?=[^\W\d_]*[\u0400-\u04ff])[^\W\d_]+
 
 @rule(
     "fix_homoglyphs",
+    stage=12,
+    non_ascii=True,
     precheck=r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]",
     risk="deliberate mixed-script brand names or leetspeak",
 )

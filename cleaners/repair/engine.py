@@ -32,9 +32,13 @@ class Param:
 class Rule:
     """A registered repair rule.
 
-    ``langs`` lists the languages it runs on (``"*"`` = any); ``precheck`` is a
-    cheap regex that must match somewhere before the rule runs at all, so clean
-    text costs one scan per rule; ``risk`` names its false-positive risk.
+    ``langs`` lists the languages it runs on (``"*"`` = any); ``stage`` orders the
+    rules (encoding 10s, glossary 20s, spacing 30s, words 40s, repetition 50s,
+    paragraphs 60s, folding 90s). Clean text must cost little: ``needs`` lists
+    substrings one of which must occur, ``non_ascii`` skips pure-ASCII text, and
+    ``precheck`` is a regex that must match before the rule runs at all; ``gate``,
+    a cheaper regex matching a superset, joins the plan's one-scan gate instead.
+    ``risk`` names its false-positive risk.
     """
 
     name: str
@@ -43,11 +47,28 @@ class Rule:
     precheck: re.Pattern[str] | None
     params: Mapping[str, Param]
     risk: str
+    stage: int
     default_on: bool = True
     doc: str = ""
+    needs: tuple[str, ...] = ()
+    non_ascii: bool = False
+    gate: str | None = None
 
     def applies_to(self, lang: str) -> bool:
         return "*" in self.langs or lang in self.langs
+
+    @property
+    def gated(self) -> bool:
+        """Whether a cheap pattern tells when this rule might act."""
+        return self.gate is not None or bool(self.needs) or self.precheck is not None
+
+    def may_apply(self, text: str, is_ascii: bool) -> bool:
+        """The cheap checks: False means the rule cannot change ``text``."""
+        if self.non_ascii and is_ascii:
+            return False
+        if self.needs and not any(n in text for n in self.needs):
+            return False
+        return self.precheck is None or self.precheck.search(text) is not None
 
 
 RULES: dict[str, Rule] = {}
@@ -57,12 +78,16 @@ def rule(
     name: str,
     *,
     langs: Sequence[str] = ("*",),
+    stage: int,
     precheck: str | None = None,
+    needs: Sequence[str] = (),
+    non_ascii: bool = False,
+    gate: str | None = None,
     params: Mapping[str, Param] | None = None,
     risk: str,
     default_on: bool = True,
 ) -> Callable[[RuleFn], RuleFn]:
-    """Register a rule under ``name``; registration order is application order."""
+    """Register a rule under ``name``; rules run by ``stage``, then registration order."""
 
     def deco(fn: RuleFn) -> RuleFn:
         if name in RULES:
@@ -74,9 +99,16 @@ def rule(
             precheck=re.compile(precheck) if precheck else None,
             params=dict(params or {}),
             risk=risk,
+            stage=stage,
             default_on=default_on,
             doc=(fn.__doc__ or "").strip().split("\n", 1)[0],
+            needs=tuple(needs),
+            non_ascii=non_ascii,
+            gate=gate,
         )
+        ordered = sorted(RULES.values(), key=lambda r: r.stage)  # stable: ties keep order
+        RULES.clear()
+        RULES.update((r.name, r) for r in ordered)
         return fn
 
     return deco
@@ -218,16 +250,54 @@ def active_rules(
     return out
 
 
+class Plan:
+    """Rules with resolved parameters, plus one combined pre-check per text kind.
+
+    On text that needs nothing (most MT lines) the first pass costs one regex scan
+    for all pre-checked rules together, plus the rules that have no pre-check.
+    """
+
+    def __init__(self, rules: Sequence[tuple[Rule, dict[str, Any]]]) -> None:
+        self.rules = tuple(rules)
+        self.gate = {flag: self._gate(flag) for flag in (True, False)}
+
+    def _gate(self, is_ascii: bool) -> re.Pattern[str] | None:
+        parts = []
+        for r, _ in self.rules:
+            if r.non_ascii and is_ascii or not r.gated:
+                continue
+            if r.gate is not None:
+                parts.append(r.gate)
+            elif r.needs:
+                parts.append("|".join(re.escape(n) for n in r.needs))
+            else:
+                parts.append(r.precheck.pattern)  # type: ignore[union-attr]
+        return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
+
+    def ungated(self, is_ascii: bool) -> list[tuple[Rule, dict[str, Any]]]:
+        return [(r, p) for r, p in self.rules if not r.gated and not (r.non_ascii and is_ascii)]
+
+
 def run_rules(
-    text: str, rules: Sequence[tuple[Rule, dict[str, Any]]], max_passes: int = 4
+    text: str, rules: Sequence[tuple[Rule, dict[str, Any]]] | Plan, max_passes: int = 4
 ) -> RepairResult:
     """Apply ``rules`` in order, pass after pass, until nothing changes (or the cap)."""
+    plan = rules if isinstance(rules, Plan) else Plan(rules)
+    is_ascii = text.isascii()
+    gate = plan.gate[is_ascii]
+    if gate is not None and gate.search(text) is None:
+        # Nothing any pre-checked rule looks for: only the others can act.
+        for r, p in plan.ungated(is_ascii):
+            if any(e.before != e.after for e in r.fn(text, p)):
+                break
+        else:
+            return RepairResult(text, [])
     comp = _Composer(text)
     for _ in range(max_passes):
         changed = False
-        for r, p in rules:
+        for r, p in plan.rules:
             cur = comp.text
-            if r.precheck is not None and r.precheck.search(cur) is None:
+            if not r.may_apply(cur, cur.isascii()):
                 continue
             edits = [e for e in r.fn(cur, p) if e.before != e.after]
             if edits:

@@ -39,6 +39,12 @@ def load_glossary(files: Sequence[str] = ()) -> dict[str, str]:
 
 
 @lru_cache(maxsize=32)
+def _compiled(files: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    # Read once per process and file set: a run's glossary does not change under it.
+    return _compile(tuple(sorted(load_glossary(files).items())))
+
+
+@lru_cache(maxsize=32)
 def _compile(entries: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     exact = {w: r for w, r in entries if w.isupper()}
     folded = {w.lower(): r for w, r in entries if not w.isupper()}
@@ -65,6 +71,7 @@ def _match_case(found: str, right: str, wrong_exact: bool) -> str:
 
 @rule(
     "apply_glossary",
+    stage=20,
     langs=("en",),
     params={"files": Param([], "Extra glossary TSV files (set from RepairConfig.glossary).")},
     risk="an acronym with another meaning (APU = auxiliary power unit); review the file",
@@ -79,8 +86,7 @@ def apply_glossary(text: str, params: Mapping[str, Any]) -> list[Edit]:
     >>> apply_glossary("the apu of a plane; APUs; Tokayev", {})
     []
     """
-    gloss = load_glossary(tuple(params.get("files", ())))
-    pat, table = _compile(tuple(sorted(gloss.items())))
+    pat, table = _compiled(tuple(params.get("files", ())))
     if pat is None:
         return []
     edits = []

@@ -38,6 +38,8 @@ def _has_speech_verb(line: str, max_words: int) -> bool:
 
 @rule(
     "join_attribution",
+    stage=60,
+    needs=("\n",),
     langs=("en", "ru"),
     precheck=r"\n[ \t]*[-–—][ \t]+[a-zа-яё]",
     params={"max_words": Param(10, "The speech verb must occur within this many words.")},
@@ -75,6 +77,8 @@ _BROKEN = re.compile(r"(?<=[a-z,;]|[а-яё])\n(?=[a-zа-яё])")
 
 @rule(
     "join_broken_lines",
+    stage=61,
+    needs=("\n",),
     langs=("en", "ru"),
     precheck=r"[a-z,;а-яё]\n[a-zа-яё]",
     params={"min_line": Param(40, "Only lines at least this long count as broken prose.")},
@@ -105,6 +109,8 @@ _ORPHAN_BULLET = re.compile(r"(?m)^(?P<b>[ \t]*[•·▪‣◦●])(?P<gap>[ \t]
 
 @rule(
     "join_orphan_bullets",
+    stage=62,
+    needs=("\n",),
     precheck=r"[•·▪‣◦●][ \t]*\n",
     risk="a bullet glyph used alone as a separator line",
 )

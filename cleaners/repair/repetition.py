@@ -22,6 +22,8 @@ _HEADER = re.compile(
 
 @rule(
     "collapse_header_stutter",
+    stage=50,
+    needs=("ffline", "nline"),
     precheck=r" (?:Offline|Online) ",
     risk="a sentence that really repeats a name around the word Offline/Online",
 )
@@ -46,8 +48,8 @@ _STUTTER = re.compile(r"\b(?P<w>\w+)(?P<rep>[ ]+(?P=w))\b", re.IGNORECASE)
 
 @rule(
     "collapse_word_stutter",
+    stage=51,
     langs=("en", "ru"),
-    precheck=r"\b(\w+) +\1\b",
     risk="a deliberate repetition of a function word ('and and' quoted as an example)",
 )
 def collapse_word_stutter(text: str, params: Mapping[str, Any]) -> list[Edit]:
@@ -59,6 +61,9 @@ def collapse_word_stutter(text: str, params: Mapping[str, Any]) -> list[Edit]:
     >>> collapse_word_stutter("he had had enough; Bora Bora", {})
     []
     """
+    low = text.lower().split()
+    if all(a != b for a, b in zip(low, low[1:], strict=False)):
+        return []  # no word follows itself: the common case, checked without a regex
     edits = []
     for m in _STUTTER.finditer(text):
         w = m.group("w")

@@ -27,6 +27,8 @@ _TIME_AFTER = re.compile(
 
 @rule(
     "join_split_times",
+    stage=30,
+    needs=(": ",),
     precheck=r"\d: \d\d",
     risk="a numbered label followed by a two-digit count, e.g. '12: 30 days' after 'at'",
 )
@@ -66,6 +68,7 @@ _SPACE_BEFORE = re.compile(r"(?<=[\w\"')»”’])[ \t]+(?=[,.;:!?](?:[ \t\n\"»
 
 @rule(
     "remove_space_before_punct",
+    stage=31,
     langs=("en", "ru"),
     precheck=r"[ \t][,.;:!?]",
     risk="French-style spacing in quoted text; a leading '.5' written with a space",
@@ -96,6 +99,8 @@ _URLISH = re.compile(r"://|www\.|@|\.(?:com|org|net|ru|html?|php|py|js)\b", re.I
 
 @rule(
     "add_space_after_sentence_end",
+    stage=32,
+    gate=r"[.!?,;][A-Za-zА-Яа-яЁё]",
     langs=("en", "ru"),
     precheck=r"[a-zа-яё][.!?,;][A-Za-zА-Яа-яЁё]",
     risk="identifiers written with dots or commas (Node.Js, file.Name, a,b lists in code)",
@@ -129,6 +134,8 @@ _SPACES = re.compile(r"(?<=[\w,.;:!?)\]\"'”’»])[ ]{2,}(?=[\w(\[\"'“‘«]
 
 @rule(
     "collapse_spaces",
+    stage=33,
+    needs=("  ",),
     precheck=r"\S  +\S",
     risk="column-aligned tables in plain text lose their alignment",
 )
@@ -161,6 +168,7 @@ _QUOTE_RE = re.compile("[" + "".join(_QUOTES) + "]")
 
 @rule(
     "fold_quotes",
+    stage=90,
     precheck=_QUOTE_RE.pattern,
     risk="loses the typographic distinction a publisher wants (off by default)",
     default_on=False,
@@ -182,6 +190,7 @@ _DASH_RE = re.compile(r"[‒–—―]")
 
 @rule(
     "fold_dashes",
+    stage=91,
     precheck=_DASH_RE.pattern,
     params={"to": Param("-", "What every en/em dash becomes.")},
     risk="loses the en/em dash distinction (off by default)",

@@ -27,11 +27,36 @@ _CYR_WORD = re.compile(r"(?<![\w@./-])[а-яё]{2,}(?![\w@./-])")
 _CAMEL = re.compile(r"^(?P<a>[a-z]{2,})(?P<b>[A-Z][a-z]{2,})$")
 
 
-@lru_cache(maxsize=4)
-def _freqs(lang: str) -> dict[str, float]:
-    import wordfreq  # loaded on first need
+# Candidates: lowercase words of 5+ letters, or camel case "inRussia" (whole words only).
+_LOWER5 = re.compile(r"\b[a-z]{5,}\b")
+_CAMEL_ANY = re.compile(r"\b[a-z]{2,}[A-Z][a-z]{2,}\b")
 
-    return wordfreq.get_frequency_dict(lang)
+
+@lru_cache(maxsize=4)
+def _zipfs(lang: str, size: str) -> dict[str, float]:
+    """wordfreq's ``size`` ("small": Zipf >= 3, "large": >= 1) list as ``{word: zipf}``.
+
+    Read from wordfreq's own data file (its documented cBpack format: bucket i holds
+    the words of frequency 10**(-i/100)) so that ``import wordfreq`` and its
+    language-tag machinery (~0.2 s) are not paid; falls back to its API.
+    """
+    try:
+        import gzip
+        from importlib.resources import files
+
+        import msgpack
+
+        path = files("wordfreq") / "data" / f"{size}_{lang}.msgpack.gz"
+        with gzip.open(str(path), "rb") as fh:
+            pack = msgpack.load(fh, raw=False)
+        if not (isinstance(pack[0], dict) and pack[0].get("format") == "cB"):
+            raise ValueError("not a cBpack")
+        return {w: 9.0 - i / 100 for i, bucket in enumerate(pack[1:]) for w in bucket}
+    except (ImportError, OSError, ValueError, IndexError):
+        import wordfreq
+
+        freqs = wordfreq.get_frequency_dict(lang, wordlist=size)
+        return {w: math.log10(f * 1e9) for w, f in freqs.items()}
 
 
 @lru_cache(maxsize=1)
@@ -51,16 +76,21 @@ def dictionary_words() -> frozenset[str]:
     return frozenset(text.split())
 
 
-def zipf(word: str, lang: str) -> float:
-    """wordfreq's Zipf value (log10 per billion words) of a lowercase word; 0 if unknown."""
-    f = _freqs(lang).get(word)
-    return math.log10(f * 1e9) if f else 0.0
+def zipf(word: str, lang: str, min_needed: float = 0.0) -> float:
+    """wordfreq's Zipf value (log10 per billion words) of a lowercase word; 0 if unknown.
+
+    With ``min_needed >= 3`` the small list answers (an answer below 3 reads as 0).
+
+    >>> zipf("economic", "en") > 4.5, zipf("andeconomic", "en")
+    (True, 0.0)
+    """
+    return _zipfs(lang, "small" if min_needed >= 3.0 else "large").get(word, 0.0)
 
 
 def _part_ok(part: str, lang: str, min_zipf: float) -> float | None:
     if len(part) <= 2:
-        return zipf(part, lang) if part in words("short_words.txt", lang) else None
-    z = zipf(part, lang)
+        return zipf(part, lang, 3.0) if part in words("short_words.txt", lang) else None
+    z = zipf(part, lang, min_zipf)
     # Three-letter scraps ("ign", "lin", "wan") are web noise unless really common.
     return z if z >= (min_zipf + 1.0 if len(part) == 3 else min_zipf) else None
 
@@ -94,7 +124,9 @@ def segment(core: str, lang: str, min_zipf: float, max_parts: int = 3) -> tuple[
     if len(end[1][-1]) <= 2:
         return [], -math.inf
     # Three words from one token is a long shot: only with common words, none of one letter.
-    if len(end[1]) > 2 and any(len(p) < 2 or zipf(p, lang) < min_zipf + 1.0 for p in end[1]):
+    if len(end[1]) > 2 and any(
+        len(p) < 2 or zipf(p, lang, min_zipf) < min_zipf + 1.0 for p in end[1]
+    ):
         return [], -math.inf
     return end[1], end[0]
 
@@ -114,7 +146,7 @@ def known_share(line: str, lang: str, min_zipf: float = 3.0) -> float:
     found = (_CYR_WORD if lang == "ru" else _LAT_WORD).findall(line)
     if len(found) < 2:
         return 0.0
-    known = sum(zipf(w, lang) >= min_zipf for w in found)
+    known = sum(zipf(w, lang, min_zipf) >= min_zipf for w in found)
     return known / (len(found) - 1)
 
 
@@ -134,22 +166,22 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
     m = _CAMEL.match(core)
     if m:
         a, b = m.group("a"), m.group("b")
+        if _part_ok(a, lang, min_zipf + 1.0) is None:
+            return None
         if zipf(core.lower(), lang) >= known:  # iPhone-like brands wordfreq knows
             return None
-        if _part_ok(a, lang, min_zipf + 1.0) is not None:
-            return f"{a} {b}"
-        return None
+        return f"{a} {b}"
     if not core.islower() or len(core) < 5:
         return None
     if lang == "en" and core in dictionary_words():
         return None
-    zc = zipf(core, lang)
     parts, score = segment(core, lang, min_zipf)
     if not parts:
         return None
     # "geopolitician", "kremlinlike": a combining form makes a compound, not a fusion.
     if parts[0] in words("prefixes.txt", lang) or parts[-1] in words("suffixes.txt", lang):
         return None
+    zc = zipf(core, lang)  # the large list: loaded only once a split is on the table
     if zc >= known and score + 9.0 < zc + margin:
         return None  # a word wordfreq knows, not clearly a fusion of commoner ones
     return " ".join(parts)
@@ -157,8 +189,8 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
 
 @rule(
     "split_fused_words",
+    stage=40,
     langs=("en",),
-    precheck=r"[a-z]{5}|[a-z][A-Z]",
     params={
         "min_zipf": Param(3.0, "Each part of 3+ letters must be at least this common (Zipf)."),
         "known_zipf": Param(
@@ -180,6 +212,10 @@ def split_fused_words(text: str, params: Mapping[str, Any]) -> list[Edit]:
     'trade and economic projects in Russia; Tokayev, pin_code, rotkiv04, 10km'
     """
     lang = params.get("lang", "en")
+    if lang == "en":
+        # Fast path: most lines hold no lowercase word outside the dictionary.
+        if not (set(_LOWER5.findall(text)) - dictionary_words()) and not _CAMEL_ANY.search(text):
+            return []
     min_share = float(params.get("min_known_share", 0.7))
     shares: dict[tuple[int, str], float] = {}
     edits = []

@@ -212,10 +212,13 @@ def split_fused_words(text: str, params: Mapping[str, Any]) -> list[Edit]:
     'trade and economic projects in Russia; Tokayev, pin_code, rotkiv04, 10km'
     """
     lang = params.get("lang", "en")
-    if lang == "en":
-        # Fast path: most lines hold no lowercase word outside the dictionary.
-        if not (set(_LOWER5.findall(text)) - dictionary_words()) and not _CAMEL_ANY.search(text):
-            return []
+    # Fast path: most lines hold no lowercase word outside the dictionary.
+    if (
+        lang == "en"
+        and not (set(_LOWER5.findall(text)) - dictionary_words())
+        and not _CAMEL_ANY.search(text)
+    ):
+        return []
     min_share = float(params.get("min_known_share", 0.7))
     shares: dict[tuple[int, str], float] = {}
     edits = []

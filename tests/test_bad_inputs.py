@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from cleaners.readers import printable_path
+
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
@@ -163,6 +165,11 @@ def _cases() -> list[Case]:
             },
             "docs",
         ),  # fmt: skip
+        Case(
+            "file names with undecodable bytes and a newline",
+            {os.fsdecode(b"caf\xe9.en.txt"): utf8(EN_ONLY), "line\nbreak.en.txt": utf8(EN_ONLY)},
+            "docs",
+        ),
         Case(
             "symlink out of the input folder",
             {"leak.en.txt": b""},
@@ -341,7 +348,7 @@ def test_every_input_ends_in_docs_or_quarantine_with_its_reason(matrix_run) -> N
             assert "feed.jsonl:3" not in records  # a blank line is not a document
             continue
         for name in case.files:
-            where, rec = records.get(name, ("missing", {}))
+            where, rec = records.get(printable_path(name), ("missing", {}))
             got = "docs" if where == "docs" else rec.get("reason", where)
             expect = case.outcome
             if expect == "dup":
@@ -370,7 +377,7 @@ def test_nothing_lost_every_file_accounted_for(matrix_run) -> None:
     for dirpath, dirnames, filenames in os.walk(root):  # does not follow folder links
         here = Path(dirpath)
         links = [d for d in dirnames if (here / d).is_symlink()]
-        files |= {str((here / n).relative_to(root)) for n in filenames + links}
+        files |= {printable_path(str((here / n).relative_to(root))) for n in filenames + links}
     listed = {src.rsplit(":", 1)[0] if ".jsonl:" in src else src for src in records}
     assert files == listed
 

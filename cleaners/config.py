@@ -112,6 +112,13 @@ class LidConfig(_Strict):
         description="Longer texts consult lingua too when fastText's best candidate has "
         "less than this probability.",
     )
+    other_sure: float = Field(
+        0.9,
+        ge=0,
+        le=1.01,
+        description="Report a language outside `languages` (it, pl, tr ...) when fastText "
+        "gives it at least this probability on a text of 20+ letters; above 1 = never.",
+    )
     evidence_sure: float = Field(
         0.0,
         ge=0,
@@ -163,6 +170,7 @@ class AlignConfig(_Strict):
     )
     p_merge: float = Field(0.03, gt=0, lt=1, description="Prior of a 2-1 or 1-2 bead.")
     p_merge2: float = Field(0.004, gt=0, lt=1, description="Prior of a 2-2 bead.")
+    p_merge3: float = Field(0.0001, gt=0, lt=1, description="Prior of a 3-1 or 1-3 bead.")
     length_ratio: float = Field(
         1.0,
         gt=0,

@@ -472,7 +472,12 @@ def _score_auto(text: str, config: LidConfig) -> tuple[str, float]:
         # A script none of the configured languages uses (Greek, Arabic, ...):
         # report fastText's best guess, itself a real ISO code.
         best = max(sorted(ft), key=ft.__getitem__) if ft else UND
-        return (best, round(ft[best], 4)) if ft.get(best, 0.0) >= 0.5 else (UND, 0.0)
+        return (best, round(min(ft[best], 1.0), 4)) if ft.get(best, 0.0) >= 0.5 else (UND, 0.0)
+    # A language none of the configured ones (an Italian or Polish comment): say so
+    # when fastText is sure, rather than force it onto the nearest candidate.
+    top = max(ft, key=ft.__getitem__) if ft else UND
+    if top not in plan.alphabet and ft[top] >= config.other_sure and n_letters >= 20:
+        return top, round(min(ft[top], 1.0), 4)
     # The prior speaks for short text; a long text's own evidence should outweigh it
     # (fastText's probabilities do not sharpen with length the way a likelihood does).
     weight = min(1.0, config.prior_letters / n_letters)
@@ -522,7 +527,7 @@ def _score_langdetect(text: str, config: LidConfig) -> tuple[str, float]:
     if not probs:
         return UND, 0.0
     lang = probs[0].lang.split("-")[0]
-    return lang, round(float(probs[0].prob), 4)
+    return lang, round(min(float(probs[0].prob), 1.0), 4)
 
 
 def _score_fasttext(text: str, config: LidConfig) -> tuple[str, float]:
@@ -532,7 +537,7 @@ def _score_fasttext(text: str, config: LidConfig) -> tuple[str, float]:
         return UND, 0.0
     ft = _fasttext_probs(text, n_letters)
     best = max(sorted(ft), key=ft.__getitem__)
-    return best, round(ft[best], 4)
+    return best, round(min(ft[best], 1.0), 4)
 
 
 def _score_lingua(text: str, config: LidConfig) -> tuple[str, float]:
@@ -540,7 +545,7 @@ def _score_lingua(text: str, config: LidConfig) -> tuple[str, float]:
     if not probs or max(probs.values()) <= 0:
         return UND, 0.0
     best = max(sorted(probs), key=probs.__getitem__)
-    return best, round(probs[best], 4)
+    return best, round(min(probs[best], 1.0), 4)
 
 
 _BACKENDS = {

@@ -293,7 +293,7 @@ def test_marker_table_is_consistent_with_alphabets():
         ("Президент заявив, що Україна отримає нову допомогу від партнерів.", "uk"),
         ("Қазақстан Президенті Әзірбайжан басшысымен кездесті.", "kk"),
         ("Kazakhstan stepped up its work to find ways to deliver its oil to Europe.", "en"),
-        ("Die Regierung hat am Montag ein neues Gesetz über die Energie beschlossen.", "de"),
+        ("Die Regierung hat ein Gesetz über Energie beschlossen, und es wird auch gelten.", "de"),
     ],
 )
 def test_alphabet_layer_decides_long_text_without_a_model(text, lang):
@@ -327,3 +327,17 @@ def test_mixed_scripts_reports_shares_only_for_real_mixtures():
     assert lid.mixed_scripts("Mеждународный") == {}  # one homoglyph: repair's job
     assert lid.mixed_scripts("Plain English text") == {}
     assert lid.mixed_scripts("") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("La città è molto bella e il mare è calmo oggi.", "it"),
+        ("To jest bardzo dobry pomysł, dziękuję bardzo.", "pl"),
+        ("Bu çok güzel bir gün, teşekkür ederim arkadaşlar.", "tr"),
+    ],
+)
+def test_languages_outside_the_candidates_are_named_not_forced(text, lang):
+    # An Italian comment must not pass for French (shared accents) or English.
+    assert lid.detect(text)[0] == lang
+    assert lid.detect(text, LidConfig(other_sure=1.01))[0] in {"en", "de", "fr"}

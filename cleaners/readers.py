@@ -36,6 +36,7 @@ from cleaners.ids import IdRegistry, safe_id
 
 LANGS = ("ru", "en")
 _CHUNK = 1 << 20
+MAX_DEPTH = 64  # folder levels walked; deeper trees are reported, not recursed into
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,10 @@ def _walk(
     root: Path, rel_dir: str, real_root: str, config: InputConfig, seen: set[str]
 ) -> Iterator[_Entry]:
     folder = root / rel_dir if rel_dir else root
+    if rel_dir.count("/") >= MAX_DEPTH:
+        err = E.UnsafePath(E.TOO_DEEP, f"folders nested over {MAX_DEPTH} deep; not walked")
+        yield _Entry(rel_dir, "bad", base=rel_dir, error=err)
+        return
     seen.add(os.path.realpath(folder))
     try:
         with os.scandir(folder) as it:

@@ -270,3 +270,13 @@ def test_only_an_unusable_input_dir_raises(tmp_path: Path) -> None:
     with pytest.raises(E.InputError):
         discover(tmp_path / "file.txt", CFG)
     assert [it.id for it in discover(tmp_path, CFG)] == ["file"]
+
+
+def test_deep_folders_are_reported_not_recursed(tmp_path: Path) -> None:
+    deep = tmp_path.joinpath(*["d"] * 80)
+    _write(deep / "x.en.txt", EN)
+    _write(tmp_path / "d" / "top.en.txt", EN)
+    src = _by_source(discover(tmp_path, CFG))
+    assert src["d/top.en.txt"].error is None
+    (too_deep,) = [it for it in src.values() if it.error is not None]
+    assert too_deep.error.reason == E.TOO_DEEP

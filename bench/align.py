@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 import sys
 import time
@@ -265,7 +266,9 @@ def evaluate(
     return label, p, r, f, fn_, n / dt if dt else float("inf")
 
 
-def table(title: str, cases: list[Case], config: AlignConfig) -> dict[str, float]:
+def table(
+    title: str, cases: list[Case], config: AlignConfig, ru_en: bool = True
+) -> dict[str, float]:
     has_mt = all(c.mt is not None for c in cases)
     gold_kinds: dict[str, int] = {}
     for c in cases:
@@ -291,7 +294,7 @@ def table(title: str, cases: list[Case], config: AlignConfig) -> dict[str, float
             ),
         )
     notes = []
-    tiny = tiny_argos_cases(cases)
+    tiny = tiny_argos_cases(cases) if ru_en else None
     if tiny is not None:
         rows.insert(
             2 if has_mt else 1,
@@ -327,6 +330,21 @@ def table(title: str, cases: list[Case], config: AlignConfig) -> dict[str, float
     for note in notes:
         print("note:", note)
     return {row[0]: row[3] for row in rows}
+
+
+def load_textberg(name: str) -> list[Case]:
+    """Text+Berg de–fr with its gold beads (real merges and gaps, no synthetic damage).
+
+    German goes in the ``ru`` slot, French in ``en``: a language-agnostic check of the
+    aligner (transliteration and the ru→en word table do nothing here).
+    """
+    base = DATA / "textberg-bleualign-de-fr"
+    de, fr = _lines(base / f"{name}.de"), _lines(base / f"{name}.fr")
+    gold: Beads = []
+    for line in _lines(base / f"{name}.defr"):
+        left, right = line.split(":")
+        gold.append((tuple(json.loads(left)), tuple(json.loads(right))))
+    return [Case(de, fr, None, gold)]
 
 
 def big_document(docs: list[Doc], size: int, seed: int) -> Case:
@@ -381,7 +399,10 @@ def main() -> None:
     flores = load_flores("dev")
     table("WMT21 news (dev)", make_cases(wmt21, args.seed), config)
     table("FLORES-200 dev", make_cases(flores, args.seed), config)
+    table("Text+Berg de-fr dev (real gold beads, no damage)", load_textberg("dev"), config, False)
     if args.reserved:
+        tb = [c for k in range(7) for c in load_textberg(f"test{k}")]
+        table("Text+Berg de-fr test0-6 (RESERVED, report only)", tb, config, False)
         table("WMT22 general (RESERVED, report only)", make_cases(load_wmt(
             "wmt22-generaltest-ru-en"), args.seed), config)  # fmt: skip
         table("FLORES-200 devtest (RESERVED, report only)",

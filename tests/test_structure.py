@@ -159,6 +159,12 @@ def test_dash_attribution_is_body_and_bullets_are_captions() -> None:
             "необходимо авторизоваться.",
             "comments-sign-in",
         ),  # fmt: skip
+        (
+            "Уважаемый читатель, чтобы оставлять комментарии к публикации, "
+            "необходимо авторизоваться.",
+            "comments-sign-in",
+        ),  # fmt: skip
+        ("Чтобы оставить комментарий, войдите", "comments-sign-in"),
         ("Photos used: Press Service of the President of Kazakhstan", "photo-credit"),
         ("Использованы фотографии: пресс-служба", "photo-credit"),
         ("Фото: РИА Новости", "photo-credit"),

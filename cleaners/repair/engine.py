@@ -311,3 +311,22 @@ def run_rules(
 def make_edit(rule_name: str, text: str, start: int, end: int, after: str) -> Edit:
     """An edit replacing ``text[start:end]`` by ``after``."""
     return Edit(rule_name, start, end, text[start:end], after)
+
+
+def compose(original: str, edits: Sequence[Edit], later: Sequence[Edit]) -> list[Edit]:
+    """Fold ``later`` edits (offsets into ``replay(original, edits)``) into ``edits``.
+
+    The result is one list of edits against ``original``, as ``run_rules`` gives,
+    so a stage after repair (e.g. filling untranslated fragments) keeps the
+    replay trail whole.
+
+    >>> e1 = [Edit("a", 0, 3, "abc", "x")]
+    >>> e2 = [Edit("b", 2, 2, "", "!")]
+    >>> out = compose("abc def", e1, e2)
+    >>> replay("abc def", out)
+    'x !def'
+    """
+    comp = _Composer(original)
+    comp.apply(edits)
+    comp.apply(later)
+    return comp.edits()

@@ -27,8 +27,8 @@ _CYR_WORD = re.compile(r"(?<![\w@./-])[а-яё]{2,}(?![\w@./-])")
 _CAMEL = re.compile(r"^(?P<a>[a-z]{2,})(?P<b>[A-Z][a-z]{2,})$")
 
 
-# Candidates: lowercase words of 5+ letters, or camel case "inRussia" (whole words only).
-_LOWER5 = re.compile(r"\b[a-z]{5,}\b")
+# Candidates: lowercase words of 4+ letters, or camel case "inRussia" (whole words only).
+_LOWER5 = re.compile(r"\b[a-z]{4,}\b")
 _CAMEL_ANY = re.compile(r"\b[a-z]{2,}[A-Z][a-z]{2,}\b")
 
 
@@ -92,7 +92,14 @@ def _part_ok(part: str, lang: str, min_zipf: float) -> float | None:
         return zipf(part, lang, 3.0) if part in words("short_words.txt", lang) else None
     z = zipf(part, lang, min_zipf)
     # Three-letter scraps ("ign", "lin", "wan") are web noise unless really common.
-    return z if z >= (min_zipf + 1.0 if len(part) == 3 else min_zipf) else None
+    if len(part) == 3:
+        return z if z >= min_zipf + 1.0 else None  # "ign", "lin", "wan": web noise
+    if z >= min_zipf:
+        return z
+    # A long dictionary word is a word even if rare ("a" + "microscopist").
+    if len(part) >= 6 and lang == "en" and part in dictionary_words():
+        return 2.0
+    return None
 
 
 def segment(core: str, lang: str, min_zipf: float, max_parts: int = 3) -> tuple[list[str], float]:
@@ -120,12 +127,14 @@ def segment(core: str, lang: str, min_zipf: float, max_parts: int = 3) -> tuple[
     end = best[n]
     if end is None or len(end[1]) < 2:
         return [], -math.inf
-    # A token ending in a one- or two-letter word ("cella" → "cell a") is a rare word.
-    if len(end[1][-1]) <= 2:
+    # A one- or two-letter word at the end ("presenceof", "havea") follows a common word;
+    # else it is a rare word's ending ("franca|s", "cell|a").
+    tail, head = end[1][-1], end[1][-2]
+    if len(tail) <= 2 and zipf(head, lang, 3.0) < (5.0 if tail in ("a", "an") else 4.0):
         return [], -math.inf
     # Three words from one token is a long shot: only with common words, none of one letter.
     if len(end[1]) > 2 and any(
-        len(p) < 2 or zipf(p, lang, min_zipf) < min_zipf + 1.0 for p in end[1]
+        len(p) < 3 or zipf(p, lang, min_zipf) < min_zipf + 1.0 for p in end[1]
     ):
         return [], -math.inf
     return end[1], end[0]
@@ -140,13 +149,17 @@ def known_share(line: str, lang: str, min_zipf: float = 3.0) -> float:
 
     >>> known_share("trade andeconomic and investment projects, Tokayev, pin_code", "en")
     1.0
-    >>> known_share("Con il corpo e lo spirito ammaccato", "en") < 0.7
+    >>> known_share("Con il corpo e lo spirito ammaccato, come se nel cuore", "en") < 0.7
     True
     """
     found = (_CYR_WORD if lang == "ru" else _LAT_WORD).findall(line)
-    if len(found) < 2:
-        return 0.0
-    known = sum(zipf(w, lang, min_zipf) >= min_zipf for w in found)
+    if len(found) < 3:
+        return 1.0  # too few words to tell; the other guards still apply
+    if lang == "en" and dictionary_words():
+        # wordfreq's web counts know "il", "se", "nel": the dictionary tells languages apart.
+        known = sum(w in dictionary_words() for w in found)
+    else:
+        known = sum(zipf(w, lang, min_zipf) >= min_zipf for w in found)
     return known / (len(found) - 1)
 
 
@@ -166,12 +179,12 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
     m = _CAMEL.match(core)
     if m:
         a, b = m.group("a"), m.group("b")
-        if _part_ok(a, lang, min_zipf + 1.0) is None:
-            return None
-        if zipf(core.lower(), lang) >= known:  # iPhone-like brands wordfreq knows
+        if _part_ok(a, lang, min_zipf) is None or a in words("prefixes.txt", lang):
+            return None  # "bioRxiv", "geoJSON": a combining form, not a word
+        if zipf(core.lower(), lang) >= 3.0:  # iPhone-like brands wordfreq knows well
             return None
         return f"{a} {b}"
-    if not core.islower() or len(core) < 5:
+    if not core.islower() or len(core) < 4:
         return None
     if lang == "en" and core in dictionary_words():
         return None

@@ -1,0 +1,465 @@
+"""Benchmark the repair engine against ftfy, wordsegment, wordninja and symspellpy.
+
+Cases are built at run time from ../shared/data (never copied into the repo):
+
+* fused words of three kinds (``andeconomic``, ``inRussia``, ``talks.The``) made by
+  deleting one space in real English sentences; boundary precision/recall/F1;
+* clean English: false changes per 1,000 tokens (a "change" is a word boundary
+  added or removed; for the encoding rules, any edit);
+* transliterated names in context: the share a tool changes;
+* Russian sentences corrupted with each mojibake type, alone and inside English:
+  the share restored exactly (compared with what repair makes of the clean line);
+* throughput against ftfy.fix_text and the segmenters, in the same process, and
+  the whole ``mtclean clean --format jsonl`` process against an ftfy process;
+* ``--real-mt``: edits by rule over real MT system outputs and a seeded sample of
+  edits to read by hand.
+
+``--split dev`` (default) uses the dev files (FLORES dev, WMT21, Tatoeba, TICO-19);
+``--split test`` reports on the reserved FLORES devtest and WMT22 (never tune on it).
+
+    .venv/bin/python bench/repair.py [--split dev|test] [--n 1500] [--real-mt]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import difflib
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT))
+
+from cleaners.repair import repair  # noqa: E402
+from cleaners.repair.words import dictionary_words, zipf  # noqa: E402
+
+ENCODING_RULES = {"fix_encoding_ftfy", "fix_cyrillic_mojibake", "fix_homoglyphs"}
+FUSED_RULES = {"split_fused_words", "add_space_after_sentence_end"}
+
+
+def _lines(path: Path, limit: int | None = None) -> list[str]:
+    out = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    return out[:limit] if limit else out
+
+
+def corpora(split: str) -> tuple[list[str], list[str]]:
+    """(English sentences, Russian sentences) of the split."""
+    if split == "dev":
+        en = (
+            _lines(DATA / "flores200/dev.eng_Latn.txt")
+            + _lines(DATA / "wmt21-newstest-ru-en/ref.A.en.txt")
+            + _lines(DATA / "tatoeba-test-v2021-08-07-ru-en/eng.txt", 2000)
+            + _lines(DATA / "tico19-test-ru-en/eng.txt")
+        )
+        ru = (
+            _lines(DATA / "flores200/dev.rus_Cyrl.txt")
+            + _lines(DATA / "wmt21-newstest-ru-en/src.ru.txt")
+            + _lines(DATA / "tatoeba-test-v2021-08-07-ru-en/rus.txt", 2000)
+            + _lines(DATA / "tico19-test-ru-en/rus.txt")
+        )
+    else:
+        en = _lines(DATA / "flores200/devtest.eng_Latn.txt") + _lines(
+            DATA / "wmt22-generaltest-ru-en/ref.A.en.txt"
+        )
+        ru = _lines(DATA / "flores200/devtest.rus_Cyrl.txt") + _lines(
+            DATA / "wmt22-generaltest-ru-en/src.ru.txt"
+        )
+    return en, ru
+
+
+# --- boundaries ---------------------------------------------------------------------------
+
+
+def boundaries(text: str) -> tuple[str, set[int]]:
+    """Lowercased letters/digits of ``text`` and the indexes where whitespace precedes one."""
+    chars: list[str] = []
+    out: set[int] = set()
+    space = False
+    for ch in text:
+        if ch.isalnum():
+            if space and chars:
+                out.add(len(chars))
+            chars.append(ch.lower())
+            space = False
+        elif ch.isspace():
+            space = True
+    return "".join(chars), out
+
+
+def mapped_boundaries(gold_chars: str, text: str) -> tuple[set[int], int]:
+    """Boundaries of ``text`` mapped onto ``gold_chars``; also how many letters changed."""
+    chars, bounds = boundaries(text)
+    if chars == gold_chars:
+        return bounds, 0
+    sm = difflib.SequenceMatcher(None, chars, gold_chars, autojunk=False)
+    mapping: dict[int, int] = {}
+    changed = 0
+    for tag, a0, a1, b0, b1 in sm.get_opcodes():
+        if tag == "equal":
+            for k in range(a1 - a0):
+                mapping[a0 + k] = b0 + k
+        else:
+            changed += max(a1 - a0, b1 - b0)
+    return {mapping[b] for b in bounds if b in mapping}, changed
+
+
+# --- fused-word cases ----------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\S+")
+# A reference that already holds the damage measured ("cabin.For", "however,the") is not
+# a gold standard for any tool: such lines (TICO-19 has many) are left out of the cases.
+_ALREADY_FUSED = re.compile(r"[a-z][.!?,;][A-Za-z]")
+
+
+def well_formed(s: str) -> bool:
+    return _ALREADY_FUSED.search(s) is None
+
+
+def make_fused(sentences: list[str], n: int, rng: random.Random) -> list[tuple[str, str, str]]:
+    """(kind, fused, gold) cases: one deleted space each."""
+    cases: list[tuple[str, str, str]] = []
+    pool = [s for s in sentences if 5 <= len(s.split()) <= 60 and well_formed(s)]
+    rng.shuffle(pool)
+    kinds = ["lower+lower", "lower+Capital", "sentence"]
+    for i, s in enumerate(pool):
+        if len(cases) >= n:
+            break
+        kind = kinds[i % 3]
+        toks = list(_TOKEN.finditer(s))
+        if kind == "sentence":
+            nxt = pool[(i + 1) % len(pool)]
+            if re.search(r"[a-z]{2}[.!?]$", s) and re.match(r"[A-Z][a-z]", nxt):
+                cases.append((kind, s + nxt, s + " " + nxt))
+            continue
+        pairs = []
+        for a, b in zip(toks, toks[1:], strict=False):
+            if not re.fullmatch(r"[a-z]+", a.group()):
+                continue
+            if kind == "lower+lower" and re.fullmatch(r"[a-z]+[,.;:!?]?", b.group()):
+                pairs.append((a, b))
+            elif kind == "lower+Capital" and re.fullmatch(r"[A-Z][a-z]{2,}[,.;:!?]?", b.group()):
+                pairs.append((a, b))
+        if pairs:
+            a, b = rng.choice(pairs)
+            cases.append((kind, s[: a.end()] + s[b.start() :], s))
+    return cases
+
+
+def names_in_context(sentences: list[str], limit: int) -> list[tuple[str, str]]:
+    """(sentence, name) for capitalised, non-initial tokens English does not know."""
+    words = dictionary_words()
+    out = []
+    for s in sentences:
+        toks = s.split()
+        for t in toks[1:]:
+            w = t.strip(".,;:!?\"'()«»“”’")
+            if (
+                re.fullmatch(r"[A-Z][a-z]{4,}(?:-[A-Z][a-z]+)?", w)
+                and w.lower() not in words
+                and zipf(w.lower(), "en") < 2.0
+            ):
+                out.append((s, w))
+                break
+        if len(out) >= limit:
+            break
+    return out
+
+
+class Segmenters:
+    """The peer tools, loaded once; each maps a text to its segmented text."""
+
+    def __init__(self) -> None:
+        from importlib.resources import files
+
+        import wordninja
+        import wordsegment
+        from symspellpy import SymSpell
+
+        wordsegment.load()
+        sym = SymSpell(max_dictionary_edit_distance=0, prefix_length=7)
+        sym.load_dictionary(str(files("symspellpy") / "frequency_dictionary_en_82_765.txt"), 0, 1)
+        self.tools = {
+            "mtclean": lambda t: repair(t, "en").text,
+            "wordsegment": lambda t: " ".join(wordsegment.segment(t)),
+            "wordninja": lambda t: " ".join(wordninja.split(t)),
+            "symspellpy": lambda t: sym.word_segmentation(t, max_edit_distance=0).corrected_string,
+        }
+
+
+def score_fused(tool, cases, clean) -> dict[str, float]:
+    tp = fp = fn = 0
+    by_kind: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0])
+    t0 = time.perf_counter()
+    for kind, fused, gold in cases:
+        gchars, g = boundaries(gold)
+        f, _ = mapped_boundaries(gchars, fused)
+        p, _ = mapped_boundaries(gchars, tool(fused))
+        target = g - f
+        k_tp, k_fn = len(p & target), len(target - p)
+        k_fp = len(p - g) + len((f & g) - p)
+        tp, fn, fp = tp + k_tp, fn + k_fn, fp + k_fp
+        by_kind[kind][0] += k_tp
+        by_kind[kind][1] += k_fp
+        by_kind[kind][2] += k_fn
+    elapsed = time.perf_counter() - t0
+    changes = tokens = 0
+    for s in clean:
+        gchars, g = boundaries(s)
+        p, changed = mapped_boundaries(gchars, tool(s))
+        changes += len(p ^ g) + (1 if changed else 0)
+        tokens += len(s.split())
+    prec = tp / (tp + fp) if tp + fp else 1.0
+    rec = tp / (tp + fn) if tp + fn else 1.0
+    out = {
+        "P": prec,
+        "R": rec,
+        "F1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0,
+        "false/1k": 1000 * changes / tokens,
+        "cases/s": len(cases) / elapsed,
+    }
+    for kind, (a, b, c) in sorted(by_kind.items()):
+        out[f"R[{kind}]"] = a / (a + c) if a + c else 1.0
+    return out
+
+
+def names_changed(tool, names) -> float:
+    changed = 0
+    for s, name in names:
+        out = tool(s)
+        if name.lower() not in out.lower():
+            changed += 1
+    return changed / len(names) if names else 0.0
+
+
+# --- mojibake ------------------------------------------------------------------------------
+
+MOJIBAKE = {
+    "utf8_as_cp1252": ("utf-8", "sloppy-windows-1252"),
+    "utf8_as_latin1": ("utf-8", "latin-1"),
+    "utf8_as_cp1251": ("utf-8", "sloppy-windows-1251"),
+    "cp1251_as_latin1": ("cp1251", "latin-1"),
+    "cp1251_as_cp1252": ("cp1251", "sloppy-windows-1252"),
+    "utf8_as_koi8r": ("utf-8", "koi8_r"),
+    "koi8r_as_cp1251": ("koi8_r", "sloppy-windows-1251"),
+    "cp866_as_cp1251": ("cp866", "sloppy-windows-1251"),
+    "double_utf8": None,
+}
+
+
+def corrupt(text: str, kind: str) -> tuple[str, str]:
+    """(mojibake, what survives of ``text`` in that legacy code page)."""
+    import ftfy.bad_codecs  # noqa: F401
+
+    if kind == "double_utf8":
+        once = text.encode("utf-8").decode("sloppy-windows-1252")
+        return once.encode("utf-8").decode("sloppy-windows-1252"), text
+    real, wrong = MOJIBAKE[kind]
+    gold = text.encode(real, errors="replace").decode(real)
+    return gold.encode(real).decode(wrong), gold
+
+
+def bench_mojibake(ru: list[str], n: int, rng: random.Random) -> None:
+    import ftfy
+
+    sample = rng.sample(ru, min(n, len(ru)))
+    print(f"\n## Mojibake restore rate ({len(sample)} Russian lines per type)")
+    print(f"{'type':18} {'mtclean':>8} {'in-English':>11} {'ftfy':>6} {'ftfy in-En':>11}")
+    for kind in MOJIBAKE:
+        ours = ours_en = ft = ft_en = 0
+        for s in sample:
+            moji, gold = corrupt(s, kind)
+            want_ru = repair(gold, "ru").text
+            ours += repair(moji, "ru").text == want_ru
+            ft += ftfy.fix_text(moji, uncurl_quotes=False) == gold
+            moji_en, gold_en = f'He said: "{moji}" and left.', f'He said: "{gold}" and left.'
+            ours_en += repair(moji_en, "en").text == repair(gold_en, "en").text
+            ft_en += ftfy.fix_text(moji_en, uncurl_quotes=False) == gold_en
+        k = len(sample)
+        print(f"{kind:18} {ours / k:8.3f} {ours_en / k:11.3f} {ft / k:6.3f} {ft_en / k:11.3f}")
+
+
+def bench_clean(en: list[str], ru: list[str]) -> None:
+    import ftfy
+
+    print("\n## Clean text: edits per 1,000 tokens, by rule (any edit counts)")
+    for lang, lines in (("en", en), ("ru", ru)):
+        by_rule: collections.Counter[str] = collections.Counter()
+        tokens = ftfy_changed = 0
+        for s in lines:
+            tokens += len(s.split())
+            for e in repair(s, lang).edits:
+                for r in e.rule.split("+"):
+                    by_rule[r] += 1
+            ftfy_changed += ftfy.fix_text(s, uncurl_quotes=False) != s
+        enc = sum(v for k, v in by_rule.items() if k in ENCODING_RULES)
+        fused = by_rule["split_fused_words"]
+        print(
+            f"{lang}: {tokens} tokens; encoding rules {1000 * enc / tokens:.3f}/1k; "
+            f"split_fused_words {1000 * fused / tokens:.3f}/1k; ftfy changed {ftfy_changed} lines"
+        )
+        print("   " + ", ".join(f"{k} {1000 * v / tokens:.3f}" for k, v in by_rule.most_common()))
+
+
+# --- throughput ------------------------------------------------------------------------------
+
+
+def mt_lines(split: str) -> list[str]:
+    folder = "wmt21-newstest-ru-en" if split == "dev" else "wmt22-generaltest-ru-en"
+    out: list[str] = []
+    for f in sorted((DATA / folder / "system_outputs").glob("*.txt")):
+        out.extend(_lines(f))
+    return out
+
+
+def bench_speed(split: str, ru: list[str]) -> None:
+    import ftfy
+
+    lines = mt_lines(split)
+    print(f"\n## Throughput in process ({len(lines)} real MT lines, {sum(map(len, lines))} chars)")
+    for label, texts, lang in (("English MT", lines, "en"), ("Russian", ru, "ru")):
+        repair(texts[0], lang)  # warm the lazy tables for both
+        ftfy.fix_text(texts[0])
+        t0 = time.perf_counter()
+        for s in texts:
+            repair(s, lang)
+        ours = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for s in texts:
+            ftfy.fix_text(s)
+        theirs = time.perf_counter() - t0
+        chars = sum(map(len, texts))
+        print(
+            f"{label:10}: mtclean {chars / ours / 1e6:.2f} M chars/s, ftfy.fix_text "
+            f"{chars / theirs / 1e6:.2f} M chars/s, ratio {theirs / ours:.2f}x"
+        )
+    bench_process(lines)
+
+
+def bench_process(lines: list[str]) -> None:
+    """The whole ``mtclean clean --format jsonl`` process vs a process running ftfy."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.jsonl"
+        with src.open("w", encoding="utf-8") as fh:
+            for i, s in enumerate(lines):
+                fh.write(json.dumps({"id": str(i), "text": s}, ensure_ascii=False) + "\n")
+        py = sys.executable
+        ftfy_cmd = [
+            py,
+            "-c",
+            "import sys, json, ftfy\n"
+            "for line in open(sys.argv[1], encoding='utf-8'):\n"
+            "    d = json.loads(line)\n"
+            "    print(json.dumps({'id': d['id'], 'text': ftfy.fix_text(d['text'])}))",
+            str(src),
+        ]
+        mtclean = Path(py).parent / "mtclean"
+        if mtclean.exists():
+            ours_cmd = [str(mtclean), "clean", str(src), "--format", "jsonl"]
+            label = "mtclean clean --format jsonl"
+        else:
+            ours_cmd = [
+                py,
+                "-c",
+                "import sys, json\nfrom cleaners.repair import repair\n"
+                "for line in open(sys.argv[1], encoding='utf-8'):\n"
+                "    d = json.loads(line); r = repair(d['text'])\n"
+                "    print(json.dumps({'id': d['id'], 'text': r.text}))",
+                str(src),
+            ]
+            label = "python + cleaners.repair (no mtclean CLI installed)"
+        env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+        times = {}
+        for name, cmd in (("ftfy", ftfy_cmd), ("ours", ours_cmd)):
+            best = float("inf")
+            for _ in range(2):
+                t0 = time.perf_counter()
+                done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, check=False)
+                best = min(best, time.perf_counter() - t0)
+                if done.returncode != 0:
+                    print(f"   {name} failed: {done.stderr.decode()[-300:]}")
+            times[name] = best
+        print(
+            f"Whole process on {len(lines)} JSONL lines: {label} {times['ours']:.2f} s; "
+            f"python + ftfy.fix_text {times['ftfy']:.2f} s; ratio {times['ftfy'] / times['ours']:.2f}x"
+        )
+
+
+# --- real MT ---------------------------------------------------------------------------------
+
+
+def bench_real_mt(sample: int, rng: random.Random) -> None:
+    for folder in ("wmt21-newstest-ru-en", "wmt22-generaltest-ru-en"):
+        by_rule: collections.Counter[str] = collections.Counter()
+        edits = []
+        n_lines = tokens = 0
+        for f in sorted((DATA / folder / "system_outputs").glob("*.txt")):
+            for i, s in enumerate(_lines(f)):
+                n_lines += 1
+                tokens += len(s.split())
+                for e in repair(s, "en").edits:
+                    by_rule[e.rule] += 1
+                    ctx = s[max(0, e.start - 40) : e.end + 40]
+                    edits.append((f.name, i, e.rule, e.before, e.after, ctx))
+        print(f"\n## Real MT: {folder} ({n_lines} lines, {tokens} tokens, {len(edits)} edits)")
+        for r, c in by_rule.most_common():
+            print(f"   {r:32} {c:6d}  ({1000 * c / tokens:.2f}/1k tokens)")
+        print(f"   sample of {min(sample, len(edits))} edits (seeded) to read:")
+        for name, i, r, before, after, ctx in rng.sample(edits, min(sample, len(edits))):
+            print(f"   {name}:{i} {r}: {before!r} -> {after!r} | {ctx!r}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--split", choices=["dev", "test"], default="dev")
+    ap.add_argument("--n", type=int, default=1500, help="fused-word cases")
+    ap.add_argument("--peer-n", type=int, default=300, help="cases for the slow peer tools")
+    ap.add_argument("--real-mt", action="store_true", help="edits by rule over real MT outputs")
+    ap.add_argument("--sample", type=int, default=100, help="real-MT edits to print")
+    args = ap.parse_args()
+    if not DATA.exists():
+        sys.exit(f"no shared data at {DATA}")
+    rng = random.Random(20261125)
+    if args.real_mt:
+        bench_real_mt(args.sample, rng)
+        return
+    en, ru = corpora(args.split)
+    print(f"# bench/repair.py --split {args.split}: {len(en)} English, {len(ru)} Russian lines")
+
+    cases = make_fused(en, args.n, rng)
+    clean = rng.sample([s for s in en if well_formed(s)], min(3000, len(en)))
+    names = names_in_context(rng.sample(en, len(en)), 400)
+    print(
+        f"\n## Fused words ({len(cases)} cases; {len(clean)} clean lines; "
+        f"{len(names)} names in context)"
+    )
+    seg = Segmenters()
+    head = f"{'tool':12} {'P':>6} {'R':>6} {'F1':>6} {'false/1k':>9} {'names':>6} {'cases/s':>8}"
+    print(head + "  recall by kind")
+    for name, tool in seg.tools.items():
+        # The peers are slow (wordsegment ~6 cases/s here): they get a seeded subset.
+        few = name != "mtclean"
+        s = score_fused(
+            tool, cases[: args.peer_n] if few else cases, clean[: args.peer_n] if few else clean
+        )
+        kinds = " ".join(f"{k[2:-1]} {v:.3f}" for k, v in s.items() if k.startswith("R["))
+        print(
+            f"{name:12} {s['P']:6.3f} {s['R']:6.3f} {s['F1']:6.3f} {s['false/1k']:9.2f} "
+            f"{names_changed(tool, names[: args.peer_n] if few else names):6.3f} "
+            f"{s['cases/s']:8.0f}  {kinds}"
+        )
+    bench_mojibake(ru, 300, rng)
+    bench_clean(clean, rng.sample(ru, min(3000, len(ru))))
+    bench_speed(args.split, rng.sample(ru, min(3000, len(ru))))
+
+
+if __name__ == "__main__":
+    main()

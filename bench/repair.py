@@ -144,9 +144,8 @@ def make_fused(sentences: list[str], n: int, rng: random.Random) -> list[tuple[s
         for a, b in zip(toks, toks[1:], strict=False):
             if not re.fullmatch(r"[a-z]+", a.group()):
                 continue
-            if kind == "lower+lower" and re.fullmatch(r"[a-z]+[,.;:!?]?", b.group()):
-                pairs.append((a, b))
-            elif kind == "lower+Capital" and re.fullmatch(r"[A-Z][a-z]{2,}[,.;:!?]?", b.group()):
+            want = r"[a-z]+[,.;:!?]?" if kind == "lower+lower" else r"[A-Z][a-z]{2,}[,.;:!?]?"
+            if re.fullmatch(want, b.group()):
                 pairs.append((a, b))
         if pairs:
             a, b = rng.choice(pairs)
@@ -226,7 +225,7 @@ def score_fused(tool, cases, clean) -> dict[str, float]:
         "false/1k": 1000 * changes / tokens,
         "cases/s": len(cases) / elapsed,
     }
-    for kind, (a, b, c) in sorted(by_kind.items()):
+    for kind, (a, _fp, c) in sorted(by_kind.items()):
         out[f"R[{kind}]"] = a / (a + c) if a + c else 1.0
     return out
 
@@ -389,7 +388,8 @@ def bench_process(lines: list[str]) -> None:
             times[name] = best
         print(
             f"Whole process on {len(lines)} JSONL lines: {label} {times['ours']:.2f} s; "
-            f"python + ftfy.fix_text {times['ftfy']:.2f} s; ratio {times['ftfy'] / times['ours']:.2f}x"
+            f"python + ftfy.fix_text {times['ftfy']:.2f} s; "
+            f"ratio {times['ftfy'] / times['ours']:.2f}x"
         )
 
 

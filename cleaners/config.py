@@ -229,6 +229,11 @@ class TranslateConfig(_Strict):
         "results); 'auto' = fastest this CPU supports, as plain Argos does (results may differ "
         "between machines).",
     )
+    fill_untranslated: bool = Field(
+        True,
+        description="Replace Cyrillic fragments left in English MT by their retranslation "
+        "(each fill is a recorded edit). Risk: a Russian quote kept on purpose is translated too.",
+    )
 
 
 class RunConfig(_Strict):

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Protocol
 
 from cleaners import lid
 from cleaners.align import align
+from cleaners.chrf import chrf
 from cleaners.config import PipelineConfig
 from cleaners.errors import InputError
-from cleaners.model import Document, Quarantined, Segment, SideDoc
+from cleaners.model import Document, Edit, Quarantined, Segment, SideDoc
 from cleaners.readers import InputItem, item_hash, load_item
-from cleaners.repair import repair, untranslated_spans
+from cleaners.repair import repair, replay, untranslated_spans
+from cleaners.repair.engine import compose
 from cleaners.sentences import split_sentences
 from cleaners.structure import parse
 
@@ -67,9 +69,12 @@ def build_document(
     translator: Translator | None = None,
 ) -> Document:
     """Build a :class:`Document` from the decoded text of each side."""
-    sides = {side: build_side(d.text, d.encoding, side, config) for side, d in decoded.items()}
+    sides = {
+        side: build_side(d.text, d.encoding, side, config, translator)
+        for side, d in decoded.items()
+    }
     warnings: list[str] = []
-    sides = _check_sides(sides, decoded, config, warnings)
+    sides = _check_sides(sides, decoded, config, warnings, translator)
     doc = Document(
         id=doc_id,
         sources=sources,
@@ -90,16 +95,29 @@ def build_document(
         doc.beads = align(
             doc.ru_sentences, doc.en_sentences, config.align, ru_mt=doc.ru_retranslated or None
         )
+        if doc.ru_retranslated and doc.en:
+            score_agreement(doc)
     return doc
 
 
-def build_side(text: str, encoding: str, lang: str, config: PipelineConfig) -> SideDoc:
+def build_side(
+    text: str,
+    encoding: str,
+    lang: str,
+    config: PipelineConfig,
+    translator: Translator | None = None,
+) -> SideDoc:
     """Repair, structure and language-tag one side's text."""
     if config.repair.enabled:
         result = repair(text, lang, config.repair)
         fixed, edits = result.text, list(result.edits)
     else:
         fixed, edits = text, []
+    if lang == "en" and translator is not None and config.translate.fill_untranslated:
+        fills = fill_untranslated(fixed, translator)
+        if fills:
+            edits = compose(text, edits, fills)
+            fixed = replay(text, edits)
     segments = parse(fixed, lang)
     texts = [s.text for s in segments]
     results = lid.detect_batch(texts, config.lid)
@@ -119,6 +137,49 @@ def build_side(text: str, encoding: str, lang: str, config: PipelineConfig) -> S
         edits=edits,
         segments=segments,
     )
+
+
+def fill_untranslated(text: str, translator: Translator) -> list[Edit]:
+    """Edits that replace Cyrillic fragments left in English MT by their retranslation.
+
+    Each fill is an ordinary edit (rule ``fill_untranslated``), so it shows in
+    the report and replays like any repair. A fragment the model cannot
+    translate (empty output) is left as it is, still flagged ``untranslated``.
+    """
+    spans = untranslated_spans(text)
+    if not spans:
+        return []
+    fragments = [text[s:e] for s, e in spans]
+    out: list[Edit] = []
+    for (s, e), frag, tr in zip(spans, fragments, translator.translate(fragments), strict=True):
+        if tr.strip():
+            out.append(Edit("fill_untranslated", s, e, frag, tr.strip()))
+    return out
+
+
+def score_agreement(doc: Document) -> None:
+    """Score each English segment against the retranslation of its aligned Russian.
+
+    ``seg.meta["mt_agreement"]`` is the length-weighted mean chrF (0–1) of the
+    beads its sentences belong to; low values point at MT that says something
+    else than the source. Segments with no aligned Russian get no score.
+    """
+    assert doc.en is not None
+    bead_of: dict[int, float] = {}
+    for b in doc.beads:
+        if b.ru and b.en:
+            hyp = " ".join(doc.en_sentences[j] for j in b.en)
+            ref = " ".join(doc.ru_retranslated[i] for i in b.ru)
+            for j in b.en:
+                bead_of[j] = chrf(hyp, ref)
+    j = 0
+    for seg in doc.en.segments:
+        ids = range(j, j + len(seg.sentences))
+        j += len(seg.sentences)
+        scored = [(len(doc.en_sentences[i]), bead_of[i]) for i in ids if i in bead_of]
+        if scored:
+            total = sum(n for n, _ in scored) or 1
+            seg.meta["mt_agreement"] = round(sum(n * v for n, v in scored) / total, 4)
 
 
 def corpus_sentences(side: SideDoc, lang: str, config: PipelineConfig) -> list[str]:
@@ -154,6 +215,7 @@ def _check_sides(
     decoded: dict[str, Decoded],
     config: PipelineConfig,
     warnings: list[str],
+    translator: Translator | None = None,
 ) -> dict[str, SideDoc]:
     """Make sure the 'ru' side is Russian and the 'en' side English.
 
@@ -182,7 +244,7 @@ def _check_sides(
     warnings.append(f"swapped: {detail}")
     fixed = {s: d for s, d in sides.items() if s not in wrong}
     for s, t in target.items():
-        fixed[t] = build_side(decoded[s].text, decoded[s].encoding, t, config)
+        fixed[t] = build_side(decoded[s].text, decoded[s].encoding, t, config, translator)
     return fixed
 
 

@@ -111,3 +111,51 @@ def test_same_input_gives_identical_result(tmp_path: Path) -> None:
     a = {k: v.to_dict() for k, v in _run(SAMPLE).items()}
     b = {k: v.to_dict() for k, v in _run(SAMPLE).items()}
     assert a == b
+
+
+@pytest.fixture(scope="module")
+def tiny_translator(tmp_path_factory: pytest.TempPathFactory):
+    """A real Retranslator over the project's tiny Argos package (built and cached)."""
+    pytest.importorskip("transformers")
+    import importlib.util
+    import sys
+
+    from cleaners.config import TranslateConfig
+    from cleaners.translate import Retranslator
+
+    build = Path(__file__).resolve().parent / "tiny_argos" / "build.py"
+    spec = importlib.util.spec_from_file_location("tiny_argos_build", build)
+    assert spec is not None and spec.loader is not None
+    builder = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = builder
+    spec.loader.exec_module(builder)
+    cfg = TranslateConfig(
+        enabled=True,
+        package_path=str(builder.ensure_package()),
+        packages_dir=str(tmp_path_factory.mktemp("argos-packages")),
+    )
+    return Retranslator.from_config(cfg), builder.training_pairs(3)
+
+
+def test_retranslation_fills_fragments_and_scores_segments(tmp_path: Path, tiny_translator):
+    from cleaners.repair import replay
+
+    translator, pairs = tiny_translator
+    (ru1, en1), (ru2, en2), (ru3, _) = pairs
+    (tmp_path / "d.ru.txt").write_text(f"{ru1}\n\n{ru2} {ru3}\n", encoding="utf-8")
+    # The MT left the third sentence in Russian.
+    (tmp_path / "d.en.txt").write_text(f"{en1}\n\n{en2} {ru3}\n", encoding="utf-8")
+    config = PipelineConfig()
+    (item,) = discover(tmp_path, config.input)
+    doc = process_item(tmp_path, item, config, translator=translator)
+    assert isinstance(doc, Document) and doc.en is not None
+    fills = [e for e in doc.en.edits if "fill_untranslated" in e.rule]
+    assert len(fills) == 1 and fills[0].before == ru3.rstrip(".")
+    assert not any("\u0400" <= ch <= "\u04ff" for ch in doc.en.text)
+    assert replay(doc.en.raw_text, doc.en.edits) == doc.en.text
+    assert len(doc.ru_retranslated) == len(doc.ru_sentences) == 3
+    assert doc.ru_retranslated[0] == en1  # the tiny model knows its training domain
+    agreement = [s.meta.get("mt_agreement") for s in doc.en.segments]
+    assert all(a is not None and 0.0 <= a <= 1.0 for a in agreement)
+    assert agreement[0] == 1.0
+    assert doc.beads and all(b.method.endswith("mt") for b in doc.beads if b.ru and b.en)

@@ -19,7 +19,10 @@ import unicodedata
 from pathlib import Path
 
 SEP = "__"  # joins folder names: ids stay flat, one file per id directly in docs/
-MAX_COMPONENT = 80  # characters; ≤ 240 UTF-8 bytes with a suffix, under NAME_MAX (255)
+MAX_COMPONENT = 80  # characters
+# Whole id in UTF-8 bytes: with ".json" and an atomic write's ".<name>.XXXXXXXX.tmp" it stays
+# under NAME_MAX (255 bytes) on every common file system.
+MAX_ID_BYTES = 200
 _UNSAFE = re.compile(r"[^\w.-]+")
 _DOTS = re.compile(r"\.{2,}")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -84,7 +87,12 @@ def safe_id(raw: str) -> str:
     safe = [safe_component(p) for p in parts] or ["doc"]
     doc_id = SEP.join(safe)
     # Joining folders is not an alteration; changing a name (or dropping '..') is.
-    if safe != raw.split("/"):
+    altered = safe != raw.split("/")
+    if len(doc_id.encode("utf-8")) > MAX_ID_BYTES:
+        # Deep folders or a long JSONL id: cut (on a character boundary) and hash the rest.
+        cut = doc_id.encode("utf-8")[: MAX_ID_BYTES - 9].decode("utf-8", "ignore")
+        doc_id, altered = cut.rstrip(".-_"), True
+    if altered:
         doc_id = f"{doc_id}-{short_hash(raw)}"
     return doc_id
 

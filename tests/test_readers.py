@@ -280,3 +280,17 @@ def test_deep_folders_are_reported_not_recursed(tmp_path: Path) -> None:
     assert src["d/top.en.txt"].error is None
     (too_deep,) = [it for it in src.values() if it.error is not None]
     assert too_deep.error.reason == E.TOO_DEEP
+
+
+def test_long_ids_fit_a_file_name(tmp_path: Path) -> None:
+    long_id = "/".join(["Новости"] * 40)
+    _write(tmp_path / "f.jsonl", json.dumps({"id": long_id, "en": EN}, ensure_ascii=False))
+    _write(tmp_path / "f2.jsonl", json.dumps({"id": "Ж" * 300, "en": EN}, ensure_ascii=False))
+    items = discover(tmp_path, CFG)
+    assert len(items) == 2 and all(it.error is None for it in items)
+    for item in items:
+        path = id_path(tmp_path / "out", item.id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.with_name(f".{path.name}.abcdefgh.tmp").write_text("x")  # what atomic writes use
+        path.write_text("{}")
+    assert safe_id(long_id) != safe_id(long_id + "/x")

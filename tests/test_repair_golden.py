@@ -1,0 +1,46 @@
+"""Golden cases per rule (``tests/golden/repair/<rule>.json``), negatives included.
+
+Each case: ``original``, ``fixed``, ``expect`` (``pass``, or ``fail`` for a known
+failure kept in the open), ``comment``, optional ``lang`` and ``config``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaners.config import RepairConfig
+from cleaners.repair import RULES, repair, replay
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "repair"
+
+
+def _cases() -> list[tuple[str, int, dict]]:
+    out = []
+    for path in sorted(GOLDEN.glob("*.json")):
+        for i, case in enumerate(json.loads(path.read_text(encoding="utf-8"))):
+            out.append((path.stem, i, case))
+    return out
+
+
+CASES = _cases()
+
+
+def test_every_rule_has_golden_cases() -> None:
+    assert set(RULES) - {"fold_dashes"} <= {rule for rule, _, _ in CASES}
+
+
+@pytest.mark.parametrize(("rule", "i", "case"), CASES, ids=[f"{r}-{i}" for r, i, _ in CASES])
+def test_golden(rule: str, i: int, case: dict) -> None:
+    cfg = RepairConfig(**case["config"]) if "config" in case else None
+    original = case["original"]
+    result = repair(original, case.get("lang", "en"), cfg)
+    assert replay(original, result.edits) == result.text
+    if case["expect"] == "fail":
+        assert result.text != case["fixed"], f"known failure now passes: {case['comment']}"
+        return
+    assert result.text == case["fixed"], case["comment"]
+    if original != case["fixed"]:
+        assert any(rule in e.rule.split("+") for e in result.edits), "fixed by another rule"

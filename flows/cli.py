@@ -246,9 +246,12 @@ def _quiet_env(verbose: bool) -> None:
     # Telemetry tries the internet and logs an error when it cannot reach it.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # The ephemeral server's first start runs DB migrations (~14 s idle); Prefect's 20 s
+    # default fails a nightly run on a busy 2-core machine.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-        os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
+        # Quiet the console only: the per-batch logs still reach the API (the run's log).
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
 
 
 def _inside(child: Path, parent: Path) -> bool:

@@ -235,7 +235,8 @@ def _file_entry(path: str, rel: str, st: os.stat_result, config: InputConfig) ->
 def _assemble(root: Path, entries: list[_Entry], config: InputConfig) -> list[InputItem]:
     """Pair ``.txt`` files, expand JSONL lines, mark duplicates; ids claimed in path order."""
     registry = IdRegistry()
-    groups: dict[str, InputItem | None] = {}  # natural key → txt item (None: a JSONL record)
+    # Natural key (folder + NAME, or folder + JSONL id) → the txt item, or the JSONL line's label.
+    groups: dict[str, InputItem | str] = {}
     items: list[InputItem] = []
 
     def claim(key: str, salt: str) -> str:
@@ -252,16 +253,17 @@ def _assemble(root: Path, entries: list[_Entry], config: InputConfig) -> list[In
                 items.append(item)
                 continue
             group = groups[entry.base]
-            if group is not None and entry.lang not in group.parts:
+            if isinstance(group, InputItem) and entry.lang not in group.parts:
                 # The partner file; if either half is unusable the pair is (both accounted for).
                 group.parts[entry.lang] = ref
                 group.sources.append(label)
                 group.error = group.error or err
                 continue
+            first = group if isinstance(group, str) else group.sources[0]
             err = E.DuplicateId(
                 E.DUPLICATE_ID,
-                f"{label}: document {entry.base!r} ({entry.lang}) already comes from an earlier "
-                "input; rename one of them",
+                f"{label}: document {entry.base!r} ({entry.lang}) already comes from {first}; "
+                "rename one of them",
             )
             items.append(InputItem(claim(entry.base, entry.rel), [label], {entry.lang: ref}, err))
         elif entry.kind == "jsonl" and err is None:
@@ -275,7 +277,7 @@ def _jsonl_items(
     root: Path,
     entry: _Entry,
     config: InputConfig,
-    groups: dict[str, InputItem | None],
+    groups: dict[str, InputItem | str],
     claim: Callable[[str, str], str],
 ) -> Iterator[InputItem]:
     folder = entry.rel.rsplit("/", 1)[0] + "/" if "/" in entry.rel else ""
@@ -304,15 +306,16 @@ def _jsonl_items(
                 for lang in LANGS
                 if isinstance(record.get(lang), str) and record[lang].strip()
             }
-            if key.casefold() in groups:
+            if key in groups:
+                first = groups[key]
+                first = first if isinstance(first, str) else first.sources[0]
                 err = E.DuplicateId(
                     E.DUPLICATE_ID,
-                    f"{label}: id {record['id']!r} already used by an earlier input; "
-                    "make ids unique",
+                    f"{label}: id {record['id']!r} already used by {first}; make ids unique",
                 )
                 yield InputItem(claim(key, label), [label], parts, err)
                 continue
-            groups[key.casefold()] = None
+            groups[key] = label
             yield InputItem(claim(key, label), [label], parts)
     except OSError as exc:
         err = E.UnreadableInput(E.UNREADABLE, f"{entry.rel}: read failed ({exc.strerror})")

@@ -69,7 +69,10 @@ def test_duplicate_ids_are_error_items_not_dropped(tmp_path: Path) -> None:
     assert src["wire.jsonl:1"].error is None
     assert src["wire.jsonl:2"].error.reason == E.DUPLICATE_ID
     assert src["wire.jsonl:3"].error.reason == E.DUPLICATE_ID
-    assert "a.txt" in src["a.txt"].error.detail
+    assert src["a.txt"].error.detail.startswith("a.txt: ")
+    assert "a.en.txt" in src["a.txt"].error.detail  # names the input that won
+    assert "wire.jsonl:1" in src["wire.jsonl:2"].error.detail
+    assert "a.en.txt" in src["wire.jsonl:3"].error.detail
     with pytest.raises(E.DuplicateId):
         load_item(tmp_path, src["a.txt"], CFG)
 

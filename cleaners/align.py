@@ -400,7 +400,7 @@ def _bead_costs(f: _Features, band: _Band, p: _Params) -> np.ndarray:
     """Cost of every bead type ending at every band cell: shape (len(MOVES), cells)."""
     rows, cols = band.rows, band.cols
     cum_ru, cum_en = _cum(f.ru_len), _cum(f.en_len)
-    out = np.full((len(MOVES), len(rows)), _INF)
+    out = np.full((len(MOVES), len(rows)), _INF, dtype=np.float32)  # half the memory
 
     def block(cum: np.ndarray, end: np.ndarray, size: int) -> np.ndarray:
         # end never passes the last sentence (band cells stay within 0..n, 0..m)
@@ -564,7 +564,7 @@ def align(
         feats.en_lex = np.array([sum(b.values()) for b in bags[-1][1]], dtype=float)
 
     lo, hi, block = _rough_path(ru, en, config, ru_mt if with_mt else None)
-    half = max(config.band // 2, 4, 2 * block)
+    half = max(config.band // 2, 4, block + 8)  # the fine path stays within a block or so
     while True:
         band = _Band.around(lo, hi, half, m)
         # ru sentence s is used by DP rows s+1 and s+2, at columns j-1 and j-2.

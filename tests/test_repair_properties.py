@@ -1,0 +1,168 @@
+"""Property tests (hypothesis) for the repair engine.
+
+* replaying the edits on the input reproduces the output, for any text;
+* repair is idempotent;
+* text with no artifact comes back byte-identical (English and Russian);
+* no letter disappears without a recorded edit.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaners.repair import repair, replay
+from cleaners.repair.words import dictionary_words
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Pieces with and without artifacts, so that rules fire and interact.
+PIECES = [
+    "trade",
+    "andeconomic",
+    "and",
+    "investment",
+    "inRussia",
+    "talks.The",
+    "18: 18",
+    "the the",
+    "Tokayev",
+    "Novorossiysk",
+    "Kassym-Jomart",
+    "pin_code",
+    "rotkiv04",
+    "APU",
+    "Xijingping",
+    "cafÃ©",
+    "Ïðèâåò",
+    "ìèð",
+    "Meжду",
+    "Officе",
+    ",",
+    ".",
+    " ,",
+    "  ",
+    "\n",
+    "\n\n",
+    "- the",
+    "leader",
+    "told",
+    "the",
+    "press",
+    "  1. pin_code Offline pin_code",
+    "«Привет»",
+    "мир",
+    "—",
+    "’",
+    "&amp;",
+    "https://example.com/a.b",
+    "a@b.ru",
+    "10km",
+    "•",
+    "Offline",
+]
+messy = st.lists(st.sampled_from(PIECES), max_size=30).map(lambda xs: " ".join(xs))
+anything = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200)
+
+
+@SETTINGS
+@given(st.one_of(messy, anything))
+def test_replay_reproduces_and_edits_are_well_formed(text: str) -> None:
+    for lang in ("en", "ru"):
+        r = repair(text, lang)
+        assert replay(text, r.edits) == r.text
+        for a, b in zip(r.edits, r.edits[1:], strict=False):
+            assert a.end <= b.start
+        assert all(text[e.start : e.end] == e.before for e in r.edits)
+
+
+@SETTINGS
+@given(messy)
+def test_idempotent(text: str) -> None:
+    once = repair(text, "en").text
+    assert repair(once, "en").text == once
+
+
+@SETTINGS
+@given(st.one_of(messy, anything))
+def test_no_letter_disappears_unrecorded(text: str) -> None:
+    r = repair(text, "en")
+    untouched = list(text)
+    for e in reversed(r.edits):
+        del untouched[e.start : e.end]
+    out_letters = Counter(c for c in r.text if c.isalpha())
+    kept = Counter(c for c in untouched if c.isalpha())
+    added = Counter(c for e in r.edits for c in e.after if c.isalpha())
+    # Every letter outside the edits is still there; the rest came from an edit.
+    assert out_letters == kept + added
+
+
+# Clean text built from dictionary words, names and well-placed punctuation.
+_EN_WORDS = sorted(w for w in dictionary_words() if 2 <= len(w) <= 10)[::97] or ["word"]
+_NAMES = ["Tokayev", "Novorossiysk", "Kassym-Jomart", "Aliyev", "Astana", "Lomsadze"]
+_RU_WORDS = [
+    "президент",
+    "встретился",
+    "с",
+    "коллегой",
+    "в",
+    "Астане",
+    "Токаев",
+    "нефть",
+    "поставки",
+    "через",
+    "Каспий",
+    "и",
+    "заявил",
+    "что",
+    "решение",
+    "принято",
+]
+
+
+def _sentence(words: list[str]) -> str:
+    return words[0][:1].upper() + " ".join(words)[1:] + "."
+
+
+clean_en = st.lists(
+    st.lists(st.sampled_from(_EN_WORDS + _NAMES), min_size=3, max_size=12, unique=True).map(
+        _sentence
+    ),
+    min_size=1,
+    max_size=4,
+).map(" ".join)
+clean_ru = st.lists(
+    st.lists(st.sampled_from(_RU_WORDS), min_size=3, max_size=12, unique=True).map(_sentence),
+    min_size=1,
+    max_size=4,
+).map(" ".join)
+
+
+@SETTINGS
+@given(clean_en)
+def test_clean_english_unchanged(text: str) -> None:
+    assert repair(text, "en").edits == []
+
+
+@SETTINGS
+@given(clean_ru)
+def test_clean_russian_unchanged(text: str) -> None:
+    assert repair(text, "ru").edits == []
+
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def test_false_splits_on_real_clean_english() -> None:
+    """The fused-word rule on FLORES dev English: at most 0.3 splits per 1,000 tokens."""
+    path = DATA / "flores200" / "dev.eng_Latn.txt"
+    if not path.exists():
+        pytest.skip(f"FLORES dev English is not at {path}")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    tokens = sum(len(s.split()) for s in lines)
+    splits = sum(1 for s in lines for e in repair(s, "en").edits if "split_fused_words" in e.rule)
+    assert 1000 * splits / tokens <= 0.3

@@ -22,7 +22,7 @@ from cleaners.repair.tables import words
 # A whitespace-delimited chunk, its core being letters only (leading/trailing punctuation
 # allowed). Anything with digits, _, @, /, or inner dots is not a candidate.
 _CHUNK = re.compile(r"(?<!\S)[(\[\"'«“‘]*(?P<core>[A-Za-z]+|[А-Яа-яЁё]+)[)\]\"'»”’.,;:!?]*(?!\S)")
-_LAT_WORD = re.compile(r"(?<![\w@./-])[a-z]{2,}(?![\w@./-])")
+_LAT_WORD = re.compile(r"(?<![\w@./'’-])[a-z]{2,}(?![\w@./'’-])")
 _CYR_WORD = re.compile(r"(?<![\w@./-])[а-яё]{2,}(?![\w@./-])")
 _CAMEL = re.compile(r"^(?P<a>[a-z]{2,})(?P<b>[A-Z][a-z]{2,})$")
 
@@ -102,6 +102,13 @@ def _part_ok(part: str, lang: str, min_zipf: float) -> float | None:
     return None
 
 
+def _strong_head(head: str, lang: str, min_zipf: float) -> bool:
+    """A word that can carry a trailing function word: common, or long and in the dictionary."""
+    if zipf(head, lang, 3.0) >= min_zipf:
+        return True
+    return len(head) >= 6 and (zipf(head, lang, 3.0) >= 3.0 or head in dictionary_words())
+
+
 def segment(core: str, lang: str, min_zipf: float, max_parts: int = 3) -> tuple[list[str], float]:
     """Best split of a lowercase ``core`` into known words, maximising the product of
     their probabilities; returns ``([], -inf)`` when none exists.
@@ -130,7 +137,7 @@ def segment(core: str, lang: str, min_zipf: float, max_parts: int = 3) -> tuple[
     # A one- or two-letter word at the end ("presenceof", "havea") follows a common word;
     # else it is a rare word's ending ("franca|s", "cell|a").
     tail, head = end[1][-1], end[1][-2]
-    if len(tail) <= 2 and zipf(head, lang, 3.0) < (5.0 if tail in ("a", "an") else 4.0):
+    if len(tail) <= 2 and not _strong_head(head, lang, 5.0 if tail in ("a", "an") else 4.0):
         return [], -math.inf
     # Three words from one token is a long shot: only with common words, none of one letter.
     if len(end[1]) > 2 and any(
@@ -149,7 +156,7 @@ def known_share(line: str, lang: str, min_zipf: float = 3.0) -> float:
 
     >>> known_share("trade andeconomic and investment projects, Tokayev, pin_code", "en")
     1.0
-    >>> known_share("Con il corpo e lo spirito ammaccato, come se nel cuore", "en") < 0.7
+    >>> known_share("Con il corpo e lo spirito ammaccato, come se nel cuore", "en") < 0.6
     True
     """
     found = (_CYR_WORD if lang == "ru" else _LAT_WORD).findall(line)
@@ -175,7 +182,7 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
     """
     min_zipf = float(params.get("min_zipf", 3.0))
     known = float(params.get("known_zipf", 1.0))
-    margin = float(params.get("margin", 1.0))
+    margin = float(params.get("margin", 0.0))
     m = _CAMEL.match(core)
     if m:
         a, b = m.group("a"), m.group("b")
@@ -191,8 +198,11 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
     parts, score = segment(core, lang, min_zipf)
     if not parts:
         return None
-    # "geopolitician", "kremlinlike": a combining form makes a compound, not a fusion.
-    if parts[0] in words("prefixes.txt", lang) or parts[-1] in words("suffixes.txt", lang):
+    # "geopolitician", "kremlinlike": a combining form makes a compound, not a fusion
+    # (unless it follows a very common word: "beenmade", "islike" are fusions).
+    if parts[0] in words("prefixes.txt", lang):
+        return None
+    if parts[-1] in words("suffixes.txt", lang) and zipf(parts[-2], lang, 3.0) < 5.5:
         return None
     zc = zipf(core, lang)  # the large list: loaded only once a split is on the table
     if zc >= known and score + 9.0 < zc + margin:
@@ -210,9 +220,9 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
             1.0, "A token at least this common is a known word (split only on margin)."
         ),
         "margin": Param(
-            1.0, "A known token is split only if its parts are this much likelier (log10)."
+            0.0, "A known token is split only if its parts are this much likelier (log10)."
         ),
-        "min_known_share": Param(0.7, "Split only in lines where this share of words is known."),
+        "min_known_share": Param(0.6, "Split only in lines where this share of words is known."),
     },
     risk="a rare lowercase word absent from wordfreq that happens to be two common words",
 )
@@ -232,7 +242,7 @@ def split_fused_words(text: str, params: Mapping[str, Any]) -> list[Edit]:
         and not _CAMEL_ANY.search(text)
     ):
         return []
-    min_share = float(params.get("min_known_share", 0.7))
+    min_share = float(params.get("min_known_share", 0.6))
     shares: dict[tuple[int, str], float] = {}
     edits = []
     for m in _CHUNK.finditer(text):

@@ -134,6 +134,65 @@ def remove_tmp_files(out_dir: Path) -> int:
     return n
 
 
+# ---------------------------------------------------------------- input hashes
+
+# A file whose mtime is this close to the time the previous run looked at it may have been
+# changed again within the file system's timestamp granularity ("racily clean", as git calls
+# it): it is re-read rather than trusted.
+RACY_NS = 2_000_000_000
+
+
+def stat_key(input_dir: Path, item: Any) -> list[list[Any]] | None:
+    """What an input's parts look like on disk: ``[[side, path, line, offset, length, size,
+    mtime_ns], ...]``, or ``None`` when a part cannot be stat-ed (then it is always hashed)."""
+    key: list[list[Any]] = []
+    try:
+        for side, ref in sorted(item.parts.items()):
+            st = os.stat(input_dir / ref.path)
+            key.append(
+                [side, ref.path, ref.line, ref.offset, ref.length, st.st_size, st.st_mtime_ns]
+            )
+    except (OSError, ValueError):
+        return None
+    return key or None
+
+
+def hash_inputs(
+    input_dir: Path,
+    items: Iterable[Any],
+    manifest: Mapping[str, Any],
+    hash_item: Any,
+    now_ns: int | None = None,
+) -> tuple[dict[str, str], dict[str, list[list[Any]]]]:
+    """Content hash of every input, re-reading only files that changed on disk.
+
+    An input whose parts have the size and mtime the manifest recorded (and were not modified
+    just before the previous run looked: see ``RACY_NS``) keeps its recorded hash; all others
+    are hashed with ``hash_item(input_dir, item)``. Returns ``(hashes, stat keys)``; the stat
+    keys go into the next manifest.
+    """
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    old = manifest.get("items") or {}
+    seen_ns = int(manifest.get("hashed_at_ns") or 0)
+    hashes: dict[str, str] = {}
+    stats: dict[str, list[list[Any]]] = {}
+    for item in items:
+        key = stat_key(input_dir, item)
+        entry = old.get(item.id) or {}
+        if (
+            key is not None
+            and entry.get("stat") == key
+            and entry.get("hash")
+            and all(part[6] < seen_ns - RACY_NS for part in key)
+        ):
+            hashes[item.id] = entry["hash"]
+        else:
+            hashes[item.id] = hash_item(input_dir, item)
+        if key is not None:
+            stats[item.id] = key
+    return hashes, stats
+
+
 # ---------------------------------------------------------------- plan
 
 
@@ -206,9 +265,18 @@ def make_plan(
     return plan
 
 
-def vouch(hashes: Mapping[str, str], statuses: Mapping[str, str]) -> dict[str, dict[str, str]]:
+def vouch(
+    hashes: Mapping[str, str],
+    statuses: Mapping[str, str],
+    stats: Mapping[str, list[list[Any]]] | None = None,
+) -> dict[str, dict[str, Any]]:
     """Manifest ``items`` for the given results (sorted by id for a stable file)."""
-    return {i: {"hash": hashes[i], "status": statuses[i]} for i in sorted(statuses)}
+    out: dict[str, dict[str, Any]] = {}
+    for i in sorted(statuses):
+        out[i] = {"hash": hashes[i], "status": statuses[i]}
+        if stats and i in stats:
+            out[i]["stat"] = stats[i]
+    return out
 
 
 def delete_results(out_dir: Path, victims: Iterable[tuple[str, str]]) -> int:

@@ -19,7 +19,6 @@ parameters pick it too): a local process pool by default, Prefect's Dask task ru
 import contextlib
 import json
 import logging
-import os
 import platform
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -274,9 +273,10 @@ def build_corpus(
         config = effective_config(config, log.warning)
         items = discover(src, config.input)
         by_id = {it.id: it for it in items}
-        hashes = {it.id: _hash(src, it) for it in items}
-        stamp = mf.Stamp(config.content_hash(), mf.code_version())
         old = mf.read_manifest(out)
+        hashed_at = time.time_ns()
+        hashes, stats = mf.hash_inputs(src, items, old, _hash, hashed_at)
+        stamp = mf.Stamp(config.content_hash(), mf.code_version())
         plan = mf.make_plan(hashes, old, mf.scan_results(out), stamp, out)
         statuses = dict(plan.fresh)
         log.info(
@@ -287,7 +287,12 @@ def build_corpus(
             len(plan.work),
             len(plan.removed),
         )
-        base = {**stamp.to_dict(), "input_dir": str(src), "out_dir": str(out)}
+        base = {
+            **stamp.to_dict(),
+            "input_dir": str(src),
+            "out_dir": str(out),
+            "hashed_at_ns": hashed_at,
+        }
         unchanged = (
             plan.nothing_to_do
             and old.get("state") == "finished"
@@ -298,7 +303,7 @@ def build_corpus(
         if not unchanged:
             # Vouch only for what stays, delete the rest, then declare the run in progress:
             # two writes, so a crash in between never blesses a stale result (see manifest.py).
-            items_fresh = mf.vouch(hashes, plan.fresh)
+            items_fresh = mf.vouch(hashes, plan.fresh, stats)
             mf.write_manifest(out, {**base, "state": "running", "items": items_fresh})
             mf.delete_results(out, plan.delete)
             mf.write_manifest(
@@ -383,7 +388,7 @@ def build_corpus(
                 "corpus_hashes": mf.file_hashes(out),
                 "corpus_counts": corpus_counts,
                 "stats": stats,
-                "items": mf.vouch(hashes, statuses),
+                "items": mf.vouch(hashes, statuses, stats),
             },
         )
         log.info("finished: %s", json.dumps(run))
@@ -401,4 +406,3 @@ def quiet_prefect_logs() -> None:
     """Keep Dask's INFO chatter out of a CLI run (it logs at INFO regardless of Prefect)."""
     for name in ("distributed", "distributed.scheduler", "distributed.worker"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

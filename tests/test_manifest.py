@@ -161,3 +161,41 @@ def test_torn_lock_file_old_is_stale(tmp_path: Path) -> None:
     assert mf.lock_holder(tmp_path) is not None  # young: maybe being written right now
     os.utime(lock, (1, 1))
     assert mf.lock_holder(tmp_path) is None
+
+
+# ---------------------------------------------------------------- input hashes
+
+
+def test_hash_inputs_rereads_only_changed_files(tmp_path: Path) -> None:
+    from cleaners.config import InputConfig
+    from cleaners.readers import discover, item_hash
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("a", "b"):
+        (src / f"{name}.en.txt").write_text(f"text {name}\n")
+        os.utime(src / f"{name}.en.txt", ns=(10**18, 10**18))  # long before "now"
+    items = discover(src, InputConfig())
+    calls: list[str] = []
+
+    def counting(d: Path, item: object) -> str:
+        calls.append(item.id)  # type: ignore[attr-defined]
+        return item_hash(d, item)  # type: ignore[arg-type]
+
+    now = 2 * 10**18
+    hashes, stats = mf.hash_inputs(src, items, {}, counting, now)
+    assert sorted(calls) == ["a", "b"] and set(stats) == {"a", "b"}
+    m = {"hashed_at_ns": now, "items": mf.vouch(hashes, {"a": "done", "b": "done"}, stats)}
+    calls.clear()
+    assert mf.hash_inputs(src, items, m, counting, now + 1)[0] == hashes and calls == []
+    # Edit b: new mtime → re-read, new hash.
+    (src / "b.en.txt").write_text("text B, edited\n")
+    os.utime(src / "b.en.txt", ns=(10**18 + 5, 10**18 + 5))
+    items = discover(src, InputConfig())
+    h2, _ = mf.hash_inputs(src, items, m, counting, now + 1)
+    assert calls == ["b"] and h2["b"] != hashes["b"] and h2["a"] == hashes["a"]
+    # A file touched within the racy window of the previous look is re-read, not trusted.
+    racy = {**m, "hashed_at_ns": 10**18 + 1}
+    calls.clear()
+    mf.hash_inputs(src, discover(src, InputConfig()), racy, counting, now + 2)
+    assert "a" in calls

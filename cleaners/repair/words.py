@@ -181,6 +181,7 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
     [None, None, None, None]
     """
     min_zipf = float(params.get("min_zipf", 3.0))
+    content_pairs = bool(params.get("content_pairs", False))
     known = float(params.get("known_zipf", 1.0))
     margin = float(params.get("margin", 0.0))
     m = _CAMEL.match(core)
@@ -188,6 +189,8 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
         a, b = m.group("a"), m.group("b")
         if _part_ok(a, lang, min_zipf) is None or a in words("prefixes.txt", lang):
             return None  # "bioRxiv", "geoJSON": a combining form, not a word
+        if not content_pairs and a not in words("function_words.txt", lang):
+            return None  # "aliExpress", "iPhone"-like brands
         if zipf(core.lower(), lang) >= 3.0:  # iPhone-like brands wordfreq knows well
             return None
         return f"{a} {b}"
@@ -198,6 +201,8 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
     parts, score = segment(core, lang, min_zipf)
     if not parts:
         return None
+    if not content_pairs and not any(p in words("function_words.txt", lang) for p in parts):
+        return None  # "fleetman", "spunbond": a neologism, not two words run together
     # "geopolitician", "kremlinlike": a combining form makes a compound, not a fusion
     # (unless it follows a very common word: "beenmade", "islike" are fusions).
     if parts[0] in words("prefixes.txt", lang):
@@ -221,6 +226,9 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
         ),
         "margin": Param(
             0.0, "A known token is split only if its parts are this much likelier (log10)."
+        ),
+        "content_pairs": Param(
+            False, "Also split into two content words (no function word among the parts)."
         ),
         "min_known_share": Param(0.6, "Split only in lines where this share of words is known."),
     },

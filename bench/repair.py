@@ -39,9 +39,14 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 
+from cleaners.config import RepairConfig  # noqa: E402
 from cleaners.repair import repair  # noqa: E402
+from cleaners.repair.tables import words  # noqa: E402
 from cleaners.repair.words import dictionary_words, zipf  # noqa: E402
 
+FUNCTION_WORDS = words("function_words.txt", "en")
+
+CONTENT_PAIRS = RepairConfig(params={"split_fused_words": {"content_pairs": True}})
 ENCODING_RULES = {"fix_encoding_ftfy", "fix_cyrillic_mojibake", "fix_homoglyphs"}
 FUSED_RULES = {"split_fused_words", "add_space_after_sentence_end"}
 
@@ -149,6 +154,9 @@ def make_fused(sentences: list[str], n: int, rng: random.Random) -> list[tuple[s
                 pairs.append((a, b))
         if pairs:
             a, b = rng.choice(pairs)
+            if kind == "lower+lower":
+                words_ab = {a.group(), b.group().rstrip(",.;:!?")}
+                kind = "fn-word" if words_ab & FUNCTION_WORDS else "content"
             cases.append((kind, s[: a.end()] + s[b.start() :], s))
     return cases
 
@@ -188,6 +196,7 @@ class Segmenters:
         sym.load_dictionary(str(files("symspellpy") / "frequency_dictionary_en_82_765.txt"), 0, 1)
         self.tools = {
             "mtclean": lambda t: repair(t, "en").text,
+            "mtclean+cp": lambda t: repair(t, "en", CONTENT_PAIRS).text,
             "wordsegment": lambda t: " ".join(wordsegment.segment(t)),
             "wordninja": lambda t: " ".join(wordninja.split(t)),
             "symspellpy": lambda t: sym.word_segmentation(t, max_edit_distance=0).corrected_string,
@@ -446,7 +455,7 @@ def main() -> None:
     print(head + "  recall by kind")
     for name, tool in seg.tools.items():
         # The peers are slow (wordsegment ~6 cases/s here): they get a seeded subset.
-        few = name != "mtclean"
+        few = not name.startswith("mtclean")
         s = score_fused(
             tool, cases[: args.peer_n] if few else cases, clean[: args.peer_n] if few else clean
         )

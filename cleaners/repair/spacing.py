@@ -94,7 +94,12 @@ _NO_SPACE = re.compile(
     r"(?<![\w@./:-])(?P<w>[A-Za-z]*[a-z]{2}|[А-Яа-яЁё]*[а-яё]{2})(?P<p>[.!?])(?P<n>[A-Z][a-z]|[А-ЯЁ][а-яё])"
     r"|(?<![\w@./:-])(?P<w2>[A-Za-z]*[a-z]{2}|[А-Яа-яЁё]*[а-яё]{2})(?P<p2>[,;])(?P<n2>[a-z]{2}|[а-яё]{2})"
 )
-_URLISH = re.compile(r"://|www\.|@|\.(?:com|org|net|ru|html?|php|py|js)\b", re.IGNORECASE)
+# Site names count as URLs: "Kostroma.Today" (a news site in WMT21 dev MT) is not a sentence end.
+_URLISH = re.compile(
+    r"://|www\.|@|\.(?:com|org|net|ru|рф|ua|by|kz|io|tv|fm|info|news|today|online|media|"
+    r"html?|php|py|js)\b",
+    re.IGNORECASE,
+)
 
 
 @rule(

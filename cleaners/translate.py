@@ -206,23 +206,41 @@ def _argos_settings(packages_dir: Path, threads: int = 1, beam_size: int = 4) ->
                 os.environ[k] = v
 
 
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """Exclusive lock between processes (pool workers installing the same package at once
+    would extract over each other); a no-op where ``fcntl`` does not exist."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def install_package(archive: Path, packages_dir: Path | None = None) -> PackageInfo:
     """Install an ``.argosmodel`` with ``argostranslate.package.install_from_path`` into
     ``packages_dir`` (default :func:`default_packages_dir`). A package already extracted
     from the same archive bytes is reused without importing Argos at all."""
     packages_dir = packages_dir or default_packages_dir()
     root = _archive_root(archive)
-    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    with open(archive, "rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
     target = packages_dir / root
     marker = target / _MARKER
-    with _install_lock:
+    packages_dir.mkdir(parents=True, exist_ok=True)
+    with _install_lock, _file_lock(packages_dir / ".mtclean-install.lock"):
         if marker.is_file() and marker.read_text().strip() == digest:
             info = read_package(target)
             if info is not None:
                 return info
         if marker.is_file():  # we extracted an older archive here: replace it whole
             shutil.rmtree(target)
-        packages_dir.mkdir(parents=True, exist_ok=True)
         try:
             with _argos_settings(packages_dir):
                 from argostranslate import package as argos_package

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import socket
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -99,6 +100,27 @@ def test_second_start_reuses_the_installed_package(archive, tmp_path):
     before = model.stat().st_mtime_ns
     Retranslator.from_config(_cfg(archive, tmp_path))
     assert model.stat().st_mtime_ns == before
+
+
+def test_two_processes_installing_at_once_both_get_a_whole_package(archive, tmp_path):
+    code = (
+        "import sys; from pathlib import Path; from cleaners.translate import install_package;"
+        "print(install_package(Path(sys.argv[1]), Path(sys.argv[2])).path)"
+    )
+    target = tmp_path / "shared-pk"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(archive), str(target)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=120)[0].strip() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0]
+    assert outs[0] == outs[1] == str(target / "translate-ru_en-tiny")
+    tr = Retranslator.from_config(TranslateConfig(package_path=outs[0]))
+    assert tr.translate(RU[:1]) == [EN[0]]
 
 
 def test_env_var_points_to_package(archive, tmp_path, monkeypatch):

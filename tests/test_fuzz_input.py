@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from cleaners.config import InputConfig
 from cleaners.decode import decode_bytes
 from cleaners.errors import InputError
+from cleaners.ids import id_path, safe_id
 from cleaners.readers import discover, item_hash, load_item
 from cleaners.structure import covered_text, parse
 
@@ -136,3 +137,16 @@ def test_bom_variants_all_decode_the_same() -> None:
         (codecs.BOM_UTF16_BE, "utf-16-be"),
     ]:
         assert decode_bytes(bom + text.encode(codec)).text == text
+
+
+@FUZZ
+@given(st.lists(st.text(max_size=60) | st.sampled_from(["..", ".", "%2f", "CON", "a/b", "A"]),
+                min_size=1, max_size=6).map("/".join))  # fmt: skip
+def test_any_name_gives_a_safe_flat_id(raw: str) -> None:
+    doc_id = safe_id(raw)
+    assert doc_id and "/" not in doc_id and "\\" not in doc_id and "\x00" not in doc_id
+    assert not doc_id.startswith((".", "-"))
+    assert len(doc_id.encode("utf-8", "surrogatepass")) <= 200 + 9
+    path = id_path(Path("/out/docs"), doc_id)
+    assert path.parent == Path("/out/docs")
+    assert safe_id(raw + "x") != doc_id or raw + "x" == raw

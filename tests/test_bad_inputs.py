@@ -139,10 +139,10 @@ def _cases() -> list[Case]:
             "docs",
         ),
         Case(
-            "file over the size limit (50 MB+)",
+            "file over the size limit (100 MB)",
             {"huge.en.txt": b""},
             "too-large",
-            special="sparse-60MB",
+            special="sparse-100MB",
         ),  # fmt: skip
         Case("malformed JSONL among good lines", {"feed.jsonl": b""}, "jsonl", special="jsonl"),
         Case(
@@ -241,9 +241,9 @@ def _build(root: Path, outside: Path) -> None:
                 path.symlink_to(outside / "tripwire")
             elif case.special == "fifo":
                 os.mkfifo(path)
-            elif case.special == "sparse-60MB":
+            elif case.special == "sparse-100MB":
                 with path.open("wb") as fh:
-                    fh.truncate(60_000_000)
+                    fh.truncate(100_000_000)  # sparse: costs no disk
             elif case.special == "jsonl":
                 path.write_text("\n".join(JSONL_LINES) + "\n", encoding="utf-8")
             else:
@@ -271,12 +271,20 @@ def _snapshot(folder: Path, skip: tuple[Path, ...]) -> dict[str, str]:
     return found
 
 
+# Runs a command and reports its peak RSS: the wrapper's only child is the command.
+_PEAK = (
+    "import resource, subprocess, sys; rc = subprocess.call(sys.argv[1:]); "
+    "print(f'peak_rss_kb={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}', "
+    "file=sys.stderr); sys.exit(rc)"
+)
+
+
 def _command(*args: str) -> list[str]:
     cmd = [str(MTCLEAN), *args]
     if os.geteuid() == 0 and shutil.which("setpriv"):
         # Root ignores file modes; without these two capabilities mode 000 means unreadable.
         cmd = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *cmd]
-    return cmd
+    return [sys.executable, "-c", _PEAK, *cmd]
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -417,6 +425,13 @@ def test_nothing_written_outside_and_input_unchanged(matrix_run) -> None:
     for path in out.rglob("*"):
         assert path.resolve().is_relative_to(out.resolve())
         assert not path.is_symlink()
+
+
+def test_memory_stays_under_1_gb(matrix_run) -> None:
+    """The folder holds over 100 MB (a 100 MB file, a 3 MB line): the run stays under 1 GB."""
+    lines = [ln for ln in matrix_run["proc"].stderr.splitlines() if ln.startswith("peak_rss_kb=")]
+    peak_mb = int(lines[-1].split("=")[1]) / 1024
+    assert peak_mb < 1024, f"peak RSS {peak_mb:.0f} MB"
 
 
 def test_nothing_read_from_outside(matrix_run) -> None:

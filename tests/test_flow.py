@@ -179,3 +179,46 @@ def test_dask_local_cluster_gives_the_same_corpus(inputs: Path, tmp_path: Path) 
     assert corpus_bytes(local) == corpus_bytes(dask)
     for p in sorted((local / "docs").iterdir()):
         assert (dask / "docs" / p.name).read_bytes() == p.read_bytes()
+
+
+@pytest.mark.slow
+def test_retranslation_with_a_real_tiny_argos_package(tmp_path: Path) -> None:
+    """Retranslation on: the translator is built once per worker process and fills
+    ``ru_retranslated`` for every Russian sentence; the corpus matches a one-process run."""
+    pytest.importorskip("ctranslate2")
+    pytest.importorskip("torch", reason="building the tiny package needs torch")
+    pytest.importorskip("transformers", reason="building the tiny package needs transformers")
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "tiny_argos_build", ROOT / "tests" / "tiny_argos" / "build.py"
+    )
+    builder = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = builder
+    spec.loader.exec_module(builder)
+    archive = builder.ensure_package()
+    pairs = builder.training_pairs(24)
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(4):
+        chunk = pairs[n * 6 : (n + 1) * 6]
+        (src / f"t{n}.ru.txt").write_text(" ".join(r for r, _ in chunk) + "\n", "utf-8")
+        (src / f"t{n}.en.txt").write_text(" ".join(e for _, e in chunk) + "\n", "utf-8")
+    translate = {
+        "enabled": True,
+        "package_path": str(archive),
+        "packages_dir": str(tmp_path / "packages"),
+    }
+    one, pool = tmp_path / "one", tmp_path / "pool"
+    run(src, one, translate=translate, run={"max_workers": 1})
+    summary = run(src, pool, translate=translate, run={"max_workers": 2, "batch_size": 2})
+    assert summary["run"]["done"] == 4
+    for p in sorted((pool / "docs").iterdir()):
+        doc = json.loads(p.read_text())
+        assert doc["ru_sentences"] and len(doc["ru_retranslated"]) == len(doc["ru_sentences"])
+        assert all(t.strip() for t in doc["ru_retranslated"])
+    assert corpus_bytes(one) == corpus_bytes(pool)
+    assert (
+        mf.read_manifest(pool)["config_hash"] == PipelineConfig(translate=translate).content_hash()
+    )

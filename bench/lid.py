@@ -163,22 +163,25 @@ def determinism(texts: list[str], cfg: LidConfig) -> None:
 
 
 def throughput(texts: list[str], backends: list[str], repeats: int = 3) -> None:
-    """Texts per CPU-second, best of ``repeats``: CPU time, not wall time, because other
-    processes share this machine's cores; every backend is measured the same way."""
+    """Texts per CPU-second, best of ``repeats`` rounds, backends interleaved in each round.
+
+    CPU time, not wall time, and interleaving, because other processes share this
+    machine's cores: every backend sees the same conditions.
+    """
     print(f"\n== throughput on {len(texts)} segments (start-up excluded, 1 thread, CPU time) ==")
-    rates = {}
+    best = dict.fromkeys(backends, float("inf"))
     for backend in backends:
         cfg = LidConfig(backend=backend)
         lid.preload(cfg)
         lid.detect_batch(texts[:50], cfg)  # warm caches
-        reps = 1 if backend == "langdetect" else repeats
-        best = float("inf")
-        for _ in range(reps):
+    for _ in range(repeats):
+        for backend in backends:
+            cfg = LidConfig(backend=backend)
             start = time.process_time()
             for t in texts:  # detect() per text: detect_batch's duplicate cache must not help
                 lid.detect(t, cfg)
-            best = min(best, time.process_time() - start)
-        rates[backend] = len(texts) / best
+            best[backend] = min(best[backend], time.process_time() - start)
+    rates = {b: len(texts) / best[b] for b in backends}
     base = rates.get("langdetect")
     for backend, rate in rates.items():
         ratio = f"{rate / base:7.1f}x langdetect" if base else ""

@@ -94,7 +94,7 @@ class LidConfig(_Strict):
         description="Prior weight per language (others 1.0): the languages this product expects.",
     )
     letter_penalty: float = Field(
-        3.0, ge=0, description="Nats a language loses per letter outside its alphabet."
+        3.0, ge=0, description="Nats a language loses per distinct letter outside its alphabet."
     )
     prior_letters: int = Field(
         10,

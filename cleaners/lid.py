@@ -48,7 +48,7 @@ _MODELS: dict[Any, Any] = {}
 _CYRL_RE = re.compile(r"[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]")
 _LATN_RE = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_WORD_RE = re.compile(r"[^\W\d_]+")
 # URLs, e-mail addresses, @handles and #tags carry no language but many Latin letters.
 _NOISE_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|[@#]\w+", re.IGNORECASE)
 
@@ -281,8 +281,9 @@ class _Plan:
                 script = table[code][0]
                 self.by_script[script] = (*self.by_script.get(script, ()), code)
         self.alphabet = {c: table[c][1] for c in config.languages if c in table}
-        self.log_prior = {c: math.log(config.prior.get(c, 1.0)) for c in config.languages}
-        self.log_floor = math.log(config.model_floor)
+        self.letter_factor = [math.exp(-config.letter_penalty * k) for k in range(21)]
+        # Only languages with a prior other than 1 need the multiplication.
+        self.prior = {c: w for c, w in config.prior.items() if w != 1.0 and c in config.languages}
         self.lingua_langs = tuple(config.languages)
         self.markers = {c: m for c, m in markers().items() if c in config.languages}
         self.evidence = config.decisive_evidence
@@ -412,8 +413,8 @@ def _decisive(
     A candidate falls when the text has a letter outside its alphabet, or, when
     the text is long enough, when none of the markers its ordinary text nearly
     always shows appears (Kazakh ә қ ү ..., Ukrainian і ї є). The survivor needs
-    evidence of its own in two distinct words (a marker letter or a marker word:
-    one foreign name like "Nääs" is not enough); otherwise abstain and let the
+    evidence of its own (``decisive_evidence`` marker letters or words; a foreign
+    name like "Nääs" only rules languages out); otherwise abstain and let the
     models decide.
     """
     words: set[str] | None = None
@@ -438,22 +439,22 @@ def _decisive(
         alive = c
     if not alive:
         return ""
-    # The survivor's own evidence, in two distinct words.
+    # The survivor's own evidence: marker letters (Cyrillic ones only: Latin accents are
+    # shared with languages not configured) or marker words.
     m = plan.markers[alive]
-    if words is None:
-        words = set(_WORD_RE.findall(low))
-    evidence = len(words & m.words)
-    if evidence < plan.evidence and not m.letters.isdisjoint(distinct):
-        evidence += sum(1 for w in words if not m.letters.isdisjoint(w))
+    evidence = sum(low.count(ch) for ch in m.letters & distinct)
+    if evidence < plan.evidence:
+        if words is None:
+            words = set(_WORD_RE.findall(low))
+        evidence += len(words & m.words)
     return alive if evidence >= plan.evidence else ""
 
 
-def _posterior(scores: dict[str, float], cands: tuple[str, ...]) -> tuple[str, float]:
-    top = max(scores.values())
-    z = sum(math.exp(v - top) for v in scores.values())
-    # Ties break on the configured order: deterministic, and the prior's favourite first.
-    best = max(cands, key=lambda c: (scores[c], -cands.index(c)))
-    return best, math.exp(scores[best] - top) / z
+def _best(weights: dict[str, float], cands: tuple[str, ...]) -> tuple[str, float]:
+    """The heaviest candidate and its share; ties go to the first in configured order."""
+    best = max(cands, key=weights.__getitem__)  # max() keeps the first of equals
+    total = sum(weights.values())
+    return best, (weights[best] / total if total > 0 else 1.0 / len(cands))
 
 
 def _score_auto(text: str, config: LidConfig) -> tuple[str, float]:
@@ -468,32 +469,33 @@ def _score_auto(text: str, config: LidConfig) -> tuple[str, float]:
         if decided:
             return decided, DECISIVE_SCORE
     ft = _fasttext_probs(text, n_letters)
+    top = max(ft, key=ft.__getitem__) if ft else UND
     if not cands:
         # A script none of the configured languages uses (Greek, Arabic, ...):
         # report fastText's best guess, itself a real ISO code.
-        best = max(sorted(ft), key=ft.__getitem__) if ft else UND
-        return (best, round(min(ft[best], 1.0), 4)) if ft.get(best, 0.0) >= 0.5 else (UND, 0.0)
+        return (top, round(min(ft[top], 1.0), 4)) if ft.get(top, 0.0) >= 0.5 else (UND, 0.0)
     # A language none of the configured ones (an Italian or Polish comment): say so
     # when fastText is sure, rather than force it onto the nearest candidate.
-    top = max(ft, key=ft.__getitem__) if ft else UND
     if top not in plan.alphabet and ft[top] >= config.other_sure and n_letters >= 20:
         return top, round(min(ft[top], 1.0), 4)
+    # Weights are probabilities times factors (no logs: this is the hot path).
     # The prior speaks for short text; a long text's own evidence should outweigh it
     # (fastText's probabilities do not sharpen with length the way a likelihood does).
-    weight = min(1.0, config.prior_letters / n_letters)
-    scores = {}
+    prior_power = min(1.0, config.prior_letters / n_letters)
+    floor = config.model_floor
+    weights = {}
     for c in cands:
-        p = ft.get(c, 0.0)
-        score = math.log(p) if p > config.model_floor else plan.log_floor
+        w = max(ft.get(c, 0.0), floor)
         foreign = distinct - plan.alphabet[c]
         if foreign:
-            # Letters no candidate of this script has (Latin in Cyrillic) cost all alike.
-            score -= config.letter_penalty * sum(low.count(ch) for ch in foreign)
-        scores[c] = score
-    evidence_prob = _posterior(scores, cands)[1] if config.evidence_sure > 0 else 1.0
-    for c in cands:
-        scores[c] += weight * plan.log_prior[c]
-    best, prob = _posterior(scores, cands)
+            # Per distinct letter, not per occurrence: cheap, and already decisive.
+            w *= plan.letter_factor[min(len(foreign), 20)]
+        weights[c] = w
+    evidence_prob = _best(weights, cands)[1] if config.evidence_sure > 0 else 1.0
+    for c, prior in plan.prior.items():
+        if c in weights:
+            weights[c] *= prior**prior_power
+    best, prob = _best(weights, cands)
     # lingua is slower but sharper: ask it only when the text is short or the
     # cheap layers hesitate (a Bulgarian sentence fastText half thinks Russian).
     if (
@@ -505,11 +507,8 @@ def _score_auto(text: str, config: LidConfig) -> tuple[str, float]:
         total = sum(ling.get(c, 0.0) for c in cands)
         if total > 0:
             for c in cands:
-                q = ling.get(c, 0.0) / total
-                scores[c] += config.short_weight * (
-                    math.log(q) if q > config.model_floor else plan.log_floor
-                )
-            best, prob = _posterior(scores, cands)
+                weights[c] *= max(ling.get(c, 0.0) / total, floor) ** config.short_weight
+            best, prob = _best(weights, cands)
     return best, round(prob, 4)
 
 

@@ -53,10 +53,14 @@ def process_item(
     except InputError as exc:
         return Quarantined(item.id, item.sources, raw_hash, exc.reason, exc.detail)
     except _WrongLanguage as exc:
-        return Quarantined(item.id, item.sources, raw_hash, "wrong-language", str(exc))
+        detail = f"{_names(item)}: {exc}; set lid.on_wrong_side to 'swap' or 'keep' to accept it"
+        return Quarantined(item.id, item.sources, raw_hash, "wrong-language", detail)
     except Exception as exc:  # a bug in a stage must not lose the document
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        detail = f"{type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
+        detail = (
+            f"{_names(item)}: {type(exc).__name__}: {exc} "
+            f"(at {Path(where.filename).name}:{where.lineno}); please report it with this file"
+        )
         return Quarantined(item.id, item.sources, raw_hash, "processing-error", detail)
 
 
@@ -246,6 +250,10 @@ def _check_sides(
     for s, t in target.items():
         fixed[t] = build_side(decoded[s].text, decoded[s].encoding, t, config, translator)
     return fixed
+
+
+def _names(item: InputItem) -> str:
+    return " + ".join(item.sources) or item.id
 
 
 def _safe_hash(input_dir: Path, item: InputItem) -> str:

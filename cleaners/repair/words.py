@@ -17,7 +17,7 @@ from typing import Any
 
 from cleaners.model import Edit
 from cleaners.repair.engine import Param, make_edit, rule
-from cleaners.repair.tables import words
+from cleaners.repair.tables import DATA, words
 
 # A whitespace-delimited chunk, its core being letters only (leading/trailing punctuation
 # allowed). Anything with digits, _, @, /, or inner dots is not a candidate.
@@ -32,14 +32,37 @@ _LOWER5 = re.compile(r"\b[a-z]{4,}\b")
 _CAMEL_ANY = re.compile(r"\b[a-z]{2,}[A-Z][a-z]{2,}\b")
 
 
+DEFAULTS = {"min_zipf": 3.0, "known_zipf": 1.0, "margin": 0.0, "content_pairs": False}
+
+
+def _is_default(params: Mapping[str, Any]) -> bool:
+    return all(params.get(k, v) == v for k, v in DEFAULTS.items())
+
+
+@lru_cache(maxsize=2)
+def _keep_words(lang: str) -> frozenset[str]:
+    path = DATA / "repair" / f"{lang}_keep_unsplit.txt"
+    if not path.exists():
+        return frozenset()
+    return frozenset(w for w in path.read_text(encoding="utf-8").split() if not w.startswith("#"))
+
+
 @lru_cache(maxsize=4)
 def _zipfs(lang: str, size: str) -> dict[str, float]:
     """wordfreq's ``size`` ("small": Zipf >= 3, "large": >= 1) list as ``{word: zipf}``.
 
     Read from wordfreq's own data file (its documented cBpack format: bucket i holds
     the words of frequency 10**(-i/100)) so that ``import wordfreq`` and its
-    language-tag machinery (~0.2 s) are not paid; falls back to its API.
+    language-tag machinery (~0.2 s) are not paid; falls back to its API. The small
+    English list is shipped as a plain table (``build_tables``): faster still.
     """
+    table = DATA / "repair" / f"{lang}_zipf3.tsv"
+    if size == "small" and table.exists():
+        out = {}
+        for line in table.read_text(encoding="utf-8").splitlines()[1:]:
+            w, _, z = line.partition("\t")
+            out[w] = int(z) / 100
+        return out
     try:
         import gzip
         from importlib.resources import files
@@ -189,9 +212,7 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
         a, b = m.group("a"), m.group("b")
         if _part_ok(a, lang, min_zipf) is None or a in words("prefixes.txt", lang):
             return None  # "bioRxiv", "geoJSON": a combining form, not a word
-        if not content_pairs and a not in words("function_words.txt", lang):
-            return None  # "aliExpress", "iPhone"-like brands
-        if zipf(core.lower(), lang) >= 3.0:  # iPhone-like brands wordfreq knows well
+        if zipf(core.lower(), lang, 3.0) >= 3.0:  # iPhone-like brands wordfreq knows well
             return None
         return f"{a} {b}"
     if not core.islower() or len(core) < 4:
@@ -209,6 +230,16 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
         return None
     if parts[-1] in words("suffixes.txt", lang) and zipf(parts[-2], lang, 3.0) < 5.5:
         return None
+    if _is_default(params) and lang == "en":
+        # Precomputed from wordfreq's large list by build_tables for the default
+        # parameters: the rare web words that look fused but are not clearly so.
+        if (
+            core in _keep_words(lang)
+            or zipf(core, lang, 3.0) >= 3.0
+            and score + 9.0 < zipf(core, lang, 3.0) + margin
+        ):
+            return None
+        return " ".join(parts)
     zc = zipf(core, lang)  # the large list: loaded only once a split is on the table
     if zc >= known and score + 9.0 < zc + margin:
         return None  # a word wordfreq knows, not clearly a fusion of commoner ones

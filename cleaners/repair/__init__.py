@@ -6,8 +6,12 @@
 >>> replay("trade andeconomic ties at 18: 18 - the the end", r.edits) == r.text
 True
 
-Rules register themselves on import (the order below is the order they run in):
-encoding → homoglyphs → glossary → spacing → fused words → repetition → paragraphs.
+Rules register themselves on import with a ``stage`` that orders them: Cyrillic
+mojibake → ftfy → homoglyphs → glossary → spacing → fused words → repetition →
+paragraphs → (optional) quote/dash folding. ``RULES`` lists them with their
+parameters and false-positive risks; ``RepairConfig`` switches and tunes them.
+Data tables live in ``cleaners/data/repair/`` (the glossary in ``cleaners/data``);
+``python -m cleaners.repair.build_tables`` regenerates the ones derived from wordfreq.
 """
 
 from __future__ import annotations

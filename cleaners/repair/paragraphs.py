@@ -14,8 +14,9 @@ from cleaners.model import Edit
 from cleaners.repair.engine import Param, make_edit, rule
 from cleaners.repair.tables import words
 
-# An attribution line: a dash, then a lowercase word ("- the Azerbaijani leader told...").
-_ATTRIB = re.compile(r"(?<=\S)(?P<gap>[ \t]*\n(?:[ \t]*\n)*[ \t]*)(?=[-–—][ \t]+[a-zа-яё])")
+# An attribution line: a dash, then a word ("- the Azerbaijani leader told...",
+# "- Garipov told journalists").
+_ATTRIB = re.compile(r"(?<=\S)(?P<gap>[ \t]*\n(?:[ \t]*\n)*[ \t]*)(?=[-–—][ \t]+[A-Za-zА-Яа-яЁё])")
 _LIST_START = re.compile(r"^[ \t]*(?:[-–—•*·▪]|\d+[.)])[ \t]")
 _WORD = re.compile(r"[A-Za-zА-Яа-яЁё]+")
 
@@ -41,9 +42,9 @@ def _has_speech_verb(line: str, max_words: int) -> bool:
     stage=60,
     needs=("\n",),
     langs=("en", "ru"),
-    precheck=r"\n[ \t]*[-–—][ \t]+[a-zа-яё]",
+    precheck=r"\n[ \t]*[-–—][ \t]+[A-Za-zА-Яа-яЁё]",
     params={"max_words": Param(10, "The speech verb must occur within this many words.")},
-    risk="a dash-led list item starting lowercase with a speech verb, after a non-list line",
+    risk="a dash-led line with a speech verb after a non-list line (a one-item list)",
 )
 def join_attribution(text: str, params: Mapping[str, Any]) -> list[Edit]:
     """Join a quote's attribution, split onto its own paragraph, back to the quote.
@@ -52,6 +53,9 @@ def join_attribution(text: str, params: Mapping[str, Any]) -> list[Edit]:
     >>> t = "projects are being implemented\\n\\n- the leader told the press."
     >>> replay(t, join_attribution(t, {"max_words": 10}))
     'projects are being implemented - the leader told the press.'
+    >>> t = "40 thousand tourists in the first season\\n\\n- Garipov told journalists."
+    >>> replay(t, join_attribution(t, {"max_words": 10}))
+    '40 thousand tourists in the first season - Garipov told journalists.'
     >>> join_attribution("Items:\\n- the red one\\n- the blue one", {"max_words": 10})
     []
     """
@@ -65,7 +69,14 @@ def join_attribution(text: str, params: Mapping[str, Any]) -> list[Edit]:
         after_end = text.find("\n", m.end())
         if after_end >= 0 and re.match(r"[ \t]*[-–—][ \t]", text[after_end + 1 :]):
             continue
-        if _has_speech_verb(nxt, int(params.get("max_words", 10))):
+        max_words = int(params.get("max_words", 10))
+        if not nxt.lstrip("-–— \t")[:1].islower():
+            # A capitalised attribution ("- Garipov told") only after an unfinished quote,
+            # with the verb right after the name, on a short line.
+            if prev.rstrip()[-1:] in ".!?…:;" or len(nxt.split()) > 20:
+                continue
+            max_words = min(max_words, 4)
+        if _has_speech_verb(nxt, max_words):
             edits.append(make_edit("join_attribution", text, m.start(), m.end(), " "))
     return edits
 

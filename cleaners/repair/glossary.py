@@ -87,6 +87,8 @@ def apply_glossary(text: str, params: Mapping[str, Any]) -> list[Edit]:
     []
     """
     pat, table = _compiled(tuple(params.get("files", ())))
+    if pat is None or pat.search(text) is None:
+        return []
     if pat is None:
         return []
     edits = []

@@ -43,6 +43,7 @@ def collapse_header_stutter(text: str, params: Mapping[str, Any]) -> list[Edit]:
     ]
 
 
+_ANY_REPEAT = re.compile(r"(?i)\b(\w+) +\1\b")
 _STUTTER = re.compile(r"\b(?P<w>\w+)(?P<rep>[ ]+(?P=w))\b", re.IGNORECASE)
 
 
@@ -61,9 +62,8 @@ def collapse_word_stutter(text: str, params: Mapping[str, Any]) -> list[Edit]:
     >>> collapse_word_stutter("he had had enough; Bora Bora", {})
     []
     """
-    low = text.lower().split()
-    if all(a != b for a, b in zip(low, low[1:], strict=False)):
-        return []  # no word follows itself: the common case, checked without a regex
+    if _ANY_REPEAT.search(text) is None:
+        return []  # no word follows itself (case aside): the common case
     edits = []
     for m in _STUTTER.finditer(text):
         w = m.group("w")

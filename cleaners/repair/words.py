@@ -275,17 +275,18 @@ def split_fused_words(text: str, params: Mapping[str, Any]) -> list[Edit]:
     """
     lang = params.get("lang", "en")
     # Fast path: most lines hold no lowercase word outside the dictionary.
-    if (
-        lang == "en"
-        and not (set(_LOWER5.findall(text)) - dictionary_words())
-        and not _CAMEL_ANY.search(text)
-    ):
-        return []
+    unknown: set[str] | None = None
+    if lang == "en":
+        unknown = set(_LOWER5.findall(text)) - dictionary_words()
+        if not unknown and not _CAMEL_ANY.search(text):
+            return []
     min_share = float(params.get("min_known_share", 0.6))
     shares: dict[tuple[int, str], float] = {}
     edits = []
     for m in _CHUNK.finditer(text):
         core = m.group("core")
+        if unknown is not None and core not in unknown and not _CAMEL.match(core):
+            continue  # a dictionary word, or too short to be two
         word_lang = "en" if core.isascii() else "ru"
         if word_lang != lang:
             continue  # Russian compounds are too productive to split safely: English only

@@ -174,6 +174,7 @@ class Markers(NamedTuple):
     expected: frozenset[str]
     letters: frozenset[str]
     words: frozenset[str]
+    evidence: int = 0  # evidence the lone survivor needs; 0 = LidConfig.decisive_evidence
 
 
 @lru_cache(maxsize=1)
@@ -189,12 +190,13 @@ def markers() -> dict[str, Markers]:
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        lang, absent, expected, letters, words = (line.split("\t") + [""] * 4)[:5]
+        lang, absent, expected, letters, words, evidence = (line.split("\t") + [""] * 5)[:6]
         table[lang] = Markers(
             int(absent or 0),
             frozenset(expected.strip()),
             frozenset(letters.strip()),
             frozenset(words.split()),
+            int(evidence or 0),
         )
     return table
 
@@ -451,12 +453,13 @@ def _decisive(
     # The survivor's own evidence: marker letters (Cyrillic ones only: Latin accents are
     # shared with languages not configured) or marker words.
     m = plan.markers[alive]
+    needed = m.evidence or plan.evidence
     evidence = sum(low.count(ch) for ch in m.letters & distinct)
-    if evidence < plan.evidence:
+    if evidence < needed:
         if words is None:
             words = set(_WORD_RE.findall(low))
         evidence += len(words & m.words)
-    return alive if evidence >= plan.evidence else ""
+    return alive if evidence >= needed else ""
 
 
 def _best(weights: dict[str, float], cands: tuple[str, ...]) -> tuple[str, float]:

@@ -120,8 +120,19 @@ def russian_score(text: str) -> float:
 
 
 def _bad_case(text: str) -> bool:
-    """A word cased like ``тТТ`` or ``иядК``: never real Russian, typical of a wrong decoding."""
-    return any(not (w.islower() or w.isupper() or w.istitle()) for w in _RU_WORD.findall(text))
+    """Words cased like ``тТТ`` or ``иядК``: typical of a wrong decoding.
+
+    One such word in four is tolerated: real names are cased so too ("РоПС").
+    """
+    found = _RU_WORD.findall(text)
+    bad = sum(not (w.islower() or w.isupper() or w.istitle()) for w in found)
+    return bad > 0 and bad * 4 > len(found)
+
+
+def _shouting(text: str) -> bool:
+    """Mostly capitals: KOI8-R read as cp1251 turns lowercase Russian into capitals."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
 
 
 def _decode(text: str, wrong: str, real: str) -> str | None:
@@ -149,7 +160,12 @@ def best_cyrillic_decoding(run: str, margin: float) -> tuple[str, str] | None:
         sc = russian_score(cand)
         if best is None or sc > best[0]:
             best = (sc, name, cand)
-    if best is None or best[0] < -7.5 or best[0] - base < margin:
+    if best is None or best[0] < -7.5:
+        return None
+    # Capitals turned into ordinary sentence case need a smaller gain to be believed.
+    if _shouting(run) and not _shouting(best[2]):
+        margin /= 2
+    if best[0] - base < margin:
         return None
     return best[1], best[2]
 
@@ -191,8 +207,10 @@ def fix_cyrillic_mojibake(text: str, params: Mapping[str, Any]) -> list[Edit]:
             used.setdefault(text.rfind("\n", 0, m.start()) + 1, []).append(found[0])
     # A short run ("è" for "и" between two English names) on a line whose longer runs
     # were clearly mojibake is decoded the same way, if that gives plausible Russian.
+    everywhere = [n for names in used.values() for n in names]
     for i, m in enumerate(runs):
-        names = used.get(text.rfind("\n", 0, m.start()) + 1)
+        # The line's own transform, else the one the rest of the document used.
+        names = used.get(text.rfind("\n", 0, m.start()) + 1) or everywhere
         if i in fixed or not names:
             continue
         cand = _decode(m.group(), *_BY_NAME[max(set(names), key=names.count)])
@@ -209,8 +227,11 @@ def _short_run_ok(run: str, cand: str, margin: float) -> bool:
     if not letters or not all(_RU_LETTERS.match(c) for c in letters) or _bad_case(cand):
         return False
     score = russian_score(cand)
-    # A run that already holds Russian letters ("Рё") must get clearly better.
-    return score > -7.5 and (not _RU_LETTERS.search(run) or score >= russian_score(run) + margin)
+    # A run that already holds Russian letters ("Рё") must get clearly better; half the
+    # usual gain will do, the transform having proved itself on a longer run.
+    return score > -7.5 and (
+        not _RU_LETTERS.search(run) or score >= russian_score(run) + margin / 2
+    )
 
 
 # --- ftfy --------------------------------------------------------------------------------

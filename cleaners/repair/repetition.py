@@ -59,7 +59,7 @@ def collapse_word_stutter(text: str, params: Mapping[str, Any]) -> list[Edit]:
     >>> from cleaners.repair.engine import replay
     >>> replay("in the the city", collapse_word_stutter("in the the city", {}))
     'in the city'
-    >>> collapse_word_stutter("he had had enough; Bora Bora", {})
+    >>> collapse_word_stutter("he had had enough; Bora Bora; Hussein A A, et al.", {})
     []
     """
     if _ANY_REPEAT.search(text) is None:
@@ -68,6 +68,8 @@ def collapse_word_stutter(text: str, params: Mapping[str, Any]) -> list[Edit]:
     for m in _STUTTER.finditer(text):
         w = m.group("w")
         low = w.lower()
+        if len(w) == 1 and w.isupper():
+            continue  # initials: "Hussein A A, et al."
         if low in words("stutter_words.txt", "en") or low in words("stutter_words.txt", "ru"):
             edits.append(make_edit("collapse_word_stutter", text, m.start("rep"), m.end("rep"), ""))
     return edits

@@ -244,7 +244,15 @@ def _fasttext() -> Any:
     return _load("fasttext", build)
 
 
-def _lingua(langs: tuple[str, ...]) -> Any:
+def _lingua(langs: tuple[str, ...], low_accuracy: bool = True) -> Any:
+    """A lingua detector for ``langs`` (None if fewer than two are known to lingua).
+
+    Low-accuracy mode (trigrams only) for the pipeline's occasional consults: on dev
+    data it decides exactly as well there, loads in a fraction of a second and
+    needs tens of MB; the high-accuracy models of ten languages take ~320 MB and
+    ~3 s, so only the ``lingua`` comparison backend uses them.
+    """
+
     def build() -> Any:
         try:
             from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
@@ -259,11 +267,13 @@ def _lingua(langs: tuple[str, ...]) -> Any:
                 known.append(Language.from_iso_code_639_1(iso))
         if len(known) < 2:
             return None
-        return (
-            LanguageDetectorBuilder.from_languages(*known).with_preloaded_language_models().build()
-        )
+        builder = LanguageDetectorBuilder.from_languages(*known)
+        if low_accuracy:
+            builder = builder.with_low_accuracy_mode()
+        detector = builder.with_preloaded_language_models().build()
+        return detector
 
-    return _load(("lingua", langs), build)
+    return _load(("lingua", langs, low_accuracy), build)
 
 
 def _langdetect_factory() -> Any:
@@ -337,8 +347,8 @@ def _fasttext_probs(text: str, n_letters: int) -> dict[str, float]:
 _FT_MAX_CHARS = 150
 
 
-def _lingua_probs(text: str, langs: tuple[str, ...]) -> dict[str, float]:
-    detector = _lingua(langs)
+def _lingua_probs(text: str, langs: tuple[str, ...], low_accuracy: bool = True) -> dict[str, float]:
+    detector = _lingua(langs, low_accuracy)
     if detector is None:
         return {}
     return {
@@ -552,7 +562,7 @@ def _score_fasttext(text: str, config: LidConfig) -> tuple[str, float]:
 
 
 def _score_lingua(text: str, config: LidConfig) -> tuple[str, float]:
-    probs = _lingua_probs(text, tuple(config.languages))
+    probs = _lingua_probs(text, tuple(config.languages), low_accuracy=False)
     if not probs or max(probs.values()) <= 0:
         return UND, 0.0
     best = max(sorted(probs), key=probs.__getitem__)
@@ -611,7 +621,7 @@ def preload(config: LidConfig | None = None) -> None:
     if cfg.backend in ("auto", "fasttext"):
         _fasttext()
     if cfg.backend in ("auto", "lingua"):
-        _lingua(tuple(cfg.languages))
+        _lingua(tuple(cfg.languages), low_accuracy=cfg.backend == "auto")
     if cfg.backend == "langdetect":
         _langdetect_factory()
 

@@ -109,8 +109,8 @@ class LidConfig(_Strict):
         0.5,
         ge=0,
         le=1,
-        description="Longer texts consult lingua too when fastText's best candidate has "
-        "less than this probability.",
+        description="Consult lingua too when the best candidate's probability (fastText, "
+        "letters and prior combined) is below this; 0 = never.",
     )
     other_sure: float = Field(
         0.9,
@@ -142,8 +142,9 @@ class LidConfig(_Strict):
     decisive_evidence: int = Field(
         2,
         ge=1,
-        description="Distinct words with a marker letter or marker word the language the "
-        "letters alone decide must show (guards against languages not configured).",
+        description="Marker letters (occurrences) plus distinct marker words the one "
+        "language the letters leave must show, unless data/lid_markers.tsv sets its own "
+        "(guards against languages not configured).",
     )
     on_wrong_side: Literal["swap", "quarantine", "keep"] = Field(
         "swap", description="What to do when the 'ru' file is English and the 'en' file Russian."

@@ -76,6 +76,8 @@ class LidConfig(_Strict):
     ``prior`` is where false positives are traded: a higher Russian prior makes
     two-word Cyrillic snippets come out Russian more often, and a Ukrainian or
     Bulgarian one without telltale letters is then more often called Russian too.
+    On dev 2-word snippets, ru/en right vs other Cyrillic called ru: prior 2:
+    98.4 % / 17.9 %, 4: 99.1 % / 21.2 %, 8: 99.4 % / 24.9 % (sentences: 100 % / 0.2 %).
     """
 
     backend: Literal["auto", "langdetect", "fasttext", "lingua"] = Field(
@@ -90,7 +92,7 @@ class LidConfig(_Strict):
         "a script none of these use.",
     )
     prior: dict[str, float] = Field(
-        default_factory=lambda: {"ru": 8.0, "en": 8.0},
+        default_factory=lambda: {"ru": 4.0, "en": 4.0},
         description="Prior weight per language (others 1.0): the languages this product expects.",
     )
     letter_penalty: float = Field(

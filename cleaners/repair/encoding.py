@@ -162,9 +162,10 @@ def best_cyrillic_decoding(run: str, margin: float) -> tuple[str, str] | None:
             best = (sc, name, cand)
     if best is None or best[0] < -7.5:
         return None
-    # Capitals turned into ordinary sentence case need a smaller gain to be believed.
+    # Capitals turned into plausible sentence case are evidence enough on their own: a
+    # real all-caps Russian line decodes to lowercase gibberish far below the bar above.
     if _shouting(run) and not _shouting(best[2]):
-        margin /= 2
+        margin = 0.0
     if best[0] - base < margin:
         return None
     return best[1], best[2]

@@ -104,18 +104,22 @@ def _edit_spans(side: SideDoc) -> list[tuple[int, int, str]]:
     return spans
 
 
+_WINDOW = 50_000  # how far past the previous sentence the next one is looked for
+
+
 def _locate(text: str, sentence: str, cursor: int) -> tuple[int, int] | None:
-    """Where ``sentence`` occurs in ``text`` at or after ``cursor`` (then anywhere),
-    allowing any whitespace where the sentence has whitespace."""
+    """Where ``sentence`` occurs in ``text`` within a window after ``cursor`` (sentences
+    come in text order; skipped boilerplate fits in the window), allowing any whitespace
+    where the sentence has whitespace. Bounded so a 10k-sentence document stays linear."""
     needle = sentence.strip()
     if not needle:
         return None
-    for start in (cursor, 0):
-        i = text.find(needle, start)
-        if i >= 0:
-            return i, i + len(needle)
-    pattern = r"\s+".join(re.escape(w) for w in needle.split())
-    m = re.compile(pattern).search(text, cursor) or re.compile(pattern).search(text)
+    stop = min(len(text), cursor + _WINDOW + len(needle))
+    i = text.find(needle, cursor, stop)
+    if i >= 0:
+        return i, i + len(needle)
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in needle.split()))
+    m = pattern.search(text, cursor, stop)
     return (m.start(), m.end()) if m else None
 
 

@@ -190,6 +190,13 @@ def test_sentence_rules_follow_shifted_offsets():
     ]
     # A sentence the repaired text does not contain gets no rules, never a guess.
     assert sentence_rules(doc.en, ["Nowhere to be found."]) == [()]
+    # ... and does not lose the place of the sentences after it.
+    found = sentence_rules(doc.en, [doc.en_sentences[0], "Not here.", doc.en_sentences[1]])
+    assert found == [("collapse_spaces",), (), ("split_fused_words",)]
+    # Whitespace may differ between the sentence and the repaired text.
+    assert sentence_rules(doc.en, ["They  discussed\ntrade and economic ties."]) == [
+        ("split_fused_words",)
+    ]
     assert sentence_rules(None, ["x"]) == [()]
 
 

@@ -86,9 +86,9 @@ def main() -> None:
     ap.add_argument("--package", help="an .argosmodel or package folder (default: built)")
     ap.add_argument(
         "--size",
-        choices=("tiny", "base"),
+        choices=("tiny", "medium", "base"),
         default="tiny",
-        help="built package: tiny (tests) or base (real Argos shape, ~2 min to build once)",
+        help="built package: tiny (tests), medium or base (real Argos shape; minutes to build)",
     )
     ap.add_argument("--repeats", type=int, default=3, help="timed runs per path (best kept)")
     ap.add_argument(

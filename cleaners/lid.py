@@ -17,8 +17,11 @@ Layers, cheapest first:
    loaded straight from disk: nothing is downloaded) scores what is left; letters
    outside a candidate's alphabet still cost it ``letter_penalty`` nats each. When
    the result is unsure (``sure``), lingua, restricted to the configured languages,
-   is consulted too. A language outside the candidates that fastText is sure of
-   (an Italian comment) is named rather than forced onto a candidate.
+   is consulted too. Short Cyrillic text (up to ``lexicon_words`` words) is also
+   weighed by word frequencies (wordfreq's lists for ru, uk, bg, mk): n-grams cannot
+   tell Ukrainian "дякую" from a Russian word, its frequency can. A language outside
+   the candidates that fastText is sure of (an Italian comment) is named rather than
+   forced onto a candidate.
 4. **Prior.** A prior favours the languages this product expects (Russian sources,
    English MT). It is what decides a two-word Cyrillic snippet that is valid
    Russian *and* valid Bulgarian, and it fades on longer text (``prior_letters``).
@@ -472,6 +475,44 @@ def _decisive(
     return alive if evidence >= needed else ""
 
 
+# Languages with a wordfreq word list: short Cyrillic text is weighed by its words too.
+_LEXICON_LANGS = ("ru", "uk", "bg", "mk")
+_LEXICON_FLOOR = 5e-7  # below the smallest frequency the "small" lists keep (1e-6)
+
+
+def _lexicon(lang: str) -> dict[str, float]:
+    def build() -> dict[str, float]:
+        import wordfreq  # ships its lists in the wheel: nothing is downloaded
+
+        return wordfreq.get_frequency_dict(lang, wordlist="small")
+
+    return _load(("lexicon", lang), build)
+
+
+def _weigh_words(
+    weights: dict[str, float], low: str, cands: tuple[str, ...], config: LidConfig
+) -> None:
+    """Multiply in how common each word is in each language (short text only).
+
+    fastText's character n-grams cannot tell "дякую" (Ukrainian, zipf 5.7) from a
+    Russian word; word frequencies can. Factors are relative to the geometric mean
+    over the languages with a list, so languages without one keep their standing.
+    """
+    words = _WORD_RE.findall(low)
+    if not words or len(words) > config.lexicon_words:
+        return
+    langs = [c for c in _LEXICON_LANGS if c in weights]
+    if len(langs) < 2:
+        return
+    logp = {}
+    for lang in langs:
+        freqs = _lexicon(lang)
+        logp[lang] = sum(math.log(freqs.get(w, _LEXICON_FLOOR)) for w in words)
+    mean = sum(logp.values()) / len(logp)
+    for lang in langs:
+        weights[lang] *= math.exp(config.lexicon_weight * (logp[lang] - mean))
+
+
 def _best(weights: dict[str, float], cands: tuple[str, ...]) -> tuple[str, float]:
     """The heaviest candidate and its share; ties go to the first in configured order."""
     best = max(cands, key=weights.__getitem__)  # max() keeps the first of equals
@@ -513,6 +554,8 @@ def _score_auto(text: str, config: LidConfig) -> tuple[str, float]:
             # Per distinct letter, not per occurrence: cheap, and already decisive.
             w *= plan.letter_factor[min(len(foreign), 20)]
         weights[c] = w
+    if script == "Cyrl" and config.lexicon_words:
+        _weigh_words(weights, low, cands, config)
     evidence_prob = _best(weights, cands)[1] if config.evidence_sure > 0 else 1.0
     for c, prior in plan.prior.items():
         if c in weights:
@@ -622,6 +665,10 @@ def preload(config: LidConfig | None = None) -> None:
         _fasttext()
     if cfg.backend in ("auto", "lingua"):
         _lingua(tuple(cfg.languages), low_accuracy=cfg.backend == "auto")
+    if cfg.backend == "auto" and cfg.lexicon_words:
+        for lang in _LEXICON_LANGS:
+            if lang in cfg.languages:
+                _lexicon(lang)
     if cfg.backend == "langdetect":
         _langdetect_factory()
 

@@ -162,10 +162,21 @@ def test_config_rejects_unknown_keys_and_bad_values():
 
 
 def test_prior_decides_ambiguous_snippets():
-    # 'Какво правиш' is Bulgarian without a letter Russian lacks: evidence alone says
+    # 'Довиждане' is Bulgarian without a letter Russian lacks: evidence alone says
     # bg, an overwhelming Russian prior says ru. The prior is the knob, per product.
-    assert lid.detect("Какво правиш", LidConfig(prior={}))[0] == "bg"
-    assert lid.detect("Какво правиш", LidConfig(prior={"ru": 1e6}))[0] == "ru"
+    assert lid.detect("Довиждане", LidConfig(prior={}))[0] == "bg"
+    assert lid.detect("Довиждане", LidConfig(prior={"ru": 1e6}))[0] == "ru"
+
+
+@pytest.mark.parametrize("text", ["Дякую", "Дякую вам", "Як справи", "Доброго ранку"])
+def test_word_frequencies_tell_short_ukrainian_from_russian(text):
+    # No letter Russian lacks, and fastText's n-grams lean Russian: the words decide.
+    assert lid.detect(text)[0] == "uk"
+
+
+@pytest.mark.parametrize("text", ["Спасибо", "Как дела", "Добрый день", "Привет"])
+def test_word_frequencies_keep_short_russian_russian(text):
+    assert lid.detect(text)[0] == "ru"
 
 
 # --------------------------------------------------------------------------- document level

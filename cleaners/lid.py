@@ -18,7 +18,7 @@ Layers, cheapest first:
    outside a candidate's alphabet still cost it ``letter_penalty`` nats each. When
    the result is unsure (``sure``), lingua, restricted to the configured languages,
    is consulted too. Short Cyrillic text (up to ``lexicon_words`` words) is also
-   weighed by word frequencies (wordfreq's lists for ru, uk, bg, mk): n-grams cannot
+   weighed by word frequencies (wordfreq's lists for ru, uk, bg, mk, sr): n-grams cannot
    tell Ukrainian "дякую" from a Russian word, its frequency can. A language outside
    the candidates that fastText is sure of (an Italian comment) is named rather than
    forced onto a candidate.
@@ -476,15 +476,24 @@ def _decisive(
 
 
 # Languages with a wordfreq word list: short Cyrillic text is weighed by its words too.
-_LEXICON_LANGS = ("ru", "uk", "bg", "mk")
+# Serbian's list ("sh") is in Latin script: Serbian Cyrillic maps onto it letter by letter.
+_LEXICON_LANGS = ("ru", "uk", "bg", "mk", "sr")
 _LEXICON_FLOOR = 5e-7  # below the smallest frequency the "small" lists keep (1e-6)
+_SR_LATIN = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "е": "e", "ж": "ž",
+        "з": "z", "и": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n",
+        "њ": "nj", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "ć", "у": "u",
+        "ф": "f", "х": "h", "ц": "c", "ч": "č", "џ": "dž", "ш": "š",
+    }
+)  # fmt: skip
 
 
 def _lexicon(lang: str) -> dict[str, float]:
     def build() -> dict[str, float]:
         import wordfreq  # ships its lists in the wheel: nothing is downloaded
 
-        return wordfreq.get_frequency_dict(lang, wordlist="small")
+        return wordfreq.get_frequency_dict("sh" if lang == "sr" else lang, wordlist="small")
 
     return _load(("lexicon", lang), build)
 
@@ -507,7 +516,8 @@ def _weigh_words(
     logp = {}
     for lang in langs:
         freqs = _lexicon(lang)
-        logp[lang] = sum(math.log(freqs.get(w, _LEXICON_FLOOR)) for w in words)
+        keys = [w.translate(_SR_LATIN) for w in words] if lang == "sr" else words
+        logp[lang] = sum(math.log(freqs.get(w, _LEXICON_FLOOR)) for w in keys)
     mean = sum(logp.values()) / len(logp)
     for lang in langs:
         weights[lang] *= math.exp(config.lexicon_weight * (logp[lang] - mean))

@@ -374,6 +374,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     src, out = _check_dirs(args.input_dir, args.out)
     cfg = _run_config(args)
     _quiet_env(args.verbose)
+    from prefect.settings import get_current_settings
+
+    if not get_current_settings().api.url:
+        print(
+            "mtclean serve: no PREFECT_API_URL set; serving against a temporary server that "
+            "lives only as long as this process (start `prefect server start` for a lasting one)",
+            file=sys.stderr,
+        )
     from flows.pipeline import build_corpus
 
     build_corpus.serve(

@@ -8,6 +8,7 @@ to show that encoding, batching and decoding are wired right.
 from __future__ import annotations
 
 import importlib.util
+import os
 import socket
 import subprocess
 import sys
@@ -74,6 +75,7 @@ def isolated_dirs(tmp_path, monkeypatch):
     """No user package folder, env var or settings file leaks into a test."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.delenv("ARGOS_PACKAGES_DIR", raising=False)
+    monkeypatch.delenv("ARGOS_INTRA_THREADS", raising=False)
     monkeypatch.delenv("MTCLEAN_ARGOS_PACKAGE", raising=False)
 
 
@@ -243,6 +245,19 @@ def test_missing_or_broken_package_paths(tmp_path):
     empty_dir.mkdir()
     with pytest.raises(TranslatorUnavailable, match="not an Argos package folder"):
         Retranslator.from_config(TranslateConfig(package_path=str(empty_dir)))
+
+
+def test_import_is_light_and_env_is_restored(archive, tmp_path):
+    code = (
+        "import sys, cleaners.translate, cleaners.writers;"
+        "print(sorted(m for m in ('argostranslate', 'ctranslate2', 'torch', 'sentencepiece')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    Retranslator.from_config(_cfg(archive, tmp_path, backend="argos"))
+    # Argos's settings were passed through the environment only while it was imported.
+    assert "ARGOS_PACKAGES_DIR" not in os.environ and "ARGOS_INTRA_THREADS" not in os.environ
 
 
 def test_normalize_sentence_is_idempotent():

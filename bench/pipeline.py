@@ -275,7 +275,7 @@ def main() -> int:
         metavar="N",
         help="documents for the processes-vs-threads comparison (0: skip)",
     )
-    ap.add_argument("--pool", choices=("processes", "threads"), default="processes")
+    ap.add_argument("--pool", choices=("threads", "processes"), default="threads")
     ap.add_argument("--only-pools", action="store_true", help="just the pool comparison")
     ap.add_argument("--no-startup", action="store_true")
     args = ap.parse_args()

@@ -159,10 +159,11 @@ def test_retranslation_unavailable_warns_and_continues(inputs: Path, tmp_path: P
     assert mf.read_manifest(out)["config_hash"] == off.content_hash()
 
 
-def test_process_pool_gives_the_same_corpus(inputs: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["threads", "processes"])
+def test_pools_give_the_same_corpus(kind: str, inputs: Path, tmp_path: Path) -> None:
     one, pool = tmp_path / "one", tmp_path / "pool"
     run(inputs, one, run={"max_workers": 1})
-    summary = run(inputs, pool, run={"max_workers": 2, "batch_size": 3})
+    summary = run(inputs, pool, run={"max_workers": 2, "batch_size": 3, "pool": kind})
     assert summary["run"]["processed"] == summary["run"]["inputs"]
     details = [json.loads(p.read_text())["detail"] for p in (pool / "quarantine").iterdir()]
     assert summary["run"]["done"] == 6, details
@@ -212,7 +213,9 @@ def test_retranslation_with_a_real_tiny_argos_package(tmp_path: Path) -> None:
     }
     one, pool = tmp_path / "one", tmp_path / "pool"
     run(src, one, translate=translate, run={"max_workers": 1})
-    summary = run(src, pool, translate=translate, run={"max_workers": 2, "batch_size": 2})
+    summary = run(
+        src, pool, translate=translate, run={"max_workers": 2, "batch_size": 2, "pool": "processes"}
+    )
     assert summary["run"]["done"] == 4
     for p in sorted((pool / "docs").iterdir()):
         doc = json.loads(p.read_text())

@@ -117,18 +117,11 @@ def test_same_input_gives_identical_result(tmp_path: Path) -> None:
 def tiny_translator(tmp_path_factory: pytest.TempPathFactory):
     """A real Retranslator over the project's tiny Argos package (built and cached)."""
     pytest.importorskip("transformers")
-    import importlib.util
-    import sys
+    from tiny_argos import build as builder
 
     from cleaners.config import TranslateConfig
     from cleaners.translate import Retranslator
 
-    build = Path(__file__).resolve().parent / "tiny_argos" / "build.py"
-    spec = importlib.util.spec_from_file_location("tiny_argos_build", build)
-    assert spec is not None and spec.loader is not None
-    builder = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = builder
-    spec.loader.exec_module(builder)
     cfg = TranslateConfig(
         enabled=True,
         package_path=str(builder.ensure_package()),

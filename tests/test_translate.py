@@ -7,7 +7,6 @@ to show that encoding, batching and decoding are wired right.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import socket
 import subprocess
@@ -29,18 +28,8 @@ from cleaners.translate import (
 pytest.importorskip("ctranslate2")
 pytest.importorskip("sentencepiece")
 
-_BUILD = Path(__file__).resolve().parent / "tiny_argos" / "build.py"
+from tiny_argos import build as builder  # noqa: E402  (tests/ is on sys.path)
 
-
-def _load_builder():
-    spec = importlib.util.spec_from_file_location("tiny_argos_build", _BUILD)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-builder = _load_builder()
 PAIRS = builder.training_pairs(12)
 RU = [ru for ru, _ in PAIRS]
 EN = [en for _, en in PAIRS]

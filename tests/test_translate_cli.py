@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import socket
-import sys
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("ctranslate2")
 
-_BUILD = Path(__file__).resolve().parent / "tiny_argos" / "build.py"
-
-
-def _builder():
-    spec = importlib.util.spec_from_file_location("tiny_argos_build", _BUILD)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-builder = _builder()
+from tiny_argos import build as builder  # noqa: E402  (tests/ is on sys.path)
 
 
 @pytest.fixture(scope="module")

@@ -189,15 +189,8 @@ def test_retranslation_with_a_real_tiny_argos_package(tmp_path: Path) -> None:
     pytest.importorskip("ctranslate2")
     pytest.importorskip("torch", reason="building the tiny package needs torch")
     pytest.importorskip("transformers", reason="building the tiny package needs transformers")
-    import importlib.util
-    import sys
+    from tiny_argos import build as builder
 
-    spec = importlib.util.spec_from_file_location(
-        "tiny_argos_build", ROOT / "tests" / "tiny_argos" / "build.py"
-    )
-    builder = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = builder
-    spec.loader.exec_module(builder)
     archive = builder.ensure_package()
     pairs = builder.training_pairs(24)
     src = tmp_path / "in"

@@ -260,7 +260,9 @@ def _svg_bars(
     """A small bar chart as inline SVG (no plotting library, nothing to load)."""
     top = max(values, default=0) or 1
     if horizontal:
-        row, label_w, bar_w = 22, 170, 260
+        # Wide enough for the longest label (~7 px per character at 12 px), so none is clipped.
+        longest = max((len(lab[:40]) for lab in labels), default=0)
+        row, label_w, bar_w = 22, 7 * longest + 12, 260
         h = row * len(labels) + 10
         parts = [
             f'<svg role="img" aria-label="{html.escape(title)}" width="{label_w + bar_w + 60}" '
@@ -271,7 +273,7 @@ def _svg_bars(
             w = bar_w * v / top
             parts.append(
                 f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12">'
-                f"{html.escape(lab[:28])}</text>"
+                f"{html.escape(lab[:40])}</text>"
                 f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 6}" '
                 f'fill="#4c78a8"><title>{html.escape(lab)}: {v}</title></rect>'
                 f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" font-size="12">{v}</text>'

@@ -260,9 +260,9 @@ def _svg_bars(
     """A small bar chart as inline SVG (no plotting library, nothing to load)."""
     top = max(values, default=0) or 1
     if horizontal:
-        # Wide enough for the longest label (~7 px per character at 12 px), so none is clipped.
+        # Wide enough for the longest label (~8 px per character at 12 px), so none is clipped.
         longest = max((len(lab[:40]) for lab in labels), default=0)
-        row, label_w, bar_w = 22, 7 * longest + 12, 260
+        row, label_w, bar_w = 22, 8 * longest + 16, 260
         h = row * len(labels) + 10
         parts = [
             f'<svg role="img" aria-label="{html.escape(title)}" width="{label_w + bar_w + 60}" '

@@ -478,7 +478,13 @@ def build_parser() -> argparse.ArgumentParser:
         'jsonl: one file of {"id", "ru": [..], "en": [..]} → {"id", "beads": '
         "[[ru_ids], [en_ids], score]}.",
     )
-    p.add_argument("ru", metavar="RU", help="Russian segments (or the jsonl file), - for stdin")
+    p.add_argument(
+        "ru",
+        nargs="?",
+        default="-",
+        metavar="RU",
+        help="Russian segments (or the jsonl file); - or nothing for stdin",
+    )
     p.add_argument("en", nargs="?", metavar="EN", help="English segments (text format)")
     p.add_argument("--format", choices=("text", "jsonl"), default="text")
     p.add_argument("--config", metavar="FILE", help="YAML or JSON config (its align section)")

@@ -149,6 +149,9 @@ def test_align_text_and_jsonl(tmp_path: Path, env: dict[str, str]) -> None:
     assert r.returncode == 0, r.stderr
     rec = json.loads(r.stdout)
     assert rec["id"] == "d1" and [b[:2] for b in rec["beads"]] == [[[i], [i]] for i in range(3)]
+    # No file at all reads stdin too, as `clean` and `detect` do.
+    r2 = mtclean("align", "--format", "jsonl", env=env, stdin=stdin)
+    assert r2.returncode == 0 and r2.stdout == r.stdout, r2.stderr
     r = mtclean("align", str(tmp_path / "ru.txt"), env=env)
     assert r.returncode == 2 and "two files" in r.stderr
 

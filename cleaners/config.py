@@ -66,6 +66,18 @@ class RepairConfig(_Strict):
                     raise ValueError(f"rule {name!r} has no parameter {key!r}; known: {known}")
         return self
 
+    @model_validator(mode="after")
+    def _readable_glossaries(self) -> RepairConfig:
+        # A missing or malformed glossary would otherwise fail every document of a run.
+        from cleaners.repair.glossary import load_glossary
+
+        for path in self.glossary:
+            try:
+                load_glossary([path])
+            except OSError as exc:
+                raise ValueError(f"glossary {path!r}: {exc.strerror or exc}") from None
+        return self
+
 
 _LID_LANGUAGES = ["ru", "en", "uk", "be", "bg", "kk", "sr", "mk", "de", "fr"]
 

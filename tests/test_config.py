@@ -1,0 +1,58 @@
+"""The pipeline config is strict: typos and unusable files fail when it is read, not mid-run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from cleaners.config import PipelineConfig, load_config
+from cleaners.repair import repair
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_unknown_keys_are_named(tmp_path: Path) -> None:
+    cfg = _write(tmp_path, "c.yaml", "input:\n  max_byte: 10\n")
+    with pytest.raises(ValidationError, match="max_byte"):
+        load_config(cfg)
+
+
+def test_config_must_be_a_mapping(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="mapping"):
+        load_config(_write(tmp_path, "c.yaml", "- a\n- b\n"))
+
+
+def test_yaml_is_read_with_the_safe_loader(tmp_path: Path) -> None:
+    cfg = _write(tmp_path, "c.yaml", "run: !!python/object/apply:os.getcwd []\n")
+    with pytest.raises(Exception, match="constructor|python/object"):
+        load_config(cfg)
+
+
+def test_missing_or_malformed_glossary_fails_at_load(tmp_path: Path) -> None:
+    missing = _write(tmp_path, "a.yaml", f"repair:\n  glossary: [{tmp_path / 'nope.tsv'}]\n")
+    with pytest.raises(ValidationError, match="nope.tsv"):
+        load_config(missing)
+    bad = _write(tmp_path, "bad.tsv", "only-one-column\n")
+    cfg = _write(tmp_path, "b.yaml", f"repair:\n  glossary: [{bad}]\n")
+    with pytest.raises(ValidationError, match="bad.tsv:1"):
+        load_config(cfg)
+
+
+def test_user_glossary_is_applied_and_recorded(tmp_path: Path) -> None:
+    gl = _write(tmp_path, "mine.tsv", "# wrong<TAB>right\nSaint-Peterburg\tSaint Petersburg\n")
+    cfg = load_config(_write(tmp_path, "c.yaml", f"repair:\n  glossary: [{gl}]\n"))
+    result = repair("They met in Saint-Peterburg on Monday.", "en", cfg.repair)
+    assert result.text == "They met in Saint Petersburg on Monday."
+    assert [e.rule for e in result.edits] == ["apply_glossary"]
+
+
+def test_content_hash_ignores_scheduling_only() -> None:
+    base = PipelineConfig()
+    assert PipelineConfig(run={"batch_size": 7}).content_hash() == base.content_hash()
+    assert PipelineConfig(align={"min_score": 0.5}).content_hash() != base.content_hash()

@@ -218,3 +218,23 @@ def test_retranslation_with_a_real_tiny_argos_package(tmp_path: Path) -> None:
     assert (
         mf.read_manifest(pool)["config_hash"] == PipelineConfig(translate=translate).content_hash()
     )
+
+
+@pytest.mark.slow
+def test_dask_scheduler_address_gives_the_same_corpus(inputs: Path, tmp_path: Path) -> None:
+    """`run.dask_address` (the CLI's --dask-address): an existing cluster, reached by address."""
+    pytest.importorskip("prefect_dask", reason="needs prefect-dask (pip install 'mtclean[dask]')")
+    from distributed import LocalCluster
+
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    run(inputs, local, run={"max_workers": 1})
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        summary = run(
+            inputs, remote, run={"dask_address": cluster.scheduler_address, "batch_size": 2}
+        )
+        assert summary["run"]["processed"] == summary["run"]["inputs"]
+        # The batches really ran on that cluster's workers.
+        assert "process_batch" in cluster.scheduler.task_prefixes
+    assert corpus_bytes(local) == corpus_bytes(remote)

@@ -117,7 +117,14 @@ def build_side(
         fixed, edits = result.text, list(result.edits)
     else:
         fixed, edits = text, []
-    if lang == "en" and translator is not None and config.translate.fill_untranslated:
+    if (
+        lang == "en"
+        and translator is not None
+        and config.translate.fill_untranslated
+        # A mostly Cyrillic "English" file is a wrong-side file, not MT with fragments
+        # left over: the side check must see it as it is.
+        and lid.script_shares(fixed).get("Cyrl", 0.0) < 0.5
+    ):
         fills = fill_untranslated(fixed, translator)
         if fills:
             edits = compose(text, edits, fills)

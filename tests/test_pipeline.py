@@ -152,3 +152,16 @@ def test_retranslation_fills_fragments_and_scores_segments(tmp_path: Path, tiny_
     assert all(a is not None and 0.0 <= a <= 1.0 for a in agreement)
     assert agreement[0] == 1.0
     assert doc.beads and all(b.method.endswith("mt") for b in doc.beads if b.ru and b.en)
+
+
+def test_retranslation_does_not_hide_a_russian_file_in_the_english_slot(
+    tmp_path: Path, tiny_translator
+) -> None:
+    translator, pairs = tiny_translator
+    ru = " ".join(r for r, _ in pairs)
+    (tmp_path / "d.ru.txt").write_text(ru + "\n", encoding="utf-8")
+    (tmp_path / "d.en.txt").write_text(ru + "\n", encoding="utf-8")
+    config = PipelineConfig(lid=LidConfig(on_wrong_side="quarantine"))
+    (item,) = discover(tmp_path, config.input)
+    result = process_item(tmp_path, item, config, translator=translator)
+    assert isinstance(result, Quarantined) and result.reason == "wrong-language"

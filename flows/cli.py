@@ -68,8 +68,12 @@ def _jsonl(stream: IO[str], what: str) -> Iterator[tuple[int, dict[str, Any]]]:
         yield n, rec
 
 
+# One encoder for every record: json.dumps with a non-default option builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def _dump(rec: dict[str, Any]) -> str:
-    return json.dumps(rec, ensure_ascii=False)
+    return _ENCODER.encode(rec)
 
 
 def _config(path: str | None) -> Any:
@@ -112,6 +116,8 @@ def _guess_lang(text: str) -> str:
     >>> _guess_lang("Президент прибыл"), _guess_lang("The president (Президент) arrived")
     ('ru', 'en')
     """
+    if text.isascii():
+        return "en"  # no Cyrillic letter at all: the common case of English MT, one C call
     return "ru" if len(_CYRILLIC.findall(text)) > len(_LATIN.findall(text)) else "en"
 
 

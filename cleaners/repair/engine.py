@@ -251,32 +251,48 @@ def active_rules(
 
 
 class Plan:
-    """Rules with resolved parameters, plus one combined pre-check per text kind.
+    """Rules with resolved parameters, plus one cheap pre-check per text kind.
 
-    On text that needs nothing (most MT lines) the first pass costs one regex scan
-    for all pre-checked rules together, plus the rules that have no pre-check.
+    On text that needs nothing (most MT lines) the first pass costs a few substring
+    tests and quick regex scans for all pre-checked rules together, plus the rules
+    that have no pre-check.
     """
 
     def __init__(self, rules: Sequence[tuple[Rule, dict[str, Any]]]) -> None:
         self.rules = tuple(rules)
-        self.gate = {flag: self._gate(flag) for flag in (True, False)}
+        self._gates = {flag: self._gate(flag) for flag in (True, False)}
         self._ungated = {
             flag: [(r, p) for r, p in self.rules if not r.gated and not (r.non_ascii and flag)]
             for flag in (True, False)
         }
 
-    def _gate(self, is_ascii: bool) -> re.Pattern[str] | None:
-        parts = []
+    def _gate(self, is_ascii: bool) -> tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]:
+        """The substrings and regexes of which one must occur for a gated rule to act."""
+        needs: list[str] = []
+        regexes: list[re.Pattern[str]] = []
         for r, _ in self.rules:
             if r.non_ascii and is_ascii or not r.gated:
                 continue
             if r.gate is not None:
-                parts.append(r.gate)
+                regexes.append(re.compile(r.gate))
             elif r.needs:
-                parts.append("|".join(re.escape(n) for n in r.needs))
+                needs.extend(n for n in r.needs if n not in needs)
             else:
-                parts.append(r.precheck.pattern)  # type: ignore[union-attr]
-        return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
+                regexes.append(r.precheck)  # type: ignore[arg-type]
+        return tuple(needs), tuple(regexes)
+
+    def may_act(self, text: str, is_ascii: bool) -> bool:
+        """False when no gated rule can change ``text`` (a superset of their own checks).
+
+        Substrings are tested with ``in`` (a C scan); each regex on its own, because
+        a regex that starts with a rare character scans fast while an alternation of
+        them scans slower than all of them one after another.
+        """
+        needs, regexes = self._gates[is_ascii]
+        for n in needs:
+            if n in text:
+                return True
+        return any(regex.search(text) is not None for regex in regexes)
 
     def ungated(self, is_ascii: bool) -> list[tuple[Rule, dict[str, Any]]]:
         """The rules no cheap pattern can rule out (they check for themselves)."""
@@ -289,8 +305,7 @@ def run_rules(
     """Apply ``rules`` in order, pass after pass, until nothing changes (or the cap)."""
     plan = rules if isinstance(rules, Plan) else Plan(rules)
     is_ascii = text.isascii()
-    gate = plan.gate[is_ascii]
-    if gate is not None and gate.search(text) is None:
+    if not plan.may_act(text, is_ascii):
         # Nothing any pre-checked rule looks for: only the others can act.
         for r, p in plan.ungated(is_ascii):
             if any(e.before != e.after for e in r.fn(text, p)):

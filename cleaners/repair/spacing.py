@@ -29,6 +29,7 @@ _TIME_AFTER = re.compile(
     "join_split_times",
     stage=30,
     needs=(": ",),
+    gate=r":(?<=\d:) \d\d",  # the precheck starting at the rarer colon
     precheck=r"\d: \d\d",
     risk="a numbered label followed by a two-digit count, e.g. '12: 30 days' after 'at'",
 )
@@ -70,6 +71,8 @@ _SPACE_BEFORE = re.compile(r"(?<=[\w\"')»”’])[ \t]+(?=[,.;:!?](?:[ \t\n\"»
     "remove_space_before_punct",
     stage=31,
     langs=("en", "ru"),
+    # The precheck turned round: punctuation is far rarer than a space to scan for.
+    gate=r"[,.;:!?](?<=[ \t].)",
     precheck=r"[ \t][,.;:!?]",
     risk="French-style spacing in quoted text; a leading '.5' written with a space",
 )

@@ -45,6 +45,35 @@ def _compiled(files: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str,
 
 
 @lru_cache(maxsize=32)
+def _ascii_needles(files: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(exact, lowercased) wrong terms, or None if one is not ASCII.
+
+    Between ASCII strings, matching ignoring case is matching lowercase, so in ASCII
+    text a few substring tests rule out most lines before the regex with its lookarounds
+    runs (a non-ASCII term may match ASCII text ignoring case: "K" for "k").
+    """
+    wrong = load_glossary(files)
+    if not all(w.isascii() for w in wrong):
+        return None
+    return (
+        tuple(w for w in wrong if w.isupper()),
+        tuple(w.lower() for w in wrong if not w.isupper()),
+    )
+
+
+def _may_match(text: str, files: tuple[str, ...]) -> bool:
+    """False only when no glossary term can occur in ``text`` (a cheap superset test)."""
+    needles = _ascii_needles(files) if text.isascii() else None
+    if needles is None:
+        return True
+    exact, folded = needles
+    if any(w in text for w in exact):
+        return True
+    low = text.lower()
+    return any(w in low for w in folded)
+
+
+@lru_cache(maxsize=32)
 def _compile(entries: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     exact = {w: r for w, r in entries if w.isupper()}
     folded = {w.lower(): r for w, r in entries if not w.isupper()}
@@ -86,7 +115,10 @@ def apply_glossary(text: str, params: Mapping[str, Any]) -> list[Edit]:
     >>> apply_glossary("the apu of a plane; APUs; Tokayev", {})
     []
     """
-    pat, table = _compiled(tuple(params.get("files", ())))
+    files = tuple(params.get("files", ()))
+    if not _may_match(text, files):
+        return []
+    pat, table = _compiled(files)
     if pat is None or pat.search(text) is None:
         return []
     if pat is None:

@@ -44,7 +44,8 @@ def collapse_header_stutter(text: str, params: Mapping[str, Any]) -> list[Edit]:
     ]
 
 
-_ANY_REPEAT = re.compile(r"(?i)\b(\w+) +\1\b")
+# Possessive: the word must end at the spaces anyway, so giving letters back never helps.
+_ANY_REPEAT = re.compile(r"(?i)\b(\w++) +\1\b")
 _STUTTER = re.compile(r"\b(?P<w>\w+)(?P<rep>[ ]+(?P=w))\b", re.IGNORECASE)
 
 

@@ -30,6 +30,8 @@ _CAMEL = re.compile(r"^(?P<a>[a-z]{2,})(?P<b>[A-Z][a-z]{2,})$")
 # Candidates: lowercase words of 4+ letters, or camel case "inRussia" (whole words only).
 _LOWER5 = re.compile(r"\b[a-z]{4,}\b")
 _CAMEL_ANY = re.compile(r"\b[a-z]{2,}[A-Z][a-z]{2,}\b")
+# A superset of _CAMEL_ANY that starts at the (rare) capital: a quick scan to skip it.
+_CAMEL_HINT = re.compile(r"[A-Z](?<=[a-z]{2}[A-Z])[a-z]{2}")
 
 
 DEFAULTS = {"min_zipf": 3.0, "known_zipf": 1.0, "margin": 0.0, "content_pairs": False}
@@ -278,7 +280,7 @@ def split_fused_words(text: str, params: Mapping[str, Any]) -> list[Edit]:
     unknown: set[str] | None = None
     if lang == "en":
         unknown = set(_LOWER5.findall(text)) - dictionary_words()
-        if not unknown and not _CAMEL_ANY.search(text):
+        if not unknown and not (_CAMEL_HINT.search(text) and _CAMEL_ANY.search(text)):
             return []
     min_share = float(params.get("min_known_share", 0.6))
     shares: dict[tuple[int, str], float] = {}

@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from cleaners.model import Edit
@@ -84,6 +85,26 @@ def _zipfs(lang: str, size: str) -> dict[str, float]:
         return {w: math.log10(f * 1e9) for w, f in freqs.items()}
 
 
+def _package_text(package: str, name: str) -> str:
+    """A data file of an installed package, found without importing the package.
+
+    importlib.resources alone costs ~8 ms of start-up; it is used only when the package
+    is not plain files on disk (a zip).
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None:
+        raise ModuleNotFoundError(package)
+    for folder in spec.submodule_search_locations or ():
+        path = Path(folder) / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    from importlib.resources import files
+
+    return (files(package) / name).read_text(encoding="utf-8")
+
+
 @lru_cache(maxsize=1)
 def dictionary_words() -> frozenset[str]:
     """English dictionary words (wordsegment's word list): these are never split.
@@ -93,9 +114,7 @@ def dictionary_words() -> frozenset[str]:
     Empty if wordsegment is not installed (wordfreq alone then decides).
     """
     try:
-        from importlib.resources import files
-
-        text = (files("wordsegment") / "words.txt").read_text(encoding="utf-8")
+        text = _package_text("wordsegment", "words.txt")
     except (ModuleNotFoundError, FileNotFoundError):
         return frozenset()
     return frozenset(text.split())

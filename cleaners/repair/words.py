@@ -228,6 +228,21 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
     content_pairs = bool(params.get("content_pairs", False))
     known = float(params.get("known_zipf", 1.0))
     margin = float(params.get("margin", 0.0))
+    return _split_fused(core, lang, min_zipf, content_pairs, known, margin, _is_default(params))
+
+
+@lru_cache(maxsize=8192)
+def _split_fused(
+    core: str,
+    lang: str,
+    min_zipf: float,
+    content_pairs: bool,
+    known: float,
+    margin: float,
+    default: bool,
+) -> str | None:
+    """``split_fused`` with its parameters read; cached, as MT repeats its unknown words
+    ("coronavirus" on 300 lines of 10,000) and segmenting one costs far more than a line."""
     m = _CAMEL.match(core)
     if m:
         a, b = m.group("a"), m.group("b")
@@ -251,7 +266,7 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
         return None
     if parts[-1] in words("suffixes.txt", lang) and zipf(parts[-2], lang, 3.0) < 5.5:
         return None
-    if _is_default(params) and lang == "en":
+    if default and lang == "en":
         # Precomputed from wordfreq's large list by build_tables for the default
         # parameters: the rare web words that look fused but are not clearly so.
         if (
@@ -295,11 +310,15 @@ def split_fused_words(text: str, params: Mapping[str, Any]) -> list[Edit]:
     'trade and economic projects in Russia; Tokayev, pin_code, rotkiv04, 10km'
     """
     lang = params.get("lang", "en")
-    # Fast path: most lines hold no lowercase word outside the dictionary.
+    # Fast path: most lines hold no lowercase word outside the dictionary, and the
+    # unknown ones MT repeats are mostly names or new words that do not split. Only the
+    # words in ``unknown`` and camel case can be split below.
     unknown: set[str] | None = None
     if lang == "en":
         unknown = set(_LOWER5.findall(text)) - dictionary_words()
-        if not unknown and not (_CAMEL_HINT.search(text) and _CAMEL_ANY.search(text)):
+        if not (_CAMEL_HINT.search(text) and _CAMEL_ANY.search(text)) and all(
+            split_fused(w, lang, params) is None for w in unknown
+        ):
             return []
     min_share = float(params.get("min_known_share", 0.6))
     shares: dict[tuple[int, str], float] = {}

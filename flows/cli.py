@@ -77,6 +77,19 @@ def _dump(rec: dict[str, Any]) -> str:
     return _ENCODER.encode(rec)
 
 
+def _dump_clean(rid: Any, text: str, lang: Any, edits: list[dict[str, Any]]) -> str:
+    """``_dump({"id": rid, "text": text, "lang": lang, "edits": edits})``, the same bytes.
+
+    Put together field by field: encoding a string is one C call, while encoding a dict
+    first builds a new C encoder, most of the cost of a short record.
+    """
+    enc = _ENCODER.encode  # a string goes straight to the C string encoder
+    return (
+        f'{{"id": {enc(rid)}, "text": {enc(text)}, "lang": {enc(lang)}, '
+        f'"edits": {enc(edits) if edits else "[]"}}}'
+    )
+
+
 def _config(path: str | None) -> Any:
     if path is None:
         return None
@@ -152,10 +165,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
             lang = rec.get("lang") or args.lang or _guess_lang(text)
             result = repair_cached(text, lang)
             edits = [e.to_dict() for e in result.edits]
-            out.write(
-                _dump({"id": rec.get("id"), "text": result.text, "lang": lang, "edits": edits})
-                + "\n"
-            )
+            out.write(_dump_clean(rec.get("id"), result.text, lang, edits) + "\n")
             if args.explain and result.edits:
                 sys.stderr.write(f"# {rec.get('id')}\n{explain(text, result.edits)}\n")
     return 0

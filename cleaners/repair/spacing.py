@@ -108,7 +108,7 @@ _URLISH = re.compile(
 @rule(
     "add_space_after_sentence_end",
     stage=32,
-    gate=r"[.!?,;][A-Za-zА-Яа-яЁё]",
+    gate=r"[.!?,;](?<=[a-zа-яё].)[A-Za-zА-Яа-яЁё]",  # the precheck, from the punctuation
     langs=("en", "ru"),
     precheck=r"[a-zа-яё][.!?,;][A-Za-zА-Яа-яЁё]",
     risk="identifiers written with dots or commas (Node.Js, file.Name, a,b lists in code)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -46,6 +47,28 @@ def collapse_header_stutter(text: str, params: Mapping[str, Any]) -> list[Edit]:
 
 # Possessive: the word must end at the spaces anyway, so giving letters back never helps.
 _ANY_REPEAT = re.compile(r"(?i)\b(\w++) +\1\b")
+# ASCII bytes: word characters lowercased, every other character a space.
+_ASCII_WORDS = (
+    bytes(
+        c | 0x20 if chr(c).isalpha() else c if chr(c).isalnum() or c == 0x5F else 0x20
+        for c in range(128)
+    )
+    + b" " * 128
+)
+
+
+def _may_repeat(text: str) -> bool:
+    """False only when no word follows itself (case aside): a superset of _ANY_REPEAT.
+
+    In ASCII text a repeat is two equal neighbours among the lowercased words; finding
+    those with bytes.translate and split is twice as fast as the regex scan.
+    """
+    if not text.isascii():
+        return True
+    words = text.encode("ascii").translate(_ASCII_WORDS).split()
+    return any(map(operator.eq, words, words[1:]))
+
+
 _STUTTER = re.compile(r"\b(?P<w>\w+)(?P<rep>[ ]+(?P=w))\b", re.IGNORECASE)
 
 
@@ -64,7 +87,7 @@ def collapse_word_stutter(text: str, params: Mapping[str, Any]) -> list[Edit]:
     >>> collapse_word_stutter("he had had enough; Bora Bora; Hussein A A, et al.", {})
     []
     """
-    if _ANY_REPEAT.search(text) is None:
+    if not _may_repeat(text) or _ANY_REPEAT.search(text) is None:
         return []  # no word follows itself (case aside): the common case
     edits = []
     for m in _STUTTER.finditer(text):

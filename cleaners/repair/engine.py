@@ -292,7 +292,7 @@ class Plan:
         for n in needs:
             if n in text:
                 return True
-        return any(regex.search(text) is not None for regex in regexes)
+        return any(r.search(text) for r in regexes)
 
     def ungated(self, is_ascii: bool) -> list[tuple[Rule, dict[str, Any]]]:
         """The rules no cheap pattern can rule out (they check for themselves)."""
@@ -308,7 +308,8 @@ def run_rules(
     if not plan.may_act(text, is_ascii):
         # Nothing any pre-checked rule looks for: only the others can act.
         for r, p in plan.ungated(is_ascii):
-            if any(e.before != e.after for e in r.fn(text, p)):
+            edits = r.fn(text, p)
+            if edits and any(e.before != e.after for e in edits):
                 break
         else:
             return RepairResult(text, [])

@@ -67,10 +67,7 @@ def _may_match(text: str, files: tuple[str, ...]) -> bool:
     if needles is None:
         return True
     exact, folded = needles
-    if any(w in text for w in exact):
-        return True
-    low = text.lower()
-    return any(w in low for w in folded)
+    return any(map(text.__contains__, exact)) or any(map(text.lower().__contains__, folded))
 
 
 @lru_cache(maxsize=32)

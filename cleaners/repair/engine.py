@@ -37,8 +37,9 @@ class Rule:
     paragraphs 60s, folding 90s). Clean text must cost little: ``needs`` lists
     substrings one of which must occur, ``non_ascii`` skips pure-ASCII text, and
     ``precheck`` is a regex that must match before the rule runs at all; ``gate``,
-    a cheaper regex matching a superset, joins the plan's one-scan gate instead.
-    ``risk`` names its false-positive risk.
+    a cheaper regex matching a superset (best starting with a rare character: it is
+    scanned for on every line), stands for the rule in the plan's gate instead of
+    ``needs`` or ``precheck``. ``risk`` names its false-positive risk.
     """
 
     name: str

@@ -12,29 +12,14 @@ from pathlib import Path
 from typing import IO, Any
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temp file in the same folder, fsync, rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[IO[str]]:
-    """Stream UTF-8 text (LF line ends) to a temp file beside ``path``; on a clean exit
-    fsync and rename it over ``path``, on an exception delete it (``path`` untouched)."""
+def _replacing(path: Path, mode: str, **open_kw: Any) -> Iterator[IO[Any]]:
+    """A temp file beside ``path``: on a clean exit fsync it and rename it over ``path``,
+    on an exception delete it (``path`` untouched)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with os.fdopen(fd, mode, **open_kw) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
@@ -42,6 +27,17 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temp file in the same folder, fsync, rename."""
+    with _replacing(path, "wb") as fh:
+        fh.write(data)
+
+
+def atomic_writer(path: Path) -> contextlib.AbstractContextManager[IO[str]]:
+    """Stream UTF-8 text (LF line ends) to ``path`` atomically, as ``atomic_write_bytes``."""
+    return _replacing(path, "w", encoding="utf-8", newline="\n")
 
 
 def atomic_write_text(path: Path, text: str) -> None:

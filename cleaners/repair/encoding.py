@@ -27,37 +27,22 @@ _NEEDS_FTFY_GATE = "[^" + _SAFE.replace(" -~", " -%'-~") + "]"
 def diff_edits(rule_name: str, old: str, new: str, offset: int = 0) -> list[Edit]:
     """Minimal edits turning ``old`` into ``new`` (near-adjacent changes grouped)."""
     sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    edits: list[Edit] = []
-    cur: list[int] | None = None  # [a0, a1, b0, b1]
+    groups: list[list[int]] = []  # [a0, a1, b0, b1] of each group of changes
+    open_group = False
     for tag, a0, a1, b0, b1 in sm.get_opcodes():
         if tag == "equal":
-            if cur is not None and a1 - a0 >= 3:
-                edits.append(
-                    Edit(
-                        rule_name,
-                        offset + cur[0],
-                        offset + cur[1],
-                        old[cur[0] : cur[1]],
-                        new[cur[2] : cur[3]],
-                    )
-                )
-                cur = None
-            continue
-        if cur is None:
-            cur = [a0, a1, b0, b1]
+            # Fewer than 3 equal characters between changes keep them in one edit.
+            if a1 - a0 >= 3:
+                open_group = False
+        elif open_group:
+            groups[-1][1], groups[-1][3] = a1, b1
         else:
-            cur[1], cur[3] = a1, b1
-    if cur is not None:
-        edits.append(
-            Edit(
-                rule_name,
-                offset + cur[0],
-                offset + cur[1],
-                old[cur[0] : cur[1]],
-                new[cur[2] : cur[3]],
-            )
-        )
-    return edits
+            groups.append([a0, a1, b0, b1])
+            open_group = True
+    return [
+        Edit(rule_name, offset + a0, offset + a1, old[a0:a1], new[b0:b1])
+        for a0, a1, b0, b1 in groups
+    ]
 
 
 # --- Cyrillic mojibake that ftfy leaves ----------------------------------------------------

@@ -11,6 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+# mkstemp makes 0600 files; outputs should get the mode a plain open() would (umask).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 
 @contextlib.contextmanager
 def _replacing(path: Path, mode: str, **open_kw: Any) -> Iterator[IO[Any]]:
@@ -19,6 +23,7 @@ def _replacing(path: Path, mode: str, **open_kw: Any) -> Iterator[IO[Any]]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, mode, **open_kw) as fh:
             yield fh
             fh.flush()

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from cleaners.model import Edit
+from cleaners.repair import ftfy_gate, sloppy  # noqa: F401  (sloppy registers codecs)
 from cleaners.repair.engine import Param, make_edit, rule
 from cleaners.repair.tables import DATA
 
@@ -123,8 +124,6 @@ def _shouting(text: str) -> bool:
 
 
 def _decode(text: str, wrong: str, real: str) -> str | None:
-    import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-* codecs)
-
     try:
         return text.encode(wrong).decode(real)
     except (UnicodeEncodeError, UnicodeDecodeError):
@@ -250,11 +249,12 @@ def fix_encoding_ftfy(text: str, params: Mapping[str, Any]) -> list[Edit]:
     >>> fix_encoding_ftfy("café “time”", {})
     []
     """
-    ftfy, cfg = _ftfy_config()
     edits: list[Edit] = []
     pos = 0
     for line in text.splitlines(keepends=True):
-        if re.search(_NEEDS_FTFY, line):
+        # ftfy is imported only for a line it may change (see ftfy_gate).
+        if re.search(_NEEDS_FTFY, line) and ftfy_gate.would_change(line):
+            ftfy, cfg = _ftfy_config()
             fixed = ftfy.fix_text(line, cfg)
             if fixed != line:
                 edits.extend(diff_edits("fix_encoding_ftfy", line, fixed, pos))

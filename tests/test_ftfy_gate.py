@@ -1,0 +1,104 @@
+"""The ftfy gate and the sloppy codecs stand in for ftfy without importing it: check
+them against ftfy itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import ftfy
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaners.fsutil import atomic_write_text
+from cleaners.repair import ftfy_gate, sloppy  # noqa: F401  (sloppy registers codecs)
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
+
+
+def _changes(line: str) -> bool:
+    return ftfy.fix_text(line, CONFIG) != line
+
+
+def test_table_matches_installed_ftfy() -> None:
+    shipped = json.loads(ftfy_gate.TABLE.read_text(encoding="utf-8"))
+    assert shipped == ftfy_gate.build(), "regenerate: python -m cleaners.repair.ftfy_gate"
+    assert ftfy_gate.installed_version() == ftfy.__version__
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "cafÃ© time",  # UTF-8 read as latin-1
+        "Ð¿Ñ€Ð¸Ð²ÐµÑ‚",  # Russian UTF-8 read as cp1252
+        "P&eacute;rez",  # HTML entity
+        "ﬁnal",  # ligature
+        "ＦＵＬＬ",  # full width
+        "line\rbreak",
+        "e\u0301",  # NFC
+        "a\x00b",  # control character
+        "\x1b[31mred",  # terminal escape
+    ],
+)
+def test_lines_ftfy_changes_pass_the_gate(line: str) -> None:
+    assert _changes(line)
+    assert ftfy_gate.would_change(line)
+
+
+def test_benign_non_ascii_skips_ftfy() -> None:
+    for line in ("Oliver Näes in Düsseldorf", "+22 °C, €185", "21 × 27.5 cm", "Lõuna — «да»"):
+        assert not _changes(line)
+        assert not ftfy_gate.would_change(line)
+
+
+# Characters ftfy's heuristic and tables are about, mixed with ordinary text.
+_ALPHABET = st.sampled_from(
+    list("abcXYZ Ð¿Ñ€Ã©Â€™œ…–—‘’“”«»°±×÷µ¶§¤¦¨¬¯¸ƒˆ˜ß∂√≈")
+    + list("äöüéèàçñõ")
+    + list("яжЁё")
+    + ["\u00a0", "\u0301", "\u0308", "ﬁ", "Ａ", "\r", "\x85", "\x9d", "\x01", "\ufeff", "&", ";"]
+    + ["&amp;", "&eacute;", "\u2028", "€", "£", "¢", "¥", "©", "®", "¡", "¿", "�"]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_ALPHABET, min_size=1, max_size=12).map("".join))
+def test_gate_false_means_ftfy_keeps_the_line(line: str) -> None:
+    if not ftfy_gate.would_change(line):
+        assert not _changes(line), repr(line)
+
+
+def test_gate_on_real_mt_lines() -> None:
+    outputs = sorted((SHARED / "wmt21-newstest-ru-en" / "system_outputs").glob("*.txt"))
+    if not outputs:
+        pytest.skip(f"real MT outputs are not at {SHARED} (../shared/data)")
+    skipped = 0
+    for path in outputs[:4]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not ftfy_gate.would_change(line):
+                skipped += 1
+                assert not _changes(line), repr(line)
+    assert skipped > 1000
+
+
+def test_sloppy_codecs_match_ftfys() -> None:
+    from ftfy.bad_codecs.sloppy import CODECS
+
+    everything = bytes(range(256))
+    for number in ("1251", "1252"):
+        theirs = CODECS[f"sloppy_windows_{number}"]
+        text = theirs.decode(everything)[0]
+        assert everything.decode(f"sloppy-windows-{number}") == text
+        assert text.encode(f"sloppy-windows-{number}") == everything
+
+
+def test_atomic_writes_get_the_umask_mode(tmp_path: Path) -> None:
+    path = tmp_path / "out.txt"
+    atomic_write_text(path, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask

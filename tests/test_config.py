@@ -56,3 +56,28 @@ def test_content_hash_ignores_scheduling_only() -> None:
     base = PipelineConfig()
     assert PipelineConfig(run={"batch_size": 7}).content_hash() == base.content_hash()
     assert PipelineConfig(align={"min_score": 0.5}).content_hash() != base.content_hash()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ("split_fused_words: {min_zipf: high}", "min_zipf must be a number"),
+        ("split_fused_words: {content_pairs: 'yes'}", "content_pairs must be true or false"),
+        ("join_attribution: {max_words: 2.5}", "max_words must be an integer"),
+        ("apply_glossary: {files: one.tsv}", "files must be a list of strings"),
+    ],
+)
+def test_rule_parameter_types_are_checked_at_load(
+    tmp_path: Path, params: str, message: str
+) -> None:
+    cfg = _write(tmp_path, "c.yaml", f"repair:\n  params:\n    {params}\n")
+    with pytest.raises(ValidationError, match=message):
+        load_config(cfg)
+
+
+def test_integer_is_accepted_for_a_number_parameter(tmp_path: Path) -> None:
+    cfg = load_config(
+        _write(tmp_path, "c.yaml", "repair:\n  params:\n    split_fused_words: {min_zipf: 4}\n")
+    )
+    assert cfg.repair.params["split_fused_words"]["min_zipf"] == 4.0
+    assert isinstance(cfg.repair.params["split_fused_words"]["min_zipf"], float)

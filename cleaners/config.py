@@ -175,6 +175,24 @@ class LidConfig(_Strict):
         "(wordfreq's small lists for ru, uk, bg, mk, sr: 'дякую' is Ukrainian); 0 = off.",
     )
     lexicon_weight: float = Field(1.0, ge=0, description="Weight of the word frequencies.")
+    lexicon_assumed_zipf: float = Field(
+        3.0,
+        ge=0,
+        le=8,
+        description="Zipf frequency at which a language without a word list (be, kk) is "
+        "taken to know a word some list knows.",
+    )
+    lexicon_kin_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="... or this share of the word's highest frequency in a listed language "
+        "when that is more (Belarusian shares Russian's 'на', 'у').",
+    )
+    lexicon_unknown_bias: float = Field(
+        2.0,
+        description="Nats a language without a word list gains per word no list knows.",
+    )
     short_weight: float = Field(1.0, ge=0, description="Weight of lingua's log-probability.")
     model_floor: float = Field(
         1e-4, gt=0, le=1, description="Probability floor for a language a model did not list."

@@ -41,11 +41,14 @@ import math
 import re
 import threading
 import unicodedata
+from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence, Set
 from functools import lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
+from zlib import crc32
 
 from cleaners.config import LidConfig
 
@@ -477,8 +480,16 @@ def _decisive(
 
 # Languages with a wordfreq word list: short Cyrillic text is weighed by its words too.
 # Serbian's list ("sh") is in Latin script: Serbian Cyrillic maps onto it letter by letter.
+# Belarusian and Kazakh have no list: they "know" a word at an assumed frequency
+# (LidConfig.lexicon_assumed_zipf) or, for a word a listed kin language knows, at a share of
+# that (lexicon_kin_share), so a snippet of words no list knows is not Russian by default.
 _LEXICON_LANGS = ("ru", "uk", "bg", "mk", "sr")
 _LEXICON_FLOOR = 5e-7  # below the smallest frequency the "small" lists keep (1e-6)
+# Russian's "large" list goes on to zipf 1 (1e-8): a word absent from it is evidence
+# against Russian, where absence from the small list (zipf < 3) said little.
+_LARGE_LANGS = ("ru",)
+_LARGE_FLOOR = 5e-9
+_RARE_BAND = 50  # centibels per band of the rare words (zipf 3-1 in four bands)
 _SR_LATIN = str.maketrans(
     {
         "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "е": "e", "ж": "ž",
@@ -498,29 +509,96 @@ def _lexicon(lang: str) -> dict[str, float]:
     return _load(("lexicon", lang), build)
 
 
+def _rare_words(lang: str) -> Any:
+    """The words of ``lang``'s large list below the small list's cut (zipf 3 to 1).
+
+    650 000 Russian words as a dict would take ~130 MB; a sorted array of
+    ``crc32(word) << 2 | band`` takes 5 MB and a bisect finds a word's band. A crc32
+    collision (one unknown word in ~7 000) only makes an unknown word look rare.
+    """
+
+    def build() -> Any:
+        import wordfreq
+
+        bins = wordfreq.get_frequency_list(lang, wordlist="large")  # bins[i]: 10^(-i/100)
+        keys = [
+            crc32(w.encode("utf-8")) << 2 | (i // _RARE_BAND - 12)
+            for i in range(600, min(len(bins), 800))
+            for w in bins[i]
+        ]
+        keys.sort()
+        return array("Q", keys)
+
+    return _load(("rare", lang), build)
+
+
+def _rare_freq(lang: str, word: str) -> float:
+    """Frequency of a rare ``lang`` word (its band's middle), 0.0 if the large list lacks it.
+
+    >>> _rare_freq("ru", "лужица") > 0, _rare_freq("ru", "вясной")
+    (True, 0.0)
+    """
+    keys = _rare_words(lang)
+    key = crc32(word.encode("utf-8")) << 2
+    i = bisect_left(keys, key)
+    if i < len(keys) and keys[i] >> 2 == key >> 2:
+        band = keys[i] & 3
+        return 10.0 ** (-(600 + band * _RARE_BAND + _RARE_BAND / 2) / 100)
+    return 0.0
+
+
+def _word_freqs(word: str, langs: Sequence[str]) -> dict[str, float]:
+    """How common ``word`` is in each listed language of ``langs`` (0.0: not listed)."""
+    out = {}
+    for lang in langs:
+        freq = _lexicon(lang).get(word.translate(_SR_LATIN) if lang == "sr" else word, 0.0)
+        if not freq and lang in _LARGE_LANGS:
+            freq = _rare_freq(lang, word)
+        out[lang] = freq
+    return out
+
+
 def _weigh_words(
     weights: dict[str, float], low: str, cands: tuple[str, ...], config: LidConfig
 ) -> None:
     """Multiply in how common each word is in each language (short text only).
 
     fastText's character n-grams cannot tell "дякую" (Ukrainian, zipf 5.7) from a
-    Russian word; word frequencies can. Factors are relative to the geometric mean
-    over the languages with a list, so languages without one keep their standing.
+    Russian word; word frequencies can. A word a list lacks counts at that list's
+    floor, far lower for Russian's large list (zipf 1) than for the small ones (zipf 3):
+    "вясной", "болып" are evidence against Russian. Languages without a list (be, kk)
+    take the assumed frequency, a share of a kin language's (Belarusian "на"), or, for
+    a word no list knows, the assumed frequency plus ``lexicon_unknown_bias``.
+    Factors are relative to the geometric mean over the candidates.
     """
     words = _WORD_RE.findall(low)
     if not words or len(words) > config.lexicon_words:
         return
-    langs = [c for c in _LEXICON_LANGS if c in weights]
-    if len(langs) < 2:
+    listed = [c for c in _LEXICON_LANGS if c in weights]
+    if not listed:
         return
-    logp = {}
-    for lang in langs:
-        freqs = _lexicon(lang)
-        keys = [w.translate(_SR_LATIN) for w in words] if lang == "sr" else words
-        logp[lang] = sum(math.log(freqs.get(w, _LEXICON_FLOOR)) for w in keys)
+    unlisted = [c for c in cands if c not in _LEXICON_FLOOR_BY_LANG and c in weights]
+    assumed = 10.0 ** (config.lexicon_assumed_zipf - 9)
+    logp = dict.fromkeys(listed + unlisted, 0.0)
+    for word in words:
+        freqs = _word_freqs(word, listed)
+        top = max(freqs.values())
+        for lang in listed:
+            logp[lang] += math.log(freqs[lang] or _LEXICON_FLOOR_BY_LANG[lang])
+        if top:
+            kin = math.log(max(assumed, config.lexicon_kin_share * top))
+        else:
+            kin = math.log(assumed) + config.lexicon_unknown_bias
+        for c in unlisted:
+            logp[c] += kin
     mean = sum(logp.values()) / len(logp)
-    for lang in langs:
-        weights[lang] *= math.exp(config.lexicon_weight * (logp[lang] - mean))
+    for lang, value in logp.items():
+        weights[lang] *= math.exp(config.lexicon_weight * (value - mean))
+
+
+_LEXICON_FLOOR_BY_LANG = {
+    c: (_LARGE_FLOOR if c in _LARGE_LANGS else _LEXICON_FLOOR) for c in _LEXICON_LANGS
+}
 
 
 def _best(weights: dict[str, float], cands: tuple[str, ...]) -> tuple[str, float]:
@@ -679,6 +757,8 @@ def preload(config: LidConfig | None = None) -> None:
         for lang in _LEXICON_LANGS:
             if lang in cfg.languages:
                 _lexicon(lang)
+                if lang in _LARGE_LANGS:
+                    _rare_words(lang)
     if cfg.backend == "langdetect":
         _langdetect_factory()
 

@@ -26,6 +26,11 @@ _CHUNK = re.compile(r"(?<!\S)[(\[\"'«“‘]*(?P<core>[A-Za-z]+|[А-Яа-яЁё
 _LAT_WORD = re.compile(r"(?<![\w@./'’-])[a-z]{2,}(?![\w@./'’-])")
 _CYR_WORD = re.compile(r"(?<![\w@./-])[а-яё]{2,}(?![\w@./-])")
 _CAMEL = re.compile(r"^(?P<a>[a-z]{2,})(?P<b>[A-Z][a-z]{2,})$")
+# A token named as a site, app or hashtag is a name ("the stopcoronavirus website").
+_NAMED_AS = re.compile(
+    r"[\s\"'»”’]+(?:web ?site|site|portal|app|application|hashtag|channel|domain|platform)s?\b",
+    re.IGNORECASE,
+)
 
 
 # Candidates: lowercase words of 4+ letters, or camel case "inRussia" (whole words only).
@@ -35,7 +40,13 @@ _CAMEL_ANY = re.compile(r"\b[a-z]{2,}[A-Z][a-z]{2,}\b")
 _CAMEL_HINT = re.compile(r"[A-Z](?<=[a-z]{2}[A-Z])[a-z]{2}")
 
 
-DEFAULTS = {"min_zipf": 3.0, "known_zipf": 1.0, "margin": 0.0, "content_pairs": False}
+DEFAULTS = {
+    "min_zipf": 3.0,
+    "known_zipf": 1.0,
+    "margin": 0.0,
+    "content_pairs": True,
+    "content_zipf": 3.5,
+}
 
 
 def _is_default(params: Mapping[str, Any]) -> bool:
@@ -214,6 +225,68 @@ def known_share(line: str, lang: str, min_zipf: float = 3.0) -> float:
     return known / (len(found) - 1)
 
 
+# Endings that, after a doubled consonant, make a derivation: "drug|gable" is "druggable".
+_DOUBLED = ("able", "ing", "er", "ers", "ed", "est", "y", "ie", "ies")
+# A noun before a gerund or an agent noun is a closed compound ("sightrunning",
+# "pokerplayer"); after an adverb, a verb form or a plural it is a phrase
+# ("currentlyworking", "reportedregarding", "degreescooler").
+_AGENT = ("ing", "er", "ers", "or", "ors")
+_PHRASE_HEAD = ("ly", "ed", "ing", "s")
+
+
+def _verb_stem(word: str, lang: str) -> bool:
+    """Whether ``word`` is a common word plus -ing/-er/-or ("running", "player", "emerging")."""
+    for end in _AGENT:
+        if word.endswith(end) and len(word) > len(end) + 2:
+            stem = word[: -len(end)]
+            for cand in (stem, stem + "e", stem[:-1] if stem[-1] == stem[-2] else ""):
+                if cand and zipf(cand, lang, 3.0) >= 4.0:
+                    return True
+    return False
+
+
+def content_pair(parts: list[str], lang: str, min_zipf: float = 3.5) -> bool:
+    """Whether two content words read as a fusion, not as a compound or a derivation.
+
+    Two parts only, each of 3+ letters and common; no compound head or modifier
+    (``compound_parts.txt``); not a doubled-consonant derivation; no noun + gerund
+    or agent noun.
+
+    >>> content_pair(["economic", "sanctions"], "en"), content_pair(["fleet", "man"], "en")
+    (True, False)
+    >>> [content_pair(p.split(), "en") for p in ("drug gable", "sight running", "stop covid")]
+    [False, False, False]
+    >>> content_pair(["currently", "working"], "en")
+    True
+    """
+    if len(parts) != 2:
+        return False
+    a, b = parts
+    if len(a) < 3 or len(b) < 3 or not (_common(a, lang, min_zipf) and _common(b, lang, min_zipf)):
+        return False
+    table = words("compound_parts.txt", lang)
+    if f"-{b}" in table or f"{a}-" in table:
+        return False
+    if b[0] == a[-1] and b[1:] in _DOUBLED:
+        return False
+    return a.endswith(_PHRASE_HEAD) and not a.endswith("ss") or not _verb_stem(b, lang)
+
+
+def _common(part: str, lang: str, min_zipf: float) -> bool:
+    """A part fit for a content+content split: the shorter, the commoner it must be.
+
+    Short parts are what chance letter runs make of other words (a transliterated
+    "diplomatom" is "diploma tom", "shestoy" "shes toy"); a long dictionary word
+    counts even if rare ("zoonotic", "chamomile").
+    """
+    z = zipf(part, lang, 3.0)
+    if len(part) <= 4:
+        return z >= max(min_zipf, 8.0 - len(part))  # 3 letters: 5.0, 4 letters: 4.0
+    if z >= min_zipf:
+        return True
+    return len(part) >= 7 and lang == "en" and part in dictionary_words()
+
+
 def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
     """The repaired form of one token, or None to leave it alone.
 
@@ -225,10 +298,13 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
     [None, None, None, None]
     """
     min_zipf = float(params.get("min_zipf", 3.0))
-    content_pairs = bool(params.get("content_pairs", False))
+    content_pairs = bool(params.get("content_pairs", True))
+    content_zipf = float(params.get("content_zipf", 3.5))
     known = float(params.get("known_zipf", 1.0))
     margin = float(params.get("margin", 0.0))
-    return _split_fused(core, lang, min_zipf, content_pairs, known, margin, _is_default(params))
+    return _split_fused(
+        core, lang, min_zipf, content_pairs, content_zipf, known, margin, _is_default(params)
+    )
 
 
 @lru_cache(maxsize=8192)
@@ -237,6 +313,7 @@ def _split_fused(
     lang: str,
     min_zipf: float,
     content_pairs: bool,
+    content_zipf: float,
     known: float,
     margin: float,
     default: bool,
@@ -258,7 +335,8 @@ def _split_fused(
     parts, score = segment(core, lang, min_zipf)
     if not parts:
         return None
-    if not content_pairs and not any(p in words("function_words.txt", lang) for p in parts):
+    content = not any(p in words("function_words.txt", lang) for p in parts)
+    if content and not (content_pairs and content_pair(parts, lang, content_zipf)):
         return None  # "fleetman", "spunbond": a neologism, not two words run together
     # "geopolitician", "kremlinlike": a combining form makes a compound, not a fusion
     # (unless it follows a very common word: "beenmade", "islike" are fusions).
@@ -268,17 +346,17 @@ def _split_fused(
         return None
     if default and lang == "en":
         # Precomputed from wordfreq's large list by build_tables for the default
-        # parameters: the rare web words that look fused but are not clearly so.
-        if (
-            core in _keep_words(lang)
-            or zipf(core, lang, 3.0) >= 3.0
-            and score + 9.0 < zipf(core, lang, 3.0) + margin
-        ):
+        # parameters: the rare web words that look fused but are not clearly so, and
+        # every known word (Zipf >= 1) that would split into two content words.
+        zs = zipf(core, lang, 3.0)
+        if core in _keep_words(lang) or zs >= 3.0 and (content or score + 9.0 < zs + margin):
             return None
         return " ".join(parts)
     zc = zipf(core, lang)  # the large list: loaded only once a split is on the table
-    if zc >= known and score + 9.0 < zc + margin:
-        return None  # a word wordfreq knows, not clearly a fusion of commoner ones
+    if zc >= known and (content or score + 9.0 < zc + margin):
+        # A word wordfreq knows, not clearly a fusion of commoner ones; with no function
+        # word among the parts, any known word is kept ("lightbulb", "workstream").
+        return None
     return " ".join(parts)
 
 
@@ -295,7 +373,12 @@ def _split_fused(
             0.0, "A known token is split only if its parts are this much likelier (log10)."
         ),
         "content_pairs": Param(
-            False, "Also split into two content words (no function word among the parts)."
+            True,
+            "Also split into two content words (no function word among the parts), if the"
+            " token is unknown and no compound pattern fits.",
+        ),
+        "content_zipf": Param(
+            3.5, "Each part of a content+content split must be at least this common (Zipf)."
         ),
         "min_known_share": Param(0.6, "Split only in lines where this share of words is known."),
     },
@@ -331,7 +414,7 @@ def split_fused_words(text: str, params: Mapping[str, Any]) -> list[Edit]:
         if word_lang != lang:
             continue  # Russian compounds are too productive to split safely: English only
         fixed = split_fused(core, word_lang, params)
-        if fixed is None:
+        if fixed is None or _NAMED_AS.match(text, m.end("core")):
             continue
         lo = text.rfind("\n", 0, m.start()) + 1
         if (lo, word_lang) not in shares:

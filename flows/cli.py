@@ -139,8 +139,11 @@ def _guess_lang(text: str) -> str:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from cleaners.repair import explain, repair
+    from cleaners.repair import RULES, describe_rules, explain, repair
 
+    if args.list_rules:
+        print(describe_rules(RULES))
+        return 0
     cfg = _config(args.config)
     rcfg = cfg.repair if cfg is not None else None
     out = sys.stdout
@@ -477,6 +480,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", action="store_true", help="list the edits readably on stderr")
     p.add_argument("--lang", choices=("en", "ru"), help="language of the text (default: guess)")
     p.add_argument("--config", metavar="FILE", help="YAML or JSON config (its repair section)")
+    p.add_argument(
+        "--list-rules",
+        action="store_true",
+        help="list the repair rules, their parameters (repair.params) and risks, and exit",
+    )
     p.set_defaults(func=cmd_clean)
 
     p = sub.add_parser(

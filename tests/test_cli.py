@@ -105,6 +105,18 @@ def test_clean_on_the_users_example(env: dict[str, str]) -> None:
         assert name in r.stdout
 
 
+def test_clean_list_rules_names_every_rule_and_parameter(env: dict[str, str]) -> None:
+    from cleaners.repair import RULES
+
+    r = mtclean("clean", "--list-rules", env=env)
+    assert r.returncode == 0, r.stderr
+    for name, rule in RULES.items():
+        assert f"{name}  (stage" in r.stdout
+        for key in rule.params:
+            assert f"param {key} = " in r.stdout
+    assert "off by default" in r.stdout  # fold_quotes, fold_dashes
+
+
 def test_clean_bad_input_is_one_line(env: dict[str, str]) -> None:
     r = mtclean("clean", "--format", "jsonl", env=env, stdin='{"id": 1, "text": "ok"}\nnot json\n')
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1

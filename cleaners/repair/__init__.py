@@ -32,6 +32,7 @@ from cleaners.repair.engine import (
     RepairResult,
     Rule,
     active_rules,
+    describe_rules,
     explain,
     replay,
     run_rules,
@@ -41,7 +42,16 @@ from cleaners.repair.untranslated import untranslated_spans
 if TYPE_CHECKING:
     from cleaners.config import RepairConfig
 
-__all__ = ["RULES", "RepairResult", "Rule", "explain", "repair", "replay", "untranslated_spans"]
+__all__ = [
+    "RULES",
+    "RepairResult",
+    "Rule",
+    "describe_rules",
+    "explain",
+    "repair",
+    "replay",
+    "untranslated_spans",
+]
 
 
 def repair(text: str, lang: str = "en", config: RepairConfig | None = None) -> RepairResult:

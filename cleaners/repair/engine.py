@@ -123,6 +123,29 @@ class RepairResult:
     edits: list[Edit] = field(default_factory=list)
 
 
+def describe_rules(rules: Mapping[str, Rule]) -> str:
+    """The registered rules as a readable list: what each does, where it runs, its
+    parameters (default and help) and its false-positive risk.
+
+    >>> from cleaners.repair import RULES
+    >>> print(describe_rules({"join_split_times": RULES["join_split_times"]}))  # doctest: +ELLIPSIS
+    join_split_times  (stage 3..., languages: *, on by default)
+      ...
+      risk: ...
+    """
+    blocks = []
+    for r in rules.values():
+        state = "on by default" if r.default_on else "off by default: repair.enable"
+        lines = [f"{r.name}  (stage {r.stage}, languages: {', '.join(r.langs)}, {state})"]
+        if r.doc:
+            lines.append(f"  {r.doc}")
+        for key, p in r.params.items():
+            lines.append(f"  param {key} = {p.default!r}: {p.help}")
+        lines.append(f"  risk: {r.risk}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
 def replay(original: str, edits: Sequence[Edit]) -> str:
     """Apply sorted, non-overlapping edits (offsets into ``original``).
 

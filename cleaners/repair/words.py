@@ -5,6 +5,9 @@ on first need. Guards, in order: only whole tokens of plain letters are looked a
 (URLs, e-mails, handles like ``pin_code`` or ``rotkiv04`` and numbers with units
 never are); capitalised tokens are never split (``Tokayev``, ``Novorossiysk``);
 a token wordfreq knows is split only when the words are far more likely than it.
+Two content words with no function word ("economicsanctions") are split only when
+the token is unknown and the pair is a common English phrase: real MT's unknown
+tokens are mostly new compounds ("fleetman") whose parts are words.
 """
 
 from __future__ import annotations
@@ -227,30 +230,14 @@ def known_share(line: str, lang: str, min_zipf: float = 3.0) -> float:
 
 # Endings that, after a doubled consonant, make a derivation: "drug|gable" is "druggable".
 _DOUBLED = ("able", "ing", "er", "ers", "ed", "est", "y", "ie", "ies")
-# A noun before a gerund or an agent noun is a closed compound ("sightrunning",
-# "pokerplayer"); after an adverb, a verb form or a plural it is a phrase
-# ("currentlyworking", "reportedregarding", "degreescooler").
-_AGENT = ("ing", "er", "ers", "or", "ors")
-_PHRASE_HEAD = ("ly", "ed", "ing", "s")
-
-
-def _verb_stem(word: str, lang: str) -> bool:
-    """Whether ``word`` is a common word plus -ing/-er/-or ("running", "player", "emerging")."""
-    for end in _AGENT:
-        if word.endswith(end) and len(word) > len(end) + 2:
-            stem = word[: -len(end)]
-            for cand in (stem, stem + "e", stem[:-1] if stem[-1] == stem[-2] else ""):
-                if cand and zipf(cand, lang, 3.0) >= 4.0:
-                    return True
-    return False
 
 
 def content_pair(parts: list[str], lang: str, min_zipf: float = 3.5) -> bool:
     """Whether two content words read as a fusion, not as a compound or a derivation.
 
     Two parts only, each of 3+ letters and common; no compound head or modifier
-    (``compound_parts.txt``); not a doubled-consonant derivation; no noun + gerund
-    or agent noun.
+    (``compound_parts.txt``); not a doubled-consonant derivation; and the two words a
+    common English phrase.
 
     >>> content_pair(["economic", "sanctions"], "en"), content_pair(["fleet", "man"], "en")
     (True, False)
@@ -269,7 +256,24 @@ def content_pair(parts: list[str], lang: str, min_zipf: float = 3.5) -> bool:
         return False
     if b[0] == a[-1] and b[1:] in _DOUBLED:
         return False
-    return a.endswith(_PHRASE_HEAD) and not a.endswith("ss") or not _verb_stem(b, lang)
+    # Last, the evidence for a fusion: the two words are a common English phrase. Real MT
+    # rarely runs two content words together; its rare tokens are new compounds and
+    # names whose parts are words but not a phrase ("fleetman", "spanbond").
+    return lang != "en" or f"{a} {b}" in phrases()
+
+
+@lru_cache(maxsize=1)
+def phrases() -> frozenset[str]:
+    """Common English two-word phrases (wordsegment's bigrams: 100,000+ web occurrences).
+
+    >>> "economic sanctions" in phrases(), "fleet man" in phrases()
+    (True, False)
+    """
+    try:
+        text = _package_text("wordsegment", "bigrams.txt")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return frozenset()
+    return frozenset(line.partition("\t")[0] for line in text.splitlines())
 
 
 def _common(part: str, lang: str, min_zipf: float) -> bool:
@@ -327,6 +331,13 @@ def _split_fused(
             return None  # "bioRxiv", "geoJSON": a combining form, not a word
         if zipf(core.lower(), lang, 3.0) >= 3.0:  # iPhone-like brands wordfreq knows well
             return None
+        if a not in words("function_words.txt", lang):
+            # After a content word, camel case is as often a brand ("aliExpress": wordfreq
+            # knows "aliexpress") or a garbled word ("writeEte") as a fusion.
+            if len(b) == 3 and zipf(b.lower(), lang, 3.0) < 3.0:
+                return None
+            if zipf(core.lower(), lang) >= known:  # the large list, loaded only here
+                return None
         return f"{a} {b}"
     if not core.islower() or len(core) < 4:
         return None
@@ -374,8 +385,8 @@ def _split_fused(
         ),
         "content_pairs": Param(
             True,
-            "Also split into two content words (no function word among the parts), if the"
-            " token is unknown and no compound pattern fits.",
+            "Also split into two content words (no function word among the parts) when the"
+            " token is unknown, the pair a common phrase and no compound pattern fits.",
         ),
         "content_zipf": Param(
             3.5, "Each part of a content+content split must be at least this common (Zipf)."

@@ -103,7 +103,27 @@ def accuracy_table(sets, cfg: LidConfig) -> dict[tuple[str, str, str], Counter]:
             ):
                 preds = [p for p, _ in lid.detect_batch(texts, cfg)]
                 results[(name, gold, length)] = Counter(preds)
+                if gold in OTHER_CYRL and length != "sent":
+                    results[(name, gold, length + "-floor")] = ambiguity(texts, preds)
     return results
+
+
+def ambiguity(texts: list[str], preds: list[str]) -> Counter:
+    """How many snippets are ordinary Russian word for word (every word zipf >= 3 in ru:
+    "контроль над", "на основу"), and how many of those and of the others were called ru.
+
+    No detector can call the first kind non-Russian without calling the same Russian
+    strings non-Russian: their share is the floor the confusion is judged against.
+    """
+    import wordfreq
+
+    c: Counter = Counter()
+    for text, pred in zip(texts, preds, strict=True):
+        amb = all(wordfreq.zipf_frequency(w, "ru") >= 3 for w in text.lower().split())
+        c["amb" if amb else "clear"] += 1
+        if pred == "ru":
+            c["amb_ru" if amb else "clear_ru"] += 1
+    return c
 
 
 def print_accuracy(results, title: str) -> None:
@@ -143,6 +163,18 @@ def print_accuracy(results, title: str) -> None:
                 tot += n
         if tot:
             print(f"other Cyrillic called ru [{length}]: {ru_tot / tot:.4f}  ({' '.join(row)})")
+        fl: Counter = Counter()
+        for (_, _, ln), cc in results.items():
+            if ln == length + "-floor":
+                fl.update(cc)
+        if fl:
+            n = fl["amb"] + fl["clear"]
+            print(
+                f"  ambiguity floor [{length}]: {fl['amb'] / n:.4f} of them are ordinary Russian "
+                f"word for word (ru zipf >= 3); called ru: {fl['amb_ru'] / max(fl['amb'], 1):.4f} "
+                f"of those, {fl['clear_ru'] / max(fl['clear'], 1):.4f} of the rest "
+                f"({fl['clear_ru'] / n:.4f} of all)"
+            )
 
 
 def determinism(texts: list[str], cfg: LidConfig) -> None:

@@ -193,6 +193,13 @@ class LidConfig(_Strict):
         2.0,
         description="Nats a language without a word list gains per word no list knows.",
     )
+    lexicon_sure: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="Longer Cyrillic texts whose best candidate is below this probability "
+        "are weighed by their first words too (as much as a short text's); 0 = never.",
+    )
     short_weight: float = Field(1.0, ge=0, description="Weight of lingua's log-probability.")
     model_floor: float = Field(
         1e-4, gt=0, le=1, description="Probability floor for a language a model did not list."

@@ -438,8 +438,8 @@ def _decisive(
     """The one candidate the letters and marker words leave standing, or "".
 
     A candidate falls when the text has a letter outside its alphabet, or, when
-    the text is long enough, when none of the markers its ordinary text nearly
-    always shows appears (Kazakh ә қ ү ..., Ukrainian і ї є). The survivor needs
+    the text is long enough, when none of the letters or words its ordinary text
+    nearly always shows appears (Kazakh ә қ ү ..., Ukrainian і ї є, Russian и). The survivor needs
     evidence of its own (``decisive_evidence`` marker letters or words; a foreign
     name like "Nääs" only rules languages out); otherwise abstain and let the
     models decide.
@@ -452,11 +452,8 @@ def _decisive(
         m = plan.markers.get(c)
         if m is None:
             return ""  # a language without a marker row: the layer cannot speak for it
-        if (
-            0 < m.absent_after <= n_letters
-            and m.expected.isdisjoint(distinct)
-            and m.letters.isdisjoint(distinct)
-        ):
+        # Marker letters do not save a candidate here: Belarusian shares Russian's ы, э.
+        if 0 < m.absent_after <= n_letters and m.expected.isdisjoint(distinct):
             if words is None:
                 words = set(_WORD_RE.findall(low))
             if words.isdisjoint(m.words):
@@ -484,6 +481,7 @@ def _decisive(
 # (LidConfig.lexicon_assumed_zipf) or, for a word a listed kin language knows, at a share of
 # that (lexicon_kin_share), so a snippet of words no list knows is not Russian by default.
 _LEXICON_LANGS = ("ru", "uk", "bg", "mk", "sr")
+_LEXICON_MAX_WORDS = 12  # words of a longer unsure text weighed (enough, and bounded)
 _LEXICON_FLOOR = 5e-7  # below the smallest frequency the "small" lists keep (1e-6)
 # Russian's "large" list goes on to zipf 1 (1e-8): a word absent from it is evidence
 # against Russian, where absence from the small list (zipf < 3) said little.
@@ -559,7 +557,12 @@ def _word_freqs(word: str, langs: Sequence[str]) -> dict[str, float]:
 
 
 def _weigh_words(
-    weights: dict[str, float], low: str, cands: tuple[str, ...], config: LidConfig
+    weights: dict[str, float],
+    low: str,
+    cands: tuple[str, ...],
+    config: LidConfig,
+    words: list[str] | None = None,
+    weight: float | None = None,
 ) -> None:
     """Multiply in how common each word is in each language (short text only).
 
@@ -571,9 +574,14 @@ def _weigh_words(
     a word no list knows, the assumed frequency plus ``lexicon_unknown_bias``.
     Factors are relative to the geometric mean over the candidates.
     """
-    words = _WORD_RE.findall(low)
-    if not words or len(words) > config.lexicon_words:
+    if words is None:
+        words = _WORD_RE.findall(low)
+        if len(words) > config.lexicon_words:
+            return
+    if not words:
         return
+    if weight is None:
+        weight = config.lexicon_weight
     listed = [c for c in _LEXICON_LANGS if c in weights]
     if not listed:
         return
@@ -593,7 +601,7 @@ def _weigh_words(
             logp[c] += kin
     mean = sum(logp.values()) / len(logp)
     for lang, value in logp.items():
-        weights[lang] *= math.exp(config.lexicon_weight * (value - mean))
+        weights[lang] *= math.exp(weight * (value - mean))
 
 
 _LEXICON_FLOOR_BY_LANG = {
@@ -649,6 +657,16 @@ def _score_auto(text: str, config: LidConfig) -> tuple[str, float]:
         if c in weights:
             weights[c] *= prior**prior_power
     best, prob = _best(weights, cands)
+    if script == "Cyrl" and prob < config.lexicon_sure and config.lexicon_words:
+        # A longer text the models hesitate over (a Bulgarian sentence fastText half
+        # thinks Russian, "нямаше" and all): its first words weigh in too, together as
+        # much as a short text's (rare: the hot path never gets here).
+        words = _WORD_RE.findall(low)
+        if len(words) > config.lexicon_words:
+            words = words[:_LEXICON_MAX_WORDS]
+            scale = config.lexicon_words / len(words)
+            _weigh_words(weights, low, cands, config, words, config.lexicon_weight * scale)
+            best, prob = _best(weights, cands)
     # lingua is slower but sharper: ask it only when the text is short or the
     # cheap layers hesitate (a Bulgarian sentence fastText half thinks Russian).
     if (

@@ -21,6 +21,7 @@ from typing import Any
 
 from cleaners.model import Edit
 from cleaners.repair.engine import Param, make_edit, rule
+from cleaners.repair.lexicon import DICTIONARY, Dictionary
 from cleaners.repair.tables import DATA, words
 
 # A whitespace-delimited chunk, its core being letters only (leading/trailing punctuation
@@ -119,19 +120,16 @@ def _package_text(package: str, name: str) -> str:
     return (files(package) / name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=1)
-def dictionary_words() -> frozenset[str]:
+def dictionary_words() -> Dictionary:
     """English dictionary words (wordsegment's word list): these are never split.
 
     wordfreq counts web text, so it also knows frequent typos ("ofthe", "inthe");
     a curated word list tells a rare real word ("therein", "atone") from a fusion.
-    Empty if wordsegment is not installed (wordfreq alone then decides).
+    Empty if wordsegment is not installed (wordfreq alone then decides). A read-only
+    set that is cheap to start (see ``lexicon``): ``words - dictionary_words()`` and
+    ``word in dictionary_words()`` work as on a frozenset.
     """
-    try:
-        text = _package_text("wordsegment", "words.txt")
-    except (ModuleNotFoundError, FileNotFoundError):
-        return frozenset()
-    return frozenset(text.split())
+    return DICTIONARY
 
 
 def zipf(word: str, lang: str, min_needed: float = 0.0) -> float:

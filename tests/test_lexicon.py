@@ -1,0 +1,40 @@
+"""The cheap-start dictionary answers exactly as a frozenset of wordsegment's words would."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from cleaners.repair import lexicon
+from cleaners.repair.words import _package_text, _zipfs
+
+try:
+    FULL = frozenset(_package_text("wordsegment", "words.txt").split())
+except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - depends on the install
+    FULL = frozenset()
+
+pytestmark = pytest.mark.skipif(not FULL, reason="wordsegment is not installed")
+
+
+def test_common_table_is_current() -> None:
+    assert lexicon.common_known() == frozenset(lexicon.build_common(_zipfs("en", "small"))), (
+        "regenerate: python -m cleaners.repair.lexicon"
+    )
+
+
+def test_membership_and_difference_match_the_full_set() -> None:
+    rng = random.Random(3)
+    words = sorted(FULL)
+    probes = rng.sample(words, 5000) + sorted(lexicon.common_known())[::7]
+    # Near misses: a letter added, dropped or doubled; fusions of two words.
+    probes += [w + "s" for w in probes[:2000]] + [w[:-1] for w in probes[:2000]]
+    probes += [a + b for a, b in zip(probes[:1500], probes[1500:3000], strict=True)]
+    probes += ["", "a", "zzzzzz", "Economic", "economic", "andeconomic"]
+    for w in probes:
+        assert (w in lexicon.DICTIONARY) == (w in FULL), w
+    for _ in range(300):
+        batch = set(rng.sample(probes, 12))
+        assert batch - lexicon.DICTIONARY == batch - FULL
+    assert len(lexicon.DICTIONARY) == len(FULL) and set(lexicon.DICTIONARY) == FULL
+    assert {"therein", "nope-x"} & lexicon.DICTIONARY == {"therein"}

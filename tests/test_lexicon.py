@@ -38,3 +38,17 @@ def test_membership_and_difference_match_the_full_set() -> None:
         assert batch - lexicon.DICTIONARY == batch - FULL
     assert len(lexicon.DICTIONARY) == len(FULL) and set(lexicon.DICTIONARY) == FULL
     assert {"therein", "nope-x"} & lexicon.DICTIONARY == {"therein"}
+
+
+def test_phrases_match_the_full_bigram_set() -> None:
+    text = _package_text("wordsegment", "bigrams.txt")
+    full = frozenset(line.partition("\t")[0] for line in text.splitlines())
+    rng = random.Random(5)
+    probes = rng.sample(sorted(full), 400)
+    probes += [p + "s" for p in probes[:100]] + [p.replace(" ", "") for p in probes[:100]]
+    probes += ["economic sanctions", "fleet man", "a", "the", " ", "of the\tx"]
+    for searches in (10_000, 0, 40):  # text search only, bisection only, both in turn
+        phrases = lexicon.Phrases()
+        phrases.SEARCHES = searches
+        for p in probes:
+            assert (p in phrases) == (p in full), (searches, p)

@@ -102,6 +102,60 @@ class Dictionary(Set[str]):
 DICTIONARY = Dictionary()
 
 
+class Phrases:
+    """wordsegment's common two-word phrases (``bigrams.txt``, ``"w1 w2<TAB>count"``),
+    asked ``"economic sanctions" in PHRASES`` a few times per run at most.
+
+    Hashing its 286,000 lines costs more than the whole repair of 10,000 lines, and a
+    run asks about a handful of word pairs, so the first questions are answered by
+    searching the file's text; after :attr:`SEARCHES` distinct questions a sorted list
+    is built once and searched by bisection (a run full of candidates).
+
+    >>> "economic sanctions" in PHRASES, "fleet man" in PHRASES, "" in PHRASES
+    (True, False, False)
+    """
+
+    SEARCHES = 16
+
+    def __init__(self) -> None:
+        self._text: str | None = None
+        self._keys: list[str] | None = None
+        self._seen: dict[str, bool] = {}
+
+    def _load(self) -> str:
+        if self._text is None:
+            from cleaners.repair.words import _package_text
+
+            try:
+                self._text = "\n" + _package_text("wordsegment", "bigrams.txt")
+            except (ModuleNotFoundError, FileNotFoundError):
+                self._text = ""
+        return self._text
+
+    def __contains__(self, phrase: object) -> bool:
+        if not isinstance(phrase, str) or not phrase or "\t" in phrase or "\n" in phrase:
+            return False
+        found = self._seen.get(phrase)
+        if found is not None:
+            return found
+        text = self._load()
+        if self._keys is None and len(self._seen) >= self.SEARCHES:
+            self._keys = sorted(ln.partition("\t")[0] for ln in text.split("\n") if ln)
+        if self._keys is not None:
+            i = bisect.bisect_left(self._keys, phrase)
+            found = i < len(self._keys) and self._keys[i] == phrase
+        else:
+            found = f"\n{phrase}\t" in text
+        self._seen[phrase] = found
+        return found
+
+    def __bool__(self) -> bool:
+        return bool(self._load())
+
+
+PHRASES = Phrases()
+
+
 def build_common(zipf3: dict[str, float]) -> list[str]:
     """The words of ``zipf3`` (wordfreq's Zipf >= 3 list) that the dictionary has, sorted."""
     return sorted(w for w in zipf3 if in_dictionary(w))

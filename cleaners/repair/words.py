@@ -21,7 +21,7 @@ from typing import Any
 
 from cleaners.model import Edit
 from cleaners.repair.engine import Param, make_edit, rule
-from cleaners.repair.lexicon import DICTIONARY, Dictionary
+from cleaners.repair.lexicon import DICTIONARY, PHRASES, Dictionary, Phrases
 from cleaners.repair.tables import DATA, words
 
 # A whitespace-delimited chunk, its core being letters only (leading/trailing punctuation
@@ -260,18 +260,15 @@ def content_pair(parts: list[str], lang: str, min_zipf: float = 3.5) -> bool:
     return lang != "en" or f"{a} {b}" in phrases()
 
 
-@lru_cache(maxsize=1)
-def phrases() -> frozenset[str]:
+def phrases() -> Phrases:
     """Common English two-word phrases (wordsegment's bigrams: 100,000+ web occurrences).
+
+    Answers ``in`` without hashing the whole list at start-up (see ``lexicon``).
 
     >>> "economic sanctions" in phrases(), "fleet man" in phrases()
     (True, False)
     """
-    try:
-        text = _package_text("wordsegment", "bigrams.txt")
-    except (ModuleNotFoundError, FileNotFoundError):
-        return frozenset()
-    return frozenset(line.partition("\t")[0] for line in text.splitlines())
+    return PHRASES
 
 
 def _common(part: str, lang: str, min_zipf: float) -> bool:

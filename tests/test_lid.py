@@ -179,6 +179,44 @@ def test_word_frequencies_keep_short_russian_russian(text):
     assert lid.detect(text)[0] == "ru"
 
 
+@pytest.mark.parametrize("text", ["Як справы", "У горадзе", "сёння вечарам"])
+def test_belarusian_snippet_without_telltale_letters_is_not_russian(text):
+    # No і or ў, and Belarusian has no word list: the words Russian's large list does
+    # not know ("горадзе", "сёння") speak against Russian. (Russian said ru for all three.)
+    assert lid.detect(text)[0] == "be"
+
+
+@pytest.mark.parametrize("text", ["мектепке бардым", "балалар ойнады"])
+def test_kazakh_snippet_without_telltale_letters_is_not_russian(text):
+    assert lid.detect(text)[0] == "kk"
+
+
+@pytest.mark.parametrize(
+    "text", ["зловонная лужица", "старинный кринолин", "нахохлившийся воробей"]
+)
+def test_russian_snippet_with_a_rare_word_stays_russian(text):
+    # "лужица", "кринолин", "нахохлившийся" are below the small list's zipf 3 but in
+    # the large list: known to Russian, so no evidence against it.
+    assert lid.detect(text)[0] == "ru"
+
+
+def test_rare_word_list_knows_rare_russian_words_only():
+    assert 1e-8 <= lid._rare_freq("ru", "кринолин") < 1e-6
+    assert lid._rare_freq("ru", "горадзе") == 0.0
+    assert lid._rare_freq("ru", "и") == 0.0  # common words are the small list's
+
+
+@pytest.mark.parametrize(
+    "text", ["В офиса нямаше никого.", "Богатите често ядяха в тези ресторанти."]
+)
+def test_unsure_longer_text_is_weighed_by_its_words(text):
+    # Bulgarian without a letter Russian lacks, that fastText and the prior call
+    # Russian: the words ("нямаше", "ядяха") settle it.
+    assert lid.detect(text, LidConfig(lexicon_sure=0))[0] == "ru"
+    assert lid.detect(text)[0] == "bg"
+    assert lid.detect("В офисе никого не было.")[0] == "ru"
+
+
 # --------------------------------------------------------------------------- document level
 
 
@@ -242,6 +280,17 @@ def test_flores_dev_ru_en_sentences_and_snippets():
         snips = _snippets(lines, 2, "Cyrl" if lang == "ru" else "Latn")
         preds = [p for p, _ in lid.detect_batch(snips)]
         assert preds.count(lang) / len(preds) >= 0.97, lang
+
+
+def test_flores_dev_other_cyrillic_two_word_snippets_rarely_russian():
+    # 11.5 % before Russian's large word list (ambiguity floor ~9 %: both words
+    # ordinary Russian); ~4 % with it.
+    called_ru = total = 0
+    for lang in ("uk", "be", "bg", "kk", "sr", "mk"):
+        preds = [p for p, _ in lid.detect_batch(_snippets(_flores_dev(lang, 150), 2, "Cyrl"))]
+        called_ru += preds.count("ru")
+        total += len(preds)
+    assert called_ru / total <= 0.07
 
 
 def test_flores_dev_other_cyrillic_not_russian():

@@ -118,19 +118,24 @@ class Phrases:
     SEARCHES = 16
 
     def __init__(self) -> None:
-        self._text: str | None = None
+        self._data: bytes | None = None
         self._keys: list[str] | None = None
         self._seen: dict[str, bool] = {}
 
-    def _load(self) -> str:
-        if self._text is None:
-            from cleaners.repair.words import _package_text
+    def _load(self) -> bytes:
+        # Searched as bytes: decoding 5 MB of text would cost more than the searches.
+        if self._data is None:
+            import importlib.util
 
-            try:
-                self._text = "\n" + _package_text("wordsegment", "bigrams.txt")
-            except (ModuleNotFoundError, FileNotFoundError):
-                self._text = ""
-        return self._text
+            spec = importlib.util.find_spec("wordsegment")
+            data = b""
+            for folder in (spec.submodule_search_locations or ()) if spec else ():
+                path = Path(folder) / "bigrams.txt"
+                if path.is_file():
+                    data = b"\n" + path.read_bytes()
+                    break
+            self._data = data
+        return self._data
 
     def __contains__(self, phrase: object) -> bool:
         if not isinstance(phrase, str) or not phrase or "\t" in phrase or "\n" in phrase:
@@ -138,14 +143,15 @@ class Phrases:
         found = self._seen.get(phrase)
         if found is not None:
             return found
-        text = self._load()
+        data = self._load()
         if self._keys is None and len(self._seen) >= self.SEARCHES:
+            text = data.decode("utf-8")
             self._keys = sorted(ln.partition("\t")[0] for ln in text.split("\n") if ln)
         if self._keys is not None:
             i = bisect.bisect_left(self._keys, phrase)
             found = i < len(self._keys) and self._keys[i] == phrase
         else:
-            found = f"\n{phrase}\t" in text
+            found = b"\n" + phrase.encode("utf-8") + b"\t" in data
         self._seen[phrase] = found
         return found
 

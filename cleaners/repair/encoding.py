@@ -67,6 +67,14 @@ _TRANSFORMS = (
     ("utf8_as_cp1252", "sloppy-windows-1252", "utf-8"),
 )
 _BY_NAME = {name: (wrong, real) for name, wrong, real in _TRANSFORMS}
+# Code pages that hold the same letters: a run the line's transform cannot encode (an
+# en dash is in cp1252, not in latin-1) is tried with its sibling.
+_SIBLINGS = {
+    "cp1251_as_latin1": ("cp1251_as_cp1252",),
+    "cp1251_as_cp1252": ("cp1251_as_latin1",),
+    "utf8_as_latin1": ("utf8_as_cp1252",),
+    "utf8_as_cp1252": ("utf8_as_latin1",),
+}
 
 # A run of non-ASCII letters and symbols (plus the spaces and ASCII punctuation between
 # them) that could be one mojibake'd Russian phrase.
@@ -74,6 +82,16 @@ _MOJI = "\u0080-\u04ff\u2010-\u23ff\u2500-\u25ff\ufffd"
 _RUN = re.compile(f"[{_MOJI}](?:[{_MOJI} \\t!-@\\[-`{{-~]*[{_MOJI}])?")
 _RU_LETTERS = re.compile(r"[а-яё]", re.IGNORECASE)
 _RU_WORD = re.compile(r"[А-Яа-яЁё]+")
+# Russian typography: it separates words and is no evidence either way ("№", "«»").
+_TYPO = "«»„“”‘’‚—–―‑…№°•·\u00a0\u202f\u2009"
+_TOKEN = re.compile(f"[^\\s\\d.,:;!?()\\[\\]\"'%/{_TYPO}-]+")
+# Symbols no Russian text is made of but cp866 or KOI8-R read as cp1251 is ("‡ ©¤Ё").
+_ODD = re.compile(
+    f"[\u0080-\u00bf\u2010-\u23ff\u2500-\u25ff\u0402-\u040f\u0452-\u045f](?<![{_TYPO}])"
+)
+_BAD_CASE_WORD = re.compile(r"[а-яё][А-ЯЁ]")
+_C0C1 = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
+_PLAIN_RU = re.compile(f"[\t -@\\[-`{{-~А-Яа-яЁё{_TYPO}]*")
 
 
 @lru_cache(maxsize=1)
@@ -94,10 +112,14 @@ def russian_score(text: str) -> float:
     """Mean log-probability per bigram of ``text`` as Russian; non-Russian letters score the floor.
 
     Higher is more plausible; real Russian scores about -5.5, mojibake below -10.
+    Digits, punctuation and Russian typography (``№``, ``«»``, dashes) are left out.
+
+    >>> russian_score("серия № 5") > -7.5 > russian_score("ñåðèÿ ¹ 5")
+    True
     """
     table = _bigrams()
     total, n = 0.0, 0
-    for tok in re.findall(r"[^\s\d.,:;!?()\"'«»—–-]+", text):
+    for tok in _TOKEN.findall(text):
         s = f"^{tok.lower()}$"
         for i in range(len(s) - 1):
             total += table.get(s[i : i + 2], _FLOOR)
@@ -105,6 +127,26 @@ def russian_score(text: str) -> float:
     score = total / n if n else _FLOOR
     # Mis-cased words (KOI8-R read as cp1251 inverts case) count as implausible.
     return score - 4.0 if _bad_case(text) else score
+
+
+def known_share(text: str) -> float:
+    """Share of the Russian letters of ``text`` that are in words wordfreq knows well.
+
+    Word-level evidence for short runs, where letter bigrams say little: "Шах" is a
+    word, "Øàõ" and "ыБИ" are not. Zipf >= 3 (wordfreq's small list); ё may be written е.
+
+    >>> known_share("Зайди, шах!"), known_share("ъБКДЙ")
+    (1.0, 0.0)
+    """
+    from cleaners.repair.words import zipf  # the word list loads on first need
+
+    known = total = 0
+    for w in _RU_WORD.findall(text):
+        lw = w.lower()
+        total += len(w)
+        if zipf(lw, "ru", 3.0) or zipf(lw.replace("ё", "е"), "ru", 3.0):
+            known += len(w)
+    return known / total if total else 0.0
 
 
 def _bad_case(text: str) -> bool:
@@ -128,6 +170,12 @@ def _decode(text: str, wrong: str, real: str) -> str | None:
         return text.encode(wrong).decode(real)
     except (UnicodeEncodeError, UnicodeDecodeError):
         return None
+
+
+def _all_russian(cand: str) -> bool:
+    """``cand`` is made of Russian letters, ASCII digits/punctuation and Russian typography
+    only (there may be no letters): no box drawing, no control, no other script."""
+    return _PLAIN_RU.fullmatch(cand) is not None
 
 
 def best_cyrillic_decoding(run: str, margin: float) -> tuple[str, str] | None:
@@ -157,6 +205,57 @@ def best_cyrillic_decoding(run: str, margin: float) -> tuple[str, str] | None:
     return best[1], best[2]
 
 
+def _looks_mangled(run: str, wrong: str, glued: bool) -> bool:
+    """Whether ``run`` bears the marks of Russian read with code page ``wrong``.
+
+    Latin-1/cp1252: only non-ASCII letters ("Øàõ"), not part of a Latin word ("café").
+    cp1251: a symbol no Russian is made of ("‡ ©¤Ё") or a word cased "ыБИ".
+    KOI8-R/cp866: box-drawing characters ("п╗п╟я┘").
+    """
+    if glued:
+        return False
+    letters = [c for c in run if c.isalpha()]
+    if wrong in ("latin-1", "sloppy-windows-1252"):
+        return len(letters) >= 3 and not any(c.isascii() for c in letters)
+    if wrong == "sloppy-windows-1251":
+        return bool(_ODD.search(run) or _BAD_CASE_WORD.search(run))
+    return re.search("[\u2500-\u25ff]", run) is not None
+
+
+def word_level_decoding(run: str, glued: bool) -> tuple[str, str] | None:
+    """A short run ("Øàõ.", "ыБИ.", "п╗п╟я┘.") whose re-decoding is made of known words.
+
+    Letter bigrams say little about a word or two; here the run must look mangled, the
+    candidate must be all Russian words wordfreq knows well, and the run must not be.
+    """
+    best: tuple[float, str, str] | None = None
+    for name, wrong, real in _TRANSFORMS:
+        if not _looks_mangled(run, wrong, glued):
+            continue
+        cand = _decode(run, wrong, real)
+        if cand is None or cand == run or not _all_russian(cand) or _bad_case(cand):
+            continue
+        # Two-letter words ("ай" from "\xa0©") are too easy to hit by chance.
+        found = _RU_WORD.findall(cand)
+        if max(map(len, found), default=0) < 3 or known_share(cand) < 1.0:
+            continue
+        if not any(c.isalpha() for c in run) and sum(map(len, found)) < 4:
+            continue  # a few symbols make a short word more easily still
+        if _RU_LETTERS.search(run) and known_share(run) >= 0.5:
+            continue
+        sc = russian_score(cand)
+        if best is None or sc > best[0]:
+            best = (sc, name, cand)
+    return None if best is None else (best[1], best[2])
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """The run touches an ASCII letter: part of a Latin word (``café``), not a phrase."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())
+
+
 @rule(
     "fix_cyrillic_mojibake",
     stage=10,
@@ -175,6 +274,9 @@ def fix_cyrillic_mojibake(text: str, params: Mapping[str, Any]) -> list[Edit]:
 
     Covers the cases ftfy leaves (cp1251 read as latin-1/cp1252, UTF-8 read as KOI8-R,
     KOI8-R or cp866 read as cp1251); a run inside English text is fixed on its own.
+    A run that is clearly mojibake (letter bigrams, or known words for a short one)
+    decides its line's transform; the line's other runs (``В»`` for ``»``, ``Х`` for
+    ``у``) follow it.
 
     >>> fix_cyrillic_mojibake("He said: Ïðèâåò, ìèð!", {"margin": 2.0})[0].after
     'Привет, мир'
@@ -186,27 +288,60 @@ def fix_cyrillic_mojibake(text: str, params: Mapping[str, Any]) -> list[Edit]:
     fixed: dict[int, str] = {}
     used: dict[int, list[str]] = {}  # line start -> transforms found on that line
     for i, m in enumerate(runs):
-        if len(m.group()) < 4:
-            continue
-        found = best_cyrillic_decoding(m.group(), margin)
+        run = m.group()
+        found = best_cyrillic_decoding(run, margin) if len(run) >= 4 else None
+        if found is None:
+            found = word_level_decoding(run, _glued(text, m.start(), m.end()))
         if found is not None:
             fixed[i] = found[1]
             used.setdefault(text.rfind("\n", 0, m.start()) + 1, []).append(found[0])
-    # A short run ("è" for "и" between two English names) on a line whose longer runs
-    # were clearly mojibake is decoded the same way, if that gives plausible Russian.
     everywhere = [n for names in used.values() for n in names]
     for i, m in enumerate(runs):
-        # The line's own transform, else the one the rest of the document used.
-        names = used.get(text.rfind("\n", 0, m.start()) + 1) or everywhere
-        if i in fixed or not names:
+        if i in fixed or not everywhere:
             continue
-        cand = _decode(m.group(), *_BY_NAME[max(set(names), key=names.count)])
-        if cand and cand != m.group() and _short_run_ok(m.group(), cand, margin):
+        names = used.get(text.rfind("\n", 0, m.start()) + 1)
+        glued = _glued(text, m.start(), m.end())
+        # The line's own transform; else, more strictly, the one the document used.
+        cand = _follow(m.group(), names or everywhere, glued, strict=not names, margin=margin)
+        if cand is not None:
             fixed[i] = cand
     return [
         make_edit("fix_cyrillic_mojibake", text, runs[i].start(), runs[i].end(), after)
         for i, after in sorted(fixed.items())
     ]
+
+
+def _follow(run: str, names: list[str], glued: bool, strict: bool, margin: float) -> str | None:
+    """``run`` re-decoded with a transform other runs proved, if the result fits."""
+    order = sorted(set(names), key=lambda n: (-names.count(n), n))
+    order += [s for n in order for s in _SIBLINGS.get(n, ()) if s not in order]
+    for name in order:
+        wrong, real = _BY_NAME[name]
+        cand = _decode(run, wrong, real)
+        if cand is None or cand == run:
+            continue
+        if strict:
+            ok = not glued and _short_run_ok(run, cand, margin)
+        else:
+            ok = _line_run_ok(run, cand, real, glued)
+        if ok:
+            return cand
+    return None
+
+
+def _line_run_ok(run: str, cand: str, real: str, glued: bool) -> bool:
+    """On a line proved to be mojibake, a short run decoded the same way is accepted if
+    it gives Russian, typography, or (from valid UTF-8) any text without controls."""
+    if real == "utf-8":
+        return not _C0C1.search(cand)
+    if not _all_russian(cand):
+        return False
+    if not any(c.isalpha() for c in cand):
+        return True  # "В»" -> "»", "ш" -> "°"
+    if glued:
+        return False  # "é" of "café" on a line with a Russian quote
+    # A run already in Russian letters ("Х" for "у"): the decoding must not know fewer words.
+    return not _RU_LETTERS.search(run) or known_share(cand) >= known_share(run)
 
 
 def _short_run_ok(run: str, cand: str, margin: float) -> bool:

@@ -114,8 +114,11 @@ class LidConfig(_Strict):
     ``prior`` is where false positives are traded: a higher Russian prior makes
     two-word Cyrillic snippets come out Russian more often, and a Ukrainian or
     Bulgarian one without telltale letters is then more often called Russian too.
-    On dev 2-word snippets, ru/en right vs other Cyrillic called ru: prior 4:
-    99.0 % / 10.6 %, 6: 99.15 % / 11.5 % (sentences: 99.95 % / 0.2 %).
+    On dev 2-word snippets, ru/en right vs other Cyrillic called ru (Russian prior;
+    English stays 6): 4: 98.7 % / 3.6 %, 6: 98.8 % / 3.9 %, 10: 98.9 % / 4.5 %
+    (sentences at 6: 99.9 % / 0.03 %; ambiguity floor of the 2-word set: 8.8 %).
+    The ``lexicon_*`` fields trade the same way: a Russian floor 10x higher or an
+    assumed be/kk zipf of 2 leave more Russian-looking snippets Russian.
     """
 
     backend: Literal["auto", "langdetect", "fasttext", "lingua"] = Field(
@@ -172,7 +175,8 @@ class LidConfig(_Strict):
         3,
         ge=0,
         description="Cyrillic texts of at most this many words also weigh word frequencies "
-        "(wordfreq's small lists for ru, uk, bg, mk, sr: 'дякую' is Ukrainian); 0 = off.",
+        "(wordfreq's lists for ru (large), uk, bg, mk, sr (small): 'дякую' is Ukrainian, "
+        "'вясной' is not Russian); 0 = off.",
     )
     lexicon_weight: float = Field(1.0, ge=0, description="Weight of the word frequencies.")
     lexicon_assumed_zipf: float = Field(

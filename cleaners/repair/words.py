@@ -27,7 +27,7 @@ from cleaners.repair.tables import DATA, words
 # A whitespace-delimited chunk, its core being letters only (leading/trailing punctuation
 # allowed). Anything with digits, _, @, /, or inner dots is not a candidate.
 _CHUNK = re.compile(r"(?<!\S)[(\[\"'«“‘]*(?P<core>[A-Za-z]+|[А-Яа-яЁё]+)[)\]\"'»”’.,;:!?]*(?!\S)")
-_LAT_WORD = re.compile(r"(?<![\w@./'’-])[a-z]{2,}(?![\w@./'’-])")
+_LAT_WORD = re.compile(r"(?<![\w@./'’-])[a-z]{2,}(?![\w@/'’-]|\.\w)")
 _CYR_WORD = re.compile(r"(?<![\w@./-])[а-яё]{2,}(?![\w@./-])")
 _CAMEL = re.compile(r"^(?P<a>[a-z]{2,})(?P<b>[A-Z][a-z]{2,})$")
 # A token named as a site, app or hashtag is a name ("the stopcoronavirus website").
@@ -257,7 +257,42 @@ def content_pair(parts: list[str], lang: str, min_zipf: float = 3.5) -> bool:
     # Last, the evidence for a fusion: the two words are a common English phrase. Real MT
     # rarely runs two content words together; its rare tokens are new compounds and
     # names whose parts are words but not a phrase ("fleetman", "spanbond").
-    return lang != "en" or f"{a} {b}" in phrases()
+    return lang != "en" or f"{a} {b}" in phrases() or _phrase_form(a, b, lang)
+
+
+def _stem_of(word: str, ending: str, lang: str) -> bool:
+    """Whether ``word`` is a common word (Zipf >= 3.5, 4+ letters) plus ``ending``
+    ("reported" = "report" + "ed", "located" = "locate" + "d", "easily" = "easy" + "ly")."""
+    if not word.endswith(ending) or len(word) < len(ending) + 4:
+        return False
+    stem = word[: -len(ending)]
+    cands = {stem, stem + "e", stem[:-1] + "y" if stem.endswith("i") else stem}
+    if len(stem) > 4 and stem[-1] == stem[-2]:
+        cands.add(stem[:-1])  # "stopped", "planned"
+    return any(len(c) >= 4 and zipf(c, lang, 3.0) >= 3.5 for c in cands)
+
+
+# Adjective endings: an adjective before a noun is a phrase ("psychologicalsupport").
+_ADJECTIVE = ("al", "ic", "ous", "ive", "ary", "ory", "able", "ible", "ful", "ant", "ent", "ar")
+
+
+def _phrase_form(a: str, b: str, lang: str) -> bool:
+    """Grammar that makes two words a phrase, never a closed compound: an adverb in -ly
+    first ("currentlyworking"), a participle first ("reportedregarding",
+    "transmittingmicroorganisms"), a plural first ("shoesfit"), or a past tense second
+    ("surveyshowed").
+
+    >>> _phrase_form("originally", "founded", "en"), _phrase_form("fleet", "man", "en")
+    (True, False)
+    """
+    return (
+        any(_stem_of(a, end, lang) for end in ("ly", "ed", "d", "ing", "s"))
+        and not a.endswith("ss")
+        or len(a) >= 6
+        and a.endswith(_ADJECTIVE)
+        or _stem_of(b, "ed", lang)
+        or _stem_of(b, "d", lang)
+    )
 
 
 def phrases() -> Phrases:

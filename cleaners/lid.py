@@ -56,6 +56,7 @@ from collections import Counter
 from collections.abc import Sequence, Set
 from functools import lru_cache
 from importlib import resources
+from itertools import islice
 from typing import Any, NamedTuple
 from zlib import crc32
 
@@ -584,9 +585,11 @@ def _weigh_words(
     Factors are relative to the geometric mean over the candidates.
     """
     if words is None:
-        words = _WORD_RE.findall(low)
-        if len(words) > config.lexicon_words:
+        # Stop at one word too many: most texts that get here are long sentences.
+        found = list(islice(_WORD_RE.finditer(low), config.lexicon_words + 1))
+        if len(found) > config.lexicon_words:
             return
+        words = [m.group() for m in found]
     if not words:
         return
     if weight is None:

@@ -29,7 +29,7 @@ from cleaners.repair.tables import DATA, words
 _CHUNK = re.compile(r"(?<!\S)[(\[\"'«“‘]*(?P<core>[A-Za-z]+|[А-Яа-яЁё]+)[)\]\"'»”’.,;:!?]*(?!\S)")
 _LAT_WORD = re.compile(r"(?<![\w@./'’-])[a-z]{2,}(?![\w@/'’-]|\.\w)")
 _CYR_WORD = re.compile(r"(?<![\w@./-])[а-яё]{2,}(?![\w@./-])")
-_CAMEL = re.compile(r"^(?P<a>[a-z]{2,})(?P<b>[A-Z][a-z]{2,})$")
+_CAMEL = re.compile(r"^(?P<a>[a-z]{2,}|a)(?P<b>[A-Z][a-z]{2,})$")
 # A token named as a site, app or hashtag is a name ("the stopcoronavirus website").
 _NAMED_AS = re.compile(
     r"[\s\"'»”’]+(?:web ?site|site|portal|app|application|hashtag|channel|domain|platform)s?\b",
@@ -38,10 +38,10 @@ _NAMED_AS = re.compile(
 
 
 # Candidates: lowercase words of 4+ letters, or camel case "inRussia" (whole words only).
-_LOWER5 = re.compile(r"\b[a-z]{4,}\b")
-_CAMEL_ANY = re.compile(r"\b[a-z]{2,}[A-Z][a-z]{2,}\b")
+_LOWER5 = re.compile(r"\b[a-z]{4,}\b|\b[abiot][sntoyf]a\b")
+_CAMEL_ANY = re.compile(r"\b(?:[a-z]{2,}|a)[A-Z][a-z]{2,}\b")
 # A superset of _CAMEL_ANY that starts at the (rare) capital: a quick scan to skip it.
-_CAMEL_HINT = re.compile(r"[A-Z](?<=[a-z]{2}[A-Z])[a-z]{2}")
+_CAMEL_HINT = re.compile(r"[A-Z](?<=[a-z][A-Z])[a-z]{2}")
 
 
 DEFAULTS = {
@@ -193,7 +193,9 @@ def segment(core: str, lang: str, min_zipf: float, max_parts: int = 3) -> tuple[
     # A one- or two-letter word at the end ("presenceof", "havea") follows a common word;
     # else it is a rare word's ending ("franca|s", "cell|a").
     tail, head = end[1][-1], end[1][-2]
-    if len(tail) <= 2 and not _strong_head(head, lang, 5.0 if tail in ("a", "an") else 4.0):
+    # No English word ends in "of" but a handful the dictionary has ("thereof", "roof").
+    need = 5.0 if tail in ("a", "an") else 3.0 if tail == "of" else 4.0
+    if len(tail) <= 2 and not _strong_head(head, lang, need):
         return [], -math.inf
     # Three words from one token is a long shot: only with common words, none of one letter.
     if len(end[1]) > 2 and any(
@@ -321,6 +323,15 @@ def _common(part: str, lang: str, min_zipf: float) -> bool:
     return len(part) >= 7 and lang == "en" and part in dictionary_words()
 
 
+# Words "a" follows in running text; three letters "isa", "ina", "bya" are such a word
+# and "a" run together (other three-letter tokens are too often names or acronyms).
+_BEFORE_A = frozenset(("as", "at", "be", "by", "in", "is", "of", "on", "to"))
+
+
+def _fused_a(core: str) -> bool:
+    return core[2] == "a" and core[:2] in _BEFORE_A and core not in dictionary_words()
+
+
 def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
     """The repaired form of one token, or None to leave it alone.
 
@@ -369,7 +380,7 @@ def _split_fused(
             if zipf(core.lower(), lang) >= known:  # the large list, loaded only here
                 return None
         return f"{a} {b}"
-    if not core.islower() or len(core) < 4:
+    if not core.islower() or len(core) < 3 or len(core) == 3 and not _fused_a(core):
         return None
     if lang == "en" and core in dictionary_words():
         return None

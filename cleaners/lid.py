@@ -555,15 +555,22 @@ def _rare_freq(lang: str, word: str) -> float:
     return 0.0
 
 
-def _word_freqs(word: str, langs: Sequence[str]) -> dict[str, float]:
-    """How common ``word`` is in each listed language of ``langs`` (0.0: not listed)."""
-    out = {}
-    for lang in langs:
+@lru_cache(maxsize=1 << 16)
+def _word_freqs(word: str) -> tuple[float, ...]:
+    """How common ``word`` is in each of :data:`_LEXICON_LANGS` (0.0: not listed).
+
+    Cached: short texts repeat words ("и", "на"), and an unsure sentence weighs a dozen.
+
+    >>> dict(zip(_LEXICON_LANGS, _word_freqs("вясной")))["ru"]
+    0.0
+    """
+    out = []
+    for lang in _LEXICON_LANGS:
         freq = _lexicon(lang).get(word.translate(_SR_LATIN) if lang == "sr" else word, 0.0)
         if not freq and lang in _LARGE_LANGS:
             freq = _rare_freq(lang, word)
-        out[lang] = freq
-    return out
+        out.append(freq)
+    return tuple(out)
 
 
 def _weigh_words(
@@ -600,11 +607,12 @@ def _weigh_words(
     unlisted = [c for c in cands if c not in _LEXICON_FLOOR_BY_LANG and c in weights]
     assumed = 10.0 ** (config.lexicon_assumed_zipf - 9)
     logp = dict.fromkeys(listed + unlisted, 0.0)
+    index = [(lang, _LEXICON_LANGS.index(lang)) for lang in listed]
     for word in words:
-        freqs = _word_freqs(word, listed)
-        top = max(freqs.values())
-        for lang in listed:
-            logp[lang] += math.log(freqs[lang] or _LEXICON_FLOOR_BY_LANG[lang])
+        freqs = _word_freqs(word)
+        top = max(freqs)
+        for lang, i in index:
+            logp[lang] += math.log(freqs[i] or _LEXICON_FLOOR_BY_LANG[lang])
         if top:
             kin = math.log(max(assumed, config.lexicon_kin_share * top))
         else:

@@ -323,6 +323,9 @@ def _common(part: str, lang: str, min_zipf: float) -> bool:
     return len(part) >= 7 and lang == "en" and part in dictionary_words()
 
 
+# Trailing words that are also Russian case endings of transliterated loanwords
+# ("problema", "filmom"): split off only where English has the pair ("have a").
+_INFLECTION_TAILS = frozenset(("a", "am", "no", "om", "u"))
 # Words "a" follows in running text; three letters "isa", "ina", "bya" are such a word
 # and "a" run together (other three-letter tokens are too often names or acronyms).
 _BEFORE_A = frozenset(("as", "at", "be", "by", "in", "is", "of", "on", "to"))
@@ -390,6 +393,14 @@ def _split_fused(
     content = not any(p in words("function_words.txt", lang) for p in parts)
     if content and not (content_pairs and content_pair(parts, lang, content_zipf)):
         return None  # "fleetman", "spunbond": a neologism, not two words run together
+    if (
+        lang == "en"
+        and (parts[-1] in _INFLECTION_TAILS or len(core) <= 6)
+        and " ".join(parts[-2:]) not in phrases()
+    ):
+        # "problema", "millionam": a Russian case ending, not "problem a"; and a short
+        # token splits by chance ("sobrat", "nosite"): the pair must be an English phrase.
+        return None
     # "geopolitician", "kremlinlike": a combining form makes a compound, not a fusion
     # (unless it follows a very common word: "beenmade", "islike" are fusions).
     if parts[0] in words("prefixes.txt", lang):

@@ -324,8 +324,8 @@ def _common(part: str, lang: str, min_zipf: float) -> bool:
 
 
 # Trailing words that are also Russian case endings of transliterated loanwords
-# ("problema", "filmom"): split off only where English has the pair ("have a").
-_INFLECTION_TAILS = frozenset(("a", "am", "no", "om", "u"))
+# ("instrumenta", "studentam", "normalno"): split off only where English has the pair.
+_INFLECTION_TAILS = frozenset(("a", "am", "no"))
 # Words "a" follows in running text; three letters "isa", "ina", "bya" are such a word
 # and "a" run together (other three-letter tokens are too often names or acronyms).
 _BEFORE_A = frozenset(("as", "at", "be", "by", "in", "is", "of", "on", "to"))
@@ -392,13 +392,13 @@ def _split_fused(
         return None
     content = not any(p in words("function_words.txt", lang) for p in parts)
     if content and not (content_pairs and content_pair(parts, lang, content_zipf)):
-        return None  # "fleetman", "spunbond": a neologism, not two words run together
+        return None  # "fleetman", "sightrunning": a new compound, not two words run together
     if (
         lang == "en"
         and (parts[-1] in _INFLECTION_TAILS or len(core) <= 6)
         and " ".join(parts[-2:]) not in phrases()
     ):
-        # "problema", "millionam": a Russian case ending, not "problem a"; and a short
+        # "instrumenta", "studentam": a Russian case ending, not "instrument a"; a short
         # token splits by chance ("sobrat", "nosite"): the pair must be an English phrase.
         return None
     # "geopolitician", "kremlinlike": a combining form makes a compound, not a fusion

@@ -115,7 +115,7 @@ class LidConfig(_Strict):
     two-word Cyrillic snippets come out Russian more often, and a Ukrainian or
     Bulgarian one without telltale letters is then more often called Russian too.
     On dev 2-word snippets, ru/en right vs other Cyrillic called ru (Russian prior;
-    English stays 6): 4: 98.7 % / 3.6 %, 6: 98.8 % / 3.9 %, 10: 98.9 % / 4.5 %
+    English stays 6): 4: 98.7 % / 3.4 %, 6: 98.8 % / 3.6 %, 10: 98.9 % / 4.1 %
     (sentences at 6: 99.9 % / 0.03 %; ambiguity floor of the 2-word set: 8.8 %).
     The ``lexicon_*`` fields trade the same way: a Russian floor 10x higher or an
     assumed be/kk zipf of 2 leave more Russian-looking snippets Russian.

@@ -22,7 +22,8 @@ Layers, cheapest first:
    tell Ukrainian "дякую" from a Russian word, its frequency can. Russian's list is the
    large one (down to zipf 1, kept as a compact hash array, loaded on first short
    Cyrillic text), so a word it lacks ("вясной", "болып") is real evidence against
-   Russian; Belarusian and Kazakh, without a list, are taken to know a word at an
+   Russian; Belarusian and Kazakh, without a list, know their everyday words
+   (``data/lid_words.tsv``, hand-written) and are taken to know any other word at an
    assumed frequency rather than staying neutral. A longer Cyrillic text the models
    leave unsure (``lexicon_sure``) is weighed by its first words too. A language outside
    the candidates that fastText is sure of (an Italian comment) is named rather than
@@ -32,8 +33,8 @@ Layers, cheapest first:
    Russian *and* valid Bulgarian, and it fades on longer text (``prior_letters``).
    On FLORES dev 2-word snippets of other Cyrillic languages, 8.8 % are ordinary
    Russian word for word (every word zipf >= 3 in Russian): no detector can call those
-   non-Russian without calling the same Russian strings non-Russian. 3.9 % of all are
-   called Russian, 1.1 % among the rest (bench/lid.py prints this floor).
+   non-Russian without calling the same Russian strings non-Russian. 3.6 % of all are
+   called Russian, 0.9 % among the rest (bench/lid.py prints this floor).
 
 Everything is deterministic: no sampling, per-text results independent of
 batch order, scores rounded. ``backend="langdetect"`` runs seeded langdetect
@@ -517,6 +518,24 @@ def _lexicon(lang: str) -> dict[str, float]:
     return _load(("lexicon", lang), build)
 
 
+@lru_cache(maxsize=1)
+def known_words() -> dict[str, tuple[float, frozenset[str]]]:
+    """The bundled common words of languages without a wordfreq list: lang → (frequency, words).
+
+    >>> freq, words = known_words()["be"]
+    >>> 1e-6 < freq < 1e-3, "каб" in words, "чтобы" in words
+    (True, True, False)
+    """
+    table = {}
+    text = resources.files("cleaners").joinpath("data/lid_words.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        lang, zipf, words = line.split("\t")
+        table[lang] = (10.0 ** (float(zipf) - 9), frozenset(words.split()))
+    return table
+
+
 def _rare_words(lang: str) -> Any:
     """The words of ``lang``'s large list below the small list's cut (zipf 3 to 1).
 
@@ -587,8 +606,9 @@ def _weigh_words(
     Russian word; word frequencies can. A word a list lacks counts at that list's
     floor, far lower for Russian's large list (zipf 1) than for the small ones (zipf 3):
     "вясной", "болып" are evidence against Russian. Languages without a list (be, kk)
-    take the assumed frequency, a share of a kin language's (Belarusian "на"), or, for
-    a word no list knows, the assumed frequency plus ``lexicon_unknown_bias``.
+    take their bundled common words' frequency (``data/lid_words.tsv``: "каб", "яго"),
+    the assumed frequency, a share of a kin language's (Belarusian "на"), or, for a
+    word no list knows, the assumed frequency plus ``lexicon_unknown_bias``.
     Factors are relative to the geometric mean over the candidates.
     """
     if words is None:
@@ -608,17 +628,23 @@ def _weigh_words(
     assumed = 10.0 ** (config.lexicon_assumed_zipf - 9)
     logp = dict.fromkeys(listed + unlisted, 0.0)
     index = [(lang, _LEXICON_LANGS.index(lang)) for lang in listed]
+    common = known_words()
     for word in words:
         freqs = _word_freqs(word)
         top = max(freqs)
         for lang, i in index:
             logp[lang] += math.log(freqs[i] or _LEXICON_FLOOR_BY_LANG[lang])
         if top:
-            kin = math.log(max(assumed, config.lexicon_kin_share * top))
+            kin = max(assumed, config.lexicon_kin_share * top)
+            unknown = 0.0
         else:
-            kin = math.log(assumed) + config.lexicon_unknown_bias
+            kin, unknown = assumed, config.lexicon_unknown_bias
         for c in unlisted:
-            logp[c] += kin
+            own = common.get(c)
+            if own is not None and word in own[1]:
+                logp[c] += math.log(max(kin, own[0]))  # no unknown bonus: it is known
+            else:
+                logp[c] += math.log(kin) + unknown
     mean = sum(logp.values()) / len(logp)
     for lang, value in logp.items():
         weights[lang] *= math.exp(weight * (value - mean))

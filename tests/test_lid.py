@@ -192,6 +192,15 @@ def test_kazakh_snippet_without_telltale_letters_is_not_russian(text):
 
 
 @pytest.mark.parametrize(
+    ("text", "lang"), [("каб яго", "be"), ("альбо яна", "be"), ("тек осы", "kk")]
+)
+def test_bundled_common_words_of_languages_without_a_list(text, lang):
+    # Russian's large list has "яго", "каб", "осы" at zipf 2-4 (borrowed text, other
+    # senses); data/lid_words.tsv says they are everyday Belarusian and Kazakh words.
+    assert lid.detect(text)[0] == lang
+
+
+@pytest.mark.parametrize(
     "text", ["зловонная лужица", "старинный кринолин", "нахохлившийся воробей"]
 )
 def test_russian_snippet_with_a_rare_word_stays_russian(text):
@@ -336,6 +345,16 @@ def test_odd_input_does_not_break(text):
 
 
 # --------------------------------------------------------------------------- alphabet layer
+
+
+def test_common_word_table_is_spelled_in_each_alphabet():
+    # A typo with a Russian letter (и for і) would make the word evidence for Russian.
+    table = lid.known_words()
+    assert set(table) == {"be", "kk"}
+    for lang, (freq, words) in table.items():
+        assert 1e-7 < freq < 1e-3, lang
+        assert len(words) > 100, lang
+        assert not [w for w in words if set(w) - lid.alphabets()[lang][1]], lang
 
 
 def test_marker_table_is_consistent_with_alphabets():

@@ -6,7 +6,8 @@ Cases are built at run time from ../shared/data (never copied into the repo):
   deleting one space in real English sentences; boundary precision/recall/F1;
 * clean English: false changes per 1,000 tokens (a "change" is a word boundary
   added or removed; for the encoding rules, any edit);
-* transliterated names in context: the share a tool changes;
+* transliterated names in context: the share a tool changes; and lowercase
+  transliterated Russian words (slang, untranslated words) in a short English frame;
 * Russian sentences corrupted with each mojibake type, alone and inside English:
   the share restored exactly (compared with what repair makes of the clean line);
 * throughput against ftfy.fix_text and the segmenters, in the same process, and
@@ -17,7 +18,7 @@ Cases are built at run time from ../shared/data (never copied into the repo):
 ``--split dev`` (default) uses the dev files (FLORES dev, WMT21, Tatoeba, TICO-19);
 ``--split test`` reports on the reserved FLORES devtest and WMT22 (never tune on it).
 
-    .venv/bin/python bench/repair.py [--split dev|test] [--n 1500] [--real-mt]
+    .venv/bin/python bench/repair.py [--split dev|test] [--n 1500] [--real-mt] [--show-misses]
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ from cleaners.repair.words import dictionary_words, zipf  # noqa: E402
 
 FUNCTION_WORDS = words("function_words.txt", "en")
 
-CONTENT_PAIRS = RepairConfig(params={"split_fused_words": {"content_pairs": True}})
+# The rule without its content+content splits, to show what they add and cost.
+NO_CONTENT_PAIRS = RepairConfig(params={"split_fused_words": {"content_pairs": False}})
 ENCODING_RULES = {"fix_encoding_ftfy", "fix_cyrillic_mojibake", "fix_homoglyphs"}
 FUSED_RULES = {"split_fused_words", "add_space_after_sentence_end"}
 
@@ -196,7 +198,7 @@ class Segmenters:
         sym.load_dictionary(str(files("symspellpy") / "frequency_dictionary_en_82_765.txt"), 0, 1)
         self.tools = {
             "mtclean": lambda t: repair(t, "en").text,
-            "mtclean+cp": lambda t: repair(t, "en", CONTENT_PAIRS).text,
+            "mtclean-cp": lambda t: repair(t, "en", NO_CONTENT_PAIRS).text,
             "wordsegment": lambda t: " ".join(wordsegment.segment(t)),
             "wordninja": lambda t: " ".join(wordninja.split(t)),
             "symspellpy": lambda t: sym.word_segmentation(t, max_edit_distance=0).corrected_string,
@@ -237,6 +239,59 @@ def score_fused(tool, cases, clean) -> dict[str, float]:
     for kind, (a, _fp, c) in sorted(by_kind.items()):
         out[f"R[{kind}]"] = a / (a + c) if a + c else 1.0
     return out
+
+
+# A plain transliteration of Russian letters (one common scheme, no names needed).
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        "a b v g d e yo zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya".split(),  # noqa: SIM905
+        strict=True,
+    )
+)
+
+
+def transliterated(ru: list[str], limit: int) -> list[str]:
+    """Lowercase transliterated Russian words (5+ letters) that English does not know.
+
+    Slang and untranslated words reach English MT this way ("ukram"); with Russian case
+    endings on loanwords ("instrumenta") they look like fusions to a segmenter.
+    """
+    words = dictionary_words()
+    seen: dict[str, None] = {}
+    for s in ru:
+        for w in re.findall(r"[а-яё]{5,}", s.lower()):
+            t = "".join(_TRANSLIT[c] for c in w).replace("-", "")
+            if t not in words and zipf(t, "en") < 1.0:
+                seen[t] = None
+    out = sorted(seen)
+    random.Random(7).shuffle(out)
+    return out[:limit]
+
+
+def translit_changed(tool, tokens: list[str]) -> float:
+    """Share of transliterated words a tool splits, each in a short English frame (the
+    peers lowercase and drop punctuation: only the word itself is compared)."""
+    changed = 0
+    for t in tokens:
+        framed = f"The word {t} was used in the report about the city council."
+        changed += t not in tool(framed).lower().split()
+    return changed / len(tokens) if tokens else 0.0
+
+
+def show_misses(cases, clean) -> None:
+    """Every fused case mtclean leaves wrong and every clean line it changes (dev only)."""
+    print("\n## mtclean fused-word misses and false changes (dev)")
+    for kind, fused, gold in cases:
+        out = repair(fused, "en").text
+        if boundaries(out)[1] != boundaries(gold)[1]:
+            got = [e.before + " -> " + e.after for e in repair(fused, "en").edits]
+            bad = [w for w in fused.split() if w not in gold.split()]
+            print(f"   miss [{kind}] {bad} edits {got}")
+    for s in clean:
+        edits = [e for e in repair(s, "en").edits if e.rule == "split_fused_words"]
+        if edits:
+            print(f"   false change {[(e.before, e.after) for e in edits]} | {s[:90]!r}")
 
 
 def names_changed(tool, names) -> float:
@@ -433,7 +488,12 @@ def main() -> None:
     ap.add_argument("--peer-n", type=int, default=300, help="cases for the slow peer tools")
     ap.add_argument("--real-mt", action="store_true", help="edits by rule over real MT outputs")
     ap.add_argument("--sample", type=int, default=100, help="real-MT edits to print")
+    ap.add_argument(
+        "--show-misses", action="store_true", help="print mtclean's fused-word errors (dev only)"
+    )
     args = ap.parse_args()
+    if args.show_misses and args.split != "dev":
+        sys.exit("--show-misses is for the dev split: the test split is never looked into")
     if not DATA.exists():
         sys.exit(f"no shared data at {DATA}")
     rng = random.Random(20261125)
@@ -450,9 +510,11 @@ def main() -> None:
         f"\n## Fused words ({len(cases)} cases; {len(clean)} clean lines; "
         f"{len(names)} names in context)"
     )
+    translit = transliterated(ru, 1000)
+    print(f"({len(translit)} lowercase transliterated Russian words unknown to English)")
     seg = Segmenters()
-    head = f"{'tool':12} {'P':>6} {'R':>6} {'F1':>6} {'false/1k':>9} {'names':>6} {'cases/s':>8}"
-    print(head + "  recall by kind")
+    head = f"{'tool':12} {'P':>6} {'R':>6} {'F1':>6} {'false/1k':>9} {'names':>6} {'translit':>8}"
+    print(head + f" {'cases/s':>8}  recall by kind")
     for name, tool in seg.tools.items():
         # The peers are slow (wordsegment ~6 cases/s here): they get a seeded subset.
         few = not name.startswith("mtclean")
@@ -463,8 +525,11 @@ def main() -> None:
         print(
             f"{name:12} {s['P']:6.3f} {s['R']:6.3f} {s['F1']:6.3f} {s['false/1k']:9.2f} "
             f"{names_changed(tool, names[: args.peer_n] if few else names):6.3f} "
+            f"{translit_changed(tool, translit[: args.peer_n] if few else translit):8.3f} "
             f"{s['cases/s']:8.0f}  {kinds}"
         )
+    if args.show_misses:
+        show_misses(cases, clean)
     bench_mojibake(ru, 300, rng)
     bench_clean(clean, rng.sample(ru, min(3000, len(ru))))
     bench_speed(args.split, rng.sample(ru, min(3000, len(ru))))

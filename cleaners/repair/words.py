@@ -275,7 +275,7 @@ def _stem_of(word: str, ending: str, lang: str) -> bool:
 
 
 # Adjective endings: an adjective before a noun is a phrase ("psychologicalsupport").
-_ADJECTIVE = ("al", "ic", "ous", "ive", "ary", "ory", "able", "ible", "ful", "ant", "ent", "ar")
+_ADJECTIVE = ("al", "ic", "ous", "ive", "able", "ible", "ful")
 
 
 def _phrase_form(a: str, b: str, lang: str) -> bool:
@@ -401,6 +401,13 @@ def _split_fused(
         # "instrumenta", "studentam": a Russian case ending, not "instrument a"; a short
         # token splits by chance ("sobrat", "nosite"): the pair must be an English phrase.
         return None
+    fn = words("function_words.txt", lang)
+    if len(parts) == 2 and f"{parts[0]}-" in words("compound_parts.txt", lang):
+        # "stopcoronavirus" is a name; "underfunded", "overpriced" (a participle after a
+        # particle) compounds; "overthe", "underfingernails" fusions.
+        a, b = parts
+        if b not in fn and (a not in fn or any(_stem_of(b, e, lang) for e in ("ed", "d", "ing"))):
+            return None
     # "geopolitician", "kremlinlike": a combining form makes a compound, not a fusion
     # (unless it follows a very common word: "beenmade", "islike" are fusions).
     if parts[0] in words("prefixes.txt", lang):

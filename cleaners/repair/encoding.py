@@ -90,6 +90,7 @@ _ODD = re.compile(
     f"[\u0080-\u00bf\u2010-\u23ff\u2500-\u25ff\u0402-\u040f\u0452-\u045f](?<![{_TYPO}])"
 )
 _BAD_CASE_WORD = re.compile(r"[а-яё][А-ЯЁ]")
+_BOX = re.compile("[\u2500-\u25ff]")
 _C0C1 = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
 _PLAIN_RU = re.compile(f"[\t -@\\[-`{{-~А-Яа-яЁё{_TYPO}]*")
 
@@ -133,19 +134,21 @@ def known_share(text: str) -> float:
     """Share of the Russian letters of ``text`` that are in words wordfreq knows well.
 
     Word-level evidence for short runs, where letter bigrams say little: "Шах" is a
-    word, "Øàõ" and "ыБИ" are not. Zipf >= 3 (wordfreq's small list); ё may be written е.
+    word, "Øàõ" and "ыБИ" are not. A token with any other symbol in it ("п╗п╟я┘") is
+    no word. Zipf >= 3 (wordfreq's small list); ё may be written е.
 
-    >>> known_share("Зайди, шах!"), known_share("ъБКДЙ")
-    (1.0, 0.0)
+    >>> known_share("Зайди, шах!"), known_share("ъБКДЙ"), known_share("©¤Ё")
+    (1.0, 0.0, 0.0)
     """
     from cleaners.repair.words import zipf  # the word list loads on first need
 
     known = total = 0
-    for w in _RU_WORD.findall(text):
-        lw = w.lower()
-        total += len(w)
-        if zipf(lw, "ru", 3.0) or zipf(lw.replace("ё", "е"), "ru", 3.0):
-            known += len(w)
+    for tok in _TOKEN.findall(text):
+        n = len(_RU_LETTERS.findall(tok))
+        total += n
+        lw = tok.lower()
+        if n == len(tok) and (zipf(lw, "ru", 3.0) or zipf(lw.replace("ё", "е"), "ru", 3.0)):
+            known += n
     return known / total if total else 0.0
 
 
@@ -184,8 +187,8 @@ def best_cyrillic_decoding(run: str, margin: float) -> tuple[str, str] | None:
     best: tuple[float, str, str] | None = None
     for name, wrong, real in _TRANSFORMS:
         cand = _decode(run, wrong, real)
-        if cand is None or cand == run:
-            continue
+        if cand is None or cand == run or _BOX.search(cand):
+            continue  # box drawing: a real "»" read as KOI8-R ("╩"), not Russian
         letters = len(_RU_LETTERS.findall(cand))
         if letters < 0.6 * sum(ch.isalpha() for ch in cand) or letters < 6:
             continue
@@ -210,6 +213,8 @@ def _looks_mangled(run: str, wrong: str, glued: bool) -> bool:
 
     Latin-1/cp1252: only non-ASCII letters ("Øàõ"), not part of a Latin word ("café").
     cp1251: a symbol no Russian is made of ("‡ ©¤Ё") or a word cased "ыБИ".
+    cp1251 also: capitals after a small letter ("с ЧТБЮ"), or four capitals ("ЫФБФ"):
+    KOI8-R puts the small letters where cp1251 has capitals.
     KOI8-R/cp866: box-drawing characters ("п╗п╟я┘").
     """
     if glued:
@@ -218,8 +223,15 @@ def _looks_mangled(run: str, wrong: str, glued: bool) -> bool:
     if wrong in ("latin-1", "sloppy-windows-1252"):
         return len(letters) >= 3 and not any(c.isascii() for c in letters)
     if wrong == "sloppy-windows-1251":
-        return bool(_ODD.search(run) or _BAD_CASE_WORD.search(run))
-    return re.search("[\u2500-\u25ff]", run) is not None
+        return bool(_ODD.search(run) or _BAD_CASE_WORD.search(run) or _inverted(letters))
+    return _BOX.search(run) is not None
+
+
+def _inverted(letters: list[str]) -> bool:
+    """Case KOI8-R read as cp1251 gives lowercase Russian: "с ЧТБЮ" (Я врач), "ЫФБФ"."""
+    if len(letters) < 3 or not all(c.isupper() for c in letters[1:]):
+        return False
+    return letters[0].islower() or len(letters) >= 4
 
 
 def word_level_decoding(run: str, glued: bool) -> tuple[str, str] | None:
@@ -235,25 +247,41 @@ def word_level_decoding(run: str, glued: bool) -> tuple[str, str] | None:
         cand = _decode(run, wrong, real)
         if cand is None or cand == run or not _all_russian(cand) or _bad_case(cand):
             continue
-        # Two-letter words ("ай" from "\xa0©") are too easy to hit by chance.
+        # Two-letter words ("ай" from "\xa0©") are too easy to hit by chance, except
+        # from valid UTF-8 ("Рђ РІС‹" for "А вы"), two bytes a letter.
         found = _RU_WORD.findall(cand)
-        if max(map(len, found), default=0) < 3 or known_share(cand) < 1.0:
+        if max(map(len, found), default=0) < (2 if real == "utf-8" else 3):
+            continue
+        if known_share(cand) < 1.0:
             continue
         if not any(c.isalpha() for c in run) and sum(map(len, found)) < 4:
             continue  # a few symbols make a short word more easily still
-        if _RU_LETTERS.search(run) and known_share(run) >= 0.5:
-            continue
+        if _all_russian(run) and known_share(run) >= 0.5:
+            continue  # the run reads as Russian already
         sc = russian_score(cand)
         if best is None or sc > best[0]:
             best = (sc, name, cand)
     return None if best is None else (best[1], best[2])
 
 
+def _touch(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """Whether an ASCII letter comes right before and right after ``text[start:end]``."""
+    before = start > 0 and text[start - 1].isascii() and text[start - 1].isalpha()
+    after = end < len(text) and text[end].isascii() and text[end].isalpha()
+    return before, after
+
+
 def _glued(text: str, start: int, end: int) -> bool:
-    """The run touches an ASCII letter: part of a Latin word (``café``), not a phrase."""
+    """The run's edge letter touches an ASCII letter: part of a Latin word (``café``).
+
+    >>> _glued("café au lait", 3, 4), _glued("COVID-19» è «SARS", 8, 13)
+    (True, False)
+    """
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
-    return (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())
+    return (text[start].isalpha() and before.isascii() and before.isalpha()) or (
+        text[end - 1].isalpha() and after.isascii() and after.isalpha()
+    )
 
 
 @rule(
@@ -261,7 +289,7 @@ def _glued(text: str, start: int, end: int) -> bool:
     stage=10,
     non_ascii=True,
     precheck=(
-        r"[\u00a4-\u00ff\u2500-\u25ff\u0402-\u040f\u0452-\u045f\u0490\u0491\u2020\u2021\u2030"
+        r"[\u0080-\u009f\u00a4-\u00ff\u2500-\u25ff\u0402-\u040f\u0452-\u045f\u0490\u0491\u2020\u2021\u2030"
         r"\u2122]|[А-ЯЁ]{4}|[а-яё][А-ЯЁ]"
     ),
     params={
@@ -284,35 +312,112 @@ def fix_cyrillic_mojibake(text: str, params: Mapping[str, Any]) -> list[Edit]:
     []
     """
     margin = float(params.get("margin", 2.0))
-    runs = list(_RUN.finditer(text))
-    fixed: dict[int, str] = {}
+    # Each run, and the same run without the typography at its edges: mojibake quoted
+    # with real «» or dashes decodes only without them.
+    spans = [_spans(text, m.start(), m.end()) for m in _RUN.finditer(text)]
+    fixed: dict[int, tuple[int, int, str]] = {}
     used: dict[int, list[str]] = {}  # line start -> transforms found on that line
-    for i, m in enumerate(runs):
-        run = m.group()
-        found = best_cyrillic_decoding(run, margin) if len(run) >= 4 else None
-        if found is None:
-            found = word_level_decoding(run, _glued(text, m.start(), m.end()))
+    for i, options in enumerate(spans):
+        found = _first_decoding(text, options, margin)
         if found is not None:
-            fixed[i] = found[1]
-            used.setdefault(text.rfind("\n", 0, m.start()) + 1, []).append(found[0])
+            name, start, end, after = found
+            fixed[i] = (start, end, after)
+            used.setdefault(text.rfind("\n", 0, start) + 1, []).append(name)
     everywhere = [n for names in used.values() for n in names]
-    for i, m in enumerate(runs):
+    for i, options in enumerate(spans):
         if i in fixed or not everywhere:
             continue
-        names = used.get(text.rfind("\n", 0, m.start()) + 1)
-        glued = _glued(text, m.start(), m.end())
-        # The line's own transform; else, more strictly, the one the document used.
-        cand = _follow(m.group(), names or everywhere, glued, strict=not names, margin=margin)
-        if cand is not None:
-            fixed[i] = cand
+        for start, end in options:
+            names = used.get(text.rfind("\n", 0, start) + 1)
+            # The line's own transform; else, more strictly, the one the document used.
+            cand = _follow(
+                text[start:end],
+                names or everywhere,
+                _touch(text, start, end),
+                strict=not names,
+                margin=margin,
+            )
+            if cand is not None:
+                fixed[i] = (start, end, cand)
+                break
     return [
-        make_edit("fix_cyrillic_mojibake", text, runs[i].start(), runs[i].end(), after)
-        for i, after in sorted(fixed.items())
+        make_edit("fix_cyrillic_mojibake", text, start, end, after)
+        for start, end, after in (fixed[i] for i in sorted(fixed))
     ]
 
 
-def _follow(run: str, names: list[str], glued: bool, strict: bool, margin: float) -> str | None:
-    """``run`` re-decoded with a transform other runs proved, if the result fits."""
+# Quotes and dashes that may wrap mojibake without being part of it.
+_WRAP = "«»“”„‘’‚—–―…"
+_ASCII_EDGE = " \t!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+
+
+def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The run ``text[start:end]``, then the run without one wrapping quote or dash (and
+    ASCII punctuation) at both edges, at the start only, at the end only.
+
+    >>> _spans("a «Ð·Ð°» b", 2, 8)
+    [(2, 8), (3, 7), (3, 8), (2, 7)]
+    """
+    s0, e0 = start, end
+    while s0 < e0 and text[s0] in _ASCII_EDGE:
+        s0 += 1
+    if s0 < e0 and text[s0] in _WRAP:
+        s0 += 1
+        while s0 < e0 and text[s0] in _ASCII_EDGE:
+            s0 += 1
+    while e0 > s0 and text[e0 - 1] in _ASCII_EDGE:
+        e0 -= 1
+    if e0 > s0 and text[e0 - 1] in _WRAP:
+        e0 -= 1
+        while e0 > s0 and text[e0 - 1] in _ASCII_EDGE:
+            e0 -= 1
+    out = [(start, end)]
+    for span in ((s0, e0), (s0, end), (start, e0)):
+        if span[0] < span[1] and span not in out:
+            out.append(span)
+    return out
+
+
+def _first_decoding(
+    text: str, options: list[tuple[int, int]], margin: float
+) -> tuple[str, int, int, str] | None:
+    """(transform, start, end, text) for the first span of ``options`` that is clearly
+    mojibake; when a wrapping quote of the whole run decodes to a letter ("«" to "л"
+    in cp866), a trimmed span that makes more known words wins."""
+    best: tuple[float, str, int, int, str] | None = None
+    for start, end in options:
+        run = text[start:end]
+        found = best_cyrillic_decoding(run, margin) if len(run) >= 4 else None
+        if found is None:
+            found = word_level_decoding(run, _glued(text, start, end))
+        if found is None:
+            continue
+        # Known letters decide: "лфермент" (from «фермент» in cp866) is no word, "У вас"
+        # is two; a tie keeps the whole run.
+        score = known_share(found[1]) * len(_RU_LETTERS.findall(found[1]))
+        if best is None or score > best[0]:
+            best = (score, found[0], start, end, found[1])
+        if len(options) == 1 or not _real_guillemet(text, start, end, found[1]):
+            break
+    return None if best is None else best[1:]
+
+
+def _real_guillemet(text: str, start: int, end: int, cand: str) -> bool:
+    """A guillemet at the run's edge that decoded to a letter but is a real quote: "»"
+    (cp866 has none: it would be "╗"), or "«" that a later "»" closes. cp866 mojibake
+    is full of “‘’„ that really are letters (У С Т Д) and of "«" for "л"."""
+    if text[end - 1] == "»" and cand[-1].isalpha():
+        return True
+    return text[start] == "«" and cand[0].isalpha() and "»" in text[end:]
+
+
+def _follow(
+    run: str, names: list[str], touch: tuple[bool, bool], strict: bool, margin: float
+) -> str | None:
+    """``run`` re-decoded with a transform other runs proved, if the result fits.
+
+    ``touch`` says whether an ASCII letter precedes and follows the run.
+    """
     order = sorted(set(names), key=lambda n: (-names.count(n), n))
     order += [s for n in order for s in _SIBLINGS.get(n, ()) if s not in order]
     for name in order:
@@ -320,16 +425,18 @@ def _follow(run: str, names: list[str], glued: bool, strict: bool, margin: float
         cand = _decode(run, wrong, real)
         if cand is None or cand == run:
             continue
-        if strict:
-            ok = not glued and _short_run_ok(run, cand, margin)
-        else:
-            ok = _line_run_ok(run, cand, real, glued)
-        if ok:
+        # A letter joining a Latin word ("é" of "café" to "й", "«Operations" to
+        # "лOperations") is no fix; valid UTF-8 is evidence enough ("TГњV" to "TÜV").
+        if real != "utf-8" and (
+            (touch[0] and cand[0].isalpha()) or (touch[1] and cand[-1].isalpha())
+        ):
+            continue
+        if _short_run_ok(run, cand, margin) if strict else _line_run_ok(run, cand, real):
             return cand
     return None
 
 
-def _line_run_ok(run: str, cand: str, real: str, glued: bool) -> bool:
+def _line_run_ok(run: str, cand: str, real: str) -> bool:
     """On a line proved to be mojibake, a short run decoded the same way is accepted if
     it gives Russian, typography, or (from valid UTF-8) any text without controls."""
     if real == "utf-8":
@@ -338,10 +445,9 @@ def _line_run_ok(run: str, cand: str, real: str, glued: bool) -> bool:
         return False
     if not any(c.isalpha() for c in cand):
         return True  # "В»" -> "»", "ш" -> "°"
-    if glued:
-        return False  # "é" of "café" on a line with a Russian quote
-    # A run already in Russian letters ("Х" for "у"): the decoding must not know fewer words.
-    return not _RU_LETTERS.search(run) or known_share(cand) >= known_share(run)
+    # A run that reads as Russian itself ("Х" for "у"): the decoding must not know fewer
+    # words. Other runs ("ђ‘„ г" for "РСД у") hold symbols no Russian text is made of.
+    return not _all_russian(run) or known_share(cand) >= known_share(run)
 
 
 def _short_run_ok(run: str, cand: str, margin: float) -> bool:

@@ -236,8 +236,8 @@ def content_pair(parts: list[str], lang: str, min_zipf: float = 3.5) -> bool:
     """Whether two content words read as a fusion, not as a compound or a derivation.
 
     Two parts only, each of 3+ letters and common; no compound head or modifier
-    (``compound_parts.txt``); not a doubled-consonant derivation; and the two words a
-    common English phrase.
+    (``compound_parts.txt``); not a doubled-consonant derivation; and grammar that
+    makes the two a phrase or the two a common English phrase (see ``_evidence``).
 
     >>> content_pair(["economic", "sanctions"], "en"), content_pair(["fleet", "man"], "en")
     (True, False)
@@ -246,6 +246,11 @@ def content_pair(parts: list[str], lang: str, min_zipf: float = 3.5) -> bool:
     >>> content_pair(["currently", "working"], "en")
     True
     """
+    return _content_shape(parts, lang, min_zipf) and _evidence(parts, "".join(parts), True, lang)
+
+
+def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
+    """``content_pair`` without the evidence (which may ask the phrase list)."""
     if len(parts) != 2:
         return False
     a, b = parts
@@ -254,12 +259,26 @@ def content_pair(parts: list[str], lang: str, min_zipf: float = 3.5) -> bool:
     table = words("compound_parts.txt", lang)
     if f"-{b}" in table or f"{a}-" in table:
         return False
-    if b[0] == a[-1] and b[1:] in _DOUBLED:
-        return False
-    # Last, the evidence for a fusion: the two words are a common English phrase. Real MT
-    # rarely runs two content words together; its rare tokens are new compounds and
-    # names whose parts are words but not a phrase ("fleetman", "spanbond").
-    return lang != "en" or f"{a} {b}" in phrases() or _phrase_form(a, b, lang)
+    return not (b[0] == a[-1] and b[1:] in _DOUBLED)
+
+
+def _evidence(parts: list[str], core: str, content: bool, lang: str) -> bool:
+    """The last test of a split, as it may ask the phrase list (a file search).
+
+    Two content words need grammar that makes them a phrase or to be a common English
+    phrase: real MT rarely runs two content words together, and its rare tokens are new
+    compounds whose parts are words ("fleetman", "sightrunning"). A short token, or one
+    ending in a Russian case ending, must split into a common English pair: chance
+    splits it otherwise ("sobrat", "instrumenta").
+    """
+    if lang != "en":
+        return True
+    need_phrase = parts[-1] in _INFLECTION_TAILS or len(core) <= 6
+    if content and not need_phrase and _phrase_form(parts[0], parts[1], lang):
+        return True
+    if content or need_phrase:
+        return " ".join(parts[-2:]) in phrases()
+    return True
 
 
 def _stem_of(word: str, ending: str, lang: str) -> bool:
@@ -376,11 +395,13 @@ def _split_fused(
         if zipf(core.lower(), lang, 3.0) >= 3.0:  # iPhone-like brands wordfreq knows well
             return None
         if a not in words("function_words.txt", lang):
-            # After a content word, camel case is as often a brand ("aliExpress": wordfreq
-            # knows "aliexpress") or a garbled word ("writeEte") as a fusion.
-            if len(b) == 3 and zipf(b.lower(), lang, 3.0) < 3.0:
+            # After a content word, camel case is as often a brand ("aliExpress",
+            # "coinBase") or a garbled word ("writeEte") as a fusion: the content word must
+            # be common, a 3-letter tail a word, and two common words no brand wordfreq
+            # knows (its large list, loaded only then: names after a word are the usual case).
+            if not _common(a, lang, 3.5) or len(b) == 3 and zipf(b.lower(), lang, 3.0) < 3.0:
                 return None
-            if zipf(core.lower(), lang) >= known:  # the large list, loaded only here
+            if zipf(b.lower(), lang, 3.0) >= 4.0 and zipf(core.lower(), lang) >= known:
                 return None
         return f"{a} {b}"
     if not core.islower() or len(core) < 3 or len(core) == 3 and not _fused_a(core):
@@ -391,16 +412,8 @@ def _split_fused(
     if not parts:
         return None
     content = not any(p in words("function_words.txt", lang) for p in parts)
-    if content and not (content_pairs and content_pair(parts, lang, content_zipf)):
+    if content and not (content_pairs and _content_shape(parts, lang, content_zipf)):
         return None  # "fleetman", "sightrunning": a new compound, not two words run together
-    if (
-        lang == "en"
-        and (parts[-1] in _INFLECTION_TAILS or len(core) <= 6)
-        and " ".join(parts[-2:]) not in phrases()
-    ):
-        # "instrumenta", "studentam": a Russian case ending, not "instrument a"; a short
-        # token splits by chance ("sobrat", "nosite"): the pair must be an English phrase.
-        return None
     fn = words("function_words.txt", lang)
     if len(parts) == 2 and f"{parts[0]}-" in words("compound_parts.txt", lang):
         # "stopcoronavirus" is a name; "underfunded", "overpriced" (a participle after a
@@ -421,13 +434,13 @@ def _split_fused(
         zs = zipf(core, lang, 3.0)
         if core in _keep_words(lang) or zs >= 3.0 and (content or score + 9.0 < zs + margin):
             return None
-        return " ".join(parts)
+        return " ".join(parts) if _evidence(parts, core, content, lang) else None
     zc = zipf(core, lang)  # the large list: loaded only once a split is on the table
     if zc >= known and (content or score + 9.0 < zc + margin):
         # A word wordfreq knows, not clearly a fusion of commoner ones; with no function
         # word among the parts, any known word is kept ("lightbulb", "workstream").
         return None
-    return " ".join(parts)
+    return " ".join(parts) if _evidence(parts, core, content, lang) else None
 
 
 @rule(

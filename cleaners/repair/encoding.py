@@ -91,6 +91,8 @@ _ODD = re.compile(
 )
 _BAD_CASE_WORD = re.compile(r"[а-яё][А-ЯЁ]")
 _BOX = re.compile("[\u2500-\u25ff]")
+# Letters of Latin-1 and cp1252 beyond ASCII.
+_WESTERN = re.compile("[\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ffŠšŒœŽžŸƒ]+")
 _C0C1 = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
 _PLAIN_RU = re.compile(f"[\t -@\\[-`{{-~А-Яа-яЁё{_TYPO}]*")
 
@@ -203,32 +205,46 @@ def best_cyrillic_decoding(run: str, margin: float) -> tuple[str, str] | None:
     # real all-caps Russian line decodes to lowercase gibberish far below the bar above.
     if _shouting(run) and not _shouting(best[2]):
         margin = 0.0
-    if best[0] - base < margin:
+    if best[0] - base < margin and not _words_agree(run, best[2]):
         return None
     return best[1], best[2]
 
 
-def _looks_mangled(run: str, wrong: str, glued: bool) -> bool:
-    """Whether ``run`` bears the marks of Russian read with code page ``wrong``.
+def _words_agree(run: str, cand: str) -> bool:
+    """Word-level evidence where the bigram gain falls short ("ч юбу дос с пведба" for
+    "В ЧАС ДНЯ Я ОБЕДАЮ"): the candidate's words are known, the run's are not."""
+    share = known_share(cand)
+    return share >= 0.7 and share - known_share(run) >= 0.5
 
-    Latin-1/cp1252: only non-ASCII letters ("Øàõ"), not part of a Latin word ("café").
-    cp1251: a symbol no Russian is made of ("‡ ©¤Ё") or a word cased "ыБИ".
-    cp1251 also: capitals after a small letter ("с ЧТБЮ"), or four capitals ("ЫФБФ"):
-    KOI8-R puts the small letters where cp1251 has capitals.
+
+def _mangled_pages(run: str) -> frozenset[str]:
+    """The wrong code pages whose marks ``run`` bears, if it is Russian read with them.
+
+    Latin-1/cp1252: only Western letters, three or more ("Øàõ").
+    cp1251: a symbol no Russian is made of ("‡ ©¤Ё") or a word cased "ыБИ"; also
+    capitals after a small letter ("с ЧТБЮ"), four capitals ("ЫФБФ"), or six small
+    letters and no capital: KOI8-R and cp1251 swap the cases.
     KOI8-R/cp866: box-drawing characters ("п╗п╟я┘").
+
+    >>> sorted(_mangled_pages("Øàõ")), sorted(_mangled_pages("Москва"))
+    (['latin-1', 'sloppy-windows-1252'], [])
     """
-    if glued:
-        return False
+    pages: set[str] = set()
     letters = [c for c in run if c.isalpha()]
-    if wrong in ("latin-1", "sloppy-windows-1252"):
-        return len(letters) >= 3 and not any(c.isascii() for c in letters)
-    if wrong == "sloppy-windows-1251":
-        return bool(_ODD.search(run) or _BAD_CASE_WORD.search(run) or _inverted(letters))
-    return _BOX.search(run) is not None
+    if len(letters) >= 3 and _WESTERN.fullmatch("".join(letters)):
+        pages.update(("latin-1", "sloppy-windows-1252"))
+    if _ODD.search(run) or _BAD_CASE_WORD.search(run) or _inverted(letters):
+        pages.add("sloppy-windows-1251")
+    if _BOX.search(run):
+        pages.update(("koi8_r", "cp866"))
+    return frozenset(pages)
 
 
 def _inverted(letters: list[str]) -> bool:
-    """Case KOI8-R read as cp1251 gives lowercase Russian: "с ЧТБЮ" (Я врач), "ЫФБФ"."""
+    """Case KOI8-R read as cp1251 gives Russian: "с ЧТБЮ" (Я врач), "ЫФБФ" (штат), and
+    for capitals small letters only ("х чбу оеф", У ВАС НЕТ)."""
+    if len(letters) >= 6 and all(c.islower() for c in letters):
+        return True
     if len(letters) < 3 or not all(c.isupper() for c in letters[1:]):
         return False
     return letters[0].islower() or len(letters) >= 4
@@ -240,9 +256,12 @@ def word_level_decoding(run: str, glued: bool) -> tuple[str, str] | None:
     Letter bigrams say little about a word or two; here the run must look mangled, the
     candidate must be all Russian words wordfreq knows well, and the run must not be.
     """
+    pages = frozenset() if glued else _mangled_pages(run)
+    if not pages:
+        return None  # (a Latin word with accents: "café" is glued to its "caf")
     best: tuple[float, str, str] | None = None
     for name, wrong, real in _TRANSFORMS:
-        if not _looks_mangled(run, wrong, glued):
+        if wrong not in pages:
             continue
         cand = _decode(run, wrong, real)
         if cand is None or cand == run or not _all_russian(cand) or _bad_case(cand):
@@ -291,6 +310,8 @@ def _glued(text: str, start: int, end: int) -> bool:
     precheck=(
         r"[\u0080-\u009f\u00a4-\u00ff\u2500-\u25ff\u0402-\u040f\u0452-\u045f\u0490\u0491\u2020\u2021\u2030"
         r"\u2122]|[А-ЯЁ]{4}|[а-яё][А-ЯЁ]"
+        # A line of small Russian letters only: capitals in KOI8-R read as cp1251.
+        r"|(?m:^)(?=[^А-ЯЁ\n]*(?m:$)).*?[а-яё]{3}"
     ),
     params={
         "margin": Param(2.0, "How much more Russian-like (log-prob per bigram) a fix must be.")

@@ -4,10 +4,14 @@ Word frequencies come from wordfreq (a maintained multi-source word list), loade
 on first need. Guards, in order: only whole tokens of plain letters are looked at
 (URLs, e-mails, handles like ``pin_code`` or ``rotkiv04`` and numbers with units
 never are); capitalised tokens are never split (``Tokayev``, ``Novorossiysk``);
-a token wordfreq knows is split only when the words are far more likely than it.
-Two content words with no function word ("economicsanctions") are split only when
-the token is unknown and the pair is a common English phrase: real MT's unknown
-tokens are mostly new compounds ("fleetman") whose parts are words.
+a token wordfreq knows is split only when the words are far more likely than it;
+combining forms and derivations stay whole (``geopolitician``, ``suggestor``,
+``underfunded``); a token named as a website is a name.
+Two content words with no function word (``economicsanctions``) are split only when
+the token is unknown, no compound pattern fits (``fleetman``, ``workstream``) and
+grammar or wordsegment's bigrams make the pair a phrase: real MT's unknown tokens are
+mostly new compounds whose parts are words. A short token, or one ending like a
+Russian case ending (``instrumenta``), must split into a common English pair.
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ Cases are built at run time from ../shared/data (never copied into the repo):
 ``--split dev`` (default) uses the dev files (FLORES dev, WMT21, Tatoeba, TICO-19);
 ``--split test`` reports on the reserved FLORES devtest and WMT22 (never tune on it).
 
-    .venv/bin/python bench/repair.py [--split dev|test] [--n 1500] [--real-mt] [--show-misses]
+    .venv/bin/python bench/repair.py [--split dev|test] [--n 1500] [--real-mt]
+    .venv/bin/python bench/repair.py --mojibake-only --moji-n 0  # all lines, each type
 """
 
 from __future__ import annotations
@@ -331,11 +332,19 @@ def corrupt(text: str, kind: str) -> tuple[str, str]:
 
 
 def bench_mojibake(ru: list[str], n: int, rng: random.Random) -> None:
+    """Restore rate per type; ``n`` lines (0: all), also quoted inside English.
+
+    The figures count exact restores; "missed" is the number of lines of each
+    column (alone, in English) that were not restored exactly.
+    """
     import ftfy
 
-    sample = rng.sample(ru, min(n, len(ru)))
+    sample = rng.sample(ru, min(n, len(ru))) if n else ru
     print(f"\n## Mojibake restore rate ({len(sample)} Russian lines per type)")
-    print(f"{'type':18} {'mtclean':>8} {'in-English':>11} {'ftfy':>6} {'ftfy in-En':>11}")
+    print(
+        f"{'type':18} {'mtclean':>8} {'in-English':>11} {'ftfy':>6} {'ftfy in-En':>11}"
+        f" {'missed':>9}"
+    )
     for kind in MOJIBAKE:
         ours = ours_en = ft = ft_en = 0
         for s in sample:
@@ -347,7 +356,11 @@ def bench_mojibake(ru: list[str], n: int, rng: random.Random) -> None:
             ours_en += repair(moji_en, "en").text == repair(gold_en, "en").text
             ft_en += ftfy.fix_text(moji_en, uncurl_quotes=False) == gold_en
         k = len(sample)
-        print(f"{kind:18} {ours / k:8.3f} {ours_en / k:11.3f} {ft / k:6.3f} {ft_en / k:11.3f}")
+        missed = f"{k - ours}/{k - ours_en}"
+        print(
+            f"{kind:18} {ours / k:8.4f} {ours_en / k:11.4f} {ft / k:6.3f} {ft_en / k:11.3f}"
+            f" {missed:>9}"
+        )
 
 
 def bench_clean(en: list[str], ru: list[str]) -> None:
@@ -487,6 +500,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1500, help="fused-word cases")
     ap.add_argument("--peer-n", type=int, default=300, help="cases for the slow peer tools")
     ap.add_argument("--real-mt", action="store_true", help="edits by rule over real MT outputs")
+    ap.add_argument("--moji-n", type=int, default=300, help="mojibake lines per type (0: all)")
+    ap.add_argument("--mojibake-only", action="store_true", help="only the mojibake figures")
     ap.add_argument("--sample", type=int, default=100, help="real-MT edits to print")
     ap.add_argument(
         "--show-misses", action="store_true", help="print mtclean's fused-word errors (dev only)"
@@ -502,6 +517,9 @@ def main() -> None:
         return
     en, ru = corpora(args.split)
     print(f"# bench/repair.py --split {args.split}: {len(en)} English, {len(ru)} Russian lines")
+    if args.mojibake_only:
+        bench_mojibake(ru, args.moji_n, rng)
+        return
 
     cases = make_fused(en, args.n, rng)
     clean = rng.sample([s for s in en if well_formed(s)], min(3000, len(en)))
@@ -530,7 +548,7 @@ def main() -> None:
         )
     if args.show_misses:
         show_misses(cases, clean)
-    bench_mojibake(ru, 300, rng)
+    bench_mojibake(ru, args.moji_n, rng)
     bench_clean(clean, rng.sample(ru, min(3000, len(ru))))
     bench_speed(args.split, rng.sample(ru, min(3000, len(ru))))
 

@@ -17,13 +17,17 @@ Both give exactly the answers the full set would; tests check that.
 from __future__ import annotations
 
 import bisect
+import sys
+from array import array
 from collections.abc import Iterable, Iterator, Set
 from functools import lru_cache
 from pathlib import Path
+from zlib import crc32
 
 from cleaners.repair.tables import DATA
 
 COMMON_TABLE = DATA / "repair" / "en_common_known.txt"
+PHRASE_TABLE = DATA / "repair" / "en_phrases.crc32"
 
 
 @lru_cache(maxsize=1)
@@ -102,61 +106,76 @@ class Dictionary(Set[str]):
 DICTIONARY = Dictionary()
 
 
+def _bigram_file() -> Path | None:
+    import importlib.util
+
+    spec = importlib.util.find_spec("wordsegment")
+    for folder in (spec.submodule_search_locations or ()) if spec else ():
+        path = Path(folder) / "bigrams.txt"
+        if path.is_file():
+            return path
+    return None
+
+
+def phrase_checksums(data: bytes) -> array[int]:
+    """Sorted distinct crc32 of every phrase of ``bigrams.txt``'s bytes."""
+    keys = {crc32(line.partition(b"\t")[0]) for line in data.split(b"\n") if line}
+    return array("I", sorted(keys))
+
+
 class Phrases:
     """wordsegment's common two-word phrases (``bigrams.txt``, ``"w1 w2<TAB>count"``),
-    asked ``"economic sanctions" in PHRASES`` a few times per run at most.
+    asked ``"economic sanctions" in PHRASES`` by the fused-word rule.
 
-    Hashing its 286,000 lines costs more than the whole repair of 10,000 lines, and a
-    run asks about a handful of word pairs, so the first questions are answered by
-    searching the file's text; after :attr:`SEARCHES` distinct questions a sorted list
-    is built once and searched by bisection (a run full of candidates).
+    Hashing its 286,000 lines costs more than the whole repair of 10,000 lines, and
+    searching its 5 MB text costs ~2 ms a question. So a shipped, sorted array of the
+    phrases' crc32 checksums (``data/repair/en_phrases.crc32``, 1 MB, loads in about a
+    millisecond) answers by bisection; most questions are misses and end there, and a
+    hit is confirmed in the text, so the answers are exact. Without the table every
+    question searches the text.
 
     >>> "economic sanctions" in PHRASES, "fleet man" in PHRASES, "" in PHRASES
     (True, False, False)
     """
 
-    SEARCHES = 16
-
-    def __init__(self) -> None:
+    def __init__(self, table: Path | None = None) -> None:
+        self._table = table or PHRASE_TABLE
         self._data: bytes | None = None
-        self._keys: list[str] | None = None
+        self._sums: array[int] | None = None
         self._seen: dict[str, bool] = {}
 
-    def _load(self) -> bytes:
-        # Searched as bytes: decoding 5 MB of text would cost more than the searches.
+    def _text(self) -> bytes:
         if self._data is None:
-            import importlib.util
-
-            spec = importlib.util.find_spec("wordsegment")
-            data = b""
-            for folder in (spec.submodule_search_locations or ()) if spec else ():
-                path = Path(folder) / "bigrams.txt"
-                if path.is_file():
-                    data = b"\n" + path.read_bytes()
-                    break
-            self._data = data
+            path = _bigram_file()
+            self._data = b"\n" + path.read_bytes() if path else b""
         return self._data
+
+    def _checksums(self) -> array[int] | None:
+        if self._sums is None and self._table.exists():
+            sums = array("I")
+            sums.frombytes(self._table.read_bytes())
+            if sys.byteorder != "little":  # pragma: no cover - stored little-endian
+                sums.byteswap()
+            self._sums = sums
+        return self._sums
 
     def __contains__(self, phrase: object) -> bool:
         if not isinstance(phrase, str) or not phrase or "\t" in phrase or "\n" in phrase:
             return False
         found = self._seen.get(phrase)
-        if found is not None:
-            return found
-        data = self._load()
-        if self._keys is None and len(self._seen) >= self.SEARCHES:
-            text = data.decode("utf-8")
-            self._keys = sorted(ln.partition("\t")[0] for ln in text.split("\n") if ln)
-        if self._keys is not None:
-            i = bisect.bisect_left(self._keys, phrase)
-            found = i < len(self._keys) and self._keys[i] == phrase
-        else:
-            found = b"\n" + phrase.encode("utf-8") + b"\t" in data
-        self._seen[phrase] = found
+        if found is None:
+            key = phrase.encode("utf-8")
+            sums = self._checksums()
+            if sums is not None:
+                i = bisect.bisect_left(sums, crc32(key))
+                if i == len(sums) or sums[i] != crc32(key):
+                    self._seen[phrase] = False
+                    return False
+            found = self._seen[phrase] = b"\n" + key + b"\t" in self._text()
         return found
 
     def __bool__(self) -> bool:
-        return bool(self._load())
+        return bool(self._text())
 
 
 PHRASES = Phrases()
@@ -167,15 +186,24 @@ def build_common(zipf3: dict[str, float]) -> list[str]:
     return sorted(w for w in zipf3 if in_dictionary(w))
 
 
-def main(path: Path = COMMON_TABLE) -> None:
-    from cleaners.fsutil import atomic_write_text
+def main() -> None:
+    """Regenerate the shipped tables (run by hand after a wordfreq/wordsegment upgrade)."""
+    from cleaners.fsutil import atomic_write_bytes, atomic_write_text
     from cleaners.repair.words import _zipfs
 
     words = build_common(_zipfs("en", "small"))
     header = "# common English words (wordfreq Zipf >= 3) in the dictionary (wordsegment);"
     header += " generated by python -m cleaners.repair.lexicon"
-    atomic_write_text(path, header + "\n" + " ".join(words) + "\n")
-    print(f"{len(words)} common dictionary words -> {path}")
+    atomic_write_text(COMMON_TABLE, header + "\n" + " ".join(words) + "\n")
+    print(f"{len(words)} common dictionary words -> {COMMON_TABLE}")
+    path = _bigram_file()
+    if path is None:
+        raise SystemExit("wordsegment is not installed: no phrase table")
+    sums = phrase_checksums(path.read_bytes())
+    if sys.byteorder != "little":  # pragma: no cover
+        sums.byteswap()
+    atomic_write_bytes(PHRASE_TABLE, sums.tobytes())
+    print(f"{len(sums)} phrase checksums -> {PHRASE_TABLE}")
 
 
 if __name__ == "__main__":

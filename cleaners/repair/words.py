@@ -80,19 +80,17 @@ def _zipfs(lang: str, size: str) -> dict[str, float]:
     """
     table = DATA / "repair" / f"{lang}_zipf3.tsv"
     if size == "small" and table.exists():
-        out = {}
-        for line in table.read_text(encoding="utf-8").splitlines()[1:]:
-            w, _, z = line.partition("\t")
-            out[w] = int(z) / 100
-        return out
+        body = table.read_text(encoding="utf-8").split("\n", 1)[1]
+        cells = iter(body.replace("\t", "\n").split())  # word, zipf*100, word, ...
+        return {w: int(z) / 100 for w, z in zip(cells, cells, strict=True)}
     try:
         import gzip
-        from importlib.resources import files
 
         import msgpack
 
-        path = files("wordfreq") / "data" / f"{size}_{lang}.msgpack.gz"
-        with gzip.open(str(path), "rb") as fh:
+        # Found by path: importlib.resources.files() would import wordfreq itself.
+        path = _package_file("wordfreq", f"data/{size}_{lang}.msgpack.gz")
+        with gzip.open(path, "rb") as fh:
             pack = msgpack.load(fh, raw=False)
         if not (isinstance(pack[0], dict) and pack[0].get("format") == "cB"):
             raise ValueError("not a cBpack")
@@ -104,12 +102,8 @@ def _zipfs(lang: str, size: str) -> dict[str, float]:
         return {w: math.log10(f * 1e9) for w, f in freqs.items()}
 
 
-def _package_text(package: str, name: str) -> str:
-    """A data file of an installed package, found without importing the package.
-
-    importlib.resources alone costs ~8 ms of start-up; it is used only when the package
-    is not plain files on disk (a zip).
-    """
+def _package_file(package: str, name: str) -> Path:
+    """A data file of an installed package, found without importing the package."""
     import importlib.util
 
     spec = importlib.util.find_spec(package)
@@ -118,10 +112,19 @@ def _package_text(package: str, name: str) -> str:
     for folder in spec.submodule_search_locations or ():
         path = Path(folder) / name
         if path.is_file():
-            return path.read_text(encoding="utf-8")
-    from importlib.resources import files
+            return path
+    raise FileNotFoundError(f"{package}/{name}")
 
-    return (files(package) / name).read_text(encoding="utf-8")
+
+def _package_text(package: str, name: str) -> str:
+    """A data file's text, found without importing the package (importlib.resources
+    alone costs ~8 ms of start-up; it is used only when the package is a zip)."""
+    try:
+        return _package_file(package, name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        from importlib.resources import files
+
+        return (files(package) / name).read_text(encoding="utf-8")
 
 
 def dictionary_words() -> Dictionary:

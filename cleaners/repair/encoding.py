@@ -189,7 +189,7 @@ def best_cyrillic_decoding(run: str, margin: float) -> tuple[str, str] | None:
     best: tuple[float, str, str] | None = None
     for name, wrong, real in _TRANSFORMS:
         cand = _decode(run, wrong, real)
-        if cand is None or cand == run or _BOX.search(cand):
+        if cand is None or cand == run or _BOX.search(cand) or _still_utf8(cand):
             continue  # box drawing: a real "»" read as KOI8-R ("╩"), not Russian
         letters = len(_RU_LETTERS.findall(cand))
         if letters < 0.6 * sum(ch.isalpha() for ch in cand) or letters < 6:
@@ -208,6 +208,20 @@ def best_cyrillic_decoding(run: str, margin: float) -> tuple[str, str] | None:
     if best[0] - base < margin and not _words_agree(run, best[2]):
         return None
     return best[1], best[2]
+
+
+def _still_utf8(cand: str) -> bool:
+    """``cand`` is itself UTF-8 read as cp1251 ("Р‘РёР»Р»Р°"): one step of two.
+
+    Russian letters are bytes 0xC0-0xFF in cp1251, never valid UTF-8 side by side.
+
+    >>> _still_utf8("Р‘РёР»Р»Р°"), _still_utf8("Привет")
+    (True, False)
+    """
+    if "Р" not in cand and "С" not in cand:
+        return False
+    back = _decode(cand, "sloppy-windows-1251", "utf-8")
+    return back is not None and back != cand
 
 
 def _words_agree(run: str, cand: str) -> bool:
@@ -265,6 +279,8 @@ def word_level_decoding(run: str, glued: bool) -> tuple[str, str] | None:
             continue
         cand = _decode(run, wrong, real)
         if cand is None or cand == run or not _all_russian(cand) or _bad_case(cand):
+            continue
+        if _still_utf8(cand):
             continue
         # Two-letter words ("ай" from "\xa0©") are too easy to hit by chance, except
         # from valid UTF-8 ("Рђ РІС‹" for "А вы"), two bytes a letter.
@@ -413,10 +429,10 @@ def _first_decoding(
             found = word_level_decoding(run, _glued(text, start, end))
         if found is None:
             continue
-        # Known letters decide: "лфермент" (from «фермент» in cp866) is no word, "У вас"
-        # is two; a tie keeps the whole run.
+        # Known letters decide: "лфермент" (from «фермент» in cp866) is no word; a
+        # tie goes to the span without the quote, which is real (see _real_guillemet).
         score = known_share(found[1]) * len(_RU_LETTERS.findall(found[1]))
-        if best is None or score > best[0]:
+        if best is None or score >= best[0]:
             best = (score, found[0], start, end, found[1])
         if len(options) == 1 or not _real_guillemet(text, start, end, found[1]):
             break

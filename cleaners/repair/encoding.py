@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import difflib
 import math
+import operator
 import re
 from collections.abc import Mapping
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 from cleaners.model import Edit
@@ -91,6 +93,7 @@ _ODD = re.compile(
 )
 _BAD_CASE_WORD = re.compile(r"[а-яё][А-ЯЁ]")
 _BOX = re.compile("[\u2500-\u25ff]")
+_ALPHA = re.compile(r"[^\W\d_]")
 # Letters of Latin-1 and cp1252 beyond ASCII.
 _WESTERN = re.compile("[\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ffŠšŒœŽžŸƒ]+")
 _C0C1 = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
@@ -120,14 +123,16 @@ def russian_score(text: str) -> float:
     >>> russian_score("серия № 5") > -7.5 > russian_score("ñåðèÿ ¹ 5")
     True
     """
-    table = _bigrams()
-    total, n = 0.0, 0
-    for tok in _TOKEN.findall(text):
-        s = f"^{tok.lower()}$"
-        for i in range(len(s) - 1):
-            total += table.get(s[i : i + 2], _FLOOR)
-            n += 1
-    score = total / n if n else _FLOOR
+    toks = _TOKEN.findall(text.lower())
+    if not toks:
+        score = _FLOOR
+    else:
+        # All words in one string "^a$^b$": its bigrams are summed in C; the "$^" joints
+        # (never in the table, so each at the floor) are taken out again.
+        s = "^" + "$^".join(toks) + "$"
+        joints = len(toks) - 1
+        total = sum(map(_bigrams().get, map(operator.add, s, s[1:]), repeat(_FLOOR)))
+        score = (total - joints * _FLOOR) / (len(s) - 1 - joints)
     # Mis-cased words (KOI8-R read as cp1251 inverts case) count as implausible.
     return score - 4.0 if _bad_case(text) else score
 
@@ -183,16 +188,17 @@ def _all_russian(cand: str) -> bool:
     return _PLAIN_RU.fullmatch(cand) is not None
 
 
-def best_cyrillic_decoding(run: str, margin: float) -> tuple[str, str] | None:
+def best_cyrillic_decoding(
+    run: str, margin: float, transforms: tuple[tuple[str, str, str], ...] = _TRANSFORMS
+) -> tuple[str, str] | None:
     """The transform (name, text) that turns ``run`` into clearly better Russian, if any."""
-    base = russian_score(run)
     best: tuple[float, str, str] | None = None
-    for name, wrong, real in _TRANSFORMS:
+    for name, wrong, real in transforms:
         cand = _decode(run, wrong, real)
         if cand is None or cand == run or _BOX.search(cand) or _still_utf8(cand):
             continue  # box drawing: a real "»" read as KOI8-R ("╩"), not Russian
         letters = len(_RU_LETTERS.findall(cand))
-        if letters < 0.6 * sum(ch.isalpha() for ch in cand) or letters < 6:
+        if letters < 6 or letters < 0.6 * len(_ALPHA.findall(cand)):
             continue
         if _bad_case(cand):
             continue
@@ -205,7 +211,8 @@ def best_cyrillic_decoding(run: str, margin: float) -> tuple[str, str] | None:
     # real all-caps Russian line decodes to lowercase gibberish far below the bar above.
     if _shouting(run) and not _shouting(best[2]):
         margin = 0.0
-    if best[0] - base < margin and not _words_agree(run, best[2]):
+    # The run's own score only now: on clean text no candidate gets this far.
+    if best[0] - russian_score(run) < margin and not _words_agree(run, best[2]):
         return None
     return best[1], best[2]
 
@@ -264,7 +271,9 @@ def _inverted(letters: list[str]) -> bool:
     return letters[0].islower() or len(letters) >= 4
 
 
-def word_level_decoding(run: str, glued: bool) -> tuple[str, str] | None:
+def word_level_decoding(
+    run: str, glued: bool, transforms: tuple[tuple[str, str, str], ...] = _TRANSFORMS
+) -> tuple[str, str] | None:
     """A short run ("Øàõ.", "ыБИ.", "п╗п╟я┘.") whose re-decoding is made of known words.
 
     Letter bigrams say little about a word or two; here the run must look mangled, the
@@ -274,7 +283,7 @@ def word_level_decoding(run: str, glued: bool) -> tuple[str, str] | None:
     if not pages:
         return None  # (a Latin word with accents: "café" is glued to its "caf")
     best: tuple[float, str, str] | None = None
-    for name, wrong, real in _TRANSFORMS:
+    for name, wrong, real in transforms:
         if wrong not in pages:
             continue
         cand = _decode(run, wrong, real)
@@ -319,16 +328,22 @@ def _glued(text: str, start: int, end: int) -> bool:
     )
 
 
+# What mojibake of any kind shows; and a line of small Russian letters only, which is
+# all that capitals in KOI8-R read as cp1251 show (only that transform is tried then).
+_MARKS = (
+    r"[\u0080-\u009f\u00a4-\u00ff\u2500-\u25ff\u0402-\u040f\u0452-\u045f\u0490\u0491\u2020\u2021\u2030"
+    r"\u2122]|[А-ЯЁ]{4}|[а-яё][А-ЯЁ]"
+)
+_SMALL_LINE = r"(?m:^)(?=[^А-ЯЁ\n]*(?m:$)).*?[а-яё]{3}"
+_MARKS_RE = re.compile(_MARKS)
+_KOI8_ONLY = tuple(t for t in _TRANSFORMS if t[0] == "koi8r_as_cp1251")
+
+
 @rule(
     "fix_cyrillic_mojibake",
     stage=10,
     non_ascii=True,
-    precheck=(
-        r"[\u0080-\u009f\u00a4-\u00ff\u2500-\u25ff\u0402-\u040f\u0452-\u045f\u0490\u0491\u2020\u2021\u2030"
-        r"\u2122]|[А-ЯЁ]{4}|[а-яё][А-ЯЁ]"
-        # A line of small Russian letters only: capitals in KOI8-R read as cp1251.
-        r"|(?m:^)(?=[^А-ЯЁ\n]*(?m:$)).*?[а-яё]{3}"
-    ),
+    precheck=_MARKS + "|" + _SMALL_LINE,
     params={
         "margin": Param(2.0, "How much more Russian-like (log-prob per bigram) a fix must be.")
     },
@@ -351,11 +366,12 @@ def fix_cyrillic_mojibake(text: str, params: Mapping[str, Any]) -> list[Edit]:
     margin = float(params.get("margin", 2.0))
     # Each run, and the same run without the typography at its edges: mojibake quoted
     # with real «» or dashes decodes only without them.
+    transforms = _TRANSFORMS if _MARKS_RE.search(text) else _KOI8_ONLY
     spans = [_spans(text, m.start(), m.end()) for m in _RUN.finditer(text)]
     fixed: dict[int, tuple[int, int, str]] = {}
     used: dict[int, list[str]] = {}  # line start -> transforms found on that line
     for i, options in enumerate(spans):
-        found = _first_decoding(text, options, margin)
+        found = _first_decoding(text, options, margin, transforms)
         if found is not None:
             name, start, end, after = found
             fixed[i] = (start, end, after)
@@ -416,7 +432,10 @@ def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _first_decoding(
-    text: str, options: list[tuple[int, int]], margin: float
+    text: str,
+    options: list[tuple[int, int]],
+    margin: float,
+    transforms: tuple[tuple[str, str, str], ...],
 ) -> tuple[str, int, int, str] | None:
     """(transform, start, end, text) for the first span of ``options`` that is clearly
     mojibake; when a wrapping quote of the whole run decodes to a letter ("«" to "л"
@@ -424,9 +443,9 @@ def _first_decoding(
     best: tuple[float, str, int, int, str] | None = None
     for start, end in options:
         run = text[start:end]
-        found = best_cyrillic_decoding(run, margin) if len(run) >= 4 else None
+        found = best_cyrillic_decoding(run, margin, transforms) if len(run) >= 4 else None
         if found is None:
-            found = word_level_decoding(run, _glued(text, start, end))
+            found = word_level_decoding(run, _glued(text, start, end), transforms)
         if found is None:
             continue
         # Known letters decide: "лфермент" (from «фермент» in cp866) is no word; a

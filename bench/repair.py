@@ -128,6 +128,11 @@ _TOKEN = re.compile(r"\S+")
 _ALREADY_FUSED = re.compile(r"[a-z][.!?,;][A-Za-z]")
 
 
+# Cases whose fused token is a dictionary word: not in P/R/F1, their recall shown apart.
+IS_A_WORD = "is-a-word"
+DICTIONARY = dictionary_words()
+
+
 def well_formed(s: str) -> bool:
     return _ALREADY_FUSED.search(s) is None
 
@@ -157,9 +162,14 @@ def make_fused(sentences: list[str], n: int, rng: random.Random) -> list[tuple[s
                 pairs.append((a, b))
         if pairs:
             a, b = rng.choice(pairs)
+            tail = b.group().rstrip(",.;:!?")
             if kind == "lower+lower":
-                words_ab = {a.group(), b.group().rstrip(",.;:!?")}
+                words_ab = {a.group(), tail}
                 kind = "fn-word" if words_ab & FUNCTION_WORDS else "content"
+            if (a.group() + tail).lower() in DICTIONARY:
+                # "may be" -> "maybe", "light bulb" -> "lightbulb": the fusion is itself a
+                # word, which the issue's guard says never to split. Scored apart.
+                kind = IS_A_WORD
             cases.append((kind, s[: a.end()] + s[b.start() :], s))
     return cases
 
@@ -217,7 +227,8 @@ def score_fused(tool, cases, clean) -> dict[str, float]:
         target = g - f
         k_tp, k_fn = len(p & target), len(target - p)
         k_fp = len(p - g) + len((f & g) - p)
-        tp, fn, fp = tp + k_tp, fn + k_fn, fp + k_fp
+        if kind != IS_A_WORD:
+            tp, fn, fp = tp + k_tp, fn + k_fn, fp + k_fp
         by_kind[kind][0] += k_tp
         by_kind[kind][1] += k_fp
         by_kind[kind][2] += k_fn
@@ -527,6 +538,11 @@ def main() -> None:
     print(
         f"\n## Fused words ({len(cases)} cases; {len(clean)} clean lines; "
         f"{len(names)} names in context)"
+    )
+    words_too = sum(kind == IS_A_WORD for kind, _, _ in cases)
+    print(
+        f"({words_too} cases fuse into a dictionary word, 'may be' -> 'maybe': left out of "
+        f"P/R/F1, as the issue says never to split a known word; recall 'is-a-word' shown)"
     )
     translit = transliterated(ru, 1000)
     print(f"({len(translit)} lowercase transliterated Russian words unknown to English)")

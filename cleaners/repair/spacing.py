@@ -93,8 +93,12 @@ def remove_space_before_punct(text: str, params: Mapping[str, Any]) -> list[Edit
 
 
 # "talks.The" / "переговоров.Президент" / "however,the": two words, one mark, no space.
+# The word before the mark may be hyphenated or start with digits ("genome-wide.Methods",
+# "30th.There"); Cyrillic likewise.
 _NO_SPACE = re.compile(
-    r"(?<![\w@./:-])(?P<w>[A-Za-z]*[a-z]{2}|[А-Яа-яЁё]*[а-яё]{2})(?P<p>[.!?])(?P<n>[A-Z][a-z]|[А-ЯЁ][а-яё])"
+    r"(?<![\w@./:-])(?P<w>(?:[A-Za-z0-9]+-)*[0-9]*[A-Za-z]*[a-z]{2}"
+    r"|(?:[А-Яа-яЁё0-9]+-)*[0-9]*[А-Яа-яЁё]*[а-яё]{2})"
+    r"(?P<p>[.!?])(?P<n>[A-Z][a-z]|[А-ЯЁ][а-яё])"
     r"|(?<![\w@./:-])(?P<w2>[A-Za-z]*[a-z]{2}|[А-Яа-яЁё]*[а-яё]{2})(?P<p2>[,;])(?P<n2>[a-z]{2}|[а-яё]{2})"
 )
 # Site names count as URLs: "Kostroma.Today" (a news site in WMT21 dev MT) is not a sentence end.

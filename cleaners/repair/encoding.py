@@ -87,13 +87,17 @@ _RU_WORD = re.compile(r"[А-Яа-яЁё]+")
 # Russian typography: it separates words and is no evidence either way ("№", "«»").
 _TYPO = "«»„“”‘’‚—–―‑…№°•·\u00a0\u202f\u2009"
 _TOKEN = re.compile(f"[^\\s\\d.,:;!?()\\[\\]\"'%/{_TYPO}-]+")
-# Symbols no Russian text is made of but cp866 or KOI8-R read as cp1251 is ("‡ ©¤Ё").
-_ODD = re.compile(
-    f"[\u0080-\u00bf\u2010-\u23ff\u2500-\u25ff\u0402-\u040f\u0452-\u045f](?<![{_TYPO}])"
-)
+# Symbols no Russian text is made of but cp866 or KOI8-R read as cp1251 is ("‡ ©¤Ё"),
+# and the capitals of other Cyrillic alphabets (Ј, Ў, Ї). Their small letters (і, ў,
+# љ) are no mark: Ukrainian, Belarusian and Serbian words are full of them.
+_ODD = re.compile(f"[\u0080-\u00bf\u2010-\u23ff\u2500-\u25ff\u0402-\u040f](?<![{_TYPO}])")
 _BAD_CASE_WORD = re.compile(r"[а-яё][А-ЯЁ]")
 _BOX = re.compile("[\u2500-\u25ff]")
+# Box drawing, or a symbol inside a word ("СОПЮБ\xa0Ю°Е" is Serbian "управљање" read
+# as KOI8-R): no Russian candidate has them.
+_NOT_RUSSIAN = re.compile("[\u2500-\u25ff]|(?i:[а-яё][°·•№][а-яё]|[а-яё]{3}\u00a0[а-яё])")
 _ALPHA = re.compile(r"[^\W\d_]")
+_ALNUM = re.compile(r"[^\W_]")
 # Letters of Latin-1 and cp1252 beyond ASCII.
 _WESTERN = re.compile("[\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ffŠšŒœŽžŸƒ]+")
 _C0C1 = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
@@ -195,7 +199,7 @@ def best_cyrillic_decoding(
     best: tuple[float, str, str] | None = None
     for name, wrong, real in transforms:
         cand = _decode(run, wrong, real)
-        if cand is None or cand == run or _BOX.search(cand) or _still_utf8(cand):
+        if cand is None or cand == run or _NOT_RUSSIAN.search(cand) or _still_utf8(cand):
             continue  # box drawing: a real "»" read as KOI8-R ("╩"), not Russian
         letters = len(_RU_LETTERS.findall(cand))
         if letters < 6 or letters < 0.6 * len(_ALPHA.findall(cand)):
@@ -209,12 +213,20 @@ def best_cyrillic_decoding(
         return None
     # Capitals turned into plausible sentence case are evidence enough on their own: a
     # real all-caps Russian line decodes to lowercase gibberish far below the bar above.
-    if _shouting(run) and not _shouting(best[2]):
-        margin = 0.0
+    if _shouting(run) and not _shouting(best[2]) and _knows_more(best[2], run):
+        margin = 0.0  # (if more words are known: "БЕЙЗБОЛ" is Bulgarian, not KOI8-R)
     # The run's own score only now: on clean text no candidate gets this far.
     if best[0] - russian_score(run) < margin and not _words_agree(run, best[2]):
         return None
+    # Small letters turned into capitals (KOI8-R read as cp1251, from an all-caps
+    # original) need known words too: a Ukrainian or Kazakh word decodes so as well.
+    if best[1] == "koi8r_as_cp1251" and run.lower() == run and not _knows_more(best[2], run):
+        return None
     return best[1], best[2]
+
+
+def _knows_more(cand: str, run: str) -> bool:
+    return known_share(cand) > known_share(run)
 
 
 def _still_utf8(cand: str) -> bool:
@@ -238,10 +250,10 @@ def _words_agree(run: str, cand: str) -> bool:
     return share >= 0.7 and share - known_share(run) >= 0.5
 
 
-def _mangled_pages(run: str) -> frozenset[str]:
+def _mangled_pages(run: str, min_western: int = 3) -> frozenset[str]:
     """The wrong code pages whose marks ``run`` bears, if it is Russian read with them.
 
-    Latin-1/cp1252: only Western letters, three or more ("Øàõ").
+    Latin-1/cp1252: only Western letters, ``min_western`` or more ("Øàõ").
     cp1251: a symbol no Russian is made of ("‡ ©¤Ё") or a word cased "ыБИ"; also
     capitals after a small letter ("с ЧТБЮ"), four capitals ("ЫФБФ"), or six small
     letters and no capital: KOI8-R and cp1251 swap the cases.
@@ -252,7 +264,7 @@ def _mangled_pages(run: str) -> frozenset[str]:
     """
     pages: set[str] = set()
     letters = [c for c in run if c.isalpha()]
-    if len(letters) >= 3 and _WESTERN.fullmatch("".join(letters)):
+    if len(letters) >= min_western and _WESTERN.fullmatch("".join(letters)):
         pages.update(("latin-1", "sloppy-windows-1252"))
     if _ODD.search(run) or _BAD_CASE_WORD.search(run) or _inverted(letters):
         pages.add("sloppy-windows-1251")
@@ -272,33 +284,41 @@ def _inverted(letters: list[str]) -> bool:
 
 
 def word_level_decoding(
-    run: str, glued: bool, transforms: tuple[tuple[str, str, str], ...] = _TRANSFORMS
+    run: str,
+    glued: bool,
+    transforms: tuple[tuple[str, str, str], ...] = _TRANSFORMS,
+    alone: bool = False,
 ) -> tuple[str, str] | None:
     """A short run ("Øàõ.", "ыБИ.", "п╗п╟я┘.") whose re-decoding is made of known words.
 
     Letter bigrams say little about a word or two; here the run must look mangled, the
     candidate must be all Russian words wordfreq knows well, and the run must not be.
+    A run ``alone`` on its line may be one very common two-letter word ("Äà!" for "Да!").
     """
-    pages = frozenset() if glued else _mangled_pages(run)
-    if not pages:
-        return None  # (a Latin word with accents: "café" is glued to its "caf")
+    if glued:
+        return None  # a Latin word with accents: "café" is glued to its "caf"
+    pages = _mangled_pages(run, 2 if alone else 3)
     best: tuple[float, str, str] | None = None
     for name, wrong, real in transforms:
-        if wrong not in pages:
+        # Valid UTF-8 from two or more bytes a letter is a mark of its own.
+        if wrong not in pages and real != "utf-8":
             continue
         cand = _decode(run, wrong, real)
         if cand is None or cand == run or not _all_russian(cand) or _bad_case(cand):
             continue
-        if _still_utf8(cand):
+        if _NOT_RUSSIAN.search(cand) or _still_utf8(cand):
             continue
         # Two-letter words ("ай" from "\xa0©") are too easy to hit by chance, except
-        # from valid UTF-8 ("Рђ РІС‹" for "А вы"), two bytes a letter.
+        # from valid UTF-8 ("Рђ РІС‹" for "А вы"), two bytes a letter, or one of the
+        # commonest words alone on its line.
         found = _RU_WORD.findall(cand)
-        if max(map(len, found), default=0) < (2 if real == "utf-8" else 3):
+        longest = max(map(len, found), default=0)
+        common = alone and longest == 2 and _common_words(found)
+        if longest < (2 if real == "utf-8" else 3) and not common:
             continue
         if known_share(cand) < 1.0:
             continue
-        if not any(c.isalpha() for c in run) and sum(map(len, found)) < 4:
+        if not any(c.isalpha() for c in run) and sum(map(len, found)) < 4 and not common:
             continue  # a few symbols make a short word more easily still
         if _all_russian(run) and known_share(run) >= 0.5:
             continue  # the run reads as Russian already
@@ -306,6 +326,13 @@ def word_level_decoding(
         if best is None or sc > best[0]:
             best = (sc, name, cand)
     return None if best is None else (best[1], best[2])
+
+
+def _common_words(found: list[str]) -> bool:
+    """Every word is among the commonest (Zipf >= 5: да, не, на, мы, ...)."""
+    from cleaners.repair.words import zipf
+
+    return all(zipf(w.lower(), "ru", 3.0) >= 5.0 for w in found)
 
 
 def _touch(text: str, start: int, end: int) -> tuple[bool, bool]:
@@ -445,7 +472,9 @@ def _first_decoding(
         run = text[start:end]
         found = best_cyrillic_decoding(run, margin, transforms) if len(run) >= 4 else None
         if found is None:
-            found = word_level_decoding(run, _glued(text, start, end), transforms)
+            found = word_level_decoding(
+                run, _glued(text, start, end), transforms, _alone(text, start, end)
+            )
         if found is None:
             continue
         # Known letters decide: "лфермент" (from «фермент» in cp866) is no word; a
@@ -456,6 +485,18 @@ def _first_decoding(
         if len(options) == 1 or not _real_guillemet(text, start, end, found[1]):
             break
     return None if best is None else best[1:]
+
+
+def _alone(text: str, start: int, end: int) -> bool:
+    """No other letter or digit on the run's line ("Äà!", "- дБ!").
+
+    >>> _alone('"- Äà!"', 3, 5), _alone("He said Äà!", 8, 10)
+    (True, False)
+    """
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    le = len(text) if le < 0 else le
+    return not _ALNUM.search(text, ls, start) and not _ALNUM.search(text, end, le)
 
 
 def _real_guillemet(text: str, start: int, end: int, cand: str) -> bool:

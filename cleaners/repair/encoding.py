@@ -67,6 +67,8 @@ _TRANSFORMS = (
     ("cp866_as_latin1", "latin-1", "cp866"),
     ("utf8_as_latin1", "latin-1", "utf-8"),
     ("utf8_as_cp1252", "sloppy-windows-1252", "utf-8"),
+    # Twice: ftfy undoes it too, but not inside real «» (its heuristic stops there).
+    ("utf8_as_cp1252_twice", "sloppy-windows-1252*2", "utf-8"),
 )
 _BY_NAME = {name: (wrong, real) for name, wrong, real in _TRANSFORMS}
 # Code pages that hold the same letters: a run the line's transform cannot encode (an
@@ -180,8 +182,15 @@ def _shouting(text: str) -> bool:
 
 
 def _decode(text: str, wrong: str, real: str) -> str | None:
+    """``text`` encoded with ``wrong`` and decoded with ``real`` (twice for "...*2").
+
+    >>> _decode("Ã\x90Â¿", "sloppy-windows-1252*2", "utf-8")
+    'п'
+    """
+    twice = wrong.endswith("*2")
     try:
-        return text.encode(wrong).decode(real)
+        out = text.encode(wrong.removesuffix("*2")).decode(real)
+        return out.encode(wrong[:-2]).decode(real) if twice else out
     except (UnicodeEncodeError, UnicodeDecodeError):
         return None
 

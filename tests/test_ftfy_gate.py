@@ -26,7 +26,7 @@ def _changes(line: str) -> bool:
 
 def test_table_matches_installed_ftfy() -> None:
     shipped = json.loads(ftfy_gate.TABLE.read_text(encoding="utf-8"))
-    assert shipped == ftfy_gate.build(), "regenerate: python -m cleaners.repair.ftfy_gate"
+    assert shipped == ftfy_gate.build(), "regenerate: python -m cleaners.repair.build_tables"
     assert ftfy_gate.installed_version() == ftfy.__version__
 
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(not FULL, reason="wordsegment is not installed")
 
 def test_common_table_is_current() -> None:
     assert lexicon.common_known() == frozenset(lexicon.build_common(_zipfs("en", "small"))), (
-        "regenerate: python -m cleaners.repair.lexicon"
+        "regenerate: python -m cleaners.repair.build_tables"
     )
 
 

@@ -2,7 +2,9 @@
 
 ``python -m cleaners.repair.build_tables`` writes ``cleaners/data/repair/ru_bigrams.tsv``:
 Russian letter-bigram log-probabilities (``^``/``$`` mark word edges) weighted by
-word frequency, used to judge whether a re-decoded span is plausible Russian.
+word frequency, used to judge whether a re-decoded span is plausible Russian; the
+English word tables; and the tables of ``lexicon`` (common dictionary words, phrase
+checksums) and ``ftfy_gate`` (ftfy's heuristic and character tables).
 """
 
 from __future__ import annotations
@@ -62,6 +64,11 @@ def main() -> None:
     lines += [f"{k}\t{v:.3f}" for k, v in sorted(table.items())]
     (DATA / "repair" / "ru_bigrams.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(table)} bigrams")
+    # Derived from the tables above and from wordsegment / ftfy: regenerated last.
+    from cleaners.repair import ftfy_gate, lexicon
+
+    lexicon.main()
+    ftfy_gate.main()
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ repairing 3,000 lines of MT. Most MT holds only benign non-ASCII ("Düsseldorf",
 * NFC normalisation.
 
 The heuristic's pattern and the tables are copied from the installed ftfy into
-``data/repair/ftfy_gate.json`` by ``python -m cleaners.repair.ftfy_gate``; the
+``data/repair/ftfy_gate.json`` by ``python -m cleaners.repair.build_tables``; the
 copy names the ftfy version it came from, and with any other version installed
 every line goes to ftfy (slower, never wrong). Tests check the copy against ftfy
 and that a line this module passes comes back from ftfy unchanged.
@@ -128,6 +128,3 @@ def main() -> None:
     atomic_write_bytes(TABLE, text.encode("ascii"))
     print(f"wrote {TABLE} for ftfy {table['ftfy_version']}")
 
-
-if __name__ == "__main__":
-    main()

@@ -127,4 +127,3 @@ def main() -> None:
     text = json.dumps(table, ensure_ascii=True, indent=1) + "\n"
     atomic_write_bytes(TABLE, text.encode("ascii"))
     print(f"wrote {TABLE} for ftfy {table['ftfy_version']}")
-

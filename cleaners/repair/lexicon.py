@@ -204,4 +204,3 @@ def main() -> None:
         sums.byteswap()
     atomic_write_bytes(PHRASE_TABLE, sums.tobytes())
     print(f"{len(sums)} phrase checksums -> {PHRASE_TABLE}")
-

@@ -80,9 +80,11 @@ def _zipfs(lang: str, size: str) -> dict[str, float]:
     """
     table = DATA / "repair" / f"{lang}_zipf3.tsv"
     if size == "small" and table.exists():
-        body = table.read_text(encoding="utf-8").split("\n", 1)[1]
-        cells = iter(body.replace("\t", "\n").split())  # word, zipf*100, word, ...
-        return {w: int(z) / 100 for w, z in zip(cells, cells, strict=True)}
+        out: dict[str, float] = {}
+        for line in table.read_text(encoding="utf-8").splitlines()[1:]:
+            z, _, ws = line.partition("\t")  # zipf*100<TAB>words of that value
+            out.update(dict.fromkeys(ws.split(), int(z) / 100))
+        return out
     try:
         import gzip
 

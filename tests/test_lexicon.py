@@ -32,8 +32,11 @@ def test_membership_and_difference_match_the_full_set() -> None:
     probes += [w + "s" for w in probes[:2000]] + [w[:-1] for w in probes[:2000]]
     probes += [a + b for a, b in zip(probes[:1500], probes[1500:3000], strict=True)]
     probes += ["", "a", "zzzzzz", "Economic", "economic", "andeconomic"]
+    data = lexicon._word_file()
     for w in probes:
         assert (w in lexicon.DICTIONARY) == (w in FULL), w
+        # The search in the file's bytes, used for the first words asked, on its own:
+        assert lexicon._in_sorted_lines(data, w.encode()) == (w in FULL) or not w, w
     for _ in range(300):
         batch = set(rng.sample(probes, 12))
         assert batch - lexicon.DICTIONARY == batch - FULL

@@ -44,23 +44,62 @@ def common_known() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _sorted_words() -> list[str]:
-    from cleaners.repair.words import _package_text
+def _word_file() -> bytes:
+    """wordsegment's ``words.txt`` (one word a line, sorted), b"" if not installed."""
+    from cleaners.repair.words import _package_file
 
     try:
-        words = _package_text("wordsegment", "words.txt").split()
+        return _package_file("wordsegment", "words.txt").read_bytes()
     except (ModuleNotFoundError, FileNotFoundError):
-        return []
+        return b""
+
+
+@lru_cache(maxsize=1)
+def _sorted_words() -> list[str]:
+    words = _word_file().decode("utf-8").split()
     words.sort()  # the file is sorted already: timsort checks that in one pass
     return words
 
 
+def _in_sorted_lines(data: bytes, key: bytes) -> bool:
+    r"""Whether ``key`` is a line of ``data``, whose lines are sorted as bytes.
+
+    >>> _in_sorted_lines(b"ant\nbee\ncat\n", b"bee"), _in_sorted_lines(b"ant\nbee\n", b"be")
+    (True, False)
+    """
+    lo, hi = 0, len(data)  # both line starts (or the end): a match starts in [lo, hi)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        start = data.rfind(b"\n", lo, mid) + 1 or lo
+        end = data.find(b"\n", start)
+        if end < 0:
+            end = len(data)
+        line = data[start:end]
+        if line == key:
+            return True
+        if line < key:
+            lo = end + 1
+        else:
+            hi = start
+    return False
+
+
+# Until this many distinct words were asked, each is searched in the file's bytes (about
+# 15 us); then the word list is split and sorted once (about 12 ms) for faster bisection.
+_LIST_AFTER = 600
+_asked = [0]
+
+
+@lru_cache(maxsize=65536)
 def in_dictionary(word: str) -> bool:
     """Whether ``word`` is in wordsegment's English word list (False if not installed).
 
     >>> in_dictionary("therein"), in_dictionary("andeconomic")
     (True, False)
     """
+    if _asked[0] < _LIST_AFTER:
+        _asked[0] += 1
+        return _in_sorted_lines(_word_file(), word.encode("utf-8"))
     words = _sorted_words()
     i = bisect.bisect_left(words, word)
     return i < len(words) and words[i] == word
@@ -68,7 +107,7 @@ def in_dictionary(word: str) -> bool:
 
 def has_dictionary() -> bool:
     """Whether the dictionary is installed (wordsegment)."""
-    return bool(_sorted_words())
+    return bool(_word_file())
 
 
 class Dictionary(Set[str]):

@@ -102,3 +102,16 @@ def test_atomic_writes_get_the_umask_mode(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+
+
+_NAMED = sorted({c for c in ftfy.badness.BADNESS_RE.pattern if ord(c) > 0x9F})
+_ASCII = st.sampled_from([chr(i) for i in range(32, 127)] + ["\t"])
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.lists(st.tuples(_ASCII, st.sampled_from(_NAMED)), min_size=1, max_size=10))
+def test_heuristic_needs_adjacent_non_ascii_or_a_lone_trigger(pairs: list[tuple[str, str]]) -> None:
+    # Non-ASCII characters the heuristic names, each between ASCII ones.
+    line = "".join(a + c for a, c in pairs) + pairs[0][0]
+    if not ftfy_gate._may_be_bad().search(line):
+        assert not ftfy.badness.BADNESS_RE.search(line), repr(line)

@@ -49,18 +49,32 @@ def installed_version() -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
-    """(direct triggers, mojibake heuristic) compiled from the table; None if it does
-    not describe the installed ftfy."""
+def _table() -> dict[str, object] | None:
+    """The shipped table, or None if it does not describe the installed ftfy."""
     try:
         table = json.loads(TABLE.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if table.get("ftfy_version") != installed_version():
-        return None
-    direct = re.compile(table["direct"])
-    badness = re.compile(table["badness"], table["badness_flags"])
-    return direct, badness
+    return table if table.get("ftfy_version") == installed_version() else None
+
+
+@lru_cache(maxsize=1)
+def _direct() -> re.Pattern[str]:
+    return re.compile(str(_table()["direct"]))  # type: ignore[index]
+
+
+@lru_cache(maxsize=1)
+def _badness() -> re.Pattern[str]:
+    # A 4,000-character pattern: compiled (~5 ms) only for a line it could match.
+    table = _table()
+    return re.compile(str(table["badness"]), int(table["badness_flags"]))  # type: ignore[index,call-overload]
+
+
+@lru_cache(maxsize=1)
+def _may_be_bad() -> re.Pattern[str]:
+    """Where the heuristic can match at all: two non-ASCII characters side by side, or
+    one of the few it flags alone (``lone``: "Â " is a mangled no-break space)."""
+    return re.compile(r"[^\x00-\x7f]{2}|" + str(_table()["lone"]))  # type: ignore[index]
 
 
 def would_change(line: str) -> bool:
@@ -76,11 +90,11 @@ def would_change(line: str) -> bool:
     if line.isascii():
         # Only entities, control characters and \r can matter in ASCII.
         return "&" in line or not line.isprintable() and bool(re.search(r"[^\t\n -~]", line))
-    pats = _patterns()
-    if pats is None:
+    if _table() is None:
         return True
-    direct, badness = pats
-    if "&" in line or direct.search(line) or badness.search(line):
+    if "&" in line or _direct().search(line):
+        return True
+    if _may_be_bad().search(line) and _badness().search(line):
         return True
     return not unicodedata.is_normalized("NFC", line)
 
@@ -117,7 +131,33 @@ def build() -> dict[str, object]:
         "direct": _char_class(codes),
         "badness": badness.BADNESS_RE.pattern,
         "badness_flags": int(badness.BADNESS_RE.flags),
+        "lone": _char_class(_lone_triggers(badness.BADNESS_RE)),
     }
+
+
+def _lone_triggers(pattern: re.Pattern[str]) -> set[int]:
+    """The non-ASCII characters the heuristic flags with only ASCII around them.
+
+    Every other match needs two non-ASCII characters side by side (each alternative of
+    ``BADNESS_RE`` is a run of classes, and only ``Â``/``Ã``/``Œ`` ones can sit between
+    ASCII). Found by trying each character the pattern names in every three-character
+    window of printable ASCII; tests check the claim on random text.
+    """
+    named = {ord(c) for c in pattern.pattern if ord(c) > 0x7F}
+    for m in re.finditer(r"(.)-(.)", pattern.pattern):
+        named.update(range(ord(m.group(1)), ord(m.group(2)) + 1))
+    ascii_ = [chr(i) for i in range(32, 127)] + ["\t", "\n"]
+    lone = set()
+    for cp in sorted(c for c in named if c > 0x9F):  # C1 controls are direct triggers
+        ch = chr(cp)
+        if any(
+            pattern.search(w)
+            for a in ascii_
+            for b in ascii_
+            for w in (a + ch + b, a + b + ch, ch + a + b)
+        ):
+            lone.add(cp)
+    return lone
 
 
 def main() -> None:

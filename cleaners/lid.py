@@ -167,6 +167,12 @@ def mixed_scripts(text: str, min_share: float = 0.05, min_letters: int = 2) -> d
 # --------------------------------------------------------------------------- alphabets
 
 
+def _table_lines(name: str) -> list[str]:
+    """The rows of a bundled table in ``cleaners/data/`` (blank lines, ``#`` comments out)."""
+    text = resources.files("cleaners").joinpath(f"data/{name}").read_text("utf-8")
+    return [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
 @lru_cache(maxsize=1)
 def alphabets() -> dict[str, tuple[str, frozenset[str]]]:
     """The bundled table: language → (script, letters its ordinary text uses).
@@ -175,10 +181,7 @@ def alphabets() -> dict[str, tuple[str, frozenset[str]]]:
     ('Cyrl', True, False)
     """
     table: dict[str, tuple[str, frozenset[str]]] = {}
-    text = resources.files("cleaners").joinpath("data/lid_alphabets.tsv").read_text("utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
+    for line in _table_lines("lid_alphabets.tsv"):
         lang, script, letters = line.split("\t")
         table[lang] = (script, frozenset(letters.strip()))
     return table
@@ -203,10 +206,7 @@ def markers() -> dict[str, Markers]:
     (True, True, True)
     """
     table = {}
-    text = resources.files("cleaners").joinpath("data/lid_markers.tsv").read_text("utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
+    for line in _table_lines("lid_markers.tsv"):
         lang, absent, expected, letters, words, evidence = (line.split("\t") + [""] * 5)[:6]
         table[lang] = Markers(
             int(absent or 0),
@@ -527,10 +527,7 @@ def known_words() -> dict[str, tuple[float, frozenset[str]]]:
     (True, True, False)
     """
     table = {}
-    text = resources.files("cleaners").joinpath("data/lid_words.tsv").read_text("utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
+    for line in _table_lines("lid_words.tsv"):
         lang, zipf, words = line.split("\t")
         table[lang] = (10.0 ** (float(zipf) - 9), frozenset(words.split()))
     return table

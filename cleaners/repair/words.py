@@ -302,8 +302,9 @@ def _stem_of(word: str, ending: str, lang: str) -> bool:
     return any(len(c) >= 4 and zipf(c, lang, 3.0) >= 3.5 for c in cands)
 
 
-# Adjective endings: an adjective before a noun is a phrase ("psychologicalsupport").
-_ADJECTIVE = ("al", "ic", "ous", "ive", "able", "ible", "ful")
+# Adjective endings: an adjective before a noun is a phrase ("psychologicalsupport",
+# "respiratorysupport"). Not -ent/-ant: they end as many nouns ("parentline").
+_ADJECTIVE = ("al", "ic", "ous", "ive", "able", "ible", "ful", "ary", "ory")
 
 
 def _phrase_form(a: str, b: str, lang: str) -> bool:

@@ -8,10 +8,13 @@ So the question is answered in two steps:
 * :func:`common_known`, a set of the ~23,000 words that are both common (wordfreq
   Zipf >= 3) and in the dictionary, shipped as ``data/repair/en_common_known.txt``
   (one line, about 3 ms to load): a C-level set difference drops them per line;
-* :func:`in_dictionary` for the few words left: a binary search in the sorted word
-  list (reading and splitting it costs a few ms; no set is built).
+* :func:`in_dictionary` for the few words left: a binary search in the bytes of the
+  sorted word file (no set, no split), cached per word; a run that asks about many
+  words gets the list split and sorted once instead.
 
-Both give exactly the answers the full set would; tests check that.
+wordsegment's two-word phrases are asked through :data:`PHRASES` the same way: a
+shipped array of checksums rules out most pairs, the file confirms a hit. Both give
+exactly the answers a full set would; tests check that.
 """
 
 from __future__ import annotations

@@ -149,14 +149,12 @@ DICTIONARY = Dictionary()
 
 
 def _bigram_file() -> Path | None:
-    import importlib.util
+    from cleaners.repair.words import _package_file
 
-    spec = importlib.util.find_spec("wordsegment")
-    for folder in (spec.submodule_search_locations or ()) if spec else ():
-        path = Path(folder) / "bigrams.txt"
-        if path.is_file():
-            return path
-    return None
+    try:
+        return _package_file("wordsegment", "bigrams.txt")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return None
 
 
 def phrase_checksums(data: bytes) -> array[int]:
@@ -209,8 +207,9 @@ class Phrases:
             key = phrase.encode("utf-8")
             sums = self._checksums()
             if sums is not None:
-                i = bisect.bisect_left(sums, crc32(key))
-                if i == len(sums) or sums[i] != crc32(key):
+                checksum = crc32(key)
+                i = bisect.bisect_left(sums, checksum)
+                if i == len(sums) or sums[i] != checksum:
                     self._seen[phrase] = False
                     return False
             found = self._seen[phrase] = b"\n" + key + b"\t" in self._text()

@@ -63,3 +63,43 @@ def test_phrases_match_the_full_bigram_set(tmp_path: Path) -> None:
     for phrases in (lexicon.Phrases(), lexicon.Phrases(table=tmp_path / "absent")):
         for p in probes:
             assert (p in phrases) == (p in full), p
+
+
+# --- the phrase model and the tag lexicon ---------------------------------------------------
+
+
+def test_language_model_binds_set_phrases_only() -> None:
+    bigrams = lexicon.BigramModel()
+    for a, b in [("social", "media"), ("blood", "pressure"), ("sore", "throat")]:
+        assert bigrams.association(a, b) > 1.0, (a, b)
+    for a, b in [("wind", "house"), ("fleet", "man"), ("pillow", "top")]:
+        assert bigrams.association(a, b) < 0.2, (a, b)
+    # Words the model lacks give no evidence either way.
+    assert bigrams.association("coronavirus", "outbreak") is None
+    # A phrase's Zipf value sits between its rarer word's and the rare end of the scale.
+    z = bigrams.phrase_zipf("social", "media")
+    assert 2.0 < z < 5.0
+    assert bigrams.association("social", "media") == bigrams.association("social", "media")
+
+
+def test_no_language_model_means_no_evidence(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pocketsphinx(name: str, *args: object, **kwargs: object) -> object:
+        if name == "pocketsphinx":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pocketsphinx)
+    assert lexicon.BigramModel().association("social", "media") is None
+
+
+def test_tag_lexicon_gives_the_usual_part_of_speech() -> None:
+    assert lexicon.pos_tag("significant") == "JJ"
+    assert lexicon.pos_tag("symptoms") == "NNS"
+    assert lexicon.pos_tag("often") == "RB"
+    assert lexicon.pos_tag("fell") == "VBD"
+    # Only lowercase entries: proper names are not parts of speech here.
+    assert lexicon.pos_tag("london") is None

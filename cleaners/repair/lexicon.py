@@ -222,6 +222,92 @@ class Phrases:
 PHRASES = Phrases()
 
 
+class BigramModel:
+    """How much likelier ``b`` is after ``a`` than alone, in an English news language model.
+
+    The model is CMU Sphinx's generic US English trigram model (72,000 words, 2 million
+    bigrams), shipped in the ``pocketsphinx`` wheel and read through its library: it
+    knows phrases newer than wordsegment's 2006 web counts ("social media", "hand
+    hygiene"). Memory-mapped on the first question (about 30 ms), 0.3 µs a question.
+    """
+
+    def __init__(self) -> None:
+        self._lm: object | None = None
+        self._loaded = False
+
+    def _model(self) -> object | None:
+        if not self._loaded:
+            self._loaded = True
+            try:
+                import pocketsphinx
+            except ImportError:  # an optional source of evidence: no model, no evidence
+                return None
+            path = Path(pocketsphinx.get_model_path()) / "en-us" / "en-us.lm.bin"
+            if path.exists():
+                pocketsphinx.set_loglevel("FATAL")  # it logs every load to stderr
+                self._lm = pocketsphinx.NGramModel.readfile(str(path))
+        return self._lm
+
+    def association(self, a: str, b: str) -> float | None:
+        """log10 P(b | a) / P(b); None when the model lacks either word (or is absent).
+
+        Backoff weights here are <= 0, so a positive figure means the model holds the
+        bigram itself.
+        """
+        lm = self._model()
+        if lm is None:
+            return None
+        alone = lm.prob([b])  # type: ignore[attr-defined]
+        if alone < _LM_FLOOR or lm.prob([a]) < _LM_FLOOR:  # type: ignore[attr-defined]
+            return None
+        # The library takes the word first, then its history, most recent first.
+        return (lm.prob([b, a]) - alone) * _LOG10_PER_UNIT  # type: ignore[attr-defined]
+
+    def phrase_zipf(self, a: str, b: str) -> float | None:
+        """The phrase "a b" on wordfreq's Zipf scale (log10 per billion words), or None."""
+        lm = self._model()
+        if lm is None:
+            return None
+        first = lm.prob([a])  # type: ignore[attr-defined]
+        if first < _LM_FLOOR or lm.prob([b]) < _LM_FLOOR:  # type: ignore[attr-defined]
+            return None
+        return 9.0 + (first + lm.prob([b, a])) * _LOG10_PER_UNIT  # type: ignore[attr-defined]
+
+
+# pocketsphinx scores are logs base 1.0001; an unknown word scores about -5e8.
+_LOG10_PER_UNIT = 0.4342944819 * 1e-4
+_LM_FLOOR = -10_000_000
+
+BIGRAMS = BigramModel()
+
+
+@lru_cache(maxsize=1)
+def _brill_tags() -> dict[str, str]:
+    """Brill's tagger lexicon (Brown corpus and Penn Treebank), as TextBlob ships it:
+    each lowercase word with its most frequent Penn tag. Empty if TextBlob is absent."""
+    from cleaners.repair.words import _package_file
+
+    try:
+        text = _package_file("textblob", "en/en-lexicon.txt").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return {}
+    tags = {}
+    for line in text.splitlines():
+        word, _, tag = line.partition(" ")
+        if word.islower() and not line.startswith(";"):
+            tags[word] = tag.split(" ", 1)[0]
+    return tags
+
+
+def pos_tag(word: str) -> str | None:
+    """The most frequent Penn tag of a lowercase English word, None if unlisted.
+
+    >>> pos_tag("significant"), pos_tag("symptoms"), pos_tag("fell"), pos_tag("zzyzx")
+    ('JJ', 'NNS', 'VBD', None)
+    """
+    return _brill_tags().get(word)
+
+
 def build_common(zipf3: dict[str, float]) -> list[str]:
     """The words of ``zipf3`` (wordfreq's Zipf >= 3 list) that the dictionary has, sorted."""
     return sorted(w for w in zipf3 if in_dictionary(w))

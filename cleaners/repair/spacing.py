@@ -52,15 +52,17 @@ def join_split_times(text: str, params: Mapping[str, Any]) -> list[Edit]:
     return edits
 
 
-# Two or more Latin letters with diacritics mark a line of French, Czech, Portuguese...: their own
-# typography (a space before "!", no space after a period in a URL-like run) is kept.
-_FOREIGN_LATIN = re.compile(r"[\u00c0-\u024f]")
+# Two or more words with Latin diacritics mark a line of French, Czech, Portuguese...: their
+# own typography (a space before "!", no space after a period in a URL-like run) is kept.
+# One such word is a name in English ("Oliver Nääs"), not a foreign line.
+_FOREIGN_WORD = re.compile(r"\w*[\u00c0-\u024f]\w*")
 
 
 def _line_is_foreign(text: str, pos: int) -> bool:
     lo = text.rfind("\n", 0, pos) + 1
     hi = text.find("\n", pos)
-    return len(_FOREIGN_LATIN.findall(text, lo, hi if hi >= 0 else len(text))) >= 2
+    found = _FOREIGN_WORD.finditer(text, lo, hi if hi >= 0 else len(text))
+    return next(found, None) is not None and next(found, None) is not None
 
 
 # Spaces before , . ; : ! ? that are followed by a space, a line end or a closing quote.
@@ -102,10 +104,10 @@ _NO_SPACE = re.compile(
     r"|(?<![\w@./:-])(?P<w2>[A-Za-z]*[a-z]{2}|[А-Яа-яЁё]*[а-яё]{2})(?P<p2>[,;])(?P<n2>[a-z]{2}|[а-яё]{2})"
 )
 # Site names count as URLs: "Kostroma.Today" (a news site in WMT21 dev MT) is not a sentence end.
+# ".by" only in lower or upper case ("tut.by", "TUT.BY"): "house.By the way" is a sentence.
 _URLISH = re.compile(
-    r"://|www\.|@|\.(?:com|org|net|ru|рф|ua|by|kz|io|tv|fm|info|news|today|online|media|"
-    r"html?|php|py|js)\b",
-    re.IGNORECASE,
+    r"://|www\.|@|\.(?:by|BY)\b|\.(?i:com|org|net|ru|рф|ua|kz|io|tv|fm|info|news|today|"
+    r"online|media|html?|php|py|js)\b"
 )
 
 

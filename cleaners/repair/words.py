@@ -25,7 +25,7 @@ from typing import Any
 
 from cleaners.model import Edit
 from cleaners.repair.engine import Param, make_edit, rule
-from cleaners.repair.lexicon import DICTIONARY, PHRASES, Dictionary, Phrases
+from cleaners.repair.lexicon import BIGRAMS, DICTIONARY, PHRASES, Dictionary, Phrases, pos_tag
 from cleaners.repair.tables import DATA, words
 
 # A whitespace-delimited chunk, its core being letters only (leading/trailing punctuation
@@ -54,6 +54,7 @@ DEFAULTS = {
     "margin": 0.0,
     "content_pairs": True,
     "content_zipf": 3.5,
+    "phrase_assoc": 0.2,
 }
 
 
@@ -259,34 +260,79 @@ def content_pair(parts: list[str], lang: str, min_zipf: float = 3.5) -> bool:
 
 
 def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
-    """``content_pair`` without the evidence (which may ask the phrase list)."""
+    """``content_pair`` without the evidence (which may ask the phrase list).
+
+    A pair the language model holds as a set phrase passes with less common parts or a
+    compound part ("sorethroat", "sickperson", "muscleaches"): chance letter runs and
+    new compounds do not make set phrases ("diploma tom", "fleet man").
+    """
     if len(parts) != 2:
         return False
     a, b = parts
-    if len(a) < 3 or len(b) < 3 or not (_common(a, lang, min_zipf) and _common(b, lang, min_zipf)):
+    if len(a) < 3 or len(b) < 3:
         return False
     table = words("compound_parts.txt", lang)
-    if f"-{b}" in table or f"{a}-" in table:
+    plain = (
+        f"-{b}" not in table and f"{a}-" not in table and not (b[0] == a[-1] and b[1:] in _DOUBLED)
+    )
+    if plain and _common(a, lang, min_zipf) and _common(b, lang, min_zipf):
+        return True
+    if plain and _common(a, lang, 3.0) and _common(b, lang, 3.0) and _tagged_phrase(a, b):
+        return True  # grammar vouches for less common words ("needlefloats")
+    return _set_phrase(a, b, lang)
+
+
+# How strongly the language model must bind two words (log10 P(b|a)/P(b)) to stand for
+# a set phrase, and how much likelier than the fused spelling the phrase must be before
+# a token wordfreq knows is split ("socialmedia", "bloodpressure": hashtags wordfreq counts).
+SET_PHRASE_ASSOC = 1.0
+RELEASE_MARGIN = 1.0
+
+
+def _set_phrase(a: str, b: str, lang: str) -> bool:
+    if lang != "en" or min(zipf(a, lang, 3.0), zipf(b, lang, 3.0)) < 3.0:
         return False
-    return not (b[0] == a[-1] and b[1:] in _DOUBLED)
+    if min(len(a), len(b)) == 3 and min(zipf(a, lang, 3.0), zipf(b, lang, 3.0)) < 4.5:
+        return False  # three-letter words are what chance letter runs make most
+    assoc = BIGRAMS.association(a, b)
+    return assoc is not None and assoc >= SET_PHRASE_ASSOC
 
 
-def _evidence(parts: list[str], core: str, content: bool, lang: str) -> bool:
+def _phrase_outnumbers(parts: list[str], zc: float, lang: str) -> bool:
+    """Whether a known content+content token is far rarer than its parts as a phrase:
+    wordfreq counts hashtags ("socialmedia"), so a Zipf 1-2 token can be a fusion."""
+    if len(parts) != 2 or not _set_phrase(*parts, lang):
+        return False
+    phrase = BIGRAMS.phrase_zipf(*parts)
+    return phrase is not None and phrase >= zc + RELEASE_MARGIN
+
+
+def _evidence(
+    parts: list[str], core: str, content: bool, lang: str, assoc_min: float = 0.2
+) -> bool:
     """The last test of a split, as it may ask the phrase list (a file search).
 
     Two content words need grammar that makes them a phrase or to be a common English
     phrase: real MT rarely runs two content words together, and its rare tokens are new
     compounds whose parts are words ("fleetman", "sightrunning"). A short token, or one
     ending in a Russian case ending, must split into a common English pair: chance
-    splits it otherwise ("sobrat", "instrumenta").
+    splits it otherwise ("sobrat", "instrumenta"). A common pair is one in wordsegment's
+    phrase list or one the news language model binds (``assoc_min``, log10 P(b|a)/P(b)).
     """
     if lang != "en":
         return True
     need_phrase = parts[-1] in _INFLECTION_TAILS or len(core) <= 6
-    if content and not need_phrase and _phrase_form(parts[0], parts[1], lang):
+    if (
+        content
+        and not need_phrase
+        and (_phrase_form(parts[0], parts[1], lang) or _tagged_phrase(parts[0], parts[1]))
+    ):
         return True
     if content or need_phrase:
-        return " ".join(parts[-2:]) in phrases()
+        if " ".join(parts[-2:]) in phrases():
+            return True
+        assoc = BIGRAMS.association(parts[-2], parts[-1])
+        return assoc is not None and assoc >= (assoc_min if content else SET_PHRASE_ASSOC)
     return True
 
 
@@ -324,6 +370,62 @@ def _phrase_form(a: str, b: str, lang: str) -> bool:
         or _stem_of(b, "ed", lang)
         or _stem_of(b, "d", lang)
     )
+
+
+_ADJ = frozenset(("JJ", "JJR", "JJS"))
+_ADV = frozenset(("RB", "RBR", "RBS"))
+_VERB = frozenset(("VB", "VBP", "VBZ", "VBD", "VBN", "VBG"))
+_NOUN = frozenset(("NN", "NNS"))
+_FINITE = frozenset(("VBD", "VBZ", "VBP"))
+# Closed classes the function-word table may lack ("amidst", "whatever", "cannot").
+_CLOSED = frozenset(("IN", "DT", "PDT", "PRP", "PRP$", "WDT", "WP", "WP$", "WRB", "MD", "CC", "TO"))
+
+
+def _tagged_phrase(a: str, b: str) -> bool:
+    """Parts of speech that make two words a phrase, read from Brill's lexicon (each
+    word's most frequent tag): an adverb on either side ("oftenparallel", "hurtlater"),
+    an adjective before a noun or adjective ("significantsymptoms"), a verb first
+    ("becomepathogenic", "expecttemperatures"), a closed-class word on either side, or
+    a noun before a finite verb or an adjective ("truckfell"). Noun + noun is left to
+    the phrase lists: MT coins such compounds
+    from Russian ones ("techpassport", "windhouse").
+
+    >>> _tagged_phrase("significant", "symptoms"), _tagged_phrase("wind", "house")
+    (True, False)
+    """
+    ta, tb = pos_tag(a), pos_tag(b)
+    if ta is None or tb is None:
+        return False
+    if ta in _ADV or tb in _ADV or ta in _VERB or ta in _CLOSED or tb in _CLOSED:
+        return True
+    if ta in _ADJ:
+        return tb in _NOUN or tb in _ADJ
+    # A noun before a finite verb or an adjective ("virusresponsible"): English builds
+    # noun + adjective compounds with a few heads only, listed in compound_parts.txt.
+    return ta in _NOUN and (tb in _FINITE or tb in _ADJ)
+
+
+_INFLECTED = frozenset(("NNS", "VBD", "VBN", "VBG", "VBZ"))
+
+
+def _takes_suffix(stem: str, suffix: str) -> bool:
+    """Whether ``stem`` + ``suffix`` can be one derived word: no derivational suffix but
+    -ly and -ness follows a plural or an inflected verb ("problemslike", "barsor",
+    "cancelledor" are fusions), and no agent noun is made of a mere adjective
+    ("pregnantor"; "presentor" is one, as "presenter" is a word).
+    Unlisted stems keep the suffix reading ("suggestor", "kremlinlike").
+
+    >>> _takes_suffix("suggest", "or"), _takes_suffix("brothers", "or")
+    (True, False)
+    """
+    tag = pos_tag(stem)
+    if tag in _INFLECTED:
+        return suffix in ("ly", "ness", "ally")
+    if tag in _ADJ and suffix in ("or", "ors"):
+        # An adjective that is also a verb has agent nouns ("presentor", "presenter").
+        agent = stem + ("r" if stem.endswith("e") else "er")
+        return zipf(agent, "en", 3.0) >= 3.0
+    return True
 
 
 def phrases() -> Phrases:
@@ -379,8 +481,9 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
     content_zipf = float(params.get("content_zipf", 3.5))
     known = float(params.get("known_zipf", 1.0))
     margin = float(params.get("margin", 0.0))
+    assoc = float(params.get("phrase_assoc", 0.2))
     return _split_fused(
-        core, lang, min_zipf, content_pairs, content_zipf, known, margin, _is_default(params)
+        core, lang, min_zipf, content_pairs, content_zipf, known, margin, assoc, _is_default(params)
     )
 
 
@@ -393,6 +496,7 @@ def _split_fused(
     content_zipf: float,
     known: float,
     margin: float,
+    assoc: float,
     default: bool,
 ) -> str | None:
     """``split_fused`` with its parameters read; cached, as MT repeats its unknown words
@@ -435,7 +539,11 @@ def _split_fused(
     # (unless it follows a very common word: "beenmade", "islike" are fusions).
     if parts[0] in words("prefixes.txt", lang):
         return None
-    if parts[-1] in words("suffixes.txt", lang) and zipf(parts[-2], lang, 3.0) < 5.5:
+    if (
+        parts[-1] in words("suffixes.txt", lang)
+        and zipf(parts[-2], lang, 3.0) < 5.5
+        and _takes_suffix(parts[-2], parts[-1])
+    ):
         return None
     if default and lang == "en":
         # Precomputed from wordfreq's large list by build_tables for the default
@@ -444,13 +552,19 @@ def _split_fused(
         zs = zipf(core, lang, 3.0)
         if core in _keep_words(lang) or zs >= 3.0 and (content or score + 9.0 < zs + margin):
             return None
-        return " ".join(parts) if _evidence(parts, core, content, lang) else None
+        return " ".join(parts) if _evidence(parts, core, content, lang, assoc) else None
     zc = zipf(core, lang)  # the large list: loaded only once a split is on the table
-    if zc >= known and (content or score + 9.0 < zc + margin):
+    if zc >= known and (
+        not content
+        and score + 9.0 < zc + margin
+        or content
+        and not (zc < 3.0 and _phrase_outnumbers(parts, zc, lang))
+    ):
         # A word wordfreq knows, not clearly a fusion of commoner ones; with no function
-        # word among the parts, any known word is kept ("lightbulb", "workstream").
+        # word among the parts, a known word is kept ("lightbulb", "workstream") unless
+        # it is a rare spelling of a set phrase ("socialmedia", "bloodpressure").
         return None
-    return " ".join(parts) if _evidence(parts, core, content, lang) else None
+    return " ".join(parts) if _evidence(parts, core, content, lang, assoc) else None
 
 
 @rule(
@@ -472,6 +586,11 @@ def _split_fused(
         ),
         "content_zipf": Param(
             3.5, "Each part of a content+content split must be at least this common (Zipf)."
+        ),
+        "phrase_assoc": Param(
+            0.2,
+            "A content+content pair is a phrase if the news language model binds it at least"
+            " this much (log10 P(b|a)/P(b)); wordsegment's phrase list and grammar also count.",
         ),
         "min_known_share": Param(0.6, "Split only in lines where this share of words is known."),
     },

@@ -103,3 +103,28 @@ def test_tag_lexicon_gives_the_usual_part_of_speech() -> None:
     assert lexicon.pos_tag("fell") == "VBD"
     # Only lowercase entries: proper names are not parts of speech here.
     assert lexicon.pos_tag("london") is None
+
+
+def test_tag_table_is_current() -> None:
+    pytest.importorskip("textblob", reason="TextBlob (the tag lexicon's source) is not installed")
+    shipped = lexicon.POS_TABLE.read_text(encoding="utf-8").splitlines()
+    assert shipped == lexicon.build_pos_table(), (
+        "regenerate: python -m cleaners.repair.build_tables"
+    )
+
+
+def test_keep_list_is_current() -> None:
+    """A sample of the words build_tables looks at gets the same verdict it recorded."""
+    from cleaners.repair import words as W
+
+    keep = W._keep_words("en")
+    never_known, actual = {"known_zipf": 99.0}, {"known_zipf": 1.0 + 1e-9}
+    pool = [
+        w
+        for w, z in W._zipfs("en", "large").items()
+        if 1.0 <= z < 3.0 and w.isalpha() and w.islower() and w.isascii() and len(w) >= 4
+    ]
+    sample = random.Random(5).sample(sorted(pool), 3000) + sorted(keep)[::10]
+    for w in sample:
+        kept = bool(W.split_fused(w, "en", never_known)) and not W.split_fused(w, "en", actual)
+        assert kept == (w in keep), (w, "regenerate: python -m cleaners.repair.build_tables")

@@ -68,6 +68,13 @@ def main() -> None:
     small = en_small_table()
     (DATA / "repair" / "en_zipf3.tsv").write_text("\n".join(small) + "\n", encoding="utf-8")
     W._zipfs.cache_clear()
+    # The keep list depends on the parts of speech: the tag table is written first.
+    from cleaners.repair import lexicon
+
+    tags = lexicon.build_pos_table()
+    (DATA / "repair" / "en_pos.tsv").write_text("\n".join(tags) + "\n", encoding="utf-8")
+    lexicon._tags.cache_clear()
+    print(f"{sum(len(t.split()) - 1 for t in tags[1:])} tagged words")
     W._split_fused.cache_clear()
     keep = en_keep_list()
     (DATA / "repair" / "en_keep_unsplit.txt").write_text("\n".join(keep) + "\n", encoding="utf-8")
@@ -81,7 +88,7 @@ def main() -> None:
     (DATA / "repair" / "ru_bigrams.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(table)} bigrams")
     # Derived from the tables above and from wordsegment / ftfy: regenerated last.
-    from cleaners.repair import ftfy_gate, lexicon
+    from cleaners.repair import ftfy_gate
 
     lexicon.main()
     ftfy_gate.main()

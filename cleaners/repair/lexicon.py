@@ -281,22 +281,33 @@ _LM_FLOOR = -10_000_000
 BIGRAMS = BigramModel()
 
 
-@lru_cache(maxsize=1)
-def _brill_tags() -> dict[str, str]:
-    """Brill's tagger lexicon (Brown corpus and Penn Treebank), as TextBlob ships it:
-    each lowercase word with its most frequent Penn tag. Empty if TextBlob is absent."""
-    from cleaners.repair.words import _package_file
+POS_TABLE = DATA / "repair" / "en_pos.tsv"
 
-    try:
-        text = _package_file("textblob", "en/en-lexicon.txt").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
+
+def build_pos_table() -> list[str]:
+    """Brill's tagger lexicon (Brown corpus and Penn Treebank; MIT, as TextBlob ships it)
+    as lines ``tag<TAB>words``: each lowercase word under its most frequent Penn tag."""
+    from cleaners.repair.words import _package_text
+
+    by_tag: dict[str, list[str]] = {}
+    for line in _package_text("textblob", "en/en-lexicon.txt").splitlines():
+        word, _, tags = line.partition(" ")
+        if word.islower() and word.isalpha():
+            by_tag.setdefault(tags.split(" ", 1)[0], []).append(word)
+    head = "# tag<TAB>words: Brill's lexicon (TextBlob, MIT); from cleaners.repair.build_tables"
+    return [head] + [f"{t}\t{' '.join(sorted(ws))}" for t, ws in sorted(by_tag.items())]
+
+
+@lru_cache(maxsize=1)
+def _tags() -> dict[str, str]:
+    """The shipped tag table (about 7 ms; TextBlob's own file takes 40 ms to read)."""
+    if not POS_TABLE.exists():
         return {}
-    tags = {}
-    for line in text.splitlines():
-        word, _, tag = line.partition(" ")
-        if word.islower() and not line.startswith(";"):
-            tags[word] = tag.split(" ", 1)[0]
-    return tags
+    out: dict[str, str] = {}
+    for line in POS_TABLE.read_text(encoding="utf-8").splitlines()[1:]:
+        tag, _, ws = line.partition("\t")
+        out.update(dict.fromkeys(ws.split(), tag))
+    return out
 
 
 def pos_tag(word: str) -> str | None:
@@ -305,7 +316,7 @@ def pos_tag(word: str) -> str | None:
     >>> pos_tag("significant"), pos_tag("symptoms"), pos_tag("fell"), pos_tag("zzyzx")
     ('JJ', 'NNS', 'VBD', None)
     """
-    return _brill_tags().get(word)
+    return _tags().get(word)
 
 
 def build_common(zipf3: dict[str, float]) -> list[str]:

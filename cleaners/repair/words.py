@@ -67,7 +67,8 @@ def _keep_words(lang: str) -> frozenset[str]:
     path = DATA / "repair" / f"{lang}_keep_unsplit.txt"
     if not path.exists():
         return frozenset()
-    return frozenset(w for w in path.read_text(encoding="utf-8").split() if not w.startswith("#"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
 
 
 @lru_cache(maxsize=4)
@@ -272,9 +273,9 @@ def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
     if len(a) < 3 or len(b) < 3:
         return False
     table = words("compound_parts.txt", lang)
-    plain = (
-        f"-{b}" not in table and f"{a}-" not in table and not (b[0] == a[-1] and b[1:] in _DOUBLED)
-    )
+    if f"{a}-" in table:
+        return False  # a modifier that makes names and campaigns ("stopcoronavirus")
+    plain = f"-{b}" not in table and not (b[0] == a[-1] and b[1:] in _DOUBLED)
     if plain and _common(a, lang, min_zipf) and _common(b, lang, min_zipf):
         return True
     if plain and _common(a, lang, 3.0) and _common(b, lang, 3.0) and _tagged_phrase(a, b):
@@ -526,8 +527,8 @@ def _split_fused(
     if not parts:
         return None
     content = not any(p in words("function_words.txt", lang) for p in parts)
-    if content and not (content_pairs and _content_shape(parts, lang, content_zipf)):
-        return None  # "fleetman", "sightrunning": a new compound, not two words run together
+    if content and not content_pairs:
+        return None
     fn = words("function_words.txt", lang)
     if len(parts) == 2 and f"{parts[0]}-" in words("compound_parts.txt", lang):
         # "stopcoronavirus" is a name; "underfunded", "overpriced" (a participle after a
@@ -552,7 +553,13 @@ def _split_fused(
         zs = zipf(core, lang, 3.0)
         if core in _keep_words(lang) or zs >= 3.0 and (content or score + 9.0 < zs + margin):
             return None
+        if content and not _content_shape(parts, lang, content_zipf):
+            return None  # "fleetman", "sightrunning": a new compound, not two words run together
         return " ".join(parts) if _evidence(parts, core, content, lang, assoc) else None
+    # The guards above are cheap; the shape may ask the language model (loaded on first
+    # use), and the large list below is loaded only once a split is on the table.
+    if content and not _content_shape(parts, lang, content_zipf):
+        return None
     zc = zipf(core, lang)  # the large list: loaded only once a split is on the table
     if zc >= known and (
         not content

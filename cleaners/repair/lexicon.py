@@ -228,7 +228,7 @@ class BigramModel:
     The model is CMU Sphinx's generic US English trigram model (72,000 words, 2 million
     bigrams), shipped in the ``pocketsphinx`` wheel and read through its library: it
     knows phrases newer than wordsegment's 2006 web counts ("social media", "hand
-    hygiene"). Memory-mapped on the first question (about 30 ms), 0.3 µs a question.
+    hygiene"). Read on the first question (about 30 ms), then 0.3 µs a question.
     """
 
     def __init__(self) -> None:
@@ -248,30 +248,30 @@ class BigramModel:
                 self._lm = pocketsphinx.NGramModel.readfile(str(path))
         return self._lm
 
+    def _scores(self, a: str, b: str) -> tuple[int, int, int] | None:
+        """The model's log scores of a, of b, and of b after a; None if it lacks a word."""
+        lm = self._model()
+        if lm is None:
+            return None
+        first, alone = lm.prob([a]), lm.prob([b])  # type: ignore[attr-defined]
+        if first < _LM_FLOOR or alone < _LM_FLOOR:
+            return None
+        # The library takes the word first, then its history, most recent first.
+        return first, alone, lm.prob([b, a])  # type: ignore[attr-defined]
+
     def association(self, a: str, b: str) -> float | None:
         """log10 P(b | a) / P(b); None when the model lacks either word (or is absent).
 
         Backoff weights here are <= 0, so a positive figure means the model holds the
         bigram itself.
         """
-        lm = self._model()
-        if lm is None:
-            return None
-        alone = lm.prob([b])  # type: ignore[attr-defined]
-        if alone < _LM_FLOOR or lm.prob([a]) < _LM_FLOOR:  # type: ignore[attr-defined]
-            return None
-        # The library takes the word first, then its history, most recent first.
-        return (lm.prob([b, a]) - alone) * _LOG10_PER_UNIT  # type: ignore[attr-defined]
+        scores = self._scores(a, b)
+        return None if scores is None else (scores[2] - scores[1]) * _LOG10_PER_UNIT
 
     def phrase_zipf(self, a: str, b: str) -> float | None:
         """The phrase "a b" on wordfreq's Zipf scale (log10 per billion words), or None."""
-        lm = self._model()
-        if lm is None:
-            return None
-        first = lm.prob([a])  # type: ignore[attr-defined]
-        if first < _LM_FLOOR or lm.prob([b]) < _LM_FLOOR:  # type: ignore[attr-defined]
-            return None
-        return 9.0 + (first + lm.prob([b, a])) * _LOG10_PER_UNIT  # type: ignore[attr-defined]
+        scores = self._scores(a, b)
+        return None if scores is None else 9.0 + (scores[0] + scores[2]) * _LOG10_PER_UNIT
 
 
 # pocketsphinx scores are logs base 1.0001; an unknown word scores about -5e8.

@@ -8,10 +8,13 @@ a token wordfreq knows is split only when the words are far more likely than it;
 combining forms and derivations stay whole (``geopolitician``, ``suggestor``,
 ``underfunded``); a token named as a website is a name.
 Two content words with no function word (``economicsanctions``) are split only when
-the token is unknown, no compound pattern fits (``fleetman``, ``workstream``) and
-grammar or wordsegment's bigrams make the pair a phrase: real MT's unknown tokens are
-mostly new compounds whose parts are words. A short token, or one ending like a
-Russian case ending (``instrumenta``), must split into a common English pair.
+the token is unknown (or a rare hashtag spelling of a set phrase: ``socialmedia``), no
+compound pattern fits (``fleetman``, ``workstream``) and there is evidence that the pair
+is a phrase: endings or parts of speech (Brill's lexicon: adjective + noun, a verb
+first), wordsegment's bigrams, or CMU Sphinx's news language model. Real MT's unknown
+tokens are mostly new compounds whose parts are words, so noun + noun needs a phrase
+list. A short token, or one ending like a Russian case ending (``instrumenta``), must
+split into a common English pair.
 """
 
 from __future__ import annotations
@@ -291,6 +294,7 @@ RELEASE_MARGIN = 1.0
 
 
 def _set_phrase(a: str, b: str, lang: str) -> bool:
+    """Whether the language model binds two common words as a set phrase."""
     if lang != "en" or min(zipf(a, lang, 3.0), zipf(b, lang, 3.0)) < 3.0:
         return False
     if min(len(a), len(b)) == 3 and min(zipf(a, lang, 3.0), zipf(b, lang, 3.0)) < 4.5:
@@ -388,8 +392,7 @@ def _tagged_phrase(a: str, b: str) -> bool:
     an adjective before a noun or adjective ("significantsymptoms"), a verb first
     ("becomepathogenic", "expecttemperatures"), a closed-class word on either side, or
     a noun before a finite verb or an adjective ("truckfell"). Noun + noun is left to
-    the phrase lists: MT coins such compounds
-    from Russian ones ("techpassport", "windhouse").
+    the phrase lists: MT coins such compounds from Russian ones ("techpassport").
 
     >>> _tagged_phrase("significant", "symptoms"), _tagged_phrase("wind", "house")
     (True, False)

@@ -117,11 +117,18 @@ def _deployment(api: str, name: str, timeout: float = 60) -> dict:
 
 
 def _trigger(api: str, deployment_id: str, params: dict) -> str:
-    r = httpx.post(
-        f"{api}/deployments/{deployment_id}/create_flow_run",
-        json={"parameters": params, "state": {"type": "SCHEDULED"}},
-        timeout=10,
-    )
+    # The server answers 503 while its SQLite database is busy (seen on a loaded
+    # 2-core machine): a client retries that, as Prefect's own client does.
+    deadline = time.monotonic() + 60
+    while True:
+        r = httpx.post(
+            f"{api}/deployments/{deployment_id}/create_flow_run",
+            json={"parameters": params, "state": {"type": "SCHEDULED"}},
+            timeout=10,
+        )
+        if r.status_code != 503 or time.monotonic() > deadline:
+            break
+        time.sleep(1)
     assert r.status_code in (200, 201), r.text
     return r.json()["id"]
 

@@ -295,9 +295,10 @@ RELEASE_MARGIN = 1.0
 
 def _set_phrase(a: str, b: str, lang: str) -> bool:
     """Whether the language model binds two common words as a set phrase."""
-    if lang != "en" or min(zipf(a, lang, 3.0), zipf(b, lang, 3.0)) < 3.0:
+    if lang != "en":
         return False
-    if min(len(a), len(b)) == 3 and min(zipf(a, lang, 3.0), zipf(b, lang, 3.0)) < 4.5:
+    rarer = min(zipf(a, lang, 3.0), zipf(b, lang, 3.0))
+    if rarer < 3.0 or min(len(a), len(b)) == 3 and rarer < 4.5:
         return False  # three-letter words are what chance letter runs make most
     assoc = BIGRAMS.association(a, b)
     return assoc is not None and assoc >= SET_PHRASE_ASSOC

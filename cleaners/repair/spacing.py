@@ -52,17 +52,19 @@ def join_split_times(text: str, params: Mapping[str, Any]) -> list[Edit]:
     return edits
 
 
-# Two or more words with Latin diacritics mark a line of French, Czech, Portuguese...: their
-# own typography (a space before "!", no space after a period in a URL-like run) is kept.
-# One such word is a name in English ("Oliver Nääs"), not a foreign line.
+# Words with Latin diacritics, two or more and an eighth of the line's words, mark a line of
+# French, Czech, Portuguese...: their own typography (a space before "!", no space after a
+# period in a URL-like run) is kept. A few such words are names in an English line ("Oliver
+# Nääs", "Jardín de la Unión"), not a foreign line.
 _FOREIGN_WORD = re.compile(r"\w*[\u00c0-\u024f]\w*")
 
 
 def _line_is_foreign(text: str, pos: int) -> bool:
     lo = text.rfind("\n", 0, pos) + 1
     hi = text.find("\n", pos)
-    found = _FOREIGN_WORD.finditer(text, lo, hi if hi >= 0 else len(text))
-    return next(found, None) is not None and next(found, None) is not None
+    hi = hi if hi >= 0 else len(text)
+    found = _FOREIGN_WORD.findall(text, lo, hi)
+    return len(found) >= 2 and len(found) * 8 >= text.count(" ", lo, hi) + 1
 
 
 # Spaces before , . ; : ! ? that are followed by a space, a line end or a closing quote.

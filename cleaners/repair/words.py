@@ -11,10 +11,10 @@ Two content words with no function word (``economicsanctions``) are split only w
 the token is unknown (or a rare hashtag spelling of a set phrase: ``socialmedia``), no
 compound pattern fits (``fleetman``, ``workstream``) and there is evidence that the pair
 is a phrase: endings or parts of speech (Brill's lexicon: adjective + noun, a verb
-first), wordsegment's bigrams, or CMU Sphinx's news language model. Real MT's unknown
-tokens are mostly new compounds whose parts are words, so noun + noun needs a phrase
-list. A short token, or one ending like a Russian case ending (``instrumenta``), must
-split into a common English pair.
+first, and noun + noun, as English's closed compounds of two common nouns are words
+wordfreq knows), wordsegment's bigrams, or CMU Sphinx's news language model. A short
+token, or one ending like a Russian case ending (``instrumenta``), must split into a
+common English pair.
 """
 
 from __future__ import annotations
@@ -281,8 +281,8 @@ def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
     plain = f"-{b}" not in table and not (b[0] == a[-1] and b[1:] in _DOUBLED)
     if plain and _common(a, lang, min_zipf) and _common(b, lang, min_zipf):
         return True
-    if plain and _common(a, lang, 3.0) and _common(b, lang, 3.0) and _tagged_phrase(a, b):
-        return True  # grammar vouches for less common words ("needlefloats")
+    if plain and _vouched(a, lang) and _vouched(b, lang) and _tagged_phrase(a, b):
+        return True  # grammar vouches for less common words ("needlefloats", "cathelped")
     return _set_phrase(a, b, lang)
 
 
@@ -331,7 +331,7 @@ def _evidence(
     if (
         content
         and not need_phrase
-        and (_phrase_form(parts[0], parts[1], lang) or _tagged_phrase(parts[0], parts[1]))
+        and (_phrase_form(parts[0], parts[1], lang) or _grammar_pair(parts[0], parts[1]))
     ):
         return True
     if content or need_phrase:
@@ -392,8 +392,8 @@ def _tagged_phrase(a: str, b: str) -> bool:
     word's most frequent tag): an adverb on either side ("oftenparallel", "hurtlater"),
     an adjective before a noun or adjective ("significantsymptoms"), a verb first
     ("becomepathogenic", "expecttemperatures"), a closed-class word on either side, or
-    a noun before a finite verb or an adjective ("truckfell"). Noun + noun is left to
-    the phrase lists: MT coins such compounds from Russian ones ("techpassport").
+    a noun before a finite verb or an adjective ("truckfell"). Noun + noun is
+    ``_noun_pair``'s, which asks for commoner parts.
 
     >>> _tagged_phrase("significant", "symptoms"), _tagged_phrase("wind", "house")
     (True, False)
@@ -408,6 +408,24 @@ def _tagged_phrase(a: str, b: str) -> bool:
     # A noun before a finite verb or an adjective ("virusresponsible"): English builds
     # noun + adjective compounds with a few heads only, listed in compound_parts.txt.
     return ta in _NOUN and (tb in _FINITE or tb in _ADJ)
+
+
+def _noun_pair(a: str, b: str) -> bool:
+    """Two nouns, or a plural before a plain verb, that no table calls a compound
+    ("exposurerisk", "childrenknow"). Asked only of a token wordfreq does not know at all:
+    English closed compounds of two common nouns are in its lists ("lifeguard"), and
+    the compound heads and modifiers MT coins with are listed apart ("fleetman").
+    A common word Brill's 1990s lexicon lacks is taken as a noun ("coronavirus").
+    """
+    ta, tb = _noun_tag(a), _noun_tag(b)
+    return ta in _NOUN and (tb in _NOUN or ta == "NNS" and tb in ("VB", "VBP"))
+
+
+def _noun_tag(word: str) -> str | None:
+    tag = pos_tag(word)
+    if tag is None and len(word) >= 6 and zipf(word, "en", 3.0) >= 3.5:
+        return "NN"
+    return tag
 
 
 _INFLECTED = frozenset(("NNS", "VBD", "VBN", "VBG", "VBZ"))
@@ -442,6 +460,18 @@ def phrases() -> Phrases:
     (True, False)
     """
     return PHRASES
+
+
+def _vouched(part: str, lang: str) -> bool:
+    """A part fit for a split that grammar vouches for: a notch less common than
+    ``_common`` asks (3 letters: Zipf 4.5, 4 letters: 3.5, longer: 3)."""
+    if len(part) <= 4:
+        return zipf(part, lang, 3.0) >= (4.5 if len(part) == 3 else 3.5)
+    return _common(part, lang, 3.0)
+
+
+def _grammar_pair(a: str, b: str) -> bool:
+    return _tagged_phrase(a, b) or _noun_pair(a, b)
 
 
 def _common(part: str, lang: str, min_zipf: float) -> bool:

@@ -462,6 +462,18 @@ def phrases() -> Phrases:
     return PHRASES
 
 
+def _camel_head(word: str, lang: str) -> bool:
+    """A content word fit to stand before a capitalised one ("racerXavier", "ranLinda"):
+    a dictionary word, the shorter the commoner. A lowercase word run into a capital
+    is itself the sign of a fusion, so the word need not be as common as ``_common`` asks;
+    the brands this shape makes are the ones wordfreq knows ("coinBase")."""
+    if len(word) < 3:
+        return False  # "al", "el", "la" before a name are particles of it
+    if len(word) <= 4:  # three letters as _common asks: "van", "von", "del" start names
+        return zipf(word, lang, 3.0) >= (5.0 if len(word) == 3 else 3.0)
+    return _common(word, lang, 3.5) or lang == "en" and word in dictionary_words()
+
+
 def _vouched(part: str, lang: str) -> bool:
     """A part fit for a split that grammar vouches for: a notch less common than
     ``_common`` asks (3 letters: Zipf 4.5, 4 letters: 3.5, longer: 3)."""
@@ -539,16 +551,20 @@ def _split_fused(
     m = _CAMEL.match(core)
     if m:
         a, b = m.group("a"), m.group("b")
-        if _part_ok(a, lang, min_zipf) is None or a in words("prefixes.txt", lang):
+        fn = words("function_words.txt", lang)
+        if a in words("prefixes.txt", lang):
             return None  # "bioRxiv", "geoJSON": a combining form, not a word
-        if zipf(core.lower(), lang, 3.0) >= 3.0:  # iPhone-like brands wordfreq knows well
+        if _part_ok(a, lang, min_zipf) is None and (a in fn or not _camel_head(a, lang)):
             return None
-        if a not in words("function_words.txt", lang):
+        # iPhone-like brands wordfreq knows well; two function words are web typos ("ofThe").
+        if zipf(core.lower(), lang, 3.0) >= 3.0 and not (a in fn and b.lower() in fn):
+            return None
+        if a not in fn:
             # After a content word, camel case is as often a brand ("aliExpress",
             # "coinBase") or a garbled word ("writeEte") as a fusion: the content word must
-            # be common, a 3-letter tail a word, and two common words no brand wordfreq
+            # be a word, a 3-letter tail a word, and two common words no brand wordfreq
             # knows (its large list, loaded only then: names after a word are the usual case).
-            if not _common(a, lang, 3.5) or len(b) == 3 and zipf(b.lower(), lang, 3.0) < 3.0:
+            if not _camel_head(a, lang) or len(b) == 3 and zipf(b.lower(), lang, 3.0) < 3.0:
                 return None
             if zipf(b.lower(), lang, 3.0) >= 4.0 and zipf(core.lower(), lang) >= known:
                 return None

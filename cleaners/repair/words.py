@@ -210,7 +210,13 @@ def segment(core: str, lang: str, min_zipf: float, max_parts: int = 3) -> tuple[
     # No English word ends in "of" but a handful the dictionary has ("thereof", "roof").
     need = 5.0 if tail in ("a", "an") else 3.0 if tail == "of" else 4.0
     if len(tail) <= 2 and not _strong_head(head, lang, need):
-        return [], -math.inf
+        # A verb takes an article ("spenda", "weara"), and any English word a short
+        # function word ("rainsin", "aidedby"), a notch less common.
+        tag = pos_tag(head) if lang == "en" else None
+        if tag is None or tail in ("a", "an") and tag not in _VERB:
+            return [], -math.inf
+        if not _strong_head(head, lang, need - 1.0 if tail in ("a", "an") else need - 0.5):
+            return [], -math.inf
     # Three words from one token is a long shot: only with common words, none of one letter.
     if len(end[1]) > 2 and any(
         len(p) < 3 or zipf(p, lang, min_zipf) < min_zipf + 1.0 for p in end[1]
@@ -290,6 +296,9 @@ def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
 # a set phrase, and how much likelier than the fused spelling the phrase must be before
 # a token wordfreq knows is split ("socialmedia", "bloodpressure": hashtags wordfreq counts).
 SET_PHRASE_ASSOC = 1.0
+# How strongly it must bind a short token's function word and word ("lendme", "adrone"):
+# chance letter runs of transliterated Russian bind less ("sobrat": "so brat" -0.9).
+FN_PHRASE_ASSOC = 0.5
 RELEASE_MARGIN = 1.0
 
 
@@ -323,7 +332,8 @@ def _evidence(
     compounds whose parts are words ("fleetman", "sightrunning"). A short token, or one
     ending in a Russian case ending, must split into a common English pair: chance
     splits it otherwise ("sobrat", "instrumenta"). A common pair is one in wordsegment's
-    phrase list or one the news language model binds (``assoc_min``, log10 P(b|a)/P(b)).
+    phrase list or one the news language model binds (``assoc_min``, log10 P(b|a)/P(b);
+    a set phrase before a case ending).
     """
     if lang != "en":
         return True
@@ -338,7 +348,11 @@ def _evidence(
         if " ".join(parts[-2:]) in phrases():
             return True
         assoc = BIGRAMS.association(parts[-2], parts[-1])
-        return assoc is not None and assoc >= (assoc_min if content else SET_PHRASE_ASSOC)
+        if content:
+            need = assoc_min
+        else:  # Russian case endings ask for a set phrase ("instrumenta")
+            need = SET_PHRASE_ASSOC if parts[-1] in _INFLECTION_TAILS else FN_PHRASE_ASSOC
+        return assoc is not None and assoc >= need
     return True
 
 
@@ -434,8 +448,8 @@ _INFLECTED = frozenset(("NNS", "VBD", "VBN", "VBG", "VBZ"))
 def _takes_suffix(stem: str, suffix: str) -> bool:
     """Whether ``stem`` + ``suffix`` can be one derived word: no derivational suffix but
     -ly and -ness follows a plural or an inflected verb ("problemslike", "barsor",
-    "cancelledor" are fusions), and no agent noun is made of a mere adjective
-    ("pregnantor"; "presentor" is one, as "presenter" is a word).
+    "cancelledor" are fusions), and no agent noun is made of a mere adjective or noun
+    ("pregnantor", "treatmentor"; "presentor" is one, as "presenter" is a word).
     Unlisted stems keep the suffix reading ("suggestor", "kremlinlike").
 
     >>> _takes_suffix("suggest", "or"), _takes_suffix("brothers", "or")
@@ -444,8 +458,9 @@ def _takes_suffix(stem: str, suffix: str) -> bool:
     tag = pos_tag(stem)
     if tag in _INFLECTED:
         return suffix in ("ly", "ness", "ally")
-    if tag in _ADJ and suffix in ("or", "ors"):
-        # An adjective that is also a verb has agent nouns ("presentor", "presenter").
+    if (tag in _ADJ or tag in _NOUN) and suffix in ("or", "ors"):
+        # Agent nouns come of verbs: a noun or adjective that is also a verb has them
+        # ("presentor", "exportor": "presenter", "exporter"); "treatmentor" is a fusion.
         agent = stem + ("r" if stem.endswith("e") else "er")
         return zipf(agent, "en", 3.0) >= 3.0
     return True

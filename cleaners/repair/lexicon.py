@@ -319,6 +319,41 @@ def pos_tag(word: str) -> str | None:
     return _tags().get(word)
 
 
+# Endings that tell an unlisted word's part of speech, longest first, as a tagger's
+# unknown-word rules do (Brill's start from NN and rewrite by suffix).
+_SUFFIX_TAGS = (
+    ("ness", "NN"), ("ment", "NN"), ("tion", "NN"), ("sion", "NN"), ("ity", "NN"),
+    ("ism", "NN"), ("ist", "NN"), ("ogy", "NN"), ("ship", "NN"), ("hood", "NN"),
+    ("ance", "NN"), ("ence", "NN"), ("ous", "JJ"), ("ful", "JJ"), ("ive", "JJ"),
+    ("able", "JJ"), ("ible", "JJ"), ("less", "JJ"), ("ic", "JJ"), ("al", "JJ"),
+    ("ly", "RB"), ("ing", "VBG"), ("ed", "VBN"),
+)  # fmt: skip
+
+
+def guess_tag(word: str) -> str:
+    """``pos_tag``, or for an unlisted word a guess from its ending: a plural of a listed
+    or guessed noun is NNS, a known ending gives its class, anything else is a noun
+    (what new words mostly are: "coronavirus", "pangolin").
+
+    >>> guess_tag("pumpkins"), guess_tag("sanitizer"), guess_tag("coronavirus")
+    ('NNS', 'NN', 'NN')
+    >>> guess_tag("intelligibly"), guess_tag("fell")
+    ('RB', 'VBD')
+    """
+    tag = pos_tag(word)
+    if tag is not None:
+        return tag
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        stem = word[:-2] if word.endswith("ies") else word[:-1]
+        stem_tag = pos_tag(stem + "y" if word.endswith("ies") else stem)
+        if stem_tag in (None, "NN"):
+            return "NNS"
+    for end, suffix_tag in _SUFFIX_TAGS:
+        if word.endswith(end) and len(word) > len(end) + 2:
+            return suffix_tag
+    return "NN"
+
+
 def build_common(zipf3: dict[str, float]) -> list[str]:
     """The words of ``zipf3`` (wordfreq's Zipf >= 3 list) that the dictionary has, sorted."""
     return sorted(w for w in zipf3 if in_dictionary(w))

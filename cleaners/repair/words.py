@@ -28,7 +28,15 @@ from typing import Any
 
 from cleaners.model import Edit
 from cleaners.repair.engine import Param, make_edit, rule
-from cleaners.repair.lexicon import BIGRAMS, DICTIONARY, PHRASES, Dictionary, Phrases, pos_tag
+from cleaners.repair.lexicon import (
+    BIGRAMS,
+    DICTIONARY,
+    PHRASES,
+    Dictionary,
+    Phrases,
+    guess_tag,
+    pos_tag,
+)
 from cleaners.repair.tables import DATA, words
 
 # A whitespace-delimited chunk, its core being letters only (leading/trailing punctuation
@@ -403,8 +411,9 @@ _CLOSED = frozenset(("IN", "DT", "PDT", "PRP", "PRP$", "WDT", "WP", "WP$", "WRB"
 
 def _tagged_phrase(a: str, b: str) -> bool:
     """Parts of speech that make two words a phrase, read from Brill's lexicon (each
-    word's most frequent tag): an adverb on either side ("oftenparallel", "hurtlater"),
-    an adjective before a noun or adjective ("significantsymptoms"), a verb first
+    word's most frequent tag; an unlisted word's guessed from its ending): an adverb on
+    either side ("oftenparallel", "hurtlater"), an adjective before a noun or adjective
+    ("significantsymptoms"), a verb first
     ("becomepathogenic", "expecttemperatures"), a closed-class word on either side, or
     a noun before a finite verb or an adjective ("truckfell"). Noun + noun is
     ``_noun_pair``'s, which asks for commoner parts.
@@ -412,9 +421,7 @@ def _tagged_phrase(a: str, b: str) -> bool:
     >>> _tagged_phrase("significant", "symptoms"), _tagged_phrase("wind", "house")
     (True, False)
     """
-    ta, tb = pos_tag(a), pos_tag(b)
-    if ta is None or tb is None:
-        return False
+    ta, tb = guess_tag(a), guess_tag(b)
     if ta in _ADV or tb in _ADV or ta in _VERB or ta in _CLOSED or tb in _CLOSED:
         return True
     if ta in _ADJ:
@@ -429,17 +436,10 @@ def _noun_pair(a: str, b: str) -> bool:
     ("exposurerisk", "childrenknow"). Asked only of a token wordfreq does not know at all:
     English closed compounds of two common nouns are in its lists ("lifeguard"), and
     the compound heads and modifiers MT coins with are listed apart ("fleetman").
-    A common word Brill's 1990s lexicon lacks is taken as a noun ("coronavirus").
+    A word Brill's 1990s lexicon lacks is tagged by its ending (``guess_tag``).
     """
-    ta, tb = _noun_tag(a), _noun_tag(b)
+    ta, tb = guess_tag(a), guess_tag(b)
     return ta in _NOUN and (tb in _NOUN or ta == "NNS" and tb in ("VB", "VBP"))
-
-
-def _noun_tag(word: str) -> str | None:
-    tag = pos_tag(word)
-    if tag is None and len(word) >= 6 and zipf(word, "en", 3.0) >= 3.5:
-        return "NN"
-    return tag
 
 
 _INFLECTED = frozenset(("NNS", "VBD", "VBN", "VBG", "VBZ"))

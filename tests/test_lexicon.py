@@ -125,3 +125,14 @@ def test_keep_list_is_current() -> None:
             w,
             "regenerate: python -m cleaners.repair.build_tables",
         )
+
+
+def test_ing_heads_are_current() -> None:
+    from cleaners.repair import words as W
+    from cleaners.repair.build_tables import ing_heads
+
+    assert sorted(W._ing_heads()) == ing_heads(), (
+        "regenerate: python -m cleaners.repair.build_tables"
+    )
+    assert {"keeping", "washing", "running"} <= W._ing_heads()
+    assert not {"requiring", "regarding", "measuring"} & W._ing_heads()

@@ -45,6 +45,25 @@ def en_small_table() -> list[str]:
     return small + [f"{z}\t{' '.join(ws)}" for z, ws in sorted(by_zipf.items(), reverse=True)]
 
 
+def ing_heads() -> list[str]:
+    """``en_ing_heads.txt`` words: common -ing forms that end two or more closed compounds
+    wordfreq knows after a common word ("firefighting", "peacekeeping", "handwashing"). A
+    noun before such a head makes a compound; before any other -ing form ("illness
+    requiring", "canvas measuring"), two words run together."""
+    from cleaners.repair import words as W
+
+    small = W._zipfs("en", "small")
+    ing = {w for w, z in small.items() if w.endswith("ing") and len(w) >= 5 and w.isalpha()}
+    counts: dict[str, int] = {}
+    for w in W._zipfs("en", "large"):
+        if len(w) < 8 or not (w.isalpha() and w.islower()):
+            continue
+        for i in range(3, len(w) - 4):
+            if w[i:] in ing and small.get(w[:i], 0.0) >= 3.0:
+                counts[w[i:]] = counts.get(w[i:], 0) + 1
+    return sorted(w for w, n in counts.items() if n >= 2)
+
+
 def keep_candidates() -> list[str]:
     """The words the keep list is decided for: wordfreq knows them at Zipf 1-3, plain
     lowercase ASCII letters, 4 or more."""
@@ -81,13 +100,18 @@ def main() -> None:
     small = en_small_table()
     (DATA / "repair" / "en_zipf3.tsv").write_text("\n".join(small) + "\n", encoding="utf-8")
     W._zipfs.cache_clear()
-    # The keep list depends on the parts of speech: the tag table is written first.
+    # The keep list depends on the parts of speech and the -ing heads: written first.
     from cleaners.repair import lexicon
 
     tags = lexicon.build_pos_table()
     (DATA / "repair" / "en_pos.tsv").write_text("\n".join(tags) + "\n", encoding="utf-8")
     lexicon._tags.cache_clear()
     print(f"{sum(len(t.split()) - 1 for t in tags[1:])} tagged words")
+    heads = ing_heads()
+    head = "# -ing forms that head closed compounds (wordfreq); from cleaners.repair.build_tables"
+    (DATA / "repair" / "en_ing_heads.txt").write_text(f"{head}\n{' '.join(heads)}\n", "utf-8")
+    W._ing_heads.cache_clear()
+    print(f"{len(heads)} -ing compound heads")
     W._split_fused.cache_clear()
     keep = en_keep_list()
     (DATA / "repair" / "en_keep_unsplit.txt").write_text("\n".join(keep) + "\n", encoding="utf-8")

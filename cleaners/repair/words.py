@@ -82,6 +82,16 @@ def _keep_words(lang: str) -> frozenset[str]:
     return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
 
 
+@lru_cache(maxsize=1)
+def _ing_heads() -> frozenset[str]:
+    """-ing forms that head closed compounds ("-keeping", "-washing"; ``build_tables``)."""
+    path = DATA / "repair" / "en_ing_heads.txt"
+    if not path.exists():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
+
+
 @lru_cache(maxsize=4)
 def _zipfs(lang: str, size: str) -> dict[str, float]:
     """wordfreq's ``size`` ("small": Zipf >= 3, "large": >= 1) list as ``{word: zipf}``.
@@ -413,10 +423,9 @@ def _tagged_phrase(a: str, b: str) -> bool:
     """Parts of speech that make two words a phrase, read from Brill's lexicon (each
     word's most frequent tag; an unlisted word's guessed from its ending): an adverb on
     either side ("oftenparallel", "hurtlater"), an adjective before a noun or adjective
-    ("significantsymptoms"), a verb first
-    ("becomepathogenic", "expecttemperatures"), a closed-class word on either side, or
-    a noun before a finite verb or an adjective ("truckfell"). Noun + noun is
-    ``_noun_pair``'s, which asks for commoner parts.
+    ("significantsymptoms"), a verb first ("becomepathogenic", "expecttemperatures"), a
+    closed-class word on either side, or a noun before a finite verb or an adjective
+    ("truckfell"). Noun + noun is ``_noun_pair``'s, which asks for commoner parts.
 
     >>> _tagged_phrase("significant", "symptoms"), _tagged_phrase("wind", "house")
     (True, False)
@@ -432,13 +441,17 @@ def _tagged_phrase(a: str, b: str) -> bool:
 
 
 def _noun_pair(a: str, b: str) -> bool:
-    """Two nouns, or a plural before a plain verb, that no table calls a compound
-    ("exposurerisk", "childrenknow"). Asked only of a token wordfreq does not know at all:
-    English closed compounds of two common nouns are in its lists ("lifeguard"), and
-    the compound heads and modifiers MT coins with are listed apart ("fleetman").
+    """Two nouns, a plural before a plain verb, or a noun before an -ing form that heads
+    no compounds wordfreq knows, that no table calls a compound ("exposurerisk",
+    "childrenknow", "illnessrequiring"; not "sightrunning": "gunrunning"). Asked only of
+    a token wordfreq does not know at all: English closed compounds of two common nouns
+    are in its lists ("lifeguard"), and the compound heads and modifiers MT coins with
+    are listed apart ("fleetman").
     A word Brill's 1990s lexicon lacks is tagged by its ending (``guess_tag``).
     """
     ta, tb = guess_tag(a), guess_tag(b)
+    if ta in _NOUN and tb == "VBG":
+        return b not in _ing_heads()  # "illnessrequiring"; "firefighting" is a compound
     return ta in _NOUN and (tb in _NOUN or ta == "NNS" and tb in ("VB", "VBP"))
 
 
@@ -505,15 +518,17 @@ def _common(part: str, lang: str, min_zipf: float) -> bool:
     """A part fit for a content+content split: the shorter, the commoner it must be.
 
     Short parts are what chance letter runs make of other words (a transliterated
-    "diplomatom" is "diploma tom", "shestoy" "shes toy"); a long dictionary word
-    counts even if rare ("zoonotic", "chamomile").
+    "diplomatom" is "diploma tom", "shestoy" "shes toy"); a long word counts even if
+    rare ("zoonotic", "chamomile", "coronavirus").
     """
     z = zipf(part, lang, 3.0)
     if len(part) <= 4:
         return z >= max(min_zipf, 8.0 - len(part))  # 3 letters: 5.0, 4 letters: 4.0
     if z >= min_zipf:
         return True
-    return len(part) >= 7 and lang == "en" and part in dictionary_words()
+    # Long words are no chance letter runs: in the dictionary or on wordfreq's small list
+    # (words newer than the dictionary: "coronavirus").
+    return len(part) >= 7 and (z >= 3.0 or lang == "en" and part in dictionary_words())
 
 
 # Trailing words that are also Russian case endings of transliterated loanwords

@@ -243,6 +243,35 @@ def segment(core: str, lang: str, min_zipf: float, max_parts: int = 3) -> tuple[
     return end[1], end[0]
 
 
+def _beside_function_word(core: str) -> tuple[list[str], float]:
+    """A function word and a rare dictionary word of 6+ letters, the one split of
+    ``core`` that gives them ("theordeals", "ordealsof", "astopover"): ``segment`` wants
+    common words, and a rare word is what a function word most often runs into in
+    technical text. Shorter rare words are what transliterated Russian splits into
+    ("dostupa": "do stupa"). ``([], -inf)`` if there is none or more than one. The score
+    counts the rare word at Zipf 2 (a known token stays whole unless far rarer).
+    """
+    fn = words("function_words.txt", "en")
+    found = []
+    for i in range(1, min(6, len(core) - 4)):
+        head, rest = core[:i], core[i:]
+        # "a", "am", "no" after a word are too often a Russian case ending ("instrumenta").
+        if head in fn and len(rest) >= 6 and rest in dictionary_words():
+            found.append([head, rest])
+        head, tail = core[: len(core) - i], core[len(core) - i :]
+        if (
+            i > 1
+            and len(head) >= 6
+            and tail in fn
+            and tail not in _INFLECTION_TAILS
+            and head in dictionary_words()
+        ):
+            found.append([head, tail])
+    if len(found) != 1:
+        return [], -math.inf
+    return found[0], zipf(min(found[0], key=len), "en", 3.0) + 2.0 - 18.0
+
+
 def known_share(line: str, lang: str, min_zipf: float = 3.0) -> float:
     """Share of the line's plain lowercase words that ``lang`` knows, one unknown excused.
 
@@ -604,6 +633,8 @@ def _split_fused(
     if lang == "en" and core in dictionary_words():
         return None
     parts, score = segment(core, lang, min_zipf)
+    if not parts and lang == "en":
+        parts, score = _beside_function_word(core)
     if not parts:
         return None
     content = not any(p in words("function_words.txt", lang) for p in parts)

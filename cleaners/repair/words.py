@@ -353,8 +353,8 @@ def _set_phrase(a: str, b: str, lang: str) -> bool:
     """Whether the language model binds two common words as a set phrase."""
     if lang != "en":
         return False
-    rarer = min(zipf(a, lang, 3.0), zipf(b, lang, 3.0))
-    if rarer < 3.0 or min(len(a), len(b)) == 3 and rarer < 4.5:
+    za, zb = zipf(a, lang, 3.0), zipf(b, lang, 3.0)
+    if min(za, zb) < 3.0 or len(a) == 3 and za < 4.5 or len(b) == 3 and zb < 4.5:
         return False  # three-letter words are what chance letter runs make most
     assoc = BIGRAMS.association(a, b)
     return assoc is not None and assoc >= SET_PHRASE_ASSOC

@@ -331,12 +331,19 @@ def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
     table = words("compound_parts.txt", lang)
     if f"{a}-" in table:
         return False  # a modifier that makes names and campaigns ("stopcoronavirus")
-    plain = f"-{b}" not in table and not (b[0] == a[-1] and b[1:] in _DOUBLED)
+    head = f"-{b}" in table and not (b in _PERSON_HEADS and pos_tag(a) in _ADJ)
+    plain = not head and not (b[0] == a[-1] and b[1:] in _DOUBLED)
     if plain and _common(a, lang, min_zipf) and _common(b, lang, min_zipf):
         return True
     if plain and _vouched(a, lang) and _vouched(b, lang) and _tagged_phrase(a, b):
         return True  # grammar vouches for less common words ("needlefloats", "cathelped")
     return _set_phrase(a, b, lang)
+
+
+# Heads naming people make compounds with a noun or verb before them ("salesperson",
+# "townspeople"); after an adjective they make a phrase ("healthy people"): the few
+# adjective compounds ("madman", "gentlefolk") are words wordfreq knows.
+_PERSON_HEADS = frozenset(("man", "men", "woman", "women", "person", "persons", "people", "folk"))
 
 
 # How strongly the language model must bind two words (log10 P(b|a)/P(b)) to stand for

@@ -13,6 +13,7 @@ import pytest
 
 from cleaners.repair import repair
 from cleaners.repair.words import (
+    _cuts_prefix,
     content_pair,
     dictionary_words,
     phrases,
@@ -100,6 +101,20 @@ def test_content_pair_guards() -> None:
     assert not content_pair(["diploma", "tom"], "en")  # 3-letter part not common enough
     assert not content_pair(["sight", "running"], "en")  # no phrase, no phrase grammar
     assert not content_pair(["economic", "sanctions", "regime"], "en")  # two parts only
+
+
+def test_new_compound_guards() -> None:
+    # A split that cuts a combining form keeps the token whole; after a function word
+    # the fusion reading wins.
+    assert split_fused("metdisgruntled", "en", {}) == "met disgruntled"
+    assert _cuts_prefix("metaversive", 3, "en") and not _cuts_prefix("microwaveoven", 9, "en")
+    assert split_fused("agrocery", "en", {}) == "a grocery"
+    # Two content words that recur in a text are a term, not a lost space.
+    once = "An exposurerisk exists."
+    twice = "An exposurerisk exists; the exposurerisk grows."
+    assert repair(once, "en").text == "An exposure risk exists."
+    assert repair(twice, "en").text == twice
+    assert repair("ofthe ofthe", "en").text == "of the of the"
 
 
 def test_content_pairs_can_be_switched_off() -> None:

@@ -243,6 +243,14 @@ def segment(core: str, lang: str, min_zipf: float, max_parts: int = 3) -> tuple[
     return end[1], end[0]
 
 
+def _cuts_prefix(core: str, cut: int, lang: str) -> bool:
+    """Whether a split at ``cut`` falls inside a combining form of 4+ letters that starts
+    ``core`` ("metaversive": "met|aversive" cuts "meta-")."""
+    return any(
+        len(p) >= 4 and len(p) > cut and core.startswith(p) for p in words("prefixes.txt", lang)
+    )
+
+
 def _beside_function_word(core: str) -> tuple[list[str], float]:
     """A function word and a rare dictionary word of 6+ letters, the one split of
     ``core`` that gives them ("theordeals", "ordealsof", "astopover"): ``segment`` wants
@@ -658,6 +666,8 @@ def _split_fused(
     # (unless it follows a very common word: "beenmade", "islike" are fusions).
     if parts[0] in words("prefixes.txt", lang):
         return None
+    if parts[0] not in fn and _cuts_prefix(core, len(parts[0]), lang):
+        return None  # "met|aversive" cuts "meta-"; "a|grocery" is a function word's fusion
     if (
         parts[-1] in words("suffixes.txt", lang)
         and zipf(parts[-2], lang, 3.0) < 5.5
@@ -690,6 +700,16 @@ def _split_fused(
         # it is a rare spelling of a set phrase ("socialmedia", "bloodpressure").
         return None
     return " ".join(parts) if _evidence(parts, core, content, lang, assoc) else None
+
+
+def _repeated_term(text: str, core: str, fixed: str, lang: str) -> bool:
+    """Whether two content words run together recur in ``text``: a lost space is an
+    accident and does not repeat itself, a term MT coined does ("spunbond" twice in a
+    product text). Function-word fusions repeat when MT makes them ("ofthe")."""
+    fn = words("function_words.txt", lang)
+    if any(p in fn for p in fixed.split()):
+        return False
+    return len(re.findall(rf"(?<![^\W\d_]){re.escape(core)}(?![^\W\d_])", text)) >= 2
 
 
 @rule(
@@ -752,6 +772,8 @@ def split_fused_words(text: str, params: Mapping[str, Any]) -> list[Edit]:
             continue  # Russian compounds are too productive to split safely: English only
         fixed = split_fused(core, word_lang, params)
         if fixed is None or _NAMED_AS.match(text, m.end("core")):
+            continue
+        if _repeated_term(text, core, fixed, lang):
             continue
         lo = text.rfind("\n", 0, m.start()) + 1
         if (lo, word_lang) not in shares:

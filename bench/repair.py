@@ -504,18 +504,37 @@ def bench_process(lines: list[str]) -> None:
 # --- real MT ---------------------------------------------------------------------------------
 
 
+def _documents(folder: str, lines: list[str]) -> list[tuple[int, list[str]]]:
+    """``lines`` grouped as ``docs.tsv`` groups them: (first line index, lines) per doc."""
+    doc_ids = [row.split("\t")[1] for row in _lines(DATA / folder / "docs.tsv")[1:]]
+    if len(doc_ids) != len(lines):
+        return [(i, [s]) for i, s in enumerate(lines)]  # no usable map: line by line
+    out: list[tuple[int, list[str]]] = []
+    for i, (doc, s) in enumerate(zip(doc_ids, lines, strict=True)):
+        if i and doc == doc_ids[i - 1]:
+            out[-1][1].append(s)
+        else:
+            out.append((i, [s]))
+    return out
+
+
 def bench_real_mt(sample: int, rng: random.Random) -> None:
+    """Edits by rule over real MT, each document repaired as one text (lines joined by
+    newlines), as the pipeline repairs a document's side."""
     for folder in ("wmt21-newstest-ru-en", "wmt22-generaltest-ru-en"):
         by_rule: collections.Counter[str] = collections.Counter()
         edits = []
         n_lines = tokens = 0
         for f in sorted((DATA / folder / "system_outputs").glob("*.txt")):
-            for i, s in enumerate(_lines(f)):
-                n_lines += 1
-                tokens += len(s.split())
-                for e in repair(s, "en").edits:
+            lines = _lines(f)
+            n_lines += len(lines)
+            tokens += sum(len(s.split()) for s in lines)
+            for first, doc in _documents(folder, lines):
+                text = "\n".join(doc)
+                for e in repair(text, "en").edits:
                     by_rule[e.rule] += 1
-                    ctx = s[max(0, e.start - 40) : e.end + 40]
+                    i = first + text.count("\n", 0, e.start)
+                    ctx = text[max(0, e.start - 40) : e.end + 40]
                     edits.append((f.name, i, e.rule, e.before, e.after, ctx))
         print(f"\n## Real MT: {folder} ({n_lines} lines, {tokens} tokens, {len(edits)} edits)")
         for r, c in by_rule.most_common():

@@ -324,6 +324,14 @@ def content_pair(parts: list[str], lang: str, min_zipf: float = 3.5) -> bool:
     return _content_shape(parts, lang, min_zipf) and _evidence(parts, "".join(parts), True, lang)
 
 
+# Closed compounds are made of short words: of the noun + noun compounds wordfreq knows
+# (the keep list), 28 % have 8 letters or fewer and the median 9; of two nouns run
+# together in dev text (bench/repair.py's cases), 2 % have 8 or fewer. Likewise for
+# any content pair grammar vouches for (40 % against 6 %), and for pairs of less common
+# words (53 % against 25 %): a shorter token needs a phrase list or the language model.
+NOUN_PAIR_MIN_LEN = 9
+
+
 def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
     """``content_pair`` without the evidence (which may ask the phrase list).
 
@@ -343,8 +351,14 @@ def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
     plain = not head and not (b[0] == a[-1] and b[1:] in _DOUBLED)
     if plain and _common(a, lang, min_zipf) and _common(b, lang, min_zipf):
         return True
-    if plain and _vouched(a, lang) and _vouched(b, lang) and _tagged_phrase(a, b):
-        return True  # grammar vouches for less common words ("needlefloats", "cathelped")
+    if (
+        plain
+        and len(a) + len(b) >= NOUN_PAIR_MIN_LEN
+        and _vouched(a, lang)
+        and _vouched(b, lang)
+        and _tagged_phrase(a, b)
+    ):
+        return True  # grammar vouches for less common words ("needlefloats", "regionbuys")
     return _set_phrase(a, b, lang)
 
 
@@ -391,15 +405,17 @@ def _evidence(
 
     Two content words need grammar that makes them a phrase or to be a common English
     phrase: real MT rarely runs two content words together, and its rare tokens are new
-    compounds whose parts are words ("fleetman", "sightrunning"). A short token, or one
-    ending in a Russian case ending, must split into a common English pair: chance
-    splits it otherwise ("sobrat", "instrumenta"). A common pair is one in wordsegment's
+    compounds whose parts are words ("fleetman", "sightrunning"). A short token (of
+    content words: under ``NOUN_PAIR_MIN_LEN`` letters), or one ending in a Russian case
+    ending, must split into a common English pair: chance splits it otherwise
+    ("sobrat", "instrumenta"), and closed compounds are short. A common pair is one in wordsegment's
     phrase list or one the news language model binds (``assoc_min``, log10 P(b|a)/P(b);
     a set phrase before a case ending).
     """
     if lang != "en":
         return True
-    need_phrase = parts[-1] in _INFLECTION_TAILS or len(core) <= 6
+    short = len(core) < NOUN_PAIR_MIN_LEN if content else len(core) <= 6
+    need_phrase = parts[-1] in _INFLECTION_TAILS or short
     if (
         content
         and not need_phrase
@@ -490,9 +506,12 @@ def _noun_pair(a: str, b: str) -> bool:
     "childrenknow", "illnessrequiring"; not "sightrunning": "gunrunning"). Asked only of
     a token wordfreq does not know at all: English closed compounds of two common nouns
     are in its lists ("lifeguard"), and the compound heads and modifiers MT coins with
-    are listed apart ("fleetman").
+    are listed apart ("fleetman"). A short token is more often a compound than two
+    words (``NOUN_PAIR_MIN_LEN``).
     A word Brill's 1990s lexicon lacks is tagged by its ending (``guess_tag``).
     """
+    if len(a) + len(b) < NOUN_PAIR_MIN_LEN:
+        return False
     ta, tb = guess_tag(a), guess_tag(b)
     if ta in _NOUN and tb == "VBG":
         return b not in _ing_heads()  # "illnessrequiring"; "firefighting" is a compound

@@ -591,7 +591,7 @@ def _common(part: str, lang: str, min_zipf: float) -> bool:
         return True
     # Long words are no chance letter runs: in the dictionary or on wordfreq's small list
     # (words newer than the dictionary: "coronavirus").
-    return len(part) >= 7 and (z >= 3.0 or lang == "en" and part in dictionary_words())
+    return len(part) >= 6 and (z >= 3.0 or lang == "en" and part in dictionary_words())
 
 
 # Trailing words that are also Russian case endings of transliterated loanwords

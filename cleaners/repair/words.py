@@ -211,8 +211,8 @@ def segment(core: str, lang: str, min_zipf: float, max_parts: int = 3) -> tuple[
     for i in range(1, n + 1):
         for j in range(max(0, i - 30), i):
             prev = best[j]
-            if prev is None or len(prev[1]) >= max_parts:
-                continue
+            if prev is None or len(prev[1]) >= max_parts or j == 0 and i == n:
+                continue  # the whole token is weighed against its split by the caller
             z = _part_ok(core[j:i], lang, min_zipf)
             if z is None:
                 continue
@@ -390,8 +390,8 @@ def _set_phrase(a: str, b: str, lang: str) -> bool:
 
 
 def _phrase_outnumbers(parts: list[str], zc: float, lang: str) -> bool:
-    """Whether a known content+content token is far rarer than its parts as a phrase:
-    wordfreq counts hashtags ("socialmedia"), so a Zipf 1-2 token can be a fusion."""
+    """Whether a known token is far rarer than its parts as a set phrase: wordfreq
+    counts hashtags and typos ("socialmedia", "atleast"), so a known token can be a fusion."""
     if len(parts) != 2 or not _set_phrase(*parts, lang):
         return False
     phrase = BIGRAMS.phrase_zipf(*parts)
@@ -698,7 +698,11 @@ def _split_fused(
         # parameters: the rare web words that look fused but are not clearly so, and
         # every known word (Zipf >= 1) that would split into two content words.
         zs = zipf(core, lang, 3.0)
-        if core in _keep_words(lang) or zs >= 3.0 and (content or score + 9.0 < zs + margin):
+        if core in _keep_words(lang):
+            return None
+        if zs >= 3.0 and (
+            content or score + 9.0 < zs + margin and not _phrase_outnumbers(parts, zs, lang)
+        ):
             return None
         if content and not _content_shape(parts, lang, content_zipf):
             return None  # "fleetman", "sightrunning": a new compound, not two words run together
@@ -711,12 +715,14 @@ def _split_fused(
     if zc >= known and (
         not content
         and score + 9.0 < zc + margin
+        and not _phrase_outnumbers(parts, zc, lang)
         or content
         and not (zc < 3.0 and _phrase_outnumbers(parts, zc, lang))
     ):
-        # A word wordfreq knows, not clearly a fusion of commoner ones; with no function
-        # word among the parts, a known word is kept ("lightbulb", "workstream") unless
-        # it is a rare spelling of a set phrase ("socialmedia", "bloodpressure").
+        # A word wordfreq knows, not clearly a fusion of commoner ones ("atleast" is: the
+        # phrase is far commoner); with no function word among the parts, a known word is
+        # kept ("lightbulb", "workstream") unless it is a rare spelling of a set phrase
+        # ("socialmedia", "bloodpressure").
         return None
     return " ".join(parts) if _evidence(parts, core, content, lang, assoc) else None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -113,5 +114,50 @@ _ASCII = st.sampled_from([chr(i) for i in range(32, 127)] + ["\t"])
 def test_heuristic_needs_adjacent_non_ascii_or_a_lone_trigger(pairs: list[tuple[str, str]]) -> None:
     # Non-ASCII characters the heuristic names, each between ASCII ones.
     line = "".join(a + c for a, c in pairs) + pairs[0][0]
-    if not ftfy_gate._may_be_bad().search(line):
+    if not ftfy_gate._lone().search(line):
         assert not ftfy.badness.BADNESS_RE.search(line), repr(line)
+
+
+def _pattern_chars() -> list[str]:
+    """Every non-ASCII character the heuristic's pattern names, ranges spelled out
+    (C1 controls left out: the gate sends them to ftfy on their own)."""
+    pattern = ftfy.badness.BADNESS_RE.pattern
+    chars = {c for c in pattern if ord(c) > 0x9F}
+    for m in re.finditer(r"(.)-(.)", pattern):
+        chars.update(map(chr, range(ord(m.group(1)), ord(m.group(2)) + 1)))
+    return sorted(c for c in chars if ord(c) > 0x9F)
+
+
+# Beside the named characters, ones that only its \s, \w and . match.
+_OTHERS = list("ыдПВГРСвé\u00a0\u2009\u3000")
+
+
+def test_pair_screen_holds_for_every_two_named_characters() -> None:
+    """The screen passes no two characters the heuristic matches side by side, in the
+    ASCII contexts its three-atom alternatives need (a letter, a space)."""
+    bad = ftfy.badness.BADNESS_RE
+    chars = _pattern_chars() + _OTHERS
+    for x in chars:
+        for y in chars:
+            for line in (f"a{x}{y}a", f" {x}{y} ", f"{x}{y}"):
+                if bad.search(line):
+                    assert ftfy_gate._may_be_bad(line), repr(line)
+
+
+@settings(max_examples=4000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(_pattern_chars() + _OTHERS + list("aZ .,\t")), min_size=2, max_size=8
+    ).map("".join)
+)
+def test_pair_screen_holds_on_random_runs(line: str) -> None:
+    if not ftfy_gate._may_be_bad(line):
+        assert not ftfy.badness.BADNESS_RE.search(line), repr(line)
+
+
+def test_benign_pairs_need_no_heuristic() -> None:
+    # Two accented letters side by side are common in names: no reason to compile the
+    # heuristic's pattern (the gate's point), and no match either.
+    for line in ("Oliver Nääes", "Hämäläinen", "Nguyễn", "—“quoted”", "+22 °C…"):
+        assert not ftfy_gate._may_be_bad(line), line
+        assert not ftfy.badness.BADNESS_RE.search(line)

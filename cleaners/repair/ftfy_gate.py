@@ -18,6 +18,10 @@ The heuristic's pattern and the tables are copied from the installed ftfy into
 copy names the ftfy version it came from, and with any other version installed
 every line goes to ftfy (slower, never wrong). Tests check the copy against ftfy
 and that a line this module passes comes back from ftfy unchanged.
+
+The heuristic's pattern takes ~5 ms to compile, so it is screened first with facts
+read from its structure at build time: which non-ASCII characters it can match
+side by side (``pairs``) and which it flags with only ASCII around them (``lone``).
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ import importlib.util
 import json
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from cleaners.repair.tables import DATA
 
@@ -71,10 +77,72 @@ def _badness() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def _may_be_bad() -> re.Pattern[str]:
-    """Where the heuristic can match at all: two non-ASCII characters side by side, or
-    one of the few it flags alone (``lone``: "Â " is a mangled no-break space)."""
-    return re.compile(r"[^\x00-\x7f]{2}|" + str(_table()["lone"]))  # type: ignore[index]
+def _lone() -> re.Pattern[str]:
+    """The few characters the heuristic flags with only ASCII around them ("Â " is a
+    mangled no-break space)."""
+    return re.compile(str(_table()["lone"]))  # type: ignore[index]
+
+
+# A character, then the code points that may follow it in a match: range bounds
+# (start, end + 1, start, ...), so a code point is inside when bisect_right is odd.
+_Follows = dict[str, tuple[int, ...]]
+
+
+@lru_cache(maxsize=1)
+def _pairs() -> tuple[_Follows, _Follows]:
+    """The table's ``pairs`` as two maps: first character → the non-ASCII characters
+    that may follow it, and second character → those that may precede it (used for
+    an atom like ``\\s`` that matches too many characters to list as firsts)."""
+    pairs: dict[str, list[list[str]]] = _table()["pairs"]  # type: ignore[index, assignment]
+    maps: tuple[_Follows, _Follows] = ({}, {})
+    for side, key in enumerate(("after", "before")):
+        for keys, others in pairs[key]:
+            bounds = tuple(b for lo, hi in _spans(others) for b in (lo, hi + 1))
+            for lo, hi in _spans(keys):
+                maps[side].update(dict.fromkeys(map(chr, range(lo, hi + 1)), bounds))
+    return maps
+
+
+def _spans(spec: str) -> list[tuple[int, int]]:
+    """``"c0-d1 d8"`` (hex code points, ranges inclusive) as ``[(0xC0, 0xD1), (0xD8, 0xD8)]``."""
+    out = []
+    for part in spec.split():
+        lo, _, hi = part.partition("-")
+        out.append((int(lo, 16), int(hi or lo, 16)))
+    return out
+
+
+def _may_pair(line: str) -> bool:
+    """Whether two non-ASCII characters side by side in ``line`` can be consecutive in
+    a match of the heuristic. Only the occurrences of listed characters are looked at:
+    a line of Cyrillic costs a few scans, not a loop over its characters."""
+    after, before = _pairs()
+    present = set(line)
+    for first in present.intersection(after):
+        bounds = after[first]
+        i = line.find(first)
+        while 0 <= i < len(line) - 1:
+            if bisect_right(bounds, ord(line[i + 1])) & 1:
+                return True
+            i = line.find(first, i + 1)
+    for second in present.intersection(before):
+        bounds = before[second]
+        i = line.find(second, 1)
+        while i > 0:
+            if bisect_right(bounds, ord(line[i - 1])) & 1:
+                return True
+            i = line.find(second, i + 1)
+    return False
+
+
+def _may_be_bad(line: str) -> bool:
+    """False when the heuristic cannot match ``line`` (a promise; True only a possibility).
+
+    A match either holds two non-ASCII characters side by side, which are then two
+    consecutive atoms of one alternative (``pairs``), or holds one of the ``lone``
+    characters (``_lone_triggers``; tests check both claims on random text).
+    """
+    return bool(_lone().search(line)) or _may_pair(line)
 
 
 def would_change(line: str) -> bool:
@@ -94,7 +162,7 @@ def would_change(line: str) -> bool:
         return True
     if "&" in line or _direct().search(line):
         return True
-    if _may_be_bad().search(line) and _badness().search(line):
+    if _may_be_bad(line) and _badness().search(line):
         return True
     return not unicodedata.is_normalized("NFC", line)
 
@@ -132,6 +200,7 @@ def build() -> dict[str, object]:
         "badness": badness.BADNESS_RE.pattern,
         "badness_flags": int(badness.BADNESS_RE.flags),
         "lone": _char_class(_lone_triggers(badness.BADNESS_RE)),
+        "pairs": _adjacent_pairs(badness.BADNESS_RE),
     }
 
 
@@ -158,6 +227,106 @@ def _lone_triggers(pattern: re.Pattern[str]) -> set[int]:
         ):
             lone.add(cp)
     return lone
+
+
+# Every non-ASCII code point: what an atom like ``.``, ``\w`` or ``[^A-Z]`` may match.
+_ALL = frozenset({-1})
+
+
+def _atom(op: Any, av: Any) -> frozenset[int]:
+    """The non-ASCII code points one parsed atom matches (``_ALL``: too many to list)."""
+    from re import _constants as C  # the parser's op codes; used at build time only
+
+    if op is C.LITERAL:
+        return frozenset({av} if av > 0x7F else ())
+    if op is C.ANY:
+        return _ALL
+    if op is C.IN:
+        out: set[int] = set()
+        for item, arg in av:
+            if item is C.LITERAL:
+                out.update({arg} if arg > 0x7F else ())
+            elif item is C.RANGE:
+                out.update(range(max(arg[0], 0x80), arg[1] + 1))
+            else:  # a category (\s, \w) or a negated class
+                return _ALL
+        return frozenset(out)
+    raise ValueError(f"unexpected atom in ftfy's pattern: {op} {av!r}")
+
+
+def _runs(items: Any) -> list[list[frozenset[int]]]:
+    """One alternative as the atoms it can match in a row, an optional atom both with
+    and without it (zero-width assertions match no character)."""
+    from re import _constants as C
+
+    runs: list[list[frozenset[int]]] = [[]]
+    for op, av in items:
+        if op is C.AT:
+            continue
+        if op is C.MAX_REPEAT and av[0] == 0 and av[1] == 1 and len(av[2]) == 1:
+            atom = _atom(*av[2][0])
+            runs = [r for run in runs for r in (run, [*run, atom])]
+        else:
+            runs = [[*run, _atom(op, av)] for run in runs]
+    return runs
+
+
+def _spec(codes: set[int] | frozenset[int]) -> str:
+    """``codes`` as the table writes them: hex code points and inclusive ranges, sorted."""
+    runs: list[list[int]] = []
+    for c in sorted(codes):
+        if runs and runs[-1][1] == c - 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return " ".join(f"{lo:x}" if lo == hi else f"{lo:x}-{hi:x}" for lo, hi in runs)
+
+
+def _adjacent_pairs(pattern: re.Pattern[str]) -> dict[str, list[list[str]]]:
+    """Which non-ASCII characters ``pattern`` can match side by side.
+
+    Each alternative of ``BADNESS_RE`` is a row of one-character atoms, so two adjacent
+    characters of a match are matched by two consecutive atoms: a pair of the first's
+    and the second's code points. ``after`` maps groups of first characters to the
+    ones that may follow; ``before`` does the reverse for atoms such as ``\\s`` (too
+    many first characters to list; their followers are few). Read from the parsed
+    pattern; an atom of a kind not foreseen fails the build.
+    """
+    from re import _constants as C
+    from re import _parser
+
+    if pattern.flags & re.IGNORECASE:
+        raise ValueError("ftfy's pattern ignores case: the pair table would miss pairs")
+    tree = _parser.parse(pattern.pattern, pattern.flags)
+    if len(tree.data) != 1 or tree.data[0][0] is not C.BRANCH:
+        raise ValueError("ftfy's pattern is not an alternation")
+    follows: dict[int, set[int]] = {}
+    precedes: dict[int, set[int]] = {}
+    for alternative in tree.data[0][1][1]:
+        for run in _runs(alternative.data):
+            for a, b in zip(run, run[1:], strict=False):
+                if not a or not b:
+                    continue
+                if a is _ALL and b is _ALL:
+                    raise ValueError("ftfy's pattern matches any two non-ASCII characters")
+                if a is _ALL:
+                    for c in b:
+                        precedes.setdefault(c, set()).add(-1)
+                    continue
+                for c in a:
+                    follows.setdefault(c, set()).update(b)
+    # -1 (_ALL) in a set stands for every non-ASCII character.
+    every = "80-10ffff"
+    out: dict[str, list[list[str]]] = {}
+    for key, table in (("after", follows), ("before", precedes)):
+        groups: dict[frozenset[int], set[int]] = {}
+        for c, others in table.items():
+            groups.setdefault(frozenset(others), set()).add(c)
+        out[key] = sorted(
+            [_spec(keys), every if -1 in others else _spec(others)]
+            for others, keys in groups.items()
+        )
+    return out
 
 
 def main() -> None:

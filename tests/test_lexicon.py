@@ -19,15 +19,23 @@ pytestmark = pytest.mark.skipif(not FULL, reason="wordsegment is not installed")
 
 
 def test_common_table_is_current() -> None:
-    assert lexicon.common_known() == frozenset(lexicon.build_common(_zipfs("en", "small"))), (
-        "regenerate: python -m cleaners.repair.build_tables"
-    )
+    """The Zipf >= 3 table is wordfreq's, and it marks the words the dictionary lacks."""
+    from cleaners.repair.build_tables import en_small_table
+
+    shipped = lexicon.ZIPF3_TABLE.read_text(encoding="utf-8").splitlines()
+    assert shipped == en_small_table(), "regenerate: python -m cleaners.repair.build_tables"
+    zipfs, listed = lexicon.common_words()
+    assert zipfs is _zipfs("en", "small")
+    assert sorted(listed) == lexicon.listed_common(zipfs)
+    assert all(zipfs[w] == z for w, z in listed.items())
 
 
 def test_membership_and_difference_match_the_full_set() -> None:
     rng = random.Random(3)
     words = sorted(FULL)
-    probes = rng.sample(words, 5000) + sorted(lexicon.common_known())[::7]
+    zipfs, listed = lexicon.common_words()
+    # Common words, the dictionary's and the others ("covid", "ofthe").
+    probes = rng.sample(words, 5000) + sorted(listed)[::7] + sorted(zipfs.keys() - listed)
     # Near misses: a letter added, dropped or doubled; fusions of two words.
     probes += [w + "s" for w in probes[:2000]] + [w[:-1] for w in probes[:2000]]
     probes += [a + b for a, b in zip(probes[:1500], probes[1500:3000], strict=True)]
@@ -40,6 +48,8 @@ def test_membership_and_difference_match_the_full_set() -> None:
     for _ in range(300):
         batch = set(rng.sample(probes, 12))
         assert batch - lexicon.DICTIONARY == batch - FULL
+    batch = set(probes)
+    assert batch - lexicon.DICTIONARY == batch - FULL
     assert len(lexicon.DICTIONARY) == len(FULL) and set(lexicon.DICTIONARY) == FULL
     assert {"therein", "nope-x"} & lexicon.DICTIONARY == {"therein"}
 

@@ -5,12 +5,13 @@ Hashing wordsegment's 178,000 words into a set costs about 25 ms at start-up,
 more than repairing 1,000 lines, while nearly every word MT writes is a common one.
 So the question is answered in two steps:
 
-* :func:`common_known`, a set of the ~23,000 words that are both common (wordfreq
-  Zipf >= 3) and in the dictionary, shipped as ``data/repair/en_common_known.txt``
-  (one line, about 3 ms to load): a C-level set difference drops them per line;
+* the ~29,000 common words (wordfreq Zipf >= 3), which the rule loads anyway for
+  their frequencies (:func:`common_words`, ``data/repair/en_zipf3.tsv``), carry the
+  answer: the table lists apart the few the dictionary lacks. A C-level set
+  difference drops the common dictionary words of a line;
 * :func:`in_dictionary` for the few words left: a binary search in the bytes of the
-  sorted word file (no set, no split), cached per word; a run that asks about many
-  words gets the list split and sorted once instead.
+  sorted word file (memory-mapped: no copy, no set, no split), cached per word; a run
+  that asks about many words gets the list split and sorted once instead.
 
 wordsegment's two-word phrases are asked through :data:`PHRASES` the same way: a
 shipped array of checksums rules out most pairs, the file confirms a hit. Both give
@@ -20,6 +21,7 @@ exactly the answers a full set would; tests check that.
 from __future__ import annotations
 
 import bisect
+import mmap
 import sys
 from array import array
 from collections.abc import Iterable, Iterator, Set
@@ -29,42 +31,62 @@ from zlib import crc32
 
 from cleaners.repair.tables import DATA
 
-COMMON_TABLE = DATA / "repair" / "en_common_known.txt"
+ZIPF3_TABLE = DATA / "repair" / "en_zipf3.tsv"
 PHRASE_TABLE = DATA / "repair" / "en_phrases.crc32"
 
 
 @lru_cache(maxsize=1)
-def common_known() -> frozenset[str]:
-    """Dictionary words that are also common: never split, and most of what MT writes.
+def common_words() -> tuple[dict[str, float], dict[str, float]]:
+    """wordfreq's English words of Zipf >= 3 as ``{word: zipf}``: all of them, and those
+    the dictionary has (all but a few, such as "covid" and "ofthe"). One table read
+    for both, the words shared.
 
-    >>> "economic" in common_known(), "andeconomic" in common_known()
-    (True, False)
+    Its lines are ``zipf*100<TAB>dictionary words<TAB>other words`` (``build_tables``).
+
+    >>> zipfs, listed = common_words()
+    >>> zipfs["economic"] > 4.5, "economic" in listed, "covid" in listed, "covid" in zipfs
+    (True, True, False, True)
     """
-    if not COMMON_TABLE.exists():
-        return frozenset()
-    lines = COMMON_TABLE.read_text(encoding="utf-8").splitlines()
-    return frozenset(" ".join(ln for ln in lines if not ln.startswith("#")).split())
+    listed: dict[str, float] = {}
+    other: dict[str, float] = {}
+    if ZIPF3_TABLE.exists():
+        # Bytes decoded at once: a text-mode read of this non-ASCII file costs 20 times more.
+        for line in ZIPF3_TABLE.read_bytes().decode("utf-8").splitlines()[1:]:
+            z, _, ws = line.partition("\t")
+            in_dict, _, rest = ws.partition("\t")
+            zipf = int(z) / 100
+            listed.update(dict.fromkeys(in_dict.split(), zipf))
+            other.update(dict.fromkeys(rest.split(), zipf))
+    zipfs = listed.copy()  # a copy of a dict's table, not a rebuild
+    zipfs.update(other)
+    return zipfs, listed
 
 
 @lru_cache(maxsize=1)
-def _word_file() -> bytes:
-    """wordsegment's ``words.txt`` (one word a line, sorted), b"" if not installed."""
+def _word_file() -> bytes | mmap.mmap:
+    """wordsegment's ``words.txt`` (one word a line, sorted), b"" if not installed.
+
+    Memory-mapped: a binary search touches a few pages of its 1.7 MB, a read copies all.
+    """
     from cleaners.repair.words import _package_file
 
     try:
-        return _package_file("wordsegment", "words.txt").read_bytes()
+        with _package_file("wordsegment", "words.txt").open("rb") as fh:
+            return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
     except (ModuleNotFoundError, FileNotFoundError):
+        return b""
+    except ValueError:  # an empty file cannot be mapped
         return b""
 
 
 @lru_cache(maxsize=1)
 def _sorted_words() -> list[str]:
-    words = _word_file().decode("utf-8").split()
+    words = _word_file()[:].decode("utf-8").split()
     words.sort()  # the file is sorted already: timsort checks that in one pass
     return words
 
 
-def _in_sorted_lines(data: bytes, key: bytes) -> bool:
+def _in_sorted_lines(data: bytes | mmap.mmap, key: bytes) -> bool:
     r"""Whether ``key`` is a line of ``data``, whose lines are sorted as bytes.
 
     >>> _in_sorted_lines(b"ant\nbee\ncat\n", b"bee"), _in_sorted_lines(b"ant\nbee\n", b"be")
@@ -124,7 +146,10 @@ class Dictionary(Set[str]):
     """
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and (word in common_known() or in_dictionary(word))
+        if not isinstance(word, str):
+            return False
+        zipfs, listed = common_words()
+        return word in listed or word not in zipfs and in_dictionary(word)
 
     def __iter__(self) -> Iterator[str]:
         return iter(_sorted_words())
@@ -140,9 +165,12 @@ class Dictionary(Set[str]):
         return set(it)  # results of &, |, ^ are plain sets
 
     def __rsub__(self, other: Iterable[str]) -> set[str]:
-        # The common words go in one C-level set difference; the rest by binary search.
-        rest = set(other) - common_known()
-        return {w for w in rest if not in_dictionary(w)} if rest else rest
+        # The common dictionary words go in one C-level set difference (a dict's keys
+        # are read as a set's); a common word left is one the dictionary lacks; the rest
+        # by binary search.
+        zipfs, listed = common_words()
+        rest = set(other).difference(listed)
+        return {w for w in rest if w in zipfs or not in_dictionary(w)} if rest else rest
 
 
 DICTIONARY = Dictionary()
@@ -354,21 +382,15 @@ def guess_tag(word: str) -> str:
     return "NN"
 
 
-def build_common(zipf3: dict[str, float]) -> list[str]:
+def listed_common(zipf3: Iterable[str]) -> list[str]:
     """The words of ``zipf3`` (wordfreq's Zipf >= 3 list) that the dictionary has, sorted."""
     return sorted(w for w in zipf3 if in_dictionary(w))
 
 
 def main() -> None:
-    """Regenerate the shipped tables (run by hand after a wordfreq/wordsegment upgrade)."""
-    from cleaners.fsutil import atomic_write_bytes, atomic_write_text
-    from cleaners.repair.words import _zipfs
+    """Regenerate the phrase table (run by hand after a wordsegment upgrade)."""
+    from cleaners.fsutil import atomic_write_bytes
 
-    words = build_common(_zipfs("en", "small"))
-    header = "# common English words (wordfreq Zipf >= 3) in the dictionary (wordsegment);"
-    header += " generated by python -m cleaners.repair.build_tables"
-    atomic_write_text(COMMON_TABLE, header + "\n" + " ".join(words) + "\n")
-    print(f"{len(words)} common dictionary words -> {COMMON_TABLE}")
     path = _bigram_file()
     if path is None:
         raise SystemExit("wordsegment is not installed: no phrase table")

@@ -32,8 +32,10 @@ from cleaners.repair.lexicon import (
     BIGRAMS,
     DICTIONARY,
     PHRASES,
+    ZIPF3_TABLE,
     Dictionary,
     Phrases,
+    common_words,
     guess_tag,
     pos_tag,
 )
@@ -99,15 +101,11 @@ def _zipfs(lang: str, size: str) -> dict[str, float]:
     Read from wordfreq's own data file (its documented cBpack format: bucket i holds
     the words of frequency 10**(-i/100)) so that ``import wordfreq`` and its
     language-tag machinery (~0.2 s) are not paid; falls back to its API. The small
-    English list is shipped as a plain table (``build_tables``): faster still.
+    English list is shipped as a plain table (``build_tables``), read by ``lexicon``
+    as it also answers for the dictionary: faster still.
     """
-    table = DATA / "repair" / f"{lang}_zipf3.tsv"
-    if size == "small" and table.exists():
-        out: dict[str, float] = {}
-        for line in table.read_text(encoding="utf-8").splitlines()[1:]:
-            z, _, ws = line.partition("\t")  # zipf*100<TAB>words of that value
-            out.update(dict.fromkeys(ws.split(), int(z) / 100))
-        return out
+    if size == "small" and lang == "en" and ZIPF3_TABLE.exists():
+        return common_words()[0]
     try:
         import gzip
 

@@ -3,38 +3,19 @@
 Plain frozen-ish dataclasses with explicit ``to_dict``/``from_dict`` so that the
 JSON written to ``docs/<id>.json`` is stable (sorted keys, no floats that vary by
 platform beyond what we round) and can be read back for incremental reruns.
+:class:`Edit` is defined in :mod:`cleaners.edit`, which the repair rules import
+without the cost of ``dataclasses``.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from cleaners.edit import Edit  # here too: the records hold edits
 
 SegmentKind = Literal["title", "body", "caption", "boilerplate", "comment"]
 Side = Literal["ru", "en"]
-
-
-@dataclass(frozen=True, slots=True)
-class Edit:
-    """One change made by a repair rule.
-
-    ``start``/``end`` are offsets into the text the edit was proposed on (for a
-    finished :class:`RepairResult`: into the original input), ``before`` is
-    ``text[start:end]`` and ``after`` its replacement.
-    """
-
-    rule: str
-    start: int
-    end: int
-    before: str
-    after: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Edit:
-        return cls(d["rule"], int(d["start"]), int(d["end"]), d["before"], d["after"])
 
 
 @dataclass(slots=True)

@@ -11,7 +11,7 @@ from functools import lru_cache
 from itertools import repeat
 from typing import Any
 
-from cleaners.model import Edit
+from cleaners.edit import Edit
 from cleaners.repair import ftfy_gate, sloppy  # noqa: F401  (sloppy registers codecs)
 from cleaners.repair.engine import Param, make_edit, rule
 from cleaners.repair.tables import DATA

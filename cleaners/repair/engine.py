@@ -12,24 +12,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from cleaners.model import Edit
+from cleaners.edit import Edit, FrozenRecord
 
 RuleFn = Callable[[str, Mapping[str, Any]], list[Edit]]
 
+# The records below are written out rather than dataclasses: ``mtclean clean`` would
+# pay ~6 ms of start-up for the dataclasses module (see cleaners.edit).
 
-@dataclass(frozen=True, slots=True)
-class Param:
+
+class Param(FrozenRecord):
     """A rule parameter: its default and one line of help."""
+
+    __slots__ = ("default", "help")
 
     default: Any
     help: str
 
+    def __init__(self, default: Any, help: str) -> None:
+        self._assign(default, help)
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+
+class Rule(FrozenRecord):
     """A registered repair rule.
 
     ``langs`` lists the languages it runs on (``"*"`` = any); ``stage`` orders the
@@ -42,6 +47,21 @@ class Rule:
     ``needs`` or ``precheck``. ``risk`` names its false-positive risk.
     """
 
+    __slots__ = (
+        "name",
+        "fn",
+        "langs",
+        "precheck",
+        "params",
+        "risk",
+        "stage",
+        "default_on",
+        "doc",
+        "needs",
+        "non_ascii",
+        "gate",
+    )
+
     name: str
     fn: RuleFn
     langs: tuple[str, ...]
@@ -49,11 +69,30 @@ class Rule:
     params: Mapping[str, Param]
     risk: str
     stage: int
-    default_on: bool = True
-    doc: str = ""
-    needs: tuple[str, ...] = ()
-    non_ascii: bool = False
-    gate: str | None = None
+    default_on: bool
+    doc: str
+    needs: tuple[str, ...]
+    non_ascii: bool
+    gate: str | None
+
+    def __init__(
+        self,
+        name: str,
+        fn: RuleFn,
+        langs: tuple[str, ...],
+        precheck: re.Pattern[str] | None,
+        params: Mapping[str, Param],
+        risk: str,
+        stage: int,
+        default_on: bool = True,
+        doc: str = "",
+        needs: tuple[str, ...] = (),
+        non_ascii: bool = False,
+        gate: str | None = None,
+    ) -> None:
+        self._assign(
+            name, fn, langs, precheck, params, risk, stage, default_on, doc, needs, non_ascii, gate
+        )
 
     def applies_to(self, lang: str) -> bool:
         return "*" in self.langs or lang in self.langs
@@ -115,12 +154,23 @@ def rule(
     return deco
 
 
-@dataclass(slots=True)
 class RepairResult:
     """The repaired text and the edits (offsets into the original input) that made it."""
 
-    text: str
-    edits: list[Edit] = field(default_factory=list)
+    __slots__ = ("text", "edits")
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __init__(self, text: str, edits: list[Edit] | None = None) -> None:
+        self.text = text
+        self.edits: list[Edit] = [] if edits is None else edits
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.text, self.edits) == (other.text, other.edits)  # type: ignore[attr-defined]
+
+    def __repr__(self) -> str:
+        return f"RepairResult(text={self.text!r}, edits={self.edits!r})"
 
 
 def describe_rules(rules: Mapping[str, Rule]) -> str:
@@ -181,12 +231,14 @@ def explain(original: str, edits: Sequence[Edit]) -> str:
 # --- composition ----------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class _Change:
-    start: int  # offsets into the original
-    end: int
-    after: str
-    rules: list[str]
+    __slots__ = ("start", "end", "after", "rules")
+
+    def __init__(self, start: int, end: int, after: str, rules: list[str]) -> None:
+        self.start = start  # offsets into the original
+        self.end = end
+        self.after = after
+        self.rules = rules
 
 
 class _Composer:

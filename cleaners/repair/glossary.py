@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from cleaners.model import Edit
+from cleaners.edit import Edit
 from cleaners.repair.engine import Param, make_edit, rule
 from cleaners.repair.tables import DATA
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from cleaners.model import Edit
+from cleaners.edit import Edit
 from cleaners.repair.engine import make_edit, rule
 from cleaners.repair.tables import words
 

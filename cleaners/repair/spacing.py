@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from cleaners.model import Edit
+from cleaners.edit import Edit
 from cleaners.repair.engine import Param, make_edit, rule
 
 # A time split by MT ("18: 18"). Joined only in a time-like context (after a date,

@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cleaners.model import Edit
+from cleaners.edit import Edit
 from cleaners.repair.engine import Param, make_edit, rule
 from cleaners.repair.lexicon import (
     BIGRAMS,

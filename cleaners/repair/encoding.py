@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 import operator
 import re
@@ -12,6 +11,7 @@ from itertools import repeat
 from typing import Any
 
 from cleaners.edit import Edit
+from cleaners.lazyre import lazy_compile
 from cleaners.repair import ftfy_gate, sloppy  # noqa: F401  (sloppy registers codecs)
 from cleaners.repair.engine import Param, make_edit, rule
 from cleaners.repair.tables import DATA
@@ -29,6 +29,8 @@ _NEEDS_FTFY_GATE = "[^" + _SAFE.replace(" -~", " -%'-~") + "]"
 
 def diff_edits(rule_name: str, old: str, new: str, offset: int = 0) -> list[Edit]:
     """Minimal edits turning ``old`` into ``new`` (near-adjacent changes grouped)."""
+    import difflib  # only once a line needs fixing: clean text never pays its import
+
     sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
     groups: list[list[int]] = []  # [a0, a1, b0, b1] of each group of changes
     open_group = False
@@ -83,27 +85,27 @@ _SIBLINGS = {
 # A run of non-ASCII letters and symbols (plus the spaces and ASCII punctuation between
 # them) that could be one mojibake'd Russian phrase.
 _MOJI = "\u0080-\u04ff\u2010-\u23ff\u2500-\u25ff\ufffd"
-_RUN = re.compile(f"[{_MOJI}](?:[{_MOJI} \\t!-@\\[-`{{-~]*[{_MOJI}])?")
-_RU_LETTERS = re.compile(r"[а-яё]", re.IGNORECASE)
-_RU_WORD = re.compile(r"[А-Яа-яЁё]+")
+_RUN = lazy_compile(f"[{_MOJI}](?:[{_MOJI} \\t!-@\\[-`{{-~]*[{_MOJI}])?")
+_RU_LETTERS = lazy_compile(r"[а-яё]", re.IGNORECASE)
+_RU_WORD = lazy_compile(r"[А-Яа-яЁё]+")
 # Russian typography: it separates words and is no evidence either way ("№", "«»").
 _TYPO = "«»„“”‘’‚—–―‑…№°•·\u00a0\u202f\u2009"
-_TOKEN = re.compile(f"[^\\s\\d.,:;!?()\\[\\]\"'%/{_TYPO}-]+")
+_TOKEN = lazy_compile(f"[^\\s\\d.,:;!?()\\[\\]\"'%/{_TYPO}-]+")
 # Symbols no Russian text is made of but cp866 or KOI8-R read as cp1251 is ("‡ ©¤Ё"),
 # and the capitals of other Cyrillic alphabets (Ј, Ў, Ї). Their small letters (і, ў,
 # љ) are no mark: Ukrainian, Belarusian and Serbian words are full of them.
-_ODD = re.compile(f"[\u0080-\u00bf\u2010-\u23ff\u2500-\u25ff\u0402-\u040f](?<![{_TYPO}])")
-_BAD_CASE_WORD = re.compile(r"[а-яё][А-ЯЁ]")
-_BOX = re.compile("[\u2500-\u25ff]")
+_ODD = lazy_compile(f"[\u0080-\u00bf\u2010-\u23ff\u2500-\u25ff\u0402-\u040f](?<![{_TYPO}])")
+_BAD_CASE_WORD = lazy_compile(r"[а-яё][А-ЯЁ]")
+_BOX = lazy_compile("[\u2500-\u25ff]")
 # Box drawing, or a symbol inside a word ("СОПЮБ\xa0Ю°Е" is Serbian "управљање" read
 # as KOI8-R): no Russian candidate has them.
-_NOT_RUSSIAN = re.compile("[\u2500-\u25ff]|(?i:[а-яё][°·•№][а-яё]|[а-яё]{3}\u00a0[а-яё])")
-_ALPHA = re.compile(r"[^\W\d_]")
-_ALNUM = re.compile(r"[^\W_]")
+_NOT_RUSSIAN = lazy_compile("[\u2500-\u25ff]|(?i:[а-яё][°·•№][а-яё]|[а-яё]{3}\u00a0[а-яё])")
+_ALPHA = lazy_compile(r"[^\W\d_]")
+_ALNUM = lazy_compile(r"[^\W_]")
 # Letters of Latin-1 and cp1252 beyond ASCII.
-_WESTERN = re.compile("[\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ffŠšŒœŽžŸƒ]+")
-_C0C1 = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
-_PLAIN_RU = re.compile(f"[\t -@\\[-`{{-~А-Яа-яЁё{_TYPO}]*")
+_WESTERN = lazy_compile("[\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ffŠšŒœŽžŸƒ]+")
+_C0C1 = lazy_compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
+_PLAIN_RU = lazy_compile(f"[\t -@\\[-`{{-~А-Яа-яЁё{_TYPO}]*")
 
 
 @lru_cache(maxsize=1)
@@ -371,7 +373,7 @@ _MARKS = (
     r"\u2122]|[А-ЯЁ]{4}|[а-яё][А-ЯЁ]"
 )
 _SMALL_LINE = r"(?m:^)(?=[^А-ЯЁ\n]*(?m:$)).*?[а-яё]{3}"
-_MARKS_RE = re.compile(_MARKS)
+_MARKS_RE = lazy_compile(_MARKS)
 _KOI8_ONLY = tuple(t for t in _TRANSFORMS if t[0] == "koi8r_as_cp1251")
 
 
@@ -622,7 +624,7 @@ _LAT2CYR = str.maketrans("aeopcxyAEOPCXHBMKT", "аеорсхуАЕОРСХНВМ
 _CYR2LAT = str.maketrans("аеорсхуАЕОРСХНВМКТіјѕІЈЅ", "aeopcxyAEOPCXHBMKTijsIJS")
 _LAT_HOMO = set("aeopcxyAEOPCXHBMKT")
 _CYR_HOMO = set("аеорсхуАЕОРСХНВМКТіјѕІЈЅ")
-_MIXED = re.compile(r"(?=[^\W\d_]*[A-Za-z])(?=[^\W\d_]*[\u0400-\u04ff])[^\W\d_]+")
+_MIXED = lazy_compile(r"(?=[^\W\d_]*[A-Za-z])(?=[^\W\d_]*[\u0400-\u04ff])[^\W\d_]+")
 
 
 @rule(

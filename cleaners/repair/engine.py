@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from cleaners.edit import Edit, FrozenRecord
+from cleaners.lazyre import lazy_compile
 
 RuleFn = Callable[[str, Mapping[str, Any]], list[Edit]]
 
@@ -136,7 +137,7 @@ def rule(
             name=name,
             fn=fn,
             langs=tuple(langs),
-            precheck=re.compile(precheck) if precheck else None,
+            precheck=lazy_compile(precheck) if precheck else None,
             params=dict(params or {}),
             risk=risk,
             stage=stage,

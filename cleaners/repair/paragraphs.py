@@ -11,14 +11,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from cleaners.edit import Edit
+from cleaners.lazyre import lazy_compile
 from cleaners.repair.engine import Param, make_edit, rule
 from cleaners.repair.tables import words
 
 # An attribution line: a dash, then a word ("- the Azerbaijani leader told...",
 # "- Garipov told journalists").
-_ATTRIB = re.compile(r"(?<=\S)(?P<gap>[ \t]*\n(?:[ \t]*\n)*[ \t]*)(?=[-–—][ \t]+[A-Za-zА-Яа-яЁё])")
-_LIST_START = re.compile(r"^[ \t]*(?:[-–—•*·▪]|\d+[.)])[ \t]")
-_WORD = re.compile(r"[A-Za-zА-Яа-яЁё]+")
+_ATTRIB = lazy_compile(
+    r"(?<=\S)(?P<gap>[ \t]*\n(?:[ \t]*\n)*[ \t]*)(?=[-–—][ \t]+[A-Za-zА-Яа-яЁё])"
+)
+_LIST_START = lazy_compile(r"^[ \t]*(?:[-–—•*·▪]|\d+[.)])[ \t]")
+_WORD = lazy_compile(r"[A-Za-zА-Яа-яЁё]+")
 
 
 def _line_at(text: str, pos: int) -> str:
@@ -83,7 +86,7 @@ def join_attribution(text: str, params: Mapping[str, Any]) -> list[Edit]:
 
 # A line broken mid-sentence: it ends in a lowercase letter or a comma and the next
 # line starts lowercase, neither indented (indentation carries structure, e.g. comments).
-_BROKEN = re.compile(r"(?<=[a-z,;]|[а-яё])\n(?=[a-zа-яё])")
+_BROKEN = lazy_compile(r"(?<=[a-z,;]|[а-яё])\n(?=[a-zа-яё])")
 
 
 @rule(
@@ -115,7 +118,7 @@ def join_broken_lines(text: str, params: Mapping[str, Any]) -> list[Edit]:
     return edits
 
 
-_ORPHAN_BULLET = re.compile(r"(?m)^(?P<b>[ \t]*[•·▪‣◦●])(?P<gap>[ \t]*\n[ \t]*)(?=\S)")
+_ORPHAN_BULLET = lazy_compile(r"(?m)^(?P<b>[ \t]*[•·▪‣◦●])(?P<gap>[ \t]*\n[ \t]*)(?=\S)")
 
 
 @rule(

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cleaners.edit import Edit
+from cleaners.lazyre import lazy_compile
 from cleaners.repair.engine import make_edit, rule
 from cleaners.repair.tables import words
 
@@ -15,7 +16,7 @@ from cleaners.repair.tables import words
 # after the status. Collapsed to "1. pin_code Offline"; the line, its number and its
 # indentation stay, so the structure parser still reads a header. A bare header
 # without its number keeps the stutter: there it is the parser's only evidence.
-_HEADER = re.compile(
+_HEADER = lazy_compile(
     r"(?m)^(?P<lead>[ \t]*\d+[.)][ \t]+)(?P<name>\S+(?: \S+){0,3}?) (?P<status>Offline|Online)"
     r"(?P<rep> (?P=name))[ \t]*$"
 )
@@ -46,7 +47,7 @@ def collapse_header_stutter(text: str, params: Mapping[str, Any]) -> list[Edit]:
 
 
 # Possessive: the word must end at the spaces anyway, so giving letters back never helps.
-_ANY_REPEAT = re.compile(r"(?i)\b(\w++) +\1\b")
+_ANY_REPEAT = lazy_compile(r"(?i)\b(\w++) +\1\b")
 # ASCII bytes: word characters lowercased, every other character a space.
 _ASCII_WORDS = (
     bytes(
@@ -69,7 +70,7 @@ def _may_repeat(text: str) -> bool:
     return any(map(operator.eq, words, words[1:]))
 
 
-_STUTTER = re.compile(r"\b(?P<w>\w+)(?P<rep>[ ]+(?P=w))\b", re.IGNORECASE)
+_STUTTER = lazy_compile(r"\b(?P<w>\w+)(?P<rep>[ ]+(?P=w))\b", re.IGNORECASE)
 
 
 @rule(

@@ -7,18 +7,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from cleaners.edit import Edit
+from cleaners.lazyre import lazy_compile
 from cleaners.repair.engine import Param, make_edit, rule
 
 # A time split by MT ("18: 18"). Joined only in a time-like context (after a date,
 # "at", a line start; before a line end, punctuation or a time word) so that a
 # label like "Article 12: 30 days" is left alone.
-_TIME = re.compile(r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3]): (?P<m>[0-5]\d)(?![\d:])")
-_TIME_BEFORE = re.compile(
+_TIME = lazy_compile(r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3]): (?P<m>[0-5]\d)(?![\d:])")
+_TIME_BEFORE = lazy_compile(
     r"(?:^|\n|[\d(\[–—-]|\b(?:at|from|to|until|till|by|since|before|after|around|about|"
     r"and|in|в|с|до|по|около|и|к)|[,;])[ \t]*$",
     re.IGNORECASE,
 )
-_TIME_AFTER = re.compile(
+_TIME_AFTER = lazy_compile(
     r"^(?:[ \t]*(?:$|\n|[.,;)\]–—-])|[ \t]+(?:a\.?m\b|p\.?m\b|MSK|Moscow|local|GMT|UTC|hours|"
     r"h\b|o'clock|мск|по\b|час))",
     re.IGNORECASE,
@@ -56,7 +57,7 @@ def join_split_times(text: str, params: Mapping[str, Any]) -> list[Edit]:
 # French, Czech, Portuguese...: their own typography (a space before "!", no space after a
 # period in a URL-like run) is kept. A few such words are names in an English line ("Oliver
 # Nääs", "Jardín de la Unión"), not a foreign line.
-_FOREIGN_WORD = re.compile(r"\w*[\u00c0-\u024f]\w*")
+_FOREIGN_WORD = lazy_compile(r"\w*[\u00c0-\u024f]\w*")
 
 
 def _line_is_foreign(text: str, pos: int) -> bool:
@@ -68,7 +69,7 @@ def _line_is_foreign(text: str, pos: int) -> bool:
 
 
 # Spaces before , . ; : ! ? that are followed by a space, a line end or a closing quote.
-_SPACE_BEFORE = re.compile(r"(?<=[\w\"')»”’])[ \t]+(?=[,.;:!?](?:[ \t\n\"»”’]|$))")
+_SPACE_BEFORE = lazy_compile(r"(?<=[\w\"')»”’])[ \t]+(?=[,.;:!?](?:[ \t\n\"»”’]|$))")
 
 
 @rule(
@@ -99,7 +100,7 @@ def remove_space_before_punct(text: str, params: Mapping[str, Any]) -> list[Edit
 # "talks.The" / "переговоров.Президент" / "however,the": two words, one mark, no space.
 # The word before the mark may be hyphenated or start with digits ("genome-wide.Methods",
 # "30th.There"); Cyrillic likewise.
-_NO_SPACE = re.compile(
+_NO_SPACE = lazy_compile(
     r"(?<![\w@./:-])(?P<w>(?:[A-Za-z0-9]+-)*[0-9]*[A-Za-z]*[a-z]{2}"
     r"|(?:[А-Яа-яЁё0-9]+-)*[0-9]*[А-Яа-яЁё]*[а-яё]{2})"
     r"(?P<p>[.!?])(?P<n>[A-Z][a-z]|[А-ЯЁ][а-яё])"
@@ -107,7 +108,7 @@ _NO_SPACE = re.compile(
 )
 # Site names count as URLs: "Kostroma.Today" (a news site in WMT21 dev MT) is not a sentence end.
 # ".by" only in lower or upper case ("tut.by", "TUT.BY"): "house.By the way" is a sentence.
-_URLISH = re.compile(
+_URLISH = lazy_compile(
     r"://|www\.|@|\.(?:by|BY)\b|\.(?i:com|org|net|ru|рф|ua|kz|io|tv|fm|info|news|today|"
     r"online|media|html?|php|py|js)\b"
 )
@@ -145,7 +146,7 @@ def add_space_after_sentence_end(text: str, params: Mapping[str, Any]) -> list[E
 
 
 # Only between words and prose punctuation: ASCII art and emoticons keep their spacing.
-_SPACES = re.compile(r"(?<=[\w,.;:!?)\]\"'”’»])[ ]{2,}(?=[\w(\[\"'“‘«])")
+_SPACES = lazy_compile(r"(?<=[\w,.;:!?)\]\"'”’»])[ ]{2,}(?=[\w(\[\"'“‘«])")
 
 
 @rule(
@@ -179,7 +180,7 @@ _QUOTES = {
     "«": '"',
     "»": '"',
 }
-_QUOTE_RE = re.compile("[" + "".join(_QUOTES) + "]")
+_QUOTE_RE = lazy_compile("[" + "".join(_QUOTES) + "]")
 
 
 @rule(
@@ -201,7 +202,7 @@ def fold_quotes(text: str, params: Mapping[str, Any]) -> list[Edit]:
     ]
 
 
-_DASH_RE = re.compile(r"[‒–—―]")
+_DASH_RE = lazy_compile(r"[‒–—―]")
 
 
 @rule(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from cleaners.lazyre import lazy_compile
 
-_CYR_RUN = re.compile(r"[\u0400-\u04FF]+(?:[\s\-'’.,:;«»\"]+[\u0400-\u04FF]+)*")
+_CYR_RUN = lazy_compile(r"[\u0400-\u04FF]+(?:[\s\-'’.,:;«»\"]+[\u0400-\u04FF]+)*")
 
 
 def untranslated_spans(text: str) -> list[tuple[int, int]]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaners.edit import Edit
+from cleaners.lazyre import lazy_compile
 from cleaners.repair.engine import Param, make_edit, rule
 from cleaners.repair.lexicon import (
     BIGRAMS,
@@ -43,22 +44,22 @@ from cleaners.repair.tables import DATA, words
 
 # A whitespace-delimited chunk, its core being letters only (leading/trailing punctuation
 # allowed). Anything with digits, _, @, /, or inner dots is not a candidate.
-_CHUNK = re.compile(r"(?<!\S)[(\[\"'«“‘]*(?P<core>[A-Za-z]+|[А-Яа-яЁё]+)[)\]\"'»”’.,;:!?]*(?!\S)")
-_LAT_WORD = re.compile(r"(?<![\w@./'’-])[a-z]{2,}(?![\w@/'’-]|\.\w)")
-_CYR_WORD = re.compile(r"(?<![\w@./-])[а-яё]{2,}(?![\w@./-])")
-_CAMEL = re.compile(r"^(?P<a>[a-z]{2,}|a)(?P<b>[A-Z][a-z]{2,})$")
+_CHUNK = lazy_compile(r"(?<!\S)[(\[\"'«“‘]*(?P<core>[A-Za-z]+|[А-Яа-яЁё]+)[)\]\"'»”’.,;:!?]*(?!\S)")
+_LAT_WORD = lazy_compile(r"(?<![\w@./'’-])[a-z]{2,}(?![\w@/'’-]|\.\w)")
+_CYR_WORD = lazy_compile(r"(?<![\w@./-])[а-яё]{2,}(?![\w@./-])")
+_CAMEL = lazy_compile(r"^(?P<a>[a-z]{2,}|a)(?P<b>[A-Z][a-z]{2,})$")
 # A token named as a site, app or hashtag is a name ("the stopcoronavirus website").
-_NAMED_AS = re.compile(
+_NAMED_AS = lazy_compile(
     r"[\s\"'»”’]+(?:web ?site|site|portal|app|application|hashtag|channel|domain|platform)s?\b",
     re.IGNORECASE,
 )
 
 
 # Candidates: lowercase words of 4+ letters, or camel case "inRussia" (whole words only).
-_LOWER5 = re.compile(r"\b[a-z]{4,}\b|\b[abiot][sntoyf]a\b")
-_CAMEL_ANY = re.compile(r"\b(?:[a-z]{2,}|a)[A-Z][a-z]{2,}\b")
+_LOWER5 = lazy_compile(r"\b[a-z]{4,}\b|\b[abiot][sntoyf]a\b")
+_CAMEL_ANY = lazy_compile(r"\b(?:[a-z]{2,}|a)[A-Z][a-z]{2,}\b")
 # A superset of _CAMEL_ANY that starts at the (rare) capital: a quick scan to skip it.
-_CAMEL_HINT = re.compile(r"[A-Z](?<=[a-z][A-Z])[a-z]{2}")
+_CAMEL_HINT = lazy_compile(r"[A-Z](?<=[a-z][A-Z])[a-z]{2}")
 
 
 DEFAULTS = {

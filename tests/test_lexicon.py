@@ -129,6 +129,9 @@ def test_keep_list_is_current() -> None:
     from cleaners.repair.build_tables import keep_candidates, kept_unsplit
 
     keep = W._keep_words("en")
+    # Searched by bisection: the file must stay sorted, one word a line.
+    lines = (W.DATA / "repair" / "en_keep_unsplit.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[1:] == sorted(set(lines[1:])) and all(w.isalpha() for w in lines[1:])
     sample = random.Random(5).sample(keep_candidates(), 3000) + sorted(keep)[::10]
     for w in sample:
         assert kept_unsplit(w) == (w in keep), (

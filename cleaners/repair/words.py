@@ -36,6 +36,7 @@ from cleaners.repair.lexicon import (
     ZIPF3_TABLE,
     Dictionary,
     Phrases,
+    SortedWords,
     common_words,
     guess_tag,
     pos_tag,
@@ -77,12 +78,9 @@ def _is_default(params: Mapping[str, Any]) -> bool:
 
 
 @lru_cache(maxsize=2)
-def _keep_words(lang: str) -> frozenset[str]:
-    path = DATA / "repair" / f"{lang}_keep_unsplit.txt"
-    if not path.exists():
-        return frozenset()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
+def _keep_words(lang: str) -> SortedWords:
+    # Searched, not hashed: a run asks it about a few words, far fewer than it holds.
+    return SortedWords(DATA / "repair" / f"{lang}_keep_unsplit.txt")
 
 
 @lru_cache(maxsize=1)

@@ -115,6 +115,18 @@ def test_tag_lexicon_gives_the_usual_part_of_speech() -> None:
     assert lexicon.pos_tag("london") is None
 
 
+def test_tag_search_matches_the_table() -> None:
+    """pos_tag searches the sorted table's bytes: every word, and near misses, answer as
+    a dict of the table would."""
+    lines = lexicon.POS_TABLE.read_text(encoding="utf-8").splitlines()[1:]
+    assert lines == sorted(lines)
+    table = dict(line.split("\t") for line in lines)
+    probes = list(table) + [w + "s" for w in table] + [w[:-1] for w in table]
+    probes += ["", "a", "zzzzzz", "Economic", "economic", "a\tb"]
+    for w in probes:
+        assert lexicon.pos_tag(w) == table.get(w), w
+
+
 def test_tag_table_is_current() -> None:
     pytest.importorskip("textblob", reason="TextBlob (the tag lexicon's source) is not installed")
     shipped = lexicon.POS_TABLE.read_text(encoding="utf-8").splitlines()

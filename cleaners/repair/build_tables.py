@@ -113,7 +113,8 @@ def main() -> None:
     # The keep list depends on the parts of speech and the -ing heads: written first.
     tags = lexicon.build_pos_table()
     (DATA / "repair" / "en_pos.tsv").write_text("\n".join(tags) + "\n", encoding="utf-8")
-    lexicon._tags.cache_clear()
+    lexicon._tag_lines.cache_clear()
+    lexicon.pos_tag.cache_clear()
     print(f"{sum(len(t.split()) - 1 for t in tags[1:])} tagged words")
     heads = ing_heads()
     head = "# -ing forms that head closed compounds (wordfreq); from cleaners.repair.build_tables"

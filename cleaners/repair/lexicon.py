@@ -343,37 +343,60 @@ POS_TABLE = DATA / "repair" / "en_pos.tsv"
 
 def build_pos_table() -> list[str]:
     """Brill's tagger lexicon (Brown corpus and Penn Treebank; MIT, as TextBlob ships it)
-    as lines ``tag<TAB>words``: each lowercase word under its most frequent Penn tag."""
+    as lines ``word<TAB>tag``, sorted: each lowercase word with its most frequent Penn tag."""
     from cleaners.repair.words import _package_text
 
-    by_tag: dict[str, list[str]] = {}
+    tags: dict[str, str] = {}
     for line in _package_text("textblob", "en/en-lexicon.txt").splitlines():
-        word, _, tags = line.partition(" ")
+        word, _, rest = line.partition(" ")
         if word.islower() and word.isalpha():
-            by_tag.setdefault(tags.split(" ", 1)[0], []).append(word)
-    head = "# tag<TAB>words: Brill's lexicon (TextBlob, MIT); from cleaners.repair.build_tables"
-    return [head] + [f"{t}\t{' '.join(sorted(ws))}" for t, ws in sorted(by_tag.items())]
+            tags[word] = rest.split(" ", 1)[0]
+    head = "# word<TAB>tag: Brill's lexicon (TextBlob, MIT); from cleaners.repair.build_tables"
+    return [head] + [f"{w}\t{t}" for w, t in sorted(tags.items())]
 
 
 @lru_cache(maxsize=1)
-def _tags() -> dict[str, str]:
-    """The shipped tag table (about 7 ms; TextBlob's own file takes 40 ms to read)."""
-    if not POS_TABLE.exists():
-        return {}
-    out: dict[str, str] = {}
-    for line in POS_TABLE.read_text(encoding="utf-8").splitlines()[1:]:
-        tag, _, ws = line.partition("\t")
-        out.update(dict.fromkeys(ws.split(), tag))
-    return out
+def _tag_lines() -> bytes:
+    """The shipped tag table's bytes, searched rather than loaded: a run asks a few dozen
+    words (hashing its 43,000 took 7 ms; TextBlob's own file takes 40 ms to read)."""
+    return POS_TABLE.read_bytes().partition(b"\n")[2] if POS_TABLE.exists() else b""
 
 
+def _sorted_line(data: bytes, prefix: bytes) -> bytes | None:
+    r"""The line of ``data`` (lines sorted as bytes) that starts with ``prefix``, if one
+    does; with several, any of them.
+
+    >>> _sorted_line(b"ant\tNN\nbee\tNN\nbeet\tNN\n", b"bee\t"), _sorted_line(b"ant\n", b"b")
+    (b'bee\tNN', None)
+    """
+    lo, hi = 0, len(data)  # both line starts (or the end): a match starts in [lo, hi)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        start = data.rfind(b"\n", lo, mid) + 1 or lo
+        end = data.find(b"\n", start)
+        if end < 0:
+            end = len(data)
+        line = data[start:end]
+        if line.startswith(prefix):
+            return line
+        if line < prefix:
+            lo = end + 1
+        else:
+            hi = start
+    return None
+
+
+@lru_cache(maxsize=4096)
 def pos_tag(word: str) -> str | None:
     """The most frequent Penn tag of a lowercase English word, None if unlisted.
 
     >>> pos_tag("significant"), pos_tag("symptoms"), pos_tag("fell"), pos_tag("zzyzx")
     ('JJ', 'NNS', 'VBD', None)
     """
-    return _tags().get(word)
+    if not word or "\t" in word or "\n" in word:
+        return None
+    line = _sorted_line(_tag_lines(), word.encode("utf-8") + b"\t")
+    return None if line is None else line.partition(b"\t")[2].decode("ascii")
 
 
 # Endings that tell an unlisted word's part of speech, longest first, as a tagger's

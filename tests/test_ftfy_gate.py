@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import stat
 from pathlib import Path
@@ -132,16 +133,31 @@ def _pattern_chars() -> list[str]:
 _OTHERS = list("ыдПВГРСвé\u00a0\u2009\u3000")
 
 
+def _matches(line: str) -> bool:
+    return bool(ftfy.badness.BADNESS_RE.search(line))
+
+
+def test_alternatives_are_the_whole_pattern() -> None:
+    table = ftfy_gate._table()
+    assert table is not None
+    whole = re.compile("|".join(table["alternatives"]))
+    rng = random.Random(7)
+    chars = _pattern_chars() + _OTHERS + list("aZ .,\t\n")
+    for _ in range(20000):
+        line = "".join(rng.choices(chars, k=rng.randint(1, 8)))
+        found, theirs = whole.search(line), ftfy.badness.BADNESS_RE.search(line)
+        assert (found and found.span()) == (theirs and theirs.span()), repr(line)
+
+
 def test_pair_screen_holds_for_every_two_named_characters() -> None:
-    """The screen passes no two characters the heuristic matches side by side, in the
-    ASCII contexts its three-atom alternatives need (a letter, a space)."""
-    bad = ftfy.badness.BADNESS_RE
+    """The screen finds every match of two characters side by side, in the ASCII
+    contexts the heuristic's three-atom alternatives need (a letter, a space)."""
     chars = _pattern_chars() + _OTHERS
     for x in chars:
         for y in chars:
             for line in (f"a{x}{y}a", f" {x}{y} ", f"{x}{y}"):
-                if bad.search(line):
-                    assert ftfy_gate._may_be_bad(line), repr(line)
+                if _matches(line):
+                    assert ftfy_gate._heuristic_matches(line), repr(line)
 
 
 @settings(max_examples=4000, deadline=None)
@@ -150,14 +166,17 @@ def test_pair_screen_holds_for_every_two_named_characters() -> None:
         st.sampled_from(_pattern_chars() + _OTHERS + list("aZ .,\t")), min_size=2, max_size=8
     ).map("".join)
 )
-def test_pair_screen_holds_on_random_runs(line: str) -> None:
-    if not ftfy_gate._may_be_bad(line):
-        assert not ftfy.badness.BADNESS_RE.search(line), repr(line)
+def test_screened_search_is_the_heuristic_on_random_runs(line: str) -> None:
+    assert ftfy_gate._heuristic_matches(line) == _matches(line), repr(line)
 
 
 def test_benign_pairs_need_no_heuristic() -> None:
-    # Two accented letters side by side are common in names: no reason to compile the
-    # heuristic's pattern (the gate's point), and no match either.
-    for line in ("Oliver Nääes", "Hämäläinen", "Nguyễn", "—“quoted”", "+22 °C…"):
-        assert not ftfy_gate._may_be_bad(line), line
-        assert not ftfy.badness.BADNESS_RE.search(line)
+    # Two accented letters side by side are common in names; "°С" (a Cyrillic С) could
+    # only be mojibake after one of ВГРС: neither needs the whole pattern compiled (the
+    # gate's point), and neither matches.
+    for line in ("Oliver Nääes", "Hämäläinen", "Nguyễn", "—“quoted”", "+22 °С…"):
+        ftfy_gate._badness.cache_clear()
+        assert not ftfy_gate._heuristic_matches(line), line
+        assert ftfy_gate._badness.cache_info().currsize == 0, line
+        assert not _matches(line)
+    assert not ftfy_gate._paired_alternatives("Oliver Nääes")

@@ -20,8 +20,10 @@ every line goes to ftfy (slower, never wrong). Tests check the copy against ftfy
 and that a line this module passes comes back from ftfy unchanged.
 
 The heuristic's pattern takes ~5 ms to compile, so it is screened first with facts
-read from its structure at build time: which non-ASCII characters it can match
-side by side (``pairs``) and which it flags with only ASCII around them (``lone``).
+read from its structure at build time: which non-ASCII characters each of its
+alternatives can match side by side (``pairs``), and which it flags with only ASCII
+around them (``lone``). A line the pairs flag is searched with the few alternatives
+that flagged it (``alternatives``: each is quick to compile), not the whole pattern.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import json
 import re
 import unicodedata
 from bisect import bisect_right
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +73,7 @@ def _direct() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _badness() -> re.Pattern[str]:
-    # A 4,000-character pattern: compiled (~5 ms) only for a line it could match.
+    # A 4,000-character pattern: compiled (~5 ms) only for a line with a lone trigger.
     table = _table()
     return re.compile(str(table["badness"]), int(table["badness_flags"]))  # type: ignore[index,call-overload]
 
@@ -83,23 +85,31 @@ def _lone() -> re.Pattern[str]:
     return re.compile(str(_table()["lone"]))  # type: ignore[index]
 
 
-# A character, then the code points that may follow it in a match: range bounds
-# (start, end + 1, start, ...), so a code point is inside when bisect_right is odd.
-_Follows = dict[str, tuple[int, ...]]
+@cache
+def _alternative(index: int) -> re.Pattern[str]:
+    """One alternative of the heuristic's pattern (about 0.1 ms to compile)."""
+    return re.compile(_table()["alternatives"][index])  # type: ignore[index]
+
+
+# A character, then (range bounds, alternative) for each alternative that can match it
+# beside a non-ASCII character: bounds (start, end + 1, start, ...) of the characters
+# that may stand next to it, so a code point is inside when bisect_right is odd.
+_Beside = dict[str, list[tuple[tuple[int, ...], int]]]
 
 
 @lru_cache(maxsize=1)
-def _pairs() -> tuple[_Follows, _Follows]:
-    """The table's ``pairs`` as two maps: first character → the non-ASCII characters
-    that may follow it, and second character → those that may precede it (used for
-    an atom like ``\\s`` that matches too many characters to list as firsts)."""
-    pairs: dict[str, list[list[str]]] = _table()["pairs"]  # type: ignore[index, assignment]
-    maps: tuple[_Follows, _Follows] = ({}, {})
+def _pairs() -> tuple[_Beside, _Beside]:
+    """The table's ``pairs`` as two maps: first character → what may follow it, and
+    second character → what may precede it (used for an atom like ``\\s`` that matches
+    too many characters to list as firsts)."""
+    pairs: dict[str, list[list[Any]]] = _table()["pairs"]  # type: ignore[index, assignment]
+    maps: tuple[_Beside, _Beside] = ({}, {})
     for side, key in enumerate(("after", "before")):
-        for keys, others in pairs[key]:
-            bounds = tuple(b for lo, hi in _spans(others) for b in (lo, hi + 1))
+        for keys, others, alternative in pairs[key]:
+            entry = (tuple(b for lo, hi in _spans(others) for b in (lo, hi + 1)), alternative)
             for lo, hi in _spans(keys):
-                maps[side].update(dict.fromkeys(map(chr, range(lo, hi + 1)), bounds))
+                for c in map(chr, range(lo, hi + 1)):
+                    maps[side].setdefault(c, []).append(entry)
     return maps
 
 
@@ -112,37 +122,42 @@ def _spans(spec: str) -> list[tuple[int, int]]:
     return out
 
 
-def _may_pair(line: str) -> bool:
-    """Whether two non-ASCII characters side by side in ``line`` can be consecutive in
-    a match of the heuristic. Only the occurrences of listed characters are looked at:
-    a line of Cyrillic costs a few scans, not a loop over its characters."""
+def _paired_alternatives(line: str) -> set[int]:
+    """The alternatives of the heuristic that can match two non-ASCII characters side
+    by side in ``line`` as two consecutive atoms. Only the occurrences of listed
+    characters are looked at: a line of Cyrillic costs a few scans, not a loop."""
     after, before = _pairs()
     present = set(line)
+    found: set[int] = set()
     for first in present.intersection(after):
-        bounds = after[first]
+        entries = after[first]
         i = line.find(first)
         while 0 <= i < len(line) - 1:
-            if bisect_right(bounds, ord(line[i + 1])) & 1:
-                return True
+            code = ord(line[i + 1])
+            found.update(alt for bounds, alt in entries if bisect_right(bounds, code) & 1)
             i = line.find(first, i + 1)
     for second in present.intersection(before):
-        bounds = before[second]
+        entries = before[second]
         i = line.find(second, 1)
         while i > 0:
-            if bisect_right(bounds, ord(line[i - 1])) & 1:
-                return True
+            code = ord(line[i - 1])
+            found.update(alt for bounds, alt in entries if bisect_right(bounds, code) & 1)
             i = line.find(second, i + 1)
-    return False
+    return found
 
 
-def _may_be_bad(line: str) -> bool:
-    """False when the heuristic cannot match ``line`` (a promise; True only a possibility).
+def _heuristic_matches(line: str) -> bool:
+    """``bool(badness.BADNESS_RE.search(line))`` for a line without C1 controls (the
+    gate sends those to ftfy first), mostly without compiling the pattern.
 
-    A match either holds two non-ASCII characters side by side, which are then two
-    consecutive atoms of one alternative (``pairs``), or holds one of the ``lone``
-    characters (``_lone_triggers``; tests check both claims on random text).
+    A match holds one of the ``lone`` characters, or two non-ASCII characters side by
+    side that two consecutive atoms of its alternative match (``_lone_triggers``,
+    ``_adjacent_pairs``; tests check both on random text). So a line with no lone
+    character is searched only with the alternatives its pairs point to.
     """
-    return bool(_lone().search(line)) or _may_pair(line)
+    if _lone().search(line):
+        return bool(_badness().search(line))
+    return any(_alternative(i).search(line) for i in sorted(_paired_alternatives(line)))
 
 
 def would_change(line: str) -> bool:
@@ -162,7 +177,7 @@ def would_change(line: str) -> bool:
         return True
     if "&" in line or _direct().search(line):
         return True
-    if _may_be_bad(line) and _badness().search(line):
+    if _heuristic_matches(line):
         return True
     return not unicodedata.is_normalized("NFC", line)
 
@@ -200,6 +215,7 @@ def build() -> dict[str, object]:
         "badness": badness.BADNESS_RE.pattern,
         "badness_flags": int(badness.BADNESS_RE.flags),
         "lone": _char_class(_lone_triggers(badness.BADNESS_RE)),
+        "alternatives": _alternatives(badness.BADNESS_RE),
         "pairs": _adjacent_pairs(badness.BADNESS_RE),
     }
 
@@ -282,28 +298,76 @@ def _spec(codes: set[int] | frozenset[int]) -> str:
     return " ".join(f"{lo:x}" if lo == hi else f"{lo:x}-{hi:x}" for lo, hi in runs)
 
 
-def _adjacent_pairs(pattern: re.Pattern[str]) -> dict[str, list[list[str]]]:
-    """Which non-ASCII characters ``pattern`` can match side by side.
-
-    Each alternative of ``BADNESS_RE`` is a row of one-character atoms, so two adjacent
-    characters of a match are matched by two consecutive atoms: a pair of the first's
-    and the second's code points. ``after`` maps groups of first characters to the
-    ones that may follow; ``before`` does the reverse for atoms such as ``\\s`` (too
-    many first characters to list; their followers are few). Read from the parsed
-    pattern; an atom of a kind not foreseen fails the build.
-    """
+def _branches(pattern: re.Pattern[str]) -> list[Any]:
+    """The parsed alternatives of ``pattern`` (its top level must be one alternation)."""
     from re import _constants as C
     from re import _parser
 
-    if pattern.flags & re.IGNORECASE:
-        raise ValueError("ftfy's pattern ignores case: the pair table would miss pairs")
+    if pattern.flags & (re.IGNORECASE | re.MULTILINE | re.DOTALL | re.ASCII):
+        raise ValueError("ftfy's pattern has flags the gate does not read")
     tree = _parser.parse(pattern.pattern, pattern.flags)
     if len(tree.data) != 1 or tree.data[0][0] is not C.BRANCH:
         raise ValueError("ftfy's pattern is not an alternation")
-    follows: dict[int, set[int]] = {}
-    precedes: dict[int, set[int]] = {}
-    for alternative in tree.data[0][1][1]:
-        for run in _runs(alternative.data):
+    return list(tree.data[0][1][1])
+
+
+def _class_char(code: int) -> str:
+    ch = chr(code)
+    if ch in "\\]^-[":
+        return "\\" + ch
+    return ch if 0x20 <= code != 0x7F else f"\\x{code:02x}"
+
+
+def _unparse(op: Any, av: Any) -> str:
+    """Regex text for one parsed atom (the kinds ``_atom`` reads, and ``^``)."""
+    from re import _constants as C
+
+    if op is C.LITERAL:
+        return re.escape(chr(av))
+    if op is C.ANY:
+        return "."
+    if op is C.AT and av is C.AT_BEGINNING:
+        return "^"
+    if op is C.MAX_REPEAT and av[:2] == (0, 1) and len(av[2]) == 1:
+        return f"(?:{_unparse(*av[2][0])})?"
+    if op is C.IN:
+        categories = {C.CATEGORY_SPACE: r"\s", C.CATEGORY_WORD: r"\w", C.CATEGORY_DIGIT: r"\d"}
+        parts = []
+        for item, arg in av:
+            if item is C.NEGATE:
+                parts.append("^")
+            elif item is C.LITERAL:
+                parts.append(_class_char(arg))
+            elif item is C.RANGE:
+                parts.append(f"{_class_char(arg[0])}-{_class_char(arg[1])}")
+            elif item is C.CATEGORY and arg in categories:
+                parts.append(categories[arg])
+            else:
+                raise ValueError(f"unexpected class item in ftfy's pattern: {item} {arg!r}")
+        return "[" + "".join(parts) + "]"
+    raise ValueError(f"unexpected atom in ftfy's pattern: {op} {av!r}")
+
+
+def _alternatives(pattern: re.Pattern[str]) -> list[str]:
+    """Each alternative of ``pattern`` as regex text of its own, rewritten from the parse
+    (no verbose-mode layout): searching them one by one finds what the whole finds."""
+    return ["".join(_unparse(op, av) for op, av in branch.data) for branch in _branches(pattern)]
+
+
+def _adjacent_pairs(pattern: re.Pattern[str]) -> dict[str, list[list[Any]]]:
+    """Which non-ASCII characters each alternative of ``pattern`` matches side by side.
+
+    Each alternative of ``BADNESS_RE`` is a row of one-character atoms, so two adjacent
+    characters of a match are matched by two consecutive atoms: a pair of the first's
+    and the second's code points. ``after`` lists groups of first characters, the ones
+    that may follow them and the alternative's index; ``before`` does the reverse for
+    atoms such as ``\\s`` (too many first characters to list; their followers are
+    few). Read from the parsed pattern; an atom of a kind not foreseen fails the build.
+    """
+    follows: dict[tuple[int, int], set[int]] = {}
+    precedes: dict[tuple[int, int], set[int]] = {}
+    for index, branch in enumerate(_branches(pattern)):
+        for run in _runs(branch.data):
             for a, b in zip(run, run[1:], strict=False):
                 if not a or not b:
                     continue
@@ -311,20 +375,20 @@ def _adjacent_pairs(pattern: re.Pattern[str]) -> dict[str, list[list[str]]]:
                     raise ValueError("ftfy's pattern matches any two non-ASCII characters")
                 if a is _ALL:
                     for c in b:
-                        precedes.setdefault(c, set()).add(-1)
+                        precedes.setdefault((c, index), set()).add(-1)
                     continue
                 for c in a:
-                    follows.setdefault(c, set()).update(b)
+                    follows.setdefault((c, index), set()).update(b)
     # -1 (_ALL) in a set stands for every non-ASCII character.
     every = "80-10ffff"
-    out: dict[str, list[list[str]]] = {}
+    out: dict[str, list[list[Any]]] = {}
     for key, table in (("after", follows), ("before", precedes)):
-        groups: dict[frozenset[int], set[int]] = {}
-        for c, others in table.items():
-            groups.setdefault(frozenset(others), set()).add(c)
+        groups: dict[tuple[frozenset[int], int], set[int]] = {}
+        for (c, index), others in table.items():
+            groups.setdefault((frozenset(others), index), set()).add(c)
         out[key] = sorted(
-            [_spec(keys), every if -1 in others else _spec(others)]
-            for others, keys in groups.items()
+            [_spec(keys), every if -1 in others else _spec(others), index]
+            for (others, index), keys in groups.items()
         )
     return out
 

@@ -92,6 +92,11 @@ def _in_sorted_lines(data: bytes | mmap.mmap, key: bytes) -> bool:
     >>> _in_sorted_lines(b"ant\nbee\ncat\n", b"bee"), _in_sorted_lines(b"ant\nbee\n", b"be")
     (True, False)
     """
+    return _find_line(data, key, prefix=False) is not None
+
+
+def _find_line(data: bytes | mmap.mmap, key: bytes, *, prefix: bool) -> bytes | None:
+    """Binary search of ``data``'s sorted lines for ``key`` (or a line starting with it)."""
     lo, hi = 0, len(data)  # both line starts (or the end): a match starts in [lo, hi)
     while lo < hi:
         mid = (lo + hi) // 2
@@ -100,13 +105,13 @@ def _in_sorted_lines(data: bytes | mmap.mmap, key: bytes) -> bool:
         if end < 0:
             end = len(data)
         line = data[start:end]
-        if line == key:
-            return True
+        if line.startswith(key) if prefix else line == key:
+            return line
         if line < key:
             lo = end + 1
         else:
             hi = start
-    return False
+    return None
 
 
 # Until this many distinct words were asked, each is searched in the file's bytes (about
@@ -371,21 +376,7 @@ def _sorted_line(data: bytes, prefix: bytes) -> bytes | None:
     >>> _sorted_line(b"ant\tNN\nbee\tNN\nbeet\tNN\n", b"bee\t"), _sorted_line(b"ant\n", b"b")
     (b'bee\tNN', None)
     """
-    lo, hi = 0, len(data)  # both line starts (or the end): a match starts in [lo, hi)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        start = data.rfind(b"\n", lo, mid) + 1 or lo
-        end = data.find(b"\n", start)
-        if end < 0:
-            end = len(data)
-        line = data[start:end]
-        if line.startswith(prefix):
-            return line
-        if line < prefix:
-            lo = end + 1
-        else:
-            hi = start
-    return None
+    return _find_line(data, prefix, prefix=True)
 
 
 @lru_cache(maxsize=4096)

@@ -260,10 +260,10 @@ def _beside_function_word(core: str) -> tuple[list[str], float]:
     found = []
     for i in range(1, min(6, len(core) - 4)):
         head, rest = core[:i], core[i:]
-        # "a", "am", "no" after a word are too often a Russian case ending ("instrumenta").
         if head in fn and len(rest) >= 6 and rest in dictionary_words():
             found.append([head, rest])
         head, tail = core[: len(core) - i], core[len(core) - i :]
+        # "a", "am", "no" after a word are too often a Russian case ending ("instrumenta").
         if (
             i > 1
             and len(head) >= 6

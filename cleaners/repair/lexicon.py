@@ -96,7 +96,14 @@ def _in_sorted_lines(data: bytes | mmap.mmap, key: bytes) -> bool:
 
 
 def _find_line(data: bytes | mmap.mmap, key: bytes, *, prefix: bool) -> bytes | None:
-    """Binary search of ``data``'s sorted lines for ``key`` (or a line starting with it)."""
+    r"""Binary search of ``data``'s sorted lines for the line ``key`` or, with ``prefix``,
+    a line starting with it (with several, any of them).
+
+    >>> _find_line(b"ant\tNN\nbee\tNN\nbeet\tNN\n", b"bee\t", prefix=True)
+    b'bee\tNN'
+    >>> _find_line(b"ant\n", b"b", prefix=True), _find_line(b"ant\n", b"an", prefix=False)
+    (None, None)
+    """
     lo, hi = 0, len(data)  # both line starts (or the end): a match starts in [lo, hi)
     while lo < hi:
         mid = (lo + hi) // 2
@@ -369,16 +376,6 @@ def _tag_lines() -> bytes:
     return POS_TABLE.read_bytes().partition(b"\n")[2] if POS_TABLE.exists() else b""
 
 
-def _sorted_line(data: bytes, prefix: bytes) -> bytes | None:
-    r"""The line of ``data`` (lines sorted as bytes) that starts with ``prefix``, if one
-    does; with several, any of them.
-
-    >>> _sorted_line(b"ant\tNN\nbee\tNN\nbeet\tNN\n", b"bee\t"), _sorted_line(b"ant\n", b"b")
-    (b'bee\tNN', None)
-    """
-    return _find_line(data, prefix, prefix=True)
-
-
 @lru_cache(maxsize=4096)
 def pos_tag(word: str) -> str | None:
     """The most frequent Penn tag of a lowercase English word, None if unlisted.
@@ -388,7 +385,7 @@ def pos_tag(word: str) -> str | None:
     """
     if not word or "\t" in word or "\n" in word:
         return None
-    line = _sorted_line(_tag_lines(), word.encode("utf-8") + b"\t")
+    line = _find_line(_tag_lines(), word.encode("utf-8") + b"\t", prefix=True)
     return None if line is None else line.partition(b"\t")[2].decode("ascii")
 
 

@@ -404,21 +404,19 @@ def _evidence(
     phrase: real MT rarely runs two content words together, and its rare tokens are new
     compounds whose parts are words ("fleetman", "sightrunning"). A short token (of
     content words: under ``NOUN_PAIR_MIN_LEN`` letters), or one ending in a Russian case
-    ending, must split into a common English pair: chance splits it otherwise
-    ("sobrat", "instrumenta"), and closed compounds are short. A common pair is one in wordsegment's
-    phrase list or one the news language model binds (``assoc_min``, log10 P(b|a)/P(b);
-    a set phrase before a case ending).
+    ending, must split into a common English pair: chance splits it otherwise ("sobrat",
+    "instrumenta"), and closed compounds are short. A common pair is one in
+    wordsegment's phrase list or one the news language model binds (``assoc_min``,
+    log10 P(b|a)/P(b); a set phrase before a case ending).
     """
     if lang != "en":
         return True
     short = len(core) < NOUN_PAIR_MIN_LEN if content else len(core) <= 6
     need_phrase = parts[-1] in _INFLECTION_TAILS or short
-    if (
-        content
-        and not need_phrase
-        and (_phrase_form(parts[0], parts[1], lang) or _grammar_pair(parts[0], parts[1]))
-    ):
-        return True
+    if content and not need_phrase:
+        a, b = parts
+        if _phrase_form(a, b, lang) or _tagged_phrase(a, b) or _noun_pair(a, b):
+            return True
     if content or need_phrase:
         if " ".join(parts[-2:]) in phrases():
             return True
@@ -503,12 +501,10 @@ def _noun_pair(a: str, b: str) -> bool:
     "childrenknow", "illnessrequiring"; not "sightrunning": "gunrunning"). Asked only of
     a token wordfreq does not know at all: English closed compounds of two common nouns
     are in its lists ("lifeguard"), and the compound heads and modifiers MT coins with
-    are listed apart ("fleetman"). A short token is more often a compound than two
-    words (``NOUN_PAIR_MIN_LEN``).
+    are listed apart ("fleetman"). ``_evidence`` asks it only of tokens of
+    ``NOUN_PAIR_MIN_LEN`` letters or more: a shorter one is more often a compound.
     A word Brill's 1990s lexicon lacks is tagged by its ending (``guess_tag``).
     """
-    if len(a) + len(b) < NOUN_PAIR_MIN_LEN:
-        return False
     ta, tb = guess_tag(a), guess_tag(b)
     if ta in _NOUN and tb == "VBG":
         return b not in _ing_heads()  # "illnessrequiring"; "firefighting" is a compound
@@ -568,10 +564,6 @@ def _vouched(part: str, lang: str) -> bool:
     if len(part) <= 4:
         return zipf(part, lang, 3.0) >= (4.5 if len(part) == 3 else 3.5)
     return _common(part, lang, 3.0)
-
-
-def _grammar_pair(a: str, b: str) -> bool:
-    return _tagged_phrase(a, b) or _noun_pair(a, b)
 
 
 def _common(part: str, lang: str, min_zipf: float) -> bool:
@@ -638,10 +630,10 @@ def _split_fused(
 ) -> str | None:
     """``split_fused`` with its parameters read; cached, as MT repeats its unknown words
     ("coronavirus" on 300 lines of 10,000) and segmenting one costs far more than a line."""
+    fn = words("function_words.txt", lang)
     m = _CAMEL.match(core)
     if m:
         a, b = m.group("a"), m.group("b")
-        fn = words("function_words.txt", lang)
         if a in words("prefixes.txt", lang):
             return None  # "bioRxiv", "geoJSON": a combining form, not a word
         if _part_ok(a, lang, min_zipf) is None and (a in fn or not _camel_head(a, lang)):
@@ -668,10 +660,9 @@ def _split_fused(
         parts, score = _beside_function_word(core)
     if not parts:
         return None
-    content = not any(p in words("function_words.txt", lang) for p in parts)
+    content = not any(p in fn for p in parts)
     if content and not content_pairs:
         return None
-    fn = words("function_words.txt", lang)
     if len(parts) == 2 and f"{parts[0]}-" in words("compound_parts.txt", lang):
         # "stopcoronavirus" is a name; "underfunded", "overpriced" (a participle after a
         # particle) compounds; "overthe", "underfingernails" fusions.

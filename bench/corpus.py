@@ -1,0 +1,283 @@
+"""The corpus as a user gets it: real documents in, how many real sentence pairs come out right.
+
+Builds an input folder from a ru–en set whose line i of the Russian and line i of the English
+translate each other (WMT docs.tsv, FLORES docs_*.tsv), paragraphed differently per side (each
+side's lines after the headline are grouped into paragraphs of 1–4 lines with its own seeded
+draw, the way two web pages lay out one article), runs the real ``mtclean run`` on it, and
+scores what reached the corpus files against the line pairs:
+
+- every sentence of ``docs/<id>.json`` is mapped to the gold line(s) it comes from (by its
+  letters and digits, so spacing repairs do not matter);
+- a corpus row is **right** when its Russian and its English cover the same gold lines;
+- a gold pair is **recovered** when a right row covers it; **exact** when every row that
+  touches it is right and covers that line alone (a line of two sentences may give two rows);
+- the baseline in the same process: Gale-Church (the ``galechurch`` package, the length-only
+  aligner a user would otherwise pick) over the same sentences, same scoring.
+
+    python bench/corpus.py                       # WMT21 (dev), reference A as the English
+    python bench/corpus.py --set flores-dev
+    python bench/corpus.py --set wmt21 --english Online-B   # a real MT system as the English
+    python bench/corpus.py --repeat 2            # every document twice: duplicates in the corpus?
+    python bench/corpus.py --set wmt22 --reserved           # acceptance only: never tune on it
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+
+SETS = {
+    # name: (folder, docs table, Russian file, English file (None: per --english), reserved)
+    "wmt21": ("wmt21-newstest-ru-en", "docs.tsv", "src.ru.txt", None, False),
+    "flores-dev": ("flores200", "docs_dev.tsv", "dev.rus_Cyrl.txt", "dev.eng_Latn.txt", False),
+    "wmt22": ("wmt22-generaltest-ru-en", "docs.tsv", "src.ru.txt", None, True),
+    "flores-devtest": (
+        "flores200",
+        "docs_devtest.tsv",
+        "devtest.rus_Cyrl.txt",
+        "devtest.eng_Latn.txt",
+        True,
+    ),
+}
+
+
+def read_set(name: str, english: str) -> dict[str, tuple[list[str], list[str]]]:
+    """doc id → (Russian lines, English lines), line i ↔ line i."""
+    folder, table, ru_name, en_name, _ = SETS[name]
+    base = DATA / folder
+    if en_name is None:
+        en_name = (
+            f"ref.{english}.en.txt"
+            if english in ("A", "B")
+            else f"system_outputs/hyp.{english}.en.txt"
+        )
+    ru = (base / ru_name).read_text(encoding="utf-8").split("\n")
+    en = (base / en_name).read_text(encoding="utf-8").split("\n")
+    docs: dict[str, list[int]] = defaultdict(list)
+    with (base / table).open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            docs[row["doc_id"]].append(int(row["line_idx"]))
+    return {d: ([ru[i] for i in idx], [en[i] for i in idx]) for d, idx in sorted(docs.items())}
+
+
+def paragraphs(lines: list[str], rng: random.Random) -> str:
+    """The lines grouped into paragraphs of 1–4 lines (a side's own layout); the first
+    line (a headline) stands alone, as on a web page."""
+    out, i = lines[:1], 1
+    while i < len(lines):
+        n = rng.randint(1, 4)
+        out.append(" ".join(lines[i : i + n]))
+        i += n
+    return "\n\n".join(out) + "\n"
+
+
+def build_folder(
+    docs: dict[str, tuple[list[str], list[str]]], dest: Path, seed: int, repeat: int
+) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    for doc_id, (ru, en) in docs.items():
+        for r in range(repeat):
+            name = doc_id if r == 0 else f"{doc_id}.copy{r}"
+            for side, lines in (("ru", ru), ("en", en)):
+                rng = random.Random(f"{seed}:{doc_id}:{side}:{r}")
+                (dest / f"{name}.{side}.txt").write_text(paragraphs(lines, rng), encoding="utf-8")
+
+
+def _key(text: str) -> str:
+    """Letters and digits only, case-folded: what survives spacing repairs."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+
+
+def sentence_lines(sentences: list[str], lines: list[str]) -> list[frozenset[int]]:
+    """For each sentence (in order), the gold lines its characters come from.
+
+    Walks a stream of the lines' letters and digits; a sentence that cannot be found from
+    the cursor (text changed by repair beyond spacing) is mapped by its first and last
+    20 characters, else to no line.
+    """
+    stream, owner = [], []
+    for n, line in enumerate(lines):
+        k = _key(line)
+        stream.append(k)
+        owner.extend([n] * len(k))
+    text = "".join(stream)
+    out: list[frozenset[int]] = []
+    cur = 0
+    for s in sentences:
+        k = _key(s)
+        if not k:
+            out.append(frozenset())
+            continue
+        at = text.find(k, cur)
+        if at < 0:
+            head, tail = k[:20], k[-20:]
+            a, b = text.find(head, cur), text.find(tail, cur)
+            if a < 0 or b < 0 or b < a:
+                out.append(frozenset())
+                continue
+            at, end = a, b + len(tail)
+        else:
+            end = at + len(k)
+        out.append(frozenset(owner[at:end]))
+        cur = end
+    return out
+
+
+def score_rows(
+    rows: list[tuple[str, list[int], list[int]]],
+    maps: dict[str, tuple[list[frozenset[int]], list[frozenset[int]]]],
+    n_lines: dict[str, int],
+) -> dict[str, float]:
+    """Rows (doc, ru ids, en ids) against the gold lines: right units, recovered, exact."""
+    right = 0
+    covered: dict[str, set[int]] = defaultdict(set)
+    touched_bad: dict[str, set[int]] = defaultdict(set)
+    alone: dict[str, set[int]] = defaultdict(set)
+    for doc, ru_ids, en_ids in rows:
+        ru_map, en_map = maps[doc]
+        lr = frozenset().union(*(ru_map[i] for i in ru_ids)) if ru_ids else frozenset()
+        le = frozenset().union(*(en_map[j] for j in en_ids)) if en_ids else frozenset()
+        if lr and lr == le:
+            right += 1
+            covered[doc] |= lr
+            if len(lr) == 1:
+                alone[doc] |= lr
+            else:
+                touched_bad[doc] |= lr
+        else:
+            touched_bad[doc] |= lr | le
+    gold = sum(n_lines.values())
+    recovered = sum(len(v) for v in covered.values())
+    exact = sum(len(alone[d] - touched_bad[d]) for d in n_lines)
+    return {
+        "rows": len(rows),
+        "right": right / len(rows) if rows else 0.0,
+        "recovered": recovered / gold if gold else 0.0,
+        "exact": exact / gold if gold else 0.0,
+        "gold": gold,
+    }
+
+
+def galechurch_rows(docs_json: dict[str, dict]) -> list[tuple[str, list[int], list[int]]]:
+    """Gale-Church over the same sentences mtclean aligned (the baseline)."""
+    try:
+        import galechurch  # type: ignore[import-not-found]
+    except ImportError:
+        return []
+    rows = []
+    for doc, d in docs_json.items():
+        ru, en = d.get("ru_sentences") or [], d.get("en_sentences") or []
+        if not ru or not en:
+            continue
+        for b in galechurch.align(ru, en).beads:
+            if b.source_end > b.source_start and b.target_end > b.target_start:
+                rows.append(
+                    (
+                        doc,
+                        list(range(b.source_start, b.source_end)),
+                        list(range(b.target_start, b.target_end)),
+                    )
+                )
+    return rows
+
+
+def run_mtclean(src: Path, out: Path, config: Path | None) -> None:
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(out.parent / "prefect-home"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+    }
+    cmd = [sys.executable, "-m", "flows.cli", "run", str(src), "--out", str(out)]
+    if config is not None:
+        cmd += ["--config", str(config)]
+    subprocess.run(cmd, check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def evaluate(
+    out: Path, docs: dict[str, tuple[list[str], list[str]]], repeat: int
+) -> tuple[dict[str, float], dict[str, float], Counter[str]]:
+    docs_json: dict[str, dict] = {}
+    maps = {}
+    n_lines: dict[str, int] = {}
+    for path in sorted((out / "docs").glob("*.json")):
+        d = json.loads(path.read_text(encoding="utf-8"))
+        base = d["id"].split(".copy")[0]
+        if base not in docs:
+            continue
+        ru_lines, en_lines = docs[base]
+        docs_json[d["id"]] = d
+        maps[d["id"]] = (
+            sentence_lines(d.get("ru_sentences") or [], ru_lines),
+            sentence_lines(d.get("en_sentences") or [], en_lines),
+        )
+        n_lines[d["id"]] = len(ru_lines)
+    for doc_id, (ru_lines, _) in docs.items():  # quarantined documents count as lost
+        n_lines.setdefault(doc_id, len(ru_lines))
+        maps.setdefault(doc_id, ([], []))
+    rows = []
+    pairs: Counter[str] = Counter()
+    with (out / "corpus.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            rows.append((r["doc_id"], r["ru_ids"], r["en_ids"]))
+            pairs[r["ru"] + "\t" + r["en"]] += 1
+    ours = score_rows(rows, maps, n_lines)
+    base = score_rows(galechurch_rows(docs_json), maps, n_lines)
+    return ours, base, pairs
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--set", choices=sorted(SETS), default="wmt21")
+    ap.add_argument("--english", default="A", help="WMT: reference A/B or an MT system's name")
+    ap.add_argument("--seed", type=int, default=1, help="paragraph layout draw")
+    ap.add_argument("--repeat", type=int, default=1, help="write every document N times")
+    ap.add_argument("--config", type=Path, help="an mtclean config for the run")
+    ap.add_argument("--work", type=Path, help="keep the folders here (default: a temp dir)")
+    ap.add_argument("--reserved", action="store_true", help="allow a reserved (acceptance) set")
+    args = ap.parse_args()
+    if not DATA.is_dir():
+        print(f"needs the shared data at {DATA}", file=sys.stderr)
+        return 2
+    if SETS[args.set][4] and not args.reserved:
+        print(
+            f"{args.set} is reserved for acceptance: pass --reserved to report it", file=sys.stderr
+        )
+        return 2
+    docs = read_set(args.set, args.english)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.work or Path(tmp)
+        src, out = work / "in", work / "out"
+        build_folder(docs, src, args.seed, args.repeat)
+        run_mtclean(src, out, args.config)
+        ours, base, pairs = evaluate(out, docs, args.repeat)
+    dup = sum(n - 1 for n in pairs.values() if n > 1)
+    print(
+        f"set {args.set} (English: {args.english}), {len(docs)} documents x{args.repeat}, "
+        f"{ours['gold']} gold line pairs, layout seed {args.seed}"
+    )
+    print(f"{'':14}{'rows':>7}{'right':>9}{'recovered':>11}{'exact':>9}")
+    for name, s in (("mtclean", ours), ("Gale-Church", base)):
+        if not s["rows"]:
+            print(f"{name:14}{'(not installed)':>36}")
+            continue
+        print(f"{name:14}{s['rows']:7d}{s['right']:9.3f}{s['recovered']:11.3f}{s['exact']:9.3f}")
+    print(f"duplicate corpus rows (same ru+en text): {dup} of {sum(pairs.values())}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

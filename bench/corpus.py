@@ -42,6 +42,9 @@ SETS = {
     # name: (folder, docs table, Russian file, English file (None: per --english), reserved)
     "wmt21": ("wmt21-newstest-ru-en", "docs.tsv", "src.ru.txt", None, False),
     "flores-dev": ("flores200", "docs_dev.tsv", "dev.rus_Cyrl.txt", "dev.eng_Latn.txt", False),
+    # No documents in these: consecutive lines are grouped into pseudo-documents (--chunk).
+    "tico19": ("tico19-test-ru-en", "", "rus.txt", "eng.txt", False),
+    "tatoeba": ("tatoeba-test-v2021-08-07-ru-en", "", "rus.txt", "eng.txt", False),
     "wmt22": ("wmt22-generaltest-ru-en", "docs.tsv", "src.ru.txt", None, True),
     "flores-devtest": (
         "flores200",
@@ -53,8 +56,14 @@ SETS = {
 }
 
 
-def read_set(name: str, english: str) -> dict[str, tuple[list[str], list[str]]]:
-    """doc id → (Russian lines, English lines), line i ↔ line i."""
+def read_set(
+    name: str, english: str, chunk: int = 15, limit: int = 900
+) -> dict[str, tuple[list[str], list[str]]]:
+    """doc id → (Russian lines, English lines), line i ↔ line i.
+
+    Sets without documents give pseudo-documents of ``chunk`` consecutive lines, from
+    ``limit`` lines spread evenly over the set (short sentences, COVID terms: a different
+    kind of text from news)."""
     folder, table, ru_name, en_name, _ = SETS[name]
     base = DATA / folder
     if en_name is None:
@@ -66,6 +75,13 @@ def read_set(name: str, english: str) -> dict[str, tuple[list[str], list[str]]]:
     ru = (base / ru_name).read_text(encoding="utf-8").split("\n")
     en = (base / en_name).read_text(encoding="utf-8").split("\n")
     docs: dict[str, list[int]] = defaultdict(list)
+    if not table:
+        n = min(len(ru), len(en)) - 1  # files end with a newline
+        step = max(1, n // limit)
+        idx = list(range(0, n, step))[:limit]
+        for k in range(0, len(idx), chunk):
+            docs[f"{name}-{k // chunk:04d}"] = idx[k : k + chunk]
+        return {d: ([ru[i] for i in ix], [en[i] for i in ix]) for d, ix in sorted(docs.items())}
     with (base / table).open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             docs[row["doc_id"]].append(int(row["line_idx"]))
@@ -73,14 +89,27 @@ def read_set(name: str, english: str) -> dict[str, tuple[list[str], list[str]]]:
 
 
 def paragraphs(lines: list[str], rng: random.Random) -> str:
-    """The lines grouped into paragraphs of 1–4 lines (a side's own layout); the first
-    line (a headline) stands alone, as on a web page."""
+    """The lines grouped into paragraphs of 1–4 lines (a side's own layout).
+
+    The first line (a headline) stands alone, and so does any line that does not end a
+    sentence (a heading, a list item, a transcribed utterance): on a real page such a
+    line has a break after it, and nothing could tell where it ended in running text.
+    """
     out, i = lines[:1], 1
     while i < len(lines):
         n = rng.randint(1, 4)
-        out.append(" ".join(lines[i : i + n]))
-        i += n
+        group: list[str] = []
+        for line in lines[i : i + n]:
+            group.append(line)
+            if not _ends_sentence(line):
+                break
+        out.append(" ".join(group))
+        i += len(group)
     return "\n\n".join(out) + "\n"
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip().rstrip("\"»“”')]").endswith((".", "!", "?", "…", ":", ";"))
 
 
 def build_folder(

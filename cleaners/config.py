@@ -34,31 +34,6 @@ class InputConfig(_Strict):
     )
 
 
-def _param_value(where: str, value: Any, default: Any) -> Any:
-    """``value`` checked against the type of the parameter's default (ints pass as floats).
-
-    A rule reads its parameters on every document: a wrong type must fail when the
-    config is read, not halfway through a run.
-    """
-    kind = type(default)
-    if isinstance(default, bool):
-        ok = isinstance(value, bool)
-    elif isinstance(default, float):
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        value = float(value) if ok else value
-    elif isinstance(default, int):
-        ok = isinstance(value, int) and not isinstance(value, bool)
-    elif isinstance(default, list):
-        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-    else:
-        ok = isinstance(value, kind)
-    if not ok:
-        want = {"bool": "true or false", "float": "a number", "int": "an integer"}
-        expected = want.get(kind.__name__, "a list of strings" if kind is list else kind.__name__)
-        raise ValueError(f"parameter {where} must be {expected}, not {value!r}")
-    return value
-
-
 class RepairConfig(_Strict):
     """Repair engine: which rules run and with what parameters."""
 
@@ -78,30 +53,13 @@ class RepairConfig(_Strict):
 
     @model_validator(mode="after")
     def _known_rules(self) -> RepairConfig:
-        # Typos in rule or parameter names must fail loudly, not be ignored.
-        from cleaners.repair import RULES
+        # Typos in rule or parameter names must fail loudly, not be ignored; the
+        # repair package owns its rules, so it checks them.
+        from cleaners.repair.config import check_glossaries, check_rules
 
-        for name in [*self.disable, *self.enable, *self.params]:
-            if name not in RULES:
-                raise ValueError(f"unknown repair rule {name!r}; known: {', '.join(RULES)}")
-        for name, ps in self.params.items():
-            for key, value in ps.items():
-                if key not in RULES[name].params:
-                    known = ", ".join(RULES[name].params) or "none"
-                    raise ValueError(f"rule {name!r} has no parameter {key!r}; known: {known}")
-                ps[key] = _param_value(f"{name}.{key}", value, RULES[name].params[key].default)
-        return self
-
-    @model_validator(mode="after")
-    def _readable_glossaries(self) -> RepairConfig:
+        self.params.update(check_rules([*self.disable, *self.enable], self.params))
         # A missing or malformed glossary would otherwise fail every document of a run.
-        from cleaners.repair.glossary import load_glossary
-
-        for path in self.glossary:
-            try:
-                load_glossary([path])
-            except OSError as exc:
-                raise ValueError(f"glossary {path!r}: {exc.strerror or exc}") from None
+        check_glossaries(self.glossary)
         return self
 
 

@@ -9,30 +9,25 @@ reason, so every input is accounted for.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from cleaners import lid
 from cleaners.align import align
 from cleaners.chrf import chrf
 from cleaners.config import PipelineConfig
 from cleaners.errors import InputError
-from cleaners.model import Document, Edit, Quarantined, Segment, SideDoc
+from cleaners.model import Document, Quarantined, Segment, SideDoc
 from cleaners.readers import InputItem, item_hash, load_item
-from cleaners.repair import repair, replay, untranslated_spans
-from cleaners.repair.engine import compose
+from cleaners.repair import repair, untranslated_spans
 from cleaners.sentences import split_sentences
 from cleaners.structure import parse
 
 if TYPE_CHECKING:
     from cleaners.decode import Decoded
+    from cleaners.translate import Translator
 
 SIDES = ("ru", "en")
-
-
-class Translator(Protocol):
-    def translate(self, sentences: Sequence[str]) -> list[str]: ...
 
 
 def process_item(
@@ -111,24 +106,14 @@ def build_side(
     config: PipelineConfig,
     translator: Translator | None = None,
 ) -> SideDoc:
-    """Repair, structure and language-tag one side's text."""
-    if config.repair.enabled:
-        result = repair(text, lang, config.repair)
-        fixed, edits = result.text, list(result.edits)
-    else:
-        fixed, edits = text, []
-    if (
-        lang == "en"
-        and translator is not None
-        and config.translate.fill_untranslated
-        # A mostly Cyrillic "English" file is a wrong-side file, not MT with fragments
-        # left over: the side check must see it as it is.
-        and lid.script_shares(fixed).get("Cyrl", 0.0) < 0.5
-    ):
-        fills = fill_untranslated(fixed, translator)
-        if fills:
-            edits = compose(text, edits, fills)
-            fixed = replay(text, edits)
+    """Repair, structure and language-tag one side's text.
+
+    The translator serves the repair's fill-in of Cyrillic left in English MT (rule
+    ``fill_untranslated``), which ``translate.fill_untranslated`` switches.
+    """
+    fill = translator if config.translate.fill_untranslated else None
+    result = repair(text, lang, config.repair, fill)
+    fixed, edits = result.text, list(result.edits)
     segments = parse(fixed, lang)
     texts = [s.text for s in segments]
     results = lid.detect_batch(texts, config.lid)
@@ -148,24 +133,6 @@ def build_side(
         edits=edits,
         segments=segments,
     )
-
-
-def fill_untranslated(text: str, translator: Translator) -> list[Edit]:
-    """Edits that replace Cyrillic fragments left in English MT by their retranslation.
-
-    Each fill is an ordinary edit (rule ``fill_untranslated``), so it shows in
-    the report and replays like any repair. A fragment the model cannot
-    translate (empty output) is left as it is, still flagged ``untranslated``.
-    """
-    spans = untranslated_spans(text)
-    if not spans:
-        return []
-    fragments = [text[s:e] for s, e in spans]
-    out: list[Edit] = []
-    for (s, e), frag, tr in zip(spans, fragments, translator.translate(fragments), strict=True):
-        if tr.strip():
-            out.append(Edit("fill_untranslated", s, e, frag, tr.strip()))
-    return out
 
 
 def score_agreement(doc: Document) -> None:

@@ -31,9 +31,17 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from cleaners.config import TranslateConfig
+
+
+class Translator(Protocol):
+    """What the pipeline and the repair's fill-in ask of a translator: ru→en, one
+    output per input sentence, in order (:class:`Retranslator` is the one we ship)."""
+
+    def translate(self, sentences: Sequence[str]) -> list[str]: ...
+
 
 ENV_PACKAGE = "MTCLEAN_ARGOS_PACKAGE"
 INSTALL_HINT = (

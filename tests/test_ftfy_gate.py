@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from cleaners.fsutil import atomic_write_text
 from cleaners.repair import ftfy_gate, sloppy  # noqa: F401  (sloppy registers codecs)
+from cleaners.repair.builders import ftfy_gate as build_ftfy_gate
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
@@ -28,7 +29,7 @@ def _changes(line: str) -> bool:
 
 def test_table_matches_installed_ftfy() -> None:
     shipped = json.loads(ftfy_gate.TABLE.read_text(encoding="utf-8"))
-    assert shipped == ftfy_gate.build(), "regenerate: python -m cleaners.repair.build_tables"
+    assert shipped == build_ftfy_gate.build(), "regenerate: python -m cleaners.repair.build_tables"
     assert ftfy_gate.installed_version() == ftfy.__version__
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from cleaners.repair import lexicon
-from cleaners.repair.words import _package_text, _zipfs
+from cleaners.repair.builders import lexicon as build_lexicon
+from cleaners.repair.tables import package_text as _package_text
+from cleaners.repair.words import _zipfs
 
 try:
     FULL = frozenset(_package_text("wordsegment", "words.txt").split())
@@ -26,7 +28,7 @@ def test_common_table_is_current() -> None:
     assert shipped == en_small_table(), "regenerate: python -m cleaners.repair.build_tables"
     zipfs, listed = lexicon.common_words()
     assert zipfs is _zipfs("en", "small")
-    assert sorted(listed) == lexicon.listed_common(zipfs)
+    assert sorted(listed) == build_lexicon.listed_common(zipfs)
     assert all(zipfs[w] == z for w, z in listed.items())
 
 
@@ -57,7 +59,7 @@ def test_membership_and_difference_match_the_full_set() -> None:
 def test_phrase_table_is_current() -> None:
     path = lexicon._bigram_file()
     assert path is not None
-    assert lexicon.PHRASES._checksums() == lexicon.phrase_checksums(path.read_bytes()), (
+    assert lexicon.PHRASES._checksums() == build_lexicon.phrase_checksums(path.read_bytes()), (
         "regenerate: python -m cleaners.repair.build_tables"
     )
 
@@ -130,7 +132,7 @@ def test_tag_search_matches_the_table() -> None:
 def test_tag_table_is_current() -> None:
     pytest.importorskip("textblob", reason="TextBlob (the tag lexicon's source) is not installed")
     shipped = lexicon.POS_TABLE.read_text(encoding="utf-8").splitlines()
-    assert shipped == lexicon.build_pos_table(), (
+    assert shipped == build_lexicon.build_pos_table(), (
         "regenerate: python -m cleaners.repair.build_tables"
     )
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.config import LidConfig, PipelineConfig
+from cleaners.config import LidConfig, PipelineConfig, RepairConfig, TranslateConfig
 from cleaners.model import Document, Quarantined
 from cleaners.pipeline import process_item
 from cleaners.readers import discover
@@ -165,3 +165,44 @@ def test_retranslation_does_not_hide_a_russian_file_in_the_english_slot(
     (item,) = discover(tmp_path, config.input)
     result = process_item(tmp_path, item, config, translator=translator)
     assert isinstance(result, Quarantined) and result.reason == "wrong-language"
+
+
+def _fill_edits(tmp_path: Path, translator, pairs, config: PipelineConfig) -> list:
+    (ru1, en1), (ru2, en2), (ru3, _) = pairs
+    tmp_path.mkdir()
+    (tmp_path / "d.ru.txt").write_text(f"{ru1}\n\n{ru2} {ru3}\n", encoding="utf-8")
+    (tmp_path / "d.en.txt").write_text(f"{en1}\n\n{en2} {ru3}\n", encoding="utf-8")
+    (item,) = discover(tmp_path, config.input)
+    doc = process_item(tmp_path, item, config, translator=translator)
+    assert isinstance(doc, Document) and doc.en is not None
+    return [e for e in doc.en.edits if "fill_untranslated" in e.rule]
+
+
+def test_the_fill_in_is_a_rule_switched_like_the_others(tmp_path: Path, tiny_translator) -> None:
+    from cleaners.repair import RULES, describe_rules
+
+    translator, pairs = tiny_translator
+    assert "fill_untranslated" in describe_rules(RULES)  # what --list-rules prints
+    assert len(_fill_edits(tmp_path / "on", translator, pairs, PipelineConfig())) == 1
+    off = PipelineConfig(repair=RepairConfig(disable=["fill_untranslated"]))
+    assert _fill_edits(tmp_path / "disabled", translator, pairs, off) == []
+    # The translate section's switch maps onto the rule.
+    legacy = PipelineConfig(translate=TranslateConfig(fill_untranslated=False))
+    assert _fill_edits(tmp_path / "legacy", translator, pairs, legacy) == []
+    # As when it was a stage of its own, the fill-in runs with the other repairs off.
+    bare = PipelineConfig(repair=RepairConfig(enabled=False))
+    (fill,) = _fill_edits(tmp_path / "bare", translator, pairs, bare)
+    assert fill.rule == "fill_untranslated"
+
+
+def test_the_fill_in_runs_after_the_fixpoint_on_the_repaired_text(tiny_translator) -> None:
+    from cleaners.repair import repair, replay
+
+    translator, pairs = tiny_translator
+    (_, en1), (_, en2), (ru3, _) = pairs
+    text = f"{en1} {en2}  {ru3}"  # a double space the repair collapses first
+    result = repair(text, "en", None, translator)
+    rules = [e.rule for e in result.edits]
+    assert rules == ["collapse_spaces", "fill_untranslated"]
+    assert replay(text, result.edits) == result.text
+    assert repair(text, "en").text == f"{en1} {en2} {ru3}"  # no translator: no fill

@@ -29,7 +29,10 @@ CASES = _cases()
 
 
 def test_every_rule_has_golden_cases() -> None:
-    assert set(RULES) - {"fold_dashes"} <= {rule for rule, _, _ in CASES}
+    # A rule that needs the translator is tested with a real (tiny) model, in
+    # tests/test_pipeline.py: its output is the model's, not a fixed text.
+    served = {name for name, r in RULES.items() if r.uses_translator}
+    assert set(RULES) - {"fold_dashes"} - served <= {rule for rule, _, _ in CASES}
 
 
 @pytest.mark.parametrize(("rule", "i", "case"), CASES, ids=[f"{r}-{i}" for r, i, _ in CASES])

@@ -76,11 +76,11 @@ def test_each_type_restored_alone_and_inside_english(kind: str, russian: list[st
 )
 def test_clean_text_in_other_code_page_languages_untouched(rel: str) -> None:
     lines = _lines(rel)
-    changed = [s for s in lines if fix_cyrillic_mojibake(s, {"margin": 2.0})]
+    changed = [s for s in lines if fix_cyrillic_mojibake(s, "en", {"margin": 2.0})]
     assert changed == []
     # Lines joined into documents: the document-wide fallback must not fire either.
     doc = "\n".join(lines[:40])
-    assert fix_cyrillic_mojibake(doc, {"margin": 2.0}) == []
+    assert fix_cyrillic_mojibake(doc, "en", {"margin": 2.0}) == []
 
 
 def test_line_of_mojibake_among_clean_lines() -> None:
@@ -117,6 +117,6 @@ def test_isolated_words_of_other_languages_mostly_untouched() -> None:
         w
         for w in sample
         for text in (w, w.upper(), f"He said {w} today.")
-        if fix_cyrillic_mojibake(text, {"margin": 2.0})
+        if fix_cyrillic_mojibake(text, "en", {"margin": 2.0})
     ]
     assert len(changed) <= 6, changed  # 3 of 9,000 now (Serbian љ, a Serbian all-caps name)

@@ -8,8 +8,10 @@ True
 
 Rules register themselves on import with a ``stage`` that orders them: Cyrillic
 mojibake → ftfy → homoglyphs → glossary → spacing → fused words → repetition →
-paragraphs → (optional) quote/dash folding. ``RULES`` lists them with their
-parameters and false-positive risks; ``RepairConfig`` switches and tunes them.
+paragraphs → (optional) quote/dash folding → filling untranslated Cyrillic by
+retranslation (given a translator: it runs once, after the others). ``RULES``
+lists them with their parameters and false-positive risks; ``RepairConfig``
+switches and tunes them (:mod:`cleaners.repair.config` checks it).
 Data tables live in ``cleaners/data/repair/`` (the glossary in ``cleaners/data``);
 ``python -m cleaners.repair.build_tables`` regenerates the ones derived from wordfreq.
 """
@@ -25,6 +27,7 @@ from cleaners.repair import glossary as _glossary  # noqa: F401
 from cleaners.repair import paragraphs as _paragraphs  # noqa: F401
 from cleaners.repair import repetition as _repetition  # noqa: F401
 from cleaners.repair import spacing as _spacing  # noqa: F401
+from cleaners.repair import untranslated as _untranslated  # noqa: F401
 from cleaners.repair import words as _words  # noqa: F401
 from cleaners.repair.engine import (
     RULES,
@@ -41,6 +44,7 @@ from cleaners.repair.untranslated import untranslated_spans
 
 if TYPE_CHECKING:
     from cleaners.config import RepairConfig
+    from cleaners.translate import Translator
 
 __all__ = [
     "RULES",
@@ -54,13 +58,25 @@ __all__ = [
 ]
 
 
-def repair(text: str, lang: str = "en", config: RepairConfig | None = None) -> RepairResult:
-    """Repair ``text`` (in language ``lang``); edits are offsets into ``text``."""
+def repair(
+    text: str,
+    lang: str = "en",
+    config: RepairConfig | None = None,
+    translator: Translator | None = None,
+) -> RepairResult:
+    """Repair ``text`` (in language ``lang``); edits are offsets into ``text``.
+
+    The rules that use a ``translator`` (``fill_untranslated``) run only when one is
+    given; they stay governed by ``translate.fill_untranslated`` (the caller passes no
+    translator then) and ``repair.disable``, also with ``repair.enabled`` false, as
+    when the fill-in was a stage of its own.
+    """
+    key = _config_key(config)
     if config is not None and not config.enabled:
-        return RepairResult(text, [])
-    return run_rules(
-        text, _plan(lang, _config_key(config)), 4 if config is None else config.max_passes
-    )
+        if translator is None:
+            return RepairResult(text, [])
+        return run_rules(text, _plan(lang, key, final_only=True), 1, translator)
+    return run_rules(text, _plan(lang, key), 4 if config is None else config.max_passes, translator)
 
 
 def _config_key(config: RepairConfig | None) -> str:
@@ -72,7 +88,7 @@ def _config_key(config: RepairConfig | None) -> str:
 
 
 @lru_cache(maxsize=64)
-def _plan(lang: str, key: str) -> Plan:
+def _plan(lang: str, key: str, final_only: bool = False) -> Plan:
     """The rules and parameters for one language and config (computed once per pair)."""
     disable, enable, params, glossary = json.loads(key) if key else ([], [], {}, [])
     if glossary:
@@ -81,6 +97,6 @@ def _plan(lang: str, key: str) -> Plan:
             "apply_glossary": {**params.get("apply_glossary", {}), "files": glossary},
         }
     rules = active_rules(lang, disable, enable, params)
-    for _, p in rules:
-        p["lang"] = lang
-    return Plan(rules)
+    if final_only:
+        rules = [(r, p) for r, p in rules if r.uses_translator]
+    return Plan(rules, lang)

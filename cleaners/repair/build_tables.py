@@ -4,7 +4,9 @@
 Russian letter-bigram log-probabilities (``^``/``$`` mark word edges) weighted by
 word frequency, used to judge whether a re-decoded span is plausible Russian; the
 English word tables (the common words marked by the dictionary); and the tables of
-``lexicon`` (phrase checksums) and ``ftfy_gate`` (ftfy's heuristic and character tables).
+``lexicon`` (phrase checksums, parts of speech) and ``ftfy_gate`` (ftfy's heuristic and
+character tables), whose builders live in ``cleaners/repair/builders/``. No run-time module
+holds build code.
 """
 
 from __future__ import annotations
@@ -105,13 +107,14 @@ def en_keep_list() -> list[str]:
 def main() -> None:
     from cleaners.repair import lexicon
     from cleaners.repair import words as W
+    from cleaners.repair.builders import lexicon as build_lexicon
 
     small = en_small_table()
     lexicon.ZIPF3_TABLE.write_text("\n".join(small) + "\n", encoding="utf-8")
     W._zipfs.cache_clear()
     lexicon.common_words.cache_clear()
     # The keep list depends on the parts of speech and the -ing heads: written first.
-    tags = lexicon.build_pos_table()
+    tags = build_lexicon.build_pos_table()
     (DATA / "repair" / "en_pos.tsv").write_text("\n".join(tags) + "\n", encoding="utf-8")
     lexicon._tag_lines.cache_clear()
     lexicon.pos_tag.cache_clear()
@@ -134,10 +137,10 @@ def main() -> None:
     (DATA / "repair" / "ru_bigrams.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(table)} bigrams")
     # Derived from the tables above and from wordsegment / ftfy: regenerated last.
-    from cleaners.repair import ftfy_gate
+    from cleaners.repair.builders import ftfy_gate as build_ftfy_gate
 
-    lexicon.main()
-    ftfy_gate.main()
+    build_lexicon.write_phrase_table()
+    build_ftfy_gate.main()
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from typing import Any
 from cleaners.edit import Edit
 from cleaners.lazyre import lazy_compile
 from cleaners.repair import ftfy_gate, sloppy  # noqa: F401  (sloppy registers codecs)
-from cleaners.repair.engine import Param, make_edit, rule
+from cleaners.repair.engine import Param, make_edit, rule, with_defaults
 from cleaners.repair.tables import DATA
 
 # Characters that never need ftfy: ASCII, the Russian alphabet and common typography.
@@ -387,7 +387,7 @@ _KOI8_ONLY = tuple(t for t in _TRANSFORMS if t[0] == "koi8r_as_cp1251")
     },
     risk="a short word in high Latin-1 letters or of another Cyrillic language read as Russian",
 )
-def fix_cyrillic_mojibake(text: str, params: Mapping[str, Any]) -> list[Edit]:
+def fix_cyrillic_mojibake(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Re-decode Russian text that was read with the wrong Cyrillic/Latin code page.
 
     Covers the cases ftfy leaves (cp1251 read as latin-1/cp1252, UTF-8 read as KOI8-R,
@@ -396,12 +396,12 @@ def fix_cyrillic_mojibake(text: str, params: Mapping[str, Any]) -> list[Edit]:
     decides its line's transform; the line's other runs (``В»`` for ``»``, ``Х`` for
     ``у``) follow it.
 
-    >>> fix_cyrillic_mojibake("He said: Ïðèâåò, ìèð!", {"margin": 2.0})[0].after
+    >>> fix_cyrillic_mojibake("He said: Ïðèâåò, ìèð!", "en", {"margin": 2.0})[0].after
     'Привет, мир'
-    >>> fix_cyrillic_mojibake("Café Müller, à la carte", {"margin": 2.0})
+    >>> fix_cyrillic_mojibake("Café Müller, à la carte", "en", {"margin": 2.0})
     []
     """
-    margin = float(params.get("margin", 2.0))
+    margin = float(with_defaults("fix_cyrillic_mojibake", params)["margin"])
     # Each run, and the same run without the typography at its edges: mojibake quoted
     # with real «» or dashes decodes only without them.
     transforms = _TRANSFORMS if _MARKS_RE.search(text) else _KOI8_ONLY
@@ -597,12 +597,12 @@ def _ftfy_config() -> Any:
     precheck=_NEEDS_FTFY,
     risk="ftfy's own: rare legitimate text that looks like mojibake (see its docs)",
 )
-def fix_encoding_ftfy(text: str, params: Mapping[str, Any]) -> list[Edit]:
+def fix_encoding_ftfy(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Run ftfy line by line (curly quotes kept) and record what it changed.
 
-    >>> fix_encoding_ftfy("cafÃ© time", {})[0].after
+    >>> fix_encoding_ftfy("cafÃ© time", "en", {})[0].after
     'é'
-    >>> fix_encoding_ftfy("café “time”", {})
+    >>> fix_encoding_ftfy("café “time”", "en", {})
     []
     """
     edits: list[Edit] = []
@@ -634,13 +634,13 @@ _MIXED = lazy_compile(r"(?=[^\W\d_]*[A-Za-z])(?=[^\W\d_]*[\u0400-\u04ff])[^\W\d_
     precheck=r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]",
     risk="deliberate mixed-script brand names or leetspeak",
 )
-def fix_homoglyphs(text: str, params: Mapping[str, Any]) -> list[Edit]:
+def fix_homoglyphs(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Swap look-alike letters of the other script inside a word (``Meжду``, ``Officе``).
 
     >>> from cleaners.repair.engine import replay
-    >>> replay("Meжду нами, Officе", fix_homoglyphs("Meжду нами, Officе", {}))
+    >>> replay("Meжду нами, Officе", fix_homoglyphs("Meжду нами, Officе", "en", {}))
     'Между нами, Office'
-    >>> fix_homoglyphs("iPhone и Android", {})
+    >>> fix_homoglyphs("iPhone и Android", "en", {})
     []
     """
     edits = []

@@ -1,6 +1,6 @@
 """The repair engine: a rule registry, the fixpoint loop and edit composition.
 
-A rule is a pure function ``(text, params) -> list[Edit]`` registered once with
+A rule is a pure function ``(text, lang, params) -> list[Edit]`` registered once with
 :func:`rule`; the registry (:data:`RULES`) is the single source for the config
 validator, the CLI's ``--explain`` and the report's per-rule counts. Edits a rule
 proposes are in the coordinates of the text it saw; the engine composes them
@@ -12,56 +12,39 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from cleaners.edit import Edit, FrozenRecord
+from cleaners.edit import Edit
 from cleaners.lazyre import lazy_compile
 
-RuleFn = Callable[[str, Mapping[str, Any]], list[Edit]]
+# ``(text, lang, params) -> edits``; a rule that uses the translator also gets it.
+RuleFn = Callable[..., list[Edit]]
 
-# The records below are written out rather than dataclasses: ``mtclean clean`` would
+# The records below are NamedTuples (fields declared once): ``mtclean clean`` would
 # pay ~6 ms of start-up for the dataclasses module (see cleaners.edit).
 
 
-class Param(FrozenRecord):
+class Param(NamedTuple):
     """A rule parameter: its default and one line of help."""
-
-    __slots__ = ("default", "help")
 
     default: Any
     help: str
 
-    def __init__(self, default: Any, help: str) -> None:
-        self._assign(default, help)
 
-
-class Rule(FrozenRecord):
+class Rule(NamedTuple):
     """A registered repair rule.
 
     ``langs`` lists the languages it runs on (``"*"`` = any); ``stage`` orders the
     rules (encoding 10s, glossary 20s, spacing 30s, words 40s, repetition 50s,
-    paragraphs 60s, folding 90s). Clean text must cost little: ``needs`` lists
-    substrings one of which must occur, ``non_ascii`` skips pure-ASCII text, and
+    paragraphs 60s, folding 90s, fill-in 100). Clean text must cost little: ``needs``
+    lists substrings one of which must occur, ``non_ascii`` skips pure-ASCII text, and
     ``precheck`` is a regex that must match before the rule runs at all; ``gate``,
     a cheaper regex matching a superset (best starting with a rare character: it is
     scanned for on every line), stands for the rule in the plan's gate instead of
-    ``needs`` or ``precheck``. ``risk`` names its false-positive risk.
+    ``needs`` or ``precheck``. ``risk`` names its false-positive risk. A rule with
+    ``uses_translator`` takes the translator as a service: it runs once, after the
+    other rules reached their fixpoint, and only when a translator is given.
     """
-
-    __slots__ = (
-        "name",
-        "fn",
-        "langs",
-        "precheck",
-        "params",
-        "risk",
-        "stage",
-        "default_on",
-        "doc",
-        "needs",
-        "non_ascii",
-        "gate",
-    )
 
     name: str
     fn: RuleFn
@@ -70,33 +53,20 @@ class Rule(FrozenRecord):
     params: Mapping[str, Param]
     risk: str
     stage: int
-    default_on: bool
-    doc: str
-    needs: tuple[str, ...]
-    non_ascii: bool
-    gate: str | None
-
-    def __init__(
-        self,
-        name: str,
-        fn: RuleFn,
-        langs: tuple[str, ...],
-        precheck: re.Pattern[str] | None,
-        params: Mapping[str, Param],
-        risk: str,
-        stage: int,
-        default_on: bool = True,
-        doc: str = "",
-        needs: tuple[str, ...] = (),
-        non_ascii: bool = False,
-        gate: str | None = None,
-    ) -> None:
-        self._assign(
-            name, fn, langs, precheck, params, risk, stage, default_on, doc, needs, non_ascii, gate
-        )
+    default_on: bool = True
+    doc: str = ""
+    needs: tuple[str, ...] = ()
+    non_ascii: bool = False
+    gate: str | None = None
+    uses_translator: bool = False
 
     def applies_to(self, lang: str) -> bool:
         return "*" in self.langs or lang in self.langs
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """The parameters' defaults, ``{name: value}``."""
+        return {k: p.default for k, p in self.params.items()}
 
     @property
     def gated(self) -> bool:
@@ -127,6 +97,7 @@ def rule(
     params: Mapping[str, Param] | None = None,
     risk: str,
     default_on: bool = True,
+    uses_translator: bool = False,
 ) -> Callable[[RuleFn], RuleFn]:
     """Register a rule under ``name``; rules run by ``stage``, then registration order."""
 
@@ -146,6 +117,7 @@ def rule(
             needs=tuple(needs),
             non_ascii=non_ascii,
             gate=gate,
+            uses_translator=uses_translator,
         )
         ordered = sorted(RULES.values(), key=lambda r: r.stage)  # stable: ties keep order
         RULES.clear()
@@ -321,22 +293,39 @@ def active_rules(
     for r in RULES.values():
         on = (r.default_on or r.name in enable) and r.name not in disable
         if on and r.applies_to(lang):
-            p = {k: v.default for k, v in r.params.items()}
+            p = r.defaults
             p.update(params.get(r.name, {}))
             out.append((r, p))
     return out
 
 
+def with_defaults(name: str, params: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``params`` completed by rule ``name``'s defaults (for calls outside a plan,
+    which always passes every parameter).
+
+    >>> with_defaults("fold_dashes", {})
+    {'to': '-'}
+    """
+    r = RULES[name]
+    if params.keys() >= r.params.keys():
+        return params
+    return {**r.defaults, **params}
+
+
 class Plan:
-    """Rules with resolved parameters, plus one cheap pre-check per text kind.
+    """Rules with resolved parameters for one language, plus one cheap pre-check per
+    text kind.
 
     On text that needs nothing (most MT lines) the first pass costs a few substring
     tests and quick regex scans for all pre-checked rules together, plus the rules
-    that have no pre-check.
+    that have no pre-check. Rules that use the translator are kept apart
+    (``final``): they run once, after the others' fixpoint.
     """
 
-    def __init__(self, rules: Sequence[tuple[Rule, dict[str, Any]]]) -> None:
-        self.rules = tuple(rules)
+    def __init__(self, rules: Sequence[tuple[Rule, dict[str, Any]]], lang: str = "en") -> None:
+        self.lang = lang
+        self.rules = tuple((r, p) for r, p in rules if not r.uses_translator)
+        self.final = tuple((r, p) for r, p in rules if r.uses_translator)
         self._gates = {flag: self._gate(flag) for flag in (True, False)}
         self._ungated = {
             flag: [(r, p) for r, p in self.rules if not r.gated and not (r.non_ascii and flag)]
@@ -381,15 +370,38 @@ class Plan:
 
 
 def run_rules(
-    text: str, rules: Sequence[tuple[Rule, dict[str, Any]]] | Plan, max_passes: int = 4
+    text: str,
+    rules: Sequence[tuple[Rule, dict[str, Any]]] | Plan,
+    max_passes: int = 4,
+    translator: Any = None,
 ) -> RepairResult:
-    """Apply ``rules`` in order, pass after pass, until nothing changes (or the cap)."""
+    """Apply ``rules`` in order, pass after pass, until nothing changes (or the cap);
+    then, given a ``translator`` (a :class:`cleaners.translate.Translator`; typed
+    loosely here so that the engine imports nothing of the translators), the rules
+    that use it, once, on the repaired text."""
     plan = rules if isinstance(rules, Plan) else Plan(rules)
+    result = _fixpoint(text, plan, max_passes)
+    if translator is None:
+        return result
+    for r, p in plan.final:
+        cur = result.text
+        if not r.may_apply(cur, cur.isascii()):
+            continue
+        later = [e for e in r.fn(cur, plan.lang, p, translator) if e.before != e.after]
+        if later:
+            # Folded onto the repair's finished edits, as a stage after repair would be.
+            edits = compose(text, result.edits, later)
+            result = RepairResult(replay(text, edits), edits)
+    return result
+
+
+def _fixpoint(text: str, plan: Plan, max_passes: int) -> RepairResult:
+    lang = plan.lang
     is_ascii = text.isascii()
     if not plan.may_act(text, is_ascii):
         # Nothing any pre-checked rule looks for: only the others can act.
         for r, p in plan.ungated(is_ascii):
-            edits = r.fn(text, p)
+            edits = r.fn(text, lang, p)
             if edits and any(e.before != e.after for e in edits):
                 break
         else:
@@ -401,7 +413,7 @@ def run_rules(
             cur = comp.text
             if not r.may_apply(cur, cur.isascii()):
                 continue
-            edits = [e for e in r.fn(cur, p) if e.before != e.after]
+            edits = [e for e in r.fn(cur, lang, p) if e.before != e.after]
             if edits:
                 comp.apply(edits)
                 changed = True

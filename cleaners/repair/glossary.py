@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from cleaners.edit import Edit
-from cleaners.repair.engine import Param, make_edit, rule
+from cleaners.repair.engine import Param, make_edit, rule, with_defaults
 from cleaners.repair.tables import DATA
 
 BUNDLED = DATA / "glossary.tsv"
@@ -102,17 +102,17 @@ def _match_case(found: str, right: str, wrong_exact: bool) -> str:
     params={"files": Param([], "Extra glossary TSV files (set from RepairConfig.glossary).")},
     risk="an acronym with another meaning (APU = auxiliary power unit); review the file",
 )
-def apply_glossary(text: str, params: Mapping[str, Any]) -> list[Edit]:
+def apply_glossary(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Replace known MT term slips (``APU`` → ``AFU``, ``Xijingping`` → ``Xi Jinping``).
 
     >>> from cleaners.repair.engine import replay
     >>> t = "fuel equipment APU. Protected by Xijingping."
-    >>> replay(t, apply_glossary(t, {}))
+    >>> replay(t, apply_glossary(t, "en", {}))
     'fuel equipment AFU. Protected by Xi Jinping.'
-    >>> apply_glossary("the apu of a plane; APUs; Tokayev", {})
+    >>> apply_glossary("the apu of a plane; APUs; Tokayev", "en", {})
     []
     """
-    files = tuple(params.get("files", ()))
+    files = tuple(with_defaults("apply_glossary", params)["files"])
     if not _may_match(text, files):
         return []
     pat, table = _compiled(files)

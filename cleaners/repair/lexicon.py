@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from zlib import crc32
 
-from cleaners.repair.tables import DATA
+from cleaners.repair.tables import DATA, package_file
 
 ZIPF3_TABLE = DATA / "repair" / "en_zipf3.tsv"
 PHRASE_TABLE = DATA / "repair" / "en_phrases.crc32"
@@ -68,10 +68,8 @@ def _word_file() -> bytes | mmap.mmap:
 
     Memory-mapped: a binary search touches a few pages of its 1.7 MB, a read copies all.
     """
-    from cleaners.repair.words import _package_file
-
     try:
-        with _package_file("wordsegment", "words.txt").open("rb") as fh:
+        with package_file("wordsegment", "words.txt").open("rb") as fh:
             return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
     except (ModuleNotFoundError, FileNotFoundError):
         return b""
@@ -154,7 +152,7 @@ class SortedWords(Set[str]):
     set answered by binary search in the file's bytes: a run asks a list such as the
     keep-unsplit one a few dozen times, fewer than the thousands of words a set hashes.
 
-    >>> from cleaners.repair.tables import DATA
+    >>> from cleaners.repair.tables import DATA, package_file
     >>> keep = SortedWords(DATA / "repair" / "en_keep_unsplit.txt")
     >>> "abdulaziz" in keep, "economic" in keep, len(keep) > 1000
     (True, False, True)
@@ -220,18 +218,10 @@ DICTIONARY = Dictionary()
 
 
 def _bigram_file() -> Path | None:
-    from cleaners.repair.words import _package_file
-
     try:
-        return _package_file("wordsegment", "bigrams.txt")
+        return package_file("wordsegment", "bigrams.txt")
     except (ModuleNotFoundError, FileNotFoundError):
         return None
-
-
-def phrase_checksums(data: bytes) -> array[int]:
-    """Sorted distinct crc32 of every phrase of ``bigrams.txt``'s bytes."""
-    keys = {crc32(line.partition(b"\t")[0]) for line in data.split(b"\n") if line}
-    return array("I", sorted(keys))
 
 
 class Phrases:
@@ -355,20 +345,6 @@ BIGRAMS = BigramModel()
 POS_TABLE = DATA / "repair" / "en_pos.tsv"
 
 
-def build_pos_table() -> list[str]:
-    """Brill's tagger lexicon (Brown corpus and Penn Treebank; MIT, as TextBlob ships it)
-    as lines ``word<TAB>tag``, sorted: each lowercase word with its most frequent Penn tag."""
-    from cleaners.repair.words import _package_text
-
-    tags: dict[str, str] = {}
-    for line in _package_text("textblob", "en/en-lexicon.txt").splitlines():
-        word, _, rest = line.partition(" ")
-        if word.islower() and word.isalpha():
-            tags[word] = rest.split(" ", 1)[0]
-    head = "# word<TAB>tag: Brill's lexicon (TextBlob, MIT); from cleaners.repair.build_tables"
-    return [head] + [f"{w}\t{t}" for w, t in sorted(tags.items())]
-
-
 @lru_cache(maxsize=1)
 def _tag_lines() -> bytes:
     """The shipped tag table's bytes, searched rather than loaded: a run asks a few dozen
@@ -422,22 +398,3 @@ def guess_tag(word: str) -> str:
         if word.endswith(end) and len(word) > len(end) + 2:
             return suffix_tag
     return "NN"
-
-
-def listed_common(zipf3: Iterable[str]) -> list[str]:
-    """The words of ``zipf3`` (wordfreq's Zipf >= 3 list) that the dictionary has, sorted."""
-    return sorted(w for w in zipf3 if in_dictionary(w))
-
-
-def main() -> None:
-    """Regenerate the phrase table (run by hand after a wordsegment upgrade)."""
-    from cleaners.fsutil import atomic_write_bytes
-
-    path = _bigram_file()
-    if path is None:
-        raise SystemExit("wordsegment is not installed: no phrase table")
-    sums = phrase_checksums(path.read_bytes())
-    if sys.byteorder != "little":  # pragma: no cover
-        sums.byteswap()
-    atomic_write_bytes(PHRASE_TABLE, sums.tobytes())
-    print(f"{len(sums)} phrase checksums -> {PHRASE_TABLE}")

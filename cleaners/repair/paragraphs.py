@@ -12,7 +12,7 @@ from typing import Any
 
 from cleaners.edit import Edit
 from cleaners.lazyre import lazy_compile
-from cleaners.repair.engine import Param, make_edit, rule
+from cleaners.repair.engine import Param, make_edit, rule, with_defaults
 from cleaners.repair.tables import words
 
 # An attribution line: a dash, then a word ("- the Azerbaijani leader told...",
@@ -49,17 +49,17 @@ def _has_speech_verb(line: str, max_words: int) -> bool:
     params={"max_words": Param(10, "The speech verb must occur within this many words.")},
     risk="a dash-led line with a speech verb after a non-list line (a one-item list)",
 )
-def join_attribution(text: str, params: Mapping[str, Any]) -> list[Edit]:
+def join_attribution(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Join a quote's attribution, split onto its own paragraph, back to the quote.
 
     >>> from cleaners.repair.engine import replay
     >>> t = "projects are being implemented\\n\\n- the leader told the press."
-    >>> replay(t, join_attribution(t, {"max_words": 10}))
+    >>> replay(t, join_attribution(t, "en", {"max_words": 10}))
     'projects are being implemented - the leader told the press.'
     >>> t = "40 thousand tourists in the first season\\n\\n- Garipov told journalists."
-    >>> replay(t, join_attribution(t, {"max_words": 10}))
+    >>> replay(t, join_attribution(t, "en", {"max_words": 10}))
     '40 thousand tourists in the first season - Garipov told journalists.'
-    >>> join_attribution("Items:\\n- the red one\\n- the blue one", {"max_words": 10})
+    >>> join_attribution("Items:\\n- the red one\\n- the blue one", "en", {"max_words": 10})
     []
     """
     edits = []
@@ -72,7 +72,7 @@ def join_attribution(text: str, params: Mapping[str, Any]) -> list[Edit]:
         after_end = text.find("\n", m.end())
         if after_end >= 0 and re.match(r"[ \t]*[-–—][ \t]", text[after_end + 1 :]):
             continue
-        max_words = int(params.get("max_words", 10))
+        max_words = int(with_defaults("join_attribution", params)["max_words"])
         if not nxt.lstrip("-–— \t")[:1].islower():
             # A capitalised attribution ("- Garipov told") only after an unfinished quote,
             # with the verb right after the name, on a short line.
@@ -98,17 +98,17 @@ _BROKEN = lazy_compile(r"(?<=[a-z,;]|[а-яё])\n(?=[a-zа-яё])")
     params={"min_line": Param(40, "Only lines at least this long count as broken prose.")},
     risk="verse, addresses or lists whose lines start lowercase",
 )
-def join_broken_lines(text: str, params: Mapping[str, Any]) -> list[Edit]:
+def join_broken_lines(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Join a line broken in mid-sentence to the next one.
 
     >>> from cleaners.repair.engine import replay
     >>> t = "The presidents signed an appropriate document providing for\\nthe route."
-    >>> replay(t, join_broken_lines(t, {"min_line": 40}))
+    >>> replay(t, join_broken_lines(t, "en", {"min_line": 40}))
     'The presidents signed an appropriate document providing for the route.'
-    >>> join_broken_lines("short line\\nnext", {"min_line": 40})
+    >>> join_broken_lines("short line\\nnext", "en", {"min_line": 40})
     []
     """
-    min_line = int(params.get("min_line", 40))
+    min_line = int(with_defaults("join_broken_lines", params)["min_line"])
     edits = []
     for m in _BROKEN.finditer(text):
         prev = _line_at(text, m.start() - 1)
@@ -128,11 +128,11 @@ _ORPHAN_BULLET = lazy_compile(r"(?m)^(?P<b>[ \t]*[•·▪‣◦●])(?P<gap>[ \
     precheck=r"[•·▪‣◦●][ \t]*\n",
     risk="a bullet glyph used alone as a separator line",
 )
-def join_orphan_bullets(text: str, params: Mapping[str, Any]) -> list[Edit]:
+def join_orphan_bullets(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Join a bullet left alone on its line to the item text below it.
 
     >>> from cleaners.repair.engine import replay
-    >>> replay("  •\\nPhotos used", join_orphan_bullets("  •\\nPhotos used", {}))
+    >>> replay("  •\\nPhotos used", join_orphan_bullets("  •\\nPhotos used", "en", {}))
     '  • Photos used'
     """
     return [

@@ -30,14 +30,14 @@ _HEADER = lazy_compile(
     precheck=r" (?:Offline|Online) ",
     risk="a sentence that really repeats a name around the word Offline/Online",
 )
-def collapse_header_stutter(text: str, params: Mapping[str, Any]) -> list[Edit]:
+def collapse_header_stutter(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Drop the repeated name in a comment header ``NAME Offline NAME``.
 
     >>> from cleaners.repair.engine import replay
     >>> t = "  1. pin_code Offline pin_code"
-    >>> replay(t, collapse_header_stutter(t, {}))
+    >>> replay(t, collapse_header_stutter(t, "en", {}))
     '  1. pin_code Offline'
-    >>> collapse_header_stutter("pin_code Offline rotkiv04\\npin_code Offline pin_code", {})
+    >>> collapse_header_stutter("pin_code Offline rotkiv04\\npin_code Offline pin_code", "en", {})
     []
     """
     return [
@@ -79,13 +79,13 @@ _STUTTER = lazy_compile(r"\b(?P<w>\w+)(?P<rep>[ ]+(?P=w))\b", re.IGNORECASE)
     langs=("en", "ru"),
     risk="a deliberate repetition of a function word ('and and' quoted as an example)",
 )
-def collapse_word_stutter(text: str, params: Mapping[str, Any]) -> list[Edit]:
+def collapse_word_stutter(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Collapse an MT stutter of a function word (``the the``); ``had had`` is kept.
 
     >>> from cleaners.repair.engine import replay
-    >>> replay("in the the city", collapse_word_stutter("in the the city", {}))
+    >>> replay("in the the city", collapse_word_stutter("in the the city", "en", {}))
     'in the city'
-    >>> collapse_word_stutter("he had had enough; Bora Bora; Hussein A A, et al.", {})
+    >>> collapse_word_stutter("he had had enough; Bora Bora; Hussein A A, et al.", "en", {})
     []
     """
     if not _may_repeat(text) or _ANY_REPEAT.search(text) is None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from cleaners.edit import Edit
 from cleaners.lazyre import lazy_compile
-from cleaners.repair.engine import Param, make_edit, rule
+from cleaners.repair.engine import Param, make_edit, rule, with_defaults
 
 # A time split by MT ("18: 18"). Joined only in a time-like context (after a date,
 # "at", a line start; before a line end, punctuation or a time word) so that a
@@ -34,13 +34,13 @@ _TIME_AFTER = lazy_compile(
     precheck=r"\d: \d\d",
     risk="a numbered label followed by a two-digit count, e.g. '12: 30 days' after 'at'",
 )
-def join_split_times(text: str, params: Mapping[str, Any]) -> list[Edit]:
+def join_split_times(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Rejoin a time that MT split after its colon.
 
     >>> from cleaners.repair.engine import replay
-    >>> replay("April 10 2023 18: 18", join_split_times("April 10 2023 18: 18", {}))
+    >>> replay("April 10 2023 18: 18", join_split_times("April 10 2023 18: 18", "en", {}))
     'April 10 2023 18:18'
-    >>> join_split_times("Article 12: 30 days", {})
+    >>> join_split_times("Article 12: 30 days", "en", {})
     []
     """
     edits = []
@@ -81,13 +81,13 @@ _SPACE_BEFORE = lazy_compile(r"(?<=[\w\"')»”’])[ \t]+(?=[,.;:!?](?:[ \t\n\"
     precheck=r"[ \t][,.;:!?]",
     risk="French-style spacing in quoted text; a leading '.5' written with a space",
 )
-def remove_space_before_punct(text: str, params: Mapping[str, Any]) -> list[Edit]:
+def remove_space_before_punct(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Drop the space MT leaves before punctuation.
 
     >>> from cleaners.repair.engine import replay
-    >>> replay("Hello , world !", remove_space_before_punct("Hello , world !", {}))
+    >>> replay("Hello , world !", remove_space_before_punct("Hello , world !", "en", {}))
     'Hello, world!'
-    >>> remove_space_before_punct("wait ... what", {})
+    >>> remove_space_before_punct("wait ... what", "en", {})
     []
     """
     return [
@@ -122,14 +122,14 @@ _URLISH = lazy_compile(
     precheck=r"[a-zа-яё][.!?,;][A-Za-zА-Яа-яЁё]",
     risk="identifiers written with dots or commas (Node.Js, file.Name, a,b lists in code)",
 )
-def add_space_after_sentence_end(text: str, params: Mapping[str, Any]) -> list[Edit]:
+def add_space_after_sentence_end(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Insert the missing space in ``talks.The`` or ``however,the``; URLs and e-mails excluded.
 
     >>> from cleaners.repair.engine import replay
     >>> t = "after the talks.The leader"
-    >>> replay(t, add_space_after_sentence_end(t, {}))
+    >>> replay(t, add_space_after_sentence_end(t, "en", {}))
     'after the talks. The leader'
-    >>> add_space_after_sentence_end("see www.kremlin.Ru or mail a.b@c.Com", {})
+    >>> add_space_after_sentence_end("see www.kremlin.Ru or mail a.b@c.Com", "en", {})
     []
     """
     edits = []
@@ -156,11 +156,11 @@ _SPACES = lazy_compile(r"(?<=[\w,.;:!?)\]\"'”’»])[ ]{2,}(?=[\w(\[\"'“‘�
     precheck=r"\S  +\S",
     risk="column-aligned tables in plain text lose their alignment",
 )
-def collapse_spaces(text: str, params: Mapping[str, Any]) -> list[Edit]:
+def collapse_spaces(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Collapse runs of spaces between words; indentation is left alone.
 
     >>> from cleaners.repair.engine import replay
-    >>> replay("two  words\\n    indented", collapse_spaces("two  words\\n    indented", {}))
+    >>> replay("two  words\\n    indented", collapse_spaces("two  words\\n    indented", "en", {}))
     'two words\\n    indented'
     """
     return [
@@ -190,10 +190,10 @@ _QUOTE_RE = lazy_compile("[" + "".join(_QUOTES) + "]")
     risk="loses the typographic distinction a publisher wants (off by default)",
     default_on=False,
 )
-def fold_quotes(text: str, params: Mapping[str, Any]) -> list[Edit]:
+def fold_quotes(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Fold curly quotes and guillemets to ASCII quotes (enable in config).
 
-    >>> fold_quotes("can’t", {})[0].after
+    >>> fold_quotes("can’t", "en", {})[0].after
     "'"
     """
     return [
@@ -213,13 +213,15 @@ _DASH_RE = lazy_compile(r"[‒–—―]")
     risk="loses the en/em dash distinction (off by default)",
     default_on=False,
 )
-def fold_dashes(text: str, params: Mapping[str, Any]) -> list[Edit]:
+def fold_dashes(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Fold en and em dashes to one dash (enable in config).
 
-    >>> fold_dashes("a — b", {"to": "-"})[0].after
+    >>> fold_dashes("a — b", "en", {"to": "-"})[0].after
     '-'
     """
     return [
-        make_edit("fold_dashes", text, m.start(), m.end(), params.get("to", "-"))
+        make_edit(
+            "fold_dashes", text, m.start(), m.end(), with_defaults("fold_dashes", params)["to"]
+        )
         for m in _DASH_RE.finditer(text)
     ]

@@ -1,8 +1,17 @@
-"""Untranslated fragments: Cyrillic left inside English MT (flagged, never edited)."""
+"""Untranslated fragments: Cyrillic left inside English MT, flagged and, given a
+translator, filled in by its retranslation (rule ``fill_untranslated``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from cleaners.edit import Edit
 from cleaners.lazyre import lazy_compile
+from cleaners.repair.engine import rule
+
+if TYPE_CHECKING:
+    from cleaners.translate import Translator
 
 _CYR_RUN = lazy_compile(r"[\u0400-\u04FF]+(?:[\s\-'’.,:;«»\"]+[\u0400-\u04FF]+)*")
 
@@ -16,3 +25,46 @@ def untranslated_spans(text: str) -> list[tuple[int, int]]:
     []
     """
     return [(m.start(), m.end()) for m in _CYR_RUN.finditer(text)]
+
+
+@rule(
+    "fill_untranslated",
+    stage=100,
+    langs=("en",),
+    non_ascii=True,
+    precheck=r"[\u0400-\u04FF]",
+    uses_translator=True,
+    risk="a Russian quote kept on purpose is translated too (translate.fill_untranslated: "
+    "false, or disable the rule, keeps it)",
+)
+def fill_untranslated(
+    text: str, lang: str, params: Mapping[str, Any], translator: Translator
+) -> list[Edit]:
+    """Replace Cyrillic fragments left in English MT by their retranslation.
+
+    Runs once, after the other rules, on the repaired text (it needs the translator:
+    ``mtclean run`` with ``translate.enabled``). A fragment the model cannot translate
+    (empty output) is left as it is, still flagged ``untranslated``; a mostly Cyrillic
+    "English" text is a file in the wrong slot, left for the side check to see as it is.
+
+    >>> from cleaners.translit import transliterate
+    >>> class Transliterator:  # a translator by the letter, for the example
+    ...     def translate(self, sentences): return [transliterate(s) for s in sentences]
+    >>> fill_untranslated("He said Спасибо and left.", "en", {}, Transliterator())
+    [Edit(rule='fill_untranslated', start=8, end=15, before='Спасибо', after='Spasibo')]
+    >>> fill_untranslated("Он сказал спасибо and left.", "en", {}, Transliterator())
+    []
+    """
+    from cleaners import lid  # only when a translator is given: off the start-up path
+
+    if lid.script_shares(text).get("Cyrl", 0.0) >= 0.5:
+        return []
+    spans = untranslated_spans(text)
+    if not spans:
+        return []
+    fragments = [text[s:e] for s, e in spans]
+    out: list[Edit] = []
+    for (s, e), frag, tr in zip(spans, fragments, translator.translate(fragments), strict=True):
+        if tr.strip():
+            out.append(Edit("fill_untranslated", s, e, frag, tr.strip()))
+    return out

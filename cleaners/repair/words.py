@@ -23,12 +23,11 @@ import math
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from cleaners.edit import Edit
 from cleaners.lazyre import lazy_compile
-from cleaners.repair.engine import Param, make_edit, rule
+from cleaners.repair.engine import RULES, Param, make_edit, rule, with_defaults
 from cleaners.repair.lexicon import (
     BIGRAMS,
     DICTIONARY,
@@ -41,7 +40,7 @@ from cleaners.repair.lexicon import (
     guess_tag,
     pos_tag,
 )
-from cleaners.repair.tables import DATA, words
+from cleaners.repair.tables import DATA, package_file, words
 
 # A whitespace-delimited chunk, its core being letters only (leading/trailing punctuation
 # allowed). Anything with digits, _, @, /, or inner dots is not a candidate.
@@ -61,20 +60,6 @@ _LOWER5 = lazy_compile(r"\b[a-z]{4,}\b|\b[abiot][sntoyf]a\b")
 _CAMEL_ANY = lazy_compile(r"\b(?:[a-z]{2,}|a)[A-Z][a-z]{2,}\b")
 # A superset of _CAMEL_ANY that starts at the (rare) capital: a quick scan to skip it.
 _CAMEL_HINT = lazy_compile(r"[A-Z](?<=[a-z][A-Z])[a-z]{2}")
-
-
-DEFAULTS = {
-    "min_zipf": 3.0,
-    "known_zipf": 1.0,
-    "margin": 0.0,
-    "content_pairs": True,
-    "content_zipf": 3.5,
-    "phrase_assoc": 0.2,
-}
-
-
-def _is_default(params: Mapping[str, Any]) -> bool:
-    return all(params.get(k, v) == v for k, v in DEFAULTS.items())
 
 
 @lru_cache(maxsize=2)
@@ -111,7 +96,7 @@ def _zipfs(lang: str, size: str) -> dict[str, float]:
         import msgpack
 
         # Found by path: importlib.resources.files() would import wordfreq itself.
-        path = _package_file("wordfreq", f"data/{size}_{lang}.msgpack.gz")
+        path = package_file("wordfreq", f"data/{size}_{lang}.msgpack.gz")
         with gzip.open(path, "rb") as fh:
             pack = msgpack.load(fh, raw=False)
         if not (isinstance(pack[0], dict) and pack[0].get("format") == "cB"):
@@ -122,31 +107,6 @@ def _zipfs(lang: str, size: str) -> dict[str, float]:
 
         freqs = wordfreq.get_frequency_dict(lang, wordlist=size)
         return {w: math.log10(f * 1e9) for w, f in freqs.items()}
-
-
-def _package_file(package: str, name: str) -> Path:
-    """A data file of an installed package, found without importing the package."""
-    import importlib.util
-
-    spec = importlib.util.find_spec(package)
-    if spec is None:
-        raise ModuleNotFoundError(package)
-    for folder in spec.submodule_search_locations or ():
-        path = Path(folder) / name
-        if path.is_file():
-            return path
-    raise FileNotFoundError(f"{package}/{name}")
-
-
-def _package_text(package: str, name: str) -> str:
-    """A data file's text, found without importing the package (importlib.resources
-    alone costs ~8 ms of start-up; it is used only when the package is a zip)."""
-    try:
-        return _package_file(package, name).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        from importlib.resources import files
-
-        return (files(package) / name).read_text(encoding="utf-8")
 
 
 def dictionary_words() -> Dictionary:
@@ -595,6 +555,17 @@ def _fused_a(core: str) -> bool:
     return core[2] == "a" and core[:2] in _BEFORE_A and core not in dictionary_words()
 
 
+# The parameters that decide how one token splits (``min_known_share`` is per line).
+_SEGMENT_PARAMS = (
+    "min_zipf",
+    "known_zipf",
+    "margin",
+    "content_pairs",
+    "content_zipf",
+    "phrase_assoc",
+)
+
+
 def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
     """The repaired form of one token, or None to leave it alone.
 
@@ -605,14 +576,20 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
     >>> [split_fused(w, "en", {}) for w in ("Tokayev", "Novorossiysk", "ukram", "economic")]
     [None, None, None, None]
     """
-    min_zipf = float(params.get("min_zipf", 3.0))
-    content_pairs = bool(params.get("content_pairs", True))
-    content_zipf = float(params.get("content_zipf", 3.5))
-    known = float(params.get("known_zipf", 1.0))
-    margin = float(params.get("margin", 0.0))
-    assoc = float(params.get("phrase_assoc", 0.2))
+    p = with_defaults("split_fused_words", params)
+    # The tables build_tables precomputes hold for the default parameters only.
+    declared = RULES["split_fused_words"].params
+    default = all(p[k] == declared[k].default for k in _SEGMENT_PARAMS)
     return _split_fused(
-        core, lang, min_zipf, content_pairs, content_zipf, known, margin, assoc, _is_default(params)
+        core,
+        lang,
+        float(p["min_zipf"]),
+        bool(p["content_pairs"]),
+        float(p["content_zipf"]),
+        float(p["known_zipf"]),
+        float(p["margin"]),
+        float(p["phrase_assoc"]),
+        default,
     )
 
 
@@ -754,15 +731,15 @@ def _repeated_term(text: str, core: str, fixed: str, lang: str) -> bool:
     },
     risk="a rare lowercase word absent from wordfreq that happens to be two common words",
 )
-def split_fused_words(text: str, params: Mapping[str, Any]) -> list[Edit]:
+def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Split words that MT fused (``andeconomic``, ``inRussia``); names and handles are kept.
 
     >>> from cleaners.repair.engine import replay
     >>> t = "trade andeconomic projects inRussia; Tokayev, pin_code, rotkiv04, 10km"
-    >>> replay(t, split_fused_words(t, {}))
+    >>> replay(t, split_fused_words(t, "en", {}))
     'trade and economic projects in Russia; Tokayev, pin_code, rotkiv04, 10km'
     """
-    lang = params.get("lang", "en")
+    params = with_defaults("split_fused_words", params)
     # Fast path: most lines hold no lowercase word outside the dictionary, and the
     # unknown ones MT repeats are mostly names or new words that do not split. Only the
     # words in ``unknown`` and camel case can be split below.
@@ -773,7 +750,7 @@ def split_fused_words(text: str, params: Mapping[str, Any]) -> list[Edit]:
             split_fused(w, lang, params) is None for w in unknown
         ):
             return []
-    min_share = float(params.get("min_known_share", 0.6))
+    min_share = float(params["min_known_share"])
     shares: dict[tuple[int, str], float] = {}
     edits = []
     for m in _CHUNK.finditer(text):

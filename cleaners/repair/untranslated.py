@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from cleaners.langev import CYRILLIC_BASIC
 from cleaners.lazyre import lazy_compile
 
-_CYR_RUN = lazy_compile(r"[\u0400-\u04FF]+(?:[\s\-'’.,:;«»\"]+[\u0400-\u04FF]+)*")
+_CYR_RUN = lazy_compile(rf"[{CYRILLIC_BASIC}]+(?:[\s\-'’.,:;«»\"]+[{CYRILLIC_BASIC}]+)*")
 
 
 def untranslated_spans(text: str) -> list[tuple[int, int]]:

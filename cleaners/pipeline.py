@@ -9,9 +9,8 @@ reason, so every input is accounted for.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from cleaners import lid
 from cleaners.align import align
@@ -27,12 +26,9 @@ from cleaners.structure import parse
 
 if TYPE_CHECKING:
     from cleaners.decode import Decoded
+    from cleaners.translate import Translator
 
 SIDES = ("ru", "en")
-
-
-class Translator(Protocol):
-    def translate(self, sentences: Sequence[str]) -> list[str]: ...
 
 
 def process_item(

@@ -195,7 +195,7 @@ def main() -> None:
         import ctranslate2
 
         tr = ctranslate2.Translator(str(direct.package.path / "model"), device="cpu")
-        toks = direct._sp.encode(sents, out_type=str)
+        toks = direct.engine.sp.encode(sents, out_type=str)
         _, dflt = _timed(tr.translate_batch, toks)
         print("\nthreads (50 in-domain sentences, one batch):")
         _row("CTranslate2 intra_threads=1", 50, one_t, None, None)

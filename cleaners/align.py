@@ -38,6 +38,7 @@ from importlib import resources
 import numpy as np
 
 from cleaners.config import AlignConfig
+from cleaners.langev import RUSSIAN_LETTERS
 from cleaners.model import Bead
 from cleaners.translit import name_key
 
@@ -67,7 +68,7 @@ _MIN_MASS = 4.0
 _RATIO_WEIGHT = 1000.0
 # Longer documents get a first, rough alignment of sentence blocks to centre the band on.
 _COARSE_UNITS = 300
-_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+_CYRILLIC = re.compile(f"[{RUSSIAN_LETTERS}]")
 _QUOTES = '«»"“”„'
 
 

@@ -67,7 +67,7 @@ _LID_LANGUAGES = ["ru", "en", "uk", "be", "bg", "kk", "sr", "mk", "de", "fr"]
 
 
 class LidConfig(_Strict):
-    """Language identification (see cleaners/lid.py for the layers).
+    """Language identification (see cleaners/lid/ for the layers).
 
     ``prior`` is where false positives are traded: a higher Russian prior makes
     two-word Cyrillic snippets come out Russian more often, and a Ukrainian or

@@ -14,7 +14,6 @@ The raw bytes' hash is kept by the reader, so the original stays identifiable.
 from __future__ import annotations
 
 import codecs
-import re
 from dataclasses import dataclass
 
 from cleaners.errors import (
@@ -27,6 +26,7 @@ from cleaners.errors import (
     DecodeError,
     EmptyInput,
 )
+from cleaners.langev import russian_score
 
 # Candidates for charset-normalizer: the encodings Russian/English text arrives in.
 CYRILLIC_CANDIDATES = [
@@ -78,7 +78,6 @@ _BOMS: list[tuple[bytes, str]] = [
 # C0 controls that never occur in text files (tab, LF, VT, FF, CR, ESC allowed).
 _CONTROL_BYTES = frozenset(set(range(0x00, 0x09)) | set(range(0x0E, 0x1B)) | {0x1C, 0x1D, 0x1F})
 _SAMPLE = 1 << 16  # bytes/chars inspected for printable share: bounded cost on huge inputs
-_WORD = re.compile(r"[^\W\d_]+")
 _MIN_PRINTABLE = 0.95  # below this share of printable characters the input is binary
 _MAX_STRAY = 8  # ...unless there are at most this many unprintable characters in all
 
@@ -255,39 +254,4 @@ def _detect(data: bytes) -> tuple[str, str]:
         raise DecodeError(UNDECODABLE, "not text in UTF-8, UTF-16 or a Cyrillic code page")
     # charset-normalizer ranks cp1251/mac_cyrillic/koi8_r nearly alike on short texts;
     # a Russian-orthography score breaks the tie (max() keeps its order among equals).
-    return max(decoded, key=lambda pair: russian_score(pair[0]))
-
-
-def russian_score(text: str) -> int:
-    """How much ``text`` looks like correctly decoded Russian or Latin text (higher is better).
-
-    Per word: lowercase Russian letters and a capital at the start score; a capital
-    after a lowercase letter (KOI8-R read as cp1251 gives ``ЛЧБТФЙТЕ``), non-Russian
-    Cyrillic (cp1251 read as mac_cyrillic gives ``ѕо``) and words mixing Latin with
-    Cyrillic (cp1252 ``Café`` read as cp1251 gives ``Cafй``) cost.
-
-    >>> russian_score("в квартире") > russian_score("ч ЛЧБТФЙТЕ")
-    True
-    >>> russian_score("Пассажирам") > russian_score("ѕассажирам")
-    True
-    >>> russian_score("Café") > russian_score("Cafй")
-    True
-    """
-    score = 0
-    for word in _WORD.findall(text[:_SAMPLE]):
-        if word.isascii():
-            continue
-        cyr = sum(1 for ch in word if "\u0400" <= ch <= "\u04ff")
-        if cyr and cyr < len(word):
-            score -= 3
-            continue
-        prev_lower = False
-        for i, ch in enumerate(word):
-            if "а" <= ch <= "я" or ch == "ё":
-                score += 1
-            elif "А" <= ch <= "Я" or ch == "Ё":
-                score += -1 if prev_lower else (1 if i == 0 else 0)
-            elif not ch.isascii():
-                score -= 2 if cyr else 0
-            prev_lower = ch.islower()
-    return score
+    return max(decoded, key=lambda pair: russian_score(pair[0], "spelling"))

@@ -213,13 +213,11 @@ def _align_translator(args: argparse.Namespace, cfg: Any) -> Any:
     if not (args.retranslate or args.argos_package or (cfg and cfg.translate.enabled)):
         return None
     from cleaners.config import TranslateConfig
-    from cleaners.translate import Retranslator, TranslatorUnavailable
+    from cleaners.translate import TranslatorUnavailable, build_translator
 
     tcfg = cfg.translate if cfg is not None else TranslateConfig()
-    if args.argos_package:
-        tcfg = tcfg.model_copy(update={"package_path": str(Path(args.argos_package).resolve())})
     try:
-        return Retranslator.from_config(tcfg)
+        return build_translator(tcfg, package_path=args.argos_package)
     except TranslatorUnavailable as exc:
         if args.argos_package:
             raise UsageError(str(exc)) from None

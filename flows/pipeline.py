@@ -59,26 +59,12 @@ def _tell(event: str, n: int) -> None:
 
 # ---------------------------------------------------------------- retranslation
 
-# One Retranslator per process (thread pool: shared; process pool / Dask worker: one each).
-_translators: dict[str, Any] = {}
-_unavailable: dict[str, str] = {}
-
 
 def get_translator(cfg: TranslateConfig) -> Any | None:
     """The process's Retranslator for ``cfg``, or ``None`` when it cannot be built here."""
-    key = cfg.model_dump_json()
-    if key in _translators:
-        return _translators[key]
-    if key in _unavailable:
-        return None
-    from cleaners.translate import Retranslator, TranslatorUnavailable
+    from cleaners.translate import shared_translator
 
-    try:
-        _translators[key] = Retranslator.from_config(cfg)
-    except TranslatorUnavailable as exc:
-        _unavailable[key] = str(exc)
-        return None
-    return _translators[key]
+    return shared_translator(cfg)
 
 
 def effective_config(config: PipelineConfig, warn: Callable[[str], None]) -> PipelineConfig:
@@ -89,7 +75,9 @@ def effective_config(config: PipelineConfig, warn: Callable[[str], None]) -> Pip
     """
     if not config.translate.enabled or get_translator(config.translate) is not None:
         return config
-    reason = _unavailable.get(config.translate.model_dump_json(), "unavailable")
+    from cleaners.translate import unavailable_reason
+
+    reason = unavailable_reason(config.translate) or "unavailable"
     warn(f"retranslation off for this run: {reason}")
     off = config.translate.model_copy(update={"enabled": False})
     return config.model_copy(update={"translate": off})

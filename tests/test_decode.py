@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from cleaners import errors as E
-from cleaners.decode import check_text, decode_bytes, russian_score
+from cleaners.decode import check_text, decode_bytes
+from cleaners.langev import russian_score
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 RU = "Казахстан наращивает работу по поиску путей доставки своей нефти в Европу"
@@ -108,9 +109,10 @@ def test_check_text_rejects_what_json_strings_can_smuggle() -> None:
 
 def test_russian_score_prefers_correct_decoding() -> None:
     raw = RU.encode("koi8_r")
-    assert russian_score(raw.decode("koi8_r")) > russian_score(raw.decode("cp1251"))
+    spelling = lambda text: russian_score(text, "spelling")  # noqa: E731  (the decoder's measure)
+    assert spelling(raw.decode("koi8_r")) > spelling(raw.decode("cp1251"))
     raw = RU.encode("cp1251")
-    assert russian_score(raw.decode("cp1251")) > russian_score(raw.decode("mac_cyrillic"))
+    assert spelling(raw.decode("cp1251")) > spelling(raw.decode("mac_cyrillic"))
 
 
 def _flores(name: str) -> list[str]:

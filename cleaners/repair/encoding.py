@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import math
-import operator
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from itertools import repeat
 from typing import Any
 
 from cleaners.edit import Edit
+from cleaners.langev import CYRILLIC_BASIC, known_share, russian_score
+from cleaners.langev import RUSSIAN_LETTER as _RU_LETTERS
+from cleaners.langev import RUSSIAN_WORD as _RU_WORD
+from cleaners.langev import TYPOGRAPHY as _TYPO
+from cleaners.langev import bad_case as _bad_case
 from cleaners.lazyre import lazy_compile
 from cleaners.repair import ftfy_gate, sloppy  # noqa: F401  (sloppy registers codecs)
 from cleaners.repair.engine import Param, make_edit, rule, with_defaults
-from cleaners.repair.tables import DATA
 
 # Characters that never need ftfy: ASCII, the Russian alphabet and common typography.
 # A text made only of these is skipped without importing ftfy.
@@ -86,11 +87,6 @@ _SIBLINGS = {
 # them) that could be one mojibake'd Russian phrase.
 _MOJI = "\u0080-\u04ff\u2010-\u23ff\u2500-\u25ff\ufffd"
 _RUN = lazy_compile(f"[{_MOJI}](?:[{_MOJI} \\t!-@\\[-`{{-~]*[{_MOJI}])?")
-_RU_LETTERS = lazy_compile(r"[а-яё]", re.IGNORECASE)
-_RU_WORD = lazy_compile(r"[А-Яа-яЁё]+")
-# Russian typography: it separates words and is no evidence either way ("№", "«»").
-_TYPO = "«»„“”‘’‚—–―‑…№°•·\u00a0\u202f\u2009"
-_TOKEN = lazy_compile(f"[^\\s\\d.,:;!?()\\[\\]\"'%/{_TYPO}-]+")
 # Symbols no Russian text is made of but cp866 or KOI8-R read as cp1251 is ("‡ ©¤Ё"),
 # and the capitals of other Cyrillic alphabets (Ј, Ў, Ї). Their small letters (і, ў,
 # љ) are no mark: Ukrainian, Belarusian and Serbian words are full of them.
@@ -106,75 +102,6 @@ _ALNUM = lazy_compile(r"[^\W_]")
 _WESTERN = lazy_compile("[\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ffŠšŒœŽžŸƒ]+")
 _C0C1 = lazy_compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
 _PLAIN_RU = lazy_compile(f"[\t -@\\[-`{{-~А-Яа-яЁё{_TYPO}]*")
-
-
-@lru_cache(maxsize=1)
-def _bigrams() -> dict[str, float]:
-    """Russian letter-bigram log-probabilities (built from wordfreq by ``build_tables``)."""
-    out = {}
-    for line in (DATA / "repair" / "ru_bigrams.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            k, v = line.split("\t")
-            out[k] = float(v)
-    return out
-
-
-_FLOOR = math.log(1e-7)
-
-
-def russian_score(text: str) -> float:
-    """Mean log-probability per bigram of ``text`` as Russian; non-Russian letters score the floor.
-
-    Higher is more plausible; real Russian scores about -5.5, mojibake below -10.
-    Digits, punctuation and Russian typography (``№``, ``«»``, dashes) are left out.
-
-    >>> russian_score("серия № 5") > -7.5 > russian_score("ñåðèÿ ¹ 5")
-    True
-    """
-    toks = _TOKEN.findall(text.lower())
-    if not toks:
-        score = _FLOOR
-    else:
-        # All words in one string "^a$^b$": its bigrams are summed in C; the "$^" joints
-        # (never in the table, so each at the floor) are taken out again.
-        s = "^" + "$^".join(toks) + "$"
-        joints = len(toks) - 1
-        total = sum(map(_bigrams().get, map(operator.add, s, s[1:]), repeat(_FLOOR)))
-        score = (total - joints * _FLOOR) / (len(s) - 1 - joints)
-    # Mis-cased words (KOI8-R read as cp1251 inverts case) count as implausible.
-    return score - 4.0 if _bad_case(text) else score
-
-
-def known_share(text: str) -> float:
-    """Share of the Russian letters of ``text`` that are in words wordfreq knows well.
-
-    Word-level evidence for short runs, where letter bigrams say little: "Шах" is a
-    word, "Øàõ" and "ыБИ" are not. A token with any other symbol in it ("п╗п╟я┘") is
-    no word. Zipf >= 3 (wordfreq's small list); ё may be written е.
-
-    >>> known_share("Зайди, шах!"), known_share("ъБКДЙ"), known_share("©¤Ё")
-    (1.0, 0.0, 0.0)
-    """
-    from cleaners.repair.words import zipf  # the word list loads on first need
-
-    known = total = 0
-    for tok in _TOKEN.findall(text):
-        n = len(_RU_LETTERS.findall(tok))
-        total += n
-        lw = tok.lower()
-        if n == len(tok) and (zipf(lw, "ru", 3.0) or zipf(lw.replace("ё", "е"), "ru", 3.0)):
-            known += n
-    return known / total if total else 0.0
-
-
-def _bad_case(text: str) -> bool:
-    """Words cased like ``тТТ`` or ``иядК``: typical of a wrong decoding.
-
-    One such word in four is tolerated: real names are cased so too ("РоПС").
-    """
-    found = _RU_WORD.findall(text)
-    bad = sum(not (w.islower() or w.isupper() or w.istitle()) for w in found)
-    return bad > 0 and bad * 4 > len(found)
 
 
 def _shouting(text: str) -> bool:
@@ -624,7 +551,7 @@ _LAT2CYR = str.maketrans("aeopcxyAEOPCXHBMKT", "аеорсхуАЕОРСХНВМ
 _CYR2LAT = str.maketrans("аеорсхуАЕОРСХНВМКТіјѕІЈЅ", "aeopcxyAEOPCXHBMKTijsIJS")
 _LAT_HOMO = set("aeopcxyAEOPCXHBMKT")
 _CYR_HOMO = set("аеорсхуАЕОРСХНВМКТіјѕІЈЅ")
-_MIXED = lazy_compile(r"(?=[^\W\d_]*[A-Za-z])(?=[^\W\d_]*[\u0400-\u04ff])[^\W\d_]+")
+_MIXED = lazy_compile(rf"(?=[^\W\d_]*[A-Za-z])(?=[^\W\d_]*[{CYRILLIC_BASIC}])[^\W\d_]+")
 
 
 @rule(

@@ -1,10 +1,13 @@
 """Package data: the small tables in ``cleaners/data/repair/``, and data files of
-installed packages (wordfreq, wordsegment, TextBlob) found without importing them."""
+installed packages (wordfreq, wordsegment, TextBlob) found without importing them
+(``package_file`` is :func:`cleaners.langev.data_file`, re-exported for the rules)."""
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+
+from cleaners.langev import data_file as package_file
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -20,20 +23,6 @@ def words(name: str, lang: str) -> frozenset[str]:
         if code == lang:
             out.add(word.strip())
     return frozenset(out)
-
-
-def package_file(package: str, name: str) -> Path:
-    """A data file of an installed package, found without importing the package."""
-    import importlib.util
-
-    spec = importlib.util.find_spec(package)
-    if spec is None:
-        raise ModuleNotFoundError(package)
-    for folder in spec.submodule_search_locations or ():
-        path = Path(folder) / name
-        if path.is_file():
-            return path
-    raise FileNotFoundError(f"{package}/{name}")
 
 
 def package_text(package: str, name: str) -> str:

@@ -7,13 +7,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from cleaners.edit import Edit
+from cleaners.langev import CYRILLIC_BASIC
 from cleaners.lazyre import lazy_compile
 from cleaners.repair.engine import rule
 
 if TYPE_CHECKING:
     from cleaners.translate import Translator
 
-_CYR_RUN = lazy_compile(r"[\u0400-\u04FF]+(?:[\s\-'’.,:;«»\"]+[\u0400-\u04FF]+)*")
+_CYR_RUN = lazy_compile(rf"[{CYRILLIC_BASIC}]+(?:[\s\-'’.,:;«»\"]+[{CYRILLIC_BASIC}]+)*")
 
 
 def untranslated_spans(text: str) -> list[tuple[int, int]]:

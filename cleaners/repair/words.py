@@ -25,7 +25,9 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from cleaners import langev
 from cleaners.edit import Edit
+from cleaners.langev import zipf_table
 from cleaners.lazyre import lazy_compile
 from cleaners.repair.engine import RULES, Param, make_edit, rule, with_defaults
 from cleaners.repair.lexicon import (
@@ -40,13 +42,11 @@ from cleaners.repair.lexicon import (
     guess_tag,
     pos_tag,
 )
-from cleaners.repair.tables import DATA, package_file, words
+from cleaners.repair.tables import DATA, words
 
 # A whitespace-delimited chunk, its core being letters only (leading/trailing punctuation
 # allowed). Anything with digits, _, @, /, or inner dots is not a candidate.
 _CHUNK = lazy_compile(r"(?<!\S)[(\[\"'«“‘]*(?P<core>[A-Za-z]+|[А-Яа-яЁё]+)[)\]\"'»”’.,;:!?]*(?!\S)")
-_LAT_WORD = lazy_compile(r"(?<![\w@./'’-])[a-z]{2,}(?![\w@/'’-]|\.\w)")
-_CYR_WORD = lazy_compile(r"(?<![\w@./-])[а-яё]{2,}(?![\w@./-])")
 _CAMEL = lazy_compile(r"^(?P<a>[a-z]{2,}|a)(?P<b>[A-Z][a-z]{2,})$")
 # A token named as a site, app or hashtag is a name ("the stopcoronavirus website").
 _NAMED_AS = lazy_compile(
@@ -80,33 +80,13 @@ def _ing_heads() -> frozenset[str]:
 
 @lru_cache(maxsize=4)
 def _zipfs(lang: str, size: str) -> dict[str, float]:
-    """wordfreq's ``size`` ("small": Zipf >= 3, "large": >= 1) list as ``{word: zipf}``.
-
-    Read from wordfreq's own data file (its documented cBpack format: bucket i holds
-    the words of frequency 10**(-i/100)) so that ``import wordfreq`` and its
-    language-tag machinery (~0.2 s) are not paid; falls back to its API. The small
-    English list is shipped as a plain table (``build_tables``), read by ``lexicon``
-    as it also answers for the dictionary: faster still.
+    """wordfreq's ``size`` ("small": Zipf >= 3, "large": >= 1) list as ``{word: zipf}``
+    (``cleaners.langev``). The small English list is shipped as a plain table
+    (``build_tables``), read by ``lexicon`` as it also answers for the dictionary: faster.
     """
     if size == "small" and lang == "en" and ZIPF3_TABLE.exists():
         return common_words()[0]
-    try:
-        import gzip
-
-        import msgpack
-
-        # Found by path: importlib.resources.files() would import wordfreq itself.
-        path = package_file("wordfreq", f"data/{size}_{lang}.msgpack.gz")
-        with gzip.open(path, "rb") as fh:
-            pack = msgpack.load(fh, raw=False)
-        if not (isinstance(pack[0], dict) and pack[0].get("format") == "cB"):
-            raise ValueError("not a cBpack")
-        return {w: 9.0 - i / 100 for i, bucket in enumerate(pack[1:]) for w in bucket}
-    except (ImportError, OSError, ValueError, IndexError):
-        import wordfreq
-
-        freqs = wordfreq.get_frequency_dict(lang, wordlist=size)
-        return {w: math.log10(f * 1e9) for w, f in freqs.items()}
+    return zipf_table(lang, size)
 
 
 def dictionary_words() -> Dictionary:
@@ -238,7 +218,8 @@ def _beside_function_word(core: str) -> tuple[list[str], float]:
 
 
 def known_share(line: str, lang: str, min_zipf: float = 3.0) -> float:
-    """Share of the line's plain lowercase words that ``lang`` knows, one unknown excused.
+    """Share of the line's plain lowercase words that ``lang`` knows, one unknown excused
+    (``langev.known_share`` per word; English words are looked up in the dictionary).
 
     A fused word is only split inside text of its language: a Portuguese or
     Lithuanian line in an English document has many "unknown" words that split.
@@ -249,15 +230,12 @@ def known_share(line: str, lang: str, min_zipf: float = 3.0) -> float:
     >>> known_share("Con il corpo e lo spirito ammaccato, come se nel cuore", "en") < 0.6
     True
     """
-    found = (_CYR_WORD if lang == "ru" else _LAT_WORD).findall(line)
-    if len(found) < 3:
-        return 1.0  # too few words to tell; the other guards still apply
     if lang == "en" and dictionary_words():
         # wordfreq's web counts know "il", "se", "nel": the dictionary tells languages apart.
-        known = sum(w in dictionary_words() for w in found)
-    else:
-        known = sum(zipf(w, lang, min_zipf) >= min_zipf for w in found)
-    return known / (len(found) - 1)
+        return langev.known_share(line, lang, per="word", known=dictionary_words())
+    return langev.known_share(
+        line, lang, per="word", known=lambda w: zipf(w, lang, min_zipf) >= min_zipf
+    )
 
 
 # Endings that, after a doubled consonant, make a derivation: "drug|gable" is "druggable".

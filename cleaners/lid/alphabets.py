@@ -1,0 +1,175 @@
+"""The alphabet layer: each language's letters (``data/lid_alphabets.tsv``) and markers
+(``data/lid_markers.tsv``) rule candidates out, and decide alone when one is left with
+evidence of its own."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Set
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, NamedTuple
+
+from cleaners.lid.script import (
+    _CYRL_LEADS,
+    _CYRL_LOWER,
+    _CYRL_RE,
+    _LATN_BYTES,
+    _LATN_LOWER,
+    _LATN_RE,
+    _WORD_RE,
+    _script_of,
+)
+
+if TYPE_CHECKING:
+    from cleaners.lid.backends import _Plan
+
+
+def _table_lines(name: str) -> list[str]:
+    """The rows of a bundled table in ``cleaners/data/`` (blank lines, ``#`` comments out)."""
+    text = resources.files("cleaners").joinpath(f"data/{name}").read_text("utf-8")
+    return [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def alphabets() -> dict[str, tuple[str, frozenset[str]]]:
+    """The bundled table: language → (script, letters its ordinary text uses).
+
+    >>> alphabets()["uk"][0], "ї" in alphabets()["uk"][1], "ы" in alphabets()["uk"][1]
+    ('Cyrl', True, False)
+    """
+    table: dict[str, tuple[str, frozenset[str]]] = {}
+    for line in _table_lines("lid_alphabets.tsv"):
+        lang, script, letters = line.split("\t")
+        table[lang] = (script, frozenset(letters.strip()))
+    return table
+
+
+class Markers(NamedTuple):
+    """One row of ``data/lid_markers.tsv``."""
+
+    absent_after: int
+    expected: frozenset[str]
+    letters: frozenset[str]
+    words: frozenset[str]
+    evidence: int = 0  # evidence the lone survivor needs; 0 = LidConfig.decisive_evidence
+
+
+@lru_cache(maxsize=1)
+def markers() -> dict[str, Markers]:
+    """The bundled marker table: language → :class:`Markers`.
+
+    >>> m = markers()["kk"]
+    >>> m.absent_after > 0, "қ" in m.letters, "және" in m.words
+    (True, True, True)
+    """
+    table = {}
+    for line in _table_lines("lid_markers.tsv"):
+        lang, absent, expected, letters, words, evidence = (line.split("\t") + [""] * 5)[:6]
+        table[lang] = Markers(
+            int(absent or 0),
+            frozenset(expected.strip()),
+            frozenset(letters.strip()),
+            frozenset(words.split()),
+            int(evidence or 0),
+        )
+    return table
+
+
+def foreign_letters(text: str, lang: str) -> int:
+    """How many letters of ``text`` (in ``lang``'s script) are outside ``lang``'s alphabet.
+
+    >>> foreign_letters("Київ і Львів", "ru"), foreign_letters("Київ і Львів", "uk")
+    (3, 0)
+    """
+    script, alphabet = alphabets()[lang]
+    pattern = _CYRL_RE if script == "Cyrl" else _LATN_RE
+    return sum(1 for ch in pattern.findall(text.lower()) if ch not in alphabet)
+
+
+@lru_cache(maxsize=1)
+def _plain_re() -> re.Pattern[str]:
+    """Characters that never decide anything: letters every alphabet of their script has
+    (а б в ... ш, a-z), digits, spaces, punctuation. Stripping them leaves the few
+    telling characters (ы, і, ә, é, ...) to look at."""
+    core: set[str] = set()
+    for script in ("Cyrl", "Latn"):
+        sets = [letters for sc, letters in alphabets().values() if sc == script]
+        core |= frozenset.intersection(*sets) if sets else set()
+    plain = "".join(sorted(core)) + "0123456789.,;:!?-–—'\"«»„“”‘’()[]{}/%&*+=<>_|№$€£@#…•·"
+    return re.compile("[" + re.escape(plain) + r"\s]+")
+
+
+def _letter_counts(text: str) -> tuple[set[str], int, str, str]:
+    """The dominant script's telling letters (lower case; letters every alphabet of the
+    script shares are left out), the letter count, the script, and the lower-cased text.
+
+    Hot path: counts come from byte counts of the UTF-8 encoding and the distinct
+    characters of what is left once the plain ones are stripped, all at C speed.
+    """
+    low = text.lower()
+    telling = set(_plain_re().sub("", low))
+    odd = telling - _CYRL_LOWER - _LATN_LOWER
+    if odd and any(_script_of(ch) for ch in odd):
+        # Rare: letters of another script (Greek, Arabic, CJK ...); count exactly.
+        per_script: dict[str, set[str]] = {}
+        totals: dict[str, int] = {}
+        for ch, k in Counter(low).items():
+            script = _script_of(ch)
+            if script:
+                per_script.setdefault(script, set()).add(ch)
+                totals[script] = totals.get(script, 0) + k
+        best = min(totals, key=lambda sc: (-totals[sc], sc != "Cyrl", sc))
+        return per_script[best] & telling, sum(totals.values()), best, low
+    raw = low.encode("utf-8")
+    cyrl = len(raw) - len(raw.translate(None, _CYRL_LEADS))
+    latn = len(raw) - len(raw.translate(None, _LATN_BYTES))
+    if cyrl + latn == 0:
+        return set(), 0, "", low
+    if cyrl >= latn:
+        return telling & _CYRL_LOWER, cyrl + latn, "Cyrl", low
+    return telling & _LATN_LOWER, cyrl + latn, "Latn", low
+
+
+def _decisive(
+    low: str, distinct: Set[str], n_letters: int, cands: tuple[str, ...], plan: _Plan
+) -> str:
+    """The one candidate the letters and marker words leave standing, or "".
+
+    A candidate falls when the text has a letter outside its alphabet, or, when
+    the text is long enough, when none of the letters or words its ordinary text
+    nearly always shows appears (Kazakh ә қ ү ..., Ukrainian і ї є, Russian и). The survivor needs
+    evidence of its own (``decisive_evidence`` marker letters or words; a foreign
+    name like "Nääs" only rules languages out); otherwise abstain and let the
+    models decide.
+    """
+    words: set[str] | None = None
+    alive = ""
+    for c in cands:
+        if distinct - plan.alphabet[c]:
+            continue
+        m = plan.markers.get(c)
+        if m is None:
+            return ""  # a language without a marker row: the layer cannot speak for it
+        # Marker letters do not save a candidate here: Belarusian shares Russian's ы, э.
+        if 0 < m.absent_after <= n_letters and m.expected.isdisjoint(distinct):
+            if words is None:
+                words = set(_WORD_RE.findall(low))
+            if words.isdisjoint(m.words):
+                continue  # long enough to show a marker, and shows none
+        if alive:
+            return ""  # two survivors
+        alive = c
+    if not alive:
+        return ""
+    # The survivor's own evidence: marker letters (Cyrillic ones only: Latin accents are
+    # shared with languages not configured) or marker words.
+    m = plan.markers[alive]
+    needed = m.evidence or plan.evidence
+    evidence = sum(low.count(ch) for ch in m.letters & distinct)
+    if evidence < needed:
+        if words is None:
+            words = set(_WORD_RE.findall(low))
+        evidence += len(words & m.words)
+    return alive if evidence >= needed else ""

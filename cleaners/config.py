@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 
 class _Strict(BaseModel):
@@ -313,3 +313,51 @@ def load_config(path: str | Path | None) -> PipelineConfig:
     if not isinstance(data, dict):
         raise ValueError(f"{path}: config must be a mapping, got {type(data).__name__}")
     return PipelineConfig.model_validate(data)
+
+
+# ---------------------------------------------------------------- command-line flags
+
+_VALUE = object()  # in FLAG_FIELDS: "the flag's own value"
+
+# `mtclean run` / `serve` flags → the config fields they set, in one table so the CLI, its
+# --help and the tests cannot drift apart. A flag that is False or None was not given.
+FLAG_FIELDS: dict[str, tuple[tuple[str, str, Any], ...]] = {
+    "retranslate": (("translate", "enabled", True),),
+    "argos_package": (("translate", "package_path", _VALUE), ("translate", "enabled", True)),
+    "dask": (("run", "dask", True),),
+    "dask_address": (("run", "dask", True), ("run", "dask_address", _VALUE)),
+    "batch_size": (("run", "batch_size", _VALUE),),
+    "workers": (("run", "max_workers", _VALUE),),
+}
+
+
+def with_flags(config: PipelineConfig, flags: dict[str, Any]) -> PipelineConfig:
+    """``config`` with the given command-line flags applied, validated again.
+
+    Raises ``ValueError`` naming the flag (``--batch-size: ...``) for a value the config
+    would reject.
+
+    >>> cfg = with_flags(PipelineConfig(), {"workers": 4, "dask_address": "tcp://h:8786",
+    ...                                     "retranslate": False, "batch_size": None})
+    >>> cfg.run.max_workers, cfg.run.dask, cfg.run.dask_address, cfg.translate.enabled
+    (4, True, 'tcp://h:8786', False)
+    >>> with_flags(PipelineConfig(), {"batch_size": 0})
+    Traceback (most recent call last):
+    ...
+    ValueError: --batch-size: Input should be greater than or equal to 1
+    """
+    data = config.model_dump()
+    owner: dict[tuple[str, str], str] = {}
+    for flag, value in flags.items():
+        if value is None or value is False:
+            continue
+        for section, key, set_to in FLAG_FIELDS[flag]:
+            data[section][key] = value if set_to is _VALUE else set_to
+            owner[(section, key)] = flag
+    try:
+        return PipelineConfig.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        flag = owner.get(tuple(str(x) for x in err["loc"][:2]), "")  # type: ignore[arg-type]
+        where = f"--{flag.replace('_', '-')}" if flag else ".".join(map(str, err["loc"]))
+        raise ValueError(f"{where}: {err['msg']}") from None

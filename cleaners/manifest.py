@@ -10,7 +10,8 @@ Pure file-system helpers (no Prefect). The rules that keep ``docs/`` honest:
   ``raw_hash`` matches the input; everything else unvouched is deleted before work starts.
 * So a run: plans, writes the manifest vouching only for what is fresh, deletes the rest, then
   declares ``in_progress`` (a second write: a crash between the two must not bless stale files),
-  processes, rebuilds the corpus and writes the final manifest last.
+  processes, rebuilds the corpus and writes the final manifest last. :class:`RunLedger` is
+  that protocol: ``RunLedger.begin(...)`` up to ``in_progress``, ``ledger.finish(...)`` last.
 """
 
 from __future__ import annotations
@@ -303,6 +304,88 @@ def file_hashes(out_dir: Path, names: Iterable[str] = CORPUS_FILES) -> dict[str,
         p = out_dir / name
         out[name] = sha256_bytes(p.read_bytes()) if p.is_file() else None
     return out
+
+
+# ---------------------------------------------------------------- one run
+
+
+@dataclass(slots=True)
+class RunLedger:
+    """One run's dealings with ``manifest.json``: :meth:`begin`, process ``plan.work``,
+    :meth:`finish`. The protocol of this module's docstring lives here and nowhere else.
+
+    ``begin`` hashes the inputs (re-reading only changed files), plans, and unless nothing
+    changed vouches for what stays, deletes the rest and declares the run in progress;
+    ``finish`` writes the final manifest, vouching for every result with the input's hash
+    and the stat key that lets the next run skip re-reading it.
+    """
+
+    out_dir: Path
+    stamp: Stamp
+    base: dict[str, Any]
+    previous: dict[str, Any]
+    hashes: dict[str, str]
+    stat_keys: dict[str, list[list[Any]]]
+    plan: Plan
+    unchanged: bool
+
+    @classmethod
+    def begin(
+        cls,
+        input_dir: Path,
+        out_dir: Path,
+        items: Iterable[Any],
+        stamp: Stamp,
+        hash_item: Any,
+        now_ns: int | None = None,
+    ) -> RunLedger:
+        """Plan the run against the previous manifest and make ``docs/`` honest for it."""
+        previous = read_manifest(out_dir)
+        hashed_at = time.time_ns() if now_ns is None else now_ns
+        hashes, stat_keys = hash_inputs(input_dir, items, previous, hash_item, hashed_at)
+        plan = make_plan(hashes, previous, scan_results(out_dir), stamp, out_dir)
+        base = {
+            **stamp.to_dict(),
+            "input_dir": str(input_dir),
+            "out_dir": str(out_dir),
+            "hashed_at_ns": hashed_at,
+        }
+        unchanged = (
+            plan.nothing_to_do
+            and previous.get("state") == "finished"
+            and Stamp.from_dict(previous) == stamp
+            and previous.get("corpus_hashes") == file_hashes(out_dir)
+            and isinstance(previous.get("stats"), dict)
+        )
+        ledger = cls(out_dir, stamp, base, previous, hashes, stat_keys, plan, unchanged)
+        if not unchanged:
+            ledger._declare()
+        return ledger
+
+    def _declare(self) -> None:
+        # Vouch only for what stays, delete the rest, then declare the run in progress:
+        # two writes, so a crash in between never blesses a stale result.
+        fresh = vouch(self.hashes, self.plan.fresh, self.stat_keys)
+        write_manifest(self.out_dir, {**self.base, "state": "running", "items": fresh})
+        delete_results(self.out_dir, self.plan.delete)
+        write_manifest(
+            self.out_dir,
+            {**self.base, "state": "running", "items": fresh, "in_progress": self.stamp.to_dict()},
+        )
+
+    def finish(self, statuses: Mapping[str, str], record: Mapping[str, Any]) -> None:
+        """Write the final manifest, last: ``record`` (run facts, stats, corpus counts) plus
+        the corpus files' hashes and a vouch for every result in ``statuses``."""
+        write_manifest(
+            self.out_dir,
+            {
+                **self.base,
+                "state": "finished",
+                **record,
+                "corpus_hashes": file_hashes(self.out_dir),
+                "items": vouch(self.hashes, statuses, self.stat_keys),
+            },
+        )
 
 
 # ---------------------------------------------------------------- lock

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
@@ -117,28 +116,11 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN = re.compile(r"[A-Za-z]")
-
-
-def _guess_lang(text: str) -> str:
-    """ru when Cyrillic letters outnumber Latin ones, else en (picks repair's language rules).
-
-    A letter count, not cleaners.lid: importing the detectors would cost `clean` more start-up
-    than the whole repair of a short text.
-
-    >>> _guess_lang("Президент прибыл"), _guess_lang("The president (Президент) arrived")
-    ('ru', 'en')
-    """
-    if text.isascii():
-        return "en"  # no Cyrillic letter at all: the common case of English MT, one C call
-    return "ru" if len(_CYRILLIC.findall(text)) > len(_LATIN.findall(text)) else "en"
-
-
 # ---------------------------------------------------------------- clean
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
+    from cleaners.langguess import guess_lang
     from cleaners.repair import RULES, describe_rules, explain, repair
 
     if args.list_rules:
@@ -149,7 +131,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.format == "text":
         text = _read_text(args.file)
-        lang = args.lang or _guess_lang(text)
+        lang = args.lang or guess_lang(text)
         result = repair(text, lang, rcfg)
         out.write(result.text)
         if result.text and not result.text.endswith("\n"):
@@ -165,7 +147,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
             text = rec.get("text")
             if not isinstance(text, str):
                 raise UsageError(f"line {n}: needs a string 'text'")
-            lang = rec.get("lang") or args.lang or _guess_lang(text)
+            lang = rec.get("lang") or args.lang or guess_lang(text)
             result = repair_cached(text, lang)
             edits = [e.to_dict() for e in result.edits]
             out.write(_dump_clean(rec.get("id"), result.text, lang, edits) + "\n")
@@ -284,35 +266,15 @@ def _inside(child: Path, parent: Path) -> bool:
 
 
 def _run_config(args: argparse.Namespace) -> Any:
-    from cleaners.config import PipelineConfig
+    from cleaners.config import FLAG_FIELDS, PipelineConfig, with_flags
 
-    cfg = _config(args.config) or PipelineConfig()
-    translate: dict[str, Any] = {}
-    if args.retranslate:
-        translate["enabled"] = True
+    flags = {name: getattr(args, name) for name in FLAG_FIELDS}
     if args.argos_package:
-        translate["package_path"] = str(Path(args.argos_package).resolve())
-        translate["enabled"] = True
-    run: dict[str, Any] = {}
-    if args.dask or args.dask_address:
-        run["dask"] = True
-    if args.dask_address:
-        run["dask_address"] = args.dask_address
-    if args.batch_size is not None:
-        if args.batch_size < 1:
-            raise UsageError("--batch-size must be at least 1")
-        run["batch_size"] = args.batch_size
-    if args.workers is not None:
-        if args.workers < 1:
-            raise UsageError("--workers must be at least 1")
-        run["max_workers"] = args.workers
-    update: dict[str, Any] = {}
-    if translate:
-        update["translate"] = cfg.translate.model_copy(update=translate)
-    if run:
-        update["run"] = cfg.run.model_copy(update=run)
-    # model_validate re-checks the merged values (model_copy alone does not validate).
-    return PipelineConfig.model_validate(cfg.model_copy(update=update).model_dump())
+        flags["argos_package"] = str(Path(args.argos_package).resolve())
+    try:
+        return with_flags(_config(args.config) or PipelineConfig(), flags)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _check_dirs(input_dir: str, out_dir: str) -> tuple[Path, Path]:

@@ -262,11 +262,9 @@ def build_corpus(
         config = effective_config(config, log.warning)
         items = discover(src, config.input)
         by_id = {it.id: it for it in items}
-        old = mf.read_manifest(out)
-        hashed_at = time.time_ns()
-        hashes, stats = mf.hash_inputs(src, items, old, _hash, hashed_at)
         stamp = mf.Stamp(config.content_hash(), mf.code_version())
-        plan = mf.make_plan(hashes, old, mf.scan_results(out), stamp, out)
+        ledger = mf.RunLedger.begin(src, out, items, stamp, _hash)
+        plan, hashes, unchanged = ledger.plan, ledger.hashes, ledger.unchanged
         statuses = dict(plan.fresh)
         log.info(
             "%d inputs: %d unchanged, %d resumed, %d to process, %d removed",
@@ -276,29 +274,6 @@ def build_corpus(
             len(plan.work),
             len(plan.removed),
         )
-        base = {
-            **stamp.to_dict(),
-            "input_dir": str(src),
-            "out_dir": str(out),
-            "hashed_at_ns": hashed_at,
-        }
-        unchanged = (
-            plan.nothing_to_do
-            and old.get("state") == "finished"
-            and mf.Stamp.from_dict(old) == stamp
-            and old.get("corpus_hashes") == mf.file_hashes(out)
-            and isinstance(old.get("stats"), dict)
-        )
-        if not unchanged:
-            # Vouch only for what stays, delete the rest, then declare the run in progress:
-            # two writes, so a crash in between never blesses a stale result (see manifest.py).
-            items_fresh = mf.vouch(hashes, plan.fresh, stats)
-            mf.write_manifest(out, {**base, "state": "running", "items": items_fresh})
-            mf.delete_results(out, plan.delete)
-            mf.write_manifest(
-                out,
-                {**base, "state": "running", "items": items_fresh, "in_progress": stamp.to_dict()},
-            )
         _tell("total", len(items))
         _tell("advance", len(plan.fresh))
         if plan.work:
@@ -333,7 +308,10 @@ def build_corpus(
         shown: list[Document] = []
         if unchanged:
             # Nothing changed: the corpus on disk is the one the manifest vouches for.
-            stats, corpus_counts = old["stats"], old.get("corpus_counts", {})
+            stats, corpus_counts = (
+                ledger.previous["stats"],
+                ledger.previous.get("corpus_counts", {}),
+            )
             shown = [
                 Document.from_dict(_load(mf.result_path(out, i, "done")))
                 for i in done_ids[:REPORT_DOCS]
@@ -363,21 +341,16 @@ def build_corpus(
         summary = {**stats, "run": run, "corpus": corpus_counts}
         md = _write_reports(out, summary, shown)
         _artifact(md)
-        stats = {k: v for k, v in summary.items() if k not in ("run", "corpus")}
-        mf.write_manifest(
-            out,
+        ledger.finish(
+            statuses,
             {
-                **base,
-                "state": "finished",
                 "started": started,
                 "finished": _now(),
                 "run_id": _run_id(),
                 "run": run,
                 "versions": _versions(),
-                "corpus_hashes": mf.file_hashes(out),
                 "corpus_counts": corpus_counts,
-                "stats": stats,
-                "items": mf.vouch(hashes, statuses, stats),
+                "stats": {k: v for k, v in summary.items() if k not in ("run", "corpus")},
             },
         )
         log.info("finished: %s", json.dumps(run))

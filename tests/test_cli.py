@@ -259,3 +259,44 @@ def test_run_end_to_end_and_rerun(tmp_path: Path, env: dict[str, str]) -> None:
     assert r.returncode == 0, r.stderr
     assert "0 processed" in r.stderr
     assert {n: (out / n).read_bytes() for n in mf.CORPUS_FILES} == before
+
+
+# ---------------------------------------------------------------- run: flags → config
+
+
+@pytest.mark.parametrize(
+    ("flags", "expect"),
+    [
+        ({"retranslate": True}, {("translate", "enabled"): True}),
+        (
+            {"argos_package": "/m/ru_en.argosmodel"},
+            {("translate", "package_path"): "/m/ru_en.argosmodel", ("translate", "enabled"): True},
+        ),
+        ({"dask": True}, {("run", "dask"): True, ("run", "dask_address"): None}),
+        (
+            {"dask_address": "tcp://h:1"},
+            {("run", "dask"): True, ("run", "dask_address"): "tcp://h:1"},
+        ),
+        ({"batch_size": 7, "workers": 3}, {("run", "batch_size"): 7, ("run", "max_workers"): 3}),
+        # Flags not given (False / None) leave the config file's values alone.
+        ({"retranslate": False, "workers": None}, {("run", "max_workers"): 5}),
+    ],
+)
+def test_run_flags_map_onto_config(flags: dict, expect: dict) -> None:
+    from cleaners.config import FLAG_FIELDS, PipelineConfig, with_flags
+
+    base = PipelineConfig.model_validate({"run": {"max_workers": 5}})
+    cfg = with_flags(base, {name: None for name in FLAG_FIELDS} | flags)
+    for (section, key), value in expect.items():
+        assert getattr(getattr(cfg, section), key) == value
+    untouched = {s for s, _ in expect} ^ {"translate", "run"}
+    for section in untouched:
+        assert getattr(cfg, section) == getattr(base, section)
+
+
+def test_bad_flag_values_name_the_flag() -> None:
+    from cleaners.config import PipelineConfig, with_flags
+
+    for flag in ("batch_size", "workers"):
+        with pytest.raises(ValueError, match=f"^--{flag.replace('_', '-')}: "):
+            with_flags(PipelineConfig(), {flag: 0})

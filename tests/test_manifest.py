@@ -199,3 +199,41 @@ def test_hash_inputs_rereads_only_changed_files(tmp_path: Path) -> None:
     calls.clear()
     mf.hash_inputs(src, discover(src, InputConfig()), racy, counting, now + 2)
     assert "a" in calls
+
+
+# ---------------------------------------------------------------- the run ledger
+
+
+def test_run_ledger_begin_finish_and_an_unchanged_rerun(tmp_path: Path) -> None:
+    from cleaners.config import InputConfig
+    from cleaners.readers import discover, item_hash
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    out.mkdir()
+    for name in ("a", "b"):
+        (src / f"{name}.en.txt").write_text(f"text {name}\n")
+        os.utime(src / f"{name}.en.txt", ns=(10**18, 10**18))  # long before "now"
+    items = discover(src, InputConfig())
+    _write(out, "stale", "done", "0")  # a result whose input is gone
+    calls: list[str] = []
+
+    def counting(d: Path, item: object) -> str:
+        calls.append(item.id)  # type: ignore[attr-defined]
+        return item_hash(d, item)  # type: ignore[arg-type]
+
+    ledger = mf.RunLedger.begin(src, out, items, S, counting, now_ns=2 * 10**18)
+    assert not ledger.unchanged and ledger.plan.work == ["a", "b"] and sorted(calls) == ["a", "b"]
+    # begin deleted what is not vouched for and declared the run in progress.
+    assert mf.scan_results(out) == {} and mf.read_manifest(out)["in_progress"] == S.to_dict()
+    for i in ("a", "b"):
+        _write(out, i, "done", ledger.hashes[i])
+    ledger.finish({"a": "done", "b": "done"}, {"stats": {}})
+    m = mf.read_manifest(out)
+    assert m["state"] == "finished" and m["corpus_hashes"] == mf.file_hashes(out)
+    # The final manifest keeps each input's stat key: the next run re-reads nothing.
+    assert all(m["items"][i]["stat"] for i in ("a", "b"))
+    calls.clear()
+    again = mf.RunLedger.begin(src, out, items, S, counting, now_ns=2 * 10**18 + 1)
+    assert again.unchanged and calls == [] and again.plan.fresh == {"a": "done", "b": "done"}
+    assert mf.read_manifest(out) == m  # an unchanged run writes nothing in begin

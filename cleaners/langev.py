@@ -42,6 +42,28 @@ RUSSIAN_LETTERS = "А-Яа-яЁё"
 
 DATA = Path(__file__).resolve().parent / "data"
 
+_CYRILLIC_BASIC_LETTER = lazy_compile(f"[{CYRILLIC_BASIC}]")
+_LATIN_LETTER = lazy_compile(r"[A-Za-z]")
+
+
+def guess_lang(text: str) -> str:
+    """Which language's repair rules a bare text gets when nobody says (``mtclean clean``):
+    ``"ru"`` when Cyrillic letters outnumber Latin ones, else ``"en"``.
+
+    A letter count, not :mod:`cleaners.lid`: importing the detectors (~100 ms) would cost
+    ``clean`` more start-up than the whole repair of a short text, and repair only needs
+    to know whether the text is Russian or English MT.
+
+    >>> guess_lang("Президент прибыл"), guess_lang("The president (Президент) arrived")
+    ('ru', 'en')
+    >>> guess_lang("")
+    'en'
+    """
+    if text.isascii():
+        return "en"  # no Cyrillic letter at all: the common case of English MT, one C call
+    cyr = len(_CYRILLIC_BASIC_LETTER.findall(text))
+    return "ru" if cyr > len(_LATIN_LETTER.findall(text)) else "en"
+
 # --------------------------------------------------------------------------- loading once
 
 _LOCK = threading.RLock()  # re-entrant: one table may be built from another

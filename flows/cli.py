@@ -120,7 +120,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from cleaners.langguess import guess_lang
+    from cleaners.langev import guess_lang
     from cleaners.repair import RULES, describe_rules, explain, repair
 
     if args.list_rules:

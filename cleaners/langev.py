@@ -64,6 +64,7 @@ def guess_lang(text: str) -> str:
     cyr = len(_CYRILLIC_BASIC_LETTER.findall(text))
     return "ru" if cyr > len(_LATIN_LETTER.findall(text)) else "en"
 
+
 # --------------------------------------------------------------------------- loading once
 
 _LOCK = threading.RLock()  # re-entrant: one table may be built from another

@@ -150,9 +150,10 @@ def stat_key(input_dir: Path, item: Any) -> list[list[Any]] | None:
     try:
         for side, ref in sorted(item.parts.items()):
             st = os.stat(input_dir / ref.path)
-            key.append(
-                [side, ref.path, ref.line, ref.offset, ref.length, st.st_size, st.st_mtime_ns]
-            )
+            # A name that is not UTF-8 holds surrogates (os.fsdecode); JSON cannot store
+            # them, so the key keeps a printable form (compared, never opened).
+            path = ref.path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            key.append([side, path, ref.line, ref.offset, ref.length, st.st_size, st.st_mtime_ns])
     except (OSError, ValueError):
         return None
     return key or None

@@ -122,3 +122,21 @@ def test_run_time_modules_import_no_builder() -> None:
     builders = {m for m in graph if m.startswith("cleaners.repair.build")}  # build_tables too
     users = {m for m, deps in graph.items() if deps & builders and m not in builders}
     assert users == set(), "build code is for cleaners.repair.build_tables alone"
+
+
+def test_the_core_never_imports_prefect() -> None:
+    """cleaners/ is the pure core (ARCHITECTURE.md): Prefect stays in flows/."""
+    offenders = []
+    for name, path in _modules().items():
+        if not name.startswith("cleaners"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            offenders += [f"{name}: {n}" for n in names if n.split(".")[0] == "prefect"]
+    assert offenders == []

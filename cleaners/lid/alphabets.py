@@ -1,16 +1,19 @@
 """The alphabet layer: each language's letters (``data/lid_alphabets.tsv``) and markers
 (``data/lid_markers.tsv``) rule candidates out, and decide alone when one is left with
-evidence of its own."""
+evidence of its own. A config's :class:`_Plan` (candidates by script, their alphabets and
+markers) is built here, once per config object."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Set
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
+from cleaners.config import LidConfig
 from cleaners.lid.script import (
     _CYRL_LEADS,
     _CYRL_LOWER,
@@ -21,9 +24,6 @@ from cleaners.lid.script import (
     _WORD_RE,
     _script_of,
 )
-
-if TYPE_CHECKING:
-    from cleaners.lid.backends import _Plan
 
 
 def _table_lines(name: str) -> list[str]:
@@ -173,3 +173,39 @@ def _decisive(
             words = set(_WORD_RE.findall(low))
         evidence += len(words & m.words)
     return alive if evidence >= needed else ""
+
+
+# --------------------------------------------------------------------------- per-config plan
+
+
+class _Plan:
+    """What a config implies, computed once per config object (scoring is hot)."""
+
+    def __init__(self, config: LidConfig) -> None:
+        table = alphabets()
+        self.config = config
+        self.by_script: dict[str, tuple[str, ...]] = {}
+        for code in config.languages:
+            if code in table:
+                script = table[code][0]
+                self.by_script[script] = (*self.by_script.get(script, ()), code)
+        self.alphabet = {c: table[c][1] for c in config.languages if c in table}
+        self.letter_factor = [math.exp(-config.letter_penalty * k) for k in range(21)]
+        # Only languages with a prior other than 1 need the multiplication.
+        self.prior = {c: w for c, w in config.prior.items() if w != 1.0 and c in config.languages}
+        self.lingua_langs = tuple(config.languages)
+        self.markers = {c: m for c, m in markers().items() if c in config.languages}
+        self.evidence = config.decisive_evidence
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(config: LidConfig) -> _Plan:
+    # Keyed by identity; the plan holds its config, so the id cannot be reused.
+    plan = _PLANS.get(id(config))
+    if plan is None or plan.config is not config:
+        if len(_PLANS) > 64:
+            _PLANS.clear()
+        plan = _PLANS[id(config)] = _Plan(config)
+    return plan

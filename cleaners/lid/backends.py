@@ -3,10 +3,8 @@ the single-model ones kept for comparison (``langdetect``, ``fasttext``, ``lingu
 
 from __future__ import annotations
 
-import math
-
 from cleaners.config import LidConfig
-from cleaners.lid.alphabets import _decisive, _letter_counts, alphabets, markers
+from cleaners.lid.alphabets import _decisive, _letter_counts, _plan
 from cleaners.lid.lexicon import _LEXICON_MAX_WORDS, _weigh_words
 from cleaners.lid.models import _fasttext_probs, _langdetect_factory, _lingua_probs
 from cleaners.lid.script import _LETTER_RE, _NOISE_RE, _WORD_RE
@@ -14,39 +12,6 @@ from cleaners.lid.script import _LETTER_RE, _NOISE_RE, _WORD_RE
 UND = "und"
 # The score of a language the alphabet layer alone decided (no model consulted).
 DECISIVE_SCORE = 0.99
-
-
-class _Plan:
-    """What a config implies, computed once per config object (scoring is hot)."""
-
-    def __init__(self, config: LidConfig) -> None:
-        table = alphabets()
-        self.config = config
-        self.by_script: dict[str, tuple[str, ...]] = {}
-        for code in config.languages:
-            if code in table:
-                script = table[code][0]
-                self.by_script[script] = (*self.by_script.get(script, ()), code)
-        self.alphabet = {c: table[c][1] for c in config.languages if c in table}
-        self.letter_factor = [math.exp(-config.letter_penalty * k) for k in range(21)]
-        # Only languages with a prior other than 1 need the multiplication.
-        self.prior = {c: w for c, w in config.prior.items() if w != 1.0 and c in config.languages}
-        self.lingua_langs = tuple(config.languages)
-        self.markers = {c: m for c, m in markers().items() if c in config.languages}
-        self.evidence = config.decisive_evidence
-
-
-_PLANS: dict[int, _Plan] = {}
-
-
-def _plan(config: LidConfig) -> _Plan:
-    # Keyed by identity; the plan holds its config, so the id cannot be reused.
-    plan = _PLANS.get(id(config))
-    if plan is None or plan.config is not config:
-        if len(_PLANS) > 64:
-            _PLANS.clear()
-        plan = _PLANS[id(config)] = _Plan(config)
-    return plan
 
 
 _NOISE_HINT = ("http", "www.", "@", "#")

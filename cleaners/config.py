@@ -311,6 +311,22 @@ class TranslateConfig(_Strict):
         description="Replace Cyrillic fragments left in English MT by their retranslation "
         "(each fill is a recorded edit). Risk: a Russian quote kept on purpose is translated too.",
     )
+    mode: Literal["signal", "missing", "replace", "all"] = Field(
+        "signal",
+        description="What the retranslation is for. 'signal': alignment, agreement scores and "
+        "Cyrillic fill-ins only; 'missing': also the English side of documents without MT; "
+        "'replace': also English segments whose MT failed (left in Russian, no letters, or "
+        "agreement below replace_below), each a recorded edit; 'all': the English side of "
+        "every document with a source is the retranslation (the MT stays in docs/).",
+    )
+    replace_below: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="mode 'replace': an English segment whose chrF agreement with the "
+        "retranslation is below this is replaced (0 = only Russian or empty segments). Also "
+        "the report's 'low adequacy' mark.",
+    )
 
 
 class RunConfig(_Strict):

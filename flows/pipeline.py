@@ -8,8 +8,9 @@ is decided by ``cleaners.manifest``; counting and rendering by ``cleaners.report
    ``content_hash()``, code version): unchanged results stay, everything else is redone;
 3. sends batches of ``config.run.batch_size`` documents to ``process_batch`` tasks, each
    writing ``docs/<id>.json`` or ``quarantine/<id>.json`` atomically;
-4. rebuilds the corpus from all of ``docs/`` sorted by id, writes report.md/.json/.html and a
-   Prefect markdown artifact, and writes the manifest last.
+4. rebuilds the corpus from all of ``docs/`` sorted by id, and with it ``text/``,
+   ``edits.jsonl`` and the report pages (``cleaners.outputs``, ``cleaners.report_pages``),
+   writes report.md/.json/.html and a Prefect markdown artifact, and writes the manifest last.
 
 Batches run on a task runner chosen from ``config.run`` inside the flow (so a deployment's
 parameters pick it too): a local thread pool by default, Prefect's Dask task runner with

@@ -66,6 +66,9 @@ def write_inputs(src: Path) -> None:
     }
     for name, groups in files.items():
         (src / name).write_text(_para(groups), encoding="utf-8")
+    # A JSONL record without "en" is a Russian-only document too.
+    record = {"id": "jsonl-ru", "ru": _para([ru(22), ru(24)])}
+    (src / "more.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def mtclean_run(src: Path, out: Path, home: Path, *args: str) -> subprocess.CompletedProcess:
@@ -122,7 +125,7 @@ def test_missing_mode_gives_russian_only_documents_an_english_side(archive, tmp_
     write_inputs(src)
     mtclean_run(src, out, tmp_path, "--retranslate=missing", "--argos-package", str(archive))
     found = origins(out)
-    assert found["ru-only"] == {"retranslation"}
+    assert found["ru-only"] == found["jsonl-ru"] == {"retranslation"}
     assert found["good"] == {"mt"}
     assert "retranslation" not in found["garbled"] | found["left"]
     ru_only = doc(out, "ru-only")
@@ -135,7 +138,7 @@ def test_missing_mode_gives_russian_only_documents_an_english_side(archive, tmp_
     assert not re.search("[а-яё]", text, re.IGNORECASE)
     # Every document with English has its text file, and only those.
     assert sorted(p.name for p in (out / "text").iterdir()) == [
-        f"{i}.en.txt" for i in ("en-only", "garbled", "good", "left", "ru-only")
+        f"{i}.en.txt" for i in ("en-only", "garbled", "good", "jsonl-ru", "left", "ru-only")
     ]
     # The TMX carries the origin as a prop; the TSV keeps its five columns.
     tus = ET.parse(out / "corpus.tmx").getroot().findall("./body/tu")
@@ -169,7 +172,7 @@ def test_replace_mode_replaces_failed_segments_as_recorded_edits(archive, tmp_pa
         assert "retranslation" in origins(out)[doc_id]
         assert any(w.startswith("replaced:") for w in d["warnings"])
     assert origins(out)["good"] == {"mt"}
-    assert origins(out)["ru-only"] == {"retranslation"}
+    assert origins(out)["ru-only"] == origins(out)["jsonl-ru"] == {"retranslation"}
     # The report counts the rule and shows the edit on the document's page.
     report = json.loads((out / "report.json").read_text())
     assert report["edits_by_rule"]["replace_with_retranslation"] == 2
@@ -182,7 +185,7 @@ def test_all_mode_english_is_the_retranslation_and_the_mt_is_kept(archive, tmp_p
     write_inputs(src)
     mtclean_run(src, out, tmp_path, "--retranslate=all", "--argos-package", str(archive))
     found = origins(out)
-    assert set(found) == {"ru-only", "good", "left", "garbled"}
+    assert set(found) == {"ru-only", "jsonl-ru", "good", "left", "garbled"}
     assert all(v == {"retranslation"} for v in found.values())
     good = doc(out, "good")
     assert good["en_origin"] == "retranslation"

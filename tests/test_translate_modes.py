@@ -28,7 +28,6 @@ from cleaners.model import Edit  # noqa: E402
 from cleaners.repair import replay  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.slow
 
 UNRELATED = "Blue cats sing quietly under seven umbrellas tonight. Nobody knows why spoons dance."
 
@@ -120,6 +119,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return {name: (out / name).read_bytes() for name in files}
 
 
+@pytest.mark.slow
 def test_missing_mode_gives_russian_only_documents_an_english_side(archive, tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     write_inputs(src)
@@ -147,6 +147,7 @@ def test_missing_mode_gives_russian_only_documents_an_english_side(archive, tmp_
     assert {len(line.split("\t")) for line in (out / "corpus.tsv").read_text().splitlines()} == {5}
 
 
+@pytest.mark.slow
 def test_replace_mode_replaces_failed_segments_as_recorded_edits(archive, tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     write_inputs(src)
@@ -180,6 +181,7 @@ def test_replace_mode_replaces_failed_segments_as_recorded_edits(archive, tmp_pa
     assert "replace_with_retranslation" in page
 
 
+@pytest.mark.slow
 def test_all_mode_english_is_the_retranslation_and_the_mt_is_kept(archive, tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     write_inputs(src)
@@ -196,6 +198,7 @@ def test_all_mode_english_is_the_retranslation_and_the_mt_is_kept(archive, tmp_p
     assert (out / "text" / "en-only.en.txt").read_text() == (src / "en-only.en.txt").read_text()
 
 
+@pytest.mark.slow
 def test_text_outputs_and_report_follow_reruns(archive, tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     write_inputs(src)
@@ -234,3 +237,22 @@ def test_text_outputs_and_report_follow_reruns(archive, tmp_path):
     assert sorted(linked) == ids
     for doc_id, page in linked.items():
         assert f'id="doc-{doc_id}"' in (out / "report" / page).read_text()
+
+
+@pytest.mark.parametrize(
+    ("flags", "enabled", "mode"),
+    [
+        ([], False, "signal"),
+        (["--retranslate"], True, "signal"),  # bare, before the input folder
+        (["--retranslate=replace"], True, "replace"),
+        (["--translate-mode", "all"], True, "all"),
+    ],
+)
+def test_cli_retranslate_mode_flags(flags, enabled, mode) -> None:
+    from flows.cli import _run_config, _split_retranslate, build_parser
+
+    argv = _split_retranslate(["run", *flags, "in", "--out", "out"])
+    args = build_parser().parse_args(argv)
+    assert args.input_dir == "in"
+    cfg = _run_config(args)
+    assert (cfg.translate.enabled, cfg.translate.mode) == (enabled, mode)

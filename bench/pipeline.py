@@ -115,9 +115,11 @@ def plain_loop(src: Path, out: Path) -> float:
     from cleaners.config import PipelineConfig
     from cleaners.fsutil import atomic_write_json, atomic_write_text
     from cleaners.model import Document
+    from cleaners.outputs import TextOutputs
     from cleaners.pipeline import process_item
     from cleaners.readers import discover, item_hash
-    from cleaners.report import Tally, render_html, render_md
+    from cleaners.report import Tally, doc_html, render_html, render_md
+    from cleaners.report_pages import ReportPages
     from cleaners.writers import write_corpus
 
     if out.exists():
@@ -131,7 +133,8 @@ def plain_loop(src: Path, out: Path) -> float:
         status = "done" if isinstance(res, Document) else "quarantined"
         mf.write_result(out, item.id, status, res.to_dict())
         statuses[item.id] = status
-    tally, shown = Tally(), []
+    tally = Tally()
+    pages = ReportPages(out, config.translate.replace_below, doc_html)
 
     def stream():
         import json
@@ -139,15 +142,17 @@ def plain_loop(src: Path, out: Path) -> float:
         for i in sorted(k for k, s in statuses.items() if s == "done"):
             doc = Document.from_dict(json.loads(mf.result_path(out, i, "done").read_text()))
             tally.add(doc)
-            if len(shown) < 200:
-                shown.append(doc)
+            texts.add(doc)
+            pages.add(doc)
             yield doc
 
-    counts = write_corpus(out, stream(), config)
+    with TextOutputs(out) as texts:
+        counts = write_corpus(out, stream(), config)
+    index = pages.finish()
     summary = {**tally.result(), "corpus": counts}
     atomic_write_text(out / "report.md", render_md(summary))
     atomic_write_json(out / "report.json", summary)
-    atomic_write_text(out / "report.html", render_html(summary, shown))
+    atomic_write_text(out / "report.html", render_html(summary, [], index=index))
     return time.perf_counter() - t0
 
 

@@ -269,6 +269,22 @@ class TranslateConfig(_Strict):
         description="Replace Cyrillic fragments left in English MT by their retranslation "
         "(each fill is a recorded edit). Risk: a Russian quote kept on purpose is translated too.",
     )
+    mode: Literal["signal", "missing", "replace", "all"] = Field(
+        "signal",
+        description="What the retranslation is for. 'signal': alignment, agreement scores and "
+        "Cyrillic fill-ins only; 'missing': also the English side of documents without MT; "
+        "'replace': also English segments whose MT failed (left in Russian, no letters, or "
+        "agreement below replace_below), each a recorded edit; 'all': the English side of "
+        "every document with a source is the retranslation (the MT stays in docs/).",
+    )
+    replace_below: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="mode 'replace': an English segment whose chrF agreement with the "
+        "retranslation is below this is replaced (0 = only Russian or empty segments). Also "
+        "the report's 'low adequacy' mark.",
+    )
 
 
 class RunConfig(_Strict):
@@ -323,6 +339,7 @@ _VALUE = object()  # in FLAG_FIELDS: "the flag's own value"
 # --help and the tests cannot drift apart. A flag that is False or None was not given.
 FLAG_FIELDS: dict[str, tuple[tuple[str, str, Any], ...]] = {
     "retranslate": (("translate", "enabled", True),),
+    "translate_mode": (("translate", "enabled", True), ("translate", "mode", _VALUE)),
     "argos_package": (("translate", "package_path", _VALUE), ("translate", "enabled", True)),
     "dask": (("run", "dask", True),),
     "dask_address": (("run", "dask", True), ("run", "dask_address", _VALUE)),

@@ -60,3 +60,41 @@ def atomic_write_json(path: Path, obj: Any) -> None:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Replace ``path`` by ``data`` unless it already holds exactly that; True if written.
+
+    For files derived from others on every run (``text/``, report pages): a rerun leaves
+    unchanged ones alone, and a temp file + rename still keeps a reader from seeing half a
+    file. No fsync: a file lost in a crash is written again by the next run.
+    """
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def remove_stale(folder: Path, pattern: str, keep: set[str]) -> int:
+    """Delete the files in ``folder`` matching ``pattern`` whose names are not in ``keep``,
+    and leftovers of cut-short writes (``.*.tmp``); returns how many were deleted."""
+    n = 0
+    if not folder.is_dir():
+        return 0
+    for p in [*folder.glob(pattern), *folder.glob(".*.tmp")]:
+        if p.name not in keep:
+            p.unlink(missing_ok=True)
+            n += 1
+    return n

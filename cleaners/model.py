@@ -18,6 +18,11 @@ SegmentKind = Literal["title", "body", "caption", "boilerplate", "comment"]
 Side = Literal["ru", "en"]
 
 
+# The rule name of an English segment replaced by the retranslation (translate.mode
+# "replace"); composed with repair edits in the same place it is joined to their names by "+".
+REPLACE_RULE = "replace_with_retranslation"
+
+
 @dataclass(slots=True)
 class Segment:
     """A structural piece of one side of a document.
@@ -142,8 +147,19 @@ class Document:
     ru_retranslated: list[str] = field(default_factory=list)
     beads: list[Bead] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Where the English side came from: "mt" (the given MT, repaired) or "retranslation"
+    # (translate.mode missing/all); with "retranslation" over an MT, the MT side is kept
+    # in ``mt`` for comparison.
+    en_origin: str = "mt"
+    mt: SideDoc | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        # en_origin and mt only when set: documents of a plain run keep their old shape.
+        extra: dict[str, Any] = {}
+        if self.en_origin != "mt":
+            extra["en_origin"] = self.en_origin
+        if self.mt is not None:
+            extra["mt"] = self.mt.to_dict()
         return {
             "id": self.id,
             "sources": self.sources,
@@ -155,6 +171,7 @@ class Document:
             "ru_retranslated": self.ru_retranslated,
             "beads": [b.to_dict() for b in self.beads],
             "warnings": self.warnings,
+            **extra,
         }
 
     @classmethod
@@ -170,6 +187,8 @@ class Document:
             ru_retranslated=list(d.get("ru_retranslated", [])),
             beads=[Bead.from_dict(b) for b in d.get("beads", [])],
             warnings=list(d.get("warnings", [])),
+            en_origin=d.get("en_origin", "mt"),
+            mt=SideDoc.from_dict(d["mt"]) if d.get("mt") else None,
         )
 
 

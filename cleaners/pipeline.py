@@ -9,6 +9,8 @@ reason, so every input is accounted for.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,9 +19,11 @@ from cleaners.align import align
 from cleaners.chrf import chrf
 from cleaners.config import PipelineConfig
 from cleaners.errors import InputError
-from cleaners.model import Document, Quarantined, Segment, SideDoc
+from cleaners.model import REPLACE_RULE, Document, Edit, Quarantined, Segment, SideDoc
 from cleaners.readers import InputItem, item_hash, load_item
-from cleaners.repair import repair, untranslated_spans
+from cleaners.repair import repair, replay, untranslated_spans
+from cleaners.repair.engine import compose, rule_on
+from cleaners.repair.untranslated import replace_with_retranslation
 from cleaners.sentences import split_sentences
 from cleaners.structure import parse
 
@@ -38,13 +42,77 @@ def process_item(
     raw_hash: str | None = None,
 ) -> Document | Quarantined:
     """Run one input through every stage; bad input becomes a quarantine record."""
-    if raw_hash is None:
-        raw_hash = _safe_hash(input_dir, item)
-    if item.error is not None:
-        return Quarantined(item.id, item.sources, raw_hash, item.error.reason, item.error.detail)
+    return process_items(input_dir, [item], config, translator, [raw_hash])[0]
+
+
+def process_items(
+    input_dir: Path,
+    items: Sequence[InputItem],
+    config: PipelineConfig,
+    translator: Translator | None = None,
+    raw_hashes: Sequence[str | None] | None = None,
+) -> list[Document | Quarantined]:
+    """:func:`process_item` over a batch, in order. Every document is drafted first, so the
+    Russian sentences of the whole batch are retranslated in one call (the model runs full
+    batches instead of one short document at a time)."""
+    hashes = list(raw_hashes) if raw_hashes is not None else [None] * len(items)
+    drafts: list[Document | Quarantined] = []
+    for n, item in enumerate(items):
+        h = hashes[n]
+        if h is None:
+            h = hashes[n] = _safe_hash(input_dir, item)
+        if item.error is not None:
+            drafts.append(
+                Quarantined(item.id, item.sources, h, item.error.reason, item.error.detail)
+            )
+            continue
+        step = partial(_draft, input_dir, item, h, config, translator)
+        drafts.append(_guarded(item, h, step))
+    if translator is not None:
+        sentences = [s for d in drafts if isinstance(d, Document) for s in d.ru_sentences]
+        translator = Prefetched(translator, sentences)
+    out: list[Document | Quarantined] = []
+    for item, h, draft in zip(items, hashes, drafts, strict=True):
+        if isinstance(draft, Quarantined):
+            out.append(draft)
+        else:
+            out.append(_guarded(item, h or "", partial(finish_document, draft, config, translator)))
+    return out
+
+
+def _draft(
+    input_dir: Path,
+    item: InputItem,
+    raw_hash: str,
+    config: PipelineConfig,
+    translator: Translator | None,
+) -> Document:
+    decoded = load_item(input_dir, item, config.input)
+    return draft_document(item.id, item.sources, raw_hash, decoded, config, translator)
+
+
+class Prefetched:
+    """A translator that translated a batch's sentences up front in one call and answers
+    from them (anything else goes to the wrapped translator)."""
+
+    def __init__(self, translator: Translator, sentences: Sequence[str]) -> None:
+        self._translator = translator
+        unique = list(dict.fromkeys(sentences))
+        self._known = dict(zip(unique, translator.translate(unique), strict=True))
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        missing = [s for s in dict.fromkeys(sentences) if s not in self._known]
+        if missing:
+            self._known.update(zip(missing, self._translator.translate(missing), strict=True))
+        return [self._known[s] for s in sentences]
+
+
+def _guarded(
+    item: InputItem, raw_hash: str, step: Callable[[], Document]
+) -> Document | Quarantined:
+    """``step()``, with bad input or a failing stage turned into a quarantine record."""
     try:
-        decoded = load_item(input_dir, item, config.input)
-        return build_document(item.id, item.sources, raw_hash, decoded, config, translator)
+        return step()
     except InputError as exc:
         return Quarantined(item.id, item.sources, raw_hash, exc.reason, exc.detail)
     except _WrongLanguage as exc:
@@ -68,6 +136,23 @@ def build_document(
     translator: Translator | None = None,
 ) -> Document:
     """Build a :class:`Document` from the decoded text of each side."""
+    doc = draft_document(doc_id, sources, raw_hash, decoded, config, translator)
+    return finish_document(doc, config, translator)
+
+
+def draft_document(
+    doc_id: str,
+    sources: list[str],
+    raw_hash: str,
+    decoded: dict[str, Decoded],
+    config: PipelineConfig,
+    translator: Translator | None = None,
+) -> Document:
+    """A document up to its corpus sentences: repaired, structured, language-checked.
+
+    What follows (:func:`finish_document`) needs the retranslation of ``ru_sentences``; a
+    batch drafts all its documents first so they are translated together.
+    """
     sides = {
         side: build_side(d.text, d.encoding, side, config, translator)
         for side, d in decoded.items()
@@ -85,18 +170,124 @@ def build_document(
     if doc.ru is None:
         warnings.append("no-source: English MT without a Russian source; nothing to align")
     if doc.en is None:
-        warnings.append("no-translation: Russian source without an English MT; nothing to align")
+        warnings.append(NO_TRANSLATION)
     doc.ru_sentences = corpus_sentences(doc.ru, "ru", config) if doc.ru else []
     doc.en_sentences = corpus_sentences(doc.en, "en", config) if doc.en else []
+    return doc
+
+
+NO_TRANSLATION = "no-translation: Russian source without an English MT; nothing to align"
+
+
+def finish_document(
+    doc: Document, config: PipelineConfig, translator: Translator | None = None
+) -> Document:
+    """Retranslate, put the retranslation to the use ``translate.mode`` says, align, score."""
+    mode = config.translate.mode if translator is not None else "signal"
     if translator is not None and doc.ru_sentences:
         doc.ru_retranslated = translator.translate(doc.ru_sentences)
+    if doc.ru_retranslated and (
+        mode == "all" or (doc.en is None and mode in ("missing", "replace"))
+    ):
+        use_retranslation(doc, config)
+    _align(doc, config)
+    replacing = rule_on(REPLACE_RULE, config.repair.disable, config.repair.enable)
+    if mode == "replace" and replacing and doc.en is not None and doc.en_origin == "mt":
+        assert translator is not None
+        if replace_failed_segments(doc, config, translator):
+            _align(doc, config)
+    return doc
+
+
+def _align(doc: Document, config: PipelineConfig) -> None:
     if doc.ru_sentences and doc.en_sentences:
         doc.beads = align(
             doc.ru_sentences, doc.en_sentences, config.align, ru_mt=doc.ru_retranslated or None
         )
         if doc.ru_retranslated and doc.en:
             score_agreement(doc)
-    return doc
+
+
+def use_retranslation(doc: Document, config: PipelineConfig) -> None:
+    """Make the retranslation of the Russian the document's English side.
+
+    One paragraph per Russian corpus segment, its sentences' translations joined by
+    spaces. An English MT there was is kept in ``doc.mt``; nothing happens when every
+    sentence failed to translate.
+    """
+    assert doc.ru is not None
+    paragraphs: list[str] = []
+    i = 0
+    for seg in doc.ru.segments:
+        n = len(seg.sentences)
+        part = " ".join(t for t in doc.ru_retranslated[i : i + n] if t.strip())
+        i += n
+        if part:
+            paragraphs.append(part)
+    if not paragraphs:
+        return
+    text = "\n\n".join(paragraphs) + "\n"
+    if doc.en is not None:
+        doc.mt = doc.en
+    else:
+        doc.warnings.remove(NO_TRANSLATION)
+        doc.warnings.append("retranslated: no English MT; the English side is the retranslation")
+    doc.en = tag_side(text, text, "retranslation", "en", [], config)
+    doc.en_origin = "retranslation"
+    doc.en_sentences = corpus_sentences(doc.en, "en", config)
+
+
+def replace_failed_segments(doc: Document, config: PipelineConfig, translator: Translator) -> int:
+    """Replace English segments whose MT failed by the retranslation (mode ``replace``).
+
+    A segment failed when it is still Russian (translated from its own text), or when it
+    aligns with Russian sentences and has no letters or a chrF agreement with their
+    retranslation below ``translate.replace_below`` (replaced by that retranslation).
+    Each replacement is an edit of rule :data:`REPLACE_RULE` folded into the side's
+    edits, so ``replay`` and the report show it. Returns how many segments changed.
+    """
+    en = doc.en
+    assert en is not None
+    ru_of: dict[int, list[int]] = {}
+    for b in doc.beads:
+        for j in b.en:
+            ru_of.setdefault(j, []).extend(b.ru)
+    below = config.translate.replace_below
+    russian: list[tuple[int, int, str]] = []  # (start, end, text) in en.text
+    others: list[tuple[int, int, str]] = []
+    cursor, j = 0, 0
+    for seg in en.segments:
+        ids = list(range(j, j + len(seg.sentences)))
+        j += len(seg.sentences)
+        where = en.text.find(seg.text, cursor)
+        if where < 0 or seg.kind == "boilerplate" or not seg.text.strip():
+            continue
+        cursor = where + len(seg.text)
+        span = (where, cursor)
+        if seg.lang == "ru" or lid.script_shares(seg.text).get("Cyrl", 0.0) >= 0.5:
+            russian.append((*span, seg.text))
+            continue
+        ru_ids = sorted({i for k in ids for i in ru_of.get(k, ())})
+        if not ru_ids:
+            continue
+        agreement = seg.meta.get("mt_agreement")
+        no_letters = not any(ch.isalpha() for ch in seg.text)
+        if no_letters or (agreement is not None and agreement < below):
+            text = " ".join(doc.ru_retranslated[i] for i in ru_ids if doc.ru_retranslated[i])
+            if text.strip():
+                others.append((*span, text.strip()))
+    for s, _e, text in russian:  # the rule decides a segment left in Russian on its own
+        for ed in replace_with_retranslation(text, "en", {}, translator):
+            others.append((s + ed.start, s + ed.end, ed.after))
+    if not others:
+        return 0
+    later = [Edit(REPLACE_RULE, s, e, en.text[s:e], t) for s, e, t in sorted(others)]
+    edits = compose(en.raw_text, en.edits, later)
+    fixed = replay(en.raw_text, edits)
+    doc.en = tag_side(en.raw_text, fixed, en.encoding, "en", edits, config)
+    doc.en_sentences = corpus_sentences(doc.en, "en", config)
+    doc.warnings.append(f"replaced: {len(later)} English segment(s) by the retranslation")
+    return len(later)
 
 
 def build_side(
@@ -114,6 +305,13 @@ def build_side(
     fill = translator if config.translate.fill_untranslated else None
     result = repair(text, lang, config.repair, fill)
     fixed, edits = result.text, list(result.edits)
+    return tag_side(text, fixed, encoding, lang, edits, config)
+
+
+def tag_side(
+    raw_text: str, fixed: str, encoding: str, lang: str, edits: list[Edit], config: PipelineConfig
+) -> SideDoc:
+    """Structure and language-tag a side's final text (``edits`` lead from ``raw_text`` to it)."""
     segments = parse(fixed, lang)
     texts = [s.text for s in segments]
     results = lid.detect_batch(texts, config.lid)
@@ -125,7 +323,7 @@ def build_side(
             seg.flags.append("untranslated")
     doc_lang, doc_score = lid.document_language(texts, results) if segments else ("und", 0.0)
     return SideDoc(
-        raw_text=text,
+        raw_text=raw_text,
         text=fixed,
         encoding=encoding,
         lang=doc_lang,

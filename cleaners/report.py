@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from cleaners.model import Document, Edit, Quarantined
+from cleaners.report_pages import ROWS_PER_PAGE, TABLE_JS, ReportIndex, index_nav, index_table
 
 # Alignment score histogram: ten bins of 0.1; a score of exactly 1.0 falls in the last one.
 BINS = 10
@@ -217,14 +218,17 @@ vertical-align:top;text-align:left} th{background:#f6f6f6}
 .pair{display:grid;grid-template-columns:1fr 1fr;gap:1.5em}
 .text{white-space:pre-wrap;font-family:Georgia,serif}
 mark{background:#ffe27a;border-radius:3px;padding:0 1px}
-mark.del{background:#f7b3b3;padding:0 2px}
+del.del{background:#f7b3b3;color:#7a0000;text-decoration:line-through;padding:0 2px}
+th{cursor:pointer} td.n{text-align:right;font-variant-numeric:tabular-nums}
+tr.quarantine td{background:#fff4f4} .nav a{margin-right:.5em} .note{color:#a35200;font-size:.9em}
 .score{font-variant-numeric:tabular-nums;color:#555}
 .warn{color:#a35200}
 """
 
 
 def highlight(original: str, edits: Sequence[Edit], expected: str | None = None) -> str | None:
-    """The repaired text as HTML, each edit in a ``<mark>`` whose tooltip names rule and original.
+    """The repaired text as HTML, each edit in a ``<mark>`` whose tooltip names rule and original;
+    a deletion shows the deleted text struck through (``<del>``).
 
     Edits are offsets into ``original`` (sorted, non-overlapping); the result is ``None`` when
     replaying them does not give ``expected`` (the page then shows the text without marks).
@@ -244,7 +248,7 @@ def highlight(original: str, edits: Sequence[Edit], expected: str | None = None)
         if e.after:
             out.append(f'<mark title="{tip}">{html.escape(e.after)}</mark>')
         else:
-            out.append(f'<mark class="del" title="{tip}">\u200b</mark>')
+            out.append(f'<del class="del" title="{tip}">{html.escape(e.before)}</del>')
         plain.append(e.after)
         pos = e.end
     out.append(html.escape(original[pos:]))
@@ -301,7 +305,7 @@ def _svg_bars(
     return "".join(parts)
 
 
-def _doc_html(doc: Document, expanded: bool = False) -> str:
+def doc_html(doc: Document, expanded: bool = False) -> str:
     e = html.escape
     attr = " open" if expanded else ""
     parts = [f'<details class="doc" id="doc-{e(doc.id)}"{attr}><summary>{e(doc.id)}']
@@ -309,12 +313,23 @@ def _doc_html(doc: Document, expanded: bool = False) -> str:
     parts.append(f" <span class='score'>— {len(doc.beads)} beads, {n_edits} edits</span></summary>")
     for w in doc.warnings:
         parts.append(f'<p class="warn">{e(w)}</p>')
-    parts.append('<div class="pair"><div><h4>English, repaired (hover an edit)</h4>')
+    head = (
+        "English: the retranslation"
+        if doc.en_origin == "retranslation"
+        else "English, repaired (edits marked, deletions struck through; hover for the rule)"
+    )
+    parts.append(f'<div class="pair"><div><h4>{head}</h4>')
     if doc.en is not None:
         marked = highlight(doc.en.raw_text, doc.en.edits, doc.en.text)
         parts.append(f'<div class="text" lang="en">{marked or e(doc.en.text)}</div>')
     else:
         parts.append("<p><i>no English</i></p>")
+    if doc.mt is not None:
+        marked = highlight(doc.mt.raw_text, doc.mt.edits, doc.mt.text)
+        parts.append(
+            "<details><summary>the MT, kept for comparison</summary>"
+            f'<div class="text" lang="en">{marked or e(doc.mt.text)}</div></details>'
+        )
     parts.append("</div><div><h4>Russian</h4>")
     if doc.ru is not None:
         marked = highlight(doc.ru.raw_text, doc.ru.edits, doc.ru.text)
@@ -339,10 +354,17 @@ def _doc_html(doc: Document, expanded: bool = False) -> str:
     return "".join(parts)
 
 
-def render_html(summary: Mapping[str, Any], docs: Iterable[Document], max_docs: int = 200) -> str:
+def render_html(
+    summary: Mapping[str, Any],
+    docs: Iterable[Document],
+    max_docs: int = 200,
+    index: ReportIndex | None = None,
+) -> str:
     """A static page: the run's figures, two plots, and per document its edits and alignment.
 
-    At most ``max_docs`` documents are shown (the page stays light on big runs).
+    With ``index`` (what :class:`cleaners.report_pages.ReportPages` wrote), the page lists
+    every document, linked to its page under ``report/``; else at most ``max_docs`` of
+    ``docs`` are shown inline.
 
     >>> page = render_html(summarize([], []), [])
     >>> page.startswith("<!DOCTYPE html>") and "Alignment scores" in page
@@ -404,12 +426,20 @@ def render_html(summary: Mapping[str, Any], docs: Iterable[Document], max_docs: 
             f"<td>{langs['segments'].get(code, 0)}</td></tr>"
         )
     parts.append("</table><h2>Documents</h2>")
+    if index is not None:
+        parts.append(index_nav(index, "report/"))
+        parts.append(index_table(index.rows[:ROWS_PER_PAGE], index.low, "report/"))
+        if len(index.rows) > ROWS_PER_PAGE:
+            parts.append(f"<p>… {len(index.rows) - ROWS_PER_PAGE} more on the index pages.</p>")
+        parts.append(TABLE_JS)
+        parts.append("</body></html>\n")
+        return "\n".join(parts)
     shown = 0
     for doc in docs:
         if shown >= max_docs:
             parts.append(f"<p>… only the first {max_docs} documents are shown.</p>")
             break
-        parts.append(_doc_html(doc, expanded=shown == 0))
+        parts.append(doc_html(doc, expanded=shown == 0))
         shown += 1
     if not shown:
         parts.append("<p>No documents.</p>")

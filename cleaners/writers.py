@@ -11,6 +11,9 @@ Text is made safe once and written the same everywhere: characters XML 1.0 forbi
 ``\\t``, U+2028 and the other breaks ``str.splitlines`` honours) become single spaces, so
 line *i* of ``corpus.ru`` pairs with line *i* of ``corpus.en`` in every tool.
 
+``x-origin`` (TMX ``<prop>``, JSONL ``origin``): where the row's English came from, ``mt``,
+``mt+repair`` or ``retranslation`` (:func:`row_origin`).
+
 ``x-edits`` (TMX ``<prop>``, JSONL ``edits``): the sorted, comma-separated names of the
 repair rules whose edits fall inside the bead's English sentences, located through
 :attr:`SideDoc.edits` (offsets into the raw text) mapped onto the repaired text.
@@ -29,7 +32,7 @@ from pathlib import Path
 from cleaners import __version__
 from cleaners.config import PipelineConfig
 from cleaners.fsutil import atomic_writer
-from cleaners.model import Document, SideDoc
+from cleaners.model import REPLACE_RULE, Document, SideDoc
 
 CORPUS_FILES = ("corpus.tmx", "corpus.ru", "corpus.en", "corpus.tsv", "corpus.jsonl")
 
@@ -76,6 +79,7 @@ class Row:
     ru: str
     en: str
     edits: tuple[str, ...]
+    origin: str = "mt"
 
     @property
     def bead(self) -> str:
@@ -213,7 +217,23 @@ def _rows(docs: Iterable[Document], min_score: float, counts: _Counts) -> Iterat
                 rules = sentence_rules(doc.en, doc.en_sentences)
             names = tuple(sorted({r for i in bead.en for r in rules[i]}))
             counts.written += 1
-            yield Row(doc.id, bead.ru, bead.en, bead.score, bead.method, ru, en, names)
+            origin = row_origin(doc.en_origin, names)
+            yield Row(doc.id, bead.ru, bead.en, bead.score, bead.method, ru, en, names, origin)
+
+
+def row_origin(en_origin: str, rules: Sequence[str]) -> str:
+    """Where a row's English came from: ``retranslation`` (the document's English is the
+    retranslation, or an edit replaced the MT by it), ``mt+repair`` (the MT, with repair
+    edits), or ``mt``.
+
+    >>> row_origin("mt", ()), row_origin("mt", ("split_fused_words",))
+    ('mt', 'mt+repair')
+    >>> row_origin("mt", ("join_split_times+replace_with_retranslation",))
+    'retranslation'
+    """
+    if en_origin == "retranslation" or any(REPLACE_RULE in r.split("+") for r in rules):
+        return "retranslation"
+    return "mt+repair" if rules else "mt"
 
 
 def corpus_rows(docs: Iterable[Document], config: PipelineConfig) -> Iterator[Row]:
@@ -247,6 +267,7 @@ def tmx_tu(row: Row) -> str:
         ("x-bead", row.bead),
         ("x-score", row.score_text),
         ("x-edits", ",".join(row.edits)),
+        ("x-origin", row.origin),
     )
     lines = ["    <tu>"]
     lines += [
@@ -276,6 +297,7 @@ def jsonl_line(row: Row) -> str:
         "ru": row.ru,
         "en": row.en,
         "edits": list(row.edits),
+        "origin": row.origin,
     }
     return json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n"
 

@@ -382,7 +382,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("input_dir", metavar="INPUT_DIR", help="folder of raw documents")
     p.add_argument("--config", metavar="FILE", help="YAML or JSON config (unknown keys rejected)")
-    p.add_argument("--retranslate", action="store_true", help="retranslate ru→en offline (Argos)")
+    p.add_argument(
+        "--retranslate",
+        action="store_true",
+        help="retranslate ru→en offline (Argos); --retranslate=MODE also sets --translate-mode",
+    )
+    p.add_argument(
+        "--translate-mode",
+        choices=("signal", "missing", "replace", "all"),
+        help="what the retranslation is for (implies --retranslate): signal (default: "
+        "alignment and agreement only), missing (English for documents without MT), replace "
+        "(also failed MT segments), all (the English side is the retranslation)",
+    )
     p.add_argument(
         "--argos-package",
         metavar="PATH",
@@ -490,8 +501,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _split_retranslate(argv: Sequence[str]) -> list[str]:
+    """``--retranslate=MODE`` → ``--retranslate --translate-mode MODE`` (a bare
+    ``--retranslate`` stays a flag, so ``run --retranslate IN`` keeps its meaning).
+
+    >>> _split_retranslate(["run", "--retranslate=missing", "in"])
+    ['run', '--retranslate', '--translate-mode', 'missing', 'in']
+    """
+    out: list[str] = []
+    for arg in argv:
+        if arg.startswith("--retranslate="):
+            out += ["--retranslate", "--translate-mode", arg.split("=", 1)[1]]
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser().parse_args(_split_retranslate(argv))
     try:
         return int(args.func(args) or 0)
     except UsageError as exc:

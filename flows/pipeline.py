@@ -8,8 +8,9 @@ is decided by ``cleaners.manifest``; counting and rendering by ``cleaners.report
    ``content_hash()``, code version): unchanged results stay, everything else is redone;
 3. sends batches of ``config.run.batch_size`` documents to ``process_batch`` tasks, each
    writing ``docs/<id>.json`` or ``quarantine/<id>.json`` atomically;
-4. rebuilds the corpus from all of ``docs/`` sorted by id, writes report.md/.json/.html and a
-   Prefect markdown artifact, and writes the manifest last.
+4. rebuilds the corpus from all of ``docs/`` sorted by id, and with it ``text/``,
+   ``edits.jsonl`` and the report pages (``cleaners.outputs``, ``cleaners.report_pages``),
+   writes report.md/.json/.html and a Prefect markdown artifact, and writes the manifest last.
 
 Batches run on a task runner chosen from ``config.run`` inside the flow (so a deployment's
 parameters pick it too): a local thread pool by default, Prefect's Dask task runner with
@@ -35,11 +36,11 @@ from cleaners import manifest as mf
 from cleaners.config import PipelineConfig, TranslateConfig
 from cleaners.fsutil import atomic_write_json, atomic_write_text
 from cleaners.model import Document, Quarantined
+from cleaners.outputs import TextOutputs
 from cleaners.readers import InputItem, discover, item_hash
-from cleaners.report import Tally, render_html, render_md
+from cleaners.report import Tally, doc_html, render_html, render_md
+from cleaners.report_pages import ReportIndex, ReportPages
 from cleaners.writers import write_corpus
-
-REPORT_DOCS = 200  # documents shown in report.html
 
 # A progress hook the CLI sets (a flow parameter cannot carry a callable): called with
 # ("total", n) once and ("advance", k) as batches finish.
@@ -97,15 +98,18 @@ def run_batch(
 
     Plain function (the plain-loop benchmark and the task share it).
     """
-    from cleaners.pipeline import process_item
+    from cleaners.pipeline import process_items
 
     translator = get_translator(config.translate) if config.translate.enabled else None
+    try:
+        results = process_items(input_dir, items, config, translator, hashes)
+    except Exception as exc:  # process_items should not raise; never lose a document
+        results = [
+            Quarantined(item.id, item.sources, h, "processing-error", repr(exc))
+            for item, h in zip(items, hashes, strict=True)
+        ]
     statuses: dict[str, str] = {}
-    for item, h in zip(items, hashes, strict=True):
-        try:
-            result = process_item(input_dir, item, config, translator, raw_hash=h)
-        except Exception as exc:  # process_item should not raise; never lose a document
-            result = Quarantined(item.id, item.sources, h, "processing-error", repr(exc))
+    for item, result in zip(items, results, strict=True):
         status = "done" if isinstance(result, Document) else "quarantined"
         mf.write_result(out_dir, item.id, status, result.to_dict())
         statuses[item.id] = status
@@ -223,11 +227,11 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _write_reports(out_dir: Path, summary: dict[str, Any], docs: list[Document]) -> str:
+def _write_reports(out_dir: Path, summary: dict[str, Any], index: ReportIndex) -> str:
     md = render_md(summary)
     atomic_write_text(out_dir / "report.md", md)
     atomic_write_json(out_dir / "report.json", summary)
-    atomic_write_text(out_dir / "report.html", render_html(summary, docs, REPORT_DOCS))
+    atomic_write_text(out_dir / "report.html", render_html(summary, [], index=index))
     return md
 
 
@@ -305,29 +309,35 @@ def build_corpus(
         ]
         for q in quarantined:
             tally.add_quarantined(q)
-        shown: list[Document] = []
-        if unchanged:
-            # Nothing changed: the corpus on disk is the one the manifest vouches for.
-            stats, corpus_counts = (
-                ledger.previous["stats"],
-                ledger.previous.get("corpus_counts", {}),
-            )
-            shown = [
-                Document.from_dict(_load(mf.result_path(out, i, "done")))
-                for i in done_ids[:REPORT_DOCS]
-            ]
-        else:
+        # Text outputs and report pages come from docs/ on every run, so they always match it.
+        pages = ReportPages(out, config.translate.replace_below, doc_html)
+        for q in quarantined:
+            pages.add_quarantined(q)
+        with TextOutputs(out) as texts:
 
-            def stream() -> Iterator[Document]:
+            def docs_on_disk() -> Iterator[Document]:
                 for i in done_ids:
                     doc = Document.from_dict(_load(mf.result_path(out, i, "done")))
-                    tally.add(doc)
-                    if len(shown) < REPORT_DOCS:
-                        shown.append(doc)
+                    texts.add(doc)
+                    pages.add(doc)
                     yield doc
 
-            corpus_counts = write_corpus(out, stream(), config)
-            stats = tally.result()
+            if unchanged:
+                # Nothing changed: the corpus on disk is the one the manifest vouches for.
+                stats = ledger.previous["stats"]
+                corpus_counts = ledger.previous.get("corpus_counts", {})
+                for _ in docs_on_disk():
+                    pass
+            else:
+
+                def stream() -> Iterator[Document]:
+                    for doc in docs_on_disk():
+                        tally.add(doc)
+                        yield doc
+
+                corpus_counts = write_corpus(out, stream(), config)
+                stats = tally.result()
+        index = pages.finish()
         run = {
             "inputs": len(items),
             "processed": len(plan.work),
@@ -339,7 +349,7 @@ def build_corpus(
             "duration_s": round(time.perf_counter() - t0, 2),
         }
         summary = {**stats, "run": run, "corpus": corpus_counts}
-        md = _write_reports(out, summary, shown)
+        md = _write_reports(out, summary, index)
         _artifact(md)
         ledger.finish(
             statuses,

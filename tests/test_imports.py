@@ -140,3 +140,27 @@ def test_the_core_never_imports_prefect() -> None:
             )
             offenders += [f"{name}: {n}" for n in names if n.split(".")[0] == "prefect"]
     assert offenders == []
+
+
+def test_every_rule_name_an_edit_can_carry_is_registered() -> None:
+    """An edit's rule is one ``--list-rules`` lists and ``repair.disable`` switches: every
+    literal rule name given to ``Edit``/``make_edit`` in the core is in the registry."""
+    from cleaners.model import REPLACE_RULE
+    from cleaners.repair import RULES
+
+    names = {REPLACE_RULE}
+    for name, path in _modules().items():
+        if not name.startswith("cleaners"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("Edit", "make_edit")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                names.add(node.args[0].value)
+    assert len(names) > 10  # the scan sees the rules' edits
+    assert names - set(RULES) == set()

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from cleaners.model import Bead, Document, Edit, Quarantined, Segment, SideDoc
-from cleaners.report import highlight, render_html, render_md, summarize
+from cleaners.report import doc_html, highlight, render_html, render_md, summarize
+from cleaners.report_pages import DOCS_PER_PAGE, ROWS_PER_PAGE, ReportPages
 
 RAW_EN = "Trade andeconomic talks ended at 18: 18.\n\n<script>alert(1)</script> & more"
 
@@ -88,6 +89,8 @@ def test_highlight_escapes_and_marks() -> None:
         "and economic</mark>" in marked
     )
     assert 'class="del"' in marked  # a deletion is still visible and hoverable
+    tip = "join_split_times: &quot; &quot; → &quot;&quot;"
+    assert f'<del class="del" title="{tip}"> </del>' in marked  # struck through, not only a tip
     # Edits that do not replay to the repaired text: no marks rather than wrong ones.
     assert highlight(doc.en.raw_text, doc.en.edits, "something else") is None
     assert highlight("abc", [Edit("r", 0, 1, "x", "y")]) is None
@@ -190,3 +193,57 @@ def test_report_html_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert _has_colour(rows, (0xF5, 0x85, 0x18)), "alignment histogram not painted"
     assert _has_colour(rows, (0x4C, 0x78, 0xA8)), "edits-by-rule chart not painted"
     assert _has_colour(rows, (0xFF, 0xE2, 0x7A)), "edit highlights not painted"
+    assert _has_colour(rows, (0xF7, 0xB3, 0xB3)), "deletion not painted"
+
+
+def test_report_pages_name_and_link_every_document(tmp_path: Path) -> None:
+    """A run bigger than a page: every document has its page, every input an index row, the
+    lists hold what they say, and a second pass with one document fewer deletes its pages."""
+    n = ROWS_PER_PAGE + DOCS_PER_PAGE + 7
+    docs = [_doc(f"d{k:05d}") for k in range(n)]
+    for k, d in enumerate(docs):
+        if k % 3:
+            d.en.edits = []  # edits on a third of them
+        d.warnings = [] if k % 5 else d.warnings
+    quarantined = [Quarantined(f"q{k}", [f"q{k}.txt"], "h", "binary") for k in range(3)]
+
+    def write(docs: list[Document]) -> tuple[str, list[str]]:
+        pages = ReportPages(tmp_path, 0.2, doc_html)
+        for q in quarantined:
+            pages.add_quarantined(q)
+        for d in docs:
+            pages.add(d)
+        index = pages.finish()
+        summary = summarize(docs, quarantined, {"inputs": len(docs) + 3})
+        return render_html(summary, [], index=index), sorted(
+            p.name for p in (tmp_path / "report").iterdir()
+        )
+
+    page, names = write(docs)
+    n_doc_pages = -(-n // DOCS_PER_PAGE)
+    assert [x for x in names if x.startswith("docs-")] == [
+        f"docs-{k + 1:05d}.html" for k in range(n_doc_pages)
+    ]
+    index_pages = [x for x in names if x.startswith("index-")]
+    assert len(index_pages) == 2
+    linked: dict[str, str] = {}
+    named: set[str] = set()
+    for name in index_pages:
+        text = (tmp_path / "report" / name).read_text()
+        linked.update((i, p) for p, i in re.findall(r'href="(docs-\d+\.html)#doc-([^"]+)"', text))
+        named |= set(re.findall(r"<tr class=\"[^\"]*\"><td>(?:<a [^>]*>)?([^<]+)", text))
+    assert sorted(linked) == [d.id for d in docs]
+    assert named == {d.id for d in docs} | {q.id for q in quarantined}
+    for doc_id in (docs[0].id, docs[-1].id):
+        assert f'id="doc-{doc_id}"' in (tmp_path / "report" / linked[doc_id]).read_text()
+    # report.html: the first page of the index, links to every index page and list.
+    assert page.count("<tr class=") == ROWS_PER_PAGE
+    assert 'href="report/index-00002.html"' in page
+    assert f"with edits (most first): {len(range(0, n, 3))}" in page
+    assert "quarantined: 3" in page
+    edits = (tmp_path / "report" / "edits-00001.html").read_text()
+    assert edits.count("<tr class=") == len(range(0, n, 3))
+    # One document fewer: its row and its page's extra block are gone, nothing stale is left.
+    _, names = write(docs[: n - 8])
+    assert f"docs-{n_doc_pages:05d}.html" not in names
+    assert not (tmp_path / "report" / "warnings-00002.html").exists()

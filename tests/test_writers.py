@@ -87,6 +87,7 @@ def test_four_files_same_beads_and_tmx_roundtrip(tmp_path):
     # Edits: the fused-word fix is inside en sentence 1 only.
     assert rows[0]["edits"] == ["collapse_spaces"]
     assert rows[1]["edits"] == ["split_fused_words"]
+    assert [r["origin"] for r in rows] == ["mt+repair", "mt+repair"]
 
 
 def test_tmx_header_and_props(tmp_path):
@@ -105,6 +106,7 @@ def test_tmx_header_and_props(tmp_path):
         "x-bead": "2-1",
         "x-score": "0.6200",
         "x-edits": "split_fused_words",
+        "x-origin": "mt+repair",
     }
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
     assert [t.get(xml_lang) for t in tus[0].findall("tuv")] == ["ru", "en"]

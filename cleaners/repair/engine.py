@@ -43,7 +43,10 @@ class Rule(NamedTuple):
     scanned for on every line), stands for the rule in the plan's gate instead of
     ``needs`` or ``precheck``. ``risk`` names its false-positive risk. A rule with
     ``uses_translator`` takes the translator as a service: it runs once, after the
-    other rules reached their fixpoint, and only when a translator is given.
+    other rules reached their fixpoint, and only when a translator is given. A rule
+    with ``per_document`` needs more than the text (the alignment): it is listed,
+    configured and switched like any other, but never part of a text plan; the
+    pipeline applies it to a finished document (``cleaners.pipeline``).
     """
 
     name: str
@@ -59,6 +62,7 @@ class Rule(NamedTuple):
     non_ascii: bool = False
     gate: str | None = None
     uses_translator: bool = False
+    per_document: bool = False
 
     def applies_to(self, lang: str) -> bool:
         return "*" in self.langs or lang in self.langs
@@ -98,6 +102,7 @@ def rule(
     risk: str,
     default_on: bool = True,
     uses_translator: bool = False,
+    per_document: bool = False,
 ) -> Callable[[RuleFn], RuleFn]:
     """Register a rule under ``name``; rules run by ``stage``, then registration order."""
 
@@ -118,6 +123,7 @@ def rule(
             non_ascii=non_ascii,
             gate=gate,
             uses_translator=uses_translator,
+            per_document=per_document,
         )
         ordered = sorted(RULES.values(), key=lambda r: r.stage)  # stable: ties keep order
         RULES.clear()
@@ -159,6 +165,8 @@ def describe_rules(rules: Mapping[str, Rule]) -> str:
     blocks = []
     for r in rules.values():
         state = "on by default" if r.default_on else "off by default: repair.enable"
+        if r.per_document:
+            state += ", per document"
         lines = [f"{r.name}  (stage {r.stage}, languages: {', '.join(r.langs)}, {state})"]
         if r.doc:
             lines.append(f"  {r.doc}")
@@ -299,6 +307,16 @@ def active_rules(
     return out
 
 
+def rule_on(name: str, disable: Sequence[str] = (), enable: Sequence[str] = ()) -> bool:
+    """Whether rule ``name`` is switched on by a config's ``disable``/``enable`` lists.
+
+    >>> rule_on("fold_dashes"), rule_on("fold_dashes", enable=["fold_dashes"])
+    (False, True)
+    """
+    r = RULES[name]
+    return (r.default_on or name in enable) and name not in disable
+
+
 def with_defaults(name: str, params: Mapping[str, Any]) -> Mapping[str, Any]:
     """``params`` completed by rule ``name``'s defaults (for calls outside a plan,
     which always passes every parameter).
@@ -324,6 +342,7 @@ class Plan:
 
     def __init__(self, rules: Sequence[tuple[Rule, dict[str, Any]]], lang: str = "en") -> None:
         self.lang = lang
+        rules = [(r, p) for r, p in rules if not r.per_document]
         self.rules = tuple((r, p) for r, p in rules if not r.uses_translator)
         self.final = tuple((r, p) for r, p in rules if r.uses_translator)
         self._gates = {flag: self._gate(flag) for flag in (True, False)}

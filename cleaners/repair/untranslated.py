@@ -69,3 +69,44 @@ def fill_untranslated(
         if tr.strip():
             out.append(Edit("fill_untranslated", s, e, frag, tr.strip()))
     return out
+
+
+@rule(
+    "replace_with_retranslation",
+    stage=110,
+    langs=("en",),
+    uses_translator=True,
+    per_document=True,
+    risk="with translate.mode: replace, MT that a weak Argos model judges wrong is replaced by "
+    "a worse retranslation (raise or lower translate.replace_below, or disable the rule)",
+)
+def replace_with_retranslation(
+    text: str, lang: str, params: Mapping[str, Any], translator: Translator
+) -> list[Edit]:
+    """Replace an English segment whose MT failed by its retranslation (mode ``replace``).
+
+    Applied per document once it is aligned (``cleaners.pipeline.replace_failed_segments``):
+    a segment with no letters, or whose chrF agreement with the retranslation of its aligned
+    Russian is below ``translate.replace_below``, takes that retranslation. This function is
+    the case the segment alone decides: a segment left in Russian (mostly Cyrillic) is
+    replaced by the translation of its own sentences, as one edit.
+
+    >>> from cleaners.translit import transliterate
+    >>> class Transliterator:  # a translator by the letter, for the example
+    ...     def translate(self, sentences): return [transliterate(s) for s in sentences]
+    >>> replace_with_retranslation("Спасибо. Пока!", "en", {}, Transliterator())
+    [Edit(rule='replace_with_retranslation', start=0, end=14, before='Спасибо. Пока!', \
+after='Spasibo. Poka!')]
+    >>> replace_with_retranslation("He said Спасибо to all of them.", "en", {}, Transliterator())
+    []
+    """
+    from cleaners import lid  # only when a translator is given: off the start-up path
+    from cleaners.sentences import split_sentences
+
+    if not text.strip() or lid.script_shares(text).get("Cyrl", 0.0) < 0.5:
+        return []
+    out = translator.translate(split_sentences(text, "ru"))
+    after = " ".join(t.strip() for t in out if t.strip())
+    if not after:
+        return []
+    return [Edit("replace_with_retranslation", 0, len(text), text, after)]

@@ -900,3 +900,46 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                 make_edit("split_fused_words", text, m.start("core"), m.end("core"), fixed)
             )
     return edits
+
+
+# Two capitalised words run together ("LosAngeles", "HongKong"), a whole token.
+_JOINED_NAME = lazy_compile(
+    r"(?<![\w@./'’-])(?P<a>[A-Z][a-z]+)(?P<b>[A-Z][a-z]{2,})(?![\w@/'’-]|\.\w)"
+)
+# Name particles that are written joined on purpose: McDonald, DiCaprio, LaGuardia.
+_PARTICLES = frozenset(
+    ("mc", "mac", "de", "di", "da", "du", "la", "le", "van", "von", "del", "della", "des")
+    + ("dos", "al", "el", "bin", "ben", "abu", "st", "o")
+)
+
+
+@rule(
+    "split_joined_names",
+    stage=41,
+    langs=("en",),
+    gate=r"[A-Z](?<=[a-z][A-Z])[a-z]{2}",  # a capital after a small letter, scanned fast
+    risk="a brand wordfreq does not know well whose parts are a common phrase",
+)
+def split_joined_names(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Split two capitalised words MT ran together when they are a known phrase
+    (wordsegment's list of common word pairs: "los angeles", "hong kong"), unless the
+    joined form is a word wordfreq knows (Zipf >= 3: the brands YouTube, PlayStation,
+    WhatsApp), starts with a name particle (McDonald, DiCaprio, LaGuardia) or holds a
+    function word (WeWork, LinkedIn: brands).
+
+    >>> from cleaners.repair.engine import replay
+    >>> t = "flights from LosAngeles and NewYork to HongKong"
+    >>> replay(t, split_joined_names(t, "en", {}))
+    'flights from Los Angeles and New York to Hong Kong'
+    >>> split_joined_names("YouTube, PlayStation, iPhone, McDonald, WeWork, BlackRock", "en", {})
+    []
+    """
+    fn = words("function_words.txt", lang)
+    edits = []
+    for m in _JOINED_NAME.finditer(text):
+        a, b = m.group("a").lower(), m.group("b").lower()
+        if a in _PARTICLES or a in fn or b in fn or zipf(a + b, lang, 3.0) >= 3.0:
+            continue  # McDonald; WeWork, LinkedIn: a function word makes a brand
+        if f"{a} {b}" in PHRASES:
+            edits.append(make_edit("split_joined_names", text, m.end("a"), m.end("a"), " "))
+    return edits

@@ -789,6 +789,31 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
     return " ".join(out)
 
 
+def _split_by_document(text: str, core: str, lang: str) -> str | None:
+    """A function word run into a word that the text also holds on its own: "byiron"
+    beside "iron", "forsuperyachts" beside "superyachts". A short token needs a common
+    phrase and a rare word a dictionary entry otherwise; the document is evidence of
+    its own (a transliterated Russian word's chance parts do not recur in it).
+
+    >>> _split_by_document("Made of iron. The byiron fence.", "byiron", "en")
+    'by iron'
+    >>> _split_by_document("The byiron fence.", "byiron", "en") is None
+    True
+    """
+    if len(core) < 6 or not core.islower() or zipf(core, lang, 3.0) >= 3.0:
+        return None
+    if core in dictionary_words() or core in _keep_words(lang):
+        return None
+    fn = words("function_words.txt", lang)
+    found = [
+        (core[:i], core[i:])
+        for i in range(1, min(6, len(core) - 3))
+        if core[:i] in fn
+        and re.search(rf"(?<![\w-]){re.escape(core[i:])}(?![\w-])", text, re.IGNORECASE)
+    ]
+    return " ".join(found[0]) if len(found) == 1 else None
+
+
 def _opens_sentence(text: str, chunk_start: int) -> bool:
     """Whether the chunk at ``chunk_start`` opens a line or follows a sentence's end."""
     head = text[max(0, chunk_start - 4) : chunk_start].rstrip(" \t")
@@ -868,6 +893,7 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             not starts
             and not (_CAMEL_HINT.search(text) and _CAMEL_ANY.search(text))
             and all(_split_fused(w, lang, *args[:7]) is None for w in unknown)
+            and all(_split_by_document(text, w, lang) is None for w in unknown)
         ):
             return []
     min_share = float(with_defaults("split_fused_words", params)["min_known_share"])
@@ -887,6 +913,8 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             fixed = _split_start(core, word_lang, args)
         else:
             fixed = _split_fused(core, word_lang, *args[:7])
+            if fixed is None and unknown is not None and core in unknown:
+                fixed = _split_by_document(text, core, word_lang)
         if fixed is None or _NAMED_AS.match(text, m.end("core")):
             continue
         if _repeated_term(text, core, fixed, lang):

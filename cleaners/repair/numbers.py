@@ -20,6 +20,14 @@ from cleaners.edit import Edit
 from cleaners.lazyre import lazy_compile
 from cleaners.repair.engine import make_edit, rule
 
+# One gate for the three rules (the plan scans it once a text): a comma between digits,
+# a spaced "%", a spaced sign or a sign's name glued to digits. It starts with a character
+# class, which the regex engine skips to.
+_GATE = (
+    r"[,%$€£PDE](?:(?<=\d,)\d\d?(?![\d,.])|(?<=[ \u00a0]%)|(?<=[$€£])[ \u00a0]\d"
+    r"|(?<=P)ounds?\d|(?<=D)ollars?\d|(?<=E)uros?\d)"
+)
+
 # Words and symbols a Russian decimal ("5,5 %", "1,2 billion") stands before in MT. A
 # bare "°" is left out: "55,75° N" is a coordinate (written with a comma in Russian too).
 _UNITS = (
@@ -44,7 +52,7 @@ _DECIMAL = lazy_compile(
     "fix_decimal_comma",
     stage=34,
     langs=("en",),
-    gate=r",(?<=\d,)\d\d?(?![\d,.])",  # the precheck, starting at the comma
+    gate=_GATE,
     precheck=r"\d,\d{1,2}(?![\d,.])",
     risk="a two-number list written without a space before a unit ('sizes 1,2 cm')",
 )
@@ -74,7 +82,8 @@ _SPACED_PERCENT = lazy_compile(r"(?<=\d)[ \u00a0]%(?![\w%-])")
     "remove_space_before_percent",
     stage=35,
     langs=("en",),
-    gate=r"%(?<=[ \u00a0]%)",  # scanned for from the (rare) sign
+    gate=_GATE,
+    precheck=r"\d[ \u00a0]%",
     risk="house styles that space the sign on purpose (ISO 31-0: '5 %')",
 )
 def remove_space_before_percent(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
@@ -105,8 +114,8 @@ _YEAR = lazy_compile(r"(?:19|20)\d\d(?![\d,.]| ?(?:million|billion|thousand|tril
     "join_currency_amount",
     stage=36,
     langs=("en",),
-    # One scan for the signs and the names' capitals (a charset the regex engine skips to).
-    gate=r"[$€£PDE](?:(?<=[$€£])[ \u00a0]\d|(?<=P)ounds?\d|(?<=D)ollars?\d|(?<=E)uros?\d)",
+    gate=_GATE,
+    precheck=r"[$€£][ \u00a0]\d|(?:Pound|Dollar|Euro)s?\d",
     risk="a sign spaced on purpose in a table column ('$ 38' aligned under '$ 140')",
 )
 def join_currency_amount(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:

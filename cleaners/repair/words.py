@@ -895,8 +895,11 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     if lang == "en":
         unknown = set(_LOWER5.findall(text)) - dictionary_words()
         first = _FIRST_CAP.match(text)
-        found = _NEXT_CAP.findall(text) + ([first.group("w")] if first else [])
-        starts = {w for w in found if _split_start(w, lang, args) is not None}
+        if first is not None and _split_start(first.group("w"), lang, args) is not None:
+            starts.add(first.group("w"))
+        for w in _NEXT_CAP.findall(text):
+            if _split_start(w, lang, args) is not None:
+                starts.add(w)
         hint = _CAMEL_HINT.search(text) is not None
         if (
             not starts

@@ -901,11 +901,15 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             if _split_start(w, lang, args) is not None:
                 starts.add(w)
         hint = _CAMEL_HINT.search(text) is not None
+        seg = args[:7]
         if (
             not starts
             and not (hint and (_CAMEL_ANY.search(text) or _JOINED_NAME.search(text)))
-            and all(_split_fused(w, lang, *args[:7]) is None for w in unknown)
-            and all(_split_by_document(text, w, lang) is None for w in unknown)
+            and (
+                not unknown
+                or all(_split_fused(w, lang, *seg) is None for w in unknown)
+                and all(_split_by_document(text, w, lang) is None for w in unknown)
+            )
         ):
             return []
     min_share = float(with_defaults("split_fused_words", params)["min_known_share"])

@@ -2,8 +2,9 @@
 
 Cases are built at run time from ../shared/data (never copied into the repo):
 
-* fused words of three kinds (``andeconomic``, ``inRussia``, ``talks.The``) made by
-  deleting one space in real English sentences; boundary precision/recall/F1;
+* fused words of four kinds (``andeconomic``, ``inRussia``, ``talks.The``, and a
+  sentence's first word run into the next, ``Thecity``, drawn with its own seed) made
+  by deleting one space in real English sentences; boundary precision/recall/F1;
 * clean English: false changes per 1,000 tokens (a "change" is a word boundary
   added or removed; for the encoding rules, any edit);
 * transliterated names in context: the share a tool changes; and lowercase

@@ -2,8 +2,9 @@
 
 Cases are built at run time from ../shared/data (never copied into the repo):
 
-* fused words of three kinds (``andeconomic``, ``inRussia``, ``talks.The``) made by
-  deleting one space in real English sentences; boundary precision/recall/F1;
+* fused words of four kinds (``andeconomic``, ``inRussia``, ``talks.The``, and a
+  sentence's first word run into the next, ``Thecity``, drawn with its own seed) made
+  by deleting one space in real English sentences; boundary precision/recall/F1;
 * clean English: false changes per 1,000 tokens (a "change" is a word boundary
   added or removed; for the encoding rules, any edit);
 * transliterated names in context: the share a tool changes; and lowercase
@@ -176,6 +177,44 @@ def make_fused(sentences: list[str], n: int, rng: random.Random) -> list[tuple[s
     return cases
 
 
+def make_start_fused(
+    sentences: list[str], n: int, rng: random.Random
+) -> list[tuple[str, str, str]]:
+    """("start", fused, gold) cases: a sentence's capitalised first word run into the
+    next word ("Thecity", "Inthe", "Forinstance"). Drawn apart (own seed) so that the
+    other kinds' draws stay as they were."""
+    cases: list[tuple[str, str, str]] = []
+    pool = [s for s in sentences if 5 <= len(s.split()) <= 60 and well_formed(s)]
+    rng.shuffle(pool)
+    for s in pool:
+        if len(cases) >= n:
+            break
+        toks = list(_TOKEN.finditer(s))
+        a, b = toks[0], toks[1]
+        if not (
+            re.fullmatch(r"[A-Z][a-z]*", a.group()) and re.fullmatch(r"[a-z]+[,.;:!?]?", b.group())
+        ):
+            continue
+        tail = b.group().rstrip(",.;:!?")
+        kind = IS_A_WORD if (a.group() + tail).lower() in DICTIONARY else "start"
+        cases.append((kind, s[: a.end()] + s[b.start() :], s))
+    return cases
+
+
+def names_at_start(sentences: list[str], limit: int) -> list[tuple[str, str]]:
+    """(sentence, name) for sentences opening with a capitalised word English does not
+    know, or knows as a name only (Zipf < 3 and not in the dictionary)."""
+    words = dictionary_words()
+    out = []
+    for s in sentences:
+        m = re.match(r"[\"'“«(]*([A-Z][a-z]{3,})\b(?!['’-])", s)
+        if m and m.group(1).lower() not in words and zipf(m.group(1).lower(), "en") < 3.0:
+            out.append((s, m.group(1)))
+        if len(out) >= limit:
+            break
+    return out
+
+
 def names_in_context(sentences: list[str], limit: int) -> list[tuple[str, str]]:
     """(sentence, name) for capitalised, non-initial tokens English does not know."""
     words = dictionary_words()
@@ -314,7 +353,9 @@ def fused_over_seeds(en: list[str], n: int, seeds: int, tool) -> None:
     between draws. Other seeded draws show that spread (mtclean only)."""
     f1s, recalls = [], collections.defaultdict(list)
     for seed in range(seeds):
-        s = score_fused(tool, make_fused(en, n, random.Random(seed)), [])
+        cases = make_fused(en, n, random.Random(seed))
+        cases += make_start_fused(en, n // 4, random.Random(seed + 1000))
+        s = score_fused(tool, cases, [])
         f1s.append(s["F1"])
         for k, v in s.items():
             if k.startswith("R["):
@@ -578,6 +619,8 @@ def main() -> None:
         return
 
     cases = make_fused(en, args.n, rng)
+    # Sentence-start fusions (issue #17), drawn with their own seed: a quarter as many.
+    cases += make_start_fused(en, args.n // 4, random.Random(20261126))
     clean = rng.sample([s for s in en if well_formed(s)], min(3000, len(en)))
     names = names_in_context(rng.sample(en, len(en)), 400)
     print(
@@ -611,6 +654,11 @@ def main() -> None:
             f"{translit_changed(tool, translit[: args.peer_n] if few else translit):8.3f} "
             f"{s['cases/s']:8.0f}  {kinds}"
         )
+    starting = names_at_start(random.Random(20261127).sample(en, len(en)), 400)
+    print(
+        f"names opening a sentence ({len(starting)}, 'Andrea said ...'): mtclean changes "
+        f"{names_changed(seg.tools['mtclean'], starting):.3f}"
+    )
     if args.seeds:
         fused_over_seeds(en, args.n, args.seeds, seg.tools["mtclean"])
     if args.show_misses:

@@ -163,3 +163,13 @@ def test_ing_heads_are_current() -> None:
     )
     assert {"keeping", "washing", "running"} <= W._ing_heads()
     assert not {"requiring", "regarding", "measuring"} & W._ing_heads()
+
+
+def test_start_keep_list_is_current() -> None:
+    """The sentence-start keep list is what build_tables derives from wordfreq now."""
+    from cleaners.repair import words as W
+    from cleaners.repair.build_tables import en_start_keep
+
+    shipped = (W.DATA / "repair" / "en_start_keep.txt").read_text(encoding="utf-8").splitlines()
+    assert shipped == en_start_keep(), "regenerate: python -m cleaners.repair.build_tables"
+    assert {"inman", "andover"} <= W._start_keep("en") and "thecity" not in W._start_keep("en")

@@ -116,8 +116,8 @@ def test_config_rejects_unknown_rules_and_params() -> None:
 def test_user_glossary(tmp_path: Path) -> None:
     extra = tmp_path / "mine.tsv"
     extra.write_text("# mine\nRosgvardia\tRosgvardiya\tspelling\n", encoding="utf-8")
-    r = repair("Rosgvardia and APU", "en", RepairConfig(glossary=[str(extra)]))
-    assert r.text == "Rosgvardiya and AFU"
+    r = repair("Rosgvardia and APU troops", "en", RepairConfig(glossary=[str(extra)]))
+    assert r.text == "Rosgvardiya and AFU troops"
     assert {e.rule for e in r.edits} == {"apply_glossary"}
 
 

@@ -7,7 +7,7 @@
 True
 
 Rules register themselves on import with a ``stage`` that orders them: Cyrillic
-mojibake → ftfy → homoglyphs → glossary → spacing → fused words → repetition →
+mojibake → ftfy → homoglyphs → glossary → spacing → numbers → fused words → repetition →
 paragraphs → (optional) quote/dash folding → filling untranslated Cyrillic by
 retranslation (given a translator: it runs once, after the others). ``RULES``
 lists them with their parameters and false-positive risks; ``RepairConfig``
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from cleaners.repair import encoding as _encoding  # noqa: F401  (registers rules)
 from cleaners.repair import glossary as _glossary  # noqa: F401
+from cleaners.repair import numbers as _numbers  # noqa: F401
 from cleaners.repair import paragraphs as _paragraphs  # noqa: F401
 from cleaners.repair import repetition as _repetition  # noqa: F401
 from cleaners.repair import spacing as _spacing  # noqa: F401

@@ -355,11 +355,14 @@ class Plan:
         """The substrings and regexes of which one must occur for a gated rule to act."""
         needs: list[str] = []
         regexes: list[re.Pattern[str]] = []
+        shared: set[str] = set()  # a gate several rules share is scanned once
         for r, _ in self.rules:
             if r.non_ascii and is_ascii or not r.gated:
                 continue
             if r.gate is not None:
-                regexes.append(re.compile(r.gate))
+                if r.gate not in shared:
+                    shared.add(r.gate)
+                    regexes.append(re.compile(r.gate))
             elif r.needs:
                 needs.extend(n for n in r.needs if n not in needs)
             else:

@@ -1,4 +1,19 @@
-"""Glossary: known MT term slips fixed from a reviewable TSV file, case-preserving."""
+"""Glossary: known MT term slips fixed from a reviewable TSV file, case-preserving.
+
+A line is ``wrong<TAB>right[<TAB>note[<TAB>when]]``. ``when`` (optional) holds
+conditions on the context, space-separated, each a ``|``-list of words (matched whole,
+ignoring case; a trailing ``*`` matches any ending):
+
+* ``doc=w1|w2``: one of the words occurs somewhere in the text (the document);
+* ``near=w1|w2``: one occurs within 12 words of the term;
+* ``unless=w1|w2``: none occurs in the text (a domain where the term means something
+  else: aviation's ``APU``, the auxiliary power unit).
+
+Whatever the conditions, a term is never replaced where it glosses the right one: in
+a parenthesis after it (``The State Duma (Gosduma)``), or before a parenthesis that
+holds it (``Gosduma (State Duma)``), or as the initials of the words before its
+parenthesis (``auxiliary power unit (APU)``).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +21,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from cleaners.edit import Edit
 from cleaners.repair.engine import Param, make_edit, rule, with_defaults
@@ -15,8 +30,43 @@ from cleaners.repair.tables import DATA
 BUNDLED = DATA / "glossary.tsv"
 
 
+class When(NamedTuple):
+    """An entry's context conditions: word patterns (``None``: no condition)."""
+
+    doc: re.Pattern[str] | None = None
+    near: re.Pattern[str] | None = None
+    unless: re.Pattern[str] | None = None
+
+
+_KINDS = ("doc", "near", "unless")
+_NEAR_CHARS = 90  # ~12 words either side
+
+
+def _words_pattern(spec: str) -> re.Pattern[str]:
+    alts = [
+        re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in spec.split("|")
+    ]
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
+
+
+def parse_when(spec: str, where: str = "") -> When:
+    """The conditions of a ``when`` column.
+
+    >>> w = parse_when("doc=Ukrain*|Kyiv unless=aircraft")
+    >>> bool(w.doc.search("in Ukrainian towns")), w.near, bool(w.unless.search("Aircraft"))
+    (True, None, True)
+    """
+    found: dict[str, re.Pattern[str]] = {}
+    for clause in spec.split():
+        kind, eq, words = clause.partition("=")
+        if kind not in _KINDS or not eq or not words or kind in found:
+            raise ValueError(f"{where}: condition {clause!r}: expected doc=, near= or unless=")
+        found[kind] = _words_pattern(words)
+    return When(**found)
+
+
 @lru_cache(maxsize=32)
-def _load(path: str, mtime: float) -> tuple[tuple[str, str], ...]:
+def _load(path: str, mtime: float) -> tuple[tuple[str, str, When], ...]:
     rows = []
     with open(path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
@@ -25,23 +75,32 @@ def _load(path: str, mtime: float) -> tuple[tuple[str, str], ...]:
                 continue
             cols = line.split("\t")
             if len(cols) < 2 or not cols[0].strip() or not cols[1].strip():
-                raise ValueError(f"{path}:{n}: expected 'wrong<TAB>right[<TAB>note]'")
-            rows.append((cols[0].strip(), cols[1].strip()))
+                raise ValueError(f"{path}:{n}: expected 'wrong<TAB>right[<TAB>note[<TAB>when]]'")
+            when = parse_when(cols[3], f"{path}:{n}") if len(cols) > 3 else When()
+            rows.append((cols[0].strip(), cols[1].strip(), when))
     return tuple(rows)
 
 
-def load_glossary(files: Sequence[str] = ()) -> dict[str, str]:
-    """The bundled glossary plus ``files`` (later files override earlier entries)."""
-    out: dict[str, str] = {}
+def load_entries(files: Sequence[str] = ()) -> dict[str, tuple[str, When]]:
+    """The bundled glossary plus ``files`` (later files override earlier entries):
+    ``{wrong: (right, conditions)}``."""
+    out: dict[str, tuple[str, When]] = {}
     for path in (str(BUNDLED), *files):
-        out.update(_load(path, os.path.getmtime(path)))
+        out.update((w, (r, when)) for w, r, when in _load(path, os.path.getmtime(path)))
     return out
 
 
+def load_glossary(files: Sequence[str] = ()) -> dict[str, str]:
+    """The bundled glossary plus ``files``: ``{wrong: right}``."""
+    return {w: r for w, (r, _) in load_entries(files).items()}
+
+
 @lru_cache(maxsize=32)
-def _compiled(files: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+def _compiled(
+    files: tuple[str, ...],
+) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, When]]]:
     # Read once per process and file set: a run's glossary does not change under it.
-    return _compile(tuple(sorted(load_glossary(files).items())))
+    return _compile(tuple(sorted(load_entries(files).items())))
 
 
 @lru_cache(maxsize=32)
@@ -70,8 +129,9 @@ def _may_match(text: str, files: tuple[str, ...]) -> bool:
     return any(map(text.__contains__, exact)) or any(map(text.lower().__contains__, folded))
 
 
-@lru_cache(maxsize=32)
-def _compile(entries: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+def _compile(
+    entries: tuple[tuple[str, tuple[str, When]], ...],
+) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, When]]]:
     exact = {w: r for w, r in entries if w.isupper()}
     folded = {w.lower(): r for w, r in entries if not w.isupper()}
     alts = sorted(
@@ -103,13 +163,14 @@ def _match_case(found: str, right: str, wrong_exact: bool) -> str:
     risk="an acronym with another meaning (APU = auxiliary power unit); review the file",
 )
 def apply_glossary(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
-    """Replace known MT term slips (``APU`` → ``AFU``, ``Xijingping`` → ``Xi Jinping``).
+    """Replace known MT term slips (``APU`` → ``AFU``, ``Xijingping`` → ``Xi Jinping``)
+    where the context allows (see the module's doc).
 
     >>> from cleaners.repair.engine import replay
-    >>> t = "fuel equipment APU. Protected by Xijingping."
+    >>> t = "fuel for Ukraine's APU. Protected by Xijingping."
     >>> replay(t, apply_glossary(t, "en", {}))
-    'fuel equipment AFU. Protected by Xi Jinping.'
-    >>> apply_glossary("the apu of a plane; APUs; Tokayev", "en", {})
+    "fuel for Ukraine's AFU. Protected by Xi Jinping."
+    >>> apply_glossary("the apu of a plane; APUs; the aircraft's APU in Ukraine", "en", {})
     []
     """
     files = tuple(with_defaults("apply_glossary", params)["files"])
@@ -124,12 +185,70 @@ def apply_glossary(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit
     for m in pat.finditer(text):
         found = m.group()
         if found in table and found.isupper():
-            after = table[found]
+            right, when = table[found]
+            after = right
         else:
-            right = table.get(found.lower())
-            if right is None:
+            entry = table.get(found.lower())
+            if entry is None:
                 continue
+            right, when = entry
             after = _match_case(found, right, False)
-        if after != found:
-            edits.append(make_edit("apply_glossary", text, m.start(), m.end(), after))
+        if after == found or _glosses(text, m.start(), m.end(), right):
+            continue
+        if when != _ALWAYS and not _context_allows(text, m.start(), m.end(), when):
+            continue
+        edits.append(make_edit("apply_glossary", text, m.start(), m.end(), after))
     return edits
+
+
+_ALWAYS = When()
+_OPEN_BEFORE = re.compile(r"\(\s*$")
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _glosses(text: str, start: int, end: int, right: str) -> bool:
+    """Whether the term at ``text[start:end]`` glosses its right form, and must stay:
+    ``The State Duma (Gosduma)``, ``Gosduma (State Duma)``, ``auxiliary power unit (APU)``.
+
+    >>> t = "The State Duma (Gosduma) met; auxiliary power unit (APU); Gosduma (State Duma)"
+    >>> [_glosses(t, t.index(w, k), t.index(w, k) + len(w), r)
+    ...  for w, k, r in (("Gosduma", 0, "State Duma"), ("APU", 0, "AFU"),
+    ...                  ("Gosduma", 30, "State Duma"))]
+    [True, True, True]
+    >>> _glosses("the Gosduma (parliament) met", 4, 11, "State Duma")
+    False
+    """
+    head = text[max(0, start - 80) : start]
+    if _OPEN_BEFORE.search(head):
+        before = head[: _OPEN_BEFORE.search(head).start()].rstrip()  # type: ignore[union-attr]
+        if before.lower().endswith(right.lower()):
+            return True
+        words = _WORDS.findall(before)
+        term = text[start:end]
+        if term.isupper() and len(words) >= len(term):
+            initials = "".join(w[0] for w in words[-len(term) :])
+            if initials.lower() == term.lower():
+                return True
+    tail = text[end : end + len(right) + 4].lstrip()
+    return tail.startswith("(") and tail[1:].lstrip().lower().startswith(right.lower())
+
+
+def _context_allows(text: str, start: int, end: int, when: When) -> bool:
+    """Whether the context meets an entry's conditions.
+
+    >>> w = parse_when("doc=Ukrain*|troops near=shelling unless=aircraft")
+    >>> _context_allows("APU shelling; Ukrainian troops", 0, 3, w)
+    True
+    >>> t = "APU troops" + ", far away" * 12 + ", shelling"
+    >>> _context_allows(t, 0, 3, w), _context_allows("the APU of the aircraft", 4, 7, w)
+    (False, False)
+    """
+    if when.unless is not None and when.unless.search(text):
+        return False
+    if when.doc is not None and not when.doc.search(text):
+        return False
+    if when.near is not None:
+        window = text[max(0, start - _NEAR_CHARS) : end + _NEAR_CHARS]
+        if not when.near.search(window):
+            return False
+    return True

@@ -56,16 +56,36 @@ _NAMED_AS = lazy_compile(
 
 
 # Candidates: lowercase words of 4+ letters, or camel case "inRussia" (whole words only).
-_LOWER5 = lazy_compile(r"\b[a-z]{4,}\b|\b[abiot][sntoyf]a\b")
+# (Written with one leading letter rather than as an alternation: ~15 % faster to scan.)
+_LOWER5 = lazy_compile(r"(?<!\w)[a-z](?:[a-z]{3,}|(?<=[abiot])[sntoyf]a)\b")
 _CAMEL_ANY = lazy_compile(r"\b(?:[a-z]{2,}|a)[A-Z][a-z]{2,}\b")
 # A superset of _CAMEL_ANY that starts at the (rare) capital: a quick scan to skip it.
 _CAMEL_HINT = lazy_compile(r"[A-Z](?<=[a-z][A-Z])[a-z]{2}")
+# A capitalised word of 4+ letters opening a sentence ("Thecity", "Inthe"), after opening
+# quotes or brackets: the text's first word, or one after a line break or a sentence's
+# end. The second pattern starts with a character class, which the regex engine scans for
+# quickly (a "^" alternative would be tried at every position).
+_FIRST_CAP = lazy_compile(r"[ \t]*[\"'“«‘(]*(?P<w>[A-Z][a-z]{3,})\b")
+_NEXT_CAP = lazy_compile(
+    r"[.!?…\n](?:(?<=\n)[ \t]*|(?<!\n)[\"'”»’)]?[ \t]+)[\"'“«‘(]*(?P<w>[A-Z][a-z]{3,})\b"
+)
 
 
 @lru_cache(maxsize=2)
 def _keep_words(lang: str) -> SortedWords:
     # Searched, not hashed: a run asks it about a few words, far fewer than it holds.
     return SortedWords(DATA / "repair" / f"{lang}_keep_unsplit.txt")
+
+
+@lru_cache(maxsize=2)
+def _start_keep(lang: str) -> frozenset[str]:
+    """Known words split lowercase but kept whole capitalised at a sentence start
+    ("inman", "andover": names; ``build_tables``)."""
+    path = DATA / "repair" / f"{lang}_start_keep.txt"
+    if not path.exists():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
 @lru_cache(maxsize=1)
@@ -554,13 +574,30 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
     >>> [split_fused(w, "en", {}) for w in ("Tokayev", "Novorossiysk", "ukram", "economic")]
     [None, None, None, None]
     """
+    return _split_fused(core, lang, *_segment_args(params)[:7])
+
+
+def _segment_args(params: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The parameters as ``_split_fused`` takes them (hashable), plus
+    ``start_known_zipf``; remembered for the last mapping asked (a plan passes the
+    same one for every text)."""
+    last = _LAST_ARGS[0]
+    if last is not None and last[0] is params:
+        return last[1]
+    args = _read_args(params)
+    _LAST_ARGS[0] = (params, args)
+    return args
+
+
+_LAST_ARGS: list[tuple[Mapping[str, Any], tuple[Any, ...]] | None] = [None]
+
+
+def _read_args(params: Mapping[str, Any]) -> tuple[Any, ...]:
     p = with_defaults("split_fused_words", params)
     # The tables build_tables precomputes hold for the default parameters only.
     declared = RULES["split_fused_words"].params
     default = all(p[k] == declared[k].default for k in _SEGMENT_PARAMS)
-    return _split_fused(
-        core,
-        lang,
+    return (
         float(p["min_zipf"]),
         bool(p["content_pairs"]),
         float(p["content_zipf"]),
@@ -568,6 +605,7 @@ def split_fused(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
         float(p["margin"]),
         float(p["phrase_assoc"]),
         default,
+        float(p["start_known_zipf"]),
     )
 
 
@@ -670,6 +708,105 @@ def _split_fused(
     return " ".join(parts) if _evidence(parts, core, content, lang, assoc) else None
 
 
+_START_KNOWN_DEFAULT = 2.0  # start_known_zipf's default, for which en_start_keep.txt is built
+# What follows a function word in the web typos wordfreq knows ("inthe", "ifyou").
+_DETERMINERS = frozenset(
+    ("the", "this", "that", "these", "those", "an", "his", "her", "its", "their", "our", "my")
+    + ("you", "we", "i", "they", "he", "she", "it")
+)
+
+
+def split_sentence_start(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
+    """The repaired form of a capitalised token that opens a sentence, or None.
+
+    A sentence's first word run into the next ("Thecity", "Inthe", "Accordingto") is
+    split as its lowercase form would be. A token wordfreq knows well
+    (``start_known_zipf``: "Inman" 2.7, "Andover" 2.9, "Themis" 2.2, names; most web
+    typos such as "thecity" stay below 2) only into a function word and a determiner
+    or pronoun ("Inthe", "Ifyou"); never three letters ("Ina"), nor a short word and
+    "a" ("Thea").
+
+    >>> [split_sentence_start(w, "en", {}) for w in ("Thecity", "Inthe", "Accordingto")]
+    ['The city', 'In the', 'According to']
+    >>> [split_sentence_start(w, "en", {}) for w in ("Andrea", "Atlanta", "Inman", "Thea")]
+    [None, None, None, None]
+    """
+    return _split_start(core, lang, _segment_args(params))
+
+
+@lru_cache(maxsize=4096)
+def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
+    """``split_sentence_start`` with its parameters read; cached (a text's sentences
+    open with the same few words)."""
+    low = core.lower()
+    # A word on wordfreq's small list (Zipf >= 3: "According", "Russian", "Andrea") is
+    # a word or a name: the one dictionary-free test most first words stop at.
+    if len(core) < 4 or not core[1:].islower() or zipf(low, lang, 3.0) >= 3.0:
+        return None
+    if low in dictionary_words():
+        return None
+    fixed = _split_fused(low, lang, *args[:7])
+    if fixed is None:
+        return None
+    parts = fixed.split()
+    if parts[-1] == "a" and len(parts[-2]) <= 3:
+        return None
+    fn = words("function_words.txt", lang)
+    if parts[0] not in fn and any(p not in fn and zipf(p, lang, 3.0) < 3.5 for p in parts[1:]):
+        return None  # after a content word, a rare part is as likely a garble: "Clearching"
+    if args[6] and args[7] == _START_KNOWN_DEFAULT and lang == "en":
+        # The known words this test would keep, precomputed by build_tables from
+        # wordfreq's large list (which takes ~0.3 s to load: not for a first word).
+        if low in _start_keep(lang):
+            return None
+    elif zipf(low, lang) >= args[7] and not (parts[0] in fn and parts[-1] in _DETERMINERS):
+        return None
+    out, i = [], 0
+    for p in parts:
+        out.append(core[i : i + len(p)])
+        i += len(p)
+    return " ".join(out)
+
+
+def _split_by_document(text: str, core: str, lang: str) -> str | None:
+    """A function word run into a word that the text also holds on its own: "byiron"
+    beside "iron", "forsuperyachts" beside "superyachts". A short token needs a common
+    phrase and a rare word a dictionary entry otherwise; the document is evidence of
+    its own (a transliterated Russian word's chance parts do not recur in it).
+
+    >>> _split_by_document("Made of iron. The byiron fence.", "byiron", "en")
+    'by iron'
+    >>> _split_by_document("The byiron fence.", "byiron", "en") is None
+    True
+    """
+    if len(core) < 6 or not core.islower():
+        return None
+    fn = words("function_words.txt", lang)
+    heads = [i for i in range(1, min(6, len(core) - 3)) if core[:i] in fn]
+    if not heads or zipf(core, lang, 3.0) >= 3.0:
+        return None
+    if core in dictionary_words() or core in _keep_words(lang):
+        return None
+    found = [
+        (core[:i], core[i:])
+        for i in heads
+        if re.search(rf"(?<![\w-]){re.escape(core[i:])}(?![\w-])", text, re.IGNORECASE)
+    ]
+    return " ".join(found[0]) if len(found) == 1 else None
+
+
+def _opens_sentence(text: str, chunk_start: int) -> bool:
+    """Whether the chunk at ``chunk_start`` opens a line or follows a sentence's end."""
+    head = text[max(0, chunk_start - 4) : chunk_start].rstrip(" \t")
+    return not head or head.endswith("\n") or head.rstrip("\"'”»’)")[-1:] in (".", "!", "?", "…")
+
+
+def _named_elsewhere(text: str, core: str) -> bool:
+    """Whether ``core`` also stands capitalised inside a sentence: a name ("... met
+    Atwood"), not a sentence's first word fused with the next."""
+    return re.search(rf"[\w,;:] +{re.escape(core)}\b", text) is not None
+
+
 def _repeated_term(text: str, core: str, fixed: str, lang: str) -> bool:
     """Whether two content words run together recur in ``text``: a lost space is an
     accident and does not repeat itself, a term MT coined does ("spunbond" twice in a
@@ -706,39 +843,76 @@ def _repeated_term(text: str, core: str, fixed: str, lang: str) -> bool:
             " this much (log10 P(b|a)/P(b)); wordsegment's phrase list and grammar also count.",
         ),
         "min_known_share": Param(0.6, "Split only in lines where this share of words is known."),
+        "start_known_zipf": Param(
+            _START_KNOWN_DEFAULT,
+            "A capitalised token opening a sentence at least this common (a name: Inman,"
+            " Andover) is split only into a function word and a determiner (Inthe, Atthe).",
+        ),
     },
     risk="a rare lowercase word absent from wordfreq that happens to be two common words",
 )
 def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
-    """Split words that MT fused (``andeconomic``, ``inRussia``); names and handles are kept.
+    """Split words that MT fused (``andeconomic``, ``inRussia``, ``Thecity`` opening a
+    sentence, ``LosAngeles``); names, brands and handles are kept.
 
     >>> from cleaners.repair.engine import replay
     >>> t = "trade andeconomic projects inRussia; Tokayev, pin_code, rotkiv04, 10km"
     >>> replay(t, split_fused_words(t, "en", {}))
     'trade and economic projects in Russia; Tokayev, pin_code, rotkiv04, 10km'
+    >>> t = "Thecity of LosAngeles is on YouTube."
+    >>> replay(t, split_fused_words(t, "en", {}))
+    'The city of Los Angeles is on YouTube.'
     """
-    params = with_defaults("split_fused_words", params)
+    args = _segment_args(params)
     # Fast path: most lines hold no lowercase word outside the dictionary, and the
     # unknown ones MT repeats are mostly names or new words that do not split. Only the
     # words in ``unknown`` and camel case can be split below.
     unknown: set[str] | None = None
+    starts: set[str] = set()
+    hint = False  # a capital after a small letter: camel case ("inRussia", "LosAngeles")
     if lang == "en":
         unknown = set(_LOWER5.findall(text)) - dictionary_words()
-        if not (_CAMEL_HINT.search(text) and _CAMEL_ANY.search(text)) and all(
-            split_fused(w, lang, params) is None for w in unknown
+        first = _FIRST_CAP.match(text)
+        if first is not None and _split_start(first.group("w"), lang, args) is not None:
+            starts.add(first.group("w"))
+        for w in _NEXT_CAP.findall(text):
+            if _split_start(w, lang, args) is not None:
+                starts.add(w)
+        hint = _CAMEL_HINT.search(text) is not None
+        seg = args[:7]
+        if (
+            not starts
+            and not (hint and (_CAMEL_ANY.search(text) or _JOINED_NAME.search(text)))
+            and (
+                not unknown
+                or all(_split_fused(w, lang, *seg) is None for w in unknown)
+                and all(_split_by_document(text, w, lang) is None for w in unknown)
+            )
         ):
             return []
-    min_share = float(params["min_known_share"])
+    min_share = float(with_defaults("split_fused_words", params)["min_known_share"])
     shares: dict[tuple[int, str], float] = {}
     edits = []
     for m in _CHUNK.finditer(text):
         core = m.group("core")
-        if unknown is not None and core not in unknown and not _CAMEL.match(core):
+        start = core in starts and _opens_sentence(text, m.start())
+        joined = hint and _JOINED_NAME.fullmatch(core) is not None
+        candidate = start or joined or _CAMEL.match(core) is not None
+        if unknown is not None and core not in unknown and not candidate:
             continue  # a dictionary word, or too short to be two
         word_lang = "en" if core.isascii() else "ru"
         if word_lang != lang:
             continue  # Russian compounds are too productive to split safely: English only
-        fixed = split_fused(core, word_lang, params)
+        if start:
+            if _named_elsewhere(text, core):
+                continue
+            fixed = _split_start(core, word_lang, args)
+        elif joined:
+            fixed = split_joined_name(core, word_lang)
+        else:
+            fixed = _split_fused(core, word_lang, *args[:7])
+            if fixed is None and unknown is not None and core in unknown:
+                fixed = _split_by_document(text, core, word_lang)
         if fixed is None or _NAMED_AS.match(text, m.end("core")):
             continue
         if _repeated_term(text, core, fixed, lang):
@@ -752,3 +926,36 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                 make_edit("split_fused_words", text, m.start("core"), m.end("core"), fixed)
             )
     return edits
+
+
+# Two capitalised words run together ("LosAngeles", "HongKong"), a whole token.
+_JOINED_NAME = lazy_compile(
+    r"(?<![\w@./'’-])(?P<a>[A-Z][a-z]+)(?P<b>[A-Z][a-z]{2,})(?![\w@/'’-]|\.\w)"
+)
+# Name particles that are written joined on purpose: McDonald, DiCaprio, LaGuardia.
+_PARTICLES = frozenset(
+    ("mc", "mac", "de", "di", "da", "du", "la", "le", "van", "von", "del", "della", "des")
+    + ("dos", "al", "el", "bin", "ben", "abu", "st", "o")
+)
+
+
+def split_joined_name(core: str, lang: str) -> str | None:
+    """Two capitalised words MT ran together, split when they are a known phrase
+    (wordsegment's list of common word pairs: "los angeles", "hong kong"), unless the
+    joined form is a word wordfreq knows (Zipf >= 3: the brands YouTube, PlayStation,
+    WhatsApp), starts with a name particle (McDonald, DiCaprio, LaGuardia) or holds a
+    function word (WeWork, LinkedIn: brands).
+
+    >>> [split_joined_name(w, "en") for w in ("LosAngeles", "NewYork", "HongKong")]
+    ['Los Angeles', 'New York', 'Hong Kong']
+    >>> [split_joined_name(w, "en") for w in ("YouTube", "McDonald", "WeWork", "BlackRock")]
+    [None, None, None, None]
+    """
+    m = _JOINED_NAME.fullmatch(core)
+    if m is None or lang != "en":
+        return None
+    a, b = m.group("a").lower(), m.group("b").lower()
+    fn = words("function_words.txt", lang)
+    if a in _PARTICLES or a in fn or b in fn or zipf(a + b, lang, 3.0) >= 3.0:
+        return None
+    return f"{m.group('a')} {m.group('b')}" if f"{a} {b}" in PHRASES else None

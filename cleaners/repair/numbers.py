@@ -1,0 +1,140 @@
+"""Russian number and currency conventions left in English MT: ``9,5 thousand``,
+``5 %``, ``$ 38``, ``Pound50 million``.
+
+Each is its own rule, English only, and each leaves alone what English writes the
+same way: a thousands separator (``1,500 people``, ``110,100 euros``: three digits
+after the comma), a list (``5, 6 and 7``: a space after the comma), a range
+(``5,5-6,5 %``: a number joined to another by a dash is left whole) and
+coordinates (``55,75° N``: a bare degree sign is no unit here). On WMT21's ten MT
+systems (dev) the decimal comma occurs three times (``9,5 thousand``, ``600,3
+thousand``, ``27,5 cm``), a space after ``$``/``€`` 13 times, a space before ``%`` never.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from cleaners.edit import Edit
+from cleaners.lazyre import lazy_compile
+from cleaners.repair.engine import make_edit, rule
+
+# One gate for the three rules (the plan scans it once a text): a comma between digits,
+# a spaced "%", a spaced sign or a sign's name glued to digits. It starts with a character
+# class, which the regex engine skips to.
+_GATE = (
+    r"[,%$€£PDE](?:(?<=\d,)\d\d?(?![\d,.])|(?<=[ \u00a0]%)|(?<=[$€£])[ \u00a0]\d"
+    r"|(?<=P)ounds?\d|(?<=D)ollars?\d|(?<=E)uros?\d)"
+)
+
+# Words and symbols a Russian decimal ("5,5 %", "1,2 billion") stands before in MT. A
+# bare "°" is left out: "55,75° N" is a coordinate (written with a comma in Russian too).
+_UNITS = (
+    r"%|per ?cent\b|percentage points?\b|thousand\b|million\b|billion\b|trillion\b|"
+    r"mln\b|bn\b|times\b|degrees?\b|°[CF]\b|points?\b|"
+    r"(?:kilo|centi|milli)?(?:met(?:er|re)s?|grams?|lit(?:er|re)s?)\b|"
+    r"km\b|kg\b|cm\b|mm\b|m\b|g\b|t\b|l\b|ha\b|tons?\b|tonnes?\b|hectares?\b|"
+    r"hours?\b|minutes?\b|seconds?\b|days?\b|weeks?\b|months?\b|years?\b|"
+    r"rubles?\b|roubles?\b|dollars?\b|euros?\b|pounds?\b|yuan\b|hryvnias?\b|"
+    r"barrels?\b|square\b|cubic\b"
+)
+# The integer part: 1-3 digits not glued to a word, another number or a dash (ranges,
+# versions, "1.234,5"); the fraction: 1-2 digits (three are a thousands group).
+_DECIMAL = lazy_compile(
+    r"(?<![\w.,\-–—/])(?P<int>\d{1,3}),(?P<frac>\d{1,2})(?![\d,.\-–—])"
+    rf"(?=[ \u00a0]?(?:{_UNITS}))",
+    re.IGNORECASE,
+)
+
+
+@rule(
+    "fix_decimal_comma",
+    stage=34,
+    langs=("en",),
+    gate=_GATE,
+    precheck=r"\d,\d{1,2}(?![\d,.])",
+    risk="a two-number list written without a space before a unit ('sizes 1,2 cm')",
+)
+def fix_decimal_comma(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Write a Russian decimal comma before a unit, %, or a large-number word as a point.
+
+    >>> from cleaners.repair.engine import replay
+    >>> t = "almost 9,5 thousand cases, 1,2 billion rubles, a 21 × 27,5 cm cloth"
+    >>> replay(t, fix_decimal_comma(t, "en", {}))
+    'almost 9.5 thousand cases, 1.2 billion rubles, a 21 × 27.5 cm cloth'
+    >>> t = "1,500 people; pages 5, 6 and 7; 5,5-6,5 %; 55,75° N; 1,000,000 times"
+    >>> fix_decimal_comma(t, "en", {})
+    []
+    """
+    return [
+        make_edit("fix_decimal_comma", text, m.end("int"), m.end("int") + 1, ".")
+        for m in _DECIMAL.finditer(text)
+    ]
+
+
+# A number, a space, then "%" ending the token ("5 %", "5,5 %"); not "% of" after a
+# word ("100 %-owned" is kept as written too: the sign is glued to what follows).
+_SPACED_PERCENT = lazy_compile(r"(?<=\d)[ \u00a0]%(?![\w%-])")
+
+
+@rule(
+    "remove_space_before_percent",
+    stage=35,
+    langs=("en",),
+    gate=_GATE,
+    precheck=r"\d[ \u00a0]%",
+    risk="house styles that space the sign on purpose (ISO 31-0: '5 %')",
+)
+def remove_space_before_percent(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Close the space Russian typography puts between a number and ``%``.
+
+    >>> from cleaners.repair.engine import replay
+    >>> t = "growth of 5 % in May"
+    >>> replay(t, remove_space_before_percent(t, "en", {}))
+    'growth of 5% in May'
+    >>> remove_space_before_percent("a 50 %-owned unit; the % sign; 5 %%", "en", {})
+    []
+    """
+    return [
+        make_edit("remove_space_before_percent", text, m.start(), m.start() + 1, "")
+        for m in _SPACED_PERCENT.finditer(text)
+    ]
+
+
+# "$ 38", "€ 185 thousand": a currency sign spaced from its amount; "Pound50 million":
+# MT writing the sign's name glued to the amount.
+_SIGN_SPACE = lazy_compile(r"(?<![\w$€£])(?:US)?[$€£](?P<sp>[ \u00a0])(?=\d)")
+_GLUED_NAME = lazy_compile(r"\b(?P<name>Pounds?|Dollars?|Euros?)(?=\d)")
+_SIGN = {"pound": "£", "dollar": "$", "euro": "€"}
+_YEAR = lazy_compile(r"(?:19|20)\d\d(?![\d,.]| ?(?:million|billion|thousand|trillion|bn|mln)\b)")
+
+
+@rule(
+    "join_currency_amount",
+    stage=36,
+    langs=("en",),
+    gate=_GATE,
+    precheck=r"[$€£][ \u00a0]\d|(?:Pound|Dollar|Euro)s?\d",
+    risk="a sign spaced on purpose in a table column ('$ 38' aligned under '$ 140')",
+)
+def join_currency_amount(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Join a currency sign to its amount; a sign's name glued to it becomes the sign.
+
+    >>> from cleaners.repair.engine import replay
+    >>> t = "oil at $ 38, lots for € 185 thousand, Pound50 million"
+    >>> replay(t, join_currency_amount(t, "en", {}))
+    'oil at $38, lots for €185 thousand, £50 million'
+    >>> join_currency_amount("US$38, $ signs, Pounds of 5 kg, the Euro2020 cup", "en", {})
+    []
+    """
+    edits = [
+        make_edit("join_currency_amount", text, m.start("sp"), m.end("sp"), "")
+        for m in _SIGN_SPACE.finditer(text)
+    ]
+    for m in _GLUED_NAME.finditer(text):
+        if _YEAR.match(text, m.end()):
+            continue  # "Euro2020" names a tournament, not 2,020 euros
+        sign = _SIGN[m.group("name").lower().rstrip("s")]
+        edits.append(make_edit("join_currency_amount", text, m.start(), m.end(), sign))
+    return sorted(edits, key=lambda e: e.start)

@@ -18,6 +18,7 @@ from cleaners.align import align
 from cleaners.chrf import chrf
 from cleaners.config import PipelineConfig
 from cleaners.errors import InputError
+from cleaners.judge import judge_document
 from cleaners.model import Document, Edit, Quarantined, Segment, SideDoc
 from cleaners.readers import InputItem, item_hash, load_item
 from cleaners.repair import repair, replay, untranslated_spans
@@ -101,6 +102,7 @@ def build_document(
         )
         if doc.ru_retranslated and doc.en:
             score_agreement(doc)
+        judge_document(doc, config)
     return doc
 
 

@@ -1,0 +1,374 @@
+"""Adequacy: the probability that the two sides of a pair translate each other.
+
+A logistic regression over cheap, download-free signals of one ru–en pair:
+
+- length: how far the English/Russian length ratio is from the typical one,
+- numbers (digits with any grouping or decimal comma; number words excuse a missing digit),
+- anchors shared through transliteration and a small table (names, months, magnitudes, marks),
+- URLs and e-mail addresses on one side only,
+- script and language of each side (Cyrillic English, Latin "Russian", a Ukrainian side),
+- words copied verbatim from one side to the other (an untranslated pair),
+- terminal punctuation that differs (a truncated side),
+- the lexical translation model (:mod:`cleaners.lexsim`) when it is installed,
+- chrF of the English against the retranslated Russian, when a retranslation exists.
+
+The weights are fitted on dev data only, with generated negatives (misaligned, truncated,
+number-changed, untranslated, wrong language) by ``python -m cleaners.build_adequacy``, which
+writes ``data/adequacy.json``; a test checks that the shipped table is what that command
+builds. Two models live in the table: ``base`` and ``mt`` (the same signals plus chrF), so
+a pair is scored with the evidence it has.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from cleaners.align import anchors
+from cleaners.chrf import chrf
+
+# Digits with thousands groups ("1 000", "1,000") or a decimal part ("3,5", "3.5"): separators
+# are dropped, so each language's conventions give the same key.
+_NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,']\d+)*")
+_SEPARATORS = re.compile(r"[ \u00a0\u202f.,']")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_CYRL = re.compile(r"[\u0400-\u04ff]")
+_LATN = re.compile(r"[A-Za-z]")
+_LETTER = re.compile(r"[^\W\d_]")
+_END = re.compile(r"[.!?…:;»\"”)\]]\s*$")
+
+# Number words: each excuses one digit number the other side has and this side lacks
+# ("Две тысячи тринадцатый" ↔ "2013", "five" ↔ "5").
+_EN_NUMBER_WORDS = frozenset((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    "hundred", "thousand", "million", "billion", "trillion", "dozen", "half", "twice", "once",
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "hundredth", "thousandth", "single", "double", "triple",
+    "decade", "century", "centuries", "noon", "midnight", "percent", "quarter",
+))  # fmt: skip
+_RU_NUMBER_PREFIXES = (
+    "ноль", "нул", "один", "одн", "два", "две", "двух", "двум", "двое", "втор", "три", "трех",
+    "трёх", "трет", "трое", "четыр", "четв", "пят", "шест", "сем", "восем", "восьм", "девят",
+    "десят", "одиннадц", "двенадц", "тринадц", "двадцат", "тридцат", "сорок", "пятьдес",
+    "шестьдес", "семьдес", "восемьдес", "девяност", "сотн", "двест", "трист", "четырест",
+    "пятьсот", "тысяч", "миллион", "млн", "миллиард", "млрд", "триллион", "трлн", "полтор",
+    "дюжин", "половин", "перв", "дважды", "трижды", "век", "десятилет", "полдень", "полноч",
+    "процент", "четверт",
+)  # fmt: skip
+_RU_NUMBER_EXACT = frozenset({"сто", "ста", "сотня", "тыс"})
+
+
+def numbers(text: str) -> Counter[str]:
+    """Digit numbers of ``text`` as keys without separators or leading zeros.
+
+    >>> sorted(numbers("3,5 млн рублей, 1 000 человек, 007"))
+    ['1000', '35', '7']
+    >>> numbers("3.5 million") == numbers("3,5 млн")
+    True
+    """
+    out: Counter[str] = Counter()
+    for m in _NUMBER.finditer(text):
+        key = _SEPARATORS.sub("", m.group()).lstrip("0") or "0"
+        out[key] += 1
+    return out
+
+
+def number_words(text: str) -> int:
+    """How many words of ``text`` name a number (or an amount a digit may stand for).
+
+    >>> number_words("Две тысячи тринадцатый"), number_words("five of them"), number_words("Hi")
+    (3, 1, 0)
+    """
+    n = 0
+    for m in _WORD.finditer(text.lower()):
+        w = m.group()
+        if _CYRL.match(w):
+            n += w in _RU_NUMBER_EXACT or w.startswith(_RU_NUMBER_PREFIXES)
+        else:
+            n += w in _EN_NUMBER_WORDS or w.rstrip("s") in _EN_NUMBER_WORDS
+    # "тринадцатый" holds both "три" and "надцат": counted once, as a word.
+    return n
+
+
+def urls(text: str) -> Counter[str]:
+    """URLs and e-mail addresses, lower-cased, trailing punctuation dropped.
+
+    >>> sorted(urls("See https://kremlin.ru/events, or mail info@tass.ru."))
+    ['https://kremlin.ru/events', 'info@tass.ru']
+    """
+    return Counter(m.group().lower().rstrip(".,;:!?)") for m in _URL.finditer(text))
+
+
+class Signals(NamedTuple):
+    """What the filters and the adequacy model know about one pair."""
+
+    ru_chars: int
+    en_chars: int
+    ru_words: int
+    en_words: int
+    numbers_matched: int
+    ru_numbers_missing: int  # digit numbers of the Russian side the English lacks, unexcused
+    en_numbers_missing: int
+    anchor_dice: float  # names, months, marks (numbers apart), damped when few
+    anchor_mass: int
+    url_missing: int
+    ru_cyrillic: float  # share of the Russian side's letters that are Cyrillic
+    en_latin: float  # share of the English side's letters that are Latin
+    copied: float  # share of the shorter side's words found verbatim on the other side
+    end_mismatch: bool  # one side ends a sentence, the other stops mid-way
+    ru_lang: str
+    en_lang: str
+    ru_lang_score: float
+    en_lang_score: float
+    lex: float | None  # lexical translation similarity (0..1) when a lexicon is installed
+    mt_chrf: float | None  # chrF of the English against the retranslated Russian
+
+
+def _share(pattern: re.Pattern[str], text: str) -> float:
+    letters = len(_LETTER.findall(text))
+    return len(pattern.findall(text)) / letters if letters else 1.0
+
+
+def _missing(a: Counter[str], b: Counter[str], excuses: int) -> int:
+    return max(sum((a - b).values()) - excuses, 0)
+
+
+@lru_cache(maxsize=1)
+def _lexsim() -> Any:
+    """The lexical similarity function, or None until the lexicon module is installed."""
+    try:
+        from cleaners import lexsim  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return getattr(lexsim, "similarity", None)
+
+
+def signals(
+    ru: str,
+    en: str,
+    ru_lang: tuple[str, float] | None = None,
+    en_lang: tuple[str, float] | None = None,
+    ru_mt: str | None = None,
+) -> Signals:
+    """Measure one pair. ``ru_lang``/``en_lang`` are each side's detected language and score
+    (:func:`cleaners.lid.detect_batch`, batched by :func:`analyse_pairs`; detected here when
+    not given); ``ru_mt`` the retranslation of ``ru``.
+
+    >>> s = signals("110 стран подписали договор.", "10 countries signed the treaty.")
+    >>> s.numbers_matched, s.ru_numbers_missing, s.en_numbers_missing
+    (0, 1, 1)
+    >>> signals("Пять человек.", "5 people.").en_numbers_missing
+    0
+    """
+    if ru_lang is None or en_lang is None:
+        from cleaners import lid
+
+        ru_lang = ru_lang or lid.detect(ru)
+        en_lang = en_lang or lid.detect(en)
+    ru_num, en_num = numbers(ru), numbers(en)
+    ru_anc = Counter({k: v for k, v in anchors(ru).items() if k[0] != "#"})
+    en_anc = Counter({k: v for k, v in anchors(en).items() if k[0] != "#"})
+    mass = sum(ru_anc.values()) + sum(en_anc.values())
+    shared = sum((ru_anc & en_anc).values())
+    dice = 2.0 * shared / mass * min(1.0, mass / 4.0) if mass else 0.0
+    ru_urls, en_urls = urls(ru), urls(en)
+    ru_words = [w.lower() for w in _WORD.findall(ru)]
+    en_words = [w.lower() for w in _WORD.findall(en)]
+    short = min(len(ru_words), len(en_words))
+    copied = sum((Counter(ru_words) & Counter(en_words)).values()) / short if short else 0.0
+    lexsim = _lexsim()
+    return Signals(
+        ru_chars=len(ru),
+        en_chars=len(en),
+        ru_words=len(ru.split()),
+        en_words=len(en.split()),
+        numbers_matched=sum((ru_num & en_num).values()),
+        ru_numbers_missing=_missing(ru_num, en_num, number_words(en)),
+        en_numbers_missing=_missing(en_num, ru_num, number_words(ru)),
+        anchor_dice=dice,
+        anchor_mass=mass,
+        url_missing=sum(((ru_urls - en_urls) + (en_urls - ru_urls)).values()),
+        ru_cyrillic=_share(_CYRL, ru),
+        en_latin=_share(_LATN, en),
+        copied=copied,
+        end_mismatch=bool(_END.search(ru)) != bool(_END.search(en)),
+        ru_lang=ru_lang[0],
+        en_lang=en_lang[0],
+        ru_lang_score=ru_lang[1],
+        en_lang_score=en_lang[1],
+        lex=float(lexsim(ru, en)) if lexsim is not None else None,
+        mt_chrf=chrf(en, ru_mt) if ru_mt else None,
+    )
+
+
+# English characters per Russian character: log ratio's centre on dev pairs (WMT21, FLORES).
+LOG_RATIO = 0.05
+
+
+def log_ratio(s: Signals) -> float:
+    """How much longer the English side is than expected, in log units (smoothed).
+
+    >>> round(log_ratio(signals("Привет, мир.", "Hello, world.")), 2)
+    -0.01
+    """
+    return math.log((s.en_chars + 10) / (s.ru_chars + 10)) - LOG_RATIO
+
+
+def _lang_ok(lang: str, score: float, want: str) -> float:
+    if lang == want or lang == "und":
+        return 1.0
+    return 1.0 - score
+
+
+# Feature names, in the order of the vectors; the weight table lists them too.
+FEATURES: tuple[str, ...] = (
+    "len_dev",
+    "len_dev2",
+    "log_len",
+    "numbers_matched",
+    "numbers_missing",
+    "number_substituted",
+    "anchor_dice",
+    "anchor_none",
+    "url_missing",
+    "ru_cyrillic",
+    "en_latin",
+    "ru_lang_ok",
+    "en_lang_ok",
+    "copied",
+    "end_mismatch",
+    "lex",
+    "mt_chrf",
+)
+
+
+def features(s: Signals) -> np.ndarray:
+    """The feature vector of one pair, in :data:`FEATURES` order (missing evidence is 0)."""
+    dev = abs(log_ratio(s))
+    missing = s.ru_numbers_missing + s.en_numbers_missing
+    return np.array(
+        [
+            dev,
+            dev * dev,
+            math.log1p(min(s.ru_chars, s.en_chars)),
+            min(s.numbers_matched, 3),
+            min(missing, 3),
+            float(s.ru_numbers_missing > 0 and s.en_numbers_missing > 0),
+            s.anchor_dice,
+            float(s.anchor_mass == 0),
+            min(s.url_missing, 2),
+            s.ru_cyrillic,
+            s.en_latin,
+            _lang_ok(s.ru_lang, s.ru_lang_score, "ru"),
+            _lang_ok(s.en_lang, s.en_lang_score, "en"),
+            s.copied,
+            float(s.end_mismatch),
+            s.lex if s.lex is not None else 0.0,
+            s.mt_chrf if s.mt_chrf is not None else 0.0,
+        ]
+    )
+
+
+class Model(NamedTuple):
+    """One fitted logistic regression: standardisation and weights per feature."""
+
+    names: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """P(adequate) for rows of features in :data:`FEATURES` order."""
+        idx = [FEATURES.index(n) for n in self.names]
+        z = (x[..., idx] - self.mean) / self.scale @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "bias": round(self.bias, 4),
+            "features": {
+                n: {
+                    "mean": round(float(m), 4),
+                    "scale": round(float(s), 4),
+                    "weight": round(float(w), 4),
+                }
+                for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights, strict=True)
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Model:
+        names = tuple(d["features"])
+        col = [d["features"][n] for n in names]
+        return cls(
+            names,
+            np.array([c["mean"] for c in col]),
+            np.array([c["scale"] for c in col]),
+            np.array([c["weight"] for c in col]),
+            float(d["bias"]),
+        )
+
+
+TABLE = "data/adequacy.json"
+
+
+@lru_cache(maxsize=1)
+def models() -> dict[str, Model]:
+    """The shipped models by name (``base``, ``mt``), read once."""
+    text = resources.files("cleaners").joinpath(TABLE).read_text("utf-8")
+    return {k: Model.from_dict(v) for k, v in json.loads(text)["models"].items()}
+
+
+def model_for(s: Signals) -> Model:
+    """The model fitted on the evidence this pair has (chrF only with a retranslation)."""
+    table = models()
+    return table["mt"] if s.mt_chrf is not None and "mt" in table else table["base"]
+
+
+def adequacy(s: Signals) -> float:
+    """Calibrated P(the two sides translate each other), rounded to 4 places.
+
+    >>> good = adequacy(signals("В 2022 году Токаев встретился с Алиевым в Баку.",
+    ...                         "In 2022, Tokayev met Aliyev in Baku."))
+    >>> bad = adequacy(signals("В 2022 году Токаев встретился с Алиевым в Баку.",
+    ...                        "The weather was warm all week."))
+    >>> good > 0.5 > bad
+    True
+    """
+    return round(float(model_for(s).predict(features(s))), 4)
+
+
+def analyse_pairs(
+    pairs: Sequence[tuple[str, str]],
+    ru_mt: Sequence[str | None] | None = None,
+    lid_config: Any = None,
+) -> list[Signals]:
+    """:func:`signals` of many pairs, language detection batched."""
+    from cleaners import lid
+
+    langs = lid.detect_batch([t for p in pairs for t in p], lid_config)
+    return [
+        signals(ru, en, langs[2 * k], langs[2 * k + 1], ru_mt[k] if ru_mt is not None else None)
+        for k, (ru, en) in enumerate(pairs)
+    ]
+
+
+def score_pairs(
+    pairs: Sequence[tuple[str, str]],
+    ru_mt: Sequence[str | None] | None = None,
+    lid_config: Any = None,
+) -> list[tuple[Signals, float]]:
+    """Signals and adequacy of many pairs."""
+    return [(s, adequacy(s)) for s in analyse_pairs(pairs, ru_mt, lid_config)]

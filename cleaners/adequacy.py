@@ -3,7 +3,7 @@
 A logistic regression over cheap, download-free signals of one ru–en pair:
 
 - length: how far the English/Russian length ratio is from the typical one,
-- numbers (digits with any grouping or decimal comma; number words excuse a missing digit),
+- numbers (:mod:`cleaners.numbers`: either side's conventions, number words excuse a digit),
 - anchors shared through transliteration and a small table (names, months, magnitudes, marks),
 - URLs and e-mail addresses on one side only,
 - script and language of each side (Cyrillic English, Latin "Russian", a Ukrainian side),
@@ -34,71 +34,14 @@ import numpy as np
 
 from cleaners.align import anchors
 from cleaners.chrf import chrf
+from cleaners.numbers import compare
 
-# Digits with thousands groups ("1 000", "1,000") or a decimal part ("3,5", "3.5"): separators
-# are dropped, so each language's conventions give the same key.
-_NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,']\d+)*")
-_SEPARATORS = re.compile(r"[ \u00a0\u202f.,']")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _CYRL = re.compile(r"[\u0400-\u04ff]")
 _LATN = re.compile(r"[A-Za-z]")
 _LETTER = re.compile(r"[^\W\d_]")
 _END = re.compile(r"[.!?…:;»\"”)\]]\s*$")
-
-# Number words: each excuses one digit number the other side has and this side lacks
-# ("Две тысячи тринадцатый" ↔ "2013", "five" ↔ "5").
-_EN_NUMBER_WORDS = frozenset((
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    "hundred", "thousand", "million", "billion", "trillion", "dozen", "half", "twice", "once",
-    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-    "tenth", "eleventh", "twelfth", "hundredth", "thousandth", "single", "double", "triple",
-    "decade", "century", "centuries", "noon", "midnight", "percent", "quarter",
-))  # fmt: skip
-_RU_NUMBER_PREFIXES = (
-    "ноль", "нул", "один", "одн", "два", "две", "двух", "двум", "двое", "втор", "три", "трех",
-    "трёх", "трет", "трое", "четыр", "четв", "пят", "шест", "сем", "восем", "восьм", "девят",
-    "десят", "одиннадц", "двенадц", "тринадц", "двадцат", "тридцат", "сорок", "пятьдес",
-    "шестьдес", "семьдес", "восемьдес", "девяност", "сотн", "двест", "трист", "четырест",
-    "пятьсот", "тысяч", "миллион", "млн", "миллиард", "млрд", "триллион", "трлн", "полтор",
-    "дюжин", "половин", "перв", "дважды", "трижды", "век", "десятилет", "полдень", "полноч",
-    "процент", "четверт",
-)  # fmt: skip
-_RU_NUMBER_EXACT = frozenset({"сто", "ста", "сотня", "тыс"})
-
-
-def numbers(text: str) -> Counter[str]:
-    """Digit numbers of ``text`` as keys without separators or leading zeros.
-
-    >>> sorted(numbers("3,5 млн рублей, 1 000 человек, 007"))
-    ['1000', '35', '7']
-    >>> numbers("3.5 million") == numbers("3,5 млн")
-    True
-    """
-    out: Counter[str] = Counter()
-    for m in _NUMBER.finditer(text):
-        key = _SEPARATORS.sub("", m.group()).lstrip("0") or "0"
-        out[key] += 1
-    return out
-
-
-def number_words(text: str) -> int:
-    """How many words of ``text`` name a number (or an amount a digit may stand for).
-
-    >>> number_words("Две тысячи тринадцатый"), number_words("five of them"), number_words("Hi")
-    (3, 1, 0)
-    """
-    n = 0
-    for m in _WORD.finditer(text.lower()):
-        w = m.group()
-        if _CYRL.match(w):
-            n += w in _RU_NUMBER_EXACT or w.startswith(_RU_NUMBER_PREFIXES)
-        else:
-            n += w in _EN_NUMBER_WORDS or w.rstrip("s") in _EN_NUMBER_WORDS
-    # "тринадцатый" holds both "три" and "надцат": counted once, as a word.
-    return n
 
 
 def urls(text: str) -> Counter[str]:
@@ -140,10 +83,6 @@ def _share(pattern: re.Pattern[str], text: str) -> float:
     return len(pattern.findall(text)) / letters if letters else 1.0
 
 
-def _missing(a: Counter[str], b: Counter[str], excuses: int) -> int:
-    return max(sum((a - b).values()) - excuses, 0)
-
-
 @lru_cache(maxsize=1)
 def _lexsim() -> Any:
     """The lexical similarity function, or None until the lexicon module is installed."""
@@ -176,7 +115,7 @@ def signals(
 
         ru_lang = ru_lang or lid.detect(ru)
         en_lang = en_lang or lid.detect(en)
-    ru_num, en_num = numbers(ru), numbers(en)
+    nums = compare(ru, en)
     ru_anc = Counter({k: v for k, v in anchors(ru).items() if k[0] != "#"})
     en_anc = Counter({k: v for k, v in anchors(en).items() if k[0] != "#"})
     mass = sum(ru_anc.values()) + sum(en_anc.values())
@@ -193,9 +132,9 @@ def signals(
         en_chars=len(en),
         ru_words=len(ru.split()),
         en_words=len(en.split()),
-        numbers_matched=sum((ru_num & en_num).values()),
-        ru_numbers_missing=_missing(ru_num, en_num, number_words(en)),
-        en_numbers_missing=_missing(en_num, ru_num, number_words(ru)),
+        numbers_matched=nums.matched,
+        ru_numbers_missing=nums.ru_missing,
+        en_numbers_missing=nums.en_missing,
         anchor_dice=dice,
         anchor_mass=mass,
         url_missing=sum(((ru_urls - en_urls) + (en_urls - ru_urls)).values()),

@@ -6,7 +6,7 @@
 Build-time only (the run never imports it). Dev sets only, read from the shared data folder
 (``$MTCLEAN_DATA``, else ``../shared/data`` beside the repo, else ``/work/shared/data``):
 WMT21 (ref A; one MT system's output stands in for the retranslation), FLORES-200 ``dev.*``,
-Tatoeba and TICO-19. Pairs are split by a hash of their text: the ``fit`` half trains the
+Tatoeba and TICO-19. Pairs are split by a hash of their document: the ``fit`` half trains the
 model, the ``eval`` half is what ``bench/filters.py`` measures on. The same noise generator
 (:func:`noisy`) serves both.
 """
@@ -61,7 +61,8 @@ class Pair:
 
     @property
     def half(self) -> str:
-        h = hashlib.sha256(f"{self.ru}\t{self.en}".encode()).digest()[0]
+        # By document: the mismatched-document measure aligns whole documents the fit never saw.
+        h = hashlib.sha256(f"{self.source}/{self.doc}".encode()).digest()[0]
         return "fit" if h % 2 == 0 else "eval"
 
 

@@ -319,7 +319,7 @@ class FiltersConfig(_Strict):
         description="untranslated: share of words found verbatim on both sides (3+ words).",
     )
     max_numbers_missing: int = Field(
-        1,
+        2,
         ge=0,
         description="number-mismatch: rejects when a number is changed (one side's number "
         "missing and another in its place) or more than this many are missing, number words "

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from cleaners.adequacy import adequacy, analyse_pairs
 from cleaners.config import PipelineConfig
+from cleaners.dedup import Deduper
 from cleaners.filters import Candidate, build_filters, reasons
 from cleaners.model import Document
 
@@ -30,12 +31,22 @@ def judge_pairs(
     ru_mt: Sequence[str | None] | None = None,
 ) -> list[Judgement]:
     """Adequacy and rejecting filters of each pair (no deduplication: see cleaners.dedup)."""
+    if not config.filters.enabled:
+        return [Judgement(a, ()) for a in _adequacies(pairs, config, ru_mt)]
     filters = build_filters(config.filters)
     out = []
     for (ru, en), s in zip(pairs, analyse_pairs(pairs, ru_mt, config.lid), strict=True):
         a = adequacy(s)
         out.append(Judgement(a, reasons(Candidate(ru, en, s, a), filters)))
     return out
+
+
+def _adequacies(
+    pairs: Sequence[tuple[str, str]],
+    config: PipelineConfig,
+    ru_mt: Sequence[str | None] | None,
+) -> list[float]:
+    return [adequacy(s) for s in analyse_pairs(pairs, ru_mt, config.lid)]
 
 
 def not_parallel(judged: Sequence[Judgement], config: PipelineConfig) -> bool:
@@ -83,3 +94,50 @@ def judge_document(doc: Document, config: PipelineConfig) -> None:
     for k, j in zip(two_sided, judged, strict=True):
         why = (*j.reasons, NOT_PARALLEL) if whole and NOT_PARALLEL not in j.reasons else j.reasons
         doc.beads[k] = dataclasses.replace(doc.beads[k], adequacy=j.adequacy, reasons=why)
+
+
+class Verdict(NamedTuple):
+    """What ``mtclean filter`` says of one pair."""
+
+    keep: bool
+    reasons: tuple[str, ...]
+    score: float
+
+
+def filter_pairs(
+    pairs: Sequence[tuple[str, str]],
+    config: PipelineConfig,
+    ru_mt: Sequence[str | None] | None = None,
+) -> list[Verdict]:
+    """Judge a stream of pairs in order, deduplicating across it (a later repeat of a kept
+    pair is rejected as ``duplicate`` or ``near-duplicate``).
+
+    >>> cfg = PipelineConfig()
+    >>> [v.reasons for v in filter_pairs([("Он пришёл домой.", "He came home."),
+    ...                                   ("Он пришёл домой.", "He came home.")], cfg)]
+    [(), ('duplicate',)]
+    """
+    return list(FilterStream(config).judge(pairs, ru_mt))
+
+
+class FilterStream:
+    """:func:`filter_pairs` in chunks: the dedup memory carries over from one call to the next."""
+
+    def __init__(self, config: PipelineConfig) -> None:
+        self.config = config
+        fc = config.filters
+        self.dedup = Deduper(fc.on("duplicate"), fc.on("near-duplicate"), fc.near_duplicate_digits)
+
+    def judge(
+        self, pairs: Sequence[tuple[str, str]], ru_mt: Sequence[str | None] | None = None
+    ) -> list[Verdict]:
+        out = []
+        min_score = self.config.align.min_score
+        for (ru, en), j in zip(pairs, judge_pairs(pairs, self.config, ru_mt), strict=True):
+            why = list(j.reasons)
+            if j.adequacy < min_score:
+                why.append("below-min-score")
+            if not why and self.config.filters.enabled and (dup := self.dedup.check(ru, en)):
+                why.append(dup)
+            out.append(Verdict(not why, tuple(why), j.adequacy))
+        return out

@@ -51,7 +51,9 @@ def test_number_words_excuse_digits_but_changed_numbers_do_not():
     assert s.en_numbers_missing == 0
     s = signals("Погибли 110 человек.", "10 people died.")
     assert s.ru_numbers_missing == 1 and s.en_numbers_missing == 1
-    assert adequacy.numbers("1 000 000 и 3,5") == adequacy.numbers("1,000,000 and 3.5")
+    assert signals("Выросло на 1 000 000 и 3,5%", "Grew by 1,000,000 and 3.5%").numbers_matched == 2
+    assert signals("Умерли 13,3 тысячи.", "13,300 died.").en_numbers_missing == 0
+    assert signals("В 2010–2011 годах.", "In 2010–11.").ru_numbers_missing == 0
 
 
 def test_mt_model_uses_the_retranslation():

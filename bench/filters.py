@@ -1,0 +1,225 @@
+"""Pair filters on a noisy ru–en set built from dev data, side by side with OpusFilter.
+
+    PYTHONPATH=. nice -n 10 python bench/filters.py [--half eval|fit] [--per-kind N]
+
+The noisy set (cleaners.build_adequacy.noisy) holds the clean dev pairs of one half (by
+document; the adequacy model was fitted on the other half) and, per noise kind, as many
+noisy ones: misaligned (another sentence's English, half of the time a neighbour),
+untranslated (a side copied), wrong language (FLORES's same sentence in uk/bg/be/sr/mk/kk
+or de/fr), a number changed, truncated, duplicate and near-duplicate (case, punctuation,
+spacing) of a clean pair. The stream is the clean pairs, then the noise shuffled, so a
+repeat always comes after its original.
+
+Rows: rejection rate per noise kind, clean pairs kept, F1 of rejecting noise, for
+- mtclean: the filters of cleaners.filters + run-wide dedup, as `mtclean filter` runs them,
+- OpusFilter 3.3: the chain the issue names (LengthFilter, LengthRatioFilter,
+  NonZeroNumeralsFilter, AlphabetRatioFilter, TerminalPunctuationFilter, RepetitionFilter,
+  LinguaFilter on our ten languages, exact dedup), run in this process,
+- the aligner's own bead score with min_score 0.3 (before adequacy existed).
+
+Then the adequacy score against mismatched documents: each WMT21/FLORES document of the
+half is aligned with its own English and with the next document's English; AUC of the
+beads' adequacy (true vs mismatched), true beads under 0.3, mismatched at 0.5 or more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from cleaners.adequacy import adequacy, analyse_pairs  # noqa: E402
+from cleaners.align import align  # noqa: E402
+from cleaners.build_adequacy import NOISE_KINDS, Noisy, data_dir, dev_pairs, noisy  # noqa: E402
+from cleaners.config import PipelineConfig  # noqa: E402
+from cleaners.judge import filter_pairs  # noqa: E402
+
+Decide = Callable[[Sequence[Noisy]], list[tuple[bool, tuple[str, ...]]]]
+
+
+def mtclean_decide(items: Sequence[Noisy], config: PipelineConfig | None = None
+                   ) -> list[tuple[bool, tuple[str, ...]]]:  # fmt: skip
+    """What `mtclean filter` decides on the stream (no retranslation)."""
+    config = config or PipelineConfig()
+    out = filter_pairs([(it.ru, it.en) for it in items], config)
+    return [(r.keep, r.reasons) for r in out]
+
+
+def opusfilter_decide(items: Sequence[Noisy]) -> list[tuple[bool, tuple[str, ...]]]:
+    from opusfilter.filters import (
+        AlphabetRatioFilter,
+        LengthFilter,
+        LengthRatioFilter,
+        LinguaFilter,
+        NonZeroNumeralsFilter,
+        RepetitionFilter,
+        TerminalPunctuationFilter,
+    )
+
+    chain = [
+        ("length", LengthFilter(min_length=1, max_length=150, unit="word")),
+        ("length-ratio", LengthRatioFilter(threshold=3, unit="char")),
+        ("numerals", NonZeroNumeralsFilter(threshold=0.5)),
+        ("alphabet", AlphabetRatioFilter(threshold=0.75, exclude_whitespace=True)),
+        ("punctuation", TerminalPunctuationFilter(threshold=-2)),
+        ("repetition", RepetitionFilter()),
+        ("lingua", LinguaFilter(languages=["ru", "en"], langid_languages=LANGS)),
+    ]
+    pairs = [(it.ru, it.en) for it in items]
+    verdicts: list[list[str]] = [[] for _ in pairs]
+    for name, f in chain:
+        for k, score in enumerate(f.score(pairs)):
+            if not f.accept(score):
+                verdicts[k].append(name)
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for k, p in enumerate(pairs):
+        why = verdicts[k]
+        if not why:
+            if p in seen:
+                why.append("duplicate")
+            seen.add(p)
+        out.append((not why, tuple(why)))
+    return out
+
+
+LANGS = ["ru", "en", "uk", "be", "bg", "kk", "sr", "mk", "de", "fr"]
+
+
+def min_score_decide(items: Sequence[Noisy], threshold: float = 0.3
+                     ) -> list[tuple[bool, tuple[str, ...]]]:  # fmt: skip
+    out = []
+    for it in items:
+        score = align([it.ru], [it.en])[0].score if it.ru and it.en else 0.0
+        out.append((score >= threshold, () if score >= threshold else ("below-min-score",)))
+    return out
+
+
+def table(items: Sequence[Noisy], decided: dict[str, list[tuple[bool, tuple[str, ...]]]]) -> None:
+    kinds = ["clean", *NOISE_KINDS]
+    names = list(decided)
+    print(f"| {'pairs':<16} | n     | " + " | ".join(f"{n:>12}" for n in names) + " |")
+    print("|" + "---|" * (2 + len(names)))
+    f1s = {}
+    for kind in kinds:
+        idx = [k for k, it in enumerate(items) if it.kind == kind]
+        cells = []
+        for n in names:
+            kept = sum(decided[n][k][0] for k in idx)
+            share = kept / len(idx) if kind == "clean" else 1 - kept / len(idx)
+            cells.append(f"{100 * share:11.1f}%")
+        label = "clean kept" if kind == "clean" else f"{kind} rej."
+        print(f"| {label:<16} | {len(idx):<5} | " + " | ".join(cells) + " |")
+    for n in names:
+        tp = sum(not d[0] and it.kind != "clean" for d, it in zip(decided[n], items, strict=True))
+        fp = sum(not d[0] and it.kind == "clean" for d, it in zip(decided[n], items, strict=True))
+        fn = sum(d[0] and it.kind != "clean" for d, it in zip(decided[n], items, strict=True))
+        f1s[n] = 2 * tp / (2 * tp + fp + fn)
+    print(f"| {'F1 (reject noise)':<16} |       | " + " | ".join(f"{f1s[n]:12.3f}" for n in names)
+          + " |")  # fmt: skip
+    base = f1s.get("OpusFilter")
+    if base:
+        print(f"\nF1 ratio mtclean / OpusFilter: {f1s['mtclean'] / base:.2f}x")
+
+
+def reasons_table(items: Sequence[Noisy], decided: list[tuple[bool, tuple[str, ...]]]) -> None:
+    by: dict[str, Counter[str]] = defaultdict(Counter)
+    for it, (_, why) in zip(items, decided, strict=True):
+        by[it.kind].update(why)
+    print("\nmtclean reasons per kind (a pair may have several):")
+    for kind in ["clean", *NOISE_KINDS]:
+        top = ", ".join(f"{r} {n}" for r, n in by[kind].most_common(5))
+        print(f"  {kind:<16} {top}")
+
+
+def auc(pos: np.ndarray, neg: np.ndarray) -> float:
+    """P(a random positive scores above a random negative), ties counted half."""
+    allv = np.concatenate([pos, neg])
+    order = allv.argsort(kind="mergesort")
+    ranks = np.empty(len(allv))
+    ranks[order] = np.arange(1, len(allv) + 1)
+    for v in np.unique(allv):  # average ranks of ties
+        m = allv == v
+        ranks[m] = ranks[m].mean()
+    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+
+
+def mismatched_documents(half: str) -> None:
+    docs: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for p in dev_pairs():
+        if p.half == half and p.source in ("wmt21", "flores"):
+            docs[(p.source, p.doc)].append((p.ru, p.en))
+    keys = sorted(docs)
+    random.Random(14).shuffle(keys)
+
+    def bead_scores(ru: list[str], en: list[str]) -> tuple[list[float], list[float]]:
+        beads = [b for b in align(ru, en) if b.ru and b.en]
+        pairs = [(" ".join(ru[i] for i in b.ru), " ".join(en[j] for j in b.en)) for b in beads]
+        return [adequacy(s) for s in analyse_pairs(pairs)], [b.score for b in beads]
+
+    true_a, true_s, mis_a, mis_s = [], [], [], []
+    for k, key in enumerate(keys):
+        other = keys[(k + 1) % len(keys)]
+        ru = [r for r, _ in docs[key]]
+        a, s = bead_scores(ru, [e for _, e in docs[key]])
+        true_a += a
+        true_s += s
+        a, s = bead_scores(ru, [e for _, e in docs[other]])
+        mis_a += a
+        mis_s += s
+    print(f"\nAdequacy vs mismatched documents ({len(keys)} WMT21+FLORES dev documents, "
+          f"{half} half; {len(true_a)} true beads, {len(mis_a)} mismatched beads):")  # fmt: skip
+    print("| score | AUC | true < 0.3 | mismatched >= 0.5 |\n|---|---|---|---|")
+    for name, t, m in (("adequacy", true_a, mis_a), ("aligner score (old)", true_s, mis_s)):
+        t, m = np.array(t), np.array(m)
+        print(f"| {name} | {auc(t, m):.4f} | {100 * (t < 0.3).mean():.2f} % | "
+              f"{100 * (m >= 0.5).mean():.2f} % |")  # fmt: skip
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--half", choices=("eval", "fit"), default="eval")
+    ap.add_argument("--per-kind", type=int, default=600, help="noisy pairs per kind")
+    ap.add_argument("--no-opusfilter", action="store_true")
+    args = ap.parse_args(argv)
+    if data_dir() is None:
+        print("the shared data folder is absent (set MTCLEAN_DATA)")
+        return 1
+    pairs = [p for p in dev_pairs() if p.half == args.half]
+    items = noisy(pairs, seed=41, per_kind=args.per_kind)
+    clean = [it for it in items if it.kind == "clean"]
+    rest = [it for it in items if it.kind != "clean"]
+    random.Random(41).shuffle(rest)
+    items = clean + rest
+    print(f"{len(items)} pairs ({len(clean)} clean), dev '{args.half}' half\n")
+    decided: dict[str, list[tuple[bool, tuple[str, ...]]]] = {}
+    t = time.perf_counter()
+    decided["mtclean"] = mtclean_decide(items)
+    t_ours = time.perf_counter() - t
+    if not args.no_opusfilter:
+        try:
+            t = time.perf_counter()
+            decided["OpusFilter"] = opusfilter_decide(items)
+            t_opus = time.perf_counter() - t
+        except ImportError:
+            print("(opusfilter is not installed: pip install opusfilter)")
+            t_opus = None
+    decided["min_score 0.3"] = min_score_decide(items)
+    table(items, decided)
+    reasons_table(items, decided["mtclean"])
+    print(f"\ntime: mtclean {t_ours:.1f} s" + (f", OpusFilter {t_opus:.1f} s" if "OpusFilter"
+                                                  in decided and t_opus else ""))  # fmt: skip
+    mismatched_documents(args.half)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

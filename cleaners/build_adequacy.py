@@ -158,6 +158,7 @@ def _truncate(text: str, rng: random.Random) -> str | None:
 
 def _near(ru: str, en: str, rng: random.Random) -> tuple[str, str]:
     """The same pair written slightly differently: case, punctuation, spacing."""
+
     def vary(text: str) -> str:
         ops = [
             lambda s: s.lower(),

@@ -344,6 +344,19 @@ class FiltersConfig(_Strict):
     not_parallel_min_beads: int = Field(
         4, ge=1, description="not-parallel: documents with fewer pairs are not judged whole."
     )
+    segment_lang_sure: float = Field(
+        0.9,
+        ge=0,
+        le=1.01,
+        description="A segment of a side whose language is known leaves the alignment as "
+        "another language only when detected with at least this score (cleaners/leftout.py).",
+    )
+    segment_min_letters: int = Field(
+        20,
+        ge=0,
+        description="... and when it has at least this many letters of that language's script "
+        "(and under a tenth as many of the side's own script, when the scripts differ).",
+    )
     near_duplicate_digits: bool = Field(
         False,
         description="near-duplicate: also ignore digits in the key (pairs differing only in a "

@@ -153,7 +153,12 @@ def _truncate(text: str, rng: random.Random) -> str | None:
     if len(words) < 6:
         return None
     keep = max(2, round(len(words) * rng.uniform(0.3, 0.65)))
-    return " ".join(words[:keep])
+    cut = " ".join(words[:keep]).rstrip(",;:—–-")
+    # Half of the time the cut side still ends a sentence (a dropped clause, a split that
+    # went wrong): the end punctuation alone must not give truncation away.
+    if text[-1] in ".!?…" and rng.random() < 0.5:
+        cut += text[-1]
+    return cut
 
 
 def _near(ru: str, en: str, rng: random.Random) -> tuple[str, str]:

@@ -23,6 +23,7 @@ _MAGNITUDE = re.compile(
 _SCALE = {"тыс": 1e3, "thousand": 1e3, "млн": 1e6, "миллион": 1e6, "million": 1e6, "mln": 1e6,
           "млрд": 1e9, "миллиард": 1e9, "billion": 1e9, "bn": 1e9, "трлн": 1e12,
           "триллион": 1e12, "trillion": 1e12}  # fmt: skip
+_PM = re.compile(r"(?::\d{2})?\s*p\.?\s?m\b", re.IGNORECASE)
 _RANGE_END = re.compile(r"\s*[-–—]\s*$")
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -74,11 +75,18 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
     True
     >>> [sorted(v) for v in digit_numbers("in 2010–11")]
     [[2010.0], [11.0, 2011.0]]
+    >>> [sorted(v) for v in digit_numbers("at 1:50 pm")]
+    [[1.0, 13.0], [50.0]]
     """
     out: list[frozenset[float]] = []
     prev_end, prev = -1, ""
     for m in _TOKEN.finditer(text):
         values = _read(m.group())
+        hour = (
+            m.group().isdigit() and int(m.group()) <= 12 and text[m.start() - 1 : m.start()] != ":"
+        )
+        if hour and _PM.match(text, m.end()):
+            values |= {float(int(m.group()) % 12 + 12)}  # "1:50 pm" is 13:50
         mag = _MAGNITUDE.match(text, m.end())
         if mag:
             word = mag.group(1).lower()

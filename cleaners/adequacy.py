@@ -8,8 +8,9 @@ A logistic regression over cheap, download-free signals of one ru–en pair:
 - URLs and e-mail addresses on one side only,
 - script and language of each side (Cyrillic English, Latin "Russian", a Ukrainian side),
 - words copied verbatim from one side to the other (an untranslated pair),
-- terminal punctuation that differs (a truncated side),
-- the lexical translation model (:mod:`cleaners.lexsim`) when it is installed,
+- function words by category on each side (``ты`` ↔ ``you``, ``почему`` ↔ ``why``, negation;
+  ``data/ru_en_function_words.tsv``): short sentences have few content words,
+- the lexical translation model (:mod:`cleaners.lexsim`: an IBM-1 word table learned offline),
 - chrF of the English against the retranslated Russian, when a retranslation exists.
 
 The weights are fitted on dev data only, with generated negatives (misaligned, truncated,
@@ -69,12 +70,17 @@ class Signals(NamedTuple):
     ru_cyrillic: float  # share of the Russian side's letters that are Cyrillic
     en_latin: float  # share of the English side's letters that are Latin
     copied: float  # share of the shorter side's words found verbatim on the other side
-    end_mismatch: bool  # one side ends a sentence, the other stops mid-way
+    end_mismatch: bool  # one side ends a sentence, the other stops mid-way (filters only: in
+    # real pairs a title or a list item often differs, so the model does not weigh it)
     ru_lang: str
     en_lang: str
     ru_lang_score: float
     en_lang_score: float
-    lex: float | None  # lexical translation similarity (0..1) when a lexicon is installed
+    lex: float | None  # lexical translation similarity (Dice, 0..1) from the word table
+    lex_cover: float | None  # the lower of the two sides' shares of words the other translates
+    lex_uncovered: int  # content words of either side the other side does not translate
+    function_matched: int  # function-word categories (ты ↔ you, почему ↔ why) on both sides
+    function_missing: int  # ... on one side only
     mt_chrf: float | None  # chrF of the English against the retranslated Russian
 
 
@@ -84,13 +90,64 @@ def _share(pattern: re.Pattern[str], text: str) -> float:
 
 
 @lru_cache(maxsize=1)
-def _lexsim() -> Any:
-    """The lexical similarity function, or None until the lexicon module is installed."""
+def _function_words() -> tuple[dict[str, str], dict[str, str]]:
+    """Russian and English form → category, from ``data/ru_en_function_words.tsv``."""
+    text = resources.files("cleaners").joinpath("data/ru_en_function_words.tsv").read_text("utf-8")
+    ru: dict[str, str] = {}
+    en: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            cat, ru_forms, en_forms = line.split("\t")
+            ru.update(dict.fromkeys(ru_forms.split(), cat))
+            en.update(dict.fromkeys(en_forms.split(), cat))
+    return ru, en
+
+
+_FWORD = re.compile(r"[^\W\d_]+(?:'[a-z]+)?")
+
+
+def function_categories(text: str, lang: str) -> set[str]:
+    """Categories of the function words in ``text`` (pronoun persons, why/who/where/when, not).
+
+    >>> sorted(function_categories("Why don't you tell her?", "en"))
+    ['neg', 'she', 'why', 'you']
+    >>> sorted(function_categories("Почему ты ей не скажешь?", "ru"))
+    ['neg', 'she', 'why', 'you']
+    """
+    table = _function_words()[0 if lang == "ru" else 1]
+    out = set()
+    for m in _FWORD.finditer(text.lower().replace("’", "'")):
+        w = m.group()
+        cat = table.get(w) or (table.get("n't") if w.endswith("n't") else None)
+        if cat:
+            out.add(cat)
+    return out
+
+
+def default_table() -> Any:
+    """The shipped ru→en word table of :mod:`cleaners.lexsim`, or None when it is absent."""
     try:
-        from cleaners import lexsim  # type: ignore[attr-defined]
+        from cleaners import lexsim
     except ImportError:
         return None
-    return getattr(lexsim, "similarity", None)
+    return lexsim.table("ru", "en") if lexsim.available("ru", "en") else None
+
+
+def lexical(table: Any, ru: str, en: str) -> tuple[float, float, int]:
+    """(Dice similarity, lower coverage, uncovered words) of ``ru`` and ``en`` under a table.
+
+    The Dice is :func:`cleaners.lexsim.similarity`'s; the coverage is each side's share of
+    content words the other side translates, the lower of the two: a truncated side leaves
+    much of the other uncovered even when what remains matches word for word. The uncovered
+    count weighs the evidence by length: two unrelated long sentences leave many words out.
+    """
+    bag, n_src = table.source_bag(ru)
+    keys, n_tgt = table.target_bag(en)
+    hits = sum(min(c, keys[k]) for k, c in bag.items() if k in keys)
+    dice = min(1.0, 2.0 * hits / (n_src + n_tgt)) if n_src + n_tgt else 0.0
+    cover = min(hits / n_src if n_src else 1.0, hits / n_tgt if n_tgt else 1.0)
+    uncovered = max(n_src - hits, 0) + max(n_tgt - hits, 0)
+    return dice, min(cover, 1.0), uncovered
 
 
 def signals(
@@ -99,10 +156,12 @@ def signals(
     ru_lang: tuple[str, float] | None = None,
     en_lang: tuple[str, float] | None = None,
     ru_mt: str | None = None,
+    lex_table: Any = None,
 ) -> Signals:
     """Measure one pair. ``ru_lang``/``en_lang`` are each side's detected language and score
     (:func:`cleaners.lid.detect_batch`, batched by :func:`analyse_pairs`; detected here when
-    not given); ``ru_mt`` the retranslation of ``ru``.
+    not given); ``ru_mt`` the retranslation of ``ru``; ``lex_table`` a
+    :class:`cleaners.lexsim.Table` (default: the shipped one; the build passes a held-out one).
 
     >>> s = signals("110 стран подписали договор.", "10 countries signed the treaty.")
     >>> s.numbers_matched, s.ru_numbers_missing, s.en_numbers_missing
@@ -126,7 +185,9 @@ def signals(
     en_words = [w.lower() for w in _WORD.findall(en)]
     short = min(len(ru_words), len(en_words))
     copied = sum((Counter(ru_words) & Counter(en_words)).values()) / short if short else 0.0
-    lexsim = _lexsim()
+    ru_f, en_f = function_categories(ru, "ru"), function_categories(en, "en")
+    table = lex_table if lex_table is not None else default_table()
+    lex = lexical(table, ru, en) if table is not None else None
     return Signals(
         ru_chars=len(ru),
         en_chars=len(en),
@@ -146,7 +207,11 @@ def signals(
         en_lang=en_lang[0],
         ru_lang_score=ru_lang[1],
         en_lang_score=en_lang[1],
-        lex=float(lexsim(ru, en)) if lexsim is not None else None,
+        lex=lex[0] if lex else None,
+        lex_cover=lex[1] if lex else None,
+        lex_uncovered=lex[2] if lex else 0,
+        function_matched=len(ru_f & en_f),
+        function_missing=len(ru_f ^ en_f),
         mt_chrf=chrf(en, ru_mt) if ru_mt else None,
     )
 
@@ -186,8 +251,11 @@ FEATURES: tuple[str, ...] = (
     "ru_lang_ok",
     "en_lang_ok",
     "copied",
-    "end_mismatch",
     "lex",
+    "lex_cover",
+    "lex_uncovered",
+    "function_matched",
+    "function_missing",
     "mt_chrf",
 )
 
@@ -196,14 +264,17 @@ def features(s: Signals) -> np.ndarray:
     """The feature vector of one pair, in :data:`FEATURES` order (missing evidence is 0)."""
     dev = abs(log_ratio(s))
     missing = s.ru_numbers_missing + s.en_numbers_missing
+    # Apart: a number changed is a wrong translation; one left out or worded differently
+    # ("в течение суток" ↔ "24 hours") is common in right ones.
+    substituted = s.ru_numbers_missing > 0 and s.en_numbers_missing > 0
     return np.array(
         [
             dev,
             dev * dev,
             math.log1p(min(s.ru_chars, s.en_chars)),
             min(s.numbers_matched, 3),
-            min(missing, 3),
-            float(s.ru_numbers_missing > 0 and s.en_numbers_missing > 0),
+            0.0 if substituted else min(missing, 3),
+            float(substituted),
             s.anchor_dice,
             float(s.anchor_mass == 0),
             min(s.url_missing, 2),
@@ -212,8 +283,11 @@ def features(s: Signals) -> np.ndarray:
             _lang_ok(s.ru_lang, s.ru_lang_score, "ru"),
             _lang_ok(s.en_lang, s.en_lang_score, "en"),
             s.copied,
-            float(s.end_mismatch),
             s.lex if s.lex is not None else 0.0,
+            s.lex_cover if s.lex_cover is not None else 0.0,
+            math.log1p(s.lex_uncovered),
+            min(s.function_matched, 3),
+            min(s.function_missing, 3),
             s.mt_chrf if s.mt_chrf is not None else 0.0,
         ]
     )
@@ -293,13 +367,21 @@ def analyse_pairs(
     pairs: Sequence[tuple[str, str]],
     ru_mt: Sequence[str | None] | None = None,
     lid_config: Any = None,
+    lex_table: Any = None,
 ) -> list[Signals]:
     """:func:`signals` of many pairs, language detection batched."""
     from cleaners import lid
 
     langs = lid.detect_batch([t for p in pairs for t in p], lid_config)
     return [
-        signals(ru, en, langs[2 * k], langs[2 * k + 1], ru_mt[k] if ru_mt is not None else None)
+        signals(
+            ru,
+            en,
+            langs[2 * k],
+            langs[2 * k + 1],
+            ru_mt[k] if ru_mt is not None else None,
+            lex_table,
+        )
         for k, (ru, en) in enumerate(pairs)
     ]
 

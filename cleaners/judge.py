@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from cleaners.adequacy import adequacy, analyse_pairs
 from cleaners.config import PipelineConfig
@@ -29,24 +29,19 @@ def judge_pairs(
     pairs: Sequence[tuple[str, str]],
     config: PipelineConfig,
     ru_mt: Sequence[str | None] | None = None,
+    lex_table: Any = None,
 ) -> list[Judgement]:
-    """Adequacy and rejecting filters of each pair (no deduplication: see cleaners.dedup)."""
+    """Adequacy and rejecting filters of each pair (no deduplication: see cleaners.dedup).
+    ``lex_table``: a word table other than the shipped one (benchmarks use a held-out one)."""
+    sigs = analyse_pairs(pairs, ru_mt, config.lid, lex_table)
     if not config.filters.enabled:
-        return [Judgement(a, ()) for a in _adequacies(pairs, config, ru_mt)]
+        return [Judgement(adequacy(s), ()) for s in sigs]
     filters = build_filters(config.filters)
     out = []
-    for (ru, en), s in zip(pairs, analyse_pairs(pairs, ru_mt, config.lid), strict=True):
+    for (ru, en), s in zip(pairs, sigs, strict=True):
         a = adequacy(s)
         out.append(Judgement(a, reasons(Candidate(ru, en, s, a), filters)))
     return out
-
-
-def _adequacies(
-    pairs: Sequence[tuple[str, str]],
-    config: PipelineConfig,
-    ru_mt: Sequence[str | None] | None,
-) -> list[float]:
-    return [adequacy(s) for s in analyse_pairs(pairs, ru_mt, config.lid)]
 
 
 def not_parallel(judged: Sequence[Judgement], config: PipelineConfig) -> bool:
@@ -108,6 +103,7 @@ def filter_pairs(
     pairs: Sequence[tuple[str, str]],
     config: PipelineConfig,
     ru_mt: Sequence[str | None] | None = None,
+    lex_table: Any = None,
 ) -> list[Verdict]:
     """Judge a stream of pairs in order, deduplicating across it (a later repeat of a kept
     pair is rejected as ``duplicate`` or ``near-duplicate``).
@@ -117,14 +113,15 @@ def filter_pairs(
     ...                                   ("Он пришёл домой.", "He came home.")], cfg)]
     [(), ('duplicate',)]
     """
-    return list(FilterStream(config).judge(pairs, ru_mt))
+    return list(FilterStream(config, lex_table).judge(pairs, ru_mt))
 
 
 class FilterStream:
     """:func:`filter_pairs` in chunks: the dedup memory carries over from one call to the next."""
 
-    def __init__(self, config: PipelineConfig) -> None:
+    def __init__(self, config: PipelineConfig, lex_table: Any = None) -> None:
         self.config = config
+        self.lex_table = lex_table
         fc = config.filters
         self.dedup = Deduper(fc.on("duplicate"), fc.on("near-duplicate"), fc.near_duplicate_digits)
 
@@ -133,7 +130,9 @@ class FilterStream:
     ) -> list[Verdict]:
         out = []
         min_score = self.config.align.min_score
-        for (ru, en), j in zip(pairs, judge_pairs(pairs, self.config, ru_mt), strict=True):
+        for (ru, en), j in zip(
+            pairs, judge_pairs(pairs, self.config, ru_mt, self.lex_table), strict=True
+        ):
             why = list(j.reasons)
             if j.adequacy < min_score:
                 why.append("below-min-score")

@@ -5,7 +5,8 @@ miss, and the one cheap signals catch best. Each number is read with both langua
 conventions ("3,5" and "3.5", "1 000" and "1,000"), scaled by a magnitude word after it
 ("13,3 тысячи" = "13,300", "3 млн" = "3 million") and a year range's short end completed
 ("2010–11" = "2010–2011"); a number word on the other side excuses a missing digit number of
-the same value ("пять" ↔ "5"), and two number words in a row excuse any
+the same value ("пять" ↔ "5", "XVIII века" ↔ "18th century"), and two number words in a row
+excuse any
 ("Две тысячи тринадцатый" ↔ "2013").
 """
 
@@ -14,7 +15,11 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-_TOKEN = re.compile(r"\d+(?:(?:[ \u00a0\u202f']|,(?=\d{3}(?!\d)))\d{3}(?!\d))*(?:[.,]\d+)?")
+# Grouped thousands ("1 000", "1,000,000": a first group of 1-3 digits) or plain digits, each
+# with an optional decimal part; "в 2008 году 400" stays two numbers.
+_TOKEN = re.compile(
+    r"\d{1,3}(?:(?:[ \u00a0\u202f']|,)\d{3}(?!\d))+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
+)
 _MAGNITUDE = re.compile(
     r"\s*(тыс\w*|млн|миллион\w*|млрд|миллиард\w*|трлн|триллион\w*|thousand|million|billion|"
     r"trillion|bn|mln)\b",
@@ -65,7 +70,10 @@ def _read(token: str) -> set[float]:
     as_en = re.sub(r",(?=\d{3}(?!\d))", "", plain).replace(",", ".")  # "1,500" is 1500
     if plain.count(",") > 1 or ("," in plain and "." in plain):
         return {float(as_en)}  # "15,785,641", "1,500.5": only the English reading
-    return {float(plain.replace(",", ".")), float(as_en)}  # "3,5" is three and a half
+    out = {float(plain.replace(",", ".")), float(as_en)}  # "3,5" is three and a half
+    if re.fullmatch(r"\d{1,3}\.\d{3}", plain):
+        out.add(float(plain.replace(".", "")))  # "42.000" is 42,000 in German-style text
+    return out
 
 
 def digit_numbers(text: str) -> list[frozenset[float]]:
@@ -75,6 +83,8 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
     True
     >>> [sorted(v) for v in digit_numbers("in 2010–11")]
     [[2010.0], [11.0, 2011.0]]
+    >>> [sorted(v) for v in digit_numbers("в 2008 году 400 человек, 10 700 тестов")]
+    [[2008.0], [400.0], [10700.0]]
     >>> [sorted(v) for v in digit_numbers("at 1:50 pm")]
     [[1.0, 13.0], [50.0]]
     """
@@ -103,6 +113,34 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
     return out
 
 
+_ROMAN = re.compile(r"\b[IVXLC]{2,7}\b")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman(token: str) -> int | None:
+    """The value of a Roman numeral, None when it is not a well-formed one.
+
+    >>> roman("XVIII"), roman("IV"), roman("IIII"), roman("LC")
+    (18, 4, None, None)
+    """
+    total = 0
+    for k, ch in enumerate(token):
+        v = _ROMAN_VALUES[ch]
+        nxt = _ROMAN_VALUES[token[k + 1]] if k + 1 < len(token) else 0
+        total += -v if v < nxt else v
+    return total if _to_roman(total) == token else None
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for v, sym in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"),
+                   (5, "V"), (4, "IV"), (1, "I")):  # fmt: skip
+        while n >= v:
+            out += sym
+            n -= v
+    return out
+
+
 def word_numbers(text: str) -> tuple[set[float], bool]:
     """Values named by number words, and whether two come in a row (a compound number).
 
@@ -111,7 +149,8 @@ def word_numbers(text: str) -> tuple[set[float], bool]:
     >>> word_numbers("Две тысячи тринадцатый год")[1]
     True
     """
-    values: set[float] = set()
+    # Roman numerals (centuries, "World War II") stand for a number like a word does.
+    values: set[float] = {float(v) for m in _ROMAN.finditer(text) if (v := roman(m.group()))}
     compound = False
     last = False
     for m in _WORD.finditer(text.lower()):
@@ -163,4 +202,5 @@ def _unexcused(left: list[frozenset[float]], other: str) -> int:
     values, compound = word_numbers(other)
     if compound:
         return 0
-    return sum(1 for v in left if not (v & values))
+    # Distinct values: "a 4x4 … a 4x4" is one number the other side words differently.
+    return len({min(v) for v in left if not (v & values)})

@@ -79,6 +79,8 @@ class Signals(NamedTuple):
     lex: float | None  # lexical translation similarity (Dice, 0..1) from the word table
     lex_cover: float | None  # the lower of the two sides' shares of words the other translates
     lex_uncovered: int  # content words of either side the other side does not translate
+    ru_content: int  # content words of each side (the word table's notion)
+    en_content: int
     function_matched: int  # function-word categories (ты ↔ you, почему ↔ why) on both sides
     function_missing: int  # ... on one side only
     mt_chrf: float | None  # chrF of the English against the retranslated Russian
@@ -133,8 +135,9 @@ def default_table() -> Any:
     return lexsim.table("ru", "en") if lexsim.available("ru", "en") else None
 
 
-def lexical(table: Any, ru: str, en: str) -> tuple[float, float, int]:
-    """(Dice similarity, lower coverage, uncovered words) of ``ru`` and ``en`` under a table.
+def lexical(table: Any, ru: str, en: str) -> tuple[float, float, int, int, int]:
+    """(Dice similarity, lower coverage, uncovered words, content words of ru and of en) of
+    ``ru`` and ``en`` under a word table.
 
     The Dice is :func:`cleaners.lexsim.similarity`'s; the coverage is each side's share of
     content words the other side translates, the lower of the two: a truncated side leaves
@@ -147,7 +150,7 @@ def lexical(table: Any, ru: str, en: str) -> tuple[float, float, int]:
     dice = min(1.0, 2.0 * hits / (n_src + n_tgt)) if n_src + n_tgt else 0.0
     cover = min(hits / n_src if n_src else 1.0, hits / n_tgt if n_tgt else 1.0)
     uncovered = max(n_src - hits, 0) + max(n_tgt - hits, 0)
-    return dice, min(cover, 1.0), uncovered
+    return dice, min(cover, 1.0), uncovered, n_src, n_tgt
 
 
 def signals(
@@ -210,6 +213,8 @@ def signals(
         lex=lex[0] if lex else None,
         lex_cover=lex[1] if lex else None,
         lex_uncovered=lex[2] if lex else 0,
+        ru_content=lex[3] if lex else 0,
+        en_content=lex[4] if lex else 0,
         function_matched=len(ru_f & en_f),
         function_missing=len(ru_f ^ en_f),
         mt_chrf=chrf(en, ru_mt) if ru_mt else None,
@@ -256,6 +261,7 @@ FEATURES: tuple[str, ...] = (
     "lex_uncovered",
     "function_matched",
     "function_missing",
+    "content_ratio_dev",
     "mt_chrf",
 )
 
@@ -267,7 +273,7 @@ def features(s: Signals) -> np.ndarray:
     # Apart: a number changed is a wrong translation; one left out or worded differently
     # ("в течение суток" ↔ "24 hours") is common in right ones.
     substituted = s.ru_numbers_missing > 0 and s.en_numbers_missing > 0
-    return np.array(
+    row = np.array(
         [
             dev,
             dev * dev,
@@ -288,9 +294,12 @@ def features(s: Signals) -> np.ndarray:
             math.log1p(s.lex_uncovered),
             min(s.function_matched, 3),
             min(s.function_missing, 3),
+            abs(math.log((s.en_content + 1) / (s.ru_content + 1))),
             s.mt_chrf if s.mt_chrf is not None else 0.0,
         ]
     )
+    assert len(row) == len(FEATURES)
+    return row
 
 
 class Model(NamedTuple):

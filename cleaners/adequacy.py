@@ -36,6 +36,7 @@ import numpy as np
 from cleaners.align import anchors
 from cleaners.chrf import chrf
 from cleaners.numbers import compare
+from cleaners.translit import transliterate
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -81,6 +82,7 @@ class Signals(NamedTuple):
     lex_uncovered: int  # content words of either side the other side does not translate
     ru_content: int  # content words of each side (the word table's notion)
     en_content: int
+    cognates: float  # character trigram Dice of the transliterated Russian and the English
     function_matched: int  # function-word categories (ты ↔ you, почему ↔ why) on both sides
     function_missing: int  # ... on one side only
     mt_chrf: float | None  # chrF of the English against the retranslated Russian
@@ -124,6 +126,30 @@ def function_categories(text: str, lang: str) -> set[str]:
         if cat:
             out.add(cat)
     return out
+
+
+def _trigrams(text: str) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for w in _WORD.findall(text.lower()):
+        if len(w) >= 5:  # short words share trigrams by chance
+            w = f" {w} "
+            out.update(w[i : i + 3] for i in range(len(w) - 2))
+    return out
+
+
+def cognates(ru: str, en: str) -> float:
+    """Character trigram Dice of the transliterated Russian and the English: names and
+    international words (президент/president, интернет/internet) survive translation.
+
+    >>> ru, en = "Президент подписал закон об интернете.", "The president signed an internet law."
+    >>> cognates(ru, en) > 0.2
+    True
+    >>> cognates("Президент подписал закон.", "It rained all day.")
+    0.0
+    """
+    a, b = _trigrams(transliterate(ru)), _trigrams(en)
+    total = sum(a.values()) + sum(b.values())
+    return round(2.0 * sum((a & b).values()) / total, 4) if total else 0.0
 
 
 def default_table() -> Any:
@@ -215,6 +241,7 @@ def signals(
         lex_uncovered=lex[2] if lex else 0,
         ru_content=lex[3] if lex else 0,
         en_content=lex[4] if lex else 0,
+        cognates=cognates(ru, en),
         function_matched=len(ru_f & en_f),
         function_missing=len(ru_f ^ en_f),
         mt_chrf=chrf(en, ru_mt) if ru_mt else None,
@@ -262,6 +289,7 @@ FEATURES: tuple[str, ...] = (
     "function_matched",
     "function_missing",
     "content_ratio_dev",
+    "cognates",
     "mt_chrf",
 )
 
@@ -295,6 +323,7 @@ def features(s: Signals) -> np.ndarray:
             min(s.function_matched, 3),
             min(s.function_missing, 3),
             abs(math.log((s.en_content + 1) / (s.ru_content + 1))),
+            s.cognates,
             s.mt_chrf if s.mt_chrf is not None else 0.0,
         ]
     )

@@ -141,6 +141,22 @@ def print_table(items: Sequence[Noisy], decided: dict[str, Decided]) -> None:
         print(f"\nF1 ratio mtclean / OpusFilter: {f1s['mtclean'] / base:.2f}x")
 
 
+def sweep(items: Sequence[Noisy], table: Any) -> None:
+    """Clean kept and noise rejected as ``filters.min_adequacy`` moves (other filters on)."""
+    cfg = PipelineConfig(filters={"disable": ["misaligned"]})
+    out = filter_pairs([(it.ru, it.en) for it in items], cfg, lex_table=table)
+    kinds = ["clean", *NOISE_KINDS[:5]]
+    print("\nmin_adequacy sweep (share kept for clean, rejected for the rest):")
+    print("| min_adequacy | " + " | ".join(kinds) + " |\n|" + "---|" * (len(kinds) + 1))
+    for thr in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+        cells = []
+        for kind in kinds:
+            idx = [k for k, it in enumerate(items) if it.kind == kind]
+            rej = sum((not out[k].keep) or out[k].score < thr for k in idx) / len(idx)
+            cells.append(f"{100 * (1 - rej if kind == 'clean' else rej):.1f} %")
+        print(f"| {thr:.1f} | " + " | ".join(cells) + " |")
+
+
 def reasons_table(items: Sequence[Noisy], decided: list[tuple[bool, tuple[str, ...]]]) -> None:
     by: dict[str, Counter[str]] = defaultdict(Counter)
     for it, (_, why) in zip(items, decided, strict=True):
@@ -201,6 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--half", choices=("eval", "fit"), default="eval")
     ap.add_argument("--per-kind", type=int, default=600, help="noisy pairs per kind")
     ap.add_argument("--no-opusfilter", action="store_true")
+    ap.add_argument("--sweep", action="store_true", help="also sweep filters.min_adequacy")
     ap.add_argument(
         "--shipped-table",
         action="store_true",
@@ -238,6 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     reasons_table(items, decided["mtclean"])
     print(f"\ntime: mtclean {t_ours:.1f} s" + (f", OpusFilter {t_opus:.1f} s" if "OpusFilter"
                                                   in decided and t_opus else ""))  # fmt: skip
+    if args.sweep:
+        sweep(items, table)
     mismatched_documents(args.half, table)
     return 0
 

@@ -148,13 +148,13 @@ def sweep(items: Sequence[Noisy], table: Any) -> None:
     kinds = ["clean", *NOISE_KINDS[:5]]
     print("\nmin_adequacy sweep (share kept for clean, rejected for the rest):")
     print("| min_adequacy | " + " | ".join(kinds) + " |\n|" + "---|" * (len(kinds) + 1))
-    for thr in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+    for thr in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7):
         cells = []
         for kind in kinds:
             idx = [k for k, it in enumerate(items) if it.kind == kind]
             rej = sum((not out[k].keep) or out[k].score < thr for k in idx) / len(idx)
             cells.append(f"{100 * (1 - rej if kind == 'clean' else rej):.1f} %")
-        print(f"| {thr:.1f} | " + " | ".join(cells) + " |")
+        print(f"| {thr:.2f} | " + " | ".join(cells) + " |")
 
 
 def reasons_table(items: Sequence[Noisy], decided: list[tuple[bool, tuple[str, ...]]]) -> None:

@@ -290,6 +290,7 @@ FEATURES: tuple[str, ...] = (
     "function_missing",
     "content_ratio_dev",
     "cognates",
+    "lex_evidence",
     "mt_chrf",
 )
 
@@ -324,6 +325,9 @@ def features(s: Signals) -> np.ndarray:
             min(s.function_missing, 3),
             abs(math.log((s.en_content + 1) / (s.ru_content + 1))),
             s.cognates,
+            # Coverage weighed by how many words it is measured on: none of twelve words
+            # translated says more than none of two.
+            ((s.lex_cover or 0.0) - 0.5) * math.log1p(s.ru_content + s.en_content),
             s.mt_chrf if s.mt_chrf is not None else 0.0,
         ]
     )
@@ -331,44 +335,69 @@ def features(s: Signals) -> np.ndarray:
     return row
 
 
+def _log_sigmoid(z: np.ndarray) -> np.ndarray:
+    return -np.logaddexp(0.0, -z)
+
+
 class Model(NamedTuple):
-    """One fitted logistic regression: standardisation and weights per feature."""
+    """Failure detectors combined: one logistic regression per kind of wrong pair (misaligned,
+    truncated, number changed, untranslated, wrong language), each clean vs that kind.
+
+    A pair is adequate when no detector fires: the sum of the detectors' log P(clean) is
+    mapped to a probability by a last logistic fit (``calibration``), so one strong signal of
+    one failure (no word translated, a changed number) is not outvoted by the absence of the
+    others, as it is in a single linear model.
+    """
 
     names: tuple[str, ...]
     mean: np.ndarray
     scale: np.ndarray
-    weights: np.ndarray
-    bias: float
+    detectors: dict[str, tuple[np.ndarray, float]]  # kind → (weights, bias)
+    calibration: tuple[float, float]  # (slope, intercept) on the summed log P(clean)
+
+    def detector_logits(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        """Each detector's logit of "clean" for rows of features in :data:`FEATURES` order."""
+        idx = [FEATURES.index(n) for n in self.names]
+        z = (x[..., idx] - self.mean) / self.scale
+        return {k: z @ w + b for k, (w, b) in self.detectors.items()}
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """P(adequate) for rows of features in :data:`FEATURES` order."""
-        idx = [FEATURES.index(n) for n in self.names]
-        z = (x[..., idx] - self.mean) / self.scale @ self.weights + self.bias
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+        total = sum(_log_sigmoid(z) for z in self.detector_logits(x).values())
+        a, b = self.calibration
+        return 1.0 / (1.0 + np.exp(-np.clip(a * total + b, -40, 40)))
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "bias": round(self.bias, 4),
             "features": {
-                n: {
-                    "mean": round(float(m), 4),
-                    "scale": round(float(s), 4),
-                    "weight": round(float(w), 4),
-                }
-                for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights, strict=True)
+                n: {"mean": round(float(m), 4), "scale": round(float(s), 4)}
+                for n, m, s in zip(self.names, self.mean, self.scale, strict=True)
             },
+            "detectors": {
+                k: {
+                    "bias": round(b, 4),
+                    "weights": {n: round(float(v), 4) for n, v in zip(self.names, w, strict=True)},
+                }
+                for k, (w, b) in sorted(self.detectors.items())
+            },
+            "calibration": {
+                "slope": round(self.calibration[0], 4),
+                "intercept": round(self.calibration[1], 4),
+            },  # fmt: skip
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Model:
         names = tuple(d["features"])
-        col = [d["features"][n] for n in names]
         return cls(
             names,
-            np.array([c["mean"] for c in col]),
-            np.array([c["scale"] for c in col]),
-            np.array([c["weight"] for c in col]),
-            float(d["bias"]),
+            np.array([d["features"][n]["mean"] for n in names]),
+            np.array([d["features"][n]["scale"] for n in names]),
+            {
+                k: (np.array([v["weights"][n] for n in names]), float(v["bias"]))
+                for k, v in d["detectors"].items()
+            },
+            (float(d["calibration"]["slope"]), float(d["calibration"]["intercept"])),
         )
 
 

@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = 14
 TATOEBA_MAX = 3000  # Tatoeba holds 19k short pairs; a sample keeps the fit balanced by source
 FIT_PER_KIND = 1500  # negatives of each kind the fit sees (all clean pairs are used)
+HARD_DRAWS = 3  # draws of the hard negatives the fit sees
+HARD = ("misaligned", "truncated")
 MT_SYSTEM = "Online-B"  # stands in for the retranslation of the WMT21 Russian
 FLORES_OTHER = {"ru": ("ukr", "bul", "bel", "srp", "mkd", "kaz"), "en": ("deu", "fra")}
 FLORES_CODES = {"ukr": "uk", "bul": "bg", "bel": "be", "srp": "sr", "mkd": "mk", "kaz": "kk",
@@ -316,35 +318,73 @@ def feature_rows(items: Sequence[Noisy], with_mt: bool, table: Any = None) -> np
     return np.array([adequacy.features(s) for s in sigs])
 
 
-def fit_model(items: Sequence[Noisy], with_mt: bool, table: Any = None) -> Model:
-    """Fit one model on clean (1) vs adequacy negatives (0), the two classes weighted equally."""
+def _balanced(y: np.ndarray) -> np.ndarray:
+    """Weights that give the two classes equal mass (calibrated on a 50/50 mix)."""
+    return np.where(y == 1, 0.5 / y.sum(), 0.5 / (1 - y).sum()) * len(y)
+
+
+def fit_model(items: Sequence[Noisy], table: Any = None) -> Model:
+    """One detector per negative kind (clean vs that kind), then the calibration of their
+    summed log P(clean) on clean vs all negatives, the two classes weighted equally."""
     items = [it for it in items if it.kind == "clean" or it.kind in ADEQUACY_NEGATIVES]
-    x = feature_rows(items, with_mt, table)
-    y = np.array([1.0 if it.kind == "clean" else 0.0 for it in items])
-    names = [n for n in FEATURES if with_mt or n != "mt_chrf"]
+    x = feature_rows(items, False, table)
+    kind = np.array([it.kind for it in items])
+    names = [n for n in FEATURES if n != "mt_chrf" and x[:, FEATURES.index(n)].std() > 1e-9]
     idx = [FEATURES.index(n) for n in names]
-    x = x[:, idx]
-    keep = [k for k in range(len(names)) if x[:, k].std() > 1e-9]  # e.g. no lexicon yet
-    names = [names[k] for k in keep]
-    x = x[:, keep]
-    mean, scale = x.mean(axis=0).round(4), x.std(axis=0).round(4)
-    w = np.where(y == 1, 0.5 / y.sum(), 0.5 / (1 - y).sum()) * len(y)
-    weights, bias = fit_logistic((x - mean) / scale, y, w)
-    return Model(tuple(names), mean, scale, weights.round(4), round(bias, 4))
+    mean, scale = x[:, idx].mean(axis=0).round(4), x[:, idx].std(axis=0).round(4)
+    z = (x[:, idx] - mean) / scale
+    detectors = {}
+    for k in ADEQUACY_NEGATIVES:
+        rows = (kind == "clean") | (kind == k)
+        y = (kind[rows] == "clean").astype(float)
+        w, b = fit_logistic(z[rows], y, _balanced(y))
+        detectors[k] = (w.round(4), round(b, 4))
+    model = Model(tuple(names), mean, scale, detectors, (1.0, 0.0))
+    return _calibrate(model, x, (kind == "clean").astype(float))
+
+
+def fit_mt_model(base: Model, items: Sequence[Noisy], table: Any = None) -> Model:
+    """The base detectors plus one that reads chrF against the retranslation, fitted on the
+    pairs that have one (WMT21, where an MT system's output stands in for it), recalibrated."""
+    items = [it for it in items if it.kind == "clean" or it.kind in ADEQUACY_NEGATIVES]
+    x = feature_rows(items, True, table)
+    y = np.array([1.0 if it.kind == "clean" else 0.0 for it in items])
+    chrf = x[:, FEATURES.index("mt_chrf")]
+    names = (*base.names, "mt_chrf")
+    mean = np.append(base.mean, round(float(chrf.mean()), 4))
+    scale = np.append(base.scale, round(float(chrf.std()), 4))
+    detectors = {k: (np.append(w, 0.0), b) for k, (w, b) in base.detectors.items()}
+    idx = [FEATURES.index(n) for n in names]
+    z = (x[:, idx] - mean) / scale
+    w, b = fit_logistic(z, y, _balanced(y))
+    detectors["retranslation"] = (w.round(4), round(b, 4))
+    return _calibrate(Model(names, mean, scale, detectors, (1.0, 0.0)), x, y)
+
+
+def _calibrate(model: Model, x: np.ndarray, y: np.ndarray) -> Model:
+    """Fit the last logistic map from the summed detector log P(clean) to P(adequate)."""
+    total = sum(-np.logaddexp(0.0, -v) for v in model.detector_logits(x).values())
+    (slope,), intercept = fit_logistic(total[:, None], y, _balanced(y), l2=0.0)
+    return model._replace(calibration=(round(float(slope), 4), round(intercept, 4)))
 
 
 def build(data: Path | None = None) -> dict[str, object]:
     pairs = [p for p in dev_pairs(data) if p.half == "fit"]
     items = noisy(pairs, per_kind=FIT_PER_KIND)
+    # Misaligned and truncated pairs are the hard negatives (the others are told by language
+    # or numbers alone): more draws of them teach the lexical and length features more.
+    for seed in range(1, HARD_DRAWS):
+        items += [it for it in noisy(pairs, SEED + seed, FIT_PER_KIND) if it.kind in HARD]
     with_mt = [it for it in items if it.mt is not None]
     table = heldout_table("fit", data)
+    base = fit_model(items, table)
     return {
         "about": "Adequacy model (cleaners/adequacy.py), fitted on the 'fit' half of the dev sets "
         "with generated negatives, lexical features from a word table that never saw that half; "
         "rebuild: PYTHONPATH=. python -m cleaners.build_adequacy",
         "models": {
-            "base": fit_model(items, with_mt=False, table=table).to_dict(),
-            "mt": fit_model(with_mt, with_mt=True, table=table).to_dict(),
+            "base": base.to_dict(),
+            "mt": fit_mt_model(base, with_mt, table).to_dict(),
         },
     }
 

@@ -326,13 +326,18 @@ class FiltersConfig(_Strict):
         "('five', 'пять') excusing one each.",
     )
     truncated_ratio: float = Field(
-        1.6,
+        1.2,
         gt=1,
-        description="truncated: one side stops mid-sentence while the other ends one and is "
-        "this many times longer than expected.",
+        description="truncated: one side stops mid-sentence, shorter than expected, while the "
+        "other ends one and is this many times longer.",
     )
     min_adequacy: float = Field(
-        0.3, ge=0, le=1, description="misaligned: adequacy (calibrated P) below this rejects."
+        0.2,
+        ge=0,
+        le=1,
+        description="misaligned: adequacy (calibrated P) below this rejects. bench/filters.py "
+        "--sweep on dev: 0.2 keeps 98 % of clean pairs; 0.5 rejects more misaligned pairs "
+        "(94 % vs 86 %) and keeps 96 %.",
     )
     not_parallel_share: float = Field(
         0.5,

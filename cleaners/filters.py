@@ -19,6 +19,7 @@ from cleaners.config import FiltersConfig
 from cleaners.structure import match_chrome
 
 _LETTER = re.compile(r"[^\W\d_]")
+_END = re.compile(r"[.!?…:;»\"”)\]]\s*$")  # as cleaners.adequacy: a side that ends a sentence
 
 
 class Candidate(NamedTuple):
@@ -176,8 +177,9 @@ class NumberMismatch:
 
 
 class Truncated:
-    """One side ends a sentence while the other stops mid-way, and is longer than expected:
-    the length ratio in the direction of the complete side (0 when the ends agree)."""
+    """One side ends a sentence while the other stops mid-way and is shorter than expected:
+    how many times longer the complete side is (0 when the ends agree or the side that
+    stops is the longer one)."""
 
     name = "truncated"
 
@@ -187,7 +189,13 @@ class Truncated:
     def score(self, c: Candidate) -> float:
         if not c.signals.end_mismatch:
             return 0.0
-        return round(math.exp(abs(log_ratio(c.signals))), 4)
+        ratio = log_ratio(c.signals)  # > 0: the English is longer than expected
+        en_stops = _END.search(c.en) is None
+        # The side that stops mid-way must be the short one: a Russian title without a full
+        # stop beside a shorter English sentence is not truncated.
+        if (ratio < 0) != en_stops:
+            return 0.0
+        return round(math.exp(abs(ratio)), 4)
 
     def accept(self, score: float) -> bool:
         return score <= self.max

@@ -18,7 +18,8 @@ from typing import NamedTuple
 # Grouped thousands ("1 000", "1,000,000": a first group of 1-3 digits) or plain digits, each
 # with an optional decimal part; "в 2008 году 400" stays two numbers.
 _TOKEN = re.compile(
-    r"\d{1,3}(?:(?:[ \u00a0\u202f']|,)\d{3}(?!\d))+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
+    r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])"  # a time of day, one number: "9:30" = "0930"
+    r"|\d{1,3}(?:(?:[ \u00a0\u202f']|,)\d{3}(?!\d))+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
 )
 _MAGNITUDE = re.compile(
     r"\s*(тыс\w*|млн|миллион\w*|млрд|миллиард\w*|трлн|триллион\w*|thousand|million|billion|"
@@ -28,7 +29,7 @@ _MAGNITUDE = re.compile(
 _SCALE = {"тыс": 1e3, "thousand": 1e3, "млн": 1e6, "миллион": 1e6, "million": 1e6, "mln": 1e6,
           "млрд": 1e9, "миллиард": 1e9, "billion": 1e9, "bn": 1e9, "трлн": 1e12,
           "триллион": 1e12, "trillion": 1e12}  # fmt: skip
-_PM = re.compile(r"(?::\d{2})?\s*p\.?\s?m\b", re.IGNORECASE)
+_PM = re.compile(r"\s*p\.?\s?m\b", re.IGNORECASE)
 _RANGE_END = re.compile(r"\s*[-–—]\s*$")
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -57,7 +58,8 @@ _RU_STEMS = sorted(
         "девятнадцат": 19, "двадцат": 20, "тридцат": 30, "сорок": 40, "пятьдесят": 50,
         "шестьдесят": 60, "семьдесят": 70, "восемьдесят": 80, "девяност": 90, "сотн": 100,
         "двест": 200, "трист": 300, "четырест": 400, "пятьсот": 500, "тысяч": 1000,
-        "полтор": 1.5, "половин": 0.5,
+        "полтор": 1.5, "половин": 0.5, "сутк": 24, "суток": 24, "стомет": 100,
+        "столет": 100,
     }.items(),
     key=lambda kv: -len(kv[0]),
 )  # fmt: skip
@@ -85,18 +87,22 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
     [[2010.0], [11.0, 2011.0]]
     >>> [sorted(v) for v in digit_numbers("в 2008 году 400 человек, 10 700 тестов")]
     [[2008.0], [400.0], [10700.0]]
-    >>> [sorted(v) for v in digit_numbers("at 1:50 pm")]
-    [[1.0, 13.0], [50.0]]
+    >>> digit_numbers("at 1:50 pm") == digit_numbers("в 13:50"), digit_numbers("0230 UTC")
+    (True, [frozenset({230.0})])
     """
     out: list[frozenset[float]] = []
     prev_end, prev = -1, ""
     for m in _TOKEN.finditer(text):
+        if ":" in m.group():
+            hours, minutes = (int(x) for x in m.group().split(":"))
+            if _PM.match(text, m.end()) and hours <= 12:
+                hours = hours % 12 + 12  # "1:50 pm" is 13:50
+            out.append(frozenset({float(hours * 100 + minutes)}))
+            prev_end, prev = m.end(), m.group()
+            continue
         values = _read(m.group())
-        hour = (
-            m.group().isdigit() and int(m.group()) <= 12 and text[m.start() - 1 : m.start()] != ":"
-        )
-        if hour and _PM.match(text, m.end()):
-            values |= {float(int(m.group()) % 12 + 12)}  # "1:50 pm" is 13:50
+        if m.group().isdigit() and int(m.group()) <= 12 and _PM.match(text, m.end()):
+            values |= {float(int(m.group()) % 12 + 12)}  # "5 pm" is 17 (o'clock)
         mag = _MAGNITUDE.match(text, m.end())
         if mag:
             word = mag.group(1).lower()

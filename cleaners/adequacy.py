@@ -43,7 +43,18 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 _CYRL = re.compile(r"[\u0400-\u04ff]")
 _LATN = re.compile(r"[A-Za-z]")
 _LETTER = re.compile(r"[^\W\d_]")
-_END = re.compile(r"[.!?…:;»\"”)\]]\s*$")
+# A sentence's end: terminal punctuation, then any closing quotes or brackets. A title ending
+# in a quoted name ('... урагана "Ханна"') has none.
+_END = re.compile(r"[.!?…][»\"”’')\]]*\s*$")
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends with terminal punctuation (closing quotes allowed).
+
+    >>> ends_sentence('Он сказал: «Да».'), ends_sentence('Ураган "Ханна"'), ends_sentence("Why?)")
+    (True, False, True)
+    """
+    return _END.search(text) is not None
 
 
 def urls(text: str) -> Counter[str]:
@@ -152,6 +163,7 @@ def cognates(ru: str, en: str) -> float:
     return round(2.0 * sum((a & b).values()) / total, 4) if total else 0.0
 
 
+@lru_cache(maxsize=1)
 def default_table() -> Any:
     """The shipped ru→en word table of :mod:`cleaners.lexsim`, or None when it is absent."""
     try:
@@ -231,7 +243,7 @@ def signals(
         ru_cyrillic=_share(_CYRL, ru),
         en_latin=_share(_LATN, en),
         copied=copied,
-        end_mismatch=bool(_END.search(ru)) != bool(_END.search(en)),
+        end_mismatch=ends_sentence(ru) != ends_sentence(en),
         ru_lang=ru_lang[0],
         en_lang=en_lang[0],
         ru_lang_score=ru_lang[1],

@@ -14,12 +14,11 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
-from cleaners.adequacy import Signals, log_ratio
+from cleaners.adequacy import Signals, ends_sentence, log_ratio
 from cleaners.config import FiltersConfig
 from cleaners.structure import match_chrome
 
 _LETTER = re.compile(r"[^\W\d_]")
-_END = re.compile(r"[.!?…:;»\"”)\]]\s*$")  # as cleaners.adequacy: a side that ends a sentence
 
 
 class Candidate(NamedTuple):
@@ -190,7 +189,7 @@ class Truncated:
         if not c.signals.end_mismatch:
             return 0.0
         ratio = log_ratio(c.signals)  # > 0: the English is longer than expected
-        en_stops = _END.search(c.en) is None
+        en_stops = not ends_sentence(c.en)
         # The side that stops mid-way must be the short one: a Russian title without a full
         # stop beside a shorter English sentence is not truncated.
         if (ratio < 0) != en_stops:

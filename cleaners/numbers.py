@@ -19,6 +19,7 @@ from typing import NamedTuple
 # with an optional decimal part; "в 2008 году 400" stays two numbers.
 _TOKEN = re.compile(
     r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])"  # a time of day, one number: "9:30" = "0930"
+    r"|(?<!\d)\d{1,2}\s+час\w*\s+\d{1,2}\s+минут"  # "в 11 часов 28 минут" = "11:28"
     r"|\d{1,3}(?:(?:[ \u00a0\u202f']|,)\d{3}(?!\d))+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
 )
 _MAGNITUDE = re.compile(
@@ -87,14 +88,14 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
     [[2010.0], [11.0, 2011.0]]
     >>> [sorted(v) for v in digit_numbers("в 2008 году 400 человек, 10 700 тестов")]
     [[2008.0], [400.0], [10700.0]]
-    >>> digit_numbers("at 1:50 pm") == digit_numbers("в 13:50"), digit_numbers("0230 UTC")
+    >>> digit_numbers("at 1:50 pm") == digit_numbers("в 13 часов 50 минут"), digit_numbers("0230")
     (True, [frozenset({230.0})])
     """
     out: list[frozenset[float]] = []
     prev_end, prev = -1, ""
     for m in _TOKEN.finditer(text):
-        if ":" in m.group():
-            hours, minutes = (int(x) for x in m.group().split(":"))
+        if ":" in m.group() or "час" in m.group():
+            hours, minutes = (int(x) for x in re.findall(r"\d+", m.group()))
             if _PM.match(text, m.end()) and hours <= 12:
                 hours = hours % 12 + 12  # "1:50 pm" is 13:50
             out.append(frozenset({float(hours * 100 + minutes)}))

@@ -111,7 +111,9 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
             values |= {round(v * scale, 6) for v in values}
         if (
             len(prev) == 4
+            and prev.isdigit()
             and len(m.group()) == 2
+            and m.group().isdigit()
             and _RANGE_END.match(text[prev_end : m.start()]) is not None
         ):
             values.add(float(prev[:2] + m.group()))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaners.adequacy import adequacy, signals
 from cleaners.config import FiltersConfig, PipelineConfig
@@ -87,3 +89,13 @@ def test_filter_pairs_dedups_only_kept_pairs_and_min_score_applies():
     assert "below-min-score" in filter_pairs([(RU, EN)], strict)[0].reasons
     off = PipelineConfig(filters={"enabled": False})
     assert [v.keep for v in filter_pairs(pairs, off)] == [True] * 4
+
+
+@given(st.text(alphabet="0123456789 ,.:-–'\u00a0xчасовминутpm", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_number_reading_never_fails(text: str):
+    from cleaners.numbers import compare, digit_numbers
+
+    assert all(0 <= v < float("inf") for vals in digit_numbers(text) for v in vals)
+    check = compare(text, text)
+    assert check.ru_missing == check.en_missing == 0

@@ -82,6 +82,7 @@ class Signals(NamedTuple):
     ru_cyrillic: float  # share of the Russian side's letters that are Cyrillic
     en_latin: float  # share of the English side's letters that are Latin
     copied: float  # share of the shorter side's words found verbatim on the other side
+    marks_mismatch: int  # of "?" and "!", how many one side has and the other not
     end_mismatch: bool  # one side ends a sentence, the other stops mid-way (filters only: in
     # real pairs a title or a list item often differs, so the model does not weigh it)
     ru_lang: str
@@ -165,29 +166,40 @@ def cognates(ru: str, en: str) -> float:
 
 @lru_cache(maxsize=1)
 def default_table() -> Any:
-    """The shipped ru→en word table of :mod:`cleaners.lexsim`, or None when it is absent."""
+    """The shipped word table of :mod:`cleaners.lexsim` both ways, ``(ru→en, en→ru)``, or
+    None when it is absent."""
     try:
         from cleaners import lexsim
     except ImportError:
         return None
-    return lexsim.table("ru", "en") if lexsim.available("ru", "en") else None
+    if not lexsim.available("ru", "en"):
+        return None
+    return lexsim.table("ru", "en"), lexsim.table("en", "ru")
 
 
-def lexical(table: Any, ru: str, en: str) -> tuple[float, float, int, int, int]:
+def _hits(table: Any, src: str, tgt: str) -> tuple[int, int, int]:
+    """(content words of ``src`` whose translation ``tgt`` holds, content words of each)."""
+    bag, n_src = table.source_bag(src)
+    keys, n_tgt = table.target_bag(tgt)
+    return sum(min(c, keys[k]) for k, c in bag.items() if k in keys), n_src, n_tgt
+
+
+def lexical(tables: Any, ru: str, en: str) -> tuple[float, float, int, int, int]:
     """(Dice similarity, lower coverage, uncovered words, content words of ru and of en) of
-    ``ru`` and ``en`` under a word table.
+    ``ru`` and ``en`` under a word table, ``(ru→en, en→ru)`` or ru→en alone.
 
     The Dice is :func:`cleaners.lexsim.similarity`'s; the coverage is each side's share of
-    content words the other side translates, the lower of the two: a truncated side leaves
-    much of the other uncovered even when what remains matches word for word. The uncovered
-    count weighs the evidence by length: two unrelated long sentences leave many words out.
+    content words the other side translates (each read in its own direction when both
+    tables are given), the lower of the two: a truncated side leaves much of the other
+    uncovered even when what remains matches word for word. The uncovered count weighs the
+    evidence by length: two unrelated long sentences leave many words out.
     """
-    bag, n_src = table.source_bag(ru)
-    keys, n_tgt = table.target_bag(en)
-    hits = sum(min(c, keys[k]) for k, c in bag.items() if k in keys)
+    fwd, back = tables if isinstance(tables, tuple) else (tables, None)
+    hits, n_src, n_tgt = _hits(fwd, ru, en)
+    hits_en = _hits(back, en, ru)[0] if back is not None else hits
     dice = min(1.0, 2.0 * hits / (n_src + n_tgt)) if n_src + n_tgt else 0.0
-    cover = min(hits / n_src if n_src else 1.0, hits / n_tgt if n_tgt else 1.0)
-    uncovered = max(n_src - hits, 0) + max(n_tgt - hits, 0)
+    cover = min(hits / n_src if n_src else 1.0, hits_en / n_tgt if n_tgt else 1.0)
+    uncovered = max(n_src - hits, 0) + max(n_tgt - hits_en, 0)
     return dice, min(cover, 1.0), uncovered, n_src, n_tgt
 
 
@@ -243,6 +255,7 @@ def signals(
         ru_cyrillic=_share(_CYRL, ru),
         en_latin=_share(_LATN, en),
         copied=copied,
+        marks_mismatch=int(("?" in ru) != ("?" in en)) + int(("!" in ru) != ("!" in en)),
         end_mismatch=ends_sentence(ru) != ends_sentence(en),
         ru_lang=ru_lang[0],
         en_lang=en_lang[0],
@@ -303,6 +316,7 @@ FEATURES: tuple[str, ...] = (
     "content_ratio_dev",
     "cognates",
     "lex_evidence",
+    "marks_mismatch",
     "mt_chrf",
 )
 
@@ -340,6 +354,7 @@ def features(s: Signals) -> np.ndarray:
             # Coverage weighed by how many words it is measured on: none of twelve words
             # translated says more than none of two.
             ((s.lex_cover or 0.0) - 0.5) * math.log1p(s.ru_content + s.en_content),
+            s.marks_mismatch,
             s.mt_chrf if s.mt_chrf is not None else 0.0,
         ]
     )

@@ -289,7 +289,8 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1.0
 
 
 def heldout_table(half: str, data: Path | None = None) -> Any:
-    """The ru→en word table built by :mod:`cleaners.lexsim.build` from every dev pair except
+    """The word table (both ways, as :func:`cleaners.adequacy.default_table`) built by
+    :mod:`cleaners.lexsim.build` from every dev pair except
     those whose Russian occurs in ``half``'s documents: the shipped table has seen every dev
     sentence, so features measured with it would flatter the lexicon on the very pairs the
     model is fitted or measured on."""
@@ -306,7 +307,7 @@ def heldout_table(half: str, data: Path | None = None) -> Any:
         text = lexbuild.build(data, "ru-en")
     finally:
         lexbuild.read_pairs = saved
-    return parse(text, "ru", "en")
+    return parse(text, "ru", "en"), parse(text, "en", "ru", flipped=True)
 
 
 def feature_rows(items: Sequence[Noisy], with_mt: bool, table: Any = None) -> np.ndarray:

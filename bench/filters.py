@@ -17,9 +17,11 @@ Rows: rejection rate per noise kind, clean pairs kept, F1 of rejecting noise, fo
   LinguaFilter on our ten languages, exact dedup), run in this process,
 - the aligner's own bead score with min_score 0.3 (before adequacy existed).
 
-Then the adequacy score against mismatched documents: each WMT21/FLORES document of the
-half is aligned with its own English and with the next document's English; AUC of the
-beads' adequacy (true vs mismatched), true beads under 0.3, mismatched at 0.5 or more.
+The adequacy with and without chrF against a retranslation (WMT21 pairs; one MT system's
+output stands in for it). Then the adequacy score against mismatched documents: each
+WMT21/FLORES document of the half is aligned with its own English and with the next
+document's English; AUC of the beads' adequacy (true vs mismatched), true beads under 0.3,
+mismatched at 0.5 or more.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from cleaners.adequacy import adequacy, analyse_pairs  # noqa: E402
 from cleaners.align import align  # noqa: E402
 from cleaners.build_adequacy import (  # noqa: E402
+    ADEQUACY_NEGATIVES,
     NOISE_KINDS,
     Noisy,
     data_dir,
@@ -157,6 +160,31 @@ def sweep(items: Sequence[Noisy], table: Any) -> None:
         print(f"| {thr:.2f} | " + " | ".join(cells) + " |")
 
 
+def with_retranslation(half: str, table: Any) -> None:
+    """The adequacy with and without chrF against a retranslation, on the WMT21 pairs of the
+    half (one MT system's English of the Russian stands in for the offline retranslation)."""
+    pairs = [p for p in dev_pairs() if p.half == half and p.source == "wmt21"]
+    items = [it for it in noisy(pairs, seed=41, per_kind=300)
+             if it.kind == "clean" or it.kind in ADEQUACY_NEGATIVES]  # fmt: skip
+    kinds = ["clean", *[k for k in ADEQUACY_NEGATIVES if any(it.kind == k for it in items)]]
+    thr = PipelineConfig().filters.min_adequacy
+    print(f"\nWMT21 pairs, adequacy >= {thr} (clean kept, others rejected):")
+    print("| model | " + " | ".join(kinds) + " |\n|" + "---|" * (len(kinds) + 1))
+    for label, use_mt in (("base", False), ("with retranslation (mt)", True)):
+        sigs = analyse_pairs(
+            [(it.ru, it.en) for it in items],
+            [it.mt if use_mt else None for it in items],
+            lex_table=table,
+        )
+        scores = [adequacy(s) for s in sigs]
+        cells = []
+        for kind in kinds:
+            vals = [a for a, it in zip(scores, items, strict=True) if it.kind == kind]
+            share = sum((a >= thr) == (kind == "clean") for a in vals) / len(vals)
+            cells.append(f"{100 * share:.1f} %")
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+
 def reasons_table(items: Sequence[Noisy], decided: list[tuple[bool, tuple[str, ...]]]) -> None:
     by: dict[str, Counter[str]] = defaultdict(Counter)
     for it, (_, why) in zip(items, decided, strict=True):
@@ -257,6 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                   in decided and t_opus else ""))  # fmt: skip
     if args.sweep:
         sweep(items, table)
+    with_retranslation(args.half, table)
     mismatched_documents(args.half, table)
     return 0
 

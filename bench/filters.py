@@ -185,6 +185,24 @@ def with_retranslation(half: str, table: Any) -> None:
         print(f"| {label} | " + " | ".join(cells) + " |")
 
 
+def reliability(items: Sequence[Noisy], table: Any) -> None:
+    """Calibration: per adequacy bin, the share of right pairs, on clean vs adequacy
+    negatives weighted 50/50 (the mix the model is calibrated on)."""
+    items = [it for it in items if it.kind == "clean" or it.kind in ADEQUACY_NEGATIVES]
+    scores = np.array([adequacy(s) for s in analyse_pairs([(it.ru, it.en) for it in items],
+                                                          lex_table=table)])  # fmt: skip
+    right = np.array([it.kind == "clean" for it in items])
+    w = np.where(right, 0.5 / right.sum(), 0.5 / (~right).sum())
+    print("\nCalibration (clean vs adequacy negatives weighted 50/50):")
+    print("| adequacy | pairs | mean adequacy | share right |\n|---|---|---|---|")
+    for lo in np.arange(0, 1, 0.2):
+        m = (scores >= lo) & ((scores < lo + 0.2) | (lo >= 0.8))
+        if m.any():
+            print(f"| {lo:.1f}–{lo + 0.2:.1f} | {m.sum()} | "
+                  f"{np.average(scores[m], weights=w[m]):.3f} | "
+                  f"{np.average(right[m], weights=w[m]):.3f} |")  # fmt: skip
+
+
 def reasons_table(items: Sequence[Noisy], decided: list[tuple[bool, tuple[str, ...]]]) -> None:
     by: dict[str, Counter[str]] = defaultdict(Counter)
     for it, (_, why) in zip(items, decided, strict=True):
@@ -285,6 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                   in decided and t_opus else ""))  # fmt: skip
     if args.sweep:
         sweep(items, table)
+    reliability(items, table)
     with_retranslation(args.half, table)
     mismatched_documents(args.half, table)
     return 0

@@ -1,4 +1,4 @@
-"""mtclean's pure core: decode, structure, detect, repair, split, align, write.
+"""mtclean's pure core: decode, structure, detect, repair, split, align, judge, write.
 
 Nothing in this package imports Prefect or downloads anything; every stage is a
 plain function over strings or :class:`cleaners.model.Document`.

@@ -189,7 +189,9 @@ class AlignConfig(_Strict):
     """Sentence alignment (see cleaners/align.py; defaults tuned on WMT21 + FLORES dev)."""
 
     min_score: float = Field(
-        0.0, description="Beads scoring below this are kept in docs/ but left out of the corpus."
+        0.0,
+        description="Beads whose adequacy (cleaners/adequacy.py; the aligner's own score when "
+        "filters are off) is below this are kept in docs/ but left out of the corpus.",
     )
     include_comments: bool = Field(True, description="Align reader comments too (ru/en only).")
     method: Literal["anchors", "gale-church"] = Field(
@@ -224,6 +226,116 @@ class AlignConfig(_Strict):
     number_miss_weight: float = Field(
         0.75, ge=0, description="Cost per number found on only one side of a bead."
     )
+
+
+FILTER_NAMES = (
+    "too-short",
+    "too-long",
+    "boilerplate",
+    "untranslated",
+    "wrong-language",
+    "length-ratio",
+    "number-mismatch",
+    "truncated",
+    "misaligned",
+    "not-parallel",
+    "duplicate",
+    "near-duplicate",
+)
+
+
+class FiltersConfig(_Strict):
+    """Pair filters (see cleaners/filters.py): each gives a score and a decision with a reason.
+
+    A rejected bead stays in docs/ with its reasons and goes to corpus.rejected.*, never into
+    the corpus. Defaults tuned on the dev half of bench/filters.py's noisy set.
+    """
+
+    enabled: bool = Field(True, description="Judge pairs at all (off: every aligned pair kept).")
+    disable: list[str] = Field(
+        default_factory=list, description=f"Filters to switch off: {', '.join(FILTER_NAMES)}."
+    )
+    min_letters: int = Field(2, ge=0, description="too-short: fewer letters on a side rejects.")
+    max_chars: int = Field(1500, ge=1, description="too-long: more characters on a side rejects.")
+    max_length_ratio: float = Field(
+        2.6,
+        gt=1,
+        description="length-ratio: rejects when one side is this many times longer than "
+        "expected (lengths smoothed by 10 characters, so short pairs vary freely).",
+    )
+    lang_sure: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="untranslated / wrong-language: a side's language must be detected with "
+        "at least this score to reject (short text is often undecidable).",
+    )
+    copied_share: float = Field(
+        0.7,
+        gt=0,
+        le=1,
+        description="untranslated: share of words found verbatim on both sides (3+ words).",
+    )
+    max_numbers_missing: int = Field(
+        2,
+        ge=0,
+        description="number-mismatch: rejects when a number is changed (one side's number "
+        "missing and another in its place) or more than this many are missing, number words "
+        "('five', 'пять') excusing one each.",
+    )
+    truncated_ratio: float = Field(
+        1.2,
+        gt=1,
+        description="truncated: one side stops mid-sentence, shorter than expected, while the "
+        "other ends one and is this many times longer.",
+    )
+    min_adequacy: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="misaligned: adequacy (calibrated P) below this rejects. bench/filters.py "
+        "--sweep on dev: 0.2 keeps 98 % of clean pairs; 0.5 rejects more misaligned pairs "
+        "(92 % vs 86 %) and keeps 96 %.",
+    )
+    not_parallel_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="not-parallel: a document whose 1-1+ beads are inadequate (below "
+        "min_adequacy) more often than this is flagged and all its beads rejected.",
+    )
+    not_parallel_min_beads: int = Field(
+        4, ge=1, description="not-parallel: documents with fewer pairs are not judged whole."
+    )
+    segment_lang_sure: float = Field(
+        0.9,
+        ge=0,
+        le=1.01,
+        description="A segment of a side whose language is known leaves the alignment as "
+        "another language only when detected with at least this score (cleaners/leftout.py).",
+    )
+    segment_min_letters: int = Field(
+        20,
+        ge=0,
+        description="... and when it has at least this many letters of that language's script "
+        "(and under a tenth as many of the side's own script, when the scripts differ).",
+    )
+    near_duplicate_digits: bool = Field(
+        False,
+        description="near-duplicate: also ignore digits in the key (pairs differing only in a "
+        "number count as repeats: dates in boilerplate).",
+    )
+
+    @model_validator(mode="after")
+    def _known_filters(self) -> FiltersConfig:
+        for name in self.disable:
+            if name not in FILTER_NAMES:
+                raise ValueError(f"unknown filter {name!r}; known: {', '.join(FILTER_NAMES)}")
+        return self
+
+    def on(self, name: str) -> bool:
+        """Whether filter ``name`` runs."""
+        return self.enabled and name not in self.disable
 
 
 class TranslateConfig(_Strict):
@@ -311,6 +423,7 @@ class PipelineConfig(_Strict):
     lid: LidConfig = Field(default_factory=LidConfig)
     align: AlignConfig = Field(default_factory=AlignConfig)
     translate: TranslateConfig = Field(default_factory=TranslateConfig)
+    filters: FiltersConfig = Field(default_factory=FiltersConfig)
     run: RunConfig = Field(default_factory=RunConfig)
 
     def content_hash(self) -> str:

@@ -106,30 +106,46 @@ class Bead:
     """An alignment unit: Russian sentence ids ↔ English sentence ids.
 
     Ids index the document's flat sentence lists (:attr:`Document.ru_sentences`,
-    :attr:`Document.en_sentences`). ``score`` is kept separate from any
-    acceptance decision; a threshold filters later.
+    :attr:`Document.en_sentences`). ``score`` is the aligner's own confidence;
+    ``adequacy`` (set by :mod:`cleaners.judge`) the calibrated probability that the two
+    sides translate each other, and ``reasons`` the filters that rejected the bead
+    (empty: kept). Scores are kept apart from the decision.
     """
 
     ru: tuple[int, ...]
     en: tuple[int, ...]
     score: float
     method: str = "length"
+    adequacy: float | None = None
+    reasons: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
         return f"{len(self.ru)}-{len(self.en)}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "ru": list(self.ru),
             "en": list(self.en),
             "score": round(self.score, 4),
             "method": self.method,
         }
+        if self.adequacy is not None:  # judged beads only: unjudged docs keep their shape
+            out["adequacy"] = round(self.adequacy, 4)
+            out["reasons"] = list(self.reasons)
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Bead:
-        return cls(tuple(d["ru"]), tuple(d["en"]), float(d["score"]), d.get("method", "length"))
+        adequacy = d.get("adequacy")
+        return cls(
+            tuple(d["ru"]),
+            tuple(d["en"]),
+            float(d["score"]),
+            d.get("method", "length"),
+            float(adequacy) if adequacy is not None else None,
+            tuple(d.get("reasons", ())),
+        )
 
 
 @dataclass(slots=True)

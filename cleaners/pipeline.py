@@ -19,7 +19,9 @@ from cleaners.align import align
 from cleaners.chrf import chrf
 from cleaners.config import PipelineConfig
 from cleaners.errors import InputError
-from cleaners.model import REPLACE_RULE, Document, Edit, Quarantined, Segment, SideDoc
+from cleaners.judge import judge_document
+from cleaners.leftout import LEFT_OUT, leave_out
+from cleaners.model import REPLACE_RULE, Document, Edit, Quarantined, SideDoc
 from cleaners.readers import InputItem, item_hash, load_item
 from cleaners.repair import repair, replay, untranslated_spans
 from cleaners.repair.engine import compose, rule_on
@@ -206,6 +208,7 @@ def _align(doc: Document, config: PipelineConfig) -> None:
         )
         if doc.ru_retranslated and doc.en:
             score_agreement(doc)
+        judge_document(doc, config)
 
 
 def use_retranslation(doc: Document, config: PipelineConfig) -> None:
@@ -361,25 +364,20 @@ def score_agreement(doc: Document) -> None:
 def corpus_sentences(side: SideDoc, lang: str, config: PipelineConfig) -> list[str]:
     """Sentences of the segments that belong in the ru–en corpus, in order.
 
-    Boilerplate never aligns; comments only when configured; a segment detected
-    as another language (a Ukrainian comment) stays in the document but not here.
+    Boilerplate never aligns; comments only when configured; a segment confidently and
+    substantially in another language (a Ukrainian comment) stays in the document but not
+    here. Each segment left out is flagged ``left-out:<reason>`` (:mod:`cleaners.leftout`).
     """
     out: list[str] = []
     for seg in side.segments:
-        if not _in_corpus(seg, lang, side.lang, config):
+        seg.flags = [f for f in seg.flags if not f.startswith(LEFT_OUT)]
+        why = leave_out(seg, lang, side.lang, config)
+        if why is not None:
+            seg.flags.append(LEFT_OUT + why)
             continue
         seg.sentences = split_sentences(seg.text, lang)
         out.extend(seg.sentences)
     return out
-
-
-def _in_corpus(seg: Segment, lang: str, doc_lang: str, config: PipelineConfig) -> bool:
-    if seg.kind == "boilerplate":
-        return False
-    if seg.kind == "comment" and not config.align.include_comments:
-        return False
-    # Short segments are often undecidable; trust the document's language then.
-    return seg.lang == lang or (seg.lang == "und" and doc_lang in (lang, "und"))
 
 
 class _WrongLanguage(Exception):

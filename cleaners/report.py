@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from cleaners.leftout import LEFT_OUT
 from cleaners.model import Document, Edit, Quarantined
 from cleaners.report_pages import ROWS_PER_PAGE, TABLE_JS, ReportIndex, index_nav, index_table
 
@@ -44,6 +45,9 @@ class Tally:
         self.n_ru = 0
         self.n_en = 0
         self.aligned_docs = 0
+        self.left_out: Counter[str] = Counter()  # segments kept out of alignment, by reason
+        self.unaligned = 0  # sentences in 1-0 / 0-1 beads
+        self.judged = 0  # beads with an adequacy score
 
     def add(self, doc: Document) -> None:
         self.n_docs += 1
@@ -55,6 +59,9 @@ class Tally:
             for seg in side.segments:
                 self.seg_langs[seg.lang] += 1
                 self.kinds[seg.kind] += 1
+                self.left_out.update(
+                    f[len(LEFT_OUT) :] for f in seg.flags if f.startswith(LEFT_OUT)
+                )
         self.n_ru += len(doc.ru_sentences)
         self.n_en += len(doc.en_sentences)
         if doc.beads:
@@ -62,8 +69,13 @@ class Tally:
         for bead in doc.beads:
             self.n_beads += 1
             self.bead_kinds[bead.kind] += 1
-            self.hist[_bin(bead.score)] += 1
-            self.scores_sum += bead.score
+            if not (bead.ru and bead.en):
+                self.unaligned += len(bead.ru) + len(bead.en)
+            # The adequacy when the bead was judged (what min_score and the corpus use).
+            score = bead.score if bead.adequacy is None else bead.adequacy
+            self.judged += bead.adequacy is not None
+            self.hist[_bin(score)] += 1
+            self.scores_sum += score
         # "swapped: the 'ru' input is 'en'" → "swapped": count kinds, not texts.
         self.warnings.update(w.split(":", 1)[0] for w in doc.warnings)
 
@@ -92,10 +104,15 @@ class Tally:
                 "beads": n,
                 "by_kind": dict(sorted(self.bead_kinds.items())),
                 "mean_score": round(self.scores_sum / n, 4) if n else None,
+                "score": "adequacy" if self.judged else "aligner",
                 "histogram": [
                     {"from": round(i / BINS, 1), "to": round((i + 1) / BINS, 1), "beads": k}
                     for i, k in enumerate(self.hist)
                 ],
+            },
+            "left_out": {
+                "segments_by_reason": dict(sorted(self.left_out.items())),
+                "unaligned_sentences": self.unaligned,
             },
             "warnings": dict(sorted(self.warnings.items())),
             "corpus": dict(corpus or {}),
@@ -196,9 +213,49 @@ def render_md(summary: Mapping[str, Any]) -> str:
     if summary.get("warnings"):
         lines += ["## Warnings", ""] + _table(["warning", "documents"], summary["warnings"].items())
         lines.append("")
+    lines += _filters_md(summary)
     if summary.get("corpus"):
-        lines += ["## Corpus files", ""] + _table(["", "count"], summary["corpus"].items()) + [""]
+        flat = [(k, v) for k, v in summary["corpus"].items() if not isinstance(v, dict)]
+        lines += ["## Corpus files", ""] + _table(["", "count"], flat) + [""]
     return "\n".join(lines)
+
+
+def _filters_md(summary: Mapping[str, Any]) -> list[str]:
+    """What the filters discarded (with examples) and what stayed out of alignment."""
+    lines: list[str] = []
+    corpus = summary.get("corpus") or {}
+    by_reason = corpus.get("rejected_by_reason") or {}
+    if corpus:
+        total = corpus.get("written", 0) + corpus.get("rejected", 0)
+        lines += ["## Filters", ""]
+        lines += [
+            f"{corpus.get('rejected', 0)} of {total} aligned pairs rejected (in "
+            "corpus.rejected.tsv/.jsonl with their reasons; a pair may have several).",
+            "",
+        ]
+        if by_reason:
+            lines += _table(
+                ["reason", "pairs", "share of aligned pairs"],
+                ((r, n, f"{100 * n / max(total, 1):.1f} %") for r, n in by_reason.items()),
+            ) + [""]
+        for reason, shown in (corpus.get("rejected_examples") or {}).items():
+            lines += [f"### {reason}", ""]
+            lines += _table(
+                ["document", "score", "ru", "en"],
+                ((x["doc_id"], x["score"], x["ru"][:160], x["en"][:160]) for x in shown),
+            ) + [""]
+    left = summary.get("left_out") or {}
+    if left.get("segments_by_reason") or left.get("unaligned_sentences"):
+        lines += ["## Left out of alignment", ""]
+        rows = [(f"segments: {r}", n) for r, n in left.get("segments_by_reason", {}).items()]
+        rows.append(("sentences without a counterpart (1-0 / 0-1 beads)",
+                     left.get("unaligned_sentences", 0)))  # fmt: skip
+        lines += _table(["", "count"], rows) + [
+            "",
+            "Per document: segment flags `left-out:<reason>` in docs/<id>.json.",
+            "",
+        ]
+    return lines
 
 
 # ---------------------------------------------------------------- html
@@ -347,10 +404,52 @@ def doc_html(doc: Document, expanded: bool = False) -> str:
             en = " ".join(doc.en_sentences[i] for i in b.en if i < len(doc.en_sentences))
             parts.append(
                 f"<tr><td lang='ru'>{e(ru)}</td><td lang='en'>{e(en)}</td>"
-                f"<td class='score'>{b.score:.2f} <small>{e(b.kind)}</small></td></tr>"
+                f"<td class='score'>{b.score if b.adequacy is None else b.adequacy:.2f} "
+                f"<small>{e(b.kind)}</small>"
+                + (f"<br><span class='warn'>{e(', '.join(b.reasons))}</span>" if b.reasons else "")
+                + "</td></tr>"
             )
         parts.append("</table>")
     parts.append("</details>")
+    return "".join(parts)
+
+
+def _filters_html(summary: Mapping[str, Any]) -> str:
+    """The Filters and Left-out sections of the page, from the Markdown tables' data."""
+    e = html.escape
+    corpus = summary.get("corpus") or {}
+    parts = []
+    if corpus:
+        total = corpus.get("written", 0) + corpus.get("rejected", 0)
+        parts.append(
+            f"<h2>Filters</h2><p>{corpus.get('rejected', 0)} of {total} aligned pairs rejected "
+            "(corpus.rejected.tsv/.jsonl).</p>"
+        )
+        by_reason = corpus.get("rejected_by_reason") or {}
+        if by_reason:
+            parts.append('<figure class="plot" id="plot-filters">')
+            parts.append(_svg_bars(list(by_reason), list(by_reason.values()), "Rejected", True))
+            parts.append("</figure>")
+        for reason, shown in (corpus.get("rejected_examples") or {}).items():
+            parts.append(f"<h4>{e(reason)}</h4><table><tr><th>document</th><th>score</th>"
+                         "<th>Russian</th><th>English</th></tr>")  # fmt: skip
+            parts += [
+                f"<tr><td>{e(x['doc_id'])}</td><td class='score'>{e(x['score'])}</td>"
+                f"<td lang='ru'>{e(x['ru'])}</td><td lang='en'>{e(x['en'])}</td></tr>"
+                for x in shown
+            ]
+            parts.append("</table>")
+    left = summary.get("left_out") or {}
+    if left.get("segments_by_reason") or left.get("unaligned_sentences"):
+        parts.append("<h2>Left out of alignment</h2><table><tr><th></th><th>n</th></tr>")
+        parts += [
+            f"<tr><td>segments: {e(r)}</td><td>{n}</td></tr>"
+            for r, n in left.get("segments_by_reason", {}).items()
+        ]
+        parts.append(
+            "<tr><td>sentences without a counterpart (1-0 / 0-1)</td>"
+            f"<td>{left.get('unaligned_sentences', 0)}</td></tr></table>"
+        )
     return "".join(parts)
 
 
@@ -425,7 +524,9 @@ def render_html(
             f"<tr><td>{e(code)}</td><td>{langs['documents'].get(code, 0)}</td>"
             f"<td>{langs['segments'].get(code, 0)}</td></tr>"
         )
-    parts.append("</table><h2>Documents</h2>")
+    parts.append("</table>")
+    parts.append(_filters_html(summary))
+    parts.append("<h2>Documents</h2>")
     if index is not None:
         parts.append(index_nav(index, "report/"))
         parts.append(index_table(index.rows[:ROWS_PER_PAGE], index.low, "report/"))

@@ -1,6 +1,10 @@
 """Corpus files: TMX 1.4b, Moses text, TSV and JSONL, all listing the same beads in order.
 
-One row per bead that has both sides and ``score >= config.align.min_score``. Every file
+One row per bead that has both sides, no filter reason (:mod:`cleaners.judge`), is not a
+repeat of an earlier pair (:mod:`cleaners.dedup`, first in document-id order kept) and has
+``score >= config.align.min_score`` (the score is the bead's adequacy; the aligner's own
+score when the bead was not judged). Every other two-sided bead goes, with its reasons, to
+``corpus.rejected.tsv`` and ``corpus.rejected.jsonl``. Every file
 is streamed to a temp file and renamed into place (:func:`cleaners.fsutil.atomic_writer`),
 so a 10k-document corpus is never held as one string and a reader never sees half a file.
 Nothing run-dependent (dates, paths, hostnames) is written: identical input gives
@@ -23,18 +27,23 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import dataclasses
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cleaners import __version__
 from cleaners.config import PipelineConfig
+from cleaners.dedup import Deduper
 from cleaners.fsutil import atomic_writer
 from cleaners.model import REPLACE_RULE, Document, SideDoc
 
 CORPUS_FILES = ("corpus.tmx", "corpus.ru", "corpus.en", "corpus.tsv", "corpus.jsonl")
+REJECTED_FILES = ("corpus.rejected.tsv", "corpus.rejected.jsonl")
+EXAMPLES = 3  # rejected pairs shown per reason in the report
 
 # Not allowed in XML 1.0 documents at all (not even as character references).
 _XML_FORBIDDEN = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -79,7 +88,9 @@ class Row:
     ru: str
     en: str
     edits: tuple[str, ...]
-    origin: str = "mt"
+    origin: str = "mt"  # where the English came from: mt, mt+repair, retranslation
+    align_score: float | None = None  # the aligner's own score when ``score`` is adequacy
+    reasons: tuple[str, ...] = ()  # why the row is rejected (empty: in the corpus)
 
     @property
     def bead(self) -> str:
@@ -179,8 +190,20 @@ class _Counts:
     below_min_score: int = 0
     empty: int = 0
     invalid: int = 0
+    rejected: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, int]:
+    def reject(self, row: Row) -> None:
+        self.rejected += 1
+        for r in row.reasons:
+            self.reasons[r] = self.reasons.get(r, 0) + 1
+            shown = self.examples.setdefault(r, [])
+            if len(shown) < EXAMPLES:
+                shown.append({"doc_id": row.doc_id, "score": row.score_text, "ru": row.ru,
+                              "en": row.en})  # fmt: skip
+
+    def as_dict(self) -> dict[str, Any]:
         return {
             "documents": self.documents,
             "beads": self.beads,
@@ -189,10 +212,38 @@ class _Counts:
             "below_min_score": self.below_min_score,
             "empty": self.empty,
             "invalid": self.invalid,
+            "rejected": self.rejected,
+            "rejected_by_reason": dict(sorted(self.reasons.items())),
+            "rejected_examples": dict(sorted(self.examples.items())),
         }
 
 
-def _rows(docs: Iterable[Document], min_score: float, counts: _Counts) -> Iterator[Row]:
+def _rows(
+    docs: Iterable[Document], config: PipelineConfig, counts: _Counts, rejected: bool = False
+) -> Iterator[Row]:
+    """Rows in the corpus, in order; with ``rejected``, the rejected rows too (each with its
+    reasons). Deduplication runs here, over the whole stream: the first pair is kept."""
+    fc = config.filters
+    min_score = config.align.min_score
+    dedup = Deduper(fc.on("duplicate"), fc.on("near-duplicate"), fc.near_duplicate_digits)
+    for row in _candidates(docs, counts):
+        why = list(row.reasons)
+        if row.score < min_score:
+            counts.below_min_score += 1
+            why.append("below-min-score")
+        if not why and fc.enabled and (dup := dedup.check(row.ru, row.en)):
+            why.append(dup)
+        if why:
+            row = dataclasses.replace(row, reasons=tuple(why))
+            counts.reject(row)
+            if rejected:
+                yield row
+            continue
+        counts.written += 1
+        yield row
+
+
+def _candidates(docs: Iterable[Document], counts: _Counts) -> Iterator[Row]:
     for doc in docs:
         counts.documents += 1
         rules: list[tuple[str, ...]] | None = None  # computed on first use
@@ -201,9 +252,6 @@ def _rows(docs: Iterable[Document], min_score: float, counts: _Counts) -> Iterat
             counts.beads += 1
             if not bead.ru or not bead.en:
                 counts.one_sided += 1
-                continue
-            if bead.score < min_score:
-                counts.below_min_score += 1
                 continue
             if not all(0 <= i < n_ru for i in bead.ru) or not all(0 <= i < n_en for i in bead.en):
                 counts.invalid += 1
@@ -216,9 +264,12 @@ def _rows(docs: Iterable[Document], min_score: float, counts: _Counts) -> Iterat
             if rules is None:
                 rules = sentence_rules(doc.en, doc.en_sentences)
             names = tuple(sorted({r for i in bead.en for r in rules[i]}))
-            counts.written += 1
             origin = row_origin(doc.en_origin, names)
-            yield Row(doc.id, bead.ru, bead.en, bead.score, bead.method, ru, en, names, origin)
+            if bead.adequacy is None:
+                yield Row(doc.id, bead.ru, bead.en, bead.score, bead.method, ru, en, names, origin)
+            else:
+                yield Row(doc.id, bead.ru, bead.en, bead.adequacy, bead.method, ru, en, names,
+                          origin, bead.score, bead.reasons)  # fmt: skip
 
 
 def row_origin(en_origin: str, rules: Sequence[str]) -> str:
@@ -237,8 +288,8 @@ def row_origin(en_origin: str, rules: Sequence[str]) -> str:
 
 
 def corpus_rows(docs: Iterable[Document], config: PipelineConfig) -> Iterator[Row]:
-    """The rows :func:`write_corpus` writes, in order (for tools and tests)."""
-    yield from _rows(docs, config.align.min_score, _Counts())
+    """The rows :func:`write_corpus` writes to the corpus, in order (for tools and tests)."""
+    yield from _rows(docs, config, _Counts())
 
 
 # ---------------------------------------------------------------- formats
@@ -285,9 +336,16 @@ def tsv_line(row: Row) -> str:
     return "\t".join((clean_field(row.doc_id), row.bead, row.score_text, row.ru, row.en)) + "\n"
 
 
+def rejected_tsv_line(row: Row) -> str:
+    """``doc_id, bead, score, reasons (comma-separated), ru, en`` separated by tabs."""
+    fields = (clean_field(row.doc_id), row.bead, row.score_text, ",".join(row.reasons), row.ru,
+              row.en)  # fmt: skip
+    return "\t".join(fields) + "\n"
+
+
 def jsonl_line(row: Row) -> str:
-    """One JSON object per bead, keys sorted."""
-    obj = {
+    """One JSON object per bead, keys sorted (``reasons`` on rejected rows only)."""
+    obj: dict[str, Any] = {
         "doc_id": row.doc_id,
         "bead": row.bead,
         "ru_ids": list(row.ru_ids),
@@ -299,17 +357,22 @@ def jsonl_line(row: Row) -> str:
         "edits": list(row.edits),
         "origin": row.origin,
     }
+    if row.align_score is not None:
+        obj["align_score"] = round(row.align_score, 4)
+    if row.reasons:
+        obj["reasons"] = list(row.reasons)
     return json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def write_corpus(out_dir: Path, docs: Iterable[Document], config: PipelineConfig) -> dict[str, int]:
+def write_corpus(out_dir: Path, docs: Iterable[Document], config: PipelineConfig) -> dict[str, Any]:
     """Write corpus.tmx, corpus.ru, corpus.en, corpus.tsv and corpus.jsonl into ``out_dir``,
     docs in the order given, streaming. Line *i* of the four text files (no header lines)
     and the *i*-th ``<tu>`` are the same bead.
 
     Returns counts: ``documents``, ``beads`` seen, ``written`` (rows in each file), and the
     beads left out: ``one_sided`` (1-0/0-1), ``below_min_score``, ``empty`` (nothing left
-    after cleaning), ``invalid`` (ids outside the document's sentence lists).
+    after cleaning), ``invalid`` (ids outside the document's sentence lists); ``rejected``
+    (rows of corpus.rejected.*), ``rejected_by_reason`` and a few ``rejected_examples``.
     """
     out_dir = Path(out_dir)
     counts = _Counts()
@@ -317,8 +380,15 @@ def write_corpus(out_dir: Path, docs: Iterable[Document], config: PipelineConfig
         tmx, ru, en, tsv, jsonl = (
             stack.enter_context(atomic_writer(out_dir / name)) for name in CORPUS_FILES
         )
+        rej_tsv, rej_jsonl = (
+            stack.enter_context(atomic_writer(out_dir / name)) for name in REJECTED_FILES
+        )
         tmx.write(tmx_header())
-        for row in _rows(docs, config.align.min_score, counts):
+        for row in _rows(docs, config, counts, rejected=True):
+            if row.reasons:
+                rej_tsv.write(rejected_tsv_line(row))
+                rej_jsonl.write(jsonl_line(row))
+                continue
             tmx.write(tmx_tu(row))
             ru.write(row.ru + "\n")
             en.write(row.en + "\n")

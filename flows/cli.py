@@ -1,7 +1,7 @@
 """The ``mtclean`` command line.
 
-``run`` and ``serve`` go through Prefect; ``clean``, ``detect`` and ``align`` never import it
-(nor pydantic-heavy config unless ``--config`` is given): they are filters that must start in
+``run`` and ``serve`` go through Prefect; ``clean``, ``detect``, ``align`` and ``filter`` never
+import it (nor pydantic-heavy config unless ``--config`` is given): they are filters that start in
 a few tens of milliseconds. argparse rather than typer/click for the same reason.
 """
 
@@ -239,6 +239,42 @@ def cmd_align(args: argparse.Namespace) -> int:
                 raise UsageError(f"line {n}: needs lists 'ru' and 'en'")
             beads = [[list(b.ru), list(b.en), round(b.score, 4)] for b in align(ru, en, acfg)]
             sys.stdout.write(_dump({"id": rec.get("id"), "beads": beads}) + "\n")
+    return 0
+
+
+# ---------------------------------------------------------------- filter
+
+_FILTER_CHUNK = 512  # pairs judged per batch (language detection is batched)
+
+
+def cmd_filter(args: argparse.Namespace) -> int:
+    """``{"id", "ru", "en"}`` lines in, ``{"id", "keep", "reasons", "score"}`` out, in order."""
+    from cleaners.config import PipelineConfig
+    from cleaners.judge import FilterStream
+
+    cfg = _config(args.config) or PipelineConfig()
+    stream = FilterStream(cfg)
+    enc = _ENCODER.encode
+
+    def flush(batch: list[tuple[Any, str, str]]) -> None:
+        verdicts = stream.judge([(ru, en) for _, ru, en in batch])
+        for (rid, _, _), v in zip(batch, verdicts, strict=True):
+            sys.stdout.write(
+                f'{{"id": {enc(rid)}, "keep": {enc(v.keep)}, "reasons": {enc(list(v.reasons))}, '
+                f'"score": {enc(round(v.score, 4))}}}\n'
+            )
+
+    batch: list[tuple[Any, str, str]] = []
+    with _open_in(args.file) as f:
+        for n, rec in _jsonl(f, args.file or "stdin"):
+            ru, en = rec.get("ru"), rec.get("en")
+            if not isinstance(ru, str) or not isinstance(en, str):
+                raise UsageError(f"line {n}: needs strings 'ru' and 'en'")
+            batch.append((rec.get("id"), ru, en))
+            if len(batch) >= _FILTER_CHUNK:
+                flush(batch)
+                batch = []
+    flush(batch)
     return 0
 
 
@@ -498,6 +534,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="a .argosmodel file or package folder (implies --retranslate)",
     )
     p.set_defaults(func=cmd_align)
+
+    p = sub.add_parser(
+        "filter",
+        help="judge candidate pairs (no Prefect)",
+        description='jsonl: {"id", "ru", "en"} per line in; {"id", "keep", "reasons", "score"} '
+        "out, in the same order. score is the adequacy (calibrated probability that the sides "
+        "translate each other); reasons name the filters that rejected the pair. A later "
+        "repeat of a kept pair is rejected as duplicate / near-duplicate.",
+    )
+    p.add_argument("file", nargs="?", default="-", metavar="FILE", help="input file, - for stdin")
+    p.add_argument("--format", choices=("jsonl",), default="jsonl")
+    p.add_argument(
+        "--config", metavar="FILE", help="YAML or JSON config (filters, align.min_score)"
+    )
+    p.set_defaults(func=cmd_filter)
     return parser
 
 

@@ -11,7 +11,14 @@ from lxml import etree
 
 from cleaners.config import AlignConfig, PipelineConfig
 from cleaners.model import Bead, Document, Edit, SideDoc
-from cleaners.writers import CORPUS_FILES, clean_field, corpus_rows, sentence_rules, write_corpus
+from cleaners.writers import (
+    CORPUS_FILES,
+    REJECTED_FILES,
+    clean_field,
+    corpus_rows,
+    sentence_rules,
+    write_corpus,
+)
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 WMT21 = SHARED / "data" / "wmt21-newstest-ru-en"
@@ -78,6 +85,9 @@ def test_four_files_same_beads_and_tmx_roundtrip(tmp_path):
         "below_min_score": 0,
         "empty": 0,
         "invalid": 0,
+        "rejected": 0,
+        "rejected_by_reason": {},
+        "rejected_examples": {},
     }
     rows = _check_same_beads(tmp_path)
     assert [r["bead"] for r in rows] == ["1-1", "2-1"]
@@ -149,7 +159,27 @@ def test_reruns_are_byte_identical_and_keep_doc_order(tmp_path):
     for name in CORPUS_FILES:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
     ids = [json.loads(x)["doc_id"] for x in _read_lines(tmp_path / "one" / "corpus.jsonl")]
-    assert ids == ["b", "b", "a", "a"]
+    assert ids == ["b", "b"]  # the same pairs again in "a": the first seen is kept
+    rejected = [json.loads(x) for x in _read_lines(tmp_path / "one" / "corpus.rejected.jsonl")]
+    assert [(r["doc_id"], r["reasons"]) for r in rejected] == [("a", ["duplicate"])] * 2
+
+
+def test_dedup_exact_and_near_across_documents(tmp_path):
+    a = _doc("a")
+    b = _doc("b", en_sentences=["TOKAYEV MET ALIYEV", "They discussed trade and economic ties.",
+                                "Fine."])  # fmt: skip
+    c = _doc("c", en_sentences=["Tokayev met Aliyev today.", "x", "y"])
+    c.beads = [Bead((0,), (0,), 0.9, "anchors")]
+    counts = write_corpus(tmp_path, [a, b, c], PipelineConfig())
+    assert counts["written"] == 3 and counts["rejected"] == 2
+    assert counts["rejected_by_reason"] == {"duplicate": 1, "near-duplicate": 1}
+    lines = _read_lines(tmp_path / "corpus.rejected.tsv")
+    assert [line.split("\t")[:4] for line in lines] == [
+        ["b", "1-1", "0.9100", "near-duplicate"],
+        ["b", "2-1", "0.6200", "duplicate"],
+    ]
+    off = PipelineConfig(filters={"disable": ["near-duplicate"]})
+    assert write_corpus(tmp_path, [a, b], off)["rejected_by_reason"] == {"duplicate": 1}
 
 
 def test_failure_midway_leaves_previous_files_and_no_temp(tmp_path):
@@ -163,7 +193,7 @@ def test_failure_midway_leaves_previous_files_and_no_temp(tmp_path):
     with pytest.raises(RuntimeError):
         write_corpus(tmp_path, docs(), PipelineConfig())
     assert {n: (tmp_path / n).read_bytes() for n in CORPUS_FILES} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(CORPUS_FILES)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(CORPUS_FILES + REJECTED_FILES)
 
 
 def test_invalid_and_empty_beads_are_counted_not_written(tmp_path):

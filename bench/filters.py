@@ -1,0 +1,313 @@
+"""Pair filters on a noisy ru–en set built from dev data, side by side with OpusFilter.
+
+    PYTHONPATH=. nice -n 10 python bench/filters.py [--half eval|fit] [--per-kind N]
+
+The noisy set (cleaners.build_adequacy.noisy) holds the clean dev pairs of one half (by
+document; the adequacy model was fitted on the other half) and, per noise kind, as many
+noisy ones: misaligned (another sentence's English, half of the time a neighbour),
+untranslated (a side copied), wrong language (FLORES's same sentence in uk/bg/be/sr/mk/kk
+or de/fr), a number changed, truncated, duplicate and near-duplicate (case, punctuation,
+spacing) of a clean pair. The stream is the clean pairs, then the noise shuffled, so a
+repeat always comes after its original.
+
+Rows: rejection rate per noise kind, clean pairs kept, F1 of rejecting noise, for
+- mtclean: the filters of cleaners.filters + run-wide dedup, as `mtclean filter` runs them,
+- OpusFilter 3.3: the chain the issue names (LengthFilter, LengthRatioFilter,
+  NonZeroNumeralsFilter, AlphabetRatioFilter, TerminalPunctuationFilter, RepetitionFilter,
+  LinguaFilter on our ten languages, exact dedup), run in this process,
+- the aligner's own bead score with min_score 0.3 (before adequacy existed).
+
+The adequacy with and without chrF against a retranslation (WMT21 pairs; one MT system's
+output stands in for it). Then the adequacy score against mismatched documents: each
+WMT21/FLORES document of the half is aligned with its own English and with the next
+document's English; AUC of the beads' adequacy (true vs mismatched), true beads under 0.3,
+mismatched at 0.5 or more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from cleaners.adequacy import adequacy, analyse_pairs  # noqa: E402
+from cleaners.align import align  # noqa: E402
+from cleaners.build_adequacy import (  # noqa: E402
+    ADEQUACY_NEGATIVES,
+    NOISE_KINDS,
+    Noisy,
+    data_dir,
+    dev_pairs,
+    heldout_table,
+    noisy,
+)
+from cleaners.config import PipelineConfig  # noqa: E402
+from cleaners.judge import filter_pairs  # noqa: E402
+
+Decide = Callable[[Sequence[Noisy]], list[tuple[bool, tuple[str, ...]]]]
+
+
+def mtclean_decide(items: Sequence[Noisy], config: PipelineConfig | None = None,
+                   table: Any = None) -> list[tuple[bool, tuple[str, ...]]]:  # fmt: skip
+    """What `mtclean filter` decides on the stream (no retranslation)."""
+    config = config or PipelineConfig()
+    out = filter_pairs([(it.ru, it.en) for it in items], config, lex_table=table)
+    return [(r.keep, r.reasons) for r in out]
+
+
+def opusfilter_decide(items: Sequence[Noisy]) -> list[tuple[bool, tuple[str, ...]]]:
+    from opusfilter.filters import (
+        AlphabetRatioFilter,
+        LengthFilter,
+        LengthRatioFilter,
+        LinguaFilter,
+        NonZeroNumeralsFilter,
+        RepetitionFilter,
+        TerminalPunctuationFilter,
+    )
+
+    chain = [
+        ("length", LengthFilter(min_length=1, max_length=150, unit="word")),
+        ("length-ratio", LengthRatioFilter(threshold=3, unit="char")),
+        ("numerals", NonZeroNumeralsFilter(threshold=0.5)),
+        ("alphabet", AlphabetRatioFilter(threshold=0.75, exclude_whitespace=True)),
+        ("punctuation", TerminalPunctuationFilter(threshold=-2)),
+        ("repetition", RepetitionFilter()),
+        ("lingua", LinguaFilter(languages=["ru", "en"], langid_languages=LANGS)),
+    ]
+    pairs = [(it.ru, it.en) for it in items]
+    verdicts: list[list[str]] = [[] for _ in pairs]
+    for name, f in chain:
+        for k, score in enumerate(f.score(pairs)):
+            if not f.accept(score):
+                verdicts[k].append(name)
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for k, p in enumerate(pairs):
+        why = verdicts[k]
+        if not why:
+            if p in seen:
+                why.append("duplicate")
+            seen.add(p)
+        out.append((not why, tuple(why)))
+    return out
+
+
+LANGS = ["ru", "en", "uk", "be", "bg", "kk", "sr", "mk", "de", "fr"]
+
+
+def min_score_decide(items: Sequence[Noisy], threshold: float = 0.3
+                     ) -> list[tuple[bool, tuple[str, ...]]]:  # fmt: skip
+    out = []
+    for it in items:
+        score = align([it.ru], [it.en])[0].score if it.ru and it.en else 0.0
+        out.append((score >= threshold, () if score >= threshold else ("below-min-score",)))
+    return out
+
+
+Decided = list[tuple[bool, tuple[str, ...]]]
+
+
+def print_table(items: Sequence[Noisy], decided: dict[str, Decided]) -> None:
+    kinds = ["clean", *NOISE_KINDS]
+    names = list(decided)
+    print(f"| {'pairs':<16} | n     | " + " | ".join(f"{n:>12}" for n in names) + " |")
+    print("|" + "---|" * (2 + len(names)))
+    f1s = {}
+    for kind in kinds:
+        idx = [k for k, it in enumerate(items) if it.kind == kind]
+        cells = []
+        for n in names:
+            kept = sum(decided[n][k][0] for k in idx)
+            share = kept / len(idx) if kind == "clean" else 1 - kept / len(idx)
+            cells.append(f"{100 * share:11.1f}%")
+        label = "clean kept" if kind == "clean" else f"{kind} rej."
+        print(f"| {label:<16} | {len(idx):<5} | " + " | ".join(cells) + " |")
+    for n in names:
+        tp = sum(not d[0] and it.kind != "clean" for d, it in zip(decided[n], items, strict=True))
+        fp = sum(not d[0] and it.kind == "clean" for d, it in zip(decided[n], items, strict=True))
+        fn = sum(d[0] and it.kind != "clean" for d, it in zip(decided[n], items, strict=True))
+        f1s[n] = 2 * tp / (2 * tp + fp + fn)
+    print(f"| {'F1 (reject noise)':<16} |       | " + " | ".join(f"{f1s[n]:12.3f}" for n in names)
+          + " |")  # fmt: skip
+    base = f1s.get("OpusFilter")
+    if base:
+        print(f"\nF1 ratio mtclean / OpusFilter: {f1s['mtclean'] / base:.2f}x")
+
+
+def sweep(items: Sequence[Noisy], table: Any) -> None:
+    """Clean kept and noise rejected as ``filters.min_adequacy`` moves (other filters on)."""
+    cfg = PipelineConfig(filters={"disable": ["misaligned"]})
+    out = filter_pairs([(it.ru, it.en) for it in items], cfg, lex_table=table)
+    kinds = ["clean", *NOISE_KINDS[:5]]
+    print("\nmin_adequacy sweep (share kept for clean, rejected for the rest):")
+    print("| min_adequacy | " + " | ".join(kinds) + " |\n|" + "---|" * (len(kinds) + 1))
+    for thr in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7):
+        cells = []
+        for kind in kinds:
+            idx = [k for k, it in enumerate(items) if it.kind == kind]
+            rej = sum((not out[k].keep) or out[k].score < thr for k in idx) / len(idx)
+            cells.append(f"{100 * (1 - rej if kind == 'clean' else rej):.1f} %")
+        print(f"| {thr:.2f} | " + " | ".join(cells) + " |")
+
+
+def with_retranslation(half: str, table: Any) -> None:
+    """The adequacy with and without chrF against a retranslation, on the WMT21 pairs of the
+    half (one MT system's English of the Russian stands in for the offline retranslation)."""
+    pairs = [p for p in dev_pairs() if p.half == half and p.source == "wmt21"]
+    items = [it for it in noisy(pairs, seed=41, per_kind=300)
+             if it.kind == "clean" or it.kind in ADEQUACY_NEGATIVES]  # fmt: skip
+    kinds = ["clean", *[k for k in ADEQUACY_NEGATIVES if any(it.kind == k for it in items)]]
+    thr = PipelineConfig().filters.min_adequacy
+    print(f"\nWMT21 pairs, adequacy >= {thr} (clean kept, others rejected):")
+    print("| model | " + " | ".join(kinds) + " |\n|" + "---|" * (len(kinds) + 1))
+    for label, use_mt in (("base", False), ("with retranslation (mt)", True)):
+        sigs = analyse_pairs(
+            [(it.ru, it.en) for it in items],
+            [it.mt if use_mt else None for it in items],
+            lex_table=table,
+        )
+        scores = [adequacy(s) for s in sigs]
+        cells = []
+        for kind in kinds:
+            vals = [a for a, it in zip(scores, items, strict=True) if it.kind == kind]
+            share = sum((a >= thr) == (kind == "clean") for a in vals) / len(vals)
+            cells.append(f"{100 * share:.1f} %")
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+
+def reliability(items: Sequence[Noisy], table: Any) -> None:
+    """Calibration: per adequacy bin, the share of right pairs, on clean vs adequacy
+    negatives weighted 50/50 (the mix the model is calibrated on)."""
+    items = [it for it in items if it.kind == "clean" or it.kind in ADEQUACY_NEGATIVES]
+    scores = np.array([adequacy(s) for s in analyse_pairs([(it.ru, it.en) for it in items],
+                                                          lex_table=table)])  # fmt: skip
+    right = np.array([it.kind == "clean" for it in items])
+    w = np.where(right, 0.5 / right.sum(), 0.5 / (~right).sum())
+    print("\nCalibration (clean vs adequacy negatives weighted 50/50):")
+    print("| adequacy | pairs | mean adequacy | share right |\n|---|---|---|---|")
+    for lo in np.arange(0, 1, 0.2):
+        m = (scores >= lo) & ((scores < lo + 0.2) | (lo >= 0.8))
+        if m.any():
+            print(f"| {lo:.1f}–{lo + 0.2:.1f} | {m.sum()} | "
+                  f"{np.average(scores[m], weights=w[m]):.3f} | "
+                  f"{np.average(right[m], weights=w[m]):.3f} |")  # fmt: skip
+
+
+def reasons_table(items: Sequence[Noisy], decided: list[tuple[bool, tuple[str, ...]]]) -> None:
+    by: dict[str, Counter[str]] = defaultdict(Counter)
+    for it, (_, why) in zip(items, decided, strict=True):
+        by[it.kind].update(why)
+    print("\nmtclean reasons per kind (a pair may have several):")
+    for kind in ["clean", *NOISE_KINDS]:
+        top = ", ".join(f"{r} {n}" for r, n in by[kind].most_common(5))
+        print(f"  {kind:<16} {top}")
+
+
+def auc(pos: np.ndarray, neg: np.ndarray) -> float:
+    """P(a random positive scores above a random negative), ties counted half."""
+    allv = np.concatenate([pos, neg])
+    order = allv.argsort(kind="mergesort")
+    ranks = np.empty(len(allv))
+    ranks[order] = np.arange(1, len(allv) + 1)
+    for v in np.unique(allv):  # average ranks of ties
+        m = allv == v
+        ranks[m] = ranks[m].mean()
+    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+
+
+def mismatched_documents(half: str, table: Any = None) -> None:
+    docs: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for p in dev_pairs():
+        if p.half == half and p.source in ("wmt21", "flores"):
+            docs[(p.source, p.doc)].append((p.ru, p.en))
+    keys = sorted(docs)
+    random.Random(14).shuffle(keys)
+
+    def bead_scores(ru: list[str], en: list[str]) -> tuple[list[float], list[float]]:
+        beads = [b for b in align(ru, en) if b.ru and b.en]
+        pairs = [(" ".join(ru[i] for i in b.ru), " ".join(en[j] for j in b.en)) for b in beads]
+        sigs = analyse_pairs(pairs, lex_table=table)
+        return [adequacy(s) for s in sigs], [b.score for b in beads]
+
+    true_a, true_s, mis_a, mis_s = [], [], [], []
+    for k, key in enumerate(keys):
+        other = keys[(k + 1) % len(keys)]
+        ru = [r for r, _ in docs[key]]
+        a, s = bead_scores(ru, [e for _, e in docs[key]])
+        true_a += a
+        true_s += s
+        a, s = bead_scores(ru, [e for _, e in docs[other]])
+        mis_a += a
+        mis_s += s
+    print(f"\nAdequacy vs mismatched documents ({len(keys)} WMT21+FLORES dev documents, "
+          f"{half} half; {len(true_a)} true beads, {len(mis_a)} mismatched beads):")  # fmt: skip
+    print("| score | AUC | true < 0.3 | mismatched >= 0.5 |\n|---|---|---|---|")
+    for name, t, m in (("adequacy", true_a, mis_a), ("aligner score (old)", true_s, mis_s)):
+        t, m = np.array(t), np.array(m)
+        print(f"| {name} | {auc(t, m):.4f} | {100 * (t < 0.3).mean():.2f} % | "
+              f"{100 * (m >= 0.5).mean():.2f} % |")  # fmt: skip
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--half", choices=("eval", "fit"), default="eval")
+    ap.add_argument("--per-kind", type=int, default=600, help="noisy pairs per kind")
+    ap.add_argument("--no-opusfilter", action="store_true")
+    ap.add_argument("--sweep", action="store_true", help="also sweep filters.min_adequacy")
+    ap.add_argument(
+        "--shipped-table",
+        action="store_true",
+        help="score with the shipped word table (it saw every dev sentence: optimistic) instead "
+        "of one rebuilt without the measured half's documents",
+    )
+    args = ap.parse_args(argv)
+    if data_dir() is None:
+        print("the shared data folder is absent (set MTCLEAN_DATA)")
+        return 1
+    pairs = [p for p in dev_pairs() if p.half == args.half]
+    items = noisy(pairs, seed=41, per_kind=args.per_kind)
+    clean = [it for it in items if it.kind == "clean"]
+    rest = [it for it in items if it.kind != "clean"]
+    random.Random(41).shuffle(rest)
+    items = clean + rest
+    print(f"{len(items)} pairs ({len(clean)} clean), dev '{args.half}' half\n")
+    decided: dict[str, list[tuple[bool, tuple[str, ...]]]] = {}
+    t = time.perf_counter()
+    table = None if args.shipped_table else heldout_table(args.half)
+    held = f"rebuilt without the {args.half} half's documents"
+    print(f"word table: {'shipped (saw these sentences)' if table is None else held}\n")
+    decided["mtclean"] = mtclean_decide(items, table=table)
+    t_ours = time.perf_counter() - t
+    if not args.no_opusfilter:
+        try:
+            t = time.perf_counter()
+            decided["OpusFilter"] = opusfilter_decide(items)
+            t_opus = time.perf_counter() - t
+        except ImportError:
+            print("(opusfilter is not installed: pip install opusfilter)")
+            t_opus = None
+    decided["min_score 0.3"] = min_score_decide(items)
+    print_table(items, decided)
+    reasons_table(items, decided["mtclean"])
+    print(f"\ntime: mtclean {t_ours:.1f} s" + (f", OpusFilter {t_opus:.1f} s" if "OpusFilter"
+                                                  in decided and t_opus else ""))  # fmt: skip
+    if args.sweep:
+        sweep(items, table)
+    reliability(items, table)
+    with_retranslation(args.half, table)
+    mismatched_documents(args.half, table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

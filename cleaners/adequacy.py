@@ -1,0 +1,489 @@
+"""Adequacy: the probability that the two sides of a pair translate each other.
+
+A logistic regression over cheap, download-free signals of one ru–en pair:
+
+- length: how far the English/Russian length ratio is from the typical one,
+- numbers (:mod:`cleaners.numbers`: either side's conventions, number words excuse a digit),
+- anchors shared through transliteration and a small table (names, months, magnitudes, marks),
+- URLs and e-mail addresses on one side only,
+- script and language of each side (Cyrillic English, Latin "Russian", a Ukrainian side),
+- words copied verbatim from one side to the other (an untranslated pair),
+- function words by category on each side (``ты`` ↔ ``you``, ``почему`` ↔ ``why``, negation;
+  ``data/ru_en_function_words.tsv``): short sentences have few content words,
+- the lexical translation model (:mod:`cleaners.lexsim`: an IBM-1 word table learned offline),
+- chrF of the English against the retranslated Russian, when a retranslation exists.
+
+The weights are fitted on dev data only, with generated negatives (misaligned, truncated,
+number-changed, untranslated, wrong language) by ``python -m cleaners.build_adequacy``, which
+writes ``data/adequacy.json``; a test checks that the shipped table is what that command
+builds. Two models live in the table: ``base`` and ``mt`` (the same signals plus chrF), so
+a pair is scored with the evidence it has.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from cleaners.align import anchors
+from cleaners.chrf import chrf
+from cleaners.numbers import compare
+from cleaners.translit import transliterate
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_CYRL = re.compile(r"[\u0400-\u04ff]")
+_LATN = re.compile(r"[A-Za-z]")
+_LETTER = re.compile(r"[^\W\d_]")
+# A sentence's end: terminal punctuation, then any closing quotes or brackets. A title ending
+# in a quoted name ('... урагана "Ханна"') has none.
+_END = re.compile(r"[.!?…][»\"”’')\]]*\s*$")
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends with terminal punctuation (closing quotes allowed).
+
+    >>> ends_sentence('Он сказал: «Да».'), ends_sentence('Ураган "Ханна"'), ends_sentence("Why?)")
+    (True, False, True)
+    """
+    return _END.search(text) is not None
+
+
+def urls(text: str) -> Counter[str]:
+    """URLs and e-mail addresses, lower-cased, trailing punctuation dropped.
+
+    >>> sorted(urls("See https://kremlin.ru/events, or mail info@tass.ru."))
+    ['https://kremlin.ru/events', 'info@tass.ru']
+    """
+    return Counter(m.group().lower().rstrip(".,;:!?)") for m in _URL.finditer(text))
+
+
+class Signals(NamedTuple):
+    """What the filters and the adequacy model know about one pair."""
+
+    ru_chars: int
+    en_chars: int
+    ru_words: int
+    en_words: int
+    numbers_matched: int
+    ru_numbers_missing: int  # digit numbers of the Russian side the English lacks, unexcused
+    en_numbers_missing: int
+    anchor_dice: float  # names, months, marks (numbers apart), damped when few
+    anchor_mass: int
+    url_missing: int
+    ru_cyrillic: float  # share of the Russian side's letters that are Cyrillic
+    en_latin: float  # share of the English side's letters that are Latin
+    copied: float  # share of the shorter side's words found verbatim on the other side
+    marks_mismatch: int  # of "?" and "!", how many one side has and the other not
+    end_mismatch: bool  # one side ends a sentence, the other stops mid-way (filters only: in
+    # real pairs a title or a list item often differs, so the model does not weigh it)
+    ru_lang: str
+    en_lang: str
+    ru_lang_score: float
+    en_lang_score: float
+    lex: float | None  # lexical translation similarity (Dice, 0..1) from the word table
+    lex_cover: float | None  # the lower of the two sides' shares of words the other translates
+    lex_uncovered: int  # content words of either side the other side does not translate
+    ru_content: int  # content words of each side (the word table's notion)
+    en_content: int
+    cognates: float  # character trigram Dice of the transliterated Russian and the English
+    function_matched: int  # function-word categories (ты ↔ you, почему ↔ why) on both sides
+    function_missing: int  # ... on one side only
+    mt_chrf: float | None  # chrF of the English against the retranslated Russian
+
+
+def _share(pattern: re.Pattern[str], text: str) -> float:
+    letters = len(_LETTER.findall(text))
+    return len(pattern.findall(text)) / letters if letters else 1.0
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> tuple[dict[str, str], dict[str, str]]:
+    """Russian and English form → category, from ``data/ru_en_function_words.tsv``."""
+    text = resources.files("cleaners").joinpath("data/ru_en_function_words.tsv").read_text("utf-8")
+    ru: dict[str, str] = {}
+    en: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            cat, ru_forms, en_forms = line.split("\t")
+            ru.update(dict.fromkeys(ru_forms.split(), cat))
+            en.update(dict.fromkeys(en_forms.split(), cat))
+    return ru, en
+
+
+_FWORD = re.compile(r"[^\W\d_]+(?:'[a-z]+)?")
+
+
+def function_categories(text: str, lang: str) -> set[str]:
+    """Categories of the function words in ``text`` (pronoun persons, why/who/where/when, not).
+
+    >>> sorted(function_categories("Why don't you tell her?", "en"))
+    ['neg', 'she', 'why', 'you']
+    >>> sorted(function_categories("Почему ты ей не скажешь?", "ru"))
+    ['neg', 'she', 'why', 'you']
+    """
+    table = _function_words()[0 if lang == "ru" else 1]
+    out = set()
+    for m in _FWORD.finditer(text.lower().replace("’", "'")):
+        w = m.group()
+        cat = table.get(w) or (table.get("n't") if w.endswith("n't") else None)
+        if cat:
+            out.add(cat)
+    return out
+
+
+def _trigrams(text: str) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for w in _WORD.findall(text.lower()):
+        if len(w) >= 5:  # short words share trigrams by chance
+            w = f" {w} "
+            out.update(w[i : i + 3] for i in range(len(w) - 2))
+    return out
+
+
+def cognates(ru: str, en: str) -> float:
+    """Character trigram Dice of the transliterated Russian and the English: names and
+    international words (президент/president, интернет/internet) survive translation.
+
+    >>> ru, en = "Президент подписал закон об интернете.", "The president signed an internet law."
+    >>> cognates(ru, en) > 0.2
+    True
+    >>> cognates("Президент подписал закон.", "It rained all day.")
+    0.0
+    """
+    a, b = _trigrams(transliterate(ru)), _trigrams(en)
+    total = sum(a.values()) + sum(b.values())
+    return round(2.0 * sum((a & b).values()) / total, 4) if total else 0.0
+
+
+@lru_cache(maxsize=1)
+def default_table() -> Any:
+    """The shipped word table of :mod:`cleaners.lexsim` both ways, ``(ru→en, en→ru)``, or
+    None when it is absent."""
+    try:
+        from cleaners import lexsim
+    except ImportError:
+        return None
+    if not lexsim.available("ru", "en"):
+        return None
+    return lexsim.table("ru", "en"), lexsim.table("en", "ru")
+
+
+def _hits(table: Any, src: str, tgt: str) -> tuple[int, int, int]:
+    """(content words of ``src`` whose translation ``tgt`` holds, content words of each)."""
+    bag, n_src = table.source_bag(src)
+    keys, n_tgt = table.target_bag(tgt)
+    return sum(min(c, keys[k]) for k, c in bag.items() if k in keys), n_src, n_tgt
+
+
+def lexical(tables: Any, ru: str, en: str) -> tuple[float, float, int, int, int]:
+    """(Dice similarity, lower coverage, uncovered words, content words of ru and of en) of
+    ``ru`` and ``en`` under a word table, ``(ru→en, en→ru)`` or ru→en alone.
+
+    The Dice is :func:`cleaners.lexsim.similarity`'s; the coverage is each side's share of
+    content words the other side translates (each read in its own direction when both
+    tables are given), the lower of the two: a truncated side leaves much of the other
+    uncovered even when what remains matches word for word. The uncovered count weighs the
+    evidence by length: two unrelated long sentences leave many words out.
+    """
+    fwd, back = tables if isinstance(tables, tuple) else (tables, None)
+    hits, n_src, n_tgt = _hits(fwd, ru, en)
+    hits_en = _hits(back, en, ru)[0] if back is not None else hits
+    dice = min(1.0, 2.0 * hits / (n_src + n_tgt)) if n_src + n_tgt else 0.0
+    cover = min(hits / n_src if n_src else 1.0, hits_en / n_tgt if n_tgt else 1.0)
+    uncovered = max(n_src - hits, 0) + max(n_tgt - hits_en, 0)
+    return dice, min(cover, 1.0), uncovered, n_src, n_tgt
+
+
+def signals(
+    ru: str,
+    en: str,
+    ru_lang: tuple[str, float] | None = None,
+    en_lang: tuple[str, float] | None = None,
+    ru_mt: str | None = None,
+    lex_table: Any = None,
+) -> Signals:
+    """Measure one pair. ``ru_lang``/``en_lang`` are each side's detected language and score
+    (:func:`cleaners.lid.detect_batch`, batched by :func:`analyse_pairs`; detected here when
+    not given); ``ru_mt`` the retranslation of ``ru``; ``lex_table`` a
+    :class:`cleaners.lexsim.Table` (default: the shipped one; the build passes a held-out one).
+
+    >>> s = signals("110 стран подписали договор.", "10 countries signed the treaty.")
+    >>> s.numbers_matched, s.ru_numbers_missing, s.en_numbers_missing
+    (0, 1, 1)
+    >>> signals("Пять человек.", "5 people.").en_numbers_missing
+    0
+    """
+    if ru_lang is None or en_lang is None:
+        from cleaners import lid
+
+        ru_lang = ru_lang or lid.detect(ru)
+        en_lang = en_lang or lid.detect(en)
+    nums = compare(ru, en)
+    ru_anc = Counter({k: v for k, v in anchors(ru).items() if k[0] != "#"})
+    en_anc = Counter({k: v for k, v in anchors(en).items() if k[0] != "#"})
+    mass = sum(ru_anc.values()) + sum(en_anc.values())
+    shared = sum((ru_anc & en_anc).values())
+    dice = 2.0 * shared / mass * min(1.0, mass / 4.0) if mass else 0.0
+    ru_urls, en_urls = urls(ru), urls(en)
+    ru_words = [w.lower() for w in _WORD.findall(ru)]
+    en_words = [w.lower() for w in _WORD.findall(en)]
+    short = min(len(ru_words), len(en_words))
+    copied = sum((Counter(ru_words) & Counter(en_words)).values()) / short if short else 0.0
+    ru_f, en_f = function_categories(ru, "ru"), function_categories(en, "en")
+    table = lex_table if lex_table is not None else default_table()
+    lex = lexical(table, ru, en) if table is not None else None
+    return Signals(
+        ru_chars=len(ru),
+        en_chars=len(en),
+        ru_words=len(ru.split()),
+        en_words=len(en.split()),
+        numbers_matched=nums.matched,
+        ru_numbers_missing=nums.ru_missing,
+        en_numbers_missing=nums.en_missing,
+        anchor_dice=dice,
+        anchor_mass=mass,
+        url_missing=sum(((ru_urls - en_urls) + (en_urls - ru_urls)).values()),
+        ru_cyrillic=_share(_CYRL, ru),
+        en_latin=_share(_LATN, en),
+        copied=copied,
+        marks_mismatch=int(("?" in ru) != ("?" in en)) + int(("!" in ru) != ("!" in en)),
+        end_mismatch=ends_sentence(ru) != ends_sentence(en),
+        ru_lang=ru_lang[0],
+        en_lang=en_lang[0],
+        ru_lang_score=ru_lang[1],
+        en_lang_score=en_lang[1],
+        lex=lex[0] if lex else None,
+        lex_cover=lex[1] if lex else None,
+        lex_uncovered=lex[2] if lex else 0,
+        ru_content=lex[3] if lex else 0,
+        en_content=lex[4] if lex else 0,
+        cognates=cognates(ru, en),
+        function_matched=len(ru_f & en_f),
+        function_missing=len(ru_f ^ en_f),
+        mt_chrf=chrf(en, ru_mt) if ru_mt else None,
+    )
+
+
+# English characters per Russian character: log ratio's centre on dev pairs (WMT21, FLORES).
+LOG_RATIO = 0.05
+
+
+def log_ratio(s: Signals) -> float:
+    """How much longer the English side is than expected, in log units (smoothed).
+
+    >>> round(log_ratio(signals("Привет, мир.", "Hello, world.")), 2)
+    -0.01
+    """
+    return math.log((s.en_chars + 10) / (s.ru_chars + 10)) - LOG_RATIO
+
+
+def _lang_ok(lang: str, score: float, want: str) -> float:
+    if lang == want or lang == "und":
+        return 1.0
+    return 1.0 - score
+
+
+# Feature names, in the order of the vectors; the weight table lists them too.
+FEATURES: tuple[str, ...] = (
+    "len_dev",
+    "len_dev2",
+    "log_len",
+    "numbers_matched",
+    "numbers_missing",
+    "number_substituted",
+    "anchor_dice",
+    "anchor_none",
+    "url_missing",
+    "ru_cyrillic",
+    "en_latin",
+    "ru_lang_ok",
+    "en_lang_ok",
+    "copied",
+    "lex",
+    "lex_cover",
+    "lex_uncovered",
+    "function_matched",
+    "function_missing",
+    "content_ratio_dev",
+    "cognates",
+    "lex_evidence",
+    "marks_mismatch",
+    "mt_chrf",
+)
+
+
+def features(s: Signals) -> np.ndarray:
+    """The feature vector of one pair, in :data:`FEATURES` order (missing evidence is 0)."""
+    dev = abs(log_ratio(s))
+    missing = s.ru_numbers_missing + s.en_numbers_missing
+    # Apart: a number changed is a wrong translation; one left out or worded differently
+    # ("в течение суток" ↔ "24 hours") is common in right ones.
+    substituted = s.ru_numbers_missing > 0 and s.en_numbers_missing > 0
+    row = np.array(
+        [
+            dev,
+            dev * dev,
+            math.log1p(min(s.ru_chars, s.en_chars)),
+            min(s.numbers_matched, 3),
+            0.0 if substituted else min(missing, 3),
+            float(substituted),
+            s.anchor_dice,
+            float(s.anchor_mass == 0),
+            min(s.url_missing, 2),
+            s.ru_cyrillic,
+            s.en_latin,
+            _lang_ok(s.ru_lang, s.ru_lang_score, "ru"),
+            _lang_ok(s.en_lang, s.en_lang_score, "en"),
+            s.copied,
+            s.lex if s.lex is not None else 0.0,
+            s.lex_cover if s.lex_cover is not None else 0.0,
+            math.log1p(s.lex_uncovered),
+            min(s.function_matched, 3),
+            min(s.function_missing, 3),
+            abs(math.log((s.en_content + 1) / (s.ru_content + 1))),
+            s.cognates,
+            # Coverage weighed by how many words it is measured on: none of twelve words
+            # translated says more than none of two.
+            ((s.lex_cover or 0.0) - 0.5) * math.log1p(s.ru_content + s.en_content),
+            s.marks_mismatch,
+            s.mt_chrf if s.mt_chrf is not None else 0.0,
+        ]
+    )
+    assert len(row) == len(FEATURES)
+    return row
+
+
+def _log_sigmoid(z: np.ndarray) -> np.ndarray:
+    return -np.logaddexp(0.0, -z)
+
+
+class Model(NamedTuple):
+    """Failure detectors combined: one logistic regression per kind of wrong pair (misaligned,
+    truncated, number changed, untranslated, wrong language), each clean vs that kind.
+
+    A pair is adequate when no detector fires: the sum of the detectors' log P(clean) is
+    mapped to a probability by a last logistic fit (``calibration``), so one strong signal of
+    one failure (no word translated, a changed number) is not outvoted by the absence of the
+    others, as it is in a single linear model.
+    """
+
+    names: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    detectors: dict[str, tuple[np.ndarray, float]]  # kind → (weights, bias)
+    calibration: tuple[float, float]  # (slope, intercept) on the summed log P(clean)
+
+    def detector_logits(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        """Each detector's logit of "clean" for rows of features in :data:`FEATURES` order."""
+        idx = [FEATURES.index(n) for n in self.names]
+        z = (x[..., idx] - self.mean) / self.scale
+        return {k: z @ w + b for k, (w, b) in self.detectors.items()}
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """P(adequate) for rows of features in :data:`FEATURES` order."""
+        total = sum(_log_sigmoid(z) for z in self.detector_logits(x).values())
+        a, b = self.calibration
+        return 1.0 / (1.0 + np.exp(-np.clip(a * total + b, -40, 40)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "features": {
+                n: {"mean": round(float(m), 4), "scale": round(float(s), 4)}
+                for n, m, s in zip(self.names, self.mean, self.scale, strict=True)
+            },
+            "detectors": {
+                k: {
+                    "bias": round(b, 4),
+                    "weights": {n: round(float(v), 4) for n, v in zip(self.names, w, strict=True)},
+                }
+                for k, (w, b) in sorted(self.detectors.items())
+            },
+            "calibration": {
+                "slope": round(self.calibration[0], 4),
+                "intercept": round(self.calibration[1], 4),
+            },  # fmt: skip
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Model:
+        names = tuple(d["features"])
+        return cls(
+            names,
+            np.array([d["features"][n]["mean"] for n in names]),
+            np.array([d["features"][n]["scale"] for n in names]),
+            {
+                k: (np.array([v["weights"][n] for n in names]), float(v["bias"]))
+                for k, v in d["detectors"].items()
+            },
+            (float(d["calibration"]["slope"]), float(d["calibration"]["intercept"])),
+        )
+
+
+TABLE = "data/adequacy.json"
+
+
+@lru_cache(maxsize=1)
+def models() -> dict[str, Model]:
+    """The shipped models by name (``base``, ``mt``), read once."""
+    text = resources.files("cleaners").joinpath(TABLE).read_text("utf-8")
+    return {k: Model.from_dict(v) for k, v in json.loads(text)["models"].items()}
+
+
+def model_for(s: Signals) -> Model:
+    """The model fitted on the evidence this pair has (chrF only with a retranslation)."""
+    table = models()
+    return table["mt"] if s.mt_chrf is not None and "mt" in table else table["base"]
+
+
+def adequacy(s: Signals) -> float:
+    """Calibrated P(the two sides translate each other), rounded to 4 places.
+
+    >>> good = adequacy(signals("В 2022 году Токаев встретился с Алиевым в Баку.",
+    ...                         "In 2022, Tokayev met Aliyev in Baku."))
+    >>> bad = adequacy(signals("В 2022 году Токаев встретился с Алиевым в Баку.",
+    ...                        "The weather was warm all week."))
+    >>> good > 0.5 > bad
+    True
+    """
+    return round(float(model_for(s).predict(features(s))), 4)
+
+
+def analyse_pairs(
+    pairs: Sequence[tuple[str, str]],
+    ru_mt: Sequence[str | None] | None = None,
+    lid_config: Any = None,
+    lex_table: Any = None,
+) -> list[Signals]:
+    """:func:`signals` of many pairs, language detection batched."""
+    from cleaners import lid
+
+    langs = lid.detect_batch([t for p in pairs for t in p], lid_config)
+    return [
+        signals(
+            ru,
+            en,
+            langs[2 * k],
+            langs[2 * k + 1],
+            ru_mt[k] if ru_mt is not None else None,
+            lex_table,
+        )
+        for k, (ru, en) in enumerate(pairs)
+    ]
+
+
+def score_pairs(
+    pairs: Sequence[tuple[str, str]],
+    ru_mt: Sequence[str | None] | None = None,
+    lid_config: Any = None,
+) -> list[tuple[Signals, float]]:
+    """Signals and adequacy of many pairs."""
+    return [(s, adequacy(s)) for s in analyse_pairs(pairs, ru_mt, lid_config)]

@@ -1,0 +1,413 @@
+"""Build ``data/adequacy.json``: fit the adequacy model on dev data with generated negatives.
+
+    PYTHONPATH=. python -m cleaners.build_adequacy          # writes cleaners/data/adequacy.json
+    PYTHONPATH=. python -m cleaners.build_adequacy --check  # exit 1 when the table is stale
+
+Build-time only (the run never imports it). Dev sets only, read from the shared data folder
+(``$MTCLEAN_DATA``, else ``../shared/data`` beside the repo, else ``/work/shared/data``):
+WMT21 (ref A; one MT system's output stands in for the retranslation), FLORES-200 ``dev.*``,
+Tatoeba and TICO-19. Pairs are split by a hash of their document: the ``fit`` half trains the
+model, the ``eval`` half is what ``bench/filters.py`` measures on. The same noise generator
+(:func:`noisy`) serves both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cleaners import adequacy
+from cleaners.adequacy import FEATURES, Model
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = 14
+TATOEBA_MAX = 3000  # Tatoeba holds 19k short pairs; a sample keeps the fit balanced by source
+FIT_PER_KIND = 1500  # negatives of each kind the fit sees (all clean pairs are used)
+HARD_DRAWS = 3  # draws of the hard negatives the fit sees
+HARD = ("misaligned", "truncated")
+MT_SYSTEM = "Online-B"  # stands in for the retranslation of the WMT21 Russian
+FLORES_OTHER = {"ru": ("ukr", "bul", "bel", "srp", "mkd", "kaz"), "en": ("deu", "fra")}
+FLORES_CODES = {"ukr": "uk", "bul": "bg", "bel": "be", "srp": "sr", "mkd": "mk", "kaz": "kk",
+                "deu": "de", "fra": "fr"}  # fmt: skip
+
+
+def data_dir() -> Path | None:
+    """The shared data folder, or None when it is not on this machine."""
+    for cand in (os.environ.get("MTCLEAN_DATA"), ROOT.parent / "shared" / "data",
+                 "/work/shared/data"):  # fmt: skip
+        if cand and (Path(cand) / "flores200").is_dir():
+            return Path(cand)
+    return None
+
+
+@dataclass
+class Pair:
+    """A dev sentence pair with what the noise generator may need."""
+
+    source: str
+    doc: str
+    ru: str
+    en: str
+    mt: str | None = None  # MT of ``ru`` (WMT21 only)
+    other: dict[str, str] = field(default_factory=dict)  # FLORES: same sentence, other languages
+
+    @property
+    def half(self) -> str:
+        # By document: the mismatched-document measure aligns whole documents the fit never saw.
+        h = hashlib.sha256(f"{self.source}/{self.doc}".encode()).digest()[0]
+        return "fit" if h % 2 == 0 else "eval"
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text("utf-8").splitlines()
+
+
+def dev_pairs(data: Path | None = None) -> list[Pair]:
+    """Every dev pair, in a fixed order (source, then line)."""
+    data = data or data_dir()
+    if data is None:
+        raise FileNotFoundError("the shared data folder is absent (set MTCLEAN_DATA)")
+    out: list[Pair] = []
+    w = data / "wmt21-newstest-ru-en"
+    docs = [line.split("\t")[1] for line in _lines(w / "docs.tsv")[1:]]
+    mt = _lines(w / "system_outputs" / f"hyp.{MT_SYSTEM}.en.txt")
+    for k, (ru, en) in enumerate(zip(_lines(w / "src.ru.txt"), _lines(w / "ref.A.en.txt"),
+                                     strict=True)):  # fmt: skip
+        out.append(Pair("wmt21", docs[k], ru, en, mt=mt[k]))
+    f = data / "flores200"
+    docs = [line.split("\t")[1] for line in _lines(f / "docs_dev.tsv")[1:]]
+    ru_l, en_l = _lines(f / "dev.rus_Cyrl.txt"), _lines(f / "dev.eng_Latn.txt")
+    others = {c: _lines(f / f"dev.{c}_{'Latn' if c in ('deu', 'fra') else 'Cyrl'}.txt")
+              for side in FLORES_OTHER.values() for c in side}  # fmt: skip
+    for k, (ru, en) in enumerate(zip(ru_l, en_l, strict=True)):
+        other = {FLORES_CODES[c]: lines[k] for c, lines in others.items()}
+        out.append(Pair("flores", docs[k], ru, en, other=other))
+    t = data / "tatoeba-test-v2021-08-07-ru-en"
+    labels = _lines(t / "rus.labels.txt")
+    tat = [
+        (ru, en)
+        for ru, en, lab in zip(_lines(t / "rus.txt"), _lines(t / "eng.txt"), labels, strict=True)
+        if lab == "rus"
+    ]
+    rng = random.Random(SEED)
+    for k in sorted(rng.sample(range(len(tat)), min(TATOEBA_MAX, len(tat)))):
+        out.append(Pair("tatoeba", f"tatoeba-{k // 50}", *tat[k]))
+    c = data / "tico19-test-ru-en"
+    for k, (ru, en) in enumerate(zip(_lines(c / "rus.txt"), _lines(c / "eng.txt"), strict=True)):
+        out.append(Pair("tico19", f"tico-{k // 50}", ru, en))
+    return [p for p in out if p.ru.strip() and p.en.strip()]
+
+
+# ---------------------------------------------------------------- noise
+
+NOISE_KINDS = (
+    "misaligned",
+    "untranslated",
+    "wrong-language",
+    "number-mismatch",
+    "truncated",
+    "duplicate",
+    "near-duplicate",
+)
+ADEQUACY_NEGATIVES = NOISE_KINDS[:5]
+
+
+@dataclass(frozen=True)
+class Noisy:
+    """One pair of the noisy set: ``kind`` is ``clean`` or a noise kind."""
+
+    kind: str
+    ru: str
+    en: str
+    mt: str | None
+    source: str
+
+
+_NUM = re.compile(r"\d+")
+
+
+def _change_number(ru: str, en: str, rng: random.Random) -> tuple[str, str] | None:
+    """Change one number both sides share, on one side ("110 стран" ↔ "10 countries")."""
+    shared = sorted(set(_NUM.findall(ru)) & set(_NUM.findall(en)))
+    if not shared:
+        return None
+    num = rng.choice(shared)
+    value = int(num)
+    choices = [value + rng.randint(1, 9), value * 10, value // 10 if value >= 10 else value + 10]
+    new = str(rng.choice(choices))
+    if rng.random() < 0.5:
+        return re.sub(rf"(?<!\d){num}(?!\d)", new, ru, count=1), en
+    return ru, re.sub(rf"(?<!\d){num}(?!\d)", new, en, count=1)
+
+
+def _truncate(text: str, rng: random.Random) -> str | None:
+    words = text.split()
+    if len(words) < 6:
+        return None
+    keep = max(2, round(len(words) * rng.uniform(0.3, 0.65)))
+    cut = " ".join(words[:keep]).rstrip(",;:—–-")
+    # Half of the time the cut side still ends a sentence (a dropped clause, a split that
+    # went wrong): the end punctuation alone must not give truncation away.
+    if text[-1] in ".!?…" and rng.random() < 0.5:
+        cut += text[-1]
+    return cut
+
+
+def _near(ru: str, en: str, rng: random.Random) -> tuple[str, str]:
+    """The same pair written slightly differently: case, punctuation, spacing."""
+
+    def vary(text: str) -> str:
+        ops = [
+            lambda s: s.lower(),
+            lambda s: s.rstrip(".!?…") if s.rstrip(".!?…") != s else s + ".",
+            lambda s: s.replace(" ", "  ", 1) if " " in s else s + " ",
+            lambda s: s.replace(",", "", 1) if "," in s else s.upper(),
+            lambda s: s.replace('"', "«", 1).replace('"', "»", 1) if '"' in s else " " + s,
+        ]
+        return rng.choice(ops)(text)
+
+    return vary(ru), vary(en)
+
+
+def noisy(pairs: Sequence[Pair], seed: int = SEED, per_kind: int | None = None) -> list[Noisy]:
+    """Clean pairs and, for each noise kind, the same number of noisy ones (or ``per_kind``).
+
+    Misaligned pairs take the English of another sentence: a neighbour in the same document
+    (what a slipping aligner produces), one of about the same length, or any. Wrong-language
+    pairs take the same sentence in another language from FLORES (Ukrainian, Bulgarian, ...
+    for Russian; German, French for English). Number changes and truncations are applied
+    where they can be.
+    """
+    rng = random.Random(seed)
+    n = per_kind or len(pairs)
+    out = [Noisy("clean", p.ru, p.en, p.mt, p.source) for p in pairs]
+    order = list(range(len(pairs)))
+
+    def draw() -> Iterator[int]:
+        while True:
+            rng.shuffle(order)
+            yield from list(order)
+
+    by_doc: dict[str, list[int]] = {}
+    for k, p in enumerate(pairs):
+        by_doc.setdefault(p.doc, []).append(k)
+    flores = [k for k, p in enumerate(pairs) if p.other]
+    makers = {
+        "misaligned": lambda k: _misalign(pairs, k, by_doc, rng),
+        "untranslated": lambda k: (
+            (pairs[k].ru, pairs[k].ru) if rng.random() < 0.7 else (pairs[k].en, pairs[k].en)
+        ),
+        "number-mismatch": lambda k: _change_number(pairs[k].ru, pairs[k].en, rng),
+        "truncated": lambda k: _truncated_pair(pairs[k], rng),
+        "duplicate": lambda k: (pairs[k].ru, pairs[k].en),
+        "near-duplicate": lambda k: _near(pairs[k].ru, pairs[k].en, rng),
+    }
+    for kind in NOISE_KINDS:
+        made = 0
+        tries = 0
+        if kind == "wrong-language":
+            for k in (flores * (n // max(len(flores), 1) + 1))[:n]:
+                p = pairs[k]
+                side = "ru" if rng.random() < 0.5 else "en"
+                code = rng.choice([FLORES_CODES[c] for c in FLORES_OTHER[side]])
+                ru, en = (p.other[code], p.en) if side == "ru" else (p.ru, p.other[code])
+                out.append(Noisy(kind, ru, en, p.mt, p.source))
+            continue
+        for k in draw():
+            if made >= n or tries > 20 * n:
+                break
+            tries += 1
+            got = makers[kind](k)
+            if got is None:
+                continue
+            out.append(Noisy(kind, got[0], got[1], pairs[k].mt, pairs[k].source))
+            made += 1
+    return out
+
+
+def _misalign(pairs: Sequence[Pair], k: int, by_doc: dict[str, list[int]],
+              rng: random.Random) -> tuple[str, str] | None:  # fmt: skip
+    """Another sentence's English: a neighbour in the document, one of about the same length
+    (what an aligner is drawn to when nothing else tells), or any."""
+    p = pairs[k]
+    doc = by_doc[p.doc]
+    pick = rng.random()
+    if pick < 0.35 and len(doc) > 1:
+        i = doc.index(k)
+        j = doc[i + 1] if i + 1 < len(doc) else doc[i - 1]
+    elif pick < 0.8:
+        near = [j for j in rng.sample(range(len(pairs)), min(200, len(pairs)))
+                if abs(len(pairs[j].en) - len(p.en)) <= 0.15 * len(p.en) + 3]  # fmt: skip
+        if not near:
+            return None
+        j = near[0]
+    else:
+        j = rng.randrange(len(pairs))
+    if pairs[j].en == p.en:
+        return None
+    return p.ru, pairs[j].en
+
+
+def _truncated_pair(p: Pair, rng: random.Random) -> tuple[str, str] | None:
+    if rng.random() < 0.5:
+        ru = _truncate(p.ru, rng)
+        return (ru, p.en) if ru else None
+    en = _truncate(p.en, rng)
+    return (p.ru, en) if en else None
+
+
+# ---------------------------------------------------------------- fitting
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1.0
+                 ) -> tuple[np.ndarray, float]:  # fmt: skip
+    """Weighted L2-regularised logistic regression by Newton's method (x standardised)."""
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    beta = np.zeros(xb.shape[1])
+    reg = np.full(xb.shape[1], l2)
+    reg[-1] = 0.0  # the bias is not shrunk
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(xb @ beta, -40, 40)))
+        grad = xb.T @ (w * (p - y)) + reg * beta
+        hess = (xb * (w * p * (1 - p))[:, None]).T @ xb + np.diag(reg)
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return beta[:-1], float(beta[-1])
+
+
+def heldout_table(half: str, data: Path | None = None) -> Any:
+    """The word table (both ways, as :func:`cleaners.adequacy.default_table`) built by
+    :mod:`cleaners.lexsim.build` from every dev pair except
+    those whose Russian occurs in ``half``'s documents: the shipped table has seen every dev
+    sentence, so features measured with it would flatter the lexicon on the very pairs the
+    model is fitted or measured on."""
+    from cleaners.lexsim import build as lexbuild
+    from cleaners.lexsim import parse
+
+    data = data or data_dir()
+    hidden = {p.ru for p in dev_pairs(data) if p.half == half}
+    pairs = [(a, b) for a, b in lexbuild.read_pairs(data, "ru-en") if a not in hidden]
+    # The same build on fewer pairs: its reader is swapped for the call (build-time only).
+    saved = lexbuild.read_pairs
+    lexbuild.read_pairs = lambda _data, _pair: pairs
+    try:
+        text = lexbuild.build(data, "ru-en")
+    finally:
+        lexbuild.read_pairs = saved
+    return parse(text, "ru", "en"), parse(text, "en", "ru", flipped=True)
+
+
+def feature_rows(items: Sequence[Noisy], with_mt: bool, table: Any = None) -> np.ndarray:
+    sigs = adequacy.analyse_pairs(
+        [(it.ru, it.en) for it in items],
+        [it.mt if with_mt else None for it in items],
+        lex_table=table,
+    )
+    return np.array([adequacy.features(s) for s in sigs])
+
+
+def _balanced(y: np.ndarray) -> np.ndarray:
+    """Weights that give the two classes equal mass (calibrated on a 50/50 mix)."""
+    return np.where(y == 1, 0.5 / y.sum(), 0.5 / (1 - y).sum()) * len(y)
+
+
+def fit_model(items: Sequence[Noisy], table: Any = None) -> Model:
+    """One detector per negative kind (clean vs that kind), then the calibration of their
+    summed log P(clean) on clean vs all negatives, the two classes weighted equally."""
+    items = [it for it in items if it.kind == "clean" or it.kind in ADEQUACY_NEGATIVES]
+    x = feature_rows(items, False, table)
+    kind = np.array([it.kind for it in items])
+    names = [n for n in FEATURES if n != "mt_chrf" and x[:, FEATURES.index(n)].std() > 1e-9]
+    idx = [FEATURES.index(n) for n in names]
+    mean, scale = x[:, idx].mean(axis=0).round(4), x[:, idx].std(axis=0).round(4)
+    z = (x[:, idx] - mean) / scale
+    detectors = {}
+    for k in ADEQUACY_NEGATIVES:
+        rows = (kind == "clean") | (kind == k)
+        y = (kind[rows] == "clean").astype(float)
+        w, b = fit_logistic(z[rows], y, _balanced(y))
+        detectors[k] = (w.round(4), round(b, 4))
+    model = Model(tuple(names), mean, scale, detectors, (1.0, 0.0))
+    return _calibrate(model, x, (kind == "clean").astype(float))
+
+
+def fit_mt_model(base: Model, items: Sequence[Noisy], table: Any = None) -> Model:
+    """The base detectors plus one that reads chrF against the retranslation, fitted on the
+    pairs that have one (WMT21, where an MT system's output stands in for it), recalibrated."""
+    items = [it for it in items if it.kind == "clean" or it.kind in ADEQUACY_NEGATIVES]
+    x = feature_rows(items, True, table)
+    y = np.array([1.0 if it.kind == "clean" else 0.0 for it in items])
+    chrf = x[:, FEATURES.index("mt_chrf")]
+    names = (*base.names, "mt_chrf")
+    mean = np.append(base.mean, round(float(chrf.mean()), 4))
+    scale = np.append(base.scale, round(float(chrf.std()), 4))
+    detectors = {k: (np.append(w, 0.0), b) for k, (w, b) in base.detectors.items()}
+    idx = [FEATURES.index(n) for n in names]
+    z = (x[:, idx] - mean) / scale
+    w, b = fit_logistic(z, y, _balanced(y))
+    detectors["retranslation"] = (w.round(4), round(b, 4))
+    return _calibrate(Model(names, mean, scale, detectors, (1.0, 0.0)), x, y)
+
+
+def _calibrate(model: Model, x: np.ndarray, y: np.ndarray) -> Model:
+    """Fit the last logistic map from the summed detector log P(clean) to P(adequate)."""
+    total = sum(-np.logaddexp(0.0, -v) for v in model.detector_logits(x).values())
+    (slope,), intercept = fit_logistic(total[:, None], y, _balanced(y), l2=0.0)
+    return model._replace(calibration=(round(float(slope), 4), round(intercept, 4)))
+
+
+def build(data: Path | None = None) -> dict[str, object]:
+    pairs = [p for p in dev_pairs(data) if p.half == "fit"]
+    items = noisy(pairs, per_kind=FIT_PER_KIND)
+    # Misaligned and truncated pairs are the hard negatives (the others are told by language
+    # or numbers alone): more draws of them teach the lexical and length features more.
+    for seed in range(1, HARD_DRAWS):
+        items += [it for it in noisy(pairs, SEED + seed, FIT_PER_KIND) if it.kind in HARD]
+    with_mt = [it for it in items if it.mt is not None]
+    table = heldout_table("fit", data)
+    base = fit_model(items, table)
+    return {
+        "about": "Adequacy model (cleaners/adequacy.py), fitted on the 'fit' half of the dev sets "
+        "with generated negatives, lexical features from a word table that never saw that half; "
+        "rebuild: PYTHONPATH=. python -m cleaners.build_adequacy",
+        "models": {
+            "base": base.to_dict(),
+            "mt": fit_mt_model(base, with_mt, table).to_dict(),
+        },
+    }
+
+
+def render(table: dict[str, object]) -> str:
+    return json.dumps(table, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true", help="exit 1 if the shipped table is stale")
+    args = ap.parse_args(argv)
+    text = render(build())
+    path = ROOT / "cleaners" / adequacy.TABLE
+    if args.check:
+        same = path.is_file() and path.read_text("utf-8") == text
+        print("adequacy table is current" if same else f"stale: rebuild {path}")
+        return 0 if same else 1
+    path.write_text(text, "utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,255 @@
+"""Pair filters, OpusFilter's way: each has ``score(pair)`` and ``accept(score)``.
+
+A score is a number saved or tuned without rescoring; the decision compares it with a
+threshold from ``config.filters``. A pair rejected by a filter carries the filter's name as
+its reason (``misaligned``, ``number-mismatch``, ...). The run-wide ``duplicate`` and
+``near-duplicate`` filters live in :mod:`cleaners.dedup` (they need every earlier pair), and
+``not-parallel`` in :mod:`cleaners.judge` (it needs the whole document).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import NamedTuple, Protocol
+
+from cleaners.adequacy import Signals, ends_sentence, log_ratio
+from cleaners.config import FiltersConfig
+from cleaners.structure import match_chrome
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+class Candidate(NamedTuple):
+    """One pair to judge: its text, its signals and its adequacy."""
+
+    ru: str
+    en: str
+    signals: Signals
+    adequacy: float
+
+
+class PairFilter(Protocol):
+    name: str
+
+    def score(self, c: Candidate) -> float: ...
+
+    def accept(self, score: float) -> bool: ...
+
+
+class TooShort:
+    """Fewest letters on either side; accepted from ``min_letters`` up."""
+
+    name = "too-short"
+
+    def __init__(self, cfg: FiltersConfig) -> None:
+        self.min = cfg.min_letters
+
+    def score(self, c: Candidate) -> float:
+        return float(min(len(_LETTER.findall(c.ru)), len(_LETTER.findall(c.en))))
+
+    def accept(self, score: float) -> bool:
+        return score >= self.min
+
+
+class TooLong:
+    """Most characters on either side; accepted up to ``max_chars``."""
+
+    name = "too-long"
+
+    def __init__(self, cfg: FiltersConfig) -> None:
+        self.max = cfg.max_chars
+
+    def score(self, c: Candidate) -> float:
+        return float(max(c.signals.ru_chars, c.signals.en_chars))
+
+    def accept(self, score: float) -> bool:
+        return score <= self.max
+
+
+class Boilerplate:
+    """1 when either side is site chrome (data/boilerplate.tsv) or has no letter at all."""
+
+    name = "boilerplate"
+
+    def __init__(self, cfg: FiltersConfig) -> None:
+        pass
+
+    def score(self, c: Candidate) -> float:
+        for text, lang in ((c.ru, "ru"), (c.en, "en")):
+            rule = match_chrome(text.strip(), lang)
+            if (rule is not None and rule.kind == "boilerplate") or not _LETTER.search(text):
+                return 1.0
+        return 0.0
+
+    def accept(self, score: float) -> bool:
+        return score < 0.5
+
+
+class Untranslated:
+    """How sure it is that one side is a copy of the other or the source left in place:
+    the English side detected Russian (or the Russian side English) with its score, or the
+    share of words copied verbatim."""
+
+    name = "untranslated"
+
+    def __init__(self, cfg: FiltersConfig) -> None:
+        self.sure = cfg.lang_sure
+        self.copied = cfg.copied_share
+
+    def score(self, c: Candidate) -> float:
+        s = c.signals
+        out = 0.0
+        if s.en_lang == "ru" or (s.en_latin < 0.5 and s.en_lang not in ("en", "und")):
+            out = max(out, s.en_lang_score if s.en_lang == "ru" else 1.0 - s.en_latin)
+        if s.ru_lang == "en":
+            out = max(out, s.ru_lang_score)
+        if min(s.ru_words, s.en_words) >= 3 and s.copied >= self.copied:
+            out = max(out, 1.0)
+        # An English side mostly in Cyrillic is Russian left untranslated, whatever LID says
+        # about a short one.
+        if s.en_latin < 0.5:
+            out = max(out, 1.0 - s.en_latin)
+        if s.ru_cyrillic < 0.5 and s.en_latin > 0.5 and s.ru_lang in ("en", "und"):
+            out = max(out, 1.0 - s.ru_cyrillic)
+        return round(out, 4)
+
+    def accept(self, score: float) -> bool:
+        return score < self.sure
+
+
+class WrongLanguage:
+    """How sure it is that a side is in a third language (Ukrainian for Russian, German for
+    English): the detector's score for that language, 0 when the side is ru/en/und."""
+
+    name = "wrong-language"
+
+    def __init__(self, cfg: FiltersConfig) -> None:
+        self.sure = cfg.lang_sure
+
+    def score(self, c: Candidate) -> float:
+        s = c.signals
+        out = 0.0
+        if s.ru_lang not in ("ru", "en", "und"):
+            out = max(out, s.ru_lang_score)
+        if s.en_lang not in ("ru", "en", "und"):
+            out = max(out, s.en_lang_score)
+        return out
+
+    def accept(self, score: float) -> bool:
+        return score < self.sure
+
+
+class LengthRatio:
+    """How many times longer one side is than expected (1 = as expected)."""
+
+    name = "length-ratio"
+
+    def __init__(self, cfg: FiltersConfig) -> None:
+        self.max = cfg.max_length_ratio
+
+    def score(self, c: Candidate) -> float:
+        return round(math.exp(abs(log_ratio(c.signals))), 4)
+
+    def accept(self, score: float) -> bool:
+        return score <= self.max
+
+
+class NumberMismatch:
+    """Digit numbers on one side only (number words excusing one each); a number changed
+    (one missing on each side) scores above any threshold."""
+
+    name = "number-mismatch"
+
+    def __init__(self, cfg: FiltersConfig) -> None:
+        self.max = cfg.max_numbers_missing
+
+    def score(self, c: Candidate) -> float:
+        s = c.signals
+        if s.ru_numbers_missing and s.en_numbers_missing:
+            return 99.0
+        return float(s.ru_numbers_missing + s.en_numbers_missing)
+
+    def accept(self, score: float) -> bool:
+        return score <= self.max
+
+
+class Truncated:
+    """One side ends a sentence while the other stops mid-way and is shorter than expected:
+    how many times longer the complete side is (0 when the ends agree or the side that
+    stops is the longer one)."""
+
+    name = "truncated"
+
+    def __init__(self, cfg: FiltersConfig) -> None:
+        self.max = cfg.truncated_ratio
+
+    def score(self, c: Candidate) -> float:
+        if not c.signals.end_mismatch:
+            return 0.0
+        ratio = log_ratio(c.signals)  # > 0: the English is longer than expected
+        en_stops = not ends_sentence(c.en)
+        # The side that stops mid-way must be the short one: a Russian title without a full
+        # stop beside a shorter English sentence is not truncated.
+        if (ratio < 0) != en_stops:
+            return 0.0
+        return round(math.exp(abs(ratio)), 4)
+
+    def accept(self, score: float) -> bool:
+        return score <= self.max
+
+
+class Misaligned:
+    """The adequacy score itself; accepted from ``min_adequacy`` up."""
+
+    name = "misaligned"
+
+    def __init__(self, cfg: FiltersConfig) -> None:
+        self.min = cfg.min_adequacy
+
+    def score(self, c: Candidate) -> float:
+        return c.adequacy
+
+    def accept(self, score: float) -> bool:
+        return score >= self.min
+
+
+# Checked in this order; a pair gets every reason that applies.
+FILTERS: tuple[type, ...] = (
+    TooShort,
+    TooLong,
+    Boilerplate,
+    Untranslated,
+    WrongLanguage,
+    LengthRatio,
+    NumberMismatch,
+    Truncated,
+    Misaligned,
+)
+
+
+def build_filters(cfg: FiltersConfig | None = None) -> list[PairFilter]:
+    """The enabled filters of ``cfg``, in order."""
+    cfg = cfg or FiltersConfig()
+    return [f(cfg) for f in FILTERS if cfg.on(f.name)]
+
+
+def reasons(c: Candidate, filters: Sequence[PairFilter]) -> tuple[str, ...]:
+    """Names of the filters that reject ``c`` (empty: keep).
+
+    >>> from cleaners.adequacy import signals
+    >>> s = signals("110 стран подписали договор.", "10 countries signed the treaty.")
+    >>> reasons(Candidate("110 стран подписали договор.", "10 countries signed the treaty.",
+    ...                   s, 0.9), build_filters())
+    ('number-mismatch',)
+    """
+    out: list[str] = []
+    for f in filters:
+        if not f.accept(f.score(c)):
+            out.append(f.name)
+    # One cause, one name: a copied or third-language side also upsets the length and
+    # adequacy, which would only repeat it.
+    if "untranslated" in out or "wrong-language" in out:
+        out = [r for r in out if r not in ("misaligned", "length-ratio", "truncated")]
+    return tuple(out)

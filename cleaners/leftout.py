@@ -1,0 +1,64 @@
+"""Which segments stay out of alignment, and why: nothing leaves silently.
+
+Segment language ID is noisy on short and mixed text: a Russian e-commerce title full of Latin
+brand names ("Матрас MIELLA Duet Cocos-Latex DS 90х190х27") comes out de/en/kk. Once a
+document side's language is known, a segment leaves the alignment only when it is confidently
+(``filters.segment_lang_sure``) and substantially (``filters.segment_min_letters`` letters of
+the other language's script) another language. Every segment left out gets a
+``left-out:<reason>`` flag (``boilerplate``, ``comment``, ``other-language:uk``), which
+docs/<id>.json keeps and the report counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cleaners.config import PipelineConfig
+from cleaners.model import Segment
+
+LEFT_OUT = "left-out:"
+CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "bg", "kk", "sr", "mk"})
+_CYRL = re.compile(r"[\u0400-\u052f]")
+_LATN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def leave_out(seg: Segment, lang: str, doc_lang: str, config: PipelineConfig) -> str | None:
+    """Why ``seg`` of the ``lang`` side stays out of alignment, or None when it aligns.
+
+    >>> cfg = PipelineConfig()
+    >>> leave_out(Segment("title", "Матрас MIELLA Duet Cocos-Latex DS 90х190х27", "de", 0.95),
+    ...           "ru", "ru", cfg) is None
+    True
+    >>> leave_out(Segment("comment", "Дякую за статтю, дуже цікаво і корисно!", "uk", 0.99),
+    ...           "ru", "ru", cfg)
+    'other-language:uk'
+    >>> leave_out(Segment("boilerplate", "Photos used: TASS", "en", 0.9), "en", "en", cfg)
+    'boilerplate'
+    """
+    if seg.kind == "boilerplate":
+        return "boilerplate"
+    if seg.kind == "comment" and not config.align.include_comments:
+        return "comment"
+    if seg.lang == lang:
+        return None
+    if doc_lang not in (lang, "und"):
+        # The side itself is not in its language (reported as a document warning): only
+        # segments detected as the expected language align, as before.
+        return None if seg.lang == lang else f"other-language:{seg.lang}"
+    if seg.lang == "und":
+        return None
+    fc = config.filters
+    script = _CYRL if seg.lang in CYRILLIC_LANGS else _LATN
+    own = _CYRL if lang in CYRILLIC_LANGS else _LATN
+    letters = len(script.findall(seg.text))
+    if script is not own:
+        # Another script: substantial when the side's own script is all but absent (a Russian
+        # title with a few Cyrillic words among Latin brand names is Russian).
+        own_letters = len(own.findall(seg.text))
+        substantial = letters >= fc.segment_min_letters and own_letters < 0.1 * letters
+    else:
+        # Same script (Ukrainian on the Russian side, German on the English side).
+        substantial = letters >= fc.segment_min_letters
+    if seg.lang_score >= fc.segment_lang_sure and substantial:
+        return f"other-language:{seg.lang}"
+    return None

@@ -1,0 +1,175 @@
+"""Lexical similarity of a sentence and its translation, from a word table learned offline.
+
+The tables in ``data/lex/<a>-<b>.tsv`` pair word *keys* of two languages: a key is a
+lower-cased word cut to its first ``KEY_LEN`` (4) letters (a crude stem, so that inflected
+Russian and German forms share one entry). They were learned with IBM Model 1 (EM, both
+directions) on the public dev sets only; ``python -m cleaners.lexsim.build`` rebuilds them
+(that module is never imported at run time). No model is needed at run time: a table loads
+in a few milliseconds the first time a language pair is asked for.
+
+A sentence's *bag* in the other language is the multiset of the translations of its content
+keys (up to four per key; for two Latin-script languages a key also stands for itself, so
+names and cognates count). The similarity of a pair is the Dice overlap of the source's bag
+with the target's own content keys:  2·|bag(src) ∩ keys(tgt)| / (#content(src) + #content(tgt)),
+capped at 1. The aligner sums the same overlaps over a bead's sentences.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+KEY_LEN = 4
+# Keys shorter than this are function words in every language here (в, на, of, to, le, im).
+MIN_WORD = 3
+# Translations kept per key at load time.
+TOP = 4
+_WORD = re.compile(r"[^\W\d_]+")
+_LATIN = frozenset({"en", "de", "fr"})
+
+
+def word_keys(sentence: str) -> list[str]:
+    """The keys of every word of ``sentence`` (lower-cased, ё → е, accents kept, cut to 4).
+
+    >>> word_keys("Президенты встретились в Астане; the Presidents met.")
+    ['през', 'встр', 'в', 'аста', 'the', 'pres', 'met']
+    """
+    text = unicodedata.normalize("NFC", sentence).lower().replace("ё", "е")
+    return [w[:KEY_LEN] for w in _WORD.findall(text)]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One direction of a word table: source key → target keys, and each side's stop keys."""
+
+    src_lang: str
+    tgt_lang: str
+    trans: dict[str, tuple[str, ...]]
+    src_stop: frozenset[str]
+    tgt_stop: frozenset[str]
+    identity: bool  # a key also translates to itself (two Latin-script languages)
+
+    def content(self, keys: Sequence[str], side: str) -> list[str]:
+        """The keys that carry meaning: long enough and not among the side's most frequent."""
+        stop = self.src_stop if side == "src" else self.tgt_stop
+        return [k for k in keys if len(k) >= MIN_WORD and k not in stop]
+
+    def source_bag(self, sentence: str) -> tuple[Counter[str], int]:
+        """(translations of the content keys as a multiset, number of content keys)."""
+        keys = self.content(word_keys(sentence), "src")
+        bag: Counter[str] = Counter()
+        for key in keys:
+            cands = set(self.trans.get(key, ()))
+            if self.identity:
+                cands.add(key)
+            bag.update(cands)
+        return bag, len(keys)
+
+    def target_bag(self, sentence: str) -> tuple[Counter[str], int]:
+        """(content keys as a multiset, their number)."""
+        keys = self.content(word_keys(sentence), "tgt")
+        return Counter(keys), len(keys)
+
+
+def available(src_lang: str, tgt_lang: str) -> bool:
+    """Whether a word table ships for this pair (either direction).
+
+    >>> available("ru", "en"), available("en", "ru"), available("ru", "xx")
+    (True, True, False)
+    """
+    return _table_name(src_lang, tgt_lang) is not None
+
+
+def _table_name(a: str, b: str) -> tuple[str, bool] | None:
+    folder = resources.files("cleaners").joinpath("data/lex")
+    for name, flipped in ((f"{a}-{b}.tsv", False), (f"{b}-{a}.tsv", True)):
+        if folder.joinpath(name).is_file():
+            return name, flipped
+    return None
+
+
+@lru_cache(maxsize=8)
+def table(src_lang: str = "ru", tgt_lang: str = "en") -> Table:
+    """The word table for ``src_lang`` → ``tgt_lang`` (loaded once; KeyError if none ships).
+
+    File format (UTF-8 text): ``#`` comment lines (build parameters and input hashes),
+    ``!stop<TAB>side<TAB>key key …`` lines, then ``a_key<TAB>b_key<TAB>score`` lines.
+    """
+    found = _table_name(src_lang, tgt_lang)
+    if found is None:
+        raise KeyError(f"no word table for {src_lang}-{tgt_lang}")
+    name, flipped = found
+    text = resources.files("cleaners").joinpath(f"data/lex/{name}").read_text("utf-8")
+    return parse(text, src_lang, tgt_lang, flipped)
+
+
+def parse(text: str, src_lang: str, tgt_lang: str, flipped: bool = False) -> Table:
+    """A ``Table`` from a table file's text; ``flipped`` when its side a is ``tgt_lang``."""
+    stops: dict[str, frozenset[str]] = {}
+    scored: dict[str, list[tuple[float, str]]] = {}
+    for line in text.splitlines():
+        if not line or line[0] == "#":
+            continue
+        if line.startswith("!stop\t"):
+            _, side, keys = line.split("\t")
+            stops[side] = frozenset(keys.split())
+            continue
+        a, b, score = line.split("\t")
+        src, tgt = (b, a) if flipped else (a, b)
+        scored.setdefault(src, []).append((-float(score), tgt))
+    trans = {k: tuple(t for _, t in sorted(v)[:TOP]) for k, v in scored.items()}
+    a_stop, b_stop = stops.get("a", frozenset()), stops.get("b", frozenset())
+    return Table(
+        src_lang,
+        tgt_lang,
+        trans,
+        b_stop if flipped else a_stop,
+        a_stop if flipped else b_stop,
+        src_lang in _LATIN and tgt_lang in _LATIN,
+    )
+
+
+def _dice(bag: Counter[str], n_src: int, keys: Counter[str], n_tgt: int) -> float:
+    if n_src + n_tgt == 0:
+        return 0.0
+    hits = sum(min(c, keys[k]) for k, c in bag.items() if k in keys)
+    return min(1.0, 2.0 * hits / (n_src + n_tgt))
+
+
+def similarity(src: str, tgt: str, src_lang: str = "ru", tgt_lang: str = "en") -> float:
+    """How much of ``src`` and ``tgt`` are word-for-word translations of each other (0..1).
+
+    >>> round(similarity("Президент подписал закон о налогах.",
+    ...                  "The president signed the tax law."), 2) > 0.5
+    True
+    >>> similarity("Президент подписал закон о налогах.", "It was raining all day.")
+    0.0
+    """
+    t = table(src_lang, tgt_lang)
+    bag, n = t.source_bag(src)
+    keys, m = t.target_bag(tgt)
+    return _dice(bag, n, keys, m)
+
+
+def similarities(
+    src: Sequence[str], tgt: Sequence[str], src_lang: str = "ru", tgt_lang: str = "en"
+) -> list[float]:
+    """``similarity`` of each pair ``(src[k], tgt[k])`` (one table look-up for the batch).
+
+    >>> similarities(["Да.", "Кошка спит."], ["Yes.", "The cat sleeps."])[1] > 0.5
+    True
+    """
+    if len(src) != len(tgt):
+        raise ValueError(f"{len(src)} source sentences for {len(tgt)} target ones")
+    t = table(src_lang, tgt_lang)
+    out = []
+    for s, g in zip(src, tgt, strict=True):
+        bag, n = t.source_bag(s)
+        keys, m = t.target_bag(g)
+        out.append(_dice(bag, n, keys, m))
+    return out

@@ -1,0 +1,177 @@
+"""Rebuild the word tables of ``cleaners.lexsim`` from the public dev sets (run by hand).
+
+    python -m cleaners.lexsim.build [--data DIR] [--pair ru-en] [--pair de-fr]
+
+Trains IBM Model 1 (EM in numpy, with a NULL word) in both directions on sentence pairs of
+word keys, scores each co-occurring key pair by the geometric mean of its two translation
+probabilities, and keeps the pairs above ``MIN_SCORE`` whose keys were each seen at least
+``MIN_COUNT`` times. The most frequent keys of each side are written as stop keys.
+
+Only dev data is read (the data README's split): ru–en from WMT21 (both references), FLORES
+``dev``, Tatoeba and TICO-19; de–fr from FLORES ``dev`` and Text+Berg ``dev`` (its gold beads).
+Never FLORES ``devtest``, WMT22 or Text+Berg ``test*``. Each table's header records the
+SHA-256 of its inputs and the build parameters; ``tests/test_lexsim.py`` checks them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from cleaners.lexsim import KEY_LEN, word_keys
+
+OUT = Path(__file__).resolve().parents[1] / "data" / "lex"
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+ITERATIONS = 8
+MIN_COUNT = 2
+MIN_SCORE = 0.05
+PER_KEY = 4  # pairs written per source key (the loader keeps fewer)
+N_STOP = 40  # most frequent keys of each side, left out of similarities
+
+# Files per pair, relative to the data folder: (side a, side b) line-parallel text files,
+# or a Text+Berg triple read through its gold beads.
+SOURCES: dict[str, list[tuple[str, ...]]] = {
+    "ru-en": [
+        ("wmt21-newstest-ru-en/src.ru.txt", "wmt21-newstest-ru-en/ref.A.en.txt"),
+        ("wmt21-newstest-ru-en/src.ru.txt", "wmt21-newstest-ru-en/ref.B.en.txt"),
+        ("flores200/dev.rus_Cyrl.txt", "flores200/dev.eng_Latn.txt"),
+        ("tatoeba-test-v2021-08-07-ru-en/rus.txt", "tatoeba-test-v2021-08-07-ru-en/eng.txt"),
+        ("tico19-test-ru-en/rus.txt", "tico19-test-ru-en/eng.txt"),
+    ],
+    "de-fr": [
+        ("flores200/dev.deu_Latn.txt", "flores200/dev.fra_Latn.txt"),
+        (
+            "textberg-bleualign-de-fr/dev.de",
+            "textberg-bleualign-de-fr/dev.fr",
+            "textberg-bleualign-de-fr/dev.defr",
+        ),
+    ],
+}
+_RESERVED = ("devtest", "wmt22", "/test")
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+
+
+def read_pairs(data: Path, pair: str) -> list[tuple[str, str]]:
+    """The sentence pairs of ``pair`` (beads with both sides for Text+Berg, joined by spaces)."""
+    out: list[tuple[str, str]] = []
+    for files in SOURCES[pair]:
+        assert not any(r in f for f in files for r in _RESERVED), files
+        a, b = _lines(data / files[0]), _lines(data / files[1])
+        if len(files) == 2:
+            out.extend(zip(a, b, strict=True))
+            continue
+        for line in _lines(data / files[2]):
+            left, right = (json.loads(side) for side in line.split(":"))
+            if left and right:
+                out.append((" ".join(a[i] for i in left), " ".join(b[j] for j in right)))
+    return out
+
+
+def input_hash(data: Path, pair: str) -> str:
+    """SHA-256 over the input files' bytes and the build parameters."""
+    h = hashlib.sha256()
+    params = (KEY_LEN, ITERATIONS, MIN_COUNT, MIN_SCORE, PER_KEY, N_STOP)
+    h.update(repr(params).encode())
+    for files in SOURCES[pair]:
+        for f in files:
+            h.update(f.encode())
+            h.update((data / f).read_bytes())
+    return h.hexdigest()
+
+
+def _ibm1(
+    src: list[np.ndarray], tgt: list[np.ndarray], n_src: int, iterations: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """IBM Model 1 t(tgt | src) by EM. Source id 0 is NULL (prepended to every sentence).
+
+    Returns (pair codes src * BIG + tgt, sorted unique; probabilities per pair).
+    """
+    big = np.int64(1 << 32)
+    rows_s, rows_t, group = [], [], []
+    g = 0
+    for s, t in zip(src, tgt, strict=True):
+        s1 = np.concatenate([[0], s]).astype(np.int64)
+        rows_s.append(np.tile(s1, len(t)))
+        rows_t.append(np.repeat(t.astype(np.int64), len(s1)))
+        group.append(np.repeat(np.arange(g, g + len(t)), len(s1)))
+        g += len(t)
+    ss, tt, gg = np.concatenate(rows_s), np.concatenate(rows_t), np.concatenate(group)
+    codes, pid = np.unique(ss * big + tt, return_inverse=True)
+    pair_src = codes // big
+    prob = np.ones(len(codes))
+    for _ in range(iterations):
+        q = prob[pid]
+        z = np.bincount(gg, weights=q, minlength=g)
+        counts = np.bincount(pid, weights=q / z[gg], minlength=len(codes))
+        total = np.bincount(pair_src, weights=counts, minlength=n_src)
+        prob = counts / total[pair_src]
+    return codes, prob
+
+
+def build(data: Path, pair: str) -> str:
+    """The table file's text for ``pair`` (deterministic for the same inputs)."""
+    pairs = read_pairs(data, pair)
+    keys_a = [word_keys(a) for a, _ in pairs]
+    keys_b = [word_keys(b) for _, b in pairs]
+    count_a = Counter(k for ks in keys_a for k in ks)
+    count_b = Counter(k for ks in keys_b for k in ks)
+    vocab_a = ["<null>", *sorted(count_a)]
+    vocab_b = ["<null>", *sorted(count_b)]
+    id_a = {k: i for i, k in enumerate(vocab_a)}
+    id_b = {k: i for i, k in enumerate(vocab_b)}
+    ids_a = [np.array([id_a[k] for k in ks], dtype=np.int64) for ks in keys_a]
+    ids_b = [np.array([id_b[k] for k in ks], dtype=np.int64) for ks in keys_b]
+    big = 1 << 32
+    codes_ab, p_ab = _ibm1(ids_a, ids_b, len(vocab_a), ITERATIONS)  # t(b | a)
+    codes_ba, p_ba = _ibm1(ids_b, ids_a, len(vocab_b), ITERATIONS)  # t(a | b)
+    rev = dict(zip(((codes_ba % big) * big + codes_ba // big).tolist(), p_ba.tolist(), strict=True))
+    scored: dict[str, list[tuple[float, str]]] = {}
+    for code, p in zip(codes_ab.tolist(), p_ab.tolist(), strict=True):
+        a, b = code // big, code % big
+        if a == 0 or b == 0:
+            continue
+        ka, kb = vocab_a[a], vocab_b[b]
+        if count_a[ka] < MIN_COUNT or count_b[kb] < MIN_COUNT:
+            continue
+        score = math.sqrt(p * rev.get(code, 0.0))
+        if score >= MIN_SCORE:
+            scored.setdefault(ka, []).append((-score, kb))
+    la, lb = pair.split("-")
+    lines = [
+        f"# {pair} word-key table for cleaners.lexsim; rebuild: python -m cleaners.lexsim.build",
+        f"# inputs+params sha256 {input_hash(data, pair)}",
+        f"# {len(pairs)} sentence pairs; IBM-1 x{ITERATIONS} both ways; key = first {KEY_LEN} "
+        f"letters; score = sqrt(t({lb}|{la}) t({la}|{lb})) >= {MIN_SCORE}; counts >= {MIN_COUNT}",
+        "!stop\ta\t" + " ".join(sorted(k for k, _ in count_a.most_common(N_STOP))),
+        "!stop\tb\t" + " ".join(sorted(k for k, _ in count_b.most_common(N_STOP))),
+    ]
+    for ka in sorted(scored):
+        for neg, kb in sorted(scored[ka])[:PER_KEY]:
+            lines.append(f"{ka}\t{kb}\t{-neg:.3f}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--pair", action="append", choices=sorted(SOURCES))
+    args = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    for pair in args.pair or sorted(SOURCES):
+        text = build(args.data, pair)
+        (OUT / f"{pair}.tsv").write_text(text, encoding="utf-8")
+        print(f"{pair}: {text.count(chr(10))} lines → {OUT / f'{pair}.tsv'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""The adequacy model: the shipped table is what the build command makes; scores behave."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners import adequacy, build_adequacy
+from cleaners.adequacy import FEATURES, signals
+from cleaners.adequacy import adequacy as score
+
+DATA = build_adequacy.data_dir()
+
+
+@pytest.mark.skipif(DATA is None, reason="the shared dev data folder is absent")
+def test_shipped_table_is_current():
+    path = build_adequacy.ROOT / "cleaners" / adequacy.TABLE
+    assert path.read_text("utf-8") == build_adequacy.render(build_adequacy.build()), (
+        "stale: PYTHONPATH=. python -m cleaners.build_adequacy"
+    )
+
+
+def test_models_use_known_features_and_mt_adds_chrf():
+    models = adequacy.models()
+    assert set(models) == {"base", "mt"}
+    assert set(models["base"].names) <= set(FEATURES) and "mt_chrf" not in models["base"].names
+    assert "mt_chrf" in models["mt"].names
+
+
+@pytest.mark.parametrize(
+    ("ru", "en"),
+    [
+        (
+            "Токаев встретился с Алиевым в Баку 10 апреля.",
+            "Tokayev met Aliyev in Baku on April 10.",
+        ),
+        ("Цены выросли на 5%.", "Prices rose by 5%."),
+    ],
+)
+def test_a_translation_scores_above_its_damaged_forms(ru, en):
+    good = score(signals(ru, en))
+    assert good >= 0.5
+    assert score(signals(ru, ru)) < 0.3  # untranslated
+    assert score(signals(ru, en[: len(en) // 3])) < good  # truncated
+    assert score(signals(ru, en, en_lang=("de", 0.99))) < 0.3  # wrong language
+
+
+def test_number_words_excuse_digits_but_changed_numbers_do_not():
+    s = signals(
+        "Две тысячи тринадцатый - год, который я не забуду.", "2013 is a year I won't forget."
+    )
+    assert s.en_numbers_missing == 0
+    s = signals("Погибли 110 человек.", "10 people died.")
+    assert s.ru_numbers_missing == 1 and s.en_numbers_missing == 1
+    assert signals("Выросло на 1 000 000 и 3,5%", "Grew by 1,000,000 and 3.5%").numbers_matched == 2
+    assert signals("Умерли 13,3 тысячи.", "13,300 died.").en_numbers_missing == 0
+    assert signals("В 2010–2011 годах.", "In 2010–11.").ru_numbers_missing == 0
+
+
+def test_mt_model_uses_the_retranslation():
+    ru, en = "Он пришёл домой поздно вечером.", "He came home late in the evening."
+    with_mt = signals(ru, en, ru_mt="He came home late in the evening.")
+    wrong_mt = signals(ru, "The budget was approved.", ru_mt="He came home late in the evening.")
+    assert with_mt.mt_chrf == 1.0
+    assert score(with_mt) > 0.5
+    assert score(wrong_mt) < score(signals(ru, "The budget was approved.")) < score(with_mt)

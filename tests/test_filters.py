@@ -1,0 +1,101 @@
+"""Each pair filter: its score, its decision, its reason; and the normalised dedup key."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaners.adequacy import adequacy, signals
+from cleaners.config import FiltersConfig, PipelineConfig
+from cleaners.dedup import Deduper, near_key
+from cleaners.filters import Candidate, build_filters, reasons
+from cleaners.judge import filter_pairs
+
+RU = "Правительство одобрило новый бюджет на следующий год."
+EN = "The government approved a new budget for next year."
+
+
+def why(ru: str, en: str, **cfg) -> tuple[str, ...]:
+    s = signals(ru, en)
+    return reasons(Candidate(ru, en, s, adequacy(s)), build_filters(FiltersConfig(**cfg)))
+
+
+def test_a_clean_pair_passes_every_filter():
+    assert why(RU, EN) == ()
+
+
+@pytest.mark.parametrize(
+    ("ru", "en", "reason"),
+    [
+        (RU, RU, "untranslated"),
+        (EN, EN, "untranslated"),
+        (RU, "Die Regierung hat einen neuen Haushalt für das nächste Jahr gebilligt.",
+         "wrong-language"),
+        ("Уряд схвалив новий бюджет на наступний рік, повідомляє агентство.",
+         "The government approved a new budget for next year, the agency reports.",
+         "wrong-language"),
+        ("Бюджет вырос на 110 млрд рублей.", "The budget grew by 10 billion roubles.",
+         "number-mismatch"),
+        (RU, "The government approved", "truncated"),
+        ("Да", "The government approved a new budget for next year after a long debate in "
+         "parliament that lasted well into the night.", "length-ratio"),
+        ("А", "A", "too-short"),
+        ("Подписывайтесь на наш канал в Telegram", "Subscribe to our Telegram channel",
+         "boilerplate"),
+        ("12:18 — 2023", "12:18 - 2023", "boilerplate"),
+        (RU, "Heavy snow closed every mountain pass for three days.", "misaligned"),
+    ],
+)  # fmt: skip
+def test_each_noise_gets_its_reason(ru: str, en: str, reason: str):
+    assert reason in why(ru, en)
+
+
+def test_thresholds_and_switches_come_from_config():
+    long_ru, long_en = RU * 20, EN * 20
+    assert "too-long" in why(long_ru, long_en, max_chars=500)
+    assert "too-long" not in why(long_ru, long_en, max_chars=5000)
+    assert why(RU, RU, disable=["untranslated", "misaligned"]) == ()
+    with pytest.raises(ValueError, match="unknown filter"):
+        FiltersConfig(disable=["untranslatd"])
+
+
+def test_number_words_and_formats_are_not_mismatches():
+    assert "number-mismatch" not in why("Пять человек получили 3,5 млн рублей.",
+                                        "Five people received 3.5 million roubles.")  # fmt: skip
+    assert "number-mismatch" not in why("В XVIII веке город вырос.",
+                                        "In the 18th century the city grew.")  # fmt: skip
+
+
+def test_near_key_folds_case_punctuation_accents_and_optionally_digits():
+    assert near_key("«Привет, МИР!»") == near_key("привет мир")
+    assert near_key("Café 2023") == near_key("cafe 2023") != near_key("cafe 2024")
+    assert near_key("Café 2023", digits=True) == near_key("cafe 2024", digits=True)
+
+
+def test_dedup_keeps_the_first_and_names_the_repeat():
+    d = Deduper()
+    assert d.check(RU, EN) is None
+    assert d.check(RU, EN) == "duplicate"
+    assert d.check(RU.upper(), EN.rstrip(".")) == "near-duplicate"
+    assert Deduper(near=False).check(RU, EN) is None
+
+
+def test_filter_pairs_dedups_only_kept_pairs_and_min_score_applies():
+    pairs = [(RU, RU), (RU, RU), (RU, EN), (RU, EN)]
+    out = filter_pairs(pairs, PipelineConfig())
+    assert [v.reasons for v in out] == [("untranslated",), ("untranslated",), (), ("duplicate",)]
+    strict = PipelineConfig(align={"min_score": 1.0})
+    assert "below-min-score" in filter_pairs([(RU, EN)], strict)[0].reasons
+    off = PipelineConfig(filters={"enabled": False})
+    assert [v.keep for v in filter_pairs(pairs, off)] == [True] * 4
+
+
+@given(st.text(alphabet="0123456789 ,.:-–'\u00a0xчасовминутpm", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_number_reading_never_fails(text: str):
+    from cleaners.numbers import compare, digit_numbers
+
+    assert all(0 <= v < float("inf") for vals in digit_numbers(text) for v in vals)
+    check = compare(text, text)
+    assert check.ru_missing == check.en_missing == 0

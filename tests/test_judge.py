@@ -1,0 +1,106 @@
+"""Judging in the pipeline: beads carry adequacy and reasons, wrong-article documents are
+flagged, segments stay in the alignment unless confidently another language."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from cleaners.build_adequacy import data_dir
+from cleaners.config import PipelineConfig
+from cleaners.model import Document
+from cleaners.pipeline import process_item
+from cleaners.readers import discover
+from cleaners.report import render_md, summarize
+from cleaners.writers import write_corpus
+
+DATA = data_dir()
+
+
+def _docs(tmp_path: Path, records: list[dict], config: PipelineConfig | None = None):
+    folder = tmp_path / "in"
+    folder.mkdir(exist_ok=True)
+    with open(folder / "docs.jsonl", "w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    config = config or PipelineConfig()
+    out = [process_item(folder, it, config) for it in discover(folder, config.input)]
+    assert all(isinstance(d, Document) for d in out)
+    return out
+
+
+@pytest.mark.skipif(DATA is None, reason="the shared dev data folder is absent")
+def test_wrong_article_is_not_parallel_and_right_one_is(tmp_path: Path):
+    w = DATA / "wmt21-newstest-ru-en"
+    ids = [line.split("\t")[1] for line in (w / "docs.tsv").read_text("utf-8").splitlines()[1:]]
+    ru = (w / "src.ru.txt").read_text("utf-8").splitlines()
+    en = (w / "ref.A.en.txt").read_text("utf-8").splitlines()
+    docs: dict[str, list[int]] = defaultdict(list)
+    for k, d in enumerate(ids):
+        docs[d].append(k)
+    a, b = [d for d in docs if len(docs[d]) >= 8][:2]
+    text = lambda side, d: "\n".join(side[k] for k in docs[d])  # noqa: E731
+    right, wrong = _docs(
+        tmp_path,
+        [
+            {"id": "right", "ru": text(ru, a), "en": text(en, a)},
+            {"id": "wrong", "ru": text(ru, a), "en": text(en, b)},
+        ],
+    )
+    assert not any(w.startswith("not-parallel") for w in right.warnings)
+    judged = [x for x in right.beads if x.ru and x.en]
+    assert all(x.adequacy is not None for x in judged)
+    assert sum(not x.reasons for x in judged) >= 0.9 * len(judged)
+    assert any(w.startswith("not-parallel") for w in wrong.warnings)
+    assert all("not-parallel" in x.reasons for x in wrong.beads if x.ru and x.en)
+    # Rejected beads stay in the document, leave the corpus, and the report names them.
+    counts = write_corpus(tmp_path, [right, wrong], PipelineConfig())
+    assert counts["rejected_by_reason"]["not-parallel"] == len(
+        [x for x in wrong.beads if x.ru and x.en]
+    )
+    rejected = (tmp_path / "corpus.rejected.jsonl").read_text("utf-8").splitlines()
+    assert {json.loads(r)["doc_id"] for r in rejected} >= {"wrong"}
+    tsv = (tmp_path / "corpus.tsv").read_text("utf-8").splitlines()
+    assert {line.split("\t")[0] for line in tsv} == {"right"}
+    md = render_md(summarize([right, wrong], [], corpus=counts))
+    assert "## Filters" in md and "### not-parallel" in md
+    again = Document.from_dict(json.loads(json.dumps(wrong.to_dict())))
+    assert again.beads == wrong.beads
+
+
+def test_brand_names_keep_a_russian_title_in_the_alignment(tmp_path: Path):
+    (doc,) = _docs(
+        tmp_path,
+        [
+            {
+                "id": "shop",
+                "ru": "Матрас MIELLA Duet Cocos-Latex DS 90х190х27\n\n"
+                "Ортопедический матрас средней жёсткости с кокосовой койрой и латексом.",
+                "en": "MIELLA Duet Cocos-Latex DS 90x190x27 mattress\n\n"
+                "A medium-firm orthopaedic mattress with coconut coir and latex.",
+            }
+        ],
+    )
+    assert doc.ru_sentences[0].startswith("Матрас MIELLA")
+    assert not [f for s in doc.ru.segments for f in s.flags if f.startswith("left-out:")]
+
+
+def test_a_ukrainian_comment_is_left_out_with_its_reason(tmp_path: Path):
+    (doc,) = _docs(
+        tmp_path,
+        [
+            {
+                "id": "comm",
+                "ru": "Правительство утвердило новый бюджет на следующий год.\n\n"
+                "Дуже дякую за цю статтю, вона мені дуже сподобалася, чекаю на продовження!",
+                "en": "The government approved a new budget for next year.",
+            }
+        ],
+    )
+    flags = [f for s in doc.ru.segments for f in s.flags if f.startswith("left-out:")]
+    assert flags == ["left-out:other-language:uk"]
+    s = summarize([doc], [])
+    assert s["left_out"]["segments_by_reason"] == {"other-language:uk": 1}

@@ -26,18 +26,21 @@ import json
 import random
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from cleaners import lexsim  # noqa: E402
 from cleaners.align import align  # noqa: E402
 from cleaners.config import AlignConfig  # noqa: E402
 from cleaners.sentences import split_sentences  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data"
+LANGS = ("ru", "en")
 MT_SYSTEM = "Online-B"
 
 Beads = list[tuple[tuple[int, ...], tuple[int, ...]]]
@@ -166,9 +169,41 @@ def make_cases(docs: list[Doc], seed: int) -> list[Case]:
 # ---------------------------------------------------------------- aligners
 
 
-def run_mtclean(case: Case, config: AlignConfig, with_mt: bool) -> Beads:
-    beads = align(case.ru, case.en, config, ru_mt=case.mt if with_mt else None)
+def run_mtclean(
+    case: Case, config: AlignConfig, with_mt: bool, langs: tuple[str, str] = LANGS
+) -> Beads:
+    beads = align(
+        case.ru, case.en, config, ru_mt=case.mt if with_mt else None,
+        src_lang=langs[0], tgt_lang=langs[1],
+    )  # fmt: skip
     return [(b.ru, b.en) for b in beads]
+
+
+@contextmanager
+def heldout_lexicon(pair: str, without: str) -> Iterator[str]:
+    """Swap in the word table rebuilt without the sources whose path contains ``without``
+    (the same build, fewer inputs), so that a dev set is scored by a table that never saw it."""
+    from cleaners.lexsim import build
+
+    kept = [f for f in build.SOURCES[pair] if without not in f[0]]
+    saved, build.SOURCES[pair] = build.SOURCES[pair], kept
+    try:
+        text = build.build(DATA, pair)
+    finally:
+        build.SOURCES[pair] = saved
+    a, b = pair.split("-")
+    shipped = lexsim.table
+
+    def table(src: str = a, tgt: str = b) -> lexsim.Table:
+        if {src, tgt} == {a, b}:
+            return lexsim.parse(text, src, tgt, flipped=src != a)
+        return shipped(src, tgt)
+
+    lexsim.table = table  # type: ignore[assignment]
+    try:
+        yield f"table without {without} ({sum(1 for _ in kept)} of {len(saved)} sources)"
+    finally:
+        lexsim.table = shipped  # type: ignore[assignment]
 
 
 def run_galechurch_pkg(case: Case) -> Beads:
@@ -271,8 +306,16 @@ def evaluate(
 
 
 def table(
-    title: str, cases: list[Case], config: AlignConfig, ru_en: bool = True
+    title: str,
+    cases: list[Case],
+    config: AlignConfig,
+    ru_en: bool = True,
+    heldout: str | None = None,
 ) -> dict[str, float]:
+    """One table of figures; ``heldout`` names the sources (a path part) the held-out word
+    table leaves out: the ``+lex (held-out table)`` row is the honest figure on dev data."""
+    langs = LANGS if ru_en else ("de", "fr")
+    pair = "-".join(langs)
     has_mt = all(c.mt is not None for c in cases)
     gold_kinds: dict[str, int] = {}
     for c in cases:
@@ -280,28 +323,45 @@ def table(
             k = f"{len(b[0])}-{len(b[1])}"
             gold_kinds[k] = gold_kinds.get(k, 0) + 1
     print(f"\n## {title}: {len(cases)} documents, gold beads {dict(sorted(gold_kinds.items()))}")
+    no_lex = config.model_copy(update={"lexical_weight": 0.0})
     rows = [
-        evaluate("mtclean (length+anchors)", cases, lambda c: run_mtclean(c, config, False)),
+        evaluate(
+            "mtclean +lex (shipped table)", cases, lambda c: run_mtclean(c, config, False, langs)
+        ),
+        evaluate(
+            "mtclean (length+anchors, no lex)", cases, lambda c: run_mtclean(c, no_lex, False)
+        ),
         evaluate(
             "Gale-Church (mtclean method)",
             cases,
             lambda c: run_mtclean(c, config.model_copy(update={"method": "gale-church"}), False),
         ),
     ]
+    notes = []
+    if heldout is not None:
+        with heldout_lexicon(pair, heldout) as how:
+            rows.insert(
+                1,
+                evaluate(
+                    "mtclean +lex (held-out table)",
+                    cases,
+                    lambda c: run_mtclean(c, config, False, langs),
+                ),
+            )
+        notes.append(f"held-out: {how}")
     if has_mt:
         rows.insert(
-            1,
+            2,
             evaluate(
-                f"mtclean +MT ({MT_SYSTEM} as retranslation)",
+                f"mtclean +lex +MT ({MT_SYSTEM} as retranslation)",
                 cases,
                 lambda c: run_mtclean(c, config, True),
             ),
         )
-    notes = []
     tiny = tiny_argos_cases(cases) if ru_en else None
     if tiny is not None:
         rows.insert(
-            2 if has_mt else 1,
+            3,
             evaluate(
                 "mtclean +MT (toy tiny-argos model)",
                 tiny[0],
@@ -328,8 +388,9 @@ def table(
     for label, p, r, f, fn_, sps in rows:
         print(f"| {label:<44} | {p:8.4f} | {r:8.4f} | {f:9.4f} | {fn_:13.4f} | {sps:6.0f} |")
     base = next(row[3] for row in rows if row[0].startswith("Gale-Church"))
-    ours = rows[0][3]
-    print(f"F1 ratio mtclean / Gale-Church: {ours / base:.3f} (error ratio "
+    ours = rows[0][3] if heldout is None else rows[1][3]
+    which = "mtclean held-out" if heldout else "mtclean"
+    print(f"F1 ratio {which} / Gale-Church: {ours / base:.3f} (error ratio "
           f"{(1 - ours) / max(1 - base, 1e-9):.3f})")  # fmt: skip
     for note in notes:
         print("note:", note)
@@ -406,12 +467,13 @@ def main() -> None:
     )
     wmt21 = load_wmt("wmt21-newstest-ru-en")
     flores = load_flores("dev")
-    table("WMT21 news (dev)", make_cases(wmt21, args.seed), config)
-    table("FLORES-200 dev", make_cases(flores, args.seed), config)
+    table("WMT21 news (dev)", make_cases(wmt21, args.seed), config, heldout="wmt21")
+    table("FLORES-200 dev", make_cases(flores, args.seed), config, heldout="flores200")
     mt_en = load_wmt("wmt21-newstest-ru-en", "hyp.Online-A.en.txt")
     table("WMT21 news (dev), English = MT system Online-A, as in production", make_cases(
-        mt_en, args.seed), config)  # fmt: skip
-    table("Text+Berg de-fr dev (real gold beads, no damage)", load_textberg("dev"), config, False)
+        mt_en, args.seed), config, heldout="wmt21")  # fmt: skip
+    table("Text+Berg de-fr dev (real gold beads, no damage)", load_textberg("dev"), config, False,
+          heldout="textberg")  # fmt: skip
     if args.reserved:
         tb = [c for k in range(7) for c in load_textberg(f"test{k}")]
         table("Text+Berg de-fr test0-6 (RESERVED, report only)", tb, config, False)

@@ -37,6 +37,7 @@ from importlib import resources
 
 import numpy as np
 
+from cleaners import lexsim
 from cleaners.config import AlignConfig
 from cleaners.model import Bead
 from cleaners.translit import name_key
@@ -109,6 +110,7 @@ class _Params:
     w_mt: float
     min_anchor_mass: float  # Dice is damped below this many anchors on the two sides together
     w_number_miss: float  # per number on one side of a bead and not on the other
+    w_lex: float  # word-table similarity (cleaners/lexsim)
 
 
 def _neglog_prior(p: Sequence[float]) -> tuple[float, ...]:
@@ -119,9 +121,9 @@ def _neglog_prior(p: Sequence[float]) -> tuple[float, ...]:
 _GC_PRIOR = _neglog_prior((0.89, 0.00495, 0.00495, 0.0445, 0.0445, 0.011, 1e-12, 1e-12))
 
 
-def _params(config: AlignConfig, with_mt: bool) -> _Params:
+def _params(config: AlignConfig, with_mt: bool, with_lex: bool) -> _Params:
     if config.method == "gale-church":
-        return _Params(_GC_PRIOR, 6.8, True, 0.0, 0.0, 1.0, 0.0)
+        return _Params(_GC_PRIOR, 6.8, True, 0.0, 0.0, 1.0, 0.0, 0.0)
     return _Params(
         prior=_neglog_prior(
             (
@@ -141,19 +143,22 @@ def _params(config: AlignConfig, with_mt: bool) -> _Params:
         w_mt=config.mt_weight if with_mt else 0.0,
         min_anchor_mass=_MIN_MASS,
         w_number_miss=config.number_miss_weight,
+        w_lex=config.lexical_weight if with_lex else 0.0,
     )
 
 
-def method_name(config: AlignConfig | None = None, with_mt: bool = False) -> str:
+def method_name(
+    config: AlignConfig | None = None, with_mt: bool = False, with_lex: bool = False
+) -> str:
     """The ``Bead.method`` label the aligner writes for this configuration.
 
-    >>> method_name(), method_name(with_mt=True)
-    ('length+anchors', 'length+anchors+mt')
+    >>> method_name(), method_name(with_mt=True), method_name(with_lex=True)
+    ('length+anchors', 'length+anchors+mt', 'length+anchors+lex')
     """
     config = config or AlignConfig()
     if config.method == "gale-church":
         return "gale-church"
-    return "length+anchors+mt" if with_mt else "length+anchors"
+    return "length+anchors" + ("+lex" if with_lex else "") + ("+mt" if with_mt else "")
 
 
 # ---------------------------------------------------------------- features
@@ -322,7 +327,12 @@ def _neglog_two_tailed(z: np.ndarray) -> np.ndarray:
 
 
 def _rough_path(
-    ru: Sequence[str], en: Sequence[str], config: AlignConfig, ru_mt: Sequence[str] | None
+    ru: Sequence[str],
+    en: Sequence[str],
+    config: AlignConfig,
+    ru_mt: Sequence[str] | None,
+    src_lang: str,
+    tgt_lang: str,
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Where the path should run: (lowest, highest column per DP row, block size ``k``).
 
@@ -359,6 +369,8 @@ def _rough_path(
             }
         ),
         ru_mt=blocks(ru_mt, k_ru) if ru_mt is not None else None,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
     )
     low: dict[float, float] = {0.0: 0.0}
     high: dict[float, float] = {0.0: 0.0}
@@ -390,6 +402,9 @@ class _Features:
     en_nums: np.ndarray | None = None
     ru_lex: np.ndarray | None = None  # content words per retranslated sentence
     en_lex: np.ndarray | None = None
+    table_pairs: Pairs | None = None  # word-table overlaps (cleaners/lexsim)
+    ru_keys: np.ndarray | None = None  # content keys per sentence
+    en_keys: np.ndarray | None = None
 
 
 def _cum(x: np.ndarray) -> np.ndarray:
@@ -434,6 +449,11 @@ def _bead_costs(f: _Features, band: _Band, p: _Params) -> np.ndarray:
             num = _in_bead(f.lex_pairs, band, di, dj)
             mass = block(_cum(f.ru_lex), rows, di) + block(_cum(f.en_lex), cols, dj)
             c = c - p.w_mt * dice(num, mass)
+        if di and dj and f.table_pairs is not None and p.w_lex:
+            assert f.ru_keys is not None and f.en_keys is not None
+            num = _in_bead(f.table_pairs, band, di, dj)
+            mass = block(_cum(f.ru_keys), rows, di) + block(_cum(f.en_keys), cols, dj)
+            c = c - p.w_lex * dice(num, mass)
         out[code] = np.where(ok, c, _INF)
     return out
 
@@ -513,12 +533,17 @@ def align(
     en: Sequence[str],
     config: AlignConfig | None = None,
     ru_mt: Sequence[str] | None = None,
+    *,
+    src_lang: str = "ru",
+    tgt_lang: str = "en",
 ) -> list[Bead]:
     """Align Russian sentences ``ru`` with English sentences ``en``.
 
     Returns beads in order; every ru and every en index is in exactly one bead (unaligned
     sentences get 1-0 / 0-1 beads). ``ru_mt``, when given, is the retranslation of ``ru``
-    (same length) and adds a lexical similarity to the cost.
+    (same length) and adds a lexical similarity to the cost. ``src_lang`` / ``tgt_lang`` name
+    the two sides' languages (``ru`` / ``en`` by default: any pair works on length and
+    anchors; a pair with a word table in ``cleaners.lexsim`` also gets its similarity).
 
     >>> beads = align(["Токаев прилетел в Баку.", "Там его встретил Алиев. Они говорили."],
     ...               ["Tokayev flew to Baku.", "Aliyev met him there.", "They talked."])
@@ -531,13 +556,18 @@ def align(
     if ru_mt is not None and len(ru_mt) != len(ru):
         raise ValueError(f"ru_mt has {len(ru_mt)} sentences for {len(ru)} Russian ones")
     with_mt = ru_mt is not None and config.method != "gale-church"
-    method = method_name(config, with_mt)
+    with_lex = (
+        config.method != "gale-church"
+        and config.lexical_weight > 0
+        and lexsim.available(src_lang, tgt_lang)
+    )
+    method = method_name(config, with_mt, with_lex)
     n, m = len(ru), len(en)
     if n == 0 or m == 0:
         return [Bead((i,), (), 0.0, method) for i in range(n)] + [
             Bead((), (j,), 0.0, method) for j in range(m)
         ]
-    p = _params(config, with_mt)
+    p = _params(config, with_mt, with_lex)
     ru_len = np.array([max(len(s), 1) for s in ru], dtype=float)
     en_len = np.array([max(len(s), 1) for s in en], dtype=float)
     # English chars per Russian char: the document's own figure, shrunk towards a typical one
@@ -563,7 +593,16 @@ def align(
         feats.ru_lex = np.array([sum(b.values()) for b in bags[-1][0]], dtype=float)
         feats.en_lex = np.array([sum(b.values()) for b in bags[-1][1]], dtype=float)
 
-    lo, hi, block = _rough_path(ru, en, config, ru_mt if with_mt else None)
+    table_bags: tuple[list[Counter[str]], list[Counter[str]]] | None = None
+    if with_lex:
+        table = lexsim.table(src_lang, tgt_lang)
+        src_bags = [table.source_bag(s) for s in ru]
+        tgt_bags = [table.target_bag(s) for s in en]
+        table_bags = ([b for b, _ in src_bags], [b for b, _ in tgt_bags])
+        feats.ru_keys = np.array([k for _, k in src_bags], dtype=float)
+        feats.en_keys = np.array([k for _, k in tgt_bags], dtype=float)
+
+    lo, hi, block = _rough_path(ru, en, config, ru_mt if with_mt else None, src_lang, tgt_lang)
     half = max(config.band // 2, 4, block + 8)  # the fine path stays within a block or so
     while True:
         band = _Band.around(lo, hi, half, m)
@@ -577,6 +616,8 @@ def align(
             feats.num_pairs = _pair_overlaps(*num_bags, window)
         if with_mt:
             feats.lex_pairs = _pair_overlaps(*bags[-1], window)
+        if table_bags is not None:
+            feats.table_pairs = _pair_overlaps(*table_bags, window)
         path, touched = _run(feats, band, p, m)
         if not touched or band.full(m):
             break

@@ -257,3 +257,26 @@ def test_word_table_helps_on_damaged_real_news() -> None:
     with_lex = _strict_f1(AlignConfig())
     without = _strict_f1(AlignConfig(lexical_weight=0.0))
     assert with_lex > without + 0.005  # bench/align.py: held-out tables give the same gain
+
+
+def test_cli_aligns_other_language_pairs(tmp_path: Path) -> None:
+    """``mtclean align --src-lang de --tgt-lang fr`` uses the de–fr table (same output format)."""
+    import subprocess
+    import sys
+
+    de = [
+        "Der Hund schläft im Garten.",
+        "Die Katze trinkt die Milch.",
+        "Die Regierung hat das neue Gesetz beschlossen.",
+    ]
+    fr = ["Le chien dort dans le jardin.", "Le gouvernement a adopté la nouvelle loi."]
+    (tmp_path / "de.txt").write_text("\n".join(de) + "\n", encoding="utf-8")
+    (tmp_path / "fr.txt").write_text("\n".join(fr) + "\n", encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    args = [sys.executable, "-m", "flows.cli", "align", str(tmp_path / "de.txt")]
+    args += [str(tmp_path / "fr.txt"), "--src-lang", "de", "--tgt-lang", "fr"]
+    r = subprocess.run(args, capture_output=True, text=True, cwd=root, timeout=60)
+    assert r.returncode == 0, r.stderr
+    beads = [line.split("\t") for line in r.stdout.splitlines()]
+    assert [(b[0], b[1]) for b in beads] == [("0", "0"), ("1", ""), ("2", "1")]
+    assert all(0.0 <= float(b[2]) <= 1.0 for b in beads)

@@ -66,8 +66,12 @@ _MIN_MASS = 4.0
 # Russian characters' worth of weight the configured typical length ratio gets against the
 # document's own (tuned on the dev sets: 1000 ≈ 7 sentences).
 _RATIO_WEIGHT = 1000.0
-# Longer documents get a first, rough alignment of sentence blocks to centre the band on.
+# Longer documents get a first, rough alignment of sentence blocks to centre the band on:
+# blocks of ``_COARSE_FACTOR`` units, recursively, until at most ``_COARSE_UNITS`` a side are
+# left for a full DP. Every level then runs in a band of constant width: time and memory stay
+# linear in the document (one level of n/300-sentence blocks needed a band that wide).
 _COARSE_UNITS = 300
+_COARSE_FACTOR = 8
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _QUOTES = '«»"“”„'
 
@@ -236,16 +240,19 @@ Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _pair_overlaps(ru_bags: list[Counter[str]], en_bags: list[Counter[str]],
-                   window: list[tuple[int, int]]) -> Pairs:  # fmt: skip
+                   window: list[tuple[int, int]], common: int | None = None) -> Pairs:  # fmt: skip
     """Sparse |bag(ru s) ∩ bag(en t)| for en sentences t in ``window[s]``: arrays s, t, value.
 
     An inverted index over the English bags, cut to the window with bisect, keeps this linear
-    in the document even for frequent keys.
+    in the document even for frequent keys. Keys in more than ``common`` English units are
+    left out (block levels: a key in every block would cost a band's width per block).
     """
     index: dict[str, list[int]] = {}
     for t, bag in enumerate(en_bags):
         for key in bag:
             index.setdefault(key, []).append(t)
+    if common is not None:
+        index = {key: posting for key, posting in index.items() if len(posting) <= common}
     ss: list[int] = []
     ts: list[int] = []
     vs: list[float] = []
@@ -327,57 +334,41 @@ def _neglog_two_tailed(z: np.ndarray) -> np.ndarray:
 
 
 def _rough_path(
-    ru: Sequence[str],
-    en: Sequence[str],
-    config: AlignConfig,
-    ru_mt: Sequence[str] | None,
-    src_lang: str,
-    tgt_lang: str,
+    doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Where the path should run: (lowest, highest column per DP row, block size ``k``).
 
-    Short documents: the diagonal. Long ones: a first alignment of blocks of ``k`` sentences
-    (a full DP of at most ``_COARSE_UNITS`` blocks a side). A long one-sided insertion (a page
-    of comments, a lost chapter) moves the true path far from the diagonal, where no band
-    around the diagonal finds it; the block alignment does, and the envelope keeps the whole
-    jump inside the rows where it happens.
+    Short documents: the diagonal. Long ones: an alignment of blocks of ``k`` units (itself
+    banded around a rougher one, down to a full DP of at most ``_COARSE_UNITS`` blocks). A long
+    one-sided insertion (a page of comments, a lost chapter) moves the true path far from the
+    diagonal, where no band around the diagonal finds it; the block alignment does, and the
+    envelope keeps the whole jump inside the rows where it happens.
     """
-    n, m = len(ru), len(en)
+    n, m = len(doc.ru_len), len(doc.en_len)
     rows = np.arange(n + 1, dtype=float)
     if max(n, m) <= _COARSE_UNITS:
         diagonal = rows * (m / max(n, 1))
         return diagonal, diagonal, 1
     # As many blocks on each side, so the block path runs near the block diagonal even when
     # one side has many more (shorter) sentences.
-    k_ru, k_en = math.ceil(n / _COARSE_UNITS), math.ceil(m / _COARSE_UNITS)
-
-    def blocks(xs: Sequence[str], k: int) -> list[str]:
-        return [" ".join(xs[a : a + k]) for a in range(0, len(xs), k)]
-
-    coarse = align(
-        blocks(ru, k_ru),
-        blocks(en, k_en),
-        # Block edges rarely line up: a block's length and numbers only partly match its
-        # counterpart's. Without a looser length model, no number-miss cost and rarer skips,
-        # dropping and inserting blocks would look cheaper than aligning them.
-        config.model_copy(
-            update={
-                "band": _COARSE_UNITS + 2,
-                "number_miss_weight": 0.0,
-                "length_variance": config.length_variance * max(k_ru, k_en),
-                "p_skip": config.p_skip / 30,
-            }
-        ),
-        ru_mt=blocks(ru_mt, k_ru) if ru_mt is not None else None,
-        src_lang=src_lang,
-        tgt_lang=tgt_lang,
+    units = max(_COARSE_UNITS, math.ceil(max(n, m) / _COARSE_FACTOR))
+    k_ru, k_en = math.ceil(n / units), math.ceil(m / units)
+    # Block edges rarely line up: a block's length and numbers only partly match its
+    # counterpart's. Without a looser length model, no number-miss cost and rarer skips,
+    # dropping and inserting blocks would look cheaper than aligning them.
+    coarse_config = config.model_copy(
+        update={
+            "band": _COARSE_UNITS + 2 if units <= _COARSE_UNITS else config.band,
+            "number_miss_weight": 0.0,
+            "length_variance": config.length_variance * max(k_ru, k_en),
+            "p_skip": max(config.p_skip / 30, 1e-3),  # (not compounded level after level)
+        }
     )
+    coarse = _solve(doc.blocks(k_ru, k_en), coarse_config, with_mt, with_lex, coarse=True)
     low: dict[float, float] = {0.0: 0.0}
     high: dict[float, float] = {0.0: 0.0}
-    x = y = 0.0
-    for bead in coarse:
-        x = float(min((bead.ru[-1] + 1) * k_ru, n)) if bead.ru else x
-        y = float(min((bead.en[-1] + 1) * k_en, m)) if bead.en else y
+    for i, j, _ in coarse:
+        x, y = float(min(i * k_ru, n)), float(min(j * k_en, m))
         low.setdefault(x, y)  # the path is monotone: first y at an x is its lowest
         high[x] = y
     xs = np.array(sorted(low))
@@ -387,24 +378,56 @@ def _rough_path(
 
 
 @dataclass
+class _Doc:
+    """Per-unit (sentence, or block of sentences) lengths and feature bags of the two sides.
+
+    ``bags[kind]`` holds the multisets whose overlaps a bead's cost rewards (``anchor``, ``num``,
+    ``mt``, ``table``); ``mass[kind]`` the per-unit counts the Dice similarity divides by.
+    """
+
+    ru_len: np.ndarray
+    en_len: np.ndarray
+    bags: dict[str, tuple[list[Counter[str]], list[Counter[str]]]]
+    mass: dict[str, tuple[np.ndarray, np.ndarray]]
+
+    def blocks(self, k_ru: int, k_en: int) -> _Doc:
+        """Blocks of ``k_ru`` / ``k_en`` units: lengths (plus a joining space), bags and masses
+        summed — the features of the joined text without reading it again."""
+
+        def lengths(x: np.ndarray, k: int) -> np.ndarray:
+            starts = np.arange(0, len(x), k)
+            sizes = np.diff(np.append(starts, len(x)))
+            return np.add.reduceat(x, starts) + (sizes - 1)
+
+        def merged(bags: list[Counter[str]], k: int) -> list[Counter[str]]:
+            out = []
+            for a in range(0, len(bags), k):
+                c: Counter[str] = Counter()
+                for bag in bags[a : a + k]:
+                    c.update(bag)
+                out.append(c)
+            return out
+
+        def summed(x: np.ndarray, k: int) -> np.ndarray:
+            return np.add.reduceat(x, np.arange(0, len(x), k))
+
+        return _Doc(
+            lengths(self.ru_len, k_ru),
+            lengths(self.en_len, k_en),
+            {name: (merged(r, k_ru), merged(e, k_en)) for name, (r, e) in self.bags.items()},
+            {name: (summed(r, k_ru), summed(e, k_en)) for name, (r, e) in self.mass.items()},
+        )
+
+
+@dataclass
 class _Features:
-    """Per-sentence numbers and sparse pair overlaps the bead costs are built from."""
+    """Per-unit numbers and sparse pair overlaps the bead costs are built from."""
 
     ru_len: np.ndarray
     en_len: np.ndarray
     ratio: float  # expected English chars per Russian char in this document
-    anchor_pairs: Pairs | None = None
-    ru_anchors: np.ndarray | None = None  # anchor count per sentence
-    en_anchors: np.ndarray | None = None
-    lex_pairs: Pairs | None = None
-    num_pairs: Pairs | None = None
-    ru_nums: np.ndarray | None = None  # numbers per sentence
-    en_nums: np.ndarray | None = None
-    ru_lex: np.ndarray | None = None  # content words per retranslated sentence
-    en_lex: np.ndarray | None = None
-    table_pairs: Pairs | None = None  # word-table overlaps (cleaners/lexsim)
-    ru_keys: np.ndarray | None = None  # content keys per sentence
-    en_keys: np.ndarray | None = None
+    pairs: dict[str, Pairs]  # per bag kind: overlaps of unit pairs inside the band
+    mass: dict[str, tuple[np.ndarray, np.ndarray]]
 
 
 def _cum(x: np.ndarray) -> np.ndarray:
@@ -433,27 +456,20 @@ def _bead_costs(f: _Features, band: _Band, p: _Params) -> np.ndarray:
             mean = (a + b / f.ratio) / 2.0
             z = (f.ratio * a - b) / np.sqrt(p.s2 * np.maximum(mean, 1.0))
             c = c + _neglog_two_tailed(z)
-        if di and dj and f.anchor_pairs is not None and p.w_anchor:
-            assert f.ru_anchors is not None and f.en_anchors is not None
-            num = _in_bead(f.anchor_pairs, band, di, dj)
-            mass = block(_cum(f.ru_anchors), rows, di) + block(_cum(f.en_anchors), cols, dj)
-            damp = np.minimum(1.0, mass / p.min_anchor_mass)
-            c = c - p.w_anchor * dice(num, mass) * damp
-        if di and dj and f.num_pairs is not None and p.w_number_miss:
-            assert f.ru_nums is not None and f.en_nums is not None
-            hits = _in_bead(f.num_pairs, band, di, dj)
-            nums = block(_cum(f.ru_nums), rows, di) + block(_cum(f.en_nums), cols, dj)
-            c = c + p.w_number_miss * np.maximum(nums - 2.0 * hits, 0.0)
-        if di and dj and f.lex_pairs is not None and p.w_mt:
-            assert f.ru_lex is not None and f.en_lex is not None
-            num = _in_bead(f.lex_pairs, band, di, dj)
-            mass = block(_cum(f.ru_lex), rows, di) + block(_cum(f.en_lex), cols, dj)
-            c = c - p.w_mt * dice(num, mass)
-        if di and dj and f.table_pairs is not None and p.w_lex:
-            assert f.ru_keys is not None and f.en_keys is not None
-            num = _in_bead(f.table_pairs, band, di, dj)
-            mass = block(_cum(f.ru_keys), rows, di) + block(_cum(f.en_keys), cols, dj)
-            c = c - p.w_lex * dice(num, mass)
+        if not (di and dj):
+            out[code] = np.where(ok, c, _INF)
+            continue
+        for kind, pairs in f.pairs.items():
+            num = _in_bead(pairs, band, di, dj)
+            ru_mass, en_mass = f.mass[kind]
+            mass = block(_cum(ru_mass), rows, di) + block(_cum(en_mass), cols, dj)
+            if kind == "num":  # each number on one side only costs a little
+                c = c + p.w_number_miss * np.maximum(mass - 2.0 * num, 0.0)
+            elif kind == "anchor":  # one shared "?" says less than four shared names
+                damp = np.minimum(1.0, mass / p.min_anchor_mass)
+                c = c - p.w_anchor * dice(num, mass) * damp
+            else:
+                c = c - (p.w_mt if kind == "mt" else p.w_lex) * dice(num, mass)
         out[code] = np.where(ok, c, _INF)
     return out
 
@@ -466,28 +482,31 @@ def _run(
     off, width, start = band.off, band.width, band.start
     n = len(off) - 1
     costs = _bead_costs(f, band, p)
-    cost = np.full(len(band.rows), _INF)
+    sentinel = len(band.rows)  # an extra cell that stays unreachable
+    cost = np.full(sentinel + 1, _INF)
     back = np.full(len(band.rows), -1, dtype=np.int8)
     ramp = np.arange(int(width.max()))
-    moves = [(code, di, dj) for code, (di, dj) in enumerate(MOVES) if di]
+    # Per row and move: where the previous row's cells start and how columns shift, for all
+    # rows at once, so that a row is one gather over all moves (few numpy calls a row).
+    di = np.array([d for d, _ in MOVES])
+    dj = np.array([d for _, d in MOVES])
+    prev_row = np.arange(n + 1)[:, None] - di[None, :]
+    usable = (di[None, :] > 0) & (prev_row >= 0)
+    prev_row = np.where(usable, prev_row, 0)
+    shift = off[:, None] - off[prev_row] - dj[None, :]
+    prev_start = np.where(usable, start[prev_row], sentinel)
+    prev_width = np.where(usable, width[prev_row], 0)
     for i in range(n + 1):
         s0, w = int(start[i]), int(width[i])
-        cols = ramp[:w]
-        best = np.full(w, _INF)
-        move = np.full(w, -1, dtype=np.int8)
+        k_prev = ramp[:w][None, :] + shift[i][:, None]
+        inside = (k_prev >= 0) & (k_prev < prev_width[i][:, None])
+        flat = np.where(inside, k_prev + prev_start[i][:, None], sentinel)
+        total = cost[flat] + costs[:, s0 : s0 + w]
+        move = total.argmin(axis=0).astype(np.int8)
+        best = total.min(axis=0)
+        move[best == _INF] = -1
         if i == 0:
             best[0] = 0.0  # row 0 starts at column 0
-        for code, di, dj in moves:
-            if di > i:
-                continue
-            r = i - di
-            idx = cols + (off[i] - off[r] - dj)
-            inside = (idx >= 0) & (idx < width[r])
-            prev = cost[start[r] : start[r] + width[r]].take(idx, mode="clip")
-            total = np.where(inside, prev, _INF) + costs[code, s0 : s0 + w]
-            better = total < best
-            best = np.where(better, total, best)
-            move[better] = code
         # 0-1 beads stay in the row: best[k] = min(best[k], best[k-1] + ins[k]) as a prefix scan.
         ins = costs[_INS, s0 : s0 + w].copy()
         ins[0] = 0.0  # nothing enters the row's first cell from the left
@@ -515,6 +534,84 @@ def _run(
         i, j = i - di, j - dj
     path.reverse()
     return path, touched
+
+
+def _features(
+    ru: Sequence[str],
+    en: Sequence[str],
+    ru_mt: Sequence[str] | None,
+    config: AlignConfig,
+    with_lex: bool,
+    src_lang: str,
+    tgt_lang: str,
+) -> _Doc:
+    """Lengths and feature bags of every sentence (read once; block levels sum them)."""
+    p = _params(config, ru_mt is not None, with_lex)
+    ru_len = np.array([max(len(s), 1) for s in ru], dtype=float)
+    en_len = np.array([max(len(s), 1) for s in en], dtype=float)
+    doc = _Doc(ru_len, en_len, {}, {})
+
+    def add(kind: str, ru_bags: list[Counter[str]], en_bags: list[Counter[str]]) -> None:
+        doc.bags[kind] = (ru_bags, en_bags)
+        doc.mass[kind] = (
+            np.array([sum(b.values()) for b in ru_bags], dtype=float),
+            np.array([sum(b.values()) for b in en_bags], dtype=float),
+        )
+
+    if p.w_anchor or p.w_number_miss:
+        ru_anchors, en_anchors = [anchors(s) for s in ru], [anchors(s) for s in en]
+        if p.w_anchor:
+            add("anchor", ru_anchors, en_anchors)
+        if p.w_number_miss:
+
+            def numbers(bag: Counter[str]) -> Counter[str]:
+                return Counter({k: v for k, v in bag.items() if k[0] == "#"})
+
+            add("num", [numbers(b) for b in ru_anchors], [numbers(b) for b in en_anchors])
+    if ru_mt is not None:
+        add("mt", [content_words(s) for s in ru_mt], [content_words(s) for s in en])
+    if with_lex:
+        table = lexsim.table(src_lang, tgt_lang)
+        src_bags = [table.source_bag(s) for s in ru]
+        tgt_bags = [table.target_bag(s) for s in en]
+        doc.bags["table"] = ([b for b, _ in src_bags], [b for b, _ in tgt_bags])
+        doc.mass["table"] = (
+            np.array([k for _, k in src_bags], dtype=float),
+            np.array([k for _, k in tgt_bags], dtype=float),
+        )
+    return doc
+
+
+def _solve(
+    doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, coarse: bool
+) -> list[tuple[int, int, float]]:
+    """The best path's bead end points (i, j) with each bead's own cost."""
+    p = _params(config, with_mt, with_lex)
+    n, m = len(doc.ru_len), len(doc.en_len)
+    # English chars per Russian char: the document's own figure, shrunk towards a typical one
+    # (a short document's total is thrown off by a single dropped or inserted sentence).
+    ratio = (doc.en_len.sum() + _RATIO_WEIGHT * config.length_ratio) / (
+        doc.ru_len.sum() + _RATIO_WEIGHT
+    )
+    ratio = float(np.clip(ratio, 0.3, 3.0))
+    weights = {"anchor": p.w_anchor, "num": p.w_number_miss, "mt": p.w_mt, "table": p.w_lex}
+    kinds = [kind for kind in doc.bags if weights[kind]]
+    # Keys in many blocks say little about where a block goes and cost the most to match.
+    common = max(8, m // 50) if coarse else None
+    lo, hi, block = _rough_path(doc, config, with_mt, with_lex)
+    half = max(config.band // 2, 4, block + 8)  # the fine path stays within a block or so
+    while True:
+        band = _Band.around(lo, hi, half, m)
+        # ru sentence s is used by DP rows s+1 and s+2, at columns j-1 and j-2.
+        first = np.minimum(band.off[1:], np.append(band.off[2:], m)) - 2
+        last = np.maximum(band.off + band.width, np.append((band.off + band.width)[1:], m + 1))
+        window = list(zip(first.tolist(), last[1:].tolist(), strict=True))
+        pairs = {kind: _pair_overlaps(*doc.bags[kind], window, common) for kind in kinds}
+        feats = _Features(doc.ru_len, doc.en_len, ratio, pairs, doc.mass)
+        path, touched = _run(feats, band, p, m)
+        if not touched or band.full(m):
+            return path
+        half *= 2
 
 
 def _score(bead_cost: float, kind: tuple[int, int]) -> float:
@@ -567,61 +664,8 @@ def align(
         return [Bead((i,), (), 0.0, method) for i in range(n)] + [
             Bead((), (j,), 0.0, method) for j in range(m)
         ]
-    p = _params(config, with_mt, with_lex)
-    ru_len = np.array([max(len(s), 1) for s in ru], dtype=float)
-    en_len = np.array([max(len(s), 1) for s in en], dtype=float)
-    # English chars per Russian char: the document's own figure, shrunk towards a typical one
-    # (a short document's total is thrown off by a single dropped or inserted sentence).
-    ratio = (en_len.sum() + _RATIO_WEIGHT * config.length_ratio) / (ru_len.sum() + _RATIO_WEIGHT)
-    ratio = float(np.clip(ratio, 0.3, 3.0))
-    feats = _Features(ru_len, en_len, ratio)
-    bags: list[tuple[list[Counter[str]], list[Counter[str]]]] = []
-    if p.w_anchor:
-        bags.append(([anchors(s) for s in ru], [anchors(s) for s in en]))
-        feats.ru_anchors = np.array([sum(b.values()) for b in bags[0][0]], dtype=float)
-        feats.en_anchors = np.array([sum(b.values()) for b in bags[0][1]], dtype=float)
-    num_bags: tuple[list[Counter[str]], list[Counter[str]]] | None = None
-    if p.w_number_miss:
-        num_bags = (
-            [Counter({k: v for k, v in b.items() if k[0] == "#"}) for b in bags[0][0]],
-            [Counter({k: v for k, v in b.items() if k[0] == "#"}) for b in bags[0][1]],
-        )
-        feats.ru_nums = np.array([sum(b.values()) for b in num_bags[0]], dtype=float)
-        feats.en_nums = np.array([sum(b.values()) for b in num_bags[1]], dtype=float)
-    if with_mt and ru_mt is not None:
-        bags.append(([content_words(s) for s in ru_mt], [content_words(s) for s in en]))
-        feats.ru_lex = np.array([sum(b.values()) for b in bags[-1][0]], dtype=float)
-        feats.en_lex = np.array([sum(b.values()) for b in bags[-1][1]], dtype=float)
-
-    table_bags: tuple[list[Counter[str]], list[Counter[str]]] | None = None
-    if with_lex:
-        table = lexsim.table(src_lang, tgt_lang)
-        src_bags = [table.source_bag(s) for s in ru]
-        tgt_bags = [table.target_bag(s) for s in en]
-        table_bags = ([b for b, _ in src_bags], [b for b, _ in tgt_bags])
-        feats.ru_keys = np.array([k for _, k in src_bags], dtype=float)
-        feats.en_keys = np.array([k for _, k in tgt_bags], dtype=float)
-
-    lo, hi, block = _rough_path(ru, en, config, ru_mt if with_mt else None, src_lang, tgt_lang)
-    half = max(config.band // 2, 4, block + 8)  # the fine path stays within a block or so
-    while True:
-        band = _Band.around(lo, hi, half, m)
-        # ru sentence s is used by DP rows s+1 and s+2, at columns j-1 and j-2.
-        first = np.minimum(band.off[1:], np.append(band.off[2:], m)) - 2
-        last = np.maximum(band.off + band.width, np.append((band.off + band.width)[1:], m + 1))
-        window = list(zip(first.tolist(), last[1:].tolist(), strict=True))
-        if p.w_anchor:
-            feats.anchor_pairs = _pair_overlaps(*bags[0], window)
-        if num_bags is not None:
-            feats.num_pairs = _pair_overlaps(*num_bags, window)
-        if with_mt:
-            feats.lex_pairs = _pair_overlaps(*bags[-1], window)
-        if table_bags is not None:
-            feats.table_pairs = _pair_overlaps(*table_bags, window)
-        path, touched = _run(feats, band, p, m)
-        if not touched or band.full(m):
-            break
-        half *= 2
+    doc = _features(ru, en, ru_mt if with_mt else None, config, with_lex, src_lang, tgt_lang)
+    path = _solve(doc, config, with_mt, with_lex, coarse=False)
 
     beads: list[Bead] = []
     i0 = j0 = 0

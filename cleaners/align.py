@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -187,28 +186,10 @@ def anchors(sentence: str) -> Counter[str]:
     for num in _NUM.findall(sentence):
         out["#" + (num.lstrip("0") or "0")] += 1
     cyrillic = _CYRILLIC.search(sentence) is not None
-    stop = _stopwords()
-    prefixes, exact, english = _anchor_words()
-    for k, m in enumerate(_WORD.finditer(sentence)):
-        word = m.group()
-        low = word.lower()
-        # Months, weekdays, magnitudes: one token on both sides from a reviewable table.
-        if cyrillic and _CYRILLIC.match(low):
-            hit = exact.get(low) or next(
-                (en for ru, en in prefixes.get(low[:2], ()) if low.startswith(ru)), None
-            )
-            if hit:
-                out["&" + hit] += 1
-                continue
-        elif low in english:
-            out["&" + low] += 1
-            continue
-        latin_in_ru = cyrillic and _LATIN.match(word) is not None
-        name = word[0].isupper() and (k > 0 or low not in stop)
-        if name or latin_in_ru or (len(word) > 1 and word.isupper()):
-            key = name_key(word)
-            if key:
-                out["@" + key] += 1
+    for k, word in enumerate(_WORD.findall(sentence)):
+        token = _word_anchor(word, k == 0, cyrillic)
+        if token:
+            out[token] += 1
     if "%" in sentence:
         out["&percent"] += sentence.count("%")
     for mark in "?!":
@@ -217,6 +198,30 @@ def anchors(sentence: str) -> Counter[str]:
     if any(q in sentence for q in _QUOTES):
         out['"'] += 1
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_anchor(word: str, first: bool, cyrillic: bool) -> str | None:
+    """The anchor token of one word ("&…" table word, "@…" name key) or None (cached: words
+    repeat, and a long document's anchors took seconds without it)."""
+    low = word.lower()
+    prefixes, exact, english = _anchor_words()
+    # Months, weekdays, magnitudes: one token on both sides from a reviewable table.
+    if cyrillic and _CYRILLIC.match(low):
+        hit = exact.get(low) or next(
+            (en for ru, en in prefixes.get(low[:2], ()) if low.startswith(ru)), None
+        )
+        if hit:
+            return "&" + hit
+    elif low in english:
+        return "&" + low
+    latin_in_ru = cyrillic and _LATIN.match(word) is not None
+    name = word[0].isupper() and (not first or low not in _stopwords())
+    if name or latin_in_ru or (len(word) > 1 and word.isupper()):
+        key = name_key(word)
+        if key:
+            return "@" + key
+    return None
 
 
 def content_words(sentence: str) -> Counter[str]:
@@ -239,36 +244,70 @@ def content_words(sentence: str) -> Counter[str]:
 Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def _pair_overlaps(ru_bags: list[Counter[str]], en_bags: list[Counter[str]],
-                   window: list[tuple[int, int]], common: int | None = None) -> Pairs:  # fmt: skip
-    """Sparse |bag(ru s) ∩ bag(en t)| for en sentences t in ``window[s]``: arrays s, t, value.
+@dataclass(frozen=True)
+class _Flat:
+    """Bags of one side as flat arrays: entry e says unit ``unit[e]`` holds key ``key[e]``
+    ``count[e]`` times, sorted by (key, unit) — numpy can then match and merge them."""
 
-    An inverted index over the English bags, cut to the window with bisect, keeps this linear
-    in the document even for frequent keys. Keys in more than ``common`` English units are
+    unit: np.ndarray
+    key: np.ndarray
+    count: np.ndarray
+    size: int  # number of units
+
+    @classmethod
+    def of(cls, bags: Sequence[Counter[str]], ids: dict[str, int]) -> _Flat:
+        """Flatten Counters, numbering keys in ``ids`` (shared by the two sides)."""
+        keys = [k for bag in bags for k in bag]
+        count = np.fromiter((v for bag in bags for v in bag.values()), float, len(keys))
+        unit = np.repeat(np.arange(len(bags)), [len(bag) for bag in bags])
+        key = np.array([ids.setdefault(k, len(ids)) for k in keys], dtype=np.int64)
+        return cls._sorted(unit, key, count, len(bags))
+
+    @classmethod
+    def _sorted(cls, unit: np.ndarray, key: np.ndarray, count: np.ndarray, size: int) -> _Flat:
+        order = np.lexsort((unit, key))
+        return cls(unit[order], key[order], count[order], size)
+
+    def blocks(self, k: int) -> _Flat:
+        """Units ``0..k-1``, ``k..2k-1``, … merged, their counts summed per key."""
+        span = self.size // k + 1
+        code, inverse = np.unique(self.key * span + self.unit // k, return_inverse=True)
+        count = np.bincount(inverse, weights=self.count, minlength=len(code))
+        return _Flat(code % span, code // span, count, -(-self.size // k))
+
+
+def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None = None) -> Pairs:
+    """Sparse |bag(ru s) ∩ bag(en t)| for en units t in ``window[s]`` (inclusive): s, t, value.
+
+    The English entries are sorted by (key, unit), so every Russian entry's matches are one
+    contiguous run, found by a binary search on both window ends: time is linear in the
+    document plus the matches, all in numpy. Keys in more than ``common`` English units are
     left out (block levels: a key in every block would cost a band's width per block).
     """
-    index: dict[str, list[int]] = {}
-    for t, bag in enumerate(en_bags):
-        for key in bag:
-            index.setdefault(key, []).append(t)
-    if common is not None:
-        index = {key: posting for key, posting in index.items() if len(posting) <= common}
-    ss: list[int] = []
-    ts: list[int] = []
-    vs: list[float] = []
-    for s, bag in enumerate(ru_bags):
-        lo, hi = window[s]
-        hits: dict[int, float] = {}
-        for key, count in bag.items():
-            posting = index.get(key)
-            if not posting:
-                continue
-            for t in posting[bisect_left(posting, lo) : bisect_right(posting, hi)]:
-                hits[t] = hits.get(t, 0.0) + min(count, en_bags[t][key])
-        ss.extend([s] * len(hits))
-        ts.extend(hits)
-        vs.extend(hits.values())
-    return np.array(ss, dtype=np.int64), np.array(ts, dtype=np.int64), np.array(vs)
+    m = en.size
+    empty = np.zeros(0, dtype=np.int64)
+    e_key, e_unit, e_count = en.key, en.unit, en.count
+    if common is not None and len(e_key):
+        keep = np.bincount(e_key)[e_key] <= common
+        e_key, e_unit, e_count = e_key[keep], e_unit[keep], e_count[keep]
+    if not len(e_key) or not len(ru.key):
+        return empty, empty, np.zeros(0)
+    span = m + 3  # windows reach from -2 to m
+    e_code = e_key * span + e_unit + 2  # sorted, as the entries are
+    win = np.clip(window[ru.unit], -2, m) + 2
+    lo = np.searchsorted(e_code, ru.key * span + win[:, 0], side="left")
+    hi = np.searchsorted(e_code, ru.key * span + win[:, 1], side="right")
+    runs = hi - lo
+    total = int(runs.sum())
+    if not total:
+        return empty, empty, np.zeros(0)
+    which = np.repeat(np.arange(len(runs)), runs)
+    pos = np.arange(total) - np.repeat(np.cumsum(runs) - runs, runs) + lo[which]
+    s_all, t_all = ru.unit[which], e_unit[pos]
+    v_all = np.minimum(ru.count[which], e_count[pos])
+    cell, inverse = np.unique(s_all * (m + 1) + t_all, return_inverse=True)
+    value = np.bincount(inverse, weights=v_all, minlength=len(cell))
+    return cell // (m + 1), cell % (m + 1), value
 
 
 @dataclass(frozen=True)
@@ -364,7 +403,8 @@ def _rough_path(
             "p_skip": max(config.p_skip / 30, 1e-3),  # (not compounded level after level)
         }
     )
-    coarse = _solve(doc.blocks(k_ru, k_en), coarse_config, with_mt, with_lex, coarse=True)
+    blocks = doc.blocks(k_ru, k_en, [kind for kind in doc.bags if kind != "num"])
+    coarse = _solve(blocks, coarse_config, with_mt, with_lex, coarse=True)
     low: dict[float, float] = {0.0: 0.0}
     high: dict[float, float] = {0.0: 0.0}
     for i, j, _ in coarse:
@@ -387,10 +427,10 @@ class _Doc:
 
     ru_len: np.ndarray
     en_len: np.ndarray
-    bags: dict[str, tuple[list[Counter[str]], list[Counter[str]]]]
+    bags: dict[str, tuple[_Flat, _Flat]]
     mass: dict[str, tuple[np.ndarray, np.ndarray]]
 
-    def blocks(self, k_ru: int, k_en: int) -> _Doc:
+    def blocks(self, k_ru: int, k_en: int, kinds: Sequence[str]) -> _Doc:
         """Blocks of ``k_ru`` / ``k_en`` units: lengths (plus a joining space), bags and masses
         summed — the features of the joined text without reading it again."""
 
@@ -399,23 +439,14 @@ class _Doc:
             sizes = np.diff(np.append(starts, len(x)))
             return np.add.reduceat(x, starts) + (sizes - 1)
 
-        def merged(bags: list[Counter[str]], k: int) -> list[Counter[str]]:
-            out = []
-            for a in range(0, len(bags), k):
-                c: Counter[str] = Counter()
-                for bag in bags[a : a + k]:
-                    c.update(bag)
-                out.append(c)
-            return out
-
         def summed(x: np.ndarray, k: int) -> np.ndarray:
             return np.add.reduceat(x, np.arange(0, len(x), k))
 
         return _Doc(
             lengths(self.ru_len, k_ru),
             lengths(self.en_len, k_en),
-            {name: (merged(r, k_ru), merged(e, k_en)) for name, (r, e) in self.bags.items()},
-            {name: (summed(r, k_ru), summed(e, k_en)) for name, (r, e) in self.mass.items()},
+            {k: (self.bags[k][0].blocks(k_ru), self.bags[k][1].blocks(k_en)) for k in kinds},
+            {k: (summed(self.mass[k][0], k_ru), summed(self.mass[k][1], k_en)) for k in kinds},
         )
 
 
@@ -441,12 +472,14 @@ def _bead_costs(f: _Features, band: _Band, p: _Params) -> np.ndarray:
     out = np.full((len(MOVES), len(rows)), _INF, dtype=np.float32)  # half the memory
 
     def block(cum: np.ndarray, end: np.ndarray, size: int) -> np.ndarray:
-        # end never passes the last sentence (band cells stay within 0..n, 0..m)
-        return cum[end] - cum[np.maximum(end - size, 0)]
+        # per end index first (n + 1 values), then one gather over the cells
+        # (end never passes the last sentence: band cells stay within 0..n, 0..m)
+        return (cum - cum[np.maximum(np.arange(len(cum)) - size, 0)])[end]
 
     def dice(num: np.ndarray, mass: np.ndarray) -> np.ndarray:
         return np.minimum(np.where(mass > 0, 2.0 * num / np.maximum(mass, 1e-9), 0.0), 1.0)
 
+    cum_mass = {kind: (_cum(r), _cum(e)) for kind, (r, e) in f.mass.items() if kind in f.pairs}
     for code, (di, dj) in enumerate(MOVES):
         ok = (rows >= di) & (cols >= dj)
         a = block(cum_ru, rows, di)
@@ -455,21 +488,25 @@ def _bead_costs(f: _Features, band: _Band, p: _Params) -> np.ndarray:
         if di and dj or p.gc_deletions:
             mean = (a + b / f.ratio) / 2.0
             z = (f.ratio * a - b) / np.sqrt(p.s2 * np.maximum(mean, 1.0))
-            c = c + _neglog_two_tailed(z)
+            c = c + _neglog_two_tailed(z.astype(np.float32))  # float32: costs are stored so
         if not (di and dj):
             out[code] = np.where(ok, c, _INF)
             continue
         for kind, pairs in f.pairs.items():
             num = _in_bead(pairs, band, di, dj)
-            ru_mass, en_mass = f.mass[kind]
-            mass = block(_cum(ru_mass), rows, di) + block(_cum(en_mass), cols, dj)
+            ru_mass, en_mass = cum_mass[kind]
             if kind == "num":  # each number on one side only costs a little
+                mass = block(ru_mass, rows, di) + block(en_mass, cols, dj)
                 c = c + p.w_number_miss * np.maximum(mass - 2.0 * num, 0.0)
-            elif kind == "anchor":  # one shared "?" says less than four shared names
+                continue
+            # Similarities reward only where something is shared: a few cells of the band.
+            nz = np.flatnonzero(num)
+            mass = block(ru_mass, rows[nz], di) + block(en_mass, cols[nz], dj)
+            if kind == "anchor":  # one shared "?" says less than four shared names
                 damp = np.minimum(1.0, mass / p.min_anchor_mass)
-                c = c - p.w_anchor * dice(num, mass) * damp
+                c[nz] -= p.w_anchor * dice(num[nz], mass) * damp
             else:
-                c = c - (p.w_mt if kind == "mt" else p.w_lex) * dice(num, mass)
+                c[nz] -= (p.w_mt if kind == "mt" else p.w_lex) * dice(num[nz], mass)
         out[code] = np.where(ok, c, _INF)
     return out
 
@@ -552,7 +589,8 @@ def _features(
     doc = _Doc(ru_len, en_len, {}, {})
 
     def add(kind: str, ru_bags: list[Counter[str]], en_bags: list[Counter[str]]) -> None:
-        doc.bags[kind] = (ru_bags, en_bags)
+        ids: dict[str, int] = {}
+        doc.bags[kind] = (_Flat.of(ru_bags, ids), _Flat.of(en_bags, ids))
         doc.mass[kind] = (
             np.array([sum(b.values()) for b in ru_bags], dtype=float),
             np.array([sum(b.values()) for b in en_bags], dtype=float),
@@ -574,8 +612,8 @@ def _features(
         table = lexsim.table(src_lang, tgt_lang)
         src_bags = [table.source_bag(s) for s in ru]
         tgt_bags = [table.target_bag(s) for s in en]
-        doc.bags["table"] = ([b for b, _ in src_bags], [b for b, _ in tgt_bags])
-        doc.mass["table"] = (
+        add("table", [b for b, _ in src_bags], [b for b, _ in tgt_bags])
+        doc.mass["table"] = (  # content keys, not translations
             np.array([k for _, k in src_bags], dtype=float),
             np.array([k for _, k in tgt_bags], dtype=float),
         )
@@ -587,7 +625,7 @@ def _solve(
 ) -> list[tuple[int, int, float]]:
     """The best path's bead end points (i, j) with each bead's own cost."""
     p = _params(config, with_mt, with_lex)
-    n, m = len(doc.ru_len), len(doc.en_len)
+    m = len(doc.en_len)
     # English chars per Russian char: the document's own figure, shrunk towards a typical one
     # (a short document's total is thrown off by a single dropped or inserted sentence).
     ratio = (doc.en_len.sum() + _RATIO_WEIGHT * config.length_ratio) / (
@@ -605,7 +643,7 @@ def _solve(
         # ru sentence s is used by DP rows s+1 and s+2, at columns j-1 and j-2.
         first = np.minimum(band.off[1:], np.append(band.off[2:], m)) - 2
         last = np.maximum(band.off + band.width, np.append((band.off + band.width)[1:], m + 1))
-        window = list(zip(first.tolist(), last[1:].tolist(), strict=True))
+        window = np.stack([first, last[1:]], axis=1)
         pairs = {kind: _pair_overlaps(*doc.bags[kind], window, common) for kind in kinds}
         feats = _Features(doc.ru_len, doc.en_len, ratio, pairs, doc.mass)
         path, touched = _run(feats, band, p, m)

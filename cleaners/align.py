@@ -52,6 +52,10 @@ MOVES: tuple[tuple[int, int], ...] = (
     (2, 2),
     (3, 1),
     (1, 3),
+    (3, 2),
+    (2, 3),
+    (4, 1),
+    (1, 4),
 )
 _INS = MOVES.index((0, 1))
 _INF = np.inf
@@ -121,7 +125,7 @@ def _neglog_prior(p: Sequence[float]) -> tuple[float, ...]:
 
 
 # Gale & Church (1993): 1-1 .89, 1-0/0-1 .0099, 2-1/1-2 .089, 2-2 .011 (split evenly per side).
-_GC_PRIOR = _neglog_prior((0.89, 0.00495, 0.00495, 0.0445, 0.0445, 0.011, 1e-12, 1e-12))
+_GC_PRIOR = _neglog_prior((0.89, 0.00495, 0.00495, 0.0445, 0.0445, 0.011) + (1e-12,) * 6)
 
 
 def _params(config: AlignConfig, with_mt: bool, with_lex: bool) -> _Params:
@@ -138,6 +142,10 @@ def _params(config: AlignConfig, with_mt: bool, with_lex: bool) -> _Params:
                 config.p_merge2,
                 config.p_merge3,
                 config.p_merge3,
+                config.p_merge3,  # 3-2 / 2-3 / 4-1 / 1-4: literary text (Text+Berg dev)
+                config.p_merge3,
+                config.p_merge3 / 3,
+                config.p_merge3 / 3,
             )
         ),
         s2=config.length_variance,
@@ -620,6 +628,22 @@ def _features(
     return doc
 
 
+def _windows(band: _Band, m: int) -> np.ndarray:
+    """Per ru unit s, the en units (first, last) any bead ending in the band can pair it with:
+    s is in beads ending on rows s+1 .. s+D, with en units down to D' columns back."""
+    d_ru = max(di for di, _ in MOVES)
+    d_en = max(dj for _, dj in MOVES)
+    n = len(band.off) - 1
+    end = band.off + band.width  # one past each row's last column
+    first = np.full(n, m, dtype=np.int64)
+    last = np.zeros(n, dtype=np.int64)
+    for a in range(1, d_ru + 1):
+        rows = np.minimum(np.arange(n) + a, n)
+        first = np.minimum(first, band.off[rows] - d_en)
+        last = np.maximum(last, end[rows])
+    return np.stack([first, last], axis=1)
+
+
 def _solve(
     doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, coarse: bool
 ) -> list[tuple[int, int, float]]:
@@ -640,10 +664,7 @@ def _solve(
     half = max(config.band // 2, 4, block + 8)  # the fine path stays within a block or so
     while True:
         band = _Band.around(lo, hi, half, m)
-        # ru sentence s is used by DP rows s+1 and s+2, at columns j-1 and j-2.
-        first = np.minimum(band.off[1:], np.append(band.off[2:], m)) - 2
-        last = np.maximum(band.off + band.width, np.append((band.off + band.width)[1:], m + 1))
-        window = np.stack([first, last[1:]], axis=1)
+        window = _windows(band, m)
         pairs = {kind: _pair_overlaps(*doc.bags[kind], window, common) for kind in kinds}
         feats = _Features(doc.ru_len, doc.en_len, ratio, pairs, doc.mass)
         path, touched = _run(feats, band, p, m)

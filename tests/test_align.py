@@ -15,7 +15,7 @@ from cleaners.config import AlignConfig
 from cleaners.model import Bead
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-KINDS = {"1-1", "1-0", "0-1", "2-1", "1-2", "2-2", "3-1", "1-3"}
+KINDS = {"1-1", "1-0", "0-1", "2-1", "1-2", "2-2", "3-1", "1-3", "3-2", "2-3", "4-1", "1-4"}
 
 
 def assert_covers(beads: list[Bead], n: int, m: int) -> None:

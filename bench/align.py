@@ -11,6 +11,13 @@ Strict P/R/F1 counts a bead right only when both its sides match gold exactly; a
 Bleualign's and Vecalign's evaluations, null beads (1-0/0-1) are left out of the counts
 ("F1 incl. null" counts them too). Every aligner runs in the same process on the same damage.
 
+"+lex (shipped table)" is the default path: the word table of cleaners/lexsim, which was built
+from these very dev sets; "+lex (held-out table)" rebuilds that table in-process without the
+evaluated set's files (e.g. ru–en without WMT21 for the WMT21 table, de–fr from FLORES alone for
+Text+Berg dev) — the honest figure. "length+anchors, no lex" is the path without a word table
+(what `mtclean align` did before the table). The scaling table aligns one long document in a
+fresh process and reports CPU seconds and the peak RSS above the process's own before aligning.
+
 "With retranslation": no full Argos ru→en model is available here, so a real WMT system's
 English output of the Russian (system_outputs/hyp.<sys>.en.txt) stands in for the
 retranslation. FLORES has no system outputs: its "+MT" column is empty. Where the English
@@ -416,46 +423,81 @@ def big_document(docs: list[Doc], size: int, seed: int) -> Case:
     """One long document: all documents, damaged, concatenated (repeated until ``size``)."""
     ru: list[str] = []
     en: list[str] = []
+    gold: Beads = []
     rounds = 0
     while len(ru) < size:
         for case in make_cases(docs, seed + rounds):
+            a, b = len(ru), len(en)
+            gold.extend((tuple(i + a for i in r), tuple(j + b for j in e)) for r, e in case.gold)
             ru.extend(case.ru)
             en.extend(case.en)
         rounds += 1
-    return Case(ru, en, None, [])
+    return Case(ru, en, None, gold)
 
 
-def speed(docs: list[Doc], size: int) -> None:
-    case = big_document(docs, size, seed=7)
-    print(f"\n## Speed: one document of {len(case.ru)} ru × {len(case.en)} en sentences")
-    t0, c0 = time.perf_counter(), time.process_time()
-    beads = align(case.ru, case.en)
-    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+_CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, {repo!r}); sys.path.insert(0, {bench!r})
+import align as bench
+from cleaners.align import align
+from cleaners.config import AlignConfig
+docs = bench.load_wmt("wmt21-newstest-ru-en") + bench.load_flores("dev")
+case = bench.big_document(docs, {size}, seed=7)
+size = sum(len(s.encode()) + 1 for s in case.ru + case.en)
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+config = AlignConfig(**{config!r})
+c0 = time.process_time()
+beads = align(case.ru, case.en, config)
+cpu = time.process_time() - c0
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+f1 = bench.prf([case], [[(b.ru, b.en) for b in beads]], with_null=False)[2]
+print(json.dumps({{"ru": len(case.ru), "en": len(case.en), "bytes": size, "cpu": cpu,
+                  "base_kb": base, "peak_kb": peak, "f1": f1}}))
+"""
+
+
+def measure(size: int, config: dict[str, object]) -> dict[str, float]:
+    """One alignment of a ``size``-sentence document in a fresh process: CPU seconds and the
+    peak RSS above the process's RSS before aligning (the data and imports loaded)."""
+    import subprocess
+
+    code = _CHILD.format(repo=str(REPO), bench=str(REPO / "bench"), size=size, config=config)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def speed(sizes: Sequence[int]) -> None:
+    """Scaling: sentences → CPU time and peak memory, lexical path vs Gale-Church (mtclean's)."""
+    print("\n## Scaling: one long document (dev documents, damaged, concatenated), fresh process")
     print(
-        f"mtclean (length+anchors): {dt:.2f} s wall, {cpu:.2f} s CPU (the machine is shared), "
-        f"{len(beads)} beads, {(len(case.ru) + len(case.en)) / cpu:.0f} sentences per CPU second"
+        "| ru × en sentences | text MB | mtclean +lex CPU s | sent/CPU s | peak MB above base "
+        "| × text | Gale-Church CPU s | GC peak MB |"
     )
-    t0, c0 = time.perf_counter(), time.process_time()
-    align(case.ru, case.en, AlignConfig(method="gale-church"))
-    cpu_gc = time.process_time() - c0
-    print(
-        f"Gale-Church (mtclean method): {time.perf_counter() - t0:.2f} s wall, {cpu_gc:.2f} s CPU;"
-        f" CPU ratio mtclean/GC {cpu / cpu_gc:.2f}"
-    )
-    if optional("galechurch") is None:
-        t0 = time.perf_counter()
-        try:
-            run_galechurch_pkg(case)
-            print(f"galechurch (PyPI, full DP in Rust): {time.perf_counter() - t0:.2f} s")
-        except Exception as exc:  # noqa: BLE001
-            print(f"galechurch (PyPI): failed on this size: {exc}")
+    print("|---|---|---|---|---|---|---|---|")
+    for size in sizes:
+        r = measure(size, {})
+        g = measure(size, {"method": "gale-church"})
+        mb = r["bytes"] / 1e6
+        above = (r["peak_kb"] - r["base_kb"]) / 1024
+        gc_above = (g["peak_kb"] - g["base_kb"]) / 1024
+        print(
+            f"| {r['ru']} × {r['en']} | {mb:.1f} | {r['cpu']:.2f} | "
+            f"{(r['ru'] + r['en']) / r['cpu']:.0f} | {above:.0f} | {above / mb:.0f} | "
+            f"{r['f1']:.4f} | {g['cpu']:.2f} | {gc_above:.0f} | {g['f1']:.4f} |"
+        )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reserved", action="store_true", help="also report WMT22 + FLORES devtest")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--size", type=int, default=10_000, help="sentences in the speed test")
+    ap.add_argument(
+        "--sizes",
+        default="1000,5000,20000,60000",
+        help="sentences per side in the scaling table (comma-separated; empty: none)",
+    )
     args = ap.parse_args()
     if not DATA.exists():
         sys.exit(f"no data: {DATA} is missing")
@@ -481,7 +523,7 @@ def main() -> None:
             "wmt22-generaltest-ru-en"), args.seed), config)  # fmt: skip
         table("FLORES-200 devtest (RESERVED, report only)",
               make_cases(load_flores("devtest"), args.seed), config)  # fmt: skip
-    speed(wmt21 + flores, args.size)
+    speed([int(x) for x in args.sizes.split(",") if x])
 
 
 if __name__ == "__main__":

@@ -437,35 +437,41 @@ def big_document(docs: list[Doc], size: int, seed: int) -> Case:
 
 _CHILD = """
 import json, resource, sys, time
-sys.path.insert(0, {repo!r}); sys.path.insert(0, {bench!r})
-import align as bench
+sys.path.insert(0, {repo!r})
 from cleaners.align import align
 from cleaners.config import AlignConfig
-docs = bench.load_wmt("wmt21-newstest-ru-en") + bench.load_flores("dev")
-case = bench.big_document(docs, {size}, seed=7)
-size = sum(len(s.encode()) + 1 for s in case.ru + case.en)
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+ru = open({ru!r}, encoding="utf-8").read().split("\\n")
+en = open({en!r}, encoding="utf-8").read().split("\\n")
 config = AlignConfig(**{config!r})
+align(ru[:50], en[:50], config)  # tables loaded: part of the base
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 c0 = time.process_time()
-beads = align(case.ru, case.en, config)
+beads = align(ru, en, config)
 cpu = time.process_time() - c0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-f1 = bench.prf([case], [[(b.ru, b.en) for b in beads]], with_null=False)[2]
-print(json.dumps({{"ru": len(case.ru), "en": len(case.en), "bytes": size, "cpu": cpu,
-                  "base_kb": base, "peak_kb": peak, "f1": f1}}))
+print(json.dumps({{"cpu": cpu, "base_kb": base, "peak_kb": peak,
+                  "beads": [[list(b.ru), list(b.en)] for b in beads]}}))
 """
 
 
-def measure(size: int, config: dict[str, object]) -> dict[str, float]:
-    """One alignment of a ``size``-sentence document in a fresh process: CPU seconds and the
-    peak RSS above the process's RSS before aligning (the data and imports loaded)."""
+def measure(case: Case, config: dict[str, object]) -> dict[str, float]:
+    """One alignment of ``case`` in a fresh process that reads it from files: CPU seconds,
+    the peak RSS above the process's own before aligning, strict F1."""
     import subprocess
+    import tempfile
 
-    code = _CHILD.format(repo=str(REPO), bench=str(REPO / "bench"), size=size, config=config)
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    with tempfile.TemporaryDirectory() as tmp:
+        ru, en = Path(tmp) / "ru.txt", Path(tmp) / "en.txt"
+        ru.write_text("\n".join(case.ru), encoding="utf-8")
+        en.write_text("\n".join(case.en), encoding="utf-8")
+        code = _CHILD.format(repo=str(REPO), ru=str(ru), en=str(en), config=config)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+    r = json.loads(out.strip().splitlines()[-1])
+    beads = [(tuple(a), tuple(b)) for a, b in r.pop("beads")]
+    r["f1"] = prf([case], [beads], with_null=False)[2]
+    return r
 
 
 def speed(sizes: Sequence[int]) -> None:
@@ -473,12 +479,16 @@ def speed(sizes: Sequence[int]) -> None:
     print("\n## Scaling: one long document (dev documents, damaged, concatenated), fresh process")
     print(
         "| ru × en sentences | text MB | mtclean +lex CPU s | sent/CPU s | peak MB above base "
-        "| × text | Gale-Church CPU s | GC peak MB |"
+        "| × text | strict F1 | Gale-Church CPU s | GC peak MB | GC strict F1 |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    docs = load_wmt("wmt21-newstest-ru-en") + load_flores("dev")
     for size in sizes:
-        r = measure(size, {})
-        g = measure(size, {"method": "gale-church"})
+        case = big_document(docs, size, seed=7)
+        r = measure(case, {})
+        g = measure(case, {"method": "gale-church"})
+        r["ru"], r["en"] = len(case.ru), len(case.en)
+        r["bytes"] = sum(len(x.encode()) + 1 for x in case.ru + case.en)
         mb = r["bytes"] / 1e6
         above = (r["peak_kb"] - r["base_kb"]) / 1024
         gc_above = (g["peak_kb"] - g["base_kb"]) / 1024

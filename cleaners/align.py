@@ -330,8 +330,11 @@ class _Band:
     cols: np.ndarray  # column of each flat cell
 
     @classmethod
-    def around(cls, lo_centre: np.ndarray, hi_centre: np.ndarray, half: int, m: int) -> _Band:
-        """Columns within ``half`` of the centre envelope, always including (0, 0) and (n, m)."""
+    def around(
+        cls, lo_centre: np.ndarray, hi_centre: np.ndarray, half: np.ndarray, m: int
+    ) -> _Band:
+        """Columns within ``half`` (per row) of the centre envelope, always including (0, 0)
+        and (n, m)."""
         lo = np.clip(np.floor(lo_centre).astype(np.int64) - half, 0, m)
         hi = np.clip(np.ceil(hi_centre).astype(np.int64) + half + 1, 1, m + 1)
         lo[0], hi[-1] = 0, m + 1
@@ -419,9 +422,17 @@ def _rough_path(
         x, y = float(min(i * k_ru, n)), float(min(j * k_en, m))
         low.setdefault(x, y)  # the path is monotone: first y at an x is its lowest
         high[x] = y
+    # Between two points of the block path the fine path may run anywhere in the rectangle
+    # they span (a block bead that hides a 300-sentence insertion is one such rectangle; a
+    # straight line through it put the band hundreds of sentences off).
     xs = np.array(sorted(low))
-    lo = np.interp(rows, xs, [low[v] for v in xs])
-    hi = np.interp(rows, xs, [high[v] for v in xs])
+    ys_low = np.array([low[v] for v in xs])
+    ys_high = np.array([high[v] for v in xs])
+    before = np.searchsorted(xs, rows, side="right") - 1  # the point at or before each row
+    at = xs[before] == rows
+    after = np.minimum(before + 1, len(xs) - 1)
+    lo = np.where(at, ys_low[before], ys_high[before])
+    hi = np.where(at, ys_high[before], ys_low[after])
     return lo, hi, max(k_ru, k_en)
 
 
@@ -523,7 +534,7 @@ def _run(
     f: _Features, band: _Band, p: _Params, m: int
 ) -> tuple[list[tuple[int, int, float]], bool]:
     """Fill the banded DP row by row; return the path's bead end points with their own costs,
-    and whether the path touched the band's edge (then the caller widens the band)."""
+    and the rows where the path touched the band's edge (the caller widens the band there)."""
     off, width, start = band.off, band.width, band.start
     n = len(off) - 1
     costs = _bead_costs(f, band, p)
@@ -566,14 +577,14 @@ def _run(
 
     path: list[tuple[int, int, float]] = []
     i, j = n, m
-    touched = False
+    touched: list[int] = []
     while i > 0 or j > 0:
         k = j - int(off[i])
         code = int(back[start[i] + k])
         if code < 0:  # pragma: no cover - (n, m) is always reachable inside the band
             raise RuntimeError("alignment band lost the path")
         if (k <= 1 and off[i] > 0) or (k >= width[i] - 2 and off[i] + width[i] <= m):
-            touched = True
+            touched.append(i)
         path.append((i, j, float(costs[code, start[i] + k])))
         di, dj = MOVES[code]
         i, j = i - di, j - dj
@@ -654,7 +665,7 @@ def _solve(
 ) -> list[tuple[int, int, float]]:
     """The best path's bead end points (i, j) with each bead's own cost."""
     p = _params(config, with_mt, with_lex)
-    m = len(doc.en_len)
+    n, m = len(doc.ru_len), len(doc.en_len)
     # English chars per Russian char: the document's own figure, shrunk towards a typical one
     # (a short document's total is thrown off by a single dropped or inserted sentence).
     ratio = (doc.en_len.sum() + _RATIO_WEIGHT * config.length_ratio) / (
@@ -669,7 +680,8 @@ def _solve(
     # The fine path stays within a block or so of the rough one. Short documents (and a rough
     # path from one level of a few sentences a block) keep the configured band; a path refined
     # level after level is good to a block (60k sentences: a third less time, same F1).
-    half = max(config.band // 2, 4, block + 8) if block < _COARSE_FACTOR else block + 8
+    h0 = max(config.band // 2, 4, block + 8) if block < _COARSE_FACTOR else block + 8
+    half = np.full(n + 1, h0, dtype=np.int64)
     while True:
         band = _Band.around(lo, hi, half, m)
         window = _windows(band, m)
@@ -678,7 +690,14 @@ def _solve(
         path, touched = _run(feats, band, p, m)
         if not touched or band.full(m):
             return path
-        half *= 2
+        # Widen only around where the path met the edge: a misplaced jump of the rough path
+        # is local, and doubling the whole band for it cost a long document its linear time.
+        wider = half.copy()
+        for i in touched:
+            reach = 2 * int(half[i]) + block
+            part = wider[max(i - reach, 0) : i + reach + 1]
+            np.maximum(part, 2 * half[i], out=part)
+        half = wider
 
 
 def _score(bead_cost: float, kind: tuple[int, int]) -> float:

@@ -128,9 +128,11 @@ def _neglog_prior(p: Sequence[float]) -> tuple[float, ...]:
 _GC_PRIOR = _neglog_prior((0.89, 0.00495, 0.00495, 0.0445, 0.0445, 0.011) + (1e-12,) * 6)
 
 
-def _params(config: AlignConfig, with_mt: bool, with_lex: bool) -> _Params:
+def _params(config: AlignConfig, with_mt: bool, with_lex: bool, scale: int = 1) -> _Params:
+    """Cost parameters; ``scale`` sentences per unit (block levels) widen Gale-Church's fixed
+    variance as ``length_variance`` is widened for the other method."""
     if config.method == "gale-church":
-        return _Params(_GC_PRIOR, 6.8, True, 0.0, 0.0, 1.0, 0.0, 0.0)
+        return _Params(_GC_PRIOR, 6.8 * scale, True, 0.0, 0.0, 1.0, 0.0, 0.0)
     return _Params(
         prior=_neglog_prior(
             (
@@ -384,7 +386,7 @@ def _neglog_two_tailed(z: np.ndarray) -> np.ndarray:
 
 
 def _rough_path(
-    doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool
+    doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, scale: int
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Where the path should run: (lowest, highest column per DP row, block size ``k``).
 
@@ -415,7 +417,7 @@ def _rough_path(
         }
     )
     blocks = doc.blocks(k_ru, k_en, [kind for kind in doc.bags if kind != "num"])
-    coarse = _solve(blocks, coarse_config, with_mt, with_lex, coarse=True)
+    coarse = _solve(blocks, coarse_config, with_mt, with_lex, scale * max(k_ru, k_en))
     low: dict[float, float] = {0.0: 0.0}
     high: dict[float, float] = {0.0: 0.0}
     for i, j, _ in coarse:
@@ -661,10 +663,12 @@ def _windows(band: _Band, m: int) -> np.ndarray:
 
 
 def _solve(
-    doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, coarse: bool
+    doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, scale: int = 1
 ) -> list[tuple[int, int, float]]:
-    """The best path's bead end points (i, j) with each bead's own cost."""
-    p = _params(config, with_mt, with_lex)
+    """The best path's bead end points (i, j) with each bead's own cost; ``scale`` is the
+    number of sentences per unit (1, or a block level's)."""
+    p = _params(config, with_mt, with_lex, scale)
+    coarse = scale > 1
     n, m = len(doc.ru_len), len(doc.en_len)
     # English chars per Russian char: the document's own figure, shrunk towards a typical one
     # (a short document's total is thrown off by a single dropped or inserted sentence).
@@ -676,7 +680,7 @@ def _solve(
     kinds = [kind for kind in doc.bags if weights[kind]]
     # Keys in many blocks say little about where a block goes and cost the most to match.
     common = max(8, m // 50) if coarse else None
-    lo, hi, block = _rough_path(doc, config, with_mt, with_lex)
+    lo, hi, block = _rough_path(doc, config, with_mt, with_lex, scale)
     # The fine path stays within a block or so of the rough one. Short documents (and a rough
     # path from one level of a few sentences a block) keep the configured band; a path refined
     # level after level is good to a block (60k sentences: a third less time, same F1).
@@ -751,7 +755,7 @@ def align(
             Bead((), (j,), 0.0, method) for j in range(m)
         ]
     doc = _features(ru, en, ru_mt if with_mt else None, config, with_lex, src_lang, tgt_lang)
-    path = _solve(doc, config, with_mt, with_lex, coarse=False)
+    path = _solve(doc, config, with_mt, with_lex)
 
     beads: list[Bead] = []
     i0 = j0 = 0

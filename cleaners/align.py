@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -75,6 +76,9 @@ _RATIO_WEIGHT = 1000.0
 # linear in the document (one level of n/300-sentence blocks needed a band that wide).
 _COARSE_UNITS = 300
 _COARSE_FACTOR = 8
+# DP rows whose bead costs are held at once; ru units whose word matches are made at once.
+_CHUNK_ROWS = 2048
+_MATCH_UNITS = 2048
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _QUOTES = '«»"“”„'
 
@@ -265,13 +269,22 @@ class _Flat:
     size: int  # number of units
 
     @classmethod
-    def of(cls, bags: Sequence[Counter[str]], ids: dict[str, int]) -> _Flat:
-        """Flatten Counters, numbering keys in ``ids`` (shared by the two sides)."""
-        keys = [k for bag in bags for k in bag]
-        count = np.fromiter((v for bag in bags for v in bag.values()), float, len(keys))
-        unit = np.repeat(np.arange(len(bags)), [len(bag) for bag in bags])
-        key = np.array([ids.setdefault(k, len(ids)) for k in keys], dtype=np.int64)
-        return cls._sorted(unit, key, count, len(bags))
+    def of(cls, bags: Iterable[Counter[str]], ids: dict[str, int]) -> _Flat:
+        """Flatten Counters as they come (none is kept: a long document's Counters took
+        hundreds of MB), numbering keys in ``ids`` (shared by the two sides)."""
+        key, count, sizes = array("q"), array("d"), array("q")
+        for bag in bags:
+            key.extend([ids.setdefault(k, len(ids)) for k in bag])
+            count.extend(bag.values())
+            sizes.append(len(bag))
+        unit = np.repeat(np.arange(len(sizes)), np.frombuffer(sizes, dtype=np.int64))
+        return cls._sorted(
+            unit, np.frombuffer(key, dtype=np.int64), np.frombuffer(count), len(sizes)
+        )
+
+    def totals(self) -> np.ndarray:
+        """The sum of counts per unit (a bag's size as a multiset)."""
+        return np.bincount(self.unit, weights=self.count, minlength=self.size)
 
     @classmethod
     def _sorted(cls, unit: np.ndarray, key: np.ndarray, count: np.ndarray, size: int) -> _Flat:
@@ -304,20 +317,32 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
         return empty, empty, np.zeros(0)
     span = m + 3  # windows reach from -2 to m
     e_code = e_key * span + e_unit + 2  # sorted, as the entries are
-    win = np.clip(window[ru.unit], -2, m) + 2
-    lo = np.searchsorted(e_code, ru.key * span + win[:, 0], side="left")
-    hi = np.searchsorted(e_code, ru.key * span + win[:, 1], side="right")
-    runs = hi - lo
-    total = int(runs.sum())
-    if not total:
+    # Russian entries by unit, a slice of units at a time: the raw matches of a long document
+    # (tens of millions) never exist at once, and each slice's cells are its own.
+    order = np.argsort(ru.unit, kind="stable")
+    r_unit, r_key, r_count = ru.unit[order], ru.key[order], ru.count[order]
+    out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for first in range(0, ru.size, _MATCH_UNITS):
+        a, b = np.searchsorted(r_unit, [first, first + _MATCH_UNITS])
+        if a == b:
+            continue
+        win = np.clip(window[r_unit[a:b]], -2, m) + 2
+        lo = np.searchsorted(e_code, r_key[a:b] * span + win[:, 0], side="left")
+        hi = np.searchsorted(e_code, r_key[a:b] * span + win[:, 1], side="right")
+        runs = hi - lo
+        total = int(runs.sum())
+        if not total:
+            continue
+        which = np.repeat(np.arange(len(runs)), runs)
+        pos = np.arange(total) - np.repeat(np.cumsum(runs) - runs, runs) + lo[which]
+        s_all, t_all = r_unit[a:b][which], e_unit[pos]
+        v_all = np.minimum(r_count[a:b][which], e_count[pos])
+        cell, inverse = np.unique(s_all * (m + 1) + t_all, return_inverse=True)
+        value = np.bincount(inverse, weights=v_all, minlength=len(cell))
+        out.append((cell // (m + 1), cell % (m + 1), value))
+    if not out:
         return empty, empty, np.zeros(0)
-    which = np.repeat(np.arange(len(runs)), runs)
-    pos = np.arange(total) - np.repeat(np.cumsum(runs) - runs, runs) + lo[which]
-    s_all, t_all = ru.unit[which], e_unit[pos]
-    v_all = np.minimum(ru.count[which], e_count[pos])
-    cell, inverse = np.unique(s_all * (m + 1) + t_all, return_inverse=True)
-    value = np.bincount(inverse, weights=v_all, minlength=len(cell))
-    return cell // (m + 1), cell % (m + 1), value
+    return tuple(np.concatenate(parts) for parts in zip(*out, strict=True))  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -355,19 +380,19 @@ class _Band:
         return bool((self.width == m + 1).all())
 
 
-def _in_bead(pairs: Pairs, band: _Band, di: int, dj: int) -> np.ndarray:
-    """Overlap summed over the sentence pairs inside the bead (di, dj) ending at each cell."""
+def _in_bead(pairs: Pairs, band: _Band, di: int, dj: int, r0: int, r1: int) -> np.ndarray:
+    """Overlap summed over the sentence pairs inside the bead (di, dj) ending at each cell of
+    rows ``r0 .. r1 - 1`` (pairs come sorted by ru unit)."""
     ss, ts, vs = pairs
-    out = np.zeros(len(band.rows))
-    n1 = len(band.off)
+    c0 = int(band.start[r0])
+    out = np.zeros(int(band.start[r1]) - c0)
     for a in range(1, di + 1):  # ru sentence i - a
-        rows = ss + a
-        keep = rows < n1
-        rows, cols_t, vals = rows[keep], ts[keep], vs[keep]
+        lo, hi = np.searchsorted(ss, [r0 - a, r1 - a])
+        rows, cols_t, vals = ss[lo:hi] + a, ts[lo:hi], vs[lo:hi]
         for d in range(1, dj + 1):  # en sentence j - d
             k = cols_t + d - band.off[rows]
             ok = (k >= 0) & (k < band.width[rows])
-            out[band.start[rows[ok]] + k[ok]] += vals[ok]  # cells are unique for one (a, d)
+            out[band.start[rows[ok]] + k[ok] - c0] += vals[ok]  # cells unique for one (a, d)
     return out
 
 
@@ -486,9 +511,11 @@ def _cum(x: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(x)])
 
 
-def _bead_costs(f: _Features, band: _Band, p: _Params) -> np.ndarray:
-    """Cost of every bead type ending at every band cell: shape (len(MOVES), cells)."""
-    rows, cols = band.rows, band.cols
+def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.ndarray:
+    """Cost of every bead type ending at every band cell of rows ``r0 .. r1 - 1``: shape
+    (len(MOVES), cells of those rows)."""
+    c0, c1 = int(band.start[r0]), int(band.start[r1])
+    rows, cols = band.rows[c0:c1], band.cols[c0:c1]
     cum_ru, cum_en = _cum(f.ru_len), _cum(f.en_len)
     out = np.full((len(MOVES), len(rows)), _INF, dtype=np.float32)  # half the memory
 
@@ -514,7 +541,7 @@ def _bead_costs(f: _Features, band: _Band, p: _Params) -> np.ndarray:
             out[code] = np.where(ok, c, _INF)
             continue
         for kind, pairs in f.pairs.items():
-            num = _in_bead(pairs, band, di, dj)
+            num = _in_bead(pairs, band, di, dj, r0, r1)
             ru_mass, en_mass = cum_mass[kind]
             if kind == "num":  # each number on one side only costs a little
                 mass = block(ru_mass, rows, di) + block(en_mass, cols, dj)
@@ -539,10 +566,14 @@ def _run(
     and the rows where the path touched the band's edge (the caller widens the band there)."""
     off, width, start = band.off, band.width, band.start
     n = len(off) - 1
-    costs = _bead_costs(f, band, p)
     sentinel = len(band.rows)  # an extra cell that stays unreachable
     cost = np.full(sentinel + 1, _INF)
     back = np.full(len(band.rows), -1, dtype=np.int8)
+    own = np.zeros(len(band.rows), dtype=np.float32)  # the chosen bead's own cost per cell
+    # Bead costs are computed for a chunk of rows at a time: memory stays at a few bytes per
+    # cell (cost, back-pointer, own cost) instead of one float per bead type and cell.
+    chunk_end = c0 = 0
+    costs = np.zeros((len(MOVES), 0), dtype=np.float32)
     ramp = np.arange(int(width.max()))
     # Per row and move: where the previous row's cells start and how columns shift, for all
     # rows at once, so that a row is one gather over all moves (few numpy calls a row).
@@ -555,18 +586,22 @@ def _run(
     prev_start = np.where(usable, start[prev_row], sentinel)
     prev_width = np.where(usable, width[prev_row], 0)
     for i in range(n + 1):
+        if i == chunk_end:
+            chunk_end = min(i + _CHUNK_ROWS, n + 1)
+            costs, c0 = _bead_costs(f, band, p, i, chunk_end), int(start[i])
         s0, w = int(start[i]), int(width[i])
         k_prev = ramp[:w][None, :] + shift[i][:, None]
         inside = (k_prev >= 0) & (k_prev < prev_width[i][:, None])
         flat = np.where(inside, k_prev + prev_start[i][:, None], sentinel)
-        total = cost[flat] + costs[:, s0 : s0 + w]
+        here = costs[:, s0 - c0 : s0 - c0 + w]
+        total = cost[flat] + here
         move = total.argmin(axis=0).astype(np.int8)
         best = total.min(axis=0)
         move[best == _INF] = -1
         if i == 0:
             best[0] = 0.0  # row 0 starts at column 0
         # 0-1 beads stay in the row: best[k] = min(best[k], best[k-1] + ins[k]) as a prefix scan.
-        ins = costs[_INS, s0 : s0 + w].copy()
+        ins = here[_INS].copy()
         ins[0] = 0.0  # nothing enters the row's first cell from the left
         steps = np.cumsum(np.minimum(ins, 1e12))
         scanned = steps + np.minimum.accumulate(best - steps)
@@ -576,6 +611,7 @@ def _run(
         move[took] = _INS
         cost[s0 : s0 + w] = best
         back[s0 : s0 + w] = move
+        own[s0 : s0 + w] = here[np.maximum(move, 0), ramp[:w]]
 
     path: list[tuple[int, int, float]] = []
     i, j = n, m
@@ -587,7 +623,7 @@ def _run(
             raise RuntimeError("alignment band lost the path")
         if (k <= 1 and off[i] > 0) or (k >= width[i] - 2 and off[i] + width[i] <= m):
             touched.append(i)
-        path.append((i, j, float(costs[code, start[i] + k])))
+        path.append((i, j, float(own[start[i] + k])))
         di, dj = MOVES[code]
         i, j = i - di, j - dj
     path.reverse()
@@ -609,41 +645,45 @@ def _features(
     en_len = np.array([max(len(s), 1) for s in en], dtype=float)
     doc = _Doc(ru_len, en_len, {}, {})
 
-    def add(kind: str, ru_bags: list[Counter[str]], en_bags: list[Counter[str]]) -> None:
+    def add(kind: str, ru_bags: Iterable[Counter[str]], en_bags: Iterable[Counter[str]]) -> None:
         ids: dict[str, int] = {}
         doc.bags[kind] = (_Flat.of(ru_bags, ids), _Flat.of(en_bags, ids))
-        doc.mass[kind] = (
-            np.array([sum(b.values()) for b in ru_bags], dtype=float),
-            np.array([sum(b.values()) for b in en_bags], dtype=float),
-        )
+        doc.mass[kind] = (doc.bags[kind][0].totals(), doc.bags[kind][1].totals())
 
     if p.w_anchor or p.w_number_miss:
         # Names and the month table serve ru–en (and any pair without a word table). Between
         # two languages with a word table in one script, the table's identity keys match
         # names, and German capitalises every noun (Text+Berg dev: same F1 without, less work).
         words = not (with_lex and lexsim.table(src_lang, tgt_lang).identity)
-        ru_anchors = [anchors(s, words) for s in ru]
-        en_anchors = [anchors(s, words) for s in en]
         if p.w_anchor:
-            add("anchor", ru_anchors, en_anchors)
+            add("anchor", (anchors(s, words) for s in ru), (anchors(s, words) for s in en))
         if p.w_number_miss:
-
-            def numbers(bag: Counter[str]) -> Counter[str]:
-                return Counter({k: v for k, v in bag.items() if k[0] == "#"})
-
-            add("num", [numbers(b) for b in ru_anchors], [numbers(b) for b in en_anchors])
+            add("num", _numbers(ru), _numbers(en))
     if ru_mt is not None:
-        add("mt", [content_words(s) for s in ru_mt], [content_words(s) for s in en])
+        add("mt", (content_words(s) for s in ru_mt), (content_words(s) for s in en))
     if with_lex:
         table = lexsim.table(src_lang, tgt_lang)
-        src_bags = [table.source_bag(s) for s in ru]
-        tgt_bags = [table.target_bag(s) for s in en]
-        add("table", [b for b, _ in src_bags], [b for b, _ in tgt_bags])
-        doc.mass["table"] = (  # content keys, not translations
-            np.array([k for _, k in src_bags], dtype=float),
-            np.array([k for _, k in tgt_bags], dtype=float),
-        )
+        ru_keys: list[int] = []
+        en_keys: list[int] = []
+
+        def bags(side: Sequence[str], bag: Callable[[str], tuple[Counter[str], int]],
+                 keys: list[int]) -> Iterator[Counter[str]]:  # fmt: skip
+            for sentence in side:
+                counter, k = bag(sentence)
+                keys.append(k)
+                yield counter
+
+        add("table", bags(ru, table.source_bag, ru_keys), bags(en, table.target_bag, en_keys))
+        # Dice divides by content keys, not by their translations.
+        doc.mass["table"] = (np.array(ru_keys, dtype=float), np.array(en_keys, dtype=float))
     return doc
+
+
+def _numbers(side: Sequence[str]) -> Iterator[Counter[str]]:
+    """The number anchors of each sentence (their own kind: a number on one side only costs)."""
+    for sentence in side:
+        digits = _NUM.findall(sentence)
+        yield Counter("#" + (d.lstrip("0") or "0") for d in digits)
 
 
 def _windows(band: _Band, m: int) -> np.ndarray:

@@ -282,6 +282,10 @@ class _Flat:
             unit, np.frombuffer(key, dtype=np.int64), np.frombuffer(count), len(sizes)
         )
 
+    def where(self, keep: np.ndarray) -> _Flat:
+        """The entries ``keep`` selects (still sorted)."""
+        return _Flat(self.unit[keep], self.key[keep], self.count[keep], self.size)
+
     def totals(self) -> np.ndarray:
         """The sum of counts per unit (a bag's size as a multiset)."""
         return np.bincount(self.unit, weights=self.count, minlength=self.size)
@@ -645,8 +649,13 @@ def _features(
     en_len = np.array([max(len(s), 1) for s in en], dtype=float)
     doc = _Doc(ru_len, en_len, {}, {})
 
-    def add(kind: str, ru_bags: Iterable[Counter[str]], en_bags: Iterable[Counter[str]]) -> None:
-        ids: dict[str, int] = {}
+    def add(
+        kind: str,
+        ru_bags: Iterable[Counter[str]],
+        en_bags: Iterable[Counter[str]],
+        ids: dict[str, int] | None = None,
+    ) -> None:
+        ids = {} if ids is None else ids
         doc.bags[kind] = (_Flat.of(ru_bags, ids), _Flat.of(en_bags, ids))
         doc.mass[kind] = (doc.bags[kind][0].totals(), doc.bags[kind][1].totals())
 
@@ -655,9 +664,15 @@ def _features(
         # two languages with a word table in one script, the table's identity keys match
         # names, and German capitalises every noun (Text+Berg dev: same F1 without, less work).
         words = not (with_lex and lexsim.table(src_lang, tgt_lang).identity)
+        ids: dict[str, int] = {}
         if p.w_anchor:
-            add("anchor", (anchors(s, words) for s in ru), (anchors(s, words) for s in en))
-        if p.w_number_miss:
+            add("anchor", (anchors(s, words) for s in ru), (anchors(s, words) for s in en), ids)
+        if p.w_number_miss and p.w_anchor:  # the anchors' "#" entries, without reading again
+            number = np.array([k[0] == "#" for k in ids])
+            ru_num, en_num = (side.where(number[side.key]) for side in doc.bags["anchor"])
+            doc.bags["num"] = (ru_num, en_num)
+            doc.mass["num"] = (ru_num.totals(), en_num.totals())
+        elif p.w_number_miss:
             add("num", _numbers(ru), _numbers(en))
     if ru_mt is not None:
         add("mt", (content_words(s) for s in ru_mt), (content_words(s) for s in en))

@@ -668,7 +668,7 @@ def _features(
         if p.w_anchor:
             add("anchor", (anchors(s, words) for s in ru), (anchors(s, words) for s in en), ids)
         if p.w_number_miss and p.w_anchor:  # the anchors' "#" entries, without reading again
-            number = np.array([k[0] == "#" for k in ids])
+            number = np.array([k[0] == "#" for k in ids], dtype=bool)
             ru_num, en_num = (side.where(number[side.key]) for side in doc.bags["anchor"])
             doc.bags["num"] = (ru_num, en_num)
             doc.mass["num"] = (ru_num.totals(), en_num.totals())

@@ -11,6 +11,13 @@ Strict P/R/F1 counts a bead right only when both its sides match gold exactly; a
 Bleualign's and Vecalign's evaluations, null beads (1-0/0-1) are left out of the counts
 ("F1 incl. null" counts them too). Every aligner runs in the same process on the same damage.
 
+"+lex (shipped table)" is the default path: the word table of cleaners/lexsim, which was built
+from these very dev sets; "+lex (held-out table)" rebuilds that table in-process without the
+evaluated set's files (e.g. ru–en without WMT21 for the WMT21 table, de–fr from FLORES alone for
+Text+Berg dev) — the honest figure. "length+anchors, no lex" is the path without a word table
+(what `mtclean align` did before the table). The scaling table aligns one long document in a
+fresh process and reports CPU seconds and the peak RSS above the process's own before aligning.
+
 "With retranslation": no full Argos ru→en model is available here, so a real WMT system's
 English output of the Russian (system_outputs/hyp.<sys>.en.txt) stands in for the
 retranslation. FLORES has no system outputs: its "+MT" column is empty. Where the English
@@ -26,18 +33,21 @@ import json
 import random
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from cleaners import lexsim  # noqa: E402
 from cleaners.align import align  # noqa: E402
 from cleaners.config import AlignConfig  # noqa: E402
 from cleaners.sentences import split_sentences  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data"
+LANGS = ("ru", "en")
 MT_SYSTEM = "Online-B"
 
 Beads = list[tuple[tuple[int, ...], tuple[int, ...]]]
@@ -166,9 +176,41 @@ def make_cases(docs: list[Doc], seed: int) -> list[Case]:
 # ---------------------------------------------------------------- aligners
 
 
-def run_mtclean(case: Case, config: AlignConfig, with_mt: bool) -> Beads:
-    beads = align(case.ru, case.en, config, ru_mt=case.mt if with_mt else None)
+def run_mtclean(
+    case: Case, config: AlignConfig, with_mt: bool, langs: tuple[str, str] = LANGS
+) -> Beads:
+    beads = align(
+        case.ru, case.en, config, ru_mt=case.mt if with_mt else None,
+        src_lang=langs[0], tgt_lang=langs[1],
+    )  # fmt: skip
     return [(b.ru, b.en) for b in beads]
+
+
+@contextmanager
+def heldout_lexicon(pair: str, without: str) -> Iterator[str]:
+    """Swap in the word table rebuilt without the sources whose path contains ``without``
+    (the same build, fewer inputs), so that a dev set is scored by a table that never saw it."""
+    from cleaners.lexsim import build
+
+    kept = [f for f in build.SOURCES[pair] if without not in f[0]]
+    saved, build.SOURCES[pair] = build.SOURCES[pair], kept
+    try:
+        text = build.build(DATA, pair)
+    finally:
+        build.SOURCES[pair] = saved
+    a, b = pair.split("-")
+    shipped = lexsim.table
+
+    def table(src: str = a, tgt: str = b) -> lexsim.Table:
+        if {src, tgt} == {a, b}:
+            return lexsim.parse(text, src, tgt, flipped=src != a)
+        return shipped(src, tgt)
+
+    lexsim.table = table  # type: ignore[assignment]
+    try:
+        yield f"table without {without} ({sum(1 for _ in kept)} of {len(saved)} sources)"
+    finally:
+        lexsim.table = shipped  # type: ignore[assignment]
 
 
 def run_galechurch_pkg(case: Case) -> Beads:
@@ -271,8 +313,16 @@ def evaluate(
 
 
 def table(
-    title: str, cases: list[Case], config: AlignConfig, ru_en: bool = True
+    title: str,
+    cases: list[Case],
+    config: AlignConfig,
+    ru_en: bool = True,
+    heldout: str | None = None,
 ) -> dict[str, float]:
+    """One table of figures; ``heldout`` names the sources (a path part) the held-out word
+    table leaves out: the ``+lex (held-out table)`` row is the honest figure on dev data."""
+    langs = LANGS if ru_en else ("de", "fr")
+    pair = "-".join(langs)
     has_mt = all(c.mt is not None for c in cases)
     gold_kinds: dict[str, int] = {}
     for c in cases:
@@ -280,28 +330,45 @@ def table(
             k = f"{len(b[0])}-{len(b[1])}"
             gold_kinds[k] = gold_kinds.get(k, 0) + 1
     print(f"\n## {title}: {len(cases)} documents, gold beads {dict(sorted(gold_kinds.items()))}")
+    no_lex = config.model_copy(update={"lexical_weight": 0.0})
     rows = [
-        evaluate("mtclean (length+anchors)", cases, lambda c: run_mtclean(c, config, False)),
+        evaluate(
+            "mtclean +lex (shipped table)", cases, lambda c: run_mtclean(c, config, False, langs)
+        ),
+        evaluate(
+            "mtclean (length+anchors, no lex)", cases, lambda c: run_mtclean(c, no_lex, False)
+        ),
         evaluate(
             "Gale-Church (mtclean method)",
             cases,
             lambda c: run_mtclean(c, config.model_copy(update={"method": "gale-church"}), False),
         ),
     ]
+    notes = []
+    if heldout is not None:
+        with heldout_lexicon(pair, heldout) as how:
+            rows.insert(
+                1,
+                evaluate(
+                    "mtclean +lex (held-out table)",
+                    cases,
+                    lambda c: run_mtclean(c, config, False, langs),
+                ),
+            )
+        notes.append(f"held-out: {how}")
     if has_mt:
         rows.insert(
-            1,
+            2,
             evaluate(
-                f"mtclean +MT ({MT_SYSTEM} as retranslation)",
+                f"mtclean +lex +MT ({MT_SYSTEM} as retranslation)",
                 cases,
                 lambda c: run_mtclean(c, config, True),
             ),
         )
-    notes = []
     tiny = tiny_argos_cases(cases) if ru_en else None
     if tiny is not None:
         rows.insert(
-            2 if has_mt else 1,
+            3,
             evaluate(
                 "mtclean +MT (toy tiny-argos model)",
                 tiny[0],
@@ -328,8 +395,9 @@ def table(
     for label, p, r, f, fn_, sps in rows:
         print(f"| {label:<44} | {p:8.4f} | {r:8.4f} | {f:9.4f} | {fn_:13.4f} | {sps:6.0f} |")
     base = next(row[3] for row in rows if row[0].startswith("Gale-Church"))
-    ours = rows[0][3]
-    print(f"F1 ratio mtclean / Gale-Church: {ours / base:.3f} (error ratio "
+    ours = rows[0][3] if heldout is None else rows[1][3]
+    which = "mtclean held-out" if heldout else "mtclean"
+    print(f"F1 ratio {which} / Gale-Church: {ours / base:.3f} (error ratio "
           f"{(1 - ours) / max(1 - base, 1e-9):.3f})")  # fmt: skip
     for note in notes:
         print("note:", note)
@@ -355,46 +423,98 @@ def big_document(docs: list[Doc], size: int, seed: int) -> Case:
     """One long document: all documents, damaged, concatenated (repeated until ``size``)."""
     ru: list[str] = []
     en: list[str] = []
+    gold: Beads = []
     rounds = 0
     while len(ru) < size:
         for case in make_cases(docs, seed + rounds):
+            a, b = len(ru), len(en)
+            gold.extend((tuple(i + a for i in r), tuple(j + b for j in e)) for r, e in case.gold)
             ru.extend(case.ru)
             en.extend(case.en)
         rounds += 1
-    return Case(ru, en, None, [])
+    return Case(ru, en, None, gold)
 
 
-def speed(docs: list[Doc], size: int) -> None:
-    case = big_document(docs, size, seed=7)
-    print(f"\n## Speed: one document of {len(case.ru)} ru × {len(case.en)} en sentences")
-    t0, c0 = time.perf_counter(), time.process_time()
-    beads = align(case.ru, case.en)
-    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+_CHILD = """
+import json, sys, time
+sys.path.insert(0, {repo!r})
+
+
+def hwm():  # peak RSS of this process in kB (ru_maxrss would carry the parent's over exec)
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+
+
+from cleaners.align import align
+from cleaners.config import AlignConfig
+ru = open({ru!r}, encoding="utf-8").read().split("\\n")
+en = open({en!r}, encoding="utf-8").read().split("\\n")
+config = AlignConfig(**{config!r})
+align(ru[:50], en[:50], config)  # tables loaded: part of the base
+base = hwm()
+c0 = time.process_time()
+beads = align(ru, en, config)
+cpu = time.process_time() - c0
+peak = hwm()
+print(json.dumps({{"cpu": cpu, "base_kb": base, "peak_kb": peak,
+                  "beads": [[list(b.ru), list(b.en)] for b in beads]}}))
+"""
+
+
+def measure(case: Case, config: dict[str, object]) -> dict[str, float]:
+    """One alignment of ``case`` in a fresh process that reads it from files: CPU seconds,
+    the peak RSS above the process's own before aligning, strict F1."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ru, en = Path(tmp) / "ru.txt", Path(tmp) / "en.txt"
+        ru.write_text("\n".join(case.ru), encoding="utf-8")
+        en.write_text("\n".join(case.en), encoding="utf-8")
+        code = _CHILD.format(repo=str(REPO), ru=str(ru), en=str(en), config=config)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+    r = json.loads(out.strip().splitlines()[-1])
+    beads = [(tuple(a), tuple(b)) for a, b in r.pop("beads")]
+    r["f1"] = prf([case], [beads], with_null=False)[2]
+    return r
+
+
+def speed(sizes: Sequence[int]) -> None:
+    """Scaling: sentences → CPU time and peak memory, lexical path vs Gale-Church (mtclean's)."""
+    print("\n## Scaling: one long document (dev documents, damaged, concatenated), fresh process")
     print(
-        f"mtclean (length+anchors): {dt:.2f} s wall, {cpu:.2f} s CPU (the machine is shared), "
-        f"{len(beads)} beads, {(len(case.ru) + len(case.en)) / cpu:.0f} sentences per CPU second"
+        "| ru × en sentences | text MB | mtclean +lex CPU s | sent/CPU s | peak MB above base "
+        "| × text | strict F1 | Gale-Church CPU s | GC peak MB | GC strict F1 |"
     )
-    t0, c0 = time.perf_counter(), time.process_time()
-    align(case.ru, case.en, AlignConfig(method="gale-church"))
-    cpu_gc = time.process_time() - c0
-    print(
-        f"Gale-Church (mtclean method): {time.perf_counter() - t0:.2f} s wall, {cpu_gc:.2f} s CPU;"
-        f" CPU ratio mtclean/GC {cpu / cpu_gc:.2f}"
-    )
-    if optional("galechurch") is None:
-        t0 = time.perf_counter()
-        try:
-            run_galechurch_pkg(case)
-            print(f"galechurch (PyPI, full DP in Rust): {time.perf_counter() - t0:.2f} s")
-        except Exception as exc:  # noqa: BLE001
-            print(f"galechurch (PyPI): failed on this size: {exc}")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    docs = load_wmt("wmt21-newstest-ru-en") + load_flores("dev")
+    for size in sizes:
+        case = big_document(docs, size, seed=7)
+        r = measure(case, {})
+        g = measure(case, {"method": "gale-church"})
+        r["ru"], r["en"] = len(case.ru), len(case.en)
+        r["bytes"] = sum(len(x.encode()) + 1 for x in case.ru + case.en)
+        mb = r["bytes"] / 1e6
+        above = (r["peak_kb"] - r["base_kb"]) / 1024
+        gc_above = (g["peak_kb"] - g["base_kb"]) / 1024
+        print(
+            f"| {r['ru']} × {r['en']} | {mb:.1f} | {r['cpu']:.2f} | "
+            f"{(r['ru'] + r['en']) / r['cpu']:.0f} | {above:.0f} | {above / mb:.0f} | "
+            f"{r['f1']:.4f} | {g['cpu']:.2f} | {gc_above:.0f} | {g['f1']:.4f} |"
+        )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reserved", action="store_true", help="also report WMT22 + FLORES devtest")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--size", type=int, default=10_000, help="sentences in the speed test")
+    ap.add_argument(
+        "--sizes",
+        default="1000,5000,20000,60000",
+        help="sentences per side in the scaling table (comma-separated; empty: none)",
+    )
     args = ap.parse_args()
     if not DATA.exists():
         sys.exit(f"no data: {DATA} is missing")
@@ -406,12 +526,13 @@ def main() -> None:
     )
     wmt21 = load_wmt("wmt21-newstest-ru-en")
     flores = load_flores("dev")
-    table("WMT21 news (dev)", make_cases(wmt21, args.seed), config)
-    table("FLORES-200 dev", make_cases(flores, args.seed), config)
+    table("WMT21 news (dev)", make_cases(wmt21, args.seed), config, heldout="wmt21")
+    table("FLORES-200 dev", make_cases(flores, args.seed), config, heldout="flores200")
     mt_en = load_wmt("wmt21-newstest-ru-en", "hyp.Online-A.en.txt")
     table("WMT21 news (dev), English = MT system Online-A, as in production", make_cases(
-        mt_en, args.seed), config)  # fmt: skip
-    table("Text+Berg de-fr dev (real gold beads, no damage)", load_textberg("dev"), config, False)
+        mt_en, args.seed), config, heldout="wmt21")  # fmt: skip
+    table("Text+Berg de-fr dev (real gold beads, no damage)", load_textberg("dev"), config, False,
+          heldout="textberg")  # fmt: skip
     if args.reserved:
         tb = [c for k in range(7) for c in load_textberg(f"test{k}")]
         table("Text+Berg de-fr test0-6 (RESERVED, report only)", tb, config, False)
@@ -419,7 +540,7 @@ def main() -> None:
             "wmt22-generaltest-ru-en"), args.seed), config)  # fmt: skip
         table("FLORES-200 devtest (RESERVED, report only)",
               make_cases(load_flores("devtest"), args.seed), config)  # fmt: skip
-    speed(wmt21 + flores, args.size)
+    speed([int(x) for x in args.sizes.split(",") if x])
 
 
 if __name__ == "__main__":

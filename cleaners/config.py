@@ -206,8 +206,8 @@ class AlignConfig(_Strict):
         0.03, gt=0, lt=1, description="Prior of a 1-0 or 0-1 bead (higher = drops more readily)."
     )
     p_merge: float = Field(0.03, gt=0, lt=1, description="Prior of a 2-1 or 1-2 bead.")
-    p_merge2: float = Field(0.004, gt=0, lt=1, description="Prior of a 2-2 bead.")
-    p_merge3: float = Field(0.0001, gt=0, lt=1, description="Prior of a 3-1 or 1-3 bead.")
+    p_merge2: float = Field(0.01, gt=0, lt=1, description="Prior of a 2-2 bead.")
+    p_merge3: float = Field(0.001, gt=0, lt=1, description="Prior of a 3-1 or 1-3 bead.")
     length_ratio: float = Field(
         1.0,
         gt=0,
@@ -225,6 +225,12 @@ class AlignConfig(_Strict):
     )
     number_miss_weight: float = Field(
         0.75, ge=0, description="Cost per number found on only one side of a bead."
+    )
+    lexical_weight: float = Field(
+        16.0,
+        ge=0,
+        description="Weight of the word-table similarity (cleaners/lexsim; 0 = off; used when "
+        "a table ships for the language pair).",
     )
 
 

@@ -216,7 +216,7 @@ def cmd_align(args: argparse.Namespace) -> int:
 
     def align(ru: list[str], en: list[str], acfg: Any) -> Any:
         ru_mt = translator.translate(ru) if translator is not None else None
-        return _align(ru, en, acfg, ru_mt=ru_mt)
+        return _align(ru, en, acfg, ru_mt=ru_mt, src_lang=args.src_lang, tgt_lang=args.tgt_lang)
 
     if args.format == "text":
         if args.en is None:
@@ -533,6 +533,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a .argosmodel file or package folder (implies --retranslate)",
     )
+    p.add_argument(
+        "--src-lang",
+        default="ru",
+        metavar="LANG",
+        help="language of RU's side (default ru); pairs with a word table (ru-en, de-fr) "
+        "also get its lexical similarity",
+    )
+    p.add_argument("--tgt-lang", default="en", metavar="LANG", help="language of EN (default en)")
     p.set_defaults(func=cmd_align)
 
     p = sub.add_parser(

@@ -62,13 +62,12 @@ class Table:
     def source_bag(self, sentence: str) -> tuple[Counter[str], int]:
         """(translations of the content keys as a multiset, number of content keys)."""
         keys = self.content(word_keys(sentence), "src")
-        bag: Counter[str] = Counter()
-        for key in keys:
-            cands = set(self.trans.get(key, ()))
-            if self.identity:
-                cands.add(key)
-            bag.update(cands)
-        return bag, len(keys)
+        trans = self.trans
+        if self.identity:
+            found = [t for key in keys for t in {key, *trans.get(key, ())}]
+        else:
+            found = [t for key in keys for t in trans.get(key, ())]
+        return Counter(found), len(keys)
 
     def target_bag(self, sentence: str) -> tuple[Counter[str], int]:
         """(content keys as a multiset, their number)."""

@@ -169,13 +169,17 @@ def score_rows(
     maps: dict[str, tuple[list[frozenset[int]], list[frozenset[int]]]],
     n_lines: dict[str, int],
 ) -> dict[str, float]:
-    """Rows (doc, ru ids, en ids) against the gold lines: right units, recovered, exact."""
+    """Rows (doc, ru ids, en ids) against the gold lines: right units, recovered, exact.
+
+    A repeated document's copies share its gold lines: a pair counts once, from any copy
+    (the corpus should hold it once)."""
     right = 0
     covered: dict[str, set[int]] = defaultdict(set)
     touched_bad: dict[str, set[int]] = defaultdict(set)
     alone: dict[str, set[int]] = defaultdict(set)
-    for doc, ru_ids, en_ids in rows:
-        ru_map, en_map = maps[doc]
+    for copy, ru_ids, en_ids in rows:
+        ru_map, en_map = maps[copy]
+        doc = _base(copy)
         lr = frozenset().union(*(ru_map[i] for i in ru_ids)) if ru_ids else frozenset()
         le = frozenset().union(*(en_map[j] for j in en_ids)) if en_ids else frozenset()
         if lr and lr == le:
@@ -197,6 +201,10 @@ def score_rows(
         "exact": exact / gold if gold else 0.0,
         "gold": gold,
     }
+
+
+def _base(doc_id: str) -> str:
+    return doc_id.split(".copy")[0]
 
 
 def galechurch_rows(docs_json: dict[str, dict]) -> list[tuple[str, list[int], list[int]]]:
@@ -243,7 +251,7 @@ def evaluate(
     n_lines: dict[str, int] = {}
     for path in sorted((out / "docs").glob("*.json")):
         d = json.loads(path.read_text(encoding="utf-8"))
-        base = d["id"].split(".copy")[0]
+        base = _base(d["id"])
         if base not in docs:
             continue
         ru_lines, en_lines = docs[base]
@@ -252,9 +260,8 @@ def evaluate(
             sentence_lines(d.get("ru_sentences") or [], ru_lines),
             sentence_lines(d.get("en_sentences") or [], en_lines),
         )
-        n_lines[d["id"]] = len(ru_lines)
     for doc_id, (ru_lines, _) in docs.items():  # quarantined documents count as lost
-        n_lines.setdefault(doc_id, len(ru_lines))
+        n_lines[doc_id] = len(ru_lines)
         maps.setdefault(doc_id, ([], []))
     rows = []
     pairs: Counter[str] = Counter()

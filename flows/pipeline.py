@@ -270,13 +270,14 @@ def build_corpus(
     src, out = Path(input_dir).resolve(), Path(out_dir).resolve()
     started, t0 = _now(), time.perf_counter()
     with mf.OutputLock(out):
-        mf.remove_tmp_files(out)
         config = effective_config(config, log.warning)
         items = discover(src, config.input)
         by_id = {it.id: it for it in items}
         stamp = mf.Stamp(config.content_hash(), mf.code_version())
         ledger = mf.RunLedger.begin(src, out, items, stamp, _hash)
         plan, hashes, unchanged = ledger.plan, ledger.hashes, ledger.unchanged
+        for warning in ledger.warnings:
+            log.warning(warning)
         statuses = dict(plan.fresh)
         log.info(
             "%d inputs: %d unchanged, %d resumed, %d to process, %d removed",

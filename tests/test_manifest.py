@@ -17,7 +17,13 @@ S = mf.Stamp("cfg", "code")
 
 
 def _write(out: Path, doc_id: str, status: str, raw_hash: str) -> None:
-    mf.write_result(out, doc_id, status, {"id": doc_id, "raw_hash": raw_hash})
+    from cleaners.model import Document, Quarantined
+
+    if status == "done":
+        record = Document(doc_id, [f"{doc_id}.en.txt"], raw_hash).to_dict()
+    else:
+        record = Quarantined(doc_id, [f"{doc_id}.en.txt"], raw_hash, "empty").to_dict()
+    mf.write_result(out, doc_id, status, record)
 
 
 def _manifest(items: dict[str, tuple[str, str]], stamp: mf.Stamp = S, **extra: object) -> dict:
@@ -94,10 +100,17 @@ def test_write_result_replaces_the_other_kind(tmp_path: Path) -> None:
 
 def test_tmp_leftovers_are_ignored_and_removed(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / ".a.json.x1y2.tmp").write_text("{half")
+    (tmp_path / "docs" / ".a.json.x1y2_3z4.tmp").write_text("{half")
+    (tmp_path / ".corpus.tsv.abcdefgh.tmp").write_text("half")
+    # Not mtclean's: another id's temp name, a user's own .tmp files.
+    users = [tmp_path / "docs" / ".b.json.x1y2_3z4.tmp", tmp_path / ".notes.tmp"]
+    users.append(tmp_path / "docs" / ".draft.tmp")
+    for p in users:
+        p.write_text("mine")
     assert mf.scan_results(tmp_path) == {}
-    assert mf.remove_tmp_files(tmp_path) == 1
-    assert not list((tmp_path / "docs").iterdir())
+    assert mf.remove_tmp_files(tmp_path, ["a"]) == 2
+    assert sorted((tmp_path / "docs").iterdir()) == sorted(users[0::2])
+    assert all(p.read_text() == "mine" for p in users)
 
 
 def test_manifest_roundtrip_and_garbage(tmp_path: Path) -> None:
@@ -237,3 +250,107 @@ def test_run_ledger_begin_finish_and_an_unchanged_rerun(tmp_path: Path) -> None:
     again = mf.RunLedger.begin(src, out, items, S, counting, now_ns=2 * 10**18 + 1)
     assert again.unchanged and calls == [] and again.plan.fresh == {"a": "done", "b": "done"}
     assert mf.read_manifest(out) == m  # an unchanged run writes nothing in begin
+
+
+# ---------------------------------------------------------------- what mtclean owns (#19)
+
+
+def _inputs(tmp_path: Path, names: tuple[str, ...] = ("a", "b")) -> tuple[Path, Path, list]:
+    from cleaners.config import InputConfig
+    from cleaners.readers import discover
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    out.mkdir()
+    for name in names:
+        (src / f"{name}.en.txt").write_text(f"text {name}\n")
+    return src, out, discover(src, InputConfig())
+
+
+def _finished_run(src: Path, out: Path, items: list) -> mf.RunLedger:
+    from cleaners.readers import item_hash
+
+    ledger = mf.RunLedger.begin(src, out, items, S, item_hash)
+    for i in ledger.plan.work:
+        _write(out, i, "done", ledger.hashes[i])
+    ledger.finish({i: "done" for i in ledger.hashes}, {"stats": {}})
+    return ledger
+
+
+def test_user_files_in_the_output_folder_are_never_deleted(tmp_path: Path) -> None:
+    src, out, items = _inputs(tmp_path)
+    _finished_run(src, out, items)
+    user = {out / "docs" / "notes.json": "{}", out / "quarantine" / "mine.json": "[1]"}
+    user[out / "docs" / ".keep.tmp"] = "x"
+    (out / "quarantine").mkdir()
+    for p, text in user.items():
+        p.write_text(text)
+    (src / "b.en.txt").unlink()  # b's result goes: it is ours
+    from cleaners.config import InputConfig
+    from cleaners.readers import discover, item_hash
+
+    ledger = mf.RunLedger.begin(src, out, discover(src, InputConfig()), S, item_hash)
+    assert ledger.plan.removed == ["b"] and not (out / "docs" / "b.json").exists()
+    assert all(p.read_text() == text for p, text in user.items())
+
+
+def test_a_user_file_where_a_result_goes_is_refused(tmp_path: Path) -> None:
+    from cleaners.readers import item_hash
+
+    src, out, items = _inputs(tmp_path)
+    (out / "docs").mkdir()
+    (out / "docs" / "a.json").write_text('{"mine": true}')
+    with pytest.raises(mf.OutputError, match=r"did not write.*docs/a\.json"):
+        mf.RunLedger.begin(src, out, items, S, item_hash)
+    assert (out / "docs" / "a.json").read_text() == '{"mine": true}'
+    assert not (out / mf.MANIFEST).exists()  # refused before any write
+
+
+def test_our_results_are_recognised_without_a_manifest(tmp_path: Path) -> None:
+    from cleaners.readers import item_hash
+
+    src, out, items = _inputs(tmp_path)
+    _finished_run(src, out, items)
+    (out / mf.MANIFEST).write_text('{"format": 1, "items": {"a": {"hash": 5}}}')
+    ledger = mf.RunLedger.begin(src, out, items, S, item_hash)
+    assert ledger.plan.work == ["a", "b"] and "does not validate" in ledger.warnings[0]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncate", "other-id", "other-hash", "folder"],
+)
+def test_a_damaged_result_is_redone_or_refused_never_trusted(tmp_path: Path, damage: str) -> None:
+    from cleaners.readers import item_hash
+
+    src, out, items = _inputs(tmp_path)
+    _finished_run(src, out, items)
+    path = out / "docs" / "a.json"
+    record = json.loads(path.read_text())
+    if damage == "truncate":
+        path.write_text(path.read_text()[:20])
+    elif damage == "other-id":
+        path.write_text((out / "docs" / "b.json").read_text())
+    elif damage == "other-hash":
+        path.write_text(json.dumps({**record, "raw_hash": "0" * 64}))
+    else:
+        path.unlink()
+        path.mkdir()
+        (path / "x").write_text("a user's folder")
+        with pytest.raises(mf.OutputError, match="docs/a.json"):
+            mf.RunLedger.begin(src, out, items, S, item_hash)
+        return
+    ledger = mf.RunLedger.begin(src, out, items, S, item_hash)
+    assert ledger.plan.work == ["a"] and ledger.plan.invalid == ["a"]
+    assert "redone: a" in ledger.warnings[0] and not path.exists()
+
+
+def test_manifest_of_wrong_types_is_absent_with_a_reason(tmp_path: Path) -> None:
+    for text in ('{"format": 1, "items": []}', '{"format": 1, "hashed_at_ns": "x"}', "[1]"):
+        (tmp_path / mf.MANIFEST).write_text(text)
+        m, problem = mf.load_manifest(tmp_path)
+        assert m == {} and problem and "treated as absent" in problem
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / mf.MANIFEST).unlink()
+    (tmp_path / mf.MANIFEST).symlink_to(tmp_path / "fifo")  # never followed, never blocks
+    assert mf.load_manifest(tmp_path)[0] == {}

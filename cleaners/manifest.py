@@ -16,6 +16,7 @@ Pure file-system helpers (no Prefect). The rules that keep ``docs/`` honest:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -583,29 +584,72 @@ class LockedError(RuntimeError):
 def _proc_start(pid: int) -> str | None:
     """Start time of a process (Linux ``/proc``), to tell a live pid from a reused one."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     # Field 22 (starttime) counted after the ")" that closes the command name.
-    return stat.rsplit(")", 1)[1].split()[19]
+    return text.rsplit(")", 1)[1].split()[19]
 
 
 def _pid_alive(pid: int) -> bool:
+    """A running process (a zombie, dead but not yet reaped by its parent, is not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
+
+
+# Locks this process holds: lock path → [fd, depth]. The CLI takes the lock before Prefect
+# starts and the flow takes it again; a second flock() on another fd of the same file would
+# conflict with the first, so the flow's acquire nests instead.
+_HELD: dict[str, list[int]] = {}
+
+
+def _me() -> dict[str, Any]:
+    return {"pid": os.getpid(), "host": socket.gethostname(), "start": _proc_start(os.getpid())}
+
+
+def _holder_text(fd: int) -> dict[str, Any]:
+    try:
+        data = json.loads(os.pread(fd, 4096, 0) or b"{}")
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _foreign_live(info: Mapping[str, Any]) -> bool:
+    """A holder the kernel lock cannot vouch for: on another host (its flock may not reach
+    us), or a live process on this one that did not flock (an mtclean before flock)."""
+    if not info:
+        return False
+    if info.get("host") != socket.gethostname():
+        return True
+    try:
+        pid = int(info["pid"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    if pid == os.getpid() or not _pid_alive(pid):
+        return False
+    start = info.get("start")
+    return start is None or _proc_start(pid) in (None, start)
 
 
 @dataclass(slots=True)
 class OutputLock:
-    """A lock file in the output folder holding pid, host and process start time.
+    """The output folder's lock: ``flock`` on ``.mtclean.lock``, holding pid, host and start
+    time for the message a second run prints.
 
-    A second run on the same folder is refused with one clear line; a lock left by a process
-    that is gone (same host, dead pid or pid reused by another process) is taken over.
+    The kernel drops a flock when its holder dies, however it dies, so a dead run's lock is
+    simply free: taking it over needs no unlink and has no race (two runs can never both win
+    it). The file is removed by its holder on release; a run that opened the old file just
+    before finds its inode gone and tries again.
     """
 
     out_dir: Path
@@ -616,31 +660,65 @@ class OutputLock:
         return self.out_dir / LOCK
 
     def acquire(self) -> OutputLock:
+        key = os.path.abspath(self.path)
+        if key in _HELD:
+            _HELD[key][1] += 1
+            self.held = True
+            return self
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        me = {"pid": os.getpid(), "host": socket.gethostname(), "start": _proc_start(os.getpid())}
-        for _ in range(3):
+        for _ in range(20):
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
             try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                holder = lock_holder(self.out_dir)
-                if holder is not None:
-                    raise LockedError(
-                        f"{self.out_dir} is in use by another mtclean run "
-                        f"(pid {holder.get('pid')} on {holder.get('host')}); wait for it, or "
-                        f"delete {self.path} if that run is gone"
-                    ) from None
-                self.path.unlink(missing_ok=True)  # stale: its process is gone
-                continue
-            with os.fdopen(fd, "w") as fh:
-                fh.write(json.dumps(me) + "\n")
+                import fcntl
+
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    raise LockedError(self._busy(_holder_text(fd))) from None
+                try:
+                    same = os.stat(self.path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
+                except FileNotFoundError:
+                    same = False
+                if not same:  # released and removed between our open and flock
+                    os.close(fd)
+                    continue
+                info = _holder_text(fd)
+                if _foreign_live(info):
+                    raise LockedError(self._busy(info))
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, (json.dumps(_me()) + "\n").encode(), 0)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+                raise
+            _HELD[key] = [fd, 1]
             self.held = True
             return self
         raise LockedError(f"could not take the lock {self.path}")
 
+    def _busy(self, holder: Mapping[str, Any]) -> str:
+        where = f"pid {holder.get('pid', '?')} on {holder.get('host', '?')}"
+        if holder.get("host") in (None, socket.gethostname()):
+            return f"{self.out_dir} is in use by another mtclean run ({where}); wait for it"
+        return (
+            f"{self.out_dir} is in use by another mtclean run ({where}); wait for it, or "
+            f"delete {self.path} if that run is gone"
+        )
+
     def release(self) -> None:
-        if self.held:
-            self.path.unlink(missing_ok=True)
-            self.held = False
+        if not self.held:
+            return
+        self.held = False
+        key = os.path.abspath(self.path)
+        entry = _HELD.get(key)
+        if entry is None:
+            return
+        entry[1] -= 1
+        if entry[1] == 0:
+            del _HELD[key]
+            with contextlib.suppress(OSError):
+                self.path.unlink()  # still under the flock: nobody else holds this file
+            os.close(entry[0])
 
     def __enter__(self) -> OutputLock:
         return self.acquire()
@@ -650,25 +728,24 @@ class OutputLock:
 
 
 def lock_holder(out_dir: Path) -> dict[str, Any] | None:
-    """The live holder of the output folder's lock, or ``None`` (no lock, or a stale one)."""
+    """Who holds the output folder's lock (this process included), or ``None`` if it is free."""
+    path = out_dir / LOCK
+    if os.path.abspath(path) in _HELD:
+        return _me()
     try:
-        holder = json.loads((out_dir / LOCK).read_text())
-        pid = int(holder["pid"])
-    except FileNotFoundError:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
         return None
-    except (OSError, ValueError, KeyError, TypeError):
-        # Empty or torn: either being written right now (young file: respect it) or left by a
-        # process killed between create and write (old: stale).
+    try:
+        import fcntl
+
+        info = _holder_text(fd)
         try:
-            age = time.time() - (out_dir / LOCK).stat().st_mtime
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return info or {"pid": "?", "host": "?"}
         except OSError:
             return None
-        return {"pid": "?", "host": "?"} if age < 5 else None
-    if holder.get("host") != socket.gethostname():
-        return holder  # cannot check a pid on another machine: assume it is alive
-    if pid == os.getpid() or not _pid_alive(pid):
-        return None if pid != os.getpid() else holder
-    start = holder.get("start")
-    if start is not None and _proc_start(pid) not in (None, start):
-        return None  # the pid now belongs to another process
-    return holder
+        return info if _foreign_live(info) else None
+    finally:
+        os.close(fd)

@@ -3,11 +3,14 @@ Prefect in ephemeral mode, real files; strace where a system call is the evidenc
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -71,3 +74,134 @@ def test_unchanged_rerun_reads_no_input(tmp_path: Path, env: dict[str, str]) -> 
     for name in names:
         opens = [t for t in trace if "openat(" in t and f"{src}/{name}" in t]
         assert len(opens) <= 1, (name, opens)
+
+
+# ---------------------------------------------------------------- kills and signals (item 4)
+
+
+def many_inputs(dst: Path, copies: int = 30) -> Path:
+    """~200 documents (the sample's text files under many names): seconds of processing."""
+    dst.mkdir()
+    for n in range(copies):
+        for p in sorted(SAMPLE.glob("*.txt")):
+            shutil.copy(p, dst / f"c{n:02d}-{p.name}")
+    return dst
+
+
+def descendants(pid: int) -> set[tuple[int, str]]:
+    """``(pid, start time)`` of every live descendant of ``pid``."""
+    parent: dict[int, int] = {}
+    start: dict[int, str] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                fields = Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] not in ("Z", "X"):
+                parent[int(name)], start[int(name)] = int(fields[1]), fields[19]
+    found: set[tuple[int, str]] = set()
+    frontier = [pid]
+    while frontier:
+        p = frontier.pop()
+        for child, ppid in parent.items():
+            if ppid == p and (child, start[child]) not in found:
+                found.add((child, start[child]))
+                frontier.append(child)
+    return found
+
+
+def alive(procs: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    left = set()
+    for pid, start in procs:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[19] == start and fields[0] not in ("Z", "X"):
+            left.add((pid, start))
+    return left
+
+
+def start_run(src: Path, out: Path, env: dict[str, str], *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "run", str(src), "--out", str(out), "--no-progress",
+         "--batch-size", "5", *extra],
+        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def wait_for_results(out: Path, proc: subprocess.Popen, n: int = 5) -> None:
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        got = sum(
+            len(list((out / d).glob("*.json")))
+            for d in ("docs", "quarantine")
+            if (out / d).is_dir()
+        )
+        if got >= n:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"no {n} results before the run ended: {proc.poll()}")
+
+
+def gone_within(procs: set[tuple[int, str]], seconds: float) -> set[tuple[int, str]]:
+    deadline = time.monotonic() + seconds
+    while alive(procs) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return alive(procs)
+
+
+def finish(src: Path, out: Path, env: dict[str, str]) -> None:
+    """The run, started again, finishes the job (resumable)."""
+    r = cli("run", str(src), "--out", str(out), "--no-progress", env=env)
+    assert r.returncode == 0, r.stderr
+    n = len(list(src.glob("*.en.txt"))) + len(list(src.glob("*.ru.txt")))
+    assert "resumed" in r.stderr and n > 0
+
+
+@pytest.mark.parametrize("pool", ["threads", "processes"])
+def test_kill_9_of_the_main_pid_leaves_no_process(
+    tmp_path: Path, env: dict[str, str], pool: str
+) -> None:
+    src, out = many_inputs(tmp_path / "in"), tmp_path / "out"
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"run:\n  pool: {pool}\n  max_workers: 2\n")
+    proc = start_run(src, out, env, "--config", str(cfg))
+    try:
+        wait_for_results(out, proc)
+        family = descendants(proc.pid)
+        assert family  # at least Prefect's temporary server
+        os.kill(proc.pid, signal.SIGKILL)  # the main pid only, as `kill -9 PID` does
+        proc.wait(timeout=30)
+        left = gone_within(family, 10)
+        assert not left, f"left behind: {left}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    finish(src, out, env)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_to_the_group_stops_the_run_in_seconds_with_one_line(
+    tmp_path: Path, env: dict[str, str], sig: signal.Signals
+) -> None:
+    src, out = many_inputs(tmp_path / "in"), tmp_path / "out"
+    proc = start_run(src, out, env)
+    try:
+        wait_for_results(out, proc)
+        family = descendants(proc.pid)
+        t0 = time.monotonic()
+        os.killpg(proc.pid, sig)  # Ctrl-C in a terminal signals the whole group
+        _, stderr = proc.communicate(timeout=30)
+        took = time.monotonic() - t0
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert took < 5, took
+    assert proc.returncode == 128 + sig
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and "run the same command again" in lines[0], stderr
+    assert not gone_within(family, 10)
+    finish(src, out, env)

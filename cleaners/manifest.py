@@ -297,9 +297,9 @@ def stat_key(input_dir: Path, item: Any) -> list[list[Any]] | None:
     try:
         for side, ref in sorted(item.parts.items()):
             st = os.stat(input_dir / ref.path)
-            key.append(
-                [side, ref.path, ref.line, ref.offset, ref.length, st.st_size, st.st_mtime_ns]
-            )
+            # A name that is not UTF-8 keeps its bytes as \x escapes: JSON can store it.
+            name = ref.path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            key.append([side, name, ref.line, ref.offset, ref.length, st.st_size, st.st_mtime_ns])
     except (OSError, ValueError):
         return None
     return key or None
@@ -559,9 +559,20 @@ class RunLedger:
         delete_results(self.out_dir, self.plan.delete)
         write_manifest(self.out_dir, {**head, "in_progress": self.stamp.to_dict()})
 
-    def finish(self, statuses: Mapping[str, str], record: Mapping[str, Any]) -> None:
+    def finish(
+        self, statuses: Mapping[str, str], processed: Mapping[str, str], record: Mapping[str, Any]
+    ) -> None:
         """Write the final manifest, last: ``record`` (run facts, stats, corpus counts) plus
-        the corpus files' hashes and a vouch for every result in ``statuses``."""
+        the corpus files' hashes and a vouch for every result in ``statuses``.
+
+        ``processed`` holds the hash of the bytes each processed input had when it was read;
+        it is what the result is vouched for. An input that changed since planning loses
+        its stat key, so the next run hashes it again.
+        """
+        for doc_id, h in processed.items():
+            if self.hashes.get(doc_id) != h:
+                self.hashes[doc_id] = h
+                self.stat_keys.pop(doc_id, None)
         write_manifest(
             self.out_dir,
             {

@@ -19,7 +19,7 @@ from cleaners.chrf import chrf
 from cleaners.config import PipelineConfig
 from cleaners.errors import InputError
 from cleaners.model import Document, Edit, Quarantined, Segment, SideDoc
-from cleaners.readers import InputItem, item_hash, load_item
+from cleaners.readers import InputItem, read_item
 from cleaners.repair import repair, replay, untranslated_spans
 from cleaners.repair.engine import compose
 from cleaners.sentences import split_sentences
@@ -40,16 +40,18 @@ def process_item(
     item: InputItem,
     config: PipelineConfig,
     translator: Translator | None = None,
-    raw_hash: str | None = None,
 ) -> Document | Quarantined:
-    """Run one input through every stage; bad input becomes a quarantine record."""
-    if raw_hash is None:
-        raw_hash = _safe_hash(input_dir, item)
-    if item.error is not None:
-        return Quarantined(item.id, item.sources, raw_hash, item.error.reason, item.error.detail)
+    """Run one input through every stage; bad input becomes a quarantine record.
+
+    The input is read once: the record's ``raw_hash`` is the hash of exactly the bytes
+    processed (or that made it a quarantine).
+    """
+    read = read_item(input_dir, item, config.input)
+    raw_hash = read.raw_hash
+    if read.error is not None:
+        return Quarantined(item.id, item.sources, raw_hash, read.error.reason, read.error.detail)
     try:
-        decoded = load_item(input_dir, item, config.input)
-        return build_document(item.id, item.sources, raw_hash, decoded, config, translator)
+        return build_document(item.id, item.sources, raw_hash, read.texts, config, translator)
     except InputError as exc:
         return Quarantined(item.id, item.sources, raw_hash, exc.reason, exc.detail)
     except _WrongLanguage as exc:
@@ -261,10 +263,3 @@ def _check_sides(
 
 def _names(item: InputItem) -> str:
     return " + ".join(item.sources) or item.id
-
-
-def _safe_hash(input_dir: Path, item: InputItem) -> str:
-    try:
-        return item_hash(input_dir, item)
-    except (OSError, InputError):
-        return ""

@@ -104,24 +104,26 @@ def run_batch(
     items: Sequence[InputItem],
     hashes: Sequence[str],
     config: PipelineConfig,
-) -> dict[str, str]:
-    """Process and write one batch; returns ``{id: "done" | "quarantined"}``.
+) -> dict[str, tuple[str, str]]:
+    """Process and write one batch; returns ``{id: (status, raw_hash)}``, the status
+    ``"done"`` or ``"quarantined"`` and the hash of the bytes processed (which differs from
+    the planned one in ``hashes`` when the file changed since planning).
 
     Plain function (the plain-loop benchmark and the task share it).
     """
     from cleaners.pipeline import process_item
 
     translator = get_translator(config.translate) if config.translate.enabled else None
-    statuses: dict[str, str] = {}
+    results: dict[str, tuple[str, str]] = {}
     for item, h in zip(items, hashes, strict=True):
         try:
-            result = process_item(input_dir, item, config, translator, raw_hash=h)
+            result = process_item(input_dir, item, config, translator)
         except Exception as exc:  # process_item should not raise; never lose a document
             result = Quarantined(item.id, item.sources, h, "processing-error", repr(exc))
         status = "done" if isinstance(result, Document) else "quarantined"
         mf.write_result(out_dir, item.id, status, result.to_dict())
-        statuses[item.id] = status
-    return statuses
+        results[item.id] = (status, result.raw_hash)
+    return results
 
 
 @task(name="process-batch", cache_policy=NO_CACHE, persist_result=False)
@@ -132,11 +134,11 @@ def process_batch(
     hashes: list[str],
     config: PipelineConfig,
     number: int = 0,
-) -> dict[str, str]:
+) -> dict[str, tuple[str, str]]:
     """Run ``process_item`` over one batch, writing each result atomically."""
     t0 = time.perf_counter()
     statuses = run_batch(Path(input_dir), Path(out_dir), items, hashes, config)
-    q = sum(1 for s in statuses.values() if s == "quarantined")
+    q = sum(1 for s, _ in statuses.values() if s == "quarantined")
     get_run_logger().info(
         "batch %d: %d documents (%d quarantined) in %.2f s",
         number,
@@ -274,11 +276,14 @@ def build_corpus(
         items = discover(src, config.input)
         by_id = {it.id: it for it in items}
         stamp = mf.Stamp(config.content_hash(), mf.code_version())
-        ledger = mf.RunLedger.begin(src, out, items, stamp, _hash)
+        ledger = mf.RunLedger.begin(
+            src, out, items, stamp, lambda d, it: item_hash(d, it, config.input)
+        )
         plan, hashes, unchanged = ledger.plan, ledger.hashes, ledger.unchanged
         for warning in ledger.warnings:
             log.warning(warning)
         statuses = dict(plan.fresh)
+        processed: dict[str, str] = {}  # id → hash of the bytes processed
         log.info(
             "%d inputs: %d unchanged, %d resumed, %d to process, %d removed",
             len(items),
@@ -308,7 +313,9 @@ def build_corpus(
                 ]
                 for fut in as_completed(futures):
                     done = fut.result()
-                    statuses.update(done)
+                    for doc_id, (status, raw_hash) in done.items():
+                        statuses[doc_id] = status
+                        processed[doc_id] = raw_hash
                     _tell("advance", len(done))
         done_ids = sorted(i for i, s in statuses.items() if s == "done")
         q_ids = sorted(i for i, s in statuses.items() if s == "quarantined")
@@ -356,6 +363,7 @@ def build_corpus(
         _artifact(md)
         ledger.finish(
             statuses,
+            processed,
             {
                 "started": started,
                 "finished": _now(),
@@ -368,13 +376,6 @@ def build_corpus(
         )
         log.info("finished: %s", json.dumps(run))
         return summary
-
-
-def _hash(src: Path, item: InputItem) -> str:
-    try:
-        return item_hash(src, item)
-    except Exception:  # unreadable input: process_item quarantines it with its reason
-        return ""
 
 
 def quiet_prefect_logs() -> None:

@@ -323,7 +323,7 @@ def test_run_ledger_begin_finish_and_an_unchanged_rerun(tmp_path: Path) -> None:
     assert mf.scan_results(out) == {} and mf.read_manifest(out)["in_progress"] == S.to_dict()
     for i in ("a", "b"):
         _write(out, i, "done", ledger.hashes[i])
-    ledger.finish({"a": "done", "b": "done"}, {"stats": {}})
+    ledger.finish({"a": "done", "b": "done"}, {}, {"stats": {}})
     m = mf.read_manifest(out)
     assert m["state"] == "finished" and m["corpus_hashes"] == mf.file_hashes(out)
     # The final manifest keeps each input's stat key: the next run re-reads nothing.
@@ -355,7 +355,7 @@ def _finished_run(src: Path, out: Path, items: list) -> mf.RunLedger:
     ledger = mf.RunLedger.begin(src, out, items, S, item_hash)
     for i in ledger.plan.work:
         _write(out, i, "done", ledger.hashes[i])
-    ledger.finish({i: "done" for i in ledger.hashes}, {"stats": {}})
+    ledger.finish({i: "done" for i in ledger.hashes}, {}, {"stats": {}})
     return ledger
 
 

@@ -472,6 +472,12 @@ def _run_locked(args: argparse.Namespace, src: Path, out: Path, cfg: Any) -> int
             raise _failure(exc, out) from exc
         finally:
             pipeline.set_progress(None)
+            if not args.verbose:
+                # The flow is over: Prefect's shutdown chatter ("EventsWorker - Still
+                # processing items") is not for the user.
+                import logging
+
+                logging.disable(logging.WARNING)
     run = summary["run"]
     console.print(
         f"{run['inputs']} documents: {run['done']} done, {run['quarantined']} quarantined "

@@ -205,3 +205,72 @@ def test_a_signal_to_the_group_stops_the_run_in_seconds_with_one_line(
     assert len(lines) == 1 and "run the same command again" in lines[0], stderr
     assert not gone_within(family, 10)
     finish(src, out, env)
+
+
+# ---------------------------------------------------------------- what is ours, self-healing (3, 6)
+
+
+def corpus(out: Path) -> dict[str, bytes]:
+    names = ("corpus.tmx", "corpus.ru", "corpus.en", "corpus.tsv", "corpus.jsonl")
+    return {n: (out / n).read_bytes() for n in names}
+
+
+def test_user_files_in_the_output_folder_survive(tmp_path: Path, env: dict[str, str]) -> None:
+    src, out = text_inputs(tmp_path / "in"), tmp_path / "out"
+    assert cli("run", str(src), "--out", str(out), "--no-progress", env=env).returncode == 0
+    user = {
+        out / "docs" / "notes.json": '{"mine": 1}',
+        out / "quarantine" / "todo.json": "[]",
+        out / "docs" / ".draft.tmp": "draft",
+        out / ".backup.tmp": "backup",
+    }
+    (out / "quarantine").mkdir(exist_ok=True)
+    for path, text in user.items():
+        path.write_text(text)
+    (src / "exchange-close.en.txt").unlink()  # its result goes (ours)
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("align:\n  min_score: 0.1\n")  # another stamp: every result is redone
+    r = cli("run", str(src), "--out", str(out), "--no-progress", "--config", str(cfg), env=env)
+    assert r.returncode == 0, r.stderr
+    assert not (out / "docs" / "exchange-close.json").exists()
+    assert {p: p.read_text() for p in user} == user
+
+
+def test_a_users_file_where_a_result_goes_is_refused_with_one_line(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    src, out = text_inputs(tmp_path / "in"), tmp_path / "out"
+    (out / "docs").mkdir(parents=True)
+    (out / "docs" / "exchange-close.json").write_text('{"mine": 1}')
+    r = cli("run", str(src), "--out", str(out), "--no-progress", env=env)
+    assert r.returncode == 4, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "docs/exchange-close.json" in lines[0], r.stderr
+    assert (out / "docs" / "exchange-close.json").read_text() == '{"mine": 1}'
+
+
+@pytest.mark.parametrize("damage", ["manifest-types", "truncated-doc", "other-doc", "doc-folder"])
+def test_damaged_state_heals_on_the_next_run(
+    tmp_path: Path, env: dict[str, str], damage: str
+) -> None:
+    src, out = text_inputs(tmp_path / "in"), tmp_path / "out"
+    assert cli("run", str(src), "--out", str(out), "--no-progress", env=env).returncode == 0
+    good = corpus(out)
+    doc = out / "docs" / "bridge-opening.json"
+    if damage == "manifest-types":
+        (out / "manifest.json").write_text('{"format": 1, "items": {"a": 5}, "stats": []}')
+    elif damage == "truncated-doc":
+        doc.write_bytes(doc.read_bytes()[:100])
+    elif damage == "other-doc":
+        doc.write_bytes((out / "docs" / "volga-route.json").read_bytes())
+    else:
+        doc.unlink()
+        doc.mkdir()
+    r = cli("run", str(src), "--out", str(out), "--no-progress", env=env)
+    if damage == "doc-folder":  # a folder is never ours to delete: one line, nothing touched
+        assert r.returncode == 4 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+        assert doc.is_dir()
+        return
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr and "redone" in r.stderr
+    assert corpus(out) == good  # healed: the same corpus, no duplicate

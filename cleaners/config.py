@@ -10,14 +10,38 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: `true` is not a number and "yes" not a boolean (no coercion); finite numbers
+    # only (one `.nan` once cut a corpus from 18 pairs to 4).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+# Config and glossary files are small; a bigger one (or /dev/zero) is refused, not read.
+MAX_CONFIG_BYTES = 8 << 20
+MAX_GLOSSARY_BYTES = 64 << 20
+
+
+def read_small_file(path: str | Path, limit: int) -> bytes:
+    """A regular file's bytes, at most ``limit``; ``ValueError`` for a FIFO, device, folder
+    or bigger file (never blocks, never reads without bound)."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ValueError("not a regular file (a FIFO, device or folder?)")
+    with os.fdopen(fd, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"over {limit} bytes; is this the right file?")
+    return data
 
 
 class InputConfig(_Strict):
@@ -26,6 +50,7 @@ class InputConfig(_Strict):
     max_bytes: int = Field(
         5_000_000,
         ge=1,
+        le=1 << 34,
         description="Files (JSONL: lines) larger than this are quarantined unread (bytes). "
         "Processing takes ~60-70x a document's size in memory, so 5 MB keeps a run under 1 GB.",
     )
@@ -99,9 +124,12 @@ class RepairConfig(_Strict):
 
         for path in self.glossary:
             try:
+                read_small_file(path, MAX_GLOSSARY_BYTES)
                 load_glossary([path])
             except OSError as exc:
                 raise ValueError(f"glossary {path!r}: {exc.strerror or exc}") from None
+            except ValueError as exc:
+                raise ValueError(f"glossary {path!r}: {exc}") from None
         return self
 
 
@@ -132,9 +160,10 @@ class LidConfig(_Strict):
         description="Candidate languages (ISO 639-1), in tie-break order; others need "
         "a script none of these use.",
     )
-    prior: dict[str, float] = Field(
+    prior: dict[str, Annotated[float, Field(gt=0, le=1e6)]] = Field(
         default_factory=lambda: {"ru": 6.0, "en": 6.0},
-        description="Prior weight per language (others 1.0): the languages this product expects.",
+        description="Prior weight per language (others 1.0): the languages this product "
+        "expects; above 0, at most 1e6.",
     )
     letter_penalty: float = Field(
         3.0, ge=0, description="Nats a language loses per distinct letter outside its alphabet."
@@ -316,8 +345,8 @@ class TranslateConfig(_Strict):
 class RunConfig(_Strict):
     """How the flow schedules work (never changes the corpus content)."""
 
-    batch_size: int = Field(200, ge=1, description="Documents per task run.")
-    max_workers: int = Field(2, ge=1, description="Concurrent batches on one machine.")
+    batch_size: int = Field(200, ge=1, le=1_000_000, description="Documents per task run.")
+    max_workers: int = Field(2, ge=1, le=1024, description="Concurrent batches on one machine.")
     pool: Literal["threads", "processes"] = Field(
         "threads",
         description="Local concurrency: threads (measured faster here: they overlap the fsync "
@@ -350,7 +379,7 @@ def load_config(path: str | Path | None) -> PipelineConfig:
     """Read a YAML or JSON config file strictly (safe loader, unknown keys rejected)."""
     if path is None:
         return PipelineConfig()
-    text = Path(path).read_text(encoding="utf-8")
+    text = read_small_file(path, MAX_CONFIG_BYTES).decode("utf-8")
     data = yaml.safe_load(text) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: config must be a mapping, got {type(data).__name__}")

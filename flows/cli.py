@@ -115,18 +115,24 @@ def _config(path: str | None) -> Any:
         raise UsageError(f"bad config {path}: {_one_line(exc)}") from None
 
 
+MAX_ERRORS = 3  # a config with 100,000 bad entries still gives one readable line
+
+
 def _one_line(exc: BaseException) -> str:
     errors = getattr(exc, "errors", None)
     if callable(errors):
         try:
+            found = errors()
             parts = [
-                f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
-                for e in errors()  # type: ignore[index]
+                f"{'.'.join(str(x) for x in e['loc'])}: {' '.join(str(e['msg']).split())[:200]}"
+                for e in found[:MAX_ERRORS]  # type: ignore[index]
             ]
+            if len(found) > MAX_ERRORS:
+                parts.append(f"and {len(found) - MAX_ERRORS} more errors")
             return "; ".join(parts)
         except Exception:
             pass
-    return " ".join(str(exc).split())
+    return " ".join(str(exc).split())[:1000]
 
 
 # ---------------------------------------------------------------- clean

@@ -25,6 +25,11 @@ EXIT_DISK_FULL = 5  # no space left (OUT_DIR or PREFECT_HOME); free some and rer
 EXIT_PREFECT = 6  # the Prefect API cannot be reached, or its temporary server did not start
 
 
+# `mtclean serve`'s deployment name: not prefect.yaml's "nightly", or a `prefect deploy` would
+# silently take over the served deployment and rewrite its paths (README "Scheduled runs").
+SERVE_NAME = "nightly-serve"
+
+
 class UsageError(Exception):
     """Unusable arguments: reported as one line, exit code 2."""
 
@@ -566,7 +571,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_run_options(p)
     p.add_argument("--out", required=True, metavar="OUT_DIR", help="output folder")
-    p.add_argument("--name", default="nightly", help="deployment name (default: nightly)")
+    p.add_argument(
+        "--name",
+        default=SERVE_NAME,
+        help=f"deployment name (default: {SERVE_NAME}; prefect.yaml's is 'nightly', so a "
+        "`prefect deploy` never takes over a served deployment)",
+    )
     p.add_argument("--cron", default="0 2 * * *", help="schedule (default: 0 2 * * *, 02:00)")
     p.set_defaults(func=cmd_serve)
 

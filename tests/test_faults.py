@@ -274,3 +274,58 @@ def test_damaged_state_heals_on_the_next_run(
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr and "redone" in r.stderr
     assert corpus(out) == good  # healed: the same corpus, no duplicate
+
+
+# ---------------------------------------------------------------- scale-out survives loss (10)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_dask_worker_killed_mid_run_loses_nothing(tmp_path: Path, env: dict[str, str]) -> None:
+    pytest.importorskip("prefect_dask", reason="needs prefect-dask (pip install 'mtclean[dask]')")
+    dask = Path(sys.executable).with_name("dask")
+    if not dask.exists():
+        pytest.skip(f"no dask command next to {sys.executable}")
+    src, out, ref = many_inputs(tmp_path / "in", copies=12), tmp_path / "out", tmp_path / "ref"
+    r = cli("run", str(src), "--out", str(ref), "--no-progress", env=env)
+    assert r.returncode == 0, r.stderr
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    wenv = {**env, "PYTHONPATH": str(ROOT)}
+    logs = tmp_path / "logs"
+    logs.mkdir()
+
+    def start(name: str, *args: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [str(dask), *args], env=wenv, cwd=ROOT, start_new_session=True,
+            stdout=(logs / f"{name}.log").open("wb"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    cluster = [start("scheduler", "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                     "--no-dashboard")]  # fmt: skip
+    try:
+        for n in range(2):
+            cluster.append(start(f"worker{n}", "worker", address, "--nthreads", "1",
+                                 "--no-dashboard", "--name", f"w{n}"))  # fmt: skip
+        run = start_run(src, out, env, "--dask-address", address, "--batch-size", "2")
+        try:
+            wait_for_results(out, run, n=6)
+            os.killpg(cluster[1].pid, signal.SIGKILL)  # one worker and its nanny, gone
+            assert run.poll() is None  # mid-run: batches were still to do
+            _, stderr = run.communicate(timeout=400)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(run.pid, signal.SIGKILL)
+        assert run.returncode == 0, stderr
+    finally:
+        for proc in cluster:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    assert corpus(out) == corpus(ref)

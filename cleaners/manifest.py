@@ -738,6 +738,28 @@ class OutputLock:
         self.release()
 
 
+class LeaseLost(RuntimeError):
+    """The run holding the output folder is gone: whoever works for it stops writing."""
+
+
+def lease() -> dict[str, Any]:
+    """The identity of this process as lock holder, for workers to check with
+    :func:`holder_alive` before each write."""
+    return _me()
+
+
+def holder_alive(out_dir: Path, holder: Mapping[str, Any]) -> bool:
+    """Whether the run ``holder`` (a :func:`lease`) still holds ``out_dir``: on its host, its
+    process is alive (same pid and start time); elsewhere, the lock file still names it."""
+    if holder.get("host") == socket.gethostname():
+        pid = int(holder["pid"])
+        return _pid_alive(pid) and _proc_start(pid) == holder.get("start")
+    try:
+        return bool(json.loads((out_dir / LOCK).read_text()) == dict(holder))
+    except (OSError, ValueError):
+        return False
+
+
 def lock_holder(out_dir: Path) -> dict[str, Any] | None:
     """Who holds the output folder's lock (this process included), or ``None`` if it is free."""
     path = out_dir / LOCK

@@ -104,12 +104,17 @@ def run_batch(
     items: Sequence[InputItem],
     hashes: Sequence[str],
     config: PipelineConfig,
+    lease: dict[str, Any] | None = None,
 ) -> dict[str, tuple[str, str]]:
     """Process and write one batch; returns ``{id: (status, raw_hash)}``, the status
     ``"done"`` or ``"quarantined"`` and the hash of the bytes processed (which differs from
     the planned one in ``hashes`` when the file changed since planning).
 
-    Plain function (the plain-loop benchmark and the task share it).
+    With ``lease`` (the lock holder's :func:`cleaners.manifest.lease`), each write first
+    checks that the run holding the output folder is still alive, and the batch stops with
+    :class:`cleaners.manifest.LeaseLost` once it is not: a worker outliving a killed run
+    (a Dask worker elsewhere) writes nothing more. Plain function (the plain-loop benchmark
+    and the task share it).
     """
     from cleaners.pipeline import process_item
 
@@ -121,6 +126,8 @@ def run_batch(
         except Exception as exc:  # process_item should not raise; never lose a document
             result = Quarantined(item.id, item.sources, h, "processing-error", repr(exc))
         status = "done" if isinstance(result, Document) else "quarantined"
+        if lease is not None and not mf.holder_alive(out_dir, lease):
+            raise mf.LeaseLost(f"the run holding {out_dir} is gone; this batch stops")
         mf.write_result(out_dir, item.id, status, result.to_dict())
         results[item.id] = (status, result.raw_hash)
     return results
@@ -134,10 +141,11 @@ def process_batch(
     hashes: list[str],
     config: PipelineConfig,
     number: int = 0,
+    lease: dict[str, Any] | None = None,
 ) -> dict[str, tuple[str, str]]:
     """Run ``process_item`` over one batch, writing each result atomically."""
     t0 = time.perf_counter()
-    statuses = run_batch(Path(input_dir), Path(out_dir), items, hashes, config)
+    statuses = run_batch(Path(input_dir), Path(out_dir), items, hashes, config, lease)
     q = sum(1 for s, _ in statuses.values() if s == "quarantined")
     get_run_logger().info(
         "batch %d: %d documents (%d quarantined) in %.2f s",
@@ -307,6 +315,7 @@ def build_corpus(
                             "hashes": [hashes[i] for i in ids],
                             "config": config,
                             "number": n,
+                            "lease": mf.lease(),
                         },
                     )
                     for n, ids in enumerate(_chunks(plan.work, config.run.batch_size))

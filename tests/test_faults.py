@@ -329,3 +329,42 @@ def test_a_dask_worker_killed_mid_run_loses_nothing(tmp_path: Path, env: dict[st
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
     assert corpus(out) == corpus(ref)
+
+
+def test_workers_stop_writing_once_the_run_is_gone(tmp_path: Path, env: dict[str, str]) -> None:
+    """An external Dask cluster outlives a `kill -9` of the run: its workers write nothing
+    into the output folder after that (each write checks the lock holder first)."""
+    pytest.importorskip("prefect_dask", reason="needs prefect-dask (pip install 'mtclean[dask]')")
+    dask = Path(sys.executable).with_name("dask")
+    if not dask.exists():
+        pytest.skip(f"no dask command next to {sys.executable}")
+    src, out = many_inputs(tmp_path / "in", copies=20), tmp_path / "out"
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    wenv = {**env, "PYTHONPATH": str(ROOT)}
+    cmds = [["scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"]]
+    cmds += [["worker", address, "--nthreads", "1", "--no-dashboard"]] * 2
+    cluster = [
+        subprocess.Popen([str(dask), *c], env=wenv, cwd=ROOT, start_new_session=True,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for c in cmds
+    ]  # fmt: skip
+    try:
+        run = start_run(src, out, env, "--dask-address", address, "--batch-size", "15")
+        try:
+            wait_for_results(out, run, n=4)
+            os.kill(run.pid, signal.SIGKILL)
+            run.wait(timeout=30)
+            at_kill = {p.name for p in (out / "docs").iterdir()}
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(run.pid, signal.SIGKILL)
+        time.sleep(10)  # the workers' running batches (15 documents each) would be done
+        after = {p.name for p in (out / "docs").iterdir()}
+    finally:
+        for proc in cluster:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    # At most the one document each worker was writing as the kill landed.
+    assert len(after - at_kill) <= 2, sorted(after - at_kill)

@@ -17,6 +17,7 @@ mode-000 file is really unreadable.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import json
 import os
@@ -621,3 +622,16 @@ def test_disk_full_is_one_line_and_the_run_resumes(tmp_path: Path, small_fs: Pat
                 timeout=600).returncode == 0  # fmt: skip
     for name in ("corpus.tmx", "corpus.ru", "corpus.en", "corpus.tsv", "corpus.jsonl"):
         assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+
+
+def test_full_prefect_home_is_one_line(tmp_path: Path, small_fs: Path) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.en.txt").write_text(EN_ONLY)
+    with contextlib.suppress(OSError), (small_fs / "filler").open("wb") as fh:
+        while True:  # fill the file system to the last block
+            fh.write(b"\0" * 65536)
+            fh.flush()
+    env = {**_env(tmp_path), "PREFECT_HOME": str(small_fs)}
+    proc = _cli("run", str(root), "--out", str(tmp_path / "out"), "--no-progress", env=env)
+    _one_line(proc, 5, "PREFECT_HOME")

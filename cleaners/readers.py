@@ -11,10 +11,13 @@ are skipped; every other file becomes an item, usable or not.
 :func:`discover` never raises for a bad file: it returns an :class:`InputItem`
 whose ``error`` says why it cannot be used, so every file is accounted for.
 Nothing outside the input folder is read: symlinks leading out of it become
-error items (unless ``InputConfig.follow_symlinks``), non-regular files (FIFOs,
-devices) are never opened for reading, and sizes are checked with ``stat``
-before reading (``InputConfig.max_bytes``; for JSONL the limit is per line and
-the file is streamed).
+error items (unless ``InputConfig.follow_symlinks``), and every read opens the
+file relative to a handle on the input folder with ``O_NOFOLLOW`` (a path swapped
+for a link out after the listing is refused, not followed). Non-regular files
+(FIFOs, devices) are never opened for reading, and sizes are checked with
+``fstat`` on the opened file before reading (``InputConfig.max_bytes``; for JSONL
+the limit is per line and the file is streamed). :func:`read_item` reads an
+input once: its hash and its quarantine (or text) come from the same bytes.
 """
 
 from __future__ import annotations
@@ -418,6 +421,10 @@ def _open_inside(input_dir: Path, rel: str, follow: bool) -> tuple[int, os.stat_
                 next_fd = os.open(part, flags, dir_fd=dir_fd)
                 os.close(dir_fd)
                 dir_fd = next_fd
+            # A FIFO or device is refused unopened (opening one can have effects); the
+            # fstat below re-checks what was actually opened.
+            if not stat.S_ISREG(os.stat(parts[-1], dir_fd=dir_fd, follow_symlinks=False).st_mode):
+                raise E.UnsafePath(E.NOT_A_FILE, "not a regular file (FIFO, socket or device)")
             fd = os.open(parts[-1], _O_READ | os.O_NOFOLLOW, dir_fd=dir_fd)
         except OSError as exc:
             if exc.errno in (errno.ELOOP, errno.ENOTDIR):

@@ -504,6 +504,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     src, out = _check_dirs(args.input_dir, args.out)
     cfg = _run_config(args)
     _quiet_env(args.verbose)
+    _check_prefect()
     from prefect.settings import get_current_settings
 
     if not get_current_settings().api.url:

@@ -31,21 +31,28 @@ TOKEN_VAR = "MTCLEAN_RUN_TOKEN"
 
 def stop_on_signals(message: Callable[[int], str]) -> None:
     """On SIGINT/SIGTERM: write ``message(signum)`` to stderr, exit ``128 + signum``."""
+    once = threading.Lock()
+
+    def stop(signum: int) -> None:
+        if once.acquire(blocking=False):  # the handler and the thread may both see it
+            os.write(2, ("\n" + message(signum) + "\n").encode())
+            os._exit(128 + signum)
+
     r, w = socket.socketpair()
     w.setblocking(False)
     signal.set_wakeup_fd(w.fileno(), warn_on_full_buffer=False)
     for sig in (signal.SIGINT, signal.SIGTERM):
-        # A Python-level handler makes the C handler write to the wakeup socket; the work
-        # is done by the thread below, whatever the main thread is blocked in.
-        signal.signal(sig, lambda *_: None)
+        # The handler acts when the main thread runs Python; the C-level handler behind it
+        # also writes the number to the wakeup socket, which the thread below acts on
+        # whatever the main thread is blocked in, and even while Prefect's own SIGTERM
+        # handler is installed in place of this one.
+        signal.signal(sig, lambda signum, _frame: stop(signum))
 
     def watch() -> None:
         while True:
-            data = r.recv(64)
-            for signum in data:
+            for signum in r.recv(64):
                 if signum in (signal.SIGINT, signal.SIGTERM):
-                    os.write(2, ("\n" + message(signum) + "\n").encode())
-                    os._exit(128 + signum)
+                    stop(signum)
 
     threading.Thread(target=watch, name="mtclean-signals", daemon=True).start()
     # Keep both ends alive as long as the process.

@@ -25,6 +25,9 @@ class _Strict(BaseModel):
 # Config and glossary files are small; a bigger one (or /dev/zero) is refused, not read.
 MAX_CONFIG_BYTES = 8 << 20
 MAX_GLOSSARY_BYTES = 64 << 20
+# Weights are tuned in single or double digits; far beyond this one term swamps every other
+# (and a product with a huge weight can overflow to inf).
+MAX_WEIGHT = 10_000.0
 
 
 def read_small_file(path: str | Path, limit: int) -> bytes:
@@ -166,7 +169,10 @@ class LidConfig(_Strict):
         "expects; above 0, at most 1e6.",
     )
     letter_penalty: float = Field(
-        3.0, ge=0, description="Nats a language loses per distinct letter outside its alphabet."
+        3.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Nats a language loses per distinct letter outside its alphabet.",
     )
     prior_letters: int = Field(
         10,
@@ -207,7 +213,9 @@ class LidConfig(_Strict):
         "(wordfreq's lists for ru (large), uk, bg, mk, sr (small): 'дякую' is Ukrainian, "
         "'вясной' is not Russian); 0 = off.",
     )
-    lexicon_weight: float = Field(1.0, ge=0, description="Weight of the word frequencies.")
+    lexicon_weight: float = Field(
+        1.0, ge=0, le=MAX_WEIGHT, description="Weight of the word frequencies."
+    )
     lexicon_assumed_zipf: float = Field(
         3.0,
         ge=0,
@@ -233,7 +241,9 @@ class LidConfig(_Strict):
         description="Longer Cyrillic texts whose best candidate is below this probability "
         "are weighed by their first words too (as much as a short text's); 0 = never.",
     )
-    short_weight: float = Field(1.0, ge=0, description="Weight of lingua's log-probability.")
+    short_weight: float = Field(
+        1.0, ge=0, le=MAX_WEIGHT, description="Weight of lingua's log-probability."
+    )
     model_floor: float = Field(
         1e-4, gt=0, le=1, description="Probability floor for a language a model did not list."
     )
@@ -287,13 +297,22 @@ class AlignConfig(_Strict):
         4.0, gt=0, description="Gale-Church variance of the length difference per character."
     )
     anchor_weight: float = Field(
-        8.0, ge=0, description="Weight of the anchor similarity (numbers, names, marks)."
+        8.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Weight of the anchor similarity (numbers, names, marks).",
     )
     mt_weight: float = Field(
-        40.0, ge=0, description="Weight of the retranslation-vs-English word similarity."
+        40.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Weight of the retranslation-vs-English word similarity.",
     )
     number_miss_weight: float = Field(
-        0.75, ge=0, description="Cost per number found on only one side of a bead."
+        0.75,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Cost per number found on only one side of a bead.",
     )
 
 

@@ -481,6 +481,7 @@ def test_output_inside_input_is_refused(tmp_path: Path) -> None:
         ("lid:\n  prior: {ru: .inf}\n", "lid.prior.ru"),
         ("lid:\n  prior: {ru: 1.0e+300}\n", "lid.prior.ru"),
         ("lid:\n  prior: {ru: 0}\n", "lid.prior.ru"),
+        ("align:\n  mt_weight: 1.0e+300\n", "align.mt_weight"),
     ],
 )
 def test_bad_config_is_one_line_naming_the_key(tmp_path: Path, text: str, expect: str) -> None:

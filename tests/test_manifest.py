@@ -436,3 +436,21 @@ def test_manifest_of_wrong_types_is_absent_with_a_reason(tmp_path: Path) -> None
     (tmp_path / mf.MANIFEST).unlink()
     (tmp_path / mf.MANIFEST).symlink_to(tmp_path / "fifo")  # never followed, never blocks
     assert mf.load_manifest(tmp_path)[0] == {}
+
+
+def test_a_lease_is_alive_while_its_holder_is(tmp_path: Path) -> None:
+    me = mf.lease()
+    assert mf.holder_alive(tmp_path, me)
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    gone = {**me, "pid": child.pid, "start": mf._proc_start(child.pid)}
+    assert mf.holder_alive(tmp_path, gone)
+    child.kill()
+    child.wait()
+    assert not mf.holder_alive(tmp_path, gone)
+    assert not mf.holder_alive(tmp_path, {**me, "start": "1"})  # pid reused by another process
+    # On another host only the lock file can tell: still naming the holder, or not.
+    remote = {"pid": 1, "host": "elsewhere", "start": "5"}
+    (tmp_path / mf.LOCK).write_text(json.dumps(remote))
+    assert mf.holder_alive(tmp_path, remote)
+    (tmp_path / mf.LOCK).write_text(json.dumps({**remote, "pid": 2}))
+    assert not mf.holder_alive(tmp_path, remote)

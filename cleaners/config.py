@@ -10,14 +10,25 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from cleaners.fsutil import read_small_file
+
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: `true` is not a number and "yes" not a boolean (no coercion); finite numbers
+    # only (one `.nan` once cut a corpus from 18 pairs to 4).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+# Config and glossary files are small; a bigger one (or /dev/zero) is refused, not read.
+MAX_CONFIG_BYTES = 8 << 20
+# Weights are tuned in single or double digits; far beyond this one term swamps every other
+# (and a product with a huge weight can overflow to inf).
+MAX_WEIGHT = 10_000.0
 
 
 class InputConfig(_Strict):
@@ -26,6 +37,7 @@ class InputConfig(_Strict):
     max_bytes: int = Field(
         5_000_000,
         ge=1,
+        le=1 << 34,
         description="Files (JSONL: lines) larger than this are quarantined unread (bytes). "
         "Processing takes ~60-70x a document's size in memory, so 5 MB keeps a run under 1 GB.",
     )
@@ -90,12 +102,16 @@ class LidConfig(_Strict):
         description="Candidate languages (ISO 639-1), in tie-break order; others need "
         "a script none of these use.",
     )
-    prior: dict[str, float] = Field(
+    prior: dict[str, Annotated[float, Field(gt=0, le=1e6)]] = Field(
         default_factory=lambda: {"ru": 6.0, "en": 6.0},
-        description="Prior weight per language (others 1.0): the languages this product expects.",
+        description="Prior weight per language (others 1.0): the languages this product "
+        "expects; above 0, at most 1e6.",
     )
     letter_penalty: float = Field(
-        3.0, ge=0, description="Nats a language loses per distinct letter outside its alphabet."
+        3.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Nats a language loses per distinct letter outside its alphabet.",
     )
     prior_letters: int = Field(
         10,
@@ -136,7 +152,9 @@ class LidConfig(_Strict):
         "(wordfreq's lists for ru (large), uk, bg, mk, sr (small): 'дякую' is Ukrainian, "
         "'вясной' is not Russian); 0 = off.",
     )
-    lexicon_weight: float = Field(1.0, ge=0, description="Weight of the word frequencies.")
+    lexicon_weight: float = Field(
+        1.0, ge=0, le=MAX_WEIGHT, description="Weight of the word frequencies."
+    )
     lexicon_assumed_zipf: float = Field(
         3.0,
         ge=0,
@@ -162,7 +180,9 @@ class LidConfig(_Strict):
         description="Longer Cyrillic texts whose best candidate is below this probability "
         "are weighed by their first words too (as much as a short text's); 0 = never.",
     )
-    short_weight: float = Field(1.0, ge=0, description="Weight of lingua's log-probability.")
+    short_weight: float = Field(
+        1.0, ge=0, le=MAX_WEIGHT, description="Weight of lingua's log-probability."
+    )
     model_floor: float = Field(
         1e-4, gt=0, le=1, description="Probability floor for a language a model did not list."
     )
@@ -218,13 +238,22 @@ class AlignConfig(_Strict):
         4.0, gt=0, description="Gale-Church variance of the length difference per character."
     )
     anchor_weight: float = Field(
-        8.0, ge=0, description="Weight of the anchor similarity (numbers, names, marks)."
+        8.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Weight of the anchor similarity (numbers, names, marks).",
     )
     mt_weight: float = Field(
-        40.0, ge=0, description="Weight of the retranslation-vs-English word similarity."
+        40.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Weight of the retranslation-vs-English word similarity.",
     )
     number_miss_weight: float = Field(
-        0.75, ge=0, description="Cost per number found on only one side of a bead."
+        0.75,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Cost per number found on only one side of a bead.",
     )
     lexical_weight: float = Field(
         16.0,
@@ -408,8 +437,8 @@ class TranslateConfig(_Strict):
 class RunConfig(_Strict):
     """How the flow schedules work (never changes the corpus content)."""
 
-    batch_size: int = Field(200, ge=1, description="Documents per task run.")
-    max_workers: int = Field(2, ge=1, description="Concurrent batches on one machine.")
+    batch_size: int = Field(200, ge=1, le=1_000_000, description="Documents per task run.")
+    max_workers: int = Field(2, ge=1, le=1024, description="Concurrent batches on one machine.")
     pool: Literal["threads", "processes"] = Field(
         "threads",
         description="Local concurrency: threads (measured faster here: they overlap the fsync "
@@ -443,7 +472,7 @@ def load_config(path: str | Path | None) -> PipelineConfig:
     """Read a YAML or JSON config file strictly (safe loader, unknown keys rejected)."""
     if path is None:
         return PipelineConfig()
-    text = Path(path).read_text(encoding="utf-8")
+    text = read_small_file(path, MAX_CONFIG_BYTES).decode("utf-8")
     data = yaml.safe_load(text) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: config must be a mapping, got {type(data).__name__}")

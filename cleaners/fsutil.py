@@ -1,4 +1,5 @@
-"""Atomic file writes: a reader never sees a half-written output file."""
+"""Atomic file writes (a reader never sees a half-written output file), and bounded reads
+of the small files a user points at (configs, glossaries)."""
 
 from __future__ import annotations
 
@@ -98,3 +99,19 @@ def remove_stale(folder: Path, pattern: str, keep: set[str]) -> int:
             p.unlink(missing_ok=True)
             n += 1
     return n
+
+
+def read_small_file(path: str | Path, limit: int) -> bytes:
+    """A regular file's bytes, at most ``limit``; ``ValueError`` for a FIFO, device, folder
+    or bigger file (never blocks, never reads without bound)."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ValueError("not a regular file (a FIFO, device or folder?)")
+    with os.fdopen(fd, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"over {limit} bytes; is this the right file?")
+    return data

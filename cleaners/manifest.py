@@ -16,9 +16,12 @@ Pure file-system helpers (no Prefect). The rules that keep ``docs/`` honest:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import socket
+import stat
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -78,22 +81,99 @@ class Stamp:
 # ---------------------------------------------------------------- manifest
 
 
-def read_manifest(out_dir: Path) -> dict[str, Any]:
-    """The manifest, or an empty one when absent or unreadable (then nothing is vouched for)."""
+class OutputError(RuntimeError):
+    """The output folder cannot be used as it is (one line for the user)."""
+
+
+def _read_regular(path: Path, limit: int = 1 << 31) -> bytes:
+    """A regular file's bytes: never follows a symlink, never blocks on a FIFO, at most
+    ``limit`` bytes (``OSError`` / ``ValueError`` otherwise)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            raise ValueError(f"{path.name}: not a regular file of at most {limit} bytes")
+        return fh.read(limit + 1)
+
+
+def _bad_manifest(data: Any) -> str | None:
+    """Why ``data`` is not a manifest this code wrote, or ``None``.
+
+    >>> _bad_manifest({"format": FORMAT, "items": {"a": {"hash": "1", "status": "done"}}})
+    >>> _bad_manifest({"format": FORMAT, "items": {"a": {"hash": 1, "status": "done"}}})
+    'items.a: not {hash, status}'
+    """
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    for key in ("config_hash", "code_version", "state"):
+        if key in data and not isinstance(data[key], str):
+            return f"{key}: not a string"
+    for key in ("hashed_at_ns",):
+        if key in data and (type(data[key]) is not int):
+            return f"{key}: not an integer"
+    for key in ("in_progress", "stats", "corpus_hashes", "corpus_counts"):
+        if key in data and not isinstance(data[key], dict):
+            return f"{key}: not an object"
+    if not isinstance(data.get("pending", []), list) or not all(
+        isinstance(i, str) for i in data.get("pending", [])
+    ):
+        return "pending: not a list of ids"
+    items = data.get("items", {})
+    if not isinstance(items, dict):
+        return "items: not an object"
+    for doc_id, e in items.items():
+        if not (
+            isinstance(e, dict)
+            and isinstance(e.get("hash"), str)
+            and e.get("status") in ("done", "quarantined")
+            and isinstance(e.get("stat", []), list)
+            and _int_pair(e.get("file", [0, 0]))
+        ):
+            return f"items.{doc_id}: not {{hash, status}}"
+    return None
+
+
+def _int_pair(v: Any) -> bool:
+    return isinstance(v, list) and len(v) == 2 and all(type(x) is int for x in v)
+
+
+def load_manifest(out_dir: Path) -> tuple[dict[str, Any], str | None]:
+    """``(manifest, problem)``: an empty manifest (nothing vouched for) when it is absent, of
+    another format, or does not validate; ``problem`` then says why, for a warning."""
+    path = out_dir / MANIFEST
     try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        return {}
-    return data
+        data = json.loads(_read_regular(path).decode("utf-8"))
+    except FileNotFoundError:
+        return {}, None
+    except (OSError, ValueError) as exc:
+        return {}, f"{MANIFEST} is unreadable ({exc}); treated as absent, everything redone"
+    if isinstance(data, dict) and data.get("format") != FORMAT:
+        return {}, None  # another version's manifest: silently redo
+    problem = _bad_manifest(data)
+    if problem is not None:
+        return {}, f"{MANIFEST} does not validate ({problem}); treated as absent, everything redone"
+    return data, None
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """The manifest, or an empty one when absent or invalid (then nothing is vouched for)."""
+    return load_manifest(out_dir)[0]
 
 
 def write_manifest(out_dir: Path, manifest: Mapping[str, Any]) -> None:
     atomic_write_json(out_dir / MANIFEST, {"format": FORMAT, **manifest})
 
 
+def owned_ids(manifest: Mapping[str, Any]) -> set[str]:
+    """Ids whose result files the manifest says mtclean wrote (vouched, or pending in a run
+    that did not finish)."""
+    return set(manifest.get("items") or {}) | set(manifest.get("pending") or [])
+
+
 # ---------------------------------------------------------------- results on disk
+
+# Files mtclean writes in the output folder itself (beside docs/ and quarantine/).
+OUT_FILES = (*CORPUS_FILES, "report.md", "report.json", "report.html", MANIFEST)
 
 
 def result_path(out_dir: Path, doc_id: str, status: str) -> Path:
@@ -102,7 +182,8 @@ def result_path(out_dir: Path, doc_id: str, status: str) -> Path:
 
 
 def scan_results(out_dir: Path) -> dict[str, list[str]]:
-    """``{id: [statuses present]}`` for the result files in ``docs/`` and ``quarantine/``."""
+    """``{id: [statuses present]}`` for the ``*.json`` entries in ``docs/`` and ``quarantine/``
+    (whoever wrote them: see :func:`split_results`)."""
     found: dict[str, list[str]] = {}
     for sub, status in ((DOCS, "done"), (QUARANTINE, "quarantined")):
         d = out_dir / sub
@@ -115,21 +196,87 @@ def scan_results(out_dir: Path) -> dict[str, list[str]]:
     return found
 
 
+def is_result_record(path: Path, doc_id: str, status: str, raw_hash: str | None = None) -> bool:
+    """``path`` is a regular file holding exactly the record mtclean writes for ``doc_id``
+    (and for input bytes ``raw_hash`` when given)."""
+    from cleaners.model import Document, Quarantined
+
+    try:
+        data = json.loads(_read_regular(path).decode("utf-8"))
+        if not isinstance(data, dict) or data.get("id") != doc_id:
+            return False
+        if raw_hash is not None and data.get("raw_hash") != raw_hash:
+            return False
+        model = Document if status == "done" else Quarantined
+        return bool(model.from_dict(data).to_dict() == data)
+    except Exception:  # torn, not JSON, wrong shape: not a result
+        return False
+
+
+def split_results(
+    out_dir: Path, on_disk: Mapping[str, list[str]], manifest: Mapping[str, Any]
+) -> tuple[dict[str, list[str]], list[Path]]:
+    """``(ours, foreign)``: result files mtclean wrote, and paths it did not write.
+
+    Ours: a regular file whose id the manifest lists, or (a manifest lost or from an older
+    version) one that is an mtclean result record for its own name. Anything else in
+    ``docs/`` or ``quarantine/`` is the user's and is never deleted.
+    """
+    owned = owned_ids(manifest)
+    ours: dict[str, list[str]] = {}
+    foreign: list[Path] = []
+    for doc_id, statuses in on_disk.items():
+        for status in statuses:
+            path = result_path(out_dir, doc_id, status)
+            regular = path.is_file() and not path.is_symlink()
+            if regular and (doc_id in owned or is_result_record(path, doc_id, status)):
+                ours.setdefault(doc_id, []).append(status)
+            else:
+                foreign.append(path)
+    return ours, sorted(foreign)
+
+
 def read_raw_hash(path: Path) -> str | None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_read_regular(path).decode("utf-8"))
     except (OSError, ValueError):
         return None
     return data.get("raw_hash") if isinstance(data, dict) else None
 
 
-def remove_tmp_files(out_dir: Path) -> int:
-    """Delete leftovers of atomic writes cut short by a kill (``.<name>.*.tmp``)."""
+def result_key(path: Path) -> list[int] | None:
+    """``[size, mtime_ns]`` of a result file: unchanged since vouched means not re-read."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _intact(out_dir: Path, doc_id: str, status: str, h: str, key: Any) -> bool:
+    path = result_path(out_dir, doc_id, status)
+    if key is not None and result_key(path) == key:
+        return True
+    return is_result_record(path, doc_id, status, h)
+
+
+# mkstemp's temp names: ".<target>." + 8 characters + ".tmp" (cleaners.fsutil).
+_TMP = re.compile(r"\.(?P<target>.+)\.[a-z0-9_]{8}\.tmp")
+
+
+def remove_tmp_files(out_dir: Path, ids: Iterable[str] = ()) -> int:
+    """Delete leftovers of atomic writes cut short by a kill: temp files of the output files
+    and of the results of ``ids``, nothing else (a user's ``.*.tmp`` stays)."""
+    targets = {DOCS: {f"{i}.json" for i in ids}, ".": set(OUT_FILES)}
+    targets[QUARANTINE] = targets[DOCS]
     n = 0
-    for sub in (DOCS, QUARANTINE, "."):
+    for sub, names in targets.items():
         d = out_dir / sub
-        if d.is_dir():
-            for p in d.glob(".*.tmp"):
+        if not d.is_dir() or not names:
+            continue
+        for p in d.glob(".*.tmp"):
+            m = _TMP.fullmatch(p.name)
+            if m and m["target"] in names and p.is_file() and not p.is_symlink():
                 p.unlink(missing_ok=True)
                 n += 1
     return n
@@ -150,10 +297,9 @@ def stat_key(input_dir: Path, item: Any) -> list[list[Any]] | None:
     try:
         for side, ref in sorted(item.parts.items()):
             st = os.stat(input_dir / ref.path)
-            # A name that is not UTF-8 holds surrogates (os.fsdecode); JSON cannot store
-            # them, so the key keeps a printable form (compared, never opened).
-            path = ref.path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            key.append([side, path, ref.line, ref.offset, ref.length, st.st_size, st.st_mtime_ns])
+            # A name that is not UTF-8 keeps its bytes as \x escapes: JSON can store it.
+            name = ref.path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            key.append([side, name, ref.line, ref.offset, ref.length, st.st_size, st.st_mtime_ns])
     except (OSError, ValueError):
         return None
     return key or None
@@ -207,6 +353,7 @@ class Plan:
     work: list[str] = field(default_factory=list)
     delete: list[tuple[str, str]] = field(default_factory=list)  # (id, status) files to remove
     removed: list[str] = field(default_factory=list)  # ids whose input is gone
+    invalid: list[str] = field(default_factory=list)  # vouched results that did not validate
 
     @property
     def nothing_to_do(self) -> bool:
@@ -222,8 +369,11 @@ def make_plan(
 ) -> Plan:
     """Split inputs into fresh (kept), work (to process) and files to delete.
 
-    ``hashes`` maps every current input id to its content hash. ``out_dir`` is needed only to
-    read ``raw_hash`` of unvouched files when resuming an interrupted run with the same stamp.
+    ``hashes`` maps every current input id to its content hash; ``on_disk`` the result files
+    mtclean wrote. With ``out_dir``, a vouched result whose file changed since it was vouched
+    is read and kept only when it is still the record for its id and input (else redone, in
+    ``invalid``), and unvouched results of an interrupted run with the same stamp are resumed
+    when they are the records for their inputs' bytes.
 
     >>> s = Stamp("c", "v")
     >>> items = {"a": {"hash": "1", "status": "done"}}
@@ -247,12 +397,15 @@ def make_plan(
         if len(present) == 1:
             status = present[0]
             if entry and entry.get("hash") == h and entry.get("status") == status:
-                keep = status
+                if out_dir is None or _intact(out_dir, doc_id, status, h, entry.get("file")):
+                    keep = status
+                else:
+                    plan.invalid.append(doc_id)
             elif (
                 not entry
                 and resuming
                 and out_dir is not None
-                and read_raw_hash(result_path(out_dir, doc_id, status)) == h
+                and is_result_record(result_path(out_dir, doc_id, status), doc_id, status, h)
             ):
                 keep = status
                 plan.resumed.append(doc_id)
@@ -271,13 +424,18 @@ def vouch(
     hashes: Mapping[str, str],
     statuses: Mapping[str, str],
     stats: Mapping[str, list[list[Any]]] | None = None,
+    out_dir: Path | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Manifest ``items`` for the given results (sorted by id for a stable file)."""
+    """Manifest ``items`` for the given results (sorted by id for a stable file); with
+    ``out_dir``, each with its result file's ``[size, mtime_ns]`` as ``file``."""
     out: dict[str, dict[str, Any]] = {}
     for i in sorted(statuses):
         out[i] = {"hash": hashes[i], "status": statuses[i]}
         if stats and i in stats:
             out[i]["stat"] = stats[i]
+        key = result_key(result_path(out_dir, i, statuses[i])) if out_dir else None
+        if key is not None:
+            out[i]["file"] = key
     return out
 
 
@@ -315,10 +473,11 @@ class RunLedger:
     """One run's dealings with ``manifest.json``: :meth:`begin`, process ``plan.work``,
     :meth:`finish`. The protocol of this module's docstring lives here and nowhere else.
 
-    ``begin`` hashes the inputs (re-reading only changed files), plans, and unless nothing
-    changed vouches for what stays, deletes the rest and declares the run in progress;
-    ``finish`` writes the final manifest, vouching for every result with the input's hash
-    and the stat key that lets the next run skip re-reading it.
+    ``begin`` refuses an output folder holding someone else's files where results go, hashes
+    the inputs (re-reading only changed files), plans, and unless nothing changed vouches for
+    what stays, deletes the rest and declares the run in progress; ``finish`` writes the final
+    manifest, vouching for every result with the input's hash, the stat key that lets the
+    next run skip re-reading the input, and the result file's own size and mtime.
     """
 
     out_dir: Path
@@ -329,6 +488,8 @@ class RunLedger:
     stat_keys: dict[str, list[list[Any]]]
     plan: Plan
     unchanged: bool
+    pending: list[str]
+    warnings: list[str]
 
     @classmethod
     def begin(
@@ -340,11 +501,33 @@ class RunLedger:
         hash_item: Any,
         now_ns: int | None = None,
     ) -> RunLedger:
-        """Plan the run against the previous manifest and make ``docs/`` honest for it."""
-        previous = read_manifest(out_dir)
+        """Plan the run against the previous manifest and make ``docs/`` honest for it.
+
+        Raises :class:`OutputError` when a file mtclean did not write sits where a result
+        of one of ``items`` goes (it is never deleted or overwritten).
+        """
+        items = list(items)
+        previous, problem = load_manifest(out_dir)
+        warnings = [problem] if problem else []
+        ours, foreign = split_results(out_dir, scan_results(out_dir), previous)
+        ids = {item.id for item in items}
+        clash = [p for p in foreign if p.name[: -len(".json")] in ids]
+        if clash:
+            shown = ", ".join(str(p.relative_to(out_dir)) for p in clash[:3])
+            more = f" and {len(clash) - 3} more" if len(clash) > 3 else ""
+            raise OutputError(
+                f"{out_dir} holds files mtclean did not write where its results go ({shown}"
+                f"{more}); move them away or choose another output folder"
+            )
+        remove_tmp_files(out_dir, owned_ids(previous) | set(ours))
         hashed_at = time.time_ns() if now_ns is None else now_ns
         hashes, stat_keys = hash_inputs(input_dir, items, previous, hash_item, hashed_at)
-        plan = make_plan(hashes, previous, scan_results(out_dir), stamp, out_dir)
+        plan = make_plan(hashes, previous, ours, stamp, out_dir)
+        if plan.invalid:
+            warnings.append(
+                f"{len(plan.invalid)} result file(s) changed since vouched and no longer "
+                f"valid, redone: {', '.join(plan.invalid[:5])}"
+            )
         base = {
             **stamp.to_dict(),
             "input_dir": str(input_dir),
@@ -358,25 +541,38 @@ class RunLedger:
             and previous.get("corpus_hashes") == file_hashes(out_dir)
             and isinstance(previous.get("stats"), dict)
         )
-        ledger = cls(out_dir, stamp, base, previous, hashes, stat_keys, plan, unchanged)
+        pending = sorted((set(ours) | set(plan.work)) - set(plan.fresh))
+        ledger = cls(
+            out_dir, stamp, base, previous, hashes, stat_keys, plan, unchanged, pending, warnings
+        )
         if not unchanged:
             ledger._declare()
         return ledger
 
     def _declare(self) -> None:
         # Vouch only for what stays, delete the rest, then declare the run in progress:
-        # two writes, so a crash in between never blesses a stale result.
-        fresh = vouch(self.hashes, self.plan.fresh, self.stat_keys)
-        write_manifest(self.out_dir, {**self.base, "state": "running", "items": fresh})
+        # two writes, so a crash in between never blesses a stale result. "pending" names
+        # the other results this run may delete or write: they stay ours if it is killed.
+        fresh = vouch(self.hashes, self.plan.fresh, self.stat_keys, self.out_dir)
+        head = {**self.base, "state": "running", "items": fresh, "pending": self.pending}
+        write_manifest(self.out_dir, head)
         delete_results(self.out_dir, self.plan.delete)
-        write_manifest(
-            self.out_dir,
-            {**self.base, "state": "running", "items": fresh, "in_progress": self.stamp.to_dict()},
-        )
+        write_manifest(self.out_dir, {**head, "in_progress": self.stamp.to_dict()})
 
-    def finish(self, statuses: Mapping[str, str], record: Mapping[str, Any]) -> None:
+    def finish(
+        self, statuses: Mapping[str, str], processed: Mapping[str, str], record: Mapping[str, Any]
+    ) -> None:
         """Write the final manifest, last: ``record`` (run facts, stats, corpus counts) plus
-        the corpus files' hashes and a vouch for every result in ``statuses``."""
+        the corpus files' hashes and a vouch for every result in ``statuses``.
+
+        ``processed`` holds the hash of the bytes each processed input had when it was read;
+        it is what the result is vouched for. An input that changed since planning loses
+        its stat key, so the next run hashes it again.
+        """
+        for doc_id, h in processed.items():
+            if self.hashes.get(doc_id) != h:
+                self.hashes[doc_id] = h
+                self.stat_keys.pop(doc_id, None)
         write_manifest(
             self.out_dir,
             {
@@ -384,7 +580,7 @@ class RunLedger:
                 "state": "finished",
                 **record,
                 "corpus_hashes": file_hashes(self.out_dir),
-                "items": vouch(self.hashes, statuses, self.stat_keys),
+                "items": vouch(self.hashes, statuses, self.stat_keys, self.out_dir),
             },
         )
 
@@ -399,29 +595,72 @@ class LockedError(RuntimeError):
 def _proc_start(pid: int) -> str | None:
     """Start time of a process (Linux ``/proc``), to tell a live pid from a reused one."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     # Field 22 (starttime) counted after the ")" that closes the command name.
-    return stat.rsplit(")", 1)[1].split()[19]
+    return text.rsplit(")", 1)[1].split()[19]
 
 
 def _pid_alive(pid: int) -> bool:
+    """A running process (a zombie, dead but not yet reaped by its parent, is not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
+
+
+# Locks this process holds: lock path → [fd, depth]. The CLI takes the lock before Prefect
+# starts and the flow takes it again; a second flock() on another fd of the same file would
+# conflict with the first, so the flow's acquire nests instead.
+_HELD: dict[str, list[int]] = {}
+
+
+def _me() -> dict[str, Any]:
+    return {"pid": os.getpid(), "host": socket.gethostname(), "start": _proc_start(os.getpid())}
+
+
+def _holder_text(fd: int) -> dict[str, Any]:
+    try:
+        data = json.loads(os.pread(fd, 4096, 0) or b"{}")
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _foreign_live(info: Mapping[str, Any]) -> bool:
+    """A holder the kernel lock cannot vouch for: on another host (its flock may not reach
+    us), or a live process on this one that did not flock (an mtclean before flock)."""
+    if not info:
+        return False
+    if info.get("host") != socket.gethostname():
+        return True
+    try:
+        pid = int(info["pid"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    if pid == os.getpid() or not _pid_alive(pid):
+        return False
+    start = info.get("start")
+    return start is None or _proc_start(pid) in (None, start)
 
 
 @dataclass(slots=True)
 class OutputLock:
-    """A lock file in the output folder holding pid, host and process start time.
+    """The output folder's lock: ``flock`` on ``.mtclean.lock``, holding pid, host and start
+    time for the message a second run prints.
 
-    A second run on the same folder is refused with one clear line; a lock left by a process
-    that is gone (same host, dead pid or pid reused by another process) is taken over.
+    The kernel drops a flock when its holder dies, however it dies, so a dead run's lock is
+    simply free: taking it over needs no unlink and has no race (two runs can never both win
+    it). The file is removed by its holder on release; a run that opened the old file just
+    before finds its inode gone and tries again.
     """
 
     out_dir: Path
@@ -432,31 +671,65 @@ class OutputLock:
         return self.out_dir / LOCK
 
     def acquire(self) -> OutputLock:
+        key = os.path.abspath(self.path)
+        if key in _HELD:
+            _HELD[key][1] += 1
+            self.held = True
+            return self
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        me = {"pid": os.getpid(), "host": socket.gethostname(), "start": _proc_start(os.getpid())}
-        for _ in range(3):
+        for _ in range(20):
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
             try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                holder = lock_holder(self.out_dir)
-                if holder is not None:
-                    raise LockedError(
-                        f"{self.out_dir} is in use by another mtclean run "
-                        f"(pid {holder.get('pid')} on {holder.get('host')}); wait for it, or "
-                        f"delete {self.path} if that run is gone"
-                    ) from None
-                self.path.unlink(missing_ok=True)  # stale: its process is gone
-                continue
-            with os.fdopen(fd, "w") as fh:
-                fh.write(json.dumps(me) + "\n")
+                import fcntl
+
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    raise LockedError(self._busy(_holder_text(fd))) from None
+                try:
+                    same = os.stat(self.path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
+                except FileNotFoundError:
+                    same = False
+                if not same:  # released and removed between our open and flock
+                    os.close(fd)
+                    continue
+                info = _holder_text(fd)
+                if _foreign_live(info):
+                    raise LockedError(self._busy(info))
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, (json.dumps(_me()) + "\n").encode(), 0)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+                raise
+            _HELD[key] = [fd, 1]
             self.held = True
             return self
         raise LockedError(f"could not take the lock {self.path}")
 
+    def _busy(self, holder: Mapping[str, Any]) -> str:
+        where = f"pid {holder.get('pid', '?')} on {holder.get('host', '?')}"
+        if holder.get("host") in (None, socket.gethostname()):
+            return f"{self.out_dir} is in use by another mtclean run ({where}); wait for it"
+        return (
+            f"{self.out_dir} is in use by another mtclean run ({where}); wait for it, or "
+            f"delete {self.path} if that run is gone"
+        )
+
     def release(self) -> None:
-        if self.held:
-            self.path.unlink(missing_ok=True)
-            self.held = False
+        if not self.held:
+            return
+        self.held = False
+        key = os.path.abspath(self.path)
+        entry = _HELD.get(key)
+        if entry is None:
+            return
+        entry[1] -= 1
+        if entry[1] == 0:
+            del _HELD[key]
+            with contextlib.suppress(OSError):
+                self.path.unlink()  # still under the flock: nobody else holds this file
+            os.close(entry[0])
 
     def __enter__(self) -> OutputLock:
         return self.acquire()
@@ -465,26 +738,47 @@ class OutputLock:
         self.release()
 
 
-def lock_holder(out_dir: Path) -> dict[str, Any] | None:
-    """The live holder of the output folder's lock, or ``None`` (no lock, or a stale one)."""
-    try:
-        holder = json.loads((out_dir / LOCK).read_text())
+class LeaseLost(RuntimeError):
+    """The run holding the output folder is gone: whoever works for it stops writing."""
+
+
+def lease() -> dict[str, Any]:
+    """The identity of this process as lock holder, for workers to check with
+    :func:`holder_alive` before each write."""
+    return _me()
+
+
+def holder_alive(out_dir: Path, holder: Mapping[str, Any]) -> bool:
+    """Whether the run ``holder`` (a :func:`lease`) still holds ``out_dir``: on its host, its
+    process is alive (same pid and start time); elsewhere, the lock file still names it."""
+    if holder.get("host") == socket.gethostname():
         pid = int(holder["pid"])
-    except FileNotFoundError:
+        return _pid_alive(pid) and _proc_start(pid) == holder.get("start")
+    try:
+        return bool(json.loads((out_dir / LOCK).read_text()) == dict(holder))
+    except (OSError, ValueError):
+        return False
+
+
+def lock_holder(out_dir: Path) -> dict[str, Any] | None:
+    """Who holds the output folder's lock (this process included), or ``None`` if it is free."""
+    path = out_dir / LOCK
+    if os.path.abspath(path) in _HELD:
+        return _me()
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
         return None
-    except (OSError, ValueError, KeyError, TypeError):
-        # Empty or torn: either being written right now (young file: respect it) or left by a
-        # process killed between create and write (old: stale).
+    try:
+        import fcntl
+
+        info = _holder_text(fd)
         try:
-            age = time.time() - (out_dir / LOCK).stat().st_mtime
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return info or {"pid": "?", "host": "?"}
         except OSError:
             return None
-        return {"pid": "?", "host": "?"} if age < 5 else None
-    if holder.get("host") != socket.gethostname():
-        return holder  # cannot check a pid on another machine: assume it is alive
-    if pid == os.getpid() or not _pid_alive(pid):
-        return None if pid != os.getpid() else holder
-    start = holder.get("start")
-    if start is not None and _proc_start(pid) not in (None, start):
-        return None  # the pid now belongs to another process
-    return holder
+        return info if _foreign_live(info) else None
+    finally:
+        os.close(fd)

@@ -22,7 +22,7 @@ from cleaners.errors import InputError
 from cleaners.judge import judge_document
 from cleaners.leftout import LEFT_OUT, leave_out
 from cleaners.model import REPLACE_RULE, Document, Edit, Quarantined, SideDoc
-from cleaners.readers import InputItem, item_hash, load_item
+from cleaners.readers import InputItem, read_item
 from cleaners.repair import repair, replay, untranslated_spans
 from cleaners.repair.engine import compose, rule_on
 from cleaners.repair.untranslated import replace_with_retranslation
@@ -41,10 +41,13 @@ def process_item(
     item: InputItem,
     config: PipelineConfig,
     translator: Translator | None = None,
-    raw_hash: str | None = None,
 ) -> Document | Quarantined:
-    """Run one input through every stage; bad input becomes a quarantine record."""
-    return process_items(input_dir, [item], config, translator, [raw_hash])[0]
+    """Run one input through every stage; bad input becomes a quarantine record.
+
+    The input is read once: the record's ``raw_hash`` is the hash of exactly the bytes
+    processed (or that made it a quarantine).
+    """
+    return process_items(input_dir, [item], config, translator)[0]
 
 
 def process_items(
@@ -52,23 +55,22 @@ def process_items(
     items: Sequence[InputItem],
     config: PipelineConfig,
     translator: Translator | None = None,
-    raw_hashes: Sequence[str | None] | None = None,
 ) -> list[Document | Quarantined]:
     """:func:`process_item` over a batch, in order. Every document is drafted first, so the
     Russian sentences of the whole batch are retranslated in one call (the model runs full
     batches instead of one short document at a time)."""
-    hashes = list(raw_hashes) if raw_hashes is not None else [None] * len(items)
+    hashes: list[str] = []
     drafts: list[Document | Quarantined] = []
-    for n, item in enumerate(items):
-        h = hashes[n]
-        if h is None:
-            h = hashes[n] = _safe_hash(input_dir, item)
-        if item.error is not None:
+    for item in items:
+        read = read_item(input_dir, item, config.input)
+        h = read.raw_hash
+        hashes.append(h)
+        if read.error is not None:
             drafts.append(
-                Quarantined(item.id, item.sources, h, item.error.reason, item.error.detail)
+                Quarantined(item.id, item.sources, h, read.error.reason, read.error.detail)
             )
             continue
-        step = partial(_draft, input_dir, item, h, config, translator)
+        step = partial(draft_document, item.id, item.sources, h, read.texts, config, translator)
         drafts.append(_guarded(item, h, step))
     if translator is not None:
         sentences = [s for d in drafts if isinstance(d, Document) for s in d.ru_sentences]
@@ -78,19 +80,8 @@ def process_items(
         if isinstance(draft, Quarantined):
             out.append(draft)
         else:
-            out.append(_guarded(item, h or "", partial(finish_document, draft, config, translator)))
+            out.append(_guarded(item, h, partial(finish_document, draft, config, translator)))
     return out
-
-
-def _draft(
-    input_dir: Path,
-    item: InputItem,
-    raw_hash: str,
-    config: PipelineConfig,
-    translator: Translator | None,
-) -> Document:
-    decoded = load_item(input_dir, item, config.input)
-    return draft_document(item.id, item.sources, raw_hash, decoded, config, translator)
 
 
 class Prefetched:
@@ -424,10 +415,3 @@ def _check_sides(
 
 def _names(item: InputItem) -> str:
     return " + ".join(item.sources) or item.id
-
-
-def _safe_hash(input_dir: Path, item: InputItem) -> str:
-    try:
-        return item_hash(input_dir, item)
-    except (OSError, InputError):
-        return ""

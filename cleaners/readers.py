@@ -11,14 +11,18 @@ are skipped; every other file becomes an item, usable or not.
 :func:`discover` never raises for a bad file: it returns an :class:`InputItem`
 whose ``error`` says why it cannot be used, so every file is accounted for.
 Nothing outside the input folder is read: symlinks leading out of it become
-error items (unless ``InputConfig.follow_symlinks``), non-regular files (FIFOs,
-devices) are never opened for reading, and sizes are checked with ``stat``
-before reading (``InputConfig.max_bytes``; for JSONL the limit is per line and
-the file is streamed).
+error items (unless ``InputConfig.follow_symlinks``), and every read opens the
+file relative to a handle on the input folder with ``O_NOFOLLOW`` (a path swapped
+for a link out after the listing is refused, not followed). Non-regular files
+(FIFOs, devices) are never opened for reading, and sizes are checked with
+``fstat`` on the opened file before reading (``InputConfig.max_bytes``; for JSONL
+the limit is per line and the file is streamed). :func:`read_item` reads an
+input once: its hash and its quarantine (or text) come from the same bytes.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -27,6 +31,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cleaners import errors as E
 from cleaners.config import InputConfig
@@ -284,7 +289,7 @@ def _jsonl_items(
     stem = entry.base
     lineno = 0
     try:
-        for lineno, offset, raw, overflow in _lines(root / entry.rel, config.max_bytes):
+        for lineno, offset, raw, overflow in _lines(root, entry.rel, config):
             label = f"{printable_path(entry.rel)}:{lineno}"
             ref = SourceRef(entry.rel, lineno, offset, len(raw))
             if overflow:
@@ -326,9 +331,11 @@ def _jsonl_items(
         yield InputItem(claim(stem, entry.rel), [printable_path(entry.rel)], {}, err)
 
 
-def _lines(path: Path, max_bytes: int) -> Iterator[tuple[int, int, bytes, bool]]:
+def _lines(root: Path, rel: str, config: InputConfig) -> Iterator[tuple[int, int, bytes, bool]]:
     """``(lineno, offset, bytes, overflow)`` per non-blank line, memory ≤ ``max_bytes``."""
-    with _open_regular(path) as fh:
+    max_bytes = config.max_bytes
+    fd, _ = _open_inside(root, rel, config.follow_symlinks)
+    with os.fdopen(fd, "rb") as fh:
         lineno, offset = 0, 0
         while True:
             raw = fh.readline(max_bytes + 1)
@@ -381,58 +388,161 @@ def _parse_record(raw: bytes, first: bool) -> tuple[dict, InputError | None]:
 
 # --------------------------------------------------------------------------- reading
 
+# Reasons that depend on a file's state when it is read. Discovery reports them from a
+# ``stat``, but the read that hashes and processes the file decides them again, so the
+# quarantine and the hash always describe the same bytes (a file empty when listed and
+# written a moment later is read, not quarantined for good).
+_STATE_REASONS = frozenset({E.EMPTY, E.TOO_LARGE, E.UNREADABLE, E.NOT_A_FILE})
 
-class _open_regular:
-    """Open a regular file for reading without following FIFOs/devices (no hang)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.fh = None
-
-    def __enter__(self):
-        fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise E.UnsafePath(E.NOT_A_FILE, "not a regular file")
-            self.fh = os.fdopen(fd, "rb")
-        except BaseException:
-            os.close(fd)
-            raise
-        return self.fh
-
-    def __exit__(self, *exc: object) -> None:
-        if self.fh is not None:
-            self.fh.close()
+_O_READ = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
 
 
-def _checked_path(input_dir: Path, ref: SourceRef, config: InputConfig) -> Path:
-    """The file for ``ref``, re-checked now: still inside the input folder."""
-    path = Path(input_dir) / ref.path
-    if not config.follow_symlinks:
-        real_root = os.path.realpath(input_dir)
-        if not _inside(os.path.realpath(path), real_root):
+def _open_inside(input_dir: Path, rel: str, follow: bool) -> tuple[int, os.stat_result]:
+    """An open fd of the regular file ``rel`` that provably lies inside ``input_dir``.
+
+    The path is resolved, checked to be inside, then opened one component at a time from a
+    handle on the input folder with ``O_NOFOLLOW``: a component swapped for a symlink after
+    the check makes the open fail instead of leaving the folder. The opened file is checked
+    with ``fstat`` (regular: a FIFO or device is never read). ``follow`` (the user's
+    ``input.follow_symlinks``) opens the resolved path as it is.
+    """
+    real_root = os.path.realpath(input_dir)
+    real = os.path.realpath(os.path.join(real_root, rel))
+    if follow:
+        fd = os.open(real, _O_READ)
+    else:
+        if not _inside(real, real_root) or real == real_root:
             raise E.UnsafePath(E.SYMLINK_OUTSIDE, "resolves outside the input folder; not read")
-    return path
-
-
-def _read_part(input_dir: Path, ref: SourceRef, config: InputConfig) -> bytes:
-    path = _checked_path(input_dir, ref, config)
+        parts = os.path.relpath(real, real_root).split(os.sep)
+        dir_fd = os.open(real_root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            for part in parts[:-1]:
+                flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+                next_fd = os.open(part, flags, dir_fd=dir_fd)
+                os.close(dir_fd)
+                dir_fd = next_fd
+            # A FIFO or device is refused unopened (opening one can have effects); the
+            # fstat below re-checks what was actually opened.
+            if not stat.S_ISREG(os.stat(parts[-1], dir_fd=dir_fd, follow_symlinks=False).st_mode):
+                raise E.UnsafePath(E.NOT_A_FILE, "not a regular file (FIFO, socket or device)")
+            fd = os.open(parts[-1], _O_READ | os.O_NOFOLLOW, dir_fd=dir_fd)
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                raise E.UnsafePath(
+                    E.SYMLINK_OUTSIDE, "became a symlink while being read; not read"
+                ) from None
+            raise
+        finally:
+            os.close(dir_fd)
     try:
-        with _open_regular(path) as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise E.UnsafePath(E.NOT_A_FILE, "not a regular file (FIFO, socket or device)")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def _part(
+    input_dir: Path, ref: SourceRef, config: InputConfig, h: Any, keep: bool
+) -> bytes | InputError:
+    """Feed one part's bytes (or, unread, what stands for them) to ``h``; the bytes when
+    ``keep``, or why the part cannot be used."""
+    try:
+        fd, st = _open_inside(input_dir, ref.path, config.follow_symlinks)
+    except InputError as exc:
+        h.update(f"unreadable:{exc.reason}:{ref.label}".encode("utf-8", "surrogateescape"))
+        return exc
+    except OSError as exc:
+        h.update(f"unreadable:{ref.label}".encode("utf-8", "surrogateescape"))
+        return E.UnreadableInput(E.UNREADABLE, f"cannot read ({exc.strerror})")
+    with os.fdopen(fd, "rb") as fh:
+        try:
             if ref.line:
                 fh.seek(ref.offset)
-                return fh.read(ref.length)
-            size = os.fstat(fh.fileno()).st_size
-            if size > config.max_bytes:
-                raise E.TooLarge(
-                    E.TOO_LARGE, f"{size} bytes, over input.max_bytes={config.max_bytes}"
-                )
-            data = fh.read(config.max_bytes + 1)
-    except OSError as exc:
-        raise E.UnreadableInput(E.UNREADABLE, f"cannot read ({exc.strerror})") from None
-    if len(data) > config.max_bytes:  # grew since stat
-        raise E.TooLarge(E.TOO_LARGE, f"over input.max_bytes={config.max_bytes}")
-    return data
+                data = fh.read(ref.length)
+                h.update(data)
+                return data
+            if st.st_size > config.max_bytes:
+                h.update(f"too-large:{st.st_size}:{st.st_mtime_ns}".encode())
+                return _too_large(st.st_size, config)
+            chunks: list[bytes] = []
+            size = 0
+            while chunk := fh.read(_CHUNK):
+                size += len(chunk)
+                if size > config.max_bytes:  # grew since the fstat
+                    h.update(f"too-large:{size}:{st.st_mtime_ns}".encode())
+                    return _too_large(size, config)
+                h.update(chunk)
+                if keep:
+                    chunks.append(chunk)
+        except OSError as exc:
+            h.update(f"unreadable:{ref.label}".encode("utf-8", "surrogateescape"))
+            return E.UnreadableInput(E.UNREADABLE, f"cannot read ({exc.strerror})")
+    if size == 0:
+        return E.EmptyInput(E.EMPTY, "file is empty")
+    return b"".join(chunks)
+
+
+def _too_large(size: int, config: InputConfig) -> InputError:
+    return E.TooLarge(
+        E.TOO_LARGE,
+        f"{size} bytes, over input.max_bytes={config.max_bytes}; split it or raise the limit",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRead:
+    """One read of an item: the hash of exactly the bytes read, and their text or the error."""
+
+    raw_hash: str
+    texts: dict[str, Decoded] = field(default_factory=dict)
+    error: InputError | None = None
+
+
+def _digest(
+    input_dir: Path, item: InputItem, config: InputConfig, keep: bool
+) -> tuple[str, dict[str, bytes | InputError], InputError | None]:
+    h = hashlib.sha256()
+    if not item.parts:
+        h.update("\0".join(item.sources).encode("utf-8", "surrogateescape"))
+    fixed = item.error if item.error and item.error.reason not in _STATE_REASONS else None
+    if fixed is not None:  # decided by the folder's layout, not by the file's bytes
+        h.update(f"error:{fixed.reason}\0".encode())
+    parts: dict[str, bytes | InputError] = {}
+    for lang, ref in sorted(item.parts.items()):
+        h.update(f"{lang}\0".encode())
+        parts[lang] = _part(Path(input_dir), ref, config, h, keep)
+    return h.hexdigest(), parts, fixed or (item.error if not item.parts else None)
+
+
+def read_item(input_dir: Path, item: InputItem, config: InputConfig) -> ItemRead:
+    """Read every part of ``item`` once: its hash, and its decoded text per side or the
+    :class:`InputError` that quarantines it, both from the same bytes. Never raises."""
+    raw_hash, parts, error = _digest(input_dir, item, config, keep=True)
+    if error is not None:
+        return ItemRead(raw_hash, error=error)
+    out: dict[str, Decoded] = {}
+    for lang, ref in sorted(item.parts.items()):
+        data = parts[lang]
+        try:
+            if isinstance(data, InputError):
+                raise data
+            if ref.line:
+                record, bad = _parse_record(data, ref.line == 1)
+                if bad is not None:
+                    raise bad
+                out[lang] = check_text(record[ref.key or lang], "utf-8")
+            else:
+                out[lang] = decode_bytes(data)
+        except InputError as exc:
+            return ItemRead(raw_hash, error=exc.with_source(ref.label))
+    if not out:
+        return ItemRead(
+            raw_hash, error=E.EmptyInput(E.EMPTY, f"{', '.join(item.sources)}: no text to read")
+        )
+    return ItemRead(raw_hash, out)
 
 
 def load_item(input_dir: Path, item: InputItem, config: InputConfig) -> dict[str, Decoded]:
@@ -440,53 +550,14 @@ def load_item(input_dir: Path, item: InputItem, config: InputConfig) -> dict[str
 
     Errors name the file (``a.en.txt: file holds only whitespace``).
     """
-    if item.error is not None:
-        raise item.error
-    out: dict[str, Decoded] = {}
-    for lang, ref in sorted(item.parts.items()):
-        try:
-            data = _read_part(input_dir, ref, config)
-            if ref.line:
-                record, error = _parse_record(data, ref.line == 1)
-                if error is not None:
-                    raise error
-                out[lang] = check_text(record[ref.key or lang], "utf-8")
-            else:
-                out[lang] = decode_bytes(data)
-        except InputError as exc:
-            raise exc.with_source(ref.label) from None
-    if not out:
-        raise E.EmptyInput(E.EMPTY, f"{', '.join(item.sources)}: no text to read")
-    return out
+    read = read_item(input_dir, item, config)
+    if read.error is not None:
+        raise read.error
+    return read.texts
 
 
-def item_hash(input_dir: Path, item: InputItem) -> str:
-    """SHA-256 over the raw bytes of all parts (streamed), never raising.
-
-    Parts that must not or cannot be read (outside the folder, unreadable, over
-    the size limit) contribute their name and size instead of their bytes.
-    """
-    h = hashlib.sha256()
-    if not item.parts:
-        h.update("\0".join(item.sources).encode("utf-8", "surrogateescape"))
-    for lang, ref in sorted(item.parts.items()):
-        h.update(f"{lang}\0".encode())
-        try:
-            _hash_part(h, Path(input_dir), ref)
-        except (OSError, InputError):
-            h.update(f"unreadable:{ref.label}".encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
-
-
-def _hash_part(h: hashlib._Hash, input_dir: Path, ref: SourceRef) -> None:
-    path = input_dir / ref.path
-    if not _inside(os.path.realpath(path), os.path.realpath(input_dir)):
-        h.update(f"outside:{ref.label}".encode("utf-8", "surrogateescape"))
-        return
-    with _open_regular(path) as fh:
-        if ref.line:
-            fh.seek(ref.offset)
-            h.update(fh.read(ref.length))
-            return
-        while chunk := fh.read(_CHUNK):
-            h.update(chunk)
+def item_hash(input_dir: Path, item: InputItem, config: InputConfig | None = None) -> str:
+    """SHA-256 of an item as :func:`read_item` sees it (streamed, never raising): the raw
+    bytes of its parts; for a part that must not or cannot be read (outside the folder,
+    unreadable, over the size limit) its name, size and mtime instead."""
+    return _digest(input_dir, item, config or InputConfig(), keep=False)[0]

@@ -16,12 +16,30 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-EXIT_USAGE = 2  # argparse's own code for bad arguments
-EXIT_LOCKED = 3
+# Exit codes of `mtclean run` (README "Guarantees and exit codes"). 128 + N: stopped by signal N.
+EXIT_FAILED = 1  # an unexpected error (one line; --verbose shows the traceback)
+EXIT_USAGE = 2  # argparse's own code for bad arguments; also a bad config or glossary
+EXIT_LOCKED = 3  # OUT_DIR is in use by another run
+EXIT_OUTPUT = 4  # OUT_DIR cannot be written (read-only, not a folder, a user's file in the way)
+EXIT_DISK_FULL = 5  # no space left (OUT_DIR or PREFECT_HOME); free some and rerun: it resumes
+EXIT_PREFECT = 6  # the Prefect API cannot be reached, or its temporary server did not start
+
+
+# `mtclean serve`'s deployment name: not prefect.yaml's "nightly", or a `prefect deploy` would
+# silently take over the served deployment and rewrite its paths (README "Scheduled runs").
+SERVE_NAME = "nightly-serve"
 
 
 class UsageError(Exception):
     """Unusable arguments: reported as one line, exit code 2."""
+
+
+class Failure(Exception):
+    """A run that cannot go on: one line for the user and an exit code."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -102,18 +120,24 @@ def _config(path: str | None) -> Any:
         raise UsageError(f"bad config {path}: {_one_line(exc)}") from None
 
 
+MAX_ERRORS = 3  # a config with 100,000 bad entries still gives one readable line
+
+
 def _one_line(exc: BaseException) -> str:
     errors = getattr(exc, "errors", None)
     if callable(errors):
         try:
+            found = errors()
             parts = [
-                f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
-                for e in errors()  # type: ignore[index]
+                f"{'.'.join(str(x) for x in e['loc'])}: {' '.join(str(e['msg']).split())[:200]}"
+                for e in found[:MAX_ERRORS]  # type: ignore[index]
             ]
+            if len(found) > MAX_ERRORS:
+                parts.append(f"and {len(found) - MAX_ERRORS} more errors")
             return "; ".join(parts)
         except Exception:
             pass
-    return " ".join(str(exc).split())
+    return " ".join(str(exc).split())[:1000]
 
 
 # ---------------------------------------------------------------- clean
@@ -329,20 +353,134 @@ def _check_dirs(input_dir: str, out_dir: str) -> tuple[Path, Path]:
     return src, out
 
 
+def _failure(exc: BaseException, out: Path) -> Failure:
+    """The exit code and line for an exception that ended a run."""
+    import errno
+
+    from cleaners.manifest import LockedError, OutputError
+
+    if isinstance(exc, Failure):
+        return exc
+    if isinstance(exc, LockedError):
+        return Failure(EXIT_LOCKED, str(exc))
+    if isinstance(exc, OutputError):
+        return Failure(EXIT_OUTPUT, str(exc))
+    chain: list[BaseException] = []
+    e: BaseException | None = exc
+    while e is not None and len(chain) < 20:
+        chain.append(e)
+        e = e.__cause__ or e.__context__
+    for e in chain:
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
+            return Failure(
+                EXIT_DISK_FULL,
+                f"no space left writing {e.filename or out}; free some and run the same "
+                "command again (the run resumes)",
+            )
+        if isinstance(e, OSError) and e.errno in (
+            errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EISDIR, errno.ELOOP
+        ):  # fmt: skip
+            return Failure(EXIT_OUTPUT, f"cannot write {e.filename or out}: {e.strerror}")
+        text = str(e)
+        if "database or disk is full" in text:
+            return Failure(
+                EXIT_DISK_FULL,
+                f"PREFECT_HOME ({os.environ.get('PREFECT_HOME', '~/.prefect')}) is full; free "
+                "some space and run the same command again (the run resumes)",
+            )
+        if type(e).__name__ in ("ConnectError", "ConnectTimeout") or (
+            "connect to ephemeral Prefect API server" in text
+        ):
+            return Failure(EXIT_PREFECT, f"the Prefect API cannot be reached ({_one_line(e)})")
+    return Failure(
+        EXIT_FAILED, f"failed: {type(exc).__name__}: {_one_line(exc)[:500]} (--verbose: traceback)"
+    )
+
+
+def _check_prefect() -> None:
+    """Before any work: a set PREFECT_API_URL answers; an ephemeral server's home has room."""
+    from prefect.settings import get_current_settings
+
+    settings = get_current_settings()
+    url = settings.api.url
+    if url:
+        import httpx
+
+        try:
+            httpx.get(url.rstrip("/") + "/health", timeout=5)  # any answer: it is there
+        except httpx.HTTPError as exc:
+            raise Failure(
+                EXIT_PREFECT,
+                f"the Prefect API at {url} cannot be reached ({type(exc).__name__}); start it "
+                "(`prefect server start`) or unset PREFECT_API_URL to use a temporary server",
+            ) from None
+        return
+    home = Path(settings.home).expanduser()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        probe = home / f".mtclean-probe-{os.getpid()}"
+        try:
+            with probe.open("wb") as fh:
+                fh.write(b"\0" * (1 << 20))  # the server's database needs room to start
+                fh.flush()
+                os.fsync(fh.fileno())
+        finally:
+            probe.unlink(missing_ok=True)
+    except OSError as exc:
+        raise Failure(
+            EXIT_DISK_FULL if exc.errno in (28, 122) else EXIT_PREFECT,
+            f"PREFECT_HOME ({home}) is not usable: {exc.strerror}",
+        ) from None
+
+
+class _QuietErrors:
+    """Drops Prefect's own ERROR records (tracebacks) from the console: the CLI says it in
+    one line. Warnings still show."""
+
+    @staticmethod
+    def filter(record: Any) -> bool:
+        return bool(record.levelno < 40)
+
+
+def _quiet_console_errors() -> None:
+    import logging
+
+    loggers = [logging.getLogger(), *logging.root.manager.loggerDict.values()]
+    for lg in loggers:
+        for handler in getattr(lg, "handlers", []):
+            if type(handler).__name__ == "PrefectConsoleHandler":
+                handler.addFilter(_QuietErrors)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     src, out = _check_dirs(args.input_dir, args.out)
     cfg = _run_config(args)
-    from cleaners.manifest import LockedError, lock_holder
+    # The lock before Prefect: a busy or unwritable OUT_DIR is refused at once.
+    from cleaners.manifest import OutputLock
 
-    holder = lock_holder(out)  # fail before paying Prefect's start-up
-    if holder is not None:
-        print(
-            f"mtclean: {out} is in use by another mtclean run (pid {holder.get('pid')} on "
-            f"{holder.get('host')})",
-            file=sys.stderr,
-        )
-        return EXIT_LOCKED
+    try:
+        lock = OutputLock(out).acquire()
+    except Exception as exc:
+        raise _failure(exc, out) from None
+    try:
+        return _run_locked(args, src, out, cfg)
+    except Exception as exc:
+        raise _failure(exc, out) from exc
+    finally:
+        lock.release()
+
+
+def _run_locked(args: argparse.Namespace, src: Path, out: Path, cfg: Any) -> int:
+    from flows import lifeline
+
+    def stopped(signum: int) -> str:
+        what = "interrupted" if signum == 2 else "terminated"
+        return f"mtclean run: {what}; run the same command again to finish (it resumes)"
+
+    lifeline.stop_on_signals(stopped)
+    lifeline.start_reaper()
     _quiet_env(args.verbose)
+    _check_prefect()
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -370,14 +508,21 @@ def cmd_run(args: argparse.Namespace) -> int:
         pipeline.set_progress(hook)
         if args.dask or args.dask_address:
             pipeline.quiet_prefect_logs()
+        if not args.verbose:
+            _quiet_console_errors()
         try:
             summary = pipeline.build_corpus(input_dir=str(src), out_dir=str(out), config=cfg)
-        except LockedError as exc:
+        except Exception as exc:
             progress.stop()
-            print(f"mtclean: {exc}", file=sys.stderr)
-            return EXIT_LOCKED
+            raise _failure(exc, out) from exc
         finally:
             pipeline.set_progress(None)
+            if not args.verbose:
+                # The flow is over: Prefect's shutdown chatter ("EventsWorker - Still
+                # processing items") is not for the user.
+                import logging
+
+                logging.disable(logging.WARNING)
     run = summary["run"]
     console.print(
         f"{run['inputs']} documents: {run['done']} done, {run['quarantined']} quarantined "
@@ -393,6 +538,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     src, out = _check_dirs(args.input_dir, args.out)
     cfg = _run_config(args)
     _quiet_env(args.verbose)
+    _check_prefect()
     from prefect.settings import get_current_settings
 
     if not get_current_settings().api.url:
@@ -471,7 +617,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_run_options(p)
     p.add_argument("--out", required=True, metavar="OUT_DIR", help="output folder")
-    p.add_argument("--name", default="nightly", help="deployment name (default: nightly)")
+    p.add_argument(
+        "--name",
+        default=SERVE_NAME,
+        help=f"deployment name (default: {SERVE_NAME}; prefect.yaml's is 'nightly', so a "
+        "`prefect deploy` never takes over a served deployment)",
+    )
     p.add_argument("--cron", default="0 2 * * *", help="schedule (default: 0 2 * * *, 02:00)")
     p.set_defaults(func=cmd_serve)
 
@@ -584,6 +735,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"mtclean {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Failure as exc:
+        if getattr(args, "verbose", False):
+            import traceback
+
+            traceback.print_exception(exc.__cause__ or exc)
+        print(f"mtclean {args.command}: {exc}", file=sys.stderr)
+        return exc.code
     except BrokenPipeError:  # `mtclean clean big.jsonl | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -93,27 +93,36 @@ def run_batch(
     items: Sequence[InputItem],
     hashes: Sequence[str],
     config: PipelineConfig,
-) -> dict[str, str]:
-    """Process and write one batch; returns ``{id: "done" | "quarantined"}``.
+    lease: dict[str, Any] | None = None,
+) -> dict[str, tuple[str, str]]:
+    """Process and write one batch; returns ``{id: (status, raw_hash)}``, the status
+    ``"done"`` or ``"quarantined"`` and the hash of the bytes processed (which differs from
+    the planned one in ``hashes`` when the file changed since planning).
 
-    Plain function (the plain-loop benchmark and the task share it).
+    With ``lease`` (the lock holder's :func:`cleaners.manifest.lease`), each write first
+    checks that the run holding the output folder is still alive, and the batch stops with
+    :class:`cleaners.manifest.LeaseLost` once it is not: a worker outliving a killed run
+    (a Dask worker elsewhere) writes nothing more. Plain function (the plain-loop benchmark
+    and the task share it).
     """
     from cleaners.pipeline import process_items
 
     translator = get_translator(config.translate) if config.translate.enabled else None
     try:
-        results = process_items(input_dir, items, config, translator, hashes)
+        processed = process_items(input_dir, items, config, translator)
     except Exception as exc:  # process_items should not raise; never lose a document
-        results = [
+        processed = [
             Quarantined(item.id, item.sources, h, "processing-error", repr(exc))
             for item, h in zip(items, hashes, strict=True)
         ]
-    statuses: dict[str, str] = {}
-    for item, result in zip(items, results, strict=True):
+    results: dict[str, tuple[str, str]] = {}
+    for item, result in zip(items, processed, strict=True):
         status = "done" if isinstance(result, Document) else "quarantined"
+        if lease is not None and not mf.holder_alive(out_dir, lease):
+            raise mf.LeaseLost(f"the run holding {out_dir} is gone; this batch stops")
         mf.write_result(out_dir, item.id, status, result.to_dict())
-        statuses[item.id] = status
-    return statuses
+        results[item.id] = (status, result.raw_hash)
+    return results
 
 
 @task(name="process-batch", cache_policy=NO_CACHE, persist_result=False)
@@ -124,11 +133,12 @@ def process_batch(
     hashes: list[str],
     config: PipelineConfig,
     number: int = 0,
-) -> dict[str, str]:
+    lease: dict[str, Any] | None = None,
+) -> dict[str, tuple[str, str]]:
     """Run ``process_item`` over one batch, writing each result atomically."""
     t0 = time.perf_counter()
-    statuses = run_batch(Path(input_dir), Path(out_dir), items, hashes, config)
-    q = sum(1 for s in statuses.values() if s == "quarantined")
+    statuses = run_batch(Path(input_dir), Path(out_dir), items, hashes, config, lease)
+    q = sum(1 for s, _ in statuses.values() if s == "quarantined")
     get_run_logger().info(
         "batch %d: %d documents (%d quarantined) in %.2f s",
         number,
@@ -262,14 +272,18 @@ def build_corpus(
     src, out = Path(input_dir).resolve(), Path(out_dir).resolve()
     started, t0 = _now(), time.perf_counter()
     with mf.OutputLock(out):
-        mf.remove_tmp_files(out)
         config = effective_config(config, log.warning)
         items = discover(src, config.input)
         by_id = {it.id: it for it in items}
         stamp = mf.Stamp(config.content_hash(), mf.code_version())
-        ledger = mf.RunLedger.begin(src, out, items, stamp, _hash)
+        ledger = mf.RunLedger.begin(
+            src, out, items, stamp, lambda d, it: item_hash(d, it, config.input)
+        )
         plan, hashes, unchanged = ledger.plan, ledger.hashes, ledger.unchanged
+        for warning in ledger.warnings:
+            log.warning(warning)
         statuses = dict(plan.fresh)
+        processed: dict[str, str] = {}  # id → hash of the bytes processed
         log.info(
             "%d inputs: %d unchanged, %d resumed, %d to process, %d removed",
             len(items),
@@ -293,13 +307,16 @@ def build_corpus(
                             "hashes": [hashes[i] for i in ids],
                             "config": config,
                             "number": n,
+                            "lease": mf.lease(),
                         },
                     )
                     for n, ids in enumerate(_chunks(plan.work, config.run.batch_size))
                 ]
                 for fut in as_completed(futures):
                     done = fut.result()
-                    statuses.update(done)
+                    for doc_id, (status, raw_hash) in done.items():
+                        statuses[doc_id] = status
+                        processed[doc_id] = raw_hash
                     _tell("advance", len(done))
         done_ids = sorted(i for i, s in statuses.items() if s == "done")
         q_ids = sorted(i for i, s in statuses.items() if s == "quarantined")
@@ -353,6 +370,7 @@ def build_corpus(
         _artifact(md)
         ledger.finish(
             statuses,
+            processed,
             {
                 "started": started,
                 "finished": _now(),
@@ -365,13 +383,6 @@ def build_corpus(
         )
         log.info("finished: %s", json.dumps(run))
         return summary
-
-
-def _hash(src: Path, item: InputItem) -> str:
-    try:
-        return item_hash(src, item)
-    except Exception:  # unreadable input: process_item quarantines it with its reason
-        return ""
 
 
 def quiet_prefect_logs() -> None:

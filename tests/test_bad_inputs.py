@@ -17,6 +17,7 @@ mode-000 file is really unreadable.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import json
 import os
@@ -471,6 +472,16 @@ def test_output_inside_input_is_refused(tmp_path: Path) -> None:
         ("input:\n  max_bytes: -5\n", "input.max_bytes"),
         ('!!python/object/apply:os.system ["echo PWNED"]\n', "python/object"),  # safe loader
         ("input: [1, 2\n", "bad config"),
+        # Strict: no coercion, finite numbers only, bounds (issue 19).
+        ("run:\n  batch_size: true\n", "run.batch_size"),
+        ("input:\n  follow_symlinks: 'yes'\n", "input.follow_symlinks"),
+        ("input:\n  max_bytes: 1.0e+23\n", "input.max_bytes"),
+        ("input:\n  max_bytes: 100000000000000000000000\n", "input.max_bytes"),
+        ("align:\n  min_score: .nan\n", "align.min_score"),
+        ("lid:\n  prior: {ru: .inf}\n", "lid.prior.ru"),
+        ("lid:\n  prior: {ru: 1.0e+300}\n", "lid.prior.ru"),
+        ("lid:\n  prior: {ru: 0}\n", "lid.prior.ru"),
+        ("align:\n  mt_weight: 1.0e+300\n", "align.mt_weight"),
     ],
 )
 def test_bad_config_is_one_line_naming_the_key(tmp_path: Path, text: str, expect: str) -> None:
@@ -493,3 +504,135 @@ def test_bad_config_is_one_line_naming_the_key(tmp_path: Path, text: str, expect
     assert len(message.splitlines()) == 1 and expect in message and "config.yaml" in message
     assert "PWNED" not in proc.stdout + proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- one line per failure (19)
+
+
+def _cli(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=timeout,  # a FIFO or /dev/zero read would hang or run past this
+    )
+
+
+def _one_line(proc: subprocess.CompletedProcess, code: int, needle: str) -> None:
+    message = proc.stderr.strip()
+    assert proc.returncode == code, message
+    assert len(message.splitlines()) == 1 and needle in message, message
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "huge", "fifo-glossary", "folder"])
+def test_config_or_glossary_not_a_small_regular_file_is_one_line(tmp_path: Path, kind: str) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.en.txt").write_text(EN_ONLY)
+    config = tmp_path / "config.yaml"
+    if kind == "fifo":
+        os.mkfifo(config)
+    elif kind == "dev-zero":
+        config = Path("/dev/zero")
+    elif kind == "huge":
+        config.write_text("# padding\n" * 1_000_000)
+    elif kind == "folder":
+        config.mkdir()
+    else:
+        os.mkfifo(tmp_path / "g.tsv")
+        config.write_text(f"repair:\n  glossary: [{tmp_path / 'g.tsv'}]\n")
+    proc = _cli("run", str(root), "--out", str(tmp_path / "out"), "--config", str(config),
+                env=_env(tmp_path), timeout=30)  # fmt: skip
+    _one_line(proc, 2, "regular file" if kind not in ("huge",) else "bytes")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_hundred_thousand_bad_entries_give_a_short_line(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    config = tmp_path / "config.yaml"
+    config.write_text("lid:\n  prior:\n" + "".join(f"    l{i}: x\n" for i in range(100_000)))
+    proc = _cli("run", str(root), "--out", str(tmp_path / "out"), "--config", str(config),
+                env=_env(tmp_path))  # fmt: skip
+    _one_line(proc, 2, "and 99997 more errors")
+    assert len(proc.stderr) < 2000
+
+
+def test_unreachable_prefect_api_is_one_line(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.en.txt").write_text(EN_ONLY)
+    env = {**_env(tmp_path), "PREFECT_API_URL": "http://127.0.0.1:9/api"}
+    proc = _cli("run", str(root), "--out", str(tmp_path / "out"), "--no-progress", env=env)
+    _one_line(proc, 6, "cannot be reached")
+
+
+def test_out_under_a_file_is_one_line(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.en.txt").write_text(EN_ONLY)
+    (tmp_path / "file").write_text("x")
+    out = tmp_path / "file" / "out"
+    proc = _cli("run", str(root), "--out", str(out), "--no-progress", env=_env(tmp_path))
+    _one_line(proc, 4, "cannot write")
+
+
+@pytest.fixture
+def small_fs(tmp_path: Path):
+    """A 1 MB tmpfs (root only), unmounted afterwards."""
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a small tmpfs needs root")
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)],
+                       capture_output=True, text=True)  # fmt: skip
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip()}")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_read_only_out_is_one_line(tmp_path: Path, small_fs: Path) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.en.txt").write_text(EN_ONLY)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_fs)], check=True)
+    proc = _cli("run", str(root), "--out", str(small_fs / "out"), "--no-progress",
+                env=_env(tmp_path))  # fmt: skip
+    _one_line(proc, 4, "Read-only file system")
+
+
+def test_disk_full_is_one_line_and_the_run_resumes(tmp_path: Path, small_fs: Path) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    for n in range(40):
+        for p in sorted((REPO / "corpora" / "sample").glob("*.txt")):
+            shutil.copy(p, root / f"c{n:02d}-{p.name}")
+    out = small_fs / "out"
+    env = _env(tmp_path)
+    proc = _cli("run", str(root), "--out", str(out), "--no-progress", env=env, timeout=600)
+    _one_line(proc, 5, "no space left")
+    subprocess.run(["mount", "-o", "remount,size=64m", str(small_fs)], check=True)
+    proc = _cli("run", str(root), "--out", str(out), "--no-progress", env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    fresh = tmp_path / "fresh"
+    assert _cli("run", str(root), "--out", str(fresh), "--no-progress", env=env,
+                timeout=600).returncode == 0  # fmt: skip
+    for name in ("corpus.tmx", "corpus.ru", "corpus.en", "corpus.tsv", "corpus.jsonl"):
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+
+
+def test_full_prefect_home_is_one_line(tmp_path: Path, small_fs: Path) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.en.txt").write_text(EN_ONLY)
+    with contextlib.suppress(OSError), (small_fs / "filler").open("wb") as fh:
+        while True:  # fill the file system to the last block
+            fh.write(b"\0" * 65536)
+            fh.flush()
+    env = {**_env(tmp_path), "PREFECT_HOME": str(small_fs)}
+    proc = _cli("run", str(root), "--out", str(tmp_path / "out"), "--no-progress", env=env)
+    _one_line(proc, 5, "PREFECT_HOME")

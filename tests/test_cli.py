@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -228,14 +227,22 @@ def test_run_rejects_unusable_arguments(tmp_path: Path, env: dict[str, str]) -> 
 def test_run_refuses_a_folder_in_use(tmp_path: Path, env: dict[str, str]) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    (out / mf.LOCK).write_text(
-        json.dumps(
-            {"pid": os.getpid(), "host": socket.gethostname(), "start": mf._proc_start(os.getpid())}
-        )
-    )
-    r = mtclean("run", str(SAMPLE), "--out", str(out), env=env)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; "
+         "from cleaners.manifest import OutputLock; OutputLock(Path(sys.argv[1])).acquire(); "
+         "print('held', flush=True); time.sleep(60)", str(out)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        home = tmp_path / "prefect-home-never-made"
+        r = mtclean("run", str(SAMPLE), "--out", str(out), env={**env, "PREFECT_HOME": str(home)})
+    finally:
+        holder.kill()
+        holder.wait()
     assert r.returncode == 3
-    assert len(r.stderr.strip().splitlines()) == 1 and "in use" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and f"pid {holder.pid}" in r.stderr
+    assert not home.exists()  # refused before Prefect was even imported
 
 
 # ---------------------------------------------------------------- run: end to end
@@ -300,3 +307,16 @@ def test_bad_flag_values_name_the_flag() -> None:
     for flag in ("batch_size", "workers"):
         with pytest.raises(ValueError, match=f"^--{flag.replace('_', '-')}: "):
             with_flags(PipelineConfig(), {flag: 0})
+
+
+def test_serve_and_prefect_yaml_register_different_deployments() -> None:
+    import yaml
+
+    from flows.cli import build_parser
+
+    served = build_parser().parse_args(["serve", "in", "--out", "out"]).name
+    declared = [
+        d["name"] for d in yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"]
+    ]
+    # Same flow (build-corpus), so the names alone keep the two deployments apart.
+    assert served not in declared and len(set(declared)) == len(declared)

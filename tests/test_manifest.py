@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,13 @@ S = mf.Stamp("cfg", "code")
 
 
 def _write(out: Path, doc_id: str, status: str, raw_hash: str) -> None:
-    mf.write_result(out, doc_id, status, {"id": doc_id, "raw_hash": raw_hash})
+    from cleaners.model import Document, Quarantined
+
+    if status == "done":
+        record = Document(doc_id, [f"{doc_id}.en.txt"], raw_hash).to_dict()
+    else:
+        record = Quarantined(doc_id, [f"{doc_id}.en.txt"], raw_hash, "empty").to_dict()
+    mf.write_result(out, doc_id, status, record)
 
 
 def _manifest(items: dict[str, tuple[str, str]], stamp: mf.Stamp = S, **extra: object) -> dict:
@@ -94,10 +101,17 @@ def test_write_result_replaces_the_other_kind(tmp_path: Path) -> None:
 
 def test_tmp_leftovers_are_ignored_and_removed(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / ".a.json.x1y2.tmp").write_text("{half")
+    (tmp_path / "docs" / ".a.json.x1y2_3z4.tmp").write_text("{half")
+    (tmp_path / ".corpus.tsv.abcdefgh.tmp").write_text("half")
+    # Not mtclean's: another id's temp name, a user's own .tmp files.
+    users = [tmp_path / "docs" / ".b.json.x1y2_3z4.tmp", tmp_path / ".notes.tmp"]
+    users.append(tmp_path / "docs" / ".draft.tmp")
+    for p in users:
+        p.write_text("mine")
     assert mf.scan_results(tmp_path) == {}
-    assert mf.remove_tmp_files(tmp_path) == 1
-    assert not list((tmp_path / "docs").iterdir())
+    assert mf.remove_tmp_files(tmp_path, ["a"]) == 2
+    assert sorted((tmp_path / "docs").iterdir()) == sorted(users[0::2])
+    assert all(p.read_text() == "mine" for p in users)
 
 
 def test_manifest_roundtrip_and_garbage(tmp_path: Path) -> None:
@@ -116,13 +130,95 @@ def test_code_version_tracks_package_files() -> None:
 # ---------------------------------------------------------------- lock
 
 
+_HOLD = """
+import sys, time
+from pathlib import Path
+from cleaners import manifest as mf
+lock = mf.OutputLock(Path(sys.argv[1])).acquire()
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def _holding(out: Path, seconds: float = 30) -> subprocess.Popen:
+    """Another process holding the lock of ``out`` (until killed or ``seconds`` pass)."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(out), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None and child.stdout.readline() == "held\n"
+    return child
+
+
 def test_lock_refuses_a_second_holder(tmp_path: Path) -> None:
     with mf.OutputLock(tmp_path):
         holder = mf.lock_holder(tmp_path)
         assert holder and holder["pid"] == os.getpid() and holder["host"] == socket.gethostname()
-        with pytest.raises(mf.LockedError, match="in use by another mtclean run"):
-            mf.OutputLock(tmp_path).acquire()
+        with mf.OutputLock(tmp_path):  # the flow inside the CLI's lock: nested, same holder
+            pass
+        assert (tmp_path / mf.LOCK).exists()
     assert not (tmp_path / mf.LOCK).exists()
+    child = _holding(tmp_path)
+    try:
+        assert mf.lock_holder(tmp_path)["pid"] == child.pid  # type: ignore[index]
+        with pytest.raises(
+            mf.LockedError, match=f"in use by another mtclean run \\(pid {child.pid}"
+        ):
+            mf.OutputLock(tmp_path).acquire()
+    finally:
+        child.kill()
+        child.wait()
+    # kill -9 dropped its flock: the lock is free at once, whatever the file says.
+    assert mf.lock_holder(tmp_path) is None
+    with mf.OutputLock(tmp_path) as lock:
+        assert lock.held
+
+
+_RACE = """
+import os, random, sys, time
+from pathlib import Path
+from cleaners import manifest as mf
+out, marker, until = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3])
+rng = random.Random(os.getpid())
+wins = 0
+while time.time() < until:
+    lock = mf.OutputLock(out)
+    try:
+        lock.acquire()
+    except mf.LockedError:
+        continue
+    wins += 1
+    try:  # while we hold the lock nobody else may: an O_EXCL marker proves it
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        print("TWO WINNERS", flush=True)
+        os._exit(1)
+    time.sleep(rng.random() / 500)
+    marker.unlink()
+    if rng.random() < 0.2:  # die holding it, as kill -9 would: a stale lock for the others
+        print(wins, flush=True)
+        os._exit(0)
+    lock.release()
+print(wins, flush=True)
+"""
+
+
+def test_lock_is_never_held_twice_under_churn_and_stale_takeovers(tmp_path: Path) -> None:
+    import time
+
+    until = time.time() + 6
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _RACE, str(tmp_path), str(tmp_path / "marker"), str(until)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(12)
+    ]
+    # Reap each as it exits (a dead holder is then gone, not a zombie).
+    with ThreadPoolExecutor(len(procs)) as pool:
+        outcomes = list(pool.map(lambda p: p.communicate(timeout=120)[0].strip(), procs))
+    assert not any("TWO" in o for o in outcomes), outcomes
+    assert sum(int(o) for o in outcomes) > 20  # the lock did change hands, often
 
 
 def test_lock_of_a_live_other_process_is_respected(tmp_path: Path) -> None:
@@ -155,12 +251,11 @@ def test_lock_on_another_host_is_respected(tmp_path: Path) -> None:
         mf.OutputLock(tmp_path).acquire()
 
 
-def test_torn_lock_file_old_is_stale(tmp_path: Path) -> None:
-    lock = tmp_path / mf.LOCK
-    lock.write_text("")
-    assert mf.lock_holder(tmp_path) is not None  # young: maybe being written right now
-    os.utime(lock, (1, 1))
+def test_torn_lock_file_is_free(tmp_path: Path) -> None:
+    (tmp_path / mf.LOCK).write_text("")  # nobody holds its flock: free, however young
     assert mf.lock_holder(tmp_path) is None
+    with mf.OutputLock(tmp_path) as lock:
+        assert lock.held
 
 
 # ---------------------------------------------------------------- input hashes
@@ -228,7 +323,7 @@ def test_run_ledger_begin_finish_and_an_unchanged_rerun(tmp_path: Path) -> None:
     assert mf.scan_results(out) == {} and mf.read_manifest(out)["in_progress"] == S.to_dict()
     for i in ("a", "b"):
         _write(out, i, "done", ledger.hashes[i])
-    ledger.finish({"a": "done", "b": "done"}, {"stats": {}})
+    ledger.finish({"a": "done", "b": "done"}, {}, {"stats": {}})
     m = mf.read_manifest(out)
     assert m["state"] == "finished" and m["corpus_hashes"] == mf.file_hashes(out)
     # The final manifest keeps each input's stat key: the next run re-reads nothing.
@@ -237,3 +332,125 @@ def test_run_ledger_begin_finish_and_an_unchanged_rerun(tmp_path: Path) -> None:
     again = mf.RunLedger.begin(src, out, items, S, counting, now_ns=2 * 10**18 + 1)
     assert again.unchanged and calls == [] and again.plan.fresh == {"a": "done", "b": "done"}
     assert mf.read_manifest(out) == m  # an unchanged run writes nothing in begin
+
+
+# ---------------------------------------------------------------- what mtclean owns (#19)
+
+
+def _inputs(tmp_path: Path, names: tuple[str, ...] = ("a", "b")) -> tuple[Path, Path, list]:
+    from cleaners.config import InputConfig
+    from cleaners.readers import discover
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    out.mkdir()
+    for name in names:
+        (src / f"{name}.en.txt").write_text(f"text {name}\n")
+    return src, out, discover(src, InputConfig())
+
+
+def _finished_run(src: Path, out: Path, items: list) -> mf.RunLedger:
+    from cleaners.readers import item_hash
+
+    ledger = mf.RunLedger.begin(src, out, items, S, item_hash)
+    for i in ledger.plan.work:
+        _write(out, i, "done", ledger.hashes[i])
+    ledger.finish({i: "done" for i in ledger.hashes}, {}, {"stats": {}})
+    return ledger
+
+
+def test_user_files_in_the_output_folder_are_never_deleted(tmp_path: Path) -> None:
+    src, out, items = _inputs(tmp_path)
+    _finished_run(src, out, items)
+    user = {out / "docs" / "notes.json": "{}", out / "quarantine" / "mine.json": "[1]"}
+    user[out / "docs" / ".keep.tmp"] = "x"
+    (out / "quarantine").mkdir()
+    for p, text in user.items():
+        p.write_text(text)
+    (src / "b.en.txt").unlink()  # b's result goes: it is ours
+    from cleaners.config import InputConfig
+    from cleaners.readers import discover, item_hash
+
+    ledger = mf.RunLedger.begin(src, out, discover(src, InputConfig()), S, item_hash)
+    assert ledger.plan.removed == ["b"] and not (out / "docs" / "b.json").exists()
+    assert all(p.read_text() == text for p, text in user.items())
+
+
+def test_a_user_file_where_a_result_goes_is_refused(tmp_path: Path) -> None:
+    from cleaners.readers import item_hash
+
+    src, out, items = _inputs(tmp_path)
+    (out / "docs").mkdir()
+    (out / "docs" / "a.json").write_text('{"mine": true}')
+    with pytest.raises(mf.OutputError, match=r"did not write.*docs/a\.json"):
+        mf.RunLedger.begin(src, out, items, S, item_hash)
+    assert (out / "docs" / "a.json").read_text() == '{"mine": true}'
+    assert not (out / mf.MANIFEST).exists()  # refused before any write
+
+
+def test_our_results_are_recognised_without_a_manifest(tmp_path: Path) -> None:
+    from cleaners.readers import item_hash
+
+    src, out, items = _inputs(tmp_path)
+    _finished_run(src, out, items)
+    (out / mf.MANIFEST).write_text('{"format": 1, "items": {"a": {"hash": 5}}}')
+    ledger = mf.RunLedger.begin(src, out, items, S, item_hash)
+    assert ledger.plan.work == ["a", "b"] and "does not validate" in ledger.warnings[0]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncate", "other-id", "other-hash", "folder"],
+)
+def test_a_damaged_result_is_redone_or_refused_never_trusted(tmp_path: Path, damage: str) -> None:
+    from cleaners.readers import item_hash
+
+    src, out, items = _inputs(tmp_path)
+    _finished_run(src, out, items)
+    path = out / "docs" / "a.json"
+    record = json.loads(path.read_text())
+    if damage == "truncate":
+        path.write_text(path.read_text()[:20])
+    elif damage == "other-id":
+        path.write_text((out / "docs" / "b.json").read_text())
+    elif damage == "other-hash":
+        path.write_text(json.dumps({**record, "raw_hash": "0" * 64}))
+    else:
+        path.unlink()
+        path.mkdir()
+        (path / "x").write_text("a user's folder")
+        with pytest.raises(mf.OutputError, match="docs/a.json"):
+            mf.RunLedger.begin(src, out, items, S, item_hash)
+        return
+    ledger = mf.RunLedger.begin(src, out, items, S, item_hash)
+    assert ledger.plan.work == ["a"] and ledger.plan.invalid == ["a"]
+    assert "redone: a" in ledger.warnings[0] and not path.exists()
+
+
+def test_manifest_of_wrong_types_is_absent_with_a_reason(tmp_path: Path) -> None:
+    for text in ('{"format": 1, "items": []}', '{"format": 1, "hashed_at_ns": "x"}', "[1]"):
+        (tmp_path / mf.MANIFEST).write_text(text)
+        m, problem = mf.load_manifest(tmp_path)
+        assert m == {} and problem and "treated as absent" in problem
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / mf.MANIFEST).unlink()
+    (tmp_path / mf.MANIFEST).symlink_to(tmp_path / "fifo")  # never followed, never blocks
+    assert mf.load_manifest(tmp_path)[0] == {}
+
+
+def test_a_lease_is_alive_while_its_holder_is(tmp_path: Path) -> None:
+    me = mf.lease()
+    assert mf.holder_alive(tmp_path, me)
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    gone = {**me, "pid": child.pid, "start": mf._proc_start(child.pid)}
+    assert mf.holder_alive(tmp_path, gone)
+    child.kill()
+    child.wait()
+    assert not mf.holder_alive(tmp_path, gone)
+    assert not mf.holder_alive(tmp_path, {**me, "start": "1"})  # pid reused by another process
+    # On another host only the lock file can tell: still naming the holder, or not.
+    remote = {"pid": 1, "host": "elsewhere", "start": "5"}
+    (tmp_path / mf.LOCK).write_text(json.dumps(remote))
+    assert mf.holder_alive(tmp_path, remote)
+    (tmp_path / mf.LOCK).write_text(json.dumps({**remote, "pid": 2}))
+    assert not mf.holder_alive(tmp_path, remote)

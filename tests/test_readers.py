@@ -297,3 +297,87 @@ def test_long_ids_fit_a_file_name(tmp_path: Path) -> None:
         path.with_name(f".{path.name}.abcdefgh.tmp").write_text("x")  # what atomic writes use
         path.write_text("{}")
     assert safe_id(long_id) != safe_id(long_id + "/x")
+
+
+# ---------------------------------------------------------------- one read, no escape (#19)
+
+
+@pytest.mark.parametrize("swapped", ["file", "folder"])
+def test_a_path_swapped_for_a_link_out_mid_read_never_leaks(tmp_path: Path, swapped: str) -> None:
+    import threading
+    import time
+
+    marker = "OUTSIDE-SECRET-19"
+    outside = tmp_path / "outside"
+    _write(outside / "a.en.txt", f"{marker} {EN}")
+    root = tmp_path / "in"
+    _write(root / "sub" / "a.en.txt", EN)
+    (item,) = discover(root, CFG)
+    # Flip the path between the real thing and a link out, with single fast system calls.
+    path = root / "sub" / "a.en.txt" if swapped == "file" else root / "sub"
+    real = path.with_name(path.name + ".real")
+    tmp = path.with_name(path.name + ".tmp")
+    out_target = outside / "a.en.txt" if swapped == "file" else outside
+    stop = time.monotonic() + 3
+
+    def flip() -> None:
+        while time.monotonic() < stop:
+            if swapped == "file":
+                os.symlink(out_target, tmp)
+                os.replace(tmp, path)  # the file becomes a link out
+                os.link(real, tmp)
+                os.replace(tmp, path)  # and back (a hard link of the real file)
+            else:
+                os.rename(path, real)  # the real folder steps aside
+                os.symlink(out_target, path)  # a link out takes its place
+                os.unlink(path)
+                os.rename(real, path)  # and back
+
+    if swapped == "file":
+        os.link(path, real)
+    t = threading.Thread(target=flip)
+    t.start()
+    seen, reads = set(), 0
+    while t.is_alive():
+        try:
+            seen.add(load_item(root, item, CFG)["en"].text)
+            reads += 1
+        except E.InputError as exc:
+            seen.add(exc.reason)
+    t.join()
+    assert reads > 10 and not any(marker in s for s in seen), seen
+
+
+def test_a_file_empty_when_listed_and_written_before_it_is_read_is_processed(
+    tmp_path: Path,
+) -> None:
+    from cleaners.config import PipelineConfig
+    from cleaners.pipeline import process_item
+
+    _write(tmp_path / "a.en.txt", b"")
+    (item,) = discover(tmp_path, CFG)
+    assert item.error is not None and item.error.reason == E.EMPTY  # what the listing saw
+    _write(tmp_path / "a.en.txt", EN)
+    result = process_item(tmp_path, item, PipelineConfig())
+    # Decided by the read: the document is processed, its hash is of the bytes read.
+    assert type(result).__name__ == "Document" and result.en.text.strip() == EN
+    assert result.raw_hash == item_hash(tmp_path, item)
+    # ...and the other way round: written empty after listing, quarantined with that hash.
+    _write(tmp_path / "b.en.txt", EN)
+    (_, b) = discover(tmp_path, CFG)
+    _write(tmp_path / "b.en.txt", b"")
+    result = process_item(tmp_path, b, PipelineConfig())
+    assert result.reason == E.EMPTY and result.raw_hash == item_hash(tmp_path, b)
+
+
+def test_the_hash_is_of_the_bytes_processed(tmp_path: Path) -> None:
+    from cleaners.config import PipelineConfig
+    from cleaners.pipeline import process_item
+
+    _write(tmp_path / "a.en.txt", EN)
+    (item,) = discover(tmp_path, CFG)
+    planned = item_hash(tmp_path, item)
+    _write(tmp_path / "a.en.txt", EN + " Edited.")  # changed between planning and processing
+    result = process_item(tmp_path, item, PipelineConfig())
+    assert result.raw_hash != planned and result.raw_hash == item_hash(tmp_path, item)
+    assert "Edited" in result.en.text

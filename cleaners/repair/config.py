@@ -8,10 +8,14 @@ them; nothing here imports it). Importing this module runs the package's
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from cleaners.fsutil import read_small_file
 from cleaners.repair.engine import RULES
+
+MAX_GLOSSARY_BYTES = 64 << 20  # a glossary is a reviewed list, not a corpus
 
 
 def check_rules(
@@ -53,6 +57,7 @@ def param_value(where: str, value: Any, default: Any) -> Any:
     elif isinstance(default, float):
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         value = float(value) if ok else value
+        ok = ok and math.isfinite(value)  # .nan/.inf would silently change every decision
     elif isinstance(default, int):
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif isinstance(default, list):
@@ -60,7 +65,7 @@ def param_value(where: str, value: Any, default: Any) -> Any:
     else:
         ok = isinstance(value, kind)
     if not ok:
-        want = {"bool": "true or false", "float": "a number", "int": "an integer"}
+        want = {"bool": "true or false", "float": "a finite number", "int": "an integer"}
         expected = want.get(kind.__name__, "a list of strings" if kind is list else kind.__name__)
         raise ValueError(f"parameter {where} must be {expected}, not {value!r}")
     return value
@@ -72,6 +77,7 @@ def check_glossaries(paths: Iterable[str]) -> None:
 
     for path in paths:
         try:
+            read_small_file(path, MAX_GLOSSARY_BYTES)  # never a FIFO, device or huge file
             load_glossary([path])
         except OSError as exc:
             raise ValueError(f"glossary {path!r}: {exc.strerror or exc}") from None

@@ -62,6 +62,8 @@ def test_content_hash_ignores_scheduling_only() -> None:
     ("params", "message"),
     [
         ("split_fused_words: {min_zipf: high}", "min_zipf must be a number"),
+        ("split_fused_words: {min_zipf: .inf}", "min_zipf must be a finite number"),
+        ("split_fused_words: {min_zipf: .nan}", "min_zipf must be a finite number"),
         ("split_fused_words: {content_pairs: 'yes'}", "content_pairs must be true or false"),
         ("join_attribution: {max_words: 2.5}", "max_words must be an integer"),
         ("apply_glossary: {files: one.tsv}", "files must be a list of strings"),

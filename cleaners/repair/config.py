@@ -57,7 +57,8 @@ def param_value(where: str, value: Any, default: Any) -> Any:
     elif isinstance(default, float):
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         value = float(value) if ok else value
-        ok = ok and math.isfinite(value)  # .nan/.inf would silently change every decision
+        if ok and not math.isfinite(value):  # .nan/.inf would silently change every decision
+            raise ValueError(f"parameter {where} must be a finite number, not {value!r}")
     elif isinstance(default, int):
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif isinstance(default, list):
@@ -65,7 +66,7 @@ def param_value(where: str, value: Any, default: Any) -> Any:
     else:
         ok = isinstance(value, kind)
     if not ok:
-        want = {"bool": "true or false", "float": "a finite number", "int": "an integer"}
+        want = {"bool": "true or false", "float": "a number", "int": "an integer"}
         expected = want.get(kind.__name__, "a list of strings" if kind is list else kind.__name__)
         raise ValueError(f"parameter {where} must be {expected}, not {value!r}")
     return value

@@ -16,7 +16,7 @@ The rooms:
 - :mod:`~cleaners.translate.backends`: the two ways to run the model;
 - :mod:`~cleaners.translate.retranslator`: :class:`Retranslator`, the cached translator
   wrapping a backend (batching, counters);
-- :mod:`~cleaners.translate.build`: the one place a translator is built from a
+- :mod:`~cleaners.translate.factory`: the one place a translator is built from a
   :class:`~cleaners.config.TranslateConfig`.
 
 Heavy imports (ctranslate2, sentencepiece, argostranslate: ~2 s and ~360 MB for the
@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from cleaners.translate.backends import TranslateStats
-from cleaners.translate.build import build_translator, shared_translator, unavailable_reason
+from cleaners.translate.factory import build_translator, shared_translator, unavailable_reason
 from cleaners.translate.cache import normalize_sentence, sentence_key
 from cleaners.translate.packages import (
     ENV_PACKAGE,

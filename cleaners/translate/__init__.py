@@ -30,8 +30,8 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from cleaners.translate.backends import TranslateStats
-from cleaners.translate.factory import build_translator, shared_translator, unavailable_reason
 from cleaners.translate.cache import normalize_sentence, sentence_key
+from cleaners.translate.factory import build_translator, shared_translator, unavailable_reason
 from cleaners.translate.packages import (
     ENV_PACKAGE,
     INSTALL_HINT,

@@ -5,7 +5,7 @@ Every document gets a section on a page of :data:`DOCS_PER_PAGE` documents
 ones too, :data:`ROWS_PER_PAGE` rows a page (``OUT/report/index-00001.html``; the first
 page is also shown in ``report.html`` itself), and four lists pick out the documents to
 look at first, each sorted by its own measure: ``edits`` (most edits first),
-``quarantine``, ``low-adequacy`` (lowest chrF agreement with the retranslation first) and
+``quarantine``, ``low-adequacy`` (lowest mean adequacy of its pairs first) and
 ``warnings``. So a page never holds more than a few hundred kB, however many documents
 the run has (a 100,000-document run has 2,000 document pages and 100 index pages).
 
@@ -36,7 +36,7 @@ class IndexRow(NamedTuple):
     status: str  # "done" or "quarantined"
     edits: int = 0
     beads: int = 0
-    adequacy: float | None = None  # the lowest mt_agreement of its English segments
+    adequacy: float | None = None  # the mean adequacy of its pairs (see doc_row)
     warnings: int = 0
     origin: str = ""  # where its English came from: "mt", "retranslation", "" (none)
     page: str = ""  # the page (relative to OUT/report/) that shows it
@@ -46,9 +46,14 @@ class IndexRow(NamedTuple):
 def doc_row(doc: Document, page: str) -> IndexRow:
     """The index row of a processed document shown on ``page``.
 
+    Its adequacy is the mean adequacy of its judged pairs (the probability that a pair of
+    it is a translation); with the filters off, the lowest chrF agreement of its English
+    segments with the retranslation, when there is one.
+
     >>> doc_row(Document("a", [], "h", warnings=["no-source: …"]), "docs-00001.html")[:4]
     ('a', 'done', 0, 0)
     """
+    judged = [b.adequacy for b in doc.beads if b.adequacy is not None]
     scores = [
         s.meta["mt_agreement"]
         for s in (doc.en.segments if doc.en else [])
@@ -59,7 +64,9 @@ def doc_row(doc: Document, page: str) -> IndexRow:
         status="done",
         edits=sum(len(s.edits) for s in (doc.ru, doc.en) if s is not None),
         beads=len(doc.beads),
-        adequacy=min(scores) if scores else None,
+        adequacy=(
+            round(sum(judged) / len(judged), 4) if judged else (min(scores) if scores else None)
+        ),
         warnings=len(doc.warnings),
         origin=doc.en_origin if doc.en is not None else "",
         page=page,

@@ -42,6 +42,8 @@ from cleaners.report import Tally, doc_html, render_html, render_md
 from cleaners.report_pages import ReportIndex, ReportPages
 from cleaners.writers import write_corpus
 
+LOW_ADEQUACY = 0.5  # report.html's low-adequacy list: documents whose mean is below this
+
 # A progress hook the CLI sets (a flow parameter cannot carry a callable): called with
 # ("total", n) once and ("advance", k) as batches finish.
 Progress = Callable[[str, int], None]
@@ -327,7 +329,8 @@ def build_corpus(
         for q in quarantined:
             tally.add_quarantined(q)
         # Text outputs and report pages come from docs/ on every run, so they always match it.
-        pages = ReportPages(out, config.translate.replace_below, doc_html)
+        # A document whose pairs are on average more likely wrong than right is "low".
+        pages = ReportPages(out, LOW_ADEQUACY, doc_html)
         for q in quarantined:
             pages.add_quarantined(q)
         with TextOutputs(out) as texts:

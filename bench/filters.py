@@ -43,8 +43,12 @@ from cleaners.adequacy import adequacy, analyse_pairs  # noqa: E402
 from cleaners.align import align  # noqa: E402
 from cleaners.build_adequacy import (  # noqa: E402
     ADEQUACY_NEGATIVES,
+    FLORES_CODES,
+    FLORES_OTHER,
+    MT_SYSTEM,
     NOISE_KINDS,
     Noisy,
+    Pair,
     data_dir,
     dev_pairs,
     heldout_table,
@@ -54,6 +58,34 @@ from cleaners.config import PipelineConfig  # noqa: E402
 from cleaners.judge import filter_pairs  # noqa: E402
 
 Decide = Callable[[Sequence[Noisy]], list[tuple[bool, tuple[str, ...]]]]
+
+
+def reserved_pairs() -> list[Pair]:
+    """The reserved (acceptance) sets as pairs: WMT22 (reference A, an MT system standing in
+    for the retranslation) and FLORES devtest. For reporting only, never for tuning; the
+    shipped tables never saw them."""
+    data = data_dir()
+    assert data is not None
+
+    def lines(path: Path) -> list[str]:
+        return path.read_text("utf-8").splitlines()
+
+    out: list[Pair] = []
+    w = data / "wmt22-generaltest-ru-en"
+    docs = [line.split("\t")[1] for line in lines(w / "docs.tsv")[1:]]
+    mt = lines(w / "system_outputs" / f"hyp.{MT_SYSTEM}.en.txt")
+    for k, (ru, en) in enumerate(zip(lines(w / "src.ru.txt"), lines(w / "ref.A.en.txt"),
+                                     strict=True)):  # fmt: skip
+        out.append(Pair("wmt22", docs[k], ru, en, mt=mt[k]))
+    f = data / "flores200"
+    docs = [line.split("\t")[1] for line in lines(f / "docs_devtest.tsv")[1:]]
+    others = {c: lines(f / f"devtest.{c}_{'Latn' if c in ('deu', 'fra') else 'Cyrl'}.txt")
+              for side in FLORES_OTHER.values() for c in side}  # fmt: skip
+    ru_l, en_l = lines(f / "devtest.rus_Cyrl.txt"), lines(f / "devtest.eng_Latn.txt")
+    for k, (ru, en) in enumerate(zip(ru_l, en_l, strict=True)):
+        other = {FLORES_CODES[c]: col[k] for c, col in others.items()}
+        out.append(Pair("flores-devtest", docs[k], ru, en, other=other))
+    return [p for p in out if p.ru.strip() and p.en.strip()]
 
 
 def mtclean_decide(items: Sequence[Noisy], config: PipelineConfig | None = None,
@@ -160,15 +192,15 @@ def sweep(items: Sequence[Noisy], table: Any) -> None:
         print(f"| {thr:.2f} | " + " | ".join(cells) + " |")
 
 
-def with_retranslation(half: str, table: Any) -> None:
-    """The adequacy with and without chrF against a retranslation, on the WMT21 pairs of the
-    half (one MT system's English of the Russian stands in for the offline retranslation)."""
-    pairs = [p for p in dev_pairs() if p.half == half and p.source == "wmt21"]
+def with_retranslation(pairs: Sequence[Pair], table: Any) -> None:
+    """The adequacy with and without chrF against a retranslation, on the WMT pairs given
+    (one MT system's English of the Russian stands in for the offline retranslation)."""
+    pairs = [p for p in pairs if p.mt]
     items = [it for it in noisy(pairs, seed=41, per_kind=300)
              if it.kind == "clean" or it.kind in ADEQUACY_NEGATIVES]  # fmt: skip
     kinds = ["clean", *[k for k in ADEQUACY_NEGATIVES if any(it.kind == k for it in items)]]
     thr = PipelineConfig().filters.min_adequacy
-    print(f"\nWMT21 pairs, adequacy >= {thr} (clean kept, others rejected):")
+    print(f"\nWMT pairs, adequacy >= {thr} (clean kept, others rejected):")
     print("| model | " + " | ".join(kinds) + " |\n|" + "---|" * (len(kinds) + 1))
     for label, use_mt in (("base", False), ("with retranslation (mt)", True)):
         sigs = analyse_pairs(
@@ -225,10 +257,10 @@ def auc(pos: np.ndarray, neg: np.ndarray) -> float:
     return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
 
 
-def mismatched_documents(half: str, table: Any = None) -> None:
+def mismatched_documents(pairs: Sequence[Pair], label: str, table: Any = None) -> None:
     docs: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for p in dev_pairs():
-        if p.half == half and p.source in ("wmt21", "flores"):
+    for p in pairs:
+        if p.source.startswith(("wmt", "flores")):
             docs[(p.source, p.doc)].append((p.ru, p.en))
     keys = sorted(docs)
     random.Random(14).shuffle(keys)
@@ -249,8 +281,8 @@ def mismatched_documents(half: str, table: Any = None) -> None:
         a, s = bead_scores(ru, [e for _, e in docs[other]])
         mis_a += a
         mis_s += s
-    print(f"\nAdequacy vs mismatched documents ({len(keys)} WMT21+FLORES dev documents, "
-          f"{half} half; {len(true_a)} true beads, {len(mis_a)} mismatched beads):")  # fmt: skip
+    print(f"\nAdequacy vs mismatched documents ({len(keys)} WMT+FLORES documents, "
+          f"{label}; {len(true_a)} true beads, {len(mis_a)} mismatched beads):")  # fmt: skip
     print("| score | AUC | true < 0.3 | mismatched >= 0.5 |\n|---|---|---|---|")
     for name, t, m in (("adequacy", true_a, mis_a), ("aligner score (old)", true_s, mis_s)):
         t, m = np.array(t), np.array(m)
@@ -270,22 +302,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="score with the shipped word table (it saw every dev sentence: optimistic) instead "
         "of one rebuilt without the measured half's documents",
     )
+    ap.add_argument(
+        "--reserved",
+        action="store_true",
+        help="measure on the reserved sets (WMT22, FLORES devtest) with the shipped tables: "
+        "acceptance figures to report once, never to tune on",
+    )
     args = ap.parse_args(argv)
     if data_dir() is None:
         print("the shared data folder is absent (set MTCLEAN_DATA)")
         return 1
-    pairs = [p for p in dev_pairs() if p.half == args.half]
+    if args.reserved:
+        args.shipped_table = True  # the shipped tables never saw the reserved sets
+        pairs, label = reserved_pairs(), "reserved WMT22 + FLORES devtest"
+    else:
+        pairs = [p for p in dev_pairs() if p.half == args.half]
+        label = f"dev '{args.half}' half"
     items = noisy(pairs, seed=41, per_kind=args.per_kind)
     clean = [it for it in items if it.kind == "clean"]
     rest = [it for it in items if it.kind != "clean"]
     random.Random(41).shuffle(rest)
     items = clean + rest
-    print(f"{len(items)} pairs ({len(clean)} clean), dev '{args.half}' half\n")
+    print(f"{len(items)} pairs ({len(clean)} clean), {label}\n")
     decided: dict[str, list[tuple[bool, tuple[str, ...]]]] = {}
     t = time.perf_counter()
     table = None if args.shipped_table else heldout_table(args.half)
     held = f"rebuilt without the {args.half} half's documents"
-    print(f"word table: {'shipped (saw these sentences)' if table is None else held}\n")
+    shipped = "shipped (never saw them)" if args.reserved else "shipped (saw these sentences)"
+    print(f"word table: {shipped if table is None else held}\n")
     decided["mtclean"] = mtclean_decide(items, table=table)
     t_ours = time.perf_counter() - t
     if not args.no_opusfilter:
@@ -304,8 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.sweep:
         sweep(items, table)
     reliability(items, table)
-    with_retranslation(args.half, table)
-    mismatched_documents(args.half, table)
+    with_retranslation(pairs, table)
+    mismatched_documents(pairs, label, table)
     return 0
 
 

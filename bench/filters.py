@@ -43,16 +43,15 @@ from cleaners.adequacy import adequacy, analyse_pairs  # noqa: E402
 from cleaners.align import align  # noqa: E402
 from cleaners.build_adequacy import (  # noqa: E402
     ADEQUACY_NEGATIVES,
-    FLORES_CODES,
-    FLORES_OTHER,
-    MT_SYSTEM,
     NOISE_KINDS,
     Noisy,
     Pair,
     data_dir,
     dev_pairs,
+    flores_pairs,
     heldout_table,
     noisy,
+    wmt_pairs,
 )
 from cleaners.config import PipelineConfig  # noqa: E402
 from cleaners.judge import filter_pairs  # noqa: E402
@@ -66,25 +65,8 @@ def reserved_pairs() -> list[Pair]:
     shipped tables never saw them."""
     data = data_dir()
     assert data is not None
-
-    def lines(path: Path) -> list[str]:
-        return path.read_text("utf-8").splitlines()
-
-    out: list[Pair] = []
-    w = data / "wmt22-generaltest-ru-en"
-    docs = [line.split("\t")[1] for line in lines(w / "docs.tsv")[1:]]
-    mt = lines(w / "system_outputs" / f"hyp.{MT_SYSTEM}.en.txt")
-    for k, (ru, en) in enumerate(zip(lines(w / "src.ru.txt"), lines(w / "ref.A.en.txt"),
-                                     strict=True)):  # fmt: skip
-        out.append(Pair("wmt22", docs[k], ru, en, mt=mt[k]))
-    f = data / "flores200"
-    docs = [line.split("\t")[1] for line in lines(f / "docs_devtest.tsv")[1:]]
-    others = {c: lines(f / f"devtest.{c}_{'Latn' if c in ('deu', 'fra') else 'Cyrl'}.txt")
-              for side in FLORES_OTHER.values() for c in side}  # fmt: skip
-    ru_l, en_l = lines(f / "devtest.rus_Cyrl.txt"), lines(f / "devtest.eng_Latn.txt")
-    for k, (ru, en) in enumerate(zip(ru_l, en_l, strict=True)):
-        other = {FLORES_CODES[c]: col[k] for c, col in others.items()}
-        out.append(Pair("flores-devtest", docs[k], ru, en, other=other))
+    out = wmt_pairs(data / "wmt22-generaltest-ru-en", "wmt22")
+    out += flores_pairs(data / "flores200", "devtest", "flores-devtest")
     return [p for p in out if p.ru.strip() and p.en.strip()]
 
 

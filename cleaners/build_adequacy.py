@@ -73,26 +73,38 @@ def _lines(path: Path) -> list[str]:
     return path.read_text("utf-8").splitlines()
 
 
+def wmt_pairs(folder: Path, source: str) -> list[Pair]:
+    """A WMT ru–en set's pairs (reference A; :data:`MT_SYSTEM`'s English as ``mt``)."""
+    docs = [line.split("\t")[1] for line in _lines(folder / "docs.tsv")[1:]]
+    mt = _lines(folder / "system_outputs" / f"hyp.{MT_SYSTEM}.en.txt")
+    ru_l, en_l = _lines(folder / "src.ru.txt"), _lines(folder / "ref.A.en.txt")
+    return [
+        Pair(source, docs[k], ru, en, mt=mt[k])
+        for k, (ru, en) in enumerate(zip(ru_l, en_l, strict=True))
+    ]
+
+
+def flores_pairs(folder: Path, split: str, source: str) -> list[Pair]:
+    """FLORES-200 ``split`` ("dev", "devtest") ru–en pairs, with the other languages' lines."""
+    docs = [line.split("\t")[1] for line in _lines(folder / f"docs_{split}.tsv")[1:]]
+    ru_l = _lines(folder / f"{split}.rus_Cyrl.txt")
+    en_l = _lines(folder / f"{split}.eng_Latn.txt")
+    others = {c: _lines(folder / f"{split}.{c}_{'Latn' if c in ('deu', 'fra') else 'Cyrl'}.txt")
+              for side in FLORES_OTHER.values() for c in side}  # fmt: skip
+    out = []
+    for k, (ru, en) in enumerate(zip(ru_l, en_l, strict=True)):
+        other = {FLORES_CODES[c]: lines[k] for c, lines in others.items()}
+        out.append(Pair(source, docs[k], ru, en, other=other))
+    return out
+
+
 def dev_pairs(data: Path | None = None) -> list[Pair]:
     """Every dev pair, in a fixed order (source, then line)."""
     data = data or data_dir()
     if data is None:
         raise FileNotFoundError("the shared data folder is absent (set MTCLEAN_DATA)")
-    out: list[Pair] = []
-    w = data / "wmt21-newstest-ru-en"
-    docs = [line.split("\t")[1] for line in _lines(w / "docs.tsv")[1:]]
-    mt = _lines(w / "system_outputs" / f"hyp.{MT_SYSTEM}.en.txt")
-    for k, (ru, en) in enumerate(zip(_lines(w / "src.ru.txt"), _lines(w / "ref.A.en.txt"),
-                                     strict=True)):  # fmt: skip
-        out.append(Pair("wmt21", docs[k], ru, en, mt=mt[k]))
-    f = data / "flores200"
-    docs = [line.split("\t")[1] for line in _lines(f / "docs_dev.tsv")[1:]]
-    ru_l, en_l = _lines(f / "dev.rus_Cyrl.txt"), _lines(f / "dev.eng_Latn.txt")
-    others = {c: _lines(f / f"dev.{c}_{'Latn' if c in ('deu', 'fra') else 'Cyrl'}.txt")
-              for side in FLORES_OTHER.values() for c in side}  # fmt: skip
-    for k, (ru, en) in enumerate(zip(ru_l, en_l, strict=True)):
-        other = {FLORES_CODES[c]: lines[k] for c, lines in others.items()}
-        out.append(Pair("flores", docs[k], ru, en, other=other))
+    out = wmt_pairs(data / "wmt21-newstest-ru-en", "wmt21")
+    out += flores_pairs(data / "flores200", "dev", "flores")
     t = data / "tatoeba-test-v2021-08-07-ru-en"
     labels = _lines(t / "rus.labels.txt")
     tat = [

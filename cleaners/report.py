@@ -14,7 +14,14 @@ from typing import Any
 
 from cleaners.leftout import LEFT_OUT
 from cleaners.model import Document, Edit, Quarantined
-from cleaners.report_pages import ROWS_PER_PAGE, TABLE_JS, ReportIndex, index_nav, index_table
+from cleaners.report_pages import (
+    PAGE_CSS,
+    ROWS_PER_PAGE,
+    TABLE_JS,
+    ReportIndex,
+    index_nav,
+    index_table,
+)
 
 # Alignment score histogram: ten bins of 0.1; a score of exactly 1.0 falls in the last one.
 BINS = 10
@@ -260,27 +267,18 @@ def _filters_md(summary: Mapping[str, Any]) -> list[str]:
 
 # ---------------------------------------------------------------- html
 
-_CSS = """
-body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1em 2em;color:#222}
+# report.html: the pages' look (documents, index) plus the summary's cards and plots.
+_CSS = (
+    PAGE_CSS
+    + """
 h1{margin-bottom:.2em} h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
 .cards{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0}
 .card{border:1px solid #ddd;border-radius:8px;padding:.6em 1em;min-width:8em}
 .card b{display:block;font-size:1.6em}
 .plots{display:flex;flex-wrap:wrap;gap:2em}
 .plot figcaption{font-weight:600;margin-bottom:.3em}
-table{border-collapse:collapse;margin:.5em 0} td,th{border:1px solid #ddd;padding:.25em .6em;
-vertical-align:top;text-align:left} th{background:#f6f6f6}
-.doc{border:1px solid #ccc;border-radius:8px;margin:1em 0;padding:.5em 1em}
-.doc summary{cursor:pointer;font-weight:600}
-.pair{display:grid;grid-template-columns:1fr 1fr;gap:1.5em}
-.text{white-space:pre-wrap;font-family:Georgia,serif}
-mark{background:#ffe27a;border-radius:3px;padding:0 1px}
-del.del{background:#f7b3b3;color:#7a0000;text-decoration:line-through;padding:0 2px}
-th{cursor:pointer} td.n{text-align:right;font-variant-numeric:tabular-nums}
-tr.quarantine td{background:#fff4f4} .nav a{margin-right:.5em} .note{color:#a35200;font-size:.9em}
-.score{font-variant-numeric:tabular-nums;color:#555}
-.warn{color:#a35200}
 """
+)
 
 
 def highlight(original: str, edits: Sequence[Edit], expected: str | None = None) -> str | None:

@@ -127,7 +127,8 @@ for (const t of document.querySelectorAll("table.index")) {
 </script>
 """
 
-_PAGE_CSS = """
+# The look of a document and of the index, shared with report.html (cleaners.report).
+PAGE_CSS = """
 body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1em 2em;color:#222}
 table{border-collapse:collapse;margin:.5em 0} td,th{border:1px solid #ddd;padding:.25em .6em;
 vertical-align:top;text-align:left} th{background:#f6f6f6;cursor:pointer}
@@ -147,7 +148,7 @@ def _head(title: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title><style>{_PAGE_CSS}</style></head><body>\n"
+        f"<title>{html.escape(title)}</title><style>{PAGE_CSS}</style></head><body>\n"
     )
 
 

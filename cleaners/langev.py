@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import operator
 import re
-import threading
+from _thread import RLock
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Container
@@ -67,7 +67,9 @@ def guess_lang(text: str) -> str:
 
 # --------------------------------------------------------------------------- loading once
 
-_LOCK = threading.RLock()  # re-entrant: one table may be built from another
+# Re-entrant: one table may be built from another. The C lock threading.RLock() returns,
+# taken from _thread: importing threading costs `mtclean clean` ~0.5 ms of start-up.
+_LOCK = RLock()
 _TABLES: dict[Any, Any] = {}
 
 

@@ -21,11 +21,12 @@ from cleaners.lazyre import lazy_compile
 from cleaners.repair.engine import make_edit, rule
 
 # One gate for the three rules (the plan scans it once a text): a comma between digits,
-# a spaced "%", a spaced sign or a sign's name glued to digits. It starts with a character
-# class, which the regex engine skips to.
+# a spaced "%", a spaced sign or a sign's name glued to digits. Written (leads, rest): the
+# plan scans for it together with the spacing rules' gates, in one pass (engine.Plan).
 _GATE = (
-    r"[,%$€£PDE](?:(?<=\d,)\d\d?(?![\d,.])|(?<=[ \u00a0]%)|(?<=[$€£])[ \u00a0]\d"
-    r"|(?<=P)ounds?\d|(?<=D)ollars?\d|(?<=E)uros?\d)"
+    ",%$€£PDE",
+    r"(?:(?<=\d,)\d\d?(?![\d,.])|(?<=[ \u00a0]%)|(?<=[$€£])[ \u00a0]\d"
+    r"|(?<=P)ounds?\d|(?<=D)ollars?\d|(?<=E)uros?\d)",
 )
 
 # Words and symbols a Russian decimal ("5,5 %", "1,2 billion") stands before in MT. A

@@ -26,7 +26,7 @@ _HEADER = lazy_compile(
     "collapse_header_stutter",
     stage=50,
     needs=("ffline", "nline"),
-    gate=r"O(?:ff|n)line ",  # the precheck less its leading space, which is slow to scan for
+    gate=("O", "(?:ff|n)line "),  # the precheck less its leading space, which is slow to scan for
     precheck=r" (?:Offline|Online) ",
     risk="a sentence that really repeats a name around the word Offline/Online",
 )

@@ -30,7 +30,7 @@ _TIME_AFTER = lazy_compile(
     "join_split_times",
     stage=30,
     needs=(": ",),
-    gate=r":(?<=\d:) \d\d",  # the precheck starting at the rarer colon
+    gate=(":", r"(?<=\d:) \d\d"),  # the precheck starting at the rarer colon
     precheck=r"\d: \d\d",
     risk="a numbered label followed by a two-digit count, e.g. '12: 30 days' after 'at'",
 )
@@ -77,7 +77,7 @@ _SPACE_BEFORE = lazy_compile(r"(?<=[\w\"')»”’])[ \t]+(?=[,.;:!?](?:[ \t\n\"
     stage=31,
     langs=("en", "ru"),
     # The precheck turned round: punctuation is far rarer than a space to scan for.
-    gate=r"[,.;:!?](?<=[ \t].)",
+    gate=(",.;:!?", r"(?<=[ \t].)"),
     precheck=r"[ \t][,.;:!?]",
     risk="French-style spacing in quoted text; a leading '.5' written with a space",
 )
@@ -117,7 +117,7 @@ _URLISH = lazy_compile(
 @rule(
     "add_space_after_sentence_end",
     stage=32,
-    gate=r"[.!?,;](?<=[a-zа-яё].)[A-Za-zА-Яа-яЁё]",  # the precheck, from the punctuation
+    gate=(".!?,;", r"(?<=[a-zа-яё].)[A-Za-zА-Яа-яЁё]"),  # the precheck, from the punctuation
     langs=("en", "ru"),
     precheck=r"[a-zа-яё][.!?,;][A-Za-zА-Яа-яЁё]",
     risk="identifiers written with dots or commas (Node.Js, file.Name, a,b lists in code)",

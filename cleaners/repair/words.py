@@ -63,12 +63,13 @@ _CAMEL_ANY = lazy_compile(r"\b(?:[a-z]{2,}|a)[A-Z][a-z]{2,}\b")
 _CAMEL_HINT = lazy_compile(r"[A-Z](?<=[a-z][A-Z])[a-z]{2}")
 # A capitalised word of 4+ letters opening a sentence ("Thecity", "Inthe"), after opening
 # quotes or brackets: the text's first word, or one after a line break or a sentence's
-# end. The second pattern starts with a character class, which the regex engine scans for
-# quickly (a "^" alternative would be tried at every position).
+# end. The next ones start with the sentence's end (a "^" alternative would be tried at
+# every position): a full stop, scanned for as a plain character (~2.5x faster than a
+# class), and the rarer ends, only in a text that holds one (no match spans two ends).
 _FIRST_CAP = lazy_compile(r"[ \t]*[\"'“«‘(]*(?P<w>[A-Z][a-z]{3,})\b")
-_NEXT_CAP = lazy_compile(
-    r"[.!?…\n](?:(?<=\n)[ \t]*|(?<!\n)[\"'”»’)]?[ \t]+)[\"'“«‘(]*(?P<w>[A-Z][a-z]{3,})\b"
-)
+_AFTER_END = r"(?:(?<=\n)[ \t]*|(?<!\n)[\"'”»’)]?[ \t]+)[\"'“«‘(]*(?P<w>[A-Z][a-z]{3,})\b"
+_NEXT_CAP_DOT = lazy_compile(r"\." + _AFTER_END)
+_NEXT_CAP_RARE = lazy_compile(r"[!?…\n]" + _AFTER_END)
 
 
 @lru_cache(maxsize=2)
@@ -871,11 +872,14 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     starts: set[str] = set()
     hint = False  # a capital after a small letter: camel case ("inRussia", "LosAngeles")
     if lang == "en":
-        unknown = set(_LOWER5.findall(text)) - dictionary_words()
+        unknown = _LOWER5.findall(text) - dictionary_words()  # a set (Dictionary.__rsub__)
         first = _FIRST_CAP.match(text)
         if first is not None and _split_start(first.group("w"), lang, args) is not None:
             starts.add(first.group("w"))
-        for w in _NEXT_CAP.findall(text):
+        found = _NEXT_CAP_DOT.findall(text)
+        if "\n" in text or "!" in text or "?" in text or "…" in text:
+            found += _NEXT_CAP_RARE.findall(text)
+        for w in found:
             if _split_start(w, lang, args) is not None:
                 starts.add(w)
         hint = _CAMEL_HINT.search(text) is not None

@@ -95,7 +95,7 @@ def _run_stage(stage: str, state: dict, out_dir: Path) -> dict:  # noqa: C901
     from cleaners.align import align
     from cleaners.config import PipelineConfig
     from cleaners.judge import judge_document
-    from cleaners.manifest import dumps_json
+    from cleaners.manifest import result_path, write_result
     from cleaners.model import Document
     from cleaners.outputs import TextOutputs
     from cleaners.pipeline import _check_sides, corpus_sentences, score_agreement, tag_segments
@@ -150,11 +150,11 @@ def _run_stage(stage: str, state: dict, out_dir: Path) -> dict:  # noqa: C901
             score_agreement(doc)
         judge_document(doc, config)
     elif stage == "json":
-        path = Path(s["json"])
-        path.write_text(dumps_json(s["doc"].to_dict()), encoding="utf-8")
+        write_result(Path(s["json"]).parent, Path(s["json"]).stem, "done", s["doc"].to_dict())
         s = {"json": s["json"]}
     elif stage == "reload":
-        s["doc"] = Document.from_dict(json.loads(Path(s["json"]).read_text(encoding="utf-8")))
+        path = result_path(Path(s["json"]).parent, Path(s["json"]).stem, "done")
+        s["doc"] = Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
     elif stage == "corpus":
         write_corpus(out_dir, iter([s["doc"]]), config)
     elif stage == "pages":

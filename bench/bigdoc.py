@@ -293,6 +293,8 @@ def main() -> None:
                     (folder / "small.en.txt").unlink()
                     rss, wall, cpu = time_v(folder, base / f"out-{shape}-{mb:g}", base / "ph")
                     runs[(shape, mb)] = (rss, wall, cpu, size)
+                    if any((base / f"out-{shape}-{mb:g}" / "quarantine").glob("*.json")):
+                        print(f"{label}: QUARANTINED by the default config (input.max_bytes)")
                     print(f"{label}: mtclean run max RSS {rss:.0f} MB, "
                           f"{rss - base_rss:.0f} MB above base = "
                           f"{(rss - base_rss) * 2**20 / size:.2f}× the pair; "

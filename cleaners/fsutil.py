@@ -56,7 +56,18 @@ def dumps_json(obj: Any) -> str:
 
 
 def atomic_write_json(path: Path, obj: Any) -> None:
-    atomic_write_text(path, dumps_json(obj))
+    """:func:`dumps_json` of ``obj`` written atomically, streamed: a multi-MB document never
+    exists as one string (nor as the list of its millions of pieces that ``dumps`` joins)."""
+    encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, indent=1)
+    with atomic_writer(path) as fh:
+        piece: list[str] = []
+        for chunk in encoder.iterencode(obj):
+            piece.append(chunk)
+            if len(piece) >= 4096:
+                fh.write("".join(piece))
+                piece.clear()
+        piece.append("\n")
+        fh.write("".join(piece))
 
 
 def sha256_bytes(data: bytes) -> str:

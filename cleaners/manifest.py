@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaners import __version__
-from cleaners.fsutil import atomic_write_json, dumps_json, sha256_bytes
+from cleaners.fsutil import atomic_write_json, sha256_bytes
 
 MANIFEST = "manifest.json"
 LOCK = ".mtclean.lock"
@@ -449,9 +449,8 @@ def delete_results(out_dir: Path, victims: Iterable[tuple[str, str]]) -> int:
 
 def write_result(out_dir: Path, doc_id: str, status: str, record: Mapping[str, Any]) -> None:
     """Write one result atomically, then drop a result of the other kind for the same id."""
-    from cleaners.fsutil import atomic_write_text
 
-    atomic_write_text(result_path(out_dir, doc_id, status), dumps_json(record))
+    atomic_write_json(result_path(out_dir, doc_id, status), record)
     other = "quarantined" if status == "done" else "done"
     result_path(out_dir, doc_id, other).unlink(missing_ok=True)
 

@@ -21,7 +21,7 @@ from cleaners.config import PipelineConfig
 from cleaners.errors import InputError
 from cleaners.judge import judge_document
 from cleaners.leftout import LEFT_OUT, leave_out
-from cleaners.model import REPLACE_RULE, Document, Edit, Quarantined, SideDoc
+from cleaners.model import REPLACE_RULE, Document, Edit, Quarantined, Segment, SideDoc
 from cleaners.readers import InputItem, read_item
 from cleaners.repair import repair, replay, untranslated_spans
 from cleaners.repair.engine import compose, rule_on
@@ -306,7 +306,19 @@ def tag_side(
     raw_text: str, fixed: str, encoding: str, lang: str, edits: list[Edit], config: PipelineConfig
 ) -> SideDoc:
     """Structure and language-tag a side's final text (``edits`` lead from ``raw_text`` to it)."""
-    segments = parse(fixed, lang)
+    return tag_segments(raw_text, fixed, encoding, lang, edits, parse(fixed, lang), config)
+
+
+def tag_segments(
+    raw_text: str,
+    fixed: str,
+    encoding: str,
+    lang: str,
+    edits: list[Edit],
+    segments: list[Segment],
+    config: PipelineConfig,
+) -> SideDoc:
+    """:func:`tag_side` once ``fixed`` is parsed into ``segments``: language-tag them."""
     texts = [s.text for s in segments]
     results = lid.detect_batch(texts, config.lid)
     for seg, (code, score) in zip(segments, results, strict=True):

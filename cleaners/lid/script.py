@@ -49,6 +49,16 @@ _SCRIPT_NAMES = {
 }
 
 
+def _count(one_char: re.Pattern[str], text: str) -> int:
+    """Matches of a one-character pattern, without a list of them (a multi-MB segment has
+    millions of letters: ``findall`` made one string object per letter).
+
+    >>> _count(_CYRL_RE, "Путин met Xi")
+    5
+    """
+    return one_char.subn("", text)[1]
+
+
 def script_shares(text: str) -> dict[str, float]:
     """Share of the text's letters in each script (digits, punctuation ignored).
 
@@ -59,19 +69,19 @@ def script_shares(text: str) -> dict[str, float]:
     >>> script_shares("2023 — 18:18")
     {}
     """
-    letters = _LETTER_RE.findall(text)
+    letters = _count(_LETTER_RE, text)
     if not letters:
         return {}
     counts: dict[str, int] = {}
-    cyrl = len(_CYRL_RE.findall(text))
-    latn = len(_LATN_RE.findall(text))
+    cyrl = _count(_CYRL_RE, text)
+    latn = _count(_LATN_RE, text)
     if cyrl:
         counts["Cyrl"] = cyrl
     if latn:
         counts["Latn"] = latn
-    if cyrl + latn < len(letters):
-        for ch in letters:
-            script = _char_script(ch)
+    if cyrl + latn < letters:
+        for m in _LETTER_RE.finditer(text):
+            script = _char_script(m.group())
             if script not in ("Cyrl", "Latn"):
                 counts[script] = counts.get(script, 0) + 1
     total = sum(counts.values())
@@ -95,7 +105,7 @@ def mixed_scripts(text: str, min_share: float = 0.05, min_letters: int = 2) -> d
     shares = script_shares(text)
     if len(shares) < 2:
         return {}
-    n = len(_LETTER_RE.findall(text))
+    n = _count(_LETTER_RE, text)
     kept = [k for k, v in shares.items() if v >= min_share and v * n >= min_letters - 1e-9]
     return shares if len(kept) >= 2 else {}
 

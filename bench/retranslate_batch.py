@@ -23,30 +23,22 @@ for the whole pipeline between runs (noise on a loaded machine); outputs identic
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import random
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from _tiny_argos import builder  # bench/ is on sys.path when run as a script
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-
-
-def _builder():
-    path = REPO / "tests" / "tiny_argos" / "build.py"
-    spec = importlib.util.spec_from_file_location("tiny_argos_build", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def write_docs(folder: Path, n_docs: int, n_sent: int, seed: int = 0) -> None:
     """``n_docs`` documents of ``n_sent`` sentences in paragraphs of three; every other one
     Russian-only."""
-    pairs = _builder().training_pairs(600, seed=seed)
+    pairs = builder().training_pairs(600, seed=seed)
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     for k in range(n_docs):
@@ -71,7 +63,7 @@ def main() -> int:
     from cleaners.readers import discover
     from cleaners.translate import build_translator
 
-    package = Path(args.package) if args.package else _builder().ensure_package()
+    package = Path(args.package) if args.package else builder().ensure_package()
     work = Path(tempfile.mkdtemp(prefix="mtclean-bench-retranslate-"))
     src = work / "in"
     write_docs(src, args.docs, args.sentences)

@@ -22,13 +22,13 @@ run time from ../shared/data (speed on real lengths; the toy model's output is j
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import socket
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _tiny_argos import builder  # bench/ is on sys.path when run as a script
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data"
@@ -44,15 +44,6 @@ def _guard_network() -> None:
     socket.socket.connect_ex = refuse  # type: ignore[method-assign]
     socket.create_connection = refuse  # type: ignore[assignment]
     socket.getaddrinfo = refuse  # type: ignore[assignment]
-
-
-def _builder():
-    path = REPO / "tests" / "tiny_argos" / "build.py"
-    spec = importlib.util.spec_from_file_location("tiny_argos_build", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _timed(fn, *args):
@@ -114,15 +105,15 @@ def main() -> None:
     from cleaners.config import TranslateConfig
     from cleaners.translate import Retranslator
 
-    builder = _builder()
-    package = args.package or str(builder.ensure_package(args.size))
+    tiny = builder()
+    package = args.package or str(tiny.ensure_package(args.size))
     cfg = TranslateConfig(package_path=package, packages_dir=str(work / "packages"))
 
     t0 = time.perf_counter()
     direct = Retranslator.from_config(cfg)
     print(f"package {direct.package.path.name}: install+load {time.perf_counter() - t0:.2f} s")
 
-    sets = {"templated (in-domain)": [ru for ru, _ in builder.training_pairs(args.n, seed=1)]}
+    sets = {"templated (in-domain)": [ru for ru, _ in tiny.training_pairs(args.n, seed=1)]}
     sets["templated (in-domain)"].reverse()  # not the builder's order
     flores = DATA / "flores200" / "dev.rus_Cyrl.txt"
     if args.no_flores:

@@ -90,10 +90,12 @@ class Prefetched:
 
     def __init__(self, translator: Translator, sentences: Sequence[str]) -> None:
         self._translator = translator
-        unique = list(dict.fromkeys(sentences))
-        self._known = dict(zip(unique, translator.translate(unique), strict=True))
+        self._known: dict[str, str] = {}
+        self.translate(sentences)
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
+        # Pinned here, not in the translator's bounded cache: a batch's sentences are asked
+        # for again by finish_document and must not cost a second model call.
         missing = [s for s in dict.fromkeys(sentences) if s not in self._known]
         if missing:
             self._known.update(zip(missing, self._translator.translate(missing), strict=True))

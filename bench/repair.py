@@ -545,14 +545,16 @@ def bench_process(lines: list[str]) -> None:
         )
 
 
-def _cpu_of(cmd: list[str], env: dict[str, str]) -> float:
-    """User + system CPU seconds of one child process (and its children)."""
+def _cpu_of(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(user + system CPU seconds, wall seconds) of one child process."""
+    t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         sys.exit(f"{' '.join(cmd[:4])} failed with exit code {proc.returncode}")
-    return usage.ru_utime + usage.ru_stime
+    return usage.ru_utime + usage.ru_stime, wall
 
 
 def bench_vs_ref(ref: str, sizes: list[int], runs: int) -> None:
@@ -583,7 +585,7 @@ def bench_vs_ref(ref: str, sizes: list[int], runs: int) -> None:
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "DO_NOT_TRACK": "1",
         }
-        print(f"\n## Whole process, this tree vs {ref} (CPU s, median of {runs} paired runs)")
+        print(f"\n## Whole process, this tree vs {ref} (median of {runs} paired runs)")
         for n in sizes:
             src = Path(tmp) / f"in{n}.jsonl"
             with src.open("w", encoding="utf-8") as fh:
@@ -591,14 +593,19 @@ def bench_vs_ref(ref: str, sizes: list[int], runs: int) -> None:
                     row = {"id": str(i), "text": lines[i]}
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
             times: dict[str, list[float]] = {"ours": [], "base": []}
+            walls: dict[str, list[float]] = {"ours": [], "base": []}
             cmd = [sys.executable, "-m", "flows.cli", "clean", str(src), "--format", "jsonl"]
             for _ in range(runs):
                 for name, tree in (("ours", ROOT), ("base", base)):
-                    times[name].append(_cpu_of(cmd, {**env, "PYTHONPATH": str(tree)}))
+                    cpu, wall = _cpu_of(cmd, {**env, "PYTHONPATH": str(tree)})
+                    times[name].append(cpu)
+                    walls[name].append(wall)
             ours, theirs = statistics.median(times["ours"]), statistics.median(times["base"])
+            w_ours, w_theirs = statistics.median(walls["ours"]), statistics.median(walls["base"])
             print(
-                f"{n:6d} lines: this tree {ours:.3f} s, {ref} {theirs:.3f} s, "
-                f"ratio {ours / theirs:.2f}x (below 1: faster)"
+                f"{n:6d} lines: CPU this tree {ours:.3f} s, {ref} {theirs:.3f} s, "
+                f"ratio {ours / theirs:.2f}x; wall {w_ours:.3f} s vs {w_theirs:.3f} s, "
+                f"ratio {w_ours / w_theirs:.2f}x (below 1: faster)"
             )
 
 

@@ -13,14 +13,17 @@ Cases are built at run time from ../shared/data (never copied into the repo):
   the share restored exactly (compared with what repair makes of the clean line);
 * throughput against ftfy.fix_text and the segmenters, in the same process, and
   the whole ``mtclean clean --format jsonl`` process against an ftfy process;
-* ``--real-mt``: edits by rule over real MT system outputs and a seeded sample of
-  edits to read by hand.
+* ``--real-mt``: edits by rule over real MT system outputs (WMT21, dev; WMT22 only
+  with ``--reserved``) and a seeded sample of edits to read by hand (``--sample -1``: all);
+* ``--vs REF``: the whole ``clean --format jsonl`` process of this tree against the same
+  process of git revision REF (say the tag ``r18-repair``), CPU time on 1k/10k/30k lines.
 
 ``--split dev`` (default) uses the dev files (FLORES dev, WMT21, Tatoeba, TICO-19);
 ``--split test`` reports on the reserved FLORES devtest and WMT22 (never tune on it).
 
     .venv/bin/python bench/repair.py [--split dev|test] [--n 1500] [--real-mt]
     .venv/bin/python bench/repair.py --mojibake-only --moji-n 0  # all lines, each type
+    .venv/bin/python bench/repair.py --vs r18-repair  # speed against a baseline revision
 """
 
 from __future__ import annotations
@@ -542,6 +545,70 @@ def bench_process(lines: list[str]) -> None:
         )
 
 
+def _cpu_of(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(user + system CPU seconds, wall seconds) of one child process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd[:4])} failed with exit code {proc.returncode}")
+    return usage.ru_utime + usage.ru_stime, wall
+
+
+def bench_vs_ref(ref: str, sizes: list[int], runs: int) -> None:
+    """``python -m flows.cli clean --format jsonl`` of this tree against revision ``ref``
+    (extracted with ``git archive``; both trees run from source, no ``.pyc`` written or
+    read, as ``PYTHONDONTWRITEBYTECODE`` may be set), on the first N lines of WMT21's MT
+    (10,000 lines), then its references, FLORES dev, TICO-19 and Tatoeba (all dev; the
+    CLI caches repeated lines, so none is cycled). Paired runs, interleaved; the median
+    CPU time of each."""
+    lines = mt_lines("dev")
+    lines += _lines(DATA / "wmt21-newstest-ru-en/ref.A.en.txt")
+    lines += _lines(DATA / "wmt21-newstest-ru-en/ref.B.en.txt")
+    lines += _lines(DATA / "flores200/dev.eng_Latn.txt")
+    lines += _lines(DATA / "tico19-test-ru-en/eng.txt")
+    lines += _lines(DATA / "tatoeba-test-v2021-08-07-ru-en/eng.txt")
+    if max(sizes) > len(lines):
+        sys.exit(f"--vs-sizes: at most {len(lines)} lines")
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "base"
+        base.mkdir()
+        tar = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(base)], input=tar, check=True)
+        env = {
+            **os.environ,
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "DO_NOT_TRACK": "1",
+        }
+        print(f"\n## Whole process, this tree vs {ref} (median of {runs} paired runs)")
+        for n in sizes:
+            src = Path(tmp) / f"in{n}.jsonl"
+            with src.open("w", encoding="utf-8") as fh:
+                for i in range(n):
+                    row = {"id": str(i), "text": lines[i]}
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            times: dict[str, list[float]] = {"ours": [], "base": []}
+            walls: dict[str, list[float]] = {"ours": [], "base": []}
+            cmd = [sys.executable, "-m", "flows.cli", "clean", str(src), "--format", "jsonl"]
+            for _ in range(runs):
+                for name, tree in (("ours", ROOT), ("base", base)):
+                    cpu, wall = _cpu_of(cmd, {**env, "PYTHONPATH": str(tree)})
+                    times[name].append(cpu)
+                    walls[name].append(wall)
+            ours, theirs = statistics.median(times["ours"]), statistics.median(times["base"])
+            w_ours, w_theirs = statistics.median(walls["ours"]), statistics.median(walls["base"])
+            print(
+                f"{n:6d} lines: CPU this tree {ours:.3f} s, {ref} {theirs:.3f} s, "
+                f"ratio {ours / theirs:.2f}x; wall {w_ours:.3f} s vs {w_theirs:.3f} s, "
+                f"ratio {w_ours / w_theirs:.2f}x (below 1: faster)"
+            )
+
+
 # --- real MT ---------------------------------------------------------------------------------
 
 
@@ -559,10 +626,13 @@ def _documents(folder: str, lines: list[str]) -> list[tuple[int, list[str]]]:
     return out
 
 
-def bench_real_mt(sample: int, rng: random.Random) -> None:
+def bench_real_mt(sample: int, rng: random.Random, reserved: bool) -> None:
     """Edits by rule over real MT, each document repaired as one text (lines joined by
-    newlines), as the pipeline repairs a document's side."""
-    for folder in ("wmt21-newstest-ru-en", "wmt22-generaltest-ru-en"):
+    newlines), as the pipeline repairs a document's side. WMT21 (dev) only; WMT22 is
+    reserved and read only with ``reserved`` (a final read-through, rules frozen).
+    ``sample`` edits are printed (seeded); a negative ``sample`` prints every edit."""
+    folders = ["wmt21-newstest-ru-en"] if not reserved else ["wmt22-generaltest-ru-en"]
+    for folder in folders:
         by_rule: collections.Counter[str] = collections.Counter()
         edits = []
         n_lines = tokens = 0
@@ -580,8 +650,9 @@ def bench_real_mt(sample: int, rng: random.Random) -> None:
         print(f"\n## Real MT: {folder} ({n_lines} lines, {tokens} tokens, {len(edits)} edits)")
         for r, c in by_rule.most_common():
             print(f"   {r:32} {c:6d}  ({1000 * c / tokens:.2f}/1k tokens)")
-        print(f"   sample of {min(sample, len(edits))} edits (seeded) to read:")
-        for name, i, r, before, after, ctx in rng.sample(edits, min(sample, len(edits))):
+        shown = edits if sample < 0 else rng.sample(edits, min(sample, len(edits)))
+        print(f"   {'every edit' if sample < 0 else f'{len(shown)} edits (seeded)'} to read:")
+        for name, i, r, before, after, ctx in shown:
             print(f"   {name}:{i} {r}: {before!r} -> {after!r} | {ctx!r}")
 
 
@@ -590,10 +661,20 @@ def main() -> None:
     ap.add_argument("--split", choices=["dev", "test"], default="dev")
     ap.add_argument("--n", type=int, default=1500, help="fused-word cases")
     ap.add_argument("--peer-n", type=int, default=300, help="cases for the slow peer tools")
-    ap.add_argument("--real-mt", action="store_true", help="edits by rule over real MT outputs")
+    ap.add_argument(
+        "--real-mt", action="store_true", help="edits by rule over WMT21's (dev) MT outputs"
+    )
+    ap.add_argument(
+        "--reserved",
+        action="store_true",
+        help="with --real-mt: WMT22's MT outputs instead (reserved: a final read-through only)",
+    )
+    ap.add_argument("--vs", metavar="REF", help="whole-process CPU time against git revision REF")
+    ap.add_argument("--vs-sizes", default="1000,10000,30000", help="line counts for --vs")
+    ap.add_argument("--vs-runs", type=int, default=5, help="paired runs per size for --vs")
     ap.add_argument("--moji-n", type=int, default=300, help="mojibake lines per type (0: all)")
     ap.add_argument("--mojibake-only", action="store_true", help="only the mojibake figures")
-    ap.add_argument("--sample", type=int, default=100, help="real-MT edits to print")
+    ap.add_argument("--sample", type=int, default=100, help="real-MT edits to print (-1: all)")
     ap.add_argument(
         "--seeds",
         type=int,
@@ -609,8 +690,13 @@ def main() -> None:
     if not DATA.exists():
         sys.exit(f"no shared data at {DATA}")
     rng = random.Random(20261125)
+    if args.reserved and not args.real_mt:
+        sys.exit("--reserved goes with --real-mt (the fused-word figures use --split test)")
     if args.real_mt:
-        bench_real_mt(args.sample, rng)
+        bench_real_mt(args.sample, rng, args.reserved)
+        return
+    if args.vs:
+        bench_vs_ref(args.vs, [int(n) for n in args.vs_sizes.split(",")], args.vs_runs)
         return
     en, ru = corpora(args.split)
     print(f"# bench/repair.py --split {args.split}: {len(en)} English, {len(ru)} Russian lines")

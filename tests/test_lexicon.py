@@ -173,3 +173,16 @@ def test_start_keep_list_is_current() -> None:
     shipped = (W.DATA / "repair" / "en_start_keep.txt").read_text(encoding="utf-8").splitlines()
     assert shipped == en_start_keep(), "regenerate: python -m cleaners.repair.build_tables"
     assert {"inman", "andover"} <= W._start_keep("en") and "thecity" not in W._start_keep("en")
+
+
+def test_start_split_list_is_current() -> None:
+    """The sentence-start split list (common web typos, from wordfreq and the language
+    model) is what build_tables derives now; names the lowercase rule would split stay
+    off it."""
+    from cleaners.repair import words as W
+    from cleaners.repair.build_tables import en_start_split
+
+    shipped = (W.DATA / "repair" / "en_start_split.txt").read_text(encoding="utf-8").splitlines()
+    assert shipped == en_start_split(), "regenerate: python -m cleaners.repair.build_tables"
+    assert W._start_split("en")["ofcourse"] == "of course"
+    assert not {"justin", "asher", "willis", "togo", "isis"} & set(W._start_split("en"))

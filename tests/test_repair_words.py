@@ -129,3 +129,50 @@ def test_camel_case_after_content_word() -> None:
     assert split_fused("inRussia", "en", {}) == "in Russia"
     assert split_fused("writeEte", "en", {}) is None  # rare 3-letter tail
     assert split_fused("delBeso", "en", {}) is None  # rare content word first
+
+
+def test_clean_english_gets_no_sentence_start_split() -> None:
+    """Human English (dev references: FLORES dev, WMT21 A and B, TICO-19) opens its
+    sentences with names ("Moderna", "Kallis") and rare words ("Pureland",
+    "Macroscopy"): the sentence-start split touches none of them."""
+    found = []
+    for name in (
+        "flores200/dev.eng_Latn.txt",
+        "wmt21-newstest-ru-en/ref.A.en.txt",
+        "wmt21-newstest-ru-en/ref.B.en.txt",
+        "tico19-test-ru-en/eng.txt",
+    ):
+        for line in _need(DATA / name).read_text(encoding="utf-8").splitlines():
+            for e in repair(line, "en").edits:
+                if e.rule == "split_fused_words" and e.before[:1].isupper():
+                    found.append((e.before, e.after, line[:80]))
+    assert not found, found
+
+
+def test_sentence_start_names_never_load_the_language_model(monkeypatch) -> None:
+    """A first word that is a name ("Moderna": "modern" + "a") or a common web typo
+    ("Alot") is decided without the language model (a ~30 ms load for one word): by the
+    segmentation, and by the table build_tables derived from it. A token that needs the
+    model still asks it (the spy works)."""
+    from cleaners.repair import lexicon
+    from cleaners.repair import words as W
+
+    asked: list[tuple[str, str]] = []
+    real = lexicon.BigramModel._scores
+
+    def spy(self: lexicon.BigramModel, a: str, b: str) -> object:
+        asked.append((a, b))
+        return real(self, a, b)
+
+    monkeypatch.setattr(lexicon.BigramModel, "_scores", spy)
+    W._split_start.cache_clear()
+    W._split_fused.cache_clear()
+    for text in (
+        "Moderna Inc said on Sunday that it received $472 million.",
+        "Roberta agreed. Alot of people came. Ofcourse, nobody left.",
+    ):
+        repair(text, "en")
+    assert asked == []
+    assert repair("Ofcourse, nobody left.", "en").text == "Of course, nobody left."
+    repair("He played for the railwaymen on Sunday.", "en")
+    assert asked, "the spy saw no question: the test would prove nothing"

@@ -20,6 +20,16 @@ from cleaners.edit import Edit
 from cleaners.lazyre import lazy_compile
 from cleaners.repair.engine import make_edit, rule
 
+
+def _edits_at(
+    name: str, text: str, pattern: re.Pattern[str], group: str | int, repl: str
+) -> list[Edit]:
+    """One edit of rule ``name`` per match of ``pattern``: ``group``'s span becomes ``repl``."""
+    return [
+        make_edit(name, text, m.start(group), m.end(group), repl) for m in pattern.finditer(text)
+    ]
+
+
 # One gate for the three rules (the plan scans it once a text): a comma between digits,
 # a spaced "%", a spaced sign or a sign's name glued to digits. Written (leads, rest): the
 # plan scans for it together with the spacing rules' gates, in one pass (engine.Plan).
@@ -43,7 +53,7 @@ _UNITS = (
 # The integer part: 1-3 digits not glued to a word, another number or a dash (ranges,
 # versions, "1.234,5"); the fraction: 1-2 digits (three are a thousands group).
 _DECIMAL = lazy_compile(
-    r"(?<![\w.,\-–—/])(?P<int>\d{1,3}),(?P<frac>\d{1,2})(?![\d,.\-–—])"
+    r"(?<![\w.,\-–—/])(?P<int>\d{1,3})(?P<comma>,)(?P<frac>\d{1,2})(?![\d,.\-–—])"
     rf"(?=[ \u00a0]?(?:{_UNITS}))",
     re.IGNORECASE,
 )
@@ -68,15 +78,12 @@ def fix_decimal_comma(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     >>> fix_decimal_comma(t, "en", {})
     []
     """
-    return [
-        make_edit("fix_decimal_comma", text, m.end("int"), m.end("int") + 1, ".")
-        for m in _DECIMAL.finditer(text)
-    ]
+    return _edits_at("fix_decimal_comma", text, _DECIMAL, "comma", ".")
 
 
 # A number, a space, then "%" ending the token ("5 %", "5,5 %"); not "% of" after a
 # word ("100 %-owned" is kept as written too: the sign is glued to what follows).
-_SPACED_PERCENT = lazy_compile(r"(?<=\d)[ \u00a0]%(?![\w%-])")
+_SPACED_PERCENT = lazy_compile(r"(?<=\d)(?P<sp>[ \u00a0])%(?![\w%-])")
 
 
 @rule(
@@ -97,10 +104,7 @@ def remove_space_before_percent(text: str, lang: str, params: Mapping[str, Any])
     >>> remove_space_before_percent("a 50 %-owned unit; the % sign; 5 %%", "en", {})
     []
     """
-    return [
-        make_edit("remove_space_before_percent", text, m.start(), m.start() + 1, "")
-        for m in _SPACED_PERCENT.finditer(text)
-    ]
+    return _edits_at("remove_space_before_percent", text, _SPACED_PERCENT, "sp", "")
 
 
 # "$ 38", "€ 185 thousand": a currency sign spaced from its amount; "Pound50 million":
@@ -129,10 +133,7 @@ def join_currency_amount(text: str, lang: str, params: Mapping[str, Any]) -> lis
     >>> join_currency_amount("US$38, $ signs, Pounds of 5 kg, the Euro2020 cup", "en", {})
     []
     """
-    edits = [
-        make_edit("join_currency_amount", text, m.start("sp"), m.end("sp"), "")
-        for m in _SIGN_SPACE.finditer(text)
-    ]
+    edits = _edits_at("join_currency_amount", text, _SIGN_SPACE, "sp", "")
     for m in _GLUED_NAME.finditer(text):
         if _YEAR.match(text, m.end()):
             continue  # "Euro2020" names a tournament, not 2,020 euros

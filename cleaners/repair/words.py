@@ -89,6 +89,18 @@ def _start_keep(lang: str) -> frozenset[str]:
     return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
+@lru_cache(maxsize=2)
+def _start_split(lang: str) -> dict[str, str]:
+    """Common tokens (Zipf >= 3) that open a sentence as web typos of a function word's
+    phrase ("Alot", "Ofcourse": ``build_tables``, from wordfreq and the language model,
+    so that a first word never loads the model). ``{token: split}``."""
+    path = DATA / "repair" / f"{lang}_start_split.txt"
+    if not path.exists():
+        return {}
+    rows = path.read_text(encoding="utf-8").splitlines()
+    return dict(row.split("\t", 1) for row in rows if row and not row.startswith("#"))
+
+
 @lru_cache(maxsize=1)
 def _ing_heads() -> frozenset[str]:
     """-ing forms that head closed compounds ("-keeping", "-washing"; ``build_tables``)."""
@@ -206,6 +218,15 @@ def _cuts_prefix(core: str, cut: int, lang: str) -> bool:
     ``core`` ("metaversive": "met|aversive" cuts "meta-")."""
     return any(
         len(p) >= 4 and len(p) > cut and core.startswith(p) for p in words("prefixes.txt", lang)
+    )
+
+
+def _cuts_ending(core: str, cut: int, lang: str) -> bool:
+    """Whether a split at ``cut`` falls inside a word-building ending of 5+ letters that
+    ends ``core`` ("macroscopy": "macros|copy" cuts "-scopy"; "-ology", "-ation")."""
+    return any(
+        len(e) >= 5 and core.endswith(e) and cut > len(core) - len(e) >= 3
+        for e in words("suffixes.txt", lang)
     )
 
 
@@ -669,6 +690,8 @@ def _split_fused(
         return None
     if parts[0] not in fn and _cuts_prefix(core, len(parts[0]), lang):
         return None  # "met|aversive" cuts "meta-"; "a|grocery" is a function word's fusion
+    if content and _cuts_ending(core, len(core) - len(parts[-1]), lang):
+        return None  # "macros|copy" cuts "-scopy": a derivation
     if (
         parts[-1] in words("suffixes.txt", lang)
         and zipf(parts[-2], lang, 3.0) < 5.5
@@ -715,6 +738,41 @@ _DETERMINERS = frozenset(
     ("the", "this", "that", "these", "those", "an", "his", "her", "its", "their", "our", "my")
     + ("you", "we", "i", "they", "he", "she", "it")
 )
+_PRONOUNS = frozenset(("i", "you", "we", "they", "he", "she", "it"))
+# Words that follow a sentence's subject (auxiliaries, modals, "said", "also"): what a
+# name opening a sentence runs into ("Jarquewas", "Borrellalso"). Not "is", "are", "can":
+# Lithuanian and Greek names end so ("Skvernelis", "Duncan").
+_AFTER_SUBJECT = frozenset(
+    ("was", "were", "had", "has", "have", "will", "would", "could", "should", "might")
+    + ("must", "did", "does", "said", "says", "also", "then")
+)
+
+
+def known_start_split(parts: list[str], fn: frozenset[str] | set[str]) -> bool:
+    """Whether a split of a token wordfreq knows (a name: "Inman", "Andover") may still
+    be made at a sentence start: a function word and a determiner or pronoun ("Inthe",
+    "Ifyou"), or a pronoun and a verb ("Itis", "Wehave"): web typos, not names.
+
+    >>> known_start_split(["in", "the"], {"in", "the"}), known_start_split(["in", "man"], {"in"})
+    (True, False)
+    """
+    if len(parts) != 2 or parts[0] not in fn:
+        return False
+    if parts[-1] in _DETERMINERS:
+        return True
+    a, b = parts
+    if a not in _PRONOUNS or b not in fn or guess_tag(b) not in _VERB | {"MD"}:
+        return False
+    return b not in _DISAGREE.get(a, _DISAGREE["we"])  # "Weis" is a name: "we is" no phrase
+
+
+# Verbs a subject pronoun does not take ("we is", "he are").
+_DISAGREE = {
+    "i": frozenset(("is", "are", "has", "does", "were")),
+    "he": frozenset(("am", "are", "have", "do", "were")),
+    "we": frozenset(("am", "is", "was", "has", "does")),
+}
+_DISAGREE["she"] = _DISAGREE["it"] = _DISAGREE["he"]
 
 
 def split_sentence_start(core: str, lang: str, params: Mapping[str, Any]) -> str | None:
@@ -724,15 +782,29 @@ def split_sentence_start(core: str, lang: str, params: Mapping[str, Any]) -> str
     split as its lowercase form would be. A token wordfreq knows well
     (``start_known_zipf``: "Inman" 2.7, "Andover" 2.9, "Themis" 2.2, names; most web
     typos such as "thecity" stay below 2) only into a function word and a determiner
-    or pronoun ("Inthe", "Ifyou"); never three letters ("Ina"), nor a short word and
-    "a" ("Thea").
+    or pronoun ("Inthe", "Ifyou") or a pronoun and a verb ("Itis"); a common one (Zipf
+    3+) only if it is a web typo of a phrase ("Alot", "Ofcourse"); never three letters
+    ("Ina"), nor a word and "a" ("Thea", "Moderna", "Roberta": names). "I" runs into a
+    common verb ("Ithink", "Iwould"), a name into what follows a subject ("Jarquewas").
 
     >>> [split_sentence_start(w, "en", {}) for w in ("Thecity", "Inthe", "Accordingto")]
     ['The city', 'In the', 'According to']
+    >>> [split_sentence_start(w, "en", {}) for w in ("Ithink", "Itis", "Alot", "Jarquewas")]
+    ['I think', 'It is', 'A lot', 'Jarque was']
     >>> [split_sentence_start(w, "en", {}) for w in ("Andrea", "Atlanta", "Inman", "Thea")]
+    [None, None, None, None]
+    >>> [split_sentence_start(w, "en", {}) for w in ("Moderna", "Togo", "Kallis", "Iran")]
     [None, None, None, None]
     """
     return _split_start(core, lang, _segment_args(params))
+
+
+def _cased(core: str, parts: list[str]) -> str:
+    out, i = [], 0
+    for p in parts:
+        out.append(core[i : i + len(p)])
+        i += len(p)
+    return " ".join(out)
 
 
 @lru_cache(maxsize=4096)
@@ -740,33 +812,70 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
     """``split_sentence_start`` with its parameters read; cached (a text's sentences
     open with the same few words)."""
     low = core.lower()
-    # A word on wordfreq's small list (Zipf >= 3: "According", "Russian", "Andrea") is
-    # a word or a name: the one dictionary-free test most first words stop at.
-    if len(core) < 4 or not core[1:].islower() or zipf(low, lang, 3.0) >= 3.0:
+    if len(core) < 4 or not core[1:].islower():
         return None
+    # A word on wordfreq's small list (Zipf >= 3: "According", "Russian", "Andrea") is
+    # a word or a name: the one dictionary-free test most first words stop at. The few
+    # web typos among them are precomputed (the test needs the language model).
+    if zipf(low, lang, 3.0) >= 3.0:
+        fixed = _start_split(lang).get(low) if args[6] else None
+        return None if fixed is None else _cased(core, fixed.split())
     if low in dictionary_words():
+        return None
+    fn = words("function_words.txt", lang)
+    # A word and "a" opening a sentence is a name's ending ("Moderna", "Roberta", "Thea"):
+    # decided on the segmentation, before the evidence (which may load the model).
+    seg = segment(low, lang, args[0])[0]
+    if seg and seg[-1] == "a" and (len(seg[-2]) <= 3 or seg[-2] not in fn):
         return None
     fixed = _split_fused(low, lang, *args[:7])
     if fixed is None:
-        return None
+        parts = _first_person(low, lang) or _name_then_word(low, lang)
+        return None if parts is None else _cased(core, parts)
     parts = fixed.split()
-    if parts[-1] == "a" and len(parts[-2]) <= 3:
+    if parts[-1] == "a" and (len(parts[-2]) <= 3 or parts[-2] not in fn):
         return None
-    fn = words("function_words.txt", lang)
-    if parts[0] not in fn and any(p not in fn and zipf(p, lang, 3.0) < 3.5 for p in parts[1:]):
+    if parts[0] not in fn and any(p not in fn and _rare_part(p, lang) for p in parts[1:]):
         return None  # after a content word, a rare part is as likely a garble: "Clearching"
     if args[6] and args[7] == _START_KNOWN_DEFAULT and lang == "en":
         # The known words this test would keep, precomputed by build_tables from
         # wordfreq's large list (which takes ~0.3 s to load: not for a first word).
         if low in _start_keep(lang):
             return None
-    elif zipf(low, lang) >= args[7] and not (parts[0] in fn and parts[-1] in _DETERMINERS):
+    elif zipf(low, lang) >= args[7] and not known_start_split(parts, fn):
         return None
-    out, i = [], 0
-    for p in parts:
-        out.append(core[i : i + len(p)])
-        i += len(p)
-    return " ".join(out)
+    return _cased(core, parts)
+
+
+def _rare_part(part: str, lang: str) -> bool:
+    """A part too rare to follow a content word at a sentence start: under Zipf 3.5 and
+    not a dictionary word of 6+ letters ("ching" is a garble, "goalie" a word)."""
+    if zipf(part, lang, 3.0) >= 3.5:
+        return False
+    return not (len(part) >= 6 and lang == "en" and part in dictionary_words())
+
+
+def _first_person(low: str, lang: str) -> list[str] | None:
+    """ "I" run into a common verb or modal ("ithink", "iwould"; not "iran": the caller
+    keeps words wordfreq knows, and the verb must be of 4+ letters)."""
+    rest = low[1:]
+    if lang != "en" or low[0] != "i" or len(rest) < 4 or zipf(rest, lang, 3.0) < 4.5:
+        return None
+    return ["i", rest] if pos_tag(rest) in ("VBP", "VBD", "MD") else None
+
+
+def _name_then_word(low: str, lang: str) -> list[str] | None:
+    """A name run into a word that follows a subject ("jarquewas", "borrellalso"): the
+    head a name (4+ letters, neither a dictionary word nor on wordfreq's small list)."""
+    if lang != "en":
+        return None
+    for n in (3, 4, 5):
+        tail, head = low[-n:], low[:-n]
+        if tail in _AFTER_SUBJECT and len(head) >= 4:
+            if zipf(head, lang, 3.0) < 3.0 and head not in dictionary_words():
+                return [head, tail]
+            return None
+    return None
 
 
 def _split_by_document(text: str, core: str, lang: str) -> str | None:
@@ -806,6 +915,16 @@ def _named_elsewhere(text: str, core: str) -> bool:
     """Whether ``core`` also stands capitalised inside a sentence: a name ("... met
     Atwood"), not a sentence's first word fused with the next."""
     return re.search(rf"[\w,;:] +{re.escape(core)}\b", text) is not None
+
+
+def _recurs_as_name(text: str, core: str, fixed: str, lang: str) -> bool:
+    """Whether a sentence's first token that would split into a word and no function
+    word first ("Moderna", "Jarquewas") opens another sentence of the text too: a name
+    the text keeps using, as a lost space does not repeat itself. (MT's function-word
+    fusions do repeat: "Inthe" twice is still split.)"""
+    if fixed.split()[0].lower() in words("function_words.txt", lang):
+        return False
+    return len(re.findall(rf"(?<![^\W\d_]){re.escape(core)}(?![^\W\d_])", text)) >= 2
 
 
 def _repeated_term(text: str, core: str, fixed: str, lang: str) -> bool:
@@ -911,6 +1030,8 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             if _named_elsewhere(text, core):
                 continue
             fixed = _split_start(core, word_lang, args)
+            if fixed is not None and _recurs_as_name(text, core, fixed, lang):
+                continue
         elif joined:
             fixed = split_joined_name(core, word_lang)
         else:

@@ -24,6 +24,7 @@ from cleaners.leftout import LEFT_OUT, leave_out
 from cleaners.model import REPLACE_RULE, Document, Edit, Quarantined, Segment, SideDoc
 from cleaners.readers import InputItem, read_item
 from cleaners.repair import repair, replay, untranslated_spans
+from cleaners.repair.bilingual import apply_source_evidence
 from cleaners.repair.engine import compose, rule_on
 from cleaners.repair.untranslated import replace_with_retranslation
 from cleaners.sentences import split_sentences
@@ -189,6 +190,8 @@ def finish_document(
         assert translator is not None
         if replace_failed_segments(doc, config, translator):
             _align(doc, config)
+    if doc.beads and apply_source_evidence(doc, config):
+        _align(doc, config)  # the Russian re-decided fused words or glossary terms
     return doc
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from cleaners.edit import Edit
@@ -50,6 +51,7 @@ _SOFT_C = re.compile(r"c(?=[eiy])")
 _FOLD_CHARS = str.maketrans({"w": "v", "y": "i", "j": "i", "'": None, "’": None})
 
 
+@lru_cache(maxsize=8192)
 def fold(word: str) -> str:
     """``word`` (Latin or Cyrillic) lowercased, transliterated and folded; doubled
     letters written once.
@@ -153,6 +155,14 @@ def _known_token(low: str) -> bool:
     return low in dictionary_words() or zipf(low, "en", 3.0) >= 3.0
 
 
+def _known_compound(low: str) -> bool:
+    """A token wordfreq's large list knows (Zipf >= 1: "guesthouse", "crewmembers") or
+    the repair's keep list holds: a compound, which Russian writes as two words."""
+    from cleaners.repair.words import _keep_words, zipf
+
+    return zipf(low, "en") >= 1.0 or low in _keep_words("en")
+
+
 def _matches(part: str, ru: Sequence[str], en_others: Sequence[str]) -> list[int]:
     """Indices of the Russian words ``part`` translates, less those the sentence's other
     English words already account for (a Russian word counts for one English word)."""
@@ -190,6 +200,7 @@ def decide(token: str, ru_sentence: str, en_sentence: str = "") -> str | None:
     whole = fold(low)
     reach = max(_common_prefix(whole, fold(w)) for w in ru)  # the most a Russian word spells
     found: list[tuple[str, str]] = []
+    compound: bool | None = None
     for i in range(1, len(low)):
         a, b = low[:i], low[i:]
         fa, fb = a in fn, b in fn
@@ -197,8 +208,8 @@ def decide(token: str, ru_sentence: str, en_sentence: str = "") -> str | None:
             continue  # a Russian word runs on past the cut: "recultivati|on" ← «рекультивации»
         if fa and not _english_word(b):
             # A rare word after a function word ("forsuperyachts"): the Russian must
-            # spell it (a loanword), and it must be long (no chance letter run).
-            if len(b) >= 6 and any(cognate(b, w) for w in ru):
+            # spell it (a loanword), and 5+ letters long (no chance letter run).
+            if len(b) >= 5 and any(cognate(b, w) for w in ru):
                 found.append((a, b))
             continue
         if not (fa or _english_word(a)) or not (fb or _english_word(b)):
@@ -208,6 +219,10 @@ def decide(token: str, ru_sentence: str, en_sentence: str = "") -> str | None:
             if len(content) >= 4 and _matches(content, ru, others):
                 found.append((a, b))
             continue
+        if compound is None:
+            compound = _known_compound(low)
+        if compound:
+            continue  # Russian says a compound in two words ("crewmembers": «члены экипажа»)
         ha, hb = _matches(a, ru, others), _matches(b, ru, others)
         if ha and hb and any(x != y for x in ha for y in hb):
             found.append((a, b))
@@ -278,7 +293,7 @@ def keep_fused_by_source(text: str, lang: str, params: Mapping[str, Any], ru: st
     out = []
     for m in _PAIR.finditer(text):  # overlapping pairs: "The lord", "lord films"
         whole = m.group(1) + m.group(2)
-        if len(whole) >= 6 and any(spells_whole(whole, w) for w in ru_words):
+        if _spelled(whole, ru_words):
             end = m.start() + len(m.group(1)) + 1 + len(m.group(2))
             out.append(Edit(KEEP_RULE, m.start(), end, text[m.start() : end], whole))
     return out
@@ -304,6 +319,10 @@ def glossary_by_source(text: str, lang: str, params: Mapping[str, Any], ru: str)
     """
     files = list(params.get("files", ()))
     return source_edits(text, 0, len(text), ru, files, GLOSSARY_RULE)
+
+
+def _spelled(whole: str, ru_words: Sequence[str]) -> bool:
+    return len(whole) >= 6 and any(spells_whole(whole, w) for w in ru_words)
 
 
 _PAIR = re.compile(r"(?<![\w-])(?=([A-Za-z]+) ([a-z]+)(?![\w-]))")
@@ -399,12 +418,12 @@ def evidence_edits(
     if ru and on.get(SPLIT_RULE):
         found += split_fused_by_source(sent, "en", {}, ru)
     if ru and on.get(KEEP_RULE):
-        mono = _mono_splits(text, edits)
-        found += [
-            x
-            for x in keep_fused_by_source(sent, "en", {}, ru)
-            if (start + x.start, start + x.end) in mono
-        ]
+        ru_words = _RU_WORD.findall(ru)
+        for a, b in _mono_splits(text, edits):
+            if start <= a and b <= end and _spelled(text[a:b].replace(" ", ""), ru_words):
+                found.append(
+                    Edit(KEEP_RULE, a - start, b - start, text[a:b], text[a:b].replace(" ", ""))
+                )
     if on.get(GLOSSARY_RULE) and (ru or ru_doc):
         found += source_edits(text, start, end, ru or ru_doc, list(glossary), GLOSSARY_RULE, edits)
     out: list[Edit] = []

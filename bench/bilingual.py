@@ -8,7 +8,7 @@ Kinds: a function word and a content word (``fn-word``), two content words
 (``content``), a sentence's capitalised first word and the next (``start``); a fusion
 that is itself a dictionary word (``is-a-word``) is left out of P/R/F1 as in
 bench/repair.py. False changes are word boundaries added or removed per 1,000 tokens of
-the pairs left clean, each with its own Russian. Reserved sets (WMT22, FLORES devtest)
+every pair as given (unfused), each with its own Russian. Reserved sets (WMT22, FLORES devtest)
 are never read.
 
     PYTHONPATH=. .venv/bin/python bench/bilingual.py [--n 1500] [--peer-n 300] [--show 20]
@@ -64,15 +64,16 @@ Case = tuple[str, str, str, str]  # (kind, fused English, gold English, Russian)
 def make_cases(
     pairs: list[tuple[str, str]], n: int, rng: random.Random
 ) -> tuple[list[Case], list[tuple[str, str]]]:
-    """Fused cases (one deleted space each, the Russian kept) and the clean pairs left."""
+    """Fused cases (one deleted space each, the Russian kept) and the clean pairs: every
+    pair of the pool as given (a fused case's gold English is clean English too)."""
     pool = [p for p in pairs if 5 <= len(p[1].split()) <= 60 and well_formed(p[1])]
     rng.shuffle(pool)
     dictionary = dictionary_words()
     cases: list[Case] = []
     clean: list[tuple[str, str]] = []
     for i, (ru, en) in enumerate(pool):
+        clean.append((ru, en))
         if len(cases) >= n:
-            clean.append((ru, en))
             continue
         toks = list(_TOKEN.finditer(en))
         if i % 3 == 2:
@@ -89,7 +90,6 @@ def make_cases(
                 and re.fullmatch(r"[a-z]+[,.;:!?]?", b.group())
             ]
         if not pairs_ab:
-            clean.append((ru, en))
             continue
         a, b = rng.choice(pairs_ab)
         tail = b.group().rstrip(",.;:!?")

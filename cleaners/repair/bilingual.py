@@ -48,7 +48,7 @@ _TOKEN = re.compile(r"(?<![\w@/.'’-])[A-Za-z][a-z]{5,}(?![\w@/'’-]|\.\w)")
 # English c before e/i/y and -tion are Russian ц ("centre"/«центр», "sanctions"/«санкции»).
 _FOLDS = (("ch", "9"), ("ph", "f"), ("ck", "k"), ("kh", "h"), ("x", "ks"), ("tion", "tsion"))
 _SOFT_C = re.compile(r"c(?=[eiy])")
-_FOLD_CHARS = str.maketrans({"w": "v", "y": "i", "j": "i", "'": None, "’": None})
+_FOLD_CHARS = str.maketrans({"w": "v", "y": "i", "j": "i", "z": "s", "'": None, "’": None})
 
 
 @lru_cache(maxsize=8192)
@@ -155,6 +155,40 @@ def _known_token(low: str) -> bool:
     return low in dictionary_words() or zipf(low, "en", 3.0) >= 3.0
 
 
+# Short words that follow a name in news; a shorter tail than 4 letters is otherwise the
+# name's own ending ("Nant|es", "Toynb|ee", "Valet|ta").
+_AFTER_NAME = frozenset(
+    ("is", "was", "has", "had", "and", "or", "in", "at", "on", "of", "to", "as", "who", "will")
+)
+
+
+# Russian case endings as ``fold`` spells them ("Мясникова": "miasnikov" + "a").
+_CASE_ENDINGS = frozenset(
+    ("", "a", "u", "e", "i", "o", "om", "em", "im", "oi", "ei", "ov", "ev", "ih", "ah", "am")
+    + ("ami", "ogo", "ego", "omu", "emu", "ia", "iu", "ie", "oiu", "eiu")
+)
+
+
+def _name_then_word(a: str, b: str, names: Sequence[str]) -> bool:
+    """Whether ``a`` is a name a capitalised Russian word of ``names`` spells (all of it,
+    then at most a case ending) and ``b`` a short word that follows names or a common
+    English word of 4+ letters ("Murashko|announced", "Stearns|is"). A Russian word that
+    goes on past a case ending ("Gortsaran|in" ← «Горцаранаин») spells a longer name.
+    """
+    if len(a) < 4 or _common_word(a):
+        return False  # "Super|production" ← «Супер-продакшн»: a word, not a name
+    if not (b in _AFTER_NAME or len(b) >= 4 and _common_word(b)):
+        return False
+    fa = fold(a)
+    return any(fw.startswith(fa) and fw[len(fa) :] in _CASE_ENDINGS for fw in map(fold, names))
+
+
+def _common_word(word: str) -> bool:
+    from cleaners.repair.words import zipf
+
+    return zipf(word, "en", 3.0) >= 3.5
+
+
 def _known_compound(low: str) -> bool:
     """A token wordfreq's large list knows (Zipf >= 1: "guesthouse", "crewmembers") or
     the repair's keep list holds: a compound, which Russian writes as two words."""
@@ -171,12 +205,16 @@ def _matches(part: str, ru: Sequence[str], en_others: Sequence[str]) -> list[int
     return hits[used:] if used < len(hits) else []
 
 
-def decide(token: str, ru_sentence: str, en_sentence: str = "") -> str | None:
+def decide(
+    token: str, ru_sentence: str, en_sentence: str = "", names_only: bool = False
+) -> str | None:
     """What the Russian says of a fused-looking ``token``: ``"keep"``, the split form
     (``"economic sanctions"``), or None (no evidence either way).
 
     ``en_sentence`` is the English sentence the token stands in: its other words use up
-    the Russian words they translate.
+    the Russian words they translate. A capitalised token may be a name run into the next
+    word, which the Russian spells ("Myasnikovcalled" ← «Мясников призвал»); with
+    ``names_only`` (a capitalised token inside a sentence) that is the one split looked for.
 
     >>> decide("economicsanctions", "Введены экономические санкции.")
     'economic sanctions'
@@ -188,6 +226,10 @@ def decide(token: str, ru_sentence: str, en_sentence: str = "") -> str | None:
     'the film'
     >>> decide("thefilm", "Кот спит.") is None
     True
+    >>> decide("Myasnikovcalled", "Мясников призвал всех.", names_only=True)
+    'Myasnikov called'
+    >>> decide("Myasnikovcalled", "Министр призвал всех.") is None
+    True
     """
     ru = [w.lower().replace("ё", "е") for w in _RU_WORD.findall(ru_sentence)]
     if not ru:
@@ -196,6 +238,7 @@ def decide(token: str, ru_sentence: str, en_sentence: str = "") -> str | None:
         return "keep"
     low = token.lower()
     others = [w for w in _EN_WORD.findall(en_sentence) if w.lower() != low]
+    names = [w.lower() for w in _RU_WORD.findall(ru_sentence) if w[0].isupper()]
     fn = _function_words()
     whole = fold(low)
     reach = max(_common_prefix(whole, fold(w)) for w in ru)  # the most a Russian word spells
@@ -206,6 +249,11 @@ def decide(token: str, ru_sentence: str, en_sentence: str = "") -> str | None:
         fa, fb = a in fn, b in fn
         if fa and fb or not fa and reach > len(fold(a)):
             continue  # a Russian word runs on past the cut: "recultivati|on" ← «рекультивации»
+        if token[0].isupper() and not fa and _name_then_word(a, b, names):
+            found.append((a, b))
+            continue
+        if names_only:
+            continue
         if fa and not _english_word(b):
             # A rare word after a function word ("forsuperyachts"): the Russian must
             # spell it (a loanword), and 5+ letters long (no chance letter run).
@@ -259,11 +307,12 @@ after='economic sanctions')]
     out = []
     for m in _TOKEN.finditer(text):
         tok = m.group()
-        if tok[0].isupper() and not _opens(text, m.start()):
-            continue  # a capitalised word inside a sentence is a name
         if _known_token(tok.lower()):
             continue
-        fixed = decide(tok, ru, text)
+        # A capitalised word inside a sentence is a name: split only into a name the
+        # Russian spells and an English word.
+        inside = tok[0].isupper() and not _opens(text, m.start())
+        fixed = decide(tok, ru, text, names_only=inside)
         if fixed is not None and fixed != "keep":
             out.append(Edit(SPLIT_RULE, m.start(), m.end(), tok, fixed))
     return out

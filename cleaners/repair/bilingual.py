@@ -21,6 +21,7 @@ Glossary entries with a ``ru=`` condition are decided here too (rule
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -408,12 +409,13 @@ def apply_source_evidence(doc: Document, config: PipelineConfig) -> bool:
         for j in b.en:
             ru_of.setdefault(j, []).extend(b.ru)
     ru_doc = "\n".join(doc.ru_sentences)
+    placed = placed_edits(en.edits)
     later: list[Edit] = []
     for j, (s, e) in enumerate(spans):
         if s < 0:
             continue
         ru = " ".join(doc.ru_sentences[i] for i in sorted(set(ru_of.get(j, ()))))
-        found = evidence_edits(en.text, en.edits, ru, s, e, on, ru_doc, list(rc.glossary))
+        found = evidence_edits(en.text, en.edits, ru, s, e, on, ru_doc, rc.glossary, placed)
         if later and found and found[0].start < later[-1].end:
             found = [x for x in found if x.start >= later[-1].end]  # sentences never overlap
         later.extend(found)
@@ -447,11 +449,13 @@ def evidence_edits(
     on: Mapping[str, bool] | None = None,
     ru_doc: str = "",
     glossary: Sequence[str] = (),
+    placed: Sequence[tuple[int, Edit]] | None = None,
 ) -> list[Edit]:
     """The edits the Russian ``ru`` makes in the sentence ``text[start:end]`` of a repaired
     side (``edits``: the repair's, against its raw text), in ``text``'s offsets, sorted
     and non-overlapping. ``ru_doc`` stands in for ``ru`` for the glossary when the
-    sentence has no Russian; ``on`` switches the three rules (default: all on).
+    sentence has no Russian; ``on`` switches the three rules (default: all on);
+    ``placed`` is :func:`placed_edits` of ``edits`` when the caller has it (per document).
 
     >>> t = "New lord films and economicsanctions."
     >>> mono = [Edit("split_fused_words", 4, 13, "lordfilms", "lord films")]
@@ -462,19 +466,26 @@ def evidence_edits(
     """
     end = len(text) if end is None else end
     on = on or {SPLIT_RULE: True, KEEP_RULE: True, GLOSSARY_RULE: True}
+    if placed is None:
+        placed = placed_edits(edits)
+    # The side's edits inside this sentence (``placed`` is in text order).
+    lo = bisect_left(placed, start, key=lambda p: p[0])
+    hi = bisect_right(placed, end, key=lambda p: p[0])
+    here = placed[lo:hi]
     sent = text[start:end]
     found: list[Edit] = []
     if ru and on.get(SPLIT_RULE):
         found += split_fused_by_source(sent, "en", {}, ru)
     if ru and on.get(KEEP_RULE):
         ru_words = _RU_WORD.findall(ru)
-        for a, b in _mono_splits(text, edits):
-            if start <= a and b <= end and _spelled(text[a:b].replace(" ", ""), ru_words):
-                found.append(
-                    Edit(KEEP_RULE, a - start, b - start, text[a:b], text[a:b].replace(" ", ""))
-                )
+        for pos, ed in here:
+            if not _mono_split(ed) or pos + len(ed.after) > end:
+                continue
+            if _spelled(ed.before, ru_words):
+                a = pos - start
+                found.append(Edit(KEEP_RULE, a, a + len(ed.after), ed.after, ed.before))
     if on.get(GLOSSARY_RULE) and (ru or ru_doc):
-        found += source_edits(text, start, end, ru or ru_doc, list(glossary), GLOSSARY_RULE, edits)
+        found += source_edits(text, start, end, ru or ru_doc, list(glossary), GLOSSARY_RULE, here)
     out: list[Edit] = []
     for x in sorted(found, key=lambda x: (x.start, x.end)):
         if out and x.start < out[-1].end:
@@ -483,19 +494,30 @@ def evidence_edits(
     return out
 
 
-def _mono_splits(text: str, edits: Sequence[Edit]) -> set[tuple[int, int]]:
-    """Spans in ``text`` (the repaired side) of the splits ``split_fused_words`` made on
-    its own: one token become two words, nothing else changed."""
-    out = set()
+def placed_edits(edits: Sequence[Edit]) -> list[tuple[int, Edit]]:
+    """Each edit (sorted, against the raw text) with where its ``after`` starts in the
+    repaired text.
+
+    >>> placed_edits([Edit("r", 0, 2, "ab", "x"), Edit("r", 5, 6, "c", "dd")])
+    [(0, Edit(rule='r', start=0, end=2, before='ab', after='x')), \
+(4, Edit(rule='r', start=5, end=6, before='c', after='dd'))]
+    """
+    out = []
     shift = 0
     for ed in edits:
-        start = ed.start + shift
+        out.append((ed.start + shift, ed))
         shift += len(ed.after) - len(ed.before)
-        if ed.rule != MONO_SPLIT_RULE or " " in ed.before:
-            continue
-        if ed.after.count(" ") == 1 and ed.after.replace(" ", "") == ed.before:
-            out.add((start, start + len(ed.after)))
     return out
+
+
+def _mono_split(ed: Edit) -> bool:
+    """A split ``split_fused_words`` made on its own: one token become two words."""
+    return (
+        ed.rule == MONO_SPLIT_RULE
+        and " " not in ed.before
+        and ed.after.count(" ") == 1
+        and ed.after.replace(" ", "") == ed.before
+    )
 
 
 def sentence_spans(doc: Document) -> list[tuple[int, int]]:

@@ -318,18 +318,19 @@ def source_edits(
     ru: str,
     files: Sequence[str],
     rule_name: str,
-    edits: Sequence[Edit] = (),
+    placed: Sequence[tuple[int, Edit]] = (),
 ) -> list[Edit]:
     """The Russian's say on the ``ru=`` entries in the sentence ``text[start:end]``
     (offsets into it): a term the text rule left and the Russian ``ru`` confirms is
-    replaced; an ``apply_glossary`` edit (of ``edits``, the side's, against its raw text)
-    whose term ``ru`` lacks is undone. ``unless=`` and the parenthesis guard still hold.
+    replaced; an ``apply_glossary`` edit whose term ``ru`` lacks is undone (``placed``:
+    the side's edits, each with where its ``after`` starts in ``text``). ``unless=`` and
+    the parenthesis guard still hold.
 
     >>> t = "The APU shelled the village."
     >>> [e.after for e in source_edits(t, 0, len(t), "ВСУ обстреляли село.", [], "g")]
     ['AFU']
     >>> t = "The AFU shelled the village."
-    >>> undo = [Edit("apply_glossary", 4, 7, "APU", "AFU")]
+    >>> undo = [(4, Edit("apply_glossary", 4, 7, "APU", "AFU"))]
     >>> [e.after for e in source_edits(t, 0, len(t), "Обстреляли село.", [], "g", undo)]
     ['APU']
     """
@@ -338,10 +339,7 @@ def source_edits(
         return []
     ru_text = ru_folded(ru)
     out: list[Edit] = []
-    shift = 0
-    for ed in edits:
-        pos = ed.start + shift
-        shift += len(ed.after) - len(ed.before)
+    for pos, ed in placed:
         if ed.rule != "apply_glossary" or pos < start or pos + len(ed.after) > end:
             continue
         entry = _entry(table, ed.before)

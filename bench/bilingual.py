@@ -8,8 +8,9 @@ Kinds: a function word and a content word (``fn-word``), two content words
 (``content``), a sentence's capitalised first word and the next (``start``); a fusion
 that is itself a dictionary word (``is-a-word``) is left out of P/R/F1 as in
 bench/repair.py. False changes are word boundaries added or removed per 1,000 tokens of
-every pair as given (unfused), each with its own Russian. Reserved sets (WMT22, FLORES devtest)
-are never read.
+every pair as given (unfused), each with its own Russian; ``names`` is the share of those
+pairs' English names (bench/repair.py's: unknown capitalised words) not left whole.
+Reserved sets (WMT22, FLORES devtest) are never read.
 
     PYTHONPATH=. .venv/bin/python bench/bilingual.py [--n 1500] [--peer-n 300] [--show 20]
 """
@@ -30,7 +31,13 @@ DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from repair import boundaries, mapped_boundaries, well_formed  # noqa: E402  (bench/repair.py)
+from repair import (  # noqa: E402  (bench/repair.py)
+    boundaries,
+    mapped_boundaries,
+    names_at_start,
+    names_in_context,
+    well_formed,
+)
 
 from cleaners.repair import repair, replay  # noqa: E402
 from cleaners.repair.bilingual import KEEP_RULE, SPLIT_RULE, evidence_edits  # noqa: E402
@@ -158,6 +165,20 @@ def score(tool: Callable[[str, str], str], cases: list[Case], clean) -> dict[str
     return out
 
 
+def names_changed(tool: Callable[[str, str], str], pairs: list[tuple[str, str]]) -> float:
+    """Share of the pairs' English names (unknown capitalised words, at a sentence start
+    or inside) that ``tool`` does not leave whole."""
+    cases = []
+    for ru, en in pairs:
+        found = names_at_start([en], 1) or names_in_context([en], 1)
+        if found:
+            cases.append((ru, en, found[0][1]))
+    changed = sum(
+        1 for ru, en, name in cases if not re.search(rf"\b{re.escape(name)}\b", tool(en, ru))
+    )
+    return changed / len(cases) if cases else 0.0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=1500, help="fused cases")
@@ -194,6 +215,8 @@ def main() -> int:
         rows[f"+ Russian ({len(sub)})"] = score(bilingual, sub, sub_clean)
     except ImportError:
         print("wordsegment not installed: no peer row")
+    for name, tool in (("monolingual", monolingual), ("+ Russian", bilingual)):
+        rows[name]["names"] = names_changed(tool, clean)
     cols = sorted({k for r in rows.values() for k in r}, key=_col_order)
     print(f"{'':24}" + "".join(f"{c:>13}" for c in cols))
     for name, r in rows.items():
@@ -214,7 +237,7 @@ def main() -> int:
 
 
 def _col_order(c: str) -> tuple[int, str]:
-    order = ["P", "R", "F1", "FP", "false/1k", "cases/s"]
+    order = ["P", "R", "F1", "FP", "false/1k", "names", "cases/s"]
     return (order.index(c), c) if c in order else (len(order), c)
 
 

@@ -15,7 +15,7 @@ Where the Russian source is known, a fused English token can be checked against 
 Glossary entries with a ``ru=`` condition are decided here too (rule
 ``glossary_by_source``, see :mod:`cleaners.repair.glossary`). The rules are
 ``per_document``: listed, configured and switched like the others, applied by
-:func:`apply_source_evidence` once a document is aligned.
+:func:`source_evidence` once a document is aligned (``cleaners.pipeline``).
 """
 
 from __future__ import annotations
@@ -28,11 +28,12 @@ from typing import TYPE_CHECKING, Any
 
 from cleaners import translit
 from cleaners.edit import Edit
-from cleaners.repair.engine import compose, replay, rule, rule_on
+from cleaners.lazyre import lazy_compile
+from cleaners.repair.engine import compose, rule, rule_on
 from cleaners.repair.glossary import source_edits
 
 if TYPE_CHECKING:
-    from cleaners.config import PipelineConfig
+    from cleaners.config import RepairConfig
     from cleaners.model import Document
 
 SPLIT_RULE = "split_fused_by_source"
@@ -40,15 +41,15 @@ KEEP_RULE = "keep_fused_by_source"
 GLOSSARY_RULE = "glossary_by_source"
 MONO_SPLIT_RULE = "split_fused_words"
 
-_RU_WORD = re.compile(r"[а-яёА-ЯЁ]+")
-_EN_WORD = re.compile(r"[A-Za-z]+")
+_RU_WORD = lazy_compile(r"[а-яёА-ЯЁ]+")
+_EN_WORD = lazy_compile(r"[A-Za-z]+")
 # A candidate: a whole token of 6+ plain letters (lowercase, or capitalised once).
-_TOKEN = re.compile(r"(?<![\w@/.'’-])[A-Za-z][a-z]{5,}(?![\w@/'’-]|\.\w)")
+_TOKEN = lazy_compile(r"(?<![\w@/.'’-])[A-Za-z][a-z]{5,}(?![\w@/'’-]|\.\w)")
 # A spelling folded so that English and transliterated Russian spellings of a cognate or
 # a name meet: "sanctions"/«санкции» → "sanktions"/"sanktsii"; "film"/«фильм» → "film".
 # English c before e/i/y and -tion are Russian ц ("centre"/«центр», "sanctions"/«санкции»).
 _FOLDS = (("ch", "9"), ("ph", "f"), ("ck", "k"), ("kh", "h"), ("x", "ks"), ("tion", "tsion"))
-_SOFT_C = re.compile(r"c(?=[eiy])")
+_SOFT_C = lazy_compile(r"c(?=[eiy])")
 # translit's letter table (lowercase), as one str.translate: ~5x its per-letter loop.
 _TRANSLIT = str.maketrans(translit._TABLE)
 _FOLD_CHARS = str.maketrans({"w": "v", "y": "i", "j": "i", "z": "s", "'": None, "’": None})
@@ -298,7 +299,7 @@ def split_fused_by_source(text: str, lang: str, params: Mapping[str, Any], ru: s
     """Split a fused token the monolingual rules left whole where the aligned Russian
     has a word for each part (``economicsanctions`` ← «экономические санкции»).
 
-    Applied per aligned sentence by ``apply_source_evidence`` (``mtclean run``).
+    Applied per aligned sentence by ``source_evidence`` (``mtclean run``).
 
     >>> ru = "Новые экономические санкции."
     >>> split_fused_by_source("New economicsanctions hit.", "en", {}, ru)
@@ -377,7 +378,7 @@ def _spelled(whole: str, ru_words: Sequence[str]) -> bool:
     return len(whole) >= 6 and any(spells_whole(whole, w) for w in ru_words)
 
 
-_PAIR = re.compile(r"(?<![\w-])(?=([A-Za-z]+) ([a-z]+)(?![\w-]))")
+_PAIR = lazy_compile(r"(?<![\w-])(?=([A-Za-z]+) ([a-z]+)(?![\w-]))")
 
 
 def _opens(text: str, start: int) -> bool:
@@ -388,23 +389,23 @@ def _opens(text: str, start: int) -> bool:
 # --- the document pass ---------------------------------------------------------------
 
 
-def apply_source_evidence(doc: Document, config: PipelineConfig) -> bool:
+def source_evidence(doc: Document, rc: RepairConfig) -> tuple[list[Edit], str] | None:
     """Re-decide, with the aligned Russian, the English side's fused words and its
-    Russian-conditioned glossary entries; fold the changes into the side's edits.
+    Russian-conditioned glossary entries.
 
-    Returns whether the English text changed (the caller re-tags and re-aligns it).
-    Nothing happens without beads, with repair off, or on a retranslated side.
+    Returns the side's edits with the Russian's folded in (against its raw text) and a
+    line for the document's warnings, or None when nothing changes: no beads, repair off,
+    the three rules off, or a retranslated side. ``cleaners.pipeline`` re-tags the side.
     """
-    rc = config.repair
     en = doc.en
     if not rc.enabled or en is None or doc.en_origin != "mt" or not doc.beads:
-        return False
+        return None
     on = {
         name: rule_on(name, rc.disable, rc.enable)
         for name in (SPLIT_RULE, KEEP_RULE, GLOSSARY_RULE)
     }
     if not any(on.values()):
-        return False
+        return None
     spans = sentence_spans(doc)
     ru_of: dict[int, list[int]] = {}
     for b in doc.beads:
@@ -422,24 +423,16 @@ def apply_source_evidence(doc: Document, config: PipelineConfig) -> bool:
             found = [x for x in found if x.start >= later[-1].end]  # sentences never overlap
         later.extend(found)
     if not later:
-        return False
-    from cleaners.pipeline import corpus_sentences, tag_side
-
+        return None
     later.sort(key=lambda x: (x.start, x.end))
-    edits = compose(en.raw_text, en.edits, later)
-    fixed = replay(en.raw_text, edits)
-    kept = [x.after for x in later if x.rule == KEEP_RULE]
-    doc.en = tag_side(en.raw_text, fixed, en.encoding, "en", edits, config)
-    doc.en_sentences = corpus_sentences(doc.en, "en", config)
     counts: dict[str, int] = {}
     for x in later:
         counts[x.rule] = counts.get(x.rule, 0) + 1
-    doc.warnings.append(
-        "source-evidence: "
-        + ", ".join(f"{n} by {r}" for r, n in sorted(counts.items()))
-        + (f" (kept whole: {', '.join(kept)})" if kept else "")
-    )
-    return True
+    kept = [x.after for x in later if x.rule == KEEP_RULE]
+    note = "source-evidence: " + ", ".join(f"{n} by {r}" for r, n in sorted(counts.items()))
+    if kept:
+        note += f" (kept whole: {', '.join(kept)})"
+    return compose(en.raw_text, en.edits, later), note
 
 
 def evidence_edits(

@@ -295,17 +295,23 @@ def decide(
     risk="two Russian words that happen to translate two halves of a rare English word "
     "(or a name) split it; only tokens no dictionary knows are looked at",
 )
-def split_fused_by_source(text: str, lang: str, params: Mapping[str, Any], ru: str) -> list[Edit]:
+def split_fused_by_source(
+    text: str, lang: str, params: Mapping[str, Any], ru: str, context: str = ""
+) -> list[Edit]:
     """Split a fused token the monolingual rules left whole where the aligned Russian
     has a word for each part (``economicsanctions`` ← «экономические санкции»).
 
-    Applied per aligned sentence by ``source_evidence`` (``mtclean run``).
+    Applied per aligned sentence by ``source_evidence`` (``mtclean run``); ``context``
+    is the whole document: a capitalised first word that stands capitalised inside a
+    sentence there is a name ("Atwood ... met Atwood"), split only as one.
 
     >>> ru = "Новые экономические санкции."
     >>> split_fused_by_source("New economicsanctions hit.", "en", {}, ru)
     [Edit(rule='split_fused_by_source', start=4, end=21, before='economicsanctions', \
 after='economic sanctions')]
     >>> split_fused_by_source("The lordfilms site.", "en", {}, "Сайт лордфильмс.")
+    []
+    >>> split_fused_by_source("Atwood wrote.", "en", {}, "Этвуд писал о лесе.", "We met Atwood.")
     []
     """
     out = []
@@ -316,6 +322,8 @@ after='economic sanctions')]
         # A capitalised word inside a sentence is a name: split only into a name the
         # Russian spells and an English word.
         inside = tok[0].isupper() and not _opens(text, m.start())
+        if tok[0].isupper() and not inside and context:
+            inside = re.search(rf"[\w,;:] +{tok}\b", context) is not None
         fixed = decide(tok, ru, text, names_only=inside)
         if fixed is not None and fixed != "keep":
             out.append(Edit(SPLIT_RULE, m.start(), m.end(), tok, fixed))
@@ -470,7 +478,7 @@ def evidence_edits(
     sent = text[start:end]
     found: list[Edit] = []
     if ru and on.get(SPLIT_RULE):
-        found += split_fused_by_source(sent, "en", {}, ru)
+        found += split_fused_by_source(sent, "en", {}, ru, text)
     if ru and on.get(KEEP_RULE):
         ru_words = _RU_WORD.findall(ru)
         for pos, ed in here:

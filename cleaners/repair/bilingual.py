@@ -298,8 +298,9 @@ def decide(
 def split_fused_by_source(
     text: str, lang: str, params: Mapping[str, Any], ru: str, context: str = ""
 ) -> list[Edit]:
-    """Split a fused token the monolingual rules left whole where the aligned Russian
-    has a word for each part (``economicsanctions`` ← «экономические санкции»).
+    """Split a fused token the text rules left whole where the aligned Russian has a word per part.
+
+    ``economicsanctions`` ← «экономические санкции», ``forsuperyachts`` ← «для суперъяхт».
 
     Applied per aligned sentence by ``source_evidence`` (``mtclean run``); ``context``
     is the whole document: a capitalised first word that stands capitalised inside a
@@ -339,8 +340,9 @@ after='economic sanctions')]
     "right split",
 )
 def keep_fused_by_source(text: str, lang: str, params: Mapping[str, Any], ru: str) -> list[Edit]:
-    """Undo a split of ``split_fused_words`` where one aligned Russian word spells the
-    whole token (a name or brand: ``lord films`` ← «лордфильм» is ``lordfilms``).
+    """Undo a ``split_fused_words`` split where one aligned Russian word spells the whole token.
+
+    A name or brand: ``lord films`` ← «лордфильм» is ``lordfilms``.
 
     ``text`` is the repaired sentence; the splits to weigh are the pairs of words that
     the Russian spells as one.
@@ -369,9 +371,10 @@ def keep_fused_by_source(text: str, lang: str, params: Mapping[str, Any], ru: st
     "reason; a term that MT rendered from a Russian word the entry does not list is kept",
 )
 def glossary_by_source(text: str, lang: str, params: Mapping[str, Any], ru: str) -> list[Edit]:
-    """Decide the glossary entries with a ``ru=`` condition by the aligned Russian
-    (``repair.glossary`` files included): replace a term the Russian confirms, undo a
-    replacement it does not (see :mod:`cleaners.repair.glossary`).
+    """Decide glossary entries with a ``ru=`` condition by the aligned Russian (mtclean run).
+
+    ``repair.glossary`` files included: a term the Russian confirms is replaced, a
+    replacement it does not confirm undone (see :mod:`cleaners.repair.glossary`).
 
     >>> glossary_by_source("The DNR leader spoke.", "en", {}, "Глава ДНР выступил.")
     [Edit(rule='glossary_by_source', start=4, end=7, before='DNR', after='DPR')]

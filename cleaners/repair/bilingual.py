@@ -173,6 +173,18 @@ _CASE_ENDINGS = frozenset(
 )
 
 
+_NAMED = lazy_compile(r"[\w,;:] +([A-Z][a-z]{5,})\b")
+
+
+def named_words(text: str) -> frozenset[str]:
+    """Capitalised words of 6+ letters that ``text`` has inside a sentence (names).
+
+    >>> sorted(named_words("Thehangi is food. We met Atwood, Inman and Sam."))
+    ['Atwood']
+    """
+    return frozenset(_NAMED.findall(text))
+
+
 def _name_then_word(a: str, b: str, names: Sequence[str]) -> bool:
     """Whether ``a`` is a name a capitalised Russian word of ``names`` spells (all of it,
     then at most a case ending) and ``b`` a short word that follows names or a common
@@ -296,15 +308,15 @@ def decide(
     "(or a name) split it; only tokens no dictionary knows are looked at",
 )
 def split_fused_by_source(
-    text: str, lang: str, params: Mapping[str, Any], ru: str, context: str = ""
+    text: str, lang: str, params: Mapping[str, Any], ru: str, named: frozenset[str] = frozenset()
 ) -> list[Edit]:
     """Split a fused token the text rules left whole where the aligned Russian has a word per part.
 
     ``economicsanctions`` ← «экономические санкции», ``forsuperyachts`` ← «для суперъяхт».
 
-    Applied per aligned sentence by ``source_evidence`` (``mtclean run``); ``context``
-    is the whole document: a capitalised first word that stands capitalised inside a
-    sentence there is a name ("Atwood ... met Atwood"), split only as one.
+    Applied per aligned sentence by ``source_evidence`` (``mtclean run``); ``named``
+    holds the words the document has capitalised inside a sentence (:func:`named_words`):
+    such a word opening a sentence is a name ("Atwood ... met Atwood"), split only as one.
 
     >>> ru = "Новые экономические санкции."
     >>> split_fused_by_source("New economicsanctions hit.", "en", {}, ru)
@@ -312,7 +324,8 @@ def split_fused_by_source(
 after='economic sanctions')]
     >>> split_fused_by_source("The lordfilms site.", "en", {}, "Сайт лордфильмс.")
     []
-    >>> split_fused_by_source("Atwood wrote.", "en", {}, "Этвуд писал о лесе.", "We met Atwood.")
+    >>> named = named_words("We met Atwood.")
+    >>> split_fused_by_source("Atwood wrote.", "en", {}, "Этвуд писал о лесе.", named)
     []
     """
     out = []
@@ -323,8 +336,7 @@ after='economic sanctions')]
         # A capitalised word inside a sentence is a name: split only into a name the
         # Russian spells and an English word.
         inside = tok[0].isupper() and not _opens(text, m.start())
-        if tok[0].isupper() and not inside and context:
-            inside = re.search(rf"[\w,;:] +{tok}\b", context) is not None
+        inside = inside or tok in named
         fixed = decide(tok, ru, text, names_only=inside)
         if fixed is not None and fixed != "keep":
             out.append(Edit(SPLIT_RULE, m.start(), m.end(), tok, fixed))
@@ -424,12 +436,13 @@ def source_evidence(doc: Document, rc: RepairConfig) -> tuple[list[Edit], str] |
             ru_of.setdefault(j, []).extend(b.ru)
     ru_doc = "\n".join(doc.ru_sentences)
     placed = placed_edits(en.edits)
+    named = named_words(en.text)
     later: list[Edit] = []
     for j, (s, e) in enumerate(spans):
         if s < 0:
             continue
         ru = " ".join(doc.ru_sentences[i] for i in sorted(set(ru_of.get(j, ()))))
-        found = evidence_edits(en.text, en.edits, ru, s, e, on, ru_doc, rc.glossary, placed)
+        found = evidence_edits(en.text, en.edits, ru, s, e, on, ru_doc, rc.glossary, placed, named)
         if later and found and found[0].start < later[-1].end:
             found = [x for x in found if x.start >= later[-1].end]  # sentences never overlap
         later.extend(found)
@@ -456,12 +469,14 @@ def evidence_edits(
     ru_doc: str = "",
     glossary: Sequence[str] = (),
     placed: Sequence[tuple[int, Edit]] | None = None,
+    named: frozenset[str] | None = None,
 ) -> list[Edit]:
     """The edits the Russian ``ru`` makes in the sentence ``text[start:end]`` of a repaired
     side (``edits``: the repair's, against its raw text), in ``text``'s offsets, sorted
     and non-overlapping. ``ru_doc`` stands in for ``ru`` for the glossary when the
     sentence has no Russian; ``on`` switches the three rules (default: all on);
-    ``placed`` is :func:`placed_edits` of ``edits`` when the caller has it (per document).
+    ``placed`` (:func:`placed_edits` of ``edits``) and ``named`` (:func:`named_words` of
+    ``text``) are computed once per document by the caller, else here.
 
     >>> t = "New lord films and economicsanctions."
     >>> mono = [Edit("split_fused_words", 4, 13, "lordfilms", "lord films")]
@@ -474,6 +489,8 @@ def evidence_edits(
     on = on or {SPLIT_RULE: True, KEEP_RULE: True, GLOSSARY_RULE: True}
     if placed is None:
         placed = placed_edits(edits)
+    if named is None:
+        named = named_words(text)
     # The side's edits inside this sentence (``placed`` is in text order).
     lo = bisect_left(placed, start, key=lambda p: p[0])
     hi = bisect_right(placed, end, key=lambda p: p[0])
@@ -481,7 +498,7 @@ def evidence_edits(
     sent = text[start:end]
     found: list[Edit] = []
     if ru and on.get(SPLIT_RULE):
-        found += split_fused_by_source(sent, "en", {}, ru, text)
+        found += split_fused_by_source(sent, "en", {}, ru, named)
     if ru and on.get(KEEP_RULE):
         ru_words = _RU_WORD.findall(ru)
         for pos, ed in here:

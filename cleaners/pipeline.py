@@ -24,6 +24,7 @@ from cleaners.leftout import LEFT_OUT, leave_out
 from cleaners.model import REPLACE_RULE, Document, Edit, Quarantined, Segment, SideDoc
 from cleaners.readers import InputItem, read_item
 from cleaners.repair import repair, replay, untranslated_spans
+from cleaners.repair.bilingual import source_evidence
 from cleaners.repair.engine import compose, rule_on
 from cleaners.repair.untranslated import replace_with_retranslation
 from cleaners.sentences import split_sentences
@@ -191,7 +192,24 @@ def finish_document(
         assert translator is not None
         if replace_failed_segments(doc, config, translator):
             _align(doc, config)
+    if doc.beads and apply_source_evidence(doc, config):
+        _align(doc, config)  # the Russian re-decided fused words or glossary terms
     return doc
+
+
+def apply_source_evidence(doc: Document, config: PipelineConfig) -> bool:
+    """Let the aligned Russian re-decide fused words and ``ru=`` glossary entries in the
+    English MT (:mod:`cleaners.repair.bilingual`); the side is re-tagged with the edits
+    folded in. Returns whether the English changed."""
+    found = source_evidence(doc, config.repair)
+    if found is None or doc.en is None:
+        return False
+    edits, note = found
+    en = doc.en
+    doc.en = tag_side(en.raw_text, replay(en.raw_text, edits), en.encoding, "en", edits, config)
+    doc.en_sentences = corpus_sentences(doc.en, "en", config)
+    doc.warnings.append(note)
+    return True
 
 
 def _align(doc: Document, config: PipelineConfig) -> None:

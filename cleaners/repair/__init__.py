@@ -22,7 +22,8 @@ import json
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from cleaners.repair import encoding as _encoding  # noqa: F401  (registers rules)
+from cleaners.repair import bilingual as _bilingual  # noqa: F401  (registers rules)
+from cleaners.repair import encoding as _encoding  # noqa: F401
 from cleaners.repair import glossary as _glossary  # noqa: F401
 from cleaners.repair import numbers as _numbers  # noqa: F401
 from cleaners.repair import paragraphs as _paragraphs  # noqa: F401

@@ -7,7 +7,14 @@ ignoring case; a trailing ``*`` matches any ending):
 * ``doc=w1|w2``: one of the words occurs somewhere in the text (the document);
 * ``near=w1|w2``: one occurs within 12 words of the term;
 * ``unless=w1|w2``: none occurs in the text (a domain where the term means something
-  else: aviation's ``APU``, the auxiliary power unit).
+  else: aviation's ``APU``, the auxiliary power unit);
+* ``ru=w1|w2``: Russian words (stems with ``*``; ё and е alike) one of which the
+  Russian source holds: the aligned Russian sentence, or the document's Russian for an
+  English sentence with none. Only ``mtclean run`` knows the source: there, ``ru=``
+  decides instead of ``doc=`` and ``near=`` (``unless=`` still vetoes), as rule
+  ``glossary_by_source`` after alignment (:mod:`cleaners.repair.bilingual`). Without
+  the source (``mtclean clean``) the other conditions decide, and an entry whose only
+  condition is ``ru=`` is not applied.
 
 Whatever the conditions, a term is never replaced where it glosses the right one: in
 a parenthesis after it (``The State Duma (Gosduma)``), or before a parenthesis that
@@ -36,9 +43,17 @@ class When(NamedTuple):
     doc: re.Pattern[str] | None = None
     near: re.Pattern[str] | None = None
     unless: re.Pattern[str] | None = None
+    ru: re.Pattern[str] | None = None
+
+    @property
+    def needs_source(self) -> bool:
+        """Whether only the Russian source can decide the entry (``ru=`` alone)."""
+        return (
+            self.ru is not None and self.doc is None and self.near is None and (self.unless is None)
+        )
 
 
-_KINDS = ("doc", "near", "unless")
+_KINDS = ("doc", "near", "unless", "ru")
 _NEAR_CHARS = 90  # ~12 words either side
 
 
@@ -55,13 +70,16 @@ def parse_when(spec: str, where: str = "") -> When:
     >>> w = parse_when("doc=Ukrain*|Kyiv unless=aircraft")
     >>> bool(w.doc.search("in Ukrainian towns")), w.near, bool(w.unless.search("Aircraft"))
     (True, None, True)
+    >>> w = parse_when("ru=ВСУ|вооружённ*")
+    >>> bool(w.ru.search(ru_folded("Вооруженные силы"))), w.needs_source
+    (True, True)
     """
     found: dict[str, re.Pattern[str]] = {}
     for clause in spec.split():
         kind, eq, words = clause.partition("=")
         if kind not in _KINDS or not eq or not words or kind in found:
-            raise ValueError(f"{where}: condition {clause!r}: expected doc=, near= or unless=")
-        found[kind] = _words_pattern(words)
+            raise ValueError(f"{where}: condition {clause!r}: expected doc=, near=, unless= or ru=")
+        found[kind] = _words_pattern(ru_folded(words) if kind == "ru" else words)
     return When(**found)
 
 
@@ -100,7 +118,12 @@ def _compiled(
     files: tuple[str, ...],
 ) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, When]]]:
     # Read once per process and file set: a run's glossary does not change under it.
-    return _compile(tuple(sorted(load_entries(files).items())))
+    return _compile(tuple(sorted(_text_entries(files).items())))
+
+
+def _text_entries(files: Sequence[str]) -> dict[str, tuple[str, When]]:
+    """The entries the text can decide: all but those with ``ru=`` alone."""
+    return {w: e for w, e in load_entries(files).items() if not e[1].needs_source}
 
 
 @lru_cache(maxsize=32)
@@ -115,7 +138,7 @@ def _ascii_needles(
     ignoring case: "K" for "k"). The lowercase terms are one plain alternation: its
     scan skips to their first letters, faster than a substring test per term.
     """
-    wrong = load_glossary(files)
+    wrong = _text_entries(files)
     if not all(w.isascii() for w in wrong):
         return None
     folded = sorted({w.lower() for w in wrong if not w.isupper()})
@@ -209,6 +232,13 @@ def apply_glossary(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit
 
 
 _ALWAYS = When()
+
+
+def ru_folded(text: str) -> str:
+    """Russian text as ``ru=`` conditions match it: lowercase, ё written е."""
+    return text.lower().replace("ё", "е")
+
+
 _OPEN_BEFORE = re.compile(r"\(\s*$")
 _WORDS = re.compile(r"[^\W\d_]+")
 
@@ -259,3 +289,74 @@ def _context_allows(text: str, start: int, end: int, when: When) -> bool:
         if not when.near.search(window):
             return False
     return True
+
+
+@lru_cache(maxsize=32)
+def _source_compiled(
+    files: tuple[str, ...],
+) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, When]]]:
+    """The pattern and table of the entries with a ``ru=`` condition."""
+    entries = {w: e for w, e in load_entries(files).items() if e[1].ru is not None}
+    return _compile(tuple(sorted(entries.items())))
+
+
+def _entry(table: Mapping[str, tuple[str, When]], found: str) -> tuple[str, When, str] | None:
+    """(right, conditions, replacement) of the term ``found``, or None."""
+    if found in table and found.isupper():
+        right, when = table[found]
+        return right, when, right
+    entry = table.get(found.lower())
+    if entry is None:
+        return None
+    return entry[0], entry[1], _match_case(found, entry[0], False)
+
+
+def source_edits(
+    text: str,
+    start: int,
+    end: int,
+    ru: str,
+    files: Sequence[str],
+    rule_name: str,
+    placed: Sequence[tuple[int, Edit]] = (),
+) -> list[Edit]:
+    """The Russian's say on the ``ru=`` entries in the sentence ``text[start:end]``
+    (offsets into it): a term the text rule left and the Russian ``ru`` confirms is
+    replaced; an ``apply_glossary`` edit whose term ``ru`` lacks is undone (``placed``:
+    the side's edits, each with where its ``after`` starts in ``text``). ``unless=`` and
+    the parenthesis guard still hold.
+
+    >>> t = "The APU shelled the village."
+    >>> [e.after for e in source_edits(t, 0, len(t), "ВСУ обстреляли село.", [], "g")]
+    ['AFU']
+    >>> t = "The AFU shelled the village."
+    >>> undo = [(4, Edit("apply_glossary", 4, 7, "APU", "AFU"))]
+    >>> [e.after for e in source_edits(t, 0, len(t), "Обстреляли село.", [], "g", undo)]
+    ['APU']
+    """
+    pat, table = _source_compiled(tuple(files))
+    if pat is None:
+        return []
+    ru_text = ru_folded(ru)
+    out: list[Edit] = []
+    for pos, ed in placed:
+        if ed.rule != "apply_glossary" or pos < start or pos + len(ed.after) > end:
+            continue
+        entry = _entry(table, ed.before)
+        if entry is not None and entry[1].ru is not None and not entry[1].ru.search(ru_text):
+            out.append(
+                Edit(rule_name, pos - start, pos - start + len(ed.after), ed.after, ed.before)
+            )
+    sentence = text[start:end]
+    for m in pat.finditer(sentence):
+        entry = _entry(table, m.group())
+        if entry is None:
+            continue
+        right, when, after = entry
+        if after == m.group() or _glosses(text, start + m.start(), start + m.end(), right):
+            continue
+        if when.unless is not None and when.unless.search(text):
+            continue
+        if when.ru is not None and when.ru.search(ru_text):
+            out.append(Edit(rule_name, m.start(), m.end(), m.group(), after))
+    return sorted(out, key=lambda e: (e.start, e.end))

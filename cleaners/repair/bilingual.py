@@ -1,0 +1,569 @@
+"""Bilingual evidence: the aligned Russian sentence decides fused English words and
+Russian-conditioned glossary entries (``mtclean run`` with both sides; never ``clean``).
+
+Where the Russian source is known, a fused English token can be checked against it:
+
+* one Russian word that spells the whole token (``lordfilms`` ← «лордфильм»,
+  ``stopcoronavirus`` ← «стопкоронавирус») says it is one word, a name or brand:
+  a split the monolingual rule made is undone (rule ``keep_fused_by_source``);
+* two Russian words that match the parts, by the ru–en word table of
+  :mod:`cleaners.lexsim` or as cognates by transliteration (``economicsanctions`` ←
+  «экономические санкции»; a function word needs no Russian counterpart: ``byiron`` ←
+  «железом»), say it is two: a token the monolingual rule left whole is split (rule
+  ``split_fused_by_source``).
+
+Glossary entries with a ``ru=`` condition are decided here too (rule
+``glossary_by_source``, see :mod:`cleaners.repair.glossary`). The rules are
+``per_document``: listed, configured and switched like the others, applied by
+:func:`source_evidence` once a document is aligned (``cleaners.pipeline``).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from cleaners import translit
+from cleaners.edit import Edit
+from cleaners.lazyre import lazy_compile
+from cleaners.repair.engine import compose, rule, rule_on
+from cleaners.repair.glossary import source_edits
+
+if TYPE_CHECKING:
+    from cleaners.config import RepairConfig
+    from cleaners.model import Document
+
+SPLIT_RULE = "split_fused_by_source"
+KEEP_RULE = "keep_fused_by_source"
+GLOSSARY_RULE = "glossary_by_source"
+MONO_SPLIT_RULE = "split_fused_words"
+
+_RU_WORD = lazy_compile(r"[а-яёА-ЯЁ]+")
+_EN_WORD = lazy_compile(r"[A-Za-z]+")
+# A candidate: a whole token of 6+ plain letters (lowercase, or capitalised once).
+_TOKEN = lazy_compile(r"(?<![\w@/.'’-])[A-Za-z][a-z]{5,}(?![\w@/'’-]|\.\w)")
+# A spelling folded so that English and transliterated Russian spellings of a cognate or
+# a name meet: "sanctions"/«санкции» → "sanktions"/"sanktsii"; "film"/«фильм» → "film".
+# English c before e/i/y and -tion are Russian ц ("centre"/«центр», "sanctions"/«санкции»).
+_FOLDS = (("ch", "9"), ("ph", "f"), ("ck", "k"), ("kh", "h"), ("x", "ks"), ("tion", "tsion"))
+_SOFT_C = lazy_compile(r"c(?=[eiy])")
+# translit's letter table (lowercase), as one str.translate: ~5x its per-letter loop.
+_TRANSLIT = str.maketrans(translit._TABLE)
+_FOLD_CHARS = str.maketrans({"w": "v", "y": "i", "j": "i", "z": "s", "'": None, "’": None})
+
+
+@lru_cache(maxsize=8192)
+def fold(word: str) -> str:
+    """``word`` (Latin or Cyrillic) lowercased, transliterated and folded; doubled
+    letters written once.
+
+    >>> fold("Sanctions"), fold("санкции"), fold("лордфильм"), fold("centre"), fold("центр")
+    ('sanktsions', 'sanktsi', 'lordfilm', 'tsentre', 'tsentr')
+    """
+    s = word.lower().replace("ё", "е").translate(_TRANSLIT)
+    for a, b in _FOLDS:
+        s = s.replace(a, b)
+    s = _SOFT_C.sub("ts", s).replace("c", "k").replace("q", "k")
+    s = s.translate(_FOLD_CHARS)
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def spells_whole(token: str, ru_word: str) -> bool:
+    """Whether ``ru_word`` is ``token`` written in Cyrillic (a case ending aside): the
+    folded spellings agree on all but the token's last letter, and on 6+ letters.
+
+    >>> spells_whole("lordfilms", "лордфильм"), spells_whole("stopcoronavirus", "стопкоронавирусом")
+    (True, True)
+    >>> spells_whole("economicsanctions", "экономических")
+    False
+    """
+    a, b = fold(token), fold(ru_word)
+    n = _common_prefix(a, b)
+    return n >= 6 and n >= len(a) - 1
+
+
+def cognate(part: str, ru_word: str) -> bool:
+    """Whether an English word of 4+ letters and a Russian one share their stem as
+    spelled (a loanword or cognate: "economic"/«экономических», "sanctions"/«санкции»).
+
+    >>> cognate("economic", "экономических"), cognate("sanctions", "санкции")
+    (True, True)
+    >>> cognate("film", "фильмы"), cognate("road", "дорога"), cognate("mine", "министр")
+    (True, False, False)
+    """
+    if len(part) < 4:
+        return False
+    a, b = fold(part), fold(ru_word)
+    n = _common_prefix(a, b)
+    # Four letters must be the whole English word ("film"); longer, most of it. A short
+    # stem leaves at most a case ending ("фильмами"), not another word ("министр").
+    return n >= 4 and (n >= len(a) or n >= 5 and n >= 0.6 * len(a)) and (n >= 6 or len(b) - n <= 4)
+
+
+def _lex() -> dict[str, tuple[str, ...]]:
+    from cleaners.lexsim import table  # loaded only once a document has Russian
+
+    return table("ru", "en").trans
+
+
+def _key(word: str) -> str:
+    from cleaners.lexsim import KEY_LEN
+
+    return word.lower().replace("ё", "е")[:KEY_LEN]
+
+
+def translates(part: str, ru_word: str) -> bool:
+    """Whether the word table or the spelling pairs ``part`` with ``ru_word``.
+
+    >>> translates("news", "новости"), translates("film", "фильма"), translates("news", "кот")
+    (True, True, False)
+    """
+    if len(part) >= 4 and _key(part) in _lex().get(_key(ru_word), ()):
+        return True
+    return cognate(part, ru_word)
+
+
+def _function_words() -> frozenset[str]:
+    from cleaners.repair.tables import words
+
+    return words("function_words.txt", "en")
+
+
+def _english_word(part: str) -> bool:
+    """A content part fit to stand alone: common, or a long dictionary word."""
+    from cleaners.repair.words import dictionary_words, zipf
+
+    if len(part) < 3:
+        return False
+    if zipf(part, "en", 3.0) >= (4.0 if len(part) == 3 else 3.0):
+        return True
+    return len(part) >= 5 and part in dictionary_words()
+
+
+def _known_token(low: str) -> bool:
+    """A word in its own right: a dictionary word or a common one (Zipf >= 3)."""
+    from cleaners.repair.words import dictionary_words, zipf
+
+    return low in dictionary_words() or zipf(low, "en", 3.0) >= 3.0
+
+
+# Short words that follow a name in news; a shorter tail than 4 letters is otherwise the
+# name's own ending ("Nant|es", "Toynb|ee", "Valet|ta"); not "as" ("Nicol|as" ← «Николя»).
+_AFTER_NAME = frozenset(
+    ("is", "was", "has", "had", "and", "or", "in", "at", "on", "of", "to", "who", "will")
+)
+
+
+# Russian case endings as ``fold`` spells them ("Мясникова": "miasnikov" + "a").
+_CASE_ENDINGS = frozenset(
+    ("", "a", "u", "e", "i", "o", "om", "em", "im", "oi", "ei", "ov", "ev", "ih", "ah", "am")
+    + ("ami", "ogo", "ego", "omu", "emu", "ia", "iu", "ie", "oiu", "eiu")
+)
+
+
+_NAMED = lazy_compile(r"[\w,;:] +([A-Z][a-z]{5,})\b")
+
+
+def named_words(text: str) -> frozenset[str]:
+    """Capitalised words of 6+ letters that ``text`` has inside a sentence (names).
+
+    >>> sorted(named_words("Thehangi is food. We met Atwood, Inman and Sam."))
+    ['Atwood']
+    """
+    return frozenset(_NAMED.findall(text))
+
+
+def _name_then_word(a: str, b: str, names: Sequence[str]) -> bool:
+    """Whether ``a`` is a name a capitalised Russian word of ``names`` spells (all of it,
+    then at most a case ending) and ``b`` a short word that follows names or a common
+    English word of 4+ letters ("Murashko|announced", "Stearns|is"). A Russian word that
+    goes on past a case ending ("Gortsaran|in" ← «Горцаранаин») spells a longer name.
+    """
+    if len(a) < 5 or _common_word(a):
+        return False  # "Super|production" ← «Супер-продакшн»: a word, not a name
+    if not (b in _AFTER_NAME or len(b) >= 4 and _common_word(b)):
+        return False
+    fa = fold(a)
+    return any(fw.startswith(fa) and fw[len(fa) :] in _CASE_ENDINGS for fw in map(fold, names))
+
+
+def _common_word(word: str) -> bool:
+    from cleaners.repair.words import zipf
+
+    return zipf(word, "en", 3.0) >= 3.5
+
+
+def _known_compound(low: str) -> bool:
+    """A token wordfreq's large list knows (Zipf >= 1: "guesthouse", "crewmembers") or
+    the repair's keep list holds: a compound, which Russian writes as two words."""
+    from cleaners.repair.words import _keep_words, zipf
+
+    return zipf(low, "en") >= 1.0 or low in _keep_words("en")
+
+
+def _matches(part: str, ru: Sequence[str], en_others: Sequence[str]) -> list[int]:
+    """Indices of the Russian words ``part`` translates, less those the sentence's other
+    English words already account for (a Russian word counts for one English word)."""
+    hits = [i for i, w in enumerate(ru) if translates(part, w)]
+    used = sum(1 for w in en_others if w.lower() == part or _key(w) == _key(part))
+    return hits[used:] if used < len(hits) else []
+
+
+def decide(
+    token: str, ru_sentence: str, en_sentence: str = "", names_only: bool = False
+) -> str | None:
+    """What the Russian says of a fused-looking ``token``: ``"keep"``, the split form
+    (``"economic sanctions"``), or None (no evidence either way).
+
+    ``en_sentence`` is the English sentence the token stands in: its other words use up
+    the Russian words they translate. A capitalised token may be a name run into the next
+    word, which the Russian spells ("Myasnikovcalled" ← «Мясников призвал»); with
+    ``names_only`` (a capitalised token inside a sentence) that is the one split looked for.
+
+    >>> decide("economicsanctions", "Введены экономические санкции.")
+    'economic sanctions'
+    >>> decide("lordfilms", "Сайт лордфильм закрыли.")
+    'keep'
+    >>> decide("byiron", "Забор сделан железом.") is None  # no cognate, no table entry
+    True
+    >>> decide("thefilm", "Фильм вышел.")
+    'the film'
+    >>> decide("thefilm", "Кот спит.") is None
+    True
+    >>> decide("Myasnikovcalled", "Мясников призвал всех.", names_only=True)
+    'Myasnikov called'
+    >>> decide("Myasnikovcalled", "Министр призвал всех.") is None
+    True
+    """
+    ru = [w.lower().replace("ё", "е") for w in _RU_WORD.findall(ru_sentence)]
+    if not ru:
+        return None
+    if any(spells_whole(token, w) for w in ru):
+        return "keep"
+    low = token.lower()
+    others = [w for w in _EN_WORD.findall(en_sentence) if w.lower() != low]
+    names = [w.lower() for w in _RU_WORD.findall(ru_sentence) if w[0].isupper()]
+    fn = _function_words()
+    whole = fold(low)
+    reach = max(_common_prefix(whole, fold(w)) for w in ru)  # the most a Russian word spells
+    found: list[tuple[str, str]] = []
+    compound: bool | None = None
+    for i in range(1, len(low)):
+        a, b = low[:i], low[i:]
+        fa, fb = a in fn, b in fn
+        if fa and fb or not fa and reach > len(fold(a)):
+            continue  # a Russian word runs on past the cut: "recultivati|on" ← «рекультивации»
+        if token[0].isupper() and not fa and _name_then_word(a, b, names):
+            found.append((a, b))
+            continue
+        if names_only:
+            continue
+        if fa and not _english_word(b):
+            # A rare word after a function word ("forsuperyachts"): the Russian must
+            # spell it (a loanword), and 5+ letters long (no chance letter run).
+            if len(b) >= 5 and any(cognate(b, w) for w in ru):
+                found.append((a, b))
+            continue
+        if not (fa or _english_word(a)) or not (fb or _english_word(b)):
+            continue
+        if fa or fb:
+            content = b if fa else a
+            if len(content) >= 4 and _matches(content, ru, others):
+                found.append((a, b))
+            continue
+        if compound is None:
+            compound = _known_compound(low)
+        if compound:
+            continue  # Russian says a compound in two words ("crewmembers": «члены экипажа»)
+        ha, hb = _matches(a, ru, others), _matches(b, ru, others)
+        if ha and hb and any(x != y for x in ha for y in hb):
+            found.append((a, b))
+    if len(found) != 1:
+        return None  # none, or the Russian fits two cuts: not evidence for either
+    a, b = found[0]
+    return f"{token[: len(a)]} {token[len(a) :]}"
+
+
+# --- the rules (per document: they need the aligned Russian) -----------------------
+
+
+@rule(
+    SPLIT_RULE,
+    stage=45,
+    langs=("en",),
+    per_document=True,
+    risk="two Russian words that happen to translate two halves of a rare English word "
+    "(or a name) split it; only tokens no dictionary knows are looked at",
+)
+def split_fused_by_source(
+    text: str, lang: str, params: Mapping[str, Any], ru: str, named: frozenset[str] = frozenset()
+) -> list[Edit]:
+    """Split a fused token the text rules left whole where the aligned Russian has a word per part.
+
+    ``economicsanctions`` ← «экономические санкции», ``forsuperyachts`` ← «для суперъяхт».
+
+    Applied per aligned sentence by ``source_evidence`` (``mtclean run``); ``named``
+    holds the words the document has capitalised inside a sentence (:func:`named_words`):
+    such a word opening a sentence is a name ("Atwood ... met Atwood"), split only as one.
+
+    >>> ru = "Новые экономические санкции."
+    >>> split_fused_by_source("New economicsanctions hit.", "en", {}, ru)
+    [Edit(rule='split_fused_by_source', start=4, end=21, before='economicsanctions', \
+after='economic sanctions')]
+    >>> split_fused_by_source("The lordfilms site.", "en", {}, "Сайт лордфильмс.")
+    []
+    >>> named = named_words("We met Atwood.")
+    >>> split_fused_by_source("Atwood wrote.", "en", {}, "Этвуд писал о лесе.", named)
+    []
+    """
+    out = []
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        if _known_token(tok.lower()):
+            continue
+        # A capitalised word inside a sentence is a name: split only into a name the
+        # Russian spells and an English word.
+        inside = tok[0].isupper() and not _opens(text, m.start())
+        inside = inside or tok in named
+        fixed = decide(tok, ru, text, names_only=inside)
+        if fixed is not None and fixed != "keep":
+            out.append(Edit(SPLIT_RULE, m.start(), m.end(), tok, fixed))
+    return out
+
+
+@rule(
+    KEEP_RULE,
+    stage=46,
+    langs=("en",),
+    per_document=True,
+    risk="a Russian word spelled like the fused pair (a transliterated phrase) undoes a "
+    "right split",
+)
+def keep_fused_by_source(text: str, lang: str, params: Mapping[str, Any], ru: str) -> list[Edit]:
+    """Undo a ``split_fused_words`` split where one aligned Russian word spells the whole token.
+
+    A name or brand: ``lord films`` ← «лордфильм» is ``lordfilms``.
+
+    ``text`` is the repaired sentence; the splits to weigh are the pairs of words that
+    the Russian spells as one.
+
+    >>> keep_fused_by_source("The lord films site.", "en", {}, "Сайт лордфильмс закрыли.")
+    [Edit(rule='keep_fused_by_source', start=4, end=14, before='lord films', after='lordfilms')]
+    >>> keep_fused_by_source("The lord films site.", "en", {}, "Сайт закрыли.")
+    []
+    """
+    ru_words = _RU_WORD.findall(ru)
+    out = []
+    for m in _PAIR.finditer(text):  # overlapping pairs: "The lord", "lord films"
+        whole = m.group(1) + m.group(2)
+        if _spelled(whole, ru_words):
+            end = m.start() + len(m.group(1)) + 1 + len(m.group(2))
+            out.append(Edit(KEEP_RULE, m.start(), end, text[m.start() : end], whole))
+    return out
+
+
+@rule(
+    GLOSSARY_RULE,
+    stage=25,
+    langs=("en",),
+    per_document=True,
+    risk="a glossary term whose Russian condition (ru=) occurs in the source for another "
+    "reason; a term that MT rendered from a Russian word the entry does not list is kept",
+)
+def glossary_by_source(text: str, lang: str, params: Mapping[str, Any], ru: str) -> list[Edit]:
+    """Decide glossary entries with a ``ru=`` condition by the aligned Russian (mtclean run).
+
+    ``repair.glossary`` files included: a term the Russian confirms is replaced, a
+    replacement it does not confirm undone (see :mod:`cleaners.repair.glossary`).
+
+    >>> glossary_by_source("The DNR leader spoke.", "en", {}, "Глава ДНР выступил.")
+    [Edit(rule='glossary_by_source', start=4, end=7, before='DNR', after='DPR')]
+    >>> glossary_by_source("A DNR order was signed.", "en", {}, "Подписан отказ от реанимации.")
+    []
+    """
+    files = list(params.get("files", ()))
+    return source_edits(text, 0, len(text), ru, files, GLOSSARY_RULE)
+
+
+def _spelled(whole: str, ru_words: Sequence[str]) -> bool:
+    return len(whole) >= 6 and any(spells_whole(whole, w) for w in ru_words)
+
+
+_PAIR = lazy_compile(r"(?<![\w-])(?=([A-Za-z]+) ([a-z]+)(?![\w-]))")
+
+
+def _opens(text: str, start: int) -> bool:
+    head = text[:start].rstrip(" \t\"'“«‘(")
+    return not head or head[-1] in ".!?…\n"
+
+
+# --- the document pass ---------------------------------------------------------------
+
+
+def source_evidence(doc: Document, rc: RepairConfig) -> tuple[list[Edit], str] | None:
+    """Re-decide, with the aligned Russian, the English side's fused words and its
+    Russian-conditioned glossary entries.
+
+    Returns the side's edits with the Russian's folded in (against its raw text) and a
+    line for the document's warnings, or None when nothing changes: no beads, repair off,
+    the three rules off, or a retranslated side. ``cleaners.pipeline`` re-tags the side.
+    """
+    en = doc.en
+    if not rc.enabled or en is None or doc.en_origin != "mt" or not doc.beads:
+        return None
+    on = {
+        name: rule_on(name, rc.disable, rc.enable)
+        for name in (SPLIT_RULE, KEEP_RULE, GLOSSARY_RULE)
+    }
+    if not any(on.values()):
+        return None
+    spans = sentence_spans(doc)
+    ru_of: dict[int, list[int]] = {}
+    for b in doc.beads:
+        for j in b.en:
+            ru_of.setdefault(j, []).extend(b.ru)
+    ru_doc = "\n".join(doc.ru_sentences)
+    placed = placed_edits(en.edits)
+    named = named_words(en.text)
+    later: list[Edit] = []
+    for j, (s, e) in enumerate(spans):
+        if s < 0:
+            continue
+        ru = " ".join(doc.ru_sentences[i] for i in sorted(set(ru_of.get(j, ()))))
+        found = evidence_edits(en.text, en.edits, ru, s, e, on, ru_doc, rc.glossary, placed, named)
+        if later and found and found[0].start < later[-1].end:
+            found = [x for x in found if x.start >= later[-1].end]  # sentences never overlap
+        later.extend(found)
+    if not later:
+        return None
+    later.sort(key=lambda x: (x.start, x.end))
+    counts: dict[str, int] = {}
+    for x in later:
+        counts[x.rule] = counts.get(x.rule, 0) + 1
+    kept = [x.after for x in later if x.rule == KEEP_RULE]
+    note = "source-evidence: " + ", ".join(f"{n} by {r}" for r, n in sorted(counts.items()))
+    if kept:
+        note += f" (kept whole: {', '.join(kept)})"
+    return compose(en.raw_text, en.edits, later), note
+
+
+def evidence_edits(
+    text: str,
+    edits: Sequence[Edit],
+    ru: str,
+    start: int = 0,
+    end: int | None = None,
+    on: Mapping[str, bool] | None = None,
+    ru_doc: str = "",
+    glossary: Sequence[str] = (),
+    placed: Sequence[tuple[int, Edit]] | None = None,
+    named: frozenset[str] | None = None,
+) -> list[Edit]:
+    """The edits the Russian ``ru`` makes in the sentence ``text[start:end]`` of a repaired
+    side (``edits``: the repair's, against its raw text), in ``text``'s offsets, sorted
+    and non-overlapping. ``ru_doc`` stands in for ``ru`` for the glossary when the
+    sentence has no Russian; ``on`` switches the three rules (default: all on);
+    ``placed`` (:func:`placed_edits` of ``edits``) and ``named`` (:func:`named_words` of
+    ``text``) are computed once per document by the caller, else here.
+
+    >>> t = "New lord films and economicsanctions."
+    >>> mono = [Edit("split_fused_words", 4, 13, "lordfilms", "lord films")]
+    >>> [e.after for e in evidence_edits(t, mono, "Новые лордфильмс и экономические санкции.")]
+    ['lordfilms', 'economic sanctions']
+    >>> evidence_edits(t, mono, "")
+    []
+    """
+    end = len(text) if end is None else end
+    on = on or {SPLIT_RULE: True, KEEP_RULE: True, GLOSSARY_RULE: True}
+    if placed is None:
+        placed = placed_edits(edits)
+    if named is None:
+        named = named_words(text)
+    # The side's edits inside this sentence (``placed`` is in text order).
+    lo = bisect_left(placed, start, key=lambda p: p[0])
+    hi = bisect_right(placed, end, key=lambda p: p[0])
+    here = placed[lo:hi]
+    sent = text[start:end]
+    found: list[Edit] = []
+    if ru and on.get(SPLIT_RULE):
+        found += split_fused_by_source(sent, "en", {}, ru, named)
+    if ru and on.get(KEEP_RULE):
+        ru_words = _RU_WORD.findall(ru)
+        for pos, ed in here:
+            if not _mono_split(ed) or pos + len(ed.after) > end:
+                continue
+            if _spelled(ed.before, ru_words):
+                a = pos - start
+                found.append(Edit(KEEP_RULE, a, a + len(ed.after), ed.after, ed.before))
+    if on.get(GLOSSARY_RULE) and (ru or ru_doc):
+        found += source_edits(text, start, end, ru or ru_doc, list(glossary), GLOSSARY_RULE, here)
+    out: list[Edit] = []
+    for x in sorted(found, key=lambda x: (x.start, x.end)):
+        if out and x.start < out[-1].end:
+            continue  # two rules on one span: the first (leftmost) wins
+        out.append(Edit(x.rule, start + x.start, start + x.end, x.before, x.after))
+    return out
+
+
+def placed_edits(edits: Sequence[Edit]) -> list[tuple[int, Edit]]:
+    """Each edit (sorted, against the raw text) with where its ``after`` starts in the
+    repaired text.
+
+    >>> placed_edits([Edit("r", 0, 2, "ab", "x"), Edit("r", 5, 6, "c", "dd")])
+    [(0, Edit(rule='r', start=0, end=2, before='ab', after='x')), \
+(4, Edit(rule='r', start=5, end=6, before='c', after='dd'))]
+    """
+    out = []
+    shift = 0
+    for ed in edits:
+        out.append((ed.start + shift, ed))
+        shift += len(ed.after) - len(ed.before)
+    return out
+
+
+def _mono_split(ed: Edit) -> bool:
+    """A split ``split_fused_words`` made on its own: one token become two words."""
+    return (
+        ed.rule == MONO_SPLIT_RULE
+        and " " not in ed.before
+        and ed.after.count(" ") == 1
+        and ed.after.replace(" ", "") == ed.before
+    )
+
+
+def sentence_spans(doc: Document) -> list[tuple[int, int]]:
+    """Each English corpus sentence's span in ``doc.en.text`` (``(-1, -1)`` when it cannot
+    be found there), in the order of ``doc.en_sentences``."""
+    en = doc.en
+    assert en is not None
+    out: list[tuple[int, int]] = []
+    cursor = 0
+    for seg in en.segments:
+        if not seg.sentences:
+            continue
+        where = en.text.find(seg.text, cursor)
+        if where < 0:
+            out.extend((-1, -1) for _ in seg.sentences)
+            continue
+        cursor = where + len(seg.text)
+        local = 0
+        for sent in seg.sentences:
+            at = seg.text.find(sent, local)
+            if at < 0:
+                out.append((-1, -1))
+                continue
+            local = at + len(sent)
+            out.append((where + at, where + local))
+    return out

@@ -1,0 +1,166 @@
+"""Bilingual evidence (``cleaners.repair.bilingual``): golden pairs where the aligned Russian
+decides a fused word or a glossary term (``tests/golden/bilingual/<rule>.json``), the same
+English without a source left as today, the switches, and ``mtclean run`` end to end.
+
+A golden case is one sentence pair (``russian``, ``english``) run through the document
+chain (repair, structure, alignment, then the evidence); ``fixed`` is the English it
+must end as.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cleaners.config import PipelineConfig, RepairConfig
+from cleaners.decode import Decoded
+from cleaners.model import Document
+from cleaners.pipeline import build_document
+from cleaners.repair import RULES, describe_rules, repair, replay
+from cleaners.repair.bilingual import GLOSSARY_RULE, KEEP_RULE, SPLIT_RULE
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden" / "bilingual"
+BILINGUAL = (SPLIT_RULE, KEEP_RULE, GLOSSARY_RULE)
+
+
+def _cases() -> list[tuple[str, int, dict]]:
+    out = []
+    for path in sorted(GOLDEN.glob("*.json")):
+        for i, case in enumerate(json.loads(path.read_text(encoding="utf-8"))):
+            out.append((path.stem, i, case))
+    return out
+
+
+CASES = _cases()
+
+
+def _doc(english: str, russian: str | None, config: PipelineConfig | None = None) -> Document:
+    sides = {"en": Decoded(english, "utf-8")}
+    if russian is not None:
+        sides["ru"] = Decoded(russian, "utf-8")
+    return build_document("case", [], "hash", sides, config or PipelineConfig())
+
+
+def test_every_bilingual_rule_is_registered_per_document_with_golden_cases() -> None:
+    assert {rule for rule, _, _ in CASES} == set(BILINGUAL)
+    listing = describe_rules(RULES)
+    for name in BILINGUAL:
+        assert RULES[name].per_document
+        assert f"{name}  (stage" in listing and "per document" in listing
+    # Each rule has cases that change the text and negatives that do not.
+    for name in BILINGUAL:
+        own = [c for r, _, c in CASES if r == name]
+        assert any(c["fixed"] != _doc(c["english"], None).en.text.strip() for c in own)
+        assert any(c["fixed"] == c["english"] for c in own)
+
+
+@pytest.mark.parametrize(("rule", "i", "case"), CASES, ids=[f"{r}-{i}" for r, i, _ in CASES])
+def test_golden(rule: str, i: int, case: dict) -> None:
+    doc = _doc(case["english"], case["russian"])
+    assert doc.en is not None and doc.beads, "the pair must align"
+    assert doc.en.text.strip() == case["fixed"], case["comment"]
+    assert replay(doc.en.raw_text, doc.en.edits) == doc.en.text
+    mono = repair(case["english"], "en").text
+    if mono != doc.en.text:
+        # The Russian changed what the text rules made: the rule says so, in the edits
+        # or (a change undone leaves no edit) in the document's warnings.
+        named = {r for e in doc.en.edits for r in e.rule.split("+")}
+        assert rule in named or any(rule in w for w in doc.warnings), case["comment"]
+    # The corpus English is the side's final text.
+    assert " ".join(doc.en_sentences) == doc.en.text.strip()
+
+
+@pytest.mark.parametrize(("rule", "i", "case"), CASES, ids=[f"{r}-{i}" for r, i, _ in CASES])
+def test_without_the_russian_nothing_changes(rule: str, i: int, case: dict) -> None:
+    doc = _doc(case["english"], None)
+    assert doc.en is not None
+    assert doc.en.text == repair(case["english"], "en").text
+    assert not {r for e in doc.en.edits for r in e.rule.split("+")} & set(BILINGUAL)
+
+
+@pytest.mark.parametrize(("rule", "i", "case"), CASES, ids=[f"{r}-{i}" for r, i, _ in CASES])
+def test_a_disabled_rule_leaves_the_text_rules_result(rule: str, i: int, case: dict) -> None:
+    cfg = PipelineConfig(repair=RepairConfig(disable=[rule]))
+    doc = _doc(case["english"], case["russian"], cfg)
+    assert doc.en is not None
+    assert doc.en.text == repair(case["english"], "en").text
+    assert not any(rule in w for w in doc.warnings)
+
+
+def test_the_glossary_file_takes_ru_conditions(tmp_path: Path) -> None:
+    gl = tmp_path / "g.tsv"
+    gl.write_text("Rada\tVerkhovna Rada\tВерховна Рада\tru=Верховн*\n", encoding="utf-8")
+    cfg = PipelineConfig(repair=RepairConfig(glossary=[str(gl)]))
+    en = "The Rada voted on Tuesday."
+    yes = _doc(en, "Верховная Рада проголосовала во вторник.", cfg)
+    no = _doc(en, "Рада директоров проголосовала во вторник.", cfg)
+    alone = _doc(en, None, cfg)
+    assert yes.en is not None and no.en is not None and alone.en is not None
+    assert yes.en.text.strip() == "The Verkhovna Rada voted on Tuesday."
+    assert no.en.text.strip() == en and alone.en.text.strip() == en
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("Rada\tVerkhovna Rada\tnote\tru=\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="ru="):
+        PipelineConfig(repair=RepairConfig(glossary=[str(bad)]))
+
+
+@pytest.mark.slow
+def test_mtclean_run_lets_the_russian_decide(tmp_path: Path) -> None:
+    """A generated pair where only the Russian tells the fusions: corpus.en, the text
+    output and the document's edits agree, and a second run gives the same bytes."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "yachts.ru.txt").write_text(
+        "Спрос на суперъяхты вырос в прошлом году.\n\n"
+        "Пираты скопировали лордфильмс вчера.\n\n"
+        "Глава ДНР выступил с заявлением.\n",
+        encoding="utf-8",
+    )
+    (src / "yachts.en.txt").write_text(
+        "Demand forsuperyachts grew last year.\n\n"
+        "Pirates copied lordfilms yesterday.\n\n"
+        "The DNR head made a statement.\n",
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(tmp_path / "ph"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PYTHONIOENCODING": "utf-8",
+    }
+    outs = []
+    for name in ("out1", "out2"):
+        out = tmp_path / name
+        r = subprocess.run(
+            [sys.executable, "-m", "flows.cli", "run", str(src), "--out", str(out)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=300,
+        )
+        assert r.returncode == 0, r.stderr
+        outs.append(out)
+    want = [
+        "Demand for superyachts grew last year.",
+        "Pirates copied lordfilms yesterday.",
+        "The DPR head made a statement.",
+    ]
+    out = outs[0]
+    assert (out / "corpus.en").read_text(encoding="utf-8").splitlines() == want
+    assert (out / "text" / "yachts.en.txt").read_text(encoding="utf-8").split() == " ".join(
+        want
+    ).split()
+    doc = json.loads((out / "docs" / "yachts.json").read_text(encoding="utf-8"))
+    rules = {e["rule"] for e in doc["en"]["edits"]}
+    assert {SPLIT_RULE, GLOSSARY_RULE} <= rules
+    assert any(KEEP_RULE in w for w in doc["warnings"])
+    for name in ("corpus.en", "corpus.ru", "corpus.tsv", "corpus.jsonl", "corpus.tmx"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name

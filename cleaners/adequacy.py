@@ -36,7 +36,7 @@ import numpy as np
 from cleaners.align import anchors
 from cleaners.chrf import chrf
 from cleaners.numbers import compare
-from cleaners.translit import transliterate
+from cleaners.translit import name_key, transliterate
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -95,6 +95,11 @@ class Signals(NamedTuple):
     ru_content: int  # content words of each side (the word table's notion)
     en_content: int
     cognates: float  # character trigram Dice of the transliterated Russian and the English
+    cover_ru: float  # share of the Russian content words the English translates or spells
+    cover_en: float  # ... and of the English ones the Russian does (see :func:`coverage`)
+    tail_ru: float  # the same share over the last third of each side's content words: the
+    tail_en: float  # tail of a side left uncovered is what a truncated other side looks like
+    end_run: float  # the longest uncovered run that ends a side, as a share of its words
     function_matched: int  # function-word categories (ты ↔ you, почему ↔ why) on both sides
     function_missing: int  # ... on one side only
     mt_chrf: float | None  # chrF of the English against the retranslated Russian
@@ -203,6 +208,60 @@ def lexical(tables: Any, ru: str, en: str) -> tuple[float, float, int, int, int]
     return dice, min(cover, 1.0), uncovered, n_src, n_tgt
 
 
+_LEXWORD = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=65536)
+def _spelling(word: str) -> str:
+    """A word's consonant key across scripts (names, international words), "" when short."""
+    return name_key(word, 4) if len(word) >= 4 else ""
+
+
+def covered(table: Any, src: str, tgt: str) -> list[bool]:
+    """For each content word of ``src`` in order (the word table's notion), whether ``tgt``
+    holds one of its translations or a word spelled alike across scripts (поэт ↔ poet,
+    Путин ↔ Putin: names and loans the table may never have seen).
+
+    >>> from cleaners.lexsim import table
+    >>> covered(table("ru", "en"), "Поэт Путин написал книгу.", "Putin, a poet, wrote a book.")
+    [True, True, True, True]
+    >>> covered(table("ru", "en"), "Поэт Путин написал книгу.", "It rained.")
+    [False, False, False, False]
+    """
+    from cleaners.lexsim import KEY_LEN, MIN_WORD
+
+    words = [w.lower().replace("ё", "е") for w in _LEXWORD.findall(src)]
+    tgt_words = [w.lower() for w in _LEXWORD.findall(tgt)]
+    keys = {w[:KEY_LEN] for w in tgt_words if len(w) >= MIN_WORD}
+    spelled = {_spelling(w) for w in tgt_words} - {""}
+    stop, trans = table.src_stop, table.trans
+    out = []
+    for w in words:
+        k = w[:KEY_LEN]
+        if len(k) < MIN_WORD or k in stop:
+            continue
+        hit = any(t in keys for t in trans.get(k, ())) or (table.identity and k in keys)
+        out.append(hit or _spelling(w) in spelled)
+    return out
+
+
+def coverage(flags: Sequence[bool]) -> tuple[float, float, float]:
+    """(share covered, share covered in the last third, uncovered run ending the side as a
+    share) of one side's content words; a side without content words is fully covered.
+
+    >>> coverage([True, True, True, True, False, False])
+    (0.6667, 0.0, 0.3333)
+    >>> coverage([])
+    (1.0, 1.0, 0.0)
+    """
+    n = len(flags)
+    if not n:
+        return 1.0, 1.0, 0.0
+    tail = -(-n // 3)
+    run = next((k for k, f in enumerate(reversed(flags)) if f), n)
+    return round(sum(flags) / n, 4), round(sum(flags[-tail:]) / tail, 4), round(run / n, 4)
+
+
 def signals(
     ru: str,
     en: str,
@@ -241,6 +300,9 @@ def signals(
     ru_f, en_f = function_categories(ru, "ru"), function_categories(en, "en")
     table = lex_table if lex_table is not None else default_table()
     lex = lexical(table, ru, en) if table is not None else None
+    fwd, back = (table if isinstance(table, tuple) else (table, None)) if table else (None, None)
+    cov_ru = coverage(covered(fwd, ru, en)) if fwd is not None else (0.0, 0.0, 0.0)
+    cov_en = coverage(covered(back, en, ru)) if back is not None else cov_ru
     return Signals(
         ru_chars=len(ru),
         en_chars=len(en),
@@ -267,6 +329,11 @@ def signals(
         ru_content=lex[3] if lex else 0,
         en_content=lex[4] if lex else 0,
         cognates=cognates(ru, en),
+        cover_ru=cov_ru[0],
+        cover_en=cov_en[0],
+        tail_ru=cov_ru[1],
+        tail_en=cov_en[1],
+        end_run=max(cov_ru[2], cov_en[2]),
         function_matched=len(ru_f & en_f),
         function_missing=len(ru_f ^ en_f),
         mt_chrf=chrf(en, ru_mt) if ru_mt else None,
@@ -317,6 +384,12 @@ FEATURES: tuple[str, ...] = (
     "cognates",
     "lex_evidence",
     "marks_mismatch",
+    "cover_min",
+    "cover_max",
+    "tail_min",
+    "end_run",
+    "cover_evidence",
+    "uncovered_spelled",
     "mt_chrf",
 )
 
@@ -328,6 +401,10 @@ def features(s: Signals) -> np.ndarray:
     # Apart: a number changed is a wrong translation; one left out or worded differently
     # ("в течение суток" ↔ "24 hours") is common in right ones.
     substituted = s.ru_numbers_missing > 0 and s.en_numbers_missing > 0
+    # Coverage with spelling matches, each side apart: a truncated side covers itself well
+    # and leaves the other's tail uncovered; a wrong pair leaves both uncovered.
+    low = min(s.cover_ru, s.cover_en)
+    uncovered = (1 - s.cover_ru) * s.ru_content + (1 - s.cover_en) * s.en_content
     row = np.array(
         [
             dev,
@@ -355,6 +432,12 @@ def features(s: Signals) -> np.ndarray:
             # translated says more than none of two.
             ((s.lex_cover or 0.0) - 0.5) * math.log1p(s.ru_content + s.en_content),
             s.marks_mismatch,
+            low,
+            max(s.cover_ru, s.cover_en),
+            min(s.tail_ru, s.tail_en),
+            s.end_run,
+            (low - 0.5) * math.log1p(s.ru_content + s.en_content),
+            math.log1p(uncovered),
             s.mt_chrf if s.mt_chrf is not None else 0.0,
         ]
     )

@@ -63,3 +63,28 @@ def test_mt_model_uses_the_retranslation():
     assert with_mt.mt_chrf == 1.0
     assert score(with_mt) > 0.5
     assert score(wrong_mt) < score(signals(ru, "The budget was approved.")) < score(with_mt)
+
+
+def test_side_coverage_shows_which_side_was_cut():
+    ru = "Президент подписал закон о бюджете, и парламент одобрил новые налоги на импорт."
+    en = "The president signed the budget law, and parliament approved new taxes on imports."
+    whole = signals(ru, en)
+    cut = signals(ru, "The president signed the budget law")  # the English stops mid-way
+    assert min(whole.cover_ru, whole.cover_en) > 0.6 and whole.end_run < 0.3
+    # The short side is still covered by the long one; the long side's tail is not.
+    assert cut.cover_en > 0.6 > cut.cover_ru and cut.tail_ru == 0.0 and cut.end_run >= 0.3
+    assert score(cut) < score(whole)
+
+
+def test_spelling_covers_names_the_word_table_lacks():
+    from cleaners.lexsim import table
+
+    fwd = table("ru", "en")
+    assert "мкдж" not in fwd.trans  # a made-up name: only its spelling can match
+    assert adequacy.covered(fwd, "Мкджаров приехал.", "Mkdzharov arrived.")[0]
+    assert not adequacy.covered(fwd, "Мкджаров приехал.", "Petrov arrived.")[0]
+
+
+def test_models_weigh_side_coverage():
+    for model in adequacy.models().values():
+        assert {"cover_min", "cover_max", "tail_min", "end_run"} <= set(model.names)

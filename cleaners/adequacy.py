@@ -11,10 +11,14 @@ A logistic regression over cheap, download-free signals of one ru–en pair:
 - function words by category on each side (``ты`` ↔ ``you``, ``почему`` ↔ ``why``, negation;
   ``data/ru_en_function_words.tsv``): short sentences have few content words,
 - the lexical translation model (:mod:`cleaners.lexsim`: an IBM-1 word table learned offline),
+  read per side and by position: the share of each side's content words the other side
+  translates or spells alike (names, loans), over the words the table knows and over the last
+  third of each side (a cut side leaves the other's tail uncovered),
 - chrF of the English against the retranslated Russian, when a retranslation exists.
 
 The weights are fitted on dev data only, with generated negatives (misaligned, truncated,
-number-changed, untranslated, wrong language) by ``python -m cleaners.build_adequacy``, which
+number-changed, untranslated, wrong language) and the beads of dev documents aligned with
+another document's English, by ``python -m cleaners.build_adequacy``, which
 writes ``data/adequacy.json``; a test checks that the shipped table is what that command
 builds. Two models live in the table: ``base`` and ``mt`` (the same signals plus chrF), so
 a pair is scored with the evidence it has.
@@ -36,7 +40,7 @@ import numpy as np
 from cleaners.align import anchors
 from cleaners.chrf import chrf
 from cleaners.numbers import compare
-from cleaners.translit import transliterate
+from cleaners.translit import name_key, transliterate
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -95,6 +99,16 @@ class Signals(NamedTuple):
     ru_content: int  # content words of each side (the word table's notion)
     en_content: int
     cognates: float  # character trigram Dice of the transliterated Russian and the English
+    cover_ru: float  # share of the Russian content words the English translates or spells
+    cover_en: float  # ... and of the English ones the Russian does (see :func:`coverage`)
+    tail_ru: float  # the same share over the last third of each side's content words: the
+    tail_en: float  # tail of a side left uncovered is what a truncated other side looks like
+    end_run: float  # the longest uncovered run that ends a side, as a share of its words
+    known_ru: int  # content words the table knows (has translations for), each side: an
+    known_en: int  # unknown word left uncovered is no evidence, a known one is
+    known_cover_ru: float  # share of the known words covered, each side
+    known_cover_en: float
+    unknown: int  # content words of both sides the table does not know
     function_matched: int  # function-word categories (ты ↔ you, почему ↔ why) on both sides
     function_missing: int  # ... on one side only
     mt_chrf: float | None  # chrF of the English against the retranslated Russian
@@ -203,6 +217,74 @@ def lexical(tables: Any, ru: str, en: str) -> tuple[float, float, int, int, int]
     return dice, min(cover, 1.0), uncovered, n_src, n_tgt
 
 
+_LEXWORD = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=65536)
+def _spelling(word: str) -> str:
+    """A word's consonant key across scripts (names, international words), "" when short."""
+    return name_key(word, 4) if len(word) >= 4 else ""
+
+
+def covered(table: Any, src: str, tgt: str) -> list[bool]:
+    """For each content word of ``src`` in order (the word table's notion), whether ``tgt``
+    holds one of its translations or a word spelled alike across scripts (поэт ↔ poet,
+    Путин ↔ Putin: names and loans the table may never have seen).
+
+    >>> from cleaners.lexsim import table
+    >>> covered(table("ru", "en"), "Поэт Путин написал книгу.", "Putin, a poet, wrote a book.")
+    [True, True, True, True]
+    >>> covered(table("ru", "en"), "Поэт Путин написал книгу.", "It rained.")
+    [False, False, False, False]
+    """
+    return [hit for _, hit in cover_flags(table, src, tgt)]
+
+
+def cover_flags(table: Any, src: str, tgt: str) -> list[tuple[bool, bool]]:
+    """(known, covered) for each content word of ``src`` in order: *known* when the table
+    has translations for it (or its spelling matched), so that its absence from ``tgt``
+    says something; a word the table never saw tells nothing either way.
+
+    >>> from cleaners.lexsim import table
+    >>> cover_flags(table("ru", "en"), "Мкджаров написал книгу.", "It rained.")
+    [(False, False), (True, False), (True, False)]
+    """
+    from cleaners.lexsim import KEY_LEN, MIN_WORD
+
+    words = [w.lower().replace("ё", "е") for w in _LEXWORD.findall(src)]
+    tgt_words = [w.lower() for w in _LEXWORD.findall(tgt)]
+    keys = {w[:KEY_LEN] for w in tgt_words if len(w) >= MIN_WORD}
+    spelled = {_spelling(w) for w in tgt_words} - {""}
+    stop, trans = table.src_stop, table.trans
+    out = []
+    for w in words:
+        k = w[:KEY_LEN]
+        if len(k) < MIN_WORD or k in stop:
+            continue
+        options = trans.get(k, ())
+        hit = any(t in keys for t in options) or (table.identity and k in keys)
+        hit = hit or _spelling(w) in spelled
+        out.append((hit or bool(options), hit))
+    return out
+
+
+def coverage(flags: Sequence[bool]) -> tuple[float, float, float]:
+    """(share covered, share covered in the last third, uncovered run ending the side as a
+    share) of one side's content words; a side without content words is fully covered.
+
+    >>> coverage([True, True, True, True, False, False])
+    (0.6667, 0.0, 0.3333)
+    >>> coverage([])
+    (1.0, 1.0, 0.0)
+    """
+    n = len(flags)
+    if not n:
+        return 1.0, 1.0, 0.0
+    tail = -(-n // 3)
+    run = next((k for k, f in enumerate(reversed(flags)) if f), n)
+    return round(sum(flags) / n, 4), round(sum(flags[-tail:]) / tail, 4), round(run / n, 4)
+
+
 def signals(
     ru: str,
     en: str,
@@ -241,6 +323,13 @@ def signals(
     ru_f, en_f = function_categories(ru, "ru"), function_categories(en, "en")
     table = lex_table if lex_table is not None else default_table()
     lex = lexical(table, ru, en) if table is not None else None
+    fwd, back = (table if isinstance(table, tuple) else (table, None)) if table else (None, None)
+    flags_ru = cover_flags(fwd, ru, en) if fwd is not None else []
+    flags_en = cover_flags(back, en, ru) if back is not None else flags_ru
+    cov_ru = coverage([hit for _, hit in flags_ru]) if fwd is not None else (0.0, 0.0, 0.0)
+    cov_en = coverage([hit for _, hit in flags_en]) if back is not None else cov_ru
+    known_ru = [hit for known, hit in flags_ru if known]
+    known_en = [hit for known, hit in flags_en if known]
     return Signals(
         ru_chars=len(ru),
         en_chars=len(en),
@@ -267,6 +356,16 @@ def signals(
         ru_content=lex[3] if lex else 0,
         en_content=lex[4] if lex else 0,
         cognates=cognates(ru, en),
+        cover_ru=cov_ru[0],
+        cover_en=cov_en[0],
+        tail_ru=cov_ru[1],
+        tail_en=cov_en[1],
+        end_run=max(cov_ru[2], cov_en[2]),
+        known_ru=len(known_ru),
+        known_en=len(known_en),
+        known_cover_ru=round(sum(known_ru) / len(known_ru), 4) if known_ru else 1.0,
+        known_cover_en=round(sum(known_en) / len(known_en), 4) if known_en else 1.0,
+        unknown=len(flags_ru) - len(known_ru) + len(flags_en) - len(known_en),
         function_matched=len(ru_f & en_f),
         function_missing=len(ru_f ^ en_f),
         mt_chrf=chrf(en, ru_mt) if ru_mt else None,
@@ -317,6 +416,17 @@ FEATURES: tuple[str, ...] = (
     "cognates",
     "lex_evidence",
     "marks_mismatch",
+    "cover_min",
+    "cover_max",
+    "tail_min",
+    "end_run",
+    "cover_evidence",
+    "uncovered_spelled",
+    "known_min",
+    "known_max",
+    "known_evidence",
+    "known_uncovered",
+    "unknown",
     "mt_chrf",
 )
 
@@ -328,6 +438,16 @@ def features(s: Signals) -> np.ndarray:
     # Apart: a number changed is a wrong translation; one left out or worded differently
     # ("в течение суток" ↔ "24 hours") is common in right ones.
     substituted = s.ru_numbers_missing > 0 and s.en_numbers_missing > 0
+    # Coverage with spelling matches, each side apart: a truncated side covers itself well
+    # and leaves the other's tail uncovered; a wrong pair leaves both uncovered.
+    low = min(s.cover_ru, s.cover_en)
+    uncovered = (1 - s.cover_ru) * s.ru_content + (1 - s.cover_en) * s.en_content
+    known = min(s.known_cover_ru, s.known_cover_en)
+    # The one-sided measures (the better side's coverage, the tails) shrunk toward the lower
+    # coverage when a side has few content words: "I really miss my ex." covers all of its
+    # two, which says nothing about a cut Russian side.
+    few = min(s.ru_content, s.en_content)
+    weight = few / (few + 2.0)
     row = np.array(
         [
             dev,
@@ -355,6 +475,17 @@ def features(s: Signals) -> np.ndarray:
             # translated says more than none of two.
             ((s.lex_cover or 0.0) - 0.5) * math.log1p(s.ru_content + s.en_content),
             s.marks_mismatch,
+            low,
+            low + weight * (max(s.cover_ru, s.cover_en) - low),
+            low + weight * (min(s.tail_ru, s.tail_en) - low),
+            weight * s.end_run,
+            (low - 0.5) * math.log1p(s.ru_content + s.en_content),
+            math.log1p(uncovered),
+            known,
+            max(s.known_cover_ru, s.known_cover_en),
+            (known - 0.5) * math.log1p(s.known_ru + s.known_en),
+            math.log1p((1 - s.known_cover_ru) * s.known_ru + (1 - s.known_cover_en) * s.known_en),
+            math.log1p(s.unknown),
             s.mt_chrf if s.mt_chrf is not None else 0.0,
         ]
     )
@@ -368,7 +499,8 @@ def _log_sigmoid(z: np.ndarray) -> np.ndarray:
 
 class Model(NamedTuple):
     """Failure detectors combined: one logistic regression per kind of wrong pair (misaligned,
-    truncated, number changed, untranslated, wrong language), each clean vs that kind.
+    truncated, number changed, untranslated, wrong language, a bead of mismatched documents),
+    each clean vs that kind.
 
     A pair is adequate when no detector fires: the sum of the detectors' log P(clean) is
     mapped to a probability by a last logistic fit (``calibration``), so one strong signal of

@@ -8,7 +8,8 @@ Build-time only (the run never imports it). Dev sets only, read from the shared 
 WMT21 (ref A; one MT system's output stands in for the retranslation), FLORES-200 ``dev.*``,
 Tatoeba and TICO-19. Pairs are split by a hash of their document: the ``fit`` half trains the
 model, the ``eval`` half is what ``bench/filters.py`` measures on. The same noise generator
-(:func:`noisy`) serves both.
+(:func:`noisy`) serves both; the fit also sees the beads the aligner makes of the fit half's
+documents, with their own English (clean) and with another document's (:func:`document_beads`).
 """
 
 from __future__ import annotations
@@ -133,6 +134,8 @@ NOISE_KINDS = (
     "near-duplicate",
 )
 ADEQUACY_NEGATIVES = NOISE_KINDS[:5]
+# The fit's detectors: the generated negatives and the beads of mismatched documents.
+DETECTORS = (*ADEQUACY_NEGATIVES, "mismatched")
 
 
 @dataclass(frozen=True)
@@ -271,6 +274,31 @@ def _misalign(pairs: Sequence[Pair], k: int, by_doc: dict[str, list[int]],
     return p.ru, pairs[j].en
 
 
+def document_beads(pairs: Sequence[Pair]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(true, mismatched) beads: each WMT/FLORES document of ``pairs`` aligned by
+    :func:`cleaners.align.align` with its own English, and with the next document's in a
+    seeded shuffle. The mismatched beads are the wrong pairs an aligner picks when it must
+    (the closest-looking sentences, often sharing a name or a number), harder than drawn ones;
+    the true beads include the 2-1 joins a real document gives."""
+    from cleaners.align import align
+
+    docs: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for p in pairs:
+        if p.source.startswith(("wmt", "flores")):
+            docs.setdefault((p.source, p.doc), []).append((p.ru, p.en))
+    keys = sorted(docs)
+    random.Random(SEED).shuffle(keys)
+    out: tuple[list[tuple[str, str]], list[tuple[str, str]]] = ([], [])
+    for k, key in enumerate(keys):
+        ru = [r for r, _ in docs[key]]
+        for side, other in ((0, key), (1, keys[(k + 1) % len(keys)])):
+            en = [e for _, e in docs[other]]
+            for b in align(ru, en):
+                if b.ru and b.en:
+                    out[side].append((" ".join(ru[i] for i in b.ru), " ".join(en[j] for j in b.en)))
+    return out
+
+
 def _truncated_pair(p: Pair, rng: random.Random) -> tuple[str, str] | None:
     if rng.random() < 0.5:
         ru = _truncate(p.ru, rng)
@@ -339,7 +367,7 @@ def _balanced(y: np.ndarray) -> np.ndarray:
 def fit_model(items: Sequence[Noisy], table: Any = None) -> Model:
     """One detector per negative kind (clean vs that kind), then the calibration of their
     summed log P(clean) on clean vs all negatives, the two classes weighted equally."""
-    items = [it for it in items if it.kind == "clean" or it.kind in ADEQUACY_NEGATIVES]
+    items = [it for it in items if it.kind == "clean" or it.kind in DETECTORS]
     x = feature_rows(items, False, table)
     kind = np.array([it.kind for it in items])
     names = [n for n in FEATURES if n != "mt_chrf" and x[:, FEATURES.index(n)].std() > 1e-9]
@@ -347,7 +375,7 @@ def fit_model(items: Sequence[Noisy], table: Any = None) -> Model:
     mean, scale = x[:, idx].mean(axis=0).round(4), x[:, idx].std(axis=0).round(4)
     z = (x[:, idx] - mean) / scale
     detectors = {}
-    for k in ADEQUACY_NEGATIVES:
+    for k in DETECTORS:
         rows = (kind == "clean") | (kind == k)
         y = (kind[rows] == "clean").astype(float)
         w, b = fit_logistic(z[rows], y, _balanced(y))
@@ -388,6 +416,11 @@ def build(data: Path | None = None) -> dict[str, object]:
     # or numbers alone): more draws of them teach the lexical and length features more.
     for seed in range(1, HARD_DRAWS):
         items += [it for it in noisy(pairs, SEED + seed, FIT_PER_KIND) if it.kind in HARD]
+    # What the aligner makes of real documents: true beads are clean, those of a document
+    # aligned with another's English the "mismatched" detector's negatives.
+    true, mismatched = document_beads(pairs)
+    items += [Noisy("clean", ru, en, None, "beads") for ru, en in true]
+    items += [Noisy("mismatched", ru, en, None, "beads") for ru, en in mismatched]
     with_mt = [it for it in items if it.mt is not None]
     table = heldout_table("fit", data)
     base = fit_model(items, table)

@@ -330,7 +330,7 @@ class FiltersConfig(_Strict):
         le=1,
         description="misaligned: adequacy (calibrated P) below this rejects. bench/filters.py "
         "--sweep on dev: 0.2 keeps 98 % of clean pairs; 0.5 rejects more misaligned pairs "
-        "(92 % vs 86 %) and keeps 96 %.",
+        "(92 % vs 88 %) and keeps 97.6 %.",
     )
     not_parallel_share: float = Field(
         0.5,

@@ -35,7 +35,10 @@ MANIFEST = "manifest.json"
 LOCK = ".mtclean.lock"
 DOCS = "docs"
 QUARANTINE = "quarantine"
-CORPUS_FILES = ("corpus.tmx", "corpus.ru", "corpus.en", "corpus.tsv", "corpus.jsonl")
+# Every run-wide output the writers make, hashed into the manifest: one deleted or changed
+# makes the next run rewrite them all (the rejected pairs are outputs like the corpus).
+CORPUS_FILES = ("corpus.tmx", "corpus.ru", "corpus.en", "corpus.tsv", "corpus.jsonl",
+                "corpus.rejected.tsv", "corpus.rejected.jsonl")  # fmt: skip
 FORMAT = 1
 
 _code_version: str | None = None

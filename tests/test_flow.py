@@ -134,6 +134,25 @@ def test_incremental_reruns_match_fresh_runs(inputs: Path, tmp_path: Path) -> No
     assert redo["run"]["processed"] == redo["run"]["inputs"]
 
 
+def test_a_deleted_rejected_file_is_rewritten_by_an_unchanged_rerun(
+    inputs: Path, tmp_path: Path
+) -> None:
+    # A copy of one document: its pairs are rejected as duplicates, so corpus.rejected.* hold rows.
+    doc = inputs / "volga-route.en.txt"
+    for side in ("en", "ru"):
+        src = inputs / f"volga-route.{side}.txt"
+        if src.is_file():
+            shutil.copy(src, inputs / f"volga-route-copy.{side}.txt")
+    out = tmp_path / "out"
+    first = run(inputs, out)
+    before = corpus_bytes(out)
+    assert doc.is_file() and first["corpus"]["rejected"] > 0 and before["corpus.rejected.tsv"]
+    for name in ("corpus.rejected.tsv", "corpus.rejected.jsonl"):
+        (out / name).unlink()
+        again = run(inputs, out)
+        assert again["run"]["processed"] == 0 and corpus_bytes(out) == before
+
+
 def test_lock_refuses_concurrent_run_and_recovers_stale(inputs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()

@@ -359,6 +359,28 @@ def _finished_run(src: Path, out: Path, items: list) -> mf.RunLedger:
     return ledger
 
 
+def test_rejected_files_are_outputs_a_deleted_one_reruns(tmp_path: Path) -> None:
+    """corpus.rejected.* are hashed like the corpus: deleting one makes the next run redo
+    the run-wide files instead of calling the folder unchanged."""
+    from cleaners import writers
+
+    assert mf.CORPUS_FILES == writers.CORPUS_FILES + writers.REJECTED_FILES
+    src, out, items = _inputs(tmp_path)
+    for name in mf.CORPUS_FILES:
+        (out / name).write_text(f"{name}\n")
+    _finished_run(src, out, items)
+    assert mf.read_manifest(out)["corpus_hashes"]["corpus.rejected.tsv"] is not None
+    assert mf.RunLedger.begin(src, out, items, S, _item_hash).unchanged
+    (out / "corpus.rejected.jsonl").unlink()
+    assert not mf.RunLedger.begin(src, out, items, S, _item_hash).unchanged
+
+
+def _item_hash(d: Path, item: object) -> str:
+    from cleaners.readers import item_hash
+
+    return item_hash(d, item)  # type: ignore[arg-type]
+
+
 def test_user_files_in_the_output_folder_are_never_deleted(tmp_path: Path) -> None:
     src, out, items = _inputs(tmp_path)
     _finished_run(src, out, items)

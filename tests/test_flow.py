@@ -33,7 +33,8 @@ CORPUS = mf.CORPUS_FILES
 
 @pytest.fixture(scope="session", autouse=True)
 def harness():
-    with prefect_test_harness():
+    # The test server's first start runs DB migrations; 30 s is too short on a busy 2-core box.
+    with prefect_test_harness(server_startup_timeout=180):
         yield
 
 

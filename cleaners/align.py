@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -660,6 +661,7 @@ def _features(
         doc.bags[kind] = (_Flat.of(ru_bags, ids), _Flat.of(en_bags, ids))
         doc.mass[kind] = (doc.bags[kind][0].totals(), doc.bags[kind][1].totals())
 
+    tokens = (_Tokens.of(ru), _Tokens.of(en)) if p.w_anchor or with_lex else None
     if p.w_anchor or p.w_number_miss:
         # Names and the month table serve ru–en (and any pair without a word table). Between
         # two languages with a word table in one script, the table's identity keys match
@@ -667,7 +669,10 @@ def _features(
         words = not (with_lex and lexsim.table(src_lang, tgt_lang).identity)
         ids: dict[str, int] = {}
         if p.w_anchor:
-            add("anchor", (anchors(s, words) for s in ru), (anchors(s, words) for s in en), ids)
+            assert tokens is not None
+            bags = (_anchor_flat(tokens[0], words, ids), _anchor_flat(tokens[1], words, ids))
+            doc.bags["anchor"] = bags
+            doc.mass["anchor"] = (bags[0].totals(), bags[1].totals())
         if p.w_number_miss and p.w_anchor:  # the anchors' "#" entries, without reading again
             number = np.array([k[0] == "#" for k in ids], dtype=bool)
             ru_num, en_num = (side.where(number[side.key]) for side in doc.bags["anchor"])
@@ -679,19 +684,15 @@ def _features(
         add("mt", (content_words(s) for s in ru_mt), (content_words(s) for s in en))
     if with_lex:
         table = lexsim.table(src_lang, tgt_lang)
-        ru_keys: list[int] = []
-        en_keys: list[int] = []
-
-        def bags(side: Sequence[str], bag: Callable[[str], tuple[Counter[str], int]],
-                 keys: list[int]) -> Iterator[Counter[str]]:  # fmt: skip
-            for sentence in side:
-                counter, k = bag(sentence)
-                keys.append(k)
-                yield counter
-
-        add("table", bags(ru, table.source_bag, ru_keys), bags(en, table.target_bag, en_keys))
+        assert tokens is not None
+        ids = {}
+        (ru_flat, ru_mass), (en_flat, en_mass) = (
+            _table_flat(tokens[0], table, True, ids),
+            _table_flat(tokens[1], table, False, ids),
+        )
+        doc.bags["table"] = (ru_flat, en_flat)
         # Dice divides by content keys, not by their translations.
-        doc.mass["table"] = (np.array(ru_keys, dtype=float), np.array(en_keys, dtype=float))
+        doc.mass["table"] = (ru_mass, en_mass)
     return doc
 
 
@@ -700,6 +701,150 @@ def _numbers(side: Sequence[str]) -> Iterator[Counter[str]]:
     for sentence in side:
         digits = _NUM.findall(sentence)
         yield Counter("#" + (d.lstrip("0") or "0") for d in digits)
+
+
+# One scan of a side's text finds every token the bags are made of; "\n" ends a sentence.
+_ANCHOR_TOKEN = re.compile(r"[^\W\d_]+|\d+|[%?!" + _QUOTES + r"]|\n")
+_LEX_TOKEN = re.compile(r"[^\W\d_]+|\n")
+_ONCE = ("?", "!", '"')  # anchors counted once per sentence however often they occur
+
+
+def _joined(side: Sequence[str]) -> str:
+    """The sentences one per line (a newline inside a sentence, which splits no token, is a
+    space)."""
+    text = "\n".join(side)
+    if text.count("\n") != len(side) - 1:
+        text = "\n".join(s.replace("\n", " ") for s in side)
+    return text
+
+
+@dataclass(frozen=True)
+class _Tokens:
+    """The tokens of one side's sentences: ``types`` (distinct, ``types[0]`` unused), and per
+    occurrence its type ``tok`` and sentence ``line``."""
+
+    text: str
+    types: list[str]
+    tok: np.ndarray
+    line: np.ndarray
+    size: int
+
+    @classmethod
+    def of(cls, side: Sequence[str], pattern: re.Pattern[str] = _ANCHOR_TOKEN) -> _Tokens:
+        """One findall over the side's text and one dict look-up per token (a long document's
+        Counters per sentence cost seconds)."""
+        text = _joined(side)
+        found = pattern.findall(text)
+        types = list(dict.fromkeys(["\n", *found]))
+        index = {t: k for k, t in enumerate(types)}
+        tok = np.fromiter(map(index.__getitem__, found), dtype=np.int64, count=len(found))
+        newline = tok == 0
+        return cls(text, types, tok[~newline], np.cumsum(newline)[~newline], len(side))
+
+
+def _flat_of_tokens(
+    tok: np.ndarray, line: np.ndarray, bag: Sequence[Sequence[int]], size: int
+) -> _Flat:
+    """The bags of ``size`` sentences whose token occurrences ``tok`` (in sentences ``line``)
+    each add the key ids ``bag[token]``: the ``_Flat`` that Counters of those keys would give."""
+    lens = np.fromiter(map(len, bag), dtype=np.int64, count=len(bag))
+    keys = np.fromiter((k for b in bag for k in b), dtype=np.int64, count=int(lens.sum()))
+    first = np.concatenate([[0], np.cumsum(lens)])
+    per = lens[tok]
+    total = int(per.sum())
+    idx = np.repeat(first[tok] - (np.cumsum(per) - per), per) + np.arange(total)
+    code, count = np.unique(keys[idx] * size + np.repeat(line, per), return_counts=True)
+    return _Flat(code % size, code // size, count.astype(float), size)
+
+
+def _anchor_flat(tokens: _Tokens, words: bool, ids: dict[str, int]) -> _Flat:
+    """``_Flat.of(anchors(s, words) for s in side)``, from the side's tokens."""
+    types, tok, line = tokens.types, tokens.tok, tokens.line
+    marks = {"%": "&percent", "?": "?", "!": "!"} | {q: '"' for q in _QUOTES}
+    bag: list[tuple[int, ...]] = [()]
+    is_word = np.zeros(len(types), dtype=bool)
+    for k, t in enumerate(types[1:], 1):
+        if t[0].isdigit():
+            bag.append((ids.setdefault("#" + (t.lstrip("0") or "0"), len(ids)),))
+        elif t in marks:
+            bag.append((ids.setdefault(marks[t], len(ids)),))
+        else:
+            bag.append(())
+            is_word[k] = True
+    if words and is_word.any():
+        # A word's anchor depends on whether it is its sentence's first word and whether the
+        # sentence has Cyrillic: one look-up per distinct (word, first, Cyrillic).
+        at = np.flatnonzero(is_word[tok])
+        w_tok, w_line = tok[at], line[at]
+        first = np.concatenate([[True], w_line[1:] != w_line[:-1]])
+        cyr_type = np.array([_CYRILLIC.search(t) is not None for t in types])
+        cyrillic = np.bincount(w_line, weights=cyr_type[w_tok], minlength=tokens.size) > 0
+        code = w_tok * 4 + first * 2 + cyrillic[w_line]
+        combos, inverse = np.unique(code, return_inverse=True)
+        for c in combos.tolist():
+            anchor = _word_anchor(types[c // 4], bool(c & 2), bool(c & 1))
+            bag.append((ids.setdefault(anchor, len(ids)),) if anchor else ())
+        tok = tok.copy()
+        tok[at] = len(types) + inverse  # word occurrences point at their combination's bag
+    flat = _flat_of_tokens(tok, line, bag, tokens.size)
+    once = np.isin(flat.key, [ids[m] for m in _ONCE if m in ids])
+    flat.count[once] = 1.0
+    return flat
+
+
+# Characters NFC never changes next to any other (ASCII, Cyrillic letters); the few others
+# in a text are checked one by one.
+_PLAIN = re.compile("[\x00-\x7f\u0400-\u0482\u048a-\u04ff]+")
+
+
+@lru_cache(maxsize=4096)
+def _nfc_inert(c: str) -> bool:
+    """Whether ``c`` is NFC-stable whatever surrounds it: not combining, its own NFC, and not
+    a possible second half of a composition (conservatively: no mark or letter from U+0900
+    on, where the vowel signs and Hangul jamo that compose are)."""
+    return (
+        unicodedata.combining(c) == 0
+        and unicodedata.normalize("NFC", c) == c
+        and not (ord(c) >= 0x900 and unicodedata.category(c) in ("Mc", "Mn", "Lo"))
+    )
+
+
+def _table_flat(
+    tokens: _Tokens, table: lexsim.Table, src: bool, ids: dict[str, int]
+) -> tuple[_Flat, np.ndarray]:
+    """The word-table bags of one side (``table.source_bag`` / ``target_bag`` of each sentence,
+    as a ``_Flat``) and each sentence's number of content keys.
+
+    ``lexsim.word_keys`` normalises (NFC) and lower-cases a sentence before finding its words.
+    Where NFC cannot change the text and no capital sigma makes lower-casing depend on the
+    neighbours, that is the same as lower-casing each word found here (a word may split into
+    two, never merge with another): one scan of the text serves both anchors and table.
+    """
+    text = tokens.text
+    odd = [c for c in set(_PLAIN.sub("", text)) if not _nfc_inert(c)]
+    odd += ["Σ"] if "Σ" in text else []
+    pieces = [_WORD.findall(t.lower().replace("ё", "е")) for t in tokens.types]
+    pieces[0] = []
+    tok, line = tokens.tok, tokens.line
+    if odd:  # the sentences with such characters go the long way (word_keys's own steps)
+        lines = text.split("\n")
+        slow = np.array([k for k, x in enumerate(lines) if any(c in x for c in odd)])
+        keep = ~np.isin(line, slow)
+        low = [unicodedata.normalize("NFC", lines[k]).lower().replace("ё", "е") for k in slow]
+        extra = _Tokens.of(low, _LEX_TOKEN)
+        tok = np.concatenate([tok[keep], extra.tok + len(pieces)])
+        line = np.concatenate([line[keep], slow[extra.line]]) if len(slow) else line[keep]
+        pieces += [[t] for t in extra.types]
+    side = "src" if src else "tgt"
+    bag: list[list[int]] = []
+    mass = np.zeros(len(pieces))
+    for k, words in enumerate(pieces):
+        keys = table.content([w[: lexsim.KEY_LEN] for w in words], side)
+        mass[k] = len(keys)
+        bag.append([ids.setdefault(t, len(ids)) for key in keys
+                    for t in (table.targets(key) if src else (key,))])  # fmt: skip
+    counts = np.bincount(line, weights=mass[tok], minlength=tokens.size)
+    return _flat_of_tokens(tok, line, bag, tokens.size), counts
 
 
 def _windows(band: _Band, m: int) -> np.ndarray:

@@ -32,7 +32,7 @@ import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -323,29 +323,42 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
         return empty, empty, np.zeros(0)
     span = m + 3  # windows reach from -2 to m
     e_code = e_key * span + e_unit + 2  # sorted, as the entries are
-    # Russian entries by unit, a slice of units at a time: the raw matches of a long document
-    # (tens of millions) never exist at once, and each slice's cells are its own.
+    # Both ends of every Russian entry's run, searched in the entries' (key, unit) order:
+    # near-sorted queries keep the binary searches in cache (3x faster than by unit).
+    win = np.clip(window[ru.unit], -2, m) + 2
+    lo_all = np.searchsorted(e_code, ru.key * span + win[:, 0], side="left")
+    hi_all = np.searchsorted(e_code, ru.key * span + win[:, 1], side="right")
+    # Then by unit, a slice of units at a time: the raw matches of a long document (tens of
+    # millions) never exist at once, and each slice's cells are its own.
     order = np.argsort(ru.unit, kind="stable")
-    r_unit, r_key, r_count = ru.unit[order], ru.key[order], ru.count[order]
+    r_unit, r_count, lo_all, hi_all = ru.unit[order], ru.count[order], lo_all[order], hi_all[order]
     out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for first in range(0, ru.size, _MATCH_UNITS):
         a, b = np.searchsorted(r_unit, [first, first + _MATCH_UNITS])
         if a == b:
             continue
-        win = np.clip(window[r_unit[a:b]], -2, m) + 2
-        lo = np.searchsorted(e_code, r_key[a:b] * span + win[:, 0], side="left")
-        hi = np.searchsorted(e_code, r_key[a:b] * span + win[:, 1], side="right")
+        lo, hi = lo_all[a:b], hi_all[a:b]
         runs = hi - lo
         total = int(runs.sum())
         if not total:
             continue
         which = np.repeat(np.arange(len(runs)), runs)
         pos = np.arange(total) - np.repeat(np.cumsum(runs) - runs, runs) + lo[which]
-        s_all, t_all = r_unit[a:b][which], e_unit[pos]
         v_all = np.minimum(r_count[a:b][which], e_count[pos])
-        cell, inverse = np.unique(s_all * (m + 1) + t_all, return_inverse=True)
-        value = np.bincount(inverse, weights=v_all, minlength=len(cell))
-        out.append((cell // (m + 1), cell % (m + 1), value))
+        # Summed per cell in a dense slice of the windows (a unit's row holds its window's
+        # columns): no sort, and the nonzero cells come out in (s, t) order.
+        s_all = r_unit[a:b][which]
+        s0, s1 = int(r_unit[a]), int(r_unit[b - 1]) + 1
+        w_lo = np.clip(window[s0:s1, 0], -2, m) + 2
+        wide = int((np.clip(window[s0:s1, 1], -2, m) + 3 - w_lo).max())
+        dense = np.bincount(
+            (s_all - s0) * wide + (e_unit[pos] + 2 - w_lo[s_all - s0]),
+            weights=v_all,
+            minlength=(s1 - s0) * wide,
+        )
+        at = np.flatnonzero(dense)
+        s_at = at // wide
+        out.append((s_at + s0, at - s_at * wide + w_lo[s_at] - 2, dense[at]))
     if not out:
         return empty, empty, np.zeros(0)
     return tuple(np.concatenate(parts) for parts in zip(*out, strict=True))  # type: ignore[return-value]
@@ -386,19 +399,31 @@ class _Band:
         return bool((self.width == m + 1).all())
 
 
-def _in_bead(pairs: Pairs, band: _Band, di: int, dj: int, r0: int, r1: int) -> np.ndarray:
-    """Overlap summed over the sentence pairs inside the bead (di, dj) ending at each cell of
-    rows ``r0 .. r1 - 1`` (pairs come sorted by ru unit)."""
+def _in_beads(pairs: Pairs, band: _Band, r0: int, r1: int) -> dict[tuple[int, int], np.ndarray]:
+    """Overlap summed over the sentence pairs inside each bead (di, dj) with two sides, ending
+    at each cell of rows ``r0 .. r1 - 1`` (pairs come sorted by ru unit).
+
+    The pair (i - a, j - d) is in every bead with di ≥ a and dj ≥ d: each shift (a, d) is
+    scattered once and the beads' sums are running sums of those (integer counts: exact in
+    any order)."""
     ss, ts, vs = pairs
     c0 = int(band.start[r0])
-    out = np.zeros(int(band.start[r1]) - c0)
-    for a in range(1, di + 1):  # ru sentence i - a
+    size = int(band.start[r1]) - c0
+    two_sided = [(di, dj) for di, dj in MOVES if di and dj]
+    upto: dict[tuple[int, int], np.ndarray] = {}  # (a, dj): pairs (i - a, j - d), d ≤ dj
+    for a in range(1, max(di for di, _ in two_sided) + 1):  # ru sentence i - a
         lo, hi = np.searchsorted(ss, [r0 - a, r1 - a])
         rows, cols_t, vals = ss[lo:hi] + a, ts[lo:hi], vs[lo:hi]
-        for d in range(1, dj + 1):  # en sentence j - d
-            k = cols_t + d - band.off[rows]
-            ok = (k >= 0) & (k < band.width[rows])
-            out[band.start[rows[ok]] + k[ok] - c0] += vals[ok]  # cells unique for one (a, d)
+        offs, widths, starts = band.off[rows], band.width[rows], band.start[rows] - c0
+        acc = np.zeros(size)
+        for d in range(1, max(dj for di, dj in two_sided if di >= a) + 1):  # en sentence j - d
+            k = cols_t + d - offs
+            ok = (k >= 0) & (k < widths)
+            acc[starts[ok] + k[ok]] += vals[ok]  # cells unique for one (a, d)
+            upto[a, d] = acc.copy()
+    out: dict[tuple[int, int], np.ndarray] = {}
+    for di, dj in sorted(two_sided):
+        out[di, dj] = upto[di, dj] if di == 1 else out[di - 1, dj] + upto[di, dj]
     return out
 
 
@@ -511,6 +536,21 @@ class _Features:
     ratio: float  # expected English chars per Russian char in this document
     pairs: dict[str, Pairs]  # per bag kind: overlaps of unit pairs inside the band
     mass: dict[str, tuple[np.ndarray, np.ndarray]]
+    sums: dict[tuple[object, int], np.ndarray] = field(default_factory=dict)
+
+    def window_sum(self, what: object, end: np.ndarray, size: int) -> np.ndarray:
+        """The sum of ``size`` units of ``what`` ("ru_len", "en_len", (side, kind) masses)
+        ending before each index in ``end`` (per end index once, then gathered)."""
+        if (what, size) not in self.sums:
+            if isinstance(what, tuple):
+                side, kind = what
+                x = self.mass[kind][0 if side == "ru" else 1]
+            else:
+                x = self.ru_len if what == "ru_len" else self.en_len
+            cum = _cum(x)
+            # (end never passes the last sentence: band cells stay within 0..n, 0..m)
+            self.sums[what, size] = cum - cum[np.maximum(np.arange(len(cum)) - size, 0)]
+        return self.sums[what, size][end]
 
 
 def _cum(x: np.ndarray) -> np.ndarray:
@@ -522,22 +562,17 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
     (len(MOVES), cells of those rows)."""
     c0, c1 = int(band.start[r0]), int(band.start[r1])
     rows, cols = band.rows[c0:c1], band.cols[c0:c1]
-    cum_ru, cum_en = _cum(f.ru_len), _cum(f.en_len)
     out = np.full((len(MOVES), len(rows)), _INF, dtype=np.float32)  # half the memory
-
-    def block(cum: np.ndarray, end: np.ndarray, size: int) -> np.ndarray:
-        # per end index first (n + 1 values), then one gather over the cells
-        # (end never passes the last sentence: band cells stay within 0..n, 0..m)
-        return (cum - cum[np.maximum(np.arange(len(cum)) - size, 0)])[end]
+    block = f.window_sum
 
     def dice(num: np.ndarray, mass: np.ndarray) -> np.ndarray:
         return np.minimum(np.where(mass > 0, 2.0 * num / np.maximum(mass, 1e-9), 0.0), 1.0)
 
-    cum_mass = {kind: (_cum(r), _cum(e)) for kind, (r, e) in f.mass.items() if kind in f.pairs}
+    in_beads = {kind: _in_beads(pairs, band, r0, r1) for kind, pairs in f.pairs.items()}
     for code, (di, dj) in enumerate(MOVES):
         ok = (rows >= di) & (cols >= dj)
-        a = block(cum_ru, rows, di)
-        b = block(cum_en, cols, dj)
+        a = block("ru_len", rows, di)
+        b = block("en_len", cols, dj)
         c = np.full(len(rows), p.prior[code])
         if di and dj or p.gc_deletions:
             mean = (a + b / f.ratio) / 2.0
@@ -546,16 +581,15 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
         if not (di and dj):
             out[code] = np.where(ok, c, _INF)
             continue
-        for kind, pairs in f.pairs.items():
-            num = _in_bead(pairs, band, di, dj, r0, r1)
-            ru_mass, en_mass = cum_mass[kind]
+        for kind in f.pairs:
+            num = in_beads[kind][di, dj]
             if kind == "num":  # each number on one side only costs a little
-                mass = block(ru_mass, rows, di) + block(en_mass, cols, dj)
+                mass = block(("ru", kind), rows, di) + block(("en", kind), cols, dj)
                 c = c + p.w_number_miss * np.maximum(mass - 2.0 * num, 0.0)
                 continue
             # Similarities reward only where something is shared: a few cells of the band.
             nz = np.flatnonzero(num)
-            mass = block(ru_mass, rows[nz], di) + block(en_mass, cols[nz], dj)
+            mass = block(("ru", kind), rows[nz], di) + block(("en", kind), cols[nz], dj)
             if kind == "anchor":  # one shared "?" says less than four shared names
                 damp = np.minimum(1.0, mass / p.min_anchor_mass)
                 c[nz] -= p.w_anchor * dice(num[nz], mass) * damp
@@ -574,50 +608,49 @@ def _run(
     n = len(off) - 1
     sentinel = len(band.rows)  # an extra cell that stays unreachable
     cost = np.full(sentinel + 1, _INF)
-    back = np.full(len(band.rows), -1, dtype=np.int8)
+    back = np.zeros(len(band.rows), dtype=np.int8)
     own = np.zeros(len(band.rows), dtype=np.float32)  # the chosen bead's own cost per cell
-    # Bead costs are computed for a chunk of rows at a time: memory stays at a few bytes per
-    # cell (cost, back-pointer, own cost) instead of one float per bead type and cell.
-    chunk_end = c0 = 0
-    costs = np.zeros((len(MOVES), 0), dtype=np.float32)
-    ramp = np.arange(int(width.max()))
-    # Per row and move: where the previous row's cells start and how columns shift, for all
-    # rows at once, so that a row is one gather over all moves (few numpy calls a row).
-    di = np.array([d for d, _ in MOVES])
-    dj = np.array([d for _, d in MOVES])
-    prev_row = np.arange(n + 1)[:, None] - di[None, :]
-    usable = (di[None, :] > 0) & (prev_row >= 0)
-    prev_row = np.where(usable, prev_row, 0)
-    shift = off[:, None] - off[prev_row] - dj[None, :]
-    prev_start = np.where(usable, start[prev_row], sentinel)
-    prev_width = np.where(usable, width[prev_row], 0)
-    for i in range(n + 1):
-        if i == chunk_end:
-            chunk_end = min(i + _CHUNK_ROWS, n + 1)
-            costs, c0 = _bead_costs(f, band, p, i, chunk_end), int(start[i])
-        s0, w = int(start[i]), int(width[i])
-        k_prev = ramp[:w][None, :] + shift[i][:, None]
-        inside = (k_prev >= 0) & (k_prev < prev_width[i][:, None])
-        flat = np.where(inside, k_prev + prev_start[i][:, None], sentinel)
-        here = costs[:, s0 - c0 : s0 - c0 + w]
-        total = cost[flat] + here
-        move = total.argmin(axis=0).astype(np.int8)
-        best = total.min(axis=0)
-        move[best == _INF] = -1
-        if i == 0:
-            best[0] = 0.0  # row 0 starts at column 0
-        # 0-1 beads stay in the row: best[k] = min(best[k], best[k-1] + ins[k]) as a prefix scan.
-        ins = here[_INS].copy()
-        ins[0] = 0.0  # nothing enters the row's first cell from the left
-        steps = np.cumsum(np.minimum(ins, 1e12))
-        scanned = steps + np.minimum.accumulate(best - steps)
-        took = scanned < best - 1e-9
-        took[0] = False
-        best = np.where(took, scanned, best)
-        move[took] = _INS
-        cost[s0 : s0 + w] = best
-        back[s0 : s0 + w] = move
-        own[s0 : s0 + w] = here[np.maximum(move, 0), ramp[:w]]
+    di = np.array([d for d, _ in MOVES])[:, None]
+    dj = np.array([d for _, d in MOVES])[:, None]
+    # Bead costs, and where each bead starts, are computed for a chunk of rows at a time
+    # (vectorised over the chunk): memory stays at a few bytes per cell, and a row is a few
+    # numpy calls (one gather over all moves, a min, the 0-1 scan).
+    for r0 in range(0, n + 1, _CHUNK_ROWS):
+        r1 = min(r0 + _CHUNK_ROWS, n + 1)
+        c0, c1 = int(start[r0]), int(start[r1])
+        costs = _bead_costs(f, band, p, r0, r1)
+        rows, cols = band.rows[c0:c1], band.cols[c0:c1]
+        prev_row = rows[None, :] - di
+        usable = prev_row >= 0
+        prev_row = np.maximum(prev_row, 0)
+        k_prev = cols[None, :] - dj - off[prev_row]
+        usable &= (k_prev >= 0) & (k_prev < width[prev_row]) & (di + dj > 0)
+        prev = np.where(usable, start[prev_row] + k_prev, sentinel)
+        ins_all = costs[_INS]  # float32, as the scan was written
+        for i in range(r0, r1):
+            s0, s1 = int(start[i]), int(start[i + 1])
+            a, b = s0 - c0, s1 - c0
+            total = cost[prev[:, a:b]] + costs[:, a:b]
+            move = total.argmin(axis=0).astype(np.int8)
+            best = total.min(axis=0)
+            if i == 0:
+                best[0] = 0.0  # row 0 starts at column 0
+            # 0-1 beads stay in the row: best[k] = min(best[k], best[k-1] + ins[k]), as a
+            # prefix scan, only where some cell gains from its left neighbour (without one,
+            # no chain of 0-1 beads gains either).
+            ins = ins_all[a:b]
+            if (best[:-1] + ins[1:] < best[1:]).any():
+                ins = ins.copy()
+                ins[0] = 0.0  # nothing enters the row's first cell from the left
+                steps = np.cumsum(np.minimum(ins, 1e12))
+                scanned = steps + np.minimum.accumulate(best - steps)
+                took = scanned < best - 1e-9
+                took[0] = False
+                best = np.where(took, scanned, best)
+                move[took] = _INS
+            cost[s0:s1] = best
+            back[s0:s1] = move
+        own[c0:c1] = costs[back[c0:c1], np.arange(c1 - c0)]
 
     path: list[tuple[int, int, float]] = []
     i, j = n, m

@@ -399,9 +399,12 @@ class _Band:
         return bool((self.width == m + 1).all())
 
 
-def _in_beads(pairs: Pairs, band: _Band, r0: int, r1: int) -> dict[tuple[int, int], np.ndarray]:
+def _in_beads(
+    pairs: Pairs, band: _Band, r0: int, r1: int
+) -> tuple[dict[tuple[int, int], np.ndarray], np.ndarray]:
     """Overlap summed over the sentence pairs inside each bead (di, dj) with two sides, ending
-    at each cell of rows ``r0 .. r1 - 1`` (pairs come sorted by ru unit).
+    at each cell of rows ``r0 .. r1 - 1`` (pairs come sorted by ru unit); and the cells where
+    any of them is nonzero.
 
     The pair (i - a, j - d) is in every bead with di ≥ a and dj ≥ d: each shift (a, d) is
     scattered once and the beads' sums are running sums of those (integer counts: exact in
@@ -424,7 +427,9 @@ def _in_beads(pairs: Pairs, band: _Band, r0: int, r1: int) -> dict[tuple[int, in
     out: dict[tuple[int, int], np.ndarray] = {}
     for di, dj in sorted(two_sided):
         out[di, dj] = upto[di, dj] if di == 1 else out[di - 1, dj] + upto[di, dj]
-    return out
+    # The cells any bead shares something at: where the widest shift of each a is nonzero.
+    widest = [upto[a, max(d for b, d in upto if b == a)] for a in {a for a, _ in upto}]
+    return out, np.flatnonzero(np.sum(widest, axis=0)) if widest else np.zeros(0, np.int64)
 
 
 def _neglog_two_tailed(z: np.ndarray) -> np.ndarray:
@@ -568,9 +573,13 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
     def dice(num: np.ndarray, mass: np.ndarray) -> np.ndarray:
         return np.minimum(np.where(mass > 0, 2.0 * num / np.maximum(mass, 1e-9), 0.0), 1.0)
 
-    in_beads = {kind: _in_beads(pairs, band, r0, r1) for kind, pairs in f.pairs.items()}
+    in_beads, shared = {}, {}
+    for kind, pairs in f.pairs.items():
+        in_beads[kind], shared[kind] = _in_beads(pairs, band, r0, r1)
+    # Beads reaching before the first sentence exist only in the first rows and columns.
+    edge = r0 < max(di for di, _ in MOVES) or int(cols.min()) < max(dj for _, dj in MOVES)
     for code, (di, dj) in enumerate(MOVES):
-        ok = (rows >= di) & (cols >= dj)
+        ok = (rows >= di) & (cols >= dj) if edge else None
         a = block("ru_len", rows, di)
         b = block("en_len", cols, dj)
         c = np.full(len(rows), p.prior[code])
@@ -579,7 +588,7 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
             z = (f.ratio * a - b) / np.sqrt(p.s2 * np.maximum(mean, 1.0))
             c = c + _neglog_two_tailed(z.astype(np.float32))  # float32: costs are stored so
         if not (di and dj):
-            out[code] = np.where(ok, c, _INF)
+            out[code] = c if ok is None else np.where(ok, c, _INF)
             continue
         for kind in f.pairs:
             num = in_beads[kind][di, dj]
@@ -587,16 +596,35 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
                 mass = block(("ru", kind), rows, di) + block(("en", kind), cols, dj)
                 c = c + p.w_number_miss * np.maximum(mass - 2.0 * num, 0.0)
                 continue
-            # Similarities reward only where something is shared: a few cells of the band.
-            nz = np.flatnonzero(num)
+            # Similarities reward only where something is shared: a few cells of the band
+            # (others subtract an exact 0).
+            nz = shared[kind]
             mass = block(("ru", kind), rows[nz], di) + block(("en", kind), cols[nz], dj)
             if kind == "anchor":  # one shared "?" says less than four shared names
                 damp = np.minimum(1.0, mass / p.min_anchor_mass)
                 c[nz] -= p.w_anchor * dice(num[nz], mass) * damp
             else:
                 c[nz] -= (p.w_mt if kind == "mt" else p.w_lex) * dice(num[nz], mass)
-        out[code] = np.where(ok, c, _INF)
+        out[code] = c if ok is None else np.where(ok, c, _INF)
     return out
+
+
+def _predecessors(band: _Band, r0: int, r1: int) -> np.ndarray:
+    """For each move and each cell of rows ``r0 .. r1 - 1``: the flat index of the cell the
+    bead starts from, or the sentinel ``len(band.rows)`` where that is outside the band."""
+    c0, c1 = int(band.start[r0]), int(band.start[r1])
+    sentinel = len(band.rows)
+    rows, cols = band.rows[c0:c1], band.cols[c0:c1]
+    prev = np.empty((len(MOVES), c1 - c0), dtype=np.int32)  # cells < 2**31: 8 bytes a cell less
+    for code, (di, dj) in enumerate(MOVES):  # one move at a time: a few bytes a cell at once
+        if not di:  # 0-1 beads stay in the row (the caller's scan)
+            prev[code] = sentinel
+            continue
+        row = np.maximum(rows - di, 0)
+        k = cols - dj - band.off[row]
+        inside = (rows >= di) & (k >= 0) & (k < band.width[row])
+        prev[code] = np.where(inside, band.start[row] + k, sentinel)
+    return prev
 
 
 def _run(
@@ -610,8 +638,6 @@ def _run(
     cost = np.full(sentinel + 1, _INF)
     back = np.zeros(len(band.rows), dtype=np.int8)
     own = np.zeros(len(band.rows), dtype=np.float32)  # the chosen bead's own cost per cell
-    di = np.array([d for d, _ in MOVES])[:, None]
-    dj = np.array([d for _, d in MOVES])[:, None]
     # Bead costs, and where each bead starts, are computed for a chunk of rows at a time
     # (vectorised over the chunk): memory stays at a few bytes per cell, and a row is a few
     # numpy calls (one gather over all moves, a min, the 0-1 scan).
@@ -619,18 +645,13 @@ def _run(
         r1 = min(r0 + _CHUNK_ROWS, n + 1)
         c0, c1 = int(start[r0]), int(start[r1])
         costs = _bead_costs(f, band, p, r0, r1)
-        rows, cols = band.rows[c0:c1], band.cols[c0:c1]
-        prev_row = rows[None, :] - di
-        usable = prev_row >= 0
-        prev_row = np.maximum(prev_row, 0)
-        k_prev = cols[None, :] - dj - off[prev_row]
-        usable &= (k_prev >= 0) & (k_prev < width[prev_row]) & (di + dj > 0)
-        prev = np.where(usable, start[prev_row] + k_prev, sentinel)
-        ins_all = costs[_INS]  # float32, as the scan was written
+        prev = _predecessors(band, r0, r1)
+        ins_all = np.minimum(costs[_INS], 1e12)  # float32, as the scan was written
+        bounds = (start[r0 : r1 + 1] - c0).tolist()
         for i in range(r0, r1):
-            s0, s1 = int(start[i]), int(start[i + 1])
-            a, b = s0 - c0, s1 - c0
-            total = cost[prev[:, a:b]] + costs[:, a:b]
+            a, b = bounds[i - r0], bounds[i - r0 + 1]
+            total = cost[prev[:, a:b]]
+            total += costs[:, a:b]
             move = total.argmin(axis=0).astype(np.int8)
             best = total.min(axis=0)
             if i == 0:
@@ -642,14 +663,14 @@ def _run(
             if (best[:-1] + ins[1:] < best[1:]).any():
                 ins = ins.copy()
                 ins[0] = 0.0  # nothing enters the row's first cell from the left
-                steps = np.cumsum(np.minimum(ins, 1e12))
+                steps = np.cumsum(ins)
                 scanned = steps + np.minimum.accumulate(best - steps)
                 took = scanned < best - 1e-9
                 took[0] = False
                 best = np.where(took, scanned, best)
                 move[took] = _INS
-            cost[s0:s1] = best
-            back[s0:s1] = move
+            cost[c0 + a : c0 + b] = best
+            back[c0 + a : c0 + b] = move
         own[c0:c1] = costs[back[c0:c1], np.arange(c1 - c0)]
 
     path: list[tuple[int, int, float]] = []
@@ -751,28 +772,47 @@ def _joined(side: Sequence[str]) -> str:
     return text
 
 
+# Characters NFC never changes next to any other (ASCII, Cyrillic letters); the few others
+# in a text are checked one by one.
+_PLAIN = re.compile("[\x00-\x7f\u0400-\u0482\u048a-\u04ff]+")
+# Sentences tokenised at once: the str objects of one slice's tokens exist at a time.
+_TOKEN_SLICE = 4096
+
+
 @dataclass(frozen=True)
 class _Tokens:
-    """The tokens of one side's sentences: ``types`` (distinct, ``types[0]`` unused), and per
-    occurrence its type ``tok`` and sentence ``line``."""
+    """The tokens of one side's sentences: ``types`` (distinct, ``types[0]`` unused), per
+    occurrence its type ``tok`` and sentence ``line``; and the characters outside ASCII and
+    the Russian alphabet found in the sentences (``other``)."""
 
-    text: str
+    side: Sequence[str]
     types: list[str]
     tok: np.ndarray
     line: np.ndarray
-    size: int
+    other: frozenset[str]
+
+    @property
+    def size(self) -> int:
+        return len(self.side)
 
     @classmethod
     def of(cls, side: Sequence[str], pattern: re.Pattern[str] = _ANCHOR_TOKEN) -> _Tokens:
-        """One findall over the side's text and one dict look-up per token (a long document's
-        Counters per sentence cost seconds)."""
-        text = _joined(side)
-        found = pattern.findall(text)
-        types = list(dict.fromkeys(["\n", *found]))
-        index = {t: k for k, t in enumerate(types)}
-        tok = np.fromiter(map(index.__getitem__, found), dtype=np.int64, count=len(found))
+        """One findall per slice of sentences and one dict look-up per token (a long
+        document's Counters per sentence cost seconds)."""
+        index: dict[str, int] = {"\n": 0}
+        toks: list[np.ndarray] = []
+        other: set[str] = set()
+        for first in range(0, len(side), _TOKEN_SLICE):
+            text = _joined(side[first : first + _TOKEN_SLICE]) + "\n"
+            other.update(_PLAIN.sub("", text))
+            found = pattern.findall(text)
+            for t in dict.fromkeys(found):
+                index.setdefault(t, len(index))
+            toks.append(np.fromiter(map(index.__getitem__, found), np.int64, len(found)))
+        tok = np.concatenate(toks) if toks else np.zeros(0, dtype=np.int64)
         newline = tok == 0
-        return cls(text, types, tok[~newline], np.cumsum(newline)[~newline], len(side))
+        line = np.cumsum(newline) - newline  # a token's sentence: newlines before it
+        return cls(side, list(index), tok[~newline], line[~newline], frozenset(other))
 
 
 def _flat_of_tokens(
@@ -783,10 +823,24 @@ def _flat_of_tokens(
     lens = np.fromiter(map(len, bag), dtype=np.int64, count=len(bag))
     keys = np.fromiter((k for b in bag for k in b), dtype=np.int64, count=int(lens.sum()))
     first = np.concatenate([[0], np.cumsum(lens)])
-    per = lens[tok]
-    total = int(per.sum())
-    idx = np.repeat(first[tok] - (np.cumsum(per) - per), per) + np.arange(total)
-    code, count = np.unique(keys[idx] * size + np.repeat(line, per), return_counts=True)
+    codes, counts = [], []
+    # A slice of occurrences at a time (a token may add several keys: the expanded arrays of
+    # a whole long document took 100+ MB), counted per (key, sentence) code, then merged.
+    for a in range(0, len(tok), 1 << 16):
+        t = tok[a : a + (1 << 16)]
+        per = lens[t]
+        idx = np.repeat(first[t] - (np.cumsum(per) - per), per) + np.arange(int(per.sum()))
+        code, count = np.unique(keys[idx] * size + np.repeat(line[a : a + len(t)], per),
+                                return_counts=True)  # fmt: skip
+        codes.append(code)
+        counts.append(count)
+    if len(codes) == 1:
+        code, count = codes[0], counts[0]
+    else:
+        all_codes = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+        code, inverse = np.unique(all_codes, return_inverse=True)
+        count = np.bincount(inverse, weights=np.concatenate(counts) if counts else None,
+                            minlength=len(code)).astype(np.int64)  # fmt: skip
     return _Flat(code % size, code // size, count.astype(float), size)
 
 
@@ -825,11 +879,6 @@ def _anchor_flat(tokens: _Tokens, words: bool, ids: dict[str, int]) -> _Flat:
     return flat
 
 
-# Characters NFC never changes next to any other (ASCII, Cyrillic letters); the few others
-# in a text are checked one by one.
-_PLAIN = re.compile("[\x00-\x7f\u0400-\u0482\u048a-\u04ff]+")
-
-
 @lru_cache(maxsize=4096)
 def _nfc_inert(c: str) -> bool:
     """Whether ``c`` is NFC-stable whatever surrounds it: not combining, its own NFC, and not
@@ -853,14 +902,12 @@ def _table_flat(
     neighbours, that is the same as lower-casing each word found here (a word may split into
     two, never merge with another): one scan of the text serves both anchors and table.
     """
-    text = tokens.text
-    odd = [c for c in set(_PLAIN.sub("", text)) if not _nfc_inert(c)]
-    odd += ["Σ"] if "Σ" in text else []
+    odd = [c for c in tokens.other if c == "Σ" or not _nfc_inert(c)]
     pieces = [_WORD.findall(t.lower().replace("ё", "е")) for t in tokens.types]
     pieces[0] = []
     tok, line = tokens.tok, tokens.line
     if odd:  # the sentences with such characters go the long way (word_keys's own steps)
-        lines = text.split("\n")
+        lines = tokens.side
         slow = np.array([k for k, x in enumerate(lines) if any(c in x for c in odd)])
         keep = ~np.isin(line, slow)
         low = [unicodedata.normalize("NFC", lines[k]).lower().replace("ё", "е") for k in slow]

@@ -627,21 +627,42 @@ def _predecessors(band: _Band, r0: int, r1: int) -> np.ndarray:
     return prev
 
 
+@dataclass
+class _Filled:
+    """A filled program: per band cell the best cost, back-pointer and chosen bead's cost."""
+
+    band: _Band
+    cost: np.ndarray
+    back: np.ndarray
+    own: np.ndarray
+
+
 def _run(
-    f: _Features, band: _Band, p: _Params, m: int
-) -> tuple[list[tuple[int, int, float]], bool]:
+    f: _Features, band: _Band, p: _Params, m: int, before: _Filled | None = None
+) -> tuple[list[tuple[int, int, float]], list[int], _Filled]:
     """Fill the banded DP row by row; return the path's bead end points with their own costs,
-    and the rows where the path touched the band's edge (the caller widens the band there)."""
+    the rows where the path touched the band's edge (the caller widens the band there), and
+    the filled program. Rows that ``before`` (the same program in a narrower band) holds
+    unchanged, with every row above them, are taken from it: a widening far down a long
+    document refills only what comes after."""
     off, width, start = band.off, band.width, band.start
     n = len(off) - 1
     sentinel = len(band.rows)  # an extra cell that stays unreachable
     cost = np.full(sentinel + 1, _INF)
     back = np.zeros(len(band.rows), dtype=np.int8)
     own = np.zeros(len(band.rows), dtype=np.float32)  # the chosen bead's own cost per cell
+    first = 0
+    if before is not None:
+        changed = (before.band.off != off) | (before.band.width != width)
+        first = int(np.argmax(changed)) if changed.any() else n + 1
+        keep = int(start[first]) if first <= n else sentinel
+        cost[:keep], back[:keep], own[:keep] = (
+            x[:keep] for x in (before.cost, before.back, before.own)
+        )
     # Bead costs, and where each bead starts, are computed for a chunk of rows at a time
     # (vectorised over the chunk): memory stays at a few bytes per cell, and a row is a few
     # numpy calls (one gather over all moves, a min, the 0-1 scan).
-    for r0 in range(0, n + 1, _CHUNK_ROWS):
+    for r0 in range(first, n + 1, _CHUNK_ROWS):
         r1 = min(r0 + _CHUNK_ROWS, n + 1)
         c0, c1 = int(start[r0]), int(start[r1])
         costs = _bead_costs(f, band, p, r0, r1)
@@ -687,7 +708,7 @@ def _run(
         di, dj = MOVES[code]
         i, j = i - di, j - dj
     path.reverse()
-    return path, touched
+    return path, touched, _Filled(band, cost, back, own)
 
 
 def _features(
@@ -967,12 +988,13 @@ def _solve(
     # level after level is good to a block (60k sentences: a third less time, same F1).
     h0 = max(config.band // 2, 4, block + 8) if block < _COARSE_FACTOR else block + 8
     half = np.full(n + 1, h0, dtype=np.int64)
+    filled = None
     while True:
         band = _Band.around(lo, hi, half, m)
         window = _windows(band, m)
         pairs = {kind: _pair_overlaps(*doc.bags[kind], window, common) for kind in kinds}
         feats = _Features(doc.ru_len, doc.en_len, ratio, pairs, doc.mass)
-        path, touched = _run(feats, band, p, m)
+        path, touched, filled = _run(feats, band, p, m, filled)
         if not touched or band.full(m):
             return path
         # Widen only around where the path met the edge: a misplaced jump of the rough path

@@ -78,8 +78,8 @@ _RATIO_WEIGHT = 1000.0
 # linear in the document (one level of n/300-sentence blocks needed a band that wide).
 _COARSE_UNITS = 300
 _COARSE_FACTOR = 8
-# DP rows whose bead costs are held at once; ru units whose word matches are made at once.
-_CHUNK_ROWS = 2048
+# DP cells whose bead costs are held at once; ru units whose word matches are made at once.
+_CHUNK_CELLS = 1 << 16
 _MATCH_UNITS = 2048
 _CYRILLIC = re.compile(f"[{RUSSIAN_LETTERS}]")
 _QUOTES = '«»"“”„'
@@ -345,20 +345,21 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
         which = np.repeat(np.arange(len(runs)), runs)
         pos = np.arange(total) - np.repeat(np.cumsum(runs) - runs, runs) + lo[which]
         v_all = np.minimum(r_count[a:b][which], e_count[pos])
-        # Summed per cell in a dense slice of the windows (a unit's row holds its window's
-        # columns): no sort, and the nonzero cells come out in (s, t) order.
+        # Summed per cell in the slice's windows laid out flat (each unit's window after the
+        # last): no sort, and the nonzero cells come out in (s, t) order.
         s_all = r_unit[a:b][which]
         s0, s1 = int(r_unit[a]), int(r_unit[b - 1]) + 1
         w_lo = np.clip(window[s0:s1, 0], -2, m) + 2
-        wide = int((np.clip(window[s0:s1, 1], -2, m) + 3 - w_lo).max())
+        w_len = np.clip(window[s0:s1, 1], -2, m) + 3 - w_lo
+        w_at = np.concatenate([[0], np.cumsum(w_len)])
         dense = np.bincount(
-            (s_all - s0) * wide + (e_unit[pos] + 2 - w_lo[s_all - s0]),
+            w_at[s_all - s0] + (e_unit[pos] + 2 - w_lo[s_all - s0]),
             weights=v_all,
-            minlength=(s1 - s0) * wide,
+            minlength=int(w_at[-1]),
         )
         at = np.flatnonzero(dense)
-        s_at = at // wide
-        out.append((s_at + s0, at - s_at * wide + w_lo[s_at] - 2, dense[at]))
+        s_at = np.searchsorted(w_at, at, side="right") - 1
+        out.append((s_at + s0, at - w_at[s_at] + w_lo[s_at] - 2, dense[at]))
     if not out:
         return empty, empty, np.zeros(0)
     return tuple(np.concatenate(parts) for parts in zip(*out, strict=True))  # type: ignore[return-value]
@@ -402,13 +403,13 @@ class _Band:
 def _in_beads(
     pairs: Pairs, band: _Band, r0: int, r1: int
 ) -> tuple[dict[tuple[int, int], np.ndarray], np.ndarray]:
-    """Overlap summed over the sentence pairs inside each bead (di, dj) with two sides, ending
-    at each cell of rows ``r0 .. r1 - 1`` (pairs come sorted by ru unit); and the cells where
-    any of them is nonzero.
+    """Per ru shift a and en reach d: the overlap of the sentence pairs (i - a, j - d'), d' ≤ d,
+    at each cell (i, j) of rows ``r0 .. r1 - 1`` (pairs come sorted by ru unit); and the cells
+    where any bead's overlap is nonzero.
 
     The pair (i - a, j - d) is in every bead with di ≥ a and dj ≥ d: each shift (a, d) is
-    scattered once and the beads' sums are running sums of those (integer counts: exact in
-    any order)."""
+    scattered once, and a bead's overlap is a sum of these (``_in_bead``; integer counts:
+    exact in any order)."""
     ss, ts, vs = pairs
     c0 = int(band.start[r0])
     size = int(band.start[r1]) - c0
@@ -418,18 +419,24 @@ def _in_beads(
         lo, hi = np.searchsorted(ss, [r0 - a, r1 - a])
         rows, cols_t, vals = ss[lo:hi] + a, ts[lo:hi], vs[lo:hi]
         offs, widths, starts = band.off[rows], band.width[rows], band.start[rows] - c0
-        acc = np.zeros(size)
+        acc = np.zeros(size, dtype=np.float32)  # counts: exact in float32
         for d in range(1, max(dj for di, dj in two_sided if di >= a) + 1):  # en sentence j - d
             k = cols_t + d - offs
             ok = (k >= 0) & (k < widths)
             acc[starts[ok] + k[ok]] += vals[ok]  # cells unique for one (a, d)
             upto[a, d] = acc.copy()
-    out: dict[tuple[int, int], np.ndarray] = {}
-    for di, dj in sorted(two_sided):
-        out[di, dj] = upto[di, dj] if di == 1 else out[di - 1, dj] + upto[di, dj]
     # The cells any bead shares something at: where the widest shift of each a is nonzero.
     widest = [upto[a, max(d for b, d in upto if b == a)] for a in {a for a, _ in upto}]
-    return out, np.flatnonzero(np.sum(widest, axis=0)) if widest else np.zeros(0, np.int64)
+    return upto, np.flatnonzero(np.sum(widest, axis=0)) if widest else np.zeros(0, np.int64)
+
+
+def _in_bead(upto: dict[tuple[int, int], np.ndarray], di: int, dj: int) -> np.ndarray:
+    """The overlap inside the bead (di, dj) from ``_in_beads``'s per-shift sums (one bead's
+    array at a time: all of them at once were 20 arrays per kind and chunk)."""
+    out = upto[1, dj].copy()
+    for a in range(2, di + 1):
+        out += upto[a, dj]
+    return out
 
 
 def _neglog_two_tailed(z: np.ndarray) -> np.ndarray:
@@ -477,7 +484,11 @@ def _rough_path(
             "p_skip": max(config.p_skip / 30, 1e-3),  # (not compounded level after level)
         }
     )
-    blocks = doc.blocks(k_ru, k_en, [kind for kind in doc.bags if kind != "num"])
+    # Block levels align on length and anchors: with names and the month table among the
+    # anchors (ru–en), the word table's overlaps cost most of a level's time and move no block
+    # (60k sentences: the same beads, 0.8 s less); without them it is the only lexical signal.
+    left_out = ("num", "table") if doc.word_anchors else ("num",)
+    blocks = doc.blocks(k_ru, k_en, [kind for kind in doc.bags if kind not in left_out])
     coarse = _solve(blocks, coarse_config, with_mt, with_lex, scale * max(k_ru, k_en))
     low: dict[float, float] = {0.0: 0.0}
     high: dict[float, float] = {0.0: 0.0}
@@ -511,6 +522,7 @@ class _Doc:
     en_len: np.ndarray
     bags: dict[str, tuple[_Flat, _Flat]]
     mass: dict[str, tuple[np.ndarray, np.ndarray]]
+    word_anchors: bool = False  # the anchors include names and table words
 
     def blocks(self, k_ru: int, k_en: int, kinds: Sequence[str]) -> _Doc:
         """Blocks of ``k_ru`` / ``k_en`` units: lengths (plus a joining space), bags and masses
@@ -529,6 +541,7 @@ class _Doc:
             lengths(self.en_len, k_en),
             {k: (self.bags[k][0].blocks(k_ru), self.bags[k][1].blocks(k_en)) for k in kinds},
             {k: (summed(self.mass[k][0], k_ru), summed(self.mass[k][1], k_en)) for k in kinds},
+            self.word_anchors,
         )
 
 
@@ -591,7 +604,7 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
             out[code] = c if ok is None else np.where(ok, c, _INF)
             continue
         for kind in f.pairs:
-            num = in_beads[kind][di, dj]
+            num = _in_bead(in_beads[kind], di, dj)
             if kind == "num":  # each number on one side only costs a little
                 mass = block(("ru", kind), rows, di) + block(("en", kind), cols, dj)
                 c = c + p.w_number_miss * np.maximum(mass - 2.0 * num, 0.0)
@@ -629,22 +642,25 @@ def _predecessors(band: _Band, r0: int, r1: int) -> np.ndarray:
 
 @dataclass
 class _Filled:
-    """A filled program: per band cell the best cost, back-pointer and chosen bead's cost."""
+    """A filled program: its band's rows (``off``, ``width``) and per cell the best cost,
+    back-pointer and chosen bead's cost."""
 
-    band: _Band
+    off: np.ndarray
+    width: np.ndarray
     cost: np.ndarray
     back: np.ndarray
     own: np.ndarray
 
 
 def _run(
-    f: _Features, band: _Band, p: _Params, m: int, before: _Filled | None = None
+    f: _Features, band: _Band, p: _Params, m: int, before: list[_Filled] | None = None
 ) -> tuple[list[tuple[int, int, float]], list[int], _Filled]:
     """Fill the banded DP row by row; return the path's bead end points with their own costs,
     the rows where the path touched the band's edge (the caller widens the band there), and
     the filled program. Rows that ``before`` (the same program in a narrower band) holds
     unchanged, with every row above them, are taken from it: a widening far down a long
-    document refills only what comes after."""
+    document refills only what comes after (``before`` is a list the program is popped from,
+    so that it is freed once copied)."""
     off, width, start = band.off, band.width, band.start
     n = len(off) - 1
     sentinel = len(band.rows)  # an extra cell that stays unreachable
@@ -652,18 +668,22 @@ def _run(
     back = np.zeros(len(band.rows), dtype=np.int8)
     own = np.zeros(len(band.rows), dtype=np.float32)  # the chosen bead's own cost per cell
     first = 0
-    if before is not None:
-        changed = (before.band.off != off) | (before.band.width != width)
+    if before:
+        old = before.pop()
+        changed = (old.off != off) | (old.width != width)
         first = int(np.argmax(changed)) if changed.any() else n + 1
         keep = int(start[first]) if first <= n else sentinel
-        cost[:keep], back[:keep], own[:keep] = (
-            x[:keep] for x in (before.cost, before.back, before.own)
-        )
+        cost[:keep], back[:keep], own[:keep] = (x[:keep] for x in (old.cost, old.back, old.own))
+        del old
     # Bead costs, and where each bead starts, are computed for a chunk of rows at a time
     # (vectorised over the chunk): memory stays at a few bytes per cell, and a row is a few
     # numpy calls (one gather over all moves, a min, the 0-1 scan).
-    for r0 in range(first, n + 1, _CHUNK_ROWS):
-        r1 = min(r0 + _CHUNK_ROWS, n + 1)
+    r1 = first
+    while r1 <= n:
+        r0 = r1
+        # rows up to _CHUNK_CELLS cells (at least one row): wide bands take fewer rows at once
+        r1 = max(int(np.searchsorted(start, start[r0] + _CHUNK_CELLS, side="right")) - 1, r0 + 1)
+        r1 = min(r1, n + 1)
         c0, c1 = int(start[r0]), int(start[r1])
         costs = _bead_costs(f, band, p, r0, r1)
         prev = _predecessors(band, r0, r1)
@@ -708,7 +728,7 @@ def _run(
         di, dj = MOVES[code]
         i, j = i - di, j - dj
     path.reverse()
-    return path, touched, _Filled(band, cost, back, own)
+    return path, touched, _Filled(off, width, cost, back, own)
 
 
 def _features(
@@ -743,6 +763,7 @@ def _features(
         # names, and German capitalises every noun (Text+Berg dev: same F1 without, less work).
         words = not (with_lex and lexsim.table(src_lang, tgt_lang).identity)
         ids: dict[str, int] = {}
+        doc.word_anchors = bool(p.w_anchor) and words
         if p.w_anchor:
             assert tokens is not None
             bags = (_anchor_flat(tokens[0], words, ids), _anchor_flat(tokens[1], words, ids))
@@ -833,7 +854,9 @@ class _Tokens:
         tok = np.concatenate(toks) if toks else np.zeros(0, dtype=np.int64)
         newline = tok == 0
         line = np.cumsum(newline) - newline  # a token's sentence: newlines before it
-        return cls(side, list(index), tok[~newline], line[~newline], frozenset(other))
+        keep = ~newline
+        return cls(side, list(index), tok[keep].astype(np.int32),
+                   line[keep].astype(np.int32), frozenset(other))  # fmt: skip
 
 
 def _flat_of_tokens(
@@ -862,7 +885,8 @@ def _flat_of_tokens(
         code, inverse = np.unique(all_codes, return_inverse=True)
         count = np.bincount(inverse, weights=np.concatenate(counts) if counts else None,
                             minlength=len(code)).astype(np.int64)  # fmt: skip
-    return _Flat(code % size, code // size, count.astype(float), size)
+    # units and counts in 4 bytes (counts are small integers; keys stay int64 for codes)
+    return _Flat((code % size).astype(np.int32), code // size, count.astype(np.float32), size)
 
 
 def _anchor_flat(tokens: _Tokens, words: bool, ids: dict[str, int]) -> _Flat:
@@ -994,7 +1018,8 @@ def _solve(
         window = _windows(band, m)
         pairs = {kind: _pair_overlaps(*doc.bags[kind], window, common) for kind in kinds}
         feats = _Features(doc.ru_len, doc.en_len, ratio, pairs, doc.mass)
-        path, touched, filled = _run(feats, band, p, m, filled)
+        before, filled = ([filled] if filled else None), None  # _run frees it once copied
+        path, touched, filled = _run(feats, band, p, m, before)
         if not touched or band.full(m):
             return path
         # Widen only around where the path met the edge: a misplaced jump of the rough path

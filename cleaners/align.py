@@ -485,11 +485,7 @@ def _rough_path(
             "p_skip": max(config.p_skip / 30, 1e-3),  # (not compounded level after level)
         }
     )
-    # Block levels align on length and anchors: with names and the month table among the
-    # anchors (ru–en), the word table's overlaps cost most of a level's time and move no block
-    # (60k sentences: the same beads, 0.8 s less); without them it is the only lexical signal.
-    left_out = ("num", "table") if doc.word_anchors else ("num",)
-    blocks = doc.blocks(k_ru, k_en, [kind for kind in doc.bags if kind not in left_out])
+    blocks = doc.blocks(k_ru, k_en, [kind for kind in doc.bags if kind != "num"])
     coarse = _solve(blocks, coarse_config, with_mt, with_lex, scale * max(k_ru, k_en))
     low: dict[float, float] = {0.0: 0.0}
     high: dict[float, float] = {0.0: 0.0}
@@ -523,7 +519,6 @@ class _Doc:
     en_len: np.ndarray
     bags: dict[str, tuple[_Flat, _Flat]]
     mass: dict[str, tuple[np.ndarray, np.ndarray]]
-    word_anchors: bool = False  # the anchors include names and table words
 
     def blocks(self, k_ru: int, k_en: int, kinds: Sequence[str]) -> _Doc:
         """Blocks of ``k_ru`` / ``k_en`` units: lengths (plus a joining space), bags and masses
@@ -542,7 +537,6 @@ class _Doc:
             lengths(self.en_len, k_en),
             {k: (self.bags[k][0].blocks(k_ru), self.bags[k][1].blocks(k_en)) for k in kinds},
             {k: (summed(self.mass[k][0], k_ru), summed(self.mass[k][1], k_en)) for k in kinds},
-            self.word_anchors,
         )
 
 
@@ -688,29 +682,39 @@ def _run(
         c0, c1 = int(start[r0]), int(start[r1])
         costs = _bead_costs(f, band, p, r0, r1)
         prev = _predecessors(band, r0, r1)
-        ins_all = np.minimum(costs[_INS], 1e12)  # float32, as the scan was written
+        # 0-1 beads stay in the row: best[k] = min(best[k], best[k-1] + ins[k]) is a prefix
+        # scan over each row's running sums of 0-1 costs (float32, nothing entering a row's
+        # first cell), taken for the chunk's rows at once: one row per line of a padded array.
+        # (A chunk with one very wide row among narrow ones pads little: its rows go one by one.)
         bounds = (start[r0 : r1 + 1] - c0).tolist()
+        widths = width[r0:r1]
+        ins = np.minimum(costs[_INS], 1e12)
+        padded = (r1 - r0) * int(widths.max()) <= 4 * (c1 - c0)
+        if padded:
+            ins_rows = np.zeros((r1 - r0, int(widths.max())), dtype=np.float32)
+            in_row = np.arange(c1 - c0) - np.repeat(start[r0:r1] - c0, widths)
+            ins_rows[np.repeat(np.arange(r1 - r0), widths), in_row] = ins
+            ins_rows[:, 0] = 0.0
+            steps_rows = np.cumsum(ins_rows, axis=1)
+            del ins_rows
         for i in range(r0, r1):
             a, b = bounds[i - r0], bounds[i - r0 + 1]
             total = cost[prev[:, a:b]]
             total += costs[:, a:b]
-            move = total.argmin(axis=0).astype(np.int8)
+            move = total.argmin(axis=0)
             best = total.min(axis=0)
             if i == 0:
                 best[0] = 0.0  # row 0 starts at column 0
-            # 0-1 beads stay in the row: best[k] = min(best[k], best[k-1] + ins[k]), as a
-            # prefix scan, only where some cell gains from its left neighbour (without one,
-            # no chain of 0-1 beads gains either).
-            ins = ins_all[a:b]
-            if (best[:-1] + ins[1:] < best[1:]).any():
-                ins = ins.copy()
-                ins[0] = 0.0  # nothing enters the row's first cell from the left
-                steps = np.cumsum(ins)
-                scanned = steps + np.minimum.accumulate(best - steps)
-                took = scanned < best - 1e-9
-                took[0] = False
-                best = np.where(took, scanned, best)
-                move[took] = _INS
+            if padded:
+                steps = steps_rows[i - r0, : b - a]
+            else:
+                steps = ins[a:b].copy()
+                steps[0] = 0.0
+                steps = np.cumsum(steps)
+            scanned = steps + np.minimum.accumulate(best - steps)
+            took = scanned < best - 1e-9  # never the first cell: scanned[0] is best[0]
+            best = np.where(took, scanned, best)
+            move[took] = _INS
             cost[c0 + a : c0 + b] = best
             back[c0 + a : c0 + b] = move
         own[c0:c1] = costs[back[c0:c1], np.arange(c1 - c0)]
@@ -764,7 +768,6 @@ def _features(
         # names, and German capitalises every noun (Text+Berg dev: same F1 without, less work).
         words = not (with_lex and lexsim.table(src_lang, tgt_lang).identity)
         ids: dict[str, int] = {}
-        doc.word_anchors = bool(p.w_anchor) and words
         if p.w_anchor:
             assert tokens is not None
             bags = (_anchor_flat(tokens[0], words, ids), _anchor_flat(tokens[1], words, ids))

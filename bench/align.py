@@ -213,6 +213,37 @@ def heldout_lexicon(pair: str, without: str) -> Iterator[str]:
         lexsim.table = shipped  # type: ignore[assignment]
 
 
+@contextmanager
+def one_band() -> Iterator[None]:
+    """The search without its coarse-to-fine part: one band around the diagonal, however long
+    the document (the block levels are what finds a far-off path in long documents)."""
+    import cleaners.align as aligner
+
+    saved, aligner._COARSE_UNITS = aligner._COARSE_UNITS, 10**9
+    try:
+        yield
+    finally:
+        aligner._COARSE_UNITS = saved
+
+
+def ablations(
+    config: AlignConfig, langs: tuple[str, str]
+) -> list[tuple[str, Callable[[Case], Beads]]]:
+    """(label, aligner) per part taken out of the default path."""
+    no_big = config.model_copy(update={"p_merge3": 1e-30})  # -log p = 69: never chosen
+
+    def no_coarse(c: Case) -> Beads:
+        with one_band():
+            return run_mtclean(c, config, False, langs)
+
+    no_lex = config.model_copy(update={"lexical_weight": 0.0})
+    return [
+        ("no word table", lambda c: run_mtclean(c, no_lex, False, langs)),
+        ("no beads past 2-2", lambda c: run_mtclean(c, no_big, False, langs)),
+        ("no coarse-to-fine", no_coarse),
+    ]
+
+
 def run_galechurch_pkg(case: Case) -> Beads:
     import galechurch
 
@@ -376,6 +407,8 @@ def table(
             ),
         )
         notes.append(f"tiny-argos: {tiny[1]} (toy model: its translations of news are noise)")
+    # What each part contributes: the default path with one part taken out.
+    rows += [evaluate(f"ablation: {label}", cases, fn) for label, fn in ablations(config, langs)]
     why = optional("galechurch")
     if why is None:
         rows.append(evaluate("galechurch (PyPI 0.1.0, defaults)", cases, run_galechurch_pkg))

@@ -59,15 +59,16 @@ class Table:
         stop = self.src_stop if side == "src" else self.tgt_stop
         return [k for k in keys if len(k) >= MIN_WORD and k not in stop]
 
+    def targets(self, key: str) -> tuple[str, ...]:
+        """What one source content key puts in its sentence's bag: its translations (and
+        itself, between two Latin-script languages), each once."""
+        trans = self.trans.get(key, ())
+        return tuple(dict.fromkeys((key, *trans))) if self.identity else trans
+
     def source_bag(self, sentence: str) -> tuple[Counter[str], int]:
         """(translations of the content keys as a multiset, number of content keys)."""
         keys = self.content(word_keys(sentence), "src")
-        trans = self.trans
-        if self.identity:
-            found = [t for key in keys for t in {key, *trans.get(key, ())}]
-        else:
-            found = [t for key in keys for t in trans.get(key, ())]
-        return Counter(found), len(keys)
+        return Counter(t for key in keys for t in self.targets(key)), len(keys)
 
     def target_bag(self, sentence: str) -> tuple[Counter[str], int]:
         """(content keys as a multiset, their number)."""

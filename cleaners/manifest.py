@@ -36,6 +36,9 @@ LOCK = ".mtclean.lock"
 DOCS = "docs"
 QUARANTINE = "quarantine"
 CORPUS_FILES = ("corpus.tmx", "corpus.ru", "corpus.en", "corpus.tsv", "corpus.jsonl")
+REJECTED_FILES = ("corpus.rejected.tsv", "corpus.rejected.jsonl")
+# Hashed into the manifest: a rerun with nothing else to do still rewrites a missing one.
+VOUCHED_FILES = (*CORPUS_FILES, *REJECTED_FILES)
 FORMAT = 1
 
 _code_version: str | None = None
@@ -173,7 +176,7 @@ def owned_ids(manifest: Mapping[str, Any]) -> set[str]:
 # ---------------------------------------------------------------- results on disk
 
 # Files mtclean writes in the output folder itself (beside docs/ and quarantine/).
-OUT_FILES = (*CORPUS_FILES, "report.md", "report.json", "report.html", MANIFEST)
+OUT_FILES = (*VOUCHED_FILES, "edits.jsonl", "report.md", "report.json", "report.html", MANIFEST)
 
 
 def result_path(out_dir: Path, doc_id: str, status: str) -> Path:
@@ -455,7 +458,7 @@ def write_result(out_dir: Path, doc_id: str, status: str, record: Mapping[str, A
     result_path(out_dir, doc_id, other).unlink(missing_ok=True)
 
 
-def file_hashes(out_dir: Path, names: Iterable[str] = CORPUS_FILES) -> dict[str, str | None]:
+def file_hashes(out_dir: Path, names: Iterable[str] = VOUCHED_FILES) -> dict[str, str | None]:
     """sha256 of each named output file (``None`` when missing)."""
     out: dict[str, str | None] = {}
     for name in names:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
@@ -46,13 +47,30 @@ class Failure(Exception):
 
 
 def _open_in(name: str | None) -> IO[str]:
+    # UTF-8 with or without a BOM; a bad byte becomes U+FFFD (visible, and writable as UTF-8)
+    # rather than stopping a stream of records.
     if name in (None, "-"):
-        # Input may be any encoding on a pipe; stdin decodes UTF-8 and keeps bad bytes visible.
-        return open(sys.stdin.fileno(), encoding="utf-8", errors="surrogateescape", closefd=False)
+        return open(sys.stdin.fileno(), encoding="utf-8-sig", errors="replace", closefd=False)
     path = Path(name)
     if not path.is_file():
         raise UsageError(f"no such file: {name}")
-    return path.open(encoding="utf-8", errors="surrogateescape", newline="")
+    return path.open(encoding="utf-8-sig", errors="replace", newline="")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _scrub(value: Any) -> Any:
+    """A JSON string's lone surrogates (``"\\ud800"``) as U+FFFD, in a record's values: they
+    can be neither analysed nor written as UTF-8."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub(v) for k, v in value.items()}
+    return value
 
 
 def _read_text(name: str | None) -> str:
@@ -83,6 +101,8 @@ def _jsonl(stream: IO[str], what: str) -> Iterator[tuple[int, dict[str, Any]]]:
             raise UsageError(f"{what} line {n}: not JSON ({exc})") from None
         if not isinstance(rec, dict):
             raise UsageError(f"{what} line {n}: expected a JSON object")
+        if _SURROGATE_ESCAPE.search(line):
+            rec = _scrub(rec)
         yield n, rec
 
 

@@ -124,6 +124,44 @@ def test_clean_bad_input_is_one_line(env: dict[str, str]) -> None:
     assert r.returncode == 2 and "no such file" in r.stderr
 
 
+def test_filters_take_a_bom_and_bad_bytes_without_a_traceback(env: dict[str, str]) -> None:
+    # A BOM opening the input, an invalid UTF-8 byte and a JSON lone-surrogate escape: every
+    # record still gets its line of valid UTF-8 out, the bad characters shown as U+FFFD.
+    bom, bad = "\ufeff".encode(), b"\xff"
+    rec = '{"id": "b", "ru": "Привет, мир.", "en": "Hello, world.", "text": "Привет, мир."}'
+    lines = [
+        bom + rec.encode(),
+        rec.replace("мир", "мир\\ud800").encode(),
+        rec.encode().replace("мир".encode(), "мир".encode() + bad),
+    ]
+    stdin = b"\n".join(lines) + b"\n"
+    lines_text = "Доброе утро, друзья!\nДоброе утро".encode() + bad + ", друзья!\n".encode()
+    for args in (
+        ["clean", "--format", "jsonl"],
+        ["detect", "--format", "jsonl"],
+        ["filter"],
+        ["detect"],
+    ):
+        r = subprocess.run(
+            [sys.executable, "-m", "flows.cli", *args],
+            input=stdin if args != ["detect"] else bom + lines_text,
+            capture_output=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
+        )
+        assert r.returncode == 0, (args, r.stderr.decode(errors="replace")[-300:])
+        out = r.stdout.decode("utf-8").splitlines()
+        if args == ["detect"]:
+            assert [line.split("\t")[0] for line in out] == ["ru", "ru"]
+            continue
+        recs = [json.loads(line) for line in out]
+        assert [x["id"] for x in recs] == ["b", "b", "b"], args
+        if args[0] == "clean":
+            assert recs[0]["text"] == "Привет, мир."
+            assert "\ufffd" in recs[1]["text"] and "\ufffd" in recs[2]["text"]
+
+
 # ---------------------------------------------------------------- detect / align
 
 

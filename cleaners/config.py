@@ -464,8 +464,20 @@ class PipelineConfig(_Strict):
     def content_hash(self) -> str:
         """Hash of the settings that change corpus content (``run`` excluded)."""
         data = self.model_dump(mode="json", exclude={"run"})
+        # A glossary file edited in place changes the repairs as much as a setting does.
+        if self.repair.glossary:
+            data["glossary_sha256"] = [_file_sha256(p) for p in self.repair.glossary]
         blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()
+
+
+def _file_sha256(path: str) -> str | None:
+    from cleaners.repair.config import MAX_GLOSSARY_BYTES
+
+    try:
+        return hashlib.sha256(read_small_file(path, MAX_GLOSSARY_BYTES)).hexdigest()
+    except OSError:
+        return None  # gone since the config was read: the run fails on it anyway
 
 
 def load_config(path: str | Path | None) -> PipelineConfig:

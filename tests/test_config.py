@@ -52,6 +52,14 @@ def test_user_glossary_is_applied_and_recorded(tmp_path: Path) -> None:
     assert [e.rule for e in result.edits] == ["apply_glossary"]
 
 
+def test_content_hash_follows_a_glossary_file_s_content(tmp_path: Path) -> None:
+    # An edited glossary changes what repair does: a rerun must redo the documents.
+    terms = _write(tmp_path, "terms.tsv", "Gosduma\tState Duma\tnote\n")
+    before = PipelineConfig(repair={"glossary": [str(terms)]}).content_hash()
+    terms.write_text("Gosduma\tParliament\tnote\n", encoding="utf-8")
+    assert PipelineConfig(repair={"glossary": [str(terms)]}).content_hash() != before
+
+
 def test_content_hash_ignores_scheduling_only() -> None:
     base = PipelineConfig()
     assert PipelineConfig(run={"batch_size": 7}).content_hash() == base.content_hash()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -488,6 +489,14 @@ def load_config(path: str | Path | None) -> PipelineConfig:
     data = yaml.safe_load(text) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: config must be a mapping, got {type(data).__name__}")
+    # A glossary named beside the config is found wherever mtclean is run from.
+    repair_ = data.get("repair")
+    if isinstance(repair_, dict) and isinstance(repair_.get("glossary"), list):
+        here = Path(os.path.abspath(path)).parent
+        repair_["glossary"] = [
+            str(here / g) if isinstance(g, str) and g and not Path(g).is_absolute() else g
+            for g in repair_["glossary"]
+        ]
     return PipelineConfig.model_validate(data)
 
 

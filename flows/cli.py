@@ -350,6 +350,8 @@ def _run_config(args: argparse.Namespace) -> Any:
 
     flags = {name: getattr(args, name) for name in FLAG_FIELDS}
     if args.argos_package:
+        if not Path(args.argos_package).exists():
+            raise UsageError(f"Argos package not found: {args.argos_package}")
         flags["argos_package"] = str(Path(args.argos_package).resolve())
     try:
         return with_flags(_config(args.config) or PipelineConfig(), flags)

@@ -253,6 +253,12 @@ def test_run_rejects_unusable_arguments(tmp_path: Path, env: dict[str, str]) -> 
             "not found",
         )
     )
+    # An explicit package that is not there is a typo, as for `mtclean align` (not a run
+    # that quietly goes on without the retranslation).
+    missing = str(tmp_path / "ru_en.argosmodel")
+    cases.append(
+        (["run", str(src), "--out", str(tmp_path / "o"), "--argos-package", missing], "not found")
+    )
     for argv, needle in cases:
         r = mtclean(*argv, env=env)
         assert r.returncode == 2, (argv, r.stderr)

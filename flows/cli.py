@@ -13,7 +13,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -546,13 +546,16 @@ def _run_locked(args: argparse.Namespace, src: Path, out: Path, cfg: Any) -> int
 
                 logging.disable(logging.WARNING)
     run = summary["run"]
-    console.print(
+    # Plain text on whole lines: a folder named "[red]x" is no markup, and a log is no
+    # terminal to wrap for.
+    say = partial(console.print, markup=False, soft_wrap=True)
+    say(
         f"{run['inputs']} documents: {run['done']} done, {run['quarantined']} quarantined "
         f"({run['processed']} processed, {run['skipped']} unchanged, {run['resumed']} resumed, "
         f"{run['removed']} removed); {summary['corpus'].get('written', 0)} aligned pairs → {out}"
     )
     for reason, n in summary.get("quarantine_reasons", {}).items():
-        console.print(f"  quarantined: {n} × {reason} (see {out / 'quarantine'})")
+        say(f"  quarantined: {n} × {reason} (see {out / 'quarantine'})")
     return 0
 
 

@@ -297,10 +297,12 @@ def test_run_end_to_end_and_rerun(tmp_path: Path, env: dict[str, str]) -> None:
     src = tmp_path / "in"
     shutil.copytree(SAMPLE, src)
     (src / "broken.en.txt").write_bytes(bytes(range(256)) * 8)
-    out = tmp_path / "out"
+    out = tmp_path / "out [red]x"  # a name rich would read as markup
     r = mtclean("run", str(src), "--out", str(out), env=env, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "quarantined" in r.stderr and "binary" in r.stderr  # reported, not fatal
+    # The summary is one line however long (a log is no terminal) and names the folder as is.
+    assert f" aligned pairs → {out}\n" in r.stderr and "(7 processed," in r.stderr
     found = mf.scan_results(out)
     assert found["broken"] == ["quarantined"] and all(len(v) == 1 for v in found.values())
     for name in (*mf.CORPUS_FILES, "report.md", "report.json", "report.html", "manifest.json"):

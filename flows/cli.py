@@ -279,8 +279,10 @@ def cmd_align(args: argparse.Namespace) -> int:
     with _open_in(args.ru) as stream:
         for n, rec in _jsonl(stream, args.ru):
             ru, en = rec.get("ru"), rec.get("en")
-            if not isinstance(ru, list) or not isinstance(en, list):
-                raise UsageError(f"line {n}: needs lists 'ru' and 'en'")
+            if not (isinstance(ru, list) and isinstance(en, list)) or not all(
+                isinstance(t, str) for t in (*ru, *en)
+            ):
+                raise UsageError(f"line {n}: needs lists of strings 'ru' and 'en'")
             beads = [[list(b.ru), list(b.en), round(b.score, 4)] for b in align(ru, en, acfg)]
             sys.stdout.write(_dump({"id": rec.get("id"), "beads": beads}) + "\n")
     return 0

@@ -205,6 +205,14 @@ def test_align_text_and_jsonl(tmp_path: Path, env: dict[str, str]) -> None:
     assert r.returncode == 2 and "two files" in r.stderr
 
 
+def test_align_jsonl_with_a_non_string_segment_is_one_line(env: dict[str, str]) -> None:
+    for bad in ([1, 2], [None], ["ok", {"a": 1}]):
+        stdin = json.dumps({"id": "n", "ru": bad, "en": ["a"]}) + "\n"
+        r = mtclean("align", "--format", "jsonl", env=env, stdin=stdin)
+        assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+        assert "line 1" in r.stderr
+
+
 def test_filters_never_import_prefect(tmp_path: Path, env: dict[str, str]) -> None:
     (tmp_path / "t.txt").write_text("Hello there.\n", encoding="utf-8")
     code = (

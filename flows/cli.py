@@ -191,7 +191,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
             text = rec.get("text")
             if not isinstance(text, str):
                 raise UsageError(f"line {n}: needs a string 'text'")
-            lang = rec.get("lang") or args.lang or guess_lang(text)
+            lang = rec.get("lang")
+            if not (lang and isinstance(lang, str)):
+                lang = args.lang or guess_lang(text)
             result = repair_cached(text, lang)
             edits = [e.to_dict() for e in result.edits]
             out.write(_dump_clean(rec.get("id"), result.text, lang, edits) + "\n")

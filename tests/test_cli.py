@@ -213,6 +213,12 @@ def test_align_jsonl_with_a_non_string_segment_is_one_line(env: dict[str, str]) 
         assert "line 1" in r.stderr
 
 
+def test_clean_jsonl_guesses_the_language_when_lang_is_no_string(env: dict[str, str]) -> None:
+    stdin = json.dumps({"id": "n", "text": "The talks ended on Monday.", "lang": 5}) + "\n"
+    r = mtclean("clean", "--format", "jsonl", env=env, stdin=stdin)
+    assert r.returncode == 0 and json.loads(r.stdout)["lang"] == "en", r.stderr
+
+
 def test_filters_never_import_prefect(tmp_path: Path, env: dict[str, str]) -> None:
     (tmp_path / "t.txt").write_text("Hello there.\n", encoding="utf-8")
     code = (

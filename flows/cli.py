@@ -623,13 +623,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Turn machine-translated Russian news into clean English and an aligned "
         "Russian–English corpus.",
     )
+    from cleaners import __version__
+
+    parser.add_argument("--version", action="version", version=f"mtclean {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser(
         "run",
         help="run the pipeline on a folder (Prefect flow)",
         description="Process INPUT_DIR into OUT_DIR: docs/, quarantine/, corpus.{tmx,ru,en,tsv,"
-        "jsonl}, report.{md,json,html}, manifest.json. Reruns redo only what changed; a killed "
+        "jsonl}, corpus.rejected.{tsv,jsonl}, text/, edits.jsonl, report.{md,json,html}, "
+        "report/, manifest.json. Reruns redo only what changed; a killed "
         "run, started again, finishes the job. Exit 0 when the run finishes (quarantined inputs "
         "are reported, not fatal), 2 for unusable arguments, 3 when OUT_DIR is in use.",
     )

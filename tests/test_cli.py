@@ -48,13 +48,24 @@ def mtclean(
 # ---------------------------------------------------------------- help
 
 
-@pytest.mark.parametrize("sub", [[], ["run"], ["serve"], ["clean"], ["detect"], ["align"]])
+@pytest.mark.parametrize(
+    "sub", [[], ["run"], ["serve"], ["clean"], ["detect"], ["align"], ["filter"]]
+)
 def test_help_explains_itself(sub: list[str], env: dict[str, str]) -> None:
     r = mtclean(*sub, "--help", env=env)
     assert r.returncode == 0 and "usage: mtclean" in r.stdout
     if not sub:
-        for name in ("run", "serve", "clean", "detect", "align"):
+        for name in ("run", "serve", "clean", "detect", "align", "filter"):
             assert name in r.stdout
+    if sub == ["run"]:
+        assert "corpus.rejected" in r.stdout and "text/" in r.stdout
+
+
+def test_version(env: dict[str, str]) -> None:
+    from cleaners import __version__
+
+    r = mtclean("--version", env=env)
+    assert r.returncode == 0 and r.stdout.strip() == f"mtclean {__version__}"
 
 
 # ---------------------------------------------------------------- clean

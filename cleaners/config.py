@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -464,8 +465,20 @@ class PipelineConfig(_Strict):
     def content_hash(self) -> str:
         """Hash of the settings that change corpus content (``run`` excluded)."""
         data = self.model_dump(mode="json", exclude={"run"})
+        # A glossary file edited in place changes the repairs as much as a setting does.
+        if self.repair.glossary:
+            data["glossary_sha256"] = [_file_sha256(p) for p in self.repair.glossary]
         blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()
+
+
+def _file_sha256(path: str) -> str | None:
+    from cleaners.repair.config import MAX_GLOSSARY_BYTES
+
+    try:
+        return hashlib.sha256(read_small_file(path, MAX_GLOSSARY_BYTES)).hexdigest()
+    except OSError:
+        return None  # gone since the config was read: the run fails on it anyway
 
 
 def load_config(path: str | Path | None) -> PipelineConfig:
@@ -476,6 +489,14 @@ def load_config(path: str | Path | None) -> PipelineConfig:
     data = yaml.safe_load(text) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: config must be a mapping, got {type(data).__name__}")
+    # A glossary named beside the config is found wherever mtclean is run from.
+    repair_ = data.get("repair")
+    if isinstance(repair_, dict) and isinstance(repair_.get("glossary"), list):
+        here = Path(os.path.abspath(path)).parent
+        repair_["glossary"] = [
+            str(here / g) if isinstance(g, str) and g and not Path(g).is_absolute() else g
+            for g in repair_["glossary"]
+        ]
     return PipelineConfig.model_validate(data)
 
 

@@ -176,7 +176,7 @@ def owned_ids(manifest: Mapping[str, Any]) -> set[str]:
 # ---------------------------------------------------------------- results on disk
 
 # Files mtclean writes in the output folder itself (beside docs/ and quarantine/).
-OUT_FILES = (*CORPUS_FILES, "report.md", "report.json", "report.html", MANIFEST)
+OUT_FILES = (*CORPUS_FILES, "edits.jsonl", "report.md", "report.json", "report.html", MANIFEST)
 
 
 def result_path(out_dir: Path, doc_id: str, status: str) -> Path:

@@ -13,6 +13,7 @@ excuse any
 from __future__ import annotations
 
 import re
+from collections import deque
 from typing import NamedTuple
 
 # Grouped thousands ("1 000", "1,000,000": a first group of 1-3 digits) or plain digits, each
@@ -191,11 +192,24 @@ def compare(ru: str, en: str) -> NumberCheck:
     NumberCheck(matched=1, ru_missing=0, en_missing=0)
     """
     ru_n, en_n = digit_numbers(ru), digit_numbers(en)
+    # Each Russian number takes the first unused English number sharing a value. The English
+    # positions are queued per value, so a side with thousands of numbers (a table on one
+    # line) is not rescanned for each Russian number: that was quadratic.
+    at: dict[float, deque[int]] = {}
+    for k, e in enumerate(en_n):
+        for v in e:
+            at.setdefault(v, deque()).append(k)
     used = [False] * len(en_n)
     matched = 0
     ru_left = []
     for values in ru_n:
-        k = next((k for k, e in enumerate(en_n) if not used[k] and values & e), None)
+        k = None
+        for v in values:
+            q = at.get(v)
+            while q and used[q[0]]:
+                q.popleft()
+            if q and (k is None or q[0] < k):
+                k = q[0]
         if k is None:
             ru_left.append(values)
         else:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -46,13 +47,30 @@ class Failure(Exception):
 
 
 def _open_in(name: str | None) -> IO[str]:
+    # UTF-8 with or without a BOM; a bad byte becomes U+FFFD (visible, and writable as UTF-8)
+    # rather than stopping a stream of records.
     if name in (None, "-"):
-        # Input may be any encoding on a pipe; stdin decodes UTF-8 and keeps bad bytes visible.
-        return open(sys.stdin.fileno(), encoding="utf-8", errors="surrogateescape", closefd=False)
+        return open(sys.stdin.fileno(), encoding="utf-8-sig", errors="replace", closefd=False)
     path = Path(name)
     if not path.is_file():
         raise UsageError(f"no such file: {name}")
-    return path.open(encoding="utf-8", errors="surrogateescape", newline="")
+    return path.open(encoding="utf-8-sig", errors="replace", newline="")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _scrub(value: Any) -> Any:
+    """A JSON string's lone surrogates (``"\\ud800"``) as U+FFFD, in a record's values: they
+    can be neither analysed nor written as UTF-8."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub(v) for k, v in value.items()}
+    return value
 
 
 def _read_text(name: str | None) -> str:
@@ -83,6 +101,8 @@ def _jsonl(stream: IO[str], what: str) -> Iterator[tuple[int, dict[str, Any]]]:
             raise UsageError(f"{what} line {n}: not JSON ({exc})") from None
         if not isinstance(rec, dict):
             raise UsageError(f"{what} line {n}: expected a JSON object")
+        if _SURROGATE_ESCAPE.search(line):
+            rec = _scrub(rec)
         yield n, rec
 
 
@@ -171,7 +191,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
             text = rec.get("text")
             if not isinstance(text, str):
                 raise UsageError(f"line {n}: needs a string 'text'")
-            lang = rec.get("lang") or args.lang or guess_lang(text)
+            lang = rec.get("lang")
+            if not (lang and isinstance(lang, str)):
+                lang = args.lang or guess_lang(text)
             result = repair_cached(text, lang)
             edits = [e.to_dict() for e in result.edits]
             out.write(_dump_clean(rec.get("id"), result.text, lang, edits) + "\n")
@@ -259,8 +281,10 @@ def cmd_align(args: argparse.Namespace) -> int:
     with _open_in(args.ru) as stream:
         for n, rec in _jsonl(stream, args.ru):
             ru, en = rec.get("ru"), rec.get("en")
-            if not isinstance(ru, list) or not isinstance(en, list):
-                raise UsageError(f"line {n}: needs lists 'ru' and 'en'")
+            if not (isinstance(ru, list) and isinstance(en, list)) or not all(
+                isinstance(t, str) for t in (*ru, *en)
+            ):
+                raise UsageError(f"line {n}: needs lists of strings 'ru' and 'en'")
             beads = [[list(b.ru), list(b.en), round(b.score, 4)] for b in align(ru, en, acfg)]
             sys.stdout.write(_dump({"id": rec.get("id"), "beads": beads}) + "\n")
     return 0
@@ -330,6 +354,8 @@ def _run_config(args: argparse.Namespace) -> Any:
 
     flags = {name: getattr(args, name) for name in FLAG_FIELDS}
     if args.argos_package:
+        if not Path(args.argos_package).exists():
+            raise UsageError(f"Argos package not found: {args.argos_package}")
         flags["argos_package"] = str(Path(args.argos_package).resolve())
     try:
         return with_flags(_config(args.config) or PipelineConfig(), flags)
@@ -524,13 +550,16 @@ def _run_locked(args: argparse.Namespace, src: Path, out: Path, cfg: Any) -> int
 
                 logging.disable(logging.WARNING)
     run = summary["run"]
-    console.print(
+    # Plain text on whole lines: a folder named "[red]x" is no markup, and a log is no
+    # terminal to wrap for.
+    say = partial(console.print, markup=False, soft_wrap=True)
+    say(
         f"{run['inputs']} documents: {run['done']} done, {run['quarantined']} quarantined "
         f"({run['processed']} processed, {run['skipped']} unchanged, {run['resumed']} resumed, "
         f"{run['removed']} removed); {summary['corpus'].get('written', 0)} aligned pairs → {out}"
     )
     for reason, n in summary.get("quarantine_reasons", {}).items():
-        console.print(f"  quarantined: {n} × {reason} (see {out / 'quarantine'})")
+        say(f"  quarantined: {n} × {reason} (see {out / 'quarantine'})")
     return 0
 
 
@@ -594,13 +623,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Turn machine-translated Russian news into clean English and an aligned "
         "Russian–English corpus.",
     )
+    from cleaners import __version__
+
+    parser.add_argument("--version", action="version", version=f"mtclean {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser(
         "run",
         help="run the pipeline on a folder (Prefect flow)",
         description="Process INPUT_DIR into OUT_DIR: docs/, quarantine/, corpus.{tmx,ru,en,tsv,"
-        "jsonl}, report.{md,json,html}, manifest.json. Reruns redo only what changed; a killed "
+        "jsonl}, corpus.rejected.{tsv,jsonl}, text/, edits.jsonl, report.{md,json,html}, "
+        "report/, manifest.json. Reruns redo only what changed; a killed "
         "run, started again, finishes the job. Exit 0 when the run finishes (quarantined inputs "
         "are reported, not fatal), 2 for unusable arguments, 3 when OUT_DIR is in use.",
     )

@@ -48,13 +48,24 @@ def mtclean(
 # ---------------------------------------------------------------- help
 
 
-@pytest.mark.parametrize("sub", [[], ["run"], ["serve"], ["clean"], ["detect"], ["align"]])
+@pytest.mark.parametrize(
+    "sub", [[], ["run"], ["serve"], ["clean"], ["detect"], ["align"], ["filter"]]
+)
 def test_help_explains_itself(sub: list[str], env: dict[str, str]) -> None:
     r = mtclean(*sub, "--help", env=env)
     assert r.returncode == 0 and "usage: mtclean" in r.stdout
     if not sub:
-        for name in ("run", "serve", "clean", "detect", "align"):
+        for name in ("run", "serve", "clean", "detect", "align", "filter"):
             assert name in r.stdout
+    if sub == ["run"]:
+        assert "corpus.rejected" in r.stdout and "text/" in r.stdout
+
+
+def test_version(env: dict[str, str]) -> None:
+    from cleaners import __version__
+
+    r = mtclean("--version", env=env)
+    assert r.returncode == 0 and r.stdout.strip() == f"mtclean {__version__}"
 
 
 # ---------------------------------------------------------------- clean
@@ -124,6 +135,44 @@ def test_clean_bad_input_is_one_line(env: dict[str, str]) -> None:
     assert r.returncode == 2 and "no such file" in r.stderr
 
 
+def test_filters_take_a_bom_and_bad_bytes_without_a_traceback(env: dict[str, str]) -> None:
+    # A BOM opening the input, an invalid UTF-8 byte and a JSON lone-surrogate escape: every
+    # record still gets its line of valid UTF-8 out, the bad characters shown as U+FFFD.
+    bom, bad = "\ufeff".encode(), b"\xff"
+    rec = '{"id": "b", "ru": "Привет, мир.", "en": "Hello, world.", "text": "Привет, мир."}'
+    lines = [
+        bom + rec.encode(),
+        rec.replace("мир", "мир\\ud800").encode(),
+        rec.encode().replace("мир".encode(), "мир".encode() + bad),
+    ]
+    stdin = b"\n".join(lines) + b"\n"
+    lines_text = "Доброе утро, друзья!\nДоброе утро".encode() + bad + ", друзья!\n".encode()
+    for args in (
+        ["clean", "--format", "jsonl"],
+        ["detect", "--format", "jsonl"],
+        ["filter"],
+        ["detect"],
+    ):
+        r = subprocess.run(
+            [sys.executable, "-m", "flows.cli", *args],
+            input=stdin if args != ["detect"] else bom + lines_text,
+            capture_output=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
+        )
+        assert r.returncode == 0, (args, r.stderr.decode(errors="replace")[-300:])
+        out = r.stdout.decode("utf-8").splitlines()
+        if args == ["detect"]:
+            assert [line.split("\t")[0] for line in out] == ["ru", "ru"]
+            continue
+        recs = [json.loads(line) for line in out]
+        assert [x["id"] for x in recs] == ["b", "b", "b"], args
+        if args[0] == "clean":
+            assert recs[0]["text"] == "Привет, мир."
+            assert "\ufffd" in recs[1]["text"] and "\ufffd" in recs[2]["text"]
+
+
 # ---------------------------------------------------------------- detect / align
 
 
@@ -165,6 +214,20 @@ def test_align_text_and_jsonl(tmp_path: Path, env: dict[str, str]) -> None:
     assert r2.returncode == 0 and r2.stdout == r.stdout, r2.stderr
     r = mtclean("align", str(tmp_path / "ru.txt"), env=env)
     assert r.returncode == 2 and "two files" in r.stderr
+
+
+def test_align_jsonl_with_a_non_string_segment_is_one_line(env: dict[str, str]) -> None:
+    for bad in ([1, 2], [None], ["ok", {"a": 1}]):
+        stdin = json.dumps({"id": "n", "ru": bad, "en": ["a"]}) + "\n"
+        r = mtclean("align", "--format", "jsonl", env=env, stdin=stdin)
+        assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+        assert "line 1" in r.stderr
+
+
+def test_clean_jsonl_guesses_the_language_when_lang_is_no_string(env: dict[str, str]) -> None:
+    stdin = json.dumps({"id": "n", "text": "The talks ended on Monday.", "lang": 5}) + "\n"
+    r = mtclean("clean", "--format", "jsonl", env=env, stdin=stdin)
+    assert r.returncode == 0 and json.loads(r.stdout)["lang"] == "en", r.stderr
 
 
 def test_filters_never_import_prefect(tmp_path: Path, env: dict[str, str]) -> None:
@@ -215,6 +278,12 @@ def test_run_rejects_unusable_arguments(tmp_path: Path, env: dict[str, str]) -> 
             "not found",
         )
     )
+    # An explicit package that is not there is a typo, as for `mtclean align` (not a run
+    # that quietly goes on without the retranslation).
+    missing = str(tmp_path / "ru_en.argosmodel")
+    cases.append(
+        (["run", str(src), "--out", str(tmp_path / "o"), "--argos-package", missing], "not found")
+    )
     for argv, needle in cases:
         r = mtclean(*argv, env=env)
         assert r.returncode == 2, (argv, r.stderr)
@@ -253,10 +322,12 @@ def test_run_end_to_end_and_rerun(tmp_path: Path, env: dict[str, str]) -> None:
     src = tmp_path / "in"
     shutil.copytree(SAMPLE, src)
     (src / "broken.en.txt").write_bytes(bytes(range(256)) * 8)
-    out = tmp_path / "out"
+    out = tmp_path / "out [red]x"  # a name rich would read as markup
     r = mtclean("run", str(src), "--out", str(out), env=env, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "quarantined" in r.stderr and "binary" in r.stderr  # reported, not fatal
+    # The summary is one line however long (a log is no terminal) and names the folder as is.
+    assert f" aligned pairs → {out}\n" in r.stderr and "(7 processed," in r.stderr
     found = mf.scan_results(out)
     assert found["broken"] == ["quarantined"] and all(len(v) == 1 for v in found.values())
     for name in (*mf.CORPUS_FILES, "report.md", "report.json", "report.html", "manifest.json"):

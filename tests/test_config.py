@@ -52,6 +52,27 @@ def test_user_glossary_is_applied_and_recorded(tmp_path: Path) -> None:
     assert [e.rule for e in result.edits] == ["apply_glossary"]
 
 
+def test_a_relative_glossary_path_is_taken_from_the_config_file_s_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    _write(conf, "terms.tsv", "Gosduma\tState Duma\tnote\n")
+    cfg_file = _write(conf, "c.yaml", "repair:\n  glossary: [terms.tsv]\n")
+    monkeypatch.chdir(tmp_path)  # not the config's folder
+    cfg = load_config("conf/c.yaml")
+    assert Path(cfg.repair.glossary[0]) == cfg_file.parent / "terms.tsv"
+    assert repair("The Gosduma met.", "en", cfg.repair).text == "The State Duma met."
+
+
+def test_content_hash_follows_a_glossary_file_s_content(tmp_path: Path) -> None:
+    # An edited glossary changes what repair does: a rerun must redo the documents.
+    terms = _write(tmp_path, "terms.tsv", "Gosduma\tState Duma\tnote\n")
+    before = PipelineConfig(repair={"glossary": [str(terms)]}).content_hash()
+    terms.write_text("Gosduma\tParliament\tnote\n", encoding="utf-8")
+    assert PipelineConfig(repair={"glossary": [str(terms)]}).content_hash() != before
+
+
 def test_content_hash_ignores_scheduling_only() -> None:
     base = PipelineConfig()
     assert PipelineConfig(run={"batch_size": 7}).content_hash() == base.content_hash()

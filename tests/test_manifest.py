@@ -334,6 +334,19 @@ def test_run_ledger_begin_finish_and_an_unchanged_rerun(tmp_path: Path) -> None:
     assert mf.read_manifest(out) == m  # an unchanged run writes nothing in begin
 
 
+@pytest.mark.parametrize("name", ["corpus.tsv", "corpus.rejected.tsv", "corpus.rejected.jsonl"])
+def test_a_deleted_corpus_file_makes_the_rerun_rewrite_it(tmp_path: Path, name: str) -> None:
+    src, out, items = _inputs(tmp_path)
+    for n in ("corpus.tsv", "corpus.rejected.tsv", "corpus.rejected.jsonl"):
+        (out / n).write_text("")  # as a run with no rows writes them
+    from cleaners.readers import item_hash
+
+    _finished_run(src, out, items)
+    assert mf.RunLedger.begin(src, out, items, S, item_hash).unchanged
+    (out / name).unlink()
+    assert not mf.RunLedger.begin(src, out, items, S, item_hash).unchanged
+
+
 # ---------------------------------------------------------------- what mtclean owns (#19)
 
 

@@ -102,6 +102,33 @@ def test_swapped_files_are_put_right(tmp_path: Path) -> None:
     assert isinstance(q, Quarantined) and q.reason == "wrong-language"
 
 
+def test_a_russian_shop_page_full_of_latin_brand_names_stays_russian(tmp_path: Path) -> None:
+    # Brand names outweigh the Russian words: the side is no English file in the wrong slot.
+    titles = [
+        ("Кроссовки Nike Air Max 90 Essential White Black",
+         "Sneakers Nike Air Max 90 Essential White Black"),
+        ("Смартфон Apple iPhone 15 Pro Max 256GB Natural Titanium",
+         "Smartphone Apple iPhone 15 Pro Max 256GB Natural Titanium"),
+        ("Ноутбук ASUS VivoBook Go 15 E1504FA-BQ090 AMD Ryzen 5 7520U",
+         "Laptop ASUS VivoBook Go 15 E1504FA-BQ090 AMD Ryzen 5 7520U"),
+        ("Пылесос Dyson V15 Detect Absolute Extra",
+         "Vacuum cleaner Dyson V15 Detect Absolute Extra"),
+        ("Эта модель подходит для повседневной носки.", "This model is fit for everyday wear."),
+    ]  # fmt: skip
+    (tmp_path / "shop.ru.txt").write_text("\n\n".join(r for r, _ in titles) + "\n")
+    (tmp_path / "shop.en.txt").write_text("\n\n".join(e for _, e in titles) + "\n")
+    (doc,) = _run(tmp_path).values()
+    assert isinstance(doc, Document), doc
+    assert doc.ru is not None and doc.ru.lang == "ru"
+    assert not [f for seg in doc.ru.segments for f in seg.flags if f.startswith("left-out")]
+    assert doc.ru_sentences == [r for r, _ in titles]
+    # An English file in the Russian slot is still put right.
+    (tmp_path / "shop.ru.txt").write_text("\n\n".join(e for _, e in titles) + "\n")
+    (tmp_path / "shop.en.txt").write_text("\n\n".join(r for r, _ in titles) + "\n")
+    (q,) = _run(tmp_path, PipelineConfig(lid=LidConfig(on_wrong_side="quarantine"))).values()
+    assert isinstance(q, Quarantined) and q.reason == "wrong-language"
+
+
 def test_document_round_trips_through_json(sample) -> None:
     doc = _doc(sample, "volga-route")
     assert Document.from_dict(doc.to_dict()).to_dict() == doc.to_dict()

@@ -166,3 +166,56 @@ def test_false_splits_on_real_clean_english() -> None:
     tokens = sum(len(s.split()) for s in lines)
     splits = sum(1 for s in lines for e in repair(s, "en").edits if "split_fused_words" in e.rule)
     assert 1000 * splits / tokens <= 0.3
+
+
+# --- the composer's one-pass path -------------------------------------------------
+
+
+def _edit_batches(draw, text: str, rule: str) -> list:
+    """Sorted, non-overlapping edits of ``text`` (some empty, some touching)."""
+    from cleaners.edit import Edit
+
+    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=8)))
+    edits, prev = [], -1
+    for a, b in zip(cuts[::2], cuts[1::2], strict=False):
+        if a <= prev:
+            continue
+        after = draw(st.sampled_from(["", " ", "x", "yy", text[a:b]]))
+        edits.append(Edit(rule, a, b, text[a:b], after))
+        prev = b
+    return edits
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_one_pass_composer_equals_edit_by_edit(data) -> None:
+    """Edits that touch nothing are applied in one pass; the result (text and changes against
+    the original) is what applying them one at a time gives."""
+    from cleaners.repair.engine import _Composer
+
+    text = data.draw(st.text(alphabet="ab .", max_size=30))
+    fast, slow = _Composer(text), _Composer(text)
+    for k in range(data.draw(st.integers(1, 4))):
+        edits = _edit_batches(data.draw, fast.text, f"r{k}")
+        fast.apply(edits)
+        for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+            if e.before != e.after:
+                slow._apply_one(e)
+        assert fast.text == slow.text
+        assert fast.edits() == slow.edits()
+
+
+def test_many_edits_one_pass() -> None:
+    """A long text with an edit in every sentence is composed in one pass (linear), with
+    the same edits as the edit-by-edit path."""
+    from cleaners.edit import Edit
+    from cleaners.repair.engine import _Composer
+
+    text = "At 18: 30 we met. " * 3000
+    edits = [Edit("t", i + 6, i + 7, " ", "") for i in range(0, len(text), 18)]
+    fast, slow = _Composer(text), _Composer(text)
+    fast.apply(edits)
+    assert fast.text == "At 18:30 we met. " * 3000
+    for e in reversed(edits[:50]):
+        slow._apply_one(e)
+    assert fast.edits()[:50] == slow.edits()

@@ -100,6 +100,7 @@ def _run_stage(stage: str, state: dict, out_dir: Path) -> dict:  # noqa: C901
     from cleaners import lid
     from cleaners.align import align
     from cleaners.config import PipelineConfig
+    from cleaners.jsonstream import load_document
     from cleaners.judge import judge_document
     from cleaners.manifest import result_path, write_result
     from cleaners.model import Document
@@ -107,7 +108,7 @@ def _run_stage(stage: str, state: dict, out_dir: Path) -> dict:  # noqa: C901
     from cleaners.pipeline import _check_sides, corpus_sentences, score_agreement, tag_segments
     from cleaners.readers import discover, read_item
     from cleaners.repair import repair
-    from cleaners.report import doc_html
+    from cleaners.report import doc_html_parts
     from cleaners.report_pages import ReportPages
     from cleaners.structure import parse
     from cleaners.writers import write_corpus
@@ -160,11 +161,11 @@ def _run_stage(stage: str, state: dict, out_dir: Path) -> dict:  # noqa: C901
         s = {"json": s["json"]}
     elif stage == "reload":
         path = result_path(Path(s["json"]).parent, Path(s["json"]).stem, "done")
-        s["doc"] = Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        s["doc"] = load_document(path)
     elif stage == "corpus":
         write_corpus(out_dir, iter([s["doc"]]), config)
     elif stage == "pages":
-        pages = ReportPages(out_dir, config.translate.replace_below, doc_html)
+        pages = ReportPages(out_dir, config.translate.replace_below, doc_html_parts)
         with TextOutputs(out_dir) as texts:
             texts.add(s["doc"])
             pages.add(s["doc"])

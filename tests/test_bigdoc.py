@@ -12,6 +12,7 @@ import pytest
 
 from cleaners import errors as E
 from cleaners.config import InputConfig, PipelineConfig
+from cleaners.fsutil import ChangedWriter
 from cleaners.model import Document
 from cleaners.pipeline import process_item
 from cleaners.readers import discover, read_item
@@ -86,3 +87,28 @@ def test_one_line_a_side_gives_beads(tmp_path: Path) -> None:
     assert not any(w.startswith(("wrong-language", "swapped")) for w in doc.warnings)
     kept = [b for b in doc.beads if b.ru and b.en]
     assert len(kept) > 0.8 * min(len(doc.ru_sentences), len(doc.en_sentences))
+
+
+@pytest.mark.parametrize("spill", [1 << 30, 64])
+def test_changed_writer_keeps_an_unchanged_page(tmp_path: Path, spill: int) -> None:
+    # A page written in pieces: in memory (small) or through a temp file (a big document).
+    pieces = ["<html>", "Привет, " * 50, "world", "</html>\n"]
+    path = tmp_path / "page.html"
+
+    def write(parts: list[str]) -> bool:
+        w = ChangedWriter(path)
+        w.SPILL = spill
+        for p in parts:
+            w.write(p)
+        return w.close()
+
+    assert write(pieces) is True
+    assert path.read_text(encoding="utf-8") == "".join(pieces)
+    before = path.stat().st_mtime_ns
+    assert write(pieces) is False
+    assert path.stat().st_mtime_ns == before
+    assert write([*pieces[:-1], "</html>!\n"]) is True
+    assert path.read_text(encoding="utf-8").endswith("</html>!\n")
+    assert write(pieces[:-1]) is True  # a prefix of the old page is a change too
+    assert path.read_text(encoding="utf-8") == "".join(pieces[:-1])
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]  # no temp file left

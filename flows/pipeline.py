@@ -108,12 +108,13 @@ def run_batch(
     (a Dask worker elsewhere) writes nothing more. Plain function (the plain-loop benchmark
     and the task share it).
     """
-    from cleaners import lid
+    from cleaners import lid, repair
     from cleaners.pipeline import process_items
 
-    # Every language-ID model up front: loaded lazily, a model first needed by the 5,000th
-    # segment of a big document (~100 MB of them) looked like that document's own memory.
+    # Every model and table up front: loaded lazily, the language-ID models and the repair's
+    # bigram model (~140 MB), first needed deep inside a big document, looked like its memory.
     lid.preload(config.lid)
+    repair.preload(config.repair)
     translator = get_translator(config.translate) if config.translate.enabled else None
     try:
         processed = process_items(input_dir, items, config, translator)

@@ -818,6 +818,17 @@ def _repeated_term(text: str, core: str, fixed: str, lang: str) -> bool:
     return len(re.findall(rf"(?<![^\W\d_]){re.escape(core)}(?![^\W\d_])", text)) >= 2
 
 
+def preload_tables(lang: str = "en") -> None:
+    """Read now what ``split_fused_words`` reads on first need: its word lists and the
+    bigram model (~40 MB of native memory, read only once a candidate needs a phrase)."""
+    _keep_words(lang)
+    _start_keep(lang)
+    _ing_heads()
+    common_words()
+    pos_tag("the")
+    BIGRAMS.association("the", "news")
+
+
 @rule(
     "split_fused_words",
     stage=40,

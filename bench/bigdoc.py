@@ -175,10 +175,11 @@ def _run_stage(stage: str, state: dict, out_dir: Path) -> dict:  # noqa: C901
 
 def child(stage: str, in_pickle: str, warm_pickle: str, out_pickle: str) -> None:
     """Warm up on the small document, then measure ``stage`` on the big one."""
-    from cleaners import lid
+    from cleaners import lid, repair
     from cleaners.config import PipelineConfig
 
     lid.preload(PipelineConfig().lid)  # the models are the process's base, loaded once
+    repair.preload(PipelineConfig().repair)  # as mtclean run does
     with tempfile.TemporaryDirectory() as tmp, open(warm_pickle, "rb") as fh:
         _run_stage(stage, pickle.load(fh), Path(tmp))
     with open(in_pickle, "rb") as fh:

@@ -8,7 +8,8 @@ Layers, cheapest first:
    shares: :func:`mixed_scripts`).
 2. **Alphabets and markers.** Each candidate's alphabet (``data/lid_alphabets.tsv``)
    rules it out when the text has a letter outside it (``і`` for Russian, ``ы`` for
-   Ukrainian, ``ђ`` for Macedonian); on longer text, the absence of letters a
+   Ukrainian, ``ђ`` for Macedonian; not one rarer than 1 in 5,000 of a long text's letters,
+   a name's ``ü`` in a book-length English line); on longer text, the absence of letters a
    language nearly always shows (Kazakh ә қ ү ...) rules it out too
    (``data/lid_markers.tsv``). When one candidate is left and shows evidence of its
    own, it is the answer (score :data:`DECISIVE_SCORE`) and no model runs: most

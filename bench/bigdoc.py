@@ -1,7 +1,11 @@
 """Big documents, any shape: per-stage peak memory and CPU time, and the whole run.
 
     .venv/bin/python bench/bigdoc.py [--sizes 1,5,20] [--shapes lines,paras,oneline]
-                                     [--no-stages] [--no-run]
+                                     [--pair] [--no-stages] [--no-run]
+
+Sizes are MB of Russian a side (its English follows, ~0.54x), or with ``--pair`` MB of the
+whole pair (Russian + English): ``--pair --sizes 5,20 --no-stages`` is issue 15's check,
+a 20 MB document pair against a 5 MB one.
 
 Documents are made here from dev text only (WMT21 ``src.ru.txt``/``ref.A.en.txt``, then
 FLORES ``dev.rus_Cyrl``/``dev.eng_Latn``, repeated until a side reaches the size), in
@@ -53,8 +57,10 @@ def dev_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
-def make_pair(folder: Path, name: str, shape: str, megabytes: float) -> int:
-    """Write ``name.ru.txt``/``name.en.txt`` of ``shape``; returns the pair's size in bytes."""
+def make_pair(folder: Path, name: str, shape: str, megabytes: float, pair: bool = False) -> int:
+    """Write ``name.ru.txt``/``name.en.txt`` of ``shape``; returns the pair's size in bytes.
+
+    ``megabytes`` of Russian, or with ``pair`` of Russian and English together."""
     pairs = dev_pairs()
     ru: list[str] = []
     en: list[str] = []
@@ -63,7 +69,7 @@ def make_pair(folder: Path, name: str, shape: str, megabytes: float) -> int:
         r, e = pairs[i % len(pairs)]
         ru.append(r)
         en.append(e)
-        size += len(r.encode()) + 1
+        size += len(r.encode()) + 1 + (len(e.encode()) + 1 if pair else 0)
         i += 1
     if shape == "lines":
         sep_of = lambda k: "\n"  # noqa: E731
@@ -94,6 +100,7 @@ def _run_stage(stage: str, state: dict, out_dir: Path) -> dict:  # noqa: C901
     from cleaners import lid
     from cleaners.align import align
     from cleaners.config import PipelineConfig
+    from cleaners.jsonstream import load_document
     from cleaners.judge import judge_document
     from cleaners.manifest import result_path, write_result
     from cleaners.model import Document
@@ -101,7 +108,7 @@ def _run_stage(stage: str, state: dict, out_dir: Path) -> dict:  # noqa: C901
     from cleaners.pipeline import _check_sides, corpus_sentences, score_agreement, tag_segments
     from cleaners.readers import discover, read_item
     from cleaners.repair import repair
-    from cleaners.report import doc_html
+    from cleaners.report import doc_html_parts
     from cleaners.report_pages import ReportPages
     from cleaners.structure import parse
     from cleaners.writers import write_corpus
@@ -154,11 +161,11 @@ def _run_stage(stage: str, state: dict, out_dir: Path) -> dict:  # noqa: C901
         s = {"json": s["json"]}
     elif stage == "reload":
         path = result_path(Path(s["json"]).parent, Path(s["json"]).stem, "done")
-        s["doc"] = Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        s["doc"] = load_document(path)
     elif stage == "corpus":
         write_corpus(out_dir, iter([s["doc"]]), config)
     elif stage == "pages":
-        pages = ReportPages(out_dir, config.translate.replace_below, doc_html)
+        pages = ReportPages(out_dir, config.translate.replace_below, doc_html_parts)
         with TextOutputs(out_dir) as texts:
             texts.add(s["doc"])
             pages.add(s["doc"])
@@ -168,10 +175,11 @@ def _run_stage(stage: str, state: dict, out_dir: Path) -> dict:  # noqa: C901
 
 def child(stage: str, in_pickle: str, warm_pickle: str, out_pickle: str) -> None:
     """Warm up on the small document, then measure ``stage`` on the big one."""
-    from cleaners import lid
+    from cleaners import lid, repair
     from cleaners.config import PipelineConfig
 
     lid.preload(PipelineConfig().lid)  # the models are the process's base, loaded once
+    repair.preload(PipelineConfig().repair)  # as mtclean run does
     with tempfile.TemporaryDirectory() as tmp, open(warm_pickle, "rb") as fh:
         _run_stage(stage, pickle.load(fh), Path(tmp))
     with open(in_pickle, "rb") as fh:
@@ -252,6 +260,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1,5,20", help="MB per side")
     ap.add_argument("--shapes", default="lines,paras,oneline")
+    ap.add_argument("--pair", action="store_true", help="sizes are of the whole pair")
     ap.add_argument("--no-stages", action="store_true")
     ap.add_argument("--no-run", action="store_true")
     args = ap.parse_args()
@@ -273,8 +282,8 @@ def main() -> None:
                 folder = base / f"{shape}-{mb:g}"
                 folder.mkdir()
                 make_pair(folder, "small", "lines", 0.05)
-                size = make_pair(folder, "big", shape, mb)
-                label = f"{shape} {mb:g} MB/side (pair {size / MB:.1f} MB)"
+                size = make_pair(folder, "big", shape, mb, args.pair)
+                label = f"{shape} {mb:g} MB{'' if args.pair else '/side'} (pair {size / MB:.1f} MB)"
                 if not args.no_stages:
                     work = base / f"work-{shape}-{mb:g}"
                     work.mkdir()
@@ -293,14 +302,19 @@ def main() -> None:
                     (folder / "small.en.txt").unlink()
                     rss, wall, cpu = time_v(folder, base / f"out-{shape}-{mb:g}", base / "ph")
                     runs[(shape, mb)] = (rss, wall, cpu, size)
-                    if any((base / f"out-{shape}-{mb:g}" / "quarantine").glob("*.json")):
+                    done = base / f"out-{shape}-{mb:g}"
+                    if any((done / "quarantine").glob("*.json")):
                         print(f"{label}: QUARANTINED by the default config (input.max_bytes)")
+                    with open(done / "corpus.tsv", "rb") as fh:
+                        pairs = sum(1 for _ in fh)
+                    print(f"{label}: {pairs} aligned pairs in corpus.tsv")
                     print(f"{label}: mtclean run max RSS {rss:.0f} MB, "
                           f"{rss - base_rss:.0f} MB above base = "
                           f"{(rss - base_rss) * 2**20 / size:.2f}× the pair; "
                           f"wall {wall:.1f} s, CPU {cpu:.1f} s")  # fmt: skip
         if runs:
-            print("\nshape    MB/side  pair MB  max RSS  above base  ×pair   CPU s  CPU vs 5 MB")
+            unit = "MB pair" if args.pair else "MB/side"
+            print(f"\nshape    {unit}  pair MB  max RSS  above base  ×pair   CPU s  CPU vs 5 MB")
             for (shape, mb), (rss, _wall, cpu, size) in runs.items():
                 ref = runs.get((shape, 5.0))
                 ratio = f"{cpu / ref[2]:.2f}×" if ref and mb != 5.0 else "-"

@@ -99,6 +99,102 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+class ChangedWriter:
+    """:func:`write_if_changed` for text that comes in pieces (a big document's report
+    page): the pieces are never joined into one string.
+
+    Up to :attr:`SPILL` bytes stay in memory and go through :func:`write_if_changed`
+    on :meth:`close`; beyond that, they stream into a temp file beside ``path`` while
+    being compared with the file already there, which is kept when they match. ``close``
+    returns True when ``path`` was (re)written; :meth:`discard` drops the temp file.
+    """
+
+    SPILL = 4 << 20
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._chunks: list[bytes] = []
+        self._pending: list[str] = []
+        self._pending_len = 0
+        self._size = 0
+        self._tmp: str | None = None
+        self._fh: IO[bytes] | None = None
+        self._old: IO[bytes] | None = None
+        self._same = False
+
+    def write(self, text: str) -> None:
+        self._pending.append(text)
+        self._pending_len += len(text)
+        if self._pending_len >= 1 << 16:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        data = "".join(self._pending).encode("utf-8")
+        self._pending.clear()
+        self._pending_len = 0
+        self._size += len(data)
+        if self._fh is None:
+            self._chunks.append(data)
+            if self._size > self.SPILL:
+                self._spill()
+            return
+        self._fh.write(data)
+        if self._same:
+            assert self._old is not None
+            self._same = self._old.read(len(data)) == data
+
+    def _spill(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(
+            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+        )
+        os.fchmod(fd, 0o666 & ~_UMASK)
+        self._fh = os.fdopen(fd, "wb")
+        with contextlib.suppress(OSError):
+            self._old = self.path.open("rb")
+            self._same = True
+        for data in self._chunks:
+            self._fh.write(data)
+            if self._same:
+                assert self._old is not None
+                self._same = self._old.read(len(data)) == data
+        self._chunks = []
+
+    def close(self) -> bool:
+        self._flush()
+        if self._fh is None:
+            data = b"".join(self._chunks)
+            self._chunks = []
+            return write_if_changed(self.path, data)
+        assert self._tmp is not None
+        try:
+            self._fh.close()
+            same = self._same and self._old is not None and self._old.read(1) == b""
+            if same:
+                Path(self._tmp).unlink()
+            else:
+                os.replace(self._tmp, self.path)
+        except BaseException:
+            Path(self._tmp).unlink(missing_ok=True)
+            raise
+        finally:
+            if self._old is not None:
+                self._old.close()
+        return not same
+
+    def discard(self) -> None:
+        self._chunks = []
+        self._pending = []
+        if self._fh is not None:
+            self._fh.close()
+            if self._old is not None:
+                self._old.close()
+            assert self._tmp is not None
+            Path(self._tmp).unlink(missing_ok=True)
+
+
 def remove_stale(folder: Path, pattern: str, keep: set[str]) -> int:
     """Delete the files in ``folder`` matching ``pattern`` whose names are not in ``keep``,
     and leftovers of cut-short writes (``.*.tmp``); returns how many were deleted."""

@@ -17,6 +17,7 @@ Pure file-system helpers (no Prefect). The rules that keep ``docs/`` honest:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -463,8 +464,17 @@ def file_hashes(out_dir: Path, names: Iterable[str] = CORPUS_FILES) -> dict[str,
     out: dict[str, str | None] = {}
     for name in names:
         p = out_dir / name
-        out[name] = sha256_bytes(p.read_bytes()) if p.is_file() else None
+        out[name] = _sha256_file(p) if p.is_file() else None
     return out
+
+
+def _sha256_file(path: Path) -> str:
+    """sha256 of a file read in 1 MB blocks (a big document's corpus.tmx is tens of MB)."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
 
 
 # ---------------------------------------------------------------- one run

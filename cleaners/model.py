@@ -97,7 +97,9 @@ class SideDoc:
             lang=d.get("lang", "und"),
             lang_score=float(d.get("lang_score", 0.0)),
             edits=[Edit.from_dict(e) for e in d.get("edits", [])],
-            segments=[Segment.from_dict(s) for s in d.get("segments", [])],
+            segments=[
+                s if isinstance(s, Segment) else Segment.from_dict(s) for s in d.get("segments", [])
+            ],
         )
 
 
@@ -201,7 +203,7 @@ class Document:
             ru_sentences=list(d.get("ru_sentences", [])),
             en_sentences=list(d.get("en_sentences", [])),
             ru_retranslated=list(d.get("ru_retranslated", [])),
-            beads=[Bead.from_dict(b) for b in d.get("beads", [])],
+            beads=[b if isinstance(b, Bead) else Bead.from_dict(b) for b in d.get("beads", [])],
             warnings=list(d.get("warnings", [])),
             en_origin=d.get("en_origin", "mt"),
             mt=SideDoc.from_dict(d["mt"]) if d.get("mt") else None,

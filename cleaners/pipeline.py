@@ -405,7 +405,9 @@ def corpus_sentences(side: SideDoc, lang: str, config: PipelineConfig) -> list[s
         if why is not None:
             seg.flags.append(LEFT_OUT + why)
             continue
-        seg.sentences = split_sentences(seg.text, lang)
+        # A one-sentence segment (a line per sentence) shares its text, not a second copy.
+        text = seg.text
+        seg.sentences = [text if s == text else s for s in split_sentences(text, lang)]
         out.extend(seg.sentences)
     return out
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from cleaners.leftout import LEFT_OUT
@@ -361,55 +361,65 @@ def _svg_bars(
 
 
 def doc_html(doc: Document, expanded: bool = False) -> str:
+    """A document's section of a report page: its texts with their edits marked, its beads."""
+    return "".join(doc_html_parts(doc, expanded))
+
+
+def doc_html_parts(doc: Document, expanded: bool = False) -> Iterator[str]:
+    """:func:`doc_html` in pieces (a book-length document's page is written as they come)."""
     e = html.escape
     attr = " open" if expanded else ""
-    parts = [f'<details class="doc" id="doc-{e(doc.id)}"{attr}><summary>{e(doc.id)}']
+    yield f'<details class="doc" id="doc-{e(doc.id)}"{attr}><summary>{e(doc.id)}'
     n_edits = sum(len(s.edits) for s in (doc.ru, doc.en) if s)
-    parts.append(f" <span class='score'>— {len(doc.beads)} beads, {n_edits} edits</span></summary>")
+    yield f" <span class='score'>— {len(doc.beads)} beads, {n_edits} edits</span></summary>"
     for w in doc.warnings:
-        parts.append(f'<p class="warn">{e(w)}</p>')
+        yield f'<p class="warn">{e(w)}</p>'
     head = (
         "English: the retranslation"
         if doc.en_origin == "retranslation"
         else "English, repaired (edits marked, deletions struck through; hover for the rule)"
     )
-    parts.append(f'<div class="pair"><div><h4>{head}</h4>')
+    yield f'<div class="pair"><div><h4>{head}</h4>'
     if doc.en is not None:
         marked = highlight(doc.en.raw_text, doc.en.edits, doc.en.text)
-        parts.append(f'<div class="text" lang="en">{marked or e(doc.en.text)}</div>')
+        yield '<div class="text" lang="en">'
+        yield marked or e(doc.en.text)  # the side's whole text: its own piece, not copied
+        yield "</div>"
+        marked = None
     else:
-        parts.append("<p><i>no English</i></p>")
+        yield "<p><i>no English</i></p>"
     if doc.mt is not None:
         marked = highlight(doc.mt.raw_text, doc.mt.edits, doc.mt.text)
-        parts.append(
+        yield (
             "<details><summary>the MT, kept for comparison</summary>"
             f'<div class="text" lang="en">{marked or e(doc.mt.text)}</div></details>'
         )
-    parts.append("</div><div><h4>Russian</h4>")
+    yield "</div><div><h4>Russian</h4>"
     if doc.ru is not None:
         marked = highlight(doc.ru.raw_text, doc.ru.edits, doc.ru.text)
-        parts.append(f'<div class="text" lang="ru">{marked or e(doc.ru.text)}</div>')
+        yield '<div class="text" lang="ru">'
+        yield marked or e(doc.ru.text)
+        yield "</div>"
     else:
-        parts.append("<p><i>no Russian source</i></p>")
-    parts.append("</div></div>")
+        yield "<p><i>no Russian source</i></p>"
+    yield "</div></div>"
     if doc.beads:
-        parts.append(
+        yield (
             "<h4>Aligned sentences</h4><table class='beads'>"
             "<tr><th>Russian</th><th>English</th><th>score</th></tr>"
         )
         for b in doc.beads:
             ru = " ".join(doc.ru_sentences[i] for i in b.ru if i < len(doc.ru_sentences))
             en = " ".join(doc.en_sentences[i] for i in b.en if i < len(doc.en_sentences))
-            parts.append(
+            yield (
                 f"<tr><td lang='ru'>{e(ru)}</td><td lang='en'>{e(en)}</td>"
                 f"<td class='score'>{b.score if b.adequacy is None else b.adequacy:.2f} "
                 f"<small>{e(b.kind)}</small>"
                 + (f"<br><span class='warn'>{e(', '.join(b.reasons))}</span>" if b.reasons else "")
                 + "</td></tr>"
             )
-        parts.append("</table>")
-    parts.append("</details>")
-    return "".join(parts)
+        yield "</table>"
+    yield "</details>"
 
 
 def _filters_html(summary: Mapping[str, Any]) -> str:

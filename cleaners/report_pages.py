@@ -17,11 +17,11 @@ documents as they stream into the corpus, and a rerun rewrites only pages that c
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from cleaners.fsutil import remove_stale, write_if_changed
+from cleaners.fsutil import ChangedWriter, remove_stale, write_if_changed
 from cleaners.model import Document, Quarantined
 
 REPORT_DIR = "report"
@@ -152,6 +152,12 @@ def _head(title: str) -> str:
     )
 
 
+_DOCS_NAV = (
+    '<p class="nav"><a href="../report.html">report</a>'
+    '<a href="index-00001.html">index of all documents</a></p>'
+)
+
+
 def _classes(row: IndexRow, low: float) -> str:
     return " ".join(name for name, _, keep, _ in LISTS if keep(row, low))
 
@@ -210,12 +216,17 @@ class ReportPages:
     report.html.
     """
 
-    def __init__(self, out_dir: Path, low_adequacy: float, doc_html: Callable[..., str]) -> None:
+    def __init__(
+        self, out_dir: Path, low_adequacy: float, doc_html: Callable[..., str | Iterable[str]]
+    ) -> None:
         self.dir = Path(out_dir) / REPORT_DIR
         self.low = low_adequacy
+        # A document's HTML as one string or in pieces (report.doc_html_parts): the page is
+        # written as the pieces come, so a book-length document is never one string.
         self._doc_html = doc_html
         self.rows: list[IndexRow] = []
-        self._block: list[str] = []
+        self._page: ChangedWriter | None = None
+        self._on_page = 0
         self._written: set[str] = set()
         self._n_pages = 0
 
@@ -224,8 +235,17 @@ class ReportPages:
 
     def add(self, doc: Document) -> None:
         self.rows.append(doc_row(doc, self._page_name()))
-        self._block.append(self._doc_html(doc, expanded=True))
-        if len(self._block) >= DOCS_PER_PAGE:
+        if self._page is None:
+            title = f"mtclean report: documents, page {self._n_pages + 1}"
+            self._page = ChangedWriter(self.dir / self._page_name())
+            self._page.write(_head(title) + _DOCS_NAV)
+        else:
+            self._page.write("\n")
+        html_ = self._doc_html(doc, expanded=True)
+        for piece in [html_] if isinstance(html_, str) else html_:
+            self._page.write(piece)
+        self._on_page += 1
+        if self._on_page >= DOCS_PER_PAGE:
             self._flush()
 
     def add_quarantined(self, q: Quarantined) -> None:
@@ -237,17 +257,14 @@ class ReportPages:
         self._written.add(name)
 
     def _flush(self) -> None:
-        if not self._block:
+        if self._page is None:
             return
-        n = self._n_pages + 1
-        nav = (
-            '<p class="nav"><a href="../report.html">report</a>'
-            '<a href="index-00001.html">index of all documents</a></p>'
-        )
-        body = nav + "\n".join(self._block) + nav
-        self._write(self._page_name(), body, f"mtclean report: documents, page {n}")
-        self._block = []
-        self._n_pages = n
+        self._page.write(_DOCS_NAV + "\n</body></html>\n")
+        self._page.close()
+        self._written.add(self._page_name())
+        self._page = None
+        self._on_page = 0
+        self._n_pages += 1
 
     def finish(self) -> ReportIndex:
         """Write the last document page, the index and list pages; delete stale pages."""

@@ -35,10 +35,11 @@ from prefect.futures import as_completed
 from cleaners import manifest as mf
 from cleaners.config import PipelineConfig, TranslateConfig
 from cleaners.fsutil import atomic_write_json, atomic_write_text
+from cleaners.jsonstream import load_document
 from cleaners.model import Document, Quarantined
 from cleaners.outputs import TextOutputs
 from cleaners.readers import InputItem, discover, item_hash
-from cleaners.report import Tally, doc_html, render_html, render_md
+from cleaners.report import Tally, doc_html_parts, render_html, render_md
 from cleaners.report_pages import ReportIndex, ReportPages
 from cleaners.writers import write_corpus
 
@@ -107,8 +108,13 @@ def run_batch(
     (a Dask worker elsewhere) writes nothing more. Plain function (the plain-loop benchmark
     and the task share it).
     """
+    from cleaners import lid, repair
     from cleaners.pipeline import process_items
 
+    # Every model and table up front: loaded lazily, the language-ID models and the repair's
+    # bigram model (~140 MB), first needed deep inside a big document, looked like its memory.
+    lid.preload(config.lid)
+    repair.preload(config.repair)
     translator = get_translator(config.translate) if config.translate.enabled else None
     try:
         processed = process_items(input_dir, items, config, translator)
@@ -330,14 +336,14 @@ def build_corpus(
             tally.add_quarantined(q)
         # Text outputs and report pages come from docs/ on every run, so they always match it.
         # A document whose pairs are on average more likely wrong than right is "low".
-        pages = ReportPages(out, LOW_ADEQUACY, doc_html)
+        pages = ReportPages(out, LOW_ADEQUACY, doc_html_parts)
         for q in quarantined:
             pages.add_quarantined(q)
         with TextOutputs(out) as texts:
 
             def docs_on_disk() -> Iterator[Document]:
                 for i in done_ids:
-                    doc = Document.from_dict(_load(mf.result_path(out, i, "done")))
+                    doc = load_document(mf.result_path(out, i, "done"))
                     texts.add(doc)
                     pages.add(doc)
                     yield doc

@@ -281,6 +281,26 @@ def _snippets(sents: list[str], n: int, script: str) -> list[str]:
     return out
 
 
+def _one_line(lang: str) -> str:
+    """A book-length side as one line: WMT21 (source or reference A) and FLORES dev joined."""
+    wmt = SHARED / "data" / "wmt21-newstest-ru-en"
+    if not wmt.is_dir():
+        pytest.skip(f"shared data not found at {wmt} (checkout without ../shared)")
+    name = "src.ru.txt" if lang == "ru" else "ref.A.en.txt"
+    lines = (wmt / name).read_text(encoding="utf-8").splitlines() + _flores_dev(lang, 10_000)
+    return " ".join(ln.strip() for ln in lines if ln.strip())
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_book_length_line_keeps_its_language(lang: str):
+    # The few accented names of 240 kB of English news (Müller, Françoise ...) once cost
+    # English ten letters outside its alphabet and made the line French (0.90).
+    text = _one_line(lang)
+    assert len(text) > 200_000
+    got, score = lid.detect(text)
+    assert got == lang and score >= 0.9
+
+
 def test_flores_dev_ru_en_sentences_and_snippets():
     sents = {k: _flores_dev(k, 200) for k in ("ru", "en")}
     for lang, lines in sents.items():

@@ -8,7 +8,8 @@ Layers, cheapest first:
    shares: :func:`mixed_scripts`).
 2. **Alphabets and markers.** Each candidate's alphabet (``data/lid_alphabets.tsv``)
    rules it out when the text has a letter outside it (``і`` for Russian, ``ы`` for
-   Ukrainian, ``ђ`` for Macedonian); on longer text, the absence of letters a
+   Ukrainian, ``ђ`` for Macedonian; not one rarer than 1 in 5,000 of a long text's letters,
+   a name's ``ü`` in a book-length English line); on longer text, the absence of letters a
    language nearly always shows (Kazakh ә қ ү ...) rules it out too
    (``data/lid_markers.tsv``). When one candidate is left and shows evidence of its
    own, it is the answer (score :data:`DECISIVE_SCORE`) and no model runs: most
@@ -60,7 +61,7 @@ from cleaners.lid.alphabets import Markers, alphabets, foreign_letters, markers
 from cleaners.lid.backends import _BACKENDS, DECISIVE_SCORE, UND
 from cleaners.lid.lexicon import _LARGE_LANGS, _LEXICON_LANGS, _lexicon, known_words
 from cleaners.lid.models import _fasttext, _langdetect_factory, _lingua
-from cleaners.lid.script import _LETTER_RE, mixed_scripts, script_shares
+from cleaners.lid.script import _LETTER_RE, _count, mixed_scripts, script_shares
 
 __all__ = [
     "DECISIVE_SCORE",
@@ -150,7 +151,7 @@ def document_language(
     for text, (lang, _score) in zip(texts, results, strict=True):
         if lang == UND:
             continue
-        weights[lang] = weights.get(lang, 0) + max(len(_LETTER_RE.findall(text)), 1)
+        weights[lang] = weights.get(lang, 0) + max(_count(_LETTER_RE, text), 1)
     if not weights:
         return UND, 0.0
     best = min(weights, key=lambda k: (-weights[k], k))

@@ -127,9 +127,31 @@ def _letter_counts(text: str) -> tuple[set[str], int, str, str]:
     latn = len(raw) - len(raw.translate(None, _LATN_BYTES))
     if cyrl + latn == 0:
         return set(), 0, "", low
+    n = cyrl + latn
     if cyrl >= latn:
-        return telling & _CYRL_LOWER, cyrl + latn, "Cyrl", low
-    return telling & _LATN_LOWER, cyrl + latn, "Latn", low
+        return _not_stray(telling & _CYRL_LOWER, low, n), n, "Cyrl", low
+    return _not_stray(telling & _LATN_LOWER, low, n), n, "Latn", low
+
+
+# A telling letter rarer than one in this many letters says nothing of the text's language:
+# a book-length English side names a few Müllers and Françoises, and ten such letters used to
+# outweigh everything else (a 1 MB one-line English side came out French). Text shorter
+# than this keeps every letter it has, so sentences and paragraphs are judged as before.
+STRAY_LETTERS = 5_000
+
+
+def _not_stray(telling: set[str], low: str, n_letters: int) -> set[str]:
+    """``telling`` without the letters too rare in ``low`` to be evidence (see
+    :data:`STRAY_LETTERS`).
+
+    >>> sorted(_not_stray({"é", "ü"}, "é" + "a" * 9_000 + "üü", 9_003))
+    ['ü']
+    >>> sorted(_not_stray({"é"}, "é" + "a" * 100, 101))
+    ['é']
+    """
+    if n_letters < STRAY_LETTERS or not telling:
+        return telling
+    return {ch for ch in telling if low.count(ch) * STRAY_LETTERS >= n_letters}
 
 
 def _decisive(

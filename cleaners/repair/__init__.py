@@ -40,6 +40,7 @@ from cleaners.repair.engine import (
     describe_rules,
     explain,
     replay,
+    rule_on,
     run_rules,
 )
 from cleaners.repair.untranslated import untranslated_spans
@@ -54,6 +55,7 @@ __all__ = [
     "Rule",
     "describe_rules",
     "explain",
+    "preload",
     "repair",
     "replay",
     "untranslated_spans",
@@ -79,6 +81,20 @@ def repair(
             return RepairResult(text, [])
         return run_rules(text, _plan(lang, key, final_only=True), 1, translator)
     return run_rules(text, _plan(lang, key), 4 if config is None else config.max_passes, translator)
+
+
+def preload(config: RepairConfig | None = None) -> None:
+    """Load the tables and models the rules read on first need, now.
+
+    ``mtclean run`` calls it beside ``lid.preload`` so they are part of the run's base:
+    loaded lazily, the bigram model came with whichever document first held a word worth
+    splitting, and looked like that document's own memory (bench/bigdoc.py).
+    """
+    if config is not None and not config.enabled:
+        return
+    disable, enable = (config.disable, config.enable) if config is not None else ([], [])
+    if rule_on("split_fused_words", disable, enable):
+        _words.preload_tables("en")
 
 
 def _config_key(config: RepairConfig | None) -> str:

@@ -60,12 +60,20 @@ def join_split_times(text: str, lang: str, params: Mapping[str, Any]) -> list[Ed
 _FOREIGN_WORD = lazy_compile(r"\w*[\u00c0-\u024f]\w*")
 
 
-def _line_is_foreign(text: str, pos: int) -> bool:
+def _line_is_foreign(text: str, pos: int, last: list[Any] | None = None) -> bool:
+    """Whether the line holding ``pos`` is foreign. ``last`` keeps the last line asked
+    about (``[start, end, answer]``): matches come in order, so a book-length line is
+    found and scanned once, not once per match (quadratic)."""
+    if last and last[0] <= pos < last[1]:
+        return bool(last[2])
     lo = text.rfind("\n", 0, pos) + 1
     hi = text.find("\n", pos)
     hi = hi if hi >= 0 else len(text)
     found = _FOREIGN_WORD.findall(text, lo, hi)
-    return len(found) >= 2 and len(found) * 8 >= text.count(" ", lo, hi) + 1
+    foreign = len(found) >= 2 and len(found) * 8 >= text.count(" ", lo, hi) + 1
+    if last is not None:
+        last[:] = [lo, hi, foreign]
+    return foreign
 
 
 # Spaces before , . ; : ! ? that are followed by a space, a line end or a closing quote.
@@ -90,10 +98,11 @@ def remove_space_before_punct(text: str, lang: str, params: Mapping[str, Any]) -
     >>> remove_space_before_punct("wait ... what", "en", {})
     []
     """
+    known: list[Any] = []
     return [
         make_edit("remove_space_before_punct", text, m.start(), m.end(), "")
         for m in _SPACE_BEFORE.finditer(text)
-        if not _line_is_foreign(text, m.start())
+        if not _line_is_foreign(text, m.start(), known)
     ]
 
 
@@ -133,12 +142,17 @@ def add_space_after_sentence_end(text: str, lang: str, params: Mapping[str, Any]
     []
     """
     edits = []
+    known: list[Any] = []
     for m in _NO_SPACE.finditer(text):
+        # The chunk between the spaces or line ends around the match; a line end is looked
+        # for only up to the nearest space (a book-length line: not to the text's ends).
         lo = text.rfind(" ", 0, m.start()) + 1
-        lo = max(lo, text.rfind("\n", 0, m.start()) + 1)
-        hi_sp = [i for i in (text.find(" ", m.end()), text.find("\n", m.end())) if i >= 0]
+        lo = max(lo, text.rfind("\n", lo, m.start()) + 1)
+        sp = text.find(" ", m.end())
+        nl = text.find("\n", m.end(), sp if sp >= 0 else len(text))
+        hi_sp = [i for i in (sp, nl) if i >= 0]
         chunk = text[lo : min(hi_sp) if hi_sp else len(text)]
-        if _URLISH.search(chunk) or _line_is_foreign(text, m.start()):
+        if _URLISH.search(chunk) or _line_is_foreign(text, m.start(), known):
             continue
         at = m.end("p") if m.group("p") else m.end("p2")
         edits.append(make_edit("add_space_after_sentence_end", text, at, at, " "))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -937,6 +937,17 @@ def _repeated_term(text: str, core: str, fixed: str, lang: str) -> bool:
     return len(re.findall(rf"(?<![^\W\d_]){re.escape(core)}(?![^\W\d_])", text)) >= 2
 
 
+def preload_tables(lang: str = "en") -> None:
+    """Read now what ``split_fused_words`` reads on first need: its word lists and the
+    bigram model (~40 MB of native memory, read only once a candidate needs a phrase)."""
+    _keep_words(lang)
+    _start_keep(lang)
+    _ing_heads()
+    common_words()
+    pos_tag("the")
+    BIGRAMS.association("the", "news")
+
+
 @rule(
     "split_fused_words",
     stage=40,
@@ -1015,6 +1026,16 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             return []
     min_share = float(with_defaults("split_fused_words", params)["min_known_share"])
     shares: dict[tuple[int, str], float] = {}
+    # What a word's other occurrences say, once per word: each question scans the whole
+    # text, and a book-length side asks it for every occurrence (quadratic time).
+    seen: dict[tuple[Any, ...], Any] = {}
+
+    def once(fn: Callable[..., Any], *args: Any) -> Any:
+        key = (fn, *args[1:])  # args[0] is the text, the same for every question
+        if key not in seen:
+            seen[key] = fn(*args)
+        return seen[key]
+
     edits = []
     for m in _CHUNK.finditer(text):
         core = m.group("core")
@@ -1027,7 +1048,7 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
         if word_lang != lang:
             continue  # Russian compounds are too productive to split safely: English only
         if start:
-            if _named_elsewhere(text, core):
+            if once(_named_elsewhere, text, core):
                 continue
             fixed = _split_start(core, word_lang, args)
             if fixed is not None and _recurs_as_name(text, core, fixed, lang):
@@ -1037,10 +1058,10 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
         else:
             fixed = _split_fused(core, word_lang, *args[:7])
             if fixed is None and unknown is not None and core in unknown:
-                fixed = _split_by_document(text, core, word_lang)
+                fixed = once(_split_by_document, text, core, word_lang)
         if fixed is None or _NAMED_AS.match(text, m.end("core")):
             continue
-        if _repeated_term(text, core, fixed, lang):
+        if once(_repeated_term, text, core, fixed, lang):
             continue
         lo = text.rfind("\n", 0, m.start()) + 1
         if (lo, word_lang) not in shares:

@@ -1,0 +1,166 @@
+"""Reading ``docs/<id>.json`` back without holding the file as one string.
+
+``json.loads`` needs the whole file as a ``str`` (for a book-length document, tens of MB,
+two bytes a character once it holds Cyrillic) and then builds a dict per bead and segment
+beside it: 23x the pair's size at its peak (bench/bigdoc.py). :func:`load_document` walks
+the top-level object, the sides and their arrays element by element instead, turning each
+bead and segment into its record as it is read; each plain value still goes through
+``json``'s own decoder, so what comes back equals ``Document.from_dict(json.loads(text))``.
+Strings repeated in the file (a corpus sentence is also its segment's sentence, often its
+whole text) come back as one object.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from cleaners.model import Bead, Document, Segment
+
+_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+_CHUNK = 1 << 16
+_NUMBER_GOES_ON = frozenset("0123456789.eE+-")
+
+
+class StreamReader:
+    """A JSON text read piecewise: containers entered one key or element at a time,
+    anything else decoded whole by :meth:`value`."""
+
+    def __init__(self, fh: IO[str]) -> None:
+        self._fh = fh
+        self._buf = ""
+        self._pos = 0
+        self._eof = False
+
+    def _more(self) -> bool:
+        if self._eof:
+            return False
+        # Read at least as much as is buffered: a long value is retried O(log n) times.
+        data = self._fh.read(max(_CHUNK, len(self._buf) - self._pos))
+        self._buf = self._buf[self._pos :] + data
+        self._pos = 0
+        self._eof = not data
+        return bool(data)
+
+    def peek(self) -> str:
+        """The next character that is not whitespace."""
+        while True:
+            self._pos = _WS.match(self._buf, self._pos).end()  # type: ignore[union-attr]
+            if self._pos < len(self._buf):
+                return self._buf[self._pos]
+            if not self._more():
+                raise ValueError("unexpected end of JSON")
+
+    def _take(self, expected: str) -> str:
+        ch = self.peek()
+        if ch not in expected:
+            raise ValueError(f"expected one of {expected!r}, got {ch!r}")
+        self._pos += 1
+        return ch
+
+    def value(self) -> Any:
+        """The next value, whole."""
+        self.peek()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self._buf, self._pos)
+            except json.JSONDecodeError:
+                if self._more():
+                    continue
+                raise
+            if (end == len(self._buf) or self._buf[end] in _NUMBER_GOES_ON) and self._more():
+                continue  # a number cut by the piece's end ("12" of "123", "0" of "0.5")
+            self._pos = end
+            return value
+
+    def finish(self) -> None:
+        """Check that only whitespace is left."""
+        while True:
+            self._pos = _WS.match(self._buf, self._pos).end()  # type: ignore[union-attr]
+            if self._pos < len(self._buf):
+                raise ValueError("extra data after the JSON value")
+            if not self._more():
+                return
+
+    def object_keys(self) -> Iterator[str]:
+        """An object's keys; the caller reads each key's value before the next."""
+        self._take("{")
+        if self.peek() == "}":
+            self._pos += 1
+            return
+        while True:
+            key = self.value()
+            self._take(":")
+            yield key
+            if self._take(",}") == "}":
+                return
+
+    def array_items(self) -> Iterator[None]:
+        """An array's elements; the caller reads each element before the next."""
+        self._take("[")
+        if self.peek() == "]":
+            self._pos += 1
+            return
+        while True:
+            yield None
+            if self._take(",]") == "]":
+                return
+
+
+def _segment(r: StreamReader) -> Segment:
+    d = r.value()
+    text = d.get("text")
+    d["sentences"] = [text if s == text else s for s in d.get("sentences", [])]
+    return Segment.from_dict(d)
+
+
+def _side(r: StreamReader) -> dict[str, Any] | None:
+    if r.peek() != "{":
+        return r.value()  # type: ignore[no-any-return]
+    side: dict[str, Any] = {}
+    for key in r.object_keys():
+        if key == "segments" and r.peek() == "[":
+            side[key] = [_segment(r) for _ in r.array_items()]
+        else:
+            side[key] = r.value()
+    return side
+
+
+def _strings(r: StreamReader, pool: dict[str, str]) -> Any:
+    if r.peek() != "[":
+        return r.value()
+    out = []
+    for _ in r.array_items():
+        s = r.value()
+        out.append(pool.get(s, s) if isinstance(s, str) else s)
+    return out
+
+
+def read_document(fh: IO[str]) -> Document:
+    """The :class:`Document` of a ``docs/<id>.json`` text stream."""
+    r = StreamReader(fh)
+    d: dict[str, Any] = {}
+    for key in r.object_keys():
+        if key == "beads" and r.peek() == "[":
+            d[key] = [Bead.from_dict(r.value()) for _ in r.array_items()]
+        elif key in ("ru", "en", "mt"):
+            d[key] = _side(r)
+        elif key in ("ru_sentences", "en_sentences"):
+            side = d.get(key[:2])
+            segments = side.get("segments", []) if isinstance(side, dict) else []
+            pool = {s: s for seg in segments if isinstance(seg, Segment) for s in seg.sentences}
+            d[key] = _strings(r, pool)
+        else:
+            d[key] = r.value()
+    r.finish()
+    return Document.from_dict(d)
+
+
+def load_document(path: Path) -> Document:
+    """``Document.from_dict(json.loads(path.read_text()))``, in a fraction of its memory."""
+    with path.open(encoding="utf-8") as fh:
+        return read_document(fh)

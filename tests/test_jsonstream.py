@@ -1,0 +1,95 @@
+"""docs/<id>.json read back piecewise (cleaners.jsonstream) gives what json.loads gives."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaners import jsonstream
+from cleaners.config import PipelineConfig
+from cleaners.fsutil import atomic_write_json
+from cleaners.jsonstream import StreamReader, load_document, read_document
+from cleaners.model import Document
+from cleaners.pipeline import process_item
+from cleaners.readers import discover
+
+SAMPLE = Path(__file__).resolve().parents[1] / "corpora" / "sample"
+
+
+def _rebuild(r: StreamReader) -> Any:
+    """Any JSON value through the reader's piecewise walk (containers) or ``value``."""
+    ch = r.peek()
+    if ch == "{":
+        return {key: _rebuild(r) for key in r.object_keys()}
+    if ch == "[":
+        return [_rebuild(r) for _ in r.array_items()]
+    return r.value()
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=5), inner, max_size=5)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=JSON, indent=st.sampled_from([None, 1]), chunk=st.integers(1, 9))
+def test_piecewise_walk_equals_json_loads(value: Any, indent: int | None, chunk: int) -> None:
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    old = jsonstream._CHUNK
+    jsonstream._CHUNK = chunk  # pieces cut through strings, numbers and escapes
+    try:
+        r = StreamReader(io.StringIO(text))
+        assert _rebuild(r) == json.loads(text)
+        r.finish()
+    finally:
+        jsonstream._CHUNK = old
+
+
+@pytest.mark.parametrize("bad", ['{"a": [1, 2', '{"a": 1} 2', '{"a" 1}', "[1,]"])
+def test_bad_json_is_refused(bad: str) -> None:
+    with pytest.raises(ValueError):
+        r = StreamReader(io.StringIO(bad))
+        _rebuild(r)
+        r.finish()
+
+
+def test_documents_come_back_equal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = PipelineConfig()
+    docs = [process_item(SAMPLE, item, config) for item in discover(SAMPLE, config.input)]
+    docs = [d for d in docs if isinstance(d, Document)]
+    assert len(docs) >= 3
+    monkeypatch.setattr(jsonstream, "_CHUNK", 5)
+    for doc in docs:
+        path = tmp_path / f"{doc.id}.json"
+        atomic_write_json(path, doc.to_dict())
+        expected = Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        got = load_document(path)
+        assert got == expected
+        assert got.to_dict() == expected.to_dict()
+        # A corpus sentence is its segment's sentence object, not a second copy.
+        if got.ru is not None and got.ru_sentences:
+            pool = {id(s) for seg in got.ru.segments for s in seg.sentences}
+            assert all(id(s) in pool for s in got.ru_sentences)
+
+
+def test_truncated_document_is_an_error(tmp_path: Path) -> None:
+    config = PipelineConfig()
+    item = next(i for i in discover(SAMPLE, config.input) if i.id == "bridge-opening")
+    doc = process_item(SAMPLE, item, config)
+    text = json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True, indent=1)
+    with pytest.raises(ValueError):
+        read_document(io.StringIO(text[: len(text) // 2]))

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from golden_cases import load
 
 from cleaners.config import PipelineConfig, RepairConfig
 from cleaners.decode import Decoded
@@ -25,19 +26,10 @@ from cleaners.repair import RULES, describe_rules, repair, replay
 from cleaners.repair.bilingual import GLOSSARY_RULE, KEEP_RULE, SPLIT_RULE
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = ROOT / "tests" / "golden" / "bilingual"
 BILINGUAL = (SPLIT_RULE, KEEP_RULE, GLOSSARY_RULE)
 
 
-def _cases() -> list[tuple[str, int, dict]]:
-    out = []
-    for path in sorted(GOLDEN.glob("*.json")):
-        for i, case in enumerate(json.loads(path.read_text(encoding="utf-8"))):
-            out.append((path.stem, i, case))
-    return out
-
-
-CASES = _cases()
+CASES = load("bilingual")
 
 
 def _doc(english: str, russian: str | None, config: PipelineConfig | None = None) -> Document:

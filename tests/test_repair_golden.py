@@ -6,26 +6,13 @@ failure kept in the open), ``comment``, optional ``lang`` and ``config``.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from golden_cases import GOLDEN, load
 
 from cleaners.config import RepairConfig
 from cleaners.repair import RULES, repair, replay
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "repair"
-
-
-def _cases() -> list[tuple[str, int, dict]]:
-    out = []
-    for path in sorted(GOLDEN.glob("*.json")):
-        for i, case in enumerate(json.loads(path.read_text(encoding="utf-8"))):
-            out.append((path.stem, i, case))
-    return out
-
-
-CASES = _cases()
+CASES = load("repair")
 
 
 def test_every_rule_has_golden_cases() -> None:
@@ -34,7 +21,7 @@ def test_every_rule_has_golden_cases() -> None:
     served = {name for name, r in RULES.items() if r.uses_translator}
     # A per-document rule that needs the aligned Russian has its golden pairs in
     # tests/golden/bilingual (tests/test_bilingual.py).
-    paired = {p.stem for p in (GOLDEN.parent / "bilingual").glob("*.json")}
+    paired = {p.stem for p in (GOLDEN / "bilingual").glob("*.json")}
     assert set(RULES) - {"fold_dashes"} - served - paired <= {rule for rule, _, _ in CASES}
 
 

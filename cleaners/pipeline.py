@@ -8,7 +8,6 @@ reason, so every input is accounted for.
 
 from __future__ import annotations
 
-import re
 import traceback
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -21,7 +20,7 @@ from cleaners.chrf import chrf
 from cleaners.config import PipelineConfig
 from cleaners.errors import InputError
 from cleaners.judge import judge_document
-from cleaners.leftout import CYRILLIC_LANGS, LEFT_OUT, leave_out
+from cleaners.leftout import CYRILLIC_LANGS, LEFT_OUT, leave_out, letter_counts
 from cleaners.model import REPLACE_RULE, Document, Edit, Quarantined, Segment, SideDoc
 from cleaners.readers import InputItem, read_item
 from cleaners.repair import repair, replay, untranslated_spans
@@ -352,7 +351,7 @@ def tag_segments(
     if lang == "ru" and doc_lang not in ("ru", "und") and doc_lang not in CYRILLIC_LANGS:
         # Latin brand names outweigh the Russian words of a shop page: a side with Cyrillic
         # in it (as leave_out judges a segment) is Russian, no foreign file in the ru slot.
-        cyr, lat = _count(_CYRL, fixed), _count(_LATN, fixed)
+        cyr, lat = letter_counts(fixed)
         if cyr >= 0.1 * lat and cyr:
             doc_lang, doc_score = "ru", round(cyr / (cyr + lat), 4)
     return SideDoc(
@@ -410,14 +409,6 @@ def corpus_sentences(side: SideDoc, lang: str, config: PipelineConfig) -> list[s
         seg.sentences = [text if s == text else s for s in split_sentences(text, lang)]
         out.extend(seg.sentences)
     return out
-
-
-_CYRL = re.compile(r"[\u0400-\u052f]")
-_LATN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-
-
-def _count(pattern: re.Pattern[str], text: str) -> int:
-    return sum(1 for _ in pattern.finditer(text))
 
 
 class _WrongLanguage(Exception):

@@ -32,10 +32,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from repair import (  # noqa: E402  (bench/repair.py)
-    boundaries,
-    mapped_boundaries,
+    case_counts,
+    false_changes,
     names_at_start,
     names_in_context,
+    prf,
     well_formed,
 )
 
@@ -133,29 +134,16 @@ def score(tool: Callable[[str, str], str], cases: list[Case], clean) -> dict[str
     by_kind: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0])
     t0 = time.perf_counter()
     for kind, fused, gold, ru in cases:
-        gchars, g = boundaries(gold)
-        f, _ = mapped_boundaries(gchars, fused)
-        p, _ = mapped_boundaries(gchars, tool(fused, ru))
-        target = g - f
-        k_tp, k_fn = len(p & target), len(target - p)
-        k_fp = len(p - g) + len((f & g) - p)
+        k_tp, k_fp, k_fn = case_counts(fused, gold, tool(fused, ru))
         if kind != IS_A_WORD:
             tp, fn, fp = tp + k_tp, fn + k_fn, fp + k_fp
         row = by_kind[kind]
         row[0], row[1], row[2] = row[0] + k_tp, row[1] + k_fp, row[2] + k_fn
     elapsed = time.perf_counter() - t0
-    changes = tokens = 0
-    for ru, en in clean:
-        gchars, g = boundaries(en)
-        p, changed = mapped_boundaries(gchars, tool(en, ru))
-        changes += len(p ^ g) + (1 if changed else 0)
-        tokens += len(en.split())
-    prec = tp / (tp + fp) if tp + fp else 1.0
-    rec = tp / (tp + fn) if tp + fn else 1.0
+    changes = sum(false_changes(en, tool(en, ru)) for ru, en in clean)
+    tokens = sum(len(en.split()) for _, en in clean)
     out = {
-        "P": prec,
-        "R": rec,
-        "F1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0,
+        **prf(tp, fp, fn),
         "FP": float(fp),
         "false/1k": 1000 * changes / tokens if tokens else 0.0,
         "cases/s": len(cases) / elapsed if elapsed else 0.0,

@@ -260,35 +260,45 @@ class Segmenters:
         }
 
 
+def case_counts(fused: str, gold: str, output: str) -> tuple[int, int, int]:
+    """(true, false, missed) word boundaries of ``output``, a tool's repair of ``fused``
+    (``gold`` with a space deleted): a boundary the fusion kept and the tool removed is false."""
+    gchars, g = boundaries(gold)
+    f, _ = mapped_boundaries(gchars, fused)
+    p, _ = mapped_boundaries(gchars, output)
+    target = g - f
+    return len(p & target), len(p - g) + len((f & g) - p), len(target - p)
+
+
+def false_changes(text: str, output: str) -> int:
+    """Word boundaries added or removed in clean ``text`` (and 1 for any other change)."""
+    gchars, g = boundaries(text)
+    p, changed = mapped_boundaries(gchars, output)
+    return len(p ^ g) + (1 if changed else 0)
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    prec = tp / (tp + fp) if tp + fp else 1.0
+    rec = tp / (tp + fn) if tp + fn else 1.0
+    return {"P": prec, "R": rec, "F1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0}
+
+
 def score_fused(tool, cases, clean) -> dict[str, float]:
     tp = fp = fn = 0
     by_kind: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0])
     t0 = time.perf_counter()
     for kind, fused, gold in cases:
-        gchars, g = boundaries(gold)
-        f, _ = mapped_boundaries(gchars, fused)
-        p, _ = mapped_boundaries(gchars, tool(fused))
-        target = g - f
-        k_tp, k_fn = len(p & target), len(target - p)
-        k_fp = len(p - g) + len((f & g) - p)
+        k_tp, k_fp, k_fn = case_counts(fused, gold, tool(fused))
         if kind != IS_A_WORD:
             tp, fn, fp = tp + k_tp, fn + k_fn, fp + k_fp
         by_kind[kind][0] += k_tp
         by_kind[kind][1] += k_fp
         by_kind[kind][2] += k_fn
     elapsed = time.perf_counter() - t0
-    changes = tokens = 0
-    for s in clean:
-        gchars, g = boundaries(s)
-        p, changed = mapped_boundaries(gchars, tool(s))
-        changes += len(p ^ g) + (1 if changed else 0)
-        tokens += len(s.split())
-    prec = tp / (tp + fp) if tp + fp else 1.0
-    rec = tp / (tp + fn) if tp + fn else 1.0
+    changes = sum(false_changes(s, tool(s)) for s in clean)
+    tokens = sum(len(s.split()) for s in clean)
     out = {
-        "P": prec,
-        "R": rec,
-        "F1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0,
+        **prf(tp, fp, fn),
         "false/1k": 1000 * changes / tokens if tokens else 0.0,
         "cases/s": len(cases) / elapsed,
     }

@@ -244,6 +244,7 @@ def _align_translator(args: argparse.Namespace, cfg: Any) -> Any:
     from cleaners.translate import TranslatorUnavailable, build_translator
 
     tcfg = cfg.translate if cfg is not None else TranslateConfig()
+    _check_env_package(not (args.argos_package or tcfg.package_path))
     try:
         return build_translator(tcfg, package_path=args.argos_package)
     except TranslatorUnavailable as exc:
@@ -358,9 +359,21 @@ def _run_config(args: argparse.Namespace) -> Any:
             raise UsageError(f"Argos package not found: {args.argos_package}")
         flags["argos_package"] = str(Path(args.argos_package).resolve())
     try:
-        return with_flags(_config(args.config) or PipelineConfig(), flags)
+        cfg = with_flags(_config(args.config) or PipelineConfig(), flags)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    _check_env_package(cfg.translate.enabled and not cfg.translate.package_path)
+    return cfg
+
+
+def _check_env_package(used: bool) -> None:
+    """A ``$MTCLEAN_ARGOS_PACKAGE`` that names nothing is refused like ``--argos-package``
+    when it would be used: a typo there would otherwise run the whole job untranslated."""
+    from cleaners.translate.packages import ENV_PACKAGE
+
+    given = os.environ.get(ENV_PACKAGE)
+    if used and given and not Path(given).expanduser().exists():
+        raise UsageError(f"Argos package not found: {given} (from ${ENV_PACKAGE})")
 
 
 def _check_dirs(input_dir: str, out_dir: str) -> tuple[Path, Path]:

@@ -100,3 +100,22 @@ def test_bad_explicit_package_is_a_usage_error(tmp_path, capsys):
     ru, en = _files(tmp_path)
     assert main(["align", ru, en, "--argos-package", str(tmp_path / "missing.argosmodel")]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_env_package_that_names_nothing_is_a_usage_error(tmp_path, capsys, monkeypatch):
+    """``$MTCLEAN_ARGOS_PACKAGE`` pointing at a missing file is refused like the flag, for
+    ``align --retranslate`` and for ``run --retranslate``, before any work starts."""
+    from flows.cli import main
+
+    monkeypatch.setenv("MTCLEAN_ARGOS_PACKAGE", str(tmp_path / "typo.argosmodel"))
+    ru, en = _files(tmp_path)
+    assert main(["align", ru, en, "--retranslate"]) == 2
+    assert "MTCLEAN_ARGOS_PACKAGE" in capsys.readouterr().err
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.en.txt").write_text("A title.\n\nA body line.\n", encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "out"), "--retranslate"]) == 2
+    assert "typo.argosmodel" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    # Unused (retranslation off), it is no reason to refuse a run's arguments.
+    assert main(["align", ru, en]) == 0

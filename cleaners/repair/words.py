@@ -61,13 +61,13 @@ _LOWER5 = lazy_compile(r"(?<!\w)[a-z](?:[a-z]{3,}|(?<=[abiot])[sntoyf]a)\b")
 _CAMEL_ANY = lazy_compile(r"\b(?:[a-z]{2,}|a)[A-Z][a-z]{2,}\b")
 # A superset of _CAMEL_ANY that starts at the (rare) capital: a quick scan to skip it.
 _CAMEL_HINT = lazy_compile(r"[A-Z](?<=[a-z][A-Z])[a-z]{2}")
-# A capitalised word of 4+ letters opening a sentence ("Thecity", "Inthe"), after opening
+# A capitalised word of 3+ letters opening a sentence ("Thecity", "Inthe", "Asa"), after opening
 # quotes or brackets: the text's first word, or one after a line break or a sentence's
 # end. The next ones start with the sentence's end (a "^" alternative would be tried at
 # every position): a full stop, scanned for as a plain character (~2.5x faster than a
 # class), and the rarer ends, only in a text that holds one (no match spans two ends).
-_FIRST_CAP = lazy_compile(r"[ \t]*[\"'“«‘(]*(?P<w>[A-Z][a-z]{3,})\b")
-_AFTER_END = r"(?:(?<=\n)[ \t]*|(?<!\n)[\"'”»’)]?[ \t]+)[\"'“«‘(]*(?P<w>[A-Z][a-z]{3,})\b"
+_FIRST_CAP = lazy_compile(r"[ \t]*[\"'“«‘(]*(?P<w>[A-Z][a-z]{2,})\b")
+_AFTER_END = r"(?:(?<=\n)[ \t]*|(?<!\n)[\"'”»’)]?[ \t]+)[\"'“«‘(]*(?P<w>[A-Z][a-z]{2,})\b"
 _NEXT_CAP_DOT = lazy_compile(r"\." + _AFTER_END)
 _NEXT_CAP_RARE = lazy_compile(r"[!?…\n]" + _AFTER_END)
 
@@ -391,7 +391,7 @@ def _evidence(
     """
     if lang != "en":
         return True
-    short = len(core) < NOUN_PAIR_MIN_LEN if content else len(core) <= 6
+    short = len(core) < NOUN_PAIR_MIN_LEN if content else len(core) <= 6 or _short_rare(parts)
     need_phrase = parts[-1] in _INFLECTION_TAILS or short
     if content and not need_phrase:
         a, b = parts
@@ -407,6 +407,18 @@ def _evidence(
             need = SET_PHRASE_ASSOC if parts[-1] in _INFLECTION_TAILS else FN_PHRASE_ASSOC
         return assoc is not None and assoc >= need
     return True
+
+
+# A content word of 4 letters or fewer that is this rare (Zipf) beside a function word is
+# as likely a longer word's letters ("herbane": "her bane"; "kiloof" is "kilo of" only as
+# the model binds the pair). In dev cases, the only true split it costs has that evidence.
+SHORT_RARE_ZIPF = 3.5
+
+
+def _short_rare(parts: list[str]) -> bool:
+    """Whether a function word's split leaves a short, rare content word ("her|bane")."""
+    fn = words("function_words.txt", "en")
+    return any(p not in fn and len(p) <= 4 and zipf(p, "en", 3.0) < SHORT_RARE_ZIPF for p in parts)
 
 
 def _stem_of(word: str, ending: str, lang: str) -> bool:
@@ -835,8 +847,14 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
     parts = fixed.split()
     if parts[-1] == "a" and (len(parts[-2]) <= 3 or parts[-2] not in fn):
         return None
-    if parts[0] not in fn and any(p not in fn and _rare_part(p, lang) for p in parts[1:]):
-        return None  # after a content word, a rare part is as likely a garble: "Clearching"
+    if (
+        parts[0] not in fn
+        and any(p not in fn and _rare_part(p, lang) for p in parts[1:])
+        and not (len(parts) == 2 and _set_phrase(*parts, lang))
+    ):
+        # After a content word, a rare part is as likely a garble ("Clearching"), unless
+        # the two make a set phrase ("Coralreefs"): chance letter runs make none.
+        return None
     if args[6] and args[7] == _START_KNOWN_DEFAULT and lang == "en":
         # The known words this test would keep, precomputed by build_tables from
         # wordfreq's large list (which takes ~0.3 s to load: not for a first word).
@@ -847,12 +865,85 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
     return _cased(core, parts)
 
 
+# How strongly a start token's two parts must predict the next word (log10 P(c|a b)/P(c))
+# for the context to vouch for a split the name guards refuse ("Asa result": "as a
+# result" 2.7; "Asa Hutchinson" -1.1, "Asa said" -2.5; "Ina study" 0.9).
+CONTEXT_ASSOC = 0.5
+_NOT_AFTER_IS = _FINITE | {"VBN", "RB", "MD"}
+
+
+@lru_cache(maxsize=4096)
+def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
+    """The split of a sentence's capitalised first token that only the next word can
+    decide, or None: a function word's phrase that the name guards refuse ("Asa", "Ina",
+    "Afew", "Takea", "Keepin": names too) or a word and "is" ("Remdesiviris"; Lithuanian
+    and Greek names end so: "Skvernelis"). Cheap: the next word is weighed by
+    ``context_vouches``, which may load the language model.
+
+    >>> context_start_parts("Asa", "en"), context_start_parts("Remdesiviris", "en")
+    (('as', 'a'), ('remdesivir', 'is'))
+    >>> context_start_parts("Moderna", "en") is None, context_start_parts("Andrea", "en") is None
+    (True, True)
+    """
+    low = core.lower()
+    if lang != "en" or len(core) < 3 or not core[1:].islower() or not low.isalpha():
+        return None
+    if low in dictionary_words():
+        return None  # (wordfreq's small list is no guard here: it knows "Asa", "Ina")
+    fn = words("function_words.txt", lang)
+    if low.endswith("is") and len(low) >= 6 and low[:-2] not in dictionary_words():
+        return (low[:-2], "is")
+    parts, _ = segment(low, lang, 3.0)
+    if len(parts) != 2 or not (parts[0] in fn or parts[1] in fn):
+        return None
+    a, b = parts
+    if b in ("a", "an") and a not in fn and pos_tag(a) not in _VERB:
+        return None  # "Moderna", "Roberta", "Gagarina": a name's ending
+    if a not in fn and _rare_part(a, lang) or b not in fn and _rare_part(b, lang):
+        return None
+    return (a, b)
+
+
+def context_vouches(parts: tuple[str, ...], nxt: str) -> bool:
+    """Whether the word after a start token vouches for its split: the two parts a
+    bigram the model holds that predicts ``nxt`` ("as a result", "take a look", "keep in
+    mind"), or "is" before what follows "is" and no name: not a verb form nor an adverb
+    ("Remdesiviris a"; "Skvernelis said", "Skvernelis also" stay).
+
+    >>> context_vouches(("as", "a"), "result"), context_vouches(("as", "a"), "said")
+    (True, False)
+    """
+    a, b = parts
+    if b == "is":
+        if guess_tag(nxt) in _NOT_AFTER_IS:
+            return False
+        assoc = BIGRAMS.association(b, nxt)
+        return assoc is not None and assoc >= CONTEXT_ASSOC
+    pair = BIGRAMS.association(a, b)
+    if pair is None or pair < 0.0:
+        return False
+    ctx = BIGRAMS.context_association(a, b, nxt)
+    return ctx is not None and ctx >= CONTEXT_ASSOC
+
+
+def _split_by_next_word(text: str, m: re.Match[str], core: str, lang: str) -> str | None:
+    """A start token's split that the next word vouches for (``context_vouches``); the
+    token must end its chunk (no comma or quote before the next word)."""
+    parts = context_start_parts(core, lang)
+    nxt = _NEXT_WORD.match(text, m.end())
+    if parts is None or nxt is None or m.end("core") != m.end():
+        return None
+    return _cased(core, list(parts)) if context_vouches(parts, nxt.group(1)) else None
+
+
 def _rare_part(part: str, lang: str) -> bool:
     """A part too rare to follow a content word at a sentence start: under Zipf 3.5 and
-    not a dictionary word of 6+ letters ("ching" is a garble, "goalie" a word)."""
-    if zipf(part, lang, 3.0) >= 3.5:
+    not a word of 6+ letters (in the dictionary or on wordfreq's small list, as
+    ``_common`` counts long words: "ching" is a garble, "goalie" and "coronavirus" words)."""
+    z = zipf(part, lang, 3.0)
+    if z >= 3.5:
         return False
-    return not (len(part) >= 6 and lang == "en" and part in dictionary_words())
+    return not (len(part) >= 6 and (z >= 3.0 or lang == "en" and part in dictionary_words()))
 
 
 def _first_person(low: str, lang: str) -> list[str] | None:
@@ -1000,22 +1091,25 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     # words in ``unknown`` and camel case can be split below.
     unknown: set[str] | None = None
     starts: set[str] = set()
+    by_context: set[str] = set()  # first words only the next word can split ("Asa")
     hint = False  # a capital after a small letter: camel case ("inRussia", "LosAngeles")
     if lang == "en":
         unknown = _LOWER5.findall(text) - dictionary_words()  # a set (Dictionary.__rsub__)
         first = _FIRST_CAP.match(text)
-        if first is not None and _split_start(first.group("w"), lang, args) is not None:
-            starts.add(first.group("w"))
-        found = _NEXT_CAP_DOT.findall(text)
+        found = [] if first is None else [first.group("w")]
+        found += _NEXT_CAP_DOT.findall(text)
         if "\n" in text or "!" in text or "?" in text or "…" in text:
             found += _NEXT_CAP_RARE.findall(text)
         for w in found:
             if _split_start(w, lang, args) is not None:
                 starts.add(w)
+            elif context_start_parts(w, lang) is not None:
+                by_context.add(w)
         hint = _CAMEL_HINT.search(text) is not None
         seg = args[:7]
         if (
             not starts
+            and not by_context
             and not (hint and (_CAMEL_ANY.search(text) or _JOINED_NAME.search(text)))
             and (
                 not unknown
@@ -1036,18 +1130,26 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             seen[key] = fn(*args)
         return seen[key]
 
+    fn_words = words("function_words.txt", lang)
     edits = []
     for m in _CHUNK.finditer(text):
         core = m.group("core")
         start = core in starts and _opens_sentence(text, m.start())
+        by_next = None
+        if core in by_context and _opens_sentence(text, m.start()):
+            by_next = _split_by_next_word(text, m, core, lang)
+            if by_next is None or once(_named_elsewhere, text, core):
+                continue
         joined = hint and _JOINED_NAME.fullmatch(core) is not None
-        candidate = start or joined or _CAMEL.match(core) is not None
+        candidate = start or by_next is not None or joined or _CAMEL.match(core) is not None
         if unknown is not None and core not in unknown and not candidate:
             continue  # a dictionary word, or too short to be two
         word_lang = "en" if core.isascii() else "ru"
         if word_lang != lang:
             continue  # Russian compounds are too productive to split safely: English only
-        if start:
+        if by_next is not None:
+            fixed = by_next
+        elif start:
             if once(_named_elsewhere, text, core):
                 continue
             fixed = _split_start(core, word_lang, args)
@@ -1059,7 +1161,11 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             fixed = _split_fused(core, word_lang, *args[:7])
             if fixed is None and unknown is not None and core in unknown:
                 fixed = once(_split_by_document, text, core, word_lang)
-        if fixed is None or _NAMED_AS.match(text, m.end("core")):
+        if fixed is None:
+            continue
+        if _NAMED_AS.match(text, m.end("core")) and fixed.split()[-1].lower() not in fn_words:
+            # "the stopcoronavirus website" names a site; a split that ends in a function
+            # word leaves it the next noun ("Seeingthe sites": "Seeing the sites").
             continue
         if once(_repeated_term, text, core, fixed, lang):
             continue
@@ -1074,6 +1180,8 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     return edits
 
 
+# The lowercase word after a token (one space): what a start token's context is read from.
+_NEXT_WORD = lazy_compile(r"[ \t]([a-z]+)\b")
 # Two capitalised words run together ("LosAngeles", "HongKong"), a whole token.
 _JOINED_NAME = lazy_compile(
     r"(?<![\w@./'’-])(?P<a>[A-Z][a-z]+)(?P<b>[A-Z][a-z]{2,})(?![\w@/'’-]|\.\w)"

@@ -55,6 +55,14 @@ _NAMED_AS = lazy_compile(
 )
 
 
+# ... or preceded by such a label ("the website lordfilms", "the app «Gosuslugi»").
+_LABEL_BEFORE = lazy_compile(
+    r"\b(?:web ?site|site|portal|app|application|hashtag|channel|domain|platform|service"
+    r"|brand|store|shop|online cinema)s?[ \t]+[\"'«“‘]*$",
+    re.IGNORECASE,
+)
+
+
 # Candidates: lowercase words of 4+ letters, or camel case "inRussia" (whole words only).
 # (Written with one leading letter rather than as an alternation: ~15 % faster to scan.)
 _LOWER5 = lazy_compile(r"(?<!\w)[a-z](?:[a-z]{3,}|(?<=[abiot])[sntoyf]a)\b")
@@ -891,6 +899,9 @@ def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
     if low in dictionary_words():
         return None  # (wordfreq's small list is no guard here: it knows "Asa", "Ina")
     fn = words("function_words.txt", lang)
+    rest = low[1:]
+    if low[0] == "i" and len(rest) in (2, 3) and pos_tag(rest) in _I_TAKES:
+        return ("i", rest)  # "Iam", "Ihad", "Ican": "I" with a short verb ("Ivan" is no verb)
     if low.endswith("is") and len(low) >= 6 and low[:-2] not in dictionary_words():
         return (low[:-2], "is")
     parts, _ = segment(low, lang, 3.0)
@@ -952,7 +963,12 @@ def _first_person(low: str, lang: str) -> list[str] | None:
     rest = low[1:]
     if lang != "en" or low[0] != "i" or len(rest) < 4 or zipf(rest, lang, 3.0) < 4.5:
         return None
-    return ["i", rest] if pos_tag(rest) in ("VBP", "VBD", "MD") else None
+    return ["i", rest] if pos_tag(rest) in _I_TAKES else None
+
+
+# What "I" runs into at a start: a verb (any form a subject takes; "called", "advised"
+# are past participles in Brill's counts), a modal, an adverb ("Ialways", "Ibarely").
+_I_TAKES = frozenset(("VB", "VBP", "VBD", "VBN", "MD", "RB"))
 
 
 def _name_then_word(low: str, lang: str) -> list[str] | None:
@@ -966,6 +982,23 @@ def _name_then_word(low: str, lang: str) -> list[str] | None:
             if zipf(head, lang, 3.0) < 3.0 and head not in dictionary_words():
                 return [head, tail]
             return None
+    # A common past tense ("Tinkovnoted", "Myasnikovurged", "Baranetsaccused"): what a
+    # subject does in news; no name ends in one of 4+ letters this common.
+    # The longest word ending the token decides ("accused", not "used").
+    for n in range(min(9, len(low) - 4), 3, -1):
+        tail, head = low[-n:], low[:-n]
+        z = zipf(tail, lang, 3.0)
+        if z < 3.0:
+            continue
+        if (
+            tail.endswith(("ed", "ew", "ok", "ept", "ught", "ote"))
+            and pos_tag(tail) in ("VBD", "VBN")
+            and z >= 4.0
+            and zipf(head, lang, 3.0) < 3.0
+            and head not in dictionary_words()
+        ):
+            return [head, tail]
+        return None
     return None
 
 
@@ -1163,6 +1196,8 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                 fixed = once(_split_by_document, text, core, word_lang)
         if fixed is None:
             continue
+        if _LABEL_BEFORE.search(text, max(0, m.start() - 30), m.start("core")):
+            continue  # "the website lordfilms": a name
         if _NAMED_AS.match(text, m.end("core")) and fixed.split()[-1].lower() not in fn_words:
             # "the stopcoronavirus website" names a site; a split that ends in a function
             # word leaves it the next noun ("Seeingthe sites": "Seeing the sites").

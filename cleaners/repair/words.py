@@ -55,10 +55,11 @@ _NAMED_AS = lazy_compile(
 )
 
 
-# ... or preceded by such a label ("the website lordfilms", "the app «Gosuslugi»").
+# ... or preceded by such a label right after an article ("the website lordfilms", "a
+# channel «Dozhd»"; not "the official site quotedOvechkin", "sites isnamed": a verb follows).
 _LABEL_BEFORE = lazy_compile(
-    r"\b(?:web ?site|site|portal|app|application|hashtag|channel|domain|platform|service"
-    r"|brand|store|shop|online cinema)s?[ \t]+[\"'«“‘]*$",
+    r"\b(?:the|a|an)[ \t]+(?:web ?site|site|portal|app|application|hashtag|channel|domain"
+    r"|platform|service|brand|store|shop|online cinema)[ \t]+[\"'«“‘]*$",
     re.IGNORECASE,
 )
 
@@ -900,7 +901,7 @@ def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
         return None  # (wordfreq's small list is no guard here: it knows "Asa", "Ina")
     fn = words("function_words.txt", lang)
     rest = low[1:]
-    if low[0] == "i" and len(rest) in (2, 3) and pos_tag(rest) in _I_TAKES:
+    if low[0] == "i" and len(rest) in (2, 3) and pos_tag(rest) in _I_TAKES and rest in fn:
         return ("i", rest)  # "Iam", "Ihad", "Ican": "I" with a short verb ("Ivan" is no verb)
     if low.endswith("is") and len(low) >= 6 and low[:-2] not in dictionary_words():
         return (low[:-2], "is")
@@ -912,6 +913,10 @@ def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
         return None  # "Moderna", "Roberta", "Gagarina": a name's ending
     if a not in fn and _rare_part(a, lang) or b not in fn and _rare_part(b, lang):
         return None
+    if zipf(low, lang, 3.0) >= 3.0 and not (
+        a in fn and b in ("a", "an") or known_start_split([a, b], fn)
+    ):
+        return None  # a token wordfreq knows well is a brand or a name ("Youtube")
     return (a, b)
 
 
@@ -1196,8 +1201,11 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                 fixed = once(_split_by_document, text, core, word_lang)
         if fixed is None:
             continue
-        if _LABEL_BEFORE.search(text, max(0, m.start() - 30), m.start("core")):
-            continue  # "the website lordfilms": a name
+        if (
+            not any(p.lower() in fn_words for p in fixed.split())
+            and _LABEL_BEFORE.search(text, max(0, m.start() - 30), m.start("core")) is not None
+        ):
+            continue  # "the website lordfilms": a name (a verb after a label is a fusion)
         if _NAMED_AS.match(text, m.end("core")) and fixed.split()[-1].lower() not in fn_words:
             # "the stopcoronavirus website" names a site; a split that ends in a function
             # word leaves it the next noun ("Seeingthe sites": "Seeing the sites").

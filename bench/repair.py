@@ -362,6 +362,30 @@ def translit_changed(tool, tokens: list[str]) -> float:
     return changed / len(tokens) if tokens else 0.0
 
 
+# Frames that open a sentence with a transliterated word, as a name does: what a start
+# split's name guards face (a verb, "is", an adverb or an article after the name).
+START_FRAMES = (
+    "{} said the talks went well.",
+    "{} is a member of the party.",
+    "{} also met the envoy.",
+    "{} has left the city.",
+    "{} noted that prices rose.",
+    "{} a new law was passed.",
+)
+
+
+def translit_at_start(tool, tokens: list[str]) -> float:
+    """Share of (word, frame) cases where a tool changes a capitalised transliterated
+    word opening a sentence ("Razrazilis is a member ...", "Igore said ...")."""
+    changed = total = 0
+    for t in tokens:
+        for frame in START_FRAMES:
+            s = frame.format(t[:1].upper() + t[1:])
+            changed += tool(s) != s
+            total += 1
+    return changed / total if total else 0.0
+
+
 def show_misses(cases, clean) -> None:
     """Every fused case mtclean leaves wrong and every clean line it changes (dev only)."""
     print("\n## mtclean fused-word misses and false changes (dev)")
@@ -781,6 +805,10 @@ def main() -> None:
     print(
         f"names opening a sentence ({len(starting)}, 'Andrea said ...'): mtclean changes "
         f"{names_changed(seg.tools['mtclean'], starting):.3f}"
+    )
+    print(
+        f"transliterated words opening a sentence ({len(translit)} x {len(START_FRAMES)} "
+        f"frames): mtclean changes {translit_at_start(seg.tools['mtclean'], translit):.4f}"
     )
     if args.seeds:
         fused_over_seeds(en, args.n, args.seeds, seg.tools["mtclean"])

@@ -766,6 +766,7 @@ _PRONOUNS = frozenset(("i", "you", "we", "they", "he", "she", "it"))
 _AFTER_SUBJECT = frozenset(
     ("was", "were", "had", "has", "have", "will", "would", "could", "should", "might")
     + ("must", "did", "does", "said", "says", "also", "then")
+    + ("never", "always", "already", "recently", "earlier", "previously")
 )
 
 
@@ -901,10 +902,14 @@ def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
         return None  # (wordfreq's small list is no guard here: it knows "Asa", "Ina")
     fn = words("function_words.txt", lang)
     rest = low[1:]
-    if low[0] == "i" and len(rest) in (2, 3) and pos_tag(rest) in _I_TAKES and rest in fn:
-        return ("i", rest)  # "Iam", "Ihad", "Ican": "I" with a short verb ("Ivan" is no verb)
+    if low[0] == "i" and len(rest) in (2, 3) and pos_tag(rest) in _I_TAKES:
+        # "Iam", "Ihad", "Iate": "I" with a short verb ("Ivan" is no verb; "Iran", a
+        # word wordfreq knows, only with a function word's verb)
+        return ("i", rest) if rest in fn or zipf(low, lang, 3.0) < 3.0 else None
     if low.endswith("is") and len(low) >= 6 and low[:-2] not in dictionary_words():
-        return (low[:-2], "is")
+        # The head a word or name wordfreq knows (its large list, read only now): a
+        # transliterated verb ("Razrazilis") or a Lithuanian name ("Skvernelis") is not.
+        return (low[:-2], "is") if zipf(low[:-2], lang) > 0.0 else None
     parts, _ = segment(low, lang, 3.0)
     if len(parts) != 2 or not (parts[0] in fn or parts[1] in fn):
         return None
@@ -939,7 +944,8 @@ def context_vouches(parts: tuple[str, ...], nxt: str) -> bool:
     if pair is None or pair < 0.0:
         return False
     ctx = BIGRAMS.context_association(a, b, nxt)
-    return ctx is not None and ctx >= CONTEXT_ASSOC
+    # A set phrase ("even though", "I am") asks only that the next word not go against it.
+    return ctx is not None and ctx >= (0.0 if pair >= SET_PHRASE_ASSOC else CONTEXT_ASSOC)
 
 
 def _split_by_next_word(text: str, m: re.Match[str], core: str, lang: str) -> str | None:
@@ -949,7 +955,7 @@ def _split_by_next_word(text: str, m: re.Match[str], core: str, lang: str) -> st
     nxt = _NEXT_WORD.match(text, m.end())
     if parts is None or nxt is None or m.end("core") != m.end():
         return None
-    return _cased(core, list(parts)) if context_vouches(parts, nxt.group(1)) else None
+    return _cased(core, list(parts)) if context_vouches(parts, nxt.group(1).lower()) else None
 
 
 def _rare_part(part: str, lang: str) -> bool:
@@ -966,14 +972,18 @@ def _first_person(low: str, lang: str) -> list[str] | None:
     """ "I" run into a common verb or modal ("ithink", "iwould"; not "iran": the caller
     keeps words wordfreq knows, and the verb must be of 4+ letters)."""
     rest = low[1:]
-    if lang != "en" or low[0] != "i" or len(rest) < 4 or zipf(rest, lang, 3.0) < 4.5:
+    if lang != "en" or low[0] != "i" or len(rest) < 4:
         return None
-    return ["i", rest] if pos_tag(rest) in _I_TAKES else None
+    z, tag = zipf(rest, lang, 3.0), pos_tag(rest)
+    # A less common word only as a past form or an adverb, which no name ends in
+    # ("Iborrowed", "Ibarely"; "Igore": "gore" is a verb too, and Igor a name).
+    return ["i", rest] if z >= 4.5 and tag in _I_TAKES or z >= 3.5 and tag in _I_PAST else None
 
 
 # What "I" runs into at a start: a verb (any form a subject takes; "called", "advised"
 # are past participles in Brill's counts), a modal, an adverb ("Ialways", "Ibarely").
 _I_TAKES = frozenset(("VB", "VBP", "VBD", "VBN", "MD", "RB"))
+_I_PAST = frozenset(("VBD", "VBN", "RB"))
 
 
 def _name_then_word(low: str, lang: str) -> list[str] | None:
@@ -981,27 +991,21 @@ def _name_then_word(low: str, lang: str) -> list[str] | None:
     head a name (4+ letters, neither a dictionary word nor on wordfreq's small list)."""
     if lang != "en":
         return None
-    for n in (3, 4, 5):
+    # The longest word ending the token decides ("accused", not "used"): one of the
+    # words that follow a subject, or a common past tense ("Tinkovnoted",
+    # "Pfannenstielheld"): what a subject does in news. No name ends in one of 4+ letters
+    # this common (an -ed form at Zipf 3.5, an irregular one at 4.5).
+    for n in range(min(10, len(low) - 4), 2, -1):
         tail, head = low[-n:], low[:-n]
-        if tail in _AFTER_SUBJECT and len(head) >= 4:
-            if zipf(head, lang, 3.0) < 3.0 and head not in dictionary_words():
-                return [head, tail]
-            return None
-    # A common past tense ("Tinkovnoted", "Myasnikovurged", "Baranetsaccused"): what a
-    # subject does in news; no name ends in one of 4+ letters this common.
-    # The longest word ending the token decides ("accused", not "used").
-    for n in range(min(9, len(low) - 4), 3, -1):
-        tail, head = low[-n:], low[:-n]
-        z = zipf(tail, lang, 3.0)
-        if z < 3.0:
+        if tail in _AFTER_SUBJECT:
+            pass
+        elif n == 3 or zipf(tail, lang, 3.0) < 3.0:
             continue
-        if (
-            tail.endswith(("ed", "ew", "ok", "ept", "ught", "ote"))
-            and pos_tag(tail) in ("VBD", "VBN")
-            and z >= 4.0
-            and zipf(head, lang, 3.0) < 3.0
-            and head not in dictionary_words()
-        ):
+        elif pos_tag(tail) not in (("VBD", "VBN") if tail.endswith("ed") else ("VBD",)) or zipf(
+            tail, lang, 3.0
+        ) < (3.5 if tail.endswith("ed") else 4.5):
+            return None  # (an irregular participle needs an auxiliary: "Poligone")
+        if zipf(head, lang, 3.0) < 3.0 and head not in dictionary_words():
             return [head, tail]
         return None
     return None
@@ -1224,7 +1228,7 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
 
 
 # The lowercase word after a token (one space): what a start token's context is read from.
-_NEXT_WORD = lazy_compile(r"[ \t]([a-z]+)\b")
+_NEXT_WORD = lazy_compile(r"[ \t]([a-z]+|I)\b")
 # Two capitalised words run together ("LosAngeles", "HongKong"), a whole token.
 _JOINED_NAME = lazy_compile(
     r"(?<![\w@./'’-])(?P<a>[A-Z][a-z]+)(?P<b>[A-Z][a-z]{2,})(?![\w@/'’-]|\.\w)"

@@ -493,7 +493,10 @@ def _tagged_phrase(a: str, b: str) -> bool:
         return tb in _NOUN or tb in _ADJ
     # A noun before a finite verb or an adjective ("virusresponsible"): English builds
     # noun + adjective compounds with a few heads only, listed in compound_parts.txt.
-    return ta in _NOUN and (tb in _FINITE or tb in _ADJ)
+    # A past participle counts too ("vehicleoverturned", "policeused"; Brill's most
+    # frequent tag of "used", "caught"): the noun + participle compounds ("handmade",
+    # "airborne") are words wordfreq knows, and those are kept before this is asked.
+    return ta in _NOUN and (tb in _FINITE or tb == "VBN" or tb in _ADJ)
 
 
 def _noun_pair(a: str, b: str) -> bool:
@@ -995,7 +998,7 @@ def _name_then_word(low: str, lang: str) -> list[str] | None:
     # words that follow a subject, or a common past tense ("Tinkovnoted",
     # "Pfannenstielheld"): what a subject does in news. No name ends in one of 4+ letters
     # this common (an -ed form at Zipf 3.5, an irregular one at 4.5).
-    for n in range(min(10, len(low) - 4), 2, -1):
+    for n in range(len(low) - 4, 2, -1):
         tail, head = low[-n:], low[:-n]
         if tail in _AFTER_SUBJECT:
             pass

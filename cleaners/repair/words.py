@@ -333,7 +333,7 @@ def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
     table = words("compound_parts.txt", lang)
     if f"{a}-" in table:
         return False  # a modifier that makes names and campaigns ("stopcoronavirus")
-    head = f"-{b}" in table and not (b in _PERSON_HEADS and pos_tag(a) in _ADJ)
+    head = f"-{b}" in table and not (b in _ADJ_PHRASE_HEADS and pos_tag(a) in _ADJ)
     plain = not head and not (b[0] == a[-1] and b[1:] in _DOUBLED)
     if plain and _common(a, lang, min_zipf) and _common(b, lang, min_zipf):
         return True
@@ -352,6 +352,11 @@ def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
 # "townspeople"); after an adjective they make a phrase ("healthy people"): the few
 # adjective compounds ("madman", "gentlefolk") are words wordfreq knows.
 _PERSON_HEADS = frozenset(("man", "men", "woman", "women", "person", "persons", "people", "folk"))
+# Likewise the heads site and shop names are coined with ("lordfilms", "lostfilms": a noun
+# or a verb first) after an adjective ("newfilm", "bigstore": phrases).
+_ADJ_PHRASE_HEADS = _PERSON_HEADS | frozenset(
+    ("film", "films", "shop", "shops", "store", "stores", "soft", "tech", "pay", "mart")
+)
 
 
 # How strongly the language model must bind two words (log10 P(b|a)/P(b)) to stand for

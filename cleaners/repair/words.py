@@ -949,8 +949,8 @@ def context_vouches(parts: tuple[str, ...], nxt: str) -> bool:
         assoc = BIGRAMS.association(b, nxt)
         return assoc is not None and assoc >= CONTEXT_ASSOC
     pair = BIGRAMS.association(a, b)
-    if pair is None or pair < 0.0:
-        return False
+    if pair is None or pair < FN_PHRASE_ASSOC:
+        return False  # a bound pair, as a short token's needs ("Fortuna": "for tuna" 0.25)
     ctx = BIGRAMS.context_association(a, b, nxt)
     # A set phrase ("even though", "I am") asks only that the next word not go against it.
     return ctx is not None and ctx >= (0.0 if pair >= SET_PHRASE_ASSOC else CONTEXT_ASSOC)

@@ -774,7 +774,7 @@ _PRONOUNS = frozenset(("i", "you", "we", "they", "he", "she", "it"))
 _AFTER_SUBJECT = frozenset(
     ("was", "were", "had", "has", "have", "will", "would", "could", "should", "might")
     + ("must", "did", "does", "said", "says", "also", "then")
-    + ("never", "always", "already", "recently", "earlier", "previously")
+    + ("never", "always", "already", "recently", "earlier", "previously", "further")
 )
 
 
@@ -914,7 +914,7 @@ def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
         # "Iam", "Ihad", "Iate": "I" with a short verb ("Ivan" is no verb; "Iran", a
         # word wordfreq knows, only with a function word's verb)
         return ("i", rest) if rest in fn or zipf(low, lang, 3.0) < 3.0 else None
-    if low.endswith("is") and len(low) >= 6 and low[:-2] not in dictionary_words():
+    if low.endswith("is") and len(low) >= 6:
         # The head a word or name wordfreq knows (its large list, read only now): a
         # transliterated verb ("Razrazilis") or a Lithuanian name ("Skvernelis") is not.
         return (low[:-2], "is") if zipf(low[:-2], lang) > 0.0 else None
@@ -944,8 +944,11 @@ def context_vouches(parts: tuple[str, ...], nxt: str) -> bool:
     """
     a, b = parts
     if b == "is":
-        if guess_tag(nxt) in _NOT_AFTER_IS:
+        tag = guess_tag(nxt)
+        if tag in _NOT_AFTER_IS:
             return False
+        if tag in ("DT", "CD", "PRP$"):
+            return True  # "Remdesiviris one", "Dianeis your": no name runs into a determiner
         assoc = BIGRAMS.association(b, nxt)
         return assoc is not None and assoc >= CONTEXT_ASSOC
     pair = BIGRAMS.association(a, b)

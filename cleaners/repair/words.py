@@ -914,10 +914,14 @@ def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
         # "Iam", "Ihad", "Iate": "I" with a short verb ("Ivan" is no verb; "Iran", a
         # word wordfreq knows, only with a function word's verb)
         return ("i", rest) if rest in fn or zipf(low, lang, 3.0) < 3.0 else None
-    if low.endswith("is") and len(low) >= 6:
-        # The head a word or name wordfreq knows (its large list, read only now): a
-        # transliterated verb ("Razrazilis") or a Lithuanian name ("Skvernelis") is not.
-        return (low[:-2], "is") if zipf(low[:-2], lang) > 0.0 else None
+    if low.endswith("is"):
+        if len(low) < 6:
+            return None  # "Manis", "Asis": too short to tell a name from a fusion
+        # The head a word or name wordfreq knows and the whole token not (its large list,
+        # read only now): a transliterated verb ("Razrazilis") or a Lithuanian name
+        # ("Skvernelis") has no known head; "Solaris", "Themis", "Azeris" are known tokens.
+        known = zipf(low[:-2], lang) > 0.0 and zipf(low, lang) == 0.0
+        return (low[:-2], "is") if known else None
     parts, _ = segment(low, lang, 3.0)
     if len(parts) != 2 or not (parts[0] in fn or parts[1] in fn):
         return None

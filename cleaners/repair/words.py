@@ -856,14 +856,14 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
     # A word and "a" opening a sentence is a name's ending ("Moderna", "Roberta", "Thea"):
     # decided on the segmentation, before the evidence (which may load the model).
     seg = segment(low, lang, args[0])[0]
-    if seg and seg[-1] == "a" and (len(seg[-2]) <= 3 or seg[-2] not in fn):
-        return None
+    if seg and seg[-1] in ("a", "an") and (len(seg[-2]) <= 3 or seg[-2] not in fn):
+        return None  # ("Tatarsan": names end in -an as in -a)
     fixed = _split_fused(low, lang, *args[:7])
     if fixed is None:
         parts = _first_person(low, lang) or _name_then_word(low, lang)
         return None if parts is None else _cased(core, parts)
     parts = fixed.split()
-    if parts[-1] == "a" and (len(parts[-2]) <= 3 or parts[-2] not in fn):
+    if parts[-1] in ("a", "an") and (len(parts[-2]) <= 3 or parts[-2] not in fn):
         return None
     if (
         parts[0] not in fn
@@ -1020,7 +1020,11 @@ def _name_then_word(low: str, lang: str) -> list[str] | None:
             tail, lang, 3.0
         ) < (3.5 if tail.endswith("ed") else 4.5):
             return None  # (an irregular participle needs an auxiliary: "Poligone")
-        if zipf(head, lang, 3.0) < 3.0 and head not in dictionary_words():
+        if (
+            zipf(head, lang, 3.0) < 3.0
+            and head not in dictionary_words()
+            and zipf(low, lang) == 0.0  # the large list, read only now: "Upanishad" is a word
+        ):
             return [head, tail]
         return None
     return None

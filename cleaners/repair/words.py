@@ -920,6 +920,8 @@ def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
         # The head a word or name wordfreq knows and the whole token not (its large list,
         # read only now): a transliterated verb ("Razrazilis") or a Lithuanian name
         # ("Skvernelis") has no known head; "Solaris", "Themis", "Azeris" are known tokens.
+        if zipf(low, lang, 3.0) >= 3.0:
+            return None  # a common token ("Minneapolis"), before the large list is read
         known = zipf(low[:-2], lang) > 0.0 and zipf(low, lang) == 0.0
         return (low[:-2], "is") if known else None
     parts, _ = segment(low, lang, 3.0)

@@ -75,8 +75,11 @@ _CAMEL_HINT = lazy_compile(r"[A-Z](?<=[a-z][A-Z])[a-z]{2}")
 # end. The next ones start with the sentence's end (a "^" alternative would be tried at
 # every position): a full stop, scanned for as a plain character (~2.5x faster than a
 # class), and the rarer ends, only in a text that holds one (no match spans two ends).
-_FIRST_CAP = lazy_compile(r"[ \t]*[\"'“«‘(]*(?P<w>[A-Z][a-z]{2,})\b")
-_AFTER_END = r"(?:(?<=\n)[ \t]*|(?<!\n)[\"'”»’)]?[ \t]+)[\"'“«‘(]*(?P<w>[A-Z][a-z]{2,})\b"
+# Three letters split only as a two-letter function word and "a" ("Asa", "Ina") or as
+# "I" and a verb ("Iam"): only those are matched (a clean text opens with many "The").
+_START_WORD = r"(?P<w>[A-Z][a-z]{3,}|[A-Z][a-z]a|I[a-z]{2})\b"
+_FIRST_CAP = lazy_compile(r"[ \t]*[\"'“«‘(]*" + _START_WORD)
+_AFTER_END = r"(?:(?<=\n)[ \t]*|(?<!\n)[\"'”»’)]?[ \t]+)[\"'“«‘(]*" + _START_WORD
 _NEXT_CAP_DOT = lazy_compile(r"\." + _AFTER_END)
 _NEXT_CAP_RARE = lazy_compile(r"[!?…\n]" + _AFTER_END)
 
@@ -965,6 +968,35 @@ def context_vouches(parts: tuple[str, ...], nxt: str) -> bool:
     return ctx is not None and ctx >= (0.0 if pair >= SET_PHRASE_ASSOC else CONTEXT_ASSOC)
 
 
+# What a sentence's first word is to the fast path: split on its own, split only if the
+# next word vouches, or left. Remembered per word in one dict for the parameters (two
+# cached calls hashing the parameter tuple cost more than the rest of a clean line).
+_SPLITS, _BY_NEXT_WORD, _LEFT = 1, 2, 0
+_START_KINDS: dict[tuple[Any, ...], dict[str, int]] = {}
+_START_KINDS_MAX = 50_000
+
+
+def _start_kinds(args: tuple[Any, ...]) -> dict[str, int]:
+    last = _LAST_KINDS[0]
+    if last is not None and last[0] is args:
+        return last[1]
+    kinds = _START_KINDS.get(args)
+    if kinds is None:
+        _START_KINDS.clear()  # one parameter set at a time (a plan passes the same one)
+        kinds = _START_KINDS[args] = {}
+    _LAST_KINDS[0] = (args, kinds)
+    return kinds
+
+
+_LAST_KINDS: list[tuple[tuple[Any, ...], dict[str, int]] | None] = [None]
+
+
+def _start_kind(w: str, lang: str, args: tuple[Any, ...]) -> int:
+    if _split_start(w, lang, args) is not None:
+        return _SPLITS
+    return _LEFT if context_start_parts(w, lang) is None else _BY_NEXT_WORD
+
+
 def _split_by_next_word(text: str, m: re.Match[str], core: str, lang: str) -> str | None:
     """A start token's split that the next word vouches for (``context_vouches``); the
     token must end its chunk (no comma or quote before the next word)."""
@@ -1163,10 +1195,17 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
         found += _NEXT_CAP_DOT.findall(text)
         if "\n" in text or "!" in text or "?" in text or "…" in text:
             found += _NEXT_CAP_RARE.findall(text)
+        kinds = _start_kinds(args) if found else {}
         for w in found:
-            if _split_start(w, lang, args) is not None:
+            kind = kinds.get(w)
+            if kind is None:
+                kind = _start_kind(w, lang, args)
+                if len(kinds) > _START_KINDS_MAX:
+                    kinds.clear()
+                kinds[w] = kind
+            if kind == _SPLITS:
                 starts.add(w)
-            elif context_start_parts(w, lang) is not None:
+            elif kind == _BY_NEXT_WORD:
                 by_context.add(w)
         hint = _CAMEL_HINT.search(text) is not None
         seg = args[:7]

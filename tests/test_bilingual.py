@@ -110,13 +110,13 @@ def test_mtclean_run_lets_the_russian_decide(tmp_path: Path) -> None:
     src.mkdir()
     (src / "yachts.ru.txt").write_text(
         "Спрос на суперъяхты вырос в прошлом году.\n\n"
-        "Пираты скопировали лордфильмс вчера.\n\n"
+        "Пираты скопировали лордсериалс вчера.\n\n"
         "Глава ДНР выступил с заявлением.\n",
         encoding="utf-8",
     )
     (src / "yachts.en.txt").write_text(
         "Demand forsuperyachts grew last year.\n\n"
-        "Pirates copied lordfilms yesterday.\n\n"
+        "Pirates copied lordserials yesterday.\n\n"
         "The DNR head made a statement.\n",
         encoding="utf-8",
     )
@@ -142,7 +142,7 @@ def test_mtclean_run_lets_the_russian_decide(tmp_path: Path) -> None:
         outs.append(out)
     want = [
         "Demand for superyachts grew last year.",
-        "Pirates copied lordfilms yesterday.",
+        "Pirates copied lordserials yesterday.",
         "The DPR head made a statement.",
     ]
     out = outs[0]

@@ -329,6 +329,17 @@ class BigramModel:
         scores = self._scores(a, b)
         return None if scores is None else (scores[2] - scores[1]) * _LOG10_PER_UNIT
 
+    def context_association(self, a: str, b: str, c: str) -> float | None:
+        """log10 P(c | a b) / P(c): how strongly "a b" predicts the next word ``c`` (the
+        trigram where the model holds it, else its backoff); None when it lacks a word."""
+        lm = self._model()
+        if lm is None:
+            return None
+        probs = [lm.prob([w]) for w in (a, b, c)]  # type: ignore[attr-defined]
+        if min(probs) < _LM_FLOOR:
+            return None
+        return (lm.prob([c, b, a]) - probs[2]) * _LOG10_PER_UNIT  # type: ignore[attr-defined]
+
     def phrase_zipf(self, a: str, b: str) -> float | None:
         """The phrase "a b" on wordfreq's Zipf scale (log10 per billion words), or None."""
         scores = self._scores(a, b)

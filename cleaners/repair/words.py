@@ -55,19 +55,31 @@ _NAMED_AS = lazy_compile(
 )
 
 
+# ... or preceded by such a label right after an article ("the website lordfilms", "a
+# channel «Dozhd»"; not "the official site quotedOvechkin", "sites isnamed": a verb follows).
+_LABEL_BEFORE = lazy_compile(
+    r"\b(?:the|a|an)[ \t]+(?:web ?site|site|portal|app|application|hashtag|channel|domain"
+    r"|platform|service|brand|store|shop|online cinema)[ \t]+[\"'«“‘]*$",
+    re.IGNORECASE,
+)
+
+
 # Candidates: lowercase words of 4+ letters, or camel case "inRussia" (whole words only).
 # (Written with one leading letter rather than as an alternation: ~15 % faster to scan.)
 _LOWER5 = lazy_compile(r"(?<!\w)[a-z](?:[a-z]{3,}|(?<=[abiot])[sntoyf]a)\b")
 _CAMEL_ANY = lazy_compile(r"\b(?:[a-z]{2,}|a)[A-Z][a-z]{2,}\b")
 # A superset of _CAMEL_ANY that starts at the (rare) capital: a quick scan to skip it.
 _CAMEL_HINT = lazy_compile(r"[A-Z](?<=[a-z][A-Z])[a-z]{2}")
-# A capitalised word of 4+ letters opening a sentence ("Thecity", "Inthe"), after opening
+# A capitalised word of 3+ letters opening a sentence ("Thecity", "Inthe", "Asa"), after opening
 # quotes or brackets: the text's first word, or one after a line break or a sentence's
 # end. The next ones start with the sentence's end (a "^" alternative would be tried at
 # every position): a full stop, scanned for as a plain character (~2.5x faster than a
 # class), and the rarer ends, only in a text that holds one (no match spans two ends).
-_FIRST_CAP = lazy_compile(r"[ \t]*[\"'“«‘(]*(?P<w>[A-Z][a-z]{3,})\b")
-_AFTER_END = r"(?:(?<=\n)[ \t]*|(?<!\n)[\"'”»’)]?[ \t]+)[\"'“«‘(]*(?P<w>[A-Z][a-z]{3,})\b"
+# Three letters split only as a two-letter function word and "a" ("Asa", "Ina") or as
+# "I" and a verb ("Iam"): only those are matched (a clean text opens with many "The").
+_START_WORD = r"(?P<w>[A-Z][a-z]{3,}|[A-Z][a-z]a|I[a-z]{2})\b"
+_FIRST_CAP = lazy_compile(r"[ \t]*[\"'“«‘(]*" + _START_WORD)
+_AFTER_END = r"(?:(?<=\n)[ \t]*|(?<!\n)[\"'”»’)]?[ \t]+)[\"'“«‘(]*" + _START_WORD
 _NEXT_CAP_DOT = lazy_compile(r"\." + _AFTER_END)
 _NEXT_CAP_RARE = lazy_compile(r"[!?…\n]" + _AFTER_END)
 
@@ -324,7 +336,7 @@ def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
     table = words("compound_parts.txt", lang)
     if f"{a}-" in table:
         return False  # a modifier that makes names and campaigns ("stopcoronavirus")
-    head = f"-{b}" in table and not (b in _PERSON_HEADS and pos_tag(a) in _ADJ)
+    head = f"-{b}" in table and not (b in _ADJ_PHRASE_HEADS and pos_tag(a) in _ADJ)
     plain = not head and not (b[0] == a[-1] and b[1:] in _DOUBLED)
     if plain and _common(a, lang, min_zipf) and _common(b, lang, min_zipf):
         return True
@@ -343,6 +355,11 @@ def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
 # "townspeople"); after an adjective they make a phrase ("healthy people"): the few
 # adjective compounds ("madman", "gentlefolk") are words wordfreq knows.
 _PERSON_HEADS = frozenset(("man", "men", "woman", "women", "person", "persons", "people", "folk"))
+# Likewise the heads site and shop names are coined with ("lordfilms", "lostfilms": a noun
+# or a verb first) after an adjective ("newfilm", "bigstore": phrases).
+_ADJ_PHRASE_HEADS = _PERSON_HEADS | frozenset(
+    ("film", "films", "shop", "shops", "store", "stores", "soft", "tech", "pay", "mart")
+)
 
 
 # How strongly the language model must bind two words (log10 P(b|a)/P(b)) to stand for
@@ -391,7 +408,7 @@ def _evidence(
     """
     if lang != "en":
         return True
-    short = len(core) < NOUN_PAIR_MIN_LEN if content else len(core) <= 6
+    short = len(core) < NOUN_PAIR_MIN_LEN if content else len(core) <= 6 or _short_rare(parts)
     need_phrase = parts[-1] in _INFLECTION_TAILS or short
     if content and not need_phrase:
         a, b = parts
@@ -407,6 +424,18 @@ def _evidence(
             need = SET_PHRASE_ASSOC if parts[-1] in _INFLECTION_TAILS else FN_PHRASE_ASSOC
         return assoc is not None and assoc >= need
     return True
+
+
+# A content word of 4 letters or fewer that is this rare (Zipf) beside a function word is
+# as likely a longer word's letters ("herbane": "her bane"; "kiloof" is "kilo of" only as
+# the model binds the pair). In dev cases, the only true split it costs has that evidence.
+SHORT_RARE_ZIPF = 3.5
+
+
+def _short_rare(parts: list[str]) -> bool:
+    """Whether a function word's split leaves a short, rare content word ("her|bane")."""
+    fn = words("function_words.txt", "en")
+    return any(p not in fn and len(p) <= 4 and zipf(p, "en", 3.0) < SHORT_RARE_ZIPF for p in parts)
 
 
 def _stem_of(word: str, ending: str, lang: str) -> bool:
@@ -472,7 +501,10 @@ def _tagged_phrase(a: str, b: str) -> bool:
         return tb in _NOUN or tb in _ADJ
     # A noun before a finite verb or an adjective ("virusresponsible"): English builds
     # noun + adjective compounds with a few heads only, listed in compound_parts.txt.
-    return ta in _NOUN and (tb in _FINITE or tb in _ADJ)
+    # A past participle counts too ("vehicleoverturned", "policeused"; Brill's most
+    # frequent tag of "used", "caught"): the noun + participle compounds ("handmade",
+    # "airborne") are words wordfreq knows, and those are kept before this is asked.
+    return ta in _NOUN and (tb in _FINITE or tb == "VBN" or tb in _ADJ)
 
 
 def _noun_pair(a: str, b: str) -> bool:
@@ -745,6 +777,7 @@ _PRONOUNS = frozenset(("i", "you", "we", "they", "he", "she", "it"))
 _AFTER_SUBJECT = frozenset(
     ("was", "were", "had", "has", "have", "will", "would", "could", "should", "might")
     + ("must", "did", "does", "said", "says", "also", "then")
+    + ("never", "always", "already", "recently", "earlier", "previously", "further")
 )
 
 
@@ -826,17 +859,23 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
     # A word and "a" opening a sentence is a name's ending ("Moderna", "Roberta", "Thea"):
     # decided on the segmentation, before the evidence (which may load the model).
     seg = segment(low, lang, args[0])[0]
-    if seg and seg[-1] == "a" and (len(seg[-2]) <= 3 or seg[-2] not in fn):
-        return None
+    if seg and seg[-1] in ("a", "an") and (len(seg[-2]) <= 3 or seg[-2] not in fn):
+        return None  # ("Tatarsan": names end in -an as in -a)
     fixed = _split_fused(low, lang, *args[:7])
     if fixed is None:
         parts = _first_person(low, lang) or _name_then_word(low, lang)
         return None if parts is None else _cased(core, parts)
     parts = fixed.split()
-    if parts[-1] == "a" and (len(parts[-2]) <= 3 or parts[-2] not in fn):
+    if parts[-1] in ("a", "an") and (len(parts[-2]) <= 3 or parts[-2] not in fn):
         return None
-    if parts[0] not in fn and any(p not in fn and _rare_part(p, lang) for p in parts[1:]):
-        return None  # after a content word, a rare part is as likely a garble: "Clearching"
+    if (
+        parts[0] not in fn
+        and any(p not in fn and _rare_part(p, lang) for p in parts[1:])
+        and not (len(parts) == 2 and _set_phrase(*parts, lang))
+    ):
+        # After a content word, a rare part is as likely a garble ("Clearching"), unless
+        # the two make a set phrase ("Coralreefs"): chance letter runs make none.
+        return None
     if args[6] and args[7] == _START_KNOWN_DEFAULT and lang == "en":
         # The known words this test would keep, precomputed by build_tables from
         # wordfreq's large list (which takes ~0.3 s to load: not for a first word).
@@ -847,21 +886,153 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
     return _cased(core, parts)
 
 
+# How strongly a start token's two parts must predict the next word (log10 P(c|a b)/P(c))
+# for the context to vouch for a split the name guards refuse ("Asa result": "as a
+# result" 2.7; "Asa Hutchinson" -1.1, "Asa said" -2.5; "Ina study" 0.9).
+CONTEXT_ASSOC = 0.5
+_NOT_AFTER_IS = _FINITE | {"VBN", "RB", "MD"}
+
+
+@lru_cache(maxsize=4096)
+def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
+    """The split of a sentence's capitalised first token that only the next word can
+    decide, or None: a function word's phrase that the name guards refuse ("Asa", "Ina",
+    "Afew", "Takea", "Keepin": names too) or a word and "is" ("Remdesiviris"; Lithuanian
+    and Greek names end so: "Skvernelis"). Cheap: the next word is weighed by
+    ``context_vouches``, which may load the language model.
+
+    >>> context_start_parts("Asa", "en"), context_start_parts("Remdesiviris", "en")
+    (('as', 'a'), ('remdesivir', 'is'))
+    >>> context_start_parts("Moderna", "en") is None, context_start_parts("Andrea", "en") is None
+    (True, True)
+    """
+    low = core.lower()
+    if lang != "en" or len(core) < 3 or not core[1:].islower() or not low.isalpha():
+        return None
+    if low in dictionary_words():
+        return None  # (wordfreq's small list is no guard here: it knows "Asa", "Ina")
+    fn = words("function_words.txt", lang)
+    rest = low[1:]
+    if low[0] == "i" and len(rest) in (2, 3) and pos_tag(rest) in _I_TAKES:
+        # "Iam", "Ihad", "Iate": "I" with a short verb ("Ivan" is no verb; "Iran", a
+        # word wordfreq knows, only with a function word's verb)
+        return ("i", rest) if rest in fn or zipf(low, lang, 3.0) < 3.0 else None
+    if low.endswith("is"):
+        if len(low) < 6:
+            return None  # "Manis", "Asis": too short to tell a name from a fusion
+        # The head a word or name wordfreq knows and the whole token not (its large list,
+        # read only now): a transliterated verb ("Razrazilis") or a Lithuanian name
+        # ("Skvernelis") has no known head; "Solaris", "Themis", "Azeris" are known tokens.
+        if zipf(low, lang, 3.0) >= 3.0:
+            return None  # a common token ("Minneapolis"), before the large list is read
+        known = zipf(low[:-2], lang) > 0.0 and zipf(low, lang) == 0.0
+        return (low[:-2], "is") if known else None
+    parts, _ = segment(low, lang, 3.0)
+    if len(parts) != 2 or not (parts[0] in fn or parts[1] in fn):
+        return None
+    a, b = parts
+    if b in ("a", "an") and a not in fn and pos_tag(a) not in _VERB:
+        return None  # "Moderna", "Roberta", "Gagarina": a name's ending
+    if a not in fn and _rare_part(a, lang) or b not in fn and _rare_part(b, lang):
+        return None
+    if zipf(low, lang, 3.0) >= 3.0 and not (
+        a in fn and b in ("a", "an") or known_start_split([a, b], fn)
+    ):
+        return None  # a token wordfreq knows well is a brand or a name ("Youtube")
+    return (a, b)
+
+
+def context_vouches(parts: tuple[str, ...], nxt: str) -> bool:
+    """Whether the word after a start token vouches for its split: the two parts a
+    bigram the model holds that predicts ``nxt`` ("as a result", "take a look", "keep in
+    mind"), or "is" before what follows "is" and no name: not a verb form nor an adverb
+    ("Remdesiviris a"; "Skvernelis said", "Skvernelis also" stay).
+
+    >>> context_vouches(("as", "a"), "result"), context_vouches(("as", "a"), "said")
+    (True, False)
+    """
+    a, b = parts
+    if b == "is":
+        tag = guess_tag(nxt)
+        if tag in _NOT_AFTER_IS:
+            return False
+        if tag in ("DT", "CD", "PRP$"):
+            return True  # "Remdesiviris one", "Dianeis your": no name runs into a determiner
+        assoc = BIGRAMS.association(b, nxt)
+        return assoc is not None and assoc >= CONTEXT_ASSOC
+    pair = BIGRAMS.association(a, b)
+    if pair is None or pair < FN_PHRASE_ASSOC:
+        return False  # a bound pair, as a short token's needs ("Fortuna": "for tuna" 0.25)
+    ctx = BIGRAMS.context_association(a, b, nxt)
+    # A set phrase ("even though", "I am") asks only that the next word not go against it.
+    return ctx is not None and ctx >= (0.0 if pair >= SET_PHRASE_ASSOC else CONTEXT_ASSOC)
+
+
+# What a sentence's first word is to the fast path: split on its own, split only if the
+# next word vouches, or left. Remembered per word in one dict for the parameters (two
+# cached calls hashing the parameter tuple cost more than the rest of a clean line).
+_SPLITS, _BY_NEXT_WORD, _LEFT = 1, 2, 0
+_START_KINDS: dict[tuple[Any, ...], dict[str, int]] = {}
+_START_KINDS_MAX = 50_000
+
+
+def _start_kinds(args: tuple[Any, ...]) -> dict[str, int]:
+    last = _LAST_KINDS[0]
+    if last is not None and last[0] is args:
+        return last[1]
+    kinds = _START_KINDS.get(args)
+    if kinds is None:
+        _START_KINDS.clear()  # one parameter set at a time (a plan passes the same one)
+        kinds = _START_KINDS[args] = {}
+    _LAST_KINDS[0] = (args, kinds)
+    return kinds
+
+
+_LAST_KINDS: list[tuple[tuple[Any, ...], dict[str, int]] | None] = [None]
+
+
+def _start_kind(w: str, lang: str, args: tuple[Any, ...]) -> int:
+    if _split_start(w, lang, args) is not None:
+        return _SPLITS
+    return _LEFT if context_start_parts(w, lang) is None else _BY_NEXT_WORD
+
+
+def _split_by_next_word(text: str, m: re.Match[str], core: str, lang: str) -> str | None:
+    """A start token's split that the next word vouches for (``context_vouches``); the
+    token must end its chunk (no comma or quote before the next word)."""
+    parts = context_start_parts(core, lang)
+    nxt = _NEXT_WORD.match(text, m.end())
+    if parts is None or nxt is None or m.end("core") != m.end():
+        return None
+    return _cased(core, list(parts)) if context_vouches(parts, nxt.group(1).lower()) else None
+
+
 def _rare_part(part: str, lang: str) -> bool:
     """A part too rare to follow a content word at a sentence start: under Zipf 3.5 and
-    not a dictionary word of 6+ letters ("ching" is a garble, "goalie" a word)."""
-    if zipf(part, lang, 3.0) >= 3.5:
+    not a word of 6+ letters (in the dictionary or on wordfreq's small list, as
+    ``_common`` counts long words: "ching" is a garble, "goalie" and "coronavirus" words)."""
+    z = zipf(part, lang, 3.0)
+    if z >= 3.5:
         return False
-    return not (len(part) >= 6 and lang == "en" and part in dictionary_words())
+    return not (len(part) >= 6 and (z >= 3.0 or lang == "en" and part in dictionary_words()))
 
 
 def _first_person(low: str, lang: str) -> list[str] | None:
     """ "I" run into a common verb or modal ("ithink", "iwould"; not "iran": the caller
     keeps words wordfreq knows, and the verb must be of 4+ letters)."""
     rest = low[1:]
-    if lang != "en" or low[0] != "i" or len(rest) < 4 or zipf(rest, lang, 3.0) < 4.5:
+    if lang != "en" or low[0] != "i" or len(rest) < 4:
         return None
-    return ["i", rest] if pos_tag(rest) in ("VBP", "VBD", "MD") else None
+    z, tag = zipf(rest, lang, 3.0), pos_tag(rest)
+    # A less common word only as a past form or an adverb, which no name ends in
+    # ("Iborrowed", "Ibarely"; "Igore": "gore" is a verb too, and Igor a name).
+    return ["i", rest] if z >= 4.5 and tag in _I_TAKES or z >= 3.5 and tag in _I_PAST else None
+
+
+# What "I" runs into at a start: a verb (any form a subject takes; "called", "advised"
+# are past participles in Brill's counts), a modal, an adverb ("Ialways", "Ibarely").
+_I_TAKES = frozenset(("VB", "VBP", "VBD", "VBN", "MD", "RB"))
+_I_PAST = frozenset(("VBD", "VBN", "RB"))
 
 
 def _name_then_word(low: str, lang: str) -> list[str] | None:
@@ -869,12 +1040,27 @@ def _name_then_word(low: str, lang: str) -> list[str] | None:
     head a name (4+ letters, neither a dictionary word nor on wordfreq's small list)."""
     if lang != "en":
         return None
-    for n in (3, 4, 5):
+    # The longest word ending the token decides ("accused", not "used"): one of the
+    # words that follow a subject, or a common past tense ("Tinkovnoted",
+    # "Pfannenstielheld"): what a subject does in news. No name ends in one of 4+ letters
+    # this common (an -ed form at Zipf 3.5, an irregular one at 4.5).
+    for n in range(len(low) - 4, 2, -1):
         tail, head = low[-n:], low[:-n]
-        if tail in _AFTER_SUBJECT and len(head) >= 4:
-            if zipf(head, lang, 3.0) < 3.0 and head not in dictionary_words():
-                return [head, tail]
-            return None
+        if tail in _AFTER_SUBJECT:
+            pass
+        elif n == 3 or zipf(tail, lang, 3.0) < 3.0:
+            continue
+        elif pos_tag(tail) not in (("VBD", "VBN") if tail.endswith("ed") else ("VBD",)) or zipf(
+            tail, lang, 3.0
+        ) < (3.5 if tail.endswith("ed") else 4.5):
+            return None  # (an irregular participle needs an auxiliary: "Poligone")
+        if (
+            zipf(head, lang, 3.0) < 3.0
+            and head not in dictionary_words()
+            and zipf(low, lang) == 0.0  # the large list, read only now: "Upanishad" is a word
+        ):
+            return [head, tail]
+        return None
     return None
 
 
@@ -1000,22 +1186,32 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     # words in ``unknown`` and camel case can be split below.
     unknown: set[str] | None = None
     starts: set[str] = set()
+    by_context: set[str] = set()  # first words only the next word can split ("Asa")
     hint = False  # a capital after a small letter: camel case ("inRussia", "LosAngeles")
     if lang == "en":
         unknown = _LOWER5.findall(text) - dictionary_words()  # a set (Dictionary.__rsub__)
         first = _FIRST_CAP.match(text)
-        if first is not None and _split_start(first.group("w"), lang, args) is not None:
-            starts.add(first.group("w"))
-        found = _NEXT_CAP_DOT.findall(text)
+        found = [] if first is None else [first.group("w")]
+        found += _NEXT_CAP_DOT.findall(text)
         if "\n" in text or "!" in text or "?" in text or "…" in text:
             found += _NEXT_CAP_RARE.findall(text)
+        kinds = _start_kinds(args) if found else {}
         for w in found:
-            if _split_start(w, lang, args) is not None:
+            kind = kinds.get(w)
+            if kind is None:
+                kind = _start_kind(w, lang, args)
+                if len(kinds) > _START_KINDS_MAX:
+                    kinds.clear()
+                kinds[w] = kind
+            if kind == _SPLITS:
                 starts.add(w)
+            elif kind == _BY_NEXT_WORD:
+                by_context.add(w)
         hint = _CAMEL_HINT.search(text) is not None
         seg = args[:7]
         if (
             not starts
+            and not by_context
             and not (hint and (_CAMEL_ANY.search(text) or _JOINED_NAME.search(text)))
             and (
                 not unknown
@@ -1036,18 +1232,26 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             seen[key] = fn(*args)
         return seen[key]
 
+    fn_words = words("function_words.txt", lang)
     edits = []
     for m in _CHUNK.finditer(text):
         core = m.group("core")
         start = core in starts and _opens_sentence(text, m.start())
+        by_next = None
+        if core in by_context and _opens_sentence(text, m.start()):
+            by_next = _split_by_next_word(text, m, core, lang)
+            if by_next is None or once(_named_elsewhere, text, core):
+                continue
         joined = hint and _JOINED_NAME.fullmatch(core) is not None
-        candidate = start or joined or _CAMEL.match(core) is not None
+        candidate = start or by_next is not None or joined or _CAMEL.match(core) is not None
         if unknown is not None and core not in unknown and not candidate:
             continue  # a dictionary word, or too short to be two
         word_lang = "en" if core.isascii() else "ru"
         if word_lang != lang:
             continue  # Russian compounds are too productive to split safely: English only
-        if start:
+        if by_next is not None:
+            fixed = by_next
+        elif start:
             if once(_named_elsewhere, text, core):
                 continue
             fixed = _split_start(core, word_lang, args)
@@ -1059,7 +1263,16 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             fixed = _split_fused(core, word_lang, *args[:7])
             if fixed is None and unknown is not None and core in unknown:
                 fixed = once(_split_by_document, text, core, word_lang)
-        if fixed is None or _NAMED_AS.match(text, m.end("core")):
+        if fixed is None:
+            continue
+        if (
+            not any(p.lower() in fn_words for p in fixed.split())
+            and _LABEL_BEFORE.search(text, max(0, m.start() - 30), m.start("core")) is not None
+        ):
+            continue  # "the website lordfilms": a name (a verb after a label is a fusion)
+        if _NAMED_AS.match(text, m.end("core")) and fixed.split()[-1].lower() not in fn_words:
+            # "the stopcoronavirus website" names a site; a split that ends in a function
+            # word leaves it the next noun ("Seeingthe sites": "Seeing the sites").
             continue
         if once(_repeated_term, text, core, fixed, lang):
             continue
@@ -1074,6 +1287,8 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     return edits
 
 
+# The lowercase word after a token (one space): what a start token's context is read from.
+_NEXT_WORD = lazy_compile(r"[ \t]([a-z]+|I)\b")
 # Two capitalised words run together ("LosAngeles", "HongKong"), a whole token.
 _JOINED_NAME = lazy_compile(
     r"(?<![\w@./'’-])(?P<a>[A-Z][a-z]+)(?P<b>[A-Z][a-z]{2,})(?![\w@/'’-]|\.\w)"

@@ -254,9 +254,29 @@ def _align_translator(args: argparse.Namespace, cfg: Any) -> Any:
         return None
 
 
+_LANG_CODE = re.compile(r"[a-z]{2,3}")
+
+
+def _lang_code(value: str) -> str:
+    """An ISO 639 code as given by a user (``DE``, `` fr``): it names a word table's file, so
+    anything else is refused rather than looked up."""
+    code = value.strip().lower()
+    if not _LANG_CODE.fullmatch(code):
+        raise argparse.ArgumentTypeError(f"not a language code: {value!r} (e.g. ru, en, de, fr)")
+    return code
+
+
 def cmd_align(args: argparse.Namespace) -> int:
+    from cleaners import lexsim
     from cleaners.align import align as _align
 
+    if not lexsim.available(args.src_lang, args.tgt_lang):
+        # Said once, so a typo in a code is not mistaken for a poor alignment.
+        print(
+            f"mtclean align: no word table for {args.src_lang}-{args.tgt_lang}: aligning by "
+            "length, numbers and names only",
+            file=sys.stderr,
+        )
     cfg = _config(args.config)
     acfg = cfg.align if cfg is not None else None
     translator = _align_translator(args, cfg)
@@ -733,11 +753,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--src-lang",
         default="ru",
+        type=_lang_code,
         metavar="LANG",
         help="language of RU's side (default ru); pairs with a word table (ru-en, de-fr) "
         "also get its lexical similarity",
     )
-    p.add_argument("--tgt-lang", default="en", metavar="LANG", help="language of EN (default en)")
+    p.add_argument(
+        "--tgt-lang",
+        default="en",
+        type=_lang_code,
+        metavar="LANG",
+        help="language of EN (default en)",
+    )
     p.set_defaults(func=cmd_align)
 
     p = sub.add_parser(

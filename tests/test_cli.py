@@ -224,6 +224,25 @@ def test_align_jsonl_with_a_non_string_segment_is_one_line(env: dict[str, str]) 
         assert "line 1" in r.stderr
 
 
+def test_align_language_codes_are_read_as_codes(tmp_path: Path, env: dict[str, str]) -> None:
+    """``--src-lang DE`` is ``de`` (same beads, the de–fr word table used); a pair without a
+    table says so on stderr; a code that is no language code is refused, not looked up."""
+    de = ["Der Hund schläft im Garten.", "Die Regierung hat das neue Gesetz beschlossen."]
+    fr = ["Le chien dort dans le jardin.", "Le gouvernement a adopté la nouvelle loi."]
+    (tmp_path / "de.txt").write_text("\n".join(de) + "\n", encoding="utf-8")
+    (tmp_path / "fr.txt").write_text("\n".join(fr) + "\n", encoding="utf-8")
+    files = [str(tmp_path / "de.txt"), str(tmp_path / "fr.txt")]
+    low = mtclean("align", *files, "--src-lang", "de", "--tgt-lang", "fr", env=env)
+    up = mtclean("align", *files, "--src-lang", "DE", "--tgt-lang", " Fr", env=env)
+    assert low.returncode == up.returncode == 0, up.stderr
+    assert up.stdout == low.stdout and low.stderr == ""
+    none = mtclean("align", *files, "--src-lang", "de", "--tgt-lang", "xx", env=env)
+    assert none.returncode == 0 and "no word table for de-xx" in none.stderr
+    for bad in ("../../x", "de-fr", ""):
+        r = mtclean("align", *files, "--src-lang", bad, env=env)
+        assert r.returncode == 2 and "--src-lang" in r.stderr, (bad, r.stderr)
+
+
 def test_clean_jsonl_guesses_the_language_when_lang_is_no_string(env: dict[str, str]) -> None:
     stdin = json.dumps({"id": "n", "text": "The talks ended on Monday.", "lang": 5}) + "\n"
     r = mtclean("clean", "--format", "jsonl", env=env, stdin=stdin)

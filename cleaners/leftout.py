@@ -31,6 +31,22 @@ def letter_counts(text: str) -> tuple[int, int]:
     return sum(1 for _ in _CYRL.finditer(text)), sum(1 for _ in _LATN.finditer(text))
 
 
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def common_letters(text: str, script: re.Pattern[str]) -> int:
+    """Letters of ``script`` in the words of ``text`` that start lowercase (no name or brand).
+
+    >>> common_letters("Samsung Galaxy A52 128GB Black smartphone", _LATN)
+    10
+    >>> common_letters("Die Regierung hat das Gesetz beschlossen.", _LATN)
+    17
+    """
+    return sum(
+        len(script.findall(w.group())) for w in _WORD.finditer(text) if w.group()[0].islower()
+    )
+
+
 def leave_out(seg: Segment, lang: str, doc_lang: str, config: PipelineConfig) -> str | None:
     """Why ``seg`` of the ``lang`` side stays out of alignment, or None when it aligns.
 
@@ -66,8 +82,10 @@ def leave_out(seg: Segment, lang: str, doc_lang: str, config: PipelineConfig) ->
         own_letters = len(own.findall(seg.text))
         substantial = letters >= fc.segment_min_letters and own_letters < 0.1 * letters
     else:
-        # Same script (Ukrainian on the Russian side, German on the English side).
-        substantial = letters >= fc.segment_min_letters
+        # Same script (Ukrainian on the Russian side, German on the English side): only the
+        # letters of lowercase words count, since the names, brands and model codes of a
+        # product title ("Samsung Galaxy A52 128GB Black smartphone") read as any language.
+        substantial = common_letters(seg.text, script) >= fc.segment_min_letters
     if seg.lang_score >= fc.segment_lang_sure and substantial:
         return f"other-language:{seg.lang}"
     return None

@@ -1,0 +1,50 @@
+"""Segments left out of alignment as another language: product titles stay in on both sides."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cleaners.config import PipelineConfig
+from cleaners.leftout import leave_out
+from cleaners.model import Document, Segment
+from cleaners.pipeline import process_item
+from cleaners.readers import discover
+
+# A shop page written for this test: Russian product titles full of Latin brand names and their
+# English, which language ID takes for German as readily as the Russian ones.
+SHOP = [
+    ("Матрас MIELLA Duet Cocos-Latex DS 90х190х27",
+     "MIELLA Duet Cocos-Latex DS mattress 90x190x27"),
+    ("Смартфон Samsung Galaxy A52 128GB Black", "Samsung Galaxy A52 128GB Black smartphone"),
+    ("Кроссовки Nike Air Zoom Pegasus 38 мужские", "Nike Air Zoom Pegasus 38 men's sneakers"),
+    ("Пылесос Dyson V11 Absolute Extra Pro", "Dyson V11 Absolute Extra Pro vacuum cleaner"),
+    ("Наушники Sony WH-1000XM4 беспроводные", "Sony WH-1000XM4 wireless headphones"),
+    ("Ноутбук Apple MacBook Air M1 13.3 256GB Silver",
+     "Apple MacBook Air M1 13.3 256GB Silver laptop"),
+]  # fmt: skip
+
+
+def test_english_product_titles_taken_for_german_stay_in_the_alignment(tmp_path: Path) -> None:
+    ru, en = "\n".join(r for r, _ in SHOP), "\n".join(e for _, e in SHOP)
+    record = json.dumps({"id": "shop", "ru": ru, "en": en}, ensure_ascii=False)
+    (tmp_path / "shop.jsonl").write_text(record + "\n", encoding="utf-8")
+    config = PipelineConfig()
+    (doc,) = [process_item(tmp_path, it, config) for it in discover(tmp_path, config.input)]
+    assert isinstance(doc, Document)
+    for side in (doc.ru, doc.en):
+        assert side is not None
+        assert not [f for s in side.segments for f in s.flags if f.startswith("left-out:")]
+    assert doc.en_sentences == [e for _, e in SHOP]
+    assert [(list(b.ru), list(b.en)) for b in doc.beads] == [([i], [i]) for i in range(len(SHOP))]
+
+
+def test_a_sentence_in_another_language_of_the_same_script_is_still_left_out() -> None:
+    cfg = PipelineConfig()
+    german = Segment("body", "Die Regierung hat das neue Gesetz am Montag beschlossen.", "de", 0.99)
+    assert leave_out(german, "en", "en", cfg) == "other-language:de"
+    title = Segment("body", "Samsung Galaxy A52 128GB Black smartphone", "de", 0.9999)
+    assert leave_out(title, "en", "en", cfg) is None
+    ukrainian = Segment("comment", "Дякую за статтю, дуже цікаво і корисно!", "uk", 0.99)
+    assert leave_out(ukrainian, "ru", "ru", PipelineConfig.model_validate(
+        {"align": {"include_comments": True}})) == "other-language:uk"  # fmt: skip

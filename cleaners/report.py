@@ -153,6 +153,15 @@ def summarize(
 # ---------------------------------------------------------------- markdown
 
 
+def _score(value: float | str) -> str:
+    """A pair's score as the corpus files print it (4 decimals); text is shown as given.
+
+    >>> _score(0.62), _score("0.9100")
+    ('0.6200', '0.9100')
+    """
+    return value if isinstance(value, str) else f"{value:.4f}"
+
+
 def _table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
     def cell(v: Any) -> str:
         return str(v).replace("|", "\\|").replace("\n", " ")
@@ -249,7 +258,7 @@ def _filters_md(summary: Mapping[str, Any]) -> list[str]:
             lines += [f"### {reason}", ""]
             lines += _table(
                 ["document", "score", "ru", "en"],
-                ((x["doc_id"], x["score"], x["ru"][:160], x["en"][:160]) for x in shown),
+                ((x["doc_id"], _score(x["score"]), x["ru"][:160], x["en"][:160]) for x in shown),
             ) + [""]
     left = summary.get("left_out") or {}
     if left.get("segments_by_reason") or left.get("unaligned_sentences"):
@@ -442,7 +451,7 @@ def _filters_html(summary: Mapping[str, Any]) -> str:
             parts.append(f"<h4>{e(reason)}</h4><table><tr><th>document</th><th>score</th>"
                          "<th>Russian</th><th>English</th></tr>")  # fmt: skip
             parts += [
-                f"<tr><td>{e(x['doc_id'])}</td><td class='score'>{e(x['score'])}</td>"
+                f"<tr><td>{e(x['doc_id'])}</td><td class='score'>{e(_score(x['score']))}</td>"
                 f"<td lang='ru'>{e(x['ru'])}</td><td lang='en'>{e(x['en'])}</td></tr>"
                 for x in shown
             ]

@@ -192,7 +192,7 @@ class _Counts:
     invalid: int = 0
     rejected: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
-    examples: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def reject(self, row: Row) -> None:
         self.rejected += 1
@@ -200,7 +200,7 @@ class _Counts:
             self.reasons[r] = self.reasons.get(r, 0) + 1
             shown = self.examples.setdefault(r, [])
             if len(shown) < EXAMPLES:
-                shown.append({"doc_id": row.doc_id, "score": row.score_text, "ru": row.ru,
+                shown.append({"doc_id": row.doc_id, "score": round(row.score, 4), "ru": row.ru,
                               "en": row.en})  # fmt: skip
 
     def as_dict(self) -> dict[str, Any]:

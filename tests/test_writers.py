@@ -11,6 +11,7 @@ from lxml import etree
 
 from cleaners.config import AlignConfig, PipelineConfig
 from cleaners.model import Bead, Document, Edit, SideDoc
+from cleaners.report import render_md, summarize
 from cleaners.writers import (
     CORPUS_FILES,
     REJECTED_FILES,
@@ -180,6 +181,11 @@ def test_dedup_exact_and_near_across_documents(tmp_path):
     ]
     off = PipelineConfig(filters={"disable": ["near-duplicate"]})
     assert write_corpus(tmp_path, [a, b], off)["rejected_by_reason"] == {"duplicate": 1}
+    # report.json's examples carry the score as a number, as every other score there.
+    shown = counts["rejected_examples"]["duplicate"][0]
+    assert shown["doc_id"] == "b" and shown["score"] == 0.62
+    md = render_md(summarize([a, b, c], [], corpus=counts))
+    assert "| b | 0.6200 |" in md
 
 
 def test_failure_midway_leaves_previous_files_and_no_temp(tmp_path):

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from cleaners.config import PipelineConfig
+from cleaners.judge import judge_pairs, not_parallel
 from cleaners.leftout import leave_out
 from cleaners.model import Document, Segment
 from cleaners.pipeline import process_item
@@ -48,3 +51,15 @@ def test_a_sentence_in_another_language_of_the_same_script_is_still_left_out() -
     ukrainian = Segment("comment", "Дякую за статтю, дуже цікаво і корисно!", "uk", 0.99)
     assert leave_out(ukrainian, "ru", "ru", PipelineConfig.model_validate(
         {"align": {"include_comments": True}})) == "other-language:uk"  # fmt: skip
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="adequacy/filters read the brand names as copied words and the title's LID (en/de) as "
+    "the side's language: untranslated / wrong-language / misaligned, then not-parallel for the "
+    "page (a refit of cleaners/adequacy.py, left to its owner)",
+)
+def test_shop_page_pairs_are_kept_by_the_filters() -> None:
+    judged = judge_pairs(SHOP, PipelineConfig())
+    assert [j.reasons for j in judged] == [()] * len(SHOP)
+    assert not not_parallel(judged, PipelineConfig())

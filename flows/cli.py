@@ -582,18 +582,24 @@ def _run_locked(args: argparse.Namespace, src: Path, out: Path, cfg: Any) -> int
                 import logging
 
                 logging.disable(logging.WARNING)
-    run = summary["run"]
     # Plain text on whole lines: a folder named "[red]x" is no markup, and a log is no
     # terminal to wrap for.
     say = partial(console.print, markup=False, soft_wrap=True)
-    say(
-        f"{run['inputs']} documents: {run['done']} done, {run['quarantined']} quarantined "
-        f"({run['processed']} processed, {run['skipped']} unchanged, {run['resumed']} resumed, "
-        f"{run['removed']} removed); {summary['corpus'].get('written', 0)} aligned pairs → {out}"
-    )
+    say(summary_line(summary, out))
     for reason, n in summary.get("quarantine_reasons", {}).items():
         say(f"  quarantined: {n} × {reason} (see {out / 'quarantine'})")
     return 0
+
+
+def summary_line(summary: dict[str, Any], out: Path) -> str:
+    """The run's last line: documents by fate, then pairs in the corpus and pairs rejected."""
+    run, corpus = summary["run"], summary.get("corpus") or {}
+    return (
+        f"{run['inputs']} documents: {run['done']} done, {run['quarantined']} quarantined "
+        f"({run['processed']} processed, {run['skipped']} unchanged, {run['resumed']} resumed, "
+        f"{run['removed']} removed); {corpus.get('written', 0)} pairs in the corpus, "
+        f"{corpus.get('rejected', 0)} rejected → {out}"
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -336,6 +336,19 @@ def test_run_refuses_a_folder_in_use(tmp_path: Path, env: dict[str, str]) -> Non
 # ---------------------------------------------------------------- run: end to end
 
 
+def test_run_summary_line_counts_corpus_and_rejected_pairs() -> None:
+    """The last line says how many pairs reached the corpus and how many the filters kept out,
+    so its count is not mistaken for the report's "N of M aligned pairs rejected"."""
+    from flows.cli import summary_line
+
+    run = {"inputs": 3, "done": 2, "quarantined": 1, "processed": 3, "skipped": 0,
+           "resumed": 0, "removed": 0}  # fmt: skip
+    summary = {"run": run, "corpus": {"written": 21, "rejected": 22}}
+    line = summary_line(summary, Path("/o"))
+    assert line.endswith("; 21 pairs in the corpus, 22 rejected → /o")
+    assert line.startswith("3 documents: 2 done, 1 quarantined (3 processed,")
+
+
 @pytest.mark.slow
 def test_run_end_to_end_and_rerun(tmp_path: Path, env: dict[str, str]) -> None:
     src = tmp_path / "in"
@@ -346,7 +359,7 @@ def test_run_end_to_end_and_rerun(tmp_path: Path, env: dict[str, str]) -> None:
     assert r.returncode == 0, r.stderr
     assert "quarantined" in r.stderr and "binary" in r.stderr  # reported, not fatal
     # The summary is one line however long (a log is no terminal) and names the folder as is.
-    assert f" aligned pairs → {out}\n" in r.stderr and "(7 processed," in r.stderr
+    assert f" rejected → {out}\n" in r.stderr and "(7 processed," in r.stderr
     found = mf.scan_results(out)
     assert found["broken"] == ["quarantined"] and all(len(v) == 1 for v in found.values())
     for name in (*mf.CORPUS_FILES, "report.md", "report.json", "report.html", "manifest.json"):

@@ -213,17 +213,19 @@ def render_md(summary: Mapping[str, Any]) -> str:
         ((c, langs["documents"].get(c, 0), langs["segments"].get(c, 0)) for c in all_codes),
     ) + [""]
     al = summary["alignment"]
+    # Say which score: the aligner's path score until beads are judged, then the adequacy.
+    score = "adequacy" if al.get("score") == "adequacy" else "aligner score"
     lines += ["## Alignment", ""]
     lines += [
         f"{al['beads']} beads in {summary['aligned_documents']} documents "
         f"({summary['sentences']['ru']} ru / {summary['sentences']['en']} en sentences); "
-        f"mean score {al['mean_score'] if al['mean_score'] is not None else '–'}.",
+        f"mean {score} {al['mean_score'] if al['mean_score'] is not None else '–'}.",
         "",
     ]
     if al["by_kind"]:
         lines += _table(["bead", "count"], al["by_kind"].items()) + [""]
     lines += _table(
-        ["score", "beads"],
+        [score, "beads"],
         ((f"{b['from']:.1f}–{b['to']:.1f}", b["beads"]) for b in al["histogram"]),
     ) + [""]
     if summary.get("warnings"):
@@ -497,7 +499,10 @@ def render_html(
         ("skipped", run.get("skipped", "–")),
         ("edits", summary["edits"]),
         ("beads", al["beads"]),
-        ("mean score", al["mean_score"] if al["mean_score"] is not None else "–"),
+        (
+            "mean adequacy" if al.get("score") == "adequacy" else "mean aligner score",
+            al["mean_score"] if al["mean_score"] is not None else "–",
+        ),
     ]
     parts = [
         "<!DOCTYPE html>",

@@ -77,6 +77,12 @@ def test_render_md_has_the_run_table() -> None:
         assert f"## {heading}" in md
     assert "| documents in | 2 |" in md and "| binary | 1 |" in md
     assert "| split_fused_words | 1 |" in md and "| 0.9–1.0 | 1 |" in md
+    # Which score the figures are: the aligner's until beads are judged, then the adequacy.
+    assert "mean aligner score 0.49" in md and "| aligner score | beads |" in md
+    judged = _doc()
+    judged.beads = [Bead((0,), (0,), 0.93, adequacy=0.81)]
+    md = render_md(summarize([judged], []))
+    assert "mean adequacy 0.81" in md and "| adequacy | beads |" in md
 
 
 def test_highlight_escapes_and_marks() -> None:

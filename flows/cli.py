@@ -91,6 +91,11 @@ def _read_text(name: str | None) -> str:
         raise UsageError(f"{name or 'stdin'}: cannot decode ({exc.reason})") from None
 
 
+def _where(path: str | None) -> str:
+    """How line messages name the input: its path, or ``stdin`` (none given, or ``-``)."""
+    return "stdin" if path in (None, "-") else path
+
+
 def _jsonl(stream: IO[str], what: str) -> Iterator[tuple[int, dict[str, Any]]]:
     for n, line in enumerate(stream, 1):
         if not line.strip():
@@ -187,10 +192,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
     # repeats) and a repair depends only on the text, its language and the config.
     repair_cached = lru_cache(maxsize=16384)(lambda text, lang: repair(text, lang, rcfg))
     with _open_in(args.file) as stream:
-        for n, rec in _jsonl(stream, args.file or "stdin"):
+        for n, rec in _jsonl(stream, _where(args.file)):
             text = rec.get("text")
             if not isinstance(text, str):
-                raise UsageError(f"line {n}: needs a string 'text'")
+                raise UsageError(f"{_where(args.file)} line {n}: needs a string 'text'")
             lang = rec.get("lang")
             if not (lang and isinstance(lang, str)):
                 lang = args.lang or guess_lang(text)
@@ -216,11 +221,11 @@ def cmd_detect(args: argparse.Namespace) -> int:
             for code, score in detect_batch(lines, lcfg):
                 sys.stdout.write(f"{code}\t{score:.4f}\n")
             return 0
-        recs = list(_jsonl(stream, args.file or "stdin"))
+        recs = list(_jsonl(stream, _where(args.file)))
     texts = []
     for n, rec in recs:
         if not isinstance(rec.get("text"), str):
-            raise UsageError(f"line {n}: needs a string 'text'")
+            raise UsageError(f"{_where(args.file)} line {n}: needs a string 'text'")
         texts.append(rec["text"])
     for (_, rec), (code, score) in zip(recs, detect_batch(texts, lcfg), strict=True):
         rec_out = {"id": rec.get("id"), "lang": code, "score": round(score, 4)}
@@ -300,12 +305,14 @@ def cmd_align(args: argparse.Namespace) -> int:
     if args.en is not None:
         raise UsageError("--format jsonl reads one file of {id, ru, en} records")
     with _open_in(args.ru) as stream:
-        for n, rec in _jsonl(stream, args.ru):
+        for n, rec in _jsonl(stream, _where(args.ru)):
             ru, en = rec.get("ru"), rec.get("en")
             if not (isinstance(ru, list) and isinstance(en, list)) or not all(
                 isinstance(t, str) for t in (*ru, *en)
             ):
-                raise UsageError(f"line {n}: needs lists of strings 'ru' and 'en'")
+                raise UsageError(
+                    f"{_where(args.ru)} line {n}: needs lists of strings 'ru' and 'en'"
+                )
             beads = [[list(b.ru), list(b.en), round(b.score, 4)] for b in align(ru, en, acfg)]
             sys.stdout.write(_dump({"id": rec.get("id"), "beads": beads}) + "\n")
     return 0
@@ -335,10 +342,10 @@ def cmd_filter(args: argparse.Namespace) -> int:
 
     batch: list[tuple[Any, str, str]] = []
     with _open_in(args.file) as f:
-        for n, rec in _jsonl(f, args.file or "stdin"):
+        for n, rec in _jsonl(f, _where(args.file)):
             ru, en = rec.get("ru"), rec.get("en")
             if not isinstance(ru, str) or not isinstance(en, str):
-                raise UsageError(f"line {n}: needs strings 'ru' and 'en'")
+                raise UsageError(f"{_where(args.file)} line {n}: needs strings 'ru' and 'en'")
             batch.append((rec.get("id"), ru, en))
             if len(batch) >= _FILTER_CHUNK:
                 flush(batch)

@@ -65,6 +65,16 @@ def test_filter_config_switches_filters_off(tmp_path: Path):
 def test_filter_bad_input_is_one_line_and_no_prefect(tmp_path: Path):
     r = mtclean(stdin='{"id": 1, "ru": "a"}\n')
     assert r.returncode == 2 and "line 1" in r.stderr and len(r.stderr.splitlines()) == 1
+    # Every message names where the line is, a file or stdin (also given as '-').
+    (tmp_path / "bad.jsonl").write_text('{"id": 1, "ru": "a", "en": "b"}\n{"id": 2}\n')
+    r = mtclean(str(tmp_path / "bad.jsonl"), stdin="")
+    assert (
+        r.stderr.strip()
+        == f"mtclean filter: {tmp_path / 'bad.jsonl'} line 2: needs strings 'ru' and 'en'"
+    )
+    for args in ((), ("-",)):
+        r = mtclean(*args, stdin="[1]\n")
+        assert r.stderr.strip() == "mtclean filter: stdin line 1: expected a JSON object", args
     (tmp_path / "p.jsonl").write_text(_lines(PAIRS), encoding="utf-8")
     code = (
         "import sys\nfrom flows.cli import main\n"

@@ -697,9 +697,11 @@ def _run(
             ins_rows[:, 0] = 0.0
             steps_rows = np.cumsum(ins_rows, axis=1)
             del ins_rows
+        # (the row's numpy calls are most of its time: take, not fancy indexing; in place)
+        take, running_min, copyto = cost.take, np.minimum.accumulate, np.copyto
         for i in range(r0, r1):
             a, b = bounds[i - r0], bounds[i - r0 + 1]
-            total = cost[prev[:, a:b]]
+            total = take(prev[:, a:b])
             total += costs[:, a:b]
             move = total.argmin(axis=0)
             best = total.min(axis=0)
@@ -711,10 +713,11 @@ def _run(
                 steps = ins[a:b].copy()
                 steps[0] = 0.0
                 steps = np.cumsum(steps)
-            scanned = steps + np.minimum.accumulate(best - steps)
+            scanned = running_min(best - steps)
+            scanned += steps
             took = scanned < best - 1e-9  # never the first cell: scanned[0] is best[0]
-            best = np.where(took, scanned, best)
-            move[took] = _INS
+            copyto(best, scanned, where=took)
+            copyto(move, _INS, where=took)
             cost[c0 + a : c0 + b] = best
             back[c0 + a : c0 + b] = move
         own[c0:c1] = costs[back[c0:c1], np.arange(c1 - c0)]

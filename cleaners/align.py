@@ -622,16 +622,27 @@ def _predecessors(band: _Band, r0: int, r1: int) -> np.ndarray:
     bead starts from, or the sentinel ``len(band.rows)`` where that is outside the band."""
     c0, c1 = int(band.start[r0]), int(band.start[r1])
     sentinel = len(band.rows)
-    rows, cols = band.rows[c0:c1], band.cols[c0:c1]
     prev = np.empty((len(MOVES), c1 - c0), dtype=np.int32)  # cells < 2**31: 8 bytes a cell less
+    # Worked out per row, then spread over the row's cells: cell c of row i, column j, starts
+    # the bead (di, dj) at flat index c - shift[i] - dj, inside the band while j - dj is within
+    # row i - di's columns.
+    widths = band.width[r0:r1]
+    cols = band.cols[c0:c1].astype(np.int32)
+    cells = np.arange(c0, c1, dtype=np.int32)
+    base = band.start[:-1] - band.off  # flat index of each row's column 0
     for code, (di, dj) in enumerate(MOVES):  # one move at a time: a few bytes a cell at once
         if not di:  # 0-1 beads stay in the row (the caller's scan)
             prev[code] = sentinel
             continue
-        row = np.maximum(rows - di, 0)
-        k = cols - dj - band.off[row]
-        inside = (rows >= di) & (k >= 0) & (k < band.width[row])
-        prev[code] = np.where(inside, band.start[row] + k, sentinel)
+        row = np.arange(r0, r1) - di
+        above = np.maximum(row, 0)
+        lo = np.where(row >= 0, band.off[above] + dj, sentinel).astype(np.int32)
+        hi = (lo + band.width[above]).astype(np.int32)
+        shift = (base[r0:r1] - base[above] + dj).astype(np.int32)
+        at = cells - np.repeat(shift, widths)
+        inside = cols >= np.repeat(lo, widths)
+        inside &= cols < np.repeat(hi, widths)
+        prev[code] = np.where(inside, at, sentinel)
     return prev
 
 

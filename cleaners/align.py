@@ -301,7 +301,13 @@ class _Flat:
     def blocks(self, k: int) -> _Flat:
         """Units ``0..k-1``, ``k..2k-1``, … merged, their counts summed per key."""
         span = self.size // k + 1
-        code, inverse = np.unique(self.key * span + self.unit // k, return_inverse=True)
+        # Sorted by (key, unit), the codes are already in order: np.unique without its sort.
+        code = self.key * span + self.unit // k
+        new = np.empty(len(code), dtype=bool)
+        new[:1] = True
+        np.not_equal(code[1:], code[:-1], out=new[1:])
+        inverse = np.cumsum(new) - 1
+        code = code[new]
         count = np.bincount(inverse, weights=self.count, minlength=len(code))
         return _Flat(code % span, code // span, count, -(-self.size // k))
 
@@ -930,7 +936,11 @@ def _anchor_flat(tokens: _Tokens, words: bool, ids: dict[str, int]) -> _Flat:
         cyr_type = np.array([_CYRILLIC.search(t) is not None for t in types])
         cyrillic = np.bincount(w_line, weights=cyr_type[w_tok], minlength=tokens.size) > 0
         code = w_tok * 4 + first * 2 + cyrillic[w_line]
-        combos, inverse = np.unique(code, return_inverse=True)
+        # np.unique(code, return_inverse=True) by a table over the codes' range (no sort)
+        seen = np.zeros(4 * len(types), dtype=bool)
+        seen[code] = True
+        combos = np.flatnonzero(seen)
+        inverse = (np.cumsum(seen) - 1)[code]
         for c in combos.tolist():
             anchor = _word_anchor(types[c // 4], bool(c & 2), bool(c & 1))
             bag.append((ids.setdefault(anchor, len(ids)),) if anchor else ())

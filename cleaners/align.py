@@ -337,7 +337,9 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
     hi_all = np.searchsorted(e_code, ru.key * span + win[:, 1], side="right")
     # Then by unit, a slice of units at a time: the raw matches of a long document (tens of
     # millions) never exist at once, and each slice's cells are its own.
-    order = np.argsort(ru.unit, kind="stable")
+    # (A unit-major code sorts faster than a stable sort by unit; the order within a unit does
+    # not matter: each cell's integer counts are summed exactly.)
+    order = np.argsort(ru.unit.astype(np.int64) * (int(ru.key.max()) + 1) + ru.key)
     r_unit, r_count, lo_all, hi_all = ru.unit[order], ru.count[order], lo_all[order], hi_all[order]
     out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for first in range(0, ru.size, _MATCH_UNITS):

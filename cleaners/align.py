@@ -716,14 +716,18 @@ def _run(
             ins_rows[:, 0] = 0.0
             steps_rows = np.cumsum(ins_rows, axis=1)
             del ins_rows
-        # (the row's numpy calls are most of its time: take, not fancy indexing; in place)
+        # (The row's numpy calls are most of its time: a cell's moves side by side, take, not
+        # fancy indexing, the best cost picked by the argmin, in place.)
         take, running_min, copyto = cost.take, np.minimum.accumulate, np.copyto
+        by_cell, prev_by_cell = np.ascontiguousarray(costs.T), np.ascontiguousarray(prev.T)
+        del prev
+        cell = np.arange(int(widths.max()))
         for i in range(r0, r1):
             a, b = bounds[i - r0], bounds[i - r0 + 1]
-            total = take(prev[:, a:b])
-            total += costs[:, a:b]
-            move = total.argmin(axis=0)
-            best = total.min(axis=0)
+            total = take(prev_by_cell[a:b])
+            total += by_cell[a:b]
+            move = total.argmin(axis=1)
+            best = total[cell[: b - a], move]
             if i == 0:
                 best[0] = 0.0  # row 0 starts at column 0
             if padded:

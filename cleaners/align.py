@@ -27,6 +27,7 @@ score (0..1, higher is better) lets a threshold filter later.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -328,6 +329,12 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
         e_key, e_unit, e_count = e_key[keep], e_unit[keep], e_count[keep]
     if not len(e_key) or not len(ru.key):
         return empty, empty, np.zeros(0)
+    # Russian entries whose key no English entry has match nothing: left out before searching.
+    present = np.zeros(max(int(ru.key.max()), int(e_key.max())) + 1, dtype=bool)
+    present[e_key] = True
+    ru = ru.where(present[ru.key])
+    if not len(ru.key):
+        return empty, empty, np.zeros(0)
     span = m + 3  # windows reach from -2 to m
     e_code = e_key * span + e_unit + 2  # sorted, as the entries are
     # Both ends of every Russian entry's run, searched in the entries' (key, unit) order:
@@ -341,31 +348,31 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
     # not matter: each cell's integer counts are summed exactly.)
     order = np.argsort(ru.unit.astype(np.int64) * (int(ru.key.max()) + 1) + ru.key)
     r_unit, r_count, lo_all, hi_all = ru.unit[order], ru.count[order], lo_all[order], hi_all[order]
+    e_col = e_unit.astype(np.int64) + 2
     out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for first in range(0, ru.size, _MATCH_UNITS):
-        a, b = np.searchsorted(r_unit, [first, first + _MATCH_UNITS])
+    bounds = np.searchsorted(r_unit, np.arange(0, ru.size + _MATCH_UNITS, _MATCH_UNITS)).tolist()
+    for a, b in itertools.pairwise(bounds):
         if a == b:
             continue
         lo, hi = lo_all[a:b], hi_all[a:b]
         runs = hi - lo
-        total = int(runs.sum())
+        ends = np.cumsum(runs)
+        total = int(ends[-1])
         if not total:
             continue
-        which = np.repeat(np.arange(len(runs)), runs)
-        pos = np.arange(total) - np.repeat(np.cumsum(runs) - runs, runs) + lo[which]
-        v_all = np.minimum(r_count[a:b][which], e_count[pos])
+        # match k of entry e: English entry lo[e] + k, Russian count spread over its matches
+        pos = np.arange(total) + np.repeat(lo - (ends - runs), runs)
+        v_all = np.minimum(np.repeat(r_count[a:b], runs), e_count[pos])
         # Summed per cell in the slice's windows laid out flat (each unit's window after the
         # last): no sort, and the nonzero cells come out in (s, t) order.
-        s_all = r_unit[a:b][which]
         s0, s1 = int(r_unit[a]), int(r_unit[b - 1]) + 1
         w_lo = np.clip(window[s0:s1, 0], -2, m) + 2
         w_len = np.clip(window[s0:s1, 1], -2, m) + 3 - w_lo
         w_at = np.concatenate([[0], np.cumsum(w_len)])
-        dense = np.bincount(
-            w_at[s_all - s0] + (e_unit[pos] + 2 - w_lo[s_all - s0]),
-            weights=v_all,
-            minlength=int(w_at[-1]),
-        )
+        s_rel = r_unit[a:b] - s0
+        cell = e_col[pos]
+        cell += np.repeat(w_at[s_rel] - w_lo[s_rel], runs)
+        dense = np.bincount(cell, weights=v_all, minlength=int(w_at[-1]))
         at = np.flatnonzero(dense)
         s_at = np.searchsorted(w_at, at, side="right") - 1
         out.append((s_at + s0, at - w_at[s_at] + w_lo[s_at] - 2, dense[at]))

@@ -960,11 +960,17 @@ def _flat_of_tokens(
         counts.append(count)
     if len(codes) == 1:
         code, count = codes[0], counts[0]
-    else:
+    else:  # each slice's codes are sorted: a stable sort merges the runs (np.unique sorts)
         all_codes = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
-        code, inverse = np.unique(all_codes, return_inverse=True)
-        count = np.bincount(inverse, weights=np.concatenate(counts) if counts else None,
-                            minlength=len(code)).astype(np.int64)  # fmt: skip
+        order = np.argsort(all_codes, kind="stable")
+        all_codes = all_codes[order]
+        new = np.empty(len(all_codes), dtype=bool)
+        new[:1] = True
+        np.not_equal(all_codes[1:], all_codes[:-1], out=new[1:])
+        code = all_codes[new]
+        count = np.bincount(np.cumsum(new) - 1, minlength=len(code),
+                            weights=np.concatenate(counts)[order] if counts else None
+                            ).astype(np.int64)  # fmt: skip
     # units and counts in 4 bytes (counts are small integers; keys stay int64 for codes)
     return _Flat((code % size).astype(np.int32), code // size, count.astype(np.float32), size)
 

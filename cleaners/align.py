@@ -433,13 +433,15 @@ def _in_beads(
     upto: dict[tuple[int, int], np.ndarray] = {}  # (a, dj): pairs (i - a, j - d), d ≤ dj
     for a in range(1, max(di for di, _ in two_sided) + 1):  # ru sentence i - a
         lo, hi = np.searchsorted(ss, [r0 - a, r1 - a])
-        rows, cols_t, vals = ss[lo:hi] + a, ts[lo:hi], vs[lo:hi]
-        offs, widths, starts = band.off[rows], band.width[rows], band.start[rows] - c0
+        rows = ss[lo:hi] + a
+        # pair (s, t) at d = 0: its column in row s + a, and that cell's flat index
+        k0 = ts[lo:hi] - band.off[rows]
+        flat0, vals, room = band.start[rows] - c0 + k0, vs[lo:hi], band.width[rows] - k0
         acc = np.zeros(size, dtype=np.float32)  # counts: exact in float32
         for d in range(1, max(dj for di, dj in two_sided if di >= a) + 1):  # en sentence j - d
-            k = cols_t + d - offs
-            ok = (k >= 0) & (k < widths)
-            acc[starts[ok] + k[ok]] += vals[ok]  # cells unique for one (a, d)
+            ok = k0 >= -d  # column k0 + d inside the row: 0 <= k0 + d < width
+            ok &= room > d
+            acc[flat0[ok] + d] += vals[ok]  # cells unique for one (a, d)
             upto[a, d] = acc.copy()
     # The cells any bead shares something at: where the widest shift of each a is nonzero.
     widest = [upto[a, max(d for b, d in upto if b == a)] for a in {a for a, _ in upto}]
@@ -755,14 +757,17 @@ def _run(
     path: list[tuple[int, int, float]] = []
     i, j = n, m
     touched: list[int] = []
+    # (Python ints and floats: numpy scalars cost a long document's walk back a tenth of a second.)
+    off_at, width_at, start_at = off.tolist(), width.tolist(), start.tolist()
+    back_at, own_at = back.item, own.item
     while i > 0 or j > 0:
-        k = j - int(off[i])
-        code = int(back[start[i] + k])
+        k = j - off_at[i]
+        code = back_at(start_at[i] + k)
         if code < 0:  # pragma: no cover - (n, m) is always reachable inside the band
             raise RuntimeError("alignment band lost the path")
-        if (k <= 1 and off[i] > 0) or (k >= width[i] - 2 and off[i] + width[i] <= m):
+        if (k <= 1 and off_at[i] > 0) or (k >= width_at[i] - 2 and off_at[i] + width_at[i] <= m):
             touched.append(i)
-        path.append((i, j, float(own[start[i] + k])))
+        path.append((i, j, own_at(start_at[i] + k)))
         di, dj = MOVES[code]
         i, j = i - di, j - dj
     path.reverse()

@@ -593,7 +593,16 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
     c0, c1 = int(band.start[r0]), int(band.start[r1])
     rows, cols = band.rows[c0:c1], band.cols[c0:c1]
     out = np.full((len(MOVES), len(rows)), _INF, dtype=np.float32)  # half the memory
-    block = f.window_sum
+    gathered: dict[tuple[object, ...], np.ndarray] = {}
+
+    def block(what: object, at: str, size: int, kind: str | None = None) -> np.ndarray:
+        """``f.window_sum`` at the chunk's rows or columns (only those where ``kind`` shares
+        something, if given), gathered once a chunk for all the beads that need it."""
+        key = (what, at, size, kind)
+        if key not in gathered:
+            idx = rows if at == "rows" else cols
+            gathered[key] = f.window_sum(what, idx if kind is None else idx[shared[kind]], size)
+        return gathered[key]
 
     def dice(num: np.ndarray, mass: np.ndarray) -> np.ndarray:
         return np.minimum(np.where(mass > 0, 2.0 * num / np.maximum(mass, 1e-9), 0.0), 1.0)
@@ -605,10 +614,10 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
     edge = r0 < max(di for di, _ in MOVES) or int(cols.min()) < max(dj for _, dj in MOVES)
     for code, (di, dj) in enumerate(MOVES):
         ok = (rows >= di) & (cols >= dj) if edge else None
-        a = block("ru_len", rows, di)
-        b = block("en_len", cols, dj)
         c = np.full(len(rows), p.prior[code])
         if di and dj or p.gc_deletions:
+            a = block("ru_len", "rows", di)
+            b = block("en_len", "cols", dj)
             mean = (a + b / f.ratio) / 2.0
             z = (f.ratio * a - b) / np.sqrt(p.s2 * np.maximum(mean, 1.0))
             c = c + _neglog_two_tailed(z.astype(np.float32))  # float32: costs are stored so
@@ -618,13 +627,13 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
         for kind in f.pairs:
             num = _in_bead(in_beads[kind], di, dj)
             if kind == "num":  # each number on one side only costs a little
-                mass = block(("ru", kind), rows, di) + block(("en", kind), cols, dj)
+                mass = block(("ru", kind), "rows", di) + block(("en", kind), "cols", dj)
                 c = c + p.w_number_miss * np.maximum(mass - 2.0 * num, 0.0)
                 continue
             # Similarities reward only where something is shared: a few cells of the band
             # (others subtract an exact 0).
             nz = shared[kind]
-            mass = block(("ru", kind), rows[nz], di) + block(("en", kind), cols[nz], dj)
+            mass = block(("ru", kind), "rows", di, kind) + block(("en", kind), "cols", dj, kind)
             if kind == "anchor":  # one shared "?" says less than four shared names
                 damp = np.minimum(1.0, mass / p.min_anchor_mass)
                 c[nz] -= p.w_anchor * dice(num[nz], mass) * damp

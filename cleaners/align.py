@@ -901,34 +901,45 @@ class _Tokens:
     def of(cls, side: Sequence[str], pattern: re.Pattern[str] = _ANCHOR_TOKEN) -> _Tokens:
         """One findall per slice of sentences and one dict look-up per token (a long
         document's Counters per sentence cost seconds)."""
-        index: dict[str, int] = {"\n": 0}
-        runs = _RUNS.get(pattern, pattern)
-        # Per distinct run: its token's id, or -1 - k for the k-th run that splits into the
-        # tokens ``split_ids[k]`` (ids are given in the order the tokens first occur).
-        code: dict[str, int] = {}
-        split_ids: list[list[int]] = []
+        code = _RunCodes(pattern)
         toks: list[np.ndarray] = []
         other: set[str] = set()
         for first in range(0, len(side), _TOKEN_SLICE):
             text = _joined(side[first : first + _TOKEN_SLICE]) + "\n"
             other.update(_PLAIN.sub("", text))
-            found = runs.findall(text)
-            for t in dict.fromkeys(found):
-                if t in code:
-                    continue
-                if pattern.fullmatch(t):
-                    code[t] = index.setdefault(t, len(index))
-                else:
-                    code[t] = -1 - len(split_ids)
-                    split_ids.append([index.setdefault(x, len(index)) for x in pattern.findall(t)])
+            found = _RUNS.get(pattern, pattern).findall(text)
             toks.append(_expand(np.fromiter(map(code.__getitem__, found), np.int64, len(found)),
-                                split_ids))  # fmt: skip
+                                code.split_ids))  # fmt: skip
+        index = code.index
         tok = np.concatenate(toks) if toks else np.zeros(0, dtype=np.int64)
         newline = tok == 0
         line = np.cumsum(newline) - newline  # a token's sentence: newlines before it
         keep = ~newline
         return cls(side, list(index), tok[keep].astype(np.int32),
                    line[keep].astype(np.int32), frozenset(other))  # fmt: skip
+
+
+class _RunCodes(dict[str, int]):
+    """Per distinct run a scan finds: its token's id in ``index``, or -1 - k for the k-th run
+    that ``pattern`` splits into the tokens ``split_ids[k]``. A run is coded when first looked
+    up (one look-up per run found), so tokens get their ids in the order they first occur."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        super().__init__()
+        self.pattern = pattern
+        self.index: dict[str, int] = {"\n": 0}
+        self.split_ids: list[list[int]] = []
+
+    def __missing__(self, run: str) -> int:
+        index = self.index
+        if self.pattern.fullmatch(run):
+            code = index.setdefault(run, len(index))
+        else:
+            code = -1 - len(self.split_ids)
+            self.split_ids.append([index.setdefault(t, len(index))
+                                   for t in self.pattern.findall(run)])  # fmt: skip
+        self[run] = code
+        return code
 
 
 def _expand(codes: np.ndarray, split_ids: list[list[int]]) -> np.ndarray:

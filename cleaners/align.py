@@ -344,15 +344,18 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
     win = np.clip(window[ru.unit], -2, m) + 2
     lo_all = np.searchsorted(e_code, ru.key * span + win[:, 0], side="left")
     hi_all = np.searchsorted(e_code, ru.key * span + win[:, 1], side="right")
+    del win, e_code  # (a long document's entries: each per-entry array is tens of MB)
     # Then by unit, a slice of units at a time: the raw matches of a long document (tens of
     # millions) never exist at once, and each slice's cells are its own.
     # (A unit-major code sorts faster than a stable sort by unit; the order within a unit does
     # not matter: each cell's integer counts are summed exactly.)
     order = np.argsort(ru.unit.astype(np.int64) * (int(ru.key.max()) + 1) + ru.key)
     r_unit, r_count, lo_all, hi_all = ru.unit[order], ru.count[order], lo_all[order], hi_all[order]
+    units = ru.size
+    del order, ru
     e_col = e_unit.astype(np.int64) + 2
     out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    bounds = np.searchsorted(r_unit, np.arange(0, ru.size + _MATCH_UNITS, _MATCH_UNITS)).tolist()
+    bounds = np.searchsorted(r_unit, np.arange(0, units + _MATCH_UNITS, _MATCH_UNITS)).tolist()
     for a, b in itertools.pairwise(bounds):
         if a == b:
             continue

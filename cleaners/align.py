@@ -18,7 +18,7 @@ ones first align blocks of sentences and centre the band on that rough path, so 
 gap of hundreds of sentences (a page of comments, a lost section) stays inside it. When the
 best path still touches the band's edge the band is widened and the program run again from
 the first row that changed. Sentences are read once a side (one regex scan, numpy bags).
-20,000 sentences a side align in about two CPU seconds here. ``method="gale-church"`` is the
+60,000 sentences a side align in about five CPU seconds here. ``method="gale-church"`` is the
 textbook length-only aligner, kept as a named baseline for ``bench/align.py``.
 
 Bead scores are kept separate from decisions: every sentence is in exactly one bead, and the
@@ -27,6 +27,7 @@ score (0..1, higher is better) lets a threshold filter later.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -80,7 +81,9 @@ _RATIO_WEIGHT = 1000.0
 _COARSE_UNITS = 300
 _COARSE_FACTOR = 8
 # DP cells whose bead costs are held at once; ru units whose word matches are made at once.
-_CHUNK_CELLS = 1 << 16
+# (16k cells: the same CPU time as 64k here, and a chunk's arrays — a dozen costs, moves and
+# gathered sums per cell — stay a few MB: a 2,000-sentence pair peaks 25 MB above base, not 54.)
+_CHUNK_CELLS = 1 << 14
 _MATCH_UNITS = 2048
 _CYRILLIC = re.compile(f"[{RUSSIAN_LETTERS}]")
 _QUOTES = '«»"“”„'
@@ -301,7 +304,13 @@ class _Flat:
     def blocks(self, k: int) -> _Flat:
         """Units ``0..k-1``, ``k..2k-1``, … merged, their counts summed per key."""
         span = self.size // k + 1
-        code, inverse = np.unique(self.key * span + self.unit // k, return_inverse=True)
+        # Sorted by (key, unit), the codes are already in order: np.unique without its sort.
+        code = self.key * span + self.unit // k
+        new = np.empty(len(code), dtype=bool)
+        new[:1] = True
+        np.not_equal(code[1:], code[:-1], out=new[1:])
+        inverse = np.cumsum(new) - 1
+        code = code[new]
         count = np.bincount(inverse, weights=self.count, minlength=len(code))
         return _Flat(code % span, code // span, count, -(-self.size // k))
 
@@ -322,6 +331,12 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
         e_key, e_unit, e_count = e_key[keep], e_unit[keep], e_count[keep]
     if not len(e_key) or not len(ru.key):
         return empty, empty, np.zeros(0)
+    # Russian entries whose key no English entry has match nothing: left out before searching.
+    present = np.zeros(max(int(ru.key.max()), int(e_key.max())) + 1, dtype=bool)
+    present[e_key] = True
+    ru = ru.where(present[ru.key])
+    if not len(ru.key):
+        return empty, empty, np.zeros(0)
     span = m + 3  # windows reach from -2 to m
     e_code = e_key * span + e_unit + 2  # sorted, as the entries are
     # Both ends of every Russian entry's run, searched in the entries' (key, unit) order:
@@ -329,35 +344,40 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
     win = np.clip(window[ru.unit], -2, m) + 2
     lo_all = np.searchsorted(e_code, ru.key * span + win[:, 0], side="left")
     hi_all = np.searchsorted(e_code, ru.key * span + win[:, 1], side="right")
+    del win, e_code  # (a long document's entries: each per-entry array is tens of MB)
     # Then by unit, a slice of units at a time: the raw matches of a long document (tens of
     # millions) never exist at once, and each slice's cells are its own.
-    order = np.argsort(ru.unit, kind="stable")
+    # (A unit-major code sorts faster than a stable sort by unit; the order within a unit does
+    # not matter: each cell's integer counts are summed exactly.)
+    order = np.argsort(ru.unit.astype(np.int64) * (int(ru.key.max()) + 1) + ru.key)
     r_unit, r_count, lo_all, hi_all = ru.unit[order], ru.count[order], lo_all[order], hi_all[order]
+    units = ru.size
+    del order, ru
+    e_col = e_unit.astype(np.int64) + 2
     out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for first in range(0, ru.size, _MATCH_UNITS):
-        a, b = np.searchsorted(r_unit, [first, first + _MATCH_UNITS])
+    bounds = np.searchsorted(r_unit, np.arange(0, units + _MATCH_UNITS, _MATCH_UNITS)).tolist()
+    for a, b in itertools.pairwise(bounds):
         if a == b:
             continue
         lo, hi = lo_all[a:b], hi_all[a:b]
         runs = hi - lo
-        total = int(runs.sum())
+        ends = np.cumsum(runs)
+        total = int(ends[-1])
         if not total:
             continue
-        which = np.repeat(np.arange(len(runs)), runs)
-        pos = np.arange(total) - np.repeat(np.cumsum(runs) - runs, runs) + lo[which]
-        v_all = np.minimum(r_count[a:b][which], e_count[pos])
+        # match k of entry e: English entry lo[e] + k, Russian count spread over its matches
+        pos = np.arange(total) + np.repeat(lo - (ends - runs), runs)
+        v_all = np.minimum(np.repeat(r_count[a:b], runs), e_count[pos])
         # Summed per cell in the slice's windows laid out flat (each unit's window after the
         # last): no sort, and the nonzero cells come out in (s, t) order.
-        s_all = r_unit[a:b][which]
         s0, s1 = int(r_unit[a]), int(r_unit[b - 1]) + 1
         w_lo = np.clip(window[s0:s1, 0], -2, m) + 2
         w_len = np.clip(window[s0:s1, 1], -2, m) + 3 - w_lo
         w_at = np.concatenate([[0], np.cumsum(w_len)])
-        dense = np.bincount(
-            w_at[s_all - s0] + (e_unit[pos] + 2 - w_lo[s_all - s0]),
-            weights=v_all,
-            minlength=int(w_at[-1]),
-        )
+        s_rel = r_unit[a:b] - s0
+        cell = e_col[pos]
+        cell += np.repeat(w_at[s_rel] - w_lo[s_rel], runs)
+        dense = np.bincount(cell, weights=v_all, minlength=int(w_at[-1]))
         at = np.flatnonzero(dense)
         s_at = np.searchsorted(w_at, at, side="right") - 1
         out.append((s_at + s0, at - w_at[s_at] + w_lo[s_at] - 2, dense[at]))
@@ -418,13 +438,15 @@ def _in_beads(
     upto: dict[tuple[int, int], np.ndarray] = {}  # (a, dj): pairs (i - a, j - d), d ≤ dj
     for a in range(1, max(di for di, _ in two_sided) + 1):  # ru sentence i - a
         lo, hi = np.searchsorted(ss, [r0 - a, r1 - a])
-        rows, cols_t, vals = ss[lo:hi] + a, ts[lo:hi], vs[lo:hi]
-        offs, widths, starts = band.off[rows], band.width[rows], band.start[rows] - c0
+        rows = ss[lo:hi] + a
+        # pair (s, t) at d = 0: its column in row s + a, and that cell's flat index
+        k0 = ts[lo:hi] - band.off[rows]
+        flat0, vals, room = band.start[rows] - c0 + k0, vs[lo:hi], band.width[rows] - k0
         acc = np.zeros(size, dtype=np.float32)  # counts: exact in float32
         for d in range(1, max(dj for di, dj in two_sided if di >= a) + 1):  # en sentence j - d
-            k = cols_t + d - offs
-            ok = (k >= 0) & (k < widths)
-            acc[starts[ok] + k[ok]] += vals[ok]  # cells unique for one (a, d)
+            ok = k0 >= -d  # column k0 + d inside the row: 0 <= k0 + d < width
+            ok &= room > d
+            acc[flat0[ok] + d] += vals[ok]  # cells unique for one (a, d)
             upto[a, d] = acc.copy()
     # The cells any bead shares something at: where the widest shift of each a is nonzero.
     widest = [upto[a, max(d for b, d in upto if b == a)] for a in {a for a, _ in upto}]
@@ -576,7 +598,16 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
     c0, c1 = int(band.start[r0]), int(band.start[r1])
     rows, cols = band.rows[c0:c1], band.cols[c0:c1]
     out = np.full((len(MOVES), len(rows)), _INF, dtype=np.float32)  # half the memory
-    block = f.window_sum
+    gathered: dict[tuple[object, ...], np.ndarray] = {}
+
+    def block(what: object, at: str, size: int, kind: str | None = None) -> np.ndarray:
+        """``f.window_sum`` at the chunk's rows or columns (only those where ``kind`` shares
+        something, if given), gathered once a chunk for all the beads that need it."""
+        key = (what, at, size, kind)
+        if key not in gathered:
+            idx = rows if at == "rows" else cols
+            gathered[key] = f.window_sum(what, idx if kind is None else idx[shared[kind]], size)
+        return gathered[key]
 
     def dice(num: np.ndarray, mass: np.ndarray) -> np.ndarray:
         return np.minimum(np.where(mass > 0, 2.0 * num / np.maximum(mass, 1e-9), 0.0), 1.0)
@@ -588,10 +619,10 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
     edge = r0 < max(di for di, _ in MOVES) or int(cols.min()) < max(dj for _, dj in MOVES)
     for code, (di, dj) in enumerate(MOVES):
         ok = (rows >= di) & (cols >= dj) if edge else None
-        a = block("ru_len", rows, di)
-        b = block("en_len", cols, dj)
         c = np.full(len(rows), p.prior[code])
         if di and dj or p.gc_deletions:
+            a = block("ru_len", "rows", di)
+            b = block("en_len", "cols", dj)
             mean = (a + b / f.ratio) / 2.0
             z = (f.ratio * a - b) / np.sqrt(p.s2 * np.maximum(mean, 1.0))
             c = c + _neglog_two_tailed(z.astype(np.float32))  # float32: costs are stored so
@@ -601,13 +632,13 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
         for kind in f.pairs:
             num = _in_bead(in_beads[kind], di, dj)
             if kind == "num":  # each number on one side only costs a little
-                mass = block(("ru", kind), rows, di) + block(("en", kind), cols, dj)
+                mass = block(("ru", kind), "rows", di) + block(("en", kind), "cols", dj)
                 c = c + p.w_number_miss * np.maximum(mass - 2.0 * num, 0.0)
                 continue
             # Similarities reward only where something is shared: a few cells of the band
             # (others subtract an exact 0).
             nz = shared[kind]
-            mass = block(("ru", kind), rows[nz], di) + block(("en", kind), cols[nz], dj)
+            mass = block(("ru", kind), "rows", di, kind) + block(("en", kind), "cols", dj, kind)
             if kind == "anchor":  # one shared "?" says less than four shared names
                 damp = np.minimum(1.0, mass / p.min_anchor_mass)
                 c[nz] -= p.w_anchor * dice(num[nz], mass) * damp
@@ -622,16 +653,27 @@ def _predecessors(band: _Band, r0: int, r1: int) -> np.ndarray:
     bead starts from, or the sentinel ``len(band.rows)`` where that is outside the band."""
     c0, c1 = int(band.start[r0]), int(band.start[r1])
     sentinel = len(band.rows)
-    rows, cols = band.rows[c0:c1], band.cols[c0:c1]
     prev = np.empty((len(MOVES), c1 - c0), dtype=np.int32)  # cells < 2**31: 8 bytes a cell less
+    # Worked out per row, then spread over the row's cells: cell c of row i, column j, starts
+    # the bead (di, dj) at flat index c - shift[i] - dj, inside the band while j - dj is within
+    # row i - di's columns.
+    widths = band.width[r0:r1]
+    cols = band.cols[c0:c1].astype(np.int32)
+    cells = np.arange(c0, c1, dtype=np.int32)
+    base = band.start[:-1] - band.off  # flat index of each row's column 0
     for code, (di, dj) in enumerate(MOVES):  # one move at a time: a few bytes a cell at once
         if not di:  # 0-1 beads stay in the row (the caller's scan)
             prev[code] = sentinel
             continue
-        row = np.maximum(rows - di, 0)
-        k = cols - dj - band.off[row]
-        inside = (rows >= di) & (k >= 0) & (k < band.width[row])
-        prev[code] = np.where(inside, band.start[row] + k, sentinel)
+        row = np.arange(r0, r1) - di
+        above = np.maximum(row, 0)
+        lo = np.where(row >= 0, band.off[above] + dj, sentinel).astype(np.int32)
+        hi = (lo + band.width[above]).astype(np.int32)
+        shift = (base[r0:r1] - base[above] + dj).astype(np.int32)
+        at = cells - np.repeat(shift, widths)
+        inside = cols >= np.repeat(lo, widths)
+        inside &= cols < np.repeat(hi, widths)
+        prev[code] = np.where(inside, at, sentinel)
     return prev
 
 
@@ -697,12 +739,18 @@ def _run(
             ins_rows[:, 0] = 0.0
             steps_rows = np.cumsum(ins_rows, axis=1)
             del ins_rows
+        # (The row's numpy calls are most of its time: a cell's moves side by side, take, not
+        # fancy indexing, the best cost picked by the argmin, in place.)
+        take, running_min, copyto = cost.take, np.minimum.accumulate, np.copyto
+        by_cell, prev_by_cell = np.ascontiguousarray(costs.T), np.ascontiguousarray(prev.T)
+        del prev
+        cell = np.arange(int(widths.max()))
         for i in range(r0, r1):
             a, b = bounds[i - r0], bounds[i - r0 + 1]
-            total = cost[prev[:, a:b]]
-            total += costs[:, a:b]
-            move = total.argmin(axis=0)
-            best = total.min(axis=0)
+            total = take(prev_by_cell[a:b])
+            total += by_cell[a:b]
+            move = total.argmin(axis=1)
+            best = total[cell[: b - a], move]
             if i == 0:
                 best[0] = 0.0  # row 0 starts at column 0
             if padded:
@@ -711,10 +759,11 @@ def _run(
                 steps = ins[a:b].copy()
                 steps[0] = 0.0
                 steps = np.cumsum(steps)
-            scanned = steps + np.minimum.accumulate(best - steps)
+            scanned = running_min(best - steps)
+            scanned += steps
             took = scanned < best - 1e-9  # never the first cell: scanned[0] is best[0]
-            best = np.where(took, scanned, best)
-            move[took] = _INS
+            copyto(best, scanned, where=took)
+            copyto(move, _INS, where=took)
             cost[c0 + a : c0 + b] = best
             back[c0 + a : c0 + b] = move
         own[c0:c1] = costs[back[c0:c1], np.arange(c1 - c0)]
@@ -722,14 +771,17 @@ def _run(
     path: list[tuple[int, int, float]] = []
     i, j = n, m
     touched: list[int] = []
+    # (Python ints and floats: numpy scalars cost a long document's walk back a tenth of a second.)
+    off_at, width_at, start_at = off.tolist(), width.tolist(), start.tolist()
+    back_at, own_at = back.item, own.item
     while i > 0 or j > 0:
-        k = j - int(off[i])
-        code = int(back[start[i] + k])
+        k = j - off_at[i]
+        code = back_at(start_at[i] + k)
         if code < 0:  # pragma: no cover - (n, m) is always reachable inside the band
             raise RuntimeError("alignment band lost the path")
-        if (k <= 1 and off[i] > 0) or (k >= width[i] - 2 and off[i] + width[i] <= m):
+        if (k <= 1 and off_at[i] > 0) or (k >= width_at[i] - 2 and off_at[i] + width_at[i] <= m):
             touched.append(i)
-        path.append((i, j, float(own[start[i] + k])))
+        path.append((i, j, own_at(start_at[i] + k)))
         di, dj = MOVES[code]
         i, j = i - di, j - dj
     path.reverse()
@@ -806,6 +858,13 @@ def _numbers(side: Sequence[str]) -> Iterator[Counter[str]]:
 # One scan of a side's text finds every token the bags are made of; "\n" ends a sentence.
 _ANCHOR_TOKEN = re.compile(r"[^\W\d_]+|\d+|[%?!" + _QUOTES + r"]|\n")
 _LEX_TOKEN = re.compile(r"[^\W\d_]+|\n")
+# What a scan finds first: runs of word characters (a quarter faster than the alternation of
+# letters and digits), which hold every token of the pattern's; a run the pattern does not
+# match whole ("COVID19", "a_b") is split by the pattern itself, once per distinct run.
+_RUNS = {
+    _ANCHOR_TOKEN: re.compile(r"\w+|[%?!" + _QUOTES + r"]|\n"),
+    _LEX_TOKEN: re.compile(r"\w+|\n"),
+}
 _ONCE = ("?", "!", '"')  # anchors counted once per sentence however often they occur
 
 
@@ -845,22 +904,69 @@ class _Tokens:
     def of(cls, side: Sequence[str], pattern: re.Pattern[str] = _ANCHOR_TOKEN) -> _Tokens:
         """One findall per slice of sentences and one dict look-up per token (a long
         document's Counters per sentence cost seconds)."""
-        index: dict[str, int] = {"\n": 0}
+        code = _RunCodes(pattern)
         toks: list[np.ndarray] = []
         other: set[str] = set()
         for first in range(0, len(side), _TOKEN_SLICE):
             text = _joined(side[first : first + _TOKEN_SLICE]) + "\n"
             other.update(_PLAIN.sub("", text))
-            found = pattern.findall(text)
-            for t in dict.fromkeys(found):
-                index.setdefault(t, len(index))
-            toks.append(np.fromiter(map(index.__getitem__, found), np.int64, len(found)))
+            found = _RUNS.get(pattern, pattern).findall(text)
+            toks.append(_expand(np.fromiter(map(code.__getitem__, found), np.int64, len(found)),
+                                code.split_ids))  # fmt: skip
+        index = code.index
         tok = np.concatenate(toks) if toks else np.zeros(0, dtype=np.int64)
         newline = tok == 0
         line = np.cumsum(newline) - newline  # a token's sentence: newlines before it
         keep = ~newline
         return cls(side, list(index), tok[keep].astype(np.int32),
                    line[keep].astype(np.int32), frozenset(other))  # fmt: skip
+
+
+class _RunCodes(dict[str, int]):
+    """Per distinct run a scan finds: its token's id in ``index``, or -1 - k for the k-th run
+    that ``pattern`` splits into the tokens ``split_ids[k]``. A run is coded when first looked
+    up (one look-up per run found), so tokens get their ids in the order they first occur."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        super().__init__()
+        self.pattern = pattern
+        self.index: dict[str, int] = {"\n": 0}
+        self.split_ids: list[list[int]] = []
+
+    def __missing__(self, run: str) -> int:
+        index = self.index
+        if self.pattern.fullmatch(run):
+            code = index.setdefault(run, len(index))
+        else:
+            code = -1 - len(self.split_ids)
+            self.split_ids.append([index.setdefault(t, len(index))
+                                   for t in self.pattern.findall(run)])  # fmt: skip
+        self[run] = code
+        return code
+
+
+def _expand(codes: np.ndarray, split_ids: list[list[int]]) -> np.ndarray:
+    """Token ids from run codes: a code -1 - k stands for the ids ``split_ids[k]`` (none, one
+    or several), any other code for itself.
+
+    >>> _expand(np.array([4, -1, 5, -2, 6]), [[7, 8], []]).tolist()
+    [4, 7, 8, 5, 6]
+    """
+    split = codes < 0
+    if not split.any():
+        return codes
+    k = -1 - codes[split]
+    sizes = np.array([len(ids) for ids in split_ids], dtype=np.int64)
+    flat = np.array([i for ids in split_ids for i in ids], dtype=np.int64)
+    first = np.cumsum(sizes) - sizes
+    lens = np.ones(len(codes), dtype=np.int64)
+    lens[split] = sizes[k]
+    out = np.repeat(codes, lens)  # a split run's slots are filled below
+    n_split = lens[split]
+    at = np.repeat((np.cumsum(lens) - lens)[split], n_split)
+    within = np.arange(int(n_split.sum())) - np.repeat(np.cumsum(n_split) - n_split, n_split)
+    out[at + within] = flat[np.repeat(first[k], n_split) + within]
+    return out
 
 
 def _flat_of_tokens(
@@ -884,11 +990,17 @@ def _flat_of_tokens(
         counts.append(count)
     if len(codes) == 1:
         code, count = codes[0], counts[0]
-    else:
+    else:  # each slice's codes are sorted: a stable sort merges the runs (np.unique sorts)
         all_codes = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
-        code, inverse = np.unique(all_codes, return_inverse=True)
-        count = np.bincount(inverse, weights=np.concatenate(counts) if counts else None,
-                            minlength=len(code)).astype(np.int64)  # fmt: skip
+        order = np.argsort(all_codes, kind="stable")
+        all_codes = all_codes[order]
+        new = np.empty(len(all_codes), dtype=bool)
+        new[:1] = True
+        np.not_equal(all_codes[1:], all_codes[:-1], out=new[1:])
+        code = all_codes[new]
+        count = np.bincount(np.cumsum(new) - 1, minlength=len(code),
+                            weights=np.concatenate(counts)[order] if counts else None
+                            ).astype(np.int64)  # fmt: skip
     # units and counts in 4 bytes (counts are small integers; keys stay int64 for codes)
     return _Flat((code % size).astype(np.int32), code // size, count.astype(np.float32), size)
 
@@ -916,7 +1028,11 @@ def _anchor_flat(tokens: _Tokens, words: bool, ids: dict[str, int]) -> _Flat:
         cyr_type = np.array([_CYRILLIC.search(t) is not None for t in types])
         cyrillic = np.bincount(w_line, weights=cyr_type[w_tok], minlength=tokens.size) > 0
         code = w_tok * 4 + first * 2 + cyrillic[w_line]
-        combos, inverse = np.unique(code, return_inverse=True)
+        # np.unique(code, return_inverse=True) by a table over the codes' range (no sort)
+        seen = np.zeros(4 * len(types), dtype=bool)
+        seen[code] = True
+        combos = np.flatnonzero(seen)
+        inverse = (np.cumsum(seen) - 1)[code]
         for c in combos.tolist():
             anchor = _word_anchor(types[c // 4], bool(c & 2), bool(c & 1))
             bag.append((ids.setdefault(anchor, len(ids)),) if anchor else ())

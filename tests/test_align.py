@@ -324,6 +324,7 @@ TRICKY = [
     "ѓ and е́ (stress marks), cafe\u0301 vs café, İstanbul\nwith a newline",
     "",
     "Tokayev met Aliyev in 2022?! It's 5 percent, April 10.",
+    "COVID19, a_b ___ x²y 12abc3 ½ Ⅻ ٣٤ __init__ 3_4 A\u0301b",  # runs split in two ways
 ]
 
 
@@ -349,3 +350,18 @@ def test_one_scan_bags_equal_the_per_sentence_ones(side: list[str], words: bool)
             bags = [table.source_bag(s) if src else table.target_bag(s) for s in side]
             assert _counters(flat, ids) == [{k: float(v) for k, v in b.items()} for b, _ in bags]
             assert mass.tolist() == [float(n) for _, n in bags]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(TRICKY), sentence), min_size=1, max_size=8))
+def test_one_scan_finds_each_sentences_tokens(side: list[str]) -> None:
+    """The side's scan (word-character runs first, split where they mix letters, digits and
+    underscores) gives each sentence the tokens its own pattern finds, in order."""
+    from cleaners.align import _ANCHOR_TOKEN, _LEX_TOKEN, _Tokens
+
+    for pattern in (_ANCHOR_TOKEN, _LEX_TOKEN):
+        tokens = _Tokens.of(side, pattern)
+        found: list[list[str]] = [[] for _ in side]
+        for t, line in zip(tokens.tok.tolist(), tokens.line.tolist(), strict=True):
+            found[line].append(tokens.types[t])
+        assert found == [pattern.findall(s.replace("\n", " ")) for s in side]

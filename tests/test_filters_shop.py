@@ -6,6 +6,7 @@ The titles are written for these tests (no data set's text)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +115,56 @@ def test_mtclean_filter_keeps_shop_titles_and_rejects_their_noise():
     assert all(out[k]["keep"] and out[k]["score"] >= 0.5 for k in range(3))
     assert out["copy"]["reasons"] == ["untranslated"]
     assert not out["other"]["keep"] and out["other"]["score"] < 0.2
+
+
+# Another shop's page: other products, some of the same brands.
+OTHER_EN = [
+    "Electric toothbrush Oral-B Pro 3 3500 with travel case",
+    "Samsung Galaxy Tab S9 FE 6/128GB Wi-Fi tablet, mint",
+    "Garden hose Gardena Classic 1/2\" 20 m",
+    "Office chair Chairman 696 black mesh, up to 120 kg",
+    "Blender Philips HR3573/90 1000 W, 2 l jug",
+    "Winter jacket Columbia Powder Lite, men's, size L",
+    "Lego City 60337 Express Passenger Train",
+    "Dishwasher Bosch SMS25AW01R 60 cm, 12 place settings",
+    "Lenovo Legion 5 gaming mouse, RGB, 16000 dpi",
+    "Kitchen scale Xiaomi Mijia 5 kg, white",
+    "Bicycle Stels Navigator 500 26\" 18-speed",
+    "Sony PlayStation 5 Slim 1 TB console with DualSense controller",
+    "Car battery Varta Blue Dynamic E11 74 Ah 680 A",
+    "Bed linen set Sova & Javoronok 1.5-bed, percale",
+]  # fmt: skip
+
+
+def _shop_page(folder: Path, en_lines: list[str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "shop.ru.txt").write_text("\n".join(r for r, _ in TITLES) + "\n", "utf-8")
+    (folder / "shop.en.txt").write_text("\n".join(en_lines) + "\n", "utf-8")
+
+
+def _corpus(out: Path, name: str) -> list[list[str]]:
+    return [line.split("\t") for line in (out / name).read_text("utf-8").splitlines()]
+
+
+@pytest.mark.slow
+def test_mtclean_run_keeps_a_shop_page_and_flags_another_shops_english(tmp_path: Path):
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "ph"), "DO_NOT_TRACK": "1",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}  # fmt: skip
+    for name, en_lines in (("same", [e for _, e in TITLES]), ("other", OTHER_EN)):
+        _shop_page(tmp_path / name, en_lines)
+        out = tmp_path / f"out-{name}"
+        r = subprocess.run(
+            [sys.executable, "-m", "flows.cli", "run", str(tmp_path / name), "--out", str(out),
+             "--no-progress"],
+            capture_output=True, text=True, cwd=ROOT, env=env, timeout=600,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr[-2000:]
+        (doc,) = [json.loads(p.read_text("utf-8")) for p in (out / "docs").glob("*.json")]
+        kept, rejected = _corpus(out, "corpus.tsv"), _corpus(out, "corpus.rejected.tsv")
+        if name == "same":
+            # Every title, one to one, in the corpus; no warning on the document.
+            assert [(row[-2], row[-1]) for row in kept] == TITLES
+            assert rejected == [] and "not-parallel" not in json.dumps(doc["warnings"])
+        else:
+            assert kept == [] and rejected
+            assert "not-parallel" in json.dumps(doc["warnings"])

@@ -331,14 +331,28 @@ def covered(table: Any, src: str, tgt: str) -> list[bool]:
     return [hit for _, hit in cover_flags(table, src, tgt)]
 
 
+# Content words of its own (not names shared with the other side) a side needs for
+# :func:`cover_flags` to judge it without the names.
+OWN_WORDS = 3
+
+
 def cover_flags(table: Any, src: str, tgt: str) -> list[tuple[bool, bool]]:
     """(known, covered) for each content word of ``src`` in order: *known* when the table
     has translations for it (or its spelling matched), so that its absence from ``tgt``
     says something; a word the table never saw tells nothing either way.
 
+    Latin words ``tgt`` has as they are (brand names, model codes) are left out when at
+    least :data:`OWN_WORDS` others remain: the question is then whether the rest translates
+    (names on both sides of two unrelated sentences do not make them one). With fewer, as in
+    a shop title ("Пылесос Dyson V15 Detect"), the names are the evidence and count.
+
     >>> from cleaners.lexsim import table
     >>> cover_flags(table("ru", "en"), "Мкджаров написал книгу.", "It rained.")
     [(False, False), (True, False), (True, False)]
+    >>> len(cover_flags(table("ru", "en"), "Книга Samsung Galaxy", "Book Samsung Galaxy"))
+    3
+    >>> len(cover_flags(table("ru", "en"), "Мама купила книгу Samsung", "Mum bought Samsung"))
+    3
     """
     from cleaners.lexsim import KEY_LEN, MIN_WORD
 
@@ -347,11 +361,13 @@ def cover_flags(table: Any, src: str, tgt: str) -> list[tuple[bool, bool]]:
     keys = {w[:KEY_LEN] for w in tgt_words if len(w) >= MIN_WORD}
     spelled = {_spelling(w) for w in tgt_words} - {""}
     stop, trans = table.src_stop, table.trans
+    words = [w for w in words if len(w[:KEY_LEN]) >= MIN_WORD and w[:KEY_LEN] not in stop]
+    names = {w for w in tgt_words if _LATIN_KEY.fullmatch(w)}
+    if sum(w not in names for w in words) >= OWN_WORDS:
+        words = [w for w in words if w not in names]
     out = []
     for w in words:
         k = w[:KEY_LEN]
-        if len(k) < MIN_WORD or k in stop:
-            continue
         options = trans.get(k, ())
         hit = any(t in keys for t in options) or (table.identity and k in keys)
         hit = hit or _spelling(w) in spelled

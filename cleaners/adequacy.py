@@ -7,7 +7,8 @@ A logistic regression over cheap, download-free signals of one ru–en pair:
 - anchors shared through transliteration and a small table (names, months, magnitudes, marks),
 - URLs and e-mail addresses on one side only,
 - script and language of each side (Cyrillic English, Latin "Russian", a Ukrainian side),
-- words copied verbatim from one side to the other (an untranslated pair),
+- Russian words copied verbatim into the English (an untranslated pair); Latin brand names
+  and model codes both sides share are names a translation keeps, evidence for it,
 - function words by category on each side (``ты`` ↔ ``you``, ``почему`` ↔ ``why``, negation;
   ``data/ru_en_function_words.tsv``): short sentences have few content words,
 - the lexical translation model (:mod:`cleaners.lexsim`: an IBM-1 word table learned offline),

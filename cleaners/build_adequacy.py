@@ -9,7 +9,9 @@ WMT21 (ref A; one MT system's output stands in for the retranslation), FLORES-20
 Tatoeba and TICO-19. Pairs are split by a hash of their document: the ``fit`` half trains the
 model, the ``eval`` half is what ``bench/filters.py`` measures on. The same noise generator
 (:func:`noisy`) serves both; the fit also sees the beads the aligner makes of the fit half's
-documents, with their own English (clean) and with another document's (:func:`document_beads`).
+documents, with their own English (clean) and with another document's (:func:`document_beads`),
+and fit-half pairs given the same invented shop-title names on both sides (:func:`shared_names`).
+Everything is seeded: the same data gives the same table byte for byte.
 """
 
 from __future__ import annotations

@@ -64,6 +64,27 @@ def ends_sentence(text: str) -> bool:
     return _END.search(text) is not None
 
 
+@lru_cache(maxsize=1)
+def _cut_words() -> dict[str, frozenset[str]]:
+    """Words no sentence ends on, by language, from ``data/cut_words.tsv``."""
+    text = resources.files("cleaners").joinpath("data/cut_words.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return {lang: frozenset(words.split()) for lang, words in rows}
+
+
+def ends_cut(text: str, lang: str) -> bool:
+    """Whether ``text`` stops on a word no sentence ends on.
+
+    >>> ends_cut("I had tea without sugar, because I.", "en"), ends_cut("Tell me why.", "en")
+    (True, False)
+    >>> ends_cut("Рекомендуется проточная вода, а.", "ru"), ends_cut("Счёт 1:2.", "ru")
+    (True, False)
+    """
+    tokens = text.split()
+    last = tokens[-1].strip(".,;:!?…»«\"'()[]—–-").lower() if tokens else ""
+    return last in _cut_words()[lang]
+
+
 def urls(text: str) -> Counter[str]:
     """URLs and e-mail addresses, lower-cased, trailing punctuation dropped.
 
@@ -90,6 +111,8 @@ class Signals(NamedTuple):
     en_latin: float  # share of the English side's letters that are Latin (shared names apart)
     copied: float  # share of the shorter side's words copied verbatim (see copied_share)
     marks_mismatch: int  # of "?" and "!", how many one side has and the other not
+    ru_cut: bool  # the side stops on a word no sentence ends on (see ends_cut; filters only)
+    en_cut: bool
     end_mismatch: bool  # one side ends a sentence, the other stops mid-way (filters only: in
     # real pairs a title or a list item often differs, so the model does not weigh it)
     ru_lang: str
@@ -450,6 +473,8 @@ def signals(
         en_latin=script_share(_LATN, en, ru),
         copied=copied_share(ru, en),
         marks_mismatch=int(("?" in ru) != ("?" in en)) + int(("!" in ru) != ("!" in en)),
+        ru_cut=ends_cut(ru, "ru"),
+        en_cut=ends_cut(en, "en"),
         end_mismatch=ends_sentence(ru) != ends_sentence(en),
         ru_lang=ru_lang[0],
         en_lang=en_lang[0],

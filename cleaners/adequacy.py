@@ -79,10 +79,17 @@ def ends_cut(text: str, lang: str) -> bool:
     (True, False)
     >>> ends_cut("Рекомендуется проточная вода, а.", "ru"), ends_cut("Счёт 1:2.", "ru")
     (True, False)
+
+    Written in lower case ("I" apart): "... informed the WHO." is an abbreviation.
+
+    >>> ends_cut("The ministry informed the WHO.", "en")
+    False
     """
     tokens = text.split()
-    last = tokens[-1].strip(".,;:!?…»«\"'()[]—–-").lower() if tokens else ""
-    return last in _cut_words()[lang]
+    last = tokens[-1].strip(".,;:!?…»«\"'()[]—–-") if tokens else ""
+    if last != last.lower() and last != "I":
+        return False
+    return last.lower() in _cut_words()[lang]
 
 
 def urls(text: str) -> Counter[str]:

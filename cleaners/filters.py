@@ -192,8 +192,9 @@ class Truncated:
     def score(self, c: Candidate) -> float:
         s = c.signals
         ratio = log_ratio(s)  # > 0: the English is longer than expected
-        en_stops = (s.end_mismatch and not ends_sentence(c.en)) or s.en_cut
-        ru_stops = (s.end_mismatch and ends_sentence(c.en)) or s.ru_cut
+        # Both sides stopping on such a word ("..., а также" ↔ "..., and": a list item) agree.
+        en_stops = (s.end_mismatch and not ends_sentence(c.en)) or (s.en_cut and not s.ru_cut)
+        ru_stops = (s.end_mismatch and ends_sentence(c.en)) or (s.ru_cut and not s.en_cut)
         # The side that stops mid-way must be the short one: a Russian title without a full
         # stop beside a shorter English sentence is not truncated.
         if (en_stops and ratio < 0) or (ru_stops and ratio > 0):

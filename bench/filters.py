@@ -21,7 +21,8 @@ The adequacy with and without chrF against a retranslation (WMT21 pairs; one MT 
 output stands in for it). Then the adequacy score against mismatched documents: each
 WMT21/FLORES document of the half is aligned with its own English and with the next
 document's English; AUC of the beads' adequacy (true vs mismatched), true beads under 0.3,
-mismatched at 0.5 or more.
+mismatched at 0.5 or more. Last, pairs sharing invented shop-title names on both sides: right
+ones kept, the same names on mismatched sentences rejected.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from cleaners.build_adequacy import (  # noqa: E402
     flores_pairs,
     heldout_table,
     noisy,
+    shared_names,
     wmt_pairs,
 )
 from cleaners.config import PipelineConfig  # noqa: E402
@@ -272,6 +274,23 @@ def mismatched_documents(pairs: Sequence[Pair], label: str, table: Any = None) -
               f"{100 * (m >= 0.5).mean():.2f} % |")  # fmt: skip
 
 
+def shop_names(pairs: Sequence[Pair], table: Any) -> None:
+    """Pairs sharing invented shop-title names (brand, model code, size, units) on both sides
+    (cleaners.build_adequacy.shared_names, on the measured half): right ones must be kept,
+    the same names on mismatched sentences or a Russian side left in the English rejected."""
+    items = shared_names(pairs, 300, seed=41)
+    decided = mtclean_decide(items, table=table)
+    n: Counter[str] = Counter()
+    kept: Counter[str] = Counter()
+    for it, (keep, _) in zip(items, decided, strict=True):
+        n[it.kind] += 1
+        kept[it.kind] += keep
+    print("\nPairs sharing shop-title names (Latin brand, code, size, units on both sides):")
+    print("| pairs | n | kept |\n|---|---|---|")
+    for kind in n:
+        print(f"| {kind} | {n[kind]} | {100 * kept[kind] / n[kind]:.1f} % |")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--half", choices=("eval", "fit"), default="eval")
@@ -332,6 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     reliability(items, table)
     with_retranslation(pairs, table)
     mismatched_documents(pairs, label, table)
+    shop_names(pairs, table)
     return 0
 
 

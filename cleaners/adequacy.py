@@ -7,7 +7,8 @@ A logistic regression over cheap, download-free signals of one ru–en pair:
 - anchors shared through transliteration and a small table (names, months, magnitudes, marks),
 - URLs and e-mail addresses on one side only,
 - script and language of each side (Cyrillic English, Latin "Russian", a Ukrainian side),
-- words copied verbatim from one side to the other (an untranslated pair),
+- Russian words copied verbatim into the English (an untranslated pair); Latin brand names
+  and model codes both sides share are names a translation keeps, evidence for it,
 - function words by category on each side (``ты`` ↔ ``you``, ``почему`` ↔ ``why``, negation;
   ``data/ru_en_function_words.tsv``): short sentences have few content words,
 - the lexical translation model (:mod:`cleaners.lexsim`: an IBM-1 word table learned offline),
@@ -39,6 +40,7 @@ import numpy as np
 
 from cleaners.align import anchors
 from cleaners.chrf import chrf
+from cleaners.leftout import CYRILLIC_LANGS, holds_own_script
 from cleaners.numbers import compare
 from cleaners.translit import name_key, transliterate
 
@@ -46,6 +48,7 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+\.[\w.-]+",
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _CYRL = re.compile(r"[\u0400-\u04ff]")
 _LATN = re.compile(r"[A-Za-z]")
+_LATN_RUN = re.compile(r"[A-Za-z]+")
 _LETTER = re.compile(r"[^\W\d_]")
 # A sentence's end: terminal punctuation, then any closing quotes or brackets. A title ending
 # in a quoted name ('... урагана "Ханна"') has none.
@@ -59,6 +62,34 @@ def ends_sentence(text: str) -> bool:
     (True, False, True)
     """
     return _END.search(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _cut_words() -> dict[str, frozenset[str]]:
+    """Words no sentence ends on, by language, from ``data/cut_words.tsv``."""
+    text = resources.files("cleaners").joinpath("data/cut_words.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return {lang: frozenset(words.split()) for lang, words in rows}
+
+
+def ends_cut(text: str, lang: str) -> bool:
+    """Whether ``text`` stops on a word no sentence ends on.
+
+    >>> ends_cut("I had tea without sugar, because I.", "en"), ends_cut("Tell me why.", "en")
+    (True, False)
+    >>> ends_cut("Рекомендуется проточная вода, а.", "ru"), ends_cut("Счёт 1:2.", "ru")
+    (True, False)
+
+    Written in lower case ("I" apart): "... informed the WHO." is an abbreviation.
+
+    >>> ends_cut("The ministry informed the WHO.", "en")
+    False
+    """
+    tokens = text.split()
+    last = tokens[-1].strip(".,;:!?…»«\"'()[]—–-") if tokens else ""
+    if last != last.lower() and last != "I":
+        return False
+    return last.lower() in _cut_words()[lang]
 
 
 def urls(text: str) -> Counter[str]:
@@ -83,10 +114,12 @@ class Signals(NamedTuple):
     anchor_dice: float  # names, months, marks (numbers apart), damped when few
     anchor_mass: int
     url_missing: int
-    ru_cyrillic: float  # share of the Russian side's letters that are Cyrillic
-    en_latin: float  # share of the English side's letters that are Latin
-    copied: float  # share of the shorter side's words found verbatim on the other side
+    ru_cyrillic: float  # share of the Russian side's letters that are Cyrillic (shared names apart)
+    en_latin: float  # share of the English side's letters that are Latin (shared names apart)
+    copied: float  # share of the shorter side's words copied verbatim (see copied_share)
     marks_mismatch: int  # of "?" and "!", how many one side has and the other not
+    ru_cut: bool  # the side stops on a word no sentence ends on (see ends_cut; filters only)
+    en_cut: bool
     end_mismatch: bool  # one side ends a sentence, the other stops mid-way (filters only: in
     # real pairs a title or a list item often differs, so the model does not weigh it)
     ru_lang: str
@@ -117,6 +150,80 @@ class Signals(NamedTuple):
 def _share(pattern: re.Pattern[str], text: str) -> float:
     letters = len(_LETTER.findall(text))
     return len(pattern.findall(text)) / letters if letters else 1.0
+
+
+def script_share(pattern: re.Pattern[str], text: str, other: str) -> float:
+    """Share of ``text``'s letters in ``pattern``'s script, Latin words ``other`` has too left
+    out: brand names and model codes a translation keeps as they are ("Смартфон Samsung
+    Galaxy A54" is all Russian, and so is the same title left in the English slot). All
+    letters count when nothing else is left (a sentence copied to the other side).
+
+    >>> script_share(_CYRL, "Смартфон Samsung Galaxy A54", "Smartphone Samsung Galaxy A54")
+    1.0
+    >>> script_share(_LATN, "Смартфон Samsung Galaxy A54", "Смартфон Samsung Galaxy A54")
+    0.0
+    >>> script_share(_CYRL, "Hello there, Samsung.", "Hello there, Samsung.")
+    0.0
+    """
+    names = {w.lower() for w in _LATN_RUN.findall(other)}
+    own = _LATN_RUN.sub(lambda m: " " if m.group().lower() in names else m.group(), text)
+    return _share(pattern, own if _LETTER.search(own) else text)
+
+
+def russian_label(ru: str, lang: tuple[str, float]) -> tuple[str, float]:
+    """The Russian side's language: a Latin-script label is language ID misled by Latin brand
+    names when the side holds Russian's script as :func:`cleaners.leftout.leave_out` weighs
+    it (a title "Матрас MIELLA Duet Cocos-Latex DS 90х190х27" comes out ``de`` or ``en``).
+
+    >>> russian_label("Матрас MIELLA Duet Cocos-Latex DS 90х190х27", ("de", 0.9))
+    ('ru', 0.9)
+    >>> russian_label("Das ist ein Satz auf Deutsch.", ("de", 0.99))
+    ('de', 0.99)
+    """
+    if lang[0] not in CYRILLIC_LANGS and lang[0] != "und" and holds_own_script(ru, "ru"):
+        return "ru", lang[1]
+    return lang
+
+
+def english_label(en: str, lang: tuple[str, float]) -> tuple[str, float]:
+    """The English side's language: another Latin-script label on a side that holds Cyrillic
+    as :func:`russian_label` weighs it is a Russian title left untranslated, its Latin brand
+    names misleading language ID.
+
+    >>> english_label("Матрас MIELLA Duet Cocos-Latex DS 90х190х27", ("de", 0.9))
+    ('ru', 0.9)
+    >>> english_label("Mattress MIELLA Duet Cocos-Latex DS 90x190x27", ("de", 0.9))
+    ('de', 0.9)
+    """
+    code = lang[0]
+    if code not in CYRILLIC_LANGS and code not in ("en", "und") and holds_own_script(en, "ru"):
+        return "ru", lang[1]
+    return lang
+
+
+def copied_share(ru: str, en: str) -> float:
+    """How much of the Russian side the English copies verbatim (words of 3+ letters).
+
+    When the Russian side is Russian by script, the share of its Cyrillic words found in the
+    English: Russian left in the English is the untranslated case, while Latin names and
+    codes copied from the Russian side are what a translation keeps. Otherwise (an English
+    sentence in the Russian slot) the share of the shorter side's words found on the other.
+
+    >>> copied_share("Смартфон Samsung Galaxy Black", "Smartphone Samsung Galaxy Black")
+    0.0
+    >>> copied_share("Смартфон Samsung Galaxy Black", "Смартфон Samsung Galaxy Black")
+    1.0
+    >>> copied_share("Hello there, my friend.", "Hello there!")
+    1.0
+    """
+    ru_words = [w.lower() for w in _WORD.findall(ru)]
+    en_words = Counter(w.lower() for w in _WORD.findall(en))
+    if holds_own_script(ru, "ru"):
+        cyrillic = Counter(w for w in ru_words if _CYRL.search(w))
+        total = sum(cyrillic.values())
+        return sum((cyrillic & en_words).values()) / total if total else 0.0
+    short = min(len(ru_words), sum(en_words.values()))
+    return sum((Counter(ru_words) & en_words).values()) / short if short else 0.0
 
 
 @lru_cache(maxsize=1)
@@ -191,11 +298,26 @@ def default_table() -> Any:
     return lexsim.table("ru", "en"), lexsim.table("en", "ru")
 
 
+_LATIN_KEY = re.compile(r"[a-z\u00e0-\u024f]+")
+
+
 def _hits(table: Any, src: str, tgt: str) -> tuple[int, int, int]:
-    """(content words of ``src`` whose translation ``tgt`` holds, content words of each)."""
-    bag, n_src = table.source_bag(src)
+    """(content words of ``src`` whose translation ``tgt`` holds, content words of each).
+
+    A Latin word both sides spell the same (a brand name, a model code kept in the Russian)
+    translates itself, as it does between two Latin-script languages in the table.
+    """
+    from cleaners.lexsim import word_keys
+
+    src_keys = table.content(word_keys(src), "src")
     keys, n_tgt = table.target_bag(tgt)
-    return sum(min(c, keys[k]) for k, c in bag.items() if k in keys), n_src, n_tgt
+    bag: Counter[str] = Counter()
+    for k in src_keys:
+        options = table.targets(k)
+        if k in keys and k not in options and _LATIN_KEY.fullmatch(k):
+            options = (*options, k)
+        bag.update(options)
+    return sum(min(c, keys[k]) for k, c in bag.items() if k in keys), len(src_keys), n_tgt
 
 
 def lexical(tables: Any, ru: str, en: str) -> tuple[float, float, int, int, int]:
@@ -240,14 +362,28 @@ def covered(table: Any, src: str, tgt: str) -> list[bool]:
     return [hit for _, hit in cover_flags(table, src, tgt)]
 
 
+# Content words of its own (not names shared with the other side) a side needs for
+# :func:`cover_flags` to judge it without the names.
+OWN_WORDS = 3
+
+
 def cover_flags(table: Any, src: str, tgt: str) -> list[tuple[bool, bool]]:
     """(known, covered) for each content word of ``src`` in order: *known* when the table
     has translations for it (or its spelling matched), so that its absence from ``tgt``
     says something; a word the table never saw tells nothing either way.
 
+    Latin words ``tgt`` has as they are (brand names, model codes) are left out when at
+    least :data:`OWN_WORDS` others remain: the question is then whether the rest translates
+    (names on both sides of two unrelated sentences do not make them one). With fewer, as in
+    a shop title ("Пылесос Dyson V15 Detect"), the names are the evidence and count.
+
     >>> from cleaners.lexsim import table
     >>> cover_flags(table("ru", "en"), "Мкджаров написал книгу.", "It rained.")
     [(False, False), (True, False), (True, False)]
+    >>> len(cover_flags(table("ru", "en"), "Книга Samsung Galaxy", "Book Samsung Galaxy"))
+    3
+    >>> len(cover_flags(table("ru", "en"), "Мама купила книгу Samsung", "Mum bought Samsung"))
+    3
     """
     from cleaners.lexsim import KEY_LEN, MIN_WORD
 
@@ -256,11 +392,13 @@ def cover_flags(table: Any, src: str, tgt: str) -> list[tuple[bool, bool]]:
     keys = {w[:KEY_LEN] for w in tgt_words if len(w) >= MIN_WORD}
     spelled = {_spelling(w) for w in tgt_words} - {""}
     stop, trans = table.src_stop, table.trans
+    words = [w for w in words if len(w[:KEY_LEN]) >= MIN_WORD and w[:KEY_LEN] not in stop]
+    names = {w for w in tgt_words if _LATIN_KEY.fullmatch(w)}
+    if sum(w not in names for w in words) >= OWN_WORDS:
+        words = [w for w in words if w not in names]
     out = []
     for w in words:
         k = w[:KEY_LEN]
-        if len(k) < MIN_WORD or k in stop:
-            continue
         options = trans.get(k, ())
         hit = any(t in keys for t in options) or (table.identity and k in keys)
         hit = hit or _spelling(w) in spelled
@@ -316,10 +454,7 @@ def signals(
     shared = sum((ru_anc & en_anc).values())
     dice = 2.0 * shared / mass * min(1.0, mass / 4.0) if mass else 0.0
     ru_urls, en_urls = urls(ru), urls(en)
-    ru_words = [w.lower() for w in _WORD.findall(ru)]
-    en_words = [w.lower() for w in _WORD.findall(en)]
-    short = min(len(ru_words), len(en_words))
-    copied = sum((Counter(ru_words) & Counter(en_words)).values()) / short if short else 0.0
+    ru_lang, en_lang = russian_label(ru, ru_lang), english_label(en, en_lang)
     ru_f, en_f = function_categories(ru, "ru"), function_categories(en, "en")
     table = lex_table if lex_table is not None else default_table()
     lex = lexical(table, ru, en) if table is not None else None
@@ -341,10 +476,12 @@ def signals(
         anchor_dice=dice,
         anchor_mass=mass,
         url_missing=sum(((ru_urls - en_urls) + (en_urls - ru_urls)).values()),
-        ru_cyrillic=_share(_CYRL, ru),
-        en_latin=_share(_LATN, en),
-        copied=copied,
+        ru_cyrillic=script_share(_CYRL, ru, en),
+        en_latin=script_share(_LATN, en, ru),
+        copied=copied_share(ru, en),
         marks_mismatch=int(("?" in ru) != ("?" in en)) + int(("!" in ru) != ("!" in en)),
+        ru_cut=ends_cut(ru, "ru"),
+        en_cut=ends_cut(en, "en"),
         end_mismatch=ends_sentence(ru) != ends_sentence(en),
         ru_lang=ru_lang[0],
         en_lang=en_lang[0],

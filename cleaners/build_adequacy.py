@@ -9,7 +9,9 @@ WMT21 (ref A; one MT system's output stands in for the retranslation), FLORES-20
 Tatoeba and TICO-19. Pairs are split by a hash of their document: the ``fit`` half trains the
 model, the ``eval`` half is what ``bench/filters.py`` measures on. The same noise generator
 (:func:`noisy`) serves both; the fit also sees the beads the aligner makes of the fit half's
-documents, with their own English (clean) and with another document's (:func:`document_beads`).
+documents, with their own English (clean) and with another document's (:func:`document_beads`),
+and fit-half pairs given the same invented shop-title names on both sides (:func:`shared_names`).
+Everything is seeded: the same data gives the same table byte for byte.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = 14
 TATOEBA_MAX = 3000  # Tatoeba holds 19k short pairs; a sample keeps the fit balanced by source
 FIT_PER_KIND = 1500  # negatives of each kind the fit sees (all clean pairs are used)
+SHARED_NAMES = 1000  # clean pairs with shop-title names inserted, and as many misaligned
 HARD_DRAWS = 3  # draws of the hard negatives the fit sees
 HARD = ("misaligned", "truncated")
 MT_SYSTEM = "Online-B"  # stands in for the retranslation of the WMT21 Russian
@@ -274,6 +277,100 @@ def _misalign(pairs: Sequence[Pair], k: int, by_doc: dict[str, list[int]],
     return p.ru, pairs[j].en
 
 
+# ---------------------------------------------------------------- shared names
+
+_SYLLABLES = ("ka", "lo", "mi", "ren", "tu", "vo", "xi", "za", "bel", "cor", "dex", "fin",
+              "gra", "hel", "ion", "jet", "kor", "lux", "mar", "nov", "pro", "qua", "sen",
+              "tec", "vit", "wel")  # fmt: skip
+_SPECS = ("5G", "4K", "UHD", "Wi-Fi 6", "USB-C", "SSD", "Pro", "Max", "Lite", "Smart", "OC",
+          "Black", "White", "Grey", "Plus", "Ultra", "Mini", "Air")  # fmt: skip
+# (Russian, English) units: a shop title writes "8 ГБ" where the English has "8 GB".
+_UNITS = (("ГБ", "GB"), ("ТБ", "TB"), ("мм", "mm"), ("см", "cm"), ("Вт", "W"), ("кг", "kg"),
+          ("л", "l"), ("мАч", "mAh"), ("В", "V"), ("Гц", "Hz"))  # fmt: skip
+
+
+def _brand(rng: random.Random) -> str:
+    word = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3)))
+    return word.upper() if rng.random() < 0.3 else word.capitalize()
+
+
+def _code(rng: random.Random) -> str:
+    letters = "".join(rng.choice("ABCDEFGHKLMNPRSTUVWXZ") for _ in range(rng.randint(1, 4)))
+    digits = str(rng.randint(1, 9999))
+    code = letters + digits if rng.random() < 0.7 else f"{letters}-{digits}"
+    return code + rng.choice(("", "", "X", "DS", "M5", "AX"))
+
+
+def shop_names(rng: random.Random) -> tuple[str, str]:
+    """A shop title's Latin part as the Russian and the English write it: a brand, model
+    codes and specifications, and maybe a size (Cyrillic "х" in the Russian) or a unit
+    (ГБ ↔ GB). Invented (seeded), never taken from a data set.
+
+    >>> shop_names(random.Random(1))
+    ('Marwel DTS7738 2,4 л', 'Marwel DTS7738 2.4 l')
+    """
+    parts = [_brand(rng), _code(rng)]
+    parts += rng.sample(_SPECS, rng.randint(0, 2))
+    ru, en = " ".join(parts), " ".join(parts)
+    extra = rng.random()
+    if extra < 0.3:
+        dims = [str(rng.choice((40, 60, 80, 90, 120, 140, 160, 190, 200))) for _ in range(2)]
+        dims += [str(rng.randint(5, 40))] if rng.random() < 0.5 else []
+        ru, en = f"{ru} {'х'.join(dims)}", f"{en} {'x'.join(dims)}"
+    elif extra < 0.6:
+        num = rng.choice(("8", "16", "45", "256", "1450", "1,5", "2,4"))
+        unit_ru, unit_en = rng.choice(_UNITS)
+        ru, en = f"{ru} {num} {unit_ru}", f"{en} {num.replace(',', '.')} {unit_en}"
+    return ru, en
+
+
+def _insert(text: str, names: str, where: float) -> str:
+    """``names`` at the start, after the first word, or before the end punctuation."""
+    if where < 0.3:
+        return f"{names} {text}"
+    if where < 0.5 and " " in text:
+        first, rest = text.split(" ", 1)
+        return f"{first} {names} {rest}"
+    body = text.rstrip(".!?…")
+    return f"{body} {names}{text[len(body) :]}"
+
+
+def _short_pairs(pairs: Sequence[Pair]) -> list[int]:
+    return [k for k, p in enumerate(pairs) if len(p.ru.split()) <= 8]
+
+
+def shared_names(pairs: Sequence[Pair], n: int, seed: int = SEED) -> list[Noisy]:
+    """Pairs sharing Latin names on both sides, the way a shop title keeps its brand, model
+    code, size and units: ``n`` clean ones (the names inserted at the same place in both
+    sides of a dev pair, a short one half of the time, so the names may outweigh the Russian
+    words), ``n`` misaligned ones (the same names on both sides of mismatched sentences of
+    about the same length: shared names alone do not make a translation) and ``n // 2``
+    untranslated ones (the Russian side, names and all, in the English slot)."""
+    rng = random.Random(seed)
+    short = _short_pairs(pairs)
+    out: list[Noisy] = []
+    for kind, count in (("clean", n), ("misaligned", n), ("untranslated", n // 2)):
+        for _ in range(count):
+            k = rng.choice(short) if short and rng.random() < 0.5 else rng.randrange(len(pairs))
+            p = pairs[k]
+            en = p.en
+            if kind == "misaligned":
+                # Another sentence of about the same length: the names must not be the
+                # only thing that tells.
+                near = [j for j in rng.sample(range(len(pairs)), min(200, len(pairs)))
+                        if abs(len(pairs[j].en) - len(p.en)) <= 0.2 * len(p.en) + 5
+                        and pairs[j].en != p.en]  # fmt: skip
+                if not near:
+                    continue
+                en = pairs[near[0]].en
+            names_ru, names_en = shop_names(rng)
+            where = rng.random()
+            ru = _insert(p.ru, names_ru, where)
+            en = ru if kind == "untranslated" else _insert(en, names_en, where)
+            out.append(Noisy(kind, ru, en, None, "names"))
+    return out
+
+
 def document_beads(pairs: Sequence[Pair]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(true, mismatched) beads: each WMT/FLORES document of ``pairs`` aligned by
     :func:`cleaners.align.align` with its own English, and with the next document's in a
@@ -381,7 +478,10 @@ def fit_model(items: Sequence[Noisy], table: Any = None) -> Model:
         w, b = fit_logistic(z[rows], y, _balanced(y))
         detectors[k] = (w.round(4), round(b, 4))
     model = Model(tuple(names), mean, scale, detectors, (1.0, 0.0))
-    return _calibrate(model, x, (kind == "clean").astype(float))
+    # Calibrated on the dev pairs as they are: the invented shop titles teach the detectors,
+    # but would tilt the calibration toward their easy negatives.
+    real = np.array([it.source != "names" for it in items])
+    return _calibrate(model, x[real], (kind[real] == "clean").astype(float))
 
 
 def fit_mt_model(base: Model, items: Sequence[Noisy], table: Any = None) -> Model:
@@ -421,6 +521,9 @@ def build(data: Path | None = None) -> dict[str, object]:
     true, mismatched = document_beads(pairs)
     items += [Noisy("clean", ru, en, None, "beads") for ru, en in true]
     items += [Noisy("mismatched", ru, en, None, "beads") for ru, en in mismatched]
+    # Brand names, model codes and sizes both sides share (shop titles): evidence for a
+    # translation, but not alone.
+    items += shared_names(pairs, SHARED_NAMES)
     with_mt = [it for it in items if it.mt is not None]
     table = heldout_table("fit", data)
     base = fit_model(items, table)

@@ -322,8 +322,9 @@ class FiltersConfig(_Strict):
     truncated_ratio: float = Field(
         1.2,
         gt=1,
-        description="truncated: one side stops mid-sentence, shorter than expected, while the "
-        "other ends one and is this many times longer.",
+        description="truncated: one side stops mid-sentence (no end punctuation where the other "
+        "has one, or on a word no sentence ends on: data/cut_words.tsv), shorter than expected, "
+        "while the other is this many times longer.",
     )
     min_adequacy: float = Field(
         0.2,

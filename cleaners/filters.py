@@ -176,9 +176,13 @@ class NumberMismatch:
 
 
 class Truncated:
-    """One side ends a sentence while the other stops mid-way and is shorter than expected:
-    how many times longer the complete side is (0 when the ends agree or the side that
-    stops is the longer one)."""
+    """One side stops mid-way and is shorter than expected: how many times longer the other
+    side is (0 when neither stops mid-way or the side that stops is the longer one).
+
+    A side stops mid-way when the other ends a sentence and it does not, or when its last
+    word is one no sentence ends on, whatever punctuation follows ("... because I.", "... а.";
+    :func:`cleaners.adequacy.ends_cut`).
+    """
 
     name = "truncated"
 
@@ -186,15 +190,16 @@ class Truncated:
         self.max = cfg.truncated_ratio
 
     def score(self, c: Candidate) -> float:
-        if not c.signals.end_mismatch:
-            return 0.0
-        ratio = log_ratio(c.signals)  # > 0: the English is longer than expected
-        en_stops = not ends_sentence(c.en)
+        s = c.signals
+        ratio = log_ratio(s)  # > 0: the English is longer than expected
+        # Both sides stopping on such a word ("..., а также" ↔ "..., and": a list item) agree.
+        en_stops = (s.end_mismatch and not ends_sentence(c.en)) or (s.en_cut and not s.ru_cut)
+        ru_stops = (s.end_mismatch and ends_sentence(c.en)) or (s.ru_cut and not s.en_cut)
         # The side that stops mid-way must be the short one: a Russian title without a full
         # stop beside a shorter English sentence is not truncated.
-        if (ratio < 0) != en_stops:
-            return 0.0
-        return round(math.exp(abs(ratio)), 4)
+        if (en_stops and ratio < 0) or (ru_stops and ratio > 0):
+            return round(math.exp(abs(ratio)), 4)
+        return 0.0
 
     def accept(self, score: float) -> bool:
         return score <= self.max

@@ -47,6 +47,25 @@ def common_letters(text: str, script: re.Pattern[str]) -> int:
     )
 
 
+# A side whose own script has at least this share of the other script's letters is in its
+# own language whatever language ID says: a Russian title among Latin brand names is Russian.
+OWN_SCRIPT_SHARE = 0.1
+
+
+def holds_own_script(text: str, lang: str) -> bool:
+    """Whether ``text`` has letters of ``lang``'s script, at least :data:`OWN_SCRIPT_SHARE`
+    as many as of the other script (Cyrillic vs Latin).
+
+    >>> holds_own_script("Матрас MIELLA Duet Cocos-Latex DS 90х190х27", "ru")
+    True
+    >>> holds_own_script("Das ist ein Satz auf Deutsch.", "ru")
+    False
+    """
+    cyr, lat = letter_counts(text)
+    own, other = (cyr, lat) if lang in CYRILLIC_LANGS else (lat, cyr)
+    return own > 0 and own >= OWN_SCRIPT_SHARE * other
+
+
 def leave_out(seg: Segment, lang: str, doc_lang: str, config: PipelineConfig) -> str | None:
     """Why ``seg`` of the ``lang`` side stays out of alignment, or None when it aligns.
 
@@ -79,8 +98,7 @@ def leave_out(seg: Segment, lang: str, doc_lang: str, config: PipelineConfig) ->
     if script is not own:
         # Another script: substantial when the side's own script is all but absent (a Russian
         # title with a few Cyrillic words among Latin brand names is Russian).
-        own_letters = len(own.findall(seg.text))
-        substantial = letters >= fc.segment_min_letters and own_letters < 0.1 * letters
+        substantial = letters >= fc.segment_min_letters and not holds_own_script(seg.text, lang)
     else:
         # Same script (Ukrainian on the Russian side, German on the English side): only the
         # letters of lowercase words count, since the names, brands and model codes of a

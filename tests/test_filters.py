@@ -51,6 +51,23 @@ def test_each_noise_gets_its_reason(ru: str, en: str, reason: str):
     assert reason in why(ru, en)
 
 
+@pytest.mark.parametrize(
+    ("ru", "en"),
+    [
+        (RU, "The government approved a new budget for the."),  # cut, full stop added
+        ("Правительство одобрило бюджет на.", EN),
+        (RU, "The government approved a budget because I"),
+    ],
+)
+def test_a_side_that_stops_on_a_word_no_sentence_ends_on_is_truncated(ru: str, en: str):
+    assert "truncated" in why(ru, en)
+
+
+def test_a_sentence_may_end_on_a_stranded_preposition_or_particle():
+    assert "truncated" not in why("Откуда ты родом?", "Where do you come from?")
+    assert "truncated" not in why("Том тебе помог бы?", "Would Tom help you?")
+
+
 def test_thresholds_and_switches_come_from_config():
     long_ru, long_en = RU * 20, EN * 20
     assert "too-long" in why(long_ru, long_en, max_chars=500)

@@ -40,7 +40,7 @@ import numpy as np
 
 from cleaners.align import anchors
 from cleaners.chrf import chrf
-from cleaners.leftout import CYRILLIC_LANGS, holds_own_script
+from cleaners.leftout import CYRILLIC_LANGS, common_letters, holds_own_script
 from cleaners.numbers import compare
 from cleaners.translit import name_key, transliterate
 
@@ -49,6 +49,7 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 _CYRL = re.compile(r"[\u0400-\u04ff]")
 _LATN = re.compile(r"[A-Za-z]")
 _LATN_RUN = re.compile(r"[A-Za-z]+")
+_NAME_WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _LETTER = re.compile(r"[^\W\d_]")
 # A sentence's end: terminal punctuation, then any closing quotes or brackets. A title ending
 # in a quoted name ('... урагана "Ханна"') has none.
@@ -185,6 +186,12 @@ def russian_label(ru: str, lang: tuple[str, float]) -> tuple[str, float]:
     return lang
 
 
+# A side with fewer letters than this in lowercase words, and more in its capitalised words,
+# is a list of names: its Latin-script language label is no evidence (leftout's same-script
+# test, at filters.segment_min_letters' default).
+NAME_TITLE_LETTERS = 20
+
+
 def english_label(en: str, lang: tuple[str, float]) -> tuple[str, float]:
     """The English side's language: another Latin-script label on a side that holds Cyrillic
     as :func:`russian_label` weighs it is a Russian title left untranslated, its Latin brand
@@ -192,13 +199,42 @@ def english_label(en: str, lang: tuple[str, float]) -> tuple[str, float]:
 
     >>> english_label("Матрас MIELLA Duet Cocos-Latex DS 90х190х27", ("de", 0.9))
     ('ru', 0.9)
+
+    A side that reads as a list of names (a product title's brands and codes, which read as
+    any language) has no language a Latin-script label could tell: it is unknown.
+
     >>> english_label("Mattress MIELLA Duet Cocos-Latex DS 90x190x27", ("de", 0.9))
-    ('de', 0.9)
+    ('und', 0.0)
+    >>> english_label("Die Regierung hat das neue Gesetz am Montag beschlossen.", ("de", 0.99))
+    ('de', 0.99)
     """
     code = lang[0]
-    if code not in CYRILLIC_LANGS and code not in ("en", "und") and holds_own_script(en, "ru"):
-        return "ru", lang[1]
+    if code not in CYRILLIC_LANGS and code not in ("en", "und"):
+        if holds_own_script(en, "ru"):
+            return "ru", lang[1]
+        if _name_title(en):
+            return "und", 0.0
     return lang
+
+
+def _name_title(text: str) -> bool:
+    """Whether ``text`` reads as a list of names: fewer than :data:`NAME_TITLE_LETTERS` letters
+    in lowercase words, none of them a short function word, and fewer than in the capitalised
+    words after the first.
+
+    >>> _name_title("Samsung Galaxy A52 128GB Black smartphone")
+    True
+    >>> _name_title("Das Gesetz ist gut.")
+    False
+    >>> _name_title("Tokayev met Aliyev in Baku.")
+    False
+    """
+    common = common_letters(text, _LATN)
+    words = _NAME_WORD.findall(text)
+    # A short lowercase word is a function word: a sentence ("Tokayev met Aliyev in Baku").
+    if common >= NAME_TITLE_LETTERS or any(w.islower() and len(w) <= 3 for w in words):
+        return False
+    return sum(len(_LATN.findall(w)) for w in words[1:] if not w[0].islower()) > common
 
 
 def copied_share(ru: str, en: str) -> float:

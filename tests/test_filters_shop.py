@@ -90,7 +90,9 @@ def test_labels_and_copies_read_the_script_not_the_brand_names():
     assert russian_label(title, ("de", 0.95)) == ("ru", 0.95)
     assert russian_label("Der Hersteller liefert.", ("de", 0.95)) == ("de", 0.95)
     assert english_label(title, ("de", 0.95)) == ("ru", 0.95)
-    assert english_label(TITLES[1][1], ("de", 0.95)) == ("de", 0.95)
+    # An English title is names and codes: a Latin-script label on it tells nothing.
+    assert english_label(TITLES[1][1], ("de", 0.95)) == ("und", 0.0)
+    assert english_label("Der Hersteller liefert es.", ("de", 0.95)) == ("de", 0.95)
     assert copied_share(title, TITLES[1][1]) == 0.0
     assert copied_share(title, title) == 1.0
     s = signals(*TITLES[0])

@@ -262,6 +262,13 @@ class AlignConfig(_Strict):
         description="Weight of the word-table similarity (cleaners/lexsim; 0 = off; used when "
         "a table ships for the language pair).",
     )
+    lexical_score: Literal["coverage", "dice"] = Field(
+        "coverage",
+        description="How a bead's sentences are scored with the word table: 'coverage' = each "
+        "sentence's share of words the bead's other side translates, summed over the bead's "
+        "sentences, less what unrelated sentences would cover; 'dice' = one Dice overlap per "
+        "bead (before 2026-12; it rewards cutting a bead in two).",
+    )
 
 
 FILTER_NAMES = (

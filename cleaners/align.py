@@ -951,15 +951,19 @@ def _features(
         assert tokens is not None
         ids = {}
         words = (_table_words(tokens[0]), _table_words(tokens[1]))
+        content = (
+            _content_keys(words[0][2], table, "src"),
+            _content_keys(words[1][2], table, "tgt"),
+        )
         (ru_flat, ru_mass), (en_flat, en_mass) = (
-            _table_flat(tokens[0], table, True, ids, words[0]),
-            _table_flat(tokens[1], table, False, ids, words[1]),
+            _table_flat(tokens[0], table, True, ids, words[0], content[0]),
+            _table_flat(tokens[1], table, False, ids, words[1], content[1]),
         )
         doc.bags["table"] = (ru_flat, en_flat)
         if p.w_cover:
             doc.occurrences = (
-                _table_occurrences(words[0], tokens[0].size, table, True, ids),
-                _table_occurrences(words[1], tokens[1].size, table, False, ids),
+                _table_occurrences(words[0], content[0], tokens[0].size, table, True, ids),
+                _table_occurrences(words[1], content[1], tokens[1].size, table, False, ids),
             )
         # Dice divides by content keys, not by their translations.
         doc.mass["table"] = (ru_mass, en_mass)
@@ -1144,16 +1148,16 @@ def _table_flat(
     src: bool,
     ids: dict[str, int],
     words: _Words | None = None,
+    content: list[list[str]] | None = None,
 ) -> tuple[_Flat, np.ndarray]:
     """The word-table bags of one side (``table.source_bag`` / ``target_bag`` of each sentence,
-    as a ``_Flat``) and each sentence's number of content keys (``words``: the side's
-    ``_table_words``, if already found)."""
+    as a ``_Flat``) and each sentence's number of content keys (``words``, ``content``: the
+    side's ``_table_words`` and their ``_content_keys``, if already found)."""
     tok, line, pieces = words or _table_words(tokens)
     side = "src" if src else "tgt"
     bag: list[list[int]] = []
     mass = np.zeros(len(pieces))
-    for k, found in enumerate(pieces):
-        keys = table.content([w[: lexsim.KEY_LEN] for w in found], side)
+    for k, keys in enumerate(content or _content_keys(pieces, table, side)):
         mass[k] = len(keys)
         bag.append([ids.setdefault(t, len(ids)) for key in keys
                     for t in (table.targets(key) if src else (key,))])  # fmt: skip
@@ -1161,18 +1165,25 @@ def _table_flat(
     return _flat_of_tokens(tok, line, bag, tokens.size), counts
 
 
+def _content_keys(pieces: list[list[str]], table: lexsim.Table, side: str) -> list[list[str]]:
+    """The table's content keys of each token type's words."""
+    return [table.content([w[: lexsim.KEY_LEN] for w in found], side) for found in pieces]
+
+
 def _table_occurrences(
-    words: _Words, size: int, table: lexsim.Table, src: bool, ids: dict[str, int]
+    words: _Words,
+    content: list[list[str]],
+    size: int,
+    table: lexsim.Table,
+    src: bool,
+    ids: dict[str, int],
 ) -> _Occurrences:
     """Each distinct content key of each sentence (sorted by sentence) with what it matches
     in the other side's table bags: its translations, or itself on the target side (ids shared
     with ``_table_flat``'s)."""
-    tok, line, pieces = words
-    side = "src" if src else "tgt"
+    tok, line, _ = words
     keys_of: dict[str, int] = {}
-    own = [[keys_of.setdefault(key, len(keys_of))
-            for key in table.content([w[: lexsim.KEY_LEN] for w in found], side)]
-           for found in pieces]  # fmt: skip
+    own = [[keys_of.setdefault(key, len(keys_of)) for key in keys] for keys in content]
     occ = _flat_of_tokens(tok, line, own, size)
     order = np.lexsort((occ.key, occ.unit))  # by sentence: _coverage adds a slice at a time
     sent, key, count = occ.unit[order].astype(np.int64), occ.key[order], occ.count[order]

@@ -524,17 +524,20 @@ def _coverage(
         nxt = np.append(t[1:], t[-1:] + reach)
         same = np.append(o[1:] == o[:-1], False)
         count = np.where(same, np.minimum(nxt, t + reach), t + reach) - t
+        # per match: its sentence's ends and first cell, gathered before the expansion
+        sent = occ.sent[o]
+        m_lo, m_hi, m_base = lo[sent], hi[sent], start[sent] - lo[sent]
+        m_w = occ.weight[o]
         rep = np.repeat(np.arange(len(o)), count)
         d = np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count)
         b = t[rep] + 1 + d
-        o = o[rep]
-        sent = occ.sent[o]
-        ok = (b >= lo[sent]) & (b <= hi[sent])
-        cell = start[sent[ok]] + b[ok] - lo[sent[ok]]
-        if not len(cell):
+        ok = (b >= m_lo[rep]) & (b <= m_hi[rep])
+        rep, b, d = rep[ok], b[ok], d[ok]
+        if not len(rep):
             continue
+        cell = m_base[rep] + b
         c0, c1 = int(cell.min()), int(cell.max()) + 1
-        add = np.bincount((cell - c0) * reach + d[ok], weights=occ.weight[o[ok]],
+        add = np.bincount((cell - c0) * reach + d, weights=m_w[rep],
                           minlength=(c1 - c0) * reach)  # fmt: skip
         value[c0:c1] += add.reshape(-1, reach).astype(np.float32)  # (slices may share cells)
     np.cumsum(value, axis=1, out=value)

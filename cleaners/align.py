@@ -70,6 +70,8 @@ _INF = np.inf
 _COVER_WEIGHT = 0.6
 _CHANCE_WEIGHT = 1.0
 _PAIR_CHANCE = 0.15
+_COVER_STEPS = 65535
+_OCC_SLICE = 1 << 16  # occurrences matched at once (coverage)
 
 _NUM = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -480,7 +482,7 @@ class _Occurrences:
 class _Coverage:
     """Per sentence of one side, the share of its content keys (weighted by count) that the
     other side's range [b - L, b) translates, for every range end b in ``lo[s] .. hi[s]`` and
-    L = 1..4: ``value[start[s] + b - lo[s], L - 1]``."""
+    L = 1..4: ``value[start[s] + b - lo[s], L - 1]`` (in steps of 1 / ``_COVER_STEPS``)."""
 
     lo: np.ndarray
     hi: np.ndarray
@@ -506,42 +508,27 @@ def _coverage(
     reach = max(max(di, dj) for di, dj in MOVES)
     value = np.zeros((int(start[-1]), reach), dtype=np.float32)
     # Occurrences come sorted by sentence, their matches by (occurrence, unit): a slice of
-    # occurrences adds to one run of cells (the expanded arrays of a long document never
-    # exist at once).
-    o_all, t_all, _ = _pair_overlaps(occ.matches, other, window[occ.sent])
-    a = 0
-    while a < len(o_all):
-        cut = a + _MATCH_UNITS * 64  # each occurrence's matches in one slice
-        if cut < len(o_all):
-            cut = int(np.searchsorted(o_all, o_all[cut], side="left"))
-            if cut <= a:
-                cut = int(np.searchsorted(o_all, o_all[a], side="right"))
-        o, t = o_all[a:cut], t_all[a:cut]
-        a = cut
-        # A match with unit t covers the occurrence for ranges [b - L, b) with b - L <= t < b:
-        # each range end b is owned by the nearest match below it, at distance d = b - 1 - t
-        # (L ≥ d + 1 covers it).
-        nxt = np.append(t[1:], t[-1:] + reach)
-        same = np.append(o[1:] == o[:-1], False)
-        count = np.where(same, np.minimum(nxt, t + reach), t + reach) - t
-        # per match: its sentence's ends and first cell, gathered before the expansion
-        sent = occ.sent[o]
-        m_lo, m_hi, m_base = lo[sent], hi[sent], start[sent] - lo[sent]
-        m_w = occ.weight[o]
-        rep = np.repeat(np.arange(len(o)), count)
-        d = np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count)
-        b = t[rep] + 1 + d
-        ok = (b >= m_lo[rep]) & (b <= m_hi[rep])
-        rep, b, d = rep[ok], b[ok], d[ok]
-        if not len(rep):
-            continue
-        cell = m_base[rep] + b
-        c0, c1 = int(cell.min()), int(cell.max()) + 1
-        add = np.bincount((cell - c0) * reach + d, weights=m_w[rep],
-                          minlength=(c1 - c0) * reach)  # fmt: skip
-        value[c0:c1] += add.reshape(-1, reach).astype(np.float32)  # (slices may share cells)
+    # occurrences adds to one run of cells. Slices keep the matches of a long document (and
+    # their expansion to range ends) from ever existing at once.
+    occ_window = window[occ.sent]
+    units = occ.matches.unit
+    for u0 in range(0, len(occ.sent), _OCC_SLICE):
+        part = occ.matches.where((units >= u0) & (units < u0 + _OCC_SLICE))
+        o_all, t_all, _ = _pair_overlaps(part, other, occ_window)
+        a = 0
+        while a < len(o_all):
+            cut = a + _MATCH_UNITS * 64  # each occurrence's matches in one call
+            if cut < len(o_all):
+                cut = int(np.searchsorted(o_all, o_all[cut], side="left"))
+                if cut <= a:
+                    cut = int(np.searchsorted(o_all, o_all[a], side="right"))
+            _add_coverage(value, o_all[a:cut], t_all[a:cut], occ, lo, hi, start)
+            a = cut
     np.cumsum(value, axis=1, out=value)
     value /= np.repeat(np.maximum(mass, 1e-9), width).astype(np.float32)[:, None]
+    # kept as 16-bit fractions while the program runs (half the memory; steps of 1/65535)
+    quantised = np.rint(np.minimum(value, 1.0) * _COVER_STEPS).astype(np.uint16)
+    del value
     # Chance: an occurrence matches a random other sentence of the other side with the share
     # of those sentences that hold one of its matches (less the one it translates).
     df = np.bincount(other.key, minlength=int(occ.matches.key.max(initial=0)) + 1)
@@ -549,7 +536,42 @@ def _coverage(
     p_occ = np.clip(hits - 1.0, 0.0, None) / max(other.size - 1, 1)
     chance = np.bincount(occ.sent, weights=occ.weight * np.minimum(p_occ, 1.0), minlength=n)
     chance = chance / np.maximum(mass, 1e-9)
-    return _Coverage(lo, hi, start, value, _cum(chance))
+    return _Coverage(lo, hi, start, quantised, _cum(chance))
+
+
+def _add_coverage(
+    value: np.ndarray,
+    o: np.ndarray,
+    t: np.ndarray,
+    occ: _Occurrences,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    start: np.ndarray,
+) -> None:
+    """Add the weights of occurrences ``o`` matched by units ``t`` (sorted by (o, t)) to the
+    cells of the ranges they cover, at the shortest range length covering them."""
+    reach = value.shape[1]
+    # A match with unit t covers the occurrence for ranges [b - L, b) with b - L <= t < b:
+    # each range end b is owned by the nearest match below it, at distance d = b - 1 - t
+    # (L ≥ d + 1 covers it).
+    nxt = np.append(t[1:], t[-1:] + reach)
+    same = np.append(o[1:] == o[:-1], False)
+    count = np.where(same, np.minimum(nxt, t + reach), t + reach) - t
+    # per match: its sentence's ends and first cell, gathered before the expansion
+    sent = occ.sent[o]
+    m_lo, m_hi, m_base = lo[sent], hi[sent], start[sent] - lo[sent]
+    m_w = occ.weight[o]
+    rep = np.repeat(np.arange(len(o)), count)
+    d = np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count)
+    b = t[rep] + 1 + d
+    ok = (b >= m_lo[rep]) & (b <= m_hi[rep])
+    rep, b, d = rep[ok], b[ok], d[ok]
+    if not len(rep):
+        return
+    cell = m_base[rep] + b
+    c0, c1 = int(cell.min()), int(cell.max()) + 1
+    add = np.bincount((cell - c0) * reach + d, weights=m_w[rep], minlength=(c1 - c0) * reach)
+    value[c0:c1] += add.reshape(-1, reach).astype(np.float32)  # (calls may share cells)
 
 
 def _coverages(doc: _Doc, band: _Band, window: np.ndarray) -> tuple[_Coverage, _Coverage]:
@@ -597,7 +619,8 @@ def _coverage_reward(
                 ok &= (end >= cov.lo[s]) & (end <= cov.hi[s])
                 memo[side, sent_back, 0] = np.where(ok, cov.start[s] + end - cov.lo[s], -1)
             k = memo[side, sent_back, 0]
-            memo[side, sent_back, size] = np.where(k >= 0, cov.value[k, size - 1], 0.0)
+            share = cov.value[k, size - 1] * (1.0 / _COVER_STEPS)
+            memo[side, sent_back, size] = np.where(k >= 0, share, 0.0)
         return memo[side, sent_back, size]
 
     out = np.zeros(len(rows))
@@ -1198,7 +1221,9 @@ def _table_occurrences(
     per = lens[key]
     entry = np.repeat(np.arange(len(key)), per)
     at = np.repeat(first[key] - (np.cumsum(per) - per), per) + np.arange(int(per.sum()))
-    matches = _Flat._sorted(entry, targets[at], np.ones(len(entry), np.float32), len(key))
+    matches = _Flat._sorted(
+        entry.astype(np.int32), targets[at], np.ones(len(entry), np.float32), len(key)
+    )
     return _Occurrences(sent, count.astype(float), matches)
 
 

@@ -10,7 +10,11 @@ A dynamic program over 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1 and 1-3 beads. A bead's
   similarity between the bead's two sides rewards the bead, and each number found on one
   side only costs a little,
 - with ``ru_mt`` (the retranslated Russian, index by index), a Dice similarity of content
-  words between the retranslation and the English (Bleualign's idea).
+  words between the retranslation and the English (Bleualign's idea),
+- for a language pair with a word table (``cleaners.lexsim``), its coverage score: each of the
+  bead's sentences earns the share of its content keys the bead's other side translates, less
+  what unrelated sentences would cover (``lexical_score="coverage"``; the block levels, and
+  ``lexical_score="dice"``, use one Dice overlap per bead, which rewards cutting a bead in two).
 
 The program runs in a band, row by row with numpy, so memory and time grow linearly with the
 document. Short documents (≤ 300 sentences a side) centre the band on the diagonal; longer

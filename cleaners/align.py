@@ -518,6 +518,7 @@ def _coverage(
     units = occ.matches.unit
     for u0 in range(0, len(occ.sent), _OCC_SLICE):
         part = occ.matches.where((units >= u0) & (units < u0 + _OCC_SLICE))
+        part = _Flat(part.unit, part.key.astype(np.int64), part.count, part.size)
         o_all, t_all, _ = _pair_overlaps(part, other, occ_window)
         a = 0
         while a < len(o_all):
@@ -528,10 +529,16 @@ def _coverage(
                     cut = int(np.searchsorted(o_all, o_all[a], side="right"))
             _add_coverage(value, o_all[a:cut], t_all[a:cut], occ, lo, hi, start)
             a = cut
-    np.cumsum(value, axis=1, out=value)
-    value /= np.repeat(np.maximum(mass, 1e-9), width).astype(np.float32)[:, None]
-    # kept as 16-bit fractions while the program runs (half the memory; steps of 1/65535)
-    quantised = np.rint(np.minimum(value, 1.0) * _COVER_STEPS).astype(np.uint16)
+    # Shares of each sentence's mass, kept as 16-bit fractions while the program runs (steps
+    # of 1/65535); a slice of sentences at a time, so no float temporaries of the whole array.
+    quantised = np.empty(value.shape, dtype=np.uint16)
+    for s0 in range(0, n, _TOKEN_SLICE):
+        s1 = min(s0 + _TOKEN_SLICE, n)
+        rows = slice(int(start[s0]), int(start[s1]))
+        part = np.cumsum(value[rows], axis=1)
+        part /= np.repeat(np.maximum(mass[s0:s1], 1e-9), width[s0:s1]).astype(np.float32)[:, None]
+        np.minimum(part, 1.0, out=part)
+        quantised[rows] = np.rint(part * _COVER_STEPS)
     del value
     # Chance: an occurrence matches a random other sentence of the other side with the share
     # of those sentences that hold one of its matches (less the one it translates).
@@ -1216,7 +1223,7 @@ def _table_occurrences(
     own = [[keys_of.setdefault(key, len(keys_of)) for key in keys] for keys in content]
     occ = _flat_of_tokens(tok, line, own, size)
     order = np.lexsort((occ.key, occ.unit))  # by sentence: _coverage adds a slice at a time
-    sent, key, count = occ.unit[order].astype(np.int64), occ.key[order], occ.count[order]
+    sent, key, count = occ.unit[order], occ.key[order], occ.count[order]
     match = [[ids.setdefault(t, len(ids)) for t in (table.targets(k) if src else (k,))]
              for k in keys_of]  # fmt: skip
     lens = np.fromiter(map(len, match), dtype=np.int64, count=len(match))
@@ -1228,7 +1235,9 @@ def _table_occurrences(
     matches = _Flat._sorted(
         entry.astype(np.int32), targets[at], np.ones(len(entry), np.float32), len(key)
     )
-    return _Occurrences(sent, count.astype(float), matches)
+    # 4-byte sentences and weights, keys widened again a slice at a time (``_coverage``)
+    matches = _Flat(matches.unit, matches.key.astype(np.int32), matches.count, matches.size)
+    return _Occurrences(sent.astype(np.int32), count.astype(np.float32), matches)
 
 
 def _windows(band: _Band, m: int) -> np.ndarray:

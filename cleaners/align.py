@@ -628,10 +628,12 @@ def _coverage_reward(
                 ok = s >= 0
                 s = np.where(ok, s, 0)
                 ok &= (end >= cov.lo[s]) & (end <= cov.hi[s])
-                memo[side, sent_back, 0] = np.where(ok, cov.start[s] + end - cov.lo[s], -1)
+                at = cov.start[s] + end - cov.lo[s]
+                memo[side, sent_back, 0] = np.where(ok, at, -1).astype(np.int32)
             k = memo[side, sent_back, 0]
-            share = cov.value[k, size - 1] * (1.0 / _COVER_STEPS)
-            memo[side, sent_back, size] = np.where(k >= 0, share, 0.0)
+            share = cov.value[k, size - 1] * np.float32(1.0 / _COVER_STEPS)
+            # float32: a chunk's memo is ~30 arrays of its cells
+            memo[side, sent_back, size] = np.where(k >= 0, share, np.float32(0.0))
         return memo[side, sent_back, size]
 
     out = np.zeros(len(rows))

@@ -492,7 +492,8 @@ class _Coverage:
     hi: np.ndarray
     start: np.ndarray
     value: np.ndarray
-    chance: np.ndarray  # per sentence: its expected coverage by one unrelated sentence
+    chance: np.ndarray  # running sum per sentence: its expected coverage by an unrelated one
+    worded: np.ndarray  # running count of sentences with content keys
 
 
 def _coverage(
@@ -547,7 +548,7 @@ def _coverage(
     p_occ = np.clip(hits - 1.0, 0.0, None) / max(other.size - 1, 1)
     chance = np.bincount(occ.sent, weights=occ.weight * np.minimum(p_occ, 1.0), minlength=n)
     chance = chance / np.maximum(mass, 1e-9)
-    return _Coverage(lo, hi, start, quantised, _cum(chance))
+    return _Coverage(lo, hi, start, quantised, _cum(chance), _cum((mass > 0).astype(float)))
 
 
 def _add_coverage(
@@ -645,7 +646,10 @@ def _coverage_reward(
     rc, ec = ru_cov.chance, en_cov.chance
     out -= _CHANCE_WEIGHT * dj * (rc[rows] - rc[np.maximum(rows - di, 0)])
     out -= _CHANCE_WEIGHT * di * (ec[cols] - ec[np.maximum(cols - dj, 0)])
-    return out - _PAIR_CHANCE * di * dj
+    # and a little per pair of sentences with words (a "+ 17 °C." split off a line is free)
+    rw, ew = ru_cov.worded, en_cov.worded
+    pairs = (rw[rows] - rw[np.maximum(rows - di, 0)]) * (ew[cols] - ew[np.maximum(cols - dj, 0)])
+    return out - _PAIR_CHANCE * pairs
 
 
 # ---------------------------------------------------------------- the program

@@ -237,8 +237,10 @@ def ablations(
             return run_mtclean(c, config, False, langs)
 
     no_lex = config.model_copy(update={"lexical_weight": 0.0})
+    dice = config.model_copy(update={"lexical_score": "dice"})
     return [
         ("no word table", lambda c: run_mtclean(c, no_lex, False, langs)),
+        ("word table as one Dice per bead", lambda c: run_mtclean(c, dice, False, langs)),
         ("no beads past 2-2", lambda c: run_mtclean(c, no_big, False, langs)),
         ("no coarse-to-fine", no_coarse),
     ]

@@ -10,7 +10,11 @@ A dynamic program over 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1 and 1-3 beads. A bead's
   similarity between the bead's two sides rewards the bead, and each number found on one
   side only costs a little,
 - with ``ru_mt`` (the retranslated Russian, index by index), a Dice similarity of content
-  words between the retranslation and the English (Bleualign's idea).
+  words between the retranslation and the English (Bleualign's idea),
+- for a language pair with a word table (``cleaners.lexsim``), its coverage score: each of the
+  bead's sentences earns the share of its content keys the bead's other side translates, less
+  what unrelated sentences would cover (``lexical_score="coverage"``; the block levels, and
+  ``lexical_score="dice"``, use one Dice overlap per bead, which rewards cutting a bead in two).
 
 The program runs in a band, row by row with numpy, so memory and time grow linearly with the
 document. Short documents (≤ 300 sentences a side) centre the band on the diagonal; longer
@@ -64,6 +68,17 @@ MOVES: tuple[tuple[int, int], ...] = (
 )
 _INS = MOVES.index((0, 1))
 _INF = np.inf
+# The coverage score (sentence level, ``lexical_score="coverage"``): its weight as a share of
+# ``lexical_weight``, what each unrelated sentence's expected coverage costs, and a cost per
+# sentence pair inside a bead (keys shared by neighbouring sentences of one story make a merge
+# look a little better than it is). Tuned on Text+Berg dev with WMT21 + FLORES dev (6 seeds),
+# with these tables and with the stem-key tables of the lextable branch (0.15 lost Text+Berg
+# held out there).
+_COVER_WEIGHT = 0.6
+_CHANCE_WEIGHT = 1.0
+_PAIR_CHANCE = 0.1
+_COVER_STEPS = 65535
+_OCC_SLICE = 1 << 16  # occurrences matched at once (coverage)
 
 _NUM = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -128,6 +143,7 @@ class _Params:
     min_anchor_mass: float  # Dice is damped below this many anchors on the two sides together
     w_number_miss: float  # per number on one side of a bead and not on the other
     w_lex: float  # word-table similarity (cleaners/lexsim)
+    w_cover: float = 0.0  # word-table coverage per sentence (sentence level; replaces w_lex)
 
 
 def _neglog_prior(p: Sequence[float]) -> tuple[float, ...]:
@@ -167,6 +183,9 @@ def _params(config: AlignConfig, with_mt: bool, with_lex: bool, scale: int = 1) 
         min_anchor_mass=_MIN_MASS,
         w_number_miss=config.number_miss_weight,
         w_lex=config.lexical_weight if with_lex else 0.0,
+        w_cover=_COVER_WEIGHT * config.lexical_weight
+        if with_lex and scale == 1 and config.lexical_score == "coverage"
+        else 0.0,
     )
 
 
@@ -473,6 +492,190 @@ def _neglog_two_tailed(z: np.ndarray) -> np.ndarray:
     return -(np.log(t) - x * x + poly)
 
 
+# ---------------------------------------------------------------- coverage score
+
+
+@dataclass(frozen=True)
+class _Occurrences:
+    """One side's word-table content keys, each distinct key of a sentence once: its sentence
+    ``sent``, how often it occurs there ``weight``, and ``matches`` (unit = occurrence, key =
+    what it matches in the other side's table bags: its translations, or itself)."""
+
+    sent: np.ndarray
+    weight: np.ndarray
+    matches: _Flat
+
+
+@dataclass(frozen=True)
+class _Coverage:
+    """Per sentence of one side, the share of its content keys (weighted by count) that the
+    other side's range [b - L, b) translates, for every range end b in ``lo[s] .. hi[s]`` and
+    L = 1..4: ``value[start[s] + b - lo[s], L - 1]`` (in steps of 1 / ``_COVER_STEPS``)."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    start: np.ndarray
+    value: np.ndarray
+    chance: np.ndarray  # running sum per sentence: its expected coverage by an unrelated one
+    worded: np.ndarray  # running count of sentences with content keys
+
+
+def _coverage(
+    occ: _Occurrences, other: _Flat, window: np.ndarray, ends: np.ndarray, mass: np.ndarray
+) -> _Coverage:
+    """Coverage of one side's sentences by ranges of the other side's units (``other``: the
+    other side's table bags), for range ends ``ends[s] = (lo, hi)`` per sentence; ``window[s]``
+    bounds the other side's units a range may hold.
+
+    Unlike a sum of pair overlaps, a key counts once however many sentences of the range (and
+    however many of its translations) match it: the score of a merged bead is the exact
+    coverage of each sentence by the whole other side of the bead."""
+    n = len(ends)
+    lo, hi = ends[:, 0].astype(np.int64), np.maximum(ends[:, 1], ends[:, 0] - 1).astype(np.int64)
+    width = hi - lo + 1
+    start = np.concatenate([[0], np.cumsum(width)]).astype(np.int64)
+    reach = max(max(di, dj) for di, dj in MOVES)
+    value = np.zeros((int(start[-1]), reach), dtype=np.float32)
+    # Occurrences come sorted by sentence, their matches by (occurrence, unit): a slice of
+    # occurrences adds to one run of cells. Slices keep the matches of a long document (and
+    # their expansion to range ends) from ever existing at once.
+    occ_window = window[occ.sent]
+    units = occ.matches.unit
+    for u0 in range(0, len(occ.sent), _OCC_SLICE):
+        part = occ.matches.where((units >= u0) & (units < u0 + _OCC_SLICE))
+        part = _Flat(part.unit, part.key.astype(np.int64), part.count, part.size)
+        o_all, t_all, _ = _pair_overlaps(part, other, occ_window)
+        a = 0
+        while a < len(o_all):
+            cut = a + _MATCH_UNITS * 64  # each occurrence's matches in one call
+            if cut < len(o_all):
+                cut = int(np.searchsorted(o_all, o_all[cut], side="left"))
+                if cut <= a:
+                    cut = int(np.searchsorted(o_all, o_all[a], side="right"))
+            _add_coverage(value, o_all[a:cut], t_all[a:cut], occ, lo, hi, start)
+            a = cut
+    # Shares of each sentence's mass, kept as 16-bit fractions while the program runs (steps
+    # of 1/65535); a slice of sentences at a time, so no float temporaries of the whole array.
+    quantised = np.empty(value.shape, dtype=np.uint16)
+    for s0 in range(0, n, _TOKEN_SLICE):
+        s1 = min(s0 + _TOKEN_SLICE, n)
+        rows = slice(int(start[s0]), int(start[s1]))
+        part = np.cumsum(value[rows], axis=1)
+        part /= np.repeat(np.maximum(mass[s0:s1], 1e-9), width[s0:s1]).astype(np.float32)[:, None]
+        np.minimum(part, 1.0, out=part)
+        quantised[rows] = np.rint(part * _COVER_STEPS)
+    del value
+    # Chance: an occurrence matches a random other sentence of the other side with the share
+    # of those sentences that hold one of its matches (less the one it translates).
+    df = np.bincount(other.key, minlength=int(occ.matches.key.max(initial=0)) + 1)
+    hits = np.bincount(occ.matches.unit, weights=df[occ.matches.key], minlength=len(occ.sent))
+    p_occ = np.clip(hits - 1.0, 0.0, None) / max(other.size - 1, 1)
+    chance = np.bincount(occ.sent, weights=occ.weight * np.minimum(p_occ, 1.0), minlength=n)
+    chance = chance / np.maximum(mass, 1e-9)
+    return _Coverage(lo, hi, start, quantised, _cum(chance), _cum((mass > 0).astype(float)))
+
+
+def _add_coverage(
+    value: np.ndarray,
+    o: np.ndarray,
+    t: np.ndarray,
+    occ: _Occurrences,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    start: np.ndarray,
+) -> None:
+    """Add the weights of occurrences ``o`` matched by units ``t`` (sorted by (o, t)) to the
+    cells of the ranges they cover, at the shortest range length covering them."""
+    reach = value.shape[1]
+    # A match with unit t covers the occurrence for ranges [b - L, b) with b - L <= t < b:
+    # each range end b is owned by the nearest match below it, at distance d = b - 1 - t
+    # (L ≥ d + 1 covers it).
+    nxt = np.append(t[1:], t[-1:] + reach)
+    same = np.append(o[1:] == o[:-1], False)
+    count = np.where(same, np.minimum(nxt, t + reach), t + reach) - t
+    # per match: its sentence's ends and first cell, gathered before the expansion
+    sent = occ.sent[o]
+    m_lo, m_hi, m_base = lo[sent], hi[sent], start[sent] - lo[sent]
+    m_w = occ.weight[o]
+    rep = np.repeat(np.arange(len(o)), count)
+    d = np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count)
+    b = t[rep] + 1 + d
+    ok = (b >= m_lo[rep]) & (b <= m_hi[rep])
+    rep, b, d = rep[ok], b[ok], d[ok]
+    if not len(rep):
+        return
+    cell = m_base[rep] + b
+    c0, c1 = int(cell.min()), int(cell.max()) + 1
+    add = np.bincount((cell - c0) * reach + d, weights=m_w[rep], minlength=(c1 - c0) * reach)
+    value[c0:c1] += add.reshape(-1, reach).astype(np.float32)  # (calls may share cells)
+
+
+def _coverages(doc: _Doc, band: _Band, window: np.ndarray) -> tuple[_Coverage, _Coverage]:
+    """Both sides' coverage in the band: ru sentence s by en ranges ending at band columns,
+    en sentence t by ru ranges ending at band rows."""
+    assert doc.occurrences is not None
+    ru_occ, en_occ = doc.occurrences
+    ru_flat, en_flat = doc.bags["table"]
+    ru_mass, en_mass = doc.mass["table"]
+    n, m = len(doc.ru_len), len(doc.en_len)
+    reach_ru = max(di for di, _ in MOVES)
+    reach_en = max(dj for _, dj in MOVES)
+    # ru sentence s: beads holding it end on rows s+1 .. s+reach, at those rows' columns
+    ru_ends = np.stack([np.clip(window[:, 0] + reach_en, 0, m), np.clip(window[:, 1], 0, m)], 1)
+    ru_cov = _coverage(ru_occ, en_flat, window, ru_ends, ru_mass)
+    # en sentence t: beads holding it end at columns t+1 .. t+reach, on the rows that hold them
+    end = band.off + band.width
+    first_row = np.searchsorted(np.maximum.accumulate(end), np.arange(m + 1), side="right")
+    last_row = np.searchsorted(np.minimum.accumulate(band.off[::-1])[::-1], np.arange(m + 1),
+                               side="right") - 1  # fmt: skip
+    t = np.arange(m)
+    i_lo = first_row[np.minimum(t + 1, m)]
+    i_hi = last_row[np.minimum(t + reach_en, m)]
+    en_window = np.stack([i_lo - reach_ru, i_hi - 1], axis=1)
+    en_ends = np.stack([np.clip(i_lo, 0, n), np.clip(i_hi, 0, n)], axis=1)
+    en_cov = _coverage(en_occ, ru_flat, en_window, en_ends, en_mass)
+    return ru_cov, en_cov
+
+
+def _coverage_reward(
+    cover: tuple[_Coverage, _Coverage], rows: np.ndarray, cols: np.ndarray, di: int, dj: int,
+    memo: dict[tuple[str, int, int], np.ndarray],
+) -> np.ndarray:  # fmt: skip
+    """Summed over a bead's sentences, each one's coverage by the bead's other side, less
+    what unrelated sentences would cover (``memo``: gathers shared by a chunk's moves)."""
+    ru_cov, en_cov = cover
+
+    def part(side: str, cov: _Coverage, sent_back: int, size: int) -> np.ndarray:
+        if (side, sent_back, size) not in memo:
+            if (side, sent_back, 0) not in memo:
+                sent, end = (rows, cols) if side == "ru" else (cols, rows)
+                s = sent - sent_back
+                ok = s >= 0
+                s = np.where(ok, s, 0)
+                ok &= (end >= cov.lo[s]) & (end <= cov.hi[s])
+                at = cov.start[s] + end - cov.lo[s]
+                memo[side, sent_back, 0] = np.where(ok, at, -1).astype(np.int32)
+            k = memo[side, sent_back, 0]
+            share = cov.value[k, size - 1] * np.float32(1.0 / _COVER_STEPS)
+            # float32: a chunk's memo is ~30 arrays of its cells
+            memo[side, sent_back, size] = np.where(k >= 0, share, np.float32(0.0))
+        return memo[side, sent_back, size]
+
+    out = np.zeros(len(rows))
+    for a in range(1, di + 1):
+        out += part("ru", ru_cov, a, dj)
+    for d in range(1, dj + 1):
+        out += part("en", en_cov, d, di)
+    # each of the bead's sentences against each of the other side's (running sums)
+    rc, ec = ru_cov.chance, en_cov.chance
+    out -= _CHANCE_WEIGHT * dj * (rc[rows] - rc[np.maximum(rows - di, 0)])
+    out -= _CHANCE_WEIGHT * di * (ec[cols] - ec[np.maximum(cols - dj, 0)])
+    # and a little per pair of sentences with words (a "+ 17 °C." split off a line is free)
+    rw, ew = ru_cov.worded, en_cov.worded
+    pairs = (rw[rows] - rw[np.maximum(rows - di, 0)]) * (ew[cols] - ew[np.maximum(cols - dj, 0)])
+    return out - _PAIR_CHANCE * pairs
+
+
 # ---------------------------------------------------------------- the program
 
 
@@ -541,6 +744,8 @@ class _Doc:
     en_len: np.ndarray
     bags: dict[str, tuple[_Flat, _Flat]]
     mass: dict[str, tuple[np.ndarray, np.ndarray]]
+    # the word-table keys one by one (sentence level only): the coverage score's input
+    occurrences: tuple[_Occurrences, _Occurrences] | None = None
 
     def blocks(self, k_ru: int, k_en: int, kinds: Sequence[str]) -> _Doc:
         """Blocks of ``k_ru`` / ``k_en`` units: lengths (plus a joining space), bags and masses
@@ -572,6 +777,7 @@ class _Features:
     pairs: dict[str, Pairs]  # per bag kind: overlaps of unit pairs inside the band
     mass: dict[str, tuple[np.ndarray, np.ndarray]]
     sums: dict[tuple[object, int], np.ndarray] = field(default_factory=dict)
+    cover: tuple[_Coverage, _Coverage] | None = None  # replaces the table's Dice when set
 
     def window_sum(self, what: object, end: np.ndarray, size: int) -> np.ndarray:
         """The sum of ``size`` units of ``what`` ("ru_len", "en_len", (side, kind) masses)
@@ -617,6 +823,7 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
         in_beads[kind], shared[kind] = _in_beads(pairs, band, r0, r1)
     # Beads reaching before the first sentence exist only in the first rows and columns.
     edge = r0 < max(di for di, _ in MOVES) or int(cols.min()) < max(dj for _, dj in MOVES)
+    memo: dict[tuple[str, int, int], np.ndarray] = {}
     for code, (di, dj) in enumerate(MOVES):
         ok = (rows >= di) & (cols >= dj) if edge else None
         c = np.full(len(rows), p.prior[code])
@@ -629,6 +836,8 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
         if not (di and dj):
             out[code] = c if ok is None else np.where(ok, c, _INF)
             continue
+        if f.cover is not None:
+            c = c - p.w_cover * _coverage_reward(f.cover, rows, cols, di, dj, memo)
         for kind in f.pairs:
             num = _in_bead(in_beads[kind], di, dj)
             if kind == "num":  # each number on one side only costs a little
@@ -838,11 +1047,21 @@ def _features(
         table = lexsim.table(src_lang, tgt_lang)
         assert tokens is not None
         ids = {}
+        words = (_table_words(tokens[0]), _table_words(tokens[1]))
+        content = (
+            _content_keys(words[0][2], table, "src"),
+            _content_keys(words[1][2], table, "tgt"),
+        )
         (ru_flat, ru_mass), (en_flat, en_mass) = (
-            _table_flat(tokens[0], table, True, ids),
-            _table_flat(tokens[1], table, False, ids),
+            _table_flat(tokens[0], table, True, ids, words[0], content[0]),
+            _table_flat(tokens[1], table, False, ids, words[1], content[1]),
         )
         doc.bags["table"] = (ru_flat, en_flat)
+        if p.w_cover:
+            doc.occurrences = (
+                _table_occurrences(words[0], content[0], tokens[0].size, table, True, ids),
+                _table_occurrences(words[1], content[1], tokens[1].size, table, False, ids),
+            )
         # Dice divides by content keys, not by their translations.
         doc.mass["table"] = (ru_mass, en_mass)
     return doc
@@ -1056,11 +1275,12 @@ def _nfc_inert(c: str) -> bool:
     )
 
 
-def _table_flat(
-    tokens: _Tokens, table: lexsim.Table, src: bool, ids: dict[str, int]
-) -> tuple[_Flat, np.ndarray]:
-    """The word-table bags of one side (``table.source_bag`` / ``target_bag`` of each sentence,
-    as a ``_Flat``) and each sentence's number of content keys.
+_Words = tuple[np.ndarray, np.ndarray, list[list[str]]]
+
+
+def _table_words(tokens: _Tokens) -> _Words:
+    """(token occurrences, their sentences, the lower-cased words of each token type): what
+    ``lexsim.word_keys`` finds in each sentence, from the side's one scan.
 
     ``lexsim.word_keys`` normalises (NFC) and lower-cases a sentence before finding its words.
     Where NFC cannot change the text and no capital sigma makes lower-casing depend on the
@@ -1080,16 +1300,68 @@ def _table_flat(
         tok = np.concatenate([tok[keep], extra.tok + len(pieces)])
         line = np.concatenate([line[keep], slow[extra.line]]) if len(slow) else line[keep]
         pieces += [[t] for t in extra.types]
+    return tok, line, pieces
+
+
+def _table_flat(
+    tokens: _Tokens,
+    table: lexsim.Table,
+    src: bool,
+    ids: dict[str, int],
+    words: _Words | None = None,
+    content: list[list[str]] | None = None,
+) -> tuple[_Flat, np.ndarray]:
+    """The word-table bags of one side (``table.source_bag`` / ``target_bag`` of each sentence,
+    as a ``_Flat``) and each sentence's number of content keys (``words``, ``content``: the
+    side's ``_table_words`` and their ``_content_keys``, if already found)."""
+    tok, line, pieces = words or _table_words(tokens)
     side = "src" if src else "tgt"
     bag: list[list[int]] = []
     mass = np.zeros(len(pieces))
-    for k, words in enumerate(pieces):
-        keys = table.content([w[: lexsim.KEY_LEN] for w in words], side)
+    for k, keys in enumerate(content or _content_keys(pieces, table, side)):
         mass[k] = len(keys)
         bag.append([ids.setdefault(t, len(ids)) for key in keys
                     for t in (table.targets(key) if src else (key,))])  # fmt: skip
     counts = np.bincount(line, weights=mass[tok], minlength=tokens.size)
     return _flat_of_tokens(tok, line, bag, tokens.size), counts
+
+
+def _content_keys(pieces: list[list[str]], table: lexsim.Table, side: str) -> list[list[str]]:
+    """The table's content keys of each token type's words."""
+    return [table.content([w[: lexsim.KEY_LEN] for w in found], side) for found in pieces]
+
+
+def _table_occurrences(
+    words: _Words,
+    content: list[list[str]],
+    size: int,
+    table: lexsim.Table,
+    src: bool,
+    ids: dict[str, int],
+) -> _Occurrences:
+    """Each distinct content key of each sentence (sorted by sentence) with what it matches
+    in the other side's table bags: its translations, or itself on the target side (ids shared
+    with ``_table_flat``'s)."""
+    tok, line, _ = words
+    keys_of: dict[str, int] = {}
+    own = [[keys_of.setdefault(key, len(keys_of)) for key in keys] for keys in content]
+    occ = _flat_of_tokens(tok, line, own, size)
+    order = np.lexsort((occ.key, occ.unit))  # by sentence: _coverage adds a slice at a time
+    sent, key, count = occ.unit[order], occ.key[order], occ.count[order]
+    match = [[ids.setdefault(t, len(ids)) for t in (table.targets(k) if src else (k,))]
+             for k in keys_of]  # fmt: skip
+    lens = np.fromiter(map(len, match), dtype=np.int64, count=len(match))
+    targets = np.fromiter((t for ts in match for t in ts), np.int64, int(lens.sum()))
+    first = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
+    per = lens[key]
+    entry = np.repeat(np.arange(len(key)), per)
+    at = np.repeat(first[key] - (np.cumsum(per) - per), per) + np.arange(int(per.sum()))
+    matches = _Flat._sorted(
+        entry.astype(np.int32), targets[at], np.ones(len(entry), np.float32), len(key)
+    )
+    # 4-byte sentences and weights, keys widened again a slice at a time (``_coverage``)
+    matches = _Flat(matches.unit, matches.key.astype(np.int32), matches.count, matches.size)
+    return _Occurrences(sent.astype(np.int32), count.astype(np.float32), matches)
 
 
 def _windows(band: _Band, m: int) -> np.ndarray:
@@ -1136,8 +1408,12 @@ def _solve(
     while True:
         band = _Band.around(lo, hi, half, m)
         window = _windows(band, m)
-        pairs = {kind: _pair_overlaps(*doc.bags[kind], window, common) for kind in kinds}
-        feats = _Features(doc.ru_len, doc.en_len, ratio, pairs, doc.mass)
+        cover = None
+        if not coarse and p.w_cover and doc.occurrences is not None:
+            cover = _coverages(doc, band, window)
+        pairs = {kind: _pair_overlaps(*doc.bags[kind], window, common) for kind in kinds
+                 if not (cover and kind == "table")}  # fmt: skip
+        feats = _Features(doc.ru_len, doc.en_len, ratio, pairs, doc.mass, cover=cover)
         before, filled = ([filled] if filled else None), None  # _run frees it once copied
         path, touched, filled = _run(feats, band, p, m, before)
         if not touched or band.full(m):

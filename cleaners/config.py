@@ -262,6 +262,14 @@ class AlignConfig(_Strict):
         description="Weight of the word-table similarity (cleaners/lexsim; 0 = off; used when "
         "a table ships for the language pair).",
     )
+    lexical_score: Literal["coverage", "dice"] = Field(
+        "dice",
+        description="How a bead's sentences are scored with the word table: 'dice' = one Dice "
+        "overlap per bead (the default); 'coverage' = each sentence's share of words the bead's "
+        "other side translates, summed over the bead's sentences, less what unrelated sentences "
+        "would cover (keeps a literary translator's 2-2/3-2 regroupings together when the table "
+        "knows the text's words; ~45 % more CPU).",
+    )
 
 
 FILTER_NAMES = (

@@ -95,6 +95,13 @@ def preload(config: RepairConfig | None = None) -> None:
     disable, enable = (config.disable, config.enable) if config is not None else ([], [])
     if rule_on("split_fused_words", disable, enable):
         _words.preload_tables("en")
+    from cleaners.repair.bilingual import KEEP_RULE, SPLIT_RULE
+
+    if any(rule_on(r, disable, enable) for r in (SPLIT_RULE, KEEP_RULE)):
+        # The rules that read the aligned Russian ask the small English list (~26 MB as a
+        # dict) of their tokens: loaded by the first document with beads, it was its memory.
+        _words.zipf("the", "en", 3.0)
+        _words.dictionary_words()
 
 
 def _config_key(config: RepairConfig | None) -> str:

@@ -9,6 +9,7 @@ without the cost of ``dataclasses``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -65,17 +66,61 @@ class Segment:
         )
 
 
-@dataclass(slots=True)
-class SideDoc:
-    """One language side of a document: the decoded text, its repair and structure."""
+# A raw text this long is not held beside the repaired one when the edits give it back.
+LAZY_RAW = 1 << 16
 
-    raw_text: str
-    text: str
-    encoding: str
-    lang: str = "und"
-    lang_score: float = 0.0
-    edits: list[Edit] = field(default_factory=list)
-    segments: list[Segment] = field(default_factory=list)
+
+class SideDoc:
+    """One language side of a document: the decoded text, its repair and structure.
+
+    ``raw_text`` (the decoded input) is ``text`` with the ``edits`` undone (:func:`unreplay`):
+    for a long side it is not held once the edits are checked to give it back exactly, only
+    made again when asked for (the ``docs/<id>.json`` write, the report): a second copy of a
+    book-length side cost as much memory as its repaired text. ``text`` and ``edits`` are
+    not reassigned once the side is built (a new side is made instead).
+    """
+
+    __slots__ = ("_raw", "text", "encoding", "lang", "lang_score", "edits", "segments")
+
+    def __init__(
+        self,
+        raw_text: str,
+        text: str,
+        encoding: str,
+        lang: str = "und",
+        lang_score: float = 0.0,
+        edits: list[Edit] | None = None,
+        segments: list[Segment] | None = None,
+    ) -> None:
+        self.text = text
+        self.encoding = encoding
+        self.lang = lang
+        self.lang_score = lang_score
+        self.edits: list[Edit] = [] if edits is None else edits
+        self.segments: list[Segment] = [] if segments is None else segments
+        self._raw: str | None = raw_text
+        if len(raw_text) >= LAZY_RAW and _undoes_to(text, self.edits, raw_text):
+            self._raw = None
+
+    @property
+    def raw_text(self) -> str:
+        return self._raw if self._raw is not None else unreplay(self.text, self.edits)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SideDoc):
+            return NotImplemented
+        return self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it was
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.raw_text, self.text, self.encoding, self.lang, self.lang_score,
+                self.edits, self.segments)  # fmt: skip
+
+    def __repr__(self) -> str:
+        fields = ("raw_text", "text", "encoding", "lang", "lang_score", "edits", "segments")
+        inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in fields)
+        return f"SideDoc({inner})"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -101,6 +146,39 @@ class SideDoc:
                 s if isinstance(s, Segment) else Segment.from_dict(s) for s in d.get("segments", [])
             ],
         )
+
+
+def _pieces(text: str, edits: list[Edit]) -> Iterator[str]:
+    """The raw text in order: ``text`` between the edits, each edit's ``before``."""
+    pos = shift = 0
+    for e in edits:
+        at = e.start + shift  # where the edit's ``after`` starts in ``text``
+        yield text[pos:at]
+        yield e.before
+        pos = at + len(e.after)
+        shift += len(e.after) - len(e.before)
+    yield text[pos:]
+
+
+def unreplay(text: str, edits: list[Edit]) -> str:
+    """The text ``edits`` (sorted, against the original) were replayed on to give ``text``.
+
+    >>> from cleaners.repair.engine import replay
+    >>> edits = [Edit("r", 1, 3, "  ", " "), Edit("s", 5, 5, "", "!")]
+    >>> replay("a  bc", edits), unreplay("a bc!", edits)
+    ('a bc!', 'a  bc')
+    """
+    return "".join(_pieces(text, edits))
+
+
+def _undoes_to(text: str, edits: list[Edit], raw: str) -> bool:
+    """Whether :func:`unreplay` gives ``raw`` back, checked piece by piece (no copy of it)."""
+    at = 0
+    for piece in _pieces(text, edits):
+        if not raw.startswith(piece, at):
+            return False
+        at += len(piece)
+    return at == len(raw)
 
 
 @dataclass(frozen=True, slots=True)

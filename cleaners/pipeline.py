@@ -306,9 +306,10 @@ def replace_failed_segments(doc: Document, config: PipelineConfig, translator: T
     if not others:
         return 0
     later = [Edit(REPLACE_RULE, s, e, en.text[s:e], t) for s, e, t in sorted(others)]
-    edits = compose(en.raw_text, en.edits, later)
-    fixed = replay(en.raw_text, edits)
-    doc.en = tag_side(en.raw_text, fixed, en.encoding, "en", edits, config)
+    raw = en.raw_text  # made again from the edits on a long side: once
+    edits = compose(raw, en.edits, later)
+    fixed = replay(raw, edits)
+    doc.en = tag_side(raw, fixed, en.encoding, "en", edits, config)
     doc.en_sentences = corpus_sentences(doc.en, "en", config)
     doc.warnings.append(f"replaced: {len(later)} English segment(s) by the retranslation")
     return len(later)

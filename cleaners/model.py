@@ -9,7 +9,7 @@ without the cost of ``dataclasses``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -64,6 +64,30 @@ class Segment:
             flags=list(d.get("flags", [])),
             sentences=list(d.get("sentences", [])),
         )
+
+
+class Streamed(list):  # type: ignore[type-arg]
+    """A list the JSON encoder (``cleaners.fsutil.atomic_write_json``, whose indented
+    encoder is ``json``'s pure-Python one) walks element by element, each record made as
+    it is written: a big document's beads and segments were all dicts at once, ~3x the
+    pair at its write. Nothing else reads it (its ``==`` sees an empty list)."""
+
+    __slots__ = ("_items", "_make")
+
+    def __init__(self, items: list[Any], make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self._items = items
+        self._make = make
+
+    def __iter__(self) -> Iterator[Any]:
+        return map(self._make, self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _made(items: list[Any], make: Callable[[Any], Any]) -> list[Any]:
+    return [make(x) for x in items]
 
 
 # A raw text this long is not held beside the repaired one when the edits give it back.
@@ -122,15 +146,16 @@ class SideDoc:
         inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in fields)
         return f"SideDoc({inner})"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, streamed: bool = False) -> dict[str, Any]:
+        made = Streamed if streamed else _made
         return {
             "encoding": self.encoding,
             "lang": self.lang,
             "lang_score": round(self.lang_score, 4),
             "raw_text": self.raw_text,
             "text": self.text,
-            "edits": [e.to_dict() for e in self.edits],
-            "segments": [s.to_dict() for s in self.segments],
+            "edits": made(self.edits, Edit.to_dict),
+            "segments": made(self.segments, Segment.to_dict),
         }
 
     @classmethod
@@ -249,23 +274,25 @@ class Document:
     en_origin: str = "mt"
     mt: SideDoc | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, streamed: bool = False) -> dict[str, Any]:
+        """The record of ``docs/<id>.json``. ``streamed``: its lists of records are
+        :class:`Streamed`, for the JSON writer only."""
         # en_origin and mt only when set: documents of a plain run keep their old shape.
         extra: dict[str, Any] = {}
         if self.en_origin != "mt":
             extra["en_origin"] = self.en_origin
         if self.mt is not None:
-            extra["mt"] = self.mt.to_dict()
+            extra["mt"] = self.mt.to_dict(streamed)
         return {
             "id": self.id,
             "sources": self.sources,
             "raw_hash": self.raw_hash,
-            "ru": self.ru.to_dict() if self.ru else None,
-            "en": self.en.to_dict() if self.en else None,
+            "ru": self.ru.to_dict(streamed) if self.ru else None,
+            "en": self.en.to_dict(streamed) if self.en else None,
             "ru_sentences": self.ru_sentences,
             "en_sentences": self.en_sentences,
             "ru_retranslated": self.ru_retranslated,
-            "beads": [b.to_dict() for b in self.beads],
+            "beads": (Streamed if streamed else _made)(self.beads, Bead.to_dict),
             "warnings": self.warnings,
             **extra,
         }

@@ -133,7 +133,9 @@ def run_batch(
         status = "done" if isinstance(result, Document) else "quarantined"
         if lease is not None and not mf.holder_alive(out_dir, lease):
             raise mf.LeaseLost(f"the run holding {out_dir} is gone; this batch stops")
-        mf.write_result(out_dir, item.id, status, result.to_dict())
+        record = result.to_dict(streamed=True) if isinstance(result, Document) else result.to_dict()
+        mf.write_result(out_dir, item.id, status, record)
+        del record
         results[item.id] = (status, result.raw_hash)
         size = doc_size(result) if isinstance(result, Document) else 0
         del result

@@ -32,3 +32,18 @@ def test_short_side_is_held_as_given() -> None:
     assert side.raw_text == "a  b"
     doc = Document("d", ["d.ru.txt"], "h", en=side)
     assert Document.from_dict(doc.to_dict()) == doc
+
+
+def test_streamed_record_writes_the_same_json(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from cleaners.fsutil import atomic_write_json
+    from cleaners.model import Bead, Segment
+
+    raw, side = _long_side()
+    side.segments = [Segment("body", "a b", meta={"k": 1}, sentences=["a b"])] * 3
+    doc = Document("d", ["d.en.txt"], "h", en=side, beads=[Bead((0,), (1,), 0.5)] * 2)
+    atomic_write_json(tmp_path / "plain.json", doc.to_dict())
+    atomic_write_json(tmp_path / "streamed.json", doc.to_dict(streamed=True))
+    assert (tmp_path / "plain.json").read_bytes() == (tmp_path / "streamed.json").read_bytes()
+    empty = Document("e", [], "h", en=SideDoc("x", "x", "utf-8"))
+    atomic_write_json(tmp_path / "empty.json", empty.to_dict(streamed=True))
+    assert (tmp_path / "empty.json").read_text(encoding="utf-8").count("[]") >= 4

@@ -64,7 +64,9 @@ class StreamReader:
 
     def value(self) -> Any:
         """The next value, whole."""
-        self.peek()
+        if self.peek() == '"':
+            self._string_end()
+        start = self._pos
         while True:
             try:
                 value, end = _DECODER.raw_decode(self._buf, self._pos)
@@ -75,7 +77,27 @@ class StreamReader:
             if (end == len(self._buf) or self._buf[end] in _NUMBER_GOES_ON) and self._more():
                 continue  # a number cut by the piece's end ("12" of "123", "0" of "0.5")
             self._pos = end
+            if end - start >= _CHUNK:  # a long value's text goes now, not at the next refill
+                self._buf = self._buf[end:]
+                self._pos = 0
             return value
+
+    def _string_end(self) -> None:
+        """Read until the string at ``_pos`` closes, a piece of :data:`_CHUNK` at a time,
+        joined once: the buffer then holds the string and less than a piece after it
+        (read doubling, a side's text left as much again behind it, held while its
+        segments were read). A guess only: ``value`` decodes, and reads on if need be."""
+        text, at = self._buf, self._pos + 1
+        pieces = [text[self._pos :]]
+        while not _closes(text, at) and not self._eof:
+            seam = pieces[-1][-64:]  # an escape may run over the pieces' seam
+            data = self._fh.read(_CHUNK)
+            self._eof = not data
+            pieces.append(data)
+            text, at = seam + data, len(seam)
+        if len(pieces) > 1:
+            self._buf = "".join(pieces)
+            self._pos = 0
 
     def finish(self) -> None:
         """Check that only whitespace is left."""
@@ -109,6 +131,19 @@ class StreamReader:
             yield None
             if self._take(",]") == "]":
                 return
+
+
+def _closes(text: str, at: int) -> bool:
+    """Whether ``text`` holds, from ``at``, a quote no backslash escapes."""
+    q = text.find('"', at)
+    while q >= 0:
+        n = 0
+        while q > n and text[q - n - 1] == "\\":
+            n += 1
+        if n % 2 == 0:
+            return True
+        q = text.find('"', q + 1)
+    return False
 
 
 def _segment(r: StreamReader) -> Segment:

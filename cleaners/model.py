@@ -9,6 +9,7 @@ without the cost of ``dataclasses``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -65,27 +66,96 @@ class Segment:
         )
 
 
-@dataclass(slots=True)
+class Streamed(list):  # type: ignore[type-arg]
+    """A list the JSON encoder (``cleaners.fsutil.atomic_write_json``, whose indented
+    encoder is ``json``'s pure-Python one) walks element by element, each record made as
+    it is written: a big document's beads and segments were all dicts at once, ~3x the
+    pair at its write. Nothing else reads it (its ``==`` sees an empty list)."""
+
+    __slots__ = ("_items", "_make")
+
+    def __init__(self, items: list[Any], make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self._items = items
+        self._make = make
+
+    def __iter__(self) -> Iterator[Any]:
+        return map(self._make, self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _made(items: list[Any], make: Callable[[Any], Any]) -> list[Any]:
+    return [make(x) for x in items]
+
+
+# A raw text this long is not held beside the repaired one when the edits give it back.
+LAZY_RAW = 1 << 16
+
+
 class SideDoc:
-    """One language side of a document: the decoded text, its repair and structure."""
+    """One language side of a document: the decoded text, its repair and structure.
 
-    raw_text: str
-    text: str
-    encoding: str
-    lang: str = "und"
-    lang_score: float = 0.0
-    edits: list[Edit] = field(default_factory=list)
-    segments: list[Segment] = field(default_factory=list)
+    ``raw_text`` (the decoded input) is ``text`` with the ``edits`` undone (:func:`unreplay`):
+    for a long side it is not held once the edits are checked to give it back exactly, only
+    made again when asked for (the ``docs/<id>.json`` write, the report): a second copy of a
+    book-length side cost as much memory as its repaired text. ``text`` and ``edits`` are
+    not reassigned once the side is built (a new side is made instead).
+    """
 
-    def to_dict(self) -> dict[str, Any]:
+    __slots__ = ("_raw", "text", "encoding", "lang", "lang_score", "edits", "segments")
+
+    def __init__(
+        self,
+        raw_text: str,
+        text: str,
+        encoding: str,
+        lang: str = "und",
+        lang_score: float = 0.0,
+        edits: list[Edit] | None = None,
+        segments: list[Segment] | None = None,
+    ) -> None:
+        self.text = text
+        self.encoding = encoding
+        self.lang = lang
+        self.lang_score = lang_score
+        self.edits: list[Edit] = [] if edits is None else edits
+        self.segments: list[Segment] = [] if segments is None else segments
+        self._raw: str | None = raw_text
+        if len(raw_text) >= LAZY_RAW and _undoes_to(text, self.edits, raw_text):
+            self._raw = None
+
+    @property
+    def raw_text(self) -> str:
+        return self._raw if self._raw is not None else unreplay(self.text, self.edits)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SideDoc):
+            return NotImplemented
+        return self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it was
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.raw_text, self.text, self.encoding, self.lang, self.lang_score,
+                self.edits, self.segments)  # fmt: skip
+
+    def __repr__(self) -> str:
+        fields = ("raw_text", "text", "encoding", "lang", "lang_score", "edits", "segments")
+        inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in fields)
+        return f"SideDoc({inner})"
+
+    def to_dict(self, streamed: bool = False) -> dict[str, Any]:
+        made = Streamed if streamed else _made
         return {
             "encoding": self.encoding,
             "lang": self.lang,
             "lang_score": round(self.lang_score, 4),
             "raw_text": self.raw_text,
             "text": self.text,
-            "edits": [e.to_dict() for e in self.edits],
-            "segments": [s.to_dict() for s in self.segments],
+            "edits": made(self.edits, Edit.to_dict),
+            "segments": made(self.segments, Segment.to_dict),
         }
 
     @classmethod
@@ -101,6 +171,39 @@ class SideDoc:
                 s if isinstance(s, Segment) else Segment.from_dict(s) for s in d.get("segments", [])
             ],
         )
+
+
+def _pieces(text: str, edits: list[Edit]) -> Iterator[str]:
+    """The raw text in order: ``text`` between the edits, each edit's ``before``."""
+    pos = shift = 0
+    for e in edits:
+        at = e.start + shift  # where the edit's ``after`` starts in ``text``
+        yield text[pos:at]
+        yield e.before
+        pos = at + len(e.after)
+        shift += len(e.after) - len(e.before)
+    yield text[pos:]
+
+
+def unreplay(text: str, edits: list[Edit]) -> str:
+    """The text ``edits`` (sorted, against the original) were replayed on to give ``text``.
+
+    >>> from cleaners.repair.engine import replay
+    >>> edits = [Edit("r", 1, 3, "  ", " "), Edit("s", 5, 5, "", "!")]
+    >>> replay("a  bc", edits), unreplay("a bc!", edits)
+    ('a bc!', 'a  bc')
+    """
+    return "".join(_pieces(text, edits))
+
+
+def _undoes_to(text: str, edits: list[Edit], raw: str) -> bool:
+    """Whether :func:`unreplay` gives ``raw`` back, checked piece by piece (no copy of it)."""
+    at = 0
+    for piece in _pieces(text, edits):
+        if not raw.startswith(piece, at):
+            return False
+        at += len(piece)
+    return at == len(raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,23 +274,25 @@ class Document:
     en_origin: str = "mt"
     mt: SideDoc | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, streamed: bool = False) -> dict[str, Any]:
+        """The record of ``docs/<id>.json``. ``streamed``: its lists of records are
+        :class:`Streamed`, for the JSON writer only."""
         # en_origin and mt only when set: documents of a plain run keep their old shape.
         extra: dict[str, Any] = {}
         if self.en_origin != "mt":
             extra["en_origin"] = self.en_origin
         if self.mt is not None:
-            extra["mt"] = self.mt.to_dict()
+            extra["mt"] = self.mt.to_dict(streamed)
         return {
             "id": self.id,
             "sources": self.sources,
             "raw_hash": self.raw_hash,
-            "ru": self.ru.to_dict() if self.ru else None,
-            "en": self.en.to_dict() if self.en else None,
+            "ru": self.ru.to_dict(streamed) if self.ru else None,
+            "en": self.en.to_dict(streamed) if self.en else None,
             "ru_sentences": self.ru_sentences,
             "en_sentences": self.en_sentences,
             "ru_retranslated": self.ru_retranslated,
-            "beads": [b.to_dict() for b in self.beads],
+            "beads": (Streamed if streamed else _made)(self.beads, Bead.to_dict),
             "warnings": self.warnings,
             **extra,
         }

@@ -21,6 +21,7 @@ from cleaners.config import PipelineConfig
 from cleaners.errors import InputError
 from cleaners.judge import judge_document
 from cleaners.leftout import CYRILLIC_LANGS, LEFT_OUT, leave_out, letter_counts
+from cleaners.memory import doc_size, release
 from cleaners.model import REPLACE_RULE, Document, Edit, Quarantined, Segment, SideDoc
 from cleaners.readers import InputItem, read_item
 from cleaners.repair import repair, replay, untranslated_spans
@@ -72,7 +73,10 @@ def process_items(
             )
             continue
         step = partial(draft_document, item.id, item.sources, h, read.texts, config, translator)
+        size = sum(len(d.text) for d in read.texts.values())
         drafts.append(_guarded(item, h, step))
+        del read, step  # the decoded text lives on as the sides' raw text, nowhere else
+        release(size)
     if translator is not None:
         sentences = [s for d in drafts if isinstance(d, Document) for s in d.ru_sentences]
         translator = Prefetched(translator, sentences)
@@ -206,9 +210,12 @@ def apply_source_evidence(doc: Document, config: PipelineConfig) -> bool:
         return False
     edits, note = found
     en = doc.en
-    doc.en = tag_side(en.raw_text, replay(en.raw_text, edits), en.encoding, "en", edits, config)
+    raw = en.raw_text
+    doc.en = tag_side(raw, replay(raw, edits), en.encoding, "en", edits, config)
     doc.en_sentences = corpus_sentences(doc.en, "en", config)
     doc.warnings.append(note)
+    del en, raw
+    release(doc_size(doc))  # the side it replaced
     return True
 
 
@@ -217,9 +224,12 @@ def _align(doc: Document, config: PipelineConfig) -> None:
         doc.beads = align(
             doc.ru_sentences, doc.en_sentences, config.align, ru_mt=doc.ru_retranslated or None
         )
+        size = doc_size(doc)
+        release(size)  # the aligner's working memory, before scoring allocates its own
         if doc.ru_retranslated and doc.en:
             score_agreement(doc)
         judge_document(doc, config)
+        release(size)
 
 
 def use_retranslation(doc: Document, config: PipelineConfig) -> None:
@@ -296,9 +306,10 @@ def replace_failed_segments(doc: Document, config: PipelineConfig, translator: T
     if not others:
         return 0
     later = [Edit(REPLACE_RULE, s, e, en.text[s:e], t) for s, e, t in sorted(others)]
-    edits = compose(en.raw_text, en.edits, later)
-    fixed = replay(en.raw_text, edits)
-    doc.en = tag_side(en.raw_text, fixed, en.encoding, "en", edits, config)
+    raw = en.raw_text  # made again from the edits on a long side: once
+    edits = compose(raw, en.edits, later)
+    fixed = replay(raw, edits)
+    doc.en = tag_side(raw, fixed, en.encoding, "en", edits, config)
     doc.en_sentences = corpus_sentences(doc.en, "en", config)
     doc.warnings.append(f"replaced: {len(later)} English segment(s) by the retranslation")
     return len(later)

@@ -36,6 +36,7 @@ from cleaners import manifest as mf
 from cleaners.config import PipelineConfig, TranslateConfig
 from cleaners.fsutil import atomic_write_json, atomic_write_text
 from cleaners.jsonstream import load_document
+from cleaners.memory import doc_size, release
 from cleaners.model import Document, Quarantined
 from cleaners.outputs import TextOutputs
 from cleaners.readers import InputItem, discover, item_hash
@@ -124,12 +125,21 @@ def run_batch(
             for item, h in zip(items, hashes, strict=True)
         ]
     results: dict[str, tuple[str, str]] = {}
-    for item, result in zip(items, processed, strict=True):
+    # Popped as written: a big document's memory goes back before the next one is written.
+    pending = list(zip(items, processed, strict=True))[::-1]
+    del processed
+    while pending:
+        item, result = pending.pop()
         status = "done" if isinstance(result, Document) else "quarantined"
         if lease is not None and not mf.holder_alive(out_dir, lease):
             raise mf.LeaseLost(f"the run holding {out_dir} is gone; this batch stops")
-        mf.write_result(out_dir, item.id, status, result.to_dict())
+        record = result.to_dict(streamed=True) if isinstance(result, Document) else result.to_dict()
+        mf.write_result(out_dir, item.id, status, record)
+        del record
         results[item.id] = (status, result.raw_hash)
+        size = doc_size(result) if isinstance(result, Document) else 0
+        del result
+        release(size)
     return results
 
 
@@ -347,6 +357,9 @@ def build_corpus(
                     texts.add(doc)
                     pages.add(doc)
                     yield doc
+                    size = doc_size(doc)
+                    del doc
+                    release(size)
 
             if unchanged:
                 # Nothing changed: the corpus on disk is the one the manifest vouches for.

@@ -59,6 +59,22 @@ def test_piecewise_walk_equals_json_loads(value: Any, indent: int | None, chunk:
         jsonstream._CHUNK = old
 
 
+@pytest.mark.parametrize("run", [1, 2, 63, 64, 65, 200])
+def test_long_strings_with_escapes_over_the_seams(run: int) -> None:
+    # A long string is read to its closing quote in pieces; a run of backslashes longer
+    # than the seam it is checked over only makes the guess wrong, never the value.
+    value = ["x" * 7 + "\\" * run + '"' + "y" * 5, "\\" * run, 'q"' * 9, 12]
+    text = json.dumps(value, indent=1)
+    old = jsonstream._CHUNK
+    jsonstream._CHUNK = 16
+    try:
+        r = StreamReader(io.StringIO(text))
+        assert _rebuild(r) == value
+        r.finish()
+    finally:
+        jsonstream._CHUNK = old
+
+
 @pytest.mark.parametrize("bad", ['{"a": [1, 2', '{"a": 1} 2', '{"a" 1}', "[1,]"])
 def test_bad_json_is_refused(bad: str) -> None:
     with pytest.raises(ValueError):

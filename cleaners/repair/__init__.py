@@ -95,6 +95,13 @@ def preload(config: RepairConfig | None = None) -> None:
     disable, enable = (config.disable, config.enable) if config is not None else ([], [])
     if rule_on("split_fused_words", disable, enable):
         _words.preload_tables("en")
+    from cleaners.repair.bilingual import KEEP_RULE, SPLIT_RULE
+
+    if any(rule_on(r, disable, enable) for r in (SPLIT_RULE, KEEP_RULE)):
+        # The rules that read the aligned Russian ask wordfreq's large English list (~40 MB,
+        # 0.3 s) whether a token is a word: read by the first document with beads, it looked
+        # like that document's memory (~70 MB of RSS under a 20 MB pair's JSON write).
+        _words.zipf("the", "en")
 
 
 def _config_key(config: RepairConfig | None) -> str:

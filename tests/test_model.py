@@ -1,0 +1,49 @@
+"""The in-memory records: a long side's raw text is made again from its edits."""
+
+from cleaners.model import LAZY_RAW, Document, SideDoc, unreplay
+from cleaners.repair import repair
+
+
+def _long_side() -> tuple[str, SideDoc]:
+    raw = "trade andeconomic ties at 18: 18 - the the end\n" * (LAZY_RAW // 40)
+    result = repair(raw, "en")
+    assert result.edits and len(raw) >= LAZY_RAW
+    return raw, SideDoc(raw, result.text, "utf-8", edits=list(result.edits))
+
+
+def test_long_side_gives_its_raw_text_back_without_holding_it() -> None:
+    raw, side = _long_side()
+    assert side._raw is None  # not a second copy beside the repaired text
+    assert side.raw_text == raw
+    assert side.to_dict()["raw_text"] == raw
+    assert SideDoc.from_dict(side.to_dict()) == side
+
+
+def test_raw_text_the_edits_do_not_give_back_is_held() -> None:
+    raw, side = _long_side()
+    other = "x" + raw[1:]  # edits unchanged: undoing them gives ``raw``, not this
+    kept = SideDoc(other, side.text, "utf-8", edits=side.edits)
+    assert kept._raw is other and kept.raw_text == other
+    assert unreplay(side.text, side.edits) == raw
+
+
+def test_short_side_is_held_as_given() -> None:
+    side = SideDoc("a  b", "a b", "utf-8")  # no edits: held, whatever they say
+    assert side.raw_text == "a  b"
+    doc = Document("d", ["d.ru.txt"], "h", en=side)
+    assert Document.from_dict(doc.to_dict()) == doc
+
+
+def test_streamed_record_writes_the_same_json(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from cleaners.fsutil import atomic_write_json
+    from cleaners.model import Bead, Segment
+
+    raw, side = _long_side()
+    side.segments = [Segment("body", "a b", meta={"k": 1}, sentences=["a b"])] * 3
+    doc = Document("d", ["d.en.txt"], "h", en=side, beads=[Bead((0,), (1,), 0.5)] * 2)
+    atomic_write_json(tmp_path / "plain.json", doc.to_dict())
+    atomic_write_json(tmp_path / "streamed.json", doc.to_dict(streamed=True))
+    assert (tmp_path / "plain.json").read_bytes() == (tmp_path / "streamed.json").read_bytes()
+    empty = Document("e", [], "h", en=SideDoc("x", "x", "utf-8"))
+    atomic_write_json(tmp_path / "empty.json", empty.to_dict(streamed=True))
+    assert (tmp_path / "empty.json").read_text(encoding="utf-8").count("[]") >= 4

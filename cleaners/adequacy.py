@@ -249,17 +249,19 @@ def cover_flags(table: Any, src: str, tgt: str) -> list[tuple[bool, bool]]:
     >>> cover_flags(table("ru", "en"), "Мкджаров написал книгу.", "It rained.")
     [(False, False), (True, False), (True, False)]
     """
-    from cleaners.lexsim import KEY_LEN, MIN_WORD
+    from cleaners.lexsim import MIN_WORD
 
     words = [w.lower().replace("ё", "е") for w in _LEXWORD.findall(src)]
     tgt_words = [w.lower() for w in _LEXWORD.findall(tgt)]
-    keys = {w[:KEY_LEN] for w in tgt_words if len(w) >= MIN_WORD}
+    keys = {table.key(w, "tgt") for w in tgt_words if len(w) >= MIN_WORD}
     spelled = {_spelling(w) for w in tgt_words} - {""}
     stop, trans = table.src_stop, table.trans
     out = []
     for w in words:
-        k = w[:KEY_LEN]
-        if len(k) < MIN_WORD or k in stop:
+        if len(w) < MIN_WORD:
+            continue
+        k = table.key(w, "src")
+        if not k or k in stop:
             continue
         options = trans.get(k, ())
         hit = any(t in keys for t in options) or (table.identity and k in keys)

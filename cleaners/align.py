@@ -968,7 +968,7 @@ def _table_flat(
     bag: list[list[int]] = []
     mass = np.zeros(len(pieces))
     for k, words in enumerate(pieces):
-        keys = table.content([w[: lexsim.KEY_LEN] for w in words], side)
+        keys = table.content_keys(words, side)
         mass[k] = len(keys)
         bag.append([ids.setdefault(t, len(ids)) for key in keys
                     for t in (table.targets(key) if src else (key,))])  # fmt: skip

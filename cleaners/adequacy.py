@@ -343,9 +343,9 @@ def _hits(table: Any, src: str, tgt: str) -> tuple[int, int, int]:
     A Latin word both sides spell the same (a brand name, a model code kept in the Russian)
     translates itself, as it does between two Latin-script languages in the table.
     """
-    from cleaners.lexsim import word_keys
+    from cleaners.lexsim import words
 
-    src_keys = table.content(word_keys(src), "src")
+    src_keys = table.content_keys(words(src), "src")
     keys, n_tgt = table.target_bag(tgt)
     bag: Counter[str] = Counter()
     for k in src_keys:
@@ -421,20 +421,20 @@ def cover_flags(table: Any, src: str, tgt: str) -> list[tuple[bool, bool]]:
     >>> len(cover_flags(table("ru", "en"), "Мама купила книгу Samsung", "Mum bought Samsung"))
     3
     """
-    from cleaners.lexsim import KEY_LEN, MIN_WORD
+    from cleaners.lexsim import MIN_WORD
 
     words = [w.lower().replace("ё", "е") for w in _LEXWORD.findall(src)]
     tgt_words = [w.lower() for w in _LEXWORD.findall(tgt)]
-    keys = {w[:KEY_LEN] for w in tgt_words if len(w) >= MIN_WORD}
+    keys = {table.key(w, "tgt") for w in tgt_words if len(w) >= MIN_WORD}
     spelled = {_spelling(w) for w in tgt_words} - {""}
     stop, trans = table.src_stop, table.trans
-    words = [w for w in words if len(w[:KEY_LEN]) >= MIN_WORD and w[:KEY_LEN] not in stop]
+    keyed = [(w, table.key(w, "src")) for w in words if len(w) >= MIN_WORD]
+    keyed = [(w, k) for w, k in keyed if k and k not in stop]
     names = {w for w in tgt_words if _LATIN_KEY.fullmatch(w)}
-    if sum(w not in names for w in words) >= OWN_WORDS:
-        words = [w for w in words if w not in names]
+    if sum(w not in names for w, _ in keyed) >= OWN_WORDS:
+        keyed = [(w, k) for w, k in keyed if w not in names]
     out = []
-    for w in words:
-        k = w[:KEY_LEN]
+    for w, k in keyed:
         options = trans.get(k, ())
         hit = any(t in keys for t in options) or (table.identity and k in keys)
         hit = hit or _spelling(w) in spelled

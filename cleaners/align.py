@@ -1328,7 +1328,7 @@ def _table_flat(
 
 def _content_keys(pieces: list[list[str]], table: lexsim.Table, side: str) -> list[list[str]]:
     """The table's content keys of each token type's words."""
-    return [table.content([w[: lexsim.KEY_LEN] for w in found], side) for found in pieces]
+    return [table.content_keys(found, side) for found in pieces]
 
 
 def _table_occurrences(

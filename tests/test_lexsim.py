@@ -61,9 +61,42 @@ def test_every_shipped_table_parses_both_ways() -> None:
 
 def test_reverse_direction_mirrors_the_table() -> None:
     forward, backward = lexsim.table("ru", "en"), lexsim.table("en", "ru")
-    assert "закон" not in forward.src_stop
-    assert any("зако" in v for v in backward.trans.values())
-    assert "law" in backward.trans and "зако" in backward.trans["law"]
+    law, zakon = backward.key("law", "src"), forward.key("закон", "src")
+    assert zakon not in forward.src_stop
+    assert any(zakon in v for v in backward.trans.values())
+    assert law in backward.trans and zakon in backward.trans[law]
+    assert law in forward.trans[zakon]
+
+
+def test_key_schemes() -> None:
+    stem = lexsim.key_function("stem", "ru")
+    assert stem("президенты") == stem("президентом") == "президент" != stem("презентация")
+    assert lexsim.key_function("stem5", "en")("presidents") == "presi"
+    assert lexsim.key_function("stem", "de")("Regierungen".lower()) == "regier"
+    assert lexsim.key_function("prefix4", "fr")("gouvernement") == "gouv"
+    assert lexsim.key_function("stem5", "xx")("abcdefgh") == "abcde"  # no stemmer: the cut
+    for bad in ("lemma", "prefix", "stem-5"):
+        with pytest.raises(ValueError):
+            lexsim.key_function(bad, "ru")
+
+
+@pytest.mark.parametrize("pair", sorted(build.SOURCES))
+def test_shipped_table_names_the_key_scheme_it_was_built_with(pair: str) -> None:
+    """Run-time keys (aligner, adequacy, repair) are made the way the build made them."""
+    a, b = pair.split("-")
+    text = (LEX / f"{pair}.tsv").read_text(encoding="utf-8")
+    assert f"\n!key\t{build.KEY_SCHEME}\n" in text
+    for src, tgt in ((a, b), (b, a)):
+        t = lexsim.table(src, tgt)
+        assert t.scheme == build.KEY_SCHEME
+        assert t.key("", "src") == ""
+
+
+def test_a_table_without_a_key_line_reads_as_prefix4() -> None:
+    t = lexsim.parse("!stop\ta\tи\n!stop\tb\tthe\nзако\tlaw\t0.5\n", "ru", "en")
+    assert t.scheme == "prefix4" and t.trans == {"зако": ("law",)}
+    assert t.content_keys(lexsim.words("И законы, как"), "src") == ["зако", "как"]
+    assert t.content_keys(lexsim.words("The laws"), "tgt") == ["laws"]
 
 
 def test_similarity_is_bounded_and_empty_safe() -> None:

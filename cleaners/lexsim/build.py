@@ -3,12 +3,15 @@
     python -m cleaners.lexsim.build [--data DIR] [--pair ru-en] [--pair de-fr]
 
 Trains IBM Model 1 (EM in numpy, with a NULL word) in both directions on sentence pairs of
-word keys, scores each co-occurring key pair by the geometric mean of its two translation
-probabilities, and keeps the pairs above ``MIN_SCORE`` whose keys were each seen at least
-``MIN_COUNT`` times. The most frequent keys of each side are written as stop keys.
+word keys (``KEY_SCHEME``: each word's Snowball stem cut to 5 letters), scores each
+co-occurring key pair by the geometric mean of its two translation probabilities, and keeps
+the pairs above ``MIN_SCORE`` whose keys were each seen at least ``MIN_COUNT`` times. The most
+frequent keys of each side, and those in ``STOP_SHARE`` of its sentences, are written as stop
+keys.
 
-Only dev data is read (the data README's split): ru–en from WMT21 (both references), FLORES
-``dev``, Tatoeba and TICO-19; de–fr from FLORES ``dev`` and Text+Berg ``dev`` (its gold beads).
+Only dev data is read (the data README's split): ru–en from WMT21 (both references and the
+ten systems' English of the same Russian), FLORES ``dev``, Tatoeba and TICO-19; de–fr from
+FLORES ``dev`` and Text+Berg ``dev`` (its gold beads).
 Never FLORES ``devtest``, WMT22 or Text+Berg ``test*``. Each table's header records the
 SHA-256 of its inputs and the build parameters; ``tests/test_lexsim.py`` checks them.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.metadata
 import json
 import math
 from collections import Counter
@@ -24,23 +28,37 @@ from pathlib import Path
 
 import numpy as np
 
-from cleaners.lexsim import KEY_LEN, word_keys
+from cleaners.lexsim import KEY_LEN, key_function, words
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "lex"
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
+KEY_SCHEME = "stem5"  # how words become keys (cleaners.lexsim.key_function)
 ITERATIONS = 8
 MIN_COUNT = 2
-MIN_SCORE = 0.05
-PER_KEY = 4  # pairs written per source key (the loader keeps fewer)
+MIN_SCORE = 0.01
+PER_KEY = 16  # pairs written per source key
 N_STOP = 40  # most frequent keys of each side, left out of similarities
+STOP_SHARE = 0.03  # and every key in at least this share of a side's sentences (0: none)
 
+WMT21_SYSTEMS = (
+    "AFRL", "Facebook-AI", "Manifold", "NVIDIA-NeMo", "NiuTrans",
+    "Online-A", "Online-B", "Online-G", "Online-W", "Online-Y",
+)  # fmt: skip
 # Files per pair, relative to the data folder: (side a, side b) line-parallel text files,
 # or a Text+Berg triple read through its gold beads.
 SOURCES: dict[str, list[tuple[str, ...]]] = {
     "ru-en": [
         ("wmt21-newstest-ru-en/src.ru.txt", "wmt21-newstest-ru-en/ref.A.en.txt"),
         ("wmt21-newstest-ru-en/src.ru.txt", "wmt21-newstest-ru-en/ref.B.en.txt"),
+        # Ten WMT21 systems' English of the same Russian: more ways to say each sentence.
+        *(
+            (
+                "wmt21-newstest-ru-en/src.ru.txt",
+                f"wmt21-newstest-ru-en/system_outputs/hyp.{s}.en.txt",
+            )
+            for s in WMT21_SYSTEMS
+        ),
         ("flores200/dev.rus_Cyrl.txt", "flores200/dev.eng_Latn.txt"),
         ("tatoeba-test-v2021-08-07-ru-en/rus.txt", "tatoeba-test-v2021-08-07-ru-en/eng.txt"),
         ("tico19-test-ru-en/rus.txt", "tico19-test-ru-en/eng.txt"),
@@ -80,7 +98,10 @@ def read_pairs(data: Path, pair: str) -> list[tuple[str, str]]:
 def input_hash(data: Path, pair: str) -> str:
     """SHA-256 over the input files' bytes and the build parameters."""
     h = hashlib.sha256()
-    params = (KEY_LEN, ITERATIONS, MIN_COUNT, MIN_SCORE, PER_KEY, N_STOP)
+    params = (KEY_SCHEME, KEY_LEN, ITERATIONS, MIN_COUNT, MIN_SCORE, PER_KEY, N_STOP)
+    params += (STOP_SHARE,) if STOP_SHARE else ()
+    if KEY_SCHEME.startswith("stem"):  # another stemmer release may cut words otherwise
+        params += (importlib.metadata.version("PyStemmer"),)
     h.update(repr(params).encode())
     for files in SOURCES[pair]:
         for f in files:
@@ -118,11 +139,23 @@ def _ibm1(
     return codes, prob
 
 
+def _stop_keys(keys: list[list[str]], count: Counter[str]) -> list[str]:
+    """The ``N_STOP`` most frequent keys and those found in ``STOP_SHARE`` of the sentences
+    (function words: a small corpus of a language with many of them needs more)."""
+    stop = {k for k, _ in count.most_common(N_STOP)}
+    if STOP_SHARE:
+        df = Counter(k for ks in keys for k in set(ks))
+        stop |= {k for k, n in df.items() if n >= STOP_SHARE * len(keys)}
+    return sorted(stop)
+
+
 def build(data: Path, pair: str) -> str:
     """The table file's text for ``pair`` (deterministic for the same inputs)."""
     pairs = read_pairs(data, pair)
-    keys_a = [word_keys(a) for a, _ in pairs]
-    keys_b = [word_keys(b) for _, b in pairs]
+    la, lb = pair.split("-")
+    key_a, key_b = key_function(KEY_SCHEME, la), key_function(KEY_SCHEME, lb)
+    keys_a = [[key_a(w) for w in words(a)] for a, _ in pairs]
+    keys_b = [[key_b(w) for w in words(b)] for _, b in pairs]
     count_a = Counter(k for ks in keys_a for k in ks)
     count_b = Counter(k for ks in keys_b for k in ks)
     vocab_a = ["<null>", *sorted(count_a)]
@@ -146,14 +179,16 @@ def build(data: Path, pair: str) -> str:
         score = math.sqrt(p * rev.get(code, 0.0))
         if score >= MIN_SCORE:
             scored.setdefault(ka, []).append((-score, kb))
-    la, lb = pair.split("-")
+    how = f"first {KEY_LEN} letters" if KEY_SCHEME == "prefix4" else KEY_SCHEME
     lines = [
         f"# {pair} word-key table for cleaners.lexsim; rebuild: python -m cleaners.lexsim.build",
         f"# inputs+params sha256 {input_hash(data, pair)}",
-        f"# {len(pairs)} sentence pairs; IBM-1 x{ITERATIONS} both ways; key = first {KEY_LEN} "
-        f"letters; score = sqrt(t({lb}|{la}) t({la}|{lb})) >= {MIN_SCORE}; counts >= {MIN_COUNT}",
-        "!stop\ta\t" + " ".join(sorted(k for k, _ in count_a.most_common(N_STOP))),
-        "!stop\tb\t" + " ".join(sorted(k for k, _ in count_b.most_common(N_STOP))),
+        f"# {len(pairs)} sentence pairs; IBM-1 x{ITERATIONS} both ways; key = {how}; "
+        f"score = sqrt(t({lb}|{la}) t({la}|{lb})) >= {MIN_SCORE}; counts >= {MIN_COUNT}; "
+        f"stop keys: the {N_STOP} most frequent and those in >= {STOP_SHARE:.0%} of sentences",
+        f"!key\t{KEY_SCHEME}",
+        "!stop\ta\t" + " ".join(_stop_keys(keys_a, count_a)),
+        "!stop\tb\t" + " ".join(_stop_keys(keys_b, count_b)),
     ]
     for ka in sorted(scored):
         for neg, kb in sorted(scored[ka])[:PER_KEY]:

@@ -112,16 +112,15 @@ def cognate(part: str, ru_word: str) -> bool:
     return n >= 4 and (n >= len(a) or n >= 5 and n >= 0.6 * len(a)) and (n >= 6 or len(b) - n <= 4)
 
 
-def _lex() -> dict[str, tuple[str, ...]]:
+def _lex() -> Any:
     from cleaners.lexsim import table  # loaded only once a document has Russian
 
-    return table("ru", "en").trans
+    return table("ru", "en")
 
 
-def _key(word: str) -> str:
-    from cleaners.lexsim import KEY_LEN
-
-    return word.lower().replace("ё", "е")[:KEY_LEN]
+def _key(word: str, side: str = "tgt") -> str:
+    """The word table's key of an English (``tgt``) or Russian (``src``) word."""
+    return _lex().key(word.lower().replace("ё", "е"), side)
 
 
 def translates(part: str, ru_word: str) -> bool:
@@ -130,7 +129,7 @@ def translates(part: str, ru_word: str) -> bool:
     >>> translates("news", "новости"), translates("film", "фильма"), translates("news", "кот")
     (True, True, False)
     """
-    if len(part) >= 4 and _key(part) in _lex().get(_key(ru_word), ()):
+    if len(part) >= 4 and _key(part) in _lex().trans.get(_key(ru_word, "src"), ()):
         return True
     return cognate(part, ru_word)
 

@@ -237,10 +237,18 @@ def ablations(
             return run_mtclean(c, config, False, langs)
 
     no_lex = config.model_copy(update={"lexical_weight": 0.0})
-    dice = config.model_copy(update={"lexical_score": "dice"})
+    # The score the config does not use: with Dice the default, the per-sentence coverage
+    # option (and the other way round).
+    other = "coverage" if config.lexical_score == "dice" else "dice"
+    swapped = config.model_copy(update={"lexical_score": other})
+    label = (
+        "word table as per-sentence coverage"
+        if other == "coverage"
+        else "word table as one Dice per bead"
+    )
     return [
         ("no word table", lambda c: run_mtclean(c, no_lex, False, langs)),
-        ("word table as one Dice per bead", lambda c: run_mtclean(c, dice, False, langs)),
+        (label, lambda c: run_mtclean(c, swapped, False, langs)),
         ("no beads past 2-2", lambda c: run_mtclean(c, no_big, False, langs)),
         ("no coarse-to-fine", no_coarse),
     ]

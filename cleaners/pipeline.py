@@ -20,7 +20,13 @@ from cleaners.chrf import chrf
 from cleaners.config import PipelineConfig
 from cleaners.errors import InputError
 from cleaners.judge import judge_document
-from cleaners.leftout import CYRILLIC_LANGS, LEFT_OUT, leave_out, letter_counts
+from cleaners.leftout import (
+    CYRILLIC_LANGS,
+    LEFT_OUT,
+    holds_own_script,
+    leave_out,
+    letter_counts,
+)
 from cleaners.memory import doc_size, release
 from cleaners.model import REPLACE_RULE, Document, Edit, Quarantined, Segment, SideDoc
 from cleaners.readers import InputItem, read_item
@@ -359,12 +365,12 @@ def tag_segments(
         if lang == "en" and untranslated_spans(seg.text):
             seg.flags.append("untranslated")
     doc_lang, doc_score = lid.document_language(texts, results) if segments else ("und", 0.0)
-    if lang == "ru" and doc_lang not in ("ru", "und") and doc_lang not in CYRILLIC_LANGS:
-        # Latin brand names outweigh the Russian words of a shop page: a side with Cyrillic
-        # in it (as leave_out judges a segment) is Russian, no foreign file in the ru slot.
+    # Latin brand names outweigh the Russian words of a shop page: a side with Cyrillic in it
+    # (as leave_out judges a segment) is Russian, no foreign file in the ru slot.
+    foreign = doc_lang not in ("ru", "und") and doc_lang not in CYRILLIC_LANGS
+    if lang == "ru" and foreign and holds_own_script(fixed, "ru"):
         cyr, lat = letter_counts(fixed)
-        if cyr >= 0.1 * lat and cyr:
-            doc_lang, doc_score = "ru", round(cyr / (cyr + lat), 4)
+        doc_lang, doc_score = "ru", round(cyr / (cyr + lat), 4)
     return SideDoc(
         raw_text=raw_text,
         text=fixed,

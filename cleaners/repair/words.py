@@ -868,6 +868,8 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
     parts = fixed.split()
     if parts[-1] in ("a", "an") and (len(parts[-2]) <= 3 or parts[-2] not in fn):
         return None
+    if _name_with_case_ending(low, lang):
+        return None  # "Wellingtone", "Denvere": a name MT left in a Russian case
     if (
         parts[0] not in fn
         and any(p not in fn and _rare_part(p, lang) for p in parts[1:])
@@ -1017,6 +1019,33 @@ def _rare_part(part: str, lang: str) -> bool:
     return not (len(part) >= 6 and (z >= 3.0 or lang == "en" and part in dictionary_words()))
 
 
+# Russian case endings as transliterated ("v Vashingtone", "Denvere", "Londonom",
+# "Parizhu"): MT copies an unknown name with its ending.
+_RU_CASE_ENDINGS = ("e", "a", "u", "y", "i", "om", "oy", "oi", "ym", "im", "ov", "am", "akh")
+
+
+def _name_with_case_ending(low: str, lang: str) -> bool:
+    """Whether ``low`` is a name wordfreq knows (Zipf >= 3, no dictionary word) with a
+    Russian case ending ("wellingtone": "wellington" + "e"; "denvere"): a split of it
+    ("welling tone") cuts a name, not a fusion.
+
+    >>> _name_with_case_ending("wellingtone", "en"), _name_with_case_ending("thecity", "en")
+    (True, False)
+    """
+    if lang != "en":
+        return False
+    for end in _RU_CASE_ENDINGS:
+        stem = low[: -len(end)]
+        if (
+            low.endswith(end)
+            and len(stem) >= 4
+            and zipf(stem, lang, 3.0) >= 3.0
+            and stem not in dictionary_words()
+        ):
+            return True
+    return False
+
+
 def _first_person(low: str, lang: str) -> list[str] | None:
     """ "I" run into a common verb or modal ("ithink", "iwould"; not "iran": the caller
     keeps words wordfreq knows, and the verb must be of 4+ letters)."""
@@ -1058,7 +1087,11 @@ def _name_then_word(low: str, lang: str) -> list[str] | None:
             zipf(head, lang, 3.0) < 3.0
             and head not in dictionary_words()
             and zipf(low, lang) == 0.0  # the large list, read only now: "Upanishad" is a word
+            and (len(head) > 4 or zipf(head, lang) > 0.0)
         ):
+            # A head of four letters the web has never written is as often a chance cut
+            # of a longer transliterated word ("Seichas": "seic" + "has", from «сейчас»);
+            # names that short are ones wordfreq has seen ("Dimawas").
             return [head, tail]
         return None
     return None
@@ -1089,6 +1122,34 @@ def _split_by_document(text: str, core: str, lang: str) -> str | None:
         if re.search(rf"(?<![\w-]){re.escape(core[i:])}(?![\w-])", text, re.IGNORECASE)
     ]
     return " ".join(found[0]) if len(found) == 1 else None
+
+
+# Auxiliaries a start token may end in ("Jarquewas", "Heis"), and the finite forms
+# none of them is followed by ("He is was", "Den were has"; "has had", "will have" are
+# English, so "have" and "had" are not among them).
+_AUX_TAILS = frozenset(
+    ("is", "was", "were", "are", "am", "has", "have", "had", "will", "would", "can")
+    + ("could", "should", "may", "might", "must", "does", "did")
+)
+_NEVER_AFTER_AUX = _AUX_TAILS - {"have", "had"}
+
+
+def _verb_follows_aux(text: str, m: re.Match[str], fixed: str) -> bool:
+    """Whether a start split that ends in an auxiliary ("Den were", "He is") is
+    followed by a finite verb ("Denwere was here", "Heis says"): the token is then the
+    sentence's subject, a name, and the next word its verb.
+
+    >>> m = re.match(r"(?P<core>Heis)", "Heis was here.")
+    >>> _verb_follows_aux("Heis was here.", m, "He is"), _verb_follows_aux("Heis a.", m, "He is")
+    (True, False)
+    """
+    if fixed.split()[-1].lower() not in _AUX_TAILS or m.end("core") != m.end():
+        return False
+    nxt = _NEXT_WORD.match(text, m.end())
+    if nxt is None:
+        return False
+    word = nxt.group(1).lower()
+    return word in _NEVER_AFTER_AUX or pos_tag(word) == "VBZ"
 
 
 def _opens_sentence(text: str, chunk_start: int) -> bool:
@@ -1256,6 +1317,8 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                 continue
             fixed = _split_start(core, word_lang, args)
             if fixed is not None and _recurs_as_name(text, core, fixed, lang):
+                continue
+            if fixed is not None and _verb_follows_aux(text, m, fixed):
                 continue
         elif joined:
             fixed = split_joined_name(core, word_lang)

@@ -1064,6 +1064,10 @@ _I_TAKES = frozenset(("VB", "VBP", "VBD", "VBN", "MD", "RB"))
 _I_PAST = frozenset(("VBD", "VBN", "RB"))
 
 
+# Words of _AFTER_SUBJECT that follow a plural subject only: no single name takes them.
+_PLURAL_ONLY = frozenset(("were", "have"))
+
+
 def _name_then_word(low: str, lang: str) -> list[str] | None:
     """A name run into a word that follows a subject ("jarquewas", "borrellalso"): the
     head a name (4+ letters, neither a dictionary word nor on wordfreq's small list)."""
@@ -1076,7 +1080,10 @@ def _name_then_word(low: str, lang: str) -> list[str] | None:
     for n in range(len(low) - 4, 2, -1):
         tail, head = low[-n:], low[:-n]
         if tail in _AFTER_SUBJECT:
-            pass
+            if tail in _PLURAL_ONLY:
+                # One name is one subject ("Jarque was", not "were"): an unknown word
+                # ending so is a Russian case form ("Wankuwere": «Ванкувере»).
+                return None
         elif n == 3 or zipf(tail, lang, 3.0) < 3.0:
             continue
         elif pos_tag(tail) not in (("VBD", "VBN") if tail.endswith("ed") else ("VBD",)) or zipf(

@@ -504,6 +504,14 @@ NAME_START_FRAMES = (
     "{} one of them said.",
     "It rained. {} will come later.",
     "Prices rose. {} to the store went.",
+    "{} and his wife left.",
+    "{} for his part agreed.",
+    "{} at the meeting spoke.",
+    "{} told reporters so.",
+    "{} had a plan.",
+    "{} of the team scored.",
+    "{} with a partner bought it.",
+    "{} did not comment.",
 )
 NAME_MID_FRAMES = (
     "We talked to {} on Monday.",

@@ -1094,11 +1094,12 @@ def _name_then_word(low: str, lang: str) -> list[str] | None:
             zipf(head, lang, 3.0) < 3.0
             and head not in dictionary_words()
             and zipf(low, lang) == 0.0  # the large list, read only now: "Upanishad" is a word
-            and (len(head) > 4 or zipf(head, lang) > 0.0)
+            and (len(head) > 4 or n > 3 or zipf(head, lang) > 0.0)
         ):
-            # A head of four letters the web has never written is as often a chance cut
-            # of a longer transliterated word ("Seichas": "seic" + "has", from «сейчас»);
-            # names that short are ones wordfreq has seen ("Dimawas").
+            # A head of four letters the web has never written, before a three-letter
+            # word, is as often a chance cut of a longer transliterated word ("Seichas":
+            # "seic" + "has", from «сейчас»); names that short are ones wordfreq has
+            # seen ("Dimawas"), and a longer word is no chance ("Leusadded").
             return [head, tail]
         return None
     return None

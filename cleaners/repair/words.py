@@ -1132,32 +1132,70 @@ def _split_by_document(text: str, core: str, lang: str) -> str | None:
     return " ".join(found[0]) if len(found) == 1 else None
 
 
-# Auxiliaries a start token may end in ("Jarquewas", "Heis"), and the finite forms
-# none of them is followed by ("He is was", "Den were has"; "has had", "will have" are
-# English, so "have" and "had" are not among them).
+# What the last word of a split says may follow it. A finite verb ("was", "has",
+# "said") follows none of these: an auxiliary ("He is was", "Den were has"; "has had",
+# "will have" are English, so "have" and "had" follow an auxiliary), a preposition
+# ("Sold at said", "Term in was"), a determiner ("Program my was"; "the said
+# agreement" is English), and at a sentence start a conjunction ("Bug or was"). The
+# token is then a name or a foreign word, the next word its verb.
 _AUX_TAILS = frozenset(
     ("is", "was", "were", "are", "am", "has", "have", "had", "will", "would", "can")
     + ("could", "should", "may", "might", "must", "does", "did")
 )
-_NEVER_AFTER_AUX = _AUX_TAILS - {"have", "had"}
+_FINITE_NEXT = frozenset(
+    ("is", "was", "were", "are", "am", "has", "does", "did", "would", "could", "should")
+    + ("says", "told")
+)
+_PREP_TAILS = frozenset(
+    ("at", "in", "on", "of", "for", "with", "by", "from", "into", "onto", "upon", "via")
+    + ("per", "among", "amid", "between", "during", "despite", "toward", "towards")
+    + ("within", "without", "through", "throughout", "across", "against")
+)
+_DET_TAILS = frozenset(("the", "a", "an", "my", "his", "its", "our", "their", "your", "every"))
+_CONJ_TAILS = frozenset(("or", "and", "nor"))
+_NOT_AFTER: dict[str, frozenset[str]] = {
+    "aux": _FINITE_NEXT | {"will", "can", "may", "might", "must", "shall", "says"},
+    "prep": _FINITE_NEXT | {"have", "had", "said"},
+    "det": _FINITE_NEXT | {"have", "had"},
+    "conj": _FINITE_NEXT | {"have", "had", "said"},
+}
 
 
-def _verb_follows_aux(text: str, m: re.Match[str], fixed: str) -> bool:
-    """Whether a start split that ends in an auxiliary ("Den were", "He is") is
-    followed by a finite verb ("Denwere was here", "Heis says"): the token is then the
-    sentence's subject, a name, and the next word its verb.
+def _next_word_refutes(text: str, m: re.Match[str], fixed: str, at_start: bool) -> bool:
+    """Whether the word after a split token rules the split out: its last part an
+    auxiliary, a preposition, a determiner or (at a sentence start) a conjunction, and
+    the next word a finite verb none of them takes ("Heis was here", "Soldat said",
+    "termin was"). Mid-sentence, a preposition after a verb may end a clause ("the
+    house he lived in was"): only a split whose head is no verb counts there.
 
     >>> m = re.match(r"(?P<core>Heis)", "Heis was here.")
-    >>> _verb_follows_aux("Heis was here.", m, "He is"), _verb_follows_aux("Heis a.", m, "He is")
-    (True, False)
+    >>> _next_word_refutes("Heis was here.", m, "He is", True)
+    True
+    >>> _next_word_refutes("Heis a doctor.", m, "He is", True)
+    False
+    >>> m = re.search(r"(?P<core>livedin)", "the house he livedin was old")
+    >>> _next_word_refutes("the house he livedin was old", m, "lived in", False)
+    False
     """
-    if fixed.split()[-1].lower() not in _AUX_TAILS or m.end("core") != m.end():
+    parts = fixed.lower().split()
+    tail = parts[-1]
+    if tail in _AUX_TAILS:
+        kind = "aux"
+    elif tail in _PREP_TAILS:
+        kind = "prep"
+    elif tail in _DET_TAILS:
+        kind = "det"
+    elif tail in _CONJ_TAILS and at_start:
+        kind = "conj"
+    else:
         return False
+    if m.end("core") != m.end():
+        return False  # punctuation between: "Sold at, said he" is no reading of either
     nxt = _NEXT_WORD.match(text, m.end())
-    if nxt is None:
+    if nxt is None or nxt.group(1).lower() not in _NOT_AFTER[kind]:
         return False
-    word = nxt.group(1).lower()
-    return word in _NEVER_AFTER_AUX or pos_tag(word) == "VBZ"
+    # "he livedin was": mid-sentence, a clause may end in a verb's preposition.
+    return at_start or kind not in ("prep", "aux") or pos_tag(parts[-2]) not in _VERB
 
 
 def _opens_sentence(text: str, chunk_start: int) -> bool:
@@ -1326,7 +1364,7 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             fixed = _split_start(core, word_lang, args)
             if fixed is not None and _recurs_as_name(text, core, fixed, lang):
                 continue
-            if fixed is not None and _verb_follows_aux(text, m, fixed):
+            if fixed is not None and _next_word_refutes(text, m, fixed, True):
                 continue
         elif joined:
             fixed = split_joined_name(core, word_lang)
@@ -1334,6 +1372,8 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             fixed = _split_fused(core, word_lang, *args[:7])
             if fixed is None and unknown is not None and core in unknown:
                 fixed = once(_split_by_document, text, core, word_lang)
+            if fixed is not None and _next_word_refutes(text, m, fixed, False):
+                continue
         if fixed is None:
             continue
         if (

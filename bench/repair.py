@@ -521,6 +521,13 @@ NAME_MID_FRAMES = (
     "The company {} is a member of the group.",
     "According to {}, the deal is off.",
 )
+# A name twice in a short document: a lost space does not repeat itself, a name does.
+NAME_DOC_FRAMES = (
+    "{} said the talks went well. {} also met the envoy.",
+    "{} the leader spoke. Later {} left the city.",
+    "{} a year ago left. {} in a statement said so.",
+    "{} for his part agreed. {} one of them said.",
+)
 # A name's tail that reads as a function word or a suffix ("Skvernelis", "Baikalin",
 # "Everton", "Kuznetsova", "Dmitror"): what the start rules may split off.
 _NAME_TAILS = ("is", "in", "on", "at", "as", "or", "an", "a", "to", "so", "us", "it", "no")
@@ -621,15 +628,17 @@ def name_half(name: str) -> str:
 
 def bench_dev_names(tool, half: str, show: bool) -> None:
     """Share of harvested names (``harvest_names``) that ``tool`` changes, at a sentence
-    start and mid-sentence, by shape; ``show`` prints each changed one (tuning half only)."""
+    start, mid-sentence and twice in two sentences ("doc"), by shape; ``show`` prints
+    each changed one (tuning half only)."""
     names = [(w, src) for w, src in harvest_names() if half in ("both", name_half(w))]
     changed: dict[tuple[str, str], list[int]] = collections.defaultdict(lambda: [0, 0])
     by_name: dict[str, int] = collections.Counter()
     for w, _src in names:
         shape = name_shape(w)
-        for where, frames in (("start", NAME_START_FRAMES), ("mid", NAME_MID_FRAMES)):
+        placements = (("start", NAME_START_FRAMES), ("mid", NAME_MID_FRAMES))
+        for where, frames in (*placements, ("doc", NAME_DOC_FRAMES)):
             for frame in frames:
-                s = frame.format(w)
+                s = frame.format(w, w)
                 out = tool(s)
                 for key in ((where, shape), (where, "all"), ("all", "all")):
                     changed[key][0] += out != s
@@ -642,7 +651,8 @@ def bench_dev_names(tool, half: str, show: bool) -> None:
     print(
         f"\n## Dev names the rules never saw, half '{half}' ({len(names)} names: "
         + ", ".join(f"{k} {v}" for k, v in sorted(sources.items()))
-        + f"; {len(NAME_START_FRAMES)} start and {len(NAME_MID_FRAMES)} mid frames)"
+        + f"; {len(NAME_START_FRAMES)} start, {len(NAME_MID_FRAMES)} mid and "
+        f"{len(NAME_DOC_FRAMES)} two-sentence frames)"
     )
     print(f"{'where':6} {'shape':6} {'changed':>8} {'cases':>7}")
     for (where, shape), (c, n) in sorted(changed.items()):

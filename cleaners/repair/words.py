@@ -1214,10 +1214,15 @@ def _recurs_as_name(text: str, core: str, fixed: str, lang: str) -> bool:
     """Whether a sentence's first token that would split into a word and no function
     word first ("Moderna", "Jarquewas") opens another sentence of the text too: a name
     the text keeps using, as a lost space does not repeat itself. (MT's function-word
-    fusions do repeat: "Inthe" twice is still split.)"""
-    if fixed.split()[0].lower() in words("function_words.txt", lang):
-        return False
-    return len(re.findall(rf"(?<![^\W\d_]){re.escape(core)}(?![^\W\d_])", text)) >= 2
+    fusions do repeat: "Inthe" twice is still split, as is any function word's pair
+    the news model binds; "Ofis", "Isus" twice are names.)"""
+    if len(re.findall(rf"(?<![^\W\d_]){re.escape(core)}(?![^\W\d_])", text)) < 2:
+        return False  # (counted first: the model is asked only of a recurring token)
+    parts = fixed.lower().split()
+    if parts[0] not in words("function_words.txt", lang):
+        return True
+    assoc = BIGRAMS.association(*parts) if len(parts) == 2 else None
+    return assoc is not None and assoc < FN_PHRASE_ASSOC
 
 
 def _repeated_term(text: str, core: str, fixed: str, lang: str) -> bool:

@@ -1157,6 +1157,13 @@ _NOT_AFTER: dict[str, frozenset[str]] = {
     "aux": _FINITE_NEXT | {"will", "can", "may", "might", "must", "shall", "says"},
     "prep": _FINITE_NEXT | {"have", "had", "said"},
     "det": _FINITE_NEXT | {"have", "had"},
+    # An article or possessive opens a noun phrase: no preposition, conjunction or
+    # article follows it ("They call it filma in", "plana and": a Russian genitive).
+    # ("his" and "its" stand alone too: "his and hers".)
+    "art": _FINITE_NEXT
+    | _PREP_TAILS
+    | _CONJ_TAILS
+    | {"have", "had", "but", "to", "the", "a", "an"},
     "conj": _FINITE_NEXT | {"have", "had", "said"},
 }
 
@@ -1165,8 +1172,10 @@ def _next_word_refutes(text: str, m: re.Match[str], fixed: str, at_start: bool) 
     """Whether the word after a split token rules the split out: its last part an
     auxiliary, a preposition, a determiner or (at a sentence start) a conjunction, and
     the next word a finite verb none of them takes ("Heis was here", "Soldat said",
-    "termin was"). Mid-sentence, a preposition after a verb may end a clause ("the
-    house he lived in was"): only a split whose head is no verb counts there.
+    "termin was"), or after an article or "my", "your", "our", "their", "every" a
+    preposition, conjunction or article ("filma in", "plana and"). Mid-sentence, a
+    preposition after a verb may end a clause ("the house he lived in was"): only a
+    split whose head is no verb counts there.
 
     >>> m = re.match(r"(?P<core>Heis)", "Heis was here.")
     >>> _next_word_refutes("Heis was here.", m, "He is", True)
@@ -1184,7 +1193,7 @@ def _next_word_refutes(text: str, m: re.Match[str], fixed: str, at_start: bool) 
     elif tail in _PREP_TAILS:
         kind = "prep"
     elif tail in _DET_TAILS:
-        kind = "det"
+        kind = "det" if tail in ("his", "its") else "art"
     elif tail in _CONJ_TAILS and at_start:
         kind = "conj"
     else:

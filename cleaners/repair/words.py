@@ -1163,7 +1163,7 @@ _NOT_AFTER: dict[str, frozenset[str]] = {
     "art": _FINITE_NEXT
     | _PREP_TAILS
     | _CONJ_TAILS
-    | {"have", "had", "but", "to", "the", "a", "an"},
+    | {"have", "had", "but", "to", "the", "a", "an", "also"},
     "conj": _FINITE_NEXT | {"have", "had", "said"},
 }
 
@@ -1201,7 +1201,9 @@ def _next_word_refutes(text: str, m: re.Match[str], fixed: str, at_start: bool) 
     if m.end("core") != m.end():
         return False  # punctuation between: "Sold at, said he" is no reading of either
     nxt = _NEXT_WORD.match(text, m.end())
-    if nxt is None or nxt.group(1).lower() not in _NOT_AFTER[kind]:
+    word = None if nxt is None else nxt.group(1).lower()
+    said = kind == "art" and word == "said" and tail != "the"  # "the said agreement"
+    if word is None or word not in _NOT_AFTER[kind] and not said:
         return False
     # "he livedin was": mid-sentence, a clause may end in a verb's preposition.
     return at_start or kind not in ("prep", "aux") or pos_tag(parts[-2]) not in _VERB

@@ -538,10 +538,10 @@ _NAME_TAILS += ("for", "one", "will", "said", "also", "er", "ist", "ing", "ed", 
 def name_shape(name: str) -> str:
     """How a name may look fused: ``camel`` ("TikTok", "eBay"), ``tail`` (a function
     word's or suffix's ending after 3+ letters: "Skvernelis", "Everton"), ``word``
-    (a common word of 4+ letters inside, or a split into known words: "Wellingtone"),
+    (a common word of 4+ letters inside, or a split into known words: "Bellinghausen"),
     else ``plain``. The first that fits, in that order.
 
-    >>> [name_shape(w) for w in ("TikTok", "Skvernelis", "Wellingtone", "Xyzzqk")]
+    >>> [name_shape(w) for w in ("TikTok", "Skvernelis", "Bellinghausen", "Xyzzqk")]
     ['camel', 'tail', 'word', 'plain']
     """
     if any(c.isupper() for c in name[1:]):

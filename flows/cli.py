@@ -418,6 +418,7 @@ def cmd_filter(args: argparse.Namespace) -> int:
             else:
                 write(item[0], False, item[1], UNSCORED)
         batch.clear()
+        sys.stdout.flush()  # a batch's verdicts reach the next command in a pipe now
 
     if args.file in (None, "-"):
         fh: IO[bytes] = sys.stdin.buffer

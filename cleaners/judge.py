@@ -16,6 +16,7 @@ from cleaners.adequacy import adequacy, analyse_pairs
 from cleaners.config import PipelineConfig
 from cleaners.dedup import Deduper
 from cleaners.filters import Candidate, build_filters, reasons
+from cleaners.lexsim import fold_marks
 from cleaners.model import Document
 
 NOT_PARALLEL = "not-parallel"
@@ -28,6 +29,13 @@ class Judgement(NamedTuple):
 
 
 UNSCORED = 0.0  # the adequacy given to a pair judged without scoring (``score_rejected=False``)
+
+
+def _folded(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The pairs as the signals read them: without the combining marks that split a word for
+    every word pattern (Russian stress marks, дыши́те), as the aligner and the word table
+    read them (:func:`cleaners.lexsim.fold_marks`). The corpus keeps the text as written."""
+    return [(fold_marks(ru), fold_marks(en)) for ru, en in pairs]
 
 
 def judge_pairs(
@@ -49,12 +57,12 @@ def judge_pairs(
     [Judgement(adequacy=0.0, reasons=('too-short',), scored=False)]
     """
     if not config.filters.enabled:
-        return [
-            Judgement(adequacy(s), ()) for s in analyse_pairs(pairs, ru_mt, config.lid, lex_table)
-        ]
+        sigs = analyse_pairs(_folded(pairs), ru_mt, config.lid, lex_table)
+        return [Judgement(adequacy(s), ()) for s in sigs]
     filters = build_filters(config.filters)
     cheap = [reasons(Candidate(ru, en, None, math.nan), filters) for ru, en in pairs]
     todo = [k for k, why in enumerate(cheap) if score_rejected or not why]
+    pairs = _folded(pairs)
     sigs = analyse_pairs(
         [pairs[k] for k in todo],
         [ru_mt[k] for k in todo] if ru_mt is not None else None,

@@ -165,3 +165,16 @@ def test_filter_does_not_score_a_pair_a_cheap_filter_rejects_but_run_does():
     assert all(j.scored for j in judged) and judged[0].adequacy > 0.5  # a long translation
     assert [j.scored for j in judge_pairs(pairs, cfg, score_rejected=False)] == [
         False, False, True]  # fmt: skip
+
+
+def test_stress_marks_change_no_score_and_no_reason():
+    from cleaners.judge import judge_pairs
+
+    ru = "Пожалуйста, дышите глубже и не волнуйтесь: врач скоро придёт."
+    stressed = ru.replace("дышите", "дыши\u0301те").replace("скоро", "ско\u0301ро")
+    en = "Please breathe deeper and do not worry: the doctor will come soon."
+    plain, marked = judge_pairs([(ru, en), (stressed, en)], PipelineConfig())
+    assert marked == plain and not plain.reasons
+    # The stressed and the plain pair are one pair for deduplication too.
+    assert [v.reasons for v in filter_pairs([(ru, en), (stressed, en)], PipelineConfig())] == [
+        (), ("near-duplicate",)]  # fmt: skip

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from cleaners.adequacy import adequacy, analyse_pairs
 from cleaners.config import PipelineConfig
 from cleaners.dedup import Deduper
-from cleaners.filters import Candidate, build_filters, reasons
+from cleaners.filters import CHEAP, Candidate, build_filters, reasons
 from cleaners.lexsim import fold_marks
 from cleaners.model import Document
 
@@ -61,6 +61,7 @@ def judge_pairs(
         return [Judgement(adequacy(s), ()) for s in sigs]
     filters = build_filters(config.filters)
     cheap = [reasons(Candidate(ru, en, None, math.nan), filters) for ru, en in pairs]
+    rest = [f for f in filters if f.name not in CHEAP]  # the cheap ones have spoken
     todo = [k for k, why in enumerate(cheap) if score_rejected or not why]
     pairs = _folded(pairs)
     sigs = analyse_pairs(
@@ -73,7 +74,7 @@ def judge_pairs(
     for k, s in zip(todo, sigs, strict=True):
         a = adequacy(s)
         ru, en = pairs[k]
-        out[k] = Judgement(a, cheap[k] or reasons(Candidate(ru, en, s, a), filters))
+        out[k] = Judgement(a, cheap[k] or reasons(Candidate(ru, en, s, a), rest))
     return out
 
 

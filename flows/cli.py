@@ -8,6 +8,7 @@ a few tens of milliseconds. argparse rather than typer/click for the same reason
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -391,6 +392,8 @@ def cmd_filter(args: argparse.Namespace) -> int:
     from cleaners.config import PipelineConfig
     from cleaners.judge import UNSCORED, FilterStream
 
+    if args.file not in (None, "-") and not Path(args.file).is_file():
+        raise UsageError(f"no such file: {args.file}")
     if args.argos_package and not Path(args.argos_package).exists():
         raise UsageError(f"Argos package not found: {args.argos_package}")
     cfg = _config(args.config) or PipelineConfig()
@@ -420,14 +423,9 @@ def cmd_filter(args: argparse.Namespace) -> int:
         batch.clear()
         sys.stdout.flush()  # a batch's verdicts reach the next command in a pipe now
 
-    if args.file in (None, "-"):
-        fh: IO[bytes] = sys.stdin.buffer
-    else:
-        path = Path(args.file)
-        if not path.is_file():
-            raise UsageError(f"no such file: {args.file}")
-        fh = path.open("rb")
-    with fh:
+    stdin = args.file in (None, "-")
+    # stdin is read, not closed (a caller of main() may go on using it).
+    with contextlib.nullcontext(sys.stdin.buffer) if stdin else Path(args.file).open("rb") as fh:
         try:
             for n, line, whole in _bounded_lines(fh, cfg.input.max_bytes):
                 if not whole:

@@ -1478,6 +1478,11 @@ def align(
         return [Bead((i,), (), 0.0, method) for i in range(n)] + [
             Bead((), (j,), 0.0, method) for j in range(m)
         ]
+    # A stress mark (дыши́те) would split a word for every pattern here, as for lexsim.words.
+    fold = lexsim.fold_marks
+    ru, en = [fold(s) for s in ru], [fold(s) for s in en]
+    if with_mt and ru_mt is not None:
+        ru_mt = [fold(s) for s in ru_mt]
     doc = _features(ru, en, ru_mt if with_mt else None, config, with_lex, src_lang, tgt_lang)
     path = _solve(doc, config, with_mt, with_lex)
 

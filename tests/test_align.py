@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -403,3 +404,26 @@ def test_coverage_holds_on_damaged_real_news() -> None:
     """News damage is joins, splits and drops, not regrouping: no loss there."""
     coverage = _strict_f1(AlignConfig(lexical_score="coverage"))
     assert coverage >= _strict_f1(AlignConfig(lexical_score="dice")) - 0.002
+
+
+def test_stress_marks_change_no_bead_and_no_score() -> None:
+    """Russian stress marks (дыши́те) split no word for the aligner's anchors and word table."""
+    ru = [
+        "Пожалуйста, дышите глубже и не волнуйтесь.",
+        "Врач скоро придёт и осмотрит больного.",
+        "Погода была тёплой всю неделю.",
+        "Учёные открыли новый вид рыбы в озере.",
+    ]
+    en = [
+        "Please breathe deeper and do not worry.",
+        "The doctor will come soon and examine the patient.",
+        "The weather was warm all week.",
+        "Scientists discovered a new species of fish in the lake.",
+    ]
+    stressed = [re.sub(r"\b(\w*?[аеиоуыэюя])(?=\w+\b)", "\\g<1>\u0301", s) for s in ru]
+    assert all("\u0301" in s for s in stressed)
+    plain = [(b.ru, b.en, b.score) for b in align(ru, en)]
+    assert [(b.ru, b.en, b.score) for b in align(stressed, en)] == plain
+    # Negative: a real change of words still changes the scores.
+    other = [(b.ru, b.en, b.score) for b in align([ru[0], ru[2], ru[1], ru[3]], en)]
+    assert other != plain

@@ -13,8 +13,10 @@ A dynamic program over 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1 and 1-3 beads. A bead's
   words between the retranslation and the English (Bleualign's idea),
 - for a language pair with a word table (``cleaners.lexsim``), its coverage score: each of the
   bead's sentences earns the share of its content keys the bead's other side translates, less
-  what unrelated sentences would cover (``lexical_score="coverage"``; the block levels, and
-  ``lexical_score="dice"``, use one Dice overlap per bead, which rewards cutting a bead in two).
+  what unrelated sentences would cover (``lexical_score="coverage"``, and ``"auto"`` for two
+  languages in one script, where each content word also brings an accent-folded prefix key
+  that matches its cognates; the block levels, and ``lexical_score="dice"`` — ``"auto"``
+  between two scripts — use one Dice overlap per bead, which rewards cutting a bead in two).
 
 The program runs in a band, row by row with numpy, so memory and time grow linearly with the
 document. Short documents (≤ 300 sentences a side) centre the band on the diagonal; longer
@@ -154,11 +156,17 @@ def _neglog_prior(p: Sequence[float]) -> tuple[float, ...]:
 _GC_PRIOR = _neglog_prior((0.89, 0.00495, 0.00495, 0.0445, 0.0445, 0.011) + (1e-12,) * 6)
 
 
-def _params(config: AlignConfig, with_mt: bool, with_lex: bool, scale: int = 1) -> _Params:
+def _params(
+    config: AlignConfig, with_mt: bool, with_lex: bool, scale: int = 1, one_script: bool = False
+) -> _Params:
     """Cost parameters; ``scale`` sentences per unit (block levels) widen Gale-Church's fixed
-    variance as ``length_variance`` is widened for the other method."""
+    variance as ``length_variance`` is widened for the other method; ``one_script``: the
+    pair's word table has identity keys (``lexical_score="auto"`` then means coverage)."""
     if config.method == "gale-church":
         return _Params(_GC_PRIOR, 6.8 * scale, True, 0.0, 0.0, 1.0, 0.0, 0.0)
+    score = config.lexical_score
+    if score == "auto":
+        score = "coverage" if one_script else "dice"
     return _Params(
         prior=_neglog_prior(
             (
@@ -184,7 +192,7 @@ def _params(config: AlignConfig, with_mt: bool, with_lex: bool, scale: int = 1) 
         w_number_miss=config.number_miss_weight,
         w_lex=config.lexical_weight if with_lex else 0.0,
         w_cover=_COVER_WEIGHT * config.lexical_weight
-        if with_lex and scale == 1 and config.lexical_score == "coverage"
+        if with_lex and scale == 1 and score == "coverage"
         else 0.0,
     )
 
@@ -746,6 +754,7 @@ class _Doc:
     mass: dict[str, tuple[np.ndarray, np.ndarray]]
     # the word-table keys one by one (sentence level only): the coverage score's input
     occurrences: tuple[_Occurrences, _Occurrences] | None = None
+    one_script: bool = False  # the pair's word table has identity keys (cleaners.lexsim)
 
     def blocks(self, k_ru: int, k_en: int, kinds: Sequence[str]) -> _Doc:
         """Blocks of ``k_ru`` / ``k_en`` units: lengths (plus a joining space), bags and masses
@@ -1007,10 +1016,11 @@ def _features(
     tgt_lang: str,
 ) -> _Doc:
     """Lengths and feature bags of every sentence (read once; block levels sum them)."""
-    p = _params(config, ru_mt is not None, with_lex)
+    one_script = with_lex and lexsim.table(src_lang, tgt_lang).identity
+    p = _params(config, ru_mt is not None, with_lex, one_script=one_script)
     ru_len = np.array([max(len(s), 1) for s in ru], dtype=float)
     en_len = np.array([max(len(s), 1) for s in en], dtype=float)
-    doc = _Doc(ru_len, en_len, {}, {})
+    doc = _Doc(ru_len, en_len, {}, {}, one_script=one_script)
 
     def add(
         kind: str,
@@ -1027,7 +1037,7 @@ def _features(
         # Names and the month table serve ru–en (and any pair without a word table). Between
         # two languages with a word table in one script, the table's identity keys match
         # names, and German capitalises every noun (Text+Berg dev: same F1 without, less work).
-        words = not (with_lex and lexsim.table(src_lang, tgt_lang).identity)
+        words = not one_script
         ids: dict[str, int] = {}
         if p.w_anchor:
             assert tokens is not None
@@ -1048,9 +1058,10 @@ def _features(
         assert tokens is not None
         ids = {}
         words = (_table_words(tokens[0]), _table_words(tokens[1]))
+        cognates = config.cognate_prefix if one_script else 0
         content = (
-            _content_keys(words[0][2], table, "src"),
-            _content_keys(words[1][2], table, "tgt"),
+            _content_keys(words[0][2], table, "src", cognates),
+            _content_keys(words[1][2], table, "tgt", cognates),
         )
         (ru_flat, ru_mass), (en_flat, en_mass) = (
             _table_flat(tokens[0], table, True, ids, words[0], content[0]),
@@ -1326,9 +1337,33 @@ def _table_flat(
     return _flat_of_tokens(tok, line, bag, tokens.size), counts
 
 
-def _content_keys(pieces: list[list[str]], table: lexsim.Table, side: str) -> list[list[str]]:
-    """The table's content keys of each token type's words."""
-    return [table.content_keys(found, side) for found in pieces]
+def _content_keys(
+    pieces: list[list[str]], table: lexsim.Table, side: str, cognates: int = 0
+) -> list[list[str]]:
+    """The table's content keys of each token type's words; with ``cognates``, a content
+    word's cognate key (``_cognate_key``) too, which translates to itself: a held-out table
+    knows few of a text's words, but many are cognates of their translation (Simard et al.
+    1992 took a shared four-letter prefix; accent folding and five letters suit de–fr)."""
+    keys = [table.content_keys(found, side) for found in pieces]
+    if cognates:
+        for k, found in enumerate(pieces):
+            if keys[k]:  # (a token type is one word; none for a stop word)
+                keys[k] = keys[k] + [c for w in found if (c := _cognate_key(w, cognates))]
+    return keys
+
+
+@lru_cache(maxsize=1 << 16)
+def _cognate_key(word: str, length: int) -> str | None:
+    """A lower-cased word's first ``length`` letters without accents ("~" keeps the key apart
+    from the table's own), or None for a shorter word.
+
+    >>> _cognate_key("géologie", 5), _cognate_key("geologisch", 5), _cognate_key("mont", 5)
+    ('~geolo', '~geolo', None)
+    """
+    if len(word) < length:
+        return None
+    folded = unicodedata.normalize("NFD", word[: length + 2])
+    return "~" + "".join(c for c in folded if not unicodedata.combining(c))[:length]
 
 
 def _table_occurrences(
@@ -1385,7 +1420,7 @@ def _solve(
 ) -> list[tuple[int, int, float]]:
     """The best path's bead end points (i, j) with each bead's own cost; ``scale`` is the
     number of sentences per unit (1, or a block level's)."""
-    p = _params(config, with_mt, with_lex, scale)
+    p = _params(config, with_mt, with_lex, scale, doc.one_script)
     coarse = scale > 1
     n, m = len(doc.ru_len), len(doc.en_len)
     # English chars per Russian char: the document's own figure, shrunk towards a typical one

@@ -93,9 +93,9 @@ _LATIN = re.compile(r"[A-Za-z]")
 # Anchors on the two sides of a bead below which their Dice similarity is damped (one shared
 # "?" says less than four shared names and numbers).
 _MIN_MASS = 4.0
-# What a 1-0 / 0-1 bead saves when its sentence has no content word of the word table (a
-# scanned page's "- _-", ".....", "* , *^" and the like are dropped, not merged into a
-# neighbour's bead; Text+Berg dev: one bead more right; ru–en dev: the same F1).
+# What a 1-0 / 0-1 bead saves when its sentence has no content word of the word table and no
+# number (a scanned page's "- _-", ".....", "* , *^" and the like are dropped, not merged
+# into a neighbour's bead; Text+Berg dev: one bead more right; ru–en dev: the same F1).
 _CONTENTLESS_SKIP = 2.0
 # Russian characters' worth of weight the configured typical length ratio gets against the
 # document's own (tuned on the dev sets: 1000 ≈ 7 sentences).
@@ -852,10 +852,12 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
             z = (f.ratio * a - b) / np.sqrt(p.s2 * np.maximum(mean, 1.0))
             c = c + _neglog_two_tailed(z.astype(np.float32))  # float32: costs are stored so
         if not (di and dj):
-            if "table" in f.mass:  # a line without one content word: page furniture, debris
-                words = f.mass["table"][0 if di else 1]
+            if "table" in f.mass:  # no content word, no number: page furniture, debris
                 idx = np.maximum((rows if di else cols) - 1, 0)
-                c = np.where(words[idx] == 0, c - _CONTENTLESS_SKIP, c)
+                empty = f.mass["table"][0 if di else 1][idx] == 0
+                if "num" in f.mass:  # ("+17 °C." split off a line belongs to its bead)
+                    empty &= f.mass["num"][0 if di else 1][idx] == 0
+                c = np.where(empty, c - _CONTENTLESS_SKIP, c)
             out[code] = c if ok is None else np.where(ok, c, _INF)
             continue
         if f.cover is not None:

@@ -795,7 +795,23 @@ class _Features:
     pairs: dict[str, Pairs]  # per bag kind: overlaps of unit pairs inside the band
     mass: dict[str, tuple[np.ndarray, np.ndarray]]
     sums: dict[tuple[object, int], np.ndarray] = field(default_factory=dict)
+    skips: dict[int, np.ndarray | None] = field(default_factory=dict)  # skip_saving per side
     cover: tuple[_Coverage, _Coverage] | None = None  # replaces the table's Dice when set
+
+    def skip_saving(self, side: int) -> np.ndarray | None:
+        """Per unit of one side, what dropping it saves (``_CONTENTLESS_SKIP`` for a unit with
+        neither a content word of the word table nor a number, else 0), or None when no unit
+        saves anything (worked out once per side)."""
+        if side not in self.skips:
+            saving = None
+            if "table" in self.mass:
+                empty = self.mass["table"][side] == 0
+                if "num" in self.mass:  # ("+17 °C." split off a line belongs to its bead)
+                    empty &= self.mass["num"][side] == 0
+                if empty.any():
+                    saving = np.where(empty, _CONTENTLESS_SKIP, 0.0).astype(np.float32)
+            self.skips[side] = saving
+        return self.skips[side]
 
     def window_sum(self, what: object, end: np.ndarray, size: int) -> np.ndarray:
         """The sum of ``size`` units of ``what`` ("ru_len", "en_len", (side, kind) masses)
@@ -852,12 +868,9 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
             z = (f.ratio * a - b) / np.sqrt(p.s2 * np.maximum(mean, 1.0))
             c = c + _neglog_two_tailed(z.astype(np.float32))  # float32: costs are stored so
         if not (di and dj):
-            if "table" in f.mass:  # no content word, no number: page furniture, debris
-                idx = np.maximum((rows if di else cols) - 1, 0)
-                empty = f.mass["table"][0 if di else 1][idx] == 0
-                if "num" in f.mass:  # ("+17 °C." split off a line belongs to its bead)
-                    empty &= f.mass["num"][0 if di else 1][idx] == 0
-                c = np.where(empty, c - _CONTENTLESS_SKIP, c)
+            saving = f.skip_saving(0 if di else 1)
+            if saving is not None:
+                c = c - saving[np.maximum((rows if di else cols) - 1, 0)]
             out[code] = c if ok is None else np.where(ok, c, _INF)
             continue
         if f.cover is not None:

@@ -892,6 +892,15 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
 # for the context to vouch for a split the name guards refuse ("Asa result": "as a
 # result" 2.7; "Asa Hutchinson" -1.1, "Asa said" -2.5; "Ina study" 0.9).
 CONTEXT_ASSOC = 0.5
+# How strongly the two parts must predict the next word to vouch for a split whatever
+# the pair's own binding or the token's frequency ("Keepin mind" 3.3, "Allin all" 1.6,
+# "Amore recent" 1.9, "Avery good" 1.8: "keep in", "a more" bind little alone, and
+# "Avery" is a name wordfreq knows). A name's next word is its verb or an object
+# ("Avery said" -1.2, "Amore the leader"): no trigram of the model predicts it so.
+STRONG_CONTEXT_ASSOC = 1.5
+# ... unless the next word is what follows a name: a finite verb or a modal ("Dohe said":
+# the model predicts "said" after "do he" too).
+_NAME_VERB = _FINITE | {"MD"}
 _NOT_AFTER_IS = _FINITE | {"VBN", "RB", "MD"}
 
 
@@ -937,20 +946,33 @@ def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
         return None  # "Moderna", "Roberta", "Gagarina": a name's ending
     if a not in fn and _rare_part(a, lang) or b not in fn and _rare_part(b, lang):
         return None
-    if zipf(low, lang, 3.0) >= 3.0 and not (
-        a in fn and b in ("a", "an") or known_start_split([a, b], fn)
-    ):
-        return None  # a token wordfreq knows well is a brand or a name ("Youtube")
     return (a, b)
 
 
-def context_vouches(parts: tuple[str, ...], nxt: str) -> bool:
+def _known_start_token(core: str, lang: str) -> bool:
+    """Whether a start token that ``context_start_parts`` splits is one wordfreq knows
+    well (Zipf >= 3: a brand or a name, "Youtube", "Avery") and no web typo of a function
+    word's phrase ("Asa", "Ifyou"): only a strongly vouching next word splits it."""
+    low = core.lower()
+    parts = context_start_parts(core, lang)
+    if parts is None or len(parts) != 2 or parts[1] == "is" or zipf(low, lang, 3.0) < 3.0:
+        return False
+    a, b = parts
+    fn = words("function_words.txt", lang)
+    return not (a in fn and b in ("a", "an") or known_start_split([a, b], fn))
+
+
+def context_vouches(parts: tuple[str, ...], nxt: str, strong_only: bool = False) -> bool:
     """Whether the word after a start token vouches for its split: the two parts a
-    bigram the model holds that predicts ``nxt`` ("as a result", "take a look", "keep in
-    mind"), or "is" before what follows "is" and no name: not a verb form nor an adverb
-    ("Remdesiviris a"; "Skvernelis said", "Skvernelis also" stay).
+    bigram the model holds that predicts ``nxt`` ("as a result", "take a look"), or
+    predict it strongly whatever their own binding ("keep in mind", "all in all";
+    ``STRONG_CONTEXT_ASSOC``, the only way with ``strong_only``), or "is" before what
+    follows "is" and no name: not a verb form nor an adverb ("Remdesiviris a";
+    "Skvernelis said", "Skvernelis also" stay).
 
     >>> context_vouches(("as", "a"), "result"), context_vouches(("as", "a"), "said")
+    (True, False)
+    >>> context_vouches(("keep", "in"), "mind"), context_vouches(("a", "very"), "said", True)
     (True, False)
     """
     a, b = parts
@@ -963,9 +985,13 @@ def context_vouches(parts: tuple[str, ...], nxt: str) -> bool:
         assoc = BIGRAMS.association(b, nxt)
         return assoc is not None and assoc >= CONTEXT_ASSOC
     pair = BIGRAMS.association(a, b)
-    if pair is None or pair < FN_PHRASE_ASSOC:
-        return False  # a bound pair, as a short token's needs ("Fortuna": "for tuna" 0.25)
+    if pair is None:
+        return False
     ctx = BIGRAMS.context_association(a, b, nxt)
+    if ctx is not None and ctx >= STRONG_CONTEXT_ASSOC and guess_tag(nxt) not in _NAME_VERB:
+        return True  # "Keepin mind", "Allin all": the three words a set phrase
+    if strong_only or pair < FN_PHRASE_ASSOC:
+        return False  # a bound pair, as a short token's needs ("Fortuna": "for tuna" 0.25)
     # A set phrase ("even though", "I am") asks only that the next word not go against it.
     return ctx is not None and ctx >= (0.0 if pair >= SET_PHRASE_ASSOC else CONTEXT_ASSOC)
 
@@ -1006,7 +1032,9 @@ def _split_by_next_word(text: str, m: re.Match[str], core: str, lang: str) -> st
     nxt = _NEXT_WORD.match(text, m.end())
     if parts is None or nxt is None or m.end("core") != m.end():
         return None
-    return _cased(core, list(parts)) if context_vouches(parts, nxt.group(1).lower()) else None
+    strong = _known_start_token(core, lang)
+    vouched = context_vouches(parts, nxt.group(1).lower(), strong)
+    return _cased(core, list(parts)) if vouched else None
 
 
 def _rare_part(part: str, lang: str) -> bool:
@@ -1130,6 +1158,56 @@ def _split_by_document(text: str, core: str, lang: str) -> str | None:
         if re.search(rf"(?<![\w-]){re.escape(core[i:])}(?![\w-])", text, re.IGNORECASE)
     ]
     return " ".join(found[0]) if len(found) == 1 else None
+
+
+# How strongly a function word's pair must predict the next word (log10 P(c|a b)/P(c))
+# when the pair is "a" after a word: the article is the likeliest "a" before a noun
+# phrase ("dancinga little" 1.4, "regiona pensioner" 1.1, "sona new" 0.9); a Russian
+# case ending before a word is not predicted by it ("filma in", "plana and" < 0).
+ARTICLE_CONTEXT_ASSOC = 0.9
+
+
+@lru_cache(maxsize=4096)
+def next_word_parts(core: str, lang: str) -> tuple[str, str] | None:
+    """A lowercase token's split into a common word and "a" that only the next word can
+    vouch for (``_split_by_next_word_inside``: "costsa", "seriesa", which the Russian
+    case ending -a refuses alone). Cheap: no language model.
+
+    >>> next_word_parts("seriesa", "en"), next_word_parts("instrumenta", "en")
+    (('series', 'a'), ('instrument', 'a'))
+    >>> next_word_parts("totech", "en") is None, next_word_parts("pizza", "en") is None
+    (True, True)
+    """
+    if lang != "en" or len(core) < 5 or not core.islower() or not core.endswith("a"):
+        return None
+    if core in dictionary_words() or zipf(core, lang, 3.0) >= 3.0 or core in _keep_words(lang):
+        return None
+    head = core[:-1]
+    if head[-1] == "a" or head in words("function_words.txt", lang) or not _vouched(head, lang):
+        return None
+    return (head, "a")
+
+
+def _split_by_next_word_inside(text: str, m: re.Match[str], core: str, lang: str) -> str | None:
+    """A word run into "a" inside a sentence, split when "a" predicts the next word as
+    the article does (``ARTICLE_CONTEXT_ASSOC``: "seriesa lot" 1.6). The evidence is of
+    "a" itself: another part's binding to the next word says nothing of the cut ("by
+    iron fence": "iron fence" binds, "byiron" needs a phrase or the document). The
+    token must end its chunk (no comma or quote before the next word).
+
+    >>> t = "It costsa lot; the filma in Moscow."
+    >>> [_split_by_next_word_inside(t, m, m.group("core"), "en") for m in _CHUNK.finditer(t)
+    ...  if m.group("core") in ("costsa", "filma")]
+    ['costs a', None]
+    """
+    parts = next_word_parts(core, lang)
+    if parts is None or m.end("core") != m.end():
+        return None
+    nxt = _NEXT_WORD.match(text, m.end())
+    if nxt is None:
+        return None
+    ctx = BIGRAMS.context_association(*parts, nxt.group(1).lower())
+    return " ".join(parts) if ctx is not None and ctx >= ARTICLE_CONTEXT_ASSOC else None
 
 
 # What the last word of a split says may follow it. A finite verb ("was", "has",
@@ -1340,6 +1418,7 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                 not unknown
                 or all(_split_fused(w, lang, *seg) is None for w in unknown)
                 and all(_split_by_document(text, w, lang) is None for w in unknown)
+                and all(next_word_parts(w, lang) is None for w in unknown)
             )
         ):
             return []
@@ -1388,6 +1467,8 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             fixed = _split_fused(core, word_lang, *args[:7])
             if fixed is None and unknown is not None and core in unknown:
                 fixed = once(_split_by_document, text, core, word_lang)
+                if fixed is None:
+                    fixed = _split_by_next_word_inside(text, m, core, word_lang)
             if fixed is not None and _next_word_refutes(text, m, fixed, False):
                 continue
         if fixed is None:

@@ -916,6 +916,8 @@ def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
     (('as', 'a'), ('remdesivir', 'is'))
     >>> context_start_parts("Moderna", "en") is None, context_start_parts("Andrea", "en") is None
     (True, True)
+    >>> context_start_parts("Iadmire", "en")
+    ('i', 'admire')
     """
     low = core.lower()
     if lang != "en" or len(core) < 3 or not core[1:].islower() or not low.isalpha():
@@ -928,6 +930,16 @@ def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
         # "Iam", "Ihad", "Iate": "I" with a short verb ("Ivan" is no verb; "Iran", a
         # word wordfreq knows, only with a function word's verb)
         return ("i", rest) if rest in fn or zipf(low, lang, 3.0) < 3.0 else None
+    # "Iadmire", "Iadvise": "I" and a verb less common than ``_first_person`` splits
+    # alone, for the object after it to vouch for ("Iadmire you"; "Igore said" stays)
+    if (
+        low[0] == "i"
+        and len(rest) >= 4
+        and pos_tag(rest) in _I_TAKES
+        and zipf(rest, lang, 3.0) >= 3.0
+        and zipf(low, lang, 3.0) < 3.0
+    ):
+        return ("i", rest)
     if low.endswith("is"):
         if len(low) < 6:
             return None  # "Manis", "Asis": too short to tell a name from a fusion
@@ -1158,6 +1170,60 @@ def _split_by_document(text: str, core: str, lang: str) -> str | None:
         if re.search(rf"(?<![\w-]){re.escape(core[i:])}(?![\w-])", text, re.IGNORECASE)
     ]
     return " ".join(found[0]) if len(found) == 1 else None
+
+
+# A rare word wordfreq's large list knows at least this well (Zipf) is a word beside a
+# function word, though no dictionary has it ("forsuperyachts", "ofhydroxychloroquine"
+# 1.8, "onunverified" 2.7); of 26,299 transliterated Russian words in dev text, one
+# splits so ("inspektor": "in spektor", "Spektor" a surname).
+RARE_WORD_ZIPF = 1.5
+RARE_WORD_MIN_LEN = 7
+# Function words that are also word-building prefixes: before a rare word they make one
+# ("inaccessable", "asymmetrical", "bedazzled", "outgunned", "withstood").
+_PREFIX_LIKE = frozenset(
+    ("a", "an", "in", "be", "by", "over", "under", "out", "up", "down", "off", "after", "with")
+)
+
+
+def beside_rare_word(core: str, lang: str) -> str | None:
+    """A function word run into a rare word of 7+ letters that wordfreq knows from
+    running text but no dictionary lists (``RARE_WORD_ZIPF``), the token itself unknown
+    to wordfreq: "ofhydroxychloroquine", "azithromycinon". The one such split, or None.
+    Reads wordfreq's large list only once a function word and a long rest are found.
+
+    >>> beside_rare_word("forsuperyachts", "en"), beside_rare_word("azithromycinon", "en")
+    ('for superyachts', 'azithromycin on')
+    >>> beside_rare_word("tobolskiy", "en") is None, beside_rare_word("anderlecht", "en") is None
+    (True, True)
+    """
+    return _beside_rare_word(core, lang)
+
+
+@lru_cache(maxsize=4096)
+def _beside_rare_word(core: str, lang: str) -> str | None:
+    if lang != "en" or len(core) < RARE_WORD_MIN_LEN + 2 or not core.isalpha():
+        return None
+    fn = words("function_words.txt", lang)
+    cuts = []
+    for i in range(1, min(6, len(core) - RARE_WORD_MIN_LEN + 1)):
+        head, rest = core[:i], core[i:]
+        if head in fn and head not in _PREFIX_LIKE and _rare_unlisted(rest, lang):
+            cuts.append((head, rest, rest))
+        head, tail = core[: len(core) - i], core[len(core) - i :]
+        if i > 1 and tail in fn and tail not in _INFLECTION_TAILS and _rare_unlisted(head, lang):
+            cuts.append((head, tail, head))
+    if not cuts:
+        return None
+    # (the large list, read only now: a token it knows is a word, "forerunners")
+    found = [(a, b) for a, b, rare in cuts if zipf(rare, lang) >= RARE_WORD_ZIPF]
+    if len(found) != 1 or zipf(core, lang) > 0.0:
+        return None
+    return " ".join(found[0])
+
+
+def _rare_unlisted(word: str, lang: str) -> bool:
+    """Neither a dictionary word nor on wordfreq's small list (those are ``segment``'s)."""
+    return word not in dictionary_words() and zipf(word, lang, 3.0) < 3.0
 
 
 # How strongly a function word's pair must predict the next word (log10 P(c|a b)/P(c))
@@ -1419,6 +1485,7 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                 or all(_split_fused(w, lang, *seg) is None for w in unknown)
                 and all(_split_by_document(text, w, lang) is None for w in unknown)
                 and all(next_word_parts(w, lang) is None for w in unknown)
+                and all(beside_rare_word(w, lang) is None for w in unknown)
             )
         ):
             return []
@@ -1469,6 +1536,8 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                 fixed = once(_split_by_document, text, core, word_lang)
                 if fixed is None:
                     fixed = _split_by_next_word_inside(text, m, core, word_lang)
+                if fixed is None:
+                    fixed = beside_rare_word(core, word_lang)
             if fixed is not None and _next_word_refutes(text, m, fixed, False):
                 continue
         if fixed is None:

@@ -908,13 +908,14 @@ _NOT_AFTER_IS = _FINITE | {"VBN", "RB", "MD"}
 def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
     """The split of a sentence's capitalised first token that only the next word can
     decide, or None: a function word's phrase that the name guards refuse ("Asa", "Ina",
-    "Afew", "Takea", "Keepin": names too) or a word and "is" ("Remdesiviris"; Lithuanian
-    and Greek names end so: "Skvernelis"). Cheap: the next word is weighed by
-    ``context_vouches``, which may load the language model.
+    "Afew", "Takea", "Keepin": names too), a word and "is" ("Remdesiviris"; Lithuanian
+    and Greek names end so: "Skvernelis") or a word and "a" ("Furnishinga"; "Moderna"
+    and "Roberta" end so). Cheap: the next word is weighed by ``context_vouches``, which
+    may load the language model.
 
     >>> context_start_parts("Asa", "en"), context_start_parts("Remdesiviris", "en")
     (('as', 'a'), ('remdesivir', 'is'))
-    >>> context_start_parts("Moderna", "en") is None, context_start_parts("Andrea", "en") is None
+    >>> context_start_parts("Gagarina", "en") is None, context_start_parts("Andrea", "en") is None
     (True, True)
     >>> context_start_parts("Iadmire", "en")
     ('i', 'admire')
@@ -955,7 +956,9 @@ def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
         return None
     a, b = parts
     if b in ("a", "an") and a not in fn and pos_tag(a) not in _VERB:
-        return None  # "Moderna", "Roberta", "Gagarina": a name's ending
+        # "Moderna", "Roberta", "Gagarina": a name's ending, unless "a" is the article
+        # of what follows ("Furnishinga new": ``context_vouches``)
+        return (a, b) if next_word_parts(low, lang) == (a, b) else None
     if a not in fn and _rare_part(a, lang) or b not in fn and _rare_part(b, lang):
         return None
     return (a, b)
@@ -996,6 +999,11 @@ def context_vouches(parts: tuple[str, ...], nxt: str, strong_only: bool = False)
             return True  # "Remdesiviris one", "Dianeis your": no name runs into a determiner
         assoc = BIGRAMS.association(b, nxt)
         return assoc is not None and assoc >= CONTEXT_ASSOC
+    if b == "a" and a not in words("function_words.txt", "en") and pos_tag(a) not in _VERB:
+        # A word and "a" is a name's ending ("Roberta") unless "a" is the next word's
+        # article, as inside a sentence ("Furnishinga new"; "Roberta the leader").
+        ctx = BIGRAMS.context_association(a, b, nxt)
+        return ctx is not None and ctx >= ARTICLE_CONTEXT_ASSOC and guess_tag(nxt) not in _NAME_VERB
     pair = BIGRAMS.association(a, b)
     if pair is None:
         return False
@@ -1353,6 +1361,20 @@ def _next_word_refutes(text: str, m: re.Match[str], fixed: str, at_start: bool) 
     return at_start or kind not in ("prep", "aux") or pos_tag(parts[-2]) not in _VERB
 
 
+_ARTICLE_BEFORE = lazy_compile(r"\b(?:the|a|an)[ \t]+[\"'«“‘]*$", re.IGNORECASE)
+
+
+def _holds_determiner(text: str, m: re.Match[str], fixed: str) -> bool:
+    """Whether a split opens with the article or preposition of the noun phrase that a
+    label ends ("theofficial website", "onunverified sites", "Theextracellular domain"):
+    the token is no site's name, as a name named so follows its own article ("the
+    stopcoronavirus website"; "the thebell website" stays)."""
+    first = fixed.split()[0].lower()
+    if first not in _DET_TAILS and first not in _PREP_TAILS:
+        return False
+    return _ARTICLE_BEFORE.search(text, max(0, m.start() - 30), m.start("core")) is None
+
+
 def _opens_sentence(text: str, chunk_start: int) -> bool:
     """Whether the chunk at ``chunk_start`` opens a line or follows a sentence's end."""
     head = text[max(0, chunk_start - 4) : chunk_start].rstrip(" \t")
@@ -1547,7 +1569,11 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             and _LABEL_BEFORE.search(text, max(0, m.start() - 30), m.start("core")) is not None
         ):
             continue  # "the website lordfilms": a name (a verb after a label is a fusion)
-        if _NAMED_AS.match(text, m.end("core")) and fixed.split()[-1].lower() not in fn_words:
+        if (
+            _NAMED_AS.match(text, m.end("core"))
+            and fixed.split()[-1].lower() not in fn_words
+            and not _holds_determiner(text, m, fixed)
+        ):
             # "the stopcoronavirus website" names a site; a split that ends in a function
             # word leaves it the next noun ("Seeingthe sites": "Seeing the sites").
             continue

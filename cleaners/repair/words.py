@@ -383,6 +383,12 @@ def _set_phrase(a: str, b: str, lang: str) -> bool:
     return assoc is not None and assoc >= SET_PHRASE_ASSOC
 
 
+def _set_phrase_any(a: str, b: str) -> bool:
+    """Whether the language model binds two words as a set phrase, however common."""
+    assoc = BIGRAMS.association(a, b)
+    return assoc is not None and assoc >= SET_PHRASE_ASSOC
+
+
 def _phrase_outnumbers(parts: list[str], zc: float, lang: str) -> bool:
     """Whether a known token is far rarer than its parts as a set phrase: wordfreq
     counts hashtags and typos ("socialmedia", "atleast"), so a known token can be a fusion."""
@@ -784,14 +790,20 @@ _AFTER_SUBJECT = frozenset(
 def known_start_split(parts: list[str], fn: frozenset[str] | set[str]) -> bool:
     """Whether a split of a token wordfreq knows (a name: "Inman", "Andover") may still
     be made at a sentence start: a function word and a determiner or pronoun ("Inthe",
-    "Ifyou"), or a pronoun and a verb ("Itis", "Wehave"): web typos, not names.
+    "Ifyou"), a pronoun and a verb ("Itis", "Wehave"), or a function word and a word
+    the news model binds as a set phrase ("Infact", "Inspite", "Alongwith":
+    ``SET_PHRASE_ASSOC``; "in man", "and over" are none): web typos, not names.
 
     >>> known_start_split(["in", "the"], {"in", "the"}), known_start_split(["in", "man"], {"in"})
     (True, False)
+    >>> known_start_split(["in", "fact"], {"in"})
+    True
     """
     if len(parts) != 2 or parts[0] not in fn:
         return False
     if parts[-1] in _DETERMINERS:
+        return True
+    if _set_phrase_any(*parts):
         return True
     a, b = parts
     if a not in _PRONOUNS or b not in fn or guess_tag(b) not in _VERB | {"MD"}:

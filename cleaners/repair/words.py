@@ -1246,6 +1246,62 @@ def _rare_unlisted(word: str, lang: str) -> bool:
     return word not in dictionary_words() and zipf(word, lang, 3.0) < 3.0
 
 
+@lru_cache(maxsize=4096)
+def short_fn_parts(core: str, lang: str) -> tuple[str, str] | None:
+    """A lowercase token's split into a function word and a common word (``_vouched``)
+    that ``segment`` finds but the phrase test refuses: too short for chance to be ruled
+    out ("wejoin", "olddo", "poston"), for the words on both sides to vouch for
+    (``_split_by_both_sides``). Cheap: no language model.
+
+    >>> short_fn_parts("wejoin", "en"), short_fn_parts("economic", "en") is None
+    (('we', 'join'), True)
+    """
+    if lang != "en" or not core.islower() or core in dictionary_words():
+        return None
+    if zipf(core, lang, 3.0) >= 3.0 or core in _keep_words(lang):
+        return None
+    parts = segment(core, lang, 3.0)[0]
+    fn = words("function_words.txt", lang)
+    if len(parts) != 2 or (parts[0] in fn) == (parts[1] in fn):
+        return None
+    word = parts[1] if parts[0] in fn else parts[0]
+    if len(word) < 3 or not _vouched(word, lang) or word in words("prefixes.txt", lang):
+        return None
+    return (parts[0], parts[1])
+
+
+# The word before a chunk (one space; a capital allowed: "Can wejoin").
+_PREV_WORD = lazy_compile(r"(?<![\w'’-])([A-Za-z]+)[ \t]$")
+
+
+def _split_by_both_sides(text: str, m: re.Match[str], core: str, lang: str) -> str | None:
+    """A short function word's split vouched for by the words on both sides: the word
+    before and the first part predict the second, and the two parts predict the word
+    after (each ``CONTEXT_ASSOC``: "can wejoin the" 1.0 and 0.8, "how olddo you" 0.5
+    and 1.4). A chance cut of a transliterated word fits neither side ("the word sobrat
+    was"), and one side alone is a neighbour's binding ("the byiron fence": only "iron
+    fence" binds). No punctuation on either side.
+
+    >>> t = "How can wejoin the team? The byiron fence."
+    >>> [_split_by_both_sides(t, m, m.group("core"), "en") for m in _CHUNK.finditer(t)
+    ...  if m.group("core") in ("wejoin", "byiron")]
+    ['we join', None]
+    """
+    parts = short_fn_parts(core, lang)
+    if parts is None or m.start() != m.start("core") or m.end() != m.end("core"):
+        return None
+    prev = _PREV_WORD.search(text, max(0, m.start() - 40), m.start())
+    nxt = _NEXT_WORD.match(text, m.end())
+    if prev is None or nxt is None:
+        return None
+    a, b = parts
+    left = BIGRAMS.context_association(prev.group(1).lower(), a, b)
+    if left is None or left < CONTEXT_ASSOC:
+        return None
+    right = BIGRAMS.context_association(a, b, nxt.group(1).lower())
+    return f"{a} {b}" if right is not None and right >= CONTEXT_ASSOC else None
+
+
 # How strongly a function word's pair must predict the next word (log10 P(c|a b)/P(c))
 # when the pair is "a" after a word: the article is the likeliest "a" before a noun
 # phrase ("dancinga little" 1.4, "regiona pensioner" 1.1, "sona new" 0.9); a Russian
@@ -1520,6 +1576,7 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                 and all(_split_by_document(text, w, lang) is None for w in unknown)
                 and all(next_word_parts(w, lang) is None for w in unknown)
                 and all(beside_rare_word(w, lang) is None for w in unknown)
+                and all(short_fn_parts(w, lang) is None for w in unknown)
             )
         ):
             return []
@@ -1572,6 +1629,8 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                     fixed = _split_by_next_word_inside(text, m, core, word_lang)
                 if fixed is None:
                     fixed = beside_rare_word(core, word_lang)
+                if fixed is None:
+                    fixed = _split_by_both_sides(text, m, core, word_lang)
             if fixed is not None and _next_word_refutes(text, m, fixed, False):
                 continue
         if fixed is None:

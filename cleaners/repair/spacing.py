@@ -123,6 +123,24 @@ _URLISH = lazy_compile(
 )
 
 
+# ... but a word-like domain title-cased after a lowercase word is a sentence's first
+# word ("selling cherries.Today, the"): a site's name is capitalised ("Kostroma.Today")
+# or written all in lowercase ("kostroma.today").
+_SENTENCE_NOT_SITE = lazy_compile(r"(?<![A-Za-z.])[a-z]+\.(?:Today|News|Online|Media)\b")
+
+
+def _urlish(chunk: str) -> bool:
+    """Whether a chunk is a URL, an e-mail or a site's name (``_URLISH``), a sentence
+    end that looks like a word-like domain aside (``_SENTENCE_NOT_SITE``).
+
+    >>> _urlish("Kostroma.Today"), _urlish("cherries.Today,"), _urlish("kostroma.today")
+    (True, False, True)
+    """
+    if _URLISH.search(chunk) is None:
+        return False
+    return _URLISH.search(_SENTENCE_NOT_SITE.sub(" ", chunk)) is not None
+
+
 @rule(
     "add_space_after_sentence_end",
     stage=32,
@@ -152,7 +170,7 @@ def add_space_after_sentence_end(text: str, lang: str, params: Mapping[str, Any]
         nl = text.find("\n", m.end(), sp if sp >= 0 else len(text))
         hi_sp = [i for i in (sp, nl) if i >= 0]
         chunk = text[lo : min(hi_sp) if hi_sp else len(text)]
-        if _URLISH.search(chunk) or _line_is_foreign(text, m.start(), known):
+        if _urlish(chunk) or _line_is_foreign(text, m.start(), known):
             continue
         at = m.end("p") if m.group("p") else m.end("p2")
         edits.append(make_edit("add_space_after_sentence_end", text, at, at, " "))

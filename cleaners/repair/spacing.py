@@ -108,9 +108,10 @@ def remove_space_before_punct(text: str, lang: str, params: Mapping[str, Any]) -
 
 # "talks.The" / "переговоров.Президент" / "however,the": two words, one mark, no space.
 # The word before the mark may be hyphenated or start with digits ("genome-wide.Methods",
-# "30th.There"); Cyrillic likewise.
+# "30th.There"), or hold Latin letters with diacritics ("Brasília.All"); Cyrillic likewise.
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _NO_SPACE = lazy_compile(
-    r"(?<![\w@./:-])(?P<w>(?:[A-Za-z0-9]+-)*[0-9]*[A-Za-z]*[a-z]{2}"
+    rf"(?<![\w@./:-])(?P<w>(?:[A-Za-z0-9]+-)*[0-9]*[{_LATIN}]*[a-z\u00df-\u00f6\u00f8-\u024f]{{2}}"
     r"|(?:[А-Яа-яЁё0-9]+-)*[0-9]*[А-Яа-яЁё]*[а-яё]{2})"
     r"(?P<p>[.!?])(?P<n>[A-Z][a-z]|[А-ЯЁ][а-яё])"
     r"|(?<![\w@./:-])(?P<w2>[A-Za-z]*[a-z]{2}|[А-Яа-яЁё]*[а-яё]{2})(?P<p2>[,;])(?P<n2>[a-z]{2}|[а-яё]{2})"

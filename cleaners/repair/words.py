@@ -1198,21 +1198,26 @@ def _split_by_document(text: str, core: str, lang: str) -> str | None:
 # splits so ("inspektor": "in spektor", "Spektor" a surname).
 RARE_WORD_ZIPF = 1.5
 RARE_WORD_MIN_LEN = 7
-# Function words that are also word-building prefixes: before a rare word they make one
-# ("inaccessable", "asymmetrical", "bedazzled", "outgunned", "withstood").
+# Function words that are also word-building prefixes, or open many words: before a
+# rare word they make one ("inaccessable", "asymmetrical", "bedazzled", "outgunned",
+# "withstood", "intoxicatingly").
 _PREFIX_LIKE = frozenset(
-    ("a", "an", "in", "be", "by", "over", "under", "out", "up", "down", "off", "after", "with")
+    ("a", "an", "in", "into", "be", "by", "over", "under", "out", "up", "down", "off")
+    + ("after", "with")
 )
 
 
 def beside_rare_word(core: str, lang: str) -> str | None:
-    """A function word run into a rare word of 7+ letters that wordfreq knows from
-    running text but no dictionary lists (``RARE_WORD_ZIPF``), the token itself unknown
-    to wordfreq: "ofhydroxychloroquine", "azithromycinon". The one such split, or None.
+    """A function word run into a rare word of 7+ letters that follows it, one wordfreq
+    knows from running text but no dictionary lists (``RARE_WORD_ZIPF``), the token
+    itself unknown to wordfreq: "ofhydroxychloroquine". The one such split, or None.
     Reads wordfreq's large list only once a function word and a long rest are found.
+    (Not a rare word and a function word after it, "azithromycinon": transliterated
+    words end in "-on", "-as", "-is" so often that the list would be read for most
+    texts, ~0.1 s.)
 
-    >>> beside_rare_word("forsuperyachts", "en"), beside_rare_word("azithromycinon", "en")
-    ('for superyachts', 'azithromycin on')
+    >>> beside_rare_word("forsuperyachts", "en"), beside_rare_word("ofhydroxychloroquine", "en")
+    ('for superyachts', 'of hydroxychloroquine')
     >>> beside_rare_word("tobolskiy", "en") is None, beside_rare_word("anderlecht", "en") is None
     (True, True)
     """
@@ -1223,15 +1228,15 @@ def beside_rare_word(core: str, lang: str) -> str | None:
 def _beside_rare_word(core: str, lang: str) -> str | None:
     if lang != "en" or len(core) < RARE_WORD_MIN_LEN + 2 or not core.isalpha():
         return None
-    fn = words("function_words.txt", lang)
     cuts = []
     for i in range(1, min(6, len(core) - RARE_WORD_MIN_LEN + 1)):
         head, rest = core[:i], core[i:]
-        if head in fn and head not in _PREFIX_LIKE and _rare_unlisted(rest, lang):
+        if (
+            head in _RARE_WORD_HEADS
+            and rest.endswith(_ENGLISH_ENDINGS)
+            and _rare_unlisted(rest, lang)
+        ):
             cuts.append((head, rest, rest))
-        head, tail = core[: len(core) - i], core[len(core) - i :]
-        if i > 1 and tail in fn and tail not in _INFLECTION_TAILS and _rare_unlisted(head, lang):
-            cuts.append((head, tail, head))
     if not cuts:
         return None
     # (the large list, read only now: a token it knows is a word, "forerunners")
@@ -1239,6 +1244,14 @@ def _beside_rare_word(core: str, lang: str) -> str | None:
     if len(found) != 1 or zipf(core, lang) > 0.0:
         return None
     return " ".join(found[0])
+
+
+# English inflections and derivations a rare word beside a function word ends in
+# ("superyachts", "unverified", "intrahepatic", "hydroxychloroquine"): transliterated
+# Russian words end otherwise ("-a", "-y", "-ov", "-sk"), so wordfreq's large list is
+# read for few texts.
+_ENGLISH_ENDINGS = ("s", "ed", "ing", "ly", "ic", "al", "ous", "ive", "ine", "ion", "ity")
+_ENGLISH_ENDINGS += ("ment", "ness", "able", "ible", "ism", "ist", "er", "ure", "ate")
 
 
 def _rare_unlisted(word: str, lang: str) -> bool:
@@ -1373,6 +1386,13 @@ _PREP_TAILS = frozenset(
 )
 _DET_TAILS = frozenset(("the", "a", "an", "my", "his", "its", "our", "their", "your", "every"))
 _CONJ_TAILS = frozenset(("or", "and", "nor"))
+
+# The function words a noun phrase or a predicate follows: prepositions, determiners,
+# forms of "be" and conjunctions, but those that are also prefixes (``_PREFIX_LIKE``).
+# ("no", "so", "do" open transliterated words too often: "nomenklatura".)
+_RARE_WORD_HEADS = (
+    frozenset(("is", "are", "was", "were", "and", "or", "than", "as")) | _PREP_TAILS | _DET_TAILS
+) - _PREFIX_LIKE
 _NOT_AFTER: dict[str, frozenset[str]] = {
     "aux": _FINITE_NEXT | {"will", "can", "may", "might", "must", "shall", "says"},
     "prep": _FINITE_NEXT | {"have", "had", "said"},

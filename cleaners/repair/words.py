@@ -1194,8 +1194,8 @@ def _split_by_document(text: str, core: str, lang: str) -> str | None:
 
 # A rare word wordfreq's large list knows at least this well (Zipf) is a word beside a
 # function word, though no dictionary has it ("forsuperyachts", "ofhydroxychloroquine"
-# 1.8, "onunverified" 2.7); of 26,299 transliterated Russian words in dev text, one
-# splits so ("inspektor": "in spektor", "Spektor" a surname).
+# 1.8, "onunverified" 2.7); of 26,299 transliterated Russian words in dev text (the
+# bench's dev and fresh splits) none splits so.
 RARE_WORD_ZIPF = 1.5
 RARE_WORD_MIN_LEN = 7
 # Function words that are also word-building prefixes, or open many words: before a
@@ -1213,8 +1213,8 @@ def beside_rare_word(core: str, lang: str) -> str | None:
     itself unknown to wordfreq: "ofhydroxychloroquine". The one such split, or None.
     Reads wordfreq's large list only once a function word and a long rest are found.
     (Not a rare word and a function word after it, "azithromycinon": transliterated
-    words end in "-on", "-as", "-is" so often that the list would be read for most
-    texts, ~0.1 s.)
+    words end in "-on", "-as", "-is" so often that the list, ~0.1 s to read, would
+    be read for many texts.)
 
     >>> beside_rare_word("forsuperyachts", "en"), beside_rare_word("ofhydroxychloroquine", "en")
     ('for superyachts', 'of hydroxychloroquine')

@@ -108,10 +108,13 @@ def remove_space_before_punct(text: str, lang: str, params: Mapping[str, Any]) -
 
 # "talks.The" / "переговоров.Президент" / "however,the": two words, one mark, no space.
 # The word before the mark may be hyphenated or start with digits ("genome-wide.Methods",
-# "30th.There"), or hold Latin letters with diacritics ("Brasília.All"); Cyrillic likewise.
+# "30th.There"), hold Latin letters with diacritics ("Brasília.All") or follow a word and a
+# slash ("lopinavir/ritonavir.In", "km/hour.As"; not a path's later part: "a/b/c.Txt",
+# and a URL's chunk is left by ``_urlish``); Cyrillic likewise.
 _LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _NO_SPACE = lazy_compile(
-    rf"(?<![\w@./:-])(?P<w>(?:[A-Za-z0-9]+-)*[0-9]*[{_LATIN}]*[a-z\u00df-\u00f6\u00f8-\u024f]{{2}}"
+    rf"(?<![\w@.:-])(?<![^\w]/)(?<!^/)(?P<w>(?:[A-Za-z0-9]+-)*[0-9]*[{_LATIN}]*"
+    r"[a-z\u00df-\u00f6\u00f8-\u024f]{2}"
     r"|(?:[А-Яа-яЁё0-9]+-)*[0-9]*[А-Яа-яЁё]*[а-яё]{2})"
     r"(?P<p>[.!?])(?P<n>[A-Z][a-z]|[А-ЯЁ][а-яё])"
     r"|(?<![\w@./:-])(?P<w2>[A-Za-z]*[a-z]{2}|[А-Яа-яЁё]*[а-яё]{2})(?P<p2>[,;])(?P<n2>[a-z]{2}|[а-яё]{2})"
@@ -173,6 +176,8 @@ def add_space_after_sentence_end(text: str, lang: str, params: Mapping[str, Any]
         chunk = text[lo : min(hi_sp) if hi_sp else len(text)]
         if _urlish(chunk) or _line_is_foreign(text, m.start(), known):
             continue
+        if m.group("w") and text[m.start() - 1 : m.start()] == "/" and chunk.count("/") > 1:
+            continue  # a path ("src/main/app.Main"), not two words and a slash
         at = m.end("p") if m.group("p") else m.end("p2")
         edits.append(make_edit("add_space_after_sentence_end", text, at, at, " "))
     return edits

@@ -801,9 +801,17 @@ def known_start_split(parts: list[str], fn: frozenset[str] | set[str]) -> bool:
     """
     if len(parts) != 2 or parts[0] not in fn:
         return False
+    return _typo_shape(parts, fn) or _set_phrase_any(*parts)
+
+
+def _typo_shape(parts: list[str], fn: frozenset[str] | set[str]) -> bool:
+    """``known_start_split`` without the set phrases: a function word and a determiner
+    or pronoun, or a pronoun and a verb it takes. (A token wordfreq knows well, Zipf 3+,
+    is a set phrase's web typo only as ``en_start_split.txt`` lists it: "Youtube" is
+    "you tube" to the model.)"""
+    if len(parts) != 2 or parts[0] not in fn:
+        return False
     if parts[-1] in _DETERMINERS:
-        return True
-    if _set_phrase_any(*parts):
         return True
     a, b = parts
     if a not in _PRONOUNS or b not in fn or guess_tag(b) not in _VERB | {"MD"}:
@@ -986,7 +994,7 @@ def _known_start_token(core: str, lang: str) -> bool:
         return False
     a, b = parts
     fn = words("function_words.txt", lang)
-    return not (a in fn and b in ("a", "an") or known_start_split([a, b], fn))
+    return not (a in fn and b in ("a", "an") or _typo_shape([a, b], fn))
 
 
 def context_vouches(parts: tuple[str, ...], nxt: str, strong_only: bool = False) -> bool:

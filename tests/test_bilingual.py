@@ -109,13 +109,13 @@ def test_mtclean_run_lets_the_russian_decide(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
     (src / "yachts.ru.txt").write_text(
-        "Спрос на суперъяхты вырос в прошлом году.\n\n"
+        "Спрос на мегаяхты вырос в прошлом году.\n\n"
         "Пираты скопировали лордсериалс вчера.\n\n"
         "Глава ДНР выступил с заявлением.\n",
         encoding="utf-8",
     )
     (src / "yachts.en.txt").write_text(
-        "Demand forsuperyachts grew last year.\n\n"
+        "Demand formegayachts grew last year.\n\n"
         "Pirates copied lordserials yesterday.\n\n"
         "The DNR head made a statement.\n",
         encoding="utf-8",
@@ -141,7 +141,7 @@ def test_mtclean_run_lets_the_russian_decide(tmp_path: Path) -> None:
         assert r.returncode == 0, r.stderr
         outs.append(out)
     want = [
-        "Demand for superyachts grew last year.",
+        "Demand for megayachts grew last year.",
         "Pirates copied lordserials yesterday.",
         "The DPR head made a statement.",
     ]

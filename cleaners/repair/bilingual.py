@@ -270,7 +270,7 @@ def decide(
         if names_only:
             continue
         if fa and not _english_word(b):
-            # A rare word after a function word ("forsuperyachts"): the Russian must
+            # A rare word after a function word ("formegayachts"): the Russian must
             # spell it (a loanword), and 5+ letters long (no chance letter run).
             if len(b) >= 5 and any(cognate(b, w) for w in ru):
                 found.append((a, b))
@@ -311,7 +311,7 @@ def split_fused_by_source(
 ) -> list[Edit]:
     """Split a fused token the text rules left whole where the aligned Russian has a word per part.
 
-    ``economicsanctions`` ← «экономические санкции», ``forsuperyachts`` ← «для суперъяхт».
+    ``economicsanctions`` ← «экономические санкции», ``formegayachts`` ← «для мегаяхт».
 
     Applied per aligned sentence by ``source_evidence`` (``mtclean run``); ``named``
     holds the words the document has capitalised inside a sentence (:func:`named_words`):

@@ -108,9 +108,13 @@ def remove_space_before_punct(text: str, lang: str, params: Mapping[str, Any]) -
 
 # "talks.The" / "переговоров.Президент" / "however,the": two words, one mark, no space.
 # The word before the mark may be hyphenated or start with digits ("genome-wide.Methods",
-# "30th.There"); Cyrillic likewise.
+# "30th.There"), hold Latin letters with diacritics ("Brasília.All") or follow a word and a
+# slash ("lopinavir/ritonavir.In", "km/hour.As"; not a path's later part: "a/b/c.Txt",
+# and a URL's chunk is left by ``_urlish``); Cyrillic likewise.
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _NO_SPACE = lazy_compile(
-    r"(?<![\w@./:-])(?P<w>(?:[A-Za-z0-9]+-)*[0-9]*[A-Za-z]*[a-z]{2}"
+    rf"(?<![\w@.:-])(?<![^\w]/)(?<!^/)(?P<w>(?:[A-Za-z0-9]+-)*[0-9]*[{_LATIN}]*"
+    r"[a-z\u00df-\u00f6\u00f8-\u024f]{2}"
     r"|(?:[А-Яа-яЁё0-9]+-)*[0-9]*[А-Яа-яЁё]*[а-яё]{2})"
     r"(?P<p>[.!?])(?P<n>[A-Z][a-z]|[А-ЯЁ][а-яё])"
     r"|(?<![\w@./:-])(?P<w2>[A-Za-z]*[a-z]{2}|[А-Яа-яЁё]*[а-яё]{2})(?P<p2>[,;])(?P<n2>[a-z]{2}|[а-яё]{2})"
@@ -121,6 +125,24 @@ _URLISH = lazy_compile(
     r"://|www\.|@|\.(?:by|BY)\b|\.(?i:com|org|net|ru|рф|ua|kz|io|tv|fm|info|news|today|"
     r"online|media|html?|php|py|js)\b"
 )
+
+
+# ... but a word-like domain title-cased after a lowercase word is a sentence's first
+# word ("selling cherries.Today, the"): a site's name is capitalised ("Kostroma.Today")
+# or written all in lowercase ("kostroma.today").
+_SENTENCE_NOT_SITE = lazy_compile(r"(?<![A-Za-z.])[a-z]+\.(?:Today|News|Online|Media)\b")
+
+
+def _urlish(chunk: str) -> bool:
+    """Whether a chunk is a URL, an e-mail or a site's name (``_URLISH``), a sentence
+    end that looks like a word-like domain aside (``_SENTENCE_NOT_SITE``).
+
+    >>> _urlish("Kostroma.Today"), _urlish("cherries.Today,"), _urlish("kostroma.today")
+    (True, False, True)
+    """
+    if _URLISH.search(chunk) is None:
+        return False
+    return _URLISH.search(_SENTENCE_NOT_SITE.sub(" ", chunk)) is not None
 
 
 @rule(
@@ -152,8 +174,10 @@ def add_space_after_sentence_end(text: str, lang: str, params: Mapping[str, Any]
         nl = text.find("\n", m.end(), sp if sp >= 0 else len(text))
         hi_sp = [i for i in (sp, nl) if i >= 0]
         chunk = text[lo : min(hi_sp) if hi_sp else len(text)]
-        if _URLISH.search(chunk) or _line_is_foreign(text, m.start(), known):
+        if _urlish(chunk) or _line_is_foreign(text, m.start(), known):
             continue
+        if m.group("w") and text[m.start() - 1 : m.start()] == "/" and chunk.count("/") > 1:
+            continue  # a path ("src/main/app.Main"), not two words and a slash
         at = m.end("p") if m.group("p") else m.end("p2")
         edits.append(make_edit("add_space_after_sentence_end", text, at, at, " "))
     return edits

@@ -383,6 +383,12 @@ def _set_phrase(a: str, b: str, lang: str) -> bool:
     return assoc is not None and assoc >= SET_PHRASE_ASSOC
 
 
+def _set_phrase_any(a: str, b: str) -> bool:
+    """Whether the language model binds two words as a set phrase, however common."""
+    assoc = BIGRAMS.association(a, b)
+    return assoc is not None and assoc >= SET_PHRASE_ASSOC
+
+
 def _phrase_outnumbers(parts: list[str], zc: float, lang: str) -> bool:
     """Whether a known token is far rarer than its parts as a set phrase: wordfreq
     counts hashtags and typos ("socialmedia", "atleast"), so a known token can be a fusion."""
@@ -784,11 +790,25 @@ _AFTER_SUBJECT = frozenset(
 def known_start_split(parts: list[str], fn: frozenset[str] | set[str]) -> bool:
     """Whether a split of a token wordfreq knows (a name: "Inman", "Andover") may still
     be made at a sentence start: a function word and a determiner or pronoun ("Inthe",
-    "Ifyou"), or a pronoun and a verb ("Itis", "Wehave"): web typos, not names.
+    "Ifyou"), a pronoun and a verb ("Itis", "Wehave"), or a function word and a word
+    the news model binds as a set phrase ("Infact", "Inspite", "Alongwith":
+    ``SET_PHRASE_ASSOC``; "in man", "and over" are none): web typos, not names.
 
     >>> known_start_split(["in", "the"], {"in", "the"}), known_start_split(["in", "man"], {"in"})
     (True, False)
+    >>> known_start_split(["in", "fact"], {"in"})
+    True
     """
+    if len(parts) != 2 or parts[0] not in fn:
+        return False
+    return _typo_shape(parts, fn) or _set_phrase_any(*parts)
+
+
+def _typo_shape(parts: list[str], fn: frozenset[str] | set[str]) -> bool:
+    """``known_start_split`` without the set phrases: a function word and a determiner
+    or pronoun, or a pronoun and a verb it takes. (A token wordfreq knows well, Zipf 3+,
+    is a set phrase's web typo only as ``en_start_split.txt`` lists it: "Youtube" is
+    "you tube" to the model.)"""
     if len(parts) != 2 or parts[0] not in fn:
         return False
     if parts[-1] in _DETERMINERS:
@@ -892,6 +912,15 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
 # for the context to vouch for a split the name guards refuse ("Asa result": "as a
 # result" 2.7; "Asa Hutchinson" -1.1, "Asa said" -2.5; "Ina study" 0.9).
 CONTEXT_ASSOC = 0.5
+# How strongly the two parts must predict the next word to vouch for a split whatever
+# the pair's own binding or the token's frequency ("Keepin mind" 3.3, "Allin all" 1.6,
+# "Amore recent" 1.9, "Avery good" 1.8: "keep in", "a more" bind little alone, and
+# "Avery" is a name wordfreq knows). A name's next word is its verb or an object
+# ("Avery said" -1.2, "Amore the leader"): no trigram of the model predicts it so.
+STRONG_CONTEXT_ASSOC = 1.5
+# ... unless the next word is what follows a name: a finite verb or a modal ("Dohe said":
+# the model predicts "said" after "do he" too).
+_NAME_VERB = _FINITE | {"MD"}
 _NOT_AFTER_IS = _FINITE | {"VBN", "RB", "MD"}
 
 
@@ -899,14 +928,17 @@ _NOT_AFTER_IS = _FINITE | {"VBN", "RB", "MD"}
 def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
     """The split of a sentence's capitalised first token that only the next word can
     decide, or None: a function word's phrase that the name guards refuse ("Asa", "Ina",
-    "Afew", "Takea", "Keepin": names too) or a word and "is" ("Remdesiviris"; Lithuanian
-    and Greek names end so: "Skvernelis"). Cheap: the next word is weighed by
-    ``context_vouches``, which may load the language model.
+    "Afew", "Takea", "Keepin": names too), a word and "is" ("Remdesiviris"; Lithuanian
+    and Greek names end so: "Skvernelis") or a word and "a" ("Furnishinga"; "Moderna"
+    and "Roberta" end so). Cheap: the next word is weighed by ``context_vouches``, which
+    may load the language model.
 
     >>> context_start_parts("Asa", "en"), context_start_parts("Remdesiviris", "en")
     (('as', 'a'), ('remdesivir', 'is'))
-    >>> context_start_parts("Moderna", "en") is None, context_start_parts("Andrea", "en") is None
+    >>> context_start_parts("Gagarina", "en") is None, context_start_parts("Andrea", "en") is None
     (True, True)
+    >>> context_start_parts("Iadmire", "en")
+    ('i', 'admire')
     """
     low = core.lower()
     if lang != "en" or len(core) < 3 or not core[1:].islower() or not low.isalpha():
@@ -919,6 +951,16 @@ def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
         # "Iam", "Ihad", "Iate": "I" with a short verb ("Ivan" is no verb; "Iran", a
         # word wordfreq knows, only with a function word's verb)
         return ("i", rest) if rest in fn or zipf(low, lang, 3.0) < 3.0 else None
+    # "Iadmire", "Iadvise": "I" and a verb less common than ``_first_person`` splits
+    # alone, for the object after it to vouch for ("Iadmire you"; "Igore said" stays)
+    if (
+        low[0] == "i"
+        and len(rest) >= 4
+        and pos_tag(rest) in _I_TAKES
+        and zipf(rest, lang, 3.0) >= 3.0
+        and zipf(low, lang, 3.0) < 3.0
+    ):
+        return ("i", rest)
     if low.endswith("is"):
         if len(low) < 6:
             return None  # "Manis", "Asis": too short to tell a name from a fusion
@@ -934,23 +976,38 @@ def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
         return None
     a, b = parts
     if b in ("a", "an") and a not in fn and pos_tag(a) not in _VERB:
-        return None  # "Moderna", "Roberta", "Gagarina": a name's ending
+        # "Moderna", "Roberta", "Gagarina": a name's ending, unless "a" is the article
+        # of what follows ("Furnishinga new": ``context_vouches``)
+        return (a, b) if next_word_parts(low, lang) == (a, b) else None
     if a not in fn and _rare_part(a, lang) or b not in fn and _rare_part(b, lang):
         return None
-    if zipf(low, lang, 3.0) >= 3.0 and not (
-        a in fn and b in ("a", "an") or known_start_split([a, b], fn)
-    ):
-        return None  # a token wordfreq knows well is a brand or a name ("Youtube")
     return (a, b)
 
 
-def context_vouches(parts: tuple[str, ...], nxt: str) -> bool:
+def _known_start_token(core: str, lang: str) -> bool:
+    """Whether a start token that ``context_start_parts`` splits is one wordfreq knows
+    well (Zipf >= 3: a brand or a name, "Youtube", "Avery") and no web typo of a function
+    word's phrase ("Asa", "Ifyou"): only a strongly vouching next word splits it."""
+    low = core.lower()
+    parts = context_start_parts(core, lang)
+    if parts is None or len(parts) != 2 or parts[1] == "is" or zipf(low, lang, 3.0) < 3.0:
+        return False
+    a, b = parts
+    fn = words("function_words.txt", lang)
+    return not (a in fn and b in ("a", "an") or _typo_shape([a, b], fn))
+
+
+def context_vouches(parts: tuple[str, ...], nxt: str, strong_only: bool = False) -> bool:
     """Whether the word after a start token vouches for its split: the two parts a
-    bigram the model holds that predicts ``nxt`` ("as a result", "take a look", "keep in
-    mind"), or "is" before what follows "is" and no name: not a verb form nor an adverb
-    ("Remdesiviris a"; "Skvernelis said", "Skvernelis also" stay).
+    bigram the model holds that predicts ``nxt`` ("as a result", "take a look"), or
+    predict it strongly whatever their own binding ("keep in mind", "all in all";
+    ``STRONG_CONTEXT_ASSOC``, the only way with ``strong_only``), or "is" before what
+    follows "is" and no name: not a verb form nor an adverb ("Remdesiviris a";
+    "Skvernelis said", "Skvernelis also" stay).
 
     >>> context_vouches(("as", "a"), "result"), context_vouches(("as", "a"), "said")
+    (True, False)
+    >>> context_vouches(("keep", "in"), "mind"), context_vouches(("a", "very"), "said", True)
     (True, False)
     """
     a, b = parts
@@ -962,10 +1019,19 @@ def context_vouches(parts: tuple[str, ...], nxt: str) -> bool:
             return True  # "Remdesiviris one", "Dianeis your": no name runs into a determiner
         assoc = BIGRAMS.association(b, nxt)
         return assoc is not None and assoc >= CONTEXT_ASSOC
+    if b == "a" and a not in words("function_words.txt", "en") and pos_tag(a) not in _VERB:
+        # A word and "a" is a name's ending ("Roberta") unless "a" is the next word's
+        # article, as inside a sentence ("Furnishinga new"; "Roberta the leader").
+        ctx = BIGRAMS.context_association(a, b, nxt)
+        return ctx is not None and ctx >= ARTICLE_CONTEXT_ASSOC and guess_tag(nxt) not in _NAME_VERB
     pair = BIGRAMS.association(a, b)
-    if pair is None or pair < FN_PHRASE_ASSOC:
-        return False  # a bound pair, as a short token's needs ("Fortuna": "for tuna" 0.25)
+    if pair is None:
+        return False
     ctx = BIGRAMS.context_association(a, b, nxt)
+    if ctx is not None and ctx >= STRONG_CONTEXT_ASSOC and guess_tag(nxt) not in _NAME_VERB:
+        return True  # "Keepin mind", "Allin all": the three words a set phrase
+    if strong_only or pair < FN_PHRASE_ASSOC:
+        return False  # a bound pair, as a short token's needs ("Fortuna": "for tuna" 0.25)
     # A set phrase ("even though", "I am") asks only that the next word not go against it.
     return ctx is not None and ctx >= (0.0 if pair >= SET_PHRASE_ASSOC else CONTEXT_ASSOC)
 
@@ -1006,7 +1072,9 @@ def _split_by_next_word(text: str, m: re.Match[str], core: str, lang: str) -> st
     nxt = _NEXT_WORD.match(text, m.end())
     if parts is None or nxt is None or m.end("core") != m.end():
         return None
-    return _cased(core, list(parts)) if context_vouches(parts, nxt.group(1).lower()) else None
+    strong = _known_start_token(core, lang)
+    vouched = context_vouches(parts, nxt.group(1).lower(), strong)
+    return _cased(core, list(parts)) if vouched else None
 
 
 def _rare_part(part: str, lang: str) -> bool:
@@ -1132,6 +1200,179 @@ def _split_by_document(text: str, core: str, lang: str) -> str | None:
     return " ".join(found[0]) if len(found) == 1 else None
 
 
+# A rare word wordfreq's large list knows at least this well (Zipf) is a word beside a
+# function word, though no dictionary has it ("forsuperyachts", "ofhydroxychloroquine"
+# 1.8, "onunverified" 2.7); of 26,299 transliterated Russian words in dev text (the
+# bench's dev and fresh splits) none splits so.
+RARE_WORD_ZIPF = 1.5
+RARE_WORD_MIN_LEN = 7
+# Function words that are also word-building prefixes, or open many words: before a
+# rare word they make one ("inaccessable", "asymmetrical", "bedazzled", "outgunned",
+# "withstood", "intoxicatingly").
+_PREFIX_LIKE = frozenset(
+    ("a", "an", "in", "into", "be", "by", "over", "under", "out", "up", "down", "off")
+    + ("after", "with")
+)
+
+
+def beside_rare_word(core: str, lang: str) -> str | None:
+    """A function word run into a rare word of 7+ letters that follows it, one wordfreq
+    knows from running text but no dictionary lists (``RARE_WORD_ZIPF``), the token
+    itself unknown to wordfreq: "ofhydroxychloroquine". The one such split, or None.
+    Reads wordfreq's large list only once a function word and a long rest are found.
+    (Not a rare word and a function word after it, "azithromycinon": transliterated
+    words end in "-on", "-as", "-is" so often that the list, ~0.1 s to read, would
+    be read for many texts.)
+
+    >>> beside_rare_word("forsuperyachts", "en"), beside_rare_word("ofhydroxychloroquine", "en")
+    ('for superyachts', 'of hydroxychloroquine')
+    >>> beside_rare_word("tobolskiy", "en") is None, beside_rare_word("anderlecht", "en") is None
+    (True, True)
+    """
+    return _beside_rare_word(core, lang)
+
+
+@lru_cache(maxsize=4096)
+def _beside_rare_word(core: str, lang: str) -> str | None:
+    if lang != "en" or len(core) < RARE_WORD_MIN_LEN + 2 or not core.isalpha():
+        return None
+    cuts = []
+    for i in range(1, min(6, len(core) - RARE_WORD_MIN_LEN + 1)):
+        head, rest = core[:i], core[i:]
+        if (
+            head in _RARE_WORD_HEADS
+            and rest.endswith(_ENGLISH_ENDINGS)
+            and _rare_unlisted(rest, lang)
+        ):
+            cuts.append((head, rest, rest))
+    if not cuts:
+        return None
+    # (the large list, read only now: a token it knows is a word, "forerunners")
+    found = [(a, b) for a, b, rare in cuts if zipf(rare, lang) >= RARE_WORD_ZIPF]
+    if len(found) != 1 or zipf(core, lang) > 0.0:
+        return None
+    return " ".join(found[0])
+
+
+# English inflections and derivations a rare word beside a function word ends in
+# ("superyachts", "unverified", "intrahepatic", "hydroxychloroquine"): transliterated
+# Russian words end otherwise ("-a", "-y", "-ov", "-sk"), so wordfreq's large list is
+# read for few texts.
+_ENGLISH_ENDINGS = ("s", "ed", "ing", "ly", "ic", "al", "ous", "ive", "ine", "ion", "ity")
+_ENGLISH_ENDINGS += ("ment", "ness", "able", "ible", "ism", "ist", "er", "ure", "ate")
+
+
+def _rare_unlisted(word: str, lang: str) -> bool:
+    """Neither a dictionary word nor on wordfreq's small list (those are ``segment``'s)."""
+    return word not in dictionary_words() and zipf(word, lang, 3.0) < 3.0
+
+
+@lru_cache(maxsize=4096)
+def short_fn_parts(core: str, lang: str) -> tuple[str, str] | None:
+    """A lowercase token's split into a function word and a common word (``_vouched``)
+    that ``segment`` finds but the phrase test refuses: too short for chance to be ruled
+    out ("wejoin", "olddo", "poston"), for the words on both sides to vouch for
+    (``_split_by_both_sides``). Cheap: no language model.
+
+    >>> short_fn_parts("wejoin", "en"), short_fn_parts("economic", "en") is None
+    (('we', 'join'), True)
+    """
+    if lang != "en" or not core.islower() or core in dictionary_words():
+        return None
+    if zipf(core, lang, 3.0) >= 3.0 or core in _keep_words(lang):
+        return None
+    parts = segment(core, lang, 3.0)[0]
+    fn = words("function_words.txt", lang)
+    if len(parts) != 2 or (parts[0] in fn) == (parts[1] in fn):
+        return None
+    word = parts[1] if parts[0] in fn else parts[0]
+    if len(word) < 3 or not _vouched(word, lang) or word in words("prefixes.txt", lang):
+        return None
+    return (parts[0], parts[1])
+
+
+# The word before a chunk (one space; a capital allowed: "Can wejoin").
+_PREV_WORD = lazy_compile(r"(?<![\w'’-])([A-Za-z]+)[ \t]$")
+
+
+def _split_by_both_sides(text: str, m: re.Match[str], core: str, lang: str) -> str | None:
+    """A short function word's split vouched for by the words on both sides: the word
+    before and the first part predict the second, and the two parts predict the word
+    after (each ``CONTEXT_ASSOC``: "can wejoin the" 1.0 and 0.8, "how olddo you" 0.5
+    and 1.4). A chance cut of a transliterated word fits neither side ("the word sobrat
+    was"), and one side alone is a neighbour's binding ("the byiron fence": only "iron
+    fence" binds). No punctuation on either side.
+
+    >>> t = "How can wejoin the team? The byiron fence."
+    >>> [_split_by_both_sides(t, m, m.group("core"), "en") for m in _CHUNK.finditer(t)
+    ...  if m.group("core") in ("wejoin", "byiron")]
+    ['we join', None]
+    """
+    parts = short_fn_parts(core, lang)
+    if parts is None or m.start() != m.start("core") or m.end() != m.end("core"):
+        return None
+    prev = _PREV_WORD.search(text, max(0, m.start() - 40), m.start())
+    nxt = _NEXT_WORD.match(text, m.end())
+    if prev is None or nxt is None:
+        return None
+    a, b = parts
+    left = BIGRAMS.context_association(prev.group(1).lower(), a, b)
+    if left is None or left < CONTEXT_ASSOC:
+        return None
+    right = BIGRAMS.context_association(a, b, nxt.group(1).lower())
+    return f"{a} {b}" if right is not None and right >= CONTEXT_ASSOC else None
+
+
+# How strongly a function word's pair must predict the next word (log10 P(c|a b)/P(c))
+# when the pair is "a" after a word: the article is the likeliest "a" before a noun
+# phrase ("dancinga little" 1.4, "regiona pensioner" 1.1, "sona new" 0.9); a Russian
+# case ending before a word is not predicted by it ("filma in", "plana and" < 0).
+ARTICLE_CONTEXT_ASSOC = 0.9
+
+
+@lru_cache(maxsize=4096)
+def next_word_parts(core: str, lang: str) -> tuple[str, str] | None:
+    """A lowercase token's split into a common word and "a" that only the next word can
+    vouch for (``_split_by_next_word_inside``: "costsa", "seriesa", which the Russian
+    case ending -a refuses alone). Cheap: no language model.
+
+    >>> next_word_parts("seriesa", "en"), next_word_parts("instrumenta", "en")
+    (('series', 'a'), ('instrument', 'a'))
+    >>> next_word_parts("totech", "en") is None, next_word_parts("pizza", "en") is None
+    (True, True)
+    """
+    if lang != "en" or len(core) < 5 or not core.islower() or not core.endswith("a"):
+        return None
+    if core in dictionary_words() or zipf(core, lang, 3.0) >= 3.0 or core in _keep_words(lang):
+        return None
+    head = core[:-1]
+    if head[-1] == "a" or head in words("function_words.txt", lang) or not _vouched(head, lang):
+        return None
+    return (head, "a")
+
+
+def _split_by_next_word_inside(text: str, m: re.Match[str], core: str, lang: str) -> str | None:
+    """A word run into "a" inside a sentence, split when "a" predicts the next word as
+    the article does (``ARTICLE_CONTEXT_ASSOC``: "seriesa lot" 1.6). The evidence is of
+    "a" itself: another part's binding to the next word says nothing of the cut ("by
+    iron fence": "iron fence" binds, "byiron" needs a phrase or the document). The
+    token must end its chunk (no comma or quote before the next word).
+
+    >>> t = "It costsa lot; the filma in Moscow."
+    >>> [_split_by_next_word_inside(t, m, m.group("core"), "en") for m in _CHUNK.finditer(t)
+    ...  if m.group("core") in ("costsa", "filma")]
+    ['costs a', None]
+    """
+    parts = next_word_parts(core, lang)
+    if parts is None or m.end("core") != m.end():
+        return None
+    nxt = _NEXT_WORD.match(text, m.end())
+    if nxt is None:
+        return None
+    ctx = BIGRAMS.context_association(*parts, nxt.group(1).lower())
+    return " ".join(parts) if ctx is not None and ctx >= ARTICLE_CONTEXT_ASSOC else None
+
+
 # What the last word of a split says may follow it. A finite verb ("was", "has",
 # "said") follows none of these: an auxiliary ("He is was", "Den were has"; "has had",
 # "will have" are English, so "have" and "had" follow an auxiliary), a preposition
@@ -1153,6 +1394,13 @@ _PREP_TAILS = frozenset(
 )
 _DET_TAILS = frozenset(("the", "a", "an", "my", "his", "its", "our", "their", "your", "every"))
 _CONJ_TAILS = frozenset(("or", "and", "nor"))
+
+# The function words a noun phrase or a predicate follows: prepositions, determiners,
+# forms of "be" and conjunctions, but those that are also prefixes (``_PREFIX_LIKE``).
+# ("no", "so", "do" open transliterated words too often: "nomenklatura".)
+_RARE_WORD_HEADS = (
+    frozenset(("is", "are", "was", "were", "and", "or", "than", "as")) | _PREP_TAILS | _DET_TAILS
+) - _PREFIX_LIKE
 _NOT_AFTER: dict[str, frozenset[str]] = {
     "aux": _FINITE_NEXT | {"will", "can", "may", "might", "must", "shall", "says"},
     "prep": _FINITE_NEXT | {"have", "had", "said"},
@@ -1207,6 +1455,20 @@ def _next_word_refutes(text: str, m: re.Match[str], fixed: str, at_start: bool) 
         return False
     # "he livedin was": mid-sentence, a clause may end in a verb's preposition.
     return at_start or kind not in ("prep", "aux") or pos_tag(parts[-2]) not in _VERB
+
+
+_ARTICLE_BEFORE = lazy_compile(r"\b(?:the|a|an)[ \t]+[\"'«“‘]*$", re.IGNORECASE)
+
+
+def _holds_determiner(text: str, m: re.Match[str], fixed: str) -> bool:
+    """Whether a split opens with the article or preposition of the noun phrase that a
+    label ends ("theofficial website", "onunverified sites", "Theextracellular domain"):
+    the token is no site's name, as a name named so follows its own article ("the
+    stopcoronavirus website"; "the thebell website" stays)."""
+    first = fixed.split()[0].lower()
+    if first not in _DET_TAILS and first not in _PREP_TAILS:
+        return False
+    return _ARTICLE_BEFORE.search(text, max(0, m.start() - 30), m.start("core")) is None
 
 
 def _opens_sentence(text: str, chunk_start: int) -> bool:
@@ -1340,6 +1602,9 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                 not unknown
                 or all(_split_fused(w, lang, *seg) is None for w in unknown)
                 and all(_split_by_document(text, w, lang) is None for w in unknown)
+                and all(next_word_parts(w, lang) is None for w in unknown)
+                and all(beside_rare_word(w, lang) is None for w in unknown)
+                and all(short_fn_parts(w, lang) is None for w in unknown)
             )
         ):
             return []
@@ -1388,6 +1653,12 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             fixed = _split_fused(core, word_lang, *args[:7])
             if fixed is None and unknown is not None and core in unknown:
                 fixed = once(_split_by_document, text, core, word_lang)
+                if fixed is None:
+                    fixed = _split_by_next_word_inside(text, m, core, word_lang)
+                if fixed is None:
+                    fixed = beside_rare_word(core, word_lang)
+                if fixed is None:
+                    fixed = _split_by_both_sides(text, m, core, word_lang)
             if fixed is not None and _next_word_refutes(text, m, fixed, False):
                 continue
         if fixed is None:
@@ -1397,7 +1668,11 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             and _LABEL_BEFORE.search(text, max(0, m.start() - 30), m.start("core")) is not None
         ):
             continue  # "the website lordfilms": a name (a verb after a label is a fusion)
-        if _NAMED_AS.match(text, m.end("core")) and fixed.split()[-1].lower() not in fn_words:
+        if (
+            _NAMED_AS.match(text, m.end("core"))
+            and fixed.split()[-1].lower() not in fn_words
+            and not _holds_determiner(text, m, fixed)
+        ):
             # "the stopcoronavirus website" names a site; a split that ends in a function
             # word leaves it the next noun ("Seeingthe sites": "Seeing the sites").
             continue

@@ -342,6 +342,15 @@ class FiltersConfig(_Strict):
         "--sweep on dev: 0.2 keeps 98 % of clean pairs; 0.5 rejects more misaligned pairs "
         "(92 % vs 88 %) and keeps 97.6 %.",
     )
+    context_min_adequacy: float = Field(
+        0.01,
+        ge=0,
+        le=1,
+        description="misaligned, in a document: a bead whose neighbours are kept pairs (or one "
+        "is and the other is the document's edge) is rejected as misaligned only below this "
+        "adequacy; the alignment around it is evidence the word table lacks (short everyday "
+        "sentences whose words it never saw). Set it to min_adequacy to switch this off.",
+    )
     not_parallel_share: float = Field(
         0.5,
         ge=0,

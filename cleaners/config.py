@@ -335,12 +335,13 @@ class FiltersConfig(_Strict):
         "while the other is this many times longer.",
     )
     min_adequacy: float = Field(
-        0.2,
+        0.3,
         ge=0,
         le=1,
         description="misaligned: adequacy (calibrated P) below this rejects. bench/filters.py "
-        "--sweep on dev: 0.2 keeps 98 % of clean pairs; 0.5 rejects more misaligned pairs "
-        "(92 % vs 88 %) and keeps 97.6 %.",
+        "--half fit: 0.2 keeps 98.7 % of clean pairs and rejects 91.0 % of misaligned, 90.8 % "
+        "of truncated ones; 0.3 keeps 98.5 % and rejects 92.3 / 91.8 %; 0.5 keeps 97.9 %. In a "
+        "document, context_min_adequacy spares a pair between kept ones.",
     )
     context_min_adequacy: float = Field(
         0.01,

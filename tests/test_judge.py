@@ -132,7 +132,7 @@ def test_a_low_bead_between_kept_ones_is_kept_by_its_context(tmp_path: Path):
     pairs = [_GOOD[0], _GOOD[1], _THIN, _GOOD[2], _GOOD[3]]
     assert _reasons_of(tmp_path, pairs)[_THIN[0]] == ()
     # Switched off (the floor at min_adequacy), the same bead is rejected on its adequacy.
-    off = PipelineConfig(filters={"context_min_adequacy": 0.2})
+    off = PipelineConfig(filters={"context_min_adequacy": PipelineConfig().filters.min_adequacy})
     assert _reasons_of(tmp_path, pairs, off)[_THIN[0]] == ("misaligned",)
 
 

@@ -13,8 +13,10 @@ A dynamic program over 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1 and 1-3 beads. A bead's
   words between the retranslation and the English (Bleualign's idea),
 - for a language pair with a word table (``cleaners.lexsim``), its coverage score: each of the
   bead's sentences earns the share of its content keys the bead's other side translates, less
-  what unrelated sentences would cover (``lexical_score="coverage"``; the block levels, and
-  ``lexical_score="dice"``, use one Dice overlap per bead, which rewards cutting a bead in two).
+  what unrelated sentences would cover (``lexical_score="coverage"``, and ``"auto"`` for two
+  languages in one script, where each content word also brings an accent-folded prefix key
+  that matches its cognates; the block levels, and ``lexical_score="dice"`` — ``"auto"``
+  between two scripts — use one Dice overlap per bead, which rewards cutting a bead in two).
 
 The program runs in a band, row by row with numpy, so memory and time grow linearly with the
 document. Short documents (≤ 300 sentences a side) centre the band on the diagonal; longer
@@ -24,6 +26,11 @@ best path still touches the band's edge the band is widened and the program run 
 the first row that changed. Sentences are read once a side (one regex scan, numpy bags).
 60,000 sentences a side align in about five CPU seconds here. ``method="gale-church"`` is the
 textbook length-only aligner, kept as a named baseline for ``bench/align.py``.
+
+With the coverage score, the prior of the beads past 2-2 is refitted to the document once:
+where the first path holds many more of them than the prior expects (a literary translator's
+regroupings), the search runs again with their prior raised towards the share found
+(``_refit_big_prior``).
 
 Bead scores are kept separate from decisions: every sentence is in exactly one bead, and the
 score (0..1, higher is better) lets a threshold filter later.
@@ -86,6 +93,10 @@ _LATIN = re.compile(r"[A-Za-z]")
 # Anchors on the two sides of a bead below which their Dice similarity is damped (one shared
 # "?" says less than four shared names and numbers).
 _MIN_MASS = 4.0
+# What a 1-0 / 0-1 bead saves when its sentence has no content word of the word table and no
+# number (a scanned page's "- _-", ".....", "* , *^" and the like are dropped, not merged
+# into a neighbour's bead; Text+Berg dev: one bead more right; ru–en dev: the same F1).
+_CONTENTLESS_SKIP = 2.0
 # Russian characters' worth of weight the configured typical length ratio gets against the
 # document's own (tuned on the dev sets: 1000 ≈ 7 sentences).
 _RATIO_WEIGHT = 1000.0
@@ -154,11 +165,17 @@ def _neglog_prior(p: Sequence[float]) -> tuple[float, ...]:
 _GC_PRIOR = _neglog_prior((0.89, 0.00495, 0.00495, 0.0445, 0.0445, 0.011) + (1e-12,) * 6)
 
 
-def _params(config: AlignConfig, with_mt: bool, with_lex: bool, scale: int = 1) -> _Params:
+def _params(
+    config: AlignConfig, with_mt: bool, with_lex: bool, scale: int = 1, one_script: bool = False
+) -> _Params:
     """Cost parameters; ``scale`` sentences per unit (block levels) widen Gale-Church's fixed
-    variance as ``length_variance`` is widened for the other method."""
+    variance as ``length_variance`` is widened for the other method; ``one_script``: the
+    pair's word table has identity keys (``lexical_score="auto"`` then means coverage)."""
     if config.method == "gale-church":
         return _Params(_GC_PRIOR, 6.8 * scale, True, 0.0, 0.0, 1.0, 0.0, 0.0)
+    score = config.lexical_score
+    if score == "auto":
+        score = "coverage" if one_script else "dice"
     return _Params(
         prior=_neglog_prior(
             (
@@ -184,7 +201,7 @@ def _params(config: AlignConfig, with_mt: bool, with_lex: bool, scale: int = 1) 
         w_number_miss=config.number_miss_weight,
         w_lex=config.lexical_weight if with_lex else 0.0,
         w_cover=_COVER_WEIGHT * config.lexical_weight
-        if with_lex and scale == 1 and config.lexical_score == "coverage"
+        if with_lex and scale == 1 and score == "coverage"
         else 0.0,
     )
 
@@ -746,6 +763,7 @@ class _Doc:
     mass: dict[str, tuple[np.ndarray, np.ndarray]]
     # the word-table keys one by one (sentence level only): the coverage score's input
     occurrences: tuple[_Occurrences, _Occurrences] | None = None
+    one_script: bool = False  # the pair's word table has identity keys (cleaners.lexsim)
 
     def blocks(self, k_ru: int, k_en: int, kinds: Sequence[str]) -> _Doc:
         """Blocks of ``k_ru`` / ``k_en`` units: lengths (plus a joining space), bags and masses
@@ -777,7 +795,23 @@ class _Features:
     pairs: dict[str, Pairs]  # per bag kind: overlaps of unit pairs inside the band
     mass: dict[str, tuple[np.ndarray, np.ndarray]]
     sums: dict[tuple[object, int], np.ndarray] = field(default_factory=dict)
+    skips: dict[int, np.ndarray | None] = field(default_factory=dict)  # skip_saving per side
     cover: tuple[_Coverage, _Coverage] | None = None  # replaces the table's Dice when set
+
+    def skip_saving(self, side: int) -> np.ndarray | None:
+        """Per unit of one side, what dropping it saves (``_CONTENTLESS_SKIP`` for a unit with
+        neither a content word of the word table nor a number, else 0), or None when no unit
+        saves anything (worked out once per side)."""
+        if side not in self.skips:
+            saving = None
+            if "table" in self.mass:
+                empty = self.mass["table"][side] == 0
+                if "num" in self.mass:  # ("+17 °C." split off a line belongs to its bead)
+                    empty &= self.mass["num"][side] == 0
+                if empty.any():
+                    saving = np.where(empty, _CONTENTLESS_SKIP, 0.0).astype(np.float32)
+            self.skips[side] = saving
+        return self.skips[side]
 
     def window_sum(self, what: object, end: np.ndarray, size: int) -> np.ndarray:
         """The sum of ``size`` units of ``what`` ("ru_len", "en_len", (side, kind) masses)
@@ -834,6 +868,9 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
             z = (f.ratio * a - b) / np.sqrt(p.s2 * np.maximum(mean, 1.0))
             c = c + _neglog_two_tailed(z.astype(np.float32))  # float32: costs are stored so
         if not (di and dj):
+            saving = f.skip_saving(0 if di else 1)
+            if saving is not None:
+                c = c - saving[np.maximum((rows if di else cols) - 1, 0)]
             out[code] = c if ok is None else np.where(ok, c, _INF)
             continue
         if f.cover is not None:
@@ -1007,10 +1044,11 @@ def _features(
     tgt_lang: str,
 ) -> _Doc:
     """Lengths and feature bags of every sentence (read once; block levels sum them)."""
-    p = _params(config, ru_mt is not None, with_lex)
+    one_script = with_lex and lexsim.table(src_lang, tgt_lang).identity
+    p = _params(config, ru_mt is not None, with_lex, one_script=one_script)
     ru_len = np.array([max(len(s), 1) for s in ru], dtype=float)
     en_len = np.array([max(len(s), 1) for s in en], dtype=float)
-    doc = _Doc(ru_len, en_len, {}, {})
+    doc = _Doc(ru_len, en_len, {}, {}, one_script=one_script)
 
     def add(
         kind: str,
@@ -1027,7 +1065,7 @@ def _features(
         # Names and the month table serve ru–en (and any pair without a word table). Between
         # two languages with a word table in one script, the table's identity keys match
         # names, and German capitalises every noun (Text+Berg dev: same F1 without, less work).
-        words = not (with_lex and lexsim.table(src_lang, tgt_lang).identity)
+        words = not one_script
         ids: dict[str, int] = {}
         if p.w_anchor:
             assert tokens is not None
@@ -1048,9 +1086,10 @@ def _features(
         assert tokens is not None
         ids = {}
         words = (_table_words(tokens[0]), _table_words(tokens[1]))
+        cognates = config.cognate_prefix if one_script else 0
         content = (
-            _content_keys(words[0][2], table, "src"),
-            _content_keys(words[1][2], table, "tgt"),
+            _content_keys(words[0][2], table, "src", cognates),
+            _content_keys(words[1][2], table, "tgt", cognates),
         )
         (ru_flat, ru_mass), (en_flat, en_mass) = (
             _table_flat(tokens[0], table, True, ids, words[0], content[0]),
@@ -1326,9 +1365,33 @@ def _table_flat(
     return _flat_of_tokens(tok, line, bag, tokens.size), counts
 
 
-def _content_keys(pieces: list[list[str]], table: lexsim.Table, side: str) -> list[list[str]]:
-    """The table's content keys of each token type's words."""
-    return [table.content_keys(found, side) for found in pieces]
+def _content_keys(
+    pieces: list[list[str]], table: lexsim.Table, side: str, cognates: int = 0
+) -> list[list[str]]:
+    """The table's content keys of each token type's words; with ``cognates``, a content
+    word's cognate key (``_cognate_key``) too, which translates to itself: a held-out table
+    knows few of a text's words, but many are cognates of their translation (Simard et al.
+    1992 took a shared four-letter prefix; accent folding and five letters suit de–fr)."""
+    keys = [table.content_keys(found, side) for found in pieces]
+    if cognates:
+        for k, found in enumerate(pieces):
+            if keys[k]:  # (a token type is one word; none for a stop word)
+                keys[k] = keys[k] + [c for w in found if (c := _cognate_key(w, cognates))]
+    return keys
+
+
+@lru_cache(maxsize=1 << 16)
+def _cognate_key(word: str, length: int) -> str | None:
+    """A lower-cased word's first ``length`` letters without accents ("~" keeps the key apart
+    from the table's own), or None for a shorter word.
+
+    >>> _cognate_key("géologie", 5), _cognate_key("geologisch", 5), _cognate_key("mont", 5)
+    ('~geolo', '~geolo', None)
+    """
+    if len(word) < length:
+        return None
+    folded = unicodedata.normalize("NFD", word[: length + 2])
+    return "~" + "".join(c for c in folded if not unicodedata.combining(c))[:length]
 
 
 def _table_occurrences(
@@ -1385,7 +1448,7 @@ def _solve(
 ) -> list[tuple[int, int, float]]:
     """The best path's bead end points (i, j) with each bead's own cost; ``scale`` is the
     number of sentences per unit (1, or a block level's)."""
-    p = _params(config, with_mt, with_lex, scale)
+    p = _params(config, with_mt, with_lex, scale, doc.one_script)
     coarse = scale > 1
     n, m = len(doc.ru_len), len(doc.en_len)
     # English chars per Russian char: the document's own figure, shrunk towards a typical one
@@ -1439,6 +1502,50 @@ def _score(bead_cost: float, kind: tuple[int, int]) -> float:
     return round(1.0 / (1.0 + math.exp(2.0 * (bead_cost - 1.0))), 4)
 
 
+# The prior of the beads past 2-2 is refitted to the document (see ``_refit_big_prior``): its
+# first path's share of them, shrunk towards the configured prior as if this many beads more
+# had been seen at that prior; the search runs again only when that is at least
+# ``_BIG_TRIGGER`` times the configured prior (and only with the coverage score: never for
+# ru–en with its default Dice score).
+_BIG_SHRINK = 500.0
+_BIG_TRIGGER = 1.5
+# Prior mass of the beads past 2-2, in units of ``p_merge3``: 3-1, 1-3, 3-2, 2-3, and 4-1,
+# 1-4 at a third of it (``_params``).
+_BIG_MASS = 4 + 2 / 3
+
+
+def _refit_big_prior(path: list[tuple[int, int, float]], config: AlignConfig) -> AlignConfig | None:
+    """The config with ``p_merge3`` refitted to the beads past 2-2 on ``path``, or None when it
+    would change little.
+
+    Literary translators regroup sentences (Text+Berg dev: one bead in fifteen is 3-1, 1-3,
+    3-2, … against a prior of one in two hundred), news translation and scraping hardly ever:
+    one prior cannot suit both, and the first path says which kind of text this is (one
+    Viterbi re-estimation step, shrunk towards the configured prior).
+
+    >>> def path(kinds):
+    ...     i = j = 0
+    ...     return [((i := i + a), (j := j + b), 0.0) for a, b in kinds]
+    >>> round(_refit_big_prior(path([(1, 1)] * 95 + [(3, 1)] * 5), AlignConfig()).p_merge3, 4)
+    0.0026
+    >>> _refit_big_prior(path([(1, 1)] * 900 + [(2, 1)] * 100), AlignConfig()) is None
+    True
+    """
+    if config.method == "gale-church":
+        return None
+    big = 0
+    i0 = j0 = 0
+    for i, j, _ in path:
+        di, dj = i - i0, j - j0
+        big += di + dj >= 4 and (di, dj) != (2, 2)
+        i0, j0 = i, j
+    share = (big + _BIG_SHRINK * _BIG_MASS * config.p_merge3) / (len(path) + _BIG_SHRINK)
+    p3 = share / _BIG_MASS
+    if p3 < _BIG_TRIGGER * config.p_merge3:
+        return None
+    return config.model_copy(update={"p_merge3": min(p3, 0.1)})
+
+
 def align(
     ru: Sequence[str],
     en: Sequence[str],
@@ -1478,8 +1585,20 @@ def align(
         return [Bead((i,), (), 0.0, method) for i in range(n)] + [
             Bead((), (j,), 0.0, method) for j in range(m)
         ]
+    # A stress mark (дыши́те) would split a word for every pattern here, as for lexsim.words.
+    fold = lexsim.fold_marks
+    ru, en = [fold(s) for s in ru], [fold(s) for s in en]
+    if with_mt and ru_mt is not None:
+        ru_mt = [fold(s) for s in ru_mt]
     doc = _features(ru, en, ru_mt if with_mt else None, config, with_lex, src_lang, tgt_lang)
     path = _solve(doc, config, with_mt, with_lex)
+    # (With the coverage score only: one Dice per bead, or none, favours cutting beads or
+    # merging on length alone, and more of its big beads are wrong: Text+Berg dev .876 with
+    # Dice and the refit, .880 without; without a word table .824 and .862.)
+    refit = _refit_big_prior(path, config) if doc.occurrences is not None else None
+    if refit is not None:
+        config = refit
+        path = _solve(doc, config, with_mt, with_lex)
 
     beads: list[Bead] = []
     i0 = j0 = 0

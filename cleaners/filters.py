@@ -5,6 +5,12 @@ threshold from ``config.filters``. A pair rejected by a filter carries the filte
 its reason (``misaligned``, ``number-mismatch``, ...). The run-wide ``duplicate`` and
 ``near-duplicate`` filters live in :mod:`cleaners.dedup` (they need every earlier pair), and
 ``not-parallel`` in :mod:`cleaners.judge` (it needs the whole document).
+
+The first three (``too-short``, ``too-long``, ``boilerplate``, :data:`CHEAP`) read the text
+alone. A pair one of them rejects is judged no further: its reasons are theirs only (an empty
+side upsets the length ratio and the adequacy too, which would only repeat the cause), and
+``mtclean filter`` does not compute its adequacy (a 10 MB side would cost seconds and hundreds
+of MB for a pair already rejected).
 """
 
 from __future__ import annotations
@@ -19,15 +25,29 @@ from cleaners.config import FiltersConfig
 from cleaners.structure import match_chrome
 
 _LETTER = re.compile(r"[^\W\d_]")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+
+# Filters that read the text alone (no signals, no adequacy): checked first.
+CHEAP = ("too-short", "too-long", "boilerplate")
 
 
 class Candidate(NamedTuple):
-    """One pair to judge: its text, its signals and its adequacy."""
+    """One pair to judge: its text, its signals and its adequacy (``None`` and NaN for a
+    pair only the :data:`CHEAP` filters see)."""
 
     ru: str
     en: str
-    signals: Signals
+    signals: Signals | None
     adequacy: float
+
+
+def letters(text: str) -> int:
+    """How many letters ``text`` holds (combining marks, digits, punctuation not counted).
+
+    >>> letters("дыши́те, 2 раза!"), letters(" 12 ")
+    (10, 0)
+    """
+    return len(_NOT_LETTER.sub("", text))
 
 
 class PairFilter(Protocol):
@@ -47,7 +67,7 @@ class TooShort:
         self.min = cfg.min_letters
 
     def score(self, c: Candidate) -> float:
-        return float(min(len(_LETTER.findall(c.ru)), len(_LETTER.findall(c.en))))
+        return float(min(letters(c.ru), letters(c.en)))
 
     def accept(self, score: float) -> bool:
         return score >= self.min
@@ -62,14 +82,15 @@ class TooLong:
         self.max = cfg.max_chars
 
     def score(self, c: Candidate) -> float:
-        return float(max(c.signals.ru_chars, c.signals.en_chars))
+        return float(max(len(c.ru), len(c.en)))
 
     def accept(self, score: float) -> bool:
         return score <= self.max
 
 
 class Boilerplate:
-    """1 when either side is site chrome (data/boilerplate.tsv) or has no letter at all."""
+    """1 when either side is site chrome (data/boilerplate.tsv), :data:`NO_LETTER` when one
+    has no letter at all (and none is chrome), else 0."""
 
     name = "boilerplate"
 
@@ -77,14 +98,20 @@ class Boilerplate:
         pass
 
     def score(self, c: Candidate) -> float:
+        out = 0.0
         for text, lang in ((c.ru, "ru"), (c.en, "en")):
             rule = match_chrome(text.strip(), lang)
-            if (rule is not None and rule.kind == "boilerplate") or not _LETTER.search(text):
+            if rule is not None and rule.kind == "boilerplate":
                 return 1.0
-        return 0.0
+            if not _LETTER.search(text):
+                out = NO_LETTER
+        return out
 
     def accept(self, score: float) -> bool:
         return score < 0.5
+
+
+NO_LETTER = 0.75  # Boilerplate's score for a side with no letter (too-short names that first)
 
 
 class Untranslated:
@@ -241,18 +268,36 @@ def build_filters(cfg: FiltersConfig | None = None) -> list[PairFilter]:
 
 
 def reasons(c: Candidate, filters: Sequence[PairFilter]) -> tuple[str, ...]:
-    """Names of the filters that reject ``c`` (empty: keep).
+    """Names of the filters that reject ``c`` (empty: keep). A pair a :data:`CHEAP` filter
+    rejects gets only their names (``c.signals`` may then be ``None``); a side with no letter
+    is ``too-short`` alone when it is empty, else ``boilerplate`` alone.
 
     >>> from cleaners.adequacy import signals
     >>> s = signals("110 стран подписали договор.", "10 countries signed the treaty.")
     >>> reasons(Candidate("110 стран подписали договор.", "10 countries signed the treaty.",
     ...                   s, 0.9), build_filters())
     ('number-mismatch',)
+    >>> reasons(Candidate("", "He came home.", s, 0.0), build_filters())
+    ('too-short',)
+    >>> reasons(Candidate("12:18 — 2023", "12:18 - 2023", s, 0.0), build_filters())
+    ('boilerplate',)
     """
-    out: list[str] = []
+    rejected: dict[str, float] = {}
     for f in filters:
-        if not f.accept(f.score(c)):
-            out.append(f.name)
+        if f.name not in CHEAP:
+            continue
+        score = f.score(c)
+        if not f.accept(score):
+            rejected[f.name] = score
+    if rejected:
+        # A side without a letter is one cause: too short when it is empty, boilerplate
+        # when it holds something else (a time, a number, symbols).
+        if "too-short" in rejected and rejected.get("boilerplate") == NO_LETTER:
+            del rejected["boilerplate" if not (c.ru.strip() and c.en.strip()) else "too-short"]
+        return tuple(rejected)
+    if c.signals is None:
+        return ()
+    out = [f.name for f in filters if f.name not in CHEAP and not f.accept(f.score(c))]
     # One cause, one name: a copied or third-language side also upsets the length and
     # adequacy, which would only repeat it.
     if "untranslated" in out or "wrong-language" in out:

@@ -8,13 +8,15 @@ writer decides what goes where (and deduplicates across the run, :mod:`cleaners.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from cleaners.adequacy import adequacy, analyse_pairs
 from cleaners.config import PipelineConfig
 from cleaners.dedup import Deduper
-from cleaners.filters import Candidate, build_filters, reasons
+from cleaners.filters import CHEAP, Candidate, build_filters, reasons
+from cleaners.lexsim import fold_marks
 from cleaners.model import Document
 
 NOT_PARALLEL = "not-parallel"
@@ -24,6 +26,17 @@ MISALIGNED = "misaligned"
 class Judgement(NamedTuple):
     adequacy: float
     reasons: tuple[str, ...]
+    scored: bool = True  # False: a cheap filter rejected the pair unscored (adequacy 0.0)
+
+
+UNSCORED = 0.0  # the adequacy given to a pair judged without scoring (``score_rejected=False``)
+
+
+def _folded(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The pairs as the signals read them: without the combining marks that split a word for
+    every word pattern (Russian stress marks, дыши́те), as the aligner and the word table
+    read them (:func:`cleaners.lexsim.fold_marks`). The corpus keeps the text as written."""
+    return [(fold_marks(ru), fold_marks(en)) for ru, en in pairs]
 
 
 def judge_pairs(
@@ -31,17 +44,38 @@ def judge_pairs(
     config: PipelineConfig,
     ru_mt: Sequence[str | None] | None = None,
     lex_table: Any = None,
+    score_rejected: bool = True,
 ) -> list[Judgement]:
     """Adequacy and rejecting filters of each pair (no deduplication: see cleaners.dedup).
-    ``lex_table``: a word table other than the shipped one (benchmarks use a held-out one)."""
-    sigs = analyse_pairs(pairs, ru_mt, config.lid, lex_table)
+    ``lex_table``: a word table other than the shipped one (benchmarks use a held-out one).
+    ``score_rejected=False``: a pair the cheap filters (too-short, too-long, boilerplate)
+    reject is not analysed at all; its adequacy is :data:`UNSCORED` (``mtclean filter``,
+    where one such pair may be megabytes). The pipeline scores every bead: a document's
+    share of inadequate beads decides ``not-parallel``.
+
+    >>> cfg = PipelineConfig()
+    >>> judge_pairs([("", "He came home.")], cfg, score_rejected=False)
+    [Judgement(adequacy=0.0, reasons=('too-short',), scored=False)]
+    """
     if not config.filters.enabled:
+        sigs = analyse_pairs(_folded(pairs), ru_mt, config.lid, lex_table)
         return [Judgement(adequacy(s), ()) for s in sigs]
     filters = build_filters(config.filters)
-    out = []
-    for (ru, en), s in zip(pairs, sigs, strict=True):
+    cheap = [reasons(Candidate(ru, en, None, math.nan), filters) for ru, en in pairs]
+    rest = [f for f in filters if f.name not in CHEAP]  # the cheap ones have spoken
+    todo = [k for k, why in enumerate(cheap) if score_rejected or not why]
+    pairs = _folded(pairs)
+    sigs = analyse_pairs(
+        [pairs[k] for k in todo],
+        [ru_mt[k] for k in todo] if ru_mt is not None else None,
+        config.lid,
+        lex_table,
+    )
+    out = [Judgement(UNSCORED, why, False) for why in cheap]
+    for k, s in zip(todo, sigs, strict=True):
         a = adequacy(s)
-        out.append(Judgement(a, reasons(Candidate(ru, en, s, a), filters)))
+        ru, en = pairs[k]
+        out[k] = Judgement(a, cheap[k] or reasons(Candidate(ru, en, s, a), rest))
     return out
 
 
@@ -157,7 +191,8 @@ def filter_pairs(
     lex_table: Any = None,
 ) -> list[Verdict]:
     """Judge a stream of pairs in order, deduplicating across it (a later repeat of a kept
-    pair is rejected as ``duplicate`` or ``near-duplicate``).
+    pair is rejected as ``duplicate`` or ``near-duplicate``). A pair the cheap filters reject
+    is not scored (score :data:`UNSCORED`, their reasons only).
 
     >>> cfg = PipelineConfig()
     >>> [v.reasons for v in filter_pairs([("Он пришёл домой.", "He came home."),
@@ -167,27 +202,61 @@ def filter_pairs(
     return list(FilterStream(config, lex_table).judge(pairs, ru_mt))
 
 
-class FilterStream:
-    """:func:`filter_pairs` in chunks: the dedup memory carries over from one call to the next."""
+def retranslate(texts: Sequence[str], translator: Any) -> list[str]:
+    """Each Russian text's retranslation as the pipeline makes a bead's: sentence by sentence
+    (a model takes single sentences), joined by spaces; one call for them all."""
+    from cleaners.sentences import split_sentences
 
-    def __init__(self, config: PipelineConfig, lex_table: Any = None) -> None:
+    sentences = [split_sentences(t, "ru") for t in texts]
+    flat = translator.translate([x for ss in sentences for x in ss]) if sentences else []
+    out, k = [], 0
+    for ss in sentences:
+        out.append(" ".join(flat[k : k + len(ss)]))
+        k += len(ss)
+    return out
+
+
+class FilterStream:
+    """:func:`filter_pairs` in chunks: the dedup memory carries over from one call to the next.
+    With a ``translator`` (``translate.enabled``), each pair the cheap filters let through is
+    scored with chrF against the retranslation of its Russian side, as in the pipeline."""
+
+    def __init__(
+        self, config: PipelineConfig, lex_table: Any = None, translator: Any = None
+    ) -> None:
         self.config = config
         self.lex_table = lex_table
+        self.translator = translator
         fc = config.filters
         self.dedup = Deduper(fc.on("duplicate"), fc.on("near-duplicate"), fc.near_duplicate_digits)
 
     def judge(
         self, pairs: Sequence[tuple[str, str]], ru_mt: Sequence[str | None] | None = None
     ) -> list[Verdict]:
+        if ru_mt is None and self.translator is not None:
+            ru_mt = self._retranslate(pairs)
         out = []
         min_score = self.config.align.min_score
-        for (ru, en), j in zip(
-            pairs, judge_pairs(pairs, self.config, ru_mt, self.lex_table), strict=True
-        ):
+        judged = judge_pairs(pairs, self.config, ru_mt, self.lex_table, score_rejected=False)
+        for (ru, en), j in zip(pairs, judged, strict=True):
             why = list(j.reasons)
-            if j.adequacy < min_score:
+            if j.scored and j.adequacy < min_score:
                 why.append("below-min-score")
             if not why and self.config.filters.enabled and (dup := self.dedup.check(ru, en)):
                 why.append(dup)
             out.append(Verdict(not why, tuple(why), j.adequacy))
+        return out
+
+    def _retranslate(self, pairs: Sequence[tuple[str, str]]) -> list[str | None]:
+        """The retranslation of each pair's Russian, ``None`` where a cheap filter already
+        rejects the pair (never translate megabytes that are not scored)."""
+        todo = list(range(len(pairs)))
+        if self.config.filters.enabled:
+            filters = build_filters(self.config.filters)
+            todo = [k for k, (ru, en) in enumerate(pairs)
+                    if not reasons(Candidate(ru, en, None, math.nan), filters)]  # fmt: skip
+        out: list[str | None] = [None] * len(pairs)
+        for k, mt in zip(todo, retranslate([pairs[k][0] for k in todo], self.translator),
+                         strict=True):  # fmt: skip
+            out[k] = mt or None
         return out

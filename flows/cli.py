@@ -8,6 +8,8 @@ a few tens of milliseconds. argparse rather than typer/click for the same reason
 from __future__ import annotations
 
 import argparse
+import contextlib
+import itertools
 import json
 import os
 import re
@@ -98,17 +100,21 @@ def _where(path: str | None) -> str:
 
 def _jsonl(stream: IO[str], what: str) -> Iterator[tuple[int, dict[str, Any]]]:
     for n, line in enumerate(stream, 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except ValueError as exc:
-            raise UsageError(f"{what} line {n}: not JSON ({exc})") from None
-        if not isinstance(rec, dict):
-            raise UsageError(f"{what} line {n}: expected a JSON object")
-        if _SURROGATE_ESCAPE.search(line):
-            rec = _scrub(rec)
-        yield n, rec
+        if line.strip():
+            yield n, _record(line, n, what)
+
+
+def _record(line: str, n: int, what: str) -> dict[str, Any]:
+    """Line ``n`` of ``what`` as a JSON object (lone surrogates as U+FFFD), or a UsageError."""
+    try:
+        rec = json.loads(line)
+    except ValueError as exc:
+        raise UsageError(f"{what} line {n}: not JSON ({exc})") from None
+    if not isinstance(rec, dict):
+        raise UsageError(f"{what} line {n}: expected a JSON object")
+    if _SURROGATE_ESCAPE.search(line):
+        rec = _scrub(rec)
+    return rec
 
 
 # One encoder for every record: json.dumps with a non-default option builds a new one per call.
@@ -321,36 +327,125 @@ def cmd_align(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- filter
 
 _FILTER_CHUNK = 512  # pairs judged per batch (language detection is batched)
+_FILTER_CHUNK_CHARS = 2_000_000  # ... or fewer, when their text is this long: bounded memory
+_HEAD = 1 << 16  # what is kept of a line over input.max_bytes: enough to find its id
+_LEADING_ID = re.compile(r'\s*\{\s*"id"\s*:\s*')
+
+
+def _bounded_lines(fh: IO[bytes], max_bytes: int) -> Iterator[tuple[int, str, bool]]:
+    """``(lineno, text, whole)`` per line, as UTF-8 (a BOM dropped, a bad byte ``U+FFFD``).
+    A line over ``max_bytes`` is not held: ``whole`` is False and ``text`` its first 64 KiB,
+    the rest is read past in pieces (as ``run`` quarantines such a JSONL line unread)."""
+    for n in itertools.count(1):
+        raw = fh.readline(max_bytes + 1)
+        if not raw:
+            return
+        if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        whole = len(raw) <= max_bytes or raw.endswith(b"\n")
+        if not whole:
+            raw = raw[:_HEAD]
+            while (rest := fh.readline(_HEAD)) and not rest.endswith(b"\n"):
+                pass
+        yield n, raw.decode("utf-8", errors="replace"), whole
+
+
+def _leading_id(head: str) -> Any:
+    """The ``id`` of a record too long to read, when it is the record's first key (else None).
+
+    >>> _leading_id('{"id": "doc-7", "ru": "...'), _leading_id('{"ru": "...')
+    ('doc-7', None)
+    """
+    m = _LEADING_ID.match(head)
+    if m is None:
+        return None
+    try:
+        value, _ = json.JSONDecoder().raw_decode(head, m.end())
+    except ValueError:
+        return None
+    return value if isinstance(value, (str, int, float)) else None
+
+
+def _filter_translator(args: argparse.Namespace, cfg: Any) -> Any:
+    """The retranslator ``translate.enabled`` (or ``--retranslate``/``--argos-package``) asks
+    for, or None with a one-line warning when none can be built: never ignored silently."""
+    if not (args.retranslate or args.argos_package or cfg.translate.enabled):
+        return None
+    from cleaners.translate import TranslatorUnavailable, build_translator
+
+    _check_env_package(not (args.argos_package or cfg.translate.package_path))
+    try:
+        return build_translator(cfg.translate, package_path=args.argos_package)
+    except TranslatorUnavailable as exc:
+        if args.argos_package:
+            raise UsageError(str(exc)) from None
+        print(f"mtclean filter: retranslation off (scores without chrF): {exc}", file=sys.stderr)
+        return None
 
 
 def cmd_filter(args: argparse.Namespace) -> int:
-    """``{"id", "ru", "en"}`` lines in, ``{"id", "keep", "reasons", "score"}`` out, in order."""
+    """``{"id", "ru", "en"}`` lines in, ``{"id", "keep", "reasons", "score"}`` out, in order.
+
+    Streams: a batch of lines is judged and written before the next is read. A line over
+    ``input.max_bytes`` is rejected ``too-long`` unread (score 0.0, its id if it comes first);
+    a pair the cheap filters reject is not scored (score 0.0, see cleaners.judge)."""
     from cleaners.config import PipelineConfig
-    from cleaners.judge import FilterStream
+    from cleaners.judge import UNSCORED, FilterStream
 
+    if args.file not in (None, "-") and not Path(args.file).is_file():
+        raise UsageError(f"no such file: {args.file}")
+    if args.argos_package and not Path(args.argos_package).exists():
+        raise UsageError(f"Argos package not found: {args.argos_package}")
     cfg = _config(args.config) or PipelineConfig()
-    stream = FilterStream(cfg)
+    stream = FilterStream(cfg, translator=_filter_translator(args, cfg))
     enc = _ENCODER.encode
+    where = _where(args.file)
 
-    def flush(batch: list[tuple[Any, str, str]]) -> None:
-        verdicts = stream.judge([(ru, en) for _, ru, en in batch])
-        for (rid, _, _), v in zip(batch, verdicts, strict=True):
-            sys.stdout.write(
-                f'{{"id": {enc(rid)}, "keep": {enc(v.keep)}, "reasons": {enc(list(v.reasons))}, '
-                f'"score": {enc(round(v.score, 4))}}}\n'
-            )
+    def write(rid: Any, keep: bool, reasons: Sequence[str], score: float) -> None:
+        sys.stdout.write(
+            f'{{"id": {enc(rid)}, "keep": {enc(keep)}, "reasons": {enc(list(reasons))}, '
+            f'"score": {enc(round(score, 4))}}}\n'
+        )
 
-    batch: list[tuple[Any, str, str]] = []
-    with _open_in(args.file) as f:
-        for n, rec in _jsonl(f, _where(args.file)):
-            ru, en = rec.get("ru"), rec.get("en")
-            if not isinstance(ru, str) or not isinstance(en, str):
-                raise UsageError(f"{_where(args.file)} line {n}: needs strings 'ru' and 'en'")
-            batch.append((rec.get("id"), ru, en))
-            if len(batch) >= _FILTER_CHUNK:
-                flush(batch)
-                batch = []
-    flush(batch)
+    # Items in input order: (id, ru, en) to judge, or a finished verdict (id, reasons).
+    batch: list[tuple[Any, str, str] | tuple[Any, tuple[str, ...]]] = []
+    chars = 0
+
+    def flush() -> None:
+        todo = [item for item in batch if len(item) == 3]
+        verdicts = iter(stream.judge([(ru, en) for _, ru, en in todo]))  # type: ignore[misc]
+        for item in batch:
+            if len(item) == 3:
+                v = next(verdicts)
+                write(item[0], v.keep, v.reasons, v.score)
+            else:
+                write(item[0], False, item[1], UNSCORED)
+        batch.clear()
+        sys.stdout.flush()  # a batch's verdicts reach the next command in a pipe now
+
+    stdin = args.file in (None, "-")
+    # stdin is read, not closed (a caller of main() may go on using it).
+    with contextlib.nullcontext(sys.stdin.buffer) if stdin else Path(args.file).open("rb") as fh:
+        try:
+            for n, line, whole in _bounded_lines(fh, cfg.input.max_bytes):
+                if not whole:
+                    batch.append((_leading_id(line), ("too-long",)))
+                    continue
+                if not line.strip():
+                    continue
+                rec = _record(line, n, where)
+                ru, en = rec.get("ru"), rec.get("en")
+                if not isinstance(ru, str) or not isinstance(en, str):
+                    raise UsageError(f"{where} line {n}: needs strings 'ru' and 'en'")
+                batch.append((rec.get("id"), ru, en))
+                chars += len(ru) + len(en)
+                if len(batch) >= _FILTER_CHUNK or chars >= _FILTER_CHUNK_CHARS:
+                    flush()
+                    chars = 0
+        except UsageError:
+            flush()  # what was read before a bad line is judged and written (then exit 2)
+            raise
+        flush()
     return 0
 
 
@@ -785,13 +880,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="judge candidate pairs (no Prefect)",
         description='jsonl: {"id", "ru", "en"} per line in; {"id", "keep", "reasons", "score"} '
         "out, in the same order. score is the adequacy (calibrated probability that the sides "
-        "translate each other); reasons name the filters that rejected the pair. A later "
-        "repeat of a kept pair is rejected as duplicate / near-duplicate.",
+        "translate each other); reasons name the filters that rejected the pair. A pair "
+        "too-short, too-long or boilerplate rejects is not scored (score 0.0), nor is a line "
+        "over input.max_bytes (too-long, unread). A later repeat of a kept pair is rejected "
+        "as duplicate / near-duplicate.",
     )
     p.add_argument("file", nargs="?", default="-", metavar="FILE", help="input file, - for stdin")
     p.add_argument("--format", choices=("jsonl",), default="jsonl")
     p.add_argument(
-        "--config", metavar="FILE", help="YAML or JSON config (filters, align.min_score)"
+        "--config",
+        metavar="FILE",
+        help="YAML or JSON config (filters, align.min_score, input.max_bytes, translate)",
+    )
+    p.add_argument(
+        "--retranslate",
+        action="store_true",
+        help="score with chrF against an offline Argos ru→en retranslation, as run does "
+        "(also when the config sets translate.enabled; skipped with a warning if none)",
+    )
+    p.add_argument(
+        "--argos-package",
+        metavar="PATH",
+        help="a .argosmodel file or package folder (implies --retranslate)",
     )
     p.set_defaults(func=cmd_filter)
     return parser

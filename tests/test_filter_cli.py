@@ -83,3 +83,74 @@ def test_filter_bad_input_is_one_line_and_no_prefect(tmp_path: Path):
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0 and r.stdout.splitlines()[-1] == "[]", r.stderr
+
+
+def test_a_line_over_input_max_bytes_is_too_long_unread_and_the_stream_goes_on(tmp_path: Path):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("input: {max_bytes: 2000}\n")
+    big_ru = " ".join([PAIRS[0]["ru"]] * 60)
+    lines = [
+        {"id": "a", **{k: PAIRS[0][k] for k in ("ru", "en")}},
+        {"id": "big", "ru": big_ru, "en": PAIRS[0]["en"]},  # id first: named
+        {"ru": big_ru, "en": PAIRS[0]["en"], "id": "hidden"},  # id after the text: not read
+        {"id": "b", **{k: PAIRS[1][k] for k in ("ru", "en")}},
+    ]
+    r = mtclean("--config", str(cfg), stdin=_lines(lines))
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert out[1] == {"id": "big", "keep": False, "reasons": ["too-long"], "score": 0.0}
+    assert out[2] == {"id": None, "keep": False, "reasons": ["too-long"], "score": 0.0}
+    assert [o["id"] for o in out] == ["a", "big", None, "b"] and out[0]["keep"]
+    # Negative: under the default input.max_bytes (as run's), the same line is read and
+    # judged by the filters: too-long (a side over max_chars), its id wherever it stands.
+    r = mtclean(stdin=_lines(lines[2:3]))
+    assert json.loads(r.stdout)["id"] == "hidden"
+    assert json.loads(r.stdout)["reasons"] == ["too-long"]
+
+
+def test_a_pair_a_cheap_filter_rejects_is_not_scored_and_an_empty_side_has_one_reason():
+    lines = [
+        {"id": 1, "ru": "", "en": PAIRS[0]["en"]},
+        {"id": 2, "ru": PAIRS[0]["ru"], "en": "  "},
+        {"id": 3, "ru": "12:18", "en": "12:18"},
+        {"id": 4, "ru": PAIRS[0]["ru"], "en": PAIRS[0]["en"]},
+    ]
+    r = mtclean(stdin=_lines(lines))
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(o["reasons"], o["score"]) for o in out[:3]] == [
+        (["too-short"], 0.0), (["too-short"], 0.0), (["boilerplate"], 0.0)]  # fmt: skip
+    assert out[3]["keep"] and out[3]["score"] > 0.5
+
+
+def test_a_bad_line_stops_the_stream_after_writing_the_lines_before_it():
+    lines = _lines(PAIRS[:3]) + '{"id": 9, "ru": 5, "en": "five"}\n' + _lines(PAIRS[3:])
+    r = mtclean(stdin=lines)
+    assert r.returncode == 2
+    assert r.stderr.strip() == "mtclean filter: stdin line 4: needs strings 'ru' and 'en'"
+    assert [json.loads(line)["id"] for line in r.stdout.splitlines()] == [1, 2, 3]
+
+
+def test_filter_streams_its_input():
+    """The first batch's verdicts come out while stdin is still open (a pipe into a pipe)."""
+    import selectors
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "filter"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        pair = {k: PAIRS[0][k] for k in ("ru", "en")}
+        proc.stdin.write(_lines([{"id": k, **pair} for k in range(600)]).encode())
+        proc.stdin.flush()  # 600 lines: one full batch of 512, stdin left open
+        sel = selectors.DefaultSelector()
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        assert sel.select(timeout=120), "no output before the end of the input"
+        first = json.loads(proc.stdout.readline())
+        assert first["id"] == 0 and first["keep"]
+    finally:
+        proc.kill()
+        proc.wait()

@@ -116,3 +116,65 @@ def test_number_reading_never_fails(text: str):
     assert all(0 <= v < float("inf") for vals in digit_numbers(text) for v in vals)
     check = compare(text, text)
     assert check.ru_missing == check.en_missing == 0
+
+
+@pytest.mark.parametrize(
+    ("ru", "en", "expected"),
+    [
+        ("", EN, ("too-short",)),
+        (RU, "   ", ("too-short",)),
+        ("\t", "", ("too-short",)),
+        ("", "12:18", ("too-short",)),  # the empty side is the cause
+        ("12:18 — 2023", "12:18 - 2023", ("boilerplate",)),  # text, but no letter
+        ("А", "A", ("too-short",)),
+        ("Подписывайтесь на наш канал в Telegram", "Subscribe to our Telegram channel",
+         ("boilerplate",)),
+        (RU + " " * 1500, EN, ("too-long",)),
+    ],
+)  # fmt: skip
+def test_a_pair_a_cheap_filter_rejects_gets_that_reason_alone(ru, en, expected):
+    """An empty side is one cause: not also length-ratio, truncated, misaligned."""
+    assert why(ru, en) == expected
+    # The same without signals or adequacy (what mtclean filter does before scoring).
+    assert reasons(Candidate(ru, en, None, float("nan")), build_filters()) == expected
+
+
+def test_without_the_cheap_filters_the_others_still_speak():
+    # Negative: with too-short off, an empty side is boilerplate (no letter); with both off,
+    # the pair goes on to the scored filters.
+    assert why("", EN, disable=["too-short"]) == ("boilerplate",)
+    assert "misaligned" in why("", EN, disable=["too-short", "boilerplate"])
+    assert why("Да.", "Yes.") == ()
+
+
+def test_filter_does_not_score_a_pair_a_cheap_filter_rejects_but_run_does():
+    from cleaners.judge import UNSCORED, judge_pairs
+
+    cfg = PipelineConfig()
+    pairs = [(" ".join([RU] * 30), " ".join([EN] * 30)), ("", EN), (RU, EN)]
+    streamed = filter_pairs(pairs, cfg)
+    assert [(v.reasons, v.score) for v in streamed[:2]] == [
+        (("too-long",), UNSCORED), (("too-short",), UNSCORED)]  # fmt: skip
+    assert streamed[2].keep and streamed[2].score > 0.5
+    # A low min_score does not add below-min-score to a pair that was never scored.
+    strict = PipelineConfig(align={"min_score": 0.9})
+    assert filter_pairs(pairs[:1], strict)[0].reasons == ("too-long",)
+    # The pipeline scores every bead (not-parallel counts them) with the same reasons.
+    judged = judge_pairs(pairs, cfg)
+    assert [j.reasons for j in judged] == [v.reasons for v in streamed]
+    assert all(j.scored for j in judged) and judged[0].adequacy > 0.5  # a long translation
+    assert [j.scored for j in judge_pairs(pairs, cfg, score_rejected=False)] == [
+        False, False, True]  # fmt: skip
+
+
+def test_stress_marks_change_no_score_and_no_reason():
+    from cleaners.judge import judge_pairs
+
+    ru = "Пожалуйста, дышите глубже и не волнуйтесь: врач скоро придёт."
+    stressed = ru.replace("дышите", "дыши\u0301те").replace("скоро", "ско\u0301ро")
+    en = "Please breathe deeper and do not worry: the doctor will come soon."
+    plain, marked = judge_pairs([(ru, en), (stressed, en)], PipelineConfig())
+    assert marked == plain and not plain.reasons
+    # The stressed and the plain pair are one pair for deduplication too.
+    assert [v.reasons for v in filter_pairs([(ru, en), (stressed, en)], PipelineConfig())] == [
+        (), ("near-duplicate",)]  # fmt: skip

@@ -131,3 +131,30 @@ def test_translations_score_above_their_neighbours(
     assert sum(t > n for t, n in zip(true, nxt, strict=True)) >= 0.9 * len(src)
     assert sum(t > r for t, r in zip(true, rnd, strict=True)) >= 0.9 * len(src)
     assert sum(rnd) / len(rnd) < 0.1 < 0.3 < sum(true) / len(true)
+
+
+RU_PLAIN = "Пожалуйста, дышите глубже и не волнуйтесь: врач скоро придёт."
+EN_PLAIN = "Please breathe deeper and do not worry: the doctor will come soon."
+
+
+def _stressed(text: str) -> str:
+    """A stress mark (U+0301) on the first vowel of every Russian word of 3+ letters."""
+    return re.sub(r"\b(\w*?[аеиоуыэюя])(?=\w{1,}\b)", "\\g<1>\u0301", text)
+
+
+def test_stress_marks_do_not_split_words() -> None:
+    stressed = _stressed(RU_PLAIN)
+    assert "\u0301" in stressed and "дыши\u0301те" not in RU_PLAIN
+    assert lexsim.words(stressed) == lexsim.words(RU_PLAIN)
+    assert lexsim.similarity(stressed, EN_PLAIN) == lexsim.similarity(RU_PLAIN, EN_PLAIN)
+    assert lexsim.fold_marks(stressed) == RU_PLAIN
+
+
+def test_fold_marks_keeps_what_is_no_stress_mark() -> None:
+    # Accents that compose stay (French, German), as do й and ё; text without a mark is
+    # returned as it is.
+    for text in ("café, Straße, naïve", "Йошкар-Ола, ёж", "plain text"):
+        assert lexsim.fold_marks(text) is text
+    assert lexsim.fold_marks("cafe\u0301") == "café"  # composed, not stripped
+    assert lexsim.fold_marks("и\u0306") == "й"
+    assert lexsim.words("Ёлка, ÉTÉ") == ["елка", "été"]

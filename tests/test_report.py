@@ -172,7 +172,9 @@ def test_report_html_renders_in_headless_chromium(tmp_path: Path) -> None:
         "--disable-sync",
         "--no-first-run",
         f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1200,1400",
+        # Tall enough that the documents' edits sit well inside the shot: at 1400 px they were
+        # 40 px from its edge, and a slightly different layout under load pushed them out.
+        "--window-size=1200,2400",
         "--hide-scrollbars",
     ]
     r = subprocess.run(
@@ -194,7 +196,7 @@ def test_report_html_renders_in_headless_chromium(tmp_path: Path) -> None:
     )
     assert r.returncode == 0 and shot.exists(), r.stderr[-2000:]
     width, height, rows = _png_pixels(shot.read_bytes())
-    assert (width, height) == (1200, 1400)
+    assert (width, height) == (1200, 2400)
     # Painted: the histogram bars, the rule bars and the edit highlights are on screen.
     assert _has_colour(rows, (0xF5, 0x85, 0x18)), "alignment histogram not painted"
     assert _has_colour(rows, (0x4C, 0x78, 0xA8)), "edits-by-rule chart not painted"

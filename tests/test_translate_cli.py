@@ -119,3 +119,55 @@ def test_env_package_that_names_nothing_is_a_usage_error(tmp_path, capsys, monke
     assert not (tmp_path / "out").exists()
     # Unused (retranslation off), it is no reason to refuse a run's arguments.
     assert main(["align", ru, en]) == 0
+
+
+def test_filter_scores_against_the_retranslation_when_the_config_asks(archive, tmp_path, capsys):
+    """``translate.enabled`` with a package: chrF against the retranslation joins the score,
+    as in ``mtclean run``; the same stream without it scores differently."""
+    from cleaners.config import PipelineConfig
+    from cleaners.judge import judge_pairs, retranslate
+    from cleaners.translate import build_translator
+    from flows.cli import main
+
+    pairs = builder.training_pairs(4)
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        "".join(
+            json.dumps({"id": k, "ru": r, "en": e}, ensure_ascii=False) + "\n"
+            for k, (r, e) in enumerate(pairs)
+        ),  # fmt: skip
+        encoding="utf-8",
+    )
+    assert main(["filter", str(src)]) == 0
+    plain = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text(f"translate: {{enabled: true, package_path: {str(archive)!r}}}\n")
+    assert main(["filter", str(src), "--config", str(cfg)]) == 0
+    captured = capsys.readouterr()
+    with_mt = [json.loads(line) for line in captured.out.splitlines()]
+    assert captured.err == ""
+    assert [o["score"] for o in with_mt] != [o["score"] for o in plain]
+    config = PipelineConfig(translate={"enabled": True, "package_path": str(archive)})
+    mt = retranslate([r for r, _ in pairs], build_translator(config.translate))
+    expected = [round(j.adequacy, 4) for j in judge_pairs(pairs, config, mt)]
+    assert [o["score"] for o in with_mt] == expected
+    # The flag does the same as the config.
+    assert main(["filter", str(src), "--argos-package", str(archive)]) == 0
+    assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == with_mt
+
+
+def test_filter_says_when_the_configured_retranslation_is_unavailable(tmp_path, capsys):
+    from flows.cli import main
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": 1, "ru": "Он пришёл домой.", "en": "He came home."}\n', "utf-8")
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text("translate: {enabled: true}\n")
+    assert main(["filter", str(src), "--config", str(cfg)]) == 0
+    captured = capsys.readouterr()
+    assert "retranslation off" in captured.err and captured.err.count("\n") == 1
+    assert json.loads(captured.out)["keep"]
+    # Negative: off in the config, nothing is said.
+    assert main(["filter", str(src)]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["filter", str(src), "--argos-package", str(tmp_path / "no.argosmodel")]) == 2

@@ -36,13 +36,36 @@ _WORD = re.compile(r"[^\W\d_]+")
 _LATIN = frozenset({"en", "de", "fr"})
 
 
-def words(sentence: str) -> list[str]:
-    """The words of ``sentence`` as keys are made from (NFC, lower-cased, ё → е, accents kept).
+# Combining marks (diacritical blocks, Cyrillic's own): what NFC leaves of them after a letter
+# is no part of a word (Russian stress marks: дыши́те), but splits it for a word pattern.
+_MARK = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
+# How words() makes words: part of the table build's hash, so that a change shows as stale.
+WORDS = "nfc-fold-marks-lower-yo"
 
-    >>> words("Ёлки, the Presidents!")
-    ['елки', 'the', 'presidents']
+
+def fold_marks(text: str) -> str:
+    """``text`` in NFC without the combining marks NFC leaves apart (Russian stress marks);
+    text without any combining mark comes back as it is. Accents that compose stay.
+
+    >>> fold_marks("Пожалуйста, дыши\u0301те"), fold_marks("cafe\u0301"), fold_marks("Ёж")
+    ('Пожалуйста, дышите', 'café', 'Ёж')
     """
-    return _WORD.findall(unicodedata.normalize("NFC", sentence).lower().replace("ё", "е"))
+    if _MARK.search(text) is None:
+        return text
+    return _MARK.sub("", unicodedata.normalize("NFC", text))
+
+
+def words(sentence: str) -> list[str]:
+    """The words of ``sentence`` as keys are made from (NFC, combining marks NFC leaves apart
+    dropped, lower-cased, ё → е; accents that compose kept).
+
+    >>> words("Ёлки, the Presidents!"), words("Дыши\u0301те, café")
+    (['елки', 'the', 'presidents'], ['дышите', 'café'])
+    """
+    text = fold_marks(unicodedata.normalize("NFC", sentence))
+    return _WORD.findall(text.lower().replace("ё", "е"))
 
 
 def word_keys(sentence: str) -> list[str]:

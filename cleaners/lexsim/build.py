@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cleaners.lexsim import KEY_LEN, key_function, words
+from cleaners.lexsim import KEY_LEN, WORDS, key_function, words
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "lex"
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -99,6 +99,7 @@ def input_hash(data: Path, pair: str) -> str:
     """SHA-256 over the input files' bytes and the build parameters."""
     h = hashlib.sha256()
     params = (KEY_SCHEME, KEY_LEN, ITERATIONS, MIN_COUNT, MIN_SCORE, PER_KEY, N_STOP)
+    params += (WORDS,)  # how words() read the text
     params += (STOP_SHARE,) if STOP_SHARE else ()
     if KEY_SCHEME.startswith("stem"):  # another stemmer release may cut words otherwise
         params += (importlib.metadata.version("PyStemmer"),)

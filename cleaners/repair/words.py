@@ -868,6 +868,8 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
     parts = fixed.split()
     if parts[-1] in ("a", "an") and (len(parts[-2]) <= 3 or parts[-2] not in fn):
         return None
+    if _name_with_case_ending(low, lang):
+        return None  # "Wellingtone", "Denvere": a name MT left in a Russian case
     if (
         parts[0] not in fn
         and any(p not in fn and _rare_part(p, lang) for p in parts[1:])
@@ -1017,6 +1019,33 @@ def _rare_part(part: str, lang: str) -> bool:
     return not (len(part) >= 6 and (z >= 3.0 or lang == "en" and part in dictionary_words()))
 
 
+# Russian case endings as transliterated ("v Vashingtone", "Denvere", "Londonom",
+# "Parizhu"): MT copies an unknown name with its ending.
+_RU_CASE_ENDINGS = ("e", "a", "u", "y", "i", "om", "oy", "oi", "ym", "im", "ov", "am", "akh")
+
+
+def _name_with_case_ending(low: str, lang: str) -> bool:
+    """Whether ``low`` is a name wordfreq knows (Zipf >= 3, no dictionary word) with a
+    Russian case ending ("wellingtone": "wellington" + "e"; "denvere"): a split of it
+    ("welling tone") cuts a name, not a fusion.
+
+    >>> _name_with_case_ending("wellingtone", "en"), _name_with_case_ending("thecity", "en")
+    (True, False)
+    """
+    if lang != "en":
+        return False
+    for end in _RU_CASE_ENDINGS:
+        stem = low[: -len(end)]
+        if (
+            low.endswith(end)
+            and len(stem) >= 4
+            and zipf(stem, lang, 3.0) >= 3.0
+            and stem not in dictionary_words()
+        ):
+            return True
+    return False
+
+
 def _first_person(low: str, lang: str) -> list[str] | None:
     """ "I" run into a common verb or modal ("ithink", "iwould"; not "iran": the caller
     keeps words wordfreq knows, and the verb must be of 4+ letters)."""
@@ -1035,6 +1064,10 @@ _I_TAKES = frozenset(("VB", "VBP", "VBD", "VBN", "MD", "RB"))
 _I_PAST = frozenset(("VBD", "VBN", "RB"))
 
 
+# Words of _AFTER_SUBJECT that follow a plural subject only: no single name takes them.
+_PLURAL_ONLY = frozenset(("were", "have"))
+
+
 def _name_then_word(low: str, lang: str) -> list[str] | None:
     """A name run into a word that follows a subject ("jarquewas", "borrellalso"): the
     head a name (4+ letters, neither a dictionary word nor on wordfreq's small list)."""
@@ -1047,7 +1080,10 @@ def _name_then_word(low: str, lang: str) -> list[str] | None:
     for n in range(len(low) - 4, 2, -1):
         tail, head = low[-n:], low[:-n]
         if tail in _AFTER_SUBJECT:
-            pass
+            if tail in _PLURAL_ONLY:
+                # One name is one subject ("Jarque was", not "were"): an unknown word
+                # ending so is a Russian case form ("Wankuwere": «Ванкувере»).
+                return None
         elif n == 3 or zipf(tail, lang, 3.0) < 3.0:
             continue
         elif pos_tag(tail) not in (("VBD", "VBN") if tail.endswith("ed") else ("VBD",)) or zipf(
@@ -1058,7 +1094,12 @@ def _name_then_word(low: str, lang: str) -> list[str] | None:
             zipf(head, lang, 3.0) < 3.0
             and head not in dictionary_words()
             and zipf(low, lang) == 0.0  # the large list, read only now: "Upanishad" is a word
+            and (len(head) > 4 or n > 3 or zipf(head, lang) > 0.0)
         ):
+            # A head of four letters the web has never written, before a three-letter
+            # word, is as often a chance cut of a longer transliterated word ("Seichas":
+            # "seic" + "has", from «сейчас»); names that short are ones wordfreq has
+            # seen ("Dimawas"), and a longer word is no chance ("Leusadded").
             return [head, tail]
         return None
     return None
@@ -1091,6 +1132,83 @@ def _split_by_document(text: str, core: str, lang: str) -> str | None:
     return " ".join(found[0]) if len(found) == 1 else None
 
 
+# What the last word of a split says may follow it. A finite verb ("was", "has",
+# "said") follows none of these: an auxiliary ("He is was", "Den were has"; "has had",
+# "will have" are English, so "have" and "had" follow an auxiliary), a preposition
+# ("Sold at said", "Term in was"), a determiner ("Program my was"; "the said
+# agreement" is English), and at a sentence start a conjunction ("Bug or was"). The
+# token is then a name or a foreign word, the next word its verb.
+_AUX_TAILS = frozenset(
+    ("is", "was", "were", "are", "am", "has", "have", "had", "will", "would", "can")
+    + ("could", "should", "may", "might", "must", "does", "did")
+)
+_FINITE_NEXT = frozenset(
+    ("is", "was", "were", "are", "am", "has", "does", "did", "would", "could", "should")
+    + ("says", "told")
+)
+_PREP_TAILS = frozenset(
+    ("at", "in", "on", "of", "for", "with", "by", "from", "into", "onto", "upon", "via")
+    + ("per", "among", "amid", "between", "during", "despite", "toward", "towards")
+    + ("within", "without", "through", "throughout", "across", "against")
+)
+_DET_TAILS = frozenset(("the", "a", "an", "my", "his", "its", "our", "their", "your", "every"))
+_CONJ_TAILS = frozenset(("or", "and", "nor"))
+_NOT_AFTER: dict[str, frozenset[str]] = {
+    "aux": _FINITE_NEXT | {"will", "can", "may", "might", "must", "shall", "says"},
+    "prep": _FINITE_NEXT | {"have", "had", "said"},
+    "det": _FINITE_NEXT | {"have", "had"},
+    # An article or possessive opens a noun phrase: no preposition, conjunction or
+    # article follows it ("They call it filma in", "plana and": a Russian genitive).
+    # ("his" and "its" stand alone too: "his and hers".)
+    "art": _FINITE_NEXT
+    | _PREP_TAILS
+    | _CONJ_TAILS
+    | {"have", "had", "but", "to", "the", "a", "an", "also"},
+    "conj": _FINITE_NEXT | {"have", "had", "said"},
+}
+
+
+def _next_word_refutes(text: str, m: re.Match[str], fixed: str, at_start: bool) -> bool:
+    """Whether the word after a split token rules the split out: its last part an
+    auxiliary, a preposition, a determiner or (at a sentence start) a conjunction, and
+    the next word a finite verb none of them takes ("Heis was here", "Soldat said",
+    "termin was"), or after an article or "my", "your", "our", "their", "every" a
+    preposition, conjunction or article ("filma in", "plana and"). Mid-sentence, a
+    preposition after a verb may end a clause ("the house he lived in was"): only a
+    split whose head is no verb counts there.
+
+    >>> m = re.match(r"(?P<core>Heis)", "Heis was here.")
+    >>> _next_word_refutes("Heis was here.", m, "He is", True)
+    True
+    >>> _next_word_refutes("Heis a doctor.", m, "He is", True)
+    False
+    >>> m = re.search(r"(?P<core>livedin)", "the house he livedin was old")
+    >>> _next_word_refutes("the house he livedin was old", m, "lived in", False)
+    False
+    """
+    parts = fixed.lower().split()
+    tail = parts[-1]
+    if tail in _AUX_TAILS:
+        kind = "aux"
+    elif tail in _PREP_TAILS:
+        kind = "prep"
+    elif tail in _DET_TAILS:
+        kind = "det" if tail in ("his", "its") else "art"
+    elif tail in _CONJ_TAILS and at_start:
+        kind = "conj"
+    else:
+        return False
+    if m.end("core") != m.end():
+        return False  # punctuation between: "Sold at, said he" is no reading of either
+    nxt = _NEXT_WORD.match(text, m.end())
+    word = None if nxt is None else nxt.group(1).lower()
+    said = kind == "art" and word == "said" and tail != "the"  # "the said agreement"
+    if word is None or word not in _NOT_AFTER[kind] and not said:
+        return False
+    # "he livedin was": mid-sentence, a clause may end in a verb's preposition.
+    return at_start or kind not in ("prep", "aux") or pos_tag(parts[-2]) not in _VERB
+
+
 def _opens_sentence(text: str, chunk_start: int) -> bool:
     """Whether the chunk at ``chunk_start`` opens a line or follows a sentence's end."""
     head = text[max(0, chunk_start - 4) : chunk_start].rstrip(" \t")
@@ -1107,10 +1225,15 @@ def _recurs_as_name(text: str, core: str, fixed: str, lang: str) -> bool:
     """Whether a sentence's first token that would split into a word and no function
     word first ("Moderna", "Jarquewas") opens another sentence of the text too: a name
     the text keeps using, as a lost space does not repeat itself. (MT's function-word
-    fusions do repeat: "Inthe" twice is still split.)"""
-    if fixed.split()[0].lower() in words("function_words.txt", lang):
-        return False
-    return len(re.findall(rf"(?<![^\W\d_]){re.escape(core)}(?![^\W\d_])", text)) >= 2
+    fusions do repeat: "Inthe" twice is still split, as is any function word's pair
+    the news model binds; "Ofis", "Isus" twice are names.)"""
+    if len(re.findall(rf"(?<![^\W\d_]){re.escape(core)}(?![^\W\d_])", text)) < 2:
+        return False  # (counted first: the model is asked only of a recurring token)
+    parts = fixed.lower().split()
+    if parts[0] not in words("function_words.txt", lang):
+        return True
+    assoc = BIGRAMS.association(*parts) if len(parts) == 2 else None
+    return assoc is not None and assoc < FN_PHRASE_ASSOC
 
 
 def _repeated_term(text: str, core: str, fixed: str, lang: str) -> bool:
@@ -1257,12 +1380,16 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             fixed = _split_start(core, word_lang, args)
             if fixed is not None and _recurs_as_name(text, core, fixed, lang):
                 continue
+            if fixed is not None and _next_word_refutes(text, m, fixed, True):
+                continue
         elif joined:
             fixed = split_joined_name(core, word_lang)
         else:
             fixed = _split_fused(core, word_lang, *args[:7])
             if fixed is None and unknown is not None and core in unknown:
                 fixed = once(_split_by_document, text, core, word_lang)
+            if fixed is not None and _next_word_refutes(text, m, fixed, False):
+                continue
         if fixed is None:
             continue
         if (

@@ -343,12 +343,22 @@ class FiltersConfig(_Strict):
         "while the other is this many times longer.",
     )
     min_adequacy: float = Field(
-        0.2,
+        0.3,
         ge=0,
         le=1,
         description="misaligned: adequacy (calibrated P) below this rejects. bench/filters.py "
-        "--sweep on dev: 0.2 keeps 98 % of clean pairs; 0.5 rejects more misaligned pairs "
-        "(92 % vs 88 %) and keeps 97.6 %.",
+        "--half fit: 0.2 keeps 98.7 % of clean pairs and rejects 91.0 % of misaligned, 90.8 % "
+        "of truncated ones; 0.3 keeps 98.5 % and rejects 92.3 / 91.8 %; 0.5 keeps 97.9 %. In a "
+        "document, context_min_adequacy spares a pair between kept ones.",
+    )
+    context_min_adequacy: float = Field(
+        0.01,
+        ge=0,
+        le=1,
+        description="misaligned, in a document: a bead whose neighbours are kept pairs (or one "
+        "is and the other is the document's edge) is rejected as misaligned only below this "
+        "adequacy; the alignment around it is evidence the word table lacks (short everyday "
+        "sentences whose words it never saw). Set it to min_adequacy to switch this off.",
     )
     not_parallel_share: float = Field(
         0.5,

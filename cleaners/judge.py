@@ -20,6 +20,7 @@ from cleaners.lexsim import fold_marks
 from cleaners.model import Document
 
 NOT_PARALLEL = "not-parallel"
+MISALIGNED = "misaligned"
 
 
 class Judgement(NamedTuple):
@@ -94,6 +95,47 @@ def not_parallel(judged: Sequence[Judgement], config: PipelineConfig) -> bool:
     return bad > fc.not_parallel_share * len(judged)
 
 
+def in_context(judged: Sequence[Judgement | None], floor: float) -> list[bool]:
+    """For each bead of a document in order (None: a one-sided bead), whether it is rejected
+    only as ``misaligned``, scores at least ``floor``, and sits between anchors: kept
+    two-sided beads, or one kept bead and the document's edge. Such a bead is what the
+    aligner placed between two right pairs; its low adequacy says more about the word
+    table (everyday words it never saw) than about the pair.
+
+    >>> ok, low = Judgement(0.9, ()), Judgement(0.05, ("misaligned",))
+    >>> in_context([ok, low, ok], 0.01), in_context([low, ok], 0.01)
+    ([False, True, False], [True, False])
+
+    Two low beads in a row (an aligner's slip), a one-sided neighbour, a score under the
+    floor or another reason are not helped:
+
+    >>> in_context([ok, low, low, ok], 0.01), in_context([ok, low, None], 0.01)
+    ([False, False, False, False], [False, False, False])
+    >>> in_context([ok, Judgement(0.001, ("misaligned",)), ok], 0.01)
+    [False, False, False]
+    >>> in_context([ok, Judgement(0.05, ("misaligned", "truncated")), ok], 0.01)
+    [False, False, False]
+    """
+
+    def anchor(k: int) -> bool | None:  # None: the document's edge
+        if k < 0 or k >= len(judged):
+            return None
+        j = judged[k]
+        return j is not None and not j.reasons
+
+    out = []
+    for k, j in enumerate(judged):
+        sides = (anchor(k - 1), anchor(k + 1))
+        out.append(
+            j is not None
+            and j.reasons == (MISALIGNED,)
+            and j.adequacy >= floor
+            and all(s is not False for s in sides)
+            and any(s for s in sides)
+        )
+    return out
+
+
 def judge_document(doc: Document, config: PipelineConfig) -> None:
     """Set ``adequacy`` and ``reasons`` on every two-sided bead of ``doc``; a document that
     is not parallel gets a ``not-parallel`` warning and the reason on every such bead."""
@@ -120,6 +162,15 @@ def judge_document(doc: Document, config: PipelineConfig) -> None:
             f"{NOT_PARALLEL}: {bad} of {len(judged)} pairs are inadequate; "
             "the English does not seem to translate this Russian (all its pairs rejected)"
         )
+    elif config.filters.context_min_adequacy < config.filters.min_adequacy:
+        by_bead: list[Judgement | None] = [None] * len(doc.beads)
+        for k, j in zip(two_sided, judged, strict=True):
+            by_bead[k] = j
+        helped = in_context(by_bead, config.filters.context_min_adequacy)
+        judged = [
+            j._replace(reasons=()) if helped[k] else j
+            for k, j in zip(two_sided, judged, strict=True)
+        ]
     for k, j in zip(two_sided, judged, strict=True):
         why = (*j.reasons, NOT_PARALLEL) if whole and NOT_PARALLEL not in j.reasons else j.reasons
         doc.beads[k] = dataclasses.replace(doc.beads[k], adequacy=j.adequacy, reasons=why)

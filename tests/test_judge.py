@@ -104,3 +104,44 @@ def test_a_ukrainian_comment_is_left_out_with_its_reason(tmp_path: Path):
     assert flags == ["left-out:other-language:uk"]
     s = summarize([doc], [])
     assert s["left_out"]["segments_by_reason"] == {"other-language:uk": 1}
+
+
+_GOOD = [
+    ("Мы ходили в кино вчера.", "We went to the cinema yesterday."),
+    ("Он купил новую машину.", "He bought a new car."),
+    ("Погода сегодня хорошая.", "The weather is nice today."),
+    ("Я люблю читать книги.", "I love reading books."),
+]
+# A right pair whose words the word table barely knows (adequacy about 0.04: misaligned alone),
+# one it knows less still (under the context floor), and a wrong pair.
+_THIN = ("Её свекровь вышивает гладью.", "Her mother-in-law does satin-stitch embroidery.")
+_THINNER = ("Кума напекла ватрушек.", "The godmother baked cheesecakes.")
+_WRONG = ("Щенок грызёт тапки.", "The weather was warm all week long.")
+
+
+def _reasons_of(tmp_path: Path, pairs: list[tuple[str, str]], config=None) -> dict[str, tuple]:
+    """Reasons of each two-sided bead of a one-document run, by its Russian text."""
+    record = {"id": "d", "ru": "\n".join(r for r, _ in pairs), "en": "\n".join(e for _, e in pairs)}
+    (doc,) = _docs(tmp_path, [record], config)
+    return {
+        " ".join(doc.ru_sentences[i] for i in b.ru): b.reasons for b in doc.beads if b.ru and b.en
+    }
+
+
+def test_a_low_bead_between_kept_ones_is_kept_by_its_context(tmp_path: Path):
+    pairs = [_GOOD[0], _GOOD[1], _THIN, _GOOD[2], _GOOD[3]]
+    assert _reasons_of(tmp_path, pairs)[_THIN[0]] == ()
+    # Switched off (the floor at min_adequacy), the same bead is rejected on its adequacy.
+    off = PipelineConfig(filters={"context_min_adequacy": PipelineConfig().filters.min_adequacy})
+    # (If a new word table or model keeps this pair on its own, pick a right pair it scores
+    # between context_min_adequacy and min_adequacy: the test needs one.)
+    assert _reasons_of(tmp_path, pairs, off)[_THIN[0]] == ("misaligned",)
+
+
+def test_context_does_not_keep_runs_of_low_beads_or_very_low_ones(tmp_path: Path):
+    # Two low beads in a row: neither has kept pairs on both sides (an aligner's slip).
+    got = _reasons_of(tmp_path, [_GOOD[0], _GOOD[1], _THIN, _WRONG, _GOOD[2], _GOOD[3]])
+    assert got[_THIN[0]] == ("misaligned",) and got[_WRONG[0]] == ("misaligned",)
+    # Under the floor, context does not help.
+    got = _reasons_of(tmp_path, [_GOOD[0], _GOOD[1], _THINNER, _GOOD[2], _GOOD[3]])
+    assert got[_THINNER[0]] == ("misaligned",)

@@ -41,6 +41,7 @@ import numpy as np
 from cleaners.align import anchors
 from cleaners.chrf import chrf
 from cleaners.leftout import CYRILLIC_LANGS, common_letters, holds_own_script
+from cleaners.lexsim import fold_marks
 from cleaners.numbers import compare
 from cleaners.translit import name_key, transliterate
 
@@ -478,6 +479,9 @@ def signals(
     >>> signals("Пять человек.", "5 people.").en_numbers_missing
     0
     """
+    # Stress marks (дыши\u0301те) would split a word for the word patterns below; judge_pairs
+    # folds them already, the build and direct callers come here with the text as written.
+    ru, en = fold_marks(ru), fold_marks(en)
     if ru_lang is None or en_lang is None:
         from cleaners import lid
 

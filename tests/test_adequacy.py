@@ -114,3 +114,16 @@ def test_document_beads_pair_each_document_with_its_own_and_another_english():
         for d in docs
         if any(ru == r for r, _ in docs[d])
     )
+
+
+def test_stress_marks_do_not_change_the_signals():
+    """Called directly (as the build is), signals reads дыши́те as one word, like judge_pairs."""
+    ru = "Пожалуйста, дышите глубже: врач скоро придёт."
+    en = "Please breathe deeper: the doctor will come soon."
+    stressed = "Пожа\u0301луйста, дыши\u0301те глу\u0301бже: врач ско\u0301ро придёт."
+    assert signals(stressed, en, ("ru", 1.0), ("en", 1.0)) == signals(
+        ru, en, ("ru", 1.0), ("en", 1.0)
+    )
+    # Negative: a word really missing does change them.
+    cut = "Пожалуйста, дышите: врач скоро придёт."
+    assert signals(cut, en, ("ru", 1.0), ("en", 1.0)) != signals(ru, en, ("ru", 1.0), ("en", 1.0))

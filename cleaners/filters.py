@@ -22,6 +22,7 @@ from typing import NamedTuple, Protocol
 
 from cleaners.adequacy import Signals, ends_sentence, log_ratio
 from cleaners.config import FiltersConfig
+from cleaners.leftout import CYRILLIC_LANGS
 from cleaners.structure import match_chrome
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -128,7 +129,11 @@ class Untranslated:
     def score(self, c: Candidate) -> float:
         s = c.signals
         out = 0.0
-        if s.en_lang == "ru" or (s.en_latin < 0.5 and s.en_lang not in ("en", "und")):
+        # An English side confidently in another Cyrillic language (Ukrainian) is a third
+        # language, wrong-language's cause, not Russian left in place (unless copied).
+        third = s.en_lang in CYRILLIC_LANGS and s.en_lang != "ru" and s.en_lang_score >= self.sure
+        cyrillic = s.en_latin < 0.5 and not third
+        if s.en_lang == "ru" or (cyrillic and s.en_lang not in ("en", "und")):
             out = max(out, s.en_lang_score if s.en_lang == "ru" else 1.0 - s.en_latin)
         if s.ru_lang == "en":
             out = max(out, s.ru_lang_score)
@@ -136,7 +141,7 @@ class Untranslated:
             out = max(out, 1.0)
         # An English side mostly in Cyrillic is Russian left untranslated, whatever LID says
         # about a short one.
-        if s.en_latin < 0.5:
+        if cyrillic:
             out = max(out, 1.0 - s.en_latin)
         if s.ru_cyrillic < 0.5 and s.en_latin > 0.5 and s.ru_lang in ("en", "und"):
             out = max(out, 1.0 - s.ru_cyrillic)

@@ -51,6 +51,15 @@ def test_each_noise_gets_its_reason(ru: str, en: str, reason: str):
     assert reason in why(ru, en)
 
 
+def test_an_english_side_in_another_cyrillic_language_is_wrong_language_alone():
+    # One cause, one name: Ukrainian in the English slot is a third language; Russian there,
+    # or a Ukrainian side copied into it, is untranslated.
+    uk = "Уряд схвалив новий бюджет на наступний рік, повідомляє агентство."
+    assert why(RU, uk) == ("wrong-language",)
+    assert why(RU, "Правительство одобрило бюджет.") == ("untranslated",)
+    assert "untranslated" in why(uk, uk)
+
+
 @pytest.mark.parametrize(
     ("ru", "en"),
     [

@@ -899,7 +899,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--config",
         metavar="FILE",
-        help="YAML or JSON config (filters, align.min_score, input.max_bytes, translate)",
+        help="YAML or JSON config (filters, align.min_score, input.max_bytes, lid, translate)",
     )
     p.add_argument(
         "--retranslate",

@@ -229,13 +229,20 @@ def _name_title(text: str) -> bool:
     False
     >>> _name_title("Tokayev met Aliyev in Baku.")
     False
+
+    A title opening on a run of capitalised words opens on a name (its brand), not on a
+    sentence's first word: "Samsung" counts too, while "Danke schön" stays a phrase.
+
+    >>> _name_title("Samsung Galaxy A54 5G 8/256GB smartphone, black"), _name_title("Danke schön")
+    (True, False)
     """
     common = common_letters(text, _LATN)
     words = _NAME_WORD.findall(text)
     # A short lowercase word is a function word: a sentence ("Tokayev met Aliyev in Baku").
     if common >= NAME_TITLE_LETTERS or any(w.islower() and len(w) <= 3 for w in words):
         return False
-    return sum(len(_LATN.findall(w)) for w in words[1:] if not w[0].islower()) > common
+    first = 0 if len(words) > 1 and not words[1][0].islower() else 1
+    return sum(len(_LATN.findall(w)) for w in words[first:] if not w[0].islower()) > common
 
 
 def copied_share(ru: str, en: str) -> float:

@@ -211,6 +211,8 @@ class AlignConfig(_Strict):
 
     min_score: float = Field(
         0.0,
+        ge=0,
+        le=1,
         description="Beads whose adequacy (cleaners/adequacy.py; the aligner's own score when "
         "filters are off) is below this are kept in docs/ but left out of the corpus.",
     )

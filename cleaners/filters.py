@@ -22,7 +22,9 @@ from typing import NamedTuple, Protocol
 
 from cleaners.adequacy import Signals, ends_sentence, log_ratio
 from cleaners.config import FiltersConfig
+from cleaners.leftout import CYRILLIC_LANGS
 from cleaners.structure import match_chrome
+from cleaners.translit import transliterate
 
 _LETTER = re.compile(r"[^\W\d_]")
 _NOT_LETTER = re.compile(r"[\W\d_]+")
@@ -113,6 +115,36 @@ class Boilerplate:
 
 NO_LETTER = 0.75  # Boilerplate's score for a side with no letter (too-short names that first)
 
+# Lowercase Russian words (no names) and the English side's words, for transliterated copies.
+_RU_COMMON = re.compile(r"(?<![\w-])[а-яё]{3,}(?![\w-])")
+_EN_WORD = re.compile(r"[A-Za-z']{3,}")
+_SPELLING = str.maketrans({"y": "i", "j": "i", "w": "v", "'": None, "c": "k", "q": "k"})
+
+
+def _spelling(word: str) -> str:
+    """A Latin spelling folded so that transliteration schemes meet (novyy/novyi,
+    khorosho/horosho, pravitel'stvo/pravitelstvo); doubled letters written once."""
+    s = transliterate(word.lower()).replace("kh", "h").translate(_SPELLING)
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def transliterated_share(ru: str, en: str) -> float:
+    """The share of the Russian side's lowercase words (3+ letters; names are capitalised)
+    that the English side holds transliterated: Russian typed in Latin letters is no
+    translation. 0 with fewer than three such words.
+
+    >>> transliterated_share("Правительство приняло новый закон.",
+    ...                      "Pravitelstvo prinyalo novyi zakon.")
+    1.0
+    >>> transliterated_share("Токаев встретился с Алиевым в Баку.", "Tokayev met Aliyev in Baku.")
+    0.0
+    """
+    words = _RU_COMMON.findall(ru)
+    if len(words) < 3:
+        return 0.0
+    latin = {_spelling(w) for w in _EN_WORD.findall(en)}
+    return round(sum(_spelling(w) in latin for w in words) / len(words), 4)
+
 
 class Untranslated:
     """How sure it is that one side is a copy of the other or the source left in place:
@@ -128,15 +160,23 @@ class Untranslated:
     def score(self, c: Candidate) -> float:
         s = c.signals
         out = 0.0
-        if s.en_lang == "ru" or (s.en_latin < 0.5 and s.en_lang not in ("en", "und")):
+        # An English side confidently in another Cyrillic language (Ukrainian) is a third
+        # language, wrong-language's cause, not Russian left in place (unless copied).
+        third = s.en_lang in CYRILLIC_LANGS and s.en_lang != "ru" and s.en_lang_score >= self.sure
+        cyrillic = s.en_latin < 0.5 and not third
+        if s.en_lang == "ru" or (cyrillic and s.en_lang not in ("en", "und")):
             out = max(out, s.en_lang_score if s.en_lang == "ru" else 1.0 - s.en_latin)
         if s.ru_lang == "en":
             out = max(out, s.ru_lang_score)
         if min(s.ru_words, s.en_words) >= 3 and s.copied >= self.copied:
             out = max(out, 1.0)
+        # The Russian typed in Latin letters ("Pravitelstvo prinyalo novyi zakon"): its words
+        # read as transliterated names to the adequacy, but it is the source, untranslated.
+        if s.en_latin > 0.5 and transliterated_share(c.ru, c.en) >= self.copied:
+            out = max(out, 1.0)
         # An English side mostly in Cyrillic is Russian left untranslated, whatever LID says
         # about a short one.
-        if s.en_latin < 0.5:
+        if cyrillic:
             out = max(out, 1.0 - s.en_latin)
         if s.ru_cyrillic < 0.5 and s.en_latin > 0.5 and s.ru_lang in ("en", "und"):
             out = max(out, 1.0 - s.ru_cyrillic)

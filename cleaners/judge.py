@@ -136,6 +136,24 @@ def in_context(judged: Sequence[Judgement | None], floor: float) -> list[bool]:
     return out
 
 
+# What comparing a pair's two sides finds when the English is another article's: in a
+# not-parallel document these only repeat its cause.
+SYMPTOMS = (MISALIGNED, "length-ratio", "truncated", "number-mismatch")
+
+
+def with_not_parallel(why: tuple[str, ...]) -> tuple[str, ...]:
+    """The reasons of a bead of a not-parallel document: one cause, one name, as for an
+    untranslated side. The pair comparisons give way to ``not-parallel``; what the text alone
+    or a side's language says (an empty side, chrome, Ukrainian) stays.
+
+    >>> with_not_parallel(("misaligned",)), with_not_parallel(())
+    (('not-parallel',), ('not-parallel',))
+    >>> with_not_parallel(("wrong-language",)), with_not_parallel(("number-mismatch", "misaligned"))
+    (('wrong-language', 'not-parallel'), ('not-parallel',))
+    """
+    return (*(r for r in why if r not in SYMPTOMS and r != NOT_PARALLEL), NOT_PARALLEL)
+
+
 def judge_document(doc: Document, config: PipelineConfig) -> None:
     """Set ``adequacy`` and ``reasons`` on every two-sided bead of ``doc``; a document that
     is not parallel gets a ``not-parallel`` warning and the reason on every such bead."""
@@ -172,7 +190,7 @@ def judge_document(doc: Document, config: PipelineConfig) -> None:
             for k, j in zip(two_sided, judged, strict=True)
         ]
     for k, j in zip(two_sided, judged, strict=True):
-        why = (*j.reasons, NOT_PARALLEL) if whole and NOT_PARALLEL not in j.reasons else j.reasons
+        why = with_not_parallel(j.reasons) if whole else j.reasons
         doc.beads[k] = dataclasses.replace(doc.beads[k], adequacy=j.adequacy, reasons=why)
 
 

@@ -290,7 +290,16 @@ def cmd_align(args: argparse.Namespace) -> int:
         )
     cfg = _config(args.config)
     acfg = cfg.align if cfg is not None else None
-    translator = _align_translator(args, cfg)
+    translator = None
+    if (args.src_lang, args.tgt_lang) == ("ru", "en"):
+        translator = _align_translator(args, cfg)
+    elif args.retranslate or args.argos_package or (cfg and cfg.translate.enabled):
+        # The retranslation is ru→en: another pair's source through it is noise to the aligner.
+        print(
+            f"mtclean align: retranslation off: it is ru→en only, not {args.src_lang}-"
+            f"{args.tgt_lang}",
+            file=sys.stderr,
+        )
 
     def align(ru: list[str], en: list[str], acfg: Any) -> Any:
         ru_mt = translator.translate(ru) if translator is not None else None
@@ -890,7 +899,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--config",
         metavar="FILE",
-        help="YAML or JSON config (filters, align.min_score, input.max_bytes, translate)",
+        help="YAML or JSON config (filters, align.min_score, input.max_bytes, lid, translate)",
     )
     p.add_argument(
         "--retranslate",

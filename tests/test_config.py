@@ -104,3 +104,11 @@ def test_integer_is_accepted_for_a_number_parameter(tmp_path: Path) -> None:
     )
     assert cfg.repair.params["split_fused_words"]["min_zipf"] == 4.0
     assert isinstance(cfg.repair.params["split_fused_words"]["min_zipf"], float)
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1"])
+def test_min_score_is_a_probability(tmp_path: Path, value: str) -> None:
+    # Above 1 every pair would leave the corpus as below-min-score, silently.
+    cfg = _write(tmp_path, "c.yaml", f"align:\n  min_score: {value}\n")
+    with pytest.raises(ValidationError, match="align.min_score"):
+        load_config(cfg)

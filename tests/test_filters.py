@@ -51,6 +51,28 @@ def test_each_noise_gets_its_reason(ru: str, en: str, reason: str):
     assert reason in why(ru, en)
 
 
+def test_russian_typed_in_latin_letters_is_untranslated():
+    # Every word reads as a transliterated name to the adequacy (it scores high), but it is
+    # the source left in place; names alone ("Tokayev met Aliyev") are a translation.
+    assert why(RU, "Pravitelstvo odobrilo novyy byudzhet na sleduyushchiy god.") == (
+        "untranslated",
+    )
+    assert why("Я очень люблю тебя, моя дорогая.", "Ya ochen' lyublyu tebya, moya dorogaya.") == (
+        "untranslated",
+    )
+    assert why("Токаев встретился с Алиевым в Баку.", "Tokayev met Aliyev in Baku.") == ()
+    assert why("Кто босс этой компании?", "Who is the boss of this company?") == ()
+
+
+def test_an_english_side_in_another_cyrillic_language_is_wrong_language_alone():
+    # One cause, one name: Ukrainian in the English slot is a third language; Russian there,
+    # or a Ukrainian side copied into it, is untranslated.
+    uk = "Уряд схвалив новий бюджет на наступний рік, повідомляє агентство."
+    assert why(RU, uk) == ("wrong-language",)
+    assert why(RU, "Правительство одобрило бюджет.") == ("untranslated",)
+    assert "untranslated" in why(uk, uk)
+
+
 @pytest.mark.parametrize(
     ("ru", "en"),
     [

@@ -99,6 +99,27 @@ def test_labels_and_copies_read_the_script_not_the_brand_names():
     assert (s.ru_lang, s.copied, s.ru_cyrillic, s.en_latin) == ("ru", 0.0, 1.0, 1.0)
 
 
+@pytest.mark.parametrize(
+    ("ru", "en"),
+    [
+        # Brand first, the product word and colour after it in lowercase: language ID calls
+        # the English side German (0.9999), yet the brand run is names, not a sentence start.
+        ("Смартфон Samsung Galaxy A54 5G 8/256GB черный",
+         "Samsung Galaxy A54 5G 8/256GB smartphone, black"),
+        ("Наушники Sony WH-1000XM5 беспроводные черные",
+         "Sony WH-1000XM5 wireless headphones, black"),
+    ],
+)  # fmt: skip
+def test_a_title_opening_on_its_brand_is_kept(ru: str, en: str):
+    why, score = judge(ru, en)
+    assert why == () and score >= 0.5
+
+
+def test_a_short_phrase_in_a_third_language_is_not_a_name_title():
+    # "Danke schön" opens on one capitalised word, as any sentence does: still German.
+    assert english_label("Danke schön", ("de", 0.99)) == ("de", 0.99)
+
+
 def test_mtclean_filter_keeps_shop_titles_and_rejects_their_noise():
     pairs = [{"id": k, "ru": ru, "en": en} for k, (ru, en) in enumerate(TITLES[:3])]
     pairs.append({"id": "copy", "ru": TITLES[0][0], "en": TITLES[0][0]})

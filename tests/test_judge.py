@@ -56,6 +56,11 @@ def test_wrong_article_is_not_parallel_and_right_one_is(tmp_path: Path):
     assert sum(not x.reasons for x in judged) >= 0.9 * len(judged)
     assert any(w.startswith("not-parallel") for w in wrong.warnings)
     assert all("not-parallel" in x.reasons for x in wrong.beads if x.ru and x.en)
+    # One cause, one name: the wrong article, not also each of its pairs as misaligned.
+    assert not any(
+        set(x.reasons) & {"misaligned", "length-ratio", "truncated", "number-mismatch"}
+        for x in wrong.beads
+    )
     # Rejected beads stay in the document, leave the corpus, and the report names them.
     counts = write_corpus(tmp_path, [right, wrong], PipelineConfig())
     assert counts["rejected_by_reason"]["not-parallel"] == len(

@@ -171,3 +171,21 @@ def test_filter_says_when_the_configured_retranslation_is_unavailable(tmp_path, 
     assert main(["filter", str(src)]) == 0
     assert capsys.readouterr().err == ""
     assert main(["filter", str(src), "--argos-package", str(tmp_path / "no.argosmodel")]) == 2
+
+
+def test_align_another_pair_ignores_the_ru_en_retranslation(archive, tmp_path, capsys):
+    from flows.cli import main
+
+    de, fr = tmp_path / "de.txt", tmp_path / "fr.txt"
+    de.write_text("Die Regierung hat ein Gesetz beschlossen.\nEs gilt ab Januar.\n", "utf-8")
+    fr.write_text("Le gouvernement a adopté une loi.\nElle s'applique dès janvier.\n", "utf-8")
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text("align: {lexical_weight: 0}\n", encoding="utf-8")
+    args = ["align", str(de), str(fr), "--src-lang", "de", "--tgt-lang", "fr", "--config", str(cfg)]
+    assert main(args) == 0
+    plain = capsys.readouterr().out
+    # German through a ru→en model is noise: not fed to the aligner, and said once.
+    assert main([*args, "--argos-package", str(archive)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == plain
+    assert captured.err.count("\n") == 1 and "ru→en only, not de-fr" in captured.err

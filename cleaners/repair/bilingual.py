@@ -42,6 +42,9 @@ GLOSSARY_RULE = "glossary_by_source"
 MONO_SPLIT_RULE = "split_fused_words"
 
 _RU_WORD = lazy_compile(r"[а-яёА-ЯЁ]+")
+# The Russian side's words that may spell a token whole: Cyrillic ones, and the Latin names
+# Russian text writes as they are ("Wildberries увеличил выручку": a brand, one word there).
+_SOURCE_WORD = lazy_compile(r"[а-яёА-ЯЁ]+|[A-Za-z]+")
 _EN_WORD = lazy_compile(r"[A-Za-z]+")
 # A candidate: a whole token of 6+ plain letters (lowercase, or capitalised once).
 _TOKEN = lazy_compile(r"(?<![\w@/.'’-])[A-Za-z][a-z]{5,}(?![\w@/'’-]|\.\w)")
@@ -362,8 +365,10 @@ def keep_fused_by_source(text: str, lang: str, params: Mapping[str, Any], ru: st
     [Edit(rule='keep_fused_by_source', start=4, end=14, before='lord films', after='lordfilms')]
     >>> keep_fused_by_source("The lord films site.", "en", {}, "Сайт закрыли.")
     []
+    >>> keep_fused_by_source("Wild berries grew.", "en", {}, "Wildberries вырос.")[0].after
+    'Wildberries'
     """
-    ru_words = _RU_WORD.findall(ru)
+    ru_words = _SOURCE_WORD.findall(ru)
     out = []
     for m in _PAIR.finditer(text):  # overlapping pairs: "The lord", "lord films"
         whole = m.group(1) + m.group(2)
@@ -499,7 +504,7 @@ def evidence_edits(
     if ru and on.get(SPLIT_RULE):
         found += split_fused_by_source(sent, "en", {}, ru, named)
     if ru and on.get(KEEP_RULE):
-        ru_words = _RU_WORD.findall(ru)
+        ru_words = _SOURCE_WORD.findall(ru)
         for pos, ed in here:
             if not _mono_split(ed) or pos + len(ed.after) > end:
                 continue

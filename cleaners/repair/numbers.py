@@ -51,9 +51,11 @@ _UNITS = (
     r"barrels?\b|square\b|cubic\b"
 )
 # The integer part: 1-3 digits not glued to a word, another number or a dash (ranges,
-# versions, "1.234,5"); the fraction: 1-2 digits (three are a thousands group).
+# versions, "1.234,5"), but a minus sign after a space is a sign ("-3,5 degrees"); the
+# fraction: 1-2 digits (three are a thousands group).
 _DECIMAL = lazy_compile(
-    r"(?<![\w.,\-–—/])(?P<int>\d{1,3})(?P<comma>,)(?P<frac>\d{1,2})(?![\d,.\-–—])"
+    r"(?:(?<![\w.,\-–—/−])|(?<=[\s(][-−])|(?<=^[-−]))"
+    r"(?P<int>\d{1,3})(?P<comma>,)(?P<frac>\d{1,2})(?![\d,.\-–—])"
     rf"(?=[ \u00a0]?(?:{_UNITS}))",
     re.IGNORECASE,
 )
@@ -77,6 +79,12 @@ def fix_decimal_comma(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     >>> t = "1,500 people; pages 5, 6 and 7; 5,5-6,5 %; 55,75° N; 1,000,000 times"
     >>> fix_decimal_comma(t, "en", {})
     []
+
+    A minus sign is no range's dash: "-3,5 degrees" (but "2-3,5 %" is a range).
+
+    >>> t = "it was -3,5 degrees, (−1,5 °C) or 2-3,5 %"
+    >>> replay(t, fix_decimal_comma(t, "en", {}))
+    'it was -3.5 degrees, (−1.5 °C) or 2-3,5 %'
     """
     return _edits_at("fix_decimal_comma", text, _DECIMAL, "comma", ".")
 

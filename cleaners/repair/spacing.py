@@ -133,13 +133,31 @@ _URLISH = lazy_compile(
 _SENTENCE_NOT_SITE = lazy_compile(r"(?<![A-Za-z.])[a-z]+\.(?:Today|News|Online|Media)\b")
 
 
+# Yandex writes its services' names with a dot, in both languages and in Russian news
+# everywhere ("Яндекс.Такси", "Yandex.Market"): the name of a service, never a sentence end.
+# Matched by the service's stem, so that Russian case endings follow ("Яндекс.Маркете").
+_DOTTED_SERVICE = lazy_compile(
+    r"(?<![\w.])(?:Yandex|Яндекс)\.(?:"
+    r"Taxi|Market|Music|Maps|Eda|Food|Zen|Disk|Mail|Money|Direct|Go\b|Plus|News|Weather|"
+    r"Browser|Translat|Metri[ck]a|Lavka|Station|Cloud|Afisha|Auto|Realty|Practicum|Deliver|"
+    r"Drive|Travel|Games|Navigator|Traffic|Services|Uslugi|Kinopoisk|Alice|Alisa|"
+    r"Такси|Маркет|Музык|Карт|Ед[аеуы]|Дзен|Диск|Почт|Деньг|Директ|Плюс|Новост|Погод|"
+    r"Браузер|Переводчик|Метрик|Лавк|Станци|Облак|Афиш|Авто|Недвижимост|Практикум|"
+    r"Доставк|Драйв|Путешестви|Игр|Навигатор|Пробк|Услуг|Кинопоиск|Алис)"
+)
+
+
 def _urlish(chunk: str) -> bool:
     """Whether a chunk is a URL, an e-mail or a site's name (``_URLISH``), a sentence
     end that looks like a word-like domain aside (``_SENTENCE_NOT_SITE``).
 
     >>> _urlish("Kostroma.Today"), _urlish("cherries.Today,"), _urlish("kostroma.today")
     (True, False, True)
+    >>> _urlish("Yandex.Taxi"), _urlish("Яндекс.Маркете"), _urlish("Yandex.The")
+    (True, True, False)
     """
+    if _DOTTED_SERVICE.search(chunk) is not None:
+        return True
     if _URLISH.search(chunk) is None:
         return False
     return _URLISH.search(_SENTENCE_NOT_SITE.sub(" ", chunk)) is not None

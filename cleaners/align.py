@@ -31,7 +31,6 @@ score (0..1, higher is better) lets a threshold filter later.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 import unicodedata
@@ -79,6 +78,7 @@ _CHANCE_WEIGHT = 1.0
 _PAIR_CHANCE = 0.1
 _COVER_STEPS = 65535
 _OCC_SLICE = 1 << 16  # occurrences matched at once (coverage)
+_TOKEN_OCC = 1 << 16  # token occurrences counted at once (the bags)
 
 _NUM = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -328,10 +328,14 @@ class _Flat:
         new = np.empty(len(code), dtype=bool)
         new[:1] = True
         np.not_equal(code[1:], code[:-1], out=new[1:])
-        inverse = np.cumsum(new) - 1
+        count = np.add.reduceat(self.count.astype(np.float64), np.flatnonzero(new))
         code = code[new]
-        count = np.bincount(inverse, weights=self.count, minlength=len(code))
-        return _Flat(code % span, code // span, count, -(-self.size // k))
+        del new
+        # 4-byte units and counts, as the sentences' (integer counts: exact below 2**24);
+        # a long document's block levels are all held while the finest one runs
+        if count.max(initial=0) < 1 << 24:
+            count = count.astype(np.float32)
+        return _Flat((code % span).astype(np.int32), code // span, count, -(-self.size // k))
 
 
 def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None = None) -> Pairs:
@@ -353,32 +357,30 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
     # Russian entries whose key no English entry has match nothing: left out before searching.
     present = np.zeros(max(int(ru.key.max()), int(e_key.max())) + 1, dtype=bool)
     present[e_key] = True
-    ru = ru.where(present[ru.key])
-    if not len(ru.key):
-        return empty, empty, np.zeros(0)
     span = m + 3  # windows reach from -2 to m
     e_code = e_key * span + e_unit + 2  # sorted, as the entries are
-    # Both ends of every Russian entry's run, searched in the entries' (key, unit) order:
-    # near-sorted queries keep the binary searches in cache (3x faster than by unit).
-    win = np.clip(window[ru.unit], -2, m) + 2
-    lo_all = np.searchsorted(e_code, ru.key * span + win[:, 0], side="left")
-    hi_all = np.searchsorted(e_code, ru.key * span + win[:, 1], side="right")
-    del win, e_code  # (a long document's entries: each per-entry array is tens of MB)
-    # Then by unit, a slice of units at a time: the raw matches of a long document (tens of
-    # millions) never exist at once, and each slice's cells are its own.
-    # (A unit-major code sorts faster than a stable sort by unit; the order within a unit does
-    # not matter: each cell's integer counts are summed exactly.)
-    order = np.argsort(ru.unit.astype(np.int64) * (int(ru.key.max()) + 1) + ru.key)
-    r_unit, r_count, lo_all, hi_all = ru.unit[order], ru.count[order], lo_all[order], hi_all[order]
-    units = ru.size
-    del order, ru
     e_col = e_unit.astype(np.int64) + 2
+    # A slice of units at a time: the raw matches of a long document (tens of millions) never
+    # exist at once, and each slice's cells are its own. The Russian entries are grouped by
+    # slice (a radix sort of small ints: no per-entry arrays of the whole side but the order;
+    # they held ~70 bytes an entry, 120 MB on a 20 MB pair) and stay in (key, unit) order
+    # within it: near-sorted queries keep the binary searches in cache.
+    groups = -(-ru.size // _MATCH_UNITS)
+    group = np.where(present[ru.key], ru.unit // _MATCH_UNITS, groups)  # groups: left out
+    group = group.astype(np.int16 if groups < 1 << 15 else np.int32)
+    order = np.argsort(group, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(group, minlength=groups + 1))]).tolist()
+    del group, present
     out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    bounds = np.searchsorted(r_unit, np.arange(0, units + _MATCH_UNITS, _MATCH_UNITS)).tolist()
-    for a, b in itertools.pairwise(bounds):
-        if a == b:
+    for g in range(groups):
+        if bounds[g] == bounds[g + 1]:
             continue
-        lo, hi = lo_all[a:b], hi_all[a:b]
+        idx = order[bounds[g] : bounds[g + 1]]
+        r_unit, r_count = ru.unit[idx], ru.count[idx]
+        win = np.clip(window[r_unit], -2, m) + 2
+        r_key = ru.key[idx] * span
+        lo = np.searchsorted(e_code, r_key + win[:, 0], side="left")
+        hi = np.searchsorted(e_code, r_key + win[:, 1], side="right")
         runs = hi - lo
         ends = np.cumsum(runs)
         total = int(ends[-1])
@@ -386,14 +388,15 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
             continue
         # match k of entry e: English entry lo[e] + k, Russian count spread over its matches
         pos = np.arange(total) + np.repeat(lo - (ends - runs), runs)
-        v_all = np.minimum(np.repeat(r_count[a:b], runs), e_count[pos])
+        v_all = np.minimum(np.repeat(r_count, runs), e_count[pos])
         # Summed per cell in the slice's windows laid out flat (each unit's window after the
-        # last): no sort, and the nonzero cells come out in (s, t) order.
-        s0, s1 = int(r_unit[a]), int(r_unit[b - 1]) + 1
+        # last): no sort, and the nonzero cells come out in (s, t) order. (The order of the
+        # entries does not matter: each cell's integer counts are summed exactly.)
+        s0, s1 = int(r_unit.min()), int(r_unit.max()) + 1
         w_lo = np.clip(window[s0:s1, 0], -2, m) + 2
         w_len = np.clip(window[s0:s1, 1], -2, m) + 3 - w_lo
         w_at = np.concatenate([[0], np.cumsum(w_len)])
-        s_rel = r_unit[a:b] - s0
+        s_rel = r_unit - s0
         cell = e_col[pos]
         cell += np.repeat(w_at[s_rel] - w_lo[s_rel], runs)
         dense = np.bincount(cell, weights=v_all, minlength=int(w_at[-1]))
@@ -413,8 +416,18 @@ class _Band:
     off: np.ndarray
     width: np.ndarray
     start: np.ndarray
-    rows: np.ndarray  # row of each flat cell
-    cols: np.ndarray  # column of each flat cell
+
+    @property
+    def size(self) -> int:
+        """The number of cells."""
+        return int(self.start[-1])
+
+    def cells(self, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column of each flat cell of rows ``r0 .. r1 - 1`` (made per chunk: held for
+        the whole band they were 16 bytes a cell, 40 MB on a 20 MB pair)."""
+        c0, c1 = int(self.start[r0]), int(self.start[r1])
+        rows = np.repeat(np.arange(r0, r1), self.width[r0:r1])
+        return rows, np.arange(c0, c1) - self.start[rows] + self.off[rows]
 
     @classmethod
     def around(
@@ -431,9 +444,7 @@ class _Band:
         hi = np.maximum(hi, lo + 1)
         width = hi - lo
         start = np.concatenate([[0], np.cumsum(width)])
-        rows = np.repeat(np.arange(len(lo)), width)
-        cols = np.arange(int(start[-1])) - start[rows] + lo[rows]
-        return cls(lo, width, start, rows, cols)
+        return cls(lo, width, start)
 
     def full(self, m: int) -> bool:
         """Whether every row already holds every column."""
@@ -801,8 +812,7 @@ def _cum(x: np.ndarray) -> np.ndarray:
 def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.ndarray:
     """Cost of every bead type ending at every band cell of rows ``r0 .. r1 - 1``: shape
     (len(MOVES), cells of those rows)."""
-    c0, c1 = int(band.start[r0]), int(band.start[r1])
-    rows, cols = band.rows[c0:c1], band.cols[c0:c1]
+    rows, cols = band.cells(r0, r1)
     out = np.full((len(MOVES), len(rows)), _INF, dtype=np.float32)  # half the memory
     gathered: dict[tuple[object, ...], np.ndarray] = {}
 
@@ -859,15 +869,15 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
 
 def _predecessors(band: _Band, r0: int, r1: int) -> np.ndarray:
     """For each move and each cell of rows ``r0 .. r1 - 1``: the flat index of the cell the
-    bead starts from, or the sentinel ``len(band.rows)`` where that is outside the band."""
+    bead starts from, or the sentinel ``band.size`` where that is outside the band."""
     c0, c1 = int(band.start[r0]), int(band.start[r1])
-    sentinel = len(band.rows)
+    sentinel = band.size
     prev = np.empty((len(MOVES), c1 - c0), dtype=np.int32)  # cells < 2**31: 8 bytes a cell less
     # Worked out per row, then spread over the row's cells: cell c of row i, column j, starts
     # the bead (di, dj) at flat index c - shift[i] - dj, inside the band while j - dj is within
     # row i - di's columns.
     widths = band.width[r0:r1]
-    cols = band.cols[c0:c1].astype(np.int32)
+    cols = band.cells(r0, r1)[1].astype(np.int32)
     cells = np.arange(c0, c1, dtype=np.int32)
     base = band.start[:-1] - band.off  # flat index of each row's column 0
     for code, (di, dj) in enumerate(MOVES):  # one move at a time: a few bytes a cell at once
@@ -909,10 +919,10 @@ def _run(
     so that it is freed once copied)."""
     off, width, start = band.off, band.width, band.start
     n = len(off) - 1
-    sentinel = len(band.rows)  # an extra cell that stays unreachable
+    sentinel = band.size  # an extra cell that stays unreachable
     cost = np.full(sentinel + 1, _INF)
-    back = np.zeros(len(band.rows), dtype=np.int8)
-    own = np.zeros(len(band.rows), dtype=np.float32)  # the chosen bead's own cost per cell
+    back = np.zeros(sentinel, dtype=np.int8)
+    own = np.zeros(sentinel, dtype=np.float32)  # the chosen bead's own cost per cell
     first = 0
     if before:
         old = before.pop()
@@ -1196,32 +1206,91 @@ def _flat_of_tokens(
     lens = np.fromiter(map(len, bag), dtype=np.int64, count=len(bag))
     keys = np.fromiter((k for b in bag for k in b), dtype=np.int64, count=int(lens.sum()))
     first = np.concatenate([[0], np.cumsum(lens)])
-    codes, counts = [], []
+    codes: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
     # A slice of occurrences at a time (a token may add several keys: the expanded arrays of
     # a whole long document took 100+ MB), counted per (key, sentence) code, then merged.
-    for a in range(0, len(tok), 1 << 16):
-        t = tok[a : a + (1 << 16)]
+    # Slices end where a sentence does (unless one sentence is far longer than a slice), so
+    # their codes seldom repeat across slices.
+    new_line = np.flatnonzero(line[1:] != line[:-1]) + 1
+    a = 0
+    while a < len(tok):
+        b = a + _TOKEN_OCC
+        if b >= len(tok):
+            b = len(tok)
+        else:
+            k = int(np.searchsorted(new_line, b))
+            if k < len(new_line) and new_line[k] - a <= 4 * _TOKEN_OCC:
+                b = int(new_line[k])
+        t = tok[a:b]
         per = lens[t]
         idx = np.repeat(first[t] - (np.cumsum(per) - per), per) + np.arange(int(per.sum()))
-        code, count = np.unique(keys[idx] * size + np.repeat(line[a : a + len(t)], per),
+        code, count = np.unique(keys[idx] * size + np.repeat(line[a:b], per),
                                 return_counts=True)  # fmt: skip
         codes.append(code)
-        counts.append(count)
-    if len(codes) == 1:
-        code, count = codes[0], counts[0]
-    else:  # each slice's codes are sorted: a stable sort merges the runs (np.unique sorts)
-        all_codes = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
-        order = np.argsort(all_codes, kind="stable")
-        all_codes = all_codes[order]
-        new = np.empty(len(all_codes), dtype=bool)
-        new[:1] = True
-        np.not_equal(all_codes[1:], all_codes[:-1], out=new[1:])
-        code = all_codes[new]
-        count = np.bincount(np.cumsum(new) - 1, minlength=len(code),
-                            weights=np.concatenate(counts)[order] if counts else None
-                            ).astype(np.int64)  # fmt: skip
-    # units and counts in 4 bytes (counts are small integers; keys stay int64 for codes)
-    return _Flat((code % size).astype(np.int32), code // size, count.astype(np.float32), size)
+        counts.append(count.astype(np.int32))  # at most the slice's keys
+        a = b
+    del new_line
+    return _merged_flat(codes, counts, size)
+
+
+def _merged_flat(codes: list[np.ndarray], counts: list[np.ndarray], size: int) -> _Flat:
+    """The ``_Flat`` of per-slice sorted distinct codes ``key * size + unit`` and their counts,
+    merged (counts summed where a code is in several slices; the lists are emptied).
+
+    >>> f = _merged_flat([np.array([1, 5]), np.array([2, 5])],
+    ...                  [np.array([1, 2], np.int32), np.array([3, 4], np.int32)], 2)
+    >>> f.key.tolist(), f.unit.tolist(), f.count.tolist()
+    ([0, 1, 2], [1, 0, 1], [1.0, 3.0, 6.0])
+    """
+    # Each code with its count in the low bits of one int64, sorted in place: 8 bytes an entry
+    # (an argsort and the arrays it reorders held ~70 bytes an entry: 160 MB on a 20 MB pair).
+    bits = max((int(n.max()) for n in counts if len(n)), default=1).bit_length()
+    top = max((int(c[-1]) for c in codes if len(c)), default=0)
+    if (top << bits) >> 62:  # pragma: no cover - ids times sentences beyond 2**40 or so
+        code = np.concatenate(codes) if codes else np.zeros(0, np.int64)
+        order = np.argsort(code, kind="stable")
+        count = np.concatenate(counts)[order].astype(np.int64) if counts else code
+        return _summed_flat(code[order], count, size)
+    packed = np.empty(sum(map(len, codes)), dtype=np.int64)
+    at = 0
+    codes.reverse()
+    counts.reverse()
+    while codes:
+        c, n = codes.pop(), counts.pop()
+        packed[at : at + len(c)] = (c << bits) | n
+        at += len(c)
+    packed.sort()
+    mask = (1 << bits) - 1
+    step = _TOKEN_OCC * 16
+    if any(
+        bool(np.any(np.diff(packed[a : a + step + 1] >> bits) == 0))
+        for a in range(0, len(packed), step)
+    ):  # a sentence longer than a slice: its codes are in two slices
+        return _summed_flat(packed >> bits, packed & mask, size)
+    # units and counts in 4 bytes (counts are small integers; keys stay int64 for codes),
+    # unpacked a slice at a time (no whole-length temporaries)
+    key = np.empty(len(packed), dtype=np.int64)
+    unit = np.empty(len(packed), dtype=np.int32)
+    weight = np.empty(len(packed), dtype=np.float32)
+    for a in range(0, len(packed), step):
+        part = packed[a : a + step]
+        high = part >> bits
+        key[a : a + step] = high // size
+        unit[a : a + step] = high % size
+        weight[a : a + step] = part & mask
+    return _Flat(unit, key, weight, size)
+
+
+def _summed_flat(code: np.ndarray, count: np.ndarray, size: int) -> _Flat:
+    """The ``_Flat`` of sorted codes ``key * size + unit``, counts of equal codes summed."""
+    new = np.empty(len(code), dtype=bool)
+    new[:1] = True
+    np.not_equal(code[1:], code[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    total = np.add.reduceat(count, starts) if len(starts) else count
+    code = code[starts]
+    return _Flat((code % size).astype(np.int32), code // size, total.astype(np.float32), size)
 
 
 def _anchor_flat(tokens: _Tokens, words: bool, ids: dict[str, int]) -> _Flat:

@@ -721,7 +721,7 @@ def _rough_path(
             "p_skip": max(config.p_skip / 30, 1e-3),  # (not compounded level after level)
         }
     )
-    blocks = doc.blocks(k_ru, k_en, [kind for kind in doc.bags if kind != "num"])
+    blocks = doc.blocks(k_ru, k_en, [kind for kind in doc.kinds if kind != "num"])
     coarse = _solve(blocks, coarse_config, with_mt, with_lex, scale * max(k_ru, k_en))
     low: dict[float, float] = {0.0: 0.0}
     high: dict[float, float] = {0.0: 0.0}
@@ -757,10 +757,29 @@ class _Doc:
     mass: dict[str, tuple[np.ndarray, np.ndarray]]
     # the word-table keys one by one (sentence level only): the coverage score's input
     occurrences: tuple[_Occurrences, _Occurrences] | None = None
+    # A block level's bags are not made with it but when its program runs (``with_bags``), from
+    # the sentences' (blocks of blocks are blocks of sentences: the same sums): the coarser
+    # levels' programs run first, and no two levels' bags are held at once (on a 20 MB pair
+    # the three levels' were 90 MB beside the sentences').
+    source: tuple[_Doc, int, int, tuple[str, ...]] | None = None
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds of bags the level has (or will have, from its ``source``)."""
+        return list(self.source[3]) if self.source else list(self.bags)
+
+    def with_bags(self) -> _Doc:
+        """The level with its bags made (itself if it has them)."""
+        if self.source is None:
+            return self
+        doc, k_ru, k_en, kinds = self.source
+        bags = {k: (doc.bags[k][0].blocks(k_ru), doc.bags[k][1].blocks(k_en)) for k in kinds}
+        return _Doc(self.ru_len, self.en_len, bags, self.mass)
 
     def blocks(self, k_ru: int, k_en: int, kinds: Sequence[str]) -> _Doc:
         """Blocks of ``k_ru`` / ``k_en`` units: lengths (plus a joining space), bags and masses
-        summed — the features of the joined text without reading it again."""
+        summed — the features of the joined text without reading it again (the bags are made
+        by ``with_bags``)."""
 
         def lengths(x: np.ndarray, k: int) -> np.ndarray:
             starts = np.arange(0, len(x), k)
@@ -770,11 +789,13 @@ class _Doc:
         def summed(x: np.ndarray, k: int) -> np.ndarray:
             return np.add.reduceat(x, np.arange(0, len(x), k))
 
+        doc, f_ru, f_en = self.source[:3] if self.source else (self, 1, 1)
         return _Doc(
             lengths(self.ru_len, k_ru),
             lengths(self.en_len, k_en),
-            {k: (self.bags[k][0].blocks(k_ru), self.bags[k][1].blocks(k_en)) for k in kinds},
+            {},
             {k: (summed(self.mass[k][0], k_ru), summed(self.mass[k][1], k_en)) for k in kinds},
+            source=(doc, f_ru * k_ru, f_en * k_en, tuple(kinds)),
         )
 
 
@@ -1464,10 +1485,11 @@ def _solve(
     )
     ratio = float(np.clip(ratio, 0.3, 3.0))
     weights = {"anchor": p.w_anchor, "num": p.w_number_miss, "mt": p.w_mt, "table": p.w_lex}
-    kinds = [kind for kind in doc.bags if weights[kind]]
     # Keys in many blocks say little about where a block goes and cost the most to match.
     common = max(8, m // 50) if coarse else None
     lo, hi, block = _rough_path(doc, config, with_mt, with_lex, scale)
+    doc = doc.with_bags()  # (a block level's, once the coarser levels are done)
+    kinds = [kind for kind in doc.bags if weights[kind]]
     # The fine path stays within a block or so of the rough one. Short documents (and a rough
     # path from one level of a few sentences a block) keep the configured band; a path refined
     # level after level is good to a block (60k sentences: a third less time, same F1).

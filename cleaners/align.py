@@ -366,8 +366,8 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
     # they held ~70 bytes an entry, 120 MB on a 20 MB pair) and stay in (key, unit) order
     # within it: near-sorted queries keep the binary searches in cache.
     groups = -(-ru.size // _MATCH_UNITS)
-    group = np.where(present[ru.key], ru.unit // _MATCH_UNITS, groups)  # groups: left out
-    group = group.astype(np.int16 if groups < 1 << 15 else np.int32)
+    group = (ru.unit // _MATCH_UNITS).astype(np.int16 if groups < 1 << 15 else np.int32)
+    group[~present[ru.key]] = groups  # left out
     order = np.argsort(group, kind="stable")
     bounds = np.concatenate([[0], np.cumsum(np.bincount(group, minlength=groups + 1))]).tolist()
     del group, present
@@ -402,6 +402,7 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
         dense = np.bincount(cell, weights=v_all, minlength=int(w_at[-1]))
         at = np.flatnonzero(dense)
         s_at = np.searchsorted(w_at, at, side="right") - 1
+        # 4-byte units and values (integer counts: exact below 2**24), 12 bytes a pair not 24
         out.append((s_at + s0, at - w_at[s_at] + w_lo[s_at] - 2, dense[at]))
     if not out:
         return empty, empty, np.zeros(0)
@@ -888,22 +889,26 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
     return out
 
 
-def _predecessors(band: _Band, r0: int, r1: int) -> np.ndarray:
-    """For each move and each cell of rows ``r0 .. r1 - 1``: the flat index of the cell the
-    bead starts from, or the sentinel ``band.size`` where that is outside the band."""
+def _predecessors(
+    band: _Band, r0: int, r1: int, origin: int = 0, outside: int | None = None
+) -> np.ndarray:
+    """For each move and each cell of rows ``r0 .. r1 - 1``: the flat index (less ``origin``)
+    of the cell the bead starts from, or ``outside`` (default: the sentinel ``band.size``)
+    where that is outside the band."""
     c0, c1 = int(band.start[r0]), int(band.start[r1])
     sentinel = band.size
+    outside = sentinel if outside is None else outside
     prev = np.empty((len(MOVES), c1 - c0), dtype=np.int32)  # cells < 2**31: 8 bytes a cell less
     # Worked out per row, then spread over the row's cells: cell c of row i, column j, starts
     # the bead (di, dj) at flat index c - shift[i] - dj, inside the band while j - dj is within
     # row i - di's columns.
     widths = band.width[r0:r1]
     cols = band.cells(r0, r1)[1].astype(np.int32)
-    cells = np.arange(c0, c1, dtype=np.int32)
+    cells = np.arange(c0 - origin, c1 - origin, dtype=np.int32)
     base = band.start[:-1] - band.off  # flat index of each row's column 0
     for code, (di, dj) in enumerate(MOVES):  # one move at a time: a few bytes a cell at once
         if not di:  # 0-1 beads stay in the row (the caller's scan)
-            prev[code] = sentinel
+            prev[code] = outside
             continue
         row = np.arange(r0, r1) - di
         above = np.maximum(row, 0)
@@ -913,20 +918,28 @@ def _predecessors(band: _Band, r0: int, r1: int) -> np.ndarray:
         at = cells - np.repeat(shift, widths)
         inside = cols >= np.repeat(lo, widths)
         inside &= cols < np.repeat(hi, widths)
-        prev[code] = np.where(inside, at, sentinel)
+        prev[code] = np.where(inside, at, outside)
     return prev
 
 
 @dataclass
 class _Filled:
-    """A filled program: its band's rows (``off``, ``width``) and per cell the best cost,
-    back-pointer and chosen bead's cost."""
+    """A filled program: its band's rows (``off``, ``width``), per cell the back-pointer and
+    chosen bead's cost, and at every ``_CHECK_ROWS``-th row c the best costs of the rows
+    c - 4 .. c - 1 (``tails[c]``: what a refill from row c reads)."""
 
     off: np.ndarray
     width: np.ndarray
-    cost: np.ndarray
     back: np.ndarray
     own: np.ndarray
+    tails: dict[int, np.ndarray]
+
+
+# The best costs are held for the rows a bead can reach back to (float64: 8 bytes a cell, 30 MB
+# on a 20 MB pair when held for the whole band), and kept at every _CHECK_ROWS-th row for a
+# refill after a widening.
+_REACH_ROWS = max(di for di, _ in MOVES)
+_CHECK_ROWS = 256
 
 
 def _run(
@@ -935,23 +948,26 @@ def _run(
     """Fill the banded DP row by row; return the path's bead end points with their own costs,
     the rows where the path touched the band's edge (the caller widens the band there), and
     the filled program. Rows that ``before`` (the same program in a narrower band) holds
-    unchanged, with every row above them, are taken from it: a widening far down a long
-    document refills only what comes after (``before`` is a list the program is popped from,
-    so that it is freed once copied)."""
+    unchanged, with every row above them, are taken from it up to its last checkpoint: a
+    widening far down a long document refills only what comes after (``before`` is a list the
+    program is popped from, so that it is freed once copied)."""
     off, width, start = band.off, band.width, band.start
     n = len(off) - 1
-    sentinel = band.size  # an extra cell that stays unreachable
-    cost = np.full(sentinel + 1, _INF)
+    sentinel = band.size
     back = np.zeros(sentinel, dtype=np.int8)
     own = np.zeros(sentinel, dtype=np.float32)  # the chosen bead's own cost per cell
     first = 0
+    tails: dict[int, np.ndarray] = {0: np.zeros(0)}
     if before:
         old = before.pop()
         changed = (old.off != off) | (old.width != width)
         first = int(np.argmax(changed)) if changed.any() else n + 1
-        keep = int(start[first]) if first <= n else sentinel
-        cost[:keep], back[:keep], own[:keep] = (x[:keep] for x in (old.cost, old.back, old.own))
+        first = max(c for c in old.tails if c <= first)  # (rows up to it are unchanged)
+        keep = int(start[first])
+        back[:keep], own[:keep] = old.back[:keep], old.own[:keep]
+        tails = {c: t for c, t in old.tails.items() if c <= first}
         del old
+    tail = tails[first]  # the best costs of the rows a bead reaches back to from row r0
     # Bead costs, and where each bead starts, are computed for a chunk of rows at a time
     # (vectorised over the chunk): memory stays at a few bytes per cell, and a row is a few
     # numpy calls (one gather over all moves, a min, the 0-1 scan).
@@ -962,8 +978,13 @@ def _run(
         r1 = max(int(np.searchsorted(start, start[r0] + _CHUNK_CELLS, side="right")) - 1, r0 + 1)
         r1 = min(r1, n + 1)
         c0, c1 = int(start[r0]), int(start[r1])
+        # the best costs of the chunk's rows and the rows it reaches back to; the extra cell
+        # at the end stays unreachable
+        origin = int(start[max(r0 - _REACH_ROWS, 0)])
+        cost = np.full(c1 - origin + 1, _INF)
+        cost[: c0 - origin] = tail
         costs = _bead_costs(f, band, p, r0, r1)
-        prev = _predecessors(band, r0, r1)
+        prev = _predecessors(band, r0, r1, origin, c1 - origin)
         # 0-1 beads stay in the row: best[k] = min(best[k], best[k-1] + ins[k]) is a prefix
         # scan over each row's running sums of 0-1 costs (float32, nothing entering a row's
         # first cell), taken for the chunk's rows at once: one row per line of a padded array.
@@ -1004,9 +1025,14 @@ def _run(
             took = scanned < best - 1e-9  # never the first cell: scanned[0] is best[0]
             copyto(best, scanned, where=took)
             copyto(move, _INS, where=took)
-            cost[c0 + a : c0 + b] = best
+            cost[c0 - origin + a : c0 - origin + b] = best
             back[c0 + a : c0 + b] = move
         own[c0:c1] = costs[back[c0:c1], np.arange(c1 - c0)]
+        for c in range((r0 // _CHECK_ROWS + 1) * _CHECK_ROWS, min(r1, n) + 1, _CHECK_ROWS):
+            tails[c] = cost[int(start[max(c - _REACH_ROWS, 0)]) - origin : int(start[c]) - origin]
+            tails[c] = tails[c].copy()
+        tail = cost[int(start[max(r1 - _REACH_ROWS, 0)]) - origin : c1 - origin].copy()
+        del cost
 
     path: list[tuple[int, int, float]] = []
     i, j = n, m
@@ -1025,7 +1051,7 @@ def _run(
         di, dj = MOVES[code]
         i, j = i - di, j - dj
     path.reverse()
-    return path, touched, _Filled(off, width, cost, back, own)
+    return path, touched, _Filled(off, width, back, own, tails)
 
 
 def _features(

@@ -100,6 +100,7 @@ _COARSE_FACTOR = 8
 # gathered sums per cell — stay a few MB: a 2,000-sentence pair peaks 25 MB above base, not 54.)
 _CHUNK_CELLS = 1 << 14
 _MATCH_UNITS = 2048
+_MATCH_ENTRIES = 1 << 15
 _CYRILLIC = re.compile(f"[{RUSSIAN_LETTERS}]")
 _QUOTES = '«»"“”„'
 
@@ -365,11 +366,13 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
     # slice (a radix sort of small ints: no per-entry arrays of the whole side but the order;
     # they held ~70 bytes an entry, 120 MB on a 20 MB pair) and stay in (key, unit) order
     # within it: near-sorted queries keep the binary searches in cache.
-    groups = -(-ru.size // _MATCH_UNITS)
-    group = (ru.unit // _MATCH_UNITS).astype(np.int16 if groups < 1 << 15 else np.int32)
+    # (_MATCH_UNITS sentences a slice; fewer of a block level's larger units, so that a slice
+    # holds about as many entries: 2048 blocks held 6x the entries, and matches, at once)
+    per = max(1, min(_MATCH_UNITS, _MATCH_ENTRIES * ru.size // max(len(ru.key), 1)))
+    groups = -(-ru.size // per)
+    group = (ru.unit // per).astype(np.int16 if groups < 1 << 15 else np.int32)
     group[~present[ru.key]] = groups  # left out
-    order = np.argsort(group, kind="stable")
-    bounds = np.concatenate([[0], np.cumsum(np.bincount(group, minlength=groups + 1))]).tolist()
+    order, bounds = _grouped(group, groups + 1)
     del group, present
     out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for g in range(groups):
@@ -402,11 +405,44 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
         dense = np.bincount(cell, weights=v_all, minlength=int(w_at[-1]))
         at = np.flatnonzero(dense)
         s_at = np.searchsorted(w_at, at, side="right") - 1
-        # 4-byte units and values (integer counts: exact below 2**24), 12 bytes a pair not 24
         out.append((s_at + s0, at - w_at[s_at] + w_lo[s_at] - 2, dense[at]))
     if not out:
         return empty, empty, np.zeros(0)
-    return tuple(np.concatenate(parts) for parts in zip(*out, strict=True))  # type: ignore[return-value]
+    # joined as the slices are freed (a concatenation held them and the whole twice)
+    total = sum(len(part[0]) for part in out)
+    joined = (np.empty(total, np.int64), np.empty(total, np.int64), np.empty(total))
+    at = 0
+    out.reverse()
+    while out:
+        part = out.pop()
+        for whole, piece in zip(joined, part, strict=True):
+            whole[at : at + len(piece)] = piece
+        at += len(part[0])
+    return joined
+
+
+def _grouped(group: np.ndarray, groups: int) -> tuple[np.ndarray, list[int]]:
+    """A stable order of entries by ``group`` (0 .. groups - 1) and each group's bounds in it:
+    a counting sort a slice at a time, 4 bytes an entry (``np.argsort`` held ~22).
+
+    >>> order, bounds = _grouped(np.array([1, 0, 1, 0, 2], np.int16), 3)
+    >>> order.tolist(), bounds
+    ([1, 3, 0, 2, 4], [0, 2, 4, 5])
+    """
+    counts = np.bincount(group, minlength=groups)
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    order = np.empty(len(group), dtype=np.int32)  # entries < 2**31
+    free = bounds[:-1].copy()  # each group's next slot
+    step = 1 << 18
+    for a in range(0, len(group), step):
+        g = group[a : a + step]
+        by = np.argsort(g, kind="stable")
+        g = g[by]
+        n = np.bincount(g, minlength=groups)
+        rank = np.arange(len(g)) - (np.cumsum(n) - n)[g]
+        order[free[g] + rank] = by + a
+        free += n
+    return order, bounds.tolist()
 
 
 @dataclass(frozen=True)

@@ -155,7 +155,16 @@ def _shared(value: Any) -> Any:
 
 
 def _segment(r: StreamReader) -> Segment:
-    d = r.value()
+    if r.peek() != "{":
+        return Segment.from_dict(r.value())
+    # Key by key, the sentences one by one: a segment of one multi-MB line was decoded whole
+    # and, while incomplete, again after each read of as much again (37 s and 19x the pair).
+    d: dict[str, Any] = {}
+    for key in r.object_keys():
+        if key == "sentences" and r.peek() == "[":
+            d[key] = [r.value() for _ in r.array_items()]
+        else:
+            d[key] = r.value()
     text = d.get("text")
     d["sentences"] = [text if s == text else s for s in d.get("sentences", [])]
     for key in ("kind", "lang"):

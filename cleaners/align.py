@@ -38,7 +38,6 @@ score (0..1, higher is better) lets a threshold filter later.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 import unicodedata
@@ -86,6 +85,7 @@ _CHANCE_WEIGHT = 1.0
 _PAIR_CHANCE = 0.1
 _COVER_STEPS = 65535
 _OCC_SLICE = 1 << 16  # occurrences matched at once (coverage)
+_TOKEN_OCC = 1 << 16  # token occurrences counted at once (the bags)
 
 _NUM = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -111,6 +111,7 @@ _COARSE_FACTOR = 8
 # gathered sums per cell — stay a few MB: a 2,000-sentence pair peaks 25 MB above base, not 54.)
 _CHUNK_CELLS = 1 << 14
 _MATCH_UNITS = 2048
+_MATCH_ENTRIES = 1 << 15
 _CYRILLIC = re.compile(f"[{RUSSIAN_LETTERS}]")
 _QUOTES = '«»"“”„'
 
@@ -345,10 +346,14 @@ class _Flat:
         new = np.empty(len(code), dtype=bool)
         new[:1] = True
         np.not_equal(code[1:], code[:-1], out=new[1:])
-        inverse = np.cumsum(new) - 1
+        count = np.add.reduceat(self.count.astype(np.float64), np.flatnonzero(new))
         code = code[new]
-        count = np.bincount(inverse, weights=self.count, minlength=len(code))
-        return _Flat(code % span, code // span, count, -(-self.size // k))
+        del new
+        # 4-byte units and counts, as the sentences' (integer counts: exact below 2**24);
+        # a long document's block levels are all held while the finest one runs
+        if count.max(initial=0) < 1 << 24:
+            count = count.astype(np.float32)
+        return _Flat((code % span).astype(np.int32), code // span, count, -(-self.size // k))
 
 
 def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None = None) -> Pairs:
@@ -370,32 +375,32 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
     # Russian entries whose key no English entry has match nothing: left out before searching.
     present = np.zeros(max(int(ru.key.max()), int(e_key.max())) + 1, dtype=bool)
     present[e_key] = True
-    ru = ru.where(present[ru.key])
-    if not len(ru.key):
-        return empty, empty, np.zeros(0)
     span = m + 3  # windows reach from -2 to m
     e_code = e_key * span + e_unit + 2  # sorted, as the entries are
-    # Both ends of every Russian entry's run, searched in the entries' (key, unit) order:
-    # near-sorted queries keep the binary searches in cache (3x faster than by unit).
-    win = np.clip(window[ru.unit], -2, m) + 2
-    lo_all = np.searchsorted(e_code, ru.key * span + win[:, 0], side="left")
-    hi_all = np.searchsorted(e_code, ru.key * span + win[:, 1], side="right")
-    del win, e_code  # (a long document's entries: each per-entry array is tens of MB)
-    # Then by unit, a slice of units at a time: the raw matches of a long document (tens of
-    # millions) never exist at once, and each slice's cells are its own.
-    # (A unit-major code sorts faster than a stable sort by unit; the order within a unit does
-    # not matter: each cell's integer counts are summed exactly.)
-    order = np.argsort(ru.unit.astype(np.int64) * (int(ru.key.max()) + 1) + ru.key)
-    r_unit, r_count, lo_all, hi_all = ru.unit[order], ru.count[order], lo_all[order], hi_all[order]
-    units = ru.size
-    del order, ru
     e_col = e_unit.astype(np.int64) + 2
+    # A slice of units at a time: the raw matches of a long document (tens of millions) never
+    # exist at once, and each slice's cells are its own. The Russian entries are grouped by
+    # slice (a radix sort of small ints: no per-entry arrays of the whole side but the order;
+    # they held ~70 bytes an entry, 120 MB on a 20 MB pair) and stay in (key, unit) order
+    # within it: near-sorted queries keep the binary searches in cache.
+    # (_MATCH_UNITS sentences a slice; fewer of a block level's larger units, so that a slice
+    # holds about as many entries: 2048 blocks held 6x the entries, and matches, at once)
+    per = max(1, min(_MATCH_UNITS, _MATCH_ENTRIES * ru.size // max(len(ru.key), 1)))
+    groups = -(-ru.size // per)
+    group = (ru.unit // per).astype(np.int16 if groups < 1 << 15 else np.int32)
+    group[~present[ru.key]] = groups  # left out
+    order, bounds = _grouped(group, groups + 1)
+    del group, present
     out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    bounds = np.searchsorted(r_unit, np.arange(0, units + _MATCH_UNITS, _MATCH_UNITS)).tolist()
-    for a, b in itertools.pairwise(bounds):
-        if a == b:
+    for g in range(groups):
+        if bounds[g] == bounds[g + 1]:
             continue
-        lo, hi = lo_all[a:b], hi_all[a:b]
+        idx = order[bounds[g] : bounds[g + 1]]
+        r_unit, r_count = ru.unit[idx], ru.count[idx]
+        win = np.clip(window[r_unit], -2, m) + 2
+        r_key = ru.key[idx] * span
+        lo = np.searchsorted(e_code, r_key + win[:, 0], side="left")
+        hi = np.searchsorted(e_code, r_key + win[:, 1], side="right")
         runs = hi - lo
         ends = np.cumsum(runs)
         total = int(ends[-1])
@@ -403,14 +408,15 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
             continue
         # match k of entry e: English entry lo[e] + k, Russian count spread over its matches
         pos = np.arange(total) + np.repeat(lo - (ends - runs), runs)
-        v_all = np.minimum(np.repeat(r_count[a:b], runs), e_count[pos])
+        v_all = np.minimum(np.repeat(r_count, runs), e_count[pos])
         # Summed per cell in the slice's windows laid out flat (each unit's window after the
-        # last): no sort, and the nonzero cells come out in (s, t) order.
-        s0, s1 = int(r_unit[a]), int(r_unit[b - 1]) + 1
+        # last): no sort, and the nonzero cells come out in (s, t) order. (The order of the
+        # entries does not matter: each cell's integer counts are summed exactly.)
+        s0, s1 = int(r_unit.min()), int(r_unit.max()) + 1
         w_lo = np.clip(window[s0:s1, 0], -2, m) + 2
         w_len = np.clip(window[s0:s1, 1], -2, m) + 3 - w_lo
         w_at = np.concatenate([[0], np.cumsum(w_len)])
-        s_rel = r_unit[a:b] - s0
+        s_rel = r_unit - s0
         cell = e_col[pos]
         cell += np.repeat(w_at[s_rel] - w_lo[s_rel], runs)
         dense = np.bincount(cell, weights=v_all, minlength=int(w_at[-1]))
@@ -419,7 +425,41 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
         out.append((s_at + s0, at - w_at[s_at] + w_lo[s_at] - 2, dense[at]))
     if not out:
         return empty, empty, np.zeros(0)
-    return tuple(np.concatenate(parts) for parts in zip(*out, strict=True))  # type: ignore[return-value]
+    # joined as the slices are freed (a concatenation held them and the whole twice)
+    total = sum(len(part[0]) for part in out)
+    joined = (np.empty(total, np.int64), np.empty(total, np.int64), np.empty(total))
+    at = 0
+    out.reverse()
+    while out:
+        part = out.pop()
+        for whole, piece in zip(joined, part, strict=True):
+            whole[at : at + len(piece)] = piece
+        at += len(part[0])
+    return joined
+
+
+def _grouped(group: np.ndarray, groups: int) -> tuple[np.ndarray, list[int]]:
+    """A stable order of entries by ``group`` (0 .. groups - 1) and each group's bounds in it:
+    a counting sort a slice at a time, 4 bytes an entry (``np.argsort`` held ~22).
+
+    >>> order, bounds = _grouped(np.array([1, 0, 1, 0, 2], np.int16), 3)
+    >>> order.tolist(), bounds
+    ([1, 3, 0, 2, 4], [0, 2, 4, 5])
+    """
+    counts = np.bincount(group, minlength=groups)
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    order = np.empty(len(group), dtype=np.int32)  # entries < 2**31
+    free = bounds[:-1].copy()  # each group's next slot
+    step = 1 << 18
+    for a in range(0, len(group), step):
+        g = group[a : a + step]
+        by = np.argsort(g, kind="stable")
+        g = g[by]
+        n = np.bincount(g, minlength=groups)
+        rank = np.arange(len(g)) - (np.cumsum(n) - n)[g]
+        order[free[g] + rank] = by + a
+        free += n
+    return order, bounds.tolist()
 
 
 @dataclass(frozen=True)
@@ -430,8 +470,18 @@ class _Band:
     off: np.ndarray
     width: np.ndarray
     start: np.ndarray
-    rows: np.ndarray  # row of each flat cell
-    cols: np.ndarray  # column of each flat cell
+
+    @property
+    def size(self) -> int:
+        """The number of cells."""
+        return int(self.start[-1])
+
+    def cells(self, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column of each flat cell of rows ``r0 .. r1 - 1`` (made per chunk: held for
+        the whole band they were 16 bytes a cell, 40 MB on a 20 MB pair)."""
+        c0, c1 = int(self.start[r0]), int(self.start[r1])
+        rows = np.repeat(np.arange(r0, r1), self.width[r0:r1])
+        return rows, np.arange(c0, c1) - self.start[rows] + self.off[rows]
 
     @classmethod
     def around(
@@ -448,9 +498,7 @@ class _Band:
         hi = np.maximum(hi, lo + 1)
         width = hi - lo
         start = np.concatenate([[0], np.cumsum(width)])
-        rows = np.repeat(np.arange(len(lo)), width)
-        cols = np.arange(int(start[-1])) - start[rows] + lo[rows]
-        return cls(lo, width, start, rows, cols)
+        return cls(lo, width, start)
 
     def full(self, m: int) -> bool:
         """Whether every row already holds every column."""
@@ -727,7 +775,7 @@ def _rough_path(
             "p_skip": max(config.p_skip / 30, 1e-3),  # (not compounded level after level)
         }
     )
-    blocks = doc.blocks(k_ru, k_en, [kind for kind in doc.bags if kind != "num"])
+    blocks = doc.blocks(k_ru, k_en, [kind for kind in doc.kinds if kind != "num"])
     coarse = _solve(blocks, coarse_config, with_mt, with_lex, scale * max(k_ru, k_en))
     low: dict[float, float] = {0.0: 0.0}
     high: dict[float, float] = {0.0: 0.0}
@@ -764,10 +812,29 @@ class _Doc:
     # the word-table keys one by one (sentence level only): the coverage score's input
     occurrences: tuple[_Occurrences, _Occurrences] | None = None
     one_script: bool = False  # the pair's word table has identity keys (cleaners.lexsim)
+    # A block level's bags are not made with it but when its program runs (``with_bags``), from
+    # the sentences' (blocks of blocks are blocks of sentences: the same sums): the coarser
+    # levels' programs run first, and no two levels' bags are held at once (on a 20 MB pair
+    # the three levels' were 90 MB beside the sentences').
+    source: tuple[_Doc, int, int, tuple[str, ...]] | None = None
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds of bags the level has (or will have, from its ``source``)."""
+        return list(self.source[3]) if self.source else list(self.bags)
+
+    def with_bags(self) -> _Doc:
+        """The level with its bags made (itself if it has them)."""
+        if self.source is None:
+            return self
+        doc, k_ru, k_en, kinds = self.source
+        bags = {k: (doc.bags[k][0].blocks(k_ru), doc.bags[k][1].blocks(k_en)) for k in kinds}
+        return _Doc(self.ru_len, self.en_len, bags, self.mass)
 
     def blocks(self, k_ru: int, k_en: int, kinds: Sequence[str]) -> _Doc:
         """Blocks of ``k_ru`` / ``k_en`` units: lengths (plus a joining space), bags and masses
-        summed — the features of the joined text without reading it again."""
+        summed — the features of the joined text without reading it again (the bags are made
+        by ``with_bags``)."""
 
         def lengths(x: np.ndarray, k: int) -> np.ndarray:
             starts = np.arange(0, len(x), k)
@@ -777,11 +844,13 @@ class _Doc:
         def summed(x: np.ndarray, k: int) -> np.ndarray:
             return np.add.reduceat(x, np.arange(0, len(x), k))
 
+        doc, f_ru, f_en = self.source[:3] if self.source else (self, 1, 1)
         return _Doc(
             lengths(self.ru_len, k_ru),
             lengths(self.en_len, k_en),
-            {k: (self.bags[k][0].blocks(k_ru), self.bags[k][1].blocks(k_en)) for k in kinds},
+            {},
             {k: (summed(self.mass[k][0], k_ru), summed(self.mass[k][1], k_en)) for k in kinds},
+            source=(doc, f_ru * k_ru, f_en * k_en, tuple(kinds)),
         )
 
 
@@ -835,8 +904,7 @@ def _cum(x: np.ndarray) -> np.ndarray:
 def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.ndarray:
     """Cost of every bead type ending at every band cell of rows ``r0 .. r1 - 1``: shape
     (len(MOVES), cells of those rows)."""
-    c0, c1 = int(band.start[r0]), int(band.start[r1])
-    rows, cols = band.rows[c0:c1], band.cols[c0:c1]
+    rows, cols = band.cells(r0, r1)
     out = np.full((len(MOVES), len(rows)), _INF, dtype=np.float32)  # half the memory
     gathered: dict[tuple[object, ...], np.ndarray] = {}
 
@@ -894,22 +962,26 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
     return out
 
 
-def _predecessors(band: _Band, r0: int, r1: int) -> np.ndarray:
-    """For each move and each cell of rows ``r0 .. r1 - 1``: the flat index of the cell the
-    bead starts from, or the sentinel ``len(band.rows)`` where that is outside the band."""
+def _predecessors(
+    band: _Band, r0: int, r1: int, origin: int = 0, outside: int | None = None
+) -> np.ndarray:
+    """For each move and each cell of rows ``r0 .. r1 - 1``: the flat index (less ``origin``)
+    of the cell the bead starts from, or ``outside`` (default: the sentinel ``band.size``)
+    where that is outside the band."""
     c0, c1 = int(band.start[r0]), int(band.start[r1])
-    sentinel = len(band.rows)
+    sentinel = band.size
+    outside = sentinel if outside is None else outside
     prev = np.empty((len(MOVES), c1 - c0), dtype=np.int32)  # cells < 2**31: 8 bytes a cell less
     # Worked out per row, then spread over the row's cells: cell c of row i, column j, starts
     # the bead (di, dj) at flat index c - shift[i] - dj, inside the band while j - dj is within
     # row i - di's columns.
     widths = band.width[r0:r1]
-    cols = band.cols[c0:c1].astype(np.int32)
-    cells = np.arange(c0, c1, dtype=np.int32)
+    cols = band.cells(r0, r1)[1].astype(np.int32)
+    cells = np.arange(c0 - origin, c1 - origin, dtype=np.int32)
     base = band.start[:-1] - band.off  # flat index of each row's column 0
     for code, (di, dj) in enumerate(MOVES):  # one move at a time: a few bytes a cell at once
         if not di:  # 0-1 beads stay in the row (the caller's scan)
-            prev[code] = sentinel
+            prev[code] = outside
             continue
         row = np.arange(r0, r1) - di
         above = np.maximum(row, 0)
@@ -919,20 +991,28 @@ def _predecessors(band: _Band, r0: int, r1: int) -> np.ndarray:
         at = cells - np.repeat(shift, widths)
         inside = cols >= np.repeat(lo, widths)
         inside &= cols < np.repeat(hi, widths)
-        prev[code] = np.where(inside, at, sentinel)
+        prev[code] = np.where(inside, at, outside)
     return prev
 
 
 @dataclass
 class _Filled:
-    """A filled program: its band's rows (``off``, ``width``) and per cell the best cost,
-    back-pointer and chosen bead's cost."""
+    """A filled program: its band's rows (``off``, ``width``), per cell the back-pointer and
+    chosen bead's cost, and at every ``_CHECK_ROWS``-th row c the best costs of the rows
+    c - 4 .. c - 1 (``tails[c]``: what a refill from row c reads)."""
 
     off: np.ndarray
     width: np.ndarray
-    cost: np.ndarray
     back: np.ndarray
     own: np.ndarray
+    tails: dict[int, np.ndarray]
+
+
+# The best costs are held for the rows a bead can reach back to (float64: 8 bytes a cell, 30 MB
+# on a 20 MB pair when held for the whole band), and kept at every _CHECK_ROWS-th row for a
+# refill after a widening.
+_REACH_ROWS = max(di for di, _ in MOVES)
+_CHECK_ROWS = 256
 
 
 def _run(
@@ -941,23 +1021,26 @@ def _run(
     """Fill the banded DP row by row; return the path's bead end points with their own costs,
     the rows where the path touched the band's edge (the caller widens the band there), and
     the filled program. Rows that ``before`` (the same program in a narrower band) holds
-    unchanged, with every row above them, are taken from it: a widening far down a long
-    document refills only what comes after (``before`` is a list the program is popped from,
-    so that it is freed once copied)."""
+    unchanged, with every row above them, are taken from it up to its last checkpoint: a
+    widening far down a long document refills only what comes after (``before`` is a list the
+    program is popped from, so that it is freed once copied)."""
     off, width, start = band.off, band.width, band.start
     n = len(off) - 1
-    sentinel = len(band.rows)  # an extra cell that stays unreachable
-    cost = np.full(sentinel + 1, _INF)
-    back = np.zeros(len(band.rows), dtype=np.int8)
-    own = np.zeros(len(band.rows), dtype=np.float32)  # the chosen bead's own cost per cell
+    sentinel = band.size
+    back = np.zeros(sentinel, dtype=np.int8)
+    own = np.zeros(sentinel, dtype=np.float32)  # the chosen bead's own cost per cell
     first = 0
+    tails: dict[int, np.ndarray] = {0: np.zeros(0)}
     if before:
         old = before.pop()
         changed = (old.off != off) | (old.width != width)
         first = int(np.argmax(changed)) if changed.any() else n + 1
-        keep = int(start[first]) if first <= n else sentinel
-        cost[:keep], back[:keep], own[:keep] = (x[:keep] for x in (old.cost, old.back, old.own))
+        first = max(c for c in old.tails if c <= first)  # (rows up to it are unchanged)
+        keep = int(start[first])
+        back[:keep], own[:keep] = old.back[:keep], old.own[:keep]
+        tails = {c: t for c, t in old.tails.items() if c <= first}
         del old
+    tail = tails[first]  # the best costs of the rows a bead reaches back to from row r0
     # Bead costs, and where each bead starts, are computed for a chunk of rows at a time
     # (vectorised over the chunk): memory stays at a few bytes per cell, and a row is a few
     # numpy calls (one gather over all moves, a min, the 0-1 scan).
@@ -968,8 +1051,13 @@ def _run(
         r1 = max(int(np.searchsorted(start, start[r0] + _CHUNK_CELLS, side="right")) - 1, r0 + 1)
         r1 = min(r1, n + 1)
         c0, c1 = int(start[r0]), int(start[r1])
+        # the best costs of the chunk's rows and the rows it reaches back to; the extra cell
+        # at the end stays unreachable
+        origin = int(start[max(r0 - _REACH_ROWS, 0)])
+        cost = np.full(c1 - origin + 1, _INF)
+        cost[: c0 - origin] = tail
         costs = _bead_costs(f, band, p, r0, r1)
-        prev = _predecessors(band, r0, r1)
+        prev = _predecessors(band, r0, r1, origin, c1 - origin)
         # 0-1 beads stay in the row: best[k] = min(best[k], best[k-1] + ins[k]) is a prefix
         # scan over each row's running sums of 0-1 costs (float32, nothing entering a row's
         # first cell), taken for the chunk's rows at once: one row per line of a padded array.
@@ -1010,9 +1098,14 @@ def _run(
             took = scanned < best - 1e-9  # never the first cell: scanned[0] is best[0]
             copyto(best, scanned, where=took)
             copyto(move, _INS, where=took)
-            cost[c0 + a : c0 + b] = best
+            cost[c0 - origin + a : c0 - origin + b] = best
             back[c0 + a : c0 + b] = move
         own[c0:c1] = costs[back[c0:c1], np.arange(c1 - c0)]
+        for c in range((r0 // _CHECK_ROWS + 1) * _CHECK_ROWS, min(r1, n) + 1, _CHECK_ROWS):
+            tails[c] = cost[int(start[max(c - _REACH_ROWS, 0)]) - origin : int(start[c]) - origin]
+            tails[c] = tails[c].copy()
+        tail = cost[int(start[max(r1 - _REACH_ROWS, 0)]) - origin : c1 - origin].copy()
+        del cost
 
     path: list[tuple[int, int, float]] = []
     i, j = n, m
@@ -1031,7 +1124,7 @@ def _run(
         di, dj = MOVES[code]
         i, j = i - di, j - dj
     path.reverse()
-    return path, touched, _Filled(off, width, cost, back, own)
+    return path, touched, _Filled(off, width, back, own, tails)
 
 
 def _features(
@@ -1235,32 +1328,91 @@ def _flat_of_tokens(
     lens = np.fromiter(map(len, bag), dtype=np.int64, count=len(bag))
     keys = np.fromiter((k for b in bag for k in b), dtype=np.int64, count=int(lens.sum()))
     first = np.concatenate([[0], np.cumsum(lens)])
-    codes, counts = [], []
+    codes: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
     # A slice of occurrences at a time (a token may add several keys: the expanded arrays of
     # a whole long document took 100+ MB), counted per (key, sentence) code, then merged.
-    for a in range(0, len(tok), 1 << 16):
-        t = tok[a : a + (1 << 16)]
+    # Slices end where a sentence does (unless one sentence is far longer than a slice), so
+    # their codes seldom repeat across slices.
+    new_line = np.flatnonzero(line[1:] != line[:-1]) + 1
+    a = 0
+    while a < len(tok):
+        b = a + _TOKEN_OCC
+        if b >= len(tok):
+            b = len(tok)
+        else:
+            k = int(np.searchsorted(new_line, b))
+            if k < len(new_line) and new_line[k] - a <= 4 * _TOKEN_OCC:
+                b = int(new_line[k])
+        t = tok[a:b]
         per = lens[t]
         idx = np.repeat(first[t] - (np.cumsum(per) - per), per) + np.arange(int(per.sum()))
-        code, count = np.unique(keys[idx] * size + np.repeat(line[a : a + len(t)], per),
+        code, count = np.unique(keys[idx] * size + np.repeat(line[a:b], per),
                                 return_counts=True)  # fmt: skip
         codes.append(code)
-        counts.append(count)
-    if len(codes) == 1:
-        code, count = codes[0], counts[0]
-    else:  # each slice's codes are sorted: a stable sort merges the runs (np.unique sorts)
-        all_codes = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
-        order = np.argsort(all_codes, kind="stable")
-        all_codes = all_codes[order]
-        new = np.empty(len(all_codes), dtype=bool)
-        new[:1] = True
-        np.not_equal(all_codes[1:], all_codes[:-1], out=new[1:])
-        code = all_codes[new]
-        count = np.bincount(np.cumsum(new) - 1, minlength=len(code),
-                            weights=np.concatenate(counts)[order] if counts else None
-                            ).astype(np.int64)  # fmt: skip
-    # units and counts in 4 bytes (counts are small integers; keys stay int64 for codes)
-    return _Flat((code % size).astype(np.int32), code // size, count.astype(np.float32), size)
+        counts.append(count.astype(np.int32))  # at most the slice's keys
+        a = b
+    del new_line
+    return _merged_flat(codes, counts, size)
+
+
+def _merged_flat(codes: list[np.ndarray], counts: list[np.ndarray], size: int) -> _Flat:
+    """The ``_Flat`` of per-slice sorted distinct codes ``key * size + unit`` and their counts,
+    merged (counts summed where a code is in several slices; the lists are emptied).
+
+    >>> f = _merged_flat([np.array([1, 5]), np.array([2, 5])],
+    ...                  [np.array([1, 2], np.int32), np.array([3, 4], np.int32)], 2)
+    >>> f.key.tolist(), f.unit.tolist(), f.count.tolist()
+    ([0, 1, 2], [1, 0, 1], [1.0, 3.0, 6.0])
+    """
+    # Each code with its count in the low bits of one int64, sorted in place: 8 bytes an entry
+    # (an argsort and the arrays it reorders held ~70 bytes an entry: 160 MB on a 20 MB pair).
+    bits = max((int(n.max()) for n in counts if len(n)), default=1).bit_length()
+    top = max((int(c[-1]) for c in codes if len(c)), default=0)
+    if (top << bits) >> 62:  # pragma: no cover - ids times sentences beyond 2**40 or so
+        code = np.concatenate(codes) if codes else np.zeros(0, np.int64)
+        order = np.argsort(code, kind="stable")
+        count = np.concatenate(counts)[order].astype(np.int64) if counts else code
+        return _summed_flat(code[order], count, size)
+    packed = np.empty(sum(map(len, codes)), dtype=np.int64)
+    at = 0
+    codes.reverse()
+    counts.reverse()
+    while codes:
+        c, n = codes.pop(), counts.pop()
+        packed[at : at + len(c)] = (c << bits) | n
+        at += len(c)
+    packed.sort()
+    mask = (1 << bits) - 1
+    step = _TOKEN_OCC * 16
+    if any(
+        bool(np.any(np.diff(packed[a : a + step + 1] >> bits) == 0))
+        for a in range(0, len(packed), step)
+    ):  # a sentence longer than a slice: its codes are in two slices
+        return _summed_flat(packed >> bits, packed & mask, size)
+    # units and counts in 4 bytes (counts are small integers; keys stay int64 for codes),
+    # unpacked a slice at a time (no whole-length temporaries)
+    key = np.empty(len(packed), dtype=np.int64)
+    unit = np.empty(len(packed), dtype=np.int32)
+    weight = np.empty(len(packed), dtype=np.float32)
+    for a in range(0, len(packed), step):
+        part = packed[a : a + step]
+        high = part >> bits
+        key[a : a + step] = high // size
+        unit[a : a + step] = high % size
+        weight[a : a + step] = part & mask
+    return _Flat(unit, key, weight, size)
+
+
+def _summed_flat(code: np.ndarray, count: np.ndarray, size: int) -> _Flat:
+    """The ``_Flat`` of sorted codes ``key * size + unit``, counts of equal codes summed."""
+    new = np.empty(len(code), dtype=bool)
+    new[:1] = True
+    np.not_equal(code[1:], code[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    total = np.add.reduceat(count, starts) if len(starts) else count
+    code = code[starts]
+    return _Flat((code % size).astype(np.int32), code // size, total.astype(np.float32), size)
 
 
 def _anchor_flat(tokens: _Tokens, words: bool, ids: dict[str, int]) -> _Flat:
@@ -1458,10 +1610,11 @@ def _solve(
     )
     ratio = float(np.clip(ratio, 0.3, 3.0))
     weights = {"anchor": p.w_anchor, "num": p.w_number_miss, "mt": p.w_mt, "table": p.w_lex}
-    kinds = [kind for kind in doc.bags if weights[kind]]
     # Keys in many blocks say little about where a block goes and cost the most to match.
     common = max(8, m // 50) if coarse else None
     lo, hi, block = _rough_path(doc, config, with_mt, with_lex, scale)
+    doc = doc.with_bags()  # (a block level's, once the coarser levels are done)
+    kinds = [kind for kind in doc.bags if weights[kind]]
     # The fine path stays within a block or so of the rough one. Short documents (and a rough
     # path from one level of a few sentences a block) keep the configured band; a path refined
     # level after level is good to a block (60k sentences: a third less time, same F1).

@@ -62,12 +62,23 @@ def atomic_write_json(path: Path, obj: Any) -> None:
     with atomic_writer(path) as fh:
         piece: list[str] = []
         for chunk in encoder.iterencode(obj):
+            if len(chunk) > _LONG_CHUNK:
+                # a side's text: written a slice at a time, not joined and encoded whole
+                # (two more copies of a multi-MB line)
+                fh.write("".join(piece))
+                piece.clear()
+                for a in range(0, len(chunk), _LONG_CHUNK):
+                    fh.write(chunk[a : a + _LONG_CHUNK])
+                continue
             piece.append(chunk)
             if len(piece) >= 4096:
                 fh.write("".join(piece))
                 piece.clear()
         piece.append("\n")
         fh.write("".join(piece))
+
+
+_LONG_CHUNK = 1 << 16
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -56,7 +56,16 @@ def _count(one_char: re.Pattern[str], text: str) -> int:
     >>> _count(_CYRL_RE, "Путин met Xi")
     5
     """
-    return one_char.subn("", text)[1]
+    if len(text) <= _COUNT_SLICE:
+        return one_char.subn("", text)[1]
+    # a slice at a time: ``subn`` builds the text without the matches from a list of the
+    # pieces between them (66 MB for a 7 MB line)
+    return sum(
+        one_char.subn("", text[a : a + _COUNT_SLICE])[1] for a in range(0, len(text), _COUNT_SLICE)
+    )
+
+
+_COUNT_SLICE = 1 << 16
 
 
 def script_shares(text: str) -> dict[str, float]:

@@ -336,9 +336,13 @@ def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
     table = words("compound_parts.txt", lang)
     if f"{a}-" in table:
         return False  # a modifier that makes names and campaigns ("stopcoronavirus")
-    head = f"-{b}" in table and not (b in _ADJ_PHRASE_HEADS and pos_tag(a) in _ADJ)
+    head = f"-{b}" in table and not (
+        b in _ADJ_PHRASE_HEADS and pos_tag(a) in _ADJ or b in _PEOPLE and pos_tag(a) in _VERB
+    )
     plain = not head and not (b[0] == a[-1] and b[1:] in _DOUBLED)
     if plain and _common(a, lang, min_zipf) and _common(b, lang, min_zipf):
+        return True
+    if plain and _long_beside_short(a, b, lang):
         return True
     if (
         plain
@@ -351,10 +355,29 @@ def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
     return _set_phrase(a, b, lang)
 
 
+# A part this long is no chance letter run, so the short word beside it may be as rare
+# as grammar's split allows (``_vouched``: "researchersaim", "manufacturingkits",
+# "circumstancesbats"); a transliterated Russian word rarely holds a long English one.
+LONG_PART_LEN = 9  # Zipf 4 as well: a rare long word is a transliteration's ("imperators|kim")
+
+
+def _long_beside_short(a: str, b: str, lang: str) -> bool:
+    """Whether one part is a long common word and the other a vouched one.
+
+    >>> _long_beside_short("researchers", "aim", "en"), _long_beside_short("diploma", "tom", "en")
+    (True, False)
+    """
+    long_, short = (a, b) if len(a) >= len(b) else (b, a)
+    return len(long_) >= LONG_PART_LEN and zipf(long_, lang, 3.0) >= 4.0 and _vouched(short, lang)
+
+
 # Heads naming people make compounds with a noun or verb before them ("salesperson",
 # "townspeople"); after an adjective they make a phrase ("healthy people"): the few
 # adjective compounds ("madman", "gentlefolk") are words wordfreq knows.
 _PERSON_HEADS = frozenset(("man", "men", "woman", "women", "person", "persons", "people", "folk"))
+# After a verb, "people" and "person" make a phrase ("helppeople", "knownperson"): the
+# compounds are of a noun ("townspeople", "salesperson") and wordfreq knows them.
+_PEOPLE = frozenset(("people", "person", "persons"))
 # Likewise the heads site and shop names are coined with ("lordfilms", "lostfilms": a noun
 # or a verb first) after an adjective ("newfilm", "bigstore": phrases).
 _ADJ_PHRASE_HEADS = _PERSON_HEADS | frozenset(
@@ -414,6 +437,8 @@ def _evidence(
     """
     if lang != "en":
         return True
+    if content and _common_pair(parts, lang):
+        return True
     short = len(core) < NOUN_PAIR_MIN_LEN if content else len(core) <= 6 or _short_rare(parts)
     need_phrase = parts[-1] in _INFLECTION_TAILS or short
     if content and not need_phrase:
@@ -430,6 +455,30 @@ def _evidence(
             need = SET_PHRASE_ASSOC if parts[-1] in _INFLECTION_TAILS else FN_PHRASE_ASSOC
         return assoc is not None and assoc >= need
     return True
+
+
+# Two content words this common (Zipf, each) are evidence enough, however short the token
+# and whatever their parts of speech ("gotpain", "manhit", "fatherknow"): ``_evidence``
+# is asked only of tokens wordfreq's large list does not know, and chance letter runs
+# (transliterated Russian: "sobrat", "diplomatom") make rarer words. 3 letters make
+# most chance runs: they must be commoner still.
+COMMON_PAIR_ZIPF = 5.0
+COMMON_PAIR_ZIPF_3 = 5.5
+
+
+def _common_pair(parts: list[str], lang: str) -> bool:
+    """Whether two content words are both very common (``COMMON_PAIR_ZIPF``).
+
+    >>> _common_pair(["got", "pain"], "en"), _common_pair(["diploma", "tom"], "en")
+    (True, False)
+    """
+    if lang != "en" or len(parts) != 2 or parts[1] in _ing_heads():
+        return False  # "firerunning": "-running" heads compounds ("gunrunning")
+    return all(
+        len(p) >= 3
+        and zipf(p, lang, 3.0) >= (COMMON_PAIR_ZIPF_3 if len(p) == 3 else COMMON_PAIR_ZIPF)
+        for p in parts
+    )
 
 
 # A content word of 4 letters or fewer that is this rare (Zipf) beside a function word is

@@ -760,6 +760,8 @@ def _split_fused(
     parts, score = segment(core, lang, min_zipf)
     if not parts and lang == "en":
         parts, score = _beside_function_word(core)
+        if not parts and content_pairs and default:
+            return rare_content_pair(core, lang)
     if not parts:
         return None
     content = not any(p in fn for p in parts)
@@ -817,6 +819,67 @@ def _split_fused(
         # ("socialmedia", "bloodpressure").
         return None
     return " ".join(parts) if _evidence(parts, core, content, lang, assoc) else None
+
+
+# A content pair with a rare part ``segment`` does not take ("throatswabs", "earlyriser",
+# "humancoronaviruses"): only a long token (short ones are chance runs of transliterated
+# words), a common word of 4+ letters beside a rare one of 5+ that a dictionary lists or
+# wordfreq's large list knows with an English ending (``RARE_WORD_ZIPF``).
+RARE_PAIR_MIN_LEN = 10
+RARE_PAIR_COMMON_ZIPF = 3.5  # the common side, as ``content_zipf`` asks of content pairs
+
+
+def rare_content_pair(core: str, lang: str) -> str | None:
+    """Two content words, one common and one rare, run together into a token wordfreq
+    does not know, where grammar makes them a phrase and no compound part, prefix or
+    ending is cut: the one such split, or None. Reads wordfreq's large list only once
+    a split is found.
+
+    >>> rare_content_pair("throatswabs", "en"), rare_content_pair("earlyriser", "en")
+    ('throat swabs', 'early riser')
+    >>> rare_content_pair("imperatorskim", "en") is None, rare_content_pair("startoval", "en")
+    (True, None)
+    """
+    return _rare_content_pair(core, lang)
+
+
+def _common_side(part: str, lang: str) -> bool:
+    # Common by wordfreq alone: a rare dictionary word is no evidence ("manche|stere").
+    need = 4.0 if len(part) == 4 else RARE_PAIR_COMMON_ZIPF
+    return len(part) >= 4 and zipf(part, lang, 3.0) >= need
+
+
+def _rare_side(part: str, lang: str) -> bool:
+    if len(part) < 5:
+        return False
+    if part in dictionary_words():
+        return True
+    return part.endswith(_ENGLISH_ENDINGS) and zipf(part, lang) >= RARE_WORD_ZIPF
+
+
+@lru_cache(maxsize=4096)
+def _rare_content_pair(core: str, lang: str) -> str | None:
+    if lang != "en" or len(core) < RARE_PAIR_MIN_LEN:
+        return None
+    fn = words("function_words.txt", lang)
+    table = words("compound_parts.txt", lang)
+    found = []
+    for i in range(4, len(core) - 3):
+        a, b = core[:i], core[i:]
+        if a in fn or b in fn or f"{a}-" in table or f"-{b}" in table:
+            continue
+        common_a, common_b = _common_side(a, lang), _common_side(b, lang)
+        if not (common_a and _rare_side(b, lang) or common_b and _rare_side(a, lang)):
+            continue
+        if a in words("prefixes.txt", lang) or _cuts_prefix(core, i, lang):
+            continue
+        if b in words("suffixes.txt", lang) or _cuts_ending(core, i, lang):
+            continue
+        if _phrase_form(a, b, lang) or _tagged_phrase(a, b) or _noun_pair(a, b):
+            found.append((a, b))
+    if len(found) != 1 or zipf(core, lang) > 0.0:
+        return None
+    return " ".join(found[0])
 
 
 _START_KNOWN_DEFAULT = 2.0  # start_known_zipf's default, for which en_start_keep.txt is built

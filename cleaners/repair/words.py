@@ -574,7 +574,9 @@ def _noun_pair(a: str, b: str) -> bool:
     """
     ta, tb = guess_tag(a), guess_tag(b)
     if ta in _NOUN and tb == "VBG":
-        return b not in _ing_heads()  # "illnessrequiring"; "firefighting" is a compound
+        # "illnessrequiring"; "firefighting" is a compound, but its modifier is singular:
+        # a plural before the head is a phrase ("studiesgoing", "festivitiesmarking").
+        return b not in _ing_heads() or ta == "NNS" and not a.endswith("ss")
     return ta in _NOUN and (tb in _NOUN or ta == "NNS" and tb in ("VB", "VBP"))
 
 

@@ -1302,7 +1302,9 @@ def _split_by_document(text: str, core: str, lang: str) -> str | None:
         return None
     fn = words("function_words.txt", lang)
     heads = [i for i in range(1, min(6, len(core) - 3)) if core[:i] in fn]
-    if not heads or zipf(core, lang, 3.0) >= 3.0:
+    if not heads:
+        return _pair_in_document(text, core, lang)
+    if zipf(core, lang, 3.0) >= 3.0:
         return None
     if core in dictionary_words() or core in _keep_words(lang):
         return None
@@ -1312,6 +1314,39 @@ def _split_by_document(text: str, core: str, lang: str) -> str | None:
         if re.search(rf"(?<![\w-]){re.escape(core[i:])}(?![\w-])", text, re.IGNORECASE)
     ]
     return " ".join(found[0]) if len(found) == 1 else None
+
+
+def _pair_in_document(text: str, core: str, lang: str) -> str | None:
+    """Two content words run together that the text also holds as a pair: "the
+    economic sanctions ... the economicsanctions" (a lost space; a term MT coined recurs
+    fused, which ``_repeated_term`` keeps). Only a token no word list knows.
+
+    >>> _pair_in_document("A front moving east; a frontmoving west.", "frontmoving", "en")
+    'front moving'
+    >>> _pair_in_document("A frontmoving west.", "frontmoving", "en") is None
+    True
+    """
+    parts = _document_pair_parts(core, lang)
+    if parts is None:
+        return None
+    a, b = parts
+    if re.search(rf"(?<![\w-]){a}[ \t]+{b}(?![\w-])", text, re.IGNORECASE) is None:
+        return None
+    return f"{a} {b}"
+
+
+@lru_cache(maxsize=4096)
+def _document_pair_parts(core: str, lang: str) -> tuple[str, str] | None:
+    """``segment``'s two content words of 3+ letters for a token no word list knows."""
+    if lang != "en" or zipf(core, lang, 3.0) > 0.0 or core in dictionary_words():
+        return None
+    if core in _keep_words(lang):
+        return None
+    parts, _ = segment(core, lang, 3.0, max_parts=2)
+    fn = words("function_words.txt", lang)
+    if len(parts) != 2 or any(len(p) < 3 or p in fn for p in parts):
+        return None
+    return parts[0], parts[1]
 
 
 # A rare word wordfreq's large list knows at least this well (Zipf) is a word beside a

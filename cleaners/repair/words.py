@@ -352,7 +352,7 @@ def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
         and _tagged_phrase(a, b)
     ):
         return True  # grammar vouches for less common words ("needlefloats", "regionbuys")
-    return _set_phrase(a, b, lang)
+    return _set_phrase(a, b, lang) or plain and _listed_phrase(a, b, lang)
 
 
 # A part this long is no chance letter run, so the short word beside it may be as rare
@@ -404,6 +404,29 @@ def _set_phrase(a: str, b: str, lang: str) -> bool:
         return False  # three-letter words are what chance letter runs make most
     assoc = BIGRAMS.association(a, b)
     return assoc is not None and assoc >= SET_PHRASE_ASSOC
+
+
+# A three-letter word in a pair that wordsegment's phrase list holds and the language
+# model binds as a set phrase may be this common (Zipf): two sources agreeing on it are
+# no chance letter run ("totalsum", "skiarea", "redpen"; ``_set_phrase`` asks 4.5).
+LISTED_PHRASE_ZIPF_3 = 4.0
+
+
+def _listed_phrase(a: str, b: str, lang: str) -> bool:
+    """Whether two words, a three-letter one among them, are a listed set phrase.
+
+    >>> _listed_phrase("total", "sum", "en"), _listed_phrase("diploma", "tom", "en")
+    (True, False)
+    """
+    if lang != "en" or min(len(a), len(b)) != 3:
+        return False
+    za, zb = zipf(a, lang, 3.0), zipf(b, lang, 3.0)
+    if (
+        min(za, zb) < 3.0
+        or min(z for p, z in ((a, za), (b, zb)) if len(p) == 3) < LISTED_PHRASE_ZIPF_3
+    ):
+        return False
+    return f"{a} {b}" in phrases() and _set_phrase_any(a, b)
 
 
 def _set_phrase_any(a: str, b: str) -> bool:

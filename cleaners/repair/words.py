@@ -615,10 +615,16 @@ def _takes_suffix(stem: str, suffix: str) -> bool:
 
     >>> _takes_suffix("suggest", "or"), _takes_suffix("brothers", "or")
     (True, False)
+    >>> _takes_suffix("landing", "ship"), _takes_suffix("meaning", "less")
+    (False, True)
     """
     tag = pos_tag(stem)
     if tag in _INFLECTED:
         return suffix in ("ly", "ness", "ally")
+    if suffix in ("ship", "hood") and stem.endswith("ing") and _stem_of(stem, "ing", "en"):
+        # An -ing form Brill tags as a noun ("landing", "sailing") is still one: no
+        # -ship or -hood follows it ("landingship" is a landing ship).
+        return False
     if (tag in _ADJ or tag in _NOUN) and suffix in ("or", "ors"):
         # Agent nouns come of verbs: a noun or adjective that is also a verb has them
         # ("presentor", "exportor": "presenter", "exporter"); "treatmentor" is a fusion.

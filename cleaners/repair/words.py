@@ -621,6 +621,8 @@ def _takes_suffix(stem: str, suffix: str) -> bool:
     tag = pos_tag(stem)
     if tag in _INFLECTED:
         return suffix in ("ly", "ness", "ally")
+    if tag in _ADV and _stem_of(stem, "ly", "en"):
+        return False  # an adverb in -ly ends a word: "barelymade" is "barely made"
     if suffix in ("ship", "hood") and stem.endswith("ing") and _stem_of(stem, "ing", "en"):
         # An -ing form Brill tags as a noun ("landing", "sailing") is still one: no
         # -ship or -hood follows it ("landingship" is a landing ship).
@@ -858,6 +860,10 @@ def _split_fused(
 # wordfreq's large list knows with an English ending (``RARE_WORD_ZIPF``).
 RARE_PAIR_MIN_LEN = 10
 RARE_PAIR_COMMON_ZIPF = 3.5  # the common side, as ``content_zipf`` asks of content pairs
+# A rare side of this many letters counts with no dictionary entry or English ending if
+# wordfreq's large list knows it this well (drug and place names: "azithromycin" 2.0).
+RARE_PART_LONG = 9
+RARE_PART_LONG_ZIPF = 2.0
 
 
 def rare_content_pair(core: str, lang: str) -> str | None:
@@ -885,6 +891,8 @@ def _rare_side(part: str, lang: str) -> bool:
         return False
     if part in dictionary_words():
         return True
+    if len(part) >= RARE_PART_LONG and zipf(part, lang) >= RARE_PART_LONG_ZIPF:
+        return True  # "antibioticazithromycin": a long term of the trade
     return part.endswith(_ENGLISH_ENDINGS) and zipf(part, lang) >= RARE_WORD_ZIPF
 
 

@@ -460,7 +460,7 @@ def _evidence(
     """
     if lang != "en":
         return True
-    if content and _common_pair(parts, lang):
+    if content and (_common_pair(parts, lang) or _long_pair(parts, lang)):
         return True
     short = len(core) < NOUN_PAIR_MIN_LEN if content else len(core) <= 6 or _short_rare(parts)
     need_phrase = parts[-1] in _INFLECTION_TAILS or short
@@ -502,6 +502,30 @@ def _common_pair(parts: list[str], lang: str) -> bool:
         and zipf(p, lang, 3.0) >= (COMMON_PAIR_ZIPF_3 if len(p) == 3 else COMMON_PAIR_ZIPF)
         for p in parts
     )
+
+
+# In a token this long, two words of 4+ letters this common (Zipf) are evidence enough
+# whatever their parts of speech, save a noun before a bare verb ("intermediatefinish",
+# "lessunderstands"; not "documentforget"): closed compounds that long are words wordfreq
+# knows (kept before this is asked), and transliterated words do not split into two
+# long English words.
+LONG_PAIR_MIN_LEN = 12
+LONG_PAIR_ZIPF = 3.5
+
+
+def _long_pair(parts: list[str], lang: str) -> bool:
+    """Whether a long token splits into two common words of 4+ letters (``LONG_PAIR_ZIPF``).
+
+    >>> _long_pair(["intermediate", "finish"], "en"), _long_pair(["fire", "fighting"], "en")
+    (True, False)
+    """
+    if lang != "en" or len(parts) != 2 or len("".join(parts)) < LONG_PAIR_MIN_LEN:
+        return False
+    if parts[1] in _ing_heads():
+        return False  # "-fighting", "-keeping" head compounds
+    if guess_tag(parts[0]) in _NOUN and guess_tag(parts[1]) == "VB":
+        return False  # a noun before a bare verb is no phrase ("documentforget")
+    return all(len(p) >= 4 and zipf(p, lang, 3.0) >= LONG_PAIR_ZIPF for p in parts)
 
 
 # A content word of 4 letters or fewer that is this rare (Zipf) beside a function word is

@@ -494,9 +494,15 @@ def _common_pair(parts: list[str], lang: str) -> bool:
 
     >>> _common_pair(["got", "pain"], "en"), _common_pair(["diploma", "tom"], "en")
     (True, False)
+    >>> _common_pair(["one", "crew"], "en"), _common_pair(["one", "gin"], "en")
+    (True, False)
     """
     if lang != "en" or len(parts) != 2 or parts[1] in _ing_heads():
         return False  # "firerunning": "-running" heads compounds ("gunrunning")
+    if parts[0] == "one":
+        # A number, as "two" to "twelve" (function words) are; not listed with them as
+        # "one" opens words ("oneself", "onerous": known, kept before this is asked).
+        return len(parts[1]) >= 3 and _vouched(parts[1], lang)
     return all(
         len(p) >= 3
         and zipf(p, lang, 3.0) >= (COMMON_PAIR_ZIPF_3 if len(p) == 3 else COMMON_PAIR_ZIPF)

@@ -331,6 +331,8 @@ def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
     if len(parts) != 2:
         return False
     a, b = parts
+    if a == "go" and lang == "en":
+        return _go_phrase(b, lang)
     if len(a) < 3 or len(b) < 3:
         return False
     table = words("compound_parts.txt", lang)
@@ -369,6 +371,20 @@ def _long_beside_short(a: str, b: str, lang: str) -> bool:
     """
     long_, short = (a, b) if len(a) >= len(b) else (b, a)
     return len(long_) >= LONG_PART_LEN and zipf(long_, lang, 3.0) >= 4.0 and _vouched(short, lang)
+
+
+def _go_phrase(b: str, lang: str) -> bool:
+    """Whether "go" and ``b`` make a phrase: "go" takes an -ing form or an adverb
+    ("goswimming", "gooutdoors") or a common pair follows it ("go shopping"); the word
+    of 5+ letters and vouched (transliterated "gorod", "golos" leave short scraps).
+
+    >>> _go_phrase("swimming", "en"), _go_phrase("rod", "en"), _go_phrase("vorit", "en")
+    (True, False, False)
+    """
+    if len(b) < 5 or not _vouched(b, lang):
+        return False
+    tag = guess_tag(b)
+    return tag == "VBG" or tag in _ADV or f"go {b}" in phrases()
 
 
 # Heads naming people make compounds with a noun or verb before them ("salesperson",

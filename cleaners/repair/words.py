@@ -652,6 +652,11 @@ def _noun_pair(a: str, b: str) -> bool:
 _INFLECTED = frozenset(("NNS", "VBD", "VBN", "VBG", "VBZ"))
 
 
+# Endings of the person nouns "-ship" derives from ("leader", "sponsor", "artist",
+# "guardian", "tenant", "resident", "chairman", "trustee", "ally").
+_SHIP_STEM_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "ee", "y")
+
+
 def _takes_suffix(stem: str, suffix: str) -> bool:
     """Whether ``stem`` + ``suffix`` can be one derived word: no derivational suffix but
     -ly and -ness follows a plural or an inflected verb ("problemslike", "barsor",
@@ -663,6 +668,8 @@ def _takes_suffix(stem: str, suffix: str) -> bool:
     (True, False)
     >>> _takes_suffix("landing", "ship"), _takes_suffix("meaning", "less")
     (False, True)
+    >>> _takes_suffix("patrol", "ship"), _takes_suffix("vlogger", "ship")
+    (False, True)
     """
     tag = pos_tag(stem)
     if tag in _INFLECTED:
@@ -673,6 +680,10 @@ def _takes_suffix(stem: str, suffix: str) -> bool:
         # An -ing form Brill tags as a noun ("landing", "sailing") is still one: no
         # -ship or -hood follows it ("landingship" is a landing ship).
         return False
+    if suffix == "ship" and not stem.endswith(_SHIP_STEM_ENDINGS):
+        # "-ship" derivations wordfreq lacks are of people ("vloggership"); its others are
+        # known words, kept before this is asked ("hardship", "kinship", "township").
+        return False  # "patrolship", "combatship": a patrol ship
     if (tag in _ADJ or tag in _NOUN) and suffix in ("or", "ors"):
         # Agent nouns come of verbs: a noun or adjective that is also a verb has them
         # ("presentor", "exportor": "presenter", "exporter"); "treatmentor" is a fusion.

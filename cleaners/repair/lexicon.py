@@ -394,12 +394,13 @@ def guess_tag(word: str) -> str:
 
     >>> guess_tag("pumpkins"), guess_tag("sanitizer"), guess_tag("coronavirus")
     ('NNS', 'NN', 'NN')
-    >>> guess_tag("intelligibly"), guess_tag("fell")
-    ('RB', 'VBD')
+    >>> guess_tag("intelligibly"), guess_tag("fell"), guess_tag("cytokine")
+    ('RB', 'VBD', 'NN')
     """
     tag = pos_tag(word)
     if tag is not None:
-        return tag
+        # A few entries carry two tags ("cytokine NN|JJ"): the first, the likelier.
+        return tag.split("|")[0]
     if word.endswith("s") and not word.endswith(("ss", "us", "is")):
         stem = word[:-2] if word.endswith("ies") else word[:-1]
         stem_tag = pos_tag(stem + "y" if word.endswith("ies") else stem)

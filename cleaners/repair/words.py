@@ -331,14 +331,20 @@ def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
     if len(parts) != 2:
         return False
     a, b = parts
+    if a == "go" and lang == "en":
+        return _go_phrase(b, lang)
     if len(a) < 3 or len(b) < 3:
         return False
     table = words("compound_parts.txt", lang)
     if f"{a}-" in table:
         return False  # a modifier that makes names and campaigns ("stopcoronavirus")
-    head = f"-{b}" in table and not (b in _ADJ_PHRASE_HEADS and pos_tag(a) in _ADJ)
+    head = f"-{b}" in table and not (
+        b in _ADJ_PHRASE_HEADS and pos_tag(a) in _ADJ or b in _PEOPLE and pos_tag(a) in _VERB
+    )
     plain = not head and not (b[0] == a[-1] and b[1:] in _DOUBLED)
     if plain and _common(a, lang, min_zipf) and _common(b, lang, min_zipf):
+        return True
+    if plain and _long_beside_short(a, b, lang):
         return True
     if (
         plain
@@ -348,13 +354,46 @@ def _content_shape(parts: list[str], lang: str, min_zipf: float) -> bool:
         and _tagged_phrase(a, b)
     ):
         return True  # grammar vouches for less common words ("needlefloats", "regionbuys")
-    return _set_phrase(a, b, lang)
+    return _set_phrase(a, b, lang) or plain and _listed_phrase(a, b, lang)
+
+
+# A part this long is no chance letter run, so the short word beside it may be as rare
+# as grammar's split allows (``_vouched``: "researchersaim", "manufacturingkits",
+# "circumstancesbats"); a transliterated Russian word rarely holds a long English one.
+LONG_PART_LEN = 9  # Zipf 4 as well: a rare long word is a transliteration's ("imperators|kim")
+
+
+def _long_beside_short(a: str, b: str, lang: str) -> bool:
+    """Whether one part is a long common word and the other a vouched one.
+
+    >>> _long_beside_short("researchers", "aim", "en"), _long_beside_short("diploma", "tom", "en")
+    (True, False)
+    """
+    long_, short = (a, b) if len(a) >= len(b) else (b, a)
+    return len(long_) >= LONG_PART_LEN and zipf(long_, lang, 3.0) >= 4.0 and _vouched(short, lang)
+
+
+def _go_phrase(b: str, lang: str) -> bool:
+    """Whether "go" and ``b`` make a phrase: "go" takes an -ing form or an adverb
+    ("goswimming", "gooutdoors") or a common pair follows it ("go shopping"); the word
+    of 5+ letters and vouched (transliterated "gorod", "golos" leave short scraps).
+
+    >>> _go_phrase("swimming", "en"), _go_phrase("rod", "en"), _go_phrase("vorit", "en")
+    (True, False, False)
+    """
+    if len(b) < 5 or not _vouched(b, lang):
+        return False
+    tag = guess_tag(b)
+    return tag == "VBG" or tag in _ADV or f"go {b}" in phrases()
 
 
 # Heads naming people make compounds with a noun or verb before them ("salesperson",
 # "townspeople"); after an adjective they make a phrase ("healthy people"): the few
 # adjective compounds ("madman", "gentlefolk") are words wordfreq knows.
 _PERSON_HEADS = frozenset(("man", "men", "woman", "women", "person", "persons", "people", "folk"))
+# After a verb, "people" and "person" make a phrase ("helppeople", "knownperson"): the
+# compounds are of a noun ("townspeople", "salesperson") and wordfreq knows them.
+_PEOPLE = frozenset(("people", "person", "persons"))
 # Likewise the heads site and shop names are coined with ("lordfilms", "lostfilms": a noun
 # or a verb first) after an adjective ("newfilm", "bigstore": phrases).
 _ADJ_PHRASE_HEADS = _PERSON_HEADS | frozenset(
@@ -381,6 +420,29 @@ def _set_phrase(a: str, b: str, lang: str) -> bool:
         return False  # three-letter words are what chance letter runs make most
     assoc = BIGRAMS.association(a, b)
     return assoc is not None and assoc >= SET_PHRASE_ASSOC
+
+
+# A three-letter word in a pair that wordsegment's phrase list holds and the language
+# model binds as a set phrase may be this common (Zipf): two sources agreeing on it are
+# no chance letter run ("totalsum", "skiarea", "redpen"; ``_set_phrase`` asks 4.5).
+LISTED_PHRASE_ZIPF_3 = 4.0
+
+
+def _listed_phrase(a: str, b: str, lang: str) -> bool:
+    """Whether two words, a three-letter one among them, are a listed set phrase.
+
+    >>> _listed_phrase("total", "sum", "en"), _listed_phrase("diploma", "tom", "en")
+    (True, False)
+    """
+    if lang != "en" or min(len(a), len(b)) != 3:
+        return False
+    za, zb = zipf(a, lang, 3.0), zipf(b, lang, 3.0)
+    if (
+        min(za, zb) < 3.0
+        or min(z for p, z in ((a, za), (b, zb)) if len(p) == 3) < LISTED_PHRASE_ZIPF_3
+    ):
+        return False
+    return f"{a} {b}" in phrases() and _set_phrase_any(a, b)
 
 
 def _set_phrase_any(a: str, b: str) -> bool:
@@ -414,6 +476,8 @@ def _evidence(
     """
     if lang != "en":
         return True
+    if content and (_common_pair(parts, lang) or _long_pair(parts, lang)):
+        return True
     short = len(core) < NOUN_PAIR_MIN_LEN if content else len(core) <= 6 or _short_rare(parts)
     need_phrase = parts[-1] in _INFLECTION_TAILS or short
     if content and not need_phrase:
@@ -430,6 +494,60 @@ def _evidence(
             need = SET_PHRASE_ASSOC if parts[-1] in _INFLECTION_TAILS else FN_PHRASE_ASSOC
         return assoc is not None and assoc >= need
     return True
+
+
+# Two content words this common (Zipf, each) are evidence enough, however short the token
+# and whatever their parts of speech ("gotpain", "manhit", "fatherknow"): ``_evidence``
+# is asked only of tokens wordfreq's large list does not know, and chance letter runs
+# (transliterated Russian: "sobrat", "diplomatom") make rarer words. 3 letters make
+# most chance runs: they must be commoner still.
+COMMON_PAIR_ZIPF = 5.0
+COMMON_PAIR_ZIPF_3 = 5.5
+
+
+def _common_pair(parts: list[str], lang: str) -> bool:
+    """Whether two content words are both very common (``COMMON_PAIR_ZIPF``).
+
+    >>> _common_pair(["got", "pain"], "en"), _common_pair(["diploma", "tom"], "en")
+    (True, False)
+    >>> _common_pair(["one", "crew"], "en"), _common_pair(["one", "gin"], "en")
+    (True, False)
+    """
+    if lang != "en" or len(parts) != 2 or parts[1] in _ing_heads():
+        return False  # "firerunning": "-running" heads compounds ("gunrunning")
+    if parts[0] == "one":
+        # A number, as "two" to "twelve" (function words) are; not listed with them as
+        # "one" opens words ("oneself", "onerous": known, kept before this is asked).
+        return len(parts[1]) >= 3 and _vouched(parts[1], lang)
+    return all(
+        len(p) >= 3
+        and zipf(p, lang, 3.0) >= (COMMON_PAIR_ZIPF_3 if len(p) == 3 else COMMON_PAIR_ZIPF)
+        for p in parts
+    )
+
+
+# In a token this long, two words of 4+ letters this common (Zipf) are evidence enough
+# whatever their parts of speech, save a noun before a bare verb ("intermediatefinish",
+# "lessunderstands"; not "documentforget"): closed compounds that long are words wordfreq
+# knows (kept before this is asked), and transliterated words do not split into two
+# long English words.
+LONG_PAIR_MIN_LEN = 12
+LONG_PAIR_ZIPF = 3.5
+
+
+def _long_pair(parts: list[str], lang: str) -> bool:
+    """Whether a long token splits into two common words of 4+ letters (``LONG_PAIR_ZIPF``).
+
+    >>> _long_pair(["intermediate", "finish"], "en"), _long_pair(["fire", "fighting"], "en")
+    (True, False)
+    """
+    if lang != "en" or len(parts) != 2 or len("".join(parts)) < LONG_PAIR_MIN_LEN:
+        return False
+    if parts[1] in _ing_heads():
+        return False  # "-fighting", "-keeping" head compounds
+    if guess_tag(parts[0]) in _NOUN and guess_tag(parts[1]) == "VB":
+        return False  # a noun before a bare verb is no phrase ("documentforget")
+    return all(len(p) >= 4 and zipf(p, lang, 3.0) >= LONG_PAIR_ZIPF for p in parts)
 
 
 # A content word of 4 letters or fewer that is this rare (Zipf) beside a function word is
@@ -525,11 +643,18 @@ def _noun_pair(a: str, b: str) -> bool:
     """
     ta, tb = guess_tag(a), guess_tag(b)
     if ta in _NOUN and tb == "VBG":
-        return b not in _ing_heads()  # "illnessrequiring"; "firefighting" is a compound
+        # "illnessrequiring"; "firefighting" is a compound, but its modifier is singular:
+        # a plural before the head is a phrase ("studiesgoing", "festivitiesmarking").
+        return b not in _ing_heads() or ta == "NNS" and not a.endswith("ss")
     return ta in _NOUN and (tb in _NOUN or ta == "NNS" and tb in ("VB", "VBP"))
 
 
 _INFLECTED = frozenset(("NNS", "VBD", "VBN", "VBG", "VBZ"))
+
+
+# Endings of the person nouns "-ship" derives from ("leader", "sponsor", "artist",
+# "guardian", "tenant", "resident", "chairman", "trustee", "ally").
+_SHIP_STEM_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "ee", "y")
 
 
 def _takes_suffix(stem: str, suffix: str) -> bool:
@@ -541,10 +666,24 @@ def _takes_suffix(stem: str, suffix: str) -> bool:
 
     >>> _takes_suffix("suggest", "or"), _takes_suffix("brothers", "or")
     (True, False)
+    >>> _takes_suffix("landing", "ship"), _takes_suffix("meaning", "less")
+    (False, True)
+    >>> _takes_suffix("patrol", "ship"), _takes_suffix("vlogger", "ship")
+    (False, True)
     """
     tag = pos_tag(stem)
     if tag in _INFLECTED:
         return suffix in ("ly", "ness", "ally")
+    if tag in _ADV and _stem_of(stem, "ly", "en"):
+        return False  # an adverb in -ly ends a word: "barelymade" is "barely made"
+    if suffix in ("ship", "hood") and stem.endswith("ing") and _stem_of(stem, "ing", "en"):
+        # An -ing form Brill tags as a noun ("landing", "sailing") is still one: no
+        # -ship or -hood follows it ("landingship" is a landing ship).
+        return False
+    if suffix == "ship" and not stem.endswith(_SHIP_STEM_ENDINGS):
+        # "-ship" derivations wordfreq lacks are of people ("vloggership"); its others are
+        # known words, kept before this is asked ("hardship", "kinship", "township").
+        return False  # "patrolship", "combatship": a patrol ship
     if (tag in _ADJ or tag in _NOUN) and suffix in ("or", "ors"):
         # Agent nouns come of verbs: a noun or adjective that is also a verb has them
         # ("presentor", "exportor": "presenter", "exporter"); "treatmentor" is a fusion.
@@ -711,6 +850,8 @@ def _split_fused(
     parts, score = segment(core, lang, min_zipf)
     if not parts and lang == "en":
         parts, score = _beside_function_word(core)
+        if not parts and content_pairs and default:
+            return rare_content_pair(core, lang)
     if not parts:
         return None
     content = not any(p in fn for p in parts)
@@ -768,6 +909,73 @@ def _split_fused(
         # ("socialmedia", "bloodpressure").
         return None
     return " ".join(parts) if _evidence(parts, core, content, lang, assoc) else None
+
+
+# A content pair with a rare part ``segment`` does not take ("throatswabs", "earlyriser",
+# "humancoronaviruses"): only a long token (short ones are chance runs of transliterated
+# words), a common word of 4+ letters beside a rare one of 5+ that a dictionary lists or
+# wordfreq's large list knows with an English ending (``RARE_WORD_ZIPF``).
+RARE_PAIR_MIN_LEN = 10
+RARE_PAIR_COMMON_ZIPF = 3.5  # the common side, as ``content_zipf`` asks of content pairs
+# A rare side of this many letters counts with no dictionary entry or English ending if
+# wordfreq's large list knows it this well (drug and place names: "azithromycin" 2.0).
+RARE_PART_LONG = 9
+RARE_PART_LONG_ZIPF = 2.0
+
+
+def rare_content_pair(core: str, lang: str) -> str | None:
+    """Two content words, one common and one rare, run together into a token wordfreq
+    does not know, where grammar makes them a phrase and no compound part, prefix or
+    ending is cut: the one such split, or None. Reads wordfreq's large list only once
+    a split is found.
+
+    >>> rare_content_pair("throatswabs", "en"), rare_content_pair("earlyriser", "en")
+    ('throat swabs', 'early riser')
+    >>> rare_content_pair("imperatorskim", "en") is None, rare_content_pair("startoval", "en")
+    (True, None)
+    """
+    return _rare_content_pair(core, lang)
+
+
+def _common_side(part: str, lang: str) -> bool:
+    # Common by wordfreq alone: a rare dictionary word is no evidence ("manche|stere").
+    need = 4.0 if len(part) == 4 else RARE_PAIR_COMMON_ZIPF
+    return len(part) >= 4 and zipf(part, lang, 3.0) >= need
+
+
+def _rare_side(part: str, lang: str) -> bool:
+    if len(part) < 5:
+        return False
+    if part in dictionary_words():
+        return True
+    if len(part) >= RARE_PART_LONG and zipf(part, lang) >= RARE_PART_LONG_ZIPF:
+        return True  # "antibioticazithromycin": a long term of the trade
+    return part.endswith(_ENGLISH_ENDINGS) and zipf(part, lang) >= RARE_WORD_ZIPF
+
+
+@lru_cache(maxsize=4096)
+def _rare_content_pair(core: str, lang: str) -> str | None:
+    if lang != "en" or len(core) < RARE_PAIR_MIN_LEN:
+        return None
+    fn = words("function_words.txt", lang)
+    table = words("compound_parts.txt", lang)
+    found = []
+    for i in range(4, len(core) - 3):
+        a, b = core[:i], core[i:]
+        if a in fn or b in fn or f"{a}-" in table or f"-{b}" in table:
+            continue
+        common_a, common_b = _common_side(a, lang), _common_side(b, lang)
+        if not (common_a and _rare_side(b, lang) or common_b and _rare_side(a, lang)):
+            continue
+        if a in words("prefixes.txt", lang) or _cuts_prefix(core, i, lang):
+            continue
+        if b in words("suffixes.txt", lang) or _cuts_ending(core, i, lang):
+            continue
+        if _phrase_form(a, b, lang) or _tagged_phrase(a, b) or _noun_pair(a, b):
+            found.append((a, b))
+    if len(found) != 1 or zipf(core, lang) > 0.0:
+        return None
+    return " ".join(found[0])
 
 
 _START_KNOWN_DEFAULT = 2.0  # start_known_zipf's default, for which en_start_keep.txt is built
@@ -1188,7 +1396,9 @@ def _split_by_document(text: str, core: str, lang: str) -> str | None:
         return None
     fn = words("function_words.txt", lang)
     heads = [i for i in range(1, min(6, len(core) - 3)) if core[:i] in fn]
-    if not heads or zipf(core, lang, 3.0) >= 3.0:
+    if not heads:
+        return _pair_in_document(text, core, lang)
+    if zipf(core, lang, 3.0) >= 3.0:
         return None
     if core in dictionary_words() or core in _keep_words(lang):
         return None
@@ -1198,6 +1408,39 @@ def _split_by_document(text: str, core: str, lang: str) -> str | None:
         if re.search(rf"(?<![\w-]){re.escape(core[i:])}(?![\w-])", text, re.IGNORECASE)
     ]
     return " ".join(found[0]) if len(found) == 1 else None
+
+
+def _pair_in_document(text: str, core: str, lang: str) -> str | None:
+    """Two content words run together that the text also holds as a pair: "the
+    economic sanctions ... the economicsanctions" (a lost space; a term MT coined recurs
+    fused, which ``_repeated_term`` keeps). Only a token no word list knows.
+
+    >>> _pair_in_document("A front moving east; a frontmoving west.", "frontmoving", "en")
+    'front moving'
+    >>> _pair_in_document("A frontmoving west.", "frontmoving", "en") is None
+    True
+    """
+    parts = _document_pair_parts(core, lang)
+    if parts is None:
+        return None
+    a, b = parts
+    if re.search(rf"(?<![\w-]){a}[ \t]+{b}(?![\w-])", text, re.IGNORECASE) is None:
+        return None
+    return f"{a} {b}"
+
+
+@lru_cache(maxsize=4096)
+def _document_pair_parts(core: str, lang: str) -> tuple[str, str] | None:
+    """``segment``'s two content words of 3+ letters for a token no word list knows."""
+    if lang != "en" or zipf(core, lang, 3.0) > 0.0 or core in dictionary_words():
+        return None
+    if core in _keep_words(lang):
+        return None
+    parts, _ = segment(core, lang, 3.0, max_parts=2)
+    fn = words("function_words.txt", lang)
+    if len(parts) != 2 or any(len(p) < 3 or p in fn for p in parts):
+        return None
+    return parts[0], parts[1]
 
 
 # A rare word wordfreq's large list knows at least this well (Zipf) is a word beside a

@@ -6,11 +6,11 @@ conventions ("3,5" and "3.5", "1 000" and "1,000"), scaled by a magnitude word a
 ("13,3 тысячи" = "13,300", "3 млн" = "3 million") and a year range's short end completed
 ("2010–11" = "2010–2011"); a number word on the other side excuses a missing digit number of
 the same value ("пять" ↔ "5", "XVIII века" ↔ "18th century"), and two number words in a row
-excuse any
-("Две тысячи тринадцатый" ↔ "2013"). A decade written with two digits or in words ("90-х",
-"the '90s", "the nineties", "девяностые") leaves its century unsaid, so it stands for that decade
-of the 1900s and of the 2000s, the centuries news abbreviates: "90-х" = "1990s" (and "2090s"),
-but not "1980s" nor "1890s".
+excuse any ("Две тысячи тринадцатый" ↔ "2013"). A decade written with two digits or in
+words ("90-х", "the '90s", "the nineties", "девяностые") leaves its century unsaid, so it
+stands for that decade of the 1900s and of the 2000s, the centuries news abbreviates: "90-х" =
+"1990s" (and "2090s"), but not "1980s" nor "1890s". A two-digit ordinal with the same ending
+("10-х классов") gains those readings too: they only ever excuse, never reject.
 """
 
 from __future__ import annotations

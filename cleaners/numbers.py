@@ -37,8 +37,9 @@ _SCALE = {"тыс": 1e3, "thousand": 1e3, "млн": 1e6, "миллион": 1e6, 
 _PM = re.compile(r"\s*p\.?\s?m\b", re.IGNORECASE)
 _RANGE_END = re.compile(r"\s*[-–—]\s*$")
 # What makes a two-digit number a decade: a Russian case ending ("90-х", "90-е", "90-ми") or an
-# English plural ("90s", "90's"; "'90s" is the same token).
-_DECADE_AFTER = re.compile(r"-(?:х|е|ые|ых|ми|ыми)(?!\w)|[’']?s\b")
+# English plural ("90s", "90's"; "'90s" is the same token); the first of a range of decades
+# takes the ending of the second ("80–90-х" = "the 1980s and 1990s").
+_DECADE_AFTER = re.compile(r"(?:\s*[-–—]\s*\d{2})?-(?:х|е|ые|ых|ми|ыми)(?!\w)|[’']?s\b")
 _EN_DECADES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
                "seventies": 70, "eighties": 80, "nineties": 90}  # fmt: skip
 _RU_DECADE = re.compile(
@@ -119,6 +120,8 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
     (True, [frozenset({230.0})])
     >>> [sorted(v) for v in digit_numbers("в 90-х, the '80s, 2010-е")]
     [[90.0, 1990.0, 2090.0], [80.0, 1980.0, 2080.0], [2010.0]]
+    >>> [sorted(v) for v in digit_numbers("в 80–90-х")]
+    [[80.0, 1980.0, 2080.0], [90.0, 1990.0, 2090.0]]
     """
     out: list[frozenset[float]] = []
     prev_end, prev = -1, ""

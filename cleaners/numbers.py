@@ -6,8 +6,11 @@ conventions ("3,5" and "3.5", "1 000" and "1,000"), scaled by a magnitude word a
 ("13,3 тысячи" = "13,300", "3 млн" = "3 million") and a year range's short end completed
 ("2010–11" = "2010–2011"); a number word on the other side excuses a missing digit number of
 the same value ("пять" ↔ "5", "XVIII века" ↔ "18th century"), and two number words in a row
-excuse any
-("Две тысячи тринадцатый" ↔ "2013").
+excuse any ("Две тысячи тринадцатый" ↔ "2013"). A decade written with two digits or in
+words ("90-х", "the '90s", "the nineties", "девяностые") leaves its century unsaid, so it
+stands for that decade of the 1900s and of the 2000s, the centuries news abbreviates: "90-х" =
+"1990s" (and "2090s"), but not "1980s" nor "1890s". A two-digit ordinal with the same ending
+("10-х классов") gains those readings too: they only ever excuse, never reject.
 """
 
 from __future__ import annotations
@@ -33,6 +36,30 @@ _SCALE = {"тыс": 1e3, "thousand": 1e3, "млн": 1e6, "миллион": 1e6, 
           "триллион": 1e12, "trillion": 1e12}  # fmt: skip
 _PM = re.compile(r"\s*p\.?\s?m\b", re.IGNORECASE)
 _RANGE_END = re.compile(r"\s*[-–—]\s*$")
+# What makes a two-digit number a decade: a Russian case ending ("90-х", "90-е", "90-ми") or an
+# English plural ("90s", "90's"; "'90s" is the same token); the first of a range of decades
+# takes the ending of the second ("80–90-х" = "the 1980s and 1990s").
+_DECADE_AFTER = re.compile(r"(?:\s*[-–—]\s*\d{2})?-(?:х|е|ые|ых|ми|ыми)(?!\w)|[’']?s\b")
+_EN_DECADES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
+               "seventies": 70, "eighties": 80, "nineties": 90}  # fmt: skip
+_RU_DECADE = re.compile(
+    r"(нулев|двадцат|тридцат|сороков|пятидесят|шестидесят|семидесят|восьмидесят|девяност)"
+    r"(?:ые|ых|ыми|ым)$"
+)
+_RU_DECADE_VALUES = {"нулев": 0, "двадцат": 20, "тридцат": 30, "сороков": 40,
+                     "пятидесят": 50, "шестидесят": 60, "семидесят": 70, "восьмидесят": 80,
+                     "девяност": 90}  # fmt: skip
+
+
+def decade(n: int) -> set[float]:
+    """The values a decade written without its century ("90-х", "the '90s") stands for.
+
+    >>> sorted(decade(90))
+    [90.0, 1990.0, 2090.0]
+    """
+    return {float(n), float(1900 + n), float(2000 + n)}
+
+
 _WORD = re.compile(r"[^\W\d_]+")
 
 _EN_VALUES = {
@@ -91,6 +118,10 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
     [[2008.0], [400.0], [10700.0]]
     >>> digit_numbers("at 1:50 pm") == digit_numbers("в 13 часов 50 минут"), digit_numbers("0230")
     (True, [frozenset({230.0})])
+    >>> [sorted(v) for v in digit_numbers("в 90-х, the '80s, 2010-е")]
+    [[90.0, 1990.0, 2090.0], [80.0, 1980.0, 2080.0], [2010.0]]
+    >>> [sorted(v) for v in digit_numbers("в 80–90-х")]
+    [[80.0, 1980.0, 2080.0], [90.0, 1990.0, 2090.0]]
     """
     out: list[frozenset[float]] = []
     prev_end, prev = -1, ""
@@ -103,6 +134,8 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
             prev_end, prev = m.end(), m.group()
             continue
         values = _read(m.group())
+        if len(m.group()) == 2 and m.group().isdigit() and _DECADE_AFTER.match(text, m.end()):
+            values |= decade(int(m.group()))
         if m.group().isdigit() and int(m.group()) <= 12 and _PM.match(text, m.end()):
             values |= {float(int(m.group()) % 12 + 12)}  # "5 pm" is 17 (o'clock)
         mag = _MAGNITUDE.match(text, m.end())
@@ -158,6 +191,8 @@ def word_numbers(text: str) -> tuple[set[float], bool]:
     ({2, 5}, False)
     >>> word_numbers("Две тысячи тринадцатый год")[1]
     True
+    >>> sorted(word_numbers("the nineties")[0]), sorted(word_numbers("в семидесятых")[0])
+    ([90.0, 1990.0, 2090.0], [70.0, 1970.0, 2070.0])
     """
     # Roman numerals (centuries, "World War II") stand for a number like a word does.
     values: set[float] = {float(v) for m in _ROMAN.finditer(text) if (v := roman(m.group()))}
@@ -165,6 +200,11 @@ def word_numbers(text: str) -> tuple[set[float], bool]:
     last = False
     for m in _WORD.finditer(text.lower()):
         w = m.group()
+        if (d := _EN_DECADES.get(w)) is not None or (d := _ru_decade(w)) is not None:
+            values |= decade(d)  # a decade in words: its century unsaid, as "the '90s"
+            compound = compound or last
+            last = True
+            continue
         v = _EN_VALUES.get(w, _EN_VALUES.get(w.rstrip("s")))
         if v is None:
             v = _RU_EXACT.get(w)
@@ -175,6 +215,11 @@ def word_numbers(text: str) -> tuple[set[float], bool]:
             compound = compound or last
         last = v is not None
     return values, compound
+
+
+def _ru_decade(word: str) -> int | None:
+    m = _RU_DECADE.match(word)
+    return _RU_DECADE_VALUES[m.group(1)] if m else None
 
 
 class NumberCheck(NamedTuple):
@@ -190,6 +235,10 @@ def compare(ru: str, en: str) -> NumberCheck:
     NumberCheck(matched=0, ru_missing=1, en_missing=1)
     >>> compare("Пять человек, 3,5 млн рублей.", "5 people, 3.5 million roubles.")
     NumberCheck(matched=1, ru_missing=0, en_missing=0)
+    >>> compare("Это случилось в 90-х годах.", "It happened in the 1990s.")
+    NumberCheck(matched=1, ru_missing=0, en_missing=0)
+    >>> compare("Это случилось в 90-х годах.", "It happened in the 1980s.")
+    NumberCheck(matched=0, ru_missing=1, en_missing=1)
     """
     ru_n, en_n = digit_numbers(ru), digit_numbers(en)
     # Each Russian number takes the first unused English number sharing a value. The English

@@ -42,3 +42,50 @@ def test_a_pair_with_thousands_of_numbers_matches_them_all() -> None:
     ru = " ".join(f"{i} стран" for i in range(3000))
     en = " ".join(f"{i} countries" for i in range(3000))
     assert compare(ru, en) == NumberCheck(3000, 0, 0)
+
+
+# A decade written without its century stands for that decade of the 1900s or the 2000s.
+_SAME_DECADE = [
+    ("Это случилось в 90-х годах.", "It happened in the 1990s."),
+    ("Это случилось в 90-е.", "It happened in the '90s."),
+    ("Это случилось в 1990-х.", "It happened in the 90s."),
+    ("Это случилось в 1990-х.", "It happened in the 90's."),
+    ("В 20-х годах прошлого века.", "In the 1920s."),
+    ("В 2010-е годы.", "In the 2010s."),
+    ("В 2010-е годы.", "In the 10s."),
+    ("Это случилось в 90-х годах.", "It happened in the nineties."),
+    ("Это случилось в девяностые.", "It happened in the 1990s."),
+    ("В семидесятых годах.", "In the 1970's."),
+    ("В 00-х годах.", "In the 2000s."),
+    ("В 80-90-х годах.", "In the 1980s and 1990s."),
+    ("В 1980-90-х годах.", "In the 80s and 90s."),
+]
+_OTHER_DECADE = [
+    ("Это случилось в 90-х годах.", "It happened in the 1980s."),
+    ("Это случилось в 1990-х.", "It happened in the 1890s."),
+    ("Это случилось в 1990-х.", "It happened in the 80s."),
+    ("Это случилось в 90-е.", "It happened in the '80s."),
+    ("Это случилось в девяностые.", "It happened in the 1980s."),
+    ("Это случилось в 90-х годах.", "It happened in the 1890s."),
+    ("В 80-90-х годах.", "In the 1970s and 1990s."),
+]
+
+
+def test_a_decade_matches_its_forms_in_the_other_language() -> None:
+    for ru, en in _SAME_DECADE:
+        check = compare(ru, en)
+        assert (check.ru_missing, check.en_missing) == (0, 0), (ru, en, check)
+
+
+def test_a_changed_decade_is_still_a_mismatch() -> None:
+    for ru, en in _OTHER_DECADE:
+        check = compare(ru, en)
+        assert check.ru_missing + check.en_missing > 0, (ru, en, check)
+
+
+def test_only_a_two_digit_decade_gains_a_century() -> None:
+    # "90 человек" is ninety, not a decade; "110 стран" ↔ "10 countries" stays changed.
+    assert digit_numbers("90 человек") == [frozenset({90.0})]
+    assert compare("110 стран", "10 countries") == NumberCheck(0, 1, 1)
+    assert compare("90 человек", "1990 people") == NumberCheck(0, 1, 1)
+    assert compare("в 90-х годах", "in 1990s") == NumberCheck(1, 0, 0)

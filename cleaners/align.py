@@ -444,8 +444,7 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
         return empty, empty, np.zeros(0)
     # joined as the slices are freed (a concatenation held them and the whole twice)
     total = sum(len(part[0]) for part in out)
-    # (units in 4 bytes: a pair is 16 bytes, not 24, while a level's kinds are all held)
-    joined = (np.empty(total, np.int32), np.empty(total, np.int32), np.empty(total))
+    joined = (np.empty(total, np.int64), np.empty(total, np.int64), np.empty(total))
     at = 0
     out.reverse()
     while out:

@@ -336,13 +336,15 @@ class _Flat:
     @classmethod
     def _sorted(cls, unit: np.ndarray, key: np.ndarray, count: np.ndarray, size: int) -> _Flat:
         order = np.lexsort((unit, key))
-        return cls(unit[order], key[order], count[order], size)
+        return cls(unit[order], _narrow(key[order]), count[order], size)
 
     def blocks(self, k: int) -> _Flat:
         """Units ``0..k-1``, ``k..2k-1``, … merged, their counts summed per key."""
         span = self.size // k + 1
         # Sorted by (key, unit), the codes are already in order: np.unique without its sort.
-        code = self.key * span + self.unit // k
+        code = self.key.astype(np.int64)  # (int32 keys times span overflow)
+        code *= span
+        code += self.unit // k
         new = np.empty(len(code), dtype=bool)
         new[:1] = True
         np.not_equal(code[1:], code[:-1], out=new[1:])
@@ -353,7 +355,22 @@ class _Flat:
         # a long document's block levels are all held while the finest one runs
         if count.max(initial=0) < 1 << 24:
             count = count.astype(np.float32)
-        return _Flat((code % span).astype(np.int32), code // span, count, -(-self.size // k))
+        unit = (code % span).astype(np.int32)
+        return _Flat(unit, _narrow(code // span), count, -(-self.size // k))
+
+
+# Keys are ids of distinct words (a few million at most): 4 bytes an entry, widened to int64
+# where they are multiplied into codes (a sentence-level bag entry: 16 -> 12 bytes).
+_KEY_MAX = 1 << 31
+
+
+def _narrow(key: np.ndarray) -> np.ndarray:
+    """``key`` as int32 when every key fits (the bags' keys are held while the program runs).
+
+    >>> _narrow(np.array([0, 7])).dtype, _narrow(np.array([0, 1 << 40])).dtype
+    (dtype('int32'), dtype('int64'))
+    """
+    return key.astype(np.int32) if key.max(initial=0) < _KEY_MAX else key
 
 
 def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None = None) -> Pairs:
@@ -376,7 +393,7 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
     present = np.zeros(max(int(ru.key.max()), int(e_key.max())) + 1, dtype=bool)
     present[e_key] = True
     span = m + 3  # windows reach from -2 to m
-    e_code = e_key * span + e_unit + 2  # sorted, as the entries are
+    e_code = e_key.astype(np.int64) * span + e_unit + 2  # sorted, as the entries are
     e_col = e_unit.astype(np.int64) + 2
     # A slice of units at a time: the raw matches of a long document (tens of millions) never
     # exist at once, and each slice's cells are its own. The Russian entries are grouped by
@@ -398,7 +415,7 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
         idx = order[bounds[g] : bounds[g + 1]]
         r_unit, r_count = ru.unit[idx], ru.count[idx]
         win = np.clip(window[r_unit], -2, m) + 2
-        r_key = ru.key[idx] * span
+        r_key = ru.key[idx].astype(np.int64) * span
         lo = np.searchsorted(e_code, r_key + win[:, 0], side="left")
         hi = np.searchsorted(e_code, r_key + win[:, 1], side="right")
         runs = hi - lo
@@ -608,7 +625,6 @@ def _coverage(
     units = occ.matches.unit
     for u0 in range(0, len(occ.sent), _OCC_SLICE):
         part = occ.matches.where((units >= u0) & (units < u0 + _OCC_SLICE))
-        part = _Flat(part.unit, part.key.astype(np.int64), part.count, part.size)
         o_all, t_all, _ = _pair_overlaps(part, other, occ_window)
         a = 0
         while a < len(o_all):
@@ -1390,9 +1406,9 @@ def _merged_flat(codes: list[np.ndarray], counts: list[np.ndarray], size: int) -
         for a in range(0, len(packed), step)
     ):  # a sentence longer than a slice: its codes are in two slices
         return _summed_flat(packed >> bits, packed & mask, size)
-    # units and counts in 4 bytes (counts are small integers; keys stay int64 for codes),
-    # unpacked a slice at a time (no whole-length temporaries)
-    key = np.empty(len(packed), dtype=np.int64)
+    # keys, units and counts in 4 bytes (counts are small integers), unpacked a slice at a
+    # time (no whole-length temporaries)
+    key = np.empty(len(packed), dtype=np.int32 if top // size < _KEY_MAX else np.int64)
     unit = np.empty(len(packed), dtype=np.int32)
     weight = np.empty(len(packed), dtype=np.float32)
     for a in range(0, len(packed), step):
@@ -1412,7 +1428,8 @@ def _summed_flat(code: np.ndarray, count: np.ndarray, size: int) -> _Flat:
     starts = np.flatnonzero(new)
     total = np.add.reduceat(count, starts) if len(starts) else count
     code = code[starts]
-    return _Flat((code % size).astype(np.int32), code // size, total.astype(np.float32), size)
+    unit = (code % size).astype(np.int32)
+    return _Flat(unit, _narrow(code // size), total.astype(np.float32), size)
 
 
 def _anchor_flat(tokens: _Tokens, words: bool, ids: dict[str, int]) -> _Flat:
@@ -1574,8 +1591,7 @@ def _table_occurrences(
     matches = _Flat._sorted(
         entry.astype(np.int32), targets[at], np.ones(len(entry), np.float32), len(key)
     )
-    # 4-byte sentences and weights, keys widened again a slice at a time (``_coverage``)
-    matches = _Flat(matches.unit, matches.key.astype(np.int32), matches.count, matches.size)
+    # 4-byte sentences, weights and keys (``_pair_overlaps`` widens them a slice at a time)
     return _Occurrences(sent.astype(np.int32), count.astype(np.float32), matches)
 
 
@@ -1634,6 +1650,7 @@ def _solve(
         path, touched, filled = _run(feats, band, p, m, before)
         if not touched or band.full(m):
             return path
+        del pairs, feats, cover  # (the wider band's are made beside the program kept)
         # Widen only around where the path met the edge: a misplaced jump of the rough path
         # is local, and doubling the whole band for it cost a long document its linear time.
         wider = half.copy()
@@ -1752,6 +1769,7 @@ def align(
     if refit is not None:
         config = refit
         path = _solve(doc, config, with_mt, with_lex)
+    del doc  # the bags, before the beads are made
 
     beads: list[Bead] = []
     i0 = j0 = 0

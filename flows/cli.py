@@ -246,22 +246,24 @@ def _ids(ids: Sequence[int]) -> str:
     return ",".join(str(i) for i in ids)
 
 
-def _align_translator(args: argparse.Namespace, cfg: Any) -> Any:
-    """A Retranslator for ``align --retranslate``, or None (with a one-line warning) when no
-    package is installed; a package path given explicitly must work."""
-    if not (args.retranslate or args.argos_package or (cfg and cfg.translate.enabled)):
-        return None
+def _translator(args: argparse.Namespace, cfg: Any, off: str) -> Any:
+    """The retranslator ``translate.enabled`` (or ``--retranslate``/``--argos-package``) asks
+    for, or None with the one-line warning ``off`` when none can be built: never ignored
+    silently. A package path given explicitly must work."""
     from cleaners.config import TranslateConfig
-    from cleaners.translate import TranslatorUnavailable, build_translator
 
     tcfg = cfg.translate if cfg is not None else TranslateConfig()
+    if not (args.retranslate or args.argos_package or tcfg.enabled):
+        return None
+    from cleaners.translate import TranslatorUnavailable, build_translator
+
     _check_env_package(not (args.argos_package or tcfg.package_path))
     try:
         return build_translator(tcfg, package_path=args.argos_package)
     except TranslatorUnavailable as exc:
         if args.argos_package:
             raise UsageError(str(exc)) from None
-        print(f"mtclean align: retranslation off: {exc}", file=sys.stderr)
+        print(f"{off}: {exc}", file=sys.stderr)
         return None
 
 
@@ -292,7 +294,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     acfg = cfg.align if cfg is not None else None
     translator = None
     if (args.src_lang, args.tgt_lang) == ("ru", "en"):
-        translator = _align_translator(args, cfg)
+        translator = _translator(args, cfg, "mtclean align: retranslation off")
     elif args.retranslate or args.argos_package or (cfg and cfg.translate.enabled):
         # The retranslation is ru→en: another pair's source through it is noise to the aligner.
         print(
@@ -375,23 +377,6 @@ def _leading_id(head: str) -> Any:
     return value if isinstance(value, (str, int, float)) else None
 
 
-def _filter_translator(args: argparse.Namespace, cfg: Any) -> Any:
-    """The retranslator ``translate.enabled`` (or ``--retranslate``/``--argos-package``) asks
-    for, or None with a one-line warning when none can be built: never ignored silently."""
-    if not (args.retranslate or args.argos_package or cfg.translate.enabled):
-        return None
-    from cleaners.translate import TranslatorUnavailable, build_translator
-
-    _check_env_package(not (args.argos_package or cfg.translate.package_path))
-    try:
-        return build_translator(cfg.translate, package_path=args.argos_package)
-    except TranslatorUnavailable as exc:
-        if args.argos_package:
-            raise UsageError(str(exc)) from None
-        print(f"mtclean filter: retranslation off (scores without chrF): {exc}", file=sys.stderr)
-        return None
-
-
 def cmd_filter(args: argparse.Namespace) -> int:
     """``{"id", "ru", "en"}`` lines in, ``{"id", "keep", "reasons", "score"}`` out, in order.
 
@@ -406,7 +391,12 @@ def cmd_filter(args: argparse.Namespace) -> int:
     if args.argos_package and not Path(args.argos_package).exists():
         raise UsageError(f"Argos package not found: {args.argos_package}")
     cfg = _config(args.config) or PipelineConfig()
-    stream = FilterStream(cfg, translator=_filter_translator(args, cfg))
+    stream = FilterStream(
+        cfg,
+        translator=_translator(
+            args, cfg, "mtclean filter: retranslation off (scores without chrF)"
+        ),
+    )
     enc = _ENCODER.encode
     where = _where(args.file)
 

@@ -141,9 +141,10 @@ _SLICE = 1 << 16
 _NOT_WORD = re.compile(r"[\W\d_]")
 
 
-def _slices(text: str) -> Iterator[str]:
-    """``text`` in pieces of about :data:`_SLICE` characters, each ending where a word does
-    (a long text's whole-text temporaries were several times its size).
+def _slices(text: str, cut: re.Pattern[str] = _NOT_WORD) -> Iterator[str]:
+    """``text`` in pieces of about :data:`_SLICE` characters, each ending where ``cut`` matches
+    (by default where a word does: a long text's whole-text temporaries were several times
+    its size).
 
     >>> list(_slices("ab cd")), "".join(_slices("x" * 70_000 + " y")) == "x" * 70_000 + " y"
     (['ab cd'], True)
@@ -153,7 +154,7 @@ def _slices(text: str) -> Iterator[str]:
         return
     a = 0
     while a < len(text):
-        m = _NOT_WORD.search(text, a + _SLICE)
+        m = cut.search(text, a + _SLICE)
         b = m.start() if m else len(text)
         yield text[a:b]
         a = b
@@ -172,13 +173,7 @@ def _lower(text: str) -> str:
     """
     if len(text) <= _SLICE:
         return text.lower()
-    parts, a = [], 0
-    while a < len(text):
-        m = _SPACE.search(text, a + _SLICE)
-        b = m.start() if m else len(text)
-        parts.append(text[a:b].lower())
-        a = b
-    return "".join(parts)
+    return "".join(part.lower() for part in _slices(text, _SPACE))
 
 
 def _word_set(low: str) -> set[str]:

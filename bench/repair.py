@@ -626,17 +626,139 @@ def name_half(name: str) -> str:
     return "tune" if zlib.crc32(b"names17:" + name.encode()) % 2 == 0 else "held"
 
 
-def bench_dev_names(tool, half: str, show: bool) -> None:
-    """Share of harvested names (``harvest_names``) that ``tool`` changes, at a sentence
-    start, mid-sentence and twice in two sentences ("doc"), by shape; ``show`` prints
-    each changed one (tuning half only)."""
-    names = [(w, src) for w, src in harvest_names() if half in ("both", name_half(w))]
+# Brand-like names for the dev name test, pool "v2" (issue #17): what held-out text opens a
+# sentence with and ``harvest_names`` (pool "v1") barely holds: company and product names
+# in the form ``Xxxxyyyy`` that read as two English words ("a word pair": both parts are
+# words, so a start split finds them), from dev text and wordfreq's lists, in more frames.
+BRAND_START_FRAMES = (
+    "{} offers free delivery to the regions.",
+    "{} reported a loss for the quarter.",
+    "{} said the talks went well.",
+    "{} has left the market.",
+    "{} is a member of the group.",
+    "{} will open a store.",
+    "{} in a statement said.",
+    "{} and its partners agreed.",
+    "{} sells shoes and clothes.",
+    "{} was fined by the regulator.",
+)
+BRAND_MID_FRAMES = (
+    "He bought it on {} last week.",
+    "Shares of {} rose by 5 percent.",
+    "The company {} is a member of the group.",
+    "Sales at {} grew.",
+)
+# Titles: every word capitalised, the name first or inside.
+BRAND_TITLE_FRAMES = (
+    "{} Launches New Delivery Service",
+    "{} Opens Its First Store in Kazan",
+    "How {} Became a Market Leader",
+)
+BRAND_DOC_FRAMES = ("{} said the talks went well. Later {} left the market.",)
+# wordfreq's large list holds ~20k such word-pair tokens; a fixed hash picks 1 in 5.
+WORDFREQ_PICK = 5
+
+
+def _word_pair(low: str) -> bool:
+    """Whether a lowercase token reads as two content words of 3+ letters (no function
+    word): the shape of a brand that a start split finds ("wildberries")."""
+    parts = segment(low, "en", 3.0)[0]
+    return len(parts) == 2 and all(len(p) >= 3 and p not in FUNCTION_WORDS for p in parts)
+
+
+def harvest_brands() -> list[tuple[str, str]]:
+    """(name, source) for pool v2, beyond ``harvest_names``: ``dev-pair``: a capitalised
+    token of any dev set (the English of FLORES dev, WMT21's references and its ten MT
+    systems, TICO-19, Tatoeba; Text+Berg dev's French, and its German where the French
+    writes the same capitalised token) that the text never writes in lowercase, that reads
+    as a word pair and stands inside a sentence at least once (a name, not a first word
+    fused); ``textberg``: any other such name of Text+Berg dev that English does not know
+    (not a dictionary word, Zipf < 4); ``wordfreq``: a token of wordfreq's large list that
+    is no dictionary word, Zipf < 3, 7 to 16 letters, reads as a word pair and that no dev
+    text writes in lowercase (brands, sites, games: "Bluestacks", "Silversun"), 1 in
+    ``WORDFREQ_PICK`` by a fixed hash."""
+    from wordfreq import iter_wordlist, zipf_frequency
+
+    words_ = dictionary_words()
+    en = [
+        *_lines(DATA / "flores200/dev.eng_Latn.txt"),
+        *_lines(DATA / "wmt21-newstest-ru-en/ref.A.en.txt"),
+        *_lines(DATA / "wmt21-newstest-ru-en/ref.B.en.txt"),
+        *_lines(DATA / "tico19-test-ru-en/eng.txt"),
+        *_lines(DATA / "tatoeba-test-v2021-08-07-ru-en/eng.txt"),
+    ]
+    for f in sorted((DATA / "wmt21-newstest-ru-en/system_outputs").glob("*.txt")):
+        en += _lines(f)
+    fr = _lines(DATA / "textberg-bleualign-de-fr/dev.fr")
+    de = _lines(DATA / "textberg-bleualign-de-fr/dev.de")
+    lower: set[str] = set()
+    for s in en + fr:
+        lower.update(re.findall(r"(?<![\w'’])[a-z]+(?![\w'’])", s))
+
+    def capitalised(lines: list[str]) -> tuple[set[str], set[str]]:
+        """(every capitalised token, those standing inside a sentence)."""
+        every: set[str] = set()
+        inside: set[str] = set()
+        for s in lines:
+            toks = s.split()
+            for i, t in enumerate(toks):
+                w = re.sub(r"['’]s$", "", t.strip(".,;:!?\"'()«»“”’[]"))
+                if not re.fullmatch(r"[A-Z][a-z]{3,}", w) or w.lower() in lower:
+                    continue
+                every.add(w)
+                if i > 0 and not re.search(r"[.!?:]['\"”’)]?$", toks[i - 1]):
+                    inside.add(w)
+        return every, inside
+
+    en_all, en_in = capitalised(en)
+    fr_all, fr_in = capitalised(fr)
+    de_all, de_in = capitalised(de)
+    tberg_in = fr_in | (de_in & fr_all)
+    names: dict[str, str] = {}
+    for w in sorted(en_in | tberg_in):
+        if w.lower() not in words_ and _word_pair(w.lower()):
+            names[w] = "dev-pair"
+    for w in sorted(tberg_in - set(names)):
+        if w.lower() not in words_ and zipf(w.lower(), "en", 3.0) < 4.0:
+            names[w] = "textberg"
+    for w in iter_wordlist("en", "large"):
+        if not (w.isascii() and w.isalpha() and 7 <= len(w) <= 16) or w in words_:
+            continue
+        if zlib.crc32(b"brands17:" + w.encode()) % WORDFREQ_PICK or w in lower:
+            continue
+        if zipf_frequency(w, "en", "large") < 3.0 and _word_pair(w):
+            names.setdefault(w[:1].upper() + w[1:], "wordfreq")
+    return sorted(names.items())
+
+
+def bench_dev_names(tool, half: str, show: bool, pool: str = "v1") -> None:
+    """Share of harvested names that ``tool`` changes, at a sentence start, mid-sentence,
+    twice in two sentences ("doc") and, pool v2, in a title, by shape; ``show`` prints
+    each changed one (tuning half only). Pool v1: ``harvest_names`` in the v1 frames;
+    v2: ``harvest_brands`` (word-pair brands) in the brand frames."""
+    if pool == "v1":
+        harvested = harvest_names()
+        placements = (
+            ("start", NAME_START_FRAMES),
+            ("mid", NAME_MID_FRAMES),
+            ("doc", NAME_DOC_FRAMES),
+        )
+    else:
+        harvested = harvest_brands()
+        placements = (
+            ("start", BRAND_START_FRAMES),
+            ("mid", BRAND_MID_FRAMES),
+            ("title", BRAND_TITLE_FRAMES),
+            ("doc", BRAND_DOC_FRAMES),
+        )
+    names = [(w, src) for w, src in harvested if half in ("both", name_half(w))]
     changed: dict[tuple[str, str], list[int]] = collections.defaultdict(lambda: [0, 0])
     by_name: dict[str, int] = collections.Counter()
-    for w, _src in names:
+    by_source: dict[str, int] = collections.Counter()
+    for w, src in names:
         shape = name_shape(w)
-        placements = (("start", NAME_START_FRAMES), ("mid", NAME_MID_FRAMES))
-        for where, frames in (*placements, ("doc", NAME_DOC_FRAMES)):
+        hit = False
+        for where, frames in placements:
             for frame in frames:
                 s = frame.format(w, w)
                 out = tool(s)
@@ -645,18 +767,22 @@ def bench_dev_names(tool, half: str, show: bool) -> None:
                     changed[key][1] += 1
                 if out != s:
                     by_name[w] += 1
+                    hit = True
                     if show and half == "tune":
-                        print(f"   changed [{where}/{shape}] {s!r} -> {out!r}")
+                        print(f"   changed [{where}/{shape}/{src}] {s!r} -> {out!r}")
+        by_source[src] += hit
     sources = collections.Counter(src for _, src in names)
+    frames_told = ", ".join(f"{len(f)} {where}" for where, f in placements)
     print(
-        f"\n## Dev names the rules never saw, half '{half}' ({len(names)} names: "
+        f"\n## Dev names the rules never saw, pool {pool}, half '{half}' ({len(names)} names: "
         + ", ".join(f"{k} {v}" for k, v in sorted(sources.items()))
-        + f"; {len(NAME_START_FRAMES)} start, {len(NAME_MID_FRAMES)} mid and "
-        f"{len(NAME_DOC_FRAMES)} two-sentence frames)"
+        + f"; frames: {frames_told})"
     )
     print(f"{'where':6} {'shape':6} {'changed':>8} {'cases':>7}")
     for (where, shape), (c, n) in sorted(changed.items()):
         print(f"{where:6} {shape:6} {c / n:8.4f} {n:7d}")
+    for src, n in sorted(sources.items()):
+        print(f"source {src:9} names changed in any frame: {by_source[src]}/{n}")
     share = len(by_name) / max(1, len(names))
     print(f"names changed in any frame: {len(by_name)}/{len(names)} ({share:.4f})")
 
@@ -982,6 +1108,12 @@ def main() -> None:
     ap.add_argument(
         "--show-names", action="store_true", help="with --names tune: print each changed name"
     )
+    ap.add_argument(
+        "--names-pool",
+        choices=["v1", "v2"],
+        default="v1",
+        help="with --names: v1 the harvested dev names, v2 word-pair brands (harvest_brands)",
+    )
     args = ap.parse_args()
     if args.show_misses and args.split == "test":
         sys.exit("--show-misses is for the dev split: the test split is never looked into")
@@ -995,7 +1127,9 @@ def main() -> None:
         return
     if args.names:
         # Dev text only, whatever the split: the names are harvested from dev files.
-        bench_dev_names(lambda t: repair(t, "en").text, args.names, args.show_names)
+        bench_dev_names(
+            lambda t: repair(t, "en").text, args.names, args.show_names, args.names_pool
+        )
         return
     if args.vs:
         bench_vs_ref(args.vs, [int(n) for n in args.vs_sizes.split(",")], args.vs_runs)

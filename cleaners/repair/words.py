@@ -1700,6 +1700,100 @@ def _next_word_refutes(text: str, m: re.Match[str], fixed: str, at_start: bool) 
     return at_start or kind not in ("prep", "aux") or pos_tag(parts[-2]) not in _VERB
 
 
+# A company or product name often reads as two short words, a modifier and a noun
+# ("Wildberries", "Goldapple", "Openbank"); at a sentence start it is as likely a name as a
+# lost space. A lost space between two content words leaves a longer token (news words
+# run to 7+ letters: "Preliminarydata", "Healthauthorities"), so only short ones are taken
+# for names, and only where the next word does not go on with the noun phrase.
+BRAND_MAX_LEN = 12
+_MODIFIER_TAGS = frozenset(("JJ", "NN", "NNS"))
+_SINGULAR_VERBS = frozenset(("is", "was", "has", "does"))
+_PLURAL_VERBS = frozenset(("are", "were", "have", "do"))
+# A title's words: a function word aside, each capitalised.
+_TITLE_WORD = lazy_compile(r"(?<![\w'’-])[A-Za-z][a-z]+")
+_NEXT_CAPITAL = lazy_compile(r"[ \t]+[\"'“«‘(]*[A-Z][a-z]")
+
+
+def brand_shape(parts: list[str]) -> bool:
+    """Whether a start token's split reads as a brand's name: two content words, a noun
+    after an adjective or a noun, ``BRAND_MAX_LEN`` letters at most.
+
+    >>> brand_shape(["wild", "berries"]), brand_shape(["gold", "apple"])
+    (True, True)
+    >>> brand_shape(["putin", "spoke"]), brand_shape(["preliminary", "data"])
+    (False, False)
+    >>> brand_shape(["in", "the"]), brand_shape(["patients", "often"])
+    (False, False)
+    """
+    if len(parts) != 2 or sum(map(len, parts)) > BRAND_MAX_LEN:
+        return False
+    a, b = (p.lower() for p in parts)
+    fn = words("function_words.txt", "en")
+    if a in fn or b in fn:
+        return False
+    return guess_tag(b) in ("NN", "NNS") and guess_tag(a) in _MODIFIER_TAGS
+
+
+def _title_line(text: str, m: re.Match[str]) -> bool:
+    """Whether the token ``m`` stands in a title: the next word capitalised, and every
+    word of the line but function words ("in", "of", "its") capitalised, 3 at least."""
+    if _NEXT_CAPITAL.match(text, m.end()) is None:
+        return False
+    lo = text.rfind("\n", 0, m.start()) + 1
+    hi = text.find("\n", m.end())
+    fn = words("function_words.txt", "en")
+    found = [
+        w
+        for w in _TITLE_WORD.findall(text, lo, hi if hi >= 0 else len(text))
+        if w.lower() not in fn
+    ]
+    return len(found) >= 3 and all(w[0].isupper() for w in found)
+
+
+# What a name's verb is: a past or present finite verb or a modal ("Wildberries said",
+# "Goldapple offers", "Openbank will"); a lost space leaves a noun phrase before one too,
+# but then as often before a preposition or a noun, which a name does not take alone.
+_NAME_VERB_TAGS = frozenset(("VBD", "VBZ", "MD"))
+
+
+def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
+    """Whether a sentence's first token that would split into two content words is a
+    name by its context: in a title ("Wildberries Launches New Service": a lost space
+    there leaves a capital, "WildBerries"), a plural noun before a singular verb
+    ("Wildberries has": no "berries has"), or a brand's shape (``brand_shape``) before a
+    finite verb or a modal ("Wildberries said", "Goldapple will"), unless a plural noun
+    meets a plural verb ("Bunkbeds are").
+
+    >>> def name(t):
+    ...     m = re.match(r"(?P<core>[A-Za-z]+)", t)
+    ...     return _start_name(t, m, split_sentence_start(m.group(), "en", {}) or "")
+    >>> name("Wildberries said it grew."), name("Wildberries Opens Its New Store")
+    (True, True)
+    >>> name("Bunkbeds are a risk."), name("Bunkbeds has a risk.")
+    (False, True)
+    >>> name("Inthe city."), name("Preliminarydata indicate that.")
+    (False, False)
+    >>> name("Wildberries in the forest."), name("Regionalhead Igor Petrov met them.")
+    (False, False)
+    """
+    parts = fixed.lower().split()
+    fn = words("function_words.txt", "en")
+    if len(parts) != 2 or parts[0] in fn or parts[1] in fn:
+        return False
+    if _title_line(text, m):
+        return True
+    nxt = _NEXT_WORD.match(text, m.end()) if m.end("core") == m.end() else None
+    if nxt is None:
+        return False  # a comma or a capital next ("Regionalhead Igor"): no evidence
+    word = nxt.group(1).lower()
+    plural = guess_tag(parts[1]) == "NNS"
+    if plural and word in _SINGULAR_VERBS:
+        return True
+    if word in _PLURAL_VERBS:
+        return False
+    return brand_shape(parts) and guess_tag(word) in _NAME_VERB_TAGS
+
+
 _ARTICLE_BEFORE = lazy_compile(r"\b(?:the|a|an)[ \t]+[\"'«“‘]*$", re.IGNORECASE)
 
 
@@ -1889,6 +1983,8 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             if fixed is not None and _recurs_as_name(text, core, fixed, lang):
                 continue
             if fixed is not None and _next_word_refutes(text, m, fixed, True):
+                continue
+            if fixed is not None and _start_name(text, m, fixed):
                 continue
         elif joined:
             fixed = split_joined_name(core, word_lang)

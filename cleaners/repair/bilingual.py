@@ -97,6 +97,43 @@ def spells_whole(token: str, ru_word: str) -> bool:
     return n >= 6 and n >= len(a) - 1
 
 
+def skeleton(word: str) -> str:
+    """The consonants of ``word``'s folded spelling (``fold``), ``ts`` read as ``s``:
+    what a brand keeps when Russian writes it as it sounds (vowels and glides differ:
+    "Wildberries" is «Вайлдберриз», "Facebook" «Фейсбук»).
+
+    >>> skeleton("Wildberries"), skeleton("Вайлдберриз"), skeleton("Facebook"), skeleton("Фейсбук")
+    ('vldbrs', 'vldbrs', 'fsbk', 'fsbk')
+    """
+    s = fold(word).replace("ts", "s")
+    s = "".join(ch for ch in s if ch not in "aeiouyh")
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+# A Russian case ending that leaves a consonant ("Вайлдберризом", "Фейсбуком").
+_ENDING_CONSONANTS = ("m", "v")
+
+
+def sounds_whole(token: str, ru_word: str) -> bool:
+    """Whether a capitalised Russian word writes a capitalised English token as it sounds
+    (a brand transliterated by ear): their consonants (``skeleton``, 4+) agree, a case
+    ending's aside. Both must be capitalised: names, not a common word's chance match.
+
+    >>> sounds_whole("Wildberries", "Вайлдберриз"), sounds_whole("Wildberries", "Вайлдберризом")
+    (True, True)
+    >>> sounds_whole("Booking", "Букинг"), sounds_whole("Nordstream", "Нордстрим")
+    (True, True)
+    >>> sounds_whole("Wildberries", "вайлдберриз"), sounds_whole("Wildberries", "Валдай")
+    (False, False)
+    """
+    if not (token[:1].isupper() and ru_word[:1].isupper()):
+        return False
+    a, b = skeleton(token), skeleton(ru_word)
+    if len(a) < 4:
+        return False
+    return b == a or len(b) == len(a) + 1 and b.startswith(a) and b[-1] in _ENDING_CONSONANTS
+
+
 def cognate(part: str, ru_word: str) -> bool:
     """Whether an English word of 4+ letters and a Russian one share their stem as
     spelled (a loanword or cognate: "economic"/«экономических», "sanctions"/«санкции»).
@@ -367,6 +404,8 @@ def keep_fused_by_source(text: str, lang: str, params: Mapping[str, Any], ru: st
     []
     >>> keep_fused_by_source("Wild berries grew.", "en", {}, "Wildberries вырос.")[0].after
     'Wildberries'
+    >>> keep_fused_by_source("Wild berries grew.", "en", {}, "Вайлдберриз вырос.")[0].after
+    'Wildberries'
     """
     ru_words = _SOURCE_WORD.findall(ru)
     out = []
@@ -402,7 +441,11 @@ def glossary_by_source(text: str, lang: str, params: Mapping[str, Any], ru: str)
 
 
 def _spelled(whole: str, ru_words: Sequence[str]) -> bool:
-    return len(whole) >= 6 and any(spells_whole(whole, w) for w in ru_words)
+    """Whether a Russian word spells ``whole`` (``spells_whole``) or, a brand, writes it
+    as it sounds (``sounds_whole``: "Wildberries" ← «Вайлдберриз»)."""
+    return len(whole) >= 6 and any(
+        spells_whole(whole, w) or sounds_whole(whole, w) for w in ru_words
+    )
 
 
 _PAIR = lazy_compile(r"(?<![\w-])(?=([A-Za-z]+) ([a-z]+)(?![\w-]))")

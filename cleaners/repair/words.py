@@ -1775,6 +1775,8 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
     (False, False)
     >>> name("Wildberries in the forest."), name("Regionalhead Igor Petrov met them.")
     (False, False)
+    >>> name("Helpingothers is never a waste.")
+    False
     """
     parts = fixed.lower().split()
     fn = words("function_words.txt", "en")
@@ -1787,8 +1789,8 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
         return False  # a comma or a capital next ("Regionalhead Igor"): no evidence
     word = nxt.group(1).lower()
     plural = guess_tag(parts[1]) == "NNS"
-    if plural and word in _SINGULAR_VERBS:
-        return True
+    if plural and word in _SINGULAR_VERBS and guess_tag(parts[0]) not in _VERB:
+        return True  # ("Helpingothers is": a gerund's phrase takes a singular verb)
     if word in _PLURAL_VERBS:
         return False
     return brand_shape(parts) and guess_tag(word) in _NAME_VERB_TAGS

@@ -1754,6 +1754,7 @@ def _title_line(text: str, m: re.Match[str]) -> bool:
 # "Goldapple offers", "Openbank will"); a lost space leaves a noun phrase before one too,
 # but then as often before a preposition or a noun, which a name does not take alone.
 _NAME_VERB_TAGS = frozenset(("VBD", "VBZ", "MD"))
+_LINK_THEN_DET = lazy_compile(r"[ \t]+(?:a|an|the|its|his|her|their|our)\b")
 
 
 def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
@@ -1761,8 +1762,9 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
     name by its context: in a title ("Wildberries Launches New Service": a lost space
     there leaves a capital, "WildBerries"), a plural noun before a singular verb
     ("Wildberries has": no "berries has"), or a brand's shape (``brand_shape``) before a
-    finite verb or a modal ("Wildberries said", "Goldapple will"), unless a plural noun
-    meets a plural verb ("Bunkbeds are").
+    finite verb or a modal ("Wildberries said", "Goldapple will") or before a preposition
+    or "and" that opens a phrase with its own determiner ("Openbank and its partners"),
+    unless a plural noun meets a plural verb ("Bunkbeds are").
 
     >>> def name(t):
     ...     m = re.match(r"(?P<core>[A-Za-z]+)", t)
@@ -1773,7 +1775,9 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
     (False, True)
     >>> name("Inthe city."), name("Preliminarydata indicate that.")
     (False, False)
-    >>> name("Wildberries in the forest."), name("Regionalhead Igor Petrov met them.")
+    >>> name("Goldapple in a statement said."), name("Openbank and its partners agreed.")
+    (True, True)
+    >>> name("Bloodflows through veins."), name("Regionalhead Igor Petrov met them.")
     (False, False)
     >>> name("Helpingothers is never a waste.")
     False
@@ -1793,7 +1797,14 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
         return True  # ("Helpingothers is": a gerund's phrase takes a singular verb)
     if word in _PLURAL_VERBS:
         return False
-    return brand_shape(parts) and guess_tag(word) in _NAME_VERB_TAGS
+    if not brand_shape(parts):
+        return False
+    if guess_tag(word) in _NAME_VERB_TAGS:
+        return True
+    # A preposition or "and" opening a phrase with its own determiner ("Goldapple in a
+    # statement said", "Openbank and its partners"): the name's phrase ended before it.
+    after = _LINK_THEN_DET.match(text, nxt.end())
+    return after is not None and (word in _PREP_TAILS or word == "and")
 
 
 _ARTICLE_BEFORE = lazy_compile(r"\b(?:the|a|an)[ \t]+[\"'«“‘]*$", re.IGNORECASE)

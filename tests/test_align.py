@@ -508,3 +508,24 @@ def test_contentless_lines_are_dropped_not_merged() -> None:
     ]
     beads = [(b.ru, b.en) for b in align(de, fr, src_lang="de", tgt_lang="fr")]
     assert beads == [((0,), (0,)), ((), (1,)), ((), (2,)), ((), (3,)), ((1,), (4,)), ((2,), (5,))]
+
+
+def test_second_look_joins_a_fragment_folded_into_its_neighbour() -> None:
+    """A skipped sentence joins the neighbouring bead where it translates words of the other
+    side that nothing in the bead translated; one that translates nothing new stays skipped,
+    and so does one whose joined bead is a shape the search does not know."""
+    from cleaners import lexsim
+    from cleaners.align import _recheck_skips
+
+    table = lexsim.table("de", "fr")
+    de = ["Die Route über den Grat war lang .", "Dann kehrte Hillary zurück .", "Ja ."]
+    fr = ["La route de l' arête était longue et Hillary revint .", "Oui ."]
+    spans = [((0,), (0,), 0.9), ((1,), (), 0.0), ((2,), (1,), 0.9)]
+    assert _recheck_skips(spans, de, fr, table, 5) == [((0, 1), (0,), 0.9), ((2,), (1,), 0.9)]
+    # Negative: the skipped sentence's words are not in the neighbour's translation.
+    other = ["Die Route über den Grat war lang .", "Niemand schlief in dieser Nacht .", "Ja ."]
+    assert _recheck_skips(spans, other, fr, table, 5) == spans
+    # Negative: a 5-1 bead is no shape of the search.
+    five = [((0, 1, 2, 3), (0,), 0.9), ((4,), (), 0.0)]
+    de5 = ["Die Route war lang .", "Ja .", "Nein .", "Gut .", "Dann kehrte Hillary zurück ."]
+    assert _recheck_skips(five, de5, fr[:1], table, 5) == five

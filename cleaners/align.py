@@ -1737,7 +1737,8 @@ def _recheck_skips(
     """SentAlign's second look at the path's 1-0 / 0-1 beads: a skipped sentence joins the
     neighbouring bead in which it translates the most words of the other side that nothing in
     the bead translated (a fragment a translator folded into its neighbour's sentence), if it
-    translates any there and that bead is a shape the search knows; else it stays skipped."""
+    translates any there; else it stays skipped. The joined bead may be a shape the search
+    does not make (a 1-4 and a fragment: 1-5)."""
     cache: dict[tuple[int, int], set[str]] = {}
 
     def keys(side: int, idx: tuple[int, ...]) -> set[str]:
@@ -1769,12 +1770,8 @@ def _recheck_skips(
             continue
         lo = min(best[1], k)
         (ar, ae, a_score), (br, be, b_score) = out[lo], out[lo + 1]
-        joined = (ar + br, ae + be, a_score if best[1] < k else b_score)
-        if (len(joined[0]), len(joined[1])) in MOVES:
-            out[lo : lo + 2] = [joined]
-            k = lo + 1
-        else:
-            k += 1
+        out[lo : lo + 2] = [(ar + br, ae + be, a_score if best[1] < k else b_score)]
+        k = lo + 1
     return out
 
 

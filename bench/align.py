@@ -204,6 +204,13 @@ def heldout_lexicon(pair: str, without: str) -> Iterator[str]:
         text = build.build(DATA, pair)
     finally:
         build.SOURCES[pair] = saved
+    with swapped_table(pair, text):
+        yield f"table without {without} ({sum(1 for _ in kept)} of {len(saved)} sources)"
+
+
+@contextmanager
+def swapped_table(pair: str, text: str) -> Iterator[None]:
+    """``lexsim.table`` answers with the table file ``text`` for ``pair`` (either direction)."""
     a, b = pair.split("-")
     shipped = lexsim.table
 
@@ -218,7 +225,7 @@ def heldout_lexicon(pair: str, without: str) -> Iterator[str]:
 
     lexsim.table = table  # type: ignore[assignment]
     try:
-        yield f"table without {without} ({sum(1 for _ in kept)} of {len(saved)} sources)"
+        yield
     finally:
         lexsim.table = shipped  # type: ignore[assignment]
 
@@ -550,14 +557,39 @@ def textberg_parts(case: Case, k: int) -> list[Case]:
     return parts
 
 
+@contextmanager
+def cross_fold_lexicon(parts: Sequence[Case]) -> Iterator[None]:
+    """Swap in the de–fr table built from FLORES dev and ``parts`` (the other fold's Text+Berg
+    documents, in place of the whole dev document): as the shipped table, which saw dev, stands
+    to the test documents."""
+    from cleaners.lexsim import build
+
+    extra = [
+        (" ".join(c.ru[i] for i in r), " ".join(c.en[j] for j in e))
+        for c in parts
+        for r, e in c.gold
+        if r and e
+    ]
+    saved_sources, saved_read = build.SOURCES["de-fr"], build.read_pairs
+    build.SOURCES["de-fr"] = [f for f in saved_sources if "textberg" not in f[0]]
+    build.read_pairs = lambda data, pair: saved_read(data, pair) + extra  # type: ignore[assignment]
+    try:
+        text = build.build(DATA, "de-fr")
+    finally:
+        build.SOURCES["de-fr"], build.read_pairs = saved_sources, saved_read
+    with swapped_table("de-fr", text):
+        yield
+
+
 def folds_table(config: AlignConfig, ks: Sequence[int]) -> None:
     """Text+Berg dev by folds: the dev document cut into ``k`` parts (``textberg_parts``),
     fold A the even parts and fold B the odd ones, each part aligned as its own document with
-    the held-out table. A change tuned on one fold should gain on the other too; the one dev
-    document tuned everything so far, and its gains carried over to test only in part."""
+    the held-out table, then with cross-fold tables (``cross_fold_lexicon``). A change tuned on
+    one fold should gain on the other too; the one dev document tuned everything so far, and
+    its gains carried over to test only in part."""
     whole = load_textberg("dev")[0]
     langs = ("de", "fr")
-    print("\n## Text+Berg de-fr dev by folds (held-out table; parts aligned as documents)")
+    print("\n## Text+Berg de-fr dev by folds (parts aligned as documents)")
     print("| aligner | " + " | ".join(f"k={k} A | k={k} B" for k in ks) + " | whole |")
     print("|---|" + "---|---|" * len(ks) + "---|")
     with heldout_lexicon("de-fr", "textberg"):
@@ -571,6 +603,20 @@ def folds_table(config: AlignConfig, ks: Sequence[int]) -> None:
                     cells.append(prf(fold, [fn(c) for c in fold], with_null=False)[2])
             cells.append(prf([whole], [fn(whole)], with_null=False)[2])
             print(f"| {label} | " + " | ".join(f"{x:.4f}" for x in cells) + " |")
+    # The same with each fold scored by a table that saw the other fold (no whole figure).
+    rows = [("mtclean +lex (cross-fold tables)", lambda c: run_mtclean(c, config, False, langs))]
+    rows += [
+        (f"ablation (cross-fold tables): {label}", fn) for label, fn in ablations(config, langs)
+    ]
+    cells_of: dict[str, list[float]] = {label: [] for label, _ in rows}
+    for k in ks:
+        parts = textberg_parts(whole, k)
+        for fold, other in ((parts[0::2], parts[1::2]), (parts[1::2], parts[0::2])):
+            with cross_fold_lexicon(other):
+                for label, fn in rows:
+                    cells_of[label].append(prf(fold, [fn(c) for c in fold], with_null=False)[2])
+    for label, cells in cells_of.items():
+        print(f"| {label} | " + " | ".join(f"{x:.4f}" for x in cells) + " | — |")
 
 
 def big_document(docs: list[Doc], size: int, seed: int) -> Case:

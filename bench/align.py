@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/align.py              # dev sets: WMT21 news + FLORES dev
     .venv/bin/python bench/align.py --reserved   # also WMT22 + FLORES devtest (report only)
+    .venv/bin/python bench/align.py --folds 2,4,6   # only Text+Berg dev, by folds
 
 Documents come from the sets' docs files; each line pair is one gold 1-1 bead before damage.
 Damage (seeded, per document) imitates what real MT output and scraping do: English lines
@@ -203,6 +204,13 @@ def heldout_lexicon(pair: str, without: str) -> Iterator[str]:
         text = build.build(DATA, pair)
     finally:
         build.SOURCES[pair] = saved
+    with swapped_table(pair, text):
+        yield f"table without {without} ({sum(1 for _ in kept)} of {len(saved)} sources)"
+
+
+@contextmanager
+def swapped_table(pair: str, text: str) -> Iterator[None]:
+    """``lexsim.table`` answers with the table file ``text`` for ``pair`` (either direction)."""
     a, b = pair.split("-")
     shipped = lexsim.table
 
@@ -217,7 +225,7 @@ def heldout_lexicon(pair: str, without: str) -> Iterator[str]:
 
     lexsim.table = table  # type: ignore[assignment]
     try:
-        yield f"table without {without} ({sum(1 for _ in kept)} of {len(saved)} sources)"
+        yield
     finally:
         lexsim.table = shipped  # type: ignore[assignment]
 
@@ -286,6 +294,7 @@ def ablations(
     rows += [
         ("no refit of the prior past 2-2", without("_BIG_TRIGGER", float("inf"))),
         ("no cheaper skip of contentless lines", without("_CONTENTLESS_SKIP", 0.0)),
+        ("no second look at skipped sentences", without("_RECHECK", False)),
         ("no beads past 2-2", lambda c: run_mtclean(c, no_big, False, langs)),
         ("no coarse-to-fine", no_coarse_fn(config, langs)),
     ]
@@ -518,6 +527,98 @@ def load_textberg(name: str) -> list[Case]:
     return [Case(de, fr, None, gold)]
 
 
+def textberg_parts(case: Case, k: int) -> list[Case]:
+    """``case`` cut into ``k`` documents of about as many gold beads, each cut where every
+    bead before it lies wholly before every bead after it on both sides (so no gold bead is
+    lost), each renumbered from 0: documents of the test documents' size (93–156 lines) from
+    the one long dev document."""
+    gold = case.gold
+
+    def span(beads: Beads, side: int) -> list[int]:
+        return [x for b in beads for x in b[side]]
+
+    cuts = [
+        t
+        for t in range(1, len(gold))
+        if all(
+            max(span(gold[:t], s), default=-1) < min(span(gold[t:], s), default=1 << 30)
+            for s in (0, 1)
+        )  # fmt: skip
+    ]
+    picked = [min(cuts, key=lambda t: abs(t - len(gold) * q / k)) for q in range(1, k)]
+    parts = []
+    for a, z in zip([0, *picked], [*picked, len(gold)], strict=True):
+        beads = gold[a:z]
+        r0, r1 = min(span(beads, 0)), max(span(beads, 0)) + 1
+        e0, e1 = min(span(beads, 1)), max(span(beads, 1)) + 1
+        parts.append(Case(case.ru[r0:r1], case.en[e0:e1], None, [
+            (tuple(i - r0 for i in r), tuple(j - e0 for j in e)) for r, e in beads
+        ]))  # fmt: skip
+    return parts
+
+
+@contextmanager
+def cross_fold_lexicon(parts: Sequence[Case]) -> Iterator[None]:
+    """Swap in the de–fr table built from FLORES dev and ``parts`` (the other fold's Text+Berg
+    documents, in place of the whole dev document): as the shipped table, which saw dev, stands
+    to the test documents."""
+    from cleaners.lexsim import build
+
+    extra = [
+        (" ".join(c.ru[i] for i in r), " ".join(c.en[j] for j in e))
+        for c in parts
+        for r, e in c.gold
+        if r and e
+    ]
+    saved_sources, saved_read = build.SOURCES["de-fr"], build.read_pairs
+    build.SOURCES["de-fr"] = [f for f in saved_sources if "textberg" not in f[0]]
+    build.read_pairs = lambda data, pair: saved_read(data, pair) + extra  # type: ignore[assignment]
+    try:
+        text = build.build(DATA, "de-fr")
+    finally:
+        build.SOURCES["de-fr"], build.read_pairs = saved_sources, saved_read
+    with swapped_table("de-fr", text):
+        yield
+
+
+def folds_table(config: AlignConfig, ks: Sequence[int]) -> None:
+    """Text+Berg dev by folds: the dev document cut into ``k`` parts (``textberg_parts``),
+    fold A the even parts and fold B the odd ones, each part aligned as its own document with
+    the held-out table, then with cross-fold tables (``cross_fold_lexicon``). A change tuned on
+    one fold should gain on the other too; the one dev document tuned everything so far, and
+    its gains carried over to test only in part."""
+    whole = load_textberg("dev")[0]
+    langs = ("de", "fr")
+    print("\n## Text+Berg de-fr dev by folds (parts aligned as documents)")
+    print("| aligner | " + " | ".join(f"k={k} A | k={k} B" for k in ks) + " | whole |")
+    print("|---|" + "---|---|" * len(ks) + "---|")
+    with heldout_lexicon("de-fr", "textberg"):
+        rows = [("mtclean +lex (held-out table)", lambda c: run_mtclean(c, config, False, langs))]
+        rows += [(f"ablation: {label}", fn) for label, fn in ablations(config, langs)]
+        for label, fn in rows:
+            cells = []
+            for k in ks:
+                parts = textberg_parts(whole, k)
+                for fold in (parts[0::2], parts[1::2]):
+                    cells.append(prf(fold, [fn(c) for c in fold], with_null=False)[2])
+            cells.append(prf([whole], [fn(whole)], with_null=False)[2])
+            print(f"| {label} | " + " | ".join(f"{x:.4f}" for x in cells) + " |")
+    # The same with each fold scored by a table that saw the other fold (no whole figure).
+    rows = [("mtclean +lex (cross-fold tables)", lambda c: run_mtclean(c, config, False, langs))]
+    rows += [
+        (f"ablation (cross-fold tables): {label}", fn) for label, fn in ablations(config, langs)
+    ]
+    cells_of: dict[str, list[float]] = {label: [] for label, _ in rows}
+    for k in ks:
+        parts = textberg_parts(whole, k)
+        for fold, other in ((parts[0::2], parts[1::2]), (parts[1::2], parts[0::2])):
+            with cross_fold_lexicon(other):
+                for label, fn in rows:
+                    cells_of[label].append(prf(fold, [fn(c) for c in fold], with_null=False)[2])
+    for label, cells in cells_of.items():
+        print(f"| {label} | " + " | ".join(f"{x:.4f}" for x in cells) + " | — |")
+
+
 def big_document(docs: list[Doc], size: int, seed: int) -> Case:
     """One long document: all documents, damaged, concatenated (repeated until ``size``)."""
     ru: list[str] = []
@@ -614,10 +715,19 @@ def main() -> None:
         default="1000,5000,20000,60000",
         help="sentences per side in the scaling table (comma-separated; empty: none)",
     )
+    ap.add_argument(
+        "--folds",
+        default="",
+        help="only the Text+Berg dev folds table, the document cut into each of these numbers "
+        "of parts (comma-separated, e.g. 2,4,6; fold A = even parts, B = odd ones)",
+    )
     args = ap.parse_args()
     if not DATA.exists():
         sys.exit(f"no data: {DATA} is missing")
     config = AlignConfig()
+    if args.folds:
+        folds_table(config, [int(x) for x in args.folds.split(",")])
+        return
     print(f"mtclean align bench; seed {args.seed}; config {config.model_dump()}")
     print(
         "sentalign / sentweave / bertalign (PyPI, Vecalign/Bertalign DP): left out — they need "

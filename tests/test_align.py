@@ -19,13 +19,15 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 KINDS = {"1-1", "1-0", "0-1", "2-1", "1-2", "2-2", "3-1", "1-3", "3-2", "2-3", "4-1", "1-4"}
 
 
-def assert_covers(beads: list[Bead], n: int, m: int) -> None:
-    """Every ru and en index in exactly one bead, in order; allowed kinds; scores in [0, 1]."""
+def assert_covers(beads: list[Bead], n: int, m: int, any_two_sided: bool = False) -> None:
+    """Every ru and en index in exactly one bead, in order; allowed kinds (``any_two_sided``:
+    also larger two-sided beads, which the second look at skipped sentences may make in a
+    literary text); scores in [0, 1]."""
     ru = [i for b in beads for i in b.ru]
     en = [j for b in beads for j in b.en]
     assert ru == list(range(n))
     assert en == list(range(m))
-    assert all(b.kind in KINDS for b in beads)
+    assert all(b.kind in KINDS or any_two_sided and b.ru and b.en for b in beads)
     assert all(0.0 <= b.score <= 1.0 for b in beads)
 
 
@@ -386,7 +388,7 @@ def _textberg_dev_f1(config: AlignConfig) -> float:
         if left and right:
             gold.add((left, right))
     beads = align(de, fr, config, src_lang="de", tgt_lang="fr")
-    assert_covers(beads, len(de), len(fr))
+    assert_covers(beads, len(de), len(fr), any_two_sided=True)
     test = {(b.ru, b.en) for b in beads if b.ru and b.en}
     p, r = len(test & gold) / len(test), len(test & gold) / len(gold)
     return 2 * p * r / (p + r)
@@ -508,3 +510,24 @@ def test_contentless_lines_are_dropped_not_merged() -> None:
     ]
     beads = [(b.ru, b.en) for b in align(de, fr, src_lang="de", tgt_lang="fr")]
     assert beads == [((0,), (0,)), ((), (1,)), ((), (2,)), ((), (3,)), ((1,), (4,)), ((2,), (5,))]
+
+
+def test_second_look_joins_a_fragment_folded_into_its_neighbour() -> None:
+    """A skipped sentence joins the neighbouring bead where it translates words of the other
+    side that nothing in the bead translated; one that translates nothing new stays skipped."""
+    from cleaners import lexsim
+    from cleaners.align import _recheck_skips
+
+    table = lexsim.table("de", "fr")
+    de = ["Die Route über den Grat war lang .", "Dann kehrte Hillary zurück .", "Ja ."]
+    fr = ["La route de l' arête était longue et Hillary revint .", "Oui ."]
+    spans = [((0,), (0,), 0.9), ((1,), (), 0.0), ((2,), (1,), 0.9)]
+    assert _recheck_skips(spans, de, fr, table, 5) == [((0, 1), (0,), 0.9), ((2,), (1,), 0.9)]
+    # Negative: the skipped sentence's words are not in the neighbour's translation.
+    other = ["Die Route über den Grat war lang .", "Niemand schlief in dieser Nacht .", "Ja ."]
+    assert _recheck_skips(spans, other, fr, table, 5) == spans
+    # Negative: a word the bead's own sentence already translates is nothing new; the
+    # neighbour where it is new gets the sentence (here the bead after it).
+    de2 = ["Hillary stieg auf .", "Dann kehrte Hillary zurück .", "Ja ."]
+    fr2 = ["Hillary monta .", "Oui , Hillary revint ."]
+    assert _recheck_skips(spans, de2, fr2, table, 5) == [((0,), (0,), 0.9), ((1, 2), (1,), 0.9)]

@@ -255,13 +255,13 @@ def _translator(args: argparse.Namespace, cfg: Any, off: str) -> Any:
     tcfg = cfg.translate if cfg is not None else TranslateConfig()
     if not (args.retranslate or args.argos_package or tcfg.enabled):
         return None
-    from cleaners.translate import TranslatorUnavailable, build_translator
+    from cleaners.translate import PackageNotFound, TranslatorUnavailable, build_translator
 
-    _check_env_package(not (args.argos_package or tcfg.package_path))
     try:
         return build_translator(tcfg, package_path=args.argos_package)
     except TranslatorUnavailable as exc:
-        if args.argos_package:
+        # A typo in the flag or in $MTCLEAN_ARGOS_PACKAGE is refused, not run without.
+        if args.argos_package or (isinstance(exc, PackageNotFound) and not tcfg.package_path):
             raise UsageError(str(exc)) from None
         print(f"{off}: {exc}", file=sys.stderr)
         return None
@@ -483,18 +483,16 @@ def _run_config(args: argparse.Namespace) -> Any:
         cfg = with_flags(_config(args.config) or PipelineConfig(), flags)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    _check_env_package(cfg.translate.enabled and not cfg.translate.package_path)
+    if cfg.translate.enabled and not cfg.translate.package_path:
+        # A $MTCLEAN_ARGOS_PACKAGE that names nothing is refused like --argos-package, before
+        # Prefect starts: a typo there would otherwise run the whole job untranslated.
+        from cleaners.translate.packages import PackageNotFound, given_package
+
+        try:
+            given_package(cfg.translate)
+        except PackageNotFound as exc:
+            raise UsageError(str(exc)) from None
     return cfg
-
-
-def _check_env_package(used: bool) -> None:
-    """A ``$MTCLEAN_ARGOS_PACKAGE`` that names nothing is refused like ``--argos-package``
-    when it would be used: a typo there would otherwise run the whole job untranslated."""
-    from cleaners.translate.packages import ENV_PACKAGE
-
-    given = os.environ.get(ENV_PACKAGE)
-    if used and given and not Path(given).expanduser().exists():
-        raise UsageError(f"Argos package not found: {given} (from ${ENV_PACKAGE})")
 
 
 def _check_dirs(input_dir: str, out_dir: str) -> tuple[Path, Path]:

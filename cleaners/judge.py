@@ -72,10 +72,11 @@ def judge_pairs(
         # Nothing is rejected; without score_rejected, a pair over too-long's size bound is
         # not scored either (as when the filters are on: megabytes cost seconds and 100s of MB).
         todo = [k for k, p in enumerate(pairs) if score_rejected or within_size(p, config)]
-        folded = _folded([pairs[k] for k in todo])
+        texts = _folded([pairs[k] for k in todo])
         mts = [ru_mt[k] for k in todo] if ru_mt is not None else None
         out = [Judgement(UNSCORED, (), False)] * len(pairs)
-        for k, s in zip(todo, analyse_pairs(folded, mts, config.lid, lex_table), strict=True):
+        sigs = analyse_pairs(texts, mts, config.lid, lex_table, folded=True)
+        for k, s in zip(todo, sigs, strict=True):
             out[k] = Judgement(adequacy(s), ())
         return out
     filters = build_filters(config.filters)
@@ -88,6 +89,7 @@ def judge_pairs(
         [ru_mt[k] for k in todo] if ru_mt is not None else None,
         config.lid,
         lex_table,
+        folded=True,
     )
     out = [Judgement(UNSCORED, why, False) for why in cheap]
     for k, s in zip(todo, sigs, strict=True):

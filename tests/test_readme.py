@@ -53,3 +53,12 @@ def test_translate_mode_table_names_only_real_things() -> None:
 @pytest.mark.parametrize("section", sorted(PipelineConfig.model_fields))
 def test_config_sections_are_documented(section: str) -> None:
     assert f"| `{section}` |" in _table("| section | what it controls |")
+
+
+def test_the_readme_commands_read_only_files_a_fresh_clone_has() -> None:
+    # A path outside the repository (../shared, which only the project's machine has) fails
+    # for a new user who copies the command.
+    root = Path(__file__).resolve().parent.parent
+    blocks = re.findall(r"```bash\n(.*?)```", README, re.S)
+    for path in re.findall(r"mtclean \w+ [^|\n]*?((?:\.\./|corpora/)\S+\.\w+)", "".join(blocks)):
+        assert not path.startswith("../") and (root / path).is_file(), path

@@ -114,11 +114,14 @@ def test_a_pair_a_cheap_filter_rejects_is_not_scored_and_an_empty_side_has_one_r
         {"id": 2, "ru": PAIRS[0]["ru"], "en": "  "},
         {"id": 3, "ru": "12:18", "en": "12:18"},
         {"id": 4, "ru": PAIRS[0]["ru"], "en": PAIRS[0]["en"]},
+        {"id": 5, "ru": "* * *", "en": PAIRS[0]["en"]},  # a separator line: one cause too
+        {"id": 6, "ru": "\ufffd\ufffd", "en": PAIRS[0]["en"]},  # what bytes not UTF-8 become
     ]
     r = mtclean(stdin=_lines(lines))
     out = [json.loads(line) for line in r.stdout.splitlines()]
     assert [(o["reasons"], o["score"]) for o in out[:3]] == [
         (["too-short"], 0.0), (["too-short"], 0.0), (["boilerplate"], 0.0)]  # fmt: skip
+    assert out[4]["reasons"] == out[5]["reasons"] == ["boilerplate"]
     assert out[3]["keep"] and out[3]["score"] > 0.5
 
 

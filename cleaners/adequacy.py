@@ -474,11 +474,13 @@ def signals(
     en_lang: tuple[str, float] | None = None,
     ru_mt: str | None = None,
     lex_table: Any = None,
+    folded: bool = False,
 ) -> Signals:
     """Measure one pair. ``ru_lang``/``en_lang`` are each side's detected language and score
     (:func:`cleaners.lid.detect_batch`, batched by :func:`analyse_pairs`; detected here when
     not given); ``ru_mt`` the retranslation of ``ru``; ``lex_table`` a
-    :class:`cleaners.lexsim.Table` (default: the shipped one; the build passes a held-out one).
+    :class:`cleaners.lexsim.Table` (default: the shipped one; the build passes a held-out one);
+    ``folded``: the caller has folded the marks already (:func:`cleaners.lexsim.fold_marks`).
 
     >>> s = signals("110 стран подписали договор.", "10 countries signed the treaty.")
     >>> s.numbers_matched, s.ru_numbers_missing, s.en_numbers_missing
@@ -487,8 +489,10 @@ def signals(
     0
     """
     # Stress marks (дыши\u0301те) would split a word for the word patterns below; judge_pairs
-    # folds them already, the build and direct callers come here with the text as written.
-    ru, en = fold_marks(ru), fold_marks(en)
+    # folds them already (its filters read the folded text), the build and direct callers
+    # come here with the text as written.
+    if not folded:
+        ru, en = fold_marks(ru), fold_marks(en)
     if ru_lang is None or en_lang is None:
         from cleaners import lid
 
@@ -778,8 +782,9 @@ def analyse_pairs(
     ru_mt: Sequence[str | None] | None = None,
     lid_config: Any = None,
     lex_table: Any = None,
+    folded: bool = False,
 ) -> list[Signals]:
-    """:func:`signals` of many pairs, language detection batched."""
+    """:func:`signals` of many pairs, language detection batched (on the pairs as given)."""
     from cleaners import lid
 
     langs = lid.detect_batch([t for p in pairs for t in p], lid_config)
@@ -791,6 +796,7 @@ def analyse_pairs(
             langs[2 * k + 1],
             ru_mt[k] if ru_mt is not None else None,
             lex_table,
+            folded,
         )
         for k, (ru, en) in enumerate(pairs)
     ]

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from cleaners.fsutil import read_small_file
 
@@ -206,6 +213,9 @@ class LidConfig(_Strict):
     )
 
 
+COGNATE_PREFIX_MIN, COGNATE_PREFIX_MAX = 3, 10  # align.cognate_prefix, when not 0
+
+
 class AlignConfig(_Strict):
     """Sentence alignment (see cleaners/align.py; defaults tuned on WMT21 + FLORES dev)."""
 
@@ -278,8 +288,20 @@ class AlignConfig(_Strict):
         ge=0,
         description="Between two languages in one script, a word of at least this many letters "
         "also counts as its accent-folded first letters (cognates: 'offizielle' ~ 'officielle', "
-        "'Géologie' ~ 'Geologie'); 0 = off.",
+        "'Géologie' ~ 'Geologie'); 0 = off, else 3 to 10.",
     )
+
+    @field_validator("cognate_prefix")
+    @classmethod
+    def _cognate_prefix_in_range(cls, value: int) -> int:
+        # 1-2 letters key unrelated words together (every 'co…' word); past 10 almost no word
+        # is long enough, so the keys would silently switch themselves off.
+        if value != 0 and not COGNATE_PREFIX_MIN <= value <= COGNATE_PREFIX_MAX:
+            raise ValueError(
+                f"{value} letters: use 0 (off) or {COGNATE_PREFIX_MIN} to {COGNATE_PREFIX_MAX} "
+                "(the default 5; Simard et al. took 4)"
+            )
+        return value
 
 
 FILTER_NAMES = (

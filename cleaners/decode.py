@@ -250,8 +250,33 @@ def _detect(data: bytes) -> tuple[str, str]:
             decoded.append((data.decode(match.encoding), match.encoding))
         except (UnicodeDecodeError, LookupError):
             continue
+    if not decoded and len(data) <= _TINY:
+        decoded = _tiny_russian(data)
     if not decoded:
         raise DecodeError(UNDECODABLE, "not text in UTF-8, UTF-16 or a Cyrillic code page")
     # charset-normalizer ranks cp1251/mac_cyrillic/koi8_r nearly alike on short texts;
     # a Russian-orthography score breaks the tie (max() keeps its order among equals).
     return max(decoded, key=lambda pair: russian_score(pair[0], "spelling"))
+
+
+_TINY = 16  # bytes: charset-normalizer finds no code page for "Да." (3 bytes) or "Ой!"
+_TINY_PAGES = ("cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic")
+_TINY_MIN_SCORE = -6.0  # mean bigram log-probability: Russian ~ -5, wrong pages below -7
+
+
+def _tiny_russian(data: bytes) -> list[tuple[str, str]]:
+    """The decodings of a few bytes charset-normalizer gave up on that read as Russian (a
+    short word or two and a mark); none for bytes no code page makes Russian of.
+
+    >>> _tiny_russian("Да.".encode("koi8_r")), _tiny_russian(b"\\xfc\\xfc.")
+    ([('Да.', 'koi8_r')], [])
+    """
+    out = []
+    for page in _TINY_PAGES:
+        try:
+            text = data.decode(page)
+        except UnicodeDecodeError:
+            continue
+        if russian_score(text) >= _TINY_MIN_SCORE:
+            out.append((text, page))
+    return out

@@ -102,11 +102,12 @@ class Boilerplate:
     def score(self, c: Candidate) -> float:
         out = 0.0
         for text, lang in ((c.ru, "ru"), (c.en, "en")):
+            if not _LETTER.search(text):  # also a separator line (`***`, `—`): one cause
+                out = NO_LETTER
+                continue
             rule = match_chrome(text.strip(), lang)
             if rule is not None and rule.kind == "boilerplate":
                 return 1.0
-            if not _LETTER.search(text):
-                out = NO_LETTER
         return out
 
     def accept(self, score: float) -> bool:
@@ -320,6 +321,8 @@ def reasons(c: Candidate, filters: Sequence[PairFilter]) -> tuple[str, ...]:
     >>> reasons(Candidate("", "He came home.", s, 0.0), build_filters())
     ('too-short',)
     >>> reasons(Candidate("12:18 — 2023", "12:18 - 2023", s, 0.0), build_filters())
+    ('boilerplate',)
+    >>> reasons(Candidate("* * *", "He came home.", s, 0.0), build_filters())
     ('boilerplate',)
     """
     rejected: dict[str, float] = {}

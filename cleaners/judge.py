@@ -39,6 +39,17 @@ def _folded(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(fold_marks(ru), fold_marks(en)) for ru, en in pairs]
 
 
+def within_size(pair: tuple[str, str], config: PipelineConfig) -> bool:
+    """Whether neither side of ``pair`` is longer than ``too-long``'s bound
+    (``filters.max_chars``), the size up to which ``mtclean filter`` scores a pair.
+
+    >>> cfg = PipelineConfig()
+    >>> within_size(("Да.", "Yes."), cfg), within_size(("Да.", "x" * 1501), cfg)
+    (True, False)
+    """
+    return max(len(pair[0]), len(pair[1])) <= config.filters.max_chars
+
+
 def judge_pairs(
     pairs: Sequence[tuple[str, str]],
     config: PipelineConfig,
@@ -58,8 +69,16 @@ def judge_pairs(
     [Judgement(adequacy=0.0, reasons=('too-short',), scored=False)]
     """
     if not config.filters.enabled:
-        sigs = analyse_pairs(_folded(pairs), ru_mt, config.lid, lex_table)
-        return [Judgement(adequacy(s), ()) for s in sigs]
+        # Nothing is rejected; without score_rejected, a pair over too-long's size bound is
+        # not scored either (as when the filters are on: megabytes cost seconds and 100s of MB).
+        todo = [k for k, p in enumerate(pairs) if score_rejected or within_size(p, config)]
+        texts = _folded([pairs[k] for k in todo])
+        mts = [ru_mt[k] for k in todo] if ru_mt is not None else None
+        out = [Judgement(UNSCORED, (), False)] * len(pairs)
+        sigs = analyse_pairs(texts, mts, config.lid, lex_table, folded=True)
+        for k, s in zip(todo, sigs, strict=True):
+            out[k] = Judgement(adequacy(s), ())
+        return out
     filters = build_filters(config.filters)
     cheap = [reasons(Candidate(ru, en, None, math.nan), filters) for ru, en in pairs]
     rest = [f for f in filters if f.name not in CHEAP]  # the cheap ones have spoken
@@ -70,6 +89,7 @@ def judge_pairs(
         [ru_mt[k] for k in todo] if ru_mt is not None else None,
         config.lid,
         lex_table,
+        folded=True,
     )
     out = [Judgement(UNSCORED, why, False) for why in cheap]
     for k, s in zip(todo, sigs, strict=True):
@@ -268,11 +288,12 @@ class FilterStream:
     def _retranslate(self, pairs: Sequence[tuple[str, str]]) -> list[str | None]:
         """The retranslation of each pair's Russian, ``None`` where a cheap filter already
         rejects the pair (never translate megabytes that are not scored)."""
-        todo = list(range(len(pairs)))
         if self.config.filters.enabled:
             filters = build_filters(self.config.filters)
             todo = [k for k, (ru, en) in enumerate(pairs)
                     if not reasons(Candidate(ru, en, None, math.nan), filters)]  # fmt: skip
+        else:  # nothing rejected, but a pair over the size bound is not scored (judge_pairs)
+            todo = [k for k, p in enumerate(pairs) if within_size(p, self.config)]
         out: list[str | None] = [None] * len(pairs)
         for k, mt in zip(todo, retranslate([pairs[k][0] for k in todo], self.translator),
                          strict=True):  # fmt: skip

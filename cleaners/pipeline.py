@@ -371,6 +371,15 @@ def tag_segments(
     if lang == "ru" and foreign and holds_own_script(fixed, "ru"):
         cyr, lat = letter_counts(fixed)
         doc_lang, doc_score = "ru", round(cyr / (cyr + lat), 4)
+    elif (
+        doc_lang not in (lang, "und")
+        and (doc_lang in CYRILLIC_LANGS) == (lang == "ru")
+        and sum(letter_counts(fixed)) < config.filters.segment_min_letters
+    ):
+        # A side too short to be substantially another language of its own script (`Да.`
+        # reads as Macedonian) is in its slot's language, as such a segment is (leave_out):
+        # else none of its segments would align and the pair would be lost unjudged.
+        doc_lang, doc_score = lang, 0.0
     return SideDoc(
         raw_text=raw_text,
         text=fixed,

@@ -357,6 +357,10 @@ def _lines(root: Path, rel: str, config: InputConfig) -> Iterator[tuple[int, int
                 yield lineno, start, body, False
 
 
+# JSON's names for what json.loads returns, for messages about a record's fields.
+_JSON_TYPE = {list: "array", dict: "object", int: "number", float: "number", bool: "boolean"}
+
+
 def _parse_record(raw: bytes, first: bool) -> tuple[dict, InputError | None]:
     def bad(why: str) -> tuple[dict, InputError]:
         return {}, E.MalformedRecord(E.MALFORMED_JSONL, why)
@@ -374,8 +378,13 @@ def _parse_record(raw: bytes, first: bool) -> tuple[dict, InputError | None]:
     if not isinstance(record, dict):
         return bad(f"a JSON {type(record).__name__}, not an object")
     doc_id = record.get("id")
-    if not isinstance(doc_id, str) or not doc_id.strip():
+    if doc_id is None:
         return bad('missing "id" (a non-empty string)')
+    if not isinstance(doc_id, str):
+        kind = _JSON_TYPE.get(type(doc_id), type(doc_id).__name__)
+        return bad(f'"id" is a JSON {kind}, not a string (write it as "id": "...")')
+    if not doc_id.strip():
+        return bad('"id" is blank (it must be a non-empty string)')
     for lang in LANGS:
         if record.get(lang) is not None and not isinstance(record[lang], str):
             return bad(f'"{lang}" must be a string')

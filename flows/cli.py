@@ -8,6 +8,7 @@ a few tens of milliseconds. argparse rather than typer/click for the same reason
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import itertools
 import json
@@ -48,15 +49,38 @@ class Failure(Exception):
 # ---------------------------------------------------------------- shared helpers
 
 
+# Bytes of line input that were not UTF-8 (read as U+FFFD): said once, at the end (main).
+_NOT_UTF8 = [0]
+
+
+def _replace_counted(exc: UnicodeError) -> tuple[str, int]:
+    """The "replace" error handler (one U+FFFD per bad sequence), counting what it replaced."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    _NOT_UTF8[0] += exc.end - exc.start
+    return "\ufffd", exc.end
+
+
+codecs.register_error("mtclean-replace", _replace_counted)
+
+
+def _need_file(name: str) -> Path:
+    path = Path(name)
+    if path.is_dir():
+        raise UsageError(f"{name} is a folder; give a file (`mtclean run` reads folders)")
+    if not path.is_file():
+        raise UsageError(f"no such file: {name}")
+    return path
+
+
 def _open_in(name: str | None) -> IO[str]:
     # UTF-8 with or without a BOM; a bad byte becomes U+FFFD (visible, and writable as UTF-8)
     # rather than stopping a stream of records.
     if name in (None, "-"):
-        return open(sys.stdin.fileno(), encoding="utf-8-sig", errors="replace", closefd=False)
-    path = Path(name)
-    if not path.is_file():
-        raise UsageError(f"no such file: {name}")
-    return path.open(encoding="utf-8-sig", errors="replace", newline="")
+        return open(
+            sys.stdin.fileno(), encoding="utf-8-sig", errors="mtclean-replace", closefd=False
+        )
+    return _need_file(name).open(encoding="utf-8-sig", errors="mtclean-replace", newline="")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -77,20 +101,14 @@ def _scrub(value: Any) -> Any:
 
 def _read_text(name: str | None) -> str:
     """A whole document: bytes decoded by cleaners.decode (BOM, UTF-16, legacy code pages)."""
-    if name in (None, "-"):
-        data = sys.stdin.buffer.read()
-    else:
-        path = Path(name)
-        if not path.is_file():
-            raise UsageError(f"no such file: {name}")
-        data = path.read_bytes()
+    data = sys.stdin.buffer.read() if name in (None, "-") else _need_file(name).read_bytes()
     from cleaners.decode import decode_bytes
     from cleaners.errors import InputError
 
     try:
         return decode_bytes(data).text
     except InputError as exc:
-        raise UsageError(f"{name or 'stdin'}: cannot decode ({exc.reason})") from None
+        raise UsageError(f"{name or 'stdin'}: cannot decode ({exc})") from None
 
 
 def _where(path: str | None) -> str:
@@ -255,13 +273,13 @@ def _translator(args: argparse.Namespace, cfg: Any, off: str) -> Any:
     tcfg = cfg.translate if cfg is not None else TranslateConfig()
     if not (args.retranslate or args.argos_package or tcfg.enabled):
         return None
-    from cleaners.translate import TranslatorUnavailable, build_translator
+    from cleaners.translate import PackageNotFound, TranslatorUnavailable, build_translator
 
-    _check_env_package(not (args.argos_package or tcfg.package_path))
     try:
         return build_translator(tcfg, package_path=args.argos_package)
     except TranslatorUnavailable as exc:
-        if args.argos_package:
+        # A typo in the flag or in $MTCLEAN_ARGOS_PACKAGE is refused, not run without.
+        if args.argos_package or (isinstance(exc, PackageNotFound) and not tcfg.package_path):
             raise UsageError(str(exc)) from None
         print(f"{off}: {exc}", file=sys.stderr)
         return None
@@ -358,7 +376,7 @@ def _bounded_lines(fh: IO[bytes], max_bytes: int) -> Iterator[tuple[int, str, bo
             raw = raw[:_HEAD]
             while (rest := fh.readline(_HEAD)) and not rest.endswith(b"\n"):
                 pass
-        yield n, raw.decode("utf-8", errors="replace"), whole
+        yield n, raw.decode("utf-8", errors="mtclean-replace"), whole
 
 
 def _leading_id(head: str) -> Any:
@@ -386,8 +404,8 @@ def cmd_filter(args: argparse.Namespace) -> int:
     from cleaners.config import PipelineConfig
     from cleaners.judge import UNSCORED, FilterStream
 
-    if args.file not in (None, "-") and not Path(args.file).is_file():
-        raise UsageError(f"no such file: {args.file}")
+    if args.file not in (None, "-"):
+        _need_file(args.file)
     if args.argos_package and not Path(args.argos_package).exists():
         raise UsageError(f"Argos package not found: {args.argos_package}")
     cfg = _config(args.config) or PipelineConfig()
@@ -483,18 +501,16 @@ def _run_config(args: argparse.Namespace) -> Any:
         cfg = with_flags(_config(args.config) or PipelineConfig(), flags)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    _check_env_package(cfg.translate.enabled and not cfg.translate.package_path)
+    if cfg.translate.enabled and not cfg.translate.package_path:
+        # A $MTCLEAN_ARGOS_PACKAGE that names nothing is refused like --argos-package, before
+        # Prefect starts: a typo there would otherwise run the whole job untranslated.
+        from cleaners.translate.packages import PackageNotFound, given_package
+
+        try:
+            given_package(cfg.translate)
+        except PackageNotFound as exc:
+            raise UsageError(str(exc)) from None
     return cfg
-
-
-def _check_env_package(used: bool) -> None:
-    """A ``$MTCLEAN_ARGOS_PACKAGE`` that names nothing is refused like ``--argos-package``
-    when it would be used: a typo there would otherwise run the whole job untranslated."""
-    from cleaners.translate.packages import ENV_PACKAGE
-
-    given = os.environ.get(ENV_PACKAGE)
-    if used and given and not Path(given).expanduser().exists():
-        raise UsageError(f"Argos package not found: {given} (from ${ENV_PACKAGE})")
 
 
 def _check_dirs(input_dir: str, out_dir: str) -> tuple[Path, Path]:
@@ -925,6 +941,7 @@ def _split_retranslate(argv: Sequence[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(_split_retranslate(argv))
+    _NOT_UTF8[0] = 0
     try:
         return int(args.func(args) or 0)
     except UsageError as exc:
@@ -942,6 +959,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    finally:
+        if _NOT_UTF8[0]:  # e.g. a cp1251 file given to detect: every line would be 'und'
+            print(
+                f"mtclean {args.command}: {_NOT_UTF8[0]} byte(s) of the input were not UTF-8 and "
+                "were read as U+FFFD; line input must be UTF-8 (a cp1251 file: iconv -f cp1251 "
+                "-t utf-8 FILE)",
+                file=sys.stderr,
+            )
 
 
 if __name__ == "__main__":

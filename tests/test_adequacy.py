@@ -127,3 +127,33 @@ def test_stress_marks_do_not_change_the_signals():
     # Negative: a word really missing does change them.
     cut = "Пожалуйста, дышите: врач скоро придёт."
     assert signals(cut, en, ("ru", 1.0), ("en", 1.0)) != signals(ru, en, ("ru", 1.0), ("en", 1.0))
+
+
+def test_judge_pairs_folds_the_marks_once(monkeypatch):
+    """judge_pairs folds each pair for its filters and the signals; signals does not fold
+    the same text again (``folded=True``), and the result is that of the text as written."""
+    from cleaners import adequacy
+    from cleaners.config import PipelineConfig
+    from cleaners.judge import judge_pairs
+
+    ru = "Пожалуйста, дышите глубже: врач скоро придёт."
+    en = "Please breathe deeper: the doctor will come soon."
+    stressed = "Пожа\u0301луйста, дыши\u0301те глу\u0301бже: врач ско\u0301ро придёт."
+    calls = []
+    real = adequacy.fold_marks
+
+    def counted(text: str) -> str:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(adequacy, "fold_marks", counted)
+    config = PipelineConfig()
+    assert judge_pairs([(stressed, en)], config) == judge_pairs([(ru, en)], config)
+    assert calls == []
+    # Direct callers still get the folding (the build), and folded=True trusts the caller.
+    assert signals(stressed, en, ("ru", 1.0), ("en", 1.0)) == signals(
+        ru, en, ("ru", 1.0), ("en", 1.0)
+    )
+    assert calls == [stressed, en, ru, en]
+    as_is = signals(stressed, en, ("ru", 1.0), ("en", 1.0), folded=True)
+    assert as_is != signals(ru, en, ("ru", 1.0), ("en", 1.0))

@@ -135,6 +135,28 @@ def test_clean_bad_input_is_one_line(env: dict[str, str]) -> None:
     assert r.returncode == 2 and "no such file" in r.stderr
 
 
+def test_a_folder_or_an_undecodable_file_is_named_for_what_it_is(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    for cmd in (["clean"], ["detect"], ["filter"], ["align", str(tmp_path)]):
+        r = mtclean(*cmd, str(tmp_path), env=env)
+        assert r.returncode == 2, cmd
+        assert r.stderr.strip().endswith(f"{tmp_path} is a folder; give a file (`mtclean run` "
+                                         "reads folders)"), cmd  # fmt: skip
+    (tmp_path / "empty.txt").write_bytes(b"")
+    r = mtclean("clean", str(tmp_path / "empty.txt"), env=env)
+    assert r.returncode == 2 and "cannot decode (empty: file is empty)" in r.stderr
+    # A cp1251 file is no UTF-8 line input: detect says so instead of a silent 'und' a line.
+    (tmp_path / "ru.txt").write_bytes("Погода в Казани\nСнег и мороз.\n".encode("cp1251"))
+    r = mtclean("detect", str(tmp_path / "ru.txt"), env=env)
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 2
+    assert "23 byte(s) of the input were not UTF-8" in r.stderr  # every letter
+    # Negative: the same text in UTF-8 is read without a word on stderr.
+    (tmp_path / "ru.txt").write_text("Погода в Казани\nСнег и мороз.\n", encoding="utf-8")
+    r = mtclean("detect", str(tmp_path / "ru.txt"), env=env)
+    assert r.stderr == "" and r.stdout.split("\t")[0] == "ru"
+
+
 def test_filters_take_a_bom_and_bad_bytes_without_a_traceback(env: dict[str, str]) -> None:
     # A BOM opening the input, an invalid UTF-8 byte and a JSON lone-surrogate escape: every
     # record still gets its line of valid UTF-8 out, the bad characters shown as U+FFFD.
@@ -162,6 +184,13 @@ def test_filters_take_a_bom_and_bad_bytes_without_a_traceback(env: dict[str, str
             timeout=120,
         )
         assert r.returncode == 0, (args, r.stderr.decode(errors="replace")[-300:])
+        # Said once, at the end: the bytes that were not UTF-8 (the escape is JSON's); the
+        # record's line holds two, the plain text one.
+        n = 1 if args == ["detect"] else 2
+        assert r.stderr.decode().strip() == (
+            f"mtclean {args[0]}: {n} byte(s) of the input were not UTF-8 and were read as U+FFFD; "
+            "line input must be UTF-8 (a cp1251 file: iconv -f cp1251 -t utf-8 FILE)"
+        )
         out = r.stdout.decode("utf-8").splitlines()
         if args == ["detect"]:
             assert [line.split("\t")[0] for line in out] == ["ru", "ru"]

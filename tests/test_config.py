@@ -112,3 +112,18 @@ def test_min_score_is_a_probability(tmp_path: Path, value: str) -> None:
     cfg = _write(tmp_path, "c.yaml", f"align:\n  min_score: {value}\n")
     with pytest.raises(ValidationError, match="align.min_score"):
         load_config(cfg)
+
+
+@pytest.mark.parametrize("value", ["1", "2", "11", "100"])
+def test_cognate_prefix_is_off_or_a_useful_length(tmp_path: Path, value: str) -> None:
+    # 100 would key no word at all, switching the cognates off without a word; 1-2 would key
+    # unrelated words together.
+    cfg = _write(tmp_path, "c.yaml", f"align:\n  cognate_prefix: {value}\n")
+    with pytest.raises(ValidationError, match=r"align.cognate_prefix[\s\S]*0 \(off\) or 3 to 10"):
+        load_config(cfg)
+
+
+@pytest.mark.parametrize("value", [0, 3, 5, 10])
+def test_cognate_prefix_values_in_range_are_taken(tmp_path: Path, value: int) -> None:
+    cfg = _write(tmp_path, "c.yaml", f"align:\n  cognate_prefix: {value}\n")
+    assert load_config(cfg).align.cognate_prefix == value

@@ -142,3 +142,17 @@ def test_real_russian_document_in_every_code_page() -> None:
     for encoding in ("cp1251", "koi8_r", "cp866", "iso8859_5"):
         data = text.encode(encoding, errors="replace")
         assert decode_bytes(data).text == data.decode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r", "cp866", "iso8859_5"])
+@pytest.mark.parametrize("text", ["Да.", "Ой!", "Он."])
+def test_a_tiny_russian_file_in_a_code_page_is_decoded(text: str, encoding: str) -> None:
+    # charset-normalizer finds no code page for three bytes such as these: they were
+    # quarantined as "not text in UTF-8, UTF-16 or a Cyrillic code page".
+    decoded = decode_bytes(text.encode(encoding))
+    assert (decoded.text, decoded.encoding) == (text, encoding)
+
+
+def test_tiny_bytes_that_read_as_no_russian_stay_undecodable() -> None:
+    with pytest.raises(E.DecodeError, match="undecodable"):
+        decode_bytes(b"\xfc\xfc.")  # "ьь." in cp1251: no Russian in any page

@@ -114,12 +114,40 @@ def test_a_pair_a_cheap_filter_rejects_is_not_scored_and_an_empty_side_has_one_r
         {"id": 2, "ru": PAIRS[0]["ru"], "en": "  "},
         {"id": 3, "ru": "12:18", "en": "12:18"},
         {"id": 4, "ru": PAIRS[0]["ru"], "en": PAIRS[0]["en"]},
+        {"id": 5, "ru": "* * *", "en": PAIRS[0]["en"]},  # a separator line: one cause too
+        {"id": 6, "ru": "\ufffd\ufffd", "en": PAIRS[0]["en"]},  # what bytes not UTF-8 become
     ]
     r = mtclean(stdin=_lines(lines))
     out = [json.loads(line) for line in r.stdout.splitlines()]
     assert [(o["reasons"], o["score"]) for o in out[:3]] == [
         (["too-short"], 0.0), (["too-short"], 0.0), (["boilerplate"], 0.0)]  # fmt: skip
+    assert out[4]["reasons"] == out[5]["reasons"] == ["boilerplate"]
     assert out[3]["keep"] and out[3]["score"] > 0.5
+
+
+def test_with_filters_off_every_pair_is_kept_and_a_big_one_is_not_scored(tmp_path: Path):
+    # filters.enabled: false keeps every pair; as with the filters on, a side over
+    # filters.max_chars is not scored (a multi-MB pair would cost seconds and 100s of MB).
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("filters: {enabled: false, max_chars: 2000}\n")
+    big = {k: " ".join([PAIRS[0][k]] * 60) for k in ("ru", "en")}  # a parallel pair
+    lines = [
+        {"id": "small", "ru": PAIRS[0]["ru"], "en": PAIRS[0]["en"]},
+        {"id": "big", **big},
+        {"id": "bad", "ru": PAIRS[1]["ru"], "en": PAIRS[1]["en"]},
+    ]
+    r = mtclean("--config", str(cfg), stdin=_lines(lines))
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert out[1] == {"id": "big", "keep": True, "reasons": [], "score": 0.0}
+    assert out[0]["keep"] and out[2]["keep"] and out[2]["reasons"] == []
+    # The pairs within the bound get the adequacy the filters would give them.
+    on = [json.loads(line) for line in mtclean(stdin=_lines(lines)).stdout.splitlines()]
+    assert out[0]["score"] == on[0]["score"] > 0.5 and out[2]["score"] == on[2]["score"]
+    # Negative: a bound above the big side scores it.
+    cfg.write_text("filters: {enabled: false, max_chars: 20000}\n")
+    r = mtclean("--config", str(cfg), stdin=_lines(lines[1:2]))
+    assert json.loads(r.stdout)["score"] > 0
 
 
 def test_a_bad_line_stops_the_stream_after_writing_the_lines_before_it():

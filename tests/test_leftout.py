@@ -55,3 +55,26 @@ def test_shop_page_pairs_are_kept_by_the_filters() -> None:
     judged = judge_pairs(SHOP, PipelineConfig())
     assert [j.reasons for j in judged] == [()] * len(SHOP)
     assert not not_parallel(judged, PipelineConfig())
+
+
+def test_a_side_too_short_to_be_another_language_of_its_script_aligns(tmp_path: Path) -> None:
+    # "Да." reads as Macedonian to language ID; two letters cannot say so, and the pair was
+    # left out of the alignment whole (neither in the corpus nor among the rejected pairs).
+    records = [
+        {"id": "yes", "ru": "Да.", "en": "Yes."},
+        {"id": "uk", "ru": "Уряд затвердив новий бюджет на наступний рік, видатки зростуть.",
+         "en": "The government approved a new budget for next year; spending will grow."},
+    ]  # fmt: skip
+    (tmp_path / "d.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    config = PipelineConfig()
+    docs = {d.id: d for d in (process_item(tmp_path, it, config)
+                              for it in discover(tmp_path, config.input))}  # fmt: skip
+    yes = docs["yes"]
+    assert yes.ru.lang == "ru" and yes.ru_sentences == ["Да."] and len(yes.beads) == 1
+    assert not any(w.startswith("ru-side-language") for w in yes.warnings)
+    # Negative: a Ukrainian side with enough letters stays Ukrainian, out of the alignment.
+    uk = docs["uk"]
+    assert uk.ru.lang == "uk" and uk.ru_sentences == [] and uk.beads == []
+    assert any(w.startswith("ru-side-language: detected 'uk'") for w in uk.warnings)

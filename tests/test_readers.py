@@ -107,6 +107,19 @@ def test_jsonl_good_and_malformed_lines(tmp_path: Path) -> None:
         load_item(tmp_path, src["feed.jsonl:10"], CFG)
 
 
+def test_jsonl_id_of_the_wrong_type_is_named_as_such(tmp_path: Path) -> None:
+    lines = [{"id": ["x"], "en": EN}, {"id": 7, "en": EN}, {"id": " ", "en": EN}, {"en": EN}]
+    _write(tmp_path / "feed.jsonl", "\n".join(json.dumps(r) for r in lines) + "\n")
+    src = _by_source(discover(tmp_path, CFG))
+    details = [src[f"feed.jsonl:{n}"].error.detail for n in range(1, 5)]
+    assert all(src[f"feed.jsonl:{n}"].error.reason == E.MALFORMED_JSONL for n in range(1, 5))
+    assert '"id" is a JSON array, not a string' in details[0]
+    assert '"id" is a JSON number, not a string' in details[1]
+    assert '"id" is blank' in details[2]
+    assert 'missing "id"' in details[3]
+    assert not any('missing "id"' in d for d in details[:3])
+
+
 def test_jsonl_line_over_limit_is_skipped_in_bounded_memory(tmp_path: Path) -> None:
     big = json.dumps({"id": "big", "en": "word " * 5000})
     small = json.dumps({"id": "small", "en": EN})

@@ -254,3 +254,21 @@ def test_normalize_sentence_is_idempotent():
         once = normalize_sentence(s)
         assert normalize_sentence(once) == once
         assert "\n" not in once
+
+
+def test_a_named_package_is_checked_in_one_place(tmp_path, monkeypatch):
+    """``given_package`` is the one check of a named path; ``locate_package`` and the CLI
+    both use it, and its message says where a missing path came from."""
+    from cleaners.translate import PackageNotFound, given_package, locate_package
+
+    assert given_package(TranslateConfig()) is None
+    monkeypatch.setenv("MTCLEAN_ARGOS_PACKAGE", str(tmp_path / "typo.argosmodel"))
+    for call in (given_package, locate_package):
+        with pytest.raises(PackageNotFound, match=r"typo.argosmodel \(from \$MTCLEAN_ARGOS"):
+            call(TranslateConfig())
+    # The config's path wins over the variable, and is not said to come from it.
+    cfg = TranslateConfig(package_path=str(tmp_path / "other.argosmodel"))
+    with pytest.raises(PackageNotFound, match=r"other.argosmodel$"):
+        locate_package(cfg)
+    (tmp_path / "typo.argosmodel").write_bytes(b"")
+    assert given_package(TranslateConfig()) == tmp_path / "typo.argosmodel"

@@ -156,6 +156,25 @@ def test_filter_scores_against_the_retranslation_when_the_config_asks(archive, t
     assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == with_mt
 
 
+def test_filter_with_filters_off_does_not_retranslate_a_pair_over_the_size_bound(archive):
+    from cleaners.config import PipelineConfig
+    from cleaners.judge import FilterStream
+    from cleaners.translate import build_translator
+
+    config = PipelineConfig(
+        filters={"enabled": False, "max_chars": 500},
+        translate={"enabled": True, "package_path": str(archive)},
+    )
+    (ru, en), (ru2, en2) = builder.training_pairs(2)
+    stream = FilterStream(config, translator=build_translator(config.translate))
+    big = " ".join([ru2] * 40)
+    mts = stream._retranslate([(ru, en), (big, en2)])
+    assert mts[0] and mts[1] is None
+    verdicts = stream.judge([(ru, en), (big, en2)])
+    assert [v.keep for v in verdicts] == [True, True]
+    assert verdicts[1].score == 0.0 < verdicts[0].score
+
+
 def test_filter_says_when_the_configured_retranslation_is_unavailable(tmp_path, capsys):
     from flows.cli import main
 

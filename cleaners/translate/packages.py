@@ -35,6 +35,26 @@ class TranslatorUnavailable(RuntimeError):
     """Retranslation cannot run here; ``str(exc)`` is one line saying how to fix that."""
 
 
+class PackageNotFound(TranslatorUnavailable):
+    """The package path the user named (``translate.package_path``, ``--argos-package`` or
+    ``$MTCLEAN_ARGOS_PACKAGE``) names nothing: a typo, which the CLI refuses (exit 2)."""
+
+
+def given_package(cfg: TranslateConfig) -> Path | None:
+    """The package path the user named: ``cfg.package_path``, else ``$MTCLEAN_ARGOS_PACKAGE``
+    (None: neither). The one check that it exists: raises :class:`PackageNotFound`, naming
+    the variable when the path came from it."""
+    given, origin = cfg.package_path, ""
+    if not given:
+        given, origin = os.environ.get(ENV_PACKAGE), f" (from ${ENV_PACKAGE})"
+    if not given:
+        return None
+    path = Path(given).expanduser()
+    if not path.exists():
+        raise PackageNotFound(f"Argos package not found: {path}{origin}")
+    return path
+
+
 @dataclass(frozen=True, slots=True)
 class PackageInfo:
     """An installed (extracted) Argos translate package."""
@@ -232,23 +252,21 @@ def locate_package(cfg: TranslateConfig) -> PackageInfo:
     an installed ru→en package in mtclean's or Argos's packages folder.
 
     A path may be an ``.argosmodel`` file (installed first) or an extracted package folder.
-    Raises :class:`TranslatorUnavailable` with a one-line how-to.
+    Raises :class:`TranslatorUnavailable` with a one-line how-to (:class:`PackageNotFound`
+    for a named path that does not exist, :func:`given_package`).
     """
     packages_dir = Path(cfg.packages_dir) if cfg.packages_dir else default_packages_dir()
-    given = cfg.package_path or os.environ.get(ENV_PACKAGE)
-    if given:
-        path = Path(given).expanduser()
+    path = given_package(cfg)
+    if path is not None:
         if path.is_file():
             return install_package(path, packages_dir)
-        if path.is_dir():
-            info = read_package(path)
-            if info is None:
-                raise TranslatorUnavailable(
-                    f"{path}: not an Argos package folder (needs metadata.json, "
-                    "model/model.bin, sentencepiece.model)"
-                )
-            return info
-        raise TranslatorUnavailable(f"Argos package not found: {path}")
+        info = read_package(path) if path.is_dir() else None
+        if info is None:
+            raise TranslatorUnavailable(
+                f"{path}: not an Argos package folder (needs metadata.json, "
+                "model/model.bin, sentencepiece.model) nor an .argosmodel file"
+            )
+        return info
     info = find_installed([packages_dir, argos_packages_dir()])
     if info is None:
         raise TranslatorUnavailable(INSTALL_HINT)

@@ -1,0 +1,64 @@
+"""The README names only commands, modes, rules, config keys and functions that exist."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import typing
+from pathlib import Path
+
+import pytest
+
+from cleaners.config import PipelineConfig, TranslateConfig
+from cleaners.model import SideDoc
+from cleaners.repair import RULES
+from flows.cli import build_parser
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def _commands() -> set[str]:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    return set(sub.choices)  # type: ignore[arg-type]
+
+
+def test_every_mtclean_command_in_the_readme_exists() -> None:
+    named = set(re.findall(r"`(?:\.venv/bin/)?mtclean ([a-z][a-z-]*)", README))
+    assert named and named <= _commands(), named - _commands()
+
+
+def _table(header: str) -> str:
+    start = README.index(header)
+    return README[start : README.index("\n\n", start)]
+
+
+def test_translate_mode_table_names_only_real_things() -> None:
+    # A bare word there (`replay`) reads as a command; each must be a mode, a rule, a
+    # translate.* key, a docs/<id>.json key or path, or a function that imports.
+    modes = set(typing.get_args(TranslateConfig.model_fields["mode"].annotation))
+    keys = {f"translate.{k}" for k in TranslateConfig.model_fields}
+    sides = {f"en.{k}" for k in ("raw_text", *SideDoc.__slots__)}
+    doc_keys = {"en", "mt", "ru", "origin: retranslation"} | sides
+    known = modes | set(RULES) | keys | doc_keys
+    table = _table("| mode | the English side of a document is |")
+    for token in re.findall(r"`([^`]+)`", table):
+        if token in known or "/" in token or token.endswith((".txt", ".jsonl")):
+            continue
+        call = re.fullmatch(r"(cleaners(?:\.\w+)+)\.(\w+)\(.*\)", token)
+        assert call, f"README translate.mode table names {token!r}, which is nothing mtclean has"
+        assert callable(getattr(importlib.import_module(call[1]), call[2]))
+
+
+@pytest.mark.parametrize("section", sorted(PipelineConfig.model_fields))
+def test_config_sections_are_documented(section: str) -> None:
+    assert f"| `{section}` |" in _table("| section | what it controls |")
+
+
+def test_the_readme_commands_read_only_files_a_fresh_clone_has() -> None:
+    # A path outside the repository (../shared, which only the project's machine has) fails
+    # for a new user who copies the command.
+    root = Path(__file__).resolve().parent.parent
+    blocks = re.findall(r"```bash\n(.*?)```", README, re.S)
+    for path in re.findall(r"mtclean \w+ [^|\n]*?((?:\.\./|corpora/)\S+\.\w+)", "".join(blocks)):
+        assert not path.startswith("../") and (root / path).is_file(), path

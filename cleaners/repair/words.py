@@ -1755,6 +1755,18 @@ def _title_line(text: str, m: re.Match[str]) -> bool:
 # but then as often before a preposition or a noun, which a name does not take alone.
 _NAME_VERB_TAGS = frozenset(("VBD", "VBZ", "MD"))
 _LINK_THEN_DET = lazy_compile(r"[ \t]+(?:a|an|the|its|his|her|their|our)\b")
+# A comma and a determiner or a relative pronoun after the token: an appositive or a
+# relative clause follows a name ("Wildberries, the retailer, grew"; "..., which"), and a
+# time phrase's comma a clause ("Last month, the bank ..."); a bare word after the comma
+# is a list's ("Solid soap, gel and ...") or a clause's ("..., because").
+_COMMA_NEXT = lazy_compile(r",[ \t]+(?:the|a|an|one|its|which|who|whose|whom)\b")
+# How common (Zipf, as the language model writes the phrase) a pair before a comma must be
+# to be read as a lost space rather than a name: the time phrases that open a sentence
+# with a comma run 3.9-5.1 ("last season", "last month", "last year"); word-pair brands
+# mostly below (Wildberries' "wild berries" 0.9, "open bank" 1.6).
+COMMA_PHRASE_ZIPF = 3.5
+# Nouns that open a sentence as adverbs ("Today mayors reported"): no brand's first word.
+_TIME_ADVERBS = frozenset(("today", "yesterday", "tomorrow", "tonight", "now"))
 
 
 def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
@@ -1764,7 +1776,8 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
     ("Wildberries has": no "berries has"), or a brand's shape (``brand_shape``) before a
     finite verb or a modal ("Wildberries said", "Goldapple will") or before a preposition
     or "and" that opens a phrase with its own determiner ("Openbank and its partners"),
-    unless a plural noun meets a plural verb ("Bunkbeds are").
+    unless a plural noun meets a plural verb ("Bunkbeds are") or the text writes the two
+    words apart elsewhere (``_pair_written_apart``).
 
     >>> def name(t):
     ...     m = re.match(r"(?P<core>[A-Za-z]+)", t)
@@ -1781,16 +1794,29 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
     (False, False)
     >>> name("Helpingothers is never a waste.")
     False
+
+    Before a comma, a name is taken when an appositive or a relative clause follows and
+    the pair is no common phrase (``COMMA_PHRASE_ZIPF``); a time word is no name's head:
+
+    >>> name("Goldapple, the retailer, grew."), name("Goldapple, apples and pears.")
+    (True, False)
+    >>> name("Lastweek, the bank said."), name("Todaymayors reported it.")
+    (False, False)
     """
     parts = fixed.lower().split()
     fn = words("function_words.txt", "en")
-    if len(parts) != 2 or parts[0] in fn or parts[1] in fn:
+    if len(parts) != 2 or parts[0] in fn or parts[1] in fn or parts[0] in _TIME_ADVERBS:
         return False
     if _title_line(text, m):
         return True
+    if _pair_written_apart(text, m, parts):
+        return False  # the text writes the two words apart elsewhere: a lost space
+    if _COMMA_NEXT.match(text, m.end("core")) and brand_shape(parts):
+        phrase = BIGRAMS.phrase_zipf(*parts)
+        return phrase is not None and phrase < COMMA_PHRASE_ZIPF
     nxt = _NEXT_WORD.match(text, m.end()) if m.end("core") == m.end() else None
     if nxt is None:
-        return False  # a comma or a capital next ("Regionalhead Igor"): no evidence
+        return False  # a capital next ("Regionalhead Igor"): no evidence
     word = nxt.group(1).lower()
     plural = guess_tag(parts[1]) == "NNS"
     if plural and word in _SINGULAR_VERBS and guess_tag(parts[0]) not in _VERB:
@@ -1805,6 +1831,21 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
     # statement said", "Openbank and its partners"): the name's phrase ended before it.
     after = _LINK_THEN_DET.match(text, nxt.end())
     return after is not None and (word in _PREP_TAILS or word == "and")
+
+
+def _pair_written_apart(text: str, m: re.Match[str], parts: list[str]) -> bool:
+    """Whether ``text`` holds the two words of a start token's split apart, outside the
+    token ("Income tax rose. ... Incometax is due"): a name is written one way.
+
+    >>> t = "Wild animals roam. Wildanimals might come."
+    >>> _pair_written_apart(t, re.search("Wildanimals", t), ["wild", "animals"])
+    True
+    >>> t = "Wildanimals might come."
+    >>> _pair_written_apart(t, re.search("Wildanimals", t), ["wild", "animals"])
+    False
+    """
+    pattern = rf"(?<![\w-]){re.escape(parts[0])}[ \t]+{re.escape(parts[1])}(?![\w-])"
+    return re.search(pattern, text, re.IGNORECASE) is not None
 
 
 _ARTICLE_BEFORE = lazy_compile(r"\b(?:the|a|an)[ \t]+[\"'«“‘]*$", re.IGNORECASE)

@@ -1804,6 +1804,8 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
     (False, False)
     """
     parts = fixed.lower().split()
+    if _singular_were(parts):
+        return True
     fn = words("function_words.txt", "en")
     if len(parts) != 2 or parts[0] in fn or parts[1] in fn or parts[0] in _TIME_ADVERBS:
         return False
@@ -1831,6 +1833,23 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
     # statement said", "Openbank and its partners"): the name's phrase ended before it.
     after = _LINK_THEN_DET.match(text, nxt.end())
     return after is not None and (word in _PREP_TAILS or word == "and")
+
+
+def _singular_were(parts: list[str]) -> bool:
+    """Whether a start split is a singular noun before "were", a pair the language model
+    does not write (no bigram: "den were"), unlike a collective noun's ("police were",
+    "staff were"): one subject takes "was", and a token ending so is a name or a Russian
+    case form ("Denwere" stays, as "Wankuwere" does).
+
+    >>> _singular_were(["den", "were"]), _singular_were(["police", "were"])
+    (True, False)
+    >>> _singular_were(["people", "were"]), _singular_were(["den", "was"])
+    (False, False)
+    """
+    if len(parts) != 2 or parts[1] != "were" or guess_tag(parts[0]) != "NN":
+        return False
+    assoc = BIGRAMS.association(parts[0], "were")
+    return assoc is not None and assoc < 0.0
 
 
 def _pair_written_apart(text: str, m: re.Match[str], parts: list[str]) -> bool:

@@ -641,6 +641,7 @@ BRAND_START_FRAMES = (
     "{} and its partners agreed.",
     "{} sells shoes and clothes.",
     "{} was fined by the regulator.",
+    "{}, the retailer, reported a loss.",
 )
 BRAND_MID_FRAMES = (
     "He bought it on {} last week.",

@@ -1616,6 +1616,53 @@ def _split_by_next_word_inside(text: str, m: re.Match[str], core: str, lang: str
     return " ".join(parts) if ctx is not None and ctx >= ARTICLE_CONTEXT_ASSOC else None
 
 
+# A noun phrase's opener: a determiner or a possessive ("his legfell", "the tankhit").
+_NP_OPENER = lazy_compile(
+    r"(?<![\w'’-])(?:the|a|an|his|her|its|their|our|my|your|this|that|every|each)[ \t]+$",
+    re.IGNORECASE,
+)
+# How common each word of a noun and a finite verb run together must be (Zipf): a chance
+# cut of a rarer or foreign word makes rarer parts ("sobrat" is no noun + verb).
+SUBJECT_VERB_ZIPF = 4.0
+
+
+def _split_subject_verb(text: str, m: re.Match[str], core: str, lang: str) -> str | None:
+    """A singular noun run into its finite verb after a determiner or possessive ("his
+    legfell", "a great shipasks" is left: an adjective between): the pair is a clause's
+    subject and verb (both listed so, both common: ``SUBJECT_VERB_ZIPF``), the token
+    unknown to wordfreq, and the word before opens a noun phrase, which a verb cannot
+    end.
+
+    >>> t = "Then his legfell off."
+    >>> [_split_subject_verb(t, m, m.group("core"), "en") for m in _CHUNK.finditer(t)
+    ...  if m.group("core") == "legfell"]
+    ['leg fell']
+    >>> t = "Then legfell off."
+    >>> [_split_subject_verb(t, m, m.group("core"), "en") for m in _CHUNK.finditer(t)
+    ...  if m.group("core") == "legfell"]
+    [None]
+    """
+    parts = subject_verb_parts(core, lang)
+    if parts is None or _NP_OPENER.search(text, max(0, m.start() - 12), m.start("core")) is None:
+        return None
+    return " ".join(parts)
+
+
+@lru_cache(maxsize=4096)
+def subject_verb_parts(core: str, lang: str) -> tuple[str, str] | None:
+    """A token's split into a common singular noun and a common finite verb (the
+    context aside): what ``_split_subject_verb`` asks first, and the fast path."""
+    parts = _document_pair_parts(core, lang)
+    if parts is None:
+        return None
+    a, b = parts
+    if pos_tag(a) != "NN" or pos_tag(b) not in ("VBD", "VBZ"):
+        return None
+    if min(zipf(a, lang, 3.0), zipf(b, lang, 3.0)) < SUBJECT_VERB_ZIPF:
+        return None
+    return a, b
+
+
 # What the last word of a split says may follow it. A finite verb ("was", "has",
 # "said") follows none of these: an auxiliary ("He is was", "Den were has"; "has had",
 # "will have" are English, so "have" and "had" follow an auxiliary), a preposition
@@ -2015,6 +2062,7 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                 and all(next_word_parts(w, lang) is None for w in unknown)
                 and all(beside_rare_word(w, lang) is None for w in unknown)
                 and all(short_fn_parts(w, lang) is None for w in unknown)
+                and (not args[1] or all(subject_verb_parts(w, lang) is None for w in unknown))
             )
         ):
             return []
@@ -2071,6 +2119,8 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                     fixed = beside_rare_word(core, word_lang)
                 if fixed is None:
                     fixed = _split_by_both_sides(text, m, core, word_lang)
+                if fixed is None and args[1]:  # (a content pair: off with content_pairs)
+                    fixed = _split_subject_verb(text, m, core, word_lang)
             if fixed is not None and _next_word_refutes(text, m, fixed, False):
                 continue
         if fixed is None:

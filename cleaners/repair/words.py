@@ -1758,7 +1758,7 @@ _SINGULAR_VERBS = frozenset(("is", "was", "has", "does"))
 _PLURAL_VERBS = frozenset(("are", "were", "have", "do"))
 # A title's words: a function word aside, each capitalised.
 _TITLE_WORD = lazy_compile(r"(?<![\w'’-])[A-Za-z][a-z]+")
-_NEXT_CAPITAL = lazy_compile(r"[ \t]+[\"'“«‘(]*[A-Z][a-z]")
+_NEXT_CAPITAL = lazy_compile(r",?[ \t]+[\"'“«‘(]*[A-Z][a-z]")
 
 
 def brand_shape(parts: list[str]) -> bool:
@@ -1782,8 +1782,9 @@ def brand_shape(parts: list[str]) -> bool:
 
 
 def _title_line(text: str, m: re.Match[str]) -> bool:
-    """Whether the token ``m`` stands in a title: the next word capitalised, and every
-    word of the line but function words ("in", "of", "its") capitalised, 3 at least."""
+    """Whether the token ``m`` stands in a title: the next word capitalised (a comma
+    between allowed: "Wildberries, Ozon Report ..."), and every word of the line but
+    function words ("in", "of", "its") capitalised, 3 at least."""
     if _NEXT_CAPITAL.match(text, m.end()) is None:
         return False
     lo = text.rfind("\n", 0, m.start()) + 1
@@ -1806,7 +1807,9 @@ _LINK_THEN_DET = lazy_compile(r"[ \t]+(?:a|an|the|its|his|her|their|our)\b")
 # relative clause follows a name ("Wildberries, the retailer, grew"; "..., which"), and a
 # time phrase's comma a clause ("Last month, the bank ..."); a bare word after the comma
 # is a list's ("Solid soap, gel and ...") or a clause's ("..., because").
-_COMMA_NEXT = lazy_compile(r",[ \t]+(?:the|a|an|one|its|which|who|whose|whom)\b")
+_COMMA_NEXT = lazy_compile(
+    r",[ \t]+(?:(?:the|a|an|one|its|which|who|whose|whom)\b|[A-Z][a-z]+['’]s\b)"
+)
 # How common (Zipf, as the language model writes the phrase) a pair before a comma must be
 # to be read as a lost space rather than a name: the time phrases that open a sentence
 # with a comma run 3.9-5.1 ("last season", "last month", "last year"); word-pair brands
@@ -1849,6 +1852,8 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
     (True, False)
     >>> name("Lastweek, the bank said."), name("Todaymayors reported it.")
     (False, False)
+    >>> name("Goldapple, Russia's largest retailer, grew."), name("Goldapple, Ozon Report Sales")
+    (True, True)
     """
     parts = fixed.lower().split()
     if _singular_were(parts):
@@ -1861,8 +1866,8 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
     if _pair_written_apart(text, m, parts):
         return False  # the text writes the two words apart elsewhere: a lost space
     if _COMMA_NEXT.match(text, m.end("core")) and brand_shape(parts):
-        phrase = BIGRAMS.phrase_zipf(*parts)
-        return phrase is not None and phrase < COMMA_PHRASE_ZIPF
+        phrase = BIGRAMS.phrase_zipf(*parts)  # (None: the model lacks a word, no phrase)
+        return phrase is None or phrase < COMMA_PHRASE_ZIPF
     nxt = _NEXT_WORD.match(text, m.end()) if m.end("core") == m.end() else None
     if nxt is None:
         return False  # a capital next ("Regionalhead Igor"): no evidence

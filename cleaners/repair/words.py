@@ -1803,12 +1803,17 @@ def _title_line(text: str, m: re.Match[str]) -> bool:
 # but then as often before a preposition or a noun, which a name does not take alone.
 _NAME_VERB_TAGS = frozenset(("VBD", "VBZ", "MD"))
 _LINK_THEN_DET = lazy_compile(r"[ \t]+(?:a|an|the|its|his|her|their|our)\b")
+_NEXT_NAME = lazy_compile(r"[ \t]+[A-Z][a-z]+\b")
+_POSSESSIVE_NEXT = lazy_compile(r"['’]s?[ \t]")
+_TO_VERB = lazy_compile(r"[ \t]+to[ \t]+[a-z]")
 # A comma and a determiner or a relative pronoun after the token: an appositive or a
 # relative clause follows a name ("Wildberries, the retailer, grew"; "..., which"), and a
 # time phrase's comma a clause ("Last month, the bank ..."); a bare word after the comma
 # is a list's ("Solid soap, gel and ...") or a clause's ("..., because").
 _COMMA_NEXT = lazy_compile(
-    r",[ \t]+(?:(?:the|a|an|one|its|which|who|whose|whom)\b|[A-Z][a-z]+['’]s\b)"
+    r"(?:,[ \t]+|[ \t]+[(—–][ \t]*|[ \t]+-[ \t]+)"
+    r"(?:(?:the|a|an|one|its|which|who|whose|whom)\b|[A-Z][a-z]+['’]s\b)"
+    r"|,[ \t]+[A-Z][a-z]+(?:,|[ \t]+and\b)"
 )
 # How common (Zipf, as the language model writes the phrase) a pair before a comma must be
 # to be read as a lost space rather than a name: the time phrases that open a sentence
@@ -1854,6 +1859,16 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
     (False, False)
     >>> name("Goldapple, Russia's largest retailer, grew."), name("Goldapple, Ozon Report Sales")
     (True, True)
+
+    An adverb defers to the word after it, a bracket or a dash opens an appositive too,
+    and a name's possessive, a verb before "to" and other names ("and Ozon") mark one:
+
+    >>> name("Goldapple also said so."), name("Goldapple (the retailer) grew.")
+    (True, True)
+    >>> name("Goldapple' shares fell."), name("Goldapple plans to grow.")
+    (True, True)
+    >>> name("Goldapple and Ozon grew."), name("Wildanimals often attack.")
+    (True, False)
     """
     parts = fixed.lower().split()
     if _singular_were(parts):
@@ -1868,10 +1883,18 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
     if _COMMA_NEXT.match(text, m.end("core")) and brand_shape(parts):
         phrase = BIGRAMS.phrase_zipf(*parts)  # (None: the model lacks a word, no phrase)
         return phrase is None or phrase < COMMA_PHRASE_ZIPF
+    if _POSSESSIVE_NEXT.match(text, m.end("core")) and brand_shape(parts):
+        return True  # a name's possessive ("Wildberries' shares", "Goldapple's")
     nxt = _NEXT_WORD.match(text, m.end()) if m.end("core") == m.end() else None
     if nxt is None:
         return False  # a capital next ("Regionalhead Igor"): no evidence
     word = nxt.group(1).lower()
+    if pos_tag(word) == "RB" or word == "itself":
+        # An adverb says nothing ("Goldapple also said", "Goldapple now sells"): the
+        # word after it does.
+        after_adverb = _NEXT_WORD.match(text, nxt.end())
+        if after_adverb is not None:
+            nxt, word = after_adverb, after_adverb.group(1).lower()
     plural = guess_tag(parts[1]) == "NNS"
     if plural and word in _SINGULAR_VERBS and guess_tag(parts[0]) not in _VERB:
         return True  # ("Helpingothers is": a gerund's phrase takes a singular verb)
@@ -1881,9 +1904,13 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
         return False
     if guess_tag(word) in _NAME_VERB_TAGS:
         return True
+    if word.endswith("s") and _TO_VERB.match(text, nxt.end()):
+        return True  # a verb before "to" ("Goldapple plans to"): "plans" is no noun there
     # A preposition or "and" opening a phrase with its own determiner ("Goldapple in a
     # statement said", "Openbank and its partners"): the name's phrase ended before it.
     after = _LINK_THEN_DET.match(text, nxt.end())
+    if word == "and" and after is None:
+        after = _NEXT_NAME.match(text, nxt.end())  # ("Goldapple and Ozon grew")
     return after is not None and (word in _PREP_TAILS or word == "and")
 
 

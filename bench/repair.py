@@ -642,6 +642,9 @@ BRAND_START_FRAMES = (
     "{} sells shoes and clothes.",
     "{} was fined by the regulator.",
     "{}, the retailer, reported a loss.",
+    "{} also said it would grow.",
+    "{} (the retailer) cut its prices.",
+    "{} and Ozon grew.",
 )
 BRAND_MID_FRAMES = (
     "He bought it on {} last week.",

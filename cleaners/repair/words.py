@@ -1616,9 +1616,11 @@ def _split_by_next_word_inside(text: str, m: re.Match[str], core: str, lang: str
     return " ".join(parts) if ctx is not None and ctx >= ARTICLE_CONTEXT_ASSOC else None
 
 
-# A noun phrase's opener: a determiner or a possessive ("his legfell", "the tankhit").
+# A noun phrase's opener: a determiner or a possessive, perhaps an adjective after it
+# ("his legfell", "the new tankhit").
 _NP_OPENER = lazy_compile(
-    r"(?<![\w'’-])(?:the|a|an|his|her|its|their|our|my|your|this|that|every|each)[ \t]+$",
+    r"(?<![\w'’-])(?:the|a|an|his|her|its|their|our|my|your|this|that|every|each)[ \t]+"
+    r"(?:(?P<adj>[a-z]+)[ \t]+)?$",
     re.IGNORECASE,
 )
 # How common each word of a noun and a finite verb run together must be (Zipf): a chance
@@ -1627,24 +1629,31 @@ SUBJECT_VERB_ZIPF = 4.0
 
 
 def _split_subject_verb(text: str, m: re.Match[str], core: str, lang: str) -> str | None:
-    """A singular noun run into its finite verb after a determiner or possessive ("his
-    legfell", "a great shipasks" is left: an adjective between): the pair is a clause's
+    """A singular noun run into its finite verb after a determiner or possessive, an
+    adjective between allowed ("his legfell", "a great shipasks"): the pair is a clause's
     subject and verb (both listed so, both common: ``SUBJECT_VERB_ZIPF``), the token
-    unknown to wordfreq, and the word before opens a noun phrase, which a verb cannot
+    unknown to wordfreq, and the words before open a noun phrase, which a verb cannot
     end.
 
     >>> t = "Then his legfell off."
     >>> [_split_subject_verb(t, m, m.group("core"), "en") for m in _CHUNK.finditer(t)
     ...  if m.group("core") == "legfell"]
     ['leg fell']
+    >>> t = "A great shipasks deep waters."
+    >>> [_split_subject_verb(t, m, m.group("core"), "en") for m in _CHUNK.finditer(t)
+    ...  if m.group("core") == "shipasks"]
+    ['ship asks']
     >>> t = "Then legfell off."
     >>> [_split_subject_verb(t, m, m.group("core"), "en") for m in _CHUNK.finditer(t)
     ...  if m.group("core") == "legfell"]
     [None]
     """
     parts = subject_verb_parts(core, lang)
-    if parts is None or _NP_OPENER.search(text, max(0, m.start() - 12), m.start("core")) is None:
+    if parts is None:
         return None
+    opener = _NP_OPENER.search(text, max(0, m.start() - 30), m.start("core"))
+    if opener is None or opener["adj"] and pos_tag(opener["adj"]) != "JJ":
+        return None  # (an adjective between: "a great shipasks")
     return " ".join(parts)
 
 

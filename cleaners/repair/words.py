@@ -1833,7 +1833,9 @@ COMMA_PHRASE_ZIPF = 3.5
 _TIME_ADVERBS = frozenset(("today", "yesterday", "tomorrow", "tonight", "now"))
 
 
-def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
+def _start_name(
+    text: str, m: re.Match[str], fixed: str, once: Callable[..., Any] | None = None
+) -> bool:
     """Whether a sentence's first token that would split into two content words is a
     name by its context: in a title ("Wildberries Launches New Service": a lost space
     there leaves a capital, "WildBerries"), a plural noun before a singular verb
@@ -1887,7 +1889,8 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
         return False
     if _title_line(text, m):
         return True
-    if _pair_written_apart(text, m, parts):
+    # (``once``: the whole text is searched, once per pair in a long document)
+    if (once or _call)(_pair_written_apart, text, parts[0], parts[1]):
         return False  # the text writes the two words apart elsewhere: a lost space
     if _COMMA_NEXT.match(text, m.end("core")) and brand_shape(parts):
         phrase = BIGRAMS.phrase_zipf(*parts)  # (None: the model lacks a word, no phrase)
@@ -1940,18 +1943,22 @@ def _singular_were(parts: list[str]) -> bool:
     return assoc is not None and assoc < 0.0
 
 
-def _pair_written_apart(text: str, m: re.Match[str], parts: list[str]) -> bool:
+def _call(fn: Callable[..., Any], *args: Any) -> Any:
+    return fn(*args)
+
+
+def _pair_written_apart(text: str, a: str, b: str) -> bool:
     """Whether ``text`` holds the two words of a start token's split apart, outside the
     token ("Income tax rose. ... Incometax is due"): a name is written one way.
 
     >>> t = "Wild animals roam. Wildanimals might come."
-    >>> _pair_written_apart(t, re.search("Wildanimals", t), ["wild", "animals"])
+    >>> _pair_written_apart(t, "wild", "animals")
     True
     >>> t = "Wildanimals might come."
-    >>> _pair_written_apart(t, re.search("Wildanimals", t), ["wild", "animals"])
+    >>> _pair_written_apart(t, "wild", "animals")
     False
     """
-    pattern = rf"(?<![\w-]){re.escape(parts[0])}[ \t]+{re.escape(parts[1])}(?![\w-])"
+    pattern = rf"(?<![\w-]){re.escape(a)}[ \t]+{re.escape(b)}(?![\w-])"
     return re.search(pattern, text, re.IGNORECASE) is not None
 
 
@@ -2146,7 +2153,7 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                 continue
             if fixed is not None and _next_word_refutes(text, m, fixed, True):
                 continue
-            if fixed is not None and _start_name(text, m, fixed):
+            if fixed is not None and _start_name(text, m, fixed, once):
                 continue
         elif joined:
             fixed = split_joined_name(core, word_lang)

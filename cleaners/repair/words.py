@@ -2149,7 +2149,7 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             if once(_named_elsewhere, text, core):
                 continue
             fixed = _split_start(core, word_lang, args)
-            if fixed is not None and _recurs_as_name(text, core, fixed, lang):
+            if fixed is not None and once(_recurs_as_name, text, core, fixed, lang):
                 continue
             if fixed is not None and _next_word_refutes(text, m, fixed, True):
                 continue

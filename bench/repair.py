@@ -641,6 +641,10 @@ BRAND_START_FRAMES = (
     "{} and its partners agreed.",
     "{} sells shoes and clothes.",
     "{} was fined by the regulator.",
+    "{}, the retailer, reported a loss.",
+    "{} also said it would grow.",
+    "{} (the retailer) cut its prices.",
+    "{} and Ozon grew.",
 )
 BRAND_MID_FRAMES = (
     "He bought it on {} last week.",

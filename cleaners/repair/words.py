@@ -1616,6 +1616,62 @@ def _split_by_next_word_inside(text: str, m: re.Match[str], core: str, lang: str
     return " ".join(parts) if ctx is not None and ctx >= ARTICLE_CONTEXT_ASSOC else None
 
 
+# A noun phrase's opener: a determiner or a possessive, perhaps an adjective after it
+# ("his legfell", "the new tankhit").
+_NP_OPENER = lazy_compile(
+    r"(?<![\w'’-])(?:the|a|an|his|her|its|their|our|my|your|this|that|every|each)[ \t]+"
+    r"(?:(?P<adj>[a-z]+)[ \t]+)?$",
+    re.IGNORECASE,
+)
+# How common each word of a noun and a finite verb run together must be (Zipf): a chance
+# cut of a rarer or foreign word makes rarer parts ("sobrat" is no noun + verb).
+SUBJECT_VERB_ZIPF = 4.0
+
+
+def _split_subject_verb(text: str, m: re.Match[str], core: str, lang: str) -> str | None:
+    """A singular noun run into its finite verb after a determiner or possessive, an
+    adjective between allowed ("his legfell", "a great shipasks"): the pair is a clause's
+    subject and verb (both listed so, both common: ``SUBJECT_VERB_ZIPF``), the token
+    unknown to wordfreq, and the words before open a noun phrase, which a verb cannot
+    end.
+
+    >>> t = "Then his legfell off."
+    >>> [_split_subject_verb(t, m, m.group("core"), "en") for m in _CHUNK.finditer(t)
+    ...  if m.group("core") == "legfell"]
+    ['leg fell']
+    >>> t = "A great shipasks deep waters."
+    >>> [_split_subject_verb(t, m, m.group("core"), "en") for m in _CHUNK.finditer(t)
+    ...  if m.group("core") == "shipasks"]
+    ['ship asks']
+    >>> t = "Then legfell off."
+    >>> [_split_subject_verb(t, m, m.group("core"), "en") for m in _CHUNK.finditer(t)
+    ...  if m.group("core") == "legfell"]
+    [None]
+    """
+    parts = subject_verb_parts(core, lang)
+    if parts is None:
+        return None
+    opener = _NP_OPENER.search(text, max(0, m.start() - 30), m.start("core"))
+    if opener is None or opener["adj"] and pos_tag(opener["adj"]) != "JJ":
+        return None  # (an adjective between: "a great shipasks")
+    return " ".join(parts)
+
+
+@lru_cache(maxsize=4096)
+def subject_verb_parts(core: str, lang: str) -> tuple[str, str] | None:
+    """A token's split into a common singular noun and a common finite verb (the
+    context aside): what ``_split_subject_verb`` asks first, and the fast path."""
+    parts = _document_pair_parts(core, lang)
+    if parts is None:
+        return None
+    a, b = parts
+    if pos_tag(a) != "NN" or pos_tag(b) not in ("VBD", "VBZ"):
+        return None
+    if min(zipf(a, lang, 3.0), zipf(b, lang, 3.0)) < SUBJECT_VERB_ZIPF:
+        return None
+    return a, b
+
+
 # What the last word of a split says may follow it. A finite verb ("was", "has",
 # "said") follows none of these: an auxiliary ("He is was", "Den were has"; "has had",
 # "will have" are English, so "have" and "had" follow an auxiliary), a preposition
@@ -1711,7 +1767,7 @@ _SINGULAR_VERBS = frozenset(("is", "was", "has", "does"))
 _PLURAL_VERBS = frozenset(("are", "were", "have", "do"))
 # A title's words: a function word aside, each capitalised.
 _TITLE_WORD = lazy_compile(r"(?<![\w'’-])[A-Za-z][a-z]+")
-_NEXT_CAPITAL = lazy_compile(r"[ \t]+[\"'“«‘(]*[A-Z][a-z]")
+_NEXT_CAPITAL = lazy_compile(r",?[ \t]+[\"'“«‘(]*[A-Z][a-z]")
 
 
 def brand_shape(parts: list[str]) -> bool:
@@ -1735,8 +1791,9 @@ def brand_shape(parts: list[str]) -> bool:
 
 
 def _title_line(text: str, m: re.Match[str]) -> bool:
-    """Whether the token ``m`` stands in a title: the next word capitalised, and every
-    word of the line but function words ("in", "of", "its") capitalised, 3 at least."""
+    """Whether the token ``m`` stands in a title: the next word capitalised (a comma
+    between allowed: "Wildberries, Ozon Report ..."), and every word of the line but
+    function words ("in", "of", "its") capitalised, 3 at least."""
     if _NEXT_CAPITAL.match(text, m.end()) is None:
         return False
     lo = text.rfind("\n", 0, m.start()) + 1
@@ -1755,16 +1812,38 @@ def _title_line(text: str, m: re.Match[str]) -> bool:
 # but then as often before a preposition or a noun, which a name does not take alone.
 _NAME_VERB_TAGS = frozenset(("VBD", "VBZ", "MD"))
 _LINK_THEN_DET = lazy_compile(r"[ \t]+(?:a|an|the|its|his|her|their|our)\b")
+_NEXT_NAME = lazy_compile(r"[ \t]+[A-Z][a-z]+\b")
+_POSSESSIVE_NEXT = lazy_compile(r"['’]s?[ \t]")
+_TO_VERB = lazy_compile(r"[ \t]+to[ \t]+[a-z]")
+# A comma and a determiner or a relative pronoun after the token: an appositive or a
+# relative clause follows a name ("Wildberries, the retailer, grew"; "..., which"), and a
+# time phrase's comma a clause ("Last month, the bank ..."); a bare word after the comma
+# is a list's ("Solid soap, gel and ...") or a clause's ("..., because").
+_COMMA_NEXT = lazy_compile(
+    r"(?:,[ \t]+|[ \t]+[(—–][ \t]*|[ \t]+-[ \t]+)"
+    r"(?:(?:the|a|an|one|its|which|who|whose|whom)\b|[A-Z][a-z]+['’]s\b)"
+    r"|,[ \t]+[A-Z][a-z]+(?:,|[ \t]+and\b)"
+)
+# How common (Zipf, as the language model writes the phrase) a pair before a comma must be
+# to be read as a lost space rather than a name: the time phrases that open a sentence
+# with a comma run 3.9-5.1 ("last season", "last month", "last year"); word-pair brands
+# mostly below (Wildberries' "wild berries" 0.9, "open bank" 1.6).
+COMMA_PHRASE_ZIPF = 3.5
+# Nouns that open a sentence as adverbs ("Today mayors reported"): no brand's first word.
+_TIME_ADVERBS = frozenset(("today", "yesterday", "tomorrow", "tonight", "now"))
 
 
-def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
+def _start_name(
+    text: str, m: re.Match[str], fixed: str, once: Callable[..., Any] | None = None
+) -> bool:
     """Whether a sentence's first token that would split into two content words is a
     name by its context: in a title ("Wildberries Launches New Service": a lost space
     there leaves a capital, "WildBerries"), a plural noun before a singular verb
     ("Wildberries has": no "berries has"), or a brand's shape (``brand_shape``) before a
     finite verb or a modal ("Wildberries said", "Goldapple will") or before a preposition
     or "and" that opens a phrase with its own determiner ("Openbank and its partners"),
-    unless a plural noun meets a plural verb ("Bunkbeds are").
+    unless a plural noun meets a plural verb ("Bunkbeds are") or the text writes the two
+    words apart elsewhere (``_pair_written_apart``).
 
     >>> def name(t):
     ...     m = re.match(r"(?P<core>[A-Za-z]+)", t)
@@ -1781,17 +1860,53 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
     (False, False)
     >>> name("Helpingothers is never a waste.")
     False
+
+    Before a comma, a name is taken when an appositive or a relative clause follows and
+    the pair is no common phrase (``COMMA_PHRASE_ZIPF``); a time word is no name's head:
+
+    >>> name("Goldapple, the retailer, grew."), name("Goldapple, apples and pears.")
+    (True, False)
+    >>> name("Lastweek, the bank said."), name("Todaymayors reported it.")
+    (False, False)
+    >>> name("Goldapple, Russia's largest retailer, grew."), name("Goldapple, Ozon Report Sales")
+    (True, True)
+
+    An adverb defers to the word after it, a bracket or a dash opens an appositive too,
+    and a name's possessive, a verb before "to" and other names ("and Ozon") mark one:
+
+    >>> name("Goldapple also said so."), name("Goldapple (the retailer) grew.")
+    (True, True)
+    >>> name("Goldapple' shares fell."), name("Goldapple plans to grow.")
+    (True, True)
+    >>> name("Goldapple and Ozon grew."), name("Wildanimals often attack.")
+    (True, False)
     """
     parts = fixed.lower().split()
+    if _singular_were(parts):
+        return True
     fn = words("function_words.txt", "en")
-    if len(parts) != 2 or parts[0] in fn or parts[1] in fn:
+    if len(parts) != 2 or parts[0] in fn or parts[1] in fn or parts[0] in _TIME_ADVERBS:
         return False
     if _title_line(text, m):
         return True
+    # (``once``: the whole text is searched, once per pair in a long document)
+    if (once or _call)(_pair_written_apart, text, parts[0], parts[1]):
+        return False  # the text writes the two words apart elsewhere: a lost space
+    if _COMMA_NEXT.match(text, m.end("core")) and brand_shape(parts):
+        phrase = BIGRAMS.phrase_zipf(*parts)  # (None: the model lacks a word, no phrase)
+        return phrase is None or phrase < COMMA_PHRASE_ZIPF
+    if _POSSESSIVE_NEXT.match(text, m.end("core")) and brand_shape(parts):
+        return True  # a name's possessive ("Wildberries' shares", "Goldapple's")
     nxt = _NEXT_WORD.match(text, m.end()) if m.end("core") == m.end() else None
     if nxt is None:
-        return False  # a comma or a capital next ("Regionalhead Igor"): no evidence
+        return False  # a capital next ("Regionalhead Igor"): no evidence
     word = nxt.group(1).lower()
+    if pos_tag(word) == "RB" or word == "itself":
+        # An adverb says nothing ("Goldapple also said", "Goldapple now sells"): the
+        # word after it does.
+        after_adverb = _NEXT_WORD.match(text, nxt.end())
+        if after_adverb is not None:
+            nxt, word = after_adverb, after_adverb.group(1).lower()
     plural = guess_tag(parts[1]) == "NNS"
     if plural and word in _SINGULAR_VERBS and guess_tag(parts[0]) not in _VERB:
         return True  # ("Helpingothers is": a gerund's phrase takes a singular verb)
@@ -1801,10 +1916,50 @@ def _start_name(text: str, m: re.Match[str], fixed: str) -> bool:
         return False
     if guess_tag(word) in _NAME_VERB_TAGS:
         return True
+    if word.endswith("s") and _TO_VERB.match(text, nxt.end()):
+        return True  # a verb before "to" ("Goldapple plans to"): "plans" is no noun there
     # A preposition or "and" opening a phrase with its own determiner ("Goldapple in a
     # statement said", "Openbank and its partners"): the name's phrase ended before it.
     after = _LINK_THEN_DET.match(text, nxt.end())
+    if word == "and" and after is None:
+        after = _NEXT_NAME.match(text, nxt.end())  # ("Goldapple and Ozon grew")
     return after is not None and (word in _PREP_TAILS or word == "and")
+
+
+def _singular_were(parts: list[str]) -> bool:
+    """Whether a start split is a singular noun before "were", a pair the language model
+    does not write (no bigram: "den were"), unlike a collective noun's ("police were",
+    "staff were"): one subject takes "was", and a token ending so is a name or a Russian
+    case form ("Denwere" stays, as "Wankuwere" does).
+
+    >>> _singular_were(["den", "were"]), _singular_were(["police", "were"])
+    (True, False)
+    >>> _singular_were(["people", "were"]), _singular_were(["den", "was"])
+    (False, False)
+    """
+    if len(parts) != 2 or parts[1] != "were" or guess_tag(parts[0]) != "NN":
+        return False
+    assoc = BIGRAMS.association(parts[0], "were")
+    return assoc is not None and assoc < 0.0
+
+
+def _call(fn: Callable[..., Any], *args: Any) -> Any:
+    return fn(*args)
+
+
+def _pair_written_apart(text: str, a: str, b: str) -> bool:
+    """Whether ``text`` holds the two words of a start token's split apart, outside the
+    token ("Income tax rose. ... Incometax is due"): a name is written one way.
+
+    >>> t = "Wild animals roam. Wildanimals might come."
+    >>> _pair_written_apart(t, "wild", "animals")
+    True
+    >>> t = "Wildanimals might come."
+    >>> _pair_written_apart(t, "wild", "animals")
+    False
+    """
+    pattern = rf"(?<![\w-]){re.escape(a)}[ \t]+{re.escape(b)}(?![\w-])"
+    return re.search(pattern, text, re.IGNORECASE) is not None
 
 
 _ARTICLE_BEFORE = lazy_compile(r"\b(?:the|a|an)[ \t]+[\"'«“‘]*$", re.IGNORECASE)
@@ -1955,6 +2110,7 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                 and all(next_word_parts(w, lang) is None for w in unknown)
                 and all(beside_rare_word(w, lang) is None for w in unknown)
                 and all(short_fn_parts(w, lang) is None for w in unknown)
+                and (not args[1] or all(subject_verb_parts(w, lang) is None for w in unknown))
             )
         ):
             return []
@@ -1993,11 +2149,11 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             if once(_named_elsewhere, text, core):
                 continue
             fixed = _split_start(core, word_lang, args)
-            if fixed is not None and _recurs_as_name(text, core, fixed, lang):
+            if fixed is not None and once(_recurs_as_name, text, core, fixed, lang):
                 continue
             if fixed is not None and _next_word_refutes(text, m, fixed, True):
                 continue
-            if fixed is not None and _start_name(text, m, fixed):
+            if fixed is not None and _start_name(text, m, fixed, once):
                 continue
         elif joined:
             fixed = split_joined_name(core, word_lang)
@@ -2011,6 +2167,8 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                     fixed = beside_rare_word(core, word_lang)
                 if fixed is None:
                     fixed = _split_by_both_sides(text, m, core, word_lang)
+                if fixed is None and args[1]:  # (a content pair: off with content_pairs)
+                    fixed = _split_subject_verb(text, m, core, word_lang)
             if fixed is not None and _next_word_refutes(text, m, fixed, False):
                 continue
         if fixed is None:

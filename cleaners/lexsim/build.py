@@ -40,7 +40,7 @@ KEY_SCHEME = "stem5"  # how words become keys (cleaners.lexsim.key_function)
 ITERATIONS = 8
 MIN_COUNT = 2
 MIN_SCORE = 0.01
-DICT_SCORE = 0.0  # a dictionary's key pair the sentences did not give: after every learned one
+DICT_SCORE = 0.0  # the score column of a dictionary's key pair (no learned probability)
 PER_KEY = 16  # pairs written per source key
 N_STOP = 40  # most frequent keys of each side, left out of similarities
 STOP_SHARE = 0.03  # and every key in at least this share of a side's sentences (0: none)
@@ -207,7 +207,7 @@ def input_hash(data: Path, pair: str, dictd: Path = DICTD) -> str:
             h.update(f.encode())
             h.update((data / f).read_bytes())
     if pair in DICTIONARIES:  # (a pair without one hashes as before)
-        h.update(repr(("dictionaries", DICT_SCORE)).encode())
+        h.update(repr(("dictionaries", "keys without a learned pair", DICT_SCORE)).encode())
     for f in dictionary_files(dictd, pair) if pair in DICTIONARIES else ():
         h.update(f.name.encode())
         h.update(f.read_bytes())
@@ -255,8 +255,8 @@ def _stop_keys(keys: list[list[str]], count: Counter[str]) -> list[str]:
 
 def build(data: Path, pair: str, dictd: Path = DICTD) -> str:
     """The table file's text for ``pair`` (deterministic for the same inputs); a pair in
-    ``DICTIONARIES`` also gets the key pairs of its dictionaries (read from ``dictd``) that
-    the sentences did not give, ranked after those that they did."""
+    ``DICTIONARIES`` also gets the key pairs of its dictionaries (read from ``dictd``) whose
+    two keys the sentences gave no translation."""
     pairs = read_pairs(data, pair)
     la, lb = pair.split("-")
     key_a, key_b = key_function(KEY_SCHEME, la), key_function(KEY_SCHEME, lb)
@@ -287,13 +287,20 @@ def build(data: Path, pair: str, dictd: Path = DICTD) -> str:
             scored.setdefault(ka, []).append((-score, kb))
     n_dict = 0
     if pair in DICTIONARIES:
-        learned = {(ka, kb) for ka, v in scored.items() for _, kb in v}
-        found = dictionary_keys(dictionary_pairs(dictd, pair), key_a, key_b) - learned
+        # The dictionaries fill the words the sentences taught nothing: a pair of keys neither
+        # of which has a learned translation (a learned key keeps its in-domain ones; adding
+        # the dictionary's other senses to them lost beads on the Text+Berg dev folds).
+        known_a, known_b = set(scored), {kb for v in scored.values() for _, kb in v}
+        found = {
+            (ka, kb)
+            for ka, kb in dictionary_keys(dictionary_pairs(dictd, pair), key_a, key_b)
+            if ka not in known_a and kb not in known_b
+        }
         for ka, kb in found:
             scored.setdefault(ka, []).append((-DICT_SCORE, kb))
         n_dict = len(found)
     dict_note = [
-        f"# + {n_dict} key pairs (score {DICT_SCORE}) from the dictionaries "
+        f"# + {n_dict} key pairs (score {DICT_SCORE}; keys without a learned pair) from "
         + ", ".join(stem for stem, _ in DICTIONARIES[pair])
         + " (FreeDict+WikDict from Wiktionary, CC BY-SA 3.0; see NOTICE)"
     ] if pair in DICTIONARIES else []  # fmt: skip

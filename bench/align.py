@@ -14,9 +14,10 @@ Bleualign's and Vecalign's evaluations, null beads (1-0/0-1) are left out of the
 
 "+lex (shipped table)" is the default path: the word table of cleaners/lexsim, which was built
 from these very dev sets; "+lex (held-out table)" rebuilds that table in-process without the
-evaluated set's files (e.g. ru–en without WMT21 for the WMT21 table, de–fr from FLORES alone for
-Text+Berg dev) — the honest figure. "length+anchors, no lex" is the path without a word table
-(what `mtclean align` did before the table). The ablation rows take one part out of the
+evaluated set's files (e.g. ru–en without WMT21 for the WMT21 table, de–fr from FLORES and the
+de–fr dictionaries, which hold no dev text, for Text+Berg dev) — the honest figure.
+"length+anchors, no lex" is the path without a word table (what `mtclean align` did before the
+table). The ablation rows take one part out of the
 default path each and are scored with the held-out table where there is one. FLORES dev de–fr
 is damaged as ru–en is (a second same-script check, news rather than a yearbook). The scaling
 table aligns one long document in a fresh process and reports CPU seconds and the peak RSS

@@ -12,16 +12,15 @@ Strict P/R/F1 counts a bead right only when both its sides match gold exactly; a
 Bleualign's and Vecalign's evaluations, null beads (1-0/0-1) are left out of the counts
 ("F1 incl. null" counts them too). Every aligner runs in the same process on the same damage.
 
-"+lex (shipped table)" is the default path: the word table of cleaners/lexsim, which was built
-from these very dev sets; "+lex (held-out table)" rebuilds that table in-process without the
-evaluated set's files (e.g. ru–en without WMT21 for the WMT21 table, de–fr from FLORES and the
-de–fr dictionaries, which hold no dev text, for Text+Berg dev) — the honest figure.
-"length+anchors, no lex" is the path without a word table (what `mtclean align` did before the
-table). The ablation rows take one part out of the
-default path each and are scored with the held-out table where there is one. FLORES dev de–fr
-is damaged as ru–en is (a second same-script check, news rather than a yearbook). The scaling
-table aligns one long document in a fresh process and reports CPU seconds and the peak RSS
-above the process's own before aligning.
+"+lex (shipped table)" is the default path: the word table of cleaners/lexsim, which was built from
+these very dev sets; "+lex (held-out table)" rebuilds that table in-process without the evaluated
+set's files (e.g. ru–en without WMT21 for the WMT21 table, de–fr from FLORES and the de–fr
+dictionaries, which hold no dev text, for Text+Berg dev) — the honest figure. "length+anchors, no
+lex" is the path without a word table (what `mtclean align` did before the table). The ablation
+rows take one part out of the default path each and are scored with the held-out table where there
+is one. FLORES dev de–fr is damaged as ru–en is (a second same-script check, news rather than a
+yearbook). The scaling table aligns one long document in a fresh process and reports CPU seconds
+and the peak RSS above the process's own before aligning.
 
 "With retranslation": no full Argos ru→en model is available here, so a real WMT system's
 English output of the Russian (system_outputs/hyp.<sys>.en.txt) stands in for the

@@ -12,15 +12,15 @@ Strict P/R/F1 counts a bead right only when both its sides match gold exactly; a
 Bleualign's and Vecalign's evaluations, null beads (1-0/0-1) are left out of the counts
 ("F1 incl. null" counts them too). Every aligner runs in the same process on the same damage.
 
-"+lex (shipped table)" is the default path: the word table of cleaners/lexsim, which was built
-from these very dev sets; "+lex (held-out table)" rebuilds that table in-process without the
-evaluated set's files (e.g. ru–en without WMT21 for the WMT21 table, de–fr from FLORES alone for
-Text+Berg dev) — the honest figure. "length+anchors, no lex" is the path without a word table
-(what `mtclean align` did before the table). The ablation rows take one part out of the
-default path each and are scored with the held-out table where there is one. FLORES dev de–fr
-is damaged as ru–en is (a second same-script check, news rather than a yearbook). The scaling
-table aligns one long document in a fresh process and reports CPU seconds and the peak RSS
-above the process's own before aligning.
+"+lex (shipped table)" is the default path: the word table of cleaners/lexsim, which was built from
+these very dev sets; "+lex (held-out table)" rebuilds that table in-process without the evaluated
+set's files (e.g. ru–en without WMT21 for the WMT21 table, de–fr from FLORES and the de–fr
+dictionaries, which hold no dev text, for Text+Berg dev) — the honest figure. "length+anchors, no
+lex" is the path without a word table (what `mtclean align` did before the table). The ablation
+rows take one part out of the default path each and are scored with the held-out table where there
+is one. FLORES dev de–fr is damaged as ru–en is (a second same-script check, news rather than a
+yearbook). The scaling table aligns one long document in a fresh process and reports CPU seconds
+and the peak RSS above the process's own before aligning.
 
 "With retranslation": no full Argos ru→en model is available here, so a real WMT system's
 English output of the Russian (system_outputs/hyp.<sys>.en.txt) stands in for the
@@ -204,8 +204,9 @@ def heldout_lexicon(pair: str, without: str) -> Iterator[str]:
         text = build.build(DATA, pair)
     finally:
         build.SOURCES[pair] = saved
+    extra = " + the dictionaries" if pair in build.DICTIONARIES else ""  # no dev data in them
     with swapped_table(pair, text):
-        yield f"table without {without} ({sum(1 for _ in kept)} of {len(saved)} sources)"
+        yield f"table without {without} ({len(kept)} of {len(saved)} sources{extra})"
 
 
 @contextmanager
@@ -559,9 +560,9 @@ def textberg_parts(case: Case, k: int) -> list[Case]:
 
 @contextmanager
 def cross_fold_lexicon(parts: Sequence[Case]) -> Iterator[None]:
-    """Swap in the de–fr table built from FLORES dev and ``parts`` (the other fold's Text+Berg
-    documents, in place of the whole dev document): as the shipped table, which saw dev, stands
-    to the test documents."""
+    """Swap in the de–fr table built from FLORES dev, the dictionaries and ``parts`` (the other
+    fold's Text+Berg documents, in place of the whole dev document): as the shipped table, which
+    saw dev, stands to the test documents."""
     from cleaners.lexsim import build
 
     extra = [
@@ -584,7 +585,8 @@ def cross_fold_lexicon(parts: Sequence[Case]) -> Iterator[None]:
 def folds_table(config: AlignConfig, ks: Sequence[int]) -> None:
     """Text+Berg dev by folds: the dev document cut into ``k`` parts (``textberg_parts``),
     fold A the even parts and fold B the odd ones, each part aligned as its own document with
-    the held-out table, then with cross-fold tables (``cross_fold_lexicon``). A change tuned on
+    the held-out table (FLORES dev + the de–fr dictionaries), then with cross-fold tables
+    (the same + the other fold, ``cross_fold_lexicon``). A change tuned on
     one fold should gain on the other too; the one dev document tuned everything so far, and
     its gains carried over to test only in part."""
     whole = load_textberg("dev")[0]
@@ -593,7 +595,8 @@ def folds_table(config: AlignConfig, ks: Sequence[int]) -> None:
     print("| aligner | " + " | ".join(f"k={k} A | k={k} B" for k in ks) + " | whole |")
     print("|---|" + "---|---|" * len(ks) + "---|")
     with heldout_lexicon("de-fr", "textberg"):
-        rows = [("mtclean +lex (held-out table)", lambda c: run_mtclean(c, config, False, langs))]
+        rows = [("mtclean +lex (held-out table: FLORES dev + dictionaries)",
+                 lambda c: run_mtclean(c, config, False, langs))]  # fmt: skip
         rows += [(f"ablation: {label}", fn) for label, fn in ablations(config, langs)]
         for label, fn in rows:
             cells = []
@@ -604,7 +607,8 @@ def folds_table(config: AlignConfig, ks: Sequence[int]) -> None:
             cells.append(prf([whole], [fn(whole)], with_null=False)[2])
             print(f"| {label} | " + " | ".join(f"{x:.4f}" for x in cells) + " |")
     # The same with each fold scored by a table that saw the other fold (no whole figure).
-    rows = [("mtclean +lex (cross-fold tables)", lambda c: run_mtclean(c, config, False, langs))]
+    rows = [("mtclean +lex (cross-fold tables: + other fold)",
+             lambda c: run_mtclean(c, config, False, langs))]  # fmt: skip
     rows += [
         (f"ablation (cross-fold tables): {label}", fn) for label, fn in ablations(config, langs)
     ]

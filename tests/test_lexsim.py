@@ -21,6 +21,16 @@ def _data() -> Path:
     return SHARED
 
 
+def _dictionaries(pair: str) -> None:
+    """Skip unless the dictionaries the pair's table is built with are installed."""
+    if pair not in build.DICTIONARIES:
+        return
+    try:
+        build.dictionary_files(build.DICTD, pair)
+    except FileNotFoundError as exc:
+        pytest.skip(f"the {pair} table is built with dictionaries not installed here: {exc}")
+
+
 def _lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").rstrip("\n").split("\n")
 
@@ -36,6 +46,7 @@ def test_build_reads_no_reserved_file() -> None:
 def test_shipped_table_is_current(pair: str) -> None:
     """The header records the hash of the inputs and build parameters it was built from."""
     data = _data()
+    _dictionaries(pair)
     header = (LEX / f"{pair}.tsv").read_text(encoding="utf-8").split("\n", 2)[1]
     assert header == f"# inputs+params sha256 {build.input_hash(data, pair)}", (
         "regenerate: python -m cleaners.lexsim.build"
@@ -45,8 +56,31 @@ def test_shipped_table_is_current(pair: str) -> None:
 def test_small_table_rebuilds_byte_for_byte() -> None:
     """The de–fr table (the smaller) is rebuilt here and must equal the shipped file."""
     data = _data()
+    _dictionaries("de-fr")
     shipped = (LEX / "de-fr.tsv").read_text(encoding="utf-8")
     assert build.build(data, "de-fr") == shipped, "regenerate: python -m cleaners.lexsim.build"
+
+
+def test_dictionary_entries_give_translations_not_explanations() -> None:
+    _dictionaries("de-fr")
+    pairs = build.dictionary_pairs(build.DICTD, "de-fr")
+    assert len(pairs) > 50_000
+    found = {b for a, b in pairs if a == "Abwertung"}
+    assert found == {"dévaluation", "dévalorisation"}  # not "Verringerung des Wertes …"
+    assert ("Haus", "maison") in pairs and ("gehen", "aller") in pairs
+    assert ("Sohn", "fils") in pairs  # from the fra-deu dictionary, turned round
+    assert not any(a.startswith("00database") or not a or not b for a, b in pairs)
+
+
+def test_the_de_fr_table_knows_dictionary_words_no_dev_sentence_has() -> None:
+    """Kühlschrank / réfrigérateur are in no de–fr dev sentence: only the dictionary pairs them."""
+    data = _data()
+    for f in ("flores200/dev.deu_Latn.txt", "textberg-bleualign-de-fr/dev.de"):
+        assert "kühlschrank" not in (data / f).read_text(encoding="utf-8").lower()
+    de_fr, fr_de = lexsim.table("de", "fr"), lexsim.table("fr", "de")
+    fridge, frigo = de_fr.key("kühlschrank", "src"), fr_de.key("réfrigérateur", "src")
+    assert frigo in de_fr.targets(fridge) and fridge in fr_de.targets(frigo)
+    assert lexsim.similarity("Der Kühlschrank", "Le réfrigérateur", "de", "fr") == 1.0
 
 
 def test_every_shipped_table_parses_both_ways() -> None:

@@ -6,8 +6,10 @@ forms share one entry. A table's ``!key`` line names how its keys were made
 ``PyStemmer`` package: Snowball's algorithms, no data, no model), or ``prefix4``, the
 word's first ``KEY_LEN`` (4) letters (a table without the line). They were learned with IBM
 Model 1 (EM, both directions) on the public dev sets only; ``python -m cleaners.lexsim.build``
-rebuilds them (that module is never imported at run time). No model is needed at run time: a
-table loads in well under 0.1 s the first time a language pair is asked for.
+rebuilds them (that module is never imported at run time); the de–fr table also holds the
+one-word pairs of the FreeDict+WikDict dictionaries for words the dev sentences never taught
+(CC BY-SA 3.0, ``data/lex/NOTICE``). No model is needed at run time: a table loads in under
+0.1 s the first time a language pair is asked for.
 
 A sentence's *bag* in the other language is the multiset of the translations of its content
 keys (up to ``TOP`` per key; for two Latin-script languages a key also stands for itself, so

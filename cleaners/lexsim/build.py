@@ -19,16 +19,19 @@ SHA-256 of its inputs and the build parameters; ``tests/test_lexsim.py`` checks 
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import importlib.metadata
 import json
 import math
+import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from cleaners.lexsim import KEY_LEN, WORDS, key_function, words
+from cleaners.lexsim import KEY_LEN, MIN_WORD, WORDS, key_function, words
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "lex"
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -37,6 +40,7 @@ KEY_SCHEME = "stem5"  # how words become keys (cleaners.lexsim.key_function)
 ITERATIONS = 8
 MIN_COUNT = 2
 MIN_SCORE = 0.01
+DICT_SCORE = 0.0  # the score column of a dictionary's key pair (no learned probability)
 PER_KEY = 16  # pairs written per source key
 N_STOP = 40  # most frequent keys of each side, left out of similarities
 STOP_SHARE = 0.03  # and every key in at least this share of a side's sentences (0: none)
@@ -74,6 +78,16 @@ SOURCES: dict[str, list[tuple[str, ...]]] = {
 }
 _RESERVED = ("devtest", "wmt22", "/test")
 
+# Bilingual dictionaries read as extra evidence for a pair: dictd files (Debian's
+# dict-freedict-* packages) as (file stem, whether its headwords are side b). FreeDict+WikDict,
+# from Wiktionary, CC BY-SA 3.0: the table built with them carries that licence (data/lex/NOTICE).
+DICTD = Path("/usr/share/dictd")
+DICTIONARIES: dict[str, tuple[tuple[str, bool], ...]] = {
+    "de-fr": (("freedict-deu-fra", False), ("freedict-fra-deu", True)),
+}
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_SENSE = re.compile(r"(\d+)\. (.*)")
+
 
 def _lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").rstrip("\n").split("\n")
@@ -95,7 +109,91 @@ def read_pairs(data: Path, pair: str) -> list[tuple[str, str]]:
     return out
 
 
-def input_hash(data: Path, pair: str) -> str:
+def dictionary_files(dictd: Path, pair: str) -> list[Path]:
+    """The dictd files ``pair`` reads (index, then data, per dictionary); FileNotFoundError
+    names the Debian packages when one is missing."""
+    files = [dictd / f"{stem}{ext}" for stem, _ in DICTIONARIES.get(pair, ()) for ext in (
+        ".index", ".dict.dz")]  # fmt: skip
+    missing = [f for f in files if not f.is_file()]
+    if missing:
+        packages = " ".join(f"dict-{stem}" for stem, _ in DICTIONARIES[pair])
+        raise FileNotFoundError(f"{missing[0]} not found: apt-get install {packages}")
+    return files
+
+
+def _b64(code: str) -> int:
+    """A dictd index number (base 64, most significant digit first).
+
+    >>> _b64("B"), _b64("C1"), _b64("bWIQ")
+    (1, 181, 7168528)
+    """
+    n = 0
+    for c in code:
+        n = n * 64 + _B64.index(c)
+    return n
+
+
+def dictd_entry(text: str) -> tuple[str, list[str]]:
+    """(headword, translations) of one dictd entry of a FreeDict+WikDict dictionary: a
+    headword line (pronunciations ``/…/`` and a ``<pos>`` after it), then senses, each a line
+    of comma-separated translations (numbered ``1.`` when there are several) and lines of
+    explanation in the headword's language, which are left out.
+
+    >>> dictd_entry("gehen /ge:n/ <v>\\n1. aller, marcher 2.\\nsich fortbewegen\\n 3.\\n"
+    ...             "2. partir (en voiture)\\neinen Ort verlassen\\n")
+    ('gehen', ['aller', 'marcher', 'partir'])
+    """
+    lines = text.rstrip("\n").split("\n")
+    head = re.split(r" /| <", lines[0], maxsplit=1)[0].strip()
+    out: list[str] = []
+    for i, line in enumerate(lines[1:]):
+        sense = _SENSE.fullmatch(line)
+        if sense is None and i:  # an explanation (the first line is the only sense)
+            continue
+        line = sense[2] if sense else line
+        line = re.sub(r"\(.*?\)", " ", re.sub(r"\s+\d+\.$", "", line))  # "2." left at an end
+        out.extend(t.strip() for t in re.split(r"[,;]", line) if t.strip())
+    return head, list(dict.fromkeys(out))
+
+
+def dictionary_pairs(dictd: Path, pair: str) -> list[tuple[str, str]]:
+    """(side a, side b) phrase pairs of ``pair``'s dictionaries, sorted, each once."""
+    files = dictionary_files(dictd, pair)
+    out: set[tuple[str, str]] = set()
+    for (stem, flipped), index in zip(DICTIONARIES[pair], files[::2], strict=True):
+        data = gzip.decompress((dictd / f"{stem}.dict.dz").read_bytes())
+        for line in index.read_text(encoding="utf-8").splitlines():
+            head, offset, size = line.split("\t")
+            if not head or head.startswith("00database"):  # the dictionary's own description
+                continue
+            start = _b64(offset)
+            word, found = dictd_entry(data[start : start + _b64(size)].decode("utf-8"))
+            out.update((t, word) if flipped else (word, t) for t in found)
+    return sorted(out)
+
+
+def dictionary_keys(
+    pairs: list[tuple[str, str]], key_a: Callable[[str], str], key_b: Callable[[str], str]
+) -> set[tuple[str, str]]:
+    """The key pairs the dictionary's phrase pairs give: those whose sides are one content key
+    each (Haus, maison). A phrase's words are left out (prime à la casse for Abwrackprämie:
+    pairing the compound with each word measured worse on the Text+Berg dev folds).
+
+    >>> key = lambda w: w[:5]
+    >>> sorted(dictionary_keys([("Haus", "maison"), ("Abwrackprämie", "prime à la casse"),
+    ...                         ("am Haus", "à la maison")], key, key))
+    [('haus', 'maiso')]
+    """
+    out: set[tuple[str, str]] = set()
+    for a, b in pairs:
+        ka = {key_a(w) for w in words(a) if len(w) >= MIN_WORD}
+        kb = {key_b(w) for w in words(b) if len(w) >= MIN_WORD}
+        if len(ka) == 1 and len(kb) == 1:
+            out.update((x, y) for x in ka for y in kb)
+    return out
+
+
+def input_hash(data: Path, pair: str, dictd: Path = DICTD) -> str:
     """SHA-256 over the input files' bytes and the build parameters."""
     h = hashlib.sha256()
     params = (KEY_SCHEME, KEY_LEN, ITERATIONS, MIN_COUNT, MIN_SCORE, PER_KEY, N_STOP)
@@ -108,6 +206,11 @@ def input_hash(data: Path, pair: str) -> str:
         for f in files:
             h.update(f.encode())
             h.update((data / f).read_bytes())
+    if pair in DICTIONARIES:  # (a pair without one hashes as before)
+        h.update(repr(("dictionaries", "keys without a learned pair", DICT_SCORE)).encode())
+    for f in dictionary_files(dictd, pair) if pair in DICTIONARIES else ():
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
     return h.hexdigest()
 
 
@@ -150,8 +253,10 @@ def _stop_keys(keys: list[list[str]], count: Counter[str]) -> list[str]:
     return sorted(stop)
 
 
-def build(data: Path, pair: str) -> str:
-    """The table file's text for ``pair`` (deterministic for the same inputs)."""
+def build(data: Path, pair: str, dictd: Path = DICTD) -> str:
+    """The table file's text for ``pair`` (deterministic for the same inputs); a pair in
+    ``DICTIONARIES`` also gets the key pairs of its dictionaries (read from ``dictd``) whose
+    two keys the sentences gave no translation."""
     pairs = read_pairs(data, pair)
     la, lb = pair.split("-")
     key_a, key_b = key_function(KEY_SCHEME, la), key_function(KEY_SCHEME, lb)
@@ -180,6 +285,25 @@ def build(data: Path, pair: str) -> str:
         score = math.sqrt(p * rev.get(code, 0.0))
         if score >= MIN_SCORE:
             scored.setdefault(ka, []).append((-score, kb))
+    n_dict = 0
+    if pair in DICTIONARIES:
+        # The dictionaries fill the words the sentences taught nothing: a pair of keys neither
+        # of which has a learned translation (a learned key keeps its in-domain ones; adding
+        # the dictionary's other senses to them lost beads on the Text+Berg dev folds).
+        known_a, known_b = set(scored), {kb for v in scored.values() for _, kb in v}
+        found = {
+            (ka, kb)
+            for ka, kb in dictionary_keys(dictionary_pairs(dictd, pair), key_a, key_b)
+            if ka not in known_a and kb not in known_b
+        }
+        for ka, kb in found:
+            scored.setdefault(ka, []).append((-DICT_SCORE, kb))
+        n_dict = len(found)
+    dict_note = [
+        f"# + {n_dict} key pairs (score {DICT_SCORE}; keys without a learned pair) from "
+        + ", ".join(stem for stem, _ in DICTIONARIES[pair])
+        + " (FreeDict+WikDict from Wiktionary, CC BY-SA 3.0; see NOTICE)"
+    ] if pair in DICTIONARIES else []  # fmt: skip
     how = f"first {KEY_LEN} letters" if KEY_SCHEME == "prefix4" else KEY_SCHEME
     lines = [
         f"# {pair} word-key table for cleaners.lexsim; rebuild: python -m cleaners.lexsim.build",
@@ -187,6 +311,7 @@ def build(data: Path, pair: str) -> str:
         f"# {len(pairs)} sentence pairs; IBM-1 x{ITERATIONS} both ways; key = {how}; "
         f"score = sqrt(t({lb}|{la}) t({la}|{lb})) >= {MIN_SCORE}; counts >= {MIN_COUNT}; "
         f"stop keys: the {N_STOP} most frequent and those in >= {STOP_SHARE:.0%} of sentences",
+        *dict_note,
         f"!key\t{KEY_SCHEME}",
         "!stop\ta\t" + " ".join(_stop_keys(keys_a, count_a)),
         "!stop\tb\t" + " ".join(_stop_keys(keys_b, count_b)),
@@ -201,10 +326,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--pair", action="append", choices=sorted(SOURCES))
+    ap.add_argument(
+        "--dictd", type=Path, default=DICTD, help="folder of the dictd dictionaries (de-fr)"
+    )
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     for pair in args.pair or sorted(SOURCES):
-        text = build(args.data, pair)
+        text = build(args.data, pair, args.dictd)
         (OUT / f"{pair}.tsv").write_text(text, encoding="utf-8")
         print(f"{pair}: {text.count(chr(10))} lines → {OUT / f'{pair}.tsv'}")
 

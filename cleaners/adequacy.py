@@ -40,7 +40,7 @@ import numpy as np
 
 from cleaners.align import anchors
 from cleaners.chrf import chrf
-from cleaners.leftout import CYRILLIC_LANGS, common_letters, holds_own_script
+from cleaners.leftout import CYRILLIC_LANGS, common_letters, holds_own_script, letter_counts
 from cleaners.lexsim import fold_marks
 from cleaners.numbers import compare
 from cleaners.translit import name_key, transliterate
@@ -183,9 +183,23 @@ def russian_label(ru: str, lang: tuple[str, float]) -> tuple[str, float]:
     ('ru', 0.9)
     >>> russian_label("Das ist ein Satz auf Deutsch.", ("de", 0.99))
     ('de', 0.99)
+
+    Another Cyrillic language on a side too short to tell them apart (``Да.`` reads as
+    Macedonian) is no evidence: unknown, as the pipeline keeps such a segment in its slot.
+
+    >>> russian_label("Да.", ("mk", 0.7))
+    ('und', 0.0)
+    >>> russian_label("Київ оголосив про нові санкції проти Москви.", ("uk", 0.99))
+    ('uk', 0.99)
     """
     if lang[0] not in CYRILLIC_LANGS and lang[0] != "und" and holds_own_script(ru, "ru"):
         return "ru", lang[1]
+    if (
+        lang[0] in CYRILLIC_LANGS
+        and lang[0] != "ru"
+        and sum(letter_counts(ru)) < NAME_TITLE_LETTERS
+    ):
+        return "und", 0.0
     return lang
 
 

@@ -40,7 +40,7 @@ import numpy as np
 
 from cleaners.align import anchors
 from cleaners.chrf import chrf
-from cleaners.leftout import CYRILLIC_LANGS, common_letters, holds_own_script
+from cleaners.leftout import CYRILLIC_LANGS, common_letters, holds_own_script, letter_counts
 from cleaners.lexsim import fold_marks
 from cleaners.numbers import compare
 from cleaners.translit import name_key, transliterate
@@ -147,6 +147,8 @@ class Signals(NamedTuple):
     function_matched: int  # function-word categories (ты ↔ you, почему ↔ why) on both sides
     function_missing: int  # ... on one side only
     mt_chrf: float | None  # chrF of the English against the retranslated Russian
+    drift: float = 0.0  # mean relative position ru − en of the words found both ways (drift)
+    drift_hits: int = 0  # how many words that mean is over
 
 
 def _share(pattern: re.Pattern[str], text: str) -> float:
@@ -181,9 +183,23 @@ def russian_label(ru: str, lang: tuple[str, float]) -> tuple[str, float]:
     ('ru', 0.9)
     >>> russian_label("Das ist ein Satz auf Deutsch.", ("de", 0.99))
     ('de', 0.99)
+
+    Another Cyrillic language on a side too short to tell them apart (``Да.`` reads as
+    Macedonian) is no evidence: unknown, as the pipeline keeps such a segment in its slot.
+
+    >>> russian_label("Да.", ("mk", 0.7))
+    ('und', 0.0)
+    >>> russian_label("Київ оголосив про нові санкції проти Москви.", ("uk", 0.99))
+    ('uk', 0.99)
     """
     if lang[0] not in CYRILLIC_LANGS and lang[0] != "und" and holds_own_script(ru, "ru"):
         return "ru", lang[1]
+    if (
+        lang[0] in CYRILLIC_LANGS
+        and lang[0] != "ru"
+        and sum(letter_counts(ru)) < NAME_TITLE_LETTERS
+    ):
+        return "und", 0.0
     return lang
 
 
@@ -450,6 +466,64 @@ def cover_flags(table: Any, src: str, tgt: str) -> list[tuple[bool, bool]]:
     return out
 
 
+def drift(table: Any, src: str, tgt: str) -> tuple[float, int]:
+    """(mean of relative position in ``src`` minus that in ``tgt``, number of words) over the
+    content words of ``src`` that ``tgt`` translates or spells alike, each matched to the
+    translation nearest the diagonal. Near 0 when the two sides run side by side; a cut
+    ``src`` (its end matching ``tgt``'s middle) drifts above 0, a cut ``tgt`` below: this
+    reads the order of the words found, not only how many, so a few hits tell.
+
+    >>> from cleaners.lexsim import table
+    >>> t = table("ru", "en")
+    >>> drift(t, "Президент подписал закон в мае.", "The president signed the law in May.")
+    (-0.0857, 4)
+    >>> drift(t, "Президент подписал закон.", "The president signed the law in May, they said.")
+    (0.1852, 3)
+    >>> drift(t, "Президент подписал закон в мае, сообщили в Кремле.", "The president signed.")[0]
+    -0.5417
+    """
+    from cleaners.lexsim import MIN_WORD
+
+    words = [w.lower().replace("ё", "е") for w in _LEXWORD.findall(src)]
+    tgt_words = [w.lower() for w in _LEXWORD.findall(tgt)]
+    if not words or not tgt_words:
+        return 0.0, 0
+    where: dict[str, list[int]] = {}
+    for j, w in enumerate(tgt_words):
+        if len(w) >= MIN_WORD:
+            where.setdefault(table.key(w, "tgt"), []).append(j)
+            spelled = _spelling(w)
+            if spelled:
+                where.setdefault("\0" + spelled, []).append(j)
+    n_src, n_tgt = len(words), len(tgt_words)
+    total, hits = 0.0, 0
+    for i, w in enumerate(words):
+        if len(w) < MIN_WORD:
+            continue
+        k = table.key(w, "src")
+        if not k or k in table.src_stop:
+            continue
+        spelled = _spelling(w)
+        options = [*table.trans.get(k, ()), *((k,) if table.identity else ())]
+        cands = [j for t in options for j in where.get(t, ())]
+        cands += where.get("\0" + spelled, []) if spelled else []
+        if not cands:
+            continue
+        rel = (i + 0.5) / n_src
+        j = min(cands, key=lambda j: (abs((j + 0.5) / n_tgt - rel), j))
+        total += rel - (j + 0.5) / n_tgt
+        hits += 1
+    return (round(total / hits, 4) if hits else 0.0), hits
+
+
+def _both_drift(fwd: Any, back: Any, ru: str, en: str) -> tuple[float, int]:
+    """:func:`drift` of ru in en and (negated) of en in ru, pooled by their word counts."""
+    d1, n1 = drift(fwd, ru, en)
+    d2, n2 = drift(back, en, ru) if back is not None else (0.0, 0)
+    n = n1 + n2
+    return (round((d1 * n1 - d2 * n2) / n, 4) if n else 0.0), n
+
+
 def coverage(flags: Sequence[bool]) -> tuple[float, float, float]:
     """(share covered, share covered in the last third, uncovered run ending the side as a
     share) of one side's content words; a side without content words is fully covered.
@@ -516,6 +590,7 @@ def signals(
     cov_en = coverage([hit for _, hit in flags_en]) if back is not None else cov_ru
     known_ru = [hit for known, hit in flags_ru if known]
     known_en = [hit for known, hit in flags_en if known]
+    dr = _both_drift(fwd, back, ru, en) if fwd is not None else (0.0, 0)
     return Signals(
         ru_chars=len(ru),
         en_chars=len(en),
@@ -557,6 +632,8 @@ def signals(
         function_matched=len(ru_f & en_f),
         function_missing=len(ru_f ^ en_f),
         mt_chrf=chrf(en, ru_mt) if ru_mt else None,
+        drift=dr[0],
+        drift_hits=dr[1],
     )
 
 
@@ -615,8 +692,14 @@ FEATURES: tuple[str, ...] = (
     "known_evidence",
     "known_uncovered",
     "unknown",
+    "drift_toward_cut",
+    "drift_size",
     "mt_chrf",
 )
+
+
+# Mean |drift| of right pairs (fit half, three words found or more): word order's own wobble.
+DRIFT_WOBBLE = 0.05
 
 
 def features(s: Signals) -> np.ndarray:
@@ -674,6 +757,12 @@ def features(s: Signals) -> np.ndarray:
             (known - 0.5) * math.log1p(s.known_ru + s.known_en),
             math.log1p((1 - s.known_cover_ru) * s.known_ru + (1 - s.known_cover_en) * s.known_en),
             math.log1p(s.unknown),
+            # Positive when the side that drifts ahead is the shorter one (a cut side's last
+            # words match the middle of the other), shrunk when few words were found.
+            s.drift * math.copysign(1.0, log_ratio(s)) * s.drift_hits / (s.drift_hits + 2.0),
+            # How far it strays past a right pair's usual wobble (mean 0.05 on the fit half),
+            # so that a pair with no word found reads as a right one, not a better one.
+            (abs(s.drift) - DRIFT_WOBBLE) * s.drift_hits / (s.drift_hits + 2.0),
             s.mt_chrf if s.mt_chrf is not None else 0.0,
         ]
     )

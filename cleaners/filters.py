@@ -256,13 +256,16 @@ class Truncated:
 
     def __init__(self, cfg: FiltersConfig) -> None:
         self.max = cfg.truncated_ratio
+        self.mark_below = cfg.truncated_mark_below
 
     def score(self, c: Candidate) -> float:
         s = c.signals
         ratio = log_ratio(s)  # > 0: the English is longer than expected
+        # A missing end mark alone says little of a pair that translates well.
+        mark = s.end_mismatch and c.adequacy < self.mark_below
         # Both sides stopping on such a word ("..., а также" ↔ "..., and": a list item) agree.
-        en_stops = (s.end_mismatch and not ends_sentence(c.en)) or (s.en_cut and not s.ru_cut)
-        ru_stops = (s.end_mismatch and ends_sentence(c.en)) or (s.ru_cut and not s.en_cut)
+        en_stops = (mark and not ends_sentence(c.en)) or (s.en_cut and not s.ru_cut)
+        ru_stops = (mark and ends_sentence(c.en)) or (s.ru_cut and not s.en_cut)
         # The side that stops mid-way must be the short one: a Russian title without a full
         # stop beside a shorter English sentence is not truncated.
         if (en_stops and ratio < 0) or (ru_stops and ratio > 0):

@@ -157,3 +157,20 @@ def test_judge_pairs_folds_the_marks_once(monkeypatch):
     assert calls == [stressed, en, ru, en]
     as_is = signals(stressed, en, ("ru", 1.0), ("en", 1.0), folded=True)
     assert as_is != signals(ru, en, ("ru", 1.0), ("en", 1.0))
+
+
+def test_a_cut_side_drifts_toward_the_cut():
+    # The cut English side's last words match the middle of the Russian: the matched words'
+    # positions drift, in the direction of the side that is short.
+    ru = "Правительство одобрило новый бюджет на следующий год после долгих споров в парламенте."
+    full = signals(ru, "The government approved a new budget for next year after long debates "
+                   "in parliament.")  # fmt: skip
+    cut = signals(ru, "The government approved a new budget.")
+    toward, size = FEATURES.index("drift_toward_cut"), FEATURES.index("drift_size")
+    assert abs(full.drift) < 0.1 < 0.3 < -cut.drift
+    assert adequacy.features(cut)[toward] > 0.25 > 0.1 > adequacy.features(full)[toward]
+    assert adequacy.features(cut)[size] > 0.2 > 0.05 > adequacy.features(full)[size]
+    # No word found: the drift features read as a right pair's (0), not as evidence.
+    none = signals("Да.", "Yes.")
+    assert none.drift_hits == 0
+    assert adequacy.features(none)[toward] == adequacy.features(none)[size] == 0.0

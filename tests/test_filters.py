@@ -85,6 +85,15 @@ def test_a_side_that_stops_on_a_word_no_sentence_ends_on_is_truncated(ru: str, e
     assert "truncated" in why(ru, en)
 
 
+def test_a_complete_translation_without_its_full_stop_is_not_truncated():
+    # QA: the English only lacks its end mark; the pair translates well, so the missing mark
+    # alone does not make it truncated (unless truncated_mark_below says always).
+    assert why("Он пришёл домой.", "He came home") == ()
+    assert "truncated" in why("Он пришёл домой.", "He came home", truncated_mark_below=1.0)
+    # A side that stops on a word no sentence ends on is cut whatever the adequacy.
+    assert "truncated" in why("Правительство одобрило бюджет на.", EN, truncated_mark_below=0.0)
+
+
 def test_a_sentence_may_end_on_a_stranded_preposition_or_particle():
     assert "truncated" not in why("Откуда ты родом?", "Where do you come from?")
     assert "truncated" not in why("Том тебе помог бы?", "Would Tom help you?")
@@ -173,6 +182,8 @@ def test_without_the_cheap_filters_the_others_still_speak():
     # the pair goes on to the scored filters.
     assert why("", EN, disable=["too-short"]) == ("boilerplate",)
     assert "misaligned" in why("", EN, disable=["too-short", "boilerplate"])
+    # A two-letter word is not too short, and a side too short to tell Russian from
+    # Macedonian is no wrong-language evidence: the pair is kept.
     assert why("Да.", "Yes.") == ()
 
 

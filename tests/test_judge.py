@@ -120,7 +120,7 @@ _GOOD = [
 # A right pair whose words the word table barely knows (adequacy about 0.04: misaligned alone),
 # one it knows less still (under the context floor), and a wrong pair.
 _THIN = ("Её свекровь вышивает гладью.", "Her mother-in-law does satin-stitch embroidery.")
-_THINNER = ("Кума напекла ватрушек.", "The godmother baked cheesecakes.")
+_THINNER = ("Золовка насолила груздей.", "The sister-in-law salted milk mushrooms.")
 _WRONG = ("Щенок грызёт тапки.", "The weather was warm all week long.")
 
 

@@ -53,6 +53,7 @@ import numpy as np
 from cleaners import lexsim
 from cleaners.config import AlignConfig
 from cleaners.langev import RUSSIAN_LETTERS
+from cleaners.memory import BIG, release
 from cleaners.model import Bead
 from cleaners.translit import name_key
 
@@ -341,22 +342,64 @@ class _Flat:
     def blocks(self, k: int) -> _Flat:
         """Units ``0..k-1``, ``k..2k-1``, … merged, their counts summed per key."""
         span = self.size // k + 1
-        # Sorted by (key, unit), the codes are already in order: np.unique without its sort.
-        code = self.key.astype(np.int64)  # (int32 keys times span overflow)
-        code *= span
-        code += self.unit // k
-        new = np.empty(len(code), dtype=bool)
-        new[:1] = True
-        np.not_equal(code[1:], code[:-1], out=new[1:])
-        count = np.add.reduceat(self.count.astype(np.float64), np.flatnonzero(new))
-        code = code[new]
-        del new
+        # Sorted by (key, unit), the codes are already in order: np.unique without its sort,
+        # a slice of entries at a time (the whole side's codes, counts in float64 and their
+        # temporaries were ~25 bytes an entry: the peak of a 20 MB pair's aligner).
+        n = len(self.key)
+        starts: list[np.ndarray] = []
+        codes: list[np.ndarray] = []
+        last = -1
+        for a in range(0, n, _BLOCK_SLICE):
+            code = self.key[a : a + _BLOCK_SLICE].astype(np.int64)  # (int32 keys times span)
+            code *= span
+            code += self.unit[a : a + _BLOCK_SLICE] // k
+            new = np.empty(len(code), dtype=bool)
+            new[0] = code[0] != last
+            np.not_equal(code[1:], code[:-1], out=new[1:])
+            last = int(code[-1])
+            at = np.flatnonzero(new)
+            starts.append(at + a)
+            codes.append(code[at])
+        first = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
+        code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+        del starts, codes
+        count = np.empty(len(first))
+        for a in range(0, len(first), _BLOCK_SLICE):
+            at = first[a : a + _BLOCK_SLICE + 1]
+            end = n if a + _BLOCK_SLICE >= len(first) else int(at[-1])
+            part = self.count[int(at[0]) : end].astype(np.float64)
+            count[a : a + _BLOCK_SLICE] = np.add.reduceat(part, at[:_BLOCK_SLICE] - at[0])
+        del first
         # 4-byte units and counts, as the sentences' (integer counts: exact below 2**24);
         # a long document's block levels are all held while the finest one runs
         if count.max(initial=0) < 1 << 24:
             count = count.astype(np.float32)
         unit = (code % span).astype(np.int32)
         return _Flat(unit, _narrow(code // span), count, -(-self.size // k))
+
+
+_BLOCK_SLICE = 1 << 18  # bag entries a block level is made from at once
+
+
+class _Freed:
+    """Counts the bytes of the pieces a loop frees while it fills one whole array, and hands
+    the heap's free pages back (:func:`cleaners.memory.release`) every :data:`_FREED` of
+    them: the pieces (below the mmap threshold, on the heap) left their pages resident beside
+    the whole (mapped on its own), and a long document's peak was the two together."""
+
+    __slots__ = ("bytes",)
+
+    def __init__(self) -> None:
+        self.bytes = 0
+
+    def add(self, n: int) -> None:
+        self.bytes += n
+        if self.bytes >= _FREED:
+            release(BIG)
+            self.bytes = 0
+
+
+_FREED = 8 << 20
 
 
 # Keys are ids of distinct words (a few million at most): 4 bytes an entry, widened to int64
@@ -447,11 +490,13 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
     joined = (np.empty(total, np.int64), np.empty(total, np.int64), np.empty(total))
     at = 0
     out.reverse()
+    freed = _Freed()
     while out:
         part = out.pop()
         for whole, piece in zip(joined, part, strict=True):
             whole[at : at + len(piece)] = piece
         at += len(part[0])
+        freed.add(sum(piece.nbytes for piece in part))
     return joined
 
 
@@ -1158,6 +1203,7 @@ def _features(
     ru_len = np.array([max(len(s), 1) for s in ru], dtype=float)
     en_len = np.array([max(len(s), 1) for s in en], dtype=float)
     doc = _Doc(ru_len, en_len, {}, {}, one_script=one_script)
+    chars = int(ru_len.sum() + en_len.sum())
 
     def add(
         kind: str,
@@ -1179,6 +1225,7 @@ def _features(
         if p.w_anchor:
             assert tokens is not None
             bags = (_anchor_flat(tokens[0], words, ids), _anchor_flat(tokens[1], words, ids))
+            release(chars)
             doc.bags["anchor"] = bags
             doc.mass["anchor"] = (bags[0].totals(), bags[1].totals())
         if p.w_number_miss and p.w_anchor:  # the anchors' "#" entries, without reading again
@@ -1200,10 +1247,14 @@ def _features(
             _content_keys(words[0][2], table, "src", cognates),
             _content_keys(words[1][2], table, "tgt", cognates),
         )
+        ru_table = _table_flat(tokens[0], table, True, ids, words[0], content[0])
+        release(chars)
         (ru_flat, ru_mass), (en_flat, en_mass) = (
-            _table_flat(tokens[0], table, True, ids, words[0], content[0]),
+            ru_table,
             _table_flat(tokens[1], table, False, ids, words[1], content[1]),
         )
+        del ru_table
+        release(chars)
         doc.bags["table"] = (ru_flat, en_flat)
         if p.w_cover:
             doc.occurrences = (
@@ -1212,6 +1263,8 @@ def _features(
             )
         # Dice divides by content keys, not by their translations.
         doc.mass["table"] = (ru_mass, en_mass)
+    del tokens
+    release(chars)
     return doc
 
 
@@ -1394,10 +1447,13 @@ def _merged_flat(codes: list[np.ndarray], counts: list[np.ndarray], size: int) -
     at = 0
     codes.reverse()
     counts.reverse()
+    freed = _Freed()
     while codes:
         c, n = codes.pop(), counts.pop()
         packed[at : at + len(c)] = (c << bits) | n
         at += len(c)
+        freed.add(c.nbytes + n.nbytes)
+    del freed
     packed.sort()
     mask = (1 << bits) - 1
     step = _TOKEN_OCC * 16

@@ -67,7 +67,7 @@ class Tally:
                 self.seg_langs[seg.lang] += 1
                 self.kinds[seg.kind] += 1
                 self.left_out.update(
-                    f[len(LEFT_OUT) :] for f in seg.flags if f.startswith(LEFT_OUT)
+                    f[len(LEFT_OUT) :] for f in seg.peek_flags if f.startswith(LEFT_OUT)
                 )
         self.n_ru += len(doc.ru_sentences)
         self.n_en += len(doc.en_sentences)

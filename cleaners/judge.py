@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from cleaners.adequacy import adequacy, analyse_pairs
+from cleaners.adequacy import adequacy, iter_signals
 from cleaners.config import PipelineConfig
 from cleaners.dedup import Deduper
 from cleaners.filters import CHEAP, Candidate, build_filters, reasons
@@ -58,14 +58,14 @@ def judge_pairs(
     [Judgement(adequacy=0.0, reasons=('too-short',), scored=False)]
     """
     if not config.filters.enabled:
-        sigs = analyse_pairs(_folded(pairs), ru_mt, config.lid, lex_table)
+        sigs = iter_signals(_folded(pairs), ru_mt, config.lid, lex_table)
         return [Judgement(adequacy(s), ()) for s in sigs]
     filters = build_filters(config.filters)
     cheap = [reasons(Candidate(ru, en, None, math.nan), filters) for ru, en in pairs]
     rest = [f for f in filters if f.name not in CHEAP]  # the cheap ones have spoken
     todo = [k for k, why in enumerate(cheap) if score_rejected or not why]
     pairs = _folded(pairs)
-    sigs = analyse_pairs(
+    sigs = iter_signals(
         [pairs[k] for k in todo],
         [ru_mt[k] for k in todo] if ru_mt is not None else None,
         config.lid,

@@ -204,6 +204,7 @@ def finish_document(
             _align(doc, config)
     if doc.beads and apply_source_evidence(doc, config):
         _align(doc, config)  # the Russian re-decided fused words or glossary terms
+    release(doc_size(doc))  # what the last stage freed, before the document is written
     return doc
 
 

@@ -342,40 +342,47 @@ class _Flat:
     def blocks(self, k: int) -> _Flat:
         """Units ``0..k-1``, ``k..2k-1``, … merged, their counts summed per key."""
         span = self.size // k + 1
-        # Sorted by (key, unit), the codes are already in order: np.unique without its sort,
-        # a slice of entries at a time (the whole side's codes, counts in float64 and their
-        # temporaries were ~25 bytes an entry: the peak of a 20 MB pair's aligner).
         n = len(self.key)
-        starts: list[np.ndarray] = []
-        codes: list[np.ndarray] = []
-        last = -1
-        for a in range(0, n, _BLOCK_SLICE):
-            code = self.key[a : a + _BLOCK_SLICE].astype(np.int64)  # (int32 keys times span)
-            code *= span
-            code += self.unit[a : a + _BLOCK_SLICE] // k
-            new = np.empty(len(code), dtype=bool)
-            new[0] = code[0] != last
-            np.not_equal(code[1:], code[:-1], out=new[1:])
-            last = int(code[-1])
-            at = np.flatnonzero(new)
-            starts.append(at + a)
-            codes.append(code[at])
-        first = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
-        code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
-        del starts, codes
-        count = np.empty(len(first))
-        for a in range(0, len(first), _BLOCK_SLICE):
-            at = first[a : a + _BLOCK_SLICE + 1]
-            end = n if a + _BLOCK_SLICE >= len(first) else int(at[-1])
-            part = self.count[int(at[0]) : end].astype(np.float64)
-            count[a : a + _BLOCK_SLICE] = np.add.reduceat(part, at[:_BLOCK_SLICE] - at[0])
-        del first
-        # 4-byte units and counts, as the sentences' (integer counts: exact below 2**24);
-        # a long document's block levels are all held while the finest one runs
-        if count.max(initial=0) < 1 << 24:
+        # Sorted by (key, unit), the codes are already in order: np.unique without its sort.
+        # A slice of entries at a time, twice: the number of distinct codes first, then the
+        # level's arrays filled in place (the whole side's codes, float64 counts and their
+        # temporaries were ~30 bytes an entry: the peak of a 20 MB pair's aligner).
+
+        def slices() -> Iterator[tuple[int, np.ndarray, np.ndarray, bool]]:
+            last = -1
+            for a in range(0, n, _BLOCK_SLICE):
+                code = self.key[a : a + _BLOCK_SLICE].astype(np.int64)  # (int32 keys times span)
+                code *= span
+                code += self.unit[a : a + _BLOCK_SLICE] // k
+                new = np.empty(len(code), dtype=bool)
+                new[0] = True
+                np.not_equal(code[1:], code[:-1], out=new[1:])
+                seam = bool(code[0] == last)  # a code's run goes on from the slice before
+                last = int(code[-1])
+                yield a, code, np.flatnonzero(new), seam
+
+        size = sum(len(at) - seam for _, _, at, seam in slices())
+        # (integer counts summed: exact in float32 below 2**24, as the sentences' are)
+        small = float(self.count.sum(dtype=np.float64)) < 1 << 24
+        unit = np.empty(size, dtype=np.int32)
+        key = np.empty(size, dtype=self.key.dtype)
+        count = np.empty(size, dtype=np.float32 if small else np.float64)
+        to = 0
+        for a, code, at, seam in slices():
+            part = np.add.reduceat(self.count[a : a + _BLOCK_SLICE].astype(np.float64), at)
+            code = code[at]
+            if seam:
+                count[to - 1] += part[0]
+                part, code = part[1:], code[1:]
+            unit[to : to + len(code)] = code % span
+            key[to : to + len(code)] = code // span
+            count[to : to + len(code)] = part
+            to += len(code)
+        # 4-byte counts, as the sentences' (integer counts: exact below 2**24); a long
+        # document's block levels are all held while the finest one runs
+        if not small and count.max(initial=0) < 1 << 24:
             count = count.astype(np.float32)
-        unit = (code % span).astype(np.int32)
-        return _Flat(unit, _narrow(code // span), count, -(-self.size // k))
+        return _Flat(unit, key, count, -(-self.size // k))
 
 
 _BLOCK_SLICE = 1 << 18  # bag entries a block level is made from at once

@@ -489,7 +489,11 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
         dense = np.bincount(cell, weights=v_all, minlength=int(w_at[-1]))
         at = np.flatnonzero(dense)
         s_at = np.searchsorted(w_at, at, side="right") - 1
-        out.append((s_at + s0, at - w_at[s_at] + w_lo[s_at] - 2, dense[at]))
+        # (units in 4 bytes until joined: a slice's are within the document's)
+        s_rel = (s_at + s0).astype(np.int32)
+        out.append((s_rel, (at - w_at[s_at] + w_lo[s_at] - 2).astype(np.int32), dense[at]))
+    # the searched arrays go before the whole is made (with the pieces, 2.5x its size)
+    del order, e_code, e_col, e_key, e_unit, e_count
     if not out:
         return empty, empty, np.zeros(0)
     # joined as the slices are freed (a concatenation held them and the whole twice)

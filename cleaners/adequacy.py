@@ -31,7 +31,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
@@ -874,11 +874,24 @@ def analyse_pairs(
     folded: bool = False,
 ) -> list[Signals]:
     """:func:`signals` of many pairs, language detection batched (on the pairs as given)."""
+    return list(iter_signals(pairs, ru_mt, lid_config, lex_table, folded))
+
+
+def iter_signals(
+    pairs: Sequence[tuple[str, str]],
+    ru_mt: Sequence[str | None] | None = None,
+    lid_config: Any = None,
+    lex_table: Any = None,
+    folded: bool = False,
+) -> Iterator[Signals]:
+    """:func:`analyse_pairs` one pair at a time: the languages are detected for all at
+    once, each pair's :class:`Signals` made when asked for (a long document's were ~600
+    bytes a pair, all held while its pairs were judged)."""
     from cleaners import lid
 
     langs = lid.detect_batch([t for p in pairs for t in p], lid_config)
-    return [
-        signals(
+    for k, (ru, en) in enumerate(pairs):
+        yield signals(
             ru,
             en,
             langs[2 * k],
@@ -887,8 +900,6 @@ def analyse_pairs(
             lex_table,
             folded,
         )
-        for k, (ru, en) in enumerate(pairs)
-    ]
 
 
 def score_pairs(

@@ -55,6 +55,7 @@ import numpy as np
 from cleaners import lexsim
 from cleaners.config import AlignConfig
 from cleaners.langev import RUSSIAN_LETTERS
+from cleaners.memory import BIG, release
 from cleaners.model import Bead
 from cleaners.translit import name_key
 
@@ -343,22 +344,71 @@ class _Flat:
     def blocks(self, k: int) -> _Flat:
         """Units ``0..k-1``, ``k..2k-1``, … merged, their counts summed per key."""
         span = self.size // k + 1
+        n = len(self.key)
         # Sorted by (key, unit), the codes are already in order: np.unique without its sort.
-        code = self.key.astype(np.int64)  # (int32 keys times span overflow)
-        code *= span
-        code += self.unit // k
-        new = np.empty(len(code), dtype=bool)
-        new[:1] = True
-        np.not_equal(code[1:], code[:-1], out=new[1:])
-        count = np.add.reduceat(self.count.astype(np.float64), np.flatnonzero(new))
-        code = code[new]
-        del new
-        # 4-byte units and counts, as the sentences' (integer counts: exact below 2**24);
-        # a long document's block levels are all held while the finest one runs
-        if count.max(initial=0) < 1 << 24:
+        # A slice of entries at a time, twice: the number of distinct codes first, then the
+        # level's arrays filled in place (the whole side's codes, float64 counts and their
+        # temporaries were ~30 bytes an entry: the peak of a 20 MB pair's aligner).
+
+        def slices() -> Iterator[tuple[int, np.ndarray, np.ndarray, bool]]:
+            last = -1
+            for a in range(0, n, _BLOCK_SLICE):
+                code = self.key[a : a + _BLOCK_SLICE].astype(np.int64)  # (int32 keys times span)
+                code *= span
+                code += self.unit[a : a + _BLOCK_SLICE] // k
+                new = np.empty(len(code), dtype=bool)
+                new[0] = True
+                np.not_equal(code[1:], code[:-1], out=new[1:])
+                seam = bool(code[0] == last)  # a code's run goes on from the slice before
+                last = int(code[-1])
+                yield a, code, np.flatnonzero(new), seam
+
+        size = sum(len(at) - seam for _, _, at, seam in slices())
+        # (integer counts summed: exact in float32 below 2**24, as the sentences' are)
+        small = float(self.count.sum(dtype=np.float64)) < 1 << 24
+        unit = np.empty(size, dtype=np.int32)
+        key = np.empty(size, dtype=self.key.dtype)
+        count = np.empty(size, dtype=np.float32 if small else np.float64)
+        to = 0
+        for a, code, at, seam in slices():
+            part = np.add.reduceat(self.count[a : a + _BLOCK_SLICE].astype(np.float64), at)
+            code = code[at]
+            if seam:
+                count[to - 1] += part[0]
+                part, code = part[1:], code[1:]
+            unit[to : to + len(code)] = code % span
+            key[to : to + len(code)] = code // span
+            count[to : to + len(code)] = part
+            to += len(code)
+        # 4-byte counts, as the sentences' (integer counts: exact below 2**24); a long
+        # document's block levels are all held while the finest one runs
+        if not small and count.max(initial=0) < 1 << 24:
             count = count.astype(np.float32)
-        unit = (code % span).astype(np.int32)
-        return _Flat(unit, _narrow(code // span), count, -(-self.size // k))
+        return _Flat(unit, key, count, -(-self.size // k))
+
+
+_BLOCK_SLICE = 1 << 18  # bag entries a block level is made from at once
+
+
+class _Freed:
+    """Counts the bytes of the pieces a loop frees while it fills one whole array, and hands
+    the heap's free pages back (:func:`cleaners.memory.release`) every :data:`_FREED` of
+    them: the pieces (below the mmap threshold, on the heap) left their pages resident beside
+    the whole (mapped on its own), and a long document's peak was the two together."""
+
+    __slots__ = ("bytes",)
+
+    def __init__(self) -> None:
+        self.bytes = 0
+
+    def add(self, n: int) -> None:
+        self.bytes += n
+        if self.bytes >= _FREED:
+            release(BIG)
+            self.bytes = 0
+
+
+_FREED = 8 << 20
 
 
 # Keys are ids of distinct words (a few million at most): 4 bytes an entry, widened to int64
@@ -441,7 +491,11 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
         dense = np.bincount(cell, weights=v_all, minlength=int(w_at[-1]))
         at = np.flatnonzero(dense)
         s_at = np.searchsorted(w_at, at, side="right") - 1
-        out.append((s_at + s0, at - w_at[s_at] + w_lo[s_at] - 2, dense[at]))
+        # (units in 4 bytes until joined: a slice's are within the document's)
+        s_rel = (s_at + s0).astype(np.int32)
+        out.append((s_rel, (at - w_at[s_at] + w_lo[s_at] - 2).astype(np.int32), dense[at]))
+    # the searched arrays go before the whole is made (with the pieces, 2.5x its size)
+    del order, e_code, e_col, e_key, e_unit, e_count
     if not out:
         return empty, empty, np.zeros(0)
     # joined as the slices are freed (a concatenation held them and the whole twice)
@@ -449,11 +503,13 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
     joined = (np.empty(total, np.int64), np.empty(total, np.int64), np.empty(total))
     at = 0
     out.reverse()
+    freed = _Freed()
     while out:
         part = out.pop()
         for whole, piece in zip(joined, part, strict=True):
             whole[at : at + len(piece)] = piece
         at += len(part[0])
+        freed.add(sum(piece.nbytes for piece in part))
     return joined
 
 
@@ -1160,6 +1216,7 @@ def _features(
     ru_len = np.array([max(len(s), 1) for s in ru], dtype=float)
     en_len = np.array([max(len(s), 1) for s in en], dtype=float)
     doc = _Doc(ru_len, en_len, {}, {}, one_script=one_script)
+    chars = int(ru_len.sum() + en_len.sum())
 
     def add(
         kind: str,
@@ -1181,6 +1238,7 @@ def _features(
         if p.w_anchor:
             assert tokens is not None
             bags = (_anchor_flat(tokens[0], words, ids), _anchor_flat(tokens[1], words, ids))
+            release(chars)
             doc.bags["anchor"] = bags
             doc.mass["anchor"] = (bags[0].totals(), bags[1].totals())
         if p.w_number_miss and p.w_anchor:  # the anchors' "#" entries, without reading again
@@ -1202,10 +1260,14 @@ def _features(
             _content_keys(words[0][2], table, "src", cognates),
             _content_keys(words[1][2], table, "tgt", cognates),
         )
+        ru_table = _table_flat(tokens[0], table, True, ids, words[0], content[0])
+        release(chars)
         (ru_flat, ru_mass), (en_flat, en_mass) = (
-            _table_flat(tokens[0], table, True, ids, words[0], content[0]),
+            ru_table,
             _table_flat(tokens[1], table, False, ids, words[1], content[1]),
         )
+        del ru_table
+        release(chars)
         doc.bags["table"] = (ru_flat, en_flat)
         if p.w_cover:
             doc.occurrences = (
@@ -1214,6 +1276,8 @@ def _features(
             )
         # Dice divides by content keys, not by their translations.
         doc.mass["table"] = (ru_mass, en_mass)
+    del tokens
+    release(chars)
     return doc
 
 
@@ -1396,10 +1460,13 @@ def _merged_flat(codes: list[np.ndarray], counts: list[np.ndarray], size: int) -
     at = 0
     codes.reverse()
     counts.reverse()
+    freed = _Freed()
     while codes:
         c, n = codes.pop(), counts.pop()
         packed[at : at + len(c)] = (c << bits) | n
         at += len(c)
+        freed.add(c.nbytes + n.nbytes)
+    del freed
     packed.sort()
     mask = (1 << bits) - 1
     step = _TOKEN_OCC * 16
@@ -1631,6 +1698,9 @@ def _solve(
     # Keys in many blocks say little about where a block goes and cost the most to match.
     common = max(8, m // 50) if coarse else None
     lo, hi, block = _rough_path(doc, config, with_mt, with_lex, scale)
+    # The coarser levels' bags and programs are freed: their pages go back before this
+    # level's are made (a 20 MB pair's finest level ran ~30 MB higher on what they left).
+    release(int(doc.ru_len.sum() + doc.en_len.sum()))
     doc = doc.with_bags()  # (a block level's, once the coarser levels are done)
     kinds = [kind for kind in doc.bags if weights[kind]]
     # The fine path stays within a block or so of the rough one. Short documents (and a rough

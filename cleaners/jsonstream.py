@@ -19,11 +19,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from cleaners.model import Bead, Document, Segment
+from cleaners.memory import BIG, release
+from cleaners.model import Bead, Document, Segment, SideDoc
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _CHUNK = 1 << 16
+_TRIM_EVERY = 4 << 20
 _NUMBER_GOES_ON = frozenset("0123456789.eE+-")
 
 
@@ -36,12 +38,17 @@ class StreamReader:
         self._buf = ""
         self._pos = 0
         self._eof = False
+        self._read = 0
 
     def _more(self) -> bool:
         if self._eof:
             return False
         # Read at least as much as is buffered: a long value is retried O(log n) times.
         data = self._fh.read(max(_CHUNK, len(self._buf) - self._pos))
+        self._read += len(data)
+        if self._read >= _TRIM_EVERY:
+            self._read = 0
+            release(BIG)
         self._buf = self._buf[self._pos :] + data
         self._pos = 0
         self._eof = not data
@@ -182,16 +189,19 @@ def _bead(r: StreamReader) -> Bead:
     return Bead.from_dict(d)
 
 
-def _side(r: StreamReader) -> dict[str, Any] | None:
+def _side(r: StreamReader) -> SideDoc | None:
     if r.peek() != "{":
-        return r.value()  # type: ignore[no-any-return]
+        value = r.value()
+        return SideDoc.from_dict(value) if value else None
     side: dict[str, Any] = {}
     for key in r.object_keys():
         if key == "segments" and r.peek() == "[":
             side[key] = [_segment(r) for _ in r.array_items()]
         else:
             side[key] = r.value()
-    return side
+    # Made now, not with the document: a long side's raw text is dropped as soon as its
+    # edits are checked to give it back (both sides' were held to the end of the file).
+    return SideDoc.from_dict(side)
 
 
 def _strings(r: StreamReader, pool: dict[str, str]) -> Any:
@@ -215,8 +225,8 @@ def read_document(fh: IO[str]) -> Document:
             d[key] = _side(r)
         elif key in ("ru_sentences", "en_sentences"):
             side = d.get(key[:2])
-            segments = side.get("segments", []) if isinstance(side, dict) else []
-            pool = {s: s for seg in segments if isinstance(seg, Segment) for s in seg.sentences}
+            segments = side.segments if isinstance(side, SideDoc) else []
+            pool = {s: s for seg in segments for s in seg.sentences}
             d[key] = _strings(r, pool)
         else:
             d[key] = r.value()

@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from cleaners.adequacy import adequacy, analyse_pairs
+from cleaners.adequacy import adequacy, iter_signals
 from cleaners.config import PipelineConfig
 from cleaners.dedup import Deduper
 from cleaners.filters import CHEAP, Candidate, build_filters, reasons
@@ -75,7 +75,7 @@ def judge_pairs(
         texts = _folded([pairs[k] for k in todo])
         mts = [ru_mt[k] for k in todo] if ru_mt is not None else None
         out = [Judgement(UNSCORED, (), False)] * len(pairs)
-        sigs = analyse_pairs(texts, mts, config.lid, lex_table, folded=True)
+        sigs = iter_signals(texts, mts, config.lid, lex_table, folded=True)
         for k, s in zip(todo, sigs, strict=True):
             out[k] = Judgement(adequacy(s), ())
         return out
@@ -84,7 +84,7 @@ def judge_pairs(
     rest = [f for f in filters if f.name not in CHEAP]  # the cheap ones have spoken
     todo = [k for k, why in enumerate(cheap) if score_rejected or not why]
     pairs = _folded(pairs)
-    sigs = analyse_pairs(
+    sigs = iter_signals(
         [pairs[k] for k in todo],
         [ru_mt[k] for k in todo] if ru_mt is not None else None,
         config.lid,

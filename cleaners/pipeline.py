@@ -204,6 +204,7 @@ def finish_document(
             _align(doc, config)
     if doc.beads and apply_source_evidence(doc, config):
         _align(doc, config)  # the Russian re-decided fused words or glossary terms
+    release(doc_size(doc))  # what the last stage freed, before the document is written
     return doc
 
 
@@ -300,7 +301,7 @@ def replace_failed_segments(doc: Document, config: PipelineConfig, translator: T
         ru_ids = sorted({i for k in ids for i in ru_of.get(k, ())})
         if not ru_ids:
             continue
-        agreement = seg.meta.get("mt_agreement")
+        agreement = seg.peek_meta.get("mt_agreement")
         no_letters = not any(ch.isalpha() for ch in seg.text)
         if no_letters or (agreement is not None and agreement < below):
             text = " ".join(doc.ru_retranslated[i] for i in ru_ids if doc.ru_retranslated[i])
@@ -425,7 +426,7 @@ def corpus_sentences(side: SideDoc, lang: str, config: PipelineConfig) -> list[s
     """
     out: list[str] = []
     for seg in side.segments:
-        seg.flags = [f for f in seg.flags if not f.startswith(LEFT_OUT)]
+        seg.flags = [f for f in seg.peek_flags if not f.startswith(LEFT_OUT)]
         why = leave_out(seg, lang, side.lang, config)
         if why is not None:
             seg.flags.append(LEFT_OUT + why)

@@ -67,7 +67,7 @@ class Tally:
                 self.seg_langs[seg.lang] += 1
                 self.kinds[seg.kind] += 1
                 self.left_out.update(
-                    f[len(LEFT_OUT) :] for f in seg.flags if f.startswith(LEFT_OUT)
+                    f[len(LEFT_OUT) :] for f in seg.peek_flags if f.startswith(LEFT_OUT)
                 )
         self.n_ru += len(doc.ru_sentences)
         self.n_en += len(doc.en_sentences)
@@ -302,26 +302,51 @@ def highlight(original: str, edits: Sequence[Edit], expected: str | None = None)
     >>> highlight("18: 18 now", [Edit("fix_times", 0, 6, "18: 18", "18:18")], "18:18 now")
     '<mark title="fix_times: &quot;18: 18&quot; → &quot;18:18&quot;">18:18</mark> now'
     """
+    parts = highlight_parts(original, edits, expected)
+    return None if parts is None else "".join(parts)
+
+
+def highlight_parts(
+    original: str, edits: Sequence[Edit], expected: str | None = None
+) -> list[str] | None:
+    """:func:`highlight` in pieces, the replay checked against ``expected`` piece by piece
+    (a book-length side's replayed text, and its marked HTML, were each one string more).
+
+    >>> highlight_parts("a  b", [Edit("collapse_spaces", 1, 3, "  ", " ")], "a b")
+    ['a', '<mark title="collapse_spaces: &quot;  &quot; → &quot; &quot;"> </mark>', 'b']
+    >>> highlight_parts("a  b", [Edit("collapse_spaces", 1, 3, "  ", " ")], "a  b") is None
+    True
+    """
     out: list[str] = []
-    plain: list[str] = []
-    pos = 0
+    pos = at = 0  # at: how much of ``expected`` the replayed pieces have matched
+
+    def replays(piece: str) -> bool:
+        nonlocal at
+        if expected is None:
+            return True
+        if not expected.startswith(piece, at):
+            return False
+        at += len(piece)
+        return True
+
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
         if e.start < pos or original[e.start : e.end] != e.before:
             return None
-        out.append(html.escape(original[pos : e.start]))
-        plain.append(original[pos : e.start])
+        piece = original[pos : e.start]
+        if not (replays(piece) and replays(e.after)):
+            return None
+        out.append(html.escape(piece))
         tip = html.escape(f'{e.rule}: "{e.before}" → "{e.after}"')
         if e.after:
             out.append(f'<mark title="{tip}">{html.escape(e.after)}</mark>')
         else:
             out.append(f'<del class="del" title="{tip}">{html.escape(e.before)}</del>')
-        plain.append(e.after)
         pos = e.end
-    out.append(html.escape(original[pos:]))
-    plain.append(original[pos:])
-    if expected is not None and "".join(plain) != expected:
+    piece = original[pos:]
+    if not replays(piece) or (expected is not None and at != len(expected)):
         return None
-    return "".join(out)
+    out.append(html.escape(piece))
+    return out
 
 
 def _svg_bars(
@@ -392,11 +417,12 @@ def doc_html_parts(doc: Document, expanded: bool = False) -> Iterator[str]:
     )
     yield f'<div class="pair"><div><h4>{head}</h4>'
     if doc.en is not None:
-        marked = highlight(doc.en.raw_text, doc.en.edits, doc.en.text)
+        pieces = highlight_parts(doc.en.raw_text, doc.en.edits, doc.en.text)
         yield '<div class="text" lang="en">'
-        yield marked or e(doc.en.text)  # the side's whole text: its own piece, not copied
+        # (the side's whole text unmarked: its own piece, not copied)
+        yield from pieces if pieces is not None else [e(doc.en.text)]
         yield "</div>"
-        marked = None
+        pieces = None
     else:
         yield "<p><i>no English</i></p>"
     if doc.mt is not None:
@@ -407,10 +433,11 @@ def doc_html_parts(doc: Document, expanded: bool = False) -> Iterator[str]:
         )
     yield "</div><div><h4>Russian</h4>"
     if doc.ru is not None:
-        marked = highlight(doc.ru.raw_text, doc.ru.edits, doc.ru.text)
+        pieces = highlight_parts(doc.ru.raw_text, doc.ru.edits, doc.ru.text)
         yield '<div class="text" lang="ru">'
-        yield marked or e(doc.ru.text)
+        yield from pieces if pieces is not None else [e(doc.ru.text)]
         yield "</div>"
+        pieces = None
     else:
         yield "<p><i>no Russian source</i></p>"
     yield "</div></div>"

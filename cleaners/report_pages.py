@@ -55,9 +55,9 @@ def doc_row(doc: Document, page: str) -> IndexRow:
     """
     judged = [b.adequacy for b in doc.beads if b.adequacy is not None]
     scores = [
-        s.meta["mt_agreement"]
+        s.peek_meta["mt_agreement"]
         for s in (doc.en.segments if doc.en else [])
-        if isinstance(s.meta.get("mt_agreement"), int | float)
+        if isinstance(s.peek_meta.get("mt_agreement"), int | float)
     ]
     return IndexRow(
         id=doc.id,

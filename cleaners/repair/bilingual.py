@@ -21,8 +21,9 @@ Glossary entries with a ``ru=`` condition are decided here too (rule
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -477,10 +478,7 @@ def source_evidence(doc: Document, rc: RepairConfig) -> tuple[list[Edit], str] |
     if not any(on.values()):
         return None
     spans = sentence_spans(doc)
-    ru_of: dict[int, list[int]] = {}
-    for b in doc.beads:
-        for j in b.en:
-            ru_of.setdefault(j, []).extend(b.ru)
+    ru_of = _ru_of(doc)
     ru_doc = "\n".join(doc.ru_sentences)
     placed = placed_edits(en.edits)
     named = named_words(en.text)
@@ -488,7 +486,7 @@ def source_evidence(doc: Document, rc: RepairConfig) -> tuple[list[Edit], str] |
     for j, (s, e) in enumerate(spans):
         if s < 0:
             continue
-        ru = " ".join(doc.ru_sentences[i] for i in sorted(set(ru_of.get(j, ()))))
+        ru = " ".join(doc.ru_sentences[i] for i in sorted(set(ru_of(j))))
         found = evidence_edits(en.text, en.edits, ru, s, e, on, ru_doc, rc.glossary, placed, named)
         if later and found and found[0].start < later[-1].end:
             found = [x for x in found if x.start >= later[-1].end]  # sentences never overlap
@@ -504,6 +502,31 @@ def source_evidence(doc: Document, rc: RepairConfig) -> tuple[list[Edit], str] |
     if kept:
         note += f" (kept whole: {', '.join(kept)})"
     return compose(en.raw_text, en.edits, later), note
+
+
+def _ru_of(doc: Document) -> Callable[[int], Sequence[int]]:
+    """The Russian sentence ids aligned with English sentence ``j``. An English sentence is
+    in one bead (as the aligner makes them): a bead index a sentence in 4 bytes (a dict of
+    lists was ~170 bytes a sentence); in several, their ids together.
+
+    >>> from cleaners.model import Bead, Document
+    >>> doc = Document("d", [], "h", beads=[Bead((0,), (0, 1), 1.0), Bead((1, 2), (), 0.0)])
+    >>> ru_of = _ru_of(doc)
+    >>> ru_of(0), ru_of(1), ru_of(2)
+    ((0,), (0,), ())
+    """
+    owner = array("i", [-1]) * (1 + max((j for b in doc.beads for j in b.en), default=-1))
+    for k, b in enumerate(doc.beads):
+        for j in b.en:
+            if owner[j] >= 0:  # not one bead a sentence: the ids of all of them
+                ids: dict[int, list[int]] = {}
+                for bead in doc.beads:
+                    for i in bead.en:
+                        ids.setdefault(i, []).extend(bead.ru)
+                return lambda j: ids.get(j, ())
+            owner[j] = k
+    beads = doc.beads
+    return lambda j: beads[owner[j]].ru if j < len(owner) and owner[j] >= 0 else ()
 
 
 def evidence_edits(

@@ -1071,14 +1071,15 @@ def _predecessors(
 
 @dataclass
 class _Filled:
-    """A filled program: its band's rows (``off``, ``width``), per cell the back-pointer and
-    chosen bead's cost, and at every ``_CHECK_ROWS``-th row c the best costs of the rows
-    c - 4 .. c - 1 (``tails[c]``: what a refill from row c reads)."""
+    """A filled program: its band's rows (``off``, ``width``), per cell the back-pointer,
+    and at every ``_CHECK_ROWS``-th row c the best costs of the rows c - 4 .. c - 1
+    (``tails[c]``: what a refill from row c reads). The chosen beads' own costs are worked
+    out again for the path's cells only (``_path_costs``): held per cell they were 4 bytes a
+    cell, 55 MB at the finest level of a 20 MB pair."""
 
     off: np.ndarray
     width: np.ndarray
     back: np.ndarray
-    own: np.ndarray
     tails: dict[int, np.ndarray]
 
 
@@ -1102,7 +1103,6 @@ def _run(
     n = len(off) - 1
     sentinel = band.size
     back = np.zeros(sentinel, dtype=np.int8)
-    own = np.zeros(sentinel, dtype=np.float32)  # the chosen bead's own cost per cell
     first = 0
     tails: dict[int, np.ndarray] = {0: np.zeros(0)}
     if before:
@@ -1111,7 +1111,7 @@ def _run(
         first = int(np.argmax(changed)) if changed.any() else n + 1
         first = max(c for c in old.tails if c <= first)  # (rows up to it are unchanged)
         keep = int(start[first])
-        back[:keep], own[:keep] = old.back[:keep], old.own[:keep]
+        back[:keep] = old.back[:keep]
         tails = {c: t for c, t in old.tails.items() if c <= first}
         del old
     tail = tails[first]  # the best costs of the rows a bead reaches back to from row r0
@@ -1174,19 +1174,18 @@ def _run(
             copyto(move, _INS, where=took)
             cost[c0 - origin + a : c0 - origin + b] = best
             back[c0 + a : c0 + b] = move
-        own[c0:c1] = costs[back[c0:c1], np.arange(c1 - c0)]
         for c in range((r0 // _CHECK_ROWS + 1) * _CHECK_ROWS, min(r1, n) + 1, _CHECK_ROWS):
             tails[c] = cost[int(start[max(c - _REACH_ROWS, 0)]) - origin : int(start[c]) - origin]
             tails[c] = tails[c].copy()
         tail = cost[int(start[max(r1 - _REACH_ROWS, 0)]) - origin : c1 - origin].copy()
         del cost
 
-    path: list[tuple[int, int, float]] = []
+    path: list[tuple[int, int, int]] = []  # end point and bead code
     i, j = n, m
     touched: list[int] = []
     # (Python ints and floats: numpy scalars cost a long document's walk back a tenth of a second.)
     off_at, width_at, start_at = off.tolist(), width.tolist(), start.tolist()
-    back_at, own_at = back.item, own.item
+    back_at = back.item
     while i > 0 or j > 0:
         k = j - off_at[i]
         code = back_at(start_at[i] + k)
@@ -1194,11 +1193,47 @@ def _run(
             raise RuntimeError("alignment band lost the path")
         if (k <= 1 and off_at[i] > 0) or (k >= width_at[i] - 2 and off_at[i] + width_at[i] <= m):
             touched.append(i)
-        path.append((i, j, own_at(start_at[i] + k)))
+        path.append((i, j, code))
         di, dj = MOVES[code]
         i, j = i - di, j - dj
     path.reverse()
-    return path, touched, _Filled(off, width, back, own, tails)
+    return _path_costs(f, band, p, path), touched, _Filled(off, width, back, tails)
+
+
+def _path_costs(
+    f: _Features, band: _Band, p: _Params, path: list[tuple[int, int, int]]
+) -> list[tuple[int, int, float]]:
+    """The path's beads (end point, code) with their own costs, worked out again on a band of
+    the path's cells only (a bead's cost depends only on its cell, not on the band around it:
+    the same numbers as the filled program's, a few cells a row instead of the band's width)."""
+    if not path:
+        return []
+    n = len(band.off) - 1
+    lo = band.off.copy()  # a row the path skips keeps one cell of its own
+    hi = lo + 1
+    at = np.array([(i, j) for i, j, _ in path], dtype=np.int64)
+    rows = at[:, 0]
+    first = np.r_[True, rows[1:] != rows[:-1]]  # the path's cells of a row are adjacent
+    last = np.r_[rows[1:] != rows[:-1], True]
+    lo[rows[first]] = at[first, 1]  # (its columns rise along the path)
+    hi[rows[last]] = at[last, 1] + 1
+    width = hi - lo
+    start = np.concatenate([[0], np.cumsum(width)])
+    narrow = _Band(lo, width, start)
+    codes = np.array([code for _, _, code in path], dtype=np.int64)
+    flat = start[rows] + at[:, 1] - lo[rows]
+    own = np.empty(len(path), dtype=np.float32)
+    r1 = 0
+    while r1 <= n:
+        r0 = r1
+        r1 = max(int(np.searchsorted(start, start[r0] + _CHUNK_CELLS, side="right")) - 1, r0 + 1)
+        r1 = min(r1, n + 1)
+        c0, c1 = int(start[r0]), int(start[r1])
+        a, b = np.searchsorted(flat, [c0, c1])  # (flat rises along the path)
+        if a < b:
+            costs = _bead_costs(f, narrow, p, r0, r1)
+            own[a:b] = costs[codes[a:b], flat[a:b] - c0]
+    return [(i, j, cost) for (i, j, _), cost in zip(path, own.tolist(), strict=True)]
 
 
 def _features(

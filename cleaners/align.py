@@ -1092,7 +1092,7 @@ _CHECK_ROWS = 256
 
 def _run(
     f: _Features, band: _Band, p: _Params, m: int, before: list[_Filled] | None = None
-) -> tuple[list[tuple[int, int, float]], list[int], _Filled]:
+) -> tuple[_Path, list[int], _Filled]:
     """Fill the banded DP row by row; return the path's bead end points with their own costs,
     the rows where the path touched the band's edge (the caller widens the band there), and
     the filled program. Rows that ``before`` (the same program in a narrower band) holds
@@ -1204,13 +1204,13 @@ def _run(
 
 def _path_costs(
     f: _Features, band: _Band, p: _Params, rows: np.ndarray, cols: np.ndarray, codes: np.ndarray
-) -> list[tuple[int, int, float]]:
+) -> _Path:
     """The path's beads (end points ``rows``, ``cols``, in order; bead ``codes``) with their
     own costs, worked out again on a band of the path's cells only (a bead's cost depends only
     on its cell, not on the band around it: the same numbers as the filled program's, a few
     cells a row instead of the band's width)."""
     if not len(rows):
-        return []
+        return _Path(rows, cols, np.zeros(0, dtype=np.float32))
     n = len(band.off) - 1
     lo = band.off.copy()  # a row the path skips keeps one cell of its own
     hi = lo + 1
@@ -1233,7 +1233,24 @@ def _path_costs(
         if a < b:
             costs = _bead_costs(f, narrow, p, r0, r1)
             own[a:b] = costs[codes[a:b], flat[a:b] - c0]
-    return list(zip(rows.tolist(), cols.tolist(), own.tolist(), strict=True))
+    return _Path(rows, cols, own)
+
+
+@dataclass(frozen=True)
+class _Path:
+    """The best path's bead end points (``rows``, ``cols``) with each bead's own cost, held
+    as arrays (a list of tuples was ~120 bytes a bead, 19 MB on a 20 MB pair, beside the bags);
+    iterated as (i, j, cost) tuples."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    own: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[tuple[int, int, float]]:
+        return zip(self.rows.tolist(), self.cols.tolist(), self.own.tolist(), strict=True)
 
 
 def _features(
@@ -1715,9 +1732,7 @@ def _windows(band: _Band, m: int) -> np.ndarray:
     return np.stack([first, last], axis=1)
 
 
-def _solve(
-    doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, scale: int = 1
-) -> list[tuple[int, int, float]]:
+def _solve(doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, scale: int = 1) -> _Path:
     """The best path's bead end points (i, j) with each bead's own cost; ``scale`` is the
     number of sentences per unit (1, or a block level's)."""
     p = _params(config, with_mt, with_lex, scale, doc.one_script)
@@ -1793,7 +1808,9 @@ _BIG_TRIGGER = 1.5
 _BIG_MASS = 4 + 2 / 3
 
 
-def _refit_big_prior(path: list[tuple[int, int, float]], config: AlignConfig) -> AlignConfig | None:
+def _refit_big_prior(
+    path: _Path | list[tuple[int, int, float]], config: AlignConfig
+) -> AlignConfig | None:
     """The config with ``p_merge3`` refitted to the beads past 2-2 on ``path``, or None when it
     would change little.
 

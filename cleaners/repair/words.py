@@ -1424,7 +1424,7 @@ def _pair_in_document(text: str, core: str, lang: str) -> str | None:
     if parts is None:
         return None
     a, b = parts
-    if re.search(rf"(?<![\w-]){a}[ \t]+{b}(?![\w-])", text, re.IGNORECASE) is None:
+    if not _pair_written_apart(text, a, b):
         return None
     return f"{a} {b}"
 
@@ -1948,7 +1948,7 @@ def _call(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def _pair_written_apart(text: str, a: str, b: str) -> bool:
-    """Whether ``text`` holds the two words of a start token's split apart, outside the
+    """Whether ``text`` holds the two words of a token's split apart, outside the
     token ("Income tax rose. ... Incometax is due"): a name is written one way.
 
     >>> t = "Wild animals roam. Wildanimals might come."

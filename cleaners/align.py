@@ -52,7 +52,7 @@ from importlib import resources
 
 import numpy as np
 
-from cleaners import lexsim
+from cleaners import langev, lexsim
 from cleaners.config import AlignConfig
 from cleaners.langev import RUSSIAN_LETTERS
 from cleaners.memory import BIG, release
@@ -232,7 +232,8 @@ def anchors(sentence: str, words: bool = True) -> Counter[str]:
 
     Names are capitalised words (a sentence's first word too, unless it is an English function
     word: news sentences often start with a name) and Latin words inside Russian text; their
-    keys survive transliteration.
+    keys survive transliteration. Without ``words`` (two languages in one script, where the
+    word table matches names), a Roman numeral from II to XXXIX is its number.
 
     >>> a, b = anchors("В 2022 году Токаев встретился с Алиевым."), anchors(
     ...     "In 2022, Tokayev met Aliyev.")
@@ -241,12 +242,18 @@ def anchors(sentence: str, words: bool = True) -> Counter[str]:
     >>> ru, en = "10 апреля цены выросли на 5%", "Prices rose 5 percent on April 10"
     >>> sorted(anchors(ru) & anchors(en))
     ['#10', '#5', '&april', '&percent']
+    >>> anchors("Lager 4 !", words=False) & anchors("le camp IV .", words=False)
+    Counter({'#4': 1})
     """
     out: Counter[str] = Counter()
     for num in _NUM.findall(sentence):
         out["#" + (num.lstrip("0") or "0")] += 1
     cyrillic = _CYRILLIC.search(sentence) is not None
-    for k, word in enumerate(_WORD.findall(sentence) if words else ()):
+    for k, word in enumerate(_WORD.findall(sentence)):
+        if not words:
+            if _ROMANS and (value := _roman(word)):
+                out[f"#{value}"] += 1
+            continue
         token = _word_anchor(word, k == 0, cyrillic)
         if token:
             out[token] += 1
@@ -1553,8 +1560,28 @@ def _summed_flat(code: np.ndarray, count: np.ndarray, size: int) -> _Flat:
     return _Flat(unit, _narrow(code // size), total.astype(np.float32), size)
 
 
+_ROMANS = True  # (bench/align.py's ablation switches it off)
+_ROMAN = re.compile(r"(X{0,3})(IX|IV|VI{0,3}|I{0,3})")
+
+
+def _roman(token: str) -> int | None:
+    """The value of a Roman numeral of two to seven letters from II to XXXIX ("camp IV" is
+    "Lager 4" in a German original), else None (a lone "I" or "V" is a word or an initial).
+
+    >>> _roman("IV"), _roman("XXIII"), _roman("I"), _roman("IIII"), _roman("VX")
+    (4, 23, None, None, None)
+    """
+    found = _ROMAN.fullmatch(token) if len(token) >= 2 else None
+    if found is None:
+        return None
+    tail = found[2]
+    units = {"IX": 9, "IV": 4}.get(tail, 5 * tail.startswith("V") + tail.count("I"))
+    return 10 * len(found[1]) + units
+
+
 def _anchor_flat(tokens: _Tokens, words: bool, ids: dict[str, int]) -> _Flat:
-    """``_Flat.of(anchors(s, words) for s in side)``, from the side's tokens."""
+    """``_Flat.of(anchors(s, words) for s in side)``, from the side's tokens (a Roman
+    numeral's number once per token type)."""
     types, tok, line = tokens.types, tokens.tok, tokens.line
     marks = {"%": "&percent", "?": "?", "!": "!"} | {q: '"' for q in _QUOTES}
     bag: list[tuple[int, ...]] = [()]
@@ -1564,6 +1591,8 @@ def _anchor_flat(tokens: _Tokens, words: bool, ids: dict[str, int]) -> _Flat:
             bag.append((ids.setdefault("#" + (t.lstrip("0") or "0"), len(ids)),))
         elif t in marks:
             bag.append((ids.setdefault(marks[t], len(ids)),))
+        elif not words and _ROMANS and (n := _roman(t)):
+            bag.append((ids.setdefault(f"#{n}", len(ids)),))
         else:
             bag.append(())
             is_word[k] = True
@@ -1661,13 +1690,83 @@ def _content_keys(
     """The table's content keys of each token type's words; with ``cognates``, a content
     word's cognate key (``_cognate_key``) too, which translates to itself: a held-out table
     knows few of a text's words, but many are cognates of their translation (Simard et al.
-    1992 took a shared four-letter prefix; accent folding and five letters suit de–fr)."""
+    1992 took a shared four-letter prefix; accent folding and five letters suit de–fr). A
+    German compound the table does not know also brings its known parts' keys
+    (``_compound_keys``)."""
     keys = [table.content_keys(found, side) for found in pieces]
+    if _COMPOUNDS and (table.src_lang if side == "src" else table.tgt_lang) == "de":
+        for k, found in enumerate(pieces):
+            if keys[k]:
+                keys[k] = keys[k] + [p for w in found for p in _compound_keys(w, table, side)]
     if cognates:
         for k, found in enumerate(pieces):
             if keys[k]:  # (a token type is one word; none for a stop word)
                 keys[k] = keys[k] + [c for w in found if (c := _cognate_key(w, cognates))]
     return keys
+
+
+_COMPOUNDS = True  # (bench/align.py's ablation switches it off)
+# Linking elements a German compound's modifier may end in (Verbindung-s-offizier).
+_LINKS = ("", "s", "es", "n", "en", "e", "er")
+
+
+def _compound_split(word: str) -> tuple[str, str] | None:
+    """(modifier, head) of a lower-cased German compound: its split into two words of
+    wordfreq's small German list (the modifier less a linking element) whose frequencies
+    multiply to the most (Koehn & Knight 2003), or None.
+
+    >>> _compound_split("verbindungsoffizier"), _compound_split("talseite")
+    (('verbindung', 'offizier'), ('tal', 'seite'))
+    >>> _compound_split("berechnungen") is None
+    True
+    """
+    if len(word) < 8:
+        return None
+    zipf = langev.zipf_table("de", "small")
+    best: tuple[float, str, str] | None = None
+    for i in range(3, len(word) - 3):
+        head = zipf.get(word[i:])
+        if head is None:
+            continue
+        for link in _LINKS:
+            mod = word[: i - len(link)]
+            ok = word[:i].endswith(link) and len(mod) >= 3 and mod in zipf
+            if ok and (best is None or zipf[mod] + head > best[0]):
+                best = (zipf[mod] + head, mod, word[i:])
+    return (best[1], best[2]) if best else None
+
+
+def _compound_keys(word: str, table: lexsim.Table, side: str) -> list[str]:
+    """For a German compound whose own key the word table does not know, the keys of its
+    parts that it does (head first): Talseite's key 'talse' is unknown, 'seite' and 'tal'
+    are known (flanc, vallée). A known compound keeps its own key alone (adding its parts'
+    to every compound lost beads on the Text+Berg dev folds)."""
+    split = _compound_split(word)
+    if split is None:
+        return []
+    known = _known_keys(table, side)
+    own = table.key(word, side)
+    if own in known:
+        return []
+    stop = table.src_stop if side == "src" else table.tgt_stop
+    out: list[str] = []
+    for part in split[::-1]:
+        key = table.key(part, side)
+        if key in known and key not in stop and key != own and key not in out:
+            out.append(key)
+    return out
+
+
+_KNOWN: dict[tuple[int, str], tuple[lexsim.Table, frozenset[str]]] = {}
+
+
+def _known_keys(table: lexsim.Table, side: str) -> frozenset[str]:
+    """The keys of one side that the table translates (source keys, or the targets)."""
+    got = _KNOWN.get((id(table), side))
+    if got is None or got[0] is not table:  # (an id may be reused by a later table)
+        keys = table.trans if side == "src" else (t for ts in table.trans.values() for t in ts)
+        got = _KNOWN[id(table), side] = (table, frozenset(keys))
+    return got[1]
 
 
 @lru_cache(maxsize=1 << 16)

@@ -1779,8 +1779,16 @@ def _cognate_key(word: str, length: int) -> str | None:
     """
     if len(word) < length:
         return None
-    folded = unicodedata.normalize("NFD", word[: length + 2])
-    return "~" + "".join(c for c in folded if not unicodedata.combining(c))[:length]
+    folded = unicodedata.normalize("NFD", word[: 2 * length])
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    if _SPELLING:
+        folded = _SPELL.sub(lambda m: _SPELLED[m[0]], folded)
+    return "~" + folded[:length]
+
+
+_SPELLING = True
+_SPELLED = {"ph": "f", "th": "t", "qu": "c", "k": "c", "z": "c", "y": "i", "ß": "ss"}
+_SPELL = re.compile("|".join(sorted(_SPELLED, key=len, reverse=True)))
 
 
 def _table_occurrences(

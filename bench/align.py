@@ -292,6 +292,7 @@ def ablations(
     if lexsim.available(*langs) and lexsim.table(*langs).identity:  # parts only such pairs use
         no_cog = config.model_copy(update={"cognate_prefix": 0})
         rows.append(("no cognate keys", lambda c: run_mtclean(c, no_cog, False, langs)))
+        rows.append(("no spelling folds in cognate keys", without("_SPELLING", False)))
         rows.append(("no Roman numerals as numbers", without("_ROMANS", False)))
         if "de" in langs:
             rows.append(("no parts of unknown German compounds", without("_COMPOUNDS", False)))

@@ -534,3 +534,33 @@ def test_second_look_joins_a_fragment_folded_into_its_neighbour() -> None:
     de2 = ["Hillary stieg auf .", "Dann kehrte Hillary zurück .", "Ja ."]
     fr2 = ["Hillary monta .", "Oui , Hillary revint ."]
     assert _recheck_skips(spans, de2, fr2, table, 5) == [((0,), (0,), 0.9), ((1, 2), (1,), 0.9)]
+
+
+def test_unknown_german_compound_brings_its_known_parts() -> None:
+    """A compound the word table does not know (Zeltplatz) counts as its parts the table
+    knows (Platz → place, Zelt → tente), on the German side whichever side that is; a known
+    compound keeps its own key alone, and French words are never split."""
+    from cleaners import lexsim
+    from cleaners.align import _compound_keys, _content_keys
+
+    text = "!key\tstem5\nzelt\ttente\t0.5\nplatz\tplace\t0.5\n"
+    de_fr = lexsim.parse(text, "de", "fr")
+    assert _compound_keys("zeltplatz", de_fr, "src") == ["platz", "zelt"]
+    assert _content_keys([["zeltplatz"]], de_fr, "src") == [["zeltp", "platz", "zelt"]]
+    fr_de = lexsim.parse(text, "fr", "de", flipped=True)
+    assert _content_keys([["zeltplatz"]], fr_de, "tgt") == [["zeltp", "platz", "zelt"]]
+    french = fr_de.content_keys(["zeltplatz"], "src")  # (one key: its French stem)
+    assert _content_keys([["zeltplatz"]], fr_de, "src") == [french]
+    known = lexsim.parse(text + "zeltp\tcampin\t0.5\n", "de", "fr")
+    assert _compound_keys("zeltplatz", known, "src") == []
+
+
+def test_roman_numerals_count_as_numbers_between_one_script_languages() -> None:
+    """Camp IV of a French translation is Lager 4 of its German original: the two lines
+    share a number anchor and pay no number-miss cost; ru–en's anchors (names through
+    transliteration) read Roman numerals as before, and a lone I or V is no number."""
+    assert anchors("Lager 4 und Lager II !", words=False) == anchors(
+        "camp IV et camp 2 !", words=False
+    )
+    assert "#2" not in anchors("Николай II", words=True)
+    assert anchors("I saw V. Smith", words=False) == anchors("saw Smith", words=False)

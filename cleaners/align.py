@@ -15,7 +15,8 @@ A dynamic program over 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1 and 1-3 beads. A bead's
   bead's sentences earns the share of its content keys the bead's other side translates, less
   what unrelated sentences would cover (``lexical_score="coverage"``, and ``"auto"`` for two
   languages in one script, where each content word also brings an accent-folded prefix key
-  that matches its cognates; the block levels, and ``lexical_score="dice"`` — ``"auto"``
+  that matches its cognates, an unknown German compound its known parts' keys, and Roman
+  numerals count as numbers; the block levels, and ``lexical_score="dice"`` — ``"auto"``
   between two scripts — use one Dice overlap per bead, which rewards cutting a bead in two).
 
 The program runs in a band, row by row with numpy, so memory and time grow linearly with the
@@ -1769,7 +1770,6 @@ def _known_keys(table: lexsim.Table, side: str) -> frozenset[str]:
     return got[1]
 
 
-@lru_cache(maxsize=1 << 16)
 def _cognate_key(word: str, length: int) -> str | None:
     """A lower-cased word's first ``length`` letters without accents and with German and
     French spellings of one sound folded together (``_SPELLED``: ph f, th t, qu k z c, y i,
@@ -1780,11 +1780,16 @@ def _cognate_key(word: str, length: int) -> str | None:
     >>> [_cognate_key(w, 5) for w in ("offiziell", "officielle", "zentrum", "centre")]
     ['~offic', '~offic', '~centr', '~centr']
     """
+    return _folded_prefix(word, length, _SPELLING)
+
+
+@lru_cache(maxsize=1 << 16)
+def _folded_prefix(word: str, length: int, spelling: bool) -> str | None:
     if len(word) < length:
         return None
     folded = unicodedata.normalize("NFD", word[: 2 * length])
     folded = "".join(c for c in folded if not unicodedata.combining(c))
-    if _SPELLING:
+    if spelling:
         folded = _SPELL.sub(lambda m: _SPELLED[m[0]], folded)
     return "~" + folded[:length]
 

@@ -287,8 +287,8 @@ class AlignConfig(_Strict):
         5,
         ge=0,
         description="Between two languages in one script, a word of at least this many letters "
-        "also counts as its accent-folded first letters (cognates: 'offizielle' ~ 'officielle', "
-        "'Géologie' ~ 'Geologie'); 0 = off, else 3 to 10.",
+        "also counts as its accent-folded first letters, spellings of one sound folded together "
+        "(cognates: 'offizielle' ~ 'officielle', 'Géologie' ~ 'Geologie'); 0 = off, else 3 to 10.",
     )
 
     @field_validator("cognate_prefix")

@@ -1562,17 +1562,20 @@ def _summed_flat(code: np.ndarray, count: np.ndarray, size: int) -> _Flat:
 
 
 _ROMANS = True  # (bench/align.py's ablation switches it off)
-_ROMAN = re.compile(r"(X{0,3})(IX|IV|VI{0,3}|I{0,3})")
+_ROMAN = re.compile(r"(X{0,3})(IX|IV|VI{0,3}|I{0,3})(?:e|er|re|ème)?")
 
 
 def _roman(token: str) -> int | None:
-    """The value of a Roman numeral of two to seven letters from II to XXXIX ("camp IV" is
-    "Lager 4" in a German original), else None (a lone "I" or "V" is a word or an initial).
+    """The value of a Roman numeral from II to XXXIX ("camp IV" is "Lager 4" in a German
+    original), or of a French ordinal written with one from Ie ("XIXe siècle": "19.
+    Jahrhundert"), else None (a lone "I" or "V" is a word or an initial).
 
-    >>> _roman("IV"), _roman("XXIII"), _roman("I"), _roman("IIII"), _roman("VX")
-    (4, 23, None, None, None)
+    >>> _roman("IV"), _roman("XXIII"), _roman("XIXe"), _roman("I"), _roman("IIII"), _roman("er")
+    (4, 23, 19, None, None, None)
     """
     found = _ROMAN.fullmatch(token) if len(token) >= 2 else None
+    if found is not None and not found[1] + found[2]:  # a suffix alone ("er")
+        return None
     if found is None:
         return None
     tail = found[2]

@@ -328,7 +328,7 @@ TRICKY = [
     "",
     "Tokayev met Aliyev in 2022?! It's 5 percent, April 10.",
     "COVID19, a_b ___ x²y 12abc3 ½ Ⅻ ٣٤ __init__ 3_4 A\u0301b",  # runs split in two ways
-    "Lager IV, camp III; XXL I V IIII XI Louis XIV",  # Roman numerals (and what is none)
+    "Lager IV, camp III; XXL I V IIII XI Louis XIV, XIXe siècle, er e",  # Roman (and not)
 ]
 
 

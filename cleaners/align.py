@@ -1761,15 +1761,18 @@ def _compound_keys(word: str, table: lexsim.Table, side: str) -> list[str]:
     return out
 
 
-_KNOWN: dict[tuple[int, str], tuple[lexsim.Table, frozenset[str]]] = {}
+# The last table's known keys per (languages, side): one entry each, however many tables a
+# process swaps in (bench/align.py's held-out ones).
+_KNOWN: dict[tuple[str, str, str], tuple[lexsim.Table, frozenset[str]]] = {}
 
 
 def _known_keys(table: lexsim.Table, side: str) -> frozenset[str]:
     """The keys of one side that the table translates (source keys, or the targets)."""
-    got = _KNOWN.get((id(table), side))
-    if got is None or got[0] is not table:  # (an id may be reused by a later table)
+    slot = (table.src_lang, table.tgt_lang, side)
+    got = _KNOWN.get(slot)
+    if got is None or got[0] is not table:
         keys = table.trans if side == "src" else (t for ts in table.trans.values() for t in ts)
-        got = _KNOWN[id(table), side] = (table, frozenset(keys))
+        got = _KNOWN[slot] = (table, frozenset(keys))
     return got[1]
 
 

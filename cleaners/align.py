@@ -1745,12 +1745,12 @@ def _compound_keys(word: str, table: lexsim.Table, side: str) -> list[str]:
     parts that it does (head first): Talseite's key 'talse' is unknown, 'seite' and 'tal'
     are known (flanc, vallée). A known compound keeps its own key alone (adding its parts'
     to every compound lost beads on the Text+Berg dev folds)."""
-    split = _compound_split(word)
-    if split is None:
-        return []
     known = _known_keys(table, side)
     own = table.key(word, side)
-    if own in known:
+    if own in known:  # (before the split: most words are known)
+        return []
+    split = _compound_split(word)
+    if split is None:
         return []
     stop = table.src_stop if side == "src" else table.tgt_stop
     out: list[str] = []

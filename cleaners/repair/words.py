@@ -1815,6 +1815,14 @@ _LINK_THEN_DET = lazy_compile(r"[ \t]+(?:a|an|the|its|his|her|their|our)\b")
 _NEXT_NAME = lazy_compile(r"[ \t]+[A-Z][a-z]+\b")
 _POSSESSIVE_NEXT = lazy_compile(r"['’]s?[ \t]")
 _TO_VERB = lazy_compile(r"[ \t]+to[ \t]+[a-z]")
+# The token alone on its line (a comma or a colon after it allowed): a heading or a name,
+# no sentence a space was lost in.
+_LINE_ALONE = lazy_compile(r"[,:]?[ \t]*(?:\n|$)")
+# A colon after the token: a name or a label before what it says ("Goldapple: new rules").
+_LABEL_COLON = lazy_compile(r":[ \t]")
+# An acronym after the token, a title or a company's form ("Goldapple CEO", "PJSC"): a
+# name's modifier; the nouns a lost space leaves are followed by lowercase words or names.
+_ACRONYM_NEXT = lazy_compile(r"[ \t]+[A-Z]{2,5}\b(?![.'’-])")
 # A comma and a determiner or a relative pronoun after the token: an appositive or a
 # relative clause follows a name ("Wildberries, the retailer, grew"; "..., which"), and a
 # time phrase's comma a clause ("Last month, the bank ..."); a bare word after the comma
@@ -1892,6 +1900,12 @@ def _start_name(
     # (``once``: the whole text is searched, once per pair in a long document)
     if (once or _call)(_pair_written_apart, text, parts[0], parts[1]):
         return False  # the text writes the two words apart elsewhere: a lost space
+    if _LINE_ALONE.match(text, m.end("core")):
+        return True  # a line of its own ("Goldapple" or "Goldapple," as a heading): no sentence
+    if (_LABEL_COLON.match(text, m.end("core")) or _ACRONYM_NEXT.match(text, m.end("core"))) and (
+        brand_shape(parts)
+    ):
+        return True  # "Goldapple: new rules", "Goldapple CEO Ivan Petrov": a name's label
     if _COMMA_NEXT.match(text, m.end("core")) and brand_shape(parts):
         phrase = BIGRAMS.phrase_zipf(*parts)  # (None: the model lacks a word, no phrase)
         return phrase is None or phrase < COMMA_PHRASE_ZIPF
@@ -1918,12 +1932,25 @@ def _start_name(
         return True
     if word.endswith("s") and _TO_VERB.match(text, nxt.end()):
         return True  # a verb before "to" ("Goldapple plans to"): "plans" is no noun there
+    if word == "to" and pos_tag(parts[1]) not in _VERB and _base_verb_next(text, nxt.end()):
+        return True  # a headline's future ("Goldapple to open 100 stores"): a name's verb
     # A preposition or "and" opening a phrase with its own determiner ("Goldapple in a
     # statement said", "Openbank and its partners"): the name's phrase ended before it.
     after = _LINK_THEN_DET.match(text, nxt.end())
     if word == "and" and after is None:
         after = _NEXT_NAME.match(text, nxt.end())  # ("Goldapple and Ozon grew")
     return after is not None and (word in _PREP_TAILS or word == "and")
+
+
+def _base_verb_next(text: str, at: int) -> bool:
+    """Whether the word at ``at`` is a verb's base form ("to open", "to buy")."""
+    nxt = _NEXT_WORD.match(text, at)
+    if nxt is None:
+        return False
+    word = nxt.group(1).lower()
+    tag = pos_tag(word)
+    # (a verb tagged first as an adjective, "open", counts if "to" binds it as verbs are)
+    return tag == "VB" or tag == "JJ" and (BIGRAMS.association("to", word) or 0.0) >= 0.5
 
 
 def _singular_were(parts: list[str]) -> bool:

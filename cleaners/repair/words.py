@@ -1888,6 +1888,16 @@ def _start_name(
     (True, True)
     >>> name("Goldapple and Ozon grew."), name("Wildanimals often attack.")
     (True, False)
+
+    Alone on its line, before a label's colon or an acronym, and before "to" and a
+    verb (a headline's future) after a singular noun, a brand's shape is a name:
+
+    >>> name("Goldapple\\nThe retailer grew."), name("Goldapple: new rules for sellers")
+    (True, True)
+    >>> name("Goldapple CEO Ivan Petrov said so."), name("Goldapple to open 100 stores")
+    (True, True)
+    >>> name("Clinicalmanifestations: fever"), name("Taxcuts to come next year.")
+    (False, False)
     """
     parts = fixed.lower().split()
     if _singular_were(parts):
@@ -1900,12 +1910,17 @@ def _start_name(
     # (``once``: the whole text is searched, once per pair in a long document)
     if (once or _call)(_pair_written_apart, text, parts[0], parts[1]):
         return False  # the text writes the two words apart elsewhere: a lost space
-    if _LINE_ALONE.match(text, m.end("core")):
-        return True  # a line of its own ("Goldapple" or "Goldapple," as a heading): no sentence
-    if (_LABEL_COLON.match(text, m.end("core")) or _ACRONYM_NEXT.match(text, m.end("core"))) and (
-        brand_shape(parts)
-    ):
-        return True  # "Goldapple: new rules", "Goldapple CEO Ivan Petrov": a name's label
+    end = m.end("core")
+    if (
+        _LINE_ALONE.match(text, end)
+        or _LABEL_COLON.match(text, end)
+        or _ACRONYM_NEXT.match(text, end)
+    ) and brand_shape(parts):
+        # A line of its own ("Goldapple" or "Goldapple," as a heading: no sentence), a
+        # label's colon ("Goldapple: new rules") or an acronym ("Goldapple CEO Ivan
+        # Petrov"): what follows a name; a long token stays a lost space ("Clinical
+        # manifestations: fever", "Background information" as a heading)
+        return True
     if _COMMA_NEXT.match(text, m.end("core")) and brand_shape(parts):
         phrase = BIGRAMS.phrase_zipf(*parts)  # (None: the model lacks a word, no phrase)
         return phrase is None or phrase < COMMA_PHRASE_ZIPF
@@ -1932,8 +1947,10 @@ def _start_name(
         return True
     if word.endswith("s") and _TO_VERB.match(text, nxt.end()):
         return True  # a verb before "to" ("Goldapple plans to"): "plans" is no noun there
-    if word == "to" and pos_tag(parts[1]) not in _VERB and _base_verb_next(text, nxt.end()):
-        return True  # a headline's future ("Goldapple to open 100 stores"): a name's verb
+    if word == "to" and guess_tag(parts[1]) == "NN" and _base_verb_next(text, nxt.end()):
+        # A headline's future after a singular noun ("Goldapple to open 100 stores"); a
+        # plural one is as often a lost space in a headline ("Taxcuts to come")
+        return True
     # A preposition or "and" opening a phrase with its own determiner ("Goldapple in a
     # statement said", "Openbank and its partners"): the name's phrase ended before it.
     after = _LINK_THEN_DET.match(text, nxt.end())

@@ -1941,6 +1941,8 @@ def _start_name(
         return True  # ("Helpingothers is": a gerund's phrase takes a singular verb)
     if word in _PLURAL_VERBS:
         return False
+    if guess_tag(word) in _NAME_VERB_TAGS and _verb_after_verb(parts):
+        return True
     if not brand_shape(parts):
         return False
     if guess_tag(word) in _NAME_VERB_TAGS:
@@ -1957,6 +1959,23 @@ def _start_name(
     if word == "and" and after is None:
         after = _NEXT_NAME.match(text, nxt.end())  # ("Goldapple and Ozon grew")
     return after is not None and (word in _PREP_TAILS or word == "and")
+
+
+def _verb_after_verb(parts: list[str]) -> bool:
+    """Whether a start split of ``BRAND_MAX_LEN`` letters at most ends in a word read as a
+    verb's base form or an adjective after a noun or adjective ("Digitalnet", "Lowpay":
+    "net" JJ, "pay" VB): before a finite verb ("Digitalnet said") the split leaves two
+    verbs or an adjective where the subject's noun should be, so the token is a name.
+
+    >>> _verb_after_verb(["digital", "net"]), _verb_after_verb(["low", "pay"])
+    (True, True)
+    >>> _verb_after_verb(["loud", "talking"]), _verb_after_verb(["putin", "spoke"])
+    (False, False)
+    """
+    a, b = parts
+    if len(a) + len(b) > BRAND_MAX_LEN or guess_tag(a) not in _MODIFIER_TAGS:
+        return False
+    return pos_tag(b) in ("JJ", "VB", "VBP")
 
 
 def _base_verb_next(text: str, at: int) -> bool:

@@ -1819,7 +1819,9 @@ _TO_VERB = lazy_compile(r"[ \t]+to[ \t]+[a-z]")
 # no sentence a space was lost in.
 _LINE_ALONE = lazy_compile(r"[,:]?[ \t]*(?:\n|$)")
 # A colon after the token: a name or a label before what it says ("Goldapple: new rules").
-_LABEL_COLON = lazy_compile(r":[ \t]")
+# A capital after it opens a sentence, as after a heading that lost a space ("Mentalstress:
+# As described above"): only a lowercase word or a number counts.
+_LABEL_COLON = lazy_compile(r":[ \t]+[\"'“«‘]?[a-z0-9]")
 # An acronym after the token, a title or a company's form ("Goldapple CEO", "PJSC"): a
 # name's modifier; the nouns a lost space leaves are followed by lowercase words or names.
 _ACRONYM_NEXT = lazy_compile(r"[ \t]+[A-Z]{2,5}\b(?![.'’-])")
@@ -1962,20 +1964,23 @@ def _start_name(
 
 
 def _verb_after_verb(parts: list[str]) -> bool:
-    """Whether a start split of ``BRAND_MAX_LEN`` letters at most ends in a word read as a
-    verb's base form or an adjective after a noun or adjective ("Digitalnet", "Lowpay":
-    "net" JJ, "pay" VB): before a finite verb ("Digitalnet said") the split leaves two
-    verbs or an adjective where the subject's noun should be, so the token is a name.
+    """Whether a start split of ``BRAND_MAX_LEN`` letters at most ends in a verb's base
+    form after a noun or an adjective ("Lowpay": "pay" VB), or in an adjective after an
+    adjective ("Digitalnet": "net" JJ): before a finite verb ("Digitalnet said") the split
+    leaves two verbs or no noun for the subject, so the token is a name.
 
     >>> _verb_after_verb(["digital", "net"]), _verb_after_verb(["low", "pay"])
     (True, True)
     >>> _verb_after_verb(["loud", "talking"]), _verb_after_verb(["putin", "spoke"])
     (False, False)
+    >>> _verb_after_verb(["rwanda", "native"])
+    False
     """
     a, b = parts
     if len(a) + len(b) > BRAND_MAX_LEN or guess_tag(a) not in _MODIFIER_TAGS:
         return False
-    return pos_tag(b) in ("JJ", "VB", "VBP")
+    # (an adjective after a noun may be a noun itself: "Rwandanative admits", a native)
+    return pos_tag(b) in ("VB", "VBP") or pos_tag(b) == "JJ" and guess_tag(a) == "JJ"
 
 
 def _base_verb_next(text: str, at: int) -> bool:

@@ -864,6 +864,7 @@ def bench_dev_names(tool, half: str, show: bool, pool: str = "v1") -> None:
     changed: dict[tuple[str, str], list[int]] = collections.defaultdict(lambda: [0, 0])
     by_name: dict[str, int] = collections.Counter()
     by_source: dict[str, int] = collections.Counter()
+    by_frame: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
     for w, src in names:
         shape = name_shape(w)
         hit = False
@@ -877,6 +878,9 @@ def bench_dev_names(tool, half: str, show: bool, pool: str = "v1") -> None:
                 for key in ((where, shape), (where, "all"), ("all", "all")):
                     changed[key][0] += out != s
                     changed[key][1] += 1
+                if where == "news":
+                    by_frame[frame][0] += out != s
+                    by_frame[frame][1] += 1
                 if out != s:
                     by_name[w] += 1
                     hit = True
@@ -893,6 +897,8 @@ def bench_dev_names(tool, half: str, show: bool, pool: str = "v1") -> None:
     print(f"{'where':6} {'shape':6} {'changed':>8} {'cases':>7}")
     for (where, shape), (c, n) in sorted(changed.items()):
         print(f"{where:6} {shape:6} {c / n:8.4f} {n:7d}")
+    for frame, (c, n) in by_frame.items():
+        print(f"news frame {c / n:8.4f} {frame!r}")
     for src, n in sorted(sources.items()):
         print(f"source {src:9} names changed in any frame: {by_source[src]}/{n}")
     share = len(by_name) / max(1, len(names))

@@ -51,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 from cleaners.config import RepairConfig  # noqa: E402
 from cleaners.repair import repair  # noqa: E402
+from cleaners.repair.lexicon import pos_tag  # noqa: E402
 from cleaners.repair.tables import words  # noqa: E402
 from cleaners.repair.words import dictionary_words, segment, zipf  # noqa: E402
 
@@ -735,11 +736,112 @@ def harvest_brands() -> list[tuple[str, str]]:
     return sorted(names.items())
 
 
+# Pool v3 (issue #17, names4): names at a sentence start in the openings news uses. Held-out
+# text opens with names the dev pools barely hold in openings they never framed ("X CEO
+# Ivan ...", "X: new rules", "X shares rose"): real dev sentences that open with a name
+# give the openings (the name swapped for each pool name), the brief's news openings add
+# what dev text holds too rarely, and names are v1's and v2's that hold a word (a plain
+# name no rule can split is left out: it only dilutes the share) plus composed brands.
+NEWS_START_FRAMES = (
+    "{} CEO Ivan Petrov said the company would grow.",
+    "{}: new rules for sellers take effect in May.",
+    "{} to open 100 stores in Siberia",
+    "{} shares rose 5% on Monday.",
+    "{}, the largest online retailer, said sales grew.",
+    "{}\nThe company said its sales grew.",
+    "{},\nthe company's press service said.",
+    "{} said on Tuesday that it would cut prices.",
+    "{} founder Oleg Ivanov left the board.",
+    "{} press service told reporters so.",
+    "{} users complained about delays.",
+    "{} became the market leader in 2021.",
+)
+# Brand endings Russian companies and sites compose names with ("Sportmaster", "Sberbank",
+# "Rostelecom", "Cloudpayments"): a dev word or a transliterated dev name before one.
+BRAND_ENDINGS = (
+    "bank", "soft", "tech", "net", "pay", "payments", "market", "master", "lab", "com",
+    "trans", "service", "group", "media", "mobile", "telecom", "invest", "energy", "trade",
+    "line", "store", "shop", "sport", "auto", "stroy", "prom", "neft", "gaz", "flot", "club",
+)  # fmt: skip
+# Real openings from dev text, 1 in this many distinct ones by a fixed hash.
+OPENING_PICK = 3
+# Composed brands: 1 in this many (head, ending) pairs by a fixed hash.
+COMPOSED_PICK = 40
+
+
+def dev_openings() -> list[str]:
+    """Frames ("{}" the name) from dev sentences that open with a name (``names_at_start``'s
+    test) in the English of FLORES dev, WMT21's two references and TICO-19: the name's
+    every occurrence swapped for "{}", one frame per name's next two words, 5 to 40 words."""
+    en = (
+        _lines(DATA / "flores200/dev.eng_Latn.txt")
+        + _lines(DATA / "wmt21-newstest-ru-en/ref.A.en.txt")
+        + _lines(DATA / "wmt21-newstest-ru-en/ref.B.en.txt")
+        + _lines(DATA / "tico19-test-ru-en/eng.txt")
+    )
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for s, name in names_at_start([s for s in en if 5 <= len(s.split()) <= 40], 10**9):
+        frame = re.sub(rf"\b{re.escape(name)}\b", "{}", s.replace("{", "(").replace("}", ")"))
+        key = tuple(frame.split()[1:3])
+        if key in seen or zlib.crc32(b"open17:" + frame.encode()) % OPENING_PICK:
+            continue
+        seen.add(key)
+        out.append(frame)
+    return out
+
+
+def composed_brands(heads: list[str]) -> list[tuple[str, str]]:
+    """(name, "composed"): a head (a common English noun or adjective of 3 to 8 letters, or a
+    transliterated dev name) run into a brand ending, that no dictionary or wordfreq list
+    knows (Zipf < 3), 1 in ``COMPOSED_PICK`` by a fixed hash."""
+    words_ = dictionary_words()
+    out = {}
+    for h in heads:
+        for e in BRAND_ENDINGS:
+            w = h.lower() + e
+            if zlib.crc32(b"composed17:" + w.encode()) % COMPOSED_PICK:
+                continue
+            if w in words_ or zipf(w, "en", 3.0) >= 3.0:
+                continue
+            out[w[:1].upper() + w[1:]] = "composed"
+    return sorted(out.items())
+
+
+def harvest_v3() -> list[tuple[str, str]]:
+    """(name, source) for pool v3: v1's names and v2's dev brands (not its wordfreq
+    tokens: many are web fusions, "Bloodpressure", "Takecare", that a split repairs) that
+    hold a word (``name_shape`` not plain), and composed brands (heads: wordfreq's common
+    nouns and adjectives and v1's transliterated names of 3 to 8 letters)."""
+    from wordfreq import top_n_list
+
+    v1 = harvest_names()
+    names = {w: src for w, src in v1 if name_shape(w) != "plain"}
+    for w, src in harvest_brands():
+        if src != "wordfreq" and name_shape(w) != "plain":
+            names.setdefault(w, src)
+    heads = [
+        w
+        for w in top_n_list("en", 5000)
+        if w.isascii()
+        and w.isalpha()
+        and 3 <= len(w) <= 8
+        and w not in FUNCTION_WORDS
+        # (a brand's head is a noun or an adjective: "Cloud", "Smart", "Sport")
+        and pos_tag(w) in ("NN", "JJ")
+    ]
+    heads += [w for w, src in v1 if src == "translit" and 3 <= len(w) <= 8]
+    for w, src in composed_brands(heads):
+        names.setdefault(w, src)
+    return sorted(names.items())
+
+
 def bench_dev_names(tool, half: str, show: bool, pool: str = "v1") -> None:
     """Share of harvested names that ``tool`` changes, at a sentence start, mid-sentence,
     twice in two sentences ("doc") and, pool v2, in a title, by shape; ``show`` prints
     each changed one (tuning half only). Pool v1: ``harvest_names`` in the v1 frames;
-    v2: ``harvest_brands`` (word-pair brands) in the brand frames."""
+    v2: ``harvest_brands`` (word-pair brands) in the brand frames; v3: ``harvest_v3`` in
+    news openings ("news") and dev sentences that open with a name ("open")."""
     if pool == "v1":
         harvested = harvest_names()
         placements = (
@@ -747,6 +849,9 @@ def bench_dev_names(tool, half: str, show: bool, pool: str = "v1") -> None:
             ("mid", NAME_MID_FRAMES),
             ("doc", NAME_DOC_FRAMES),
         )
+    elif pool == "v3":
+        harvested = harvest_v3()
+        placements = (("news", NEWS_START_FRAMES), ("open", tuple(dev_openings())))
     else:
         harvested = harvest_brands()
         placements = (
@@ -759,16 +864,23 @@ def bench_dev_names(tool, half: str, show: bool, pool: str = "v1") -> None:
     changed: dict[tuple[str, str], list[int]] = collections.defaultdict(lambda: [0, 0])
     by_name: dict[str, int] = collections.Counter()
     by_source: dict[str, int] = collections.Counter()
+    by_frame: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
     for w, src in names:
         shape = name_shape(w)
         hit = False
         for where, frames in placements:
             for frame in frames:
-                s = frame.format(w, w)
+                s = frame.replace("{}", w)
                 out = tool(s)
+                if pool == "v3":
+                    # (a real opening's other words may get their own edits: the name counts)
+                    out = s if out.count(w) >= s.count(w) else out
                 for key in ((where, shape), (where, "all"), ("all", "all")):
                     changed[key][0] += out != s
                     changed[key][1] += 1
+                if where == "news":
+                    by_frame[frame][0] += out != s
+                    by_frame[frame][1] += 1
                 if out != s:
                     by_name[w] += 1
                     hit = True
@@ -785,6 +897,8 @@ def bench_dev_names(tool, half: str, show: bool, pool: str = "v1") -> None:
     print(f"{'where':6} {'shape':6} {'changed':>8} {'cases':>7}")
     for (where, shape), (c, n) in sorted(changed.items()):
         print(f"{where:6} {shape:6} {c / n:8.4f} {n:7d}")
+    for frame, (c, n) in by_frame.items():
+        print(f"news frame {c / n:8.4f} {frame!r}")
     for src, n in sorted(sources.items()):
         print(f"source {src:9} names changed in any frame: {by_source[src]}/{n}")
     share = len(by_name) / max(1, len(names))
@@ -1114,9 +1228,10 @@ def main() -> None:
     )
     ap.add_argument(
         "--names-pool",
-        choices=["v1", "v2"],
+        choices=["v1", "v2", "v3"],
         default="v1",
-        help="with --names: v1 the harvested dev names, v2 word-pair brands (harvest_brands)",
+        help="with --names: v1 the harvested dev names, v2 word-pair brands (harvest_brands),"
+        " v3 names that hold a word in news openings (harvest_v3)",
     )
     args = ap.parse_args()
     if args.show_misses and args.split == "test":

@@ -1815,6 +1815,16 @@ _LINK_THEN_DET = lazy_compile(r"[ \t]+(?:a|an|the|its|his|her|their|our)\b")
 _NEXT_NAME = lazy_compile(r"[ \t]+[A-Z][a-z]+\b")
 _POSSESSIVE_NEXT = lazy_compile(r"['’]s?[ \t]")
 _TO_VERB = lazy_compile(r"[ \t]+to[ \t]+[a-z]")
+# The token alone on its line (a comma or a colon after it allowed): a heading or a name,
+# no sentence a space was lost in.
+_LINE_ALONE = lazy_compile(r"[,:]?[ \t]*(?:\n|$)")
+# A colon after the token: a name or a label before what it says ("Goldapple: new rules").
+# A capital after it opens a sentence, as after a heading that lost a space ("Mentalstress:
+# As described above"): only a lowercase word or a number counts.
+_LABEL_COLON = lazy_compile(r":[ \t]+[\"'“«‘]?[a-z0-9]")
+# An acronym after the token, a title or a company's form ("Goldapple CEO", "PJSC"): a
+# name's modifier; the nouns a lost space leaves are followed by lowercase words or names.
+_ACRONYM_NEXT = lazy_compile(r"[ \t]+[A-Z]{2,5}\b(?![.'’-])")
 # A comma and a determiner or a relative pronoun after the token: an appositive or a
 # relative clause follows a name ("Wildberries, the retailer, grew"; "..., which"), and a
 # time phrase's comma a clause ("Last month, the bank ..."); a bare word after the comma
@@ -1880,6 +1890,16 @@ def _start_name(
     (True, True)
     >>> name("Goldapple and Ozon grew."), name("Wildanimals often attack.")
     (True, False)
+
+    Alone on its line, before a label's colon or an acronym, and before "to" and a
+    verb (a headline's future) after a singular noun, a brand's shape is a name:
+
+    >>> name("Goldapple\\nThe retailer grew."), name("Goldapple: new rules for sellers")
+    (True, True)
+    >>> name("Goldapple CEO Ivan Petrov said so."), name("Goldapple to open 100 stores")
+    (True, True)
+    >>> name("Clinicalmanifestations: fever"), name("Taxcuts to come next year.")
+    (False, False)
     """
     parts = fixed.lower().split()
     if _singular_were(parts):
@@ -1892,6 +1912,17 @@ def _start_name(
     # (``once``: the whole text is searched, once per pair in a long document)
     if (once or _call)(_pair_written_apart, text, parts[0], parts[1]):
         return False  # the text writes the two words apart elsewhere: a lost space
+    end = m.end("core")
+    if (
+        _LINE_ALONE.match(text, end)
+        or _LABEL_COLON.match(text, end)
+        or _ACRONYM_NEXT.match(text, end)
+    ) and brand_shape(parts):
+        # A line of its own ("Goldapple" or "Goldapple," as a heading: no sentence), a
+        # label's colon ("Goldapple: new rules") or an acronym ("Goldapple CEO Ivan
+        # Petrov"): what follows a name; a long token stays a lost space ("Clinical
+        # manifestations: fever", "Background information" as a heading)
+        return True
     if _COMMA_NEXT.match(text, m.end("core")) and brand_shape(parts):
         phrase = BIGRAMS.phrase_zipf(*parts)  # (None: the model lacks a word, no phrase)
         return phrase is None or phrase < COMMA_PHRASE_ZIPF
@@ -1912,18 +1943,55 @@ def _start_name(
         return True  # ("Helpingothers is": a gerund's phrase takes a singular verb)
     if word in _PLURAL_VERBS:
         return False
+    if guess_tag(word) in _NAME_VERB_TAGS and _verb_after_verb(parts):
+        return True
     if not brand_shape(parts):
         return False
     if guess_tag(word) in _NAME_VERB_TAGS:
         return True
     if word.endswith("s") and _TO_VERB.match(text, nxt.end()):
         return True  # a verb before "to" ("Goldapple plans to"): "plans" is no noun there
+    if word == "to" and guess_tag(parts[1]) == "NN" and _base_verb_next(text, nxt.end()):
+        # A headline's future after a singular noun ("Goldapple to open 100 stores"); a
+        # plural one is as often a lost space in a headline ("Taxcuts to come")
+        return True
     # A preposition or "and" opening a phrase with its own determiner ("Goldapple in a
     # statement said", "Openbank and its partners"): the name's phrase ended before it.
     after = _LINK_THEN_DET.match(text, nxt.end())
     if word == "and" and after is None:
         after = _NEXT_NAME.match(text, nxt.end())  # ("Goldapple and Ozon grew")
     return after is not None and (word in _PREP_TAILS or word == "and")
+
+
+def _verb_after_verb(parts: list[str]) -> bool:
+    """Whether a start split of ``BRAND_MAX_LEN`` letters at most ends in a verb's base
+    form after a noun or an adjective ("Lowpay": "pay" VB), or in an adjective after an
+    adjective ("Digitalnet": "net" JJ): before a finite verb ("Digitalnet said") the split
+    leaves two verbs or no noun for the subject, so the token is a name.
+
+    >>> _verb_after_verb(["digital", "net"]), _verb_after_verb(["low", "pay"])
+    (True, True)
+    >>> _verb_after_verb(["loud", "talking"]), _verb_after_verb(["putin", "spoke"])
+    (False, False)
+    >>> _verb_after_verb(["rwanda", "native"])
+    False
+    """
+    a, b = parts
+    if len(a) + len(b) > BRAND_MAX_LEN or guess_tag(a) not in _MODIFIER_TAGS:
+        return False
+    # (an adjective after a noun may be a noun itself: "Rwandanative admits", a native)
+    return pos_tag(b) in ("VB", "VBP") or pos_tag(b) == "JJ" and guess_tag(a) == "JJ"
+
+
+def _base_verb_next(text: str, at: int) -> bool:
+    """Whether the word at ``at`` is a verb's base form ("to open", "to buy")."""
+    nxt = _NEXT_WORD.match(text, at)
+    if nxt is None:
+        return False
+    word = nxt.group(1).lower()
+    tag = pos_tag(word)
+    # (a verb tagged first as an adjective, "open", counts if "to" binds it as verbs are)
+    return tag == "VB" or tag == "JJ" and (BIGRAMS.association("to", word) or 0.0) >= 0.5
 
 
 def _singular_were(parts: list[str]) -> bool:

@@ -117,10 +117,13 @@ def decode_bytes(data: bytes) -> Decoded:
         return check_text(_decode_strict(data, utf16), utf16)
     _reject_control_bytes(data)
     try:
-        return check_text(data.decode("utf-8"), "utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         _reject_broken_utf8(data, exc)
-    return check_text(*_detect(data))
+        text, encoding = _detect(data)
+        _reject_stray_bytes(data, text, encoding, exc.start)
+        return check_text(text, encoding)
+    return check_text(*_lone_ideograph_as_cyrillic(data, text))
 
 
 def check_text(text: str, encoding: str) -> Decoded:
@@ -255,13 +258,105 @@ def _detect(data: bytes) -> tuple[str, str]:
     if not decoded:
         raise DecodeError(UNDECODABLE, "not text in UTF-8, UTF-16 or a Cyrillic code page")
     # charset-normalizer ranks cp1251/mac_cyrillic/koi8_r nearly alike on short texts;
-    # a Russian-orthography score breaks the tie (max() keeps its order among equals).
-    return max(decoded, key=lambda pair: russian_score(pair[0], "spelling"))
+    # a Russian-orthography score breaks the tie, and on a tie of that (short text: KOI8-R
+    # "Мы тут." read as ISO-8859-5 is "эй дед.", as well spelled) the letter bigrams do
+    # (max() keeps charset-normalizer's order among equals).
+    return max(decoded, key=_russianness)
+
+
+def _russianness(pair: tuple[str, str]) -> tuple[int, float]:
+    text = pair[0]
+    spelling = russian_score(text, "spelling")
+    # the bigram measure reads the whole text: only asked when it can matter, on short text
+    short = len(text) <= _TIE_SAMPLE
+    return spelling, (russian_score(text) if short else 0.0)
+
+
+_TIE_SAMPLE = 200  # characters: past a sentence or two the spelling score no longer ties
+
+
+# High bytes of a legacy code page are the letters of its words; bytes that no page reads as
+# a word ("\xff\xfe" in English is cp1251 "яю", cp1252 "ÿþ") are damage, not an encoding.
+_HIGH = bytes(range(0x80, 0x100))
+_ASCII_LETTERS = bytes(range(0x41, 0x5B)) + bytes(range(0x61, 0x7B))
+_MOSTLY_ASCII = 10  # ASCII letters per high byte above which a file is ASCII text
+_CYRILLIC = frozenset(map(chr, range(0x400, 0x530)))
+_STRAY_MIN_LETTERS = 4  # Cyrillic letters from which a looser bigram bar applies
+_STRAY_LOOSE_SCORE = -7.5  # real Russian words (names too) above, mojibake below
+
+
+def _reject_stray_bytes(data: bytes, text: str, encoding: str, first_bad: int) -> None:
+    """Refuse a code page chosen for a few high bytes in ASCII text that it makes no word of.
+
+    >>> data = b"in plain English text \\xff\\xfe words"
+    >>> _reject_stray_bytes(data, data.decode("cp1251"), "cp1251", 22)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cleaners.errors.DecodeError: invalid-utf8: 2 byte(s) that are no UTF-8 in ASCII text, ...
+    >>> _reject_stray_bytes(b"Moscow (\\xcc\\xee\\xf1\\xea\\xe2\\xe0) is big, very big indeed",
+    ...                     "Moscow (Москва) is big, very big indeed", "cp1251", 8)
+    """
+    high = len(data) - len(data.translate(None, _HIGH))
+    letters = len(data) - len(data.translate(None, _ASCII_LETTERS))
+    if not high or letters < _MOSTLY_ASCII * high:
+        return
+    cyrillic, foreign = [], 0
+    for token in text.split():
+        if token.isascii():
+            continue
+        cyr = sum(1 for ch in token if ch in _CYRILLIC)
+        ascii_letters = sum(1 for ch in token if ch.isascii() and ch.isalpha())
+        other = sum(1 for ch in token if ch.isalpha() and not ch.isascii() and ch not in _CYRILLIC)
+        if cyr and not ascii_letters:
+            cyrillic.append(token)
+        elif cyr or (other and not ascii_letters):  # "cafГ©", "ÿþ": no word of any script
+            foreign += 1
+    if not foreign and _reads_as_russian(" ".join(cyrillic)):
+        return
+    raise DecodeError(
+        INVALID_UTF8,
+        f"{high} byte(s) that are no UTF-8 in ASCII text, first at byte {first_bad} "
+        f"(as {encoding}: no word); fix or re-export the file as UTF-8",
+    )
+
+
+def _reads_as_russian(words: str) -> bool:
+    if not words:
+        return True
+    if russian_score(words) >= _TINY_MIN_SCORE:
+        return True
+    letters = sum(1 for ch in words if ch in _CYRILLIC)
+    return letters >= _STRAY_MIN_LETTERS and russian_score(words) >= _STRAY_LOOSE_SCORE
+
+
+_FEW_IDEOGRAPHS = 2  # non-ASCII characters of a UTF-8 reading checked against code pages
+
+
+def _lone_ideograph_as_cyrillic(data: bytes, text: str) -> tuple[str, str]:
+    """UTF-8 text whose only non-ASCII is a rare ideograph or two (U+20000 and up, four
+    bytes) may be a Cyrillic code page: cp866 "Ёлка" is the bytes of one CJK character.
+    The code page wins when it reads the file as Russian.
+
+    >>> _lone_ideograph_as_cyrillic("Ёлка".encode("cp866"), "Ёлка".encode("cp866").decode())
+    ('Ёлка', 'cp866')
+    >>> _lone_ideograph_as_cyrillic("𠀋 is a rare kanji".encode(), "𠀋 is a rare kanji")
+    ('𠀋 is a rare kanji', 'utf-8')
+    """
+    if text.isascii():
+        return text, "utf-8"
+    rare = [ch for ch in text if not ch.isascii()]
+    if len(rare) > _FEW_IDEOGRAPHS or any(ord(ch) < 0x20000 for ch in rare):
+        return text, "utf-8"
+    readings = _tiny_russian(data)
+    if not readings:
+        return text, "utf-8"
+    return max(readings, key=_russianness)
 
 
 _TINY = 16  # bytes: charset-normalizer finds no code page for "Да." (3 bytes) or "Ой!"
 _TINY_PAGES = ("cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic")
 _TINY_MIN_SCORE = -6.0  # mean bigram log-probability: Russian ~ -5, wrong pages below -7
+_YO = str.maketrans("ёЁ", "еЕ")
 
 
 def _tiny_russian(data: bytes) -> list[tuple[str, str]]:
@@ -277,6 +372,7 @@ def _tiny_russian(data: bytes) -> list[tuple[str, str]]:
             text = data.decode(page)
         except UnicodeDecodeError:
             continue
-        if russian_score(text) >= _TINY_MIN_SCORE:
+        # the bigram table spells ё as е: "Ёлка" would score as no Russian word
+        if russian_score(text.translate(_YO)) >= _TINY_MIN_SCORE:
             out.append((text, page))
     return out

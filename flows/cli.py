@@ -234,15 +234,31 @@ def cmd_clean(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- detect
 
 
-def cmd_detect(args: argparse.Namespace) -> int:
-    from cleaners.lid import detect_batch
+_DETECT_MIN_LETTERS = 2  # a lone letter ("a", "I", "я") is a word of many languages
 
+
+def _detect_lines(texts: list[str], lcfg: Any) -> list[tuple[str, float]]:
+    """Each text's language; ``und`` for one with fewer than two letters, which no model
+    can place (the models called "a" English at 0.85)."""
+    from cleaners.lid import UND, detect_batch
+
+    def letters(text: str) -> int:
+        return sum(
+            1 for _ in itertools.islice((ch for ch in text if ch.isalpha()), _DETECT_MIN_LETTERS)
+        )
+
+    short = [letters(t) < _DETECT_MIN_LETTERS for t in texts]
+    found = iter(detect_batch([t for t, s in zip(texts, short, strict=True) if not s], lcfg))
+    return [(UND, 0.0) if s else next(found) for s in short]
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
     cfg = _config(args.config)
     lcfg = cfg.lid if cfg is not None else None
     with _open_in(args.file) as stream:
         if args.format == "text":
             lines = [line.rstrip("\r\n") for line in stream]
-            for code, score in detect_batch(lines, lcfg):
+            for code, score in _detect_lines(lines, lcfg):
                 sys.stdout.write(f"{code}\t{score:.4f}\n")
             return 0
         recs = list(_jsonl(stream, _where(args.file)))
@@ -251,7 +267,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
         if not isinstance(rec.get("text"), str):
             raise UsageError(f"{_where(args.file)} line {n}: needs a string 'text'")
         texts.append(rec["text"])
-    for (_, rec), (code, score) in zip(recs, detect_batch(texts, lcfg), strict=True):
+    for (_, rec), (code, score) in zip(recs, _detect_lines(texts, lcfg), strict=True):
         rec_out = {"id": rec.get("id"), "lang": code, "score": round(score, 4)}
         sys.stdout.write(_dump(rec_out) + "\n")
     return 0

@@ -223,6 +223,22 @@ def test_detect_text_and_jsonl(env: dict[str, str]) -> None:
     assert rec["id"] == "x" and rec["lang"] == "ru" and set(rec) == {"id", "lang", "score"}
 
 
+def test_detect_calls_a_lone_letter_und(env: dict[str, str]) -> None:
+    """One letter ("a", "I", "я") is a word of many languages: ``und`` at 0, in both formats
+    and in order among the lines around it (the models said "a" is English at 0.85)."""
+    r = mtclean("detect", env=env, stdin="a\nThe president signed a decree.\nя\n5 I\n")
+    assert r.returncode == 0, r.stderr
+    rows = [line.split("\t") for line in r.stdout.splitlines()]
+    assert rows[0] == rows[2] == rows[3] == ["und", "0.0000"]
+    assert rows[1][0] == "en"
+    stdin = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(["I", "Hi"]))
+    r = mtclean("detect", "--format", "jsonl", env=env, stdin=stdin)
+    assert r.returncode == 0, r.stderr
+    recs = [json.loads(line) for line in r.stdout.splitlines()]
+    assert recs[0] == {"id": 0, "lang": "und", "score": 0.0}
+    assert recs[1]["id"] == 1 and set(recs[1]) == {"id", "lang", "score"}
+
+
 def test_align_text_and_jsonl(tmp_path: Path, env: dict[str, str]) -> None:
     ru = ["Мост откроют в пятницу.", "Движение будет свободным.", "Погода будет холодной."]
     en = ["The bridge opens on Friday.", "Traffic will be free.", "The weather will be cold."]

@@ -170,6 +170,21 @@ def _config(path: str | None) -> Any:
 
 
 MAX_ERRORS = 3  # a config with 100,000 bad entries still gives one readable line
+_ERROR_CHARS = 300  # of one error's message: the known filter names fit, a list of rules not
+
+
+def _short(msg: str) -> str:
+    """One error's message on one line, cut at a list item rather than mid-word.
+
+    >>> m = _short("Value error, unknown filter 'x'; known: " + ", ".join(["too-short"] * 40))
+    >>> m.startswith("unknown filter 'x'; known: too-short, "), m.endswith("too-short, ..."), len(m)
+    (True, True, 294)
+    """
+    msg = " ".join(msg.split()).removeprefix("Value error, ")  # pydantic's own prefix
+    if len(msg) <= _ERROR_CHARS:
+        return msg
+    cut = msg.rfind(", ", 0, _ERROR_CHARS)
+    return msg[: cut if cut > 0 else _ERROR_CHARS] + ", ..."
 
 
 def _one_line(exc: BaseException) -> str:
@@ -178,7 +193,7 @@ def _one_line(exc: BaseException) -> str:
         try:
             found = errors()
             parts = [
-                f"{'.'.join(str(x) for x in e['loc'])}: {' '.join(str(e['msg']).split())[:200]}"
+                f"{'.'.join(str(x) for x in e['loc'])}: {_short(str(e['msg']))}"
                 for e in found[:MAX_ERRORS]  # type: ignore[index]
             ]
             if len(found) > MAX_ERRORS:

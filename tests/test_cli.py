@@ -468,3 +468,25 @@ def test_serve_and_prefect_yaml_register_different_deployments() -> None:
     ]
     # Same flow (build-corpus), so the names alone keep the two deployments apart.
     assert served not in declared and len(set(declared)) == len(declared)
+
+
+def test_a_config_naming_an_unknown_filter_or_rule_says_what_is_known(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """The list of known names is cut at a name, never mid-word, and a rule's points to
+    ``--list-rules`` (the message of each error was cut at 200 characters: "... near")."""
+    from cleaners.config import FILTER_NAMES
+
+    config = tmp_path / "c.yaml"
+    config.write_text("filters:\n  disable: [no-such-filter]\n")
+    r = mtclean("detect", "--config", str(config), env=env, stdin="Hello there.\n")
+    message = r.stderr.strip()
+    assert r.returncode == 2 and len(message.splitlines()) == 1, message
+    assert "unknown filter 'no-such-filter'" in message and "Value error" not in message
+    assert all(name in message for name in FILTER_NAMES), message
+    config.write_text("repair:\n  disable: [no_such_rule]\n")
+    r = mtclean("detect", "--config", str(config), env=env, stdin="Hello there.\n")
+    message = r.stderr.strip()
+    assert r.returncode == 2 and len(message.splitlines()) == 1, message
+    assert "unknown repair rule 'no_such_rule'" in message and "--list-rules" in message
+    assert message.endswith(", ...")  # the list goes on: cut after a whole name

@@ -276,13 +276,13 @@ def cmd_detect(args: argparse.Namespace) -> int:
             for code, score in _detect_lines(lines, lcfg):
                 sys.stdout.write(f"{code}\t{score:.4f}\n")
             return 0
-        recs = list(_jsonl(stream, _where(args.file)))
-    texts = []
-    for n, rec in recs:
-        if not isinstance(rec.get("text"), str):
-            raise UsageError(f"{_where(args.file)} line {n}: needs a string 'text'")
-        texts.append(rec["text"])
-    for (_, rec), (code, score) in zip(recs, _detect_lines(texts, lcfg), strict=True):
+        recs, texts = [], []
+        for n, rec in _jsonl(stream, _where(args.file)):  # the first bad line is the one named
+            if not isinstance(rec.get("text"), str):
+                raise UsageError(f"{_where(args.file)} line {n}: needs a string 'text'")
+            recs.append(rec)
+            texts.append(rec["text"])
+    for rec, (code, score) in zip(recs, _detect_lines(texts, lcfg), strict=True):
         rec_out = {"id": rec.get("id"), "lang": code, "score": round(score, 4)}
         sys.stdout.write(_dump(rec_out) + "\n")
     return 0

@@ -490,3 +490,9 @@ def test_a_config_naming_an_unknown_filter_or_rule_says_what_is_known(
     assert r.returncode == 2 and len(message.splitlines()) == 1, message
     assert "unknown repair rule 'no_such_rule'" in message and "--list-rules" in message
     assert message.endswith(", ...")  # the list goes on: cut after a whole name
+
+
+def test_detect_jsonl_names_the_first_bad_line(env: dict[str, str]) -> None:
+    # line 1 lacks "text", line 2 is no JSON: the message named line 2
+    r = mtclean("detect", "--format", "jsonl", env=env, stdin='{"id": 1}\nnot json\n')
+    assert r.returncode == 2 and "line 1: needs a string 'text'" in r.stderr, r.stderr

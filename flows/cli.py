@@ -736,6 +736,8 @@ def _run_locked(args: argparse.Namespace, src: Path, out: Path, cfg: Any) -> int
     say(summary_line(summary, out))
     for reason, n in summary.get("quarantine_reasons", {}).items():
         say(f"  quarantined: {n} × {reason} (see {out / 'quarantine'})")
+    if not summary["run"]["inputs"]:  # a wrong folder, most likely: say what was looked for
+        say(f"  no input in {src}: it holds no NAME.ru.txt, NAME.en.txt, NAME.txt or .jsonl file")
     return 0
 
 

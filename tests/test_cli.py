@@ -416,6 +416,20 @@ def test_run_end_to_end_and_rerun(tmp_path: Path, env: dict[str, str]) -> None:
     assert {n: (out / n).read_bytes() for n in mf.CORPUS_FILES} == before
 
 
+@pytest.mark.slow
+def test_run_on_a_folder_without_inputs_says_what_it_looked_for(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / ".hidden").write_text("not an input")
+    out = tmp_path / "out"
+    r = mtclean("run", str(src), "--out", str(out), env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "0 documents" in r.stderr and f"no input in {src}:" in r.stderr
+    assert (out / "corpus.tsv").read_text() == ""
+
+
 # ---------------------------------------------------------------- run: flags → config
 
 

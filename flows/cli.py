@@ -744,11 +744,13 @@ def _run_locked(args: argparse.Namespace, src: Path, out: Path, cfg: Any) -> int
 def summary_line(summary: dict[str, Any], out: Path) -> str:
     """The run's last line: documents by fate, then pairs in the corpus and pairs rejected."""
     run, corpus = summary["run"], summary.get("corpus") or {}
+    docs, pairs = run["inputs"], corpus.get("written", 0)
     return (
-        f"{run['inputs']} documents: {run['done']} done, {run['quarantined']} quarantined "
-        f"({run['processed']} processed, {run['skipped']} unchanged, {run['resumed']} resumed, "
-        f"{run['removed']} removed); {corpus.get('written', 0)} pairs in the corpus, "
-        f"{corpus.get('rejected', 0)} rejected → {out}"
+        f"{docs} document{'' if docs == 1 else 's'}: {run['done']} done, "
+        f"{run['quarantined']} quarantined ({run['processed']} processed, {run['skipped']} "
+        f"unchanged, {run['resumed']} resumed, {run['removed']} removed); {pairs} "
+        f"pair{'' if pairs == 1 else 's'} in the corpus, {corpus.get('rejected', 0)} rejected "
+        f"→ {out}"
     )
 
 

@@ -392,6 +392,9 @@ def test_run_summary_line_counts_corpus_and_rejected_pairs() -> None:
     line = summary_line(summary, Path("/o"))
     assert line.endswith("; 21 pairs in the corpus, 22 rejected → /o")
     assert line.startswith("3 documents: 2 done, 1 quarantined (3 processed,")
+    run = {**run, "inputs": 1, "done": 1, "quarantined": 0, "processed": 1}
+    line = summary_line({"run": run, "corpus": {"written": 1, "rejected": 0}}, Path("/o"))
+    assert line.startswith("1 document: 1 done") and "; 1 pair in the corpus, 0 rej" in line
 
 
 @pytest.mark.slow

@@ -108,7 +108,7 @@ def _read_text(name: str | None) -> str:
     try:
         return decode_bytes(data).text
     except InputError as exc:
-        raise UsageError(f"{name or 'stdin'}: cannot decode ({exc})") from None
+        raise UsageError(f"{_where(name)}: cannot decode ({exc})") from None
 
 
 def _where(path: str | None) -> str:

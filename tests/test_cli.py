@@ -146,6 +146,8 @@ def test_a_folder_or_an_undecodable_file_is_named_for_what_it_is(
     (tmp_path / "empty.txt").write_bytes(b"")
     r = mtclean("clean", str(tmp_path / "empty.txt"), env=env)
     assert r.returncode == 2 and "cannot decode (empty: file is empty)" in r.stderr
+    r = mtclean("clean", "-", env=env, stdin="")
+    assert r.returncode == 2 and "clean: stdin: cannot decode (empty" in r.stderr, r.stderr
     # A cp1251 file is no UTF-8 line input: detect says so instead of a silent 'und' a line.
     (tmp_path / "ru.txt").write_bytes("Погода в Казани\nСнег и мороз.\n".encode("cp1251"))
     r = mtclean("detect", str(tmp_path / "ru.txt"), env=env)

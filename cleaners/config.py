@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -542,12 +543,46 @@ def _file_sha256(path: str) -> str | None:
         return None  # gone since the config was read: the run fails on it anyway
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader that refuses a key given twice in one mapping: PyYAML keeps the
+    last silently, so a second ``align:`` section would undo the first unseen.
+
+    >>> yaml.load("a: &x {c: 1}\\nb: {<<: *x, c: 2}", Loader=_UniqueKeyLoader)  # merge keys
+    {'a': {'c': 1}, 'b': {'c': 2}}
+    >>> yaml.load("a: 1\\na: 2", Loader=_UniqueKeyLoader)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    yaml.constructor.ConstructorError: key 'a' given twice in one mapping...
+    """
+
+
+def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":  # "<<: *base": its keys may be overridden
+            continue
+        key = loader.construct_object(key_node)
+        if isinstance(key, Hashable) and key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} given twice in one mapping", key_node.start_mark
+            )
+        if isinstance(key, Hashable):
+            seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
 def load_config(path: str | Path | None) -> PipelineConfig:
     """Read a YAML or JSON config file strictly (safe loader, unknown keys rejected)."""
     if path is None:
         return PipelineConfig()
     text = read_small_file(path, MAX_CONFIG_BYTES).decode("utf-8")
-    data = yaml.safe_load(text) or {}
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader) or {}  # noqa: S506  (a safe loader)
+    except yaml.YAMLError as exc:  # say where in the file, not in "<unicode string>"
+        raise ValueError(str(exc).replace("<unicode string>", Path(path).name)) from None
     if not isinstance(data, dict):
         raise ValueError(f"{path}: config must be a mapping, got {type(data).__name__}")
     # A glossary named beside the config is found wherever mtclean is run from.

@@ -34,6 +34,26 @@ def test_yaml_is_read_with_the_safe_loader(tmp_path: Path) -> None:
         load_config(cfg)
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("c.yaml", "align:\n  min_score: 0.3\nalign:\n  include_comments: true\n"),
+        ("c.yaml", "filters:\n  min_adequacy: 0.2\n  min_adequacy: 0.5\n"),
+        ("c.json", '{"align": {"min_score": 0.3}, "align": {}}'),
+    ],
+)
+def test_a_key_given_twice_is_refused_where_it_is(tmp_path: Path, name: str, text: str) -> None:
+    # PyYAML kept the last silently: the second section undid the first
+    with pytest.raises(ValueError, match=rf"given twice in one mapping\s+in \"{name}\", line"):
+        load_config(_write(tmp_path, name, text))
+    # a YAML merge key may still be overridden, and the file is named in syntax errors
+    cfg = "base: &b {min_score: 0.3}\nalign: {<<: *b, min_score: 0.5}\n"
+    with pytest.raises(ValidationError, match="base"):  # an unknown section, not a repeat
+        load_config(_write(tmp_path, "m.yaml", cfg))
+    with pytest.raises(ValueError, match='in "s.yaml", line 1'):
+        load_config(_write(tmp_path, "s.yaml", "align: {min_score: 0.3\n"))
+
+
 def test_missing_or_malformed_glossary_fails_at_load(tmp_path: Path) -> None:
     missing = _write(tmp_path, "a.yaml", f"repair:\n  glossary: [{tmp_path / 'nope.tsv'}]\n")
     with pytest.raises(ValidationError, match="nope.tsv"):

@@ -975,7 +975,11 @@ def _split_retranslate(argv: Sequence[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser().parse_args(_split_retranslate(argv))
+    parser = build_parser()
+    if not argv:  # a first try: the commands and what each does, not only "COMMAND required"
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    args = parser.parse_args(_split_retranslate(argv))
     _NOT_UTF8[0] = 0
     try:
         return int(args.func(args) or 0)

@@ -61,6 +61,13 @@ def test_help_explains_itself(sub: list[str], env: dict[str, str]) -> None:
         assert "corpus.rejected" in r.stdout and "text/" in r.stdout
 
 
+def test_no_command_shows_the_commands(env: dict[str, str]) -> None:
+    # it said only "the following arguments are required: COMMAND"
+    r = mtclean(env=env)
+    assert r.returncode == 2 and "usage: mtclean" in r.stderr
+    assert all(f"    {name} " in r.stderr for name in ("run", "clean", "detect", "align", "filter"))
+
+
 def test_version(env: dict[str, str]) -> None:
     from cleaners import __version__
 

@@ -14,6 +14,8 @@ The raw bytes' hash is kept by the reader, so the original stays identifiable.
 from __future__ import annotations
 
 import codecs
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from cleaners.errors import (
@@ -26,7 +28,7 @@ from cleaners.errors import (
     DecodeError,
     EmptyInput,
 )
-from cleaners.langev import russian_score
+from cleaners.langev import TYPOGRAPHY, russian_score
 
 # Candidates for charset-normalizer: the encodings Russian/English text arrives in.
 CYRILLIC_CANDIDATES = [
@@ -121,8 +123,7 @@ def decode_bytes(data: bytes) -> Decoded:
     except UnicodeDecodeError as exc:
         _reject_broken_utf8(data, exc)
         text, encoding = _detect(data)
-        _reject_stray_bytes(data, text, encoding, exc.start)
-        return check_text(text, encoding)
+        return check_text(*_few_high_bytes(data, text, encoding, exc.start))
     return check_text(*_lone_ideograph_as_cyrillic(data, text))
 
 
@@ -280,53 +281,100 @@ _TIE_SAMPLE = 200  # characters: past a sentence or two the spelling score no lo
 _HIGH = bytes(range(0x80, 0x100))
 _ASCII_LETTERS = bytes(range(0x41, 0x5B)) + bytes(range(0x61, 0x7B))
 _MOSTLY_ASCII = 10  # ASCII letters per high byte above which a file is ASCII text
-_CYRILLIC = frozenset(map(chr, range(0x400, 0x530)))
-_STRAY_MIN_LETTERS = 4  # Cyrillic letters from which a looser bigram bar applies
-_STRAY_LOOSE_SCORE = -7.5  # real Russian words (names too) above, mojibake below
+_FEW_PAGES = ("cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic", "cp1252")
+_RUSSIAN = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
+_WORD_MIN_LETTERS = 4  # an unknown Cyrillic word this long may still be Russian (a name) ...
+# ... when its letter bigrams are Russian: 98.6 % of the rare words of wordfreq's large list
+# (4+ letters), 12 % of random letter strings (and random bytes rarely take a word's case)
+_WORD_MIN_SCORE = -7.5
+_RU_KNOWN_ZIPF = 3.0  # wordfreq's small Russian list: "цска", "мчс", "шойгу", not "яю"
 
 
-def _reject_stray_bytes(data: bytes, text: str, encoding: str, first_bad: int) -> None:
-    """Refuse a code page chosen for a few high bytes in ASCII text that it makes no word of.
+def _few_high_bytes(data: bytes, text: str, encoding: str, first_bad: int) -> tuple[str, str]:
+    """The reading of ASCII text with a few high bytes: the detector's when it makes words
+    of them, else the first code page that does (cp1252 before a page that makes only
+    one-letter Cyrillic words: ``€5`` is not cp866 ``А5``); none is damage (``invalid-utf8``).
+
+    Short words are where the detector guesses: KOI8-R ``ЦСКА`` read as cp1251 is
+    ``гулб``, and two stray bytes are cp1251 ``яю``.
 
     >>> data = b"in plain English text \\xff\\xfe words"
-    >>> _reject_stray_bytes(data, data.decode("cp1251"), "cp1251", 22)  # doctest: +ELLIPSIS
+    >>> _few_high_bytes(data, data.decode("cp1251"), "cp1251", 22)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     cleaners.errors.DecodeError: invalid-utf8: 2 byte(s) that are no UTF-8 in ASCII text, ...
-    >>> _reject_stray_bytes(b"Moscow (\\xcc\\xee\\xf1\\xea\\xe2\\xe0) is big, very big indeed",
-    ...                     "Moscow (Москва) is big, very big indeed", "cp1251", 8)
+    >>> data = "ЦСКА won the Russian league title on Sunday in Moscow".encode("koi8_r")
+    >>> _few_high_bytes(data, data.decode("cp1251"), "cp1251", 0)
+    ('ЦСКА won the Russian league title on Sunday in Moscow', 'koi8_r')
     """
     high = len(data) - len(data.translate(None, _HIGH))
     letters = len(data) - len(data.translate(None, _ASCII_LETTERS))
     if not high or letters < _MOSTLY_ASCII * high:
-        return
-    cyrillic, foreign = [], 0
-    for token in text.split():
-        if token.isascii():
+        return text, encoding
+    weak = None  # a reading whose only Cyrillic words are single letters: "€5" as cp866 "А5"
+    for page in (encoding, *(p for p in _FEW_PAGES if p != encoding)):
+        reading = text if page == encoding else data.decode(page, errors="replace")
+        if "\ufffd" in reading or not _all_words(reading):
             continue
-        cyr = sum(1 for ch in token if ch in _CYRILLIC)
-        ascii_letters = sum(1 for ch in token if ch.isascii() and ch.isalpha())
-        other = sum(1 for ch in token if ch.isalpha() and not ch.isascii() and ch not in _CYRILLIC)
-        if cyr and not ascii_letters:
-            cyrillic.append(token)
-        elif cyr or (other and not ascii_letters):  # "cafГ©", "ÿþ": no word of any script
-            foreign += 1
-    if not foreign and _reads_as_russian(" ".join(cyrillic)):
-        return
+        if page == "cp1252" or _WORD_OF_TWO.search(reading[: _SAMPLE * 4]):
+            return reading, page
+        weak = weak or (reading, page)
+    if weak is not None:
+        return weak
     raise DecodeError(
         INVALID_UTF8,
         f"{high} byte(s) that are no UTF-8 in ASCII text, first at byte {first_bad} "
-        f"(as {encoding}: no word); fix or re-export the file as UTF-8",
+        "(no code page makes words of them); fix or re-export the file as UTF-8",
     )
 
 
-def _reads_as_russian(words: str) -> bool:
-    if not words:
-        return True
-    if russian_score(words) >= _TINY_MIN_SCORE:
-        return True
-    letters = sum(1 for ch in words if ch in _CYRILLIC)
-    return letters >= _STRAY_MIN_LETTERS and russian_score(words) >= _STRAY_LOOSE_SCORE
+def _all_words(text: str) -> bool:
+    """Every word of ``text`` with a letter past ASCII is a word: Russian (known, or long
+    and Russian-sounding, in a case a word takes) or Latin with ASCII letters (``café``).
+
+    >>> _all_words("in Москва, ЦСКА and Щёкино; a café"), _all_words("a яю"), _all_words("ÿþ")
+    (True, False, False)
+    """
+    sample = text[: _SAMPLE * 4]
+    if any(_odd_symbol(ch) for ch in set(sample) if not ch.isascii()):
+        return False  # cp866 reads "\\xff\\xfe" as a no-break space and "■"
+    for word in _WORD.findall(sample):
+        if word.isascii():
+            continue
+        if all(ch in _RUSSIAN for ch in word):
+            if not (word.islower() or word.isupper() or word[1:].islower()):
+                return False  # "ЫфЭ": random bytes, no word's case
+            folded = word.lower().replace("ё", "е")
+            if len(word) == 1:  # the list knows every letter; these are words
+                if folded in "авиксоуя":
+                    continue
+                return False
+            known = _ru_known()
+            if max(known.get(folded, 0.0), known.get(word.lower(), 0.0)) >= _RU_KNOWN_ZIPF:
+                continue
+            if len(word) < _WORD_MIN_LETTERS or russian_score(folded) < _WORD_MIN_SCORE:
+                return False
+        elif any("\u0400" <= ch <= "\u04ff" for ch in word) or not any(ch.isascii() for ch in word):
+            return False  # "cafГ©" (Latin and Cyrillic), "ÿþ" (no ASCII letter)
+    return True
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_WORD_OF_TWO = re.compile("[А-яЁё]{2,}")
+_SYMBOLS = frozenset(TYPOGRAPHY + "©®™§±×¡¿‰†")
+
+
+def _odd_symbol(ch: str) -> bool:
+    """Neither a letter, a space, currency, a superscript nor the typography text uses: a box,
+    a block, a pilcrow (cp866 "жжж" read as Mac Cyrillic is "¶¶¶")."""
+    cat = unicodedata.category(ch)
+    return not (ch.isalpha() or cat in ("Zs", "Sc", "No") or ch in _SYMBOLS)
+
+
+def _ru_known() -> dict[str, float]:
+    from cleaners.langev import zipf_table  # 0.07 s, and only for the rare mixed file
+
+    return zipf_table("ru", "small")
 
 
 _FEW_IDEOGRAPHS = 2  # non-ASCII characters of a UTF-8 reading checked against code pages

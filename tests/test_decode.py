@@ -171,11 +171,24 @@ def test_stray_bytes_in_english_are_invalid_utf8_not_a_cyrillic_page() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["Moscow (Москва) is a big city, bigger than most.", f"{EN} Лукашенко said so."]
+    "word", ["Москва", "Лукашенко", "Шойгу", "Щёкино", "ЦСКА", "МЧС", "ВСУ", "Росгвардия"]
 )
-def test_a_few_russian_words_in_english_still_decode_in_their_code_page(text: str) -> None:
-    for encoding in ("cp1251", "koi8_r"):
-        assert decode_bytes(text.encode(encoding)).text == text
+def test_a_few_russian_words_in_english_decode_in_their_code_page(word: str) -> None:
+    # acronyms were read in the wrong page (KOI8-R "ЦСКА" as cp1251 "гулб")
+    text = f"{EN} The word ({word}) came up twice. {EN}"
+    for encoding in ("cp1251", "koi8_r", "cp866"):
+        assert decode_bytes(text.encode(encoding)).text == text, encoding
+
+
+@pytest.mark.parametrize("text", [f"{EN} It costs €5.", f"{EN} “Naïve” – Müller’s café."])
+def test_english_in_cp1252_with_a_sign_or_two_stays_cp1252(text: str) -> None:
+    # "€5" was read as cp866 "А5": a one-letter Cyrillic word is no evidence of a page
+    assert decode_bytes(text.encode("cp1252")).text == text
+
+
+@pytest.mark.parametrize("stray", [b"\xff\xfe", b"\xfe\xfe\xfe", b"\xfe\xfd\xdc"])
+def test_stray_bytes_that_no_page_makes_a_word_of_are_invalid_utf8(stray: bytes) -> None:
+    assert _reason(EN.encode() + b" (" + stray + b") " + EN.encode()) == E.INVALID_UTF8
 
 
 @pytest.mark.parametrize("encoding", ["cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic"])

@@ -77,10 +77,17 @@ def _open_in(name: str | None) -> IO[str]:
     # UTF-8 with or without a BOM; a bad byte becomes U+FFFD (visible, and writable as UTF-8)
     # rather than stopping a stream of records.
     if name in (None, "-"):
+        _stdin_hint()
         return open(
             sys.stdin.fileno(), encoding="utf-8-sig", errors="mtclean-replace", closefd=False
         )
     return _need_file(name).open(encoding="utf-8-sig", errors="mtclean-replace", newline="")
+
+
+def _stdin_hint() -> None:
+    """A command given no file waits for stdin: at a terminal, say so rather than hang mute."""
+    if sys.stdin.isatty():
+        print("mtclean: reading stdin (give a FILE, or end with Ctrl-D)", file=sys.stderr)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -101,6 +108,8 @@ def _scrub(value: Any) -> Any:
 
 def _read_text(name: str | None) -> str:
     """A whole document: bytes decoded by cleaners.decode (BOM, UTF-16, legacy code pages)."""
+    if name in (None, "-"):
+        _stdin_hint()
     data = sys.stdin.buffer.read() if name in (None, "-") else _need_file(name).read_bytes()
     from cleaners.decode import decode_bytes
     from cleaners.errors import InputError
@@ -472,6 +481,8 @@ def cmd_filter(args: argparse.Namespace) -> int:
         sys.stdout.flush()  # a batch's verdicts reach the next command in a pipe now
 
     stdin = args.file in (None, "-")
+    if stdin:
+        _stdin_hint()
     # stdin is read, not closed (a caller of main() may go on using it).
     with contextlib.nullcontext(sys.stdin.buffer) if stdin else Path(args.file).open("rb") as fh:
         try:

@@ -522,3 +522,28 @@ def test_detect_jsonl_names_the_first_bad_line(env: dict[str, str]) -> None:
     # line 1 lacks "text", line 2 is no JSON: the message named line 2
     r = mtclean("detect", "--format", "jsonl", env=env, stdin='{"id": 1}\nnot json\n')
     assert r.returncode == 2 and "line 1: needs a string 'text'" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("cmd", ["detect", "filter", "clean"])
+def test_a_command_waiting_on_a_terminal_says_so(cmd: str, env: dict[str, str]) -> None:
+    """No FILE at a terminal: one line says stdin is read (it waited mute); a pipe gets none."""
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", cmd],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+    )
+    os.close(slave)
+    try:
+        os.write(master, b"\x04")  # Ctrl-D at a line's start: the end of the input
+        _, err = proc.communicate(timeout=120)
+    finally:
+        os.close(master)
+    assert "mtclean: reading stdin (give a FILE, or end with Ctrl-D)" in err.decode()
+    r = mtclean(cmd, env=env, stdin="")
+    assert "reading stdin" not in r.stderr

@@ -213,6 +213,29 @@ class LidConfig(_Strict):
         "swap", description="What to do when the 'ru' file is English and the 'en' file Russian."
     )
 
+    @model_validator(mode="after")
+    def _usable_languages(self) -> LidConfig:
+        """A code that matches nothing was ignored unseen: ``RU`` took Russian's prior away,
+        a prior for a language that is no candidate did nothing.
+
+        >>> LidConfig(languages=["RU", "en"])  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        pydantic_core._pydantic_core.ValidationError: ...'RU' is not a lowercase ISO 639-1 ...
+        """
+        for code in self.languages:
+            if not (len(code) == 2 and code.isascii() and code.isalpha() and code.islower()):
+                raise ValueError(f"languages: {code!r} is not a lowercase ISO 639-1 code (ru, en)")
+        if len(set(self.languages)) != len(self.languages):
+            raise ValueError("languages: a code is given twice")
+        missing = [c for c in ("ru", "en") if c not in self.languages]
+        if missing:
+            raise ValueError(f"languages must include {' and '.join(missing)} (the two sides)")
+        stray = [c for c in self.prior if c not in self.languages]
+        if stray:
+            raise ValueError(f"prior: {', '.join(stray)} not in languages, so it does nothing")
+        return self
+
 
 COGNATE_PREFIX_MIN, COGNATE_PREFIX_MAX = 3, 10  # align.cognate_prefix, when not 0
 

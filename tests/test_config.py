@@ -147,3 +147,26 @@ def test_cognate_prefix_is_off_or_a_useful_length(tmp_path: Path, value: str) ->
 def test_cognate_prefix_values_in_range_are_taken(tmp_path: Path, value: int) -> None:
     cfg = _write(tmp_path, "c.yaml", f"align:\n  cognate_prefix: {value}\n")
     assert load_config(cfg).align.cognate_prefix == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("lid:\n  languages: [RU, en]\n", "'RU' is not a lowercase ISO 639-1 code"),
+        ("lid:\n  languages: [ru, en, ru]\n", "given twice"),
+        ("lid:\n  languages: [en, de]\n", "must include ru"),
+        ("lid:\n  languages: []\n", "must include ru and en"),
+        ("lid:\n  prior: {ru: 6, xx: 2}\n", "prior: xx not in languages"),
+    ],
+)
+def test_lid_languages_that_would_be_ignored_are_refused(
+    tmp_path: Path, text: str, expect: str
+) -> None:
+    # "RU" silently took Russian's prior away; a prior for no candidate did nothing
+    with pytest.raises(ValidationError, match=expect):
+        load_config(_write(tmp_path, "c.yaml", text))
+
+
+def test_lid_languages_may_be_narrowed_or_reordered(tmp_path: Path) -> None:
+    cfg = load_config(_write(tmp_path, "c.yaml", "lid:\n  languages: [en, ru, uk]\n"))
+    assert cfg.lid.languages == ["en", "ru", "uk"]

@@ -535,6 +535,26 @@ class RunConfig(_Strict):
         None, description="A Dask scheduler address; empty = a LocalCluster."
     )
 
+    @field_validator("dask_address")
+    @classmethod
+    def _address_with_port(cls, value: str | None) -> str | None:
+        """``host:port`` (``tcp://``, ``tls://``, ``ws://``... before it, or ``inproc://``):
+        "nope" failed only once Dask was asked, as an unexpected error (exit 1).
+
+        >>> RunConfig(dask_address="tcp://10.0.0.5:8786").dask_address
+        'tcp://10.0.0.5:8786'
+        >>> RunConfig(dask_address="nope")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        pydantic_core._pydantic_core.ValidationError: ...not a Dask scheduler address...
+        """
+        if not value or value.startswith("inproc://"):
+            return value
+        port = value.rsplit(":", 1)[-1] if ":" in value.split("://")[-1] else ""
+        if not (port.isdigit() and 0 < int(port) < 65536):
+            raise ValueError(f"{value!r} is not a Dask scheduler address (tcp://HOST:PORT)")
+        return value
+
 
 class PipelineConfig(_Strict):
     """Everything a run needs besides its input and output folders."""
@@ -665,4 +685,4 @@ def with_flags(config: PipelineConfig, flags: dict[str, Any]) -> PipelineConfig:
         err = exc.errors()[0]
         flag = owner.get(tuple(str(x) for x in err["loc"][:2]), "")  # type: ignore[arg-type]
         where = f"--{flag.replace('_', '-')}" if flag else ".".join(map(str, err["loc"]))
-        raise ValueError(f"{where}: {err['msg']}") from None
+        raise ValueError(f"{where}: {err['msg'].removeprefix('Value error, ')}") from None

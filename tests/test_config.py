@@ -170,3 +170,16 @@ def test_lid_languages_that_would_be_ignored_are_refused(
 def test_lid_languages_may_be_narrowed_or_reordered(tmp_path: Path) -> None:
     cfg = load_config(_write(tmp_path, "c.yaml", "lid:\n  languages: [en, ru, uk]\n"))
     assert cfg.lid.languages == ["en", "ru", "uk"]
+
+
+@pytest.mark.parametrize("address", ["nope", "tcp://scheduler", "tcp://h:0", "h:99999"])
+def test_a_dask_address_without_a_port_is_a_bad_value(tmp_path: Path, address: str) -> None:
+    # it failed only when Dask was asked, as an unexpected error (exit 1), not a usage one
+    from cleaners.config import with_flags
+
+    with pytest.raises(ValidationError, match="not a Dask scheduler address"):
+        load_config(_write(tmp_path, "c.yaml", f"run:\n  dask_address: '{address}'\n"))
+    with pytest.raises(ValueError, match=r"^--dask-address: '.*' is not a Dask scheduler"):
+        with_flags(PipelineConfig(), {"dask_address": address})
+    for good in ("tcp://10.0.0.5:8786", "scheduler:8786", "inproc://x/1/2"):
+        assert with_flags(PipelineConfig(), {"dask_address": good}).run.dask_address == good

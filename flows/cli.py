@@ -216,6 +216,16 @@ def _one_line(exc: BaseException) -> str:
 # ---------------------------------------------------------------- clean
 
 
+def _jsonl_as_text(args: argparse.Namespace) -> None:
+    """A ``.jsonl`` file in text mode is one document of JSON lines: likely a missed flag."""
+    if args.format == "text" and str(args.file).lower().endswith(".jsonl"):
+        print(
+            f"mtclean {args.command}: {args.file} is read as plain text; for one record a line "
+            "give --format jsonl",
+            file=sys.stderr,
+        )
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     from cleaners.langev import guess_lang
     from cleaners.repair import RULES, describe_rules, explain, repair
@@ -223,6 +233,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if args.list_rules:
         print(describe_rules(RULES))
         return 0
+    _jsonl_as_text(args)
     cfg = _config(args.config)
     rcfg = cfg.repair if cfg is not None else None
     out = sys.stdout
@@ -277,6 +288,7 @@ def _detect_lines(texts: list[str], lcfg: Any) -> list[tuple[str, float]]:
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
+    _jsonl_as_text(args)
     cfg = _config(args.config)
     lcfg = cfg.lid if cfg is not None else None
     with _open_in(args.file) as stream:

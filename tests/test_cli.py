@@ -547,3 +547,16 @@ def test_a_command_waiting_on_a_terminal_says_so(cmd: str, env: dict[str, str]) 
     assert "mtclean: reading stdin (give a FILE, or end with Ctrl-D)" in err.decode()
     r = mtclean(cmd, env=env, stdin="")
     assert "reading stdin" not in r.stderr
+
+
+@pytest.mark.parametrize("cmd", ["clean", "detect"])
+def test_a_jsonl_file_in_text_mode_gets_a_hint(
+    cmd: str, tmp_path: Path, env: dict[str, str]
+) -> None:
+    # without --format jsonl the file is one document of JSON lines: most likely a missed flag
+    path = tmp_path / "recs.jsonl"
+    path.write_text('{"id": "a", "text": "Hello there, friends."}\n', encoding="utf-8")
+    r = mtclean(cmd, str(path), env=env)
+    assert r.returncode == 0 and "read as plain text" in r.stderr and "--format jsonl" in r.stderr
+    r = mtclean(cmd, "--format", "jsonl", str(path), env=env)
+    assert r.returncode == 0 and r.stderr == "", r.stderr

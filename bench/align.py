@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import sys
 import time
@@ -50,7 +51,7 @@ from cleaners.align import align  # noqa: E402
 from cleaners.config import AlignConfig  # noqa: E402
 from cleaners.sentences import split_sentences  # noqa: E402
 
-DATA = REPO.parent / "shared" / "data"
+DATA = Path(os.environ.get("MTCLEAN_DATA") or REPO.parent / "shared" / "data")
 LANGS = ("ru", "en")
 MT_SYSTEM = "Online-B"
 

@@ -36,7 +36,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
+DATA = Path(os.environ.get("MTCLEAN_DATA") or ROOT.parent / "shared" / "data")
 
 SETS = {
     # name: (folder, docs table, Russian file, English file (None: per --english), reserved)

@@ -15,6 +15,7 @@ Prints exact-recovery rates per encoding and the error-rate ratio against the ba
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -24,7 +25,9 @@ from charset_normalizer import from_bytes
 from cleaners.decode import CYRILLIC_CANDIDATES, decode_bytes
 from cleaners.errors import InputError
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DATA = Path(
+    os.environ.get("MTCLEAN_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+)
 ENCODINGS = ["cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic", "utf_16_le"]
 
 

@@ -13,6 +13,7 @@ the same segments, in this process (start-up excluded).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import sys
@@ -23,7 +24,9 @@ from pathlib import Path
 from cleaners import lid
 from cleaners.config import LidConfig
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DATA = Path(
+    os.environ.get("MTCLEAN_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+)
 FLORES = {
     "ru": "rus_Cyrl",
     "en": "eng_Latn",

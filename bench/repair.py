@@ -46,7 +46,7 @@ import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
+DATA = Path(os.environ.get("MTCLEAN_DATA") or ROOT.parent / "shared" / "data")
 sys.path.insert(0, str(ROOT))
 
 from cleaners.config import RepairConfig  # noqa: E402

@@ -14,6 +14,7 @@ the same test finds, i.e. what the rule would catch if fusions were there.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import sys
@@ -24,7 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cleaners.langev import zipf_table  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(
+    os.environ.get("MTCLEAN_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
 DEV_FILES = (
     "flores200/dev.rus_Cyrl.txt",
     "wmt21-newstest-ru-en/src.ru.txt",

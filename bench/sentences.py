@@ -12,6 +12,7 @@ list), plain razdel, and — when installed — sentencex and pysbd.
 from __future__ import annotations
 
 import csv
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from razdel import sentenize  # noqa: E402
 
 from cleaners.sentences import split_sentences  # noqa: E402
 
-DATA = REPO.parent / "shared" / "data"
+DATA = Path(os.environ.get("MTCLEAN_DATA") or REPO.parent / "shared" / "data")
 
 
 def docs(lines_path: Path, docs_path: Path) -> list[list[str]]:

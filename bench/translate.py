@@ -31,7 +31,7 @@ from pathlib import Path
 from _tiny_argos import builder  # bench/ is on sys.path when run as a script
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO.parent / "shared" / "data"
+DATA = Path(os.environ.get("MTCLEAN_DATA") or REPO.parent / "shared" / "data")
 _attempts: list[str] = []
 
 

@@ -3,7 +3,7 @@
 A logistic regression over cheap, download-free signals of one ru–en pair:
 
 - length: how far the English/Russian length ratio is from the typical one,
-- numbers (:mod:`cleaners.numbers`: either side's conventions, number words excuse a digit),
+- numbers (:mod:`cleaners.numerals`: either side's conventions, number words excuse a digit),
 - anchors shared through transliteration and a small table (names, months, magnitudes, marks),
 - URLs and e-mail addresses on one side only,
 - script and language of each side (Cyrillic English, Latin "Russian", a Ukrainian side),
@@ -42,7 +42,7 @@ from cleaners.align import anchors
 from cleaners.chrf import chrf
 from cleaners.leftout import CYRILLIC_LANGS, common_letters, holds_own_script, letter_counts
 from cleaners.lexsim import fold_marks
-from cleaners.numbers import compare
+from cleaners.numerals import compare
 from cleaners.translit import name_key, transliterate
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)

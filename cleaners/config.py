@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -211,6 +212,29 @@ class LidConfig(_Strict):
     on_wrong_side: Literal["swap", "quarantine", "keep"] = Field(
         "swap", description="What to do when the 'ru' file is English and the 'en' file Russian."
     )
+
+    @model_validator(mode="after")
+    def _usable_languages(self) -> LidConfig:
+        """A code that matches nothing was ignored unseen: ``RU`` took Russian's prior away,
+        a prior for a language that is no candidate did nothing.
+
+        >>> LidConfig(languages=["RU", "en"])  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        pydantic_core._pydantic_core.ValidationError: ...'RU' is not a lowercase ISO 639-1 ...
+        """
+        for code in self.languages:
+            if not (len(code) == 2 and code.isascii() and code.isalpha() and code.islower()):
+                raise ValueError(f"languages: {code!r} is not a lowercase ISO 639-1 code (ru, en)")
+        if len(set(self.languages)) != len(self.languages):
+            raise ValueError("languages: a code is given twice")
+        missing = [c for c in ("ru", "en") if c not in self.languages]
+        if missing:
+            raise ValueError(f"languages must include {' and '.join(missing)} (the two sides)")
+        stray = [c for c in self.prior if c not in self.languages]
+        if stray:
+            raise ValueError(f"prior: {', '.join(stray)} not in languages, so it does nothing")
+        return self
 
 
 COGNATE_PREFIX_MIN, COGNATE_PREFIX_MAX = 3, 10  # align.cognate_prefix, when not 0
@@ -511,6 +535,26 @@ class RunConfig(_Strict):
         None, description="A Dask scheduler address; empty = a LocalCluster."
     )
 
+    @field_validator("dask_address")
+    @classmethod
+    def _address_with_port(cls, value: str | None) -> str | None:
+        """``host:port`` (``tcp://``, ``tls://``, ``ws://``... before it, or ``inproc://``):
+        "nope" failed only once Dask was asked, as an unexpected error (exit 1).
+
+        >>> RunConfig(dask_address="tcp://10.0.0.5:8786").dask_address
+        'tcp://10.0.0.5:8786'
+        >>> RunConfig(dask_address="nope")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        pydantic_core._pydantic_core.ValidationError: ...not a Dask scheduler address...
+        """
+        if not value or value.startswith("inproc://"):
+            return value
+        port = value.rsplit(":", 1)[-1] if ":" in value.split("://")[-1] else ""
+        if not (port.isdigit() and 0 < int(port) < 65536):
+            raise ValueError(f"{value!r} is not a Dask scheduler address (tcp://HOST:PORT)")
+        return value
+
 
 class PipelineConfig(_Strict):
     """Everything a run needs besides its input and output folders."""
@@ -542,12 +586,46 @@ def _file_sha256(path: str) -> str | None:
         return None  # gone since the config was read: the run fails on it anyway
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader that refuses a key given twice in one mapping: PyYAML keeps the
+    last silently, so a second ``align:`` section would undo the first unseen.
+
+    >>> yaml.load("a: &x {c: 1}\\nb: {<<: *x, c: 2}", Loader=_UniqueKeyLoader)  # merge keys
+    {'a': {'c': 1}, 'b': {'c': 2}}
+    >>> yaml.load("a: 1\\na: 2", Loader=_UniqueKeyLoader)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    yaml.constructor.ConstructorError: key 'a' given twice in one mapping...
+    """
+
+
+def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":  # "<<: *base": its keys may be overridden
+            continue
+        key = loader.construct_object(key_node)
+        if isinstance(key, Hashable) and key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} given twice in one mapping", key_node.start_mark
+            )
+        if isinstance(key, Hashable):
+            seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
 def load_config(path: str | Path | None) -> PipelineConfig:
     """Read a YAML or JSON config file strictly (safe loader, unknown keys rejected)."""
     if path is None:
         return PipelineConfig()
     text = read_small_file(path, MAX_CONFIG_BYTES).decode("utf-8")
-    data = yaml.safe_load(text) or {}
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader) or {}  # noqa: S506  (a safe loader)
+    except yaml.YAMLError as exc:  # say where in the file, not in "<unicode string>"
+        raise ValueError(str(exc).replace("<unicode string>", Path(path).name)) from None
     if not isinstance(data, dict):
         raise ValueError(f"{path}: config must be a mapping, got {type(data).__name__}")
     # A glossary named beside the config is found wherever mtclean is run from.
@@ -607,4 +685,4 @@ def with_flags(config: PipelineConfig, flags: dict[str, Any]) -> PipelineConfig:
         err = exc.errors()[0]
         flag = owner.get(tuple(str(x) for x in err["loc"][:2]), "")  # type: ignore[arg-type]
         where = f"--{flag.replace('_', '-')}" if flag else ".".join(map(str, err["loc"]))
-        raise ValueError(f"{where}: {err['msg']}") from None
+        raise ValueError(f"{where}: {err['msg'].removeprefix('Value error, ')}") from None

@@ -14,6 +14,8 @@ The raw bytes' hash is kept by the reader, so the original stays identifiable.
 from __future__ import annotations
 
 import codecs
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from cleaners.errors import (
@@ -26,7 +28,7 @@ from cleaners.errors import (
     DecodeError,
     EmptyInput,
 )
-from cleaners.langev import russian_score
+from cleaners.langev import TYPOGRAPHY, russian_score
 
 # Candidates for charset-normalizer: the encodings Russian/English text arrives in.
 CYRILLIC_CANDIDATES = [
@@ -117,10 +119,12 @@ def decode_bytes(data: bytes) -> Decoded:
         return check_text(_decode_strict(data, utf16), utf16)
     _reject_control_bytes(data)
     try:
-        return check_text(data.decode("utf-8"), "utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         _reject_broken_utf8(data, exc)
-    return check_text(*_detect(data))
+        text, encoding = _detect(data)
+        return check_text(*_few_high_bytes(data, text, encoding, exc.start))
+    return check_text(*_lone_ideograph_as_cyrillic(data, text))
 
 
 def check_text(text: str, encoding: str) -> Decoded:
@@ -255,13 +259,152 @@ def _detect(data: bytes) -> tuple[str, str]:
     if not decoded:
         raise DecodeError(UNDECODABLE, "not text in UTF-8, UTF-16 or a Cyrillic code page")
     # charset-normalizer ranks cp1251/mac_cyrillic/koi8_r nearly alike on short texts;
-    # a Russian-orthography score breaks the tie (max() keeps its order among equals).
-    return max(decoded, key=lambda pair: russian_score(pair[0], "spelling"))
+    # a Russian-orthography score breaks the tie, and on a tie of that (short text: KOI8-R
+    # "Мы тут." read as ISO-8859-5 is "эй дед.", as well spelled) the letter bigrams do
+    # (max() keeps charset-normalizer's order among equals).
+    return max(decoded, key=_russianness)
+
+
+def _russianness(pair: tuple[str, str]) -> tuple[int, float]:
+    text = pair[0]
+    spelling = russian_score(text, "spelling")
+    # the bigram measure reads the whole text: only asked when it can matter, on short text
+    short = len(text) <= _TIE_SAMPLE
+    return spelling, (russian_score(text) if short else 0.0)
+
+
+_TIE_SAMPLE = 200  # characters: past a sentence or two the spelling score no longer ties
+
+
+# High bytes of a legacy code page are the letters of its words; bytes that no page reads as
+# a word ("\xff\xfe" in English is cp1251 "яю", cp1252 "ÿþ") are damage, not an encoding.
+_HIGH = bytes(range(0x80, 0x100))
+_ASCII_LETTERS = bytes(range(0x41, 0x5B)) + bytes(range(0x61, 0x7B))
+_MOSTLY_ASCII = 10  # ASCII letters per high byte above which a file is ASCII text
+_FEW_PAGES = ("cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic", "cp1252")
+_RUSSIAN = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
+_WORD_MIN_LETTERS = 4  # an unknown Cyrillic word this long may still be Russian (a name) ...
+# ... when its letter bigrams are Russian: 98.6 % of the rare words of wordfreq's large list
+# (4+ letters), 12 % of random letter strings (and random bytes rarely take a word's case)
+_WORD_MIN_SCORE = -7.5
+_RU_KNOWN_ZIPF = 3.0  # wordfreq's small Russian list: "цска", "мчс", "шойгу", not "яю"
+
+
+def _few_high_bytes(data: bytes, text: str, encoding: str, first_bad: int) -> tuple[str, str]:
+    """The reading of ASCII text with a few high bytes: the detector's when it makes words
+    of them, else the first code page that does (cp1252 before a page that makes only
+    one-letter Cyrillic words: ``€5`` is not cp866 ``А5``); none is damage (``invalid-utf8``).
+
+    Short words are where the detector guesses: KOI8-R ``ЦСКА`` read as cp1251 is
+    ``гулб``, and two stray bytes are cp1251 ``яю``.
+
+    >>> data = b"in plain English text \\xff\\xfe words"
+    >>> _few_high_bytes(data, data.decode("cp1251"), "cp1251", 22)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cleaners.errors.DecodeError: invalid-utf8: 2 byte(s) that are no UTF-8 in ASCII text, ...
+    >>> data = "ЦСКА won the Russian league title on Sunday in Moscow".encode("koi8_r")
+    >>> _few_high_bytes(data, data.decode("cp1251"), "cp1251", 0)
+    ('ЦСКА won the Russian league title on Sunday in Moscow', 'koi8_r')
+    """
+    high = len(data) - len(data.translate(None, _HIGH))
+    letters = len(data) - len(data.translate(None, _ASCII_LETTERS))
+    if not high or letters < _MOSTLY_ASCII * high:
+        return text, encoding
+    weak = None  # a reading whose only Cyrillic words are single letters: "€5" as cp866 "А5"
+    for page in (encoding, *(p for p in _FEW_PAGES if p != encoding)):
+        reading = text if page == encoding else data.decode(page, errors="replace")
+        if "\ufffd" in reading or not _all_words(reading):
+            continue
+        if page == "cp1252" or _WORD_OF_TWO.search(reading[: _SAMPLE * 4]):
+            return reading, page
+        weak = weak or (reading, page)
+    if weak is not None:
+        return weak
+    raise DecodeError(
+        INVALID_UTF8,
+        f"{high} byte(s) that are no UTF-8 in ASCII text, first at byte {first_bad} "
+        "(no code page makes words of them); fix or re-export the file as UTF-8",
+    )
+
+
+def _all_words(text: str) -> bool:
+    """Every word of ``text`` with a letter past ASCII is a word: Russian (known, or long
+    and Russian-sounding, in a case a word takes) or Latin with ASCII letters (``café``).
+
+    >>> _all_words("in Москва, ЦСКА and Щёкино; a café"), _all_words("a яю"), _all_words("ÿþ")
+    (True, False, False)
+    """
+    sample = text[: _SAMPLE * 4]
+    if any(_odd_symbol(ch) for ch in set(sample) if not ch.isascii()):
+        return False  # cp866 reads "\\xff\\xfe" as a no-break space and "■"
+    for word in _WORD.findall(sample):
+        if word.isascii():
+            continue
+        if all(ch in _RUSSIAN for ch in word):
+            if not (word.islower() or word.isupper() or word[1:].islower()):
+                return False  # "ЫфЭ": random bytes, no word's case
+            folded = word.lower().replace("ё", "е")
+            if len(word) == 1:  # the list knows every letter; these are words
+                if folded in "авиксоуя":
+                    continue
+                return False
+            known = _ru_known()
+            if max(known.get(folded, 0.0), known.get(word.lower(), 0.0)) >= _RU_KNOWN_ZIPF:
+                continue
+            if len(word) < _WORD_MIN_LETTERS or russian_score(folded) < _WORD_MIN_SCORE:
+                return False
+        elif any("\u0400" <= ch <= "\u04ff" for ch in word) or not any(ch.isascii() for ch in word):
+            return False  # "cafГ©" (Latin and Cyrillic), "ÿþ" (no ASCII letter)
+    return True
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_WORD_OF_TWO = re.compile("[А-яЁё]{2,}")
+_SYMBOLS = frozenset(TYPOGRAPHY + "©®™§±×¡¿‰†")
+
+
+def _odd_symbol(ch: str) -> bool:
+    """Neither a letter, a space, currency, a superscript nor the typography text uses: a box,
+    a block, a pilcrow (cp866 "жжж" read as Mac Cyrillic is "¶¶¶")."""
+    cat = unicodedata.category(ch)
+    return not (ch.isalpha() or cat in ("Zs", "Sc", "No") or ch in _SYMBOLS)
+
+
+def _ru_known() -> dict[str, float]:
+    from cleaners.langev import zipf_table  # 0.07 s, and only for the rare mixed file
+
+    return zipf_table("ru", "small")
+
+
+_FEW_IDEOGRAPHS = 2  # non-ASCII characters of a UTF-8 reading checked against code pages
+
+
+def _lone_ideograph_as_cyrillic(data: bytes, text: str) -> tuple[str, str]:
+    """UTF-8 text whose only non-ASCII is a rare ideograph or two (U+20000 and up, four
+    bytes) may be a Cyrillic code page: cp866 "Ёлка" is the bytes of one CJK character.
+    The code page wins when it reads the file as Russian.
+
+    >>> _lone_ideograph_as_cyrillic("Ёлка".encode("cp866"), "Ёлка".encode("cp866").decode())
+    ('Ёлка', 'cp866')
+    >>> _lone_ideograph_as_cyrillic("𠀋 is a rare kanji".encode(), "𠀋 is a rare kanji")
+    ('𠀋 is a rare kanji', 'utf-8')
+    """
+    if text.isascii():
+        return text, "utf-8"
+    rare = [ch for ch in text if not ch.isascii()]
+    if len(rare) > _FEW_IDEOGRAPHS or any(ord(ch) < 0x20000 for ch in rare):
+        return text, "utf-8"
+    readings = _tiny_russian(data)
+    if not readings:
+        return text, "utf-8"
+    return max(readings, key=_russianness)
 
 
 _TINY = 16  # bytes: charset-normalizer finds no code page for "Да." (3 bytes) or "Ой!"
 _TINY_PAGES = ("cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic")
 _TINY_MIN_SCORE = -6.0  # mean bigram log-probability: Russian ~ -5, wrong pages below -7
+_YO = str.maketrans("ёЁ", "еЕ")
 
 
 def _tiny_russian(data: bytes) -> list[tuple[str, str]]:
@@ -277,6 +420,7 @@ def _tiny_russian(data: bytes) -> list[tuple[str, str]]:
             text = data.decode(page)
         except UnicodeDecodeError:
             continue
-        if russian_score(text) >= _TINY_MIN_SCORE:
+        # the bigram table spells ё as е: "Ёлка" would score as no Russian word
+        if russian_score(text.translate(_YO)) >= _TINY_MIN_SCORE:
             out.append((text, page))
     return out

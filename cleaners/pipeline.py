@@ -122,7 +122,7 @@ def _guarded(
     except InputError as exc:
         return Quarantined(item.id, item.sources, raw_hash, exc.reason, exc.detail)
     except _WrongLanguage as exc:
-        detail = f"{_names(item)}: {exc}; set lid.on_wrong_side to 'swap' or 'keep' to accept it"
+        detail = f"{_names(item)}: {exc}; set lid.on_wrong_side to {exc.accept} to accept it"
         return Quarantined(item.id, item.sources, raw_hash, "wrong-language", detail)
     except Exception as exc:  # a bug in a stage must not lose the document
         where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -439,7 +439,9 @@ def corpus_sentences(side: SideDoc, lang: str, config: PipelineConfig) -> list[s
 
 
 class _WrongLanguage(Exception):
-    pass
+    def __init__(self, detail: str, accept: str = "'swap' or 'keep'") -> None:
+        super().__init__(detail)
+        self.accept = accept  # the lid.on_wrong_side values that would process it
 
 
 def _check_sides(
@@ -472,7 +474,7 @@ def _check_sides(
         t in sides and t not in wrong for t in target.values()
     ):
         # Both files in one language: there is no consistent swap.
-        raise _WrongLanguage(f"{detail}; both sides are the same language")
+        raise _WrongLanguage(f"{detail}; both sides are the same language", "'keep'")
     warnings.append(f"swapped: {detail}")
     fixed = {s: d for s, d in sides.items() if s not in wrong}
     for s, t in target.items():

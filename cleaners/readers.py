@@ -288,6 +288,7 @@ def _jsonl_items(
     folder = entry.rel.rsplit("/", 1)[0] + "/" if "/" in entry.rel else ""
     stem = entry.base
     lineno = 0
+    first_line = True
     try:
         for lineno, offset, raw, overflow in _lines(root, entry.rel, config):
             label = f"{printable_path(entry.rel)}:{lineno}"
@@ -299,6 +300,17 @@ def _jsonl_items(
                 )
                 yield InputItem(claim(f"{stem}-line{lineno}", label), [label], {}, err)
                 continue
+            if first_line and _wide_text(raw):
+                # UTF-16 (a PowerShell redirect writes it): every "line" would be garbage,
+                # the next ones starting at a NUL; one record for the file says what it is
+                err = E.MalformedRecord(
+                    E.MALFORMED_JSONL,
+                    f"{printable_path(entry.rel)}: UTF-16 or UTF-32 text; JSONL must be UTF-8 "
+                    "(iconv -f utf-16 -t utf-8 FILE)",
+                )
+                yield InputItem(claim(stem, entry.rel), [printable_path(entry.rel)], {}, err)
+                return
+            first_line = False
             record, error = _parse_record(raw, lineno == 1)
             if error is not None:
                 parts = {"en": ref}
@@ -355,6 +367,18 @@ def _lines(root: Path, rel: str, config: InputConfig) -> Iterator[tuple[int, int
                 yield lineno, start, b"", True
             elif body.strip():
                 yield lineno, start, body, False
+
+
+def _wide_text(first: bytes) -> bool:
+    """The first line of a UTF-16/UTF-32 file: a byte-order mark, or a NUL among its first
+    bytes (JSON written as UTF-8 never holds a NUL byte: it escapes one as ``\\u0000``).
+
+    >>> _wide_text('{"id": "a"}'.encode("utf-16")), _wide_text('{"id": "a"}'.encode("utf-16-be"))
+    (True, True)
+    >>> _wide_text(b'\\xef\\xbb\\xbf{"id": "a"}'), _wide_text(b'{"id": "a\\xff"}')
+    (False, False)
+    """
+    return first.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in first[:4]
 
 
 # JSON's names for what json.loads returns, for messages about a record's fields.

@@ -77,10 +77,17 @@ def _open_in(name: str | None) -> IO[str]:
     # UTF-8 with or without a BOM; a bad byte becomes U+FFFD (visible, and writable as UTF-8)
     # rather than stopping a stream of records.
     if name in (None, "-"):
+        _stdin_hint()
         return open(
             sys.stdin.fileno(), encoding="utf-8-sig", errors="mtclean-replace", closefd=False
         )
     return _need_file(name).open(encoding="utf-8-sig", errors="mtclean-replace", newline="")
+
+
+def _stdin_hint() -> None:
+    """A command given no file waits for stdin: at a terminal, say so rather than hang mute."""
+    if sys.stdin.isatty():
+        print("mtclean: reading stdin (give a FILE, or end with Ctrl-D)", file=sys.stderr)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -101,6 +108,8 @@ def _scrub(value: Any) -> Any:
 
 def _read_text(name: str | None) -> str:
     """A whole document: bytes decoded by cleaners.decode (BOM, UTF-16, legacy code pages)."""
+    if name in (None, "-"):
+        _stdin_hint()
     data = sys.stdin.buffer.read() if name in (None, "-") else _need_file(name).read_bytes()
     from cleaners.decode import decode_bytes
     from cleaners.errors import InputError
@@ -108,7 +117,7 @@ def _read_text(name: str | None) -> str:
     try:
         return decode_bytes(data).text
     except InputError as exc:
-        raise UsageError(f"{name or 'stdin'}: cannot decode ({exc})") from None
+        raise UsageError(f"{_where(name)}: cannot decode ({exc})") from None
 
 
 def _where(path: str | None) -> str:
@@ -170,6 +179,21 @@ def _config(path: str | None) -> Any:
 
 
 MAX_ERRORS = 3  # a config with 100,000 bad entries still gives one readable line
+_ERROR_CHARS = 300  # of one error's message: the known filter names fit, a list of rules not
+
+
+def _short(msg: str) -> str:
+    """One error's message on one line, cut at a list item rather than mid-word.
+
+    >>> m = _short("Value error, unknown filter 'x'; known: " + ", ".join(["too-short"] * 40))
+    >>> m.startswith("unknown filter 'x'; known: too-short, "), m.endswith("too-short, ..."), len(m)
+    (True, True, 294)
+    """
+    msg = " ".join(msg.split()).removeprefix("Value error, ")  # pydantic's own prefix
+    if len(msg) <= _ERROR_CHARS:
+        return msg
+    cut = msg.rfind(", ", 0, _ERROR_CHARS)
+    return msg[: cut if cut > 0 else _ERROR_CHARS] + ", ..."
 
 
 def _one_line(exc: BaseException) -> str:
@@ -178,7 +202,7 @@ def _one_line(exc: BaseException) -> str:
         try:
             found = errors()
             parts = [
-                f"{'.'.join(str(x) for x in e['loc'])}: {' '.join(str(e['msg']).split())[:200]}"
+                f"{'.'.join(str(x) for x in e['loc'])}: {_short(str(e['msg']))}"
                 for e in found[:MAX_ERRORS]  # type: ignore[index]
             ]
             if len(found) > MAX_ERRORS:
@@ -192,6 +216,16 @@ def _one_line(exc: BaseException) -> str:
 # ---------------------------------------------------------------- clean
 
 
+def _jsonl_as_text(args: argparse.Namespace) -> None:
+    """A ``.jsonl`` file in text mode is one document of JSON lines: likely a missed flag."""
+    if args.format == "text" and str(args.file).lower().endswith(".jsonl"):
+        print(
+            f"mtclean {args.command}: {args.file} is read as plain text; for one record a line "
+            "give --format jsonl",
+            file=sys.stderr,
+        )
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     from cleaners.langev import guess_lang
     from cleaners.repair import RULES, describe_rules, explain, repair
@@ -199,6 +233,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if args.list_rules:
         print(describe_rules(RULES))
         return 0
+    _jsonl_as_text(args)
     cfg = _config(args.config)
     rcfg = cfg.repair if cfg is not None else None
     out = sys.stdout
@@ -234,24 +269,41 @@ def cmd_clean(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- detect
 
 
-def cmd_detect(args: argparse.Namespace) -> int:
-    from cleaners.lid import detect_batch
+_DETECT_MIN_LETTERS = 2  # a lone letter ("a", "I", "я") is a word of many languages
 
+
+def _detect_lines(texts: list[str], lcfg: Any) -> list[tuple[str, float]]:
+    """Each text's language; ``und`` for one with fewer than two letters, which no model
+    can place (the models called "a" English at 0.85)."""
+    from cleaners.lid import UND, detect_batch
+
+    def letters(text: str) -> int:
+        return sum(
+            1 for _ in itertools.islice((ch for ch in text if ch.isalpha()), _DETECT_MIN_LETTERS)
+        )
+
+    short = [letters(t) < _DETECT_MIN_LETTERS for t in texts]
+    found = iter(detect_batch([t for t, s in zip(texts, short, strict=True) if not s], lcfg))
+    return [(UND, 0.0) if s else next(found) for s in short]
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
+    _jsonl_as_text(args)
     cfg = _config(args.config)
     lcfg = cfg.lid if cfg is not None else None
     with _open_in(args.file) as stream:
         if args.format == "text":
             lines = [line.rstrip("\r\n") for line in stream]
-            for code, score in detect_batch(lines, lcfg):
+            for code, score in _detect_lines(lines, lcfg):
                 sys.stdout.write(f"{code}\t{score:.4f}\n")
             return 0
-        recs = list(_jsonl(stream, _where(args.file)))
-    texts = []
-    for n, rec in recs:
-        if not isinstance(rec.get("text"), str):
-            raise UsageError(f"{_where(args.file)} line {n}: needs a string 'text'")
-        texts.append(rec["text"])
-    for (_, rec), (code, score) in zip(recs, detect_batch(texts, lcfg), strict=True):
+        recs, texts = [], []
+        for n, rec in _jsonl(stream, _where(args.file)):  # the first bad line is the one named
+            if not isinstance(rec.get("text"), str):
+                raise UsageError(f"{_where(args.file)} line {n}: needs a string 'text'")
+            recs.append(rec)
+            texts.append(rec["text"])
+    for rec, (code, score) in zip(recs, _detect_lines(texts, lcfg), strict=True):
         rec_out = {"id": rec.get("id"), "lang": code, "score": round(score, 4)}
         sys.stdout.write(_dump(rec_out) + "\n")
     return 0
@@ -441,6 +493,8 @@ def cmd_filter(args: argparse.Namespace) -> int:
         sys.stdout.flush()  # a batch's verdicts reach the next command in a pipe now
 
     stdin = args.file in (None, "-")
+    if stdin:
+        _stdin_hint()
     # stdin is read, not closed (a caller of main() may go on using it).
     with contextlib.nullcontext(sys.stdin.buffer) if stdin else Path(args.file).open("rb") as fh:
         try:
@@ -705,17 +759,21 @@ def _run_locked(args: argparse.Namespace, src: Path, out: Path, cfg: Any) -> int
     say(summary_line(summary, out))
     for reason, n in summary.get("quarantine_reasons", {}).items():
         say(f"  quarantined: {n} × {reason} (see {out / 'quarantine'})")
+    if not summary["run"]["inputs"]:  # a wrong folder, most likely: say what was looked for
+        say(f"  no input in {src}: it holds no NAME.ru.txt, NAME.en.txt, NAME.txt or .jsonl file")
     return 0
 
 
 def summary_line(summary: dict[str, Any], out: Path) -> str:
     """The run's last line: documents by fate, then pairs in the corpus and pairs rejected."""
     run, corpus = summary["run"], summary.get("corpus") or {}
+    docs, pairs = run["inputs"], corpus.get("written", 0)
     return (
-        f"{run['inputs']} documents: {run['done']} done, {run['quarantined']} quarantined "
-        f"({run['processed']} processed, {run['skipped']} unchanged, {run['resumed']} resumed, "
-        f"{run['removed']} removed); {corpus.get('written', 0)} pairs in the corpus, "
-        f"{corpus.get('rejected', 0)} rejected → {out}"
+        f"{docs} document{'' if docs == 1 else 's'}: {run['done']} done, "
+        f"{run['quarantined']} quarantined ({run['processed']} processed, {run['skipped']} "
+        f"unchanged, {run['resumed']} resumed, {run['removed']} removed); {pairs} "
+        f"pair{'' if pairs == 1 else 's'} in the corpus, {corpus.get('rejected', 0)} rejected "
+        f"→ {out}"
     )
 
 
@@ -940,7 +998,11 @@ def _split_retranslate(argv: Sequence[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser().parse_args(_split_retranslate(argv))
+    parser = build_parser()
+    if not argv:  # a first try: the commands and what each does, not only "COMMAND required"
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    args = parser.parse_args(_split_retranslate(argv))
     _NOT_UTF8[0] = 0
     try:
         return int(args.func(args) or 0)

@@ -61,6 +61,13 @@ def test_help_explains_itself(sub: list[str], env: dict[str, str]) -> None:
         assert "corpus.rejected" in r.stdout and "text/" in r.stdout
 
 
+def test_no_command_shows_the_commands(env: dict[str, str]) -> None:
+    # it said only "the following arguments are required: COMMAND"
+    r = mtclean(env=env)
+    assert r.returncode == 2 and "usage: mtclean" in r.stderr
+    assert all(f"    {name} " in r.stderr for name in ("run", "clean", "detect", "align", "filter"))
+
+
 def test_version(env: dict[str, str]) -> None:
     from cleaners import __version__
 
@@ -146,6 +153,8 @@ def test_a_folder_or_an_undecodable_file_is_named_for_what_it_is(
     (tmp_path / "empty.txt").write_bytes(b"")
     r = mtclean("clean", str(tmp_path / "empty.txt"), env=env)
     assert r.returncode == 2 and "cannot decode (empty: file is empty)" in r.stderr
+    r = mtclean("clean", "-", env=env, stdin="")
+    assert r.returncode == 2 and "clean: stdin: cannot decode (empty" in r.stderr, r.stderr
     # A cp1251 file is no UTF-8 line input: detect says so instead of a silent 'und' a line.
     (tmp_path / "ru.txt").write_bytes("Погода в Казани\nСнег и мороз.\n".encode("cp1251"))
     r = mtclean("detect", str(tmp_path / "ru.txt"), env=env)
@@ -221,6 +230,22 @@ def test_detect_text_and_jsonl(env: dict[str, str]) -> None:
     assert r.returncode == 0, r.stderr
     rec = json.loads(r.stdout)
     assert rec["id"] == "x" and rec["lang"] == "ru" and set(rec) == {"id", "lang", "score"}
+
+
+def test_detect_calls_a_lone_letter_und(env: dict[str, str]) -> None:
+    """One letter ("a", "I", "я") is a word of many languages: ``und`` at 0, in both formats
+    and in order among the lines around it (the models said "a" is English at 0.85)."""
+    r = mtclean("detect", env=env, stdin="a\nThe president signed a decree.\nя\n5 I\n")
+    assert r.returncode == 0, r.stderr
+    rows = [line.split("\t") for line in r.stdout.splitlines()]
+    assert rows[0] == rows[2] == rows[3] == ["und", "0.0000"]
+    assert rows[1][0] == "en"
+    stdin = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(["I", "Hi"]))
+    r = mtclean("detect", "--format", "jsonl", env=env, stdin=stdin)
+    assert r.returncode == 0, r.stderr
+    recs = [json.loads(line) for line in r.stdout.splitlines()]
+    assert recs[0] == {"id": 0, "lang": "und", "score": 0.0}
+    assert recs[1]["id"] == 1 and set(recs[1]) == {"id", "lang", "score"}
 
 
 def test_align_text_and_jsonl(tmp_path: Path, env: dict[str, str]) -> None:
@@ -376,6 +401,9 @@ def test_run_summary_line_counts_corpus_and_rejected_pairs() -> None:
     line = summary_line(summary, Path("/o"))
     assert line.endswith("; 21 pairs in the corpus, 22 rejected → /o")
     assert line.startswith("3 documents: 2 done, 1 quarantined (3 processed,")
+    run = {**run, "inputs": 1, "done": 1, "quarantined": 0, "processed": 1}
+    line = summary_line({"run": run, "corpus": {"written": 1, "rejected": 0}}, Path("/o"))
+    assert line.startswith("1 document: 1 done") and "; 1 pair in the corpus, 0 rej" in line
 
 
 @pytest.mark.slow
@@ -398,6 +426,20 @@ def test_run_end_to_end_and_rerun(tmp_path: Path, env: dict[str, str]) -> None:
     assert r.returncode == 0, r.stderr
     assert "0 processed" in r.stderr
     assert {n: (out / n).read_bytes() for n in mf.CORPUS_FILES} == before
+
+
+@pytest.mark.slow
+def test_run_on_a_folder_without_inputs_says_what_it_looked_for(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / ".hidden").write_text("not an input")
+    out = tmp_path / "out"
+    r = mtclean("run", str(src), "--out", str(out), env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "0 documents" in r.stderr and f"no input in {src}:" in r.stderr
+    assert (out / "corpus.tsv").read_text() == ""
 
 
 # ---------------------------------------------------------------- run: flags → config
@@ -452,3 +494,69 @@ def test_serve_and_prefect_yaml_register_different_deployments() -> None:
     ]
     # Same flow (build-corpus), so the names alone keep the two deployments apart.
     assert served not in declared and len(set(declared)) == len(declared)
+
+
+def test_a_config_naming_an_unknown_filter_or_rule_says_what_is_known(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """The list of known names is cut at a name, never mid-word, and a rule's points to
+    ``--list-rules`` (the message of each error was cut at 200 characters: "... near")."""
+    from cleaners.config import FILTER_NAMES
+
+    config = tmp_path / "c.yaml"
+    config.write_text("filters:\n  disable: [no-such-filter]\n")
+    r = mtclean("detect", "--config", str(config), env=env, stdin="Hello there.\n")
+    message = r.stderr.strip()
+    assert r.returncode == 2 and len(message.splitlines()) == 1, message
+    assert "unknown filter 'no-such-filter'" in message and "Value error" not in message
+    assert all(name in message for name in FILTER_NAMES), message
+    config.write_text("repair:\n  disable: [no_such_rule]\n")
+    r = mtclean("detect", "--config", str(config), env=env, stdin="Hello there.\n")
+    message = r.stderr.strip()
+    assert r.returncode == 2 and len(message.splitlines()) == 1, message
+    assert "unknown repair rule 'no_such_rule'" in message and "--list-rules" in message
+    assert message.endswith(", ...")  # the list goes on: cut after a whole name
+
+
+def test_detect_jsonl_names_the_first_bad_line(env: dict[str, str]) -> None:
+    # line 1 lacks "text", line 2 is no JSON: the message named line 2
+    r = mtclean("detect", "--format", "jsonl", env=env, stdin='{"id": 1}\nnot json\n')
+    assert r.returncode == 2 and "line 1: needs a string 'text'" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("cmd", ["detect", "filter", "clean"])
+def test_a_command_waiting_on_a_terminal_says_so(cmd: str, env: dict[str, str]) -> None:
+    """No FILE at a terminal: one line says stdin is read (it waited mute); a pipe gets none."""
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", cmd],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+    )
+    os.close(slave)
+    try:
+        os.write(master, b"\x04")  # Ctrl-D at a line's start: the end of the input
+        _, err = proc.communicate(timeout=120)
+    finally:
+        os.close(master)
+    assert "mtclean: reading stdin (give a FILE, or end with Ctrl-D)" in err.decode()
+    r = mtclean(cmd, env=env, stdin="")
+    assert "reading stdin" not in r.stderr
+
+
+@pytest.mark.parametrize("cmd", ["clean", "detect"])
+def test_a_jsonl_file_in_text_mode_gets_a_hint(
+    cmd: str, tmp_path: Path, env: dict[str, str]
+) -> None:
+    # without --format jsonl the file is one document of JSON lines: most likely a missed flag
+    path = tmp_path / "recs.jsonl"
+    path.write_text('{"id": "a", "text": "Hello there, friends."}\n', encoding="utf-8")
+    r = mtclean(cmd, str(path), env=env)
+    assert r.returncode == 0 and "read as plain text" in r.stderr and "--format jsonl" in r.stderr
+    r = mtclean(cmd, "--format", "jsonl", str(path), env=env)
+    assert r.returncode == 0 and r.stderr == "", r.stderr

@@ -34,6 +34,26 @@ def test_yaml_is_read_with_the_safe_loader(tmp_path: Path) -> None:
         load_config(cfg)
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("c.yaml", "align:\n  min_score: 0.3\nalign:\n  include_comments: true\n"),
+        ("c.yaml", "filters:\n  min_adequacy: 0.2\n  min_adequacy: 0.5\n"),
+        ("c.json", '{"align": {"min_score": 0.3}, "align": {}}'),
+    ],
+)
+def test_a_key_given_twice_is_refused_where_it_is(tmp_path: Path, name: str, text: str) -> None:
+    # PyYAML kept the last silently: the second section undid the first
+    with pytest.raises(ValueError, match=rf"given twice in one mapping\s+in \"{name}\", line"):
+        load_config(_write(tmp_path, name, text))
+    # a YAML merge key may still be overridden, and the file is named in syntax errors
+    cfg = "base: &b {min_score: 0.3}\nalign: {<<: *b, min_score: 0.5}\n"
+    with pytest.raises(ValidationError, match="base"):  # an unknown section, not a repeat
+        load_config(_write(tmp_path, "m.yaml", cfg))
+    with pytest.raises(ValueError, match='in "s.yaml", line 1'):
+        load_config(_write(tmp_path, "s.yaml", "align: {min_score: 0.3\n"))
+
+
 def test_missing_or_malformed_glossary_fails_at_load(tmp_path: Path) -> None:
     missing = _write(tmp_path, "a.yaml", f"repair:\n  glossary: [{tmp_path / 'nope.tsv'}]\n")
     with pytest.raises(ValidationError, match="nope.tsv"):
@@ -127,3 +147,39 @@ def test_cognate_prefix_is_off_or_a_useful_length(tmp_path: Path, value: str) ->
 def test_cognate_prefix_values_in_range_are_taken(tmp_path: Path, value: int) -> None:
     cfg = _write(tmp_path, "c.yaml", f"align:\n  cognate_prefix: {value}\n")
     assert load_config(cfg).align.cognate_prefix == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("lid:\n  languages: [RU, en]\n", "'RU' is not a lowercase ISO 639-1 code"),
+        ("lid:\n  languages: [ru, en, ru]\n", "given twice"),
+        ("lid:\n  languages: [en, de]\n", "must include ru"),
+        ("lid:\n  languages: []\n", "must include ru and en"),
+        ("lid:\n  prior: {ru: 6, xx: 2}\n", "prior: xx not in languages"),
+    ],
+)
+def test_lid_languages_that_would_be_ignored_are_refused(
+    tmp_path: Path, text: str, expect: str
+) -> None:
+    # "RU" silently took Russian's prior away; a prior for no candidate did nothing
+    with pytest.raises(ValidationError, match=expect):
+        load_config(_write(tmp_path, "c.yaml", text))
+
+
+def test_lid_languages_may_be_narrowed_or_reordered(tmp_path: Path) -> None:
+    cfg = load_config(_write(tmp_path, "c.yaml", "lid:\n  languages: [en, ru, uk]\n"))
+    assert cfg.lid.languages == ["en", "ru", "uk"]
+
+
+@pytest.mark.parametrize("address", ["nope", "tcp://scheduler", "tcp://h:0", "h:99999"])
+def test_a_dask_address_without_a_port_is_a_bad_value(tmp_path: Path, address: str) -> None:
+    # it failed only when Dask was asked, as an unexpected error (exit 1), not a usage one
+    from cleaners.config import with_flags
+
+    with pytest.raises(ValidationError, match="not a Dask scheduler address"):
+        load_config(_write(tmp_path, "c.yaml", f"run:\n  dask_address: '{address}'\n"))
+    with pytest.raises(ValueError, match=r"^--dask-address: '.*' is not a Dask scheduler"):
+        with_flags(PipelineConfig(), {"dask_address": address})
+    for good in ("tcp://10.0.0.5:8786", "scheduler:8786", "inproc://x/1/2"):
+        assert with_flags(PipelineConfig(), {"dask_address": good}).run.dask_address == good

@@ -156,3 +156,51 @@ def test_a_tiny_russian_file_in_a_code_page_is_decoded(text: str, encoding: str)
 def test_tiny_bytes_that_read_as_no_russian_stay_undecodable() -> None:
     with pytest.raises(E.DecodeError, match="undecodable"):
         decode_bytes(b"\xfc\xfc.")  # "ьь." in cp1251: no Russian in any page
+
+
+def test_stray_bytes_in_english_are_invalid_utf8_not_a_cyrillic_page() -> None:
+    # two stray bytes (not a BOM: in the middle) were read as cp1251, "яю" inside English
+    data = f"{EN}\nIt has two stray bytes \xff\xfe here.\n{EN}\n".encode("latin-1")
+    with pytest.raises(E.DecodeError) as info:
+        decode_bytes(data)
+    assert info.value.reason == E.INVALID_UTF8
+    assert f"byte {data.index(0xFF)}" in str(info.value)
+    # the same in UTF-8 text that has a valid accented word
+    data = f"{EN} Café.\n".encode() + b"Stray \xff\xfe bytes.\n" + EN.encode()
+    assert _reason(data) == E.INVALID_UTF8
+
+
+@pytest.mark.parametrize(
+    "word", ["Москва", "Лукашенко", "Шойгу", "Щёкино", "ЦСКА", "МЧС", "ВСУ", "Росгвардия"]
+)
+def test_a_few_russian_words_in_english_decode_in_their_code_page(word: str) -> None:
+    # acronyms were read in the wrong page (KOI8-R "ЦСКА" as cp1251 "гулб")
+    text = f"{EN} The word ({word}) came up twice. {EN}"
+    for encoding in ("cp1251", "koi8_r", "cp866"):
+        assert decode_bytes(text.encode(encoding)).text == text, encoding
+
+
+@pytest.mark.parametrize("text", [f"{EN} It costs €5.", f"{EN} “Naïve” – Müller’s café."])
+def test_english_in_cp1252_with_a_sign_or_two_stays_cp1252(text: str) -> None:
+    # "€5" was read as cp866 "А5": a one-letter Cyrillic word is no evidence of a page
+    assert decode_bytes(text.encode("cp1252")).text == text
+
+
+@pytest.mark.parametrize("stray", [b"\xff\xfe", b"\xfe\xfe\xfe", b"\xfe\xfd\xdc"])
+def test_stray_bytes_that_no_page_makes_a_word_of_are_invalid_utf8(stray: bytes) -> None:
+    assert _reason(EN.encode() + b" (" + stray + b") " + EN.encode()) == E.INVALID_UTF8
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic"])
+@pytest.mark.parametrize("text", ["Мы тут.", "Ёлка", "Где он?"])
+def test_short_russian_lands_in_its_own_code_page(text: str, encoding: str) -> None:
+    # KOI8-R "Мы тут." read as ISO-8859-5 is "эй дед.", spelled as well: the bigrams decide
+    if (text, encoding) == ("Ёлка", "mac_cyrillic"):
+        pytest.skip("four bytes that cp1251 reads as Элка, as well spelled: no way to tell")
+    assert decode_bytes(text.encode(encoding)).text == text
+
+
+def test_a_lone_rare_ideograph_is_read_as_a_code_page_only_when_that_is_russian() -> None:
+    assert decode_bytes("Ёлка".encode("cp866")).encoding == "cp866"  # valid UTF-8: one CJK char
+    for text in ("𠀋 is a rare kanji", "Ёлка", "漢字"):
+        assert decode_bytes(text.encode()).text == text

@@ -149,7 +149,7 @@ def test_filter_pairs_dedups_only_kept_pairs_and_min_score_applies():
 @given(st.text(alphabet="0123456789 ,.:-–'\u00a0xчасовминутpm", max_size=40))
 @settings(max_examples=300, deadline=None)
 def test_number_reading_never_fails(text: str):
-    from cleaners.numbers import compare, digit_numbers
+    from cleaners.numerals import compare, digit_numbers
 
     assert all(0 <= v < float("inf") for vals in digit_numbers(text) for v in vals)
     check = compare(text, text)

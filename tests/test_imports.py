@@ -10,6 +10,9 @@ a package's ``__init__`` that Python runs on the way is not an edge of its own.
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -167,3 +170,24 @@ def test_every_rule_name_an_edit_can_carry_is_registered() -> None:
                 names.add(node.args[0].value)
     assert len(names) > 10  # the scan sees the rules' edits
     assert names - set(RULES) == set()
+
+
+def test_no_module_shadows_the_standard_library() -> None:
+    """A module named like a standard one (``numbers``) shadows it when its folder is on
+    ``sys.path``, as ``python -m doctest cleaners/align.py`` puts it: numpy then imports ours."""
+    clashes = [
+        str(path.relative_to(ROOT))
+        for path in _modules().values()
+        if path.stem != "__init__" and path.stem in sys.stdlib_module_names
+    ]
+    assert clashes == []
+    # the case that showed it: the aligner's doctests run from the file itself
+    done = subprocess.run(
+        [sys.executable, "-m", "doctest", "cleaners/align.py"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]

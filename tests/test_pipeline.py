@@ -102,6 +102,19 @@ def test_swapped_files_are_put_right(tmp_path: Path) -> None:
     assert isinstance(q, Quarantined) and q.reason == "wrong-language"
 
 
+def test_two_russian_files_name_the_setting_that_would_take_them(tmp_path: Path) -> None:
+    """Both files Russian: no swap puts them right, so the quarantine points to 'keep' alone
+    (it said "set lid.on_wrong_side to 'swap' or 'keep'", and 'swap' is the default)."""
+    ru = (SAMPLE / "volga-route.ru.txt").read_bytes()
+    (tmp_path / "x.ru.txt").write_bytes(ru)
+    (tmp_path / "x.en.txt").write_bytes(ru)
+    (q,) = _run(tmp_path).values()
+    assert isinstance(q, Quarantined) and q.reason == "wrong-language"
+    assert "same language; set lid.on_wrong_side to 'keep' to accept it" in q.detail
+    (doc,) = _run(tmp_path, PipelineConfig(lid=LidConfig(on_wrong_side="keep"))).values()
+    assert isinstance(doc, Document) and any("kept as given" in w for w in doc.warnings)
+
+
 def test_a_russian_shop_page_full_of_latin_brand_names_stays_russian(tmp_path: Path) -> None:
     # Brand names outweigh the Russian words: the side is no English file in the wrong slot.
     titles = [

@@ -107,6 +107,21 @@ def test_jsonl_good_and_malformed_lines(tmp_path: Path) -> None:
         load_item(tmp_path, src["feed.jsonl:10"], CFG)
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_utf16_jsonl_is_one_quarantine_that_says_so(tmp_path: Path, codec: str) -> None:
+    """A JSONL saved as UTF-16 (PowerShell's redirect) was a "not UTF-8" line and then a
+    "not JSON" line per record (each starting at a NUL): now one record names the encoding."""
+    lines = [json.dumps({"id": f"r{i}", "ru": RU, "en": EN}, ensure_ascii=False) for i in (1, 2)]
+    _write(tmp_path / "feed.jsonl", ("\n".join(lines) + "\n").encode(codec))
+    _write(tmp_path / "ok.jsonl", lines[0].replace("r1", "ok") + "\n")
+    items = discover(tmp_path, CFG)
+    src = _by_source(items)
+    assert sorted(src) == ["feed.jsonl", "ok.jsonl:1"]
+    error = src["feed.jsonl"].error
+    assert error.reason == E.MALFORMED_JSONL and "UTF-16 or UTF-32" in error.detail
+    assert "iconv" in error.detail and src["ok.jsonl:1"].error is None
+
+
 def test_jsonl_id_of_the_wrong_type_is_named_as_such(tmp_path: Path) -> None:
     lines = [{"id": ["x"], "en": EN}, {"id": 7, "en": EN}, {"id": " ", "en": EN}, {"en": EN}]
     _write(tmp_path / "feed.jsonl", "\n".join(json.dumps(r) for r in lines) + "\n")

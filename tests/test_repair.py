@@ -121,6 +121,16 @@ def test_user_glossary(tmp_path: Path) -> None:
     assert {e.rule for e in r.edits} == {"apply_glossary"}
 
 
+def test_a_user_glossary_entry_keeps_a_sentence_start_capitalised(tmp_path: Path) -> None:
+    # "the fix takes the found text's case": a capitalised "Sanctionz" became "sanctions"
+    extra = tmp_path / "mine.tsv"
+    extra.write_text("sanctionz\tsanctions\tspelling\n", encoding="utf-8")
+    r = repair(
+        "Sanctionz hit. New sanctionz, SANCTIONZ.", "en", RepairConfig(glossary=[str(extra)])
+    )
+    assert r.text == "Sanctions hit. New sanctions, SANCTIONS."
+
+
 def test_registry_declares_every_rule() -> None:
     for name, r in RULES.items():
         assert r.name == name and r.risk and r.doc

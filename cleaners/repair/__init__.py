@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from cleaners.repair import bilingual as _bilingual  # noqa: F401  (registers rules)
 from cleaners.repair import encoding as _encoding  # noqa: F401
 from cleaners.repair import glossary as _glossary  # noqa: F401
-from cleaners.repair import numbers as _numbers  # noqa: F401
+from cleaners.repair import numerals as _numerals  # noqa: F401
 from cleaners.repair import paragraphs as _paragraphs  # noqa: F401
 from cleaners.repair import repetition as _repetition  # noqa: F401
 from cleaners.repair import spacing as _spacing  # noqa: F401

@@ -29,11 +29,14 @@ def check_rules(
     >>> check_rules(["split_fused_word"], {})
     Traceback (most recent call last):
     ...
-    ValueError: unknown repair rule 'split_fused_word'; known: ...
+    ValueError: unknown repair rule 'split_fused_word' (mtclean clean --list-rules ...); known: ...
     """
     for name in [*names, *params]:
         if name not in RULES:
-            raise ValueError(f"unknown repair rule {name!r}; known: {', '.join(RULES)}")
+            raise ValueError(
+                f"unknown repair rule {name!r} (mtclean clean --list-rules lists them); "
+                f"known: {', '.join(RULES)}"
+            )
     out: dict[str, dict[str, Any]] = {}
     for name, ps in params.items():
         declared = RULES[name].params

@@ -176,12 +176,22 @@ def _compile(
 
 
 def _match_case(found: str, right: str, wrong_exact: bool) -> str:
+    """``right`` in the case of ``found``: all caps, all lowercase, or (a sentence's first
+    word) capitalised, where ``right`` is written lowercase.
+
+    >>> _match_case("FOO", "bar", False), _match_case("Foo", "bar", False)
+    ('BAR', 'Bar')
+    >>> _match_case("foo", "Bar", False), _match_case("Xijingping", "Xi Jinping", False)
+    ('bar', 'Xi Jinping')
+    """
     if wrong_exact:
         return right
     if found.isupper():
         return right.upper()
     if found.islower():
         return right.lower()
+    if found[:1].isupper() and right[:1].islower():  # "Foo" at a sentence start: not "bar"
+        return right[:1].upper() + right[1:]
     return right
 
 

@@ -1,11 +1,11 @@
-"""``cleaners.numbers.compare``: digit numbers matched across the sides of a pair."""
+"""``cleaners.numerals.compare``: digit numbers matched across the sides of a pair."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners.numbers import NumberCheck, _unexcused, compare, digit_numbers
+from cleaners.numerals import NumberCheck, _unexcused, compare, digit_numbers
 
 
 def _first_fit(ru: str, en: str) -> NumberCheck:

@@ -1,6 +1,7 @@
 """Pair filters on a noisy ru–en set built from dev data, side by side with OpusFilter.
 
     PYTHONPATH=. nice -n 10 python bench/filters.py [--half eval|fit] [--per-kind N]
+        [--no-opusfilter] [--show-tails]
 
 The noisy set (cleaners.build_adequacy.noisy) holds the clean dev pairs of one half (by
 document; the adequacy model was fitted on the other half) and, per noise kind, as many
@@ -266,7 +267,8 @@ def aligner_table(table: Any) -> Iterator[None]:
         lexsim.table = shipped  # type: ignore[assignment]
 
 
-def mismatched_documents(pairs: Sequence[Pair], label: str, table: Any = None) -> None:
+def mismatched_documents(pairs: Sequence[Pair], label: str, table: Any = None,
+                         show: bool = False) -> None:  # fmt: skip
     docs: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for p in pairs:
         if p.source.startswith(("wmt", "flores")):
@@ -274,21 +276,26 @@ def mismatched_documents(pairs: Sequence[Pair], label: str, table: Any = None) -
     keys = sorted(docs)
     random.Random(14).shuffle(keys)
 
-    def bead_scores(ru: list[str], en: list[str]) -> tuple[list[float], list[float]]:
+    def bead_scores(ru: list[str], en: list[str], out: list[tuple[float, str, str]]
+                    ) -> tuple[list[float], list[float]]:  # fmt: skip
         with aligner_table(table):
             beads = [b for b in align(ru, en) if b.ru and b.en]
         pairs = [(" ".join(ru[i] for i in b.ru), " ".join(en[j] for j in b.en)) for b in beads]
         sigs = analyse_pairs(pairs, lex_table=table)
-        return [adequacy(s) for s in sigs], [b.score for b in beads]
+        scores = [adequacy(s) for s in sigs]
+        out += [(a, r, e) for a, (r, e) in zip(scores, pairs, strict=True)]
+        return scores, [b.score for b in beads]
 
     true_a, true_s, mis_a, mis_s = [], [], [], []
+    true_p: list[tuple[float, str, str]] = []
+    mis_p: list[tuple[float, str, str]] = []
     for k, key in enumerate(keys):
         other = keys[(k + 1) % len(keys)]
         ru = [r for r, _ in docs[key]]
-        a, s = bead_scores(ru, [e for _, e in docs[key]])
+        a, s = bead_scores(ru, [e for _, e in docs[key]], true_p)
         true_a += a
         true_s += s
-        a, s = bead_scores(ru, [e for _, e in docs[other]])
+        a, s = bead_scores(ru, [e for _, e in docs[other]], mis_p)
         mis_a += a
         mis_s += s
     print(f"\nAdequacy vs mismatched documents ({len(keys)} WMT+FLORES documents, "
@@ -298,6 +305,14 @@ def mismatched_documents(pairs: Sequence[Pair], label: str, table: Any = None) -
         t, m = np.array(t), np.array(m)
         print(f"| {name} | {auc(t, m):.4f} | {100 * (t < 0.3).mean():.2f} % | "
               f"{100 * (m >= 0.5).mean():.2f} % |")  # fmt: skip
+    if show:
+        # The beads behind the two tail figures, to read why they score as they do.
+        for title, rows in (("true beads under 0.3", sorted(p for p in true_p if p[0] < 0.3)),
+                            ("mismatched beads at 0.5 or more",
+                             sorted((p for p in mis_p if p[0] >= 0.5), reverse=True))):  # fmt: skip
+            print(f"\n{title}: {len(rows)}")
+            for a, r, e in rows:
+                print(f"  {a:.4f}  ru: {r}\n          en: {e}")
 
 
 def shop_names(pairs: Sequence[Pair], table: Any) -> None:
@@ -323,6 +338,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--per-kind", type=int, default=600, help="noisy pairs per kind")
     ap.add_argument("--no-opusfilter", action="store_true")
     ap.add_argument("--sweep", action="store_true", help="also sweep filters.min_adequacy")
+    ap.add_argument(
+        "--show-tails",
+        action="store_true",
+        help="print the true beads under 0.3 and the mismatched beads at 0.5 or more",
+    )
     ap.add_argument(
         "--shipped-table",
         action="store_true",
@@ -376,7 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sweep(items, table)
     reliability(items, table)
     with_retranslation(pairs, table)
-    mismatched_documents(pairs, label, table)
+    mismatched_documents(pairs, label, table, args.show_tails)
     shop_names(pairs, table)
     return 0
 

@@ -22,7 +22,9 @@ from typing import NamedTuple
 # Grouped thousands ("1 000", "1,000,000": a first group of 1-3 digits) or plain digits, each
 # with an optional decimal part; "в 2008 году 400" stays two numbers.
 _TOKEN = re.compile(
-    r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])"  # a time of day, one number: "9:30" = "0930"
+    # A time of day, one number: "9:30" = "0930"; a colon's lookalikes (Armenian ։, the ratio
+    # sign ∶) written for it in some sources count as one.
+    r"(?<![\d:։∶])\d{1,2}[:։∶]\d{2}(?![\d:։∶])"
     r"|(?<!\d)\d{1,2}\s+час\w*\s+\d{1,2}\s+минут"  # "в 11 часов 28 минут" = "11:28"
     r"|\d{1,3}(?:(?:[ \u00a0\u202f']|,)\d{3}(?!\d))+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
 )
@@ -118,6 +120,8 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
     [[2008.0], [400.0], [10700.0]]
     >>> digit_numbers("at 1:50 pm") == digit_numbers("в 13 часов 50 минут"), digit_numbers("0230")
     (True, [frozenset({230.0})])
+    >>> digit_numbers("в 01\u058923") == digit_numbers("at 1:23")
+    True
     >>> [sorted(v) for v in digit_numbers("в 90-х, the '80s, 2010-е")]
     [[90.0, 1990.0, 2090.0], [80.0, 1980.0, 2080.0], [2010.0]]
     >>> [sorted(v) for v in digit_numbers("в 80–90-х")]
@@ -126,7 +130,7 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
     out: list[frozenset[float]] = []
     prev_end, prev = -1, ""
     for m in _TOKEN.finditer(text):
-        if ":" in m.group() or "час" in m.group():
+        if re.search("[:։∶]|час", m.group()):
             hours, minutes = (int(x) for x in re.findall(r"\d+", m.group()))
             if _PM.match(text, m.end()) and hours <= 12:
                 hours = hours % 12 + 12  # "1:50 pm" is 13:50

@@ -2083,9 +2083,16 @@ def _recurs_as_name(text: str, core: str, fixed: str, lang: str) -> bool:
 def _repeated_term(text: str, core: str, fixed: str, lang: str) -> bool:
     """Whether two content words run together recur in ``text``: a lost space is an
     accident and does not repeat itself, a term MT coined does ("spunbond" twice in a
-    product text). Function-word fusions repeat when MT makes them ("ofthe")."""
+    product text). Function-word fusions repeat when MT makes them ("ofthe"; "Thecity"
+    opening two sentences: a start token's split is capitalised, hence ``lower``).
+
+    >>> _repeated_term("Thecity slept. Thecity woke.", "Thecity", "The city", "en")
+    False
+    >>> _repeated_term("the spunbond and spunbond", "spunbond", "spun bond", "en")
+    True
+    """
     fn = words("function_words.txt", lang)
-    if any(p in fn for p in fixed.split()):
+    if any(p.lower() in fn for p in fixed.split()):
         return False
     return len(re.findall(rf"(?<![^\W\d_]){re.escape(core)}(?![^\W\d_])", text)) >= 2
 

@@ -1544,12 +1544,12 @@ def _split_by_both_sides(text: str, m: re.Match[str], core: str, lang: str) -> s
     after (each ``CONTEXT_ASSOC``: "can wejoin the" 1.0 and 0.8, "how olddo you" 0.5
     and 1.4). A chance cut of a transliterated word fits neither side ("the word sobrat
     was"), and one side alone is a neighbour's binding ("the byiron fence": only "iron
-    fence" binds). No punctuation on either side.
+    fence" binds; "the" before "by" binds nothing). No punctuation on either side.
 
-    >>> t = "How can wejoin the team? The byiron fence."
+    >>> t = "How can wejoin the team? The byiron fence. Its export isbeef and grain."
     >>> [_split_by_both_sides(t, m, m.group("core"), "en") for m in _CHUNK.finditer(t)
-    ...  if m.group("core") in ("wejoin", "byiron")]
-    ['we join', None]
+    ...  if m.group("core") in ("wejoin", "byiron", "isbeef")]
+    ['we join', None, 'is beef']
     """
     parts = short_fn_parts(core, lang)
     if parts is None or m.start() != m.start("core") or m.end() != m.end("core"):
@@ -1559,11 +1559,20 @@ def _split_by_both_sides(text: str, m: re.Match[str], core: str, lang: str) -> s
     if prev is None or nxt is None:
         return None
     a, b = parts
-    left = BIGRAMS.context_association(prev.group(1).lower(), a, b)
-    if left is None or left < CONTEXT_ASSOC:
+    before, after = prev.group(1).lower(), nxt.group(1).lower()
+    # Each side binds to the pair or to its own neighbour part: the word before to the
+    # function word ("export is", "made by": the model knows the trigram with a rare
+    # noun too loosely), the word after to the content word ("beef and").
+    left = _best(BIGRAMS.context_association(before, a, b), BIGRAMS.association(before, a))
+    if left < CONTEXT_ASSOC:
         return None
-    right = BIGRAMS.context_association(a, b, nxt.group(1).lower())
-    return f"{a} {b}" if right is not None and right >= CONTEXT_ASSOC else None
+    right = _best(BIGRAMS.context_association(a, b, after), BIGRAMS.association(b, after))
+    return f"{a} {b}" if right >= CONTEXT_ASSOC else None
+
+
+def _best(*scores: float | None) -> float:
+    """The highest of the scores the model has (-inf if none)."""
+    return max((s for s in scores if s is not None), default=float("-inf"))
 
 
 # How strongly a function word's pair must predict the next word (log10 P(c|a b)/P(c))
@@ -2074,9 +2083,16 @@ def _recurs_as_name(text: str, core: str, fixed: str, lang: str) -> bool:
 def _repeated_term(text: str, core: str, fixed: str, lang: str) -> bool:
     """Whether two content words run together recur in ``text``: a lost space is an
     accident and does not repeat itself, a term MT coined does ("spunbond" twice in a
-    product text). Function-word fusions repeat when MT makes them ("ofthe")."""
+    product text). Function-word fusions repeat when MT makes them ("ofthe"; "Thecity"
+    opening two sentences: a start token's split is capitalised, hence ``lower``).
+
+    >>> _repeated_term("Thecity slept. Thecity woke.", "Thecity", "The city", "en")
+    False
+    >>> _repeated_term("the spunbond and spunbond", "spunbond", "spun bond", "en")
+    True
+    """
     fn = words("function_words.txt", lang)
-    if any(p in fn for p in fixed.split()):
+    if any(p.lower() in fn for p in fixed.split()):
         return False
     return len(re.findall(rf"(?<![^\W\d_]){re.escape(core)}(?![^\W\d_])", text)) >= 2
 

@@ -608,7 +608,8 @@ def _in_beads(
     two_sided = [(di, dj) for di, dj in MOVES if di and dj]
     upto: dict[tuple[int, int], np.ndarray] = {}  # (a, dj): pairs (i - a, j - d), d ≤ dj
     for a in range(1, max(di for di, _ in two_sided) + 1):  # ru sentence i - a
-        lo, hi = np.searchsorted(ss, [r0 - a, r1 - a])
+        # (the query in the pairs' own dtype: an int64 one made numpy copy all of ``ss``)
+        lo, hi = np.searchsorted(ss, np.array([r0 - a, r1 - a], dtype=ss.dtype))
         rows = ss[lo:hi] + a
         # pair (s, t) at d = 0: its column in row s + a, and that cell's flat index
         k0 = ts[lo:hi] - band.off[rows]

@@ -58,6 +58,7 @@ from cleaners.config import AlignConfig
 from cleaners.langev import RUSSIAN_LETTERS
 from cleaners.memory import BIG, release
 from cleaners.model import Bead
+from cleaners.numerals import roman
 from cleaners.translit import name_key
 
 # (ru sentences, en sentences) per bead; index = back-pointer code. 3-1 / 1-3 are rare in
@@ -1569,25 +1570,22 @@ def _summed_flat(code: np.ndarray, count: np.ndarray, size: int) -> _Flat:
 
 
 _ROMANS = True  # (bench/align.py's ablation switches it off)
-_ROMAN = re.compile(r"(X{0,3})(IX|IV|VI{0,3}|I{0,3})(?:e|er|re|ème)?")
+# A numeral of I, V and X (II to XXXIX: L and C are names' initials here), a French ordinal's
+# ending allowed ("XIXe").
+_ROMAN = re.compile(r"([IVX]+)(?:e|er|re|ème)?")
 
 
 def _roman(token: str) -> int | None:
     """The value of a Roman numeral from II to XXXIX ("camp IV" is "Lager 4" in a German
     original), or of a French ordinal written with one from Ie ("XIXe siècle": "19.
-    Jahrhundert"), else None (a lone "I" or "V" is a word or an initial).
+    Jahrhundert"), else None (a lone "I" or "V" is a word or an initial); well-formedness
+    is :func:`cleaners.numerals.roman`'s.
 
     >>> _roman("IV"), _roman("XXIII"), _roman("XIXe"), _roman("I"), _roman("IIII"), _roman("er")
     (4, 23, 19, None, None, None)
     """
     found = _ROMAN.fullmatch(token) if len(token) >= 2 else None
-    if found is not None and not found[1] + found[2]:  # a suffix alone ("er")
-        return None
-    if found is None:
-        return None
-    tail = found[2]
-    units = {"IX": 9, "IV": 4}.get(tail, 5 * tail.startswith("V") + tail.count("I"))
-    return 10 * len(found[1]) + units
+    return roman(found[1]) if found else None
 
 
 def _anchor_flat(tokens: _Tokens, words: bool, ids: dict[str, int]) -> _Flat:

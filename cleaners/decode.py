@@ -28,7 +28,7 @@ from cleaners.errors import (
     DecodeError,
     EmptyInput,
 )
-from cleaners.langev import TYPOGRAPHY, russian_score
+from cleaners.langev import RUSSIAN_LETTERS, TYPOGRAPHY, russian_score
 
 # Candidates for charset-normalizer: the encodings Russian/English text arrives in.
 CYRILLIC_CANDIDATES = [
@@ -281,8 +281,6 @@ _TIE_SAMPLE = 200  # characters: past a sentence or two the spelling score no lo
 _HIGH = bytes(range(0x80, 0x100))
 _ASCII_LETTERS = bytes(range(0x41, 0x5B)) + bytes(range(0x61, 0x7B))
 _MOSTLY_ASCII = 10  # ASCII letters per high byte above which a file is ASCII text
-_FEW_PAGES = ("cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic", "cp1252")
-_RUSSIAN = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
 _WORD_MIN_LETTERS = 4  # an unknown Cyrillic word this long may still be Russian (a name) ...
 # ... when its letter bigrams are Russian: 98.6 % of the rare words of wordfreq's large list
 # (4+ letters), 12 % of random letter strings (and random bytes rarely take a word's case)
@@ -341,7 +339,7 @@ def _all_words(text: str) -> bool:
     for word in _WORD.findall(sample):
         if word.isascii():
             continue
-        if all(ch in _RUSSIAN for ch in word):
+        if _RU_WORD.fullmatch(word):
             if not (word.islower() or word.isupper() or word[1:].islower()):
                 return False  # "ЫфЭ": random bytes, no word's case
             folded = word.lower().replace("ё", "е")
@@ -360,7 +358,8 @@ def _all_words(text: str) -> bool:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
-_WORD_OF_TWO = re.compile("[А-яЁё]{2,}")
+_RU_WORD = re.compile(f"[{RUSSIAN_LETTERS}]+")
+_WORD_OF_TWO = re.compile(f"[{RUSSIAN_LETTERS}]{{2,}}")
 _SYMBOLS = frozenset(TYPOGRAPHY + "©®™§±×¡¿‰†")
 
 
@@ -406,6 +405,8 @@ def _lone_ideograph_as_cyrillic(data: bytes, text: str) -> tuple[str, str]:
 
 _TINY = 16  # bytes: charset-normalizer finds no code page for "Да." (3 bytes) or "Ой!"
 _TINY_PAGES = ("cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic")
+# (ASCII text with a few high bytes: those pages, then Western European)
+_FEW_PAGES = (*_TINY_PAGES, "cp1252")
 _TINY_MIN_SCORE = -6.0  # mean bigram log-probability: Russian ~ -5, wrong pages below -7
 _YO = str.maketrans("ёЁ", "еЕ")
 

@@ -605,12 +605,13 @@ def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any
         if key_node.tag == "tag:yaml.org,2002:merge":  # "<<: *base": its keys may be overridden
             continue
         key = loader.construct_object(key_node)
-        if isinstance(key, Hashable) and key in seen:
+        if not isinstance(key, Hashable):
+            continue  # (construct_mapping names an unhashable key itself)
+        if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"key {key!r} given twice in one mapping", key_node.start_mark
             )
-        if isinstance(key, Hashable):
-            seen.add(key)
+        seen.add(key)
     return loader.construct_mapping(node)
 
 

@@ -1125,18 +1125,22 @@ _PROCESS_ENDINGS = ("ion", "ance", "ence", "ment", "ing")
 
 def coined_noun_pair(parts: list[str]) -> bool:
     """Whether a capitalised start token's split is a noun the tagger knows as one and a
-    singular noun that the news model never writes together (no bigram: its association
-    is only the first word's backoff, <= 0): the way companies coin names from a word and
-    a trade noun ("Cloudbank", "Accesstelecom", "Aircraftgroup"), which open news sentences
-    as often as a lost space does. A lost space between two nouns that open a sentence
-    leaves a phrase the model holds ("Healthauthorities", "Vaccinedevelopment"); an
-    adjective first is a phrase by grammar ("Medicalhand hygiene"), and so is a plural
-    head, which takes the verb's agreement (``_start_name``), or a process noun
-    (``_PROCESS_ENDINGS``: "Ratecorrection", "Loanissuance": what is done to the first
-    noun; a trade's name ends in a thing or a trade). A word the tagger lacks (a
-    nationality, "russian"; a name) or a pair the model lacks a word of decides nothing.
+    singular noun, an adjective or a verb's base form that the news model never writes
+    together (no bigram: its association is only the first word's backoff, <= 0): the
+    way companies coin names from a word and a trade word ("Cloudbank", "Accesstelecom",
+    "Childmobile", "Crowdinvest"), which open news sentences as often as a lost space
+    does (a singular noun and a bare verb make no subject and verb either). A lost
+    space between two nouns that open a sentence leaves a phrase the model holds
+    ("Healthauthorities", "Vaccinedevelopment"); an adjective first is a phrase by
+    grammar ("Medicalhand hygiene"), and so is a plural head, which takes the verb's
+    agreement (``_start_name``), or a process noun (``_PROCESS_ENDINGS``:
+    "Ratecorrection", "Loanissuance": what is done to the first noun; a trade's name ends
+    in a thing or a trade). A word the tagger lacks (a nationality, "russian"; a name)
+    or a pair the model lacks a word of decides nothing.
 
     >>> coined_noun_pair(["access", "telecom"]), coined_noun_pair(["aircraft", "group"])
+    (True, True)
+    >>> coined_noun_pair(["button", "mobile"]), coined_noun_pair(["crowd", "invest"])
     (True, True)
     >>> coined_noun_pair(["health", "authority"]), coined_noun_pair(["vaccine", "development"])
     (False, False)
@@ -1146,7 +1150,9 @@ def coined_noun_pair(parts: list[str]) -> bool:
     (False, False)
     """
     a, b = parts
-    if pos_tag(a) != "NN" or guess_tag(b) != "NN" or b.endswith(_PROCESS_ENDINGS):
+    if pos_tag(a) != "NN" or b.endswith(_PROCESS_ENDINGS):
+        return False
+    if guess_tag(b) not in ("NN", "JJ") and pos_tag(b) != "VB":
         return False
     assoc = BIGRAMS.association(a, b)
     return assoc is not None and assoc <= 0.0

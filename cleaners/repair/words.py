@@ -1106,7 +1106,7 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
         # After a content word, a rare part is as likely a garble ("Clearching"), unless
         # the two make a set phrase ("Coralreefs"): chance letter runs make none.
         return None
-    if len(parts) == 2 and coined_noun_pair(parts):
+    if len(parts) == 2 and (coined_noun_pair(parts) or modal_before_name(parts)):
         return None
     if args[6] and args[7] == _START_KNOWN_DEFAULT and lang == "en":
         # The known words this test would keep, precomputed by build_tables from
@@ -1116,6 +1116,26 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
     elif zipf(low, lang) >= args[7] and not known_start_split(parts, fn):
         return None
     return _cased(core, parts)
+
+
+def modal_before_name(parts: list[str]) -> bool:
+    """Whether a start token's split is a modal and a word no dictionary lists and the
+    tagger does not know ("Maytoni": "may", "toni"): a modal opening a sentence asks or
+    wishes before its subject, and a name there keeps its capital ("May Toni ...", "Can
+    Ivan ..."); a short lowercase name-only word after it is the name's own letters (a
+    long one, ``IS_HEAD_LONG`` letters, a term of a trade: "Willcoronavirus vaccines").
+
+    >>> modal_before_name(["may", "toni"]), modal_before_name(["may", "we"])
+    (True, False)
+    >>> modal_before_name(["can", "money"]), modal_before_name(["in", "toni"])
+    (False, False)
+    >>> modal_before_name(["will", "coronavirus"])
+    False
+    """
+    a, b = parts
+    if pos_tag(a) != "MD" or len(b) >= IS_HEAD_LONG:
+        return False
+    return pos_tag(b) is None and b not in dictionary_words()
 
 
 # Endings of nouns that name a process or an act (deverbal: "correction", "issuance",
@@ -1174,6 +1194,12 @@ _NAME_VERB = _FINITE | {"MD"}
 _NOT_AFTER_IS = _FINITE | {"VBN", "RB", "MD"}
 
 
+# A start token's head before "is" must be this common (Zipf) or this long to be a word
+# run into "is" rather than a name's letters ("Varonis"; "Sirenais the": "sirena" 2.0).
+IS_HEAD_ZIPF = 2.0
+IS_HEAD_LONG = 8
+
+
 @lru_cache(maxsize=4096)
 def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
     """The split of a sentence's capitalised first token that only the next word can
@@ -1187,6 +1213,8 @@ def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
     (('as', 'a'), ('remdesivir', 'is'))
     >>> context_start_parts("Gagarina", "en") is None, context_start_parts("Andrea", "en") is None
     (True, True)
+    >>> context_start_parts("Varonis", "en") is None  # (a short head barely known: a name)
+    True
     >>> context_start_parts("Iadmire", "en")
     ('i', 'admire')
     """
@@ -1219,8 +1247,13 @@ def context_start_parts(core: str, lang: str) -> tuple[str, ...] | None:
         # ("Skvernelis") has no known head; "Solaris", "Themis", "Azeris" are known tokens.
         if zipf(low, lang, 3.0) >= 3.0:
             return None  # a common token ("Minneapolis"), before the large list is read
-        known = zipf(low[:-2], lang) > 0.0 and zipf(low, lang) == 0.0
-        return (low[:-2], "is") if known else None
+        head = low[:-2]
+        zh = zipf(head, lang)
+        # A short head wordfreq barely knows is a name's letters ("Varonis": "varon" 1.6,
+        # a surname), as likely the brand's whole as a name run into "is"; a long rare
+        # head is a term of a trade ("Remdesiviris": "remdesivir" 1.1, "Lokomotivis").
+        word = zh >= IS_HEAD_ZIPF or zh > 0.0 and len(head) >= IS_HEAD_LONG
+        return (head, "is") if word and zipf(low, lang) == 0.0 else None
     parts, _ = segment(low, lang, 3.0)
     if len(parts) != 2 or not (parts[0] in fn or parts[1] in fn):
         return None

@@ -1625,6 +1625,10 @@ def _split_by_both_sides(text: str, m: re.Match[str], core: str, lang: str) -> s
     >>> [_split_by_both_sides(t, m, m.group("core"), "en") for m in _CHUNK.finditer(t)
     ...  if m.group("core") in ("wejoin", "byiron", "isbeef")]
     ['we join', None, 'is beef']
+    >>> t = "It was made byiron workers."  # ("made by" a set phrase: ``STRONG_LEFT_ASSOC``)
+    >>> [_split_by_both_sides(t, m, m.group("core"), "en") for m in _CHUNK.finditer(t)
+    ...  if m.group("core") == "byiron"]
+    ['by iron']
     """
     parts = short_fn_parts(core, lang)
     if parts is None or m.start() != m.start("core") or m.end() != m.end("core"):
@@ -1642,7 +1646,22 @@ def _split_by_both_sides(text: str, m: re.Match[str], core: str, lang: str) -> s
     if left < CONTEXT_ASSOC:
         return None
     right = _best(BIGRAMS.context_association(a, b, after), BIGRAMS.association(b, after))
-    return f"{a} {b}" if right >= CONTEXT_ASSOC else None
+    if right >= CONTEXT_ASSOC:
+        return f"{a} {b}"
+    # A word before that binds the function word as a set phrase ("made by": a passive's
+    # agent, ``STRONG_LEFT_ASSOC``) vouches alone for a noun or an adjective a dictionary
+    # lists after it, where the word after binds to neither ("made byiron workers"):
+    # no transliterated chance cut follows a set phrase's first word.
+    if left < STRONG_LEFT_ASSOC or a not in words("function_words.txt", lang):
+        return None
+    if len(b) < 4 or b not in dictionary_words() or pos_tag(b) not in _NOUN | _ADJ:
+        return None
+    return f"{a} {b}"
+
+
+# How strongly the word before must bind a function word to vouch alone for its split
+# (log10 P(a|before)/P(a): "made by" 1.04, "according to" ...; "the by" binds nothing).
+STRONG_LEFT_ASSOC = 1.0
 
 
 def _best(*scores: float | None) -> float:

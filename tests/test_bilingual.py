@@ -111,13 +111,15 @@ def test_mtclean_run_lets_the_russian_decide(tmp_path: Path) -> None:
     (src / "yachts.ru.txt").write_text(
         "Спрос на мегаяхты вырос в прошлом году.\n\n"
         "Пираты скопировали лордсериалс вчера.\n\n"
-        "Глава ДНР выступил с заявлением.\n",
+        "Глава ДНР выступил с заявлением.\n\n"
+        "Акции Смартлайн выросли на пять процентов.\n",
         encoding="utf-8",
     )
     (src / "yachts.en.txt").write_text(
         "Demand formegayachts grew last year.\n\n"
         "Pirates copied lordserials yesterday.\n\n"
-        "The DNR head made a statement.\n",
+        "The DNR head made a statement.\n\n"
+        "Smartline shares rose by five percent.\n",
         encoding="utf-8",
     )
     env = {
@@ -144,6 +146,7 @@ def test_mtclean_run_lets_the_russian_decide(tmp_path: Path) -> None:
         "Demand for megayachts grew last year.",
         "Pirates copied lordserials yesterday.",
         "The DPR head made a statement.",
+        "Smartline shares rose by five percent.",  # (a brand the Russian writes as one word)
     ]
     out = outs[0]
     assert (out / "corpus.en").read_text(encoding="utf-8").splitlines() == want

@@ -1967,6 +1967,8 @@ def _start_name(
     (True, True)
     >>> name("Bunkbeds are a risk."), name("Bunkbeds has a risk.")
     (False, True)
+    >>> name("Cloudpayments offers loans."), name("Emergencysymptoms include fever.")
+    (True, False)
     >>> name("Inthe city."), name("Preliminarydata indicate that.")
     (False, False)
     >>> name("Goldapple in a statement said."), name("Openbank and its partners agreed.")
@@ -2044,7 +2046,8 @@ def _start_name(
         if after_adverb is not None:
             nxt, word = after_adverb, after_adverb.group(1).lower()
     plural = guess_tag(parts[1]) == "NNS"
-    if plural and word in _SINGULAR_VERBS and guess_tag(parts[0]) not in _VERB:
+    singular_verb = word in _SINGULAR_VERBS or pos_tag(word) == "VBZ"  # ("offers", "sells")
+    if plural and singular_verb and guess_tag(parts[0]) not in _VERB:
         return True  # ("Helpingothers is": a gerund's phrase takes a singular verb)
     if word in _PLURAL_VERBS:
         return False

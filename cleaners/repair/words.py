@@ -1106,7 +1106,7 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
         # After a content word, a rare part is as likely a garble ("Clearching"), unless
         # the two make a set phrase ("Coralreefs"): chance letter runs make none.
         return None
-    if len(parts) == 2 and (coined_noun_pair(parts) or modal_before_name(parts)):
+    if len(parts) == 2 and modal_before_name(parts):
         return None
     if args[6] and args[7] == _START_KNOWN_DEFAULT and lang == "en":
         # The known words this test would keep, precomputed by build_tables from
@@ -1139,17 +1139,17 @@ def modal_before_name(parts: list[str]) -> bool:
 
 
 # Endings of nouns that name a process or an act (deverbal: "correction", "issuance",
-# "payment", "testing"), no coined name's head.
-_PROCESS_ENDINGS = ("ion", "ance", "ence", "ment", "ing")
+# "payment", "testing", "exposure"), no coined name's head.
+_PROCESS_ENDINGS = ("ion", "ance", "ence", "ment", "ing", "ure")
 
 
 def coined_noun_pair(parts: list[str]) -> bool:
     """Whether a capitalised start token's split is a noun the tagger knows as one and a
-    singular noun, an adjective or a verb's base form that the news model never writes
-    together (no bigram: its association is only the first word's backoff, <= 0): the
-    way companies coin names from a word and a trade word ("Cloudbank", "Accesstelecom",
-    "Childmobile", "Crowdinvest"), which open news sentences as often as a lost space
-    does (a singular noun and a bare verb make no subject and verb either). A lost
+    singular noun or an adjective that the news model never writes together (no bigram:
+    its association is only the first word's backoff, <= 0): the way companies coin
+    names from a word and a trade word ("Cloudbank", "Accesstelecom", "Childmobile"),
+    which open news sentences as often as a lost space does (``_start_name`` asks it,
+    but for a list's item: "Vegetablesalad, brown rice"). A lost
     space between two nouns that open a sentence leaves a phrase the model holds
     ("Healthauthorities", "Vaccinedevelopment"); an adjective first is a phrase by
     grammar ("Medicalhand hygiene"), and so is a plural head, which takes the verb's
@@ -1160,8 +1160,8 @@ def coined_noun_pair(parts: list[str]) -> bool:
 
     >>> coined_noun_pair(["access", "telecom"]), coined_noun_pair(["aircraft", "group"])
     (True, True)
-    >>> coined_noun_pair(["button", "mobile"]), coined_noun_pair(["crowd", "invest"])
-    (True, True)
+    >>> coined_noun_pair(["button", "mobile"]), coined_noun_pair(["bill", "put"])
+    (True, False)
     >>> coined_noun_pair(["health", "authority"]), coined_noun_pair(["vaccine", "development"])
     (False, False)
     >>> coined_noun_pair(["medical", "hand"]), coined_noun_pair(["russian", "singer"])
@@ -1170,9 +1170,7 @@ def coined_noun_pair(parts: list[str]) -> bool:
     (False, False)
     """
     a, b = parts
-    if pos_tag(a) != "NN" or b.endswith(_PROCESS_ENDINGS):
-        return False
-    if guess_tag(b) not in ("NN", "JJ") and pos_tag(b) != "VB":
+    if pos_tag(a) != "NN" or b.endswith(_PROCESS_ENDINGS) or guess_tag(b) not in ("NN", "JJ"):
         return False
     assoc = BIGRAMS.association(a, b)
     return assoc is not None and assoc <= 0.0
@@ -1910,6 +1908,12 @@ def _title_line(text: str, m: re.Match[str]) -> bool:
     return len(found) >= 3 and all(w[0].isupper() for w in found)
 
 
+# A comma and a bare lowercase word (no determiner or relative pronoun: an appositive or a
+# clause follows a name): a list's item or a clause's adverb ("Vegetablesalad, brown
+# rice", "Testingcapacity, largely"), no name's context.
+_LIST_COMMA = lazy_compile(r",[ \t]+(?!(?:the|a|an|one|its|which|who|whose|whom)\b)[a-z]")
+
+
 # What a name's verb is: a past or present finite verb or a modal ("Wildberries said",
 # "Goldapple offers", "Openbank will"); a lost space leaves a noun phrase before one too,
 # but then as often before a preposition or a noun, which a name does not take alone.
@@ -1960,14 +1964,18 @@ def _start_name(
 
     >>> def name(t):
     ...     m = re.match(r"(?P<core>[A-Za-z]+)", t)
-    ...     low = m.group().lower()  # (a coined noun pair is not split: its parts still are)
-    ...     split = split_sentence_start(m.group(), "en", {}) or split_fused(low, "en", {})
-    ...     return _start_name(t, m, split or "")
+    ...     return _start_name(t, m, split_sentence_start(m.group(), "en", {}) or "")
     >>> name("Wildberries said it grew."), name("Wildberries Opens Its New Store")
     (True, True)
     >>> name("Bunkbeds are a risk."), name("Bunkbeds has a risk.")
     (False, True)
     >>> name("Cloudpayments offers loans."), name("Emergencysymptoms include fever.")
+    (True, False)
+
+    A noun and a noun or an adjective the model never writes together is a coined name
+    (``coined_noun_pair``) whatever follows, but a list's item:
+
+    >>> name("Silvergroup shares fell."), name("Vegetablesalad, brown rice and fish.")
     (True, False)
     >>> name("Inthe city."), name("Preliminarydata indicate that.")
     (False, False)
@@ -2020,6 +2028,8 @@ def _start_name(
     if (once or _call)(_pair_written_apart, text, parts[0], parts[1]):
         return False  # the text writes the two words apart elsewhere: a lost space
     end = m.end("core")
+    if coined_noun_pair(parts) and _LIST_COMMA.match(text, end) is None:
+        return True  # a coined name ("Silvergroup shares"), unless a list's item
     if (
         _LINE_ALONE.match(text, end)
         or _LABEL_COLON.match(text, end)

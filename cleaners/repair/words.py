@@ -1909,9 +1909,13 @@ def _title_line(text: str, m: re.Match[str]) -> bool:
 
 
 # A comma and a bare lowercase word (no determiner or relative pronoun: an appositive or a
-# clause follows a name): a list's item or a clause's adverb ("Vegetablesalad, brown
-# rice", "Testingcapacity, largely"), no name's context.
-_LIST_COMMA = lazy_compile(r",[ \t]+(?!(?:the|a|an|one|its|which|who|whose|whom)\b)[a-z]")
+# clause follows a name, nor what gives a name another one, "also known as", "formerly"):
+# a list's item or a clause's adverb ("Vegetablesalad, brown rice", "Testingcapacity,
+# largely"), no name's context.
+_LIST_COMMA = lazy_compile(
+    r",[ \t]+(?!(?:the|a|an|one|its|which|who|whose|whom|formerly|aka)\b"
+    r"|(?:also|formerly|previously|better)[ \t]+known\b|known[ \t]+as\b)[a-z]"
+)
 
 
 # What a name's verb is: a past or present finite verb or a modal ("Wildberries said",
@@ -1977,6 +1981,8 @@ def _start_name(
 
     >>> name("Silvergroup shares fell."), name("Vegetablesalad, brown rice and fish.")
     (True, False)
+    >>> name("Silvergroup, also known as SG, grew.")
+    True
     >>> name("Inthe city."), name("Preliminarydata indicate that.")
     (False, False)
     >>> name("Goldapple in a statement said."), name("Openbank and its partners agreed.")

@@ -2186,7 +2186,7 @@ def _recurs_as_name(text: str, core: str, fixed: str, lang: str) -> bool:
     the text keeps using, as a lost space does not repeat itself. (MT's function-word
     fusions do repeat: "Inthe" twice is still split, as is any function word's pair
     the news model binds; "Ofis", "Isus" twice are names.)"""
-    if len(re.findall(rf"(?<![^\W\d_]){re.escape(core)}(?![^\W\d_])", text)) < 2:
+    if _occurrences(text, core) < 2:
         return False  # (counted first: the model is asked only of a recurring token)
     parts = fixed.lower().split()
     if parts[0] not in words("function_words.txt", lang):
@@ -2205,11 +2205,21 @@ def _repeated_term(text: str, core: str, fixed: str, lang: str) -> bool:
     False
     >>> _repeated_term("the spunbond and spunbond", "spunbond", "spun bond", "en")
     True
+    >>> _repeated_term("Silvergroup grew. See silvergroup.ru", "Silvergroup", "Silver group", "en")
+    True
     """
     fn = words("function_words.txt", lang)
     if any(p.lower() in fn for p in fixed.split()):
         return False
-    return len(re.findall(rf"(?<![^\W\d_]){re.escape(core)}(?![^\W\d_])", text)) >= 2
+    return _occurrences(text, core) >= 2
+
+
+def _occurrences(text: str, core: str) -> int:
+    """How often ``core`` stands in ``text`` as a whole run of letters, in any case: a
+    brand recurs in capitals, in lowercase in its site's address ("silvergroup.ru") or
+    in a heading ("SILVERGROUP"); a lost space does not repeat itself in any case."""
+    pattern = rf"(?<![^\W\d_]){re.escape(core)}(?![^\W\d_])"
+    return len(re.findall(pattern, text, re.IGNORECASE))
 
 
 def preload_tables(lang: str = "en") -> None:

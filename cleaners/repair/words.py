@@ -1833,9 +1833,22 @@ def _next_word_refutes(text: str, m: re.Match[str], fixed: str, at_start: bool) 
     >>> m = re.search(r"(?P<core>livedin)", "the house he livedin was old")
     >>> _next_word_refutes("the house he livedin was old", m, "lived in", False)
     False
+
+    At a sentence start, a verb's base form first opens an imperative ("Be free", "Take
+    care"), which no finite verb or modal follows straight after: "Befree said" is a name.
+
+    >>> m = re.match(r"(?P<core>Befree)", "Befree said so.")
+    >>> _next_word_refutes("Befree said so.", m, "Be free", True)
+    True
+    >>> _next_word_refutes("Befree to choose.", m, "Be free", True)
+    False
     """
     parts = fixed.lower().split()
     tail = parts[-1]
+    if at_start and len(parts) == 2 and pos_tag(parts[0]) == "VB" and m.end("core") == m.end():
+        nxt = _NEXT_WORD.match(text, m.end())
+        if nxt is not None and guess_tag(nxt.group(1).lower()) in _NAME_VERB:
+            return True
     if tail in _AUX_TAILS:
         kind = "aux"
     elif tail in _PREP_TAILS:

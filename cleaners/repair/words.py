@@ -1834,18 +1834,28 @@ def _next_word_refutes(text: str, m: re.Match[str], fixed: str, at_start: bool) 
     >>> _next_word_refutes("the house he livedin was old", m, "lived in", False)
     False
 
-    At a sentence start, a verb's base form first opens an imperative ("Be free", "Take
-    care"), which no finite verb or modal follows straight after: "Befree said" is a name.
+    At a sentence start, a verb's base form and an adjective or an adverb open an
+    imperative ("Be free", "Keep calm"), which no finite verb or modal follows straight
+    after: "Befree said" is a name ("Leadresearchers say": a noun phrase, a subject).
 
     >>> m = re.match(r"(?P<core>Befree)", "Befree said so.")
     >>> _next_word_refutes("Befree said so.", m, "Be free", True)
     True
     >>> _next_word_refutes("Befree to choose.", m, "Be free", True)
     False
+    >>> m = re.match(r"(?P<core>Leadresearchers)", "Leadresearchers say so.")
+    >>> _next_word_refutes("Leadresearchers say so.", m, "Lead researchers", True)
+    False
     """
     parts = fixed.lower().split()
     tail = parts[-1]
-    if at_start and len(parts) == 2 and pos_tag(parts[0]) == "VB" and m.end("core") == m.end():
+    if (
+        at_start
+        and len(parts) == 2
+        and pos_tag(parts[0]) == "VB"
+        and guess_tag(parts[1]) in _ADJ | _ADV
+        and m.end("core") == m.end()
+    ):
         nxt = _NEXT_WORD.match(text, m.end())
         if nxt is not None and guess_tag(nxt.group(1).lower()) in _NAME_VERB:
             return True

@@ -131,17 +131,29 @@ def _jsonl(stream: IO[str], what: str) -> Iterator[tuple[int, dict[str, Any]]]:
             yield n, _record(line, n, what)
 
 
-def _record(line: str, n: int, what: str) -> dict[str, Any]:
-    """Line ``n`` of ``what`` as a JSON object (lone surrogates as U+FFFD), or a UsageError."""
+class NotAnObject(ValueError):
+    """A line that is not one JSON object; the message says what it is instead."""
+
+
+def _object(line: str) -> dict[str, Any]:
+    """``line`` as a JSON object (lone surrogates as U+FFFD), or :class:`NotAnObject`."""
     try:
         rec = json.loads(line)
     except ValueError as exc:
-        raise UsageError(f"{what} line {n}: not JSON ({exc})") from None
+        raise NotAnObject(f"not JSON ({exc})") from None
     if not isinstance(rec, dict):
-        raise UsageError(f"{what} line {n}: expected a JSON object")
+        raise NotAnObject("expected a JSON object")
     if _SURROGATE_ESCAPE.search(line):
         rec = _scrub(rec)
     return rec
+
+
+def _record(line: str, n: int, what: str) -> dict[str, Any]:
+    """Line ``n`` of ``what`` as a JSON object, or a UsageError naming the line."""
+    try:
+        return _object(line)
+    except NotAnObject as exc:
+        raise UsageError(f"{what} line {n}: {exc}") from None
 
 
 # One encoder for every record: json.dumps with a non-default option builds a new one per call.
@@ -447,6 +459,37 @@ def _leading_id(head: str) -> Any:
     return value if isinstance(value, (str, int, float)) else None
 
 
+MALFORMED = "malformed"  # a line that is not a JSON object, or a side that is not a string
+MISSING_SIDE = "missing-side"  # a record without `ru` or `en` (absent or null)
+_FILTER_MAX_MESSAGES = 10  # bad lines named on stderr one by one; the rest are counted
+
+
+def _filter_record(line: str) -> tuple[Any, tuple[str, str] | None, tuple[str, str]]:
+    """A filter input line as ``(id, (ru, en), ("", ""))``, or, when it holds no pair,
+    ``(id or None, None, (reason, message))``: the line still gets its verdict.
+
+    >>> _filter_record('{"id": 3, "ru": "Да.", "en": "Yes."}')
+    (3, ('Да.', 'Yes.'), ('', ''))
+    >>> _filter_record('{"id": 4, "ru": "Да."}')
+    (4, None, ('missing-side', "no 'en' (needs strings 'ru' and 'en')"))
+    >>> _filter_record('{"id": 5, "ru": 5, "en": "five"}')[1:]
+    (None, ('malformed', "'ru' is not a string (needs strings 'ru' and 'en')"))
+    >>> _filter_record('{"id": 6, "ru": "a", "en"')[0]  # not JSON: no id to give
+    """
+    try:
+        rec = _object(line)
+    except NotAnObject as exc:
+        return None, None, (MALFORMED, str(exc))
+    rid = rec.get("id")  # as a pair's verdict gives it back, whatever its type
+    for side in ("ru", "en"):
+        value = rec.get(side)
+        if value is None:
+            return rid, None, (MISSING_SIDE, f"no {side!r} (needs strings 'ru' and 'en')")
+        if not isinstance(value, str):
+            return rid, None, (MALFORMED, f"{side!r} is not a string (needs strings 'ru' and 'en')")
+    return rid, (rec["ru"], rec["en"]), ("", "")
+
+
 def cmd_filter(args: argparse.Namespace) -> int:
     """``{"id", "ru", "en"}`` lines in, ``{"id", "keep", "reasons", "score"}`` out, in order.
 
@@ -495,28 +538,38 @@ def cmd_filter(args: argparse.Namespace) -> int:
     stdin = args.file in (None, "-")
     if stdin:
         _stdin_hint()
+    bad = 0  # lines that were not a pair: each gets its verdict, and the exit code says so
     # stdin is read, not closed (a caller of main() may go on using it).
     with contextlib.nullcontext(sys.stdin.buffer) if stdin else Path(args.file).open("rb") as fh:
-        try:
-            for n, line, whole in _bounded_lines(fh, cfg.input.max_bytes):
-                if not whole:
-                    batch.append((_leading_id(line), ("too-long",)))
-                    continue
-                if not line.strip():
-                    continue
-                rec = _record(line, n, where)
-                ru, en = rec.get("ru"), rec.get("en")
-                if not isinstance(ru, str) or not isinstance(en, str):
-                    raise UsageError(f"{where} line {n}: needs strings 'ru' and 'en'")
-                batch.append((rec.get("id"), ru, en))
-                chars += len(ru) + len(en)
-                if len(batch) >= _FILTER_CHUNK or chars >= _FILTER_CHUNK_CHARS:
-                    flush()
-                    chars = 0
-        except UsageError:
-            flush()  # what was read before a bad line is judged and written (then exit 2)
-            raise
+        for n, line, whole in _bounded_lines(fh, cfg.input.max_bytes):
+            if not whole:
+                batch.append((_leading_id(line), ("too-long",)))
+                continue
+            if not line.strip():
+                continue
+            rid, pair, problem = _filter_record(line)
+            if pair is None:
+                bad += 1
+                if bad <= _FILTER_MAX_MESSAGES:
+                    print(f"mtclean filter: {where} line {n}: {problem[1]}", file=sys.stderr)
+                batch.append((rid, (problem[0],)))
+                continue
+            batch.append((rid, *pair))
+            chars += len(pair[0]) + len(pair[1])
+            if len(batch) >= _FILTER_CHUNK or chars >= _FILTER_CHUNK_CHARS:
+                flush()
+                chars = 0
         flush()
+    if bad:
+        more = (
+            f" ({bad - _FILTER_MAX_MESSAGES} not named above)" if bad > _FILTER_MAX_MESSAGES else ""
+        )
+        print(
+            f"mtclean filter: {bad} line(s) of {where} were not a pair{more}: each has its "
+            "verdict (keep: false, malformed or missing-side) in the output, in order",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     return 0
 
 
@@ -956,7 +1009,9 @@ def build_parser() -> argparse.ArgumentParser:
         "translate each other); reasons name the filters that rejected the pair. A pair "
         "too-short, too-long or boilerplate rejects is not scored (score 0.0), nor is a line "
         "over input.max_bytes (too-long, unread). A later repeat of a kept pair is rejected "
-        "as duplicate / near-duplicate.",
+        "as duplicate / near-duplicate. A line that is no pair gets its verdict in its place "
+        "(malformed, or missing-side: score 0.0), is named on stderr, and makes the exit code "
+        "2 once every line is judged.",
     )
     p.add_argument("file", nargs="?", default="-", metavar="FILE", help="input file, - for stdin")
     p.add_argument("--format", choices=("jsonl",), default="jsonl")

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 from collections.abc import Hashable
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -85,6 +86,20 @@ class RepairConfig(_Strict):
 
 
 _LID_LANGUAGES = ["ru", "en", "uk", "be", "bg", "kk", "sr", "mk", "de", "fr"]
+# The languages language ID can weigh as candidates: those with an alphabet (its script and
+# letters) in this table; cleaners.lid reads the same file. Another code was silently dropped.
+_LID_ALPHABETS = Path(__file__).resolve().parent / "data" / "lid_alphabets.tsv"
+
+
+@lru_cache(maxsize=1)
+def lid_known_languages() -> tuple[str, ...]:
+    """The codes ``lid.languages`` may hold, in the table's order.
+
+    >>> lid_known_languages()[:3], "xx" in lid_known_languages()
+    (('ru', 'uk', 'be'), False)
+    """
+    lines = _LID_ALPHABETS.read_text(encoding="utf-8").splitlines()
+    return tuple(ln.split("\t", 1)[0] for ln in lines if ln.strip() and not ln.startswith("#"))
 
 
 class LidConfig(_Strict):
@@ -228,6 +243,13 @@ class LidConfig(_Strict):
                 raise ValueError(f"languages: {code!r} is not a lowercase ISO 639-1 code (ru, en)")
         if len(set(self.languages)) != len(self.languages):
             raise ValueError("languages: a code is given twice")
+        known = lid_known_languages()
+        unknown = [c for c in self.languages if c not in known]
+        if unknown:
+            raise ValueError(
+                f"languages: {', '.join(map(repr, unknown))} cannot be detected (no alphabet "
+                f"in cleaners/data/lid_alphabets.tsv); known: {', '.join(known)}"
+            )
         missing = [c for c in ("ru", "en") if c not in self.languages]
         if missing:
             raise ValueError(f"languages must include {' and '.join(missing)} (the two sides)")

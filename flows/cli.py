@@ -227,6 +227,8 @@ def _one_line(exc: BaseException) -> str:
 
 # ---------------------------------------------------------------- clean
 
+UND = "und"  # cleaners.lid.UND, without importing the detectors into `clean`
+
 
 def _jsonl_as_text(args: argparse.Namespace) -> None:
     """A ``.jsonl`` file in text mode is one document of JSON lines: likely a missed flag."""
@@ -239,7 +241,7 @@ def _jsonl_as_text(args: argparse.Namespace) -> None:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from cleaners.langev import guess_lang
+    from cleaners.langev import guess_lang, has_word
     from cleaners.repair import RULES, describe_rules, explain, repair
 
     if args.list_rules:
@@ -267,12 +269,16 @@ def cmd_clean(args: argparse.Namespace) -> int:
             text = rec.get("text")
             if not isinstance(text, str):
                 raise UsageError(f"{_where(args.file)} line {n}: needs a string 'text'")
-            lang = rec.get("lang")
+            lang = said = rec.get("lang")
             if not (lang and isinstance(lang, str)):
-                lang = args.lang or guess_lang(text)
+                lang = said = args.lang or guess_lang(text)
+                if not (args.lang or has_word(text)):
+                    # No word, no language (`detect` says the same); its numbers and
+                    # spacing still get the English rules, as before.
+                    said = UND
             result = repair_cached(text, lang)
             edits = [e.to_dict() for e in result.edits]
-            out.write(_dump_clean(rec.get("id"), result.text, lang, edits) + "\n")
+            out.write(_dump_clean(rec.get("id"), result.text, said, edits) + "\n")
             if args.explain and result.edits:
                 sys.stderr.write(f"# {rec.get('id')}\n{explain(text, result.edits)}\n")
     return 0
@@ -281,22 +287,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- detect
 
 
-_DETECT_MIN_LETTERS = 2  # a lone letter ("a", "I", "я") is a word of many languages
-
-
 def _detect_lines(texts: list[str], lcfg: Any) -> list[tuple[str, float]]:
-    """Each text's language; ``und`` for one with fewer than two letters, which no model
-    can place (the models called "a" English at 0.85)."""
-    from cleaners.lid import UND, detect_batch
+    """Each text's language (``und``, score 0, for one with no word: cleaners.lid)."""
+    from cleaners.lid import detect_batch
 
-    def letters(text: str) -> int:
-        return sum(
-            1 for _ in itertools.islice((ch for ch in text if ch.isalpha()), _DETECT_MIN_LETTERS)
-        )
-
-    short = [letters(t) < _DETECT_MIN_LETTERS for t in texts]
-    found = iter(detect_batch([t for t, s in zip(texts, short, strict=True) if not s], lcfg))
-    return [(UND, 0.0) if s else next(found) for s in short]
+    return detect_batch(texts, lcfg)
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
@@ -341,12 +336,21 @@ def _translator(args: argparse.Namespace, cfg: Any, off: str) -> Any:
 
     try:
         return build_translator(tcfg, package_path=args.argos_package)
+    except PackageNotFound as exc:
+        # A typo in the flag, the config or $MTCLEAN_ARGOS_PACKAGE is refused, not run without.
+        raise UsageError(_named_package(exc, args)) from None
     except TranslatorUnavailable as exc:
-        # A typo in the flag or in $MTCLEAN_ARGOS_PACKAGE is refused, not run without.
-        if args.argos_package or (isinstance(exc, PackageNotFound) and not tcfg.package_path):
+        if args.argos_package:  # a package given explicitly must work
             raise UsageError(str(exc)) from None
         print(f"{off}: {exc}", file=sys.stderr)
         return None
+
+
+def _named_package(exc: Exception, args: argparse.Namespace) -> str:
+    """A missing package's message, saying where the path came from when it was the config."""
+    if getattr(args, "argos_package", None) or "$" in str(exc):
+        return str(exc)  # the flag (named by the user on this line) or the variable (said)
+    return f"{exc} (translate.package_path in {args.config})"
 
 
 _LANG_CODE = re.compile(r"[a-z]{2,3}")
@@ -608,15 +612,15 @@ def _run_config(args: argparse.Namespace) -> Any:
         cfg = with_flags(_config(args.config) or PipelineConfig(), flags)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if cfg.translate.enabled and not cfg.translate.package_path:
-        # A $MTCLEAN_ARGOS_PACKAGE that names nothing is refused like --argos-package, before
-        # Prefect starts: a typo there would otherwise run the whole job untranslated.
+    if cfg.translate.enabled and not args.argos_package:
+        # translate.package_path or $MTCLEAN_ARGOS_PACKAGE naming nothing is refused like
+        # --argos-package, before Prefect starts: a typo would run the whole job untranslated.
         from cleaners.translate.packages import PackageNotFound, given_package
 
         try:
             given_package(cfg.translate)
         except PackageNotFound as exc:
-            raise UsageError(str(exc)) from None
+            raise UsageError(_named_package(exc, args)) from None
     return cfg
 
 

@@ -104,6 +104,22 @@ def test_clean_jsonl_contract(env: dict[str, str]) -> None:
     assert out[0]["edits"], "the fused words and the broken time are repaired"
 
 
+def test_clean_jsonl_says_und_for_text_without_a_word_as_detect_does(
+    env: dict[str, str],
+) -> None:
+    texts = ["", "x y", "5,5 %", "Да", "OK"]
+    stdin = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts))
+    stdin += json.dumps({"id": "given", "text": "", "lang": "ru"}) + "\n"
+    r = mtclean("clean", "--format", "jsonl", env=env, stdin=stdin)
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [o["lang"] for o in out] == ["und", "und", "und", "ru", "en", "ru"]  # given: kept
+    # A line without a word still gets the English number rules, as before.
+    assert out[2]["text"] == "5.5%"
+    r = mtclean("detect", env=env, stdin="".join(t + "\n" for t in texts[:3]))
+    assert [row.split("\t")[0] for row in r.stdout.splitlines()] == ["und"] * 3
+
+
 def test_clean_text_and_explain(tmp_path: Path, env: dict[str, str]) -> None:
     f = tmp_path / "doc.txt"
     f.write_text("Prices rose at 18: 18 on Monday.\n", encoding="utf-8")
@@ -233,13 +249,15 @@ def test_detect_text_and_jsonl(env: dict[str, str]) -> None:
 
 
 def test_detect_calls_a_lone_letter_und(env: dict[str, str]) -> None:
-    """One letter ("a", "I", "я") is a word of many languages: ``und`` at 0, in both formats
-    and in order among the lines around it (the models said "a" is English at 0.85)."""
-    r = mtclean("detect", env=env, stdin="a\nThe president signed a decree.\nя\n5 I\n")
+    """One letter ("a", "I", "я") is a word of many languages, and letters standing alone
+    ("x y", initials) hold no word: ``und`` at 0, in both formats and in order among the
+    lines around it (the models said "a" is English at 0.85, "x y" German at 0.61)."""
+    stdin = "a\nThe president signed a decree.\nя\n5 I\nx y\nA. B.\nOK\n"
+    r = mtclean("detect", env=env, stdin=stdin)
     assert r.returncode == 0, r.stderr
     rows = [line.split("\t") for line in r.stdout.splitlines()]
-    assert rows[0] == rows[2] == rows[3] == ["und", "0.0000"]
-    assert rows[1][0] == "en"
+    assert rows[0] == rows[2] == rows[3] == rows[4] == rows[5] == ["und", "0.0000"]
+    assert rows[1][0] == "en" and rows[6][0] == "en"  # a two-letter word is a word
     stdin = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(["I", "Hi"]))
     r = mtclean("detect", "--format", "jsonl", env=env, stdin=stdin)
     assert r.returncode == 0, r.stderr
@@ -560,3 +578,45 @@ def test_a_jsonl_file_in_text_mode_gets_a_hint(
     assert r.returncode == 0 and "read as plain text" in r.stderr and "--format jsonl" in r.stderr
     r = mtclean(cmd, "--format", "jsonl", str(path), env=env)
     assert r.returncode == 0 and r.stderr == "", r.stderr
+
+
+def test_a_config_package_path_that_names_nothing_is_refused_like_the_flag(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """``translate.package_path`` naming no file: exit 2 and one line naming the path and the
+    key, for every command that retranslates (as --argos-package and the variable are)."""
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"translate: {{enabled: true, package_path: {tmp_path / 'typo.argosmodel'}}}\n")
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.en.txt").write_text("A title.\n\nA body line.\n", encoding="utf-8")
+    (tmp_path / "ru.txt").write_text("Да.\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("Yes.\n", encoding="utf-8")
+    pair = '{"id": 1, "ru": "Он пришёл домой.", "en": "He came home."}\n'
+    for args, stdin in (
+        (["run", str(src), "--out", str(tmp_path / "out")], ""),
+        (["filter"], pair),
+        (["align", str(tmp_path / "ru.txt"), str(tmp_path / "en.txt")], ""),
+    ):
+        r = mtclean(*args, "--config", str(cfg), env=env, stdin=stdin)
+        assert r.returncode == 2, (args, r.stderr)
+        assert r.stdout == "" and len(r.stderr.splitlines()) == 1, args
+        assert "typo.argosmodel" in r.stderr and "translate.package_path" in r.stderr, args
+    assert not (tmp_path / "out").exists()
+    # Negative: the same path with retranslation off is not used, so not checked.
+    cfg.write_text(f"translate: {{package_path: {tmp_path / 'typo.argosmodel'}}}\n")
+    r = mtclean("filter", "--config", str(cfg), env=env, stdin=pair)
+    assert r.returncode == 0 and json.loads(r.stdout)["keep"], r.stderr
+
+
+def test_a_language_the_detector_cannot_output_is_refused_with_the_list(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("lid:\n  languages: [ru, en, xx]\n")
+    r = mtclean("detect", "--config", str(cfg), env=env, stdin="Hello there\n")
+    assert r.returncode == 2 and r.stdout == "" and len(r.stderr.splitlines()) == 1
+    assert "'xx' cannot be detected" in r.stderr and "known: ru, uk, be" in r.stderr
+    cfg.write_text("lid:\n  languages: [ru, en, de]\n")  # negative: a known one is taken
+    r = mtclean("detect", "--config", str(cfg), env=env, stdin="Hello there\n")
+    assert r.returncode == 0 and r.stdout.startswith("en\t"), r.stderr

@@ -663,7 +663,7 @@ def load_config(path: str | Path | None) -> PipelineConfig:
     except yaml.YAMLError as exc:  # say where in the file, not in "<unicode string>"
         raise ValueError(str(exc).replace("<unicode string>", Path(path).name)) from None
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: config must be a mapping, got {type(data).__name__}")
+        raise ValueError(f"config must be a mapping, got {type(data).__name__}")
     # A glossary named beside the config is found wherever mtclean is run from.
     repair_ = data.get("repair")
     if isinstance(repair_, dict) and isinstance(repair_.get("glossary"), list):

@@ -126,9 +126,17 @@ def _where(path: str | None) -> str:
 
 
 def _jsonl(stream: IO[str], what: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    first = True
     for n, line in enumerate(stream, 1):
         if line.strip():
-            yield n, _record(line, n, what)
+            try:
+                rec = _record(line, n, what)
+            except UsageError as exc:
+                if first and "not JSON" in str(exc):  # most likely a plain text file
+                    raise UsageError(f"{exc}; for plain text leave out --format jsonl") from None
+                raise
+            first = False
+            yield n, rec
 
 
 class NotAnObject(ValueError):
@@ -916,8 +924,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "serve",
         help="serve the scheduled (nightly) deployment",
-        description="Serve build-corpus as a scheduled Prefect deployment from this process "
-        "(needs PREFECT_API_URL pointing at a running `prefect server`). Ctrl-C stops it.",
+        description="Serve build-corpus as a scheduled Prefect deployment from this process, "
+        "against the `prefect server` PREFECT_API_URL points at (unset: a temporary server "
+        "that lives only as long as this process, said on stderr). Ctrl-C stops it.",
     )
     _add_run_options(p)
     p.add_argument("--out", required=True, metavar="OUT_DIR", help="output folder")
@@ -938,7 +947,12 @@ def build_parser() -> argparse.ArgumentParser:
         "text).",
     )
     p.add_argument("file", nargs="?", default="-", metavar="FILE", help="input file, - for stdin")
-    p.add_argument("--format", choices=("text", "jsonl"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "jsonl"),
+        default="text",
+        help="text: FILE is one document (default); jsonl: one {id, text} record a line",
+    )
     p.add_argument("--explain", action="store_true", help="list the edits readably on stderr")
     p.add_argument("--lang", choices=("en", "ru"), help="language of the text (default: guess)")
     p.add_argument("--config", metavar="FILE", help="YAML or JSON config (its repair section)")
@@ -956,7 +970,12 @@ def build_parser() -> argparse.ArgumentParser:
         '{"id", "text"} in, {"id", "lang", "score"} out. ISO 639-1 codes, und when unknown.',
     )
     p.add_argument("file", nargs="?", default="-", metavar="FILE", help="input file, - for stdin")
-    p.add_argument("--format", choices=("text", "jsonl"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "jsonl"),
+        default="text",
+        help="text: one segment a line (default); jsonl: one {id, text} record a line",
+    )
     p.add_argument("--config", metavar="FILE", help="YAML or JSON config (its lid section)")
     p.set_defaults(func=cmd_detect)
 
@@ -976,7 +995,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="Russian segments (or the jsonl file); - or nothing for stdin",
     )
     p.add_argument("en", nargs="?", metavar="EN", help="English segments (text format)")
-    p.add_argument("--format", choices=("text", "jsonl"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "jsonl"),
+        default="text",
+        help="text: RU and EN files, one segment a line (default); jsonl: one file of "
+        "{id, ru: [..], en: [..]} records",
+    )
     p.add_argument("--config", metavar="FILE", help="YAML or JSON config (its align section)")
     p.add_argument(
         "--retranslate",
@@ -1018,7 +1043,12 @@ def build_parser() -> argparse.ArgumentParser:
         "2 once every line is judged.",
     )
     p.add_argument("file", nargs="?", default="-", metavar="FILE", help="input file, - for stdin")
-    p.add_argument("--format", choices=("jsonl",), default="jsonl")
+    p.add_argument(
+        "--format",
+        choices=("jsonl",),
+        default="jsonl",
+        help="jsonl (the only one): one {id, ru, en} record a line",
+    )
     p.add_argument(
         "--config",
         metavar="FILE",
@@ -1037,6 +1067,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_filter)
     return parser
+
+
+def _same_file(fd1: int, fd2: int) -> bool:
+    """Whether two descriptors are one open file (``2>&1``)."""
+    try:
+        a, b = os.fstat(fd1), os.fstat(fd2)
+    except OSError:
+        return False
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
 
 def _split_retranslate(argv: Sequence[str]) -> list[str]:
@@ -1075,19 +1114,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exception(exc.__cause__ or exc)
         print(f"mtclean {args.command}: {exc}", file=sys.stderr)
         return exc.code
-    except BrokenPipeError:  # `mtclean clean big.jsonl | head`
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except BrokenPipeError:  # `mtclean clean big.jsonl | head` (also with 2>&1)
+        out, err = sys.stdout.fileno(), sys.stderr.fileno()
+        merged = _same_file(out, err)  # 2>&1: stderr has no reader left either
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out)
+        if merged:
+            os.dup2(devnull, err)
         return 0
     except KeyboardInterrupt:
         return 130
     finally:
         if _NOT_UTF8[0]:  # e.g. a cp1251 file given to detect: every line would be 'und'
-            print(
-                f"mtclean {args.command}: {_NOT_UTF8[0]} byte(s) of the input were not UTF-8 and "
-                "were read as U+FFFD; line input must be UTF-8 (a cp1251 file: iconv -f cp1251 "
-                "-t utf-8 FILE)",
-                file=sys.stderr,
-            )
+            # stderr may be the pipe that broke (`mtclean filter x 2>&1 | head`): the note
+            # is then lost, not turned into a traceback and exit 1.
+            with contextlib.suppress(OSError):
+                print(
+                    f"mtclean {args.command}: {_NOT_UTF8[0]} byte(s) of the input were not "
+                    "UTF-8 and were read as U+FFFD; line input must be UTF-8 (a cp1251 file: "
+                    "iconv -f cp1251 -t utf-8 FILE)",
+                    file=sys.stderr,
+                )
 
 
 if __name__ == "__main__":

@@ -620,3 +620,36 @@ def test_a_language_the_detector_cannot_output_is_refused_with_the_list(
     cfg.write_text("lid:\n  languages: [ru, en, de]\n")  # negative: a known one is taken
     r = mtclean("detect", "--config", str(cfg), env=env, stdin="Hello there\n")
     assert r.returncode == 0 and r.stdout.startswith("en\t"), r.stderr
+
+
+def test_a_pipe_closed_early_is_no_error_even_with_stderr_merged(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """`mtclean filter x 2>&1 | head`: the broken pipe ends the command quietly (exit 0),
+    also when what is left to say goes to stderr, the same pipe (it was exit 1)."""
+    src = tmp_path / "bad.jsonl"
+    src.write_bytes(b"x\xff\n" * 5000)  # a verdict and a message a line, bytes not UTF-8
+    for merged in (True, False):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "flows.cli", "filter", str(src)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT if merged else subprocess.PIPE,
+            env=env,
+            cwd=ROOT,
+        )
+        assert proc.stdout is not None
+        assert proc.stdout.read(100)
+        proc.stdout.close()
+        err = proc.stderr.read().decode() if proc.stderr is not None else ""
+        assert proc.wait(timeout=120) == 0, merged
+        assert "Traceback" not in err
+
+
+def test_plain_text_given_as_jsonl_gets_a_hint(env: dict[str, str]) -> None:
+    for cmd in ("clean", "detect"):
+        r = mtclean(cmd, "--format", "jsonl", env=env, stdin="Trade andeconomic ties.\n")
+        assert r.returncode == 2 and len(r.stderr.splitlines()) == 1
+        assert r.stderr.rstrip().endswith("; for plain text leave out --format jsonl"), r.stderr
+    # Negative: a bad line after good ones is a bad line, not a plain text file.
+    r = mtclean("detect", "--format", "jsonl", env=env, stdin='{"id": 1, "text": "Hi"}\nx\n')
+    assert r.returncode == 2 and "leave out" not in r.stderr and "line 2" in r.stderr

@@ -846,15 +846,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     src, out = _check_dirs(args.input_dir, args.out)
     cfg = _run_config(args)
     _quiet_env(args.verbose)
-    _check_prefect()
     from prefect.settings import get_current_settings
 
     if not get_current_settings().api.url:
-        print(
-            "mtclean serve: no PREFECT_API_URL set; serving against a temporary server that "
-            "lives only as long as this process (start `prefect server start` for a lasting one)",
-            file=sys.stderr,
+        # A temporary server has no scheduler (Prefect: "Cannot schedule flows on an
+        # ephemeral server") and no other process can reach it: nothing would ever run.
+        raise UsageError(
+            "needs a running Prefect server: start `prefect server start --host 127.0.0.1 "
+            "--port 4200` and set PREFECT_API_URL=http://127.0.0.1:4200/api (a temporary "
+            "server has no scheduler: the schedule would never fire)"
         )
+    _check_prefect()
     from flows.pipeline import build_corpus
 
     build_corpus.serve(
@@ -925,8 +927,8 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         help="serve the scheduled (nightly) deployment",
         description="Serve build-corpus as a scheduled Prefect deployment from this process, "
-        "against the `prefect server` PREFECT_API_URL points at (unset: a temporary server "
-        "that lives only as long as this process, said on stderr). Ctrl-C stops it.",
+        "against the running `prefect server` PREFECT_API_URL points at (unset: exit 2; a "
+        "temporary server has no scheduler). Ctrl-C stops it.",
     )
     _add_run_options(p)
     p.add_argument("--out", required=True, metavar="OUT_DIR", help="output folder")

@@ -653,3 +653,17 @@ def test_plain_text_given_as_jsonl_gets_a_hint(env: dict[str, str]) -> None:
     # Negative: a bad line after good ones is a bad line, not a plain text file.
     r = mtclean("detect", "--format", "jsonl", env=env, stdin='{"id": 1, "text": "Hi"}\nx\n')
     assert r.returncode == 2 and "leave out" not in r.stderr and "line 2" in r.stderr
+
+
+def test_serve_without_a_server_is_refused_not_left_waiting(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """A temporary Prefect server has no scheduler: `serve` without PREFECT_API_URL would wait
+    forever for runs that never come. One line saying what to start, exit 2, at once."""
+    src = tmp_path / "in"
+    src.mkdir()
+    no_url = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
+    r = mtclean("serve", str(src), "--out", str(tmp_path / "out"), env=no_url, timeout=60)
+    assert r.returncode == 2 and len(r.stderr.splitlines()) == 1, r.stderr
+    assert "prefect server start" in r.stderr and "PREFECT_API_URL" in r.stderr
+    assert not (tmp_path / "out").exists()

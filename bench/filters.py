@@ -340,8 +340,7 @@ def short_documents(pairs: Sequence[Pair], label: str, table: Any = None) -> Non
             beads = [b for b in align(ru, en) if b.ru and b.en]
         pairs = [(" ".join(ru[i] for i in b.ru), " ".join(en[j] for j in b.en)) for b in beads]
         judged = judge_pairs(pairs, default, lex_table=table)
-        n_ru = sum(len(b.ru) for b in beads)
-        return [not_parallel(judged, cfg, n_ru) for cfg in configs]
+        return [not_parallel(judged, cfg, len(ru)) for cfg in configs]
 
     print(f"\nShort documents flagged not-parallel ({label}):")
     print("| sentences | documents | not_parallel_short_below | right English flagged | "

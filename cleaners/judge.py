@@ -103,7 +103,7 @@ def not_parallel(
     judged: Sequence[Judgement], config: PipelineConfig, ru_sentences: int = 0
 ) -> bool:
     """Whether a document's pairs are mostly inadequate: the wrong English for its Russian.
-    ``ru_sentences``: how many Russian sentences its pairs hold.
+    ``ru_sentences``: how many Russian sentences the document has (aligned or not).
 
     >>> cfg = PipelineConfig()
     >>> not_parallel([Judgement(0.1, ("misaligned",))] * 3 + [Judgement(0.9, ())], cfg)
@@ -210,7 +210,7 @@ def judge_document(doc: Document, config: PipelineConfig) -> None:
     if doc.ru_retranslated:
         mt = [" ".join(doc.ru_retranslated[i] for i in doc.beads[k].ru) for k in two_sided]
     judged = judge_pairs(pairs, config, mt)
-    whole = not_parallel(judged, config, sum(len(doc.beads[k].ru) for k in two_sided))
+    whole = not_parallel(judged, config, len(doc.ru_sentences))
     if whole:
         bad = sum(j.adequacy < config.filters.min_adequacy for j in judged)
         doc.warnings.append(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
+import io
 import itertools
 import json
 import os
@@ -73,15 +74,79 @@ def _need_file(name: str) -> Path:
     return path
 
 
-def _open_in(name: str | None) -> IO[str]:
+@contextlib.contextmanager
+def _open_in(name: str | None) -> Iterator[IO[str]]:
     # UTF-8 with or without a BOM; a bad byte becomes U+FFFD (visible, and writable as UTF-8)
     # rather than stopping a stream of records.
     if name in (None, "-"):
         _stdin_hint()
-        return open(
-            sys.stdin.fileno(), encoding="utf-8-sig", errors="mtclean-replace", closefd=False
+        _check_head(_stdin_head(), "stdin")
+        # Over sys.stdin.buffer, which holds the bytes looked at; left open afterwards (a
+        # caller of main() may go on using stdin).
+        text = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="mtclean-replace")
+        try:
+            yield text
+        finally:
+            text.detach()
+        return
+    path = _need_file(name)
+    with path.open("rb") as fh:
+        _check_head(fh.read(_HEAD_CHECK), name)
+    with path.open(encoding="utf-8-sig", errors="mtclean-replace", newline="") as text:
+        yield text
+
+
+_HEAD_CHECK = 4096  # bytes of line input looked at before reading it
+
+
+def _stdin_head() -> bytes:
+    """The first bytes waiting on stdin, left there to be read (what one read brings)."""
+    buf = sys.stdin.buffer
+    peek = getattr(buf, "peek", None)
+    return peek(_HEAD_CHECK)[:_HEAD_CHECK] if peek is not None else b""
+
+
+def _check_head(head: bytes, where: str) -> None:
+    r"""Refuse line input that cannot be UTF-8 text: a NUL byte is in no UTF-8 text or JSON
+    line, and is what UTF-16/32 (or a binary file) shows first. Read on, every line would be
+    garbage, judged and labelled with confidence.
+
+    >>> def said(head):
+    ...     try:
+    ...         _check_head(head, "x.txt")
+    ...     except UsageError as exc:
+    ...         return str(exc)
+    >>> said("Да\n".encode("utf-16"))
+    'x.txt is UTF-16 or UTF-32 (NUL bytes), not UTF-8: iconv -f utf-16 -t utf-8 x.txt'
+    >>> said(b"\x89PNG\r\n\x1a\n\x00\x00")
+    'x.txt holds NUL bytes: not a text file (line input must be UTF-8 text)'
+    >>> said("Да\n".encode()) is None
+    True
+    """
+    if b"\0" not in head:
+        return
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _nul_interleaved(head):
+        raise UsageError(
+            f"{where} is UTF-16 or UTF-32 (NUL bytes), not UTF-8: iconv -f utf-16 -t utf-8 "
+            f"{where if where != 'stdin' else 'FILE'}"
         )
-    return _need_file(name).open(encoding="utf-8-sig", errors="mtclean-replace", newline="")
+    raise UsageError(f"{where} holds NUL bytes: not a text file (line input must be UTF-8 text)")
+
+
+def _nul_interleaved(head: bytes) -> bool:
+    r"""Text written as UTF-16 without a BOM: its NULs all on one side of the byte pairs, and
+    read that way it is Latin or Cyrillic text (random binary bytes are not).
+
+    >>> _nul_interleaved("Привет, мир!".encode("utf-16-le")), _nul_interleaved(b"\x00\x01" * 8)
+    (True, False)
+    """
+    head = head[: len(head) // 2 * 2]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if even and odd:
+        return False
+    text = head.decode("utf-16-be" if even else "utf-16-le", errors="replace")
+    plain = sum(1 for ch in text if ch < "\u0530" and (ch.isprintable() or ch.isspace()))
+    return plain >= 0.9 * len(text) > 0
 
 
 def _stdin_hint() -> None:
@@ -550,6 +615,10 @@ def cmd_filter(args: argparse.Namespace) -> int:
     stdin = args.file in (None, "-")
     if stdin:
         _stdin_hint()
+        _check_head(_stdin_head(), where)
+    else:
+        with Path(args.file).open("rb") as fh:
+            _check_head(fh.read(_HEAD_CHECK), where)
     bad = 0  # lines that were not a pair: each gets its verdict, and the exit code says so
     # stdin is read, not closed (a caller of main() may go on using it).
     with contextlib.nullcontext(sys.stdin.buffer) if stdin else Path(args.file).open("rb") as fh:

@@ -100,7 +100,11 @@ _HEAD_CHECK = 4096  # bytes of line input looked at before reading it
 
 
 def _stdin_head() -> bytes:
-    """The first bytes waiting on stdin, left there to be read (what one read brings)."""
+    """The first bytes waiting on stdin, left there to be read (what one read brings); none
+    at a terminal: a person types text, and a Ctrl-D that ended the peek would be needed
+    twice."""
+    if sys.stdin.isatty():
+        return b""
     buf = sys.stdin.buffer
     peek = getattr(buf, "peek", None)
     return peek(_HEAD_CHECK)[:_HEAD_CHECK] if peek is not None else b""
@@ -707,7 +711,10 @@ def _check_dirs(input_dir: str, out_dir: str) -> tuple[Path, Path]:
     if not src.exists():
         raise UsageError(f"input folder not found: {input_dir}")
     if not src.is_dir():
-        raise UsageError(f"input is not a folder: {input_dir}")
+        raise UsageError(
+            f"input is not a folder: {input_dir} (run reads a folder of documents: put the "
+            "file in one; `mtclean clean FILE` repairs a single file)"
+        )
     if _inside(out, src):
         raise UsageError(f"the output folder {out_dir} must not be inside the input folder")
     if _inside(src, out):

@@ -351,6 +351,10 @@ def test_run_rejects_unusable_arguments(tmp_path: Path, env: dict[str, str]) -> 
         (["run", str(src), "--out", str(src / "out")], "inside the input"),
         (["run", str(src), "--out", str(tmp_path / "o"), "--batch-size", "0"], "batch-size"),
     ]
+    (tmp_path / "one.en.txt").write_text("A text.\n", encoding="utf-8")
+    cases.append(  # a file where the folder goes: what to do instead
+        (["run", str(tmp_path / "one.en.txt"), "--out", str(tmp_path / "o")], "mtclean clean FILE")
+    )
     bad_cfg = tmp_path / "bad.yaml"
     bad_cfg.write_text("repair:\n  enabeld: true\n")
     cases.append(

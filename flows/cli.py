@@ -472,7 +472,10 @@ def cmd_align(args: argparse.Namespace) -> int:
 
     if args.format == "text":
         if args.en is None:
-            raise UsageError("align needs two files: RU EN (one segment per line each)")
+            hint = ""
+            if str(args.ru).lower().endswith(".jsonl"):
+                hint = "; for one file of {id, ru: [..], en: [..]} records give --format jsonl"
+            raise UsageError(f"align needs two files: RU EN (one segment per line each){hint}")
         if args.ru == "-" and args.en == "-":
             raise UsageError("only one of RU and EN can be stdin")
         with _open_in(args.ru) as f:

@@ -584,6 +584,17 @@ def test_a_jsonl_file_in_text_mode_gets_a_hint(
     assert r.returncode == 0 and r.stderr == "", r.stderr
 
 
+def test_align_given_one_jsonl_file_in_text_mode_gets_a_hint(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    path = tmp_path / "pairs.jsonl"
+    path.write_text('{"id": "a", "ru": ["Да."], "en": ["Yes."]}\n', encoding="utf-8")
+    r = mtclean("align", str(path), env=env)
+    assert r.returncode == 2 and r.stderr.rstrip().endswith("give --format jsonl"), r.stderr
+    r = mtclean("align", "--format", "jsonl", str(path), env=env)
+    assert r.returncode == 0 and json.loads(r.stdout)["beads"], r.stderr
+
+
 def test_a_config_package_path_that_names_nothing_is_refused_like_the_flag(
     tmp_path: Path, env: dict[str, str]
 ) -> None:

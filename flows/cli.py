@@ -696,6 +696,15 @@ def _run_config(args: argparse.Namespace) -> Any:
         cfg = with_flags(_config(args.config) or PipelineConfig(), flags)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    if cfg.run.dask:
+        import importlib.util
+
+        if importlib.util.find_spec("prefect_dask") is None:
+            # Said before Prefect starts (it failed the run with exit 1 after the start-up).
+            raise UsageError(
+                "--dask (run.dask) needs prefect-dask: pip install -e '.[dask]' in the mtclean "
+                "folder"
+            )
     if cfg.translate.enabled and not args.argos_package:
         # translate.package_path or $MTCLEAN_ARGOS_PACKAGE naming nothing is refused like
         # --argos-package, before Prefect starts: a typo would run the whole job untranslated.

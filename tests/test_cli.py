@@ -714,3 +714,24 @@ def test_utf16_or_binary_line_input_is_refused_in_one_line(
     assert [row.split("\t")[0] for row in r.stdout.splitlines()] == ["en", "ru"], r.stderr
     (tmp_path / "ok.txt").write_text("Hello there\n", encoding="utf-8")
     assert mtclean("detect", str(tmp_path / "ok.txt"), env=env).stdout.startswith("en\t")
+
+
+def test_dask_without_prefect_dask_is_refused_before_prefect_starts(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """A fresh `pip install -e .` has no prefect-dask: `--dask` (or run.dask) said so only
+    after Prefect's start-up, as exit 1. Now one line with the install command, exit 2, and
+    nothing written. (sys.modules[name] = None is Python's way to make a package absent.)"""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.en.txt").write_text("A title.\n\nA body line.\n", encoding="utf-8")
+    code = (
+        "import sys\nsys.modules['prefect_dask'] = None\nfrom flows.cli import main\n"
+        f"sys.exit(main(['run', {str(src)!r}, '--out', {str(tmp_path / 'out')!r}, '--dask']))\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    assert r.returncode == 2 and len(r.stderr.splitlines()) == 1, r.stderr
+    assert "pip install -e '.[dask]'" in r.stderr
+    assert not (tmp_path / "out").exists()

@@ -315,6 +315,50 @@ def mismatched_documents(pairs: Sequence[Pair], label: str, table: Any = None,
                 print(f"  {a:.4f}  ru: {r}\n          en: {e}")
 
 
+def short_documents(pairs: Sequence[Pair], label: str, table: Any = None) -> None:
+    """The document-level check on short documents: the first 1, 2 or 3 sentences of each
+    WMT+FLORES document with its own English and with the next document's (as in
+    mismatched_documents), aligned and judged as the pipeline judges a document
+    (cleaners.judge.not_parallel); share of each flagged not-parallel, per
+    ``filters.not_parallel_short_below`` (the default first)."""
+    from cleaners.judge import judge_pairs, not_parallel
+
+    docs: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for p in pairs:
+        if p.source.startswith(("wmt", "flores")):
+            docs[(p.source, p.doc)].append((p.ru, p.en))
+    keys = sorted(docs)
+    random.Random(14).shuffle(keys)
+    default = PipelineConfig()
+    below = [default.filters.not_parallel_short_below, 0.2, 0.3]
+    configs = [
+        PipelineConfig.model_validate({"filters": {"not_parallel_short_below": b}}) for b in below
+    ]
+
+    def flagged(ru: list[str], en: list[str]) -> list[bool]:
+        with aligner_table(table):
+            beads = [b for b in align(ru, en) if b.ru and b.en]
+        pairs = [(" ".join(ru[i] for i in b.ru), " ".join(en[j] for j in b.en)) for b in beads]
+        judged = judge_pairs(pairs, default, lex_table=table)
+        return [not_parallel(judged, cfg, len(ru)) for cfg in configs]
+
+    print(f"\nShort documents flagged not-parallel ({label}):")
+    print("| sentences | documents | not_parallel_short_below | right English flagged | "
+          "another's English flagged |\n|---|---|---|---|---|")  # fmt: skip
+    for n in (1, 2, 3):
+        right, wrong, total = np.zeros(len(below)), np.zeros(len(below)), 0
+        for k, key in enumerate(keys):
+            mine, other = docs[key][:n], docs[keys[(k + 1) % len(keys)]][:n]
+            if len(mine) < n or len(other) < n:
+                continue
+            total += 1
+            right += flagged([r for r, _ in mine], [e for _, e in mine])
+            wrong += flagged([r for r, _ in mine], [e for _, e in other])
+        for b, r, w in zip(below, right, wrong, strict=True):
+            print(f"| {n} | {total} | {b} | {100 * r / max(total, 1):.2f} % | "
+                  f"{100 * w / max(total, 1):.1f} % |")  # fmt: skip
+
+
 def shop_names(pairs: Sequence[Pair], table: Any) -> None:
     """Pairs sharing invented shop-title names (brand, model code, size, units) on both sides
     (cleaners.build_adequacy.shared_names, on the measured half): right ones must be kept,
@@ -397,6 +441,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     reliability(items, table)
     with_retranslation(pairs, table)
     mismatched_documents(pairs, label, table, args.show_tails)
+    short_documents(pairs, label, table)
     shop_names(pairs, table)
     return 0
 

@@ -24,7 +24,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import atheris
+try:
+    import atheris
+except ImportError:  # a fresh `pip install -e .` has no dev tools: say which, no traceback
+    sys.exit(
+        "bench/fuzz_decode.py needs atheris, in the dev extra: .venv/bin/pip install -e '.[dev]'"
+    )
 
 with atheris.instrument_imports(include=["cleaners"]):
     from cleaners.config import InputConfig

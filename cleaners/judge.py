@@ -99,18 +99,35 @@ def judge_pairs(
     return out
 
 
-def not_parallel(judged: Sequence[Judgement], config: PipelineConfig) -> bool:
+def not_parallel(
+    judged: Sequence[Judgement], config: PipelineConfig, ru_sentences: int = 0
+) -> bool:
     """Whether a document's pairs are mostly inadequate: the wrong English for its Russian.
+    ``ru_sentences``: how many Russian sentences the document has (aligned or not).
 
     >>> cfg = PipelineConfig()
     >>> not_parallel([Judgement(0.1, ("misaligned",))] * 3 + [Judgement(0.9, ())], cfg)
     True
     >>> not_parallel([Judgement(0.1, ("misaligned",))] * 2 + [Judgement(0.9, ())] * 2, cfg)
     False
+
+    A short document has too few pairs for a share: it is the wrong article when every pair
+    is clearly inadequate (``not_parallel_short_below``). A lone sentence is one pair, which
+    ``misaligned`` judges.
+
+    >>> not_parallel([Judgement(0.004, ()), Judgement(0.02, ())], cfg, ru_sentences=2)
+    True
+    >>> not_parallel([Judgement(0.004, ()), Judgement(0.2, ())], cfg, ru_sentences=2)
+    False
+    >>> not_parallel([Judgement(0.004, ())], cfg, ru_sentences=1)
+    False
     """
     fc = config.filters
-    if not fc.on(NOT_PARALLEL) or len(judged) < fc.not_parallel_min_beads:
+    if not fc.on(NOT_PARALLEL) or not judged:
         return False
+    if len(judged) < fc.not_parallel_min_beads:
+        short = fc.not_parallel_short_below
+        return ru_sentences >= 2 and all(j.adequacy < short for j in judged)
     bad = sum(j.adequacy < fc.min_adequacy for j in judged)
     return bad > fc.not_parallel_share * len(judged)
 
@@ -193,7 +210,7 @@ def judge_document(doc: Document, config: PipelineConfig) -> None:
     if doc.ru_retranslated:
         mt = [" ".join(doc.ru_retranslated[i] for i in doc.beads[k].ru) for k in two_sided]
     judged = judge_pairs(pairs, config, mt)
-    whole = not_parallel(judged, config)
+    whole = not_parallel(judged, config, len(doc.ru_sentences))
     if whole:
         bad = sum(j.adequacy < config.filters.min_adequacy for j in judged)
         doc.warnings.append(

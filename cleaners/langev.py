@@ -45,6 +45,22 @@ DATA = Path(__file__).resolve().parent / "data"
 _CYRILLIC_BASIC_LETTER = lazy_compile(f"[{CYRILLIC_BASIC}]")
 _LATIN_LETTER = lazy_compile(r"[A-Za-z]")
 
+# A language shows in words: a text whose letters stand alone ("a", "I", "x y", "5 a", the
+# initials "A. B.") holds none, and the models still named one ("a": English at 0.85, "x y":
+# German at 0.61). Two letters in a row are the least that is a word ("Да", "OK", "is").
+MIN_WORD_LETTERS = 2
+_WORD_OF_MIN_LETTERS = lazy_compile(rf"[^\W\d_]{{{MIN_WORD_LETTERS}}}")
+
+
+def has_word(text: str) -> bool:
+    """Whether ``text`` holds a word of :data:`MIN_WORD_LETTERS` letters or more: without one
+    no language can be told (:func:`cleaners.lid.detect` says ``und``).
+
+    >>> has_word("Да."), has_word("OK"), has_word("x y"), has_word("I"), has_word("12:18 — 5 a")
+    (True, True, False, False, False)
+    """
+    return _WORD_OF_MIN_LETTERS.search(text) is not None
+
 
 def guess_lang(text: str) -> str:
     """Which language's repair rules a bare text gets when nobody says (``mtclean clean``):

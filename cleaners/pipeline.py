@@ -79,6 +79,8 @@ def process_items(
             )
             continue
         step = partial(draft_document, item.id, item.sources, h, read.texts, config, translator)
+        if read.empty:
+            step = partial(_with_empty_sides, step, read.empty)
         size = sum(len(d.text) for d in read.texts.values())
         drafts.append(_guarded(item, h, step))
         del read, step  # the decoded text lives on as the sides' raw text, nowhere else
@@ -93,6 +95,19 @@ def process_items(
         else:
             out.append(_guarded(item, h, partial(finish_document, draft, config, translator)))
     return out
+
+
+def _with_empty_sides(step: Callable[[], Document], empty: Sequence[str]) -> Document:
+    """The document ``step`` drafts, with a warning per side of its pair that held no text
+    (``empty-side: a.en.txt: file is empty``), before the warning that the side is missing."""
+    doc = step()
+    doc.warnings[:0] = [
+        f"{EMPTY_SIDE}: {what}; the other side is processed alone" for what in empty
+    ]
+    return doc
+
+
+EMPTY_SIDE = "empty-side"
 
 
 class Prefetched:

@@ -532,6 +532,9 @@ class ItemRead:
     raw_hash: str
     texts: dict[str, Decoded] = field(default_factory=dict)
     error: InputError | None = None
+    # Sides left out because they hold no text, beside one that does ("a.en.txt: file is
+    # empty"): the document goes on as that one side alone, and says so in a warning.
+    empty: tuple[str, ...] = ()
 
 
 def _digest(
@@ -557,6 +560,7 @@ def read_item(input_dir: Path, item: InputItem, config: InputConfig) -> ItemRead
     if error is not None:
         return ItemRead(raw_hash, error=error)
     out: dict[str, Decoded] = {}
+    empty: list[InputError] = []
     for lang, ref in sorted(item.parts.items()):
         data = parts[lang]
         try:
@@ -569,13 +573,19 @@ def read_item(input_dir: Path, item: InputItem, config: InputConfig) -> ItemRead
                 out[lang] = check_text(record[ref.key or lang], "utf-8")
             else:
                 out[lang] = decode_bytes(data)
+        except E.EmptyInput as exc:
+            # One empty side of a pair (an MT export that failed) is a side not there yet:
+            # the other is processed alone, as a lone NAME.ru.txt would be.
+            empty.append(exc.with_source(ref.label))
         except InputError as exc:
             return ItemRead(raw_hash, error=exc.with_source(ref.label))
     if not out:
+        if len(empty) == 1:
+            return ItemRead(raw_hash, error=empty[0])
         return ItemRead(
             raw_hash, error=E.EmptyInput(E.EMPTY, f"{', '.join(item.sources)}: no text to read")
         )
-    return ItemRead(raw_hash, out)
+    return ItemRead(raw_hash, out, empty=tuple(e.detail for e in empty))
 
 
 def load_item(input_dir: Path, item: InputItem, config: InputConfig) -> dict[str, Decoded]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
+import io
 import itertools
 import json
 import os
@@ -73,15 +74,83 @@ def _need_file(name: str) -> Path:
     return path
 
 
-def _open_in(name: str | None) -> IO[str]:
+@contextlib.contextmanager
+def _open_in(name: str | None) -> Iterator[IO[str]]:
     # UTF-8 with or without a BOM; a bad byte becomes U+FFFD (visible, and writable as UTF-8)
     # rather than stopping a stream of records.
     if name in (None, "-"):
         _stdin_hint()
-        return open(
-            sys.stdin.fileno(), encoding="utf-8-sig", errors="mtclean-replace", closefd=False
+        _check_head(_stdin_head(), "stdin")
+        # Over sys.stdin.buffer, which holds the bytes looked at; left open afterwards (a
+        # caller of main() may go on using stdin).
+        text = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="mtclean-replace")
+        try:
+            yield text
+        finally:
+            text.detach()
+        return
+    path = _need_file(name)
+    with path.open("rb") as fh:
+        _check_head(fh.read(_HEAD_CHECK), name)
+    with path.open(encoding="utf-8-sig", errors="mtclean-replace", newline="") as text:
+        yield text
+
+
+_HEAD_CHECK = 4096  # bytes of line input looked at before reading it
+
+
+def _stdin_head() -> bytes:
+    """The first bytes waiting on stdin, left there to be read (what one read brings); none
+    at a terminal: a person types text, and a Ctrl-D that ended the peek would be needed
+    twice."""
+    if sys.stdin.isatty():
+        return b""
+    buf = sys.stdin.buffer
+    peek = getattr(buf, "peek", None)
+    return peek(_HEAD_CHECK)[:_HEAD_CHECK] if peek is not None else b""
+
+
+def _check_head(head: bytes, where: str) -> None:
+    r"""Refuse line input that cannot be UTF-8 text: a NUL byte is in no UTF-8 text or JSON
+    line, and is what UTF-16/32 (or a binary file) shows first. Read on, every line would be
+    garbage, judged and labelled with confidence.
+
+    >>> def said(head):
+    ...     try:
+    ...         _check_head(head, "x.txt")
+    ...     except UsageError as exc:
+    ...         return str(exc)
+    >>> said("Да\n".encode("utf-16"))
+    'x.txt is UTF-16 or UTF-32 (NUL bytes), not UTF-8: iconv -f utf-16 -t utf-8 x.txt'
+    >>> said(b"\x89PNG\r\n\x1a\n\x00\x00")
+    'x.txt holds NUL bytes: not a text file (line input must be UTF-8 text)'
+    >>> said("Да\n".encode()) is None
+    True
+    """
+    if b"\0" not in head:
+        return
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _nul_interleaved(head):
+        raise UsageError(
+            f"{where} is UTF-16 or UTF-32 (NUL bytes), not UTF-8: iconv -f utf-16 -t utf-8 "
+            f"{where if where != 'stdin' else 'FILE'}"
         )
-    return _need_file(name).open(encoding="utf-8-sig", errors="mtclean-replace", newline="")
+    raise UsageError(f"{where} holds NUL bytes: not a text file (line input must be UTF-8 text)")
+
+
+def _nul_interleaved(head: bytes) -> bool:
+    r"""Text written as UTF-16 without a BOM: its NULs all on one side of the byte pairs, and
+    read that way it is Latin or Cyrillic text (random binary bytes are not).
+
+    >>> _nul_interleaved("Привет, мир!".encode("utf-16-le")), _nul_interleaved(b"\x00\x01" * 8)
+    (True, False)
+    """
+    head = head[: len(head) // 2 * 2]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if even and odd:
+        return False
+    text = head.decode("utf-16-be" if even else "utf-16-le", errors="replace")
+    plain = sum(1 for ch in text if ch < "\u0530" and (ch.isprintable() or ch.isspace()))
+    return plain >= 0.9 * len(text) > 0
 
 
 def _stdin_hint() -> None:
@@ -126,22 +195,42 @@ def _where(path: str | None) -> str:
 
 
 def _jsonl(stream: IO[str], what: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    first = True
     for n, line in enumerate(stream, 1):
         if line.strip():
-            yield n, _record(line, n, what)
+            try:
+                rec = _record(line, n, what)
+            except UsageError as exc:
+                if first and "not JSON" in str(exc):  # most likely a plain text file
+                    raise UsageError(f"{exc}; for plain text leave out --format jsonl") from None
+                raise
+            first = False
+            yield n, rec
 
 
-def _record(line: str, n: int, what: str) -> dict[str, Any]:
-    """Line ``n`` of ``what`` as a JSON object (lone surrogates as U+FFFD), or a UsageError."""
+class NotAnObject(ValueError):
+    """A line that is not one JSON object; the message says what it is instead."""
+
+
+def _object(line: str) -> dict[str, Any]:
+    """``line`` as a JSON object (lone surrogates as U+FFFD), or :class:`NotAnObject`."""
     try:
         rec = json.loads(line)
     except ValueError as exc:
-        raise UsageError(f"{what} line {n}: not JSON ({exc})") from None
+        raise NotAnObject(f"not JSON ({exc})") from None
     if not isinstance(rec, dict):
-        raise UsageError(f"{what} line {n}: expected a JSON object")
+        raise NotAnObject("expected a JSON object")
     if _SURROGATE_ESCAPE.search(line):
         rec = _scrub(rec)
     return rec
+
+
+def _record(line: str, n: int, what: str) -> dict[str, Any]:
+    """Line ``n`` of ``what`` as a JSON object, or a UsageError naming the line."""
+    try:
+        return _object(line)
+    except NotAnObject as exc:
+        raise UsageError(f"{what} line {n}: {exc}") from None
 
 
 # One encoder for every record: json.dumps with a non-default option builds a new one per call.
@@ -215,6 +304,8 @@ def _one_line(exc: BaseException) -> str:
 
 # ---------------------------------------------------------------- clean
 
+UND = "und"  # cleaners.lid.UND, without importing the detectors into `clean`
+
 
 def _jsonl_as_text(args: argparse.Namespace) -> None:
     """A ``.jsonl`` file in text mode is one document of JSON lines: likely a missed flag."""
@@ -227,7 +318,7 @@ def _jsonl_as_text(args: argparse.Namespace) -> None:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from cleaners.langev import guess_lang
+    from cleaners.langev import guess_lang, has_word
     from cleaners.repair import RULES, describe_rules, explain, repair
 
     if args.list_rules:
@@ -255,12 +346,16 @@ def cmd_clean(args: argparse.Namespace) -> int:
             text = rec.get("text")
             if not isinstance(text, str):
                 raise UsageError(f"{_where(args.file)} line {n}: needs a string 'text'")
-            lang = rec.get("lang")
+            lang = said = rec.get("lang")
             if not (lang and isinstance(lang, str)):
-                lang = args.lang or guess_lang(text)
+                lang = said = args.lang or guess_lang(text)
+                if not (args.lang or has_word(text)):
+                    # No word, no language (`detect` says the same); its numbers and
+                    # spacing still get the English rules, as before.
+                    said = UND
             result = repair_cached(text, lang)
             edits = [e.to_dict() for e in result.edits]
-            out.write(_dump_clean(rec.get("id"), result.text, lang, edits) + "\n")
+            out.write(_dump_clean(rec.get("id"), result.text, said, edits) + "\n")
             if args.explain and result.edits:
                 sys.stderr.write(f"# {rec.get('id')}\n{explain(text, result.edits)}\n")
     return 0
@@ -269,22 +364,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- detect
 
 
-_DETECT_MIN_LETTERS = 2  # a lone letter ("a", "I", "я") is a word of many languages
-
-
 def _detect_lines(texts: list[str], lcfg: Any) -> list[tuple[str, float]]:
-    """Each text's language; ``und`` for one with fewer than two letters, which no model
-    can place (the models called "a" English at 0.85)."""
-    from cleaners.lid import UND, detect_batch
+    """Each text's language (``und``, score 0, for one with no word: cleaners.lid)."""
+    from cleaners.lid import detect_batch
 
-    def letters(text: str) -> int:
-        return sum(
-            1 for _ in itertools.islice((ch for ch in text if ch.isalpha()), _DETECT_MIN_LETTERS)
-        )
-
-    short = [letters(t) < _DETECT_MIN_LETTERS for t in texts]
-    found = iter(detect_batch([t for t, s in zip(texts, short, strict=True) if not s], lcfg))
-    return [(UND, 0.0) if s else next(found) for s in short]
+    return detect_batch(texts, lcfg)
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
@@ -329,12 +413,21 @@ def _translator(args: argparse.Namespace, cfg: Any, off: str) -> Any:
 
     try:
         return build_translator(tcfg, package_path=args.argos_package)
+    except PackageNotFound as exc:
+        # A typo in the flag, the config or $MTCLEAN_ARGOS_PACKAGE is refused, not run without.
+        raise UsageError(_named_package(exc, args)) from None
     except TranslatorUnavailable as exc:
-        # A typo in the flag or in $MTCLEAN_ARGOS_PACKAGE is refused, not run without.
-        if args.argos_package or (isinstance(exc, PackageNotFound) and not tcfg.package_path):
+        if args.argos_package:  # a package given explicitly must work
             raise UsageError(str(exc)) from None
         print(f"{off}: {exc}", file=sys.stderr)
         return None
+
+
+def _named_package(exc: Exception, args: argparse.Namespace) -> str:
+    """A missing package's message, saying where the path came from when it was the config."""
+    if getattr(args, "argos_package", None) or "$" in str(exc):
+        return str(exc)  # the flag (named by the user on this line) or the variable (said)
+    return f"{exc} (translate.package_path in {args.config})"
 
 
 _LANG_CODE = re.compile(r"[a-z]{2,3}")
@@ -379,7 +472,10 @@ def cmd_align(args: argparse.Namespace) -> int:
 
     if args.format == "text":
         if args.en is None:
-            raise UsageError("align needs two files: RU EN (one segment per line each)")
+            hint = ""
+            if str(args.ru).lower().endswith(".jsonl"):
+                hint = "; for one file of {id, ru: [..], en: [..]} records give --format jsonl"
+            raise UsageError(f"align needs two files: RU EN (one segment per line each){hint}")
         if args.ru == "-" and args.en == "-":
             raise UsageError("only one of RU and EN can be stdin")
         with _open_in(args.ru) as f:
@@ -447,6 +543,37 @@ def _leading_id(head: str) -> Any:
     return value if isinstance(value, (str, int, float)) else None
 
 
+MALFORMED = "malformed"  # a line that is not a JSON object, or a side that is not a string
+MISSING_SIDE = "missing-side"  # a record without `ru` or `en` (absent or null)
+_FILTER_MAX_MESSAGES = 10  # bad lines named on stderr one by one; the rest are counted
+
+
+def _filter_record(line: str) -> tuple[Any, tuple[str, str] | None, tuple[str, str]]:
+    """A filter input line as ``(id, (ru, en), ("", ""))``, or, when it holds no pair,
+    ``(id or None, None, (reason, message))``: the line still gets its verdict.
+
+    >>> _filter_record('{"id": 3, "ru": "Да.", "en": "Yes."}')
+    (3, ('Да.', 'Yes.'), ('', ''))
+    >>> _filter_record('{"id": 4, "ru": "Да."}')
+    (4, None, ('missing-side', "no 'en' (needs strings 'ru' and 'en')"))
+    >>> _filter_record('{"id": 5, "ru": 5, "en": "five"}')[1:]
+    (None, ('malformed', "'ru' is not a string (needs strings 'ru' and 'en')"))
+    >>> _filter_record('{"id": 6, "ru": "a", "en"')[0]  # not JSON: no id to give
+    """
+    try:
+        rec = _object(line)
+    except NotAnObject as exc:
+        return None, None, (MALFORMED, str(exc))
+    rid = rec.get("id")  # as a pair's verdict gives it back, whatever its type
+    for side in ("ru", "en"):
+        value = rec.get(side)
+        if value is None:
+            return rid, None, (MISSING_SIDE, f"no {side!r} (needs strings 'ru' and 'en')")
+        if not isinstance(value, str):
+            return rid, None, (MALFORMED, f"{side!r} is not a string (needs strings 'ru' and 'en')")
+    return rid, (rec["ru"], rec["en"]), ("", "")
+
+
 def cmd_filter(args: argparse.Namespace) -> int:
     """``{"id", "ru", "en"}`` lines in, ``{"id", "keep", "reasons", "score"}`` out, in order.
 
@@ -495,28 +622,42 @@ def cmd_filter(args: argparse.Namespace) -> int:
     stdin = args.file in (None, "-")
     if stdin:
         _stdin_hint()
+        _check_head(_stdin_head(), where)
+    else:
+        with Path(args.file).open("rb") as fh:
+            _check_head(fh.read(_HEAD_CHECK), where)
+    bad = 0  # lines that were not a pair: each gets its verdict, and the exit code says so
     # stdin is read, not closed (a caller of main() may go on using it).
     with contextlib.nullcontext(sys.stdin.buffer) if stdin else Path(args.file).open("rb") as fh:
-        try:
-            for n, line, whole in _bounded_lines(fh, cfg.input.max_bytes):
-                if not whole:
-                    batch.append((_leading_id(line), ("too-long",)))
-                    continue
-                if not line.strip():
-                    continue
-                rec = _record(line, n, where)
-                ru, en = rec.get("ru"), rec.get("en")
-                if not isinstance(ru, str) or not isinstance(en, str):
-                    raise UsageError(f"{where} line {n}: needs strings 'ru' and 'en'")
-                batch.append((rec.get("id"), ru, en))
-                chars += len(ru) + len(en)
-                if len(batch) >= _FILTER_CHUNK or chars >= _FILTER_CHUNK_CHARS:
-                    flush()
-                    chars = 0
-        except UsageError:
-            flush()  # what was read before a bad line is judged and written (then exit 2)
-            raise
+        for n, line, whole in _bounded_lines(fh, cfg.input.max_bytes):
+            if not whole:
+                batch.append((_leading_id(line), ("too-long",)))
+                continue
+            if not line.strip():
+                continue
+            rid, pair, problem = _filter_record(line)
+            if pair is None:
+                bad += 1
+                if bad <= _FILTER_MAX_MESSAGES:
+                    print(f"mtclean filter: {where} line {n}: {problem[1]}", file=sys.stderr)
+                batch.append((rid, (problem[0],)))
+                continue
+            batch.append((rid, *pair))
+            chars += len(pair[0]) + len(pair[1])
+            if len(batch) >= _FILTER_CHUNK or chars >= _FILTER_CHUNK_CHARS:
+                flush()
+                chars = 0
         flush()
+    if bad:
+        more = (
+            f" ({bad - _FILTER_MAX_MESSAGES} not named above)" if bad > _FILTER_MAX_MESSAGES else ""
+        )
+        print(
+            f"mtclean filter: {bad} line(s) of {where} were not a pair{more}: each has its "
+            "verdict (keep: false, malformed or missing-side) in the output, in order",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     return 0
 
 
@@ -555,15 +696,24 @@ def _run_config(args: argparse.Namespace) -> Any:
         cfg = with_flags(_config(args.config) or PipelineConfig(), flags)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if cfg.translate.enabled and not cfg.translate.package_path:
-        # A $MTCLEAN_ARGOS_PACKAGE that names nothing is refused like --argos-package, before
-        # Prefect starts: a typo there would otherwise run the whole job untranslated.
+    if cfg.run.dask:
+        import importlib.util
+
+        if importlib.util.find_spec("prefect_dask") is None:
+            # Said before Prefect starts (it failed the run with exit 1 after the start-up).
+            raise UsageError(
+                "--dask (run.dask) needs prefect-dask: pip install -e '.[dask]' in the mtclean "
+                "folder"
+            )
+    if cfg.translate.enabled and not args.argos_package:
+        # translate.package_path or $MTCLEAN_ARGOS_PACKAGE naming nothing is refused like
+        # --argos-package, before Prefect starts: a typo would run the whole job untranslated.
         from cleaners.translate.packages import PackageNotFound, given_package
 
         try:
             given_package(cfg.translate)
         except PackageNotFound as exc:
-            raise UsageError(str(exc)) from None
+            raise UsageError(_named_package(exc, args)) from None
     return cfg
 
 
@@ -573,7 +723,10 @@ def _check_dirs(input_dir: str, out_dir: str) -> tuple[Path, Path]:
     if not src.exists():
         raise UsageError(f"input folder not found: {input_dir}")
     if not src.is_dir():
-        raise UsageError(f"input is not a folder: {input_dir}")
+        raise UsageError(
+            f"input is not a folder: {input_dir} (run reads a folder of documents: put the "
+            "file in one; `mtclean clean FILE` repairs a single file)"
+        )
     if _inside(out, src):
         raise UsageError(f"the output folder {out_dir} must not be inside the input folder")
     if _inside(src, out):
@@ -781,15 +934,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     src, out = _check_dirs(args.input_dir, args.out)
     cfg = _run_config(args)
     _quiet_env(args.verbose)
-    _check_prefect()
     from prefect.settings import get_current_settings
 
     if not get_current_settings().api.url:
-        print(
-            "mtclean serve: no PREFECT_API_URL set; serving against a temporary server that "
-            "lives only as long as this process (start `prefect server start` for a lasting one)",
-            file=sys.stderr,
+        # A temporary server has no scheduler (Prefect: "Cannot schedule flows on an
+        # ephemeral server") and no other process can reach it: nothing would ever run.
+        raise UsageError(
+            "needs a running Prefect server: start `prefect server start --host 127.0.0.1 "
+            "--port 4200` and set PREFECT_API_URL=http://127.0.0.1:4200/api (a temporary "
+            "server has no scheduler: the schedule would never fire)"
         )
+    _check_prefect()
     from flows.pipeline import build_corpus
 
     build_corpus.serve(
@@ -859,8 +1014,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "serve",
         help="serve the scheduled (nightly) deployment",
-        description="Serve build-corpus as a scheduled Prefect deployment from this process "
-        "(needs PREFECT_API_URL pointing at a running `prefect server`). Ctrl-C stops it.",
+        description="Serve build-corpus as a scheduled Prefect deployment from this process, "
+        "against the running `prefect server` PREFECT_API_URL points at (unset: exit 2; a "
+        "temporary server has no scheduler). Ctrl-C stops it.",
     )
     _add_run_options(p)
     p.add_argument("--out", required=True, metavar="OUT_DIR", help="output folder")
@@ -881,7 +1037,12 @@ def build_parser() -> argparse.ArgumentParser:
         "text).",
     )
     p.add_argument("file", nargs="?", default="-", metavar="FILE", help="input file, - for stdin")
-    p.add_argument("--format", choices=("text", "jsonl"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "jsonl"),
+        default="text",
+        help="text: FILE is one document (default); jsonl: one {id, text} record a line",
+    )
     p.add_argument("--explain", action="store_true", help="list the edits readably on stderr")
     p.add_argument("--lang", choices=("en", "ru"), help="language of the text (default: guess)")
     p.add_argument("--config", metavar="FILE", help="YAML or JSON config (its repair section)")
@@ -899,7 +1060,12 @@ def build_parser() -> argparse.ArgumentParser:
         '{"id", "text"} in, {"id", "lang", "score"} out. ISO 639-1 codes, und when unknown.',
     )
     p.add_argument("file", nargs="?", default="-", metavar="FILE", help="input file, - for stdin")
-    p.add_argument("--format", choices=("text", "jsonl"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "jsonl"),
+        default="text",
+        help="text: one segment a line (default); jsonl: one {id, text} record a line",
+    )
     p.add_argument("--config", metavar="FILE", help="YAML or JSON config (its lid section)")
     p.set_defaults(func=cmd_detect)
 
@@ -919,7 +1085,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="Russian segments (or the jsonl file); - or nothing for stdin",
     )
     p.add_argument("en", nargs="?", metavar="EN", help="English segments (text format)")
-    p.add_argument("--format", choices=("text", "jsonl"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "jsonl"),
+        default="text",
+        help="text: RU and EN files, one segment a line (default); jsonl: one file of "
+        "{id, ru: [..], en: [..]} records",
+    )
     p.add_argument("--config", metavar="FILE", help="YAML or JSON config (its align section)")
     p.add_argument(
         "--retranslate",
@@ -956,10 +1128,17 @@ def build_parser() -> argparse.ArgumentParser:
         "translate each other); reasons name the filters that rejected the pair. A pair "
         "too-short, too-long or boilerplate rejects is not scored (score 0.0), nor is a line "
         "over input.max_bytes (too-long, unread). A later repeat of a kept pair is rejected "
-        "as duplicate / near-duplicate.",
+        "as duplicate / near-duplicate. A line that is no pair gets its verdict in its place "
+        "(malformed, or missing-side: score 0.0), is named on stderr, and makes the exit code "
+        "2 once every line is judged.",
     )
     p.add_argument("file", nargs="?", default="-", metavar="FILE", help="input file, - for stdin")
-    p.add_argument("--format", choices=("jsonl",), default="jsonl")
+    p.add_argument(
+        "--format",
+        choices=("jsonl",),
+        default="jsonl",
+        help="jsonl (the only one): one {id, ru, en} record a line",
+    )
     p.add_argument(
         "--config",
         metavar="FILE",
@@ -978,6 +1157,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_filter)
     return parser
+
+
+def _same_file(fd1: int, fd2: int) -> bool:
+    """Whether two descriptors are one open file (``2>&1``)."""
+    try:
+        a, b = os.fstat(fd1), os.fstat(fd2)
+    except OSError:
+        return False
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
 
 def _split_retranslate(argv: Sequence[str]) -> list[str]:
@@ -1016,19 +1204,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exception(exc.__cause__ or exc)
         print(f"mtclean {args.command}: {exc}", file=sys.stderr)
         return exc.code
-    except BrokenPipeError:  # `mtclean clean big.jsonl | head`
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except BrokenPipeError:  # `mtclean clean big.jsonl | head` (also with 2>&1)
+        out, err = sys.stdout.fileno(), sys.stderr.fileno()
+        merged = _same_file(out, err)  # 2>&1: stderr has no reader left either
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out)
+        if merged:
+            os.dup2(devnull, err)
         return 0
     except KeyboardInterrupt:
         return 130
     finally:
         if _NOT_UTF8[0]:  # e.g. a cp1251 file given to detect: every line would be 'und'
-            print(
-                f"mtclean {args.command}: {_NOT_UTF8[0]} byte(s) of the input were not UTF-8 and "
-                "were read as U+FFFD; line input must be UTF-8 (a cp1251 file: iconv -f cp1251 "
-                "-t utf-8 FILE)",
-                file=sys.stderr,
-            )
+            # stderr may be the pipe that broke (`mtclean filter x 2>&1 | head`): the note
+            # is then lost, not turned into a traceback and exit 1.
+            with contextlib.suppress(OSError):
+                print(
+                    f"mtclean {args.command}: {_NOT_UTF8[0]} byte(s) of the input were not "
+                    "UTF-8 and were read as U+FFFD; line input must be UTF-8 (a cp1251 file: "
+                    "iconv -f cp1251 -t utf-8 FILE)",
+                    file=sys.stderr,
+                )
 
 
 if __name__ == "__main__":

@@ -183,7 +183,9 @@ def make_task_runner(config: PipelineConfig, n_batches: int = 2) -> Any:
         try:
             from prefect_dask import DaskTaskRunner
         except ImportError as exc:
-            raise RuntimeError("--dask needs prefect-dask: pip install 'mtclean[dask]'") from exc
+            raise RuntimeError(
+                "--dask needs prefect-dask: pip install -e '.[dask]' in the mtclean folder"
+            ) from exc
         if run.dask_address:
             return DaskTaskRunner(address=run.dask_address)
         return DaskTaskRunner(

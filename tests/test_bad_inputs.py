@@ -153,6 +153,14 @@ def _cases() -> list[Case]:
         ),  # fmt: skip
         Case("'Russian' file holding English", {"wrong.ru.txt": utf8(EN_ARTICLE)}, "docs-or-lang"),
         Case("source with no translation", {"lonely.ru.txt": utf8(RU_ARTICLE)}, "docs"),
+        # An empty side of a pair is a side not there yet (a failed MT export): the other is
+        # processed alone, with a warning naming the empty file; both empty: quarantined.
+        Case(
+            "pair with an empty English file",
+            {"half.ru.txt": utf8(RU_ARTICLE), "half.en.txt": b""},
+            "docs",
+        ),
+        Case("pair of empty files", {"none.ru.txt": b"", "none.en.txt": b" \n"}, "empty"),
         Case("English MT with no source", {"mt-only.txt": utf8(EN_ONLY)}, "docs"),
         Case(
             "names with spaces, Unicode, .., %2f",
@@ -371,6 +379,16 @@ def test_every_input_ends_in_docs_or_quarantine_with_its_reason(matrix_run) -> N
     assert not wrong, wrong
     kinds = {c.kind for c in _cases()}
     assert len(kinds) >= 15
+
+
+def test_an_empty_side_is_named_in_the_documents_warnings(matrix_run) -> None:
+    records = _records(matrix_run["out"])
+    where, rec = records["half.ru.txt"]
+    assert where == "docs" and records["half.en.txt"][1] is rec
+    assert rec["warnings"][0].startswith("empty-side: half.en.txt: file is empty")
+    assert rec["ru"] and not rec.get("en")
+    where, rec = records["none.ru.txt"]
+    assert where == "quarantine" and "none.ru.txt" in rec["detail"]
 
 
 def test_quarantine_records_name_the_file_and_what_to_do(matrix_run) -> None:

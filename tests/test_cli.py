@@ -104,6 +104,22 @@ def test_clean_jsonl_contract(env: dict[str, str]) -> None:
     assert out[0]["edits"], "the fused words and the broken time are repaired"
 
 
+def test_clean_jsonl_says_und_for_text_without_a_word_as_detect_does(
+    env: dict[str, str],
+) -> None:
+    texts = ["", "x y", "5,5 %", "Да", "OK"]
+    stdin = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts))
+    stdin += json.dumps({"id": "given", "text": "", "lang": "ru"}) + "\n"
+    r = mtclean("clean", "--format", "jsonl", env=env, stdin=stdin)
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [o["lang"] for o in out] == ["und", "und", "und", "ru", "en", "ru"]  # given: kept
+    # A line without a word still gets the English number rules, as before.
+    assert out[2]["text"] == "5.5%"
+    r = mtclean("detect", env=env, stdin="".join(t + "\n" for t in texts[:3]))
+    assert [row.split("\t")[0] for row in r.stdout.splitlines()] == ["und"] * 3
+
+
 def test_clean_text_and_explain(tmp_path: Path, env: dict[str, str]) -> None:
     f = tmp_path / "doc.txt"
     f.write_text("Prices rose at 18: 18 on Monday.\n", encoding="utf-8")
@@ -233,13 +249,15 @@ def test_detect_text_and_jsonl(env: dict[str, str]) -> None:
 
 
 def test_detect_calls_a_lone_letter_und(env: dict[str, str]) -> None:
-    """One letter ("a", "I", "я") is a word of many languages: ``und`` at 0, in both formats
-    and in order among the lines around it (the models said "a" is English at 0.85)."""
-    r = mtclean("detect", env=env, stdin="a\nThe president signed a decree.\nя\n5 I\n")
+    """One letter ("a", "I", "я") is a word of many languages, and letters standing alone
+    ("x y", initials) hold no word: ``und`` at 0, in both formats and in order among the
+    lines around it (the models said "a" is English at 0.85, "x y" German at 0.61)."""
+    stdin = "a\nThe president signed a decree.\nя\n5 I\nx y\nA. B.\nOK\n"
+    r = mtclean("detect", env=env, stdin=stdin)
     assert r.returncode == 0, r.stderr
     rows = [line.split("\t") for line in r.stdout.splitlines()]
-    assert rows[0] == rows[2] == rows[3] == ["und", "0.0000"]
-    assert rows[1][0] == "en"
+    assert rows[0] == rows[2] == rows[3] == rows[4] == rows[5] == ["und", "0.0000"]
+    assert rows[1][0] == "en" and rows[6][0] == "en"  # a two-letter word is a word
     stdin = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(["I", "Hi"]))
     r = mtclean("detect", "--format", "jsonl", env=env, stdin=stdin)
     assert r.returncode == 0, r.stderr
@@ -333,6 +351,10 @@ def test_run_rejects_unusable_arguments(tmp_path: Path, env: dict[str, str]) -> 
         (["run", str(src), "--out", str(src / "out")], "inside the input"),
         (["run", str(src), "--out", str(tmp_path / "o"), "--batch-size", "0"], "batch-size"),
     ]
+    (tmp_path / "one.en.txt").write_text("A text.\n", encoding="utf-8")
+    cases.append(  # a file where the folder goes: what to do instead
+        (["run", str(tmp_path / "one.en.txt"), "--out", str(tmp_path / "o")], "mtclean clean FILE")
+    )
     bad_cfg = tmp_path / "bad.yaml"
     bad_cfg.write_text("repair:\n  enabeld: true\n")
     cases.append(
@@ -560,3 +582,156 @@ def test_a_jsonl_file_in_text_mode_gets_a_hint(
     assert r.returncode == 0 and "read as plain text" in r.stderr and "--format jsonl" in r.stderr
     r = mtclean(cmd, "--format", "jsonl", str(path), env=env)
     assert r.returncode == 0 and r.stderr == "", r.stderr
+
+
+def test_align_given_one_jsonl_file_in_text_mode_gets_a_hint(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    path = tmp_path / "pairs.jsonl"
+    path.write_text('{"id": "a", "ru": ["Да."], "en": ["Yes."]}\n', encoding="utf-8")
+    r = mtclean("align", str(path), env=env)
+    assert r.returncode == 2 and r.stderr.rstrip().endswith("give --format jsonl"), r.stderr
+    r = mtclean("align", "--format", "jsonl", str(path), env=env)
+    assert r.returncode == 0 and json.loads(r.stdout)["beads"], r.stderr
+
+
+def test_a_config_package_path_that_names_nothing_is_refused_like_the_flag(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """``translate.package_path`` naming no file: exit 2 and one line naming the path and the
+    key, for every command that retranslates (as --argos-package and the variable are)."""
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"translate: {{enabled: true, package_path: {tmp_path / 'typo.argosmodel'}}}\n")
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.en.txt").write_text("A title.\n\nA body line.\n", encoding="utf-8")
+    (tmp_path / "ru.txt").write_text("Да.\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("Yes.\n", encoding="utf-8")
+    pair = '{"id": 1, "ru": "Он пришёл домой.", "en": "He came home."}\n'
+    for args, stdin in (
+        (["run", str(src), "--out", str(tmp_path / "out")], ""),
+        (["filter"], pair),
+        (["align", str(tmp_path / "ru.txt"), str(tmp_path / "en.txt")], ""),
+    ):
+        r = mtclean(*args, "--config", str(cfg), env=env, stdin=stdin)
+        assert r.returncode == 2, (args, r.stderr)
+        assert r.stdout == "" and len(r.stderr.splitlines()) == 1, args
+        assert "typo.argosmodel" in r.stderr and "translate.package_path" in r.stderr, args
+    assert not (tmp_path / "out").exists()
+    # Negative: the same path with retranslation off is not used, so not checked.
+    cfg.write_text(f"translate: {{package_path: {tmp_path / 'typo.argosmodel'}}}\n")
+    r = mtclean("filter", "--config", str(cfg), env=env, stdin=pair)
+    assert r.returncode == 0 and json.loads(r.stdout)["keep"], r.stderr
+
+
+def test_a_language_the_detector_cannot_output_is_refused_with_the_list(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("lid:\n  languages: [ru, en, xx]\n")
+    r = mtclean("detect", "--config", str(cfg), env=env, stdin="Hello there\n")
+    assert r.returncode == 2 and r.stdout == "" and len(r.stderr.splitlines()) == 1
+    assert "'xx' cannot be detected" in r.stderr and "known: ru, uk, be" in r.stderr
+    cfg.write_text("lid:\n  languages: [ru, en, de]\n")  # negative: a known one is taken
+    r = mtclean("detect", "--config", str(cfg), env=env, stdin="Hello there\n")
+    assert r.returncode == 0 and r.stdout.startswith("en\t"), r.stderr
+
+
+def test_a_pipe_closed_early_is_no_error_even_with_stderr_merged(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """`mtclean filter x 2>&1 | head`: the broken pipe ends the command quietly (exit 0),
+    also when what is left to say goes to stderr, the same pipe (it was exit 1)."""
+    src = tmp_path / "bad.jsonl"
+    src.write_bytes(b"x\xff\n" * 5000)  # a verdict and a message a line, bytes not UTF-8
+    for merged in (True, False):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "flows.cli", "filter", str(src)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT if merged else subprocess.PIPE,
+            env=env,
+            cwd=ROOT,
+        )
+        assert proc.stdout is not None
+        assert proc.stdout.read(100)
+        proc.stdout.close()
+        err = proc.stderr.read().decode() if proc.stderr is not None else ""
+        assert proc.wait(timeout=120) == 0, merged
+        assert "Traceback" not in err
+
+
+def test_plain_text_given_as_jsonl_gets_a_hint(env: dict[str, str]) -> None:
+    for cmd in ("clean", "detect"):
+        r = mtclean(cmd, "--format", "jsonl", env=env, stdin="Trade andeconomic ties.\n")
+        assert r.returncode == 2 and len(r.stderr.splitlines()) == 1
+        assert r.stderr.rstrip().endswith("; for plain text leave out --format jsonl"), r.stderr
+    # Negative: a bad line after good ones is a bad line, not a plain text file.
+    r = mtclean("detect", "--format", "jsonl", env=env, stdin='{"id": 1, "text": "Hi"}\nx\n')
+    assert r.returncode == 2 and "leave out" not in r.stderr and "line 2" in r.stderr
+
+
+def test_serve_without_a_server_is_refused_not_left_waiting(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """A temporary Prefect server has no scheduler: `serve` without PREFECT_API_URL would wait
+    forever for runs that never come. One line saying what to start, exit 2, at once."""
+    src = tmp_path / "in"
+    src.mkdir()
+    no_url = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
+    r = mtclean("serve", str(src), "--out", str(tmp_path / "out"), env=no_url, timeout=60)
+    assert r.returncode == 2 and len(r.stderr.splitlines()) == 1, r.stderr
+    assert "prefect server start" in r.stderr and "PREFECT_API_URL" in r.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_utf16_or_binary_line_input_is_refused_in_one_line(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """Line input with NUL bytes (UTF-16, UTF-32, a binary file) was read as garbage lines,
+    each labelled or judged with confidence (random bytes: English at 0.99); the note at the
+    end blamed cp1251. Now: one line naming the encoding and the iconv to run, exit 2."""
+    u16 = tmp_path / "u16.jsonl"
+    u16.write_bytes('{"id": 1, "ru": "Он пришёл домой.", "en": "He came home."}\n'.encode("utf-16"))
+    txt = tmp_path / "u16.txt"
+    txt.write_bytes("Привет, как дела?\nHello there\n".encode("utf-16-le"))  # no BOM
+    blob = tmp_path / "blob.txt"
+    blob.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    for args, path in (
+        (["filter"], u16),
+        (["detect", "--format", "jsonl"], u16),
+        (["detect"], txt),
+        (["align", str(txt)], txt),
+        (["detect"], blob),
+    ):
+        r = mtclean(*args, str(path), env=env)
+        assert r.returncode == 2 and r.stdout == "" and len(r.stderr.splitlines()) == 1, args
+        want = "holds NUL bytes" if path == blob else "is UTF-16 or UTF-32"
+        assert want in r.stderr and str(path) in r.stderr, (args, r.stderr)
+    r = mtclean("filter", env=env, stdin=u16.read_bytes().decode("latin-1"))
+    assert r.returncode == 2 and "stdin is UTF-16" in r.stderr
+    # Negative: UTF-8 on stdin (the bytes looked at are still read) and a UTF-8 file.
+    r = mtclean("detect", env=env, stdin="Hello there\nПривет, как дела?\n")
+    assert [row.split("\t")[0] for row in r.stdout.splitlines()] == ["en", "ru"], r.stderr
+    (tmp_path / "ok.txt").write_text("Hello there\n", encoding="utf-8")
+    assert mtclean("detect", str(tmp_path / "ok.txt"), env=env).stdout.startswith("en\t")
+
+
+def test_dask_without_prefect_dask_is_refused_before_prefect_starts(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """A fresh `pip install -e .` has no prefect-dask: `--dask` (or run.dask) said so only
+    after Prefect's start-up, as exit 1. Now one line with the install command, exit 2, and
+    nothing written. (sys.modules[name] = None is Python's way to make a package absent.)"""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.en.txt").write_text("A title.\n\nA body line.\n", encoding="utf-8")
+    code = (
+        "import sys\nsys.modules['prefect_dask'] = None\nfrom flows.cli import main\n"
+        f"sys.exit(main(['run', {str(src)!r}, '--out', {str(tmp_path / 'out')!r}, '--dask']))\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    assert r.returncode == 2 and len(r.stderr.splitlines()) == 1, r.stderr
+    assert "pip install -e '.[dask]'" in r.stderr
+    assert not (tmp_path / "out").exists()

@@ -157,6 +157,9 @@ def test_cognate_prefix_values_in_range_are_taken(tmp_path: Path, value: int) ->
         ("lid:\n  languages: [en, de]\n", "must include ru"),
         ("lid:\n  languages: []\n", "must include ru and en"),
         ("lid:\n  prior: {ru: 6, xx: 2}\n", "prior: xx not in languages"),
+        # well-formed, but no alphabet: language ID dropped it from the candidates unseen
+        ("lid:\n  languages: [ru, en, xx]\n", "'xx' cannot be detected.*known: ru, uk"),
+        ("lid:\n  languages: [ru, en, es]\n", "'es' cannot be detected"),
     ],
 )
 def test_lid_languages_that_would_be_ignored_are_refused(

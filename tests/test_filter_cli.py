@@ -62,19 +62,23 @@ def test_filter_config_switches_filters_off(tmp_path: Path):
     assert r.returncode == 2 and "unknown filter" in r.stderr
 
 
-def test_filter_bad_input_is_one_line_and_no_prefect(tmp_path: Path):
+def test_filter_bad_input_gets_its_verdict_a_named_line_and_exit_2_and_no_prefect(
+    tmp_path: Path,
+):
     r = mtclean(stdin='{"id": 1, "ru": "a"}\n')
-    assert r.returncode == 2 and "line 1" in r.stderr and len(r.stderr.splitlines()) == 1
+    assert r.returncode == 2 and "line 1" in r.stderr
+    assert json.loads(r.stdout) == {
+        "id": 1, "keep": False, "reasons": ["missing-side"], "score": 0.0}  # fmt: skip
     # Every message names where the line is, a file or stdin (also given as '-').
     (tmp_path / "bad.jsonl").write_text('{"id": 1, "ru": "a", "en": "b"}\n{"id": 2}\n')
     r = mtclean(str(tmp_path / "bad.jsonl"), stdin="")
-    assert (
-        r.stderr.strip()
-        == f"mtclean filter: {tmp_path / 'bad.jsonl'} line 2: needs strings 'ru' and 'en'"
+    assert r.stderr.splitlines()[0] == (
+        f"mtclean filter: {tmp_path / 'bad.jsonl'} line 2: no 'ru' (needs strings 'ru' and 'en')"
     )
     for args in ((), ("-",)):
         r = mtclean(*args, stdin="[1]\n")
-        assert r.stderr.strip() == "mtclean filter: stdin line 1: expected a JSON object", args
+        assert r.stderr.splitlines()[0] == "mtclean filter: stdin line 1: expected a JSON object"
+        assert json.loads(r.stdout)["reasons"] == ["malformed"] and r.returncode == 2
     (tmp_path / "p.jsonl").write_text(_lines(PAIRS), encoding="utf-8")
     code = (
         "import sys\nfrom flows.cli import main\n"
@@ -150,12 +154,44 @@ def test_with_filters_off_every_pair_is_kept_and_a_big_one_is_not_scored(tmp_pat
     assert json.loads(r.stdout)["score"] > 0
 
 
-def test_a_bad_line_stops_the_stream_after_writing_the_lines_before_it():
-    lines = _lines(PAIRS[:3]) + '{"id": 9, "ru": 5, "en": "five"}\n' + _lines(PAIRS[3:])
+def test_bad_lines_get_their_own_verdicts_in_place_and_the_stream_goes_on():
+    """One verdict per line, in order, whatever the line holds: nothing lost or shifted."""
+    lines = (
+        _lines(PAIRS[:2])
+        + '{"id": 9, "ru": 5, "en": "five"}\n'  # a side that is no string
+        + "not json at all\n"
+        + '{"id": "half", "ru": "Да."}\n'  # no English
+        + '{"id": "nul", "ru": null, "en": "Yes."}\n'
+        + '"just a string"\n'
+        + _lines(PAIRS[2:])
+    )
     r = mtclean(stdin=lines)
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [o["id"] for o in out] == [1, 2, 9, None, "half", "nul", None, 3, 4, "x"]
+    bad = {k: (o["keep"], o["reasons"], o["score"]) for k, o in enumerate(out) if 2 <= k <= 6}
+    assert bad == {
+        2: (False, ["malformed"], 0.0),
+        3: (False, ["malformed"], 0.0),
+        4: (False, ["missing-side"], 0.0),
+        5: (False, ["missing-side"], 0.0),
+        6: (False, ["malformed"], 0.0),
+    }
+    # The good lines are judged as without the bad ones among them (dedup included).
+    alone = [json.loads(x) for x in mtclean(stdin=_lines(PAIRS)).stdout.splitlines()]
+    assert out[:2] + out[7:] == alone
+    # Each bad line is named on stderr, then a count; the exit code tells a pipeline.
     assert r.returncode == 2
-    assert r.stderr.strip() == "mtclean filter: stdin line 4: needs strings 'ru' and 'en'"
-    assert [json.loads(line)["id"] for line in r.stdout.splitlines()] == [1, 2, 3]
+    err = r.stderr.splitlines()
+    assert [e.split(":")[1].strip() for e in err[:5]] == [f"stdin line {n}" for n in range(3, 8)]
+    assert "5 line(s) of stdin were not a pair" in err[5] and len(err) == 6
+
+
+def test_many_bad_lines_are_counted_not_each_named():
+    r = mtclean(stdin="x\n" * 25 + _lines(PAIRS[:1]))
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(out) == 26 and out[-1]["keep"] and r.returncode == 2
+    err = r.stderr.splitlines()
+    assert len(err) == 11 and "25 line(s)" in err[-1] and "15 not named above" in err[-1]
 
 
 def test_filter_streams_its_input():

@@ -76,6 +76,49 @@ def test_wrong_article_is_not_parallel_and_right_one_is(tmp_path: Path):
     assert again.beads == wrong.beads
 
 
+@pytest.mark.skipif(DATA is None, reason="the shared dev data folder is absent")
+def test_a_short_wrong_article_is_not_parallel_too(tmp_path: Path):
+    """Two or three sentences give too few pairs for a share: the wrong English is flagged
+    when every pair is clearly inadequate. Right short documents are not; nor is a lone
+    sentence, a single pair that `misaligned` judges."""
+    w = DATA / "wmt21-newstest-ru-en"
+    ids = [line.split("\t")[1] for line in (w / "docs.tsv").read_text("utf-8").splitlines()[1:]]
+    ru = (w / "src.ru.txt").read_text("utf-8").splitlines()
+    en = (w / "ref.A.en.txt").read_text("utf-8").splitlines()
+    docs: dict[str, list[int]] = defaultdict(list)
+    for k, d in enumerate(ids):
+        docs[d].append(k)
+    names = [d for d in docs if len(docs[d]) >= 6][:4]
+
+    def take(side: list[str], d: str, n: int) -> str:
+        return "\n".join(side[k] for k in docs[d][:n])
+
+    records = []
+    for n in (2, 3):
+        for a, b in zip(names, names[1:] + names[:1], strict=True):
+            records.append({"id": f"right-{n}-{a}", "ru": take(ru, a, n), "en": take(en, a, n)})
+            records.append({"id": f"wrong-{n}-{a}", "ru": take(ru, a, n), "en": take(en, b, n)})
+    a, b = names[:2]
+    records.append({"id": "wrong-1", "ru": ru[docs[a][0]], "en": en[docs[b][0]]})
+    out = {d.id: d for d in _docs(tmp_path, records)}
+
+    def flagged(d: Document) -> bool:
+        return any(w.startswith("not-parallel") for w in d.warnings)
+
+    wrong = [d for k, d in out.items() if k.startswith("wrong-") and k != "wrong-1"]
+    right = [d for k, d in out.items() if k.startswith("right-")]
+    assert all(flagged(d) for d in wrong), [d.id for d in wrong if not flagged(d)]
+    assert all("not-parallel" in x.reasons for d in wrong for x in d.beads if x.ru and x.en)
+    assert not any(flagged(d) for d in right)
+    assert not flagged(out["wrong-1"])
+    assert [x.reasons for x in out["wrong-1"].beads if x.ru and x.en] == [("misaligned",)]
+    # Off (0): short documents are not judged whole, as before.
+    off = PipelineConfig.model_validate({"filters": {"not_parallel_short_below": 0}})
+    (tmp_path / "off").mkdir()
+    (again,) = _docs(tmp_path / "off", records[1:2], off)
+    assert not flagged(again)
+
+
 def test_brand_names_keep_a_russian_title_in_the_alignment(tmp_path: Path):
     (doc,) = _docs(
         tmp_path,

@@ -62,6 +62,18 @@ def test_no_letters_is_und(text):
     assert lid.detect(text) == ("und", 0.0)
 
 
+@pytest.mark.parametrize("backend", ["auto", "langdetect", "fasttext", "lingua"])
+def test_text_without_a_word_is_und_whatever_the_backend(backend):
+    """A lone letter, or letters standing alone, is no evidence of a language: every backend
+    named one ("a": English 0.85, "x y": German 0.61 from auto; langdetect "I": Indonesian).
+    A two-letter word is evidence, and batches agree with single calls."""
+    cfg = LidConfig(backend=backend)
+    texts = ["a", "I", "я", "x y", "5 a", "A. B. C.", "x\ny"]
+    assert [lid.detect(t, cfg) for t in texts] == [("und", 0.0)] * len(texts)
+    assert lid.detect_batch(texts, cfg) == [("und", 0.0)] * len(texts)
+    assert lid.detect("Да", cfg)[0] != "und" and lid.detect("OK", cfg)[0] != "und"
+
+
 def test_foreign_letters_counts_against_a_language():
     assert lid.foreign_letters("Київ", "ru") == 1  # ї
     assert lid.foreign_letters("быстро", "uk") == 1  # ы
@@ -108,7 +120,7 @@ def test_mixed_segment_goes_with_its_majority_script():
 
 
 def test_score_in_unit_interval():
-    for text in ["Привет", "Hello there", "Добрий вечір", "x"]:
+    for text in ["Привет", "Hello there", "Добрий вечір", "xz"]:
         lang, score = lid.detect(text)
         assert 0.0 < score <= 1.0, (text, lang, score)
 

@@ -409,3 +409,39 @@ def test_the_hash_is_of_the_bytes_processed(tmp_path: Path) -> None:
     result = process_item(tmp_path, item, PipelineConfig())
     assert result.raw_hash != planned and result.raw_hash == item_hash(tmp_path, item)
     assert "Edited" in result.en.text
+
+
+def test_an_empty_side_of_a_pair_leaves_the_other_processed_alone_and_named(
+    tmp_path: Path,
+) -> None:
+    """A Russian source whose English file is empty (an MT export that failed) is a source
+    without MT, not a fault of the pair: it is processed, and a warning names the empty file.
+    Both empty, or another fault of one file (cut UTF-8), still quarantines the pair."""
+    from cleaners.config import PipelineConfig
+    from cleaners.pipeline import process_item
+
+    _write(tmp_path / "a.ru.txt", RU)
+    _write(tmp_path / "a.en.txt", b"")
+    _write(tmp_path / "b.ru.txt", b" \n\t\n")
+    _write(tmp_path / "b.en.txt", EN)
+    _write(tmp_path / "c.ru.txt", b"")
+    _write(tmp_path / "c.en.txt", b"\n")
+    _write(tmp_path / "d.ru.txt", RU.encode()[:-2])  # cut inside its last letter
+    _write(tmp_path / "d.en.txt", b"")
+    _write(tmp_path / "e.jsonl", json.dumps({"id": "e", "ru": RU, "en": ""}) + "\n")
+    items = {it.id: it for it in discover(tmp_path, CFG)}
+    got = {k: process_item(tmp_path, it, PipelineConfig()) for k, it in sorted(items.items())}
+    a, b, c, d, e = (got[k] for k in "abcde")
+    assert a.ru is not None and a.en is None and a.sources == ["a.en.txt", "a.ru.txt"]
+    assert a.warnings[0] == "empty-side: a.en.txt: file is empty; the other side is processed alone"
+    assert a.warnings[1].startswith("no-translation")
+    assert b.en is not None and b.ru is None
+    assert b.warnings[0].startswith("empty-side: b.ru.txt: file holds only whitespace")
+    assert c.reason == E.EMPTY and "c.en.txt" in c.detail and "c.ru.txt" in c.detail
+    assert d.reason == E.TRUNCATED and "d.ru.txt" in d.detail
+    # as a JSONL record with an empty "en" always was (a side it does not give)
+    assert e.ru is not None and e.en is None and e.warnings[0].startswith("no-translation")
+    # The hash is still of both files: filling the empty one makes a rerun redo the document.
+    assert a.raw_hash == item_hash(tmp_path, items["a"])
+    _write(tmp_path / "a.en.txt", EN)
+    assert item_hash(tmp_path, items["a"]) != a.raw_hash

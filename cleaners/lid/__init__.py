@@ -83,16 +83,21 @@ _DEFAULT = LidConfig()
 
 
 def detect(text: str, config: LidConfig | None = None) -> tuple[str, float]:
-    """The language of ``text`` as ``(ISO 639-1 code or "und", score in [0, 1])``.
+    """The language of ``text`` as ``(ISO 639-1 code or "und", score in [0, 1])``; ``und``
+    (score 0) for a text with no word of two letters or more (:func:`cleaners.langev.has_word`:
+    a lone letter is a word of many languages, and every backend named one), whatever the
+    backend.
 
     >>> detect("Добрый вечер")[0], detect("good evening")[0], detect("Добрий вечір")[0]
     ('ru', 'en', 'uk')
     >>> detect("Сәлеметсіз бе")[0], detect("Добра вечер, пријатели")[0]
     ('kk', 'mk')
-    >>> detect("12:18 — 2023")
-    ('und', 0.0)
+    >>> detect("12:18 — 2023"), detect("a"), detect("x y")
+    (('und', 0.0), ('und', 0.0), ('und', 0.0))
     """
     cfg = config or _DEFAULT
+    if not langev.has_word(text):
+        return UND, 0.0
     return _BACKENDS[cfg.backend](text, cfg)
 
 
@@ -103,13 +108,12 @@ def detect_batch(texts: Sequence[str], config: LidConfig | None = None) -> list[
     ['ru', 'en', 'ru']
     """
     cfg = config or _DEFAULT
-    score = _BACKENDS[cfg.backend]
     seen: dict[str, tuple[str, float]] = {}
     out = []
     for text in texts:
         result = seen.get(text)
         if result is None:
-            result = seen[text] = score(text, cfg)
+            result = seen[text] = detect(text, cfg)
         out.append(result)
     return out
 

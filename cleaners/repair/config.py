@@ -26,7 +26,7 @@ def check_rules(
 
     >>> check_rules(["fold_dashes"], {"split_fused_words": {"min_zipf": 3}})
     {'split_fused_words': {'min_zipf': 3.0}}
-    >>> check_rules(["split_fused_word"], {})
+    >>> check_rules(["split_fused_word"], {})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     ValueError: unknown repair rule 'split_fused_word' (mtclean clean --list-rules ...); known: ...

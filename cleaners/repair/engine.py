@@ -92,6 +92,25 @@ class Rule(NamedTuple):
 RULES: dict[str, Rule] = {}
 
 
+def _same_source(a: Callable[..., Any], b: Callable[..., Any]) -> bool:
+    """Whether two functions are one definition (file, line, name), however often loaded.
+
+    >>> def f(): pass
+    >>> g = f
+    >>> def f(): pass
+    >>> _same_source(f, g), _same_source(f, f)
+    (False, True)
+    """
+    ca, cb = getattr(a, "__code__", None), getattr(b, "__code__", None)
+    if ca is None or cb is None:
+        return a is b
+    return (ca.co_filename, ca.co_firstlineno, a.__qualname__) == (
+        cb.co_filename,
+        cb.co_firstlineno,
+        b.__qualname__,
+    )
+
+
 def rule(
     name: str,
     *,
@@ -111,6 +130,10 @@ def rule(
 
     def deco(fn: RuleFn) -> RuleFn:
         if name in RULES:
+            if _same_source(RULES[name].fn, fn):
+                # The same definition run again: its module loaded a second time under
+                # another name (`python -m doctest cleaners/repair/words.py`). The first stays.
+                return fn
             raise ValueError(f"repair rule {name!r} registered twice")
         RULES[name] = Rule(
             name=name,
@@ -361,7 +384,8 @@ def active_rules(
 def rule_on(name: str, disable: Sequence[str] = (), enable: Sequence[str] = ()) -> bool:
     """Whether rule ``name`` is switched on by a config's ``disable``/``enable`` lists.
 
-    >>> rule_on("fold_dashes"), rule_on("fold_dashes", enable=["fold_dashes"])
+    >>> from cleaners.repair import engine  # the registry the rule modules fill
+    >>> engine.rule_on("fold_dashes"), engine.rule_on("fold_dashes", enable=["fold_dashes"])
     (False, True)
     """
     r = RULES[name]
@@ -372,7 +396,8 @@ def with_defaults(name: str, params: Mapping[str, Any]) -> Mapping[str, Any]:
     """``params`` completed by rule ``name``'s defaults (for calls outside a plan,
     which always passes every parameter).
 
-    >>> with_defaults("fold_dashes", {})
+    >>> from cleaners.repair import engine
+    >>> engine.with_defaults("fold_dashes", {})
     {'to': '-'}
     """
     r = RULES[name]

@@ -14,7 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cleaners.translate.packages import PackageInfo, TranslatorUnavailable, _argos_settings
+from cleaners.translate.packages import (
+    INSTALL_EXTRA,
+    PackageInfo,
+    TranslatorUnavailable,
+    _argos_settings,
+)
 
 
 @dataclass(slots=True)
@@ -76,8 +81,7 @@ class CTranslate2Backend:
             import sentencepiece
         except ImportError as exc:
             raise TranslatorUnavailable(
-                f"retranslation needs ctranslate2 and sentencepiece ({exc}): "
-                "pip install 'mtclean[translate]'"
+                f"retranslation needs ctranslate2 and sentencepiece ({exc}): {INSTALL_EXTRA}"
             ) from exc
         meta = json.loads((self.package.path / "metadata.json").read_text(encoding="utf-8"))
         self.target_prefix = str(meta.get("target_prefix", ""))

@@ -22,6 +22,11 @@ from pathlib import Path
 from cleaners.config import TranslateConfig
 
 ENV_PACKAGE = "MTCLEAN_ARGOS_PACKAGE"
+# The translate extra, as the README installs it (mtclean is installed from its folder).
+INSTALL_EXTRA = (
+    "pip install torch==2.13.0 && pip install -e '.[translate]' in the mtclean folder "
+    "(torch first: its small CPU build)"
+)
 INSTALL_HINT = (
     "no Argos Translate ru→en package found: run `argospm install translate-ru_en` on a "
     "networked machine, or pass --argos-package PATH.argosmodel (or set $MTCLEAN_ARGOS_PACKAGE)"
@@ -228,7 +233,7 @@ def install_package(archive: Path, packages_dir: Path | None = None) -> PackageI
                 from argostranslate import settings as argos_settings
         except ImportError as exc:
             raise TranslatorUnavailable(
-                f"argostranslate is not installed ({exc}): pip install 'mtclean[translate]'"
+                f"argostranslate is not installed ({exc}): {INSTALL_EXTRA}"
             ) from exc
         # install_from_path extracts into settings.package_data_dir, read at call time; a
         # process that imported Argos earlier may point elsewhere, so pin it for this call.

@@ -297,6 +297,7 @@ def ablations(
         rows.append(("no Roman numerals as numbers", without("_ROMANS", False)))
         if "de" in langs:
             rows.append(("no parts of unknown German compounds", without("_COMPOUNDS", False)))
+        rows.append(("no page furniture out of the costs", without("_FURNITURE", False)))
     rows += [
         ("no refit of the prior past 2-2", without("_BIG_TRIGGER", float("inf"))),
         ("no cheaper skip of contentless lines", without("_CONTENTLESS_SKIP", 0.0)),

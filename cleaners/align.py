@@ -899,6 +899,8 @@ class _Doc:
     mass: dict[str, tuple[np.ndarray, np.ndarray]]
     # the word-table keys one by one (sentence level only): the coverage score's input
     occurrences: tuple[_Occurrences, _Occurrences] | None = None
+    # the sentences the costs read, where page furniture was taken out (``_FURNITURE``)
+    text: tuple[Sequence[str], Sequence[str]] | None = None
     one_script: bool = False  # the pair's word table has identity keys (cleaners.lexsim)
     # A block level's bags are not made with it but when its program runs (``with_bags``), from
     # the sentences' (blocks of blocks are blocks of sentences: the same sums): the coarser
@@ -1297,6 +1299,16 @@ def _features(
         doc.mass[kind] = (doc.bags[kind][0].totals(), doc.bags[kind][1].totals())
 
     tokens = (_Tokens.of(ru), _Tokens.of(en)) if p.w_anchor or with_lex else None
+    if _FURNITURE and one_script and tokens is not None:
+        # (only the sentences with two numbers of one to three digits can hold furniture)
+        lines = [_short_number_lines(t) for t in tokens]
+        cut = _without_furniture(ru, en, lexsim.table(src_lang, tgt_lang), lines)
+        if cut[0] is not ru or cut[1] is not en:
+            ru, en = cut
+            tokens = (_Tokens.of(ru), _Tokens.of(en))  # (rare: a scanned book's pages)
+            ru_len = np.array([max(len(s), 1) for s in ru], dtype=float)
+            en_len = np.array([max(len(s), 1) for s in en], dtype=float)
+            doc = _Doc(ru_len, en_len, {}, {}, one_script=one_script, text=(ru, en))
     if p.w_anchor or p.w_number_miss:
         # Names and the month table serve ru–en (and any pair without a word table). Between
         # two languages with a word table in one script, the table's identity keys match
@@ -1922,6 +1934,90 @@ def _score(bead_cost: float, kind: tuple[int, int]) -> float:
     return round(1.0 / (1.0 + math.exp(2.0 * (bead_cost - 1.0))), 4)
 
 
+_FURNITURE = True  # (bench/align.py's ablation switches it off)
+# A page break inside a sentence of a scanned book leaves the page's running header and page
+# numbers in it: "... zwei Höhenzahlen - 2 Die Alpen - 1957 - Les Alpes 17 8153 m ...". A
+# span of words (and four-digit years, punctuation) between two numbers of one to three
+# digits is taken for such furniture when it is not the sentence's language alone — it holds
+# a function word of the pair's other language (a bilingual publication's title), or the
+# same words make such a span on the other side of the document too (text both sides hold
+# untranslated is not a translation of either).
+_FURN_TOKEN = r"(?:[^\W\d_]++|\d{4}(?!\d)|[^\w\s])"
+_FURNITURE_SPAN = re.compile(
+    rf"(?<![\w.,])\d{{1,3}}[ \t]+({_FURN_TOKEN}(?:[ \t]*{_FURN_TOKEN}){{1,11}})[ \t]+\d{{1,3}}"
+    r"(?![\w]|[.,]\d)"
+)
+_FUNCTION_LETTERS = 4  # a function word is a stop key of at most this many letters
+
+
+def _foreign_function_word(words: frozenset[str], table: lexsim.Table, side: str) -> bool:
+    """Whether ``words`` (lower-cased) hold a short stop word of the other side's language
+    that is none of this side's (``les`` in German, ``die`` in French; ``des`` is both)."""
+    other = "tgt" if side == "src" else "src"
+    own_stop, other_stop = (
+        (table.src_stop, table.tgt_stop) if side == "src" else (table.tgt_stop, table.src_stop)
+    )
+    return any(
+        len(w) <= _FUNCTION_LETTERS
+        and table.key(w, other) in other_stop
+        and table.key(w, side) not in own_stop
+        for w in words
+    )
+
+
+def _short_number_lines(tokens: _Tokens) -> np.ndarray:
+    """The sentences of a side with at least two numbers of one to three digits."""
+    short = np.array([t.isdigit() and len(t) <= 3 for t in tokens.types], dtype=bool)
+    count = np.bincount(tokens.line[short[tokens.tok]], minlength=tokens.size)
+    return np.flatnonzero(count >= 2)
+
+
+def _without_furniture(
+    ru: Sequence[str],
+    en: Sequence[str],
+    table: lexsim.Table | None = None,
+    lines: Sequence[np.ndarray] | None = None,
+) -> tuple[Sequence[str], Sequence[str]]:
+    """The two sides with a page's running header and page numbers (``_FURNITURE_SPAN``)
+    taken out of the sentences whose costs they would skew (in length, numbers and words;
+    the beads keep the sentences as written); each side itself when there is none.
+    ``table``: the pair's word table, whose stop keys tell a foreign function word; ``lines``:
+    per side, the only sentences to look at (default: all).
+
+    >>> de = ["Er stieg - 2 Die Alpen - 1957 - Les Alpes 17 bis zum Gipfel .", "Lager 2 und 3 ."]
+    >>> fr = ["Il monta 4 Les Alpes - 1957 - Die Alpen 5 au sommet .", "Les camps 2 et 3 ."]
+    >>> de_out, fr_out = _without_furniture(de, fr)
+    >>> de_out, fr_out[0]
+    (['Er stieg - bis zum Gipfel .', 'Lager 2 und 3 .'], 'Il monta au sommet .')
+    """
+    found: list[list[tuple[int, int, int, frozenset[str]]]] = [[], []]
+    foreign: set[tuple[int, int]] = set()  # (side, index in found[side])
+    for side, sentences in enumerate((ru, en)):
+        look = range(len(sentences)) if lines is None else lines[side].tolist()
+        for line in look:
+            for m in _FURNITURE_SPAN.finditer(sentences[line].replace("\n", " ")):
+                words = frozenset(w.lower() for w in _WORD.findall(m[1]) if len(w) > 1)
+                if len(words) < 2:
+                    continue
+                if table and _foreign_function_word(words, table, ("src", "tgt")[side]):
+                    foreign.add((side, len(found[side])))
+                found[side].append((line, m.start(), m.end(), words))
+    both = {w for *_, w in found[0]} & {w for *_, w in found[1]}
+    out: list[Sequence[str]] = [ru, en]
+    for side, sentences in enumerate((ru, en)):
+        cut = [f for k, f in enumerate(found[side]) if f[3] in both or (side, k) in foreign]
+        if not cut:
+            continue
+        cleaned = list(sentences)
+        for line, a, z, _ in reversed(cut):  # (a line's later spans first)
+            s = cleaned[line].replace("\n", " ")
+            cleaned[line] = s[:a] + " " + s[z:]
+        for line in {f[0] for f in cut}:
+            cleaned[line] = " ".join(cleaned[line].split())
+        out[side] = cleaned
+    return out[0], out[1]
+
+
 _RECHECK = True  # (bench/align.py's ablation switches it off)
 
 # The prior of the beads past 2-2 is refitted to the document (see ``_refit_big_prior``): its
@@ -2078,6 +2174,7 @@ def align(
     if refit is not None:
         config = refit
         path = _solve(doc, config, with_mt, with_lex)
+    ru, en = doc.text or (ru, en)  # (the recheck reads what the costs read)
     del doc  # the bags, before the beads are made
 
     spans: list[_Span] = []

@@ -564,3 +564,56 @@ def test_roman_numerals_count_as_numbers_between_one_script_languages() -> None:
     )
     assert "#2" not in anchors("Николай II", words=True)
     assert anchors("I saw V. Smith", words=False) == anchors("saw Smith", words=False)
+
+
+def test_page_header_inside_a_sentence_is_left_out_of_its_costs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A scanned book's running header and page numbers left inside a French fragment
+    (numbers and words the German lacks) made it a 0-1 bead; without them in its costs it
+    joins its sentence's bead. The beads still index the sentences as written."""
+    import cleaners.align as aligner
+
+    de = [
+        "Am Morgen verliessen wir das Tal und stiegen über den Gletscher zur Hütte auf .",
+        "Dort hielt uns das schlechte Wetter fest , und wir warteten zwei Tage .",
+        "Am dritten Tag brachen wir früh auf und erreichten den Grat gegen Mittag .",
+        "Der Abstieg über die Nordflanke war lang und mühsam .",
+    ]
+    fr = [
+        "Le matin , nous avons quitté la vallée et gagné la cabane par le glacier .",
+        "Là , le mauvais temps nous a retenus ;",
+        "nous avons attendu 2 Les Alpes - 1957 - Die Alpen 17 deux jours .",
+        "Le troisième jour , nous sommes partis tôt et avons atteint l' arête vers midi .",
+        "La descente par le flanc nord fut longue et pénible .",
+    ]
+    beads = [(b.ru, b.en) for b in align(de, fr, src_lang="de", tgt_lang="fr")]
+    assert beads == [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,)), ((3,), (4,))]
+    monkeypatch.setattr(aligner, "_FURNITURE", False)
+    beads = [(b.ru, b.en) for b in align(de, fr, src_lang="de", tgt_lang="fr")]
+    assert ((), (1,)) in beads
+
+
+def test_page_furniture_needs_a_foreign_function_word_or_the_other_side() -> None:
+    """Words between two page-number-like numbers are furniture only when they hold a
+    function word of the pair's other language, or make such a span on the other side too;
+    numbers around the sentence's own words (camps 2 and 3) stay."""
+    from cleaners import lexsim
+    from cleaners.align import _without_furniture
+
+    table = lexsim.table("de", "fr")
+    de = ["Wir stiegen 2 Die Alpen - 1957 - Les Alpes 17 weiter .", "Von Lager 2 bis Lager 3 ."]
+    fr = ["Nous avons continué .", "Du camp 2 au camp 3 ."]
+    assert _without_furniture(de, fr, table) == (
+        ["Wir stiegen weiter .", "Von Lager 2 bis Lager 3 ."],
+        fr,
+    )
+    # Without a foreign function word, one side's span alone is not enough ...
+    de2 = ["Wir stiegen 2 Schweizer Alpen - 1957 17 weiter .", "Von Lager 2 bis Lager 3 ."]
+    assert _without_furniture(de2, fr, table) == (de2, fr)
+    # ... but the same words between page numbers on both sides are.
+    fr2 = ["Nous avons 4 Schweizer Alpen - 1957 5 continué .", "Du camp 2 au camp 3 ."]
+    assert _without_furniture(de2, fr2, table) == (
+        ["Wir stiegen weiter .", "Von Lager 2 bis Lager 3 ."],
+        ["Nous avons continué .", "Du camp 2 au camp 3 ."],
+    )

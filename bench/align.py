@@ -298,6 +298,7 @@ def ablations(
         if "de" in langs:
             rows.append(("no parts of unknown German compounds", without("_COMPOUNDS", False)))
         rows.append(("no page furniture out of the costs", without("_FURNITURE", False)))
+        rows.append(("no cheaper skip of page-number lines", without("_PAGE_NUMBERS", False)))
     rows += [
         ("no refit of the prior past 2-2", without("_BIG_TRIGGER", float("inf"))),
         ("no cheaper skip of contentless lines", without("_CONTENTLESS_SKIP", 0.0)),

@@ -102,6 +102,10 @@ _MIN_MASS = 4.0
 # number (a scanned page's "- _-", ".....", "* , *^" and the like are dropped, not merged
 # into a neighbour's bead; Text+Berg dev: one bead more right; ru–en dev: the same F1).
 _CONTENTLESS_SKIP = 2.0
+# Between two languages in one script, a line with no content word whose numbers are all of
+# one to three digits (a scanned page's number on a line of its own, "24 a !") saves it too
+# (bench/align.py's ablation switches it off).
+_PAGE_NUMBERS = True
 # Russian characters' worth of weight the configured typical length ratio gets against the
 # document's own (tuned on the dev sets: 1000 ≈ 7 sentences).
 _RATIO_WEIGHT = 1000.0
@@ -959,13 +963,16 @@ class _Features:
 
     def skip_saving(self, side: int) -> np.ndarray | None:
         """Per unit of one side, what dropping it saves (``_CONTENTLESS_SKIP`` for a unit with
-        neither a content word of the word table nor a number, else 0), or None when no unit
+        neither a content word of the word table nor a number — where the level has
+        ``long_num``, nor a number of four digits or more —, else 0), or None when no unit
         saves anything (worked out once per side)."""
         if side not in self.skips:
             saving = None
             if "table" in self.mass:
                 empty = self.mass["table"][side] == 0
-                if "num" in self.mass:  # ("+17 °C." split off a line belongs to its bead)
+                if "long_num" in self.mass:  # (a scanned page's number alone: "24 a !")
+                    empty &= self.mass["long_num"][side] == 0
+                elif "num" in self.mass:  # ("+17 °C." split off a line belongs to its bead)
                     empty &= self.mass["num"][side] == 0
                 if empty.any():
                     saving = np.where(empty, _CONTENTLESS_SKIP, 0.0).astype(np.float32)
@@ -1326,6 +1333,12 @@ def _features(
             ru_num, en_num = (side.where(number[side.key]) for side in doc.bags["anchor"])
             doc.bags["num"] = (ru_num, en_num)
             doc.mass["num"] = (ru_num.totals(), en_num.totals())
+            if _PAGE_NUMBERS and one_script:
+                # Between two languages in one script (a scanned book's), a line whose only
+                # numbers have one to three digits is dropped as cheaply as one without any.
+                long = np.array([k[0] == "#" and len(k) > 4 for k in ids], dtype=bool)
+                ru_long, en_long = (side.where(long[side.key]) for side in doc.bags["anchor"])
+                doc.mass["long_num"] = (ru_long.totals(), en_long.totals())
         elif p.w_number_miss:
             add("num", _numbers(ru), _numbers(en))
     if ru_mt is not None:

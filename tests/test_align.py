@@ -617,3 +617,31 @@ def test_page_furniture_needs_a_foreign_function_word_or_the_other_side() -> Non
         ["Wir stiegen weiter .", "Von Lager 2 bis Lager 3 ."],
         ["Nous avons continué .", "Du camp 2 au camp 3 ."],
     )
+
+
+def test_page_number_line_is_dropped_not_merged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scanned page's number on a line of its own ("31 a !") after a sentence whose German
+    is longer than its French is dropped between two languages in one script, not merged to
+    even the lengths; a line with a year (four digits) is no page number."""
+    import cleaners.align as aligner
+
+    de = [
+        "Am frühen Morgen verliessen wir bei klarem Himmel das Tal und stiegen in fünf langen "
+        "Stunden über den spaltenreichen Gletscher zur Hütte auf .",
+        "Der Hüttenwart empfing uns mit heissem Tee .",
+        "Am dritten Tag brachen wir früh auf und erreichten den Grat gegen Mittag .",
+    ]
+    fr = [
+        "Le matin , nous avons quitté la vallée et gagné la cabane par le glacier .",
+        "31 a ! ",
+        "Le gardien nous reçut avec du thé chaud .",
+        "Le troisième jour , nous sommes partis tôt et avons atteint l' arête vers midi .",
+    ]
+    beads = [(b.ru, b.en) for b in align(de, fr, src_lang="de", tgt_lang="fr")]
+    assert beads == [((0,), (0,)), ((), (1,)), ((1,), (2,)), ((2,), (3,))]
+    year = [fr[0], "1931 a ! ", *fr[2:]]
+    beads = [(b.ru, b.en) for b in align(de, year, src_lang="de", tgt_lang="fr")]
+    assert beads[0] == ((0,), (0, 1))
+    monkeypatch.setattr(aligner, "_PAGE_NUMBERS", False)
+    beads = [(b.ru, b.en) for b in align(de, fr, src_lang="de", tgt_lang="fr")]
+    assert beads[0] == ((0,), (0, 1))

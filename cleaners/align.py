@@ -1951,8 +1951,9 @@ _FURNITURE = True  # (bench/align.py's ablation switches it off)
 # A page break inside a sentence of a scanned book leaves the page's running header and page
 # numbers in it: "... zwei Höhenzahlen - 2 Die Alpen - 1957 - Les Alpes 17 8153 m ...". A
 # span of words (and four-digit years, punctuation) between two numbers of one to three
-# digits is taken for such furniture when it is not the sentence's language alone — it holds
-# a function word of the pair's other language (a bilingual publication's title), or the
+# digits is taken for such furniture when it is not the sentence's language alone: it holds
+# a year and function words of both languages of the pair (a bilingual periodical's titles
+# and volume; "zum Col de la Forclaz", a French name in German text, is no title), or the
 # same words make such a span on the other side of the document too (text both sides hold
 # untranslated is not a translation of either).
 _FURN_TOKEN = r"(?:[^\W\d_]++|\d{4}(?!\d)|[^\w\s])"
@@ -1961,20 +1962,21 @@ _FURNITURE_SPAN = re.compile(
     r"(?![\w]|[.,]\d)"
 )
 _FUNCTION_LETTERS = 4  # a function word is a stop key of at most this many letters
+_YEAR = re.compile(r"\b1[5-9]\d\d\b|\b20\d\d\b")
 
 
-def _foreign_function_word(words: frozenset[str], table: lexsim.Table, side: str) -> bool:
-    """Whether ``words`` (lower-cased) hold a short stop word of the other side's language
-    that is none of this side's (``les`` in German, ``die`` in French; ``des`` is both)."""
+def _bilingual(words: frozenset[str], table: lexsim.Table, side: str) -> bool:
+    """Whether ``words`` (lower-cased) hold a short stop word of each language of the pair that
+    is none of the other's (``die`` and ``les``; ``des`` is both): a bilingual title, not a
+    place name of the other language in this one's text (``Col de la Forclaz``)."""
     other = "tgt" if side == "src" else "src"
     own_stop, other_stop = (
         (table.src_stop, table.tgt_stop) if side == "src" else (table.tgt_stop, table.src_stop)
     )
-    return any(
-        len(w) <= _FUNCTION_LETTERS
-        and table.key(w, other) in other_stop
-        and table.key(w, side) not in own_stop
-        for w in words
+    short = [w for w in words if len(w) <= _FUNCTION_LETTERS]
+    keys = [(table.key(w, side), table.key(w, other)) for w in short]
+    return any(k in own_stop and o not in other_stop for k, o in keys) and any(
+        o in other_stop and k not in own_stop for k, o in keys
     )
 
 
@@ -1994,8 +1996,8 @@ def _without_furniture(
     """The two sides with a page's running header and page numbers (``_FURNITURE_SPAN``)
     taken out of the sentences whose costs they would skew (in length, numbers and words;
     the beads keep the sentences as written); each side itself when there is none.
-    ``table``: the pair's word table, whose stop keys tell a foreign function word; ``lines``:
-    per side, the only sentences to look at (default: all).
+    ``table``: the pair's word table, whose stop keys tell each language's function words;
+    ``lines``: per side, the only sentences to look at (default: all).
 
     >>> de = ["Er stieg - 2 Die Alpen - 1957 - Les Alpes 17 bis zum Gipfel .", "Lager 2 und 3 ."]
     >>> fr = ["Il monta 4 Les Alpes - 1957 - Die Alpen 5 au sommet .", "Les camps 2 et 3 ."]
@@ -2012,7 +2014,8 @@ def _without_furniture(
                 words = frozenset(w.lower() for w in _WORD.findall(m[1]) if len(w) > 1)
                 if len(words) < 2:
                     continue
-                if table and _foreign_function_word(words, table, ("src", "tgt")[side]):
+                year = _YEAR.search(m[1]) is not None
+                if table and year and _bilingual(words, table, ("src", "tgt")[side]):
                     foreign.add((side, len(found[side])))
                 found[side].append((line, m.start(), m.end(), words))
     both = {w for *_, w in found[0]} & {w for *_, w in found[1]}

@@ -594,10 +594,11 @@ def test_page_header_inside_a_sentence_is_left_out_of_its_costs(
     assert ((), (1,)) in beads
 
 
-def test_page_furniture_needs_a_foreign_function_word_or_the_other_side() -> None:
-    """Words between two page-number-like numbers are furniture only when they hold a
-    function word of the pair's other language, or make such a span on the other side too;
-    numbers around the sentence's own words (camps 2 and 3) stay."""
+def test_page_furniture_needs_a_bilingual_title_or_the_other_side() -> None:
+    """Words between two page-number-like numbers are furniture only when they hold a year and
+    function words of both languages of the pair, or make such a span on the other side too;
+    numbers around the sentence's own words (camps 2 and 3) or a French place name in German
+    text stay."""
     from cleaners import lexsim
     from cleaners.align import _without_furniture
 
@@ -608,7 +609,11 @@ def test_page_furniture_needs_a_foreign_function_word_or_the_other_side() -> Non
         ["Wir stiegen weiter .", "Von Lager 2 bis Lager 3 ."],
         fr,
     )
-    # Without a foreign function word, one side's span alone is not enough ...
+    place = ["Wir stiegen 2 zum Col de la Forclaz 3 weiter .", "Von Lager 2 bis Lager 3 ."]
+    assert _without_furniture(place, fr, table) == (place, fr)
+    dated = ["Wir stiegen am 2 . Juli 1956 zum Gipfel 3 weiter .", "Von Lager 2 bis Lager 3 ."]
+    assert _without_furniture(dated, fr, table) == (dated, fr)
+    # Without a function word of each language, one side's span alone is not enough ...
     de2 = ["Wir stiegen 2 Schweizer Alpen - 1957 17 weiter .", "Von Lager 2 bis Lager 3 ."]
     assert _without_furniture(de2, fr, table) == (de2, fr)
     # ... but the same words between page numbers on both sides are.

@@ -28,6 +28,10 @@ the first row that changed. Sentences are read once a side (one regex scan, nump
 60,000 sentences a side align in about five CPU seconds here. ``method="gale-church"`` is the
 textbook length-only aligner, kept as a named baseline for ``bench/align.py``.
 
+Between two languages in one script (a scanned bilingual book's), a page's running header and
+page numbers left inside a sentence are taken out of its costs (``_without_furniture``), and a
+page number on a line of its own is dropped as cheaply as debris without a content word.
+
 With the coverage score, the prior of the beads past 2-2 is refitted to the document once:
 where the first path holds many more of them than the prior expects (a literary translator's
 regroupings), the search runs again with their prior raised towards the share found

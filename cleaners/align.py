@@ -2010,7 +2010,7 @@ def _without_furniture(
     (['Er stieg - bis zum Gipfel .', 'Lager 2 und 3 .'], 'Il monta au sommet .')
     """
     found: list[list[tuple[int, int, int, frozenset[str]]]] = [[], []]
-    foreign: set[tuple[int, int]] = set()  # (side, index in found[side])
+    titles: set[tuple[int, int]] = set()  # (side, index in found[side]) of bilingual titles
     for side, sentences in enumerate((ru, en)):
         look = range(len(sentences)) if lines is None else lines[side].tolist()
         for line in look:
@@ -2020,12 +2020,12 @@ def _without_furniture(
                     continue
                 year = _YEAR.search(m[1]) is not None
                 if table and year and _bilingual(words, table, ("src", "tgt")[side]):
-                    foreign.add((side, len(found[side])))
+                    titles.add((side, len(found[side])))
                 found[side].append((line, m.start(), m.end(), words))
     both = {w for *_, w in found[0]} & {w for *_, w in found[1]}
     out: list[Sequence[str]] = [ru, en]
     for side, sentences in enumerate((ru, en)):
-        cut = [f for k, f in enumerate(found[side]) if f[3] in both or (side, k) in foreign]
+        cut = [f for k, f in enumerate(found[side]) if f[3] in both or (side, k) in titles]
         if not cut:
             continue
         cleaned = list(sentences)

@@ -2097,6 +2097,32 @@ def _explained(ru_keys: set[str], en_keys: set[str], table: lexsim.Table, side: 
     return sum(1 for a in ru_keys if not en_keys.isdisjoint(table.targets(a)))
 
 
+# A run of at least this many 1-0 / 0-1 beads in a row is one-sided material (a book's
+# captions and plates, notes), not fragments folded into a neighbour: longer than any side
+# of a gold bead of Text+Berg dev (1-5, 2-5). Its edge sentences stay skipped (Text+Berg dev:
+# the first sentence after 30 skipped caption lines joined the wrong bead; 6 to 20 alike).
+_BLOCK_RUN = 6
+
+
+def _skip_blocks(spans: list[_Span]) -> set[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The 1-0 / 0-1 beads of ``spans`` in runs of at least ``_BLOCK_RUN``.
+
+    >>> s = [((0,), (0,), 1.0)] + [((), (j,), 0.0) for j in range(1, 7)] + [((1,), (), 0.0)]
+    >>> len(_skip_blocks(s)), len(_skip_blocks(s[:4] + [((2,), (9,), 1.0)] + s[4:]))
+    (7, 0)
+    """
+    out: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
+    k = 0
+    while k < len(spans):
+        z = k
+        while z < len(spans) and not (spans[z][0] and spans[z][1]):
+            z += 1
+        if z - k >= _BLOCK_RUN:
+            out.update((r, e) for r, e, _ in spans[k:z])
+        k = max(z, k + 1)
+    return out
+
+
 def _recheck_skips(
     spans: list[_Span], ru: Sequence[str], en: Sequence[str], table: lexsim.Table, cognates: int
 ) -> list[_Span]:
@@ -2104,7 +2130,8 @@ def _recheck_skips(
     neighbouring bead in which it translates the most words of the other side that nothing in
     the bead translated (a fragment a translator folded into its neighbour's sentence), if it
     translates any there; else it stays skipped. The joined bead may be a shape the search
-    does not make (a 1-4 and a fragment: 1-5)."""
+    does not make (a 1-4 and a fragment: 1-5). A sentence in a long run of skipped ones
+    (``_skip_blocks``) stays skipped."""
     cache: dict[tuple[int, int], set[str]] = {}
 
     def keys(side: int, idx: tuple[int, ...]) -> set[str]:
@@ -2118,13 +2145,14 @@ def _recheck_skips(
             out |= cache[side, k]
         return out
 
+    block = _skip_blocks(spans)
     out = list(spans)
     k = 0
     while k < len(out):
         r, e, _ = out[k]
         side = 0 if r else 1  # the skipped sentence's side; the other one gains
         best: tuple[int, int] | None = None  # (gain, neighbour)
-        for nb in (k - 1, k + 1) if not (r and e) else ():
+        for nb in (k - 1, k + 1) if not (r and e or (r, e) in block) else ():
             if 0 <= nb < len(out) and out[nb][0] and out[nb][1]:
                 nr, ne, _ = out[nb]
                 before = _explained(keys(0, nr), keys(1, ne), table, 1 - side)

@@ -650,3 +650,25 @@ def test_page_number_line_is_dropped_not_merged(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(aligner, "_PAGE_NUMBERS", False)
     beads = [(b.ru, b.en) for b in align(de, fr, src_lang="de", tgt_lang="fr")]
     assert beads[0] == ((0,), (0, 1))
+
+
+def test_second_look_leaves_a_long_run_of_skipped_lines_alone() -> None:
+    """A skipped sentence at the edge of a long run of skipped ones (a book's captions, one
+    side only) stays skipped even where it translates words of the neighbouring bead; at
+    the edge of a short run it joins that bead as before."""
+    from cleaners import lexsim
+    from cleaners.align import _BLOCK_RUN, _recheck_skips
+
+    table = lexsim.table("de", "fr")
+    fr = ["La route de l' arête était longue et Hillary revint .", "Oui ."]
+
+    def case(run: int) -> tuple[list[str], list[tuple[tuple[int, ...], tuple[int, ...], float]]]:
+        de = ["Die Route über den Grat war lang .", "Dann kehrte Hillary zurück ."]
+        de += [f"Bild {k} : Blick vom Gipfel ." for k in range(run - 1)] + ["Ja ."]
+        spans = [((0,), (0,), 0.9)] + [((i,), (), 0.0) for i in range(1, run + 1)]
+        return de, spans + [((run + 1,), (1,), 0.9)]
+
+    de, spans = case(_BLOCK_RUN)
+    assert _recheck_skips(spans, de, fr, table, 5) == spans
+    de, spans = case(_BLOCK_RUN - 1)
+    assert _recheck_skips(spans, de, fr, table, 5)[0] == ((0, 1), (0,), 0.9)

@@ -297,10 +297,13 @@ def ablations(
         rows.append(("no Roman numerals as numbers", without("_ROMANS", False)))
         if "de" in langs:
             rows.append(("no parts of unknown German compounds", without("_COMPOUNDS", False)))
+        rows.append(("no page furniture out of the costs", without("_FURNITURE", False)))
+        rows.append(("no cheaper skip of page-number lines", without("_PAGE_NUMBERS", False)))
     rows += [
         ("no refit of the prior past 2-2", without("_BIG_TRIGGER", float("inf"))),
         ("no cheaper skip of contentless lines", without("_CONTENTLESS_SKIP", 0.0)),
         ("no second look at skipped sentences", without("_RECHECK", False)),
+        ("second look at long runs of skipped lines too", without("_BLOCK_RUN", 10**9)),
         ("no beads past 2-2", lambda c: run_mtclean(c, no_big, False, langs)),
         ("no coarse-to-fine", no_coarse_fn(config, langs)),
     ]

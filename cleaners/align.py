@@ -28,6 +28,10 @@ the first row that changed. Sentences are read once a side (one regex scan, nump
 60,000 sentences a side align in about five CPU seconds here. ``method="gale-church"`` is the
 textbook length-only aligner, kept as a named baseline for ``bench/align.py``.
 
+Between two languages in one script (a scanned bilingual book's), a page's running header and
+page numbers left inside a sentence are taken out of its costs (``_without_furniture``), and a
+page number on a line of its own is dropped as cheaply as debris without a content word.
+
 With the coverage score, the prior of the beads past 2-2 is refitted to the document once:
 where the first path holds many more of them than the prior expects (a literary translator's
 regroupings), the search runs again with their prior raised towards the share found
@@ -102,6 +106,10 @@ _MIN_MASS = 4.0
 # number (a scanned page's "- _-", ".....", "* , *^" and the like are dropped, not merged
 # into a neighbour's bead; Text+Berg dev: one bead more right; ru–en dev: the same F1).
 _CONTENTLESS_SKIP = 2.0
+# Between two languages in one script, a line with no content word whose numbers are all of
+# one to three digits (a scanned page's number on a line of its own, "24 a !") saves it too
+# (bench/align.py's ablation switches it off).
+_PAGE_NUMBERS = True
 # Russian characters' worth of weight the configured typical length ratio gets against the
 # document's own (tuned on the dev sets: 1000 ≈ 7 sentences).
 _RATIO_WEIGHT = 1000.0
@@ -899,6 +907,8 @@ class _Doc:
     mass: dict[str, tuple[np.ndarray, np.ndarray]]
     # the word-table keys one by one (sentence level only): the coverage score's input
     occurrences: tuple[_Occurrences, _Occurrences] | None = None
+    # the sentences the costs read, where page furniture was taken out (``_FURNITURE``)
+    text: tuple[Sequence[str], Sequence[str]] | None = None
     one_script: bool = False  # the pair's word table has identity keys (cleaners.lexsim)
     # A block level's bags are not made with it but when its program runs (``with_bags``), from
     # the sentences' (blocks of blocks are blocks of sentences: the same sums): the coarser
@@ -957,13 +967,16 @@ class _Features:
 
     def skip_saving(self, side: int) -> np.ndarray | None:
         """Per unit of one side, what dropping it saves (``_CONTENTLESS_SKIP`` for a unit with
-        neither a content word of the word table nor a number, else 0), or None when no unit
+        neither a content word of the word table nor a number — where the level has
+        ``long_num``, nor a number of four digits or more —, else 0), or None when no unit
         saves anything (worked out once per side)."""
         if side not in self.skips:
             saving = None
             if "table" in self.mass:
                 empty = self.mass["table"][side] == 0
-                if "num" in self.mass:  # ("+17 °C." split off a line belongs to its bead)
+                if "long_num" in self.mass:  # (a scanned page's number alone: "24 a !")
+                    empty &= self.mass["long_num"][side] == 0
+                elif "num" in self.mass:  # ("+17 °C." split off a line belongs to its bead)
                     empty &= self.mass["num"][side] == 0
                 if empty.any():
                     saving = np.where(empty, _CONTENTLESS_SKIP, 0.0).astype(np.float32)
@@ -1297,6 +1310,16 @@ def _features(
         doc.mass[kind] = (doc.bags[kind][0].totals(), doc.bags[kind][1].totals())
 
     tokens = (_Tokens.of(ru), _Tokens.of(en)) if p.w_anchor or with_lex else None
+    if _FURNITURE and one_script and tokens is not None:
+        # (only the sentences with two numbers of one to three digits can hold furniture)
+        lines = [_short_number_lines(t) for t in tokens]
+        cut = _without_furniture(ru, en, lexsim.table(src_lang, tgt_lang), lines)
+        if cut[0] is not ru or cut[1] is not en:
+            ru, en = cut
+            tokens = (_Tokens.of(ru), _Tokens.of(en))  # (rare: a scanned book's pages)
+            ru_len = np.array([max(len(s), 1) for s in ru], dtype=float)
+            en_len = np.array([max(len(s), 1) for s in en], dtype=float)
+            doc = _Doc(ru_len, en_len, {}, {}, one_script=one_script, text=(ru, en))
     if p.w_anchor or p.w_number_miss:
         # Names and the month table serve ru–en (and any pair without a word table). Between
         # two languages with a word table in one script, the table's identity keys match
@@ -1314,6 +1337,12 @@ def _features(
             ru_num, en_num = (side.where(number[side.key]) for side in doc.bags["anchor"])
             doc.bags["num"] = (ru_num, en_num)
             doc.mass["num"] = (ru_num.totals(), en_num.totals())
+            if _PAGE_NUMBERS and one_script:
+                # Between two languages in one script (a scanned book's), a line whose only
+                # numbers have one to three digits is dropped as cheaply as one without any.
+                long = np.array([k[0] == "#" and len(k) > 4 for k in ids], dtype=bool)
+                ru_long, en_long = (side.where(long[side.key]) for side in doc.bags["anchor"])
+                doc.mass["long_num"] = (ru_long.totals(), en_long.totals())
         elif p.w_number_miss:
             add("num", _numbers(ru), _numbers(en))
     if ru_mt is not None:
@@ -1922,6 +1951,93 @@ def _score(bead_cost: float, kind: tuple[int, int]) -> float:
     return round(1.0 / (1.0 + math.exp(2.0 * (bead_cost - 1.0))), 4)
 
 
+_FURNITURE = True  # (bench/align.py's ablation switches it off)
+# A page break inside a sentence of a scanned book leaves the page's running header and page
+# numbers in it: "... zwei Höhenzahlen - 2 Die Alpen - 1957 - Les Alpes 17 8153 m ...". A
+# span of words (and four-digit years, punctuation) between two numbers of one to three
+# digits is taken for such furniture when it is not the sentence's language alone: it holds
+# a year and function words of both languages of the pair (a bilingual periodical's titles
+# and volume; "zum Col de la Forclaz", a French name in German text, is no title), or the
+# same words make such a span on the other side of the document too (text both sides hold
+# untranslated is not a translation of either).
+_FURN_TOKEN = r"(?:[^\W\d_]++|\d{4}(?!\d)|[^\w\s])"
+_FURNITURE_SPAN = re.compile(
+    rf"(?<![\w.,])\d{{1,3}}[ \t]+({_FURN_TOKEN}(?:[ \t]*{_FURN_TOKEN}){{1,11}})[ \t]+\d{{1,3}}"
+    r"(?![\w]|[.,]\d)"
+)
+_FUNCTION_LETTERS = 4  # a function word is a stop key of at most this many letters
+_YEAR = re.compile(r"\b1[5-9]\d\d\b|\b20\d\d\b")
+
+
+def _bilingual(words: frozenset[str], table: lexsim.Table, side: str) -> bool:
+    """Whether ``words`` (lower-cased) hold a short stop word of each language of the pair that
+    is none of the other's (``die`` and ``les``; ``des`` is both): a bilingual title, not a
+    place name of the other language in this one's text (``Col de la Forclaz``)."""
+    other = "tgt" if side == "src" else "src"
+    own_stop, other_stop = (
+        (table.src_stop, table.tgt_stop) if side == "src" else (table.tgt_stop, table.src_stop)
+    )
+    short = [w for w in words if len(w) <= _FUNCTION_LETTERS]
+    keys = [(table.key(w, side), table.key(w, other)) for w in short]
+    return any(k in own_stop and o not in other_stop for k, o in keys) and any(
+        o in other_stop and k not in own_stop for k, o in keys
+    )
+
+
+def _short_number_lines(tokens: _Tokens) -> np.ndarray:
+    """The sentences of a side with at least two numbers of one to three digits."""
+    short = np.array([t.isdigit() and len(t) <= 3 for t in tokens.types], dtype=bool)
+    count = np.bincount(tokens.line[short[tokens.tok]], minlength=tokens.size)
+    return np.flatnonzero(count >= 2)
+
+
+def _without_furniture(
+    ru: Sequence[str],
+    en: Sequence[str],
+    table: lexsim.Table | None = None,
+    lines: Sequence[np.ndarray] | None = None,
+) -> tuple[Sequence[str], Sequence[str]]:
+    """The two sides with a page's running header and page numbers (``_FURNITURE_SPAN``)
+    taken out of the sentences whose costs they would skew (in length, numbers and words;
+    the beads keep the sentences as written); each side itself when there is none.
+    ``table``: the pair's word table, whose stop keys tell each language's function words;
+    ``lines``: per side, the only sentences to look at (default: all).
+
+    >>> de = ["Er stieg - 2 Die Alpen - 1957 - Les Alpes 17 bis zum Gipfel .", "Lager 2 und 3 ."]
+    >>> fr = ["Il monta 4 Les Alpes - 1957 - Die Alpen 5 au sommet .", "Les camps 2 et 3 ."]
+    >>> de_out, fr_out = _without_furniture(de, fr)
+    >>> de_out, fr_out[0]
+    (['Er stieg - bis zum Gipfel .', 'Lager 2 und 3 .'], 'Il monta au sommet .')
+    """
+    found: list[list[tuple[int, int, int, frozenset[str]]]] = [[], []]
+    titles: set[tuple[int, int]] = set()  # (side, index in found[side]) of bilingual titles
+    for side, sentences in enumerate((ru, en)):
+        look = range(len(sentences)) if lines is None else lines[side].tolist()
+        for line in look:
+            for m in _FURNITURE_SPAN.finditer(sentences[line].replace("\n", " ")):
+                words = frozenset(w.lower() for w in _WORD.findall(m[1]) if len(w) > 1)
+                if len(words) < 2:
+                    continue
+                year = _YEAR.search(m[1]) is not None
+                if table and year and _bilingual(words, table, ("src", "tgt")[side]):
+                    titles.add((side, len(found[side])))
+                found[side].append((line, m.start(), m.end(), words))
+    both = {w for *_, w in found[0]} & {w for *_, w in found[1]}
+    out: list[Sequence[str]] = [ru, en]
+    for side, sentences in enumerate((ru, en)):
+        cut = [f for k, f in enumerate(found[side]) if f[3] in both or (side, k) in titles]
+        if not cut:
+            continue
+        cleaned = list(sentences)
+        for line, a, z, _ in reversed(cut):  # (a line's later spans first)
+            s = cleaned[line].replace("\n", " ")
+            cleaned[line] = s[:a] + " " + s[z:]
+        for line in {f[0] for f in cut}:
+            cleaned[line] = " ".join(cleaned[line].split())
+        out[side] = cleaned
+    return out[0], out[1]
+
+
 _RECHECK = True  # (bench/align.py's ablation switches it off)
 
 # The prior of the beads past 2-2 is refitted to the document (see ``_refit_big_prior``): its
@@ -1981,6 +2097,32 @@ def _explained(ru_keys: set[str], en_keys: set[str], table: lexsim.Table, side: 
     return sum(1 for a in ru_keys if not en_keys.isdisjoint(table.targets(a)))
 
 
+# A run of at least this many 1-0 / 0-1 beads in a row is one-sided material (a book's
+# captions and plates, notes), not fragments folded into a neighbour: longer than any side
+# of a gold bead of Text+Berg dev (1-5, 2-5). Its edge sentences stay skipped (Text+Berg dev:
+# the first sentence after 30 skipped caption lines joined the wrong bead; 6 to 20 alike).
+_BLOCK_RUN = 6
+
+
+def _skip_blocks(spans: list[_Span]) -> set[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The 1-0 / 0-1 beads of ``spans`` in runs of at least ``_BLOCK_RUN``.
+
+    >>> s = [((0,), (0,), 1.0)] + [((), (j,), 0.0) for j in range(1, 7)] + [((1,), (), 0.0)]
+    >>> len(_skip_blocks(s)), len(_skip_blocks(s[:4] + [((2,), (9,), 1.0)] + s[4:]))
+    (7, 0)
+    """
+    out: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
+    k = 0
+    while k < len(spans):
+        z = k
+        while z < len(spans) and not (spans[z][0] and spans[z][1]):
+            z += 1
+        if z - k >= _BLOCK_RUN:
+            out.update((r, e) for r, e, _ in spans[k:z])
+        k = max(z, k + 1)
+    return out
+
+
 def _recheck_skips(
     spans: list[_Span], ru: Sequence[str], en: Sequence[str], table: lexsim.Table, cognates: int
 ) -> list[_Span]:
@@ -1988,7 +2130,8 @@ def _recheck_skips(
     neighbouring bead in which it translates the most words of the other side that nothing in
     the bead translated (a fragment a translator folded into its neighbour's sentence), if it
     translates any there; else it stays skipped. The joined bead may be a shape the search
-    does not make (a 1-4 and a fragment: 1-5)."""
+    does not make (a 1-4 and a fragment: 1-5). A sentence in a long run of skipped ones
+    (``_skip_blocks``) stays skipped."""
     cache: dict[tuple[int, int], set[str]] = {}
 
     def keys(side: int, idx: tuple[int, ...]) -> set[str]:
@@ -2002,13 +2145,14 @@ def _recheck_skips(
             out |= cache[side, k]
         return out
 
+    block = _skip_blocks(spans)
     out = list(spans)
     k = 0
     while k < len(out):
         r, e, _ = out[k]
         side = 0 if r else 1  # the skipped sentence's side; the other one gains
         best: tuple[int, int] | None = None  # (gain, neighbour)
-        for nb in (k - 1, k + 1) if not (r and e) else ():
+        for nb in (k - 1, k + 1) if not (r and e or (r, e) in block) else ():
             if 0 <= nb < len(out) and out[nb][0] and out[nb][1]:
                 nr, ne, _ = out[nb]
                 before = _explained(keys(0, nr), keys(1, ne), table, 1 - side)
@@ -2078,6 +2222,7 @@ def align(
     if refit is not None:
         config = refit
         path = _solve(doc, config, with_mt, with_lex)
+    ru, en = doc.text or (ru, en)  # (the recheck reads what the costs read)
     del doc  # the bags, before the beads are made
 
     spans: list[_Span] = []

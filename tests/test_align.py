@@ -564,3 +564,111 @@ def test_roman_numerals_count_as_numbers_between_one_script_languages() -> None:
     )
     assert "#2" not in anchors("Николай II", words=True)
     assert anchors("I saw V. Smith", words=False) == anchors("saw Smith", words=False)
+
+
+def test_page_header_inside_a_sentence_is_left_out_of_its_costs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A scanned book's running header and page numbers left inside a French fragment
+    (numbers and words the German lacks) made it a 0-1 bead; without them in its costs it
+    joins its sentence's bead. The beads still index the sentences as written."""
+    import cleaners.align as aligner
+
+    de = [
+        "Am Morgen verliessen wir das Tal und stiegen über den Gletscher zur Hütte auf .",
+        "Dort hielt uns das schlechte Wetter fest , und wir warteten zwei Tage .",
+        "Am dritten Tag brachen wir früh auf und erreichten den Grat gegen Mittag .",
+        "Der Abstieg über die Nordflanke war lang und mühsam .",
+    ]
+    fr = [
+        "Le matin , nous avons quitté la vallée et gagné la cabane par le glacier .",
+        "Là , le mauvais temps nous a retenus ;",
+        "nous avons attendu 2 Les Alpes - 1957 - Die Alpen 17 deux jours .",
+        "Le troisième jour , nous sommes partis tôt et avons atteint l' arête vers midi .",
+        "La descente par le flanc nord fut longue et pénible .",
+    ]
+    beads = [(b.ru, b.en) for b in align(de, fr, src_lang="de", tgt_lang="fr")]
+    assert beads == [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,)), ((3,), (4,))]
+    monkeypatch.setattr(aligner, "_FURNITURE", False)
+    beads = [(b.ru, b.en) for b in align(de, fr, src_lang="de", tgt_lang="fr")]
+    assert ((), (1,)) in beads
+
+
+def test_page_furniture_needs_a_bilingual_title_or_the_other_side() -> None:
+    """Words between two page-number-like numbers are furniture only when they hold a year and
+    function words of both languages of the pair, or make such a span on the other side too;
+    numbers around the sentence's own words (camps 2 and 3) or a French place name in German
+    text stay."""
+    from cleaners import lexsim
+    from cleaners.align import _without_furniture
+
+    table = lexsim.table("de", "fr")
+    de = ["Wir stiegen 2 Die Alpen - 1957 - Les Alpes 17 weiter .", "Von Lager 2 bis Lager 3 ."]
+    fr = ["Nous avons continué .", "Du camp 2 au camp 3 ."]
+    assert _without_furniture(de, fr, table) == (
+        ["Wir stiegen weiter .", "Von Lager 2 bis Lager 3 ."],
+        fr,
+    )
+    place = ["Wir stiegen 2 zum Col de la Forclaz 3 weiter .", "Von Lager 2 bis Lager 3 ."]
+    assert _without_furniture(place, fr, table) == (place, fr)
+    dated = ["Wir stiegen am 2 . Juli 1956 zum Gipfel 3 weiter .", "Von Lager 2 bis Lager 3 ."]
+    assert _without_furniture(dated, fr, table) == (dated, fr)
+    # Without a function word of each language, one side's span alone is not enough ...
+    de2 = ["Wir stiegen 2 Schweizer Alpen - 1957 17 weiter .", "Von Lager 2 bis Lager 3 ."]
+    assert _without_furniture(de2, fr, table) == (de2, fr)
+    # ... but the same words between page numbers on both sides are.
+    fr2 = ["Nous avons 4 Schweizer Alpen - 1957 5 continué .", "Du camp 2 au camp 3 ."]
+    assert _without_furniture(de2, fr2, table) == (
+        ["Wir stiegen weiter .", "Von Lager 2 bis Lager 3 ."],
+        ["Nous avons continué .", "Du camp 2 au camp 3 ."],
+    )
+
+
+def test_page_number_line_is_dropped_not_merged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scanned page's number on a line of its own ("31 a !") after a sentence whose German
+    is longer than its French is dropped between two languages in one script, not merged to
+    even the lengths; a line with a year (four digits) is no page number."""
+    import cleaners.align as aligner
+
+    de = [
+        "Am frühen Morgen verliessen wir bei klarem Himmel das Tal und stiegen in fünf langen "
+        "Stunden über den spaltenreichen Gletscher zur Hütte auf .",
+        "Der Hüttenwart empfing uns mit heissem Tee .",
+        "Am dritten Tag brachen wir früh auf und erreichten den Grat gegen Mittag .",
+    ]
+    fr = [
+        "Le matin , nous avons quitté la vallée et gagné la cabane par le glacier .",
+        "31 a ! ",
+        "Le gardien nous reçut avec du thé chaud .",
+        "Le troisième jour , nous sommes partis tôt et avons atteint l' arête vers midi .",
+    ]
+    beads = [(b.ru, b.en) for b in align(de, fr, src_lang="de", tgt_lang="fr")]
+    assert beads == [((0,), (0,)), ((), (1,)), ((1,), (2,)), ((2,), (3,))]
+    year = [fr[0], "1931 a ! ", *fr[2:]]
+    beads = [(b.ru, b.en) for b in align(de, year, src_lang="de", tgt_lang="fr")]
+    assert beads[0] == ((0,), (0, 1))
+    monkeypatch.setattr(aligner, "_PAGE_NUMBERS", False)
+    beads = [(b.ru, b.en) for b in align(de, fr, src_lang="de", tgt_lang="fr")]
+    assert beads[0] == ((0,), (0, 1))
+
+
+def test_second_look_leaves_a_long_run_of_skipped_lines_alone() -> None:
+    """A skipped sentence at the edge of a long run of skipped ones (a book's captions, one
+    side only) stays skipped even where it translates words of the neighbouring bead; at
+    the edge of a short run it joins that bead as before."""
+    from cleaners import lexsim
+    from cleaners.align import _BLOCK_RUN, _recheck_skips
+
+    table = lexsim.table("de", "fr")
+    fr = ["La route de l' arête était longue et Hillary revint .", "Oui ."]
+
+    def case(run: int) -> tuple[list[str], list[tuple[tuple[int, ...], tuple[int, ...], float]]]:
+        de = ["Die Route über den Grat war lang .", "Dann kehrte Hillary zurück ."]
+        de += [f"Bild {k} : Blick vom Gipfel ." for k in range(run - 1)] + ["Ja ."]
+        spans = [((0,), (0,), 0.9)] + [((i,), (), 0.0) for i in range(1, run + 1)]
+        return de, spans + [((run + 1,), (1,), 0.9)]
+
+    de, spans = case(_BLOCK_RUN)
+    assert _recheck_skips(spans, de, fr, table, 5) == spans
+    de, spans = case(_BLOCK_RUN - 1)
+    assert _recheck_skips(spans, de, fr, table, 5)[0] == ((0, 1), (0,), 0.9)

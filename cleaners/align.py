@@ -1290,9 +1290,13 @@ def _features(
     with_lex: bool,
     src_lang: str,
     tgt_lang: str,
+    word_table: lexsim.Table | None = None,
 ) -> _Doc:
-    """Lengths and feature bags of every sentence (read once; block levels sum them)."""
-    one_script = with_lex and lexsim.table(src_lang, tgt_lang).identity
+    """Lengths and feature bags of every sentence (read once; block levels sum them);
+    ``word_table`` in place of the shipped table of the pair."""
+    if with_lex and word_table is None:
+        word_table = lexsim.table(src_lang, tgt_lang)
+    one_script = with_lex and word_table is not None and word_table.identity
     p = _params(config, ru_mt is not None, with_lex, one_script=one_script)
     ru_len = np.array([max(len(s), 1) for s in ru], dtype=float)
     en_len = np.array([max(len(s), 1) for s in en], dtype=float)
@@ -1313,7 +1317,7 @@ def _features(
     if _FURNITURE and one_script and tokens is not None:
         # (only the sentences with two numbers of one to three digits can hold furniture)
         lines = [_short_number_lines(t) for t in tokens]
-        cut = _without_furniture(ru, en, lexsim.table(src_lang, tgt_lang), lines)
+        cut = _without_furniture(ru, en, word_table, lines)
         if cut[0] is not ru or cut[1] is not en:
             ru, en = cut
             tokens = (_Tokens.of(ru), _Tokens.of(en))  # (rare: a scanned book's pages)
@@ -1348,8 +1352,8 @@ def _features(
     if ru_mt is not None:
         add("mt", (content_words(s) for s in ru_mt), (content_words(s) for s in en))
     if with_lex:
-        table = lexsim.table(src_lang, tgt_lang)
-        assert tokens is not None
+        table = word_table
+        assert tokens is not None and table is not None
         ids = {}
         words = (_table_words(tokens[0]), _table_words(tokens[1]))
         cognates = config.cognate_prefix if one_script else 0
@@ -2177,6 +2181,7 @@ def align(
     *,
     src_lang: str = "ru",
     tgt_lang: str = "en",
+    table: lexsim.Table | None = None,
 ) -> list[Bead]:
     """Align Russian sentences ``ru`` with English sentences ``en``.
 
@@ -2185,6 +2190,8 @@ def align(
     (same length) and adds a lexical similarity to the cost. ``src_lang`` / ``tgt_lang`` name
     the two sides' languages (``ru`` / ``en`` by default: any pair works on length and
     anchors; a pair with a word table in ``cleaners.lexsim`` also gets its similarity).
+    ``table``, when given, stands in for the pair's shipped word table (a run's own extension
+    of it, ``lexsim.extended``).
 
     >>> beads = align(["Токаев прилетел в Баку.", "Там его встретил Алиев. Они говорили."],
     ...               ["Tokayev flew to Baku.", "Aliyev met him there.", "They talked."])
@@ -2213,7 +2220,10 @@ def align(
     ru, en = [fold(s) for s in ru], [fold(s) for s in en]
     if with_mt and ru_mt is not None:
         ru_mt = [fold(s) for s in ru_mt]
-    doc = _features(ru, en, ru_mt if with_mt else None, config, with_lex, src_lang, tgt_lang)
+    word_table = (table or lexsim.table(src_lang, tgt_lang)) if with_lex else None
+    doc = _features(
+        ru, en, ru_mt if with_mt else None, config, with_lex, src_lang, tgt_lang, word_table
+    )
     path = _solve(doc, config, with_mt, with_lex)
     # (With the coverage score only: one Dice per bead, or none, favours cutting beads or
     # merging on length alone, and more of its big beads are wrong: Text+Berg dev .876 with
@@ -2236,6 +2246,39 @@ def align(
         # dev: 1 of 422 gold beads is 1-0); a news paragraph that lost a sentence shares its
         # story's words with the neighbours (FLORES de–fr dev, every document rechecked: .976 →
         # .962).
-        spans = _recheck_skips(spans, ru, en, lexsim.table(src_lang, tgt_lang),
-                               config.cognate_prefix)  # fmt: skip
+        assert word_table is not None  # (the refit needs the coverage score: a table)
+        spans = _recheck_skips(spans, ru, en, word_table, config.cognate_prefix)
     return [Bead(r, e, score, method) for r, e, score in spans]
+
+
+# Confident beads for bootstrapping (``bootstrap_table``): a 1-1 bead the aligner is sure of
+# whose two sides already share words through the table (numbers and names alone do not count).
+BOOT_SCORE = 0.5
+BOOT_SIMILARITY = 0.3
+
+
+def confident_beads(
+    ru: Sequence[str], en: Sequence[str], beads: Iterable[Bead], table: lexsim.Table
+) -> list[tuple[str, str]]:
+    """The ``(source, target)`` texts of the 1-1 beads of one aligned document with a score
+    ≥ ``BOOT_SCORE`` and a word-table Dice similarity ≥ ``BOOT_SIMILARITY``, in bead order."""
+    out = []
+    for b in beads:
+        if len(b.ru) == 1 and len(b.en) == 1 and b.score >= BOOT_SCORE:
+            src, tgt = ru[b.ru[0]], en[b.en[0]]
+            bag, n = table.source_bag(src)
+            keys, m = table.target_bag(tgt)
+            if lexsim._dice(bag, n, keys, m) >= BOOT_SIMILARITY:
+                out.append((src, tgt))
+    return out
+
+
+def bootstrap_table(
+    docs: Iterable[tuple[Sequence[str], Sequence[str], Sequence[Bead]]], table: lexsim.Table
+) -> tuple[lexsim.Table, list[lexsim.Learned]]:
+    """hunalign's bootstrap across documents: the key pairs learned (``lexsim.learn_pairs``)
+    from the confident beads (``confident_beads``) of a first alignment of ``docs`` (each
+    ``(ru, en, beads)``), and ``table`` extended with them for a second one. The result does
+    not depend on the order of ``docs``."""
+    learned = lexsim.learn_pairs((confident_beads(ru, en, b, table) for ru, en, b in docs), table)
+    return lexsim.extended(table, learned), learned

@@ -24,8 +24,8 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -258,3 +258,95 @@ def similarities(
         keys, m = t.target_bag(g)
         out.append(_dice(bag, n, keys, m))
     return out
+
+
+# ---------------------------------------------------------------- bootstrapping (hunalign's idea)
+
+
+@dataclass(frozen=True)
+class Learned:
+    """A key pair learned from a run's confident beads: seen together in ``together`` beads of
+    ``docs`` documents; ``dice`` = 2·together / (beads with the source key + with the target)."""
+
+    src: str
+    tgt: str
+    together: int
+    docs: int
+    dice: float
+
+
+def learn_pairs(
+    docs: Iterable[Sequence[tuple[str, str]]],
+    table: Table,
+    min_beads: int = 3,
+    min_docs: int = 2,
+    min_dice: float = 0.5,
+) -> list[Learned]:
+    """Key pairs the table does not hold, learned from the confident beads of many documents
+    (``docs``: per document, its beads' ``(source, target)`` texts): the content keys of a
+    bead's two sides that the table leaves unexplained there co-occur once per bead; a pair is kept when it was seen together in at
+    least ``min_beads`` beads of at least ``min_docs`` documents with Dice ≥ ``min_dice``, and
+    it is the best-scored pair of its source key and of its target key (competitive linking:
+    a name or a frequent word pairs with one partner, not with every word of its sentences).
+    Counts are sums and ties break on the keys: the result does not depend on the order of the
+    documents or of their beads.
+
+    >>> t = parse("кот\\tcat\\t0.9\\n", "ru", "en")
+    >>> docs = [[("Кот спит дома.", "The cat sleeps at home."),
+    ...          ("Собака спит.", "The dog sleeps.")],
+    ...         [("Собака лает дома.", "The dog barks at home."), ("Собака ест.", "The dog eats.")]]
+    >>> [(p.src, p.tgt, p.together, p.docs) for p in learn_pairs(docs, t, min_beads=3)]
+    [('соба', 'dog', 3, 2)]
+    """
+    together: Counter[tuple[str, str]] = Counter()
+    in_docs: Counter[tuple[str, str]] = Counter()
+    src_n: Counter[str] = Counter()
+    tgt_n: Counter[str] = Counter()
+    for beads in docs:
+        seen: set[tuple[str, str]] = set()
+        for src, tgt in beads:
+            a_keys = set(table.content_keys(words(src), "src"))
+            b_keys = set(table.content_keys(words(tgt), "tgt"))
+            src_n.update(a_keys)
+            tgt_n.update(b_keys)
+            # Only the keys the table leaves unexplained in this bead pair up: a name that
+            # stands for itself on both sides is no evidence for its neighbours' words.
+            bag = {t for a in a_keys for t in table.targets(a)}
+            a_open = [a for a in a_keys if not b_keys.intersection(table.targets(a))]
+            pairs = {(a, b) for a in a_open for b in b_keys - bag}
+            together.update(pairs)
+            seen |= pairs
+        in_docs.update(seen)
+    scored = []
+    for (a, b), n in together.items():
+        if n < min_beads or in_docs[a, b] < min_docs or b in table.targets(a):
+            continue
+        dice = 2 * n / (src_n[a] + tgt_n[b])
+        if dice >= min_dice:
+            scored.append(Learned(a, b, n, in_docs[a, b], round(dice, 6)))
+    # Competitive linking: best first (ties on the keys), each key linked once.
+    scored.sort(key=lambda p: (-p.dice, -p.together, p.src, p.tgt))
+    used_a: set[str] = set()
+    used_b: set[str] = set()
+    kept = []
+    for p in scored:
+        if p.src not in used_a and p.tgt not in used_b:
+            kept.append(p)
+        used_a.add(p.src)
+        used_b.add(p.tgt)
+    return sorted(kept, key=lambda p: (p.src, p.tgt))
+
+
+def extended(table: Table, pairs: Iterable[Learned]) -> Table:
+    """A copy of ``table`` that also translates each learned pair's source key to its target
+    (after the table's own translations); ``table`` itself is unchanged.
+
+    >>> t = parse("кот\\tcat\\t0.9\\n", "ru", "en")
+    >>> extended(t, [Learned("соба", "dog", 3, 2, 1.0)]).targets("соба"), t.targets("соба")
+    (('dog',), ())
+    """
+    trans = dict(table.trans)
+    for p in pairs:
+        if p.tgt not in trans.get(p.src, ()):
+            trans[p.src] = (*trans.get(p.src, ()), p.tgt)
+    return replace(table, trans=trans)

@@ -471,6 +471,8 @@ def cmd_align(args: argparse.Namespace) -> int:
         return _align(ru, en, acfg, ru_mt=ru_mt, src_lang=args.src_lang, tgt_lang=args.tgt_lang)
 
     if args.format == "text":
+        if args.bootstrap:
+            raise UsageError("--bootstrap learns across documents: give --format jsonl")
         if args.en is None:
             hint = ""
             if str(args.ru).lower().endswith(".jsonl"):
@@ -487,7 +489,8 @@ def cmd_align(args: argparse.Namespace) -> int:
         return 0
     if args.en is not None:
         raise UsageError("--format jsonl reads one file of {id, ru, en} records")
-    with _open_in(args.ru) as stream:
+
+    def records(stream: IO[str]) -> Iterator[tuple[Any, list[str], list[str]]]:
         for n, rec in _jsonl(stream, _where(args.ru)):
             ru, en = rec.get("ru"), rec.get("en")
             if not (isinstance(ru, list) and isinstance(en, list)) or not all(
@@ -496,8 +499,37 @@ def cmd_align(args: argparse.Namespace) -> int:
                 raise UsageError(
                     f"{_where(args.ru)} line {n}: needs lists of strings 'ru' and 'en'"
                 )
-            beads = [[list(b.ru), list(b.en), round(b.score, 4)] for b in align(ru, en, acfg)]
-            sys.stdout.write(_dump({"id": rec.get("id"), "beads": beads}) + "\n")
+            yield rec.get("id"), ru, en
+
+    def write(rec_id: Any, found: Sequence[Any]) -> None:
+        beads = [[list(b.ru), list(b.en), round(b.score, 4)] for b in found]
+        sys.stdout.write(_dump({"id": rec_id, "beads": beads}) + "\n")
+
+    with _open_in(args.ru) as stream:
+        if not args.bootstrap:
+            for rec_id, ru, en in records(stream):
+                write(rec_id, align(ru, en, acfg))
+            return 0
+        docs = list(records(stream))  # (bootstrapping reads every record before any output)
+    if not lexsim.available(args.src_lang, args.tgt_lang):
+        for rec_id, ru, en in docs:  # (nothing to extend: one pass, as without the option)
+            write(rec_id, align(ru, en, acfg))
+        return 0
+    from cleaners.align import bootstrap_table
+
+    ru_mts = [translator.translate(ru) if translator else None for _, ru, _ in docs]
+    langs = {"src_lang": args.src_lang, "tgt_lang": args.tgt_lang}
+    first = [
+        _align(ru, en, acfg, ru_mt=mt, **langs)
+        for (_, ru, en), mt in zip(docs, ru_mts, strict=True)
+    ]
+    table, learned = bootstrap_table(
+        [(ru, en, beads) for (_, ru, en), beads in zip(docs, first, strict=True)],
+        lexsim.table(**langs),
+    )
+    print(f"mtclean align: bootstrap learned {len(learned)} key pairs", file=sys.stderr)
+    for (rec_id, ru, en), mt in zip(docs, ru_mts, strict=True):
+        write(rec_id, _align(ru, en, acfg, ru_mt=mt, table=table, **langs))
     return 0
 
 
@@ -1117,6 +1149,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=_lang_code,
         metavar="LANG",
         help="language of EN (default en)",
+    )
+    p.add_argument(
+        "--bootstrap",
+        action="store_true",
+        help="jsonl: align every record, learn word pairs from the confident beads of all "
+        "records (in two or more of them), add them to this run's copy of the word table and "
+        "align again (hunalign's bootstrap; the output does not depend on the records' order)",
     )
     p.set_defaults(func=cmd_align)
 

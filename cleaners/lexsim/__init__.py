@@ -283,13 +283,13 @@ def learn_pairs(
     min_dice: float = 0.5,
 ) -> list[Learned]:
     """Key pairs the table does not hold, learned from the confident beads of many documents
-    (``docs``: per document, its beads' ``(source, target)`` texts): the content keys of a
-    bead's two sides that the table leaves unexplained there co-occur once per bead; a pair is kept when it was seen together in at
-    least ``min_beads`` beads of at least ``min_docs`` documents with Dice ≥ ``min_dice``, and
-    it is the best-scored pair of its source key and of its target key (competitive linking:
-    a name or a frequent word pairs with one partner, not with every word of its sentences).
-    Counts are sums and ties break on the keys: the result does not depend on the order of the
-    documents or of their beads.
+    (``docs``: per document, its beads' ``(source, target)`` texts). The content keys of a
+    bead's two sides that the table leaves unexplained there co-occur once per bead; a pair
+    is kept when it was seen together in at least ``min_beads`` beads of at least
+    ``min_docs`` documents with Dice ≥ ``min_dice``, and it is the best-scored pair of its
+    source key and of its target key (competitive linking: a name or a frequent word pairs
+    with one partner, not with every word of its sentences). Counts are sums and ties break
+    on the keys: the result does not depend on the order of the documents or of their beads.
 
     >>> t = parse("кот\\tcat\\t0.9\\n", "ru", "en")
     >>> docs = [[("Кот спит дома.", "The cat sleeps at home."),

@@ -18,9 +18,11 @@ set's files (e.g. ru–en without WMT21 for the WMT21 table, de–fr from FLORES
 dictionaries, which hold no dev text, for Text+Berg dev) — the honest figure. "length+anchors, no
 lex" is the path without a word table (what `mtclean align` did before the table). The ablation
 rows take one part out of the default path each and are scored with the held-out table where there
-is one. FLORES dev de–fr is damaged as ru–en is (a second same-script check, news rather than a
-yearbook). The scaling table aligns one long document in a fresh process and reports CPU seconds
-and the peak RSS above the process's own before aligning.
+is one. "+bootstrap (held-out table)" aligns a table's documents as one run of `mtclean align
+--format jsonl --bootstrap` (key pairs learned across them, all aligned again; the notes give
+how many and a sample). FLORES dev de–fr is damaged as ru–en is (a second same-script check,
+news rather than a yearbook). The scaling table aligns one long document in a fresh process and
+reports CPU seconds and the peak RSS above the process's own before aligning.
 
 "With retranslation": no full Argos ru→en model is available here, so a real WMT system's
 English output of the Russian (system_outputs/hyp.<sys>.en.txt) stands in for the

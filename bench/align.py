@@ -247,7 +247,7 @@ def heldout_lexicon(pair: str, without: str) -> Iterator[str]:
         text = build.build(DATA, pair)
     finally:
         build.SOURCES[pair] = saved
-    extra = " + the dictionaries" if pair in build.DICTIONARIES else ""  # no dev data in them
+    extra = " + the dictionaries" if build.dictionary_stems(pair) else ""  # no dev data in them
     with swapped_table(pair, text):
         yield f"table without {without} ({len(kept)} of {len(saved)} sources{extra})"
 

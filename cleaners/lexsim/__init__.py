@@ -7,8 +7,9 @@ forms share one entry. A table's ``!key`` line names how its keys were made
 word's first ``KEY_LEN`` (4) letters (a table without the line). They were learned with IBM
 Model 1 (EM, both directions) on the public dev sets only; ``python -m cleaners.lexsim.build``
 rebuilds them (that module is never imported at run time); the de–fr table also holds the
-one-word pairs of the FreeDict+WikDict dictionaries for words the dev sentences never taught
-(CC BY-SA 3.0, ``data/lex/NOTICE``). No model is needed at run time: a table loads in under
+one-word pairs of the FreeDict+WikDict dictionaries for words the dev sentences never taught,
+the ru–en table such pairs linked through Polish and Greek FreeDict+WikDict dictionaries
+(both CC BY-SA 3.0, ``data/lex/NOTICE``). No model is needed at run time: a table loads in under
 0.1 s the first time a language pair is asked for.
 
 A sentence's *bag* in the other language is the multiset of the translations of its content

@@ -26,7 +26,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -85,6 +85,26 @@ DICTD = Path("/usr/share/dictd")
 DICTIONARIES: dict[str, tuple[tuple[str, bool], ...]] = {
     "de-fr": (("freedict-deu-fra", False), ("freedict-fra-deu", True)),
 }
+# Pairs of dictionaries from one third language (the pivot) to each side, for a pair no direct
+# dictionary with a usable licence covers: (pivot→a, pivot→b) file stems. FreeDict+WikDict,
+# CC BY-SA 3.0, as above (Debian's eng-rus and deu-eng are GPL, not read).
+PIVOTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "ru-en": (
+        ("freedict-pol-rus", "freedict-pol-eng"),  # Polish
+        ("freedict-ell-rus", "freedict-ell-eng"),  # Greek
+    ),
+}
+# A pivot word links its keys of the two sides only when it has at most this many key pairs
+# (one key each side: 1); a key pair two pivot languages link is kept whatever their senses.
+PIVOT_FANOUT = 1
+PIVOT_LANGUAGES = 2
+# Which pivot key pairs join the learned ones: "neither", those whose two keys have no learned
+# pair (as de-fr's); "either", those with at least one such key; "all", every one not learned.
+# Measured on bench/filters.py's halves (README): "either" took misaligned pairs rejected up by
+# half a point or more on both; "all" (other senses of learned keys) put 3 more true beads < 0.3.
+PIVOT_ADD = "either"
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_CYRILLIC_LANGS = frozenset({"ru"})
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _SENSE = re.compile(r"(\d+)\. (.*)")
 
@@ -109,14 +129,24 @@ def read_pairs(data: Path, pair: str) -> list[tuple[str, str]]:
     return out
 
 
+def dictionary_stems(pair: str) -> list[str]:
+    """The dictd dictionaries ``pair``'s table reads (direct ones, then the pivots' pairs).
+
+    >>> dictionary_stems("ru-en")
+    ['freedict-pol-rus', 'freedict-pol-eng', 'freedict-ell-rus', 'freedict-ell-eng']
+    """
+    direct = [stem for stem, _ in DICTIONARIES.get(pair, ())]
+    return direct + [stem for pivot in PIVOTS.get(pair, ()) for stem in pivot]
+
+
 def dictionary_files(dictd: Path, pair: str) -> list[Path]:
     """The dictd files ``pair`` reads (index, then data, per dictionary); FileNotFoundError
     names the Debian packages when one is missing."""
-    files = [dictd / f"{stem}{ext}" for stem, _ in DICTIONARIES.get(pair, ()) for ext in (
-        ".index", ".dict.dz")]  # fmt: skip
+    stems = dictionary_stems(pair)
+    files = [dictd / f"{stem}{ext}" for stem in stems for ext in (".index", ".dict.dz")]
     missing = [f for f in files if not f.is_file()]
     if missing:
-        packages = " ".join(f"dict-{stem}" for stem, _ in DICTIONARIES[pair])
+        packages = " ".join(f"dict-{stem}" for stem in stems)
         raise FileNotFoundError(f"{missing[0]} not found: apt-get install {packages}")
     return files
 
@@ -156,20 +186,103 @@ def dictd_entry(text: str) -> tuple[str, list[str]]:
     return head, list(dict.fromkeys(out))
 
 
-def dictionary_pairs(dictd: Path, pair: str) -> list[tuple[str, str]]:
-    """(side a, side b) phrase pairs of ``pair``'s dictionaries, sorted, each once."""
-    files = dictionary_files(dictd, pair)
+def dictd_pairs(dictd: Path, stem: str) -> list[tuple[str, str]]:
+    """(headword, translation) pairs of one dictd dictionary, sorted, each once."""
+    data = gzip.decompress((dictd / f"{stem}.dict.dz").read_bytes())
     out: set[tuple[str, str]] = set()
-    for (stem, flipped), index in zip(DICTIONARIES[pair], files[::2], strict=True):
-        data = gzip.decompress((dictd / f"{stem}.dict.dz").read_bytes())
-        for line in index.read_text(encoding="utf-8").splitlines():
-            head, offset, size = line.split("\t")
-            if not head or head.startswith("00database"):  # the dictionary's own description
-                continue
-            start = _b64(offset)
-            word, found = dictd_entry(data[start : start + _b64(size)].decode("utf-8"))
-            out.update((t, word) if flipped else (word, t) for t in found)
+    for line in (dictd / f"{stem}.index").read_text(encoding="utf-8").splitlines():
+        head, offset, size = line.split("\t")
+        if not head or head.startswith("00database"):  # the dictionary's own description
+            continue
+        start = _b64(offset)
+        word, found = dictd_entry(data[start : start + _b64(size)].decode("utf-8"))
+        out.update((word, t) for t in found)
     return sorted(out)
+
+
+def dictionary_pairs(dictd: Path, pair: str) -> list[tuple[str, str]]:
+    """(side a, side b) phrase pairs of ``pair``'s direct dictionaries, sorted, each once."""
+    dictionary_files(dictd, pair)  # a clear error when one is missing
+    out: set[tuple[str, str]] = set()
+    for stem, flipped in DICTIONARIES[pair]:
+        out.update((t, w) if flipped else (w, t) for w, t in dictd_pairs(dictd, stem))
+    return sorted(out)
+
+
+def _one_key(phrase: str, key: Callable[[str], str]) -> str | None:
+    """The key of a phrase of one content key (``None`` for a longer phrase or none)."""
+    keys = {key(w) for w in words(phrase) if len(w) >= MIN_WORD}
+    return keys.pop() if len(keys) == 1 else None
+
+
+def triangulate(
+    pivots: Sequence[tuple[Sequence[tuple[str, str]], Sequence[tuple[str, str]]]],
+    key_a: Callable[[str], str],
+    key_b: Callable[[str], str],
+    max_fanout: int = PIVOT_FANOUT,
+    min_languages: int = PIVOT_LANGUAGES,
+) -> set[tuple[str, str]]:
+    """The key pairs (side a, side b) that pivot dictionaries link: per pivot language, its
+    (pivot word, side-a phrase) and (pivot word, side-b phrase) pairs. A pivot word links each
+    of its side-a keys to each of its side-b keys (phrases of one content key, as
+    :func:`dictionary_keys`); a link is kept when the word has at most ``max_fanout`` key
+    pairs (a word of many senses pairs each sense with every other), or when
+    ``min_languages`` pivot languages link the same two keys (two languages rarely share a
+    polysemy).
+
+    >>> key = lambda w: w[:5]
+    >>> polish = ([("zamek", "замок"), ("zamek", "крепость"), ("kot", "кот")],
+    ...           [("zamek", "castle"), ("zamek", "lock"), ("kot", "cat")])
+    >>> greek = ([("κάστρο", "замок"), ("κάστρο", "крепость")], [("κάστρο", "castle")])
+    >>> sorted(triangulate([polish], key, key))
+    [('кот', 'cat')]
+    >>> sorted(triangulate([polish, greek], key, key))
+    [('замок', 'castl'), ('кот', 'cat'), ('крепо', 'castl')]
+    >>> sorted(triangulate([polish], key, key, max_fanout=4))
+    [('замок', 'castl'), ('замок', 'lock'), ('кот', 'cat'), ('крепо', 'castl'), ('крепо', 'lock')]
+    """
+    kept: set[tuple[str, str]] = set()
+    languages: Counter[tuple[str, str]] = Counter()
+    for side_a, side_b in pivots:
+        to_a: dict[str, set[str]] = {}
+        to_b: dict[str, set[str]] = {}
+        for found, side, key in ((to_a, side_a, key_a), (to_b, side_b, key_b)):
+            for word, phrase in side:
+                k = _one_key(phrase, key)
+                if k:
+                    found.setdefault(word, set()).add(k)
+        linked: set[tuple[str, str]] = set()
+        for word in to_a.keys() & to_b.keys():
+            links = {(a, b) for a in to_a[word] for b in to_b[word]}
+            linked |= links
+            if len(links) <= max_fanout:
+                kept |= links
+        languages.update(linked)
+    return kept | {k for k, n in languages.items() if n >= min_languages}
+
+
+def pivot_pairs(dictd: Path, pair: str) -> set[tuple[str, str]]:
+    """The key pairs of ``pair`` its pivot dictionaries give (:func:`triangulate`)."""
+    dictionary_files(dictd, pair)  # a clear error when one is missing
+    la, lb = pair.split("-")
+    key_a, key_b = key_function(KEY_SCHEME, la), key_function(KEY_SCHEME, lb)
+    pivots = [(dictd_pairs(dictd, to_a), dictd_pairs(dictd, to_b)) for to_a, to_b in PIVOTS[pair]]
+    # A key in the other side's script is a slip of the dictionary (Latin "a" in a Russian word).
+    return {
+        (a, b)
+        for a, b in triangulate(pivots, key_a, key_b, PIVOT_FANOUT, PIVOT_LANGUAGES)
+        if _in_script(a, la) and _in_script(b, lb)
+    }
+
+
+def _in_script(key: str, lang: str) -> bool:
+    """Whether every letter of ``key`` is in ``lang``'s script (Cyrillic for ru, else not).
+
+    >>> _in_script("закон", "ru"), _in_script("aнако", "ru"), _in_script("law", "en")
+    (True, False, True)
+    """
+    cyrillic = [bool(_CYRILLIC.fullmatch(c)) for c in key]
+    return all(cyrillic) if lang in _CYRILLIC_LANGS else not any(cyrillic)
 
 
 def dictionary_keys(
@@ -208,7 +321,10 @@ def input_hash(data: Path, pair: str, dictd: Path = DICTD) -> str:
             h.update((data / f).read_bytes())
     if pair in DICTIONARIES:  # (a pair without one hashes as before)
         h.update(repr(("dictionaries", "keys without a learned pair", DICT_SCORE)).encode())
-    for f in dictionary_files(dictd, pair) if pair in DICTIONARIES else ():
+    if pair in PIVOTS:
+        pivot = ("pivots", PIVOT_FANOUT, PIVOT_LANGUAGES, PIVOT_ADD, DICT_SCORE)
+        h.update(repr(pivot).encode())
+    for f in dictionary_files(dictd, pair) if dictionary_stems(pair) else ():
         h.update(f.name.encode())
         h.update(f.read_bytes())
     return h.hexdigest()
@@ -304,10 +420,31 @@ def build(data: Path, pair: str, dictd: Path = DICTD) -> str:
         + ", ".join(stem for stem, _ in DICTIONARIES[pair])
         + " (FreeDict+WikDict from Wiktionary, CC BY-SA 3.0; see NOTICE)"
     ] if pair in DICTIONARIES else []  # fmt: skip
+    if pair in PIVOTS:
+        # The same backoff through a third language: ru→Polish→en, ru→Greek→en.
+        known_a, known_b = set(scored), {kb for v in scored.values() for _, kb in v}
+        both = PIVOT_ADD == "neither"
+        found = {
+            (ka, kb)
+            for ka, kb in pivot_pairs(dictd, pair)
+            if (ka not in known_a and kb not in known_b)
+            or (not both and (ka not in known_a or kb not in known_b))
+            or (PIVOT_ADD == "all" and kb not in {t for _, t in scored.get(ka, ())})
+        }
+        for ka, kb in found:
+            scored.setdefault(ka, []).append((-DICT_SCORE, kb))
+        which = {"neither": "neither key has", "either": "a key without"}.get(PIVOT_ADD, "not")
+        dict_note.append(
+            f"# + {len(found)} key pairs (score {DICT_SCORE}; {which} a learned pair) "
+            f"linked through a pivot word (at most {PIVOT_FANOUT} key pair(s) per word, or "
+            f"{PIVOT_LANGUAGES} pivot languages) by "
+            + ", ".join("+".join(p) for p in PIVOTS[pair])
+            + " (FreeDict+WikDict from Wiktionary, CC BY-SA 3.0; see NOTICE)"
+        )
     how = f"first {KEY_LEN} letters" if KEY_SCHEME == "prefix4" else KEY_SCHEME
     lines = [
         f"# {pair} word-key table for cleaners.lexsim; rebuild: python -m cleaners.lexsim.build",
-        f"# inputs+params sha256 {input_hash(data, pair)}",
+        f"# inputs+params sha256 {input_hash(data, pair, dictd)}",
         f"# {len(pairs)} sentence pairs; IBM-1 x{ITERATIONS} both ways; key = {how}; "
         f"score = sqrt(t({lb}|{la}) t({la}|{lb})) >= {MIN_SCORE}; counts >= {MIN_COUNT}; "
         f"stop keys: the {N_STOP} most frequent and those in >= {STOP_SHARE:.0%} of sentences",
@@ -326,13 +463,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--pair", action="append", choices=sorted(SOURCES))
-    ap.add_argument(
-        "--dictd", type=Path, default=DICTD, help="folder of the dictd dictionaries (de-fr)"
-    )
+    ap.add_argument("--dictd", type=Path, default=DICTD, help="folder of the dictd dictionaries")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     for pair in args.pair or sorted(SOURCES):
-        text = build(args.data, pair, args.dictd)
+        try:
+            text = build(args.data, pair, args.dictd)
+        except FileNotFoundError as exc:  # a dictionary's package is not installed
+            raise SystemExit(f"{pair}: {exc}") from None
         (OUT / f"{pair}.tsv").write_text(text, encoding="utf-8")
         print(f"{pair}: {text.count(chr(10))} lines → {OUT / f'{pair}.tsv'}")
 

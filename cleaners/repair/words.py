@@ -1108,6 +1108,8 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
         return None
     if len(parts) == 2 and modal_before_name(parts):
         return None
+    if len(parts) == 2 and rare_pair_at_start(parts, fn, lang):
+        return None
     if args[6] and args[7] == _START_KNOWN_DEFAULT and lang == "en":
         # The known words this test would keep, precomputed by build_tables from
         # wordfreq's large list (which takes ~0.3 s to load: not for a first word).
@@ -1116,6 +1118,25 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
     elif zipf(low, lang) >= args[7] and not known_start_split(parts, fn):
         return None
     return _cased(core, parts)
+
+
+def rare_pair_at_start(parts: list[str], fn: frozenset[str] | set[str], lang: str) -> bool:
+    """Whether a capitalised start token's split is two content words both rare in English
+    (under Zipf 3 each; long ones a dictionary lists pass ``_rare_part``: "belling",
+    "hausen"): a lost space joins the words a sentence opens with, and those are common;
+    two rare words in a row are a name's letters ("Bellinghausen", "Wittgenstone").
+
+    >>> fn = words("function_words.txt", "en")
+    >>> rare_pair_at_start(["belling", "hausen"], fn, "en")
+    True
+    >>> rare_pair_at_start(["health", "authorities"], fn, "en")
+    False
+    >>> rare_pair_at_start(["in", "hausen"], fn, "en")
+    False
+    """
+    if parts[0] in fn or parts[1] in fn:
+        return False
+    return all(zipf(p, lang, 3.0) < 3.0 for p in parts)
 
 
 def modal_before_name(parts: list[str]) -> bool:

@@ -1123,8 +1123,10 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
 def rare_pair_at_start(parts: list[str], fn: frozenset[str] | set[str], lang: str) -> bool:
     """Whether a capitalised start token's split is two content words both rare in English
     (under Zipf 3 each; long ones a dictionary lists pass ``_rare_part``: "belling",
-    "hausen"): a lost space joins the words a sentence opens with, and those are common;
-    two rare words in a row are a name's letters ("Bellinghausen", "Wittgenstone").
+    "hausen"), the second one the tagger knows in no form: a lost space joins the words
+    a sentence opens with, and those are common or a trade's terms the tagger has
+    ("Lymphocyticinfiltrates": "infiltrate"; "Repurposedantiviral"); two rare words in a
+    row, the second no English word's form, are a name's letters ("Bellinghausen").
 
     >>> fn = words("function_words.txt", "en")
     >>> rare_pair_at_start(["belling", "hausen"], fn, "en")
@@ -1133,10 +1135,26 @@ def rare_pair_at_start(parts: list[str], fn: frozenset[str] | set[str], lang: st
     False
     >>> rare_pair_at_start(["in", "hausen"], fn, "en")
     False
+    >>> rare_pair_at_start(["lymphocytic", "infiltrates"], fn, "en")
+    False
     """
-    if parts[0] in fn or parts[1] in fn:
+    if parts[0] in fn or parts[1] in fn or _tagger_knows_form(parts[1]):
         return False
     return all(zipf(p, lang, 3.0) < 3.0 for p in parts)
+
+
+def _tagger_knows_form(word: str) -> bool:
+    """Whether the tagger lists ``word`` or the stem of an inflection of it
+    ("infiltrates": "infiltrate"; "hausen": none).
+
+    >>> _tagger_knows_form("infiltrates"), _tagger_knows_form("hausen")
+    (True, False)
+    """
+    stems = [word]
+    for ending in ("s", "es", "ed", "d", "ing"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stems.append(word[: -len(ending)])
+    return any(pos_tag(w) is not None for w in stems)
 
 
 def modal_before_name(parts: list[str]) -> bool:
@@ -1935,6 +1953,41 @@ def brand_shape(parts: list[str]) -> bool:
     return guess_tag(b) in ("NN", "NNS") and guess_tag(a) in _MODIFIER_TAGS
 
 
+# How strongly the model must bind "a" before a noun for the noun to count as one a
+# subject needs an article for ("a store" 0.55, "a group" 0.99; "a transport" 0.00, "a
+# data" -0.23, "a growth" -0.11: mass nouns open a sentence bare).
+COUNT_NOUN_ASSOC = 0.3
+
+
+def long_coined_pair(parts: list[str]) -> bool:
+    """Whether a start token of over ``BRAND_MAX_LEN`` letters reads as a coined name
+    before a finite verb: an adjective or a noun and a singular count noun (one the
+    model writes after "a", ``COUNT_NOUN_ASSOC``) that the model never writes together
+    (no bigram). Split, the sentence would open with a count noun and no article
+    ("Purple telecom said"); a lost space leaves a phrase the model holds ("Clinical
+    trial showed"), a mass noun ("Publictransport was", "Preliminarydata"), a plural or a
+    process noun ("Ratecorrection").
+
+    >>> long_coined_pair(["enormous", "store"]), long_coined_pair(["purple", "telecom"])
+    (False, True)
+    >>> long_coined_pair(["exciting", "store"]), long_coined_pair(["public", "transport"])
+    (True, False)
+    >>> long_coined_pair(["gold", "apple"]), long_coined_pair(["pervasive", "evidence"])
+    (False, False)
+    """
+    a, b = parts
+    if len(a) + len(b) <= BRAND_MAX_LEN or b.endswith(_PROCESS_ENDINGS):
+        return False
+    if guess_tag(b) != "NN" or guess_tag(a) not in ("JJ", "NN"):
+        return False
+    fn = words("function_words.txt", "en")
+    if a in fn or b in fn:
+        return False
+    pair = BIGRAMS.association(a, b)
+    count = BIGRAMS.association("a", b)
+    return pair is not None and pair <= 0.0 and count is not None and count >= COUNT_NOUN_ASSOC
+
+
 def _title_line(text: str, m: re.Match[str]) -> bool:
     """Whether the token ``m`` stands in a title: the next word capitalised (a comma
     between allowed: "Wildberries, Ozon Report ..."), and every word of the line but
@@ -2118,7 +2171,9 @@ def _start_name(
     if guess_tag(word) in _NAME_VERB_TAGS and _verb_after_verb(parts):
         return True
     if not brand_shape(parts):
-        return False
+        # (a token over ``BRAND_MAX_LEN`` letters: a name only before its verb, as a
+        # coined pair of a singular count noun: "Purpletelecom said")
+        return guess_tag(word) in _NAME_VERB_TAGS and long_coined_pair(parts)
     if guess_tag(word) in _NAME_VERB_TAGS:
         return True
     if word.endswith("s") and _TO_VERB.match(text, nxt.end()):

@@ -1912,11 +1912,40 @@ def _next_word_refutes(text: str, m: re.Match[str], fixed: str, at_start: bool) 
         return False  # punctuation between: "Sold at, said he" is no reading of either
     nxt = _NEXT_WORD.match(text, m.end())
     word = None if nxt is None else nxt.group(1).lower()
+    if kind == "aux" and at_start and word is not None and _aux_refused(tail, word):
+        return True  # ("Heis became", "Heis allows": no "is became", "is allows")
     said = kind == "art" and word == "said" and tail != "the"  # "the said agreement"
     if word is None or word not in _NOT_AFTER[kind] and not said:
         return False
     # "he livedin was": mid-sentence, a clause may end in a verb's preposition.
     return at_start or kind not in ("prep", "aux") or pos_tag(parts[-2]) not in _VERB
+
+
+# How far below chance (log10) the model must write an auxiliary before a past form
+# for the pair to be no passive (see ``_aux_refused``).
+AUX_PAST_ASSOC = -1.0
+
+
+def _aux_refused(aux: str, word: str) -> bool:
+    """Whether ``word`` cannot follow the auxiliary ``aux``: a verb in -s ("is allows") or
+    a past form with no -ed that the model writes after it ten times less often than
+    chance (``AUX_PAST_ASSOC``: "is became" -1.2, "is took" -2.2); a past form that is
+    also a participle follows as a passive ("It is said" -0.6, "is won", "is known").
+
+    >>> _aux_refused("is", "became"), _aux_refused("is", "allows")
+    (True, True)
+    >>> _aux_refused("is", "known"), _aux_refused("is", "said")
+    (False, False)
+    >>> _aux_refused("is", "announced")
+    False
+    """
+    tag = pos_tag(word)
+    if tag == "VBZ":
+        return True
+    if tag != "VBD" or word.endswith("ed"):
+        return False
+    assoc = BIGRAMS.association(aux, word)
+    return assoc is not None and assoc <= AUX_PAST_ASSOC
 
 
 # A company or product name often reads as two short words, a modifier and a noun

@@ -818,14 +818,16 @@ def real_openings() -> list[tuple[str, list[tuple[str, str]]]]:
     return out
 
 
-def bench_real_openings(tool, show: bool) -> None:
+def bench_real_openings(tool, show: bool, per_source: bool = True) -> None:
     """Per dev source: sentences that open with a name and the share ``tool`` changes."""
     total = changed = 0
-    print("## Real dev sentences opening with a name (names_at_start; dev sources only)")
+    if per_source:
+        print("## Real dev sentences opening with a name (names_at_start; dev sources only)")
     for label, found in real_openings():
         bad = [(s, n) for s, n in found if n.lower() not in tool(s).lower()]
         total, changed = total + len(found), changed + len(bad)
-        print(f"   {label:12} {len(found):6d} open with a name, {len(bad):4d} changed")
+        if per_source:
+            print(f"   {label:12} {len(found):6d} open with a name, {len(bad):4d} changed")
         for s, n in bad if show else []:
             print(f"      {n}: {s!r} -> {tool(s)!r}")
     print(
@@ -1357,6 +1359,9 @@ def main() -> None:
         f"{len(NAME_FRAMES)} frames): mtclean changes "
         f"{names_framed_at_start(seg.tools['mtclean'], framed):.4f}"
     )
+    if args.split != "test":
+        # Every dev source, whatever the split (dev data only: never the reserved files).
+        bench_real_openings(seg.tools["mtclean"], show=False, per_source=False)
     if args.seeds:
         fused_over_seeds(en, args.n, args.seeds, seg.tools["mtclean"])
     if args.show_misses:

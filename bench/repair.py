@@ -791,6 +791,51 @@ def dev_openings() -> list[str]:
     return out
 
 
+def real_openings() -> list[tuple[str, list[tuple[str, str]]]]:
+    """(source, [(sentence, name)]) for every dev English source: the sentences that open
+    with a name (``names_at_start``'s test), from each line and from each sentence the line
+    splits into (``split_sentences``), each distinct sentence once per source. FLORES dev,
+    TICO-19, Tatoeba, WMT21's references and its ten MT systems' outputs (dev only)."""
+    from cleaners.sentences import split_sentences
+
+    wmt = DATA / "wmt21-newstest-ru-en"
+    sources = [
+        ("flores dev", [DATA / "flores200/dev.eng_Latn.txt"]),
+        ("tico19", [DATA / "tico19-test-ru-en/eng.txt"]),
+        ("tatoeba", [DATA / "tatoeba-test-v2021-08-07-ru-en/eng.txt"]),
+        ("wmt21 refs", [wmt / "ref.A.en.txt", wmt / "ref.B.en.txt"]),
+        ("wmt21 mt", sorted((wmt / "system_outputs").glob("*.txt"))),
+    ]
+    out = []
+    for label, paths in sources:
+        seen: dict[str, None] = {}
+        for path in paths:
+            for line in _lines(path):
+                seen[line] = None
+                for s in split_sentences(line, "en")[1:]:
+                    seen[s] = None
+        out.append((label, names_at_start(list(seen), 10**9)))
+    return out
+
+
+def bench_real_openings(tool, show: bool, per_source: bool = True) -> None:
+    """Per dev source: sentences that open with a name and the share ``tool`` changes."""
+    total = changed = 0
+    if per_source:
+        print("## Real dev sentences opening with a name (names_at_start; dev sources only)")
+    for label, found in real_openings():
+        bad = [(s, n) for s, n in found if n.lower() not in tool(s).lower()]
+        total, changed = total + len(found), changed + len(bad)
+        if per_source:
+            print(f"   {label:12} {len(found):6d} open with a name, {len(bad):4d} changed")
+        for s, n in bad if show else []:
+            print(f"      {n}: {s!r} -> {tool(s)!r}")
+    print(
+        f"real dev sentences opening with a name ({total}): mtclean changes "
+        f"{changed} ({100 * changed / total if total else 0.0:.2f} %)"
+    )
+
+
 def composed_brands(heads: list[str]) -> list[tuple[str, str]]:
     """(name, "composed"): a head (a common English noun or adjective of 3 to 8 letters, or a
     transliterated dev name) run into a brand ending, that no dictionary or wordfreq list
@@ -1220,8 +1265,9 @@ def main() -> None:
     )
     ap.add_argument(
         "--names",
-        choices=["tune", "held", "both"],
-        help="only the dev name test (harvest_names) on a hash half: tune on 'tune' only",
+        choices=["tune", "held", "both", "real"],
+        help="real: the dev sentences that open with a name, per source; else only the dev"
+        " name test (harvest_names) on a hash half: tune on 'tune' only",
     )
     ap.add_argument(
         "--show-names", action="store_true", help="with --names tune: print each changed name"
@@ -1243,6 +1289,9 @@ def main() -> None:
         sys.exit("--reserved goes with --real-mt (the fused-word figures use --split test)")
     if args.real_mt:
         bench_real_mt(args.sample, rng, args.reserved)
+        return
+    if args.names == "real":
+        bench_real_openings(lambda t: repair(t, "en").text, args.show_names)
         return
     if args.names:
         # Dev text only, whatever the split: the names are harvested from dev files.
@@ -1310,6 +1359,9 @@ def main() -> None:
         f"{len(NAME_FRAMES)} frames): mtclean changes "
         f"{names_framed_at_start(seg.tools['mtclean'], framed):.4f}"
     )
+    if args.split != "test":
+        # Every dev source, whatever the split (dev data only: never the reserved files).
+        bench_real_openings(seg.tools["mtclean"], show=False, per_source=False)
     if args.seeds:
         fused_over_seeds(en, args.n, args.seeds, seg.tools["mtclean"])
     if args.show_misses:

@@ -1108,6 +1108,8 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
         return None
     if len(parts) == 2 and modal_before_name(parts):
         return None
+    if len(parts) == 2 and rare_pair_at_start(parts, fn, lang):
+        return None
     if args[6] and args[7] == _START_KNOWN_DEFAULT and lang == "en":
         # The known words this test would keep, precomputed by build_tables from
         # wordfreq's large list (which takes ~0.3 s to load: not for a first word).
@@ -1116,6 +1118,43 @@ def _split_start(core: str, lang: str, args: tuple[Any, ...]) -> str | None:
     elif zipf(low, lang) >= args[7] and not known_start_split(parts, fn):
         return None
     return _cased(core, parts)
+
+
+def rare_pair_at_start(parts: list[str], fn: frozenset[str] | set[str], lang: str) -> bool:
+    """Whether a capitalised start token's split is two content words both rare in English
+    (under Zipf 3 each; long ones a dictionary lists pass ``_rare_part``: "belling",
+    "hausen"), the second one the tagger knows in no form: a lost space joins the words
+    a sentence opens with, and those are common or a trade's terms the tagger has
+    ("Lymphocyticinfiltrates": "infiltrate"; "Repurposedantiviral"); two rare words in a
+    row, the second no English word's form, are a name's letters ("Bellinghausen").
+
+    >>> fn = words("function_words.txt", "en")
+    >>> rare_pair_at_start(["belling", "hausen"], fn, "en")
+    True
+    >>> rare_pair_at_start(["health", "authorities"], fn, "en")
+    False
+    >>> rare_pair_at_start(["in", "hausen"], fn, "en")
+    False
+    >>> rare_pair_at_start(["lymphocytic", "infiltrates"], fn, "en")
+    False
+    """
+    if parts[0] in fn or parts[1] in fn or _tagger_knows_form(parts[1]):
+        return False
+    return all(zipf(p, lang, 3.0) < 3.0 for p in parts)
+
+
+def _tagger_knows_form(word: str) -> bool:
+    """Whether the tagger lists ``word`` or the stem of an inflection of it
+    ("infiltrates": "infiltrate"; "hausen": none).
+
+    >>> _tagger_knows_form("infiltrates"), _tagger_knows_form("hausen")
+    (True, False)
+    """
+    stems = [word]
+    for ending in ("s", "es", "ed", "d", "ing"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stems.append(word[: -len(ending)])
+    return any(pos_tag(w) is not None for w in stems)
 
 
 def modal_before_name(parts: list[str]) -> bool:
@@ -1873,11 +1912,40 @@ def _next_word_refutes(text: str, m: re.Match[str], fixed: str, at_start: bool) 
         return False  # punctuation between: "Sold at, said he" is no reading of either
     nxt = _NEXT_WORD.match(text, m.end())
     word = None if nxt is None else nxt.group(1).lower()
+    if kind == "aux" and at_start and word is not None and _aux_refused(tail, word):
+        return True  # ("Heis became", "Heis allows": no "is became", "is allows")
     said = kind == "art" and word == "said" and tail != "the"  # "the said agreement"
     if word is None or word not in _NOT_AFTER[kind] and not said:
         return False
     # "he livedin was": mid-sentence, a clause may end in a verb's preposition.
     return at_start or kind not in ("prep", "aux") or pos_tag(parts[-2]) not in _VERB
+
+
+# How far below chance (log10) the model must write an auxiliary before a past form
+# for the pair to be no passive (see ``_aux_refused``).
+AUX_PAST_ASSOC = -1.0
+
+
+def _aux_refused(aux: str, word: str) -> bool:
+    """Whether ``word`` cannot follow the auxiliary ``aux``: a verb in -s ("is allows") or
+    a past form with no -ed that the model writes after it ten times less often than
+    chance (``AUX_PAST_ASSOC``: "is became" -1.2, "is took" -2.2); a past form that is
+    also a participle follows as a passive ("It is said" -0.6, "is won", "is known").
+
+    >>> _aux_refused("is", "became"), _aux_refused("is", "allows")
+    (True, True)
+    >>> _aux_refused("is", "known"), _aux_refused("is", "said")
+    (False, False)
+    >>> _aux_refused("is", "announced")
+    False
+    """
+    tag = pos_tag(word)
+    if tag == "VBZ":
+        return True
+    if tag != "VBD" or word.endswith("ed"):
+        return False
+    assoc = BIGRAMS.association(aux, word)
+    return assoc is not None and assoc <= AUX_PAST_ASSOC
 
 
 # A company or product name often reads as two short words, a modifier and a noun
@@ -1912,6 +1980,41 @@ def brand_shape(parts: list[str]) -> bool:
     if a in fn or b in fn:
         return False
     return guess_tag(b) in ("NN", "NNS") and guess_tag(a) in _MODIFIER_TAGS
+
+
+# How strongly the model must bind "a" before a noun for the noun to count as one a
+# subject needs an article for ("a store" 0.55, "a group" 0.99; "a transport" 0.00, "a
+# data" -0.23, "a growth" -0.11: mass nouns open a sentence bare).
+COUNT_NOUN_ASSOC = 0.3
+
+
+def long_coined_pair(parts: list[str]) -> bool:
+    """Whether a start token of over ``BRAND_MAX_LEN`` letters reads as a coined name
+    before a finite verb: an adjective or a noun and a singular count noun (one the
+    model writes after "a", ``COUNT_NOUN_ASSOC``) that the model never writes together
+    (no bigram). Split, the sentence would open with a count noun and no article
+    ("Purple telecom said"); a lost space leaves a phrase the model holds ("Clinical
+    trial showed"), a mass noun ("Publictransport was", "Preliminarydata"), a plural or a
+    process noun ("Ratecorrection").
+
+    >>> long_coined_pair(["enormous", "store"]), long_coined_pair(["purple", "telecom"])
+    (False, True)
+    >>> long_coined_pair(["exciting", "store"]), long_coined_pair(["public", "transport"])
+    (True, False)
+    >>> long_coined_pair(["gold", "apple"]), long_coined_pair(["pervasive", "evidence"])
+    (False, False)
+    """
+    a, b = parts
+    if len(a) + len(b) <= BRAND_MAX_LEN or b.endswith(_PROCESS_ENDINGS):
+        return False
+    if guess_tag(b) != "NN" or guess_tag(a) not in ("JJ", "NN"):
+        return False
+    fn = words("function_words.txt", "en")
+    if a in fn or b in fn:
+        return False
+    pair = BIGRAMS.association(a, b)
+    count = BIGRAMS.association("a", b)
+    return pair is not None and pair <= 0.0 and count is not None and count >= COUNT_NOUN_ASSOC
 
 
 def _title_line(text: str, m: re.Match[str]) -> bool:
@@ -1997,6 +2100,8 @@ def _start_name(
     >>> name("Bunkbeds are a risk."), name("Bunkbeds has a risk.")
     (False, True)
     >>> name("Cloudpayments offers loans."), name("Emergencysymptoms include fever.")
+    (True, False)
+    >>> name("Wildberries shares fell."), name("Retailsales figures fell.")
     (True, False)
 
     A noun and a noun or an adjective the model never writes together is a coined name
@@ -2088,12 +2193,16 @@ def _start_name(
     singular_verb = word in _SINGULAR_VERBS or pos_tag(word) == "VBZ"  # ("offers", "sells")
     if plural and singular_verb and guess_tag(parts[0]) not in _VERB:
         return True  # ("Helpingothers is": a gerund's phrase takes a singular verb)
+    if plural and _plural_noun_after_plural(parts, word):
+        return True  # ("Wildberries shares fell": no "berries shares")
     if word in _PLURAL_VERBS:
         return False
     if guess_tag(word) in _NAME_VERB_TAGS and _verb_after_verb(parts):
         return True
     if not brand_shape(parts):
-        return False
+        # (a token over ``BRAND_MAX_LEN`` letters: a name only before its verb, as a
+        # coined pair of a singular count noun: "Purpletelecom said")
+        return guess_tag(word) in _NAME_VERB_TAGS and long_coined_pair(parts)
     if guess_tag(word) in _NAME_VERB_TAGS:
         return True
     if word.endswith("s") and _TO_VERB.match(text, nxt.end()):
@@ -2139,6 +2248,44 @@ def _base_verb_next(text: str, at: int) -> bool:
     tag = pos_tag(word)
     # (a verb tagged first as an adjective, "open", counts if "to" binds it as verbs are)
     return tag == "VB" or tag == "JJ" and (BIGRAMS.association("to", word) or 0.0) >= 0.5
+
+
+# How common (Zipf, as the model writes it) a pair ending in a plural must be to be a set
+# phrase that modifies a noun as one word: "international affairs" 2.6, "armed forces"
+# 3.8, "human rights" 4.1; the plural brands before their own noun lie lower ("wild
+# berries" 0.9, "smart payments" -0.5).
+PLURAL_SET_PHRASE_ZIPF = 2.0
+
+
+def _plural_noun_after_plural(parts: list[str], word: str) -> bool:
+    """Whether a start split that ends in a plural noun meets a plural noun next that the
+    language model never writes after it (no bigram: "berries shares"): a noun modifying
+    another takes the singular ("berry shares"), and the plural modifiers English keeps
+    are phrases the model holds ("sales figures", "workers unions"), so the token is a
+    name before its own noun ("Wildberries shares fell"). A set phrase's plural
+    (``PLURAL_SET_PHRASE_ZIPF``: "international affairs", "human rights", "armed forces")
+    modifies as one word ("International affairs experts"), and a verb's form first
+    ("Helpingothers") decides nothing.
+
+    >>> _plural_noun_after_plural(["wild", "berries"], "shares")
+    True
+    >>> _plural_noun_after_plural(["retail", "sales"], "figures")
+    False
+    >>> _plural_noun_after_plural(["wild", "berries"], "grow")
+    False
+    >>> _plural_noun_after_plural(["gold", "apple"], "shares")
+    False
+    >>> _plural_noun_after_plural(["international", "affairs"], "experts")
+    False
+    """
+    a, b = parts
+    if guess_tag(b) != "NNS" or guess_tag(a) in _VERB or pos_tag(word) != "NNS":
+        return False
+    assoc = BIGRAMS.association(b, word)
+    if assoc is None or assoc > 0.0:
+        return False
+    phrase = BIGRAMS.phrase_zipf(a, b)
+    return phrase is None or phrase < PLURAL_SET_PHRASE_ZIPF
 
 
 def _singular_were(parts: list[str]) -> bool:

@@ -15,12 +15,22 @@ from __future__ import annotations
 import json
 import re
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from cleaners.memory import BIG, release
-from cleaners.model import Bead, Document, Segment, SideDoc
+from cleaners.model import (
+    LAZY_RAW,
+    Bead,
+    Document,
+    Edit,
+    Segment,
+    SideDoc,
+    raw_digest,
+    undone_digest,
+)
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -189,6 +199,28 @@ def _bead(r: StreamReader) -> Bead:
     return Bead.from_dict(d)
 
 
+class _Packed:
+    """A long raw text while the rest of its side is read (its keys come in sorted order:
+    ``raw_text`` before ``segments`` and ``text``): its digest, and the text compressed in
+    case the side's edits do not give it back (it was held whole beside the side's
+    segments and the reading of its text, the reload's peak)."""
+
+    __slots__ = ("digest", "_data")
+
+    def __init__(self, text: str) -> None:
+        self.digest = raw_digest([text])
+        pack = zlib.compressobj(1)
+        parts = [pack.compress(text[a : a + _PACK].encode("utf-8", "surrogatepass"))
+                 for a in range(0, len(text), _PACK)]  # fmt: skip
+        self._data = b"".join(parts) + pack.flush()
+
+    def text(self) -> str:
+        return zlib.decompress(self._data).decode("utf-8", "surrogatepass")
+
+
+_PACK = 1 << 20
+
+
 def _side(r: StreamReader) -> SideDoc | None:
     if r.peek() != "{":
         value = r.value()
@@ -199,8 +231,17 @@ def _side(r: StreamReader) -> SideDoc | None:
             side[key] = [_segment(r) for _ in r.array_items()]
         else:
             side[key] = r.value()
+            if key == "raw_text" and isinstance(side[key], str) and len(side[key]) >= LAZY_RAW:
+                side[key] = _Packed(side[key])
     # Made now, not with the document: a long side's raw text is dropped as soon as its
     # edits are checked to give it back (both sides' were held to the end of the file).
+    raw = side.get("raw_text")
+    if isinstance(raw, _Packed):
+        edits = [e if isinstance(e, Edit) else Edit.from_dict(e) for e in side.get("edits", [])]
+        side["edits"] = edits
+        if isinstance(side.get("text"), str) and undone_digest(side["text"], edits) == raw.digest:
+            return SideDoc.from_dict(side, undone=True)
+        side["raw_text"] = raw.text()
     return SideDoc.from_dict(side)
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from cleaners.memory import BIG, release
+from cleaners.memory import BIG, doc_size, release
 from cleaners.model import (
     LAZY_RAW,
     Bead,
@@ -187,12 +187,33 @@ def _segment(r: StreamReader) -> Segment:
     for key in ("kind", "lang"):
         if key in d:
             d[key] = _shared(d[key])
+    if "lang_score" in d:
+        d["lang_score"] = _pooled(d["lang_score"], _FLOATS)
     d["flags"] = [_shared(f) for f in d.get("flags", [])]
     return Segment.from_dict(d)
 
 
+def _pooled(value: Any, pool: dict[Any, Any]) -> Any:
+    """A float as one object however often it comes (scores are written to 4 decimals:
+    a few thousand values, where a decoded float is a new 24-byte object each time)."""
+    if not isinstance(value, float):
+        return value
+    if len(pool) >= _POOLED:  # (a file of other floats: sharing is only a saving)
+        pool.clear()
+    return pool.setdefault(value, value)
+
+
+_POOLED = 1 << 16
+
+
+_FLOATS: dict[float, float] = {}
+
+
 def _bead(r: StreamReader) -> Bead:
     d = r.value()
+    for key in ("score", "adequacy"):
+        if key in d:
+            d[key] = _pooled(d[key], _FLOATS)
     d["method"] = _shared(d.get("method", "length"))
     if "reasons" in d:
         d["reasons"] = [_shared(x) for x in d["reasons"]]
@@ -278,4 +299,8 @@ def read_document(fh: IO[str]) -> Document:
 def load_document(path: Path) -> Document:
     """``Document.from_dict(json.loads(path.read_text()))``, in a fraction of its memory."""
     with path.open(encoding="utf-8") as fh:
-        return read_document(fh)
+        doc = read_document(fh)
+    # What reading it freed (its pieces, a side's raw text) goes back before the document
+    # is used: the corpus and the report pages allocated on top of it.
+    release(doc_size(doc))
+    return doc

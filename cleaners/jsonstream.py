@@ -116,6 +116,12 @@ class StreamReader:
         if len(pieces) > 1:
             self._buf = "".join(pieces)
             self._pos = 0
+            if len(self._buf) >= _TRIM_EVERY:
+                # The pieces (on the heap, below the mmap threshold) go back before the
+                # string is decoded beside its JSON text: a one-line side's reload peaked
+                # with them.
+                del pieces, text, seam
+                release(BIG)
 
     def finish(self) -> None:
         """Check that only whitespace is left."""

@@ -15,12 +15,22 @@ from __future__ import annotations
 import json
 import re
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from cleaners.memory import BIG, release
-from cleaners.model import Bead, Document, Segment, SideDoc
+from cleaners.memory import BIG, doc_size, release
+from cleaners.model import (
+    LAZY_RAW,
+    Bead,
+    Document,
+    Edit,
+    Segment,
+    SideDoc,
+    raw_digest,
+    undone_digest,
+)
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -106,6 +116,12 @@ class StreamReader:
         if len(pieces) > 1:
             self._buf = "".join(pieces)
             self._pos = 0
+            if len(self._buf) >= _TRIM_EVERY:
+                # The pieces (on the heap, below the mmap threshold) go back before the
+                # string is decoded beside its JSON text: a one-line side's reload peaked
+                # with them.
+                del pieces, text, seam
+                release(BIG)
 
     def finish(self) -> None:
         """Check that only whitespace is left."""
@@ -177,16 +193,59 @@ def _segment(r: StreamReader) -> Segment:
     for key in ("kind", "lang"):
         if key in d:
             d[key] = _shared(d[key])
+    if "lang_score" in d:
+        d["lang_score"] = _pooled(d["lang_score"], _FLOATS)
     d["flags"] = [_shared(f) for f in d.get("flags", [])]
     return Segment.from_dict(d)
 
 
+def _pooled(value: Any, pool: dict[Any, Any]) -> Any:
+    """A float as one object however often it comes (scores are written to 4 decimals:
+    a few thousand values, where a decoded float is a new 24-byte object each time)."""
+    if not isinstance(value, float):
+        return value
+    if len(pool) >= _POOLED:  # (a file of other floats: sharing is only a saving)
+        pool.clear()
+    return pool.setdefault(value, value)
+
+
+_POOLED = 1 << 16
+
+
+_FLOATS: dict[float, float] = {}
+
+
 def _bead(r: StreamReader) -> Bead:
     d = r.value()
+    for key in ("score", "adequacy"):
+        if key in d:
+            d[key] = _pooled(d[key], _FLOATS)
     d["method"] = _shared(d.get("method", "length"))
     if "reasons" in d:
         d["reasons"] = [_shared(x) for x in d["reasons"]]
     return Bead.from_dict(d)
+
+
+class _Packed:
+    """A long raw text while the rest of its side is read (its keys come in sorted order:
+    ``raw_text`` before ``segments`` and ``text``): its digest, and the text compressed in
+    case the side's edits do not give it back (it was held whole beside the side's
+    segments and the reading of its text, the reload's peak)."""
+
+    __slots__ = ("digest", "_data")
+
+    def __init__(self, text: str) -> None:
+        self.digest = raw_digest([text])
+        pack = zlib.compressobj(1)
+        parts = [pack.compress(text[a : a + _PACK].encode("utf-8", "surrogatepass"))
+                 for a in range(0, len(text), _PACK)]  # fmt: skip
+        self._data = b"".join(parts) + pack.flush()
+
+    def text(self) -> str:
+        return zlib.decompress(self._data).decode("utf-8", "surrogatepass")
+
+
+_PACK = 1 << 20
 
 
 def _side(r: StreamReader) -> SideDoc | None:
@@ -199,8 +258,17 @@ def _side(r: StreamReader) -> SideDoc | None:
             side[key] = [_segment(r) for _ in r.array_items()]
         else:
             side[key] = r.value()
+            if key == "raw_text" and isinstance(side[key], str) and len(side[key]) >= LAZY_RAW:
+                side[key] = _Packed(side[key])
     # Made now, not with the document: a long side's raw text is dropped as soon as its
     # edits are checked to give it back (both sides' were held to the end of the file).
+    raw = side.get("raw_text")
+    if isinstance(raw, _Packed):
+        edits = [e if isinstance(e, Edit) else Edit.from_dict(e) for e in side.get("edits", [])]
+        side["edits"] = edits
+        if isinstance(side.get("text"), str) and undone_digest(side["text"], edits) == raw.digest:
+            return SideDoc.from_dict(side, undone=True)
+        side["raw_text"] = raw.text()
     return SideDoc.from_dict(side)
 
 
@@ -237,4 +305,8 @@ def read_document(fh: IO[str]) -> Document:
 def load_document(path: Path) -> Document:
     """``Document.from_dict(json.loads(path.read_text()))``, in a fraction of its memory."""
     with path.open(encoding="utf-8") as fh:
-        return read_document(fh)
+        doc = read_document(fh)
+    # What reading it freed (its pieces, a side's raw text) goes back before the document
+    # is used: the corpus and the report pages allocated on top of it.
+    release(doc_size(doc))
+    return doc

@@ -9,7 +9,8 @@ without the cost of ``dataclasses``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
@@ -199,6 +200,23 @@ class SideDoc:
         if len(raw_text) >= LAZY_RAW and _undoes_to(text, self.edits, raw_text):
             self._raw = None
 
+    @classmethod
+    def undone(
+        cls,
+        text: str,
+        encoding: str,
+        lang: str = "und",
+        lang_score: float = 0.0,
+        edits: list[Edit] | None = None,
+        segments: list[Segment] | None = None,
+    ) -> SideDoc:
+        """A long side whose raw text its caller has checked to be ``text`` with the ``edits``
+        undone (``cleaners.jsonstream``: against a digest of the one in the file), made
+        without it."""
+        side = cls("", text, encoding, lang, lang_score, edits, segments)
+        side._raw = None
+        return side
+
     @property
     def raw_text(self) -> str:
         return self._raw if self._raw is not None else unreplay(self.text, self.edits)
@@ -232,30 +250,61 @@ class SideDoc:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> SideDoc:
-        return cls(
-            raw_text=d["raw_text"],
-            text=d["text"],
-            encoding=d["encoding"],
-            lang=d.get("lang", "und"),
-            lang_score=float(d.get("lang_score", 0.0)),
-            edits=[Edit.from_dict(e) for e in d.get("edits", [])],
-            segments=[
+    def from_dict(cls, d: dict[str, Any], undone: bool = False) -> SideDoc:
+        """The side of a record; ``undone``: its raw text, not read from ``d``, is known to be
+        its text with the edits undone (:meth:`undone`)."""
+        fields: dict[str, Any] = {
+            "text": d["text"],
+            "encoding": d["encoding"],
+            "lang": d.get("lang", "und"),
+            "lang_score": float(d.get("lang_score", 0.0)),
+            "edits": [e if isinstance(e, Edit) else Edit.from_dict(e) for e in d.get("edits", [])],
+            "segments": [
                 s if isinstance(s, Segment) else Segment.from_dict(s) for s in d.get("segments", [])
             ],
-        )
+        }
+        return cls.undone(**fields) if undone else cls(raw_text=d["raw_text"], **fields)
+
+
+_PIECE = 1 << 20
 
 
 def _pieces(text: str, edits: list[Edit]) -> Iterator[str]:
-    """The raw text in order: ``text`` between the edits, each edit's ``before``."""
+    """The raw text in order: ``text`` between the edits (a slice of at most :data:`_PIECE`
+    characters at a time: a side with few edits was copied whole), each edit's ``before``."""
     pos = shift = 0
     for e in edits:
         at = e.start + shift  # where the edit's ``after`` starts in ``text``
-        yield text[pos:at]
+        yield from _slices(text, pos, at)
         yield e.before
         pos = at + len(e.after)
         shift += len(e.after) - len(e.before)
-    yield text[pos:]
+    yield from _slices(text, pos, len(text))
+
+
+def _slices(text: str, start: int, end: int) -> Iterator[str]:
+    yield text[start : min(end, start + _PIECE)]
+    for a in range(start + _PIECE, end, _PIECE):
+        yield text[a : min(end, a + _PIECE)]
+
+
+def raw_digest(parts: Iterable[str]) -> bytes:
+    """A digest of the text ``parts`` make when joined (each encoded on its own, a long
+    part a slice at a time: no copy of the whole).
+
+    >>> raw_digest(["ab", "c"]) == raw_digest(["a", "bc"]) != raw_digest(["ab"])
+    True
+    """
+    h = hashlib.blake2b(digest_size=32)
+    for part in parts:
+        for piece in _slices(part, 0, len(part)):
+            h.update(piece.encode("utf-8", "surrogatepass"))
+    return h.digest()
+
+
+def undone_digest(text: str, edits: list[Edit]) -> bytes:
+    """:func:`raw_digest` of :func:`unreplay` ``(text, edits)``, without making it."""
+    return raw_digest(_pieces(text, edits))
 
 
 def unreplay(text: str, edits: list[Edit]) -> str:

@@ -231,13 +231,18 @@ def apply_source_evidence(doc: Document, config: PipelineConfig) -> bool:
     if found is None or doc.en is None:
         return False
     edits, note = found
-    en = doc.en
-    raw = en.raw_text
-    doc.en = tag_side(raw, replay(raw, edits), en.encoding, "en", edits, config)
-    doc.en_sentences = corpus_sentences(doc.en, "en", config)
+    raw, encoding = doc.en.raw_text, doc.en.encoding
+    # The side it replaces goes before the new one is made (its segments and sentences were
+    # held beside the new side's: the stage's peak; a failure from here on quarantines the
+    # document anyway).
+    doc.en, doc.en_sentences = None, []
+    release(len(raw))
+    en = tag_side(raw, replay(raw, edits), encoding, "en", edits, config)
+    doc.en = en
+    doc.en_sentences = corpus_sentences(en, "en", config)
     doc.warnings.append(note)
     del en, raw
-    release(doc_size(doc))  # the side it replaced
+    release(doc_size(doc))  # what making the new side freed
     return True
 
 

@@ -672,3 +672,21 @@ def test_second_look_leaves_a_long_run_of_skipped_lines_alone() -> None:
     assert _recheck_skips(spans, de, fr, table, 5) == spans
     de, spans = case(_BLOCK_RUN - 1)
     assert _recheck_skips(spans, de, fr, table, 5)[0] == ((0, 1), (0,), 0.9)
+
+
+def test_one_byte_counts_change_no_bead(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bags' counts are held in one byte where they fit (a 20 MB pair's 3.3 M entries,
+    held while every level runs); beads and scores are those of float32 counts."""
+    import numpy as np
+
+    from cleaners import align as al
+
+    ru = [f"В {1990 + i % 30} году Токаев {i} раз встретился с Алиевым в Баку." for i in range(400)]
+    en = [f"In {1990 + i % 30} Tokayev met Aliyev in Baku {i} times." for i in range(400)]
+    del en[57], ru[200]
+    tokens = al._Tokens.of(ru)
+    assert al._anchor_flat(tokens, True, {}).count.dtype == np.uint8
+    small = align(ru, en)
+    monkeypatch.setattr(al, "_count_dtype", lambda top: np.float32)
+    assert al._anchor_flat(tokens, True, {}).count.dtype == np.float32
+    assert align(ru, en) == small

@@ -31,7 +31,7 @@ from cleaners import translit
 from cleaners.edit import Edit
 from cleaners.lazyre import lazy_compile
 from cleaners.repair.engine import compose, rule, rule_on
-from cleaners.repair.glossary import source_edits
+from cleaners.repair.glossary import ru_folded_lines, source_edits
 
 if TYPE_CHECKING:
     from cleaners.config import RepairConfig
@@ -479,7 +479,9 @@ def source_evidence(doc: Document, rc: RepairConfig) -> tuple[list[Edit], str] |
         return None
     spans = sentence_spans(doc)
     ru_of = _ru_of(doc)
-    ru_doc = "\n".join(doc.ru_sentences)
+    # The glossary's stand-in for a sentence without Russian, folded once (each such
+    # sentence lower-cased the whole Russian again: ~100 MB a time on a 20 MB pair).
+    ru_doc = ru_folded_lines(doc.ru_sentences)
     placed = placed_edits(en.edits)
     named = named_words(en.text)
     later: list[Edit] = []
@@ -487,7 +489,8 @@ def source_evidence(doc: Document, rc: RepairConfig) -> tuple[list[Edit], str] |
         if s < 0:
             continue
         ru = " ".join(doc.ru_sentences[i] for i in sorted(set(ru_of(j))))
-        found = evidence_edits(en.text, en.edits, ru, s, e, on, ru_doc, rc.glossary, placed, named)
+        found = evidence_edits(en.text, en.edits, ru, s, e, on, ru_doc, rc.glossary, placed, named,
+                               ru_doc_folded=True)  # fmt: skip
         if later and found and found[0].start < later[-1].end:
             found = [x for x in found if x.start >= later[-1].end]  # sentences never overlap
         later.extend(found)
@@ -540,11 +543,13 @@ def evidence_edits(
     glossary: Sequence[str] = (),
     placed: Sequence[tuple[int, Edit]] | None = None,
     named: frozenset[str] | None = None,
+    ru_doc_folded: bool = False,
 ) -> list[Edit]:
     """The edits the Russian ``ru`` makes in the sentence ``text[start:end]`` of a repaired
     side (``edits``: the repair's, against its raw text), in ``text``'s offsets, sorted
     and non-overlapping. ``ru_doc`` stands in for ``ru`` for the glossary when the
-    sentence has no Russian; ``on`` switches the three rules (default: all on);
+    sentence has no Russian (``ru_doc_folded``: already :func:`ru_folded`); ``on``
+    switches the three rules (default: all on);
     ``placed`` (:func:`placed_edits` of ``edits``) and ``named`` (:func:`named_words` of
     ``text``) are computed once per document by the caller, else here.
 
@@ -578,7 +583,8 @@ def evidence_edits(
                 a = pos - start
                 found.append(Edit(KEEP_RULE, a, a + len(ed.after), ed.after, ed.before))
     if on.get(GLOSSARY_RULE) and (ru or ru_doc):
-        found += source_edits(text, start, end, ru or ru_doc, list(glossary), GLOSSARY_RULE, here)
+        found += source_edits(text, start, end, ru or ru_doc, list(glossary), GLOSSARY_RULE, here,
+                              folded=not ru and ru_doc_folded)  # fmt: skip
     out: list[Edit] = []
     for x in sorted(found, key=lambda x: (x.start, x.end)):
         if out and x.start < out[-1].end:

@@ -267,14 +267,23 @@ def aligner_table(table: Any) -> Iterator[None]:
         lexsim.table = shipped  # type: ignore[assignment]
 
 
-def mismatched_documents(pairs: Sequence[Pair], label: str, table: Any = None,
-                         show: bool = False) -> None:  # fmt: skip
+def news_documents(
+    pairs: Sequence[Pair],
+) -> tuple[dict[tuple[str, str], list[tuple[str, str]]], list[tuple[str, str]]]:
+    """The WMT and FLORES pairs grouped by document, and the documents' keys in a seeded
+    shuffled order (mismatched documents pair each with the next)."""
     docs: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for p in pairs:
         if p.source.startswith(("wmt", "flores")):
             docs[(p.source, p.doc)].append((p.ru, p.en))
     keys = sorted(docs)
     random.Random(14).shuffle(keys)
+    return docs, keys
+
+
+def mismatched_documents(pairs: Sequence[Pair], label: str, table: Any = None,
+                         show: bool = False) -> None:  # fmt: skip
+    docs, keys = news_documents(pairs)
 
     def bead_scores(ru: list[str], en: list[str], out: list[tuple[float, str, str]]
                     ) -> tuple[list[float], list[float]]:  # fmt: skip
@@ -323,12 +332,7 @@ def short_documents(pairs: Sequence[Pair], label: str, table: Any = None) -> Non
     ``filters.not_parallel_short_below`` (the default first)."""
     from cleaners.judge import judge_pairs, not_parallel
 
-    docs: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for p in pairs:
-        if p.source.startswith(("wmt", "flores")):
-            docs[(p.source, p.doc)].append((p.ru, p.en))
-    keys = sorted(docs)
-    random.Random(14).shuffle(keys)
+    docs, keys = news_documents(pairs)
     default = PipelineConfig()
     below = [default.filters.not_parallel_short_below, 0.2, 0.3]
     configs = [

@@ -32,15 +32,21 @@ def _docs(tmp_path: Path, records: list[dict], config: PipelineConfig | None = N
     return out
 
 
-@pytest.mark.skipif(DATA is None, reason="the shared dev data folder is absent")
-def test_wrong_article_is_not_parallel_and_right_one_is(tmp_path: Path):
+def _wmt21_documents() -> tuple[dict[str, list[int]], list[str], list[str]]:
+    """WMT21 dev: each document's line numbers, the Russian lines and reference A's."""
+    assert DATA is not None
     w = DATA / "wmt21-newstest-ru-en"
     ids = [line.split("\t")[1] for line in (w / "docs.tsv").read_text("utf-8").splitlines()[1:]]
-    ru = (w / "src.ru.txt").read_text("utf-8").splitlines()
-    en = (w / "ref.A.en.txt").read_text("utf-8").splitlines()
     docs: dict[str, list[int]] = defaultdict(list)
     for k, d in enumerate(ids):
         docs[d].append(k)
+    ru = (w / "src.ru.txt").read_text("utf-8").splitlines()
+    return docs, ru, (w / "ref.A.en.txt").read_text("utf-8").splitlines()
+
+
+@pytest.mark.skipif(DATA is None, reason="the shared dev data folder is absent")
+def test_wrong_article_is_not_parallel_and_right_one_is(tmp_path: Path):
+    docs, ru, en = _wmt21_documents()
     a, b = [d for d in docs if len(docs[d]) >= 8][:2]
     text = lambda side, d: "\n".join(side[k] for k in docs[d])  # noqa: E731
     right, wrong = _docs(
@@ -81,13 +87,7 @@ def test_a_short_wrong_article_is_not_parallel_too(tmp_path: Path):
     """Two or three sentences give too few pairs for a share: the wrong English is flagged
     when every pair is clearly inadequate. Right short documents are not; nor is a lone
     sentence, a single pair that `misaligned` judges."""
-    w = DATA / "wmt21-newstest-ru-en"
-    ids = [line.split("\t")[1] for line in (w / "docs.tsv").read_text("utf-8").splitlines()[1:]]
-    ru = (w / "src.ru.txt").read_text("utf-8").splitlines()
-    en = (w / "ref.A.en.txt").read_text("utf-8").splitlines()
-    docs: dict[str, list[int]] = defaultdict(list)
-    for k, d in enumerate(ids):
-        docs[d].append(k)
+    docs, ru, en = _wmt21_documents()
     names = [d for d in docs if len(docs[d]) >= 6][:4]
 
     def take(side: list[str], d: str, n: int) -> str:

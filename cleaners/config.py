@@ -665,15 +665,31 @@ def load_config(path: str | Path | None) -> PipelineConfig:
         raise ValueError(str(exc).replace("<unicode string>", Path(path).name)) from None
     if not isinstance(data, dict):
         raise ValueError(f"config must be a mapping, got {type(data).__name__}")
-    # A glossary named beside the config is found wherever mtclean is run from.
+    # A file named beside the config (a glossary, the Argos package) is found wherever
+    # mtclean is run from; the flags (--argos-package) stay relative to the working directory.
+    here = Path(os.path.abspath(path)).parent
     repair_ = data.get("repair")
     if isinstance(repair_, dict) and isinstance(repair_.get("glossary"), list):
-        here = Path(os.path.abspath(path)).parent
-        repair_["glossary"] = [
-            str(here / g) if isinstance(g, str) and g and not Path(g).is_absolute() else g
-            for g in repair_["glossary"]
-        ]
+        repair_["glossary"] = [_beside(here, g) for g in repair_["glossary"]]
+    translate_ = data.get("translate")
+    if isinstance(translate_, dict) and "package_path" in translate_:
+        translate_["package_path"] = _beside(here, translate_["package_path"])
     return PipelineConfig.model_validate(data)
+
+
+def _beside(folder: Path, value: Any) -> Any:
+    """A relative path string from a config file, taken from the config's ``folder``
+    (``~`` is the user's home); anything else as given, for validation to judge.
+
+    >>> _beside(Path("/etc/mtclean"), "terms.tsv"), _beside(Path("/etc"), "/abs/t.tsv")
+    ('/etc/mtclean/terms.tsv', '/abs/t.tsv')
+    >>> _beside(Path("/etc"), None), _beside(Path("/etc"), "")
+    (None, '')
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    expanded = os.path.expanduser(value)
+    return expanded if Path(expanded).is_absolute() else str(folder / expanded)
 
 
 # ---------------------------------------------------------------- command-line flags

@@ -624,6 +624,32 @@ def test_a_config_package_path_that_names_nothing_is_refused_like_the_flag(
     assert r.returncode == 0 and json.loads(r.stdout)["keep"], r.stderr
 
 
+def test_a_relative_config_package_path_is_looked_for_beside_the_config(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """A relative ``translate.package_path`` names a file in the config's folder (as a
+    glossary does), whatever the working directory; ``--argos-package`` stays relative to it."""
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    cfg = conf / "c.yaml"
+    cfg.write_text("translate: {enabled: true, package_path: typo.argosmodel}\n")
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.en.txt").write_text("A title.\n\nA body line.\n", encoding="utf-8")
+    r = mtclean("run", str(src), "--out", str(tmp_path / "out"), "--config", str(cfg), env=env)
+    assert r.returncode == 2 and len(r.stderr.splitlines()) == 1, r.stderr
+    assert str(conf / "typo.argosmodel") in r.stderr, r.stderr
+    # One that is there is used: a broken package is not refused as missing, only said.
+    (conf / "typo.argosmodel").write_bytes(b"not a zip")
+    pair = '{"id": 1, "ru": "Он пришёл домой.", "en": "He came home."}\n'
+    r = mtclean("filter", "--config", str(cfg), env=env, stdin=pair)
+    assert r.returncode == 0 and json.loads(r.stdout)["keep"], r.stderr
+    assert "not a zip" in r.stderr and "not found" not in r.stderr, r.stderr
+    # The flag is read from the working directory (the repository root), not the config's.
+    r = mtclean("filter", "--argos-package", "typo.argosmodel", env=env, stdin=pair)
+    assert r.returncode == 2 and "Argos package not found: typo.argosmodel" in r.stderr
+
+
 def test_a_language_the_detector_cannot_output_is_refused_with_the_list(
     tmp_path: Path, env: dict[str, str]
 ) -> None:

@@ -85,6 +85,31 @@ def test_a_relative_glossary_path_is_taken_from_the_config_file_s_folder(
     assert repair("The Gosduma met.", "en", cfg.repair).text == "The State Duma met."
 
 
+def test_a_relative_package_path_is_taken_from_the_config_file_s_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cleaners.translate.packages import given_package
+
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    beside = _write(conf, "ru_en.argosmodel", "")
+    _write(conf, "c.yaml", "translate:\n  package_path: ru_en.argosmodel\n")
+    monkeypatch.chdir(tmp_path)  # not the config's folder: nothing named so here
+    cfg = load_config("conf/c.yaml")
+    assert Path(cfg.translate.package_path) == beside
+    assert given_package(cfg.translate) == beside
+    # An absolute path and the home folder are taken as written; no path stays none.
+    _write(conf, "d.yaml", f"translate:\n  package_path: {beside}\n")
+    assert load_config(conf / "d.yaml").translate.package_path == str(beside)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    _write(conf, "e.yaml", "translate:\n  package_path: ~/m.argosmodel\n")
+    assert load_config(conf / "e.yaml").translate.package_path == str(
+        tmp_path / "home" / "m.argosmodel"
+    )
+    _write(conf, "f.yaml", "translate:\n  package_path: null\n")
+    assert load_config(conf / "f.yaml").translate.package_path is None
+
+
 def test_content_hash_follows_a_glossary_file_s_content(tmp_path: Path) -> None:
     # An edited glossary changes what repair does: a rerun must redo the documents.
     terms = _write(tmp_path, "terms.tsv", "Gosduma\tState Duma\tnote\n")

@@ -16,7 +16,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO, Any
@@ -75,9 +75,11 @@ def _need_file(name: str) -> Path:
 
 
 @contextlib.contextmanager
-def _open_in(name: str | None) -> Iterator[IO[str]]:
-    # UTF-8 with or without a BOM; a bad byte becomes U+FFFD (visible, and writable as UTF-8)
-    # rather than stopping a stream of records.
+def _open_in(name: str | None) -> Iterator[Iterator[str]]:
+    """The lines of a file or stdin, as text. UTF-8 with or without a BOM; a bad byte becomes
+    U+FFFD (visible, and writable as UTF-8) rather than stopping a stream of records. A NUL
+    byte anywhere means the input is not text: a file is refused before any line is read,
+    stdin at the line that holds it (UsageError naming where)."""
     if name in (None, "-"):
         _stdin_hint()
         _check_head(_stdin_head(), "stdin")
@@ -85,18 +87,67 @@ def _open_in(name: str | None) -> Iterator[IO[str]]:
         # caller of main() may go on using stdin).
         text = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="mtclean-replace")
         try:
-            yield text
+            yield _no_nul_lines(text, "stdin")
         finally:
             text.detach()
         return
-    path = _need_file(name)
-    with path.open("rb") as fh:
-        _check_head(fh.read(_HEAD_CHECK), name)
-    with path.open(encoding="utf-8-sig", errors="mtclean-replace", newline="") as text:
-        yield text
+    _check_file(name)
+    with open(name, encoding="utf-8-sig", errors="mtclean-replace", newline="") as text:
+        yield _no_nul_lines(text, name)  # (a file that gained a NUL since it was checked)
 
 
 _HEAD_CHECK = 4096  # bytes of line input looked at before reading it
+_SCAN_CHUNK = 1 << 20  # bytes read at a time when a whole file is scanned for NUL
+
+
+def _check_file(name: str) -> None:
+    """Refuse a line-input file that is not UTF-8 text (:func:`_check_head` on its first
+    bytes, then a NUL anywhere), reading it in pieces: nothing is written for a file that
+    would stop half-way."""
+    with _need_file(name).open("rb") as fh:
+        _check_head(fh.read(_HEAD_CHECK), name)
+        fh.seek(0)
+        found = _first_nul(fh)
+    if found is not None:
+        offset, line = found
+        raise UsageError(
+            f"{name} holds a NUL byte at offset {offset} (line {line}): not a text file "
+            "(line input must be UTF-8 text)"
+        )
+
+
+def _first_nul(fh: IO[bytes]) -> tuple[int, int] | None:
+    r"""The byte offset and line number (lines end at ``\n``, ``\r\n`` or ``\r``, as the
+    line readers split them) of the first NUL byte in ``fh``, read in pieces; None if none.
+
+    >>> _first_nul(io.BytesIO(b"a\r\nb\rc\n\x00")), _first_nul(io.BytesIO(b"a\nb"))
+    ((7, 4), None)
+    """
+    offset, line, after_cr = 0, 1, False
+    while chunk := fh.read(_SCAN_CHUNK):
+        at = chunk.find(0)
+        part = chunk if at < 0 else chunk[:at]
+        line += part.count(b"\n") + part.count(b"\r") - part.count(b"\r\n")
+        if after_cr and part.startswith(b"\n"):  # a \r\n split between two pieces
+            line -= 1
+        if at >= 0:
+            return offset + at, line
+        offset += len(chunk)
+        after_cr = chunk.endswith(b"\r")
+    return None
+
+
+def _no_nul_lines(lines: Iterable[str], where: str) -> Iterator[str]:
+    """``lines``, stopped with a UsageError naming the line at one holding a NUL: not text
+    (stdin cannot be scanned before it is read; what was written for the lines before
+    stands, as for a malformed JSON line)."""
+    for n, line in enumerate(lines, 1):
+        if "\0" in line:
+            raise UsageError(
+                f"{where} line {n} holds a NUL byte (character {line.index(chr(0)) + 1}): "
+                "not a text file (line input must be UTF-8 text)"
+            )
+        yield line
 
 
 def _stdin_head() -> bytes:
@@ -194,7 +245,7 @@ def _where(path: str | None) -> str:
     return "stdin" if path in (None, "-") else path
 
 
-def _jsonl(stream: IO[str], what: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def _jsonl(stream: Iterable[str], what: str) -> Iterator[tuple[int, dict[str, Any]]]:
     first = True
     for n, line in enumerate(stream, 1):
         if line.strip():
@@ -490,7 +541,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     if args.en is not None:
         raise UsageError("--format jsonl reads one file of {id, ru, en} records")
 
-    def records(stream: IO[str]) -> Iterator[tuple[Any, list[str], list[str]]]:
+    def records(stream: Iterable[str]) -> Iterator[tuple[Any, list[str], list[str]]]:
         for n, rec in _jsonl(stream, _where(args.ru)):
             ru, en = rec.get("ru"), rec.get("en")
             if not (isinstance(ru, list) and isinstance(en, list)) or not all(
@@ -656,8 +707,7 @@ def cmd_filter(args: argparse.Namespace) -> int:
         _stdin_hint()
         _check_head(_stdin_head(), where)
     else:
-        with Path(args.file).open("rb") as fh:
-            _check_head(fh.read(_HEAD_CHECK), where)
+        _check_file(args.file)
     bad = 0  # lines that were not a pair: each gets its verdict, and the exit code says so
     # stdin is read, not closed (a caller of main() may go on using it).
     with contextlib.nullcontext(sys.stdin.buffer) if stdin else Path(args.file).open("rb") as fh:

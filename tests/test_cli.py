@@ -742,6 +742,53 @@ def test_utf16_or_binary_line_input_is_refused_in_one_line(
     assert mtclean("detect", str(tmp_path / "ok.txt"), env=env).stdout.startswith("en\t")
 
 
+def test_a_nul_past_the_first_4_kb_refuses_line_input_too(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """A NUL in the first 4 KB was refused as binary, one after it read through (a garbage
+    line labelled, aligned or repaired). Now a NUL anywhere: a file is refused before any
+    output, naming the byte offset and the line; stdin at the line that holds it."""
+    head = "Hello there, friend.\r\n" * 300  # 6.6 kB, CRLF lines
+    bad = tmp_path / "late nul.txt"
+    bad.write_bytes(head.encode() + b"bad\x00line\nPrivet\n")
+    offset = len(head.encode()) + 3
+    rec = '{"id": 1, "text": "Hello there, friend."}\n'
+    bad_jsonl = tmp_path / "late.jsonl"
+    bad_jsonl.write_bytes((rec * 200).encode() + b'{"id": 2, "text": "a\x00b"}\n')
+    pair = '{"id": 1, "ru": "Он пришёл домой.", "en": "He came home."}\n'
+    bad_pairs = tmp_path / "pairs.jsonl"
+    bad_pairs.write_bytes((pair * 100).encode() + b"\x00\n")
+    for args, path, where in (
+        (["detect"], bad, f"offset {offset} (line 301)"),
+        (["align", str(bad)], bad, f"offset {offset} (line 301)"),
+        (["detect", "--format", "jsonl"], bad_jsonl, "(line 201)"),
+        (["clean", "--format", "jsonl"], bad_jsonl, "(line 201)"),
+        (["filter"], bad_pairs, f"offset {len(pair.encode()) * 100} (line 101)"),
+    ):
+        r = mtclean(*args, str(path), env=env)
+        assert r.returncode == 2 and r.stdout == "" and len(r.stderr.splitlines()) == 1, args
+        assert f"{path} holds a NUL byte at " in r.stderr and where in r.stderr, r.stderr
+        assert r.stderr.rstrip().endswith("not a text file (line input must be UTF-8 text)")
+    r = mtclean("detect", env=env, stdin=bad.read_bytes().decode())
+    assert r.returncode == 2 and r.stdout == "", r.stderr
+    assert "stdin line 301 holds a NUL byte (character 4)" in r.stderr
+    # Negative: the same text without the NUL is read to the end.
+    bad.write_bytes(head.encode() + b"bad line\nPrivet\n")
+    r = mtclean("detect", str(bad), env=env)
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 302, r.stderr
+
+
+def test_the_nul_scan_counts_lines_across_its_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from flows import cli
+
+    monkeypatch.setattr(cli, "_SCAN_CHUNK", 2)  # every \r\n below is split between pieces
+    data = b"a\r\nbc\r\nd\re\nf\x00"
+    assert cli._first_nul(io.BytesIO(data)) == (data.index(0), 5)
+    assert cli._first_nul(io.BytesIO(data[:-1])) is None
+
+
 def test_dask_without_prefect_dask_is_refused_before_prefect_starts(
     tmp_path: Path, env: dict[str, str]
 ) -> None:

@@ -21,6 +21,8 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO, Any
 
+from flows import DASK_HINT
+
 # Exit codes of `mtclean run` (README "Guarantees and exit codes"). 128 + N: stopped by signal N.
 EXIT_FAILED = 1  # an unexpected error (one line; --verbose shows the traceback)
 EXIT_USAGE = 2  # argparse's own code for bad arguments; also a bad config or glossary
@@ -783,10 +785,7 @@ def _run_config(args: argparse.Namespace) -> Any:
 
         if importlib.util.find_spec("prefect_dask") is None:
             # Said before Prefect starts (it failed the run with exit 1 after the start-up).
-            raise UsageError(
-                "--dask (run.dask) needs prefect-dask: pip install -e '.[dask]' in the mtclean "
-                "folder"
-            )
+            raise UsageError(f"--dask (run.dask) needs prefect-dask: {DASK_HINT}")
     if cfg.translate.enabled and not args.argos_package:
         # translate.package_path or $MTCLEAN_ARGOS_PACKAGE naming nothing is refused like
         # --argos-package, before Prefect starts: a typo would run the whole job untranslated.

@@ -808,3 +808,19 @@ def test_dask_without_prefect_dask_is_refused_before_prefect_starts(
     assert r.returncode == 2 and len(r.stderr.splitlines()) == 1, r.stderr
     assert "pip install -e '.[dask]'" in r.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_flow_given_dask_without_prefect_dask_says_the_same_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A deployment run with run.dask (no CLI in front) names the editable install the CLI
+    and the skipped Dask tests name, not a PyPI package mtclean is not published as."""
+    from cleaners.config import PipelineConfig
+    from flows import DASK_HINT
+    from flows.pipeline import make_task_runner
+
+    monkeypatch.setitem(sys.modules, "prefect_dask", None)  # absent, as after `pip install -e .`
+    with pytest.raises(RuntimeError, match="needs prefect-dask") as info:
+        make_task_runner(PipelineConfig(run={"dask": True}))
+    assert DASK_HINT in str(info.value) and "pip install -e '.[dask]'" in DASK_HINT
+    assert make_task_runner(PipelineConfig()) is not None  # negative: no Dask asked, no error

@@ -7,10 +7,11 @@ the manifest: a changed config means documents are processed again.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -690,6 +691,24 @@ def _beside(folder: Path, value: Any) -> Any:
         return value
     expanded = os.path.expanduser(value)
     return expanded if Path(expanded).is_absolute() else str(folder / expanded)
+
+
+def closest_key(loc: Sequence[str | int]) -> str | None:
+    """For an unknown config key at ``loc`` (a validation error's location, ``("repair",
+    "enabeld")``), the known key of that section it most likely misspells, or None.
+
+    >>> closest_key(("repair", "enabeld")), closest_key(("filtres",)), closest_key(("run", "x"))
+    ('enabled', 'filters', None)
+    """
+    model: type[BaseModel] = PipelineConfig
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part))
+        inner = field.annotation if field is not None else None
+        if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
+            return None  # (a mapping of the user's own keys, such as repair.params)
+        model = inner
+    found = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.75)
+    return found[0] if found else None
 
 
 # ---------------------------------------------------------------- command-line flags

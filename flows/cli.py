@@ -338,13 +338,23 @@ def _short(msg: str) -> str:
     return msg[: cut if cut > 0 else _ERROR_CHARS] + ", ..."
 
 
+def _did_you_mean(error: dict[str, Any]) -> str:
+    """`` (did you mean 'enabled'?)`` for an unknown config key close to a known one."""
+    if error.get("type") != "extra_forbidden":
+        return ""
+    from cleaners.config import closest_key
+
+    key = closest_key(error.get("loc", ()))
+    return f" (did you mean {key!r}?)" if key else ""
+
+
 def _one_line(exc: BaseException) -> str:
     errors = getattr(exc, "errors", None)
     if callable(errors):
         try:
             found = errors()
             parts = [
-                f"{'.'.join(str(x) for x in e['loc'])}: {_short(str(e['msg']))}"
+                f"{'.'.join(str(x) for x in e['loc'])}: {_short(str(e['msg']))}{_did_you_mean(e)}"
                 for e in found[:MAX_ERRORS]  # type: ignore[index]
             ]
             if len(found) > MAX_ERRORS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -824,3 +825,18 @@ def test_a_flow_given_dask_without_prefect_dask_says_the_same_install(
         make_task_runner(PipelineConfig(run={"dask": True}))
     assert DASK_HINT in str(info.value) and "pip install -e '.[dask]'" in DASK_HINT
     assert make_task_runner(PipelineConfig()) is not None  # negative: no Dask asked, no error
+
+
+def test_a_misspelt_config_key_is_named_with_the_key_it_likely_means(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """A typo in a config key was refused as "Extra inputs are not permitted" alone; the
+    message now names the section's key it most likely misspells, when one is close."""
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("repair: {enabeld: true}\nfiltres: {}\nrun: {zzz: 1}\n")
+    r = mtclean("detect", "--config", str(cfg), env=env, stdin="Hello there\n")
+    assert r.returncode == 2 and r.stdout == "" and len(r.stderr.splitlines()) == 1, r.stderr
+    assert "repair.enabeld: Extra inputs are not permitted (did you mean 'enabled'?)" in r.stderr
+    assert "filtres: Extra inputs are not permitted (did you mean 'filters'?)" in r.stderr
+    # Nothing close: no guess.
+    assert re.search(r"run\.zzz: Extra inputs are not permitted(;|$)", r.stderr.strip())

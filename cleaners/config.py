@@ -659,7 +659,15 @@ def load_config(path: str | Path | None) -> PipelineConfig:
     """Read a YAML or JSON config file strictly (safe loader, unknown keys rejected)."""
     if path is None:
         return PipelineConfig()
-    text = read_small_file(path, MAX_CONFIG_BYTES).decode("utf-8")
+    raw = read_small_file(path, MAX_CONFIG_BYTES)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+        raise ValueError(
+            f"not UTF-8 text (byte {exc.start} is {raw[exc.start]:#04x}"
+            + ("; it is UTF-16: save it as UTF-8)" if utf16 else ")")
+        ) from None
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader) or {}  # noqa: S506  (a safe loader)
     except yaml.YAMLError as exc:  # say where in the file, not in "<unicode string>"

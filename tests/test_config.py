@@ -211,3 +211,19 @@ def test_a_dask_address_without_a_port_is_a_bad_value(tmp_path: Path, address: s
         with_flags(PipelineConfig(), {"dask_address": address})
     for good in ("tcp://10.0.0.5:8786", "scheduler:8786", "inproc://x/1/2"):
         assert with_flags(PipelineConfig(), {"dask_address": good}).run.dask_address == good
+
+
+def test_a_config_that_is_not_utf8_says_so_and_where(tmp_path: Path) -> None:
+    """A config saved as UTF-16 (Windows Notepad's "Unicode") or Latin-1 failed with Python's
+    codec message; now it says the file is not UTF-8, at which byte, and UTF-16 by name."""
+    u16 = tmp_path / "u16.yaml"
+    u16.write_bytes("repair: {enabled: true}\n".encode("utf-16"))
+    with pytest.raises(ValueError, match=r"not UTF-8 text \(byte 0 is 0xff; it is UTF-16"):
+        load_config(u16)
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("repair: {glossary: [café.tsv]}\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"not UTF-8 text \(byte 23 is 0xe9\)$"):
+        load_config(latin)
+    bom = tmp_path / "bom.yaml"  # negative: UTF-8 with a BOM is UTF-8
+    bom.write_bytes("\ufeffrepair: {enabled: false}\n".encode())
+    assert load_config(bom).repair.enabled is False

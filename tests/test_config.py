@@ -227,3 +227,17 @@ def test_a_config_that_is_not_utf8_says_so_and_where(tmp_path: Path) -> None:
     bom = tmp_path / "bom.yaml"  # negative: UTF-8 with a BOM is UTF-8
     bom.write_bytes("\ufeffrepair: {enabled: false}\n".encode())
     assert load_config(bom).repair.enabled is False
+
+
+def test_a_glossary_saved_with_a_bom_keeps_its_first_entry(tmp_path: Path) -> None:
+    """A glossary saved by a Windows editor starts with a BOM: its first term was read as
+    U+FEFF + the term and never matched, silently. One not in UTF-8 is named by its path."""
+    terms = tmp_path / "terms.tsv"
+    terms.write_bytes("\ufeffZorbland\tZorbia\tnote\nFoobarix\tFoobaria\tnote\n".encode())
+    cfg = load_config(_write(tmp_path, "c.yaml", f"repair:\n  glossary: [{terms}]\n"))
+    fixed = repair("The Zorbland and Foobarix met.", "en", cfg.repair).text
+    assert fixed == "The Zorbia and Foobaria met."
+    u16 = tmp_path / "u16.tsv"
+    u16.write_bytes("Zorbland\tZorbia\tnote\n".encode("utf-16"))
+    with pytest.raises(ValueError, match=f"{u16}: not UTF-8 text"):
+        load_config(_write(tmp_path, "d.yaml", f"repair:\n  glossary: [{u16}]\n"))

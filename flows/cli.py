@@ -68,12 +68,16 @@ codecs.register_error("mtclean-replace", _replace_counted)
 
 
 def _need_file(name: str) -> Path:
+    """``name`` as a path to read: a regular file, or a pipe (``/dev/stdin``, the shell's
+    ``<(command)``), read once as it comes; a folder or a device is refused by name."""
     path = Path(name)
     if path.is_dir():
         raise UsageError(f"{name} is a folder; give a file (`mtclean run` reads folders)")
-    if not path.is_file():
-        raise UsageError(f"no such file: {name}")
-    return path
+    if path.is_file() or path.is_fifo():
+        return path
+    if path.exists():  # (/dev/zero would never end)
+        raise UsageError(f"{name} is not a regular file or a pipe (a device?); give a file")
+    raise UsageError(f"no such file: {name}")
 
 
 @contextlib.contextmanager
@@ -92,6 +96,12 @@ def _open_in(name: str | None) -> Iterator[Iterator[str]]:
             yield _no_nul_lines(text, "stdin")
         finally:
             text.detach()
+        return
+    if _need_file(name).is_fifo():  # read once: looked at as stdin is
+        with open(name, "rb") as fh:
+            _check_head(fh.peek(_HEAD_CHECK)[:_HEAD_CHECK], name)
+            text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="mtclean-replace", newline="")
+            yield _no_nul_lines(text, name)
         return
     _check_file(name)
     with open(name, encoding="utf-8-sig", errors="mtclean-replace", newline="") as text:
@@ -715,14 +725,17 @@ def cmd_filter(args: argparse.Namespace) -> int:
         sys.stdout.flush()  # a batch's verdicts reach the next command in a pipe now
 
     stdin = args.file in (None, "-")
+    pipe = not stdin and Path(args.file).is_fifo()
     if stdin:
         _stdin_hint()
         _check_head(_stdin_head(), where)
-    else:
+    elif not pipe:
         _check_file(args.file)
     bad = 0  # lines that were not a pair: each gets its verdict, and the exit code says so
     # stdin is read, not closed (a caller of main() may go on using it).
     with contextlib.nullcontext(sys.stdin.buffer) if stdin else Path(args.file).open("rb") as fh:
+        if pipe:  # read once: looked at as stdin is
+            _check_head(fh.peek(_HEAD_CHECK)[:_HEAD_CHECK], where)
         for n, line, whole in _bounded_lines(fh, cfg.input.max_bytes):
             if not whole:
                 batch.append((_leading_id(line), ("too-long",)))

@@ -840,3 +840,36 @@ def test_a_misspelt_config_key_is_named_with_the_key_it_likely_means(
     assert "filtres: Extra inputs are not permitted (did you mean 'filters'?)" in r.stderr
     # Nothing close: no guess.
     assert re.search(r"run\.zzz: Extra inputs are not permitted(;|$)", r.stderr.strip())
+
+
+def test_line_input_reads_a_pipe_and_names_a_device(tmp_path: Path, env: dict[str, str]) -> None:
+    """`mtclean align <(cut -f1 x) <(cut -f2 x)` and `... | mtclean detect /dev/stdin` were
+    refused as "no such file": a pipe is read once, as stdin is (its first bytes looked at,
+    a NUL refused at its line). A device is named as one, not read (/dev/zero never ends)."""
+    script = (
+        f"{sys.executable} -m flows.cli align <(printf 'Он пришёл домой.\\nДа.\\n') "
+        "<(printf 'He came home.\\nYes.\\n')"
+    )
+    r = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
+    assert r.returncode == 0, r.stderr
+    assert [row.split("\t")[:2] for row in r.stdout.splitlines()] == [["0", "0"], ["1", "1"]]
+    fifo = tmp_path / "lines.fifo"
+    os.mkfifo(fifo)
+    for payload, code in ((b"Hello there\n", 0), (b"Hello there friend.\n" * 400 + b"x\0y\n", 2)):
+        reader = subprocess.Popen(
+            [sys.executable, "-m", "flows.cli", "detect", str(fifo)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+        )  # fmt: skip
+        with open(fifo, "wb") as w:  # (blocks until the reader opens it)
+            w.write(payload)
+        out, err = reader.communicate(timeout=120)
+        assert reader.returncode == code, err
+        if code == 0:
+            assert out.startswith("en\t") and err == ""
+        else:
+            assert out == "" and f"{fifo} line 401 holds a NUL byte" in err
+    r = mtclean("detect", "/dev/zero", env=env, timeout=60)
+    assert r.returncode == 2 and r.stdout == ""
+    assert "/dev/zero is not a regular file or a pipe (a device?)" in r.stderr

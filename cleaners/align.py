@@ -2281,9 +2281,7 @@ def confident_beads(
     for b in beads:
         if len(b.ru) == 1 and len(b.en) == 1 and b.score >= BOOT_SCORE:
             src, tgt = ru[b.ru[0]], en[b.en[0]]
-            bag, n = table.source_bag(src)
-            keys, m = table.target_bag(tgt)
-            if lexsim._dice(bag, n, keys, m) >= BOOT_SIMILARITY:
+            if table.similarity(src, tgt) >= BOOT_SIMILARITY:
                 out.append((src, tgt))
     return out
 

@@ -7,10 +7,11 @@ the manifest: a changed config means documents are processed again.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -658,22 +659,64 @@ def load_config(path: str | Path | None) -> PipelineConfig:
     """Read a YAML or JSON config file strictly (safe loader, unknown keys rejected)."""
     if path is None:
         return PipelineConfig()
-    text = read_small_file(path, MAX_CONFIG_BYTES).decode("utf-8")
+    raw = read_small_file(path, MAX_CONFIG_BYTES)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+        raise ValueError(
+            f"not UTF-8 text (byte {exc.start} is {raw[exc.start]:#04x}"
+            + ("; it is UTF-16: save it as UTF-8)" if utf16 else ")")
+        ) from None
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader) or {}  # noqa: S506  (a safe loader)
     except yaml.YAMLError as exc:  # say where in the file, not in "<unicode string>"
         raise ValueError(str(exc).replace("<unicode string>", Path(path).name)) from None
     if not isinstance(data, dict):
         raise ValueError(f"config must be a mapping, got {type(data).__name__}")
-    # A glossary named beside the config is found wherever mtclean is run from.
+    # A file named beside the config (a glossary, the Argos package) is found wherever
+    # mtclean is run from; the flags (--argos-package) stay relative to the working directory.
+    here = Path(os.path.abspath(path)).parent
     repair_ = data.get("repair")
     if isinstance(repair_, dict) and isinstance(repair_.get("glossary"), list):
-        here = Path(os.path.abspath(path)).parent
-        repair_["glossary"] = [
-            str(here / g) if isinstance(g, str) and g and not Path(g).is_absolute() else g
-            for g in repair_["glossary"]
-        ]
+        repair_["glossary"] = [_beside(here, g) for g in repair_["glossary"]]
+    translate_ = data.get("translate")
+    if isinstance(translate_, dict) and "package_path" in translate_:
+        translate_["package_path"] = _beside(here, translate_["package_path"])
     return PipelineConfig.model_validate(data)
+
+
+def _beside(folder: Path, value: Any) -> Any:
+    """A relative path string from a config file, taken from the config's ``folder``
+    (``~`` is the user's home); anything else as given, for validation to judge.
+
+    >>> _beside(Path("/etc/mtclean"), "terms.tsv"), _beside(Path("/etc"), "/abs/t.tsv")
+    ('/etc/mtclean/terms.tsv', '/abs/t.tsv')
+    >>> _beside(Path("/etc"), None), _beside(Path("/etc"), "")
+    (None, '')
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    expanded = os.path.expanduser(value)
+    return expanded if Path(expanded).is_absolute() else str(folder / expanded)
+
+
+def closest_key(loc: Sequence[str | int]) -> str | None:
+    """For an unknown config key at ``loc`` (a validation error's location, ``("repair",
+    "enabeld")``), the known key of that section it most likely misspells, or None.
+
+    >>> closest_key(("repair", "enabeld")), closest_key(("filtres",)), closest_key(("run", "x"))
+    ('enabled', 'filters', None)
+    """
+    model: type[BaseModel] = PipelineConfig
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part))
+        inner = field.annotation if field is not None else None
+        if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
+            return None  # (a mapping of the user's own keys, such as repair.params)
+        model = inner
+    found = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.75)
+    return found[0] if found else None
 
 
 # ---------------------------------------------------------------- command-line flags

@@ -37,6 +37,9 @@ _DECODER = json.JSONDecoder()
 _CHUNK = 1 << 16
 _TRIM_EVERY = 4 << 20
 _NUMBER_GOES_ON = frozenset("0123456789.eE+-")
+_POOLED = 1 << 16  # floats shared by _pooled before its pool starts again
+_FLOATS: dict[float, float] = {}  # _pooled's pool of scores, shared across documents
+_PACK = 1 << 20  # characters of a long raw text compressed at a time (_Packed)
 
 
 class StreamReader:
@@ -209,12 +212,6 @@ def _pooled(value: Any, pool: dict[Any, Any]) -> Any:
     return pool.setdefault(value, value)
 
 
-_POOLED = 1 << 16
-
-
-_FLOATS: dict[float, float] = {}
-
-
 def _bead(r: StreamReader) -> Bead:
     d = r.value()
     for key in ("score", "adequacy"):
@@ -243,9 +240,6 @@ class _Packed:
 
     def text(self) -> str:
         return zlib.decompress(self._data).decode("utf-8", "surrogatepass")
-
-
-_PACK = 1 << 20
 
 
 def _side(r: StreamReader) -> SideDoc | None:

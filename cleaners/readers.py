@@ -264,7 +264,10 @@ def _assemble(root: Path, entries: list[_Entry], config: InputConfig) -> list[In
                 group.sources.append(label)
                 group.error = group.error or err
                 continue
-            first = group if isinstance(group, str) else group.sources[0]
+            # The file that holds this side already (a.txt is English, so a.en.txt's rival).
+            first = (
+                group if isinstance(group, str) else printable_path(group.parts[entry.lang].path)
+            )
             err = E.DuplicateId(
                 E.DUPLICATE_ID,
                 f"{label}: document {entry.base!r} ({entry.lang}) already comes from {first}; "

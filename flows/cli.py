@@ -16,10 +16,12 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO, Any
+
+from flows import DASK_HINT
 
 # Exit codes of `mtclean run` (README "Guarantees and exit codes"). 128 + N: stopped by signal N.
 EXIT_FAILED = 1  # an unexpected error (one line; --verbose shows the traceback)
@@ -66,18 +68,24 @@ codecs.register_error("mtclean-replace", _replace_counted)
 
 
 def _need_file(name: str) -> Path:
+    """``name`` as a path to read: a regular file, or a pipe (``/dev/stdin``, the shell's
+    ``<(command)``), read once as it comes; a folder or a device is refused by name."""
     path = Path(name)
     if path.is_dir():
         raise UsageError(f"{name} is a folder; give a file (`mtclean run` reads folders)")
-    if not path.is_file():
-        raise UsageError(f"no such file: {name}")
-    return path
+    if path.is_file() or path.is_fifo():
+        return path
+    if path.exists():  # (/dev/zero would never end)
+        raise UsageError(f"{name} is not a regular file or a pipe (a device?); give a file")
+    raise UsageError(f"no such file: {name}")
 
 
 @contextlib.contextmanager
-def _open_in(name: str | None) -> Iterator[IO[str]]:
-    # UTF-8 with or without a BOM; a bad byte becomes U+FFFD (visible, and writable as UTF-8)
-    # rather than stopping a stream of records.
+def _open_in(name: str | None) -> Iterator[Iterator[str]]:
+    """The lines of a file or stdin, as text. UTF-8 with or without a BOM; a bad byte becomes
+    U+FFFD (visible, and writable as UTF-8) rather than stopping a stream of records. A NUL
+    byte anywhere means the input is not text: a file is refused before any line is read,
+    stdin at the line that holds it (UsageError naming where)."""
     if name in (None, "-"):
         _stdin_hint()
         _check_head(_stdin_head(), "stdin")
@@ -85,18 +93,73 @@ def _open_in(name: str | None) -> Iterator[IO[str]]:
         # caller of main() may go on using stdin).
         text = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="mtclean-replace")
         try:
-            yield text
+            yield _no_nul_lines(text, "stdin")
         finally:
             text.detach()
         return
-    path = _need_file(name)
-    with path.open("rb") as fh:
-        _check_head(fh.read(_HEAD_CHECK), name)
-    with path.open(encoding="utf-8-sig", errors="mtclean-replace", newline="") as text:
-        yield text
+    if _need_file(name).is_fifo():  # read once: looked at as stdin is
+        with open(name, "rb") as fh:
+            _check_head(fh.peek(_HEAD_CHECK)[:_HEAD_CHECK], name)
+            text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="mtclean-replace", newline="")
+            yield _no_nul_lines(text, name)
+        return
+    _check_file(name)
+    with open(name, encoding="utf-8-sig", errors="mtclean-replace", newline="") as text:
+        yield _no_nul_lines(text, name)  # (a file that gained a NUL since it was checked)
 
 
 _HEAD_CHECK = 4096  # bytes of line input looked at before reading it
+_SCAN_CHUNK = 1 << 20  # bytes read at a time when a whole file is scanned for NUL
+
+
+def _check_file(name: str) -> None:
+    """Refuse a line-input file that is not UTF-8 text (:func:`_check_head` on its first
+    bytes, then a NUL anywhere), reading it in pieces: nothing is written for a file that
+    would stop half-way."""
+    with _need_file(name).open("rb") as fh:
+        _check_head(fh.read(_HEAD_CHECK), name)
+        fh.seek(0)
+        found = _first_nul(fh)
+    if found is not None:
+        offset, line = found
+        raise UsageError(
+            f"{name} holds a NUL byte at offset {offset} (line {line}): not a text file "
+            "(line input must be UTF-8 text)"
+        )
+
+
+def _first_nul(fh: IO[bytes]) -> tuple[int, int] | None:
+    r"""The byte offset and line number (lines end at ``\n``, ``\r\n`` or ``\r``, as the
+    line readers split them) of the first NUL byte in ``fh``, read in pieces; None if none.
+
+    >>> _first_nul(io.BytesIO(b"a\r\nb\rc\n\x00")), _first_nul(io.BytesIO(b"a\nb"))
+    ((7, 4), None)
+    """
+    offset, line, after_cr = 0, 1, False
+    while chunk := fh.read(_SCAN_CHUNK):
+        at = chunk.find(0)
+        part = chunk if at < 0 else chunk[:at]
+        line += part.count(b"\n") + part.count(b"\r") - part.count(b"\r\n")
+        if after_cr and part.startswith(b"\n"):  # a \r\n split between two pieces
+            line -= 1
+        if at >= 0:
+            return offset + at, line
+        offset += len(chunk)
+        after_cr = chunk.endswith(b"\r")
+    return None
+
+
+def _no_nul_lines(lines: Iterable[str], where: str) -> Iterator[str]:
+    """``lines``, stopped with a UsageError naming the line at one holding a NUL: not text
+    (stdin cannot be scanned before it is read; what was written for the lines before
+    stands, as for a malformed JSON line)."""
+    for n, line in enumerate(lines, 1):
+        if "\0" in line:
+            raise UsageError(
+                f"{where} line {n} holds a NUL byte (character {line.index(chr(0)) + 1}): "
+                "not a text file (line input must be UTF-8 text)"
+            )
+        yield line
 
 
 def _stdin_head() -> bytes:
@@ -194,7 +257,7 @@ def _where(path: str | None) -> str:
     return "stdin" if path in (None, "-") else path
 
 
-def _jsonl(stream: IO[str], what: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def _jsonl(stream: Iterable[str], what: str) -> Iterator[tuple[int, dict[str, Any]]]:
     first = True
     for n, line in enumerate(stream, 1):
         if line.strip():
@@ -285,13 +348,23 @@ def _short(msg: str) -> str:
     return msg[: cut if cut > 0 else _ERROR_CHARS] + ", ..."
 
 
+def _did_you_mean(error: dict[str, Any]) -> str:
+    """`` (did you mean 'enabled'?)`` for an unknown config key close to a known one."""
+    if error.get("type") != "extra_forbidden":
+        return ""
+    from cleaners.config import closest_key
+
+    key = closest_key(error.get("loc", ()))
+    return f" (did you mean {key!r}?)" if key else ""
+
+
 def _one_line(exc: BaseException) -> str:
     errors = getattr(exc, "errors", None)
     if callable(errors):
         try:
             found = errors()
             parts = [
-                f"{'.'.join(str(x) for x in e['loc'])}: {_short(str(e['msg']))}"
+                f"{'.'.join(str(x) for x in e['loc'])}: {_short(str(e['msg']))}{_did_you_mean(e)}"
                 for e in found[:MAX_ERRORS]  # type: ignore[index]
             ]
             if len(found) > MAX_ERRORS:
@@ -490,7 +563,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     if args.en is not None:
         raise UsageError("--format jsonl reads one file of {id, ru, en} records")
 
-    def records(stream: IO[str]) -> Iterator[tuple[Any, list[str], list[str]]]:
+    def records(stream: Iterable[str]) -> Iterator[tuple[Any, list[str], list[str]]]:
         for n, rec in _jsonl(stream, _where(args.ru)):
             ru, en = rec.get("ru"), rec.get("en")
             if not (isinstance(ru, list) and isinstance(en, list)) or not all(
@@ -652,15 +725,17 @@ def cmd_filter(args: argparse.Namespace) -> int:
         sys.stdout.flush()  # a batch's verdicts reach the next command in a pipe now
 
     stdin = args.file in (None, "-")
+    pipe = not stdin and Path(args.file).is_fifo()
     if stdin:
         _stdin_hint()
         _check_head(_stdin_head(), where)
-    else:
-        with Path(args.file).open("rb") as fh:
-            _check_head(fh.read(_HEAD_CHECK), where)
+    elif not pipe:
+        _check_file(args.file)
     bad = 0  # lines that were not a pair: each gets its verdict, and the exit code says so
     # stdin is read, not closed (a caller of main() may go on using it).
     with contextlib.nullcontext(sys.stdin.buffer) if stdin else Path(args.file).open("rb") as fh:
+        if pipe:  # read once: looked at as stdin is
+            _check_head(fh.peek(_HEAD_CHECK)[:_HEAD_CHECK], where)
         for n, line, whole in _bounded_lines(fh, cfg.input.max_bytes):
             if not whole:
                 batch.append((_leading_id(line), ("too-long",)))
@@ -733,10 +808,7 @@ def _run_config(args: argparse.Namespace) -> Any:
 
         if importlib.util.find_spec("prefect_dask") is None:
             # Said before Prefect starts (it failed the run with exit 1 after the start-up).
-            raise UsageError(
-                "--dask (run.dask) needs prefect-dask: pip install -e '.[dask]' in the mtclean "
-                "folder"
-            )
+            raise UsageError(f"--dask (run.dask) needs prefect-dask: {DASK_HINT}")
     if cfg.translate.enabled and not args.argos_package:
         # translate.package_path or $MTCLEAN_ARGOS_PACKAGE naming nothing is refused like
         # --argos-package, before Prefect starts: a typo would run the whole job untranslated.

@@ -43,6 +43,7 @@ from cleaners.readers import InputItem, discover, item_hash
 from cleaners.report import Tally, doc_html_parts, render_html, render_md
 from cleaners.report_pages import ReportIndex, ReportPages
 from cleaners.writers import write_corpus
+from flows import DASK_HINT
 
 LOW_ADEQUACY = 0.5  # report.html's low-adequacy list: documents whose mean is below this
 
@@ -183,9 +184,7 @@ def make_task_runner(config: PipelineConfig, n_batches: int = 2) -> Any:
         try:
             from prefect_dask import DaskTaskRunner
         except ImportError as exc:
-            raise RuntimeError(
-                "--dask needs prefect-dask: pip install -e '.[dask]' in the mtclean folder"
-            ) from exc
+            raise RuntimeError(f"--dask needs prefect-dask: {DASK_HINT}") from exc
         if run.dask_address:
             return DaskTaskRunner(address=run.dask_address)
         return DaskTaskRunner(

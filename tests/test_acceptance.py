@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -10,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from bench_modules import load_bench  # (tests/ is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -92,10 +92,7 @@ def test_sample_corpus_end_to_end(tmp_path: Path) -> None:
     reason="../shared/data/wmt21-newstest-ru-en is absent (the WMT21 data is not vendored)",
 )
 def test_real_wmt21_documents_all_aligned(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("wmt_folder", ROOT / "bench" / "wmt_folder.py")
-    assert spec is not None and spec.loader is not None
-    wmt_folder = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(wmt_folder)
+    wmt_folder = load_bench("wmt_folder")
     inp = tmp_path / "in"
     n = wmt_folder.build(SHARED / "data" / "wmt21-newstest-ru-en", inp, "Online-B")
     out = tmp_path / "out"

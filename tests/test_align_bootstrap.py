@@ -144,3 +144,22 @@ def test_cli_bootstrap_needs_the_jsonl_format(tmp_path: Path) -> None:
         timeout=120,
     )
     assert r.returncode == 2 and "--format jsonl" in r.stderr
+
+
+def test_confident_beads_judge_the_words_by_the_table_given() -> None:
+    """The Dice similarity of a confident bead is the given table's (``Table.similarity``),
+    not the shipped one's: a table that knows none of the words keeps none of the beads."""
+    from cleaners.align import BOOT_SIMILARITY
+    from cleaners.model import Bead
+
+    ru, en = ["Кот спит дома."], ["The cat sleeps at home."]
+    sure = [Bead((0,), (0,), 0.9, "test")]
+    assert TABLE.similarity(ru[0], en[0]) >= BOOT_SIMILARITY
+    assert confident_beads(ru, en, sure, TABLE) == [(ru[0], en[0])]
+    blank = lexsim.parse("!stop\ta\tэто\n!stop\tb\tthe\n", "ru", "en")
+    assert blank.similarity(ru[0], en[0]) == 0.0
+    assert confident_beads(ru, en, sure, blank) == []
+    # The module's similarity is the shipped table's Table.similarity.
+    shipped = lexsim.table("ru", "en")
+    assert lexsim.similarity(ru[0], en[0]) == shipped.similarity(ru[0], en[0]) > 0.5
+    assert lexsim.similarities(ru, en) == [shipped.similarity(ru[0], en[0])]

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -31,3 +33,18 @@ def test_a_copy_of_the_align_bench_outside_the_repo_reads_mtclean_data(tmp_path:
     )
     assert done.returncode == 1
     assert f"no data: {data} is missing" in done.stderr
+
+
+def test_a_bench_is_loaded_once_and_its_dataclasses_work() -> None:
+    """Every test that reuses a bench loads it through ``bench_modules.load_bench``: once, and
+    registered as a module (a bench's ``@dataclass`` under ``from __future__ import
+    annotations`` fails to build when its module is executed unregistered)."""
+    from bench_modules import load_bench
+
+    align = load_bench("align")
+    assert load_bench("align") is align and sys.modules["bench_align"] is align
+    doc = align.Doc("d1", ["Да."], ["Yes."], None)
+    assert (doc.id, doc.ru, doc.en) == ("d1", ["Да."], ["Yes."])
+    with pytest.raises((ImportError, FileNotFoundError), match="no_such_bench"):
+        load_bench("no_such_bench")
+    assert "bench_no_such_bench" not in sys.modules

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -624,6 +625,32 @@ def test_a_config_package_path_that_names_nothing_is_refused_like_the_flag(
     assert r.returncode == 0 and json.loads(r.stdout)["keep"], r.stderr
 
 
+def test_a_relative_config_package_path_is_looked_for_beside_the_config(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """A relative ``translate.package_path`` names a file in the config's folder (as a
+    glossary does), whatever the working directory; ``--argos-package`` stays relative to it."""
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    cfg = conf / "c.yaml"
+    cfg.write_text("translate: {enabled: true, package_path: typo.argosmodel}\n")
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.en.txt").write_text("A title.\n\nA body line.\n", encoding="utf-8")
+    r = mtclean("run", str(src), "--out", str(tmp_path / "out"), "--config", str(cfg), env=env)
+    assert r.returncode == 2 and len(r.stderr.splitlines()) == 1, r.stderr
+    assert str(conf / "typo.argosmodel") in r.stderr, r.stderr
+    # One that is there is used: a broken package is not refused as missing, only said.
+    (conf / "typo.argosmodel").write_bytes(b"not a zip")
+    pair = '{"id": 1, "ru": "Он пришёл домой.", "en": "He came home."}\n'
+    r = mtclean("filter", "--config", str(cfg), env=env, stdin=pair)
+    assert r.returncode == 0 and json.loads(r.stdout)["keep"], r.stderr
+    assert "not a zip" in r.stderr and "not found" not in r.stderr, r.stderr
+    # The flag is read from the working directory (the repository root), not the config's.
+    r = mtclean("filter", "--argos-package", "typo.argosmodel", env=env, stdin=pair)
+    assert r.returncode == 2 and "Argos package not found: typo.argosmodel" in r.stderr
+
+
 def test_a_language_the_detector_cannot_output_is_refused_with_the_list(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
@@ -716,6 +743,53 @@ def test_utf16_or_binary_line_input_is_refused_in_one_line(
     assert mtclean("detect", str(tmp_path / "ok.txt"), env=env).stdout.startswith("en\t")
 
 
+def test_a_nul_past_the_first_4_kb_refuses_line_input_too(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """A NUL in the first 4 KB was refused as binary, one after it read through (a garbage
+    line labelled, aligned or repaired). Now a NUL anywhere: a file is refused before any
+    output, naming the byte offset and the line; stdin at the line that holds it."""
+    head = "Hello there, friend.\r\n" * 300  # 6.6 kB, CRLF lines
+    bad = tmp_path / "late nul.txt"
+    bad.write_bytes(head.encode() + b"bad\x00line\nPrivet\n")
+    offset = len(head.encode()) + 3
+    rec = '{"id": 1, "text": "Hello there, friend."}\n'
+    bad_jsonl = tmp_path / "late.jsonl"
+    bad_jsonl.write_bytes((rec * 200).encode() + b'{"id": 2, "text": "a\x00b"}\n')
+    pair = '{"id": 1, "ru": "Он пришёл домой.", "en": "He came home."}\n'
+    bad_pairs = tmp_path / "pairs.jsonl"
+    bad_pairs.write_bytes((pair * 100).encode() + b"\x00\n")
+    for args, path, where in (
+        (["detect"], bad, f"offset {offset} (line 301)"),
+        (["align", str(bad)], bad, f"offset {offset} (line 301)"),
+        (["detect", "--format", "jsonl"], bad_jsonl, "(line 201)"),
+        (["clean", "--format", "jsonl"], bad_jsonl, "(line 201)"),
+        (["filter"], bad_pairs, f"offset {len(pair.encode()) * 100} (line 101)"),
+    ):
+        r = mtclean(*args, str(path), env=env)
+        assert r.returncode == 2 and r.stdout == "" and len(r.stderr.splitlines()) == 1, args
+        assert f"{path} holds a NUL byte at " in r.stderr and where in r.stderr, r.stderr
+        assert r.stderr.rstrip().endswith("not a text file (line input must be UTF-8 text)")
+    r = mtclean("detect", env=env, stdin=bad.read_bytes().decode())
+    assert r.returncode == 2 and r.stdout == "", r.stderr
+    assert "stdin line 301 holds a NUL byte (character 4)" in r.stderr
+    # Negative: the same text without the NUL is read to the end.
+    bad.write_bytes(head.encode() + b"bad line\nPrivet\n")
+    r = mtclean("detect", str(bad), env=env)
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 302, r.stderr
+
+
+def test_the_nul_scan_counts_lines_across_its_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from flows import cli
+
+    monkeypatch.setattr(cli, "_SCAN_CHUNK", 2)  # every \r\n below is split between pieces
+    data = b"a\r\nbc\r\nd\re\nf\x00"
+    assert cli._first_nul(io.BytesIO(data)) == (data.index(0), 5)
+    assert cli._first_nul(io.BytesIO(data[:-1])) is None
+
+
 def test_dask_without_prefect_dask_is_refused_before_prefect_starts(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
@@ -735,3 +809,67 @@ def test_dask_without_prefect_dask_is_refused_before_prefect_starts(
     assert r.returncode == 2 and len(r.stderr.splitlines()) == 1, r.stderr
     assert "pip install -e '.[dask]'" in r.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_flow_given_dask_without_prefect_dask_says_the_same_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A deployment run with run.dask (no CLI in front) names the editable install the CLI
+    and the skipped Dask tests name, not a PyPI package mtclean is not published as."""
+    from cleaners.config import PipelineConfig
+    from flows import DASK_HINT
+    from flows.pipeline import make_task_runner
+
+    monkeypatch.setitem(sys.modules, "prefect_dask", None)  # absent, as after `pip install -e .`
+    with pytest.raises(RuntimeError, match="needs prefect-dask") as info:
+        make_task_runner(PipelineConfig(run={"dask": True}))
+    assert DASK_HINT in str(info.value) and "pip install -e '.[dask]'" in DASK_HINT
+    assert make_task_runner(PipelineConfig()) is not None  # negative: no Dask asked, no error
+
+
+def test_a_misspelt_config_key_is_named_with_the_key_it_likely_means(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """A typo in a config key was refused as "Extra inputs are not permitted" alone; the
+    message now names the section's key it most likely misspells, when one is close."""
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("repair: {enabeld: true}\nfiltres: {}\nrun: {zzz: 1}\n")
+    r = mtclean("detect", "--config", str(cfg), env=env, stdin="Hello there\n")
+    assert r.returncode == 2 and r.stdout == "" and len(r.stderr.splitlines()) == 1, r.stderr
+    assert "repair.enabeld: Extra inputs are not permitted (did you mean 'enabled'?)" in r.stderr
+    assert "filtres: Extra inputs are not permitted (did you mean 'filters'?)" in r.stderr
+    # Nothing close: no guess.
+    assert re.search(r"run\.zzz: Extra inputs are not permitted(;|$)", r.stderr.strip())
+
+
+def test_line_input_reads_a_pipe_and_names_a_device(tmp_path: Path, env: dict[str, str]) -> None:
+    """`mtclean align <(cut -f1 x) <(cut -f2 x)` and `... | mtclean detect /dev/stdin` were
+    refused as "no such file": a pipe is read once, as stdin is (its first bytes looked at,
+    a NUL refused at its line). A device is named as one, not read (/dev/zero never ends)."""
+    script = (
+        f"{sys.executable} -m flows.cli align <(printf 'Он пришёл домой.\\nДа.\\n') "
+        "<(printf 'He came home.\\nYes.\\n')"
+    )
+    r = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
+    assert r.returncode == 0, r.stderr
+    assert [row.split("\t")[:2] for row in r.stdout.splitlines()] == [["0", "0"], ["1", "1"]]
+    fifo = tmp_path / "lines.fifo"
+    os.mkfifo(fifo)
+    for payload, code in ((b"Hello there\n", 0), (b"Hello there friend.\n" * 400 + b"x\0y\n", 2)):
+        reader = subprocess.Popen(
+            [sys.executable, "-m", "flows.cli", "detect", str(fifo)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+        )  # fmt: skip
+        with open(fifo, "wb") as w:  # (blocks until the reader opens it)
+            w.write(payload)
+        out, err = reader.communicate(timeout=120)
+        assert reader.returncode == code, err
+        if code == 0:
+            assert out.startswith("en\t") and err == ""
+        else:
+            assert out == "" and f"{fifo} line 401 holds a NUL byte" in err
+    r = mtclean("detect", "/dev/zero", env=env, timeout=60)
+    assert r.returncode == 2 and r.stdout == ""
+    assert "/dev/zero is not a regular file or a pipe (a device?)" in r.stderr

@@ -85,6 +85,31 @@ def test_a_relative_glossary_path_is_taken_from_the_config_file_s_folder(
     assert repair("The Gosduma met.", "en", cfg.repair).text == "The State Duma met."
 
 
+def test_a_relative_package_path_is_taken_from_the_config_file_s_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cleaners.translate.packages import given_package
+
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    beside = _write(conf, "ru_en.argosmodel", "")
+    _write(conf, "c.yaml", "translate:\n  package_path: ru_en.argosmodel\n")
+    monkeypatch.chdir(tmp_path)  # not the config's folder: nothing named so here
+    cfg = load_config("conf/c.yaml")
+    assert Path(cfg.translate.package_path) == beside
+    assert given_package(cfg.translate) == beside
+    # An absolute path and the home folder are taken as written; no path stays none.
+    _write(conf, "d.yaml", f"translate:\n  package_path: {beside}\n")
+    assert load_config(conf / "d.yaml").translate.package_path == str(beside)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    _write(conf, "e.yaml", "translate:\n  package_path: ~/m.argosmodel\n")
+    assert load_config(conf / "e.yaml").translate.package_path == str(
+        tmp_path / "home" / "m.argosmodel"
+    )
+    _write(conf, "f.yaml", "translate:\n  package_path: null\n")
+    assert load_config(conf / "f.yaml").translate.package_path is None
+
+
 def test_content_hash_follows_a_glossary_file_s_content(tmp_path: Path) -> None:
     # An edited glossary changes what repair does: a rerun must redo the documents.
     terms = _write(tmp_path, "terms.tsv", "Gosduma\tState Duma\tnote\n")
@@ -186,3 +211,33 @@ def test_a_dask_address_without_a_port_is_a_bad_value(tmp_path: Path, address: s
         with_flags(PipelineConfig(), {"dask_address": address})
     for good in ("tcp://10.0.0.5:8786", "scheduler:8786", "inproc://x/1/2"):
         assert with_flags(PipelineConfig(), {"dask_address": good}).run.dask_address == good
+
+
+def test_a_config_that_is_not_utf8_says_so_and_where(tmp_path: Path) -> None:
+    """A config saved as UTF-16 (Windows Notepad's "Unicode") or Latin-1 failed with Python's
+    codec message; now it says the file is not UTF-8, at which byte, and UTF-16 by name."""
+    u16 = tmp_path / "u16.yaml"
+    u16.write_bytes("repair: {enabled: true}\n".encode("utf-16"))
+    with pytest.raises(ValueError, match=r"not UTF-8 text \(byte 0 is 0xff; it is UTF-16"):
+        load_config(u16)
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("repair: {glossary: [café.tsv]}\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"not UTF-8 text \(byte 23 is 0xe9\)$"):
+        load_config(latin)
+    bom = tmp_path / "bom.yaml"  # negative: UTF-8 with a BOM is UTF-8
+    bom.write_bytes("\ufeffrepair: {enabled: false}\n".encode())
+    assert load_config(bom).repair.enabled is False
+
+
+def test_a_glossary_saved_with_a_bom_keeps_its_first_entry(tmp_path: Path) -> None:
+    """A glossary saved by a Windows editor starts with a BOM: its first term was read as
+    U+FEFF + the term and never matched, silently. One not in UTF-8 is named by its path."""
+    terms = tmp_path / "terms.tsv"
+    terms.write_bytes("\ufeffZorbland\tZorbia\tnote\nFoobarix\tFoobaria\tnote\n".encode())
+    cfg = load_config(_write(tmp_path, "c.yaml", f"repair:\n  glossary: [{terms}]\n"))
+    fixed = repair("The Zorbland and Foobarix met.", "en", cfg.repair).text
+    assert fixed == "The Zorbia and Foobaria met."
+    u16 = tmp_path / "u16.tsv"
+    u16.write_bytes("Zorbland\tZorbia\tnote\n".encode("utf-16"))
+    with pytest.raises(ValueError, match=f"{u16}: not UTF-8 text"):
+        load_config(_write(tmp_path, "d.yaml", f"repair:\n  glossary: [{u16}]\n"))

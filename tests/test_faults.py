@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from flows import DASK_HINT
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -288,7 +290,7 @@ def _free_port() -> int:
 
 
 def test_a_dask_worker_killed_mid_run_loses_nothing(tmp_path: Path, env: dict[str, str]) -> None:
-    pytest.importorskip("prefect_dask", reason="needs prefect-dask (pip install 'mtclean[dask]')")
+    pytest.importorskip("prefect_dask", reason=f"needs prefect-dask ({DASK_HINT})")
     dask = Path(sys.executable).with_name("dask")
     if not dask.exists():
         pytest.skip(f"no dask command next to {sys.executable}")
@@ -334,7 +336,7 @@ def test_a_dask_worker_killed_mid_run_loses_nothing(tmp_path: Path, env: dict[st
 def test_workers_stop_writing_once_the_run_is_gone(tmp_path: Path, env: dict[str, str]) -> None:
     """An external Dask cluster outlives a `kill -9` of the run: its workers write nothing
     into the output folder after that (each write checks the lock holder first)."""
-    pytest.importorskip("prefect_dask", reason="needs prefect-dask (pip install 'mtclean[dask]')")
+    pytest.importorskip("prefect_dask", reason=f"needs prefect-dask ({DASK_HINT})")
     dask = Path(sys.executable).with_name("dask")
     if not dask.exists():
         pytest.skip(f"no dask command next to {sys.executable}")

@@ -24,6 +24,7 @@ from prefect.testing.utilities import prefect_test_harness  # noqa: E402
 
 from cleaners import manifest as mf  # noqa: E402
 from cleaners.config import PipelineConfig  # noqa: E402
+from flows import DASK_HINT  # noqa: E402
 from flows.pipeline import build_corpus  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -192,7 +193,7 @@ def test_pools_give_the_same_corpus(kind: str, inputs: Path, tmp_path: Path) -> 
 
 @pytest.mark.slow
 def test_dask_local_cluster_gives_the_same_corpus(inputs: Path, tmp_path: Path) -> None:
-    pytest.importorskip("prefect_dask", reason="needs prefect-dask (pip install 'mtclean[dask]')")
+    pytest.importorskip("prefect_dask", reason=f"needs prefect-dask ({DASK_HINT})")
     local, dask = tmp_path / "local", tmp_path / "dask"
     run(inputs, local, run={"max_workers": 1})
     summary = run(inputs, dask, run={"dask": True, "max_workers": 2, "batch_size": 2})
@@ -243,7 +244,7 @@ def test_retranslation_with_a_real_tiny_argos_package(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_dask_scheduler_address_gives_the_same_corpus(inputs: Path, tmp_path: Path) -> None:
     """`run.dask_address` (the CLI's --dask-address): an existing cluster, reached by address."""
-    pytest.importorskip("prefect_dask", reason="needs prefect-dask (pip install 'mtclean[dask]')")
+    pytest.importorskip("prefect_dask", reason=f"needs prefect-dask ({DASK_HINT})")
     from distributed import LocalCluster
 
     local, remote = tmp_path / "local", tmp_path / "remote"

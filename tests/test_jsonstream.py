@@ -176,3 +176,19 @@ def test_a_long_sides_raw_text_is_not_held_while_its_side_is_read(tmp_path: Path
     assert got.ru is not None and got.en is not None
     side_bytes = max(sys.getsizeof(got.ru.text), sys.getsizeof(got.en.text))
     assert peak - left < 2.3 * side_bytes
+
+
+def test_scores_come_back_as_one_object_and_the_pool_stays_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A score written many times reads back as one float object (the module-level pool),
+    and a file of ever new floats empties the pool at ``_POOLED`` instead of growing it."""
+    pool: dict[float, float] = {}
+    first = jsonstream._pooled(json.loads("0.8765"), pool)
+    again = jsonstream._pooled(json.loads("0.8765"), pool)
+    assert first is again and first == 0.8765
+    assert jsonstream._pooled(3, pool) == 3 and len(pool) == 1  # (only floats are pooled)
+    monkeypatch.setattr(jsonstream, "_POOLED", 4)
+    for k in range(10):
+        jsonstream._pooled(k + 0.5, pool)
+        assert len(pool) <= 4

@@ -7,26 +7,14 @@ TICO-19, Tatoeba, WMT21's references and MT outputs) by ``bench/repair.py``'s
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+from bench_modules import load_bench  # (tests/ is on sys.path)
 
 from cleaners.repair import repair
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("bench_repair", ROOT / "bench" / "repair.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 def test_every_dev_sentence_that_opens_with_a_name_keeps_it() -> None:
-    bench = _bench()
+    bench = load_bench("repair")
     if not (bench.DATA / "flores200" / "dev.eng_Latn.txt").exists():
         # (the folder the bench reads: $MTCLEAN_DATA, else ../shared/data)
         pytest.skip(f"no shared dev data at {bench.DATA}")

@@ -77,6 +77,19 @@ def test_duplicate_ids_are_error_items_not_dropped(tmp_path: Path) -> None:
         load_item(tmp_path, src["a.txt"], CFG)
 
 
+def test_a_duplicate_side_names_the_file_that_holds_that_side(tmp_path: Path) -> None:
+    """a.txt (English) beside a.RU.txt + a.en.txt was said to clash with a.RU.txt, the
+    pair's first file, not with a.en.txt, the English it duplicates."""
+    _write(tmp_path / "a.RU.txt", RU)
+    _write(tmp_path / "a.en.txt", EN)
+    _write(tmp_path / "a.ru.txt", RU + " ещё")
+    _write(tmp_path / "a.txt", EN + " again")
+    src = _by_source(discover(tmp_path, CFG))
+    assert src["a.RU.txt"].error is None and sorted(src["a.RU.txt"].parts) == ["en", "ru"]
+    assert "(en) already comes from a.en.txt;" in src["a.txt"].error.detail
+    assert "(ru) already comes from a.RU.txt;" in src["a.ru.txt"].error.detail
+
+
 def test_jsonl_good_and_malformed_lines(tmp_path: Path) -> None:
     lines = [
         json.dumps({"id": "good-1", "ru": RU, "en": EN}, ensure_ascii=False),

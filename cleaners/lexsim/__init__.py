@@ -155,6 +155,18 @@ class Table:
         keys = self.content_keys(words(sentence), "tgt")
         return Counter(keys), len(keys)
 
+    def similarity(self, src: str, tgt: str) -> float:
+        """Dice overlap (0..1) of ``src``'s translated content keys with ``tgt``'s content
+        keys: how much of the two sentences are word-for-word translations of each other.
+
+        >>> t = parse("кошк\\tcat\\t0.9\\nспит\\tslee\\t0.9\\n", "ru", "en")
+        >>> t.similarity("Кошка спит.", "Cat sleeps."), t.similarity("Кошка спит.", "No.")
+        (1.0, 0.0)
+        """
+        bag, n = self.source_bag(src)
+        keys, m = self.target_bag(tgt)
+        return _dice(bag, n, keys, m)
+
 
 def available(src_lang: str, tgt_lang: str) -> bool:
     """Whether a word table ships for this pair (either direction).
@@ -236,10 +248,7 @@ def similarity(src: str, tgt: str, src_lang: str = "ru", tgt_lang: str = "en") -
     >>> similarity("Президент подписал закон о налогах.", "It was raining all day.")
     0.0
     """
-    t = table(src_lang, tgt_lang)
-    bag, n = t.source_bag(src)
-    keys, m = t.target_bag(tgt)
-    return _dice(bag, n, keys, m)
+    return table(src_lang, tgt_lang).similarity(src, tgt)
 
 
 def similarities(
@@ -253,12 +262,7 @@ def similarities(
     if len(src) != len(tgt):
         raise ValueError(f"{len(src)} source sentences for {len(tgt)} target ones")
     t = table(src_lang, tgt_lang)
-    out = []
-    for s, g in zip(src, tgt, strict=True):
-        bag, n = t.source_bag(s)
-        keys, m = t.target_bag(g)
-        out.append(_dice(bag, n, keys, m))
-    return out
+    return [t.similarity(s, g) for s, g in zip(src, tgt, strict=True)]
 
 
 # ---------------------------------------------------------------- bootstrapping (hunalign's idea)

@@ -86,16 +86,22 @@ def parse_when(spec: str, where: str = "") -> When:
 @lru_cache(maxsize=32)
 def _load(path: str, mtime: float) -> tuple[tuple[str, str, When], ...]:
     rows = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            line = line.rstrip("\n")
-            if not line.strip() or line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            if len(cols) < 2 or not cols[0].strip() or not cols[1].strip():
-                raise ValueError(f"{path}:{n}: expected 'wrong<TAB>right[<TAB>note[<TAB>when]]'")
-            when = parse_when(cols[3], f"{path}:{n}") if len(cols) > 3 else When()
-            rows.append((cols[0].strip(), cols[1].strip(), when))
+    # utf-8-sig: a file saved with a BOM (Windows editors) would otherwise hide its first
+    # entry behind U+FEFF, never matched.
+    with open(path, encoding="utf-8-sig") as fh:
+        try:
+            lines = list(fh)
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{path}: not UTF-8 text ({exc.reason}): save it as UTF-8") from None
+    for n, line in enumerate(lines, 1):
+        line = line.rstrip("\n")
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) < 2 or not cols[0].strip() or not cols[1].strip():
+            raise ValueError(f"{path}:{n}: expected 'wrong<TAB>right[<TAB>note[<TAB>when]]'")
+        when = parse_when(cols[3], f"{path}:{n}") if len(cols) > 3 else When()
+        rows.append((cols[0].strip(), cols[1].strip(), when))
     return tuple(rows)
 
 

@@ -427,9 +427,8 @@ class FiltersConfig(_Strict):
         0.3,
         ge=0,
         le=1,
-        description="misaligned: adequacy (calibrated P) below this rejects. bench/filters.py "
-        "--half fit: 0.2 keeps 98.7 % of clean pairs and rejects 91.0 % of misaligned, 90.8 % "
-        "of truncated ones; 0.3 keeps 98.5 % and rejects 92.3 / 91.8 %; 0.5 keeps 97.9 %. In a "
+        description="misaligned: adequacy (calibrated P) below this rejects (bench/filters.py "
+        "--half fit --sweep prints clean pairs kept and noise rejected from 0.1 to 0.7). In a "
         "document, context_min_adequacy spares a pair between kept ones.",
     )
     context_min_adequacy: float = Field(

@@ -1,7 +1,7 @@
 """Pair filters on a noisy ru–en set built from dev data, side by side with OpusFilter.
 
     PYTHONPATH=. nice -n 10 python bench/filters.py [--half eval|fit] [--per-kind N]
-        [--no-opusfilter] [--show-tails]
+        [--no-opusfilter] [--show-tails [--explain]]
 
 The noisy set (cleaners.build_adequacy.noisy) holds the clean dev pairs of one half (by
 document; the adequacy model was fitted on the other half) and, per noise kind, as many
@@ -42,7 +42,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cleaners.adequacy import adequacy, analyse_pairs  # noqa: E402
+from cleaners.adequacy import (  # noqa: E402
+    FEATURES,
+    Signals,
+    adequacy,
+    analyse_pairs,
+    features,
+    model_for,
+)
 from cleaners.align import align  # noqa: E402
 from cleaners.build_adequacy import (  # noqa: E402
     ADEQUACY_NEGATIVES,
@@ -281,9 +288,27 @@ def news_documents(
     return docs, keys
 
 
+def why_low(s: Signals, top: int = 4) -> list[str]:
+    """Why a pair scores low: each failure detector of its model that gives it log P(clean)
+    under -0.3, with the ``top`` features pulling that detector down most (weight times the
+    standardised value), as ``name=value(pull)``."""
+    model = model_for(s)
+    x = features(s)[[FEATURES.index(n) for n in model.names]]
+    z = (x - model.mean) / model.scale
+    out = []
+    for kind, (w, b) in sorted(model.detectors.items()):
+        log_p = -float(np.logaddexp(0.0, -(z @ w + b)))
+        if log_p < -0.3:
+            pulls = sorted(zip(w * z, model.names, x, strict=True))[:top]
+            out.append(f"{kind} log P(clean) {log_p:.2f}: "
+                       + ", ".join(f"{n}={v:.2f}({c:+.1f})" for c, n, v in pulls))  # fmt: skip
+    return out
+
+
 def mismatched_documents(pairs: Sequence[Pair], label: str, table: Any = None,
-                         show: bool = False) -> None:  # fmt: skip
+                         show: bool = False, explain: bool = False) -> None:  # fmt: skip
     docs, keys = news_documents(pairs)
+    why: dict[tuple[str, str], Signals] = {}
 
     def bead_scores(ru: list[str], en: list[str], out: list[tuple[float, str, str]]
                     ) -> tuple[list[float], list[float]]:  # fmt: skip
@@ -292,6 +317,7 @@ def mismatched_documents(pairs: Sequence[Pair], label: str, table: Any = None,
         pairs = [(" ".join(ru[i] for i in b.ru), " ".join(en[j] for j in b.en)) for b in beads]
         sigs = analyse_pairs(pairs, lex_table=table)
         scores = [adequacy(s) for s in sigs]
+        why.update(zip(pairs, sigs, strict=True))
         out += [(a, r, e) for a, (r, e) in zip(scores, pairs, strict=True)]
         return scores, [b.score for b in beads]
 
@@ -322,6 +348,8 @@ def mismatched_documents(pairs: Sequence[Pair], label: str, table: Any = None,
             print(f"\n{title}: {len(rows)}")
             for a, r, e in rows:
                 print(f"  {a:.4f}  ru: {r}\n          en: {e}")
+                for line in why_low(why[r, e]) if explain else ():
+                    print(f"          {line}")
 
 
 def short_documents(pairs: Sequence[Pair], label: str, table: Any = None) -> None:
@@ -392,6 +420,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="print the true beads under 0.3 and the mismatched beads at 0.5 or more",
     )
     ap.add_argument(
+        "--explain",
+        action="store_true",
+        help="with --show-tails: under each bead, the failure detectors that fire and the "
+        "features that pull each down most",
+    )
+    ap.add_argument(
         "--shipped-table",
         action="store_true",
         help="score with the shipped word table (it saw every dev sentence: optimistic) instead "
@@ -444,7 +478,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sweep(items, table)
     reliability(items, table)
     with_retranslation(pairs, table)
-    mismatched_documents(pairs, label, table, args.show_tails)
+    mismatched_documents(pairs, label, table, args.show_tails, args.explain)
     short_documents(pairs, label, table)
     shop_names(pairs, table)
     return 0

@@ -673,15 +673,18 @@ def load_config(path: str | Path | None) -> PipelineConfig:
         raise ValueError(str(exc).replace("<unicode string>", Path(path).name)) from None
     if not isinstance(data, dict):
         raise ValueError(f"config must be a mapping, got {type(data).__name__}")
-    # A file named beside the config (a glossary, the Argos package) is found wherever
-    # mtclean is run from; the flags (--argos-package) stay relative to the working directory.
+    # A path in the config (a glossary, the Argos package, its install and cache folders) is
+    # taken from the config's folder, wherever mtclean is run from; the flags
+    # (--argos-package) stay relative to the working directory.
     here = Path(os.path.abspath(path)).parent
     repair_ = data.get("repair")
     if isinstance(repair_, dict) and isinstance(repair_.get("glossary"), list):
         repair_["glossary"] = [_beside(here, g) for g in repair_["glossary"]]
     translate_ = data.get("translate")
-    if isinstance(translate_, dict) and "package_path" in translate_:
-        translate_["package_path"] = _beside(here, translate_["package_path"])
+    if isinstance(translate_, dict):
+        for key in ("package_path", "packages_dir", "cache_dir"):
+            if key in translate_:
+                translate_[key] = _beside(here, translate_[key])
     return PipelineConfig.model_validate(data)
 
 

@@ -108,6 +108,10 @@ def test_a_relative_package_path_is_taken_from_the_config_file_s_folder(
     )
     _write(conf, "f.yaml", "translate:\n  package_path: null\n")
     assert load_config(conf / "f.yaml").translate.package_path is None
+    # The folders it installs into and caches in are the config's too.
+    _write(conf, "g.yaml", "translate:\n  packages_dir: pk\n  cache_dir: ../cache\n")
+    g = load_config(conf / "g.yaml").translate
+    assert (g.packages_dir, g.cache_dir) == (str(conf / "pk"), str(conf / "../cache"))
 
 
 def test_content_hash_follows_a_glossary_file_s_content(tmp_path: Path) -> None:

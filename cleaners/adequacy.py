@@ -384,11 +384,14 @@ def lexical(tables: Any, ru: str, en: str) -> tuple[float, float, int, int, int]
     """(Dice similarity, lower coverage, uncovered words, content words of ru and of en) of
     ``ru`` and ``en`` under a word table, ``(ru→en, en→ru)`` or ru→en alone.
 
-    The Dice is :func:`cleaners.lexsim.similarity`'s; the coverage is each side's share of
-    content words the other side translates (each read in its own direction when both
-    tables are given), the lower of the two: a truncated side leaves much of the other
-    uncovered even when what remains matches word for word. The uncovered count weighs the
-    evidence by length: two unrelated long sentences leave many words out.
+    The Dice is :func:`cleaners.lexsim.similarity`'s, except that each of a key's senses the
+    other side holds is a hit, as the model was fitted (crediting each key once, as
+    ``lexsim.matched`` does, and refitting lost a little on ``bench/filters.py --half eval``);
+    the coverage is each side's share of content words the other side translates (each read
+    in its own direction when both tables are given), the lower of the two: a truncated side
+    leaves much of the other uncovered even when what remains matches word for word. The
+    uncovered count weighs the evidence by length: two unrelated long sentences leave many
+    words out.
     """
     fwd, back = tables if isinstance(tables, tuple) else (tables, None)
     hits, n_src, n_tgt = _hits(fwd, ru, en)

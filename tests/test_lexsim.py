@@ -223,6 +223,22 @@ def test_similarity_is_bounded_and_empty_safe() -> None:
         lexsim.similarities(["a"], [])
 
 
+def test_each_key_is_credited_once_whatever_its_senses() -> None:
+    senses = {"haus": ("mais", "domi"), "heim": ("domi",)}.__getitem__
+    # one German key and two of its senses in the French: one pair, not two
+    assert lexsim.matched(["haus"], ["mais", "domi"], senses) == 1
+    # two German keys translating one French key: one pair
+    assert lexsim.matched(["haus", "heim"], ["domi"], senses) == 1
+    # the most pairs whatever the order ("heim" needs "domi", "haus" then takes "mais")
+    assert lexsim.matched(["haus", "heim"], ["domi", "mais"], senses) == 2
+    assert lexsim.matched(["heim", "haus"], ["domi", "mais"], senses) == 2
+    # a repeated key is one more occurrence on each side
+    assert lexsim.matched(["haus", "haus"], ["mais", "mais", "mais"], senses) == 2
+    t = lexsim.parse("!key\tprefix4\nhaus\tmais\t0.9\nhaus\tdomi\t0.5\n", "de", "fr")
+    assert t.similarity("Haus", "maison domicile") == pytest.approx(2 / 3)
+    assert t.similarity("Haus Haus", "maison domicile") == 1.0
+
+
 @pytest.mark.parametrize(
     ("src_file", "tgt_file", "langs"),
     [

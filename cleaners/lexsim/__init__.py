@@ -14,9 +14,10 @@ the ru–en table such pairs linked through Polish and Greek FreeDict+WikDict di
 
 A sentence's *bag* in the other language is the multiset of the translations of its content
 keys (up to ``TOP`` per key; for two Latin-script languages a key also stands for itself, so
-names and cognates count). The similarity of a pair is the Dice overlap of the source's bag
-with the target's own content keys:  2·|bag(src) ∩ keys(tgt)| / (#content(src) + #content(tgt)),
-capped at 1. The aligner sums the same overlaps over a bead's sentences.
+names and cognates count). The similarity of a pair is a Dice overlap: 2·pairs /
+(#content(src) + #content(tgt)), where pairs is how many source keys pair one to one with a
+target key they translate (``matched``: a key with several senses in the target counts once).
+The aligner sums the bag overlaps (``source_bag``) over a bead's sentences.
 """
 
 from __future__ import annotations
@@ -159,13 +160,22 @@ class Table:
         """Dice overlap (0..1) of ``src``'s translated content keys with ``tgt``'s content
         keys: how much of the two sentences are word-for-word translations of each other.
 
+        Each source key is credited once however many of its senses ``tgt`` holds, and each
+        target key once however many source keys translate it (:func:`matched`):
+
         >>> t = parse("кошк\\tcat\\t0.9\\nспит\\tslee\\t0.9\\n", "ru", "en")
         >>> t.similarity("Кошка спит.", "Cat sleeps."), t.similarity("Кошка спит.", "No.")
         (1.0, 0.0)
+        >>> two = parse("haus\\tmais\\t0.9\\nhaus\\tdomi\\t0.5\\n", "de", "fr")
+        >>> round(two.similarity("Haus", "maison domicile"), 3)  # 2·1/3, not 2·2/3
+        0.667
         """
-        bag, n = self.source_bag(src)
-        keys, m = self.target_bag(tgt)
-        return _dice(bag, n, keys, m)
+        keys = self.content_keys(words(src), "src")
+        own = self.content_keys(words(tgt), "tgt")
+        n, m = len(keys), len(own)
+        if n + m == 0:
+            return 0.0
+        return min(1.0, 2.0 * matched(keys, own, self.targets) / (n + m))
 
 
 def available(src_lang: str, tgt_lang: str) -> bool:
@@ -232,11 +242,39 @@ def parse(text: str, src_lang: str, tgt_lang: str, flipped: bool = False) -> Tab
     )
 
 
-def _dice(bag: Counter[str], n_src: int, keys: Counter[str], n_tgt: int) -> float:
-    if n_src + n_tgt == 0:
-        return 0.0
-    hits = sum(min(c, keys[k]) for k, c in bag.items() if k in keys)
-    return min(1.0, 2.0 * hits / (n_src + n_tgt))
+def matched(
+    src_keys: Sequence[str], tgt_keys: Sequence[str], options: Callable[[str], Sequence[str]]
+) -> int:
+    """How many source keys pair with a target key they translate (``options(key)``), each
+    key of either side (an occurrence: a repeated key counts again) used once: a maximum
+    matching. A bag of all senses credited one source key for each of its senses the target
+    held (Text+Berg dev's gold beads, shipped de–fr table: 2,966 hits where 2,678 keys pair).
+
+    >>> matched(["haus", "haus"], ["maiso", "domic", "maiso"], lambda k: ("maiso", "domic"))
+    2
+    >>> matched(["a", "b"], ["x"], lambda k: ("x",)), matched(["a", "b"], ["x", "y"],
+    ...     {"a": ("x", "y"), "b": ("x",)}.__getitem__)
+    (1, 2)
+    """
+    at: dict[str, list[int]] = {}
+    for j, key in enumerate(tgt_keys):
+        at.setdefault(key, []).append(j)
+    edges = [[j for t in dict.fromkeys(options(k)) for j in at.get(t, ())] for k in src_keys]
+    owner: dict[int, int] = {}  # target occurrence -> source occurrence
+
+    def augment(i: int, seen: set[int]) -> bool:  # Kuhn's augmenting path (sentences: short)
+        for j in edges[i]:
+            if j not in seen:
+                seen.add(j)
+                if j not in owner or augment(owner[j], seen):
+                    owner[j] = i
+                    return True
+        return False
+
+    for i, e in enumerate(edges):
+        if e:
+            augment(i, set())
+    return len(owner)
 
 
 def similarity(src: str, tgt: str, src_lang: str = "ru", tgt_lang: str = "en") -> float:

@@ -239,6 +239,17 @@ def test_each_key_is_credited_once_whatever_its_senses() -> None:
     assert t.similarity("Haus Haus", "maison domicile") == 1.0
 
 
+def test_matching_needs_rerouting_and_scales_to_a_sentence_without_stops() -> None:
+    # "a" takes "x" first; "b" can only have "x": the matching moves "a" on to "y".
+    chain = {"a": ("x", "y"), "b": ("x",), "c": ("y", "z"), "d": ("y",)}.__getitem__
+    assert lexsim.matched(["a", "b", "c", "d"], ["x", "y", "z"], chain) == 3
+    # A 40,000-word unpunctuated side (one "sentence"): no recursion limit, the right count.
+    words = [f"w{i % 3000}" for i in range(40_000)]
+    assert lexsim.matched(words, list(reversed(words)), lambda k: (k,)) == 40_000
+    t = lexsim.table("ru", "en")
+    assert t.similarity(" ".join(["дом город"] * 20_000), " ".join(["house city"] * 20_000)) > 0.9
+
+
 @pytest.mark.parametrize(
     ("src_file", "tgt_file", "langs"),
     [

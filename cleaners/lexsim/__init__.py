@@ -256,25 +256,62 @@ def matched(
     ...     {"a": ("x", "y"), "b": ("x",)}.__getitem__)
     (1, 2)
     """
-    at: dict[str, list[int]] = {}
-    for j, key in enumerate(tgt_keys):
-        at.setdefault(key, []).append(j)
-    edges = [[j for t in dict.fromkeys(options(k)) for j in at.get(t, ())] for k in src_keys]
-    owner: dict[int, int] = {}  # target occurrence -> source occurrence
+    # A flow over key types, not occurrences: repeated keys are one node with a capacity,
+    # so a long unpunctuated "sentence" stays small; augmenting paths are found by an
+    # iterative search (no recursion limit).
+    supply, demand = Counter(src_keys), Counter(tgt_keys)
+    edges = {k: [t for t in dict.fromkeys(options(k)) if t in demand] for k in supply}
+    flow: dict[tuple[str, str], int] = {}
+    left = dict(demand)
+    for k, n in supply.items():  # greedy first: most keys have one sense in the target
+        for t in edges[k]:
+            take = min(n, left[t])
+            if take:
+                flow[k, t] = flow.get((k, t), 0) + take
+                left[t] -= take
+                n -= take
+        supply[k] = n
+    back: dict[str, list[str]] = {}
+    for k, ts in edges.items():
+        for t in ts:
+            back.setdefault(t, []).append(k)
+    for k0 in [k for k, n in supply.items() if n and edges[k]]:
+        while supply[k0]:
+            path = _augmenting_path(k0, edges, back, flow, left)
+            if path is None:
+                break
+            for a, t, sign in path:
+                flow[a, t] = flow.get((a, t), 0) + sign
+            left[path[-1][1]] -= 1
+            supply[k0] -= 1
+    return sum(flow.values())
 
-    def augment(i: int, seen: set[int]) -> bool:  # Kuhn's augmenting path (sentences: short)
-        for j in edges[i]:
-            if j not in seen:
-                seen.add(j)
-                if j not in owner or augment(owner[j], seen):
-                    owner[j] = i
-                    return True
-        return False
 
-    for i, e in enumerate(edges):
-        if e:
-            augment(i, set())
-    return len(owner)
+def _augmenting_path(
+    k0: str,
+    edges: dict[str, list[str]],
+    back: dict[str, list[str]],
+    flow: dict[tuple[str, str], int],
+    left: dict[str, int],
+) -> list[tuple[str, str, int]] | None:
+    """One unit's path from source key ``k0`` to a target key with room left: (source key,
+    target key, +1 to add / -1 to take back) steps, by breadth-first search; None if none."""
+    came: dict[str, tuple[str, str] | None] = {k0: None}  # source key -> (previous key, via)
+    queue = [k0]
+    for k in queue:
+        for t in edges[k]:
+            if left[t] > 0:
+                path = [(k, t, 1)]
+                while came[k] is not None:
+                    prev, via = came[k]  # type: ignore[misc]
+                    path += [(k, via, -1), (prev, via, 1)]
+                    k = prev
+                return path[::-1]
+            for k2 in back[t]:  # move a unit k2 holds on t elsewhere
+                if k2 not in came and flow.get((k2, t), 0) > 0:
+                    came[k2] = (k, t)
+                    queue.append(k2)
+    return None
 
 
 def similarity(src: str, tgt: str, src_lang: str = "ru", tgt_lang: str = "en") -> float:

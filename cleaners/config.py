@@ -604,13 +604,17 @@ class PipelineConfig(_Strict):
     run: RunConfig = Field(default_factory=RunConfig)
 
     def content_hash(self) -> str:
-        """Hash of the settings that change corpus content (``run`` excluded)."""
-        data = self.model_dump(mode="json", exclude={"run"})
+        """Hash of the settings that change corpus content (``run`` excluded, and where the
+        translator's packages and cache live: moving them changes no translation)."""
+        data = self.model_dump(mode="json", exclude={"run": True, "translate": _WHERE_ONLY})
         # A glossary file edited in place changes the repairs as much as a setting does.
         if self.repair.glossary:
             data["glossary_sha256"] = [_file_sha256(p) for p in self.repair.glossary]
         blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()
+
+
+_WHERE_ONLY = {"packages_dir", "cache_dir", "cache_size"}  # (content_hash leaves them out)
 
 
 def _file_sha256(path: str) -> str | None:

@@ -126,6 +126,10 @@ def test_content_hash_ignores_scheduling_only() -> None:
     base = PipelineConfig()
     assert PipelineConfig(run={"batch_size": 7}).content_hash() == base.content_hash()
     assert PipelineConfig(align={"min_score": 0.5}).content_hash() != base.content_hash()
+    # Where the translator's packages and cache live changes no translation: no rerun.
+    moved = {"packages_dir": "/srv/argos", "cache_dir": "/srv/cache", "cache_size": 9}
+    assert PipelineConfig(translate=moved).content_hash() == base.content_hash()
+    assert PipelineConfig(translate={"beam_size": 2}).content_hash() != base.content_hash()
 
 
 @pytest.mark.parametrize(

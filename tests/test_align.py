@@ -690,3 +690,52 @@ def test_one_byte_counts_change_no_bead(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(al, "_count_dtype", lambda top: np.float32)
     assert al._anchor_flat(tokens, True, {}).count.dtype == np.float32
     assert align(ru, en) == small
+
+
+_RU_WORDS = ["кошка", "кот", "дом", "дома", "и"]
+_EN_WORDS = ["cat", "cats", "house", "home", "building", "the"]
+_SENSES = "кошк\tcat\t0.9\nкот\tcat\t0.8\nдом\thous\t0.9\nдом\thome\t0.5\nдом\tbuil\t0.2\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(_RU_WORDS), max_size=6), min_size=1, max_size=4),
+    st.lists(st.lists(st.sampled_from(_EN_WORDS), max_size=6), min_size=1, max_size=4),
+    st.booleans(),
+)
+def test_dice_by_source_key_takes_the_lesser_count(
+    ru_words: list[list[str]], en_words: list[list[str]], identity: bool
+) -> None:
+    """With ``_DICE_ONCE`` the table's overlap of every sentence pair is the lesser of the
+    count by target key (each sense of a source key credited) and by source key (each source
+    key of a target key credited), never below the one-to-one count ``lexsim.matched``."""
+    from collections import Counter
+    from dataclasses import replace
+
+    import numpy as np
+
+    from cleaners import lexsim
+    from cleaners.align import _Doc, _level_pairs, _sources_of, _table_flat, _Tokens
+
+    table = replace(lexsim.parse(_SENSES, "ru", "en"), identity=identity)
+    ru, en = [" ".join(w) for w in ru_words], [" ".join(w) for w in en_words]
+    bags, mass = {}, {}
+    for kind, once in (("table", False), ("table_src", True)):
+        ids: dict[str, int] = {}
+        (a, ma), (b, mb) = (_table_flat(_Tokens.of(side), table, src, ids, once=once)
+                            for side, src in ((ru, True), (en, False)))  # fmt: skip
+        bags[kind], mass[kind] = (a, b), (ma, mb)
+    doc = _Doc(np.ones(len(ru)), np.ones(len(en)), bags, mass)
+    window = np.tile([0, len(en) - 1], (len(ru), 1))
+    got = {(s, t): v for s, t, v in zip(*_level_pairs(doc, "table", window, None), strict=True)}
+    back = _sources_of(table)
+    for s, src in enumerate(ru):
+        keys = table.content_keys(lexsim.words(src), "src")
+        for t, tgt in enumerate(en):
+            own = table.content_keys(lexsim.words(tgt), "tgt")
+            fwd_bag, own_bag = table.source_bag(src)[0], Counter(own)
+            by_target = sum(min(c, own_bag[k]) for k, c in fwd_bag.items())
+            rev_bag = Counter(g for k in own for g in back.get(k, ()))
+            by_source = sum(min(c, rev_bag[g]) for g, c in Counter(keys).items())
+            assert got.get((s, t), 0.0) == min(by_target, by_source)
+            assert min(by_target, by_source) >= lexsim.matched(keys, own, table.targets)

@@ -48,3 +48,20 @@ def test_a_bench_is_loaded_once_and_its_dataclasses_work() -> None:
     with pytest.raises((ImportError, FileNotFoundError), match="no_such_bench"):
         load_bench("no_such_bench")
     assert "bench_no_such_bench" not in sys.modules
+
+
+def test_the_paper_score_counts_deletions_in_precision_only() -> None:
+    """``paper_prf`` scores as Vecalign's score.py (the published Text+Berg table): a predicted
+    deletion is a bead of precision, right only when the gold has it; recall ignores them."""
+    from bench_modules import load_bench
+
+    align = load_bench("align")
+    gold = [((0,), (0,)), ((1,), ()), ((2,), (1,)), ((), (2,))]
+    case = align.Case(["a", "b", "c"], ["x", "y", "z"], None, gold)
+    assert align.paper_prf([case], [gold]) == (1.0, 1.0, 1.0)
+    # The deletion of German 1 missed (merged into the next bead), French 2's found.
+    test = [((0,), (0,)), ((1, 2), (1,)), ((), (2,))]
+    p, r, f = align.paper_prf([case], [test])
+    assert (p, r) == (2 / 3, 1 / 2)
+    # The strict score leaves deletions out of both sides.
+    assert align.prf([case], [test], with_null=False)[:2] == (1 / 2, 1 / 2)

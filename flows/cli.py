@@ -88,7 +88,7 @@ def _open_in(name: str | None) -> Iterator[Iterator[str]]:
     stdin at the line that holds it (UsageError naming where)."""
     if name in (None, "-"):
         _stdin_hint()
-        _check_head(_stdin_head(), "stdin")
+        _check_stream(sys.stdin.buffer, "stdin")
         # Over sys.stdin.buffer, which holds the bytes looked at; left open afterwards (a
         # caller of main() may go on using stdin).
         text = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="mtclean-replace")
@@ -99,7 +99,7 @@ def _open_in(name: str | None) -> Iterator[Iterator[str]]:
         return
     if _need_file(name).is_fifo():  # read once: looked at as stdin is
         with open(name, "rb") as fh:
-            _check_head(fh.peek(_HEAD_CHECK)[:_HEAD_CHECK], name)
+            _check_stream(fh, name)
             text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="mtclean-replace", newline="")
             yield _no_nul_lines(text, name)
         return
@@ -149,28 +149,33 @@ def _first_nul(fh: IO[bytes]) -> tuple[int, int] | None:
     return None
 
 
+def _nul_line(where: str, n: int, line: str) -> UsageError:
+    """The error for line ``n`` of a stream, which holds a NUL byte: not text."""
+    return UsageError(
+        f"{where} line {n} holds a NUL byte (character {line.index(chr(0)) + 1}): "
+        "not a text file (line input must be UTF-8 text)"
+    )
+
+
 def _no_nul_lines(lines: Iterable[str], where: str) -> Iterator[str]:
     """``lines``, stopped with a UsageError naming the line at one holding a NUL: not text
     (stdin cannot be scanned before it is read; what was written for the lines before
     stands, as for a malformed JSON line)."""
     for n, line in enumerate(lines, 1):
         if "\0" in line:
-            raise UsageError(
-                f"{where} line {n} holds a NUL byte (character {line.index(chr(0)) + 1}): "
-                "not a text file (line input must be UTF-8 text)"
-            )
+            raise _nul_line(where, n, line)
         yield line
 
 
-def _stdin_head() -> bytes:
-    """The first bytes waiting on stdin, left there to be read (what one read brings); none
-    at a terminal: a person types text, and a Ctrl-D that ended the peek would be needed
-    twice."""
-    if sys.stdin.isatty():
-        return b""
-    buf = sys.stdin.buffer
-    peek = getattr(buf, "peek", None)
-    return peek(_HEAD_CHECK)[:_HEAD_CHECK] if peek is not None else b""
+def _check_stream(fh: IO[bytes], where: str) -> None:
+    """:func:`_check_head` on the first bytes waiting in a stream (stdin, a pipe), left there
+    to be read (what one read brings); none at a terminal: a person types text, and a Ctrl-D
+    that ended the peek would be needed twice."""
+    if fh.isatty():
+        return
+    peek = getattr(fh, "peek", None)
+    if peek is not None:
+        _check_head(peek(_HEAD_CHECK)[:_HEAD_CHECK], where)
 
 
 def _check_head(head: bytes, where: str) -> None:
@@ -728,15 +733,19 @@ def cmd_filter(args: argparse.Namespace) -> int:
     pipe = not stdin and Path(args.file).is_fifo()
     if stdin:
         _stdin_hint()
-        _check_head(_stdin_head(), where)
     elif not pipe:
         _check_file(args.file)
     bad = 0  # lines that were not a pair: each gets its verdict, and the exit code says so
     # stdin is read, not closed (a caller of main() may go on using it).
     with contextlib.nullcontext(sys.stdin.buffer) if stdin else Path(args.file).open("rb") as fh:
-        if pipe:  # read once: looked at as stdin is
-            _check_head(fh.peek(_HEAD_CHECK)[:_HEAD_CHECK], where)
+        if stdin or pipe:  # read once: looked at as it comes
+            _check_stream(fh, where)
         for n, line, whole in _bounded_lines(fh, cfg.input.max_bytes):
+            if "\0" in line:
+                # Not text, as a NUL in a file is (refused before any output): stopped here,
+                # the lines before it judged and written (README "Line input").
+                flush()
+                raise _nul_line(where, n, line)
             if not whole:
                 batch.append((_leading_id(line), ("too-long",)))
                 continue

@@ -495,10 +495,24 @@ def _translator(args: argparse.Namespace, cfg: Any, off: str) -> Any:
         # A typo in the flag, the config or $MTCLEAN_ARGOS_PACKAGE is refused, not run without.
         raise UsageError(_named_package(exc, args)) from None
     except TranslatorUnavailable as exc:
-        if args.argos_package:  # a package given explicitly must work
-            raise UsageError(str(exc)) from None
+        if _asked_to_retranslate(args):  # asked for on the command line: it must work
+            raise UsageError(_refused_retranslation(args, str(exc))) from None
         print(f"{off}: {exc}", file=sys.stderr)
         return None
+
+
+def _asked_to_retranslate(args: argparse.Namespace) -> bool:
+    """Whether this command line itself asks for retranslation (not only the config)."""
+    return bool(args.retranslate or getattr(args, "translate_mode", None) or args.argos_package)
+
+
+def _refused_retranslation(args: argparse.Namespace, reason: str | None) -> str:
+    """Why a retranslation asked for on the command line cannot run, and how to go on."""
+    flag = "--argos-package" if args.argos_package else "--retranslate"
+    return (
+        f"{flag} asks for retranslation, but {reason or 'it is unavailable here'}; leave {flag} "
+        "out to go without"
+    )
 
 
 def _named_package(exc: Exception, args: argparse.Namespace) -> str:
@@ -827,6 +841,15 @@ def _run_config(args: argparse.Namespace) -> Any:
             given_package(cfg.translate)
         except PackageNotFound as exc:
             raise UsageError(_named_package(exc, args)) from None
+    if _asked_to_retranslate(args):
+        # Asked for on this command line: a package that cannot be found or used is refused
+        # before Prefect starts, not warned about once the run is under way (a config's
+        # translate.enabled, a standing setting, still warns and goes on). Built here, the
+        # translator is the one the flow uses (shared per config in this process).
+        from cleaners.translate import shared_translator, unavailable_reason
+
+        if shared_translator(cfg.translate) is None:
+            raise UsageError(_refused_retranslation(args, unavailable_reason(cfg.translate)))
     return cfg
 
 
@@ -1078,7 +1101,8 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--retranslate",
         action="store_true",
-        help="retranslate ru→en offline (Argos); --retranslate=MODE also sets --translate-mode",
+        help="retranslate ru→en offline (Argos; exit 2 if no package is found); "
+        "--retranslate=MODE also sets --translate-mode",
     )
     p.add_argument(
         "--translate-mode",
@@ -1209,7 +1233,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--retranslate",
         action="store_true",
-        help="add a retranslation signal (offline Argos ru→en; skipped with a warning if none)",
+        help="add a retranslation signal (offline Argos ru→en; exit 2 if no package is "
+        "found; a config's translate.enabled goes on without, with a warning)",
     )
     p.add_argument(
         "--argos-package",
@@ -1268,7 +1293,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--retranslate",
         action="store_true",
         help="score with chrF against an offline Argos ru→en retranslation, as run does "
-        "(also when the config sets translate.enabled; skipped with a warning if none)",
+        "(also when the config sets translate.enabled, which goes on without it, with a "
+        "warning, if no package is found; the flag: exit 2)",
     )
     p.add_argument(
         "--argos-package",

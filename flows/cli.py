@@ -971,6 +971,16 @@ def _quiet_console_errors() -> None:
                 handler.addFilter(_QuietErrors)
 
 
+def _quiet_child_logs() -> None:
+    """Keep other libraries' log records below CRITICAL off the console of the Prefect
+    processes started from here on: the temporary API server above all, whose SQLAlchemy pool
+    logged an ERROR with a 25-line traceback now and then as it was stopped at the end of a
+    successful run. Called once this process's own logging is set up (at ``import prefect``),
+    so its own console keeps showing warnings; Prefect's and uvicorn's loggers have their own
+    levels and are not touched."""
+    os.environ.setdefault("PREFECT_LOGGING_ROOT_LEVEL", "CRITICAL")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     src, out = _check_dirs(args.input_dir, args.out)
     cfg = _run_config(args)
@@ -1029,6 +1039,7 @@ def _run_locked(args: argparse.Namespace, src: Path, out: Path, cfg: Any) -> int
             pipeline.quiet_prefect_logs()
         if not args.verbose:
             _quiet_console_errors()
+            _quiet_child_logs()
         try:
             summary = pipeline.build_corpus(input_dir=str(src), out_dir=str(out), config=cfg)
         except Exception as exc:

@@ -873,3 +873,38 @@ def test_line_input_reads_a_pipe_and_names_a_device(tmp_path: Path, env: dict[st
     r = mtclean("detect", "/dev/zero", env=env, timeout=60)
     assert r.returncode == 2 and r.stdout == ""
     assert "/dev/zero is not a regular file or a pipe (a device?)" in r.stderr
+
+
+def test_the_temporary_servers_library_errors_stay_off_the_console(env: dict[str, str]) -> None:
+    """Now and then, as a successful run ended, its temporary Prefect server (a child process
+    writing to the run's stderr) was stopped while SQLAlchemy's pool reset a connection, and a
+    25-line "Exception during reset or similar" traceback followed the summary line. A run
+    now starts its Prefect children with other libraries' records below CRITICAL off the
+    console; its own console, and Prefect's loggers in the children, are as before."""
+    # The child sets up Prefect's logging as the server's app does (create_app).
+    child = (
+        "import logging\n"
+        "from prefect.logging.configuration import setup_logging\n"
+        "setup_logging()\n"
+        "logging.getLogger('sqlalchemy.pool').error('child error')\n"
+        "logging.getLogger('prefect.server').warning('server warning')\n"
+    )
+    script = (
+        "import logging, subprocess, sys\n"
+        "from flows import cli, pipeline  # Prefect's logging is set up here, as in a run\n"
+        "if sys.argv[1] == 'quiet':\n"
+        "    cli._quiet_child_logs()\n"
+        "logging.getLogger('sqlalchemy.pool').warning('parent warning')\n"
+        "r = subprocess.run([sys.executable, '-c', sys.argv[2]], text=True, capture_output=True)\n"
+        "sys.stderr.write(r.stderr)\n"
+    )
+    clean_env = {k: v for k, v in env.items() if k != "PREFECT_LOGGING_ROOT_LEVEL"}
+    for mode in ("quiet", "as-before"):
+        r = subprocess.run(
+            [sys.executable, "-c", script, mode, child],
+            capture_output=True, text=True, env=clean_env, cwd=ROOT, timeout=120,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        assert "parent warning" in r.stderr and "server warning" in r.stderr, r.stderr
+        # Negative (as before the change): the child's library error reaches the console.
+        assert ("child error" in r.stderr) == (mode == "as-before"), r.stderr

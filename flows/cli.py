@@ -222,7 +222,10 @@ def _nul_interleaved(head: bytes) -> bool:
 
 
 def _stdin_hint() -> None:
-    """A command given no file waits for stdin: at a terminal, say so rather than hang mute."""
+    """A command given no file waits for stdin: at a terminal, say so rather than hang mute.
+    Closed (``<&-``, a service started without one), there is none to read: a UsageError."""
+    if sys.stdin is None:
+        raise UsageError("stdin is closed: give a FILE, or pipe the input in")
     if sys.stdin.isatty():
         print("mtclean: reading stdin (give a FILE, or end with Ctrl-D)", file=sys.stderr)
 

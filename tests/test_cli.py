@@ -908,3 +908,23 @@ def test_the_temporary_servers_library_errors_stay_off_the_console(env: dict[str
         assert "parent warning" in r.stderr and "server warning" in r.stderr, r.stderr
         # Negative (as before the change): the child's library error reaches the console.
         assert ("child error" in r.stderr) == (mode == "as-before"), r.stderr
+
+
+def test_a_closed_stdin_is_one_line_not_a_traceback(env: dict[str, str]) -> None:
+    """`mtclean detect <&-` (stdin closed, as a service may be started) crashed with an
+    AttributeError traceback, exit 1. Now one line saying to give a file, exit 2."""
+    for args in ("detect", "filter", "clean", "clean --format jsonl", "align --format jsonl"):
+        r = subprocess.run(
+            ["bash", "-c", f"{sys.executable} -m flows.cli {args} <&-"],
+            capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+        )  # fmt: skip
+        assert r.returncode == 2 and r.stdout == "", (args, r.stderr)
+        assert r.stderr.splitlines() == [
+            f"mtclean {args.split()[0]}: stdin is closed: give a FILE, or pipe the input in"
+        ], r.stderr
+    # Negative: an open stdin is read as before.
+    r = subprocess.run(
+        ["bash", "-c", f"echo 'Hello there' | {sys.executable} -m flows.cli detect"],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 0 and r.stdout.startswith("en\t"), r.stderr

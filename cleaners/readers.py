@@ -581,7 +581,7 @@ def read_item(input_dir: Path, item: InputItem, config: InputConfig) -> ItemRead
             # the other is processed alone, as a lone NAME.ru.txt would be.
             empty.append(exc.with_source(ref.label))
         except InputError as exc:
-            return ItemRead(raw_hash, error=exc.with_source(ref.label))
+            return ItemRead(raw_hash, error=_pair_held(exc.with_source(ref.label), item, lang))
     if not out:
         if len(empty) == 1:
             return ItemRead(raw_hash, error=empty[0])
@@ -589,6 +589,20 @@ def read_item(input_dir: Path, item: InputItem, config: InputConfig) -> ItemRead
             raw_hash, error=E.EmptyInput(E.EMPTY, f"{', '.join(item.sources)}: no text to read")
         )
     return ItemRead(raw_hash, out, empty=tuple(e.detail for e in empty))
+
+
+def _pair_held(error: InputError, item: InputItem, bad: str) -> InputError:
+    """``error`` of one file of a ``NAME.ru.txt`` + ``NAME.en.txt`` pair, saying that the
+    other file is held back with it (an empty file is a side not there yet; a bad one needs
+    fixing, and the pair waits for it) and how to go on."""
+    other = [ref for lang, ref in item.parts.items() if lang != bad and not ref.line]
+    if not other or item.parts[bad].line:
+        return error
+    return type(error)(
+        error.reason,
+        f"{error.detail} (the pair's {other[0].label} is held back with it: fix or remove "
+        f"{item.parts[bad].label} and run again)",
+    )
 
 
 def load_item(input_dir: Path, item: InputItem, config: InputConfig) -> dict[str, Decoded]:

@@ -458,3 +458,27 @@ def test_an_empty_side_of_a_pair_leaves_the_other_processed_alone_and_named(
     assert a.raw_hash == item_hash(tmp_path, items["a"])
     _write(tmp_path / "a.en.txt", EN)
     assert item_hash(tmp_path, items["a"]) != a.raw_hash
+
+
+def test_a_bad_file_of_a_pair_says_the_other_is_held_back_with_it(tmp_path: Path) -> None:
+    """One binary (or cut, or too large) file of a pair quarantines the pair, by design: the
+    document waits for its fixed side (an empty file, a side not there yet, does not). The
+    quarantine detail named only the bad file, so the good one seemed lost; it now says the
+    pair's other file is held back and how to go on."""
+    from cleaners.config import PipelineConfig
+    from cleaners.pipeline import process_item
+
+    _write(tmp_path / "f.ru.txt", RU)
+    _write(tmp_path / "f.en.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    _write(tmp_path / "g.en.txt", b"\x00\x01\x02")  # a lone file: no pair to mention
+    _write(tmp_path / "h.jsonl", json.dumps({"id": "h", "ru": RU, "en": "a\x00b"}) + "\n")
+    items = {it.id: it for it in discover(tmp_path, CFG)}
+    f, g, h = (process_item(tmp_path, items[k], PipelineConfig()) for k in "fgh")
+    assert f.reason == E.BINARY and f.sources == ["f.en.txt", "f.ru.txt"]
+    assert f.detail.startswith("f.en.txt: ")
+    assert f.detail.endswith(
+        "(the pair's f.ru.txt is held back with it: fix or remove f.en.txt and run again)"
+    )
+    # Negative: a lone file, and a JSONL record (one line, no second file), say nothing more.
+    assert g.reason == E.BINARY and "held back" not in g.detail
+    assert h.reason == E.BINARY and "held back" not in h.detail

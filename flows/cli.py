@@ -1155,7 +1155,10 @@ def build_parser() -> argparse.ArgumentParser:
         "jsonl}, corpus.rejected.{tsv,jsonl}, text/, edits.jsonl, report.{md,json,html}, "
         "report/, manifest.json. Reruns redo only what changed; a killed "
         "run, started again, finishes the job. Exit 0 when the run finishes (quarantined inputs "
-        "are reported, not fatal), 2 for unusable arguments, 3 when OUT_DIR is in use.",
+        "are reported, not fatal), 1 for an unexpected error, 2 for unusable arguments, 3 when "
+        "OUT_DIR is in use, 4 when it cannot be used (read-only, or your files where results "
+        "go), 5 when no space is left (free some and run again: it resumes), 6 when the Prefect "
+        "API cannot be reached, 130/143 when stopped by Ctrl-C/SIGTERM.",
     )
     _add_run_options(p)
     p.add_argument("--out", required=True, metavar="OUT_DIR", help="output folder")

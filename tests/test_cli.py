@@ -60,6 +60,14 @@ def test_help_explains_itself(sub: list[str], env: dict[str, str]) -> None:
             assert name in r.stdout
     if sub == ["run"]:
         assert "corpus.rejected" in r.stdout and "text/" in r.stdout
+        # Every exit code of README's table (it named 0, 2 and 3 only).
+        from flows import cli
+
+        said = " ".join(r.stdout.split())
+        codes = (cli.EXIT_FAILED, cli.EXIT_USAGE, cli.EXIT_LOCKED, cli.EXIT_OUTPUT)
+        for code in (*codes, cli.EXIT_DISK_FULL, cli.EXIT_PREFECT):
+            assert re.search(rf"\b{code} (for|when)\b", said), (code, said)
+        assert "130/143 when stopped" in said
 
 
 def test_no_command_shows_the_commands(env: dict[str, str]) -> None:

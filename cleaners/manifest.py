@@ -565,6 +565,16 @@ class RunLedger:
                 f"{len(plan.invalid)} result file(s) changed since vouched and no longer "
                 f"valid, redone: {', '.join(plan.invalid[:5])}"
             )
+        before = previous.get("input_dir")
+        if plan.removed and isinstance(before, str) and before != str(input_dir):
+            # Another input folder into the same output: its documents count as removed.
+            more = ", …" if len(plan.removed) > 5 else ""
+            warnings.append(
+                f"{out_dir} was built from {before}, this run reads {input_dir}: the results of "
+                f"{len(plan.removed)} document(s) not in it are dropped "
+                f"({', '.join(plan.removed[:5])}{more}); give each input folder its own --out "
+                "to keep both"
+            )
         base = {
             **stamp.to_dict(),
             "input_dir": str(input_dir),

@@ -520,3 +520,33 @@ def test_a_lease_is_alive_while_its_holder_is(tmp_path: Path) -> None:
     assert mf.holder_alive(tmp_path, remote)
     (tmp_path / mf.LOCK).write_text(json.dumps({**remote, "pid": 2}))
     assert not mf.holder_alive(tmp_path, remote)
+
+
+def test_another_input_folder_into_the_same_output_says_what_it_drops(tmp_path: Path) -> None:
+    """`run inA --out out` then `run inB --out out` dropped inA's results with only "1 removed"
+    in the summary. The warning now names both folders and the documents dropped; the same
+    documents from a moved (renamed) folder drop nothing and say nothing."""
+    import shutil
+
+    from cleaners.config import InputConfig
+    from cleaners.readers import discover, item_hash
+
+    src, out, items = _inputs(tmp_path, ("a", "b"))
+    _finished_run(src, out, items)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "c.en.txt").write_text("text c\n")
+    ledger = mf.RunLedger.begin(other, out, discover(other, InputConfig()), S, item_hash)
+    assert ledger.plan.removed == ["a", "b"]
+    assert ledger.warnings == [
+        f"{out} was built from {src}, this run reads {other}: the results of 2 document(s) "
+        "not in it are dropped (a, b); give each input folder its own --out to keep both"
+    ]
+    # Negative: the first folder moved elsewhere, the same documents: nothing dropped or said.
+    out2 = tmp_path / "out2"
+    out2.mkdir()
+    _finished_run(src, out2, items)
+    moved = tmp_path / "moved"
+    shutil.move(src, moved)
+    again = mf.RunLedger.begin(moved, out2, discover(moved, InputConfig()), S, item_hash)
+    assert again.plan.removed == [] and again.warnings == []

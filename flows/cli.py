@@ -797,6 +797,12 @@ def cmd_filter(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- run / serve
 
 
+# Prefect's console handler level (logging.yml's handlers.console.level), as the environment
+# overrides it; what a run sets it to when the user has not.
+_CONSOLE_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
+_QUIET_LEVEL = "WARNING"
+
+
 def _quiet_env(verbose: bool) -> None:
     # Telemetry tries the internet and logs an error when it cannot reach it.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -806,7 +812,7 @@ def _quiet_env(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     if not verbose:
         # Quiet the console only: the per-batch logs still reach the API (the run's log).
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+        os.environ.setdefault(_CONSOLE_LEVEL, _QUIET_LEVEL)
 
 
 def _inside(child: Path, parent: Path) -> bool:
@@ -974,14 +980,25 @@ def _quiet_console_errors() -> None:
                 handler.addFilter(_QuietErrors)
 
 
-def _quiet_child_logs() -> None:
-    """Keep other libraries' log records below CRITICAL off the console of the Prefect
-    processes started from here on: the temporary API server above all, whose SQLAlchemy pool
-    logged an ERROR with a 25-line traceback now and then as it was stopped at the end of a
-    successful run. Called once this process's own logging is set up (at ``import prefect``),
-    so its own console keeps showing warnings; Prefect's and uvicorn's loggers have their own
-    levels and are not touched."""
-    os.environ.setdefault("PREFECT_LOGGING_ROOT_LEVEL", "CRITICAL")
+@contextlib.contextmanager
+def _quiet_children() -> Iterator[None]:
+    """While it lasts, Prefect processes started from here (the temporary API server above
+    all, and pool workers) show only CRITICAL records on the console. The server's SQLAlchemy
+    pool logged an ERROR with a 25-line traceback now and then as it was stopped at the end
+    of a successful run; what a run has to say, it says in this process, whose console level
+    was set when Prefect was imported and stays. A level the user set is left alone."""
+    before = os.environ.get(_CONSOLE_LEVEL)
+    if before not in (None, _QUIET_LEVEL):
+        yield
+        return
+    os.environ[_CONSOLE_LEVEL] = "CRITICAL"
+    try:
+        yield
+    finally:  # the children have their environment; this process's is as it was
+        if before is None:
+            del os.environ[_CONSOLE_LEVEL]
+        else:
+            os.environ[_CONSOLE_LEVEL] = before
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -1042,9 +1059,9 @@ def _run_locked(args: argparse.Namespace, src: Path, out: Path, cfg: Any) -> int
             pipeline.quiet_prefect_logs()
         if not args.verbose:
             _quiet_console_errors()
-            _quiet_child_logs()
         try:
-            summary = pipeline.build_corpus(input_dir=str(src), out_dir=str(out), config=cfg)
+            with contextlib.nullcontext() if args.verbose else _quiet_children():
+                summary = pipeline.build_corpus(input_dir=str(src), out_dir=str(out), config=cfg)
         except Exception as exc:
             progress.stop()
             raise _failure(exc, out) from exc

@@ -154,6 +154,27 @@ def check_text(text: str, encoding: str) -> Decoded:
     return Decoded(text, encoding)
 
 
+def reject_binary_head(head: bytes) -> None:
+    r"""Raise :class:`~cleaners.errors.BinaryInput` when a line-oriented file's first bytes
+    show it is no text at all (a known binary signature, a NUL byte, many control bytes);
+    UTF-16/UTF-32 text (a byte-order mark, or a NUL among the first four bytes after no
+    signature) is left for the caller to name.
+
+    >>> reject_binary_head(b'\x1f\x8b\x08\x00\x00\x00')  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cleaners.errors.BinaryInput: binary: gzip archive, not text (renamed file?)
+    >>> reject_binary_head('{"id": "a"}'.encode("utf-16")), reject_binary_head(b'{"id": 1}')
+    (None, None)
+    """
+    _reject_binary_signature(head)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head[:4]:
+        return
+    if b"\x00" in head:
+        raise BinaryInput(BINARY, f"NUL byte at offset {head.index(0)}: not a text file")
+    _reject_control_bytes(head)
+
+
 def _reject_binary_signature(data: bytes) -> None:
     for magic, what in _MAGIC:
         if data.startswith(magic):

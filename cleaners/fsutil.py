@@ -208,11 +208,21 @@ class ChangedWriter:
 
 def remove_stale(folder: Path, pattern: str, keep: set[str]) -> int:
     """Delete the files in ``folder`` matching ``pattern`` whose names are not in ``keep``,
-    and leftovers of cut-short writes (``.*.tmp``); returns how many were deleted."""
+    and leftovers of cut-short writes of such files (mkstemp's ``.<name>.XXXXXXXX.tmp``; a
+    user's ``.notes.tmp`` stays); returns how many were deleted.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     for name in ("a.en.txt", "b.en.txt", ".b.en.txt.k2_x9ab1.tmp", ".notes.tmp"):
+    ...         _ = (Path(d) / name).write_text("x")
+    ...     n = remove_stale(Path(d), "*.en.txt", {"a.en.txt"})
+    ...     n, sorted(p.name for p in Path(d).iterdir())
+    (2, ['.notes.tmp', 'a.en.txt'])
+    """
     n = 0
     if not folder.is_dir():
         return 0
-    for p in [*folder.glob(pattern), *folder.glob(".*.tmp")]:
+    for p in [*folder.glob(pattern), *folder.glob(f".{pattern}.????????.tmp")]:
         if p.name not in keep:
             p.unlink(missing_ok=True)
             n += 1

@@ -178,6 +178,29 @@ def owned_ids(manifest: Mapping[str, Any]) -> set[str]:
 
 # Files mtclean writes in the output folder itself (beside docs/ and quarantine/).
 OUT_FILES = (*CORPUS_FILES, "edits.jsonl", "report.md", "report.json", "report.html", MANIFEST)
+# Folders of files written from docs/ on every run, whose files of removed inputs it deletes
+# (cleaners.outputs.TEXT_DIR, cleaners.report_pages.REPORT_DIR).
+PAGE_DIRS = ("text", "report")
+
+
+def foreign_outputs(out_dir: Path) -> list[Path]:
+    """In an output folder mtclean has not written to (no manifest, no result of its own), what
+    already sits where its outputs go: a file at an output's name, anything in ``text/`` or
+    ``report/``. Written over or deleted as stale, it would be lost.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     (Path(d) / "report").mkdir()
+    ...     for name in ("report.md", "report/index.html", "notes.txt"):
+    ...         _ = (Path(d) / name).write_text("mine")
+    ...     [str(p.relative_to(d)) for p in foreign_outputs(Path(d))]
+    ['report.md', 'report/index.html']
+    """
+    found = [out_dir / n for n in OUT_FILES if os.path.lexists(out_dir / n)]
+    for sub in PAGE_DIRS:
+        if (out_dir / sub).is_dir():
+            found.extend(sorted((out_dir / sub).iterdir()))
+    return found
 
 
 def result_path(out_dir: Path, doc_id: str, status: str) -> Path:
@@ -524,6 +547,8 @@ class RunLedger:
         ours, foreign = split_results(out_dir, scan_results(out_dir), previous)
         ids = {item.id for item in items}
         clash = [p for p in foreign if p.name[: -len(".json")] in ids]
+        if not ours and not os.path.lexists(out_dir / MANIFEST):
+            clash += foreign_outputs(out_dir)  # a folder of the user's: write over none of it
         if clash:
             shown = ", ".join(str(p.relative_to(out_dir)) for p in clash[:3])
             more = f" and {len(clash) - 3} more" if len(clash) > 3 else ""
@@ -539,6 +564,16 @@ class RunLedger:
             warnings.append(
                 f"{len(plan.invalid)} result file(s) changed since vouched and no longer "
                 f"valid, redone: {', '.join(plan.invalid[:5])}"
+            )
+        before = previous.get("input_dir")
+        if plan.removed and isinstance(before, str) and before != str(input_dir):
+            # Another input folder into the same output: its documents count as removed.
+            more = ", …" if len(plan.removed) > 5 else ""
+            warnings.append(
+                f"{out_dir} was built from {before}, this run reads {input_dir}: the results of "
+                f"{len(plan.removed)} document(s) not in it are dropped "
+                f"({', '.join(plan.removed[:5])}{more}); give each input folder its own --out "
+                "to keep both"
             )
         base = {
             **stamp.to_dict(),

@@ -35,7 +35,7 @@ from typing import Any
 
 from cleaners import errors as E
 from cleaners.config import InputConfig
-from cleaners.decode import Decoded, check_text, decode_bytes
+from cleaners.decode import Decoded, check_text, decode_bytes, reject_binary_head
 from cleaners.errors import InputError
 from cleaners.ids import IdRegistry, safe_id
 
@@ -337,6 +337,10 @@ def _jsonl_items(
                 continue
             groups[key] = label
             yield InputItem(claim(key, label), [label], parts)
+    except E.BinaryInput as exc:
+        err = exc.with_source(printable_path(entry.rel))
+        yield InputItem(claim(stem, entry.rel), [printable_path(entry.rel)], {}, err)
+        return
     except OSError as exc:
         err = E.UnreadableInput(E.UNREADABLE, f"{entry.rel}: read failed ({exc.strerror})")
         yield InputItem(claim(stem, entry.rel), [printable_path(entry.rel)], {}, err)
@@ -346,11 +350,18 @@ def _jsonl_items(
         yield InputItem(claim(stem, entry.rel), [printable_path(entry.rel)], {}, err)
 
 
+_HEAD = 8192  # bytes of a .jsonl file looked at for a binary signature or NUL bytes
+
+
 def _lines(root: Path, rel: str, config: InputConfig) -> Iterator[tuple[int, int, bytes, bool]]:
-    """``(lineno, offset, bytes, overflow)`` per non-blank line, memory ≤ ``max_bytes``."""
+    """``(lineno, offset, bytes, overflow)`` per non-blank line, memory ≤ ``max_bytes``;
+    :class:`~cleaners.errors.BinaryInput` first when the file is no text at all."""
     max_bytes = config.max_bytes
     fd, _ = _open_inside(root, rel, config.follow_symlinks)
     with os.fdopen(fd, "rb") as fh:
+        # An archive or image named .jsonl: one BinaryInput for the file, not a malformed
+        # record per run of bytes between two 0x0A.
+        reject_binary_head(fh.peek(_HEAD)[:_HEAD])
         lineno, offset = 0, 0
         while True:
             raw = fh.readline(max_bytes + 1)
@@ -581,7 +592,7 @@ def read_item(input_dir: Path, item: InputItem, config: InputConfig) -> ItemRead
             # the other is processed alone, as a lone NAME.ru.txt would be.
             empty.append(exc.with_source(ref.label))
         except InputError as exc:
-            return ItemRead(raw_hash, error=exc.with_source(ref.label))
+            return ItemRead(raw_hash, error=_pair_held(exc.with_source(ref.label), item, lang))
     if not out:
         if len(empty) == 1:
             return ItemRead(raw_hash, error=empty[0])
@@ -589,6 +600,20 @@ def read_item(input_dir: Path, item: InputItem, config: InputConfig) -> ItemRead
             raw_hash, error=E.EmptyInput(E.EMPTY, f"{', '.join(item.sources)}: no text to read")
         )
     return ItemRead(raw_hash, out, empty=tuple(e.detail for e in empty))
+
+
+def _pair_held(error: InputError, item: InputItem, bad: str) -> InputError:
+    """``error`` of one file of a ``NAME.ru.txt`` + ``NAME.en.txt`` pair, saying that the
+    other file is held back with it (an empty file is a side not there yet; a bad one needs
+    fixing, and the pair waits for it) and how to go on."""
+    other = [ref for lang, ref in item.parts.items() if lang != bad and not ref.line]
+    if not other or item.parts[bad].line:
+        return error
+    return type(error)(
+        error.reason,
+        f"{error.detail} (the pair's {other[0].label} is held back with it: fix or remove "
+        f"{item.parts[bad].label} and run again)",
+    )
 
 
 def load_item(input_dir: Path, item: InputItem, config: InputConfig) -> dict[str, Decoded]:

@@ -88,7 +88,7 @@ def _open_in(name: str | None) -> Iterator[Iterator[str]]:
     stdin at the line that holds it (UsageError naming where)."""
     if name in (None, "-"):
         _stdin_hint()
-        _check_head(_stdin_head(), "stdin")
+        _check_stream(sys.stdin.buffer, "stdin")
         # Over sys.stdin.buffer, which holds the bytes looked at; left open afterwards (a
         # caller of main() may go on using stdin).
         text = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="mtclean-replace")
@@ -99,7 +99,7 @@ def _open_in(name: str | None) -> Iterator[Iterator[str]]:
         return
     if _need_file(name).is_fifo():  # read once: looked at as stdin is
         with open(name, "rb") as fh:
-            _check_head(fh.peek(_HEAD_CHECK)[:_HEAD_CHECK], name)
+            _check_stream(fh, name)
             text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="mtclean-replace", newline="")
             yield _no_nul_lines(text, name)
         return
@@ -149,28 +149,33 @@ def _first_nul(fh: IO[bytes]) -> tuple[int, int] | None:
     return None
 
 
+def _nul_line(where: str, n: int, line: str) -> UsageError:
+    """The error for line ``n`` of a stream, which holds a NUL byte: not text."""
+    return UsageError(
+        f"{where} line {n} holds a NUL byte (character {line.index(chr(0)) + 1}): "
+        "not a text file (line input must be UTF-8 text)"
+    )
+
+
 def _no_nul_lines(lines: Iterable[str], where: str) -> Iterator[str]:
     """``lines``, stopped with a UsageError naming the line at one holding a NUL: not text
     (stdin cannot be scanned before it is read; what was written for the lines before
     stands, as for a malformed JSON line)."""
     for n, line in enumerate(lines, 1):
         if "\0" in line:
-            raise UsageError(
-                f"{where} line {n} holds a NUL byte (character {line.index(chr(0)) + 1}): "
-                "not a text file (line input must be UTF-8 text)"
-            )
+            raise _nul_line(where, n, line)
         yield line
 
 
-def _stdin_head() -> bytes:
-    """The first bytes waiting on stdin, left there to be read (what one read brings); none
-    at a terminal: a person types text, and a Ctrl-D that ended the peek would be needed
-    twice."""
-    if sys.stdin.isatty():
-        return b""
-    buf = sys.stdin.buffer
-    peek = getattr(buf, "peek", None)
-    return peek(_HEAD_CHECK)[:_HEAD_CHECK] if peek is not None else b""
+def _check_stream(fh: IO[bytes], where: str) -> None:
+    """:func:`_check_head` on the first bytes waiting in a stream (stdin, a pipe), left there
+    to be read (what one read brings); none at a terminal: a person types text, and a Ctrl-D
+    that ended the peek would be needed twice."""
+    if fh.isatty():
+        return
+    peek = getattr(fh, "peek", None)
+    if peek is not None:
+        _check_head(peek(_HEAD_CHECK)[:_HEAD_CHECK], where)
 
 
 def _check_head(head: bytes, where: str) -> None:
@@ -217,7 +222,10 @@ def _nul_interleaved(head: bytes) -> bool:
 
 
 def _stdin_hint() -> None:
-    """A command given no file waits for stdin: at a terminal, say so rather than hang mute."""
+    """A command given no file waits for stdin: at a terminal, say so rather than hang mute.
+    Closed (``<&-``, a service started without one), there is none to read: a UsageError."""
+    if sys.stdin is None:
+        raise UsageError("stdin is closed: give a FILE, or pipe the input in")
     if sys.stdin.isatty():
         print("mtclean: reading stdin (give a FILE, or end with Ctrl-D)", file=sys.stderr)
 
@@ -490,10 +498,24 @@ def _translator(args: argparse.Namespace, cfg: Any, off: str) -> Any:
         # A typo in the flag, the config or $MTCLEAN_ARGOS_PACKAGE is refused, not run without.
         raise UsageError(_named_package(exc, args)) from None
     except TranslatorUnavailable as exc:
-        if args.argos_package:  # a package given explicitly must work
-            raise UsageError(str(exc)) from None
+        if _asked_to_retranslate(args):  # asked for on the command line: it must work
+            raise UsageError(_refused_retranslation(args, str(exc))) from None
         print(f"{off}: {exc}", file=sys.stderr)
         return None
+
+
+def _asked_to_retranslate(args: argparse.Namespace) -> bool:
+    """Whether this command line itself asks for retranslation (not only the config)."""
+    return bool(args.retranslate or getattr(args, "translate_mode", None) or args.argos_package)
+
+
+def _refused_retranslation(args: argparse.Namespace, reason: str | None) -> str:
+    """Why a retranslation asked for on the command line cannot run, and how to go on."""
+    flag = "--argos-package" if args.argos_package else "--retranslate"
+    return (
+        f"{flag} asks for retranslation, but {reason or 'it is unavailable here'}; leave {flag} "
+        "out to go without"
+    )
 
 
 def _named_package(exc: Exception, args: argparse.Namespace) -> str:
@@ -728,15 +750,19 @@ def cmd_filter(args: argparse.Namespace) -> int:
     pipe = not stdin and Path(args.file).is_fifo()
     if stdin:
         _stdin_hint()
-        _check_head(_stdin_head(), where)
     elif not pipe:
         _check_file(args.file)
     bad = 0  # lines that were not a pair: each gets its verdict, and the exit code says so
     # stdin is read, not closed (a caller of main() may go on using it).
     with contextlib.nullcontext(sys.stdin.buffer) if stdin else Path(args.file).open("rb") as fh:
-        if pipe:  # read once: looked at as stdin is
-            _check_head(fh.peek(_HEAD_CHECK)[:_HEAD_CHECK], where)
+        if stdin or pipe:  # read once: looked at as it comes
+            _check_stream(fh, where)
         for n, line, whole in _bounded_lines(fh, cfg.input.max_bytes):
+            if "\0" in line:
+                # Not text, as a NUL in a file is (refused before any output): stopped here,
+                # the lines before it judged and written (README "Line input").
+                flush()
+                raise _nul_line(where, n, line)
             if not whole:
                 batch.append((_leading_id(line), ("too-long",)))
                 continue
@@ -771,6 +797,12 @@ def cmd_filter(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- run / serve
 
 
+# Prefect's console handler level (logging.yml's handlers.console.level), as the environment
+# overrides it; what a run sets it to when the user has not.
+_CONSOLE_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
+_QUIET_LEVEL = "WARNING"
+
+
 def _quiet_env(verbose: bool) -> None:
     # Telemetry tries the internet and logs an error when it cannot reach it.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -780,7 +812,7 @@ def _quiet_env(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     if not verbose:
         # Quiet the console only: the per-batch logs still reach the API (the run's log).
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+        os.environ.setdefault(_CONSOLE_LEVEL, _QUIET_LEVEL)
 
 
 def _inside(child: Path, parent: Path) -> bool:
@@ -818,6 +850,15 @@ def _run_config(args: argparse.Namespace) -> Any:
             given_package(cfg.translate)
         except PackageNotFound as exc:
             raise UsageError(_named_package(exc, args)) from None
+    if _asked_to_retranslate(args):
+        # Asked for on this command line: a package that cannot be found or used is refused
+        # before Prefect starts, not warned about once the run is under way (a config's
+        # translate.enabled, a standing setting, still warns and goes on). Built here, the
+        # translator is the one the flow uses (shared per config in this process).
+        from cleaners.translate import shared_translator, unavailable_reason
+
+        if shared_translator(cfg.translate) is None:
+            raise UsageError(_refused_retranslation(args, unavailable_reason(cfg.translate)))
     return cfg
 
 
@@ -939,6 +980,27 @@ def _quiet_console_errors() -> None:
                 handler.addFilter(_QuietErrors)
 
 
+@contextlib.contextmanager
+def _quiet_children() -> Iterator[None]:
+    """While it lasts, Prefect processes started from here (the temporary API server above
+    all, and pool workers) show only CRITICAL records on the console. The server's SQLAlchemy
+    pool logged an ERROR with a 25-line traceback now and then as it was stopped at the end
+    of a successful run; what a run has to say, it says in this process, whose console level
+    was set when Prefect was imported and stays. A level the user set is left alone."""
+    before = os.environ.get(_CONSOLE_LEVEL)
+    if before not in (None, _QUIET_LEVEL):
+        yield
+        return
+    os.environ[_CONSOLE_LEVEL] = "CRITICAL"
+    try:
+        yield
+    finally:  # the children have their environment; this process's is as it was
+        if before is None:
+            del os.environ[_CONSOLE_LEVEL]
+        else:
+            os.environ[_CONSOLE_LEVEL] = before
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     src, out = _check_dirs(args.input_dir, args.out)
     cfg = _run_config(args)
@@ -998,7 +1060,8 @@ def _run_locked(args: argparse.Namespace, src: Path, out: Path, cfg: Any) -> int
         if not args.verbose:
             _quiet_console_errors()
         try:
-            summary = pipeline.build_corpus(input_dir=str(src), out_dir=str(out), config=cfg)
+            with contextlib.nullcontext() if args.verbose else _quiet_children():
+                summary = pipeline.build_corpus(input_dir=str(src), out_dir=str(out), config=cfg)
         except Exception as exc:
             progress.stop()
             raise _failure(exc, out) from exc
@@ -1069,7 +1132,8 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--retranslate",
         action="store_true",
-        help="retranslate ru→en offline (Argos); --retranslate=MODE also sets --translate-mode",
+        help="retranslate ru→en offline (Argos; exit 2 if no package is found); "
+        "--retranslate=MODE also sets --translate-mode",
     )
     p.add_argument(
         "--translate-mode",
@@ -1108,7 +1172,10 @@ def build_parser() -> argparse.ArgumentParser:
         "jsonl}, corpus.rejected.{tsv,jsonl}, text/, edits.jsonl, report.{md,json,html}, "
         "report/, manifest.json. Reruns redo only what changed; a killed "
         "run, started again, finishes the job. Exit 0 when the run finishes (quarantined inputs "
-        "are reported, not fatal), 2 for unusable arguments, 3 when OUT_DIR is in use.",
+        "are reported, not fatal), 1 for an unexpected error, 2 for unusable arguments, 3 when "
+        "OUT_DIR is in use, 4 when it cannot be used (read-only, or your files where results "
+        "go), 5 when no space is left (free some and run again: it resumes), 6 when the Prefect "
+        "API cannot be reached, 130/143 when stopped by Ctrl-C/SIGTERM.",
     )
     _add_run_options(p)
     p.add_argument("--out", required=True, metavar="OUT_DIR", help="output folder")
@@ -1200,7 +1267,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--retranslate",
         action="store_true",
-        help="add a retranslation signal (offline Argos ru→en; skipped with a warning if none)",
+        help="add a retranslation signal (offline Argos ru→en; exit 2 if no package is "
+        "found; a config's translate.enabled goes on without, with a warning)",
     )
     p.add_argument(
         "--argos-package",
@@ -1259,7 +1327,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--retranslate",
         action="store_true",
         help="score with chrF against an offline Argos ru→en retranslation, as run does "
-        "(also when the config sets translate.enabled; skipped with a warning if none)",
+        "(also when the config sets translate.enabled, which goes on without it, with a "
+        "warning, if no package is found; the flag: exit 2)",
     )
     p.add_argument(
         "--argos-package",

@@ -60,6 +60,14 @@ def test_help_explains_itself(sub: list[str], env: dict[str, str]) -> None:
             assert name in r.stdout
     if sub == ["run"]:
         assert "corpus.rejected" in r.stdout and "text/" in r.stdout
+        # Every exit code of README's table (it named 0, 2 and 3 only).
+        from flows import cli
+
+        said = " ".join(r.stdout.split())
+        codes = (cli.EXIT_FAILED, cli.EXIT_USAGE, cli.EXIT_LOCKED, cli.EXIT_OUTPUT)
+        for code in (*codes, cli.EXIT_DISK_FULL, cli.EXIT_PREFECT):
+            assert re.search(rf"\b{code} (for|when)\b", said), (code, said)
+        assert "130/143 when stopped" in said
 
 
 def test_no_command_shows_the_commands(env: dict[str, str]) -> None:
@@ -873,3 +881,62 @@ def test_line_input_reads_a_pipe_and_names_a_device(tmp_path: Path, env: dict[st
     r = mtclean("detect", "/dev/zero", env=env, timeout=60)
     assert r.returncode == 2 and r.stdout == ""
     assert "/dev/zero is not a regular file or a pipe (a device?)" in r.stderr
+
+
+def test_the_temporary_servers_library_errors_stay_off_the_console(env: dict[str, str]) -> None:
+    """Now and then, as a successful run ended, its temporary Prefect server (a child process
+    writing to the run's stderr) was stopped while SQLAlchemy's pool reset a connection, and a
+    25-line "Exception during reset or similar" traceback followed the summary line. A run
+    now starts its Prefect children with only CRITICAL records on the console; its own
+    console, and its environment afterwards, are as before."""
+    # The child logs as the server's pool does: SQLAlchemy imported (it sets its loggers'
+    # level), Prefect's logging set up as the server's app does (create_app).
+    child = (
+        "import logging, sqlalchemy.pool\n"
+        "from prefect.logging.configuration import setup_logging\n"
+        "setup_logging()\n"
+        "logging.getLogger('sqlalchemy.pool.impl.AsyncAdaptedQueuePool').error('child error')\n"
+    )
+    script = (
+        "import contextlib, logging, os, subprocess, sys\n"
+        "from flows import cli, pipeline  # Prefect's logging is set up here, as in a run\n"
+        "cli._quiet_env(verbose=False)\n"
+        "before = dict(os.environ)\n"
+        "quiet = cli._quiet_children() if sys.argv[1] == 'quiet' else contextlib.nullcontext()\n"
+        "with quiet:\n"
+        "    r = subprocess.run([sys.executable, '-c', sys.argv[2]], text=True,\n"
+        "                       capture_output=True)\n"
+        "sys.stderr.write(r.stderr)\n"
+        "assert dict(os.environ) == before\n"
+        "logging.getLogger('sqlalchemy.pool').warning('parent warning')\n"
+    )
+    clean_env = {k: v for k, v in env.items() if not k.startswith("PREFECT_LOGGING_")}
+    for mode in ("quiet", "as-before"):
+        r = subprocess.run(
+            [sys.executable, "-c", script, mode, child],
+            capture_output=True, text=True, env=clean_env, cwd=ROOT, timeout=120,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        assert "parent warning" in r.stderr, r.stderr
+        # Negative (as before the change): the child's library error reaches the console.
+        assert ("child error" in r.stderr) == (mode == "as-before"), r.stderr
+
+
+def test_a_closed_stdin_is_one_line_not_a_traceback(env: dict[str, str]) -> None:
+    """`mtclean detect <&-` (stdin closed, as a service may be started) crashed with an
+    AttributeError traceback, exit 1. Now one line saying to give a file, exit 2."""
+    for args in ("detect", "filter", "clean", "clean --format jsonl", "align --format jsonl"):
+        r = subprocess.run(
+            ["bash", "-c", f"{sys.executable} -m flows.cli {args} <&-"],
+            capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+        )  # fmt: skip
+        assert r.returncode == 2 and r.stdout == "", (args, r.stderr)
+        assert r.stderr.splitlines() == [
+            f"mtclean {args.split()[0]}: stdin is closed: give a FILE, or pipe the input in"
+        ], r.stderr
+    # Negative: an open stdin is read as before.
+    r = subprocess.run(
+        ["bash", "-c", f"echo 'Hello there' | {sys.executable} -m flows.cli detect"],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 0 and r.stdout.startswith("en\t"), r.stderr

@@ -218,3 +218,24 @@ def test_filter_streams_its_input():
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_nul_late_on_stdin_stops_the_stream_as_a_file_is_refused():
+    """A NUL past the first 4 KB of stdin gave that line a ``malformed`` verdict ("Invalid
+    control character") and read on, while the same bytes as a file were refused before any
+    output, and clean/detect/align stop at such a line. Now filter stops there too: the lines
+    before it judged and written, the NUL named by line, exit 2."""
+    good = _lines(PAIRS[:2]) * 40  # > 4 KB: past the head every command looks at first
+    assert len(good.encode()) > 4096
+    bad = '{"id": 99, "ru": "a\x00b", "en": "x"}\n'
+    r = mtclean(stdin=good + bad + _lines(PAIRS[:1]))
+    assert r.returncode == 2
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [o["id"] for o in out] == [1, 2] * 40  # every line before the NUL, none after
+    assert r.stderr.strip().splitlines() == [
+        "mtclean filter: stdin line 81 holds a NUL byte (character 20): not a text file "
+        "(line input must be UTF-8 text)"
+    ]
+    # Negative: without the NUL every line is judged, exit 0.
+    r = mtclean(stdin=good + _lines(PAIRS[:1]))
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 81, r.stderr

@@ -337,11 +337,10 @@ def test_run_ledger_begin_finish_and_an_unchanged_rerun(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["corpus.tsv", "corpus.rejected.tsv", "corpus.rejected.jsonl"])
 def test_a_deleted_corpus_file_makes_the_rerun_rewrite_it(tmp_path: Path, name: str) -> None:
     src, out, items = _inputs(tmp_path)
-    for n in ("corpus.tsv", "corpus.rejected.tsv", "corpus.rejected.jsonl"):
-        (out / n).write_text("")  # as a run with no rows writes them
     from cleaners.readers import item_hash
 
-    _finished_run(src, out, items)
+    # As a run with no rows writes them.
+    _finished_run(src, out, items, dict.fromkeys(("corpus.tsv", *mf.CORPUS_FILES[-2:]), ""))
     assert mf.RunLedger.begin(src, out, items, S, item_hash).unchanged
     (out / name).unlink()
     assert not mf.RunLedger.begin(src, out, items, S, item_hash).unchanged
@@ -362,12 +361,17 @@ def _inputs(tmp_path: Path, names: tuple[str, ...] = ("a", "b")) -> tuple[Path, 
     return src, out, discover(src, InputConfig())
 
 
-def _finished_run(src: Path, out: Path, items: list) -> mf.RunLedger:
+def _finished_run(
+    src: Path, out: Path, items: list, written: dict[str, str] | None = None
+) -> mf.RunLedger:
+    """A run: begin, the results and the ``written`` output files (name → text), finish."""
     from cleaners.readers import item_hash
 
     ledger = mf.RunLedger.begin(src, out, items, S, item_hash)
     for i in ledger.plan.work:
         _write(out, i, "done", ledger.hashes[i])
+    for name, text in (written or {}).items():
+        (out / name).write_text(text)
     ledger.finish({i: "done" for i in ledger.hashes}, {}, {"stats": {}})
     return ledger
 
@@ -379,9 +383,7 @@ def test_rejected_files_are_outputs_a_deleted_one_reruns(tmp_path: Path) -> None
 
     assert mf.CORPUS_FILES == writers.CORPUS_FILES + writers.REJECTED_FILES
     src, out, items = _inputs(tmp_path)
-    for name in mf.CORPUS_FILES:
-        (out / name).write_text(f"{name}\n")
-    _finished_run(src, out, items)
+    _finished_run(src, out, items, {name: f"{name}\n" for name in mf.CORPUS_FILES})
     assert mf.read_manifest(out)["corpus_hashes"]["corpus.rejected.tsv"] is not None
     assert mf.RunLedger.begin(src, out, items, S, _item_hash).unchanged
     (out / "corpus.rejected.jsonl").unlink()
@@ -421,6 +423,35 @@ def test_a_user_file_where_a_result_goes_is_refused(tmp_path: Path) -> None:
         mf.RunLedger.begin(src, out, items, S, item_hash)
     assert (out / "docs" / "a.json").read_text() == '{"mine": true}'
     assert not (out / mf.MANIFEST).exists()  # refused before any write
+
+
+def test_a_fresh_output_folder_holding_the_users_files_where_outputs_go_is_refused(
+    tmp_path: Path,
+) -> None:
+    """An output folder mtclean had not written to, holding the user's report.md,
+    text/notes.en.txt and report/index.html: the run wrote over the first and deleted the
+    others as stale pages. Now refused (exit 4 in the CLI), nothing touched; a file of another
+    name is no reason to refuse, and once mtclean's own run is there, its folders are its."""
+    from cleaners.readers import item_hash
+
+    src, out, items = _inputs(tmp_path)
+    (out / "text").mkdir()
+    (out / "report").mkdir()
+    user = {"report.md": "mine", "text/notes.en.txt": "mine", "report/index.html": "mine"}
+    for name, text in user.items():
+        (out / name).write_text(text)
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(mf.OutputError, match=r"did not write.*report\.md, text/notes\.en\.txt"):
+        mf.RunLedger.begin(src, out, items, S, item_hash)
+    assert all((out / name).read_text() == text for name, text in user.items())
+    assert not (out / mf.MANIFEST).exists()  # refused before any write
+    # Negative: only a file of another name there; then mtclean's own outputs are its own.
+    for name in user:
+        (out / name).unlink()
+    _finished_run(src, out, items, {"report.md": "# mtclean run report\n"})
+    (out / "text" / "a.en.txt").write_text("text a\n")
+    assert mf.RunLedger.begin(src, out, items, S, item_hash).unchanged
+    assert (out / "notes.txt").read_text() == "mine"
 
 
 def test_our_results_are_recognised_without_a_manifest(tmp_path: Path) -> None:
@@ -489,3 +520,33 @@ def test_a_lease_is_alive_while_its_holder_is(tmp_path: Path) -> None:
     assert mf.holder_alive(tmp_path, remote)
     (tmp_path / mf.LOCK).write_text(json.dumps({**remote, "pid": 2}))
     assert not mf.holder_alive(tmp_path, remote)
+
+
+def test_another_input_folder_into_the_same_output_says_what_it_drops(tmp_path: Path) -> None:
+    """`run inA --out out` then `run inB --out out` dropped inA's results with only "1 removed"
+    in the summary. The warning now names both folders and the documents dropped; the same
+    documents from a moved (renamed) folder drop nothing and say nothing."""
+    import shutil
+
+    from cleaners.config import InputConfig
+    from cleaners.readers import discover, item_hash
+
+    src, out, items = _inputs(tmp_path, ("a", "b"))
+    _finished_run(src, out, items)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "c.en.txt").write_text("text c\n")
+    ledger = mf.RunLedger.begin(other, out, discover(other, InputConfig()), S, item_hash)
+    assert ledger.plan.removed == ["a", "b"]
+    assert ledger.warnings == [
+        f"{out} was built from {src}, this run reads {other}: the results of 2 document(s) "
+        "not in it are dropped (a, b); give each input folder its own --out to keep both"
+    ]
+    # Negative: the first folder moved elsewhere, the same documents: nothing dropped or said.
+    out2 = tmp_path / "out2"
+    out2.mkdir()
+    _finished_run(src, out2, items)
+    moved = tmp_path / "moved"
+    shutil.move(src, moved)
+    again = mf.RunLedger.begin(moved, out2, discover(moved, InputConfig()), S, item_hash)
+    assert again.plan.removed == [] and again.warnings == []

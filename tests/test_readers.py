@@ -135,6 +135,32 @@ def test_a_utf16_jsonl_is_one_quarantine_that_says_so(tmp_path: Path, codec: str
     assert "iconv" in error.detail and src["ok.jsonl:1"].error is None
 
 
+def test_a_binary_file_named_jsonl_is_one_binary_quarantine(tmp_path: Path) -> None:
+    """An archive, image or random bytes named .jsonl was read line by line: one
+    malformed-jsonl quarantine per run of bytes between two 0x0A (thousands for a big
+    archive), and gzip (a NUL in its first four bytes) was called UTF-16. Now one record for
+    the file, reason binary, naming what it is, as a renamed .txt gets."""
+    import gzip
+    import random
+
+    lines = "".join(json.dumps({"id": f"r{i}", "en": EN}) + "\n" for i in range(200))
+    _write(tmp_path / "gz.jsonl", gzip.compress(lines.encode(), mtime=0))
+    _write(tmp_path / "img.jsonl", b"\x89PNG\r\n\x1a\n" + bytes(range(1, 256)) * 40)
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(1, 256) for _ in range(20_000))  # no NUL: control bytes
+    _write(tmp_path / "noise.jsonl", b"{" + noise)
+    _write(tmp_path / "ok.jsonl", lines)
+    src = _by_source(discover(tmp_path, CFG))
+    bad = {name: src[name].error for name in ("gz.jsonl", "img.jsonl", "noise.jsonl")}
+    assert all(e is not None and e.reason == E.BINARY for e in bad.values()), bad
+    assert bad["gz.jsonl"].detail == "gz.jsonl: gzip archive, not text (renamed file?)"
+    assert bad["img.jsonl"].detail == "img.jsonl: PNG image, not text (renamed file?)"
+    assert bad["noise.jsonl"].detail.startswith("noise.jsonl: ")
+    # Negative: the same records as text are 200 documents; nothing else was listed.
+    assert sum(1 for k, it in src.items() if k.startswith("ok.jsonl:") and it.error is None) == 200
+    assert len(src) == 203
+
+
 def test_jsonl_id_of_the_wrong_type_is_named_as_such(tmp_path: Path) -> None:
     lines = [{"id": ["x"], "en": EN}, {"id": 7, "en": EN}, {"id": " ", "en": EN}, {"en": EN}]
     _write(tmp_path / "feed.jsonl", "\n".join(json.dumps(r) for r in lines) + "\n")
@@ -458,3 +484,27 @@ def test_an_empty_side_of_a_pair_leaves_the_other_processed_alone_and_named(
     assert a.raw_hash == item_hash(tmp_path, items["a"])
     _write(tmp_path / "a.en.txt", EN)
     assert item_hash(tmp_path, items["a"]) != a.raw_hash
+
+
+def test_a_bad_file_of_a_pair_says_the_other_is_held_back_with_it(tmp_path: Path) -> None:
+    """One binary (or cut, or too large) file of a pair quarantines the pair, by design: the
+    document waits for its fixed side (an empty file, a side not there yet, does not). The
+    quarantine detail named only the bad file, so the good one seemed lost; it now says the
+    pair's other file is held back and how to go on."""
+    from cleaners.config import PipelineConfig
+    from cleaners.pipeline import process_item
+
+    _write(tmp_path / "f.ru.txt", RU)
+    _write(tmp_path / "f.en.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    _write(tmp_path / "g.en.txt", b"\x00\x01\x02")  # a lone file: no pair to mention
+    _write(tmp_path / "h.jsonl", json.dumps({"id": "h", "ru": RU, "en": "a\x00b"}) + "\n")
+    items = {it.id: it for it in discover(tmp_path, CFG)}
+    f, g, h = (process_item(tmp_path, items[k], PipelineConfig()) for k in "fgh")
+    assert f.reason == E.BINARY and f.sources == ["f.en.txt", "f.ru.txt"]
+    assert f.detail.startswith("f.en.txt: ")
+    assert f.detail.endswith(
+        "(the pair's f.ru.txt is held back with it: fix or remove f.en.txt and run again)"
+    )
+    # Negative: a lone file, and a JSONL record (one line, no second file), say nothing more.
+    assert g.reason == E.BINARY and "held back" not in g.detail
+    assert h.reason == E.BINARY and "held back" not in h.detail

@@ -84,11 +84,40 @@ def test_align_jsonl_with_retranslation(archive, tmp_path, capsys):
     assert [b[:2] for b in out["beads"]] == [[[0], [0]], [[1], [1]], [[2], [2]]]
 
 
-def test_no_package_warns_once_and_aligns_anyway(tmp_path, capsys):
+def test_no_package_refuses_the_flag_and_warns_for_the_config(tmp_path, capsys):
+    """``--retranslate`` with no package found warned and went on (``run``: exit 0, the
+    corpus built without it, the warning easy to miss). Asked for on the command line, it is
+    now refused before any work, naming how to give a package; ``translate.enabled`` in a
+    config (a standing setting) still warns once and goes on."""
     from flows.cli import main
 
     ru, en = _files(tmp_path)
-    assert main(["align", ru, en, "--retranslate"]) == 0
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.ru.txt").write_text("Заголовок.\n\nОдна строка.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    for argv in (
+        ["align", ru, en, "--retranslate"],
+        ["filter", ru, "--retranslate"],  # (refused before a line is read)
+        ["run", str(src), "--out", str(out), "--retranslate"],
+        ["run", str(src), "--out", str(out), "--retranslate=missing"],
+        ["run", str(src), "--out", str(out), "--argos-package", str(tmp_path)],  # no package
+    ):
+        assert main(argv) == 2, argv
+        captured = capsys.readouterr()
+        assert captured.out == "" and captured.err.count("\n") == 1, argv
+        assert "asks for retranslation, but" in captured.err, captured.err
+        if "--argos-package" not in argv:
+            assert "argospm install translate-ru_en" in captured.err
+            assert "--argos-package PATH" in captured.err
+            assert "translate.package_path" in captured.err
+        else:
+            assert "not an Argos package folder" in captured.err
+    assert not out.exists()
+    # Negative: the config's translate.enabled warns once and aligns anyway.
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text("translate: {enabled: true}\n", encoding="utf-8")
+    assert main(["align", ru, en, "--config", str(cfg)]) == 0
     captured = capsys.readouterr()
     assert captured.err.count("\n") == 1 and "argospm install translate-ru_en" in captured.err
     assert _covers(_beads(captured.out), 6, 5)

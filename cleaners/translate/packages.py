@@ -29,7 +29,8 @@ INSTALL_EXTRA = (
 )
 INSTALL_HINT = (
     "no Argos Translate ru→en package found: run `argospm install translate-ru_en` on a "
-    "networked machine, or pass --argos-package PATH.argosmodel (or set $MTCLEAN_ARGOS_PACKAGE)"
+    "networked machine, or pass --argos-package PATH.argosmodel (or set translate.package_path "
+    "in the config, or $MTCLEAN_ARGOS_PACKAGE)"
 )
 # Marker we leave in a package folder we extracted, so a changed archive replaces it.
 _MARKER = ".mtclean-archive-sha256"

@@ -141,3 +141,11 @@ def test_untranslated_spans() -> None:
     text = "The governor said Всё будет хорошо, then left."
     spans = untranslated_spans(text)
     assert [text[a:b] for a, b in spans] == ["Всё будет хорошо"]
+
+
+def test_a_sentence_ending_in_a_time_or_a_year_gets_its_space() -> None:
+    """``18: 18.The mayor`` (a broken time glued to the next sentence) reads ``18:18. The
+    mayor``: the time is joined and the sentence after it set apart; decimals and dotted
+    numbers stay as written."""
+    r = repair("At 18: 18.The mayor spoke. It grew 2.5 percent in 2023.In May.", "en")
+    assert r.text == "At 18:18. The mayor spoke. It grew 2.5 percent in 2023. In May."

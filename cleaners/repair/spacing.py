@@ -118,6 +118,9 @@ _NO_SPACE = lazy_compile(
     r"|(?:[А-Яа-яЁё0-9]+-)*[0-9]*[А-Яа-яЁё]*[а-яё]{2})"
     r"(?P<p>[.!?])(?P<n>[A-Z][a-z]|[А-ЯЁ][а-яё])"
     r"|(?<![\w@./:-])(?P<w2>[A-Za-z]*[a-z]{2}|[А-Яа-яЁё]*[а-яё]{2})(?P<p2>[,;])(?P<n2>[a-z]{2}|[а-яё]{2})"
+    # A number or a time ends the sentence ("in 2023.The", "at 18:18.The"); not a part of a
+    # dotted or comma-grouped number ("1.2.The", "1,000.The" are left as written).
+    r"|(?<![\w@./:,-])(?P<w3>\d{1,2}:\d{2}|\d+)(?P<p3>[.!?])(?P<n3>[A-Z][a-z]|[А-ЯЁ][а-яё])"
 )
 # Site names count as URLs: "Kostroma.Today" (a news site in WMT21 dev MT) is not a sentence end.
 # ".by" only in lower or upper case ("tut.by", "TUT.BY"): "house.By the way" is a sentence.
@@ -217,9 +220,9 @@ def _urlish(chunk: str) -> bool:
 @rule(
     "add_space_after_sentence_end",
     stage=32,
-    gate=(".!?,;", r"(?<=[a-zа-яё].)[A-Za-zА-Яа-яЁё]"),  # the precheck, from the punctuation
+    gate=(".!?,;", r"(?<=[a-zа-яё0-9].)[A-Za-zА-Яа-яЁё]"),  # the precheck, from the punctuation
     langs=("en", "ru"),
-    precheck=r"[a-zа-яё][.!?,;][A-Za-zА-Яа-яЁё]",
+    precheck=r"[a-zа-яё0-9][.!?,;][A-Za-zА-Яа-яЁё]",
     risk="identifiers written with dots or commas (Node.Js, file.Name, a,b lists in code)",
 )
 def add_space_after_sentence_end(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
@@ -231,6 +234,9 @@ def add_space_after_sentence_end(text: str, lang: str, params: Mapping[str, Any]
     'after the talks. The leader'
     >>> add_space_after_sentence_end("see www.kremlin.Ru or mail a.b@c.Com", "en", {})
     []
+    >>> t = "fell in 2023.In March, at 18:18.The mayor; v1.2.The"
+    >>> replay(t, add_space_after_sentence_end(t, "en", {}))
+    'fell in 2023. In March, at 18:18. The mayor; v1.2.The'
     """
     edits = []
     known: list[Any] = []
@@ -249,7 +255,7 @@ def add_space_after_sentence_end(text: str, lang: str, params: Mapping[str, Any]
             continue
         if m.group("w") and text[m.start() - 1 : m.start()] == "/" and chunk.count("/") > 1:
             continue  # a path ("src/main/app.Main"), not two words and a slash
-        at = m.end("p") if m.group("p") else m.end("p2")
+        at = next(m.end(g) for g in ("p", "p2", "p3") if m.group(g))
         edits.append(make_edit("add_space_after_sentence_end", text, at, at, " "))
     return edits
 

@@ -1007,6 +1007,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     # The lock before Prefect: a busy or unwritable OUT_DIR is refused at once.
     from cleaners.manifest import OutputLock
 
+    created = not out.exists()
     try:
         lock = OutputLock(out).acquire()
     except Exception as exc:
@@ -1014,6 +1015,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         return _run_locked(args, src, out, cfg)
     except Exception as exc:
+        lock.release()
+        if created:  # the lock made it; a run stopped before any output leaves no empty folder
+            with contextlib.suppress(OSError):
+                out.rmdir()
         raise _failure(exc, out) from exc
     finally:
         lock.release()

@@ -586,6 +586,12 @@ def test_unreachable_prefect_api_is_one_line(tmp_path: Path) -> None:
     env = {**_env(tmp_path), "PREFECT_API_URL": "http://127.0.0.1:9/api"}
     proc = _cli("run", str(root), "--out", str(tmp_path / "out"), "--no-progress", env=env)
     _one_line(proc, 6, "cannot be reached")
+    assert not (tmp_path / "out").exists()  # the lock made it; nothing was written
+    kept = tmp_path / "kept"  # a folder of the user's stays, empty as it was
+    kept.mkdir()
+    proc = _cli("run", str(root), "--out", str(kept), "--no-progress", env=env)
+    _one_line(proc, 6, "cannot be reached")
+    assert kept.is_dir() and list(kept.iterdir()) == []
 
 
 def test_out_under_a_file_is_one_line(tmp_path: Path) -> None:

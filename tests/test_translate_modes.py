@@ -248,10 +248,14 @@ def test_text_outputs_and_report_follow_reruns(archive, tmp_path):
         (["--translate-mode", "all"], True, "all"),
     ],
 )
-def test_cli_retranslate_mode_flags(flags, enabled, mode) -> None:
+def test_cli_retranslate_mode_flags(flags, enabled, mode, archive) -> None:
+    """The flags set the mode. Asked for on the command line, retranslation needs a package
+    that loads (refused otherwise: tests/test_translate_cli.py): the tiny one, given by path
+    so that nothing installed on the machine is looked at."""
     from flows.cli import _run_config, _split_retranslate, build_parser
 
-    argv = _split_retranslate(["run", *flags, "in", "--out", "out"])
+    package = ["--argos-package", str(archive)] if flags else []
+    argv = _split_retranslate(["run", *flags, "in", "--out", "out", *package])
     args = build_parser().parse_args(argv)
     assert args.input_dir == "in"
     cfg = _run_config(args)

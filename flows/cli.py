@@ -81,31 +81,43 @@ def _need_file(name: str) -> Path:
 
 
 @contextlib.contextmanager
+def _line_bytes(name: str | None) -> Iterator[IO[bytes]]:
+    """The bytes of a line-input file, pipe or stdin, once they pass the checks for text: a
+    file whole, before any of it is read (:func:`_check_file`: nothing is written for a file
+    that would stop half-way); a stream (stdin, ``/dev/stdin``, ``<(command)``), read once,
+    by its first bytes (:func:`_check_stream`). stdin is left open (a caller of main() may go
+    on using it)."""
+    if name in (None, "-"):
+        _stdin_hint()
+        _check_stream(sys.stdin.buffer, "stdin")
+        yield sys.stdin.buffer
+        return
+    pipe = _need_file(name).is_fifo()
+    if not pipe:
+        _check_file(name)
+    with open(name, "rb") as fh:
+        if pipe:
+            _check_stream(fh, name)
+        yield fh
+
+
+@contextlib.contextmanager
 def _open_in(name: str | None) -> Iterator[Iterator[str]]:
     """The lines of a file or stdin, as text. UTF-8 with or without a BOM; a bad byte becomes
     U+FFFD (visible, and writable as UTF-8) rather than stopping a stream of records. A NUL
     byte anywhere means the input is not text: a file is refused before any line is read,
     stdin at the line that holds it (UsageError naming where)."""
-    if name in (None, "-"):
-        _stdin_hint()
-        _check_stream(sys.stdin.buffer, "stdin")
-        # Over sys.stdin.buffer, which holds the bytes looked at; left open afterwards (a
-        # caller of main() may go on using stdin).
-        text = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="mtclean-replace")
+    stdin = name in (None, "-")
+    with _line_bytes(name) as fh:
+        # stdin's line ends are translated; a file's are kept for the line readers.
+        text = io.TextIOWrapper(
+            fh, encoding="utf-8-sig", errors="mtclean-replace", newline=None if stdin else ""
+        )
         try:
-            yield _no_nul_lines(text, "stdin")
+            # (a file that gained a NUL since it was checked stops at that line too)
+            yield _no_nul_lines(text, _where(name))
         finally:
-            text.detach()
-        return
-    if _need_file(name).is_fifo():  # read once: looked at as stdin is
-        with open(name, "rb") as fh:
-            _check_stream(fh, name)
-            text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="mtclean-replace", newline="")
-            yield _no_nul_lines(text, name)
-        return
-    _check_file(name)
-    with open(name, encoding="utf-8-sig", errors="mtclean-replace", newline="") as text:
-        yield _no_nul_lines(text, name)  # (a file that gained a NUL since it was checked)
+            text.detach()  # the bytes are _line_bytes' to close (stdin: never)
 
 
 _HEAD_CHECK = 4096  # bytes of line input looked at before reading it
@@ -746,17 +758,8 @@ def cmd_filter(args: argparse.Namespace) -> int:
         batch.clear()
         sys.stdout.flush()  # a batch's verdicts reach the next command in a pipe now
 
-    stdin = args.file in (None, "-")
-    pipe = not stdin and Path(args.file).is_fifo()
-    if stdin:
-        _stdin_hint()
-    elif not pipe:
-        _check_file(args.file)
     bad = 0  # lines that were not a pair: each gets its verdict, and the exit code says so
-    # stdin is read, not closed (a caller of main() may go on using it).
-    with contextlib.nullcontext(sys.stdin.buffer) if stdin else Path(args.file).open("rb") as fh:
-        if stdin or pipe:  # read once: looked at as it comes
-            _check_stream(fh, where)
+    with _line_bytes(args.file) as fh:
         for n, line, whole in _bounded_lines(fh, cfg.input.max_bytes):
             if "\0" in line:
                 # Not text, as a NUL in a file is (refused before any output): stopped here,

@@ -676,8 +676,8 @@ def folds_table(config: AlignConfig, ks: Sequence[int]) -> None:
             # Each cell as strict F1 and as the published table's scorer (``paper_prf``).
             cells: list[float] = []
             paper: list[float] = []
-            folds = [f for k in ks for f in (textberg_parts(whole, k)[0::2],
-                                             textberg_parts(whole, k)[1::2])]  # fmt: skip
+            folds = [half for k in ks for parts in [textberg_parts(whole, k)]
+                     for half in (parts[0::2], parts[1::2])]  # fmt: skip
             for fold in [*folds, [whole]]:
                 outs = [fn(c) for c in fold]
                 cells.append(prf(fold, outs, with_null=False)[2])

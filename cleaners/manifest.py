@@ -17,6 +17,7 @@ Pure file-system helpers (no Prefect). The rules that keep ``docs/`` honest:
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -723,7 +724,15 @@ class OutputLock:
             _HELD[key][1] += 1
             self.held = True
             return self
-        self.out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise  # disk full: its own exit code and message
+            # e.g. a folder under /proc or a path through a file: not a folder we can use
+            raise OutputError(
+                f"cannot write {self.out_dir}: {exc.strerror} (no output folder can be made there)"
+            ) from exc
         for _ in range(20):
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
             try:

@@ -594,12 +594,16 @@ def test_unreachable_prefect_api_is_one_line(tmp_path: Path) -> None:
     assert kept.is_dir() and list(kept.iterdir()) == []
 
 
-def test_out_under_a_file_is_one_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["under-a-file", "proc"])
+def test_out_that_cannot_be_made_is_one_line(tmp_path: Path, where: str) -> None:
     root = tmp_path / "in"
     root.mkdir()
     (root / "a.en.txt").write_text(EN_ONLY)
     (tmp_path / "file").write_text("x")
-    out = tmp_path / "file" / "out"
+    # under a file: ENOTDIR; /proc takes no new folder (ENOENT): both the output's fault
+    out = tmp_path / "file" / "out" if where == "under-a-file" else Path("/proc/mtclean-out")
+    if where == "proc" and not Path("/proc/self").exists():
+        pytest.skip("no /proc on this system")
     proc = _cli("run", str(root), "--out", str(out), "--no-progress", env=_env(tmp_path))
     _one_line(proc, 4, "cannot write")
 

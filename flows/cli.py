@@ -127,8 +127,8 @@ _SCAN_CHUNK = 1 << 20  # bytes read at a time when a whole file is scanned for N
 def _check_file(name: str) -> None:
     """Refuse a line-input file that is not UTF-8 text (:func:`_check_head` on its first
     bytes, then a NUL anywhere), reading it in pieces: nothing is written for a file that
-    would stop half-way."""
-    with _need_file(name).open("rb") as fh:
+    would stop half-way. ``name`` has passed :func:`_need_file`."""
+    with open(name, "rb") as fh:
         _check_head(fh.read(_HEAD_CHECK), name)
         fh.seek(0)
         found = _first_nul(fh)

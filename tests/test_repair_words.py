@@ -117,6 +117,14 @@ def test_new_compound_guards() -> None:
     assert repair("ofthe ofthe", "en").text == "of the of the"
 
 
+def test_short_line_is_read_with_its_splits_made() -> None:
+    # The known-word share that keeps splits out of foreign lines is read with the line's
+    # splits made: two fusions in four words no longer look like another language.
+    assert repair("They gotpain inthe city.", "en").text == "They got pain in the city."
+    foreign = "Con il corpo e lo spirito ammaccato, come se nel cuore"
+    assert repair(foreign, "en").text == foreign
+
+
 def test_content_pairs_can_be_switched_off() -> None:
     assert split_fused("economicsanctions", "en", {}) == "economic sanctions"
     assert split_fused("economicsanctions", "en", {"content_pairs": False}) is None

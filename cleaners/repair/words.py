@@ -2506,7 +2506,7 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
         return seen[key]
 
     fn_words = words("function_words.txt", lang)
-    edits = []
+    found: list[tuple[int, int, str, str]] = []  # splits, kept where their line is `lang`
     for m in _CHUNK.finditer(text):
         core = m.group("core")
         start = core in starts and _opens_sentence(text, m.start())
@@ -2567,15 +2567,36 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             continue
         if once(_repeated_term, text, core, fixed, lang):
             continue
-        lo = text.rfind("\n", 0, m.start()) + 1
-        if (lo, word_lang) not in shares:
-            hi = text.find("\n", m.end())
-            shares[lo, word_lang] = known_share(text[lo : hi if hi >= 0 else len(text)], word_lang)
-        if shares[lo, word_lang] >= min_share:
-            edits.append(
-                make_edit("split_fused_words", text, m.start("core"), m.end("core"), fixed)
-            )
-    return edits
+        found.append((m.start("core"), m.end("core"), fixed, word_lang))
+    return [
+        make_edit("split_fused_words", text, a, b, fixed)
+        for a, b, fixed, word_lang in found
+        if _line_share(text, a, found, word_lang, shares) >= min_share
+    ]
+
+
+def _line_share(
+    text: str,
+    at: int,
+    found: list[tuple[int, int, str, str]],
+    lang: str,
+    shares: dict[tuple[int, str], float],
+) -> float:
+    """``known_share`` of the line holding offset ``at``, read with the line's proposed splits
+    made (``found``: start, end, replacement, language): a short line with two fusions
+    ("They gotpain inthe city.") is English once they are split, while a foreign line keeps
+    its unknown words (they do not split into words of ``lang``)."""
+    lo = text.rfind("\n", 0, at) + 1
+    if (lo, lang) not in shares:
+        hi = text.find("\n", at)
+        hi = hi if hi >= 0 else len(text)
+        line, end = [], lo
+        for a, b, fixed, _ in found:
+            if lo <= a < hi:
+                line += [text[end:a], fixed]
+                end = b
+        shares[lo, lang] = known_share("".join(line) + text[end:hi], lang)
+    return shares[lo, lang]
 
 
 # The lowercase word after a token (one space): what a start token's context is read from.

@@ -39,6 +39,9 @@ regroupings), the search runs again with their prior raised towards the share fo
 (SentAlign's idea, ``_recheck_skips``): a skipped sentence that translates words of a
 neighbouring bead's other side which nothing in that bead translated joins that bead.
 
+The prior of 1-0 / 0-1 beads is refitted to every document the same way, in both directions
+(``_refit_skip_prior``): a clean translation leaves out nothing, a scraped page many sentences.
+
 Bead scores are kept separate from decisions: every sentence is in exactly one bead, and the
 score (0..1, higher is better) lets a threshold filter later.
 """

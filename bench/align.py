@@ -341,6 +341,7 @@ def ablations(
         rows.append(("no cheaper skip of page-number lines", without("_PAGE_NUMBERS", False)))
     rows += [
         ("no refit of the prior past 2-2", without("_BIG_TRIGGER", float("inf"))),
+        ("no refit of the deletion prior (fixed p_skip)", without("_SKIP_REFIT", False)),
         ("no cheaper skip of contentless lines", without("_CONTENTLESS_SKIP", 0.0)),
         ("no second look at skipped sentences", without("_RECHECK", False)),
         ("second look at long runs of skipped lines too", without("_BLOCK_RUN", 10**9)),

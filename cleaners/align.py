@@ -39,6 +39,9 @@ regroupings), the search runs again with their prior raised towards the share fo
 (SentAlign's idea, ``_recheck_skips``): a skipped sentence that translates words of a
 neighbouring bead's other side which nothing in that bead translated joins that bead.
 
+The prior of 1-0 / 0-1 beads is refitted to every document the same way, in both directions
+(``_refit_skip_prior``): a clean translation leaves out nothing, a scraped page many sentences.
+
 Bead scores are kept separate from decisions: every sentence is in exactly one bead, and the
 score (0..1, higher is better) lets a threshold filter later.
 """
@@ -2111,6 +2114,70 @@ def _refit_big_prior(
     return config.model_copy(update={"p_merge3": min(p3, 0.1)})
 
 
+# The prior of 1-0 / 0-1 beads is refitted to the document too (``_refit_skip_prior``): the
+# first path's share of them, shrunk towards the configured prior as if this many beads more
+# had been seen at it; the search runs again when that moves the prior by ``_SKIP_TRIGGER``
+# times or more either way (within ``_SKIP_RANGE``).
+_SKIP_REFIT = True  # (bench/skip_rates.py compares it with the fixed prior)
+_SKIP_SHRINK = 100.0
+_SKIP_TRIGGER = 1.5
+_SKIP_RANGE = (0.003, 0.15)
+_SKIP_RUN = 6  # (``_BLOCK_RUN``'s length, apart from it so that each ablation takes out one part)
+
+
+def _refit_skip_prior(
+    path: _Path | list[tuple[int, int, float]], config: AlignConfig
+) -> AlignConfig | None:
+    """The config with ``p_skip`` refitted to the 1-0 / 0-1 beads on ``path``, or None when it
+    would change little.
+
+    A clean translation leaves nothing out, a scraped page or a scanned book with captions
+    leaves many sentences without a counterpart: one prior cannot suit both, and the first path
+    says which kind of document this is (one Viterbi re-estimation step, shrunk towards the
+    configured prior; in both directions: a long path with few deletions makes them dearer).
+
+    >>> def path(kinds):
+    ...     i = j = 0
+    ...     return [((i := i + a), (j := j + b), 0.0) for a, b in kinds]
+    >>> round(_refit_skip_prior(path(([(1, 1)] * 4 + [(1, 0)]) * 20), AlignConfig()).p_skip, 4)
+    0.065
+    >>> round(_refit_skip_prior(path([(1, 1)] * 399 + [(0, 1)]), AlignConfig()).p_skip, 4)
+    0.007
+    >>> _refit_skip_prior(path([(1, 1)] * 400), AlignConfig()) is None  # (the same path again)
+    True
+    >>> _refit_skip_prior(path([(1, 1)] * 20 + [(0, 1)]), AlignConfig()) is None
+    True
+    >>> _refit_skip_prior(path([(1, 1)] * 80 + [(0, 1)] * 20 + [(1, 1)] * 5), AlignConfig()) is None
+    True
+    """
+    if config.method == "gale-church" or not _SKIP_REFIT:
+        return None
+    # A run of ``_SKIP_RUN`` skipped sentences or more is one block of one-sided material (a
+    # book's captions), not a rate of scattered deletions: its beads are left out of the count
+    # (Text+Berg dev, 36 captions in a row: counted, the prior rose and literary regroupings
+    # came apart into a deletion and a smaller bead).
+    skips = beads = run = 0
+    i0 = j0 = 0
+    for i, j, _ in [*path, (-1, -1, 0.0)]:  # (a two-sided sentinel closes the last run)
+        if (i == i0) != (j == j0):
+            run += 1
+        else:
+            if run < _SKIP_RUN:
+                skips += run
+                beads += run
+            beads += i >= 0
+            run = 0
+        i0, j0 = i, j
+    # Two bead types (1-0, 0-1) at ``p_skip`` each.
+    share = (skips + _SKIP_SHRINK * 2 * config.p_skip) / (beads + _SKIP_SHRINK)
+    p = float(np.clip(share / 2, *_SKIP_RANGE))
+    # (A dearer deletion cannot change a path without one: its cost stays, every other's grows;
+    # with the default ``p_skip`` the block levels' prior stays at its floor too.)
+    if 1 / _SKIP_TRIGGER < p / config.p_skip < _SKIP_TRIGGER or p < config.p_skip and not skips:
+        return None
+    return config.model_copy(update={"p_skip": p})
+
+
 _Span = tuple[tuple[int, ...], tuple[int, ...], float]  # (ru sentences, en sentences, score)
 
 
@@ -2250,8 +2317,9 @@ def align(
     # merging on length alone, and more of its big beads are wrong: Text+Berg dev .876 with
     # Dice and the refit, .880 without; without a word table .824 and .862.)
     refit = _refit_big_prior(path, config) if doc.occurrences is not None else None
-    if refit is not None:
-        config = refit
+    skip_refit = _refit_skip_prior(path, refit or config)
+    if refit is not None or skip_refit is not None:
+        config = skip_refit or refit or config
         path = _solve(doc, config, with_mt, with_lex)
     ru, en = doc.text or (ru, en)  # (the recheck reads what the costs read)
     del doc  # the bags, before the beads are made

@@ -1917,6 +1917,38 @@ def _windows(band: _Band, m: int) -> np.ndarray:
     return np.stack([first, last], axis=1)
 
 
+# Rows up and down the path whose columns the band must hold (``_path_reach``): a bead's
+# reach, the furthest a run of 0-1 beads moves when a bead goes from one end of it to the other.
+_RUN_ROWS = _REACH_ROWS
+
+
+def _path_reach(path: _Path, n: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per DP row, the lowest and highest column of the path's cells (bead end points and
+    (0, 0)) within ``rows`` rows of it (a large / negative sentinel where there is none).
+
+    >>> p = _Path(np.array([1, 1, 1, 2]), np.array([1, 2, 9, 10]), np.zeros(4, np.float32))
+    >>> [x.tolist() for x in _path_reach(p, 3, 1)]
+    [[0, 0, 1, 10], [9, 10, 10, 10]]
+    """
+    rows_at = np.r_[0, path.rows]
+    cols_at = np.r_[0, path.cols]
+    big = np.iinfo(np.int64).max
+    own_lo = np.full(n + 1, big, dtype=np.int64)
+    own_hi = np.full(n + 1, -1, dtype=np.int64)
+    # The path is monotone: a row's first cell is its lowest column, its last its highest.
+    first = np.r_[True, rows_at[1:] != rows_at[:-1]]
+    last = np.r_[rows_at[1:] != rows_at[:-1], True]
+    own_lo[rows_at[first]] = cols_at[first]
+    own_hi[rows_at[last]] = cols_at[last]
+    lo, hi = own_lo.copy(), own_hi.copy()
+    for d in range(1, rows + 1):
+        np.minimum(lo[d:], own_lo[:-d], out=lo[d:])
+        np.minimum(lo[:-d], own_lo[d:], out=lo[:-d])
+        np.maximum(hi[d:], own_hi[:-d], out=hi[d:])
+        np.maximum(hi[:-d], own_hi[d:], out=hi[:-d])
+    return lo, hi
+
+
 def _solve(doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, scale: int = 1) -> _Path:
     """The best path's bead end points (i, j) with each bead's own cost; ``scale`` is the
     number of sentences per unit (1, or a block level's)."""
@@ -1955,9 +1987,22 @@ def _solve(doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, scale:
         feats = _Features(doc.ru_len, doc.en_len, ratio, pairs, doc.mass, cover=cover)
         before, filled = ([filled] if filled else None), None  # _run frees it once copied
         path, touched, filled = _run(feats, band, p, m, before)
-        if not touched or band.full(m):
+        if band.full(m):
+            return path
+        # The path's columns a few rows up and down that the band leaves out: a run of 0-1
+        # beads the band holds in its own row but not in the rows beside it (the band is
+        # measured along rows), where moving a bead from one end of the run to the other
+        # (the run a row higher or lower) leaves the band.
+        near_lo, near_hi = _path_reach(path, n, _RUN_ROWS)
+        below = near_lo < band.off
+        above = near_hi >= band.off + band.width
+        if not touched and not below.any() and not above.any():
             return path
         del pairs, feats, cover  # (the wider band's are made beside the program kept)
+        # Those rows take in the run's columns (a one-sided run is as long as it is: the
+        # cells added grow with it, not with the document).
+        lo = np.where(below, np.minimum(lo, near_lo), lo)
+        hi = np.where(above, np.maximum(hi, near_hi), hi)
         # Widen only around where the path met the edge: a misplaced jump of the rough path
         # is local, and doubling the whole band for it cost a long document its linear time.
         wider = half.copy()

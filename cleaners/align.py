@@ -1987,6 +1987,7 @@ def _solve(doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, scale:
         feats = _Features(doc.ru_len, doc.en_len, ratio, pairs, doc.mass, cover=cover)
         before, filled = ([filled] if filled else None), None  # _run frees it once copied
         path, touched, filled = _run(feats, band, p, m, before)
+        del pairs, feats, cover  # (a wider band's are made beside the program kept)
         if band.full(m):
             return path
         # The path's columns a few rows up and down that the band leaves out: a run of 0-1
@@ -1998,7 +1999,6 @@ def _solve(doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, scale:
         above = near_hi >= band.off + band.width
         if not touched and not below.any() and not above.any():
             return path
-        del pairs, feats, cover  # (the wider band's are made beside the program kept)
         # Those rows take in the run's columns (a one-sided run is as long as it is: the
         # cells added grow with it, not with the document).
         lo = np.where(below, np.minimum(lo, near_lo), lo)

@@ -146,6 +146,34 @@ def test_long_document_with_a_block_far_outside_the_first_band() -> None:
     assert len(inserted & set(range(5000, 5300))) >= 290
 
 
+@pytest.mark.parametrize(("n", "gap", "at", "side"), [(718, 46, 417, "en"), (749, 58, 143, "ru")])
+def test_coarse_to_fine_finds_the_one_band_path_around_a_run_of_captions(
+    n: int, gap: int, at: int, side: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long document (past 300 sentences: block levels first) with a run of captions on one
+    side: the block path spreads the run over several block beads, the fine band around it held
+    the run in one row but not the row beside it, where the best path puts it (one bead moved
+    from one end of the run to the other); the band now takes in the path's columns a few rows
+    up and down, and finds the path one wide band finds (Text+Berg dev: strict .941 → .944)."""
+    import cleaners.align as aligner
+
+    rng = random.Random(n)
+    ru = [_numbered(k, rng, "ru") for k in range(n)]
+    en = [_numbered(k, rng, "en") for k in range(n)]
+    word = {"en": ("Photo", "Caption of a plate"), "ru": ("Фото", "Подпись к таблице")}[side]
+    run = [
+        f"{word[0]} {rng.randint(10, 99)}." if rng.random() < 0.5 else f"{word[1]}."
+        for _ in range(gap)
+    ]
+    if side == "en":
+        en = en[:at] + run + en[at:]
+    else:
+        ru = ru[:at] + run + ru[at:]
+    coarse_to_fine = [(b.ru, b.en) for b in align(ru, en)]
+    monkeypatch.setattr(aligner, "_COARSE_UNITS", 10**9)  # one band around the diagonal
+    assert coarse_to_fine == [(b.ru, b.en) for b in align(ru, en)]
+
+
 # ---------------------------------------------------------------- real news (WMT21 dev)
 
 

@@ -24,7 +24,10 @@ document. Short documents (≤ 300 sentences a side) centre the band on the diag
 ones first align blocks of sentences and centre the band on that rough path, so a one-sided
 gap of hundreds of sentences (a page of comments, a lost section) stays inside it. When the
 best path still touches the band's edge the band is widened and the program run again from
-the first row that changed. Sentences are read once a side (one regex scan, numpy bags).
+the first row that changed; so too where a run of 0-1 beads lies in one row and the rows beside
+it leave its columns out (the same run a bead earlier or later: a block path may spread a book's
+captions over several rows, and its band lose the best path without touching an edge).
+Sentences are read once a side (one regex scan, numpy bags).
 60,000 sentences a side align in about five CPU seconds here. ``method="gale-church"`` is the
 textbook length-only aligner, kept as a named baseline for ``bench/align.py``.
 

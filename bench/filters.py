@@ -36,7 +36,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -65,7 +65,14 @@ from cleaners.build_adequacy import (  # noqa: E402
     wmt_pairs,
 )
 from cleaners.config import PipelineConfig  # noqa: E402
-from cleaners.judge import filter_pairs  # noqa: E402
+from cleaners.judge import (  # noqa: E402
+    PRIOR_BEADS,
+    TEMPER,
+    Judgement,
+    filter_pairs,
+    judge_beads,
+    judge_pairs,
+)
 
 Decide = Callable[[Sequence[Noisy]], list[tuple[bool, tuple[str, ...]]]]
 
@@ -352,6 +359,155 @@ def mismatched_documents(pairs: Sequence[Pair], label: str, table: Any = None,
                     print(f"          {line}")
 
 
+# Kinds of document the in-document adequacy is measured on (document_context): a document
+# with its own English, with the next document's, with the second half of its English
+# replaced by the next document's, with two of its English sentences swapped, with one
+# replaced by a sentence of the next document.
+DOC_CASES = ("true", "mismatched", "half", "swap", "replace")
+
+
+def doc_case(case: str, mine: Sequence[str], other: Sequence[str], rng: random.Random
+             ) -> tuple[list[str], list[int | None], set[int]] | None:  # fmt: skip
+    """The English of one generated document, each English sentence's gold Russian sentence
+    (None: another document's) and the positions injected (None when the document is too
+    short for the case)."""
+    n = len(mine)
+    en, gold = list(mine), list[int | None](range(n))
+    if case == "true":
+        return en, gold, set()
+    if case == "mismatched":
+        return list(other), [None] * len(other), set(range(len(other)))
+    if case == "half":
+        h = (n + 1) // 2
+        if n < 2 or len(other) < n - h:
+            return None
+        return en[:h] + list(other[: n - h]), gold[:h] + [None] * (n - h), set(range(h, n))
+    if case == "swap":
+        if n < 4:
+            return None
+        i = rng.randrange(n - 2)
+        j = rng.randrange(i + 2, n)
+        en[i], en[j], gold[i], gold[j] = en[j], en[i], j, i
+        return en, gold, {i, j}
+    if n < 3:  # replace
+        return None
+    i = rng.randrange(n)
+    en[i], gold[i] = other[rng.randrange(len(other))], None
+    return en, gold, {i}
+
+
+class DocRun(NamedTuple):
+    case: str
+    n_ru: int
+    beads: list[Any]  # cleaners.model.Bead
+    pair: list[Judgement | None]  # each bead's pair judgement (None: one-sided)
+    right: list[bool]  # each bead: every English sentence's gold Russian sentence is in it
+    injected: list[bool]  # each bead: holds an injected English position
+
+
+def document_runs(pairs: Sequence[Pair], table: Any = None) -> list[DocRun]:
+    """Every WMT+FLORES document of ``pairs`` in each of :data:`DOC_CASES`, aligned and its
+    beads judged pair by pair as the pipeline judges them (held-out word table)."""
+    docs, keys = news_documents(pairs)
+    config = PipelineConfig()
+    out = []
+    for k, key in enumerate(keys):
+        other = [e for _, e in docs[keys[(k + 1) % len(keys)]]]
+        ru, mine = [r for r, _ in docs[key]], [e for _, e in docs[key]]
+        rng = random.Random(f"{key}")
+        for case in DOC_CASES:
+            made = doc_case(case, mine, other, rng)
+            if made is None:
+                continue
+            en, gold, injected = made
+            with aligner_table(table):
+                beads = align(ru, en)
+            two = [b for b in beads if b.ru and b.en]
+            texts = [(" ".join(ru[i] for i in b.ru), " ".join(en[j] for j in b.en)) for b in two]
+            judged = iter(judge_pairs(texts, config, lex_table=table))
+            by_bead = [next(judged) if b.ru and b.en else None for b in beads]
+            right = [bool(b.en) and all(gold[j] in b.ru for j in b.en) for b in beads]
+            inj = [any(j in injected for j in b.en) for b in beads]
+            out.append(DocRun(case, len(ru), beads, by_bead, right, inj))
+    return out
+
+
+def decide_runs(runs: Sequence[DocRun], temper: float, prior_beads: float = PRIOR_BEADS
+                ) -> list[list[Judgement | None]]:  # fmt: skip
+    """The pipeline's decision on each run's beads (cleaners.judge.judge_beads)."""
+    config = PipelineConfig()
+    return [judge_beads(r.pair, config, r.n_ru, temper, prior_beads)[0] for r in runs]
+
+
+def context_figures(runs: Sequence[DocRun], decided: Sequence[Sequence[Judgement | None]]
+                    ) -> dict[str, float]:  # fmt: skip
+    """The figures issue 14 judges a document-context score by (two-sided beads)."""
+    by: dict[str, list[float]] = defaultdict(list)
+    for r, d in zip(runs, decided, strict=True):
+        for j, right, inj in zip(d, r.right, r.injected, strict=True):
+            if j is None:
+                continue
+            kept = float(not j.reasons)
+            if r.case == "true":
+                by["true"].append(j.adequacy)
+                by["true kept"].append(kept)
+            elif r.case == "mismatched":
+                by["mismatched"].append(j.adequacy)
+                by["mismatched kept"].append(kept)
+            elif r.case == "half":
+                by["half right kept" if right else "half wrong kept"].append(kept)
+            elif inj and not right:  # swap, replace: a wrong bead around an injected sentence
+                by[f"{r.case} wrong kept"].append(kept)
+            elif not inj:
+                by[f"{r.case} others kept"].append(kept)
+    t, m = np.array(by.pop("true")), np.array(by.pop("mismatched"))
+    out = {"AUC": auc(t, m), "true < 0.3": float((t < 0.3).mean()),
+           "mismatched >= 0.5": float((m >= 0.5).mean())}  # fmt: skip
+    out.update({k: float(np.mean(v)) for k, v in sorted(by.items())})
+    return out
+
+
+def document_context(pairs: Sequence[Pair], label: str, table: Any = None,
+                     grid: bool = False) -> None:  # fmt: skip
+    """The adequacy alone and in its document (cleaners.judge.in_document) on generated
+    documents (:data:`DOC_CASES`): the mismatched-documents figures, the pipeline's decision
+    per case (kept shares; a wrong bead is one holding an English sentence whose gold Russian
+    it lacks), and calibration over all their two-sided beads."""
+    runs = document_runs(pairs, table)
+    settings = {"adequacy (pair)": (0.0, PRIOR_BEADS),
+                "adequacy in document context": (TEMPER, PRIOR_BEADS)}  # fmt: skip
+    if grid:
+        settings |= {f"temper {t}, prior beads {a}": (t, a)
+                     for t in (0.5, 0.75, 1.0) for a in (1.0, 2.0, 4.0)}  # fmt: skip
+    rows = {
+        name: context_figures(runs, decide_runs(runs, t, a)) for name, (t, a) in settings.items()
+    }
+    counts = Counter(r.case for r in runs)
+    print(f"\nAdequacy in document context ({label}; documents per case: "
+          + ", ".join(f"{c} {n}" for c, n in counts.items()) + "):")  # fmt: skip
+    cols = list(next(iter(rows.values())))
+    print("| score | " + " | ".join(cols) + " |\n|" + "---|" * (len(cols) + 1))
+    for name, fig in rows.items():
+        cells = [f"{v:.4f}" if c == "AUC" else f"{100 * v:.2f} %" for c, v in fig.items()]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print("\nCalibration over these beads (every case; right: as above):")
+    print("| score | bin | beads | mean score | share right |\n|---|---|---|---|---|")
+    for name in list(settings)[:2]:
+        t, a = settings[name]
+        scores, right = [], []
+        for r, d in zip(runs, decide_runs(runs, t, a), strict=True):
+            for j, ok in zip(d, r.right, strict=True):
+                if j is not None:
+                    scores.append(j.adequacy)
+                    right.append(ok)
+        s, y = np.array(scores), np.array(right, dtype=float)
+        for lo in np.arange(0, 1, 0.2):
+            m = (s >= lo) & ((s < lo + 0.2) | (lo >= 0.8))
+            if m.any():
+                print(f"| {name} | {lo:.1f}–{lo + 0.2:.1f} | {m.sum()} | {s[m].mean():.3f} | "
+                      f"{y[m].mean():.3f} |")  # fmt: skip
+
+
 def short_documents(pairs: Sequence[Pair], label: str, table: Any = None) -> None:
     """The document-level check on short documents: the first 1, 2 or 3 sentences of each
     WMT+FLORES document with its own English and with the next document's (as in
@@ -426,6 +582,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "features that pull each down most",
     )
     ap.add_argument(
+        "--context-grid",
+        action="store_true",
+        help="also print the document-context figures for a grid of temper and prior beads",
+    )
+    ap.add_argument(
+        "--only-context",
+        action="store_true",
+        help="measure only the adequacy in document context (and the mismatched documents)",
+    )
+    ap.add_argument(
         "--shipped-table",
         action="store_true",
         help="score with the shipped word table (it saw every dev sentence: optimistic) instead "
@@ -447,6 +613,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         pairs = [p for p in dev_pairs() if p.half == args.half]
         label = f"dev '{args.half}' half"
+    if args.only_context:
+        table = None if args.shipped_table else heldout_table(args.half)
+        document_context(pairs, label, table, args.context_grid)
+        return 0
     items = noisy(pairs, seed=41, per_kind=args.per_kind)
     clean = [it for it in items if it.kind == "clean"]
     rest = [it for it in items if it.kind != "clean"]
@@ -479,6 +649,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     reliability(items, table)
     with_retranslation(pairs, table)
     mismatched_documents(pairs, label, table, args.show_tails, args.explain)
+    document_context(pairs, label, table, args.context_grid)
     short_documents(pairs, label, table)
     shop_names(pairs, table)
     return 0

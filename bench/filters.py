@@ -1,7 +1,7 @@
 """Pair filters on a noisy ru–en set built from dev data, side by side with OpusFilter.
 
     PYTHONPATH=. nice -n 10 python bench/filters.py [--half eval|fit] [--per-kind N]
-        [--no-opusfilter] [--show-tails [--explain]]
+        [--no-opusfilter] [--show-tails [--explain]] [--only-context] [--context-grid]
 
 The noisy set (cleaners.build_adequacy.noisy) holds the clean dev pairs of one half (by
 document; the adequacy model was fitted on the other half) and, per noise kind, as many
@@ -22,8 +22,12 @@ The adequacy with and without chrF against a retranslation (WMT21 pairs; one MT 
 output stands in for it). Then the adequacy score against mismatched documents: each
 WMT21/FLORES document of the half is aligned with its own English and with the next
 document's English; AUC of the beads' adequacy (true vs mismatched), true beads under 0.3,
-mismatched at 0.5 or more. Last, pairs sharing invented shop-title names on both sides: right
-ones kept, the same names on mismatched sentences rejected.
+mismatched at 0.5 or more. Then the adequacy in its document (cleaners.judge.in_document, the
+pipeline's score) beside the pair's: the same figures, the pipeline's decision on documents with
+their own English, another's, half of it another's, two English sentences swapped or one replaced
+by another article's (are the wrong beads still rejected?), and its calibration on those beads.
+Last, pairs sharing invented shop-title names on both sides: right ones kept, the same names on
+mismatched sentences rejected.
 """
 
 from __future__ import annotations
@@ -312,51 +316,50 @@ def why_low(s: Signals, top: int = 4) -> list[str]:
     return out
 
 
-def mismatched_documents(pairs: Sequence[Pair], label: str, table: Any = None,
+def mismatched_documents(runs: Sequence[DocRun], label: str, table: Any = None,
                          show: bool = False, explain: bool = False) -> None:  # fmt: skip
-    docs, keys = news_documents(pairs)
-    why: dict[tuple[str, str], Signals] = {}
-
-    def bead_scores(ru: list[str], en: list[str], out: list[tuple[float, str, str]]
-                    ) -> tuple[list[float], list[float]]:  # fmt: skip
-        with aligner_table(table):
-            beads = [b for b in align(ru, en) if b.ru and b.en]
-        pairs = [(" ".join(ru[i] for i in b.ru), " ".join(en[j] for j in b.en)) for b in beads]
-        sigs = analyse_pairs(pairs, lex_table=table)
-        scores = [adequacy(s) for s in sigs]
-        why.update(zip(pairs, sigs, strict=True))
-        out += [(a, r, e) for a, (r, e) in zip(scores, pairs, strict=True)]
-        return scores, [b.score for b in beads]
-
-    true_a, true_s, mis_a, mis_s = [], [], [], []
-    true_p: list[tuple[float, str, str]] = []
-    mis_p: list[tuple[float, str, str]] = []
-    for k, key in enumerate(keys):
-        other = keys[(k + 1) % len(keys)]
-        ru = [r for r, _ in docs[key]]
-        a, s = bead_scores(ru, [e for _, e in docs[key]], true_p)
-        true_a += a
-        true_s += s
-        a, s = bead_scores(ru, [e for _, e in docs[other]], mis_p)
-        mis_a += a
-        mis_s += s
-    print(f"\nAdequacy vs mismatched documents ({len(keys)} WMT+FLORES documents, "
-          f"{label}; {len(true_a)} true beads, {len(mis_a)} mismatched beads):")  # fmt: skip
+    """AUC of the beads' scores (true vs mismatched documents), true beads under 0.3,
+    mismatched at 0.5 or more: the adequacy of the pair, in its document, the aligner's."""
+    ctx = decide_runs(runs, TEMPER)
+    rows: dict[str, tuple[list[float], list[float]]] = {
+        "adequacy": ([], []),
+        "adequacy in document context": ([], []),
+        "aligner score (old)": ([], []),
+    }
+    tails: dict[str, list[tuple[float, float, str, str]]] = {"true": [], "mismatched": []}
+    for r, d in zip(runs, ctx, strict=True):
+        if r.case not in tails:
+            continue
+        side = 0 if r.case == "true" else 1
+        for b, j, c, text in zip(r.beads, r.pair, d, r.texts, strict=True):
+            if j is None or c is None or text is None:
+                continue
+            for name, v in zip(rows, (j.adequacy, c.adequacy, b.score), strict=True):
+                rows[name][side].append(v)
+            tails[r.case].append((j.adequacy, c.adequacy, *text))
+    n = sum(r.case == "true" for r in runs)
+    t_n, m_n = (len(v) for v in rows["adequacy"])
+    print(f"\nAdequacy vs mismatched documents ({n} WMT+FLORES documents, {label}; "
+          f"{t_n} true beads, {m_n} mismatched beads):")  # fmt: skip
     print("| score | AUC | true < 0.3 | mismatched >= 0.5 |\n|---|---|---|---|")
-    for name, t, m in (("adequacy", true_a, mis_a), ("aligner score (old)", true_s, mis_s)):
+    for name, (t, m) in rows.items():
         t, m = np.array(t), np.array(m)
         print(f"| {name} | {auc(t, m):.4f} | {100 * (t < 0.3).mean():.2f} % | "
               f"{100 * (m >= 0.5).mean():.2f} % |")  # fmt: skip
     if show:
-        # The beads behind the two tail figures, to read why they score as they do.
-        for title, rows in (("true beads under 0.3", sorted(p for p in true_p if p[0] < 0.3)),
-                            ("mismatched beads at 0.5 or more",
-                             sorted((p for p in mis_p if p[0] >= 0.5), reverse=True))):  # fmt: skip
-            print(f"\n{title}: {len(rows)}")
-            for a, r, e in rows:
-                print(f"  {a:.4f}  ru: {r}\n          en: {e}")
-                for line in why_low(why[r, e]) if explain else ():
-                    print(f"          {line}")
+        # The beads behind the tail figures (either score), to read why they score as they do.
+        for title, got in (("true beads under 0.3", sorted(p for p in tails["true"]
+                                                           if min(p[:2]) < 0.3)),
+                           ("mismatched beads at 0.5 or more",
+                            sorted((p for p in tails["mismatched"] if max(p[:2]) >= 0.5),
+                                   reverse=True))):  # fmt: skip
+            print(f"\n{title} (pair score / in document): {len(got)}")
+            for a, c, ru, en in got:
+                print(f"  {a:.4f} / {c:.4f}  ru: {ru}\n                   en: {en}")
+                for line in (
+                    why_low(analyse_pairs([(ru, en)], lex_table=table)[0]) if explain else ()
+                ):
+                    print(f"                   {line}")
 
 
 # Kinds of document the in-document adequacy is measured on (document_context): a document
@@ -402,6 +405,7 @@ class DocRun(NamedTuple):
     beads: list[Any]  # cleaners.model.Bead
     pair: list[Judgement | None]  # each bead's pair judgement (None: one-sided)
     right: list[bool]  # each bead: every English sentence's gold Russian sentence is in it
+    texts: list[tuple[str, str] | None]  # each two-sided bead's Russian and English
     injected: list[bool]  # each bead: holds an injected English position
 
 
@@ -426,9 +430,11 @@ def document_runs(pairs: Sequence[Pair], table: Any = None) -> list[DocRun]:
             texts = [(" ".join(ru[i] for i in b.ru), " ".join(en[j] for j in b.en)) for b in two]
             judged = iter(judge_pairs(texts, config, lex_table=table))
             by_bead = [next(judged) if b.ru and b.en else None for b in beads]
+            it = iter(texts)
+            both = [next(it) if b.ru and b.en else None for b in beads]
             right = [bool(b.en) and all(gold[j] in b.ru for j in b.en) for b in beads]
             inj = [any(j in injected for j in b.en) for b in beads]
-            out.append(DocRun(case, len(ru), beads, by_bead, right, inj))
+            out.append(DocRun(case, len(ru), beads, by_bead, right, both, inj))
     return out
 
 
@@ -467,13 +473,11 @@ def context_figures(runs: Sequence[DocRun], decided: Sequence[Sequence[Judgement
     return out
 
 
-def document_context(pairs: Sequence[Pair], label: str, table: Any = None,
-                     grid: bool = False) -> None:  # fmt: skip
+def document_context(runs: Sequence[DocRun], label: str, grid: bool = False) -> None:
     """The adequacy alone and in its document (cleaners.judge.in_document) on generated
     documents (:data:`DOC_CASES`): the mismatched-documents figures, the pipeline's decision
     per case (kept shares; a wrong bead is one holding an English sentence whose gold Russian
     it lacks), and calibration over all their two-sided beads."""
-    runs = document_runs(pairs, table)
     settings = {"adequacy (pair)": (0.0, PRIOR_BEADS),
                 "adequacy in document context": (TEMPER, PRIOR_BEADS)}  # fmt: skip
     if grid:
@@ -615,7 +619,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         label = f"dev '{args.half}' half"
     if args.only_context:
         table = None if args.shipped_table else heldout_table(args.half)
-        document_context(pairs, label, table, args.context_grid)
+        runs = document_runs(pairs, table)
+        mismatched_documents(runs, label, table, args.show_tails, args.explain)
+        document_context(runs, label, args.context_grid)
         return 0
     items = noisy(pairs, seed=41, per_kind=args.per_kind)
     clean = [it for it in items if it.kind == "clean"]
@@ -648,8 +654,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sweep(items, table)
     reliability(items, table)
     with_retranslation(pairs, table)
-    mismatched_documents(pairs, label, table, args.show_tails, args.explain)
-    document_context(pairs, label, table, args.context_grid)
+    runs = document_runs(pairs, table)
+    mismatched_documents(runs, label, table, args.show_tails, args.explain)
+    document_context(runs, label, args.context_grid)
     short_documents(pairs, label, table)
     shop_names(pairs, table)
     return 0

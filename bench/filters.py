@@ -1,7 +1,7 @@
 """Pair filters on a noisy ru–en set built from dev data, side by side with OpusFilter.
 
     PYTHONPATH=. nice -n 10 python bench/filters.py [--half eval|fit] [--per-kind N]
-        [--no-opusfilter] [--show-tails [--explain]]
+        [--no-opusfilter] [--show-tails [--explain]] [--only-context] [--context-grid]
 
 The noisy set (cleaners.build_adequacy.noisy) holds the clean dev pairs of one half (by
 document; the adequacy model was fitted on the other half) and, per noise kind, as many
@@ -22,8 +22,12 @@ The adequacy with and without chrF against a retranslation (WMT21 pairs; one MT 
 output stands in for it). Then the adequacy score against mismatched documents: each
 WMT21/FLORES document of the half is aligned with its own English and with the next
 document's English; AUC of the beads' adequacy (true vs mismatched), true beads under 0.3,
-mismatched at 0.5 or more. Last, pairs sharing invented shop-title names on both sides: right
-ones kept, the same names on mismatched sentences rejected.
+mismatched at 0.5 or more. Then the adequacy in its document (cleaners.judge.in_document, the
+pipeline's score) beside the pair's: the same figures, the pipeline's decision on documents with
+their own English, another's, half of it another's, two English sentences swapped or one replaced
+by another article's (are the wrong beads still rejected?), and its calibration on those beads.
+Last, pairs sharing invented shop-title names on both sides: right ones kept, the same names on
+mismatched sentences rejected.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -65,7 +69,14 @@ from cleaners.build_adequacy import (  # noqa: E402
     wmt_pairs,
 )
 from cleaners.config import PipelineConfig  # noqa: E402
-from cleaners.judge import filter_pairs  # noqa: E402
+from cleaners.judge import (  # noqa: E402
+    PRIOR_BEADS,
+    TEMPER,
+    Judgement,
+    filter_pairs,
+    judge_beads,
+    judge_pairs,
+)
 
 Decide = Callable[[Sequence[Noisy]], list[tuple[bool, tuple[str, ...]]]]
 
@@ -305,51 +316,200 @@ def why_low(s: Signals, top: int = 4) -> list[str]:
     return out
 
 
-def mismatched_documents(pairs: Sequence[Pair], label: str, table: Any = None,
+def mismatched_documents(runs: Sequence[DocRun], label: str, table: Any = None,
                          show: bool = False, explain: bool = False) -> None:  # fmt: skip
-    docs, keys = news_documents(pairs)
-    why: dict[tuple[str, str], Signals] = {}
-
-    def bead_scores(ru: list[str], en: list[str], out: list[tuple[float, str, str]]
-                    ) -> tuple[list[float], list[float]]:  # fmt: skip
-        with aligner_table(table):
-            beads = [b for b in align(ru, en) if b.ru and b.en]
-        pairs = [(" ".join(ru[i] for i in b.ru), " ".join(en[j] for j in b.en)) for b in beads]
-        sigs = analyse_pairs(pairs, lex_table=table)
-        scores = [adequacy(s) for s in sigs]
-        why.update(zip(pairs, sigs, strict=True))
-        out += [(a, r, e) for a, (r, e) in zip(scores, pairs, strict=True)]
-        return scores, [b.score for b in beads]
-
-    true_a, true_s, mis_a, mis_s = [], [], [], []
-    true_p: list[tuple[float, str, str]] = []
-    mis_p: list[tuple[float, str, str]] = []
-    for k, key in enumerate(keys):
-        other = keys[(k + 1) % len(keys)]
-        ru = [r for r, _ in docs[key]]
-        a, s = bead_scores(ru, [e for _, e in docs[key]], true_p)
-        true_a += a
-        true_s += s
-        a, s = bead_scores(ru, [e for _, e in docs[other]], mis_p)
-        mis_a += a
-        mis_s += s
-    print(f"\nAdequacy vs mismatched documents ({len(keys)} WMT+FLORES documents, "
-          f"{label}; {len(true_a)} true beads, {len(mis_a)} mismatched beads):")  # fmt: skip
+    """AUC of the beads' scores (true vs mismatched documents), true beads under 0.3,
+    mismatched at 0.5 or more: the adequacy of the pair, in its document, the aligner's."""
+    ctx = decide_runs(runs, TEMPER)
+    rows: dict[str, tuple[list[float], list[float]]] = {
+        "adequacy": ([], []),
+        "adequacy in document context": ([], []),
+        "aligner score (old)": ([], []),
+    }
+    tails: dict[str, list[tuple[float, float, str, str]]] = {"true": [], "mismatched": []}
+    for r, d in zip(runs, ctx, strict=True):
+        if r.case not in tails:
+            continue
+        side = 0 if r.case == "true" else 1
+        for b, j, c, text in zip(r.beads, r.pair, d, r.texts, strict=True):
+            if j is None or c is None or text is None:
+                continue
+            for name, v in zip(rows, (j.adequacy, c.adequacy, b.score), strict=True):
+                rows[name][side].append(v)
+            tails[r.case].append((j.adequacy, c.adequacy, *text))
+    n = sum(r.case == "true" for r in runs)
+    t_n, m_n = (len(v) for v in rows["adequacy"])
+    print(f"\nAdequacy vs mismatched documents ({n} WMT+FLORES documents, {label}; "
+          f"{t_n} true beads, {m_n} mismatched beads):")  # fmt: skip
     print("| score | AUC | true < 0.3 | mismatched >= 0.5 |\n|---|---|---|---|")
-    for name, t, m in (("adequacy", true_a, mis_a), ("aligner score (old)", true_s, mis_s)):
+    for name, (t, m) in rows.items():
         t, m = np.array(t), np.array(m)
         print(f"| {name} | {auc(t, m):.4f} | {100 * (t < 0.3).mean():.2f} % | "
               f"{100 * (m >= 0.5).mean():.2f} % |")  # fmt: skip
     if show:
-        # The beads behind the two tail figures, to read why they score as they do.
-        for title, rows in (("true beads under 0.3", sorted(p for p in true_p if p[0] < 0.3)),
-                            ("mismatched beads at 0.5 or more",
-                             sorted((p for p in mis_p if p[0] >= 0.5), reverse=True))):  # fmt: skip
-            print(f"\n{title}: {len(rows)}")
-            for a, r, e in rows:
-                print(f"  {a:.4f}  ru: {r}\n          en: {e}")
-                for line in why_low(why[r, e]) if explain else ():
-                    print(f"          {line}")
+        # The beads behind the tail figures (either score), to read why they score as they do.
+        for title, got in (("true beads under 0.3", sorted(p for p in tails["true"]
+                                                           if min(p[:2]) < 0.3)),
+                           ("mismatched beads at 0.5 or more",
+                            sorted((p for p in tails["mismatched"] if max(p[:2]) >= 0.5),
+                                   reverse=True))):  # fmt: skip
+            print(f"\n{title} (pair score / in document): {len(got)}")
+            for a, c, ru, en in got:
+                print(f"  {a:.4f} / {c:.4f}  ru: {ru}\n                   en: {en}")
+                for line in (
+                    why_low(analyse_pairs([(ru, en)], lex_table=table)[0]) if explain else ()
+                ):
+                    print(f"                   {line}")
+
+
+# Kinds of document the in-document adequacy is measured on (document_context): a document
+# with its own English, with the next document's, with the second half of its English
+# replaced by the next document's, with two of its English sentences swapped, with one
+# replaced by a sentence of the next document.
+DOC_CASES = ("true", "mismatched", "half", "swap", "replace")
+
+
+def doc_case(case: str, mine: Sequence[str], other: Sequence[str], rng: random.Random
+             ) -> tuple[list[str], list[int | None], set[int]] | None:  # fmt: skip
+    """The English of one generated document, each English sentence's gold Russian sentence
+    (None: another document's) and the positions injected (None when the document is too
+    short for the case)."""
+    n = len(mine)
+    en, gold = list(mine), list[int | None](range(n))
+    if case == "true":
+        return en, gold, set()
+    if case == "mismatched":
+        return list(other), [None] * len(other), set(range(len(other)))
+    if case == "half":
+        h = (n + 1) // 2
+        if n < 2 or len(other) < n - h:
+            return None
+        return en[:h] + list(other[: n - h]), gold[:h] + [None] * (n - h), set(range(h, n))
+    if case == "swap":
+        if n < 4:
+            return None
+        i = rng.randrange(n - 2)
+        j = rng.randrange(i + 2, n)
+        en[i], en[j], gold[i], gold[j] = en[j], en[i], j, i
+        return en, gold, {i, j}
+    if n < 3:  # replace
+        return None
+    i = rng.randrange(n)
+    en[i], gold[i] = other[rng.randrange(len(other))], None
+    return en, gold, {i}
+
+
+class DocRun(NamedTuple):
+    case: str
+    n_ru: int
+    beads: list[Any]  # cleaners.model.Bead
+    pair: list[Judgement | None]  # each bead's pair judgement (None: one-sided)
+    right: list[bool]  # each bead: every English sentence's gold Russian sentence is in it
+    texts: list[tuple[str, str] | None]  # each two-sided bead's Russian and English
+    injected: list[bool]  # each bead: holds an injected English position
+
+
+def document_runs(pairs: Sequence[Pair], table: Any = None) -> list[DocRun]:
+    """Every WMT+FLORES document of ``pairs`` in each of :data:`DOC_CASES`, aligned and its
+    beads judged pair by pair as the pipeline judges them (held-out word table)."""
+    docs, keys = news_documents(pairs)
+    config = PipelineConfig()
+    out = []
+    for k, key in enumerate(keys):
+        other = [e for _, e in docs[keys[(k + 1) % len(keys)]]]
+        ru, mine = [r for r, _ in docs[key]], [e for _, e in docs[key]]
+        rng = random.Random(f"{key}")
+        for case in DOC_CASES:
+            made = doc_case(case, mine, other, rng)
+            if made is None:
+                continue
+            en, gold, injected = made
+            with aligner_table(table):
+                beads = align(ru, en)
+            two = [b for b in beads if b.ru and b.en]
+            texts = [(" ".join(ru[i] for i in b.ru), " ".join(en[j] for j in b.en)) for b in two]
+            judged = iter(judge_pairs(texts, config, lex_table=table))
+            by_bead = [next(judged) if b.ru and b.en else None for b in beads]
+            it = iter(texts)
+            both = [next(it) if b.ru and b.en else None for b in beads]
+            right = [bool(b.en) and all(gold[j] in b.ru for j in b.en) for b in beads]
+            inj = [any(j in injected for j in b.en) for b in beads]
+            out.append(DocRun(case, len(ru), beads, by_bead, right, both, inj))
+    return out
+
+
+def decide_runs(runs: Sequence[DocRun], temper: float, prior_beads: float = PRIOR_BEADS
+                ) -> list[list[Judgement | None]]:  # fmt: skip
+    """The pipeline's decision on each run's beads (cleaners.judge.judge_beads)."""
+    config = PipelineConfig()
+    return [judge_beads(r.pair, config, r.n_ru, temper, prior_beads)[0] for r in runs]
+
+
+def context_figures(runs: Sequence[DocRun], decided: Sequence[Sequence[Judgement | None]]
+                    ) -> dict[str, float]:  # fmt: skip
+    """The figures issue 14 judges a document-context score by (two-sided beads)."""
+    by: dict[str, list[float]] = defaultdict(list)
+    for r, d in zip(runs, decided, strict=True):
+        for j, right, inj in zip(d, r.right, r.injected, strict=True):
+            if j is None:
+                continue
+            kept = float(not j.reasons)
+            if r.case == "true":
+                by["true"].append(j.adequacy)
+                by["true kept"].append(kept)
+            elif r.case == "mismatched":
+                by["mismatched"].append(j.adequacy)
+                by["mismatched kept"].append(kept)
+            elif r.case == "half":
+                by["half right kept" if right else "half wrong kept"].append(kept)
+            elif inj and not right:  # swap, replace: a wrong bead around an injected sentence
+                by[f"{r.case} wrong kept"].append(kept)
+            elif not inj:
+                by[f"{r.case} others kept"].append(kept)
+    t, m = np.array(by.pop("true")), np.array(by.pop("mismatched"))
+    out = {"AUC": auc(t, m), "true < 0.3": float((t < 0.3).mean()),
+           "mismatched >= 0.5": float((m >= 0.5).mean())}  # fmt: skip
+    out.update({k: float(np.mean(v)) for k, v in sorted(by.items())})
+    return out
+
+
+def document_context(runs: Sequence[DocRun], label: str, grid: bool = False) -> None:
+    """The adequacy alone and in its document (cleaners.judge.in_document) on generated
+    documents (:data:`DOC_CASES`): the mismatched-documents figures, the pipeline's decision
+    per case (kept shares; a wrong bead is one holding an English sentence whose gold Russian
+    it lacks), and calibration over all their two-sided beads."""
+    settings = {"adequacy (pair)": (0.0, PRIOR_BEADS),
+                "adequacy in document context": (TEMPER, PRIOR_BEADS)}  # fmt: skip
+    if grid:
+        settings |= {f"temper {t}, prior beads {a}": (t, a)
+                     for t in (0.5, 0.75, 1.0) for a in (1.0, 2.0, 4.0)}  # fmt: skip
+    rows = {
+        name: context_figures(runs, decide_runs(runs, t, a)) for name, (t, a) in settings.items()
+    }
+    counts = Counter(r.case for r in runs)
+    print(f"\nAdequacy in document context ({label}; documents per case: "
+          + ", ".join(f"{c} {n}" for c, n in counts.items()) + "):")  # fmt: skip
+    cols = list(next(iter(rows.values())))
+    print("| score | " + " | ".join(cols) + " |\n|" + "---|" * (len(cols) + 1))
+    for name, fig in rows.items():
+        cells = [f"{v:.4f}" if c == "AUC" else f"{100 * v:.2f} %" for c, v in fig.items()]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print("\nCalibration over these beads (every case; right: as above):")
+    print("| score | bin | beads | mean score | share right |\n|---|---|---|---|---|")
+    for name in list(settings)[:2]:
+        t, a = settings[name]
+        scores, right = [], []
+        for r, d in zip(runs, decide_runs(runs, t, a), strict=True):
+            for j, ok in zip(d, r.right, strict=True):
+                if j is not None:
+                    scores.append(j.adequacy)
+                    right.append(ok)
+        s, y = np.array(scores), np.array(right, dtype=float)
+        for lo in np.arange(0, 1, 0.2):
+            m = (s >= lo) & ((s < lo + 0.2) | (lo >= 0.8))
+            if m.any():
+                print(f"| {name} | {lo:.1f}–{lo + 0.2:.1f} | {m.sum()} | {s[m].mean():.3f} | "
+                      f"{y[m].mean():.3f} |")  # fmt: skip
 
 
 def short_documents(pairs: Sequence[Pair], label: str, table: Any = None) -> None:
@@ -426,6 +586,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "features that pull each down most",
     )
     ap.add_argument(
+        "--context-grid",
+        action="store_true",
+        help="also print the document-context figures for a grid of temper and prior beads",
+    )
+    ap.add_argument(
+        "--only-context",
+        action="store_true",
+        help="measure only the adequacy in document context (and the mismatched documents)",
+    )
+    ap.add_argument(
         "--shipped-table",
         action="store_true",
         help="score with the shipped word table (it saw every dev sentence: optimistic) instead "
@@ -447,6 +617,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         pairs = [p for p in dev_pairs() if p.half == args.half]
         label = f"dev '{args.half}' half"
+    if args.only_context:
+        table = None if args.shipped_table else heldout_table(args.half)
+        runs = document_runs(pairs, table)
+        mismatched_documents(runs, label, table, args.show_tails, args.explain)
+        document_context(runs, label, args.context_grid)
+        return 0
     items = noisy(pairs, seed=41, per_kind=args.per_kind)
     clean = [it for it in items if it.kind == "clean"]
     rest = [it for it in items if it.kind != "clean"]
@@ -478,7 +654,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sweep(items, table)
     reliability(items, table)
     with_retranslation(pairs, table)
-    mismatched_documents(pairs, label, table, args.show_tails, args.explain)
+    runs = document_runs(pairs, table)
+    mismatched_documents(runs, label, table, args.show_tails, args.explain)
+    document_context(runs, label, args.context_grid)
     short_documents(pairs, label, table)
     shop_names(pairs, table)
     return 0

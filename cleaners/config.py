@@ -427,7 +427,8 @@ class FiltersConfig(_Strict):
         0.3,
         ge=0,
         le=1,
-        description="misaligned: adequacy (calibrated P) below this rejects (bench/filters.py "
+        description="misaligned: adequacy (calibrated P; in a run, in its document) below this "
+        "rejects (bench/filters.py "
         "--half fit --sweep prints clean pairs kept and noise rejected from 0.1 to 0.7). In a "
         "document, context_min_adequacy spares a pair between kept ones.",
     )
@@ -436,9 +437,10 @@ class FiltersConfig(_Strict):
         ge=0,
         le=1,
         description="misaligned, in a document: a bead whose neighbours are kept pairs (or one "
-        "is and the other is the document's edge) is rejected as misaligned only below this "
-        "adequacy; the alignment around it is evidence the word table lacks (short everyday "
-        "sentences whose words it never saw). Set it to min_adequacy to switch this off.",
+        "is and the other is the document's edge) is rejected as misaligned only when its pair "
+        "score (not the in-document one) is below this; the alignment around it is evidence "
+        "the word table lacks (short everyday sentences whose words it never saw). Set it to "
+        "min_adequacy to switch this off.",
     )
     not_parallel_share: float = Field(
         0.5,

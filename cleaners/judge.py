@@ -132,6 +132,100 @@ def not_parallel(
     return bad > fc.not_parallel_share * len(judged)
 
 
+# The pair model's base rate: its last logistic map is fitted on right and wrong pairs weighed
+# equally (cleaners.build_adequacy._balanced), so a pair score is P(right) under a prior of 1/2
+# and its logit is the pair's log likelihood ratio, whatever the detectors inside.
+MODEL_PRIOR = 0.5
+# Share of the document's beads known to be right: a Beta prior on it centred on MODEL_PRIOR
+# with this many pseudo-beads, so a short document moves its beads little.
+PRIOR_BEADS = 2.0
+# How much of the document's log odds a bead takes (fitted on the dev fit half; 1 = plain Bayes).
+TEMPER = 1.0
+_CLIP = 1e-4  # scores are rounded to 4 places: 0 and 1 would be infinite log odds
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, _CLIP), 1 - _CLIP)
+    return math.log(p / (1 - p))
+
+
+def document_share(
+    scores: Sequence[float], unpaired: int = 0, prior_beads: float = PRIOR_BEADS
+) -> tuple[float, list[float]]:
+    """The share π of right beads in a document, by EM over its beads' pair scores (each one's
+    log odds is its likelihood ratio: the model's prior is :data:`MODEL_PRIOR`), with
+    ``unpaired`` beads known not to be right pairs (a sentence the aligner left alone) and
+    :data:`PRIOR_BEADS` pseudo-beads at :data:`MODEL_PRIOR`; and each bead's posterior of
+    being right at that π.
+
+    >>> round(document_share([0.99] * 8)[0], 2), round(document_share([0.01] * 8)[0], 2)
+    (0.9, 0.1)
+    >>> round(document_share([0.99] * 8, unpaired=8)[0], 2), round(document_share([])[0], 2)
+    (0.5, 0.5)
+    """
+    ratios = [math.exp(_logit(p)) for p in scores]
+    n = len(ratios) + unpaired + prior_beads
+    pi, post = MODEL_PRIOR, []
+    for _ in range(100):
+        post = [pi * r / (pi * r + 1 - pi) for r in ratios]
+        pi, old = (sum(post) + prior_beads * MODEL_PRIOR) / n, pi
+        if abs(pi - old) < 1e-9:
+            break
+    return pi, post
+
+
+def in_document(
+    scores: Sequence[float],
+    evidence: Sequence[bool] | None = None,
+    unpaired: int = 0,
+    prior_beads: float = PRIOR_BEADS,
+    temper: float = TEMPER,
+) -> list[float]:
+    """Each bead's P(right) given its pair score and the rest of its document: its log odds
+    shifted by ``temper`` × (logit π₋ᵢ − logit :data:`MODEL_PRIOR`), where π₋ᵢ is the share of
+    right beads among the *other* beads (:func:`document_share`, the bead's own posterior left
+    out so that its evidence counts once). ``evidence``: which beads speak for the document
+    (default all; a pair rejected on its text alone, chrome or an empty side, says nothing of
+    it); ``unpaired``: the document's one-sided beads, which count as beads not right.
+
+    A free translation the word table cannot vouch for rises in a parallel document; the same
+    pair among another article's beads falls; a clearly wrong bead stays low:
+
+    >>> in_document([0.95] * 9 + [0.1])[-1], in_document([0.02] * 9 + [0.1])[-1]
+    (0.5062, 0.0112)
+    >>> in_document([0.95] * 9 + [0.002])[-1]
+    0.0177
+
+    Sentences left unaligned say the document is not all parallel; a lone bead has no
+    document to speak for it: its score stands.
+
+    >>> in_document([0.95] * 9 + [0.1], unpaired=9)[-1], in_document([0.2])
+    (0.0908, [0.2])
+    """
+    if not temper:
+        return list(scores)
+    use = list(evidence) if evidence is not None else [True] * len(scores)
+    _, post = document_share([p for p, u in zip(scores, use, strict=True) if u], unpaired,
+                             prior_beads)  # fmt: skip
+    total, beads = sum(post), len(post) + unpaired
+    out = []
+    for p, u, r in zip(scores, use, _spread(post, use), strict=True):
+        others, m = (total - r, beads - 1) if u else (total, beads)
+        if m <= 0:
+            out.append(p)
+            continue
+        share = (others + prior_beads * MODEL_PRIOR) / (m + prior_beads)
+        z = _logit(p) + temper * (_logit(share) - _logit(MODEL_PRIOR))
+        out.append(round(1.0 / (1.0 + math.exp(-z)), 4))
+    return out
+
+
+def _spread(post: Sequence[float], use: Sequence[bool]) -> list[float]:
+    """``post`` (one per bead that is evidence) laid out over all beads, 0 elsewhere."""
+    it = iter(post)
+    return [next(it) if u else 0.0 for u in use]
+
+
 def in_context(judged: Sequence[Judgement | None], floor: float) -> list[bool]:
     """For each bead of a document in order (None: a one-sided bead), whether it is rejected
     only as ``misaligned``, scores at least ``floor``, and sits between anchors: kept
@@ -191,9 +285,70 @@ def with_not_parallel(why: tuple[str, ...]) -> tuple[str, ...]:
     return (*(r for r in why if r not in SYMPTOMS and r != NOT_PARALLEL), NOT_PARALLEL)
 
 
+# Reasons that say nothing of the document: the text alone or a side's language decided them
+# (chrome, an empty side, an untranslated or third-language side), not the pair's translation.
+_NOT_EVIDENCE = (*CHEAP, "untranslated", "wrong-language")
+
+
+def with_document(judged: Sequence[Judgement], config: PipelineConfig, unpaired: int = 0,
+                  temper: float = TEMPER, prior_beads: float = PRIOR_BEADS
+                  ) -> list[Judgement]:  # fmt: skip
+    """The beads of one document, in order, with their in-document adequacy
+    (:func:`in_document`) and ``misaligned`` decided on it; other reasons stay as the pair
+    score gave them (``truncated``'s end-mark rule reads the pair alone). ``temper`` 0: the
+    pair scores unchanged.
+
+    >>> cfg = PipelineConfig()
+    >>> ok, free = Judgement(0.95, ()), Judgement(0.1, ("misaligned",))
+    >>> [j.reasons for j in with_document([ok] * 9 + [free], cfg)][-1]
+    ()
+    """
+    use = [j.scored and not set(j.reasons) & set(_NOT_EVIDENCE) for j in judged]
+    scores = in_document([j.adequacy for j in judged], use, unpaired, prior_beads, temper)
+    misaligned = config.filters.on(MISALIGNED)
+    out = []
+    for j, a, u in zip(judged, scores, use, strict=True):
+        if not j.scored:
+            out.append(j)
+            continue
+        why = tuple(r for r in j.reasons if r != MISALIGNED)
+        if misaligned and a < config.filters.min_adequacy and u:
+            why = (*why, MISALIGNED)  # last, as in cleaners.filters.FILTERS
+        out.append(j._replace(adequacy=a, reasons=why))
+    return out
+
+
+def judge_beads(by_bead: Sequence[Judgement | None], config: PipelineConfig,
+                ru_sentences: int, temper: float = TEMPER, prior_beads: float = PRIOR_BEADS
+                ) -> tuple[list[Judgement | None], bool]:  # fmt: skip
+    """A document's decision from its beads' pair judgements (None: a one-sided bead), in
+    order: each two-sided bead's in-document adequacy and reasons, and whether the document
+    is not parallel (decided on the pair scores, :func:`not_parallel`)."""
+    two_sided = [k for k, j in enumerate(by_bead) if j is not None]
+    judged = [j for j in by_bead if j is not None]
+    whole = not_parallel(judged, config, ru_sentences)
+    judged = with_document(judged, config, len(by_bead) - len(judged), temper, prior_beads)
+    out: list[Judgement | None] = [None] * len(by_bead)
+    for k, j in zip(two_sided, judged, strict=True):
+        out[k] = j
+    if whole:
+        return [j and j._replace(reasons=with_not_parallel(j.reasons)) for j in out], True
+    if config.filters.context_min_adequacy < config.filters.min_adequacy:
+        # The neighbours' rule reads the pair score: the document's evidence is in the
+        # in-document score already, and counted once.
+        alone = [
+            j and p and j._replace(adequacy=p.adequacy) for j, p in zip(out, by_bead, strict=True)
+        ]
+        helped = in_context(alone, config.filters.context_min_adequacy)
+        out = [j._replace(reasons=()) if j is not None and helped[k] else j
+               for k, j in enumerate(out)]  # fmt: skip
+    return out, False
+
+
 def judge_document(doc: Document, config: PipelineConfig) -> None:
-    """Set ``adequacy`` and ``reasons`` on every two-sided bead of ``doc``; a document that
-    is not parallel gets a ``not-parallel`` warning and the reason on every such bead."""
+    """Set ``adequacy`` (in its document, :func:`with_document`) and ``reasons`` on every
+    two-sided bead of ``doc``; a document that is not parallel gets a ``not-parallel``
+    warning and the reason on every such bead."""
     if not config.filters.enabled:
         return
     two_sided = [k for k, b in enumerate(doc.beads) if b.ru and b.en]
@@ -209,26 +364,20 @@ def judge_document(doc: Document, config: PipelineConfig) -> None:
     mt = None
     if doc.ru_retranslated:
         mt = [" ".join(doc.ru_retranslated[i] for i in doc.beads[k].ru) for k in two_sided]
-    judged = judge_pairs(pairs, config, mt)
-    whole = not_parallel(judged, config, len(doc.ru_sentences))
+    by_bead: list[Judgement | None] = [None] * len(doc.beads)
+    for k, j in zip(two_sided, judge_pairs(pairs, config, mt), strict=True):
+        by_bead[k] = j
+    judged, whole = judge_beads(by_bead, config, len(doc.ru_sentences))
     if whole:
-        bad = sum(j.adequacy < config.filters.min_adequacy for j in judged)
+        bad = sum(j is not None and j.adequacy < config.filters.min_adequacy for j in by_bead)
         doc.warnings.append(
-            f"{NOT_PARALLEL}: {bad} of {len(judged)} pairs are inadequate; "
+            f"{NOT_PARALLEL}: {bad} of {len(two_sided)} pairs are inadequate; "
             "the English does not seem to translate this Russian (all its pairs rejected)"
         )
-    elif config.filters.context_min_adequacy < config.filters.min_adequacy:
-        by_bead: list[Judgement | None] = [None] * len(doc.beads)
-        for k, j in zip(two_sided, judged, strict=True):
-            by_bead[k] = j
-        helped = in_context(by_bead, config.filters.context_min_adequacy)
-        judged = [
-            j._replace(reasons=()) if helped[k] else j
-            for k, j in zip(two_sided, judged, strict=True)
-        ]
-    for k, j in zip(two_sided, judged, strict=True):
-        why = with_not_parallel(j.reasons) if whole else j.reasons
-        doc.beads[k] = dataclasses.replace(doc.beads[k], adequacy=j.adequacy, reasons=why)
+    for k in two_sided:
+        j = judged[k]
+        assert j is not None
+        doc.beads[k] = dataclasses.replace(doc.beads[k], adequacy=j.adequacy, reasons=j.reasons)
 
 
 class Verdict(NamedTuple):

@@ -335,7 +335,8 @@ class Bead:
     Ids index the document's flat sentence lists (:attr:`Document.ru_sentences`,
     :attr:`Document.en_sentences`). ``score`` is the aligner's own confidence;
     ``adequacy`` (set by :mod:`cleaners.judge`) the calibrated probability that the two
-    sides translate each other, and ``reasons`` the filters that rejected the bead
+    sides translate each other, given its document (:func:`cleaners.judge.in_document`),
+    and ``reasons`` the filters that rejected the bead
     (empty: kept). Scores are kept apart from the decision.
     """
 

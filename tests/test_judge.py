@@ -195,3 +195,73 @@ def test_context_does_not_keep_runs_of_low_beads_or_very_low_ones(tmp_path: Path
     # Under the floor, context does not help.
     got = _reasons_of(tmp_path, [_GOOD[0], _GOOD[1], _THINNER, _GOOD[2], _GOOD[3]])
     assert got[_THINNER[0]] == ("misaligned",)
+
+
+def test_in_document_moves_a_bead_by_what_its_document_says():
+    from cleaners.judge import Judgement, in_document, with_document
+
+    cfg = PipelineConfig()
+    free = 0.1  # a free translation the word table cannot vouch for
+    parallel = in_document([0.95] * 9 + [free])[-1]
+    other_article = in_document([0.01] * 9 + [free])[-1]
+    assert other_article < free < cfg.filters.min_adequacy <= parallel
+    # A clearly wrong pair stays rejected in a parallel document, and a document whose
+    # sentences the aligner left alone lends no help.
+    ok = Judgement(0.95, ())
+    wrong = Judgement(0.002, ("misaligned",))
+    assert with_document([ok] * 9 + [wrong], cfg)[-1].reasons == ("misaligned",)
+    assert in_document([0.95] * 9 + [free], unpaired=9)[-1] < free
+    # A pair rejected on its text alone is not evidence, nor changed: and a lone bead stands.
+    chrome = Judgement(0.001, ("boilerplate",))
+    assert (
+        with_document([chrome] * 9 + [Judgement(free, ("misaligned",))], cfg)[-1].adequacy == free
+    )
+    assert in_document([free]) == [free]
+
+
+@pytest.mark.skipif(DATA is None, reason="the shared dev data folder is absent")
+def test_a_document_lifts_its_free_translations_and_sinks_another_articles_pairs(
+    tmp_path: Path,
+):
+    """Through the pipeline: a right pair the word table barely knows scores higher inside a
+    real parallel article than alone; amid another article's English, a right pair and the
+    article's own pairs score lower than alone (or as low, at 0); a sentence of another article
+    put into the parallel one is still rejected."""
+    from cleaners.judge import judge_pairs
+
+    docs, ru, en = _wmt21_documents()
+    a, b = [d for d in docs if len(docs[d]) >= 8][:2]
+    ru_a, en_a, en_b = [ru[k] for k in docs[a]], [en[k] for k in docs[a]], [en[k] for k in docs[b]]
+    mid = len(ru_a) // 2
+    injected = list(en_a)
+    injected[mid + 2] = en_b[-1]
+    records = [
+        {"id": "right", "ru": "\n".join([*ru_a[:mid], _THIN[0], *ru_a[mid:]]),
+         "en": "\n".join([*en_a[:mid], _THIN[1], *en_a[mid:]])},
+        {"id": "wrong", "ru": "\n".join([_GOOD[0][0], *ru_a]),
+         "en": "\n".join([_GOOD[0][1], *en_b])},
+        {"id": "injected", "ru": "\n".join(ru_a), "en": "\n".join(injected)},
+    ]  # fmt: skip
+    out = {d.id: d for d in _docs(tmp_path, records)}
+    cfg = PipelineConfig()
+    (alone,) = judge_pairs([_THIN], cfg)
+
+    def beads_of(doc: Document, en_text: str) -> list:
+        """The beads holding a sentence of ``en_text`` (a line may split in two)."""
+        return [x for x in doc.beads if any(doc.en_sentences[j] in en_text for j in x.en)]
+
+    def bead_of(doc: Document, en_text: str):
+        (bead,) = beads_of(doc, en_text)
+        return bead
+
+    assert bead_of(out["right"], _THIN[1]).adequacy > alone.adequacy
+    wrong = [x for x in out["wrong"].beads if x.ru and x.en]
+    pairs = [(" ".join(out["wrong"].ru_sentences[i] for i in x.ru),
+              " ".join(out["wrong"].en_sentences[j] for j in x.en)) for x in wrong]  # fmt: skip
+    alone_wrong = [j.adequacy for j in judge_pairs(pairs, cfg)]
+    assert all(x.adequacy <= a for x, a in zip(wrong, alone_wrong, strict=True))
+    # A right pair amid another article's English: lower than alone.
+    (good,) = judge_pairs([_GOOD[0]], cfg)
+    assert bead_of(out["wrong"], _GOOD[0][1]).adequacy < good.adequacy
+    stray = beads_of(out["injected"], en_b[-1])
+    assert stray and all(not x.ru or x.reasons for x in stray)

@@ -214,7 +214,7 @@ def _pooled(value: Any, pool: dict[Any, Any]) -> Any:
 
 def _bead(r: StreamReader) -> Bead:
     d = r.value()
-    for key in ("score", "adequacy"):
+    for key in ("score", "adequacy", "pair_adequacy"):
         if key in d:
             d[key] = _pooled(d[key], _FLOATS)
     d["method"] = _shared(d.get("method", "length"))

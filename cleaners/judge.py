@@ -346,9 +346,9 @@ def judge_beads(by_bead: Sequence[Judgement | None], config: PipelineConfig,
 
 
 def judge_document(doc: Document, config: PipelineConfig) -> None:
-    """Set ``adequacy`` (in its document, :func:`with_document`) and ``reasons`` on every
-    two-sided bead of ``doc``; a document that is not parallel gets a ``not-parallel``
-    warning and the reason on every such bead."""
+    """Set ``adequacy`` (in its document, :func:`with_document`), ``pair_adequacy`` (the pair
+    alone) and ``reasons`` on every two-sided bead of ``doc``; a document that is not
+    parallel gets a ``not-parallel`` warning and the reason on every such bead."""
     if not config.filters.enabled:
         return
     two_sided = [k for k, b in enumerate(doc.beads) if b.ru and b.en]
@@ -375,9 +375,11 @@ def judge_document(doc: Document, config: PipelineConfig) -> None:
             "the English does not seem to translate this Russian (all its pairs rejected)"
         )
     for k in two_sided:
-        j = judged[k]
-        assert j is not None
-        doc.beads[k] = dataclasses.replace(doc.beads[k], adequacy=j.adequacy, reasons=j.reasons)
+        j, p = judged[k], by_bead[k]
+        assert j is not None and p is not None
+        doc.beads[k] = dataclasses.replace(
+            doc.beads[k], adequacy=j.adequacy, reasons=j.reasons, pair_adequacy=p.adequacy
+        )
 
 
 class Verdict(NamedTuple):

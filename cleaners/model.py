@@ -336,8 +336,9 @@ class Bead:
     :attr:`Document.en_sentences`). ``score`` is the aligner's own confidence;
     ``adequacy`` (set by :mod:`cleaners.judge`) the calibrated probability that the two
     sides translate each other, given its document (:func:`cleaners.judge.in_document`),
-    and ``reasons`` the filters that rejected the bead
-    (empty: kept). Scores are kept apart from the decision.
+    ``pair_adequacy`` the same for the pair alone (what ``mtclean filter`` says of it, and
+    what ``not-parallel`` and the neighbours' rule read), and ``reasons`` the filters that
+    rejected the bead (empty: kept). Scores are kept apart from the decision.
     """
 
     ru: tuple[int, ...]
@@ -346,6 +347,7 @@ class Bead:
     method: str = "length"
     adequacy: float | None = None
     reasons: tuple[str, ...] = ()
+    pair_adequacy: float | None = None
 
     @property
     def kind(self) -> str:
@@ -360,12 +362,14 @@ class Bead:
         }
         if self.adequacy is not None:  # judged beads only: unjudged docs keep their shape
             out["adequacy"] = round(self.adequacy, 4)
+            if self.pair_adequacy is not None:
+                out["pair_adequacy"] = round(self.pair_adequacy, 4)
             out["reasons"] = list(self.reasons)
         return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Bead:
-        adequacy = d.get("adequacy")
+        adequacy, pair = d.get("adequacy"), d.get("pair_adequacy")
         return cls(
             tuple(d["ru"]),
             tuple(d["en"]),
@@ -373,6 +377,7 @@ class Bead:
             d.get("method", "length"),
             float(adequacy) if adequacy is not None else None,
             tuple(d.get("reasons", ())),
+            float(pair) if pair is not None else None,
         )
 
 

@@ -260,6 +260,10 @@ def test_a_document_lifts_its_free_translations_and_sinks_another_articles_pairs
               " ".join(out["wrong"].en_sentences[j] for j in x.en)) for x in wrong]  # fmt: skip
     alone_wrong = [j.adequacy for j in judge_pairs(pairs, cfg)]
     assert all(x.adequacy <= a for x, a in zip(wrong, alone_wrong, strict=True))
+    # Each bead also keeps its pair score (docs/<id>.json's pair_adequacy): what the pair
+    # alone gets, as from `mtclean filter`, and what not-parallel decided on.
+    assert [x.pair_adequacy for x in wrong] == alone_wrong
+    assert bead_of(out["right"], _THIN[1]).pair_adequacy == alone.adequacy
     # A right pair amid another article's English: lower than alone.
     (good,) = judge_pairs([_GOOD[0]], cfg)
     assert bead_of(out["wrong"], _GOOD[0][1]).adequacy < good.adequacy

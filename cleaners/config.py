@@ -270,8 +270,9 @@ class AlignConfig(_Strict):
         0.0,
         ge=0,
         le=1,
-        description="Beads whose adequacy (cleaners/adequacy.py; the aligner's own score when "
-        "filters are off) is below this are kept in docs/ but left out of the corpus.",
+        description="Beads whose adequacy (in a run, in its document: cleaners/judge.py "
+        "in_document; in mtclean filter, the pair's; the aligner's own score when filters are "
+        "off) is below this are kept in docs/ but left out of the corpus (below-min-score).",
     )
     include_comments: bool = Field(True, description="Align reader comments too (ru/en only).")
     method: Literal["anchors", "gale-church"] = Field(

@@ -222,6 +222,13 @@ def render_md(summary: Mapping[str, Any]) -> str:
         f"mean {score} {al['mean_score'] if al['mean_score'] is not None else '–'}.",
         "",
     ]
+    if score == "adequacy":  # the one word names two scores: say which this is
+        lines += [
+            "Adequacy here, in the corpus `score` and for `align.min_score` is a bead's "
+            "probability of being a right pair given its document (its pair score, what "
+            "`mtclean filter` gives, is `pair_adequacy` in docs/<id>.json).",
+            "",
+        ]
     if al["by_kind"]:
         lines += _table(["bead", "count"], al["by_kind"].items()) + [""]
     lines += _table(

@@ -2,7 +2,8 @@
 
 One row per bead that has both sides, no filter reason (:mod:`cleaners.judge`), is not a
 repeat of an earlier pair (:mod:`cleaners.dedup`, first in document-id order kept) and has
-``score >= config.align.min_score`` (the score is the bead's adequacy; the aligner's own
+``score >= config.align.min_score`` (the score is the bead's adequacy in its document,
+:func:`cleaners.judge.in_document`; the aligner's own
 score when the bead was not judged). Every other two-sided bead goes, with its reasons, to
 ``corpus.rejected.tsv`` and ``corpus.rejected.jsonl``. Every file
 is streamed to a temp file and renamed into place (:func:`cleaners.fsutil.atomic_writer`),

@@ -1254,7 +1254,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="text: RU and EN files with one segment per line; prints one bead per "
         "line, `ru_ids<TAB>en_ids<TAB>score` (0-based, comma-separated, empty for none). "
         'jsonl: one file of {"id", "ru": [..], "en": [..]} → {"id", "beads": '
-        "[[ru_ids], [en_ids], score]}.",
+        "[[ru_ids], [en_ids], score]}. score is the aligner's own confidence in the bead "
+        "(0 for 1-0 / 0-1), not the adequacy (mtclean filter scores a pair).",
     )
     p.add_argument(
         "ru",
@@ -1311,13 +1312,14 @@ def build_parser() -> argparse.ArgumentParser:
         "filter",
         help="judge candidate pairs (no Prefect)",
         description='jsonl: {"id", "ru", "en"} per line in; {"id", "keep", "reasons", "score"} '
-        "out, in the same order. score is the adequacy (calibrated probability that the sides "
-        "translate each other); reasons name the filters that rejected the pair. A pair "
-        "too-short, too-long or boilerplate rejects is not scored (score 0.0), nor is a line "
-        "over input.max_bytes (too-long, unread). A later repeat of a kept pair is rejected "
-        "as duplicate / near-duplicate. A line that is no pair gets its verdict in its place "
-        "(malformed, or missing-side: score 0.0), is named on stderr, and makes the exit code "
-        "2 once every line is judged.",
+        "out, in the same order. score is the pair's adequacy (calibrated probability that the "
+        "sides translate each other; mtclean run scores a bead given its document too and keeps "
+        "this one as pair_adequacy in docs/); reasons name the filters that rejected the pair. "
+        "A pair too-short, too-long or boilerplate rejects is not scored (score 0.0), nor is a "
+        "line over input.max_bytes (too-long, unread). A later repeat of a kept pair is "
+        "rejected as duplicate / near-duplicate. A line that is no pair gets its verdict in its "
+        "place (malformed, or missing-side: score 0.0), is named on stderr, and makes the exit "
+        "code 2 once every line is judged.",
     )
     p.add_argument("file", nargs="?", default="-", metavar="FILE", help="input file, - for stdin")
     p.add_argument(

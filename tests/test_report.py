@@ -79,10 +79,13 @@ def test_render_md_has_the_run_table() -> None:
     assert "| split_fused_words | 1 |" in md and "| 0.9–1.0 | 1 |" in md
     # Which score the figures are: the aligner's until beads are judged, then the adequacy.
     assert "mean aligner score 0.49" in md and "| aligner score | beads |" in md
+    assert "pair_adequacy" not in md
     judged = _doc()
     judged.beads = [Bead((0,), (0,), 0.93, adequacy=0.81)]
     md = render_md(summarize([judged], []))
     assert "mean adequacy 0.81" in md and "| adequacy | beads |" in md
+    # The adequacy is the bead's given its document; the report says so and where the pair's is.
+    assert "given its document" in md and "pair_adequacy" in md
 
 
 def test_highlight_escapes_and_marks() -> None:

@@ -21,6 +21,24 @@ _LAST_WORD = re.compile(r"(?:^|[\s(\[«\"“])([A-Za-z]+)\.$")
 _CONTINUES = re.compile(r"^[A-Z0-9]")
 
 
+# razdel ends a Russian sentence at "долл." before "США" ("от 11 000 до 22 500 долл. США за
+# унцию"): in news that is the currency's name, and the cut leaves a "США за унцию…" sentence
+# that the aligner must merge back or leave alone.
+_RU_CUT_CURRENCY = re.compile(r"(?:^|[\s(«\"“])долл\.$")
+_RU_COUNTRY = re.compile(r"^США(?!\w)")
+
+
+def _glue_russian(pieces: list[str]) -> list[str]:
+    """Join pieces that razdel cut between "долл." and "США"."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and _RU_COUNTRY.match(piece) and _RU_CUT_CURRENCY.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+            continue
+        out.append(piece)
+    return out
+
+
 @lru_cache(maxsize=1)
 def _en_abbreviations() -> dict[str, bool]:
     """Abbreviation → whether it glues only before a number."""
@@ -70,5 +88,7 @@ def split_sentences(text: str, lang: str) -> list[str]:
         pieces = [p for p in pieces if p]
         if lang == "en":
             pieces = _glue_abbreviations(pieces)
+        elif lang == "ru":
+            pieces = _glue_russian(pieces)
         sentences.extend(pieces)
     return sentences

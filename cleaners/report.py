@@ -456,9 +456,15 @@ def doc_html_parts(doc: Document, expanded: bool = False) -> Iterator[str]:
         for b in doc.beads:
             ru = " ".join(doc.ru_sentences[i] for i in b.ru if i < len(doc.ru_sentences))
             en = " ".join(doc.en_sentences[i] for i in b.en if i < len(doc.en_sentences))
+            # Hover: which score this is, and the pair's own (what mtclean filter would say).
+            tip = (
+                ""
+                if b.pair_adequacy is None
+                else f" title='adequacy in the document; the pair alone {b.pair_adequacy:.4f}'"
+            )
             yield (
                 f"<tr><td lang='ru'>{e(ru)}</td><td lang='en'>{e(en)}</td>"
-                f"<td class='score'>{b.score if b.adequacy is None else b.adequacy:.2f} "
+                f"<td class='score'{tip}>{b.score if b.adequacy is None else b.adequacy:.2f} "
                 f"<small>{e(b.kind)}</small>"
                 + (f"<br><span class='warn'>{e(', '.join(b.reasons))}</span>" if b.reasons else "")
                 + "</td></tr>"

@@ -84,8 +84,11 @@ def test_render_md_has_the_run_table() -> None:
     judged.beads = [Bead((0,), (0,), 0.93, adequacy=0.81)]
     md = render_md(summarize([judged], []))
     assert "mean adequacy 0.81" in md and "| adequacy | beads |" in md
-    # The adequacy is the bead's given its document; the report says so and where the pair's is.
+    # The adequacy is the bead's given its document; the report says so and where the pair's is
+    # (a document page shows the pair's on hover).
     assert "given its document" in md and "pair_adequacy" in md
+    judged.beads = [Bead((0,), (0,), 0.93, adequacy=0.81, pair_adequacy=0.42)]
+    assert "the pair alone 0.4200" in doc_html(judged)
 
 
 def test_highlight_escapes_and_marks() -> None:

@@ -866,6 +866,12 @@ def _run_config(args: argparse.Namespace) -> Any:
 
 
 def _check_dirs(input_dir: str, out_dir: str) -> tuple[Path, Path]:
+    # Path("") is the working directory: `--out "$OUT"` with OUT unset would write the
+    # results there (and an empty input would read it).
+    if not out_dir:
+        raise UsageError("--out is empty (an unset variable?): name the output folder")
+    if not input_dir:
+        raise UsageError("the input folder is empty (an unset variable?): name a folder")
     src = Path(input_dir).resolve()
     out = Path(out_dir).resolve()
     if not src.exists():

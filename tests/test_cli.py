@@ -359,6 +359,9 @@ def test_run_rejects_unusable_arguments(tmp_path: Path, env: dict[str, str]) -> 
         (["run", str(tmp_path / "missing"), "--out", str(tmp_path / "o")], "not found"),
         (["run", str(src), "--out", str(src / "out")], "inside the input"),
         (["run", str(src), "--out", str(tmp_path / "o"), "--batch-size", "0"], "batch-size"),
+        # An empty name (an unset variable) is not the working directory.
+        (["run", str(src), "--out", ""], "--out is empty"),
+        (["run", "", "--out", str(tmp_path / "o")], "input folder is empty"),
     ]
     (tmp_path / "one.en.txt").write_text("A text.\n", encoding="utf-8")
     cases.append(  # a file where the folder goes: what to do instead

@@ -70,6 +70,8 @@ codecs.register_error("mtclean-replace", _replace_counted)
 def _need_file(name: str) -> Path:
     """``name`` as a path to read: a regular file, or a pipe (``/dev/stdin``, the shell's
     ``<(command)``), read once as it comes; a folder or a device is refused by name."""
+    if not name:  # Path("") is the working directory: "$FILE" with FILE unset
+        raise UsageError("the file name is empty (an unset variable?): name a file, or - for stdin")
     path = Path(name)
     if path.is_dir():
         raise UsageError(f"{name} is a folder; give a file (`mtclean run` reads folders)")

@@ -175,6 +175,9 @@ def test_a_folder_or_an_undecodable_file_is_named_for_what_it_is(
         assert r.returncode == 2, cmd
         assert r.stderr.strip().endswith(f"{tmp_path} is a folder; give a file (`mtclean run` "
                                          "reads folders)"), cmd  # fmt: skip
+        # An empty name (an unset variable) is not the working directory, a folder.
+        r = mtclean(*cmd[:1], "", *cmd[1:], env=env)
+        assert r.returncode == 2 and "file name is empty" in r.stderr, (cmd, r.stderr)
     (tmp_path / "empty.txt").write_bytes(b"")
     r = mtclean("clean", str(tmp_path / "empty.txt"), env=env)
     assert r.returncode == 2 and "cannot decode (empty: file is empty)" in r.stderr

@@ -10,6 +10,7 @@ boundaries: the structure stage has already cut paragraphs, and a sentence never
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 
@@ -28,15 +29,21 @@ _RU_CUT_CURRENCY = re.compile(r"(?:^|[\s(«\"“])долл\.$")
 _RU_COUNTRY = re.compile(r"^США(?!\w)")
 
 
-def _glue_russian(pieces: list[str]) -> list[str]:
-    """Join pieces that razdel cut between "долл." and "США"."""
+def _glue(pieces: list[str], joins: Callable[[str, str], bool]) -> list[str]:
+    """Join each piece to the one before it where ``joins(before, piece)``: a cut razdel
+    made that the language's rules below undo."""
     out: list[str] = []
     for piece in pieces:
-        if out and _RU_COUNTRY.match(piece) and _RU_CUT_CURRENCY.search(out[-1]):
+        if out and joins(out[-1], piece):
             out[-1] = f"{out[-1]} {piece}"
-            continue
-        out.append(piece)
+        else:
+            out.append(piece)
     return out
+
+
+def _ru_joins(before: str, piece: str) -> bool:
+    """Whether razdel cut between "долл." and "США"."""
+    return _RU_COUNTRY.match(piece) is not None and _RU_CUT_CURRENCY.search(before) is not None
 
 
 @lru_cache(maxsize=1)
@@ -51,19 +58,13 @@ def _en_abbreviations() -> dict[str, bool]:
     return out
 
 
-def _glue_abbreviations(pieces: list[str]) -> list[str]:
-    """Join pieces that razdel cut after a known English abbreviation."""
-    abbrevs = _en_abbreviations()
-    out: list[str] = []
-    for piece in pieces:
-        if out and _CONTINUES.match(piece):
-            m = _LAST_WORD.search(out[-1])
-            numbers_only = abbrevs.get(m.group(1).lower()) if m else None
-            if numbers_only is not None and (not numbers_only or piece[0].isdigit()):
-                out[-1] = f"{out[-1]} {piece}"
-                continue
-        out.append(piece)
-    return out
+def _en_joins(before: str, piece: str) -> bool:
+    """Whether razdel cut after a known English abbreviation."""
+    if not _CONTINUES.match(piece):
+        return False
+    m = _LAST_WORD.search(before)
+    numbers_only = _en_abbreviations().get(m.group(1).lower()) if m else None
+    return numbers_only is not None and (not numbers_only or piece[0].isdigit())
 
 
 def split_sentences(text: str, lang: str) -> list[str]:
@@ -87,8 +88,8 @@ def split_sentences(text: str, lang: str) -> list[str]:
         pieces = [s.text.strip() for s in sentenize(line)]
         pieces = [p for p in pieces if p]
         if lang == "en":
-            pieces = _glue_abbreviations(pieces)
+            pieces = _glue(pieces, _en_joins)
         elif lang == "ru":
-            pieces = _glue_russian(pieces)
+            pieces = _glue(pieces, _ru_joins)
         sentences.extend(pieces)
     return sentences

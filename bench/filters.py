@@ -483,9 +483,8 @@ def document_context(runs: Sequence[DocRun], label: str, grid: bool = False) -> 
     if grid:
         settings |= {f"temper {t}, prior beads {a}": (t, a)
                      for t in (0.5, 0.75, 1.0) for a in (1.0, 2.0, 4.0)}  # fmt: skip
-    rows = {
-        name: context_figures(runs, decide_runs(runs, t, a)) for name, (t, a) in settings.items()
-    }
+    decided = {name: decide_runs(runs, t, a) for name, (t, a) in settings.items()}
+    rows = {name: context_figures(runs, d) for name, d in decided.items()}
     counts = Counter(r.case for r in runs)
     print(f"\nAdequacy in document context ({label}; documents per case: "
           + ", ".join(f"{c} {n}" for c, n in counts.items()) + "):")  # fmt: skip
@@ -497,9 +496,8 @@ def document_context(runs: Sequence[DocRun], label: str, grid: bool = False) -> 
     print("\nCalibration over these beads (every case; right: as above):")
     print("| score | bin | beads | mean score | share right |\n|---|---|---|---|---|")
     for name in list(settings)[:2]:
-        t, a = settings[name]
         scores, right = [], []
-        for r, d in zip(runs, decide_runs(runs, t, a), strict=True):
+        for r, d in zip(runs, decided[name], strict=True):
             for j, ok in zip(d, r.right, strict=True):
                 if j is not None:
                     scores.append(j.adequacy)

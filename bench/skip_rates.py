@@ -29,7 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import align as bench  # noqa: E402  (bench/align.py: loaders, Case, scorers)
 
-from cleaners import align as aligner  # noqa: E402
 from cleaners.config import AlignConfig  # noqa: E402
 
 
@@ -68,12 +67,8 @@ def joined(docs: Sequence[bench.Doc], at_least: int) -> list[bench.Doc]:
 
 
 def run(cases: Sequence[bench.Case], langs: tuple[str, str], refit: bool) -> list[bench.Beads]:
-    saved = aligner._SKIP_REFIT
-    aligner._SKIP_REFIT = refit
-    try:
+    with bench.patched("_SKIP_REFIT", refit):
         return [bench.run_mtclean(c, AlignConfig(), False, langs) for c in cases]
-    finally:
-        aligner._SKIP_REFIT = saved
 
 
 def main() -> None:

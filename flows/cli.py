@@ -883,6 +883,13 @@ def _check_dirs(input_dir: str, out_dir: str) -> tuple[Path, Path]:
             f"input is not a folder: {input_dir} (run reads a folder of documents: put the "
             "file in one; `mtclean clean FILE` repairs a single file)"
         )
+    from cleaners.readers import is_output_folder
+
+    if out != src and is_output_folder(src):  # (the same folder is said below)
+        raise UsageError(
+            f"{input_dir} is an mtclean output folder (manifest.json, docs/), not documents: "
+            "give the folder of raw documents (NAME.ru.txt + NAME.en.txt, NAME.txt, .jsonl)"
+        )
     if _inside(out, src):
         raise UsageError(f"the output folder {out_dir} must not be inside the input folder")
     if _inside(src, out):

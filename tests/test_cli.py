@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from cleaners import manifest as mf
+from cleaners.config import InputConfig
+from cleaners.readers import discover
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "corpora" / "sample"
@@ -463,6 +465,18 @@ def test_run_end_to_end_and_rerun(tmp_path: Path, env: dict[str, str]) -> None:
     assert r.returncode == 0, r.stderr
     assert "0 processed" in r.stderr
     assert {n: (out / n).read_bytes() for n in mf.CORPUS_FILES} == before
+    # That output folder inside a folder given as input (`mtclean run corpora` after the
+    # README's `--out corpora/out`) is one quarantined item, its text/ and corpus unread.
+    items = discover(tmp_path, InputConfig())
+    left = [it for it in items if not it.sources[0].startswith("in/")]
+    assert [(it.sources, it.error and it.error.reason) for it in left] == [
+        ([out.name], "output-folder")
+    ]
+    assert len(items) == 1 + len(discover(src, InputConfig()))
+    # Given as the input folder itself: refused at once, saying what to give instead.
+    r = mtclean("run", str(out), "--out", str(tmp_path / "o2"), env=env)
+    assert r.returncode == 2 and "is an mtclean output folder" in r.stderr, r.stderr
+    assert not (tmp_path / "o2").exists()
 
 
 @pytest.mark.slow

@@ -1022,13 +1022,19 @@ def _quiet_children() -> Iterator[None]:
 def cmd_run(args: argparse.Namespace) -> int:
     src, out = _check_dirs(args.input_dir, args.out)
     cfg = _run_config(args)
-    # The lock before Prefect: a busy or unwritable OUT_DIR is refused at once.
-    from cleaners.manifest import OutputLock
+    # The lock before Prefect: a busy or unwritable OUT_DIR is refused at once, and so is a
+    # folder of the user's with files where the outputs go (a wrong --out).
+    from cleaners.manifest import OutputLock, check_new_output
 
     created = not out.exists()
     try:
         lock = OutputLock(out).acquire()
     except Exception as exc:
+        raise _failure(exc, out) from None
+    try:
+        check_new_output(out)
+    except Exception as exc:
+        lock.release()
         raise _failure(exc, out) from None
     try:
         return _run_locked(args, src, out, cfg)

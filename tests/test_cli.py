@@ -405,6 +405,25 @@ def test_run_rejects_unusable_arguments(tmp_path: Path, env: dict[str, str]) -> 
     assert r.returncode == 2
 
 
+def test_run_refuses_a_users_folder_before_prefect_starts(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    # `--out ~/notes` by mistake: one line and exit 4 before a temporary server is started
+    # (its home is not even made), the user's files as they were, no lock left behind.
+    src, out, home = tmp_path / "in", tmp_path / "notes", tmp_path / "prefect-home"
+    shutil.copytree(SAMPLE, src)
+    out.mkdir()
+    (out / "report.md").write_text("my report")
+    (out / "todo.txt").write_text("mine too")
+    r = mtclean("run", str(src), "--out", str(out), env={**env, "PREFECT_HOME": str(home)})
+    assert r.returncode == 4, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "did not write" in lines[0] and "report.md" in lines[0], r.stderr
+    assert not home.exists()
+    assert sorted(p.name for p in out.iterdir()) == ["report.md", "todo.txt"]
+    assert (out / "report.md").read_text() == "my report"
+
+
 def test_run_refuses_a_folder_in_use(tmp_path: Path, env: dict[str, str]) -> None:
     out = tmp_path / "out"
     out.mkdir()

@@ -605,8 +605,15 @@ def cmd_align(args: argparse.Namespace) -> int:
             if not (isinstance(ru, list) and isinstance(en, list)) or not all(
                 isinstance(t, str) for t in (*ru, *en)
             ):
+                hint = ""
+                if (args.src_lang, args.tgt_lang) != ("ru", "en"):
+                    # {"de": [..], "fr": [..]} is the likely record: the keys stay ru/en.
+                    hint = (
+                        f" (for {args.src_lang}-{args.tgt_lang} too: 'ru' holds the "
+                        f"{args.src_lang} side, 'en' the {args.tgt_lang} side)"
+                    )
                 raise UsageError(
-                    f"{_where(args.ru)} line {n}: needs lists of strings 'ru' and 'en'"
+                    f"{_where(args.ru)} line {n}: needs lists of strings 'ru' and 'en'{hint}"
                 )
             yield rec.get("id"), ru, en
 

@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import re
+import shlex
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache, partial
@@ -52,8 +53,19 @@ class Failure(Exception):
 # ---------------------------------------------------------------- shared helpers
 
 
-# Bytes of line input that were not UTF-8 (read as U+FFFD): said once, at the end (main).
+# Bytes of line input that were not UTF-8 (read as U+FFFD): said once, at the end (main),
+# with the files (not stdin or a pipe) that held them, whose code page it then names.
 _NOT_UTF8 = [0]
+_NOT_UTF8_FILES: list[str] = []
+# The Cyrillic code pages decode_bytes reads, as iconv names them (not cp1252: a stray
+# byte in English text reads as one, and iconv would make it a letter).
+_ICONV_NAMES = {
+    "cp1251": "CP1251",
+    "koi8_r": "KOI8-R",
+    "cp866": "CP866",
+    "iso8859_5": "ISO-8859-5",
+    "mac_cyrillic": "MAC-CYRILLIC",
+}
 
 
 def _replace_counted(exc: UnicodeError) -> tuple[str, int]:
@@ -97,10 +109,15 @@ def _line_bytes(name: str | None) -> Iterator[IO[bytes]]:
     pipe = _need_file(name).is_fifo()
     if not pipe:
         _check_file(name)
+    bad_before = _NOT_UTF8[0]
     with open(name, "rb") as fh:
         if pipe:
             _check_stream(fh, name)
-        yield fh
+        try:
+            yield fh
+        finally:
+            if _NOT_UTF8[0] > bad_before and not pipe:  # (a file can be read again)
+                _NOT_UTF8_FILES.append(name)
 
 
 @contextlib.contextmanager
@@ -272,6 +289,37 @@ def _read_text(name: str | None) -> str:
         return decode_bytes(data).text
     except InputError as exc:
         raise UsageError(f"{_where(name)}: cannot decode ({exc})") from None
+
+
+def _code_page(name: str) -> str | None:
+    """The legacy code page ``name``'s first MB reads as (decoded as ``run`` decodes a
+    file), as iconv names it; None for anything else (UTF-8 with a few bad bytes)."""
+    from cleaners.decode import decode_bytes
+    from cleaners.errors import InputError
+
+    try:
+        with open(name, "rb") as fh:
+            data = fh.read(1 << 20)
+        return _ICONV_NAMES.get(decode_bytes(data).encoding)
+    except (OSError, InputError):
+        return None
+
+
+def _not_utf8_note(command: str) -> str:
+    """The line said at the end when line input held bytes that were not UTF-8: the iconv
+    to run, for the code page a file reads as when it is one (else cp1251's, an example)."""
+    said = f"mtclean {command}: {_NOT_UTF8[0]} byte(s) of the input were not UTF-8 and were "
+    for name in dict.fromkeys(_NOT_UTF8_FILES):
+        page = _code_page(name)
+        if page is not None:
+            return (
+                f"{said}read as U+FFFD; line input must be UTF-8 ({name} reads as {page}: "
+                f"iconv -f {page} -t utf-8 {shlex.quote(name)})"
+            )
+    return (
+        f"{said}read as U+FFFD; line input must be UTF-8 (a cp1251 file: "
+        "iconv -f cp1251 -t utf-8 FILE)"
+    )
 
 
 def _where(path: str | None) -> str:
@@ -1410,6 +1458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     args = parser.parse_args(_split_retranslate(argv))
     _NOT_UTF8[0] = 0
+    _NOT_UTF8_FILES.clear()
     try:
         return int(args.func(args) or 0)
     except UsageError as exc:
@@ -1437,12 +1486,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # stderr may be the pipe that broke (`mtclean filter x 2>&1 | head`): the note
             # is then lost, not turned into a traceback and exit 1.
             with contextlib.suppress(OSError):
-                print(
-                    f"mtclean {args.command}: {_NOT_UTF8[0]} byte(s) of the input were not "
-                    "UTF-8 and were read as U+FFFD; line input must be UTF-8 (a cp1251 file: "
-                    "iconv -f cp1251 -t utf-8 FILE)",
-                    file=sys.stderr,
-                )
+                print(_not_utf8_note(args.command), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -190,6 +190,21 @@ def test_a_folder_or_an_undecodable_file_is_named_for_what_it_is(
     r = mtclean("detect", str(tmp_path / "ru.txt"), env=env)
     assert r.returncode == 0 and len(r.stdout.splitlines()) == 2
     assert "23 byte(s) of the input were not UTF-8" in r.stderr  # every letter
+    # The file's code page is named, and the iconv given works: its output reads as Russian.
+    name = str(tmp_path / "ru.txt")
+    assert f"({name} reads as CP1251: iconv -f CP1251 -t utf-8 {name})" in r.stderr, r.stderr
+    koi = tmp_path / "новости koi8.jsonl"
+    koi.write_bytes('{"id": 1, "ru": "Снег и мороз.", "en": "Snow and frost."}\n'.encode("koi8-r"))
+    r = mtclean("filter", str(koi), env=env)
+    assert f"reads as KOI8-R: iconv -f KOI8-R -t utf-8 '{koi}')" in r.stderr, r.stderr
+    fixed = koi.read_bytes().decode("koi8-r")
+    if shutil.which("iconv"):  # the command as given
+        run = subprocess.run(
+            ["iconv", "-f", "KOI8-R", "-t", "utf-8", str(koi)], capture_output=True
+        )
+        fixed = run.stdout.decode("utf-8")
+    r = mtclean("filter", env=env, stdin=fixed)
+    assert r.returncode == 0 and r.stderr == "" and json.loads(r.stdout)["keep"] is True
     # Negative: the same text in UTF-8 is read without a word on stderr.
     (tmp_path / "ru.txt").write_text("Погода в Казани\nСнег и мороз.\n", encoding="utf-8")
     r = mtclean("detect", str(tmp_path / "ru.txt"), env=env)

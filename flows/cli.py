@@ -1125,7 +1125,9 @@ def _run_locked(args: argparse.Namespace, src: Path, out: Path, cfg: Any) -> int
         TimeElapsedColumn(),
         console=console,
         transient=False,
-        disable=args.no_progress,
+        # A bar is for a terminal: in a log it left its last frame (and, when the run then
+        # failed, a blank line) above the one line the run ends with.
+        disable=args.no_progress or not console.is_terminal,
     )
     with progress:
         bar = progress.add_task("starting Prefect", total=None)
@@ -1263,7 +1265,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_run_options(p)
     p.add_argument("--out", required=True, metavar="OUT_DIR", help="output folder")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (none when stderr is not a terminal)",
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser(

@@ -524,6 +524,23 @@ def test_run_end_to_end_and_rerun(tmp_path: Path, env: dict[str, str]) -> None:
 
 
 @pytest.mark.slow
+def test_a_run_logged_to_a_file_ends_in_its_one_line(tmp_path: Path, env: dict[str, str]) -> None:
+    # No --no-progress, stderr no terminal (a log, cron): no bar frames, only the line that
+    # ends the run, also when it fails once Prefect has started (a result file of the user's).
+    src, out = tmp_path / "in", tmp_path / "out"
+    shutil.copytree(SAMPLE, src)
+    r = mtclean("run", str(src), "--out", str(out), env=env, timeout=300)
+    assert r.returncode == 0 and r.stderr.startswith("6 documents: 6 done"), r.stderr
+    assert len(r.stderr.splitlines()) == 1
+    mine = tmp_path / "mine"
+    (mine / "docs").mkdir(parents=True)
+    (mine / "docs" / "volga-route.json").write_text('{"mine": 1}')
+    r = mtclean("run", str(src), "--out", str(mine), env=env, timeout=300)
+    assert r.returncode == 4 and len(r.stderr.splitlines()) == 1, r.stderr
+    assert "docs/volga-route.json" in r.stderr
+
+
+@pytest.mark.slow
 def test_run_on_a_folder_without_inputs_says_what_it_looked_for(
     tmp_path: Path, env: dict[str, str]
 ) -> None:

@@ -204,6 +204,27 @@ def foreign_outputs(out_dir: Path) -> list[Path]:
     return found
 
 
+def check_new_output(out_dir: Path) -> None:
+    """Raise :class:`OutputError` for an output folder mtclean has not written to (no
+    manifest, no result of its own) that holds files where its outputs go: the part of
+    :meth:`RunLedger.begin`'s refusal that needs no input listed, so the CLI says it before
+    Prefect starts (a wrong ``--out`` is the likeliest cause)."""
+    if os.path.lexists(out_dir / MANIFEST) or not out_dir.is_dir():
+        return
+    clash = foreign_outputs(out_dir)
+    if clash and not split_results(out_dir, scan_results(out_dir), {})[0]:
+        raise _refusal(out_dir, clash)
+
+
+def _refusal(out_dir: Path, clash: list[Path]) -> OutputError:
+    shown = ", ".join(str(p.relative_to(out_dir)) for p in clash[:3])
+    more = f" and {len(clash) - 3} more" if len(clash) > 3 else ""
+    return OutputError(
+        f"{out_dir} holds files mtclean did not write where its results go ({shown}{more}); "
+        "move them away or choose another output folder"
+    )
+
+
 def result_path(out_dir: Path, doc_id: str, status: str) -> Path:
     """``docs/<id>.json`` for ``"done"``, ``quarantine/<id>.json`` for ``"quarantined"``."""
     return out_dir / (DOCS if status == "done" else QUARANTINE) / f"{doc_id}.json"
@@ -551,12 +572,7 @@ class RunLedger:
         if not ours and not os.path.lexists(out_dir / MANIFEST):
             clash += foreign_outputs(out_dir)  # a folder of the user's: write over none of it
         if clash:
-            shown = ", ".join(str(p.relative_to(out_dir)) for p in clash[:3])
-            more = f" and {len(clash) - 3} more" if len(clash) > 3 else ""
-            raise OutputError(
-                f"{out_dir} holds files mtclean did not write where its results go ({shown}"
-                f"{more}); move them away or choose another output folder"
-            )
+            raise _refusal(out_dir, clash)
         remove_tmp_files(out_dir, owned_ids(previous) | set(ours))
         hashed_at = time.time_ns() if now_ns is None else now_ns
         hashes, stat_keys = hash_inputs(input_dir, items, previous, hash_item, hashed_at)

@@ -6,7 +6,8 @@ The layout (README "Input"): ``NAME.ru.txt`` + ``NAME.en.txt`` pair up; a lone
 file is one document ``{"id": str, "ru": str?, "en": str?}``. Subfolders are
 walked; ids come from relative paths, flattened (:mod:`cleaners.ids`). Hidden folders
 (``.git``) and hidden files that are not ``.txt``/``.jsonl`` (``.DS_Store``)
-are skipped; every other file becomes an item, usable or not.
+are skipped; an earlier run's output folder (:func:`is_output_folder`) is one error item,
+not walked; every other file becomes an item, usable or not.
 
 :func:`discover` never raises for a bad file: it returns an :class:`InputItem`
 whose ``error`` says why it cannot be used, so every file is accounted for.
@@ -143,11 +144,47 @@ def _walk(
         )
         yield _Entry(rel_dir or ".", "bad", error=err)
         return
+    if rel_dir and is_output_folder(folder):
+        # An earlier run's --out left in the input (`mtclean run corpora` after the README's
+        # `--out corpora/out`): its text/, corpus files and JSONL would come back as dozens
+        # of documents and quarantines. Reported once, like a folder too deep.
+        err = E.UnsafePath(
+            E.OUTPUT_FOLDER,
+            "an mtclean output folder (manifest.json, docs/); not read as input: move it out "
+            "of the input folder",
+        )
+        yield _Entry(rel_dir, "bad", base=rel_dir, error=err)
+        return
     for entry in found:
         if entry.name.startswith(".") and not _looks_like_input(entry.name):
             continue
         rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
         yield from _classify(root, entry, rel, real_root, config, seen)
+
+
+# The opening of an mtclean manifest (written with sorted keys: these two come first), and
+# the folders of results beside it.
+_MANIFEST_MARKS = (b'"code_version":', b'"config_hash":')
+_RESULT_DIRS = ("docs", "quarantine")
+
+
+def is_output_folder(folder: Path) -> bool:
+    """Whether ``folder`` is one mtclean wrote as ``--out``: its own ``manifest.json`` (a
+    regular file opening with the manifest's keys, not a user's manifest of that name) beside
+    ``docs/`` or ``quarantine/``. Reads at most 4 KB, never through a symlink."""
+    if not any(os.path.isdir(folder / d) and not os.path.islink(folder / d) for d in _RESULT_DIRS):
+        return False
+    try:
+        fd = os.open(folder / "manifest.json", _O_READ | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        head = os.read(fd, 4096) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    except OSError:
+        head = b""
+    finally:
+        os.close(fd)
+    return head.lstrip().startswith(b"{") and all(m in head for m in _MANIFEST_MARKS)
 
 
 def _looks_like_input(name: str) -> bool:

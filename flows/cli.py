@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import re
+import shlex
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache, partial
@@ -52,8 +53,19 @@ class Failure(Exception):
 # ---------------------------------------------------------------- shared helpers
 
 
-# Bytes of line input that were not UTF-8 (read as U+FFFD): said once, at the end (main).
+# Bytes of line input that were not UTF-8 (read as U+FFFD): said once, at the end (main),
+# with the files (not stdin or a pipe) that held them, whose code page it then names.
 _NOT_UTF8 = [0]
+_NOT_UTF8_FILES: list[str] = []
+# The Cyrillic code pages decode_bytes reads, as iconv names them (not cp1252: a stray
+# byte in English text reads as one, and iconv would make it a letter).
+_ICONV_NAMES = {
+    "cp1251": "CP1251",
+    "koi8_r": "KOI8-R",
+    "cp866": "CP866",
+    "iso8859_5": "ISO-8859-5",
+    "mac_cyrillic": "MAC-CYRILLIC",
+}
 
 
 def _replace_counted(exc: UnicodeError) -> tuple[str, int]:
@@ -97,10 +109,15 @@ def _line_bytes(name: str | None) -> Iterator[IO[bytes]]:
     pipe = _need_file(name).is_fifo()
     if not pipe:
         _check_file(name)
+    bad_before = _NOT_UTF8[0]
     with open(name, "rb") as fh:
         if pipe:
             _check_stream(fh, name)
-        yield fh
+        try:
+            yield fh
+        finally:
+            if _NOT_UTF8[0] > bad_before and not pipe:  # (a file can be read again)
+                _NOT_UTF8_FILES.append(name)
 
 
 @contextlib.contextmanager
@@ -272,6 +289,37 @@ def _read_text(name: str | None) -> str:
         return decode_bytes(data).text
     except InputError as exc:
         raise UsageError(f"{_where(name)}: cannot decode ({exc})") from None
+
+
+def _code_page(name: str) -> str | None:
+    """The legacy code page ``name``'s first MB reads as (decoded as ``run`` decodes a
+    file), as iconv names it; None for anything else (UTF-8 with a few bad bytes)."""
+    from cleaners.decode import decode_bytes
+    from cleaners.errors import InputError
+
+    try:
+        with open(name, "rb") as fh:
+            data = fh.read(1 << 20)
+        return _ICONV_NAMES.get(decode_bytes(data).encoding)
+    except (OSError, InputError):
+        return None
+
+
+def _not_utf8_note(command: str) -> str:
+    """The line said at the end when line input held bytes that were not UTF-8: the iconv
+    to run, for the code page a file reads as when it is one (else cp1251's, an example)."""
+    said = f"mtclean {command}: {_NOT_UTF8[0]} byte(s) of the input were not UTF-8 and were "
+    for name in dict.fromkeys(_NOT_UTF8_FILES):
+        page = _code_page(name)
+        if page is not None:
+            return (
+                f"{said}read as U+FFFD; line input must be UTF-8 ({name} reads as {page}: "
+                f"iconv -f {page} -t utf-8 {shlex.quote(name)})"
+            )
+    return (
+        f"{said}read as U+FFFD; line input must be UTF-8 (a cp1251 file: "
+        "iconv -f cp1251 -t utf-8 FILE)"
+    )
 
 
 def _where(path: str | None) -> str:
@@ -605,8 +653,15 @@ def cmd_align(args: argparse.Namespace) -> int:
             if not (isinstance(ru, list) and isinstance(en, list)) or not all(
                 isinstance(t, str) for t in (*ru, *en)
             ):
+                hint = ""
+                if (args.src_lang, args.tgt_lang) != ("ru", "en"):
+                    # {"de": [..], "fr": [..]} is the likely record: the keys stay ru/en.
+                    hint = (
+                        f" (for {args.src_lang}-{args.tgt_lang} too: 'ru' holds the "
+                        f"{args.src_lang} side, 'en' the {args.tgt_lang} side)"
+                    )
                 raise UsageError(
-                    f"{_where(args.ru)} line {n}: needs lists of strings 'ru' and 'en'"
+                    f"{_where(args.ru)} line {n}: needs lists of strings 'ru' and 'en'{hint}"
                 )
             yield rec.get("id"), ru, en
 
@@ -883,6 +938,13 @@ def _check_dirs(input_dir: str, out_dir: str) -> tuple[Path, Path]:
             f"input is not a folder: {input_dir} (run reads a folder of documents: put the "
             "file in one; `mtclean clean FILE` repairs a single file)"
         )
+    from cleaners.readers import is_output_folder
+
+    if out != src and is_output_folder(src):  # (the same folder is said below)
+        raise UsageError(
+            f"{input_dir} is an mtclean output folder (manifest.json, docs/), not documents: "
+            "give the folder of raw documents (NAME.ru.txt + NAME.en.txt, NAME.txt, .jsonl)"
+        )
     if _inside(out, src):
         raise UsageError(f"the output folder {out_dir} must not be inside the input folder")
     if _inside(src, out):
@@ -1015,13 +1077,19 @@ def _quiet_children() -> Iterator[None]:
 def cmd_run(args: argparse.Namespace) -> int:
     src, out = _check_dirs(args.input_dir, args.out)
     cfg = _run_config(args)
-    # The lock before Prefect: a busy or unwritable OUT_DIR is refused at once.
-    from cleaners.manifest import OutputLock
+    # The lock before Prefect: a busy or unwritable OUT_DIR is refused at once, and so is a
+    # folder of the user's with files where the outputs go (a wrong --out).
+    from cleaners.manifest import OutputLock, check_new_output
 
     created = not out.exists()
     try:
         lock = OutputLock(out).acquire()
     except Exception as exc:
+        raise _failure(exc, out) from None
+    try:
+        check_new_output(out)
+    except Exception as exc:
+        lock.release()
         raise _failure(exc, out) from None
     try:
         return _run_locked(args, src, out, cfg)
@@ -1057,7 +1125,9 @@ def _run_locked(args: argparse.Namespace, src: Path, out: Path, cfg: Any) -> int
         TimeElapsedColumn(),
         console=console,
         transient=False,
-        disable=args.no_progress,
+        # A bar is for a terminal: in a log it left its last frame (and, when the run then
+        # failed, a blank line) above the one line the run ends with.
+        disable=args.no_progress or not console.is_terminal,
     )
     with progress:
         bar = progress.add_task("starting Prefect", total=None)
@@ -1195,7 +1265,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_run_options(p)
     p.add_argument("--out", required=True, metavar="OUT_DIR", help="output folder")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (none when stderr is not a terminal)",
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser(
@@ -1390,6 +1464,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     args = parser.parse_args(_split_retranslate(argv))
     _NOT_UTF8[0] = 0
+    _NOT_UTF8_FILES.clear()
     try:
         return int(args.func(args) or 0)
     except UsageError as exc:
@@ -1417,12 +1492,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # stderr may be the pipe that broke (`mtclean filter x 2>&1 | head`): the note
             # is then lost, not turned into a traceback and exit 1.
             with contextlib.suppress(OSError):
-                print(
-                    f"mtclean {args.command}: {_NOT_UTF8[0]} byte(s) of the input were not "
-                    "UTF-8 and were read as U+FFFD; line input must be UTF-8 (a cp1251 file: "
-                    "iconv -f cp1251 -t utf-8 FILE)",
-                    file=sys.stderr,
-                )
+                print(_not_utf8_note(args.command), file=sys.stderr)
 
 
 if __name__ == "__main__":

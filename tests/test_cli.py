@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from cleaners import manifest as mf
+from cleaners.config import InputConfig
+from cleaners.readers import discover
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "corpora" / "sample"
@@ -188,6 +190,21 @@ def test_a_folder_or_an_undecodable_file_is_named_for_what_it_is(
     r = mtclean("detect", str(tmp_path / "ru.txt"), env=env)
     assert r.returncode == 0 and len(r.stdout.splitlines()) == 2
     assert "23 byte(s) of the input were not UTF-8" in r.stderr  # every letter
+    # The file's code page is named, and the iconv given works: its output reads as Russian.
+    name = str(tmp_path / "ru.txt")
+    assert f"({name} reads as CP1251: iconv -f CP1251 -t utf-8 {name})" in r.stderr, r.stderr
+    koi = tmp_path / "новости koi8.jsonl"
+    koi.write_bytes('{"id": 1, "ru": "Снег и мороз.", "en": "Snow and frost."}\n'.encode("koi8-r"))
+    r = mtclean("filter", str(koi), env=env)
+    assert f"reads as KOI8-R: iconv -f KOI8-R -t utf-8 '{koi}')" in r.stderr, r.stderr
+    fixed = koi.read_bytes().decode("koi8-r")
+    if shutil.which("iconv"):  # the command as given
+        run = subprocess.run(
+            ["iconv", "-f", "KOI8-R", "-t", "utf-8", str(koi)], capture_output=True
+        )
+        fixed = run.stdout.decode("utf-8")
+    r = mtclean("filter", env=env, stdin=fixed)
+    assert r.returncode == 0 and r.stderr == "" and json.loads(r.stdout)["keep"] is True
     # Negative: the same text in UTF-8 is read without a word on stderr.
     (tmp_path / "ru.txt").write_text("Погода в Казани\nСнег и мороз.\n", encoding="utf-8")
     r = mtclean("detect", str(tmp_path / "ru.txt"), env=env)
@@ -325,6 +342,16 @@ def test_align_language_codes_are_read_as_codes(tmp_path: Path, env: dict[str, s
     for bad in ("../../x", "de-fr", ""):
         r = mtclean("align", *files, "--src-lang", bad, env=env)
         assert r.returncode == 2 and "--src-lang" in r.stderr, (bad, r.stderr)
+    # jsonl records keep the keys ru/en whatever the pair: a {"de", "fr"} record is told so,
+    # and the same record under ru/en aligns as the two files do.
+    langs = ["--format", "jsonl", "--src-lang", "de", "--tgt-lang", "fr"]
+    r = mtclean("align", *langs, env=env, stdin=json.dumps({"id": 1, "de": de, "fr": fr}))
+    assert r.returncode == 2 and "'ru' holds the de side, 'en' the fr side" in r.stderr
+    r = mtclean("align", *langs, env=env, stdin=json.dumps({"id": 1, "ru": de, "en": fr}))
+    beads = json.loads(r.stdout)["beads"]
+    ids = ",".join
+    got = [f"{ids(map(str, a))}\t{ids(map(str, b))}\t{s:.4f}" for a, b, s in beads]
+    assert got == low.stdout.splitlines()
 
 
 def test_clean_jsonl_guesses_the_language_when_lang_is_no_string(env: dict[str, str]) -> None:
@@ -403,6 +430,25 @@ def test_run_rejects_unusable_arguments(tmp_path: Path, env: dict[str, str]) -> 
     assert r.returncode == 2
 
 
+def test_run_refuses_a_users_folder_before_prefect_starts(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    # `--out ~/notes` by mistake: one line and exit 4 before a temporary server is started
+    # (its home is not even made), the user's files as they were, no lock left behind.
+    src, out, home = tmp_path / "in", tmp_path / "notes", tmp_path / "prefect-home"
+    shutil.copytree(SAMPLE, src)
+    out.mkdir()
+    (out / "report.md").write_text("my report")
+    (out / "todo.txt").write_text("mine too")
+    r = mtclean("run", str(src), "--out", str(out), env={**env, "PREFECT_HOME": str(home)})
+    assert r.returncode == 4, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "did not write" in lines[0] and "report.md" in lines[0], r.stderr
+    assert not home.exists()
+    assert sorted(p.name for p in out.iterdir()) == ["report.md", "todo.txt"]
+    assert (out / "report.md").read_text() == "my report"
+
+
 def test_run_refuses_a_folder_in_use(tmp_path: Path, env: dict[str, str]) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -463,6 +509,35 @@ def test_run_end_to_end_and_rerun(tmp_path: Path, env: dict[str, str]) -> None:
     assert r.returncode == 0, r.stderr
     assert "0 processed" in r.stderr
     assert {n: (out / n).read_bytes() for n in mf.CORPUS_FILES} == before
+    # That output folder inside a folder given as input (`mtclean run corpora` after the
+    # README's `--out corpora/out`) is one quarantined item, its text/ and corpus unread.
+    items = discover(tmp_path, InputConfig())
+    left = [it for it in items if not it.sources[0].startswith("in/")]
+    assert [(it.sources, it.error and it.error.reason) for it in left] == [
+        ([out.name], "output-folder")
+    ]
+    assert len(items) == 1 + len(discover(src, InputConfig()))
+    # Given as the input folder itself: refused at once, saying what to give instead.
+    r = mtclean("run", str(out), "--out", str(tmp_path / "o2"), env=env)
+    assert r.returncode == 2 and "is an mtclean output folder" in r.stderr, r.stderr
+    assert not (tmp_path / "o2").exists()
+
+
+@pytest.mark.slow
+def test_a_run_logged_to_a_file_ends_in_its_one_line(tmp_path: Path, env: dict[str, str]) -> None:
+    # No --no-progress, stderr no terminal (a log, cron): no bar frames, only the line that
+    # ends the run, also when it fails once Prefect has started (a result file of the user's).
+    src, out = tmp_path / "in", tmp_path / "out"
+    shutil.copytree(SAMPLE, src)
+    r = mtclean("run", str(src), "--out", str(out), env=env, timeout=300)
+    assert r.returncode == 0 and r.stderr.startswith("6 documents: 6 done"), r.stderr
+    assert len(r.stderr.splitlines()) == 1
+    mine = tmp_path / "mine"
+    (mine / "docs").mkdir(parents=True)
+    (mine / "docs" / "volga-route.json").write_text('{"mine": 1}')
+    r = mtclean("run", str(src), "--out", str(mine), env=env, timeout=300)
+    assert r.returncode == 4 and len(r.stderr.splitlines()) == 1, r.stderr
+    assert "docs/volga-route.json" in r.stderr
 
 
 @pytest.mark.slow

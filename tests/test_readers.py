@@ -352,6 +352,19 @@ def test_deep_folders_are_reported_not_recursed(tmp_path: Path) -> None:
     assert too_deep.error.reason == E.TOO_DEEP
 
 
+def test_a_users_manifest_beside_docs_is_no_output_folder(tmp_path: Path) -> None:
+    # A data set's own manifest.json and docs/ of documents are input, walked as any folder
+    # (only mtclean's own manifest marks a folder as an earlier run's --out).
+    _write(tmp_path / "set" / "manifest.json", json.dumps({"files": ["docs/a.en.txt"]}))
+    _write(tmp_path / "set" / "docs" / "a.en.txt", EN)
+    _write(tmp_path / "set" / "docs" / "a.ru.txt", RU)
+    src = _by_source(discover(tmp_path, CFG))
+    assert sorted(src) == ["set/docs/a.en.txt", "set/docs/a.ru.txt", "set/manifest.json"]
+    item = src["set/docs/a.en.txt"]
+    assert item.id == "set__docs__a" and item.error is None and sorted(item.parts) == ["en", "ru"]
+    assert src["set/manifest.json"].error.reason == E.UNSUPPORTED_TYPE  # as any .json file
+
+
 def test_long_ids_fit_a_file_name(tmp_path: Path) -> None:
     long_id = "/".join(["Новости"] * 40)
     _write(tmp_path / "f.jsonl", json.dumps({"id": long_id, "en": EN}, ensure_ascii=False))

@@ -121,6 +121,23 @@ def test_user_glossary(tmp_path: Path) -> None:
     assert {e.rule for e in r.edits} == {"apply_glossary"}
 
 
+def test_glossary_document_conditions_hold_for_every_match_of_each_entry(tmp_path: Path) -> None:
+    # doc= and unless= are read once per text and entry (a long page repeating a term read
+    # the whole text at every match): still each entry by its own conditions, every match.
+    extra = tmp_path / "mine.tsv"
+    extra.write_text(
+        "fooz\tfoo\t\tdoc=harbour\nbarz\tbar\t\tunless=harbour\n"
+        "bazz\tbaz\t\tdoc=harbour unless=airport\nquxx\tqux\t\tdoc=airport\n",
+        encoding="utf-8",
+    )
+    line = "the fooz, barz, bazz and quxx went on. "
+    r = repair("At the harbour: " + line * 300, "en", RepairConfig(glossary=[str(extra)]))
+    assert r.text == "At the harbour: " + "the foo, barz, baz and quxx went on. " * 300
+    assert len(r.edits) == 600
+    r = repair(line * 300 + "No harbour, an airport.", "en", RepairConfig(glossary=[str(extra)]))
+    assert r.text == "the foo, barz, bazz and qux went on. " * 300 + "No harbour, an airport."
+
+
 def test_a_user_glossary_entry_keeps_a_sentence_start_capitalised(tmp_path: Path) -> None:
     # "the fix takes the found text's case": a capitalised "Sanctionz" became "sanctions"
     extra = tmp_path / "mine.tsv"

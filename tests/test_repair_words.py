@@ -184,3 +184,21 @@ def test_sentence_start_names_never_load_the_language_model(monkeypatch) -> None
     assert repair("Ofcourse, nobody left.", "en").text == "Of course, nobody left."
     repair("He played for the railwaymen on Sunday.", "en")
     assert asked, "the spy saw no question: the test would prove nothing"
+
+
+def test_a_letter_run_longer_than_words_run_together_is_left_whole() -> None:
+    # "for" run into a word the text holds alone splits; the same shape over MAX_FUSED_LEN
+    # letters is a stuck key or a "hahaha…" (each cut of a 2 MB one was tried: hours), left
+    # as written while the line's other fusions are still split.
+    from cleaners.repair.words import MAX_FUSED_LEN
+
+    w = "superyachts" * 6
+    assert len("for" + w) > MAX_FUSED_LEN
+    t = f"The {w} market. The for{w} market grew. Trade inthe city and forsuperyachts."
+    assert repair(t, "en").text == (
+        f"The {w} market. The for{w} market grew. Trade in the city and for superyachts."
+    )
+    long_run = "andeconomic" * 1000
+    assert repair(f"Trade andeconomic ties {long_run} here.", "en").text == (
+        f"Trade and economic ties {long_run} here."
+    )

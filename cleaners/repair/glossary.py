@@ -228,6 +228,7 @@ def apply_glossary(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit
     if pat is None:
         return []
     edits = []
+    whole: dict[tuple[Any, Any], bool] = {}  # what doc= and unless= say of this text
     for m in pat.finditer(text):
         found = m.group()
         if found in table and found.isupper():
@@ -241,7 +242,7 @@ def apply_glossary(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit
             after = _match_case(found, right, False)
         if after == found or _glosses(text, m.start(), m.end(), right):
             continue
-        if when != _ALWAYS and not _context_allows(text, m.start(), m.end(), when):
+        if when != _ALWAYS and not _context_allows(text, m.start(), m.end(), when, whole):
             continue
         edits.append(make_edit("apply_glossary", text, m.start(), m.end(), after))
     return edits
@@ -303,8 +304,12 @@ def _glosses(text: str, start: int, end: int, right: str) -> bool:
     return tail.startswith("(") and tail[1:].lstrip().lower().startswith(right.lower())
 
 
-def _context_allows(text: str, start: int, end: int, when: When) -> bool:
-    """Whether the context meets an entry's conditions.
+def _context_allows(
+    text: str, start: int, end: int, when: When, whole: dict[tuple[Any, Any], bool] | None = None
+) -> bool:
+    """Whether the context meets an entry's conditions. ``whole`` keeps what ``doc=`` and
+    ``unless=`` say of ``text`` across its matches: each scans the whole text, and a long
+    page of comments repeating a term asked it once per match (1 MB: 25 s, quadratic).
 
     >>> w = parse_when("doc=Ukrain*|troops near=shelling unless=aircraft")
     >>> _context_allows("APU shelling; Ukrainian troops", 0, 3, w)
@@ -313,9 +318,12 @@ def _context_allows(text: str, start: int, end: int, when: When) -> bool:
     >>> _context_allows(t, 0, 3, w), _context_allows("the APU of the aircraft", 4, 7, w)
     (False, False)
     """
-    if when.unless is not None and when.unless.search(text):
-        return False
-    if when.doc is not None and not when.doc.search(text):
+    key, said = (when.doc, when.unless), {} if whole is None else whole
+    if key not in said:
+        said[key] = (when.unless is None or not when.unless.search(text)) and (
+            when.doc is None or when.doc.search(text) is not None
+        )
+    if not said[key]:
         return False
     if when.near is not None:
         window = text[max(0, start - _NEAR_CHARS) : end + _NEAR_CHARS]

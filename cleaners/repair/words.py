@@ -2403,6 +2403,12 @@ def preload_tables(lang: str = "en") -> None:
     BIGRAMS.association("the", "news")
 
 
+# Letters in the longest token split_fused_words considers. Words run together are a few
+# words long (the dev sets' English has no letter run over 22); a longer run is a stuck key
+# or a comment's "hahaha…", and the splits try every cut of it: a 2 MB one took hours.
+MAX_FUSED_LEN = 64
+
+
 @rule(
     "split_fused_words",
     stage=40,
@@ -2459,11 +2465,13 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     hint = False  # a capital after a small letter: camel case ("inRussia", "LosAngeles")
     if lang == "en":
         unknown = _LOWER5.findall(text) - dictionary_words()  # a set (Dictionary.__rsub__)
+        unknown = {w for w in unknown if len(w) <= MAX_FUSED_LEN}
         first = _FIRST_CAP.match(text)
         found = [] if first is None else [first.group("w")]
         found += _NEXT_CAP_DOT.findall(text)
         if "\n" in text or "!" in text or "?" in text or "…" in text:
             found += _NEXT_CAP_RARE.findall(text)
+        found = [w for w in found if len(w) <= MAX_FUSED_LEN]
         kinds = _start_kinds(args) if found else {}
         for w in found:
             kind = kinds.get(w)
@@ -2509,6 +2517,8 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     found: list[tuple[int, int, str, str]] = []  # splits, kept where their line is `lang`
     for m in _CHUNK.finditer(text):
         core = m.group("core")
+        if len(core) > MAX_FUSED_LEN:
+            continue
         start = core in starts and _opens_sentence(text, m.start())
         by_next = None
         if core in by_context and _opens_sentence(text, m.start()):

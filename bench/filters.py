@@ -520,7 +520,7 @@ def short_documents(pairs: Sequence[Pair], label: str, table: Any = None) -> Non
 
     docs, keys = news_documents(pairs)
     default = PipelineConfig()
-    below = [default.filters.not_parallel_short_below, 0.2, 0.3]
+    below = [default.filters.not_parallel_short_below, 0.1, 0.2]
     configs = [
         PipelineConfig.model_validate({"filters": {"not_parallel_short_below": b}}) for b in below
     ]

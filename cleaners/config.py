@@ -457,15 +457,16 @@ class FiltersConfig(_Strict):
         "not_parallel_short_below.",
     )
     not_parallel_short_below: float = Field(
-        0.1,
+        0.3,
         ge=0,
         le=1,
         description="not-parallel, a short document (fewer pairs than not_parallel_min_beads, "
-        "two Russian sentences or more): flagged when every pair's adequacy is below this. "
-        "bench/filters.py, first 2 / 3 sentences of WMT21 + FLORES dev documents, word table "
-        "rebuilt without the half: with another document's English 99.5 / 98.6 % flagged "
-        "(fit half 99.0 / 99.3 %), with their own none (0.3: the same but 99.3 % at 3 "
-        "sentences on the eval half). 0 = off.",
+        "two Russian sentences or more): flagged when every pair's adequacy is below this "
+        "(the default is min_adequacy's: pairs all rejected as inadequate get the warning "
+        "that says why). bench/filters.py, first 2 / 3 sentences of WMT21 + FLORES dev "
+        "documents, word table rebuilt without the half: with another document's English "
+        "99.5 / 99.3 % flagged (fit half 99.0 / 99.3 %), with their own none (0.1: 98.6 % "
+        "at 3 sentences on the eval half). 0 = off.",
     )
     segment_lang_sure: float = Field(
         0.9,

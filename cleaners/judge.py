@@ -112,12 +112,13 @@ def not_parallel(
     False
 
     A short document has too few pairs for a share: it is the wrong article when every pair
-    is clearly inadequate (``not_parallel_short_below``). A lone sentence is one pair, which
+    is inadequate (``not_parallel_short_below``, by default ``min_adequacy``'s 0.3: its pairs
+    are all rejected anyway, and the warning says why). A lone sentence is one pair, which
     ``misaligned`` judges.
 
-    >>> not_parallel([Judgement(0.004, ()), Judgement(0.02, ())], cfg, ru_sentences=2)
+    >>> not_parallel([Judgement(0.004, ()), Judgement(0.29, ())], cfg, ru_sentences=2)
     True
-    >>> not_parallel([Judgement(0.004, ()), Judgement(0.2, ())], cfg, ru_sentences=2)
+    >>> not_parallel([Judgement(0.004, ()), Judgement(0.35, ())], cfg, ru_sentences=2)
     False
     >>> not_parallel([Judgement(0.004, ())], cfg, ru_sentences=1)
     False

@@ -524,7 +524,9 @@ def word_number_values(text: str) -> list[WordNumber]:
             words.append(w)
             end = m.end()
             if w in _ORDINAL:
-                vague = len(words) == 1 and _NOT_ORDINAL.search(text, 0, m.start()) is not None
+                # The words just before only: searching from the start is quadratic.
+                before = text[max(0, m.start() - 24) : m.start()]
+                vague = len(words) == 1 and _NOT_ORDINAL.search(before) is not None
                 close()
         elif w in _HUNDRED:
             current = (current or 1) * 100

@@ -80,3 +80,19 @@ def test_compounds_read_whole_in_every_case_form() -> None:
 def test_words_that_only_look_like_numbers_are_none() -> None:
     assert word_number_values("семья, вторник, однако, трибуна, пятница, вторжение") == []
     assert not any(n.firm for n in word_number_values("one of them, одна из, at first, тысячи"))
+
+
+def test_the_bench_changes_one_number_word_to_another_value() -> None:
+    import random
+
+    from bench_modules import load_bench
+
+    change = load_bench("filters").change_number_word
+    ru, en = "В деревне живут три семьи.", "Three families live in the village."
+    got = change(ru, en, random.Random(1))
+    assert got is not None and got != (ru, en)
+    check = compare(*got)
+    assert check.ru_missing and check.en_missing, got
+    assert (
+        change("Семья живёт в деревне.", "A family lives in the village.", random.Random(1)) is None
+    )

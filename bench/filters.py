@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -566,6 +567,124 @@ def shop_names(pairs: Sequence[Pair], table: Any) -> None:
         print(f"| {kind} | {n[kind]} | {100 * kept[kind] / n[kind]:.1f} % |")
 
 
+# Number words a changed pair gets (bench only: the noisy set above stays as it was). Russian
+# cardinals by case (nominative, genitive, dative, instrumental), so "трёх" becomes "пяти";
+# ordinals of one ending type swap among themselves ("пятый" ↔ "девятый").
+_RU_CASES = {
+    2: "два двух двум двумя", 3: "три трёх трём тремя", 4: "четыре четырёх четырём четырьмя",
+    5: "пять пяти пяти пятью", 6: "шесть шести шести шестью", 7: "семь семи семи семью",
+    8: "восемь восьми восьми восемью", 9: "девять девяти девяти девятью",
+    10: "десять десяти десяти десятью", 20: "двадцать двадцати двадцати двадцатью",
+    30: "тридцать тридцати тридцати тридцатью", 40: "сорок сорока сорока сорока",
+    100: "сто ста ста ста",
+}  # fmt: skip
+_RU_ORD = {"ый": {5: "пят", 9: "девят", 10: "десят"}, "ой": {2: "втор", 6: "шест", 7: "седьм",
+                                                                 8: "восьм"}}  # fmt: skip
+_EN_CARD = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
+            9: "nine", 10: "ten", 11: "eleven", 12: "twelve", 15: "fifteen", 20: "twenty",
+            30: "thirty", 40: "forty", 50: "fifty", 100: "hundred"}  # fmt: skip
+_EN_ORD = {2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh",
+           8: "eighth", 9: "ninth", 10: "tenth"}  # fmt: skip
+_ENDINGS = ("ый", "ой", "ая", "ое", "ые", "ого", "ому", "ым", "ом", "ую", "ых", "ыми")
+
+
+def _word_table() -> dict[str, tuple[str, int, Callable[[int], str | None]]]:
+    """Each changeable number word: its language, value and how to write another value."""
+    out: dict[str, tuple[str, int, Callable[[int], str | None]]] = {}
+    for v, forms in _RU_CASES.items():
+        for col, form in enumerate(forms.split()):
+            out.setdefault(form, ("ru", v, lambda n, c=col: _ru_case(n, c)))
+    out["две"] = ("ru", 2, lambda n: _ru_case(n, 0))
+    for end_type, stems in _RU_ORD.items():
+        for v, stem in stems.items():
+            for end in _ENDINGS:
+                if end in {"ый", "ой"} and end != end_type:
+                    continue
+                out[stem + end] = (
+                    "ru",
+                    v,
+                    lambda n, e=end, t=end_type: (
+                        _RU_ORD[t][n] + (t if e in {"ый", "ой"} else e) if n in _RU_ORD[t] else None
+                    ),
+                )
+    for v, w in _EN_CARD.items():
+        out[w] = ("en", v, lambda n: _EN_CARD.get(n))
+    for v, w in _EN_ORD.items():
+        out[w] = ("en", v, lambda n: _EN_ORD.get(n))
+    return out
+
+
+def _ru_case(n: int, col: int) -> str | None:
+    forms = _RU_CASES.get(n)
+    return forms.split()[col] if forms else None
+
+
+_CHANGEABLE = _word_table()
+_ANY_NUMBER_WORD = set(_CHANGEABLE) | {
+    "hundred",
+    "thousand",
+    "million",
+    "billion",
+    "тысяч",
+    "тысячи",
+    "тысяча",
+    "миллиона",
+    "миллионов",
+    "and",
+}
+
+
+def change_number_word(ru: str, en: str, rng: random.Random) -> tuple[str, str] | None:
+    """The pair with one number word changed to another value ("три семьи" ↔ "four
+    families"), when one side writes a number in a single word that the other side has too
+    (as a word or in digits); None when it has none."""
+    spots = []
+    for side, text, other in (("ru", ru, en), ("en", en, ru)):
+        toks = list(re.finditer(r"[^\W\d_]+|\d+|-", text))
+        other_words = {_CHANGEABLE[t.lower()][1] for t in re.findall(r"[^\W\d_]+", other)
+                       if t.lower() in _CHANGEABLE}  # fmt: skip
+        other_digits = {int(d) for d in re.findall(r"(?<![\d.,])\d+(?![\d.,])", other)}
+        for k, t in enumerate(toks):
+            got = _CHANGEABLE.get(t.group().lower())
+            if got is None or got[0] != side or got[1] not in other_words | other_digits:
+                continue
+            near = [toks[j].group().lower() for j in (k - 1, k + 1) if 0 <= j < len(toks)]
+            if any(w in _ANY_NUMBER_WORD or w == "-" for w in near):
+                continue  # part of a compound ("twenty-six", "две тысячи")
+            spots.append((side, t, got))
+    rng.shuffle(spots)
+    for side, t, (_, v, write) in spots:
+        for n in rng.sample([v + 1, v - 1, v * 10, v // 10, v + 2], 5):
+            new = write(n) if n >= 2 and n != v else None
+            if new:
+                if t.group()[0].isupper():
+                    new = new[0].upper() + new[1:]
+                text = ru if side == "ru" else en
+                text = text[: t.start()] + new + text[t.end() :]
+                return (text, en) if side == "ru" else (ru, text)
+    return None
+
+
+def number_words(pairs: Sequence[Pair], table: Any) -> None:
+    """Dev pairs whose number word is changed to another value on one side (generated by
+    change_number_word): rejected; the same pairs unchanged: kept. Separate from the noisy
+    set above, whose number changes are digits only, so earlier figures stay comparable."""
+    rng = random.Random(41)
+    changed, same = [], []
+    for p in pairs:
+        got = change_number_word(p.ru, p.en, rng)
+        if got:
+            changed.append(Noisy("number-word", got[0], got[1], p.mt, p.source))
+            same.append(Noisy("clean", p.ru, p.en, p.mt, p.source))
+    kept_changed = [k for k, _ in mtclean_decide(changed, table=table)]
+    kept_same = [k for k, _ in mtclean_decide(same, table=table)]
+    print("\nNumber words changed to another value on one side (dev pairs with a number word):")
+    print("| pairs | n | rejected | kept |\n|---|---|---|---|")
+    n = max(len(changed), 1)
+    print(f"| number word changed | {len(changed)} | {100 * (1 - sum(kept_changed) / n):.1f} % | |")
+    print(f"| same pairs unchanged | {len(same)} | | {100 * sum(kept_same) / n:.1f} % |")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--half", choices=("eval", "fit"), default="eval")
@@ -657,6 +776,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     document_context(runs, label, args.context_grid)
     short_documents(pairs, label, table)
     shop_names(pairs, table)
+    number_words(pairs, table)
     return 0
 
 

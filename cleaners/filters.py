@@ -23,6 +23,7 @@ from typing import NamedTuple, Protocol
 from cleaners.adequacy import Signals, ends_sentence, log_ratio
 from cleaners.config import FiltersConfig
 from cleaners.leftout import CYRILLIC_LANGS
+from cleaners.numerals import compare
 from cleaners.structure import match_chrome
 from cleaners.translit import transliterate
 
@@ -226,7 +227,8 @@ class LengthRatio:
 
 class NumberMismatch:
     """Digit numbers on one side only (number words excusing one each); a number changed
-    (one missing on each side) scores above any threshold."""
+    (one missing on each side, digits or exact number words: "три семьи" ↔ "four families")
+    scores above any threshold."""
 
     name = "number-mismatch"
 
@@ -236,6 +238,11 @@ class NumberMismatch:
     def score(self, c: Candidate) -> float:
         s = c.signals
         if s.ru_numbers_missing and s.en_numbers_missing:
+            return 99.0
+        # The signals compare digit numbers only (the adequacy model's features); a number
+        # word changed ("три семьи" ↔ "four families", "сорока" ↔ "14") is read here.
+        words = compare(c.ru, c.en)
+        if words.ru_missing and words.en_missing:
             return 99.0
         return float(s.ru_numbers_missing + s.en_numbers_missing)
 

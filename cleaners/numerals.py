@@ -6,7 +6,12 @@ conventions ("3,5" and "3.5", "1 000" and "1,000"), scaled by a magnitude word a
 ("13,3 тысячи" = "13,300", "3 млн" = "3 million") and a year range's short end completed
 ("2010–11" = "2010–2011"); a number word on the other side excuses a missing digit number of
 the same value ("пять" ↔ "5", "XVIII века" ↔ "18th century"), and two number words in a row
-excuse any ("Две тысячи тринадцатый" ↔ "2013"). A decade written with two digits or in
+excuse any ("Две тысячи тринадцатый" ↔ "2013"). Numbers written in words are read too, a
+compound whole and in any case form ("двадцати пяти" = 25, "a hundred and five" = 105), and
+when a number is changed (one side lacks a number, the other another) an exact number word
+the other side has in no form counts as missing: "три семьи" ↔ "four families", "сорока" ↔
+"14" (:func:`word_number_values`). Words as often a pronoun or vague ("one of", "одна из",
+"at first", "тысячи людей", "полтора") only excuse. A decade written with two digits or in
 words ("90-х", "the '90s", "the nineties", "девяностые") leaves its century unsaid, so it
 stands for that decade of the 1900s and of the 2000s, the centuries news abbreviates: "90-х" =
 "1990s" (and "2090s"), but not "1980s" nor "1890s". A two-digit ordinal with the same ending
@@ -232,8 +237,9 @@ class NumberCheck(NamedTuple):
     en_missing: int
 
 
-def compare(ru: str, en: str) -> NumberCheck:
-    """Match the digit numbers of the two sides; count the unmatched, unexcused ones.
+def compare(ru: str, en: str, words: bool = True) -> NumberCheck:
+    """Match the digit numbers of the two sides; count the unmatched, unexcused ones, and
+    with ``words``, when a number is changed, the number words the other side lacks.
 
     >>> compare("110 стран подписали договор.", "10 countries signed the treaty.")
     NumberCheck(matched=0, ru_missing=1, en_missing=1)
@@ -269,14 +275,289 @@ def compare(ru: str, en: str) -> NumberCheck:
             used[k] = True
             matched += 1
     en_left = [e for k, e in enumerate(en_n) if not used[k]]
-    return NumberCheck(matched, _unexcused(ru_left, en), _unexcused(en_left, ru))
+    if not words:
+        return NumberCheck(matched, _unexcused(ru_left, en), _unexcused(en_left, ru))
+    return _with_words(ru, en, ru_n, en_n, ru_left, en_left, matched)
 
 
-def _unexcused(left: list[frozenset[float]], other: str) -> int:
+def _with_words(ru: str, en: str, ru_n: list[frozenset[float]], en_n: list[frozenset[float]],
+                ru_left: list[frozenset[float]], en_left: list[frozenset[float]],
+                matched: int) -> NumberCheck:  # fmt: skip
+    """The check once the digit numbers are matched: the unmatched ones a number word does
+    not excuse, and, when a number is changed, the exact numbers written in words that the
+    other side has in no form ("три семьи" ↔ "four families", "сорока" ↔ "14").
+
+    A number word with no counterpart alone counts for nothing: translators drop or reword
+    them in 0.5 % of the clean dev pairs ("на четырёх конечностях" ↔ "knuckle walking").
+    """
+    ru_miss, en_miss = _unexcused(ru_left, en), _unexcused(en_left, ru)
+    ru_words, en_words = word_number_values(ru), word_number_values(en)
+    ru_wmiss = _words_missing(ru_words, en_n, en_words, en)
+    en_wmiss = _words_missing(en_words, ru_n, ru_words, ru)
+    if ru_wmiss or en_wmiss:
+        # Against a word number, a digit number is excused by its own value only, not by any
+        # two number words in a row: "двадцать пять" is read whole as 25, so "26" lacks it.
+        ru_strict = _unexcused(ru_left, en, strict=True) + ru_wmiss
+        en_strict = _unexcused(en_left, ru, strict=True) + en_wmiss
+        if ru_strict and en_strict:
+            return NumberCheck(matched, ru_strict, en_strict)
+    return NumberCheck(matched, ru_miss, en_miss)
+
+
+def _words_missing(
+    words: list[WordNumber],
+    other_digits: list[frozenset[float]],
+    other_words: list[WordNumber],
+    other: str,
+) -> int:
+    """Distinct exact values written in words on one side that the other has in no form."""
+    firm = {n.value for n in words if n.firm}
+    if not firm:
+        return 0
+    have = {v for d in other_digits for v in d} | {n.value for n in other_words}
+    return len(firm - have - word_numbers(other)[0] - _halves(other))
+
+
+_HALF = re.compile(r"(?<![\d.,])(\d+)\s*(?:1/2|½)")
+
+
+def _halves(text: str) -> set[float]:
+    """Digit numbers with a half ("2 1/2 million", "3½"), which the digit reading splits.
+
+    >>> sorted(_halves("over 2 1/2 million tenge, 3½ hours"))
+    [3.5, 2500000.0]
+    """
+    out = set()
+    for m in _HALF.finditer(text):
+        value = int(m.group(1)) + 0.5
+        mag = _MAGNITUDE.match(text, m.end())
+        if mag:
+            word = mag.group(1).lower()
+            value *= next((v for k, v in _SCALE.items() if word.startswith(k)), 1.0)
+        out.add(value)
+    return out
+
+
+def _unexcused(left: list[frozenset[float]], other: str, strict: bool = False) -> int:
     if not left:
         return 0
     values, compound = word_numbers(other)
-    if compound:
+    if compound and not strict:
         return 0
+    if strict:  # then compounds excuse their own value only ("двадцать пять" = 25)
+        values |= {n.value for n in word_number_values(other)}
     # Distinct values: "a 4x4 … a 4x4" is one number the other side words differently.
     return len({min(v) for v in left if not (v & values)})
+
+
+# Number words read into values, compounds as one ("двадцати пяти" = 25, "a hundred and five"
+# = 105, "двух с половиной миллионов" = 2.5 million), so a number written in words is
+# compared like a digit number: "три семьи" ↔ "four families" is a changed number. Each form
+# is listed whole: Russian stems match too much ("семья", "вторник", "однако", "трибуна").
+def _ru_forms(spec: str) -> dict[str, float]:
+    """``"5 пять пяти пятью; 6 ..."`` → each form with its value."""
+    out: dict[str, float] = {}
+    for group in spec.split(";"):
+        value, *forms = group.split()
+        out |= dict.fromkeys(forms, float(value))
+    return out
+
+
+_ADJ = ("ый", "ой", "ая", "ое", "ые", "ого", "ому", "ым", "ом", "ую", "ых", "ыми")
+_RU_ORDINAL_STEMS = {
+    "втор": 2, "четверт": 4, "четвёрт": 4, "пят": 5, "шест": 6, "седьм": 7, "восьм": 8,
+    "девят": 9, "десят": 10, "одиннадцат": 11, "двенадцат": 12, "тринадцат": 13,
+    "четырнадцат": 14, "пятнадцат": 15, "шестнадцат": 16, "семнадцат": 17,
+    "восемнадцат": 18, "девятнадцат": 19, "двадцат": 20, "тридцат": 30, "сороков": 40,
+    "пятидесят": 50, "шестидесят": 60, "семидесят": 70, "восьмидесят": 80, "девяност": 90,
+    "сот": 100, "двухсот": 200, "трёхсот": 300, "трехсот": 300, "четырёхсот": 400,
+    "четырехсот": 400, "пятисот": 500, "тысячн": 1000, "миллионн": 1e6,
+}  # fmt: skip
+_RU_ORDINALS = {
+    stem + end: float(v)
+    for stem, v in _RU_ORDINAL_STEMS.items()
+    for end in _ADJ
+    # "второй", "седьмой" but "пятый", "сотый" ("пятой" is the feminine's oblique case).
+    if not (end == "ый" and stem in {"втор", "седьм", "восьм", "шест", "сороков"})
+} | _ru_forms(
+    "3 третий третья третье третьи третьего третьей третьему третьим третьем третью третьих "
+    "третьими; 1 первый первая первое первые первого первой первому первым первом первую "
+    "первых первыми"
+)
+_RU_CARDINALS = _ru_forms(
+    "0 ноль нуль ноля нуля нолю нулю нолём нулём; 1 один одна одно одни одного одной одному "
+    "одним одном одну одних одними; 2 два две двух двум двумя двое двоих двоим двоими; "
+    "3 три трёх трех трём трем тремя трое троих троим троими; 4 четыре четырёх четырех "
+    "четырём четырем четырьмя четверо четверых четверым четверыми; 5 пять пяти пятью пятеро "
+    "пятерых пятерым; 6 шесть шести шестью шестеро шестерых; 7 семь семи семеро семерых; "
+    "8 восемь восьми восемью восьмью восьмеро; 9 девять девяти девятью девятеро; 10 десять "
+    "десяти десятью десятеро; 11 одиннадцать одиннадцати; 12 двенадцать двенадцати; "
+    "13 тринадцать тринадцати; 14 четырнадцать четырнадцати; 15 пятнадцать пятнадцати; "
+    "16 шестнадцать шестнадцати; 17 семнадцать семнадцати; 18 восемнадцать восемнадцати; "
+    "19 девятнадцать девятнадцати; 20 двадцать двадцати двадцатью; 30 тридцать тридцати "
+    "тридцатью; 40 сорок сорока; 50 пятьдесят пятидесяти пятьюдесятью; 60 шестьдесят "
+    "шестидесяти шестьюдесятью; 70 семьдесят семидесяти семьюдесятью; 80 восемьдесят "
+    "восьмидесяти восемьюдесятью; 90 девяносто девяноста; 100 сто ста; 200 двести двухсот "
+    "двумстам двумястами двухстах; 300 триста трёхсот трехсот трёмстам тремстам тремястами "
+    "трёхстах трехстах; 400 четыреста четырёхсот четырехсот четырёмстам четыремстам "
+    "четырьмястами четырёхстах четырехстах; 500 пятьсот пятисот пятистам пятьюстами пятистах; "
+    "600 шестьсот шестисот шестистам шестьюстами шестистах; 700 семьсот семисот семистам "
+    "семьюстами семистах; 800 восемьсот восьмисот восьмистам восемьюстами восьмистах; "
+    "900 девятьсот девятисот девятистам девятьюстами девятистах; 1.5 полтора полторы полутора; "
+    "7 семью"
+)
+
+
+def _counted(words: str, start: float, step: float) -> dict[str, float]:
+    """``"twenty thirty", 20, 10`` → twenty 20, thirty 30."""
+    return {w: start + step * k for k, w in enumerate(words.split())}
+
+
+_EN_CARDINALS = _counted(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen",
+    0,
+    1,
+) | _counted("twenty thirty forty fifty sixty seventy eighty ninety", 20, 10)
+_EN_ORDINALS = (
+    _counted(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth",
+        1,
+        1,
+    )
+    | _counted(
+        "twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth", 20, 10
+    )
+    | {"hundredth": 100.0, "thousandth": 1000.0, "millionth": 1e6, "twice": 2.0, "thrice": 3.0}
+)
+_UNITS = _RU_CARDINALS | _RU_ORDINALS | _EN_CARDINALS | _EN_ORDINALS
+_ORDINAL = set(_RU_ORDINALS) | set(_EN_ORDINALS)
+_HUNDRED = {"hundred"}
+_MAGNITUDES = _ru_forms(
+    "1000 тысяча тысячи тысяче тысячу тысячей тысяч тысячам тысячами тысячах тыс thousand "
+    "thousands; 1e6 миллион миллиона миллиону миллионом миллионе миллионы миллионов миллионам "
+    "миллионами миллионах млн million millions; 1e9 миллиард миллиарда миллиарду миллиардом "
+    "миллиарде миллиарды миллиардов миллиардам миллиардами миллиардах млрд billion billions; "
+    "1e12 триллион триллиона триллионов трлн trillion trillions"
+) | {"hundreds": 100.0}
+# Alone, these say no exact number, or are a pronoun or article as often as a number: "one
+# of", "одна из", "at first", "в первую очередь", "полтора", "семью" (a family), "thousands
+# of people", "тысячи людей". They still excuse (a value the other side may have), never
+# reject.
+_VAGUE = {
+    "one", "first", "once", "один", "одна", "одно", "одни", "одного", "одной", "одному", "одним",
+    "одном", "одну", "одних", "одними", "полтора", "полторы", "полутора", "семью", "ноль",
+    "нуль", "zero", "первый", "первая", "первое", "первые", "первого", "первой", "первому",
+    "первым", "первом", "первую", "первых", "первыми",
+} | set(_MAGNITUDES)  # fmt: skip
+_NUMBER_WORD = re.compile(r"[^\W\d_]+|\d+(?:-?(?:st|nd|rd|th|й|я|е|го|х))?\b|\S", re.UNICODE)
+
+
+class WordNumber(NamedTuple):
+    value: float
+    firm: bool  # an exact number, evidence of a mismatch when the other side lacks it
+
+
+def word_number_values(text: str) -> list[WordNumber]:
+    """The numbers ``text`` writes in words, a compound read as one value.
+
+    >>> [n.value for n in word_number_values("Он прожил двадцать пять лет, twenty-six")]
+    [25.0, 26.0]
+    >>> [n.value for n in word_number_values("a hundred and five, three thousand, 21st")]
+    [105.0, 3000.0]
+    >>> [n.value for n in word_number_values("двух с половиной миллионов, two and a half million")]
+    [2500000.0, 2500000.0]
+    >>> [tuple(n) for n in word_number_values("Одна из машин; тысячи людей; Пятьсот человек")]
+    [(1.0, False), (1000.0, False), (500.0, True)]
+    >>> [n.value for n in word_number_values("Две тысячи тринадцатый год, в третьем")]
+    [2013.0, 3.0]
+    """
+    out: list[WordNumber] = []
+    words: list[str] = []  # the words of the number being read
+    total = current = 0.0
+    last_unit = 0.0  # the last unit added: "двадцать пять" joins, "пять шесть" does not
+    gap = ""  # what came between the previous number word and this token
+    end = 0  # where the last number word ends
+    vague = False  # an ordinal that is none: "a second", "к половине третьего" (2:30)
+
+    def close() -> None:
+        nonlocal total, current, last_unit, words, vague
+        value = total + current
+        if words and value and _DECADES.match(text, end):
+            value *= 10  # "two decades" is twenty years, "двух десятилетий" too
+        if words and value:
+            firm = not vague and (len(words) > 1 or words[0] not in _VAGUE)
+            out.append(WordNumber(value, firm))
+        words, total, current, last_unit, vague = [], 0.0, 0.0, 0.0, False
+
+    for m in _NUMBER_WORD.finditer(text):
+        w = m.group().lower()
+        if w.isspace():
+            continue
+        if words and (w in {"and", "с"} and gap in {"", "-"} or w == "a" and gap == "and"):
+            gap += w  # "a hundred and five", "двух с половиной", "two and a half"
+            continue
+        if words and w in {"half", "половиной"} and gap in {"с", "anda"}:
+            current += 0.5
+            words.append(w)
+            end = m.end()
+            gap = ""
+            continue
+        if words and w in {"-", "‑"} and gap == "":
+            gap = "-"
+            continue
+        unit = _UNITS.get(w)
+        mag = _MAGNITUDES.get(w) if w != "hundreds" else None
+        if words and gap not in {"", "-", "and"}:
+            close()
+        if unit is not None and not words and _ru_decade(w) is not None:
+            close()  # "в двадцатых годах": a decade, its century unsaid (read as before)
+        elif unit is not None:
+            place = 10 ** len(str(int(last_unit))) / 10 if last_unit else 0
+            # Joins when smaller than the last unit's place ("двадцать" then "пять", "пятьсот"
+            # then "двадцать"), or after a magnitude.
+            if words and not (last_unit == 0 or unit < place and last_unit % 10 == 0):
+                close()
+            current += unit
+            last_unit = unit
+            words.append(w)
+            end = m.end()
+            if w in _ORDINAL:
+                # The words just before only: searching from the start is quadratic.
+                before = text[max(0, m.start() - 24) : m.start()]
+                vague = len(words) == 1 and _NOT_ORDINAL.search(before) is not None
+                close()
+        elif w in _HUNDRED:
+            current = (current or 1) * 100
+            last_unit = 100.0
+            words.append(w)
+            end = m.end()
+        elif mag is not None:
+            if words and current == 0:
+                close()
+            total += (current or 1) * mag
+            current = 0.0
+            last_unit = 0.0
+            words.append(w)
+            end = m.end()
+            if w.endswith(("s", "ы")) and len(words) == 1:
+                close()  # "thousands", "миллионы": vague, never "thousands five"
+        elif w == "a":
+            close()
+            words, gap = [], ""
+            nxt = _UNITS_AFTER_A.match(text, m.end())
+            if nxt:
+                words = ["a"]  # "a hundred", "a thousand": one of them
+                current = 1.0
+            continue
+        else:
+            close()
+        gap = ""
+    close()
+    return out
+
+
+_DECADES = re.compile(r"[\s-]+(?:decades?|десятилети)", re.IGNORECASE)
+_NOT_ORDINAL = re.compile(r"(?:\b(?:a|per|every|each|one|split)|половин\w*)\s+$", re.IGNORECASE)
+_UNITS_AFTER_A = re.compile(r"\s+(?:hundred|thousand|million|billion)\b", re.IGNORECASE)

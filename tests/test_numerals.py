@@ -5,12 +5,13 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners.numerals import NumberCheck, _unexcused, compare, digit_numbers
+from cleaners.numerals import NumberCheck, _with_words, compare, digit_numbers
 
 
 def _first_fit(ru: str, en: str) -> NumberCheck:
     """The matching as specified: each Russian number, in order, takes the first unused
-    English number that may stand for one of its values."""
+    English number that may stand for one of its values (then the number words, as
+    compare reads them)."""
     ru_n, en_n = digit_numbers(ru), digit_numbers(en)
     used = [False] * len(en_n)
     ru_left = []
@@ -22,7 +23,7 @@ def _first_fit(ru: str, en: str) -> NumberCheck:
             used[k] = True
     en_left = [e for k, e in enumerate(en_n) if not used[k]]
     matched = len(ru_n) - len(ru_left)
-    return NumberCheck(matched, _unexcused(ru_left, en), _unexcused(en_left, ru))
+    return _with_words(ru, en, ru_n, en_n, ru_left, en_left, matched)
 
 
 _NUMBER = st.sampled_from(

@@ -1,0 +1,98 @@
+"""Numbers written in words compared like digit numbers (issue #14): a changed number word
+is a changed number; a vague or pronoun-like one never is."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners.config import PipelineConfig
+from cleaners.judge import filter_pairs
+from cleaners.numerals import compare, word_number_values
+
+_CHANGED = [
+    ("Он прожил двадцать пять лет в Москве.", "He lived in Moscow for twenty-six years."),
+    ("В деревне живут три семьи.", "Four families live in the village."),
+    ("Пятьсот человек пришли на митинг.", "Fifty people came to the rally."),
+    ("Он выиграл второй раз.", "He won for the third time."),
+    ("Около сорока процентов опрошенных против.", "About 14 percent of respondents are against."),
+    ("Он прожил 25 лет в Москве.", "He lived in Moscow for twenty-six years."),
+    ("Это стоило двух с половиной миллионов рублей.", "It cost three million roubles."),
+]
+_RIGHT = [
+    (
+        "Около сорока процентов опрошенных против.",
+        "About forty percent of respondents are against.",
+    ),
+    ("Пятьсот человек пришли на митинг.", "Five hundred people came to the rally."),
+    ("Одна из машин сгорела.", "One of the cars burned down."),
+    ("Тысячи людей вышли на улицы.", "Thousands of people took to the streets."),
+    ("Он прожил двадцать пять лет в Москве.", "He lived in Moscow for 25 years."),
+    ("Сначала он отказался, потом согласился.", "At first he refused, then agreed."),
+    ("В первую очередь нужно помочь двум детям.", "First of all, two children need help."),
+    ("Оба брата пришли.", "Both brothers came."),
+    ("Пара друзей помогла ему.", "A couple of friends helped him."),
+    ("Прошло полтора года.", "A year and a half passed."),
+    ("Однажды он пришёл домой.", "One day he came home."),
+    ("Сотни людей ждали три часа.", "Hundreds of people waited for three hours."),
+    ("Это тот, кто пришёл вторым.", "He is the one who came second."),
+    ("За последние двадцать лет.", "Over the past two decades."),
+    ("Подожди секунду, я приду к трём.", "Wait a second, I will come at three."),
+    ("Будь здесь к половине третьего.", "Be here by 2:30."),
+    ("Он потерял две тысячи рублей.", "He lost 2,000 roubles."),
+    ("В две тысячи тринадцатом году.", "In 2013."),
+    ("Сто пять человек.", "A hundred and five people."),
+]
+
+
+@pytest.mark.parametrize(("ru", "en"), _CHANGED)
+def test_a_changed_number_word_is_a_changed_number(ru: str, en: str) -> None:
+    check = compare(ru, en)
+    assert check.ru_missing and check.en_missing, check
+
+
+@pytest.mark.parametrize(("ru", "en"), _RIGHT)
+def test_the_same_number_in_any_form_or_a_vague_word_is_no_mismatch(ru: str, en: str) -> None:
+    check = compare(ru, en)
+    assert (check.ru_missing, check.en_missing) == (0, 0), check
+
+
+def test_a_number_word_left_out_alone_counts_for_nothing() -> None:
+    # Translators drop or reword number words in right pairs ("на четырёх конечностях" ↔
+    # "knuckle walking"): only a number changed on both sides is evidence.
+    check = compare("Он ходит на четырёх лапах по саду.", "He walks on all fours in the garden.")
+    assert (check.ru_missing, check.en_missing) == (0, 0)
+
+
+def test_filter_rejects_changed_number_words_and_keeps_right_ones() -> None:
+    out = filter_pairs(_CHANGED[:5] + _RIGHT[:5], PipelineConfig())
+    assert [r.keep for r in out[:5]] == [False] * 5, [r.reasons for r in out[:5]]
+    assert all(r.keep for r in out[5:]), [(r.reasons, r.adequacy) for r in out[5:]]
+
+
+def test_compounds_read_whole_in_every_case_form() -> None:
+    values = [n.value for n in word_number_values(
+        "двадцати пяти, сорока, трёхсот, второго, twenty-six, a hundred and five, "
+        "three thousand, two and a half million, двух с половиной миллионов, две тысячи"
+    )]  # fmt: skip
+    assert values == [25, 40, 300, 2, 26, 105, 3000, 2.5e6, 2.5e6, 2000]
+
+
+def test_words_that_only_look_like_numbers_are_none() -> None:
+    assert word_number_values("семья, вторник, однако, трибуна, пятница, вторжение") == []
+    assert not any(n.firm for n in word_number_values("one of them, одна из, at first, тысячи"))
+
+
+def test_the_bench_changes_one_number_word_to_another_value() -> None:
+    import random
+
+    from bench_modules import load_bench
+
+    change = load_bench("filters").change_number_word
+    ru, en = "В деревне живут три семьи.", "Three families live in the village."
+    got = change(ru, en, random.Random(1))
+    assert got is not None and got != (ru, en)
+    check = compare(*got)
+    assert check.ru_missing and check.en_missing, got
+    assert (
+        change("Семья живёт в деревне.", "A family lives in the village.", random.Random(1)) is None
+    )

@@ -195,3 +195,54 @@ def test_sentences_without_russian_fold_the_russian_once() -> None:
     finally:
         tracemalloc.stop()
     assert peak < 8 * size
+
+
+def _evidence_text(pairs: list[tuple[str, str]], english_only: list[str]) -> str:
+    """The English of a document after the Russian's evidence: ``pairs`` aligned one to
+    one, then ``english_only`` sentences aligned with nothing (the whole Russian stands in)."""
+    from cleaners.model import Bead
+    from cleaners.pipeline import build_side, corpus_sentences
+    from cleaners.repair.bilingual import source_evidence
+
+    config = PipelineConfig()
+    ru_text = "".join(r + "\n" for r, _ in pairs)
+    en_text = "".join(e + "\n" for _, e in pairs) + "".join(e + "\n" for e in english_only)
+    ru, en = build_side(ru_text, "utf-8", "ru", config), build_side(en_text, "utf-8", "en", config)
+    doc = Document("d", [], "h", ru=ru, en=en)
+    doc.ru_sentences = corpus_sentences(ru, "ru", config)
+    doc.en_sentences = corpus_sentences(en, "en", config)
+    n, m = len(pairs), len(english_only)
+    assert (len(doc.ru_sentences), len(doc.en_sentences)) == (n, n + m)
+    doc.beads = [Bead((i,), (i,), 1.0) for i in range(n)]
+    doc.beads += [Bead((), (j,), 0.0) for j in range(n, n + m)]
+    found = source_evidence(doc, config.repair)
+    return en.text if found is None else replay(en.raw_text, found[0])
+
+
+def test_glossary_by_source_reads_each_sentence_by_its_own_russian() -> None:
+    # unless= (on the whole English) and ru= on the whole Russian are read once per document
+    # (each was read again at every match: quadratic); a sentence's own Russian still
+    # decides it, sentence by sentence, and the whole Russian those with none.
+    yes, no = "Лидер ДНР выступил в городе {}.", "Глава города выступил {}."
+    pairs = [((yes if i % 3 == 0 else no).format(i), f"The DNR leader spoke in town {i}.")
+             for i in range(60)]  # fmt: skip
+    lone = ["The DNR leader spoke again."] * 5
+    out = _evidence_text(pairs, lone).splitlines()
+    assert out[:60] == [
+        f"The {'DPR' if i % 3 == 0 else 'DNR'} leader spoke in town {i}." for i in range(60)
+    ]
+    assert out[60:] == ["The DPR leader spoke again."] * 5  # the whole Russian says ДНР
+    pairs = [(no.format(i), f"The DNR leader spoke in town {i}.") for i in range(60)]
+    assert _evidence_text(pairs, lone).splitlines()[60:] == lone
+
+
+def test_glossary_by_source_unless_holds_for_every_sentence() -> None:
+    # APU's unless=aircraft anywhere in the English keeps every APU, whatever the Russian;
+    # without it each sentence's Russian decides (ВСУ: AFU; none: the text rule's AFU undone).
+    yes, no = "ВСУ обстреляли село {}.", "Село {} обстреляли."
+    pairs = [((yes if i % 2 else no).format(i), f"The APU shelled the village {i}.")
+             for i in range(40)]  # fmt: skip
+    out = _evidence_text(pairs + [("Самолёт сел.", "An aircraft landed.")], []).splitlines()
+    assert out[:40] == [f"The APU shelled the village {i}." for i in range(40)]
+    out = _evidence_text(pairs, []).splitlines()
+    assert out == [f"The {'AFU' if i % 2 else 'APU'} shelled the village {i}." for i in range(40)]

@@ -219,3 +219,76 @@ def test_many_edits_one_pass() -> None:
     for e in reversed(edits[:50]):
         slow._apply_one(e)
     assert fast.edits()[:50] == slow.edits()
+
+
+def _dense_batch(draw, text: str, rule: str) -> list:
+    """Sorted, non-overlapping edits of ``text``, many touching each other: empty ones
+    (several at one point), deletions end to end, replacements that give the text back."""
+    from cleaners.edit import Edit
+
+    edits, pos = [], 0
+    while pos <= len(text):
+        kind = draw(st.sampled_from(["skip", "insert", "insert", "replace", "replace"]))
+        if kind == "skip":
+            pos += draw(st.integers(1, 3))
+        elif kind == "insert":
+            edits.append(Edit(rule, pos, pos, "", draw(st.sampled_from(["", "a", " ", "ab"]))))
+        else:
+            end = min(len(text), pos + draw(st.integers(1, 3)))
+            if end == pos:
+                break
+            after = draw(st.sampled_from(["", "a", "b ", text[pos:end]]))
+            edits.append(Edit(rule, pos, end, text[pos:end], after))
+            pos = end
+    return edits
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_merging_composer_equals_edit_by_edit(data) -> None:
+    """Edits that touch each other or earlier changes are merged in one sweep; the result
+    (text and changes against the original, their rules and order) is what applying them
+    one at a time, right to left, gives."""
+    from cleaners.repair.engine import _Composer
+
+    text = data.draw(st.text(alphabet="ab .", max_size=40))
+    fast, slow = _Composer(text), _Composer(text)
+    for k in range(data.draw(st.integers(1, 5))):
+        edits = _dense_batch(data.draw, fast.text, f"r{k % 3}")
+        fast.apply(edits)
+        # right to left; two insertions at one point: the later one first (then "a", " " give "a ")
+        for e in reversed(sorted(edits, key=lambda e: (e.start, e.end))):
+            if e.before != e.after:
+                slow._apply_one(e)
+        assert fast.text == slow.text
+        assert fast.edits() == slow.edits()
+        assert replay(text, fast.edits()) == fast.text
+
+
+def test_dense_touching_edits_merge_like_edit_by_edit() -> None:
+    """'the the the …': pass after pass, each stutter edit touches the last pass's; the
+    sweep merges them as the edit-by-edit path does (which took 30 s on 80 KB)."""
+    from cleaners.repair.engine import RULES, _Composer, with_defaults
+
+    fn, params = RULES["collapse_word_stutter"].fn, with_defaults("collapse_word_stutter", {})
+    text = "the " * 1000 + "the\n"
+    fast, slow = _Composer(text), _Composer(text)
+    proposed = 0
+    for _ in range(6):
+        edits = [e for e in fn(fast.text, "en", params) if e.before != e.after]
+        proposed += len(edits)
+        fast.apply(edits)
+        for e in reversed(edits):
+            slow._apply_one(e)
+        assert (fast.text, fast.edits()) == (slow.text, slow.edits())
+    assert len(fast.edits()) < proposed  # later passes' edits merged into earlier changes
+
+
+def test_dense_touching_edits_on_a_long_text() -> None:
+    """80 KB of one repeated word: the edits replay to the output, which is the short
+    text's shape at every length."""
+    text = "the " * 20000 + "the\n"
+    r = repair(text, "en")
+    assert replay(text, r.edits) == r.text
+    assert r.text == "the " * (len(r.text) // 4 - 1) + "the\n"
+    assert len(r.edits) == 1250

@@ -484,13 +484,14 @@ def source_evidence(doc: Document, rc: RepairConfig) -> tuple[list[Edit], str] |
     ru_doc = ru_folded_lines(doc.ru_sentences)
     placed = placed_edits(en.edits)
     named = named_words(en.text)
+    whole: dict[tuple[re.Pattern[str], str], bool] = {}  # the glossary's, across sentences
     later: list[Edit] = []
     for j, (s, e) in enumerate(spans):
         if s < 0:
             continue
         ru = " ".join(doc.ru_sentences[i] for i in sorted(set(ru_of(j))))
         found = evidence_edits(en.text, en.edits, ru, s, e, on, ru_doc, rc.glossary, placed, named,
-                               ru_doc_folded=True)  # fmt: skip
+                               ru_doc_folded=True, whole=whole)  # fmt: skip
         if later and found and found[0].start < later[-1].end:
             found = [x for x in found if x.start >= later[-1].end]  # sentences never overlap
         later.extend(found)
@@ -544,6 +545,7 @@ def evidence_edits(
     placed: Sequence[tuple[int, Edit]] | None = None,
     named: frozenset[str] | None = None,
     ru_doc_folded: bool = False,
+    whole: dict[tuple[re.Pattern[str], str], bool] | None = None,
 ) -> list[Edit]:
     """The edits the Russian ``ru`` makes in the sentence ``text[start:end]`` of a repaired
     side (``edits``: the repair's, against its raw text), in ``text``'s offsets, sorted
@@ -551,7 +553,8 @@ def evidence_edits(
     sentence has no Russian (``ru_doc_folded``: already :func:`ru_folded`); ``on``
     switches the three rules (default: all on);
     ``placed`` (:func:`placed_edits` of ``edits``) and ``named`` (:func:`named_words` of
-    ``text``) are computed once per document by the caller, else here.
+    ``text``) are computed once per document by the caller, else here; so is ``whole``
+    (what the glossary's ``unless=``/``ru=`` say of the whole text, see ``source_edits``).
 
     >>> t = "New lord films and economicsanctions."
     >>> mono = [Edit("split_fused_words", 4, 13, "lordfilms", "lord films")]
@@ -584,7 +587,7 @@ def evidence_edits(
                 found.append(Edit(KEEP_RULE, a, a + len(ed.after), ed.after, ed.before))
     if on.get(GLOSSARY_RULE) and (ru or ru_doc):
         found += source_edits(text, start, end, ru or ru_doc, list(glossary), GLOSSARY_RULE, here,
-                              folded=not ru and ru_doc_folded)  # fmt: skip
+                              folded=not ru and ru_doc_folded, whole=whole)  # fmt: skip
     out: list[Edit] = []
     for x in sorted(found, key=lambda x: (x.start, x.end)):
         if out and x.start < out[-1].end:

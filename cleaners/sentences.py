@@ -2,7 +2,9 @@
 
 razdel does both languages well (it knows «…» quotes, Russian abbreviations and initials); on
 English it ends sentences after a few abbreviations it does not know (``Jan. 5``, ``St. Louis``),
-so a reviewable list in ``data/en_abbreviations.txt`` glues those back. Line breaks are hard
+so a reviewable list in ``data/en_abbreviations.txt`` glues those back. On Russian it cuts after
+some titles before a name (``ген. Петров``) and after month or reference abbreviations before a
+number (``5 янв. 2020``); ``data/ru_abbreviations.txt`` glues those. Line breaks are hard
 boundaries: the structure stage has already cut paragraphs, and a sentence never spans two.
 ``bench/align.py`` measures the splitter on the dev sets (boundary recall on joined lines).
 """
@@ -27,6 +29,11 @@ _CONTINUES = re.compile(r"^[A-Z0-9]")
 # that the aligner must merge back or leave alone.
 _RU_CUT_CURRENCY = re.compile(r"(?:^|[\s(«\"“])долл\.$")
 _RU_COUNTRY = re.compile(r"^США(?!\w)")
+# "ген." / "ген.-лейт." at the end of a piece (compound titles keep their inner dot and hyphen).
+_RU_LAST_WORD = re.compile(r"(?:^|[\s(\[«\"“])([А-Яа-яЁё]+(?:\.?-[А-Яа-яЁё]+)*)\.$")
+# A following piece that continues an abbreviation: a capitalised name or a number. razdel
+# itself never cuts before a lowercase word.
+_RU_CONTINUES = re.compile(r"^[А-ЯЁA-Z0-9]")
 
 
 def _glue(pieces: list[str], joins: Callable[[str, str], bool]) -> list[str]:
@@ -42,14 +49,22 @@ def _glue(pieces: list[str], joins: Callable[[str, str], bool]) -> list[str]:
 
 
 def _ru_joins(before: str, piece: str) -> bool:
-    """Whether razdel cut between "долл." and "США"."""
-    return _RU_COUNTRY.match(piece) is not None and _RU_CUT_CURRENCY.search(before) is not None
+    """Whether razdel cut between "долл." and "США", or after a Russian title or a month/reference
+    abbreviation from the list (a title before a capitalised name, the others before a number)."""
+    if _RU_COUNTRY.match(piece) is not None and _RU_CUT_CURRENCY.search(before) is not None:
+        return True
+    if not _RU_CONTINUES.match(piece):
+        return False
+    m = _RU_LAST_WORD.search(before)
+    numbers_only = _abbreviations("ru").get(m.group(1).lower()) if m else None
+    return numbers_only is not None and (not numbers_only or piece[0].isdigit())
 
 
-@lru_cache(maxsize=1)
-def _en_abbreviations() -> dict[str, bool]:
-    """Abbreviation → whether it glues only before a number."""
-    text = resources.files("cleaners").joinpath("data/en_abbreviations.txt").read_text("utf-8")
+@lru_cache(maxsize=2)
+def _abbreviations(lang: str) -> dict[str, bool]:
+    """Abbreviation → whether it glues only before a number (``data/{lang}_abbreviations.txt``)."""
+    path = f"data/{lang}_abbreviations.txt"
+    text = resources.files("cleaners").joinpath(path).read_text("utf-8")
     out: dict[str, bool] = {}
     for line in text.splitlines():
         parts = line.split()
@@ -63,7 +78,7 @@ def _en_joins(before: str, piece: str) -> bool:
     if not _CONTINUES.match(piece):
         return False
     m = _LAST_WORD.search(before)
-    numbers_only = _en_abbreviations().get(m.group(1).lower()) if m else None
+    numbers_only = _abbreviations("en").get(m.group(1).lower()) if m else None
     return numbers_only is not None and (not numbers_only or piece[0].isdigit())
 
 

@@ -41,6 +41,54 @@ def test_russian(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # Titles before a name: razdel cuts, the list glues.
+        ("Приказ подписал ген. Сидоров вчера.", ["Приказ подписал ген. Сидоров вчера."]),
+        (
+            "Прибыл ген.-лейт. Орлов. Встреча началась.",
+            ["Прибыл ген.-лейт. Орлов.", "Встреча началась."],
+        ),
+        ("Ген. Сидоров прибыл в штаб.", ["Ген. Сидоров прибыл в штаб."]),
+        ("Службу вёл митр. Кирилл в соборе.", ["Службу вёл митр. Кирилл в соборе."]),
+        # Months and references before a number.
+        (
+            "Закон от 3 февр. 2021 года вступил в силу.",
+            ["Закон от 3 февр. 2021 года вступил в силу."],
+        ),
+        ("Итоги см. в табл. 4 ниже.", ["Итоги см. в табл. 4 ниже."]),
+        # A month abbreviation before a capital is a real end.
+        (
+            "Встреча прошла 3 февр. Потом все уехали.",
+            ["Встреча прошла 3 февр.", "Потом все уехали."],
+        ),
+        # Cases razdel already keeps whole; the glue must not disturb them.
+        ("В 2018–2019 гг. выручка упала.", ["В 2018–2019 гг. выручка упала."]),
+        ("Он отдал 40 тыс. рублей за ремонт.", ["Он отдал 40 тыс. рублей за ремонт."]),
+        ("Форум прошёл в г. Казань в июне.", ["Форум прошёл в г. Казань в июне."]),
+        (
+            "Лекцию читал проф. Смирнов. Зал был полон.",
+            ["Лекцию читал проф. Смирнов.", "Зал был полон."],
+        ),
+        # Real ends on abbreviations stay cut.
+        ("Купили хлеб, сыр и т. д. Затем ушли.", ["Купили хлеб, сыр и т. д.", "Затем ушли."]),
+        (
+            "Были Орлов, Сидоров и др. Затем пришли гости.",
+            ["Были Орлов, Сидоров и др.", "Затем пришли гости."],
+        ),
+        (
+            "Крепость построили в XIV в. Теперь там парк.",
+            ["Крепость построили в XIV в.", "Теперь там парк."],
+        ),
+        # Full words that end sentences are not in the list.
+        ("Он вернулся в полк. Командир был рад.", ["Он вернулся в полк.", "Командир был рад."]),
+    ],
+)
+def test_russian_abbreviations(text: str, expected: list[str]) -> None:
+    assert split_sentences(text, "ru") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("Mr. Smith met Dr. Brown. They talked.", ["Mr. Smith met Dr. Brown.", "They talked."]),
         ("He arrived on Jan. 5 and left.", ["He arrived on Jan. 5 and left."]),
         ("The St. Louis team won. Fans cheered.", ["The St. Louis team won.", "Fans cheered."]),

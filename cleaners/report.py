@@ -180,6 +180,7 @@ _RUN_LABELS = {
     "removed": "removed (input gone)",
     "quarantined": "quarantined",
     "duration_s": "duration (s)",
+    "retranslation": "retranslation",
 }
 
 
@@ -553,7 +554,10 @@ def render_html(
         '<div class="cards">',
     ]
     parts += [f'<div class="card"><b>{e(str(v))}</b>{e(k)}</div>' for k, v in cards]
-    parts.append('</div><h2>Figures</h2><div class="plots">')
+    parts.append("</div>")
+    if "retranslation" in run:  # the mode, or "off", or why it was off though asked for
+        parts.append(f"<p>Retranslation: {e(str(run['retranslation']))}</p>")
+    parts.append('<h2>Figures</h2><div class="plots">')
     hist = al["histogram"]
     parts.append('<figure class="plot" id="plot-scores"><figcaption>Alignment scores</figcaption>')
     parts.append(

@@ -1183,10 +1183,25 @@ def summary_line(summary: dict[str, Any], out: Path) -> str:
     )
 
 
+def _check_cron(cron: str) -> None:
+    """Refuse a schedule Prefect would refuse, as a usage error: Prefect only says so from deep
+    inside ``serve`` (a pydantic traceback, exit 1)."""
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=cron)
+    except ValueError:  # pydantic's ValidationError is one
+        raise UsageError(
+            f"--cron {cron!r} is not a schedule: five fields, minute hour day month weekday "
+            '(e.g. "0 2 * * *", 02:00 every day)'
+        ) from None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     src, out = _check_dirs(args.input_dir, args.out)
     cfg = _run_config(args)
     _quiet_env(args.verbose)
+    _check_cron(args.cron)
     from prefect.settings import get_current_settings
 
     if not get_current_settings().api.url:

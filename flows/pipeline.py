@@ -291,7 +291,16 @@ def build_corpus(
     src, out = Path(input_dir).resolve(), Path(out_dir).resolve()
     started, t0 = _now(), time.perf_counter()
     with mf.OutputLock(out):
-        config = effective_config(config, log.warning)
+        # The report says whether this run retranslated, and why not when it was asked for:
+        # a scheduled run's warning is only in its logs, where nobody reads it next morning.
+        unavailable: list[str] = []
+
+        def warn(message: str) -> None:
+            log.warning(message)
+            unavailable.append(message.removeprefix("retranslation "))
+
+        config = effective_config(config, warn)
+        translated = config.translate.mode if config.translate.enabled else "off"
         items = discover(src, config.input)
         by_id = {it.id: it for it in items}
         stamp = mf.Stamp(config.content_hash(), mf.code_version())
@@ -387,6 +396,7 @@ def build_corpus(
             "done": len(done_ids),
             "quarantined": len(q_ids),
             "duration_s": round(time.perf_counter() - t0, 2),
+            "retranslation": unavailable[0] if unavailable else translated,
         }
         summary = {**stats, "run": run, "corpus": corpus_counts}
         md = _write_reports(out, summary, index)

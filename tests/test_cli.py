@@ -798,6 +798,12 @@ def test_serve_without_a_server_is_refused_not_left_waiting(
     assert r.returncode == 2 and len(r.stderr.splitlines()) == 1, r.stderr
     assert "prefect server start" in r.stderr and "PREFECT_API_URL" in r.stderr
     assert not (tmp_path / "out").exists()
+    # A schedule Prefect would refuse is a usage error too: it was a pydantic traceback, exit 1.
+    for cron in ("not a cron", "0 2 * *", "61 2 * * *"):
+        r = mtclean("serve", str(src), "--out", str(tmp_path / "out"), "--cron", cron, env=env)
+        assert r.returncode == 2 and len(r.stderr.splitlines()) == 1, (cron, r.stderr)
+        assert f"--cron {cron!r} is not a schedule" in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr and not (tmp_path / "out").exists()
 
 
 def test_utf16_or_binary_line_input_is_refused_in_one_line(

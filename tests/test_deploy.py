@@ -153,6 +153,23 @@ def _inputs(tmp: Path) -> Path:
     return src
 
 
+def _same_corpus_as_a_run(src: Path, out: Path, env: dict[str, str]) -> None:
+    """A deployment's run gives the corpus ``mtclean run`` gives on the same folder, byte for
+    byte (README: the same input and config give byte-identical corpus files)."""
+    plain = out.parent / "plain-run"
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "run", str(src), "--out", str(plain)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    for name in (*mf.CORPUS_FILES, "edits.jsonl"):
+        assert (out / name).read_bytes() == (plain / name).read_bytes(), name
+
+
 def _check_outputs(out: Path) -> None:
     found = mf.scan_results(out)
     assert found and all(len(v) == 1 for v in found.values())
@@ -199,6 +216,7 @@ def test_prefect_yaml_deployment_with_a_process_worker(server, tmp_path: Path) -
         timeout=10,
     ).json()
     assert any("Edits by rule" in (a.get("data") or "") for a in arts)
+    _same_corpus_as_a_run(src, out, env)
 
 
 def test_mtclean_serve(server, tmp_path: Path) -> None:

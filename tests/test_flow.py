@@ -175,6 +175,13 @@ def test_retranslation_unavailable_warns_and_continues(inputs: Path, tmp_path: P
     missing = tmp_path / "nowhere.argosmodel"
     summary = run(inputs, out, translate={"enabled": True, "package_path": str(missing)})
     assert summary["run"]["done"] > 0
+    # The report says so (a scheduled run's warning is only in its logs), and why.
+    said = summary["run"]["retranslation"]
+    assert said.startswith("off for this run:") and "nowhere.argosmodel" in said, said
+    assert f"| retranslation | {said} |" in (out / "report.md").read_text()
+    assert "Retranslation: off for this run:" in (out / "report.html").read_text()
+    # Not asked for: plainly off.
+    assert run(inputs, tmp_path / "plain")["run"]["retranslation"] == "off"
     # Stamped with retranslation off: a later run with a package redoes the documents.
     off = PipelineConfig(translate={"enabled": False, "package_path": str(missing)})
     assert mf.read_manifest(out)["config_hash"] == off.content_hash()

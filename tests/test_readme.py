@@ -90,3 +90,24 @@ def test_the_filter_example_prints_what_the_readme_shows() -> None:
         k: shown[k] for k in ("id", "keep", "reasons")
     }
     assert abs(got["score"] - shown["score"]) < 0.001, (got["score"], shown["score"])
+
+
+def test_the_replay_recipe_works_on_edits_as_stored() -> None:
+    """Every ``cleaners.repair.replay(...)`` the README shows, evaluated as written on edits as
+    ``docs/<id>.json`` and ``edits.jsonl`` store them (dicts): it gives the repaired text back
+    (the bare ``replay(raw_text, edits)`` it once showed raised AttributeError on them)."""
+    import json
+
+    import cleaners
+    from cleaners.edit import Edit
+    from cleaners.repair import repair
+
+    recipes = re.findall(r"`(cleaners\.repair\.replay\([^`]*\))`", README)
+    assert recipes, "the README no longer shows how to replay edits"
+    raw_text = "The  the market opened ,at eight.Prices rose."
+    result = repair(raw_text)
+    assert result.edits, "the sample text needs edits to replay"
+    edits = json.loads(json.dumps([e.to_dict() for e in result.edits]))
+    for recipe in set(recipes):
+        scope = {"cleaners": cleaners, "Edit": Edit, "raw_text": raw_text, "edits": edits}
+        assert eval(recipe, scope) == result.text, recipe  # noqa: S307 (the README's own text)

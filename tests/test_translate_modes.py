@@ -130,6 +130,9 @@ def test_missing_mode_gives_russian_only_documents_an_english_side(archive, tmp_
     assert "retranslation" not in found["garbled"] | found["left"]
     ru_only = doc(out, "ru-only")
     assert ru_only["en_origin"] == "retranslation"
+    report = json.loads((out / "report.json").read_text())
+    assert report["run"]["retranslation"] == "missing"
+    assert "| retranslation | missing |" in (out / "report.md").read_text()
     assert not any(w.startswith("no-translation") for w in ru_only["warnings"])
     # Its English text file is the retranslation, sentence for sentence.
     text = (out / "text" / "ru-only.en.txt").read_text()

@@ -42,7 +42,7 @@ from cleaners.align import anchors
 from cleaners.chrf import chrf
 from cleaners.leftout import CYRILLIC_LANGS, common_letters, holds_own_script, letter_counts
 from cleaners.lexsim import fold_marks
-from cleaners.numerals import compare
+from cleaners.numerals import compare_both
 from cleaners.translit import name_key, transliterate
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
@@ -149,6 +149,9 @@ class Signals(NamedTuple):
     mt_chrf: float | None  # chrF of the English against the retranslated Russian
     drift: float = 0.0  # mean relative position ru − en of the words found both ways (drift)
     drift_hits: int = 0  # how many words that mean is over
+    # A number changed with number words read too ("три семьи" ↔ "four families"; filters
+    # only: the model reads digits, see signals)
+    number_word_changed: bool = False
 
 
 def _share(pattern: re.Pattern[str], text: str) -> float:
@@ -575,10 +578,10 @@ def signals(
 
         ru_lang = ru_lang or lid.detect(ru)
         en_lang = en_lang or lid.detect(en)
-    # Digit numbers only: number words counted too (a changed one) cost the fitted model true
-    # beads (eval half under 0.3: 0.93 → 1.04 %) for pairs the number-mismatch filter rejects
-    # anyway (cleaners.filters.NumberMismatch reads them).
-    nums = compare(ru, en, words=False)
+    # The features read digit numbers only: number words counted too (a changed one) cost the
+    # fitted model true beads (eval half under 0.3: 0.93 → 1.04 %) for pairs the
+    # number-mismatch filter rejects anyway (it reads ``worded``).
+    nums, worded = compare_both(ru, en)
     ru_anc = Counter({k: v for k, v in anchors(ru).items() if k[0] != "#"})
     en_anc = Counter({k: v for k, v in anchors(en).items() if k[0] != "#"})
     mass = sum(ru_anc.values()) + sum(en_anc.values())
@@ -640,6 +643,7 @@ def signals(
         mt_chrf=chrf(en, ru_mt) if ru_mt else None,
         drift=dr[0],
         drift_hits=dr[1],
+        number_word_changed=bool(worded.ru_missing and worded.en_missing),
     )
 
 

@@ -23,7 +23,6 @@ from typing import NamedTuple, Protocol
 from cleaners.adequacy import Signals, ends_sentence, log_ratio
 from cleaners.config import FiltersConfig
 from cleaners.leftout import CYRILLIC_LANGS
-from cleaners.numerals import compare
 from cleaners.structure import match_chrome
 from cleaners.translit import transliterate
 
@@ -237,12 +236,9 @@ class NumberMismatch:
 
     def score(self, c: Candidate) -> float:
         s = c.signals
-        if s.ru_numbers_missing and s.en_numbers_missing:
-            return 99.0
-        # The signals compare digit numbers only (the adequacy model's features); a number
-        # word changed ("три семьи" ↔ "four families", "сорока" ↔ "14") is read here.
-        words = compare(c.ru, c.en)
-        if words.ru_missing and words.en_missing:
+        # A number word changed ("три семьи" ↔ "four families", "сорока" ↔ "14") too, which
+        # the adequacy model's digit counts leave out.
+        if s.ru_numbers_missing and s.en_numbers_missing or s.number_word_changed:
             return 99.0
         return float(s.ru_numbers_missing + s.en_numbers_missing)
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners.numerals import NumberCheck, _with_words, compare, digit_numbers
+from cleaners.numerals import (
+    NumberCheck,
+    _Matching,
+    _unexcused,
+    _with_words,
+    compare,
+    digit_numbers,
+)
 
 
 def _first_fit(ru: str, en: str) -> NumberCheck:
@@ -23,7 +30,8 @@ def _first_fit(ru: str, en: str) -> NumberCheck:
             used[k] = True
     en_left = [e for k, e in enumerate(en_n) if not used[k]]
     matched = len(ru_n) - len(ru_left)
-    return _with_words(ru, en, ru_n, en_n, ru_left, en_left, matched)
+    digits = NumberCheck(matched, _unexcused(ru_left, en), _unexcused(en_left, ru))
+    return _with_words(ru, en, _Matching(ru_n, en_n, ru_left, en_left), digits)
 
 
 _NUMBER = st.sampled_from(

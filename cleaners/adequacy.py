@@ -149,9 +149,11 @@ class Signals(NamedTuple):
     mt_chrf: float | None  # chrF of the English against the retranslated Russian
     drift: float = 0.0  # mean relative position ru − en of the words found both ways (drift)
     drift_hits: int = 0  # how many words that mean is over
-    # A number changed with number words read too ("три семьи" ↔ "four families"; filters
-    # only: the model reads digits, see signals)
-    number_word_changed: bool = False
+    # The numbers each side lacks with number words and unit conversions read too ("три
+    # семьи" ↔ "four families" is a change, "60 миль" ↔ "97 km" none; filters only: the
+    # model reads digits, see signals)
+    ru_numbers_lacking: int = 0
+    en_numbers_lacking: int = 0
 
 
 def _share(pattern: re.Pattern[str], text: str) -> float:
@@ -643,7 +645,8 @@ def signals(
         mt_chrf=chrf(en, ru_mt) if ru_mt else None,
         drift=dr[0],
         drift_hits=dr[1],
-        number_word_changed=bool(worded.ru_missing and worded.en_missing),
+        ru_numbers_lacking=worded.ru_missing,
+        en_numbers_lacking=worded.en_missing,
     )
 
 

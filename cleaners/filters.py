@@ -225,9 +225,9 @@ class LengthRatio:
 
 
 class NumberMismatch:
-    """Digit numbers on one side only (number words excusing one each); a number changed
-    (one missing on each side, digits or exact number words: "три семьи" ↔ "four families")
-    scores above any threshold."""
+    """Numbers on one side only (number words excusing one each, a number converted between
+    units none: "60 миль" ↔ "97 km"); a number changed (one missing on each side, digits or
+    exact number words: "три семьи" ↔ "four families") scores above any threshold."""
 
     name = "number-mismatch"
 
@@ -236,11 +236,11 @@ class NumberMismatch:
 
     def score(self, c: Candidate) -> float:
         s = c.signals
-        # A number word changed ("три семьи" ↔ "four families", "сорока" ↔ "14") too, which
-        # the adequacy model's digit counts leave out.
-        if s.ru_numbers_missing and s.en_numbers_missing or s.number_word_changed:
+        # Number words ("три семьи" ↔ "four families", "сорока" ↔ "14") and unit conversions
+        # read too, which the adequacy model's digit counts leave out.
+        if s.ru_numbers_lacking and s.en_numbers_lacking:
             return 99.0
-        return float(s.ru_numbers_missing + s.en_numbers_missing)
+        return float(s.ru_numbers_lacking + s.en_numbers_lacking)
 
     def accept(self, score: float) -> bool:
         return score <= self.max

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Sequence
 from typing import NamedTuple
 
 # Grouped thousands ("1 000", "1,000,000": a first group of 1-3 digits) or plain digits, each
@@ -261,6 +262,8 @@ class _Matching(NamedTuple):
     en_n: list[frozenset[float]]
     ru_left: list[frozenset[float]]
     en_left: list[frozenset[float]]
+    ru_named: tuple[set[float], bool]  # word_numbers of each side, read once for both checks
+    en_named: tuple[set[float], bool]
 
 
 def _match_digits(ru: str, en: str) -> tuple[NumberCheck, _Matching]:
@@ -290,8 +293,9 @@ def _match_digits(ru: str, en: str) -> tuple[NumberCheck, _Matching]:
             used[k] = True
             matched += 1
     en_left = [e for k, e in enumerate(en_n) if not used[k]]
-    digits = NumberCheck(matched, _unexcused(ru_left, en), _unexcused(en_left, ru))
-    return digits, _Matching(ru_n, en_n, ru_left, en_left)
+    ru_named, en_named = word_numbers(ru), word_numbers(en)
+    digits = NumberCheck(matched, _unexcused(ru_left, en_named), _unexcused(en_left, ru_named))
+    return digits, _Matching(ru_n, en_n, ru_left, en_left, ru_named, en_named)
 
 
 def compare_both(ru: str, en: str) -> tuple[NumberCheck, NumberCheck]:
@@ -307,39 +311,78 @@ def compare_both(ru: str, en: str) -> tuple[NumberCheck, NumberCheck]:
 
 def _with_words(ru: str, en: str, m: _Matching, digits: NumberCheck) -> NumberCheck:
     """The check once the digit numbers are matched (``digits``: the unmatched ones a number
-    word does not excuse), and, when a number is changed, the exact numbers written in words
-    that the other side has in no form ("три семьи" ↔ "four families", "сорока" ↔ "14").
+    word does not excuse), number words and unit conversions read too: when a number is
+    changed, the exact numbers written in words that the other side has in no form count
+    ("три семьи" ↔ "four families", "сорока" ↔ "14"), and a number that is the other side's
+    converted between common units is no change ("60 миль" ↔ "97 km", :func:`converted`).
 
     A number word with no counterpart alone counts for nothing: translators drop or reword
     them in 0.5 % of the clean dev pairs ("на четырёх конечностях" ↔ "knuckle walking").
     """
-    ru_n, en_n, ru_left, en_left = m
-    matched, ru_miss, en_miss = digits
+    ru_n, en_n, ru_left, en_left, (ru_named, ru_compound), (en_named, en_compound) = m
+    # Each side's number words read once: what they excuse on the other side, what they are.
     ru_words, en_words = word_number_values(ru), word_number_values(en)
-    ru_wmiss = _words_missing(ru_words, en_n, en_words, en)
-    en_wmiss = _words_missing(en_words, ru_n, ru_words, ru)
+    ru_said = ru_named | _word_values(ru_words) | _halves(ru)
+    en_said = en_named | _word_values(en_words) | _halves(en)
+    related = _conversions(ru, en)
+    ru_wmiss = _words_missing(ru_words, en_n, en_said)
+    en_wmiss = _words_missing(en_words, ru_n, ru_said)
+    # Against a word number, a digit number is excused by its own value only, not by any two
+    # number words in a row: "двадцать пять" is read whole as 25, so "26" lacks it.
+    ru_strict = [v for v in ru_left if not v & en_said]
+    en_strict = [v for v in en_left if not v & ru_said]
     if ru_wmiss or en_wmiss:
-        # Against a word number, a digit number is excused by its own value only, not by any
-        # two number words in a row: "двадцать пять" is read whole as 25, so "26" lacks it.
-        ru_strict = _unexcused(ru_left, en, strict=True) + ru_wmiss
-        en_strict = _unexcused(en_left, ru, strict=True) + en_wmiss
-        if ru_strict and en_strict:
-            return NumberCheck(matched, ru_strict, en_strict)
-    return NumberCheck(matched, ru_miss, en_miss)
+        ru_miss, en_miss = _paired_off(ru_strict + ru_wmiss, en_strict + en_wmiss, related)
+        if ru_miss and en_miss:
+            return NumberCheck(digits.matched, ru_miss, en_miss)
+    ru_loose = [] if en_compound else ru_strict
+    en_loose = [] if ru_compound else en_strict
+    # A number word converted excuses too ("шести футов" ↔ "1.8 metres"), counting for
+    # nothing itself (a word left out alone never does).
+    ru_miss, en_miss = _paired_off(ru_loose, en_loose, related, ru_wmiss, en_wmiss)
+    return NumberCheck(digits.matched, ru_miss, en_miss)
+
+
+def _word_values(words: list[WordNumber]) -> set[float]:
+    return {v for n in words for v in n.values}
 
 
 def _words_missing(
-    words: list[WordNumber],
-    other_digits: list[frozenset[float]],
-    other_words: list[WordNumber],
-    other: str,
-) -> int:
-    """Distinct exact values written in words on one side that the other has in no form."""
-    firm = {n.value for n in words if n.firm}
-    if not firm:
-        return 0
-    have = {v for d in other_digits for v in d} | {n.value for n in other_words}
-    return len(firm - have - word_numbers(other)[0] - _halves(other))
+    words: list[WordNumber], other_digits: list[frozenset[float]], other_said: set[float]
+) -> list[frozenset[float]]:
+    """Exact numbers written in words on one side (each as the values it may stand for) that
+    the other has in no form: not in digits (``other_digits``) nor in words (``other_said``)."""
+    have = {v for d in other_digits for v in d} | other_said
+    out: dict[float, frozenset[float]] = {}
+    for n in words:
+        if n.firm and not n.values & have:
+            out.setdefault(n.value, n.values)
+    return list(out.values())
+
+
+def _paired_off(
+    ru: list[frozenset[float]],
+    en: list[frozenset[float]],
+    related: _Converted,
+    ru_also: Sequence[frozenset[float]] = (),
+    en_also: Sequence[frozenset[float]] = (),
+) -> tuple[int, int]:
+    """How many distinct numbers each side lacks once those that are the other side's
+    converted between units (a translator's conversion) are paired off; the ``_also`` ones
+    pair off too but are not counted."""
+    ru_items = [(v, True) for v in ru] + [(v, False) for v in ru_also]
+    en_items = [(v, True) for v in en] + [(v, False) for v in en_also]
+    if related.units:
+        for a in list(ru_items):
+            b = next((b for b in en_items if related(a[0], b[0])), None)
+            if b is not None:
+                ru_items.remove(a)
+                en_items.remove(b)
+    # Distinct values: "a 4x4 … a 4x4" is one number the other side words differently.
+    return (
+        len({min(v) for v, counts in ru_items if counts}),
+        len({min(v) for v, counts in en_items if counts}),
+    )
 
 
 _HALF = re.compile(r"(?<![\d.,])(\d+)\s*(?:1/2|½)")
@@ -362,16 +405,118 @@ def _halves(text: str) -> set[float]:
     return out
 
 
-def _unexcused(left: list[frozenset[float]], other: str, strict: bool = False) -> int:
+def _unexcused(left: list[frozenset[float]], other: tuple[set[float], bool]) -> int:
+    """The digit check's count: unmatched numbers no number word of the other side
+    (``other``: its :func:`word_numbers`) excuses; any two in a row excuse all ("Две тысячи
+    тринадцатый" ↔ "2013")."""
     if not left:
         return 0
-    values, compound = word_numbers(other)
-    if compound and not strict:
+    values, compound = other
+    if compound:
         return 0
-    if strict:  # then compounds excuse their own value only ("двадцать пять" = 25)
-        values |= {n.value for n in word_number_values(other)}
     # Distinct values: "a 4x4 … a 4x4" is one number the other side words differently.
     return len({min(v) for v in left if not (v & values)})
+
+
+def _unit(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+_METRE = _unit(r"\bm\b|\bм\b|met(?:er|re)s?\b|метр")
+# Units a translator converts between (English and Russian spellings) and the factor from the
+# first to the second.
+_UNIT_PAIRS = [
+    (_unit(r"\bmi(?:les?)?\b|mph|мил[яиь]"), _unit(r"\bkm\b|kilomet|\bкм\b|километр"), 1.609344),
+    (_unit(r"(?:sq\.?|square)\s*mi|кв\.?\s*мил|квадратн\w*\s+мил"),
+     _unit(r"km²|km2|sq\.?\s*km|square\s*kilomet|кв\.?\s*км|квадратн\w*\s+километр"), 2.589988),
+    (_unit(r"\bfeet\b|\bfoot\b|\bft\b|фут"), _METRE, 0.3048),
+    (_unit(r"\byards?\b|ярд"), _METRE, 0.9144),
+    (_unit(r"\binch|дюйм"), _unit(r"\bcm\b|\bсм\b|centimet|сантиметр"), 2.54),
+    (_unit(r"\binch|дюйм"), _unit(r"\bmm\b|\bмм\b|millimet|миллиметр"), 25.4),
+    (_unit(r"\bpounds?\b|\blbs?\b|фунт"), _unit(r"\bkg\b|\bкг\b|kilogram|килограмм"), 0.453592),
+    (_unit(r"\bounces?\b|\boz\b|унци"), _unit(r"\bg\b|\bг\b|\bgrams?\b|грамм"), 28.3495),
+    (_unit(r"gallon|галлон"), _unit(r"\bl\b|\bл\b|lit(?:er|re)|литр"), 3.78541),
+    (_unit(r"\bacres?\b|акр"), _unit(r"hectare|\bha\b|\bга\b|гектар"), 0.404686),
+    # Celsius (a bare "degrees" too, the Russian default) to Fahrenheit
+    (_unit(r"celsius|цельси|°\s*c\b|℃|degrees?\b|градус"),
+     _unit(r"fahrenheit|°\s*f\b|℉|фаренгейт"), 0.0),
+]  # fmt: skip
+_SCALE_MARK = _unit(r"°|℃|℉|celsius|цельси|fahrenheit|фаренгейт")
+_TEMPERATURE = _unit(r"temperature|fever|degrees?\b|температур|\bжар|лихорад|градус")
+_TRAILING = re.compile(r"\W*(?:[^\W\d]+\W+){0,2}$")  # "40 градусов по " Цельсию
+
+
+def _before_unit(text: str, unit: re.Pattern[str]) -> set[float]:
+    """The values of the numbers right before each mention of ``unit`` (two words may come
+    between: "40 градусов по Цельсию"), in digits or words.
+
+    >>> sorted(_before_unit("от 4,5 метров (15 футов), шести футов", _unit("фут")))
+    [6.0, 15.0]
+    """
+    out: set[float] = set()
+    for m in unit.finditer(text):
+        window = text[max(0, m.start() - 40) : m.start()]
+        last = None
+        for last in _TOKEN.finditer(window):  # noqa: B007 (the last one is wanted)
+            pass
+        tail = window[last.end() :] if last else window
+        named = word_number_values(" ".join(tail.split()[-3:]))
+        if named:  # a number word nearer than any digit number: "шести футов"
+            out |= named[-1].values
+        elif last is not None and _TRAILING.fullmatch(window, last.end()):
+            out |= digit_numbers(window[last.start() :])[0]
+    return out
+
+
+class _Converted(NamedTuple):
+    """The numbers a pair names before units a translator converts between: each pair of
+    units' value sets (None: any number, a temperature whose scale neither side names) and
+    the factor from the first unit to the second (0: Celsius to Fahrenheit)."""
+
+    units: list[tuple[set[float] | None, set[float] | None, float]]
+
+    def __call__(self, a: frozenset[float], b: frozenset[float]) -> bool:
+        """Whether a number that may be any of ``a`` is one of ``b`` converted (either way)."""
+        return any(
+            _converts(x, y, f)
+            for one, two, f in self.units
+            for x in a
+            for y in b
+            if (one is None or x in one and y in two or y in one and x in two)  # type: ignore[operator]
+        )
+
+
+def _converts(a: float, b: float, factor: float) -> bool:
+    """Whether ``b`` is ``a`` converted either way, as roughly as translators round."""
+    if a <= 0 or b <= 0 or a == b:
+        return False
+    if not factor:  # within a degree Celsius: "38,9" ↔ "102", "37" ↔ "98.6"
+        return abs(a * 1.8 + 32 - b) <= 1.8 or abs(b * 1.8 + 32 - a) <= 1.8
+    # within 10 %: "1 метр" ↔ "3 feet" (3.28), "6 футов" ↔ "1,8 м"
+    return any(abs(a * f - b) <= 0.1 * b for f in (factor, 1 / factor))
+
+
+def _conversions(ru: str, en: str) -> _Converted:
+    """The unit conversions the pair may hold: a number before one unit and a number before
+    the other (either side, in digits or words), or any two numbers when both sides speak of
+    a temperature and neither names its scale ("температура тридцать восемь и девять" ↔ "a
+    fever of a hundred and two").
+
+    >>> _conversions("До города 60 миль.", "It is 97 km away.").units
+    [({60.0}, {97.0}, 1.609344)]
+    >>> _conversions("60 миль", "60 miles").units
+    []
+    """
+    both = f"{ru}\n{en}"
+    out: list[tuple[set[float] | None, set[float] | None, float]] = []
+    for one, other, factor in _UNIT_PAIRS:
+        if one.search(both) and other.search(both):
+            first, second = _before_unit(both, one), _before_unit(both, other)
+            if first and second:
+                out.append((first, second, factor))
+    if _TEMPERATURE.search(ru) and _TEMPERATURE.search(en) and not _SCALE_MARK.search(both):
+        out.append((None, None, 0.0))
+    return _Converted(out)
 
 
 # Number words read into values, compounds as one ("двадцати пяти" = 25, "a hundred and five"
@@ -481,6 +626,13 @@ _NUMBER_WORD = re.compile(r"[^\W\d_]+|\d+(?:-?(?:st|nd|rd|th|й|я|е|го|х))?
 class WordNumber(NamedTuple):
     value: float
     firm: bool  # an exact number, evidence of a mismatch when the other side lacks it
+    # Other values a translator writes it as: "два десятка" (20) as "two dozen" (24) and the
+    # reverse, "треть" as "33 %".
+    also: frozenset[float] = frozenset()
+
+    @property
+    def values(self) -> frozenset[float]:
+        return self.also | {self.value}
 
 
 def word_number_values(text: str) -> list[WordNumber]:
@@ -492,10 +644,16 @@ def word_number_values(text: str) -> list[WordNumber]:
     [105.0, 3000.0]
     >>> [n.value for n in word_number_values("двух с половиной миллионов, two and a half million")]
     [2500000.0, 2500000.0]
-    >>> [tuple(n) for n in word_number_values("Одна из машин; тысячи людей; Пятьсот человек")]
+    >>> [n[:2] for n in word_number_values("Одна из машин; тысячи людей; Пятьсот человек")]
     [(1.0, False), (1000.0, False), (500.0, True)]
     >>> [n.value for n in word_number_values("Две тысячи тринадцатый год, в третьем")]
     [2013.0, 3.0]
+    >>> [n.value for n in word_number_values("полтриллиона, half a million, двух десятков")]
+    [500000000000.0, 500000.0, 20.0]
+    >>> [sorted(n.values) for n in word_number_values("a dozen, две трети, a quarter of")]
+    [[10.0, 12.0], [0.667, 66.0, 66.7, 67.0], [0.25, 25.0]]
+    >>> [n.value for n in word_number_values("пятилетний, двадцатипятиэтажного, threefold")]
+    [5.0, 25.0, 3.0]
     """
     out: list[WordNumber] = []
     words: list[str] = []  # the words of the number being read
@@ -504,20 +662,44 @@ def word_number_values(text: str) -> list[WordNumber]:
     gap = ""  # what came between the previous number word and this token
     end = 0  # where the last number word ends
     vague = False  # an ordinal that is none: "a second", "к половине третьего" (2:30)
+    group = 0.0  # the size of a counted group in the number: "два десятка", "two dozen"
+    prev = ""  # the token before
 
     def close() -> None:
-        nonlocal total, current, last_unit, words, vague
+        nonlocal total, current, last_unit, words, vague, group
         value = total + current
         if words and value and _DECADES.match(text, end):
             value *= 10  # "two decades" is twenty years, "двух десятилетий" too
         if words and value:
             firm = not vague and (len(words) > 1 or words[0] not in _VAGUE)
-            out.append(WordNumber(value, firm))
-        words, total, current, last_unit, vague = [], 0.0, 0.0, 0.0, False
+            # Tens stand for dozens too ("два десятка" ↔ "two dozen"), and a dozen or half of
+            # one is as loose ("более десяти групп" ↔ "over a dozen groups"); "two dozen" ↔
+            # "двадцать" is a change.
+            also = frozenset()
+            if group == 10 or group == 12 and value <= 12:
+                also = frozenset({round(value * 1.2 if group == 10 else value / 1.2, 3)})
+            out.append(WordNumber(value, firm, also))
+        words, total, current, last_unit, vague, group = [], 0.0, 0.0, 0.0, False, 0.0
 
     for m in _NUMBER_WORD.finditer(text):
         w = m.group().lower()
         if w.isspace():
+            continue
+        before, prev = prev, w
+        if d := _denominator(w, before, bool(words), text, m.end()):
+            # A fraction, its numerator the number before: "две трети", "a third of".
+            if total or gap not in {"", "-"}:
+                close()
+            value = round((current or 1) / d, 3)
+            words = []  # the numerator is the fraction's
+            close()
+            out.append(WordNumber(value, True, _percents(value)))
+            gap = ""
+            continue
+        if (adj := _number_adjective(w)) is not None:
+            close()  # "пятилетний" ↔ "five-year", "трёхкратный" ↔ "threefold"
+            out.append(WordNumber(adj, True))
+            gap = ""
             continue
         if words and (w in {"and", "с"} and gap in {"", "-"} or w == "a" and gap == "and"):
             gap += w  # "a hundred and five", "двух с половиной", "two and a half"
@@ -533,6 +715,14 @@ def word_number_values(text: str) -> list[WordNumber]:
             continue
         unit = _UNITS.get(w)
         mag = _MAGNITUDES.get(w) if w != "hundreds" else None
+        if (mag is not None or w in _GROUPS) and not words and before[:1].isdigit():
+            gap = ""
+            continue  # "6 million", "3,5 млн": the digit number's (digit_numbers reads it)
+        if mag is None and (mag := _GROUPS.get(w)) is not None:
+            group = mag  # "два десятка" = 20, "a dozen" = 12
+        elif mag is None and w.startswith("пол") and (half := _HALVED.get(w[3:])):
+            mag = half / 2  # "полмиллиона", "полтриллиона", "полсотни"
+            group = 12.0 if w.endswith("дюжины") else 0.0
         if words and gap not in {"", "-", "and"}:
             close()
         if unit is not None and not words and _ru_decade(w) is not None:
@@ -558,22 +748,25 @@ def word_number_values(text: str) -> list[WordNumber]:
             words.append(w)
             end = m.end()
         elif mag is not None:
-            if words and current == 0:
-                close()
-            total += (current or 1) * mag
+            if 0 < total < mag and current == 0:
+                total *= mag  # "двух десятков тысяч", "two thousand million"
+            else:
+                if words and current == 0:
+                    close()
+                total += (current or 1) * mag
             current = 0.0
             last_unit = 0.0
             words.append(w)
             end = m.end()
-            if w.endswith(("s", "ы")) and len(words) == 1:
-                close()  # "thousands", "миллионы": vague, never "thousands five"
+            if (w.endswith(("s", "ы")) or w in _VAGUE_GROUPS) and len(words) == 1:
+                close()  # "thousands", "миллионы", "десятки": vague, never "thousands five"
         elif w == "a":
             close()
             words, gap = [], ""
             nxt = _UNITS_AFTER_A.match(text, m.end())
             if nxt:
                 words = ["a"]  # "a hundred", "a thousand": one of them
-                current = 1.0
+                current = 0.5 if before == "half" else 1.0  # "half a million"
             continue
         else:
             close()
@@ -584,4 +777,92 @@ def word_number_values(text: str) -> list[WordNumber]:
 
 _DECADES = re.compile(r"[\s-]+(?:decades?|десятилети)", re.IGNORECASE)
 _NOT_ORDINAL = re.compile(r"(?:\b(?:a|per|every|each|one|split)|половин\w*)\s+$", re.IGNORECASE)
-_UNITS_AFTER_A = re.compile(r"\s+(?:hundred|thousand|million|billion)\b", re.IGNORECASE)
+_UNITS_AFTER_A = re.compile(
+    r"\s+(?:hundred|thousand|million|billion|trillion|dozen)\b", re.IGNORECASE
+)
+# Counted groups, read as a magnitude is: "два десятка" = 20, "two dozen" = 24, "десятков
+# тысяч". Alone in the plural they are vague ("десятки стран", "dozens of").
+_GROUPS = _ru_forms(
+    "10 десяток десятка десятку десятком десятке десятки десятков десяткам десятками "
+    "десятках; 12 дюжина дюжины дюжине дюжину дюжиной дюжин дюжинами dozen dozens"
+)
+_VAGUE_GROUPS = {"десятки", "десятков", "десяткам", "десятками", "десятках", "дюжин",
+                 "дюжинами"}  # fmt: skip
+# What "пол" halves in one word: "полмиллиона", "полтысячи", "полсотни", "полдюжины".
+_HALVED = {k: v for k, v in _MAGNITUDES.items() if v >= 1000} | _ru_forms(
+    "100 сотни сотне; 12 дюжины; 10 десятка"
+)
+# Fractions, by denominator: "треть", "две трети", "четверть"; "a third of", "two-thirds",
+# "three quarters". A singular English ordinal is one only after "a"/"one" and before "of"
+# ("a third time" is "в третий раз").
+_RU_FRACTIONS = _ru_forms(
+    "3 треть трети третей третям третями третях; 4 четверть четверти четвертей четвертям "
+    "четвертями четвертях четвертью"
+)
+_EN_FRACTIONS = {"third": 3.0, "fourth": 4.0, "quarter": 4.0, "fifth": 5.0, "sixth": 6.0,
+                 "seventh": 7.0, "eighth": 8.0, "ninth": 9.0, "tenth": 10.0}  # fmt: skip
+_OF = re.compile(r"\s+of\b|\s+(?:century|centuries)\b", re.IGNORECASE)
+
+
+def _denominator(word: str, before: str, numerator: bool, text: str, end: int) -> float | None:
+    """The denominator ``word`` names when it is a fraction, else None."""
+    if (d := _RU_FRACTIONS.get(word)) is not None:
+        return d
+    if word.endswith("s") and (d := _EN_FRACTIONS.get(word[:-1])) is not None:
+        return d  # "two-thirds", "three quarters", "thirds of"
+    if (d := _EN_FRACTIONS.get(word)) is not None and (
+        before == "one" and numerator or before == "a" and _OF.match(text, end)
+    ):
+        return d
+    return None
+
+
+def _percents(fraction: float) -> frozenset[float]:
+    """A fraction as the percentages it is written as: a third is 33 %, 33.3 %, two 66 or 67."""
+    p = fraction * 100
+    return frozenset({float(round(p)), float(int(p)), round(p, 1)})
+
+
+# Adjectives and adverbs built on a number: a numeral prefix (or a chain, "двадцатипяти-"),
+# a measure and an adjective ending: "пятилетний" ↔ "five-year", "двухэтажного" ↔
+# "two-storey", "трёхкратный" ↔ "threefold", "пятитысячная" ↔ "5,000-strong". Only these
+# measures: a numeral prefix starts other words too ("семинар", "семитский"), and
+# "двусторонний" is "bilateral".
+_RU_PREFIXES = sorted(
+    _ru_forms(
+        "2 двух дву; 3 трёх трех; 4 четырёх четырех; 5 пяти; 6 шести; 7 семи; 8 восьми; "
+        "9 девяти; 10 десяти; 11 одиннадцати; 12 двенадцати; 13 тринадцати; 14 четырнадцати; "
+        "15 пятнадцати; 16 шестнадцати; 17 семнадцати; 18 восемнадцати; 19 девятнадцати; "
+        "20 двадцати; 30 тридцати; 40 сорока; 50 пятидесяти; 60 шестидесяти; 70 семидесяти; "
+        "80 восьмидесяти; 90 девяносто; 100 сто; 200 двухсот; 300 трёхсот трехсот; "
+        "400 четырёхсот четырехсот; 500 пятисот; 1000 тысяче; 1.5 полутора"
+    ).items(),
+    key=lambda kv: -len(kv[0]),
+)
+_RU_MEASURES = re.compile(
+    r"(?:(летн|этажн|кратн|дневн|недельн|месячн|годичн|веков|часов|минутн|секундн|"
+    r"(?:кило|санти|милли)?метров|тонн|литров|(?:кило)?граммов|процентн|комнатн|местн|"
+    r"зв[её]здочн|зв[её]здн|разов|серийн|томн|ярусн|полосн|уровнев|мачтов|моторн|палубн|"
+    r"ступенчат|кол[её]сн|дверн|цилиндров|значн|зарядн|ствольн|актн)|"
+    r"(тысячн|миллионн|миллиардн))"
+    r"(?:ый|ий|ой|ая|яя|ое|ее|ые|ие|ого|его|ому|ему|ым|им|ом|ем|ую|юю|ых|их|ыми|ими|о)$"
+)
+_EN_FOLD = _EN_CARDINALS | {"hundred": 100.0, "thousand": 1000.0}
+
+
+def _number_adjective(word: str) -> float | None:
+    """The number an adjective built on one says ("пятилетний" 5, "threefold" 3), else None.
+
+    >>> _number_adjective("двадцатипятилетнего"), _number_adjective("семинар")
+    (25.0, None)
+    """
+    if word.endswith("fold"):
+        return float(_EN_FOLD.get(word[:-4], 0)) or None
+    value, rest = 0.0, word
+    while prefix := next((kv for kv in _RU_PREFIXES if rest.startswith(kv[0])), None):
+        value += prefix[1]
+        rest = rest[len(prefix[0]) :]
+    m = _RU_MEASURES.match(rest) if value else None
+    if m is None:
+        return None
+    return value * {"тысячн": 1e3, "миллионн": 1e6, "миллиардн": 1e9}.get(m.group(2), 1.0)

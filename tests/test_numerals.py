@@ -12,6 +12,7 @@ from cleaners.numerals import (
     _with_words,
     compare,
     digit_numbers,
+    word_numbers,
 )
 
 
@@ -30,8 +31,10 @@ def _first_fit(ru: str, en: str) -> NumberCheck:
             used[k] = True
     en_left = [e for k, e in enumerate(en_n) if not used[k]]
     matched = len(ru_n) - len(ru_left)
-    digits = NumberCheck(matched, _unexcused(ru_left, en), _unexcused(en_left, ru))
-    return _with_words(ru, en, _Matching(ru_n, en_n, ru_left, en_left), digits)
+    ru_named, en_named = word_numbers(ru), word_numbers(en)
+    digits = NumberCheck(matched, _unexcused(ru_left, en_named), _unexcused(en_left, ru_named))
+    matching = _Matching(ru_n, en_n, ru_left, en_left, ru_named, en_named)
+    return _with_words(ru, en, matching, digits)
 
 
 _NUMBER = st.sampled_from(

@@ -96,3 +96,97 @@ def test_the_bench_changes_one_number_word_to_another_value() -> None:
     assert (
         change("Семья живёт в деревне.", "A family lives in the village.", random.Random(1)) is None
     )
+
+
+# Halves of a magnitude, tens and dozens, fractions and adjectives built on a number: read like
+# any number word, in their case forms and compounds.
+_CHANGED_MORE = [
+    ("Бюджет вырос на полмиллиарда рублей.", "The budget grew by half a million roubles."),
+    ("Проект стоил полтриллиона.", "The project cost half a billion."),
+    ("В забеге участвовали два десятка бегунов.", "Three dozen runners took part in the race."),
+    ("Около трёх десятков домов сгорели.", "About fifty houses burned down."),
+    ("Треть жителей уехала.", "A quarter of the residents left."),
+    ("Четверти опрошенных это нравится.", "A third of those polled like it."),
+    ("Две трети жителей уехали.", "Three quarters of the residents left."),
+    ("Он подписал пятилетний контракт.", "He signed a six-year contract."),
+    ("Жили в двухэтажном доме.", "They lived in a three-storey house."),
+    ("Продажи выросли в трёхкратном размере.", "Sales grew fourfold."),
+    ("Это двадцатипятиметровый бассейн.", "It is a fifty-metre pool."),
+]
+_RIGHT_MORE = [
+    ("Бюджет вырос на полмиллиарда рублей.", "The budget grew by half a billion roubles."),
+    ("Бюджет вырос на полмиллиарда рублей.", "The budget grew by 500 million roubles."),
+    ("Собралось полтысячи человек.", "Five hundred people gathered."),
+    ("В забеге участвовали два десятка бегунов.", "Two dozen runners took part in the race."),
+    ("В забеге участвовали два десятка бегунов.", "Some 20 runners took part in the race."),
+    ("Около десятка стран поддержали план.", "About a dozen countries backed the plan."),
+    ("Десятки людей пришли.", "Dozens of people came."),
+    ("Треть жителей уехала.", "A third of the residents left."),
+    ("Треть жителей уехала.", "33% of the residents left."),
+    ("Две трети жителей уехали.", "Two-thirds of the residents left."),
+    ("Четверть века назад.", "A quarter of a century ago."),
+    ("Он пришёл в третий раз.", "He came for a third time."),
+    ("В первом квартале прибыль выросла.", "Profit grew in the first quarter."),
+    ("Он подписал пятилетний контракт.", "He signed a five-year contract."),
+    ("Он подписал 5-летний контракт.", "He signed a five-year contract."),
+    ("Жили в двухэтажном доме.", "They lived in a two-storey house."),
+    ("Продажи выросли в трёхкратном размере.", "Sales grew threefold."),
+    ("Семинар прошёл в Семипалатинске.", "The seminar was held in Semipalatinsk."),
+]
+
+
+@pytest.mark.parametrize(("ru", "en"), _CHANGED_MORE)
+def test_halves_groups_fractions_and_number_adjectives_changed(ru: str, en: str) -> None:
+    check = compare(ru, en)
+    assert check.ru_missing and check.en_missing, check
+
+
+@pytest.mark.parametrize(("ru", "en"), _RIGHT_MORE)
+def test_halves_groups_fractions_and_number_adjectives_kept(ru: str, en: str) -> None:
+    check = compare(ru, en)
+    assert (check.ru_missing, check.en_missing) == (0, 0), check
+
+
+# A translator converts between units (either side may carry the other unit); a number that is
+# the other's converted is no change, but another number still is.
+_CONVERTED = [
+    (
+        "Расстояние от Лондона до Оксфорда составляет около 60 миль.",
+        "The distance from London to Oxford is about 97 km.",
+    ),
+    ("Рыба весила 10 фунтов.", "The fish weighed 4.5 kg."),
+    ("Держитесь на расстоянии шести футов.", "Keep a distance of 1.8 metres."),
+    ("Вода нагрелась до 40 градусов по Цельсию.", "The water heated to 104 degrees Fahrenheit."),
+    ("У ребёнка температура тридцать девять.", "The child has a fever of a hundred and two."),
+]
+_NOT_CONVERTED = [
+    ("До города 30 миль.", "The town is 97 km away."),
+    ("Вода нагрелась до 40 градусов по Цельсию.", "The water heated to 140 degrees Fahrenheit."),
+    ("До города 60 километров.", "The town is 97 km away."),
+]
+
+
+@pytest.mark.parametrize(("ru", "en"), _CONVERTED)
+def test_a_number_converted_between_units_is_no_change(ru: str, en: str) -> None:
+    check = compare(ru, en)
+    assert (check.ru_missing, check.en_missing) == (0, 0), check
+
+
+@pytest.mark.parametrize(("ru", "en"), _NOT_CONVERTED)
+def test_a_number_no_conversion_explains_is_a_change(ru: str, en: str) -> None:
+    check = compare(ru, en)
+    assert check.ru_missing and check.en_missing, check
+
+
+def test_filter_keeps_a_conversion_and_rejects_a_changed_fraction() -> None:
+    out = filter_pairs([_CONVERTED[-1], _CHANGED_MORE[4], _RIGHT_MORE[7]], PipelineConfig())
+    assert [r.keep for r in out] == [True, False, True], [r.reasons for r in out]
+    assert "number-mismatch" in out[1].reasons
+
+
+def test_words_of_halves_groups_and_fractions_read_in_case_forms() -> None:
+    values = [n.value for n in word_number_values(
+        "полмиллиона, пол-, полсотни, двум десяткам, трёх дюжин, half a dozen, двух третей, "
+        "трёхсотлетнего, полуторамиллионный, тысячелетнюю, tenfold"
+    )]  # fmt: skip
+    assert values == [5e5, 50, 20, 36, 6, 0.667, 300, 1.5e6, 1000, 10]

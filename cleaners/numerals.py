@@ -262,8 +262,8 @@ class _Matching(NamedTuple):
     en_n: list[frozenset[float]]
     ru_left: list[frozenset[float]]
     en_left: list[frozenset[float]]
-    ru_named: tuple[set[float], bool]  # word_numbers of each side, read once for both checks
-    en_named: tuple[set[float], bool]
+    ru_named: tuple[set[float], bool] | None  # word_numbers of each side, read once for both
+    en_named: tuple[set[float], bool] | None  # checks (None: not read yet, no digit left over)
 
 
 def _match_digits(ru: str, en: str) -> tuple[NumberCheck, _Matching]:
@@ -293,8 +293,13 @@ def _match_digits(ru: str, en: str) -> tuple[NumberCheck, _Matching]:
             used[k] = True
             matched += 1
     en_left = [e for k, e in enumerate(en_n) if not used[k]]
-    ru_named, en_named = word_numbers(ru), word_numbers(en)
-    digits = NumberCheck(matched, _unexcused(ru_left, en_named), _unexcused(en_left, ru_named))
+    ru_named = word_numbers(ru) if en_left else None
+    en_named = word_numbers(en) if ru_left else None
+    digits = NumberCheck(
+        matched,
+        _unexcused(ru_left, en_named) if en_named else 0,
+        _unexcused(en_left, ru_named) if ru_named else 0,
+    )
     return digits, _Matching(ru_n, en_n, ru_left, en_left, ru_named, en_named)
 
 
@@ -319,14 +324,20 @@ def _with_words(ru: str, en: str, m: _Matching, digits: NumberCheck) -> NumberCh
     A number word with no counterpart alone counts for nothing: translators drop or reword
     them in 0.5 % of the clean dev pairs ("на четырёх конечностях" ↔ "knuckle walking").
     """
-    ru_n, en_n, ru_left, en_left, (ru_named, ru_compound), (en_named, en_compound) = m
-    # Each side's number words read once: what they excuse on the other side, what they are.
+    ru_n, en_n, ru_left, en_left, ru_named, en_named = m
+    # Each side's number words read once: what they are, and (read when needed: most pairs
+    # need neither) what they excuse on the other side.
     ru_words, en_words = word_number_values(ru), word_number_values(en)
-    ru_said = ru_named | _word_values(ru_words) | _halves(ru)
-    en_said = en_named | _word_values(en_words) | _halves(en)
-    related = _conversions(ru, en)
-    ru_wmiss = _words_missing(ru_words, en_n, en_said)
-    en_wmiss = _words_missing(en_words, ru_n, ru_said)
+    if not (ru_left or en_left or any(n.firm for n in ru_words + en_words)):
+        return digits
+    ru_named = ru_named or word_numbers(ru)
+    en_named = en_named or word_numbers(en)
+    ru_compound, en_compound = ru_named[1], en_named[1]
+    ru_said = ru_named[0] | _word_values(ru_words) | _halves(ru)
+    en_said = en_named[0] | _word_values(en_words) | _halves(en)
+    ru_wmiss = _words_missing(ru_words, en_n, en_words, en_said)
+    en_wmiss = _words_missing(en_words, ru_n, ru_words, ru_said)
+    related = _conversions(ru, en) if (ru_left or ru_wmiss) and (en_left or en_wmiss) else None
     # Against a word number, a digit number is excused by its own value only, not by any two
     # number words in a row: "двадцать пять" is read whole as 25, so "26" lacks it.
     ru_strict = [v for v in ru_left if not v & en_said]
@@ -348,22 +359,35 @@ def _word_values(words: list[WordNumber]) -> set[float]:
 
 
 def _words_missing(
-    words: list[WordNumber], other_digits: list[frozenset[float]], other_said: set[float]
+    words: list[WordNumber],
+    other_digits: list[frozenset[float]],
+    other_words: list[WordNumber],
+    other_said: set[float],
 ) -> list[frozenset[float]]:
     """Exact numbers written in words on one side (each as the values it may stand for) that
-    the other has in no form: not in digits (``other_digits``) nor in words (``other_said``)."""
-    have = {v for d in other_digits for v in d} | other_said
-    out: dict[float, frozenset[float]] = {}
+    the other has in no form, each as often as it is written: one of "two sons and two
+    daughters" is missing from "два сына и двадцать дочерей". Each takes one of the other
+    side's numbers (``other_digits``, ``other_words``); one the other side has only as a
+    part of a word (``other_said``: "пятилетний", "дважды") is there however often."""
+    numbers = [*other_digits, *(n.values for n in other_words)]
+    used = [False] * len(numbers)
+    out: list[frozenset[float]] = []
     for n in words:
-        if n.firm and not n.values & have:
-            out.setdefault(n.value, n.values)
-    return list(out.values())
+        if not n.firm:
+            continue
+        hits = [k for k, d in enumerate(numbers) if n.values & d]
+        k = next((k for k in hits if not used[k]), None)
+        if k is not None:
+            used[k] = True
+        elif hits or not n.values & other_said:
+            out.append(n.values)
+    return out
 
 
 def _paired_off(
     ru: list[frozenset[float]],
     en: list[frozenset[float]],
-    related: _Converted,
+    related: _Converted | None,
     ru_also: Sequence[frozenset[float]] = (),
     en_also: Sequence[frozenset[float]] = (),
 ) -> tuple[int, int]:
@@ -372,7 +396,7 @@ def _paired_off(
     pair off too but are not counted."""
     ru_items = [(v, True) for v in ru] + [(v, False) for v in ru_also]
     en_items = [(v, True) for v in en] + [(v, False) for v in en_also]
-    if related.units:
+    if related is not None and related.units:
         for a in list(ru_items):
             b = next((b for b in en_items if related(a[0], b[0])), None)
             if b is not None:
@@ -828,18 +852,17 @@ def _percents(fraction: float) -> frozenset[float]:
 # "two-storey", "трёхкратный" ↔ "threefold", "пятитысячная" ↔ "5,000-strong". Only these
 # measures: a numeral prefix starts other words too ("семинар", "семитский"), and
 # "двусторонний" is "bilateral".
-_RU_PREFIXES = sorted(
-    _ru_forms(
-        "2 двух дву; 3 трёх трех; 4 четырёх четырех; 5 пяти; 6 шести; 7 семи; 8 восьми; "
-        "9 девяти; 10 десяти; 11 одиннадцати; 12 двенадцати; 13 тринадцати; 14 четырнадцати; "
-        "15 пятнадцати; 16 шестнадцати; 17 семнадцати; 18 восемнадцати; 19 девятнадцати; "
-        "20 двадцати; 30 тридцати; 40 сорока; 50 пятидесяти; 60 шестидесяти; 70 семидесяти; "
-        "80 восьмидесяти; 90 девяносто; 100 сто; 200 двухсот; 300 трёхсот трехсот; "
-        "400 четырёхсот четырехсот; 500 пятисот; 1000 тысяче; 1.5 полутора"
-    ).items(),
-    key=lambda kv: -len(kv[0]),
+_RU_PREFIXES = _ru_forms(
+    "2 двух дву; 3 трёх трех; 4 четырёх четырех; 5 пяти; 6 шести; 7 семи; 8 восьми; "
+    "9 девяти; 10 десяти; 11 одиннадцати; 12 двенадцати; 13 тринадцати; 14 четырнадцати; "
+    "15 пятнадцати; 16 шестнадцати; 17 семнадцати; 18 восемнадцати; 19 девятнадцати; "
+    "20 двадцати; 30 тридцати; 40 сорока; 50 пятидесяти; 60 шестидесяти; 70 семидесяти; "
+    "80 восьмидесяти; 90 девяносто; 100 сто; 200 двухсот; 300 трёхсот трехсот; "
+    "400 четырёхсот четырехсот; 500 пятисот; 1000 тысяче; 1.5 полутора"
 )
-_RU_MEASURES = re.compile(
+_PREFIX = re.compile("|".join(sorted(_RU_PREFIXES, key=len, reverse=True)))
+_RU_ADJECTIVE = re.compile(
+    rf"((?:{_PREFIX.pattern})+)"
     r"(?:(летн|этажн|кратн|дневн|недельн|месячн|годичн|веков|часов|минутн|секундн|"
     r"(?:кило|санти|милли)?метров|тонн|литров|(?:кило)?граммов|процентн|комнатн|местн|"
     r"зв[её]здочн|зв[её]здн|разов|серийн|томн|ярусн|полосн|уровнев|мачтов|моторн|палубн|"
@@ -858,11 +881,8 @@ def _number_adjective(word: str) -> float | None:
     """
     if word.endswith("fold"):
         return float(_EN_FOLD.get(word[:-4], 0)) or None
-    value, rest = 0.0, word
-    while prefix := next((kv for kv in _RU_PREFIXES if rest.startswith(kv[0])), None):
-        value += prefix[1]
-        rest = rest[len(prefix[0]) :]
-    m = _RU_MEASURES.match(rest) if value else None
+    m = _RU_ADJECTIVE.fullmatch(word)
     if m is None:
         return None
-    return value * {"тысячн": 1e3, "миллионн": 1e6, "миллиардн": 1e9}.get(m.group(2), 1.0)
+    value = sum(_RU_PREFIXES[p] for p in _PREFIX.findall(m.group(1)))
+    return value * {"тысячн": 1e3, "миллионн": 1e6, "миллиардн": 1e9}.get(m.group(3), 1.0)

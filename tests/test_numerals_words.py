@@ -112,6 +112,9 @@ _CHANGED_MORE = [
     ("Жили в двухэтажном доме.", "They lived in a three-storey house."),
     ("Продажи выросли в трёхкратном размере.", "Sales grew fourfold."),
     ("Это двадцатипятиметровый бассейн.", "It is a fifty-metre pool."),
+    # a number word written twice is there twice
+    ("У него два сына и три дочери.", "He has two sons and two daughters."),
+    ("Мы ждали с двух до двух часов.", "We waited from two to five o'clock."),
 ]
 _RIGHT_MORE = [
     ("Бюджет вырос на полмиллиарда рублей.", "The budget grew by half a billion roubles."),
@@ -132,6 +135,8 @@ _RIGHT_MORE = [
     ("Жили в двухэтажном доме.", "They lived in a two-storey house."),
     ("Продажи выросли в трёхкратном размере.", "Sales grew threefold."),
     ("Семинар прошёл в Семипалатинске.", "The seminar was held in Semipalatinsk."),
+    ("У него два сына и две дочери.", "He has two sons and two daughters."),
+    ("Дважды два сына.", "Two sons, twice."),
 ]
 
 

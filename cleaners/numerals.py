@@ -16,6 +16,14 @@ words ("90-х", "the '90s", "the nineties", "девяностые") leaves its c
 stands for that decade of the 1900s and of the 2000s, the centuries news abbreviates: "90-х" =
 "1990s" (and "2090s"), but not "1980s" nor "1890s". A two-digit ordinal with the same ending
 ("10-х классов") gains those readings too: they only ever excuse, never reject.
+
+The number-mismatch filter's check (:func:`compare_both`'s second) reads more words than the
+digit check the adequacy features read: halves of a magnitude ("полмиллиона", "half a
+million"), counted groups ("два десятка" ↔ "two dozen"), fractions ("треть", "a quarter of",
+"two-thirds" ↔ "67 %"), adjectives built on a number ("пятилетний", "двухэтажного",
+"threefold"), each number word as often as it is written. Both checks match a number that is
+the other side's converted between common units, the unit named after each ("60 миль" ↔ "97
+km", "6 футов" ↔ "1,8 м", "40 °C" ↔ "104 °F"): a translator's conversion, not a change.
 """
 
 from __future__ import annotations
@@ -293,6 +301,15 @@ def _match_digits(ru: str, en: str) -> tuple[NumberCheck, _Matching]:
             used[k] = True
             matched += 1
     en_left = [e for k, e in enumerate(en_n) if not used[k]]
+    if ru_left and en_left and (related := _conversions(ru, en)).units:
+        # A number that is the other side's converted between units is matched: a
+        # translator's conversion ("60 миль" ↔ "97 km"), not a changed number.
+        for a in list(ru_left):
+            b = next((b for b in en_left if related(a, b)), None)
+            if b is not None:
+                ru_left.remove(a)
+                en_left.remove(b)
+                matched += 1
     ru_named = word_numbers(ru) if en_left else None
     en_named = word_numbers(en) if ru_left else None
     digits = NumberCheck(
@@ -319,7 +336,7 @@ def _with_words(ru: str, en: str, m: _Matching, digits: NumberCheck) -> NumberCh
     word does not excuse), number words and unit conversions read too: when a number is
     changed, the exact numbers written in words that the other side has in no form count
     ("три семьи" ↔ "four families", "сорока" ↔ "14"), and a number that is the other side's
-    converted between common units is no change ("60 миль" ↔ "97 km", :func:`converted`).
+    converted between common units is no change ("60 миль" ↔ "97 km", :func:`_conversions`).
 
     A number word with no counterpart alone counts for nothing: translators drop or reword
     them in 0.5 % of the clean dev pairs ("на четырёх конечностях" ↔ "knuckle walking").

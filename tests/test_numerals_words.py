@@ -7,7 +7,7 @@ import pytest
 
 from cleaners.config import PipelineConfig
 from cleaners.judge import filter_pairs
-from cleaners.numerals import compare, word_number_values
+from cleaners.numerals import compare, compare_both, word_number_values
 
 _CHANGED = [
     ("Он прожил двадцать пять лет в Москве.", "He lived in Moscow for twenty-six years."),
@@ -184,9 +184,17 @@ def test_a_number_no_conversion_explains_is_a_change(ru: str, en: str) -> None:
 
 
 def test_filter_keeps_a_conversion_and_rejects_a_changed_fraction() -> None:
-    out = filter_pairs([_CONVERTED[-1], _CHANGED_MORE[4], _RIGHT_MORE[7]], PipelineConfig())
-    assert [r.keep for r in out] == [True, False, True], [r.reasons for r in out]
-    assert "number-mismatch" in out[1].reasons
+    pairs = [_CONVERTED[0], _CONVERTED[-1], _CHANGED_MORE[4], _RIGHT_MORE[7]]
+    out = filter_pairs(pairs, PipelineConfig())
+    assert [r.keep for r in out] == [True, True, False, True], [r.reasons for r in out]
+    assert "number-mismatch" in out[2].reasons
+
+
+def test_a_digit_number_converted_is_matched_for_the_adequacy_features_too() -> None:
+    # Digits only: the converted number is the other side's, so the model sees no change.
+    digits, _ = compare_both(*_CONVERTED[0])
+    assert tuple(digits) == (1, 0, 0)
+    assert compare(*_CONVERTED[0], words=False) == digits
 
 
 def test_words_of_halves_groups_and_fractions_read_in_case_forms() -> None:

@@ -753,3 +753,37 @@ def test_one_byte_counts_change_no_bead(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(al, "_count_dtype", lambda top: np.float32)
     assert al._anchor_flat(tokens, True, {}).count.dtype == np.float32
     assert align(ru, en) == small
+
+
+# ---------------------------------------------------------------- long segments (CLI)
+
+
+def _flores_dev(lang: str, k: int) -> list[str]:
+    path = SHARED / "flores200" / f"dev.{lang}.txt"
+    if not path.exists():
+        pytest.skip(f"shared data not found at {path} (the dev sets live beside the repo)")
+    return path.read_text(encoding="utf-8").splitlines()[:k]
+
+
+def _cli_align(tmp_path: Path, ru: list[str], en: list[str], *extra: str) -> list[list[str]]:
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text("\n".join(ru) + "\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("\n".join(en) + "\n", encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    args = [sys.executable, "-m", "flows.cli", "align", str(tmp_path / "a.txt")]
+    args += [str(tmp_path / "b.txt"), *extra]
+    r = subprocess.run(args, capture_output=True, text=True, cwd=root, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return [line.split("\t") for line in r.stdout.splitlines()]
+
+
+@pytest.mark.parametrize("copies", [1, 20, 50])
+def test_one_long_line_a_side_is_one_bead(tmp_path: Path, copies: int) -> None:
+    """A side that is one long line (the same 20 FLORES dev sentences ``copies`` times) against
+    its translation as one line: one 1-1 bead (counted one by one, the few numbers the
+    translation rewords cost more than leaving both lines unaligned)."""
+    ru = [" ".join(_flores_dev("rus_Cyrl", 20) * copies)]
+    en = [" ".join(_flores_dev("eng_Latn", 20) * copies)]
+    assert [(b[0], b[1]) for b in _cli_align(tmp_path, ru, en)] == [("0", "0")]

@@ -127,6 +127,14 @@ _PAGE_NUMBERS = True
 # Russian characters' worth of weight the configured typical length ratio gets against the
 # document's own (tuned on the dev sets: 1000 ≈ 7 sentences).
 _RATIO_WEIGHT = 1000.0
+# A document whose own ratio is this many times the typical one (either way) may be whole on one
+# side only (an MT export cut off, a source with a page the other lacks): its totals then say
+# nothing about its sentences' lengths, and read as a ratio they turn every 1-1 bead into a
+# length mismatch (the first 10 of 60 lines against all 60: not one bead right). Such a document
+# is also aligned at the typical ratio and keeps the cheaper path (the likelier ratio). Of
+# bench/align.py's dev documents (WMT21, FLORES ru–en and de–fr, Text+Berg and its folds) one
+# FLORES de–fr document reaches 1.5, and keeps its path: the dev figures do not move.
+_RATIO_DOUBT = 1.5
 # Longer documents get a first, rough alignment of sentence blocks to centre the band on:
 # blocks of ``_COARSE_FACTOR`` units, recursively, until at most ``_COARSE_UNITS`` a side are
 # left for a full DP. Every level then runs in a band of constant width: time and memory stay
@@ -858,7 +866,7 @@ def _coverage_reward(
 
 
 def _rough_path(
-    doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, scale: int
+    doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, scale: int, ratio: float
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Where the path should run: (lowest, highest column per DP row, block size ``k``).
 
@@ -889,7 +897,7 @@ def _rough_path(
         }
     )
     blocks = doc.blocks(k_ru, k_en, [kind for kind in doc.kinds if kind != "num"])
-    coarse = _solve(blocks, coarse_config, with_mt, with_lex, scale * max(k_ru, k_en))
+    coarse = _solve(blocks, coarse_config, with_mt, with_lex, scale * max(k_ru, k_en), ratio)
     low: dict[float, float] = {0.0: 0.0}
     high: dict[float, float] = {0.0: 0.0}
     for i, j, _ in coarse:
@@ -1963,22 +1971,42 @@ def _path_reach(path: _Path, n: int, rows: int) -> tuple[np.ndarray, np.ndarray]
     return lo, hi
 
 
-def _solve(doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, scale: int = 1) -> _Path:
-    """The best path's bead end points (i, j) with each bead's own cost; ``scale`` is the
-    number of sentences per unit (1, or a block level's)."""
-    p = _params(config, with_mt, with_lex, scale, doc.one_script)
-    coarse = scale > 1
-    n, m = len(doc.ru_len), len(doc.en_len)
-    # English chars per Russian char: the document's own figure, shrunk towards a typical one
-    # (a short document's total is thrown off by a single dropped or inserted sentence).
+def _own_ratio(doc: _Doc, config: AlignConfig) -> float:
+    """English chars per Russian char: the document's own figure, shrunk towards the typical
+    one (a short document's total is thrown off by a single dropped or inserted sentence)."""
     ratio = (doc.en_len.sum() + _RATIO_WEIGHT * config.length_ratio) / (
         doc.ru_len.sum() + _RATIO_WEIGHT
     )
-    ratio = float(np.clip(ratio, 0.3, 3.0))
+    return float(np.clip(ratio, 0.3, 3.0))
+
+
+def _doubtful_ratio(doc: _Doc, config: AlignConfig) -> bool:
+    """Whether the document's own ratio is so far from the typical one that one side may be
+    incomplete (``_RATIO_DOUBT``)."""
+    own = _own_ratio(doc, config)
+    return max(own / config.length_ratio, config.length_ratio / own) >= _RATIO_DOUBT
+
+
+def _solve(
+    doc: _Doc,
+    config: AlignConfig,
+    with_mt: bool,
+    with_lex: bool,
+    scale: int = 1,
+    ratio: float | None = None,
+) -> _Path:
+    """The best path's bead end points (i, j) with each bead's own cost; ``scale`` is the
+    number of sentences per unit (1, or a block level's); ``ratio`` the English chars per
+    Russian char to expect (default: the document's own, ``_own_ratio``)."""
+    p = _params(config, with_mt, with_lex, scale, doc.one_script)
+    coarse = scale > 1
+    n, m = len(doc.ru_len), len(doc.en_len)
+    if ratio is None:
+        ratio = _own_ratio(doc, config)
     weights = {"anchor": p.w_anchor, "num": p.w_number_miss, "mt": p.w_mt, "table": p.w_lex}
     # Keys in many blocks say little about where a block goes and cost the most to match.
     common = max(8, m // 50) if coarse else None
-    lo, hi, block = _rough_path(doc, config, with_mt, with_lex, scale)
+    lo, hi, block = _rough_path(doc, config, with_mt, with_lex, scale, ratio)
     # The coarser levels' bags and programs are freed: their pages go back before this
     # level's are made (a 20 MB pair's finest level ran ~30 MB higher on what they left).
     release(int(doc.ru_len.sum() + doc.en_len.sum()))
@@ -2370,6 +2398,11 @@ def align(
         ru, en, ru_mt if with_mt else None, config, with_lex, src_lang, tgt_lang, word_table
     )
     path = _solve(doc, config, with_mt, with_lex)
+    ratio = None
+    if _doubtful_ratio(doc, config):
+        typical = _solve(doc, config, with_mt, with_lex, ratio=config.length_ratio)
+        if float(typical.own.sum()) < float(path.own.sum()):
+            path, ratio = typical, config.length_ratio
     # (With the coverage score only: one Dice per bead, or none, favours cutting beads or
     # merging on length alone, and more of its big beads are wrong: Text+Berg dev .876 with
     # Dice and the refit, .880 without; without a word table .824 and .862.)
@@ -2377,7 +2410,7 @@ def align(
     skip_refit = _refit_skip_prior(path, refit or config)
     if refit is not None or skip_refit is not None:
         config = skip_refit or refit or config
-        path = _solve(doc, config, with_mt, with_lex)
+        path = _solve(doc, config, with_mt, with_lex, ratio=ratio)
     ru, en = doc.text or (ru, en)  # (the recheck reads what the costs read)
     del doc  # the bags, before the beads are made
 

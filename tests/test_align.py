@@ -787,3 +787,25 @@ def test_one_long_line_a_side_is_one_bead(tmp_path: Path, copies: int) -> None:
     ru = [" ".join(_flores_dev("rus_Cyrl", 20) * copies)]
     en = [" ".join(_flores_dev("eng_Latn", 20) * copies)]
     assert [(b[0], b[1]) for b in _cli_align(tmp_path, ru, en)] == [("0", "0")]
+
+
+@pytest.mark.parametrize(
+    ("n", "m", "langs"),
+    [
+        (10, 60, ("rus_Cyrl", "eng_Latn")),
+        (2, 60, ("rus_Cyrl", "eng_Latn")),
+        (60, 2, ("rus_Cyrl", "eng_Latn")),
+        (5, 60, ("deu_Latn", "fra_Latn")),
+    ],
+)
+def test_one_side_cut_short_keeps_its_lines_pairs(
+    tmp_path: Path, n: int, m: int, langs: tuple[str, str]
+) -> None:
+    """The first n lines of a FLORES dev text against its first m (an MT export cut off): the
+    shorter side's lines pair with their own lines, the rest stay one-sided (the two sides'
+    totals, read as a length ratio, once turned every 1-1 into a 1-4 of another part)."""
+    ru, en = _flores_dev(langs[0], n), _flores_dev(langs[1], m)
+    extra = ("--src-lang", "de", "--tgt-lang", "fr") if langs[0] == "deu_Latn" else ()
+    beads = _cli_align(tmp_path, ru, en, *extra)
+    two_sided = [(b[0], b[1]) for b in beads if b[0] and b[1]]
+    assert two_sided == [(str(i), str(i)) for i in range(min(n, m))]

@@ -793,6 +793,7 @@ def test_one_long_line_a_side_is_one_bead(tmp_path: Path, copies: int) -> None:
     ("n", "m", "langs"),
     [
         (10, 60, ("rus_Cyrl", "eng_Latn")),
+        (40, 60, ("rus_Cyrl", "eng_Latn")),
         (2, 60, ("rus_Cyrl", "eng_Latn")),
         (60, 2, ("rus_Cyrl", "eng_Latn")),
         (5, 60, ("deu_Latn", "fra_Latn")),

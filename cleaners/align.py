@@ -1081,9 +1081,9 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
             if kind == "num":  # each number on one side only costs a little
                 mass = block(("ru", kind), "rows", di) + block(("en", kind), "cols", dj)
                 missed = np.maximum(mass - 2.0 * num, 0.0)
-                c = c + p.w_number_miss * missed * np.minimum(
-                    1.0, _NUMBER_MASS / np.maximum(mass, 1.0)
-                )
+                if mass.size and float(mass.max()) > _NUMBER_MASS:  # (rare: spared otherwise)
+                    missed *= np.minimum(1.0, _NUMBER_MASS / np.maximum(mass, 1.0))
+                c = c + p.w_number_miss * missed
                 continue
             # Similarities reward only where something is shared: a few cells of the band
             # (others subtract an exact 0).

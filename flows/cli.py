@@ -1373,8 +1373,9 @@ def build_parser() -> argparse.ArgumentParser:
         'jsonl: one file of {"id", "ru": [..], "en": [..]} → {"id", "beads": '
         "[[ru_ids], [en_ids], score]}. score is the aligner's own confidence in the bead "
         "(0 for 1-0 / 0-1), not the adequacy (mtclean filter scores a pair). Paragraphs "
-        "against sentences (one side's segments 1.5× as many sentences) are aligned sentence "
-        "by sentence, each bead naming the segments its sentences came from.",
+        "against sentences (one side's segments 1.5× as many sentences as the other's, 2.5 or "
+        "more) are aligned sentence by sentence, each bead naming the segments its sentences "
+        "came from.",
     )
     p.add_argument(
         "ru",

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaners import segments
 from cleaners.align import align
@@ -91,3 +93,30 @@ def test_sentence_lines_on_both_sides_are_aligned_as_given() -> None:
     assert not segments.uneven(ru, en)
     beads = segments.by_sentence(ru, en, align)
     assert [(b.ru, b.en) for b in beads] == [((i,), (i,)) for i in range(60)]
+
+
+_WORDS = ["Мост", "открыли", "bridge", "opened", "1998", "Traffic", "завтра", "x"]
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(_WORDS), max_size=12), max_size=8),
+    st.lists(st.lists(st.sampled_from(_WORDS), max_size=12), max_size=8),
+    st.integers(0, 3),
+)
+@settings(max_examples=60, deadline=None)
+def test_every_segment_in_exactly_one_bead_in_order(
+    ru_words: list[list[str]], en_words: list[list[str]], every: int
+) -> None:
+    """Whatever the segments (blank ones too), each is in exactly one bead, beads in order."""
+
+    def segment(words: list[str]) -> str:  # a sentence end after every ``every`` + 1 words
+        return " ".join(
+            w + ("." if (k + 1) % (every + 1) == 0 else "") for k, w in enumerate(words)
+        )
+
+    ru, en = [segment(w) for w in ru_words], [segment(w) for w in en_words]
+    beads = segments.by_sentence(ru, en, align)
+    assert [i for b in beads for i in b.ru] == list(range(len(ru)))
+    assert [j for b in beads for j in b.en] == list(range(len(en)))
+    assert all(0.0 <= b.score <= 1.0 for b in beads)
+    assert all(b.score == 0.0 for b in beads if not (b.ru and b.en))

@@ -109,20 +109,52 @@ def by_sentence(
         chars = sum(len(ru_sents[i]) for i in b.ru) + sum(len(en_sents[j]) for j in b.en)
         weight[root] = weight.get(root, 0.0) + chars
         mass[root] = mass.get(root, 0.0) + (b.score * chars if b.ru and b.en else 0.0)
-    method = beads[0].method if beads else "length"
-    # Two-sided groups, then the segments between them one-sided, in order.
-    spans: list[tuple[int, int, int, int, float]] = []  # ru lo, hi, en lo, hi, score
+    spans: list[_Span] = []
     for root, (r, e) in groups.items():
         if r and e:
             score = mass.get(root, 0.0) / weight[root] if weight.get(root) else 0.0
-            spans.append((min(r), max(r) + 1, min(e), max(e) + 1, score))
-    spans.sort()
+            spans.append((min(r), max(r) + 1, min(e), max(e) + 1, round(score, 6)))
+    return _interleave(n, m, spans, beads[0].method if beads else "length")
+
+
+_Span = tuple[int, int, int, int, float]  # ru from, to, en from, to (one past), score
+
+
+def _interleave(n: int, m: int, spans: list[_Span], method: str) -> list[Bead]:
+    """Beads over ``n`` and ``m`` segments: each two-sided span (in order, not overlapping) as
+    one bead, the segments between them as 1-0 / 0-1 beads (score 0)."""
     out: list[Bead] = []
     i = j = 0
-    for r0, r1, e0, e1, score in [*spans, (n, n, m, m, 0.0)]:
+    for r0, r1, e0, e1, score in [*sorted(spans), (n, n, m, m, 0.0)]:
         out += [Bead((k,), (), 0.0, method) for k in range(i, r0)]
         out += [Bead((), (k,), 0.0, method) for k in range(j, e0)]
         if r1 > r0 or e1 > e0:
-            out.append(Bead(tuple(range(r0, r1)), tuple(range(e0, e1)), round(score, 6), method))
+            out.append(Bead(tuple(range(r0, r1)), tuple(range(e0, e1)), score, method))
         i, j = max(i, r1), max(j, e1)
     return out
+
+
+def without_blanks(
+    ru: Sequence[str],
+    en: Sequence[str],
+    align_segments: Callable[[list[str], list[str]], list[Bead]],
+) -> list[Bead]:
+    """Beads over ``ru`` and ``en`` whose blank segments are 1-0 / 0-1 beads of their own (or
+    inside the two-sided bead around them): only the others are aligned (left in, a blank
+    line was paired with a sentence at the end of a file, `2<TAB>0<TAB>0.0054`).
+
+    >>> from cleaners.align import align
+    >>> [(b.ru, b.en) for b in without_blanks(["", "Да.", " "], ["Yes."], align)]
+    [((0,), ()), ((1,), (0,)), ((2,), ())]
+    """
+    ru_keep = [k for k, s in enumerate(ru) if s.strip()]
+    en_keep = [k for k, s in enumerate(en) if s.strip()]
+    if len(ru_keep) == len(ru) and len(en_keep) == len(en):
+        return align_segments(list(ru), list(en))
+    beads = align_segments([ru[k] for k in ru_keep], [en[k] for k in en_keep])
+    spans = [
+        (ru_keep[b.ru[0]], ru_keep[b.ru[-1]] + 1, en_keep[b.en[0]], en_keep[b.en[-1]] + 1, b.score)
+        for b in beads
+        if b.ru and b.en
+    ]
+    return _interleave(len(ru), len(en), spans, beads[0].method if beads else "length")

@@ -640,7 +640,7 @@ def cmd_align(args: argparse.Namespace) -> int:
             )  # fmt: skip
 
         if not segments.uneven(ru, en):
-            return sentences(ru, en)
+            return segments.without_blanks(ru, en, sentences)
         if not said:  # (once, not per record)
             said.append(True)
             print(

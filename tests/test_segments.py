@@ -120,3 +120,32 @@ def test_every_segment_in_exactly_one_bead_in_order(
     assert [j for b in beads for j in b.en] == list(range(len(en)))
     assert all(0.0 <= b.score <= 1.0 for b in beads)
     assert all(b.score == 0.0 for b in beads if not (b.ru and b.en))
+
+
+def test_blank_lines_are_beads_of_their_own(tmp_path: Path) -> None:
+    """Blank lines (and a CRLF file's) on one side are 1-0 beads, never paired with a sentence
+    (one at the end of a file was paired with the other side's last line)."""
+    ru, en = _dev("rus_Cyrl", 5), _dev("eng_Latn", 5)
+    gappy = [ru[0], "", ru[1], ru[2], "", "", ru[3], ru[4], "  "]
+    path = tmp_path / "ru.txt"
+    path.write_bytes(("\r\n".join(gappy) + "\r\n").encode())
+    r = _cli(str(path), _write(tmp_path / "en.txt", en))
+    beads = [tuple(line.split("\t")[:2]) for line in r.stdout.splitlines()]
+    assert beads == [
+        ("0", "0"),
+        ("1", ""),
+        ("2", "1"),
+        ("3", "2"),
+        ("4", ""),
+        ("5", ""),
+        ("6", "3"),
+        ("7", "4"),
+        ("8", ""),
+    ]
+    r = _cli(_write(tmp_path / "blank.txt", ["", "", ""]), _write(tmp_path / "one.txt", en[:1]))
+    assert [tuple(line.split("\t")) for line in r.stdout.splitlines()] == [
+        ("0", "", "0.0000"),
+        ("1", "", "0.0000"),
+        ("2", "", "0.0000"),
+        ("", "0", "0.0000"),
+    ]

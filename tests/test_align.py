@@ -810,3 +810,36 @@ def test_one_side_cut_short_keeps_its_lines_pairs(
     beads = _cli_align(tmp_path, ru, en, *extra)
     two_sided = [(b[0], b[1]) for b in beads if b[0] and b[1]]
     assert two_sided == [(str(i), str(i)) for i in range(min(n, m))]
+
+
+def test_one_side_four_times_longer_widens_the_band_in_few_rounds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """4,000 dev lines (WMT21, FLORES, TICO-19) against their first 1,000: every line pairs
+    with its own, and the band grows to hold the path in a few rounds (it grew a few rows at a
+    time: 76 programs, the time of thirty balanced documents of that size)."""
+    import cleaners.align as al
+
+    sides: list[list[str]] = [[], []]
+    for ru_name, en_name in [
+        ("wmt21-newstest-ru-en/src.ru.txt", "wmt21-newstest-ru-en/ref.A.en.txt"),
+        ("flores200/dev.rus_Cyrl.txt", "flores200/dev.eng_Latn.txt"),
+        ("tico19-test-ru-en/rus.txt", "tico19-test-ru-en/eng.txt"),
+    ]:
+        for side, name in enumerate((ru_name, en_name)):
+            path = SHARED / name
+            if not path.exists():
+                pytest.skip(f"shared data not found at {path}")
+            sides[side] += path.read_text(encoding="utf-8").splitlines()
+    ru, en = sides[0][:4000], sides[1][:1000]
+    runs = []
+    real_run = al._run
+
+    def counted(*args: object, **kwargs: object) -> object:
+        runs.append(1)
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(al, "_run", counted)
+    beads = align(ru, en)
+    assert [(b.ru, b.en) for b in beads if b.ru and b.en] == [((i,), (i,)) for i in range(1000)]
+    assert len(runs) <= 30

@@ -112,6 +112,14 @@ _LATIN = re.compile(r"[A-Za-z]")
 # Anchors on the two sides of a bead below which their Dice similarity is damped (one shared
 # "?" says less than four shared names and numbers).
 _MIN_MASS = 4.0
+# Numbers on the two sides of a bead beyond which a number found on one side only costs less:
+# the cost is at most ``number_miss_weight`` × this × the share missed. Counted one by one, a
+# long segment's few reworded numbers outweighed everything else: one line a side holding a
+# FLORES dev passage 20 times (4 of its 44 numbers reworded each time) cost more as a 1-1 than
+# dropping both lines. Beads of sentences rarely reach 16 numbers: on bench/align.py's dev
+# documents only Text+Berg dev moves (its whole document: 2 gold beads more, strict F1 .945 →
+# .952 with the shipped table; its folds unchanged).
+_NUMBER_MASS = 16.0
 # What a 1-0 / 0-1 bead saves when its sentence has no content word of the word table and no
 # number (a scanned page's "- _-", ".....", "* , *^" and the like are dropped, not merged
 # into a neighbour's bead; Text+Berg dev: one bead more right; ru–en dev: the same F1).
@@ -123,11 +131,25 @@ _PAGE_NUMBERS = True
 # Russian characters' worth of weight the configured typical length ratio gets against the
 # document's own (tuned on the dev sets: 1000 ≈ 7 sentences).
 _RATIO_WEIGHT = 1000.0
+# A document whose own ratio is this many times the typical one (either way) may be whole on one
+# side only (an MT export cut off, a source with a page the other lacks): its totals then say
+# nothing about its sentences' lengths, and read as a ratio they turn every 1-1 bead into a
+# length mismatch (the first 10 of 60 lines against all 60: not one bead right). Such a document
+# is also aligned at the typical ratio and keeps the cheaper path (the likelier ratio). Of
+# bench/align.py's dev documents (WMT21, FLORES ru–en and de–fr, Text+Berg and its folds) about
+# 60 of 800 reach 1.2, none changes its path: the dev figures do not move. (At 1.5 the first 40
+# of 60 lines against all 60 still lost 8 of its 40 beads.)
+_RATIO_DOUBT = 1.2
+# ... and, with a word table, only where that path's beads whose sides translate each other
+# share more words (``_sure``): an article aligned with another's English, whose totals differ
+# as much, has next to no such bead on either path and keeps the first.
+_SURE_SIMILARITY = 0.3
 # Longer documents get a first, rough alignment of sentence blocks to centre the band on:
 # blocks of ``_COARSE_FACTOR`` units, recursively, until at most ``_COARSE_UNITS`` a side are
 # left for a full DP. Every level then runs in a band of constant width: time and memory stay
 # linear in the document (one level of n/300-sentence blocks needed a band that wide).
 _COARSE_UNITS = 300
+_WIDEN_ROUNDS = 4  # (see _solve)
 _COARSE_FACTOR = 8
 # DP cells whose bead costs are held at once; ru units whose word matches are made at once.
 # (16k cells: the same CPU time as 64k here, and a chunk's arrays — a dozen costs, moves and
@@ -860,7 +882,7 @@ def _coverage_reward(
 
 
 def _rough_path(
-    doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, scale: int
+    doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, scale: int, ratio: float
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Where the path should run: (lowest, highest column per DP row, block size ``k``).
 
@@ -891,7 +913,7 @@ def _rough_path(
         }
     )
     blocks = doc.blocks(k_ru, k_en, [kind for kind in doc.kinds if kind != "num"])
-    coarse = _solve(blocks, coarse_config, with_mt, with_lex, scale * max(k_ru, k_en))
+    coarse = _solve(blocks, coarse_config, with_mt, with_lex, scale * max(k_ru, k_en), ratio)
     low: dict[float, float] = {0.0: 0.0}
     high: dict[float, float] = {0.0: 0.0}
     for i, j, _ in coarse:
@@ -1069,7 +1091,10 @@ def _bead_costs(f: _Features, band: _Band, p: _Params, r0: int, r1: int) -> np.n
             num = _in_bead(in_beads[kind], di, dj)
             if kind == "num":  # each number on one side only costs a little
                 mass = block(("ru", kind), "rows", di) + block(("en", kind), "cols", dj)
-                c = c + p.w_number_miss * np.maximum(mass - 2.0 * num, 0.0)
+                missed = np.maximum(mass - 2.0 * num, 0.0)
+                if mass.size and float(mass.max()) > _NUMBER_MASS:  # (rare: spared otherwise)
+                    missed *= np.minimum(1.0, _NUMBER_MASS / np.maximum(mass, 1.0))
+                c = c + p.w_number_miss * missed
                 continue
             # Similarities reward only where something is shared: a few cells of the band
             # (others subtract an exact 0).
@@ -1962,22 +1987,42 @@ def _path_reach(path: _Path, n: int, rows: int) -> tuple[np.ndarray, np.ndarray]
     return lo, hi
 
 
-def _solve(doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, scale: int = 1) -> _Path:
-    """The best path's bead end points (i, j) with each bead's own cost; ``scale`` is the
-    number of sentences per unit (1, or a block level's)."""
-    p = _params(config, with_mt, with_lex, scale, doc.one_script)
-    coarse = scale > 1
-    n, m = len(doc.ru_len), len(doc.en_len)
-    # English chars per Russian char: the document's own figure, shrunk towards a typical one
-    # (a short document's total is thrown off by a single dropped or inserted sentence).
+def _own_ratio(doc: _Doc, config: AlignConfig) -> float:
+    """English chars per Russian char: the document's own figure, shrunk towards the typical
+    one (a short document's total is thrown off by a single dropped or inserted sentence)."""
     ratio = (doc.en_len.sum() + _RATIO_WEIGHT * config.length_ratio) / (
         doc.ru_len.sum() + _RATIO_WEIGHT
     )
-    ratio = float(np.clip(ratio, 0.3, 3.0))
+    return float(np.clip(ratio, 0.3, 3.0))
+
+
+def _doubtful_ratio(doc: _Doc, config: AlignConfig) -> bool:
+    """Whether the document's own ratio is so far from the typical one that one side may be
+    incomplete (``_RATIO_DOUBT``)."""
+    own = _own_ratio(doc, config)
+    return max(own / config.length_ratio, config.length_ratio / own) >= _RATIO_DOUBT
+
+
+def _solve(
+    doc: _Doc,
+    config: AlignConfig,
+    with_mt: bool,
+    with_lex: bool,
+    scale: int = 1,
+    ratio: float | None = None,
+) -> _Path:
+    """The best path's bead end points (i, j) with each bead's own cost; ``scale`` is the
+    number of sentences per unit (1, or a block level's); ``ratio`` the English chars per
+    Russian char to expect (default: the document's own, ``_own_ratio``)."""
+    p = _params(config, with_mt, with_lex, scale, doc.one_script)
+    coarse = scale > 1
+    n, m = len(doc.ru_len), len(doc.en_len)
+    if ratio is None:
+        ratio = _own_ratio(doc, config)
     weights = {"anchor": p.w_anchor, "num": p.w_number_miss, "mt": p.w_mt, "table": p.w_lex}
     # Keys in many blocks say little about where a block goes and cost the most to match.
     common = max(8, m // 50) if coarse else None
-    lo, hi, block = _rough_path(doc, config, with_mt, with_lex, scale)
+    lo, hi, block = _rough_path(doc, config, with_mt, with_lex, scale, ratio)
     # The coarser levels' bags and programs are freed: their pages go back before this
     # level's are made (a 20 MB pair's finest level ran ~30 MB higher on what they left).
     release(int(doc.ru_len.sum() + doc.en_len.sum()))
@@ -1989,6 +2034,7 @@ def _solve(doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, scale:
     h0 = max(config.band // 2, 4, block + 8) if block < _COARSE_FACTOR else block + 8
     half = np.full(n + 1, h0, dtype=np.int64)
     filled = None
+    rounds = 0
     while True:
         band = _Band.around(lo, hi, half, m)
         window = _windows(band, m)
@@ -2018,12 +2064,33 @@ def _solve(doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, scale:
         hi = np.where(above, np.maximum(hi, near_hi), hi)
         # Widen only around where the path met the edge: a misplaced jump of the rough path
         # is local, and doubling the whole band for it cost a long document its linear time.
+        # From the ``_WIDEN_ROUNDS``-th round on, the widening doubles each round: a document
+        # much longer on one side (4,000 dev lines against their first 1,000) met the edge a few
+        # rows at a time for 76 rounds, 11 s of CPU (now 3 s). Every bench/align.py dev document,
+        # and its 2,000 to 20,000-sentence concatenations, is done before: the same path.
+        rounds += 1
+        grow = 2 ** max(1, rounds - _WIDEN_ROUNDS + 2)
         wider = half.copy()
         for i in touched:
-            reach = 2 * int(half[i]) + block
+            reach = grow * int(half[i]) + block
             part = wider[max(i - reach, 0) : i + reach + 1]
-            np.maximum(part, 2 * half[i], out=part)
+            np.maximum(part, min(grow * int(half[i]), m + 1), out=part)
         half = wider
+
+
+def _sure(path: _Path, ru: Sequence[str], en: Sequence[str], table: lexsim.Table) -> float:
+    """The word-table similarity summed over the path's two-sided beads whose sides share
+    ``_SURE_SIMILARITY`` of their words or more (the bead score alone is high for any two
+    sentences of fitting length; a sentence's bead taking in three more of the other side's
+    still shares 0.44 of its words, its own 1-1 0.68)."""
+    i0 = j0 = 0
+    sure = 0.0
+    for i, j, _ in path:
+        if i > i0 and j > j0:
+            similarity = table.similarity(" ".join(ru[i0:i]), " ".join(en[j0:j]))
+            sure += similarity if similarity >= _SURE_SIMILARITY else 0.0
+        i0, j0 = i, j
+    return sure
 
 
 def _score(bead_cost: float, kind: tuple[int, int]) -> float:
@@ -2371,6 +2438,14 @@ def align(
         ru, en, ru_mt if with_mt else None, config, with_lex, src_lang, tgt_lang, word_table
     )
     path = _solve(doc, config, with_mt, with_lex)
+    ratio = None
+    if _doubtful_ratio(doc, config):
+        typical = _solve(doc, config, with_mt, with_lex, ratio=config.length_ratio)
+        if float(typical.own.sum()) < float(path.own.sum()) and (
+            word_table is None
+            or _sure(typical, ru, en, word_table) > _sure(path, ru, en, word_table)
+        ):
+            path, ratio = typical, config.length_ratio
     # (With the coverage score only: one Dice per bead, or none, favours cutting beads or
     # merging on length alone, and more of its big beads are wrong: Text+Berg dev .876 with
     # Dice and the refit, .880 without; without a word table .824 and .862.)
@@ -2378,7 +2453,7 @@ def align(
     skip_refit = _refit_skip_prior(path, refit or config)
     if refit is not None or skip_refit is not None:
         config = skip_refit or refit or config
-        path = _solve(doc, config, with_mt, with_lex)
+        path = _solve(doc, config, with_mt, with_lex, ratio=ratio)
     ru, en = doc.text or (ru, en)  # (the recheck reads what the costs read)
     del doc  # the bags, before the beads are made
 

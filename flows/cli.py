@@ -600,7 +600,7 @@ def _lang_code(value: str) -> str:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    from cleaners import lexsim
+    from cleaners import lexsim, segments
     from cleaners.align import align as _align
 
     if not lexsim.available(args.src_lang, args.tgt_lang):
@@ -623,9 +623,34 @@ def cmd_align(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
 
-    def align(ru: list[str], en: list[str], acfg: Any) -> Any:
-        ru_mt = translator.translate(ru) if translator is not None else None
-        return _align(ru, en, acfg, ru_mt=ru_mt, src_lang=args.src_lang, tgt_lang=args.tgt_lang)
+    said: list[bool] = []
+    mts: dict[tuple[str, ...], Any] = {}
+
+    def align(ru: list[str], en: list[str], acfg: Any, table: Any = None) -> Any:
+        def sentences(ru: list[str], en: list[str]) -> Any:
+            ru_mt = None
+            if translator is not None:  # (bootstrapping aligns every record twice)
+                key = tuple(ru)
+                if key not in mts:
+                    mts[key] = translator.translate(ru)
+                ru_mt = mts[key] if args.bootstrap else mts.pop(key)
+            return _align(
+                ru, en, acfg, ru_mt=ru_mt, src_lang=args.src_lang, tgt_lang=args.tgt_lang,
+                table=table,
+            )  # fmt: skip
+
+        if not segments.uneven(ru, en):
+            return segments.without_blanks(ru, en, sentences)
+        if not said:  # (once, not per record)
+            said.append(True)
+            print(
+                f"mtclean align: one side's segments hold many more sentences than the other's "
+                f"({segments.sentences_per_segment(ru):.1f} a segment against "
+                f"{segments.sentences_per_segment(en):.1f}): aligned sentence by sentence, "
+                "each bead naming the segments its sentences came from",
+                file=sys.stderr,
+            )
+        return segments.by_sentence(ru, en, sentences, args.src_lang, args.tgt_lang)
 
     if args.format == "text":
         if args.bootstrap:
@@ -681,19 +706,14 @@ def cmd_align(args: argparse.Namespace) -> int:
         return 0
     from cleaners.align import bootstrap_table
 
-    ru_mts = [translator.translate(ru) if translator else None for _, ru, _ in docs]
-    langs = {"src_lang": args.src_lang, "tgt_lang": args.tgt_lang}
-    first = [
-        _align(ru, en, acfg, ru_mt=mt, **langs)
-        for (_, ru, en), mt in zip(docs, ru_mts, strict=True)
-    ]
+    first = [align(ru, en, acfg) for _, ru, en in docs]
     table, learned = bootstrap_table(
         [(ru, en, beads) for (_, ru, en), beads in zip(docs, first, strict=True)],
-        lexsim.table(**langs),
+        lexsim.table(args.src_lang, args.tgt_lang),
     )
     print(f"mtclean align: bootstrap learned {len(learned)} key pairs", file=sys.stderr)
-    for (rec_id, ru, en), mt in zip(docs, ru_mts, strict=True):
-        write(rec_id, _align(ru, en, acfg, ru_mt=mt, table=table, **langs))
+    for rec_id, ru, en in docs:
+        write(rec_id, align(ru, en, acfg, table=table))
     return 0
 
 
@@ -1352,7 +1372,10 @@ def build_parser() -> argparse.ArgumentParser:
         "line, `ru_ids<TAB>en_ids<TAB>score` (0-based, comma-separated, empty for none). "
         'jsonl: one file of {"id", "ru": [..], "en": [..]} → {"id", "beads": '
         "[[ru_ids], [en_ids], score]}. score is the aligner's own confidence in the bead "
-        "(0 for 1-0 / 0-1), not the adequacy (mtclean filter scores a pair).",
+        "(0 for 1-0 / 0-1), not the adequacy (mtclean filter scores a pair). Paragraphs "
+        "against sentences (one side's segments 1.5× as many sentences as the other's, 2.5 or "
+        "more) are aligned sentence by sentence, each bead naming the segments its sentences "
+        "came from.",
     )
     p.add_argument(
         "ru",

@@ -774,3 +774,93 @@ def test_one_byte_counts_change_no_bead(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(al, "_count_dtype", lambda top: np.float32)
     assert al._anchor_flat(tokens, True, {}).count.dtype == np.float32
     assert align(ru, en) == small
+
+
+# ---------------------------------------------------------------- long segments (CLI)
+
+
+def _flores_dev(lang: str, k: int) -> list[str]:
+    path = SHARED / "flores200" / f"dev.{lang}.txt"
+    if not path.exists():
+        pytest.skip(f"shared data not found at {path} (the dev sets live beside the repo)")
+    return path.read_text(encoding="utf-8").splitlines()[:k]
+
+
+def _cli_align(tmp_path: Path, ru: list[str], en: list[str], *extra: str) -> list[list[str]]:
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text("\n".join(ru) + "\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("\n".join(en) + "\n", encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    args = [sys.executable, "-m", "flows.cli", "align", str(tmp_path / "a.txt")]
+    args += [str(tmp_path / "b.txt"), *extra]
+    r = subprocess.run(args, capture_output=True, text=True, cwd=root, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return [line.split("\t") for line in r.stdout.splitlines()]
+
+
+@pytest.mark.parametrize("copies", [1, 20, 50])
+def test_one_long_line_a_side_is_one_bead(tmp_path: Path, copies: int) -> None:
+    """A side that is one long line (the same 20 FLORES dev sentences ``copies`` times) against
+    its translation as one line: one 1-1 bead (counted one by one, the few numbers the
+    translation rewords cost more than leaving both lines unaligned)."""
+    ru = [" ".join(_flores_dev("rus_Cyrl", 20) * copies)]
+    en = [" ".join(_flores_dev("eng_Latn", 20) * copies)]
+    assert [(b[0], b[1]) for b in _cli_align(tmp_path, ru, en)] == [("0", "0")]
+
+
+@pytest.mark.parametrize(
+    ("n", "m", "langs"),
+    [
+        (10, 60, ("rus_Cyrl", "eng_Latn")),
+        (40, 60, ("rus_Cyrl", "eng_Latn")),
+        (2, 60, ("rus_Cyrl", "eng_Latn")),
+        (60, 2, ("rus_Cyrl", "eng_Latn")),
+        (5, 60, ("deu_Latn", "fra_Latn")),
+    ],
+)
+def test_one_side_cut_short_keeps_its_lines_pairs(
+    tmp_path: Path, n: int, m: int, langs: tuple[str, str]
+) -> None:
+    """The first n lines of a FLORES dev text against its first m (an MT export cut off): the
+    shorter side's lines pair with their own lines, the rest stay one-sided (the two sides'
+    totals, read as a length ratio, once turned every 1-1 into a 1-4 of another part)."""
+    ru, en = _flores_dev(langs[0], n), _flores_dev(langs[1], m)
+    extra = ("--src-lang", "de", "--tgt-lang", "fr") if langs[0] == "deu_Latn" else ()
+    beads = _cli_align(tmp_path, ru, en, *extra)
+    two_sided = [(b[0], b[1]) for b in beads if b[0] and b[1]]
+    assert two_sided == [(str(i), str(i)) for i in range(min(n, m))]
+
+
+def test_one_side_four_times_longer_widens_the_band_in_few_rounds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """4,000 dev lines (WMT21, FLORES, TICO-19) against their first 1,000: every line pairs
+    with its own, and the band grows to hold the path in a few rounds (it grew a few rows at a
+    time: 76 programs, the time of thirty balanced documents of that size)."""
+    import cleaners.align as al
+
+    sides: list[list[str]] = [[], []]
+    for ru_name, en_name in [
+        ("wmt21-newstest-ru-en/src.ru.txt", "wmt21-newstest-ru-en/ref.A.en.txt"),
+        ("flores200/dev.rus_Cyrl.txt", "flores200/dev.eng_Latn.txt"),
+        ("tico19-test-ru-en/rus.txt", "tico19-test-ru-en/eng.txt"),
+    ]:
+        for side, name in enumerate((ru_name, en_name)):
+            path = SHARED / name
+            if not path.exists():
+                pytest.skip(f"shared data not found at {path}")
+            sides[side] += path.read_text(encoding="utf-8").splitlines()
+    ru, en = sides[0][:4000], sides[1][:1000]
+    runs = []
+    real_run = al._run
+
+    def counted(*args: object, **kwargs: object) -> object:
+        runs.append(1)
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(al, "_run", counted)
+    beads = align(ru, en)
+    assert [(b.ru, b.en) for b in beads if b.ru and b.en] == [((i,), (i,)) for i in range(1000)]
+    assert len(runs) <= 30

@@ -13,6 +13,7 @@ import contextlib
 import io
 import itertools
 import json
+import math
 import os
 import re
 import shlex
@@ -345,10 +346,28 @@ class NotAnObject(ValueError):
     """A line that is not one JSON object; the message says what it is instead."""
 
 
+def _no_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity, which JSON has not: echoed back as an id they
+    # would make the output line itself not JSON.
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    # 1e400 is JSON, but a double holds it only as inf, written back as Infinity (not JSON).
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"the number {text[:40]} is out of range")
+    return value
+
+
+# Strict: what it reads, _ENCODER writes back as JSON (RFC 8259 has no NaN or Infinity).
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
+
+
 def _object(line: str) -> dict[str, Any]:
     """``line`` as a JSON object (lone surrogates as U+FFFD), or :class:`NotAnObject`."""
     try:
-        rec = json.loads(line)
+        rec = _DECODER.decode(line)
     except ValueError as exc:
         raise NotAnObject(f"not JSON ({exc})") from None
     if not isinstance(rec, dict):
@@ -733,7 +752,7 @@ def _leading_id(head: str) -> Any:
     if m is None:
         return None
     try:
-        value, _ = json.JSONDecoder().raw_decode(head, m.end())
+        value, _ = _DECODER.raw_decode(head, m.end())
     except ValueError:
         return None
     return value if isinstance(value, (str, int, float)) else None

@@ -239,3 +239,36 @@ def test_a_nul_late_on_stdin_stops_the_stream_as_a_file_is_refused():
     # Negative: without the NUL every line is judged, exit 0.
     r = mtclean(stdin=good + _lines(PAIRS[:1]))
     assert r.returncode == 0 and len(r.stdout.splitlines()) == 81, r.stderr
+
+
+def _strict_json(line: str) -> dict:
+    def no_constant(name: str) -> None:
+        raise AssertionError(f"{name} in the output: not JSON")
+
+    return json.loads(line, parse_constant=no_constant)
+
+
+def test_ids_of_every_json_type_come_back_and_the_output_is_always_json(tmp_path: Path):
+    """An id is given back whatever its JSON type; NaN and Infinity (which Python's json reads,
+    JSON has not) and a number no double holds (1e400, read as inf) would come back as
+    `NaN`/`Infinity`, making the verdict line itself not JSON: such a line is malformed."""
+    good = {k: PAIRS[0][k] for k in ("ru", "en")}
+    ids = ["s", 7, 2.5, -0.0, 123456789012345678901234567890, True, False, None, [1, "a"],
+           {"k": [2]}]  # fmt: skip
+    lines = "".join(json.dumps({"id": i, **good}, ensure_ascii=False) + "\n" for i in ids)
+    bad_ids = ["NaN", "Infinity", "-Infinity", "1e400"]
+    lines += "".join(f'{{"id": {i}, "ru": {json.dumps(good["ru"])}, "en": "x"}}\n' for i in bad_ids)
+    r = mtclean(stdin=lines)
+    out = [_strict_json(line) for line in r.stdout.splitlines()]
+    assert [o["id"] for o in out] == ids + [None] * 4
+    assert [o["reasons"] for o in out[:2]] == [[], ["duplicate"]]
+    assert all(o["reasons"] == ["malformed"] and not o["keep"] for o in out[-4:])
+    assert (
+        r.returncode == 2 and "1e400 is out of range" in r.stderr and "NaN is not JSON" in r.stderr
+    )
+    # A line too long to read gives its leading id back only when that id is JSON.
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("input: {max_bytes: 2000}\n")
+    long = "".join(f'{{"id": {i}, "ru": "{"а" * 3000}", "en": "a"}}\n' for i in ("NaN", "5"))
+    r = mtclean("--config", str(cfg), stdin=long)
+    assert [_strict_json(line)["id"] for line in r.stdout.splitlines()] == [None, 5]

@@ -449,7 +449,7 @@ def _parse_record(raw: bytes, first: bool) -> tuple[dict, InputError | None]:
     try:
         record = json.loads(text)
     except (ValueError, RecursionError) as exc:
-        return bad(f"not JSON ({str(exc)[:80]})")
+        return bad(f"not JSON ({str(exc)[:80]}){E.cr_line_ends_hint(text)}")
     if not isinstance(record, dict):
         return bad(f"a JSON {type(record).__name__}, not an object")
     doc_id = record.get("id")

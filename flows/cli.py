@@ -369,7 +369,9 @@ def _object(line: str) -> dict[str, Any]:
     try:
         rec = _DECODER.decode(line)
     except ValueError as exc:
-        raise NotAnObject(f"not JSON ({exc})") from None
+        from cleaners.errors import cr_line_ends_hint  # light: no imports of its own
+
+        raise NotAnObject(f"not JSON ({exc}){cr_line_ends_hint(line)}") from None
     if not isinstance(rec, dict):
         raise NotAnObject("expected a JSON object")
     if _SURROGATE_ESCAPE.search(line):

@@ -272,3 +272,15 @@ def test_ids_of_every_json_type_come_back_and_the_output_is_always_json(tmp_path
     long = "".join(f'{{"id": {i}, "ru": "{"а" * 3000}", "en": "a"}}\n' for i in ("NaN", "5"))
     r = mtclean("--config", str(cfg), stdin=long)
     assert [_strict_json(line)["id"] for line in r.stdout.splitlines()] == [None, 5]
+
+
+def test_records_whose_lines_end_in_cr_alone_are_named_as_such():
+    """Read as one line (JSONL is split on LF): one malformed verdict, and the message says
+    why instead of "Extra data" alone; CRLF line ends are read as lines, as before."""
+    recs = [json.dumps(p, ensure_ascii=False) for p in PAIRS[:2]]
+    r = mtclean(stdin="\r".join(recs) + "\r")
+    assert [json.loads(line)["reasons"] for line in r.stdout.splitlines()] == [["malformed"]]
+    assert r.returncode == 2 and "end in CR alone" in r.stderr
+    r = mtclean(stdin="\r\n".join(recs) + "\r\n")
+    assert [json.loads(line)["id"] for line in r.stdout.splitlines()] == [1, 2]
+    assert r.returncode == 0 and r.stderr == ""

@@ -335,7 +335,9 @@ def _jsonl(stream: Iterable[str], what: str) -> Iterator[tuple[int, dict[str, An
             try:
                 rec = _record(line, n, what)
             except UsageError as exc:
-                if first and "not JSON" in str(exc):  # most likely a plain text file
+                # A first line that is not JSON and does not even start as JSON: most likely a
+                # plain text file (a JSON line with a flaw gets no such hint).
+                if first and "not JSON" in str(exc) and not line.lstrip().startswith(("{", "[")):
                     raise UsageError(f"{exc}; for plain text leave out --format jsonl") from None
                 raise
             first = False
@@ -368,6 +370,10 @@ def _object(line: str) -> dict[str, Any]:
     """``line`` as a JSON object (lone surrogates as U+FFFD), or :class:`NotAnObject`."""
     try:
         rec = _DECODER.decode(line)
+    except RecursionError:
+        # Arrays or objects nested past Python's stack (a line of 100,000 "["): not a
+        # traceback that ends the stream, but a line like any other that is not a record.
+        raise NotAnObject("not JSON we can read (nested too deep)") from None
     except ValueError as exc:
         from cleaners.errors import cr_line_ends_hint  # light: no imports of its own
 

@@ -284,3 +284,13 @@ def test_records_whose_lines_end_in_cr_alone_are_named_as_such():
     r = mtclean(stdin="\r\n".join(recs) + "\r\n")
     assert [json.loads(line)["id"] for line in r.stdout.splitlines()] == [1, 2]
     assert r.returncode == 0 and r.stderr == ""
+
+
+def test_a_line_nested_past_the_stack_is_malformed_and_the_stream_goes_on():
+    """100,000 nested arrays raised RecursionError (not a ValueError) out of the reader: a
+    traceback, exit 1, the lines after it never judged. Now one malformed verdict."""
+    deep = '{"id": ' + "[" * 100_000 + "]" * 100_000 + ', "ru": "Да.", "en": "Yes."}\n'
+    r = mtclean(stdin=deep + _lines(PAIRS[:1]))
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(o["id"], o["reasons"]) for o in out] == [(None, ["malformed"]), (1, [])]
+    assert r.returncode == 2 and "nested too deep" in r.stderr and "Traceback" not in r.stderr

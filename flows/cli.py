@@ -761,7 +761,7 @@ def _leading_id(head: str) -> Any:
         return None
     try:
         value, _ = _DECODER.raw_decode(head, m.end())
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the stack: no id to give
         return None
     return value if isinstance(value, (str, int, float)) else None
 

@@ -286,7 +286,7 @@ def test_records_whose_lines_end_in_cr_alone_are_named_as_such():
     assert r.returncode == 0 and r.stderr == ""
 
 
-def test_a_line_nested_past_the_stack_is_malformed_and_the_stream_goes_on():
+def test_a_line_nested_past_the_stack_is_malformed_and_the_stream_goes_on(tmp_path: Path):
     """100,000 nested arrays raised RecursionError (not a ValueError) out of the reader: a
     traceback, exit 1, the lines after it never judged. Now one malformed verdict."""
     deep = '{"id": ' + "[" * 100_000 + "]" * 100_000 + ', "ru": "Да.", "en": "Yes."}\n'
@@ -294,3 +294,10 @@ def test_a_line_nested_past_the_stack_is_malformed_and_the_stream_goes_on():
     out = [json.loads(line) for line in r.stdout.splitlines()]
     assert [(o["id"], o["reasons"]) for o in out] == [(None, ["malformed"]), (1, [])]
     assert r.returncode == 2 and "nested too deep" in r.stderr and "Traceback" not in r.stderr
+    # The same over input.max_bytes: too long to read, its leading id looked for, none found.
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("input: {max_bytes: 2000}\n")
+    r = mtclean("--config", str(cfg), stdin=deep + _lines(PAIRS[:1]))
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(o["id"], o["reasons"]) for o in out] == [(None, ["too-long"]), (1, [])]
+    assert r.returncode == 0 and "Traceback" not in r.stderr

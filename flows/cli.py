@@ -368,6 +368,8 @@ _DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
 
 def _object(line: str) -> dict[str, Any]:
     """``line`` as a JSON object (lone surrogates as U+FFFD), or :class:`NotAnObject`."""
+    if line.startswith("\ufeff"):  # a BOM mid-file: files saved with one, joined by cat
+        line = line[1:]
     try:
         rec = _DECODER.decode(line)
     except RecursionError:
@@ -740,7 +742,7 @@ def _bounded_lines(fh: IO[bytes], max_bytes: int) -> Iterator[tuple[int, str, bo
         raw = fh.readline(max_bytes + 1)
         if not raw:
             return
-        if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        if raw.startswith(b"\xef\xbb\xbf"):  # any line's: files saved with one, joined by cat
             raw = raw[3:]
         whole = len(raw) <= max_bytes or raw.endswith(b"\n")
         if not whole:

@@ -301,3 +301,22 @@ def test_a_line_nested_past_the_stack_is_malformed_and_the_stream_goes_on(tmp_pa
     out = [json.loads(line) for line in r.stdout.splitlines()]
     assert [(o["id"], o["reasons"]) for o in out] == [(None, ["too-long"]), (1, [])]
     assert r.returncode == 0 and "Traceback" not in r.stderr
+
+
+def test_a_bom_mid_input_from_joined_files_is_dropped_as_the_first_one_is():
+    """Two files saved with a BOM, joined by cat: the second's first line was malformed."""
+    part = "\ufeff" + _lines(PAIRS[:2])
+    r = mtclean(stdin=part + part)
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    # (PAIRS[1] is rejected: its repeat gets its reasons again, only a kept pair's is duplicate)
+    assert [o["reasons"] for o in out] == [[], out[1]["reasons"], ["duplicate"], out[1]["reasons"]]
+    assert [o["id"] for o in out] == [1, 2, 1, 2] and "number-mismatch" in out[1]["reasons"]
+    assert r.returncode == 0 and r.stderr == ""
+    # clean, detect and align read their JSONL lines the same way.
+    r = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "detect", "--format", "jsonl"],
+        input='\ufeff{"id": "a", "text": "Hello there."}\n\ufeff{"id": "b", "text": "Привет."}\n',
+        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert [json.loads(line)["lang"] for line in r.stdout.splitlines()] == ["en", "ru"]
+    assert r.returncode == 0, r.stderr

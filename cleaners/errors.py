@@ -12,6 +12,8 @@ of these, never a bare ``OSError`` or ``UnicodeDecodeError``.
 
 from __future__ import annotations
 
+import re
+
 # Reason slugs, one per kind of bad input (README: "What happens to bad input").
 EMPTY = "empty"
 BINARY = "binary"
@@ -28,6 +30,28 @@ UNREADABLE = "unreadable"
 DUPLICATE_ID = "duplicate-id"
 MALFORMED_JSONL = "malformed-jsonl"
 UNSUPPORTED_TYPE = "unsupported-type"
+
+
+# Two JSON objects with CR alone between them: a raw CR cannot stand inside a JSON string, so
+# there it can only be a line end (classic Mac), which JSONL, split on LF, does not know.
+_CR_BETWEEN_RECORDS = re.compile(r"\}[ \t]*\r+[ \t]*\{")
+
+
+def cr_line_ends_hint(line: str) -> str:
+    """What a JSONL line's "not JSON" message adds when the line is several records whose
+    lines end in CR alone: read as one line, they fail as "Extra data", which says nothing.
+
+    >>> print(cr_line_ends_hint('{"id": "a"}\\r{"id": "b"}\\r'))
+    ; its records end in CR alone (old Mac line ends), JSONL's in LF: tr '\\r' '\\n' converts it
+    >>> cr_line_ends_hint('{"id": "a"} {"id": "b"}'), cr_line_ends_hint('{"id": "a"}\\r\\n')
+    ('', '')
+    """
+    if _CR_BETWEEN_RECORDS.search(line) is None:
+        return ""
+    return (
+        "; its records end in CR alone (old Mac line ends), JSONL's in LF: "
+        "tr '\\r' '\\n' converts it"
+    )
 
 
 class InputError(Exception):

@@ -351,7 +351,7 @@ def _jsonl_items(
                 yield InputItem(claim(stem, entry.rel), [printable_path(entry.rel)], {}, err)
                 return
             first_line = False
-            record, error = _parse_record(raw, lineno == 1)
+            record, error = _parse_record(raw)
             if error is not None:
                 parts = {"en": ref}
                 err = error.with_source(label)
@@ -436,11 +436,13 @@ def _wide_text(first: bytes) -> bool:
 _JSON_TYPE = {list: "array", dict: "object", int: "number", float: "number", bool: "boolean"}
 
 
-def _parse_record(raw: bytes, first: bool) -> tuple[dict, InputError | None]:
+def _parse_record(raw: bytes) -> tuple[dict, InputError | None]:
     def bad(why: str) -> tuple[dict, InputError]:
         return {}, E.MalformedRecord(E.MALFORMED_JSONL, why)
 
-    if first and raw.startswith(b"\xef\xbb\xbf"):
+    # A BOM on any line, not only the first: files saved with one and joined (`cat a b`)
+    # carry it mid-file, where it can only be that (JSON has no use for U+FEFF there).
+    if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
@@ -449,7 +451,7 @@ def _parse_record(raw: bytes, first: bool) -> tuple[dict, InputError | None]:
     try:
         record = json.loads(text)
     except (ValueError, RecursionError) as exc:
-        return bad(f"not JSON ({str(exc)[:80]})")
+        return bad(f"not JSON ({str(exc)[:80]}){E.cr_line_ends_hint(text)}")
     if not isinstance(record, dict):
         return bad(f"a JSON {type(record).__name__}, not an object")
     doc_id = record.get("id")
@@ -618,7 +620,7 @@ def read_item(input_dir: Path, item: InputItem, config: InputConfig) -> ItemRead
             if isinstance(data, InputError):
                 raise data
             if ref.line:
-                record, bad = _parse_record(data, ref.line == 1)
+                record, bad = _parse_record(data)
                 if bad is not None:
                     raise bad
                 out[lang] = check_text(record[ref.key or lang], "utf-8")

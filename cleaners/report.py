@@ -241,9 +241,24 @@ def render_md(summary: Mapping[str, Any]) -> str:
         lines.append("")
     lines += _filters_md(summary)
     if summary.get("corpus"):
-        flat = [(k, v) for k, v in summary["corpus"].items() if not isinstance(v, dict)]
+        flat = sorted(
+            ((k, v) for k, v in summary["corpus"].items() if not isinstance(v, dict)),
+            key=_corpus_row_order,
+        )
         lines += ["## Corpus files", ""] + _table(["", "count"], flat) + [""]
     return "\n".join(lines)
+
+
+# The writer's order of the corpus counts. A rerun with nothing changed reads them back from
+# manifest.json (sorted keys), so report.md orders its rows itself to stay the same.
+_CORPUS_ROWS = ("documents", "beads", "written", "one_sided", "below_min_score", "empty",
+                "invalid", "rejected")  # fmt: skip
+
+
+def _corpus_row_order(row: tuple[str, Any]) -> tuple[int, str]:
+    """Known counts in the writer's order, any other after them by name."""
+    name = row[0]
+    return (_CORPUS_ROWS.index(name) if name in _CORPUS_ROWS else len(_CORPUS_ROWS), name)
 
 
 def _filters_md(summary: Mapping[str, Any]) -> list[str]:

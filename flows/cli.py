@@ -13,6 +13,7 @@ import contextlib
 import io
 import itertools
 import json
+import math
 import os
 import re
 import shlex
@@ -334,7 +335,9 @@ def _jsonl(stream: Iterable[str], what: str) -> Iterator[tuple[int, dict[str, An
             try:
                 rec = _record(line, n, what)
             except UsageError as exc:
-                if first and "not JSON" in str(exc):  # most likely a plain text file
+                # A first line that is not JSON and does not even start as JSON: most likely a
+                # plain text file (a JSON line with a flaw gets no such hint).
+                if first and "not JSON" in str(exc) and not line.lstrip().startswith(("{", "[")):
                     raise UsageError(f"{exc}; for plain text leave out --format jsonl") from None
                 raise
             first = False
@@ -345,12 +348,38 @@ class NotAnObject(ValueError):
     """A line that is not one JSON object; the message says what it is instead."""
 
 
+def _no_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity, which JSON has not: echoed back as an id they
+    # would make the output line itself not JSON.
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    # 1e400 is JSON, but a double holds it only as inf, written back as Infinity (not JSON).
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"the number {text[:40]} is out of range")
+    return value
+
+
+# Strict: what it reads, _ENCODER writes back as JSON (RFC 8259 has no NaN or Infinity).
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
+
+
 def _object(line: str) -> dict[str, Any]:
     """``line`` as a JSON object (lone surrogates as U+FFFD), or :class:`NotAnObject`."""
+    if line.startswith("\ufeff"):  # a BOM mid-file: files saved with one, joined by cat
+        line = line[1:]
     try:
-        rec = json.loads(line)
+        rec = _DECODER.decode(line)
+    except RecursionError:
+        # Arrays or objects nested past Python's stack (a line of 100,000 "["): not a
+        # traceback that ends the stream, but a line like any other that is not a record.
+        raise NotAnObject("not JSON we can read (nested too deep)") from None
     except ValueError as exc:
-        raise NotAnObject(f"not JSON ({exc})") from None
+        from cleaners.errors import cr_line_ends_hint  # light: no imports of its own
+
+        raise NotAnObject(f"not JSON ({exc}){cr_line_ends_hint(line)}") from None
     if not isinstance(rec, dict):
         raise NotAnObject("expected a JSON object")
     if _SURROGATE_ESCAPE.search(line):
@@ -733,7 +762,7 @@ def _bounded_lines(fh: IO[bytes], max_bytes: int) -> Iterator[tuple[int, str, bo
         raw = fh.readline(max_bytes + 1)
         if not raw:
             return
-        if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        if raw.startswith(b"\xef\xbb\xbf"):  # any line's: files saved with one, joined by cat
             raw = raw[3:]
         whole = len(raw) <= max_bytes or raw.endswith(b"\n")
         if not whole:
@@ -753,8 +782,8 @@ def _leading_id(head: str) -> Any:
     if m is None:
         return None
     try:
-        value, _ = json.JSONDecoder().raw_decode(head, m.end())
-    except ValueError:
+        value, _ = _DECODER.raw_decode(head, m.end())
+    except (ValueError, RecursionError):  # not JSON, or nested past the stack: no id to give
         return None
     return value if isinstance(value, (str, int, float)) else None
 

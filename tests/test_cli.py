@@ -784,6 +784,12 @@ def test_plain_text_given_as_jsonl_gets_a_hint(env: dict[str, str]) -> None:
     # Negative: a bad line after good ones is a bad line, not a plain text file.
     r = mtclean("detect", "--format", "jsonl", env=env, stdin='{"id": 1, "text": "Hi"}\nx\n')
     assert r.returncode == 2 and "leave out" not in r.stderr and "line 2" in r.stderr
+    # Nor is a first line that is JSON with a flaw (NaN; arrays nested past the stack, which
+    # once ended the command with a traceback).
+    for line in ('{"id": NaN, "text": "Hi"}', '{"id": ' + "[" * 100_000 + "]" * 100_000 + "}"):
+        r = mtclean("clean", "--format", "jsonl", env=env, stdin=line + "\n")
+        assert r.returncode == 2 and len(r.stderr.splitlines()) == 1, r.stderr
+        assert "not JSON" in r.stderr and "leave out" not in r.stderr, r.stderr
 
 
 def test_serve_without_a_server_is_refused_not_left_waiting(

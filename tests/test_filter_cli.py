@@ -239,3 +239,84 @@ def test_a_nul_late_on_stdin_stops_the_stream_as_a_file_is_refused():
     # Negative: without the NUL every line is judged, exit 0.
     r = mtclean(stdin=good + _lines(PAIRS[:1]))
     assert r.returncode == 0 and len(r.stdout.splitlines()) == 81, r.stderr
+
+
+def _strict_json(line: str) -> dict:
+    def no_constant(name: str) -> None:
+        raise AssertionError(f"{name} in the output: not JSON")
+
+    return json.loads(line, parse_constant=no_constant)
+
+
+def test_ids_of_every_json_type_come_back_and_the_output_is_always_json(tmp_path: Path):
+    """An id is given back whatever its JSON type; NaN and Infinity (which Python's json reads,
+    JSON has not) and a number no double holds (1e400, read as inf) would come back as
+    `NaN`/`Infinity`, making the verdict line itself not JSON: such a line is malformed."""
+    good = {k: PAIRS[0][k] for k in ("ru", "en")}
+    ids = ["s", 7, 2.5, -0.0, 123456789012345678901234567890, True, False, None, [1, "a"],
+           {"k": [2]}]  # fmt: skip
+    lines = "".join(json.dumps({"id": i, **good}, ensure_ascii=False) + "\n" for i in ids)
+    bad_ids = ["NaN", "Infinity", "-Infinity", "1e400"]
+    lines += "".join(f'{{"id": {i}, "ru": {json.dumps(good["ru"])}, "en": "x"}}\n' for i in bad_ids)
+    r = mtclean(stdin=lines)
+    out = [_strict_json(line) for line in r.stdout.splitlines()]
+    assert [o["id"] for o in out] == ids + [None] * 4
+    assert [o["reasons"] for o in out[:2]] == [[], ["duplicate"]]
+    assert all(o["reasons"] == ["malformed"] and not o["keep"] for o in out[-4:])
+    assert (
+        r.returncode == 2 and "1e400 is out of range" in r.stderr and "NaN is not JSON" in r.stderr
+    )
+    # A line too long to read gives its leading id back only when that id is JSON.
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("input: {max_bytes: 2000}\n")
+    long = "".join(f'{{"id": {i}, "ru": "{"а" * 3000}", "en": "a"}}\n' for i in ("NaN", "5"))
+    r = mtclean("--config", str(cfg), stdin=long)
+    assert [_strict_json(line)["id"] for line in r.stdout.splitlines()] == [None, 5]
+
+
+def test_records_whose_lines_end_in_cr_alone_are_named_as_such():
+    """Read as one line (JSONL is split on LF): one malformed verdict, and the message says
+    why instead of "Extra data" alone; CRLF line ends are read as lines, as before."""
+    recs = [json.dumps(p, ensure_ascii=False) for p in PAIRS[:2]]
+    r = mtclean(stdin="\r".join(recs) + "\r")
+    assert [json.loads(line)["reasons"] for line in r.stdout.splitlines()] == [["malformed"]]
+    assert r.returncode == 2 and "end in CR alone" in r.stderr
+    r = mtclean(stdin="\r\n".join(recs) + "\r\n")
+    assert [json.loads(line)["id"] for line in r.stdout.splitlines()] == [1, 2]
+    assert r.returncode == 0 and r.stderr == ""
+
+
+def test_a_line_nested_past_the_stack_is_malformed_and_the_stream_goes_on(tmp_path: Path):
+    """100,000 nested arrays raised RecursionError (not a ValueError) out of the reader: a
+    traceback, exit 1, the lines after it never judged. Now one malformed verdict."""
+    deep = '{"id": ' + "[" * 100_000 + "]" * 100_000 + ', "ru": "Да.", "en": "Yes."}\n'
+    r = mtclean(stdin=deep + _lines(PAIRS[:1]))
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(o["id"], o["reasons"]) for o in out] == [(None, ["malformed"]), (1, [])]
+    assert r.returncode == 2 and "nested too deep" in r.stderr and "Traceback" not in r.stderr
+    # The same over input.max_bytes: too long to read, its leading id looked for, none found.
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("input: {max_bytes: 2000}\n")
+    r = mtclean("--config", str(cfg), stdin=deep + _lines(PAIRS[:1]))
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(o["id"], o["reasons"]) for o in out] == [(None, ["too-long"]), (1, [])]
+    assert r.returncode == 0 and "Traceback" not in r.stderr
+
+
+def test_a_bom_mid_input_from_joined_files_is_dropped_as_the_first_one_is():
+    """Two files saved with a BOM, joined by cat: the second's first line was malformed."""
+    part = "\ufeff" + _lines(PAIRS[:2])
+    r = mtclean(stdin=part + part)
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    # (PAIRS[1] is rejected: its repeat gets its reasons again, only a kept pair's is duplicate)
+    assert [o["reasons"] for o in out] == [[], out[1]["reasons"], ["duplicate"], out[1]["reasons"]]
+    assert [o["id"] for o in out] == [1, 2, 1, 2] and "number-mismatch" in out[1]["reasons"]
+    assert r.returncode == 0 and r.stderr == ""
+    # clean, detect and align read their JSONL lines the same way.
+    r = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "detect", "--format", "jsonl"],
+        input='\ufeff{"id": "a", "text": "Hello there."}\n\ufeff{"id": "b", "text": "Привет."}\n',
+        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert [json.loads(line)["lang"] for line in r.stdout.splitlines()] == ["en", "ru"]
+    assert r.returncode == 0, r.stderr

@@ -51,6 +51,11 @@ def corpus_bytes(out: Path) -> dict[str, bytes]:
     return {name: (out / name).read_bytes() for name in CORPUS}
 
 
+def corpus_table(out: Path) -> str:
+    """report.md's "Corpus files" table."""
+    return (out / "report.md").read_text(encoding="utf-8").split("## Corpus files")[1]
+
+
 def results(out: Path) -> dict[str, list[str]]:
     return mf.scan_results(out)
 
@@ -107,9 +112,12 @@ def test_incremental_reruns_match_fresh_runs(inputs: Path, tmp_path: Path) -> No
     before = corpus_bytes(out)
     n = first["run"]["inputs"]
 
+    table = corpus_table(out)
     again = run(inputs, out)
     assert again["run"]["processed"] == 0 and again["run"]["skipped"] == n
     assert corpus_bytes(out) == before
+    # The counts come from manifest.json now (sorted keys): report.md lists them as before.
+    assert corpus_table(out) == table and table.index("| documents") < table.index("| beads")
 
     # A run-only setting (batching) does not touch content: still nothing to do.
     again = run(inputs, out, run={"batch_size": 1, "max_workers": 1})

@@ -174,6 +174,32 @@ def test_jsonl_id_of_the_wrong_type_is_named_as_such(tmp_path: Path) -> None:
     assert not any('missing "id"' in d for d in details[:3])
 
 
+def test_a_jsonl_whose_lines_end_in_cr_alone_is_named_as_such(tmp_path: Path) -> None:
+    """Old Mac line ends: JSONL is split on LF, so the records read as one line, quarantined
+    (nothing lost), and "Extra data" alone would not say why; a CRLF file reads as before."""
+    recs = [json.dumps({"id": f"r{n}", "ru": RU, "en": EN}, ensure_ascii=False) for n in (1, 2)]
+    _write(tmp_path / "mac" / "feed.jsonl", "\r".join(recs) + "\r")
+    _write(tmp_path / "dos" / "feed.jsonl", "\r\n".join(recs) + "\r\n")
+    mac = _by_source(discover(tmp_path / "mac", CFG))
+    assert list(mac) == ["feed.jsonl:1"] and mac["feed.jsonl:1"].error.reason == E.MALFORMED_JSONL
+    assert "end in CR alone" in mac["feed.jsonl:1"].error.detail
+    dos = _by_source(discover(tmp_path / "dos", CFG))
+    assert sorted(dos) == ["feed.jsonl:1", "feed.jsonl:2"]
+    assert all(item.error is None for item in dos.values())
+
+
+def test_a_bom_mid_jsonl_from_joined_files_is_dropped_as_the_first_one_is(tmp_path: Path) -> None:
+    """`cat a.jsonl b.jsonl` of files saved with a BOM: b's first record starts with one. It
+    was quarantined as not JSON ("Unexpected UTF-8 BOM"); it is a record like a's."""
+    a = "\ufeff" + json.dumps({"id": "a", "ru": RU, "en": EN}, ensure_ascii=False) + "\r\n"
+    b = "\ufeff" + json.dumps({"id": "b", "ru": RU, "en": EN}, ensure_ascii=False) + "\r\n"
+    _write(tmp_path / "feed.jsonl", a + b)
+    src = _by_source(discover(tmp_path, CFG))
+    assert sorted(src) == ["feed.jsonl:1", "feed.jsonl:2"]
+    assert all(item.error is None for item in src.values())
+    assert load_item(tmp_path, src["feed.jsonl:2"], CFG)["en"].text == EN
+
+
 def test_jsonl_line_over_limit_is_skipped_in_bounded_memory(tmp_path: Path) -> None:
     big = json.dumps({"id": "big", "en": "word " * 5000})
     small = json.dumps({"id": "small", "en": EN})

@@ -701,23 +701,26 @@ def cmd_align(args: argparse.Namespace) -> int:
     if args.en is not None:
         raise UsageError("--format jsonl reads one file of {id, ru, en} records")
 
+    def sides(rec: dict[str, Any], src: str, tgt: str) -> tuple[list[str], list[str]] | None:
+        a, b = rec.get(src), rec.get(tgt)
+        if isinstance(a, list) and isinstance(b, list) and all(isinstance(t, str) for t in a + b):
+            return a, b
+        return None
+
     def records(stream: Iterable[str]) -> Iterator[tuple[Any, list[str], list[str]]]:
+        other = (args.src_lang, args.tgt_lang) != ("ru", "en")
         for n, rec in _jsonl(stream, _where(args.ru)):
-            ru, en = rec.get("ru"), rec.get("en")
-            if not (isinstance(ru, list) and isinstance(en, list)) or not all(
-                isinstance(t, str) for t in (*ru, *en)
-            ):
-                hint = ""
-                if (args.src_lang, args.tgt_lang) != ("ru", "en"):
-                    # {"de": [..], "fr": [..]} is the likely record: the keys stay ru/en.
-                    hint = (
-                        f" (for {args.src_lang}-{args.tgt_lang} too: 'ru' holds the "
-                        f"{args.src_lang} side, 'en' the {args.tgt_lang} side)"
-                    )
-                raise UsageError(
-                    f"{_where(args.ru)} line {n}: needs lists of strings 'ru' and 'en'{hint}"
-                )
-            yield rec.get("id"), ru, en
+            # ru/en is the contract for every pair; a de–fr user's {"de": .., "fr": ..} record
+            # is what they would write, so the pair's own codes are read too.
+            found = sides(rec, "ru", "en") or (
+                sides(rec, args.src_lang, args.tgt_lang) if other else None
+            )
+            if found is None:
+                keys = "'ru' and 'en'"
+                if other:
+                    keys += f" (or '{args.src_lang}' and '{args.tgt_lang}')"
+                raise UsageError(f"{_where(args.ru)} line {n}: needs lists of strings {keys}")
+            yield rec.get("id"), *found
 
     def write(rec_id: Any, found: Sequence[Any]) -> None:
         beads = [[list(b.ru), list(b.en), round(b.score, 4)] for b in found]

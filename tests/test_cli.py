@@ -342,16 +342,21 @@ def test_align_language_codes_are_read_as_codes(tmp_path: Path, env: dict[str, s
     for bad in ("../../x", "de-fr", ""):
         r = mtclean("align", *files, "--src-lang", bad, env=env)
         assert r.returncode == 2 and "--src-lang" in r.stderr, (bad, r.stderr)
-    # jsonl records keep the keys ru/en whatever the pair: a {"de", "fr"} record is told so,
-    # and the same record under ru/en aligns as the two files do.
+    # jsonl records under ru/en (the contract for every pair) or under the pair's own codes
+    # align as the two files do; a record with neither names both.
     langs = ["--format", "jsonl", "--src-lang", "de", "--tgt-lang", "fr"]
-    r = mtclean("align", *langs, env=env, stdin=json.dumps({"id": 1, "de": de, "fr": fr}))
-    assert r.returncode == 2 and "'ru' holds the de side, 'en' the fr side" in r.stderr
-    r = mtclean("align", *langs, env=env, stdin=json.dumps({"id": 1, "ru": de, "en": fr}))
-    beads = json.loads(r.stdout)["beads"]
     ids = ",".join
-    got = [f"{ids(map(str, a))}\t{ids(map(str, b))}\t{s:.4f}" for a, b, s in beads]
-    assert got == low.stdout.splitlines()
+    for rec in ({"id": 1, "ru": de, "en": fr}, {"id": 1, "de": de, "fr": fr}):
+        r = mtclean("align", *langs, env=env, stdin=json.dumps(rec))
+        assert r.returncode == 0, r.stderr
+        beads = json.loads(r.stdout)["beads"]
+        got = [f"{ids(map(str, a))}\t{ids(map(str, b))}\t{s:.4f}" for a, b, s in beads]
+        assert got == low.stdout.splitlines()
+    r = mtclean("align", *langs, env=env, stdin=json.dumps({"id": 1, "de": de, "it": fr}))
+    assert r.returncode == 2 and "'ru' and 'en' (or 'de' and 'fr')" in r.stderr
+    # ru–en itself reads only ru/en.
+    r = mtclean("align", "--format", "jsonl", env=env, stdin=json.dumps({"id": 1, "de": de}))
+    assert r.returncode == 2 and "needs lists of strings 'ru' and 'en'" in r.stderr
 
 
 def test_clean_jsonl_guesses_the_language_when_lang_is_no_string(env: dict[str, str]) -> None:

@@ -1520,6 +1520,18 @@ def _flat_of_tokens(
     lens = np.fromiter(map(len, bag), dtype=np.int64, count=len(bag))
     keys = np.fromiter((k for b in bag for k in b), dtype=np.int64, count=int(lens.sum()))
     first = np.concatenate([[0], np.cumsum(lens)])
+    # Each slice's codes go packed with their counts (``_merged_flat``) straight into one
+    # array, as long as the occurrences' keys (the most the distinct codes can be) but touched
+    # only as far as it is filled: the slices' codes and counts were held beside the whole
+    # (20 bytes an entry; a 20 MB pair's Russian table bags were the aligner's peak).
+    # A slice's count is at most its occurrences times a key's repeats in one token's keys.
+    shift = (4 * _TOKEN_OCC * max(int(lens.max(initial=0)), 1)).bit_length()
+    if len(tok) and not (((int(keys.max(initial=0)) + 1) * size) << shift) >> 62:
+        occurrences = int(np.bincount(tok, minlength=len(lens)) @ lens)
+        packed = np.empty(occurrences, dtype=np.int64)
+    else:  # pragma: no cover - ids times sentences beyond 2**40 or so: slices, then merged
+        packed = None
+    at, top, most = 0, 0, 1
     codes: list[np.ndarray] = []
     counts: list[np.ndarray] = []
     # A slice of occurrences at a time (a token may add several keys: the expanded arrays of
@@ -1541,11 +1553,19 @@ def _flat_of_tokens(
         idx = np.repeat(first[t] - (np.cumsum(per) - per), per) + np.arange(int(per.sum()))
         code, count = np.unique(keys[idx] * size + np.repeat(line[a:b], per),
                                 return_counts=True)  # fmt: skip
-        codes.append(code)
-        counts.append(count.astype(np.int32))  # at most the slice's keys
+        if packed is not None:
+            if len(code):
+                packed[at : at + len(code)] = (code << shift) | count
+                at += len(code)
+                top, most = max(top, int(code[-1])), max(most, int(count.max()))
+        else:  # pragma: no cover
+            codes.append(code)
+            counts.append(count.astype(np.int32))  # at most the slice's keys
         a = b
     del new_line
-    return _merged_flat(codes, counts, size)
+    if packed is None:  # pragma: no cover
+        return _merged_flat(codes, counts, size)
+    return _unpacked(packed[:at], shift, most, top, size)
 
 
 def _merged_flat(codes: list[np.ndarray], counts: list[np.ndarray], size: int) -> _Flat:
@@ -1577,23 +1597,31 @@ def _merged_flat(codes: list[np.ndarray], counts: list[np.ndarray], size: int) -
         at += len(c)
         freed.add(c.nbytes + n.nbytes)
     del freed
+    return _unpacked(packed, bits, (1 << bits) - 1, top, size)
+
+
+def _unpacked(packed: np.ndarray, shift: int, most: int, top: int, size: int) -> _Flat:
+    """The ``_Flat`` of codes ``key * size + unit`` (``top`` the highest) packed with their
+    counts (``most`` the highest) in the low ``shift`` bits, sorted in place."""
     packed.sort()
-    mask = (1 << bits) - 1
-    step = _TOKEN_OCC * 16
+    mask = (1 << shift) - 1
+    # (a slice's shifted codes and their quotients are whole-slice int64 temporaries: at 16x
+    # this step they were 16 MB beside the packed entries and the arrays being filled)
+    step = _TOKEN_OCC
     if any(
-        bool(np.any(np.diff(packed[a : a + step + 1] >> bits) == 0))
+        bool(np.any(np.diff(packed[a : a + step + 1] >> shift) == 0))
         for a in range(0, len(packed), step)
     ):  # a sentence longer than a slice: its codes are in two slices
-        return _summed_flat(packed >> bits, packed & mask, size)
+        return _summed_flat(packed >> shift, packed & mask, size)
     # keys and units in 4 bytes, counts (small integers) in one when they fit: a sentence's
     # bags are held while every level's program runs (a 20 MB pair's: 3.3 M entries),
     # unpacked a slice at a time (no whole-length temporaries)
     key = np.empty(len(packed), dtype=np.int32 if top // size < _KEY_MAX else np.int64)
     unit = np.empty(len(packed), dtype=np.int32)
-    weight = np.empty(len(packed), dtype=_count_dtype(mask))
+    weight = np.empty(len(packed), dtype=_count_dtype((1 << most.bit_length()) - 1))
     for a in range(0, len(packed), step):
         part = packed[a : a + step]
-        high = part >> bits
+        high = part >> shift
         key[a : a + step] = high // size
         unit[a : a + step] = high % size
         weight[a : a + step] = part & mask
@@ -2369,6 +2397,9 @@ def align(
         path = _solve(doc, config, with_mt, with_lex)
     ru, en = doc.text or (ru, en)  # (the recheck reads what the costs read)
     del doc  # the bags, before the beads are made
+    # The finest program's arrays, freed, go back before the beads' objects are made (they
+    # left ~30 MB resident under them on a 20 MB pair: the aligner's peak).
+    release(sum(map(len, ru)) + sum(map(len, en)))
 
     spans: list[_Span] = []
     i0 = j0 = 0

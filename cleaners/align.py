@@ -364,8 +364,9 @@ class _Flat:
         order = np.lexsort((unit, key))
         return cls(unit[order], _narrow(key[order]), count[order], size)
 
-    def blocks(self, k: int) -> _Flat:
-        """Units ``0..k-1``, ``k..2k-1``, … merged, their counts summed per key."""
+    def blocks(self, k: int, keys: np.ndarray | None = None) -> _Flat:
+        """Units ``0..k-1``, ``k..2k-1``, … merged, their counts summed per key; with ``keys``
+        (a flag per key id), only the entries of the keys it flags."""
         span = self.size // k + 1
         n = len(self.key)
         # Sorted by (key, unit), the codes are already in order: np.unique without its sort.
@@ -373,18 +374,25 @@ class _Flat:
         # level's arrays filled in place (the whole side's codes, float64 counts and their
         # temporaries were ~30 bytes an entry: the peak of a 20 MB pair's aligner).
 
-        def slices() -> Iterator[tuple[int, np.ndarray, np.ndarray, bool]]:
+        def slices() -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, bool]]:
             last = -1
             for a in range(0, n, _BLOCK_SLICE):
-                code = self.key[a : a + _BLOCK_SLICE].astype(np.int64)  # (int32 keys times span)
+                key, unit = self.key[a : a + _BLOCK_SLICE], self.unit[a : a + _BLOCK_SLICE]
+                counts = self.count[a : a + _BLOCK_SLICE]
+                if keys is not None:  # (whole keys go: the (key, unit) order and runs stay)
+                    sel = keys[key]
+                    key, unit, counts = key[sel], unit[sel], counts[sel]
+                    if not len(key):
+                        continue
+                code = key.astype(np.int64)  # (int32 keys times span)
                 code *= span
-                code += self.unit[a : a + _BLOCK_SLICE] // k
+                code += unit // k
                 new = np.empty(len(code), dtype=bool)
                 new[0] = True
                 np.not_equal(code[1:], code[:-1], out=new[1:])
                 seam = bool(code[0] == last)  # a code's run goes on from the slice before
                 last = int(code[-1])
-                yield a, code, np.flatnonzero(new), seam
+                yield counts, code, np.flatnonzero(new), seam
 
         size = sum(len(at) - seam for _, _, at, seam in slices())
         # (integer counts summed: exact in float32 below 2**24, as the sentences' are)
@@ -393,8 +401,8 @@ class _Flat:
         key = np.empty(size, dtype=self.key.dtype)
         count = np.empty(size, dtype=np.float32 if small else np.float64)
         to = 0
-        for a, code, at, seam in slices():
-            part = np.add.reduceat(self.count[a : a + _BLOCK_SLICE].astype(np.float64), at)
+        for counts, code, at, seam in slices():
+            part = np.add.reduceat(counts.astype(np.float64), at)
             code = code[at]
             if seam:
                 count[to - 1] += part[0]
@@ -411,6 +419,23 @@ class _Flat:
         elif not small and top < 1 << 24:
             count = count.astype(np.float32)
         return _Flat(unit, key, count, -(-self.size // k))
+
+    def block_spread(self, k: int, keys: int) -> np.ndarray:
+        """Per key id (``0..keys-1``): in how many blocks of ``k`` units it occurs (the
+        entries of :meth:`blocks`' level that hold it), a slice of entries at a time."""
+        spread = np.zeros(keys, dtype=np.int64)
+        last = -1
+        for a in range(0, len(self.key), _BLOCK_SLICE):
+            key = self.key[a : a + _BLOCK_SLICE]
+            code = (
+                key.astype(np.int64) * (self.size // k + 1) + self.unit[a : a + _BLOCK_SLICE] // k
+            )
+            new = np.empty(len(code), dtype=bool)
+            new[0] = code[0] != last  # (a run going on from the slice before is counted there)
+            np.not_equal(code[1:], code[:-1], out=new[1:])
+            last = int(code[-1])
+            spread += np.bincount(key[new], minlength=keys)
+        return spread
 
 
 _BLOCK_SLICE = 1 << 18  # bag entries a block level is made from at once
@@ -930,12 +955,25 @@ class _Doc:
         """The kinds of bags the level has (or will have, from its ``source``)."""
         return list(self.source[3]) if self.source else list(self.bags)
 
-    def with_bags(self) -> _Doc:
-        """The level with its bags made (itself if it has them)."""
+    def with_bags(self, common: int | None = None) -> _Doc:
+        """The level with its bags made (itself if it has them). ``common``: the level's
+        matches will leave out the keys in more than that many English units
+        (:func:`_pair_overlaps`), so their entries are not made (nor a Russian entry whose key
+        no English unit keeps): on a 20 MB pair, most of a block level's entries, and its
+        bags were the aligner's peak."""
         if self.source is None:
             return self
         doc, k_ru, k_en, kinds = self.source
-        bags = {k: (doc.bags[k][0].blocks(k_ru), doc.bags[k][1].blocks(k_en)) for k in kinds}
+        bags = {}
+        for kind in kinds:
+            ru, en = doc.bags[kind]
+            keys = None
+            if common is not None:
+                top = int(max(ru.key.max(initial=-1), en.key.max(initial=-1))) + 1
+                spread = en.block_spread(k_en, top)
+                keys = (spread >= 1) & (spread <= common)
+                del spread
+            bags[kind] = (ru.blocks(k_ru, keys), en.blocks(k_en, keys))
         return _Doc(self.ru_len, self.en_len, bags, self.mass)
 
     def blocks(self, k_ru: int, k_en: int, kinds: Sequence[str]) -> _Doc:
@@ -1999,7 +2037,7 @@ def _solve(doc: _Doc, config: AlignConfig, with_mt: bool, with_lex: bool, scale:
     # The coarser levels' bags and programs are freed: their pages go back before this
     # level's are made (a 20 MB pair's finest level ran ~30 MB higher on what they left).
     release(int(doc.ru_len.sum() + doc.en_len.sum()))
-    doc = doc.with_bags()  # (a block level's, once the coarser levels are done)
+    doc = doc.with_bags(common)  # (a block level's, once the coarser levels are done)
     kinds = [kind for kind in doc.bags if weights[kind]]
     # The fine path stays within a block or so of the rough one. Short documents (and a rough
     # path from one level of a few sentences a block) keep the configured band; a path refined

@@ -396,8 +396,9 @@ class _Flat:
         order = np.lexsort((unit, key))
         return cls(unit[order], _narrow(key[order]), count[order], size)
 
-    def blocks(self, k: int) -> _Flat:
-        """Units ``0..k-1``, ``k..2k-1``, … merged, their counts summed per key."""
+    def blocks(self, k: int, keys: np.ndarray | None = None) -> _Flat:
+        """Units ``0..k-1``, ``k..2k-1``, … merged, their counts summed per key; with ``keys``
+        (a flag per key id), only the entries of the keys it flags."""
         span = self.size // k + 1
         n = len(self.key)
         # Sorted by (key, unit), the codes are already in order: np.unique without its sort.
@@ -405,18 +406,25 @@ class _Flat:
         # level's arrays filled in place (the whole side's codes, float64 counts and their
         # temporaries were ~30 bytes an entry: the peak of a 20 MB pair's aligner).
 
-        def slices() -> Iterator[tuple[int, np.ndarray, np.ndarray, bool]]:
+        def slices() -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, bool]]:
             last = -1
             for a in range(0, n, _BLOCK_SLICE):
-                code = self.key[a : a + _BLOCK_SLICE].astype(np.int64)  # (int32 keys times span)
+                key, unit = self.key[a : a + _BLOCK_SLICE], self.unit[a : a + _BLOCK_SLICE]
+                counts = self.count[a : a + _BLOCK_SLICE]
+                if keys is not None:  # (whole keys go: the (key, unit) order and runs stay)
+                    sel = keys[key]
+                    key, unit, counts = key[sel], unit[sel], counts[sel]
+                    if not len(key):
+                        continue
+                code = key.astype(np.int64)  # (int32 keys times span)
                 code *= span
-                code += self.unit[a : a + _BLOCK_SLICE] // k
+                code += unit // k
                 new = np.empty(len(code), dtype=bool)
                 new[0] = True
                 np.not_equal(code[1:], code[:-1], out=new[1:])
                 seam = bool(code[0] == last)  # a code's run goes on from the slice before
                 last = int(code[-1])
-                yield a, code, np.flatnonzero(new), seam
+                yield counts, code, np.flatnonzero(new), seam
 
         size = sum(len(at) - seam for _, _, at, seam in slices())
         # (integer counts summed: exact in float32 below 2**24, as the sentences' are)
@@ -425,8 +433,8 @@ class _Flat:
         key = np.empty(size, dtype=self.key.dtype)
         count = np.empty(size, dtype=np.float32 if small else np.float64)
         to = 0
-        for a, code, at, seam in slices():
-            part = np.add.reduceat(self.count[a : a + _BLOCK_SLICE].astype(np.float64), at)
+        for counts, code, at, seam in slices():
+            part = np.add.reduceat(counts.astype(np.float64), at)
             code = code[at]
             if seam:
                 count[to - 1] += part[0]
@@ -443,6 +451,23 @@ class _Flat:
         elif not small and top < 1 << 24:
             count = count.astype(np.float32)
         return _Flat(unit, key, count, -(-self.size // k))
+
+    def block_spread(self, k: int, keys: int) -> np.ndarray:
+        """Per key id (``0..keys-1``): in how many blocks of ``k`` units it occurs (the
+        entries of :meth:`blocks`' level that hold it), a slice of entries at a time."""
+        spread = np.zeros(keys, dtype=np.int64)
+        last = -1
+        for a in range(0, len(self.key), _BLOCK_SLICE):
+            key = self.key[a : a + _BLOCK_SLICE]
+            code = (
+                key.astype(np.int64) * (self.size // k + 1) + self.unit[a : a + _BLOCK_SLICE] // k
+            )
+            new = np.empty(len(code), dtype=bool)
+            new[0] = code[0] != last  # (a run going on from the slice before is counted there)
+            np.not_equal(code[1:], code[:-1], out=new[1:])
+            last = int(code[-1])
+            spread += np.bincount(key[new], minlength=keys)
+        return spread
 
 
 _BLOCK_SLICE = 1 << 18  # bag entries a block level is made from at once
@@ -962,12 +987,25 @@ class _Doc:
         """The kinds of bags the level has (or will have, from its ``source``)."""
         return list(self.source[3]) if self.source else list(self.bags)
 
-    def with_bags(self) -> _Doc:
-        """The level with its bags made (itself if it has them)."""
+    def with_bags(self, common: int | None = None) -> _Doc:
+        """The level with its bags made (itself if it has them). ``common``: the level's
+        matches will leave out the keys in more than that many English units
+        (:func:`_pair_overlaps`), so their entries are not made (nor a Russian entry whose key
+        no English unit keeps): on a 20 MB pair, most of a block level's entries, and its
+        bags were the aligner's peak."""
         if self.source is None:
             return self
         doc, k_ru, k_en, kinds = self.source
-        bags = {k: (doc.bags[k][0].blocks(k_ru), doc.bags[k][1].blocks(k_en)) for k in kinds}
+        bags = {}
+        for kind in kinds:
+            ru, en = doc.bags[kind]
+            keys = None
+            if common is not None:
+                top = int(max(ru.key.max(initial=-1), en.key.max(initial=-1))) + 1
+                spread = en.block_spread(k_en, top)
+                keys = (spread >= 1) & (spread <= common)
+                del spread
+            bags[kind] = (ru.blocks(k_ru, keys), en.blocks(k_en, keys))
         return _Doc(self.ru_len, self.en_len, bags, self.mass)
 
     def blocks(self, k_ru: int, k_en: int, kinds: Sequence[str]) -> _Doc:
@@ -1555,6 +1593,18 @@ def _flat_of_tokens(
     lens = np.fromiter(map(len, bag), dtype=np.int64, count=len(bag))
     keys = np.fromiter((k for b in bag for k in b), dtype=np.int64, count=int(lens.sum()))
     first = np.concatenate([[0], np.cumsum(lens)])
+    # Each slice's codes go packed with their counts (``_merged_flat``) straight into one
+    # array, as long as the occurrences' keys (the most the distinct codes can be) but touched
+    # only as far as it is filled: the slices' codes and counts were held beside the whole
+    # (20 bytes an entry; a 20 MB pair's Russian table bags were the aligner's peak).
+    # A slice's count is at most its occurrences times a key's repeats in one token's keys.
+    shift = (4 * _TOKEN_OCC * max(int(lens.max(initial=0)), 1)).bit_length()
+    if len(tok) and not (((int(keys.max(initial=0)) + 1) * size) << shift) >> 62:
+        occurrences = int(np.bincount(tok, minlength=len(lens)) @ lens)
+        packed = np.empty(occurrences, dtype=np.int64)
+    else:  # pragma: no cover - ids times sentences beyond 2**40 or so: slices, then merged
+        packed = None
+    at, top, most = 0, 0, 1
     codes: list[np.ndarray] = []
     counts: list[np.ndarray] = []
     # A slice of occurrences at a time (a token may add several keys: the expanded arrays of
@@ -1576,11 +1626,19 @@ def _flat_of_tokens(
         idx = np.repeat(first[t] - (np.cumsum(per) - per), per) + np.arange(int(per.sum()))
         code, count = np.unique(keys[idx] * size + np.repeat(line[a:b], per),
                                 return_counts=True)  # fmt: skip
-        codes.append(code)
-        counts.append(count.astype(np.int32))  # at most the slice's keys
+        if packed is not None:
+            if len(code):
+                packed[at : at + len(code)] = (code << shift) | count
+                at += len(code)
+                top, most = max(top, int(code[-1])), max(most, int(count.max()))
+        else:  # pragma: no cover
+            codes.append(code)
+            counts.append(count.astype(np.int32))  # at most the slice's keys
         a = b
     del new_line
-    return _merged_flat(codes, counts, size)
+    if packed is None:  # pragma: no cover
+        return _merged_flat(codes, counts, size)
+    return _unpacked(packed[:at], shift, most, top, size)
 
 
 def _merged_flat(codes: list[np.ndarray], counts: list[np.ndarray], size: int) -> _Flat:
@@ -1612,23 +1670,31 @@ def _merged_flat(codes: list[np.ndarray], counts: list[np.ndarray], size: int) -
         at += len(c)
         freed.add(c.nbytes + n.nbytes)
     del freed
+    return _unpacked(packed, bits, (1 << bits) - 1, top, size)
+
+
+def _unpacked(packed: np.ndarray, shift: int, most: int, top: int, size: int) -> _Flat:
+    """The ``_Flat`` of codes ``key * size + unit`` (``top`` the highest) packed with their
+    counts (``most`` the highest) in the low ``shift`` bits, sorted in place."""
     packed.sort()
-    mask = (1 << bits) - 1
-    step = _TOKEN_OCC * 16
+    mask = (1 << shift) - 1
+    # (a slice's shifted codes and their quotients are whole-slice int64 temporaries: at 16x
+    # this step they were 16 MB beside the packed entries and the arrays being filled)
+    step = _TOKEN_OCC
     if any(
-        bool(np.any(np.diff(packed[a : a + step + 1] >> bits) == 0))
+        bool(np.any(np.diff(packed[a : a + step + 1] >> shift) == 0))
         for a in range(0, len(packed), step)
     ):  # a sentence longer than a slice: its codes are in two slices
-        return _summed_flat(packed >> bits, packed & mask, size)
+        return _summed_flat(packed >> shift, packed & mask, size)
     # keys and units in 4 bytes, counts (small integers) in one when they fit: a sentence's
     # bags are held while every level's program runs (a 20 MB pair's: 3.3 M entries),
     # unpacked a slice at a time (no whole-length temporaries)
     key = np.empty(len(packed), dtype=np.int32 if top // size < _KEY_MAX else np.int64)
     unit = np.empty(len(packed), dtype=np.int32)
-    weight = np.empty(len(packed), dtype=_count_dtype(mask))
+    weight = np.empty(len(packed), dtype=_count_dtype((1 << most.bit_length()) - 1))
     for a in range(0, len(packed), step):
         part = packed[a : a + step]
-        high = part >> bits
+        high = part >> shift
         key[a : a + step] = high // size
         unit[a : a + step] = high % size
         weight[a : a + step] = part & mask
@@ -2026,7 +2092,7 @@ def _solve(
     # The coarser levels' bags and programs are freed: their pages go back before this
     # level's are made (a 20 MB pair's finest level ran ~30 MB higher on what they left).
     release(int(doc.ru_len.sum() + doc.en_len.sum()))
-    doc = doc.with_bags()  # (a block level's, once the coarser levels are done)
+    doc = doc.with_bags(common)  # (a block level's, once the coarser levels are done)
     kinds = [kind for kind in doc.bags if weights[kind]]
     # The fine path stays within a block or so of the rough one. Short documents (and a rough
     # path from one level of a few sentences a block) keep the configured band; a path refined
@@ -2456,6 +2522,9 @@ def align(
         path = _solve(doc, config, with_mt, with_lex, ratio=ratio)
     ru, en = doc.text or (ru, en)  # (the recheck reads what the costs read)
     del doc  # the bags, before the beads are made
+    # The finest program's arrays, freed, go back before the beads' objects are made (they
+    # left ~30 MB resident under them on a 20 MB pair: the aligner's peak).
+    release(sum(map(len, ru)) + sum(map(len, en)))
 
     spans: list[_Span] = []
     i0 = j0 = 0

@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -55,13 +56,41 @@ def dumps_json(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
+class _PieceEncoder(json.JSONEncoder):
+    """The indented encoder, which also takes objects with ``json_pieces()`` (a string given
+    in pieces, ``cleaners.model.StreamedText``): each is encoded as a mark, which
+    :func:`atomic_write_json` replaces by the pieces, escaped one by one (escaping is per
+    character: the same bytes as the whole string's)."""
+
+    def __init__(self) -> None:
+        super().__init__(ensure_ascii=False, sort_keys=True, indent=1)
+        self.marks: dict[str, Any] = {}  # the mark's encoded form -> its object
+        self._tag = uuid.uuid4().hex
+
+    def default(self, o: Any) -> Any:
+        if not hasattr(o, "json_pieces"):
+            return super().default(o)
+        mark = f"\0{self._tag}-{len(self.marks)}\0"
+        self.marks[_escape(mark)] = o
+        return mark
+
+
 def atomic_write_json(path: Path, obj: Any) -> None:
     """:func:`dumps_json` of ``obj`` written atomically, streamed: a multi-MB document never
     exists as one string (nor as the list of its millions of pieces that ``dumps`` joins)."""
-    encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, indent=1)
+    encoder = _PieceEncoder()
     with atomic_writer(path) as fh:
         piece: list[str] = []
         for chunk in encoder.iterencode(obj):
+            if chunk in encoder.marks:
+                # a string given in pieces: escaped and written one piece at a time
+                fh.write("".join(piece))
+                piece.clear()
+                fh.write('"')
+                for part in encoder.marks.pop(chunk).json_pieces():
+                    fh.write(_escape(part)[1:-1])
+                fh.write('"')
+                continue
             if len(chunk) > _LONG_CHUNK:
                 # a side's text: written a slice at a time, not joined and encoded whole
                 # (two more copies of a multi-MB line)
@@ -79,6 +108,7 @@ def atomic_write_json(path: Path, obj: Any) -> None:
 
 
 _LONG_CHUNK = 1 << 16
+_escape = json.encoder.encode_basestring  # (ensure_ascii=False's; the C one when there)
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -47,3 +47,19 @@ def test_streamed_record_writes_the_same_json(tmp_path) -> None:  # type: ignore
     empty = Document("e", [], "h", en=SideDoc("x", "x", "utf-8"))
     atomic_write_json(tmp_path / "empty.json", empty.to_dict(streamed=True))
     assert (tmp_path / "empty.json").read_text(encoding="utf-8").count("[]") >= 4
+
+
+def test_streamed_long_texts_write_the_same_json(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Long texts (a held raw text, a one-line side's segment) are written a piece at a time,
+    escapes and all, as the whole strings are."""
+    from cleaners.fsutil import atomic_write_json
+    from cleaners.model import Segment
+
+    line = 'He said "no" \\ \t ок\x01 — ' * (3 * LAZY_RAW // 20)
+    raw, side = _long_side()
+    held = SideDoc("x" + line, line, "utf-8")  # no edits give the raw text back: held
+    held.segments = [Segment("body", line.strip(), sentences=["He said"])]
+    doc = Document("d", ["d.ru.txt", "d.en.txt"], "h", ru=held, en=side)
+    atomic_write_json(tmp_path / "plain.json", doc.to_dict())
+    atomic_write_json(tmp_path / "streamed.json", doc.to_dict(streamed=True))
+    assert (tmp_path / "plain.json").read_bytes() == (tmp_path / "streamed.json").read_bytes()

@@ -617,15 +617,32 @@ def _named_package(exc: Exception, args: argparse.Namespace) -> str:
 
 
 _LANG_CODE = re.compile(r"[a-z]{2,3}")
+# FLORES-style codes (``deu_Latn``): the language part, the script dropped.
+_FLORES_CODE = re.compile(r"([a-z]{3})_[a-z]{4}")
+# Three-letter codes (ISO 639-3, and 639-2/B where it differs) of the languages the project
+# knows, read as the two-letter codes its word tables and alphabets are named by.
+_THREE_LETTER = {
+    "rus": "ru", "eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "ukr": "uk",
+    "bel": "be", "bul": "bg", "kaz": "kk", "srp": "sr", "mkd": "mk", "mac": "mk",
+}  # fmt: skip
 
 
 def _lang_code(value: str) -> str:
-    """An ISO 639 code as given by a user (``DE``, `` fr``): it names a word table's file, so
-    anything else is refused rather than looked up."""
+    """An ISO 639 code as given by a user (``DE``, `` fr``, ``deu``, ``deu_Latn``): it names a
+    word table's file, so anything else is refused rather than looked up.
+
+    >>> [_lang_code(v) for v in ("DE", " fr", "deu", "fra_Latn", "rus_Cyrl", "tat")]
+    ['de', 'fr', 'de', 'fr', 'ru', 'tat']
+    """
     code = value.strip().lower()
+    flores = _FLORES_CODE.fullmatch(code)
+    if flores:
+        code = flores.group(1)
     if not _LANG_CODE.fullmatch(code):
-        raise argparse.ArgumentTypeError(f"not a language code: {value!r} (e.g. ru, en, de, fr)")
-    return code
+        raise argparse.ArgumentTypeError(
+            f"not a language code: {value!r} (e.g. ru, en, de, fr, deu, deu_Latn)"
+        )
+    return _THREE_LETTER.get(code, code)
 
 
 def cmd_align(args: argparse.Namespace) -> int:

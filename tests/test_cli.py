@@ -337,6 +337,9 @@ def test_align_language_codes_are_read_as_codes(tmp_path: Path, env: dict[str, s
     up = mtclean("align", *files, "--src-lang", "DE", "--tgt-lang", " Fr", env=env)
     assert low.returncode == up.returncode == 0, up.stderr
     assert up.stdout == low.stdout and low.stderr == ""
+    # Three-letter and FLORES-style codes of a language with a table are that language.
+    flores = mtclean("align", *files, "--src-lang", "deu_Latn", "--tgt-lang", "fra", env=env)
+    assert flores.returncode == 0 and flores.stdout == low.stdout and flores.stderr == ""
     none = mtclean("align", *files, "--src-lang", "de", "--tgt-lang", "xx", env=env)
     assert none.returncode == 0 and "no word table for de-xx" in none.stderr
     for bad in ("../../x", "de-fr", ""):

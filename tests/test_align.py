@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from cli_run import mtclean
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -319,9 +320,6 @@ def test_word_table_helps_on_damaged_real_news() -> None:
 
 def test_cli_aligns_other_language_pairs(tmp_path: Path) -> None:
     """``mtclean align --src-lang de --tgt-lang fr`` uses the de–fr table (same output format)."""
-    import subprocess
-    import sys
-
     de = [
         "Der Hund schläft im Garten.",
         "Die Katze trinkt die Milch.",
@@ -330,10 +328,8 @@ def test_cli_aligns_other_language_pairs(tmp_path: Path) -> None:
     fr = ["Le chien dort dans le jardin.", "Le gouvernement a adopté la nouvelle loi."]
     (tmp_path / "de.txt").write_text("\n".join(de) + "\n", encoding="utf-8")
     (tmp_path / "fr.txt").write_text("\n".join(fr) + "\n", encoding="utf-8")
-    root = Path(__file__).resolve().parents[1]
-    args = [sys.executable, "-m", "flows.cli", "align", str(tmp_path / "de.txt")]
-    args += [str(tmp_path / "fr.txt"), "--src-lang", "de", "--tgt-lang", "fr"]
-    r = subprocess.run(args, capture_output=True, text=True, cwd=root, timeout=60)
+    de_fr = ("--src-lang", "de", "--tgt-lang", "fr")
+    r = mtclean("align", str(tmp_path / "de.txt"), str(tmp_path / "fr.txt"), *de_fr, timeout=60)
     assert r.returncode == 0, r.stderr
     beads = [line.split("\t") for line in r.stdout.splitlines()]
     assert [(b[0], b[1]) for b in beads] == [("0", "0"), ("1", ""), ("2", "1")]
@@ -787,15 +783,9 @@ def _flores_dev(lang: str, k: int) -> list[str]:
 
 
 def _cli_align(tmp_path: Path, ru: list[str], en: list[str], *extra: str) -> list[list[str]]:
-    import subprocess
-    import sys
-
     (tmp_path / "a.txt").write_text("\n".join(ru) + "\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("\n".join(en) + "\n", encoding="utf-8")
-    root = Path(__file__).resolve().parents[1]
-    args = [sys.executable, "-m", "flows.cli", "align", str(tmp_path / "a.txt")]
-    args += [str(tmp_path / "b.txt"), *extra]
-    r = subprocess.run(args, capture_output=True, text=True, cwd=root, timeout=120)
+    r = mtclean("align", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), *extra)
     assert r.returncode == 0, r.stderr
     return [line.split("\t") for line in r.stdout.splitlines()]
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cli_run import mtclean
 from golden_cases import load
 
 from cleaners.config import PipelineConfig, RepairConfig
@@ -132,14 +132,7 @@ def test_mtclean_run_lets_the_russian_decide(tmp_path: Path) -> None:
     outs = []
     for name in ("out1", "out2"):
         out = tmp_path / name
-        r = subprocess.run(
-            [sys.executable, "-m", "flows.cli", "run", str(src), "--out", str(out)],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=ROOT,
-            timeout=300,
-        )
+        r = mtclean("run", str(src), "--out", str(out), env=env, timeout=300)
         assert r.returncode == 0, r.stderr
         outs.append(out)
     want = [
@@ -166,7 +159,6 @@ def test_sentences_without_russian_fold_the_russian_once() -> None:
     against the whole Russian: folded once per document, the traced peak of the stage (its
     spans, folded Russian, edits) stays under 8x the Russian text (6.4x; lower-casing the
     whole Russian for each such sentence took it to 9.9x here, 8x on a 20 MB pair)."""
-    import sys
     import tracemalloc
 
     from cleaners.config import PipelineConfig

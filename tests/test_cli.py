@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_run import mtclean
 
 from cleaners import manifest as mf
 from cleaners.config import InputConfig
@@ -31,21 +32,6 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "DO_NOT_TRACK": "1",
         "PYTHONIOENCODING": "utf-8",
     }
-
-
-def mtclean(
-    *args: str, env: dict[str, str], stdin: str | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=ROOT,
-        timeout=timeout,
-    )
 
 
 # ---------------------------------------------------------------- help

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cli_run import mtclean
 
 from cleaners import manifest as mf
 
@@ -157,14 +158,7 @@ def _same_corpus_as_a_run(src: Path, out: Path, env: dict[str, str]) -> None:
     """A deployment's run gives the corpus ``mtclean run`` gives on the same folder, byte for
     byte (README: the same input and config give byte-identical corpus files)."""
     plain = out.parent / "plain-run"
-    done = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "run", str(src), "--out", str(plain)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = mtclean("run", str(src), "--out", str(plain), env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     for name in (*mf.CORPUS_FILES, "edits.jsonl"):
         assert (out / name).read_bytes() == (plain / name).read_bytes(), name

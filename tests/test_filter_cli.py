@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cli_run import mtclean as run_cli
+
 ROOT = Path(__file__).resolve().parents[1]
 
 PAIRS = [
@@ -22,15 +24,7 @@ PAIRS = [
 
 
 def mtclean(*args: str, stdin: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "flows.cli", "filter", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        timeout=120,
-    )
+    return run_cli("filter", *args, stdin=stdin)
 
 
 def _lines(pairs: list[dict]) -> str:
@@ -313,10 +307,8 @@ def test_a_bom_mid_input_from_joined_files_is_dropped_as_the_first_one_is():
     assert [o["id"] for o in out] == [1, 2, 1, 2] and "number-mismatch" in out[1]["reasons"]
     assert r.returncode == 0 and r.stderr == ""
     # clean, detect and align read their JSONL lines the same way.
-    r = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "detect", "--format", "jsonl"],
-        input='\ufeff{"id": "a", "text": "Hello there."}\n\ufeff{"id": "b", "text": "Привет."}\n',
-        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=120,
-    )  # fmt: skip
+    r = run_cli("detect", "--format", "jsonl", stdin=(
+        '\ufeff{"id": "a", "text": "Hello there."}\n\ufeff{"id": "b", "text": "Привет."}\n'
+    ))  # fmt: skip
     assert [json.loads(line)["lang"] for line in r.stdout.splitlines()] == ["en", "ru"]
     assert r.returncode == 0, r.stderr

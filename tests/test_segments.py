@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import mtclean
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,8 +26,7 @@ def _dev(lang: str, k: int) -> list[str]:
 
 
 def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "flows.cli", "align", *args]
-    r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, input=stdin, timeout=120)
+    r = mtclean("align", *args, stdin=stdin)
     assert r.returncode == 0, r.stderr
     return r
 

@@ -272,6 +272,7 @@ class _Matching(NamedTuple):
     en_left: list[frozenset[float]]
     ru_named: tuple[set[float], bool] | None  # word_numbers of each side, read once for both
     en_named: tuple[set[float], bool] | None  # checks (None: not read yet, no digit left over)
+    related: _Converted | None  # the pair's unit conversions (None: not read, no digit pair left)
 
 
 def _match_digits(ru: str, en: str) -> tuple[NumberCheck, _Matching]:
@@ -301,7 +302,8 @@ def _match_digits(ru: str, en: str) -> tuple[NumberCheck, _Matching]:
             used[k] = True
             matched += 1
     en_left = [e for k, e in enumerate(en_n) if not used[k]]
-    if ru_left and en_left and (related := _conversions(ru, en)).units:
+    related = _conversions(ru, en) if ru_left and en_left else None
+    if related is not None and related.units:
         # A number that is the other side's converted between units is matched: a
         # translator's conversion ("60 миль" ↔ "97 km"), not a changed number.
         for a in list(ru_left):
@@ -317,7 +319,7 @@ def _match_digits(ru: str, en: str) -> tuple[NumberCheck, _Matching]:
         _unexcused(ru_left, en_named) if en_named else 0,
         _unexcused(en_left, ru_named) if ru_named else 0,
     )
-    return digits, _Matching(ru_n, en_n, ru_left, en_left, ru_named, en_named)
+    return digits, _Matching(ru_n, en_n, ru_left, en_left, ru_named, en_named, related)
 
 
 def compare_both(ru: str, en: str) -> tuple[NumberCheck, NumberCheck]:
@@ -341,7 +343,7 @@ def _with_words(ru: str, en: str, m: _Matching, digits: NumberCheck) -> NumberCh
     A number word with no counterpart alone counts for nothing: translators drop or reword
     them in 0.5 % of the clean dev pairs ("на четырёх конечностях" ↔ "knuckle walking").
     """
-    ru_n, en_n, ru_left, en_left, ru_named, en_named = m
+    ru_n, en_n, ru_left, en_left, ru_named, en_named, related = m
     # Each side's number words read once: what they are, and (read when needed: most pairs
     # need neither) what they excuse on the other side.
     ru_words, en_words = word_number_values(ru), word_number_values(en)
@@ -354,7 +356,10 @@ def _with_words(ru: str, en: str, m: _Matching, digits: NumberCheck) -> NumberCh
     en_said = en_named[0] | _word_values(en_words) | _halves(en)
     ru_wmiss = _words_missing(ru_words, en_n, en_words, en_said)
     en_wmiss = _words_missing(en_words, ru_n, ru_words, ru_said)
-    related = _conversions(ru, en) if (ru_left or ru_wmiss) and (en_left or en_wmiss) else None
+    if (ru_left or ru_wmiss) and (en_left or en_wmiss):
+        related = related or _conversions(ru, en)  # (read once: the digit check may have)
+    else:
+        related = None
     # Against a word number, a digit number is excused by its own value only, not by any two
     # number words in a row: "двадцать пять" is read whole as 25, so "26" lacks it.
     ru_strict = [v for v in ru_left if not v & en_said]

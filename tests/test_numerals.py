@@ -33,7 +33,7 @@ def _first_fit(ru: str, en: str) -> NumberCheck:
     matched = len(ru_n) - len(ru_left)
     ru_named, en_named = word_numbers(ru), word_numbers(en)
     digits = NumberCheck(matched, _unexcused(ru_left, en_named), _unexcused(en_left, ru_named))
-    matching = _Matching(ru_n, en_n, ru_left, en_left, ru_named, en_named)
+    matching = _Matching(ru_n, en_n, ru_left, en_left, ru_named, en_named, None)
     return _with_words(ru, en, matching, digits)
 
 

@@ -269,28 +269,27 @@ class SideDoc:
     def to_dict(self, streamed: bool = False) -> dict[str, Any]:
         """The side's record; ``streamed``: for the JSON writer only (long texts are
         :class:`StreamedText`, lists of records :class:`Streamed`)."""
+        raw: str | StreamedText
         if not streamed:
-            return {
-                "encoding": self.encoding,
-                "lang": self.lang,
-                "lang_score": round(self.lang_score, 4),
-                "raw_text": self.raw_text,
-                "text": self.text,
-                "edits": _made(self.edits, Edit.to_dict),
-                "segments": _made(self.segments, Segment.to_dict),
-            }
-        raw: str | StreamedText = self._raw if self._raw is not None else ""
-        if self._raw is None:  # made again from the edits a piece at a time, when written
-            text, edits = self.text, self.edits
-            raw = StreamedText(lambda: _pieces(text, edits))
+            raw, text = self.raw_text, self.text
+            edits, segments = _made(self.edits, Edit.to_dict), _made(self.segments, Segment.to_dict)
+        else:
+            if self._raw is None:  # made again from the edits a piece at a time, when written
+                kept, trail = self.text, self.edits
+                raw = StreamedText(lambda: _pieces(kept, trail))
+            else:
+                raw = _long_text(self._raw)
+            text = _long_text(self.text)
+            edits = Streamed(self.edits, Edit.to_dict)
+            segments = Streamed(self.segments, _segment_record)
         return {
             "encoding": self.encoding,
             "lang": self.lang,
             "lang_score": round(self.lang_score, 4),
-            "raw_text": _long_text(raw) if isinstance(raw, str) else raw,
-            "text": _long_text(self.text),
-            "edits": Streamed(self.edits, Edit.to_dict),
-            "segments": Streamed(self.segments, _segment_record),
+            "raw_text": raw,
+            "text": text,
+            "edits": edits,
+            "segments": segments,
         }
 
     @classmethod

@@ -661,8 +661,13 @@ def cmd_align(args: argparse.Namespace) -> int:
     translator = None
     if (args.src_lang, args.tgt_lang) == ("ru", "en"):
         translator = _translator(args, cfg, "mtclean align: retranslation off")
-    elif args.retranslate or args.argos_package or (cfg and cfg.translate.enabled):
-        # The retranslation is ru→en: another pair's source through it is noise to the aligner.
+    elif _asked_to_retranslate(args):
+        # The retranslation is ru→en: another pair's source through it is noise to the aligner,
+        # and a flag on this line that cannot do what it says is refused, as a missing package is.
+        raise UsageError(
+            _refused_retranslation(args, f"it is ru→en only, not {args.src_lang}-{args.tgt_lang}")
+        )
+    elif cfg and cfg.translate.enabled:
         print(
             f"mtclean align: retranslation off: it is ru→en only, not {args.src_lang}-"
             f"{args.tgt_lang}",
@@ -1445,8 +1450,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--retranslate",
         action="store_true",
-        help="add a retranslation signal (offline Argos ru→en; exit 2 if no package is "
-        "found; a config's translate.enabled goes on without, with a warning)",
+        help="add a retranslation signal (offline Argos ru→en, ru–en only; exit 2 if no "
+        "package is found or the pair is another; a config's translate.enabled goes on "
+        "without, with a warning)",
     )
     p.add_argument(
         "--argos-package",

@@ -232,8 +232,20 @@ def test_align_another_pair_ignores_the_ru_en_retranslation(archive, tmp_path, c
     args = ["align", str(de), str(fr), "--src-lang", "de", "--tgt-lang", "fr", "--config", str(cfg)]
     assert main(args) == 0
     plain = capsys.readouterr().out
-    # German through a ru→en model is noise: not fed to the aligner, and said once.
-    assert main([*args, "--argos-package", str(archive)]) == 0
+    # German through a ru→en model is noise: a config's translate.enabled is not fed to the
+    # aligner, and that is said once.
+    on = tmp_path / "on.yaml"
+    on.write_text(
+        f"align: {{lexical_weight: 0}}\ntranslate: {{enabled: true, package_path: '{archive}'}}\n",
+        encoding="utf-8",
+    )
+    assert main([*args[:-1], str(on)]) == 0
     captured = capsys.readouterr()
     assert captured.out == plain
     assert captured.err.count("\n") == 1 and "ru→en only, not de-fr" in captured.err
+    # Asked for on the command line, it cannot do what it says: refused before any output.
+    for flag in (["--argos-package", str(archive)], ["--retranslate"]):
+        assert main([*args, *flag]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == "" and "ru→en only, not de-fr" in captured.err
+        assert f"leave {flag[0]} out" in captured.err

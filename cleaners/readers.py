@@ -27,6 +27,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -329,6 +330,15 @@ def _jsonl_items(
     stem = entry.base
     lineno = 0
     first_line = True
+
+    def named(doc_id: Any, fallback: str, label: str) -> str:
+        """A bad record's document id: its own, when it gives a usable one not taken yet (the
+        user looks for it by that name), else ``FILE-lineN``."""
+        if not isinstance(doc_id, str) or not doc_id.strip() or folder + doc_id in groups:
+            return claim(fallback, label)
+        groups[folder + doc_id] = label  # a later record reusing it is a duplicate, as usual
+        return claim(folder + doc_id, label)
+
     try:
         for lineno, offset, raw, overflow in _lines(root, entry.rel, config):
             label = f"{printable_path(entry.rel)}:{lineno}"
@@ -338,7 +348,8 @@ def _jsonl_items(
                     E.TOO_LARGE,
                     f"{label}: line over input.max_bytes={config.max_bytes}; split the record",
                 )
-                yield InputItem(claim(f"{stem}-line{lineno}", label), [label], {}, err)
+                doc_id = leading_id(raw.decode("utf-8", errors="replace"))
+                yield InputItem(named(doc_id, f"{stem}-line{lineno}", label), [label], {}, err)
                 continue
             if first_line and _wide_text(raw):
                 # UTF-16 (a PowerShell redirect writes it): every "line" would be garbage,
@@ -355,7 +366,8 @@ def _jsonl_items(
             if error is not None:
                 parts = {"en": ref}
                 err = error.with_source(label)
-                yield InputItem(claim(f"{stem}-line{lineno}", label), [label], parts, err)
+                doc_id = record.get("id")
+                yield InputItem(named(doc_id, f"{stem}-line{lineno}", label), [label], parts, err)
                 continue
             key = folder + record["id"]
             parts = {
@@ -388,11 +400,30 @@ def _jsonl_items(
 
 
 _HEAD = 8192  # bytes of a .jsonl file looked at for a binary signature or NUL bytes
+_LEADING_ID = re.compile(r'\s*\{\s*"id"\s*:\s*')
+_ID_DECODER = json.JSONDecoder()
+
+
+def leading_id(head: str, decoder: json.JSONDecoder = _ID_DECODER) -> Any:
+    """The ``id`` of a record too long to read, when it is the record's first key (else None).
+
+    >>> leading_id('{"id": "doc-7", "ru": "...'), leading_id('{"ru": "...'), leading_id('{"id": 3')
+    ('doc-7', None, 3)
+    """
+    m = _LEADING_ID.match(head)
+    if m is None:
+        return None
+    try:
+        value, _ = decoder.raw_decode(head, m.end())
+    except (ValueError, RecursionError):  # not JSON, or nested past the stack: no id to give
+        return None
+    return value if isinstance(value, (str, int, float)) else None
 
 
 def _lines(root: Path, rel: str, config: InputConfig) -> Iterator[tuple[int, int, bytes, bool]]:
-    """``(lineno, offset, bytes, overflow)`` per non-blank line, memory ≤ ``max_bytes``;
-    :class:`~cleaners.errors.BinaryInput` first when the file is no text at all."""
+    """``(lineno, offset, bytes, overflow)`` per non-blank line, memory ≤ ``max_bytes``
+    (an overflowing line's first ``_HEAD`` bytes); :class:`~cleaners.errors.BinaryInput`
+    first when the file is no text at all."""
     max_bytes = config.max_bytes
     fd, _ = _open_inside(root, rel, config.follow_symlinks)
     with os.fdopen(fd, "rb") as fh:
@@ -414,8 +445,8 @@ def _lines(root: Path, rel: str, config: InputConfig) -> Iterator[tuple[int, int
                 if not rest or rest.endswith(b"\n"):
                     break
             body = raw.rstrip(b"\r\n")
-            if overflow:
-                yield lineno, start, b"", True
+            if overflow:  # its head only: where the record names its id
+                yield lineno, start, raw[:_HEAD], True
             elif body.strip():
                 yield lineno, start, body, False
 
@@ -468,7 +499,7 @@ def _parse_record(raw: bytes) -> tuple[dict, InputError | None]:
     if record.get("ru") is None and record.get("en") is None:
         return bad('neither "ru" nor "en" given')
     if not any(isinstance(record.get(k), str) and record[k].strip() for k in LANGS):
-        return {}, E.EmptyInput(E.EMPTY, '"ru" and "en" hold no text')
+        return {"id": doc_id}, E.EmptyInput(E.EMPTY, '"ru" and "en" hold no text')
     return record, None
 
 

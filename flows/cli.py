@@ -776,7 +776,6 @@ def cmd_align(args: argparse.Namespace) -> int:
 _FILTER_CHUNK = 512  # pairs judged per batch (language detection is batched)
 _FILTER_CHUNK_CHARS = 2_000_000  # ... or fewer, when their text is this long: bounded memory
 _HEAD = 1 << 16  # what is kept of a line over input.max_bytes: enough to find its id
-_LEADING_ID = re.compile(r'\s*\{\s*"id"\s*:\s*')
 
 
 def _bounded_lines(fh: IO[bytes], max_bytes: int) -> Iterator[tuple[int, str, bool]]:
@@ -798,19 +797,15 @@ def _bounded_lines(fh: IO[bytes], max_bytes: int) -> Iterator[tuple[int, str, bo
 
 
 def _leading_id(head: str) -> Any:
-    """The ``id`` of a record too long to read, when it is the record's first key (else None).
+    """The ``id`` of a record too long to read, when it is the record's first key (else None),
+    read as strictly as every other value here.
 
     >>> _leading_id('{"id": "doc-7", "ru": "...'), _leading_id('{"ru": "...')
     ('doc-7', None)
     """
-    m = _LEADING_ID.match(head)
-    if m is None:
-        return None
-    try:
-        value, _ = _DECODER.raw_decode(head, m.end())
-    except (ValueError, RecursionError):  # not JSON, or nested past the stack: no id to give
-        return None
-    return value if isinstance(value, (str, int, float)) else None
+    from cleaners.readers import leading_id
+
+    return leading_id(head, _DECODER)
 
 
 MALFORMED = "malformed"  # a line that is not a JSON object, or a side that is not a string

@@ -211,6 +211,29 @@ def test_jsonl_line_over_limit_is_skipped_in_bounded_memory(tmp_path: Path) -> N
     assert load_item(tmp_path, src["f.jsonl:3"], CFG)["en"].text == EN
 
 
+def test_a_bad_record_that_names_its_id_is_quarantined_by_it(tmp_path: Path) -> None:
+    """A user looks for a refused record by its id: a line too long to read (its id the first
+    key) and a record whose sides are empty go by their own ids; a line that gives none, or an
+    id already taken, by ``FILE-lineN``."""
+    lines = [
+        json.dumps({"id": "ok", "en": EN}),
+        json.dumps({"id": "huge", "en": "word " * 5000}),
+        json.dumps({"en": "word " * 5000, "id": "id-last"}),
+        json.dumps({"id": "hollow", "ru": " ", "en": ""}),
+        json.dumps({"id": "ok", "ru": "", "en": ""}),
+        json.dumps({"id": "huge", "en": EN}),
+    ]
+    _write(tmp_path / "f.jsonl", "\n".join(lines) + "\n")
+    src = _by_source(discover(tmp_path, InputConfig(max_bytes=1000)))
+    got = {line: (src[f"f.jsonl:{line}"].id, src[f"f.jsonl:{line}"].error) for line in range(1, 7)}
+    assert got[1] == ("ok", None)
+    assert got[2][0] == "huge" and got[2][1].reason == E.TOO_LARGE
+    assert got[3][0] == "f-line3" and got[3][1].reason == E.TOO_LARGE
+    assert got[4][0] == "hollow" and got[4][1].reason == E.EMPTY
+    assert got[5][0] == "f-line5" and got[5][1].reason == E.EMPTY  # "ok" is taken
+    assert got[6][1].reason == E.DUPLICATE_ID and "f.jsonl:2" in got[6][1].detail
+
+
 def test_size_limit_checked_before_reading(tmp_path: Path) -> None:
     _write(tmp_path / "big.en.txt", EN * 100)
     _write(tmp_path / "big.ru.txt", RU)

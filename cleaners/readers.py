@@ -493,11 +493,11 @@ def _parse_record(raw: bytes) -> tuple[dict, InputError | None]:
         return bad(f'"id" is a JSON {kind}, not a string (write it as "id": "...")')
     if not doc_id.strip():
         return bad('"id" is blank (it must be a non-empty string)')
-    for lang in LANGS:
+    for lang in LANGS:  # (from here on the error keeps the id, the record's name)
         if record.get(lang) is not None and not isinstance(record[lang], str):
-            return bad(f'"{lang}" must be a string')
+            return {"id": doc_id}, bad(f'"{lang}" must be a string')[1]
     if record.get("ru") is None and record.get("en") is None:
-        return bad('neither "ru" nor "en" given')
+        return {"id": doc_id}, bad('neither "ru" nor "en" given')[1]
     if not any(isinstance(record.get(k), str) and record[k].strip() for k in LANGS):
         return {"id": doc_id}, E.EmptyInput(E.EMPTY, '"ru" and "en" hold no text')
     return record, None

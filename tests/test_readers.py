@@ -222,16 +222,18 @@ def test_a_bad_record_that_names_its_id_is_quarantined_by_it(tmp_path: Path) -> 
         json.dumps({"id": "hollow", "ru": " ", "en": ""}),
         json.dumps({"id": "ok", "ru": "", "en": ""}),
         json.dumps({"id": "huge", "en": EN}),
+        json.dumps({"id": "numeric", "ru": 5}),
     ]
     _write(tmp_path / "f.jsonl", "\n".join(lines) + "\n")
     src = _by_source(discover(tmp_path, InputConfig(max_bytes=1000)))
-    got = {line: (src[f"f.jsonl:{line}"].id, src[f"f.jsonl:{line}"].error) for line in range(1, 7)}
+    got = {line: (src[f"f.jsonl:{line}"].id, src[f"f.jsonl:{line}"].error) for line in range(1, 8)}
     assert got[1] == ("ok", None)
     assert got[2][0] == "huge" and got[2][1].reason == E.TOO_LARGE
     assert got[3][0] == "f-line3" and got[3][1].reason == E.TOO_LARGE
     assert got[4][0] == "hollow" and got[4][1].reason == E.EMPTY
     assert got[5][0] == "f-line5" and got[5][1].reason == E.EMPTY  # "ok" is taken
     assert got[6][1].reason == E.DUPLICATE_ID and "f.jsonl:2" in got[6][1].detail
+    assert got[7][0] == "numeric" and got[7][1].reason == E.MALFORMED_JSONL
 
 
 def test_size_limit_checked_before_reading(tmp_path: Path) -> None:

@@ -82,6 +82,7 @@ _CONTROL_BYTES = frozenset(set(range(0x00, 0x09)) | set(range(0x0E, 0x1B)) | {0x
 _SAMPLE = 1 << 16  # bytes/chars inspected for printable share: bounded cost on huge inputs
 _MIN_PRINTABLE = 0.95  # below this share of printable characters the input is binary
 _MAX_STRAY = 8  # ...unless there are at most this many unprintable characters in all
+_MOJIBAKE_C1 = re.compile("[\u00c2-\u00f4][\u0080-\u009f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +149,9 @@ def check_text(text: str, encoding: str) -> Decoded:
         ) from None
     sample = text[:_SAMPLE]
     printable = sum(1 for ch in sample if ch.isprintable() or ch.isspace())
+    # UTF-8 read as Latin-1 and saved again (Ð\x81 for с) is mojibake to repair, not binary:
+    # a C1 control right after a UTF-8 lead byte's letter counts as text.
+    printable += len(_MOJIBAKE_C1.findall(sample))
     if len(sample) - printable > _MAX_STRAY and printable < _MIN_PRINTABLE * len(sample):
         share = printable / len(sample)
         raise BinaryInput(BINARY, f"only {share:.0%} printable characters as {encoding}")

@@ -6,6 +6,7 @@ import codecs
 from pathlib import Path
 
 import pytest
+from cli_run import mtclean
 
 from cleaners import errors as E
 from cleaners.decode import check_text, decode_bytes
@@ -220,3 +221,25 @@ def test_a_big_utf8_file_is_decoded_without_an_object_per_character() -> None:
         tracemalloc.stop()
     assert decoded.encoding == "utf-8"
     assert peak < 6 * len(data)  # the text itself (2 bytes a Cyrillic letter) and a copy
+
+
+def test_mojibake_saved_as_utf8_is_text_not_binary() -> None:
+    """UTF-8 Russian read as Latin-1 and saved as UTF-8 again keeps the C1 controls of its
+    second bytes (``с`` is ``Ñ\\x81``): a file of it was refused as binary (94 % printable),
+    though it is the mojibake repair is for. Control bytes elsewhere still make it binary."""
+    mojibake = RU.encode("utf-8").decode("latin-1")
+    assert any("\x80" <= ch <= "\x9f" for ch in mojibake)
+    data = "\n".join(f"The article says {mojibake} today." for _ in range(5)).encode()
+    got = decode_bytes(data)
+    assert got.encoding == "utf-8" and mojibake in got.text
+    controls = "".join(chr(c) for c in range(0x80, 0xA0)) * 4
+    assert _reason(f"{EN} {controls} {EN}".encode()) == E.BINARY
+
+
+def test_a_mojibake_file_is_repaired_by_clean(tmp_path: Path) -> None:
+    mojibake = RU.encode("utf-8").decode("latin-1")
+    path = tmp_path / "page.txt"
+    path.write_text(f"The article says {mojibake} today.\n" * 3, encoding="utf-8")
+    done = mtclean("clean", str(path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"The article says {RU} today.\n" * 3

@@ -962,7 +962,15 @@ MOJIBAKE = {
     "koi8r_as_cp1251": ("koi8_r", "sloppy-windows-1251"),
     "cp866_as_cp1251": ("cp866", "sloppy-windows-1251"),
     "double_utf8": None,
+    # UTF-8 read as cp1252 with the bytes it lacks lost on the way (copied from a page): the
+    # undefined bytes dropped and the no-break space a space, or each lost byte a space / "?",
+    # or cp1252 decoding with replacement characters.
+    "utf8_cp1252_lost": None,
+    "utf8_cp1252_lost_sp": None,
+    "utf8_cp1252_lost_q": None,
+    "utf8_cp1252_fffd": None,
 }
+_LOST_BYTES = "\x81\x8d\x8f\x90\x9d"
 
 
 def corrupt(text: str, kind: str) -> tuple[str, str]:
@@ -972,6 +980,13 @@ def corrupt(text: str, kind: str) -> tuple[str, str]:
     if kind == "double_utf8":
         once = text.encode("utf-8").decode("sloppy-windows-1252")
         return once.encode("utf-8").decode("sloppy-windows-1252"), text
+    if kind == "utf8_cp1252_fffd":
+        return text.encode("utf-8").decode("cp1252", errors="replace"), text
+    if kind.startswith("utf8_cp1252_lost"):
+        stand_in = {"utf8_cp1252_lost": "", "utf8_cp1252_lost_sp": " "}.get(kind, "?")
+        once = text.encode("utf-8").decode("sloppy-windows-1252")
+        lost = "".join(stand_in if ch in _LOST_BYTES else ch for ch in once)
+        return lost.replace("\xa0", " "), text
     real, wrong = MOJIBAKE[kind]
     gold = text.encode(real, errors="replace").decode(real)
     return gold.encode(real).decode(wrong), gold

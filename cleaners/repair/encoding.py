@@ -16,6 +16,7 @@ from cleaners.langev import bad_case as _bad_case
 from cleaners.lazyre import lazy_compile
 from cleaners.repair import ftfy_gate, sloppy  # noqa: F401  (sloppy registers codecs)
 from cleaners.repair.engine import Param, make_edit, rule, with_defaults
+from cleaners.repair.lossy import cuts_a_letter, lossy_utf8_decoding, stand_ins
 
 # Characters that never need ftfy: ASCII, the Russian alphabet and common typography.
 # A text made only of these is skipped without importing ftfy.
@@ -302,6 +303,7 @@ _MARKS = (
 _SMALL_LINE = r"(?m:^)(?=[^А-ЯЁ\n]*(?m:$)).*?[а-яё]{3}"
 _MARKS_RE = lazy_compile(_MARKS)
 _KOI8_ONLY = tuple(t for t in _TRANSFORMS if t[0] == "koi8r_as_cp1251")
+_LEAD_LETTER = lazy_compile("[ÐÑ]")  # UTF-8 Russian read as cp1252 shows them
 
 
 @rule(
@@ -334,13 +336,14 @@ def fix_cyrillic_mojibake(text: str, lang: str, params: Mapping[str, Any]) -> li
     transforms = _TRANSFORMS if _MARKS_RE.search(text) else _KOI8_ONLY
     runs = [m.span() for m in _RUN.finditer(text)]
     spans = [_spans(text, start, end) for start, end in runs]
+    lost = stand_ins(text) if transforms is _TRANSFORMS and _LEAD_LETTER.search(text) else None
     fixed: dict[int, tuple[int, int, str]] = {}
     used: dict[int, list[str]] = {}  # line start -> transforms found on that line
     for i, options in enumerate(spans):
         start, end = runs[i]
         if end - start < 4 and _glued(text, start, end):
             continue  # "é" of "été": only a proved line's transform may touch it (below)
-        found = _first_decoding(text, options, margin, transforms)
+        found = _first_decoding(text, options, margin, transforms, lost)
         if found is not None:
             name, start, end, after = found
             fixed[i] = (start, end, after)
@@ -408,14 +411,23 @@ def _first_decoding(
     options: list[tuple[int, int]],
     margin: float,
     transforms: tuple[tuple[str, str, str], ...],
+    lost: frozenset[str] | None,
 ) -> tuple[str, int, int, str] | None:
     """(transform, start, end, text) for the first span of ``options`` that is clearly
     mojibake; when a wrapping quote of the whole run decodes to a letter ("«" to "л"
-    in cp866), a trimmed span that makes more known words wins."""
+    in cp866), a trimmed span that makes more known words wins. ``lost``: what the
+    text's lost UTF-8 bytes became (:func:`stand_ins`), None when it has none to look for."""
     best: tuple[float, str, int, int, str] | None = None
     for start, end in options:
         run = text[start:end]
-        found = best_cyrillic_decoding(run, margin, transforms) if len(run) >= 4 else None
+        # UTF-8 whose lost bytes no transform can restore comes first; it competes with the
+        # other spans as any decoding does (a trimmed "»" is a lost byte only in appearance).
+        lossy = None
+        if lost is not None and not cuts_a_letter(text, end):
+            lossy = lossy_utf8_decoding(run, lost)
+        found = None if lossy is None else ("utf8_as_cp1252", lossy)
+        if found is None and len(run) >= 4:
+            found = best_cyrillic_decoding(run, margin, transforms)
         if found is None:
             found = word_level_decoding(
                 run, _glued(text, start, end), transforms, _alone(text, start, end)

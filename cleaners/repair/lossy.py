@@ -1,0 +1,194 @@
+"""UTF-8 Russian read as Windows-1252 that lost bytes on the way (copied from a page, pasted).
+
+``с`` is UTF-8 ``D1 81``; read as cp1252 it is ``Ñ`` and a C1 control, which a copy and
+paste, an editor or a form drops or turns into a space, ``?`` or ``�``; ``Р`` (``D0 A0``)
+leaves ``Ð`` and a no-break space, which becomes a space. ftfy, and a plain re-decoding,
+then give up on the whole word. The lost byte is one of a few (the bytes cp1252 leaves
+undefined, the no-break space, the soft hyphen), so each gap has two to five readings; the
+reading of each word that Russian's word list knows best is taken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cleaners.langev import RUSSIAN_WORD as _RU_WORD
+from cleaners.langev import russian_score
+from cleaners.repair import sloppy  # noqa: F401  (registers the sloppy codecs)
+from cleaners.repair.words import zipf
+
+# The second bytes a lead byte's Russian letters have that cp1252 leaves undefined (0x81,
+# 0x8D, 0x8F, 0x90, 0x9D), or that are a no-break space (0xA0) or a soft hyphen (0xAD):
+# D0 81 Ё, D0 90 А, D0 9D Н, D0 A0 Р, D0 AD Э; D1 81 с, D1 8D э, D1 8F я.
+_LOST = {"Ð": (0x81, 0x90, 0x9D, 0xA0, 0xAD), "Ñ": (0x81, 0x8D, 0x8F)}
+# What a lost byte may have become instead of nothing ("?" only where the run shows it
+# inside a word, ``Ð?Ð¾``: else it is a question mark). A no-break space that became a space
+# (``Ð `` for Р) is read so whatever else the run shows.
+_STAND_INS = frozenset(" \u00a0\ufffd")
+_QUESTION_IN_WORD = re.compile("[ÐÑ]\\?[ÐÑ]")
+# Real typography beside the mojibake (it is itself a second byte in cp1252: ``л`` is Ð»).
+_TYPOGRAPHY = frozenset("«»–—…“”„‘’•")
+# A UTF-8 Russian letter read as cp1252: the lead byte's letter and a second byte 0x80-0xBF.
+_PAIR = re.compile("[ÐÑ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
+_MAX_GAPS = 6  # a chunk's readings are enumerated: 8^6 at most (in practice 1-3 gaps)
+
+
+def _byte(ch: str) -> int | None:
+    """The one byte ``ch`` is in cp1252 (Latin-1's C1 controls, which cp1252 has letters
+    for, as themselves), else None."""
+    if "\x80" <= ch <= "\x9f":
+        return ord(ch)
+    try:
+        b = ch.encode("sloppy-windows-1252")
+    except UnicodeEncodeError:
+        return None
+    return b[0] if len(b) == 1 else None
+
+
+def _second_byte(ch: str) -> int | None:
+    b = _byte(ch) if ch else None
+    return b if b is not None and 0x80 <= b <= 0xBF else None
+
+
+def _tail(lead: int) -> int:
+    """How many second bytes follow a UTF-8 lead byte (0: not a lead byte)."""
+    return 1 if 0xC2 <= lead <= 0xDF else 2 if 0xE0 <= lead <= 0xEF else 3 if lead <= 0xF4 else 0
+
+
+def cuts_a_letter(text: str, end: int) -> bool:
+    """``text[:end]`` ends between a lead byte's letter and its second byte (a span trimmed
+    of a closing "»" that is ``л``'s second byte): no lost byte there.
+
+    >>> cuts_a_letter("Ð»", 1), cuts_a_letter("Ð »", 1)
+    (True, False)
+    """
+    return 0 < end < len(text) and text[end - 1] in _LOST and _second_byte(text[end]) is not None
+
+
+def _lost_at(chunk: str, i: int) -> bool:
+    """``chunk[i]`` is a lead byte's letter whose second byte may be lost: none follows, or
+    typography does (``Ñ»`` is я and a real closing quote, not ``ѻ``)."""
+    nxt = chunk[i + 1] if i + 1 < len(chunk) else ""
+    return chunk[i] in _LOST and (_second_byte(nxt) is None or nxt in _TYPOGRAPHY)
+
+
+def _gaps(chunk: str) -> int:
+    return sum(_lost_at(chunk, i) for i in range(len(chunk)))
+
+
+def stand_ins(text: str) -> frozenset[str]:
+    """The characters the lost bytes of ``text`` (the document around a run: one run may show
+    nothing) became: none when one went without a trace (a lead byte's letter right before
+    another letter: ``ÑÐ``), so that a space after a lost byte is read as the space it is."""
+    dropped = any(
+        ch in _LOST
+        and i + 1 < len(text)
+        and _second_byte(text[i + 1]) is None
+        and text[i + 1] not in _STAND_INS | {"?"}
+        for i, ch in enumerate(text)
+    )
+    if dropped:
+        return frozenset({"\ufffd"})
+    return _STAND_INS | ({"?"} if _QUESTION_IN_WORD.search(text) else set())
+
+
+def _readings(chunk: str, stand_ins: frozenset[str], i: int = 0) -> Iterator[bytes]:
+    """Every byte string ``chunk[i:]`` may have been before it was read as cp1252 and lost
+    the second bytes of its gaps (each lost, or become one of ``stand_ins``); none when a
+    character cannot be part of UTF-8 read so."""
+    if i == len(chunk):
+        yield b""
+        return
+    ch = chunk[i]
+    b = _byte(ch)
+    if b is not None and b < 0x80 or ch in _TYPOGRAPHY and not (i and chunk[i - 1] in _LOST):
+        # ASCII, or a real quote or dash (one right after Ð/Ñ is read with it, below)
+        for rest in _readings(chunk, stand_ins, i + 1):
+            yield ch.encode() + rest
+        return
+    if b is None:
+        return
+    k = _tail(b)
+    seconds = [_second_byte(c) for c in chunk[i + 1 : i + 1 + k]]
+    if k and len(seconds) == k and None not in seconds:
+        for rest in _readings(chunk, stand_ins, i + 1 + k):
+            yield bytes([b, *seconds]) + rest  # type: ignore[list-item]
+    if ch in _LOST and _lost_at(chunk, i):
+        nxt = chunk[i + 1] if i + 1 < len(chunk) else ""
+        for second in _LOST[ch]:
+            for rest in _readings(chunk, stand_ins, i + 1):
+                yield bytes([b, second]) + rest
+            # A stand-in for the lost byte; "Ð " is Р's no-break space become a space.
+            if nxt in stand_ins or (second == 0xA0 and nxt in _STAND_INS):
+                for rest in _readings(chunk, stand_ins, i + 2):
+                    yield bytes([b, second]) + rest
+
+
+# A space after a lead byte's letter may be its lost second byte's stand-in: chunks are cut
+# only at the other spaces.
+_CUT = re.compile("(?<![ÐÑ]) ")
+_NOT_RUSSIAN = re.compile("[^\x20-\x7eА-Яа-яЁё" + "".join(sorted(_TYPOGRAPHY)) + "]")
+
+
+def _word_score(text: str) -> float:
+    """How likely Russian says ``text``'s words: the sum of their log10 frequencies (Zipf - 9),
+    an unknown or mis-cased word (``ЭТом``) costing 3 more than the rarest known one. Each
+    word costs, so a lost byte read as a space does not cut a word into common ones (``с
+    казала``), and the commoner reading wins (``это``, not ``сто``; ``с ним``, not ``сним``)."""
+    total = 0.0
+    for w in _RU_WORD.findall(text):
+        z = zipf(w.lower(), "ru") if w.islower() or w.isupper() or w.istitle() else 0.0
+        total += (z if z > 0 else -3.0) - 9.0
+    return total
+
+
+def _best_reading(chunk: str, stand_ins: frozenset[str]) -> str | None:
+    """The Russian ``chunk`` most likely was: each reading of its gaps decoded as UTF-8, the
+    one whose words are best known taken; then the one that took a stand-in for its lost byte
+    (``Россия`` from ``Ð¸Ñ `` and not ``Россия `` with the stand-in's space); then letter
+    bigrams."""
+    if _gaps(chunk) > _MAX_GAPS:
+        return None
+    best: tuple[float, int, float, str] | None = None
+    for data in _readings(chunk, stand_ins):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if _NOT_RUSSIAN.search(text):
+            continue
+        key = (_word_score(text), -len(text), russian_score(text), text)
+        if best is None or key[:3] > best[:3]:
+            best = key
+    return None if best is None else best[3]
+
+
+def lossy_utf8_decoding(
+    run: str, context: frozenset[str] | None = None, min_known: float = 0.6
+) -> str | None:
+    """``run`` as the Russian it was, when it is UTF-8 Russian read as cp1252 with second
+    bytes lost (two or more letters still whole, one or more lost) and that many of the
+    decoded words are known; else None. ``context``: :func:`stand_ins` of the text around
+    (else the run's own).
+
+    >>> lossy_utf8_decoding("Ð Ð¾ÑÑÐ¸Ñ Ð¸ ÐšÐ¸Ñ‚Ð°Ð¹")  # the bytes cp1252 lacks gone
+    'Россия и Китай'
+    >>> lossy_utf8_decoding("Ð Ð¾Ñ Ñ Ð¸Ñ  Ð¸ Ñ?Ñ‚Ð¾")  # ... or spaces, or question marks
+    'Россия и это'
+    >>> lossy_utf8_decoding("Ð¾Ð½Ð°"), lossy_utf8_decoding("Ðeja vu")  # nothing lost; no UTF-8
+    (None, None)
+    """
+    if len(_PAIR.findall(run)) < 2 or not _gaps(run):
+        return None
+    found = stand_ins(run) if context is None else context
+    out = []
+    for chunk in _CUT.split(run):
+        text = _best_reading(chunk, found)
+        if text is None:
+            return None
+        out.append(text)
+    decoded = " ".join(out)
+    words = _RU_WORD.findall(decoded)
+    known = sum(1 for w in words if zipf(w.lower(), "ru") > 0)
+    return decoded if words and known >= min_known * len(words) else None

@@ -31,7 +31,7 @@ _QUESTION_IN_WORD = re.compile("[ÐÑ]\\?[ÐÑ]")
 _TYPOGRAPHY = frozenset("«»–—…“”„‘’•")
 # A UTF-8 Russian letter read as cp1252: the lead byte's letter and a second byte 0x80-0xBF.
 _PAIR = re.compile("[ÐÑ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
-_MAX_READINGS = 4096  # a chunk's readings are enumerated (a word has 1-3 gaps, 3-10 each)
+_MAX_READINGS = 16384  # a chunk's readings are enumerated (a word has 1-3 gaps, 3-10 readings each)
 
 
 def _byte(ch: str) -> int | None:
@@ -77,13 +77,15 @@ def _gaps(chunk: str) -> int:
     return sum(_lost_at(chunk, i) for i in range(len(chunk)))
 
 
-def _too_many_readings(chunk: str) -> bool:
-    """More readings than are worth enumerating (each gap: its bytes, with or without a
-    stand-in), checked before any is made."""
+def _too_many_readings(chunk: str, stand_ins: frozenset[str]) -> bool:
+    """More readings than are worth enumerating (each gap: its bytes, and again with the next
+    character as their stand-in), counted before any is made."""
     count = 1
     for i, ch in enumerate(chunk):
         if _lost_at(chunk, i):
-            count *= 2 * len(_LOST[ch])
+            nxt = chunk[i + 1] if i + 1 < len(chunk) else ""
+            options = len(_LOST[ch]) * (2 if nxt in stand_ins else 1)
+            count *= options + (ch == "Ð" and nxt in _STAND_INS and nxt not in stand_ins)
             if count > _MAX_READINGS:
                 return True
     return False
@@ -160,7 +162,7 @@ def _best_reading(chunk: str, stand_ins: frozenset[str]) -> str | None:
     one whose words are best known taken; then the one that took a stand-in for its lost byte
     (``Россия`` from ``Ð¸Ñ `` and not ``Россия `` with the stand-in's space); then letter
     bigrams."""
-    if _too_many_readings(chunk):
+    if _too_many_readings(chunk, stand_ins):
         return None
     best: tuple[float, int, float, str] | None = None
     for data in _readings(chunk, stand_ins):

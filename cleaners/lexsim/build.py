@@ -369,13 +369,13 @@ def _stop_keys(keys: list[list[str]], count: Counter[str]) -> list[str]:
     return sorted(stop)
 
 
-def build(data: Path, pair: str, dictd: Path = DICTD) -> str:
-    """The table file's text for ``pair`` (deterministic for the same inputs); a pair in
-    ``DICTIONARIES`` also gets the key pairs of its dictionaries (read from ``dictd``) whose
-    two keys the sentences gave no translation."""
-    pairs = read_pairs(data, pair)
-    la, lb = pair.split("-")
-    key_a, key_b = key_function(KEY_SCHEME, la), key_function(KEY_SCHEME, lb)
+def learn(
+    pairs: Sequence[tuple[str, str]], la: str, lb: str, scheme: str = KEY_SCHEME
+) -> tuple[dict[str, list[tuple[float, str]]], list[str], list[str]]:
+    """IBM Model 1 both ways over sentence pairs of languages ``la`` / ``lb``, keys made by
+    ``scheme``: (side-a key → [(-score, side-b key)] for the pairs kept, side a's stop keys,
+    side b's). The shipped tables' build and ``mtclean lexicon build`` both learn here."""
+    key_a, key_b = key_function(scheme, la), key_function(scheme, lb)
     keys_a = [[key_a(w) for w in words(a)] for a, _ in pairs]
     keys_b = [[key_b(w) for w in words(b)] for _, b in pairs]
     count_a = Counter(k for ks in keys_a for k in ks)
@@ -401,6 +401,26 @@ def build(data: Path, pair: str, dictd: Path = DICTD) -> str:
         score = math.sqrt(p * rev.get(code, 0.0))
         if score >= MIN_SCORE:
             scored.setdefault(ka, []).append((-score, kb))
+    return scored, _stop_keys(keys_a, count_a), _stop_keys(keys_b, count_b)
+
+
+def table_rows(scored: dict[str, list[tuple[float, str]]]) -> list[str]:
+    """The ``a_key<TAB>b_key<TAB>score`` lines: keys sorted, best ``PER_KEY`` pairs a key."""
+    lines = []
+    for ka in sorted(scored):
+        for neg, kb in sorted(scored[ka])[:PER_KEY]:
+            lines.append(f"{ka}\t{kb}\t{-neg:.3f}")
+    return lines
+
+
+def build(data: Path, pair: str, dictd: Path = DICTD) -> str:
+    """The table file's text for ``pair`` (deterministic for the same inputs); a pair in
+    ``DICTIONARIES`` also gets the key pairs of its dictionaries (read from ``dictd``) whose
+    two keys the sentences gave no translation."""
+    pairs = read_pairs(data, pair)
+    la, lb = pair.split("-")
+    key_a, key_b = key_function(KEY_SCHEME, la), key_function(KEY_SCHEME, lb)
+    scored, stop_a, stop_b = learn(pairs, la, lb)
     n_dict = 0
     if pair in DICTIONARIES:
         # The dictionaries fill the words the sentences taught nothing: a pair of keys neither
@@ -450,12 +470,10 @@ def build(data: Path, pair: str, dictd: Path = DICTD) -> str:
         f"stop keys: the {N_STOP} most frequent and those in >= {STOP_SHARE:.0%} of sentences",
         *dict_note,
         f"!key\t{KEY_SCHEME}",
-        "!stop\ta\t" + " ".join(_stop_keys(keys_a, count_a)),
-        "!stop\tb\t" + " ".join(_stop_keys(keys_b, count_b)),
+        "!stop\ta\t" + " ".join(stop_a),
+        "!stop\tb\t" + " ".join(stop_b),
+        *table_rows(scored),
     ]
-    for ka in sorted(scored):
-        for neg, kb in sorted(scored[ka])[:PER_KEY]:
-            lines.append(f"{ka}\t{kb}\t{-neg:.3f}")
     return "\n".join(lines) + "\n"
 
 

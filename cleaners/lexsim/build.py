@@ -31,7 +31,15 @@ from pathlib import Path
 
 import numpy as np
 
-from cleaners.lexsim import KEY_LEN, MIN_WORD, WORDS, key_function, words
+from cleaners.lexsim import (
+    KEY_LEN,
+    MIN_WORD,
+    NO_STEMMER_LEN,
+    WORDS,
+    key_function,
+    stemmer_name,
+    words,
+)
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "lex"
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -473,6 +481,82 @@ def build(data: Path, pair: str, dictd: Path = DICTD) -> str:
         "!stop\ta\t" + " ".join(stop_a),
         "!stop\tb\t" + " ".join(stop_b),
         *table_rows(scored),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- a user's own table
+
+# `mtclean lexicon build`: a word table from a user's line-parallel text, any language pair.
+USER_MIN_PAIRS = 100  # fewer sentence pairs teach IBM-1 next to nothing (refused)
+# IBM-1 here holds every (source word, target word) cell of the text at once (~50 bytes each):
+# the first this many pairs are read (34,522 ru-en pairs: the shipped table's build, ~1 GB).
+USER_MAX_PAIRS = 50_000
+USER_MAX_WORDS = 150  # a longer "sentence" (a paragraph, a table) is left out: its cells
+
+
+class TooLittleData(ValueError):
+    """Too few usable sentence pairs, or none that taught a key pair."""
+
+
+def _side_keys(lang: str) -> str:
+    """How one side's words become keys under ``KEY_SCHEME``, for the table's header."""
+    if not KEY_SCHEME.startswith("stem") or stemmer_name(lang) is None:
+        n = KEY_LEN if KEY_SCHEME.startswith("prefix") else NO_STEMMER_LEN
+        return f"{lang}: first {n} letters (no Snowball stemmer)"
+    return f"{lang}: Snowball stem, first {KEY_SCHEME[4:] or 'all'} letters"
+
+
+def usable_pairs(pairs: Sequence[tuple[str, str]]) -> tuple[list[tuple[str, str]], int]:
+    """The pairs a user's table learns from (both sides hold a word, neither more than
+    ``USER_MAX_WORDS``; the first ``USER_MAX_PAIRS``), and how many were left out."""
+    kept = [
+        (a, b)
+        for a, b in pairs
+        if 0 < len(words(a)) <= USER_MAX_WORDS and 0 < len(words(b)) <= USER_MAX_WORDS
+    ]
+    kept = kept[:USER_MAX_PAIRS]
+    return kept, len(pairs) - len(kept)
+
+
+def user_table(pairs: Sequence[tuple[str, str]], la: str, lb: str) -> str:
+    """The table file's text for languages ``la`` (side a) and ``lb`` learned from ``pairs``
+    of one sentence and its translation, as the shipped tables are (IBM-1 both ways,
+    ``KEY_SCHEME`` keys; no dictionaries). The same pairs give the same bytes: the header holds
+    no path or date, only a hash of the text and the build parameters.
+
+    Raises ``TooLittleData`` when fewer than ``USER_MIN_PAIRS`` pairs are usable or no key
+    pair was seen often enough to keep.
+    """
+    kept, left_out = usable_pairs(pairs)
+    if len(kept) < USER_MIN_PAIRS:
+        raise TooLittleData(
+            f"{len(kept)} usable sentence pairs ({left_out} of {len(pairs)} left out: a side "
+            f"without words or over {USER_MAX_WORDS}); a table needs at least {USER_MIN_PAIRS}"
+        )
+    scored, stop_a, stop_b = learn(kept, la, lb)
+    if not scored:
+        raise TooLittleData(f"no word pair was seen {MIN_COUNT} times in {len(kept)} pairs")
+    h = hashlib.sha256()
+    params = (KEY_SCHEME, NO_STEMMER_LEN, ITERATIONS, MIN_COUNT, MIN_SCORE, PER_KEY, N_STOP)
+    params += (STOP_SHARE, WORDS, USER_MAX_WORDS, USER_MAX_PAIRS, la, lb)
+    params += (importlib.metadata.version("PyStemmer"),)
+    h.update(repr(params).encode())
+    for a, b in kept:
+        h.update(f"{a}\t{b}\n".encode())
+    rows = table_rows(scored)
+    lines = [
+        f"# {la}-{lb} word-key table for cleaners.lexsim; built by: mtclean lexicon build",
+        f"# inputs+params sha256 {h.hexdigest()}",
+        f"# {len(kept)} sentence pairs ({left_out} left out); IBM-1 x{ITERATIONS} both ways; "
+        f"keys {_side_keys(la)}, {_side_keys(lb)}; score = sqrt(t({lb}|{la}) t({la}|{lb})) >= "
+        f"{MIN_SCORE}; counts >= {MIN_COUNT}; stop keys: the {N_STOP} most frequent and those "
+        f"in >= {STOP_SHARE:.0%} of sentences; {len(rows)} key pairs",
+        f"!pair\t{la}\t{lb}",
+        f"!key\t{KEY_SCHEME}",
+        "!stop\ta\t" + " ".join(stop_a),
+        "!stop\tb\t" + " ".join(stop_b),
+        *rows,
     ]
     return "\n".join(lines) + "\n"
 

@@ -488,10 +488,13 @@ def build(data: Path, pair: str, dictd: Path = DICTD) -> str:
 # ---------------------------------------------------------------- a user's own table
 
 # `mtclean lexicon build`: a word table from a user's line-parallel text, any language pair.
-USER_MIN_PAIRS = 100  # fewer sentence pairs teach IBM-1 next to nothing (refused)
-# IBM-1 here holds every (source word, target word) cell of the text at once (~50 bytes each):
-# the first this many pairs are read (34,522 ru-en pairs: the shipped table's build, ~1 GB).
-USER_MAX_PAIRS = 50_000
+USER_MIN_PAIRS = 300  # fewer lost F1 to no table at all (bench/word_table.py --learn-lines: 100
+# lines lost on 10 of its 32 rows, 200 on 2, 300 on none): refused
+# IBM-1 here holds every (source word + NULL) x (target word) cell of the text at once, ~110
+# bytes of peak memory each (the shipped ru-en build: 7.4 M cells, 833 MB; 12.3 M, 1.3 GB): the
+# pairs are read in order until this many cells (about 35,000 pairs of dev ru-en's mix of
+# short and news sentences, 17,000 news ones), the rest left out and counted.
+USER_MAX_CELLS = 8_000_000
 USER_MAX_WORDS = 150  # a longer "sentence" (a paragraph, a table) is left out: its cells
 
 
@@ -507,15 +510,25 @@ def _side_keys(lang: str) -> str:
     return f"{lang}: Snowball stem, first {KEY_SCHEME[4:] or 'all'} letters"
 
 
-def usable_pairs(pairs: Sequence[tuple[str, str]]) -> tuple[list[tuple[str, str]], int]:
-    """The pairs a user's table learns from (both sides hold a word, neither more than
-    ``USER_MAX_WORDS``; the first ``USER_MAX_PAIRS``), and how many were left out."""
-    kept = [
-        (a, b)
-        for a, b in pairs
-        if 0 < len(words(a)) <= USER_MAX_WORDS and 0 < len(words(b)) <= USER_MAX_WORDS
-    ]
-    kept = kept[:USER_MAX_PAIRS]
+def usable_pairs(
+    pairs: Sequence[tuple[str, str]], max_cells: int = USER_MAX_CELLS
+) -> tuple[list[tuple[str, str]], int]:
+    """The pairs a user's table learns from, in order: both sides hold a word, neither more
+    than ``USER_MAX_WORDS``, until ``max_cells`` IBM-1 cells; and how many were left out.
+
+    >>> usable_pairs([("a b", "c"), ("", "d"), ("e", "f g"), ("h", "i")], max_cells=7)
+    ([('a b', 'c'), ('e', 'f g')], 2)
+    """
+    kept = []
+    cells = 0
+    for a, b in pairs:
+        n, m = len(words(a)), len(words(b))
+        if not (0 < n <= USER_MAX_WORDS and 0 < m <= USER_MAX_WORDS):
+            continue
+        cells += (n + 1) * m
+        if cells > max_cells:
+            break
+        kept.append((a, b))
     return kept, len(pairs) - len(kept)
 
 
@@ -539,7 +552,7 @@ def user_table(pairs: Sequence[tuple[str, str]], la: str, lb: str) -> str:
         raise TooLittleData(f"no word pair was seen {MIN_COUNT} times in {len(kept)} pairs")
     h = hashlib.sha256()
     params = (KEY_SCHEME, NO_STEMMER_LEN, ITERATIONS, MIN_COUNT, MIN_SCORE, PER_KEY, N_STOP)
-    params += (STOP_SHARE, WORDS, USER_MAX_WORDS, USER_MAX_PAIRS, la, lb)
+    params += (STOP_SHARE, WORDS, USER_MAX_WORDS, USER_MAX_CELLS, la, lb)
     params += (importlib.metadata.version("PyStemmer"),)
     h.update(repr(params).encode())
     for a, b in kept:

@@ -7,7 +7,7 @@
 
 As a user would: FLORES-200 ``dev`` documents (docs_dev.tsv; never ``devtest``) are split in two
 halves by document (even / odd); a table is learned with ``mtclean lexicon build``'s code
-(``cleaners.lexsim.build.user_table``) from one half's lines, written to a file and given to the
+(``cleaners.lexsim.learn.user_table``) from one half's lines, written to a file and given to the
 aligner as ``align.word_table`` (the file read as ``mtclean align --word-table`` reads it), and the
 other half's documents are aligned; then the halves swap (both folds summed). The documents are
 damaged as bench/skip_rates.py does: each target-side (English) line lost with the given
@@ -41,7 +41,7 @@ from skip_rates import dropped, joined  # noqa: E402
 
 from cleaners import lexsim  # noqa: E402
 from cleaners.config import AlignConfig  # noqa: E402
-from cleaners.lexsim import build  # noqa: E402
+from cleaners.lexsim import learn  # noqa: E402
 
 # FLORES file stems of the languages without a shipped table against English (fr-en: two
 # Latin-script languages with a stemmer each; sr: Snowball's Serbian stems Cyrillic too).
@@ -63,7 +63,7 @@ def lines_of(docs: Sequence[bench.Doc]) -> list[tuple[str, str]]:
 
 def table_file(pairs: Sequence[tuple[str, str]], langs: tuple[str, str], path: Path) -> Path:
     """The user's table learned from ``pairs``, written to ``path`` (align.word_table)."""
-    path.write_text(build.user_table(pairs, *langs), encoding="utf-8")
+    path.write_text(learn.user_table(pairs, *langs), encoding="utf-8")
     return path
 
 
@@ -140,13 +140,13 @@ def main() -> None:
             folds = [
                 (test, {
                     "user table (other half)": table_file(
-                        lines_of(learn)[: args.learn_lines],
+                        lines_of(taught)[: args.learn_lines],
                         langs,
                         folder / f"{langs[0]}-{langs[1]}.{k}.tsv",
                     ),
                     **extra,
                 })
-                for k, (learn, test) in enumerate(((a, b), (b, a)))
+                for k, (taught, test) in enumerate(((a, b), (b, a)))
             ]  # fmt: skip
             for mode in ("docs", "joined"):
                 for rate in rates:

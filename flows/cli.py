@@ -865,11 +865,11 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
             "of each must be the translation of the other's line i"
         )
     from cleaners.fsutil import atomic_write_text
-    from cleaners.lexsim import build
+    from cleaners.lexsim import learn
 
     try:
-        text = build.user_table(list(zip(src, tgt, strict=True)), args.src_lang, args.tgt_lang)
-    except build.TooLittleData as exc:
+        text = learn.user_table(list(zip(src, tgt, strict=True)), args.src_lang, args.tgt_lang)
+    except learn.TooLittleData as exc:
         raise UsageError(f"too little parallel text: {exc}") from None
     try:
         atomic_write_text(out, text)  # (a reader never sees half a table)

@@ -14,7 +14,7 @@ from cli_run import mtclean
 from cleaners import lexsim
 from cleaners.align import align
 from cleaners.config import AlignConfig, PipelineConfig, load_config
-from cleaners.lexsim import build
+from cleaners.lexsim import learn
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 FLORES = SHARED / "flores200"
@@ -56,7 +56,7 @@ def _write(path: Path, lines: list[str]) -> Path:
 
 def test_a_table_learned_from_made_up_text_holds_its_dictionary() -> None:
     ru, en = _made_up(400)
-    text = build.user_table(list(zip(ru, en, strict=True)), "ru", "en")
+    text = learn.user_table(list(zip(ru, en, strict=True)), "ru", "en")
     table = lexsim.parse(text, "ru", "en")
     best = {k: v[0] for k, v in table.trans.items()}
     key_ru, key_en = lexsim.key_function("stem5", "ru"), lexsim.key_function("stem5", "en")
@@ -65,13 +65,13 @@ def test_a_table_learned_from_made_up_text_holds_its_dictionary() -> None:
         assert best[key_ru(ru_word)] == key_en(en_word), ru_word
     assert lexsim.table_pair(text) == ("ru", "en")
     assert "\n!key\tstem5\n" in text and "\n!pair\tru\ten\n" in text
-    assert build.user_table(list(zip(ru, en, strict=True)), "ru", "en") == text
+    assert learn.user_table(list(zip(ru, en, strict=True)), "ru", "en") == text
 
 
 def test_too_little_text_is_refused() -> None:
-    ru, en = _made_up(build.USER_MIN_PAIRS - 1)
-    with pytest.raises(build.TooLittleData, match=f"at least {build.USER_MIN_PAIRS}"):
-        build.user_table(list(zip(ru, en, strict=True)), "ru", "en")
+    ru, en = _made_up(learn.USER_MIN_PAIRS - 1)
+    with pytest.raises(learn.TooLittleData, match=f"at least {learn.USER_MIN_PAIRS}"):
+        learn.user_table(list(zip(ru, en, strict=True)), "ru", "en")
 
 
 def test_build_from_real_files_rebuilds_byte_for_byte(tmp_path: Path) -> None:
@@ -132,7 +132,7 @@ def test_align_reads_a_user_table_from_the_flag_and_the_config(tmp_path: Path) -
                           for s in ("ukr_Cyrl", "eng_Latn"))  # fmt: skip
     table = tmp_path / "tables" / "uk-en.tsv"
     table.parent.mkdir()
-    table.write_text(build.user_table(list(zip(uk_lines, en_lines, strict=True)), "uk", "en"))
+    table.write_text(learn.user_table(list(zip(uk_lines, en_lines, strict=True)), "uk", "en"))
     uk, en, gold = _uk_en_document()
     src, tgt = _write(tmp_path / "uk.txt", uk), _write(tmp_path / "en.txt", en)
     langs = ("--src-lang", "uk", "--tgt-lang", "en")
@@ -164,7 +164,7 @@ def test_align_reads_a_user_table_from_the_flag_and_the_config(tmp_path: Path) -
 def test_a_table_of_another_pair_is_refused_naming_both(tmp_path: Path) -> None:
     ru, en = _made_up(400)
     table = tmp_path / "ru-en.tsv"
-    table.write_text(build.user_table(list(zip(ru, en, strict=True)), "ru", "en"))
+    table.write_text(learn.user_table(list(zip(ru, en, strict=True)), "ru", "en"))
     src, tgt = _write(tmp_path / "a.txt", ru[:5]), _write(tmp_path / "b.txt", en[:5])
     r = mtclean("align", str(src), str(tgt), "--src-lang", "bg", "--tgt-lang", "en",
                 "--word-table", str(table))  # fmt: skip

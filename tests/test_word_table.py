@@ -217,3 +217,29 @@ def test_a_word_table_counts_in_the_config_hash_by_its_bytes(tmp_path: Path) -> 
     assert with_table(a).content_hash() != PipelineConfig().content_hash()
     b.write_text(b.read_text(encoding="utf-8") + "кошк\tcat\t0.5\n", encoding="utf-8")
     assert with_table(a).content_hash() != with_table(b).content_hash()
+
+
+def test_the_readme_commands_work_as_written(tmp_path: Path) -> None:
+    """The README's two commands, run as written in a folder holding the files they name
+    (FLORES dev lines as "my" parallel text and a document to align)."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Your own word table") :]
+    block = section[section.index("```bash\n") + 8 : section.index("```\n", 10)]
+    commands = [line.split() for line in block.splitlines() if line.startswith("mtclean ")]
+    assert [c[1] for c in commands] == ["lexicon", "align"]
+    uk = _flores("ukr_Cyrl").read_text(encoding="utf-8").splitlines()
+    en = _flores("eng_Latn").read_text(encoding="utf-8").splitlines()
+    _write(tmp_path / "my.uk.txt", uk[:500])
+    _write(tmp_path / "my.en.txt", en[:500])
+    doc_uk, doc_en, gold = _uk_en_document()
+    _write(tmp_path / "doc.uk.txt", doc_uk)
+    _write(tmp_path / "doc.en.txt", doc_en)
+    results = []
+    for command in commands:
+        # (the tests run from the repo root: the README's relative names, made absolute)
+        args = [str(tmp_path / a) if (tmp_path / a).suffix in (".txt", ".tsv") else a
+                for a in command[1:]]  # fmt: skip
+        results.append(mtclean(*args))
+        assert results[-1].returncode == 0, results[-1].stderr
+    assert (tmp_path / "uk-en.tsv").is_file()
+    assert gold <= {tuple(line.split("\t")[:2]) for line in results[-1].stdout.splitlines()}

@@ -347,6 +347,14 @@ class AlignConfig(_Strict):
         "(cognates: 'offizielle' ~ 'officielle', 'Géologie' ~ 'Geologie'); 0 = off, else 3 to 10.",
     )
 
+    @field_validator("word_table")
+    @classmethod
+    def _word_table_named(cls, value: str | None) -> str | None:
+        # An empty path (`word_table: $TABLE` unset) would silently align without the table.
+        if value is not None and not value.strip():
+            raise ValueError("empty: name a table file of `mtclean lexicon build`, or leave it out")
+        return value
+
     @field_validator("cognate_prefix")
     @classmethod
     def _cognate_prefix_in_range(cls, value: int) -> int:

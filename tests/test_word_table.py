@@ -174,6 +174,9 @@ def test_a_table_of_another_pair_is_refused_naming_both(tmp_path: Path) -> None:
     for bad, said in ((not_a_table, "names no language pair"), (tmp_path / "no.tsv", "no such")):
         r = mtclean("align", str(src), str(tgt), "--word-table", str(bad))
         assert r.returncode == 2 and said in r.stderr, r.stderr
+    empty = _write(tmp_path / "empty.yaml", ["align:", '  word_table: ""'])
+    r = mtclean("align", str(src), str(tgt), "--config", str(empty))
+    assert r.returncode == 2 and "align.word_table: empty" in r.stderr, r.stderr
     # `mtclean run` aligns ru-en: a table of another pair stops it before Prefect starts.
     config = tmp_path / "run.yaml"
     other = tmp_path / "bg-en.tsv"

@@ -2470,7 +2470,8 @@ def align(
     the two sides' languages (``ru`` / ``en`` by default: any pair works on length and
     anchors; a pair with a word table in ``cleaners.lexsim`` also gets its similarity).
     ``table``, when given, stands in for the pair's shipped word table (a run's own extension
-    of it, ``lexsim.extended``).
+    of it, ``lexsim.extended``); else ``config.word_table``, a user's table file, does
+    (``lexsim.load_table``: ``TableError`` when it is for another pair).
 
     >>> beads = align(["Токаев прилетел в Баку.", "Там его встретил Алиев. Они говорили."],
     ...               ["Tokayev flew to Baku.", "Aliyev met him there.", "They talked."])
@@ -2486,8 +2487,10 @@ def align(
     with_lex = (
         config.method != "gale-church"
         and config.lexical_weight > 0
-        and lexsim.available(src_lang, tgt_lang)
+        and (table is not None or bool(config.word_table) or lexsim.available(src_lang, tgt_lang))
     )
+    if with_lex and table is None and config.word_table:
+        table = lexsim.load_table(config.word_table, src_lang, tgt_lang)  # (read once a file)
     method = method_name(config, with_mt, with_lex)
     n, m = len(ru), len(en)
     if n == 0 or m == 0:

@@ -322,6 +322,14 @@ class AlignConfig(_Strict):
         description="Weight of the word-table similarity (cleaners/lexsim; 0 = off; used when "
         "a table ships for the language pair).",
     )
+    word_table: str | None = Field(
+        None,
+        description="A word table file for the language pair (built by `mtclean lexicon build` "
+        "from the user's own parallel text; either direction of the pair) that replaces the "
+        "shipped table of that pair, or gives one to a pair without any; a relative path is "
+        "taken from the config file's folder. `mtclean run` aligns ru-en: its table must be "
+        "ru-en or en-ru. The adequacy filters keep the shipped ru-en table.",
+    )
     lexical_score: Literal["auto", "coverage", "dice"] = Field(
         "auto",
         description="How a bead's sentences are scored with the word table: 'dice' = one Dice "
@@ -338,6 +346,14 @@ class AlignConfig(_Strict):
         "also counts as its accent-folded first letters, spellings of one sound folded together "
         "(cognates: 'offizielle' ~ 'officielle', 'Géologie' ~ 'Geologie'); 0 = off, else 3 to 10.",
     )
+
+    @field_validator("word_table")
+    @classmethod
+    def _word_table_named(cls, value: str | None) -> str | None:
+        # An empty path (`word_table: $TABLE` unset) would silently align without the table.
+        if value is not None and not value.strip():
+            raise ValueError("empty: name a table file of `mtclean lexicon build`, or leave it out")
+        return value
 
     @field_validator("cognate_prefix")
     @classmethod
@@ -610,7 +626,12 @@ class PipelineConfig(_Strict):
     def content_hash(self) -> str:
         """Hash of the settings that change corpus content (``run`` excluded, and where the
         translator's packages and cache live: moving them changes no translation)."""
-        data = self.model_dump(mode="json", exclude={"run": True, "translate": _WHERE_ONLY})
+        exclude: dict[str, Any] = {"run": True, "translate": _WHERE_ONLY, "align": {"word_table"}}
+        data = self.model_dump(mode="json", exclude=exclude)
+        # A word table counts by its bytes, not where it lies (a config without one hashes as
+        # before the field was added: earlier runs' results stay current).
+        if self.align.word_table:
+            data["word_table_sha256"] = _table_sha256(self.align.word_table)
         # A glossary file edited in place changes the repairs as much as a setting does.
         if self.repair.glossary:
             data["glossary_sha256"] = [_file_sha256(p) for p in self.repair.glossary]
@@ -619,6 +640,15 @@ class PipelineConfig(_Strict):
 
 
 _WHERE_ONLY = {"packages_dir", "cache_dir", "cache_size"}  # (content_hash leaves them out)
+
+
+def _table_sha256(path: str) -> str | None:
+    """A word table's hash, read in pieces (a table may run to megabytes)."""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None  # (the run refuses a table it cannot read before it starts)
 
 
 def _file_sha256(path: str) -> str | None:
@@ -681,13 +711,16 @@ def load_config(path: str | Path | None) -> PipelineConfig:
         raise ValueError(str(exc).replace("<unicode string>", Path(path).name)) from None
     if not isinstance(data, dict):
         raise ValueError(f"config must be a mapping, got {type(data).__name__}")
-    # A path in the config (a glossary, the Argos package, its install and cache folders) is
-    # taken from the config's folder, wherever mtclean is run from; the flags
-    # (--argos-package) stay relative to the working directory.
+    # A path in the config (a glossary, a word table, the Argos package, its install and
+    # cache folders) is taken from the config's folder, wherever mtclean is run from; the
+    # flags (--argos-package, --word-table) stay relative to the working directory.
     here = Path(os.path.abspath(path)).parent
     repair_ = data.get("repair")
     if isinstance(repair_, dict) and isinstance(repair_.get("glossary"), list):
         repair_["glossary"] = [_beside(here, g) for g in repair_["glossary"]]
+    align_ = data.get("align")
+    if isinstance(align_, dict) and "word_table" in align_:
+        align_["word_table"] = _beside(here, align_["word_table"])
     translate_ = data.get("translate")
     if isinstance(translate_, dict):
         for key in ("package_path", "packages_dir", "cache_dir"):

@@ -645,19 +645,51 @@ def _lang_code(value: str) -> str:
     return _THREE_LETTER.get(code, code)
 
 
+def _user_table(path: str, src_lang: str, tgt_lang: str, where: str, pair: str) -> Any:
+    """The word table file ``path`` (``where``: the flag or config key that named it) for the
+    pair (``pair``: what set it, for the message), or UsageError: missing, unreadable, no
+    table, or a table of another pair."""
+    from cleaners import lexsim
+
+    try:
+        return lexsim.load_table(path, src_lang, tgt_lang)
+    except FileNotFoundError:
+        raise UsageError(f"{where}: no such file: {path}") from None
+    except lexsim.TableError as exc:
+        other = "word table, not one for" in str(exc)
+        raise UsageError(f"{where}: {_one_line(exc)}" + (f" ({pair})" if other else "")) from None
+    except OSError as exc:
+        raise UsageError(f"{where}: {_one_line(exc)}") from None
+
+
 def cmd_align(args: argparse.Namespace) -> int:
     from cleaners import lexsim, segments
     from cleaners.align import align as _align
 
-    if not lexsim.available(args.src_lang, args.tgt_lang):
+    cfg = _config(args.config)
+    acfg = cfg.align if cfg is not None else None
+    user_table = None
+    if args.word_table is not None:
+        if not args.word_table:
+            raise UsageError("--word-table is empty (an unset variable?): name a table file")
+        from cleaners.config import AlignConfig
+
+        # The flag, relative to the working directory, wins over the config's align.word_table.
+        path = os.path.abspath(args.word_table)
+        acfg = (acfg or AlignConfig()).model_copy(update={"word_table": path})
+    if acfg is not None and acfg.word_table:
+        where = "--word-table" if args.word_table else f"align.word_table in {args.config}"
+        # Read before any output: a table of another pair is refused, not used half-way.
+        langs = f"--src-lang {args.src_lang} --tgt-lang {args.tgt_lang}"
+        user_table = _user_table(acfg.word_table, args.src_lang, args.tgt_lang, where, langs)
+    if user_table is None and not lexsim.available(args.src_lang, args.tgt_lang):
         # Said once, so a typo in a code is not mistaken for a poor alignment.
         print(
             f"mtclean align: no word table for {args.src_lang}-{args.tgt_lang}: aligning by "
-            "length, numbers and names only",
+            "length, numbers and names only (mtclean lexicon build makes one from parallel "
+            "text; give it with --word-table)",
             file=sys.stderr,
         )
-    cfg = _config(args.config)
-    acfg = cfg.align if cfg is not None else None
     translator = None
     if (args.src_lang, args.tgt_lang) == ("ru", "en"):
         translator = _translator(args, cfg, "mtclean align: retranslation off")
@@ -754,7 +786,7 @@ def cmd_align(args: argparse.Namespace) -> int:
                 write(rec_id, align(ru, en, acfg))
             return 0
         docs = list(records(stream))  # (bootstrapping reads every record before any output)
-    if not lexsim.available(args.src_lang, args.tgt_lang):
+    if user_table is None and not lexsim.available(args.src_lang, args.tgt_lang):
         for rec_id, ru, en in docs:  # (nothing to extend: one pass, as without the option)
             write(rec_id, align(ru, en, acfg))
         return 0
@@ -763,11 +795,99 @@ def cmd_align(args: argparse.Namespace) -> int:
     first = [align(ru, en, acfg) for _, ru, en in docs]
     table, learned = bootstrap_table(
         [(ru, en, beads) for (_, ru, en), beads in zip(docs, first, strict=True)],
-        lexsim.table(args.src_lang, args.tgt_lang),
+        user_table or lexsim.table(args.src_lang, args.tgt_lang),
     )
     print(f"mtclean align: bootstrap learned {len(learned)} key pairs", file=sys.stderr)
     for rec_id, ru, en in docs:
         write(rec_id, align(ru, en, acfg, table=table))
+    return 0
+
+
+# ---------------------------------------------------------------- lexicon
+
+# Languages written without spaces between words: a table of "words" would pair clauses.
+_NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
+
+
+def _table_language(value: str) -> str:
+    """A language code ``lexicon build`` accepts (as ``--src-lang`` reads it): one of the
+    languages lingua detects or PyStemmer stems, as its two-letter code where it has one.
+
+    >>> [_table_language(v) for v in ("uk", "ukr_Cyrl", "SPA", "nb")]
+    ['uk', 'uk', 'es', 'nb']
+    """
+    code = _lang_code(value)
+    from lingua import Language
+
+    from cleaners.lexsim import _SNOWBALL
+
+    two = {x.iso_code_639_3.name.lower(): x.iso_code_639_1.name.lower() for x in Language.all()}
+    code = two.get(code, code)
+    if code not in set(two.values()) | set(_SNOWBALL):
+        raise argparse.ArgumentTypeError(
+            f"unknown language code {value!r} (an ISO 639 code: uk, en, deu, bul_Cyrl, ...)"
+        )
+    if code in _NO_SPACES:
+        raise argparse.ArgumentTypeError(
+            f"{code} is written without spaces between words: no word table can be learned here"
+        )
+    return code
+
+
+def _out_file(name: str, inputs: Sequence[str]) -> Path:
+    """``--out`` as a file to replace: not empty, not a folder, not one of the ``inputs``."""
+    if not name:
+        raise UsageError("--out is empty (an unset variable?): name the table file to write")
+    out = Path(name)
+    if out.is_dir():
+        raise UsageError(f"--out {name} is a folder; name the table file to write")
+    for given in inputs:
+        if given != "-" and out.exists() and os.path.samefile(out, given):
+            raise UsageError(f"--out {name} is an input file; name another file")
+    return out
+
+
+def cmd_lexicon_build(args: argparse.Namespace) -> int:
+    """Learn a word table from two line-parallel text files (``mtclean lexicon build``)."""
+    if args.src_lang == args.tgt_lang:
+        raise UsageError(
+            f"--src-lang and --tgt-lang are both {args.src_lang}: a table pairs two languages"
+        )
+    if args.src == "-" and args.tgt == "-":
+        raise UsageError("only one of SRC and TGT can be stdin")
+    out = _out_file(args.out, (args.src, args.tgt))
+    sides = []
+    for name in (args.src, args.tgt):
+        with _open_in(name) as f:
+            lines = [line.rstrip("\r\n") for line in f]
+        if not any(line.strip() for line in lines):
+            raise UsageError(f"{_where(name)} is empty: give one sentence a line")
+        sides.append(lines)
+    src, tgt = sides
+    if len(src) != len(tgt):
+        raise UsageError(
+            f"{_where(args.src)} has {len(src)} lines and {_where(args.tgt)} {len(tgt)}: line i "
+            "of each must be the translation of the other's line i"
+        )
+    from cleaners.fsutil import atomic_write_text
+    from cleaners.lexsim import learn
+
+    try:
+        text = learn.user_table(list(zip(src, tgt, strict=True)), args.src_lang, args.tgt_lang)
+    except learn.TooLittleData as exc:
+        raise UsageError(f"too little parallel text: {exc}") from None
+    try:
+        atomic_write_text(out, text)  # (a reader never sees half a table)
+    except OSError as exc:
+        raise Failure(EXIT_OUTPUT, f"cannot write {out}: {_one_line(exc)}") from None
+    pairs = sum(1 for line in text.split("\n") if line and line[0] not in "#!")
+    used = text.split("\n")[2][2:].split(";")[0]  # the header's "N sentence pairs (M left out)"
+    print(
+        f"mtclean lexicon: {pairs} key pairs learned from {used} → {out} "
+        f"(mtclean align --src-lang {args.src_lang} --tgt-lang {args.tgt_lang} "
+        f"--word-table {out})",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -964,6 +1084,11 @@ def _run_config(args: argparse.Namespace) -> Any:
         cfg = with_flags(_config(args.config) or PipelineConfig(), flags)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    if cfg.align.word_table:
+        # A run aligns Russian with English: a table of another pair (or a typo in its path)
+        # is refused before Prefect starts, not found wanting in the first batch.
+        where = f"align.word_table in {args.config}"
+        _user_table(cfg.align.word_table, "ru", "en", where, "mtclean run aligns Russian-English")
     if cfg.run.dask:
         import importlib.util
 
@@ -1459,8 +1584,8 @@ def build_parser() -> argparse.ArgumentParser:
         default="ru",
         type=_lang_code,
         metavar="LANG",
-        help="language of RU's side (default ru); pairs with a word table (ru-en, de-fr) "
-        "also get its lexical similarity",
+        help="language of RU's side (default ru); pairs with a word table (shipped: ru-en, "
+        "de-fr; any pair with --word-table) also get its lexical similarity",
     )
     p.add_argument(
         "--tgt-lang",
@@ -1470,6 +1595,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="language of EN (default en)",
     )
     p.add_argument(
+        "--word-table",
+        metavar="FILE",
+        help="a word table for the pair (from `mtclean lexicon build`; a table of either "
+        "direction serves): it replaces the shipped table of that pair, or gives one to a "
+        "pair without any; exit 2 if it is for another pair (config: align.word_table)",
+    )
+    p.add_argument(
         "--bootstrap",
         action="store_true",
         help="jsonl: align every record, learn word pairs from the confident beads of all "
@@ -1477,6 +1609,36 @@ def build_parser() -> argparse.ArgumentParser:
         "align again (hunalign's bootstrap; the output does not depend on the records' order)",
     )
     p.set_defaults(func=cmd_align)
+
+    p = sub.add_parser(
+        "lexicon",
+        help="learn a word table for `mtclean align --word-table` (no Prefect)",
+        description="Word tables give the aligner its lexical similarity. ru-en and de-fr ship "
+        "with mtclean; `lexicon build` learns one for any pair from the user's own parallel "
+        "text, as the shipped ones were learned (IBM Model 1 both ways over word keys: "
+        "Snowball stems cut to 5 letters where PyStemmer has the language, else the first 4 "
+        "letters). Given to `mtclean align --word-table` (or align.word_table in a config), it "
+        "replaces the shipped table of its pair.",
+    )
+    lexicon = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = lexicon.add_parser(
+        "build",
+        help="learn a table from two line-parallel text files",
+        description="SRC and TGT: UTF-8 text, line i of TGT the translation of line i of SRC "
+        "(at least 300 such lines with words on both sides; read in order up to about 35,000 "
+        "short or 17,000 news sentence pairs, ~1 GB of memory). Writes the table to --out "
+        "atomically; the same text gives the same bytes.",
+    )
+    p.add_argument("src", metavar="SRC", help="text in --src-lang, one sentence a line (- stdin)")
+    p.add_argument("tgt", metavar="TGT", help="its translation in --tgt-lang, line for line")
+    p.add_argument(
+        "--src-lang", required=True, type=_table_language, metavar="LANG", help="SRC's language"
+    )
+    p.add_argument(
+        "--tgt-lang", required=True, type=_table_language, metavar="LANG", help="TGT's language"
+    )
+    p.add_argument("--out", required=True, metavar="FILE", help="the table file to write")
+    p.set_defaults(func=cmd_lexicon_build)
 
     p = sub.add_parser(
         "filter",

@@ -22,6 +22,7 @@ The aligner sums the bag overlaps (``source_bag``) over a bead's sentences.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import unicodedata
@@ -81,28 +82,44 @@ def word_keys(sentence: str) -> list[str]:
     return [w[:KEY_LEN] for w in words(sentence)]
 
 
-_SNOWBALL = {"ru": "russian", "en": "english", "de": "german", "fr": "french"}
+# PyStemmer's Snowball algorithms by the ISO 639-1 codes tables are named by (a user's table,
+# ``mtclean lexicon build``, may be for any of them; the shipped ones use ru, en, de, fr).
+_SNOWBALL = {
+    "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "cs": "czech",
+    "da": "danish", "nl": "dutch", "en": "english", "eo": "esperanto", "et": "estonian",
+    "fi": "finnish", "fr": "french", "de": "german", "el": "greek", "hi": "hindi",
+    "hu": "hungarian", "id": "indonesian", "ga": "irish", "it": "italian", "lt": "lithuanian",
+    "ne": "nepali", "no": "norwegian", "nb": "norwegian", "fa": "persian", "pl": "polish",
+    "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian", "st": "sesotho",
+    "es": "spanish", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}  # fmt: skip
+# A ``stemN`` key of a language without a stemmer (Ukrainian, Bulgarian): its first letters,
+# this many (the ``prefix4`` tables' length).
+NO_STEMMER_LEN = KEY_LEN
 _STEM_LOCK = threading.Lock()  # a stemmer object is not thread-safe
 
 
 @lru_cache(maxsize=16)
 def key_function(scheme: str, lang: str) -> Callable[[str], str]:
     """The key of one word (as :func:`words` gives it) under ``scheme`` for ``lang``:
-    ``prefixN``, its first N letters; ``stem``, its Snowball stem (the prefix cut for a
-    language without a stemmer); ``stemN``, the stem cut to N letters.
+    ``prefixN``, its first N letters; ``stem``, its Snowball stem; ``stemN``, the stem cut
+    to N letters. A language PyStemmer has no stemmer for gets its first ``NO_STEMMER_LEN``
+    letters under either ``stem`` scheme.
 
     >>> [key_function("stem", "ru")(w) for w in ("президенты", "президентом", "презентация")]
     ['президент', 'президент', 'презентац']
     >>> key_function("prefix4", "ru")("президенты"), key_function("stem6", "en")("presidents")
     ('през', 'presid')
+    >>> key_function("stem5", "uk")("президенти"), key_function("stem5", "pl")("prezydenci")
+    ('през', 'prezy')
     """
     found = re.fullmatch(r"(prefix|stem)(\d*)", scheme)
     if found is None or found[1] == "prefix" and not found[2]:
         raise ValueError(f"unknown key scheme {scheme!r}")
     cut = int(found[2]) if found[2] else None
-    name = _SNOWBALL.get(lang)
+    name = stemmer_name(lang)
     if found[1] == "prefix" or name is None:
-        n = cut or KEY_LEN
+        n = (cut or KEY_LEN) if found[1] == "prefix" else NO_STEMMER_LEN
         return lambda word: word[:n]
     import Stemmer  # PyStemmer: Snowball's C library (15-40x the pure-Python port's speed)
 
@@ -114,6 +131,20 @@ def key_function(scheme: str, lang: str) -> Callable[[str], str]:
             return stemmer.stemWord(word)[:cut]
 
     return stem
+
+
+def stemmer_name(lang: str) -> str | None:
+    """The Snowball algorithm PyStemmer has for ``lang`` (an ISO 639-1 code), or None.
+
+    >>> stemmer_name("ru"), stemmer_name("uk"), stemmer_name("xx")
+    ('russian', None, None)
+    """
+    name = _SNOWBALL.get(lang)
+    if name is None or name in ("russian", "english", "german", "french"):
+        return name  # (the shipped tables' languages: no import to ask)
+    import Stemmer
+
+    return name if name in Stemmer.algorithms() else None  # (an older release may lack one)
 
 
 @dataclass(frozen=True)
@@ -211,6 +242,71 @@ def table(src_lang: str = "ru", tgt_lang: str = "en") -> Table:
     return parse(text, src_lang, tgt_lang, flipped)
 
 
+# The shipped tables name their pair in their first line; a user's table (mtclean lexicon
+# build) in a ``!pair<TAB>a<TAB>b`` line.
+_HEAD_PAIR = re.compile(r"# ([a-z]{2,3})-([a-z]{2,3}) word-key table")
+
+
+def table_pair(text: str) -> tuple[str, str] | None:
+    """The languages (side a, side b) a table file's text names, or None.
+
+    >>> table_pair("# x\\n!pair\\tuk\\ten\\n!key\\tstem5\\n"), table_pair("# ru-en word-key table")
+    (('uk', 'en'), ('ru', 'en'))
+    """
+    head = None
+    for line in text.splitlines():
+        if line.startswith("!pair\t"):
+            parts = line.split("\t")
+            return (parts[1], parts[2]) if len(parts) == 3 else None
+        found = _HEAD_PAIR.match(line)
+        if found and head is None:
+            head = (found[1], found[2])
+        if line and line[0] not in "#!":
+            break  # (the rows have begun: no !pair line follows)
+    return head
+
+
+class TableError(ValueError):
+    """A user's word table file that cannot serve: not a table, or another language pair."""
+
+
+def load_table(path: str | os.PathLike[str], src_lang: str, tgt_lang: str) -> Table:
+    """The word table in the file at ``path`` for ``src_lang`` → ``tgt_lang`` (a table of
+    either direction of the pair, as the shipped ones), read once per file version.
+
+    Raises ``OSError`` for a file that cannot be read and ``TableError`` for one that is no
+    table or names another pair (the message names both pairs).
+    """
+    st = os.stat(path)
+    return _load_table(os.fspath(path), st.st_mtime_ns, st.st_size, src_lang, tgt_lang)
+
+
+@lru_cache(maxsize=4)
+def _load_table(path: str, _mtime: int, _size: int, src_lang: str, tgt_lang: str) -> Table:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except UnicodeDecodeError as exc:
+        raise TableError(f"{path} is not UTF-8 text (byte {exc.start}): not a word table") from None
+    pair = table_pair(text)
+    if pair is None:
+        raise TableError(
+            f"{path} names no language pair (no !pair line): not a table of mtclean lexicon build"
+        )
+    if pair not in ((src_lang, tgt_lang), (tgt_lang, src_lang)):
+        raise TableError(
+            f"{path} is a {pair[0]}-{pair[1]} word table, not one for {src_lang}-{tgt_lang}"
+        )
+    try:
+        found = parse(text, src_lang, tgt_lang, flipped=pair != (src_lang, tgt_lang))
+        key_function(found.scheme, src_lang)  # an unknown !key scheme, said now
+    except ValueError as exc:
+        raise TableError(f"{path}: {exc}") from None
+    if not found.trans:
+        raise TableError(f"{path} holds no word pairs")
+    return found
+
+
 def parse(text: str, src_lang: str, tgt_lang: str, flipped: bool = False) -> Table:
     """A ``Table`` from a table file's text; ``flipped`` when its side a is ``tgt_lang``."""
     stops: dict[str, frozenset[str]] = {}
@@ -226,9 +322,14 @@ def parse(text: str, src_lang: str, tgt_lang: str, flipped: bool = False) -> Tab
             _, side, keys = line.split("\t")
             stops[side] = frozenset(keys.split())
             continue
-        a, b, score = line.split("\t")
-        src, tgt = (b, a) if flipped else (a, b)
-        scored.setdefault(src, []).append((-float(score), tgt))
+        if line[0] == "!":  # (``!pair``: what load_table checks; keys are letters)
+            continue
+        try:
+            a, b, score = line.split("\t")
+            src, tgt = (b, a) if flipped else (a, b)
+            scored.setdefault(src, []).append((-float(score), tgt))
+        except ValueError:
+            raise ValueError(f"not a key<TAB>key<TAB>score line: {line[:80]!r}") from None
     trans = {k: tuple(t for _, t in sorted(v)[:TOP]) for k, v in scored.items()}
     a_stop, b_stop = stops.get("a", frozenset()), stops.get("b", frozenset())
     return Table(

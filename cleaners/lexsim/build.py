@@ -2,8 +2,9 @@
 
     python -m cleaners.lexsim.build [--data DIR] [--pair ru-en] [--pair de-fr]
 
-Trains IBM Model 1 (EM in numpy, with a NULL word) in both directions on sentence pairs of
-word keys (``KEY_SCHEME``: each word's Snowball stem cut to 5 letters), scores each
+Trains IBM Model 1 (EM in numpy, with a NULL word: ``cleaners.lexsim.learn``, which ``mtclean
+lexicon build`` shares) in both directions on sentence pairs of word keys (``KEY_SCHEME``: each
+word's Snowball stem cut to 5 letters), scores each
 co-occurring key pair by the geometric mean of its two translation probabilities, and keeps
 the pairs above ``MIN_SCORE`` whose keys were each seen at least ``MIN_COUNT`` times. The most
 frequent keys of each side, and those in ``STOP_SHARE`` of its sentences, are written as stop
@@ -23,27 +24,28 @@ import gzip
 import hashlib
 import importlib.metadata
 import json
-import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import numpy as np
-
 from cleaners.lexsim import KEY_LEN, MIN_WORD, WORDS, key_function, words
+from cleaners.lexsim.learn import (
+    ITERATIONS,
+    KEY_SCHEME,
+    MIN_COUNT,
+    MIN_SCORE,
+    N_STOP,
+    PER_KEY,
+    STOP_SHARE,
+    learn,
+    table_rows,
+)
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "lex"
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
-KEY_SCHEME = "stem5"  # how words become keys (cleaners.lexsim.key_function)
-ITERATIONS = 8
-MIN_COUNT = 2
-MIN_SCORE = 0.01
 DICT_SCORE = 0.0  # the score column of a dictionary's key pair (no learned probability)
-PER_KEY = 16  # pairs written per source key
-N_STOP = 40  # most frequent keys of each side, left out of similarities
-STOP_SHARE = 0.03  # and every key in at least this share of a side's sentences (0: none)
 
 WMT21_SYSTEMS = (
     "AFRL", "Facebook-AI", "Manifold", "NVIDIA-NeMo", "NiuTrans",
@@ -330,45 +332,6 @@ def input_hash(data: Path, pair: str, dictd: Path = DICTD) -> str:
     return h.hexdigest()
 
 
-def _ibm1(
-    src: list[np.ndarray], tgt: list[np.ndarray], n_src: int, iterations: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """IBM Model 1 t(tgt | src) by EM. Source id 0 is NULL (prepended to every sentence).
-
-    Returns (pair codes src * BIG + tgt, sorted unique; probabilities per pair).
-    """
-    big = np.int64(1 << 32)
-    rows_s, rows_t, group = [], [], []
-    g = 0
-    for s, t in zip(src, tgt, strict=True):
-        s1 = np.concatenate([[0], s]).astype(np.int64)
-        rows_s.append(np.tile(s1, len(t)))
-        rows_t.append(np.repeat(t.astype(np.int64), len(s1)))
-        group.append(np.repeat(np.arange(g, g + len(t)), len(s1)))
-        g += len(t)
-    ss, tt, gg = np.concatenate(rows_s), np.concatenate(rows_t), np.concatenate(group)
-    codes, pid = np.unique(ss * big + tt, return_inverse=True)
-    pair_src = codes // big
-    prob = np.ones(len(codes))
-    for _ in range(iterations):
-        q = prob[pid]
-        z = np.bincount(gg, weights=q, minlength=g)
-        counts = np.bincount(pid, weights=q / z[gg], minlength=len(codes))
-        total = np.bincount(pair_src, weights=counts, minlength=n_src)
-        prob = counts / total[pair_src]
-    return codes, prob
-
-
-def _stop_keys(keys: list[list[str]], count: Counter[str]) -> list[str]:
-    """The ``N_STOP`` most frequent keys and those found in ``STOP_SHARE`` of the sentences
-    (function words: a small corpus of a language with many of them needs more)."""
-    stop = {k for k, _ in count.most_common(N_STOP)}
-    if STOP_SHARE:
-        df = Counter(k for ks in keys for k in set(ks))
-        stop |= {k for k, n in df.items() if n >= STOP_SHARE * len(keys)}
-    return sorted(stop)
-
-
 def build(data: Path, pair: str, dictd: Path = DICTD) -> str:
     """The table file's text for ``pair`` (deterministic for the same inputs); a pair in
     ``DICTIONARIES`` also gets the key pairs of its dictionaries (read from ``dictd``) whose
@@ -376,31 +339,7 @@ def build(data: Path, pair: str, dictd: Path = DICTD) -> str:
     pairs = read_pairs(data, pair)
     la, lb = pair.split("-")
     key_a, key_b = key_function(KEY_SCHEME, la), key_function(KEY_SCHEME, lb)
-    keys_a = [[key_a(w) for w in words(a)] for a, _ in pairs]
-    keys_b = [[key_b(w) for w in words(b)] for _, b in pairs]
-    count_a = Counter(k for ks in keys_a for k in ks)
-    count_b = Counter(k for ks in keys_b for k in ks)
-    vocab_a = ["<null>", *sorted(count_a)]
-    vocab_b = ["<null>", *sorted(count_b)]
-    id_a = {k: i for i, k in enumerate(vocab_a)}
-    id_b = {k: i for i, k in enumerate(vocab_b)}
-    ids_a = [np.array([id_a[k] for k in ks], dtype=np.int64) for ks in keys_a]
-    ids_b = [np.array([id_b[k] for k in ks], dtype=np.int64) for ks in keys_b]
-    big = 1 << 32
-    codes_ab, p_ab = _ibm1(ids_a, ids_b, len(vocab_a), ITERATIONS)  # t(b | a)
-    codes_ba, p_ba = _ibm1(ids_b, ids_a, len(vocab_b), ITERATIONS)  # t(a | b)
-    rev = dict(zip(((codes_ba % big) * big + codes_ba // big).tolist(), p_ba.tolist(), strict=True))
-    scored: dict[str, list[tuple[float, str]]] = {}
-    for code, p in zip(codes_ab.tolist(), p_ab.tolist(), strict=True):
-        a, b = code // big, code % big
-        if a == 0 or b == 0:
-            continue
-        ka, kb = vocab_a[a], vocab_b[b]
-        if count_a[ka] < MIN_COUNT or count_b[kb] < MIN_COUNT:
-            continue
-        score = math.sqrt(p * rev.get(code, 0.0))
-        if score >= MIN_SCORE:
-            scored.setdefault(ka, []).append((-score, kb))
+    scored, stop_a, stop_b = learn(pairs, la, lb)
     n_dict = 0
     if pair in DICTIONARIES:
         # The dictionaries fill the words the sentences taught nothing: a pair of keys neither
@@ -450,12 +389,10 @@ def build(data: Path, pair: str, dictd: Path = DICTD) -> str:
         f"stop keys: the {N_STOP} most frequent and those in >= {STOP_SHARE:.0%} of sentences",
         *dict_note,
         f"!key\t{KEY_SCHEME}",
-        "!stop\ta\t" + " ".join(_stop_keys(keys_a, count_a)),
-        "!stop\tb\t" + " ".join(_stop_keys(keys_b, count_b)),
+        "!stop\ta\t" + " ".join(stop_a),
+        "!stop\tb\t" + " ".join(stop_b),
+        *table_rows(scored),
     ]
-    for ka in sorted(scored):
-        for neg, kb in sorted(scored[ka])[:PER_KEY]:
-            lines.append(f"{ka}\t{kb}\t{-neg:.3f}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,248 @@
+"""A user's own word table: ``mtclean lexicon build`` learns it, ``align --word-table`` and
+``align.word_table`` use it for its pair (and refuse another pair's), the same text gives the
+same bytes, and without one nothing changes."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from cli_run import mtclean
+
+from cleaners import lexsim
+from cleaners.align import align
+from cleaners.config import AlignConfig, PipelineConfig, load_config
+from cleaners.lexsim import learn
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+FLORES = SHARED / "flores200"
+LEX = Path(lexsim.__file__).resolve().parents[1] / "data" / "lex"
+
+
+def _flores(stem: str) -> Path:
+    path = FLORES / f"dev.{stem}.txt"  # ("dev.": never devtest)
+    if not path.exists():
+        pytest.skip(f"shared data not found at {path} (the dev sets live beside the repo)")
+    return path
+
+
+# A made-up two-language text (a word of each side for each meaning, random order and length):
+# IBM-1 must find the dictionary it was written from, with no shared data.
+_WORDS = {
+    "кошка": "cat", "собака": "dog", "спит": "sleeps", "бежит": "runs", "дома": "home",
+    "река": "river", "город": "town", "зимой": "winter", "быстро": "quickly", "лес": "forest",
+    "старый": "old", "новый": "new", "мост": "bridge", "поезд": "train", "утром": "morning",
+}  # fmt: skip
+
+
+def _made_up(n: int, seed: int = 7) -> tuple[list[str], list[str]]:
+    rng = random.Random(seed)
+    ru, en = [], []
+    for _ in range(n):
+        chosen = rng.sample(sorted(_WORDS), rng.randint(2, 5))
+        ru.append(" ".join(chosen).capitalize() + ".")
+        shuffled = [_WORDS[w] for w in chosen]
+        rng.shuffle(shuffled)  # (word order differs between the languages)
+        en.append(" ".join(shuffled).capitalize() + ".")
+    return ru, en
+
+
+def _write(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_table_learned_from_made_up_text_holds_its_dictionary() -> None:
+    ru, en = _made_up(400)
+    text = learn.user_table(list(zip(ru, en, strict=True)), "ru", "en")
+    table = lexsim.parse(text, "ru", "en")
+    best = {k: v[0] for k, v in table.trans.items()}
+    key_ru, key_en = lexsim.key_function("stem5", "ru"), lexsim.key_function("stem5", "en")
+    # (stop keys: the 40 most frequent, every key here; the table still holds their pairs)
+    for ru_word, en_word in _WORDS.items():
+        assert best[key_ru(ru_word)] == key_en(en_word), ru_word
+    assert lexsim.table_pair(text) == ("ru", "en")
+    assert "\n!key\tstem5\n" in text and "\n!pair\tru\ten\n" in text
+    assert learn.user_table(list(zip(ru, en, strict=True)), "ru", "en") == text
+
+
+def test_too_little_text_is_refused() -> None:
+    ru, en = _made_up(learn.USER_MIN_PAIRS - 1)
+    with pytest.raises(learn.TooLittleData, match=f"at least {learn.USER_MIN_PAIRS}"):
+        learn.user_table(list(zip(ru, en, strict=True)), "ru", "en")
+
+
+def test_build_from_real_files_rebuilds_byte_for_byte(tmp_path: Path) -> None:
+    uk, en = _flores("ukr_Cyrl"), _flores("eng_Latn")
+    langs = ("--src-lang", "ukr_Cyrl", "--tgt-lang", "en")
+    first, again = tmp_path / "uk-en.tsv", tmp_path / "again" / "uk-en.tsv"
+    r = mtclean("lexicon", "build", str(uk), str(en), *langs, "--out", str(first))
+    assert r.returncode == 0, r.stderr
+    assert "key pairs learned from 997 sentence pairs" in r.stderr
+    r = mtclean("lexicon", "build", str(uk), str(en), *langs, "--out", str(again))
+    assert r.returncode == 0, r.stderr
+    assert first.read_bytes() == again.read_bytes()
+    assert not list(tmp_path.glob("**/.*.tmp"))  # (written through a temp file, renamed)
+    text = first.read_text(encoding="utf-8")
+    assert lexsim.table_pair(text) == ("uk", "en") and "\n!key\tstem5\n" in text
+    # Ukrainian has no Snowball stemmer: its keys are its words' first 4 letters.
+    table = lexsim.load_table(first, "uk", "en")
+    assert table.trans["през"][0] == "presi"  # президент
+    assert lexsim.load_table(first, "en", "uk").trans["presi"][0] == "през"  # either direction
+
+
+def test_bad_inputs_to_lexicon_build_exit_2(tmp_path: Path) -> None:
+    ru, en = _made_up(400)
+    src, tgt = _write(tmp_path / "ru.txt", ru), _write(tmp_path / "en.txt", en)
+    short = _write(tmp_path / "short.txt", en[:-1])
+    empty = _write(tmp_path / "empty.txt", [""])
+    out = str(tmp_path / "t.tsv")
+    ok = ("--src-lang", "ru", "--tgt-lang", "en", "--out", out)
+    cases = [
+        ((str(src), str(short), *ok), "has 400 lines and"),
+        ((str(empty), str(tgt), *ok), "is empty"),
+        ((str(src), str(tgt), "--src-lang", "xx", "--tgt-lang", "en", "--out", out), "unknown"),
+        ((str(src), str(tgt), "--src-lang", "zh", "--tgt-lang", "en", "--out", out), "spaces"),
+        ((str(src), str(tgt), "--src-lang", "en", "--tgt-lang", "en", "--out", out), "both en"),
+        ((str(src), str(tgt), "--src-lang", "ru", "--tgt-lang", "en", "--out", str(src)), "input"),
+    ]
+    for args, said in cases:
+        r = mtclean("lexicon", "build", *args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert said in r.stderr, r.stderr
+    few = _write(tmp_path / "few.txt", ru[:50]), _write(tmp_path / "few_en.txt", en[:50])
+    r = mtclean("lexicon", "build", str(few[0]), str(few[1]), *ok)
+    assert r.returncode == 2 and "too little parallel text" in r.stderr, r.stderr
+    assert not Path(out).exists()
+
+
+def _uk_en_document() -> tuple[list[str], list[str], set[tuple[str, str]]]:
+    """Lines 500-539 of FLORES dev, every fifth English line lost, and the gold 1-1 beads."""
+    uk = _flores("ukr_Cyrl").read_text(encoding="utf-8").splitlines()[500:540]
+    en = _flores("eng_Latn").read_text(encoding="utf-8").splitlines()[500:540]
+    kept = [k for k in range(len(en)) if k % 5 != 2]
+    gold = {(str(i), str(j)) for j, i in enumerate(kept)}
+    return uk, [en[k] for k in kept], gold
+
+
+def test_align_reads_a_user_table_from_the_flag_and_the_config(tmp_path: Path) -> None:
+    uk_lines, en_lines = (_flores(s).read_text(encoding="utf-8").splitlines()[:500]
+                          for s in ("ukr_Cyrl", "eng_Latn"))  # fmt: skip
+    table = tmp_path / "tables" / "uk-en.tsv"
+    table.parent.mkdir()
+    table.write_text(learn.user_table(list(zip(uk_lines, en_lines, strict=True)), "uk", "en"))
+    uk, en, gold = _uk_en_document()
+    src, tgt = _write(tmp_path / "uk.txt", uk), _write(tmp_path / "en.txt", en)
+    langs = ("--src-lang", "uk", "--tgt-lang", "en")
+    plain = mtclean("align", str(src), str(tgt), *langs)
+    assert plain.returncode == 0 and "no word table for uk-en" in plain.stderr
+    flag = mtclean("align", str(src), str(tgt), *langs, "--word-table", str(table))
+    assert flag.returncode == 0 and "no word table" not in flag.stderr, flag.stderr
+
+    def found(stdout: str) -> set[tuple[str, str]]:
+        return {tuple(line.split("\t")[:2]) for line in stdout.splitlines()}  # type: ignore[misc]
+
+    # The table's words find every line (the aligner without it misses some).
+    assert gold <= found(flag.stdout)
+    assert len(gold & found(flag.stdout)) > len(gold & found(plain.stdout))
+    # The config's path is taken from the config's folder (the tests run from the repo root).
+    config = tmp_path / "conf" / "mtclean.yaml"
+    config.parent.mkdir()
+    config.write_text("align:\n  word_table: ../tables/uk-en.tsv\n", encoding="utf-8")
+    assert Path(str(load_config(config).align.word_table)).resolve() == table.resolve()
+    by_config = mtclean("align", str(src), str(tgt), *langs, "--config", str(config))
+    assert by_config.returncode == 0, by_config.stderr
+    assert by_config.stdout == flag.stdout
+    # A table of the pair's other direction serves as well.
+    turned = mtclean("align", str(tgt), str(src), "--src-lang", "en", "--tgt-lang", "uk",
+                     "--word-table", str(table))  # fmt: skip
+    assert turned.returncode == 0 and "no word table" not in turned.stderr
+
+
+def test_a_table_of_another_pair_is_refused_naming_both(tmp_path: Path) -> None:
+    ru, en = _made_up(400)
+    table = tmp_path / "ru-en.tsv"
+    table.write_text(learn.user_table(list(zip(ru, en, strict=True)), "ru", "en"))
+    src, tgt = _write(tmp_path / "a.txt", ru[:5]), _write(tmp_path / "b.txt", en[:5])
+    r = mtclean("align", str(src), str(tgt), "--src-lang", "bg", "--tgt-lang", "en",
+                "--word-table", str(table))  # fmt: skip
+    assert r.returncode == 2 and not r.stdout
+    assert "ru-en word table, not one for bg-en" in r.stderr, r.stderr
+    not_a_table = _write(tmp_path / "words.txt", ["кошка\tcat\t0.9"])
+    for bad, said in ((not_a_table, "names no language pair"), (tmp_path / "no.tsv", "no such")):
+        r = mtclean("align", str(src), str(tgt), "--word-table", str(bad))
+        assert r.returncode == 2 and said in r.stderr, r.stderr
+    empty = _write(tmp_path / "empty.yaml", ["align:", '  word_table: ""'])
+    r = mtclean("align", str(src), str(tgt), "--config", str(empty))
+    assert r.returncode == 2 and "align.word_table: empty" in r.stderr, r.stderr
+    # `mtclean run` aligns ru-en: a table of another pair stops it before Prefect starts.
+    config = tmp_path / "run.yaml"
+    other = tmp_path / "bg-en.tsv"
+    other.write_text(table.read_text().replace("!pair\tru\ten", "!pair\tbg\ten"))
+    config.write_text(f"align:\n  word_table: {other.name}\n", encoding="utf-8")
+    inp = tmp_path / "in"
+    inp.mkdir()
+    r = mtclean("run", str(inp), "--out", str(tmp_path / "out"), "--config", str(config))
+    assert r.returncode == 2 and "bg-en word table, not one for ru-en" in r.stderr, r.stderr
+
+
+def test_the_shipped_table_given_as_a_file_aligns_as_the_default(tmp_path: Path) -> None:
+    """A user table replaces the shipped one: the shipped ru-en file given as align.word_table
+    gives the default's beads and scores (and no table given changes nothing)."""
+    copy = tmp_path / "ru-en.tsv"
+    shutil.copy(LEX / "ru-en.tsv", copy)
+    ru = [
+        "Токаев прилетел в Баку.",
+        "Там его встретил Алиев. Они говорили.",
+        "Погода была хорошей.",
+    ]
+    en = ["Tokayev flew to Baku.", "Aliyev met him there.", "They talked.", "Unrelated line."]
+    default = align(ru, en)
+    given = align(ru, en, AlignConfig(word_table=str(copy)))
+    assert [(b.ru, b.en, b.score) for b in given] == [(b.ru, b.en, b.score) for b in default]
+    with pytest.raises(lexsim.TableError, match="ru-en word table, not one for de-fr"):
+        align(["Ein Satz."], ["Une phrase."], AlignConfig(word_table=str(copy)),
+              src_lang="de", tgt_lang="fr")  # fmt: skip
+
+
+def test_a_word_table_counts_in_the_config_hash_by_its_bytes(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.tsv", tmp_path / "elsewhere" / "b.tsv"
+    b.parent.mkdir()
+    shutil.copy(LEX / "ru-en.tsv", a)
+    shutil.copy(LEX / "ru-en.tsv", b)
+
+    def with_table(path: Path) -> PipelineConfig:
+        return PipelineConfig(align=AlignConfig(word_table=str(path)))
+
+    assert with_table(a).content_hash() == with_table(b).content_hash()  # moved: same results
+    assert with_table(a).content_hash() != PipelineConfig().content_hash()
+    b.write_text(b.read_text(encoding="utf-8") + "кошк\tcat\t0.5\n", encoding="utf-8")
+    assert with_table(a).content_hash() != with_table(b).content_hash()
+
+
+def test_the_readme_commands_work_as_written(tmp_path: Path) -> None:
+    """The README's two commands, run as written in a folder holding the files they name
+    (FLORES dev lines as "my" parallel text and a document to align)."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Your own word table") :]
+    block = section[section.index("```bash\n") + 8 : section.index("```\n", 10)]
+    commands = [line.split() for line in block.splitlines() if line.startswith("mtclean ")]
+    assert [c[1] for c in commands] == ["lexicon", "align"]
+    uk = _flores("ukr_Cyrl").read_text(encoding="utf-8").splitlines()
+    en = _flores("eng_Latn").read_text(encoding="utf-8").splitlines()
+    _write(tmp_path / "my.uk.txt", uk[:500])
+    _write(tmp_path / "my.en.txt", en[:500])
+    doc_uk, doc_en, gold = _uk_en_document()
+    _write(tmp_path / "doc.uk.txt", doc_uk)
+    _write(tmp_path / "doc.en.txt", doc_en)
+    results = []
+    for command in commands:
+        # (the tests run from the repo root: the README's relative names, made absolute)
+        args = [str(tmp_path / a) if (tmp_path / a).suffix in (".txt", ".tsv") else a
+                for a in command[1:]]  # fmt: skip
+        results.append(mtclean(*args))
+        assert results[-1].returncode == 0, results[-1].stderr
+    assert (tmp_path / "uk-en.tsv").is_file()
+    assert gold <= {tuple(line.split("\t")[:2]) for line in results[-1].stdout.splitlines()}

@@ -18,7 +18,10 @@ A dynamic program over 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1 and 1-3 beads (and 3-2,
   languages in one script, where each content word also brings an accent-folded prefix key
   that matches its cognates, an unknown German compound its known parts' keys, and Roman
   numerals count as numbers; the block levels, and ``lexical_score="dice"`` — ``"auto"``
-  between two scripts — use one Dice overlap per bead, which rewards cutting a bead in two).
+  between two scripts — use one Dice overlap per bead, which rewards cutting a bead in two),
+- with a word table, at the sentence level, a little per side of a two-sided bead whose last
+  sentence ends in a comma, semicolon or colon (a sentence cut there more often runs on into
+  the next bead's: a lead-in and its list, a clause a splitter cut off, belong in one bead).
 
 The program runs in a band, row by row with numpy, so memory and time grow linearly with the
 document. Short documents (≤ 300 sentences a side) centre the band on the diagonal; longer

@@ -595,6 +595,26 @@ def test_contentless_lines_are_dropped_not_merged() -> None:
     assert beads == [((0,), (0,)), ((), (1,)), ((), (2,)), ((), (3,)), ((1,), (4,)), ((2,), (5,))]
 
 
+@pytest.mark.parametrize("mark", [";", ":", ",", "; »"])
+def test_a_sentence_ending_open_keeps_its_continuation(
+    mark: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A French sentence cut at a semicolon, colon or comma (a closing quote after the mark
+    looked through) goes into one bead with the rest of its sentence, not the rest dropped as a
+    0-1; the same two sentences with a full stop between them still drop the second (nothing
+    but the ending tells them apart), and so do they without the cost."""
+    de = ["Die Träger streikten , da sie mehr Lohn verlangten .", "Der Leiter gab nach ."]
+    fr = [f"Les porteurs se mirent en grève {mark}", "ils voulaient un meilleur salaire .",
+          "Le chef céda ."]  # fmt: skip
+    merged = [((0,), (0, 1)), ((1,), (2,))]
+    dropped = [((0,), (0,)), ((), (1,)), ((1,), (2,))]
+    assert [(b.ru, b.en) for b in align(de, fr, src_lang="de", tgt_lang="fr")] == merged
+    closed = ["Les porteurs se mirent en grève .", "Ils voulaient un meilleur salaire .", fr[2]]
+    assert [(b.ru, b.en) for b in align(de, closed, src_lang="de", tgt_lang="fr")] == dropped
+    monkeypatch.setattr("cleaners.align._OPEN_END_COST", 0.0)
+    assert [(b.ru, b.en) for b in align(de, fr, src_lang="de", tgt_lang="fr")] == dropped
+
+
 def test_second_look_joins_a_fragment_folded_into_its_neighbour() -> None:
     """A skipped sentence joins the neighbouring bead where it translates words of the other
     side that nothing in the bead translated; one that translates nothing new stays skipped."""

@@ -4,7 +4,8 @@ Every case ftfy itself passes must come out as ftfy's expected text, compared
 after folding quotes and dashes (we keep curly quotes unless fold_quotes is on)
 and, outside the negatives, runs of spaces (we collapse the double space ftfy
 leaves where it deletes a control character). Negatives must come back as ftfy
-expects them, quotes folded, nothing else.
+expects them, quotes folded, nothing else. Where ftfy's expected text keeps a U+FFFD for a byte
+lost before it (``Ру��кий``), ours may hold the letter that byte was.
 """
 
 from __future__ import annotations
@@ -64,4 +65,11 @@ def test_ftfy_case(suite: str, case: dict) -> None:
     if ftfy.fix_text(original) != expected:
         pytest.skip("ftfy itself does not pass this case (a known failure)")
     negative = suite == "negative"
-    assert _fold(result.text, not negative) == _fold(expected, not negative)
+    ours, theirs = _fold(result.text, not negative), _fold(expected, not negative)
+    if "\ufffd" in theirs and not negative:
+        # A byte ftfy could not restore (U+FFFD, "Ру��кий"): ours may hold the letter the
+        # lost byte was (cleaners/repair/lossy.py: "Русский"); the rest must be equal.
+        pattern = ".".join(re.escape(part) for part in theirs.split("\ufffd"))
+        assert re.fullmatch(pattern, ours, re.S), (ours, theirs)
+    else:
+        assert ours == theirs

@@ -344,6 +344,7 @@ def ablations(
         ("no refit of the deletion prior (fixed p_skip)", without("_SKIP_REFIT", False)),
         ("no cheaper skip of contentless lines", without("_CONTENTLESS_SKIP", 0.0)),
         ("no second look at skipped sentences", without("_RECHECK", False)),
+        ("no open-end cost (a sentence ending in , ; :)", without("_OPEN_END_COST", 0.0)),
         ("second look at long runs of skipped lines too", without("_BLOCK_RUN", 10**9)),
         ("no beads past 2-2", lambda c: run_mtclean(c, no_big, False, langs)),
         ("no coarse-to-fine", no_coarse_fn(config, langs)),

@@ -76,8 +76,27 @@ def _line_is_foreign(text: str, pos: int, last: list[Any] | None = None) -> bool
     return foreign
 
 
-# Spaces before , . ; : ! ? that are followed by a space, a line end or a closing quote.
-_SPACE_BEFORE = lazy_compile(r"(?<=[\w\"')»”’])[ \t]+(?=[,.;:!?](?:[ \t\n\"»”’]|$))")
+# Spaces before , . ; : ! ? that are followed by a space, a line end or a closing quote;
+# after a word, a closing quote or bracket, or a percent sign ("by 4.4% , to").
+_SPACE_BEFORE = lazy_compile(r"(?<=[\w\"')»”’%])[ \t]+(?=[,.;:!?](?:[ \t\n\"»”’]|$))")
+# French typography spaces the inside of guillemets ("« Oui »") and the space before
+# ; : ! ?; a line spaced so keeps those (a period or comma is never spaced in French).
+_FRENCH_GUILLEMET = lazy_compile(r"«[ \u00a0\u202f]|[ \u00a0\u202f]»")
+
+
+def _french_spaced(text: str, start: int, end: int) -> bool:
+    """Whether the space at ``start:end`` is French typography: before ``;:!?`` in a line
+    that spaces its guillemets.
+
+    >>> t = "Il a dit : « Nous sommes prêts ! »"
+    >>> _french_spaced(t, 8, 9), _french_spaced("He said : «Yes»", 7, 8)
+    (True, False)
+    """
+    if text[end : end + 1] not in (";", ":", "!", "?"):
+        return False
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    return _FRENCH_GUILLEMET.search(text, lo, hi if hi >= 0 else len(text)) is not None
 
 
 @rule(
@@ -97,12 +116,16 @@ def remove_space_before_punct(text: str, lang: str, params: Mapping[str, Any]) -
     'Hello, world!'
     >>> remove_space_before_punct("wait ... what", "en", {})
     []
+    >>> t = "rose by 10% , to 2,578; « Nous sommes prêts ! » ."
+    >>> replay(t, remove_space_before_punct(t, "en", {}))
+    'rose by 10%, to 2,578; « Nous sommes prêts ! ».'
     """
     known: list[Any] = []
     return [
         make_edit("remove_space_before_punct", text, m.start(), m.end(), "")
         for m in _SPACE_BEFORE.finditer(text)
         if not _line_is_foreign(text, m.start(), known)
+        and not _french_spaced(text, m.start(), m.end())
     ]
 
 
@@ -120,7 +143,9 @@ _NO_SPACE = lazy_compile(
     r"|(?<![\w@./:-])(?P<w2>[A-Za-z]*[a-z]{2}|[А-Яа-яЁё]*[а-яё]{2})(?P<p2>[,;])(?P<n2>[a-z]{2}|[а-яё]{2})"
     # A number or a time ends the sentence ("in 2023.The", "at 18:18.The"); not a part of a
     # dotted or comma-grouped number ("1.2.The", "1,000.The" are left as written).
-    r"|(?<![\w@./:,-])(?P<w3>\d{1,2}:\d{2}|\d+)(?P<p3>[.!?])(?P<n3>[A-Z][a-z]|[А-ЯЁ][а-яё])"
+    # So does a percentage, decimal or not ("by 8.1%.The").
+    r"|(?<![\w@./:,-])(?P<w3>\d{1,2}:\d{2}|\d+(?:[.,]\d+)?%|\d+)(?P<p3>[.!?])"
+    r"(?P<n3>[A-Z][a-z]|[А-ЯЁ][а-яё])"
 )
 # Site names count as URLs: "Kostroma.Today" (a news site in WMT21 dev MT) is not a sentence end.
 # ".by" only in lower or upper case ("tut.by", "TUT.BY"): "house.By the way" is a sentence.
@@ -217,12 +242,17 @@ def _urlish(chunk: str) -> bool:
     return _URLISH.search(_SENTENCE_NOT_SITE.sub(" ", chunk)) is not None
 
 
+# The rest of a word glued to "(" or to ".x": a call or a dotted name in code ("os.Path.join(",
+# "model.Generate()"), where no sentence starts.
+_CALLED = lazy_compile(r"\w*(?:\(|\.[a-z_])")
+
+
 @rule(
     "add_space_after_sentence_end",
     stage=32,
-    gate=(".!?,;", r"(?<=[a-zа-яё0-9].)[A-Za-zА-Яа-яЁё]"),  # the precheck, from the punctuation
+    gate=(".!?,;", r"(?<=[a-zа-яё0-9%].)[A-Za-zА-Яа-яЁё]"),  # the precheck, from the mark
     langs=("en", "ru"),
-    precheck=r"[a-zа-яё0-9][.!?,;][A-Za-zА-Яа-яЁё]",
+    precheck=r"[a-zа-яё0-9%][.!?,;][A-Za-zА-Яа-яЁё]",
     risk="identifiers written with dots or commas (Node.Js, file.Name, a,b lists in code)",
 )
 def add_space_after_sentence_end(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
@@ -237,6 +267,9 @@ def add_space_after_sentence_end(text: str, lang: str, params: Mapping[str, Any]
     >>> t = "fell in 2023.In March, at 18:18.The mayor; v1.2.The"
     >>> replay(t, add_space_after_sentence_end(t, "en", {}))
     'fell in 2023. In March, at 18:18. The mayor; v1.2.The'
+    >>> t = "up 8,1%.The code: model.Generate() or os.Path.join(a)"
+    >>> replay(t, add_space_after_sentence_end(t, "en", {}))
+    'up 8,1%. The code: model.Generate() or os.Path.join(a)'
     """
     edits = []
     known: list[Any] = []
@@ -255,6 +288,8 @@ def add_space_after_sentence_end(text: str, lang: str, params: Mapping[str, Any]
             continue
         if m.group("w") and text[m.start() - 1 : m.start()] == "/" and chunk.count("/") > 1:
             continue  # a path ("src/main/app.Main"), not two words and a slash
+        if _CALLED.match(text, m.end()):
+            continue  # code: the next word is called or dotted on ("model.Generate()")
         at = next(m.end(g) for g in ("p", "p2", "p3") if m.group(g))
         edits.append(make_edit("add_space_after_sentence_end", text, at, at, " "))
     return edits
@@ -269,18 +304,71 @@ _SPACES = lazy_compile(r"(?<=[\w,.;:!?)\]\"'”’»])[ ]{2,}(?=[\w(\[\"'“‘�
     stage=33,
     needs=("  ",),
     precheck=r"\S  +\S",
-    risk="column-aligned tables in plain text lose their alignment",
+    risk="a lone line of a column-aligned table (no neighbour aligned with it) loses its spacing",
 )
 def collapse_spaces(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
-    """Collapse runs of spaces between words; indentation is left alone.
+    """Collapse runs of spaces between words; indentation and table columns are left alone.
 
     >>> from cleaners.repair.engine import replay
     >>> replay("two  words\\n    indented", collapse_spaces("two  words\\n    indented", "en", {}))
     'two words\\n    indented'
+    >>> t = "Team    Points\\nZenit   36\\nSo  it  goes."
+    >>> replay(t, collapse_spaces(t, "en", {}))
+    'Team    Points\\nZenit   36\\nSo it goes.'
     """
-    return [
-        make_edit("collapse_spaces", text, m.start(), m.end(), " ") for m in _SPACES.finditer(text)
-    ]
+    edits = []
+    rows: dict[int, tuple[frozenset[int], bool]] = {}
+    for m in _SPACES.finditer(text):
+        if _column_gap(text, m.start(), m.end(), rows):
+            continue
+        edits.append(make_edit("collapse_spaces", text, m.start(), m.end(), " "))
+    return edits
+
+
+def _row(
+    text: str, lo: int, rows: dict[int, tuple[frozenset[int], bool]]
+) -> tuple[frozenset[int], bool]:
+    """For the line starting at ``lo``: the columns at which its runs of 2+ spaces between
+    words end, and whether it can be a table row (it does not end a sentence). Kept in
+    ``rows``: a line is scanned once however many runs it holds."""
+    if lo not in rows:
+        hi = text.find("\n", lo)
+        hi = hi if hi >= 0 else len(text)
+        ends = frozenset(m.end() - lo for m in _SPACES.finditer(text, lo, hi))
+        rows[lo] = (ends, not text[lo:hi].rstrip().endswith((".", "!", "?")))
+    return rows[lo]
+
+
+def _column_gap(
+    text: str, start: int, end: int, rows: dict[int, tuple[frozenset[int], bool]]
+) -> bool:
+    """Whether the run of spaces at ``start:end`` separates table columns: neither its line
+    nor a neighbouring one ends a sentence, and the neighbour has a run of 2+ spaces ending
+    at the same column (the next cell starts under this one). A run after a sentence's end
+    mark is typewriter spacing, never a column.
+
+    >>> _column_gap("Zenit   36\\nCSKA    27", 5, 8, {})
+    True
+    >>> _column_gap("Zenit   36\\nCSKA  27", 5, 8, {})
+    False
+    """
+    if text[start - 1] in ".!?":
+        return False
+    lo = text.rfind("\n", 0, start) + 1
+    col = end - lo
+    if not _row(text, lo, rows)[1]:
+        return False
+    neighbours = []
+    if lo > 0:
+        neighbours.append(text.rfind("\n", 0, lo - 1) + 1)
+    hi = text.find("\n", end)
+    if hi >= 0:
+        neighbours.append(hi + 1)
+    for n in neighbours:
+        ends, row = _row(text, n, rows)
+        if row and col in ends:
+            return True
+    return False
 
 
 _QUOTES = {

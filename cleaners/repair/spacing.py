@@ -13,7 +13,8 @@ from cleaners.repair.engine import Param, make_edit, rule, with_defaults
 # A time split by MT ("18: 18"). Joined only in a time-like context (after a date,
 # "at", a line start; before a line end, punctuation or a time word) so that a
 # label like "Article 12: 30 days" is left alone.
-_TIME = lazy_compile(r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3]): (?P<m>[0-5]\d)(?![\d:])")
+# A space before the colon too ("12 : 30") goes with it.
+_TIME = lazy_compile(r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3])(?P<sp> ?): (?P<m>[0-5]\d)(?![\d:])")
 _TIME_BEFORE = lazy_compile(
     r"(?:^|\n|[\d(\[–—-]|\b(?:at|from|to|until|till|by|since|before|after|around|about|"
     r"and|in|в|с|до|по|около|и|к)|[,;])[ \t]*$",
@@ -30,8 +31,8 @@ _TIME_AFTER = lazy_compile(
     "join_split_times",
     stage=30,
     needs=(": ",),
-    gate=(":", r"(?<=\d:) \d\d"),  # the precheck starting at the rarer colon
-    precheck=r"\d: \d\d",
+    gate=(":", r"(?:(?<=\d:)|(?<=\d :)) \d\d"),  # the precheck from the rarer colon
+    precheck=r"\d ?: \d\d",
     risk="a numbered label followed by a two-digit count, e.g. '12: 30 days' after 'at'",
 )
 def join_split_times(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
@@ -42,13 +43,17 @@ def join_split_times(text: str, lang: str, params: Mapping[str, Any]) -> list[Ed
     'April 10 2023 18:18'
     >>> join_split_times("Article 12: 30 days", "en", {})
     []
+    >>> replay("At 12 : 30 we left", join_split_times("At 12 : 30 we left", "en", {}))
+    'At 12:30 we left'
     """
     edits = []
     for m in _TIME.finditer(text):
         before = text[max(0, m.start() - 12) : m.start()]
         after = text[m.end() : m.end() + 12]
         if _TIME_BEFORE.search(before) or _TIME_AFTER.match(after):
-            colon = m.end("h")
+            if m.group("sp"):
+                edits.append(make_edit("join_split_times", text, m.end("h"), m.end("sp"), ""))
+            colon = m.end("sp")
             edits.append(make_edit("join_split_times", text, colon + 1, colon + 2, ""))
     return edits
 
@@ -79,6 +84,15 @@ def _line_is_foreign(text: str, pos: int, last: list[Any] | None = None) -> bool
 # Spaces before , . ; : ! ? that are followed by a space, a line end or a closing quote;
 # after a word, a closing quote or bracket, or a percent sign ("by 4.4% , to").
 _SPACE_BEFORE = lazy_compile(r"(?<=[\w\"')»”’%])[ \t]+(?=[,.;:!?](?:[ \t\n\"»”’]|$))")
+# A colon spaced on both sides between numbers ("won 1 : 0", "at 12 : 30") is a score or a
+# time: the space before it alone is not MT's slip, and dropping it half-mends ("1: 0").
+_SPACED_RATIO = lazy_compile(r":[ \t]\d")
+
+
+def _spaced_ratio(text: str, start: int, end: int) -> bool:
+    return start > 0 and text[start - 1].isdigit() and _SPACED_RATIO.match(text, end) is not None
+
+
 # French typography spaces the inside of guillemets ("« Oui »") and the space before
 # ; : ! ?; a line spaced so keeps those (a period or comma is never spaced in French).
 _FRENCH_GUILLEMET = lazy_compile(r"«[ \u00a0\u202f]|[ \u00a0\u202f]»")
@@ -116,9 +130,9 @@ def remove_space_before_punct(text: str, lang: str, params: Mapping[str, Any]) -
     'Hello, world!'
     >>> remove_space_before_punct("wait ... what", "en", {})
     []
-    >>> t = "rose by 10% , to 2,578; « Nous sommes prêts ! » ."
+    >>> t = "rose by 10% , to 2,578; « Nous sommes prêts ! » ; won 1 : 0"
     >>> replay(t, remove_space_before_punct(t, "en", {}))
-    'rose by 10%, to 2,578; « Nous sommes prêts ! ».'
+    'rose by 10%, to 2,578; « Nous sommes prêts ! » ; won 1 : 0'
     """
     known: list[Any] = []
     return [
@@ -126,6 +140,7 @@ def remove_space_before_punct(text: str, lang: str, params: Mapping[str, Any]) -
         for m in _SPACE_BEFORE.finditer(text)
         if not _line_is_foreign(text, m.start(), known)
         and not _french_spaced(text, m.start(), m.end())
+        and not _spaced_ratio(text, m.start(), m.end())
     ]
 
 

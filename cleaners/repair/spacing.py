@@ -98,9 +98,10 @@ def _spaced_ratio(text: str, start: int, end: int) -> bool:
 _FRENCH_GUILLEMET = lazy_compile(r"«[ \u00a0\u202f]|[ \u00a0\u202f]»")
 
 
-def _french_spaced(text: str, start: int, end: int) -> bool:
+def _french_spaced(text: str, start: int, end: int, last: list[Any] | None = None) -> bool:
     """Whether the space at ``start:end`` is French typography: before ``;:!?`` in a line
-    that spaces its guillemets.
+    that spaces its guillemets. ``last`` keeps the last line asked about, as in
+    :func:`_line_is_foreign` (a book-length line is scanned once).
 
     >>> t = "Il a dit : « Nous sommes prêts ! »"
     >>> _french_spaced(t, 8, 9), _french_spaced("He said : «Yes»", 7, 8)
@@ -108,9 +109,15 @@ def _french_spaced(text: str, start: int, end: int) -> bool:
     """
     if text[end : end + 1] not in (";", ":", "!", "?"):
         return False
+    if last and last[0] <= start < last[1]:
+        return bool(last[2])
     lo = text.rfind("\n", 0, start) + 1
     hi = text.find("\n", end)
-    return _FRENCH_GUILLEMET.search(text, lo, hi if hi >= 0 else len(text)) is not None
+    hi = hi if hi >= 0 else len(text)
+    spaced = _FRENCH_GUILLEMET.search(text, lo, hi) is not None
+    if last is not None:
+        last[:] = [lo, hi, spaced]
+    return spaced
 
 
 @rule(
@@ -135,11 +142,12 @@ def remove_space_before_punct(text: str, lang: str, params: Mapping[str, Any]) -
     'rose by 10%, to 2,578; « Nous sommes prêts ! » ; won 1 : 0'
     """
     known: list[Any] = []
+    french: list[Any] = []
     return [
         make_edit("remove_space_before_punct", text, m.start(), m.end(), "")
         for m in _SPACE_BEFORE.finditer(text)
         if not _line_is_foreign(text, m.start(), known)
-        and not _french_spaced(text, m.start(), m.end())
+        and not _french_spaced(text, m.start(), m.end(), french)
         and not _spaced_ratio(text, m.start(), m.end())
     ]
 
@@ -158,8 +166,8 @@ _NO_SPACE = lazy_compile(
     r"|(?<![\w@./:-])(?P<w2>[A-Za-z]*[a-z]{2}|[А-Яа-яЁё]*[а-яё]{2})(?P<p2>[,;])(?P<n2>[a-z]{2}|[а-яё]{2})"
     # A number or a time ends the sentence ("in 2023.The", "at 18:18.The"); not a part of a
     # dotted or comma-grouped number ("1.2.The", "1,000.The" are left as written).
-    # So does a percentage, decimal or not ("by 8.1%.The").
-    r"|(?<![\w@./:,-])(?P<w3>\d{1,2}:\d{2}|\d+(?:[.,]\d+)?%|\d+)(?P<p3>[.!?])"
+    # So does a percentage, decimal or not, its sign spaced or not ("by 8,1 %.The").
+    r"|(?<![\w@./:,-])(?P<w3>\d{1,2}:\d{2}|\d+(?:[.,]\d+)?[ \u00a0]?%|\d+)(?P<p3>[.!?])"
     r"(?P<n3>[A-Z][a-z]|[А-ЯЁ][а-яё])"
 )
 # Site names count as URLs: "Kostroma.Today" (a news site in WMT21 dev MT) is not a sentence end.
@@ -282,9 +290,9 @@ def add_space_after_sentence_end(text: str, lang: str, params: Mapping[str, Any]
     >>> t = "fell in 2023.In March, at 18:18.The mayor; v1.2.The"
     >>> replay(t, add_space_after_sentence_end(t, "en", {}))
     'fell in 2023. In March, at 18:18. The mayor; v1.2.The'
-    >>> t = "up 8,1%.The code: model.Generate() or os.Path.join(a)"
+    >>> t = "up 8,1 %.The code: model.Generate() or os.Path.join(a)"
     >>> replay(t, add_space_after_sentence_end(t, "en", {}))
-    'up 8,1%. The code: model.Generate() or os.Path.join(a)'
+    'up 8,1 %. The code: model.Generate() or os.Path.join(a)'
     """
     edits = []
     known: list[Any] = []
@@ -333,8 +341,14 @@ def collapse_spaces(text: str, lang: str, params: Mapping[str, Any]) -> list[Edi
     """
     edits = []
     rows: dict[int, tuple[frozenset[int], bool]] = {}
+    line = (0, -1, -1)  # the last run's line and the one before: each looked for once
     for m in _SPACES.finditer(text):
-        if _column_gap(text, m.start(), m.end(), rows):
+        if m.start() > line[1]:
+            lo = text.rfind("\n", 0, m.start()) + 1
+            hi = text.find("\n", m.end())
+            up = text.rfind("\n", 0, lo - 1) + 1 if lo else -1
+            line = (lo, hi if hi >= 0 else len(text), up)
+        if _column_gap(text, m.start(), m.end(), line, rows):
             continue
         edits.append(make_edit("collapse_spaces", text, m.start(), m.end(), " "))
     return edits
@@ -355,29 +369,33 @@ def _row(
 
 
 def _column_gap(
-    text: str, start: int, end: int, rows: dict[int, tuple[frozenset[int], bool]]
+    text: str,
+    start: int,
+    end: int,
+    line: tuple[int, int, int],
+    rows: dict[int, tuple[frozenset[int], bool]],
 ) -> bool:
     """Whether the run of spaces at ``start:end`` separates table columns: neither its line
     nor a neighbouring one ends a sentence, and the neighbour has a run of 2+ spaces ending
     at the same column (the next cell starts under this one). A run after a sentence's end
-    mark is typewriter spacing, never a column.
+    mark is typewriter spacing, never a column. ``line``: ``(lo, hi, up)``, the run's line
+    ``text[lo:hi]`` and where the one before starts (-1: none), found once a line.
 
-    >>> _column_gap("Zenit   36\\nCSKA    27", 5, 8, {})
+    >>> _column_gap("Zenit   36\\nCSKA    27", 5, 8, (0, 10, -1), {})
     True
-    >>> _column_gap("Zenit   36\\nCSKA  27", 5, 8, {})
+    >>> _column_gap("Zenit   36\\nCSKA  27", 5, 8, (0, 10, -1), {})
     False
     """
     if text[start - 1] in ".!?":
         return False
-    lo = text.rfind("\n", 0, start) + 1
+    lo, hi, up = line
     col = end - lo
     if not _row(text, lo, rows)[1]:
         return False
     neighbours = []
-    if lo > 0:
-        neighbours.append(text.rfind("\n", 0, lo - 1) + 1)
-    hi = text.find("\n", end)
-    if hi >= 0:
+    if up >= 0:
+        neighbours.append(up)
+    if hi < len(text):
         neighbours.append(hi + 1)
     for n in neighbours:
         ends, row = _row(text, n, rows)

@@ -404,6 +404,52 @@ def _column_gap(
     return False
 
 
+# Straight double quotes that MT spaced wrongly, where the spacing itself shows which
+# quote opens and which closes (pairing quotes along a line fails on a quotation that
+# started a line before): a quoted phrase glued to the next lowercase word ('"Zircon"will');
+# a word or a colon glued to a quote that opens a phrase closed on the line ('the"Admiralty
+# Shipyards"', 'said:"We"'); a space after a quote that opens one ('and " Atalanta".').
+_QUOTE_GLUED_AFTER = lazy_compile(r'(?:(?<=[\s(])|^)"[^"\s][^"\n]*?[^"\s]"(?P<at>)(?=[a-z])', re.M)
+_QUOTE_GLUED_BEFORE = lazy_compile(
+    r'(?<=[a-z:])(?P<at>)"(?=[A-Za-z][^"\n]*[^"\s]"(?:[\s.,;:!?)]|$))', re.M
+)
+_QUOTE_SPACE_INSIDE = lazy_compile(
+    r'(?:(?<=[\s(])|^)"(?P<sp> )(?=[A-Za-z][^"\n]*[^"\s]"(?:[\s.,;:!?)]|$))', re.M
+)
+
+
+@rule(
+    "fix_quote_spacing",
+    stage=37,
+    langs=("en",),
+    needs=('"',),
+    risk="a quotation MT left unclosed, whose closing quote is taken from the next one",
+)
+def fix_quote_spacing(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Space a quotation in straight double quotes as English does.
+
+    >>> from cleaners.repair.engine import replay
+    >>> t = 'The missile "Zircon"will fly at the"Admiralty Shipyards" and " Atalanta" lost.'
+    >>> replay(t, fix_quote_spacing(t, "en", {}))
+    'The missile "Zircon" will fly at the "Admiralty Shipyards" and "Atalanta" lost.'
+    >>> fix_quote_spacing('a 27" screen, "x" b, {"id": "a"}, hygiene."Masks are" - said', "en", {})
+    []
+    """
+    known: list[Any] = []
+    edits = [
+        make_edit("fix_quote_spacing", text, m.start("at"), m.start("at"), " ")
+        for pattern in (_QUOTE_GLUED_AFTER, _QUOTE_GLUED_BEFORE)
+        for m in pattern.finditer(text)
+    ]
+    edits += [
+        make_edit("fix_quote_spacing", text, m.start("sp"), m.end("sp"), "")
+        for m in _QUOTE_SPACE_INSIDE.finditer(text)
+    ]
+    return sorted(
+        (e for e in edits if not _line_is_foreign(text, e.start, known)), key=lambda e: e.start
+    )
+
+
 _QUOTES = {
     "‘": "'",
     "’": "'",

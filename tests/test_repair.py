@@ -166,3 +166,16 @@ def test_a_sentence_ending_in_a_time_or_a_year_gets_its_space() -> None:
     numbers stay as written."""
     r = repair("At 18: 18.The mayor spoke. It grew 2.5 percent in 2023.In May.", "en")
     assert r.text == "At 18:18. The mayor spoke. It grew 2.5 percent in 2023. In May."
+
+
+def test_diff_edits_word_by_word_on_a_long_repeated_line() -> None:
+    """A line of one mojibake word repeated (difflib on the whole line was quadratic): each
+    word is its own edit, and the edits replay to the fixed line."""
+    from cleaners.repair.encoding import diff_edits
+
+    old = "x " + "ÐÑÐÑÐÑÐ¾ " * 300
+    new = "x " + "ÐÑÐÑÐÑо " * 300
+    edits = diff_edits("fix_encoding_ftfy", old, new)
+    assert len(edits) == 300
+    assert {(e.before, e.after) for e in edits} == {("Ð¾", "о")}
+    assert replay(old, edits) == new

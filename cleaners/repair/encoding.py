@@ -29,14 +29,48 @@ _NEEDS_FTFY = f"[^{_SAFE}]|&[#A-Za-z0-9]+;"
 _NEEDS_FTFY_GATE = "[^" + _SAFE.replace(" -~", " -%'-~") + "]"
 
 
-def diff_edits(rule_name: str, old: str, new: str, offset: int = 0) -> list[Edit]:
-    """Minimal edits turning ``old`` into ``new`` (near-adjacent changes grouped)."""
+def _opcodes(old: str, new: str) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes turning ``old`` into ``new``. When both hold as many spaces, word
+    ``k`` of one is diffed with word ``k`` of the other (the spaces kept equal): ftfy and the
+    homoglyph swap change letters, not spaces, and difflib on a whole long line is quadratic
+    (a line of repeated mojibake words took seconds). Otherwise the whole line."""
     import difflib  # only once a line needs fixing: clean text never pays its import
 
-    sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    olds, news = old.split(" "), new.split(" ")
+    if len(olds) != len(news) or len(olds) == 1:
+        return difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    ops: list[tuple[str, int, int, int, int]] = []
+    a = b = 0
+    for k, (o, n) in enumerate(zip(olds, news, strict=True)):
+        if k:
+            ops.append(("equal", a, a + 1, b, b + 1))
+            a, b = a + 1, b + 1
+        if o == n:
+            ops.append(("equal", a, a + len(o), b, b + len(n)))
+        else:
+            sm = difflib.SequenceMatcher(None, o, n, autojunk=False)
+            ops.extend(
+                (t, a + a0, a + a1, b + b0, b + b1) for t, a0, a1, b0, b1 in sm.get_opcodes()
+            )
+        a, b = a + len(o), b + len(n)
+    merged: list[tuple[str, int, int, int, int]] = []
+    for op in ops:  # equal runs joined, as difflib gives them
+        if merged and op[0] == merged[-1][0] == "equal":
+            merged[-1] = ("equal", merged[-1][1], op[2], merged[-1][3], op[4])
+        elif op[2] > op[1] or op[4] > op[3]:
+            merged.append(op)
+    return merged
+
+
+def diff_edits(rule_name: str, old: str, new: str, offset: int = 0) -> list[Edit]:
+    """Minimal edits turning ``old`` into ``new`` (near-adjacent changes grouped).
+
+    >>> [(e.start, e.before, e.after) for e in diff_edits("r", "Ð¾Ð½ ÑÐ¾ x", "он со x")]
+    [(0, 'Ð¾Ð½ ÑÐ¾', 'он со')]
+    """
     groups: list[list[int]] = []  # [a0, a1, b0, b1] of each group of changes
     open_group = False
-    for tag, a0, a1, b0, b1 in sm.get_opcodes():
+    for tag, a0, a1, b0, b1 in _opcodes(old, new):
         if tag == "equal":
             # Fewer than 3 equal characters between changes keep them in one edit.
             if a1 - a0 >= 3:

@@ -11,7 +11,7 @@ reading of each word that Russian's word list knows best is taken.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from typing import Any
 
 from cleaners.langev import RUSSIAN_WORD as _RU_WORD
 from cleaners.langev import russian_score
@@ -107,36 +107,45 @@ def stand_ins(text: str) -> frozenset[str]:
     return _STAND_INS | ({"?"} if _QUESTION_IN_WORD.search(text) else set())
 
 
-def _readings(chunk: str, stand_ins: frozenset[str], i: int = 0) -> Iterator[bytes]:
-    """Every byte string ``chunk[i:]`` may have been before it was read as cp1252 and lost
-    the second bytes of its gaps (each lost, or become one of ``stand_ins``); none when a
-    character cannot be part of UTF-8 read so."""
-    if i == len(chunk):
-        yield b""
-        return
+def _readings(chunk: str, stand_ins: frozenset[str]) -> list[bytes]:
+    """Every byte string ``chunk`` may have been before it was read as cp1252 and lost the
+    second bytes of its gaps (each lost, or become one of ``stand_ins``); none when a
+    character cannot be part of UTF-8 read so. Built from the end: each position's
+    readings are made once, not once per reading of what precedes it."""
+    memo: dict[int, list[bytes]] = {len(chunk): [b""]}
+    for i in range(len(chunk) - 1, -1, -1):
+        memo[i] = _readings_at(chunk, stand_ins, i, memo)
+        memo.pop(i + 5, None)  # a position reads at most 4 ahead (a lead byte and 3 more)
+    return memo[0]
+
+
+def _readings_at(
+    chunk: str, stand_ins: frozenset[str], i: int, memo: dict[int, list[bytes]]
+) -> list[bytes]:
+    """The readings of ``chunk[i:]``, from those of the later positions in ``memo``."""
     ch = chunk[i]
     b = _byte(ch)
     if b is not None and b < 0x80 or ch in _TYPOGRAPHY and not (i and chunk[i - 1] in _LOST):
         # ASCII, or a real quote or dash (one right after Ð/Ñ is read with it, below)
-        for rest in _readings(chunk, stand_ins, i + 1):
-            yield ch.encode() + rest
-        return
+        head = ch.encode()
+        return [head + rest for rest in memo[i + 1]]
     if b is None:
-        return
+        return []
+    out: list[bytes] = []
     k = _tail(b)
     seconds = [_second_byte(c) for c in chunk[i + 1 : i + 1 + k]]
     if k and len(seconds) == k and None not in seconds:
-        for rest in _readings(chunk, stand_ins, i + 1 + k):
-            yield bytes([b, *seconds]) + rest  # type: ignore[list-item]
+        head = bytes([b, *seconds])  # type: ignore[list-item]
+        out.extend(head + rest for rest in memo.get(i + 1 + k, []))
     if ch in _LOST and _lost_at(chunk, i):
         nxt = chunk[i + 1] if i + 1 < len(chunk) else ""
         for second in _LOST[ch]:
-            for rest in _readings(chunk, stand_ins, i + 1):
-                yield bytes([b, second]) + rest
+            head = bytes([b, second])
+            out.extend(head + rest for rest in memo[i + 1])
             # A stand-in for the lost byte; "Ð " is Р's no-break space become a space.
             if nxt in stand_ins or (second == 0xA0 and nxt in _STAND_INS):
-                for rest in _readings(chunk, stand_ins, i + 2):
-                    yield bytes([b, second]) + rest
+                out.extend(head + rest for rest in memo.get(i + 2, []))
+    return out
 
 
 # A space after a lead byte's letter may be its lost second byte's stand-in: chunks are cut
@@ -164,7 +173,7 @@ def _best_reading(chunk: str, stand_ins: frozenset[str]) -> str | None:
     bigrams."""
     if _too_many_readings(chunk, stand_ins):
         return None
-    best: tuple[float, int, float, str] | None = None
+    best: list[Any] | None = None  # [word score, -length, bigram score or None, text]
     for data in _readings(chunk, stand_ins):
         try:
             text = data.decode("utf-8")
@@ -172,8 +181,16 @@ def _best_reading(chunk: str, stand_ins: frozenset[str]) -> str | None:
             continue
         if _NOT_RUSSIAN.search(text):
             continue
-        key = (_word_score(text), -len(text), russian_score(text), text)
-        if best is None or key[:3] > best[:3]:
+        key = [_word_score(text), -len(text), None, text]
+        if best is not None and key[:2] != best[:2]:
+            if key[:2] > best[:2]:
+                best = key
+            continue
+        # The bigram score only breaks a tie (most readings lose on words): made then.
+        key[2] = russian_score(text)
+        if best is not None and best[2] is None:
+            best[2] = russian_score(best[3])
+        if best is None or key[2] > best[2]:
             best = key
     return None if best is None else best[3]
 

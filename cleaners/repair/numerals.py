@@ -4,7 +4,8 @@
 Each is its own rule, English only, and each leaves alone what English writes the
 same way: a thousands separator (``1,500 people``, ``110,100 euros``: three digits
 after the comma), a list (``5, 6 and 7``: a space after the comma), a range
-(``5,5-6,5 %``: a number joined to another by a dash is left whole) and
+(``2-3,5 %``: a number joined to another by a dash is left whole, unless both are
+written as decimals, ``5,5-6,5 %``) and
 coordinates (``55,75° N``: a bare degree sign is no unit here). On WMT21's ten MT
 systems (dev) the decimal comma occurs three times (``9,5 thousand``, ``600,3
 thousand``, ``27,5 cm``), a space after ``$``/``€`` 13 times, a space before ``%`` never.
@@ -61,6 +62,15 @@ _DECIMAL = lazy_compile(
 )
 
 
+# A range of two such decimals ("1,2-1,3 million", "5,5-6,5 %"): both ends written the
+# decimal way tell what the commas are (one alone, "2-3,5 %", is left as written).
+_DECIMAL_RANGE = lazy_compile(
+    r"(?<![\w.,\-–—/−])\d{1,3}(?P<c1>,)\d{1,2}[-–—]\d{1,3}(?P<c2>,)\d{1,2}(?![\d,.\-–—])"
+    rf"(?=[ \u00a0]?(?:{_UNITS}))",
+    re.IGNORECASE,
+)
+
+
 @rule(
     "fix_decimal_comma",
     stage=34,
@@ -76,9 +86,12 @@ def fix_decimal_comma(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     >>> t = "almost 9,5 thousand cases, 1,2 billion rubles, a 21 × 27,5 cm cloth"
     >>> replay(t, fix_decimal_comma(t, "en", {}))
     'almost 9.5 thousand cases, 1.2 billion rubles, a 21 × 27.5 cm cloth'
-    >>> t = "1,500 people; pages 5, 6 and 7; 5,5-6,5 %; 55,75° N; 1,000,000 times"
+    >>> t = "1,500 people; pages 5, 6 and 7; 5-6,5 %; 55,75° N; 1,000,000 times"
     >>> fix_decimal_comma(t, "en", {})
     []
+    >>> t = "1,2-1,3 million rubles, 5,5–6,5 %"
+    >>> replay(t, fix_decimal_comma(t, "en", {}))
+    '1.2-1.3 million rubles, 5.5–6.5 %'
 
     A minus sign is no range's dash: "-3,5 degrees" (but "2-3,5 %" is a range).
 
@@ -86,7 +99,12 @@ def fix_decimal_comma(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     >>> replay(t, fix_decimal_comma(t, "en", {}))
     'it was -3.5 degrees, (−1.5 °C) or 2-3,5 %'
     """
-    return _edits_at("fix_decimal_comma", text, _DECIMAL, "comma", ".")
+    edits = _edits_at("fix_decimal_comma", text, _DECIMAL, "comma", ".")
+    for m in _DECIMAL_RANGE.finditer(text):
+        edits += [
+            make_edit("fix_decimal_comma", text, m.start(g), m.end(g), ".") for g in ("c1", "c2")
+        ]
+    return sorted(edits, key=lambda e: e.start)
 
 
 # A number, a space, then "%" ending the token ("5 %", "5,5 %"); not "% of" after a

@@ -70,6 +70,25 @@ def _may_repeat(text: str) -> bool:
     return any(map(operator.eq, words, words[1:]))
 
 
+# A quote mark right before and right after: the stutter is the quotation itself.
+_OPEN_QUOTES = "\"'“‘«„"
+_CLOSE_QUOTES = "\"'”’»“"
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is all that a pair of quote marks holds.
+
+    >>> _quoted('he wrote "the the" here', 10, 17), _quoted('said "in the the city"', 9, 16)
+    (True, False)
+    """
+    return (
+        start > 0
+        and text[start - 1] in _OPEN_QUOTES
+        and end < len(text)
+        and text[end] in _CLOSE_QUOTES
+    )
+
+
 _STUTTER = lazy_compile(r"\b(?P<w>\w+)(?P<rep>[ ]+(?P=w))\b", re.IGNORECASE)
 
 
@@ -87,6 +106,8 @@ def collapse_word_stutter(text: str, lang: str, params: Mapping[str, Any]) -> li
     'in the city'
     >>> collapse_word_stutter("he had had enough; Bora Bora; Hussein A A, et al.", "en", {})
     []
+    >>> collapse_word_stutter('the band The The; he wrote "the the" on the board', "en", {})
+    []
     """
     if not _may_repeat(text) or _ANY_REPEAT.search(text) is None:
         return []  # no word follows itself (case aside): the common case
@@ -96,6 +117,11 @@ def collapse_word_stutter(text: str, lang: str, params: Mapping[str, Any]) -> li
         low = w.lower()
         if len(w) == 1 and w.isupper():
             continue  # initials: "Hussein A A, et al."
+        rep = m.group("rep").lstrip(" ")
+        if rep[:1].isupper() and not rep.isupper():
+            continue  # a capitalised repeat is a name ("the band The The"), not MT's stutter
+        if _quoted(text, m.start(), m.end()):
+            continue  # the words quoted as words ('he wrote "the the"'): a mention, not a use
         if low in words("stutter_words.txt", "en") or low in words("stutter_words.txt", "ru"):
             edits.append(make_edit("collapse_word_stutter", text, m.start("rep"), m.end("rep"), ""))
     return edits

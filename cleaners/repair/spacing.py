@@ -13,7 +13,8 @@ from cleaners.repair.engine import Param, make_edit, rule, with_defaults
 # A time split by MT ("18: 18"). Joined only in a time-like context (after a date,
 # "at", a line start; before a line end, punctuation or a time word) so that a
 # label like "Article 12: 30 days" is left alone.
-_TIME = lazy_compile(r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3]): (?P<m>[0-5]\d)(?![\d:])")
+# A space before the colon too ("12 : 30") goes with it.
+_TIME = lazy_compile(r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3])(?P<sp> ?): (?P<m>[0-5]\d)(?![\d:])")
 _TIME_BEFORE = lazy_compile(
     r"(?:^|\n|[\d(\[–—-]|\b(?:at|from|to|until|till|by|since|before|after|around|about|"
     r"and|in|в|с|до|по|около|и|к)|[,;])[ \t]*$",
@@ -30,8 +31,8 @@ _TIME_AFTER = lazy_compile(
     "join_split_times",
     stage=30,
     needs=(": ",),
-    gate=(":", r"(?<=\d:) \d\d"),  # the precheck starting at the rarer colon
-    precheck=r"\d: \d\d",
+    gate=(":", r"(?:(?<=\d:)|(?<=\d :)) \d\d"),  # the precheck from the rarer colon
+    precheck=r"\d ?: \d\d",
     risk="a numbered label followed by a two-digit count, e.g. '12: 30 days' after 'at'",
 )
 def join_split_times(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
@@ -42,13 +43,17 @@ def join_split_times(text: str, lang: str, params: Mapping[str, Any]) -> list[Ed
     'April 10 2023 18:18'
     >>> join_split_times("Article 12: 30 days", "en", {})
     []
+    >>> replay("At 12 : 30 we left", join_split_times("At 12 : 30 we left", "en", {}))
+    'At 12:30 we left'
     """
     edits = []
     for m in _TIME.finditer(text):
         before = text[max(0, m.start() - 12) : m.start()]
         after = text[m.end() : m.end() + 12]
         if _TIME_BEFORE.search(before) or _TIME_AFTER.match(after):
-            colon = m.end("h")
+            if m.group("sp"):
+                edits.append(make_edit("join_split_times", text, m.end("h"), m.end("sp"), ""))
+            colon = m.end("sp")
             edits.append(make_edit("join_split_times", text, colon + 1, colon + 2, ""))
     return edits
 
@@ -76,8 +81,43 @@ def _line_is_foreign(text: str, pos: int, last: list[Any] | None = None) -> bool
     return foreign
 
 
-# Spaces before , . ; : ! ? that are followed by a space, a line end or a closing quote.
-_SPACE_BEFORE = lazy_compile(r"(?<=[\w\"')»”’])[ \t]+(?=[,.;:!?](?:[ \t\n\"»”’]|$))")
+# Spaces before , . ; : ! ? that are followed by a space, a line end or a closing quote;
+# after a word, a closing quote or bracket, or a percent sign ("by 4.4% , to").
+_SPACE_BEFORE = lazy_compile(r"(?<=[\w\"')»”’%])[ \t]+(?=[,.;:!?](?:[ \t\n\"»”’]|$))")
+# A colon spaced on both sides between numbers ("won 1 : 0", "at 12 : 30") is a score or a
+# time: the space before it alone is not MT's slip, and dropping it half-mends ("1: 0").
+_SPACED_RATIO = lazy_compile(r":[ \t]\d")
+
+
+def _spaced_ratio(text: str, start: int, end: int) -> bool:
+    return start > 0 and text[start - 1].isdigit() and _SPACED_RATIO.match(text, end) is not None
+
+
+# French typography spaces the inside of guillemets ("« Oui »") and the space before
+# ; : ! ?; a line spaced so keeps those (a period or comma is never spaced in French).
+_FRENCH_GUILLEMET = lazy_compile(r"«[ \u00a0\u202f]|[ \u00a0\u202f]»")
+
+
+def _french_spaced(text: str, start: int, end: int, last: list[Any] | None = None) -> bool:
+    """Whether the space at ``start:end`` is French typography: before ``;:!?`` in a line
+    that spaces its guillemets. ``last`` keeps the last line asked about, as in
+    :func:`_line_is_foreign` (a book-length line is scanned once).
+
+    >>> t = "Il a dit : « Nous sommes prêts ! »"
+    >>> _french_spaced(t, 8, 9), _french_spaced("He said : «Yes»", 7, 8)
+    (True, False)
+    """
+    if text[end : end + 1] not in (";", ":", "!", "?"):
+        return False
+    if last and last[0] <= start < last[1]:
+        return bool(last[2])
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    hi = hi if hi >= 0 else len(text)
+    spaced = _FRENCH_GUILLEMET.search(text, lo, hi) is not None
+    if last is not None:
+        last[:] = [lo, hi, spaced]
+    return spaced
 
 
 @rule(
@@ -97,12 +137,18 @@ def remove_space_before_punct(text: str, lang: str, params: Mapping[str, Any]) -
     'Hello, world!'
     >>> remove_space_before_punct("wait ... what", "en", {})
     []
+    >>> t = "rose by 10% , to 2,578; « Nous sommes prêts ! » ; won 1 : 0"
+    >>> replay(t, remove_space_before_punct(t, "en", {}))
+    'rose by 10%, to 2,578; « Nous sommes prêts ! » ; won 1 : 0'
     """
     known: list[Any] = []
+    french: list[Any] = []
     return [
         make_edit("remove_space_before_punct", text, m.start(), m.end(), "")
         for m in _SPACE_BEFORE.finditer(text)
         if not _line_is_foreign(text, m.start(), known)
+        and not _french_spaced(text, m.start(), m.end(), french)
+        and not _spaced_ratio(text, m.start(), m.end())
     ]
 
 
@@ -120,7 +166,9 @@ _NO_SPACE = lazy_compile(
     r"|(?<![\w@./:-])(?P<w2>[A-Za-z]*[a-z]{2}|[А-Яа-яЁё]*[а-яё]{2})(?P<p2>[,;])(?P<n2>[a-z]{2}|[а-яё]{2})"
     # A number or a time ends the sentence ("in 2023.The", "at 18:18.The"); not a part of a
     # dotted or comma-grouped number ("1.2.The", "1,000.The" are left as written).
-    r"|(?<![\w@./:,-])(?P<w3>\d{1,2}:\d{2}|\d+)(?P<p3>[.!?])(?P<n3>[A-Z][a-z]|[А-ЯЁ][а-яё])"
+    # So does a percentage, decimal or not, its sign spaced or not ("by 8,1 %.The").
+    r"|(?<![\w@./:,-])(?P<w3>\d{1,2}:\d{2}|\d+(?:[.,]\d+)?[ \u00a0]?%|\d+)(?P<p3>[.!?])"
+    r"(?P<n3>[A-Z][a-z]|[А-ЯЁ][а-яё])"
 )
 # Site names count as URLs: "Kostroma.Today" (a news site in WMT21 dev MT) is not a sentence end.
 # ".by" only in lower or upper case ("tut.by", "TUT.BY"): "house.By the way" is a sentence.
@@ -217,12 +265,17 @@ def _urlish(chunk: str) -> bool:
     return _URLISH.search(_SENTENCE_NOT_SITE.sub(" ", chunk)) is not None
 
 
+# The rest of a word glued to "(" or to ".x": a call or a dotted name in code ("os.Path.join(",
+# "model.Generate()"), where no sentence starts.
+_CALLED = lazy_compile(r"\w*(?:\(|\.[a-z_])")
+
+
 @rule(
     "add_space_after_sentence_end",
     stage=32,
-    gate=(".!?,;", r"(?<=[a-zа-яё0-9].)[A-Za-zА-Яа-яЁё]"),  # the precheck, from the punctuation
+    gate=(".!?,;", r"(?<=[a-zа-яё0-9%].)[A-Za-zА-Яа-яЁё]"),  # the precheck, from the mark
     langs=("en", "ru"),
-    precheck=r"[a-zа-яё0-9][.!?,;][A-Za-zА-Яа-яЁё]",
+    precheck=r"[a-zа-яё0-9%][.!?,;][A-Za-zА-Яа-яЁё]",
     risk="identifiers written with dots or commas (Node.Js, file.Name, a,b lists in code)",
 )
 def add_space_after_sentence_end(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
@@ -237,6 +290,9 @@ def add_space_after_sentence_end(text: str, lang: str, params: Mapping[str, Any]
     >>> t = "fell in 2023.In March, at 18:18.The mayor; v1.2.The"
     >>> replay(t, add_space_after_sentence_end(t, "en", {}))
     'fell in 2023. In March, at 18:18. The mayor; v1.2.The'
+    >>> t = "up 8,1 %.The code: model.Generate() or os.Path.join(a)"
+    >>> replay(t, add_space_after_sentence_end(t, "en", {}))
+    'up 8,1 %. The code: model.Generate() or os.Path.join(a)'
     """
     edits = []
     known: list[Any] = []
@@ -255,6 +311,8 @@ def add_space_after_sentence_end(text: str, lang: str, params: Mapping[str, Any]
             continue
         if m.group("w") and text[m.start() - 1 : m.start()] == "/" and chunk.count("/") > 1:
             continue  # a path ("src/main/app.Main"), not two words and a slash
+        if _CALLED.match(text, m.end()):
+            continue  # code: the next word is called or dotted on ("model.Generate()")
         at = next(m.end(g) for g in ("p", "p2", "p3") if m.group(g))
         edits.append(make_edit("add_space_after_sentence_end", text, at, at, " "))
     return edits
@@ -269,18 +327,127 @@ _SPACES = lazy_compile(r"(?<=[\w,.;:!?)\]\"'”’»])[ ]{2,}(?=[\w(\[\"'“‘�
     stage=33,
     needs=("  ",),
     precheck=r"\S  +\S",
-    risk="column-aligned tables in plain text lose their alignment",
+    risk="a lone line of a column-aligned table (no neighbour aligned with it) loses its spacing",
 )
 def collapse_spaces(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
-    """Collapse runs of spaces between words; indentation is left alone.
+    """Collapse runs of spaces between words; indentation and table columns are left alone.
 
     >>> from cleaners.repair.engine import replay
     >>> replay("two  words\\n    indented", collapse_spaces("two  words\\n    indented", "en", {}))
     'two words\\n    indented'
+    >>> t = "Team    Points\\nZenit   36\\nSo  it  goes."
+    >>> replay(t, collapse_spaces(t, "en", {}))
+    'Team    Points\\nZenit   36\\nSo it goes.'
     """
-    return [
-        make_edit("collapse_spaces", text, m.start(), m.end(), " ") for m in _SPACES.finditer(text)
+    edits = []
+    rows: dict[int, tuple[frozenset[int], bool]] = {}
+    line = (0, -1, -1)  # the last run's line and the one before: each looked for once
+    for m in _SPACES.finditer(text):
+        if m.start() > line[1]:
+            lo = text.rfind("\n", 0, m.start()) + 1
+            hi = text.find("\n", m.end())
+            up = text.rfind("\n", 0, lo - 1) + 1 if lo else -1
+            line = (lo, hi if hi >= 0 else len(text), up)
+        if _column_gap(text, m.start(), m.end(), line, rows):
+            continue
+        edits.append(make_edit("collapse_spaces", text, m.start(), m.end(), " "))
+    return edits
+
+
+def _row(
+    text: str, lo: int, rows: dict[int, tuple[frozenset[int], bool]]
+) -> tuple[frozenset[int], bool]:
+    """For the line starting at ``lo``: the columns at which its runs of 2+ spaces between
+    words end, and whether it can be a table row (it does not end a sentence). Kept in
+    ``rows``: a line is scanned once however many runs it holds."""
+    if lo not in rows:
+        hi = text.find("\n", lo)
+        hi = hi if hi >= 0 else len(text)
+        ends = frozenset(m.end() - lo for m in _SPACES.finditer(text, lo, hi))
+        rows[lo] = (ends, not text[lo:hi].rstrip().endswith((".", "!", "?")))
+    return rows[lo]
+
+
+def _column_gap(
+    text: str,
+    start: int,
+    end: int,
+    line: tuple[int, int, int],
+    rows: dict[int, tuple[frozenset[int], bool]],
+) -> bool:
+    """Whether the run of spaces at ``start:end`` separates table columns: neither its line
+    nor a neighbouring one ends a sentence, and the neighbour has a run of 2+ spaces ending
+    at the same column (the next cell starts under this one). A run after a sentence's end
+    mark is typewriter spacing, never a column. ``line``: ``(lo, hi, up)``, the run's line
+    ``text[lo:hi]`` and where the one before starts (-1: none), found once a line.
+
+    >>> _column_gap("Zenit   36\\nCSKA    27", 5, 8, (0, 10, -1), {})
+    True
+    >>> _column_gap("Zenit   36\\nCSKA  27", 5, 8, (0, 10, -1), {})
+    False
+    """
+    if text[start - 1] in ".!?":
+        return False
+    lo, hi, up = line
+    col = end - lo
+    if not _row(text, lo, rows)[1]:
+        return False
+    neighbours = []
+    if up >= 0:
+        neighbours.append(up)
+    if hi < len(text):
+        neighbours.append(hi + 1)
+    for n in neighbours:
+        ends, row = _row(text, n, rows)
+        if row and col in ends:
+            return True
+    return False
+
+
+# Straight double quotes that MT spaced wrongly, where the spacing itself shows which
+# quote opens and which closes (pairing quotes along a line fails on a quotation that
+# started a line before): a quoted phrase glued to the next lowercase word ('"Zircon"will');
+# a word or a colon glued to a quote that opens a phrase closed on the line ('the"Admiralty
+# Shipyards"', 'said:"We"'); a space after a quote that opens one ('and " Atalanta".').
+_QUOTE_GLUED_AFTER = lazy_compile(r'(?:(?<=[\s(])|^)"[^"\s][^"\n]*?[^"\s]"(?P<at>)(?=[a-z])', re.M)
+_QUOTE_GLUED_BEFORE = lazy_compile(
+    r'(?<=[a-z:])(?P<at>)"(?=[A-Za-z][^"\n]*[^"\s]"(?:[\s.,;:!?)]|$))', re.M
+)
+_QUOTE_SPACE_INSIDE = lazy_compile(
+    r'(?:(?<=[\s(])|^)"(?P<sp> )(?=[A-Za-z][^"\n]*[^"\s]"(?:[\s.,;:!?)]|$))', re.M
+)
+
+
+@rule(
+    "fix_quote_spacing",
+    stage=37,
+    langs=("en",),
+    needs=('"',),
+    risk="a quotation MT left unclosed, whose closing quote is taken from the next one",
+)
+def fix_quote_spacing(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Space a quotation in straight double quotes as English does.
+
+    >>> from cleaners.repair.engine import replay
+    >>> t = 'The missile "Zircon"will fly at the"Admiralty Shipyards" and " Atalanta" lost.'
+    >>> replay(t, fix_quote_spacing(t, "en", {}))
+    'The missile "Zircon" will fly at the "Admiralty Shipyards" and "Atalanta" lost.'
+    >>> fix_quote_spacing('a 27" screen, "x" b, {"id": "a"}, hygiene."Masks are" - said', "en", {})
+    []
+    """
+    known: list[Any] = []
+    edits = [
+        make_edit("fix_quote_spacing", text, m.start("at"), m.start("at"), " ")
+        for pattern in (_QUOTE_GLUED_AFTER, _QUOTE_GLUED_BEFORE)
+        for m in pattern.finditer(text)
     ]
+    edits += [
+        make_edit("fix_quote_spacing", text, m.start("sp"), m.end("sp"), "")
+        for m in _QUOTE_SPACE_INSIDE.finditer(text)
+    ]
+    return sorted(
+        (e for e in edits if not _line_is_foreign(text, e.start, known)), key=lambda e: e.start
+    )
 
 
 _QUOTES = {

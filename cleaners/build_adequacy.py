@@ -135,9 +135,11 @@ NOISE_KINDS = (
     "truncated",
     "duplicate",
     "near-duplicate",
+    "related",
 )
 ADEQUACY_NEGATIVES = NOISE_KINDS[:5]
-# The fit's detectors: the generated negatives and the beads of mismatched documents.
+# The fit's detectors: the generated negatives and the beads of mismatched documents (not
+# the related pairs: bench/filters.py measures them).
 DETECTORS = (*ADEQUACY_NEGATIVES, "mismatched")
 
 
@@ -205,7 +207,8 @@ def noisy(pairs: Sequence[Pair], seed: int = SEED, per_kind: int | None = None) 
     (what a slipping aligner produces), one of about the same length, or any. Wrong-language
     pairs take the same sentence in another language from FLORES (Ukrainian, Bulgarian, ...
     for Russian; German, French for English). Number changes and truncations are applied
-    where they can be.
+    where they can be. Related pairs (:func:`_related`) give a short pair another short
+    sentence's English sharing one content word with its own, or none.
     """
     rng = random.Random(seed)
     n = per_kind or len(pairs)
@@ -230,7 +233,9 @@ def noisy(pairs: Sequence[Pair], seed: int = SEED, per_kind: int | None = None) 
         "truncated": lambda k: _truncated_pair(pairs[k], rng),
         "duplicate": lambda k: (pairs[k].ru, pairs[k].en),
         "near-duplicate": lambda k: _near(pairs[k].ru, pairs[k].en, rng),
+        "related": lambda k: _related(pairs, k, related, rng),
     }
+    related = related_index(pairs)
     for kind in NOISE_KINDS:
         made = 0
         tries = 0
@@ -252,6 +257,54 @@ def noisy(pairs: Sequence[Pair], seed: int = SEED, per_kind: int | None = None) 
             out.append(Noisy(kind, got[0], got[1], pairs[k].mt, pairs[k].source))
             made += 1
     return out
+
+
+# Pairs this short (Russian words) are the related-noise kind's: a long wrong pair leaves
+# many words untranslated, a short one few, so sharing one word is what a short one gets away
+# with.
+RELATED_MAX_WORDS = 8
+_EN_CONTENT = re.compile(r"[a-z]{4,}")
+
+
+def _en_content(text: str) -> frozenset[str]:
+    """An English side's content words (lower case, 4+ letters, not a function word)."""
+    from cleaners.align import _stopwords
+
+    return frozenset(_EN_CONTENT.findall(text.lower())) - _stopwords()
+
+
+def related_index(pairs: Sequence[Pair]) -> dict[str, list[int]]:
+    """For :func:`_related`: the short pairs (:data:`RELATED_MAX_WORDS`) by each content word
+    of their English."""
+    index: dict[str, list[int]] = {}
+    for k, p in enumerate(pairs):
+        if len(p.ru.split()) <= RELATED_MAX_WORDS:
+            for w in sorted(_en_content(p.en)):
+                index.setdefault(w, []).append(k)
+    return index
+
+
+def _related(pairs: Sequence[Pair], k: int, index: dict[str, list[int]],
+             rng: random.Random) -> tuple[str, str] | None:  # fmt: skip
+    """A short pair's Russian with another short sentence's English that shares exactly one
+    content word with the right English ("В городе открылась новая библиотека" ↔ "The
+    government approved a new budget"): the same topic or one word in common, the rest
+    unrelated. A pair whose words no other English shares gets any short English of about its
+    length (a greeting with another greeting). None for a long pair."""
+    p = pairs[k]
+    if len(p.ru.split()) > RELATED_MAX_WORDS:
+        return None
+    mine = _en_content(p.en)
+    for w in rng.sample(sorted(mine), len(mine)):
+        cands = [j for j in index.get(w, ()) if len(_en_content(pairs[j].en) & mine) == 1
+                 and pairs[j].en.lower() != p.en.lower()]  # fmt: skip
+        if cands:
+            return p.ru, pairs[rng.choice(cands)].en
+    short = [j for j in rng.sample(range(len(pairs)), min(400, len(pairs)))
+             if len(pairs[j].ru.split()) <= RELATED_MAX_WORDS
+             and not _en_content(pairs[j].en) & mine
+             and abs(len(pairs[j].en) - len(p.en)) <= 0.3 * len(p.en) + 3]  # fmt: skip
+    return (p.ru, pairs[short[0]].en) if short else None
 
 
 def _misalign(pairs: Sequence[Pair], k: int, by_doc: dict[str, list[int]],

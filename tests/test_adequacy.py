@@ -181,3 +181,22 @@ def test_a_cut_side_drifts_toward_the_cut():
     none = signals("Да.", "Yes.")
     assert none.drift_hits == 0
     assert adequacy.features(none)[toward] == adequacy.features(none)[size] == 0.0
+
+
+def test_related_noise_shares_at_most_one_content_word_with_the_right_english():
+    import random
+
+    from cleaners.build_adequacy import Pair, _en_content, _related, related_index
+
+    pairs = [
+        Pair("t", "d", "Мэр открыл новый мост.", "The mayor opened a new bridge."),
+        Pair("t", "d", "Мост закрыли на ремонт.", "The bridge was closed for repairs."),
+        Pair("t", "d", "Мэр открыл мост и парк.", "The mayor opened the bridge and the park."),
+        Pair("t", "d", "Спасибо", "Thank you"),
+        Pair("t", "d", "Пожалуйста", "Please"),
+    ]
+    index = related_index(pairs)
+    for k, p in enumerate(pairs):
+        got = _related(pairs, k, index, random.Random(k))
+        assert got is not None and got[0] == p.ru and got[1] != p.en
+        assert len(_en_content(got[1]) & _en_content(p.en)) <= 1

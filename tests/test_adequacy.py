@@ -263,6 +263,7 @@ _RIGHT_SHORT = [
     ("Мэр открыл новый мост.", "The mayor opened a new bridge."),
     ("Банк снизил ставку.", "The bank cut its rate."),
     ("Спокойной ночи", "Good night"),
+    ("Пришли двадцать пять человек.", "25 people came."),
 ]  # fmt: skip
 
 
@@ -287,3 +288,9 @@ def test_a_pair_nothing_ties_is_unsupported_and_scored_as_such():
     # Negation on both sides ("no" is no content word) is a tie; so is a translated word.
     assert not unsupported(signals("Нет", "No"))
     assert not unsupported(signals("Привет", "Hello"))
+
+
+def test_numbers_in_words_are_covered_by_the_same_number_in_digits():
+    s = signals("Пришли двадцать пять человек.", "25 people came.")
+    assert s.known_cover_ru == 1.0
+    assert signals("Пришли двадцать пять человек.", "26 people came.").known_cover_ru < 1.0

@@ -8,8 +8,9 @@ document; the adequacy model was fitted on the other half) and, per noise kind, 
 noisy ones: misaligned (another sentence's English, half of the time a neighbour),
 untranslated (a side copied), wrong language (FLORES's same sentence in uk/bg/be/sr/mk/kk
 or de/fr), a number changed, truncated, duplicate and near-duplicate (case, punctuation,
-spacing) of a clean pair. The stream is the clean pairs, then the noise shuffled, so a
-repeat always comes after its original.
+spacing) of a clean pair, related (a short pair with another short sentence's English sharing
+one content word with its own, or none: the same topic, a greeting for another). The stream
+is the clean pairs, then the noise shuffled, so a repeat always comes after its original.
 
 Rows: rejection rate per noise kind, clean pairs kept, F1 of rejecting noise, for
 - mtclean: the filters of cleaners.filters + run-wide dedup, as `mtclean filter` runs them,

@@ -123,6 +123,36 @@ def _read(token: str) -> set[float]:
     return out
 
 
+# A minus before a number: "-15", "−15" (U+2212), "минус 15", "minus 15". A hyphen counts only
+# at the start, after a space or an opening bracket or quote, and not after a number and a
+# space: "10-15" and "40%-50%" are ranges, "2021-05-03" a date, "Ту-154" and "COVID-19"
+# names, "10 -15" a range too.
+_MINUS = re.compile(
+    r"(?:(?:^|(?<=[\s(\[«\"„“']))(?<![\d%)°][ \u00a0])[-−]|(?<!\w)(?:минус|minus)\s+)$",
+    re.IGNORECASE,
+)
+# After a number, words that make it negative: "15 degrees below zero", "15 градусов ниже
+# нуля", "15 градусов мороза" (two words may come between).
+_BELOW_ZERO = re.compile(
+    r"\W*(?:[^\W\d]+\W+){0,2}(?:below\s+(?:zero|freezing)|ниже\s+нуля|мороза)\b",
+    re.IGNORECASE,
+)
+
+
+def negative(text: str, start: int, end: int) -> bool:
+    """Whether the number at ``text[start:end]`` is negative: a minus before it or "below
+    zero" after it.
+
+    >>> [negative(t, t.index("15"), t.index("15") + 2) for t in ("-15 градусов", "10-15",
+    ...  "в 10 -15", "минус 15", "15 degrees below zero", "COVID-15", "(−15)", "40%-15%")]
+    [True, False, False, True, True, False, True, False]
+    """
+    return (
+        _MINUS.search(text, max(0, start - 8), start) is not None
+        or _BELOW_ZERO.match(text, end) is not None
+    )
+
+
 def digit_numbers(text: str) -> list[frozenset[float]]:
     """Each digit number of ``text`` as the set of values it may stand for.
 
@@ -140,6 +170,11 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
     [[90.0, 1990.0, 2090.0], [80.0, 1980.0, 2080.0], [2010.0]]
     >>> [sorted(v) for v in digit_numbers("в 80–90-х")]
     [[80.0, 1980.0, 2080.0], [90.0, 1990.0, 2090.0]]
+
+    A minus makes it negative (:func:`negative`): "-15 градусов" is no "15 degrees".
+
+    >>> digit_numbers("от -5 до −15, minus 2,5; 10-15")
+    [frozenset({-5.0}), frozenset({-15.0}), frozenset({-2.5}), frozenset({10.0}), frozenset({15.0})]
     """
     out: list[frozenset[float]] = []
     prev_end, prev = -1, ""
@@ -169,6 +204,8 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
             and _RANGE_END.match(text[prev_end : m.start()]) is not None
         ):
             values.add(float(prev[:2] + m.group()))
+        if negative(text, m.start(), m.end()):
+            values = {-v for v in values}
         out.append(frozenset(values))
         prev_end, prev = m.end(), m.group()
     return out
@@ -681,6 +718,32 @@ class WordNumber(NamedTuple):
         return self.also | {self.value}
 
 
+def is_number_word(word: str) -> bool:
+    """Whether a lower-case word is a number word (a cardinal, an ordinal, a magnitude).
+
+    >>> is_number_word("тридцать"), is_number_word("thousand"), is_number_word("семья")
+    (True, True, False)
+    """
+    return word in _UNITS or word in _MAGNITUDES or word in _HUNDRED
+
+
+def words_told(src: str, tgt: str) -> bool:
+    """Whether every number ``src`` writes in words is one ``tgt`` names, in digits or
+    words ("тридцать восемь и девять" ↔ "38.9", "пять" ↔ "5"): the other side translates
+    those words, though no word table says so.
+
+    >>> words_told("Ему тридцать лет.", "He is 30."), words_told("Ему тридцать лет.", "He is 40.")
+    (True, False)
+    """
+    named = word_number_values(src)
+    if not named:
+        return False
+    there = {v for n in digit_numbers(tgt) for v in n} | {
+        v for n in word_number_values(tgt) for v in n.values
+    }
+    return all(n.values & there for n in named)
+
+
 def word_number_values(text: str) -> list[WordNumber]:
     """The numbers ``text`` writes in words, a compound read as one value.
 
@@ -700,6 +763,13 @@ def word_number_values(text: str) -> list[WordNumber]:
     [[10.0, 12.0], [0.667, 66.0, 66.7, 67.0], [0.25, 25.0]]
     >>> [n.value for n in word_number_values("пятилетний, двадцатипятиэтажного, threefold")]
     [5.0, 25.0, 3.0]
+
+    A spoken decimal, "тридцать восемь и девять", is 38.9, its parts read too (38 and 9).
+
+    >>> [sorted(n.values) for n in word_number_values("температура тридцать восемь и девять")]
+    [[9.0, 38.0, 38.9]]
+    >>> [n.value for n in word_number_values("тридцать шесть и шесть десятых, пять и три")]
+    [36.6, 5.0, 3.0]
     """
     out: list[WordNumber] = []
     words: list[str] = []  # the words of the number being read
@@ -712,7 +782,7 @@ def word_number_values(text: str) -> list[WordNumber]:
     prev = ""  # the token before
 
     def close() -> None:
-        nonlocal total, current, last_unit, words, vague, group
+        nonlocal total, current, last_unit, words, vague, group, spoken
         value = total + current
         if words and value and _DECADES.match(text, end):
             value *= 10  # "two decades" is twenty years, "двух десятилетий" too
@@ -721,15 +791,33 @@ def word_number_values(text: str) -> list[WordNumber]:
             # Tens stand for dozens too ("два десятка" ↔ "two dozen"), and a dozen or half of
             # one is as loose ("более десяти групп" ↔ "over a dozen groups"); "two dozen" ↔
             # "двадцать" is a change.
-            also = frozenset()
+            also = spoken
             if group == 10 or group == 12 and value <= 12:
                 also = frozenset({round(value * 1.2 if group == 10 else value / 1.2, 3)})
             out.append(WordNumber(value, firm, also))
         words, total, current, last_unit, vague, group = [], 0.0, 0.0, 0.0, False, 0.0
+        spoken = frozenset()
 
+    spoken: frozenset[float] = frozenset()  # a spoken decimal's parts, read as it is too
+    skip = 0  # a spoken decimal's last word, already read
     for m in _NUMBER_WORD.finditer(text):
         w = m.group().lower()
-        if w.isspace():
+        if w.isspace() or m.start() < skip:
+            continue
+        if (
+            words
+            and w == "и"
+            and gap == ""
+            and total == 0
+            and current >= 10
+            and (tenth := _RU_TENTHS.match(text, m.end()))
+        ):
+            # "тридцать восемь и девять" is 38.9 (a temperature as it is said), or 38 and 9.
+            digit = _RU_CARDINALS[tenth.group(1).lower()]
+            spoken = frozenset({current, digit})
+            current = round(current + digit / 10, 6)
+            words.append(tenth.group(1).lower())
+            end = skip = tenth.end()
             continue
         before, prev = prev, w
         if d := _denominator(w, before, bool(words), text, m.end()):
@@ -822,6 +910,13 @@ def word_number_values(text: str) -> list[WordNumber]:
 
 
 _DECADES = re.compile(r"[\s-]+(?:decades?|десятилети)", re.IGNORECASE)
+# The tenths of a spoken decimal after "и": one digit word ("десятых" may follow), no number
+# word after it.
+_RU_TENTHS = re.compile(
+    r"\s+(один|одна|два|две|три|четыре|пять|шесть|семь|восемь|девять)(?:\s+десят(?:ых|ая))?(?![\w-])"
+    r"(?!\s+(?:тысяч|миллион|миллиард|сот|десят|двадцат|тридцат|сорок))",
+    re.IGNORECASE,
+)
 _NOT_ORDINAL = re.compile(r"(?:\b(?:a|per|every|each|one|split)|половин\w*)\s+$", re.IGNORECASE)
 _UNITS_AFTER_A = re.compile(
     r"\s+(?:hundred|thousand|million|billion|trillion|dozen)\b", re.IGNORECASE

@@ -181,3 +181,116 @@ def test_a_cut_side_drifts_toward_the_cut():
     none = signals("Да.", "Yes.")
     assert none.drift_hits == 0
     assert adequacy.features(none)[toward] == adequacy.features(none)[size] == 0.0
+
+
+def test_related_noise_shares_at_most_one_content_word_with_the_right_english():
+    import random
+
+    from cleaners.build_adequacy import Pair, _en_content, _related, related_index
+
+    pairs = [
+        Pair("t", "d", "Мэр открыл новый мост.", "The mayor opened a new bridge."),
+        Pair("t", "d", "Мост закрыли на ремонт.", "The bridge was closed for repairs."),
+        Pair("t", "d", "Мэр открыл мост и парк.", "The mayor opened the bridge and the park."),
+        Pair("t", "d", "Спасибо", "Thank you"),
+        Pair("t", "d", "Пожалуйста", "Please"),
+    ]
+    index = related_index(pairs)
+    for k, p in enumerate(pairs):
+        got = _related(pairs, k, index, random.Random(k))
+        assert got is not None and got[0] == p.ru and got[1] != p.en
+        assert len(_en_content(got[1]) & _en_content(p.en)) <= 1
+
+
+# Short pairs a new user tries (written for these tests): news sentences with another
+# sentence's English, sharing no word or one (the topic's), and one- or two-word phrases with
+# another phrase; and their right translations.
+_WRONG_SHORT = [
+    ("В городе открылась новая библиотека для детей.",
+     "The government approved a new budget for next year."),
+    ("Привет", "Goodbye"),
+    ("Министр посетил новый завод в Казани.", "The team won the final match on Sunday."),
+    ("Полиция задержала двух подозреваемых.", "The museum opened a new exhibition."),
+    ("В Москве прошёл сильный снегопад.", "Heavy rain flooded the streets of London."),
+    ("Спасибо", "Good night"),
+    ("Доброе утро", "Thank you"),
+    ("Пожалуйста", "Hello"),
+    ("Удачи", "Welcome"),
+    ("Компания уволила сто сотрудников.", "The company released a new phone."),
+    ("Врачи рекомендуют больше спать.", "Farmers expect a good harvest this year."),
+    ("Сборная России проиграла Бразилии.", "Oil prices fell sharply on Monday."),
+    ("Власти закрыли аэропорт из-за тумана.", "The airport expects more passengers this summer."),
+    ("Учёные нашли новый вид рыбы.", "Students protested against higher fees."),
+    ("Как дела?", "Where are you?"),
+    ("Нет", "Yes"),
+    ("Извините", "Congratulations"),
+    ("До свидания", "Hello"),
+    ("Завтра будет дождь.", "The market was closed yesterday."),
+    ("Погода", "Economy"),
+    ("Мэр открыл новый мост.", "The new school has a big garden."),
+    ("Банк снизил ставку.", "The singer cancelled her tour."),
+]  # fmt: skip
+# Still kept (known limits): a month or a name both sides share ("в марте" ↔ "in March",
+# "Президент" ↔ "president") ties a three-word pair as a translated word does, and the word
+# table translates "ночи" as "morning" ("Спокойной ночи" ↔ "Good morning").
+_RIGHT_SHORT = [
+    ("В городе открылась новая библиотека для детей.",
+     "A new children's library has opened in the city."),
+    ("Привет", "Hello"),
+    ("Министр посетил новый завод в Казани.", "The minister visited a new plant in Kazan."),
+    ("Цены на бензин выросли в марте.", "Petrol prices rose in March."),
+    ("Полиция задержала двух подозреваемых.", "Police detained two suspects."),
+    ("В Москве прошёл сильный снегопад.", "Heavy snow fell in Moscow."),
+    ("Президент встретился с учёными.", "The president met with scientists."),
+    ("Спасибо", "Thank you"),
+    ("Доброе утро", "Good morning"),
+    ("Пожалуйста", "Please"),
+    ("С Новым годом!", "Happy New Year!"),
+    ("Удачи", "Good luck"),
+    ("Компания уволила сто сотрудников.", "The company fired a hundred employees."),
+    ("Врачи рекомендуют больше спать.", "Doctors recommend sleeping more."),
+    ("Выборы пройдут в сентябре.", "The election will be held in September."),
+    ("Сборная России проиграла Бразилии.", "The Russian team lost to Brazil."),
+    ("Власти закрыли аэропорт из-за тумана.",
+     "The authorities closed the airport because of fog."),
+    ("Учёные нашли новый вид рыбы.", "Scientists have found a new species of fish."),
+    ("Как дела?", "How are you?"),
+    ("Нет", "No"),
+    ("Извините", "Sorry"),
+    ("До свидания", "Goodbye"),
+    ("Завтра будет дождь.", "It will rain tomorrow."),
+    ("Погода", "Weather"),
+    ("Мэр открыл новый мост.", "The mayor opened a new bridge."),
+    ("Банк снизил ставку.", "The bank cut its rate."),
+    ("Спокойной ночи", "Good night"),
+    ("Пришли двадцать пять человек.", "25 people came."),
+]  # fmt: skip
+
+
+def test_short_wrong_pairs_are_rejected_and_their_translations_kept():
+    from cleaners.config import PipelineConfig
+    from cleaners.judge import filter_pairs
+
+    wrong = filter_pairs(_WRONG_SHORT, PipelineConfig())
+    right = filter_pairs(_RIGHT_SHORT, PipelineConfig())
+    assert [p for p, v in zip(_WRONG_SHORT, wrong, strict=True) if v.keep] == []
+    assert [p for p, v in zip(_RIGHT_SHORT, right, strict=True) if not v.keep] == []
+    assert max(v.score for v in wrong) < 0.3 < min(v.score for v in right)
+
+
+def test_a_pair_nothing_ties_is_unsupported_and_scored_as_such():
+    from cleaners.adequacy import unsupported
+
+    bare = signals("Привет", "Goodbye")
+    assert unsupported(bare) and score(bare) < 0.3
+    # One word in common among eleven known ones ("новая" ↔ "new") ties no better.
+    assert unsupported(signals(*_WRONG_SHORT[0]))
+    # Negation on both sides ("no" is no content word) is a tie; so is a translated word.
+    assert not unsupported(signals("Нет", "No"))
+    assert not unsupported(signals("Привет", "Hello"))
+
+
+def test_numbers_in_words_are_covered_by_the_same_number_in_digits():
+    s = signals("Пришли двадцать пять человек.", "25 people came.")
+    assert s.known_cover_ru == 1.0
+    assert signals("Пришли двадцать пять человек.", "26 people came.").known_cover_ru < 1.0

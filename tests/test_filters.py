@@ -151,7 +151,8 @@ def test_filter_pairs_dedups_only_kept_pairs_and_min_score_applies():
 def test_number_reading_never_fails(text: str):
     from cleaners.numerals import compare, digit_numbers
 
-    assert all(0 <= v < float("inf") for vals in digit_numbers(text) for v in vals)
+    # Finite; negative only after a minus ("-1"), which digit_numbers reads as a sign.
+    assert all(abs(v) < float("inf") for vals in digit_numbers(text) for v in vals)
     check = compare(text, text)
     assert check.ru_missing == check.en_missing == 0
 
@@ -218,3 +219,33 @@ def test_stress_marks_change_no_score_and_no_reason():
     # The stressed and the plain pair are one pair for deduplication too.
     assert [v.reasons for v in filter_pairs([(ru, en), (stressed, en)], PipelineConfig())] == [
         (), ("near-duplicate",)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "en",
+    ["15 degrees.", "Up to 15 degrees."],
+)
+def test_a_number_that_lost_its_minus_is_a_mismatch(en: str):
+    assert "number-mismatch" in why("До -15 градусов.", en)
+
+
+@pytest.mark.parametrize(
+    ("ru", "en"),
+    [
+        ("До -15 градусов.", "Down to minus 15 degrees."),
+        ("До −15 градусов.", "Down to -15 degrees."),
+        ("Ночью минус 15.", "At night, 15 degrees below zero."),
+        ("Пришли 10-15 человек.", "10-15 people came."),
+        ("Опрос прошёл 2021-05-03.", "The poll was held on 2021-05-03."),
+        ("Ту-154 приземлился.", "The Tu-154 landed."),
+        ("Выросло на 40%-50%.", "It grew by 40%-50%."),
+    ],
+)
+def test_a_kept_sign_a_range_a_date_or_a_name_is_no_mismatch(ru: str, en: str):
+    assert "number-mismatch" not in why(ru, en)
+
+
+def test_a_spoken_decimal_is_one_number():
+    ru = "Температура тридцать восемь и девять."
+    assert "number-mismatch" not in why(ru, "The temperature is 38.9.")
+    assert "number-mismatch" in why(ru, "The temperature is 39.5.")

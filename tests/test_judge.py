@@ -163,8 +163,11 @@ _GOOD = [
 # A right pair whose words the word table barely knows (adequacy about 0.05: misaligned alone;
 # the earlier one, "Её свекровь вышивает гладью." ↔ "Her mother-in-law does satin-stitch
 # embroidery.", scores 0.36 since the ru-en table took the pivot dictionaries' pairs), one it
-# knows less still (under the context floor), and a wrong pair.
-_THIN = ("Шурин наколол лучины.", "The brother-in-law split kindling.")
+# knows less still (under the context floor), and a wrong pair. The thin pair ties its sides
+# by negation ("не" ↔ "not", about 0.02): "Шурин наколол лучины." ↔ "The brother-in-law split
+# kindling." ties none, which the adequacy's unsupported term reads as a wrong short pair
+# (0.001, under the floor).
+_THIN = ("Шурин не наколол лучины.", "The brother-in-law did not split kindling.")
 _THINNER = ("Золовка насолила груздей.", "The sister-in-law salted milk mushrooms.")
 _WRONG = ("Щенок грызёт тапки.", "The weather was warm all week long.")
 

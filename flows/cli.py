@@ -858,9 +858,23 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
     out = _out_file(args.out, (args.src, args.tgt))
     sides = []
     for name in (args.src, args.tgt):
+        bad_before = _NOT_UTF8[0]
         with _open_in(name) as f:
             lines = [line.rstrip("\r\n") for line in f]
-        if not any(line.strip() for line in lines):
+        if _NOT_UTF8[0] > bad_before:
+            # A table learned from U+FFFD keys is silently useless: refuse, as README says
+            # the files are UTF-8 (the count then said at the end would only repeat it).
+            bad, _NOT_UTF8[0] = _NOT_UTF8[0] - bad_before, bad_before
+            page = _code_page(name) if name != "-" else None
+            hint = (
+                f"it reads as {page}: iconv -f {page} -t utf-8 {shlex.quote(name)}"
+                if page
+                else "a cp1251 file: iconv -f cp1251 -t utf-8 FILE"
+            )
+            raise UsageError(f"{_where(name)} is not UTF-8 ({bad} bad byte(s); {hint})")
+        while lines and not lines[-1].strip():
+            lines.pop()  # (an editor's blank lines at the end are no sentence of either side)
+        if not lines:
             raise UsageError(f"{_where(name)} is empty: give one sentence a line")
         sides.append(lines)
     src, tgt = sides

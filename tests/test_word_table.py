@@ -246,3 +246,69 @@ def test_the_readme_commands_work_as_written(tmp_path: Path) -> None:
         assert results[-1].returncode == 0, results[-1].stderr
     assert (tmp_path / "uk-en.tsv").is_file()
     assert gold <= {tuple(line.split("\t")[:2]) for line in results[-1].stdout.splitlines()}
+
+
+def test_the_same_text_saved_differently_builds_the_same_table(tmp_path: Path) -> None:
+    """CRLF, a BOM, blank lines an editor left at the end (more on one side) and stdin are
+    the same parallel text: the same table bytes, not a refusal for unequal line counts."""
+    ru, en = _made_up(400)
+    src, tgt = _write(tmp_path / "ru.txt", ru), _write(tmp_path / "en.txt", en)
+    langs = ("--src-lang", "ru", "--tgt-lang", "en", "--out")
+    r = mtclean("lexicon", "build", str(src), str(tgt), *langs, str(tmp_path / "plain.tsv"))
+    assert r.returncode == 0, r.stderr
+    plain = (tmp_path / "plain.tsv").read_bytes()
+    crlf = tmp_path / "crlf.txt"
+    crlf.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(ru).encode() + b"\r\n\r\n  \r\n")
+    tail = tmp_path / "en_tail.txt"
+    tail.write_text("\n".join(en) + "\n\n", encoding="utf-8")
+    for args, stdin in [
+        ((str(crlf), str(tgt)), None),
+        ((str(src), str(tail)), None),
+        ((str(crlf), str(tail)), None),
+        (("-", str(tgt)), "\n".join(ru) + "\n\n"),
+    ]:
+        out = tmp_path / "again.tsv"
+        r = mtclean("lexicon", "build", *args, *langs, str(out), stdin=stdin)
+        assert r.returncode == 0, (args, r.stderr)
+        assert out.read_bytes() == plain, args
+
+
+def test_a_code_page_file_is_refused_not_learned_from(tmp_path: Path) -> None:
+    """A cp1251 file would teach keys of U+FFFD: exit 2 naming it and the iconv to run,
+    no table written (not a table and a note at the end)."""
+    ru, en = _made_up(400)
+    src = tmp_path / "ru.txt"
+    src.write_bytes(("\n".join(ru) + "\n").encode("cp1251"))
+    tgt, out = _write(tmp_path / "en.txt", en), tmp_path / "t.tsv"
+    r = mtclean("lexicon", "build", str(src), str(tgt), "--src-lang", "ru", "--tgt-lang", "en",
+                "--out", str(out))  # fmt: skip
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"{src} is not UTF-8" in lines[0], r.stderr
+    assert f"iconv -f CP1251 -t utf-8 {src}" in lines[0]
+    assert not out.exists()
+
+
+def test_a_hand_edited_table_is_read_or_refused_by_its_line(tmp_path: Path) -> None:
+    """A table saved again by an editor (a BOM, CRLF) still serves; a bad line is named by
+    its number, exit 2."""
+    ru, en = _made_up(400)
+    text = learn.user_table(list(zip(ru, en, strict=True)), "ru", "en")
+    lines = text.splitlines()
+    saved = tmp_path / "saved.tsv"
+    saved.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n")
+    assert lexsim.load_table(saved, "ru", "en").trans == lexsim.parse(text, "ru", "en").trans
+    stop = next(n for n, line in enumerate(lines) if line.startswith("!stop\ta"))
+    row = len(lines) - 1
+    edits = {
+        "a row without its score": (row, lines[row].rsplit("\t", 1)[0], f"line {row + 1}: not a"),
+        "a !stop without its side": (stop, lines[stop].replace("\ta\t", "\t"), f"line {stop + 1}"),
+        "a score that is no number": (row, lines[row].rsplit("\t", 1)[0] + "\tnan", "score"),
+    }
+    doc_ru, doc_en = _write(tmp_path / "d.ru", ru[:5]), _write(tmp_path / "d.en", en[:5])
+    for what, (n, line, said) in edits.items():
+        bad = tmp_path / "bad.tsv"
+        bad.write_text("\n".join([*lines[:n], line, *lines[n + 1 :]]) + "\n", encoding="utf-8")
+        r = mtclean("align", str(doc_ru), str(doc_en), "--word-table", str(bad))
+        assert r.returncode == 2, (what, r.stderr)
+        assert said in r.stderr and len(r.stderr.strip().splitlines()) == 1, (what, r.stderr)

@@ -22,6 +22,7 @@ The aligner sums the bag overlaps (``source_bag``) over a bead's sentences.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import threading
@@ -284,7 +285,7 @@ def load_table(path: str | os.PathLike[str], src_lang: str, tgt_lang: str) -> Ta
 @lru_cache(maxsize=4)
 def _load_table(path: str, _mtime: int, _size: int, src_lang: str, tgt_lang: str) -> Table:
     try:
-        with open(path, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8-sig") as fh:  # (a table saved again by an editor: BOM)
             text = fh.read()
     except UnicodeDecodeError as exc:
         raise TableError(f"{path} is not UTF-8 text (byte {exc.start}): not a word table") from None
@@ -312,24 +313,30 @@ def parse(text: str, src_lang: str, tgt_lang: str, flipped: bool = False) -> Tab
     stops: dict[str, frozenset[str]] = {}
     scored: dict[str, list[tuple[float, str]]] = {}
     scheme = "prefix4"
-    for line in text.splitlines():
+    for n, line in enumerate(text.splitlines(), 1):
         if not line or line[0] == "#":
             continue
+        # (a hand-edited table: a bad line is named by its number, as an editor shows it)
         if line.startswith("!key\t"):
             scheme = line.split("\t")[1]
             continue
         if line.startswith("!stop\t"):
-            _, side, keys = line.split("\t")
-            stops[side] = frozenset(keys.split())
+            parts = line.split("\t")
+            if len(parts) != 3 or parts[1] not in ("a", "b"):
+                raise ValueError(f"line {n}: not a !stop<TAB>a|b<TAB>keys line: {line[:80]!r}")
+            stops[parts[1]] = frozenset(parts[2].split())
             continue
         if line[0] == "!":  # (``!pair``: what load_table checks; keys are letters)
             continue
         try:
             a, b, score = line.split("\t")
-            src, tgt = (b, a) if flipped else (a, b)
-            scored.setdefault(src, []).append((-float(score), tgt))
+            value = float(score)
         except ValueError:
-            raise ValueError(f"not a key<TAB>key<TAB>score line: {line[:80]!r}") from None
+            raise ValueError(f"line {n}: not a key<TAB>key<TAB>score line: {line[:80]!r}") from None
+        if not (value >= 0 and math.isfinite(value)):  # (NaN would unsort a key's list)
+            raise ValueError(f"line {n}: the score is not a number >= 0: {line[:80]!r}")
+        src, tgt = (b, a) if flipped else (a, b)
+        scored.setdefault(src, []).append((-value, tgt))
     trans = {k: tuple(t for _, t in sorted(v)[:TOP]) for k, v in scored.items()}
     a_stop, b_stop = stops.get("a", frozenset()), stops.get("b", frozenset())
     return Table(

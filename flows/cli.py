@@ -844,6 +844,15 @@ def _out_file(name: str, inputs: Sequence[str]) -> Path:
     for given in inputs:
         if given != "-" and out.exists() and os.path.samefile(out, given):
             raise UsageError(f"--out {name} is an input file; name another file")
+    # Said before the text is read and learned from (minutes, for a large text), not after:
+    # the nearest folder that exists must be one, and writable (the rest is made).
+    folder = out.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise Failure(EXIT_OUTPUT, f"cannot write {name}: {folder} is a file, not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise Failure(EXIT_OUTPUT, f"cannot write {name}: {folder} is not writable")
     return out
 
 

@@ -312,3 +312,19 @@ def test_a_hand_edited_table_is_read_or_refused_by_its_line(tmp_path: Path) -> N
         r = mtclean("align", str(doc_ru), str(doc_en), "--word-table", str(bad))
         assert r.returncode == 2, (what, r.stderr)
         assert said in r.stderr and len(r.stderr.strip().splitlines()) == 1, (what, r.stderr)
+
+
+def test_an_out_that_cannot_be_written_is_said_before_learning(tmp_path: Path) -> None:
+    """``--out`` under a file: exit 4 at once (here before a text too short to learn from is
+    even read); missing folders on the way are made."""
+    ru, en = _made_up(400)
+    src, tgt = _write(tmp_path / "ru.txt", ru), _write(tmp_path / "en.txt", en)
+    few = _write(tmp_path / "few.txt", ru[:10]), _write(tmp_path / "few_en.txt", en[:10])
+    langs = ("--src-lang", "ru", "--tgt-lang", "en", "--out")
+    under = tmp_path / "ru.txt" / "sub" / "t.tsv"
+    r = mtclean("lexicon", "build", str(few[0]), str(few[1]), *langs, str(under))
+    assert r.returncode == 4, r.stderr
+    assert f"{src} is a file, not a folder" in r.stderr and "too little" not in r.stderr
+    deep = tmp_path / "new" / "tables" / "ru-en.tsv"
+    r = mtclean("lexicon", "build", str(src), str(tgt), *langs, str(deep))
+    assert r.returncode == 0 and deep.is_file(), r.stderr

@@ -838,6 +838,8 @@ def _out_file(name: str, inputs: Sequence[str]) -> Path:
     """``--out`` as a file to replace: not empty, not a folder, not one of the ``inputs``."""
     if not name:
         raise UsageError("--out is empty (an unset variable?): name the table file to write")
+    if name == "-":  # (elsewhere `-` is stdin: a file named "-" would surprise)
+        raise UsageError("--out - : a table is written to a file (atomically); name the file")
     out = Path(name)
     if out.is_dir():
         raise UsageError(f"--out {name} is a folder; name the table file to write")

@@ -107,6 +107,7 @@ def test_bad_inputs_to_lexicon_build_exit_2(tmp_path: Path) -> None:
         ((str(src), str(tgt), "--src-lang", "zh", "--tgt-lang", "en", "--out", out), "spaces"),
         ((str(src), str(tgt), "--src-lang", "en", "--tgt-lang", "en", "--out", out), "both en"),
         ((str(src), str(tgt), "--src-lang", "ru", "--tgt-lang", "en", "--out", str(src)), "input"),
+        ((str(src), str(tgt), "--src-lang", "ru", "--tgt-lang", "en", "--out", "-"), "a file"),
     ]
     for args, said in cases:
         r = mtclean("lexicon", "build", *args)

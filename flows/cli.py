@@ -619,6 +619,9 @@ def _named_package(exc: Exception, args: argparse.Namespace) -> str:
 _LANG_CODE = re.compile(r"[a-z]{2,3}")
 # FLORES-style codes (``deu_Latn``): the language part, the script dropped.
 _FLORES_CODE = re.compile(r"([a-z]{3})_[a-z]{4}")
+# Locale and BCP 47 tags (``en-US``, ``uk_UA``, ``sr-Latn``): the language part, the region or
+# script dropped (a table is one language's words whatever the country).
+_TAG_CODE = re.compile(r"([a-z]{2,3})(?:[-_][a-z]{4})?(?:[-_](?:[a-z]{2}|[0-9]{3}))?")
 # Three-letter codes (ISO 639-3, and 639-2/B where it differs) of the languages the project
 # knows, read as the two-letter codes its word tables and alphabets are named by.
 _THREE_LETTER = {
@@ -633,11 +636,13 @@ def _lang_code(value: str) -> str:
 
     >>> [_lang_code(v) for v in ("DE", " fr", "deu", "fra_Latn", "rus_Cyrl", "tat")]
     ['de', 'fr', 'de', 'fr', 'ru', 'tat']
+    >>> [_lang_code(v) for v in ("en-US", "uk_UA", "sr-Latn", "es-419", "pt-Latn-BR")]
+    ['en', 'uk', 'sr', 'es', 'pt']
     """
     code = value.strip().lower()
-    flores = _FLORES_CODE.fullmatch(code)
-    if flores:
-        code = flores.group(1)
+    tag = _FLORES_CODE.fullmatch(code) or _TAG_CODE.fullmatch(code)
+    if tag:
+        code = tag.group(1)
     if not _LANG_CODE.fullmatch(code):
         raise argparse.ArgumentTypeError(
             f"not a language code: {value!r} (e.g. ru, en, de, fr, deu, deu_Latn)"

@@ -331,3 +331,18 @@ def test_an_out_that_cannot_be_written_is_said_before_learning(tmp_path: Path) -
     deep = tmp_path / "new" / "tables" / "ru-en.tsv"
     r = mtclean("lexicon", "build", str(src), str(tgt), *langs, str(deep))
     assert r.returncode == 0 and deep.is_file(), r.stderr
+
+
+def test_locale_tags_name_their_language(tmp_path: Path) -> None:
+    """``ru-RU`` / ``en_US`` (as a locale or a BCP 47 tag is written) are ru and en: the same
+    table as the plain codes, not exit 2."""
+    ru, en = _made_up(400)
+    src, tgt = _write(tmp_path / "ru.txt", ru), _write(tmp_path / "en.txt", en)
+    tables = []
+    for langs in (("ru", "en"), ("ru-RU", "en_US")):
+        out = tmp_path / f"{langs[0]}.tsv"
+        r = mtclean("lexicon", "build", str(src), str(tgt), "--src-lang", langs[0],
+                    "--tgt-lang", langs[1], "--out", str(out))  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        tables.append(out.read_bytes())
+    assert tables[0] == tables[1]

@@ -42,7 +42,7 @@ from cleaners.align import anchors
 from cleaners.chrf import chrf
 from cleaners.leftout import CYRILLIC_LANGS, common_letters, holds_own_script, letter_counts
 from cleaners.lexsim import fold_marks
-from cleaners.numerals import compare_both, is_number_word, words_told
+from cleaners.numerals import compare_both, is_number_word, word_number_values, words_told
 from cleaners.translit import name_key, transliterate
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
@@ -465,16 +465,34 @@ def cover_flags(table: Any, src: str, tgt: str) -> list[tuple[bool, bool]]:
     names = {w for w in tgt_words if _LATIN_KEY.fullmatch(w)}
     if sum(w not in names for w, _ in keyed) >= OWN_WORDS:
         keyed = [(w, k) for w, k in keyed if w not in names]
-    # Numbers in words the other side names ("тридцать" ↔ "30") are translated: the table
-    # pairs words, so "Ему тридцать лет" ↔ "He is 30" left "тридцать" uncovered (0.02).
-    told = any(is_number_word(w) for w, _ in keyed) and words_told(src, tgt)
     out = []
     for w, k in keyed:
         options = trans.get(k, ())
         hit = any(t in keys for t in options) or (table.identity and k in keys)
-        hit = hit or _spelling(w) in spelled or told and is_number_word(w)
+        hit = hit or _spelling(w) in spelled
         out.append((hit or bool(options), hit))
     return out
+
+
+def untold(src: str, tgt: str) -> str:
+    """``src`` with its number words blanked when ``tgt`` names every number they write, in
+    digits or words: such a number is matched by the number check, and to the word table
+    it is words the other side lacks. "Температура тридцать восемь и девять" ↔ "The
+    temperature is 38.9" read as four content words against one, a truncated English side
+    (0.15); "Ему двадцать один год" ↔ "He is 21" as three against none.
+
+    >>> untold("Ему двадцать один год.", "He is 21.").split()
+    ['Ему', 'год.']
+    >>> untold("Ему двадцать один год.", "He is 31.").split()
+    ['Ему', 'двадцать', 'один', 'год.']
+    >>> untold("Ему двадцать один год.", "He is twenty-one.").split()
+    ['Ему', 'двадцать', 'один', 'год.']
+    """
+    # Only against digits: number words on both sides ("пять" ↔ "five") the table pairs,
+    # evidence a right pair has.
+    if not words_told(src, tgt) or word_number_values(tgt):
+        return src
+    return _LEXWORD.sub(lambda m: " " if is_number_word(m.group().lower()) else m.group(), src)
 
 
 def drift(table: Any, src: str, tgt: str) -> tuple[float, int]:
@@ -596,15 +614,17 @@ def signals(
     ru_lang, en_lang = russian_label(ru, ru_lang), english_label(en, en_lang)
     ru_f, en_f = function_categories(ru, "ru"), function_categories(en, "en")
     table = lex_table if lex_table is not None else default_table()
-    lex = lexical(table, ru, en) if table is not None else None
+    # The word table reads each side without the number words the other side names.
+    ru_w, en_w = untold(ru, en), untold(en, ru)
+    lex = lexical(table, ru_w, en_w) if table is not None else None
     fwd, back = (table if isinstance(table, tuple) else (table, None)) if table else (None, None)
-    flags_ru = cover_flags(fwd, ru, en) if fwd is not None else []
-    flags_en = cover_flags(back, en, ru) if back is not None else flags_ru
+    flags_ru = cover_flags(fwd, ru_w, en_w) if fwd is not None else []
+    flags_en = cover_flags(back, en_w, ru_w) if back is not None else flags_ru
     cov_ru = coverage([hit for _, hit in flags_ru]) if fwd is not None else (0.0, 0.0, 0.0)
     cov_en = coverage([hit for _, hit in flags_en]) if back is not None else cov_ru
     known_ru = [hit for known, hit in flags_ru if known]
     known_en = [hit for known, hit in flags_en if known]
-    dr = _both_drift(fwd, back, ru, en) if fwd is not None else (0.0, 0)
+    dr = _both_drift(fwd, back, ru_w, en_w) if fwd is not None else (0.0, 0)
     return Signals(
         ru_chars=len(ru),
         en_chars=len(en),

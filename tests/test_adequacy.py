@@ -294,3 +294,13 @@ def test_numbers_in_words_are_covered_by_the_same_number_in_digits():
     s = signals("Пришли двадцать пять человек.", "25 people came.")
     assert s.known_cover_ru == 1.0
     assert signals("Пришли двадцать пять человек.", "26 people came.").known_cover_ru < 1.0
+
+
+def test_number_words_the_english_writes_in_digits_are_no_content_words_it_lacks():
+    # Four Russian content words against one read as a cut English side (0.15).
+    s = signals("Температура тридцать восемь и девять", "The temperature is 38.9")
+    assert (s.ru_content, s.en_content) == (1, 1)
+    assert score(s) > 0.5
+    assert score(signals("Температура тридцать восемь и девять", "The temperature is 36.6")) < 0.3
+    # Number words on both sides stay words the table pairs.
+    assert signals("Пять тысяч человек", "Five thousand people").ru_content == 3

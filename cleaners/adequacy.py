@@ -465,33 +465,12 @@ def cover_flags(table: Any, src: str, tgt: str) -> list[tuple[bool, bool]]:
     names = {w for w in tgt_words if _LATIN_KEY.fullmatch(w)}
     if sum(w not in names for w, _ in keyed) >= OWN_WORDS:
         keyed = [(w, k) for w, k in keyed if w not in names]
-    joined = _phrase_hits(table, [k for _, k in keyed], tgt_words, keys)
     out = []
-    for i, (w, k) in enumerate(keyed):
+    for w, k in keyed:
         options = trans.get(k, ())
         hit = any(t in keys for t in options) or (table.identity and k in keys)
-        hit = hit or _spelling(w) in spelled or i in joined
-        out.append((hit or bool(options) or i in joined, hit))
-    return out
-
-
-def _phrase_hits(table: Any, src_keys: list[str], tgt_words: list[str], keys: set[str]) -> set[int]:
-    """Positions of ``src_keys`` (content keys in order) in a fixed phrase of two the table
-    translates by a key of the target or by two adjacent ones ("добро пожаловать" ↔
-    "welcome": IBM-1 gave "welcome" to "добро" alone, "пожаловать" read as a word left out).
-    """
-    phrases = getattr(table, "phrases", None)
-    if not phrases or len(src_keys) < 2:
-        return set()
-    from cleaners.lexsim import MIN_WORD
-
-    tgt = [table.key(w, "tgt") for w in tgt_words if len(w) >= MIN_WORD]
-    tgt = [k for k in tgt if k and k not in table.tgt_stop]
-    there = keys | {f"{a}+{b}" for a, b in zip(tgt, tgt[1:], strict=False)}
-    out: set[int] = set()
-    for i, pair in enumerate(zip(src_keys, src_keys[1:], strict=False)):
-        if any(t in there for t in phrases.get("+".join(pair), ())):
-            out |= {i, i + 1}
+        hit = hit or _spelling(w) in spelled
+        out.append((hit or bool(options), hit))
     return out
 
 

@@ -27,7 +27,7 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -127,10 +127,6 @@ class Table:
     tgt_stop: frozenset[str]
     identity: bool  # a key also translates to itself (two Latin-script languages)
     scheme: str = "prefix4"  # how the keys were made (key_function)
-    # Fixed phrases: two adjacent source content keys (``a+b``) → target keys, words or
-    # adjacent pairs (``c+d``), for what one word or two of the other side translate
-    # ("добро пожаловать" ↔ "welcome"); see cleaners.lexsim.build.phrase_pairs.
-    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def key(self, word: str, side: str) -> str:
         """The key of one word (as :func:`words` gives it) of the ``src`` or ``tgt`` side."""
@@ -219,7 +215,6 @@ def parse(text: str, src_lang: str, tgt_lang: str, flipped: bool = False) -> Tab
     """A ``Table`` from a table file's text; ``flipped`` when its side a is ``tgt_lang``."""
     stops: dict[str, frozenset[str]] = {}
     scored: dict[str, list[tuple[float, str]]] = {}
-    phrased: dict[str, list[tuple[float, str]]] = {}
     scheme = "prefix4"
     for line in text.splitlines():
         if not line or line[0] == "#":
@@ -233,12 +228,8 @@ def parse(text: str, src_lang: str, tgt_lang: str, flipped: bool = False) -> Tab
             continue
         a, b, score = line.split("\t")
         src, tgt = (b, a) if flipped else (a, b)
-        if "+" in src:
-            phrased.setdefault(src, []).append((-float(score), tgt))
-        elif "+" not in tgt:  # (a word to a phrase is the other direction's phrase)
-            scored.setdefault(src, []).append((-float(score), tgt))
+        scored.setdefault(src, []).append((-float(score), tgt))
     trans = {k: tuple(t for _, t in sorted(v)[:TOP]) for k, v in scored.items()}
-    phrases = {k: tuple(t for _, t in sorted(v)[:TOP]) for k, v in phrased.items()}
     a_stop, b_stop = stops.get("a", frozenset()), stops.get("b", frozenset())
     return Table(
         src_lang,
@@ -248,7 +239,6 @@ def parse(text: str, src_lang: str, tgt_lang: str, flipped: bool = False) -> Tab
         a_stop if flipped else b_stop,
         src_lang in _LATIN and tgt_lang in _LATIN,
         scheme,
-        phrases,
     )
 
 

@@ -40,13 +40,6 @@ KEY_SCHEME = "stem5"  # how words become keys (cleaners.lexsim.key_function)
 ITERATIONS = 8
 MIN_COUNT = 2
 MIN_SCORE = 0.01
-# Fixed phrases: two adjacent content words one word or two of the other side translate
-# ("добро пожаловать" ↔ "welcome", "с днём рождения" ↔ "happy birthday"), learned by a second
-# IBM-1 run whose sentences also hold each pair of adjacent content keys as one key
-# (``a+b``); a pair with such a key on either side is kept at this score or more, when the
-# phrase was seen ``PHRASE_COUNT`` times. Per table pair; none for de–fr (the aligner's).
-PHRASE_SCORE: dict[str, float] = {"ru-en": 0.5}
-PHRASE_COUNT = 3
 DICT_SCORE = 0.0  # the score column of a dictionary's key pair (no learned probability)
 PER_KEY = 16  # pairs written per source key
 N_STOP = 40  # most frequent keys of each side, left out of similarities
@@ -318,8 +311,6 @@ def input_hash(data: Path, pair: str, dictd: Path = DICTD) -> str:
     h = hashlib.sha256()
     params = (KEY_SCHEME, KEY_LEN, ITERATIONS, MIN_COUNT, MIN_SCORE, PER_KEY, N_STOP)
     params += (WORDS,)  # how words() read the text
-    if pair in PHRASE_SCORE:
-        params += ("phrases", PHRASE_SCORE[pair], PHRASE_COUNT)
     params += (STOP_SHARE,) if STOP_SHARE else ()
     if KEY_SCHEME.startswith("stem"):  # another stemmer release may cut words otherwise
         params += (importlib.metadata.version("PyStemmer"),)
@@ -366,67 +357,6 @@ def _ibm1(
         total = np.bincount(pair_src, weights=counts, minlength=n_src)
         prob = counts / total[pair_src]
     return codes, prob
-
-
-def _with_phrases(keys: list[str], stop: set[str], key_words: list[str]) -> list[str]:
-    """A sentence's keys and, after them, each pair of adjacent content keys as one key."""
-    content = [
-        k
-        for k, w in zip(keys, key_words, strict=True)
-        if len(w) >= MIN_WORD and k and k not in stop
-    ]
-    return [*keys, *(f"{a}+{b}" for a, b in zip(content, content[1:], strict=False))]
-
-
-def phrase_pairs(
-    keys_a: list[list[str]],
-    keys_b: list[list[str]],
-    words_a: list[list[str]],
-    words_b: list[list[str]],
-    stop_a: set[str],
-    stop_b: set[str],
-    min_score: float,
-) -> list[tuple[str, str, float]]:
-    """Key pairs with a phrase key (``a+b``) on one side or both, from IBM-1 both ways over
-    sentences holding the phrase keys too, scored by the translation probability of the
-    other side's key given the phrase (both phrases: their geometric mean)."""
-    sent_a = [_with_phrases(k, stop_a, w) for k, w in zip(keys_a, words_a, strict=True)]
-    sent_b = [_with_phrases(k, stop_b, w) for k, w in zip(keys_b, words_b, strict=True)]
-    count_a = Counter(k for ks in sent_a for k in ks)
-    count_b = Counter(k for ks in sent_b for k in ks)
-    vocab_a = ["<null>", *sorted(count_a)]
-    vocab_b = ["<null>", *sorted(count_b)]
-    id_a = {k: i for i, k in enumerate(vocab_a)}
-    id_b = {k: i for i, k in enumerate(vocab_b)}
-    ids_a = [np.array([id_a[k] for k in ks], dtype=np.int64) for ks in sent_a]
-    ids_b = [np.array([id_b[k] for k in ks], dtype=np.int64) for ks in sent_b]
-    big = 1 << 32
-    codes_ab, p_ab = _ibm1(ids_a, ids_b, len(vocab_a), ITERATIONS)
-    codes_ba, p_ba = _ibm1(ids_b, ids_a, len(vocab_b), ITERATIONS)
-    rev = dict(zip(((codes_ba % big) * big + codes_ba // big).tolist(), p_ba.tolist(), strict=True))
-    out = []
-    for code, p in zip(codes_ab.tolist(), p_ab.tolist(), strict=True):
-        a, b = code // big, code % big
-        if a == 0 or b == 0:
-            continue
-        ka, kb = vocab_a[a], vocab_b[b]
-        phrase_a, phrase_b = "+" in ka, "+" in kb
-        # A phrase's partner is content: a stop key ("at", "за") is in every sentence.
-        if not (phrase_a or phrase_b) or ka in stop_a or kb in stop_b:
-            continue
-        # A phrase seen PHRASE_COUNT times, a word MIN_COUNT times.
-        if count_a[ka] < (PHRASE_COUNT if phrase_a else MIN_COUNT):
-            continue
-        if count_b[kb] < (PHRASE_COUNT if phrase_b else MIN_COUNT):
-            continue
-        # Read in the direction the phrase generates the other side: IBM-1 gives each
-        # target word's mass to one source key, so t(добро+пожаловать | welcome) is ~0 where
-        # "приветствовать" took it, while t(welcome | добро+пожаловать) is 0.87.
-        back = rev.get(code, 0.0)
-        score = math.sqrt(p * back) if phrase_a and phrase_b else p if phrase_a else back
-        if score >= min_score:
-            out.append((ka, kb, score))
-    return out
 
 
 def _stop_keys(keys: list[list[str]], count: Counter[str]) -> list[str]:
@@ -526,13 +456,6 @@ def build(data: Path, pair: str, dictd: Path = DICTD) -> str:
     for ka in sorted(scored):
         for neg, kb in sorted(scored[ka])[:PER_KEY]:
             lines.append(f"{ka}\t{kb}\t{-neg:.3f}")
-    if pair in PHRASE_SCORE:
-        words_a = [words(a) for a, _ in pairs]
-        words_b = [words(b) for _, b in pairs]
-        stop_a = set(_stop_keys(keys_a, count_a))
-        stop_b = set(_stop_keys(keys_b, count_b))
-        found = phrase_pairs(keys_a, keys_b, words_a, words_b, stop_a, stop_b, PHRASE_SCORE[pair])
-        lines += [f"{ka}\t{kb}\t{score:.3f}" for ka, kb, score in sorted(found)]
     return "\n".join(lines) + "\n"
 
 

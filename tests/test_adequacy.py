@@ -304,3 +304,14 @@ def test_number_words_the_english_writes_in_digits_are_no_content_words_it_lacks
     assert score(signals("Температура тридцать восемь и девять", "The temperature is 36.6")) < 0.3
     # Number words on both sides stay words the table pairs.
     assert signals("Пять тысяч человек", "Five thousand people").ru_content == 3
+
+
+def test_a_shared_exclamation_mark_ties_nothing_a_shared_question_does():
+    from cleaners.adequacy import unsupported
+
+    # Emphasis a translation adds or drops: the one word each side offers is untranslated.
+    assert unsupported(signals("Помогите!", "Cheers!"))
+    assert score(signals("Помогите!", "Cheers!")) < 0.3
+    assert not unsupported(signals("Помогите!", "Help!"))
+    # A question on both sides is a sentence's kind, as "почему" ↔ "why" is.
+    assert not unsupported(signals("Который час?", "What time is it?"))

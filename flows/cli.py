@@ -628,6 +628,7 @@ _THREE_LETTER = {
     "rus": "ru", "eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "ukr": "uk",
     "bel": "be", "bul": "bg", "kaz": "kk", "srp": "sr", "mkd": "mk", "mac": "mk",
 }  # fmt: skip
+_KNOWN = frozenset(_THREE_LETTER.values())  # (a tag's region that is one of them: a pair)
 
 
 def _lang_code(value: str) -> str:
@@ -636,13 +637,22 @@ def _lang_code(value: str) -> str:
 
     >>> [_lang_code(v) for v in ("DE", " fr", "deu", "fra_Latn", "rus_Cyrl", "tat")]
     ['de', 'fr', 'de', 'fr', 'ru', 'tat']
-    >>> [_lang_code(v) for v in ("en-US", "uk_UA", "sr-Latn", "es-419", "pt-Latn-BR")]
-    ['en', 'uk', 'sr', 'es', 'pt']
+    >>> [_lang_code(v) for v in ("en-US", "uk_UA", "sr-Latn", "es-419", "pt-Latn-BR", "ru-RU")]
+    ['en', 'uk', 'sr', 'es', 'pt', 'ru']
+    >>> _lang_code("de-fr")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: 'de-fr' names two languages: give one (--src-lang de --tgt-lang fr)
     """
     code = value.strip().lower()
     tag = _FLORES_CODE.fullmatch(code) or _TAG_CODE.fullmatch(code)
     if tag:
         code = tag.group(1)
+    region = re.split(r"[-_]", value.strip().lower())[-1]
+    if region in _KNOWN and region != code and tag and not _FLORES_CODE.fullmatch(value.lower()):
+        # "de-fr" is far likelier a language pair typed as one than German of France.
+        raise argparse.ArgumentTypeError(
+            f"{value!r} names two languages: give one (--src-lang {code} --tgt-lang {region})"
+        )
     if not _LANG_CODE.fullmatch(code):
         raise argparse.ArgumentTypeError(
             f"not a language code: {value!r} (e.g. ru, en, de, fr, deu, deu_Latn)"

@@ -430,7 +430,7 @@ def document_runs(pairs: Sequence[Pair], table: Any = None) -> list[DocRun]:
                 beads = align(ru, en)
             two = [b for b in beads if b.ru and b.en]
             texts = [(" ".join(ru[i] for i in b.ru), " ".join(en[j] for j in b.en)) for b in two]
-            judged = iter(judge_pairs(texts, config, lex_table=table))
+            judged = iter(judge_pairs(texts, config, lex_table=table, aligned=True))
             by_bead = [next(judged) if b.ru and b.en else None for b in beads]
             it = iter(texts)
             both = [next(it) if b.ru and b.en else None for b in beads]
@@ -531,7 +531,7 @@ def short_documents(pairs: Sequence[Pair], label: str, table: Any = None) -> Non
         with aligner_table(table):
             beads = [b for b in align(ru, en) if b.ru and b.en]
         pairs = [(" ".join(ru[i] for i in b.ru), " ".join(en[j] for j in b.en)) for b in beads]
-        judged = judge_pairs(pairs, default, lex_table=table)
+        judged = judge_pairs(pairs, default, lex_table=table, aligned=True)
         return [not_parallel(judged, cfg, len(ru)) for cfg in configs]
 
     print(f"\nShort documents flagged not-parallel ({label}):")

@@ -56,8 +56,11 @@ def judge_pairs(
     ru_mt: Sequence[str | None] | None = None,
     lex_table: Any = None,
     score_rejected: bool = True,
+    aligned: bool = False,
 ) -> list[Judgement]:
     """Adequacy and rejecting filters of each pair (no deduplication: see cleaners.dedup).
+    ``aligned``: the pairs are a document's beads (:func:`cleaners.adequacy.adequacy`'s
+    ``isolated=False``).
     ``lex_table``: a word table other than the shipped one (benchmarks use a held-out one).
     ``score_rejected=False``: a pair the cheap filters (too-short, too-long, boilerplate)
     reject is not analysed at all; its adequacy is :data:`UNSCORED` (``mtclean filter``,
@@ -77,7 +80,7 @@ def judge_pairs(
         out = [Judgement(UNSCORED, (), False)] * len(pairs)
         sigs = iter_signals(texts, mts, config.lid, lex_table, folded=True)
         for k, s in zip(todo, sigs, strict=True):
-            out[k] = Judgement(adequacy(s), ())
+            out[k] = Judgement(adequacy(s, not aligned), ())
         return out
     filters = build_filters(config.filters)
     cheap = [reasons(Candidate(ru, en, None, math.nan), filters) for ru, en in pairs]
@@ -93,7 +96,7 @@ def judge_pairs(
     )
     out = [Judgement(UNSCORED, why, False) for why in cheap]
     for k, s in zip(todo, sigs, strict=True):
-        a = adequacy(s)
+        a = adequacy(s, not aligned)
         ru, en = pairs[k]
         out[k] = Judgement(a, cheap[k] or reasons(Candidate(ru, en, s, a), rest))
     return out
@@ -366,7 +369,7 @@ def judge_document(doc: Document, config: PipelineConfig) -> None:
     if doc.ru_retranslated:
         mt = [" ".join(doc.ru_retranslated[i] for i in doc.beads[k].ru) for k in two_sided]
     by_bead: list[Judgement | None] = [None] * len(doc.beads)
-    for k, j in zip(two_sided, judge_pairs(pairs, config, mt), strict=True):
+    for k, j in zip(two_sided, judge_pairs(pairs, config, mt, aligned=True), strict=True):
         by_bead[k] = j
     judged, whole = judge_beads(by_bead, config, len(doc.ru_sentences))
     if whole:

@@ -272,3 +272,27 @@ def test_a_document_lifts_its_free_translations_and_sinks_another_articles_pairs
     assert bead_of(out["wrong"], _GOOD[0][1]).adequacy < good.adequacy
     stray = beads_of(out["injected"], en_b[-1])
     assert stray and all(not x.ru or x.reasons for x in stray)
+
+
+def test_the_unsupported_term_is_for_pairs_not_for_a_documents_beads() -> None:
+    """A pair no word links (`Привет` ↔ `Goodbye`) is rejected when it comes alone, as in
+    ``mtclean filter``; the same text as a bead the aligner paired inside a parallel document
+    goes without that term (there it is mostly an idiom or rare words translated, and its
+    document judges it), so only the isolated score is lowered."""
+    from cleaners.judge import judge_pairs
+
+    cfg = PipelineConfig()
+    pairs = [
+        ("Привет", "Goodbye"),
+        (
+            "В городе открылась новая библиотека для детей.",
+            "The government approved a new budget for next year.",
+        ),
+    ]
+    alone = judge_pairs(pairs, cfg)
+    in_doc = judge_pairs(pairs, cfg, aligned=True)
+    for a, d in zip(alone, in_doc, strict=True):
+        assert a.adequacy < 0.3 < d.adequacy, (a, d)
+    # A pair a word links scores the same either way.
+    linked = [("Новый мост откроют в декабре.", "The new bridge will open in December.")]
+    assert judge_pairs(linked, cfg) == judge_pairs(linked, cfg, aligned=True)

@@ -11,7 +11,6 @@ reading of each word that Russian's word list knows best is taken.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from cleaners.langev import RUSSIAN_WORD as _RU_WORD
 from cleaners.langev import russian_score
@@ -73,8 +72,8 @@ def _lost_at(chunk: str, i: int) -> bool:
     return chunk[i] in _LOST and (_second_byte(nxt) is None or nxt in _TYPOGRAPHY)
 
 
-def _gaps(chunk: str) -> int:
-    return sum(_lost_at(chunk, i) for i in range(len(chunk)))
+def _has_gap(chunk: str) -> bool:
+    return any(_lost_at(chunk, i) for i in range(len(chunk)))
 
 
 def _too_many_readings(chunk: str, stand_ins: frozenset[str]) -> bool:
@@ -170,29 +169,23 @@ def _best_reading(chunk: str, stand_ins: frozenset[str]) -> str | None:
     """The Russian ``chunk`` most likely was: each reading of its gaps decoded as UTF-8, the
     one whose words are best known taken; then the one that took a stand-in for its lost byte
     (``Россия`` from ``Ð¸Ñ `` and not ``Россия `` with the stand-in's space); then letter
-    bigrams."""
+    bigrams, scored only for the readings tied so far (most lose on words)."""
     if _too_many_readings(chunk, stand_ins):
         return None
-    best: list[Any] | None = None  # [word score, -length, bigram score or None, text]
+    texts = []
     for data in _readings(chunk, stand_ins):
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        if _NOT_RUSSIAN.search(text):
-            continue
-        key = [_word_score(text), -len(text), None, text]
-        if best is not None and key[:2] != best[:2]:
-            if key[:2] > best[:2]:
-                best = key
-            continue
-        # The bigram score only breaks a tie (most readings lose on words): made then.
-        key[2] = russian_score(text)
-        if best is not None and best[2] is None:
-            best[2] = russian_score(best[3])
-        if best is None or key[2] > best[2]:
-            best = key
-    return None if best is None else best[3]
+        if not _NOT_RUSSIAN.search(text):
+            texts.append(text)
+    if not texts:
+        return None
+    keys = [(_word_score(t), -len(t)) for t in texts]
+    top = max(keys)
+    tied = [t for t, k in zip(texts, keys, strict=True) if k == top]
+    return tied[0] if len(tied) == 1 else max(tied, key=russian_score)
 
 
 def lossy_utf8_decoding(
@@ -210,7 +203,7 @@ def lossy_utf8_decoding(
     >>> lossy_utf8_decoding("Ð¾Ð½Ð°"), lossy_utf8_decoding("Ðeja vu")  # nothing lost; no UTF-8
     (None, None)
     """
-    if len(_PAIR.findall(run)) < 2 or not _gaps(run):
+    if len(_PAIR.findall(run)) < 2 or not _has_gap(run):
         return None
     found = stand_ins(run) if context is None else context
     out = []

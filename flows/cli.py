@@ -648,7 +648,7 @@ def _lang_code(value: str) -> str:
     if tag:
         code = tag.group(1)
     region = re.split(r"[-_]", value.strip().lower())[-1]
-    if region in _KNOWN and region != code and tag and not _FLORES_CODE.fullmatch(value.lower()):
+    if tag and region in _KNOWN and region != code:
         # "de-fr" is far likelier a language pair typed as one than German of France.
         raise argparse.ArgumentTypeError(
             f"{value!r} names two languages: give one (--src-lang {code} --tgt-lang {region})"

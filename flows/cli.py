@@ -18,10 +18,10 @@ import os
 import re
 import shlex
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from flows import DASK_HINT
 
@@ -127,6 +127,22 @@ def _open_in(name: str | None) -> Iterator[Iterator[str]]:
     U+FFFD (visible, and writable as UTF-8) rather than stopping a stream of records. A NUL
     byte anywhere means the input is not text: a file is refused before any line is read,
     stdin at the line that holds it (UsageError naming where)."""
+    with _text_in(name) as text:
+        # (a file that gained a NUL since it was checked stops at that line too)
+        yield _no_nul_lines(text, _where(name))
+
+
+@contextlib.contextmanager
+def _open_capped(name: str | None, limit: int) -> Iterator[Iterator[str | None]]:
+    """:func:`_open_in`'s lines, each read no further than ``limit`` characters: a longer
+    line is None, read past in pieces (a file of one huge line is never held)."""
+    with _text_in(name) as text:
+        yield _no_nul_lines(_capped_lines(text.readline, limit), _where(name))
+
+
+@contextlib.contextmanager
+def _text_in(name: str | None) -> Iterator[io.TextIOWrapper]:
+    """A line-input file or stdin as text, once :func:`_line_bytes` has checked it."""
     stdin = name in (None, "-")
     with _line_bytes(name) as fh:
         # stdin's line ends are translated; a file's are kept for the line readers.
@@ -134,10 +150,32 @@ def _open_in(name: str | None) -> Iterator[Iterator[str]]:
             fh, encoding="utf-8-sig", errors="mtclean-replace", newline=None if stdin else ""
         )
         try:
-            # (a file that gained a NUL since it was checked stops at that line too)
-            yield _no_nul_lines(text, _where(name))
+            yield text
         finally:
             text.detach()  # the bytes are _line_bytes' to close (stdin: never)
+
+
+def _capped_lines(readline: Callable[[int], str], limit: int) -> Iterator[str | None]:
+    r"""The lines ``readline(size)`` gives (line ends kept), none read further than ``limit``
+    characters: a longer one is None, the rest of it read past in pieces. A CRLF that a
+    piece's end splits stays one line end.
+
+    >>> list(_capped_lines(io.StringIO("ab\nabcdef\r\nc\rabc\r\nd", newline="").readline, 3))
+    ['ab\n', None, 'c\r', None, 'd']
+    """
+    held = ""
+    while line := held or readline(limit + 1):
+        held = ""
+        if len(line) <= limit:
+            yield line
+            continue
+        while len(line) > limit and not line.endswith("\n"):
+            if line.endswith("\r"):  # (a "\n" next is this line's end, not a blank line)
+                held = readline(limit + 1)
+                held = "" if held == "\n" else held
+                break
+            line = readline(limit + 1)
+        yield None
 
 
 _HEAD_CHECK = 4096  # bytes of line input looked at before reading it
@@ -181,6 +219,9 @@ def _first_nul(fh: IO[bytes]) -> tuple[int, int] | None:
     return None
 
 
+_Line = TypeVar("_Line", str, str | None)  # (a line, or None for one not read)
+
+
 def _nul_line(where: str, n: int, line: str) -> UsageError:
     """The error for line ``n`` of a stream, which holds a NUL byte: not text."""
     return UsageError(
@@ -189,12 +230,12 @@ def _nul_line(where: str, n: int, line: str) -> UsageError:
     )
 
 
-def _no_nul_lines(lines: Iterable[str], where: str) -> Iterator[str]:
+def _no_nul_lines(lines: Iterable[_Line], where: str) -> Iterator[_Line]:
     """``lines``, stopped with a UsageError naming the line at one holding a NUL: not text
     (stdin cannot be scanned before it is read; what was written for the lines before
-    stands, as for a malformed JSON line)."""
+    stands, as for a malformed JSON line). A None (a line not read) passes."""
     for n, line in enumerate(lines, 1):
-        if "\0" in line:
+        if line is not None and "\0" in line:
             raise _nul_line(where, n, line)
         yield line
 
@@ -873,6 +914,32 @@ def _out_file(name: str, inputs: Sequence[str]) -> Path:
     return out
 
 
+def _utf8_lines(lines: Iterable[str | None], name: str) -> Iterator[str | None]:
+    """``lines`` of the file ``name``, stopped by a UsageError at the first bytes that are not
+    UTF-8: a table learned from U+FFFD keys is silently useless, and README says the files
+    are UTF-8. Said as soon as they are met (the count at the end would only repeat it)."""
+    it = iter(lines)
+    for n in itertools.count(1):
+        bad_before = _NOT_UTF8[0]
+        line = next(it, _NO_LINE)
+        if _NOT_UTF8[0] > bad_before:
+            _NOT_UTF8[0] = bad_before
+            page = _code_page(name) if name != "-" else None
+            hint = (
+                f"it reads as {page}: iconv -f {page} -t utf-8 {shlex.quote(name)}"
+                if page
+                else "a cp1251 file: iconv -f cp1251 -t utf-8 FILE"
+            )
+            # (decoded a piece at a time: the bad byte is in this line or one soon after)
+            raise UsageError(f"{_where(name)} is not UTF-8 (a bad byte by line {n}; {hint})")
+        if line is _NO_LINE:
+            return
+        yield line  # type: ignore[misc]
+
+
+_NO_LINE = object()
+
+
 def cmd_lexicon_build(args: argparse.Namespace) -> int:
     """Learn a word table from two line-parallel text files (``mtclean lexicon build``)."""
     if args.src_lang == args.tgt_lang:
@@ -882,38 +949,28 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
     if args.src == "-" and args.tgt == "-":
         raise UsageError("only one of SRC and TGT can be stdin")
     out = _out_file(args.out, (args.src, args.tgt))
-    sides = []
-    for name in (args.src, args.tgt):
-        bad_before = _NOT_UTF8[0]
-        with _open_in(name) as f:
-            lines = [line.rstrip("\r\n") for line in f]
-        if _NOT_UTF8[0] > bad_before:
-            # A table learned from U+FFFD keys is silently useless: refuse, as README says
-            # the files are UTF-8 (the count then said at the end would only repeat it).
-            bad, _NOT_UTF8[0] = _NOT_UTF8[0] - bad_before, bad_before
-            page = _code_page(name) if name != "-" else None
-            hint = (
-                f"it reads as {page}: iconv -f {page} -t utf-8 {shlex.quote(name)}"
-                if page
-                else "a cp1251 file: iconv -f cp1251 -t utf-8 FILE"
-            )
-            raise UsageError(f"{_where(name)} is not UTF-8 ({bad} bad byte(s); {hint})")
-        while lines and not lines[-1].strip():
-            lines.pop()  # (an editor's blank lines at the end are no sentence of either side)
-        if not lines:
-            raise UsageError(f"{_where(name)} is empty: give one sentence a line")
-        sides.append(lines)
-    src, tgt = sides
-    if len(src) != len(tgt):
-        raise UsageError(
-            f"{_where(args.src)} has {len(src)} lines and {_where(args.tgt)} {len(tgt)}: line i "
-            "of each must be the translation of the other's line i"
-        )
     from cleaners.fsutil import atomic_write_text
     from cleaners.lexsim import learn
 
+    # Both files read line by line together, as they come: only the pairs learned from are
+    # held (up to the learning cap); every other line is counted, so a text of any size
+    # costs the memory of what is learned, and line counts that differ are still found.
+    with contextlib.ExitStack() as stack:
+        src_lines, tgt_lines = (
+            _utf8_lines(stack.enter_context(_open_capped(name, learn.USER_MAX_LINE)), name)
+            for name in (args.src, args.tgt)
+        )
+        read = learn.read_parallel(src_lines, tgt_lines)
+    for name, n in zip((args.src, args.tgt), read.lines, strict=True):
+        if not n:
+            raise UsageError(f"{_where(name)} is empty: give one sentence a line")
+    if read.lines[0] != read.lines[1]:
+        raise UsageError(
+            f"{_where(args.src)} has {read.lines[0]} lines and {_where(args.tgt)} "
+            f"{read.lines[1]}: line i of each must be the translation of the other's line i"
+        )
     try:
-        text = learn.user_table(list(zip(src, tgt, strict=True)), args.src_lang, args.tgt_lang)
+        text = learn.table_text(read.pairs, read.left_out, args.src_lang, args.tgt_lang)
     except learn.TooLittleData as exc:
         raise UsageError(f"too little parallel text: {exc}") from None
     try:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from cli_run import mtclean
+from cli_run import ROOT, mtclean
 
 from cleaners import lexsim
 from cleaners.align import align
@@ -346,3 +348,47 @@ def test_locale_tags_name_their_language(tmp_path: Path) -> None:
         assert r.returncode == 0, r.stderr
         tables.append(out.read_bytes())
     assert tables[0] == tables[1]
+
+
+def _peak_mb(*args: str) -> tuple[int, str, float]:
+    """``mtclean ARGS`` run from a fresh interpreter that measures nothing else: the exit code,
+    stderr, and the command's peak resident memory in MB (memory, not time)."""
+    probe = (
+        "import resource, subprocess, sys\n"
+        "r = subprocess.run([sys.executable, '-m', 'flows.cli', *sys.argv[1:]],"
+        " capture_output=True, text=True, encoding='utf-8')\n"
+        "sys.stderr.write(r.stderr)\n"
+        "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=ROOT,
+        encoding="utf-8", timeout=300,
+    )  # fmt: skip
+    code, kb = r.stdout.split()
+    return int(code), r.stderr, int(kb) / 1024
+
+
+def test_a_huge_text_is_read_as_it_comes_not_held(tmp_path: Path) -> None:
+    """Lines past what is learned from are counted, not held: 300,000 more line pairs (none
+    usable: the English side is a number) leave the peak memory where 400 put it, and the
+    table is the same bytes (the header counts them left out)."""
+    ru, en = _made_up(400)
+    src, tgt = _write(tmp_path / "ru.txt", ru), _write(tmp_path / "en.txt", en)
+    big_src, big_tgt = tmp_path / "big.ru", tmp_path / "big.en"
+    extra = 300_000
+    big_src.write_text("\n".join(ru) + "\n" + "Лишняя строка без пары.\n" * extra, "utf-8")
+    big_tgt.write_text("\n".join(en) + "\n" + "12345\n" * extra, "utf-8")
+    langs = ("--src-lang", "ru", "--tgt-lang", "en", "--out")
+    code, err, small = _peak_mb("lexicon", "build", str(src), str(tgt), *langs, str(tmp_path / "s"))
+    assert code == 0, err
+    code, err, big = _peak_mb(
+        "lexicon", "build", str(big_src), str(big_tgt), *langs, str(tmp_path / "b")
+    )
+    assert code == 0, err
+    assert f"400 sentence pairs ({extra} left out)" in err, err
+    # (held as lists, these lines took ~100 MB more)
+    assert big < small + 30, (small, big)
+    head = (tmp_path / "s").read_text("utf-8").split("\n")
+    again = (tmp_path / "b").read_text("utf-8").split("\n")
+    # (the hash is of the pairs learned from; the header's counts say the rest)
+    assert again[:2] == head[:2] and again[3:] == head[3:] and again[2] != head[2]

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import itertools
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -124,6 +126,10 @@ USER_MIN_PAIRS = 300  # fewer lost F1 to no table at all (bench/word_table.py --
 # short and news sentences, 17,000 news ones), the rest left out and counted.
 USER_MAX_CELLS = 8_000_000
 USER_MAX_WORDS = 150  # a longer "sentence" (a paragraph, a table) is left out: its cells
+# A line longer than this (characters) is left out unread: it holds no sentence of 150 words
+# or fewer that anyone writes (FLORES dev's longest line is under 700), and a file of one huge
+# line would otherwise be held whole.
+USER_MAX_LINE = 1 << 16
 
 
 class TooLittleData(ValueError):
@@ -138,6 +144,15 @@ def _side_keys(lang: str) -> str:
     return f"{lang}: Snowball stem, first {KEY_SCHEME[4:] or 'all'} letters"
 
 
+def _cells(a: str, b: str) -> int:
+    """The IBM-1 cells a pair of sides adds (each source word and NULL by each target word),
+    or 0 for a pair not learned from: a side without words, or over ``USER_MAX_WORDS``."""
+    n, m = len(words(a)), len(words(b))
+    if not (0 < n <= USER_MAX_WORDS and 0 < m <= USER_MAX_WORDS):
+        return 0
+    return (n + 1) * m
+
+
 def usable_pairs(
     pairs: Sequence[tuple[str, str]], max_cells: int = USER_MAX_CELLS
 ) -> tuple[list[tuple[str, str]], int]:
@@ -150,14 +165,58 @@ def usable_pairs(
     kept = []
     cells = 0
     for a, b in pairs:
-        n, m = len(words(a)), len(words(b))
-        if not (0 < n <= USER_MAX_WORDS and 0 < m <= USER_MAX_WORDS):
+        if not (added := _cells(a, b)):
             continue
-        cells += (n + 1) * m
+        cells += added
         if cells > max_cells:
             break
         kept.append((a, b))
     return kept, len(pairs) - len(kept)
+
+
+@dataclass
+class Parallel:
+    """What :func:`read_parallel` took from two line-parallel streams."""
+
+    pairs: list[tuple[str, str]]  # the pairs learned from, in order
+    lines: tuple[int, int]  # each side's lines, the blank lines at its end not counted
+
+    @property
+    def left_out(self) -> int:
+        """The line pairs not learned from (of the side with more lines)."""
+        return max(self.lines) - len(self.pairs)
+
+
+_END = object()
+
+
+def read_parallel(
+    side_a: Iterable[str | None], side_b: Iterable[str | None], max_cells: int = USER_MAX_CELLS
+) -> Parallel:
+    r"""Two sides' lines (line ends dropped; None for a line too long to have been read, left
+    out) taken as they come: the pairs :func:`usable_pairs` keeps are held, every other line is
+    only counted. A text of any size costs the memory of what is learned from (the pairs up to
+    ``max_cells``), never of the text.
+
+    >>> read_parallel(["a b\r\n", "x", None, "h\n", "\n"], ["c", "", "e", "i", "", ""], max_cells=7)
+    Parallel(pairs=[('a b', 'c'), ('h', 'i')], lines=(4, 4))
+    """
+    kept: list[tuple[str, str]] = []
+    cells = 0
+    last = [0, 0]  # the last line of each side holding more than blanks
+    for n, pair in enumerate(itertools.zip_longest(side_a, side_b, fillvalue=_END), 1):
+        sides = [x.rstrip("\r\n") if isinstance(x, str) else x for x in pair]
+        for i, x in enumerate(sides):
+            if x is None or (isinstance(x, str) and x.strip()):
+                last[i] = n
+        a, b = sides
+        if cells > max_cells or not (isinstance(a, str) and isinstance(b, str)):
+            continue
+        if added := _cells(a, b):
+            cells += added
+            if cells <= max_cells:
+                kept.append((a, b))
+    return Parallel(kept, (last[0], last[1]))
 
 
 def user_table(pairs: Sequence[tuple[str, str]], la: str, lb: str) -> str:
@@ -170,9 +229,16 @@ def user_table(pairs: Sequence[tuple[str, str]], la: str, lb: str) -> str:
     pair was seen often enough to keep.
     """
     kept, left_out = usable_pairs(pairs)
+    return table_text(kept, left_out, la, lb)
+
+
+def table_text(kept: Sequence[tuple[str, str]], left_out: int, la: str, lb: str) -> str:
+    """:func:`user_table`'s text from the pairs it learns from (``kept``), ``left_out`` more
+    said in its header (:func:`read_parallel` gives both, for a text read as it comes)."""
     if len(kept) < USER_MIN_PAIRS:
+        total = len(kept) + left_out
         raise TooLittleData(
-            f"{len(kept)} usable sentence pairs ({left_out} of {len(pairs)} left out: a side "
+            f"{len(kept)} usable sentence pairs ({left_out} of {total} left out: a side "
             f"without words or over {USER_MAX_WORDS}); a table needs at least {USER_MIN_PAIRS}"
         )
     scored, stop_a, stop_b = learn(kept, la, lb)

@@ -392,3 +392,34 @@ def test_a_huge_text_is_read_as_it_comes_not_held(tmp_path: Path) -> None:
     again = (tmp_path / "b").read_text("utf-8").split("\n")
     # (the hash is of the pairs learned from; the header's counts say the rest)
     assert again[:2] == head[:2] and again[3:] == head[3:] and again[2] != head[2]
+
+
+def test_a_huge_wrong_word_table_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """A parallel text given as the table (its first line no table's), a table with junk
+    after its rows, one line of 40 MB: each refused, exit 2, having read no more than its
+    head (or up to the bad line): the peak memory is the run's without a table. A file larger
+    than any table is refused by its size, unread (a sparse file here)."""
+    ru, en = _made_up(400)
+    doc_ru, doc_en = _write(tmp_path / "d.ru", ru[:5]), _write(tmp_path / "d.en", en[:5])
+    good = tmp_path / "good.tsv"
+    good.write_text(learn.user_table(list(zip(ru, en, strict=True)), "ru", "en"), "utf-8")
+    code, err, plain = _peak_mb("align", str(doc_ru), str(doc_en), "--word-table", str(good))
+    assert code == 0, err
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("Строка параллельного текста, не таблица.\n" * 1_000_000, "utf-8")
+    junk = tmp_path / "junk.tsv"
+    junk.write_text(good.read_text("utf-8") + "не строка таблицы\n" * 1_000_000, "utf-8")
+    one_line = tmp_path / "one_line.tsv"
+    one_line.write_text("слово " * 7_000_000, "utf-8")
+    cases = {corpus: "names no language pair", junk: "not a key<TAB>key<TAB>score line"}
+    cases[one_line] = "line 1 is over"
+    for bad, said in cases.items():
+        code, err, peak = _peak_mb("align", str(doc_ru), str(doc_en), "--word-table", str(bad))
+        assert code == 2 and said in err and "Traceback" not in err, (bad.name, err)
+        assert peak < plain + 30, (bad.name, plain, peak)  # (held whole: 80-200 MB more)
+    sparse = tmp_path / "sparse.tsv"
+    with sparse.open("wb") as fh:
+        fh.write(good.read_bytes())
+        fh.truncate(lexsim.MAX_TABLE_BYTES + 1)
+    r = mtclean("align", str(doc_ru), str(doc_en), "--word-table", str(sparse))
+    assert r.returncode == 2 and "larger than any word table" in r.stderr, r.stderr

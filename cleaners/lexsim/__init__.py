@@ -22,13 +22,14 @@ The aligner sums the bag overlaps (``source_bag``) over a bead's sentences.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -271,12 +272,23 @@ class TableError(ValueError):
     """A user's word table file that cannot serve: not a table, or another language pair."""
 
 
+# A file larger than this is no table: refused by its size, unread (`mtclean lexicon build`
+# writes well under it: the shipped tables, learned at its cap, are under 1 MB; parsed, a
+# table takes some ten times its size in memory).
+MAX_TABLE_BYTES = 256 << 20
+# A table line longer than this (characters) is no line of a table (a !stop line of a text's
+# frequent keys is a few hundred): the file is refused without the rest of it read.
+MAX_TABLE_LINE = 1 << 20
+_MAX_HEAD = 10_000  # lines looked at for the !pair line before the rows (a table has 7)
+
+
 def load_table(path: str | os.PathLike[str], src_lang: str, tgt_lang: str) -> Table:
     """The word table in the file at ``path`` for ``src_lang`` → ``tgt_lang`` (a table of
     either direction of the pair, as the shipped ones), read once per file version.
 
     Raises ``OSError`` for a file that cannot be read and ``TableError`` for one that is no
-    table or names another pair (the message names both pairs).
+    table or names another pair (the message names both pairs). A wrong file is refused by
+    its size or its head, or at its first bad line, never read whole first.
     """
     st = os.stat(path)
     return _load_table(os.fspath(path), st.st_mtime_ns, st.st_size, src_lang, tgt_lang)
@@ -284,23 +296,36 @@ def load_table(path: str | os.PathLike[str], src_lang: str, tgt_lang: str) -> Ta
 
 @lru_cache(maxsize=4)
 def _load_table(path: str, _mtime: int, _size: int, src_lang: str, tgt_lang: str) -> Table:
+    if _size > MAX_TABLE_BYTES:
+        raise TableError(
+            f"{path} is {_size / 2**20:,.0f} MB: larger than any word table (mtclean lexicon "
+            f"build writes a few MB; at most {MAX_TABLE_BYTES >> 20} MB is read): not a table?"
+        )
     try:
         with open(path, encoding="utf-8-sig") as fh:  # (a table saved again by an editor: BOM)
-            text = fh.read()
-    except UnicodeDecodeError as exc:
-        raise TableError(f"{path} is not UTF-8 text (byte {exc.start}): not a word table") from None
-    pair = table_pair(text)
-    if pair is None:
-        raise TableError(
-            f"{path} names no language pair (no !pair line): not a table of mtclean lexicon build"
-        )
-    if pair not in ((src_lang, tgt_lang), (tgt_lang, src_lang)):
-        raise TableError(
-            f"{path} is a {pair[0]}-{pair[1]} word table, not one for {src_lang}-{tgt_lang}"
-        )
-    try:
-        found = parse(text, src_lang, tgt_lang, flipped=pair != (src_lang, tgt_lang))
+            lines = _table_lines(fh.readline, path)
+            head = []  # the comment and ! lines before the first row, and that row
+            for line in lines:
+                head.append(line)
+                if (line and line[0] not in "#!") or len(head) >= _MAX_HEAD:
+                    break
+            pair = table_pair("\n".join(head))
+            if pair is None:
+                raise TableError(
+                    f"{path} names no language pair (no !pair line): not a table of mtclean "
+                    "lexicon build"
+                )
+            if pair not in ((src_lang, tgt_lang), (tgt_lang, src_lang)):
+                raise TableError(
+                    f"{path} is a {pair[0]}-{pair[1]} word table, not one for {src_lang}-{tgt_lang}"
+                )
+            flipped = pair != (src_lang, tgt_lang)
+            found = parse_lines(itertools.chain(head, lines), src_lang, tgt_lang, flipped)
         key_function(found.scheme, src_lang)  # an unknown !key scheme, said now
+    except UnicodeDecodeError:
+        raise TableError(f"{path} is not UTF-8 text: not a word table") from None
+    except TableError:
+        raise
     except ValueError as exc:
         raise TableError(f"{path}: {exc}") from None
     if not found.trans:
@@ -308,12 +333,32 @@ def _load_table(path: str, _mtime: int, _size: int, src_lang: str, tgt_lang: str
     return found
 
 
+def _table_lines(readline: Callable[[int], str], path: str) -> Iterator[str]:
+    """A table file's lines (line ends dropped), each read no further than ``MAX_TABLE_LINE``
+    characters: a longer one stops the reading with a TableError naming it."""
+    for n in itertools.count(1):
+        line = readline(MAX_TABLE_LINE + 1)
+        if not line:
+            return
+        if len(line) > MAX_TABLE_LINE:
+            raise TableError(
+                f"{path}: line {n} is over {MAX_TABLE_LINE:,} characters: not a word table"
+            )
+        yield line.rstrip("\r\n")
+
+
 def parse(text: str, src_lang: str, tgt_lang: str, flipped: bool = False) -> Table:
     """A ``Table`` from a table file's text; ``flipped`` when its side a is ``tgt_lang``."""
+    return parse_lines(text.splitlines(), src_lang, tgt_lang, flipped)
+
+
+def parse_lines(lines: Iterable[str], src_lang: str, tgt_lang: str, flipped: bool = False) -> Table:
+    """:func:`parse` of a table's lines as they come (line ends dropped): a bad line stops
+    it (a ValueError naming the line's number) before any line after it is read."""
     stops: dict[str, frozenset[str]] = {}
     scored: dict[str, list[tuple[float, str]]] = {}
     scheme = "prefix4"
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(lines, 1):
         if not line or line[0] == "#":
             continue
         # (a hand-edited table: a bad line is named by its number, as an editor shows it)

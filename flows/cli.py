@@ -891,12 +891,18 @@ def _table_language(value: str) -> str:
 
 
 def _out_file(name: str, inputs: Sequence[str]) -> Path:
-    """``--out`` as a file to replace: not empty, not a folder, not one of the ``inputs``."""
+    """``--out`` as a file to replace: not empty, not a folder, not one of the ``inputs``.
+    A symlink is written through: the path returned is its target's (replaced atomically in
+    the target's folder, as an editor saves through a link), so the link stays a link."""
     if not name:
         raise UsageError("--out is empty (an unset variable?): name the table file to write")
     if name == "-":  # (elsewhere `-` is stdin: a file named "-" would surprise)
         raise UsageError("--out - : a table is written to a file (atomically); name the file")
     out = Path(name)
+    if out.is_symlink():
+        out = Path(os.path.realpath(name))  # (a link to nothing yet: its target is made)
+        if out.is_symlink():  # (realpath stops at a link that leads round to itself)
+            raise UsageError(f"--out {name} is a symlink that leads round to itself")
     if out.is_dir():
         raise UsageError(f"--out {name} is a folder; name the table file to write")
     for given in inputs:
@@ -979,10 +985,11 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
         raise Failure(EXIT_OUTPUT, f"cannot write {out}: {_one_line(exc)}") from None
     pairs = sum(1 for line in text.split("\n") if line and line[0] not in "#!")
     used = text.split("\n")[2][2:].split(";")[0]  # the header's "N sentence pairs (M left out)"
+    where = args.out if out == Path(args.out) else f"{args.out} (a link: {out})"
     print(
-        f"mtclean lexicon: {pairs} key pairs learned from {used} → {out} "
+        f"mtclean lexicon: {pairs} key pairs learned from {used} → {where} "
         f"(mtclean align --src-lang {args.src_lang} --tgt-lang {args.tgt_lang} "
-        f"--word-table {out})",
+        f"--word-table {args.out})",
         file=sys.stderr,
     )
     return 0

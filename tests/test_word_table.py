@@ -423,3 +423,37 @@ def test_a_huge_wrong_word_table_is_refused_before_it_is_read(tmp_path: Path) ->
         fh.truncate(lexsim.MAX_TABLE_BYTES + 1)
     r = mtclean("align", str(doc_ru), str(doc_en), "--word-table", str(sparse))
     assert r.returncode == 2 and "larger than any word table" in r.stderr, r.stderr
+
+
+def test_an_out_that_is_a_symlink_writes_its_target(tmp_path: Path) -> None:
+    """``--out`` a symlink (a table kept elsewhere, linked where the configs look): the
+    table is written to the link's target, atomically in the target's folder; the link stays
+    a link. A link to nothing yet makes its target (as a shell's ``>`` does); a link that
+    leads round to itself is refused, exit 2."""
+    ru, en = _made_up(400)
+    src, tgt = _write(tmp_path / "ru.txt", ru), _write(tmp_path / "en.txt", en)
+    langs = ("--src-lang", "ru", "--tgt-lang", "en", "--out")
+    store, here = tmp_path / "store", tmp_path / "here"
+    store.mkdir()
+    here.mkdir()
+    target = store / "ru-en.tsv"
+    target.write_text("old\n", "utf-8")
+    link = here / "table.tsv"
+    link.symlink_to(target)
+    r = mtclean("lexicon", "build", str(src), str(tgt), *langs, str(link))
+    assert r.returncode == 0, r.stderr
+    assert f"→ {link} (a link: {target.resolve()})" in r.stderr, r.stderr
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert lexsim.table_pair(target.read_text("utf-8")) == ("ru", "en")
+    assert sorted(p.name for p in store.iterdir()) == ["ru-en.tsv"]  # (no temp file left)
+    assert sorted(p.name for p in here.iterdir()) == ["table.tsv"]
+    dangling = here / "new.tsv"
+    dangling.symlink_to(store / "new-ru-en.tsv")
+    r = mtclean("lexicon", "build", str(src), str(tgt), *langs, str(dangling))
+    assert r.returncode == 0, r.stderr
+    assert dangling.is_symlink() and (store / "new-ru-en.tsv").read_bytes() == target.read_bytes()
+    loop = here / "loop.tsv"
+    loop.symlink_to(loop)
+    r = mtclean("lexicon", "build", str(src), str(tgt), *langs, str(loop))
+    assert r.returncode == 2 and "symlink" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert loop.is_symlink()

@@ -711,6 +711,8 @@ def _user_table(path: str, src_lang: str, tgt_lang: str, where: str, pair: str) 
         return lexsim.load_table(path, src_lang, tgt_lang)
     except FileNotFoundError:
         raise UsageError(f"{where}: no such file: {path}") from None
+    except IsADirectoryError:
+        raise UsageError(f"{where}: {path} is a folder; name a table file") from None
     except lexsim.TableError as exc:
         other = "word table, not one for" in str(exc)
         raise UsageError(f"{where}: {_one_line(exc)}" + (f" ({pair})" if other else "")) from None

@@ -457,3 +457,15 @@ def test_an_out_that_is_a_symlink_writes_its_target(tmp_path: Path) -> None:
     r = mtclean("lexicon", "build", str(src), str(tgt), *langs, str(loop))
     assert r.returncode == 2 and "symlink" in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert loop.is_symlink()
+
+
+def test_a_folder_or_an_empty_file_as_the_table_is_said_plainly(tmp_path: Path) -> None:
+    """``--word-table`` naming a folder or an empty file: exit 2 saying so (not an errno, nor
+    "no !pair line" for a file with no line at all)."""
+    ru, en = _made_up(10)
+    doc_ru, doc_en = _write(tmp_path / "d.ru", ru[:5]), _write(tmp_path / "d.en", en[:5])
+    empty = tmp_path / "empty.tsv"
+    empty.write_bytes(b"")
+    for bad, said in ((tmp_path, "is a folder"), (empty, "is empty")):
+        r = mtclean("align", str(doc_ru), str(doc_en), "--word-table", str(bad))
+        assert r.returncode == 2 and said in r.stderr and "Errno" not in r.stderr, r.stderr

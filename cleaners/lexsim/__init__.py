@@ -309,6 +309,8 @@ def _load_table(path: str, _mtime: int, _size: int, src_lang: str, tgt_lang: str
                 head.append(line)
                 if (line and line[0] not in "#!") or len(head) >= _MAX_HEAD:
                     break
+            if not head:
+                raise TableError(f"{path} is empty: not a word table")
             pair = table_pair("\n".join(head))
             if pair is None:
                 raise TableError(

@@ -742,10 +742,19 @@ def cmd_align(args: argparse.Namespace) -> int:
         user_table = _user_table(acfg.word_table, args.src_lang, args.tgt_lang, where, langs)
     if user_table is None and not lexsim.available(args.src_lang, args.tgt_lang):
         # Said once, so a typo in a code is not mistaken for a poor alignment.
+        why = (
+            # (lexicon build refuses one language on both sides: not the way on)
+            f"both sides are {args.src_lang}, no word table"
+            if args.src_lang == args.tgt_lang
+            else f"no word table for {args.src_lang}-{args.tgt_lang}"
+        )
+        how = (
+            ""
+            if args.src_lang == args.tgt_lang
+            else " (mtclean lexicon build makes one from parallel text; give it with --word-table)"
+        )
         print(
-            f"mtclean align: no word table for {args.src_lang}-{args.tgt_lang}: aligning by "
-            "length, numbers and names only (mtclean lexicon build makes one from parallel "
-            "text; give it with --word-table)",
+            f"mtclean align: {why}: aligning by length, numbers and names only{how}",
             file=sys.stderr,
         )
     translator = None

@@ -469,3 +469,14 @@ def test_a_folder_or_an_empty_file_as_the_table_is_said_plainly(tmp_path: Path) 
     for bad, said in ((tmp_path, "is a folder"), (empty, "is empty")):
         r = mtclean("align", str(doc_ru), str(doc_en), "--word-table", str(bad))
         assert r.returncode == 2 and said in r.stderr and "Errno" not in r.stderr, r.stderr
+
+
+def test_one_language_on_both_sides_is_not_sent_to_lexicon_build(tmp_path: Path) -> None:
+    """Two texts of one language (two translations of a text) align by length, numbers and
+    names; the note says why there is no table rather than sending the user to `lexicon
+    build`, which refuses one language on both sides."""
+    ru, _ = _made_up(5)
+    doc = _write(tmp_path / "d.txt", ru)
+    r = mtclean("align", str(doc), str(doc), "--src-lang", "uk", "--tgt-lang", "uk")
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 5, r.stderr
+    assert "lexicon build" not in r.stderr and "both sides are uk" in r.stderr, r.stderr

@@ -931,6 +931,14 @@ def _out_file(name: str, inputs: Sequence[str]) -> Path:
     return out
 
 
+def _one_file(a: str, b: str) -> bool:
+    """Whether two names are one file (False when either cannot be looked at: said later)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def _utf8_lines(lines: Iterable[str | None], name: str) -> Iterator[str | None]:
     """``lines`` of the file ``name``, stopped by a UsageError at the first bytes that are not
     UTF-8: a table learned from U+FFFD keys is silently useless, and README says the files
@@ -965,6 +973,11 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
         )
     if args.src == "-" and args.tgt == "-":
         raise UsageError("only one of SRC and TGT can be stdin")
+    if "-" not in (args.src, args.tgt) and _one_file(args.src, args.tgt):
+        # (it would learn each word as its own translation: a table, and a useless one)
+        raise UsageError(
+            f"SRC and TGT are the same file ({args.src}): give a text and its translation"
+        )
     out = _out_file(args.out, (args.src, args.tgt))
     from cleaners.fsutil import atomic_write_text
     from cleaners.lexsim import learn

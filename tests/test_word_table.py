@@ -110,6 +110,7 @@ def test_bad_inputs_to_lexicon_build_exit_2(tmp_path: Path) -> None:
         ((str(src), str(tgt), "--src-lang", "en", "--tgt-lang", "en", "--out", out), "both en"),
         ((str(src), str(tgt), "--src-lang", "ru", "--tgt-lang", "en", "--out", str(src)), "input"),
         ((str(src), str(tgt), "--src-lang", "ru", "--tgt-lang", "en", "--out", "-"), "a file"),
+        ((str(src), str(src), *ok), "the same file"),  # (a table of each word to itself)
     ]
     for args, said in cases:
         r = mtclean("lexicon", "build", *args)

@@ -1753,9 +1753,10 @@ def build_parser() -> argparse.ArgumentParser:
         "build",
         help="learn a table from two line-parallel text files",
         description="SRC and TGT: UTF-8 text, line i of TGT the translation of line i of SRC "
-        "(at least 300 such lines with words on both sides; read in order up to about 35,000 "
-        "short or 17,000 news sentence pairs, ~1 GB of memory). Writes the table to --out "
-        "atomically; the same text gives the same bytes.",
+        "(at least 300 such lines with words on both sides; learned from in order up to about "
+        "35,000 short or 17,000 news sentence pairs, ~1 GB of memory, the lines after that only "
+        "counted). Writes the table to --out atomically (through a symlink, to its target); "
+        "the same text gives the same bytes.",
     )
     p.add_argument("src", metavar="SRC", help="text in --src-lang, one sentence a line (- stdin)")
     p.add_argument("tgt", metavar="TGT", help="its translation in --tgt-lang, line for line")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
+import errno
 import io
 import itertools
 import json
@@ -1864,6 +1865,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if merged:
             os.dup2(devnull, err)
         return 0
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        # stdout on a full disk (`mtclean align a b > out`): what is left in its buffer
+        # cannot be written either, so it goes nowhere rather than to a second error at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        where = exc.filename or "the output"
+        print(f"mtclean {args.command}: no space left writing {where}: free some and run "
+              "the command again", file=sys.stderr)  # fmt: skip
+        return EXIT_DISK_FULL
     except KeyboardInterrupt:
         return 130
     finally:

@@ -770,6 +770,23 @@ def test_a_pipe_closed_early_is_no_error_even_with_stderr_merged(
         assert "Traceback" not in err
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_full_disk_under_stdout_is_one_line_exit_5(tmp_path: Path, env: dict[str, str]) -> None:
+    """`mtclean align a b > out` on a full disk (/dev/full): exit 5, one line naming the cause,
+    no traceback (it was a traceback and exit 1, or an 'Exception ignored' at exit)."""
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Мост открыли в 1998 году.\nДвижение начнётся завтра.\n" * 200, "utf-8")
+    b.write_text("The bridge opened in 1998.\nTraffic starts tomorrow.\n" * 200, "utf-8")
+    for args in (("align", str(a), str(b)), ("detect", str(a))):
+        with open("/dev/full", "w") as full:
+            r = subprocess.run(
+                [sys.executable, "-m", "flows.cli", *args], stdout=full, stderr=subprocess.PIPE,
+                env=env, cwd=ROOT, text=True, timeout=120,
+            )  # fmt: skip
+        assert r.returncode == 5, (args, r.stderr)
+        assert len(r.stderr.splitlines()) == 1 and "no space left" in r.stderr, r.stderr
+
+
 def test_plain_text_given_as_jsonl_gets_a_hint(env: dict[str, str]) -> None:
     for cmd in ("clean", "detect"):
         r = mtclean(cmd, "--format", "jsonl", env=env, stdin="Trade andeconomic ties.\n")

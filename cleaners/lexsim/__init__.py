@@ -276,8 +276,9 @@ class TableError(ValueError):
 # writes well under it: the shipped tables, learned at its cap, are under 1 MB; parsed, a
 # table takes some ten times its size in memory).
 MAX_TABLE_BYTES = 256 << 20
-# A table line longer than this (characters) is no line of a table (a !stop line of a text's
-# frequent keys is a few hundred): the file is refused without the rest of it read.
+# A table line longer than this (characters) is no line of a table (the longest, a !stop
+# line of a side's frequent keys, is some 500 in the shipped tables): the file is refused
+# without the rest of it read.
 MAX_TABLE_LINE = 1 << 20
 _MAX_HEAD = 10_000  # lines looked at for the !pair line before the rows (a table has 7)
 

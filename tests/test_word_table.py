@@ -481,3 +481,16 @@ def test_one_language_on_both_sides_is_not_sent_to_lexicon_build(tmp_path: Path)
     r = mtclean("align", str(doc), str(doc), "--src-lang", "uk", "--tgt-lang", "uk")
     assert r.returncode == 0 and len(r.stdout.splitlines()) == 5, r.stderr
     assert "lexicon build" not in r.stderr and "both sides are uk" in r.stderr, r.stderr
+
+
+def test_reading_as_lines_come_keeps_what_the_list_kept() -> None:
+    """``read_parallel`` (the files as they come) keeps the pairs ``usable_pairs`` keeps of
+    the same lines, and counts as many left out, wherever the cap falls."""
+    rng = random.Random(3)
+    ru, en = _made_up(300, seed=5)
+    pairs = [(a if rng.random() > 0.1 else "", b if rng.random() > 0.1 else "7") for a, b in
+             zip(ru, en, strict=True)]  # fmt: skip
+    for cap in (0, 5, 40, 41, 500, 2_000, 10**9):
+        kept, left_out = learn.usable_pairs(pairs, max_cells=cap)
+        read = learn.read_parallel([a + "\n" for a, _ in pairs], [b for _, b in pairs], cap)
+        assert (read.pairs, read.left_out) == (kept, left_out), cap

@@ -1014,7 +1014,7 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
     print(
         f"mtclean lexicon: {pairs} key pairs learned from {used} → {where} "
         f"(mtclean align --src-lang {args.src_lang} --tgt-lang {args.tgt_lang} "
-        f"--word-table {args.out})",
+        f"--word-table {shlex.quote(args.out)})",  # (to be copied as it is)
         file=sys.stderr,
     )
     return 0

@@ -5,6 +5,7 @@ same bytes, and without one nothing changes."""
 from __future__ import annotations
 
 import random
+import shlex
 import shutil
 import subprocess
 import sys
@@ -494,3 +495,17 @@ def test_reading_as_lines_come_keeps_what_the_list_kept() -> None:
         kept, left_out = learn.usable_pairs(pairs, max_cells=cap)
         read = learn.read_parallel([a + "\n" for a, _ in pairs], [b for _, b in pairs], cap)
         assert (read.pairs, read.left_out) == (kept, left_out), cap
+
+
+def test_the_command_lexicon_build_suggests_runs_as_printed(tmp_path: Path) -> None:
+    """The align command printed at the end, copied as it is, reads the table: a path with a
+    space is quoted for the shell."""
+    ru, en = _made_up(400)
+    src, tgt = _write(tmp_path / "ru.txt", ru), _write(tmp_path / "en.txt", en)
+    out = tmp_path / "my tables" / "ru en.tsv"
+    r = mtclean("lexicon", "build", str(src), str(tgt), "--src-lang", "ru", "--tgt-lang", "en",
+                "--out", str(out))  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    suggested = r.stderr[r.stderr.index("(mtclean align ") + 1 : r.stderr.rindex(")")]
+    args = shlex.split(suggested)
+    assert args[args.index("--word-table") + 1] == str(out), suggested

@@ -917,6 +917,12 @@ def _out_file(name: str, inputs: Sequence[str]) -> Path:
             raise UsageError(f"--out {name} is a symlink that leads round to itself")
     if out.is_dir():
         raise UsageError(f"--out {name} is a folder; name the table file to write")
+    if out.exists() and not out.is_file():
+        # (the rename would put the table in place of a pipe or a device: /dev/null, as root)
+        raise UsageError(
+            f"--out {name} is not a regular file (a pipe or a device): a table is written to a "
+            "file, atomically; name one"
+        )
     for given in inputs:
         if given != "-" and out.exists() and os.path.samefile(out, given):
             raise UsageError(f"--out {name} is an input file; name another file")

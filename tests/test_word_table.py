@@ -4,6 +4,7 @@ same bytes, and without one nothing changes."""
 
 from __future__ import annotations
 
+import os
 import random
 import shlex
 import shutil
@@ -509,3 +510,20 @@ def test_the_command_lexicon_build_suggests_runs_as_printed(tmp_path: Path) -> N
     suggested = r.stderr[r.stderr.index("(mtclean align ") + 1 : r.stderr.rindex(")")]
     args = shlex.split(suggested)
     assert args[args.index("--word-table") + 1] == str(out), suggested
+
+
+def test_an_out_that_is_no_regular_file_is_refused(tmp_path: Path) -> None:
+    """``--out`` an existing pipe (or a device: ``--out /dev/null`` to try the learning, as
+    root, would have renamed a table over the null device): exit 2 before the learning, the
+    pipe left as it was. (A symlink is followed first: one to a pipe is refused alike.)"""
+    ru, en = _made_up(400)
+    src, tgt = _write(tmp_path / "ru.txt", ru), _write(tmp_path / "en.txt", en)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.tsv"
+    link.symlink_to(fifo)
+    for out in (fifo, link):
+        r = mtclean("lexicon", "build", str(src), str(tgt), "--src-lang", "ru", "--tgt-lang",
+                    "en", "--out", str(out))  # fmt: skip
+        assert r.returncode == 2 and "not a regular file" in r.stderr, r.stderr
+        assert fifo.is_fifo() and link.is_symlink()

@@ -1013,7 +1013,10 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
     try:
         atomic_write_text(out, text)  # (a reader never sees half a table)
     except OSError as exc:
-        raise Failure(EXIT_OUTPUT, f"cannot write {out}: {_one_line(exc)}") from None
+        # (the reason without the name of the temp file the write went through)
+        raise Failure(
+            EXIT_OUTPUT, f"cannot write {out}: {exc.strerror or _one_line(exc)}"
+        ) from None
     pairs = sum(1 for line in text.split("\n") if line and line[0] not in "#!")
     used = text.split("\n")[2][2:].split(";")[0]  # the header's "N sentence pairs (M left out)"
     where = args.out if out == Path(args.out) else f"{args.out} (a link: {out})"

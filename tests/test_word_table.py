@@ -527,3 +527,15 @@ def test_an_out_that_is_no_regular_file_is_refused(tmp_path: Path) -> None:
                     "en", "--out", str(out))  # fmt: skip
         assert r.returncode == 2 and "not a regular file" in r.stderr, r.stderr
         assert fifo.is_fifo() and link.is_symlink()
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc (Linux)")
+def test_a_write_that_fails_names_the_table_not_its_temp_file(tmp_path: Path) -> None:
+    """A folder that takes no new file (/proc) is exit 4 naming --out and the reason, not
+    the hidden temp file the write went through."""
+    ru, en = _made_up(400)
+    src, tgt = _write(tmp_path / "ru.txt", ru), _write(tmp_path / "en.txt", en)
+    r = mtclean("lexicon", "build", str(src), str(tgt), "--src-lang", "ru", "--tgt-lang", "en",
+                "--out", "/proc/mtclean-table.tsv")  # fmt: skip
+    assert r.returncode == 4 and "/proc/mtclean-table.tsv" in r.stderr, r.stderr
+    assert ".tmp" not in r.stderr and len(r.stderr.splitlines()) == 1, r.stderr

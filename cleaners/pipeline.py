@@ -29,6 +29,7 @@ from cleaners.leftout import (
 )
 from cleaners.memory import doc_size, release
 from cleaners.model import REPLACE_RULE, Document, Edit, Quarantined, Segment, SideDoc
+from cleaners.mtcheck import MT_FAILED, english_failure
 from cleaners.readers import InputItem, read_item
 from cleaners.repair import repair, replay, untranslated_spans
 from cleaners.repair.bilingual import source_evidence
@@ -180,6 +181,7 @@ def draft_document(
     }
     warnings: list[str] = []
     sides = _check_sides(sides, decoded, config, warnings, translator)
+    mt = _failed_mt(sides, config, warnings)
     doc = Document(
         id=doc_id,
         sources=sources,
@@ -187,10 +189,11 @@ def draft_document(
         ru=sides.get("ru"),
         en=sides.get("en"),
         warnings=warnings,
+        mt=mt,
     )
     if doc.ru is None:
         warnings.append("no-source: English MT without a Russian source; nothing to align")
-    if doc.en is None:
+    if doc.en is None and mt is None:
         warnings.append(NO_TRANSLATION)
     doc.ru_sentences = corpus_sentences(doc.ru, "ru", config) if doc.ru else []
     doc.en_sentences = corpus_sentences(doc.en, "en", config) if doc.en else []
@@ -198,6 +201,24 @@ def draft_document(
 
 
 NO_TRANSLATION = "no-translation: Russian source without an English MT; nothing to align"
+
+
+def _failed_mt(
+    sides: dict[str, SideDoc], config: PipelineConfig, warnings: list[str]
+) -> SideDoc | None:
+    """Take an English side that is no English at all (:mod:`cleaners.mtcheck`) out of
+    ``sides`` and return it (the document's ``mt``), with an ``mt-failed`` warning saying why;
+    None when the English side is English. ``lid.on_wrong_side: keep`` keeps every side as
+    given."""
+    en, ru = sides.get("en"), sides.get("ru")
+    if en is None or config.lid.on_wrong_side == "keep":
+        return None
+    why = english_failure(en.lang, en.text, ru.text if ru is not None else None)
+    if why is None:
+        return None
+    del sides["en"]
+    warnings.append(f"{MT_FAILED}: {why}; kept as the document's mt, it has no English")
+    return en
 
 
 def finish_document(
@@ -280,9 +301,13 @@ def use_retranslation(doc: Document, config: PipelineConfig) -> None:
     text = "\n\n".join(paragraphs) + "\n"
     if doc.en is not None:
         doc.mt = doc.en
-    else:
+    elif NO_TRANSLATION in doc.warnings:
         doc.warnings.remove(NO_TRANSLATION)
         doc.warnings.append("retranslated: no English MT; the English side is the retranslation")
+    else:  # the MT failed as a whole (mt-failed), kept in doc.mt
+        doc.warnings.append(
+            "retranslated: the English MT failed; the English side is the retranslation"
+        )
     doc.en = tag_side(text, text, "retranslation", "en", [], config)
     doc.en_origin = "retranslation"
     doc.en_sentences = corpus_sentences(doc.en, "en", config)
@@ -490,6 +515,10 @@ def _check_sides(
         warnings.append(f"wrong-language: {detail}; kept as given")
         return sides
     target = {s: sides[s].lang for s in wrong}
+    if target == {"en": "ru"} and "ru" in sides:
+        # Both sides Russian: no misnamed file but an MT that did not translate (the source
+        # copied, or left in Russian). The Russian is processed; _failed_mt says why.
+        return sides
     if len(set(target.values())) != len(target) or any(
         t in sides and t not in wrong for t in target.values()
     ):

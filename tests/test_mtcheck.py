@@ -1,0 +1,125 @@
+"""An English MT that failed as a whole (no English at all) is told apart from the document's
+English: cleaners.mtcheck on strings, then through the per-document chain on real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaners.config import LidConfig, PipelineConfig, TranslateConfig
+from cleaners.model import Document, Quarantined
+from cleaners.mtcheck import MT_FAILED, english_failure
+from cleaners.pipeline import process_item
+from cleaners.readers import discover
+
+# Written for these tests (the tiny Argos package's news templates, in Russian, Ukrainian and
+# German): a Russian source and English MTs that failed in different ways.
+RU = (
+    "Президент сегодня встретился с министром в Москве. Посол в понедельник обсудил "
+    "торговлю в Берлине.\n\nГубернатор вчера приехал в Астане на 12 дней. Мэр поддержал "
+    "туризм в Баку.\n"
+)
+UK = (
+    "Президент сьогодні зустрівся з міністром у Москві. Посол у понеділок обговорив "
+    "торгівлю в Берліні.\n\nГубернатор учора приїхав до Астани на 12 днів. Мер підтримав "
+    "туризм у Баку.\n"
+)
+DE = (
+    "Der Präsident traf sich heute mit dem Minister in Moskau. Der Botschafter sprach am "
+    "Montag in Berlin über den Handel.\n\nDer Gouverneur ist gestern für 12 Tage nach Astana "
+    "gereist. Der Bürgermeister unterstützte den Tourismus in Baku.\n"
+)
+EN = (
+    "The president met with the minister in Moscow today. The ambassador discussed trade in "
+    "Berlin on Monday.\n\nThe governor arrived in Astana yesterday for 12 days. The mayor "
+    "supported tourism in Baku.\n"
+)
+
+
+def test_english_failure_names_what_the_side_is() -> None:
+    assert english_failure("en", EN, RU) is None
+    assert english_failure("und", "12:30", RU) is None
+    assert "copy of the Russian source" in english_failure("ru", RU, RU)
+    assert "copy of the Russian source" in english_failure("ru", RU.replace("\n\n", "\n"), RU)
+    assert "Russian" in english_failure("ru", RU[:60], RU)
+    assert "'uk'" in english_failure("uk", UK, RU)
+    assert "'de'" in english_failure("de", DE, None)
+
+
+def _doc(tmp_path: Path, en: str, config: PipelineConfig | None = None, translator=None):
+    (tmp_path / "d.ru.txt").write_text(RU, encoding="utf-8")
+    (tmp_path / "d.en.txt").write_text(en, encoding="utf-8")
+    config = config or PipelineConfig()
+    (item,) = discover(tmp_path, config.input)
+    return process_item(tmp_path, item, config, translator=translator)
+
+
+@pytest.mark.parametrize("en", [UK, DE, RU], ids=["ukrainian", "german", "russian-copy"])
+def test_an_english_side_that_is_no_english_is_failed_mt_not_the_documents_english(
+    tmp_path: Path, en: str
+) -> None:
+    doc = _doc(tmp_path, en)
+    assert isinstance(doc, Document), doc
+    # The document has no English (text/ gets no file, the corpus no row); the MT is kept.
+    assert doc.en is None and not doc.en_sentences and not doc.beads
+    assert doc.mt is not None and doc.mt.raw_text == en
+    assert doc.ru is not None and doc.ru_sentences
+    failed = [w for w in doc.warnings if w.startswith(MT_FAILED + ":")]
+    assert len(failed) == 1, doc.warnings
+    assert Document.from_dict(doc.to_dict()).to_dict() == doc.to_dict()
+
+
+def test_the_russian_copy_still_quarantines_or_is_kept_when_the_config_says_so(
+    tmp_path: Path,
+) -> None:
+    q = _doc(tmp_path, RU, PipelineConfig(lid=LidConfig(on_wrong_side="quarantine")))
+    assert isinstance(q, Quarantined) and q.reason == "wrong-language"
+    kept = _doc(tmp_path, RU, PipelineConfig(lid=LidConfig(on_wrong_side="keep")))
+    assert isinstance(kept, Document) and kept.en is not None
+    assert any("kept as given" in w for w in kept.warnings)
+
+
+def test_a_good_english_side_is_the_documents_english(tmp_path: Path) -> None:
+    doc = _doc(tmp_path, EN)
+    assert isinstance(doc, Document) and doc.en is not None and doc.mt is None
+    assert not [w for w in doc.warnings if w.startswith(MT_FAILED)]
+    assert doc.beads
+
+
+@pytest.fixture(scope="module")
+def tiny_translator(tmp_path_factory: pytest.TempPathFactory):
+    """A real Retranslator over the project's tiny Argos package (built and cached)."""
+    pytest.importorskip("ctranslate2")
+    pytest.importorskip("transformers")
+    from tiny_argos import build as builder
+
+    from cleaners.translate import Retranslator
+
+    cfg = TranslateConfig(
+        enabled=True,
+        package_path=str(builder.ensure_package()),
+        packages_dir=str(tmp_path_factory.mktemp("argos-packages")),
+    )
+    return Retranslator.from_config(cfg)
+
+
+@pytest.mark.parametrize("mode", ["missing", "replace", "all"])
+@pytest.mark.parametrize("en", [UK, DE, RU], ids=["ukrainian", "german", "russian-copy"])
+def test_retranslation_gives_english_where_the_mt_failed(
+    tmp_path: Path, tiny_translator, mode: str, en: str
+) -> None:
+    config = PipelineConfig(translate=TranslateConfig(mode=mode))
+    doc = _doc(tmp_path, en, config, tiny_translator)
+    assert isinstance(doc, Document), doc
+    assert doc.en_origin == "retranslation" and doc.en is not None and doc.en.lang == "en"
+    assert doc.mt is not None and doc.mt.raw_text == en  # kept for comparison
+    assert any(w.startswith(MT_FAILED + ":") for w in doc.warnings)
+    assert any(w.startswith("retranslated:") for w in doc.warnings)
+    assert doc.beads and all(b.ru and b.en for b in doc.beads)
+
+
+def test_signal_mode_gives_no_english_where_the_mt_failed(tmp_path: Path, tiny_translator) -> None:
+    doc = _doc(tmp_path, UK, PipelineConfig(), tiny_translator)
+    assert isinstance(doc, Document) and doc.en is None and doc.mt is not None
+    assert not doc.beads and doc.ru_retranslated

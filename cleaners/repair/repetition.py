@@ -89,7 +89,9 @@ def _quoted(text: str, start: int, end: int) -> bool:
     )
 
 
-_STUTTER = lazy_compile(r"\b(?P<w>\w+)(?P<rep>[ ]+(?P=w))\b", re.IGNORECASE)
+# The whole run of repeats in one match: a looping MT's "the the the ... the" collapses in one
+# pass (one repeat a match halved it per pass, and max_passes left "the the the").
+_STUTTER = lazy_compile(r"\b(?P<w>\w+)(?P<rep>(?:[ ]+(?P=w))+)\b", re.IGNORECASE)
 
 
 @rule(
@@ -104,6 +106,9 @@ def collapse_word_stutter(text: str, lang: str, params: Mapping[str, Any]) -> li
     >>> from cleaners.repair.engine import replay
     >>> replay("in the the city", collapse_word_stutter("in the the city", "en", {}))
     'in the city'
+    >>> t = "held in" + " the" * 30 + " city"
+    >>> replay(t, collapse_word_stutter(t, "en", {}))
+    'held in the city'
     >>> collapse_word_stutter("he had had enough; Bora Bora; Hussein A A, et al.", "en", {})
     []
     >>> collapse_word_stutter('the band The The; he wrote "the the" on the board', "en", {})

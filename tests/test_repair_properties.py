@@ -128,12 +128,14 @@ def _sentence(words: list[str]) -> str:
     return words[0][:1].upper() + " ".join(words)[1:] + "."
 
 
+# Sentences differ: one said three times in a row is a looping MT (collapse_sentence_loop).
 clean_en = st.lists(
     st.lists(st.sampled_from(_EN_WORDS + _NAMES), min_size=3, max_size=12, unique=True).map(
         _sentence
     ),
     min_size=1,
     max_size=4,
+    unique=True,
 ).map(" ".join)
 clean_ru = st.lists(
     st.lists(st.sampled_from(_RU_WORDS), min_size=3, max_size=12, unique=True).map(_sentence),

@@ -29,7 +29,7 @@ from cleaners.leftout import (
 )
 from cleaners.memory import doc_size, release
 from cleaners.model import REPLACE_RULE, Document, Edit, Quarantined, Segment, SideDoc
-from cleaners.mtcheck import MT_FAILED, english_failure
+from cleaners.mtcheck import MT_FAILED, english_failure, missing_tail, tail_note
 from cleaners.readers import InputItem, read_item
 from cleaners.repair import repair, replay, untranslated_spans
 from cleaners.repair.bilingual import source_evidence
@@ -234,10 +234,17 @@ def finish_document(
         use_retranslation(doc, config)
     _align(doc, config)
     replacing = rule_on(REPLACE_RULE, config.repair.disable, config.repair.enable)
-    if mode == "replace" and replacing and doc.en is not None and doc.en_origin == "mt":
+    fill = mode == "replace" and replacing and doc.en is not None and doc.en_origin == "mt"
+    if fill:
         assert translator is not None
         if replace_failed_segments(doc, config, translator):
             _align(doc, config)
+    tail = missing_tail(doc.beads, len(doc.ru_sentences))
+    if tail is not None and fill and append_retranslation(doc, tail, config):
+        _align(doc, config)
+        doc.warnings.append(tail_note(tail, len(doc.ru_sentences), appended=True))
+    elif tail is not None:
+        doc.warnings.append(tail_note(tail, len(doc.ru_sentences), appended=False))
     if doc.beads and apply_source_evidence(doc, config):
         _align(doc, config)  # the Russian re-decided fused words or glossary terms
     release(doc_size(doc))  # what the last stage freed, before the document is written
@@ -365,6 +372,34 @@ def replace_failed_segments(doc: Document, config: PipelineConfig, translator: T
     doc.en_sentences = corpus_sentences(doc.en, "en", config)
     doc.warnings.append(f"replaced: {len(later)} English segment(s) by the retranslation")
     return len(later)
+
+
+def append_retranslation(doc: Document, tail: range, config: PipelineConfig) -> bool:
+    """Append the retranslation of the Russian sentences ``tail`` (where the MT stopped) to
+    the English side, one paragraph per Russian segment, as an insertion of rule
+    :data:`REPLACE_RULE` folded into the side's edits (``replay`` and the report show it).
+    Returns whether the English changed."""
+    en, ru = doc.en, doc.ru
+    assert en is not None and ru is not None
+    paragraphs: list[str] = []
+    i = 0
+    for seg in ru.segments:
+        ids = range(i, i + len(seg.sentences))
+        i += len(seg.sentences)
+        part = " ".join(doc.ru_retranslated[k].strip() for k in ids if k in tail)
+        if part.strip():
+            paragraphs.append(part.strip())
+    if not paragraphs:
+        return False
+    text = en.text
+    ends_line = text.endswith("\n")
+    added = ("\n" if ends_line else "\n\n") + "\n\n".join(paragraphs) + ("\n" if ends_line else "")
+    later = [Edit(REPLACE_RULE, len(text), len(text), "", added)]
+    raw = en.raw_text
+    edits = compose(raw, en.edits, later)
+    doc.en = tag_side(raw, replay(raw, edits), en.encoding, "en", edits, config)
+    doc.en_sentences = corpus_sentences(doc.en, "en", config)
+    return True
 
 
 def build_side(

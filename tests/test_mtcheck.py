@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from cleaners.config import LidConfig, PipelineConfig, TranslateConfig
-from cleaners.model import Document, Quarantined
-from cleaners.mtcheck import MT_FAILED, english_failure
+from cleaners.model import Bead, Document, Quarantined
+from cleaners.mtcheck import MT_FAILED, MT_INCOMPLETE, english_failure, missing_tail
 from cleaners.pipeline import process_item
 from cleaners.readers import discover
 
@@ -35,6 +35,8 @@ EN = (
     "Berlin on Monday.\n\nThe governor arrived in Astana yesterday for 12 days. The mayor "
     "supported tourism in Baku.\n"
 )
+# The MT stopped after the first paragraph.
+EN_HALF = EN.split("\n\n")[0] + "\n"
 
 
 def test_english_failure_names_what_the_side_is() -> None:
@@ -45,6 +47,21 @@ def test_english_failure_names_what_the_side_is() -> None:
     assert "Russian" in english_failure("ru", RU[:60], RU)
     assert "'uk'" in english_failure("uk", UK, RU)
     assert "'de'" in english_failure("de", DE, None)
+
+
+def test_missing_tail_is_the_russian_after_the_last_pair() -> None:
+    def beads(*kinds: tuple[tuple[int, ...], tuple[int, ...]]) -> list[Bead]:
+        return [Bead(r, e, 1.0) for r, e in kinds]
+
+    whole = beads(((0,), (0,)), ((1,), (1,)), ((2, 3), (2,)))
+    assert missing_tail(whole, 4) is None
+    stopped = beads(((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), ()))
+    assert missing_tail(stopped, 4) == range(2, 4)
+    # One credit line at the end of a long document: no MT that stopped.
+    long = beads(*[((i,), (i,)) for i in range(20)], ((20,), ()))
+    assert missing_tail(long, 21) is None
+    # No pair at all is no tail: nothing of it is English (not-parallel says so).
+    assert missing_tail(beads(((0,), ()), ((1,), ())), 2) is None
 
 
 def _doc(tmp_path: Path, en: str, config: PipelineConfig | None = None, translator=None):
@@ -123,3 +140,35 @@ def test_signal_mode_gives_no_english_where_the_mt_failed(tmp_path: Path, tiny_t
     doc = _doc(tmp_path, UK, PipelineConfig(), tiny_translator)
     assert isinstance(doc, Document) and doc.en is None and doc.mt is not None
     assert not doc.beads and doc.ru_retranslated
+
+
+def test_an_mt_that_stopped_halfway_is_said(tmp_path: Path) -> None:
+    doc = _doc(tmp_path, EN_HALF)
+    assert isinstance(doc, Document) and doc.en is not None
+    (note,) = [w for w in doc.warnings if w.startswith(MT_INCOMPLETE + ":")]
+    assert "the last 2 of 4 Russian sentences have no English" in note
+    assert not [w for w in _doc(tmp_path, EN).warnings if w.startswith(MT_INCOMPLETE)]
+
+
+def test_replace_mode_appends_the_retranslation_where_the_mt_stopped(
+    tmp_path: Path, tiny_translator
+) -> None:
+    from cleaners.model import REPLACE_RULE
+    from cleaners.repair import replay
+
+    config = PipelineConfig(translate=TranslateConfig(mode="replace"))
+    doc = _doc(tmp_path, EN_HALF, config, tiny_translator)
+    assert isinstance(doc, Document) and doc.en is not None and doc.en_origin == "mt"
+    assert doc.en.text.startswith(EN_HALF)
+    (added,) = [e for e in doc.en.edits if e.rule == REPLACE_RULE]
+    assert added.before == "" and added.start == len(EN_HALF)
+    assert doc.en.text == EN_HALF + added.after
+    assert replay(doc.en.raw_text, doc.en.edits) == doc.en.text
+    assert all(b.ru and b.en for b in doc.beads)  # every Russian sentence has its English
+    (note,) = [w for w in doc.warnings if w.startswith(MT_INCOMPLETE + ":")]
+    assert "retranslation appended" in note
+    # Modes that do not replace say it and change nothing.
+    missing = _doc(tmp_path, EN_HALF, PipelineConfig(translate=TranslateConfig(mode="missing")),
+                   tiny_translator)  # fmt: skip
+    assert missing.en.text == EN_HALF
+    assert any(w.startswith(MT_INCOMPLETE + ":") for w in missing.warnings)

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from cleaners.adequacy import ends_cut, ends_sentence
+
 if TYPE_CHECKING:
     from cleaners.model import Bead
 
@@ -62,11 +64,38 @@ MT_INCOMPLETE = "mt-incomplete"
 TAIL_SHARE = 0.2
 
 
-def missing_tail(beads: Sequence[Bead], n_ru: int) -> range | None:
+def cut_short(en: str, ru: str, retranslation: str | None = None) -> bool:
+    """Whether English ``en`` stops mid-sentence where its Russian ``ru`` ends one (no end
+    mark, or a last word no sentence ends on); given the Russian's ``retranslation``, only
+    when that is :data:`CUT_RATIO` times longer too (it says what the English left out).
+
+    >>> cut_short("The mayor met the minister in", "Мэр встретился с министром в Баку.")
+    True
+    >>> cut_short("The mayor met the minister.", "Мэр встретился с министром.")
+    False
+    >>> cut_short("The mayor met the minister", "Мэр встретился с министром.",
+    ...           "The mayor met the minister.")  # only the full stop is missing
+    False
+    """
+    stops = (ends_sentence(ru) and not ends_sentence(en)) or (
+        ends_cut(en, "en") and not ends_cut(ru, "ru")
+    )
+    if retranslation is None or not stops:
+        return stops
+    return len(retranslation.strip()) >= CUT_RATIO * len(en.strip())
+
+
+# How much longer than a cut English sentence its Russian's retranslation must be: the
+# truncated filter's default ratio (filters.truncated_ratio).
+CUT_RATIO = 1.2
+
+
+def missing_tail(beads: Sequence[Bead], n_ru: int, last_cut: bool = False) -> range | None:
     """The Russian sentences at the end of a document that have no English, the signature of
     an MT that stopped halfway (cut off, or looping and then collapsed): every sentence after
-    the last bead with both sides, when they are at least :data:`TAIL_SHARE` of the Russian.
-    None when the English covers the end, or covers nothing (then no part of it is English:
+    the last bead with both sides (from that bead on when its English is ``last_cut``,
+    :func:`cut_short`), when they are at least :data:`TAIL_SHARE` of the Russian. None when
+    the English covers the end, or covers nothing (then no part of it is English:
     ``not-parallel`` or ``mt-failed`` says so).
 
     >>> from cleaners.model import Bead
@@ -75,23 +104,32 @@ def missing_tail(beads: Sequence[Bead], n_ru: int) -> range | None:
     >>> missing_tail([Bead((0,), (0,), 1.0), Bead((1, 2), (1,), 1.0)], 3) is None
     True
     """
-    last = max((max(b.ru) for b in beads if b.ru and b.en), default=None)
+    last = next((b for b in reversed(beads) if b.ru and b.en), None)
     if last is None or n_ru == 0:
         return None
-    tail = range(last + 1, n_ru)
+    tail = range(min(last.ru) if last_cut else max(last.ru) + 1, n_ru)
     if not tail or len(tail) < TAIL_SHARE * n_ru:
         return None
     return tail
 
 
-def tail_note(tail: range, n_ru: int, appended: bool) -> str:
-    """The ``mt-incomplete`` warning of a document whose English stops at ``tail``.
+def tail_note(tail: range, n_ru: int, appended: bool, cut: bool = False) -> str:
+    """The ``mt-incomplete`` warning of a document whose English stops at ``tail`` (``cut``:
+    mid-sentence, in the English of its first Russian sentence).
 
     >>> tail_note(range(3, 6), 6, False).split(": ", 1)[1][:72]
     'the English stops after Russian sentence 3: the last 3 of 6 Russian sent'
+    >>> tail_note(range(3, 6), 6, True, cut=True).split(": ", 1)[1][:53]
+    'the English stops mid-sentence at Russian sentence 4:'
     """
     what = "their retranslation appended" if appended else "the MT stopped halfway?"
+    where = (
+        f"stops mid-sentence at Russian sentence {tail.start + 1}"
+        if cut
+        else f"stops after Russian sentence {tail.start}"
+    )
+    have = "have no whole English" if cut else "have no English"
     return (
-        f"{MT_INCOMPLETE}: the English stops after Russian sentence {tail.start}: the last "
-        f"{len(tail)} of {n_ru} Russian sentences have no English ({what})"
+        f"{MT_INCOMPLETE}: the English {where}: the last {len(tail)} of {n_ru} Russian "
+        f"sentences {have} ({what})"
     )

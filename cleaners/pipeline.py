@@ -28,8 +28,8 @@ from cleaners.leftout import (
     letter_counts,
 )
 from cleaners.memory import doc_size, release
-from cleaners.model import REPLACE_RULE, Document, Edit, Quarantined, Segment, SideDoc
-from cleaners.mtcheck import MT_FAILED, english_failure, missing_tail, tail_note
+from cleaners.model import REPLACE_RULE, Bead, Document, Edit, Quarantined, Segment, SideDoc
+from cleaners.mtcheck import MT_FAILED, cut_short, english_failure, missing_tail, tail_note
 from cleaners.readers import InputItem, read_item
 from cleaners.repair import repair, replay, untranslated_spans
 from cleaners.repair.bilingual import source_evidence
@@ -239,12 +239,13 @@ def finish_document(
         assert translator is not None
         if replace_failed_segments(doc, config, translator):
             _align(doc, config)
-    tail = missing_tail(doc.beads, len(doc.ru_sentences))
-    if tail is not None and fill and append_retranslation(doc, tail, config):
-        _align(doc, config)
-        doc.warnings.append(tail_note(tail, len(doc.ru_sentences), appended=True))
-    elif tail is not None:
-        doc.warnings.append(tail_note(tail, len(doc.ru_sentences), appended=False))
+    cut = _cut_pair(doc)
+    tail = missing_tail(doc.beads, len(doc.ru_sentences), cut is not None)
+    if tail is not None:
+        appended = fill and append_retranslation(doc, tail, cut, config)
+        if appended:
+            _align(doc, config)
+        doc.warnings.append(tail_note(tail, len(doc.ru_sentences), appended, cut is not None))
     if doc.beads and apply_source_evidence(doc, config):
         _align(doc, config)  # the Russian re-decided fused words or glossary terms
     release(doc_size(doc))  # what the last stage freed, before the document is written
@@ -374,9 +375,24 @@ def replace_failed_segments(doc: Document, config: PipelineConfig, translator: T
     return len(later)
 
 
-def append_retranslation(doc: Document, tail: range, config: PipelineConfig) -> bool:
-    """Append the retranslation of the Russian sentences ``tail`` (where the MT stopped) to
-    the English side, one paragraph per Russian segment, as an insertion of rule
+def _cut_pair(doc: Document) -> Bead | None:
+    """The document's last bead with both sides when its English stops mid-sentence
+    (:func:`cleaners.mtcheck.cut_short`, with the retranslation when there is one)."""
+    last = next((b for b in reversed(doc.beads) if b.ru and b.en), None)
+    if last is None:
+        return None
+    en = " ".join(doc.en_sentences[j] for j in last.en)
+    ru = " ".join(doc.ru_sentences[i] for i in last.ru)
+    mt = " ".join(doc.ru_retranslated[i] for i in last.ru) if doc.ru_retranslated else None
+    return last if cut_short(en, ru, mt) else None
+
+
+def append_retranslation(
+    doc: Document, tail: range, cut: Bead | None, config: PipelineConfig
+) -> bool:
+    """Give the Russian sentences ``tail`` (where the MT stopped) their retranslation, one
+    paragraph per Russian segment: appended to the English side, or, when the MT stopped
+    mid-sentence in the English of bead ``cut``, in place of that English. One edit of rule
     :data:`REPLACE_RULE` folded into the side's edits (``replay`` and the report show it).
     Returns whether the English changed."""
     en, ru = doc.en, doc.ru
@@ -392,9 +408,20 @@ def append_retranslation(doc: Document, tail: range, config: PipelineConfig) -> 
     if not paragraphs:
         return False
     text = en.text
-    ends_line = text.endswith("\n")
-    added = ("\n" if ends_line else "\n\n") + "\n\n".join(paragraphs) + ("\n" if ends_line else "")
-    later = [Edit(REPLACE_RULE, len(text), len(text), "", added)]
+    start = end = len(text)
+    if cut is not None:
+        first, last = doc.en_sentences[cut.en[0]], doc.en_sentences[cut.en[-1]]
+        start, end = text.rfind(first), text.rfind(last) + len(last)
+        if start < 0 or end < start + len(first):
+            return False  # not found as written: leave the English as it is (never a guess)
+        # The cut English goes; the first paragraph takes its place, the rest follow it.
+        head, rest = paragraphs[0], paragraphs[1:]
+        added = head + "".join("\n\n" + p for p in rest)
+    else:
+        ends_line = text.endswith("\n")
+        added = ("\n" if ends_line else "\n\n") + "\n\n".join(paragraphs)
+        added += "\n" if ends_line else ""
+    later = [Edit(REPLACE_RULE, start, end, text[start:end], added)]
     raw = en.raw_text
     edits = compose(raw, en.edits, later)
     doc.en = tag_side(raw, replay(raw, edits), en.encoding, "en", edits, config)

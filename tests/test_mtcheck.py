@@ -35,8 +35,9 @@ EN = (
     "Berlin on Monday.\n\nThe governor arrived in Astana yesterday for 12 days. The mayor "
     "supported tourism in Baku.\n"
 )
-# The MT stopped after the first paragraph.
+# The MT stopped after the first paragraph; or in the middle of a sentence.
 EN_HALF = EN.split("\n\n")[0] + "\n"
+EN_CUT = EN_HALF + "\nThe governor arrived in Astana\n"
 
 
 def test_english_failure_names_what_the_side_is() -> None:
@@ -172,3 +173,23 @@ def test_replace_mode_appends_the_retranslation_where_the_mt_stopped(
                    tiny_translator)  # fmt: skip
     assert missing.en.text == EN_HALF
     assert any(w.startswith(MT_INCOMPLETE + ":") for w in missing.warnings)
+
+
+def test_an_mt_cut_off_mid_sentence_is_said_and_replace_mode_retranslates_from_the_cut(
+    tmp_path: Path, tiny_translator
+) -> None:
+    from cleaners.model import REPLACE_RULE
+    from cleaners.repair import replay
+
+    doc = _doc(tmp_path, EN_CUT)
+    (note,) = [w for w in doc.warnings if w.startswith(MT_INCOMPLETE + ":")]
+    assert "stops mid-sentence at Russian sentence 3" in note
+    config = PipelineConfig(translate=TranslateConfig(mode="replace"))
+    doc = _doc(tmp_path, EN_CUT, config, tiny_translator)
+    (edit,) = [e for e in doc.en.edits if e.rule == REPLACE_RULE]
+    assert edit.before == "The governor arrived in Astana"
+    assert doc.en.text.startswith(EN_HALF + "\nThe governor arrived in Astana ")
+    assert "The governor arrived in Astana\n" not in doc.en.text
+    assert replay(doc.en.raw_text, doc.en.edits) == doc.en.text
+    assert all(b.ru and b.en for b in doc.beads)
+    assert len(doc.en.text.strip().split("\n\n")) == 2  # the Russian's paragraphs

@@ -8,6 +8,7 @@ reason, so every input is accounted for.
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -241,6 +242,7 @@ def finish_document(
             _align(doc, config)
     cut = _cut_pair(doc)
     tail = missing_tail(doc.beads, len(doc.ru_sentences), cut is not None)
+    appended = False
     if tail is not None:
         appended = fill and append_retranslation(doc, tail, cut, config)
         if appended:
@@ -248,6 +250,8 @@ def finish_document(
         doc.warnings.append(tail_note(tail, len(doc.ru_sentences), appended, cut is not None))
     if doc.beads and apply_source_evidence(doc, config):
         _align(doc, config)  # the Russian re-decided fused words or glossary terms
+    if tail is not None and not appended and doc.ru_retranslated:
+        reject_cut_pair(doc, config)
     release(doc_size(doc))  # what the last stage freed, before the document is written
     return doc
 
@@ -385,6 +389,23 @@ def _cut_pair(doc: Document) -> Bead | None:
     ru = " ".join(doc.ru_sentences[i] for i in last.ru)
     mt = " ".join(doc.ru_retranslated[i] for i in last.ru) if doc.ru_retranslated else None
     return last if cut_short(en, ru, mt) else None
+
+
+def reject_cut_pair(doc: Document, config: PipelineConfig) -> None:
+    """Reject the pair where the MT stopped mid-sentence as ``truncated`` (a document with a
+    missing tail, the retranslation on). The filter alone would keep it: the English is a
+    prefix of the retranslation, whose chrF lifts the pair's adequacy over the filter's
+    end-mark bar, so the cut pair reached the corpus only when retranslation was on."""
+    cut = _cut_pair(doc)
+    if cut is None or not config.filters.on("truncated"):
+        return
+    reasons = cut.reasons
+    if "truncated" in reasons or "not-parallel" in reasons:  # said, or said by the document
+        return
+    # In the filters' order: truncated comes before misaligned.
+    at = reasons.index("misaligned") if "misaligned" in reasons else len(reasons)
+    k = doc.beads.index(cut)
+    doc.beads[k] = dataclasses.replace(cut, reasons=(*reasons[:at], "truncated", *reasons[at:]))
 
 
 def append_retranslation(

@@ -193,3 +193,36 @@ def test_an_mt_cut_off_mid_sentence_is_said_and_replace_mode_retranslates_from_t
     assert replay(doc.en.raw_text, doc.en.edits) == doc.en.text
     assert all(b.ru and b.en for b in doc.beads)
     assert len(doc.en.text.strip().split("\n\n")) == 2  # the Russian's paragraphs
+
+
+@pytest.mark.parametrize("mode", ["signal", "missing"])
+def test_the_cut_sentence_stays_out_of_the_corpus_with_the_retranslation_on(
+    tmp_path: Path, tiny_translator, mode: str
+) -> None:
+    """The retranslation lifts the cut pair's adequacy (the English is its prefix) over the
+    truncated filter's end-mark bar: the MT's stop, found against it, rejects the pair."""
+    doc = _doc(tmp_path, EN_CUT, PipelineConfig(translate=TranslateConfig(mode=mode)),
+               tiny_translator)  # fmt: skip
+    assert doc.en.text == EN_CUT
+    (cut,) = [b for b in doc.beads if b.en and doc.en_sentences[b.en[-1]].endswith("Astana")]
+    assert "truncated" in cut.reasons
+    assert all(not b.reasons for b in doc.beads if b.en and b is not cut)
+
+
+def test_a_cut_pair_the_retranslation_lifts_is_still_rejected(tmp_path: Path, tiny_translator):
+    # One paragraph of two sentences; the MT stopped in the first (the tiny model's own
+    # templates, so the retranslation is right and its chrF lifts the cut pair's adequacy).
+    ru = (
+        "Губернатор в понедельник говорил с послом в Берлине. "
+        "Мэр сегодня приехал в Пекине на 3 дней.\n"
+    )
+    (tmp_path / "d.ru.txt").write_text(ru, encoding="utf-8")
+    (tmp_path / "d.en.txt").write_text("The governor spoke with the ambassador in\n")
+    config = PipelineConfig(translate=TranslateConfig(mode="missing"))
+    (item,) = discover(tmp_path, config.input)
+    doc = process_item(tmp_path, item, config, translator=tiny_translator)
+    (pair,) = [b for b in doc.beads if b.ru and b.en]
+    assert "truncated" in pair.reasons, pair
+    assert any(
+        w.startswith(MT_INCOMPLETE + ": the English stops mid-sentence") for w in doc.warnings
+    )

@@ -104,10 +104,15 @@ def missing_tail(beads: Sequence[Bead], n_ru: int, last_cut: bool = False) -> ra
     >>> missing_tail([Bead((0,), (0,), 1.0), Bead((1, 2), (1,), 1.0)], 3) is None
     True
     """
-    last = next((b for b in reversed(beads) if b.ru and b.en), None)
+    last = next((k for k in range(len(beads) - 1, -1, -1) if beads[k].ru and beads[k].en), None)
     if last is None or n_ru == 0:
         return None
-    tail = range(min(last.ru) if last_cut else max(last.ru) + 1, n_ru)
+    ru = beads[last].ru
+    tail = range(min(ru) if last_cut else max(ru) + 1, n_ru)
+    if 2 * sum(len(b.en) for b in beads[last + 1 :]) >= len(tail):
+        # English goes on past the last pair, about as long as the Russian: the alignment
+        # lost the end, no MT stopped (a stray word left by a collapsed loop is no such end).
+        return None
     if not tail or len(tail) < TAIL_SHARE * n_ru:
         return None
     return tail

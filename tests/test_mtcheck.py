@@ -61,6 +61,11 @@ def test_missing_tail_is_the_russian_after_the_last_pair() -> None:
     # One credit line at the end of a long document: no MT that stopped.
     long = beads(*[((i,), (i,)) for i in range(20)], ((20,), ()))
     assert missing_tail(long, 21) is None
+    # English after the last pair: the alignment lost the end, the MT did not stop.
+    lost = beads(((0,), (0,)), ((1,), ()), ((2,), ()), ((), (1,)))
+    assert missing_tail(lost, 3) is None
+    looped = beads(((0,), (0,)), ((), (1,)), ((1,), ()), ((2,), ()), ((3,), ()), ((4,), ()))
+    assert missing_tail(looped, 5) == range(1, 5)  # one stray English word: still stopped
     # No pair at all is no tail: nothing of it is English (not-parallel says so).
     assert missing_tail(beads(((0,), ()), ((1,), ())), 2) is None
 

@@ -8,10 +8,12 @@ pipeline keeps it as the document's ``mt`` (for review), gives the document no E
 why in an ``mt-failed`` warning, and a retranslation mode that fills missing English
 (``missing``, ``replace``, ``all``) gives the retranslation instead.
 
-An MT can also stop halfway (cut off, or looping until it was cut): the English then covers
-the start of the Russian only. :func:`missing_tail` finds the Russian left without English at
-the end; the pipeline says so (``mt-incomplete``) and, in ``replace`` mode, appends its
-retranslation.
+An MT can also stop halfway (cut off, also mid-sentence, or looping until it was cut): the
+English then covers the start of the Russian only. :func:`missing_tail` finds the Russian left
+without English at the end (:func:`cut_short`, the English of its first pair stopping
+mid-sentence); the pipeline says so (``mt-incomplete``) and, in ``replace`` mode, gives that
+Russian its retranslation (appended, or in place of the cut sentence); with a retranslation in
+the other modes, the cut pair is rejected ``truncated``.
 """
 
 from __future__ import annotations

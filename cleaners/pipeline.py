@@ -8,6 +8,7 @@ reason, so every input is accounted for.
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -28,7 +29,8 @@ from cleaners.leftout import (
     letter_counts,
 )
 from cleaners.memory import doc_size, release
-from cleaners.model import REPLACE_RULE, Document, Edit, Quarantined, Segment, SideDoc
+from cleaners.model import REPLACE_RULE, Bead, Document, Edit, Quarantined, Segment, SideDoc
+from cleaners.mtcheck import MT_FAILED, cut_short, english_failure, missing_tail, tail_note
 from cleaners.readers import InputItem, read_item
 from cleaners.repair import repair, replay, untranslated_spans
 from cleaners.repair.bilingual import source_evidence
@@ -180,6 +182,7 @@ def draft_document(
     }
     warnings: list[str] = []
     sides = _check_sides(sides, decoded, config, warnings, translator)
+    mt = _failed_mt(sides, config, warnings)
     doc = Document(
         id=doc_id,
         sources=sources,
@@ -187,10 +190,11 @@ def draft_document(
         ru=sides.get("ru"),
         en=sides.get("en"),
         warnings=warnings,
+        mt=mt,
     )
     if doc.ru is None:
         warnings.append("no-source: English MT without a Russian source; nothing to align")
-    if doc.en is None:
+    if doc.en is None and mt is None:
         warnings.append(NO_TRANSLATION)
     doc.ru_sentences = corpus_sentences(doc.ru, "ru", config) if doc.ru else []
     doc.en_sentences = corpus_sentences(doc.en, "en", config) if doc.en else []
@@ -198,6 +202,24 @@ def draft_document(
 
 
 NO_TRANSLATION = "no-translation: Russian source without an English MT; nothing to align"
+
+
+def _failed_mt(
+    sides: dict[str, SideDoc], config: PipelineConfig, warnings: list[str]
+) -> SideDoc | None:
+    """Take an English side that is no English at all (:mod:`cleaners.mtcheck`) out of
+    ``sides`` and return it (the document's ``mt``), with an ``mt-failed`` warning saying why;
+    None when the English side is English. ``lid.on_wrong_side: keep`` keeps every side as
+    given."""
+    en, ru = sides.get("en"), sides.get("ru")
+    if en is None or config.lid.on_wrong_side == "keep":
+        return None
+    why = english_failure(en.lang, en.text, ru.text if ru is not None else None)
+    if why is None:
+        return None
+    del sides["en"]
+    warnings.append(f"{MT_FAILED}: {why}; kept as the document's mt, it has no English")
+    return en
 
 
 def finish_document(
@@ -213,12 +235,23 @@ def finish_document(
         use_retranslation(doc, config)
     _align(doc, config)
     replacing = rule_on(REPLACE_RULE, config.repair.disable, config.repair.enable)
-    if mode == "replace" and replacing and doc.en is not None and doc.en_origin == "mt":
+    fill = mode == "replace" and replacing and doc.en is not None and doc.en_origin == "mt"
+    if fill:
         assert translator is not None
         if replace_failed_segments(doc, config, translator):
             _align(doc, config)
+    cut = _cut_pair(doc)
+    tail = missing_tail(doc.beads, len(doc.ru_sentences), cut is not None)
+    appended = False
+    if tail is not None:
+        appended = fill and append_retranslation(doc, tail, cut, config)
+        if appended:
+            _align(doc, config)
+        doc.warnings.append(tail_note(tail, len(doc.ru_sentences), appended, cut is not None))
     if doc.beads and apply_source_evidence(doc, config):
         _align(doc, config)  # the Russian re-decided fused words or glossary terms
+    if tail is not None and not appended and doc.ru_retranslated:
+        reject_cut_pair(doc, config)
     release(doc_size(doc))  # what the last stage freed, before the document is written
     return doc
 
@@ -280,9 +313,13 @@ def use_retranslation(doc: Document, config: PipelineConfig) -> None:
     text = "\n\n".join(paragraphs) + "\n"
     if doc.en is not None:
         doc.mt = doc.en
-    else:
+    elif NO_TRANSLATION in doc.warnings:
         doc.warnings.remove(NO_TRANSLATION)
         doc.warnings.append("retranslated: no English MT; the English side is the retranslation")
+    else:  # the MT failed as a whole (mt-failed), kept in doc.mt
+        doc.warnings.append(
+            "retranslated: the English MT failed; the English side is the retranslation"
+        )
     doc.en = tag_side(text, text, "retranslation", "en", [], config)
     doc.en_origin = "retranslation"
     doc.en_sentences = corpus_sentences(doc.en, "en", config)
@@ -340,6 +377,77 @@ def replace_failed_segments(doc: Document, config: PipelineConfig, translator: T
     doc.en_sentences = corpus_sentences(doc.en, "en", config)
     doc.warnings.append(f"replaced: {len(later)} English segment(s) by the retranslation")
     return len(later)
+
+
+def _cut_pair(doc: Document) -> Bead | None:
+    """The document's last bead with both sides when its English stops mid-sentence
+    (:func:`cleaners.mtcheck.cut_short`, with the retranslation when there is one)."""
+    last = next((b for b in reversed(doc.beads) if b.ru and b.en), None)
+    if last is None:
+        return None
+    en = " ".join(doc.en_sentences[j] for j in last.en)
+    ru = " ".join(doc.ru_sentences[i] for i in last.ru)
+    mt = " ".join(doc.ru_retranslated[i] for i in last.ru) if doc.ru_retranslated else None
+    return last if cut_short(en, ru, mt) else None
+
+
+def reject_cut_pair(doc: Document, config: PipelineConfig) -> None:
+    """Reject the pair where the MT stopped mid-sentence as ``truncated`` (a document with a
+    missing tail, the retranslation on). The filter alone would keep it: the English is a
+    prefix of the retranslation, whose chrF lifts the pair's adequacy over the filter's
+    end-mark bar, so the cut pair reached the corpus only when retranslation was on."""
+    cut = _cut_pair(doc)
+    if cut is None or not config.filters.on("truncated"):
+        return
+    reasons = cut.reasons
+    if "truncated" in reasons or "not-parallel" in reasons:  # said, or said by the document
+        return
+    # In the filters' order: truncated comes before misaligned.
+    at = reasons.index("misaligned") if "misaligned" in reasons else len(reasons)
+    k = doc.beads.index(cut)
+    doc.beads[k] = dataclasses.replace(cut, reasons=(*reasons[:at], "truncated", *reasons[at:]))
+
+
+def append_retranslation(
+    doc: Document, tail: range, cut: Bead | None, config: PipelineConfig
+) -> bool:
+    """Give the Russian sentences ``tail`` (where the MT stopped) their retranslation, one
+    paragraph per Russian segment: appended to the English side, or, when the MT stopped
+    mid-sentence in the English of bead ``cut``, in place of that English. One edit of rule
+    :data:`REPLACE_RULE` folded into the side's edits (``replay`` and the report show it).
+    Returns whether the English changed."""
+    en, ru = doc.en, doc.ru
+    assert en is not None and ru is not None
+    paragraphs: list[str] = []
+    i = 0
+    for seg in ru.segments:
+        ids = range(i, i + len(seg.sentences))
+        i += len(seg.sentences)
+        part = " ".join(doc.ru_retranslated[k].strip() for k in ids if k in tail)
+        if part.strip():
+            paragraphs.append(part.strip())
+    if not paragraphs:
+        return False
+    text = en.text
+    start = end = len(text)
+    if cut is not None:
+        first, last = doc.en_sentences[cut.en[0]], doc.en_sentences[cut.en[-1]]
+        start, end = text.rfind(first), text.rfind(last) + len(last)
+        if start < 0 or end < start + len(first):
+            return False  # not found as written: leave the English as it is (never a guess)
+        # The cut English goes; the first paragraph takes its place, the rest follow it.
+        head, rest = paragraphs[0], paragraphs[1:]
+        added = head + "".join("\n\n" + p for p in rest)
+    else:
+        ends_line = text.endswith("\n")
+        added = ("\n" if ends_line else "\n\n") + "\n\n".join(paragraphs)
+        added += "\n" if ends_line else ""
+    later = [Edit(REPLACE_RULE, start, end, text[start:end], added)]
+    raw = en.raw_text
+    edits = compose(raw, en.edits, later)
+    doc.en = tag_side(raw, replay(raw, edits), en.encoding, "en", edits, config)
+    doc.en_sentences = corpus_sentences(doc.en, "en", config)
+    return True
 
 
 def build_side(
@@ -490,6 +598,10 @@ def _check_sides(
         warnings.append(f"wrong-language: {detail}; kept as given")
         return sides
     target = {s: sides[s].lang for s in wrong}
+    if target == {"en": "ru"} and "ru" in sides:
+        # Both sides Russian: no misnamed file but an MT that did not translate (the source
+        # copied, or left in Russian). The Russian is processed; _failed_mt says why.
+        return sides
     if len(set(target.values())) != len(target) or any(
         t in sides and t not in wrong for t in target.values()
     ):

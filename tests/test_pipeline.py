@@ -102,15 +102,20 @@ def test_swapped_files_are_put_right(tmp_path: Path) -> None:
     assert isinstance(q, Quarantined) and q.reason == "wrong-language"
 
 
-def test_two_russian_files_name_the_setting_that_would_take_them(tmp_path: Path) -> None:
-    """Both files Russian: no swap puts them right, so the quarantine points to 'keep' alone
-    (it said "set lid.on_wrong_side to 'swap' or 'keep'", and 'swap' is the default)."""
+def test_two_russian_files_are_an_mt_that_did_not_translate(tmp_path: Path) -> None:
+    """Both files Russian: no misnamed file (no swap puts them right) but an MT that copied
+    its source. The Russian is processed, the copy kept as the document's mt and said
+    (``mt-failed``); it was quarantined as ``wrong-language``, which a retranslation mode
+    that fills missing English could never reach. The other settings still decide."""
     ru = (SAMPLE / "volga-route.ru.txt").read_bytes()
     (tmp_path / "x.ru.txt").write_bytes(ru)
     (tmp_path / "x.en.txt").write_bytes(ru)
-    (q,) = _run(tmp_path).values()
+    (doc,) = _run(tmp_path).values()
+    assert isinstance(doc, Document) and doc.en is None and doc.mt is not None
+    assert any(w.startswith("mt-failed: the English MT is a copy") for w in doc.warnings)
+    (q,) = _run(tmp_path, PipelineConfig(lid=LidConfig(on_wrong_side="quarantine"))).values()
     assert isinstance(q, Quarantined) and q.reason == "wrong-language"
-    assert "same language; set lid.on_wrong_side to 'keep' to accept it" in q.detail
+    assert "set lid.on_wrong_side to 'swap' or 'keep' to accept it" in q.detail
     (doc,) = _run(tmp_path, PipelineConfig(lid=LidConfig(on_wrong_side="keep"))).values()
     assert isinstance(doc, Document) and any("kept as given" in w for w in doc.warnings)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from cleaners.edit import Edit
 from cleaners.lazyre import lazy_compile
-from cleaners.repair.engine import make_edit, rule
+from cleaners.repair.engine import Param, make_edit, rule
 from cleaners.repair.tables import words
 
 # "1. pin_code Offline pin_code": a numbered forum header that repeats the user name
@@ -89,7 +89,9 @@ def _quoted(text: str, start: int, end: int) -> bool:
     )
 
 
-_STUTTER = lazy_compile(r"\b(?P<w>\w+)(?P<rep>[ ]+(?P=w))\b", re.IGNORECASE)
+# The whole run of repeats in one match: a looping MT's "the the the ... the" collapses in one
+# pass (one repeat a match halved it per pass, and max_passes left "the the the").
+_STUTTER = lazy_compile(r"\b(?P<w>\w+)(?P<rep>(?:[ ]+(?P=w))+)\b", re.IGNORECASE)
 
 
 @rule(
@@ -104,6 +106,9 @@ def collapse_word_stutter(text: str, lang: str, params: Mapping[str, Any]) -> li
     >>> from cleaners.repair.engine import replay
     >>> replay("in the the city", collapse_word_stutter("in the the city", "en", {}))
     'in the city'
+    >>> t = "held in" + " the" * 30 + " city"
+    >>> replay(t, collapse_word_stutter(t, "en", {}))
+    'held in the city'
     >>> collapse_word_stutter("he had had enough; Bora Bora; Hussein A A, et al.", "en", {})
     []
     >>> collapse_word_stutter('the band The The; he wrote "the the" on the board', "en", {})
@@ -125,3 +130,67 @@ def collapse_word_stutter(text: str, lang: str, params: Mapping[str, Any]) -> li
         if low in words("stutter_words.txt", "en") or low in words("stutter_words.txt", "ru"):
             edits.append(make_edit("collapse_word_stutter", text, m.start("rep"), m.end("rep"), ""))
     return edits
+
+
+# A sentence as a run of text up to its end marks, within a line (a loop's copies follow
+# each other in one paragraph; repeated lines such as credits are not a loop).
+_SENTENCE = lazy_compile(r"[^.!?…\n]+[.!?…]+")
+
+
+@rule(
+    "collapse_sentence_loop",
+    stage=52,
+    langs=("en",),
+    params={
+        "min_copies": Param(3, "Copies in a row that make a loop (2 may be meant: an echo)."),
+        "min_words": Param(5, "Words a sentence needs to count (a short chant is quoted in full)."),
+    },
+    risk="a long sentence deliberately repeated three times in a row (a slogan quoted in full)",
+)
+def collapse_sentence_loop(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Keep one copy of a sentence a looping MT repeated in a row (``min_copies`` times or
+    more, separated by spaces only).
+
+    >>> from cleaners.repair.engine import replay, with_defaults
+    >>> p = with_defaults("collapse_sentence_loop", {})
+    >>> t = "It rained. " + "The mayor met the minister in Baku. " * 4 + "Then it stopped."
+    >>> replay(t, collapse_sentence_loop(t, "en", p))
+    'It rained. The mayor met the minister in Baku. Then it stopped.'
+    >>> collapse_sentence_loop("The mayor met the minister. The mayor met the minister.", "en", p)
+    []
+    """
+    copies, words = params["min_copies"], params["min_words"]
+    edits: list[Edit] = []
+    first = last = None  # the run's first and latest copy
+    count = 0
+    for m in _SENTENCE.finditer(text):
+        if (
+            last is not None
+            and m.start() == last.end()
+            and m.group()[:1] in " \t"
+            and m.group().strip(" \t") == last.group().strip(" \t")
+        ):
+            last, count = m, count + 1
+            continue
+        _close_loop(text, first, last, count, copies, words, edits)
+        first = last = m
+        count = 1
+    _close_loop(text, first, last, count, copies, words, edits)
+    return edits
+
+
+def _close_loop(
+    text: str,
+    first: re.Match[str] | None,
+    last: re.Match[str] | None,
+    count: int,
+    copies: int,
+    words: int,
+    edits: list[Edit],
+) -> None:
+    """Add the edit that drops a finished run's repeats, when it is a loop."""
+    if first is None or last is None or count < copies:
+        return
+    if len(first.group().split()) < words:
+        return
+    edits.append(make_edit("collapse_sentence_loop", text, first.end(), last.end(), ""))

@@ -1,0 +1,142 @@
+"""When a document's English MT failed as a whole: the side in the English slot is no English.
+
+An MT export can hold the Russian source copied unchanged (the engine did nothing), the source
+mostly left untranslated, or a translation into another language (Ukrainian, German). Such a
+side is not the document's English: written to ``text/<id>.en.txt`` it would pass for the
+repaired English, and its segments would only ever leave the alignment one by one. The
+pipeline keeps it as the document's ``mt`` (for review), gives the document no English, says
+why in an ``mt-failed`` warning, and a retranslation mode that fills missing English
+(``missing``, ``replace``, ``all``) gives the retranslation instead.
+
+An MT can also stop halfway (cut off, also mid-sentence, or looping until it was cut): the
+English then covers the start of the Russian only. :func:`missing_tail` finds the Russian left
+without English at the end (:func:`cut_short`, the English of its first pair stopping
+mid-sentence); the pipeline says so (``mt-incomplete``) and, in ``replace`` mode, gives that
+Russian its retranslation (appended, or in place of the cut sentence); with a retranslation in
+the other modes, the cut pair is rejected ``truncated``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from cleaners.adequacy import ends_cut, ends_sentence
+
+if TYPE_CHECKING:
+    from cleaners.model import Bead
+
+MT_FAILED = "mt-failed"
+
+# Language ID's verdicts that leave an English side English: its own language, and "und" (no
+# words to judge: numbers, a date line), which says nothing against it.
+_ENGLISH = frozenset({"en", "und"})
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def english_failure(en_lang: str, en_text: str, ru_text: str | None) -> str | None:
+    """Why an English MT side whose language ID says ``en_lang`` is no English at all, or
+    None when it is English (or cannot be told: ``und``).
+
+    >>> english_failure("en", "The mayor met experts.", "Мэр встретился с экспертами.") is None
+    True
+    >>> english_failure("ru", "Мэр встретился с экспертами.", "Мэр встретился с экспертами.")
+    'the English MT is a copy of the Russian source (not translated)'
+    >>> english_failure("uk", "Мер зустрівся з експертами.", None)
+    "the English MT is in another language ('uk'), not English"
+    """
+    if en_lang in _ENGLISH:
+        return None
+    if en_lang == "ru":
+        # Spacing and line ends aside: an export may rewrap the copied source.
+        if ru_text is not None and _words(en_text) == _words(ru_text):
+            return "the English MT is a copy of the Russian source (not translated)"
+        return "the English MT is Russian (left untranslated)"
+    return f"the English MT is in another language ({en_lang!r}), not English"
+
+
+MT_INCOMPLETE = "mt-incomplete"
+
+# The share of a document's Russian sentences that must be left without English at its end
+# before the MT counts as stopped: a credit line or a last comment the English page lacks is
+# no stopped MT (one of five is).
+TAIL_SHARE = 0.2
+
+
+def cut_short(en: str, ru: str, retranslation: str | None = None) -> bool:
+    """Whether English ``en`` stops mid-sentence where its Russian ``ru`` ends one (no end
+    mark, or a last word no sentence ends on); given the Russian's ``retranslation``, only
+    when that is :data:`CUT_RATIO` times longer too (it says what the English left out).
+
+    >>> cut_short("The mayor met the minister in", "Мэр встретился с министром в Баку.")
+    True
+    >>> cut_short("The mayor met the minister.", "Мэр встретился с министром.")
+    False
+    >>> cut_short("The mayor met the minister", "Мэр встретился с министром.",
+    ...           "The mayor met the minister.")  # only the full stop is missing
+    False
+    """
+    stops = (ends_sentence(ru) and not ends_sentence(en)) or (
+        ends_cut(en, "en") and not ends_cut(ru, "ru")
+    )
+    if retranslation is None or not stops:
+        return stops
+    return len(retranslation.strip()) >= CUT_RATIO * len(en.strip())
+
+
+# How much longer than a cut English sentence its Russian's retranslation must be: the
+# truncated filter's default ratio (filters.truncated_ratio).
+CUT_RATIO = 1.2
+
+
+def missing_tail(beads: Sequence[Bead], n_ru: int, last_cut: bool = False) -> range | None:
+    """The Russian sentences at the end of a document that have no English, the signature of
+    an MT that stopped halfway (cut off, or looping and then collapsed): every sentence after
+    the last bead with both sides (from that bead on when its English is ``last_cut``,
+    :func:`cut_short`), when they are at least :data:`TAIL_SHARE` of the Russian. None when
+    the English covers the end, or covers nothing (then no part of it is English:
+    ``not-parallel`` or ``mt-failed`` says so).
+
+    >>> from cleaners.model import Bead
+    >>> missing_tail([Bead((0,), (0,), 1.0), Bead((1,), (), 0.0), Bead((2,), (), 0.0)], 3)
+    range(1, 3)
+    >>> missing_tail([Bead((0,), (0,), 1.0), Bead((1, 2), (1,), 1.0)], 3) is None
+    True
+    """
+    last = next((k for k in range(len(beads) - 1, -1, -1) if beads[k].ru and beads[k].en), None)
+    if last is None or n_ru == 0:
+        return None
+    ru = beads[last].ru
+    tail = range(min(ru) if last_cut else max(ru) + 1, n_ru)
+    if 2 * sum(len(b.en) for b in beads[last + 1 :]) >= len(tail):
+        # English goes on past the last pair, about as long as the Russian: the alignment
+        # lost the end, no MT stopped (a stray word left by a collapsed loop is no such end).
+        return None
+    if not tail or len(tail) < TAIL_SHARE * n_ru:
+        return None
+    return tail
+
+
+def tail_note(tail: range, n_ru: int, appended: bool, cut: bool = False) -> str:
+    """The ``mt-incomplete`` warning of a document whose English stops at ``tail`` (``cut``:
+    mid-sentence, in the English of its first Russian sentence).
+
+    >>> tail_note(range(3, 6), 6, False).split(": ", 1)[1][:72]
+    'the English stops after Russian sentence 3: the last 3 of 6 Russian sent'
+    >>> tail_note(range(3, 6), 6, True, cut=True).split(": ", 1)[1][:53]
+    'the English stops mid-sentence at Russian sentence 4:'
+    """
+    what = "their retranslation appended" if appended else "the MT stopped halfway?"
+    where = (
+        f"stops mid-sentence at Russian sentence {tail.start + 1}"
+        if cut
+        else f"stops after Russian sentence {tail.start}"
+    )
+    have = "have no whole English" if cut else "have no English"
+    return (
+        f"{MT_INCOMPLETE}: the English {where}: the last {len(tail)} of {n_ru} Russian "
+        f"sentences {have} ({what})"
+    )

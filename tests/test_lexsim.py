@@ -145,6 +145,24 @@ def test_pivot_dictionaries_link_keys_of_one_sense(tmp_path: Path) -> None:
     }
 
 
+def test_pivot_dictionaries_are_read_either_way(tmp_path: Path) -> None:
+    """A pivot language's dictionaries to a side (Swedish→German) and from it (French→Swedish)
+    both give (pivot word, side word) pairs: the second turned round."""
+    _dictd(tmp_path, "freedict-swe-deu", ["fjäll /fjɛl/ <n>\nGebirge\n"])
+    _dictd(tmp_path, "freedict-deu-swe", ["Gletscher /ˈɡlɛtʃɐ/ <n>\nglaciär\n"])
+    _dictd(tmp_path, "freedict-fra-swe", ["glacier /ɡla.sje/ <n>\nglaciär, jökel\n"])
+    _dictd(tmp_path, "freedict-swe-fra", ["fjäll /fjɛl/ <n>\nmontagne\n"])
+    stems = ("freedict-swe-deu", "freedict-deu-swe", "freedict-fra-swe", "freedict-swe-fra")
+    to_de, to_fr = build.pivot_sides(tmp_path, "de-fr", stems)
+    assert to_de == [("fjäll", "Gebirge"), ("glaciär", "Gletscher")]
+    assert to_fr == [("fjäll", "montagne"), ("glaciär", "glacier"), ("jökel", "glacier")]
+    key_de, key_fr = lexsim.key_function("stem5", "de"), lexsim.key_function("stem5", "fr")
+    assert build.triangulate([(to_de, to_fr)], key_de, key_fr) == {
+        (key_de("gebirge"), key_fr("montagne")),
+        (key_de("gletscher"), key_fr("glacier")),
+    }
+
+
 def test_a_missing_pivot_dictionary_names_the_packages(tmp_path: Path) -> None:
     packages = "dict-freedict-pol-rus dict-freedict-pol-eng dict-freedict-ell-rus"
     with pytest.raises(FileNotFoundError, match=f"apt-get install {packages} "):

@@ -182,6 +182,21 @@ def test_the_ru_en_table_knows_words_only_the_pivot_dictionaries_pair() -> None:
     assert lexsim.similarity("Ящерица", "The lizard") == 1.0
 
 
+def test_the_de_fr_table_knows_pairs_only_the_pivot_dictionaries_add() -> None:
+    """Nunmehr / désormais: the direct dictionary pairs them, but désormais's key has learned
+    translations, so its rule (neither key learned) leaves the pair out; Spanish, Swedish and
+    the other pivot languages link the two, and a pivot pair needs one key without a learned
+    one (nunmehr's). Text+Berg dev has the pair in a bead the held-out table missed."""
+    _dictionaries("de-fr")
+    text = (LEX / "de-fr.tsv").read_text(encoding="utf-8")
+    assert "linked through a pivot word" in text.split("!key", 1)[0]
+    de_fr, fr_de = lexsim.table("de", "fr"), lexsim.table("fr", "de")
+    nun, desor = de_fr.key("nunmehr", "src"), fr_de.key("désormais", "src")
+    assert f"\n{nun}\t{desor}\t0.000\n" in text
+    assert desor in de_fr.targets(nun) and nun in fr_de.targets(desor)
+    assert lexsim.similarity("nunmehr", "désormais", "de", "fr") == 1.0
+
+
 def test_every_shipped_table_parses_both_ways() -> None:
     for a, b in (("ru", "en"), ("en", "ru"), ("de", "fr"), ("fr", "de")):
         assert lexsim.available(a, b)

@@ -470,8 +470,8 @@ def test_stress_marks_change_no_bead_and_no_score() -> None:
 @pytest.fixture
 def heldout_defr(monkeypatch: pytest.MonkeyPatch) -> None:
     """The de–fr word table rebuilt without Text+Berg dev (FLORES dev alone: the same build,
-    fewer inputs, and without the dictionaries, so that no package is needed), so that Text+Berg
-    dev is scored by a table that never saw it."""
+    fewer inputs, and without the dictionaries, direct or pivot, so that no package is needed),
+    so that Text+Berg dev is scored by a table that never saw it."""
     from cleaners import lexsim
     from cleaners.lexsim import build
 
@@ -480,6 +480,7 @@ def heldout_defr(monkeypatch: pytest.MonkeyPatch) -> None:
     kept = [f for f in build.SOURCES["de-fr"] if "textberg" not in f[0]]
     monkeypatch.setitem(build.SOURCES, "de-fr", kept)
     monkeypatch.delitem(build.DICTIONARIES, "de-fr")
+    monkeypatch.delitem(build.PIVOTS, "de-fr")
     text = build.build(SHARED, "de-fr")
     shipped = lexsim.table
     parsed = {

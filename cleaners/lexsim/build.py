@@ -87,24 +87,45 @@ DICTD = Path("/usr/share/dictd")
 DICTIONARIES: dict[str, tuple[tuple[str, bool], ...]] = {
     "de-fr": (("freedict-deu-fra", False), ("freedict-fra-deu", True)),
 }
-# Pairs of dictionaries from one third language (the pivot) to each side, for a pair no direct
-# dictionary with a usable licence covers: (pivot→a, pivot→b) file stems. FreeDict+WikDict,
-# CC BY-SA 3.0, as above (Debian's eng-rus and deu-eng are GPL, not read).
-PIVOTS: dict[str, tuple[tuple[str, str], ...]] = {
+# Dictionaries through one third language (the pivot) to each side, for words no direct
+# dictionary with a usable licence pairs: per pivot language, its dictd file stems, each
+# ``freedict-X-Y`` read either way (the pivot's headwords or the side's: the codes tell).
+# FreeDict+WikDict, CC BY-SA 3.0, as above (Debian's eng-rus and deu-eng are GPL, not read;
+# nor are the GPL-only FreeDict deu-ita, deu-nld, deu-por, spa-deu, por-deu and the like).
+PIVOTS: dict[str, tuple[tuple[str, ...], ...]] = {
     "ru-en": (
         ("freedict-pol-rus", "freedict-pol-eng"),  # Polish
         ("freedict-ell-rus", "freedict-ell-eng"),  # Greek
     ),
+    # de-fr has a direct dictionary; the pivots add what it lacks (a learned key's missing
+    # partner: nunmehr ~ désormais through Spanish, Swedish, ...). Every pivot language with
+    # a CC BY-SA dictionary on both sides (Portuguese, Italian, Dutch: GPL on the German side).
+    "de-fr": (
+        ("freedict-deu-spa", "freedict-fra-spa"),  # Spanish
+        ("freedict-deu-swe", "freedict-swe-deu", "freedict-fra-swe", "freedict-swe-fra"),
+        ("freedict-deu-pol", "freedict-pol-deu", "freedict-fra-pol", "freedict-pol-fra"),
+        ("freedict-deu-fin", "freedict-fin-deu", "freedict-fra-fin", "freedict-fin-fra"),
+        ("freedict-deu-ell", "freedict-fra-ell", "freedict-ell-fra"),  # Greek
+        ("freedict-deu-rus", "freedict-fra-rus"),  # Russian
+        ("freedict-deu-bul", "freedict-fra-bul"),  # Bulgarian
+    ),
 }
 # A pivot word links its keys of the two sides only when it has at most this many key pairs
-# (one key each side: 1); a key pair two pivot languages link is kept whatever their senses.
-PIVOT_FANOUT = 1
-PIVOT_LANGUAGES = 2
+# (one key each side: 1); a key pair this many pivot languages link is kept whatever their
+# senses.
+PIVOT_FANOUT: dict[str, int] = {"ru-en": 1, "de-fr": 1}
+PIVOT_LANGUAGES: dict[str, int] = {"ru-en": 2, "de-fr": 2}
 # Which pivot key pairs join the learned ones: "neither", those whose two keys have no learned
-# pair (as de-fr's); "either", those with at least one such key; "all", every one not learned.
-# Measured on bench/filters.py's halves (README): "either" took misaligned pairs rejected up by
-# half a point or more on both; "all" (other senses of learned keys) put 3 more true beads < 0.3.
-PIVOT_ADD = "either"
+# pair (as de-fr's direct dictionaries); "either", those with at least one such key; "all",
+# every one not learned. Measured on bench/filters.py's halves (README): "either" took
+# misaligned pairs rejected up by half a point or more on both; "all" (other senses of learned
+# keys) put 3 more true beads < 0.3. de-fr, bench/align.py's held-out rows: "either" raised
+# Text+Berg dev .952 → .958 (strict; no fold lost) and FLORES de-fr dev .984 → .986, "neither"
+# moved nothing, "all" lost 4 of 6 folds; the direct dictionaries' pairs under "either" lost
+# all 6 (a pivot pair is a sense two languages share, a direct pair any sense).
+PIVOT_ADD: dict[str, str] = {"ru-en": "either", "de-fr": "either"}
+# The dictd files' language codes of the pairs' sides.
+ISO639_3 = {"ru": "rus", "en": "eng", "de": "deu", "fr": "fra"}
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _CYRILLIC_LANGS = frozenset({"ru"})
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -221,8 +242,8 @@ def triangulate(
     pivots: Sequence[tuple[Sequence[tuple[str, str]], Sequence[tuple[str, str]]]],
     key_a: Callable[[str], str],
     key_b: Callable[[str], str],
-    max_fanout: int = PIVOT_FANOUT,
-    min_languages: int = PIVOT_LANGUAGES,
+    max_fanout: int = 1,
+    min_languages: int = 2,
 ) -> set[tuple[str, str]]:
     """The key pairs (side a, side b) that pivot dictionaries link: per pivot language, its
     (pivot word, side-a phrase) and (pivot word, side-b phrase) pairs. A pivot word links each
@@ -263,16 +284,34 @@ def triangulate(
     return kept | {k for k, n in languages.items() if n >= min_languages}
 
 
+def pivot_sides(
+    dictd: Path, pair: str, stems: Sequence[str]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """One pivot language's (pivot word, side-a phrase) and (pivot word, side-b phrase) pairs
+    from its dictionaries ``freedict-X-Y``: one from the pivot (Y a side's code) as it is, one
+    into the pivot (X a side's code) turned round, so that either way adds translations."""
+    codes = [ISO639_3[lang] for lang in pair.split("-")]
+    sides: tuple[set[tuple[str, str]], set[tuple[str, str]]] = (set(), set())
+    for stem in stems:
+        head, tail = stem.split("-")[-2:]
+        if tail in codes:
+            sides[codes.index(tail)].update(dictd_pairs(dictd, stem))
+        else:
+            sides[codes.index(head)].update((p, w) for w, p in dictd_pairs(dictd, stem))
+    return sorted(sides[0]), sorted(sides[1])
+
+
 def pivot_pairs(dictd: Path, pair: str) -> set[tuple[str, str]]:
     """The key pairs of ``pair`` its pivot dictionaries give (:func:`triangulate`)."""
     dictionary_files(dictd, pair)  # a clear error when one is missing
     la, lb = pair.split("-")
     key_a, key_b = key_function(KEY_SCHEME, la), key_function(KEY_SCHEME, lb)
-    pivots = [(dictd_pairs(dictd, to_a), dictd_pairs(dictd, to_b)) for to_a, to_b in PIVOTS[pair]]
+    pivots = [pivot_sides(dictd, pair, stems) for stems in PIVOTS[pair]]
+    fanout, languages = PIVOT_FANOUT[pair], PIVOT_LANGUAGES[pair]
     # A key in the other side's script is a slip of the dictionary (Latin "a" in a Russian word).
     return {
         (a, b)
-        for a, b in triangulate(pivots, key_a, key_b, PIVOT_FANOUT, PIVOT_LANGUAGES)
+        for a, b in triangulate(pivots, key_a, key_b, fanout, languages)
         if _in_script(a, la) and _in_script(b, lb)
     }
 
@@ -324,7 +363,7 @@ def input_hash(data: Path, pair: str, dictd: Path = DICTD) -> str:
     if pair in DICTIONARIES:  # (a pair without one hashes as before)
         h.update(repr(("dictionaries", "keys without a learned pair", DICT_SCORE)).encode())
     if pair in PIVOTS:
-        pivot = ("pivots", PIVOT_FANOUT, PIVOT_LANGUAGES, PIVOT_ADD, DICT_SCORE)
+        pivot = ("pivots", PIVOT_FANOUT[pair], PIVOT_LANGUAGES[pair], PIVOT_ADD[pair], DICT_SCORE)
         h.update(repr(pivot).encode())
     for f in dictionary_files(dictd, pair) if dictionary_stems(pair) else ():
         h.update(f.name.encode())
@@ -360,23 +399,23 @@ def build(data: Path, pair: str, dictd: Path = DICTD) -> str:
         + " (FreeDict+WikDict from Wiktionary, CC BY-SA 3.0; see NOTICE)"
     ] if pair in DICTIONARIES else []  # fmt: skip
     if pair in PIVOTS:
-        # The same backoff through a third language: ru→Polish→en, ru→Greek→en.
+        # The same backoff through a third language: ru→Polish→en, de→Swedish→fr, ...
         known_a, known_b = set(scored), {kb for v in scored.values() for _, kb in v}
-        both = PIVOT_ADD == "neither"
+        add = PIVOT_ADD[pair]
         found = {
             (ka, kb)
             for ka, kb in pivot_pairs(dictd, pair)
             if (ka not in known_a and kb not in known_b)
-            or (not both and (ka not in known_a or kb not in known_b))
-            or (PIVOT_ADD == "all" and kb not in {t for _, t in scored.get(ka, ())})
+            or (add != "neither" and (ka not in known_a or kb not in known_b))
+            or (add == "all" and kb not in {t for _, t in scored.get(ka, ())})
         }
         for ka, kb in found:
             scored.setdefault(ka, []).append((-DICT_SCORE, kb))
-        which = {"neither": "neither key has", "either": "a key without"}.get(PIVOT_ADD, "not")
+        which = {"neither": "neither key has", "either": "a key without"}.get(add, "not")
         dict_note.append(
             f"# + {len(found)} key pairs (score {DICT_SCORE}; {which} a learned pair) "
-            f"linked through a pivot word (at most {PIVOT_FANOUT} key pair(s) per word, or "
-            f"{PIVOT_LANGUAGES} pivot languages) by "
+            f"linked through a pivot word (at most {PIVOT_FANOUT[pair]} key pair(s) per word, "
+            f"or {PIVOT_LANGUAGES[pair]} pivot languages) by "
             + ", ".join("+".join(p) for p in PIVOTS[pair])
             + " (FreeDict+WikDict from Wiktionary, CC BY-SA 3.0; see NOTICE)"
         )

@@ -128,8 +128,44 @@ def collapse_word_stutter(text: str, lang: str, params: Mapping[str, Any]) -> li
         if _quoted(text, m.start(), m.end()):
             continue  # the words quoted as words ('he wrote "the the"'): a mention, not a use
         if low in words("stutter_words.txt", "en") or low in words("stutter_words.txt", "ru"):
-            edits.append(make_edit("collapse_word_stutter", text, m.start("rep"), m.end("rep"), ""))
+            span = _loop_line(text, m.start(), m.end()) or (m.start("rep"), m.end("rep"))
+            if edits and span[0] <= edits[-1].end:  # a loop line after one: one edit for both
+                start = edits.pop().start
+                if not text[span[1] :].strip():  # the last lines: the line ends before them go
+                    start = len(text[:start].rstrip())
+                span = (start, span[1])
+            edits.append(make_edit("collapse_word_stutter", text, *span, ""))
     return edits
+
+
+# What may stand beside a loop on its line: spaces and the punctuation a looping MT ends on.
+_LINE_REST = frozenset(" \t.,;:!?…")
+
+
+def _loop_line(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span that drops the whole line of ``text`` when the run ``text[start:end]`` is all
+    it holds (a looping MT's "the the … the" as a paragraph of its own: one "the" left would
+    be a paragraph of one function word), with the blank lines that would be left doubled;
+    None when the line holds more, or the text nothing else (a side is never emptied).
+
+    >>> t = "The mayor spoke.\\n\\nthe the the\\n\\nIt rained."
+    >>> _loop_line(t, 18, 29), _loop_line("in the the city", 3, 10)
+    ((18, 31), None)
+    >>> _loop_line("The mayor spoke.\\n\\nthe the the\\n", 18, 29)
+    (16, 29)
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if any(ch not in _LINE_REST for ch in text[line_start:start] + text[end:line_end]):
+        return None
+    follows = len(text) - len(text[line_end:].lstrip())
+    if follows < len(text):  # text follows: the line and the blank lines after it go
+        return line_start, text.rfind("\n", 0, follows) + 1  # (the next line's indent stays)
+    before = len(text[:line_start]) - len(text[:line_start].rstrip())
+    if before == line_start:
+        return None  # nothing else in the text: the one word stays
+    return line_start - before, line_end  # the last line: the line ends before it go
 
 
 # A sentence as a run of text up to its end marks, within a line (a loop's copies follow

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from cleaners.edit import Edit
-from cleaners.langev import CYRILLIC_BASIC
+from cleaners.langev import CYRILLIC_BASIC, non_russian_cyrillic
 from cleaners.lazyre import lazy_compile
 from cleaners.repair.engine import rule
 
@@ -55,12 +55,17 @@ def fill_untranslated(
     [Edit(rule='fill_untranslated', start=8, end=15, before='Спасибо', after='Spasibo')]
     >>> fill_untranslated("Он сказал спасибо and left.", "en", {}, Transliterator())
     []
+    >>> fill_untranslated("He spoke.\\nМер підтримав туризм у Баку.", "en", {}, Transliterator())
+    []
     """
     from cleaners import lid  # only when a translator is given: off the start-up path
 
     if lid.script_shares(text).get("Cyrl", 0.0) >= 0.5:
         return []
-    spans = untranslated_spans(text)
+    # Only Russian goes to the ru→en model: a paragraph in Ukrainian came out as garbage
+    # English. A fragment is judged by its line's Cyrillic (a fragment may hold no letter
+    # that tells); one in another language stays, still flagged ``untranslated``.
+    spans = [(s, e) for s, e in untranslated_spans(text) if not _line_not_russian(text, s, e)]
     if not spans:
         return []
     fragments = [text[s:e] for s, e in spans]
@@ -69,6 +74,19 @@ def fill_untranslated(
         if tr.strip():
             out.append(Edit("fill_untranslated", s, e, frag, tr.strip()))
     return out
+
+
+def _line_not_russian(text: str, start: int, end: int) -> bool:
+    """Whether the line of ``text`` that holds ``text[start:end]`` is Cyrillic of another
+    language (:func:`cleaners.langev.non_russian_cyrillic`).
+
+    >>> t = "He spoke.\\nМер підтримав туризм у Баку.\\nHe said Спасибо."
+    >>> _line_not_russian(t, 10, 14), _line_not_russian(t, 47, 54)
+    (True, False)
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return non_russian_cyrillic(text[line_start : len(text) if line_end < 0 else line_end])
 
 
 @rule(
@@ -105,6 +123,8 @@ after='Spasibo. Poka!')]
 
     if not text.strip() or lid.script_shares(text).get("Cyrl", 0.0) < 0.5:
         return []
+    if non_russian_cyrillic(text):
+        return []  # Ukrainian, Serbian…: the ru→en model would make garbage English of it
     out = translator.translate(split_sentences(text, "ru"))
     after = " ".join(t.strip() for t in out if t.strip())
     if not after:

@@ -389,7 +389,7 @@ def replace_failed_segments(doc: Document, config: PipelineConfig, translator: T
         cursor = where + len(seg.text)
         span = (where, cursor)
         if non_russian_cyrillic(seg.text):
-            continue  # Ukrainian, Serbian…: no ru→en input (other_cyrillic_notes says it)
+            continue  # Ukrainian, Serbian…: no ru→en input (a not-retranslated warning says it)
         if seg.lang == "ru" or lid.script_shares(seg.text).get("Cyrl", 0.0) >= 0.5:
             russian.append((*span, seg.text))
             continue

@@ -154,18 +154,29 @@ def _loop_line(text: str, start: int, end: int) -> tuple[int, int] | None:
     >>> _loop_line("The mayor spoke.\\n\\nthe the the\\n", 18, 29)
     (16, 29)
     """
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    if any(ch not in _LINE_REST for ch in text[line_start:start] + text[end:line_end]):
+    # Scanned outward over spaces and end marks only: the common stutter inside a sentence
+    # stops at its neighbour word (no pass over a multi-MB line per match).
+    line_start = start
+    while line_start > 0 and text[line_start - 1] in _LINE_REST:
+        line_start -= 1
+    line_end = end
+    while line_end < len(text) and text[line_end] in _LINE_REST:
+        line_end += 1
+    if (line_start > 0 and text[line_start - 1] != "\n") or (
+        line_end < len(text) and text[line_end] != "\n"
+    ):
         return None
-    follows = len(text) - len(text[line_end:].lstrip())
+    follows = line_end
+    while follows < len(text) and text[follows].isspace():
+        follows += 1
     if follows < len(text):  # text follows: the line and the blank lines after it go
-        return line_start, text.rfind("\n", 0, follows) + 1  # (the next line's indent stays)
-    before = len(text[:line_start]) - len(text[:line_start].rstrip())
-    if before == line_start:
+        return line_start, text.rfind("\n", line_end, follows) + 1  # (its indent stays)
+    before = line_start
+    while before > 0 and text[before - 1].isspace():
+        before -= 1
+    if before == 0:
         return None  # nothing else in the text: the one word stays
-    return line_start - before, line_end  # the last line: the line ends before it go
+    return before, line_end  # the last line: the line ends before it go
 
 
 # A sentence as a run of text up to its end marks, within a line (a loop's copies follow

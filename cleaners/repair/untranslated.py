@@ -3,6 +3,7 @@ translator, filled in by its retranslation (rule ``fill_untranslated``)."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from cleaners.repair.engine import rule
 if TYPE_CHECKING:
     from cleaners.translate import Translator
 
+_NEWLINE = lazy_compile(r"\n")
 _CYR_RUN = lazy_compile(rf"[{CYRILLIC_BASIC}]+(?:[\s\-'’.,:;«»\"]+[{CYRILLIC_BASIC}]+)*")
 
 
@@ -65,7 +67,8 @@ def fill_untranslated(
     # Only Russian goes to the ru→en model: a paragraph in Ukrainian came out as garbage
     # English. A fragment is judged by its line's Cyrillic (a fragment may hold no letter
     # that tells); one in another language stays, still flagged ``untranslated``.
-    spans = [(s, e) for s, e in untranslated_spans(text) if not _line_not_russian(text, s, e)]
+    lines = _Lines(text)
+    spans = [(s, e) for s, e in untranslated_spans(text) if not lines.not_russian(s)]
     if not spans:
         return []
     fragments = [text[s:e] for s, e in spans]
@@ -76,17 +79,28 @@ def fill_untranslated(
     return out
 
 
-def _line_not_russian(text: str, start: int, end: int) -> bool:
-    """Whether the line of ``text`` that holds ``text[start:end]`` is Cyrillic of another
-    language (:func:`cleaners.langev.non_russian_cyrillic`).
+class _Lines:
+    """The lines of a text, each judged once whether its Cyrillic is another language's
+    (:func:`cleaners.langev.non_russian_cyrillic`): a multi-MB line with many fragments is
+    looked at once, not once a fragment.
 
-    >>> t = "He spoke.\\nМер підтримав туризм у Баку.\\nHe said Спасибо."
-    >>> _line_not_russian(t, 10, 14), _line_not_russian(t, 47, 54)
+    >>> lines = _Lines("He spoke.\\nМер підтримав туризм у Баку.\\nHe said Спасибо.")
+    >>> lines.not_russian(10), lines.not_russian(47)
     (True, False)
     """
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    return non_russian_cyrillic(text[line_start : len(text) if line_end < 0 else line_end])
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+        self._judged: dict[int, bool] = {}
+
+    def not_russian(self, offset: int) -> bool:
+        """Whether the line holding ``offset`` is Cyrillic of another language."""
+        k = bisect_right(self._starts, offset) - 1
+        if k not in self._judged:
+            end = self._starts[k + 1] if k + 1 < len(self._starts) else len(self._text)
+            self._judged[k] = non_russian_cyrillic(self._text[self._starts[k] : end])
+        return self._judged[k]
 
 
 @rule(

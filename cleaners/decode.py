@@ -123,7 +123,10 @@ def decode_bytes(data: bytes) -> Decoded:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         _reject_broken_utf8(data, exc)
-        text, encoding = _detect(data)
+        try:
+            text, encoding = _detect(data)
+        except DecodeError as err:
+            raise _mixed_with_utf8(data, exc.start) or err from None
         return check_text(*_few_high_bytes(data, text, encoding, exc.start))
     return check_text(*_lone_ideograph_as_cyrillic(data, text))
 
@@ -266,6 +269,29 @@ def _reject_broken_utf8(data: bytes, exc: UnicodeDecodeError) -> None:
             f"UTF-8 text with {bad} invalid byte sequence(s), first at byte {exc.start}; "
             "fix or re-export the file as UTF-8",
         )
+
+
+def _mixed_with_utf8(data: bytes, first_bad: int) -> DecodeError | None:
+    """The error of bytes that no one encoding reads when they are UTF-8 up to ``first_bad``
+    (four or more Cyrillic or other non-ASCII characters there) and another encoding after:
+    two exports joined (``cat a.txt b.txt``). "Not text in UTF-8 … or a Cyrillic code page"
+    read as a file in some exotic encoding; this says where the UTF-8 stops. None when the
+    head holds no such UTF-8.
+
+    >>> _mixed_with_utf8("Мост открыт.\\n".encode() + "Мост".encode("cp1251"), 23).detail[:39]
+    'UTF-8 up to byte 23 (line 2), then byte'
+    >>> _mixed_with_utf8(b"plain ascii \\xff", 12) is None
+    True
+    """
+    head = data[:first_bad]
+    if sum(1 for b in head if 0xC2 <= b <= 0xF4) < 4:
+        return None
+    line = head.count(b"\n") + 1
+    return DecodeError(
+        UNDECODABLE,
+        f"UTF-8 up to byte {first_bad} (line {line}), then bytes of another "
+        "encoding: the file mixes encodings (two exports joined?); re-export it as UTF-8",
+    )
 
 
 def _detect(data: bytes) -> tuple[str, str]:

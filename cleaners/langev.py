@@ -62,6 +62,35 @@ def has_word(text: str) -> bool:
     return _WORD_OF_MIN_LETTERS.search(text) is not None
 
 
+# Letters of other Cyrillic alphabets that no Russian word holds (Ukrainian і ї є ґ, Belarusian
+# ў, Serbian and Macedonian ј љ њ ђ ћ џ ѓ ќ ѕ, Kazakh ә ғ қ ң ө ұ ү һ).
+NON_RUSSIAN_CYRILLIC = "іїєґўјљњђћџѓќѕәғқңөұүһІЇЄҐЎЈЉЊЂЋЏЃЌЅӘҒҚҢӨҰҮҺ"
+_CYRILLIC_WORD = lazy_compile(f"[{CYRILLIC_BASIC}]+")
+# The share of a text's Cyrillic words that must hold such a letter: one Ukrainian place name
+# ("Біла Церква") in a Russian paragraph leaves it Russian; about one Ukrainian word in four
+# holds one (і: "and", "in", the plural -ів, -ні).
+NON_RUSSIAN_SHARE = 0.1
+
+
+def non_russian_cyrillic(text: str) -> bool:
+    """Whether the Cyrillic of ``text`` is another language's, not Russian: at least
+    :data:`NON_RUSSIAN_SHARE` of its Cyrillic words hold a letter Russian has not
+    (:data:`NON_RUSSIAN_CYRILLIC`). A ru→en model given such text makes garbage English of it.
+
+    >>> non_russian_cyrillic("Губернатор учора приїхав до Астани на 12 днів.")
+    True
+    >>> non_russian_cyrillic("Губернатор вчера приехал в Астану."), non_russian_cyrillic("OK")
+    (False, False)
+    >>> non_russian_cyrillic("Мэр встретился с послом в городе Біла Церква, где обсудили мост.")
+    False
+    """
+    found = _CYRILLIC_WORD.findall(text)
+    if not found:
+        return False
+    other = sum(1 for w in found if any(ch in NON_RUSSIAN_CYRILLIC for ch in w))
+    return other > 0 and other >= NON_RUSSIAN_SHARE * len(found)
+
+
 def guess_lang(text: str) -> str:
     """Which language's repair rules a bare text gets when nobody says (``mtclean clean``):
     ``"ru"`` when Cyrillic letters outnumber Latin ones, else ``"en"``.

@@ -13,7 +13,11 @@ English then covers the start of the Russian only. :func:`missing_tail` finds th
 without English at the end (:func:`cut_short`, the English of its first pair stopping
 mid-sentence); the pipeline says so (``mt-incomplete``) and, in ``replace`` mode, gives that
 Russian its retranslation (appended, or in place of the cut sentence); with a retranslation in
-the other modes, the cut pair is rejected ``truncated``.
+the other modes, the cut pair is rejected ``truncated``. A tail whose English the MT left in
+Russian (its paragraphs still there, left out) is said as such (:func:`tail_cause`).
+
+English segments in Cyrillic of another language (Ukrainian) are never given to the ru→en
+retranslation, which makes garbage English of them: :func:`not_retranslated_note` says so.
 """
 
 from __future__ import annotations
@@ -120,16 +124,35 @@ def missing_tail(beads: Sequence[Bead], n_ru: int, last_cut: bool = False) -> ra
     return tail
 
 
-def tail_note(tail: range, n_ru: int, appended: bool, cut: bool = False) -> str:
+def tail_cause(after: Sequence[str]) -> str | None:
+    """Why a missing tail has no English, from the languages of the English side's segments
+    left out of the alignment after its last pair: the MT left them in Russian (or gave them
+    in another language); None when none is (the MT stopped, as far as can be told).
+
+    >>> tail_cause(["ru"]), tail_cause(["en", "uk"]), tail_cause(["en"])
+    ('left in Russian by the MT', "given in 'uk' by the MT, not English", None)
+    """
+    if "ru" in after:
+        return "left in Russian by the MT"
+    other = next((lang for lang in after if lang not in _ENGLISH), None)
+    return None if other is None else f"given in {other!r} by the MT, not English"
+
+
+def tail_note(
+    tail: range, n_ru: int, appended: bool, cut: bool = False, cause: str | None = None
+) -> str:
     """The ``mt-incomplete`` warning of a document whose English stops at ``tail`` (``cut``:
-    mid-sentence, in the English of its first Russian sentence).
+    mid-sentence, in the English of its first Russian sentence; ``cause``: :func:`tail_cause`).
 
     >>> tail_note(range(3, 6), 6, False).split(": ", 1)[1][:72]
     'the English stops after Russian sentence 3: the last 3 of 6 Russian sent'
     >>> tail_note(range(3, 6), 6, True, cut=True).split(": ", 1)[1][:53]
     'the English stops mid-sentence at Russian sentence 4:'
+    >>> tail_note(range(3, 6), 6, False, cause="left in Russian by the MT")[-27:]
+    '(left in Russian by the MT)'
     """
-    what = "their retranslation appended" if appended else "the MT stopped halfway?"
+    what = "the MT stopped halfway?" if cause is None else cause
+    what = "their retranslation appended" if appended else what
     where = (
         f"stops mid-sentence at Russian sentence {tail.start + 1}"
         if cut
@@ -139,4 +162,23 @@ def tail_note(tail: range, n_ru: int, appended: bool, cut: bool = False) -> str:
     return (
         f"{MT_INCOMPLETE}: the English {where}: the last {len(tail)} of {n_ru} Russian "
         f"sentences {have} ({what})"
+    )
+
+
+NOT_RETRANSLATED = "not-retranslated"
+
+
+def not_retranslated_note(k: int, lang: str, text: str) -> str:
+    """The warning for English segment ``k`` (1-based), Cyrillic of another language than
+    Russian (language ID: ``lang``): the ru→en retranslation is never given it (it made
+    garbage English of it), so it stays as it is, flagged.
+
+    >>> not_retranslated_note(2, "uk", "Мер підтримав туризм у Баку. Губернатор учора приїхав.")
+    "not-retranslated: English segment 2 is Cyrillic but not Russian ('uk': 'Мер підтримав \
+туризм у Баку. …'); kept as it is"
+    """
+    head = text if len(text) <= 30 else text[:30].rsplit(" ", 1)[0] + " …"
+    return (
+        f"{NOT_RETRANSLATED}: English segment {k} is Cyrillic but not Russian "
+        f"({lang!r}: {head!r}); kept as it is"
     )

@@ -21,6 +21,7 @@ from cleaners.chrf import chrf
 from cleaners.config import PipelineConfig
 from cleaners.errors import InputError
 from cleaners.judge import judge_document
+from cleaners.langev import non_russian_cyrillic
 from cleaners.leftout import (
     CYRILLIC_LANGS,
     LEFT_OUT,
@@ -30,7 +31,15 @@ from cleaners.leftout import (
 )
 from cleaners.memory import doc_size, release
 from cleaners.model import REPLACE_RULE, Bead, Document, Edit, Quarantined, Segment, SideDoc
-from cleaners.mtcheck import MT_FAILED, cut_short, english_failure, missing_tail, tail_note
+from cleaners.mtcheck import (
+    MT_FAILED,
+    cut_short,
+    english_failure,
+    missing_tail,
+    not_retranslated_note,
+    tail_cause,
+    tail_note,
+)
 from cleaners.readers import InputItem, read_item
 from cleaners.repair import repair, replay, untranslated_spans
 from cleaners.repair.bilingual import source_evidence
@@ -229,6 +238,12 @@ def finish_document(
     mode = config.translate.mode if translator is not None else "signal"
     if translator is not None and doc.ru_sentences:
         doc.ru_retranslated = translator.translate(doc.ru_sentences)
+    if translator is not None and doc.en is not None and doc.en_origin == "mt":
+        doc.warnings.extend(
+            not_retranslated_note(k + 1, seg.lang, seg.text)
+            for k, seg in enumerate(doc.en.segments)
+            if non_russian_cyrillic(seg.text)
+        )
     if doc.ru_retranslated and (
         mode == "all" or (doc.en is None and mode in ("missing", "replace"))
     ):
@@ -247,13 +262,34 @@ def finish_document(
         appended = fill and append_retranslation(doc, tail, cut, config)
         if appended:
             _align(doc, config)
-        doc.warnings.append(tail_note(tail, len(doc.ru_sentences), appended, cut is not None))
+        cause = tail_cause(_left_out_after_last_pair(doc))
+        doc.warnings.append(
+            tail_note(tail, len(doc.ru_sentences), appended, cut is not None, cause)
+        )
     if doc.beads and apply_source_evidence(doc, config):
         _align(doc, config)  # the Russian re-decided fused words or glossary terms
     if tail is not None and not appended and doc.ru_retranslated:
         reject_cut_pair(doc, config)
     release(doc_size(doc))  # what the last stage freed, before the document is written
     return doc
+
+
+def _left_out_after_last_pair(doc: Document) -> list[str]:
+    """The languages of the English side's segments left out of the alignment (no
+    boilerplate) after its last English sentence in a pair: Russian there is a tail the MT
+    left in Russian, not one it stopped before."""
+    if doc.en is None:
+        return []
+    last = max((j for b in doc.beads if b.ru for j in b.en), default=-1)
+    langs: list[str] = []
+    j = 0
+    for seg in doc.en.segments:
+        if any(f.startswith(LEFT_OUT) for f in seg.peek_flags):
+            if j > last and seg.kind != "boilerplate":
+                langs.append(seg.lang)
+            continue
+        j += len(seg.sentences)
+    return langs
 
 
 def apply_source_evidence(doc: Document, config: PipelineConfig) -> bool:
@@ -352,6 +388,8 @@ def replace_failed_segments(doc: Document, config: PipelineConfig, translator: T
             continue
         cursor = where + len(seg.text)
         span = (where, cursor)
+        if non_russian_cyrillic(seg.text):
+            continue  # Ukrainian, Serbian…: no ru→en input (a not-retranslated warning says it)
         if seg.lang == "ru" or lid.script_shares(seg.text).get("Cyrl", 0.0) >= 0.5:
             russian.append((*span, seg.text))
             continue

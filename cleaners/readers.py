@@ -654,6 +654,7 @@ def read_item(input_dir: Path, item: InputItem, config: InputConfig) -> ItemRead
                 record, bad = _parse_record(data)
                 if bad is not None:
                     raise bad
+                empty.extend(_blank_sides(record, ref.label))
                 out[lang] = check_text(record[ref.key or lang], "utf-8")
             else:
                 out[lang] = decode_bytes(data)
@@ -670,6 +671,23 @@ def read_item(input_dir: Path, item: InputItem, config: InputConfig) -> ItemRead
             raw_hash, error=E.EmptyInput(E.EMPTY, f"{', '.join(item.sources)}: no text to read")
         )
     return ItemRead(raw_hash, out, empty=tuple(e.detail for e in empty))
+
+
+def _blank_sides(record: dict, label: str) -> list[InputError]:
+    """The sides a JSONL record gives as blank strings (``"en": ""``): discovery leaves them
+    out of the item's parts, and they are said as an empty file of a pair is (``empty-side``), not
+    taken for a side the record does not give (no ``"en"`` key, or ``null``).
+
+    >>> [e.detail for e in _blank_sides({"id": "a", "ru": "Да.", "en": " "}, "a.jsonl:3")]
+    ['a.jsonl:3: "en" holds only whitespace']
+    """
+    out: list[InputError] = []
+    for lang in LANGS:
+        text = record.get(lang)
+        if isinstance(text, str) and not text.strip():
+            what = "is empty" if text == "" else "holds only whitespace"
+            out.append(E.EmptyInput(E.EMPTY, f'{label}: "{lang}" {what}'))
+    return out
 
 
 def _pair_held(error: InputError, item: InputItem, bad: str) -> InputError:

@@ -243,3 +243,16 @@ def test_a_mojibake_file_is_repaired_by_clean(tmp_path: Path) -> None:
     done = mtclean("clean", str(path))
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"The article says {RU} today.\n" * 3
+
+
+def test_a_file_of_utf8_then_cp1251_says_it_mixes_encodings() -> None:
+    """Two exports joined (`cat a b`), one UTF-8 and one cp1251: no one encoding reads it. The
+    quarantine said 'not text in UTF-8, UTF-16 or a Cyrillic code page', which reads as a file
+    in some exotic encoding; it says where the UTF-8 stops and that the file mixes encodings."""
+    first = "Мост открыли в субботу. Движение запустят в понедельник.\n\n".encode()
+    data = first + "Старый мост закроют на ремонт. Работы займут год.\n".encode("cp1251")
+    with pytest.raises(E.DecodeError) as err:
+        decode_bytes(data)
+    assert err.value.reason == E.UNDECODABLE
+    assert f"UTF-8 up to byte {len(first)} (line 3)" in err.value.detail, err.value.detail
+    assert "mixes encodings" in err.value.detail

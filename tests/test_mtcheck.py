@@ -231,3 +231,37 @@ def test_a_cut_pair_the_retranslation_lifts_is_still_rejected(tmp_path: Path, ti
     assert any(
         w.startswith(MT_INCOMPLETE + ": the English stops mid-sentence") for w in doc.warnings
     )
+
+
+# The MT left the second paragraph in Russian, or gave it in Ukrainian.
+EN_LEFT = EN_HALF + "\n" + RU.split("\n\n")[1]
+EN_UK = EN_HALF + "\n" + UK.split("\n\n")[1]
+
+
+def test_a_tail_left_in_russian_says_so_not_that_the_mt_stopped(tmp_path: Path) -> None:
+    doc = _doc(tmp_path, EN_LEFT)
+    (note,) = [w for w in doc.warnings if w.startswith(MT_INCOMPLETE + ":")]
+    assert "left in Russian" in note and "stopped halfway" not in note, note
+    (note,) = [w for w in _doc(tmp_path, EN_HALF).warnings if w.startswith(MT_INCOMPLETE + ":")]
+    assert "stopped halfway" in note
+
+
+@pytest.mark.parametrize("mode", ["signal", "missing", "replace"])
+def test_a_paragraph_in_another_language_is_flagged_never_retranslated_as_russian(
+    tmp_path: Path, tiny_translator, mode: str
+) -> None:
+    """Only Russian is retranslated ru→en: a Ukrainian paragraph fed to it came out as
+    garbage English ('The governor spoke with journalists in Beijing. 12 …'), as a fill-in of
+    Cyrillic left in the MT, or as a replace-mode repair. It stays as it is, and is said."""
+    ru = RU + "\n" + RU.split("\n\n")[0] + "\n"
+    en = EN_HALF + "\n" + UK.split("\n\n")[1] + "\n" + EN_HALF
+    (tmp_path / "d.ru.txt").write_text(ru, encoding="utf-8")
+    (tmp_path / "d.en.txt").write_text(en, encoding="utf-8")
+    config = PipelineConfig(translate=TranslateConfig(mode=mode))
+    (item,) = discover(tmp_path, config.input)
+    doc = process_item(tmp_path, item, config, translator=tiny_translator)
+    assert isinstance(doc, Document) and doc.en is not None, doc
+    assert doc.en.text == en, doc.en.edits  # nothing retranslated
+    (seg,) = [s for s in doc.en.segments if "Астани" in s.text]
+    assert any(f.startswith("left-out:other-language:uk") for f in seg.flags), seg.flags
+    assert any("'uk'" in w and w.startswith("not-retranslated:") for w in doc.warnings)

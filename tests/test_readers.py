@@ -531,7 +531,9 @@ def test_an_empty_side_of_a_pair_leaves_the_other_processed_alone_and_named(
     _write(tmp_path / "c.en.txt", b"\n")
     _write(tmp_path / "d.ru.txt", RU.encode()[:-2])  # cut inside its last letter
     _write(tmp_path / "d.en.txt", b"")
-    _write(tmp_path / "e.jsonl", json.dumps({"id": "e", "ru": RU, "en": ""}) + "\n")
+    records = [{"id": "e", "ru": RU, "en": ""}, {"id": "f", "ru": " \n", "en": EN}]
+    records.append({"id": "g", "ru": RU})  # no "en" at all: no MT, not an empty one
+    _write(tmp_path / "e.jsonl", "".join(json.dumps(r) + "\n" for r in records))
     items = {it.id: it for it in discover(tmp_path, CFG)}
     got = {k: process_item(tmp_path, it, PipelineConfig()) for k, it in sorted(items.items())}
     a, b, c, d, e = (got[k] for k in "abcde")
@@ -542,8 +544,16 @@ def test_an_empty_side_of_a_pair_leaves_the_other_processed_alone_and_named(
     assert b.warnings[0].startswith("empty-side: b.ru.txt: file holds only whitespace")
     assert c.reason == E.EMPTY and "c.en.txt" in c.detail and "c.ru.txt" in c.detail
     assert d.reason == E.TRUNCATED and "d.ru.txt" in d.detail
-    # as a JSONL record with an empty "en" always was (a side it does not give)
-    assert e.ru is not None and e.en is None and e.warnings[0].startswith("no-translation")
+    # A JSONL record's empty side is said as an empty file is (it was only "no-translation").
+    assert e.ru is not None and e.en is None
+    assert (
+        e.warnings[0] == 'empty-side: e.jsonl:1: "en" is empty; the other side is processed alone'
+    )
+    assert e.warnings[1].startswith("no-translation")
+    f, g = got["f"], got["g"]
+    assert f.en is not None and f.ru is None
+    assert f.warnings[0].startswith('empty-side: e.jsonl:2: "ru" holds only whitespace')
+    assert g.warnings[0].startswith("no-translation")
     # The hash is still of both files: filling the empty one makes a rerun redo the document.
     assert a.raw_hash == item_hash(tmp_path, items["a"])
     _write(tmp_path / "a.en.txt", EN)

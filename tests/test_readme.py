@@ -11,7 +11,7 @@ import pytest
 
 from cleaners.config import PipelineConfig, TranslateConfig
 from cleaners.model import SideDoc
-from cleaners.mtcheck import MT_FAILED, MT_INCOMPLETE
+from cleaners.mtcheck import MT_FAILED, MT_INCOMPLETE, NOT_RETRANSLATED
 from cleaners.repair import RULES
 from flows.cli import build_parser
 
@@ -41,7 +41,12 @@ def test_translate_mode_table_names_only_real_things() -> None:
     keys = {f"translate.{k}" for k in TranslateConfig.model_fields}
     sides = {f"en.{k}" for k in ("raw_text", *SideDoc.__slots__)}
     doc_keys = {"en", "mt", "ru", "origin: retranslation"} | sides
-    warnings = {MT_FAILED, MT_INCOMPLETE}  # a document's warning kinds (docs/, the report)
+    # A document's warning kinds (docs/, the report).
+    warnings = {
+        MT_FAILED,
+        MT_INCOMPLETE,
+        NOT_RETRANSLATED,
+    }  # a document's warning kinds (docs/, the report)
     known = modes | set(RULES) | keys | doc_keys | warnings
     table = _table("| mode | the English side of a document is |")
     for token in re.findall(r"`([^`]+)`", table):

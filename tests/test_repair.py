@@ -181,3 +181,18 @@ def test_diff_edits_word_by_word_on_a_long_repeated_line() -> None:
     assert len(edits) == 300
     assert {(e.before, e.after) for e in edits} == {("Ð¾", "о")}
     assert replay(old, edits) == new
+
+
+def test_a_paragraph_that_is_only_a_looped_function_word_goes() -> None:
+    # A looping MT's "the the … the" as a paragraph of its own: collapsed to one "the", it was
+    # a paragraph of one function word in text/ (and a segment); the paragraph goes, recorded.
+    text = "The mayor met the minister.\n\n" + " ".join(["the"] * 60) + "\n\nThen it rained.\n"
+    r = repair(text, "en")
+    assert r.text == "The mayor met the minister.\n\nThen it rained.\n"
+    assert replay(text, r.edits) == r.text
+    assert any("collapse_word_stutter" in e.rule for e in r.edits)
+    last = "The mayor met the minister.\n\n" + " ".join(["the"] * 60) + "\n"
+    assert repair(last, "en").text == "The mayor met the minister.\n"
+    # Inside a sentence the run keeps its one word; a text of nothing else keeps it too.
+    assert repair("held in the the the city.\n", "en").text == "held in the city.\n"
+    assert repair("the the the\n", "en").text == "the\n"

@@ -128,8 +128,55 @@ def collapse_word_stutter(text: str, lang: str, params: Mapping[str, Any]) -> li
         if _quoted(text, m.start(), m.end()):
             continue  # the words quoted as words ('he wrote "the the"'): a mention, not a use
         if low in words("stutter_words.txt", "en") or low in words("stutter_words.txt", "ru"):
-            edits.append(make_edit("collapse_word_stutter", text, m.start("rep"), m.end("rep"), ""))
+            span = _loop_line(text, m.start(), m.end()) or (m.start("rep"), m.end("rep"))
+            if edits and span[0] <= edits[-1].end:  # a loop line after one: one edit for both
+                start = edits.pop().start
+                if not text[span[1] :].strip():  # the last lines: the line ends before them go
+                    start = len(text[:start].rstrip())
+                span = (start, span[1])
+            edits.append(make_edit("collapse_word_stutter", text, *span, ""))
     return edits
+
+
+# What may stand beside a loop on its line: spaces and the punctuation a looping MT ends on.
+_LINE_REST = frozenset(" \t.,;:!?…")
+
+
+def _loop_line(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span that drops the whole line of ``text`` when the run ``text[start:end]`` is all
+    it holds (a looping MT's "the the … the" as a paragraph of its own: one "the" left would
+    be a paragraph of one function word), with the blank lines that would be left doubled;
+    None when the line holds more, or the text nothing else (a side is never emptied).
+
+    >>> t = "The mayor spoke.\\n\\nthe the the\\n\\nIt rained."
+    >>> _loop_line(t, 18, 29), _loop_line("in the the city", 3, 10)
+    ((18, 31), None)
+    >>> _loop_line("The mayor spoke.\\n\\nthe the the\\n", 18, 29)
+    (16, 29)
+    """
+    # Scanned outward over spaces and end marks only: the common stutter inside a sentence
+    # stops at its neighbour word (no pass over a multi-MB line per match).
+    line_start = start
+    while line_start > 0 and text[line_start - 1] in _LINE_REST:
+        line_start -= 1
+    line_end = end
+    while line_end < len(text) and text[line_end] in _LINE_REST:
+        line_end += 1
+    if (line_start > 0 and text[line_start - 1] != "\n") or (
+        line_end < len(text) and text[line_end] != "\n"
+    ):
+        return None
+    follows = line_end
+    while follows < len(text) and text[follows].isspace():
+        follows += 1
+    if follows < len(text):  # text follows: the line and the blank lines after it go
+        return line_start, text.rfind("\n", line_end, follows) + 1  # (its indent stays)
+    before = line_start
+    while before > 0 and text[before - 1].isspace():
+        before -= 1
+    if before == 0:
+        return None  # nothing else in the text: the one word stays
+    return before, line_end  # the last line: the line ends before it go
 
 
 # A sentence as a run of text up to its end marks, within a line (a loop's copies follow

@@ -3,17 +3,19 @@ translator, filled in by its retranslation (rule ``fill_untranslated``)."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from cleaners.edit import Edit
-from cleaners.langev import CYRILLIC_BASIC
+from cleaners.langev import CYRILLIC_BASIC, non_russian_cyrillic
 from cleaners.lazyre import lazy_compile
 from cleaners.repair.engine import rule
 
 if TYPE_CHECKING:
     from cleaners.translate import Translator
 
+_NEWLINE = lazy_compile(r"\n")
 _CYR_RUN = lazy_compile(rf"[{CYRILLIC_BASIC}]+(?:[\s\-'’.,:;«»\"]+[{CYRILLIC_BASIC}]+)*")
 
 
@@ -55,12 +57,18 @@ def fill_untranslated(
     [Edit(rule='fill_untranslated', start=8, end=15, before='Спасибо', after='Spasibo')]
     >>> fill_untranslated("Он сказал спасибо and left.", "en", {}, Transliterator())
     []
+    >>> fill_untranslated("He spoke.\\nМер підтримав туризм у Баку.", "en", {}, Transliterator())
+    []
     """
     from cleaners import lid  # only when a translator is given: off the start-up path
 
     if lid.script_shares(text).get("Cyrl", 0.0) >= 0.5:
         return []
-    spans = untranslated_spans(text)
+    # Only Russian goes to the ru→en model: a paragraph in Ukrainian came out as garbage
+    # English. A fragment is judged by its line's Cyrillic (a fragment may hold no letter
+    # that tells); one in another language stays, still flagged ``untranslated``.
+    lines = _Lines(text)
+    spans = [(s, e) for s, e in untranslated_spans(text) if not lines.not_russian(s)]
     if not spans:
         return []
     fragments = [text[s:e] for s, e in spans]
@@ -69,6 +77,30 @@ def fill_untranslated(
         if tr.strip():
             out.append(Edit("fill_untranslated", s, e, frag, tr.strip()))
     return out
+
+
+class _Lines:
+    """The lines of a text, each judged once whether its Cyrillic is another language's
+    (:func:`cleaners.langev.non_russian_cyrillic`): a multi-MB line with many fragments is
+    looked at once, not once a fragment.
+
+    >>> lines = _Lines("He spoke.\\nМер підтримав туризм у Баку.\\nHe said Спасибо.")
+    >>> lines.not_russian(10), lines.not_russian(47)
+    (True, False)
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+        self._judged: dict[int, bool] = {}
+
+    def not_russian(self, offset: int) -> bool:
+        """Whether the line holding ``offset`` is Cyrillic of another language."""
+        k = bisect_right(self._starts, offset) - 1
+        if k not in self._judged:
+            end = self._starts[k + 1] if k + 1 < len(self._starts) else len(self._text)
+            self._judged[k] = non_russian_cyrillic(self._text[self._starts[k] : end])
+        return self._judged[k]
 
 
 @rule(
@@ -105,6 +137,8 @@ after='Spasibo. Poka!')]
 
     if not text.strip() or lid.script_shares(text).get("Cyrl", 0.0) < 0.5:
         return []
+    if non_russian_cyrillic(text):
+        return []  # Ukrainian, Serbian…: the ru→en model would make garbage English of it
     out = translator.translate(split_sentences(text, "ru"))
     after = " ".join(t.strip() for t in out if t.strip())
     if not after:

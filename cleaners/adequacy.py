@@ -311,12 +311,15 @@ _FWORD = re.compile(r"[^\W\d_]+(?:'[a-z]+)?")
 
 
 def function_categories(text: str, lang: str) -> set[str]:
-    """Categories of the function words in ``text`` (pronoun persons, why/who/where/when, not).
+    """Categories of the function words in ``text`` (pronoun persons, demonstratives,
+    why/who/where/when, not).
 
     >>> sorted(function_categories("Why don't you tell her?", "en"))
     ['neg', 'she', 'why', 'you']
     >>> sorted(function_categories("Почему ты ей не скажешь?", "ru"))
     ['neg', 'she', 'why', 'you']
+    >>> function_categories("Это было вчера.", "ru"), function_categories("It was yesterday.", "en")
+    ({'this'}, {'this'})
     """
     table = _function_words()[0 if lang == "ru" else 1]
     out = set()
@@ -755,9 +758,10 @@ def unsupported(s: Signals) -> bool:
     The detectors learned on sentences, where a wrong pair leaves many words untranslated; a
     short one leaves one or two ("Привет" ↔ "Goodbye"), or shares the one word its topic
     gives ("новая" ↔ "new"), which they read as a weak sign (log P(clean) -1.4) and a
-    calibration over sentences as a right pair (0.8). On the dev fit half 0.25 % of right
-    pairs are unsupported, 29 % of short wrong ones (the related noise), 59 % of misaligned
-    (measured while a shared "!" still tied a pair; its log likelihood ratio, refitted, -3.70).
+    calibration over sentences as a right pair (0.8). On the dev fit half 0.16 % of right
+    pairs are unsupported (0.40 % of the short ones), 28 % of short wrong ones (the related
+    noise), 57 % of misaligned (with demonstratives read, ``это`` ↔ ``that``; its log
+    likelihood ratio -3.94).
 
     >>> unsupported(signals("Привет", "Goodbye")), unsupported(signals("Привет", "Hello"))
     (True, False)

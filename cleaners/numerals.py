@@ -41,6 +41,8 @@ _TOKEN = re.compile(
     r"(?<![\d:։∶])\d{1,2}[:։∶]\d{2}(?![\d:։∶])"
     r"|(?<!\d)\d{1,2}\s+час\w*\s+\d{1,2}\s+минут"  # "в 11 часов 28 минут" = "11:28"
     r"|\d{1,3}(?:(?:[ \u00a0\u202f']|,)\d{3}(?!\d))+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
+    # A decimal without its leading zero (".08%", "a .45 caliber"), not after a word or number
+    r"|(?<![\w.,])\.\d+"
 )
 _MAGNITUDE = re.compile(
     r"\s*(тыс\w*|млн|миллион\w*|млрд|миллиард\w*|трлн|триллион\w*|thousand|million|billion|"
@@ -165,6 +167,8 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
     >>> digit_numbers("at 1:50 pm") == digit_numbers("в 13 часов 50 минут"), digit_numbers("0230")
     (True, [frozenset({230.0})])
     >>> digit_numbers("в 01\u058923") == digit_numbers("at 1:23")
+    True
+    >>> digit_numbers("to .08%, a .45 caliber") == digit_numbers("до 0,08%, калибр 0,45")
     True
     >>> [sorted(v) for v in digit_numbers("в 90-х, the '80s, 2010-е")]
     [[90.0, 1990.0, 2090.0], [80.0, 1980.0, 2080.0], [2010.0]]

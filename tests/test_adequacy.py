@@ -351,6 +351,9 @@ _RIGHT_PHRASES = [
     ('Пожар', 'Fire'),
     ('Наводнение', 'Flood'),
     ('Погода на завтра', "Tomorrow's weather"),
+    ('Это пустяки.', "That's nothing."),  # tied by a demonstrative (TIE_ONLY)
+    ('Это прискорбно.', "It's regrettable."),
+    ('Мою машину угнали.', 'My car got stolen.'),
 ]  # fmt: skip
 _RIGHT_PHRASES_MISSED = [
     ('Добро пожаловать', 'Welcome'),
@@ -408,12 +411,15 @@ _WRONG_PHRASES_KEPT = [
     ('Я не знаю.', "I'm hungry."),
     ('Курс доллара', 'Oil prices'),
     ('Погода на завтра', 'Elections tomorrow'),
+    ('Это прискорбно.', "It's raining."),
 ]  # fmt: skip
 # Known limits. Kept right pairs the word table ties by no word ("Берегите себя" ↔ "Take
 # care") or by one of two with the other side one word ("Добро пожаловать" ↔ "Welcome": read
 # as a cut English side); kept wrong ones sharing one word of two ("Спокойной ночи" ↔ "Good
 # morning": "спокойной" ↔ "good"; the table's ночи → morning is an IBM-1 echo, 0.011) or a
-# function word (я ↔ I), or a name the anchors do not weigh against the rest.
+# function word (я ↔ I) or a demonstrative (это ↔ it: a tie for unsupported, so a short pair
+# with it on both sides is judged by the detectors alone), or a name the anchors do not weigh
+# against the rest.
 
 
 def _verdicts(pairs):

@@ -97,6 +97,9 @@ def test_a_complete_translation_without_its_full_stop_is_not_truncated():
 def test_a_sentence_may_end_on_a_stranded_preposition_or_particle():
     assert "truncated" not in why("Откуда ты родом?", "Where do you come from?")
     assert "truncated" not in why("Том тебе помог бы?", "Would Tom help you?")
+    # "while" a noun and "чем" a pronoun end sentences too ("for a while", "не о чем").
+    assert why("Подожди здесь какое-то время.", "Wait here a while.") == ()
+    assert why("Говорить было не о чем.", "There was nothing to talk about.") == ()
 
 
 def test_thresholds_and_switches_come_from_config():
@@ -113,6 +116,8 @@ def test_number_words_and_formats_are_not_mismatches():
                                         "Five people received 3.5 million roubles.")  # fmt: skip
     assert "number-mismatch" not in why("В XVIII веке город вырос.",
                                         "In the 18th century the city grew.")  # fmt: skip
+    # A decimal without its leading zero is the same number, not 8.
+    assert why("Уровень снизился до 0,08%.", "The level fell to .08%.") == ()
 
 
 def test_a_decade_passes_in_its_other_forms_and_a_changed_one_does_not():

@@ -16,6 +16,10 @@ Russian its retranslation (appended, or in place of the cut sentence); with a re
 the other modes, the cut pair is rejected ``truncated``. A tail whose English the MT left in
 Russian (its paragraphs still there, left out) is said as such (:func:`tail_cause`).
 
+An MT can also leave a paragraph, or a sentence, in Russian in the middle of its English
+(:func:`russian_sentence`): its segments are flagged, and the document says how much in an
+``mt-untranslated`` warning (:func:`untranslated_note`); a Russian tail is ``mt-incomplete``'s.
+
 English segments in Cyrillic of another language (Ukrainian) are never given to the ru→en
 retranslation, which makes garbage English of them: :func:`not_retranslated_note` says so.
 """
@@ -26,6 +30,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from cleaners.adequacy import ends_cut, ends_sentence
+from cleaners.langev import non_russian_cyrillic
+from cleaners.leftout import letter_counts
 
 if TYPE_CHECKING:
     from cleaners.model import Bead
@@ -182,3 +188,63 @@ def not_retranslated_note(k: int, lang: str, text: str) -> str:
         f"{NOT_RETRANSLATED}: English segment {k} is Cyrillic but not Russian "
         f"({lang!r}: {head!r}); kept as it is"
     )
+
+
+MT_UNTRANSLATED = "mt-untranslated"
+
+# What makes English MT text a sentence left in Russian: nearly all its letters Cyrillic (a
+# Russian name or a short quote in an English sentence leaves a good share Latin), and a few
+# Cyrillic words (a name alone, a dateline word, is no sentence; the fill-in of fragments and
+# the segment's `untranslated` flag are for those).
+RUSSIAN_SHARE = 0.9
+RUSSIAN_MIN_WORDS = 3
+
+
+def russian_sentence(text: str) -> bool:
+    """Whether ``text`` (a sentence or a paragraph of the English MT) is Russian the MT left
+    untranslated: :data:`RUSSIAN_SHARE` of its letters Cyrillic, :data:`RUSSIAN_MIN_WORDS`
+    Cyrillic words, and not the Cyrillic of another language (Ukrainian: ``not-retranslated``).
+
+    >>> russian_sentence("Мэр поддержал туризм в Баку."), russian_sentence("He met Сергей.")
+    (True, False)
+    """
+    cyr, lat = letter_counts(text)
+    if cyr < RUSSIAN_SHARE * (cyr + lat) or cyr == 0:
+        return False
+    words = sum(1 for w in text.split() if letter_counts(w)[0])
+    return words >= RUSSIAN_MIN_WORDS and not non_russian_cyrillic(text)
+
+
+def untranslated_note(found: Sequence[tuple[int, int, bool]]) -> str:
+    """The ``mt-untranslated`` warning for Russian left in the English MT: ``found`` holds,
+    per English segment, its number (1-based), how many of its sentences are Russian, and
+    whether it is Russian whole (a paragraph left untranslated).
+
+    >>> untranslated_note([(3, 2, True)])
+    'mt-untranslated: the English MT left 2 sentences in Russian: 1 whole paragraph (English \
+segment 3)'
+    """
+
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}" + ("" if n == 1 else "s")
+
+    def where(ks: list[int]) -> str:
+        shown = ", ".join(str(k) for k in ks[:_SHOWN]) + (", …" if len(ks) > _SHOWN else "")
+        return f"(English {'segment' if len(ks) == 1 else 'segments'} {shown})"
+
+    whole = [k for k, _, w in found if w]
+    inside = [k for k, _, w in found if not w]
+    parts = []
+    if whole:
+        parts.append(f"{plural(len(whole), 'whole paragraph')} {where(whole)}")
+    if inside:
+        n = sum(m for _, m, w in found if not w)
+        parts.append(f"{plural(n, 'sentence')} inside English paragraphs {where(inside)}")
+    total = sum(m for _, m, _ in found)
+    return (
+        f"{MT_UNTRANSLATED}: the English MT left {plural(total, 'sentence')} in Russian: "
+        + "; ".join(parts)
+    )
+
+
+_SHOWN = 5  # segment numbers named in the warning (a long document's list is cut)

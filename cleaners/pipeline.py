@@ -37,8 +37,10 @@ from cleaners.mtcheck import (
     english_failure,
     missing_tail,
     not_retranslated_note,
+    russian_sentence,
     tail_cause,
     tail_note,
+    untranslated_note,
 )
 from cleaners.readers import InputItem, read_item
 from cleaners.repair import repair, replay, untranslated_spans
@@ -270,6 +272,8 @@ def finish_document(
         _align(doc, config)  # the Russian re-decided fused words or glossary terms
     if tail is not None and not appended and doc.ru_retranslated:
         reject_cut_pair(doc, config)
+    if found := _russian_left_in_mt(doc, after_last_pair=tail is None):
+        doc.warnings.append(untranslated_note(found))
     release(doc_size(doc))  # what the last stage freed, before the document is written
     return doc
 
@@ -290,6 +294,34 @@ def _left_out_after_last_pair(doc: Document) -> list[str]:
             continue
         j += len(seg.sentences)
     return langs
+
+
+def _russian_left_in_mt(doc: Document, after_last_pair: bool) -> list[tuple[int, int, bool]]:
+    """Russian the MT left untranslated in its final English (none in a retranslation): per
+    English segment holding some, its number (1-based), how many of its sentences are Russian,
+    and whether it is Russian whole (:func:`cleaners.mtcheck.russian_sentence`). Without
+    ``after_last_pair``, what follows the last English sentence in a pair is left to the
+    ``mt-incomplete`` warning, which says it (a Russian tail)."""
+    if doc.en is None or doc.en_origin != "mt":
+        return []
+    last = max((j for b in doc.beads if b.ru for j in b.en), default=-1)
+    found: list[tuple[int, int, bool]] = []
+    j = 0
+    for k, seg in enumerate(doc.en.segments, 1):
+        start, j = j, j + len(seg.sentences)
+        if seg.kind == "boilerplate" or not seg.text.strip():
+            continue
+        if not after_last_pair and start > last:
+            break
+        if russian_sentence(seg.text):
+            n = len(seg.sentences) or len(split_sentences(seg.text, "ru"))
+            found.append((k, n, True))
+            continue
+        # (a segment left out of the corpus has no sentences of its own: split here)
+        sentences = seg.sentences or split_sentences(seg.text, "en")
+        if n := sum(1 for t in sentences if russian_sentence(t)):
+            found.append((k, n, False))
+    return found
 
 
 def apply_source_evidence(doc: Document, config: PipelineConfig) -> bool:

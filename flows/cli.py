@@ -706,8 +706,20 @@ def _user_table(path: str, src_lang: str, tgt_lang: str, where: str, pair: str) 
     """The word table file ``path`` (``where``: the flag or config key that named it) for the
     pair (``pair``: what set it, for the message), or UsageError: missing, unreadable, no
     table, or a table of another pair."""
+    import stat
+
     from cleaners import lexsim
 
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None  # (said below, as load_table meets it)
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        # A pipe would block the open, and run reads the table twice (to check it, then to
+        # hash it), which a pipe gives only once: refused unopened, as a config file is.
+        raise UsageError(
+            f"{where}: {path} is not a regular file (a pipe or a device): name a table file"
+        )
     try:
         return lexsim.load_table(path, src_lang, tgt_lang)
     except FileNotFoundError:
@@ -972,6 +984,17 @@ def _utf8_lines(lines: Iterable[str | None], name: str) -> Iterator[str | None]:
 _NO_LINE = object()
 
 
+def _table_write_failure(out: Path, exc: OSError) -> Failure:
+    """The exit code and line for a table write to ``out`` that failed with ``exc``: no space
+    left is exit 5, as every other command's full disk; anything else exit 4. Said with the
+    table's name, not the temp file's the write went through."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return Failure(
+            EXIT_DISK_FULL, f"no space left writing {out}: free some and run the command again"
+        )
+    return Failure(EXIT_OUTPUT, f"cannot write {out}: {exc.strerror or _one_line(exc)}")
+
+
 def cmd_lexicon_build(args: argparse.Namespace) -> int:
     """Learn a word table from two line-parallel text files (``mtclean lexicon build``)."""
     if args.src_lang == args.tgt_lang:
@@ -1013,10 +1036,7 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
     try:
         atomic_write_text(out, text)  # (a reader never sees half a table)
     except OSError as exc:
-        # (the reason without the name of the temp file the write went through)
-        raise Failure(
-            EXIT_OUTPUT, f"cannot write {out}: {exc.strerror or _one_line(exc)}"
-        ) from None
+        raise _table_write_failure(out, exc) from None
     pairs = sum(1 for line in text.split("\n") if line and line[0] not in "#!")
     used = text.split("\n")[2][2:].split(";")[0]  # the header's "N sentence pairs (M left out)"
     where = args.out if out == Path(args.out) else f"{args.out} (a link: {out})"

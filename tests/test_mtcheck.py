@@ -9,7 +9,13 @@ import pytest
 
 from cleaners.config import LidConfig, PipelineConfig, TranslateConfig
 from cleaners.model import Bead, Document, Quarantined
-from cleaners.mtcheck import MT_FAILED, MT_INCOMPLETE, english_failure, missing_tail
+from cleaners.mtcheck import (
+    MT_FAILED,
+    MT_INCOMPLETE,
+    MT_UNTRANSLATED,
+    english_failure,
+    missing_tail,
+)
 from cleaners.pipeline import process_item
 from cleaners.readers import discover
 
@@ -265,3 +271,56 @@ def test_a_paragraph_in_another_language_is_flagged_never_retranslated_as_russia
     (seg,) = [s for s in doc.en.segments if "Астани" in s.text]
     assert any(f.startswith("left-out:other-language:uk") for f in seg.flags), seg.flags
     assert any("'uk'" in w and w.startswith("not-retranslated:") for w in doc.warnings)
+
+
+def test_russian_left_in_the_middle_of_the_english_is_said_for_the_document(
+    tmp_path: Path,
+) -> None:
+    """A paragraph (or a sentence) the MT left in Russian in the middle of its English had only
+    segment flags; a reader of the report or docs/ learns it from an ``mt-untranslated``
+    warning saying how much. A Russian name or a short quote in an English sentence is none."""
+    ru = RU + "\n" + RU.split("\n\n")[0] + "\n"
+    en = EN_HALF + "\n" + RU.split("\n\n")[1] + "\n" + EN_HALF
+    (tmp_path / "d.ru.txt").write_text(ru, encoding="utf-8")
+    (tmp_path / "d.en.txt").write_text(en, encoding="utf-8")
+    config = PipelineConfig()
+    (item,) = discover(tmp_path, config.input)
+    doc = process_item(tmp_path, item, config)
+    (note,) = [w for w in doc.warnings if w.startswith(MT_UNTRANSLATED + ":")]
+    assert note == (
+        "mt-untranslated: the English MT left 2 sentences in Russian: "
+        "1 whole paragraph (English segment 2)"
+    ), note
+    assert not [w for w in doc.warnings if w.startswith(MT_INCOMPLETE)]
+    # A sentence in Russian inside an English paragraph.
+    one = EN.replace("The mayor supported tourism in Baku.", "Мэр поддержал туризм в Баку.")
+    (note,) = [w for w in _doc(tmp_path, one).warnings if w.startswith(MT_UNTRANSLATED)]
+    assert note.endswith(
+        "left 1 sentence in Russian: 1 sentence inside English paragraphs (English segment 2)"
+    ), note
+    # A Russian name, a short quote: no warning (the fill-in of fragments is for them).
+    quote = 'The mayor said: "Мы поддержим туризм в Баку."'
+    for fine in (
+        EN.replace("in Moscow", "in Москве"),
+        EN.replace("The mayor supported tourism in Baku.", quote),
+        EN,
+    ):
+        assert not [w for w in _doc(tmp_path, fine).warnings if w.startswith(MT_UNTRANSLATED)]
+    # A Russian tail is mt-incomplete's (left in Russian), not said twice.
+    tail = _doc(tmp_path, EN_LEFT)
+    assert [w for w in tail.warnings if w.startswith(MT_INCOMPLETE)]
+    assert not [w for w in tail.warnings if w.startswith(MT_UNTRANSLATED)], tail.warnings
+
+
+def test_untranslated_note_counts_paragraphs_and_sentences() -> None:
+    from cleaners.mtcheck import russian_sentence, untranslated_note
+
+    assert russian_sentence("Мэр поддержал туризм в Баку.")
+    assert not russian_sentence("The mayor met Сергей Собянин in Москва.")
+    assert not russian_sentence("Москва.")  # a name alone: no sentence left in Russian
+    assert not russian_sentence("Губернатор учора приїхав до Астани на 12 днів.")  # Ukrainian
+    note = untranslated_note([(2, 3, True), (4, 1, False), (7, 2, True)])
+    assert note == (
+        "mt-untranslated: the English MT left 6 sentences in Russian: 2 whole paragraphs "
+        "(English segments 2, 7); 1 sentence inside English paragraphs (English segment 4)"
+    )

@@ -539,3 +539,45 @@ def test_a_write_that_fails_names_the_table_not_its_temp_file(tmp_path: Path) ->
                 "--out", "/proc/mtclean-table.tsv")  # fmt: skip
     assert r.returncode == 4 and "/proc/mtclean-table.tsv" in r.stderr, r.stderr
     assert ".tmp" not in r.stderr and len(r.stderr.splitlines()) == 1, r.stderr
+
+
+def test_a_full_disk_writing_the_table_is_exit_5_as_other_commands() -> None:
+    """No space left writing the table is exit 5 (README's exit codes: free some and run the
+    command again), as every other command's full disk is; other write errors stay exit 4."""
+    import errno
+
+    from flows import cli
+
+    out = Path("tables/ru-en.tsv")
+    for code in (errno.ENOSPC, errno.EDQUOT):
+        failure = cli._table_write_failure(out, OSError(code, os.strerror(code)))
+        assert failure.code == cli.EXIT_DISK_FULL == 5, failure
+        assert str(failure) == (
+            "no space left writing tables/ru-en.tsv: free some and run the command again"
+        )
+    denied = cli._table_write_failure(out, PermissionError(errno.EACCES, "Permission denied"))
+    assert denied.code == cli.EXIT_OUTPUT
+    assert str(denied) == "cannot write tables/ru-en.tsv: Permission denied"
+
+
+def test_a_word_table_that_is_no_regular_file_is_refused_unread(tmp_path: Path) -> None:
+    """A pipe named as the word table (``--word-table``, or ``align.word_table`` in run's or
+    align's config) is exit 2 saying so, never opened: it would block on its open, and run
+    reads a table twice (to check it, to hash it), which a pipe gives only once."""
+    ru, en = _made_up(10)
+    doc_ru, doc_en = _write(tmp_path / "d.ru", ru[:5]), _write(tmp_path / "d.en", en[:5])
+    fifo = tmp_path / "table.tsv"
+    os.mkfifo(fifo)
+    config = tmp_path / "mtclean.yaml"
+    config.write_text("align:\n  word_table: table.tsv\n", encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    shutil.copy(doc_ru, tmp_path / "in" / "d.ru.txt")
+    for args in (
+        ("align", str(doc_ru), str(doc_en), "--word-table", str(fifo)),
+        ("align", str(doc_ru), str(doc_en), "--config", str(config)),
+        ("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--config", str(config)),
+    ):
+        r = mtclean(*args, timeout=30)  # (it hung on the open)
+        assert r.returncode == 2 and "not a regular file" in r.stderr, (args, r.stderr)
+        assert "Errno" not in r.stderr and fifo.is_fifo()
+    assert not (tmp_path / "out").exists()  # refused before Prefect starts

@@ -18,6 +18,7 @@ import math
 import os
 import re
 import shlex
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache, partial
@@ -706,8 +707,6 @@ def _user_table(path: str, src_lang: str, tgt_lang: str, where: str, pair: str) 
     """The word table file ``path`` (``where``: the flag or config key that named it) for the
     pair (``pair``: what set it, for the message), or UsageError: missing, unreadable, no
     table, or a table of another pair."""
-    import stat
-
     from cleaners import lexsim
 
     try:
@@ -1308,8 +1307,6 @@ def _check_dirs(input_dir: str, out_dir: str) -> tuple[Path, Path]:
 
 def _failure(exc: BaseException, out: Path) -> Failure:
     """The exit code and line for an exception that ended a run."""
-    import errno
-
     from cleaners.manifest import LockedError, OutputError
 
     if isinstance(exc, Failure):

@@ -278,13 +278,18 @@ def finish_document(
     return doc
 
 
+def _last_paired_en(doc: Document) -> int:
+    """The index of the English side's last sentence in a bead with Russian (-1: none)."""
+    return max((j for b in doc.beads if b.ru for j in b.en), default=-1)
+
+
 def _left_out_after_last_pair(doc: Document) -> list[str]:
     """The languages of the English side's segments left out of the alignment (no
     boilerplate) after its last English sentence in a pair: Russian there is a tail the MT
     left in Russian, not one it stopped before."""
     if doc.en is None:
         return []
-    last = max((j for b in doc.beads if b.ru for j in b.en), default=-1)
+    last = _last_paired_en(doc)
     langs: list[str] = []
     j = 0
     for seg in doc.en.segments:
@@ -304,7 +309,7 @@ def _russian_left_in_mt(doc: Document, after_last_pair: bool) -> list[tuple[int,
     ``mt-incomplete`` warning, which says it (a Russian tail)."""
     if doc.en is None or doc.en_origin != "mt":
         return []
-    last = max((j for b in doc.beads if b.ru for j in b.en), default=-1)
+    last = _last_paired_en(doc)
     found: list[tuple[int, int, bool]] = []
     j = 0
     for k, seg in enumerate(doc.en.segments, 1):

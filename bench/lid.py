@@ -8,6 +8,7 @@ the same segments, in this process (start-up excluded).
     .venv/bin/python bench/lid.py                 # dev: FLORES dev, WMT21, Tatoeba
     .venv/bin/python bench/lid.py --split reserved  # report only: FLORES devtest, WMT22
     .venv/bin/python bench/lid.py --backends auto,langdetect --quick
+    .venv/bin/python bench/lid.py --other-cyrillic  # which paragraphs go to a ru→en model
 """
 
 from __future__ import annotations
@@ -180,6 +181,56 @@ def print_accuracy(results, title: str) -> None:
             )
 
 
+def paragraphs(sentences: list[str]) -> list[str]:
+    """Consecutive lines joined 2, 3, 4, 2, 3, 4 ... at a time: paragraphs of a news text."""
+    out, i, k = [], 0, 0
+    while i < len(sentences):
+        n = 2 + k % 3
+        out.append(" ".join(sentences[i : i + n]))
+        i, k = i + n, k + 1
+    return out
+
+
+def other_cyrillic_table() -> None:
+    """How often Cyrillic text is judged not Russian (kept from a ru→en model, flagged as
+    its language): other Cyrillic languages should be, Russian never. Dev data only.
+
+    Three judges: the letters alone (``langev.non_russian_cyrillic``, the judge before
+    session 15), the detector alone (``lid.detect`` says a Cyrillic language other than
+    ru), and ``lid.other_cyrillic`` (letters, or the detector backed by word evidence).
+    """
+    from cleaners import langev
+
+    fl = DATA / "flores200"
+    tat = DATA / "tatoeba-test-v2021-08-07-ru-en" / "rus.txt"
+    wmt = lines(DATA / "wmt21-newstest-ru-en" / "src.ru.txt")
+    tico = lines(DATA / "tico19-test-ru-en" / "rus.txt")
+    rows: list[tuple[str, str, list[str]]] = []
+    for lang in ("uk", "be", "bg", "kk", "sr", "mk", "ru"):
+        sents = lines(fl / f"dev.{FLORES[lang]}.txt")
+        rows.append((f"flores dev {lang}", lang, paragraphs(sents)))
+        rows.append((f"flores dev {lang} (lines)", lang, sents))
+    rows += [
+        ("wmt21 ru", "ru", paragraphs(wmt)),
+        ("wmt21 ru (lines)", "ru", wmt),
+        ("tico19 ru", "ru", paragraphs(tico)),
+        ("tico19 ru (lines)", "ru", tico),
+        ("tatoeba ru (all)", "ru", lines(tat)),
+    ]
+    cyrl = [c for c, (script, _) in lid.alphabets().items() if script == "Cyrl" and c != "ru"]
+    print("\n== Cyrillic judged not Russian (paragraphs: 2-4 consecutive lines) ==")
+    print(f"{'set':<26}{'n':>7}{'letters':>10}{'detector':>10}{'other_cyrillic':>16}")
+    for name, gold, texts in rows:
+        n = len(texts)
+        letters = sum(langev.non_russian_cyrillic(t) for t in texts)
+        detector = sum(p in cyrl for p, _ in lid.detect_batch(texts))
+        judged = sum(bool(lid.other_cyrillic(t)) for t in texts)
+        cells = [f"{k / n:10.4f}" if gold != "ru" else f"{k:>10}" for k in (letters, detector)]
+        last = f"{judged / n:16.4f}" if gold != "ru" else f"{judged:>16}"
+        print(f"{name:<26}{n:>7}{''.join(cells)}{last}")
+    print("(other languages: share judged not Russian; Russian: how many judged not Russian)")
+
+
 def determinism(texts: list[str], cfg: LidConfig) -> None:
     first = lid.detect_batch(texts, cfg)
     again = lid.detect_batch(texts, cfg)
@@ -230,10 +281,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="300 lines per file, fewer backends timed")
     ap.add_argument("--no-throughput", action="store_true")
     ap.add_argument("--throughput-only", action="store_true")
+    ap.add_argument(
+        "--other-cyrillic",
+        action="store_true",
+        help="only the table of Cyrillic judged not Russian (dev data)",
+    )
     args = ap.parse_args(argv)
     if not DATA.is_dir():
         print(f"no data at {DATA}", file=sys.stderr)
         return 2
+    if args.other_cyrillic:
+        if args.split != "dev":
+            print("--other-cyrillic measures dev data only", file=sys.stderr)
+            return 2
+        other_cyrillic_table()
+        return 0
     limit = 300 if args.quick else None
     sets = load(args.split, limit)
     backends = args.backends.split(",")

@@ -62,9 +62,28 @@ def has_word(text: str) -> bool:
     return _WORD_OF_MIN_LETTERS.search(text) is not None
 
 
+def letters_russian_lacks(table: str) -> str:
+    r"""The letters (both cases) of the Cyrillic alphabets in ``table`` (the text of
+    ``data/lid_alphabets.tsv``: lang, script, alphabet) that Russian's lacks, in order.
+
+    >>> letters_russian_lacks("ru\tCyrl\tабвг\nuk\tCyrl\tабгґ\nen\tLatn\tabc")
+    'ґҐ'
+    """
+    rows = [ln.split("\t") for ln in table.splitlines() if ln.strip() and ln[0] != "#"]
+    russian = next(set(letters.strip()) for lang, _, letters in rows if lang == "ru")
+    lower = dict.fromkeys(
+        ch for _, script, letters in rows if script == "Cyrl" for ch in letters.strip()
+    )
+    lacking = "".join(ch for ch in lower if ch not in russian)
+    return lacking + lacking.upper()
+
+
 # Letters of other Cyrillic alphabets that no Russian word holds (Ukrainian і ї є ґ, Belarusian
-# ў, Serbian and Macedonian ј љ њ ђ ћ џ ѓ ќ ѕ, Kazakh ә ғ қ ң ө ұ ү һ).
-NON_RUSSIAN_CYRILLIC = "іїєґўјљњђћџѓќѕәғқңөұүһІЇЄҐЎЈЉЊЂЋЏЃЌЅӘҒҚҢӨҰҮҺ"
+# ў, Serbian and Macedonian ј љ њ ђ ћ џ ѓ ќ ѕ, Kazakh ә ғ қ ң ө ұ ү һ, Bulgarian and Macedonian
+# ѝ ѐ): the alphabets language ID rules Russian out by (``data/lid_alphabets.tsv``), read
+# here as text (no LID import: this module stays cheap). No Russian paragraph or sentence of
+# FLORES, WMT21, TICO-19 or Tatoeba dev holds one (``bench/lid.py --other-cyrillic``).
+NON_RUSSIAN_CYRILLIC = letters_russian_lacks((DATA / "lid_alphabets.tsv").read_text("utf-8"))
 _CYRILLIC_WORD = lazy_compile(f"[{CYRILLIC_BASIC}]+")
 # The share of a text's Cyrillic words that must hold such a letter: one Ukrainian place name
 # ("Біла Церква") in a Russian paragraph leaves it Russian; about one Ukrainian word in four
@@ -76,6 +95,8 @@ def non_russian_cyrillic(text: str) -> bool:
     """Whether the Cyrillic of ``text`` is another language's, not Russian: at least
     :data:`NON_RUSSIAN_SHARE` of its Cyrillic words hold a letter Russian has not
     (:data:`NON_RUSSIAN_CYRILLIC`). A ru→en model given such text makes garbage English of it.
+    Letters only: Bulgarian has none of them; :func:`cleaners.lid.other_cyrillic` adds the
+    detector and word evidence, and is what decides what the ru→en model is given.
 
     >>> non_russian_cyrillic("Губернатор учора приїхав до Астани на 12 днів.")
     True

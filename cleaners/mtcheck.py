@@ -20,8 +20,10 @@ An MT can also leave a paragraph, or a sentence, in Russian in the middle of its
 (:func:`russian_sentence`): its segments are flagged, and the document says how much in an
 ``mt-untranslated`` warning (:func:`untranslated_note`); a Russian tail is ``mt-incomplete``'s.
 
-English segments in Cyrillic of another language (Ukrainian) are never given to the ru→en
-retranslation, which makes garbage English of them: :func:`not_retranslated_note` says so.
+English segments in Cyrillic of another language (Ukrainian, Bulgarian:
+:func:`cleaners.lid.other_cyrillic`) are never given to the ru→en retranslation, which makes
+garbage English of them: :func:`not_retranslated_note` says so, and without a retranslation
+says that the MT holds them (``mt-other-language``).
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from cleaners import lid
 from cleaners.adequacy import ends_cut, ends_sentence
-from cleaners.langev import non_russian_cyrillic
 from cleaners.leftout import letter_counts
 
 if TYPE_CHECKING:
@@ -174,20 +176,31 @@ def tail_note(
 NOT_RETRANSLATED = "not-retranslated"
 
 
-def not_retranslated_note(k: int, lang: str, text: str) -> str:
+MT_OTHER_LANGUAGE = "mt-other-language"
+
+
+def not_retranslated_note(k: int, lang: str, text: str, retranslating: bool = True) -> str:
     """The warning for English segment ``k`` (1-based), Cyrillic of another language than
-    Russian (language ID: ``lang``): the ru→en retranslation is never given it (it made
-    garbage English of it), so it stays as it is, flagged.
+    Russian (``lang``: :func:`cleaners.lid.other_cyrillic`). Retranslating, the ru→en model
+    is never given it (it made garbage English of it), so it stays as it is, flagged
+    (``not-retranslated``). Not retranslating, the document still says that its MT holds
+    a paragraph in another language (``mt-other-language``), as ``mt-untranslated`` says a
+    Russian one: a segment flag alone went unseen.
 
     >>> not_retranslated_note(2, "uk", "Мер підтримав туризм у Баку. Губернатор учора приїхав.")
     "not-retranslated: English segment 2 is Cyrillic but not Russian ('uk': 'Мер підтримав \
 туризм у Баку. …'); kept as it is"
+    >>> not_retranslated_note(3, "bg", "Кметът заяви.", retranslating=False)
+    "mt-other-language: English segment 3 is Cyrillic but not Russian ('bg': 'Кметът \
+заяви.'); the MT gave no English there"
     """
     head = text if len(text) <= 30 else text[:30].rsplit(" ", 1)[0] + " …"
-    return (
-        f"{NOT_RETRANSLATED}: English segment {k} is Cyrillic but not Russian "
-        f"({lang!r}: {head!r}); kept as it is"
+    name, then = (
+        (NOT_RETRANSLATED, "kept as it is")
+        if retranslating
+        else (MT_OTHER_LANGUAGE, "the MT gave no English there")
     )
+    return f"{name}: English segment {k} is Cyrillic but not Russian ({lang!r}: {head!r}); {then}"
 
 
 MT_UNTRANSLATED = "mt-untranslated"
@@ -203,7 +216,8 @@ RUSSIAN_MIN_WORDS = 3
 def russian_sentence(text: str) -> bool:
     """Whether ``text`` (a sentence or a paragraph of the English MT) is Russian the MT left
     untranslated: :data:`RUSSIAN_SHARE` of its letters Cyrillic, :data:`RUSSIAN_MIN_WORDS`
-    Cyrillic words, and not the Cyrillic of another language (Ukrainian: ``not-retranslated``).
+    Cyrillic words, and not the Cyrillic of another language (Ukrainian, Bulgarian:
+    :func:`cleaners.lid.other_cyrillic`; ``mt-other-language`` or ``not-retranslated``).
 
     >>> russian_sentence("Мэр поддержал туризм в Баку."), russian_sentence("He met Сергей.")
     (True, False)
@@ -212,7 +226,7 @@ def russian_sentence(text: str) -> bool:
     if cyr < RUSSIAN_SHARE * (cyr + lat) or cyr == 0:
         return False
     words = sum(1 for w in text.split() if letter_counts(w)[0])
-    return words >= RUSSIAN_MIN_WORDS and not non_russian_cyrillic(text)
+    return words >= RUSSIAN_MIN_WORDS and not lid.other_cyrillic(text)
 
 
 def untranslated_note(found: Sequence[tuple[int, int, bool]]) -> str:

@@ -21,7 +21,6 @@ from cleaners.chrf import chrf
 from cleaners.config import PipelineConfig
 from cleaners.errors import InputError
 from cleaners.judge import judge_document
-from cleaners.langev import non_russian_cyrillic
 from cleaners.leftout import (
     CYRILLIC_LANGS,
     LEFT_OUT,
@@ -240,12 +239,6 @@ def finish_document(
     mode = config.translate.mode if translator is not None else "signal"
     if translator is not None and doc.ru_sentences:
         doc.ru_retranslated = translator.translate(doc.ru_sentences)
-    if translator is not None and doc.en is not None and doc.en_origin == "mt":
-        doc.warnings.extend(
-            not_retranslated_note(k + 1, seg.lang, seg.text)
-            for k, seg in enumerate(doc.en.segments)
-            if non_russian_cyrillic(seg.text)
-        )
     if doc.ru_retranslated and (
         mode == "all" or (doc.en is None and mode in ("missing", "replace"))
     ):
@@ -272,6 +265,7 @@ def finish_document(
         _align(doc, config)  # the Russian re-decided fused words or glossary terms
     if tail is not None and not appended and doc.ru_retranslated:
         reject_cut_pair(doc, config)
+    doc.warnings.extend(_other_cyrillic_notes(doc, config, translator is not None, tail is None))
     if found := _russian_left_in_mt(doc, after_last_pair=tail is None):
         doc.warnings.append(untranslated_note(found))
     release(doc_size(doc))  # what the last stage freed, before the document is written
@@ -299,6 +293,33 @@ def _left_out_after_last_pair(doc: Document) -> list[str]:
             continue
         j += len(seg.sentences)
     return langs
+
+
+def _other_cyrillic_notes(
+    doc: Document, config: PipelineConfig, retranslating: bool, after_last_pair: bool
+) -> list[str]:
+    """The warnings for the final English MT's segments in Cyrillic of another language
+    (:func:`cleaners.lid.other_cyrillic`: Ukrainian, Bulgarian; none in a retranslation).
+    Retranslating, every such segment is ``not-retranslated`` (the fill-in of fragments
+    skipped it). Otherwise a segment mostly Cyrillic is ``mt-other-language``: the MT gave
+    no English there; without ``after_last_pair``, a tail in another language is left to the
+    ``mt-incomplete`` warning, which says it (as :func:`_russian_left_in_mt` leaves a
+    Russian one)."""
+    if doc.en is None or doc.en_origin != "mt":
+        return []
+    last = _last_paired_en(doc)
+    notes: list[str] = []
+    j = 0
+    for k, seg in enumerate(doc.en.segments, 1):
+        start, j = j, j + len(seg.sentences)
+        if not retranslating:
+            if seg.kind == "boilerplate" or (not after_last_pair and start > last):
+                continue
+            if lid.script_shares(seg.text).get("Cyrl", 0.0) < 0.5:
+                continue
+        if lang := lid.other_cyrillic(seg.text, config.lid):
+            notes.append(not_retranslated_note(k, lang, seg.text, retranslating))
+    return notes
 
 
 def _russian_left_in_mt(doc: Document, after_last_pair: bool) -> list[tuple[int, int, bool]]:
@@ -425,8 +446,8 @@ def replace_failed_segments(doc: Document, config: PipelineConfig, translator: T
             continue
         cursor = where + len(seg.text)
         span = (where, cursor)
-        if non_russian_cyrillic(seg.text):
-            continue  # Ukrainian, Serbian…: no ru→en input (a not-retranslated warning says it)
+        if lid.other_cyrillic(seg.text, config.lid):
+            continue  # Ukrainian, Bulgarian…: no ru→en input (a not-retranslated warning says it)
         if seg.lang == "ru" or lid.script_shares(seg.text).get("Cyrl", 0.0) >= 0.5:
             russian.append((*span, seg.text))
             continue
@@ -488,9 +509,11 @@ def append_retranslation(
 ) -> bool:
     """Give the Russian sentences ``tail`` (where the MT stopped) their retranslation, one
     paragraph per Russian segment: appended to the English side, or, when the MT stopped
-    mid-sentence in the English of bead ``cut``, in place of that English. One edit of rule
-    :data:`REPLACE_RULE` folded into the side's edits (``replay`` and the report show it).
-    Returns whether the English changed."""
+    mid-sentence in the English of bead ``cut``, in place of that English. What the MT gave
+    for the tail in another language (a Ukrainian paragraph: :func:`_foreign_tail`) is the
+    retranslation's place: it takes the first such segment's, and the others go, so the
+    English is English only. Edits of rule :data:`REPLACE_RULE` folded into the side's edits
+    (``replay`` and the report show them). Returns whether the English changed."""
     en, ru = doc.en, doc.ru
     assert en is not None and ru is not None
     paragraphs: list[str] = []
@@ -504,7 +527,9 @@ def append_retranslation(
     if not paragraphs:
         return False
     text = en.text
-    start = end = len(text)
+    foreign = _foreign_tail(en, _last_paired_en(doc))
+    # Each other segment in another language goes with the white space before it.
+    gone = [Edit(REPLACE_RULE, sep, e, text[sep:e], "") for sep, _s, e in foreign]
     if cut is not None:
         first, last = doc.en_sentences[cut.en[0]], doc.en_sentences[cut.en[-1]]
         start, end = text.rfind(first), text.rfind(last) + len(last)
@@ -513,16 +538,42 @@ def append_retranslation(
         # The cut English goes; the first paragraph takes its place, the rest follow it.
         head, rest = paragraphs[0], paragraphs[1:]
         added = head + "".join("\n\n" + p for p in rest)
+        later = [Edit(REPLACE_RULE, start, end, text[start:end], added), *gone]
+    elif foreign:
+        # The first segment in another language gives its place to the retranslation.
+        _sep, start, end = foreign[0]
+        added = "\n\n".join(paragraphs)
+        later = [Edit(REPLACE_RULE, start, end, text[start:end], added), *gone[1:]]
     else:
         ends_line = text.endswith("\n")
         added = ("\n" if ends_line else "\n\n") + "\n\n".join(paragraphs)
         added += "\n" if ends_line else ""
-    later = [Edit(REPLACE_RULE, start, end, text[start:end], added)]
+        later = [Edit(REPLACE_RULE, len(text), len(text), "", added)]
     raw = en.raw_text
     edits = compose(raw, en.edits, later)
     doc.en = tag_side(raw, replay(raw, edits), en.encoding, "en", edits, config)
     doc.en_sentences = corpus_sentences(doc.en, "en", config)
     return True
+
+
+def _foreign_tail(en: SideDoc, last: int) -> list[tuple[int, int, int]]:
+    """The English side's segments after its sentence ``last`` (the last in a pair) left out
+    as a language neither English nor Russian (``left-out:other-language:uk``): where an MT
+    gave the Russian tail in Ukrainian. Each as (end of the segment before it, its start,
+    its end) in ``en.text``. (A Russian one was given its own retranslation already.)"""
+    found: list[tuple[int, int, int]] = []
+    cursor = prev_end = j = 0
+    for seg in en.segments:
+        start, j = j, j + len(seg.sentences)
+        where = en.text.find(seg.text, cursor) if seg.text else -1
+        if where < 0:
+            continue
+        cursor = where + len(seg.text)
+        other = next((f for f in seg.peek_flags if f.startswith(LEFT_OUT + "other-language:")), "")
+        if start > last and other and other.rsplit(":", 1)[1] not in ("en", "ru"):
+            found.append((prev_end, where, cursor))
+        prev_end = cursor
+    return found
 
 
 def build_side(

@@ -6,6 +6,8 @@ line by line, in one pass:
 * a **comment** starts at a header such as ``1. pin_code Offline pin_code`` and/or
   ``pin_code (Andrey NK) April 10 2023 18: 18`` (English or Russian dates, times
   with or without the MT's ``18: 18`` space); the following lines are its text.
+  Once the comments have begun (such a header, or the site's ``comments-*`` chrome), a
+  line holding a user name alone starts one too (:func:`_bare_name`).
   The raw header lines are kept in ``meta["header"]`` so no character is lost;
 * **boilerplate** and **captions** are lines matching the table in
   ``cleaners/data/boilerplate.tsv`` (``Dear reader, to leave comments …``,
@@ -205,6 +207,7 @@ def parse(text: str, lang: str) -> list[Segment]:
     para: list[str] = []
     comment: _Comment | None = None
     title_open = True
+    in_comments = False  # a header or the comments' chrome seen: user-name lines can start one
 
     def flush_para() -> None:
         if para:
@@ -228,6 +231,7 @@ def parse(text: str, lang: str) -> list[Segment]:
                 flush_comment()
                 comment = header
             title_open = False
+            in_comments = True
             continue
         bullet, bare = _split_bullet(line)
         rule = match_chrome(bare, lang) if bare else None
@@ -241,6 +245,12 @@ def parse(text: str, lang: str) -> list[Segment]:
             if bullet:
                 meta["bullet"] = bullet
             segments.append(Segment(kind, bare, lang=lang, meta=meta))
+            in_comments = in_comments or (rule is not None and rule.label.startswith("comments"))
+            continue
+        if in_comments and _starts_comment(lines, i, comment):
+            flush_para()
+            flush_comment()
+            comment = _Comment(author=line, header=[line])
             continue
         if comment is not None:
             comment.lines.append(line)
@@ -258,6 +268,54 @@ def parse(text: str, lang: str) -> list[Segment]:
     flush_para()
     flush_comment()
     return segments
+
+
+# A user name alone on a line: one handle ("pin_code", "rotkiv04", "mgero") or up to three
+# capitalised words ("Colonel Kudasov", "Полковник Кудасов"); no sentence ends like that.
+_HANDLE = re.compile(r"[^\W_][\w.\-]{1,31}")
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’\-]{0,30}")
+
+
+def _bare_name(line: str) -> bool:
+    """Whether ``line`` could be a user name standing alone above a comment.
+
+    >>> [_bare_name(x) for x in ("pin_code", "Colonel Kudasov", "Полковник Кудасов", "mgero")]
+    [True, True, True, True]
+    >>> [_bare_name(x) for x in ("Well done Azerbaijan", "Thanks!", "I agree with you", "2023")]
+    [False, False, False, False]
+    """
+    if len(line) > 40 or not any(ch.isalpha() for ch in line):
+        return False
+    words = line.split()
+    if len(words) == 1:
+        return _HANDLE.fullmatch(line) is not None
+    return len(words) <= 3 and all(
+        _NAME_WORD.fullmatch(w) is not None and w[0].isupper() for w in words
+    )
+
+
+def _starts_comment(lines: list[str], i: int, current: _Comment | None) -> bool:
+    """Whether ``lines[i]``, among the comments, is a user name over a new comment: a
+    :func:`_bare_name` right above a line that is not one (the comment's text), after a
+    blank line or the comments' chrome, or a handle no word is ("pin_code", "rotkiv04").
+    A line right after a user name is that comment's text, whatever it looks like
+    ("Agreed"), so a one-word comment is not taken for the next user.
+
+    >>> _starts_comment(["", "mgero", "Well done"], 1, None)
+    True
+    >>> _starts_comment(["mgero", "Agreed", "Well done"], 1, _Comment(author="mgero"))
+    False
+    """
+    line = lines[i]
+    if not _bare_name(line):
+        return False
+    if current is not None and not current.lines:
+        return False  # the line under a user name is their comment
+    nxt = lines[i + 1] if i + 1 < len(lines) else ""
+    if not nxt or _bare_name(nxt):
+        return False
+    after_break = i == 0 or not lines[i - 1] or current is None
+    return after_break or any(ch.isdigit() or ch == "_" for ch in line)
 
 
 def _match_header(line: str, current: _Comment | None) -> _Comment | None:

@@ -334,6 +334,39 @@ def test_flores_dev_other_cyrillic_two_word_snippets_rarely_russian():
     assert called_ru / total <= 0.07
 
 
+def _paragraphs(lines: list[str]) -> list[str]:
+    # Consecutive lines joined 2, 3, 4, 2, ... at a time, as bench/lid.py --other-cyrillic.
+    out, i, k = [], 0, 0
+    while i < len(lines):
+        out.append(" ".join(lines[i : i + 2 + k % 3]))
+        i, k = i + 2 + k % 3, k + 1
+    return out
+
+
+def test_dev_paragraphs_of_other_cyrillic_are_never_taken_for_russian():
+    """What keeps a paragraph from the ru→en model (lid.other_cyrillic): every FLORES dev
+    paragraph of bg, mk, sr, uk (Bulgarian has no letter Russian lacks: the letters alone
+    called none of them), and no Russian paragraph or short sentence (Tatoeba, whose
+    "Вина лежала на Томе." the detector alone calls Serbian)."""
+    for lang in ("bg", "mk", "sr", "uk"):
+        paras = _paragraphs(_flores_dev(lang, 300))
+        assert all(lid.other_cyrillic(p) for p in paras), lang
+    assert not any(lid.other_cyrillic(p) for p in _paragraphs(_flores_dev("ru", 300)))
+    tatoeba = SHARED / "data" / "tatoeba-test-v2021-08-07-ru-en" / "rus.txt"
+    if tatoeba.is_file():
+        short = tatoeba.read_text(encoding="utf-8").splitlines()[:3000]
+        assert not [t for t in short if lid.other_cyrillic(t)]
+
+
+def test_letters_russian_lacks_come_from_the_alphabet_table():
+    # Bulgarian and Macedonian ѝ ѐ with the rest; never a letter of Russian's alphabet.
+    letters = set(langev.NON_RUSSIAN_CYRILLIC)
+    assert {"ѝ", "ѐ", "Ѝ", "і", "ј", "ә"} <= letters
+    assert not letters & set(
+        lid.alphabets()["ru"][1] | {c.upper() for c in lid.alphabets()["ru"][1]}
+    )
+
+
 def test_flores_dev_other_cyrillic_not_russian():
     called_ru = total = 0
     for lang in ("uk", "be", "bg", "kk", "sr", "mk"):

@@ -105,6 +105,78 @@ def test_header_variants() -> None:
     assert c.meta["time"] == "Вчера, 13:29"
 
 
+# Written for these tests: reader comments whose header is the user name alone on its line.
+BARE_EN = (
+    "City opens a new bridge\n\n"
+    "The city mayor opened a new bridge over the river on Saturday. Hundreds of residents "
+    "attended the ceremony.\n\n"
+    "On Sunday the bridge will be open only to pedestrians.\n"
+    "Dear reader, to leave comments on the publication, you must sign in.\n\n"
+    "river_fan\nFinally! We waited three years for this bridge.\n\n"
+    "Anna Petrova\nWill there be a bus route over it?\n\n"
+    "old_timer77\nThe old ferry was better.\nAgreed\n"
+)
+BARE_RU = (
+    "Город открыл новый мост\n\n"
+    "Мэр города открыл новый мост через реку в субботу. На церемонии присутствовали сотни "
+    "жителей.\n\n"
+    "В воскресенье мост будет открыт только для пешеходов.\n"
+    "Уважаемый читатель, чтобы оставить комментарий к публикации, необходимо авторизоваться.\n\n"
+    "river_fan\nНаконец-то! Мы ждали этот мост три года.\n\n"
+    "Анна Петрова\nБудет ли по нему ходить автобус?\n\n"
+    "old_timer77\nСтарый паром был лучше.\nСогласен\n"
+)
+
+
+@pytest.mark.parametrize("text, lang", [(BARE_EN, "en"), (BARE_RU, "ru")])
+def test_comments_under_a_bare_user_name(text: str, lang: str) -> None:
+    segs = parse(text, lang)
+    assert [s.kind for s in segs] == [
+        "title", "body", "body", "boilerplate", "comment", "comment", "comment"
+    ]  # fmt: skip
+    comments = segs[4:]
+    assert [c.meta["author"] for c in comments][::2] == ["river_fan", "old_timer77"]
+    assert comments[1].meta["author"] in ("Anna Petrova", "Анна Петрова")
+    assert comments[2].text.count("\n") == 1  # "Agreed" under a comment is its text
+    assert _nonspace("".join(covered_text(s) for s in segs)) == _nonspace(text)
+    # Without the comments' chrome or a header before them, the same lines are prose.
+    plain = text.replace(segs[3].text, "")
+    assert not [s for s in parse(plain, lang) if s.kind == "comment"]
+
+
+def test_a_user_name_line_needs_comment_text_under_it() -> None:
+    head = "Body.\nDear reader, to leave comments on the publication, you must sign in.\n\n"
+    # A name and then another name, or a name last: no comment text, no comment.
+    for tail in ("Anna Petrova\nBoris Ivanov\n", "river_fan\n", "Well done Azerbaijan\nYes.\n"):
+        assert not [s for s in parse(head + tail, "en") if s.kind == "comment"], tail
+
+
+@pytest.mark.slow
+def test_bare_user_name_comments_stay_out_of_the_corpus(tmp_path: Path) -> None:
+    """As a user runs it: the comments are comments in docs/ (author in their meta), and
+    the user-name lines never reach the corpus as text to align."""
+    import json
+    import os
+
+    from cli_run import mtclean  # tests/ is on sys.path
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "talk.en.txt").write_text(BARE_EN, encoding="utf-8")
+    (src / "talk.ru.txt").write_text(BARE_RU, encoding="utf-8")
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "DO_NOT_TRACK": "1"}
+    r = mtclean("run", str(src), "--out", str(out), "--no-progress", env=env, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    doc = json.loads((out / "docs" / "talk.json").read_text(encoding="utf-8"))
+    for side in ("ru", "en"):
+        comments = [s for s in doc[side]["segments"] if s["kind"] == "comment"]
+        assert [c["meta"]["author"] for c in comments][::2] == ["river_fan", "old_timer77"]
+    for name in ("corpus.en", "corpus.ru"):
+        corpus = (out / name).read_text(encoding="utf-8")
+        assert "river_fan" not in corpus and "old_timer77" not in corpus, corpus
+        assert "Petrova" not in corpus and "Петрова" not in corpus, corpus
+
+
 def test_plain_prose_is_not_a_comment() -> None:
     text = (
         "On April 10 2023 18:18 the talks ended.\nThe leaders (both of them) met on April 10 2023."

@@ -134,3 +134,44 @@ def _weigh_words(
 _LEXICON_FLOOR_BY_LANG = {
     c: (_LARGE_FLOOR if c in _LARGE_LANGS else _LEXICON_FLOOR) for c in _LEXICON_LANGS
 }
+
+
+# Word evidence that Cyrillic text is not Russian, for a detector's call the letters cannot
+# back (Bulgarian, and Macedonian or Serbian without ѓ ќ ј љ: no letter Russian lacks). On
+# FLORES dev paragraphs (2-4 lines) of bg, mk, sr and uk, the words Russian's large list
+# (zipf >= 1) lacks are 26-61 % (5th percentile to max for bg; the others more); in
+# Russian paragraphs (FLORES, WMT21, TICO-19) at most 20 % (names, medical terms), and the
+# words fit one of the other lists better than Russian's (mean log ratio > 0) in none of
+# them. Each test alone called a few short Russian sentences (Tatoeba's "Не усугубляй
+# проблему.") not Russian; together with the detector's call and four words, none
+# (bench/lid.py --other-cyrillic).
+FOREIGN_MIN_WORDS = 4
+FOREIGN_UNKNOWN_SHARE = 0.15
+
+
+def foreign_words(words: list[str]) -> bool:
+    """Whether lower-case Cyrillic ``words`` read as another listed language, not Russian:
+    at least :data:`FOREIGN_MIN_WORDS` of them, :data:`FOREIGN_UNKNOWN_SHARE` unknown to
+    Russian's large list, and one of the other lists (uk, bg, mk, sr) more likely than
+    Russian's over them all (log frequency ratio, each list's floor for a word it lacks).
+
+    >>> foreign_words("кметът заяви че мостът ще намали задръстванията".split())
+    True
+    >>> foreign_words("мэр заявил что мост уменьшит пробки".split())
+    False
+    >>> foreign_words("не усугубляй проблему".split())  # too few words to tell
+    False
+    """
+    if len(words) < FOREIGN_MIN_WORDS:
+        return False
+    freqs = [_word_freqs(w) for w in words]
+    unknown = sum(1 for f in freqs if not f[0])
+    if unknown < FOREIGN_UNKNOWN_SHARE * len(words):
+        return False
+    ru_floor = _LEXICON_FLOOR_BY_LANG["ru"]
+    ru = sum(math.log(f[0] or ru_floor) for f in freqs)
+    for i, lang in enumerate(_LEXICON_LANGS[1:], 1):
+        floor = _LEXICON_FLOOR_BY_LANG[lang]
+        if sum(math.log(f[i] or floor) for f in freqs) > ru:
+            return True
+    return False

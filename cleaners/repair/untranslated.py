@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from cleaners.edit import Edit
-from cleaners.langev import CYRILLIC_BASIC, non_russian_cyrillic
+from cleaners.langev import CYRILLIC_BASIC
 from cleaners.lazyre import lazy_compile
 from cleaners.repair.engine import rule
 
@@ -81,8 +81,8 @@ def fill_untranslated(
 
 class _Lines:
     """The lines of a text, each judged once whether its Cyrillic is another language's
-    (:func:`cleaners.langev.non_russian_cyrillic`): a multi-MB line with many fragments is
-    looked at once, not once a fragment.
+    (:func:`cleaners.lid.other_cyrillic`): a multi-MB line with many fragments is looked at
+    once, not once a fragment.
 
     >>> lines = _Lines("He spoke.\\nМер підтримав туризм у Баку.\\nHe said Спасибо.")
     >>> lines.not_russian(10), lines.not_russian(47)
@@ -96,10 +96,12 @@ class _Lines:
 
     def not_russian(self, offset: int) -> bool:
         """Whether the line holding ``offset`` is Cyrillic of another language."""
+        from cleaners import lid  # (imported already by fill_untranslated, its one user)
+
         k = bisect_right(self._starts, offset) - 1
         if k not in self._judged:
             end = self._starts[k + 1] if k + 1 < len(self._starts) else len(self._text)
-            self._judged[k] = non_russian_cyrillic(self._text[self._starts[k] : end])
+            self._judged[k] = bool(lid.other_cyrillic(self._text[self._starts[k] : end]))
         return self._judged[k]
 
 
@@ -137,8 +139,8 @@ after='Spasibo. Poka!')]
 
     if not text.strip() or lid.script_shares(text).get("Cyrl", 0.0) < 0.5:
         return []
-    if non_russian_cyrillic(text):
-        return []  # Ukrainian, Serbian…: the ru→en model would make garbage English of it
+    if lid.other_cyrillic(text):
+        return []  # Ukrainian, Bulgarian…: the ru→en model would make garbage English of it
     out = translator.translate(split_sentences(text, "ru"))
     after = " ".join(t.strip() for t in out if t.strip())
     if not after:

@@ -1,0 +1,158 @@
+"""Cyrillic that is not Russian (Bulgarian, Ukrainian) in a Russian source or in the English
+MT, end to end through ``mtclean run`` as a user runs it on documents they wrote: it is
+flagged as its language, never aligned or retranslated as Russian, and the document says so.
+Every text here was written for these tests (the retranslation ones from the tiny Argos
+package's own templates, tests/tiny_argos, the only text it translates)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from cli_run import mtclean  # tests/ is on sys.path
+from test_mtcheck import EN, EN_HALF, RU, UK
+
+RU_SOURCE = (
+    "Мэр города открыл новый мост через реку в субботу. На церемонии присутствовали сотни "
+    "жителей.\n\n"
+    "Строительство моста заняло три года и обошлось городу в два миллиарда рублей.\n\n"
+    # Bulgarian, no letter Russian lacks, called Bulgarian at under 0.9: it was aligned and
+    # retranslated as Russian.
+    "Самара и Казан подписаха договор за сътрудничество в област на спорта.\n\n"
+    "В воскресенье мост будет открыт только для пешеходов.\n"
+)
+EN_MT = (
+    "The city mayor opened a new bridge over the river on Saturday. Hundreds of residents "
+    "attended the ceremony.\n\n"
+    "Строительство моста заняло три года и обошлось городу в два миллиарда рублей.\n\n"
+    "Кметът на града заяви, че новият мост ще намали задръстванията в центъра.\n\n"
+    "On Sunday the bridge will be open only to pedestrians.\n"
+)
+UK_MIDDLE = (
+    "The city mayor opened a new bridge over the river on Saturday. Hundreds of residents "
+    "attended the ceremony.\n\n"
+    "Будівництво мосту тривало три роки і коштувало місту два мільярди рублів.\n\n"
+    "On Sunday the bridge will be open only to pedestrians.\n"
+)
+# A Bulgarian paragraph in the tiny package's news style.
+BG = "Губернаторът вчера пристигна в Астана за 12 дни. Кметът подкрепи туризма в Баку."
+
+
+def _run(src: Path, out: Path, home: Path, *args: str) -> None:
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home / "prefect"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "XDG_DATA_HOME": str(home / "xdg"),
+    }
+    env.pop("MTCLEAN_ARGOS_PACKAGE", None)
+    env.pop("ARGOS_PACKAGES_DIR", None)
+    r = mtclean("run", str(src), "--out", str(out), "--no-progress", *args, env=env, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+
+
+def _doc(out: Path, doc_id: str) -> dict:
+    return json.loads((out / "docs" / f"{doc_id}.json").read_text(encoding="utf-8"))
+
+
+def _segment(doc: dict, side: str, word: str) -> dict:
+    (seg,) = [s for s in doc[side]["segments"] if word in s["text"]]
+    return seg
+
+
+@pytest.mark.slow
+def test_other_cyrillic_is_flagged_and_said_without_retranslation(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for name, text in {
+        "bridge.ru.txt": RU_SOURCE,
+        "bridge.en.txt": EN_MT,
+        "ukr.ru.txt": RU_SOURCE.replace(RU_SOURCE.split("\n\n")[2] + "\n\n", ""),
+        "ukr.en.txt": UK_MIDDLE,
+    }.items():
+        (src / name).write_text(text, encoding="utf-8")
+    _run(src, out, tmp_path)
+
+    bridge = _doc(out, "bridge")
+    # The Bulgarian paragraph of the Russian source is Bulgarian, out of the alignment.
+    seg = _segment(bridge, "ru", "подписаха")
+    assert seg["lang"] == "bg" and "left-out:other-language:bg" in seg["flags"], seg
+    assert not [s for s in bridge["ru_sentences"] if "подписаха" in s]
+    # In the English MT, the Russian paragraph is Russian left untranslated, the Bulgarian
+    # one is not counted as Russian: the document says each.
+    warnings = bridge["warnings"]
+    assert (
+        "mt-untranslated: the English MT left 1 sentence in Russian: 1 whole paragraph "
+        "(English segment 2)"
+    ) in warnings, warnings
+    (other,) = [w for w in warnings if w.startswith("mt-other-language:")]
+    assert other.startswith("mt-other-language: English segment 3 is Cyrillic but not Russian")
+    assert "'bg'" in other and "Кметът" in other
+    assert not [w for w in warnings if w.startswith("not-retranslated")]
+
+    # A Ukrainian paragraph in the middle of the MT: a document warning, not flags alone.
+    ukr = _doc(out, "ukr")
+    assert "left-out:other-language:uk" in _segment(ukr, "en", "Будівництво")["flags"]
+    (other,) = [w for w in ukr["warnings"] if w.startswith("mt-other-language:")]
+    assert "English segment 2" in other and "'uk'" in other, other
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["warnings"]["mt-other-language"] == 2, report["warnings"]
+    # Only Russian English-side text went to the corpus as neither: no Cyrillic row.
+    en_rows = (out / "corpus.en").read_text(encoding="utf-8")
+    assert not re.search("[а-яА-Я]", en_rows), en_rows
+
+
+@pytest.fixture(scope="module")
+def archive() -> Path:
+    pytest.importorskip("ctranslate2")
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from tiny_argos import build as builder
+
+    return builder.ensure_package()
+
+
+@pytest.mark.slow
+def test_replace_mode_retranslates_russian_only_and_leaves_english_only(
+    archive: Path, tmp_path: Path
+) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    second_uk = UK.split("\n\n")[1]
+    files = {
+        # The MT gave the second paragraph in Ukrainian: the tail the retranslation fills.
+        "uk-tail.ru.txt": RU,
+        "uk-tail.en.txt": EN_HALF + "\n" + second_uk,
+        # A Bulgarian paragraph in the middle of the MT, and in the Russian source.
+        "bg-middle.ru.txt": RU + "\n" + BG + "\n\n" + RU.split("\n\n")[0] + "\n",
+        "bg-middle.en.txt": EN_HALF + "\n" + BG + "\n\n" + EN_HALF,
+    }
+    for name, text in files.items():
+        (src / name).write_text(text, encoding="utf-8")
+    _run(src, out, tmp_path, "--retranslate=replace", "--argos-package", str(archive))
+
+    # The Ukrainian tail gave its place to the retranslation: English only.
+    text = (out / "text" / "uk-tail.en.txt").read_text(encoding="utf-8")
+    assert not re.search("[\u0400-\u04ff]", text), text
+    assert text.startswith(EN_HALF) and "The governor arrived in Astana" in text, text
+    assert text.count("\n\n") == EN.count("\n\n"), text  # one paragraph each, no blank left
+    tail = _doc(out, "uk-tail")
+    assert any("their retranslation appended" in w for w in tail["warnings"]), tail["warnings"]
+    assert not [w for w in tail["warnings"] if w.startswith("not-retranslated")]
+    edits = [json.loads(ln) for ln in (out / "edits.jsonl").read_text().splitlines()]
+    assert any(e["doc"] == "uk-tail" and second_uk.strip() in e["before"] for e in edits), edits
+
+    # The Bulgarian paragraph is no Russian: never given to the ru→en model on either side.
+    middle = _doc(out, "bg-middle")
+    assert (out / "text" / "bg-middle.en.txt").read_text(encoding="utf-8") == files[
+        "bg-middle.en.txt"
+    ]
+    assert not [s for s in middle["ru_sentences"] if "Губернаторът" in s]
+    assert len(middle["ru_retranslated"]) == len(middle["ru_sentences"])
+    (note,) = [w for w in middle["warnings"] if w.startswith("not-retranslated:")]
+    assert "English segment 2" in note and "'bg'" in note, note
+    assert not [w for w in middle["warnings"] if w.startswith("mt-untranslated")]

@@ -158,9 +158,16 @@ def tail_note(
     'the English stops mid-sentence at Russian sentence 4:'
     >>> tail_note(range(3, 6), 6, False, cause="left in Russian by the MT")[-27:]
     '(left in Russian by the MT)'
+    >>> tail_note(range(3, 6), 6, True, cause="given in 'uk' by the MT, not English")[-42:]
+    'English: their retranslation in its place)'
     """
     what = "the MT stopped halfway?" if cause is None else cause
-    what = "their retranslation appended" if appended else what
+    if appended and cut:
+        what = "their retranslation in place of the cut English"
+    elif appended and cause is not None and not cause.startswith("left in Russian"):
+        what = f"{cause}: their retranslation in its place"
+    elif appended:
+        what = "their retranslation appended"
     where = (
         f"stops mid-sentence at Russian sentence {tail.start + 1}"
         if cut
@@ -201,6 +208,26 @@ def not_retranslated_note(k: int, lang: str, text: str, retranslating: bool = Tr
         else (MT_OTHER_LANGUAGE, "the MT gave no English there")
     )
     return f"{name}: English segment {k} is Cyrillic but not Russian ({lang!r}: {head!r}); {then}"
+
+
+SOURCE_OTHER_LANGUAGE = "source-other-language"
+
+
+def source_other_language_note(k: int, lang: str, text: str) -> str:
+    """The warning for Russian segment ``k`` (1-based) in Cyrillic of another language
+    (``lang``): left out of the alignment and never retranslated, so none of it reaches the
+    corpus; said on the document, as ``mt-other-language`` says it of the MT, for a segment
+    flag alone goes unseen.
+
+    >>> source_other_language_note(2, "bg", "Кметът на града заяви, че туризмът расте.")
+    "source-other-language: Russian segment 2 is Cyrillic but not Russian ('bg': 'Кметът на \
+града заяви, че …'); left out of the alignment"
+    """
+    head = text if len(text) <= 30 else text[:30].rsplit(" ", 1)[0] + " …"
+    return (
+        f"{SOURCE_OTHER_LANGUAGE}: Russian segment {k} is Cyrillic but not Russian "
+        f"({lang!r}: {head!r}); left out of the alignment"
+    )
 
 
 MT_UNTRANSLATED = "mt-untranslated"

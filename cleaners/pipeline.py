@@ -37,6 +37,7 @@ from cleaners.mtcheck import (
     missing_tail,
     not_retranslated_note,
     russian_sentence,
+    source_other_language_note,
     tail_cause,
     tail_note,
     untranslated_note,
@@ -254,10 +255,11 @@ def finish_document(
     tail = missing_tail(doc.beads, len(doc.ru_sentences), cut is not None)
     appended = False
     if tail is not None:
+        # (the cause is read before the retranslation takes a foreign tail's place)
+        cause = tail_cause(_left_out_after_last_pair(doc))
         appended = fill and append_retranslation(doc, tail, cut, config)
         if appended:
             _align(doc, config)
-        cause = tail_cause(_left_out_after_last_pair(doc))
         doc.warnings.append(
             tail_note(tail, len(doc.ru_sentences), appended, cut is not None, cause)
         )
@@ -266,6 +268,7 @@ def finish_document(
     if tail is not None and not appended and doc.ru_retranslated:
         reject_cut_pair(doc, config)
     doc.warnings.extend(_other_cyrillic_notes(doc, config, translator is not None, tail is None))
+    doc.warnings.extend(_source_other_cyrillic_notes(doc))
     if found := _russian_left_in_mt(doc, after_last_pair=tail is None):
         doc.warnings.append(untranslated_note(found))
     release(doc_size(doc))  # what the last stage freed, before the document is written
@@ -319,6 +322,22 @@ def _other_cyrillic_notes(
                 continue
         if lang := lid.other_cyrillic(seg.text, config.lid):
             notes.append(not_retranslated_note(k, lang, seg.text, retranslating))
+    return notes
+
+
+def _source_other_cyrillic_notes(doc: Document) -> list[str]:
+    """The warnings for the Russian source's segments left out as another Cyrillic language
+    (``left-out:other-language:bg``; an English quote in Russian news is no news)."""
+    if doc.ru is None:
+        return []
+    notes: list[str] = []
+    for k, seg in enumerate(doc.ru.segments, 1):
+        flag = next((f for f in seg.peek_flags if f.startswith(LEFT_OUT + "other-language:")), "")
+        lang = flag.rsplit(":", 1)[1] if flag else ""
+        if lang in ("", "ru", "en") or seg.kind == "boilerplate":
+            continue
+        if lid.script_shares(seg.text).get("Cyrl", 0.0) >= 0.5:
+            notes.append(source_other_language_note(k, lang, seg.text))
     return notes
 
 

@@ -141,7 +141,8 @@ def test_replace_mode_retranslates_russian_only_and_leaves_english_only(
     assert text.startswith(EN_HALF) and "The governor arrived in Astana" in text, text
     assert text.count("\n\n") == EN.count("\n\n"), text  # one paragraph each, no blank left
     tail = _doc(out, "uk-tail")
-    assert any("their retranslation appended" in w for w in tail["warnings"]), tail["warnings"]
+    said = [w for w in tail["warnings"] if w.startswith("mt-incomplete")]
+    assert said and "given in 'uk'" in said[0] and "in its place" in said[0], said
     assert not [w for w in tail["warnings"] if w.startswith("not-retranslated")]
     edits = [json.loads(ln) for ln in (out / "edits.jsonl").read_text().splitlines()]
     assert any(e["doc"] == "uk-tail" and second_uk.strip() in e["before"] for e in edits), edits
@@ -156,3 +157,6 @@ def test_replace_mode_retranslates_russian_only_and_leaves_english_only(
     (note,) = [w for w in middle["warnings"] if w.startswith("not-retranslated:")]
     assert "English segment 2" in note and "'bg'" in note, note
     assert not [w for w in middle["warnings"] if w.startswith("mt-untranslated")]
+    # The source's Bulgarian paragraph is said on the document too, not a segment flag alone.
+    (src_note,) = [w for w in middle["warnings"] if w.startswith("source-other-language:")]
+    assert "Russian segment 3" in src_note and "Губернаторът" in src_note, src_note

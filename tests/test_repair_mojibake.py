@@ -135,7 +135,7 @@ def _lossy(text: str, stand_in: str | None) -> str:
     return "".join(stand_in if ch in _LOST else ch for ch in once).replace("\xa0", " ")
 
 
-@pytest.mark.parametrize("stand_in", ["", " ", None])
+@pytest.mark.parametrize("stand_in", ["", " ", "?", None])
 def test_utf8_read_as_cp1252_with_lost_bytes_is_restored(
     stand_in: str | None, russian: list[str]
 ) -> None:
@@ -152,6 +152,20 @@ def test_lost_bytes_in_english_text_are_restored_word_by_word() -> None:
     # Each reading's words decide: это, not сто; с ним, not сним; А вы, not Рвы.
     for ru in ("Она сказала, что это было ясно.", "Он был с ним знаком.", "А вы учитель?"):
         assert repair(_lossy(ru, ""), "ru").text == ru
+
+
+def test_question_marks_for_lost_bytes_are_told_from_real_ones() -> None:
+    # "?" for a word's last lost byte lies outside the run (с, я); a real "?" after it stays;
+    # a space after "Ð" is Р's no-break space, not Н's "?"; five "?" in one word are read.
+    for ru in (
+        "Он был с ним знаком.",
+        "Как его имя?",
+        "Роза и Нина пришли.",
+        "Едва завидев меня, Том рассмеялся.",
+    ):
+        assert repair(_lossy(ru, "?"), "ru").text == ru
+    # Dropped bytes: a "?" after the last one is a question mark.
+    assert repair(_lossy("Это вопрос?", ""), "ru").text == "Это вопрос?"
 
 
 def test_what_only_looks_like_lost_bytes_is_left_alone() -> None:

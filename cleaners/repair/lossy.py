@@ -21,11 +21,17 @@ from cleaners.repair.words import zipf
 # 0x8D, 0x8F, 0x90, 0x9D), or that are a no-break space (0xA0) or a soft hyphen (0xAD):
 # D0 81 Ё, D0 90 А, D0 9D Н, D0 A0 Р, D0 AD Э; D1 81 с, D1 8D э, D1 8F я.
 _LOST = {"Ð": (0x81, 0x90, 0x9D, 0xA0, 0xAD), "Ñ": (0x81, 0x8D, 0x8F)}
-# What a lost byte may have become instead of nothing ("?" only where the run shows it
-# inside a word, ``Ð?Ð¾``: else it is a question mark). A no-break space that became a space
-# (``Ð `` for Р) is read so whatever else the run shows.
+# What a lost byte may have become instead of nothing ("?" only where the text shows it
+# after a lead byte's letter, ``Ð?Ð¾``: else it is a question mark; see stand_ins). A
+# no-break space that became a space (``Ð `` for Р) is read so whatever else the run shows.
 _STAND_INS = frozenset(" \u00a0\ufffd")
 _QUESTION_IN_WORD = re.compile("[ÐÑ]\\?[ÐÑ]")
+# ... or after a word, when punctuation or more of the run follows ("Ñ?." of "я."; "Ñ? Ð"
+# of "с "); a last "?" before a quote or the end may be a question mark (``вопрос?``).
+_QUESTION_AFTER = re.compile("[ÐÑ]\\?(?=[ÐÑ.,;:!?)]| [ÐÑ])")
+_REPLACED = re.compile("[ÐÑ]\ufffd")
+# Ñ before a space or the end: a dropped byte (Ñ and a no-break space is no Russian letter).
+_BARE_END = re.compile("Ñ(?:[ \u00a0]|$)")
 # Real typography beside the mojibake (it is itself a second byte in cp1252: ``л`` is Ð»).
 _TYPOGRAPHY = frozenset("«»–—…“”„‘’•")
 # A UTF-8 Russian letter read as cp1252: the lead byte's letter and a second byte 0x80-0xBF.
@@ -76,6 +82,12 @@ def _has_gap(chunk: str) -> bool:
     return any(_lost_at(chunk, i) for i in range(len(chunk)))
 
 
+def _in_word(chunk: str, i: int) -> bool:
+    """The gap at ``i`` has a "?" stand-in with a letter after it (``Ñ?Ð``): that "?" is the
+    lost byte, not a question mark, which halves the readings of each such gap."""
+    return chunk[i + 1 : i + 2] == "?" and chunk[i + 2 : i + 3] in ("Ð", "Ñ")
+
+
 def _too_many_readings(chunk: str, stand_ins: frozenset[str]) -> bool:
     """More readings than are worth enumerating (each gap: its bytes, and again with the next
     character as their stand-in), counted before any is made."""
@@ -83,7 +95,9 @@ def _too_many_readings(chunk: str, stand_ins: frozenset[str]) -> bool:
     for i, ch in enumerate(chunk):
         if _lost_at(chunk, i):
             nxt = chunk[i + 1] if i + 1 < len(chunk) else ""
-            options = len(_LOST[ch]) * (2 if nxt in stand_ins else 1)
+            # A "�" left standing is no UTF-8 (no reading keeps it); an in-word "?" is none.
+            kept = nxt in stand_ins and nxt != "\ufffd" and not _in_word(chunk, i)
+            options = len(_LOST[ch]) * (2 if kept else 1)
             count *= options + (ch == "Ð" and nxt in _STAND_INS and nxt not in stand_ins)
             if count > _MAX_READINGS:
                 return True
@@ -103,7 +117,17 @@ def stand_ins(text: str) -> frozenset[str]:
     )
     if dropped:
         return frozenset({"\ufffd"})
-    return _STAND_INS | ({"?"} if _QUESTION_IN_WORD.search(text) else set())
+    # A copy path turns every lost byte into the same thing: a "?" or "�" right after a
+    # lead byte's letter says which, so a space there is not read as a lost byte (``Ð ``
+    # stays Р, not Н and a space) unless ``Ñ`` too is seen before one (no letter: a lost
+    # byte). "?" after a word's last letter (``Ñ? ``) says so too, unless ``Ñ`` also ends a
+    # word bare (a dropped byte, and that "?" a question mark).
+    spaces = _STAND_INS - {"\ufffd"} if _BARE_END.search(text) else frozenset()
+    if _REPLACED.search(text):
+        return frozenset({"\ufffd"}) | spaces
+    if _QUESTION_IN_WORD.search(text) or (_QUESTION_AFTER.search(text) and not spaces):
+        return frozenset({"?"}) | spaces
+    return _STAND_INS
 
 
 def _readings(chunk: str, stand_ins: frozenset[str]) -> list[bytes]:
@@ -140,7 +164,8 @@ def _readings_at(
         nxt = chunk[i + 1] if i + 1 < len(chunk) else ""
         for second in _LOST[ch]:
             head = bytes([b, second])
-            out.extend(head + rest for rest in memo[i + 1])
+            if "?" not in stand_ins or not _in_word(chunk, i):
+                out.extend(head + rest for rest in memo[i + 1])
             # A stand-in for the lost byte; "Ð " is Р's no-break space become a space.
             if nxt in stand_ins or (second == 0xA0 and nxt in _STAND_INS):
                 out.extend(head + rest for rest in memo.get(i + 2, []))

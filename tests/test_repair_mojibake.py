@@ -164,6 +164,10 @@ def test_question_marks_for_lost_bytes_are_told_from_real_ones() -> None:
         "Едва завидев меня, Том рассмеялся.",
     ):
         assert repair(_lossy(ru, "?"), "ru").text == ru
+    # The text's own no-break space (C2 A0, its A0 become a space) and a zero-width space.
+    for ru in ("Москва\u00a0— это столица, т.\u00a0е. город.", "Это\u200b связано с ним."):
+        for stand_in in ("", " ", "?", None):
+            assert repair(_lossy(ru, stand_in), "ru").text == repair(ru, "ru").text, stand_in
     # Dropped bytes: a "?" after the last one is a question mark.
     assert repair(_lossy("Это вопрос?", ""), "ru").text == "Это вопрос?"
 

@@ -20,7 +20,9 @@ from cleaners.repair.words import zipf
 # The second bytes a lead byte's Russian letters have that cp1252 leaves undefined (0x81,
 # 0x8D, 0x8F, 0x90, 0x9D), or that are a no-break space (0xA0) or a soft hyphen (0xAD):
 # D0 81 Ё, D0 90 А, D0 9D Н, D0 A0 Р, D0 AD Э; D1 81 с, D1 8D э, D1 8F я.
-_LOST = {"Ð": (0x81, 0x90, 0x9D, 0xA0, 0xAD), "Ñ": (0x81, 0x8D, 0x8F)}
+# A no-break space of the text itself (C2 A0, ``Â `` once its A0 became a space, before a
+# dash or in "т. е.") is one too: unread, it leaves the whole run undecoded.
+_LOST = {"Ð": (0x81, 0x90, 0x9D, 0xA0, 0xAD), "Ñ": (0x81, 0x8D, 0x8F), "Â": (0xA0,)}
 # What a lost byte may have become instead of nothing ("?" only where the text shows it
 # after a lead byte's letter, ``Ð?Ð¾``: else it is a question mark; see stand_ins). A
 # no-break space that became a space (``Ð `` for Р) is read so whatever else the run shows.
@@ -109,7 +111,7 @@ def stand_ins(text: str) -> frozenset[str]:
     nothing) became: none when one went without a trace (a lead byte's letter right before
     another letter: ``ÑÐ``), so that a space after a lost byte is read as the space it is."""
     dropped = any(
-        ch in _LOST
+        ch in "ÐÑ"
         and i + 1 < len(text)
         and _second_byte(text[i + 1]) is None
         and text[i + 1] not in _STAND_INS | {"?"}
@@ -174,8 +176,9 @@ def _readings_at(
 
 # A space after a lead byte's letter may be its lost second byte's stand-in: chunks are cut
 # only at the other spaces.
-_CUT = re.compile("(?<![ÐÑ]) ")
-_NOT_RUSSIAN = re.compile("[^\x20-\x7eА-Яа-яЁё" + "".join(sorted(_TYPOGRAPHY)) + "]")
+_CUT = re.compile("(?<![ÐÑÂ]) ")
+# Russian letters, ASCII, typography and the spaces a news line holds (no-break, zero-width).
+_NOT_RUSSIAN = re.compile("[^\x20-\x7eА-Яа-яЁё\u00a0\u200b" + "".join(sorted(_TYPOGRAPHY)) + "]")
 
 
 def _word_score(text: str) -> float:

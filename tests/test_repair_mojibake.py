@@ -168,6 +168,10 @@ def test_question_marks_for_lost_bytes_are_told_from_real_ones() -> None:
     for ru in ("Москва\u00a0— это столица, т.\u00a0е. город.", "Это\u200b связано с ним."):
         for stand_in in ("", " ", "?", None):
             assert repair(_lossy(ru, stand_in), "ru").text == repair(ru, "ru").text, stand_in
+    # "я" and "с" differ only in the lost byte: the next word tells the pronoun.
+    for ru in ("Вчера я не знал, что он пришёл с братом.", "Думаю, я могу остаться с ними."):
+        for stand_in in ("", " ", "?", None):
+            assert repair(_lossy(ru, stand_in), "ru").text == ru, stand_in
     # Dropped bytes: a "?" after the last one is a question mark.
     assert repair(_lossy("Это вопрос?", ""), "ru").text == "Это вопрос?"
 

@@ -216,6 +216,31 @@ def _best_reading(chunk: str, stand_ins: frozenset[str]) -> str | None:
     return tied[0] if len(tied) == 1 else max(tied, key=russian_score)
 
 
+# "с" (D1 81) and "я" (D1 8F) differ only in a lost byte, and the word list always says "с"
+# (the commoner): "я" is taken where the next word cannot follow the preposition but does
+# follow the pronoun: a first-person or past verb, an infinitive, or one of these words.
+_AFTER_I = frozenset(
+    "не бы же тоже уже ещё еще всегда никогда просто только был была сам сама это здесь тебя"  # noqa: SIM905
+    " вас".split()
+)
+_VERB_END = ("ю", "у", "ал", "ил", "ел", "ёл", "ыл", "ял", "ила", "ела", "ыла", "яла", "лся")
+_VERB_END += ("лась", "ть", "ться", "чь")
+_NOUN_END = ("ью", "ую", "ою", "ею", "ию")  # a noun's or adjective's case ending ("с радостью")
+_LONE_S = re.compile("(?<![А-Яа-яЁё])с (?=([а-яё]+))")
+
+
+def _follows_i(word: str) -> bool:
+    """``word`` (lowercase) follows "я" and not "с" (``я знаю``, ``я не``; ``с ним``)."""
+    if word in _AFTER_I:
+        return True
+    return len(word) >= 3 and word.endswith(_VERB_END) and not word.endswith(_NOUN_END)
+
+
+def _i_for_s(text: str) -> str:
+    """``text`` with each lone "с" before a word that follows "я" read as "я"."""
+    return _LONE_S.sub(lambda m: "я " if _follows_i(m.group(1)) else "с ", text)
+
+
 def lossy_utf8_decoding(
     run: str, context: frozenset[str] | None = None, min_known: float = 0.6
 ) -> str | None:
@@ -240,7 +265,7 @@ def lossy_utf8_decoding(
         if text is None:
             return None
         out.append(text)
-    decoded = " ".join(out)
+    decoded = _i_for_s(" ".join(out))
     words = _RU_WORD.findall(decoded)
     known = sum(1 for w in words if zipf(w.lower(), "ru") > 0)
     return decoded if words and known >= min_known * len(words) else None

@@ -172,6 +172,9 @@ def test_question_marks_for_lost_bytes_are_told_from_real_ones() -> None:
     for ru in ("Вчера я не знал, что он пришёл с братом.", "Думаю, я могу остаться с ними."):
         for stand_in in ("", " ", "?", None):
             assert repair(_lossy(ru, stand_in), "ru").text == ru, stand_in
+    # ... but only a "с" that lost its byte: whole UTF-8 ("х" is "Ñ…", read as a gap too).
+    ru = "Их сбили с толку."
+    assert repair(ru.encode().decode("sloppy-windows-1252"), "ru").text == ru
     # Dropped bytes: a "?" after the last one is a question mark.
     assert repair(_lossy("Это вопрос?", ""), "ru").text == "Это вопрос?"
 

@@ -265,7 +265,9 @@ def lossy_utf8_decoding(
         if text is None:
             return None
         out.append(text)
-    decoded = _i_for_s(" ".join(out))
+    decoded = " ".join(out)
+    if "\x81" not in run:  # else "с" kept its second byte and is no guess ("сбить с толку")
+        decoded = _i_for_s(decoded)
     words = _RU_WORD.findall(decoded)
     known = sum(1 for w in words if zipf(w.lower(), "ru") > 0)
     return decoded if words and known >= min_known * len(words) else None

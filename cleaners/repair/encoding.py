@@ -458,7 +458,11 @@ def _first_decoding(
         # other spans as any decoding does (a trimmed "»" is a lost byte only in appearance).
         lossy = None
         if lost is not None and not cuts_a_letter(text, end):
-            lossy = lossy_utf8_decoding(run, lost)
+            # A run ends at its last non-ASCII character: the "?" a last lost byte became
+            # ("Ñ?" of "с?") is taken into it, to be read as that byte or a question mark.
+            more = "?" in lost and run[-1] in "ÐÑ" and text.startswith("?", end)
+            lossy = lossy_utf8_decoding(run + "?" if more else run, lost)
+            end += more and lossy is not None
         found = None if lossy is None else ("utf8_as_cp1252", lossy)
         if found is None and len(run) >= 4:
             found = best_cyrillic_decoding(run, margin, transforms)

@@ -20,12 +20,20 @@ from cleaners.repair.words import zipf
 # The second bytes a lead byte's Russian letters have that cp1252 leaves undefined (0x81,
 # 0x8D, 0x8F, 0x90, 0x9D), or that are a no-break space (0xA0) or a soft hyphen (0xAD):
 # D0 81 Ё, D0 90 А, D0 9D Н, D0 A0 Р, D0 AD Э; D1 81 с, D1 8D э, D1 8F я.
-_LOST = {"Ð": (0x81, 0x90, 0x9D, 0xA0, 0xAD), "Ñ": (0x81, 0x8D, 0x8F)}
-# What a lost byte may have become instead of nothing ("?" only where the run shows it
-# inside a word, ``Ð?Ð¾``: else it is a question mark). A no-break space that became a space
-# (``Ð `` for Р) is read so whatever else the run shows.
+# A no-break space of the text itself (C2 A0, ``Â `` once its A0 became a space, before a
+# dash or in "т. е.") is one too: unread, it leaves the whole run undecoded.
+_LOST = {"Ð": (0x81, 0x90, 0x9D, 0xA0, 0xAD), "Ñ": (0x81, 0x8D, 0x8F), "Â": (0xA0,)}
+# What a lost byte may have become instead of nothing ("?" only where the text shows it
+# after a lead byte's letter, ``Ð?Ð¾``: else it is a question mark; see stand_ins). A
+# no-break space that became a space (``Ð `` for Р) is read so whatever else the run shows.
 _STAND_INS = frozenset(" \u00a0\ufffd")
 _QUESTION_IN_WORD = re.compile("[ÐÑ]\\?[ÐÑ]")
+# ... or after a word, when punctuation or more of the run follows ("Ñ?." of "я."; "Ñ? Ð"
+# of "с "); a last "?" before a quote or the end may be a question mark (``вопрос?``).
+_QUESTION_AFTER = re.compile("[ÐÑ]\\?(?=[ÐÑ.,;:!?)]| [ÐÑ])")
+_REPLACED = re.compile("[ÐÑ]\ufffd")
+# Ñ before a space or the end: a dropped byte (Ñ and a no-break space is no Russian letter).
+_BARE_END = re.compile("Ñ(?:[ \u00a0]|$)")
 # Real typography beside the mojibake (it is itself a second byte in cp1252: ``л`` is Ð»).
 _TYPOGRAPHY = frozenset("«»–—…“”„‘’•")
 # A UTF-8 Russian letter read as cp1252: the lead byte's letter and a second byte 0x80-0xBF.
@@ -76,6 +84,12 @@ def _has_gap(chunk: str) -> bool:
     return any(_lost_at(chunk, i) for i in range(len(chunk)))
 
 
+def _in_word(chunk: str, i: int) -> bool:
+    """The gap at ``i`` has a "?" stand-in with a letter after it (``Ñ?Ð``): that "?" is the
+    lost byte, not a question mark, which halves the readings of each such gap."""
+    return chunk[i + 1 : i + 2] == "?" and chunk[i + 2 : i + 3] in ("Ð", "Ñ")
+
+
 def _too_many_readings(chunk: str, stand_ins: frozenset[str]) -> bool:
     """More readings than are worth enumerating (each gap: its bytes, and again with the next
     character as their stand-in), counted before any is made."""
@@ -83,7 +97,9 @@ def _too_many_readings(chunk: str, stand_ins: frozenset[str]) -> bool:
     for i, ch in enumerate(chunk):
         if _lost_at(chunk, i):
             nxt = chunk[i + 1] if i + 1 < len(chunk) else ""
-            options = len(_LOST[ch]) * (2 if nxt in stand_ins else 1)
+            # A "�" left standing is no UTF-8 (no reading keeps it); an in-word "?" is none.
+            kept = nxt in stand_ins and nxt != "\ufffd" and not _in_word(chunk, i)
+            options = len(_LOST[ch]) * (2 if kept else 1)
             count *= options + (ch == "Ð" and nxt in _STAND_INS and nxt not in stand_ins)
             if count > _MAX_READINGS:
                 return True
@@ -95,7 +111,7 @@ def stand_ins(text: str) -> frozenset[str]:
     nothing) became: none when one went without a trace (a lead byte's letter right before
     another letter: ``ÑÐ``), so that a space after a lost byte is read as the space it is."""
     dropped = any(
-        ch in _LOST
+        ch in "ÐÑ"
         and i + 1 < len(text)
         and _second_byte(text[i + 1]) is None
         and text[i + 1] not in _STAND_INS | {"?"}
@@ -103,7 +119,17 @@ def stand_ins(text: str) -> frozenset[str]:
     )
     if dropped:
         return frozenset({"\ufffd"})
-    return _STAND_INS | ({"?"} if _QUESTION_IN_WORD.search(text) else set())
+    # A copy path turns every lost byte into the same thing: a "?" or "�" right after a
+    # lead byte's letter says which, so a space there is not read as a lost byte (``Ð ``
+    # stays Р, not Н and a space) unless ``Ñ`` too is seen before one (no letter: a lost
+    # byte). "?" after a word's last letter (``Ñ? ``) says so too, unless ``Ñ`` also ends a
+    # word bare (a dropped byte, and that "?" a question mark).
+    spaces = _STAND_INS - {"\ufffd"} if _BARE_END.search(text) else frozenset()
+    if _REPLACED.search(text):
+        return frozenset({"\ufffd"}) | spaces
+    if _QUESTION_IN_WORD.search(text) or (_QUESTION_AFTER.search(text) and not spaces):
+        return frozenset({"?"}) | spaces
+    return _STAND_INS
 
 
 def _readings(chunk: str, stand_ins: frozenset[str]) -> list[bytes]:
@@ -140,7 +166,8 @@ def _readings_at(
         nxt = chunk[i + 1] if i + 1 < len(chunk) else ""
         for second in _LOST[ch]:
             head = bytes([b, second])
-            out.extend(head + rest for rest in memo[i + 1])
+            if "?" not in stand_ins or not _in_word(chunk, i):
+                out.extend(head + rest for rest in memo[i + 1])
             # A stand-in for the lost byte; "Ð " is Р's no-break space become a space.
             if nxt in stand_ins or (second == 0xA0 and nxt in _STAND_INS):
                 out.extend(head + rest for rest in memo.get(i + 2, []))
@@ -149,8 +176,9 @@ def _readings_at(
 
 # A space after a lead byte's letter may be its lost second byte's stand-in: chunks are cut
 # only at the other spaces.
-_CUT = re.compile("(?<![ÐÑ]) ")
-_NOT_RUSSIAN = re.compile("[^\x20-\x7eА-Яа-яЁё" + "".join(sorted(_TYPOGRAPHY)) + "]")
+_CUT = re.compile("(?<![ÐÑÂ]) ")
+# Russian letters, ASCII, typography and the spaces a news line holds (no-break, zero-width).
+_NOT_RUSSIAN = re.compile("[^\x20-\x7eА-Яа-яЁё\u00a0\u200b" + "".join(sorted(_TYPOGRAPHY)) + "]")
 
 
 def _word_score(text: str) -> float:
@@ -188,6 +216,31 @@ def _best_reading(chunk: str, stand_ins: frozenset[str]) -> str | None:
     return tied[0] if len(tied) == 1 else max(tied, key=russian_score)
 
 
+# "с" (D1 81) and "я" (D1 8F) differ only in a lost byte, and the word list always says "с"
+# (the commoner): "я" is taken where the next word cannot follow the preposition but does
+# follow the pronoun: a first-person or past verb, an infinitive, or one of these words.
+_AFTER_I = frozenset(
+    "не бы же тоже уже ещё еще всегда никогда просто только был была сам сама это здесь тебя"  # noqa: SIM905
+    " вас".split()
+)
+_VERB_END = ("ю", "у", "ал", "ил", "ел", "ёл", "ыл", "ял", "ила", "ела", "ыла", "яла", "лся")
+_VERB_END += ("лась", "ть", "ться", "чь")
+_NOUN_END = ("ью", "ую", "ою", "ею", "ию")  # a noun's or adjective's case ending ("с радостью")
+_LONE_S = re.compile("(?<![А-Яа-яЁё])с (?=([а-яё]+))")
+
+
+def _follows_i(word: str) -> bool:
+    """``word`` (lowercase) follows "я" and not "с" (``я знаю``, ``я не``; ``с ним``)."""
+    if word in _AFTER_I:
+        return True
+    return len(word) >= 3 and word.endswith(_VERB_END) and not word.endswith(_NOUN_END)
+
+
+def _i_for_s(text: str) -> str:
+    """``text`` with each lone "с" before a word that follows "я" read as "я"."""
+    return _LONE_S.sub(lambda m: "я " if _follows_i(m.group(1)) else "с ", text)
+
+
 def lossy_utf8_decoding(
     run: str, context: frozenset[str] | None = None, min_known: float = 0.6
 ) -> str | None:
@@ -213,6 +266,8 @@ def lossy_utf8_decoding(
             return None
         out.append(text)
     decoded = " ".join(out)
+    if "\x81" not in run:  # else "с" kept its second byte and is no guess ("сбить с толку")
+        decoded = _i_for_s(decoded)
     words = _RU_WORD.findall(decoded)
     known = sum(1 for w in words if zipf(w.lower(), "ru") > 0)
     return decoded if words and known >= min_known * len(words) else None

@@ -7,7 +7,8 @@ line by line, in one pass:
   ``pin_code (Andrey NK) April 10 2023 18: 18`` (English or Russian dates, times
   with or without the MT's ``18: 18`` space); the following lines are its text.
   Once the comments have begun (such a header, or the site's ``comments-*`` chrome), a
-  line holding a user name alone starts one too (:func:`_bare_name`).
+  line holding a user name alone starts one too (:func:`_bare_name`), and so does a short
+  name with a date (``Irina_T October 14, 2023 18:18``).
   The raw header lines are kept in ``meta["header"]`` so no character is lost;
 * **boilerplate** and **captions** are lines matching the table in
   ``cleaners/data/boilerplate.tsv`` (``Dear reader, to leave comments …``,

@@ -215,3 +215,18 @@ def test_an_attribution_opening_with_the_quotes_comma_is_joined() -> None:
     assert repair("He bought apples\n\n, pears and plums.", "en").text == (
         "He bought apples\n\n, pears and plums."
     )
+
+
+def test_an_attribution_naming_the_speaker_by_a_long_title_is_joined() -> None:
+    """Russian names a speaker by title and name before the verb: ``- the official
+    representative of the Russian Foreign Ministry Maria Zakharova said`` (the verb the 11th
+    word) was left on its own paragraph."""
+    text = (
+        "The talks will continue next week\n\n- the official representative of the Russian "
+        "Foreign Ministry Maria Zakharova said at a briefing.\n"
+    )
+    assert repair(text, "en").text == text.replace("\n\n-", " -")
+    lead = "We expect growth\n\n, - the head of the Ministry of Economic Development Maxim"
+    assert repair(lead + " Reshetnikov told reporters.", "en").text.startswith(
+        "We expect growth, - the head"
+    )

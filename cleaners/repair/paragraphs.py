@@ -49,7 +49,9 @@ def _has_speech_verb(line: str, max_words: int) -> bool:
     needs=("\n",),
     langs=("en", "ru"),
     precheck=r"\n[ \t]*(?:,[ \t]*)?[-–—][ \t]+[A-Za-zА-Яа-яЁё]|\n[ \t]*,[ \t]*[a-zа-яё]",
-    params={"max_words": Param(10, "The speech verb must occur within this many words.")},
+    # 14: a Russian attribution names the speaker by a long title before the verb ("- the
+    # official representative of the Russian Foreign Ministry Maria Zakharova said": 11th word).
+    params={"max_words": Param(14, "The speech verb must occur within this many words.")},
     risk="a dash-led line with a speech verb after a non-list line (a one-item list)",
 )
 def join_attribution(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:

@@ -253,7 +253,9 @@ def parse(text: str, lang: str) -> list[Segment]:
             if bullet:
                 meta["bullet"] = bullet
             segments.append(Segment(kind, bare, lang=lang, meta=meta))
-            in_comments = in_comments or (rule is not None and rule.label.startswith("comments"))
+            # Only below the article: a "Comments (12)" link beside its title opens nothing.
+            opens = rule is not None and rule.label.startswith("comments")
+            in_comments = in_comments or (opens and any(s.kind == "body" for s in segments))
             continue
         if in_comments and _starts_comment(lines, i, comment):
             flush_para()

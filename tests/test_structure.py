@@ -313,3 +313,6 @@ def test_a_comment_section_with_name_and_date_headers() -> None:
     assert [s.kind for s in parse(ru, "ru")] == ["title", "body", "boilerplate", "comment"]
     body = "Museum will open\n\nThe exhibition opens.\nVictor October 15, 2023 09:05\nIt rained."
     assert {s.kind for s in parse(body, "en")} == {"title", "body"}
+    # A comment count beside the title, above the article, opens no comment section.
+    top = "Museum will open\nComments (12)\nMoscow, October 15, 2023 09:05\nThe exhibition opens."
+    assert [s.kind for s in parse(top, "en")] == ["title", "boilerplate", "body", "body"]

@@ -215,3 +215,15 @@ def test_a_capitalised_preposition_or_article_run_into_a_capitalised_word_is_spl
     )
     keep = "Made in InDesign, sold by OnStar and WeWork, read in TheGuardian."
     assert repair(keep, "en").text == keep
+
+
+def test_a_capitalised_word_run_into_the_function_word_after_it_is_split() -> None:
+    """``Ministryof``, ``Moscowin``, ``Russiaand`` mid-sentence were kept whole as names:
+    split where the head is a word wordfreq knows and the token none its large list knows;
+    names that end so (``Berlin``, ``Austin``, ``Carson``, ``Sobyanin``) stay."""
+    text = "He said Russiaand China met the Ministryof Defense and Putinin Moscowin May."
+    assert repair(text, "en").text == (
+        "He said Russia and China met the Ministry of Defense and Putin in Moscow in May."
+    )
+    keep = "Sobyanin met Rankin, Carson and Austin in Berlin and Finland."
+    assert repair(keep, "en").text == keep

@@ -222,6 +222,51 @@ def make_start_fused(
     return cases
 
 
+_HEADS = (
+    "The|In|On|At|For|From|To|Of|By|With|And|After|Before|During|Against|Near|Under|Over|Into"
+    "|About|Since|Until|Between|Among|Amid|Across|Through|Without|Within"
+)
+
+
+def make_head_joined(
+    sentences: list[str], n: int, rng: random.Random
+) -> list[tuple[str, str, str]]:
+    """("head+Capital", fused, gold) cases: a capitalised article or preposition run into the
+    capitalised word after it ("InMoscow", "TheKremlin"), which a scrape or MT makes at a
+    sentence start or in a title. Drawn apart (own seed, its own line): the kinds above and
+    their totals stay as they were."""
+    cases: list[tuple[str, str, str]] = []
+    pool = [s for s in sentences if 5 <= len(s.split()) <= 60 and well_formed(s)]
+    rng.shuffle(pool)
+    for s in pool:
+        if len(cases) >= n:
+            break
+        found = list(re.finditer(rf"(?<![\w'’-])(?:{_HEADS}) (?=[A-Z][a-z]{{2,}}\b)", s))
+        if found:
+            m = rng.choice(found)
+            cases.append(("head+Capital", s[: m.end() - 1] + s[m.end() :], s))
+    return cases
+
+
+def make_capital_tail(
+    sentences: list[str], n: int, rng: random.Random
+) -> list[tuple[str, str, str]]:
+    """("Capital+fn", fused, gold) cases: a capitalised word run into the function word
+    after it ("Ministryof", "Moscowin", "Russiaand"). Drawn apart (own seed, its own line)."""
+    cases: list[tuple[str, str, str]] = []
+    pool = [s for s in sentences if 5 <= len(s.split()) <= 60 and well_formed(s)]
+    rng.shuffle(pool)
+    tails = "and|the|with|from|for|of|in|on|at|to|by"
+    for s in pool:
+        if len(cases) >= n:
+            break
+        found = list(re.finditer(rf"(?<![\w'’-])[A-Z][a-z]{{3,}}(?P<sp> )(?:{tails})\b", s))
+        if found:
+            m = rng.choice(found)
+            cases.append(("Capital+fn", s[: m.start("sp")] + s[m.end("sp") :], s))
+    return cases
+
+
 def names_at_start(sentences: list[str], limit: int) -> list[tuple[str, str]]:
     """(sentence, name) for sentences opening with a capitalised word English does not
     know, or knows as a name only (Zipf < 3 and not in the dictionary)."""
@@ -1373,6 +1418,18 @@ def main() -> None:
         f"names and transliterated Russian names opening a sentence ({len(framed)} x "
         f"{len(NAME_FRAMES)} frames): mtclean changes "
         f"{names_framed_at_start(seg.tools['mtclean'], framed):.4f}"
+    )
+    joined = make_head_joined(en, args.n // 4, random.Random(20261207))
+    sj = score_fused(seg.tools["mtclean"], joined, [])
+    print(
+        f"a capitalised article or preposition run into a capitalised word ({len(joined)}, "
+        f"'InMoscow'): mtclean P {sj['P']:.3f} R {sj['R']:.3f}"
+    )
+    tailed = make_capital_tail(en, args.n // 4, random.Random(20261208))
+    st = score_fused(seg.tools["mtclean"], tailed, [])
+    print(
+        f"a capitalised word run into the function word after it ({len(tailed)}, "
+        f"'Ministryof'): mtclean P {st['P']:.3f} R {st['R']:.3f}"
     )
     if args.split != "test":
         # Every dev source, whatever the split (dev data only: never the reserved files).

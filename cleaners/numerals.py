@@ -33,6 +33,8 @@ from collections import deque
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from cleaners.times import split_times
+
 # Grouped thousands ("1 000", "1,000,000": a first group of 1-3 digits) or plain digits, each
 # with an optional decimal part; "в 2008 году 400" stays two numbers.
 _TOKEN = re.compile(
@@ -168,6 +170,8 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
     (True, [frozenset({230.0})])
     >>> digit_numbers("в 01\u058923") == digit_numbers("at 1:23")
     True
+    >>> digit_numbers("at 18: 18 and 9 : 05 pm") == digit_numbers("в 18:18 и 21:05")
+    True
     >>> digit_numbers("to .08%, a .45 caliber") == digit_numbers("до 0,08%, калибр 0,45")
     True
     >>> [sorted(v) for v in digit_numbers("в 90-х, the '80s, 2010-е")]
@@ -182,13 +186,22 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
     """
     out: list[frozenset[float]] = []
     prev_end, prev = -1, ""
+    # MT's split times ("at 18: 18") are one time each, as repair joins them: start -> match.
+    split = {t.start(): t for t in split_times(text)}
+    skip_to = -1
     for m in _TOKEN.finditer(text):
-        if re.search("[:։∶]|час", m.group()):
-            hours, minutes = (int(x) for x in re.findall(r"\d+", m.group()))
-            if _PM.match(text, m.end()) and hours <= 12:
+        if m.start() < skip_to:
+            continue  # the minutes of a split time
+        time: re.Match[str] | None = split.get(m.start())
+        if time is None and re.search("[:։∶]|час", m.group()):
+            time = m
+        if time is not None:
+            hours, minutes = (int(x) for x in re.findall(r"\d+", time.group()))
+            if _PM.match(text, time.end()) and hours <= 12:
                 hours = hours % 12 + 12  # "1:50 pm" is 13:50
             out.append(frozenset({float(hours * 100 + minutes)}))
-            prev_end, prev = m.end(), m.group()
+            skip_to = prev_end = time.end()
+            prev = time.group()
             continue
         values = _read(m.group())
         if len(m.group()) == 2 and m.group().isdigit() and _DECADE_AFTER.match(text, m.end()):

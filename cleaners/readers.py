@@ -495,9 +495,15 @@ def _parse_record(raw: bytes) -> tuple[dict, InputError | None]:
         return bad('"id" is blank (it must be a non-empty string)')
     for lang in LANGS:  # (from here on the error keeps the id, the record's name)
         if record.get(lang) is not None and not isinstance(record[lang], str):
-            return {"id": doc_id}, bad(f'"{lang}" must be a string')[1]
+            kind = _JSON_TYPE.get(type(record[lang]), type(record[lang]).__name__)
+            # A list of paragraphs is the likely mistake: say how to write it.
+            how = " (join its paragraphs with a blank line: \\n\\n)" if kind == "array" else ""
+            return {"id": doc_id}, bad(f'"{lang}" is a JSON {kind}, not a string{how}')[1]
     if record.get("ru") is None and record.get("en") is None:
-        return {"id": doc_id}, bad('neither "ru" nor "en" given')[1]
+        # Name the keys the record has: "source"/"target" or "text" for "ru"/"en".
+        others = ", ".join(f'"{k[:30]}"' for k in list(record)[:6] if k != "id")
+        has = f" (it has {others}; the sides go under those two keys)" if others else ""
+        return {"id": doc_id}, bad(f'neither "ru" nor "en" given{has}')[1]
     if not any(isinstance(record.get(k), str) and record[k].strip() for k in LANGS):
         return {"id": doc_id}, E.EmptyInput(E.EMPTY, '"ru" and "en" hold no text')
     return record, None

@@ -7,7 +7,8 @@ line by line, in one pass:
   ``pin_code (Andrey NK) April 10 2023 18: 18`` (English or Russian dates, times
   with or without the MT's ``18: 18`` space); the following lines are its text.
   Once the comments have begun (such a header, or the site's ``comments-*`` chrome), a
-  line holding a user name alone starts one too (:func:`_bare_name`).
+  line holding a user name alone starts one too (:func:`_bare_name`), and so does a short
+  name with a date (``Irina_T October 14, 2023 18:18``).
   The raw header lines are kept in ``meta["header"]`` so no character is lost;
 * **boilerplate** and **captions** are lines matching the table in
   ``cleaners/data/boilerplate.tsv`` (``Dear reader, to leave comments …``,
@@ -81,6 +82,13 @@ _HEADER2 = re.compile(
 )
 # `pin_code April 10 2023 18:18`: only right after a numbered header.
 _HEADER2_BARE = re.compile(rf"^(?P<author>\S.{{0,80}}?)\s*[,–—-]?\s+(?P<date>{_DATE})$", re.I)
+# In a comment section (after a `Comments` / sign-in line, or a first comment), a name of up
+# to three words and a date open a comment on their own: `Irina_T October 14, 2023 18:18`.
+# A reader's sentence that ends in a date has more words, or punctuation, before it.
+_HEADER2_NAMED = re.compile(
+    rf"^(?P<author>[^\s,.:;!?()]+(?: [^\s,.:;!?()]+){{0,2}})\s*[,–—-]?\s+(?P<date>{_DATE})$",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +232,7 @@ def parse(text: str, lang: str) -> list[Segment]:
         if not line:
             flush_para()
             continue
-        header = _match_header(line, comment)
+        header = _match_header(line, comment, in_comments)
         if header is not None:
             flush_para()
             if header is not comment:
@@ -245,7 +253,9 @@ def parse(text: str, lang: str) -> list[Segment]:
             if bullet:
                 meta["bullet"] = bullet
             segments.append(Segment(kind, bare, lang=lang, meta=meta))
-            in_comments = in_comments or (rule is not None and rule.label.startswith("comments"))
+            # Only below the article: a "Comments (12)" link beside its title opens nothing.
+            opens = rule is not None and rule.label.startswith("comments")
+            in_comments = in_comments or (opens and any(s.kind == "body" for s in segments))
             continue
         if in_comments and _starts_comment(lines, i, comment):
             flush_para()
@@ -318,10 +328,11 @@ def _starts_comment(lines: list[str], i: int, current: _Comment | None) -> bool:
     return after_break or any(ch.isdigit() or ch == "_" for ch in line)
 
 
-def _match_header(line: str, current: _Comment | None) -> _Comment | None:
+def _match_header(line: str, current: _Comment | None, in_comments: bool) -> _Comment | None:
     """A comment header line: a new :class:`_Comment`, or ``current`` extended.
 
-    Returns ``None`` when ``line`` is not a header.
+    ``in_comments``: the line is in a comment section, where a short name and a date
+    alone open a comment. Returns ``None`` when ``line`` is not a header.
     """
     if len(line) > _MAX_PATTERN_LINE or not any(ch.isalnum() for ch in line):
         return None
@@ -331,7 +342,11 @@ def _match_header(line: str, current: _Comment | None) -> _Comment | None:
         name = m["name"].strip()
         return _Comment(number=number, author=name, header=[line])
     fresh = current is not None and not current.lines and not current.dated
-    m = _HEADER2.match(line) or (_HEADER2_BARE.match(line) if fresh else None)
+    m = (
+        _HEADER2.match(line)
+        or (_HEADER2_BARE.match(line) if fresh else None)
+        or (_HEADER2_NAMED.match(line) if in_comments else None)
+    )
     if not m:
         return None
     display = m["display"].strip() if "display" in m.groupdict() else None

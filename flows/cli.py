@@ -1347,8 +1347,11 @@ def _failure(exc: BaseException, out: Path) -> Failure:
     )
 
 
-def _check_prefect() -> None:
-    """Before any work: a set PREFECT_API_URL answers; an ephemeral server's home has room."""
+def _check_prefect(serving: bool = False) -> None:
+    """Before any work: a set PREFECT_API_URL answers; an ephemeral server's home has room.
+
+    ``serving``: for ``serve``, which needs that server (a temporary one has no scheduler),
+    the message does not offer to go without it."""
     from prefect.settings import get_current_settings
 
     settings = get_current_settings()
@@ -1362,7 +1365,12 @@ def _check_prefect() -> None:
             raise Failure(
                 EXIT_PREFECT,
                 f"the Prefect API at {url} cannot be reached ({type(exc).__name__}); start it "
-                "(`prefect server start`) or unset PREFECT_API_URL to use a temporary server",
+                + (
+                    "(`prefect server start`): serve needs a running server"
+                    if serving
+                    else "(`prefect server start`) or unset PREFECT_API_URL to use a temporary "
+                    "server"
+                ),
             ) from None
         return
     home = Path(settings.home).expanduser()
@@ -1561,7 +1569,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "--port 4200` and set PREFECT_API_URL=http://127.0.0.1:4200/api (a temporary "
             "server has no scheduler: the schedule would never fire)"
         )
-    _check_prefect()
+    _check_prefect(serving=True)
     from flows.pipeline import build_corpus
 
     build_corpus.serve(

@@ -815,6 +815,13 @@ def test_serve_without_a_server_is_refused_not_left_waiting(
     assert r.returncode == 2 and len(r.stderr.splitlines()) == 1, r.stderr
     assert "prefect server start" in r.stderr and "PREFECT_API_URL" in r.stderr
     assert not (tmp_path / "out").exists()
+    # A set PREFECT_API_URL that does not answer: exit 6, and no advice to unset it (run's
+    # way out: a temporary server, which serve has just refused).
+    down = {**env, "PREFECT_API_URL": "http://127.0.0.1:9/api"}
+    r = mtclean("serve", str(src), "--out", str(tmp_path / "out"), env=down, timeout=60)
+    assert r.returncode == 6 and len(r.stderr.splitlines()) == 1, r.stderr
+    assert "cannot be reached" in r.stderr and "unset" not in r.stderr, r.stderr
+    assert not (tmp_path / "out").exists()
     # A schedule Prefect would refuse is a usage error too: it was a pydantic traceback, exit 1.
     for cron in ("not a cron", "0 2 * *", "61 2 * * *"):
         r = mtclean("serve", str(src), "--out", str(tmp_path / "out"), "--cron", cron, env=env)

@@ -312,3 +312,17 @@ def test_a_bom_mid_input_from_joined_files_is_dropped_as_the_first_one_is():
     ))  # fmt: skip
     assert [json.loads(line)["lang"] for line in r.stdout.splitlines()] == ["en", "ru"]
     assert r.returncode == 0, r.stderr
+
+
+def test_a_raw_mt_pair_with_a_split_time_is_judged_by_its_time():
+    """The MT's ``18: 18`` in a pair given to filter before repair is the Russian's 18:18
+    (was: number-mismatch and misaligned, score 0.0002); a changed time is still rejected."""
+    pairs = [
+        {"id": "t", "ru": "Поезд прибыл в 18:18.", "en": "The train arrived at 18: 18."},
+        {"id": "u", "ru": "Встреча началась в 10:30.", "en": "The meeting started at 11: 30."},
+    ]
+    r = mtclean(stdin=_lines(pairs))
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert out[0]["keep"] and out[0]["reasons"] == [] and out[0]["score"] > 0.9
+    assert not out[1]["keep"] and "number-mismatch" in out[1]["reasons"]

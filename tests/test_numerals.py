@@ -101,3 +101,13 @@ def test_only_a_two_digit_decade_gains_a_century() -> None:
     assert compare("110 стран", "10 countries") == NumberCheck(0, 1, 1)
     assert compare("90 человек", "1990 people") == NumberCheck(0, 1, 1)
     assert compare("в 90-х годах", "in 1990s") == NumberCheck(1, 0, 0)
+
+
+def test_a_time_mt_split_after_its_colon_is_the_same_time() -> None:
+    """``at 18: 18`` (the MT's split time, before repair) is the time ``18:18``, not the
+    numbers 18 and 18: a raw MT pair given to ``mtclean filter`` was a number-mismatch. Only
+    where repair would join it: ``Article 12: 30 days`` stays two numbers."""
+    assert compare("Поезд прибыл в 18:18.", "The train arrived at 18: 18.") == (1, 0, 0)
+    assert compare("с 10:30 до 12:45", "from 10 : 30 to 12: 45 Moscow time") == (2, 0, 0)
+    assert digit_numbers("Article 12: 30 days") == [frozenset({12.0}), frozenset({30.0})]
+    assert compare("в 18:18", "at 18: 19").ru_missing == 1  # a changed minute still counts

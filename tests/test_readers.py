@@ -174,6 +174,26 @@ def test_jsonl_id_of_the_wrong_type_is_named_as_such(tmp_path: Path) -> None:
     assert not any('missing "id"' in d for d in details[:3])
 
 
+def test_a_jsonl_record_with_its_sides_under_other_keys_or_as_lists_says_how(
+    tmp_path: Path,
+) -> None:
+    """A new user's JSONL: paragraphs as a list, or the sides under other keys ("source",
+    "target"). The quarantine said only '"ru" must be a string' / 'neither "ru" nor "en"
+    given'; it now names the JSON type, how to write paragraphs, and the keys it found."""
+    lines = [
+        {"id": "l", "ru": ["Абзац.", "Ещё."], "en": "Text."},
+        {"id": "k", "source": "Привет.", "target": "Hello."},
+        {"id": "n", "en": 5},
+    ]
+    _write(tmp_path / "feed.jsonl", "\n".join(json.dumps(r) for r in lines) + "\n")
+    src = _by_source(discover(tmp_path, CFG))
+    details = [src[f"feed.jsonl:{n}"].error.detail for n in range(1, 4)]
+    assert all(src[f"feed.jsonl:{n}"].error.reason == E.MALFORMED_JSONL for n in range(1, 4))
+    assert '"ru" is a JSON array, not a string (join its paragraphs' in details[0]
+    assert 'neither "ru" nor "en" given (it has "source", "target";' in details[1]
+    assert details[2].endswith('"en" is a JSON number, not a string')
+
+
 def test_a_jsonl_whose_lines_end_in_cr_alone_is_named_as_such(tmp_path: Path) -> None:
     """Old Mac line ends: JSONL is split on LF, so the records read as one line, quarantined
     (nothing lost), and "Extra data" alone would not say why; a CRLF file reads as before."""

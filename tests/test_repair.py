@@ -196,3 +196,37 @@ def test_a_paragraph_that_is_only_a_looped_function_word_goes() -> None:
     # Inside a sentence the run keeps its one word; a text of nothing else keeps it too.
     assert repair("held in the the the city.\n", "en").text == "held in the city.\n"
     assert repair("the the the\n", "en").text == "the\n"
+
+
+def test_an_attribution_opening_with_the_quotes_comma_is_joined() -> None:
+    """Russian «…», — сказал X gives MT the quote's comma at the start of the attribution's
+    paragraph (``time\\n\\n, - said the director``): joined to the quote, comma first; the same
+    in Russian, and without the dash. A comma-led line with no speech verb is left alone."""
+    text = "for the first time\n\n, - said the director of the museum Anna Krechetova.\n"
+    r = repair(text, "en")
+    assert r.text == "for the first time, - said the director of the museum Anna Krechetova.\n"
+    assert replay(text, r.edits) == r.text
+    assert repair("We are ready to help\n\n, said the mayor.", "en").text == (
+        "We are ready to help, said the mayor."
+    )
+    assert repair("Мы готовы помочь»\n\n, — заявил мэр.", "ru").text == (
+        "Мы готовы помочь», — заявил мэр."
+    )
+    assert repair("He bought apples\n\n, pears and plums.", "en").text == (
+        "He bought apples\n\n, pears and plums."
+    )
+
+
+def test_an_attribution_naming_the_speaker_by_a_long_title_is_joined() -> None:
+    """Russian names a speaker by title and name before the verb: ``- the official
+    representative of the Russian Foreign Ministry Maria Zakharova said`` (the verb the 11th
+    word) was left on its own paragraph."""
+    text = (
+        "The talks will continue next week\n\n- the official representative of the Russian "
+        "Foreign Ministry Maria Zakharova said at a briefing.\n"
+    )
+    assert repair(text, "en").text == text.replace("\n\n-", " -")
+    lead = "We expect growth\n\n, - the head of the Ministry of Economic Development Maxim"
+    assert repair(lead + " Reshetnikov told reporters.", "en").text.startswith(
+        "We expect growth, - the head"
+    )

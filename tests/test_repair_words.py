@@ -202,3 +202,28 @@ def test_a_letter_run_longer_than_words_run_together_is_left_whole() -> None:
     assert repair(f"Trade andeconomic ties {long_run} here.", "en").text == (
         f"Trade and economic ties {long_run} here."
     )
+
+
+def test_a_capitalised_preposition_or_article_run_into_a_capitalised_word_is_split() -> None:
+    """``InMoscow``, ``TheKremlin`` (a scrape's or MT's lost space after a capitalised
+    function word) were kept whole as names: split where the word is one wordfreq knows and
+    the token none it knows; brands built so (``InDesign``, ``OnStar``, ``WeWork``,
+    ``TheGuardian``) stay."""
+    text = "InMoscow, talks were held. He said TheKremlin agreed OnMonday."
+    assert repair(text, "en").text == (
+        "In Moscow, talks were held. He said The Kremlin agreed On Monday."
+    )
+    keep = "Made in InDesign, sold by OnStar and WeWork, read in TheGuardian."
+    assert repair(keep, "en").text == keep
+
+
+def test_a_capitalised_word_run_into_the_function_word_after_it_is_split() -> None:
+    """``Ministryof``, ``Moscowin``, ``Russiaand`` mid-sentence were kept whole as names:
+    split where the head is a word wordfreq knows and the token none its large list knows;
+    names that end so (``Berlin``, ``Austin``, ``Carson``, ``Sobyanin``) stay."""
+    text = "He said Russiaand China met the Ministryof Defense and Putinin Moscowin May."
+    assert repair(text, "en").text == (
+        "He said Russia and China met the Ministry of Defense and Putin in Moscow in May."
+    )
+    keep = "Sobyanin met Rankin, Carson and Austin in Berlin and Finland."
+    assert repair(keep, "en").text == keep

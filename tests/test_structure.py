@@ -289,3 +289,30 @@ def test_real_wmt21_dev_documents_keep_every_character() -> None:
     segs = parse(text, "ru")
     assert _nonspace("".join(covered_text(s) for s in segs)) == _nonspace(text)
     assert {s.kind for s in segs} <= {"title", "body", "caption", "boilerplate"}
+
+
+def test_a_comment_section_with_name_and_date_headers() -> None:
+    """Below a ``Comments`` / ``Комментарии`` line, ``Name October 14, 2023 18:18`` alone opens
+    a comment (was: the header and the comment both body, the header a corpus pair). A reader's
+    sentence ending in a date stays comment text; outside a comment section such a line is
+    body."""
+    en = (
+        "Museum will open an exhibition\n\nThe exhibition opens on Saturday.\n\nComments\n"
+        "Irina_T October 14, 2023 18: 18\nWe will go with the whole family!\n"
+        "Victor Ivanov, October 15, 2023 09:05\nWhy so expensive?\n"
+        "I was there on October 15, 2023 10:05\n"
+    )
+    segs = parse(en, "en")
+    assert [s.kind for s in segs] == ["title", "body", "boilerplate", "comment", "comment"]
+    assert _meta(segs[3]) == (None, "Irina_T", None, "2023-10-14T18:18")
+    assert segs[3].text == "We will go with the whole family!"
+    assert _meta(segs[4])[1:] == ("Victor Ivanov", None, "2023-10-15T09:05")
+    assert segs[4].text == "Why so expensive?\nI was there on October 15, 2023 10:05"
+    assert _nonspace("".join(covered_text(s) for s in segs)) == _nonspace(en)
+    ru = "Заголовок новости\n\nТекст.\n\nКомментарии (2)\nИрина_Т 14 октября 2023 18:18\nСходим!\n"
+    assert [s.kind for s in parse(ru, "ru")] == ["title", "body", "boilerplate", "comment"]
+    body = "Museum will open\n\nThe exhibition opens.\nVictor October 15, 2023 09:05\nIt rained."
+    assert {s.kind for s in parse(body, "en")} == {"title", "body"}
+    # A comment count beside the title, above the article, opens no comment section.
+    top = "Museum will open\nComments (12)\nMoscow, October 15, 2023 09:05\nThe exhibition opens."
+    assert [s.kind for s in parse(top, "en")] == ["title", "boilerplate", "body", "body"]

@@ -16,9 +16,12 @@ from cleaners.repair.engine import Param, make_edit, rule, with_defaults
 from cleaners.repair.tables import words
 
 # An attribution line: a dash, then a word ("- the Azerbaijani leader told...",
-# "- Garipov told journalists").
+# "- Garipov told journalists"), or the comma that closed the quote, then a dash or the word:
+# Russian «…», — сказал puts the MT's ", - said the mayor" (or ", said the mayor") at the
+# start of the next paragraph when the quote's own paragraph ends without it.
 _ATTRIB = lazy_compile(
-    r"(?<=\S)(?P<gap>[ \t]*\n(?:[ \t]*\n)*[ \t]*)(?=[-–—][ \t]+[A-Za-zА-Яа-яЁё])"
+    r"(?<=\S)(?P<gap>[ \t]*\n(?:[ \t]*\n)*[ \t]*)"
+    r"(?=(?:,[ \t]*)?[-–—][ \t]+[A-Za-zА-Яа-яЁё]|,[ \t]*[a-zа-яё])"
 )
 _LIST_START = lazy_compile(r"^[ \t]*(?:[-–—•*·▪]|\d+[.)])[ \t]")
 _WORD = lazy_compile(r"[A-Za-zА-Яа-яЁё]+")
@@ -45,8 +48,10 @@ def _has_speech_verb(line: str, max_words: int) -> bool:
     stage=60,
     needs=("\n",),
     langs=("en", "ru"),
-    precheck=r"\n[ \t]*[-–—][ \t]+[A-Za-zА-Яа-яЁё]",
-    params={"max_words": Param(10, "The speech verb must occur within this many words.")},
+    precheck=r"\n[ \t]*(?:,[ \t]*)?[-–—][ \t]+[A-Za-zА-Яа-яЁё]|\n[ \t]*,[ \t]*[a-zа-яё]",
+    # 14: a Russian attribution names the speaker by a long title before the verb ("- the
+    # official representative of the Russian Foreign Ministry Maria Zakharova said": 11th word).
+    params={"max_words": Param(14, "The speech verb must occur within this many words.")},
     risk="a dash-led line with a speech verb after a non-list line (a one-item list)",
 )
 def join_attribution(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
@@ -59,6 +64,9 @@ def join_attribution(text: str, lang: str, params: Mapping[str, Any]) -> list[Ed
     >>> t = "40 thousand tourists in the first season\\n\\n- Garipov told journalists."
     >>> replay(t, join_attribution(t, "en", {"max_words": 10}))
     '40 thousand tourists in the first season - Garipov told journalists.'
+    >>> t = "the public will see for the first time\\n\\n, - said the director."
+    >>> replay(t, join_attribution(t, "en", {"max_words": 10}))
+    'the public will see for the first time, - said the director.'
     >>> join_attribution("Items:\\n- the red one\\n- the blue one", "en", {"max_words": 10})
     []
     """
@@ -66,6 +74,7 @@ def join_attribution(text: str, lang: str, params: Mapping[str, Any]) -> list[Ed
     for m in _ATTRIB.finditer(text):
         prev = _line_at(text, m.start() - 1)
         nxt = _line_at(text, m.end())
+        comma = nxt.lstrip().startswith(",")
         if _LIST_START.match(prev) or prev.rstrip().endswith(":"):
             continue
         # The next line in turn starting with a dash means a list, not an attribution.
@@ -73,14 +82,17 @@ def join_attribution(text: str, lang: str, params: Mapping[str, Any]) -> list[Ed
         if after_end >= 0 and re.match(r"[ \t]*[-–—][ \t]", text[after_end + 1 :]):
             continue
         max_words = int(with_defaults("join_attribution", params)["max_words"])
-        if not nxt.lstrip("-–— \t")[:1].islower():
+        if not nxt.lstrip(",-–— \t")[:1].islower():
             # A capitalised attribution ("- Garipov told") only after an unfinished quote,
             # with the verb right after the name, on a short line.
             if prev.rstrip()[-1:] in ".!?…:;" or len(nxt.split()) > 20:
                 continue
             max_words = min(max_words, 4)
         if _has_speech_verb(nxt, max_words):
-            edits.append(make_edit("join_attribution", text, m.start(), m.end(), " "))
+            # The comma goes right after the quote ("time, - said"), a dash after a space.
+            edits.append(
+                make_edit("join_attribution", text, m.start(), m.end(), "" if comma else " ")
+            )
     return edits
 
 

@@ -9,22 +9,7 @@ from typing import Any
 from cleaners.edit import Edit
 from cleaners.lazyre import lazy_compile
 from cleaners.repair.engine import Param, make_edit, rule, with_defaults
-
-# A time split by MT ("18: 18"). Joined only in a time-like context (after a date,
-# "at", a line start; before a line end, punctuation or a time word) so that a
-# label like "Article 12: 30 days" is left alone.
-# A space before the colon too ("12 : 30") goes with it.
-_TIME = lazy_compile(r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3])(?P<sp> ?): (?P<m>[0-5]\d)(?![\d:])")
-_TIME_BEFORE = lazy_compile(
-    r"(?:^|\n|[\d(\[–—-]|\b(?:at|from|to|until|till|by|since|before|after|around|about|"
-    r"and|in|в|с|до|по|около|и|к)|[,;])[ \t]*$",
-    re.IGNORECASE,
-)
-_TIME_AFTER = lazy_compile(
-    r"^(?:[ \t]*(?:$|\n|[.,;)\]–—-])|[ \t]+(?:a\.?m\b|p\.?m\b|MSK|Moscow|local|GMT|UTC|hours|"
-    r"h\b|o'clock|мск|по\b|час))",
-    re.IGNORECASE,
-)
+from cleaners.times import split_times
 
 
 @rule(
@@ -47,14 +32,11 @@ def join_split_times(text: str, lang: str, params: Mapping[str, Any]) -> list[Ed
     'At 12:30 we left'
     """
     edits = []
-    for m in _TIME.finditer(text):
-        before = text[max(0, m.start() - 12) : m.start()]
-        after = text[m.end() : m.end() + 12]
-        if _TIME_BEFORE.search(before) or _TIME_AFTER.match(after):
-            if m.group("sp"):
-                edits.append(make_edit("join_split_times", text, m.end("h"), m.end("sp"), ""))
-            colon = m.end("sp")
-            edits.append(make_edit("join_split_times", text, colon + 1, colon + 2, ""))
+    for m in split_times(text):  # in a time-like context: "Article 12: 30 days" stays
+        if m.group("sp"):
+            edits.append(make_edit("join_split_times", text, m.end("h"), m.end("sp"), ""))
+        colon = m.end("sp")
+        edits.append(make_edit("join_split_times", text, colon + 1, colon + 2, ""))
     return edits
 
 

@@ -263,7 +263,7 @@ def noisy(pairs: Sequence[Pair], seed: int = SEED, per_kind: int | None = None) 
 # Pairs this short (Russian words) are the related-noise kind's: a long wrong pair leaves
 # many words untranslated, a short one few, so sharing one word is what a short one gets away
 # with.
-RELATED_MAX_WORDS = 8
+RELATED_MAX_WORDS = adequacy.UNSUPPORTED_MAX_WORDS  # the pairs the unsupported term reads
 _EN_CONTENT = re.compile(r"[a-z]{4,}")
 
 

@@ -290,6 +290,19 @@ def test_a_pair_nothing_ties_is_unsupported_and_scored_as_such():
     assert not unsupported(signals("Привет", "Hello"))
 
 
+def test_only_a_short_pair_is_read_as_unsupported():
+    from cleaners.adequacy import UNSUPPORTED_MAX_WORDS, unsupported
+
+    # The term's ratio is measured on short pairs; a longer pair nothing ties is the
+    # detectors' to judge, and they reject a wrong one without it.
+    ru = "Вчера вечером над старым городом прошёл сильный дождь с градом."
+    en = "The committee approved the budget for schools on Monday."
+    assert len(ru.split()) > UNSUPPORTED_MAX_WORDS
+    s = signals(ru, en)
+    assert not unsupported(s) and score(s) < 0.3
+    assert unsupported(signals("Прошёл сильный дождь с градом.", "The committee approved it."))
+
+
 def test_numbers_in_words_are_covered_by_the_same_number_in_digits():
     s = signals("Пришли двадцать пять человек.", "25 people came.")
     assert s.known_cover_ru == 1.0

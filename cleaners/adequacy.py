@@ -752,10 +752,21 @@ FEATURES: tuple[str, ...] = (
     "drift_size",
     "mt_chrf",
     "unsupported",
+    "unsupported_few",
 )
 # Features no detector reads: chrF has a detector of its own (the mt model's); whether a pair
 # offers any evidence at all only tells the calibration how far to trust the detectors.
-CALIBRATION_ONLY = ("mt_chrf", "unsupported")
+CALIBRATION_ONLY = ("mt_chrf", "unsupported", "unsupported_few")
+
+
+# Russian words of the longest pair :func:`unsupported` reads: the related noise's (the short
+# pairs of cleaners.build_adequacy), on which its likelihood ratio is measured.
+UNSUPPORTED_MAX_WORDS = 8
+# Pairs of at most this many Russian words have a likelihood ratio of their own: a one- or
+# two-word right pair is unsupported far more often than a longer short one (its word or
+# two the table may not know: dev fit half about 2 % against 0.3 %), so the short pairs'
+# ratio (-3.94) wronged it; its own is -2.44.
+FEW_WORDS = 2
 
 
 def unsupported(s: Signals) -> bool:
@@ -777,6 +788,13 @@ def unsupported(s: Signals) -> bool:
     (True, False)
     >>> unsupported(signals("Нет", "No"))  # "no" is no content word; negation on both sides
     False
+
+    Only a short pair (:data:`UNSUPPORTED_MAX_WORDS` Russian words at most) is read: the
+    term's likelihood ratio is measured on short pairs (the related noise is short), and a
+    longer right pair a free translation ties by one word (a news sentence of eleven words,
+    0.05 with the term, 0.73 without) is the detectors' to judge, as is a longer wrong one
+    (they reject the misaligned sentences without it: dev ``bench/filters.py`` misaligned
+    rejected unchanged on both halves).
     """
 
     def loose(known: int, share: float) -> bool:
@@ -784,7 +802,8 @@ def unsupported(s: Signals) -> bool:
         return hits <= 1 and known - hits >= 1 + 2 * hits
 
     return (
-        loose(s.known_ru, s.known_cover_ru)
+        s.ru_words <= UNSUPPORTED_MAX_WORDS
+        and loose(s.known_ru, s.known_cover_ru)
         and loose(s.known_en, s.known_cover_en)
         and s.anchor_ties == 0
         and s.numbers_matched == 0
@@ -814,6 +833,7 @@ def features(s: Signals) -> np.ndarray:
     # two, which says nothing about a cut Russian side.
     few = min(s.ru_content, s.en_content)
     weight = few / (few + 2.0)
+    bare = unsupported(s)
     row = np.array(
         [
             dev,
@@ -859,7 +879,8 @@ def features(s: Signals) -> np.ndarray:
             # so that a pair with no word found reads as a right one, not a better one.
             (abs(s.drift) - DRIFT_WOBBLE) * s.drift_hits / (s.drift_hits + 2.0),
             s.mt_chrf if s.mt_chrf is not None else 0.0,
-            float(unsupported(s)),
+            float(bare and s.ru_words > FEW_WORDS),
+            float(bare and s.ru_words <= FEW_WORDS),
         ]
     )
     assert len(row) == len(FEATURES)
@@ -886,16 +907,17 @@ class Model(NamedTuple):
     detector, which learned on sentences) then no longer reads as a right pair: the logit
     moves by the log of how much likelier a short wrong pair is unsupported than a right one
     (the related noise against the clean pairs of the fit half), as an independent piece of
-    evidence would.
+    evidence would; a pair of :data:`FEW_WORDS` Russian words or fewer by its own ratio.
     """
 
     names: tuple[str, ...]
     mean: np.ndarray
     scale: np.ndarray
     detectors: dict[str, tuple[np.ndarray, float]]  # kind → (weights, bias)
-    # (slope, intercept, unsupported): logit = slope · summed log P(clean) + intercept, plus
-    # unsupported (a log likelihood ratio) when the pair is
-    calibration: tuple[float, float, float]
+    # (slope, intercept, unsupported, unsupported_few): logit = slope · summed log P(clean)
+    # + intercept, plus unsupported (a log likelihood ratio) when the pair is, or
+    # unsupported_few when it is and has at most FEW_WORDS Russian words
+    calibration: tuple[float, float, float, float]
 
     def detector_logits(self, x: np.ndarray) -> dict[str, np.ndarray]:
         """Each detector's logit of "clean" for rows of features in :data:`FEATURES` order."""
@@ -908,10 +930,11 @@ class Model(NamedTuple):
         pairs are beads the aligner paired inside a parallel document, which the unsupported
         term is not for (see :func:`adequacy`)."""
         total = sum(_log_sigmoid(z) for z in self.detector_logits(x).values())
-        a, b, c = self.calibration
+        a, b, c, c_few = self.calibration
         logit = a * total + b
         if isolated:
             logit = logit + c * x[..., FEATURES.index("unsupported")]
+            logit = logit + c_few * x[..., FEATURES.index("unsupported_few")]
         return 1.0 / (1.0 + np.exp(-np.clip(logit, -40, 40)))
 
     def to_dict(self) -> dict[str, Any]:
@@ -931,6 +954,7 @@ class Model(NamedTuple):
                 "slope": round(self.calibration[0], 4),
                 "intercept": round(self.calibration[1], 4),
                 "unsupported": round(self.calibration[2], 4),
+                "unsupported_few": round(self.calibration[3], 4),
             },  # fmt: skip
         }
 
@@ -945,13 +969,17 @@ class Model(NamedTuple):
                 k: (np.array([v["weights"][n] for n in names]), float(v["bias"]))
                 for k, v in d["detectors"].items()
             },
-            # A table from before the unsupported term reads as one without it (0).
-            tuple(float(d["calibration"].get(k, 0.0)) for k in CALIBRATION_KEYS),  # type: ignore[arg-type]
+            # A table from before the unsupported term reads as one without it (0), one from
+            # before its few-word ratio with the one ratio for every short pair.
+            tuple(  # type: ignore[arg-type]
+                float(d["calibration"].get(k, d["calibration"].get(k.removesuffix("_few"), 0.0)))
+                for k in CALIBRATION_KEYS
+            ),
         )
 
 
 TABLE = "data/adequacy.json"
-CALIBRATION_KEYS = ("slope", "intercept", "unsupported")
+CALIBRATION_KEYS = ("slope", "intercept", "unsupported", "unsupported_few")
 
 
 @lru_cache(maxsize=1)

@@ -263,7 +263,7 @@ def noisy(pairs: Sequence[Pair], seed: int = SEED, per_kind: int | None = None) 
 # Pairs this short (Russian words) are the related-noise kind's: a long wrong pair leaves
 # many words untranslated, a short one few, so sharing one word is what a short one gets away
 # with.
-RELATED_MAX_WORDS = 8
+RELATED_MAX_WORDS = adequacy.UNSUPPORTED_MAX_WORDS  # the pairs the unsupported term reads
 _EN_CONTENT = re.compile(r"[a-z]{4,}")
 
 
@@ -533,27 +533,37 @@ def fit_model(items: Sequence[Noisy], table: Any = None) -> Model:
         y = (kind[rows] == "clean").astype(float)
         w, b = fit_logistic(z[rows], y, _balanced(y))
         detectors[k] = (w.round(4), round(b, 4))
-    model = Model(tuple(names), mean, scale, detectors, (1.0, 0.0, 0.0))
+    model = Model(tuple(names), mean, scale, detectors, (1.0, 0.0, 0.0, 0.0))
     # Calibrated on the dev pairs as they are: the invented shop titles teach the detectors,
     # but would tilt the calibration toward their easy negatives.
     real = np.array([it.source != "names" for it in items])
     model = _calibrate(model, x[real], (kind[real] == "clean").astype(float))
-    bare = FEATURES.index("unsupported")
-    wrong = feature_rows(related, False, table)[:, bare] if related else np.zeros(0)
-    short = np.array([len(it.ru.split()) <= RELATED_MAX_WORDS for it in items])
-    return _with_unsupported(model, x[real & short & (kind == "clean"), bare], wrong)
+    bare = [FEATURES.index("unsupported"), FEATURES.index("unsupported_few")]
+    wrong = feature_rows(related, False, table)[:, bare] if related else np.zeros((0, 2))
+    few_wrong = np.array([len(it.ru.split()) <= adequacy.FEW_WORDS for it in related], bool)
+    words = np.array([len(it.ru.split()) for it in items])
+    clean = real & (kind == "clean")
+    # The short pairs' ratio over all of them, the few-word ones too (as it was before they
+    # had their own: a 3-8 word pair is scored as it was), the few-word pairs' over them alone.
+    short, few = clean & (words <= RELATED_MAX_WORDS), clean & (words <= adequacy.FEW_WORDS)
+    slope, intercept = model.calibration[:2]
+    ratios = (
+        _unsupported_ratio(x[short][:, bare].max(axis=1), wrong.max(axis=1, initial=0.0)),
+        _unsupported_ratio(x[few, bare[1]], wrong[few_wrong, 1]),
+    )
+    return model._replace(calibration=(slope, intercept, *ratios))
 
 
-def _with_unsupported(model: Model, right: np.ndarray, wrong: np.ndarray) -> Model:
+def _unsupported_ratio(right: np.ndarray, wrong: np.ndarray) -> float:
     """The calibration's unsupported term: log P(unsupported | right) / P(... | wrong), from
     the flags (:func:`cleaners.adequacy.unsupported`) of the short clean pairs and the related
-    noise (as short), each share smoothed (add one). Measured, not fitted with the rest: in a
-    fit on every pair the misaligned sentences, unsupported and far below already, gave it
-    -0.3, and the short pairs it is for were scored as before."""
+    noise (as short) of one length (a few words, or more), each share smoothed (add one).
+    Measured, not fitted with the rest: in a fit on every pair the misaligned sentences,
+    unsupported and far below already, gave it -0.3, and the short pairs it is for were scored
+    as before."""
     p_right = (right.sum() + 1) / (len(right) + 2)
     p_wrong = (wrong.sum() + 1) / (len(wrong) + 2)
-    slope, intercept = model.calibration[:2]
-    return model._replace(calibration=(slope, intercept, round(math.log(p_right / p_wrong), 4)))
+    return round(math.log(p_right / p_wrong), 4)
 
 
 def fit_mt_model(base: Model, items: Sequence[Noisy], table: Any = None) -> Model:
@@ -572,15 +582,15 @@ def fit_mt_model(base: Model, items: Sequence[Noisy], table: Any = None) -> Mode
     w, b = fit_logistic(z, y, _balanced(y))
     detectors["retranslation"] = (w.round(4), round(b, 4))
     # The unsupported term is the base model's: the same evidence, read after the map.
-    mt = _calibrate(Model(names, mean, scale, detectors, (1.0, 0.0, 0.0)), x, y)
-    return mt._replace(calibration=(*mt.calibration[:2], base.calibration[2]))
+    mt = _calibrate(Model(names, mean, scale, detectors, (1.0, 0.0, 0.0, 0.0)), x, y)
+    return mt._replace(calibration=(*mt.calibration[:2], *base.calibration[2:]))
 
 
 def _calibrate(model: Model, x: np.ndarray, y: np.ndarray) -> Model:
     """Fit the last logistic map from the summed detector log P(clean) to P(adequate)."""
     total = sum(-np.logaddexp(0.0, -v) for v in model.detector_logits(x).values())
     (slope,), intercept = fit_logistic(total[:, None], y, _balanced(y), l2=0.0)
-    return model._replace(calibration=(round(float(slope), 4), round(intercept, 4), 0.0))
+    return model._replace(calibration=(round(float(slope), 4), round(intercept, 4), 0.0, 0.0))
 
 
 def build(data: Path | None = None) -> dict[str, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cleaners import adequacy, build_adequacy
-from cleaners.adequacy import FEATURES, signals
+from cleaners.adequacy import FEATURES, features, signals
 from cleaners.adequacy import adequacy as score
 
 DATA = build_adequacy.data_dir()
@@ -288,6 +288,36 @@ def test_a_pair_nothing_ties_is_unsupported_and_scored_as_such():
     # Negation on both sides ("no" is no content word) is a tie; so is a translated word.
     assert not unsupported(signals("Нет", "No"))
     assert not unsupported(signals("Привет", "Hello"))
+
+
+def test_only_a_short_pair_is_read_as_unsupported():
+    from cleaners.adequacy import UNSUPPORTED_MAX_WORDS, unsupported
+
+    # The term's ratio is measured on short pairs; a longer pair nothing ties is the
+    # detectors' to judge, and they reject a wrong one without it.
+    ru = "Вчера вечером над старым городом прошёл сильный дождь с градом."
+    en = "The committee approved the budget for schools on Monday."
+    assert len(ru.split()) > UNSUPPORTED_MAX_WORDS
+    s = signals(ru, en)
+    assert not unsupported(s) and score(s) < 0.3
+    assert unsupported(signals("Прошёл сильный дождь с градом.", "The committee approved it."))
+
+
+def test_a_one_or_two_word_pair_has_its_own_unsupported_ratio():
+    from cleaners.adequacy import FEW_WORDS, Model, models
+
+    base = models()["base"]
+    short, few = base.calibration[2:]
+    # Measured apart: a right pair of a word or two is unsupported more often than a longer
+    # short one, so its ratio moves the logit less.
+    assert short < few < 0
+    one = features(signals("Привет", "Goodbye"))
+    assert one[FEATURES.index("unsupported_few")] == 1.0 and FEW_WORDS >= 1
+    assert one[FEATURES.index("unsupported")] == 0.0
+    # A table from before the few-word ratio reads it as the short pairs' one.
+    d = base.to_dict()
+    del d["calibration"]["unsupported_few"]
+    assert Model.from_dict(d).calibration[3] == short
 
 
 def test_numbers_in_words_are_covered_by_the_same_number_in_digits():

@@ -1,0 +1,90 @@
+"""The nightly run as an operation: what a rerun sees of edited inputs, and an input folder
+that goes away under a run. Real files; the end-to-end case runs the real ``mtclean run``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cleaners import manifest as mf
+from cleaners.config import PipelineConfig
+from cleaners.readers import discover, item_hash
+from flows.pipeline import run_batch
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "corpora" / "sample"
+
+
+def _cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PYTHONIOENCODING": "utf-8",
+    }
+    env.pop("PREFECT_API_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+
+
+@pytest.mark.slow
+def test_an_edit_that_keeps_size_and_mtime_is_redone(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    doc = src / "rain.en.txt"
+    doc.write_text("Rain is expected in Moscow on Friday, forecasters said.\n")
+    out = tmp_path / "out"
+    assert (
+        _cli("run", str(src), "--out", str(out), "--no-progress", home=tmp_path / "h").returncode
+        == 0
+    )
+    before = doc.stat()
+    # Same size, the mtime put back: what `touch -r`, `cp -p` or `rsync -t` leave behind.
+    doc.write_text("Rain is expected in Moscow on Monday, forecasters said.\n")
+    os.utime(doc, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert doc.stat().st_size == before.st_size
+    proc = _cli("run", str(src), "--out", str(out), "--no-progress", home=tmp_path / "h")
+    assert proc.returncode == 0, proc.stderr
+    assert "(1 processed, 0 unchanged" in proc.stderr
+    assert "Monday" in (out / "text" / "rain.en.txt").read_text()
+    assert (
+        "Monday" in (out / "corpus.jsonl").read_text()
+        or "Monday" in (out / "docs" / "rain.json").read_text()
+    )
+
+
+def test_an_input_folder_gone_under_a_batch_quarantines_nothing(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    shutil.copytree(SAMPLE, src)
+    config = PipelineConfig()
+    items = discover(src, config.input)
+    hashes = [item_hash(src, it, config.input) for it in items]
+    out = tmp_path / "out"
+    out.mkdir()
+    src.rename(tmp_path / "moved")  # an unmounted share looks the same: the path is gone
+    with pytest.raises(mf.InputGone, match="went away during the run"):
+        run_batch(src, out, items, hashes, config)
+    # Before: every document was written to quarantine/ as "unreadable", and the run went
+    # on to rebuild the corpus without them (exit 0).
+    assert not (out / "quarantine").exists()
+    assert not (out / "docs").exists()
+
+
+def test_the_cli_says_so_in_one_line_exit_2(tmp_path: Path) -> None:
+    from flows.cli import EXIT_USAGE, _failure
+
+    f = _failure(mf.InputGone("the input folder /x went away during the run"), tmp_path)
+    assert f.code == EXIT_USAGE
+    assert "went away" in str(f)

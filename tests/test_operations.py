@@ -88,3 +88,74 @@ def test_the_cli_says_so_in_one_line_exit_2(tmp_path: Path) -> None:
     f = _failure(mf.InputGone("the input folder /x went away during the run"), tmp_path)
     assert f.code == EXIT_USAGE
     assert "went away" in str(f)
+
+
+@pytest.fixture
+def small_fs(tmp_path: Path):
+    """A tmpfs of our own (root only), unmounted afterwards."""
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a small tmpfs needs root")
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mnt)],
+                       capture_output=True, text=True)  # fmt: skip
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip()}")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def _documents(src: Path, config: PipelineConfig) -> list:
+    from cleaners.model import Document
+    from cleaners.pipeline import process_items
+
+    items = sorted(discover(src, config.input), key=lambda it: it.id)
+    return [d for d in process_items(src, items, config, None) if isinstance(d, Document)]
+
+
+def test_a_full_disk_never_leaves_corpus_files_of_two_runs(tmp_path: Path, small_fs: Path) -> None:
+    from cleaners.writers import CORPUS_FILES, REJECTED_FILES, write_corpus
+
+    config = PipelineConfig()
+    old = _documents(SAMPLE, config)
+    grown = tmp_path / "grown"
+    shutil.copytree(SAMPLE, grown)
+    ru, en = (
+        (SAMPLE / "volga-route.ru.txt").read_text(),
+        (SAMPLE / "volga-route.en.txt").read_text(),
+    )
+    for n in range(1, 9):  # near copies: new pairs, and rejected duplicates
+        (grown / f"v{n}.ru.txt").write_text(f"{ru}\n\nВ городе {n} тысяч жителей.\n")
+        (grown / f"v{n}.en.txt").write_text(f"{en}\n\nThe city has {n} thousand residents.\n")
+    new = _documents(grown, config)
+    names = CORPUS_FILES + REJECTED_FILES
+    want = {}
+    for label, docs in (("old", old), ("new", new)):
+        d = tmp_path / label
+        d.mkdir()
+        write_corpus(d, docs, config)
+        want[label] = [(d / n).read_bytes() for n in names]
+    assert want["old"] != want["new"]
+    out = small_fs / "out"
+    out.mkdir()
+    write_corpus(out, old, config)
+    filler = small_fs / "filler"
+    for pages in range(200):  # free space, a page at a time, until the new corpus fits
+        filler.unlink(missing_ok=True)
+        st = os.statvfs(small_fs)
+        with filler.open("wb") as fh:
+            os.posix_fallocate(fh.fileno(), 0, max(st.f_bavail * st.f_frsize - pages * 4096, 4096))
+        try:
+            write_corpus(out, new, config)
+            done = True
+        except OSError:
+            done = False
+        got = [(out / n).read_bytes() for n in names]
+        assert got in (want["old"], want["new"]), f"{pages} pages free: files of two runs"
+        assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+        if done:
+            assert got == want["new"]
+            break
+        # back to the old corpus: what a failed run left, to fail again with a page more
+    else:
+        pytest.fail("the new corpus never fitted")

@@ -834,8 +834,9 @@ class LeaseLost(RuntimeError):
 
 
 class InputGone(RuntimeError):
-    """The input folder itself went away during the run (unmounted, moved, deleted): its
-    documents are not unreadable, they are out of reach, and are not quarantined as such."""
+    """The input folder itself went away during the run (unmounted, moved, deleted), or is
+    empty while the output holds a previous run's results: its documents are out of reach,
+    not unreadable or removed, and are neither quarantined nor dropped."""
 
 
 def lease() -> dict[str, Any]:

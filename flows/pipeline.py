@@ -313,6 +313,15 @@ def build_corpus(
         config = effective_config(config, warn)
         translated = config.translate.mode if config.translate.enabled else "off"
         items = discover(src, config.input)
+        if not items and (kept := len(mf.read_manifest(out).get("items") or {})):
+            # An empty input folder is what an unmounted share or a failed sync looks like:
+            # taken as "every input removed", it deleted every result and emptied the
+            # corpus, exit 0. Nothing is touched; dropping them all is a choice made by hand.
+            raise mf.InputGone(
+                f"{src} holds no input, and {out} holds the results of {kept} document(s): "
+                "nothing was changed (an unmounted or emptied input folder would drop them "
+                f"all); to start over on purpose, delete {out}"
+            )
         by_id = {it.id: it for it in items}
         stamp = mf.Stamp(config.content_hash(), mf.code_version())
         ledger = mf.RunLedger.begin(

@@ -159,3 +159,20 @@ def test_a_full_disk_never_leaves_corpus_files_of_two_runs(tmp_path: Path, small
         # back to the old corpus: what a failed run left, to fail again with a page more
     else:
         pytest.fail("the new corpus never fitted")
+
+
+@pytest.mark.slow
+def test_an_empty_input_folder_drops_no_previous_results(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    shutil.copytree(SAMPLE, src)
+    out, home = tmp_path / "out", tmp_path / "h"
+    assert _cli("run", str(src), "--out", str(out), "--no-progress", home=home).returncode == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    shutil.rmtree(src)
+    src.mkdir()  # the mount point of a share that did not mount tonight
+    proc = _cli("run", str(src), "--out", str(out), "--no-progress", home=home)
+    assert proc.returncode == 2, proc.stderr
+    assert len(proc.stderr.splitlines()) == 1 and "holds no input" in proc.stderr
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    # Before: "6 removed", docs/ emptied, a corpus of 0 pairs, exit 0.
+    assert after == before

@@ -1323,6 +1323,8 @@ def _failure(exc: BaseException, out: Path) -> Failure:
     for e in chain:
         if isinstance(e, InputGone):
             return Failure(EXIT_USAGE, str(e))
+        if getattr(e, "reason", None) == "input-dir":  # gone between the checks and listing it
+            return Failure(EXIT_USAGE, f"input folder: {e.detail}")  # type: ignore[attr-defined]
         if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
             return Failure(
                 EXIT_DISK_FULL,

@@ -176,3 +176,14 @@ def test_an_empty_input_folder_drops_no_previous_results(tmp_path: Path) -> None
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     # Before: "6 removed", docs/ emptied, a corpus of 0 pairs, exit 0.
     assert after == before
+
+
+def test_an_input_folder_gone_before_it_is_listed_is_exit_2(tmp_path: Path) -> None:
+    from cleaners.errors import InputError
+    from flows.cli import EXIT_USAGE, _failure
+
+    with pytest.raises(InputError) as caught:
+        discover(tmp_path / "gone", PipelineConfig().input)
+    f = _failure(caught.value, tmp_path)
+    # Before: exit 1, "failed: InputError: input-dir: …", as for a bug.
+    assert f.code == EXIT_USAGE and str(f).startswith("input folder: ")

@@ -9,7 +9,7 @@ import json
 import os
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -34,6 +34,39 @@ def _replacing(path: Path, mode: str, **open_kw: Any) -> Iterator[IO[Any]]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def atomic_writers(paths: Sequence[Path]) -> Iterator[list[IO[str]]]:
+    """UTF-8 text writers for several files that are one whole (the corpus files: line *i*
+    of each is the same pair): every temp file is written and fsync-ed before any is renamed
+    into place, so a full disk (or any error) leaves all of the old files, never some new
+    ones beside old ones."""
+    handles: list[IO[str]] = []
+    temps: list[str] = []
+    try:
+        for path in paths:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            temps.append(tmp)
+            os.fchmod(fd, 0o666 & ~_UMASK)
+            handles.append(os.fdopen(fd, "w", encoding="utf-8", newline="\n"))
+        yield handles
+        for fh in handles:
+            fh.flush()
+            os.fsync(fh.fileno())
+        for fh in handles:
+            fh.close()
+    except BaseException:
+        for fh in handles:
+            with contextlib.suppress(OSError):
+                fh.close()
+        for tmp in temps:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    # Renames need no data blocks: once every file is on disk, none of these fails for space.
+    for tmp, path in zip(temps, paths, strict=True):
+        os.replace(tmp, path)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

@@ -341,14 +341,33 @@ RACY_NS = 2_000_000_000
 
 def stat_key(input_dir: Path, item: Any) -> list[list[Any]] | None:
     """What an input's parts look like on disk: ``[[side, path, line, offset, length, size,
-    mtime_ns], ...]``, or ``None`` when a part cannot be stat-ed (then it is always hashed)."""
+    mtime_ns, inode, ctime_ns], ...]``, or ``None`` when a part cannot be stat-ed (then it is
+    always hashed).
+
+    Size and mtime alone missed an edit that kept the size and put the mtime back (``touch
+    -r``, ``cp -p``/``rsync -t`` of a same-size file, a tool restoring timestamps): the stale
+    result was kept, exit 0. The inode and ctime (which no user call can set) change with any
+    such edit, as git's index has them for the same reason; a chmod or a copy that changes
+    nothing costs only a re-read (the hash is the same, the document is not redone)."""
     key: list[list[Any]] = []
     try:
         for side, ref in sorted(item.parts.items()):
             st = os.stat(input_dir / ref.path)
             # A name that is not UTF-8 keeps its bytes as \x escapes: JSON can store it.
             name = ref.path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            key.append([side, name, ref.line, ref.offset, ref.length, st.st_size, st.st_mtime_ns])
+            key.append(
+                [
+                    side,
+                    name,
+                    ref.line,
+                    ref.offset,
+                    ref.length,
+                    st.st_size,
+                    st.st_mtime_ns,
+                    st.st_ino,
+                    st.st_ctime_ns,
+                ]
+            )
     except (OSError, ValueError):
         return None
     return key or None
@@ -812,6 +831,12 @@ class OutputLock:
 
 class LeaseLost(RuntimeError):
     """The run holding the output folder is gone: whoever works for it stops writing."""
+
+
+class InputGone(RuntimeError):
+    """The input folder itself went away during the run (unmounted, moved, deleted), or is
+    empty while the output holds a previous run's results: its documents are out of reach,
+    not unreadable or removed, and are neither quarantined nor dropped."""
 
 
 def lease() -> dict[str, Any]:

@@ -6,7 +6,8 @@ repeat of an earlier pair (:mod:`cleaners.dedup`, first in document-id order kep
 :func:`cleaners.judge.in_document`; the aligner's own
 score when the bead was not judged). Every other two-sided bead goes, with its reasons, to
 ``corpus.rejected.tsv`` and ``corpus.rejected.jsonl``. Every file
-is streamed to a temp file and renamed into place (:func:`cleaners.fsutil.atomic_writer`),
+is streamed to a temp file, and all are renamed into place together once all are written
+(:func:`cleaners.fsutil.atomic_writers`),
 so a 10k-document corpus is never held as one string and a reader never sees half a file.
 Nothing run-dependent (dates, paths, hostnames) is written: identical input gives
 byte-identical files.
@@ -27,7 +28,6 @@ repair rules whose edits fall inside the bead's English sentences, located throu
 from __future__ import annotations
 
 import bisect
-import contextlib
 import dataclasses
 import json
 import re
@@ -39,7 +39,7 @@ from typing import Any
 from cleaners import __version__
 from cleaners.config import PipelineConfig
 from cleaners.dedup import Deduper
-from cleaners.fsutil import atomic_writer
+from cleaners.fsutil import atomic_writers
 from cleaners.model import REPLACE_RULE, Document, SideDoc
 
 CORPUS_FILES = ("corpus.tmx", "corpus.ru", "corpus.en", "corpus.tsv", "corpus.jsonl")
@@ -377,13 +377,10 @@ def write_corpus(out_dir: Path, docs: Iterable[Document], config: PipelineConfig
     """
     out_dir = Path(out_dir)
     counts = _Counts()
-    with contextlib.ExitStack() as stack:
-        tmx, ru, en, tsv, jsonl = (
-            stack.enter_context(atomic_writer(out_dir / name)) for name in CORPUS_FILES
-        )
-        rej_tsv, rej_jsonl = (
-            stack.enter_context(atomic_writer(out_dir / name)) for name in REJECTED_FILES
-        )
+    # All seven files are renamed into place together, after all are written: one closed
+    # after another, a full disk could leave a new corpus.en beside an old corpus.ru.
+    with atomic_writers([out_dir / name for name in CORPUS_FILES + REJECTED_FILES]) as files:
+        tmx, ru, en, tsv, jsonl, rej_tsv, rej_jsonl = files
         tmx.write(tmx_header())
         for row in _rows(docs, config, counts, rejected=True):
             if row.reasons:

@@ -1307,7 +1307,7 @@ def _check_dirs(input_dir: str, out_dir: str) -> tuple[Path, Path]:
 
 def _failure(exc: BaseException, out: Path) -> Failure:
     """The exit code and line for an exception that ended a run."""
-    from cleaners.manifest import LockedError, OutputError
+    from cleaners.manifest import InputGone, LockedError, OutputError
 
     if isinstance(exc, Failure):
         return exc
@@ -1321,6 +1321,10 @@ def _failure(exc: BaseException, out: Path) -> Failure:
         chain.append(e)
         e = e.__cause__ or e.__context__
     for e in chain:
+        if isinstance(e, InputGone):
+            return Failure(EXIT_USAGE, str(e))
+        if getattr(e, "reason", None) == "input-dir":  # gone between the checks and listing it
+            return Failure(EXIT_USAGE, f"input folder: {e.detail}")  # type: ignore[attr-defined]
         if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
             return Failure(
                 EXIT_DISK_FULL,

@@ -34,6 +34,7 @@ from prefect.futures import as_completed
 
 from cleaners import manifest as mf
 from cleaners.config import PipelineConfig, TranslateConfig
+from cleaners.errors import UNREADABLE
 from cleaners.fsutil import atomic_write_json, atomic_write_text
 from cleaners.jsonstream import load_document
 from cleaners.memory import doc_size, release
@@ -125,6 +126,16 @@ def run_batch(
             Quarantined(item.id, item.sources, h, "processing-error", repr(exc))
             for item, h in zip(items, hashes, strict=True)
         ]
+    if any(isinstance(r, Quarantined) and r.reason == UNREADABLE for r in processed) and not (
+        input_dir.is_dir()
+    ):
+        # The folder vanished under the run (an unmounted share, a moved folder): every
+        # document would be quarantined as unreadable and, on a rerun that had a corpus,
+        # its pairs dropped with exit 0. Stop instead; nothing of this batch is written.
+        raise mf.InputGone(
+            f"the input folder {input_dir} went away during the run; run the same command "
+            "again once it is back (the run resumes)"
+        )
     results: dict[str, tuple[str, str]] = {}
     # Popped as written: a big document's memory goes back before the next one is written.
     pending = list(zip(items, processed, strict=True))[::-1]
@@ -302,6 +313,15 @@ def build_corpus(
         config = effective_config(config, warn)
         translated = config.translate.mode if config.translate.enabled else "off"
         items = discover(src, config.input)
+        if not items and (kept := len(mf.read_manifest(out).get("items") or {})):
+            # An empty input folder is what an unmounted share or a failed sync looks like:
+            # taken as "every input removed", it deleted every result and emptied the
+            # corpus, exit 0. Nothing is touched; dropping them all is a choice made by hand.
+            raise mf.InputGone(
+                f"{src} holds no input, and {out} holds the results of {kept} document(s): "
+                "nothing was changed (an unmounted or emptied input folder would drop them "
+                f"all); to start over on purpose, delete {out}"
+            )
         by_id = {it.id: it for it in items}
         stamp = mf.Stamp(config.content_hash(), mf.code_version())
         ledger = mf.RunLedger.begin(

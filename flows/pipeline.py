@@ -300,6 +300,13 @@ def build_corpus(
     """
     log = get_run_logger()
     src, out = Path(input_dir).resolve(), Path(out_dir).resolve()
+    # The CLI refuses these before the flow starts; a deployment's parameters come here
+    # unchecked, and its output inside its input would be read back as documents.
+    if out.is_relative_to(src) or src.is_relative_to(out):
+        raise ValueError(
+            f"the output folder {out_dir} and the input folder {input_dir} must not be one "
+            "inside the other (or the same): give the deployment separate folders"
+        )
     started, t0 = _now(), time.perf_counter()
     with mf.OutputLock(out):
         # The report says whether this run retranslated, and why not when it was asked for:

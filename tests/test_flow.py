@@ -274,3 +274,17 @@ def test_dask_scheduler_address_gives_the_same_corpus(inputs: Path, tmp_path: Pa
         # The batches really ran on that cluster's workers.
         assert "process_batch" in cluster.scheduler.task_prefixes
     assert corpus_bytes(local) == corpus_bytes(remote)
+
+
+def test_deployment_parameters_with_output_inside_input_are_refused(
+    inputs: Path, tmp_path: Path
+) -> None:
+    # A deployment's parameters are not checked by the CLI: the flow refuses itself, before
+    # writing anything, an output inside its input (it would be read back as documents).
+    before = sorted(p.name for p in inputs.iterdir())
+    for out in (inputs / "out", inputs):
+        with pytest.raises(ValueError, match="must not be one inside the other"):
+            run(inputs, out)
+    assert sorted(p.name for p in inputs.iterdir()) == before
+    with pytest.raises(ValueError, match="must not be one inside the other"):
+        run(inputs, tmp_path)  # the input inside the output

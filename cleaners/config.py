@@ -1,8 +1,10 @@
 """The pipeline configuration: one typed model, unknown keys rejected.
 
 Each stage owns one section. ``PipelineConfig`` is also the Prefect flow's
-parameter type, so the Prefect UI renders it as a form. ``config_hash`` feeds
-the manifest: a changed config means documents are processed again.
+parameter type, so the Prefect UI renders it as a form. ``document_hash`` stamps each
+document's result in the manifest: a change there means documents are processed again;
+``content_hash`` (every content setting) stamps the corpus: a change only there (``CORPUS_ONLY``)
+rewrites the corpus from the stored documents.
 """
 
 from __future__ import annotations
@@ -626,8 +628,35 @@ class PipelineConfig(_Strict):
     def content_hash(self) -> str:
         """Hash of the settings that change corpus content (``run`` excluded, and where the
         translator's packages and cache live: moving them changes no translation)."""
+        return self._hash(document_only=False)
+
+    def document_hash(self) -> str:
+        """:meth:`content_hash` without the settings only the corpus writer reads
+        (:data:`CORPUS_ONLY`, dedup's entries in ``filters.disable``): what a document's
+        result in docs/ is stamped with, so changing one of those rewrites the corpus from
+        the stored documents and redoes none.
+
+        >>> base = PipelineConfig()
+        >>> tuned = PipelineConfig(align={"min_score": 0.4}, filters={"disable": ["duplicate"]})
+        >>> tuned.document_hash() == base.document_hash()
+        True
+        >>> tuned.content_hash() == base.content_hash()
+        False
+        """
+        return self._hash(document_only=True)
+
+    def _hash(self, document_only: bool) -> str:
         exclude: dict[str, Any] = {"run": True, "translate": _WHERE_ONLY, "align": {"word_table"}}
         data = self.model_dump(mode="json", exclude=exclude)
+        if document_only:
+            for section, keys in CORPUS_ONLY.items():
+                for key in keys:
+                    del data[section][key]
+            # Order kept: only membership is read, but a reordered list redoing documents is
+            # slow, never wrong.
+            data["filters"]["disable"] = [
+                n for n in self.filters.disable if n not in CORPUS_ONLY_FILTERS
+            ]
         # A word table counts by its bytes, not where it lies (a config without one hashes as
         # before the field was added: earlier runs' results stay current).
         if self.align.word_table:
@@ -644,6 +673,20 @@ class PipelineConfig(_Strict):
 
 
 _WHERE_ONLY = {"packages_dir", "cache_dir", "cache_size"}  # (content_hash leaves them out)
+
+# Settings read only when the corpus files are written (cleaners.writers: min_score and dedup,
+# over the stored documents), never while a document is processed (cleaners.pipeline, judge,
+# leftout): document_hash leaves them out. `filters.enabled` also gates dedup, but the judge
+# reads it too, so it stays. A setting added here must be read by no document-stage code
+# (tests/test_config.py checks the names by grep); when in doubt, leave it out of this table:
+# a wrong entry gives stale documents, silently.
+CORPUS_ONLY: dict[str, tuple[str, ...]] = {
+    "align": ("min_score",),
+    "filters": ("near_duplicate_digits",),
+}
+# Entries of `filters.disable` only the corpus writer's dedup reads (cleaners.filters.FILTERS,
+# the per-pair filters the judge runs, holds neither).
+CORPUS_ONLY_FILTERS = ("duplicate", "near-duplicate")
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,10 @@ Pure file-system helpers (no Prefect). The rules that keep ``docs/`` honest:
 
 * ``manifest.json`` vouches for result files: an entry ``{id: {"hash", "status"}}`` under the
   manifest's ``config_hash`` + ``code_version`` (its *stamp*) says "``docs/<id>.json`` or
-  ``quarantine/<id>.json`` was made from these input bytes with this config and code".
+  ``quarantine/<id>.json`` was made from these input bytes with this config and code". The
+  config part is the hash of the document-stage settings only; ``corpus_config_hash`` (every
+  content setting) vouches for the corpus files: a change there alone rewrites the corpus from
+  the stored results and redoes no document.
 * A result file the manifest does not vouch for was written by a run that did not finish. It is
   trusted only when the manifest's ``in_progress`` stamp equals the current one and its
   ``raw_hash`` matches the input; everything else unvouched is deleted before work starts.
@@ -110,7 +113,7 @@ def _bad_manifest(data: Any) -> str | None:
     """
     if not isinstance(data, dict):
         return "not a JSON object"
-    for key in ("config_hash", "code_version", "state"):
+    for key in ("config_hash", "corpus_config_hash", "code_version", "state"):
         if key in data and not isinstance(data[key], str):
             return f"{key}: not a string"
     for key in ("hashed_at_ns",):
@@ -576,8 +579,13 @@ class RunLedger:
         stamp: Stamp,
         hash_item: Any,
         now_ns: int | None = None,
+        corpus_stamp: str | None = None,
     ) -> RunLedger:
         """Plan the run against the previous manifest and make ``docs/`` honest for it.
+
+        ``stamp`` is what the results are made under; ``corpus_stamp`` (the config's
+        ``content_hash``) what the corpus files are: when only it changed, nothing is redone,
+        but the run is not ``unchanged`` (the corpus is rewritten).
 
         Raises :class:`OutputError` when a file mtclean did not write sits where a result
         of one of ``items`` goes (it is never deleted or overwritten).
@@ -617,10 +625,13 @@ class RunLedger:
             "out_dir": str(out_dir),
             "hashed_at_ns": hashed_at,
         }
+        if corpus_stamp is not None:
+            base["corpus_config_hash"] = corpus_stamp
         unchanged = (
             plan.nothing_to_do
             and previous.get("state") == "finished"
             and Stamp.from_dict(previous) == stamp
+            and previous.get("corpus_config_hash") == corpus_stamp
             and previous.get("corpus_hashes") == file_hashes(out_dir)
             and isinstance(previous.get("stats"), dict)
         )

@@ -5,7 +5,8 @@ is decided by ``cleaners.manifest``; counting and rendering by ``cleaners.report
 
 1. takes the output folder's lock (a second run is refused, a dead run's lock recovered);
 2. discovers inputs, hashes them, and plans against ``manifest.json`` (input hash, config
-   ``content_hash()``, code version): unchanged results stay, everything else is redone;
+   ``document_hash()``, code version): unchanged results stay, everything else is redone (a
+   change to a corpus-only setting, ``content_hash()``, redoes nothing but step 4);
 3. sends batches of ``config.run.batch_size`` documents to ``process_batch`` tasks, each
    writing ``docs/<id>.json`` or ``quarantine/<id>.json`` atomically;
 4. rebuilds the corpus from all of ``docs/`` sorted by id, and with it ``text/``,
@@ -330,9 +331,17 @@ def build_corpus(
                 f"all); to start over on purpose, delete {out}"
             )
         by_id = {it.id: it for it in items}
-        stamp = mf.Stamp(config.content_hash(), mf.code_version())
+        # Documents are stamped with the settings they are processed under; the corpus with
+        # all of them, so a corpus-only change (align.min_score, dedup) rewrites the corpus
+        # from docs/ and redoes no document.
+        stamp = mf.Stamp(config.document_hash(), mf.code_version())
         ledger = mf.RunLedger.begin(
-            src, out, items, stamp, lambda d, it: item_hash(d, it, config.input)
+            src,
+            out,
+            items,
+            stamp,
+            lambda d, it: item_hash(d, it, config.input),
+            corpus_stamp=config.content_hash(),
         )
         plan, hashes, unchanged = ledger.plan, ledger.hashes, ledger.unchanged
         for warning in ledger.warnings:

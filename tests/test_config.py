@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from cleaners.config import PipelineConfig, load_config
+from cleaners.config import CORPUS_ONLY, CORPUS_ONLY_FILTERS, PipelineConfig, load_config
+from cleaners.filters import FILTERS
 from cleaners.repair import repair
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -130,6 +134,74 @@ def test_content_hash_ignores_scheduling_only() -> None:
     moved = {"packages_dir": "/srv/argos", "cache_dir": "/srv/cache", "cache_size": 9}
     assert PipelineConfig(translate=moved).content_hash() == base.content_hash()
     assert PipelineConfig(translate={"beam_size": 2}).content_hash() != base.content_hash()
+
+
+def test_document_hash_leaves_out_only_corpus_settings() -> None:
+    base = PipelineConfig()
+    corpus_only = [
+        {"align": {"min_score": 0.5}},
+        {"filters": {"near_duplicate_digits": True}},
+        {"filters": {"disable": ["duplicate", "near-duplicate"]}},
+    ]
+    for change in corpus_only:
+        cfg = PipelineConfig.model_validate(change)
+        assert cfg.document_hash() == base.document_hash(), change
+        assert cfg.content_hash() != base.content_hash(), change
+    # Read while a document is processed (the judge, leftout, truncation): redone.
+    for change in (
+        {"filters": {"enabled": False}},
+        {"filters": {"disable": ["misaligned"]}},
+        {"filters": {"disable": ["duplicate", "truncated"]}},
+        {"filters": {"min_adequacy": 0.5}},
+        {"filters": {"segment_min_letters": 5}},
+        {"align": {"p_skip": 0.1}},
+    ):
+        cfg = PipelineConfig.model_validate(change)
+        assert cfg.document_hash() != base.document_hash(), change
+    assert PipelineConfig(run={"batch_size": 7}).document_hash() == base.document_hash()
+
+
+def _readers(name: str, call_arg: str | None = None) -> set[str]:
+    """``module:def`` (the outermost def or class) of every read of attribute ``name`` (with
+    ``call_arg``: every call ``x.name(call_arg)``) in cleaners/ and flows/, the config module
+    aside."""
+    found = set()
+    for root in ("cleaners", "flows"):
+        for path in sorted((ROOT / root).rglob("*.py")):
+            if path.name == "config.py" and root == "cleaners":
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for top in tree.body:
+                for node in ast.walk(top):
+                    if call_arg is not None:
+                        hit = (
+                            isinstance(node, ast.Call)
+                            and isinstance(node.func, ast.Attribute)
+                            and node.func.attr == name
+                            and any(
+                                isinstance(a, ast.Constant) and a.value == call_arg
+                                for a in node.args
+                            )
+                        )
+                    else:
+                        hit = isinstance(node, ast.Attribute) and node.attr == name
+                    if hit:
+                        found.add(f"{path.stem}:{getattr(top, 'name', '?')}")
+    return found
+
+
+def test_corpus_only_settings_are_read_by_the_corpus_writer_alone() -> None:
+    # document_hash trusts this: a corpus-only setting read while a document is processed
+    # would leave stale documents. FilterStream is `mtclean filter`'s, not the pipeline's.
+    allowed = {"writers:_rows", "judge:FilterStream"}
+    for section, keys in CORPUS_ONLY.items():
+        for key in keys:
+            assert _readers(key) and _readers(key) <= allowed, (section, key, _readers(key))
+    # The dedup filters are asked for by name only there (``filters.disable`` is read through
+    # ``FiltersConfig.on`` alone), and no per-pair filter the judge builds is one of them.
+    assert not {f.name for f in FILTERS} & set(CORPUS_ONLY_FILTERS)
+    for name in CORPUS_ONLY_FILTERS:
+        assert _readers("on", name) == allowed, name
 
 
 @pytest.mark.parametrize(

@@ -98,7 +98,8 @@ def test_end_to_end_outputs(inputs: Path, tmp_path: Path) -> None:
     assert (
         m["state"] == "finished"
         and m["config_hash"]
-        == PipelineConfig(run={"batch_size": 2, "max_workers": 1}).content_hash()
+        == PipelineConfig(run={"batch_size": 2, "max_workers": 1}).document_hash()
+        and m["corpus_config_hash"] == PipelineConfig().content_hash()
     )
     assert set(m["items"]) == set(found)
     assert m["corpus_hashes"] == mf.file_hashes(out)
@@ -139,9 +140,55 @@ def test_incremental_reruns_match_fresh_runs(inputs: Path, tmp_path: Path) -> No
         for p in sorted((fresh / sub).iterdir()):
             assert (out / sub / p.name).read_bytes() == p.read_bytes(), p.name
 
-    # A content setting changes the stamp: everything is redone.
-    redo = run(inputs, out, align={"min_score": 0.2})
+    # A document setting changes the stamp: everything is redone.
+    redo = run(inputs, out, filters={"min_adequacy": 0.2})
     assert redo["run"]["processed"] == redo["run"]["inputs"]
+
+
+def test_a_corpus_only_setting_rewrites_the_corpus_and_redoes_no_document(
+    inputs: Path, tmp_path: Path
+) -> None:
+    # A copy of one document, so switching dedup off changes the corpus too.
+    for side in ("en", "ru"):
+        src = inputs / f"volga-route.{side}.txt"
+        if src.is_file():
+            shutil.copy(src, inputs / f"volga-route-copy.{side}.txt")
+    out = tmp_path / "out"
+    first = run(inputs, out)
+    before, docs_before = corpus_bytes(out), {p.name: p.stat() for p in (out / "docs").iterdir()}
+    tuned = {
+        "align": {"min_score": 0.99},
+        "filters": {"disable": ["duplicate", "near-duplicate"], "near_duplicate_digits": True},
+    }
+    again = run(inputs, out, **tuned)
+    assert again["run"]["processed"] == 0 and again["run"]["skipped"] == first["run"]["inputs"]
+    # No document rewritten (same inode and mtime), the corpus and report rewritten ...
+    for p in (out / "docs").iterdir():
+        st = docs_before[p.name]
+        assert (p.stat().st_ino, p.stat().st_mtime_ns) == (st.st_ino, st.st_mtime_ns), p.name
+    assert corpus_bytes(out) != before
+    assert again["corpus"]["below_min_score"] > 0 and "duplicate" not in json.dumps(
+        again["corpus"]["rejected_by_reason"]
+    )
+    # ... byte for byte as a fresh run with the new config writes them.
+    fresh = tmp_path / "fresh"
+    new = run(inputs, fresh, **tuned)
+    assert corpus_bytes(out) == corpus_bytes(fresh)
+    assert again["corpus"] == new["corpus"]
+    assert {k: v for k, v in again.items() if k != "run"} == {
+        k: v for k, v in new.items() if k != "run"
+    }
+    # The same config again: nothing to do; back to the first config: the first corpus.
+    assert run(inputs, out, **tuned)["run"]["processed"] == 0 and corpus_bytes(out) == (
+        corpus_bytes(fresh)
+    )
+    assert run(inputs, out)["run"]["processed"] == 0 and corpus_bytes(out) == before
+    # A setting the judge reads (filters.enabled also gates dedup) redoes every document.
+    redo = run(inputs, out, filters={"enabled": False})
+    assert redo["run"]["processed"] == redo["run"]["inputs"]
+    fresh_off = tmp_path / "fresh-off"
+    run(inputs, fresh_off, filters={"enabled": False})
+    assert corpus_bytes(out) == corpus_bytes(fresh_off)
 
 
 def test_a_deleted_rejected_file_is_rewritten_by_an_unchanged_rerun(
@@ -192,7 +239,7 @@ def test_retranslation_unavailable_warns_and_continues(inputs: Path, tmp_path: P
     assert run(inputs, tmp_path / "plain")["run"]["retranslation"] == "off"
     # Stamped with retranslation off: a later run with a package redoes the documents.
     off = PipelineConfig(translate={"enabled": False, "package_path": str(missing)})
-    assert mf.read_manifest(out)["config_hash"] == off.content_hash()
+    assert mf.read_manifest(out)["config_hash"] == off.document_hash()
 
 
 @pytest.mark.parametrize("kind", ["threads", "processes"])
@@ -252,7 +299,7 @@ def test_retranslation_with_a_real_tiny_argos_package(tmp_path: Path) -> None:
         assert all(t.strip() for t in doc["ru_retranslated"])
     assert corpus_bytes(one) == corpus_bytes(pool)
     assert (
-        mf.read_manifest(pool)["config_hash"] == PipelineConfig(translate=translate).content_hash()
+        mf.read_manifest(pool)["config_hash"] == PipelineConfig(translate=translate).document_hash()
     )
 
 

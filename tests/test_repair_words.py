@@ -227,3 +227,21 @@ def test_a_capitalised_word_run_into_the_function_word_after_it_is_split() -> No
     )
     keep = "Sobyanin met Rankin, Carson and Austin in Berlin and Finland."
     assert repair(keep, "en").text == keep
+
+
+def test_a_capitalised_word_run_into_the_verb_after_it_is_split() -> None:
+    """``the Kremlinsaid``, ``Chinareported`` mid-sentence were kept whole as names: split
+    where the head is a word wordfreq knows (or the text spells apart) and the tail a
+    common verb or connective; names, brands and words stay."""
+    text = "Later the Kremlinsaid that Chinareported cases and Zakharova, met by Zakharovanoted."
+    assert repair(text, "en").text == (
+        "Later the Kremlin said that China reported cases and Zakharova, met by Zakharova noted."
+    )
+    # After another capitalised word (the fast path's scan must not swallow the space).
+    text = "On Monday the Central Bankannounced a new rate."
+    assert repair(text, "en").text == "On Monday the Central Bank announced a new rate."
+    keep = (
+        "Moscowitz, Johnson, Newton and Danican met a Parisian Londoner at Brandstore;"
+        " Washingtonian Russians read Kremlinology in Hamburger shops."
+    )
+    assert repair(keep, "en").text == keep

@@ -2492,6 +2492,10 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             and not by_context
             and not (hint and (_CAMEL_ANY.search(text) or _JOINED_NAME.search(text)))
             and not any(split_capital_tail(t, lang) for t in _CAP_TAIL_SCAN.findall(text))
+            and not any(
+                _capital_cuts(t) and capital_word_parts(t, text)
+                for t in _CAP_WORD_FAST.findall(text)
+            )
             and (
                 not unknown
                 or all(_split_fused(w, lang, *seg) is None for w in unknown)
@@ -2529,8 +2533,20 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                 continue
         joined = hint and _JOINED_NAME.fullmatch(core) is not None
         tailed = not joined and core[:1].isupper() and _CAP_TAIL.fullmatch(core) is not None
+        # A capitalised word run into a verb or a conjunction after it ("Kremlinsaid").
+        worded = (
+            not (start or joined or tailed or by_next is not None)
+            and core[:1].isupper()
+            and _CAP_WORD_SCAN.fullmatch(text, m.start("core"), m.end("core")) is not None
+            and once(split_capital_word, text, core, lang) is not None
+        )
         candidate = (
-            start or by_next is not None or joined or tailed or _CAMEL.match(core) is not None
+            start
+            or by_next is not None
+            or joined
+            or tailed
+            or worded
+            or _CAMEL.match(core) is not None
         )
         if unknown is not None and core not in unknown and not candidate:
             continue  # a dictionary word, or too short to be two
@@ -2553,6 +2569,9 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
             fixed = split_joined_name(core, word_lang)
         elif tailed and (fixed := split_capital_tail(core, word_lang)) is not None:
             pass  # "Ministryof", "Moscowin": mid-sentence, where no start rule looks
+        elif worded:
+            # (mid-sentence only, as _CAP_WORD_SCAN asks: a first word is the start rules')
+            fixed = once(split_capital_word, text, core, word_lang)
         else:
             fixed = _split_fused(core, word_lang, *args[:7])
             if fixed is None and unknown is not None and core in unknown:
@@ -2704,3 +2723,107 @@ def split_capital_tail(core: str, lang: str) -> str | None:
     if len(head) < 4 or zipf(head, lang, 3.0) < 3.0 or zipf(low, lang) >= 1.0:
         return None
     return f"{core[: len(head)]} {core[len(head) :]}"
+
+
+# A capitalised word run into the lower-case word after it, mid-sentence ("the Kremlinsaid",
+# "Zakharovanoted", "Chinareported"): the tails are the verbs and connectives that follow a
+# subject or a place in news (a finite verb, a modal, a participle, a preposition or
+# conjunction below). A noun tail is left whole: names and brands are built so
+# ("Silvergroup", "Goldapple"), and so are the name endings the tagger calls words ("-ton",
+# "-son", "-well", "-more").
+_CAP_WORD_SCAN = lazy_compile(r"(?<=[\w,;:] )[A-Z][a-z]{6,64}\b")
+# The fast path's scan, without the lookbehind (a third of its cost): it finds more (after
+# a quote, a dash), and the loop below asks _CAP_WORD_SCAN of each.
+_CAP_WORD_FAST = lazy_compile(r" ([A-Z][a-z]{6,64})\b")
+_CAP_WORD_TAGS = frozenset(("VBD", "VBZ", "VBN", "MD"))
+_CAP_WORD_TAILS = frozenset(
+    (
+        "are", "have", "has", "had", "was", "were", "will", "would", "could", "should",
+        "might", "must", "did", "does", "who", "which", "that", "but", "also", "after",
+        "before", "during", "about", "including", "because", "while", "where", "when",
+        "since", "until", "against", "between", "among", "earlier", "today", "yesterday",
+        "said", "says", "told", "announced", "added", "noted",
+    )
+)  # fmt: skip
+# Past forms and participles that end names ("-led", "-wed", "-sted", "Sanborn").
+_CAP_WORD_REFUSED = frozenset(
+    ("led", "wed", "fed", "bed", "shed", "sted", "ted", "red", "ness", "born")
+)
+
+
+def split_capital_word(text: str, core: str, lang: str) -> str | None:
+    """``core`` (a capitalised token inside a sentence of ``text``) as a capitalised word
+    and the verb or connective a lost space ran into it, or None.
+
+    >>> t = "The Kremlinsaid that Zakharova spoke; Zakharovanoted it, as Chinareported."
+    >>> [split_capital_word(t, w, "en") for w in ("Kremlinsaid", "Zakharovanoted")]
+    ['Kremlin said', 'Zakharova noted']
+    >>> [split_capital_word(t, w, "en") for w in ("Moscowitz", "Washingtonian", "Newton")]
+    [None, None, None]
+    """
+    if lang != "en":
+        return None
+    parts = capital_word_parts(core, text)
+    return None if parts is None else f"{parts[0]} {parts[1]}"
+
+
+def capital_word_parts(core: str, text: str) -> tuple[str, str] | None:
+    """The best cut of ``core`` into a head and a tail (``split_capital_word``'s test):
+    the token is none wordfreq's large list or the dictionary knows and does not recur in
+    ``text`` (a name repeats, a lost space does not); the tail is a common word (Zipf 3.5)
+    of a verb's or a connective's kind; the head, four letters or more, is a word wordfreq
+    knows well (Zipf 3: "Kremlin", "China") or stands apart in ``text`` ("Zakharova").
+
+    >>> capital_word_parts("Chinareported", ""), capital_word_parts("Moscowitz", "")
+    (('China', 'reported'), None)
+    """
+    best: tuple[float, str, str] | None = None
+    for score, zh, head, tail in _capital_cuts(core):
+        if zh < 3.0 and re.search(rf"(?<![\w-]){head}(?![\w-])", text) is None:
+            continue
+        if best is None or score > best[0]:
+            best = (score, head, tail)
+    if best is None or _occurrences(text, core) > 1 or zipf(core.lower(), "en") > 0.0:
+        return None  # (the large list last: reading it costs a tenth of a clean run)
+    return best[1], best[2]
+
+
+@lru_cache(maxsize=65536)
+def _capital_cuts(core: str) -> tuple[tuple[float, float, str, str], ...]:
+    """``capital_word_parts``'s cuts that pass every test but the text's, as (score, head
+    Zipf, head, tail): cached, as most capitalised words recur (names, months) and none
+    cuts."""
+    low = core.lower()
+    if low in dictionary_words() or zipf(low, "en", 3.0) > 0.0:
+        return ()
+    cuts = []
+    for cut in range(4, len(core) - 2):
+        head, tail = core[:cut], low[cut:]
+        if len(tail) < 4 and tail not in _CAP_WORD_TAILS or tail in _CAP_WORD_REFUSED:
+            continue  # ("Danican": a name's "can")
+        if tail not in dictionary_words():
+            continue
+        zt = zipf(tail, "en", 3.0)
+        if zt < 3.5 or not (tail in _CAP_WORD_TAILS or guess_tag(tail) in _CAP_WORD_TAGS):
+            continue
+        if _ends_in_longer_word(low, cut):
+            continue  # "Brandstore": a brand's "store", not "Brands tore"
+        zh = zipf(head.lower(), "en", 3.0)
+        cuts.append((zh + zt, zh, head, tail))
+    return tuple(cuts)
+
+
+def _ends_in_longer_word(low: str, cut: int) -> bool:
+    """Whether ``low`` ends, from a cut up to three letters before ``cut``, in a common
+    word other than a verb (Zipf 3): "brandstore" ends in "store" ("brands tore" is not the
+    reading), "kremlinsaid" in no such word."""
+    for c in range(max(3, cut - 3), cut):
+        longer = low[c:]
+        if (
+            longer in dictionary_words()
+            and zipf(longer, "en", 3.0) >= 3.0
+            and guess_tag(longer) not in _CAP_WORD_TAGS
+            and longer not in _CAP_WORD_TAILS
+        ):
+            return True
+    return False

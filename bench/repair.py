@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -228,6 +229,30 @@ _HEADS = (
 )
 
 
+# The function words a capitalised word is run into on the "Ministryof" line (left out of
+# the "Kremlinsaid" line's tails).
+_FN_TAILS = "and|the|with|from|for|of|in|on|at|to|by"
+
+
+def _drawn_fusions(
+    sentences: list[str], n: int, rng: random.Random, pattern: str, kind: Callable[[str], str]
+) -> list[tuple[str, str, str]]:
+    """Up to ``n`` (kind, fused, gold) cases: in each shuffled well-formed sentence, one match
+    of ``pattern`` drawn at random loses its space (group ``sp``); ``kind`` names the case
+    from the fused match's text."""
+    cases: list[tuple[str, str, str]] = []
+    pool = [s for s in sentences if 5 <= len(s.split()) <= 60 and well_formed(s)]
+    rng.shuffle(pool)
+    for s in pool:
+        if len(cases) >= n:
+            break
+        found = list(re.finditer(pattern, s))
+        if found:
+            m = rng.choice(found)
+            cases.append((kind(m.group()), s[: m.start("sp")] + s[m.end("sp") :], s))
+    return cases
+
+
 def make_head_joined(
     sentences: list[str], n: int, rng: random.Random
 ) -> list[tuple[str, str, str]]:
@@ -235,17 +260,8 @@ def make_head_joined(
     capitalised word after it ("InMoscow", "TheKremlin"), which a scrape or MT makes at a
     sentence start or in a title. Drawn apart (own seed, its own line): the kinds above and
     their totals stay as they were."""
-    cases: list[tuple[str, str, str]] = []
-    pool = [s for s in sentences if 5 <= len(s.split()) <= 60 and well_formed(s)]
-    rng.shuffle(pool)
-    for s in pool:
-        if len(cases) >= n:
-            break
-        found = list(re.finditer(rf"(?<![\w'’-])(?:{_HEADS}) (?=[A-Z][a-z]{{2,}}\b)", s))
-        if found:
-            m = rng.choice(found)
-            cases.append(("head+Capital", s[: m.end() - 1] + s[m.end() :], s))
-    return cases
+    pattern = rf"(?<![\w'’-])(?:{_HEADS})(?P<sp> )(?=[A-Z][a-z]{{2,}}\b)"
+    return _drawn_fusions(sentences, n, rng, pattern, lambda _: "head+Capital")
 
 
 def make_capital_tail(
@@ -253,18 +269,8 @@ def make_capital_tail(
 ) -> list[tuple[str, str, str]]:
     """("Capital+fn", fused, gold) cases: a capitalised word run into the function word
     after it ("Ministryof", "Moscowin", "Russiaand"). Drawn apart (own seed, its own line)."""
-    cases: list[tuple[str, str, str]] = []
-    pool = [s for s in sentences if 5 <= len(s.split()) <= 60 and well_formed(s)]
-    rng.shuffle(pool)
-    tails = "and|the|with|from|for|of|in|on|at|to|by"
-    for s in pool:
-        if len(cases) >= n:
-            break
-        found = list(re.finditer(rf"(?<![\w'’-])[A-Z][a-z]{{3,}}(?P<sp> )(?:{tails})\b", s))
-        if found:
-            m = rng.choice(found)
-            cases.append(("Capital+fn", s[: m.start("sp")] + s[m.end("sp") :], s))
-    return cases
+    pattern = rf"(?<![\w'’-])[A-Z][a-z]{{3,}}(?P<sp> )(?:{_FN_TAILS})\b"
+    return _drawn_fusions(sentences, n, rng, pattern, lambda _: "Capital+fn")
 
 
 def make_capital_word(
@@ -274,25 +280,12 @@ def make_capital_word(
     the lower-case word after it ("the Kremlinsaid", "Zakharovanoted", "Moscowhas"); the
     function words of ``make_capital_tail`` are left to that line. A fusion that is itself
     a dictionary word is scored apart (is-a-word). Drawn apart (own seed, its own line)."""
-    cases: list[tuple[str, str, str]] = []
-    pool = [s for s in sentences if 5 <= len(s.split()) <= 60 and well_formed(s)]
-    rng.shuffle(pool)
-    tails = "and|the|with|from|for|of|in|on|at|to|by"
-    for s in pool:
-        if len(cases) >= n:
-            break
-        found = list(
-            re.finditer(
-                rf"(?<=[\w,;:] )[A-Z][a-z]{{3,}}(?P<sp> )(?!(?:{tails})\b)[a-z]{{3,}}\b(?![-'’])",
-                s,
-            )
-        )
-        if found:
-            m = rng.choice(found)
-            fused = s[: m.start("sp")] + s[m.end("sp") :]
-            kind = IS_A_WORD if m.group().replace(" ", "").lower() in DICTIONARY else "Capital+word"
-            cases.append((kind, fused, s))
-    return cases
+    pattern = rf"(?<=[\w,;:] )[A-Z][a-z]{{3,}}(?P<sp> )(?!(?:{_FN_TAILS})\b)[a-z]{{3,}}\b(?![-'’])"
+
+    def kind(match: str) -> str:
+        return IS_A_WORD if match.replace(" ", "").lower() in DICTIONARY else "Capital+word"
+
+    return _drawn_fusions(sentences, n, rng, pattern, kind)
 
 
 def names_at_start(sentences: list[str], limit: int) -> list[tuple[str, str]]:

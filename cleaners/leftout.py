@@ -66,6 +66,22 @@ def holds_own_script(text: str, lang: str) -> bool:
     return own > 0 and own >= OWN_SCRIPT_SHARE * other
 
 
+_OTHER_LANGUAGE = LEFT_OUT + "other-language:"
+
+
+def left_out_language(seg: Segment) -> str:
+    """The language ``seg`` was left out as (its ``left-out:other-language:<lang>`` flag),
+    or ``""`` when it was not left out for its language.
+
+    >>> seg = Segment("body", "Дякую!", "uk", 0.99)
+    >>> seg.flags.append("left-out:other-language:uk")
+    >>> left_out_language(seg), left_out_language(Segment("body", "Спасибо!", "ru", 0.99))
+    ('uk', '')
+    """
+    flag = next((f for f in seg.peek_flags if f.startswith(_OTHER_LANGUAGE)), "")
+    return flag[len(_OTHER_LANGUAGE) :]
+
+
 def leave_out(seg: Segment, lang: str, doc_lang: str, config: PipelineConfig) -> str | None:
     """Why ``seg`` of the ``lang`` side stays out of alignment, or None when it aligns.
 

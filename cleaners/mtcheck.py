@@ -183,6 +183,11 @@ def tail_note(
 NOT_RETRANSLATED = "not-retranslated"
 
 
+def _head(text: str) -> str:
+    """A segment's first 30 characters, cut at a word, for a warning to quote."""
+    return text if len(text) <= 30 else text[:30].rsplit(" ", 1)[0] + " …"
+
+
 MT_OTHER_LANGUAGE = "mt-other-language"
 
 
@@ -201,13 +206,15 @@ def not_retranslated_note(k: int, lang: str, text: str, retranslating: bool = Tr
     "mt-other-language: English segment 3 is Cyrillic but not Russian ('bg': 'Кметът \
 заяви.'); the MT gave no English there"
     """
-    head = text if len(text) <= 30 else text[:30].rsplit(" ", 1)[0] + " …"
     name, then = (
         (NOT_RETRANSLATED, "kept as it is")
         if retranslating
         else (MT_OTHER_LANGUAGE, "the MT gave no English there")
     )
-    return f"{name}: English segment {k} is Cyrillic but not Russian ({lang!r}: {head!r}); {then}"
+    return (
+        f"{name}: English segment {k} is Cyrillic but not Russian ({lang!r}: {_head(text)!r}); "
+        f"{then}"
+    )
 
 
 SOURCE_OTHER_LANGUAGE = "source-other-language"
@@ -223,10 +230,9 @@ def source_other_language_note(k: int, lang: str, text: str) -> str:
     "source-other-language: Russian segment 2 is Cyrillic but not Russian ('bg': 'Кметът на \
 града заяви, че …'); left out of the alignment"
     """
-    head = text if len(text) <= 30 else text[:30].rsplit(" ", 1)[0] + " …"
     return (
         f"{SOURCE_OTHER_LANGUAGE}: Russian segment {k} is Cyrillic but not Russian "
-        f"({lang!r}: {head!r}); left out of the alignment"
+        f"({lang!r}: {_head(text)!r}); left out of the alignment"
     )
 
 

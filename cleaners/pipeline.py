@@ -26,6 +26,7 @@ from cleaners.leftout import (
     LEFT_OUT,
     holds_own_script,
     leave_out,
+    left_out_language,
     letter_counts,
 )
 from cleaners.memory import doc_size, release
@@ -332,8 +333,7 @@ def _source_other_cyrillic_notes(doc: Document) -> list[str]:
         return []
     notes: list[str] = []
     for k, seg in enumerate(doc.ru.segments, 1):
-        flag = next((f for f in seg.peek_flags if f.startswith(LEFT_OUT + "other-language:")), "")
-        lang = flag.rsplit(":", 1)[1] if flag else ""
+        lang = left_out_language(seg)
         if lang in ("", "ru", "en") or seg.kind == "boilerplate":
             continue
         if lid.script_shares(seg.text).get("Cyrl", 0.0) >= 0.5:
@@ -588,8 +588,7 @@ def _foreign_tail(en: SideDoc, last: int) -> list[tuple[int, int, int]]:
         if where < 0:
             continue
         cursor = where + len(seg.text)
-        other = next((f for f in seg.peek_flags if f.startswith(LEFT_OUT + "other-language:")), "")
-        if start > last and other and other.rsplit(":", 1)[1] not in ("en", "ru"):
+        if start > last and left_out_language(seg) not in ("", "en", "ru"):
             found.append((prev_end, where, cursor))
         prev_end = cursor
     return found

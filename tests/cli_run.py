@@ -3,6 +3,7 @@ project's root (tests/ is on sys.path, so test modules import this one by name).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,3 +25,19 @@ def mtclean(
         cwd=ROOT,
         timeout=timeout,
     )
+
+
+def isolated_env(home: Path) -> dict[str, str]:
+    """This process's environment with Prefect's home and the data folder (Argos packages)
+    under ``home`` and no Argos package named by the environment: a run sees only what the
+    test gives it."""
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home / "prefect"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "XDG_DATA_HOME": str(home / "xdg"),
+    }
+    env.pop("MTCLEAN_ARGOS_PACKAGE", None)
+    env.pop("ARGOS_PACKAGES_DIR", None)
+    return env

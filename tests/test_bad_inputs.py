@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tmpfs import small_tmpfs  # tests/ is on sys.path
 
 from cleaners.readers import printable_path
 
@@ -611,16 +612,7 @@ def test_out_that_cannot_be_made_is_one_line(tmp_path: Path, where: str) -> None
 @pytest.fixture
 def small_fs(tmp_path: Path):
     """A 1 MB tmpfs (root only), unmounted afterwards."""
-    mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    if os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("mounting a small tmpfs needs root")
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)],
-                       capture_output=True, text=True)  # fmt: skip
-    if r.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip()}")
-    yield mnt
-    subprocess.run(["umount", "-l", str(mnt)], check=False)
+    yield from small_tmpfs(tmp_path, "1m")
 
 
 def test_read_only_out_is_one_line(tmp_path: Path, small_fs: Path) -> None:

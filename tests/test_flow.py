@@ -60,6 +60,14 @@ def results(out: Path) -> dict[str, list[str]]:
     return mf.scan_results(out)
 
 
+def add_a_copy(src: Path) -> None:
+    """A copy of one sample document (both sides) in ``src``: its pairs are duplicates."""
+    for side in ("en", "ru"):
+        part = src / f"volga-route.{side}.txt"
+        if part.is_file():
+            shutil.copy(part, src / f"volga-route-copy.{side}.txt")
+
+
 def run(src: Path, out: Path, **cfg: object) -> dict:
     config = PipelineConfig.model_validate(cfg)
     return build_corpus(input_dir=str(src), out_dir=str(out), config=config)
@@ -148,11 +156,7 @@ def test_incremental_reruns_match_fresh_runs(inputs: Path, tmp_path: Path) -> No
 def test_a_corpus_only_setting_rewrites_the_corpus_and_redoes_no_document(
     inputs: Path, tmp_path: Path
 ) -> None:
-    # A copy of one document, so switching dedup off changes the corpus too.
-    for side in ("en", "ru"):
-        src = inputs / f"volga-route.{side}.txt"
-        if src.is_file():
-            shutil.copy(src, inputs / f"volga-route-copy.{side}.txt")
+    add_a_copy(inputs)  # so switching dedup off changes the corpus too
     out = tmp_path / "out"
     first = run(inputs, out)
     before, docs_before = corpus_bytes(out), {p.name: p.stat() for p in (out / "docs").iterdir()}
@@ -196,10 +200,7 @@ def test_a_deleted_rejected_file_is_rewritten_by_an_unchanged_rerun(
 ) -> None:
     # A copy of one document: its pairs are rejected as duplicates, so corpus.rejected.* hold rows.
     doc = inputs / "volga-route.en.txt"
-    for side in ("en", "ru"):
-        src = inputs / f"volga-route.{side}.txt"
-        if src.is_file():
-            shutil.copy(src, inputs / f"volga-route-copy.{side}.txt")
+    add_a_copy(inputs)
     out = tmp_path / "out"
     first = run(inputs, out)
     before = corpus_bytes(out)

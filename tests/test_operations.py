@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tmpfs import small_tmpfs  # tests/ is on sys.path
 
 from cleaners import manifest as mf
 from cleaners.config import PipelineConfig
@@ -93,16 +94,7 @@ def test_the_cli_says_so_in_one_line_exit_2(tmp_path: Path) -> None:
 @pytest.fixture
 def small_fs(tmp_path: Path):
     """A tmpfs of our own (root only), unmounted afterwards."""
-    mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    if os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("mounting a small tmpfs needs root")
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mnt)],
-                       capture_output=True, text=True)  # fmt: skip
-    if r.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip()}")
-    yield mnt
-    subprocess.run(["umount", "-l", str(mnt)], check=False)
+    yield from small_tmpfs(tmp_path, "4m")
 
 
 def _documents(src: Path, config: PipelineConfig) -> list:

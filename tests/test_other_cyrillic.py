@@ -7,12 +7,11 @@ package's own templates, tests/tiny_argos, the only text it translates)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
-from cli_run import mtclean  # tests/ is on sys.path
+from cli_run import isolated_env, mtclean  # tests/ is on sys.path
 from test_mtcheck import EN, EN_HALF, RU, UK
 
 RU_SOURCE = (
@@ -42,15 +41,7 @@ BG = "Губернаторът вчера пристигна в Астана з�
 
 
 def _run(src: Path, out: Path, home: Path, *args: str) -> None:
-    env = {
-        **os.environ,
-        "PREFECT_HOME": str(home / "prefect"),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "DO_NOT_TRACK": "1",
-        "XDG_DATA_HOME": str(home / "xdg"),
-    }
-    env.pop("MTCLEAN_ARGOS_PACKAGE", None)
-    env.pop("ARGOS_PACKAGES_DIR", None)
+    env = isolated_env(home)
     r = mtclean("run", str(src), "--out", str(out), "--no-progress", *args, env=env, timeout=900)
     assert r.returncode == 0, r.stderr[-3000:]
 

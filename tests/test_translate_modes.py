@@ -11,7 +11,6 @@ document.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -22,6 +21,7 @@ import pytest
 
 pytest.importorskip("ctranslate2")
 
+from cli_run import isolated_env  # noqa: E402  (tests/ is on sys.path)
 from tiny_argos import build as builder  # noqa: E402  (tests/ is on sys.path)
 
 from cleaners.model import Edit  # noqa: E402
@@ -71,16 +71,7 @@ def write_inputs(src: Path) -> None:
 
 
 def mtclean_run(src: Path, out: Path, home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PREFECT_HOME": str(home / "prefect"),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "DO_NOT_TRACK": "1",
-        "XDG_DATA_HOME": str(home / "xdg"),
-    }
-    env.pop("MTCLEAN_ARGOS_PACKAGE", None)
-    env.pop("ARGOS_PACKAGES_DIR", None)
+    env = {**isolated_env(home), "PYTHONPATH": str(ROOT)}
     r = subprocess.run(
         [sys.executable, "-m", "flows.cli", "run", str(src), "--out", str(out), "--no-progress"]
         + list(args),

@@ -101,7 +101,7 @@ def _run_stage(stage: str, state: dict, out_dir: Path) -> dict:  # noqa: C901
     from cleaners.align import align
     from cleaners.config import PipelineConfig
     from cleaners.jsonstream import load_document
-    from cleaners.judge import judge_document
+    from cleaners.judge import decide_document, measure_document
     from cleaners.manifest import result_path, write_result
     from cleaners.model import Document
     from cleaners.outputs import TextOutputs
@@ -155,7 +155,7 @@ def _run_stage(stage: str, state: dict, out_dir: Path) -> dict:  # noqa: C901
         doc = s["doc"]
         if doc.ru_retranslated and doc.en:
             score_agreement(doc)
-        judge_document(doc, config)
+        measure_document(doc, config)
     elif stage == "json":
         write_result(Path(s["json"]).parent, Path(s["json"]).stem, "done", s["doc"].to_dict())
         s = {"json": s["json"]}
@@ -163,6 +163,7 @@ def _run_stage(stage: str, state: dict, out_dir: Path) -> dict:  # noqa: C901
         path = result_path(Path(s["json"]).parent, Path(s["json"]).stem, "done")
         s["doc"] = load_document(path)
     elif stage == "corpus":
+        decide_document(s["doc"], config)  # as the flow, from what docs/ store
         write_corpus(out_dir, iter([s["doc"]]), config)
     elif stage == "pages":
         pages = ReportPages(out_dir, config.translate.replace_below, doc_html_parts)

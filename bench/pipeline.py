@@ -114,6 +114,7 @@ def plain_loop(src: Path, out: Path) -> float:
     from cleaners import manifest as mf
     from cleaners.config import PipelineConfig
     from cleaners.fsutil import atomic_write_json, atomic_write_text
+    from cleaners.judge import decide_document
     from cleaners.model import Document
     from cleaners.outputs import TextOutputs
     from cleaners.pipeline import process_item
@@ -141,6 +142,7 @@ def plain_loop(src: Path, out: Path) -> float:
 
         for i in sorted(k for k, s in statuses.items() if s == "done"):
             doc = Document.from_dict(json.loads(mf.result_path(out, i, "done").read_text()))
+            decide_document(doc, config)  # as the flow: the filters decide from docs/
             tally.add(doc)
             texts.add(doc)
             pages.add(doc)

@@ -29,7 +29,7 @@ MB = 1_000_000
 WATCHED = [
     ("cleaners.pipeline", n)
     for n in ("read_item", "repair", "parse", "tag_segments", "corpus_sentences", "draft_document",
-              "align", "judge_document", "apply_source_evidence", "finish_document")
+              "align", "measure_document", "apply_source_evidence", "finish_document")
 ] + [("cleaners.manifest", "write_result"), ("flows.pipeline", "load_document"),
      ("flows.pipeline", "write_corpus")]  # fmt: skip
 
@@ -99,6 +99,7 @@ def run(folder: Path, out: Path) -> None:
         def docs() -> Any:
             for item in sorted(items, key=lambda i: i.id):
                 doc = fp.load_document(mf.result_path(out, item.id, "done"))
+                fp.decide_document(doc, config)
                 texts.add(doc)
                 pages.add(doc)
                 yield doc

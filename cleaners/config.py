@@ -3,8 +3,9 @@
 Each stage owns one section. ``PipelineConfig`` is also the Prefect flow's
 parameter type, so the Prefect UI renders it as a form. ``document_hash`` stamps each
 document's result in the manifest: a change there means documents are processed again;
-``content_hash`` (every content setting) stamps the corpus: a change only there (``CORPUS_ONLY``)
-rewrites the corpus from the stored documents.
+``content_hash`` (every content setting) stamps the corpus: a change only there (``CORPUS_ONLY``:
+``align.min_score``, the filters' thresholds and switches) rewrites the corpus from the stored
+documents.
 """
 
 from __future__ import annotations
@@ -631,13 +632,14 @@ class PipelineConfig(_Strict):
         return self._hash(document_only=False)
 
     def document_hash(self) -> str:
-        """:meth:`content_hash` without the settings only the corpus writer reads
-        (:data:`CORPUS_ONLY`, dedup's entries in ``filters.disable``): what a document's
-        result in docs/ is stamped with, so changing one of those rewrites the corpus from
-        the stored documents and redoes none.
+        """:meth:`content_hash` without the settings read only when the corpus is written
+        (:data:`CORPUS_ONLY`: ``align.min_score``, the filters' thresholds and
+        ``filters.disable``): what a document's result in docs/ is stamped with, so changing
+        one of those rewrites the corpus from the stored documents and redoes none.
 
         >>> base = PipelineConfig()
-        >>> tuned = PipelineConfig(align={"min_score": 0.4}, filters={"disable": ["duplicate"]})
+        >>> tuned = PipelineConfig(align={"min_score": 0.4},
+        ...                        filters={"disable": ["duplicate"], "min_adequacy": 0.5})
         >>> tuned.document_hash() == base.document_hash()
         True
         >>> tuned.content_hash() == base.content_hash()
@@ -652,11 +654,6 @@ class PipelineConfig(_Strict):
             for section, keys in CORPUS_ONLY.items():
                 for key in keys:
                     del data[section][key]
-            # Order kept: only membership is read, but a reordered list redoing documents is
-            # slow, never wrong.
-            data["filters"]["disable"] = [
-                n for n in self.filters.disable if n not in CORPUS_ONLY_FILTERS
-            ]
         # A word table counts by its bytes, not where it lies (a config without one hashes as
         # before the field was added: earlier runs' results stay current).
         if self.align.word_table:
@@ -674,19 +671,34 @@ class PipelineConfig(_Strict):
 
 _WHERE_ONLY = {"packages_dir", "cache_dir", "cache_size"}  # (content_hash leaves them out)
 
-# Settings read only when the corpus files are written (cleaners.writers: min_score and dedup,
-# over the stored documents), never while a document is processed (cleaners.pipeline, judge,
-# leftout): document_hash leaves them out. `filters.enabled` also gates dedup, but the judge
-# reads it too, so it stays. A setting added here must be read by no document-stage code
-# (tests/test_config.py checks the names by grep); when in doubt, leave it out of this table:
-# a wrong entry gives stale documents, silently.
+# Settings read only when the corpus files are written (cleaners.writers: min_score and dedup;
+# cleaners.judge.decide_document: the filters' thresholds and switches, over the measurements
+# docs/ store), never while a document is processed (cleaners.pipeline, judge.measure_document,
+# leftout): document_hash leaves them out. `filters.enabled` also gates dedup and the filters'
+# decisions, but it decides whether a document is measured at all, so it stays; so do the
+# segment_* settings (leftout: they change which sentences are aligned). A setting added here
+# must be read by no document-stage code (tests/test_config.py checks the names in the code);
+# when in doubt, leave it out of this table: a wrong entry gives stale documents, silently.
 CORPUS_ONLY: dict[str, tuple[str, ...]] = {
     "align": ("min_score",),
-    "filters": ("near_duplicate_digits",),
+    "filters": (
+        "disable",
+        "min_letters",
+        "max_chars",
+        "max_length_ratio",
+        "lang_sure",
+        "copied_share",
+        "max_numbers_missing",
+        "truncated_ratio",
+        "truncated_mark_below",
+        "min_adequacy",
+        "context_min_adequacy",
+        "not_parallel_share",
+        "not_parallel_min_beads",
+        "not_parallel_short_below",
+        "near_duplicate_digits",
+    ),
 }
-# Entries of `filters.disable` only the corpus writer's dedup reads (cleaners.filters.FILTERS,
-# the per-pair filters the judge runs, holds neither).
-CORPUS_ONLY_FILTERS = ("duplicate", "near-duplicate")
 
 
 @lru_cache(maxsize=1)

@@ -1,8 +1,10 @@
 """Judging pairs: adequacy and filter reasons per bead, and the document-level check.
 
-The pipeline calls :func:`judge_document` after alignment; ``mtclean filter`` calls
-:func:`judge_pairs` on pairs it did not build. Both only score and name reasons; the corpus
-writer decides what goes where (and deduplicates across the run, :mod:`cleaners.dedup`).
+The pipeline calls :func:`measure_document` after alignment: it scores each bead and keeps
+what the filters read, no threshold; the run decides from that when it writes the corpus
+(:func:`decide_document`), so a changed threshold redoes no document. ``mtclean filter`` calls
+:func:`judge_pairs` on pairs it did not build. Neither drops a pair; the corpus writer decides
+what goes where (and deduplicates across the run, :mod:`cleaners.dedup`).
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from typing import Any, NamedTuple
 from cleaners.adequacy import adequacy, iter_signals
 from cleaners.config import PipelineConfig
 from cleaners.dedup import Deduper
-from cleaners.filters import CHEAP, Candidate, build_filters, reasons
+from cleaners.filters import CHEAP, Candidate, PairFilter, build_filters, reasons
 from cleaners.lexsim import fold_marks
-from cleaners.model import Document
+from cleaners.model import Bead, Document, FilterSignals
 
 NOT_PARALLEL = "not-parallel"
 MISALIGNED = "misaligned"
@@ -83,23 +85,36 @@ def judge_pairs(
             out[k] = Judgement(adequacy(s, not aligned), ())
         return out
     filters = build_filters(config.filters)
-    cheap = [reasons(Candidate(ru, en, None, math.nan), filters) for ru, en in pairs]
-    rest = [f for f in filters if f.name not in CHEAP]  # the cheap ones have spoken
+    cheap = [cheap_reasons(pair, filters) for pair in pairs]
     todo = [k for k, why in enumerate(cheap) if score_rejected or not why]
-    pairs = _folded(pairs)
+    folded = _folded([pairs[k] for k in todo])
     sigs = iter_signals(
-        [pairs[k] for k in todo],
+        folded,
         [ru_mt[k] for k in todo] if ru_mt is not None else None,
         config.lid,
         lex_table,
         folded=True,
     )
     out = [Judgement(UNSCORED, why, False) for why in cheap]
-    for k, s in zip(todo, sigs, strict=True):
+    for k, pair, s in zip(todo, folded, sigs, strict=True):
         a = adequacy(s, not aligned)
-        ru, en = pairs[k]
-        out[k] = Judgement(a, cheap[k] or reasons(Candidate(ru, en, s, a), rest))
+        out[k] = Judgement(a, cheap[k] or signal_reasons(pair, s, a, filters))
     return out
+
+
+def cheap_reasons(pair: tuple[str, str], filters: Sequence[PairFilter]) -> tuple[str, ...]:
+    """The :data:`cleaners.filters.CHEAP` filters' reasons, on the text as written."""
+    return reasons(Candidate(pair[0], pair[1], None, math.nan), filters)
+
+
+def signal_reasons(
+    folded: tuple[str, str], s: Any, a: float, filters: Sequence[PairFilter]
+) -> tuple[str, ...]:
+    """The other filters' reasons, on the pair as the signals read it (:func:`_folded`);
+    ``s``: its :class:`cleaners.adequacy.Signals` or the stored
+    :class:`cleaners.model.FilterSignals`."""
+    rest = [f for f in filters if f.name not in CHEAP]  # the cheap ones have spoken
+    return reasons(Candidate(folded[0], folded[1], s, a), rest)
 
 
 def not_parallel(
@@ -349,28 +364,60 @@ def judge_beads(by_bead: Sequence[Judgement | None], config: PipelineConfig,
     return out, False
 
 
-def judge_document(doc: Document, config: PipelineConfig) -> None:
-    """Set ``adequacy`` (in its document, :func:`with_document`), ``pair_adequacy`` (the pair
-    alone) and ``reasons`` on every two-sided bead of ``doc``; a document that is not
-    parallel gets a ``not-parallel`` warning and the reason on every such bead."""
+def _bead_pair(doc: Document, bead: Bead) -> tuple[str, str]:
+    return (
+        " ".join(doc.ru_sentences[i] for i in bead.ru),
+        " ".join(doc.en_sentences[j] for j in bead.en),
+    )
+
+
+def measure_document(doc: Document, config: PipelineConfig) -> None:
+    """Set ``pair_adequacy`` (the pair alone) and ``signals`` (what the filters read) on
+    every two-sided bead of ``doc``, reading no threshold: the decisions are taken from them
+    when the corpus is written (:func:`decide_document`), so retuning a filter redoes no
+    document. ``filters.enabled`` off: nothing is measured (the beads stay unjudged)."""
     if not config.filters.enabled:
         return
     two_sided = [k for k, b in enumerate(doc.beads) if b.ru and b.en]
     if not two_sided:
         return
-    pairs = [
-        (
-            " ".join(doc.ru_sentences[i] for i in doc.beads[k].ru),
-            " ".join(doc.en_sentences[j] for j in doc.beads[k].en),
-        )
-        for k in two_sided
-    ]
+    pairs = _folded([_bead_pair(doc, doc.beads[k]) for k in two_sided])
     mt = None
     if doc.ru_retranslated:
         mt = [" ".join(doc.ru_retranslated[i] for i in doc.beads[k].ru) for k in two_sided]
+    sigs = iter_signals(pairs, mt, config.lid, folded=True)
+    for k, s in zip(two_sided, sigs, strict=True):
+        doc.beads[k] = dataclasses.replace(
+            doc.beads[k],
+            pair_adequacy=adequacy(s, False),  # a document's bead (not isolated)
+            signals=FilterSignals(*(getattr(s, f) for f in FilterSignals._fields)),
+        )
+
+
+def decide_document(doc: Document, config: PipelineConfig) -> None:
+    """The filters' decisions on ``doc``'s measured beads (:func:`measure_document`), under
+    ``config``'s thresholds: ``adequacy`` in the document (:func:`with_document`) and
+    ``reasons`` on each, and a ``not-parallel`` warning (the reason on every such bead) when
+    the document is not parallel. The pair where the MT stopped mid-sentence (``cut``) is
+    rejected as ``truncated`` whatever its adequacy: the English, a prefix of the
+    retranslation, lifts the adequacy over the filter's end-mark bar. Decided from what docs/
+    store alone, so a document read back decides as it did when it was processed; it is
+    decided once (the warning is appended)."""
+    two_sided = [k for k, b in enumerate(doc.beads) if b.pair_adequacy is not None]
+    if not two_sided:
+        return
+    filters = build_filters(config.filters)
     by_bead: list[Judgement | None] = [None] * len(doc.beads)
-    for k, j in zip(two_sided, judge_pairs(pairs, config, mt, aligned=True), strict=True):
-        by_bead[k] = j
+    for k in two_sided:
+        b = doc.beads[k]
+        if b.signals is None:
+            raise ValueError(f"{doc.id}: bead {k} has a pair score but no stored signals")
+        pair = _bead_pair(doc, b)
+        a = b.pair_adequacy
+        assert a is not None
+        why = cheap_reasons(pair, filters) or signal_reasons(_folded([pair])[0], b.signals, a,
+                                                             filters)  # fmt: skip
+        by_bead[k] = Judgement(a, why)
     judged, whole = judge_beads(by_bead, config, len(doc.ru_sentences))
     if whole:
         bad = sum(j is not None and j.adequacy < config.filters.min_adequacy for j in by_bead)
@@ -378,12 +425,16 @@ def judge_document(doc: Document, config: PipelineConfig) -> None:
             f"{NOT_PARALLEL}: {bad} of {len(two_sided)} pairs are inadequate; "
             "the English does not seem to translate this Russian (all its pairs rejected)"
         )
+    truncated = config.filters.on("truncated")
     for k in two_sided:
-        j, p = judged[k], by_bead[k]
-        assert j is not None and p is not None
-        doc.beads[k] = dataclasses.replace(
-            doc.beads[k], adequacy=j.adequacy, reasons=j.reasons, pair_adequacy=p.adequacy
-        )
+        j = judged[k]
+        assert j is not None
+        why = j.reasons
+        if doc.beads[k].cut and truncated and not {"truncated", NOT_PARALLEL} & set(why):
+            # In the filters' order: truncated comes before misaligned.
+            at = why.index(MISALIGNED) if MISALIGNED in why else len(why)
+            why = (*why[:at], "truncated", *why[at:])
+        doc.beads[k] = dataclasses.replace(doc.beads[k], adequacy=j.adequacy, reasons=why)
 
 
 class Verdict(NamedTuple):

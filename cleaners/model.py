@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from cleaners.edit import Edit  # here too: the records hold edits
 
@@ -371,17 +371,45 @@ def _undoes_to(text: str, edits: list[Edit], raw: str) -> bool:
     return at == len(raw)
 
 
+class FilterSignals(NamedTuple):
+    """What the pair filters (:mod:`cleaners.filters`) read of a pair's signals
+    (:class:`cleaners.adequacy.Signals`), besides its text: measured once, with no threshold,
+    and stored with the bead, so that the filters' decisions are taken again from docs/ when
+    a threshold changes (:func:`cleaners.judge.decide_document`). A filter reading another
+    signal fails on it (no such attribute) instead of deciding on a default."""
+
+    ru_chars: int
+    en_chars: int
+    ru_words: int
+    en_words: int
+    copied: float
+    ru_cyrillic: float
+    en_latin: float
+    ru_lang: str
+    en_lang: str
+    ru_lang_score: float
+    en_lang_score: float
+    ru_numbers_lacking: int
+    en_numbers_lacking: int
+    ru_cut: bool
+    en_cut: bool
+    end_mismatch: bool
+
+
 @dataclass(frozen=True, slots=True)
 class Bead:
     """An alignment unit: Russian sentence ids ↔ English sentence ids.
 
     Ids index the document's flat sentence lists (:attr:`Document.ru_sentences`,
-    :attr:`Document.en_sentences`). ``score`` is the aligner's own confidence;
-    ``adequacy`` (set by :mod:`cleaners.judge`) the calibrated probability that the two
-    sides translate each other, given its document (:func:`cleaners.judge.in_document`),
-    ``pair_adequacy`` the same for the pair alone (what ``mtclean filter`` says of it, and
-    what ``not-parallel`` and the neighbours' rule read), and ``reasons`` the filters that
-    rejected the bead (empty: kept). Scores are kept apart from the decision.
+    :attr:`Document.en_sentences`). ``score`` is the aligner's own confidence. What the
+    judge measures while a document is processed (:func:`cleaners.judge.measure_document`,
+    no threshold read) is stored in docs/: ``pair_adequacy``, the calibrated probability
+    that the two sides translate each other, the pair alone (what ``mtclean filter`` says
+    of it), ``signals`` (:class:`FilterSignals`) and ``cut`` (the pair where the MT stopped
+    mid-sentence). What the filters decide from it when the corpus is written
+    (:func:`cleaners.judge.decide_document`) is not: ``adequacy``, the same probability
+    given its document (:func:`cleaners.judge.in_document`), and ``reasons``, the filters
+    that rejected the bead (empty: kept).
     """
 
     ru: tuple[int, ...]
@@ -391,6 +419,8 @@ class Bead:
     adequacy: float | None = None
     reasons: tuple[str, ...] = ()
     pair_adequacy: float | None = None
+    signals: FilterSignals | None = None
+    cut: bool = False
 
     @property
     def kind(self) -> str:
@@ -403,16 +433,20 @@ class Bead:
             "score": round(self.score, 4),
             "method": self.method,
         }
-        if self.adequacy is not None:  # judged beads only: unjudged docs keep their shape
+        if self.pair_adequacy is not None:  # measured beads only: unjudged docs keep their shape
+            out["pair_adequacy"] = round(self.pair_adequacy, 4)
+            if self.signals is not None:
+                out["signals"] = self.signals._asdict()
+        if self.cut:
+            out["cut"] = True
+        if self.adequacy is not None:  # decided (in memory: docs/ hold no decision)
             out["adequacy"] = round(self.adequacy, 4)
-            if self.pair_adequacy is not None:
-                out["pair_adequacy"] = round(self.pair_adequacy, 4)
             out["reasons"] = list(self.reasons)
         return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Bead:
-        adequacy, pair = d.get("adequacy"), d.get("pair_adequacy")
+        adequacy, pair, signals = d.get("adequacy"), d.get("pair_adequacy"), d.get("signals")
         return cls(
             tuple(d["ru"]),
             tuple(d["en"]),
@@ -421,6 +455,8 @@ class Bead:
             float(adequacy) if adequacy is not None else None,
             tuple(d.get("reasons", ())),
             float(pair) if pair is not None else None,
+            FilterSignals(**signals) if signals is not None else None,
+            bool(d.get("cut", False)),
         )
 
 

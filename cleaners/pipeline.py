@@ -20,7 +20,7 @@ from cleaners.align import align
 from cleaners.chrf import chrf
 from cleaners.config import PipelineConfig
 from cleaners.errors import InputError
-from cleaners.judge import judge_document
+from cleaners.judge import measure_document
 from cleaners.leftout import (
     CYRILLIC_LANGS,
     LEFT_OUT,
@@ -267,7 +267,7 @@ def finish_document(
     if doc.beads and apply_source_evidence(doc, config):
         _align(doc, config)  # the Russian re-decided fused words or glossary terms
     if tail is not None and not appended and doc.ru_retranslated:
-        reject_cut_pair(doc, config)
+        mark_cut_pair(doc)
     doc.warnings.extend(_other_cyrillic_notes(doc, config, translator is not None, tail is None))
     doc.warnings.extend(_source_other_cyrillic_notes(doc))
     if found := _russian_left_in_mt(doc, after_last_pair=tail is None):
@@ -401,7 +401,7 @@ def _align(doc: Document, config: PipelineConfig) -> None:
         release(size)  # the aligner's working memory, before scoring allocates its own
         if doc.ru_retranslated and doc.en:
             score_agreement(doc)
-        judge_document(doc, config)
+        measure_document(doc, config)
         release(size)
 
 
@@ -506,21 +506,15 @@ def _cut_pair(doc: Document) -> Bead | None:
     return last if cut_short(en, ru, mt) else None
 
 
-def reject_cut_pair(doc: Document, config: PipelineConfig) -> None:
-    """Reject the pair where the MT stopped mid-sentence as ``truncated`` (a document with a
-    missing tail, the retranslation on). The filter alone would keep it: the English is a
-    prefix of the retranslation, whose chrF lifts the pair's adequacy over the filter's
+def mark_cut_pair(doc: Document) -> None:
+    """Mark the pair where the MT stopped mid-sentence (a document with a missing tail, the
+    retranslation on) as ``cut``: the judge rejects it as ``truncated``
+    (:func:`cleaners.judge.decide_document`). The filter alone would keep it: the English is
+    a prefix of the retranslation, whose chrF lifts the pair's adequacy over the filter's
     end-mark bar, so the cut pair reached the corpus only when retranslation was on."""
     cut = _cut_pair(doc)
-    if cut is None or not config.filters.on("truncated"):
-        return
-    reasons = cut.reasons
-    if "truncated" in reasons or "not-parallel" in reasons:  # said, or said by the document
-        return
-    # In the filters' order: truncated comes before misaligned.
-    at = reasons.index("misaligned") if "misaligned" in reasons else len(reasons)
-    k = doc.beads.index(cut)
-    doc.beads[k] = dataclasses.replace(cut, reasons=(*reasons[:at], "truncated", *reasons[at:]))
+    if cut is not None and cut.pair_adequacy is not None:  # measured (the filters are on)
+        doc.beads[doc.beads.index(cut)] = dataclasses.replace(cut, cut=True)
 
 
 def append_retranslation(

@@ -9,7 +9,8 @@ is decided by ``cleaners.manifest``; counting and rendering by ``cleaners.report
    change to a corpus-only setting, ``content_hash()``, redoes nothing but step 4);
 3. sends batches of ``config.run.batch_size`` documents to ``process_batch`` tasks, each
    writing ``docs/<id>.json`` or ``quarantine/<id>.json`` atomically;
-4. rebuilds the corpus from all of ``docs/`` sorted by id, and with it ``text/``,
+4. rebuilds the corpus from all of ``docs/`` sorted by id (the filters decide there, from the
+   judge's stored measurements: a changed threshold redoes no document), and with it ``text/``,
    ``edits.jsonl`` and the report pages (``cleaners.outputs``, ``cleaners.report_pages``),
    writes report.md/.json/.html and a Prefect markdown artifact, and writes the manifest last.
 
@@ -38,6 +39,7 @@ from cleaners.config import PipelineConfig, TranslateConfig
 from cleaners.errors import UNREADABLE
 from cleaners.fsutil import atomic_write_json, atomic_write_text
 from cleaners.jsonstream import load_document
+from cleaners.judge import decide_document
 from cleaners.memory import doc_size, release
 from cleaners.model import Document, Quarantined
 from cleaners.outputs import TextOutputs
@@ -332,8 +334,8 @@ def build_corpus(
             )
         by_id = {it.id: it for it in items}
         # Documents are stamped with the settings they are processed under; the corpus with
-        # all of them, so a corpus-only change (align.min_score, dedup) rewrites the corpus
-        # from docs/ and redoes no document.
+        # all of them, so a corpus-only change (align.min_score, dedup, the filters'
+        # thresholds) rewrites the corpus from docs/ and redoes no document.
         stamp = mf.Stamp(config.document_hash(), mf.code_version())
         ledger = mf.RunLedger.begin(
             src,
@@ -400,6 +402,9 @@ def build_corpus(
             def docs_on_disk() -> Iterator[Document]:
                 for i in done_ids:
                     doc = load_document(mf.result_path(out, i, "done"))
+                    # docs/ hold the judge's measurements; the filters decide here, under
+                    # this run's thresholds (a changed one redoes no document).
+                    decide_document(doc, config)
                     texts.add(doc)
                     pages.add(doc)
                     yield doc

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from retune import TUNED  # tests/ is on sys.path
 
-from cleaners.config import CORPUS_ONLY, CORPUS_ONLY_FILTERS, PipelineConfig, load_config
-from cleaners.filters import FILTERS
+from cleaners.config import CORPUS_ONLY, FILTER_NAMES, PipelineConfig, load_config
 from cleaners.repair import repair
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,22 +138,17 @@ def test_content_hash_ignores_scheduling_only() -> None:
 
 def test_document_hash_leaves_out_only_corpus_settings() -> None:
     base = PipelineConfig()
-    corpus_only = [
-        {"align": {"min_score": 0.5}},
-        {"filters": {"near_duplicate_digits": True}},
-        {"filters": {"disable": ["duplicate", "near-duplicate"]}},
-    ]
-    for change in corpus_only:
+    # tests.retune names every corpus-only setting (the retuning tests go through it)
+    assert set(TUNED) == {f"{s}.{k}" for s, keys in CORPUS_ONLY.items() for k in keys}
+    for name, change in TUNED.items():
         cfg = PipelineConfig.model_validate(change)
-        assert cfg.document_hash() == base.document_hash(), change
-        assert cfg.content_hash() != base.content_hash(), change
-    # Read while a document is processed (the judge, leftout, truncation): redone.
+        assert cfg.document_hash() == base.document_hash(), name
+        assert cfg.content_hash() != base.content_hash(), name
+    # Read while a document is processed (whether it is judged, leftout, the aligner): redone.
     for change in (
         {"filters": {"enabled": False}},
-        {"filters": {"disable": ["misaligned"]}},
-        {"filters": {"disable": ["duplicate", "truncated"]}},
-        {"filters": {"min_adequacy": 0.5}},
         {"filters": {"segment_min_letters": 5}},
+        {"filters": {"segment_lang_sure": 0.5}},
         {"align": {"p_skip": 0.1}},
     ):
         cfg = PipelineConfig.model_validate(change)
@@ -190,18 +185,52 @@ def _readers(name: str, call_arg: str | None = None) -> set[str]:
     return found
 
 
-def test_corpus_only_settings_are_read_by_the_corpus_writer_alone() -> None:
-    # document_hash trusts this: a corpus-only setting read while a document is processed
-    # would leave stale documents. FilterStream is `mtclean filter`'s, not the pipeline's.
-    allowed = {"writers:_rows", "judge:FilterStream"}
+# Where a corpus-only setting may be read: the corpus writer (min_score, dedup), the judge's
+# decisions (decide_document and what it calls, the filters' classes) and `mtclean filter`'s
+# stream, which judges pairs it did not build. Never the document stage: not
+# judge:measure_document, cleaners.pipeline or leftout.
+DECIDING = {
+    "writers:_rows",
+    "judge:FilterStream",
+    "judge:judge_pairs",
+    "judge:within_size",
+    "judge:not_parallel",
+    "judge:with_document",
+    "judge:judge_beads",
+    "judge:decide_document",
+    "filters:build_filters",
+    *(f"filters:{c}" for c in ("TooShort", "TooLong", "Untranslated", "WrongLanguage",
+                               "LengthRatio", "NumberMismatch", "Truncated", "Misaligned")),
+}  # fmt: skip
+
+
+def _shared_names() -> set[str]:
+    """Corpus-only setting names another config section has a field of too
+    (``repair.disable``, ``lid.min_letters``): a read of the name says nothing of whose it
+    is. tests/test_judge.py watches those (and all others) while documents are processed."""
+    sections = PipelineConfig.model_fields
+    out = set()
     for section, keys in CORPUS_ONLY.items():
-        for key in keys:
-            assert _readers(key) and _readers(key) <= allowed, (section, key, _readers(key))
-    # The dedup filters are asked for by name only there (``filters.disable`` is read through
-    # ``FiltersConfig.on`` alone), and no per-pair filter the judge builds is one of them.
-    assert not {f.name for f in FILTERS} & set(CORPUS_ONLY_FILTERS)
-    for name in CORPUS_ONLY_FILTERS:
-        assert _readers("on", name) == allowed, name
+        others = [f.annotation for name, f in sections.items() if name != section]
+        out |= {k for k in keys if any(k in getattr(o, "model_fields", {}) for o in others)}
+    return out
+
+
+def test_corpus_only_settings_are_read_when_the_corpus_is_written_alone() -> None:
+    # document_hash trusts this: a corpus-only setting read while a document is processed
+    # would leave stale documents.
+    shared = _shared_names()
+    assert shared == {"disable", "min_letters"}  # a new one: check its readers by hand
+    for section, keys in CORPUS_ONLY.items():
+        for key in set(keys) - shared:
+            assert _readers(key) and _readers(key) <= DECIDING, (section, key, _readers(key))
+    assert "filters:TooShort" in _readers("min_letters")
+    # filters.disable is read through FiltersConfig.on alone (config.py, not scanned): every
+    # call of it, whatever the filter, is a decision.
+    assert "disable" in CORPUS_ONLY["filters"]
+    assert _readers("on") and _readers("on") <= DECIDING, _readers("on")
+    assert all(_readers("on", name) <= DECIDING for name in FILTER_NAMES)
+    assert "judge:decide_document" in _readers("on", "truncated")
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 from prefect.testing.utilities import prefect_test_harness  # noqa: E402
+from retune import TUNED  # noqa: E402  (tests/ is on sys.path)
 
 from cleaners import manifest as mf  # noqa: E402
 from cleaners.config import PipelineConfig  # noqa: E402
@@ -149,7 +150,7 @@ def test_incremental_reruns_match_fresh_runs(inputs: Path, tmp_path: Path) -> No
             assert (out / sub / p.name).read_bytes() == p.read_bytes(), p.name
 
     # A document setting changes the stamp: everything is redone.
-    redo = run(inputs, out, filters={"min_adequacy": 0.2})
+    redo = run(inputs, out, align={"p_skip": 0.1})
     assert redo["run"]["processed"] == redo["run"]["inputs"]
 
 
@@ -187,12 +188,57 @@ def test_a_corpus_only_setting_rewrites_the_corpus_and_redoes_no_document(
         corpus_bytes(fresh)
     )
     assert run(inputs, out)["run"]["processed"] == 0 and corpus_bytes(out) == before
-    # A setting the judge reads (filters.enabled also gates dedup) redoes every document.
+    # A setting the document stage reads (filters.enabled: whether a document is measured at
+    # all; it also gates dedup) redoes every document.
     redo = run(inputs, out, filters={"enabled": False})
     assert redo["run"]["processed"] == redo["run"]["inputs"]
     fresh_off = tmp_path / "fresh-off"
     run(inputs, fresh_off, filters={"enabled": False})
     assert corpus_bytes(out) == corpus_bytes(fresh_off)
+
+
+def test_a_filter_threshold_redecides_the_stored_documents(inputs: Path, tmp_path: Path) -> None:
+    """Every filter threshold and switch (tests/retune.py, one config) is decided from what
+    docs/ store: a rerun processes nothing and writes the corpus, reports and report pages a
+    fresh run writes; docs/ are those of any run (they hold no decision)."""
+    add_a_copy(inputs)
+    # Another document's English: not-parallel, with every pair-level reason it replaces.
+    (inputs / "wrong-article.ru.txt").write_bytes((inputs / "volga-route.ru.txt").read_bytes())
+    (inputs / "wrong-article.en.txt").write_bytes((inputs / "exchange-close.en.txt").read_bytes())
+    tuned: dict = {"filters": {}}
+    for name, change in TUNED.items():
+        if name.startswith("filters.") and name != "filters.disable":
+            tuned["filters"].update(change["filters"])
+    out = tmp_path / "out"
+    first = run(inputs, out)
+    before = corpus_bytes(out)
+    again = run(inputs, out, **tuned)
+    assert again["run"]["processed"] == 0 and again["run"]["skipped"] == first["run"]["inputs"]
+    assert corpus_bytes(out) != before
+    fresh = tmp_path / "fresh"
+    new = run(inputs, fresh, **tuned)
+    assert corpus_bytes(out) == corpus_bytes(fresh)
+    assert {k: v for k, v in again.items() if k != "run"} == {
+        k: v for k, v in new.items() if k != "run"
+    }
+    for sub in ("docs", "report", "text"):
+        for p in sorted((fresh / sub).rglob("*")):
+            if p.is_file():
+                assert (out / p.relative_to(fresh)).read_bytes() == p.read_bytes(), p
+    # Back to the default: the first corpus, still nothing processed.
+    assert run(inputs, out)["run"]["processed"] == 0 and corpus_bytes(out) == before
+    # docs/ of an earlier version (no stored measurements, another code version in the
+    # manifest) are redone, not decided from what they lack.
+    m = json.loads((out / mf.MANIFEST).read_text())
+    m["code_version"] = "0.0.0+earlier"
+    (out / mf.MANIFEST).write_text(json.dumps(m))
+    for p in (out / "docs").iterdir():
+        d = json.loads(p.read_text())
+        for b in d["beads"]:
+            b.pop("signals", None)
+        p.write_text(json.dumps(d))
+    redo = run(inputs, out)
+    assert redo["run"]["processed"] == redo["run"]["inputs"] and corpus_bytes(out) == before
 
 
 def test_a_deleted_rejected_file_is_rewritten_by_an_unchanged_rerun(

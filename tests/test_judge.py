@@ -3,14 +3,18 @@ flagged, segments stay in the alignment unless confidently another language."""
 
 from __future__ import annotations
 
+import copy
 import json
+import os
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from retune import TUNED  # tests/ is on sys.path
 
 from cleaners.build_adequacy import data_dir
-from cleaners.config import PipelineConfig
+from cleaners.config import CORPUS_ONLY, FiltersConfig, PipelineConfig
+from cleaners.judge import decide_document
 from cleaners.model import Document
 from cleaners.pipeline import process_item
 from cleaners.readers import discover
@@ -29,6 +33,8 @@ def _docs(tmp_path: Path, records: list[dict], config: PipelineConfig | None = N
     config = config or PipelineConfig()
     out = [process_item(folder, it, config) for it in discover(folder, config.input)]
     assert all(isinstance(d, Document) for d in out)
+    for d in out:  # as the run does when it writes the corpus
+        decide_document(d, config)
     return out
 
 
@@ -296,3 +302,114 @@ def test_the_unsupported_term_is_for_pairs_not_for_a_documents_beads() -> None:
     # A pair a word links scores the same either way.
     linked = [("Новый мост откроют в декабре.", "The new bridge will open in December.")]
     assert judge_pairs(linked, cfg) == judge_pairs(linked, cfg, aligned=True)
+
+
+# Pairs each filter threshold of tests/retune.py moves: a short side, a long one, a changed
+# number, a copied side, a cut one, three short wrong pairs in a row (in a document of 3 pairs,
+# all inadequate, and of 9: a third inadequate).
+_EDGES = [
+    ("Да.", "Yes."),
+    (
+        "Он сказал, что заседание правительства, посвящённое бюджету, пройдёт в среду вечером.",
+        "He said that the government meeting on the budget would take place on Wednesday evening.",
+    ),
+    ("В городе живут 12 тысяч человек.", "The town has 15 thousand inhabitants."),
+    (
+        "Правительство приняло новый закон о налогах.",
+        "Pravitelstvo prinyalo novyi zakon o nalogakh.",
+    ),
+    ("Он пришёл домой и сразу лёг спать, потому что очень устал.", "He came home and went"),
+    _THIN,
+    _WRONG,
+    ("Кошка спит на диване.", "The train left the station at noon."),
+]
+
+
+def _retune_records() -> list[dict[str, str]]:
+    def record(name: str, pairs: list[tuple[str, str]]) -> dict[str, str]:
+        return {
+            "id": name,
+            "ru": "\n".join(r for r, _ in pairs),
+            "en": "\n".join(e for _, e in pairs),
+        }
+
+    return [
+        record("edges", [*_GOOD[:2], *_EDGES, *_GOOD[2:]]),
+        record("short-wrong", [_WRONG, _EDGES[-1], ("Мальчик читает.", "Prices rose sharply.")]),
+        record("third-wrong", [*_GOOD, _GOOD[0], _GOOD[1], _WRONG, _EDGES[-1], _THINNER]),
+    ]
+
+
+# The settings whose tuned value changes the corpus of these documents.
+_MOVES = {
+    "align.min_score",
+    "filters.disable",
+    "filters.min_letters",
+    "filters.max_chars",
+    "filters.max_length_ratio",
+    "filters.lang_sure",
+    "filters.not_parallel_share",
+    "filters.not_parallel_short_below",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TUNED))
+def test_a_corpus_only_setting_decides_stored_documents_as_a_fresh_run(
+    tmp_path: Path, name: str
+) -> None:
+    """A threshold read only when the corpus is written: documents processed under the default
+    config, decided under the tuned one, give the corpus a run with the tuned config gives,
+    and the same docs/ records (what the document stage stores reads no threshold)."""
+    records = _retune_records()
+    tuned = PipelineConfig.model_validate(TUNED[name])
+    base = PipelineConfig()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "docs.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    items = discover(folder, base.input)
+    stored = [process_item(folder, it, base) for it in items]
+    fresh = [process_item(folder, it, tuned) for it in items]
+    assert [d.to_dict() for d in stored] == [d.to_dict() for d in fresh]
+    corpus = {}
+    for label, docs, config in (("stored", stored, tuned), ("fresh", fresh, tuned),
+                                ("default", copy.deepcopy(stored), base)):  # fmt: skip
+        for d in docs:
+            decide_document(d, config)
+        out = tmp_path / label
+        out.mkdir()
+        write_corpus(out, docs, config)
+        corpus[label] = {f: (out / f).read_bytes() for f in sorted(os.listdir(out))}
+    assert corpus["stored"] == corpus["fresh"]
+    if name in _MOVES:  # (the others move nothing on these few pairs: the equality holds)
+        assert corpus["stored"] != corpus["default"], name
+
+
+def test_no_corpus_only_setting_is_read_while_a_document_is_processed(tmp_path: Path) -> None:
+    """What document_hash trusts, watched as the documents of the retuning test are processed
+    (tests/test_config.py checks the code by name; `disable` and `min_letters` are names
+    other sections have too)."""
+    read: set[str] = set()
+    watched = set(CORPUS_ONLY["filters"])
+
+    class Watched(FiltersConfig):
+        def __getattribute__(self, name: str):
+            if name in watched:
+                read.add(name)
+            return super().__getattribute__(name)
+
+    config = PipelineConfig().model_copy(update={"filters": Watched()})
+    read.clear()  # (its validator reads `disable`)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "docs.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _retune_records()),
+        encoding="utf-8",
+    )
+    docs = [process_item(folder, it, config) for it in discover(folder, config.input)]
+    assert all(isinstance(d, Document) and d.beads for d in docs)
+    assert all(b.pair_adequacy is not None for d in docs for b in d.beads if b.ru and b.en)
+    assert not read, read
+    decide_document(docs[0], config)  # the watch works: deciding reads them
+    assert {"min_adequacy", "disable", "min_letters"} <= read

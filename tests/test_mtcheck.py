@@ -3,11 +3,13 @@ English: cleaners.mtcheck on strings, then through the per-document chain on rea
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
 
-from cleaners.config import LidConfig, PipelineConfig, TranslateConfig
+from cleaners.config import FiltersConfig, LidConfig, PipelineConfig, TranslateConfig
+from cleaners.judge import decide_document
 from cleaners.model import Bead, Document, Quarantined
 from cleaners.mtcheck import (
     MT_FAILED,
@@ -212,9 +214,18 @@ def test_the_cut_sentence_stays_out_of_the_corpus_with_the_retranslation_on(
 ) -> None:
     """The retranslation lifts the cut pair's adequacy (the English is its prefix) over the
     truncated filter's end-mark bar: the MT's stop, found against it, rejects the pair."""
-    doc = _doc(tmp_path, EN_CUT, PipelineConfig(translate=TranslateConfig(mode=mode)),
-               tiny_translator)  # fmt: skip
+    config = PipelineConfig(translate=TranslateConfig(mode=mode))
+    doc = _doc(tmp_path, EN_CUT, config, tiny_translator)
     assert doc.en.text == EN_CUT
+    # The document stage marks the pair; the run's filters reject it when the corpus is
+    # written (unless truncated is switched off, which redoes no document).
+    (cut,) = [b for b in doc.beads if b.en and doc.en_sentences[b.en[-1]].endswith("Astana")]
+    assert cut.cut and not cut.reasons
+    off = config.model_copy(update={"filters": FiltersConfig(disable=["truncated"])})
+    kept = copy.deepcopy(doc)
+    decide_document(kept, off)
+    assert not any("truncated" in b.reasons for b in kept.beads)
+    decide_document(doc, config)
     (cut,) = [b for b in doc.beads if b.en and doc.en_sentences[b.en[-1]].endswith("Astana")]
     assert "truncated" in cut.reasons
     assert all(not b.reasons for b in doc.beads if b.en and b is not cut)
@@ -232,6 +243,7 @@ def test_a_cut_pair_the_retranslation_lifts_is_still_rejected(tmp_path: Path, ti
     config = PipelineConfig(translate=TranslateConfig(mode="missing"))
     (item,) = discover(tmp_path, config.input)
     doc = process_item(tmp_path, item, config, translator=tiny_translator)
+    decide_document(doc, config)
     (pair,) = [b for b in doc.beads if b.ru and b.en]
     assert "truncated" in pair.reasons, pair
     assert any(

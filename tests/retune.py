@@ -18,7 +18,7 @@ TUNED: dict[str, dict[str, Any]] = {
     "filters.max_numbers_missing": {"filters": {"max_numbers_missing": 0}},
     "filters.truncated_ratio": {"filters": {"truncated_ratio": 1.01}},
     "filters.truncated_mark_below": {"filters": {"truncated_mark_below": 1.0}},
-    "filters.min_adequacy": {"filters": {"min_adequacy": 0.7}},
+    "filters.min_adequacy": {"filters": {"min_adequacy": 0.98}},
     "filters.context_min_adequacy": {"filters": {"context_min_adequacy": 0.3}},
     "filters.not_parallel_share": {"filters": {"not_parallel_share": 0.05}},
     "filters.not_parallel_min_beads": {"filters": {"not_parallel_min_beads": 50}},

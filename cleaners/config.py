@@ -390,8 +390,10 @@ FILTER_NAMES = (
 class FiltersConfig(_Strict):
     """Pair filters (see cleaners/filters.py): each gives a score and a decision with a reason.
 
-    A rejected bead stays in docs/ with its reasons and goes to corpus.rejected.*, never into
-    the corpus. Defaults tuned on the dev half of bench/filters.py's noisy set.
+    A rejected bead stays in docs/ (with what the filters read: they decide when the corpus is
+    written, so every setting here but ``enabled`` and ``segment_*`` redoes no document) and
+    goes to corpus.rejected.* with its reasons, never into the corpus. Defaults tuned on the
+    dev half of bench/filters.py's noisy set.
     """
 
     enabled: bool = Field(True, description="Judge pairs at all (off: every aligned pair kept).")

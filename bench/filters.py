@@ -94,11 +94,17 @@ def reserved_pairs() -> list[Pair]:
     return [p for p in out if p.ru.strip() and p.en.strip()]
 
 
+# `mtclean filter` judges each pair repaired unless --as-given (cleaners.judge.repaired_pairs);
+# this bench's --as-given measures the other way.
+REPAIRED = True
+
+
 def mtclean_decide(items: Sequence[Noisy], config: PipelineConfig | None = None,
                    table: Any = None) -> list[tuple[bool, tuple[str, ...]]]:  # fmt: skip
     """What `mtclean filter` decides on the stream (no retranslation)."""
     config = config or PipelineConfig()
-    out = filter_pairs([(it.ru, it.en) for it in items], config, lex_table=table)
+    out = filter_pairs([(it.ru, it.en) for it in items], config, lex_table=table,
+                       repaired=REPAIRED)  # fmt: skip
     return [(r.keep, r.reasons) for r in out]
 
 
@@ -185,7 +191,7 @@ def print_table(items: Sequence[Noisy], decided: dict[str, Decided]) -> None:
 def sweep(items: Sequence[Noisy], table: Any) -> None:
     """Clean kept and noise rejected as ``filters.min_adequacy`` moves (other filters on)."""
     cfg = PipelineConfig(filters={"disable": ["misaligned"]})
-    out = filter_pairs([(it.ru, it.en) for it in items], cfg, lex_table=table)
+    out = filter_pairs([(it.ru, it.en) for it in items], cfg, lex_table=table, repaired=REPAIRED)
     kinds = ["clean", *NOISE_KINDS[:5]]
     print("\nmin_adequacy sweep (share kept for clean, rejected for the rest):")
     print("| min_adequacy | " + " | ".join(kinds) + " |\n|" + "---|" * (len(kinds) + 1))
@@ -687,6 +693,110 @@ def number_words(pairs: Sequence[Pair], label: str, table: Any) -> None:
     print(f"| same pairs unchanged | {len(same)} | | {100 * sum(kept_same) / n:.1f} % |")
 
 
+def _repair_bench() -> Any:
+    """bench/repair.py as a module: its artefact generators (fused words, mojibake)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent / "repair.py"
+    spec = importlib.util.spec_from_file_location("bench_repair", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def artefact_cases(pairs: Sequence[Pair], per_kind: int, seed: int = 16
+                   ) -> list[tuple[str, str, str]]:  # fmt: skip
+    """``(kind, ru, en)`` right pairs with one MT artefact each, made by bench/repair.py's
+    generators: one space deleted in the English (a fused word of each kind it draws, its
+    ``is-a-word`` fusions and ``sentence`` runs left out: no pair to hold them), and the
+    Russian (or, where that changes it, the English) in each mojibake it makes."""
+    rb = _repair_bench()
+    ru_of: dict[str, str] = {}
+    for p in pairs:
+        ru_of.setdefault(p.en, p.ru)
+    en = list(ru_of)
+    rng = random.Random(seed)
+    made = rb.make_fused(en, per_kind * 4, random.Random(seed))
+    made += rb.make_start_fused(en, per_kind, random.Random(seed + 1))
+    made += rb.make_head_joined(en, per_kind, random.Random(seed + 2))
+    made += rb.make_capital_tail(en, per_kind, random.Random(seed + 3))
+    made += rb.make_capital_word(en, per_kind, random.Random(seed + 4))
+    cases: list[tuple[str, str, str]] = []
+    count: Counter[str] = Counter()
+    for kind, fused, gold in made:
+        if kind in (rb.IS_A_WORD, "sentence") or gold not in ru_of or count[kind] >= per_kind:
+            continue
+        count[kind] += 1
+        cases.append((f"en {kind}", ru_of[gold], fused))
+    sample = [p for p in pairs if p.en in ru_of]
+    sample = rng.sample(sample, min(per_kind, len(sample)))
+    for kind in ("utf8_as_cp1252", "utf8_as_cp1251", "cp1251_as_latin1", "utf8_as_koi8r",
+                 "double_utf8", "utf8_cp1252_lost_sp"):  # fmt: skip
+        for p in sample:
+            moji, _ = rb.corrupt(p.ru, kind)
+            cases.append((f"ru {kind}", moji, p.en))
+    for kind in ("utf8_as_cp1252", "double_utf8"):
+        for p in pairs:
+            moji, _ = rb.corrupt(p.en, kind)
+            if moji != p.en and count[f"en {kind}"] < per_kind:
+                count[f"en {kind}"] += 1
+                cases.append((f"en {kind}", p.ru, moji))
+    return cases
+
+
+def artefacts(pairs: Sequence[Pair], label: str, table: Any, per_kind: int) -> None:
+    """Right dev pairs with an MT artefact the repair fixes (bench/repair.py's generators):
+    kept by `mtclean filter` as given and repaired; and the same English given another pair's
+    Russian (wrong pairs with the artefact): rejected either way. Deduplication is off (each
+    case judged alone), the clean pairs the artefacts were put in are the baseline."""
+    cfg = PipelineConfig.model_validate(
+        {"filters": {"disable": ["duplicate", "near-duplicate"]}}
+    )
+    cases = artefact_cases(pairs, per_kind)
+    rng = random.Random(17)
+    ru_all = [ru for _, ru, _ in cases]
+    wrong = [(k, ru_all[(i + 1 + rng.randrange(len(cases) - 1)) % len(cases)], en)
+             for i, (k, _, en) in enumerate(cases)]  # fmt: skip
+    base = [(p.ru, p.en) for p in pairs]
+
+    def kept(items: Sequence[tuple[str, str]], repaired: bool) -> list[bool]:
+        t = time.perf_counter()
+        out = [v.keep for v in filter_pairs(items, cfg, lex_table=table, repaired=repaired)]
+        cost[repaired] += time.perf_counter() - t
+        return out
+
+    cost = {False: 0.0, True: 0.0}
+    print(f"\n## Right pairs with an MT artefact, {label}: kept as given / repaired")
+    print("| pairs | n | kept as given | kept repaired | wrong rej. as given | "
+          "wrong rej. repaired |\n|---|---|---|---|---|---|")  # fmt: skip
+    b0, b1 = kept(base, False), kept(base, True)
+    print(f"| clean (no artefact) | {len(base)} | {sum(b0) / len(base):.1%} | "
+          f"{sum(b1) / len(base):.1%} | | |")  # fmt: skip
+    right = [(ru, en) for _, ru, en in cases]
+    bad = [(ru, en) for _, ru, en in wrong]
+    r0, r1, w0, w1 = kept(right, False), kept(right, True), kept(bad, False), kept(bad, True)
+    rows: dict[str, list[int]] = defaultdict(list)
+    for k, (kind, _, _) in enumerate(cases):
+        rows[kind].append(k)
+    rows["all artefacts"] = list(range(len(cases)))
+    for kind, ks in rows.items():
+        n = len(ks)
+        print(f"| {kind} | {n} | {sum(r0[k] for k in ks) / n:.1%} | "
+              f"{sum(r1[k] for k in ks) / n:.1%} | {sum(not w0[k] for k in ks) / n:.1%} | "
+              f"{sum(not w1[k] for k in ks) / n:.1%} |")  # fmt: skip
+    gained = sum(b and not a for a, b in zip(r0, r1, strict=True))
+    lost = sum(a and not b for a, b in zip(r0, r1, strict=True))
+    print(f"right pairs kept only repaired: {gained}, only as given: {lost}; "
+          f"time as given {cost[False]:.1f} s, repaired {cost[True]:.1f} s")
+    mt = [(p.ru, p.mt) for p in pairs if p.mt]
+    if mt:
+        m0, m1 = kept(mt, False), kept(mt, True)
+        print(f"real MT (WMT21, one system's English for the Russian), {len(mt)} pairs: kept "
+              f"as given {sum(m0) / len(mt):.1%}, repaired {sum(m1) / len(mt):.1%}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--half", choices=("eval", "fit"), default="eval")
@@ -726,7 +836,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="measure on the reserved sets (WMT22, FLORES devtest) with the shipped tables: "
         "acceptance figures to report once, never to tune on",
     )
+    ap.add_argument(
+        "--as-given",
+        action="store_true",
+        help="judge the pairs as given (mtclean filter --as-given), not repaired",
+    )
+    ap.add_argument(
+        "--artefacts",
+        action="store_true",
+        help="only: right pairs with MT artefacts (fused words, mojibake) kept as given and "
+        "repaired",
+    )
     args = ap.parse_args(argv)
+    global REPAIRED
+    REPAIRED = not args.as_given
     if data_dir() is None:
         print("the shared data folder is absent (set MTCLEAN_DATA)")
         return 1
@@ -736,6 +859,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         pairs = [p for p in dev_pairs() if p.half == args.half]
         label = f"dev '{args.half}' half"
+    if args.artefacts:
+        table = None if args.shipped_table else heldout_table(args.half)
+        artefacts(pairs, label, table, args.per_kind)
+        return 0
     if args.only_context:
         table = None if args.shipped_table else heldout_table(args.half)
         runs = document_runs(pairs, table)

@@ -450,17 +450,46 @@ def filter_pairs(
     config: PipelineConfig,
     ru_mt: Sequence[str | None] | None = None,
     lex_table: Any = None,
+    repaired: bool = False,
 ) -> list[Verdict]:
     """Judge a stream of pairs in order, deduplicating across it (a later repeat of a kept
     pair is rejected as ``duplicate`` or ``near-duplicate``). A pair the cheap filters reject
-    is not scored (score :data:`UNSCORED`, their reasons only).
+    is not scored (score :data:`UNSCORED`, their reasons only). ``repaired``: each pair is
+    judged as ``mtclean run`` would judge it, repaired (:func:`repaired_pairs`; ``mtclean
+    filter`` without ``--as-given``); else as given.
 
     >>> cfg = PipelineConfig()
     >>> [v.reasons for v in filter_pairs([("Он пришёл домой.", "He came home."),
     ...                                   ("Он пришёл домой.", "He came home.")], cfg)]
     [(), ('duplicate',)]
     """
-    return list(FilterStream(config, lex_table).judge(pairs, ru_mt))
+    return list(FilterStream(config, lex_table, repaired=repaired).judge(pairs, ru_mt))
+
+
+def repaired_pairs(
+    pairs: Sequence[tuple[str, str]], config: PipelineConfig, translator: Any = None
+) -> list[tuple[str, str]]:
+    """Each pair as ``mtclean run`` judges a bead: repaired (:func:`cleaners.repair.repair_pair`,
+    the English's fused words re-decided by its Russian; ``translator`` fills Cyrillic left in
+    the English where ``translate.fill_untranslated`` says so, as in ``run``). A pair with a
+    side over ``filters.max_chars`` stays as given: ``too-long`` rejects it unscored anyway, and
+    repairing megabytes would cost seconds and 100s of MB for nothing.
+
+    >>> repaired_pairs([("Поезд прибыл в 18:18.", "The train arrived at 18: 18.")],
+    ...                PipelineConfig())
+    [('Поезд прибыл в 18:18.', 'The train arrived at 18:18.')]
+    """
+    from cleaners.repair import repair_pair
+
+    fill = translator if config.translate.fill_untranslated else None
+    out = []
+    for ru, en in pairs:
+        if within_size((ru, en), config):
+            fixed = repair_pair(ru, en, config.repair, fill)
+            out.append((fixed.ru, fixed.en))
+        else:
+            out.append((ru, en))
+    return out
 
 
 def retranslate(texts: Sequence[str], translator: Any) -> list[str]:
@@ -480,20 +509,29 @@ def retranslate(texts: Sequence[str], translator: Any) -> list[str]:
 class FilterStream:
     """:func:`filter_pairs` in chunks: the dedup memory carries over from one call to the next.
     With a ``translator`` (``translate.enabled``), each pair the cheap filters let through is
-    scored with chrF against the retranslation of its Russian side, as in the pipeline."""
+    scored with chrF against the retranslation of its Russian side, as in the pipeline.
+    ``repaired``: each pair is judged (and deduplicated) repaired, as :func:`repaired_pairs`
+    makes it."""
 
     def __init__(
-        self, config: PipelineConfig, lex_table: Any = None, translator: Any = None
+        self,
+        config: PipelineConfig,
+        lex_table: Any = None,
+        translator: Any = None,
+        repaired: bool = False,
     ) -> None:
         self.config = config
         self.lex_table = lex_table
         self.translator = translator
+        self.repaired = repaired
         fc = config.filters
         self.dedup = Deduper(fc.on("duplicate"), fc.on("near-duplicate"), fc.near_duplicate_digits)
 
     def judge(
         self, pairs: Sequence[tuple[str, str]], ru_mt: Sequence[str | None] | None = None
     ) -> list[Verdict]:
+        if self.repaired:
+            pairs = repaired_pairs(pairs, self.config, self.translator)
         if ru_mt is None and self.translator is not None:
             ru_mt = self._retranslate(pairs)
         out = []

@@ -1119,7 +1119,9 @@ def _filter_record(line: str) -> tuple[Any, tuple[str, str] | None, tuple[str, s
 def cmd_filter(args: argparse.Namespace) -> int:
     """``{"id", "ru", "en"}`` lines in, ``{"id", "keep", "reasons", "score"}`` out, in order.
 
-    Streams: a batch of lines is judged and written before the next is read. A line over
+    Each pair is judged repaired, as ``run`` judges a bead (``--as-given``: as it comes;
+    see cleaners.judge.repaired_pairs). Streams: a batch of lines is judged and written
+    before the next is read. A line over
     ``input.max_bytes`` is rejected ``too-long`` unread (score 0.0, its id if it comes first);
     a pair the cheap filters reject is not scored (score 0.0, see cleaners.judge)."""
     from cleaners.config import PipelineConfig
@@ -1135,6 +1137,7 @@ def cmd_filter(args: argparse.Namespace) -> int:
         translator=_translator(
             args, cfg, "mtclean filter: retranslation off (scores without chrF)"
         ),
+        repaired=not args.as_given,
     )
     enc = _ENCODER.encode
     where = _where(args.file)
@@ -1815,6 +1818,8 @@ def build_parser() -> argparse.ArgumentParser:
         "out, in the same order. score is the pair's adequacy (calibrated probability that the "
         "sides translate each other; mtclean run scores a bead given its document too and keeps "
         "this one as pair_adequacy in docs/); reasons name the filters that rejected the pair. "
+        "Each pair is judged repaired, as run judges it (the MT artefacts mtclean clean "
+        "fixes, fused words re-decided by the Russian), unless --as-given. "
         "A pair too-short, too-long or boilerplate rejects is not scored (score 0.0), nor is a "
         "line over input.max_bytes (too-long, unread). A later repeat of a kept pair is "
         "rejected as duplicate / near-duplicate. A line that is no pair gets its verdict in its "
@@ -1844,6 +1849,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--argos-package",
         metavar="PATH",
         help="a .argosmodel file or package folder (implies --retranslate)",
+    )
+    p.add_argument(
+        "--as-given",
+        action="store_true",
+        help="judge each pair as it comes, not repaired (a pair already repaired, as from "
+        "mtclean run's corpus, gets the same verdict either way)",
     )
     p.set_defaults(func=cmd_filter)
     return parser

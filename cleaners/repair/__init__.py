@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cleaners.repair import bilingual as _bilingual  # noqa: F401  (registers rules)
 from cleaners.repair import encoding as _encoding  # noqa: F401
@@ -51,12 +51,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RULES",
+    "PairRepair",
     "RepairResult",
     "Rule",
     "describe_rules",
     "explain",
     "preload",
     "repair",
+    "repair_pair",
     "replay",
     "untranslated_spans",
 ]
@@ -81,6 +83,49 @@ def repair(
             return RepairResult(text, [])
         return run_rules(text, _plan(lang, key, final_only=True), 1, translator)
     return run_rules(text, _plan(lang, key), 4 if config is None else config.max_passes, translator)
+
+
+class PairRepair(NamedTuple):
+    """A pair's sides as ``mtclean run`` would judge them, and the rules that changed them."""
+
+    ru: str
+    en: str
+    rules: tuple[str, ...]  # sorted, each once; empty: the pair was judged as given
+
+
+def repair_pair(
+    ru: str,
+    en: str,
+    config: RepairConfig | None = None,
+    translator: Translator | None = None,
+) -> PairRepair:
+    """Repair a Russian sentence and its English MT as ``mtclean run`` repairs a bead: each
+    side by its language's rules (Cyrillic mojibake and ftfy on both, fused words, split
+    times, repeats ... on the English), then the English's fused words and ``ru=`` glossary
+    entries re-decided by the Russian (:mod:`cleaners.repair.bilingual`, the pair being
+    the bead). A pair ``run`` already repaired comes back unchanged.
+
+    >>> r = repair_pair("Торгово-экономические связи в Москве.", "Trade andeconomic ties InMoscow.")
+    >>> r.en, r.rules
+    ('Trade and economic ties In Moscow.', ('split_fused_words',))
+    >>> repair_pair(r.ru, r.en).rules
+    ()
+    """
+    from cleaners.repair.bilingual import GLOSSARY_RULE, KEEP_RULE, SPLIT_RULE, evidence_edits
+
+    ru_r = repair(ru, "ru", config)
+    en_r = repair(en, "en", config, translator)
+    en_text, rules = en_r.text, {e.rule for e in (*ru_r.edits, *en_r.edits)}
+    enabled = config is None or config.enabled
+    disable, enable = (config.disable, config.enable) if config is not None else ([], [])
+    on = {name: rule_on(name, disable, enable) for name in (SPLIT_RULE, KEEP_RULE, GLOSSARY_RULE)}
+    if enabled and any(on.values()):
+        glossary = config.glossary if config is not None else []
+        later = evidence_edits(en_text, en_r.edits, ru_r.text, on=on, glossary=glossary)
+        if later:
+            en_text = replay(en_text, later)
+            rules.update(e.rule for e in later)
+    return PairRepair(ru_r.text, en_text, tuple(sorted(rules)))
 
 
 def preload(config: RepairConfig | None = None) -> None:

@@ -326,3 +326,35 @@ def test_a_raw_mt_pair_with_a_split_time_is_judged_by_its_time():
     out = [json.loads(line) for line in r.stdout.splitlines()]
     assert out[0]["keep"] and out[0]["reasons"] == [] and out[0]["score"] > 0.9
     assert not out[1]["keep"] and "number-mismatch" in out[1]["reasons"]
+
+
+def test_a_raw_mt_pair_is_judged_repaired_as_run_judges_it_and_as_given_on_request():
+    """A pair from elsewhere with the MT artefacts ``run`` repairs (the Russian read in the
+    wrong code page, a fused word, a split time) is judged on its repaired text: the right
+    pair is kept; ``--as-given`` judges the damaged text (the mojibake is no Russian).
+    The output line keeps its four keys either way."""
+    ru = "Экономические санкции ударили по рынку в 18:18."
+    moji = ru.encode("utf-8").decode("cp1251")
+    pairs = [
+        {"id": "m", "ru": moji, "en": "Economic sanctions hit the market at 18: 18."},
+        {"id": "f", "ru": "В Кремле заявили о переговорах.", "en": "the Kremlinsaid talks."},
+        {"id": "w", "ru": moji, "en": "The weather was fine all week long."},
+    ]
+    r = mtclean(stdin=_lines(pairs))
+    assert r.returncode == 0, r.stderr
+    repaired = [json.loads(line) for line in r.stdout.splitlines()]
+    r = mtclean("--as-given", stdin=_lines(pairs))
+    assert r.returncode == 0, r.stderr
+    given = [json.loads(line) for line in r.stdout.splitlines()]
+    assert all(list(o) == ["id", "keep", "reasons", "score"] for o in repaired + given)
+    assert repaired[0]["keep"] and repaired[0]["score"] > 0.9
+    assert not given[0]["keep"] and given[0]["reasons"] == ["wrong-language"]
+    # The fused name and verb: the same verdict, a higher score once split.
+    assert repaired[1]["keep"] and repaired[1]["score"] > given[1]["score"]
+    # A wrong pair stays rejected when its Russian is repaired.
+    assert not repaired[2]["keep"] and "misaligned" in repaired[2]["reasons"]
+    # The pair as repaired, given as such, is judged the same either way.
+    fixed = [{"id": "m", "ru": ru, "en": "Economic sanctions hit the market at 18:18."}]
+    a = json.loads(mtclean(stdin=_lines(fixed)).stdout)
+    b = json.loads(mtclean("--as-given", stdin=_lines(fixed)).stdout)
+    assert a == b == {**repaired[0], "id": "m"}

@@ -410,3 +410,65 @@ def test_no_corpus_only_setting_is_read_while_a_document_is_processed(tmp_path: 
     assert not read, read
     decide_document(docs[0], config)  # the watch works: deciding reads them
     assert {"min_adequacy", "disable", "min_letters"} <= read
+
+
+def _filter_agrees_with_pair_adequacy(docs: list[Document]) -> int:
+    """Each two-sided bead's pair, as the corpus holds it, is left as it is by the repair
+    ``mtclean filter`` applies, and gets the bead's ``pair_adequacy`` from the filter,
+    repaired and as given. Returns how many beads were checked."""
+    from cleaners.judge import _bead_pair, filter_pairs
+    from cleaners.repair import repair_pair
+
+    beads = [(d, b) for d in docs for b in d.beads if b.ru and b.en]
+    pairs = [_bead_pair(d, b) for d, b in beads]
+    assert [repair_pair(ru, en).rules for ru, en in pairs] == [()] * len(pairs)
+    cfg = PipelineConfig(filters={"disable": ["duplicate", "near-duplicate"]})
+    want = [b.pair_adequacy for _, b in beads]
+    assert [v.score for v in filter_pairs(pairs, cfg, repaired=True)] == want
+    assert [v.score for v in filter_pairs(pairs, cfg)] == want
+    return len(pairs)
+
+
+def test_a_runs_pairs_get_their_pair_adequacy_from_filter_repaired_or_not(tmp_path: Path):
+    """``mtclean filter`` repairs a pair as ``run`` does: a pair ``run`` already repaired
+    (MT artefacts fixed in both sides, fused words re-decided by the Russian) comes back
+    unchanged, and its score is the bead's pair score (README, Filters)."""
+    moji = lambda s: s.encode("utf-8").decode("cp1251")  # noqa: E731
+    records = [
+        {"id": "a", "ru": "\n".join(moji(ru) for ru, _ in _GOOD),
+         "en": "\n".join(["We wentto the cinema yesterday.", "He bought a newcar.",
+                          "The weather is nice today.", "I love readingbooks."])},
+        {"id": "b", "ru": "Новые экономические санкции.\nПоезд прибыл в 18:18.",
+         "en": "New economicsanctions.\nThe train arrived at 18: 18."},
+    ]  # fmt: skip
+    docs = _docs(tmp_path, records)
+    assert docs[0].ru is not None and docs[0].ru.text == "\n".join(ru for ru, _ in _GOOD)
+    assert "economic sanctions" in docs[1].en_sentences[0]
+    assert _filter_agrees_with_pair_adequacy(docs) == 6
+
+
+@pytest.mark.skipif(DATA is None, reason="the shared dev data folder is absent")
+def test_real_mt_documents_pairs_get_their_pair_adequacy_from_filter(tmp_path: Path):
+    """WMT21 dev documents with a real MT system's English, fused words put into a third of
+    its lines and every other document's Russian in the wrong code page (bench/repair.py's
+    generators): every bead's pair, piped to filter, gets its pair_adequacy."""
+    import random
+
+    from bench_modules import load_bench
+
+    rb = load_bench("repair")
+    docs, ru, _ = _wmt21_documents()
+    assert DATA is not None
+    mt = (DATA / "wmt21-newstest-ru-en/system_outputs/hyp.Online-A.en.txt").read_text("utf-8")
+    en = mt.splitlines()
+    fused = {gold: bad for _, bad, gold in rb.make_capital_word(en, 300, random.Random(1))}
+    fused |= {gold: bad for _, bad, gold in rb.make_fused(en, 300, random.Random(2))}
+    records = []
+    for n, d in enumerate(sorted(docs)[:8]):
+        r = [ru[k] for k in docs[d]]
+        e = [fused.get(en[k], en[k]) if k % 3 == 0 else en[k] for k in docs[d]]
+        if n % 2:
+            r = [rb.corrupt(x, "utf8_as_cp1251")[0] for x in r]
+        records.append({"id": d, "ru": "\n".join(r), "en": "\n".join(e)})
+    assert sum(rec["en"] != "\n".join(en[k] for k in docs[rec["id"]]) for rec in records) >= 4
+    assert _filter_agrees_with_pair_adequacy(_docs(tmp_path, records)) >= 40

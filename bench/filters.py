@@ -2,6 +2,7 @@
 
     PYTHONPATH=. nice -n 10 python bench/filters.py [--half eval|fit] [--per-kind N]
         [--no-opusfilter] [--show-tails [--explain]] [--only-context] [--context-grid]
+        [--as-given] [--artefacts]
 
 The noisy set (cleaners.build_adequacy.noisy) holds the clean dev pairs of one half (by
 document; the adequacy model was fitted on the other half) and, per noise kind, as many
@@ -29,6 +30,13 @@ their own English, another's, half of it another's, two English sentences swappe
 by another article's (are the wrong beads still rejected?), and its calibration on those beads.
 Last, pairs sharing invented shop-title names on both sides: right ones kept, the same names on
 mismatched sentences rejected.
+
+`mtclean filter` judges each pair repaired (cleaners.judge.repaired_pairs), and so does this
+bench; ``--as-given`` judges the pairs as given (``mtclean filter --as-given``). ``--artefacts``
+measures only what that repair is for: right pairs of the half given one MT artefact each
+(bench/repair.py's fused-word generators and mojibakes), kept as given and repaired, and the same
+English given another pair's Russian, rejected either way; then real MT (WMT21) as given and
+repaired.
 """
 
 from __future__ import annotations
@@ -751,9 +759,7 @@ def artefacts(pairs: Sequence[Pair], label: str, table: Any, per_kind: int) -> N
     kept by `mtclean filter` as given and repaired; and the same English given another pair's
     Russian (wrong pairs with the artefact): rejected either way. Deduplication is off (each
     case judged alone), the clean pairs the artefacts were put in are the baseline."""
-    cfg = PipelineConfig.model_validate(
-        {"filters": {"disable": ["duplicate", "near-duplicate"]}}
-    )
+    cfg = PipelineConfig.model_validate({"filters": {"disable": ["duplicate", "near-duplicate"]}})
     cases = artefact_cases(pairs, per_kind)
     rng = random.Random(17)
     ru_all = [ru for _, ru, _ in cases]
@@ -780,6 +786,9 @@ def artefacts(pairs: Sequence[Pair], label: str, table: Any, per_kind: int) -> N
     rows: dict[str, list[int]] = defaultdict(list)
     for k, (kind, _, _) in enumerate(cases):
         rows[kind].append(k)
+    fused = {kind for kind, _, _ in cases if "_" not in kind}
+    rows["en fused words, all kinds"] = [k for k, c in enumerate(cases) if c[0] in fused]
+    rows["ru mojibake, all kinds"] = [k for k, c in enumerate(cases) if c[0].startswith("ru ")]
     rows["all artefacts"] = list(range(len(cases)))
     for kind, ks in rows.items():
         n = len(ks)
@@ -788,13 +797,17 @@ def artefacts(pairs: Sequence[Pair], label: str, table: Any, per_kind: int) -> N
               f"{sum(not w1[k] for k in ks) / n:.1%} |")  # fmt: skip
     gained = sum(b and not a for a, b in zip(r0, r1, strict=True))
     lost = sum(a and not b for a, b in zip(r0, r1, strict=True))
-    print(f"right pairs kept only repaired: {gained}, only as given: {lost}; "
-          f"time as given {cost[False]:.1f} s, repaired {cost[True]:.1f} s")
+    print(
+        f"right pairs kept only repaired: {gained}, only as given: {lost}; "
+        f"time as given {cost[False]:.1f} s, repaired {cost[True]:.1f} s"
+    )
     mt = [(p.ru, p.mt) for p in pairs if p.mt]
     if mt:
         m0, m1 = kept(mt, False), kept(mt, True)
-        print(f"real MT (WMT21, one system's English for the Russian), {len(mt)} pairs: kept "
-              f"as given {sum(m0) / len(mt):.1%}, repaired {sum(m1) / len(mt):.1%}")
+        print(
+            f"real MT (WMT21, one system's English for the Russian), {len(mt)} pairs: kept "
+            f"as given {sum(m0) / len(mt):.1%}, repaired {sum(m1) / len(mt):.1%}"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

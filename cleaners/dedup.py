@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 
 # Everything that is not a letter or a digit goes (punctuation, quotes, spaces, symbols).
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -50,14 +51,23 @@ class Deduper:
         self._exact: set[bytes] = set()
         self._near: set[bytes] = set()
 
-    def check(self, ru: str, en: str) -> str | None:
-        """``None`` for a first occurrence (remembered), else ``duplicate``/``near-duplicate``."""
-        ek = _digest(ru, en)
-        if self.exact and ek in self._exact:
+    def check(self, ru: str, en: str, also: Sequence[tuple[str, str]] = ()) -> str | None:
+        """``None`` for a first occurrence (remembered), else ``duplicate``/``near-duplicate``.
+        ``also``: other forms of the same pair (``mtclean filter``'s repaired one), a repeat
+        when any form repeats one remembered; all are remembered.
+
+        >>> d = Deduper()
+        >>> d.check("Привет.", "Hi  there.", also=[("Привет.", "Hi there.")])
+        >>> d.check("Привет.", "Hi there."), d.check("ПРИВЕТ.", "Hi  there.")
+        ('duplicate', 'near-duplicate')
+        """
+        forms = [(ru, en), *(f for f in also if f != (ru, en))]
+        eks = [_digest(a, b) for a, b in forms]
+        if self.exact and any(ek in self._exact for ek in eks):
             return "duplicate"
-        nk = _digest(near_key(ru, self.digits), near_key(en, self.digits))
-        if self.near and nk in self._near:
+        nks = [_digest(near_key(a, self.digits), near_key(b, self.digits)) for a, b in forms]
+        if self.near and any(nk in self._near for nk in nks):
             return "near-duplicate"
-        self._exact.add(ek)
-        self._near.add(nk)
+        self._exact.update(eks)
+        self._near.update(nks)
         return None

@@ -510,8 +510,8 @@ class FilterStream:
     """:func:`filter_pairs` in chunks: the dedup memory carries over from one call to the next.
     With a ``translator`` (``translate.enabled``), each pair the cheap filters let through is
     scored with chrF against the retranslation of its Russian side, as in the pipeline.
-    ``repaired``: each pair is judged (and deduplicated) repaired, as :func:`repaired_pairs`
-    makes it."""
+    ``repaired``: each pair is judged repaired, as :func:`repaired_pairs` makes it, and is a
+    repeat when it repeats a kept pair as given or repaired."""
 
     def __init__(
         self,
@@ -530,6 +530,7 @@ class FilterStream:
     def judge(
         self, pairs: Sequence[tuple[str, str]], ru_mt: Sequence[str | None] | None = None
     ) -> list[Verdict]:
+        given = pairs
         if self.repaired:
             pairs = repaired_pairs(pairs, self.config, self.translator)
         if ru_mt is None and self.translator is not None:
@@ -537,11 +538,14 @@ class FilterStream:
         out = []
         min_score = self.config.align.min_score
         judged = judge_pairs(pairs, self.config, ru_mt, self.lex_table, score_rejected=False)
-        for (ru, en), j in zip(pairs, judged, strict=True):
+        for (ru, en), as_given, j in zip(pairs, given, judged, strict=True):
             why = list(j.reasons)
             if j.scored and j.adequacy < min_score:
                 why.append("below-min-score")
-            if not why and self.config.filters.enabled and (dup := self.dedup.check(ru, en)):
+            # A repeat as given or repaired: the repair is not case-blind (a lower-cased name
+            # may be split where its capitalised original is not), a near repeat's key is.
+            on = not why and self.config.filters.enabled
+            if on and (dup := self.dedup.check(ru, en, [as_given])):
                 why.append(dup)
             out.append(Verdict(not why, tuple(why), j.adequacy))
         return out

@@ -1,5 +1,6 @@
 """Bilingual evidence: the aligned Russian sentence decides fused English words and
-Russian-conditioned glossary entries (``mtclean run`` with both sides; never ``clean``).
+Russian-conditioned glossary entries (``mtclean run`` with both sides, and ``filter`` on each
+pair, :func:`cleaners.repair.repair_pair`; never ``clean``).
 
 Where the Russian source is known, a fused English token can be checked against it:
 

@@ -86,6 +86,33 @@ def test_the_de_fr_table_knows_dictionary_words_no_dev_sentence_has() -> None:
     assert lexsim.similarity("Der Kühlschrank", "Le réfrigérateur", "de", "fr") == 1.0
 
 
+def test_stop_keys_can_be_limited_to_the_languages_common_words() -> None:
+    """A word in every sentence of a small corpus is a stop key; with ``general_stop`` only
+    if the language uses it often anywhere (und, le), not a topic's word (Gipfel, sommet)."""
+    from cleaners.lexsim.learn import learn
+
+    pairs = [("Der Gipfel und der Gletscher", "Le sommet et le glacier")] * 8
+    pairs += [("Ein Tag", "Un jour")] * 3
+    _, stop_a, stop_b = learn(pairs, "de", "fr")
+    assert {"gipfe", "und"} <= set(stop_a) and {"somme", "et"} <= set(stop_b)
+    _, stop_a, stop_b = learn(pairs, "de", "fr", general_stop=200)
+    assert "und" in stop_a and "et" in stop_b
+    assert not {"gipfe", "glets"} & set(stop_a) and not {"somme", "glaci"} & set(stop_b)
+
+
+def test_the_de_fr_tables_stop_keys_leave_the_dev_sets_topics_content_words() -> None:
+    """Text+Berg dev's frequent mountaineering words (expedition, summit) carry meaning."""
+    de_fr = lexsim.table("de", "fr")
+    assert build.GENERAL_STOP["de-fr"]
+    for word in ("expedition", "gipfel"):
+        assert de_fr.key(word, "src") not in de_fr.src_stop, word
+    for word in ("expédition", "sommet"):
+        assert de_fr.key(word, "tgt") not in de_fr.tgt_stop, word
+    assert de_fr.key("und", "src") in de_fr.src_stop and de_fr.key("avec", "tgt") in de_fr.tgt_stop
+    summit = lexsim.similarity("Der Gipfel der Expedition", "Le sommet de l'expédition", "de", "fr")
+    assert summit == 1.0
+
+
 def _dictd(folder: Path, stem: str, entries: list[str]) -> None:
     """A dictd dictionary of ``entries`` (each an entry's text) as Debian installs one: an
     index of headword, offset and size (base 64), and the gzipped data."""

@@ -16,12 +16,19 @@ import importlib.metadata
 import itertools
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from cleaners.lexsim import KEY_LEN, NO_STEMMER_LEN, WORDS, key_function, stemmer_name, words
+from cleaners.lexsim import (
+    KEY_LEN,
+    NO_STEMMER_LEN,
+    WORDS,
+    key_function,
+    stemmer_name,
+    words,
+)
 
 KEY_SCHEME = "stem5"  # how words become keys (cleaners.lexsim.key_function)
 ITERATIONS = 8
@@ -61,22 +68,40 @@ def _ibm1(
     return codes, prob
 
 
-def _stop_keys(keys: list[list[str]], count: Counter[str]) -> list[str]:
+def _stop_keys(
+    keys: list[list[str]], count: Counter[str], general: frozenset[str] | None = None
+) -> list[str]:
     """The ``N_STOP`` most frequent keys and those found in ``STOP_SHARE`` of the sentences
-    (function words: a small corpus of a language with many of them needs more)."""
+    (function words: a small corpus of a language with many of them needs more); with
+    ``general``, only those among these keys (the language's own frequent words')."""
     stop = {k for k, _ in count.most_common(N_STOP)}
     if STOP_SHARE:
         df = Counter(k for ks in keys for k in set(ks))
         stop |= {k for k, n in df.items() if n >= STOP_SHARE * len(keys)}
-    return sorted(stop)
+    return sorted(stop if general is None else stop & general)
+
+
+def general_keys(lang: str, n: int, key: Callable[[str], str]) -> frozenset[str]:
+    """The keys of ``lang``'s ``n`` most frequent words in wordfreq's list (any domain's)."""
+    from cleaners.langev import zipf_table
+
+    ranked = sorted(zipf_table(lang, "small").items(), key=lambda x: (-x[1], x[0]))
+    return frozenset(key(w) for w, _ in ranked[:n])
 
 
 def learn(
-    pairs: Sequence[tuple[str, str]], la: str, lb: str, scheme: str = KEY_SCHEME
+    pairs: Sequence[tuple[str, str]],
+    la: str,
+    lb: str,
+    scheme: str = KEY_SCHEME,
+    general_stop: int = 0,
 ) -> tuple[dict[str, list[tuple[float, str]]], list[str], list[str]]:
     """IBM Model 1 both ways over sentence pairs of languages ``la`` / ``lb``, keys made by
     ``scheme``: (side-a key → [(-score, side-b key)] for the pairs kept, side a's stop keys,
-    side b's). The shipped tables' build and ``mtclean lexicon build`` both learn here."""
+    side b's). The shipped tables' build and ``mtclean lexicon build`` both learn here.
+    ``general_stop``: a stop key must also be the key of one of the language's that many most
+    frequent words (``general_keys``): a domain's own frequent words (Gipfel, sommet in a
+    mountaineering yearbook) stay content words."""
     key_a, key_b = key_function(scheme, la), key_function(scheme, lb)
     keys_a = [[key_a(w) for w in words(a)] for a, _ in pairs]
     keys_b = [[key_b(w) for w in words(b)] for _, b in pairs]
@@ -103,7 +128,9 @@ def learn(
         score = math.sqrt(p * rev.get(code, 0.0))
         if score >= MIN_SCORE:
             scored.setdefault(ka, []).append((-score, kb))
-    return scored, _stop_keys(keys_a, count_a), _stop_keys(keys_b, count_b)
+    ga = general_keys(la, general_stop, key_a) if general_stop else None
+    gb = general_keys(lb, general_stop, key_b) if general_stop else None
+    return scored, _stop_keys(keys_a, count_a, ga), _stop_keys(keys_b, count_b, gb)
 
 
 def table_rows(scored: dict[str, list[tuple[float, str]]]) -> list[str]:

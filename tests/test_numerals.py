@@ -111,3 +111,19 @@ def test_a_time_mt_split_after_its_colon_is_the_same_time() -> None:
     assert compare("с 10:30 до 12:45", "from 10 : 30 to 12: 45 Moscow time") == (2, 0, 0)
     assert digit_numbers("Article 12: 30 days") == [frozenset({12.0}), frozenset({30.0})]
     assert compare("в 18:18", "at 18: 19").ru_missing == 1  # a changed minute still counts
+
+
+def test_a_twelve_hour_time_is_the_same_time_on_the_24_hour_clock() -> None:
+    """``в 15:00`` is ``at 3 p.m.``, ``в 01:23`` is ``at 01.23 a.m.`` (a British dot for the
+    colon) and ``в 9 часов`` is ``at 9:00``: such right pairs were rejected as a
+    number-mismatch. A changed hour or the wrong half of the day still counts."""
+    assert compare("Матч начнётся в 15:00.", "The match starts at 3 p.m.") == (1, 0, 0)
+    assert compare("Сигнал поступил в 01:23.", "The call came at 01.23 a.m.") == (1, 0, 0)
+    assert compare("Поезд ушёл в 00:40.", "The train left at 12:40 am.") == (1, 0, 0)
+    assert compare("Магазин открылся в 9 часов.", "The shop opened at 9:00.") == (1, 0, 0)
+    assert compare("Поезд ушёл в 7:05.", "The train left at 7.05 p.m.").ru_missing == 1
+    assert compare("Матч начнётся в 15:00.", "The match starts at 4 p.m.").ru_missing == 1
+    assert compare("Сигнал поступил в 01:23.", "The call came at 1:23 p.m.").ru_missing == 1
+    # A decimal stays a decimal without a.m./p.m.: 1.23 is no time.
+    assert compare("Рост составил 1,23%.", "Growth was 1.23%.") == (1, 0, 0)
+    assert compare("Рост составил 1,23%.", "Growth was 123%.").ru_missing == 1

@@ -183,6 +183,10 @@ _TEMP_SIGN = lazy_compile(
     r"[ \u00a0]?(?:[°º]|degrees?\b|\.\.\.|…))",
     re.M,
 )
+# The second end of a signed range ("+28... + 29,"): its sign is the first end's.
+_TEMP_RANGE_END = lazy_compile(
+    r"[+−][ \u00a0]?\d+(?:[.,]\d+)?[ \u00a0]?(?:\.\.\.|…)[ \u00a0]?[+−](?P<sp>[ \u00a0])(?=\d)"
+)
 
 
 @rule(
@@ -197,17 +201,15 @@ def fix_temperature_notation(text: str, lang: str, params: Mapping[str, Any]) ->
     number, the degree sign to its unit (a Cyrillic ``С`` copied from the Russian made ``C``).
 
     >>> from cleaners.repair.engine import replay
-    >>> t = "from + 22 ° C to + 24 °С, at night + 15... + 17 degrees"
+    >>> t = "from + 22 ° C to + 24 °С, at night + 15... + 17 degrees, then + 20... + 21."
     >>> replay(t, fix_temperature_notation(t, "en", {}))
-    'from +22 °C to +24 °C, at night +15... +17 degrees'
+    'from +22 °C to +24 °C, at night +15... +17 degrees, then +20... +21.'
     >>> t = "(20 + 19) points, 5 + 3 degrees, 22 °C, 55° N, 5 ° Celsius, + 20 people"
     >>> fix_temperature_notation(t, "en", {})
     []
     """
-    edits = [
-        make_edit("fix_temperature_notation", text, m.start("sp"), m.end("sp"), "")
-        for m in _TEMP_SIGN.finditer(text)
-    ]
+    signs = {m.start("sp") for p in (_TEMP_SIGN, _TEMP_RANGE_END) for m in p.finditer(text)}
+    edits = [make_edit("fix_temperature_notation", text, at, at + 1, "") for at in signs]
     for m in _DEGREE_UNIT.finditer(text):
         if m.group("sp"):
             edits.append(

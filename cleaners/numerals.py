@@ -42,6 +42,10 @@ _TOKEN = re.compile(
     # sign ∶) written for it in some sources count as one.
     r"(?<![\d:։∶])\d{1,2}[:։∶]\d{2}(?![\d:։∶])"
     r"|(?<!\d)\d{1,2}\s+час\w*\s+\d{1,2}\s+минут"  # "в 11 часов 28 минут" = "11:28"
+    r"|(?<!\d)\d{1,2}\s+hours?\s+(?:and\s+)?\d{1,2}\s+minutes?"  # MT's word for word
+    # A cup round named by its fraction of the final, one number ("1/8 финала", MT's "1/8
+    # final", "1 / 8 Champions League final"): 1/8, and the teams left, "the round of 16".
+    r"|(?<![\d/])\d{1,2} ?/ ?\d{1,2}(?=\s+(?:[A-Z][a-z]+\s+){0,3}(?:финал|[Ff]inal))"
     r"|\d{1,3}(?:(?:[ \u00a0\u202f']|,)\d{3}(?!\d))+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
     # A decimal without its leading zero (".08%", "a .45 caliber"), not after a word or number
     r"|(?<![\w.,])\.\d+"
@@ -186,6 +190,10 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
     True
     >>> digit_numbers("at 18: 18 and 9 : 05 pm") == digit_numbers("в 18:18 и 21:05")
     True
+    >>> digit_numbers("в 17 часов 47 минут") == digit_numbers("at 17 hours and 47 minutes")
+    True
+    >>> [sorted(v) for v in digit_numbers("1/8 финала, the 1 / 8 Champions League final")]
+    [[0.125, 16.0], [0.125, 16.0]]
     >>> [sorted(v) for v in digit_numbers("at 2 p.m., at 01.23 a.m., 12:30 am, в 14 часов")]
     [[2.0, 14.0, 1400.0], [123.0], [30.0], [14.0, 1400.0]]
     >>> digit_numbers("to .08%, a .45 caliber") == digit_numbers("до 0,08%, калибр 0,45")
@@ -209,8 +217,14 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
         if m.start() < skip_to:
             continue  # the minutes of a split time
         time: re.Match[str] | None = split.get(m.start())
-        if time is None and re.search("[:։∶]|час", m.group()):
+        if time is None and re.search("[:։∶]|час|hour", m.group()):
             time = m
+        if "/" in m.group():
+            num, den = (int(x) for x in re.findall(r"\d+", m.group()))
+            values = {num / den if den else float(num)} | ({2.0 * den} if num == 1 else set())
+            out.append(frozenset(values))  # "1/8 финала": 1/8 and 16 (teams)
+            prev_end, prev = m.end(), m.group()
+            continue
         if time is not None:
             hours, minutes = (int(x) for x in re.findall(r"\d+", time.group()))
             hours = _hour24(hours, _MERIDIEM.match(text, time.end()))  # "1:50 pm" is 13:50

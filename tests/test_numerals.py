@@ -127,3 +127,46 @@ def test_a_twelve_hour_time_is_the_same_time_on_the_24_hour_clock() -> None:
     # A decimal stays a decimal without a.m./p.m.: 1.23 is no time.
     assert compare("Рост составил 1,23%.", "Growth was 1.23%.") == (1, 0, 0)
     assert compare("Рост составил 1,23%.", "Growth was 123%.").ru_missing == 1
+
+
+def test_a_time_told_in_hours_and_minutes_and_a_cup_round() -> None:
+    """MT's word-for-word ``at 17 hours and 47 minutes`` is ``в 17 часов 47 минут``, 17:47;
+    ``1/8 финала`` (an eighth-final) is the round of 16, whichever way the English puts it.
+    Other fractions, and a changed minute or round, still count."""
+    assert compare(
+        "В 17 часов 47 минут пожар потушили.", "At 17 hours and 47 minutes the fire was out."
+    ) == (1, 0, 0)
+    assert compare("В 9 часов 5 минут поезд ушёл.", "At 9 hours 5 minutes the train left.") == (
+        1,
+        0,
+        0,
+    )
+    assert compare("В 17 часов 47 минут пожар потушили.", "At 17:47 the fire was out.") == (1, 0, 0)
+    assert compare("Матч 1/8 финала пройдёт в Москве.", "The round of 16 match is in Moscow.") == (
+        1,
+        0,
+        0,
+    )
+    assert compare("Матч 1/8 финала пройдёт в Москве.", "The 1/8 final match is in Moscow.") == (
+        1,
+        0,
+        0,
+    )
+    assert compare("Матч 1/8 финала пройдёт в Москве.", "The last-16 tie is in Moscow.") == (
+        1,
+        0,
+        0,
+    )
+    assert (
+        compare(
+            "Матч 1/8 финала пройдёт в Москве.", "The round of 32 match is in Moscow."
+        ).ru_missing
+        == 1
+    )
+    assert compare("Выпито 1/8 бутылки.", "They drank 1/8 of the bottle.") == (2, 0, 0)
+    assert (
+        compare(
+            "В 17 часов 47 минут пожар потушили.", "At 17 hours 48 minutes it was out."
+        ).ru_missing
+        == 1
+    )

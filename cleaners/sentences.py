@@ -120,7 +120,10 @@ def split_sentences(text: str, lang: str) -> list[str]:
         line = line.strip()
         if not line:
             continue
-        pieces = [p for s in sentenize(line) for p in _split_degrees(s.text.strip())]
+        pieces = [s.text.strip() for s in sentenize(line)]
+        if "°" in line or "º" in line or "˚" in line:  # most lines hold no degree sign
+            pieces = [p for piece in pieces for p in _split_degrees(piece)]
+        pieces = [p for p in pieces if p]
         if lang == "en":
             pieces = _glue(pieces, _en_joins)
         elif lang == "ru":

@@ -124,9 +124,16 @@ def build_folder(
                 (dest / f"{name}.{side}.txt").write_text(paragraphs(lines, rng), encoding="utf-8")
 
 
+# Cyrillic letters that look like Latin ones, folded on both sides: a repair that swaps a
+# look-alike (a Cyrillic "С" after "°" in English MT made "C") must not lose the sentence's line.
+_LOOKALIKE = str.maketrans("авекмнорстухі", "abekmhopctyxi")
+
+
 def _key(text: str) -> str:
-    """Letters and digits only, case-folded: what survives spacing repairs."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+    """Letters and digits only, case-folded, look-alikes folded: what survives spacing and
+    look-alike repairs."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_LOOKALIKE)
+    return "".join(ch for ch in folded if ch.isalnum())
 
 
 def sentence_lines(sentences: list[str], lines: list[str]) -> list[frozenset[int]]:

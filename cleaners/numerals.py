@@ -42,6 +42,10 @@ _TOKEN = re.compile(
     # sign ∶) written for it in some sources count as one.
     r"(?<![\d:։∶])\d{1,2}[:։∶]\d{2}(?![\d:։∶])"
     r"|(?<!\d)\d{1,2}\s+час\w*\s+\d{1,2}\s+минут"  # "в 11 часов 28 минут" = "11:28"
+    r"|(?<!\d)\d{1,2}\s+hours?\s+(?:and\s+)?\d{1,2}\s+minutes?"  # MT's word for word
+    # A cup round named by its fraction of the final, one number ("1/8 финала", MT's "1/8
+    # final", "1 / 8 Champions League final"): 1/8, and the teams left, "the round of 16".
+    r"|(?<![\d/])\d{1,2} ?/ ?\d{1,2}(?=\s+(?:[A-Z][a-z]+\s+){0,3}(?:финал|[Ff]inal))"
     r"|\d{1,3}(?:(?:[ \u00a0\u202f']|,)\d{3}(?!\d))+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
     # A decimal without its leading zero (".08%", "a .45 caliber"), not after a word or number
     r"|(?<![\w.,])\.\d+"
@@ -54,7 +58,21 @@ _MAGNITUDE = re.compile(
 _SCALE = {"тыс": 1e3, "thousand": 1e3, "млн": 1e6, "миллион": 1e6, "million": 1e6, "mln": 1e6,
           "млрд": 1e9, "миллиард": 1e9, "billion": 1e9, "bn": 1e9, "трлн": 1e12,
           "триллион": 1e12, "trillion": 1e12}  # fmt: skip
-_PM = re.compile(r"\s*p\.?\s?m\b", re.IGNORECASE)
+# "a.m." / "p.m." after a time or an hour (group 1: a or p).
+_MERIDIEM = re.compile(r"\s*([ap])\.?\s?m\b", re.IGNORECASE)
+# An hour said as one ("в 14 часов", "at 9 o'clock") is the time on the hour, "14:00".
+_HOUR_WORD = re.compile(r"\s*(?:час(?:а|ов)?\b|o'clock\b)", re.IGNORECASE)
+# "1.23 a.m.", "9.30pm": a time whose colon is a dot (British usage), known by its a.m./p.m.
+_DOT_TIME = re.compile(r"(\d{1,2})\.([0-5]\d)")
+
+
+def _hour24(hours: int, meridiem: re.Match[str] | None) -> int:
+    """The 24-hour clock's hour of ``hours`` followed by ``meridiem`` (12 a.m. is 0)."""
+    if meridiem is None or not 1 <= hours <= 12:
+        return hours
+    return hours % 12 + (12 if meridiem.group(1).lower() == "p" else 0)
+
+
 _RANGE_END = re.compile(r"\s*[-–—]\s*$")
 # What makes a two-digit number a decade: a Russian case ending ("90-х", "90-е", "90-ми") or an
 # English plural ("90s", "90's"; "'90s" is the same token); the first of a range of decades
@@ -172,6 +190,12 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
     True
     >>> digit_numbers("at 18: 18 and 9 : 05 pm") == digit_numbers("в 18:18 и 21:05")
     True
+    >>> digit_numbers("в 17 часов 47 минут") == digit_numbers("at 17 hours and 47 minutes")
+    True
+    >>> [sorted(v) for v in digit_numbers("1/8 финала, the 1 / 8 Champions League final")]
+    [[0.125, 16.0], [0.125, 16.0]]
+    >>> [sorted(v) for v in digit_numbers("at 2 p.m., at 01.23 a.m., 12:30 am, в 14 часов")]
+    [[2.0, 14.0, 1400.0], [123.0], [30.0], [14.0, 1400.0]]
     >>> digit_numbers("to .08%, a .45 caliber") == digit_numbers("до 0,08%, калибр 0,45")
     True
     >>> [sorted(v) for v in digit_numbers("в 90-х, the '80s, 2010-е")]
@@ -193,21 +217,36 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
         if m.start() < skip_to:
             continue  # the minutes of a split time
         time: re.Match[str] | None = split.get(m.start())
-        if time is None and re.search("[:։∶]|час", m.group()):
+        if time is None and re.search("[:։∶]|час|hour", m.group()):
             time = m
+        if "/" in m.group():
+            num, den = (int(x) for x in re.findall(r"\d+", m.group()))
+            values = {num / den if den else float(num)} | ({2.0 * den} if num == 1 else set())
+            out.append(frozenset(values))  # "1/8 финала": 1/8 and 16 (teams)
+            prev_end, prev = m.end(), m.group()
+            continue
         if time is not None:
             hours, minutes = (int(x) for x in re.findall(r"\d+", time.group()))
-            if _PM.match(text, time.end()) and hours <= 12:
-                hours = hours % 12 + 12  # "1:50 pm" is 13:50
+            hours = _hour24(hours, _MERIDIEM.match(text, time.end()))  # "1:50 pm" is 13:50
             out.append(frozenset({float(hours * 100 + minutes)}))
             skip_to = prev_end = time.end()
             prev = time.group()
             continue
+        meridiem = _MERIDIEM.match(text, m.end())
+        dot_time = _DOT_TIME.fullmatch(m.group()) if meridiem else None
+        if dot_time is not None and 1 <= int(dot_time.group(1)) <= 12:
+            hours = _hour24(int(dot_time.group(1)), meridiem)  # "1.23 a.m." is 01:23
+            out.append(frozenset({float(hours * 100 + int(dot_time.group(2)))}))
+            prev_end, prev = m.end(), m.group()
+            continue
         values = _read(m.group())
         if len(m.group()) == 2 and m.group().isdigit() and _DECADE_AFTER.match(text, m.end()):
             values |= decade(int(m.group()))
-        if m.group().isdigit() and int(m.group()) <= 12 and _PM.match(text, m.end()):
-            values |= {float(int(m.group()) % 12 + 12)}  # "5 pm" is 17 (o'clock)
+        if meridiem and m.group().isdigit() and 1 <= int(m.group()) <= 12:
+            hours = _hour24(int(m.group()), meridiem)  # "5 pm" is 17 o'clock, 17:00
+            values |= {float(hours), float(hours * 100)}
+        elif m.group().isdigit() and int(m.group()) <= 24 and _HOUR_WORD.match(text, m.end()):
+            values.add(float(int(m.group()) * 100))
         mag = _MAGNITUDE.match(text, m.end())
         if mag:
             word = mag.group(1).lower()

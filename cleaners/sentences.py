@@ -35,6 +35,12 @@ _RU_LAST_WORD = re.compile(r"(?:^|[\s(\[«\"“])([А-Яа-яЁё]+(?:\.?-[А-Я
 # itself never cuts before a lowercase word.
 _RU_CONTINUES = re.compile(r"^[А-ЯЁA-Z0-9]")
 
+# A temperature's unit ends a sentence: razdel reads "°C." before a capital as an initial
+# ("+17 °C. Small rains will fall" stayed one sentence, and its Russian's two beads took the
+# wrong English). A degree sign (or the º and ˚ written for it), an optional space, C, F or K
+# (Latin, or the Cyrillic С), the dot, then a capital letter or an opening quote.
+_DEGREE_END = re.compile(r"(?<=\d)\s?[°º˚]\s?[CFKС]\.(?=\s+[«\"“(]?[A-ZА-ЯЁ])")
+
 
 def _glue(pieces: list[str], joins: Callable[[str, str], bool]) -> list[str]:
     """Join each piece to the one before it where ``joins(before, piece)``: a cut razdel
@@ -82,6 +88,20 @@ def _en_joins(before: str, piece: str) -> bool:
     return numbers_only is not None and (not numbers_only or piece[0].isdigit())
 
 
+def _split_degrees(piece: str) -> list[str]:
+    """``piece`` cut after each temperature unit that ends a sentence (``_DEGREE_END``).
+
+    >>> _split_degrees("It will be +17 °C. Rain will fall.")
+    ['It will be +17 °C.', 'Rain will fall.']
+    """
+    out, start = [], 0
+    for m in _DEGREE_END.finditer(piece):
+        out.append(piece[start : m.end()].strip())
+        start = m.end()
+    out.append(piece[start:].strip())
+    return [p for p in out if p]
+
+
 def split_sentences(text: str, lang: str) -> list[str]:
     """Split ``text`` into sentences, stripped, in order; empty text gives ``[]``.
 
@@ -101,6 +121,8 @@ def split_sentences(text: str, lang: str) -> list[str]:
         if not line:
             continue
         pieces = [s.text.strip() for s in sentenize(line)]
+        if "°" in line or "º" in line or "˚" in line:  # most lines hold no degree sign
+            pieces = [p for piece in pieces for p in _split_degrees(piece)]
         pieces = [p for p in pieces if p]
         if lang == "en":
             pieces = _glue(pieces, _en_joins)

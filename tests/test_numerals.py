@@ -111,3 +111,62 @@ def test_a_time_mt_split_after_its_colon_is_the_same_time() -> None:
     assert compare("с 10:30 до 12:45", "from 10 : 30 to 12: 45 Moscow time") == (2, 0, 0)
     assert digit_numbers("Article 12: 30 days") == [frozenset({12.0}), frozenset({30.0})]
     assert compare("в 18:18", "at 18: 19").ru_missing == 1  # a changed minute still counts
+
+
+def test_a_twelve_hour_time_is_the_same_time_on_the_24_hour_clock() -> None:
+    """``в 15:00`` is ``at 3 p.m.``, ``в 01:23`` is ``at 01.23 a.m.`` (a British dot for the
+    colon) and ``в 9 часов`` is ``at 9:00``: such right pairs were rejected as a
+    number-mismatch. A changed hour or the wrong half of the day still counts."""
+    assert compare("Матч начнётся в 15:00.", "The match starts at 3 p.m.") == (1, 0, 0)
+    assert compare("Сигнал поступил в 01:23.", "The call came at 01.23 a.m.") == (1, 0, 0)
+    assert compare("Поезд ушёл в 00:40.", "The train left at 12:40 am.") == (1, 0, 0)
+    assert compare("Магазин открылся в 9 часов.", "The shop opened at 9:00.") == (1, 0, 0)
+    assert compare("Поезд ушёл в 7:05.", "The train left at 7.05 p.m.").ru_missing == 1
+    assert compare("Матч начнётся в 15:00.", "The match starts at 4 p.m.").ru_missing == 1
+    assert compare("Сигнал поступил в 01:23.", "The call came at 1:23 p.m.").ru_missing == 1
+    # A decimal stays a decimal without a.m./p.m.: 1.23 is no time.
+    assert compare("Рост составил 1,23%.", "Growth was 1.23%.") == (1, 0, 0)
+    assert compare("Рост составил 1,23%.", "Growth was 123%.").ru_missing == 1
+
+
+def test_a_time_told_in_hours_and_minutes_and_a_cup_round() -> None:
+    """MT's word-for-word ``at 17 hours and 47 minutes`` is ``в 17 часов 47 минут``, 17:47;
+    ``1/8 финала`` (an eighth-final) is the round of 16, whichever way the English puts it.
+    Other fractions, and a changed minute or round, still count."""
+    assert compare(
+        "В 17 часов 47 минут пожар потушили.", "At 17 hours and 47 minutes the fire was out."
+    ) == (1, 0, 0)
+    assert compare("В 9 часов 5 минут поезд ушёл.", "At 9 hours 5 minutes the train left.") == (
+        1,
+        0,
+        0,
+    )
+    assert compare("В 17 часов 47 минут пожар потушили.", "At 17:47 the fire was out.") == (1, 0, 0)
+    assert compare("Матч 1/8 финала пройдёт в Москве.", "The round of 16 match is in Moscow.") == (
+        1,
+        0,
+        0,
+    )
+    assert compare("Матч 1/8 финала пройдёт в Москве.", "The 1/8 final match is in Moscow.") == (
+        1,
+        0,
+        0,
+    )
+    assert compare("Матч 1/8 финала пройдёт в Москве.", "The last-16 tie is in Moscow.") == (
+        1,
+        0,
+        0,
+    )
+    assert (
+        compare(
+            "Матч 1/8 финала пройдёт в Москве.", "The round of 32 match is in Moscow."
+        ).ru_missing
+        == 1
+    )
+    assert compare("Выпито 1/8 бутылки.", "They drank 1/8 of the bottle.") == (2, 0, 0)
+    assert (
+        compare(
+            "В 17 часов 47 минут пожар потушили.", "At 17 hours 48 minutes it was out."
+        ).ru_missing
+        == 1
+    )

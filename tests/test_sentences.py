@@ -106,6 +106,30 @@ def test_english_abbreviations(text: str, expected: list[str]) -> None:
     assert split_sentences(text, "en") == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # A temperature's unit before a capital ends the sentence (razdel read "C." as an
+        # initial), whatever the spacing MT gives it or the script of its letter.
+        ("By day +24 °C. Light rain is due.", "en", ["By day +24 °C.", "Light rain is due."]),
+        ("At night -3 ° C. Roads freeze.", "en", ["At night -3 ° C.", "Roads freeze."]),
+        ("It hit 98°F. “Stay home,” they said.", "en", ["It hit 98°F.", "“Stay home,” they said."]),
+        ("Ночью до +9°С. Днём ясно.", "ru", ["Ночью до +9°С.", "Днём ясно."]),
+        (
+            "Вода нагрелась до 20 ºC. Купаться можно.",
+            "ru",
+            ["Вода нагрелась до 20 ºC.", "Купаться можно."],
+        ),
+        # Left alone: a letter with no degree sign, a lower-case word after the unit, a range.
+        ("Take vitamin C. It helps.", "en", ["Take vitamin C. It helps."]),
+        ("It was 5 °C. and falling.", "en", ["It was 5 °C. and falling."]),
+        ("From +15°C to +17°C in the city.", "en", ["From +15°C to +17°C in the city."]),
+    ],
+)
+def test_a_temperature_unit_ends_a_sentence(text: str, lang: str, expected: list[str]) -> None:
+    assert split_sentences(text, lang) == expected
+
+
 def test_line_breaks_are_hard_boundaries_and_blank_lines_vanish() -> None:
     text = "Kazakhstan sends its oil flows to Europe, bypassing Russia\n\n  Tokayev met Aliyev.  \n"
     assert split_sentences(text, "en") == [

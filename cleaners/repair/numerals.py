@@ -166,3 +166,57 @@ def join_currency_amount(text: str, lang: str, params: Mapping[str, Any]) -> lis
         sign = _SIGN[m.group("name").lower().rstrip("s")]
         edits.append(make_edit("join_currency_amount", text, m.start(), m.end(), sign))
     return sorted(edits, key=lambda e: e.start)
+
+
+# A temperature as MT spaces it: "+ 22 ° C", "+ 15 °С" (the Cyrillic С copied from the
+# Russian, a look-alike no word check catches: it stands alone). The degree sign's unit: a
+# space between them, or the Cyrillic letter, after a number.
+_DEGREE_UNIT = lazy_compile(
+    r"(?<=\d)(?P<deg>[ \u00a0]?[°º])(?P<sp>[ \u00a0]?)(?P<unit>[CFС])(?!\w)"
+)
+# A "+" or a minus sign (U+2212; a hyphen may be a dash) spaced from a temperature: the
+# number (or a range) then a degree sign, "degree(s)" or a range's "..."; not after a number
+# or a bracket, where the sign adds ("(20 + 19) points").
+_TEMP_SIGN = lazy_compile(
+    r"(?:(?<=[\s(])|^)(?<![\d)]\s)[+−](?P<sp>[ \u00a0])"
+    r"(?=\d+(?:[.,]\d+)?(?:[ \u00a0]?(?:[-–]|\.\.\.|…)[ \u00a0]?[+−]?[ \u00a0]?\d+(?:[.,]\d+)?)?"
+    r"[ \u00a0]?(?:[°º]|degrees?\b|\.\.\.|…))",
+    re.M,
+)
+# The second end of a signed range ("+28... + 29,"): its sign is the first end's.
+_TEMP_RANGE_END = lazy_compile(
+    r"[+−][ \u00a0]?\d+(?:[.,]\d+)?[ \u00a0]?(?:\.\.\.|…)[ \u00a0]?[+−](?P<sp>[ \u00a0])(?=\d)"
+)
+
+
+@rule(
+    "fix_temperature_notation",
+    stage=38,
+    langs=("en",),
+    precheck=r"[+−][ \u00a0]\d|[°º][ \u00a0][CFС]|[°º]С",
+    risk="a sum with a spaced '+' before a number of degrees after a word ('x + 5 degrees')",
+)
+def fix_temperature_notation(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
+    """Write a temperature MT spaced the Russian way as English does: the sign joined to the
+    number, the degree sign to its unit (a Cyrillic ``С`` copied from the Russian made ``C``).
+
+    >>> from cleaners.repair.engine import replay
+    >>> t = "from + 22 ° C to + 24 °С, at night + 15... + 17 degrees, then + 20... + 21."
+    >>> replay(t, fix_temperature_notation(t, "en", {}))
+    'from +22 °C to +24 °C, at night +15... +17 degrees, then +20... +21.'
+    >>> t = "(20 + 19) points, 5 + 3 degrees, 22 °C, 55° N, 5 ° Celsius, + 20 people"
+    >>> fix_temperature_notation(t, "en", {})
+    []
+    """
+    signs = {m.start("sp") for p in (_TEMP_SIGN, _TEMP_RANGE_END) for m in p.finditer(text)}
+    edits = [make_edit("fix_temperature_notation", text, at, at + 1, "") for at in signs]
+    for m in _DEGREE_UNIT.finditer(text):
+        if m.group("sp"):
+            edits.append(
+                make_edit("fix_temperature_notation", text, m.start("sp"), m.end("sp"), "")
+            )
+        if m.group("unit") == "С":
+            edits.append(
+                make_edit("fix_temperature_notation", text, m.start("unit"), m.end("unit"), "C")
+            )
+    return sorted(edits, key=lambda e: e.start)

@@ -9,6 +9,7 @@ from typing import Any
 from cleaners.edit import Edit
 from cleaners.lazyre import lazy_compile
 from cleaners.repair.engine import Param, make_edit, rule, with_defaults
+from cleaners.repair.tables import words
 from cleaners.times import split_times
 
 
@@ -398,6 +399,25 @@ _QUOTE_GLUED_BEFORE = lazy_compile(
 _QUOTE_SPACE_INSIDE = lazy_compile(
     r'(?:(?<=[\s(])|^)"(?P<sp> )(?=[A-Za-z][^"\n]*[^"\s]"(?:[\s.,;:!?)]|$))', re.M
 )
+# A space before the quote that closes a quotation and opens its attribution ('various
+# classes, " he said'): the quote follows the quotation's last mark and a space, and a space
+# follows it too, where an opening quote would not come.
+_QUOTE_SPACE_BEFORE_CLOSE = lazy_compile(r'(?<=[,.!?…])(?P<sp> )"(?= (?P<next>[^\s"]+))')
+_ATTRIBUTION_WORDS = 6
+_WORDS = lazy_compile(r"[A-Za-z]+")
+
+
+def _closes_before_attribution(text: str, m: re.Match[str]) -> bool:
+    """Whether the quote of a ``_QUOTE_SPACE_BEFORE_CLOSE`` match closes a quotation: a speech
+    verb among the next words ('" Proza added', '" the head of the region stressed'), or a
+    lowercase word next with no quote left on the line (one after it could close a quotation
+    this quote opens)."""
+    end = text.find("\n", m.end())
+    rest = text[m.end() : end if end >= 0 else len(text)]
+    verbs = words("speech_verbs.txt", "en")
+    if any(w.lower() in verbs for w in _WORDS.findall(rest)[:_ATTRIBUTION_WORDS]):
+        return True
+    return m.group("next")[0].islower() and '"' not in rest
 
 
 @rule(
@@ -414,8 +434,14 @@ def fix_quote_spacing(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     >>> t = 'The missile "Zircon"will fly at the"Admiralty Shipyards" and " Atalanta" lost.'
     >>> replay(t, fix_quote_spacing(t, "en", {}))
     'The missile "Zircon" will fly at the "Admiralty Shipyards" and "Atalanta" lost.'
+    >>> t = '"It is quiet here, " the mayor said. "We wait! " Ivanov added.'
+    >>> replay(t, fix_quote_spacing(t, "en", {}))
+    '"It is quiet here," the mayor said. "We wait!" Ivanov added.'
     >>> fix_quote_spacing('a 27" screen, "x" b, {"id": "a"}, hygiene."Masks are" - said', "en", {})
     []
+    >>> t = 'Fans wrote, " We want the old song", and left.'
+    >>> replay(t, fix_quote_spacing(t, "en", {}))  # an opening quote's space goes after it
+    'Fans wrote, "We want the old song", and left.'
     """
     known: list[Any] = []
     edits = [
@@ -426,6 +452,11 @@ def fix_quote_spacing(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     edits += [
         make_edit("fix_quote_spacing", text, m.start("sp"), m.end("sp"), "")
         for m in _QUOTE_SPACE_INSIDE.finditer(text)
+    ]
+    edits += [
+        make_edit("fix_quote_spacing", text, m.start("sp"), m.end("sp"), "")
+        for m in _QUOTE_SPACE_BEFORE_CLOSE.finditer(text)
+        if _closes_before_attribution(text, m)
     ]
     return sorted(
         (e for e in edits if not _line_is_foreign(text, e.start, known)), key=lambda e: e.start

@@ -2416,11 +2416,11 @@ _CAPITAL_INSIDE = lazy_compile(
 # "the a" for "thea" (+1.2), "pass at" for "passat" (+0.2) are not, nor are MT's
 # "ina", "ata", "toa" (+2.3 to +3.0), which the words around them vouch for instead.
 CASELESS_PHRASE_MARGIN = 3.0
-# How well (log10 P(b|a)/P(b)) the language model must bind the split's last part to the
-# next word ("in a | rush", "go to | tom's") or the previous word to its first part
-# ("the | same day", "have | a key") for the words around a token to vouch for its split:
-# a name's letters fit neither ("the a | bill's" -0.9, "be so | alley" -0.9, "and | pass
-# at" 0.1, "pass at | and" -1.0).
+# How well (log10 P(c|a b)/P(c)) the language model must predict the next word from the
+# split ("in a | hurry" 1.2, "at a | parking" 0.8, "to do | it" 0.9) or, where no word
+# follows, the split's second word from the previous word and its first ("have a | key"
+# 0.8) for the words around a token to vouch for its split: a name's letters fit neither
+# ("be so | is" -0.8, "pass at | and" -1.0, "is the | a" -2.1, "and pass | at" 0.0).
 CASELESS_NEXT_ASSOC = -0.5
 CASELESS_PREV_ASSOC = 0.5
 
@@ -2459,20 +2459,19 @@ def caseless_name_risk(core: str, fixed: str, lang: str) -> bool:
 
 def context_fits(prev: str | None, fixed: str, nxt: str | None) -> bool:
     """Whether the words around a split token vouch for its split ``fixed``: the language
-    model binds its last part to the next word or the previous word to its first part.
+    model expects the next word after it or, where none follows, its second word after the
+    previous word and its first.
 
-    >>> context_fits("you", "in a", "rush"), context_fits("del", "be so", "alley")
+    >>> context_fits("was", "in a", "hurry"), context_fits("del", "be so", "is")
     (True, False)
     """
-    parts = fixed.lower().split()
+    a, b = fixed.lower().split()[-2:]
     if nxt is not None:
-        assoc = BIGRAMS.association(parts[-1], nxt.lower())
-        if assoc is not None and assoc >= CASELESS_NEXT_ASSOC:
-            return True
+        assoc = BIGRAMS.context_association(a, b, nxt.lower())
+        return assoc is not None and assoc >= CASELESS_NEXT_ASSOC
     if prev is not None:
-        assoc = BIGRAMS.association(prev.lower(), parts[0])
-        if assoc is not None and assoc >= CASELESS_PREV_ASSOC:
-            return True
+        assoc = BIGRAMS.context_association(prev.lower(), a, b)
+        return assoc is not None and assoc >= CASELESS_PREV_ASSOC
     return False
 
 

@@ -2416,6 +2416,9 @@ _CAPITAL_INSIDE = lazy_compile(
 # "the a" for "thea" (+1.2), "pass at" for "passat" (+0.2) are not, nor are MT's
 # "ina", "ata", "toa" (+2.3 to +3.0), which the words around them vouch for instead.
 CASELESS_PHRASE_MARGIN = 3.0
+# How well (log10 P(b|a)/P(b)) the language model must bind the split's two words for it
+# to stand: "up to" 0.6, "a set" 0.4; "be so" 0.15, "pass at" 0.1, "the a" -1.7.
+CASELESS_PAIR_ASSOC = 0.3
 # How well (log10 P(c|a b)/P(c)) the language model must predict the next word from the
 # split ("in a | hurry" 1.2, "at a | parking" 0.8, "to do | it" 0.9) or, where no word
 # follows, the split's second word from the previous word and its first ("have a | key"
@@ -2453,6 +2456,9 @@ def caseless_name_risk(core: str, fixed: str, lang: str) -> bool:
         return True
     if _phrase_outnumbers(parts, zc, lang):
         return False  # a set phrase: "atleast", "socialmedia"
+    assoc = BIGRAMS.association(*parts)
+    if assoc is not None and assoc >= CASELESS_PAIR_ASSOC:
+        return False  # the model binds the two words: "upto" (0.6), "aset" (0.4)
     phrase = BIGRAMS.phrase_zipf(*parts)
     return phrase is None or phrase < zc + CASELESS_PHRASE_MARGIN
 

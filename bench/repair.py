@@ -1058,6 +1058,59 @@ def corrupt(text: str, kind: str) -> tuple[str, str]:
     return gold.encode(real).decode(wrong), gold
 
 
+_SENTENCE_HEAD = re.compile(r"(^|(?<=[a-z]{2})[.!?][\"'”)]*\s+)([\"'“(]*)([a-z])")
+_PRONOUN_I = re.compile(r"\bi\b(?!['’]?[a-z])|\bi(?=['’](?:m|ve|ll|d)\b)")
+
+
+def sentence_case(s: str) -> str:
+    """``s`` lower-cased but for its sentences' first letters and "I": names lose their
+    capitals, as in a comment or a feed that capitalises sentences only."""
+    low = _SENTENCE_HEAD.sub(lambda m: m.group(1) + m.group(2) + m.group(3).upper(), s.lower())
+    return _PRONOUN_I.sub("I", low)
+
+
+def dev_english() -> list[str]:
+    """Every dev English line: FLORES dev, WMT21's two references and ten MT systems'
+    output, Tatoeba, TICO-19 (34,522 lines; never a reserved file)."""
+    wmt = DATA / "wmt21-newstest-ru-en"
+    return (
+        _lines(DATA / "flores200/dev.eng_Latn.txt")
+        + _lines(wmt / "ref.A.en.txt")
+        + _lines(wmt / "ref.B.en.txt")
+        + [s for f in sorted((wmt / "system_outputs").glob("*.txt")) for s in _lines(f)]
+        + _lines(DATA / "tatoeba-test-v2021-08-07-ru-en/eng.txt")
+        + _lines(DATA / "tico19-test-ru-en/eng.txt")
+    )
+
+
+def bench_caseless(en: list[str], n: int) -> None:
+    """Precision and recall on text without capitals on its names (reader comments, some
+    feeds' headlines, the MT of lower-case Russian): every dev English line as written,
+    lower-cased whole and sentence-cased, each fused-word split false (as written the rule
+    splits none); and fused-word cases drawn from the lower-cased sentences (own seed: the
+    other figures' draws are untouched)."""
+    lines = dev_english()
+    tokens = sum(len(s.split()) for s in lines)
+    rates = []
+    for case in (str, str.lower, sentence_case):
+        edits = [e for s in lines for e in repair(case(s), "en").edits]
+        split = sum(e.rule == "split_fused_words" for e in edits)
+        known = sum(
+            e.rule == "split_fused_words" and zipf(e.before.lower(), "en") > 0 for e in edits
+        )
+        rates.append(f"{1000 * split / tokens:.3f} ({split}, {known} known words)")
+    cases = make_fused([s.lower() for s in en], n, random.Random(20261216))
+    sc = score_fused(lambda t: repair(t, "en").text, cases, [])
+    kinds = " ".join(
+        f"{k[2:-1]} {v:.3f}/{sc['N' + k[1:]]:.0f}" for k, v in sc.items() if k.startswith("R[")
+    )
+    print(
+        f"text without capitals, {len(lines)} dev English lines ({tokens} tokens): fused-word "
+        f"splits/1k as written {rates[0]}, lower-cased {rates[1]}, sentence-cased {rates[2]};"
+        f" fused words lower-cased ({len(cases)}): P {sc['P']:.3f} R {sc['R']:.3f}  {kinds}"
+    )
+
+
 def bench_mojibake(ru: list[str], n: int, rng: random.Random) -> None:
     """Restore rate per type; ``n`` lines (0: all), also quoted inside English.
 
@@ -1458,6 +1511,8 @@ def main() -> None:
     if args.split != "test":
         # Every dev source, whatever the split (dev data only: never the reserved files).
         bench_real_openings(seg.tools["mtclean"], show=False, per_source=False)
+    if args.split != "test":
+        bench_caseless(en, args.n)  # dev files only, whatever the split
     if args.seeds:
         fused_over_seeds(en, args.n, args.seeds, seg.tools["mtclean"])
     if args.show_misses:

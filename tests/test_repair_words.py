@@ -245,3 +245,57 @@ def test_a_capitalised_word_run_into_the_verb_after_it_is_split() -> None:
         " Washingtonian Russians read Kremlinology in Hamburger shops."
     )
     assert repair(keep, "en").text == keep
+
+
+def test_a_name_a_line_does_not_capitalise_is_kept_as_if_capitalised() -> None:
+    """A reader's comment or a lower-case feed writes names without capitals: a token
+    wordfreq knows ("thea", "passat", "beso") was split there ("the a", "pass at", "be
+    so") though kept whole capitalised. In a line that capitalises no name it is kept
+    unless its split is a far commoner phrase or the words around it vouch for it."""
+    for line in (
+        "we had dinner with thea yesterday",
+        "my uncle drives a passat and loves it",
+        "the callejon del beso is narrow",
+        "We had dinner with thea. It was late.",
+    ):
+        assert repair(line, "en").text == line
+        capitalised = re.sub(r"\b(thea|passat|beso|callejon)\b", lambda m: m[0].title(), line)
+        assert repair(capitalised, "en").text == capitalised
+
+
+def test_fused_words_still_split_in_a_line_without_capitals() -> None:
+    """The guard asks a lowercase line's known tokens for more evidence, not for none."""
+    text = "i was ina hurry, he went inthe house, trade andeconomic ties grew and its upto you"
+    assert repair(text, "en").text == (
+        "i was in a hurry, he went in the house, trade and economic ties grew and its up to you"
+    )
+    assert repair("she left ata quarter past nine", "en").text == (
+        "she left at a quarter past nine"
+    )
+
+
+def test_names_uncased_reads_only_capitals_inside_sentences() -> None:
+    from cleaners.repair.words import names_uncased
+
+    assert names_uncased("we met at noon. then i left")
+    assert names_uncased('He said. "Then I went home."\nNext day it rained.')
+    assert not names_uncased("we met Ann at noon")
+    assert not names_uncased("the COVID rules")
+    assert not names_uncased("мы видели Москву")
+
+
+@pytest.mark.skipif(not WMT21_MT.exists(), reason="no shared dev data (../shared/data)")
+def test_lower_cased_dev_english_loses_no_known_word_to_a_split() -> None:
+    """Dev English lower-cased whole (WMT21 dev MT and FLORES dev: names like "thea" and
+    "passat" recur there): no fused-word split of a token wordfreq knows, where the text
+    as written splits nothing (its capitals kept those tokens whole)."""
+    lines = [ln for f in sorted(WMT21_MT.glob("*.txt")) for ln in f.read_text().splitlines()]
+    lines += FLORES_EN.read_text(encoding="utf-8").splitlines()
+    split = [
+        e.before
+        for ln in lines
+        if ln.strip()
+        for e in repair(ln.lower(), "en").edits
+        if e.rule == "split_fused_words"
+    ]
+    assert [w for w in split if zipf(w, "en") > 0] == []

@@ -2404,6 +2404,97 @@ def preload_tables(lang: str = "en") -> None:
     BIGRAMS.association("the", "news")
 
 
+# Text without capitals on its names (a reader's comment, a lower-case feed's headline):
+# a capital inside a sentence, not the pronoun "I". Where a line has none, a lowercase
+# token may be a name its writer did not capitalise ("callejon del beso", "thea").
+_CAPITAL_INSIDE = lazy_compile(
+    r"(?<![.!?…]\s)(?<![.!?…]\s[\"'“«(])(?<!^)(?<!^[\"'“«(])(?<!\n)(?<!\n[\"'“«(])"
+    r"(?!I(?![^\W\d_]))[^\W\d_](?<=[^\W\d_a-zà-ÿа-яё])"
+)
+# How much commoner (Zipf) than a token wordfreq knows its split must be as a phrase in such
+# a line to stand on that alone: "in the" for "inthe" (+4.0) is; "be so" for "beso" (+2.7),
+# "the a" for "thea" (+1.2), "pass at" for "passat" (+0.2) are not, nor are MT's
+# "ina", "ata", "toa" (+2.3 to +3.0), which the words around them vouch for instead.
+CASELESS_PHRASE_MARGIN = 3.0
+# How well (log10 P(b|a)/P(b)) the language model must bind the split's two words for it
+# to stand: "up to" 0.6, "a set" 0.4; "be so" 0.15, "pass at" 0.1, "the a" -1.7.
+CASELESS_PAIR_ASSOC = 0.3
+# How well (log10 P(c|a b)/P(c)) the language model must predict the next word from the
+# split ("in a | hurry" 1.2, "at a | parking" 0.8, "to do | it" 0.9) or, where no word
+# follows, the split's second word from the previous word and its first ("have a | key"
+# 0.8) for the words around a token to vouch for its split: a name's letters fit neither
+# ("be so | is" -0.8, "pass at | and" -1.0, "is the | a" -2.1, "and pass | at" 0.0).
+CASELESS_NEXT_ASSOC = -0.5
+CASELESS_PREV_ASSOC = 0.5
+
+
+def names_uncased(line: str) -> bool:
+    """Whether ``line`` capitalises nothing but its sentences' first words and "I": its
+    names, if any, are lowercase like its words.
+
+    >>> names_uncased("i saw the callejon del beso. it was nice"), names_uncased("I met Ann.")
+    (True, False)
+    """
+    return _CAPITAL_INSIDE.search(line) is None
+
+
+def caseless_name_risk(core: str, fixed: str, lang: str) -> bool:
+    """Whether a lowercase ``core`` that wordfreq knows may be a name written without its
+    capital, its split ``fixed`` no phrase far commoner than it. Capitalised, such a token
+    would be kept whole (the splitter reads a capital as a name); lowercase in a line that
+    capitalises no name, its case says nothing. Tokens wordfreq does not know are left to
+    the rules as they are ("andeconomic").
+
+    >>> caseless_name_risk("beso", "be so", "en"), caseless_name_risk("inthe", "in the", "en")
+    (True, False)
+    """
+    zc = zipf(core, lang)
+    if zc <= 0.0:
+        return False
+    parts = fixed.lower().split()
+    if len(parts) != 2:
+        return True
+    if _phrase_outnumbers(parts, zc, lang):
+        return False  # a set phrase: "atleast", "socialmedia"
+    assoc = BIGRAMS.association(*parts)
+    if assoc is not None and assoc >= CASELESS_PAIR_ASSOC:
+        return False  # the model binds the two words: "upto" (0.6), "aset" (0.4)
+    phrase = BIGRAMS.phrase_zipf(*parts)
+    return phrase is None or phrase < zc + CASELESS_PHRASE_MARGIN
+
+
+def context_fits(prev: str | None, fixed: str, nxt: str | None) -> bool:
+    """Whether the words around a split token vouch for its split ``fixed``: the language
+    model expects the next word after it or, where none follows, its second word after the
+    previous word and its first.
+
+    >>> context_fits("was", "in a", "hurry"), context_fits("del", "be so", "is")
+    (True, False)
+    """
+    a, b = fixed.lower().split()[-2:]
+    if nxt is not None:
+        assoc = BIGRAMS.context_association(a, b, nxt.lower())
+        return assoc is not None and assoc >= CASELESS_NEXT_ASSOC
+    if prev is not None:
+        assoc = BIGRAMS.context_association(prev.lower(), a, b)
+        return assoc is not None and assoc >= CASELESS_PREV_ASSOC
+    return False
+
+
+def _caseless_keep(text: str, m: re.Match[str], core: str, fixed: str, lang: str) -> bool:
+    """Whether to keep a lowercase token whole as a name its line does not capitalise
+    ("callejon del beso", "thea said"): a capitalised one would be kept."""
+    if not core.islower() or not caseless_name_risk(core, fixed, lang):
+        return False
+    if not names_uncased(_line_at(text, m.start())):
+        return False
+    prev = _PREV_WORD.search(text, max(0, m.start() - 40), m.start())
+    nxt = _NEXT_WORD.match(text, m.end()) if m.end("core") == m.end() else None
+    return not context_fits(
+        None if prev is None else prev.group(1), fixed, None if nxt is None else nxt.group(1)
+    )
+
+
 # Letters in the longest token split_fused_words considers. Words run together are a few
 # words long (the dev sets' English has no letter run over 22); a longer run is a stuck key
 # or a comment's "hahaha…", and the splits try every cut of it: a 2 MB one took hours.
@@ -2586,6 +2677,8 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
                     fixed = _split_subject_verb(text, m, core, word_lang)
             if fixed is not None and _next_word_refutes(text, m, fixed, False):
                 continue
+            if fixed is not None and _caseless_keep(text, m, core, fixed, word_lang):
+                continue  # "beso", "thea": a name, maybe, where no name has its capital
         if fixed is None:
             continue
         if (
@@ -2609,6 +2702,12 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
         for a, b, fixed, word_lang in found
         if _line_share(text, a, found, word_lang, shares) >= min_share
     ]
+
+
+def _line_at(text: str, at: int) -> str:
+    """The line of ``text`` that holds offset ``at``."""
+    end = text.find("\n", at)
+    return text[text.rfind("\n", 0, at) + 1 : len(text) if end < 0 else end]
 
 
 def _line_share(

@@ -33,14 +33,15 @@ from collections import deque
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from cleaners.times import split_times
+from cleaners.times import COLON_LIKE, split_times
 
+_COLONS = ":" + COLON_LIKE
 # Grouped thousands ("1 000", "1,000,000": a first group of 1-3 digits) or plain digits, each
 # with an optional decimal part; "в 2008 году 400" stays two numbers.
 _TOKEN = re.compile(
-    # A time of day, one number: "9:30" = "0930"; a colon's lookalikes (Armenian ։, the ratio
-    # sign ∶) written for it in some sources count as one.
-    r"(?<![\d:։∶])\d{1,2}[:։∶]\d{2}(?![\d:։∶])"
+    # A time of day, one number: "9:30" = "0930"; a colon's look-alikes (Armenian ։, the ratio
+    # sign ∶, fullwidth ：, cleaners.times.COLON_LIKE) written for it in some sources count as one.
+    rf"(?<![\d{_COLONS}])\d{{1,2}}[{_COLONS}]\d{{2}}(?![\d{_COLONS}])"
     r"|(?<!\d)\d{1,2}\s+час\w*\s+\d{1,2}\s+минут"  # "в 11 часов 28 минут" = "11:28"
     r"|(?<!\d)\d{1,2}\s+hours?\s+(?:and\s+)?\d{1,2}\s+minutes?"  # MT's word for word
     # A cup round named by its fraction of the final, one number ("1/8 финала", MT's "1/8
@@ -217,7 +218,7 @@ def digit_numbers(text: str) -> list[frozenset[float]]:
         if m.start() < skip_to:
             continue  # the minutes of a split time
         time: re.Match[str] | None = split.get(m.start())
-        if time is None and re.search("[:։∶]|час|hour", m.group()):
+        if time is None and re.search(f"[{_COLONS}]|час|hour", m.group()):
             time = m
         if "/" in m.group():
             num, den = (int(x) for x in re.findall(r"\d+", m.group()))

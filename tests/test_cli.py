@@ -171,18 +171,30 @@ def test_a_folder_or_an_undecodable_file_is_named_for_what_it_is(
     assert r.returncode == 2 and "cannot decode (empty: file is empty)" in r.stderr
     r = mtclean("clean", "-", env=env, stdin="")
     assert r.returncode == 2 and "clean: stdin: cannot decode (empty" in r.stderr, r.stderr
-    # A cp1251 file is no UTF-8 line input: detect says so instead of a silent 'und' a line.
+    # A cp1251 file is no UTF-8 line input: detect refuses it before any output (it gave a
+    # silent 'und' a line, exit 0), naming its code page and the iconv to run.
     (tmp_path / "ru.txt").write_bytes("Погода в Казани\nСнег и мороз.\n".encode("cp1251"))
     r = mtclean("detect", str(tmp_path / "ru.txt"), env=env)
-    assert r.returncode == 0 and len(r.stdout.splitlines()) == 2
-    assert "23 byte(s) of the input were not UTF-8" in r.stderr  # every letter
-    # The file's code page is named, and the iconv given works: its output reads as Russian.
     name = str(tmp_path / "ru.txt")
-    assert f"({name} reads as CP1251: iconv -f CP1251 -t utf-8 {name})" in r.stderr, r.stderr
+    assert r.returncode == 2 and r.stdout == "", r.stderr
+    assert r.stderr == (
+        f"mtclean detect: {name} is not UTF-8: it reads as CP1251, a Cyrillic code page (line "
+        f"input must be UTF-8): iconv -f CP1251 -t utf-8 {name}\n"
+    )
     koi = tmp_path / "новости koi8.jsonl"
     koi.write_bytes('{"id": 1, "ru": "Снег и мороз.", "en": "Snow and frost."}\n'.encode("koi8-r"))
     r = mtclean("filter", str(koi), env=env)
-    assert f"reads as KOI8-R: iconv -f KOI8-R -t utf-8 '{koi}')" in r.stderr, r.stderr
+    assert r.returncode == 2 and r.stdout == "", r.stderr
+    assert r.stderr.endswith(f"reads as KOI8-R, a Cyrillic code page (line input must be UTF-8): "
+                             f"iconv -f KOI8-R -t utf-8 '{koi}'\n"), r.stderr  # fmt: skip
+    # The code page of a file whose bad bytes come later (past the first 4 KB) is named in
+    # the line said at the end.
+    late = tmp_path / "late.txt"
+    late.write_bytes(b"Snow and frost.\n" * 300 + "Снег и мороз.\n".encode("cp1251"))
+    r = mtclean("detect", str(late), env=env)
+    assert r.returncode == 2 and len(r.stdout.splitlines()) == 301, r.stderr
+    assert "10 byte(s) of the input were not UTF-8" in r.stderr  # every letter
+    assert f"({late} reads as CP1251: iconv -f CP1251 -t utf-8 {late})" in r.stderr, r.stderr
     fixed = koi.read_bytes().decode("koi8-r")
     if shutil.which("iconv"):  # the command as given
         run = subprocess.run(
@@ -223,7 +235,9 @@ def test_filters_take_a_bom_and_bad_bytes_without_a_traceback(env: dict[str, str
             cwd=ROOT,
             timeout=120,
         )
-        assert r.returncode == 0, (args, r.stderr.decode(errors="replace")[-300:])
+        # Every record has its line out; the code says some text was lost (exit 2, as
+        # `filter` when a line is not a pair).
+        assert r.returncode == 2, (args, r.stderr.decode(errors="replace")[-300:])
         # Said once, at the end: the bytes that were not UTF-8 (the escape is JSON's); the
         # record's line holds two, the plain text one.
         n = 1 if args == ["detect"] else 2
@@ -753,7 +767,9 @@ def test_a_pipe_closed_early_is_no_error_even_with_stderr_merged(
     """`mtclean filter x 2>&1 | head`: the broken pipe ends the command quietly (exit 0),
     also when what is left to say goes to stderr, the same pipe (it was exit 1)."""
     src = tmp_path / "bad.jsonl"
-    src.write_bytes(b"x\xff\n" * 5000)  # a verdict and a message a line, bytes not UTF-8
+    # A verdict and a message a line; a stray byte a line in UTF-8 text (not a code page's
+    # file, which is refused before any output) is said at the end.
+    src.write_bytes(("Доброе утро, дорогие друзья".encode() + b" \xff\n") * 5000)
     for merged in (True, False):
         proc = subprocess.Popen(
             [sys.executable, "-m", "flows.cli", "filter", str(src)],
@@ -860,6 +876,63 @@ def test_utf16_or_binary_line_input_is_refused_in_one_line(
     assert [row.split("\t")[0] for row in r.stdout.splitlines()] == ["en", "ru"], r.stderr
     (tmp_path / "ok.txt").write_text("Hello there\n", encoding="utf-8")
     assert mtclean("detect", str(tmp_path / "ok.txt"), env=env).stdout.startswith("en\t")
+
+
+def test_a_cyrillic_code_page_is_refused_by_every_line_command(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """A cp1251 or KOI8-R file given to a line command was read as U+FFFD a letter, aligned,
+    labelled or judged, exit 0 (the one line on stderr at the end was all a nightly script
+    could miss). Now it is refused before any output, exit 2, its code page and the iconv
+    to run named, as UTF-16 is: file, stdin and a pipe, text and JSONL."""
+    ru, en = "Погода в Казани.\nСнег и мороз.\n", "Weather in Kazan.\nSnow and frost.\n"
+    rec = {"id": 1, "ru": "Снег и мороз.", "en": "Snow and frost.", "text": "Снег и мороз."}
+    lists = {"id": 1, "ru": ["Снег и мороз."], "en": ["Snow and frost."]}
+    (tmp_path / "en.txt").write_text(en, encoding="utf-8")
+    for page, codec in (("CP1251", "cp1251"), ("KOI8-R", "koi8_r")):
+        (tmp_path / "ru.txt").write_bytes(ru.encode(codec))
+        (tmp_path / "p.jsonl").write_bytes(
+            (json.dumps(rec, ensure_ascii=False) + "\n").encode(codec)
+        )
+        (tmp_path / "a.jsonl").write_bytes(
+            (json.dumps(lists, ensure_ascii=False) + "\n").encode(codec)
+        )
+        ru_txt, pairs, beads = (str(tmp_path / n) for n in ("ru.txt", "p.jsonl", "a.jsonl"))
+        en_txt = str(tmp_path / "en.txt")
+        for args, given in (
+            (["detect"], ru_txt),
+            (["detect", "--format", "jsonl"], pairs),
+            (["clean", "--format", "jsonl"], pairs),
+            (["filter"], pairs),
+            (["align", "--format", "jsonl"], beads),
+            (["align", "--format", "text"], ru_txt),  # RU, then EN (UTF-8)
+        ):
+            tail = [en_txt] if "text" in args else []
+            for on_stdin in (False, True):
+                cmd = [*args, "-" if on_stdin else given, *tail]
+                r = subprocess.run(
+                    [sys.executable, "-m", "flows.cli", *cmd],
+                    input=Path(given).read_bytes() if on_stdin else b"",
+                    capture_output=True, env=env, cwd=ROOT, timeout=120,
+                )  # fmt: skip
+                where, target = ("stdin", "FILE") if on_stdin else (given, given)
+                assert r.returncode == 2 and r.stdout == b"", (cmd, r.stderr)
+                assert r.stderr.decode() == (
+                    f"mtclean {args[0]}: {where} is not UTF-8: it reads as {page}, a Cyrillic "
+                    f"code page (line input must be UTF-8): iconv -f {page} -t utf-8 {target}\n"
+                ), cmd
+    # A pipe (the shell's <(command)) is looked at without losing a byte: refused the same.
+    r = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -m flows.cli detect <(cat {tmp_path / 'ru.txt'})"],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 2 and r.stdout == "" and "reads as KOI8-R" in r.stderr, r.stderr
+    # Negative: the same text in UTF-8 is read as it is, exit 0, nothing said.
+    (tmp_path / "ru.txt").write_text(ru, encoding="utf-8")
+    r = mtclean("align", str(tmp_path / "ru.txt"), str(tmp_path / "en.txt"), env=env)
+    assert r.returncode == 0 and r.stderr == "" and len(r.stdout.splitlines()) == 2, r.stderr
+    r = mtclean("detect", env=env, stdin=ru)
+    assert r.returncode == 0 and r.stdout.startswith("ru\t"), r.stderr
 
 
 def test_a_nul_past_the_first_4_kb_refuses_line_input_too(

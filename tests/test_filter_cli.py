@@ -331,6 +331,30 @@ def test_a_raw_mt_pair_with_a_split_time_is_judged_by_its_time():
     assert not out[1]["keep"] and "number-mismatch" in out[1]["reasons"]
 
 
+def test_a_time_with_a_colons_look_alike_is_the_russians_time():
+    """MT's ``01։ 23 hours`` (Armenian full stop for the colon, then split) is the Russian's
+    01:23: the pair was rejected as number-mismatch, repaired or given. Now kept either way;
+    another time written so is still a mismatch."""
+    pairs = [
+        {
+            "id": "a",
+            "ru": "Пожар начался в 02:17 ночи.",
+            "en": "The fire began at 02\u0589 17 hours.",
+        },
+        {
+            "id": "b",
+            "ru": "Пожар начался в 02:17 ночи.",
+            "en": "The fire began at 03\u2236 17 hours.",
+        },
+    ]
+    for flags in ((), ("--as-given",)):
+        r = mtclean(*flags, stdin=_lines(pairs))
+        assert r.returncode == 0, r.stderr
+        out = [json.loads(line) for line in r.stdout.splitlines()]
+        assert out[0]["keep"] and out[0]["reasons"] == [], (flags, out[0])
+        assert not out[1]["keep"] and "number-mismatch" in out[1]["reasons"], (flags, out[1])
+
+
 def test_a_raw_mt_pair_is_judged_repaired_as_run_judges_it_and_as_given_on_request():
     """A pair from elsewhere with the MT artefacts ``run`` repairs (the Russian read in the
     wrong code page, a fused word, a split time) is judged on its repaired text: the right

@@ -230,3 +230,47 @@ def test_an_attribution_naming_the_speaker_by_a_long_title_is_joined() -> None:
     assert repair(lead + " Reshetnikov told reporters.", "en").text.startswith(
         "We expect growth, - the head"
     )
+
+
+@pytest.mark.parametrize("colon", ["\u0589", "\u2236", "\ua789", "\uff1a", "\u02d0"])
+def test_a_time_written_with_a_colons_look_alike_gets_the_colon(colon: str) -> None:
+    """MT (and OCR) write a look-alike for a time's colon, the Armenian full stop ``01։ 23
+    hours`` among them: ``join_split_times`` knew ``:`` alone. Now the time is joined and its
+    colon written ``:``, split or not, in English and Russian; the same character outside a
+    time (a label, a ratio, no time-like context) is left alone. (ftfy writes a fullwidth
+    colon as ``:`` wherever it is, before this rule.)"""
+    fullwidth = colon == "\uff1a"
+    for given in (
+        f"The siren sounded at 07{colon} 45 hours.",
+        f"The siren sounded at 07{colon}45.",
+    ):
+        r = repair(given, "en")
+        assert r.text == given.replace(f"07{colon} 45", "07:45").replace(f"07{colon}45", "07:45")
+        assert replay(given, r.edits) == r.text
+        if not fullwidth:
+            assert {e.rule for e in r.edits} == {"join_split_times"}
+    assert repair(f"Поезд ушёл в 22{colon}05.", "ru").text == "Поезд ушёл в 22:05."
+    for kept in (
+        f"Section 12{colon} 30 pages",
+        f"a scale of 1{colon}50 000 maps",
+        f"won 3{colon}2",
+    ):
+        assert repair(kept, "en").text == (kept.replace(colon, ":") if fullwidth else kept)
+
+
+def test_a_name_in_s_spaced_from_its_possessive_apostrophe_is_joined() -> None:
+    """MT spaced the possessive apostrophe of a name ending in s (``The Hockey News ' Ryan
+    Kennedy``): joined by ``fix_quote_spacing``, straight or curly, before a name or a word.
+    A single quote that may open a quotation (another stands apart later on the line, or a
+    lowercase word before it) keeps its spaces."""
+    for apo in ("'", "\u2019"):
+        text = f"Boston Celtics {apo} new coach wrote.\nAs The Daily Times {apo} Anna Lee said."
+        r = repair(text, "en")
+        assert r.text == text.replace(f" {apo} ", f"{apo} ")
+        assert {e.rule for e in r.edits} == {"fix_quote_spacing"}
+    for kept in (
+        "The film was called Dogs ' Island ' in Europe.",
+        "Then he says ' we will win it all.",
+        "Scores of 5 ' 30 were read.",
+    ):
+        assert repair(kept, "en").text == kept, kept

@@ -10,19 +10,20 @@ from cleaners.edit import Edit
 from cleaners.lazyre import lazy_compile
 from cleaners.repair.engine import Param, make_edit, rule, with_defaults
 from cleaners.repair.tables import words
-from cleaners.times import split_times
+from cleaners.times import COLON_LIKE, split_times
 
 
 @rule(
     "join_split_times",
     stage=30,
-    needs=(": ",),
-    gate=(":", r"(?:(?<=\d:)|(?<=\d :)) \d\d"),  # the precheck from the rarer colon
-    precheck=r"\d ?: \d\d",
+    # the precheck from the rarer colon (or a look-alike, split or not)
+    gate=(":" + COLON_LIKE, rf"(?:(?<=\d:)|(?<=\d :)) \d\d|(?<=\d[{COLON_LIKE}]) ?\d\d"),
+    precheck=rf"\d ?(?:: |[{COLON_LIKE}] ?)\d\d",
     risk="a numbered label followed by a two-digit count, e.g. '12: 30 days' after 'at'",
 )
 def join_split_times(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
-    """Rejoin a time that MT split after its colon.
+    """Rejoin a time that MT split after its colon; a colon's look-alike in a time (``01։
+    23``, ``9：30``) becomes the colon.
 
     >>> from cleaners.repair.engine import replay
     >>> replay("April 10 2023 18: 18", join_split_times("April 10 2023 18: 18", "en", {}))
@@ -31,13 +32,17 @@ def join_split_times(text: str, lang: str, params: Mapping[str, Any]) -> list[Ed
     []
     >>> replay("At 12 : 30 we left", join_split_times("At 12 : 30 we left", "en", {}))
     'At 12:30 we left'
+    >>> replay("at 01\u0589 23 hours", join_split_times("at 01\u0589 23 hours", "en", {}))
+    'at 01:23 hours'
     """
     edits = []
     for m in split_times(text):  # in a time-like context: "Article 12: 30 days" stays
         if m.group("sp"):
             edits.append(make_edit("join_split_times", text, m.end("h"), m.end("sp"), ""))
-        colon = m.end("sp")
-        edits.append(make_edit("join_split_times", text, colon + 1, colon + 2, ""))
+        if m.group("alike"):
+            edits.append(make_edit("join_split_times", text, m.start("alike"), m.end("gap2"), ":"))
+        else:
+            edits.append(make_edit("join_split_times", text, m.start("gap"), m.end("gap"), ""))
     return edits
 
 
@@ -405,6 +410,20 @@ _QUOTE_SPACE_INSIDE = lazy_compile(
 _QUOTE_SPACE_BEFORE_CLOSE = lazy_compile(r'(?<=[,.!?…])(?P<sp> )"(?= (?P<next>[^\s"]+))')
 _ATTRIBUTION_WORDS = 6
 _WORDS = lazy_compile(r"[A-Za-z]+")
+# A possessive apostrophe MT spaced from a capitalised word ending in s, a word after it
+# ("The Hockey News ' Ryan Kennedy", "the Washington Capitals ' restart"). Were it a quote
+# instead, joined it still closes a quotation right; one that opens a quotation ("The Beatles
+# ' Yesterday '") has a quote standing apart after it on the line, and is left alone. (After
+# a lowercase word it may open one: "he says ' we are ready".)
+_SPACED_POSSESSIVE = lazy_compile(r"\b[A-Z][a-z]*s(?P<sp> )['’] (?=[A-Za-z])")
+_LONE_SINGLE_QUOTE = lazy_compile(r"(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])")
+
+
+def _opens_nothing(text: str, m: re.Match[str]) -> bool:
+    """Whether no single quote stands apart after the apostrophe of a ``_SPACED_POSSESSIVE``
+    match on its line (one that could close a quotation it opens)."""
+    end = text.find("\n", m.end())
+    return _LONE_SINGLE_QUOTE.search(text, m.end(), end if end >= 0 else len(text)) is None
 
 
 def _closes_before_attribution(text: str, m: re.Match[str]) -> bool:
@@ -424,11 +443,13 @@ def _closes_before_attribution(text: str, m: re.Match[str]) -> bool:
     "fix_quote_spacing",
     stage=37,
     langs=("en",),
-    needs=('"',),
-    risk="a quotation MT left unclosed, whose closing quote is taken from the next one",
+    needs=('"', "s '", "s ’"),
+    risk="a quotation MT left unclosed, whose closing quote is taken from the next one; a "
+    "single quote spaced after a name in s that opens a quotation never closed",
 )
 def fix_quote_spacing(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
-    """Space a quotation in straight double quotes as English does.
+    """Space a quotation in straight double quotes as English does, and a name's possessive
+    apostrophe MT spaced from it.
 
     >>> from cleaners.repair.engine import replay
     >>> t = 'The missile "Zircon"will fly at the"Admiralty Shipyards" and " Atalanta" lost.'
@@ -442,6 +463,13 @@ def fix_quote_spacing(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     >>> t = 'Fans wrote, " We want the old song", and left.'
     >>> replay(t, fix_quote_spacing(t, "en", {}))  # an opening quote's space goes after it
     'Fans wrote, "We want the old song", and left.'
+    >>> t = "as The Hockey News ' Ryan Kennedy wrote."
+    >>> replay(t, fix_quote_spacing(t, "en", {}))  # a possessive's apostrophe, not a quote
+    "as The Hockey News' Ryan Kennedy wrote."
+    >>> fix_quote_spacing("the Beatles ' Yesterday ' played", "en", {})  # a quotation opens
+    []
+    >>> fix_quote_spacing("he says ' we are ready", "en", {})
+    []
     """
     known: list[Any] = []
     edits = [
@@ -457,6 +485,11 @@ def fix_quote_spacing(text: str, lang: str, params: Mapping[str, Any]) -> list[E
         make_edit("fix_quote_spacing", text, m.start("sp"), m.end("sp"), "")
         for m in _QUOTE_SPACE_BEFORE_CLOSE.finditer(text)
         if _closes_before_attribution(text, m)
+    ]
+    edits += [
+        make_edit("fix_quote_spacing", text, m.start("sp"), m.end("sp"), "")
+        for m in _SPACED_POSSESSIVE.finditer(text)
+        if _opens_nothing(text, m)
     ]
     return sorted(
         (e for e in edits if not _line_is_foreign(text, e.start, known)), key=lambda e: e.start

@@ -2348,6 +2348,8 @@ def _opens_sentence(text: str, chunk_start: int) -> bool:
 def _named_elsewhere(text: str, core: str) -> bool:
     """Whether ``core`` also stands capitalised inside a sentence: a name ("... met
     Atwood"), not a sentence's first word fused with the next."""
+    if " " + core not in text:
+        return False  # (what the pattern needs: saves compiling it, once per token)
     return re.search(rf"[\w,;:] +{re.escape(core)}\b", text) is not None
 
 
@@ -2357,7 +2359,7 @@ def _recurs_as_name(text: str, core: str, fixed: str, lang: str) -> bool:
     the text keeps using, as a lost space does not repeat itself. (MT's function-word
     fusions do repeat: "Inthe" twice is still split, as is any function word's pair
     the news model binds; "Ofis", "Isus" twice are names.)"""
-    if _occurrences(text, core) < 2:
+    if not _recurs(text, core):
         return False  # (counted first: the model is asked only of a recurring token)
     parts = fixed.lower().split()
     if parts[0] not in words("function_words.txt", lang):
@@ -2382,15 +2384,31 @@ def _repeated_term(text: str, core: str, fixed: str, lang: str) -> bool:
     fn = words("function_words.txt", lang)
     if any(p.lower() in fn for p in fixed.split()):
         return False
-    return _occurrences(text, core) >= 2
+    return _recurs(text, core)
 
 
-def _occurrences(text: str, core: str) -> int:
-    """How often ``core`` stands in ``text`` as a whole run of letters, in any case: a
-    brand recurs in capitals, in lowercase in its site's address ("silvergroup.ru") or
-    in a heading ("SILVERGROUP"); a lost space does not repeat itself in any case."""
+# The characters other than ASCII letters that a case-blind ASCII letter matches (``re``'s
+# IGNORECASE) or whose lowercase holds one: without them, text.lower() holds an ASCII word
+# wherever the case-blind pattern finds it.
+_CASE_ODD = lazy_compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _recurs(text: str, core: str) -> bool:
+    """Whether ``core`` stands in ``text`` twice or more as a whole run of letters, in any
+    case: a brand recurs in capitals, in lowercase in its site's address ("silvergroup.ru")
+    or in a heading ("SILVERGROUP"); a lost space does not repeat itself in any case.
+
+    >>> _recurs("Silvergroup grew. See silvergroup.ru", "Silvergroup")
+    True
+    >>> _recurs("Silvergroup grew. See silvergroups", "Silvergroup")
+    False
+    """
+    # Fewer than two case-blind occurrences at all: no need to compile the pattern (a new
+    # one per token; most tokens occur once).
+    if core.isascii() and _CASE_ODD.search(text) is None and text.lower().count(core.lower()) < 2:
+        return False
     pattern = rf"(?<![^\W\d_]){re.escape(core)}(?![^\W\d_])"
-    return len(re.findall(pattern, text, re.IGNORECASE))
+    return len(re.findall(pattern, text, re.IGNORECASE)) >= 2
 
 
 def preload_tables(lang: str = "en") -> None:
@@ -2783,7 +2801,7 @@ def capital_word_parts(core: str, text: str) -> tuple[str, str] | None:
             continue
         if best is None or score > best[0]:
             best = (score, head, tail)
-    if best is None or _occurrences(text, core) > 1 or zipf(core.lower(), "en") > 0.0:
+    if best is None or _recurs(text, core) or zipf(core.lower(), "en") > 0.0:
         return None  # (the large list last: reading it costs a tenth of a clean run)
     return best[1], best[2]
 

@@ -208,14 +208,18 @@ def zipf_table(lang: str, size: str) -> dict[str, float]:
 
     def build() -> dict[str, float]:
         try:
-            return {
-                w: 9.0 - i / 100 for i, bucket in enumerate(_buckets(lang, size)) for w in bucket
-            }
+            buckets = _buckets(lang, size)
         except _UNREADABLE:
             import wordfreq
 
             freqs = wordfreq.get_frequency_dict(lang, wordlist=size)
             return {w: math.log10(f * 1e9) for w, f in freqs.items()}
+        # A bucket at a time (dict.fromkeys, in C): a third faster than a comprehension over
+        # 700,000 Russian words, and the same dict (a word in two buckets: the later's value).
+        table: dict[str, float] = {}
+        for i, bucket in enumerate(buckets):
+            table.update(dict.fromkeys(bucket, 9.0 - i / 100))
+        return table
 
     return _once(("zipf", lang, size), build)
 

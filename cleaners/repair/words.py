@@ -2543,6 +2543,14 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
         core = m.group("core")
         if len(core) > MAX_FUSED_LEN:
             continue
+        if (
+            unknown is not None
+            and core not in unknown
+            and core.islower()
+            and core not in starts
+            and core not in by_context
+        ):
+            continue  # a dictionary word in lowercase: no capital for any test below
         start = core in starts and _opens_sentence(text, m.start())
         by_next = None
         if core in by_context and _opens_sentence(text, m.start()):

@@ -145,42 +145,42 @@ def _readings(chunk: str, stand_ins: frozenset[str]) -> list[bytes]:
     """Every byte string ``chunk`` may have been before it was read as cp1252 and lost the
     second bytes of its gaps (each lost, or become one of ``stand_ins``); none when a
     character cannot be part of UTF-8 read so. Built from the end: each position's
-    readings are made once, not once per reading of what precedes it."""
-    memo: dict[int, list[bytes]] = {len(chunk): [b""]}
-    for i in range(len(chunk) - 1, -1, -1):
-        memo[i] = _readings_at(chunk, stand_ins, i, memo)
-        memo.pop(i + 5, None)  # a position reads at most 4 ahead (a lead byte and 3 more)
-    return memo[0]
-
-
-def _readings_at(
-    chunk: str, stand_ins: frozenset[str], i: int, memo: dict[int, list[bytes]]
-) -> list[bytes]:
-    """The readings of ``chunk[i:]``, from those of the later positions in ``memo``."""
-    ch = chunk[i]
-    b = _byte(ch)
-    if b is not None and b < 0x80 or ch in _TYPOGRAPHY and not (i and chunk[i - 1] in _LOST):
-        # ASCII, or a real quote or dash (one right after Ð/Ñ is read with it, below)
-        head = ch.encode()
-        return [head + rest for rest in memo[i + 1]]
-    if b is None:
-        return []
-    out: list[bytes] = []
-    k = _tail(b)
-    seconds = [_second_byte(c) for c in chunk[i + 1 : i + 1 + k]]
-    if k and len(seconds) == k and None not in seconds:
-        head = bytes([b, *seconds])  # type: ignore[list-item]
-        out.extend(head + rest for rest in memo.get(i + 1 + k, []))
-    if ch in _LOST and _lost_at(chunk, i):
-        nxt = chunk[i + 1] if i + 1 < len(chunk) else ""
-        for second in _LOST[ch]:
-            head = bytes([b, second])
-            if "?" not in stand_ins or not _in_word(chunk, i):
-                out.extend(head + rest for rest in memo[i + 1])
-            # A stand-in for the lost byte; "Ð " is Р's no-break space become a space.
-            if nxt in stand_ins or (second == 0xA0 and nxt in _STAND_INS):
-                out.extend(head + rest for rest in memo.get(i + 2, []))
-    return out
+    readings are made once, not once per reading of what precedes it (``memo[i]``: the
+    readings of ``chunk[i:]``; None past the end or no longer needed)."""
+    n = len(chunk)
+    memo: list[list[bytes] | None] = [None] * (n + 5)
+    memo[n] = [b""]
+    question = "?" in stand_ins
+    for i in range(n - 1, -1, -1):
+        ch = chunk[i]
+        b = _BYTES.get(ch)
+        rest = memo[i + 1] or []
+        if b is not None and b < 0x80 or ch in _TYPOGRAPHY and not (i and chunk[i - 1] in _LOST):
+            # ASCII, or a real quote or dash (one right after Ð/Ñ is read with it, below)
+            head = ch.encode()
+            out = [head + r for r in rest]
+        elif b is None:
+            out = []
+        else:
+            out = []
+            k = _tail(b)
+            seconds = [_SECOND_BYTES.get(c) for c in chunk[i + 1 : i + 1 + k]]
+            if k and len(seconds) == k and None not in seconds:
+                head = bytes([b, *seconds])  # type: ignore[list-item]
+                out.extend(head + r for r in memo[i + 1 + k] or [])
+            if ch in _LOST and _lost_at(chunk, i):
+                nxt = chunk[i + 1] if i + 1 < n else ""
+                after_stand_in = memo[i + 2] or []
+                for second in _LOST[ch]:
+                    head = bytes([b, second])
+                    if not question or not _in_word(chunk, i):
+                        out.extend(head + r for r in rest)
+                    # A stand-in for the lost byte; "Ð " is Р's no-break space become a space.
+                    if nxt in stand_ins or (second == 0xA0 and nxt in _STAND_INS):
+                        out.extend(head + r for r in after_stand_in)
+        memo[i] = out
+        memo[i + 5] = None  # a position reads at most 4 ahead (a lead byte and 3 more)
+    return memo[0] or []
 
 
 # A space after a lead byte's letter may be its lost second byte's stand-in: chunks are cut

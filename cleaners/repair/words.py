@@ -2321,6 +2321,11 @@ def _pair_written_apart(text: str, a: str, b: str) -> bool:
     >>> _pair_written_apart(t, "wild", "animals")
     False
     """
+    if a.isascii() and _CASE_ODD.search(text) is None:
+        # (as in _recurs: the lowercase text holds ``a`` and its space wherever it matches)
+        low, head = text.lower(), a.lower()
+        if head + " " not in low and head + "\t" not in low:
+            return False
     pattern = rf"(?<![\w-]){re.escape(a)}[ \t]+{re.escape(b)}(?![\w-])"
     return re.search(pattern, text, re.IGNORECASE) is not None
 
@@ -2805,7 +2810,7 @@ def capital_word_parts(core: str, text: str) -> tuple[str, str] | None:
     """
     best: tuple[float, str, str] | None = None
     for score, zh, head, tail in _capital_cuts(core):
-        if zh < 3.0 and re.search(rf"(?<![\w-]){head}(?![\w-])", text) is None:
+        if zh < 3.0 and not _stands_apart(text, head):
             continue
         if best is None or score > best[0]:
             best = (score, head, tail)
@@ -2815,6 +2820,30 @@ def capital_word_parts(core: str, text: str) -> tuple[str, str] | None:
 
 
 @lru_cache(maxsize=65536)
+def _stands_apart(text: str, head: str) -> bool:
+    """Whether ``head`` stands in ``text`` as a word of its own (no word character or hyphen
+    beside it).
+
+    >>> _stands_apart("Zakharovanoted it; Zakharova said", "Zakharova")
+    True
+    >>> _stands_apart("Zakharovanoted it", "Zakharova")
+    False
+    """
+    if head.isalpha():
+        # Only an occurrence with no word character or hyphen after it can match: most heads
+        # occur only inside their token, and the pattern (new per head) is then not compiled.
+        end = len(head)
+        at = text.find(head)
+        while at >= 0:
+            nxt = text[at + end : at + end + 1]
+            if not nxt or not (nxt.isalnum() or nxt in "_-"):
+                break
+            at = text.find(head, at + 1)
+        else:
+            return False
+    return re.search(rf"(?<![\w-]){head}(?![\w-])", text) is not None
+
+
 def _capital_cuts(core: str) -> tuple[tuple[float, float, str, str], ...]:
     """``capital_word_parts``'s cuts that pass every test but the text's, as (score, head
     Zipf, head, tail): cached, as most capitalised words recur (names, months) and none

@@ -602,16 +602,22 @@ def _fixpoint(text: str, plan: Plan, max_passes: int) -> RepairResult:
         else:
             return RepairResult(text, [])
     comp = _Composer(text)
+    # The text each rule last left as it was: a rule is a pure function of the text, so on
+    # that same text (the same object: nothing changed it since) it would do nothing again.
+    # The pass that confirms the fixpoint then runs only the rules before the last change.
+    unchanged: list[str | None] = [None] * len(plan.rules)
     for _ in range(max_passes):
         changed = False
-        for r, p in plan.rules:
+        for i, (r, p) in enumerate(plan.rules):
             cur = comp.text
-            if not r.may_apply(cur, cur.isascii()):
+            if unchanged[i] is cur or not r.may_apply(cur, cur.isascii()):
                 continue
             edits = [e for e in r.fn(cur, lang, p) if e.before != e.after]
             if edits:
                 comp.apply(edits)
                 changed = True
+            else:
+                unchanged[i] = cur
         if not changed:
             break
     return RepairResult(comp.text, comp.edits())

@@ -11,11 +11,12 @@ reading of each word that Russian's word list knows best is taken.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cleaners.langev import RUSSIAN_WORD as _RU_WORD
 from cleaners.langev import russian_score
 from cleaners.repair import sloppy  # noqa: F401  (registers the sloppy codecs)
-from cleaners.repair.words import zipf
+from cleaners.repair.words import _zipfs, zipf
 
 # The second bytes a lead byte's Russian letters have that cp1252 leaves undefined (0x81,
 # 0x8D, 0x8F, 0x90, 0x9D), or that are a no-break space (0xA0) or a soft hyphen (0xAD):
@@ -27,6 +28,7 @@ _LOST = {"Ð": (0x81, 0x90, 0x9D, 0xA0, 0xAD), "Ñ": (0x81, 0x8D, 0x8F), "Â": (
 # after a lead byte's letter, ``Ð?Ð¾``: else it is a question mark; see stand_ins). A
 # no-break space that became a space (``Ð `` for Р) is read so whatever else the run shows.
 _STAND_INS = frozenset(" \u00a0\ufffd")
+_DROPPED_NOT = _STAND_INS | {"?"}  # after Ð/Ñ, no sign of a dropped byte
 _QUESTION_IN_WORD = re.compile("[ÐÑ]\\?[ÐÑ]")
 # ... or after a word, when punctuation or more of the run follows ("Ñ?." of "я."; "Ñ? Ð"
 # of "с "); a last "?" before a quote or the end may be a question mark (``вопрос?``).
@@ -41,21 +43,28 @@ _PAIR = re.compile("[ÐÑ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’
 _MAX_READINGS = 16384  # a chunk's readings are enumerated (a word has 1-3 gaps, 3-10 readings each)
 
 
+def _byte_table() -> dict[str, int]:
+    """``{character: the one byte it is in sloppy cp1252}``, Latin-1's C1 controls (which
+    cp1252 has letters for) as themselves: a look-up instead of an encode per character
+    (the readings below ask it of every character of every chunk)."""
+    table = {ch: i for i, ch in enumerate(bytes(range(256)).decode("sloppy-windows-1252"))}
+    table.update({chr(b): b for b in range(0x80, 0xA0)})
+    return table
+
+
+_BYTES = _byte_table()
+# The characters that are a second byte (0x80-0xBF) in cp1252.
+_SECOND_BYTES = {ch: b for ch, b in _BYTES.items() if 0x80 <= b <= 0xBF}
+
+
 def _byte(ch: str) -> int | None:
     """The one byte ``ch`` is in cp1252 (Latin-1's C1 controls, which cp1252 has letters
     for, as themselves), else None."""
-    if "\x80" <= ch <= "\x9f":
-        return ord(ch)
-    try:
-        b = ch.encode("sloppy-windows-1252")
-    except UnicodeEncodeError:
-        return None
-    return b[0] if len(b) == 1 else None
+    return _BYTES.get(ch)
 
 
 def _second_byte(ch: str) -> int | None:
-    b = _byte(ch) if ch else None
-    return b if b is not None and 0x80 <= b <= 0xBF else None
+    return _SECOND_BYTES.get(ch)
 
 
 def _tail(lead: int) -> int:
@@ -114,7 +123,7 @@ def stand_ins(text: str) -> frozenset[str]:
         ch in "ÐÑ"
         and i + 1 < len(text)
         and _second_byte(text[i + 1]) is None
-        and text[i + 1] not in _STAND_INS | {"?"}
+        and text[i + 1] not in _DROPPED_NOT
         for i, ch in enumerate(text)
     )
     if dropped:
@@ -136,42 +145,42 @@ def _readings(chunk: str, stand_ins: frozenset[str]) -> list[bytes]:
     """Every byte string ``chunk`` may have been before it was read as cp1252 and lost the
     second bytes of its gaps (each lost, or become one of ``stand_ins``); none when a
     character cannot be part of UTF-8 read so. Built from the end: each position's
-    readings are made once, not once per reading of what precedes it."""
-    memo: dict[int, list[bytes]] = {len(chunk): [b""]}
-    for i in range(len(chunk) - 1, -1, -1):
-        memo[i] = _readings_at(chunk, stand_ins, i, memo)
-        memo.pop(i + 5, None)  # a position reads at most 4 ahead (a lead byte and 3 more)
-    return memo[0]
-
-
-def _readings_at(
-    chunk: str, stand_ins: frozenset[str], i: int, memo: dict[int, list[bytes]]
-) -> list[bytes]:
-    """The readings of ``chunk[i:]``, from those of the later positions in ``memo``."""
-    ch = chunk[i]
-    b = _byte(ch)
-    if b is not None and b < 0x80 or ch in _TYPOGRAPHY and not (i and chunk[i - 1] in _LOST):
-        # ASCII, or a real quote or dash (one right after Ð/Ñ is read with it, below)
-        head = ch.encode()
-        return [head + rest for rest in memo[i + 1]]
-    if b is None:
-        return []
-    out: list[bytes] = []
-    k = _tail(b)
-    seconds = [_second_byte(c) for c in chunk[i + 1 : i + 1 + k]]
-    if k and len(seconds) == k and None not in seconds:
-        head = bytes([b, *seconds])  # type: ignore[list-item]
-        out.extend(head + rest for rest in memo.get(i + 1 + k, []))
-    if ch in _LOST and _lost_at(chunk, i):
-        nxt = chunk[i + 1] if i + 1 < len(chunk) else ""
-        for second in _LOST[ch]:
-            head = bytes([b, second])
-            if "?" not in stand_ins or not _in_word(chunk, i):
-                out.extend(head + rest for rest in memo[i + 1])
-            # A stand-in for the lost byte; "Ð " is Р's no-break space become a space.
-            if nxt in stand_ins or (second == 0xA0 and nxt in _STAND_INS):
-                out.extend(head + rest for rest in memo.get(i + 2, []))
-    return out
+    readings are made once, not once per reading of what precedes it (``memo[i]``: the
+    readings of ``chunk[i:]``; None past the end or no longer needed)."""
+    n = len(chunk)
+    memo: list[list[bytes] | None] = [None] * (n + 5)
+    memo[n] = [b""]
+    question = "?" in stand_ins
+    for i in range(n - 1, -1, -1):
+        ch = chunk[i]
+        b = _BYTES.get(ch)
+        rest = memo[i + 1] or []
+        if b is not None and b < 0x80 or ch in _TYPOGRAPHY and not (i and chunk[i - 1] in _LOST):
+            # ASCII, or a real quote or dash (one right after Ð/Ñ is read with it, below)
+            head = ch.encode()
+            out = [head + r for r in rest]
+        elif b is None:
+            out = []
+        else:
+            out = []
+            k = _tail(b)
+            seconds = [_SECOND_BYTES.get(c) for c in chunk[i + 1 : i + 1 + k]]
+            if k and len(seconds) == k and None not in seconds:
+                head = bytes([b, *seconds])  # type: ignore[list-item]
+                out.extend(head + r for r in memo[i + 1 + k] or [])
+            if ch in _LOST and _lost_at(chunk, i):
+                nxt = chunk[i + 1] if i + 1 < n else ""
+                after_stand_in = memo[i + 2] or []
+                for second in _LOST[ch]:
+                    head = bytes([b, second])
+                    if not question or not _in_word(chunk, i):
+                        out.extend(head + r for r in rest)
+                    # A stand-in for the lost byte; "Ð " is Р's no-break space become a space.
+                    if nxt in stand_ins or (second == 0xA0 and nxt in _STAND_INS):
+                        out.extend(head + r for r in after_stand_in)
+        memo[i] = out
+        memo[i + 5] = None  # a position reads at most 4 ahead (a lead byte and 3 more)
+    return memo[0] or []
 
 
 # A space after a lead byte's letter may be its lost second byte's stand-in: chunks are cut
@@ -187,12 +196,16 @@ def _word_score(text: str) -> float:
     word costs, so a lost byte read as a space does not cut a word into common ones (``с
     казала``), and the commoner reading wins (``это``, not ``сто``; ``с ним``, not ``сним``)."""
     total = 0.0
+    table = _zipfs("ru", "large")  # zipf(word, "ru"), without a call per word
     for w in _RU_WORD.findall(text):
-        z = zipf(w.lower(), "ru") if w.islower() or w.isupper() or w.istitle() else 0.0
+        z = table.get(w.lower(), 0.0) if w.islower() or w.isupper() or w.istitle() else 0.0
         total += (z if z > 0 else -3.0) - 9.0
     return total
 
 
+# A document's mojibake repeats its chunks ("Ð¸" is и): each is read once (a pure function of
+# the chunk and the stand-ins).
+@lru_cache(maxsize=8192)
 def _best_reading(chunk: str, stand_ins: frozenset[str]) -> str | None:
     """The Russian ``chunk`` most likely was: each reading of its gaps decoded as UTF-8, the
     one whose words are best known taken; then the one that took a stand-in for its lost byte
@@ -208,8 +221,8 @@ def _best_reading(chunk: str, stand_ins: frozenset[str]) -> str | None:
             continue
         if not _NOT_RUSSIAN.search(text):
             texts.append(text)
-    if not texts:
-        return None
+    if len(texts) <= 1:
+        return texts[0] if texts else None  # (one reading: nothing to score)
     keys = [(_word_score(t), -len(t)) for t in texts]
     top = max(keys)
     tied = [t for t, k in zip(texts, keys, strict=True) if k == top]

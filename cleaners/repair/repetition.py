@@ -207,6 +207,8 @@ def collapse_sentence_loop(text: str, lang: str, params: Mapping[str, Any]) -> l
     []
     """
     copies, words = params["min_copies"], params["min_words"]
+    if sum(map(text.count, ".!?…")) < copies:
+        return []  # each sentence ends in its own end marks: fewer marks, fewer copies
     edits: list[Edit] = []
     first = last = None  # the run's first and latest copy
     count = 0

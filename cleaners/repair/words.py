@@ -2321,6 +2321,11 @@ def _pair_written_apart(text: str, a: str, b: str) -> bool:
     >>> _pair_written_apart(t, "wild", "animals")
     False
     """
+    if a.isascii() and _CASE_ODD.search(text) is None:
+        # (as in _recurs: the lowercase text holds ``a`` and its space wherever it matches)
+        low, head = text.lower(), a.lower()
+        if head + " " not in low and head + "\t" not in low:
+            return False
     pattern = rf"(?<![\w-]){re.escape(a)}[ \t]+{re.escape(b)}(?![\w-])"
     return re.search(pattern, text, re.IGNORECASE) is not None
 
@@ -2348,6 +2353,8 @@ def _opens_sentence(text: str, chunk_start: int) -> bool:
 def _named_elsewhere(text: str, core: str) -> bool:
     """Whether ``core`` also stands capitalised inside a sentence: a name ("... met
     Atwood"), not a sentence's first word fused with the next."""
+    if " " + core not in text:
+        return False  # (what the pattern needs: saves compiling it, once per token)
     return re.search(rf"[\w,;:] +{re.escape(core)}\b", text) is not None
 
 
@@ -2357,7 +2364,7 @@ def _recurs_as_name(text: str, core: str, fixed: str, lang: str) -> bool:
     the text keeps using, as a lost space does not repeat itself. (MT's function-word
     fusions do repeat: "Inthe" twice is still split, as is any function word's pair
     the news model binds; "Ofis", "Isus" twice are names.)"""
-    if _occurrences(text, core) < 2:
+    if not _recurs(text, core):
         return False  # (counted first: the model is asked only of a recurring token)
     parts = fixed.lower().split()
     if parts[0] not in words("function_words.txt", lang):
@@ -2382,15 +2389,31 @@ def _repeated_term(text: str, core: str, fixed: str, lang: str) -> bool:
     fn = words("function_words.txt", lang)
     if any(p.lower() in fn for p in fixed.split()):
         return False
-    return _occurrences(text, core) >= 2
+    return _recurs(text, core)
 
 
-def _occurrences(text: str, core: str) -> int:
-    """How often ``core`` stands in ``text`` as a whole run of letters, in any case: a
-    brand recurs in capitals, in lowercase in its site's address ("silvergroup.ru") or
-    in a heading ("SILVERGROUP"); a lost space does not repeat itself in any case."""
+# The characters other than ASCII letters that a case-blind ASCII letter matches (``re``'s
+# IGNORECASE) or whose lowercase holds one: without them, text.lower() holds an ASCII word
+# wherever the case-blind pattern finds it.
+_CASE_ODD = lazy_compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _recurs(text: str, core: str) -> bool:
+    """Whether ``core`` stands in ``text`` twice or more as a whole run of letters, in any
+    case: a brand recurs in capitals, in lowercase in its site's address ("silvergroup.ru")
+    or in a heading ("SILVERGROUP"); a lost space does not repeat itself in any case.
+
+    >>> _recurs("Silvergroup grew. See silvergroup.ru", "Silvergroup")
+    True
+    >>> _recurs("Silvergroup grew. See silvergroups", "Silvergroup")
+    False
+    """
+    # Fewer than two case-blind occurrences at all: no need to compile the pattern (a new
+    # one per token; most tokens occur once).
+    if core.isascii() and _CASE_ODD.search(text) is None and text.lower().count(core.lower()) < 2:
+        return False
     pattern = rf"(?<![^\W\d_]){re.escape(core)}(?![^\W\d_])"
-    return len(re.findall(pattern, text, re.IGNORECASE))
+    return len(re.findall(pattern, text, re.IGNORECASE)) >= 2
 
 
 def preload_tables(lang: str = "en") -> None:
@@ -2616,6 +2639,14 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
         core = m.group("core")
         if len(core) > MAX_FUSED_LEN:
             continue
+        if (
+            unknown is not None
+            and core not in unknown
+            and core.islower()
+            and core not in starts
+            and core not in by_context
+        ):
+            continue  # a dictionary word in lowercase: no capital for any test below
         start = core in starts and _opens_sentence(text, m.start())
         by_next = None
         if core in by_context and _opens_sentence(text, m.start()):
@@ -2878,16 +2909,40 @@ def capital_word_parts(core: str, text: str) -> tuple[str, str] | None:
     """
     best: tuple[float, str, str] | None = None
     for score, zh, head, tail in _capital_cuts(core):
-        if zh < 3.0 and re.search(rf"(?<![\w-]){head}(?![\w-])", text) is None:
+        if zh < 3.0 and not _stands_apart(text, head):
             continue
         if best is None or score > best[0]:
             best = (score, head, tail)
-    if best is None or _occurrences(text, core) > 1 or zipf(core.lower(), "en") > 0.0:
+    if best is None or _recurs(text, core) or zipf(core.lower(), "en") > 0.0:
         return None  # (the large list last: reading it costs a tenth of a clean run)
     return best[1], best[2]
 
 
 @lru_cache(maxsize=65536)
+def _stands_apart(text: str, head: str) -> bool:
+    """Whether ``head`` stands in ``text`` as a word of its own (no word character or hyphen
+    beside it).
+
+    >>> _stands_apart("Zakharovanoted it; Zakharova said", "Zakharova")
+    True
+    >>> _stands_apart("Zakharovanoted it", "Zakharova")
+    False
+    """
+    if head.isalpha():
+        # Only an occurrence with no word character or hyphen after it can match: most heads
+        # occur only inside their token, and the pattern (new per head) is then not compiled.
+        end = len(head)
+        at = text.find(head)
+        while at >= 0:
+            nxt = text[at + end : at + end + 1]
+            if not nxt or not (nxt.isalnum() or nxt in "_-"):
+                break
+            at = text.find(head, at + 1)
+        else:
+            return False
+    return re.search(rf"(?<![\w-]){head}(?![\w-])", text) is not None
+
+
 def _capital_cuts(core: str) -> tuple[tuple[float, float, str, str], ...]:
     """``capital_word_parts``'s cuts that pass every test but the text's, as (score, head
     Zipf, head, tail): cached, as most capitalised words recur (names, months) and none

@@ -367,6 +367,13 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     return {"P": prec, "R": rec, "F1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0}
 
 
+def recall_by_kind(s: dict[str, float]) -> str:
+    """``kind recall/cases`` for each kind of a :func:`score_fused` result."""
+    return " ".join(
+        f"{k[2:-1]} {v:.3f}/{s['N' + k[1:]]:.0f}" for k, v in s.items() if k.startswith("R[")
+    )
+
+
 def score_fused(tool, cases, clean) -> dict[str, float]:
     tp = fp = fn = 0
     by_kind: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0])
@@ -1101,9 +1108,7 @@ def bench_caseless(en: list[str], n: int) -> None:
         rates.append(f"{1000 * split / tokens:.3f} ({split}, {known} known words)")
     cases = make_fused([s.lower() for s in en], n, random.Random(20261216))
     sc = score_fused(lambda t: repair(t, "en").text, cases, [])
-    kinds = " ".join(
-        f"{k[2:-1]} {v:.3f}/{sc['N' + k[1:]]:.0f}" for k, v in sc.items() if k.startswith("R[")
-    )
+    kinds = recall_by_kind(sc)
     print(
         f"text without capitals, {len(lines)} dev English lines ({tokens} tokens): fused-word "
         f"splits/1k as written {rates[0]}, lower-cased {rates[1]}, sentence-cased {rates[2]};"
@@ -1469,9 +1474,7 @@ def main() -> None:
         s = score_fused(
             tool, cases[: args.peer_n] if few else cases, clean[: args.peer_n] if few else clean
         )
-        kinds = " ".join(
-            f"{k[2:-1]} {v:.3f}/{s['N' + k[1:]]:.0f}" for k, v in s.items() if k.startswith("R[")
-        )
+        kinds = recall_by_kind(s)
         print(
             f"{name:12} {s['P']:6.3f} {s['R']:6.3f} {s['F1']:6.3f} {s['false/1k']:9.2f} "
             f"{names_changed(tool, names[: args.peer_n] if few else names):6.3f} "

@@ -31,6 +31,17 @@ class Edit(NamedTuple):
     before: str
     after: str
 
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """The rules that made this edit: its ``rule`` split at ``+``. Edits of several rules
+        that meet in one place are composed into one edit named by them all, joined by ``+``
+        (``split_fused_words+join_split_times``); counts per rule count each of them.
+
+        >>> Edit("a+b", 0, 1, "x", "y").rules, Edit("a", 0, 1, "x", "y").rules
+        (('a', 'b'), ('a',))
+        """
+        return tuple(self.rule.split("+"))
+
     def to_dict(self) -> dict[str, Any]:
         return self._asdict()
 

@@ -33,15 +33,17 @@ def edit_records(doc: Document) -> Iterator[dict[str, Any]]:
 
     ``side`` is ``ru``, ``en`` or ``mt`` (the MT kept beside a retranslated English side);
     ``start``/``end`` are offsets into that side's original text (``raw_text``), as in
-    ``docs/``; ``context_before``/``context_after`` are the original text around the edit.
+    ``docs/``; ``context_before``/``context_after`` are the original text around the edit;
+    ``rules`` lists the rules that made it (``rule`` joins them by ``+`` when several rules'
+    edits met in one place).
 
     >>> from cleaners.model import Edit
     >>> side = SideDoc(raw_text="trade andeconomic ties", text="trade and economic ties",
     ...                encoding="utf-8", edits=[Edit("split_fused_words", 6, 17,
     ...                                              "andeconomic", "and economic")])
     >>> rec = next(edit_records(Document("d", [], "h", en=side)))
-    >>> rec["rule"], rec["context_before"], rec["context_after"], rec["after"]
-    ('split_fused_words', 'trade ', ' ties', 'and economic')
+    >>> rec["rule"], rec["context_before"], rec["context_after"], rec["after"], rec["rules"]
+    ('split_fused_words', 'trade ', ' ties', 'and economic', ['split_fused_words'])
     """
     sides: list[tuple[str, SideDoc | None]] = [("ru", doc.ru), ("en", doc.en), ("mt", doc.mt)]
     for name, side in sides:
@@ -59,6 +61,9 @@ def edit_records(doc: Document) -> Iterator[dict[str, Any]]:
                 "after": e.after,
                 "context_before": raw[max(0, e.start - CONTEXT) : e.start],
                 "context_after": raw[e.end : e.end + CONTEXT],
+                # The rules of an edit composed of several ("a+b" in ``rule``): what a
+                # count per rule counts, as the report does.
+                "rules": list(e.rules),
             }
 
 

@@ -39,7 +39,9 @@ class Tally:
 
     def __init__(self) -> None:
         self.n_docs = 0
-        self.rules: Counter[str] = Counter()
+        self.rules: Counter[str] = Counter()  # per rule: the edits it took part in
+        self.n_edits = 0
+        self.merged = 0  # edits of two or more rules composed in one place
         self.doc_langs: Counter[str] = Counter()
         self.seg_langs: Counter[str] = Counter()
         self.kinds: Counter[str] = Counter()
@@ -61,7 +63,13 @@ class Tally:
         for side in (doc.ru, doc.en):
             if side is None:
                 continue
-            self.rules.update(e.rule for e in side.edits)
+            # A composed edit ("a+b") counts once under each of its rules, never under a
+            # joined name that is no rule; so the column can sum to more than the edits.
+            for e in side.edits:
+                names = e.rules
+                self.rules.update(set(names))  # (a rule twice in one edit: once)
+                self.merged += len(names) > 1
+            self.n_edits += len(side.edits)
             self.doc_langs[side.lang] += 1
             for seg in side.segments:
                 self.seg_langs[seg.lang] += 1
@@ -100,7 +108,8 @@ class Tally:
             "quarantined": sum(self.reasons.values()),
             "quarantine_reasons": dict(sorted(self.reasons.items())),
             "edits_by_rule": dict(sorted(self.rules.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "edits": sum(self.rules.values()),
+            "edits": self.n_edits,
+            "merged_edits": self.merged,
             "languages": {
                 "documents": dict(sorted(self.doc_langs.items())),
                 "segments": dict(sorted(self.seg_langs.items())),
@@ -184,6 +193,24 @@ _RUN_LABELS = {
 }
 
 
+def _merged_note(summary: Mapping[str, Any]) -> list[str]:
+    """The line under "Edits by rule" that says why its column can sum to more than the edits.
+
+    >>> _merged_note({"edits": 5, "merged_edits": 2})
+    ['5 edits; 2 of them made by two or more rules in one place, counted under each rule.', '']
+    >>> _merged_note({"edits": 5, "merged_edits": 0}), _merged_note({"edits": 5})
+    ([], [])
+    """
+    merged = summary.get("merged_edits", 0)
+    if not merged:
+        return []
+    return [
+        f"{summary['edits']} edits; {merged} of them made by two or more rules in one place,"
+        " counted under each rule.",
+        "",
+    ]
+
+
 def render_md(summary: Mapping[str, Any]) -> str:
     """The run's table as Markdown: report.md and the Prefect artifact.
 
@@ -204,6 +231,7 @@ def render_md(summary: Mapping[str, Any]) -> str:
     lines += ["## Edits by rule", ""]
     if summary["edits_by_rule"]:
         lines += _table(["rule", "edits"], summary["edits_by_rule"].items()) + [""]
+        lines += _merged_note(summary)
     else:
         lines += ["No edits.", ""]
     langs = summary["languages"]
@@ -585,6 +613,7 @@ def render_html(
     parts.append('<figure class="plot" id="plot-rules"><figcaption>Edits by rule</figcaption>')
     if rules:
         parts.append(_svg_bars([r for r, _ in rules], [n for _, n in rules], "Edits by rule", True))
+        parts += [f"<p>{e(line)}</p>" for line in _merged_note(summary) if line]
     else:
         parts.append("<p>No edits.</p>")
     parts.append("</figure></div>")

@@ -140,7 +140,8 @@ def _locate(text: str, sentence: str, cursor: int) -> tuple[int, int] | None:
 
 
 def sentence_rules(side: SideDoc | None, sentences: Sequence[str]) -> list[tuple[str, ...]]:
-    """For each sentence of ``side``, the sorted names of repair rules whose edits touch it.
+    """For each sentence of ``side``, the sorted names of repair rules whose edits touch it
+    (each rule of an edit composed of several: ``a+b`` gives ``a`` and ``b``).
 
     A sentence that cannot be found in the repaired text gets no rules (never a guess).
 
@@ -173,7 +174,7 @@ def sentence_rules(side: SideDoc | None, sentences: Sequence[str]) -> list[tuple
             s, e, rule = spans[k]
             # Overlap; a deletion (empty span) counts when it sits inside the sentence.
             if (s < hi and e > lo) or (s == e and lo < s < hi):
-                rules.add(rule)
+                rules.update(rule.split("+"))
             k += 1
         out.append(tuple(sorted(rules)))
     return out

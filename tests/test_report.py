@@ -261,3 +261,48 @@ def test_report_pages_name_and_link_every_document(tmp_path: Path) -> None:
     _, names = write(docs[: n - 8])
     assert f"docs-{n_doc_pages:05d}.html" not in names
     assert not (tmp_path / "report" / "warnings-00002.html").exists()
+
+
+def test_edits_composed_of_two_rules_count_under_each_rule() -> None:
+    """Two rules' edits that meet in one place are one edit whose rule is their names joined
+    by "+"; the report counted it under that joined name, no rule, so a user reading "edits by
+    rule" met names that are no rule and an undercount of each real rule. Now the edit counts
+    once under each of its rules; ``edits`` counts edits, ``merged_edits`` the composed ones;
+    the edit record keeps its joined name (and edits.jsonl lists the rules)."""
+    from cleaners.outputs import edit_records
+    from cleaners.repair import repair
+    from cleaners.writers import sentence_rules
+
+    raw = "He flew toUtah , then home. It opened at 18:  18. We went to the sea ."
+    r = repair(raw, "en")
+    joined = sorted(e.rule for e in r.edits if "+" in e.rule)
+    assert joined == [
+        "collapse_spaces+join_split_times",
+        "remove_space_before_punct+split_fused_words",
+    ]
+    doc = _doc()
+    doc.en = SideDoc(raw_text=raw, text=r.text, encoding="utf-8", lang="en", edits=r.edits)
+    s = summarize([doc], [])
+    by_rule = s["edits_by_rule"]
+    assert not any("+" in name for name in by_rule), by_rule
+    assert by_rule["split_fused_words"] == 1 and by_rule["join_split_times"] == 1
+    assert by_rule["collapse_spaces"] == 1
+    assert (
+        by_rule["remove_space_before_punct"]
+        == sum("remove_space_before_punct" in e.rule.split("+") for e in r.edits)
+        == 2
+    )  # (the composed one and " ." at the end)
+    assert s["edits"] == len(r.edits) == 3 and s["merged_edits"] == 2
+    assert sum(by_rule.values()) == s["edits"] + s["merged_edits"]  # each composed one twice
+    md = render_md(s)
+    assert "3 edits; 2 of them made by two or more rules in one place" in md
+    assert "2 of them made by two or more rules" in render_html(s, [])
+    # The records keep the joined name (their shape is the same), and list the rules.
+    recs = [rec for rec in edit_records(doc) if rec["side"] == "en"]
+    in_order = sorted(r.edits, key=lambda e: e.start)
+    assert [rec["rule"] for rec in recs] == [e.rule for e in in_order]
+    assert [rec["rules"] for rec in recs] == [e.rule.split("+") for e in in_order]
+    # A corpus row names the rules that touched its sentences, not a joined name.
+    assert sentence_rules(doc.en, [r.text]) == [
+        ("collapse_spaces", "join_split_times", "remove_space_before_punct", "split_fused_words")
+    ]

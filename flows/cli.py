@@ -191,7 +191,10 @@ def _check_file(name: str) -> None:
     with open(name, "rb") as fh:
         _check_head(fh.read(_HEAD_CHECK), name)
         fh.seek(0)
-        found = _first_nul(fh)
+        watch = _LateCodePage()
+        found = _first_nul(fh, watch)
+    if watch.page is not None:  # (before the NUL: the file's encoding is the first thing wrong)
+        _check_head(watch.sample, name)
     if found is not None:
         offset, line = found
         raise UsageError(
@@ -200,9 +203,10 @@ def _check_file(name: str) -> None:
         )
 
 
-def _first_nul(fh: IO[bytes]) -> tuple[int, int] | None:
+def _first_nul(fh: IO[bytes], watch: _LateCodePage | None = None) -> tuple[int, int] | None:
     r"""The byte offset and line number (lines end at ``\n``, ``\r\n`` or ``\r``, as the
     line readers split them) of the first NUL byte in ``fh``, read in pieces; None if none.
+    ``watch`` is shown the bytes before it, piece by piece (the same read).
 
     >>> _first_nul(io.BytesIO(b"a\r\nb\rc\n\x00")), _first_nul(io.BytesIO(b"a\nb"))
     ((7, 4), None)
@@ -211,6 +215,8 @@ def _first_nul(fh: IO[bytes]) -> tuple[int, int] | None:
     while chunk := fh.read(_SCAN_CHUNK):
         at = chunk.find(0)
         part = chunk if at < 0 else chunk[:at]
+        if watch is not None and watch.page is None:
+            watch.feed(part)
         line += part.count(b"\n") + part.count(b"\r") - part.count(b"\r\n")
         if after_cr and part.startswith(b"\n"):  # a \r\n split between two pieces
             line -= 1
@@ -219,6 +225,51 @@ def _first_nul(fh: IO[bytes]) -> tuple[int, int] | None:
         offset += len(chunk)
         after_cr = chunk.endswith(b"\r")
     return None
+
+
+class _LateCodePage:
+    r"""Watches a file's bytes, piece by piece, for a Cyrillic code page past its head (an
+    ASCII header, then cp1251): at the first byte that is not UTF-8 in each piece, the
+    4 KB from there (back to its line's start, at most 256 bytes) are judged as the head
+    is (:func:`_head_code_page`). A few stray bytes in UTF-8 text are no code page (read
+    as U+FFFD and counted, as before); a piece is judged once, so a file of many stray
+    bytes costs one 4 KB look a piece, and a UTF-8 piece one strict decode, no more.
+
+    >>> w = _LateCodePage()
+    >>> w.feed(b"Snow.\n" * 1000 + "Снег и мороз на улице.\n".encode("cp1251")); w.page
+    'CP1251'
+    >>> w = _LateCodePage()
+    >>> w.feed("Снег\n".encode()[:-3]); w.feed("Снег\n".encode()[-3:]); w.page is None
+    True
+    >>> w.feed(b"Snow.\n" * 1000 + b"a stray \xff byte\n" + "Снег\n".encode()); w.page is None
+    True
+    """
+
+    __slots__ = ("carry", "page", "sample")
+
+    def __init__(self) -> None:
+        self.carry = b""  # the start of a UTF-8 character a piece's end cut
+        self.page: str | None = None
+        self.sample = b""  # the bytes judged to be in ``page``
+
+    def feed(self, piece: bytes) -> None:
+        if not self.carry and piece.isascii():
+            return
+        data = self.carry + piece
+        try:
+            _, used = codecs.utf_8_decode(data, "strict", False)
+            self.carry = data[used:]
+            return
+        except UnicodeDecodeError as exc:
+            bad = exc.start
+        self.carry = b""  # (a character cut by this piece's end: judged, if at all, as stray)
+        start = max(data.rfind(b"\n", 0, bad) + 1, bad - 256)
+        while start < bad and 0x80 <= data[start] < 0xC0:  # not inside a UTF-8 character
+            start += 1
+        sample = data[start : start + _HEAD_CHECK]
+        self.page = _head_code_page(sample)
+        if self.page is not None:
+            self.sample = sample
 
 
 _Line = TypeVar("_Line", str, str | None)  # (a line, or None for one not read)

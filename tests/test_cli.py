@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -187,14 +188,14 @@ def test_a_folder_or_an_undecodable_file_is_named_for_what_it_is(
     assert r.returncode == 2 and r.stdout == "", r.stderr
     assert r.stderr.endswith(f"reads as KOI8-R, a Cyrillic code page (line input must be UTF-8): "
                              f"iconv -f KOI8-R -t utf-8 '{koi}'\n"), r.stderr  # fmt: skip
-    # The code page of a file whose bad bytes come later (past the first 4 KB) is named in
-    # the line said at the end.
+    # A file whose code page starts past the first 4 KB is refused too, before any output
+    # (test_a_late_code_page_is_refused_before_any_output).
     late = tmp_path / "late.txt"
     late.write_bytes(b"Snow and frost.\n" * 300 + "Снег и мороз.\n".encode("cp1251"))
     r = mtclean("detect", str(late), env=env)
-    assert r.returncode == 2 and len(r.stdout.splitlines()) == 301, r.stderr
-    assert "10 byte(s) of the input were not UTF-8" in r.stderr  # every letter
-    assert f"({late} reads as CP1251: iconv -f CP1251 -t utf-8 {late})" in r.stderr, r.stderr
+    assert r.returncode == 2 and r.stdout == "", r.stderr
+    assert r.stderr.endswith(f"reads as CP1251, a Cyrillic code page (line input must be UTF-8): "
+                             f"iconv -f CP1251 -t utf-8 {late}\n"), r.stderr  # fmt: skip
     fixed = koi.read_bytes().decode("koi8-r")
     if shutil.which("iconv"):  # the command as given
         run = subprocess.run(
@@ -933,6 +934,65 @@ def test_a_cyrillic_code_page_is_refused_by_every_line_command(
     assert r.returncode == 0 and r.stderr == "" and len(r.stdout.splitlines()) == 2, r.stderr
     r = mtclean("detect", env=env, stdin=ru)
     assert r.returncode == 0 and r.stdout.startswith("ru\t"), r.stderr
+
+
+def test_a_late_code_page_is_refused_before_any_output(tmp_path: Path, env: dict[str, str]) -> None:
+    """A file whose Cyrillic code page starts past its first 4 KB (an ASCII header, then
+    cp1251) passed the head check: read with U+FFFD for every letter past it, every line with
+    its output, exit 2 only at the end. Now every line command refuses it before any output,
+    as it refuses one whose head is in the code page (the scan for NUL that reads the whole
+    file looks at its first bytes that are not UTF-8); a few stray bytes are read as before."""
+    head_txt = "Weather in Kazan.\n" * 300  # 5.4 kB of ASCII
+    ru = "Погода в Казани.\nСнег и мороз.\n"
+    rec = {"id": 1, "ru": "Снег и мороз.", "en": "Snow and frost.", "text": "Снег и мороз."}
+    ok = {"id": 0, "ru": "Погода.", "en": "Weather.", "text": "Weather in Kazan."}
+    lists = {"id": 1, "ru": ["Снег и мороз."], "en": ["Snow and frost."]}
+    ok_lists = {"id": 0, "ru": ["Погода."], "en": ["Weather."]}
+    en_txt = tmp_path / "en.txt"
+    en_txt.write_text(head_txt + "Weather in Kazan.\nSnow and frost.\n", encoding="utf-8")
+
+    def line(record: dict, codec: str = "utf-8") -> bytes:
+        return (json.dumps(record, ensure_ascii=False) + "\n").encode(codec)
+
+    for page, codec in (("CP1251", "cp1251"), ("KOI8-R", "koi8_r")):
+        files = {  # UTF-8 lines past the first 4 KB, then one in the code page
+            "ru.txt": head_txt.encode() + ru.encode(codec),
+            "p.jsonl": line(ok) * 80 + line(rec, codec),
+            "a.jsonl": line(ok_lists) * 100 + line(lists, codec),
+        }
+        for n, data in files.items():
+            utf8_head = codecs.getincrementaldecoder("utf-8")().decode(data[:4096])
+            assert utf8_head and len(data) > 4096, n  # the code page only past the head check
+            (tmp_path / n).write_bytes(data)
+        ru_txt, pairs, beads = (str(tmp_path / n) for n in files)
+        for args, given in (
+            (["detect"], ru_txt),
+            (["detect", "--format", "jsonl"], pairs),
+            (["clean", "--format", "jsonl"], pairs),
+            (["filter"], pairs),
+            (["align", "--format", "jsonl"], beads),
+            (["align", "--format", "text"], ru_txt),  # RU, then EN (UTF-8)
+        ):
+            tail = [str(en_txt)] if "text" in args else []
+            r = mtclean(*args, given, *tail, env=env)
+            assert r.returncode == 2 and r.stdout == "", (args, r.stderr)
+            assert r.stderr == (
+                f"mtclean {args[0]}: {given} is not UTF-8: it reads as {page}, a Cyrillic "
+                f"code page (line input must be UTF-8): iconv -f {page} -t utf-8 {given}\n"
+            ), (args, r.stderr)
+    # EN given second is checked the same, before any output.
+    (tmp_path / "ru.txt").write_text(head_txt + ru, encoding="utf-8")
+    en_txt.write_bytes(head_txt.encode() + "Снег и мороз.\n".encode("cp1251"))
+    r = mtclean("align", str(tmp_path / "ru.txt"), str(en_txt), env=env)
+    assert r.returncode == 2 and r.stdout == "" and "reads as CP1251" in r.stderr, r.stderr
+    # Negative: a few stray bytes past the head in UTF-8 text are read as today: U+FFFD,
+    # every line with its output, the count said at the end, exit 2.
+    stray = tmp_path / "stray.txt"
+    stray.write_bytes(head_txt.encode() + b"a stray \xff byte\n" + ru.encode())
+    r = mtclean("detect", str(stray), env=env)
+    assert r.returncode == 2 and len(r.stdout.splitlines()) == 303, r.stderr
+    assert "1 byte(s) of the input were not UTF-8" in r.stderr and "reads as" not in r.stderr
+    assert r.stdout.splitlines()[-1].startswith("ru\t"), r.stdout[-200:]
 
 
 def test_a_nul_past_the_first_4_kb_refuses_line_input_too(

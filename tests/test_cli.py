@@ -879,6 +879,27 @@ def test_utf16_or_binary_line_input_is_refused_in_one_line(
     assert mtclean("detect", str(tmp_path / "ok.txt"), env=env).stdout.startswith("en\t")
 
 
+def _line_commands(ru_txt: str, pairs: str, beads: str) -> list[tuple[list[str], str]]:
+    """Every line command and format, with the file each reads (``align --format text``:
+    the Russian file, the English given after it)."""
+    return [
+        (["detect"], ru_txt),
+        (["detect", "--format", "jsonl"], pairs),
+        (["clean", "--format", "jsonl"], pairs),
+        (["filter"], pairs),
+        (["align", "--format", "jsonl"], beads),
+        (["align", "--format", "text"], ru_txt),
+    ]
+
+
+def _refusal(command: str, where: str, page: str, target: str) -> str:
+    """The one line a line command says when its input is in a Cyrillic code page."""
+    return (
+        f"mtclean {command}: {where} is not UTF-8: it reads as {page}, a Cyrillic code page "
+        f"(line input must be UTF-8): iconv -f {page} -t utf-8 {target}\n"
+    )
+
+
 def test_a_cyrillic_code_page_is_refused_by_every_line_command(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
@@ -900,14 +921,7 @@ def test_a_cyrillic_code_page_is_refused_by_every_line_command(
         )
         ru_txt, pairs, beads = (str(tmp_path / n) for n in ("ru.txt", "p.jsonl", "a.jsonl"))
         en_txt = str(tmp_path / "en.txt")
-        for args, given in (
-            (["detect"], ru_txt),
-            (["detect", "--format", "jsonl"], pairs),
-            (["clean", "--format", "jsonl"], pairs),
-            (["filter"], pairs),
-            (["align", "--format", "jsonl"], beads),
-            (["align", "--format", "text"], ru_txt),  # RU, then EN (UTF-8)
-        ):
+        for args, given in _line_commands(ru_txt, pairs, beads):
             tail = [en_txt] if "text" in args else []
             for on_stdin in (False, True):
                 cmd = [*args, "-" if on_stdin else given, *tail]
@@ -918,10 +932,7 @@ def test_a_cyrillic_code_page_is_refused_by_every_line_command(
                 )  # fmt: skip
                 where, target = ("stdin", "FILE") if on_stdin else (given, given)
                 assert r.returncode == 2 and r.stdout == b"", (cmd, r.stderr)
-                assert r.stderr.decode() == (
-                    f"mtclean {args[0]}: {where} is not UTF-8: it reads as {page}, a Cyrillic "
-                    f"code page (line input must be UTF-8): iconv -f {page} -t utf-8 {target}\n"
-                ), cmd
+                assert r.stderr.decode() == _refusal(args[0], where, page, target), cmd
     # A pipe (the shell's <(command)) is looked at without losing a byte: refused the same.
     r = subprocess.run(
         ["bash", "-c", f"{sys.executable} -m flows.cli detect <(cat {tmp_path / 'ru.txt'})"],
@@ -965,21 +976,11 @@ def test_a_late_code_page_is_refused_before_any_output(tmp_path: Path, env: dict
             assert utf8_head and len(data) > 4096, n  # the code page only past the head check
             (tmp_path / n).write_bytes(data)
         ru_txt, pairs, beads = (str(tmp_path / n) for n in files)
-        for args, given in (
-            (["detect"], ru_txt),
-            (["detect", "--format", "jsonl"], pairs),
-            (["clean", "--format", "jsonl"], pairs),
-            (["filter"], pairs),
-            (["align", "--format", "jsonl"], beads),
-            (["align", "--format", "text"], ru_txt),  # RU, then EN (UTF-8)
-        ):
+        for args, given in _line_commands(ru_txt, pairs, beads):
             tail = [str(en_txt)] if "text" in args else []
             r = mtclean(*args, given, *tail, env=env)
             assert r.returncode == 2 and r.stdout == "", (args, r.stderr)
-            assert r.stderr == (
-                f"mtclean {args[0]}: {given} is not UTF-8: it reads as {page}, a Cyrillic "
-                f"code page (line input must be UTF-8): iconv -f {page} -t utf-8 {given}\n"
-            ), (args, r.stderr)
+            assert r.stderr == _refusal(args[0], given, page, given), (args, r.stderr)
     # EN given second is checked the same, before any output.
     (tmp_path / "ru.txt").write_text(head_txt + ru, encoding="utf-8")
     en_txt.write_bytes(head_txt.encode() + "Снег и мороз.\n".encode("cp1251"))

@@ -410,12 +410,13 @@ def decide_document(doc: Document, config: PipelineConfig) -> None:
     by_bead: list[Judgement | None] = [None] * len(doc.beads)
     for k in two_sided:
         b = doc.beads[k]
-        if b.signals is None:
+        signals = b.filter_signals()
+        if signals is None:
             raise ValueError(f"{doc.id}: bead {k} has a pair score but no stored signals")
         pair = _bead_pair(doc, b)
         a = b.pair_adequacy
         assert a is not None
-        why = cheap_reasons(pair, filters) or signal_reasons(_folded([pair])[0], b.signals, a,
+        why = cheap_reasons(pair, filters) or signal_reasons(_folded([pair])[0], signals, a,
                                                              filters)  # fmt: skip
         by_bead[k] = Judgement(a, why)
     judged, whole = judge_beads(by_bead, config, len(doc.ru_sentences))

@@ -10,10 +10,11 @@ without the cost of ``dataclasses``.
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, get_type_hints
 
 from cleaners.edit import Edit  # here too: the records hold edits
 
@@ -396,6 +397,45 @@ class FilterSignals(NamedTuple):
     end_mismatch: bool
 
 
+# FilterSignals' fields but the two languages, in order, as one struct (the languages follow
+# it, UTF-8, joined by NUL). A 16-field tuple of boxed values is ~460 bytes a bead; a 20 MB
+# pair read back from docs/ holds ~100,000 of them at once (issue 15's 10x memory bar).
+_PACKED = struct.Struct("<4q3d2d2q3?")
+_PACKED_TYPES: tuple[type, ...] = tuple(get_type_hints(FilterSignals).values())
+_STR_FIELDS = tuple(k for k, t in enumerate(_PACKED_TYPES) if t is str)
+
+
+class PackedSignals(bytes):
+    """:class:`FilterSignals` as one bytes object (~150 bytes); :meth:`unpack` gives them
+    back equal, each value of its field's type."""
+
+    __slots__ = ()
+
+    def unpack(self) -> FilterSignals:
+        values = list(_PACKED.unpack_from(self))
+        for k, lang in zip(_STR_FIELDS, self[_PACKED.size :].decode().split("\0"), strict=True):
+            values.insert(k, lang)
+        return FilterSignals(*values)
+
+
+def pack_signals(s: FilterSignals | PackedSignals) -> FilterSignals | PackedSignals:
+    """``s`` packed (:class:`PackedSignals`), or as it is when packing would not give it
+    back value for value and type for type (an int where a float is due would be read back
+    a float, and docs/ would change)."""
+    if isinstance(s, PackedSignals) or not all(
+        type(v) is t for v, t in zip(s, _PACKED_TYPES, strict=True)
+    ):
+        return s
+    langs = [s[k] for k in _STR_FIELDS]
+    if any("\0" in lang for lang in langs):
+        return s
+    try:
+        head = _PACKED.pack(*(v for k, v in enumerate(s) if k not in _STR_FIELDS))
+    except struct.error:  # an int beyond 64 bits
+        return s
+    return PackedSignals(head + "\0".join(langs).encode())
+
+
 @dataclass(frozen=True, slots=True)
 class Bead:
     """An alignment unit: Russian sentence ids ↔ English sentence ids.
@@ -419,12 +459,21 @@ class Bead:
     adequacy: float | None = None
     reasons: tuple[str, ...] = ()
     pair_adequacy: float | None = None
-    signals: FilterSignals | None = None
+    signals: FilterSignals | PackedSignals | None = None  # held packed: see _PACKED
     cut: bool = False
+
+    def __post_init__(self) -> None:
+        if self.signals is not None and not isinstance(self.signals, PackedSignals):
+            object.__setattr__(self, "signals", pack_signals(self.signals))
 
     @property
     def kind(self) -> str:
         return f"{len(self.ru)}-{len(self.en)}"
+
+    def filter_signals(self) -> FilterSignals | None:
+        """The stored :class:`FilterSignals`, unpacked."""
+        s = self.signals
+        return s.unpack() if isinstance(s, PackedSignals) else s
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -435,8 +484,9 @@ class Bead:
         }
         if self.pair_adequacy is not None:  # measured beads only: unjudged docs keep their shape
             out["pair_adequacy"] = round(self.pair_adequacy, 4)
-            if self.signals is not None:
-                out["signals"] = self.signals._asdict()
+            signals = self.filter_signals()
+            if signals is not None:
+                out["signals"] = signals._asdict()
         if self.cut:
             out["cut"] = True
         if self.adequacy is not None:  # decided (in memory: docs/ hold no decision)

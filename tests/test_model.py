@@ -63,3 +63,29 @@ def test_streamed_long_texts_write_the_same_json(tmp_path) -> None:  # type: ign
     atomic_write_json(tmp_path / "plain.json", doc.to_dict())
     atomic_write_json(tmp_path / "streamed.json", doc.to_dict(streamed=True))
     assert (tmp_path / "plain.json").read_bytes() == (tmp_path / "streamed.json").read_bytes()
+
+
+def test_bead_signals_are_held_packed_and_given_back_exactly() -> None:
+    """A measured bead's filter signals are one bytes object, not a 16-field tuple (the
+    reload of a 20 MB pair holds ~100,000), and come back equal, type for type, so docs/
+    are written as before; values packing cannot give back are held as given."""
+    import json
+    import sys
+
+    from cleaners.model import Bead, FilterSignals, PackedSignals
+
+    s = FilterSignals(120, 7, 20, 3, 0.0, 1.0, 0.9830508474576272, "ru", "zh-cn", 0.9999971,
+                      0.5714, 0, 2, False, True, True)  # fmt: skip
+    bead = Bead((4,), (5, 6), 0.5, "length+lex", pair_adequacy=0.9, signals=s)
+    assert isinstance(bead.signals, PackedSignals)
+    assert sys.getsizeof(bead.signals) < sys.getsizeof(s)
+    back = bead.filter_signals()
+    assert back == s and [type(v) for v in back] == [type(v) for v in s]
+    record = bead.to_dict()
+    assert record["signals"] == s._asdict()
+    again = Bead.from_dict(json.loads(json.dumps(record)))
+    assert again == bead and json.dumps(again.to_dict()) == json.dumps(record)
+    odd = s._replace(copied=0)  # an int where a float is due: packed, it would come back 0.0
+    kept = Bead((4,), (5,), 0.5, pair_adequacy=0.1, signals=odd)
+    assert kept.signals is odd and json.dumps(kept.to_dict()["signals"]["copied"]) == "0"
+    assert Bead((4,), (5,), 0.5).filter_signals() is None

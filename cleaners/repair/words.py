@@ -2965,11 +2965,11 @@ def _capital_cuts(core: str) -> tuple[tuple[float, float, str, str], ...]:
         if tail not in dictionary_words():
             continue
         zt = zipf(tail, "en", 3.0)
-        tag = guess_tag(tail)
-        kind = tail in _CAP_WORD_TAILS or tag in _CAP_WORD_TAGS
-        if not kind and tag in _NATIONALITY_TAIL_TAGS:
-            kind = head in words("nationalities.txt", "en")
-        if zt < 3.5 or not kind:
+        if zt < 3.5:
+            continue
+        tag = "" if tail in _CAP_WORD_TAILS else guess_tag(tail)
+        nationality = tag in _NATIONALITY_TAIL_TAGS and head in words("nationalities.txt", "en")
+        if tag and tag not in _CAP_WORD_TAGS and not nationality:
             continue
         if _ends_in_longer_word(low, cut):
             continue  # "Brandstore": a brand's "store", not "Brands tore"

@@ -1364,6 +1364,31 @@ def bench_real_mt(sample: int, rng: random.Random, reserved: bool) -> None:
         print(f"   {'every edit' if sample < 0 else f'{len(shown)} edits (seeded)'} to read:")
         for name, i, r, before, after, ctx in shown:
             print(f"   {name}:{i} {r}: {before!r} -> {after!r} | {ctx!r}")
+        if not reserved:
+            _real_mt_by_source(folder)
+
+
+def _real_mt_by_source(folder: str) -> None:
+    """The per-document rules' edits on real MT with its Russian source: each line a pair
+    (a bead), repaired as ``mtclean filter`` repairs one (``repair_pair``'s steps), every
+    edit printed (they are few). Dev only: the source file is WMT21's."""
+    from cleaners.repair.bilingual import evidence_edits
+
+    ru_lines = _lines(DATA / folder / "src.ru.txt")
+    by_rule: collections.Counter[str] = collections.Counter()
+    shown = []
+    for f in sorted((DATA / folder / "system_outputs").glob("*.txt")):
+        for i, (ru, en) in enumerate(zip(ru_lines, _lines(f), strict=True)):
+            res = repair(en, "en")
+            for e in evidence_edits(res.text, res.edits, repair(ru, "ru").text):
+                by_rule[e.rule] += 1
+                ctx = res.text[max(0, e.start - 40) : e.end + 40]
+                shown.append(f"   {f.name}:{i} {e.rule}: {e.before!r} -> {e.after!r} | {ctx!r}")
+    total = sum(by_rule.values())
+    print(f"\n## Real MT with its Russian source, line by line as pairs: {total} edits")
+    for r, c in by_rule.most_common():
+        print(f"   {r:32} {c:6d}")
+    print("\n".join(shown))
 
 
 def main() -> None:

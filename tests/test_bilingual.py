@@ -23,10 +23,10 @@ from cleaners.decode import Decoded
 from cleaners.model import Document
 from cleaners.pipeline import build_document
 from cleaners.repair import RULES, describe_rules, repair, replay
-from cleaners.repair.bilingual import GLOSSARY_RULE, KEEP_RULE, SPLIT_RULE
+from cleaners.repair.bilingual import GLOSSARY_RULE, KEEP_RULE, SOURCE_RULES, SPLIT_RULE
 
 ROOT = Path(__file__).resolve().parents[1]
-BILINGUAL = (SPLIT_RULE, KEEP_RULE, GLOSSARY_RULE)
+BILINGUAL = SOURCE_RULES
 
 
 CASES = load("bilingual")

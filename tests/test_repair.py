@@ -261,15 +261,24 @@ def test_a_time_written_with_a_colons_look_alike_gets_the_colon(colon: str) -> N
 def test_a_name_in_s_spaced_from_its_possessive_apostrophe_is_joined() -> None:
     """MT spaced the possessive apostrophe of a name ending in s (``The Hockey News ' Ryan
     Kennedy``): joined by ``fix_quote_spacing``, straight or curly, before a name or a word.
-    A single quote that may open a quotation (another stands apart later on the line, or a
-    lowercase word before it) keeps its spaces."""
+    Two on one line are both joined. A single quote that may open a quotation (another that is
+    not such a possessive stands apart later on the line, or a lowercase word before it) keeps
+    its spaces."""
     for apo in ("'", "\u2019"):
         text = f"Boston Celtics {apo} new coach wrote.\nAs The Daily Times {apo} Anna Lee said."
         r = repair(text, "en")
         assert r.text == text.replace(f" {apo} ", f"{apo} ")
         assert {e.rule for e in r.edits} == {"fix_quote_spacing"}
+    # Two on one line: each joined (the first was left, the second taken for its closing quote).
+    for apo in ("'", "\u2019"):
+        text = f"As The Daily Times {apo} Anna Lee said, the Rangers {apo} coach agreed."
+        r = repair(text, "en")
+        assert r.text == text.replace(f" {apo} ", f"{apo} ")
+        assert [e.rule for e in r.edits] == ["fix_quote_spacing"] * 2
+        assert replay(text, r.edits) == r.text
     for kept in (
         "The film was called Dogs ' Island ' in Europe.",
+        "The Daily Times ' Anna Lee read the Beatles ' Yesterday ' aloud.",
         "Then he says ' we will win it all.",
         "Scores of 5 ' 30 were read.",
     ):

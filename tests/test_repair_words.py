@@ -247,6 +247,19 @@ def test_a_capitalised_word_run_into_the_verb_after_it_is_split() -> None:
     assert repair(keep, "en").text == keep
 
 
+def test_a_nationality_run_into_the_noun_after_it_is_split() -> None:
+    """``the Russianleader``, ``Chinesegovernment``: after a nationality (a closed list,
+    ``nationalities.txt``) a noun or an adjective is a tail too; after another capitalised
+    word a noun stays (``Zhanggroup``, ``Silvergroup``: brands are built so), and so does a
+    name wordfreq knows (``Germanwings``)."""
+    text = "Later the Russianleader met the Chinesegovernment and the Russianforeign ministry."
+    assert repair(text, "en").text == (
+        "Later the Russian leader met the Chinese government and the Russian foreign ministry."
+    )
+    keep = "Later the Zhanggroup and Silvergroup flew Germanwings to the Swissport gate."
+    assert repair(keep, "en").text == keep
+
+
 def test_a_name_a_line_does_not_capitalise_is_kept_as_if_capitalised() -> None:
     """A reader's comment or a lower-case feed writes names without capitals: a token
     wordfreq knows ("thea", "passat", "beso") was split there ("the a", "pass at", "be

@@ -101,9 +101,10 @@ def repair_pair(
 ) -> PairRepair:
     """Repair a Russian sentence and its English MT as ``mtclean run`` repairs a bead: each
     side by its language's rules (Cyrillic mojibake and ftfy on both, fused words, split
-    times, repeats ... on the English), then the English's fused words and ``ru=`` glossary
-    entries re-decided by the Russian (:mod:`cleaners.repair.bilingual`, the pair being
-    the bead). A pair ``run`` already repaired comes back unchanged.
+    times, repeats ... on the English), then the English's fused words, ``ru=`` glossary
+    entries and a dropped opening quote re-decided by the Russian
+    (:mod:`cleaners.repair.bilingual`, the pair being the bead). A pair ``run`` already
+    repaired comes back unchanged.
 
     >>> r = repair_pair("Торгово-экономические связи в Москве.", "Trade andeconomic ties InMoscow.")
     >>> r.en, r.rules
@@ -111,14 +112,14 @@ def repair_pair(
     >>> repair_pair(r.ru, r.en).rules
     ()
     """
-    from cleaners.repair.bilingual import GLOSSARY_RULE, KEEP_RULE, SPLIT_RULE, evidence_edits
+    from cleaners.repair.bilingual import SOURCE_RULES, evidence_edits
 
     ru_r = repair(ru, "ru", config)
     en_r = repair(en, "en", config, translator)
     en_text, rules = en_r.text, {e.rule for e in (*ru_r.edits, *en_r.edits)}
     enabled = config is None or config.enabled
     disable, enable = (config.disable, config.enable) if config is not None else ([], [])
-    on = {name: rule_on(name, disable, enable) for name in (SPLIT_RULE, KEEP_RULE, GLOSSARY_RULE)}
+    on = {name: rule_on(name, disable, enable) for name in SOURCE_RULES}
     if enabled and any(on.values()):
         glossary = config.glossary if config is not None else []
         later = evidence_edits(en_text, en_r.edits, ru_r.text, on=on, glossary=glossary)

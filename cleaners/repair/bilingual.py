@@ -14,7 +14,9 @@ Where the Russian source is known, a fused English token can be checked against 
   ``split_fused_by_source``).
 
 Glossary entries with a ``ru=`` condition are decided here too (rule
-``glossary_by_source``, see :mod:`cleaners.repair.glossary`). The rules are
+``glossary_by_source``, see :mod:`cleaners.repair.glossary`), and so is an opening quote
+MT dropped before a short quoted name (``Hurricane Hanna"`` ← «урагана "Ханна"», rule
+``open_quote_by_source``). The rules are
 ``per_document``: listed, configured and switched like the others, applied by
 :func:`source_evidence` once a document is aligned (``cleaners.pipeline``).
 """
@@ -41,6 +43,9 @@ if TYPE_CHECKING:
 SPLIT_RULE = "split_fused_by_source"
 KEEP_RULE = "keep_fused_by_source"
 GLOSSARY_RULE = "glossary_by_source"
+QUOTE_RULE = "open_quote_by_source"
+# The per-document rules, each switched on or off by a config's disable/enable.
+SOURCE_RULES = (SPLIT_RULE, KEEP_RULE, GLOSSARY_RULE, QUOTE_RULE)
 MONO_SPLIT_RULE = "split_fused_words"
 
 _RU_WORD = lazy_compile(r"[а-яёА-ЯЁ]+")
@@ -442,6 +447,90 @@ def glossary_by_source(text: str, lang: str, params: Mapping[str, Any], ru: str)
     return source_edits(text, 0, len(text), ru, files, GLOSSARY_RULE)
 
 
+# Double quotes of either language (Russian news writes «», "" or „“).
+_RU_QUOTE = lazy_compile(r'["«»„“”]')
+_EN_QUOTE = lazy_compile(r'["“”]')
+# A closing quote: after a word (or its end mark), before a space, a mark or the end.
+_CLOSING = lazy_compile(r'(?<=[\w.!?)])["”](?=[\s.,;:!?)]|$)')
+# A word of the quoted name in English: letters, digits, inner hyphens and apostrophes.
+_NAME_WORD = lazy_compile(r"\w+(?:[-'’.]\w+)*")
+_MAX_QUOTED_WORDS = 4
+
+
+def _quoted_words(ru: str) -> list[str] | None:
+    """The words of the one quotation of the Russian ``ru`` (two double quotes, the first
+    opening, the second closing), or None: no such pair, more than one quotation, or one of
+    more than ``_MAX_QUOTED_WORDS`` words (a quoted sentence is not placed by counting)."""
+    qs = list(_RU_QUOTE.finditer(ru))
+    if len(qs) != 2:
+        return None
+    a, b = qs
+    if a.group() in "»”" or b.group() in "«„":
+        return None
+    inside = ru[a.end() : b.start()]
+    if inside != inside.strip():
+        return None
+    words = [w for w in inside.split() if any(c.isalnum() for c in w)]
+    if words and not inside.startswith(words[0]):
+        return None  # a quotation opened by a dash or a mark ('"- Да!"'): where is unclear
+    # A name or a title (capitalised, or a number: «Панцирь-С1», «Ъ»); a lower-case phrase
+    # is a quotation whose English may hold more or fewer words ('"прошла"' → '"passed'
+    # through' or 'went "under').
+    if not words or not (words[0][0].isupper() or words[0][0].isdigit()):
+        return None
+    return words if len(words) <= _MAX_QUOTED_WORDS else None
+
+
+@rule(
+    QUOTE_RULE,
+    stage=47,
+    langs=("en",),
+    per_document=True,
+    risk="a quoted name the MT rendered in another number of words gets its opening quote "
+    "before the wrong word",
+)
+def open_quote_by_source(text: str, lang: str, params: Mapping[str, Any], ru: str) -> list[Edit]:
+    """Restore the opening quote MT dropped before a short quoted name, where the aligned
+    Russian quotes it: ``Hurricane Hanna"`` ← «урагана "Ханна"» is ``Hurricane "Hanna"``.
+
+    The English sentence must hold one double quote, a closing one, and the Russian one
+    quotation, of at most four words and capitalised (a name or a title: a lower-case phrase
+    may take more or fewer words in English), as is the English word that number of words
+    before the quote (each a plain word, no mark between them).
+
+    >>> ru = 'Тревога из-за урагана "Ханна"'
+    >>> open_quote_by_source('An alert due to Hurricane Hanna"', "en", {}, ru)
+    [Edit(rule='open_quote_by_source', start=26, end=26, before='', after='"')]
+    >>> ru = 'В интервью «Комсомольской правде».'
+    >>> open_quote_by_source("In an interview with Komsomolskaya Pravda”.", "en", {}, ru)[0].after
+    '“'
+    >>> open_quote_by_source('We wait, " he said.', "en", {}, 'Мы ждем, - сказал он.')
+    []
+    """
+    qs = list(_EN_QUOTE.finditer(text))
+    if len(qs) != 1:
+        return []
+    close = _CLOSING.match(text, qs[0].start())
+    words = _quoted_words(ru) if close else None
+    if close is None or words is None:
+        return []
+    # The English words before the quote, the last one's end mark (American style) aside.
+    head = text[: close.start()]
+    head = head[:-1] if head[-1:] in ".!?" else head
+    tail = head.split(" ")[-len(words) :]
+    if len(tail) < len(words) or not all(_NAME_WORD.fullmatch(w) for w in tail):
+        return []
+    # The name's first word capitalised (or a number) in English too.
+    lead, ru_lead = tail[0][0], words[0][0]
+    if not (lead.isupper() if ru_lead.isupper() else lead.isdigit()):
+        return []
+    at = len(head) - len(" ".join(tail))
+    if at > 0 and text[at - 1] != " ":
+        return []
+    mark = "“" if close.group() == "”" else '"'
+    return [Edit(QUOTE_RULE, at, at, "", mark)]
+
+
 def _spelled(whole: str, ru_words: Sequence[str]) -> bool:
     """Whether a Russian word spells ``whole`` (``spells_whole``) or, a brand, writes it
     as it sounds (``sounds_whole``: "Wildberries" ← «Вайлдберриз»)."""
@@ -462,20 +551,17 @@ def _opens(text: str, start: int) -> bool:
 
 
 def source_evidence(doc: Document, rc: RepairConfig) -> tuple[list[Edit], str] | None:
-    """Re-decide, with the aligned Russian, the English side's fused words and its
-    Russian-conditioned glossary entries.
+    """Re-decide, with the aligned Russian, the English side's fused words, its
+    Russian-conditioned glossary entries and a dropped opening quote.
 
     Returns the side's edits with the Russian's folded in (against its raw text) and a
     line for the document's warnings, or None when nothing changes: no beads, repair off,
-    the three rules off, or a retranslated side. ``cleaners.pipeline`` re-tags the side.
+    the four rules off, or a retranslated side. ``cleaners.pipeline`` re-tags the side.
     """
     en = doc.en
     if not rc.enabled or en is None or doc.en_origin != "mt" or not doc.beads:
         return None
-    on = {
-        name: rule_on(name, rc.disable, rc.enable)
-        for name in (SPLIT_RULE, KEEP_RULE, GLOSSARY_RULE)
-    }
+    on = {name: rule_on(name, rc.disable, rc.enable) for name in SOURCE_RULES}
     if not any(on.values()):
         return None
     spans = sentence_spans(doc)
@@ -552,7 +638,7 @@ def evidence_edits(
     side (``edits``: the repair's, against its raw text), in ``text``'s offsets, sorted
     and non-overlapping. ``ru_doc`` stands in for ``ru`` for the glossary when the
     sentence has no Russian (``ru_doc_folded``: already :func:`ru_folded`); ``on``
-    switches the three rules (default: all on);
+    switches the four rules (default: all on);
     ``placed`` (:func:`placed_edits` of ``edits``) and ``named`` (:func:`named_words` of
     ``text``) are computed once per document by the caller, else here; so is ``whole``
     (what the glossary's ``unless=``/``ru=`` say of the whole text, see ``source_edits``).
@@ -565,7 +651,7 @@ def evidence_edits(
     []
     """
     end = len(text) if end is None else end
-    on = on or {SPLIT_RULE: True, KEEP_RULE: True, GLOSSARY_RULE: True}
+    on = on or dict.fromkeys(SOURCE_RULES, True)
     if placed is None:
         placed = placed_edits(edits)
     if named is None:
@@ -589,6 +675,8 @@ def evidence_edits(
     if on.get(GLOSSARY_RULE) and (ru or ru_doc):
         found += source_edits(text, start, end, ru or ru_doc, list(glossary), GLOSSARY_RULE, here,
                               folded=not ru and ru_doc_folded, whole=whole)  # fmt: skip
+    if ru and on.get(QUOTE_RULE):
+        found += open_quote_by_source(sent, "en", {}, ru)
     out: list[Edit] = []
     for x in sorted(found, key=lambda x: (x.start, x.end)):
         if out and x.start < out[-1].end:

@@ -413,17 +413,22 @@ _WORDS = lazy_compile(r"[A-Za-z]+")
 # A possessive apostrophe MT spaced from a capitalised word ending in s, a word after it
 # ("The Hockey News ' Ryan Kennedy", "the Washington Capitals ' restart"). Were it a quote
 # instead, joined it still closes a quotation right; one that opens a quotation ("The Beatles
-# ' Yesterday '") has a quote standing apart after it on the line, and is left alone. (After
-# a lowercase word it may open one: "he says ' we are ready".)
+# ' Yesterday '") has a quote standing apart after it on the line, and is left alone, unless
+# that quote is another such possessive ("News ' Ryan ... the Times ' editor": both join).
+# (After a lowercase word it may open one: "he says ' we are ready".)
 _SPACED_POSSESSIVE = lazy_compile(r"\b[A-Z][a-z]*s(?P<sp> )['’] (?=[A-Za-z])")
 _LONE_SINGLE_QUOTE = lazy_compile(r"(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])")
 
 
-def _opens_nothing(text: str, m: re.Match[str]) -> bool:
+def _opens_nothing(text: str, m: re.Match[str], possessives: set[int]) -> bool:
     """Whether no single quote stands apart after the apostrophe of a ``_SPACED_POSSESSIVE``
-    match on its line (one that could close a quotation it opens)."""
+    match on its line (one that could close a quotation it opens). The apostrophe of another
+    such match (``possessives``: their offsets) is not counted: the line's spaced possessives
+    are then joined together (``News ' Ryan … the Times ' editor``), not each left for the
+    other."""
     end = text.find("\n", m.end())
-    return _LONE_SINGLE_QUOTE.search(text, m.end(), end if end >= 0 else len(text)) is None
+    lone = _LONE_SINGLE_QUOTE.finditer(text, m.end(), end if end >= 0 else len(text))
+    return all(q.start() in possessives for q in lone)
 
 
 def _closes_before_attribution(text: str, m: re.Match[str]) -> bool:
@@ -445,7 +450,8 @@ def _closes_before_attribution(text: str, m: re.Match[str]) -> bool:
     langs=("en",),
     needs=('"', "s '", "s ’"),
     risk="a quotation MT left unclosed, whose closing quote is taken from the next one; a "
-    "single quote spaced after a name in s that opens a quotation never closed",
+    "single quote spaced after a name in s that opens a quotation never closed, or closed by "
+    "a quote spaced after another name in s ('Dogs ' Island Tales ' in Europe')",
 )
 def fix_quote_spacing(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Space a quotation in straight double quotes as English does, and a name's possessive
@@ -466,6 +472,9 @@ def fix_quote_spacing(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     >>> t = "as The Hockey News ' Ryan Kennedy wrote."
     >>> replay(t, fix_quote_spacing(t, "en", {}))  # a possessive's apostrophe, not a quote
     "as The Hockey News' Ryan Kennedy wrote."
+    >>> t = "The Hockey News ' Ryan Kennedy and the Times ' editor agree."
+    >>> replay(t, fix_quote_spacing(t, "en", {}))  # two on a line: each joined
+    "The Hockey News' Ryan Kennedy and the Times' editor agree."
     >>> fix_quote_spacing("the Beatles ' Yesterday ' played", "en", {})  # a quotation opens
     []
     >>> fix_quote_spacing("he says ' we are ready", "en", {})
@@ -486,10 +495,12 @@ def fix_quote_spacing(text: str, lang: str, params: Mapping[str, Any]) -> list[E
         for m in _QUOTE_SPACE_BEFORE_CLOSE.finditer(text)
         if _closes_before_attribution(text, m)
     ]
+    spaced = list(_SPACED_POSSESSIVE.finditer(text))
+    possessives = {m.end("sp") for m in spaced}
     edits += [
         make_edit("fix_quote_spacing", text, m.start("sp"), m.end("sp"), "")
-        for m in _SPACED_POSSESSIVE.finditer(text)
-        if _opens_nothing(text, m)
+        for m in spaced
+        if _opens_nothing(text, m, possessives)
     ]
     return sorted(
         (e for e in edits if not _line_is_foreign(text, e.start, known)), key=lambda e: e.start

@@ -2860,7 +2860,7 @@ def split_capital_tail(core: str, lang: str) -> str | None:
 # subject or a place in news (a finite verb, a modal, a participle, a preposition or
 # conjunction below). A noun tail is left whole: names and brands are built so
 # ("Silvergroup", "Goldapple"), and so are the name endings the tagger calls words ("-ton",
-# "-son", "-well", "-more").
+# "-son", "-well", "-more"); only after a nationality ("the Russianleader") is it split.
 _CAP_WORD_SCAN = lazy_compile(r"(?<=[\w,;:] )[A-Z][a-z]{6,64}\b")
 # The fast path's scan, without the lookbehind (a third of its cost): it finds more (after
 # a quote, a dash), and the loop below asks _CAP_WORD_SCAN of each.
@@ -2875,6 +2875,10 @@ _CAP_WORD_TAILS = frozenset(
         "said", "says", "told", "announced", "added", "noted",
     )
 )  # fmt: skip
+# After a nationality ("the Russianleader", "Chinesegovernment", "the Russianforeign
+# ministry") a noun or an adjective is a tail too: a nationality adjective is no name's
+# head, and the names built on one wordfreq knows and are kept ("Germanwings").
+_NATIONALITY_TAIL_TAGS = frozenset(("NN", "NNS", "JJ"))
 # Past forms and participles that end names ("-led", "-wed", "-sted", "Sanborn").
 _CAP_WORD_REFUSED = frozenset(
     ("led", "wed", "fed", "bed", "shed", "sted", "ted", "red", "ness", "born")
@@ -2901,11 +2905,14 @@ def capital_word_parts(core: str, text: str) -> tuple[str, str] | None:
     """The best cut of ``core`` into a head and a tail (``split_capital_word``'s test):
     the token is none wordfreq's large list or the dictionary knows and does not recur in
     ``text`` (a name repeats, a lost space does not); the tail is a common word (Zipf 3.5)
-    of a verb's or a connective's kind; the head, four letters or more, is a word wordfreq
+    of a verb's or a connective's kind, or after a nationality (``nationalities.txt``) a
+    noun's or an adjective's ("Russianleader"); the head, four letters or more, is a word wordfreq
     knows well (Zipf 3: "Kremlin", "China") or stands apart in ``text`` ("Zakharova").
 
     >>> capital_word_parts("Chinareported", ""), capital_word_parts("Moscowitz", "")
     (('China', 'reported'), None)
+    >>> capital_word_parts("Russianleader", ""), capital_word_parts("Zhanggroup", "")
+    (('Russian', 'leader'), None)
     """
     best: tuple[float, str, str] | None = None
     for score, zh, head, tail in _capital_cuts(core):
@@ -2958,7 +2965,11 @@ def _capital_cuts(core: str) -> tuple[tuple[float, float, str, str], ...]:
         if tail not in dictionary_words():
             continue
         zt = zipf(tail, "en", 3.0)
-        if zt < 3.5 or not (tail in _CAP_WORD_TAILS or guess_tag(tail) in _CAP_WORD_TAGS):
+        if zt < 3.5:
+            continue
+        tag = "" if tail in _CAP_WORD_TAILS else guess_tag(tail)
+        nationality = tag in _NATIONALITY_TAIL_TAGS and head in words("nationalities.txt", "en")
+        if tag and tag not in _CAP_WORD_TAGS and not nationality:
             continue
         if _ends_in_longer_word(low, cut):
             continue  # "Brandstore": a brand's "store", not "Brands tore"

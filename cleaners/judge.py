@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -507,12 +508,65 @@ def retranslate(texts: Sequence[str], translator: Any) -> list[str]:
     return out
 
 
+# What :class:`FilterStream` remembers of the pairs it judged: ``mtclean filter``'s input
+# repeats (several MT systems' identical lines, boilerplate, headlines, duplicates: 22 % of
+# WMT21's ten systems' pairs), and a pair's judgement depends only on the pair and the stream's
+# settings. Bounded in pairs and in characters held (the text of ~16k news pairs).
+MEMO_PAIRS = 16384
+MEMO_CHARS = 8_000_000
+
+
+class _Judged(NamedTuple):
+    """A pair's judgement before deduplication, which must see every occurrence."""
+
+    pair: tuple[str, str]  # as judged: repaired, or as given
+    judgement: Judgement
+
+
+_Key = tuple[str, str, str | None]  # (ru, en, the caller's retranslation of ru)
+
+
+class _Memo:
+    """A least-recently-used map of judged pairs, bounded in entries and characters.
+
+    >>> m = _Memo(2, 10)
+    >>> j = _Judged(("a", "b"), Judgement(0.5, ()))
+    >>> m.put(("a", "b", None), j, 2); m.put(("c", "d", None), j, 9); len(m._d), m._chars
+    (1, 9)
+    >>> m.put(("e", "f", None), j, 11); m.get(("c", "d", None)) is j, m.get(("e", "f", None))
+    (True, None)
+    """
+
+    def __init__(self, entries: int, chars: int) -> None:
+        self.entries, self.chars = entries, chars
+        self._d: OrderedDict[_Key, tuple[_Judged, int]] = OrderedDict()
+        self._chars = 0
+
+    def get(self, key: _Key) -> _Judged | None:
+        hit = self._d.get(key)
+        if hit is None:
+            return None
+        self._d.move_to_end(key)
+        return hit[0]
+
+    def put(self, key: _Key, value: _Judged, size: int) -> None:
+        if size > self.chars or self.entries <= 0:
+            return  # (one pair over the whole budget is not held: it would empty the memo)
+        old = self._d.pop(key, None)
+        self._chars += size - (old[1] if old else 0)
+        self._d[key] = (value, size)
+        while len(self._d) > self.entries or self._chars > self.chars:
+            self._chars -= self._d.popitem(last=False)[1][1]
+
+
 class FilterStream:
     """:func:`filter_pairs` in chunks: the dedup memory carries over from one call to the next.
     With a ``translator`` (``translate.enabled``), each pair the cheap filters let through is
     scored with chrF against the retranslation of its Russian side, as in the pipeline.
     ``repaired``: each pair is judged repaired, as :func:`repaired_pairs` makes it, and is a
-    repeat when it repeats a kept pair as given or repaired."""
+    repeat when it repeats a kept pair as given or repaired. A pair seen before is not repaired
+    or judged again (up to ``memo_pairs``, default :data:`MEMO_PAIRS`, and :data:`MEMO_CHARS`;
+    0: none): the same verdicts, byte for byte; each occurrence is still deduplicated."""
 
     def __init__(
         self,
@@ -520,6 +574,7 @@ class FilterStream:
         lex_table: Any = None,
         translator: Any = None,
         repaired: bool = False,
+        memo_pairs: int | None = None,
     ) -> None:
         self.config = config
         self.lex_table = lex_table
@@ -527,19 +582,27 @@ class FilterStream:
         self.repaired = repaired
         fc = config.filters
         self.dedup = Deduper(fc.on("duplicate"), fc.on("near-duplicate"), fc.near_duplicate_digits)
+        self._memo = _Memo(MEMO_PAIRS if memo_pairs is None else memo_pairs, MEMO_CHARS)
 
     def judge(
         self, pairs: Sequence[tuple[str, str]], ru_mt: Sequence[str | None] | None = None
     ) -> list[Verdict]:
-        given = pairs
-        if self.repaired:
-            pairs = repaired_pairs(pairs, self.config, self.translator)
-        if ru_mt is None and self.translator is not None:
-            ru_mt = self._retranslate(pairs)
+        keys: list[_Key] = [
+            (ru, en, ru_mt[k] if ru_mt is not None else None) for k, (ru, en) in enumerate(pairs)
+        ]
+        known: dict[_Key, _Judged] = {}
+        for key in keys:
+            if key not in known and (hit := self._memo.get(key)) is not None:
+                known[key] = hit
+        new = [key for key in dict.fromkeys(keys) if key not in known]  # each once, in order
+        for key, judged in zip(new, self._judge_new(new, ru_mt is not None), strict=True):
+            known[key] = judged
+            if within_size(key[:2], self.config):  # (a pair over it: cheap, and maybe MBs)
+                self._memo.put(key, judged, _chars(key, judged.pair))
         out = []
         min_score = self.config.align.min_score
-        judged = judge_pairs(pairs, self.config, ru_mt, self.lex_table, score_rejected=False)
-        for (ru, en), as_given, j in zip(pairs, given, judged, strict=True):
+        for key, as_given in zip(keys, pairs, strict=True):
+            (ru, en), j = known[key]
             why = list(j.reasons)
             if j.scored and j.adequacy < min_score:
                 why.append("below-min-score")
@@ -550,6 +613,20 @@ class FilterStream:
                 why.append(dup)
             out.append(Verdict(not why, tuple(why), j.adequacy))
         return out
+
+    def _judge_new(self, keys: Sequence[_Key], given_mt: bool) -> list[_Judged]:
+        """Each pair's judgement (before deduplication): repaired if asked, its Russian
+        retranslated when there is a translator and no retranslation was given."""
+        given = [(ru, en) for ru, en, _ in keys]
+        pairs = repaired_pairs(given, self.config, self.translator) if self.repaired else given
+        # A side the repair left as it was is held once (the key's string), not twice.
+        pairs = [(r if r != g[0] else g[0], e if e != g[1] else g[1])
+                 for (r, e), g in zip(pairs, given, strict=True)]  # fmt: skip
+        ru_mt: Sequence[str | None] | None = [mt for *_, mt in keys] if given_mt else None
+        if ru_mt is None and self.translator is not None:
+            ru_mt = self._retranslate(pairs)
+        judged = judge_pairs(pairs, self.config, ru_mt, self.lex_table, score_rejected=False)
+        return [_Judged(p, j) for p, j in zip(pairs, judged, strict=True)]
 
     def _retranslate(self, pairs: Sequence[tuple[str, str]]) -> list[str | None]:
         """The retranslation of each pair's Russian, ``None`` where a cheap filter already
@@ -565,3 +642,10 @@ class FilterStream:
                          strict=True):  # fmt: skip
             out[k] = mt or None
         return out
+
+
+def _chars(key: _Key, judged: tuple[str, str]) -> int:
+    """The characters a memo entry holds: the key's, and the repaired sides that differ."""
+    ru, en, mt = key
+    return (len(ru) + len(en) + len(mt or "") + (len(judged[0]) if judged[0] is not ru else 0)
+            + (len(judged[1]) if judged[1] is not en else 0))  # fmt: skip

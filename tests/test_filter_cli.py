@@ -385,3 +385,60 @@ def test_a_raw_mt_pair_is_judged_repaired_as_run_judges_it_and_as_given_on_reque
     a = json.loads(mtclean(stdin=_lines(fixed)).stdout)
     b = json.loads(mtclean("--as-given", stdin=_lines(fixed)).stdout)
     assert a == b == {**repaired[0], "id": "m"}
+
+
+def _repeats() -> str:
+    """Pairs repeated within and across batches: kept, rejected, repaired (and the repaired
+    form given later), near repeats, over max_chars, and lines that are no pair."""
+    fused = {"ru": "В Кремле заявили о переговорах.", "en": "the Kremlinsaid talks."}
+    fixed = {"ru": fused["ru"], "en": "the Kremlin said talks."}
+    lower = {"ru": PAIRS[0]["ru"].lower(), "en": PAIRS[0]["en"].lower()}
+    big = {"ru": "Да. " * 500, "en": "Yes. " * 500}  # over filters.max_chars: not held
+    recs = [PAIRS[0], PAIRS[1], PAIRS[0], fused, PAIRS[1], fixed, fused, PAIRS[3], PAIRS[3],
+            lower, big, PAIRS[4], big, lower, PAIRS[4], fixed, PAIRS[0]]  # fmt: skip
+    lines = [json.dumps({"id": k, **{s: r[s] for s in ("ru", "en")}}, ensure_ascii=False)
+             for k, r in enumerate(recs)]  # fmt: skip
+    return "\n".join([*lines[:9], "not json", *lines[9:]]) + "\n"
+
+
+def test_repeated_pairs_are_judged_once_and_the_output_is_the_same_byte_for_byte(
+    tmp_path: Path, capsys, monkeypatch
+):
+    """A pair seen before is not repaired and judged again (cleaners.judge.MEMO_PAIRS): the
+    output is byte-identical to judging every line afresh, in batches that split the repeats,
+    with the filters' settings, as given or repaired; each repeat is still a duplicate."""
+    import cleaners.judge
+    import flows.cli
+    from cleaners.config import PipelineConfig
+    from cleaners.judge import FilterStream
+    from flows.cli import main
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(_repeats(), encoding="utf-8")
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("align: {min_score: 0.97}\nfilters: {disable: [number-mismatch]}\n")
+    monkeypatch.setattr(flows.cli, "_FILTER_CHUNK", 3)
+    memo = cleaners.judge.MEMO_PAIRS
+    for args in ((), ("--as-given",), ("--config", str(cfg))):
+        out = []
+        for size in (memo, 0):
+            monkeypatch.setattr(cleaners.judge, "MEMO_PAIRS", size)
+            assert main(["filter", str(src), *args]) == 2  # (the line that is not JSON)
+            out.append(capsys.readouterr().out)
+        assert out[0] == out[1], args
+        assert len(out[0].splitlines()) == 18
+    monkeypatch.undo()
+    main(["filter", str(src)])
+    got = [json.loads(line)["reasons"] for line in capsys.readouterr().out.splitlines()]
+    assert got[0] == got[3] == [] and got[2] == got[5] == got[6] == got[16] == ["duplicate"]
+    assert got[1] == got[4] and "number-mismatch" in got[1] and got[9] == ["malformed"]
+    assert got[7] == got[8] == got[10] == got[14] == ["near-duplicate"]
+    assert got[11] == got[13] == ["too-long"] and got[12] == got[15] == ["untranslated"]
+    assert got[17] == ["duplicate"]
+    # Each pair within the size bound is held once, whatever its repeats.
+    stream = FilterStream(PipelineConfig(), repaired=True)
+    pairs = [(json.loads(x)["ru"], json.loads(x)["en"]) for x in _repeats().splitlines()
+             if x.startswith("{")]  # fmt: skip
+    for k in range(0, len(pairs), 4):
+        stream.judge(pairs[k : k + 4])
+    assert len(stream._memo._d) == len(set(pairs)) - 1  # (the pair over max_chars)

@@ -185,6 +185,52 @@ def test_filter_scores_against_the_retranslation_when_the_config_asks(archive, t
     assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == with_mt
 
 
+def test_filter_fills_cyrillic_left_in_the_english_as_run_does(archive, tmp_path, capsys):
+    """A pair whose English kept a Russian sentence: given a model, ``filter`` fills it by
+    its translation, as ``run`` fills the document's English, and judges the filled pair
+    (scored against the retranslation too). The fill kept the model's full stop before the
+    text's own (``Kyiv..``): the fragment's translation now ends where the fragment did."""
+    from cleaners.config import PipelineConfig
+    from cleaners.judge import judge_pairs, retranslate
+    from cleaners.pipeline import process_item
+    from cleaners.readers import discover
+    from cleaners.translate import build_translator
+    from flows.cli import main
+
+    (ru1, en1), (ru2, en2), (ru3, en3) = builder.training_pairs(3)
+    ru, raw_en, en = f"{ru1} {ru2} {ru3}", f"{en1} {en2} {ru3}", f"{en1} {en2} {en3}"
+    config = PipelineConfig(translate={"enabled": True, "package_path": str(archive)})
+    translator = build_translator(config.translate)
+    assert translator.translate([ru3]) == [en3]  # (the tiny model knows its own sentences)
+    # run: the document's English filled, the Cyrillic gone, one full stop.
+    doc_dir = tmp_path / "doc"
+    doc_dir.mkdir()
+    (doc_dir / "d.ru.txt").write_text(ru + "\n", encoding="utf-8")
+    (doc_dir / "d.en.txt").write_text(raw_en + "\n", encoding="utf-8")
+    (item,) = discover(doc_dir, config.input)
+    doc = process_item(doc_dir, item, config, translator=translator)
+    assert doc.en.text.strip() == en
+    # filter, the same pair, the same model: the filled pair's verdict, line for line.
+    src = tmp_path / "in.jsonl"
+    lines = [{"id": "raw", "ru": ru, "en": raw_en}, {"id": "filled", "ru": ru, "en": en}]
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines), "utf-8")
+    cfg = tmp_path / "nodedup.yaml"
+    cfg.write_text("filters: {disable: [duplicate, near-duplicate]}\n")
+    assert main(["filter", str(src), "--config", str(cfg), "--argos-package", str(archive)]) == 0
+    raw, filled = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    (want,) = judge_pairs([(ru, en)], config, retranslate([ru], translator))
+    assert {**raw, "id": "filled"} == filled == {
+        "id": "filled", "keep": True, "reasons": [], "score": round(want.adequacy, 4)}  # fmt: skip
+    # Negative: without a model the Russian stays in the English, and the pair scores lower.
+    assert main(["filter", str(src), "--config", str(cfg)]) == 0
+    plain = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert plain[0]["score"] < plain[1]["score"]
+    # As given, the model scores the pair but fills nothing.
+    assert main(["filter", str(src), "--as-given", "--argos-package", str(archive)]) == 0
+    given = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert given[0]["score"] < filled["score"] == given[1]["score"]
+
+
 def test_filter_with_filters_off_does_not_retranslate_a_pair_over_the_size_bound(archive):
     from cleaners.config import PipelineConfig
     from cleaners.judge import FilterStream

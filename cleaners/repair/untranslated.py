@@ -59,6 +59,17 @@ def fill_untranslated(
     []
     >>> fill_untranslated("He spoke.\\nМер підтримав туризм у Баку.", "en", {}, Transliterator())
     []
+
+    A model translates a fragment as a sentence, with an end mark of its own; the fragment
+    (Cyrillic letters first and last) never holds the mark that follows it, which stays in
+    the text: the translation's is dropped (``Kyiv.`` + ``.`` was ``Kyiv..``).
+
+    >>> class Sentences:  # a model's way: a capital and a full stop
+    ...     def translate(self, sentences):
+    ...         return [transliterate(s).capitalize() + "." for s in sentences]
+    >>> text = "He said Спасибо to all of them, and then Мэр приехал?"
+    >>> [e.after for e in fill_untranslated(text, "en", {}, Sentences())]
+    ['Spasibo', 'Mer priekhal']
     """
     from cleaners import lid  # only when a translator is given: off the start-up path
 
@@ -74,9 +85,13 @@ def fill_untranslated(
     fragments = [text[s:e] for s, e in spans]
     out: list[Edit] = []
     for (s, e), frag, tr in zip(spans, fragments, translator.translate(fragments), strict=True):
-        if tr.strip():
-            out.append(Edit("fill_untranslated", s, e, frag, tr.strip()))
+        after = tr.strip().rstrip(_END_MARKS).rstrip()
+        if after:
+            out.append(Edit("fill_untranslated", s, e, frag, after))
     return out
+
+
+_END_MARKS = ".!?…"  # what ends a translated sentence; the text's own mark follows the span
 
 
 class _Lines:

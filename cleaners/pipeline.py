@@ -627,7 +627,7 @@ def tag_segments(
     """:func:`tag_side` once ``fixed`` is parsed into ``segments``: language-tag them."""
     texts = [s.text for s in segments]
     results = lid.detect_batch(texts, config.lid)
-    if lang == "ru" and any(code not in ("ru", "und") for code, _ in results):
+    if lang == "ru" and any(code in _OTHER_CYRILLIC for code, _ in results):
         segments, results = _split_mixed(segments, results, config)
         texts = [s.text for s in segments]
     for seg, (code, score) in zip(segments, results, strict=True):
@@ -663,19 +663,23 @@ def tag_segments(
     )
 
 
+_OTHER_CYRILLIC = CYRILLIC_LANGS - {"ru"}
+
+
 def _split_mixed(
     segments: list[Segment], results: list[tuple[str, float]], config: PipelineConfig
 ) -> tuple[list[Segment], list[tuple[str, float]]]:
-    """The Russian side's body paragraphs called another language cut where their
+    """The Russian side's body paragraphs called another Cyrillic language cut where their
     sentences' language changes (:func:`cleaners.leftout.language_runs`), each piece
     detected again: the Russian sentences of a paragraph with one Ukrainian or Belarusian
-    sentence align, only the other language's leave."""
+    sentence align, only the other language's leave. (A paragraph called English or German
+    is left as it was: a shop page's Latin brand names would cut its sentences apart.)"""
     out_segs: list[Segment] = []
     out_results: list[tuple[str, float]] = []
     for seg, result in zip(segments, results, strict=True):
         sentences = split_sentences(seg.text, "ru") if seg.kind == "body" else []
         runs: list[tuple[int, int]] = []
-        if result[0] not in ("ru", "und") and len(sentences) > 1:
+        if result[0] in _OTHER_CYRILLIC and len(sentences) > 1:
             langs = [code for code, _ in lid.detect_batch(sentences, config.lid)]
             runs = language_runs(langs, "ru")
         if not runs:

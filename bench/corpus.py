@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import html
 import json
 import os
 import random
@@ -219,9 +220,10 @@ _LOOKALIKE = str.maketrans("авекмнорстухі", "abekmhopctyxi")
 
 
 def _key(text: str) -> str:
-    """Letters and digits only, case-folded, look-alikes folded: what survives spacing and
-    look-alike repairs."""
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_LOOKALIKE)
+    """Letters and digits only, case-folded, look-alikes folded, HTML entities read: what
+    survives spacing, look-alike and entity repairs (TICO-19's `Trust &amp; Safety` is
+    repaired to `&`, a right row)."""
+    folded = unicodedata.normalize("NFKC", html.unescape(text)).casefold().translate(_LOOKALIKE)
     return "".join(ch for ch in folded if ch.isalnum())
 
 

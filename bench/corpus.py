@@ -18,6 +18,7 @@ scores what reached the corpus files against the line pairs:
     python bench/corpus.py --set flores-dev
     python bench/corpus.py --set wmt21 --english Online-B   # a real MT system as the English
     python bench/corpus.py --repeat 2            # every document twice: duplicates in the corpus?
+    python bench/corpus.py --set wmt21-shaped    # as web pages: read-also lines, comments, uk/be
     python bench/corpus.py --set wmt22 --reserved           # acceptance only: never tune on it
 """
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import html
 import json
 import os
 import random
@@ -33,6 +35,7 @@ import sys
 import tempfile
 import unicodedata
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +45,11 @@ SETS = {
     # name: (folder, docs table, Russian file, English file (None: per --english), reserved)
     "wmt21": ("wmt21-newstest-ru-en", "docs.tsv", "src.ru.txt", None, False),
     "flores-dev": ("flores200", "docs_dev.tsv", "dev.rus_Cyrl.txt", "dev.eng_Latn.txt", False),
+    # WMT21 laid out as web pages (shape_docs): a read-also line, reader comments under
+    # headers of each form the README names (Tatoeba dev pairs as their text, gold too), and
+    # in every third document a FLORES dev Ukrainian or Belarusian sentence (no gold) inside
+    # a Russian paragraph.
+    "wmt21-shaped": ("wmt21-newstest-ru-en", "docs.tsv", "src.ru.txt", None, False),
     # No documents in these: consecutive lines are grouped into pseudo-documents (--chunk).
     "tico19": ("tico19-test-ru-en", "", "rus.txt", "eng.txt", False),
     "tatoeba": ("tatoeba-test-v2021-08-07-ru-en", "", "rus.txt", "eng.txt", False),
@@ -112,8 +120,86 @@ def _ends_sentence(line: str) -> bool:
     return line.rstrip().rstrip("\"»“”')]").endswith((".", "!", "?", "…", ":", ";"))
 
 
+# The page furniture of wmt21-shaped, written for this bench (no data sentence): what must
+# stay out of the corpus. Comment headers in each form the README names, per side.
+_READ_ALSO = {
+    "ru": "Читайте также: Курс доллара упал ниже 70 рублей",
+    "en": "Read also: The dollar fell below 70 rubles",
+}
+_COMMENTS_LINE = {"ru": "Комментарии", "en": "Comments"}
+_HEADERS = [
+    {
+        "ru": "{n}. pin_code Offline pin_code\npin_code (Андрей) 10 апреля 2023 18:1{n}",
+        "en": "{n}. pin_code Offline pin_code\npin_code (Andrey) April 10 2023 18: 1{n}",
+    },
+    {"ru": "Irina_T 10.04.2023 18:2{n}", "en": "Irina_T 10.04.2023 18:2{n}"},
+    {"ru": "vlad.k 11 апреля 2023 09:0{n}", "en": "vlad.k April 11, 2023 09:0{n}"},
+    {"ru": "Colonel Kudasov", "en": "Colonel Kudasov"},
+]
+
+
+@dataclass
+class Shape:
+    """What shape_docs adds to a document beyond its gold lines."""
+
+    article: int  # gold lines before the comments
+    foreign: str = ""  # a Ukrainian or Belarusian sentence inside a Russian paragraph
+
+
+def shape_docs(
+    docs: dict[str, tuple[list[str], list[str]]], seed: int
+) -> tuple[dict[str, tuple[list[str], list[str]]], dict[str, Shape]]:
+    """Each document with 2–3 Tatoeba dev pairs appended as reader comments (gold lines),
+    and in every third one a FLORES dev Ukrainian or Belarusian line to put in a Russian
+    paragraph (no gold: it has no English)."""
+    tat = DATA / "tatoeba-test-v2021-08-07-ru-en"
+    t_ru = (tat / "rus.txt").read_text(encoding="utf-8").split("\n")
+    t_en = (tat / "eng.txt").read_text(encoding="utf-8").split("\n")
+    flores = DATA / "flores200"
+    other = {
+        code: (flores / f"dev.{code}.txt").read_text(encoding="utf-8").split("\n")
+        for code in ("ukr_Cyrl", "bel_Cyrl")
+    }
+    out, shapes = {}, {}
+    for k, (doc_id, (ru, en)) in enumerate(docs.items()):
+        rng = random.Random(f"{seed}:{doc_id}:shape")
+        picks = [rng.randrange(len(t_ru) - 1) for _ in range(rng.randint(2, 3))]
+        out[doc_id] = (ru + [t_ru[i] for i in picks], en + [t_en[i] for i in picks])
+        shape = Shape(article=len(ru))
+        if k % 3 == 0 and len(ru) > 4:
+            lines = other["ukr_Cyrl" if k % 2 == 0 else "bel_Cyrl"]
+            shape.foreign = lines[rng.randrange(len(lines) - 1)].strip()
+        shapes[doc_id] = shape
+    return out, shapes
+
+
+def shaped_page(lines: list[str], side: str, shape: Shape, rng: random.Random) -> str:
+    """A side as a web page: the article paragraphed (:func:`paragraphs`), a read-also line
+    after its first body paragraph, the foreign sentence ending its second (Russian side),
+    then the comments under their headers."""
+    paras = paragraphs(lines[: shape.article], rng).rstrip("\n").split("\n\n")
+    if side == "ru" and shape.foreign:
+        # after a sentence's end (a line without one would take the sentence in)
+        ends = [i for i, p in enumerate(paras) if i >= 2 and _ends_sentence(p)]
+        if ends:
+            paras[ends[0]] = f"{paras[ends[0]]} {shape.foreign}"
+    if len(paras) > 2:
+        paras.insert(2, _READ_ALSO[side])
+    comments = [_COMMENTS_LINE[side]]
+    for n, text in enumerate(lines[shape.article :], 1):
+        header = _HEADERS[(n + shape.article) % len(_HEADERS)][side].format(n=n)
+        if " " in header and "\n" not in header and not any(c.isdigit() for c in header):
+            header = "\n" + header  # a name alone opens a comment after a blank line
+        comments.append(f"{header}\n{text}")
+    return "\n\n".join(paras) + "\n\n" + "\n".join(comments) + "\n"
+
+
 def build_folder(
-    docs: dict[str, tuple[list[str], list[str]]], dest: Path, seed: int, repeat: int
+    docs: dict[str, tuple[list[str], list[str]]],
+    dest: Path,
+    seed: int,
+    repeat: int,
+    shapes: dict[str, Shape] | None = None,
 ) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     for doc_id, (ru, en) in docs.items():
@@ -121,7 +207,11 @@ def build_folder(
             name = doc_id if r == 0 else f"{doc_id}.copy{r}"
             for side, lines in (("ru", ru), ("en", en)):
                 rng = random.Random(f"{seed}:{doc_id}:{side}:{r}")
-                (dest / f"{name}.{side}.txt").write_text(paragraphs(lines, rng), encoding="utf-8")
+                if shapes is None:
+                    text = paragraphs(lines, rng)
+                else:
+                    text = shaped_page(lines, side, shapes[doc_id], rng)
+                (dest / f"{name}.{side}.txt").write_text(text, encoding="utf-8")
 
 
 # Cyrillic letters that look like Latin ones, folded on both sides: a repair that swaps a
@@ -130,9 +220,10 @@ _LOOKALIKE = str.maketrans("авекмнорстухі", "abekmhopctyxi")
 
 
 def _key(text: str) -> str:
-    """Letters and digits only, case-folded, look-alikes folded: what survives spacing and
-    look-alike repairs."""
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_LOOKALIKE)
+    """Letters and digits only, case-folded, look-alikes folded, HTML entities read: what
+    survives spacing, look-alike and entity repairs (TICO-19's `Trust &amp; Safety` is
+    repaired to `&`, a right row)."""
+    folded = unicodedata.normalize("NFKC", html.unescape(text)).casefold().translate(_LOOKALIKE)
     return "".join(ch for ch in folded if ch.isalnum())
 
 
@@ -338,10 +429,13 @@ def main() -> int:
         )
         return 2
     docs = read_set(args.set, args.english)
+    shapes = None
+    if args.set == "wmt21-shaped":
+        docs, shapes = shape_docs(docs, args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
         src, out = work / "in", work / "out"
-        build_folder(docs, src, args.seed, args.repeat)
+        build_folder(docs, src, args.seed, args.repeat, shapes)
         table = work / "heldout-ru-en.tsv" if args.heldout_table else None
         how = "shipped ru-en word table"
         if table is not None:

@@ -142,3 +142,52 @@ def _other_cyrillic(seg: Segment, config: PipelineConfig) -> bool:
     from cleaners import lid  # here: filters and adequacy import this module for its counts
 
     return bool(lid.other_cyrillic(seg.text, config.lid))
+
+
+def language_runs(langs: list[str], lang: str) -> list[tuple[int, int]]:
+    """The runs ``[start, end)`` of a paragraph's sentences in ``lang`` and not, given each
+    sentence's language; ``[]`` when the paragraph is not mixed (every sentence in ``lang``,
+    or none). A sentence with no word (``und``: ``7–2.``) goes with the run before it (the
+    first run when it leads).
+
+    A Russian paragraph holding one Ukrainian sentence was called Ukrainian whole (a letter
+    outside Russian's alphabet rules Russian out) and left out of the alignment, its Russian
+    sentences with it; split into runs, only the Ukrainian one leaves.
+
+    >>> language_runs(["ru", "ru", "uk"], "ru")
+    [(0, 2), (2, 3)]
+    >>> language_runs(["uk", "und", "ru", "be"], "ru")
+    [(0, 2), (2, 3), (3, 4)]
+    >>> language_runs(["uk", "uk"], "ru"), language_runs(["ru", "und"], "ru")
+    ([], [])
+    """
+    known = [x for x in langs if x != "und"]
+    if lang not in known or all(x == lang for x in known):
+        return []
+    runs: list[tuple[int, int]] = []
+    start, current = 0, None
+    for i, x in enumerate(langs):
+        ours = None if x == "und" else x == lang
+        if current is None:
+            current = ours
+        elif ours is not None and ours != current:
+            runs.append((start, i))
+            start, current = i, ours
+    runs.append((start, len(langs)))
+    return runs
+
+
+def cut_runs(text: str, sentences: list[str], runs: list[tuple[int, int]]) -> list[str]:
+    """``text`` cut where each run of ``sentences`` (:func:`language_runs`) starts: each piece
+    as written (spacing and line breaks kept), stripped.
+
+    >>> cut_runs("Да.  Так.\\nНет.", ["Да.", "Так.", "Нет."], [(0, 1), (1, 3)])
+    ['Да.', 'Так.\\nНет.']
+    """
+    starts, at = [], 0
+    for s in sentences:
+        found = text.find(s, at)
+        starts.append(found if found >= 0 else at)
+        at = (found if found >= 0 else at) + len(s)
+    cuts = [starts[a] for a, _ in runs[1:]]
+    return [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]

@@ -24,7 +24,9 @@ from cleaners.judge import measure_document
 from cleaners.leftout import (
     CYRILLIC_LANGS,
     LEFT_OUT,
+    cut_runs,
     holds_own_script,
+    language_runs,
     leave_out,
     left_out_language,
     letter_counts,
@@ -625,6 +627,9 @@ def tag_segments(
     """:func:`tag_side` once ``fixed`` is parsed into ``segments``: language-tag them."""
     texts = [s.text for s in segments]
     results = lid.detect_batch(texts, config.lid)
+    if lang == "ru" and any(code in _OTHER_CYRILLIC for code, _ in results):
+        segments, results = _split_mixed(segments, results, config)
+        texts = [s.text for s in segments]
     for seg, (code, score) in zip(segments, results, strict=True):
         seg.lang, seg.lang_score = code, score
         if mixed := lid.mixed_scripts(seg.text):
@@ -656,6 +661,35 @@ def tag_segments(
         edits=edits,
         segments=segments,
     )
+
+
+_OTHER_CYRILLIC = CYRILLIC_LANGS - {"ru"}
+
+
+def _split_mixed(
+    segments: list[Segment], results: list[tuple[str, float]], config: PipelineConfig
+) -> tuple[list[Segment], list[tuple[str, float]]]:
+    """The Russian side's body paragraphs called another Cyrillic language cut where their
+    sentences' language changes (:func:`cleaners.leftout.language_runs`), each piece
+    detected again: the Russian sentences of a paragraph with one Ukrainian or Belarusian
+    sentence align, only the other language's leave. (A paragraph called English or German
+    is left as it was: a shop page's Latin brand names would cut its sentences apart.)"""
+    out_segs: list[Segment] = []
+    out_results: list[tuple[str, float]] = []
+    for seg, result in zip(segments, results, strict=True):
+        sentences = split_sentences(seg.text, "ru") if seg.kind == "body" else []
+        runs: list[tuple[int, int]] = []
+        if result[0] in _OTHER_CYRILLIC and len(sentences) > 1:
+            langs = [code for code, _ in lid.detect_batch(sentences, config.lid)]
+            runs = language_runs(langs, "ru")
+        if not runs:
+            out_segs.append(seg)
+            out_results.append(result)
+            continue
+        pieces = cut_runs(seg.text, sentences, runs)
+        out_segs.extend(Segment("body", piece) for piece in pieces)
+        out_results.extend(lid.detect_batch(pieces, config.lid))
+    return out_segs, out_results
 
 
 def score_agreement(doc: Document) -> None:

@@ -84,9 +84,11 @@ _HEADER2 = re.compile(
 _HEADER2_BARE = re.compile(rf"^(?P<author>\S.{{0,80}}?)\s*[,–—-]?\s+(?P<date>{_DATE})$", re.I)
 # In a comment section (after a `Comments` / sign-in line, or a first comment), a name of up
 # to three words and a date open a comment on their own: `Irina_T October 14, 2023 18:18`.
-# A reader's sentence that ends in a date has more words, or punctuation, before it.
+# A reader's sentence that ends in a date has more words, or punctuation, before it; a dot
+# inside a word is a handle's (`vlad.k`, `j.smith`, as _HANDLE allows), not a sentence end.
+_NAMED_WORD = r"[^\s,.:;!?()]+(?:\.[^\s,.:;!?()]+)*"
 _HEADER2_NAMED = re.compile(
-    rf"^(?P<author>[^\s,.:;!?()]+(?: [^\s,.:;!?()]+){{0,2}})\s*[,–—-]?\s+(?P<date>{_DATE})$",
+    rf"^(?P<author>{_NAMED_WORD}(?: {_NAMED_WORD}){{0,2}})\s*[,–—-]?\s+(?P<date>{_DATE})$",
     re.I,
 )
 

@@ -78,3 +78,36 @@ def test_a_side_too_short_to_be_another_language_of_its_script_aligns(tmp_path: 
     uk = docs["uk"]
     assert uk.ru.lang == "uk" and uk.ru_sentences == [] and uk.beads == []
     assert any(w.startswith("ru-side-language: detected 'uk'") for w in uk.warnings)
+
+
+def test_a_russian_paragraph_with_a_ukrainian_sentence_is_cut_where_the_language_changes() -> None:
+    """Written for this test: two Russian sentences and a Ukrainian one in one paragraph were
+    called Ukrainian whole and left out; cut, the Russian pair of sentences stays Russian and
+    aligns, the Ukrainian one alone leaves. A paragraph called English (Latin brand names
+    among Russian words) is not cut."""
+    from cleaners.pipeline import corpus_sentences, tag_side
+
+    cfg = PipelineConfig()
+    mixed = (
+        "Мост через реку открыли в субботу утром. На церемонии было много жителей города. "
+        "Будівництво мосту тривало три роки і коштувало місту два мільярди гривень, повідомляє "
+        "міська рада.\n\n"
+        "В воскресенье по мосту пустят автобусы.\n"
+    )
+    side = tag_side(mixed, mixed, "utf-8", "ru", [], cfg)
+    assert side.lang == "ru"
+    assert [(s.text[:12], s.lang) for s in side.segments] == [
+        ("Мост через р", "ru"),
+        ("Будівництво ", "uk"),
+        ("В воскресень", "ru"),
+    ]
+    sentences = corpus_sentences(side, "ru", cfg)
+    assert len(sentences) == 3 and not [s for s in sentences if "Будівництво" in s]
+    assert "left-out:other-language:uk" in side.segments[1].flags
+    # Not cut: a shop paragraph called German for its Latin brand names, a Russian sentence
+    # in it (cut, the Latin-only pieces would leave the alignment as German and English).
+    shop = (
+        "Смартфон Samsung Galaxy A52 128GB Black. Цвет чёрный. Apple MacBook Air M1 13.3 256GB.\n"
+    )
+    (seg,) = tag_side(shop, shop, "utf-8", "ru", [], cfg).segments
+    assert seg.lang not in ("ru", "uk"), seg.lang

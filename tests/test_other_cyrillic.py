@@ -151,3 +151,72 @@ def test_replace_mode_retranslates_russian_only_and_leaves_english_only(
     # The source's Bulgarian paragraph is said on the document too, not a segment flag alone.
     (src_note,) = [w for w in middle["warnings"] if w.startswith("source-other-language:")]
     assert "Russian segment 3" in src_note and "Губернаторът" in src_note, src_note
+
+
+FLORES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "flores200"
+
+
+def _flores_dev(code: str) -> list[str]:
+    return (FLORES / f"dev.{code}.txt").read_text(encoding="utf-8").split("\n")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not FLORES.is_dir(), reason=f"shared data not found at {FLORES}")
+def test_russian_paragraph_holding_a_ukrainian_sentence_keeps_its_russian(
+    tmp_path: Path,
+) -> None:
+    """A Russian paragraph of two Russian sentences and one Ukrainian (or Belarusian) one,
+    FLORES dev's lines: the paragraph was called Ukrainian whole and left out, its Russian
+    pairs lost. Cut where the language changes, the Russian sentences reach the corpus with
+    their English, the other language's sentence is left out, flagged and said."""
+    import csv
+
+    ru, en = _flores_dev("rus_Cyrl"), _flores_dev("eng_Latn")
+    other = {"uk": _flores_dev("ukr_Cyrl"), "be": _flores_dev("bel_Cyrl")}
+    docs: dict[str, list[int]] = {}
+    with (FLORES / "docs_dev.tsv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            docs.setdefault(row["doc_id"], []).append(int(row["line_idx"]))
+    chosen = [ix for ix in docs.values() if len(ix) >= 3][:10]
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    expect = {}
+    for k, ix in enumerate(chosen):
+        lang = "uk" if k % 2 == 0 else "be"
+        first = " ".join([ru[ix[0]], ru[ix[1]], other[lang][ix[2]]])
+        rest = [ru[i] for i in ix[3:]]
+        (src / f"d{k}.ru.txt").write_text("\n\n".join([first, *rest]) + "\n", encoding="utf-8")
+        (src / f"d{k}.en.txt").write_text("\n\n".join(en[i] for i in ix) + "\n", "utf-8")
+        expect[f"d{k}"] = (lang, ix)
+    _run(src, out, tmp_path)
+
+    def read(name: str) -> list[dict]:
+        text = (out / name).read_text(encoding="utf-8")
+        return [json.loads(line) for line in text.splitlines()]
+
+    def norm(text: str) -> str:  # repair collapses the data's double spaces
+        return " ".join(text.split())
+
+    rows, rejected = read("corpus.jsonl"), read("corpus.rejected.jsonl")
+    cut = 0
+    for doc_id, (lang, ix) in expect.items():
+        pairs = {(norm(r["ru"]), norm(r["en"])) for r in rows if r["doc_id"] == doc_id}
+        for i in ix[:2]:  # in a row of its own, or of a bead with its neighbour
+            found = [p for p in pairs if norm(ru[i]) in p[0] and norm(en[i]) in p[1]]
+            assert found, (doc_id, ru[i], pairs)
+        foreign = norm(other[lang][ix[2]])
+        assert not [p for p in pairs if foreign in p[0]], pairs
+        doc = _doc(out, doc_id)
+        assert doc["ru"]["lang"] == "ru", doc["warnings"]
+        seg = _segment(doc, "ru", foreign[:30])
+        if seg["text"] == foreign:
+            # Its paragraph was called its language: cut, it alone leaves, said.
+            cut += 1
+            assert seg["lang"] == lang and f"left-out:other-language:{lang}" in seg["flags"]
+            (note,) = [w for w in doc["warnings"] if w.startswith("source-other-language:")]
+            assert f"'{lang}'" in note, note
+        else:
+            # A paragraph called Russian: the sentence is aligned and rejected for it.
+            (row,) = [r for r in rejected if r["doc_id"] == doc_id and foreign in r["ru"]]
+            assert "wrong-language" in row["reasons"], row
+    assert cut >= 1, cut  # the paragraphs that were lost whole

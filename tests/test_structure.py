@@ -313,6 +313,24 @@ def test_a_comment_section_with_name_and_date_headers() -> None:
     assert [s.kind for s in parse(ru, "ru")] == ["title", "body", "boilerplate", "comment"]
     body = "Museum will open\n\nThe exhibition opens.\nVictor October 15, 2023 09:05\nIt rained."
     assert {s.kind for s in parse(body, "en")} == {"title", "body"}
+    # A handle with a dot in it (`vlad.k`) is a name too: its header was the previous
+    # comment's text, aligned as a pair (`vlad.k yesterday at 18:11` in the corpus).
+    dotted = (
+        "Museum will open\n\nThe exhibition opens.\n\nComments (2)\n"
+        "Irina_T 10.04.2023 18:10\nGreat!\nvlad.k 10.04.2023 18:11\nToo expensive.\n"
+        "j.smith yesterday at 18:12\nAgreed.\n"
+    )
+    segs = parse(dotted, "en")
+    assert [s.kind for s in segs] == ["title", "body", "boilerplate", *["comment"] * 3]
+    assert [(s.meta["author"], s.text) for s in segs[3:]] == [
+        ("Irina_T", "Great!"),
+        ("vlad.k", "Too expensive."),
+        ("j.smith", "Agreed."),
+    ]
+    # A sentence's end before a date is still no name.
+    said = "Museum\n\nText.\n\nComments\nmgero 10.04.2023 18:10\nIt opened. 10.04.2023 18:11\n"
+    assert [s.kind for s in parse(said, "en")][-1:] == ["comment"]
+    assert parse(said, "en")[-1].text == "It opened. 10.04.2023 18:11"
     # A comment count beside the title, above the article, opens no comment section.
     top = "Museum will open\nComments (12)\nMoscow, October 15, 2023 09:05\nThe exhibition opens."
     assert [s.kind for s in parse(top, "en")] == ["title", "boilerplate", "body", "body"]

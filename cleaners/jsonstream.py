@@ -17,6 +17,7 @@ import re
 import sys
 import zlib
 from collections.abc import Iterator
+from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,12 +34,15 @@ from cleaners.model import (
 )
 
 _WS = re.compile(r"[ \t\n\r]*")
+_SPACE = re.compile(r"\s*")
+_HIGH_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}")
 _DECODER = json.JSONDecoder()
 _CHUNK = 1 << 16
 _TRIM_EVERY = 4 << 20
 _NUMBER_GOES_ON = frozenset("0123456789.eE+-")
 _POOLED = 1 << 16  # floats shared by _pooled before its pool starts again
 _FLOATS: dict[float, float] = {}  # _pooled's pool of scores, shared across documents
+_LOOK_AHEAD = 256  # sentences _strings looks ahead for the next corpus sentence
 _PACK = 1 << 20  # characters of a long raw text compressed at a time (_Packed)
 
 
@@ -126,6 +130,33 @@ class StreamReader:
                 del pieces, text, seam
                 release(BIG)
 
+    def long_string(self) -> bool:
+        """Whether the next value is a string that does not close within what is buffered
+        (a long one: :meth:`string_pieces` reads it)."""
+        return self.peek() == '"' and _closing(self._buf, self._pos + 1) < 0
+
+    def string_pieces(self) -> Iterator[str]:
+        """The next value, a string, decoded a piece at a time (each cut where no escape
+        spans, nor a surrogate pair's seam): neither the string nor its JSON text is ever
+        whole here. The caller reads them all before anything else."""
+        self._take('"')
+        buf, self._buf, self._pos = self._buf[self._pos :], "", 0
+        while True:
+            end = _closing(buf, 0)
+            if end >= 0:
+                self._buf = buf[end + 1 :]
+                if end:
+                    yield scanstring(buf[:end] + '"', 0)[0]
+                return
+            cut = _safe_cut(buf)
+            if cut:
+                yield scanstring(buf[:cut] + '"', 0)[0]
+                buf = buf[cut:]
+            data = self._fh.read(_CHUNK)
+            if not data:
+                raise ValueError("unterminated string")
+            buf += data
+
     def finish(self) -> None:
         """Check that only whitespace is left."""
         while True:
@@ -160,17 +191,107 @@ class StreamReader:
                 return
 
 
-def _closes(text: str, at: int) -> bool:
-    """Whether ``text`` holds, from ``at``, a quote no backslash escapes."""
+def _closing(text: str, at: int) -> int:
+    """Where ``text`` holds, from ``at``, a quote no backslash escapes; -1 if nowhere."""
     q = text.find('"', at)
     while q >= 0:
         n = 0
         while q > n and text[q - n - 1] == "\\":
             n += 1
         if n % 2 == 0:
-            return True
+            return q
         q = text.find('"', q + 1)
-    return False
+    return -1
+
+
+def _closes(text: str, at: int) -> bool:
+    """Whether ``text`` holds, from ``at``, a quote no backslash escapes."""
+    return _closing(text, at) >= 0
+
+
+def _safe_cut(text: str) -> int:
+    r"""The last position of ``text`` (a JSON string's inside, from a token's start) where
+    its pieces decode as it does whole: inside no escape, and not between the escapes of a
+    surrogate pair (decoded whole, they make one character).
+
+    >>> [_safe_cut(t) for t in ('ab', 'a\\"', 'a\\', 'a\\u00e', 'a\\\\', 'x\\ud83d', 'x\\u00e9')]
+    [2, 3, 1, 1, 3, 1, 7]
+    """
+    p = len(text)
+    while p > 0:
+        b = text.rfind("\\", max(0, p - 6), p)
+        if b < 0:
+            return p
+        run = b
+        while run > 0 and text[run - 1] == "\\":
+            run -= 1
+        start = b if (b - run) % 2 == 0 else b - 1  # the escape the backslash at b is in
+        size = 6 if text[start + 1 : start + 2] == "u" else 2
+        if start + size > p or start + 1 >= len(text):
+            p = start  # inside it (or it is cut short): cut before it
+        elif start + size == p and _HIGH_SURROGATE.match(text, start):
+            p = start  # a low surrogate's escape may follow
+        else:
+            return p
+    return 0
+
+
+class _Spelled:
+    """A long string read a piece at a time, made again of strings already held (a side's
+    segments, a segment's sentences) where it is they, in order, with whitespace between:
+    the string is then the only new copy (from its pieces it cost them and it at once: on a
+    20 MB one-line pair, the reload's peak). Where it is not, its pieces are kept as they
+    are; either way :meth:`text` is exactly what was read."""
+
+    __slots__ = ("_known", "_k", "_at", "parts", "_spelling")
+
+    def __init__(self, known: list[str]) -> None:
+        self._known = [k for k in known if k]
+        self._k = 0  # the known string being matched
+        self._at = 0  # how much of it matched so far
+        self.parts: list[str] = []
+        self._spelling = True
+
+    def feed(self, piece: str) -> None:
+        pos, n = 0, len(piece)
+        while self._spelling and pos < n:
+            if self._at == 0:
+                gap = _SPACE.match(piece, pos).end()  # type: ignore[union-attr]
+                if gap > pos:
+                    self.parts.append(piece[pos:gap])
+                    pos = gap
+                    continue
+                if self._k == len(self._known):
+                    break
+            cur = self._known[self._k]
+            take = min(n - pos, len(cur) - self._at)
+            if not cur.startswith(piece[pos : pos + take], self._at):
+                break
+            self._at += take
+            pos += take
+            if self._at == len(cur):
+                self.parts.append(cur)
+                self._k += 1
+                self._at = 0
+        if pos < n:  # not (or no longer) the known strings: kept as read from here on
+            if self._spelling and self._at:
+                self.parts.append(self._known[self._k][: self._at])
+            self._spelling = False
+            self.parts.append(piece[pos:])
+
+    def text(self) -> str:
+        if self._spelling and self._at:
+            self.parts.append(self._known[self._k][: self._at])
+            self._at = 0
+        return "".join(self.parts)
+
+
+def _long_text(r: StreamReader, known: list[str]) -> str:
+    """The long string next in ``r``, made of ``known`` where it is they (:class:`_Spelled`)."""
+    spelled = _Spelled(known)
+    for piece in r.string_pieces():
+        spelled.feed(piece)
+    return spelled.text()
 
 
 def _shared(value: Any) -> Any:
@@ -189,6 +310,8 @@ def _segment(r: StreamReader) -> Segment:
     for key in r.object_keys():
         if key == "sentences" and r.peek() == "[":
             d[key] = [r.value() for _ in r.array_items()]
+        elif key == "text" and r.long_string():  # (its sentences come first: keys are sorted)
+            d[key] = _long_text(r, d.get("sentences", []))
         else:
             d[key] = r.value()
     text = d.get("text")
@@ -250,6 +373,8 @@ def _side(r: StreamReader) -> SideDoc | None:
     for key in r.object_keys():
         if key == "segments" and r.peek() == "[":
             side[key] = [_segment(r) for _ in r.array_items()]
+        elif key == "text" and r.long_string():  # (after its segments: keys are sorted)
+            side[key] = _long_text(r, [seg.text for seg in side.get("segments", [])])
         else:
             side[key] = r.value()
             if key == "raw_text" and isinstance(side[key], str) and len(side[key]) >= LAZY_RAW:
@@ -266,13 +391,29 @@ def _side(r: StreamReader) -> SideDoc | None:
     return SideDoc.from_dict(side)
 
 
-def _strings(r: StreamReader, pool: dict[str, str]) -> Any:
+def _strings(r: StreamReader, known: list[str]) -> Any:
+    """A list of strings, each as the object of ``known`` (its side's sentences) it equals:
+    looked for from where the last one was found, a few ahead (the corpus sentences are the
+    side's, in order, less a boilerplate segment's), else in a dict of them all, made then
+    (made at once, it was ~5 MB beside the whole document on a 20 MB pair)."""
     if r.peek() != "[":
         return r.value()
-    out = []
+    out: list[Any] = []
+    at = 0
+    pool: dict[str, str] | None = None
     for _ in r.array_items():
         s = r.value()
-        out.append(pool.get(s, s) if isinstance(s, str) else s)
+        if isinstance(s, str):
+            ahead = at
+            while ahead < min(len(known), at + _LOOK_AHEAD) and known[ahead] != s:
+                ahead += 1
+            if ahead < len(known) and known[ahead] == s:
+                s, at = known[ahead], ahead + 1
+            else:
+                if pool is None:
+                    pool = {k: k for k in known}
+                s = pool.get(s, s)
+        out.append(s)
     return out
 
 
@@ -288,8 +429,7 @@ def read_document(fh: IO[str]) -> Document:
         elif key in ("ru_sentences", "en_sentences"):
             side = d.get(key[:2])
             segments = side.segments if isinstance(side, SideDoc) else []
-            pool = {s: s for seg in segments for s in seg.sentences}
-            d[key] = _strings(r, pool)
+            d[key] = _strings(r, [s for seg in segments for s in seg.sentences])
         else:
             d[key] = r.value()
     r.finish()

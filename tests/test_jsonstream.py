@@ -142,6 +142,23 @@ def _long_doc(lines: int, edits_give_back: bool) -> Document:
                     beads=[Bead((i,), (i,), 1.0) for i in range(n)])  # fmt: skip
 
 
+def _traced_load(doc: Document, path: Path) -> tuple[Document, int, int]:
+    """``doc`` written to ``path``, then read back under tracemalloc (which sees only what
+    the read allocates): the document read, what the read leaves, and its peak."""
+    import gc
+    import tracemalloc
+
+    atomic_write_json(path, doc.to_dict(streamed=True))
+    gc.collect()
+    tracemalloc.start()
+    try:
+        got = load_document(path)
+        left, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return got, left, peak
+
+
 @pytest.mark.parametrize("edits_give_back", [True, False])
 def test_long_sides_come_back_equal(tmp_path: Path, edits_give_back: bool) -> None:
     """A long side's raw text comes back as written whether or not its edits give it back
@@ -160,20 +177,7 @@ def test_a_long_sides_raw_text_is_not_held_while_its_side_is_read(tmp_path: Path
     """Reading a document back, the traced peak above what it leaves is under 2.3x a side's
     text (decoding a long string holds its pieces or its JSON text beside it: 1.8x; the raw
     text held whole while its segments and text were read made it 2.7x)."""
-    import gc
-    import tracemalloc
-
-    doc = _long_doc(40_000, True)
-    path = tmp_path / "long.json"
-    atomic_write_json(path, doc.to_dict(streamed=True))
-    del doc
-    gc.collect()
-    tracemalloc.start()
-    try:
-        got = load_document(path)
-        left, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    got, left, peak = _traced_load(_long_doc(40_000, True), tmp_path / "long.json")
     assert got.ru is not None and got.en is not None
     side_bytes = max(sys.getsizeof(got.ru.text), sys.getsizeof(got.en.text))
     assert peak - left < 2.3 * side_bytes
@@ -253,22 +257,9 @@ def test_a_one_line_side_is_read_back_without_a_second_copy_at_once(tmp_path: Pa
     segment, its sentences) when read back, not decoded beside their JSON text; the corpus
     sentences are the segments' objects without a dict of them all: the traced peak above
     what the read leaves is under 0.8x a side's text (1.7x before)."""
-    import gc
-    import tracemalloc
-
-    doc = _one_line_doc(40_000)
     path = tmp_path / "one.json"
-    atomic_write_json(path, doc.to_dict(streamed=True))
-    expected = Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    del doc
-    gc.collect()
-    tracemalloc.start()
-    try:
-        got = load_document(path)
-        left, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert got == expected
+    got, left, peak = _traced_load(_one_line_doc(40_000), path)
+    assert got == Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
     assert got.ru is not None and got.en is not None
     assert peak - left < 0.8 * sys.getsizeof(got.ru.text)
     pool = {id(s) for seg in got.ru.segments for s in seg.sentences}

@@ -114,7 +114,7 @@ class StreamReader:
         segments were read). A guess only: ``value`` decodes, and reads on if need be."""
         text, at = self._buf, self._pos + 1
         pieces = [text[self._pos :]]
-        while not _closes(text, at) and not self._eof:
+        while _closing(text, at) < 0 and not self._eof:
             seam = pieces[-1][-64:]  # an escape may run over the pieces' seam
             data = self._fh.read(_CHUNK)
             self._eof = not data
@@ -202,11 +202,6 @@ def _closing(text: str, at: int) -> int:
             return q
         q = text.find('"', q + 1)
     return -1
-
-
-def _closes(text: str, at: int) -> bool:
-    """Whether ``text`` holds, from ``at``, a quote no backslash escapes."""
-    return _closing(text, at) >= 0
 
 
 def _safe_cut(text: str) -> int:
@@ -394,8 +389,9 @@ def _side(r: StreamReader) -> SideDoc | None:
 def _strings(r: StreamReader, known: list[str]) -> Any:
     """A list of strings, each as the object of ``known`` (its side's sentences) it equals:
     looked for from where the last one was found, a few ahead (the corpus sentences are the
-    side's, in order, less a boilerplate segment's), else in a dict of them all, made then
-    (made at once, it was ~5 MB beside the whole document on a 20 MB pair)."""
+    side's, in order, less a boilerplate segment's); from the first not found so, in a dict of
+    them all, made then (made at once, it was ~5 MB beside the whole document on a 20 MB
+    pair; looked for ahead each time, a list of strangers would cost 256 compares each)."""
     if r.peek() != "[":
         return r.value()
     out: list[Any] = []
@@ -404,15 +400,16 @@ def _strings(r: StreamReader, known: list[str]) -> Any:
     for _ in r.array_items():
         s = r.value()
         if isinstance(s, str):
-            ahead = at
-            while ahead < min(len(known), at + _LOOK_AHEAD) and known[ahead] != s:
-                ahead += 1
-            if ahead < len(known) and known[ahead] == s:
-                s, at = known[ahead], ahead + 1
-            else:
-                if pool is None:
-                    pool = {k: k for k in known}
-                s = pool.get(s, s)
+            if pool is None:
+                ahead, stop = at, min(len(known), at + _LOOK_AHEAD)
+                while ahead < stop and known[ahead] != s:
+                    ahead += 1
+                if ahead < stop:
+                    out.append(known[ahead])
+                    at = ahead + 1
+                    continue
+                pool = {k: k for k in known}
+            s = pool.get(s, s)
         out.append(s)
     return out
 

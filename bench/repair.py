@@ -1389,6 +1389,39 @@ def _real_mt_by_source(folder: str) -> None:
     for r, c in by_rule.most_common():
         print(f"   {r:32} {c:6d}")
     print("\n".join(shown))
+    _references_by_source()
+
+
+# Human translations with their Russian (dev), line-parallel files: (name, Russian, English).
+REFERENCE_PAIRS = (
+    ("wmt21 ref.A", "wmt21-newstest-ru-en/src.ru.txt", "wmt21-newstest-ru-en/ref.A.en.txt"),
+    ("wmt21 ref.B", "wmt21-newstest-ru-en/src.ru.txt", "wmt21-newstest-ru-en/ref.B.en.txt"),
+    ("flores dev", "flores200/dev.rus_Cyrl.txt", "flores200/dev.eng_Latn.txt"),
+    ("tico19", "tico19-test-ru-en/rus.txt", "tico19-test-ru-en/eng.txt"),
+    ("tatoeba", "tatoeba-test-v2021-08-07-ru-en/rus.txt", "tatoeba-test-v2021-08-07-ru-en/eng.txt"),
+)
+
+
+def _references_by_source() -> None:
+    """The per-document rules on human references, each line with its Russian: every edit
+    printed (a reference holds no MT defect; an edit is a false one unless read otherwise)."""
+    from cleaners.repair.bilingual import evidence_edits
+
+    print("\n## Human references with their Russian, line by line as pairs")
+    for name, ru_path, en_path in REFERENCE_PAIRS:
+        ru_lines = (DATA / ru_path).read_text(encoding="utf-8").splitlines()
+        en_lines = (DATA / en_path).read_text(encoding="utf-8").splitlines()
+        shown = []
+        for i, (ru, en) in enumerate(zip(ru_lines, en_lines, strict=True)):
+            if not ru.strip() or not en.strip():
+                continue
+            res = repair(en.strip(), "en")
+            for e in evidence_edits(res.text, res.edits, repair(ru.strip(), "ru").text):
+                ctx = res.text[max(0, e.start - 40) : e.end + 40]
+                shown.append(f"   {name}:{i} {e.rule}: {e.before!r} -> {e.after!r} | {ctx!r}")
+        print(f"   {name:12} {len(en_lines):6d} lines {len(shown):4d} edits")
+        if shown:
+            print("\n".join(shown))
 
 
 def main() -> None:

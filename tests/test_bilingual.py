@@ -23,7 +23,13 @@ from cleaners.decode import Decoded
 from cleaners.model import Document
 from cleaners.pipeline import build_document
 from cleaners.repair import RULES, describe_rules, repair, replay
-from cleaners.repair.bilingual import GLOSSARY_RULE, KEEP_RULE, SOURCE_RULES, SPLIT_RULE
+from cleaners.repair.bilingual import (
+    GLOSSARY_RULE,
+    KEEP_RULE,
+    SOURCE_RULES,
+    SPLIT_RULE,
+    close_quote_by_source,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BILINGUAL = SOURCE_RULES
@@ -238,3 +244,15 @@ def test_glossary_by_source_unless_holds_for_every_sentence() -> None:
     assert out[:40] == [f"The APU shelled the village {i}." for i in range(40)]
     out = _evidence_text(pairs, []).splitlines()
     assert out == [f"The {'AFU' if i % 2 else 'APU'} shelled the village {i}." for i in range(40)]
+
+
+def test_close_quote_by_source_leaves_a_term_open_before_its_beads_next_sentence() -> None:
+    # A lower-case term at a sentence's end is closed there only in its bead's last English
+    # sentence: in an earlier one the quotation may close in the next.
+    en = 'Viewers complained about the "violent scenes.'
+    ru = 'Зрители жаловались на "сцены насилия".'
+    assert [e.after for e in close_quote_by_source(en, "en", {}, ru)] == ['"']
+    assert close_quote_by_source(en, "en", {"last": False}, ru) == []
+    # A name is closed after its words wherever the sentence stands.
+    en, ru = '"Spartak is determined to win.', '"Спартак" намерен победить.'
+    assert [e.start for e in close_quote_by_source(en, "en", {"last": False}, ru)] == [8]

@@ -44,8 +44,9 @@ SPLIT_RULE = "split_fused_by_source"
 KEEP_RULE = "keep_fused_by_source"
 GLOSSARY_RULE = "glossary_by_source"
 QUOTE_RULE = "open_quote_by_source"
+CLOSE_RULE = "close_quote_by_source"
 # The per-document rules, each switched on or off by a config's disable/enable.
-SOURCE_RULES = (SPLIT_RULE, KEEP_RULE, GLOSSARY_RULE, QUOTE_RULE)
+SOURCE_RULES = (SPLIT_RULE, KEEP_RULE, GLOSSARY_RULE, QUOTE_RULE, CLOSE_RULE)
 MONO_SPLIT_RULE = "split_fused_words"
 
 _RU_WORD = lazy_compile(r"[а-яёА-ЯЁ]+")
@@ -531,6 +532,169 @@ def open_quote_by_source(text: str, lang: str, params: Mapping[str, Any], ru: st
     return [Edit(QUOTE_RULE, at, at, "", mark)]
 
 
+def _quote_pairs(text: str, quotes: re.Pattern[str]) -> tuple[list[tuple[int, int]], list[int]]:
+    """The quotations of ``text`` as (opening, closing) quote offsets, in the order they
+    open, and the offsets of the opening quotes left unclosed (``[-1]`` when a quote closes
+    nothing: the text's quotes cannot be read). A straight or curly quote opens after a
+    space, the text's start, a bracket or another opening quote, and closes elsewhere;
+    « „ always open, » always closes (Russian nests „“ in «» and writes "…"" for "…"…"").
+    """
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    opened = False  # whether the quote just before was an opening one
+    last = -2
+    for m in quotes.finditer(text):
+        i, q = m.start(), m.group()
+        prev = text[i - 1] if i else " "
+        if q in "«„":
+            opens = True
+        elif q == "»":
+            opens = False
+        else:
+            opens = prev.isspace() or prev in "([" or (last == i - 1 and opened)
+        if opens:
+            stack.append(i)
+        elif not stack:
+            return pairs, [-1]
+        else:
+            pairs.append((stack.pop(), i))
+        opened, last = opens, i
+    pairs.sort()
+    return pairs, stack
+
+
+# After an English quotation's last word: a space and a lower-case word, a mark, or the end.
+_NAME_END = lazy_compile(r"(?= \(?[a-z])|[,;:.!?]+(?:\s|$)|$")
+_RU_TAIL = lazy_compile(r"[\s.!?…]*$")
+_END_MARK = lazy_compile(r"[.!?…]*$")
+# A quoted term runs to at most six words without a mark inside (a quoted sentence has one
+# or more words: the ones on dev that went on into the next line hold 7 to 12).
+_MAX_TERM_WORDS = 6
+_INNER_MARK = lazy_compile(r"[,;:.!?…]")
+_NAME_MARKS = lazy_compile(r"[.!?…]*")
+
+
+@rule(
+    CLOSE_RULE,
+    stage=47,
+    langs=("en",),
+    per_document=True,
+    risk="a quotation the MT rendered in other words than the Russian's gets its closing "
+    "quote after the wrong word; a quotation that goes on into the next sentence of a bead "
+    "is not closed (only the bead's last sentence is read)",
+)
+def close_quote_by_source(text: str, lang: str, params: Mapping[str, Any], ru: str) -> list[Edit]:
+    """Restore the closing quote MT dropped, placed by the Russian's quotation:
+    ``"Lokomotiv is determined`` ← «"Локомотив" твердо намерен» is ``"Lokomotiv" is
+    determined``; ``contains "scenes of violence.`` ← «содержит "сцены жуткого насилия".» is
+    ``contains "scenes of violence".``.
+
+    The English sentence's quotes must leave one opening quote unclosed and the Russian's
+    all pair up; the Russian quotation is the one the same number of quotations in (or,
+    the English quote opening its sentence, the one opening the Russian). A capitalised
+    quotation of up to four words (a name) closes after as many capitalised English words
+    followed by a lower-case word, a mark or the end; a quotation that runs to the end of
+    the English sentence closes there where the Russian's ends its sentence (its English
+    at most twice as long, plus three words), or holds as many words. The last case only
+    in a bead's last English sentence (``params["last"]``, default True): a quotation may
+    close in the next.
+
+    >>> close_quote_by_source('"Dynamo will not extend the contract', "en", {},
+    ...                       '"Динамо" не будет продлевать контракт')
+    [Edit(rule='close_quote_by_source', start=7, end=7, before='', after='"')]
+    >>> ru = 'Видел "сцены жуткого насилия".'
+    >>> close_quote_by_source('He saw "scenes of violence.', "en", {}, ru)
+    [Edit(rule='close_quote_by_source', start=26, end=26, before='', after='"')]
+    >>> close_quote_by_source('"We are ready.', "en", {}, '"Мы готовы.')  # goes on
+    []
+    """
+    en_pairs, unclosed = _quote_pairs(text, _EN_QUOTE)
+    if len(unclosed) != 1 or unclosed[0] < 0 or text[unclosed[0]] == "”":
+        return []
+    ru_pairs, ru_open = _quote_pairs(ru, _RU_QUOTE)
+    if ru_open or not ru_pairs:
+        return []
+    at = unclosed[0]
+    openings = sorted([a for a, _ in en_pairs] + [at])
+    k = openings.index(at)
+    if len(openings) == len(ru_pairs):
+        a, b = ru_pairs[k]
+    elif k == 0 and not text[:at].strip() and not ru[: ru_pairs[0][0]].strip():
+        a, b = ru_pairs[0]
+    else:
+        return []
+    mark = "”" if text[at] == "“" else '"'
+    quoted = [w for w in ru[a + 1 : b].split() if any(c.isalnum() for c in w)]
+    if not quoted:
+        return []
+    run = text[at + 1 :]
+    inner = ru[a + 1 : b]
+    # A mark inside the Russian quotation: a quoted sentence or a list, which the English
+    # may close elsewhere; one that ends it ('"Руки вверх!"') ends the English one too.
+    if _INNER_MARK.search(inner.rstrip(".!?…")):
+        return []
+    if quoted[0][0].isupper() or quoted[0][0].isdigit():
+        # Where a quoted sentence stands (a dialogue's reply: '- "Неплохо".'), only a name
+        # the English writes as the Russian does ("Lokomotiv" ← «Локомотив»).
+        if _speech(ru, a) and not any(
+            sounds_whole(w, r) or cognate(w, r)
+            for w, r in zip(_EN_WORD.findall(text[at + 1 :]), quoted, strict=False)
+        ):
+            return []
+        return _close_name(text, at, len(quoted), mark, inner[-1] in ".!?…")
+    # A lower-case term to the sentence's end, of as many words as the Russian's. Not
+    # a quoted clause ('сказал, что "мы готовы"'): a source translated line by line closes in
+    # each line a quotation its English goes on with in the next (FLORES, TICO-19).
+    if not params.get("last", True) or b != ru_pairs[-1][1] or _EN_QUOTE.search(run):
+        return []
+    if len(quoted) > _MAX_TERM_WORDS or _speech(ru, a):
+        return []
+    n, q = len(run.split()), len(quoted)
+    if n != q:
+        return []
+    end = len(text.rstrip())
+    marks = _END_MARK.search(text, 0, end)
+    stop = marks.start() if marks else end
+    if stop == at + 1 or not text[stop - 1].isalnum():
+        return []
+    # The end mark after the quote where the Russian's is (it always is, in Russian: '".').
+    where = end if inner[-1] in ".!?…" else stop
+    return [Edit(CLOSE_RULE, where, where, "", mark)]
+
+
+def _close_name(text: str, at: int, n: int, mark: str, with_mark: bool) -> list[Edit]:
+    """The closing quote after the ``n`` capitalised words (a name) that follow the
+    opening quote at ``at``, where a lower-case word, a mark or the end follows them (a
+    longer English name, a capitalised word after them, is left); after the name's end
+    mark where the Russian's quotation holds one (``with_mark``)."""
+    words = text[at + 1 :].split(" ")[:n]
+    bare = [w.rstrip(",;:.!?…") for w in words]
+    if len(words) < n or any(w != x for w, x in zip(bare[:-1], words[:-1], strict=True)):
+        return []
+    if not all(_NAME_WORD.fullmatch(w) and (w[0].isupper() or w[0].isdigit()) for w in bare):
+        return []
+    end = at + 1 + len(" ".join(bare))
+    if not _NAME_END.match(text, end):
+        return []
+    if with_mark:
+        marks = _NAME_MARKS.match(text, end)
+        if not marks.group():
+            return []
+        end = marks.end()
+    return [Edit(CLOSE_RULE, end, end, "", mark)]
+
+
+def _speech(ru: str, a: int) -> bool:
+    """Whether the Russian quotation opening at ``a`` is a quoted clause's place: its
+    sentence's start, after a colon, a comma or a dash, or after «что» (``сказала: "Нет``)."""
+    head = ru[:a].rstrip()
+    return not head or head[-1] in ":,-–—" or head.lower().endswith(" что")
+
+
+def _quote_free(text: str, start: int, end: int) -> bool:
+    return _EN_QUOTE.search(text, start, end) is None
+
+
 def _spelled(whole: str, ru_words: Sequence[str]) -> bool:
     """Whether a Russian word spells ``whole`` (``spells_whole``) or, a brand, writes it
     as it sounds (``sounds_whole``: "Wildberries" ← «Вайлдберриз»)."""
@@ -552,11 +716,11 @@ def _opens(text: str, start: int) -> bool:
 
 def source_evidence(doc: Document, rc: RepairConfig) -> tuple[list[Edit], str] | None:
     """Re-decide, with the aligned Russian, the English side's fused words, its
-    Russian-conditioned glossary entries and a dropped opening quote.
+    Russian-conditioned glossary entries and a dropped opening or closing quote.
 
     Returns the side's edits with the Russian's folded in (against its raw text) and a
     line for the document's warnings, or None when nothing changes: no beads, repair off,
-    the four rules off, or a retranslated side. ``cleaners.pipeline`` re-tags the side.
+    the five rules off, or a retranslated side. ``cleaners.pipeline`` re-tags the side.
     """
     en = doc.en
     if not rc.enabled or en is None or doc.en_origin != "mt" or not doc.beads:
@@ -572,13 +736,15 @@ def source_evidence(doc: Document, rc: RepairConfig) -> tuple[list[Edit], str] |
     placed = placed_edits(en.edits)
     named = named_words(en.text)
     whole: dict[tuple[re.Pattern[str], str], bool] = {}  # the glossary's, across sentences
+    # Each bead's last English sentence: only there may a quotation be closed at its end.
+    lasts = {max(b.en) for b in doc.beads if b.en}
     later: list[Edit] = []
     for j, (s, e) in enumerate(spans):
         if s < 0:
             continue
         ru = " ".join(doc.ru_sentences[i] for i in sorted(set(ru_of(j))))
         found = evidence_edits(en.text, en.edits, ru, s, e, on, ru_doc, rc.glossary, placed, named,
-                               ru_doc_folded=True, whole=whole)  # fmt: skip
+                               ru_doc_folded=True, whole=whole, last=j in lasts)  # fmt: skip
         if later and found and found[0].start < later[-1].end:
             found = [x for x in found if x.start >= later[-1].end]  # sentences never overlap
         later.extend(found)
@@ -633,15 +799,17 @@ def evidence_edits(
     named: frozenset[str] | None = None,
     ru_doc_folded: bool = False,
     whole: dict[tuple[re.Pattern[str], str], bool] | None = None,
+    last: bool = True,
 ) -> list[Edit]:
     """The edits the Russian ``ru`` makes in the sentence ``text[start:end]`` of a repaired
     side (``edits``: the repair's, against its raw text), in ``text``'s offsets, sorted
     and non-overlapping. ``ru_doc`` stands in for ``ru`` for the glossary when the
     sentence has no Russian (``ru_doc_folded``: already :func:`ru_folded`); ``on``
-    switches the four rules (default: all on);
+    switches the five rules (default: all on);
     ``placed`` (:func:`placed_edits` of ``edits``) and ``named`` (:func:`named_words` of
     ``text``) are computed once per document by the caller, else here; so is ``whole``
-    (what the glossary's ``unless=``/``ru=`` say of the whole text, see ``source_edits``).
+    (what the glossary's ``unless=``/``ru=`` say of the whole text, see ``source_edits``);
+    ``last``: the sentence is its bead's last English one (a quotation may close in the next).
 
     >>> t = "New lord films and economicsanctions."
     >>> mono = [Edit("split_fused_words", 4, 13, "lordfilms", "lord films")]
@@ -677,6 +845,8 @@ def evidence_edits(
                               folded=not ru and ru_doc_folded, whole=whole)  # fmt: skip
     if ru and on.get(QUOTE_RULE):
         found += open_quote_by_source(sent, "en", {}, ru)
+    if ru and on.get(CLOSE_RULE):
+        found += close_quote_by_source(sent, "en", {"last": last}, ru)
     out: list[Edit] = []
     for x in sorted(found, key=lambda x: (x.start, x.end)):
         if out and x.start < out[-1].end:

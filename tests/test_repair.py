@@ -261,7 +261,8 @@ def test_a_time_written_with_a_colons_look_alike_gets_the_colon(colon: str) -> N
 def test_a_name_in_s_spaced_from_its_possessive_apostrophe_is_joined() -> None:
     """MT spaced the possessive apostrophe of a name ending in s (``The Hockey News ' Ryan
     Kennedy``): joined by ``fix_quote_spacing``, straight or curly, before a name or a word.
-    Two on one line are both joined. A single quote that may open a quotation (another that is
+    Two on one line are both joined, unless only a title stands between them (``Dogs ' Island
+    Tales ' in Europe``: a quotation). A single quote that may open a quotation (another that is
     not such a possessive stands apart later on the line, or a lowercase word before it) keeps
     its spaces."""
     for apo in ("'", "\u2019"):
@@ -276,8 +277,16 @@ def test_a_name_in_s_spaced_from_its_possessive_apostrophe_is_joined() -> None:
         assert r.text == text.replace(f" {apo} ", f"{apo} ")
         assert [e.rule for e in r.edits] == ["fix_quote_spacing"] * 2
         assert replay(text, r.edits) == r.text
+    # A title between two such quotes is a quotation, not two possessives; a possessive
+    # after it on the line is still joined.
+    for apo in ("'", "\u2019"):
+        text = f"The film Dogs {apo} Island Tales {apo} in Europe, says the Times {apo} critic."
+        r = repair(text, "en")
+        assert r.text == text.replace(f"Times {apo} ", f"Times{apo} ")
     for kept in (
         "The film was called Dogs ' Island ' in Europe.",
+        "Dogs ' Island Tales ' in Europe",
+        "The Cats ' Night Of Cards ' ran for years.",
         "The Daily Times ' Anna Lee read the Beatles ' Yesterday ' aloud.",
         "Then he says ' we will win it all.",
         "Scores of 5 ' 30 were read.",

@@ -431,6 +431,24 @@ def _opens_nothing(text: str, m: re.Match[str], possessives: set[int]) -> bool:
     return all(q.start() in possessives for q in lone)
 
 
+# A title in quotes: one to four capitalised words, nothing else ("Island Tales").
+_TITLE = lazy_compile(r"[A-Z][\w-]*(?: [A-Z][\w-]*){0,3}")
+
+
+def _enclosing_title(text: str, spaced: list[re.Match[str]]) -> set[int]:
+    """The starts of the ``_SPACED_POSSESSIVE`` matches whose apostrophes are a quotation's
+    two quotes around a title: the next one on the line follows right after the title's
+    words (``Dogs ' Island Tales ' in Europe``: the title "Island Tales", not two
+    possessives). Two possessives have other words between them (``News ' Ryan Kennedy
+    and the Times ' editor``)."""
+    out: set[int] = set()
+    for m, n in zip(spaced, spaced[1:], strict=False):
+        between = text[m.end() : n.start("sp")]
+        if m.start() not in out and _TITLE.fullmatch(between):
+            out.update((m.start(), n.start()))
+    return out
+
+
 def _closes_before_attribution(text: str, m: re.Match[str]) -> bool:
     """Whether the quote of a ``_QUOTE_SPACE_BEFORE_CLOSE`` match closes a quotation: a speech
     verb among the next words ('" Proza added', '" the head of the region stressed'), or a
@@ -451,7 +469,7 @@ def _closes_before_attribution(text: str, m: re.Match[str]) -> bool:
     needs=('"', "s '", "s ’"),
     risk="a quotation MT left unclosed, whose closing quote is taken from the next one; a "
     "single quote spaced after a name in s that opens a quotation never closed, or closed by "
-    "a quote spaced after another name in s ('Dogs ' Island Tales ' in Europe')",
+    "a quote spaced after another name in s with other words than a title's between them",
 )
 def fix_quote_spacing(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     """Space a quotation in straight double quotes as English does, and a name's possessive
@@ -477,6 +495,8 @@ def fix_quote_spacing(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     "The Hockey News' Ryan Kennedy and the Times' editor agree."
     >>> fix_quote_spacing("the Beatles ' Yesterday ' played", "en", {})  # a quotation opens
     []
+    >>> fix_quote_spacing("Dogs ' Island Tales ' in Europe", "en", {})  # a title in quotes
+    []
     >>> fix_quote_spacing("he says ' we are ready", "en", {})
     []
     """
@@ -496,6 +516,8 @@ def fix_quote_spacing(text: str, lang: str, params: Mapping[str, Any]) -> list[E
         if _closes_before_attribution(text, m)
     ]
     spaced = list(_SPACED_POSSESSIVE.finditer(text))
+    titled = _enclosing_title(text, spaced)
+    spaced = [m for m in spaced if m.start() not in titled]
     possessives = {m.end("sp") for m in spaced}
     edits += [
         make_edit("fix_quote_spacing", text, m.start("sp"), m.end("sp"), "")

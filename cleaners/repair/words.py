@@ -2656,8 +2656,11 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
         joined = hint and _JOINED_NAME.fullmatch(core) is not None
         tailed = not joined and core[:1].isupper() and _CAP_TAIL.fullmatch(core) is not None
         # A capitalised word run into a verb or a conjunction after it ("Kremlinsaid").
+        # (Also where a function word's cut was tried and failed: "Putinadministration"
+        # ends in "on", not a split there.)
         worded = (
-            not (start or joined or tailed or by_next is not None)
+            not (start or joined or by_next is not None)
+            and not (tailed and split_capital_tail(core, lang) is not None)
             and core[:1].isupper()
             and _CAP_WORD_SCAN.fullmatch(text, m.start("core"), m.end("core")) is not None
             and once(split_capital_word, text, core, lang) is not None
@@ -2858,9 +2861,10 @@ def split_capital_tail(core: str, lang: str) -> str | None:
 # A capitalised word run into the lower-case word after it, mid-sentence ("the Kremlinsaid",
 # "Zakharovanoted", "Chinareported"): the tails are the verbs and connectives that follow a
 # subject or a place in news (a finite verb, a modal, a participle, a preposition or
-# conjunction below). A noun tail is left whole: names and brands are built so
+# conjunction below). A noun tail is left whole after a dictionary word: brands are built so
 # ("Silvergroup", "Goldapple"), and so are the name endings the tagger calls words ("-ton",
-# "-son", "-well", "-more"); only after a nationality ("the Russianleader") is it split.
+# "-son", "-well", "-more"); it is split after a nationality ("the Russianleader") and,
+# five letters or more and frequent, after a name ("Zhanggroup", ``_name_noun``).
 _CAP_WORD_SCAN = lazy_compile(r"(?<=[\w,;:] )[A-Z][a-z]{6,64}\b")
 # The fast path's scan, without the lookbehind (a third of its cost): it finds more (after
 # a quote, a dash), and the loop below asks _CAP_WORD_SCAN of each.
@@ -2906,13 +2910,16 @@ def capital_word_parts(core: str, text: str) -> tuple[str, str] | None:
     the token is none wordfreq's large list or the dictionary knows and does not recur in
     ``text`` (a name repeats, a lost space does not); the tail is a common word (Zipf 3.5)
     of a verb's or a connective's kind, or after a nationality (``nationalities.txt``) a
-    noun's or an adjective's ("Russianleader"); the head, four letters or more, is a word wordfreq
+    noun's or an adjective's ("Russianleader"), or after a name a frequent noun's
+    (``_name_noun``: "Zhanggroup"); the head, four letters or more, is a word wordfreq
     knows well (Zipf 3: "Kremlin", "China") or stands apart in ``text`` ("Zakharova").
 
     >>> capital_word_parts("Chinareported", ""), capital_word_parts("Moscowitz", "")
     (('China', 'reported'), None)
     >>> capital_word_parts("Russianleader", ""), capital_word_parts("Zhanggroup", "")
-    (('Russian', 'leader'), None)
+    (('Russian', 'leader'), ('Zhang', 'group'))
+    >>> capital_word_parts("Silvergroup", ""), capital_word_parts("Zhangfield", "")
+    (None, None)
     """
     best: tuple[float, str, str] | None = None
     for score, zh, head, tail in _capital_cuts(core):
@@ -2969,13 +2976,35 @@ def _capital_cuts(core: str) -> tuple[tuple[float, float, str, str], ...]:
             continue
         tag = "" if tail in _CAP_WORD_TAILS else guess_tag(tail)
         nationality = tag in _NATIONALITY_TAIL_TAGS and head in words("nationalities.txt", "en")
-        if tag and tag not in _CAP_WORD_TAGS and not nationality:
+        named = not nationality and _name_noun(head, tail, tag, zt)
+        if tag and tag not in _CAP_WORD_TAGS and not nationality and not named:
             continue
         if _ends_in_longer_word(low, cut):
             continue  # "Brandstore": a brand's "store", not "Brands tore"
         zh = zipf(head.lower(), "en", 3.0)
         cuts.append((zh + zt, zh, head, tail))
     return tuple(cuts)
+
+
+# A common noun run onto a name ("Zhanggroup", "Putinadministration"): the noun frequent
+# (Zipf 4) and of five letters or more, the name no dictionary word (a surname that ends in
+# an English noun is a word and a short noun: "Goldman", "Newton", "Blackwell"), the noun
+# none that names are built with (name_tails.txt, compound_parts.txt's heads: "-field",
+# "-stone", "-house").
+_NAME_NOUN_TAGS = frozenset(("NN", "NNS"))
+_NAME_NOUN_ZIPF = 4.0
+_NAME_NOUN_LETTERS = 5
+
+
+def _name_noun(head: str, tail: str, tag: str, zt: float) -> bool:
+    return (
+        tag in _NAME_NOUN_TAGS
+        and zt >= _NAME_NOUN_ZIPF
+        and len(tail) >= _NAME_NOUN_LETTERS
+        and head.lower() not in dictionary_words()
+        and tail not in words("name_tails.txt", "en")
+        and f"-{tail}" not in words("compound_parts.txt", "en")
+    )
 
 
 def _ends_in_longer_word(low: str, cut: int) -> bool:

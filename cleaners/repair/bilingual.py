@@ -565,10 +565,9 @@ def _quote_pairs(text: str, quotes: re.Pattern[str]) -> tuple[list[tuple[int, in
 
 # After an English quotation's last word: a space and a lower-case word, a mark, or the end.
 _NAME_END = lazy_compile(r"(?= \(?[a-z])|[,;:.!?]+(?:\s|$)|$")
-_RU_TAIL = lazy_compile(r"[\s.!?…]*$")
 _END_MARK = lazy_compile(r"[.!?…]*$")
-# A quoted term runs to at most six words without a mark inside (a quoted sentence has one
-# or more words: the ones on dev that went on into the next line hold 7 to 12).
+# A quoted term runs to at most six words without a mark inside (a quoted sentence is longer
+# or holds one: those on dev that went on into the next line hold 7 to 12 words).
 _MAX_TERM_WORDS = 6
 _INNER_MARK = lazy_compile(r"[,;:.!?…]")
 _NAME_MARKS = lazy_compile(r"[.!?…]*")
@@ -591,13 +590,14 @@ def close_quote_by_source(text: str, lang: str, params: Mapping[str, Any], ru: s
 
     The English sentence's quotes must leave one opening quote unclosed and the Russian's
     all pair up; the Russian quotation is the one the same number of quotations in (or,
-    the English quote opening its sentence, the one opening the Russian). A capitalised
-    quotation of up to four words (a name) closes after as many capitalised English words
-    followed by a lower-case word, a mark or the end; a quotation that runs to the end of
-    the English sentence closes there where the Russian's ends its sentence (its English
-    at most twice as long, plus three words), or holds as many words. The last case only
-    in a bead's last English sentence (``params["last"]``, default True): a quotation may
-    close in the next.
+    the English quote opening its sentence, the one opening the Russian), with no mark
+    inside but one that ends it. A capitalised quotation of up to four words (a name)
+    closes after as many capitalised English words followed by a lower-case word, a mark or
+    the end; where a quoted sentence stands (``_speech``) only if a word of it is the
+    Russian's transliterated. A lower-case one of up to six words, in no such place, closes
+    at the English sentence's end if the English after the quote holds as many words: only
+    in a bead's last English sentence (``params["last"]``, default True), as a quotation
+    may close in the next.
 
     >>> close_quote_by_source('"Dynamo will not extend the contract', "en", {},
     ...                       '"Динамо" не будет продлевать контракт')
@@ -689,10 +689,6 @@ def _speech(ru: str, a: int) -> bool:
     sentence's start, after a colon, a comma or a dash, or after «что» (``сказала: "Нет``)."""
     head = ru[:a].rstrip()
     return not head or head[-1] in ":,-–—" or head.lower().endswith(" что")
-
-
-def _quote_free(text: str, start: int, end: int) -> bool:
-    return _EN_QUOTE.search(text, start, end) is None
 
 
 def _spelled(whole: str, ru_words: Sequence[str]) -> bool:

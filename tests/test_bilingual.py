@@ -256,3 +256,13 @@ def test_close_quote_by_source_leaves_a_term_open_before_its_beads_next_sentence
     # A name is closed after its words wherever the sentence stands.
     en, ru = '"Spartak is determined to win.', '"Спартак" намерен победить.'
     assert [e.start for e in close_quote_by_source(en, "en", {"last": False}, ru)] == [8]
+
+
+def test_close_quote_by_source_closes_as_the_line_closes_its_other_quotations() -> None:
+    # Before the full stop, as the Russian has it; after it where the line's other quotation
+    # closes after its comma (American style).
+    ru = 'Пришли крейсер "Варяг" и корабль "Адмирал Ушаков".'
+    en = 'The cruiser "Varyag" and the ship "Admiral Ushakov.'
+    assert replay(en, close_quote_by_source(en, "en", {}, ru)).endswith('Ushakov".')
+    en = 'The cruiser "Varyag," and the ship "Admiral Ushakov.'
+    assert replay(en, close_quote_by_source(en, "en", {}, ru)).endswith('Ushakov."')

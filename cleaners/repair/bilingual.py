@@ -641,7 +641,8 @@ def close_quote_by_source(text: str, lang: str, params: Mapping[str, Any], ru: s
             for w, r in zip(_EN_WORD.findall(text[at + 1 :]), quoted, strict=False)
         ):
             return []
-        return _close_name(text, at, len(quoted), mark, inner[-1] in ".!?…")
+        found = _close_name(text, at, len(quoted), mark, inner[-1] in ".!?…")
+        return [_as_the_line_closes(text, e) for e in found]
     # A lower-case term to the sentence's end, of as many words as the Russian's. Not
     # a quoted clause ('сказал, что "мы готовы"'): a source translated line by line closes in
     # each line a quotation its English goes on with in the next (FLORES, TICO-19).
@@ -657,9 +658,28 @@ def close_quote_by_source(text: str, lang: str, params: Mapping[str, Any], ru: s
     stop = marks.start() if marks else end
     if stop == at + 1 or not text[stop - 1].isalnum():
         return []
-    # The end mark after the quote where the Russian's is (it always is, in Russian: '".').
+    # The end mark after the quote where the Russian's is (it always is, in Russian: '".'),
+    # unless the line closes its other quotations after a comma or a full stop.
     where = end if inner[-1] in ".!?…" else stop
-    return [Edit(CLOSE_RULE, where, where, "", mark)]
+    return [_as_the_line_closes(text, Edit(CLOSE_RULE, where, where, "", mark))]
+
+
+# A quotation closed after its comma or full stop (American: ',"') or before it ('",').
+_CLOSED_INSIDE = lazy_compile(r'\w[.,]["”]')
+_CLOSED_OUTSIDE = lazy_compile(r'\w["”][.,]')
+
+
+def _as_the_line_closes(text: str, edit: Edit) -> Edit:
+    """``edit``'s closing quote moved past the comma or full stop right after it where the
+    line's other quotations close after theirs (``"Vasily Bykov," … "Vice-Admiral
+    Kulakov."``; Russian, and half the English references, close before it)."""
+    at = edit.start
+    if text[at : at + 1] not in (".", ","):
+        return edit
+    inside = len(_CLOSED_INSIDE.findall(text))
+    if inside <= len(_CLOSED_OUTSIDE.findall(text)):
+        return edit
+    return Edit(edit.rule, at + 1, at + 1, "", edit.after)
 
 
 def _close_name(text: str, at: int, n: int, mark: str, with_mark: bool) -> list[Edit]:

@@ -102,7 +102,7 @@ def repair_pair(
     """Repair a Russian sentence and its English MT as ``mtclean run`` repairs a bead: each
     side by its language's rules (Cyrillic mojibake and ftfy on both, fused words, split
     times, repeats ... on the English), then the English's fused words, ``ru=`` glossary
-    entries and a dropped opening quote re-decided by the Russian
+    entries and a dropped opening or closing quote re-decided by the Russian
     (:mod:`cleaners.repair.bilingual`, the pair being the bead). A pair ``run`` already
     repaired comes back unchanged.
 

@@ -1378,27 +1378,37 @@ def cmd_filter(args: argparse.Namespace) -> int:
     before the next is read. A line over
     ``input.max_bytes`` is rejected ``too-long`` unread (score 0.0, its id if it comes first);
     a pair the cheap filters reject is not scored (score 0.0, see cleaners.judge)."""
-    from cleaners.config import PipelineConfig
-    from cleaners.judge import UNSCORED, FilterStream
+    from cleaners.config import PipelineConfig, with_flags
+    from cleaners.judge import FILL_MODES, UNSCORED, FilterStream
 
     _filter_inputs(args)
     if args.argos_package and not Path(args.argos_package).exists():
         raise UsageError(f"Argos package not found: {args.argos_package}")
     cfg = _config(args.config) or PipelineConfig()
+    if args.translate_mode:
+        cfg = with_flags(cfg, {"translate_mode": args.translate_mode})
+    translator = _translator(args, cfg, "mtclean filter: retranslation off (scores without chrF)")
     stream = FilterStream(
         cfg,
-        translator=_translator(
-            args, cfg, "mtclean filter: retranslation off (scores without chrF)"
-        ),
+        translator=translator,
         repaired=not args.as_given,
+        # As run gives a document whose MT is no English the retranslation (not --as-given:
+        # the pair as it comes).
+        fill=translator is not None and cfg.translate.mode in FILL_MODES and not args.as_given,
     )
     enc = _ENCODER.encode
     where = _where(args.file) if args.format != "text" else f"{_where(args.file)} and {args.en}"
+    filled = 0
 
-    def write(rid: Any, keep: bool, reasons: Sequence[str], score: float) -> None:
+    def write(
+        rid: Any, keep: bool, reasons: Sequence[str], score: float, en: str | None = None
+    ) -> None:
+        # A pair judged with its Russian's retranslation for English says so, as run's
+        # corpus row does (origin), and gives that English; every other line has four keys.
+        more = f', "origin": "retranslation", "en": {enc(en)}' if en is not None else ""
         sys.stdout.write(
             f'{{"id": {enc(rid)}, "keep": {enc(keep)}, "reasons": {enc(list(reasons))}, '
-            f'"score": {enc(round(score, 4))}}}\n'
+            f'"score": {enc(round(score, 4))}{more}}}\n'
         )
 
     # Items in input order: (id, ru, en) to judge, or a finished verdict (id, reasons).
@@ -1406,12 +1416,14 @@ def cmd_filter(args: argparse.Namespace) -> int:
     chars = 0
 
     def flush() -> None:
+        nonlocal filled
         todo = [item for item in batch if len(item) == 3]
         verdicts = iter(stream.judge([(ru, en) for _, ru, en in todo]))  # type: ignore[misc]
         for item in batch:
             if len(item) == 3:
                 v = next(verdicts)
-                write(item[0], v.keep, v.reasons, v.score)
+                write(item[0], v.keep, v.reasons, v.score, v.en)
+                filled += v.en is not None
             else:
                 write(item[0], False, item[1], UNSCORED)
         batch.clear()
@@ -1440,6 +1452,13 @@ def cmd_filter(args: argparse.Namespace) -> int:
             flush()
             raise
         flush()
+    if filled:
+        print(
+            f"mtclean filter: {filled} pair(s) had no English (mostly Cyrillic): each was judged "
+            "with its Russian's retranslation as its English, given in its verdict (origin: "
+            "retranslation, en)",
+            file=sys.stderr,
+        )
     if bad:
         more = (
             f" ({bad - _FILTER_MAX_MESSAGES} not named above)" if bad > _FILTER_MAX_MESSAGES else ""
@@ -2148,6 +2167,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="score with chrF against an offline Argos ru→en retranslation, as run does "
         "(also when the config sets translate.enabled, which goes on without it, with a "
         "warning, if no package is found; the flag: exit 2)",
+    )
+    p.add_argument(
+        "--translate-mode",
+        choices=("signal", "missing", "replace"),
+        help="what the retranslation is for (implies --retranslate; --retranslate=MODE sets it "
+        "too): signal (default: the score's chrF only); missing or replace: also, as run gives "
+        "a document whose MT is no English the retranslation, a pair whose English is mostly "
+        "Cyrillic is judged with its Russian's retranslation as its English, its verdict "
+        'adding "origin": "retranslation" and that "en" (not with --as-given)',
     )
     p.add_argument(
         "--argos-package",

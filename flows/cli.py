@@ -1153,7 +1153,10 @@ def _bounded_lines(fh: IO[bytes], max_bytes: int) -> Iterator[tuple[int, str, bo
             raw = raw[:_HEAD]
             while (rest := fh.readline(_HEAD)) and not rest.endswith(b"\n"):
                 pass
-        yield n, raw.decode("utf-8", errors="mtclean-replace"), whole
+            # Cut where the read stopped, maybe inside a character: no byte lost (final=False).
+            yield n, codecs.utf_8_decode(raw, "mtclean-replace", False)[0], False
+            continue
+        yield n, raw.decode("utf-8", errors="mtclean-replace"), True
 
 
 def _leading_id(head: str) -> Any:

@@ -624,3 +624,30 @@ def test_filter_reads_back_the_tsv_and_text_run_writes(tmp_path: Path, capsys):
                                 for n, r in enumerate(rows, 1)]), encoding="utf-8")  # fmt: skip
     text = verdicts("--format", "text", str(out / "corpus.ru"), str(out / "corpus.en"))
     assert text == verdicts(str(numbered))
+
+
+def test_a_line_over_input_max_bytes_cut_inside_a_letter_loses_no_byte(tmp_path: Path, capsys):
+    """A line too long to read is read no further than input.max_bytes + 1 bytes, which may
+    end inside a two-byte Cyrillic letter: that half was counted as a byte not UTF-8 (exit 2,
+    "read as U+FFFD"). Now too-long alone, exit 0, in JSONL and TSV (its id field, when the
+    head holds it) alike."""
+    from flows.cli import main
+
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("input: {max_bytes: 2000}\n")
+    big = "а" * 3000
+    src = tmp_path / "big.jsonl"
+    for rid in ("k", "kk"):  # (one of the two cuts falls inside a letter)
+        src.write_text(_lines([{"id": rid, "ru": big, "en": "x"}]), encoding="utf-8")
+        assert main(["filter", "--config", str(cfg), str(src)]) == 0
+        captured = capsys.readouterr()
+        assert json.loads(captured.out)["reasons"] == ["too-long"] and captured.err == ""
+    tsv = tmp_path / "big.tsv"
+    tsv.write_text(f"k1\t{big}\tx\nk22\t{big}\tx\n{big}\tx\ty\n", encoding="utf-8")
+    assert main(["filter", "--config", str(cfg), "--format", "tsv", "--columns", "id,ru,en",
+                 str(tsv)]) == 0  # fmt: skip
+    captured = capsys.readouterr()
+    out = [json.loads(line) for line in captured.out.splitlines()]
+    assert [(o["id"], o["reasons"]) for o in out] == [
+        ("k1", ["too-long"]), ("k22", ["too-long"]), (None, ["too-long"])]  # fmt: skip
+    assert captured.err == ""

@@ -275,9 +275,13 @@ class _LateCodePage:
 _Line = TypeVar("_Line", str, str | None)  # (a line, or None for one not read)
 
 
-def _nul_line(where: str, n: int, line: str) -> UsageError:
+class NotText(UsageError):
+    """A line of line input that holds a NUL byte: the input stops there."""
+
+
+def _nul_line(where: str, n: int, line: str) -> NotText:
     """The error for line ``n`` of a stream, which holds a NUL byte: not text."""
-    return UsageError(
+    return NotText(
         f"{where} line {n} holds a NUL byte (character {line.index(chr(0)) + 1}): "
         "not a text file (line input must be UTF-8 text)"
     )
@@ -1400,7 +1404,9 @@ def cmd_filter(args: argparse.Namespace) -> int:
         fill=translator is not None and cfg.translate.mode in FILL_MODES and not args.as_given,
     )
     enc = _ENCODER.encode
-    where = _where(args.file) if args.format != "text" else f"{_where(args.file)} and {args.en}"
+    where = _where(args.file)
+    if args.format == "text":
+        where += f" and {_where(args.en)}"
     filled = 0
 
     def write(
@@ -1449,7 +1455,7 @@ def cmd_filter(args: argparse.Namespace) -> int:
                 if len(batch) >= _FILTER_CHUNK or chars >= _FILTER_CHUNK_CHARS:
                     flush()
                     chars = 0
-        except UsageError:
+        except NotText:
             # Not text (a NUL byte), as a NUL in a file is (refused before any output):
             # stopped here, the lines before it judged and written (README "Line input").
             flush()

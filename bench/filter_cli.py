@@ -11,6 +11,8 @@ copied into the repo), in a temporary folder:
 * ``huge``: one line over ``input.max_bytes`` (the default 20 MB: 21 MB), between two
   ordinary pairs;
 * ``stream``: ``--lines`` ordinary sentence pairs, one a line (what a user filters most);
+* ``tsv``: the same pairs as ``ru<TAB>en`` lines (``--format tsv``; their verdicts are
+  ``stream``'s, byte for byte: the ids there are the line numbers too);
 * ``systems``: the first ``--system-lines`` Russian lines each with the ten WMT21 systems'
   English (``system_outputs/``), line by line: real MT, where systems agree on a line the
   pair repeats (22 % of the 10,000 pairs; what ``filter`` remembers of a pair pays here).
@@ -37,7 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("MTCLEAN_DATA", ROOT.parent / "shared" / "data"))
 MB = 1_000_000
-INPUTS = ["big", "huge", "stream", "systems"]
+INPUTS = ["big", "huge", "stream", "tsv", "systems"]
+FLAGS = {"tsv": ["--format", "tsv"]}  # filter's options per input (default: none, jsonl)
 
 
 def dev_pairs() -> list[tuple[str, str]]:
@@ -67,10 +70,12 @@ def make_inputs(folder: Path, big_mb: float, lines: int, system_lines: int
         for rid, a, b in (("a", *pairs[0]), ("huge", ru, en), ("b", *pairs[1])):
             fh.write(json.dumps({"id": rid, "ru": a, "en": b}, ensure_ascii=False) + "\n")
     out["stream"] = folder / "stream.jsonl"
-    with out["stream"].open("w", encoding="utf-8") as fh:
+    out["tsv"] = folder / "stream.tsv"
+    with out["stream"].open("w", encoding="utf-8") as fh, out["tsv"].open("w") as tsv:
         for k in range(lines):
             a, b = pairs[k % len(pairs)]
-            fh.write(json.dumps({"id": k, "ru": a, "en": b}, ensure_ascii=False) + "\n")
+            fh.write(json.dumps({"id": k + 1, "ru": a, "en": b}, ensure_ascii=False) + "\n")
+            tsv.write(f"{a}\t{b}\n")  # (dev lines hold no tab)
     out["systems"] = folder / "systems.jsonl"
     with out["systems"].open("w", encoding="utf-8") as fh:
         for k, (ru, ens) in enumerate(system_pairs()[:system_lines]):
@@ -94,10 +99,11 @@ def system_pairs() -> list[tuple[str, list[str]]]:
     return out
 
 
-def measure(tree: Path, src: Path) -> tuple[float, float, int, str]:
-    """(CPU seconds, peak RSS MB, exit code, stdout) of ``filter src`` run from ``tree``."""
+def measure(tree: Path, src: Path, flags: list[str]) -> tuple[float, float, int, str]:
+    """(CPU seconds, peak RSS MB, exit code, stdout) of ``filter FLAGS src`` run from
+    ``tree``."""
     env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"}
-    cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "flows.cli", "filter", str(src)]
+    cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "flows.cli", "filter", *flags, str(src)]
     proc = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
     err = proc.stderr
 
@@ -147,7 +153,9 @@ def main() -> None:
         for name, src in inputs.items():
             cells, got = [], []
             # Interleaved, so a shared machine's slow spell falls on both trees alike.
-            runs = [[measure(tree, src) for tree in trees.values()] for _ in range(args.runs)]
+            flags = FLAGS.get(name, [])
+            runs = [[measure(tree, src, flags) for tree in trees.values()]
+                    for _ in range(args.runs)]  # fmt: skip
             for k, label in enumerate(trees):
                 cpu = statistics.median(r[k][0] for r in runs)
                 peak = statistics.median(r[k][1] for r in runs)
@@ -165,6 +173,10 @@ def main() -> None:
             for label in trees:
                 head = [line[:120] for line in outputs[f"{name}/{label}"][:3]]
                 print(f"\n{name}, {label}: {len(outputs[f'{name}/{label}'])} lines; first: {head}")
+        if "stream" in inputs and "tsv" in inputs:
+            for label in trees:
+                same = outputs[f"stream/{label}"] == outputs[f"tsv/{label}"]
+                print(f"\ntsv verdicts byte-identical to stream's, {label}: {same}")
         if args.vs:
             for name in [n for n in ("stream", "systems") if n in inputs]:
                 a, b = (outputs[f"{name}/{t}"] for t in trees)

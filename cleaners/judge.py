@@ -445,6 +445,9 @@ class Verdict(NamedTuple):
     keep: bool
     reasons: tuple[str, ...]
     score: float
+    # The English judged in the given one's place, its Russian's retranslation (the given
+    # English was no English: :meth:`FilterStream._fill`); None: the given one was judged.
+    en: str | None = None
 
 
 def filter_pairs(
@@ -519,8 +522,9 @@ MEMO_CHARS = 8_000_000
 class _Judged(NamedTuple):
     """A pair's judgement before deduplication, which must see every occurrence."""
 
-    pair: tuple[str, str]  # as judged: repaired, or as given
+    pair: tuple[str, str]  # as judged: repaired, or as given (its English filled: ``filled``)
     judgement: Judgement
+    filled: bool = False  # the English is the Russian's retranslation (FilterStream._fill)
 
 
 _Key = tuple[str, str, str | None]  # (ru, en, the caller's retranslation of ru)
@@ -559,14 +563,21 @@ class _Memo:
             self._chars -= self._d.popitem(last=False)[1][1]
 
 
+# The translate.mode values in which ``run`` gives a document whose English MT failed
+# (``mt-failed``) the retranslation of its Russian as its English.
+FILL_MODES = ("missing", "replace", "all")
+
+
 class FilterStream:
     """:func:`filter_pairs` in chunks: the dedup memory carries over from one call to the next.
     With a ``translator`` (``translate.enabled``), each pair the cheap filters let through is
     scored with chrF against the retranslation of its Russian side, as in the pipeline.
     ``repaired``: each pair is judged repaired, as :func:`repaired_pairs` makes it, and is a
-    repeat when it repeats a kept pair as given or repaired. A pair seen before is not repaired
-    or judged again (up to ``memo_pairs``, default :data:`MEMO_PAIRS`, and :data:`MEMO_CHARS`;
-    0: none): the same verdicts, byte for byte; each occurrence is still deduplicated."""
+    repeat when it repeats a kept pair as given or repaired. ``fill``: a pair whose English is
+    no English takes its Russian's retranslation instead (:meth:`_fill`). A pair seen before
+    is not repaired or judged again (up to ``memo_pairs``, default :data:`MEMO_PAIRS`, and
+    :data:`MEMO_CHARS`; 0: none): the same verdicts, byte for byte; each occurrence is still
+    deduplicated."""
 
     def __init__(
         self,
@@ -575,11 +586,13 @@ class FilterStream:
         translator: Any = None,
         repaired: bool = False,
         memo_pairs: int | None = None,
+        fill: bool = False,
     ) -> None:
         self.config = config
         self.lex_table = lex_table
         self.translator = translator
         self.repaired = repaired
+        self.fill = fill
         fc = config.filters
         self.dedup = Deduper(fc.on("duplicate"), fc.on("near-duplicate"), fc.near_duplicate_digits)
         self._memo = _Memo(MEMO_PAIRS if memo_pairs is None else memo_pairs, MEMO_CHARS)
@@ -602,7 +615,7 @@ class FilterStream:
         out = []
         min_score = self.config.align.min_score
         for key, as_given in zip(keys, pairs, strict=True):
-            (ru, en), j = known[key]
+            (ru, en), j, filled = known[key]
             why = list(j.reasons)
             if j.scored and j.adequacy < min_score:
                 why.append("below-min-score")
@@ -611,7 +624,7 @@ class FilterStream:
             on = not why and self.config.filters.enabled
             if on and (dup := self.dedup.check(ru, en, [as_given])):
                 why.append(dup)
-            out.append(Verdict(not why, tuple(why), j.adequacy))
+            out.append(Verdict(not why, tuple(why), j.adequacy, en if filled else None))
         return out
 
     def _judge_new(self, keys: Sequence[_Key], given_mt: bool) -> list[_Judged]:
@@ -625,8 +638,30 @@ class FilterStream:
         ru_mt: Sequence[str | None] | None = [mt for *_, mt in keys] if given_mt else None
         if ru_mt is None and self.translator is not None:
             ru_mt = self._retranslate(pairs)
+        filled = self._fill(pairs, ru_mt) if self.fill and ru_mt is not None else set()
         judged = judge_pairs(pairs, self.config, ru_mt, self.lex_table, score_rejected=False)
-        return [_Judged(p, j) for p, j in zip(pairs, judged, strict=True)]
+        return [
+            _Judged(p, j, k in filled) for k, (p, j) in enumerate(zip(pairs, judged, strict=True))
+        ]
+
+    @staticmethod
+    def _fill(pairs: list[tuple[str, str]], ru_mt: Sequence[str | None]) -> set[int]:
+        """Give each pair whose English is no English, mostly Cyrillic (the MT left the
+        Russian, or gave another Cyrillic language: :func:`cleaners.repair.untranslated.
+        mostly_cyrillic`), its Russian's retranslation as its English, in place, as ``run``
+        gives a document whose MT failed (``mt-failed``) the retranslation in the modes of
+        :data:`FILL_MODES`; the indices of the pairs filled. A pair without a retranslation
+        (a cheap filter rejects it; the model gave nothing) keeps its English and is judged
+        ``untranslated``. An English in Latin letters is left to ``wrong-language``: one
+        sentence's language ID is no document's."""
+        from cleaners.repair.untranslated import mostly_cyrillic
+
+        filled = set()
+        for k, ((ru, en), mt) in enumerate(zip(pairs, ru_mt, strict=True)):
+            if mt and mostly_cyrillic(en):
+                pairs[k] = (ru, mt)
+                filled.add(k)
+        return filled
 
     def _retranslate(self, pairs: Sequence[tuple[str, str]]) -> list[str | None]:
         """The retranslation of each pair's Russian, ``None`` where a cheap filter already

@@ -275,9 +275,13 @@ class _LateCodePage:
 _Line = TypeVar("_Line", str, str | None)  # (a line, or None for one not read)
 
 
-def _nul_line(where: str, n: int, line: str) -> UsageError:
+class NotText(UsageError):
+    """A line of line input that holds a NUL byte: the input stops there."""
+
+
+def _nul_line(where: str, n: int, line: str) -> NotText:
     """The error for line ``n`` of a stream, which holds a NUL byte: not text."""
-    return UsageError(
+    return NotText(
         f"{where} line {n} holds a NUL byte (character {line.index(chr(0)) + 1}): "
         "not a text file (line input must be UTF-8 text)"
     )
@@ -1153,7 +1157,10 @@ def _bounded_lines(fh: IO[bytes], max_bytes: int) -> Iterator[tuple[int, str, bo
             raw = raw[:_HEAD]
             while (rest := fh.readline(_HEAD)) and not rest.endswith(b"\n"):
                 pass
-        yield n, raw.decode("utf-8", errors="mtclean-replace"), whole
+            # Cut where the read stopped, maybe inside a character: no byte lost (final=False).
+            yield n, codecs.utf_8_decode(raw, "mtclean-replace", False)[0], False
+            continue
+        yield n, raw.decode("utf-8", errors="mtclean-replace"), True
 
 
 def _leading_id(head: str) -> Any:
@@ -1199,36 +1206,218 @@ def _filter_record(line: str) -> tuple[Any, tuple[str, str] | None, tuple[str, s
     return rid, (rec["ru"], rec["en"]), ("", "")
 
 
+# One filter input line: a pair to judge (``pair``), or a verdict already decided
+# (``pair`` None: ``reason``, and ``message`` for stderr when the line is no pair at all).
+_FilterItem = tuple[int, Any, tuple[str, str] | None, str, str]
+
+
+def _jsonl_items(fh: IO[bytes], max_bytes: int, where: str) -> Iterator[_FilterItem]:
+    """``--format jsonl``: one ``{"id", "ru", "en"}`` record a line; a blank line is skipped."""
+    for n, line, whole in _bounded_lines(fh, max_bytes):
+        if "\0" in line:
+            raise _nul_line(where, n, line)
+        if not whole:
+            yield n, _leading_id(line), None, "too-long", ""
+            continue
+        if not line.strip():
+            continue
+        rid, pair, (reason, message) = _filter_record(line)
+        yield n, rid, pair, reason, message
+
+
+TSV_COLUMNS = ("ru", "en")  # `--columns`' default: ru<TAB>en, as OPUS and Moses-made TSVs
+_COLUMN_NAMES = ("id", "ru", "en", "-")
+
+
+def _tsv_columns(value: str) -> tuple[str, ...]:
+    """``--columns``: what each tab-separated field of a line is, ``ru`` and ``en`` once
+    each, ``id`` at most once, ``-`` a field not read.
+
+    >>> _tsv_columns("id,-,-,ru,en")  # mtclean run's corpus.tsv
+    ('id', '-', '-', 'ru', 'en')
+    >>> _tsv_columns("en,ru")
+    ('en', 'ru')
+    """
+    cols = tuple(c.strip() for c in value.split(","))
+    unknown = [c for c in cols if c not in _COLUMN_NAMES]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown column {unknown[0]!r}: name each field id, ru, en or - (not read), "
+            "comma-separated"
+        )
+    if cols.count("ru") != 1 or cols.count("en") != 1 or cols.count("id") > 1:
+        raise argparse.ArgumentTypeError("name ru and en once each, and id at most once")
+    return cols
+
+
+def _tsv_fields(line: str, columns: Sequence[str]) -> tuple[Any, tuple[str, str] | None, str]:
+    r"""A TSV line (its line end gone) as ``(id, (ru, en), "")`` by ``columns``, or
+    ``(id, None, why)`` when it has another number of fields; ``id`` is the id column's
+    field (None: no id column, or a line that cannot say it). A field is its text as
+    written: no quotes or escapes are read (``mtclean run`` writes a tab or line break
+    inside a sentence as a space).
+
+    >>> _tsv_fields("Да.\tYes.", TSV_COLUMNS)
+    (None, ('Да.', 'Yes.'), '')
+    >>> _tsv_fields("d1\t1-1\t0.97\tДа.\tYes.", ("id", "-", "-", "ru", "en"))
+    ('d1', ('Да.', 'Yes.'), '')
+    >>> _tsv_fields("Да. Yes.", TSV_COLUMNS)[1:]
+    (None, '1 tab-separated field, expected 2 (ru, en)')
+    """
+    fields = line.split("\t")
+    if len(fields) == len(columns):
+        if columns is TSV_COLUMNS:  # (the common case, without a look-up per field)
+            return None, (fields[0], fields[1]), ""
+        row = dict(zip(columns, fields, strict=True))
+        return row.get("id"), (row["ru"], row["en"]), ""
+    why = (
+        f"{len(fields)} tab-separated field{'s' if len(fields) != 1 else ''}, expected "
+        f"{len(columns)} ({', '.join(columns)})"
+    )
+    if "\r" in line:
+        why += "; its lines may end in CR alone (old Mac line ends): tr '\\r' '\\n' converts it"
+    return None, None, why
+
+
+def _line_text(line: str) -> str:
+    r"""A line without its line end (LF or CRLF).
+
+    >>> _line_text("a\tb\r\n"), _line_text("a\tb\n"), _line_text("a\tb")
+    ('a\tb', 'a\tb', 'a\tb')
+    """
+    if line.endswith("\n"):
+        line = line[:-1]
+    return line[:-1] if line.endswith("\r") else line
+
+
+def _lost_bytes(count: int) -> str:
+    return (
+        f"not UTF-8 ({count} byte(s) read as U+FFFD; line input must be UTF-8): "
+        "the pair is not judged"
+    )
+
+
+def _tsv_items(
+    fh: IO[bytes], max_bytes: int, where: str, columns: Sequence[str]
+) -> Iterator[_FilterItem]:
+    """``--format tsv``: one pair a line by ``columns``; the id is the id column's, else the
+    line's number. A line with another number of fields, or with bytes that are not UTF-8,
+    is ``malformed`` (said on stderr); a blank line (no tab) is skipped."""
+    has_id, seen = "id" in columns, _NOT_UTF8[0]
+    for n, line, whole in _bounded_lines(fh, max_bytes):
+        lost, seen = _NOT_UTF8[0] - seen, _NOT_UTF8[0]
+        if "\0" in line:
+            raise _nul_line(where, n, line)
+        if not whole:
+            yield n, _head_field(line, columns, n), None, "too-long", ""
+            continue
+        if not line.strip() and "\t" not in line:
+            continue
+        rid, pair, why = _tsv_fields(_line_text(line), columns)
+        rid = rid if has_id else n
+        if pair is None:
+            yield n, rid, None, MALFORMED, why
+        elif lost:
+            yield n, rid, None, MALFORMED, _lost_bytes(lost)
+        else:
+            yield n, rid, pair, "", ""
+
+
+def _head_field(head: str, columns: Sequence[str], n: int) -> Any:
+    """The id of a TSV line too long to read: its id field when the head holds it whole,
+    else None; the line's number when there is no id column."""
+    if "id" not in columns:
+        return n
+    fields = head.split("\t")
+    k = columns.index("id")
+    return fields[k] if k < len(fields) - 1 else None
+
+
+def _text_items(
+    ru_fh: IO[bytes], en_fh: IO[bytes], max_bytes: int, where: tuple[str, str]
+) -> Iterator[_FilterItem]:
+    """``--format text``: line i of the Russian file with line i of the English one (Moses
+    text, as ``run``'s corpus.ru and corpus.en); the id is the line's number. A line blank
+    on both sides is skipped; a line one file has and the other has not is ``missing-side``,
+    one with bytes that are not UTF-8 ``malformed`` (each said on stderr)."""
+    ru_lines = _bounded_lines(ru_fh, max_bytes)
+    en_lines = _bounded_lines(en_fh, max_bytes)
+    seen = _NOT_UTF8[0]
+    for n in itertools.count(1):
+        got: list[tuple[str, bool] | None] = []
+        lost: list[int] = []
+        for lines, name in ((ru_lines, where[0]), (en_lines, where[1])):
+            item = next(lines, None)
+            lost.append(_NOT_UTF8[0] - seen)
+            seen = _NOT_UTF8[0]
+            if item is not None:
+                if "\0" in item[1]:
+                    raise _nul_line(name, n, item[1])
+                item = (item[1], item[2])
+            got.append(item)
+        ru, en = got
+        if ru is None and en is None:
+            return
+        if ru is None or en is None:
+            present, absent = (0, 1) if en is None else (1, 0)
+            if got[present][0].strip():  # type: ignore[index]
+                why = f"{where[absent]} has no line {n} ({where[present]} has more lines)"
+                yield n, n, None, MISSING_SIDE, why
+            continue
+        if not (ru[1] and en[1]):
+            yield n, n, None, "too-long", ""
+            continue
+        if not ru[0].strip() and not en[0].strip():
+            continue
+        if lost[0] or lost[1]:
+            name = where[0] if lost[0] else where[1]
+            yield n, n, None, MALFORMED, f"{name}: {_lost_bytes(lost[0] or lost[1])}"
+            continue
+        yield n, n, (_line_text(ru[0]), _line_text(en[0])), "", ""
+
+
 def cmd_filter(args: argparse.Namespace) -> int:
-    """``{"id", "ru", "en"}`` lines in, ``{"id", "keep", "reasons", "score"}`` out, in order.
+    """Pairs in (``{"id", "ru", "en"}`` lines, TSV, or two line-parallel text files),
+    ``{"id", "keep", "reasons", "score"}`` out, in order.
 
     Each pair is judged repaired, as ``run`` judges a bead (``--as-given``: as it comes;
     see cleaners.judge.repaired_pairs). Streams: a batch of lines is judged and written
     before the next is read. A line over
     ``input.max_bytes`` is rejected ``too-long`` unread (score 0.0, its id if it comes first);
     a pair the cheap filters reject is not scored (score 0.0, see cleaners.judge)."""
-    from cleaners.config import PipelineConfig
-    from cleaners.judge import UNSCORED, FilterStream
+    from cleaners.config import PipelineConfig, with_flags
+    from cleaners.judge import FILL_MODES, UNSCORED, FilterStream
 
-    if args.file not in (None, "-"):
-        _need_file(args.file)
+    _filter_inputs(args)
     if args.argos_package and not Path(args.argos_package).exists():
         raise UsageError(f"Argos package not found: {args.argos_package}")
     cfg = _config(args.config) or PipelineConfig()
+    if args.translate_mode:
+        cfg = with_flags(cfg, {"translate_mode": args.translate_mode})
+    translator = _translator(args, cfg, "mtclean filter: retranslation off (scores without chrF)")
     stream = FilterStream(
         cfg,
-        translator=_translator(
-            args, cfg, "mtclean filter: retranslation off (scores without chrF)"
-        ),
+        translator=translator,
         repaired=not args.as_given,
+        # As run gives a document whose MT is no English the retranslation (not --as-given:
+        # the pair as it comes).
+        fill=translator is not None and cfg.translate.mode in FILL_MODES and not args.as_given,
     )
     enc = _ENCODER.encode
     where = _where(args.file)
+    if args.format == "text":
+        where += f" and {_where(args.en)}"
+    filled = 0
 
-    def write(rid: Any, keep: bool, reasons: Sequence[str], score: float) -> None:
+    def write(
+        rid: Any, keep: bool, reasons: Sequence[str], score: float, en: str | None = None
+    ) -> None:
+        # A pair judged with its Russian's retranslation for English says so, as run's
+        # corpus row does (origin), and gives that English; every other line has four keys.
+        more = f', "origin": "retranslation", "en": {enc(en)}' if en is not None else ""
         sys.stdout.write(
             f'{{"id": {enc(rid)}, "keep": {enc(keep)}, "reasons": {enc(list(reasons))}, '
-            f'"score": {enc(round(score, 4))}}}\n'
+            f'"score": {enc(round(score, 4))}{more}}}\n'
         )
 
     # Items in input order: (id, ru, en) to judge, or a finished verdict (id, reasons).
@@ -1236,43 +1425,49 @@ def cmd_filter(args: argparse.Namespace) -> int:
     chars = 0
 
     def flush() -> None:
+        nonlocal filled
         todo = [item for item in batch if len(item) == 3]
         verdicts = iter(stream.judge([(ru, en) for _, ru, en in todo]))  # type: ignore[misc]
         for item in batch:
             if len(item) == 3:
                 v = next(verdicts)
-                write(item[0], v.keep, v.reasons, v.score)
+                write(item[0], v.keep, v.reasons, v.score, v.en)
+                filled += v.en is not None
             else:
                 write(item[0], False, item[1], UNSCORED)
         batch.clear()
         sys.stdout.flush()  # a batch's verdicts reach the next command in a pipe now
 
     bad = 0  # lines that were not a pair: each gets its verdict, and the exit code says so
-    with _line_bytes(args.file) as fh:
-        for n, line, whole in _bounded_lines(fh, cfg.input.max_bytes):
-            if "\0" in line:
-                # Not text, as a NUL in a file is (refused before any output): stopped here,
-                # the lines before it judged and written (README "Line input").
-                flush()
-                raise _nul_line(where, n, line)
-            if not whole:
-                batch.append((_leading_id(line), ("too-long",)))
-                continue
-            if not line.strip():
-                continue
-            rid, pair, problem = _filter_record(line)
-            if pair is None:
-                bad += 1
-                if bad <= _FILTER_MAX_MESSAGES:
-                    print(f"mtclean filter: {where} line {n}: {problem[1]}", file=sys.stderr)
-                batch.append((rid, (problem[0],)))
-                continue
-            batch.append((rid, *pair))
-            chars += len(pair[0]) + len(pair[1])
-            if len(batch) >= _FILTER_CHUNK or chars >= _FILTER_CHUNK_CHARS:
-                flush()
-                chars = 0
+    with contextlib.ExitStack() as stack:
+        items = _filter_items(args, cfg.input.max_bytes, stack)
+        try:
+            for n, rid, pair, reason, message in items:
+                if pair is None:
+                    if message:
+                        bad += 1
+                        if bad <= _FILTER_MAX_MESSAGES:
+                            print(f"mtclean filter: {where} line {n}: {message}", file=sys.stderr)
+                    batch.append((rid, (reason,)))
+                    continue
+                batch.append((rid, *pair))
+                chars += len(pair[0]) + len(pair[1])
+                if len(batch) >= _FILTER_CHUNK or chars >= _FILTER_CHUNK_CHARS:
+                    flush()
+                    chars = 0
+        except NotText:
+            # Not text (a NUL byte), as a NUL in a file is (refused before any output):
+            # stopped here, the lines before it judged and written (README "Line input").
+            flush()
+            raise
         flush()
+    if filled:
+        print(
+            f"mtclean filter: {filled} pair(s) had no English (mostly Cyrillic): each was judged "
+            "with its Russian's retranslation as its English, given in its verdict (origin: "
+            "retranslation, en)",
+            file=sys.stderr,
+        )
     if bad:
         more = (
             f" ({bad - _FILTER_MAX_MESSAGES} not named above)" if bad > _FILTER_MAX_MESSAGES else ""
@@ -1284,6 +1479,36 @@ def cmd_filter(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     return 0
+
+
+def _filter_inputs(args: argparse.Namespace) -> None:
+    """Refuse, before any output, input arguments that do not fit ``--format``."""
+    if args.format == "text":
+        if args.en is None:
+            raise UsageError("--format text needs two files: RU EN (line i of EN translates line "
+                             "i of RU)")  # fmt: skip
+        if args.file in (None, "-") and args.en == "-":
+            raise UsageError("only one of RU and EN can be stdin")
+    elif args.en is not None:
+        raise UsageError(f"--format {args.format} reads one file (two files: --format text)")
+    if args.columns is not None and args.format != "tsv":
+        raise UsageError("--columns names the fields of --format tsv")
+    for name in (args.file, args.en):
+        if name not in (None, "-"):
+            _need_file(name)
+
+
+def _filter_items(
+    args: argparse.Namespace, max_bytes: int, stack: contextlib.ExitStack
+) -> Iterator[_FilterItem]:
+    """The input's items in order, as ``--format`` reads it; ``stack`` holds its files."""
+    fh = stack.enter_context(_line_bytes(args.file))
+    if args.format == "jsonl":
+        return _jsonl_items(fh, max_bytes, _where(args.file))
+    if args.format == "tsv":
+        return _tsv_items(fh, max_bytes, _where(args.file), args.columns or TSV_COLUMNS)
+    en_fh = stack.enter_context(_line_bytes(args.en))
+    return _text_items(fh, en_fh, max_bytes, (_where(args.file), _where(args.en)))
 
 
 # ---------------------------------------------------------------- run / serve
@@ -1897,8 +2122,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "filter",
         help="judge candidate pairs (no Prefect)",
-        description='jsonl: {"id", "ru", "en"} per line in; {"id", "keep", "reasons", "score"} '
-        "out, in the same order. score is the pair's adequacy (calibrated probability that the "
+        description='jsonl: {"id", "ru", "en"} per line in (tsv: ru<TAB>en per line; text: RU '
+        'and EN files, line for line; the id is then the line\'s number); {"id", "keep", '
+        '"reasons", "score"} out, in the same order. '
+        "score is the pair's adequacy (calibrated probability that the "
         "sides translate each other; mtclean run scores a bead given its document too and keeps "
         "this one as pair_adequacy in docs/); reasons name the filters that rejected the pair. "
         "Each pair is judged repaired, as run judges it (the MT artefacts mtclean clean "
@@ -1909,12 +2136,34 @@ def build_parser() -> argparse.ArgumentParser:
         "place (malformed, or missing-side: score 0.0), is named on stderr, and makes the exit "
         "code 2 once every line is judged.",
     )
-    p.add_argument("file", nargs="?", default="-", metavar="FILE", help="input file, - for stdin")
+    p.add_argument(
+        "file",
+        nargs="?",
+        default="-",
+        metavar="FILE",
+        help="input file, - or nothing for stdin (--format text: the Russian file, RU)",
+    )
+    p.add_argument(
+        "en", nargs="?", metavar="EN", help="--format text: the English file, line for line"
+    )
     p.add_argument(
         "--format",
-        choices=("jsonl",),
+        choices=("jsonl", "tsv", "text"),
         default="jsonl",
-        help="jsonl (the only one): one {id, ru, en} record a line",
+        help="jsonl (default): one {id, ru, en} record a line; tsv: ru<TAB>en a line, or the "
+        "fields --columns names (run's corpus.tsv: --columns id,-,-,ru,en), no header, fields "
+        "as written (no quoting or escapes); text: RU EN, two files, line i of EN the "
+        "translation of line i of RU (Moses text, as run's corpus.ru and corpus.en). A tsv line "
+        "with another number of fields, or a tsv or text line with bytes that are not UTF-8, "
+        "is malformed; a line only one text file has is missing-side",
+    )
+    p.add_argument(
+        "--columns",
+        type=_tsv_columns,
+        metavar="LIST",
+        help="--format tsv: what each field is, comma-separated: ru, en, id (the verdict's id; "
+        "default the line's number), - (not read). Default ru,en; run's corpus.tsv: "
+        "id,-,-,ru,en; its corpus.rejected.tsv: id,-,-,-,ru,en",
     )
     p.add_argument(
         "--config",
@@ -1927,6 +2176,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="score with chrF against an offline Argos ru→en retranslation, as run does "
         "(also when the config sets translate.enabled, which goes on without it, with a "
         "warning, if no package is found; the flag: exit 2)",
+    )
+    p.add_argument(
+        "--translate-mode",
+        choices=("signal", "missing", "replace"),
+        help="what the retranslation is for (implies --retranslate; --retranslate=MODE sets it "
+        "too): signal (default: the score's chrF only); missing or replace: also, as run gives "
+        "a document whose MT is no English the retranslation, a pair whose English is mostly "
+        "Cyrillic is judged with its Russian's retranslation as its English, its verdict "
+        'adding "origin": "retranslation" and that "en" (not with --as-given)',
     )
     p.add_argument(
         "--argos-package",

@@ -442,3 +442,212 @@ def test_repeated_pairs_are_judged_once_and_the_output_is_the_same_byte_for_byte
     for k in range(0, len(pairs), 4):
         stream.judge(pairs[k : k + 4])
     assert len(stream._memo._d) == len(set(pairs)) - 1  # (the pair over max_chars)
+
+
+# ---------------------------------------------------------------- tsv and text input
+
+
+def _as_tsv(pairs: list[dict]) -> str:
+    return "".join(f"{p['ru']}\t{p['en']}\n" for p in pairs)
+
+
+def test_tsv_and_text_input_give_the_verdicts_of_the_same_pairs_as_jsonl_byte_for_byte(
+    tmp_path: Path, capsys
+):
+    """The same pairs as JSONL (ids the line numbers), as TSV (LF or CRLF line ends) and as
+    two text files: the same output, byte for byte, a blank line skipped by each."""
+    from flows.cli import main
+
+    pairs = [*PAIRS, {"ru": "", "en": PAIRS[0]["en"]}]  # (an empty side: too-short)
+    blank = 3  # a blank line after the third pair in every form: the next is line 5
+    lines = [*range(1, blank + 1), *range(blank + 2, len(pairs) + 2)]
+
+    def write(name: str, rows: list[str], end: str = "\n") -> None:
+        rows = [*rows[:blank], "", *rows[blank:]]
+        (tmp_path / name).write_bytes("".join(r + end for r in rows).encode())
+
+    write("p.jsonl", [json.dumps({"id": n, "ru": p["ru"], "en": p["en"]}, ensure_ascii=False)
+                      for n, p in zip(lines, pairs, strict=True)])  # fmt: skip
+    write("p.tsv", [f"{p['ru']}\t{p['en']}" for p in pairs])
+    write("crlf.tsv", [f"{p['ru']}\t{p['en']}" for p in pairs], "\r\n")
+    for side in ("ru", "en"):
+        write(f"p.{side}", [p[side] for p in pairs])
+    assert main(["filter", str(tmp_path / "p.jsonl")]) == 0
+    want = capsys.readouterr().out
+    got = [json.loads(line) for line in want.splitlines()]
+    assert [o["id"] for o in got] == lines and got[2]["reasons"] == ["duplicate"]
+    assert got[-1]["reasons"] == ["too-short"]
+    for args in (
+        ["--format", "tsv", str(tmp_path / "p.tsv")],
+        ["--format", "tsv", str(tmp_path / "crlf.tsv")],
+        ["--format", "tsv", "--columns", "ru,en", str(tmp_path / "p.tsv")],
+        ["--format", "text", str(tmp_path / "p.ru"), str(tmp_path / "p.en")],
+    ):
+        assert main(["filter", *args]) == 0, args
+        captured = capsys.readouterr()
+        assert captured.out == want and captured.err == "", args
+    # The columns in another order, and an id column: the same verdicts, those ids.
+    (tmp_path / "swapped.tsv").write_text(
+        "".join(f"k{n}\t{p['en']}\tx\t{p['ru']}\n" for n, p in enumerate(pairs)), "utf-8"
+    )
+    assert main(["filter", "--format", "tsv", "--columns", "id,en,-,ru",
+                 str(tmp_path / "swapped.tsv")]) == 0  # fmt: skip
+    swapped = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [o["id"] for o in swapped] == [f"k{n}" for n in range(len(pairs))]
+    assert [{**o, "id": 0} for o in swapped] == [{**o, "id": 0} for o in got]
+
+
+def test_a_tsv_line_that_is_no_pair_gets_a_malformed_verdict_in_place_and_nothing_shifts():
+    """A line with another number of fields, a line with a byte that is not UTF-8, lines
+    that end in CR alone: each is malformed, named on stderr, in its place; the other lines
+    are judged as without them (dedup included); exit 2."""
+    good = _as_tsv(PAIRS[:2])
+    bad_bytes = PAIRS[0]["ru"].encode() + b"\t" + b"He came \xff home.\n"
+    stdin = (
+        good.encode()
+        + b"no tab at all\n"
+        + b"a\tb\tc\n"
+        + bad_bytes
+        + "Да.\tYes.\rНет.\tNo.\r\n".encode()  # CR alone inside: one line of three fields
+        + _as_tsv(PAIRS[2:]).encode()
+    )
+    r = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "filter", "--format", "tsv"],
+        input=stdin, capture_output=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    out = [json.loads(line) for line in r.stdout.decode().splitlines()]
+    assert [o["id"] for o in out] == list(range(1, 10))
+    assert [o["reasons"] for o in out[2:6]] == [["malformed"]] * 4
+    assert all(not o["keep"] and o["score"] == 0.0 for o in out[2:6])
+    alone = [json.loads(x) for x in mtclean("--format", "tsv", stdin=good + _as_tsv(PAIRS[2:]))
+             .stdout.splitlines()]  # fmt: skip
+    assert [{**o, "id": 0} for o in out[:2] + out[6:]] == [{**o, "id": 0} for o in alone]
+    assert r.returncode == 2
+    err = r.stderr.decode().splitlines()
+    assert err[:4] == [
+        "mtclean filter: stdin line 3: 1 tab-separated field, expected 2 (ru, en)",
+        "mtclean filter: stdin line 4: 3 tab-separated fields, expected 2 (ru, en)",
+        "mtclean filter: stdin line 5: not UTF-8 (1 byte(s) read as U+FFFD; line input must "
+        "be UTF-8): the pair is not judged",
+        "mtclean filter: stdin line 6: 3 tab-separated fields, expected 2 (ru, en); its lines "
+        "may end in CR alone (old Mac line ends): tr '\\r' '\\n' converts it",
+    ]
+    assert "4 line(s) of stdin were not a pair" in err[4]
+    assert "1 byte(s) of the input were not UTF-8" in err[5] and len(err) == 6
+    # With an id column, a line whose fields cannot be told has no id to give (null, as a
+    # JSONL line that is not JSON); a good line gives its own.
+    r = mtclean("--format", "tsv", "--columns", "id,ru,en",
+                stdin="a\tДа.\tYes.\nb\tДа.\n")  # fmt: skip
+    assert [json.loads(x)["id"] for x in r.stdout.splitlines()] == ["a", None]
+    assert r.returncode == 2 and "expected 3 (id, ru, en)" in r.stderr
+
+
+def test_text_files_of_different_lengths_give_every_line_a_verdict(tmp_path: Path):
+    """Two text files read line for line: a line only one has is missing-side (its blank
+    lines at the end, a file's last newline, are nothing), a line with a byte that is not
+    UTF-8 malformed, each named; either file may be stdin, not both."""
+    ru, en = tmp_path / "a.ru", tmp_path / "a.en"
+    bad = PAIRS[1]["ru"].replace(" ", " \udcff", 1)  # (a byte 0xff, once written)
+    ru.write_bytes(
+        f"{PAIRS[0]['ru']}\n{bad}\nЛишняя строка.\n\n\n".encode("utf-8", "surrogateescape")
+    )
+    en.write_text(f"{PAIRS[0]['en']}\n{PAIRS[1]['en']}\n", encoding="utf-8")
+    r = mtclean("--format", "text", str(ru), str(en), stdin="")
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(o["id"], o["reasons"]) for o in out] == [
+        (1, []), (2, ["malformed"]), (3, ["missing-side"])]  # fmt: skip
+    assert r.returncode == 2
+    where = f"{ru} and {en}"
+    assert r.stderr.splitlines()[:2] == [
+        f"mtclean filter: {where} line 2: {ru}: not UTF-8 (1 byte(s) read as U+FFFD; line "
+        "input must be UTF-8): the pair is not judged",
+        f"mtclean filter: {where} line 3: {en} has no line 3 ({ru} has more lines)",
+    ]
+    en.write_text(f"{PAIRS[0]['en']}\n", encoding="utf-8")
+    r = mtclean("--format", "text", "-", str(en), stdin=PAIRS[0]["ru"] + "\n")
+    assert r.returncode == 0 and json.loads(r.stdout)["keep"], r.stderr
+    r = mtclean("--format", "text", "-", "-", stdin="")
+    assert r.returncode == 2 and "only one of RU and EN can be stdin" in r.stderr
+    r = mtclean("--format", "text", str(ru), stdin="")
+    assert r.returncode == 2 and "--format text needs two files: RU EN" in r.stderr
+    for args in (("--format", "tsv", str(ru), str(en)), ("--columns", "ru,en", str(ru))):
+        r = mtclean(*args, stdin="")
+        assert r.returncode == 2 and r.stdout == "", args
+
+
+def test_filter_reads_back_the_tsv_and_text_run_writes(tmp_path: Path, capsys):
+    """corpus.tsv, corpus.rejected.tsv (by --columns) and corpus.ru + corpus.en, as run
+    writes them (a tab inside a sentence written as a space): the verdicts of the same pairs
+    read from corpus.jsonl / corpus.rejected.jsonl, byte for byte."""
+    import shutil
+
+    from cleaners.config import PipelineConfig
+    from cleaners.judge import decide_document
+    from cleaners.pipeline import process_item
+    from cleaners.readers import discover
+    from cleaners.writers import write_corpus
+    from flows.cli import main
+
+    src = tmp_path / "in"
+    shutil.copytree(ROOT / "corpora" / "sample", src)
+    (src / "tabbed.ru.txt").write_text(
+        f"Мэр встретился с министром\tв Баку.\n\n{PAIRS[1]['ru']}\n", encoding="utf-8"
+    )
+    (src / "tabbed.en.txt").write_text(
+        f"The mayor met the minister\tin Baku.\n\n{PAIRS[1]['en']}\n", encoding="utf-8"
+    )
+    cfg = PipelineConfig()
+    docs = [process_item(src, item, cfg) for item in discover(src, cfg.input)]
+    for doc in docs:
+        decide_document(doc, cfg)
+    out = tmp_path / "out"
+    out.mkdir()
+    write_corpus(out, docs, cfg)
+    assert "minister in Baku" in (out / "corpus.tsv").read_text("utf-8")
+    assert (out / "corpus.rejected.tsv").read_text("utf-8").count("\n") == 1
+
+    def verdicts(*args: str) -> str:
+        main(["filter", *args])
+        return capsys.readouterr().out
+
+    for name, columns in (("corpus", "id,-,-,ru,en"), ("corpus.rejected", "id,-,-,-,ru,en")):
+        rows = [json.loads(x) for x in (out / f"{name}.jsonl").read_text("utf-8").splitlines()]
+        as_jsonl = tmp_path / f"{name}.pairs.jsonl"
+        as_jsonl.write_text(_lines([{"id": r["doc_id"], "ru": r["ru"], "en": r["en"]}
+                                    for r in rows]), encoding="utf-8")  # fmt: skip
+        want = verdicts(str(as_jsonl))
+        assert len(want.splitlines()) == len(rows) > 0
+        assert verdicts("--format", "tsv", "--columns", columns, str(out / f"{name}.tsv")) == want
+    rows = [json.loads(x) for x in (out / "corpus.jsonl").read_text("utf-8").splitlines()]
+    numbered = tmp_path / "numbered.jsonl"
+    numbered.write_text(_lines([{"id": n, "ru": r["ru"], "en": r["en"]}
+                                for n, r in enumerate(rows, 1)]), encoding="utf-8")  # fmt: skip
+    text = verdicts("--format", "text", str(out / "corpus.ru"), str(out / "corpus.en"))
+    assert text == verdicts(str(numbered))
+
+
+def test_a_line_over_input_max_bytes_cut_inside_a_letter_loses_no_byte(tmp_path: Path, capsys):
+    """A line too long to read is read no further than input.max_bytes + 1 bytes, which may
+    end inside a two-byte Cyrillic letter: that half was counted as a byte not UTF-8 (exit 2,
+    "read as U+FFFD"). Now too-long alone, exit 0, in JSONL and TSV (its id field, when the
+    head holds it) alike."""
+    from flows.cli import main
+
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("input: {max_bytes: 2000}\n")
+    big = "а" * 3000
+    src = tmp_path / "big.jsonl"
+    for rid in ("k", "kk"):  # (one of the two cuts falls inside a letter)
+        src.write_text(_lines([{"id": rid, "ru": big, "en": "x"}]), encoding="utf-8")
+        assert main(["filter", "--config", str(cfg), str(src)]) == 0
+        captured = capsys.readouterr()
+        assert json.loads(captured.out)["reasons"] == ["too-long"] and captured.err == ""
+    tsv = tmp_path / "big.tsv"
+    tsv.write_text(f"k1\t{big}\tx\nk22\t{big}\tx\n{big}\tx\ty\n", encoding="utf-8")
+    assert main(["filter", "--config", str(cfg), "--format", "tsv", "--columns", "id,ru,en",
+                 str(tsv)]) == 0  # fmt: skip
+    captured = capsys.readouterr()
+    out = [json.loads(line) for line in captured.out.splitlines()]
+    assert [(o["id"], o["reasons"]) for o in out] == [
+        ("k1", ["too-long"]), ("k22", ["too-long"]), (None, ["too-long"])]  # fmt: skip
+    assert captured.err == ""

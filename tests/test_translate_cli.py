@@ -295,3 +295,67 @@ def test_align_another_pair_ignores_the_ru_en_retranslation(archive, tmp_path, c
         captured = capsys.readouterr()
         assert captured.out == "" and "ru→en only, not de-fr" in captured.err
         assert f"leave {flag[0]} out" in captured.err
+
+
+def test_filter_gives_a_pair_with_no_english_the_retranslation_as_run_gives_its_document(
+    archive, tmp_path, capsys
+):
+    """A pair whose English is the Russian left as it was (the MT did nothing): ``run`` in
+    mode ``missing`` gives such a document the retranslation of its Russian as its English
+    (origin ``retranslation``); ``filter`` in that mode judges the pair with it, and its
+    verdict says so with the English judged. In mode ``signal``, without a model, and with
+    ``--as-given``, the pair stays ``untranslated``, four keys, as before."""
+    from cleaners.config import PipelineConfig
+    from cleaners.judge import decide_document, judge_pairs
+    from cleaners.pipeline import process_item
+    from cleaners.readers import discover
+    from cleaners.translate import build_translator
+    from cleaners.writers import write_corpus
+    from flows.cli import main
+
+    pairs = builder.training_pairs(3)
+    russian = "".join(r + "\n\n" for r, _ in pairs)
+    doc_dir, out = tmp_path / "doc", tmp_path / "out"
+    doc_dir.mkdir()
+    out.mkdir()
+    (doc_dir / "d.ru.txt").write_text(russian, encoding="utf-8")
+    (doc_dir / "d.en.txt").write_text(russian, encoding="utf-8")
+    config = PipelineConfig(
+        translate={"enabled": True, "package_path": str(archive), "mode": "missing"}
+    )
+    (item,) = discover(doc_dir, config.input)
+    doc = process_item(doc_dir, item, config, translator=build_translator(config.translate))
+    assert doc.en_origin == "retranslation" and doc.mt is not None
+    decide_document(doc, config)
+    write_corpus(out, [doc], config)
+    rows = [json.loads(x) for x in (out / "corpus.jsonl").read_text("utf-8").splitlines()]
+    assert [r["ru"] for r in rows] == [r for r, _ in pairs]
+    assert {r["origin"] for r in rows} == {"retranslation"}
+    # filter, the same pairs with the English left in Russian, the same model and mode.
+    src = tmp_path / "in.tsv"
+    src.write_text("".join(f"{r}\t{r}\n" for r, _ in pairs), encoding="utf-8")
+    package = ["--argos-package", str(archive)]
+    assert main(["filter", "--format", "tsv", str(src), *package, "--retranslate=missing"]) == 0
+    captured = capsys.readouterr()
+    got = [json.loads(line) for line in captured.out.splitlines()]
+    assert [o["en"] for o in got] == [r["en"] for r in rows]
+    assert all(list(o) == ["id", "keep", "reasons", "score", "origin", "en"] for o in got)
+    assert all(o["origin"] == "retranslation" and o["keep"] for o in got)
+    filled = [(r["ru"], r["en"]) for r in rows]
+    want = judge_pairs(filled, config, [en for _, en in filled])
+    assert [o["score"] for o in got] == [round(j.adequacy, 4) for j in want]
+    assert "3 pair(s) had no English" in captured.err
+    # The same with --translate-mode replace; a pair given its English is judged as before.
+    with_mt = tmp_path / "mt.tsv"
+    with_mt.write_text(f"{pairs[0][0]}\t{pairs[0][0]}\n{pairs[1][0]}\t{pairs[1][1]}\n", "utf-8")
+    assert main(["filter", "--format", "tsv", str(with_mt), *package,
+                 "--translate-mode", "replace"]) == 0  # fmt: skip
+    mixed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert mixed[0] == got[0] and list(mixed[1]) == ["id", "keep", "reasons", "score"]
+    # Negatives: the default mode (signal), no model, or --as-given: untranslated, unfilled.
+    for args in (package, [], [*package, "--retranslate=missing", "--as-given"]):
+        assert main(["filter", "--format", "tsv", str(src), *args]) == 0, args
+        captured = capsys.readouterr()
+        plain = [json.loads(line) for line in captured.out.splitlines()]
+        assert all(o["reasons"] == ["untranslated"] and len(o) == 4 for o in plain), args
+        assert "no English" not in captured.err

@@ -19,6 +19,19 @@ _NEWLINE = lazy_compile(r"\n")
 _CYR_RUN = lazy_compile(rf"[{CYRILLIC_BASIC}]+(?:[\s\-'’.,:;«»\"]+[{CYRILLIC_BASIC}]+)*")
 
 
+def mostly_cyrillic(text: str) -> bool:
+    """Whether at least half of a text's letters are Cyrillic: an "English" MT so is the
+    Russian left untranslated (or another Cyrillic language), no English with fragments to
+    fill; the rules below, and ``mtclean filter``'s fill of a pair's English, part there.
+
+    >>> mostly_cyrillic("Он сказал спасибо and left."), mostly_cyrillic("He said Спасибо and left.")
+    (True, False)
+    """
+    from cleaners import lid  # only when a translator is given: off the start-up path
+
+    return lid.script_shares(text).get("Cyrl", 0.0) >= 0.5
+
+
 def untranslated_spans(text: str) -> list[tuple[int, int]]:
     """Spans of Cyrillic words (runs joined across spaces and punctuation).
 
@@ -71,9 +84,7 @@ def fill_untranslated(
     >>> [e.after for e in fill_untranslated(text, "en", {}, Sentences())]
     ['Spasibo', 'Mer priekhal']
     """
-    from cleaners import lid  # only when a translator is given: off the start-up path
-
-    if lid.script_shares(text).get("Cyrl", 0.0) >= 0.5:
+    if mostly_cyrillic(text):
         return []
     # Only Russian goes to the ru→en model: a paragraph in Ukrainian came out as garbage
     # English. A fragment is judged by its line's Cyrillic (a fragment may hold no letter
@@ -152,7 +163,7 @@ after='Spasibo. Poka!')]
     from cleaners import lid  # only when a translator is given: off the start-up path
     from cleaners.sentences import split_sentences
 
-    if not text.strip() or lid.script_shares(text).get("Cyrl", 0.0) < 0.5:
+    if not text.strip() or not mostly_cyrillic(text):
         return []
     if lid.other_cyrillic(text):
         return []  # Ukrainian, Bulgarian…: the ru→en model would make garbage English of it

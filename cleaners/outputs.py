@@ -49,7 +49,7 @@ def edit_records(doc: Document) -> Iterator[dict[str, Any]]:
     for name, side in sides:
         if side is None:
             continue
-        raw = side.raw_text
+        raw = side.raw_slicer()  # (a long side's raw text is not made whole for them)
         for e in sorted(side.edits, key=lambda e: (e.start, e.end)):
             yield {
                 "doc": doc.id,
@@ -59,8 +59,8 @@ def edit_records(doc: Document) -> Iterator[dict[str, Any]]:
                 "end": e.end,
                 "before": e.before,
                 "after": e.after,
-                "context_before": raw[max(0, e.start - CONTEXT) : e.start],
-                "context_after": raw[e.end : e.end + CONTEXT],
+                "context_before": raw(max(0, e.start - CONTEXT), e.start),
+                "context_after": raw(e.end, e.end + CONTEXT),
                 # The rules of an edit composed of several ("a+b" in ``rule``): what a
                 # count per rule counts, as the report does.
                 "rules": list(e.rules),

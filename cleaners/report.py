@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from cleaners.leftout import LEFT_OUT
-from cleaners.model import Document, Edit, Quarantined
+from cleaners.model import Document, Edit, Quarantined, SideDoc
 from cleaners.report_pages import (
     PAGE_CSS,
     ROWS_PER_PAGE,
@@ -400,6 +400,40 @@ def highlight_parts(
     return out
 
 
+def side_marks(side: SideDoc) -> Iterable[str] | None:
+    """A side's :func:`highlight_parts`; for a long side whose raw text is not held (it is the
+    text with the edits undone, checked when the side was made), the marked text is cut from
+    the repaired text a piece at a time: its raw text and its marked pieces were each a whole
+    copy more, held while a big document's page was written."""
+    if side.holds_raw:
+        return highlight_parts(side.raw_text, side.edits, side.text)
+    return _replayed_marks(side.text, side.edits)
+
+
+def _replayed_marks(text: str, edits: Sequence[Edit]) -> Iterator[str]:
+    pos = shift = 0  # pos: in ``text``; shift: its offset from the raw text's
+    for e in edits:  # (in order: the side's were checked to undo into its raw text)
+        at = e.start + shift
+        yield from _escaped(text, pos, at)
+        tip = html.escape(f'{e.rule}: "{e.before}" → "{e.after}"')
+        if e.after:
+            yield f'<mark title="{tip}">{html.escape(e.after)}</mark>'
+        else:
+            yield f'<del class="del" title="{tip}">{html.escape(e.before)}</del>'
+        pos = at + len(e.after)
+        shift += len(e.after) - len(e.before)
+    yield from _escaped(text, pos, len(text))
+
+
+_ESCAPED = 1 << 20
+
+
+def _escaped(text: str, start: int, end: int) -> Iterator[str]:
+    """``text[start:end]`` HTML-escaped, a slice at a time (escaping is per character)."""
+    for a in range(start, end, _ESCAPED):
+        yield html.escape(text[a : min(end, a + _ESCAPED)])
+
+
 def _svg_bars(
     labels: Sequence[str], values: Sequence[int], title: str, horizontal: bool = False
 ) -> str:
@@ -468,7 +502,7 @@ def doc_html_parts(doc: Document, expanded: bool = False) -> Iterator[str]:
     )
     yield f'<div class="pair"><div><h4>{head}</h4>'
     if doc.en is not None:
-        pieces = highlight_parts(doc.en.raw_text, doc.en.edits, doc.en.text)
+        pieces = side_marks(doc.en)
         yield '<div class="text" lang="en">'
         # (the side's whole text unmarked: its own piece, not copied)
         yield from pieces if pieces is not None else [e(doc.en.text)]
@@ -484,7 +518,7 @@ def doc_html_parts(doc: Document, expanded: bool = False) -> Iterator[str]:
         )
     yield "</div><div><h4>Russian</h4>"
     if doc.ru is not None:
-        pieces = highlight_parts(doc.ru.raw_text, doc.ru.edits, doc.ru.text)
+        pieces = side_marks(doc.ru)
         yield '<div class="text" lang="ru">'
         yield from pieces if pieces is not None else [e(doc.ru.text)]
         yield "</div>"

@@ -89,3 +89,18 @@ def test_bead_signals_are_held_packed_and_given_back_exactly() -> None:
     kept = Bead((4,), (5,), 0.5, pair_adequacy=0.1, signals=odd)
     assert kept.signals is odd and json.dumps(kept.to_dict()["signals"]["copied"]) == "0"
     assert Bead((4,), (5,), 0.5).filter_signals() is None
+
+
+def test_raw_slicer_cuts_what_the_whole_raw_text_would() -> None:
+    """The edit log's contexts come from slices of a long side's raw text that is never made
+    whole: every slice, across pieces and edits of every kind, is the whole text's."""
+    raw, side = _long_side()
+    assert side._raw is None
+    cut = side.raw_slicer()
+    n = len(raw)
+    starts = sorted({0, 1, n - 1, n, *(e.start for e in side.edits[:50]), *range(0, n, 997)})
+    for a in starts:
+        for width in (0, 1, 5, 60, 200, 3000):
+            assert cut(a, a + width) == raw[a : a + width], (a, width)
+    held = SideDoc("a  b", "a b", "utf-8")
+    assert held.raw_slicer()(1, 3) == "  "

@@ -306,3 +306,21 @@ def test_edits_composed_of_two_rules_count_under_each_rule() -> None:
     assert sentence_rules(doc.en, [r.text]) == [
         ("collapse_spaces", "join_split_times", "remove_space_before_punct", "split_fused_words")
     ]
+
+
+def test_long_side_marked_from_its_repaired_text_as_from_its_raw_text() -> None:
+    """A long side whose raw text is not held is marked from its repaired text a piece at a
+    time, giving the page what marking its raw text does."""
+    from cleaners.model import LAZY_RAW, SideDoc
+    from cleaners.repair import repair
+    from cleaners.report import highlight_parts, side_marks
+
+    raw = "trade andeconomic ties at 18: 18 - the the end & <b>\n" * (LAZY_RAW // 40)
+    result = repair(raw, "en")
+    side = SideDoc(raw, result.text, "utf-8", edits=list(result.edits))
+    assert not side.holds_raw and side.edits
+    whole = highlight_parts(raw, side.edits, side.text)
+    assert whole is not None and "<mark" in "".join(whole)
+    assert "".join(side_marks(side) or []) == "".join(whole)
+    held = SideDoc("a  b", "a b", "utf-8")  # held as given: its raw text checked as before
+    assert held.holds_raw and side_marks(held) is None

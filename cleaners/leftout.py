@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from cleaners import langev
 from cleaners.config import PipelineConfig
 from cleaners.model import Segment
 
@@ -191,3 +192,48 @@ def cut_runs(text: str, sentences: list[str], runs: list[tuple[int, int]]) -> li
         at = (found if found >= 0 else at) + len(s)
     cuts = [starts[a] for a, _ in runs[1:]]
     return [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+
+
+_OTHER_CYRILLIC = CYRILLIC_LANGS - {"ru"}
+_RUSSIAN_LACKS = re.compile("[" + "".join(sorted(langev.NON_RUSSIAN_CYRILLIC)) + "]")
+
+
+def holds_non_russian_letter(text: str) -> bool:
+    """Whether ``text`` has a Cyrillic letter Russian lacks (Ukrainian і ї є ґ, Belarusian
+    ў, Serbian ј, …): the cheap test before a Russian paragraph's sentences are judged.
+
+    >>> holds_non_russian_letter("Мэр приехал в Ізмаїл."), holds_non_russian_letter("Мэр.")
+    (True, False)
+    """
+    return _RUSSIAN_LACKS.search(text) is not None
+
+
+def foreign_sentence(sentence: str, config: PipelineConfig) -> str:
+    """The other Cyrillic language (``uk``, ``be``, …) a sentence of a Russian paragraph is
+    in, or ``""``: only with the evidence names cannot give. Its lowercase Cyrillic words
+    (a name or a title is capitalised: ``Ізмаїлі``, ``Біла Церква``) must hold
+    ``filters.segment_min_letters`` letters, a tenth of them (as :func:`cleaners.langev.
+    non_russian_cyrillic` counts) a letter Russian lacks, and the detector
+    (:func:`cleaners.lid.other_cyrillic`) must call the sentence that language.
+
+    >>> cfg = PipelineConfig()
+    >>> foreign_sentence("Губернатор учора приїхав до міста на дванадцять днів.", cfg)
+    'uk'
+    >>> foreign_sentence("В Ізмаїлі и Білій Церкві вчера прошли большие митинги.", cfg)
+    ''
+    """
+    if not holds_non_russian_letter(sentence):
+        return ""
+    lower = " ".join(
+        w.group()
+        for w in _WORD.finditer(sentence)
+        if w.group()[0].islower() and _CYRL.match(w.group())
+    )
+    if len(_CYRL.findall(lower)) < config.filters.segment_min_letters:
+        return ""
+    if not langev.non_russian_cyrillic(lower):
+        return ""
+    from cleaners import lid  # here: filters and adequacy import this module for its counts
+
+    lang = lid.other_cyrillic(sentence, config.lid)
+    return lang if lang in _OTHER_CYRILLIC else ""

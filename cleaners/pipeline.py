@@ -25,6 +25,8 @@ from cleaners.leftout import (
     CYRILLIC_LANGS,
     LEFT_OUT,
     cut_runs,
+    foreign_sentence,
+    holds_non_russian_letter,
     holds_own_script,
     language_runs,
     leave_out,
@@ -627,7 +629,9 @@ def tag_segments(
     """:func:`tag_side` once ``fixed`` is parsed into ``segments``: language-tag them."""
     texts = [s.text for s in segments]
     results = lid.detect_batch(texts, config.lid)
-    if lang == "ru" and any(code in _OTHER_CYRILLIC for code, _ in results):
+    if lang == "ru" and any(
+        _may_mix(seg, code) for seg, (code, _) in zip(segments, results, strict=True)
+    ):
         segments, results = _split_mixed(segments, results, config)
         texts = [s.text for s in segments]
     for seg, (code, score) in zip(segments, results, strict=True):
@@ -666,22 +670,35 @@ def tag_segments(
 _OTHER_CYRILLIC = CYRILLIC_LANGS - {"ru"}
 
 
+def _may_mix(seg: Segment, code: str) -> bool:
+    """Whether a Russian-side segment may hold another Cyrillic language's sentence: one
+    called such a language, or a body paragraph with a letter Russian lacks."""
+    return code in _OTHER_CYRILLIC or (seg.kind == "body" and holds_non_russian_letter(seg.text))
+
+
 def _split_mixed(
     segments: list[Segment], results: list[tuple[str, float]], config: PipelineConfig
 ) -> tuple[list[Segment], list[tuple[str, float]]]:
-    """The Russian side's body paragraphs called another Cyrillic language cut where their
-    sentences' language changes (:func:`cleaners.leftout.language_runs`), each piece
-    detected again: the Russian sentences of a paragraph with one Ukrainian or Belarusian
-    sentence align, only the other language's leave. (A paragraph called English or German
-    is left as it was: a shop page's Latin brand names would cut its sentences apart.)"""
+    """The Russian side's body paragraphs cut where their sentences' language changes
+    (:func:`cleaners.leftout.language_runs`), each piece detected again: the Russian
+    sentences of a paragraph with one Ukrainian or Belarusian sentence align, only the
+    other language's leave.
+
+    A paragraph called another Cyrillic language is cut by its sentences' detected
+    language; one called Russian only at a sentence :func:`cleaners.leftout.foreign_sentence`
+    finds in another language by its common words (a Russian sentence with a Ukrainian
+    name stays whole, and in its bead). A paragraph called English or German is left as it
+    was: a shop page's Latin brand names would cut its sentences apart."""
     out_segs: list[Segment] = []
     out_results: list[tuple[str, float]] = []
     for seg, result in zip(segments, results, strict=True):
         sentences = split_sentences(seg.text, "ru") if seg.kind == "body" else []
         runs: list[tuple[int, int]] = []
-        if result[0] in _OTHER_CYRILLIC and len(sentences) > 1:
+        if len(sentences) > 1 and result[0] in _OTHER_CYRILLIC:
             langs = [code for code, _ in lid.detect_batch(sentences, config.lid)]
             runs = language_runs(langs, "ru")
+        elif len(sentences) > 1 and result[0] == "ru" and holds_non_russian_letter(seg.text):
+            runs = language_runs([foreign_sentence(s, config) or "ru" for s in sentences], "ru")
         if not runs:
             out_segs.append(seg)
             out_results.append(result)

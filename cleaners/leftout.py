@@ -68,6 +68,12 @@ def holds_own_script(text: str, lang: str) -> bool:
 
 
 _OTHER_LANGUAGE = LEFT_OUT + "other-language:"
+# A segment's meta key: the language of a sentence cut out of a paragraph called Russian
+# (:func:`foreign_sentence`) while it is aligned once. Its English may be on the English side
+# (a bead of its own, which the filter rejects as another language, the beads around it as
+# before); only if it has none (no bead of its own with English) does it leave, and the
+# document is aligned again without it (:func:`cleaners.pipeline.leave_foreign_out`).
+FOREIGN_IN_RUSSIAN = "foreign_in_russian"
 
 
 def left_out_language(seg: Segment) -> str:
@@ -100,6 +106,8 @@ def leave_out(seg: Segment, lang: str, doc_lang: str, config: PipelineConfig) ->
         return "boilerplate"
     if seg.kind == "comment" and not config.align.include_comments:
         return "comment"
+    if seg.peek_meta.get(FOREIGN_IN_RUSSIAN):
+        return None  # aligned once: it leaves only if it has no English of its own
     if seg.lang == lang:
         return None
     if doc_lang not in (lang, "und"):

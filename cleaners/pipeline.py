@@ -23,6 +23,7 @@ from cleaners.errors import InputError
 from cleaners.judge import measure_document
 from cleaners.leftout import (
     CYRILLIC_LANGS,
+    FOREIGN_IN_RUSSIAN,
     LEFT_OUT,
     cut_runs,
     foreign_sentence,
@@ -250,6 +251,8 @@ def finish_document(
     ):
         use_retranslation(doc, config)
     _align(doc, config)
+    if leave_foreign_out(doc, config):
+        _align(doc, config)
     replacing = rule_on(REPLACE_RULE, config.repair.disable, config.repair.enable)
     fill = mode == "replace" and replacing and doc.en is not None and doc.en_origin == "mt"
     if fill:
@@ -278,6 +281,44 @@ def finish_document(
         doc.warnings.append(untranslated_note(found))
     release(doc_size(doc))  # what the last stage freed, before the document is written
     return doc
+
+
+def leave_foreign_out(doc: Document, config: PipelineConfig) -> bool:
+    """Take out of the alignment each sentence cut from a paragraph called Russian
+    (``FOREIGN_IN_RUSSIAN``) that did not align alone with English: it has no English of its
+    own, and joined to a Russian sentence's bead it made the filter reject that bead as
+    another language. It is left out as its language, flagged; the retranslation of the
+    Russian kept is kept. True when one left (the document is to be aligned again)."""
+    if doc.ru is None or not doc.beads:
+        return False
+    owner: list[Segment] = []
+    for seg in doc.ru.segments:
+        if not any(f.startswith(LEFT_OUT) for f in seg.peek_flags):
+            owner.extend([seg] * len(seg.sentences))
+    if len(owner) != len(doc.ru_sentences):
+        return False  # (the sentences are not the segments' any more: nothing to map)
+    alone = {
+        id(owner[b.ru[0]])
+        for b in doc.beads
+        if b.en and b.ru and all(owner[i] is owner[b.ru[0]] for i in b.ru)
+    }
+    leaving = [
+        seg
+        for seg in doc.ru.segments
+        if seg.peek_meta.get(FOREIGN_IN_RUSSIAN) and seg.sentences and id(seg) not in alone
+    ]
+    if not leaving:
+        return False
+    for seg in leaving:
+        seg.meta = {k: v for k, v in seg.peek_meta.items() if k != FOREIGN_IN_RUSSIAN}
+        seg.sentences = []
+    gone = {id(seg) for seg in leaving}
+    if doc.ru_retranslated:
+        doc.ru_retranslated = [
+            t for t, seg in zip(doc.ru_retranslated, owner, strict=True) if id(seg) not in gone
+        ]
+    doc.ru_sentences = corpus_sentences(doc.ru, "ru", config)
+    return True
 
 
 def _last_paired_en(doc: Document) -> int:
@@ -694,17 +735,22 @@ def _split_mixed(
     for seg, result in zip(segments, results, strict=True):
         sentences = split_sentences(seg.text, "ru") if seg.kind == "body" else []
         runs: list[tuple[int, int]] = []
+        foreign: list[str] = []
         if len(sentences) > 1 and result[0] in _OTHER_CYRILLIC:
             langs = [code for code, _ in lid.detect_batch(sentences, config.lid)]
             runs = language_runs(langs, "ru")
         elif len(sentences) > 1 and result[0] == "ru" and holds_non_russian_letter(seg.text):
-            runs = language_runs([foreign_sentence(s, config) or "ru" for s in sentences], "ru")
+            foreign = [foreign_sentence(s, config) or "ru" for s in sentences]
+            runs = language_runs(foreign, "ru")
         if not runs:
             out_segs.append(seg)
             out_results.append(result)
             continue
         pieces = cut_runs(seg.text, sentences, runs)
-        out_segs.extend(Segment("body", piece) for piece in pieces)
+        for (a, _), piece in zip(runs, pieces, strict=True):
+            code = foreign[a] if foreign else "ru"
+            meta = {FOREIGN_IN_RUSSIAN: code} if code != "ru" else None
+            out_segs.append(Segment("body", piece, meta=meta))
         out_results.extend(lid.detect_batch(pieces, config.lid))
     return out_segs, out_results
 

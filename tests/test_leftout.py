@@ -117,34 +117,54 @@ def test_a_russian_paragraph_with_a_ukrainian_sentence_is_cut_where_the_language
     assert seg.lang not in ("ru", "uk"), seg.lang
 
 
-def test_a_ukrainian_sentence_in_a_paragraph_called_russian_leaves_alone() -> None:
+def test_a_ukrainian_sentence_in_a_paragraph_called_russian(tmp_path: Path) -> None:
     """Written for this test: three Russian sentences outweigh one Ukrainian one, so the
-    paragraph is called Russian; the Ukrainian sentence (its lowercase words hold і) is cut out
-    and leaves, the Russian ones align. A Russian paragraph whose Ukrainian letters are all in
-    names (capitalised) stays whole."""
-    from cleaners.pipeline import corpus_sentences, tag_side
+    paragraph is called Russian. The Ukrainian sentence (its lowercase words hold і) is cut
+    out of it: with no English of its own it joined a Russian bead, which the filter rejected;
+    now it leaves the alignment, flagged, and the Russian sentences pair alone. Where the
+    English does translate it, it aligns alone, as before. A Russian paragraph whose
+    Ukrainian letters are all in names (capitalised) stays whole."""
+    from cleaners.pipeline import tag_side
 
-    cfg = PipelineConfig()
-    mixed = (
+    ru = (
         "Мост через реку открыли в субботу утром после долгого ремонта. На церемонии было "
-        "много жителей города и гостей из соседних сёл. Мэр поблагодарил строителей и "
-        "пообещал новые дороги к весне. Будівництво мосту тривало три роки і коштувало місту "
-        "два мільярди гривень.\n\nВ воскресенье по мосту пустят автобусы.\n"
+        "много жителей города и гостей из соседних сёл. Будівництво мосту тривало три роки і "
+        "коштувало місту два мільярди гривень. Мэр поблагодарил строителей и пообещал новые "
+        "дороги к весне.\n\nВ воскресенье по мосту пустят автобусы.\n"
     )
-    side = tag_side(mixed, mixed, "utf-8", "ru", [], cfg)
-    assert [(s.text[:12], s.lang) for s in side.segments] == [
-        ("Мост через р", "ru"),
-        ("Будівництво ", "uk"),
-        ("В воскресень", "ru"),
+    en = [
+        "The bridge over the river opened on Saturday morning after a long repair.",
+        "Many townspeople and guests from nearby villages came to the ceremony.",
+        "The construction of the bridge took three years and cost the city two billion hryvnias.",
+        "The mayor thanked the builders and promised new roads by spring.",
+        "On Sunday buses will run over the bridge.",
     ]
-    sentences = corpus_sentences(side, "ru", cfg)
-    assert len(sentences) == 4 and not [s for s in sentences if "Будівництво" in s]
-    assert side.segments[1].flags == ["left-out:other-language:uk"]
+    records = [
+        {"id": "without", "ru": ru, "en": " ".join(en[:2] + en[3:])},
+        {"id": "with", "ru": ru, "en": " ".join(en)},
+    ]
+    (tmp_path / "d.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    config = PipelineConfig()
+    docs = {d.id: d for d in (process_item(tmp_path, it, config)
+                              for it in discover(tmp_path, config.input))}  # fmt: skip
+    without = docs["without"]
+    (seg,) = [s for s in without.ru.segments if s.text.startswith("Будівництво")]
+    assert seg.lang == "uk" and seg.flags == ["left-out:other-language:uk"]
+    assert len(without.ru_sentences) == 4 and len(without.beads) == 4
+    assert all(len(b.ru) == 1 and len(b.en) == 1 for b in without.beads)
+    assert any("uk" in w for w in without.warnings), without.warnings
+    paired = docs["with"]
+    (seg,) = [s for s in paired.ru.segments if s.text.startswith("Будівництво")]
+    assert seg.meta["foreign_in_russian"] == "uk" and not seg.flags
+    assert len(paired.ru_sentences) == 5
+    assert [(list(b.ru), list(b.en)) for b in paired.beads] == [([i], [i]) for i in range(5)]
     names = (
         "Делегация из Ізмаїла и Білої Церкви приехала в город в субботу утром. На церемонии "
         "было много жителей города. Мэр Ізмаїла Андрій Абрамченко поблагодарил строителей.\n"
     )
-    (seg,) = tag_side(names, names, "utf-8", "ru", [], cfg).segments
+    (seg,) = tag_side(names, names, "utf-8", "ru", [], config).segments
     assert seg.lang == "ru" and seg.text == names.strip()
 
 

@@ -311,14 +311,17 @@ def leave_foreign_out(doc: Document, config: PipelineConfig) -> bool:
         return False
     for seg in leaving:
         seg.meta = {k: v for k, v in seg.peek_meta.items() if k != FOREIGN_IN_RUSSIAN}
-        seg.sentences = []
-    gone = {id(seg) for seg in leaving}
+    doc.ru_sentences = corpus_sentences(doc.ru, "ru", config)
+    # (one whose piece language ID calls Russian after all stays, as any such segment)
+    gone = {id(seg) for seg in leaving if any(f.startswith(LEFT_OUT) for f in seg.peek_flags)}
+    for seg in leaving:
+        if id(seg) in gone:
+            seg.sentences = []
     if doc.ru_retranslated:
         doc.ru_retranslated = [
             t for t, seg in zip(doc.ru_retranslated, owner, strict=True) if id(seg) not in gone
         ]
-    doc.ru_sentences = corpus_sentences(doc.ru, "ru", config)
-    return True
+    return bool(gone)
 
 
 def _last_paired_en(doc: Document) -> int:
@@ -723,7 +726,8 @@ def _split_mixed(
     """The Russian side's body paragraphs cut where their sentences' language changes
     (:func:`cleaners.leftout.language_runs`), each piece detected again: the Russian
     sentences of a paragraph with one Ukrainian or Belarusian sentence align, only the
-    other language's leave.
+    other language's leave (from a paragraph called Russian, after one alignment:
+    :func:`leave_foreign_out`).
 
     A paragraph called another Cyrillic language is cut by its sentences' detected
     language; one called Russian only at a sentence :func:`cleaners.leftout.foreign_sentence`

@@ -18,7 +18,7 @@ scores what reached the corpus files against the line pairs:
     python bench/corpus.py --set flores-dev
     python bench/corpus.py --set wmt21 --english Online-B   # a real MT system as the English
     python bench/corpus.py --repeat 2            # every document twice: duplicates in the corpus?
-    python bench/corpus.py --set wmt21-shaped    # as web pages: read-also lines, comments, uk/be
+    python bench/corpus.py --set wmt21-shaped    # web pages: read-also, comments, uk/be, headings
     python bench/corpus.py --set wmt22 --reserved           # acceptance only: never tune on it
 """
 
@@ -46,9 +46,10 @@ SETS = {
     "wmt21": ("wmt21-newstest-ru-en", "docs.tsv", "src.ru.txt", None, False),
     "flores-dev": ("flores200", "docs_dev.tsv", "dev.rus_Cyrl.txt", "dev.eng_Latn.txt", False),
     # WMT21 laid out as web pages (shape_docs): a read-also line, reader comments under
-    # headers of each form the README names (Tatoeba dev pairs as their text, gold too), and
-    # in every third document a FLORES dev Ukrainian or Belarusian sentence (no gold) inside
-    # a Russian paragraph.
+    # headers of each form the README names (Tatoeba dev pairs as their text, gold too), in
+    # every third document a FLORES dev Ukrainian or Belarusian sentence (no gold) inside
+    # a Russian paragraph, and on the Russian side the headline and sub-headings one line
+    # break above their text (no blank line).
     "wmt21-shaped": ("wmt21-newstest-ru-en", "docs.tsv", "src.ru.txt", None, False),
     # No documents in these: consecutive lines are grouped into pseudo-documents (--chunk).
     "tico19": ("tico19-test-ru-en", "", "rus.txt", "eng.txt", False),
@@ -191,7 +192,18 @@ def shaped_page(lines: list[str], side: str, shape: Shape, rng: random.Random) -
         if " " in header and "\n" not in header and not any(c.isdigit() for c in header):
             header = "\n" + header  # a name alone opens a comment after a blank line
         comments.append(f"{header}\n{text}")
-    return "\n\n".join(paras) + "\n\n" + "\n".join(comments) + "\n"
+    return _join_headings(paras, side) + "\n\n" + "\n".join(comments) + "\n"
+
+
+def _join_headings(paras: list[str], side: str) -> str:
+    """The paragraphs a blank line apart, but on the Russian side a headline or sub-heading
+    (no end mark) has its text right under it, one line break apart (the other side's page
+    keeps the blank line): a line break alone must end the heading's sentence."""
+    out = paras[:1]
+    for prev, para in zip(paras, paras[1:], strict=False):
+        out.append("\n" if side == "ru" and not _ends_sentence(prev) else "\n\n")
+        out.append(para)
+    return "".join(out)
 
 
 def build_folder(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from cleaners import langev
 from cleaners.config import PipelineConfig
 from cleaners.model import Segment
 
@@ -67,6 +68,12 @@ def holds_own_script(text: str, lang: str) -> bool:
 
 
 _OTHER_LANGUAGE = LEFT_OUT + "other-language:"
+# A segment's meta key: the language of a sentence cut out of a paragraph called Russian
+# (:func:`foreign_sentence`) while it is aligned once. Its English may be on the English side
+# (a bead of its own, which the filter rejects as another language, the beads around it as
+# before); only if it has none (no bead of its own with English) does it leave, and the
+# document is aligned again without it (:func:`cleaners.pipeline.leave_foreign_out`).
+FOREIGN_IN_RUSSIAN = "foreign_in_russian"
 
 
 def left_out_language(seg: Segment) -> str:
@@ -99,6 +106,8 @@ def leave_out(seg: Segment, lang: str, doc_lang: str, config: PipelineConfig) ->
         return "boilerplate"
     if seg.kind == "comment" and not config.align.include_comments:
         return "comment"
+    if seg.peek_meta.get(FOREIGN_IN_RUSSIAN):
+        return None  # aligned once: it leaves only if it has no English of its own
     if seg.lang == lang:
         return None
     if doc_lang not in (lang, "und"):
@@ -191,3 +200,48 @@ def cut_runs(text: str, sentences: list[str], runs: list[tuple[int, int]]) -> li
         at = (found if found >= 0 else at) + len(s)
     cuts = [starts[a] for a, _ in runs[1:]]
     return [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+
+
+_OTHER_CYRILLIC = CYRILLIC_LANGS - {"ru"}
+_RUSSIAN_LACKS = re.compile("[" + "".join(sorted(langev.NON_RUSSIAN_CYRILLIC)) + "]")
+
+
+def holds_non_russian_letter(text: str) -> bool:
+    """Whether ``text`` has a Cyrillic letter Russian lacks (Ukrainian і ї є ґ, Belarusian
+    ў, Serbian ј, …): the cheap test before a Russian paragraph's sentences are judged.
+
+    >>> holds_non_russian_letter("Мэр приехал в Ізмаїл."), holds_non_russian_letter("Мэр.")
+    (True, False)
+    """
+    return _RUSSIAN_LACKS.search(text) is not None
+
+
+def foreign_sentence(sentence: str, config: PipelineConfig) -> str:
+    """The other Cyrillic language (``uk``, ``be``, …) a sentence of a Russian paragraph is
+    in, or ``""``: only with the evidence names cannot give. Its lowercase Cyrillic words
+    (a name or a title is capitalised: ``Ізмаїлі``, ``Біла Церква``) must hold
+    ``filters.segment_min_letters`` letters, a tenth of them (as :func:`cleaners.langev.
+    non_russian_cyrillic` counts) a letter Russian lacks, and the detector
+    (:func:`cleaners.lid.other_cyrillic`) must call the sentence that language.
+
+    >>> cfg = PipelineConfig()
+    >>> foreign_sentence("Губернатор учора приїхав до міста на дванадцять днів.", cfg)
+    'uk'
+    >>> foreign_sentence("В Ізмаїлі и Білій Церкві вчера прошли большие митинги.", cfg)
+    ''
+    """
+    if not holds_non_russian_letter(sentence):
+        return ""
+    lower = " ".join(
+        w.group()
+        for w in _WORD.finditer(sentence)
+        if w.group()[0].islower() and _CYRL.match(w.group())
+    )
+    if len(_CYRL.findall(lower)) < config.filters.segment_min_letters:
+        return ""
+    if not langev.non_russian_cyrillic(lower):
+        return ""
+    from cleaners import lid  # here: filters and adequacy import this module for its counts
+
+    lang = lid.other_cyrillic(sentence, config.lid)
+    return lang if lang in _OTHER_CYRILLIC else ""

@@ -23,8 +23,11 @@ from cleaners.errors import InputError
 from cleaners.judge import measure_document
 from cleaners.leftout import (
     CYRILLIC_LANGS,
+    FOREIGN_IN_RUSSIAN,
     LEFT_OUT,
     cut_runs,
+    foreign_sentence,
+    holds_non_russian_letter,
     holds_own_script,
     language_runs,
     leave_out,
@@ -248,6 +251,8 @@ def finish_document(
     ):
         use_retranslation(doc, config)
     _align(doc, config)
+    if leave_foreign_out(doc, config):
+        _align(doc, config)
     replacing = rule_on(REPLACE_RULE, config.repair.disable, config.repair.enable)
     fill = mode == "replace" and replacing and doc.en is not None and doc.en_origin == "mt"
     if fill:
@@ -276,6 +281,47 @@ def finish_document(
         doc.warnings.append(untranslated_note(found))
     release(doc_size(doc))  # what the last stage freed, before the document is written
     return doc
+
+
+def leave_foreign_out(doc: Document, config: PipelineConfig) -> bool:
+    """Take out of the alignment each sentence cut from a paragraph called Russian
+    (``FOREIGN_IN_RUSSIAN``) that did not align alone with English: it has no English of its
+    own, and joined to a Russian sentence's bead it made the filter reject that bead as
+    another language. It is left out as its language, flagged; the retranslation of the
+    Russian kept is kept. True when one left (the document is to be aligned again)."""
+    if doc.ru is None or not doc.beads:
+        return False
+    owner: list[Segment] = []
+    for seg in doc.ru.segments:
+        if not any(f.startswith(LEFT_OUT) for f in seg.peek_flags):
+            owner.extend([seg] * len(seg.sentences))
+    if len(owner) != len(doc.ru_sentences):
+        return False  # (the sentences are not the segments' any more: nothing to map)
+    alone = {
+        id(owner[b.ru[0]])
+        for b in doc.beads
+        if b.en and b.ru and all(owner[i] is owner[b.ru[0]] for i in b.ru)
+    }
+    leaving = [
+        seg
+        for seg in doc.ru.segments
+        if seg.peek_meta.get(FOREIGN_IN_RUSSIAN) and seg.sentences and id(seg) not in alone
+    ]
+    if not leaving:
+        return False
+    for seg in leaving:
+        seg.meta = {k: v for k, v in seg.peek_meta.items() if k != FOREIGN_IN_RUSSIAN}
+    doc.ru_sentences = corpus_sentences(doc.ru, "ru", config)
+    # (one whose piece language ID calls Russian after all stays, as any such segment)
+    gone = {id(seg) for seg in leaving if any(f.startswith(LEFT_OUT) for f in seg.peek_flags)}
+    for seg in leaving:
+        if id(seg) in gone:
+            seg.sentences = []
+    if doc.ru_retranslated:
+        doc.ru_retranslated = [
+            t for t, seg in zip(doc.ru_retranslated, owner, strict=True) if id(seg) not in gone
+        ]
+    return bool(gone)
 
 
 def _last_paired_en(doc: Document) -> int:
@@ -627,7 +673,9 @@ def tag_segments(
     """:func:`tag_side` once ``fixed`` is parsed into ``segments``: language-tag them."""
     texts = [s.text for s in segments]
     results = lid.detect_batch(texts, config.lid)
-    if lang == "ru" and any(code in _OTHER_CYRILLIC for code, _ in results):
+    if lang == "ru" and any(
+        _may_mix(seg, code) for seg, (code, _) in zip(segments, results, strict=True)
+    ):
         segments, results = _split_mixed(segments, results, config)
         texts = [s.text for s in segments]
     for seg, (code, score) in zip(segments, results, strict=True):
@@ -666,28 +714,47 @@ def tag_segments(
 _OTHER_CYRILLIC = CYRILLIC_LANGS - {"ru"}
 
 
+def _may_mix(seg: Segment, code: str) -> bool:
+    """Whether a Russian-side segment may hold another Cyrillic language's sentence: one
+    called such a language, or a body paragraph with a letter Russian lacks."""
+    return code in _OTHER_CYRILLIC or (seg.kind == "body" and holds_non_russian_letter(seg.text))
+
+
 def _split_mixed(
     segments: list[Segment], results: list[tuple[str, float]], config: PipelineConfig
 ) -> tuple[list[Segment], list[tuple[str, float]]]:
-    """The Russian side's body paragraphs called another Cyrillic language cut where their
-    sentences' language changes (:func:`cleaners.leftout.language_runs`), each piece
-    detected again: the Russian sentences of a paragraph with one Ukrainian or Belarusian
-    sentence align, only the other language's leave. (A paragraph called English or German
-    is left as it was: a shop page's Latin brand names would cut its sentences apart.)"""
+    """The Russian side's body paragraphs cut where their sentences' language changes
+    (:func:`cleaners.leftout.language_runs`), each piece detected again: the Russian
+    sentences of a paragraph with one Ukrainian or Belarusian sentence align, only the
+    other language's leave (from a paragraph called Russian, after one alignment:
+    :func:`leave_foreign_out`).
+
+    A paragraph called another Cyrillic language is cut by its sentences' detected
+    language; one called Russian only at a sentence :func:`cleaners.leftout.foreign_sentence`
+    finds in another language by its common words (a Russian sentence with a Ukrainian
+    name stays whole, and in its bead). A paragraph called English or German is left as it
+    was: a shop page's Latin brand names would cut its sentences apart."""
     out_segs: list[Segment] = []
     out_results: list[tuple[str, float]] = []
     for seg, result in zip(segments, results, strict=True):
         sentences = split_sentences(seg.text, "ru") if seg.kind == "body" else []
         runs: list[tuple[int, int]] = []
-        if result[0] in _OTHER_CYRILLIC and len(sentences) > 1:
+        foreign: list[str] = []
+        if len(sentences) > 1 and result[0] in _OTHER_CYRILLIC:
             langs = [code for code, _ in lid.detect_batch(sentences, config.lid)]
             runs = language_runs(langs, "ru")
+        elif len(sentences) > 1 and result[0] == "ru" and holds_non_russian_letter(seg.text):
+            foreign = [foreign_sentence(s, config) or "ru" for s in sentences]
+            runs = language_runs(foreign, "ru")
         if not runs:
             out_segs.append(seg)
             out_results.append(result)
             continue
         pieces = cut_runs(seg.text, sentences, runs)
-        out_segs.extend(Segment("body", piece) for piece in pieces)
+        for (a, _), piece in zip(runs, pieces, strict=True):
+            code = foreign[a] if foreign else "ru"
+            meta = {FOREIGN_IN_RUSSIAN: code} if code != "ru" else None
+            out_segs.append(Segment("body", piece, meta=meta))
         out_results.extend(lid.detect_batch(pieces, config.lid))
     return out_segs, out_results
 

@@ -40,6 +40,11 @@ _RU_CONTINUES = re.compile(r"^[А-ЯЁA-Z0-9]")
 # wrong English). A degree sign (or the º and ˚ written for it), an optional space, C, F or K
 # (Latin, or the Cyrillic С), the dot, then a capital letter or an opening quote.
 _DEGREE_END = re.compile(r"(?<=\d)\s?[°º˚]\s?[CFKС]\.(?=\s+[«\"“(]?[A-ZА-ЯЁ])")
+# A compound unit after a number ends a sentence too: razdel reads the "ч." of "150 км/ч."
+# and the "с." of "2-7 м/с." as abbreviations (час, секунда) and ran the next sentence in
+# (a Ukrainian sentence after "км/ч." joined its Russian one's bead, which the filter then
+# rejected). The unit is written with no dot of its own, so the dot before a capital ends.
+_UNIT_END = re.compile(r"(?<=\d)\s?[^\W\d_]{1,5}/[^\W\d_]{1,5}\.(?=\s+[«\"“(]?[A-ZА-ЯЁЄІЇҐЎ])")
 
 
 def _glue(pieces: list[str], joins: Callable[[str, str], bool]) -> list[str]:
@@ -88,14 +93,16 @@ def _en_joins(before: str, piece: str) -> bool:
     return numbers_only is not None and (not numbers_only or piece[0].isdigit())
 
 
-def _split_degrees(piece: str) -> list[str]:
-    """``piece`` cut after each temperature unit that ends a sentence (``_DEGREE_END``).
+def _split_after(piece: str, end: re.Pattern[str]) -> list[str]:
+    """``piece`` cut after each match of ``end`` (a unit that ends a sentence).
 
-    >>> _split_degrees("It will be +17 °C. Rain will fall.")
+    >>> _split_after("It will be +17 °C. Rain will fall.", _DEGREE_END)
     ['It will be +17 °C.', 'Rain will fall.']
+    >>> _split_after("Ветер 2-7 м/с. Давление 750 мм.", _UNIT_END)
+    ['Ветер 2-7 м/с.', 'Давление 750 мм.']
     """
     out, start = [], 0
-    for m in _DEGREE_END.finditer(piece):
+    for m in end.finditer(piece):
         out.append(piece[start : m.end()].strip())
         start = m.end()
     out.append(piece[start:].strip())
@@ -122,7 +129,9 @@ def split_sentences(text: str, lang: str) -> list[str]:
             continue
         pieces = [s.text.strip() for s in sentenize(line)]
         if "°" in line or "º" in line or "˚" in line:  # most lines hold no degree sign
-            pieces = [p for piece in pieces for p in _split_degrees(piece)]
+            pieces = [p for piece in pieces for p in _split_after(piece, _DEGREE_END)]
+        if "/" in line:
+            pieces = [p for piece in pieces for p in _split_after(piece, _UNIT_END)]
         pieces = [p for p in pieces if p]
         if lang == "en":
             pieces = _glue(pieces, _en_joins)

@@ -130,6 +130,30 @@ def test_a_temperature_unit_ends_a_sentence(text: str, lang: str, expected: list
     assert split_sentences(text, lang) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A compound unit written without a dot of its own: the dot before a capital ends
+        # the sentence (razdel read "ч." and "с." as abbreviations and ran the next one in),
+        # whatever the next sentence's language or its opening quote.
+        (
+            "Ветер усилится до 15 м/с. Об этом сообщили синоптики.",
+            ["Ветер усилится до 15 м/с.", "Об этом сообщили синоптики."],
+        ),
+        (
+            "Скорость ветра 150 км/ч. Їхній концерт скасували.",
+            ["Скорость ветра 150 км/ч.", "Їхній концерт скасували."],
+        ),
+        ("Ветер 5 м/с. «Мы готовы», — сказал он.", ["Ветер 5 м/с.", "«Мы готовы», — сказал он."]),
+        # Left alone: a lower-case word after the unit, a unit with no number before it.
+        ("Скорость 60 км/ч. и выше.", ["Скорость 60 км/ч. и выше."]),
+        ("Единица км/ч. Она удобна.", ["Единица км/ч. Она удобна."]),
+    ],
+)
+def test_a_compound_unit_ends_a_sentence(text: str, expected: list[str]) -> None:
+    assert split_sentences(text, "ru") == expected
+
+
 def test_line_breaks_are_hard_boundaries_and_blank_lines_vanish() -> None:
     text = "Kazakhstan sends its oil flows to Europe, bypassing Russia\n\n  Tokayev met Aliyev.  \n"
     assert split_sentences(text, "en") == [

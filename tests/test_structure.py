@@ -208,6 +208,32 @@ def test_hard_wrapped_lines_are_joined() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # A headline or a sub-heading with no end mark, one line break above the text under it:
+        # its own sentence, whatever opens the next line (a dash-led utterance closing its own
+        # quotation was joined to it as that line's attribution).
+        ("ru", "Новые санкции против банков\nМинфин объявил о мерах.\n", 2),
+        ("ru", "Это было вчера.\nПро санкции\n— Мы ждали этого, — сказал министр.\n", 3),
+        ("ru", "Новые санкции против банков\n— Мы ждали, — заявил министр.\n", 2),
+        ("en", "New sanctions against banks\n- Expected, said the minister.\n", 2),
+        ("en", "It was yesterday.\nOn sanctions\nThe ministry announced measures.\n", 3),
+        # One sentence over two lines stays one: a hard-wrapped line, a quote whose
+        # attribution MT put on its own line.
+        ("en", "Head\n\nThe presidents signed an appropriate\ndocument on the route.\n", 2),
+        ("en", "We expect 40 thousand tourists this season\n\n- Garipov told journalists.\n", 1),
+    ],
+)
+def test_a_heading_line_ends_its_sentence(lang: str, text: str, expected: int) -> None:
+    from cleaners.config import PipelineConfig
+    from cleaners.pipeline import build_side, corpus_sentences
+
+    cfg = PipelineConfig()
+    sentences = corpus_sentences(build_side(text, "utf-8", lang, cfg), lang, cfg)
+    assert len(sentences) == expected, sentences
+
+
 def test_dash_attribution_is_body_and_bullets_are_captions() -> None:
     text = "Head\n\n“Quote,”\n- the leader told the press.\n• A photo of the port\n— Sure, he said."
     segs = parse(text, "en")

@@ -34,13 +34,22 @@ def _line_at(text: str, pos: int) -> str:
     return text[lo : hi if hi >= 0 else len(text)]
 
 
-def _has_speech_verb(line: str, max_words: int) -> bool:
+def _speech_verb(line: str, max_words: int) -> re.Match[str] | None:
+    """The first speech verb among the first ``max_words`` words of ``line``, or None."""
     verbs_en, verbs_ru = words("speech_verbs.txt", "en"), words("speech_verbs.txt", "ru")
-    for w in _WORD.findall(line)[:max_words]:
-        low = w.lower()
+    for k, m in enumerate(_WORD.finditer(line)):
+        if k >= max_words:
+            break
+        low = m.group().lower()
         if low in verbs_en or any(low.startswith(v) for v in verbs_ru):
-            return True
-    return False
+            return m
+    return None
+
+
+# A quotation's own end before its speech verb: "— Мы ждали, — заявил министр.", "- Expected,
+# said the minister." A line like that is a whole utterance with its attribution, not the
+# attribution of the line above ("- Garipov told journalists." has none).
+_QUOTE_CLOSED = lazy_compile(r"\w[»\"”’']?[,!?…]")
 
 
 @rule(
@@ -69,6 +78,8 @@ def join_attribution(text: str, lang: str, params: Mapping[str, Any]) -> list[Ed
     'the public will see for the first time, - said the director.'
     >>> join_attribution("Items:\\n- the red one\\n- the blue one", "en", {"max_words": 10})
     []
+    >>> join_attribution("New sanctions\\n- Expected, said the minister.", "en", {"max_words": 10})
+    []
     """
     edits = []
     for m in _ATTRIB.finditer(text):
@@ -88,7 +99,12 @@ def join_attribution(text: str, lang: str, params: Mapping[str, Any]) -> list[Ed
             if prev.rstrip()[-1:] in ".!?…:;" or len(nxt.split()) > 20:
                 continue
             max_words = min(max_words, 4)
-        if _has_speech_verb(nxt, max_words):
+            # A heading (no end mark either) over a dash-led utterance that closes its own
+            # quotation before the verb: the utterance stays a paragraph of its own.
+            verb = _speech_verb(nxt, max_words)
+            if verb is not None and _QUOTE_CLOSED.search(nxt, 0, verb.start()):
+                continue
+        if _speech_verb(nxt, max_words) is not None:
             # The comma goes right after the quote ("time, - said"), a dash after a space.
             edits.append(
                 make_edit("join_attribution", text, m.start(), m.end(), "" if comma else " ")

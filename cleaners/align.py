@@ -549,8 +549,14 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
     present = np.zeros(max(int(ru.key.max()), int(e_key.max())) + 1, dtype=bool)
     present[e_key] = True
     span = m + 3  # windows reach from -2 to m
-    e_code = e_key.astype(np.int64) * span + e_unit + 2  # sorted, as the entries are
-    e_col = e_unit.astype(np.int64) + 2
+    # (codes in 4 bytes where every one fits, the searches' too: a 20 MB pair's finest
+    # level held 8 bytes an English entry twice, codes and columns, under its peak)
+    wide = (max(int(ru.key.max()), int(e_key.max())) + 1) * span >= 1 << 31
+    code_type = np.int64 if wide else np.int32
+    e_code = e_key.astype(code_type)
+    e_code *= span
+    e_code += e_unit
+    e_code += 2  # sorted, as the entries are
     # A slice of units at a time: the raw matches of a long document (tens of millions) never
     # exist at once, and each slice's cells are its own. The Russian entries are grouped by
     # slice (a radix sort of small ints: no per-entry arrays of the whole side but the order;
@@ -571,9 +577,10 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
         idx = order[bounds[g] : bounds[g + 1]]
         r_unit, r_count = ru.unit[idx], ru.count[idx]
         win = np.clip(window[r_unit], -2, m) + 2
-        r_key = ru.key[idx].astype(np.int64) * span
-        lo = np.searchsorted(e_code, r_key + win[:, 0], side="left")
-        hi = np.searchsorted(e_code, r_key + win[:, 1], side="right")
+        r_key = ru.key[idx].astype(code_type)
+        r_key *= span
+        lo = np.searchsorted(e_code, (r_key + win[:, 0]).astype(code_type), side="left")
+        hi = np.searchsorted(e_code, (r_key + win[:, 1]).astype(code_type), side="right")
         runs = hi - lo
         ends = np.cumsum(runs)
         total = int(ends[-1])
@@ -590,8 +597,8 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
         w_len = np.clip(window[s0:s1, 1], -2, m) + 3 - w_lo
         w_at = np.concatenate([[0], np.cumsum(w_len)])
         s_rel = r_unit - s0
-        cell = e_col[pos]
-        cell += np.repeat(w_at[s_rel] - w_lo[s_rel], runs)
+        cell = e_unit[pos].astype(np.int64)
+        cell += np.repeat(w_at[s_rel] - w_lo[s_rel] + 2, runs)
         dense = np.bincount(cell, weights=v_all, minlength=int(w_at[-1]))
         at = np.flatnonzero(dense)
         s_at = np.searchsorted(w_at, at, side="right") - 1
@@ -601,7 +608,7 @@ def _pair_overlaps(ru: _Flat, en: _Flat, window: np.ndarray, common: int | None 
         out.append((s_rel, (at - w_at[s_at] + w_lo[s_at] - 2).astype(np.int32),
                     dense[at].astype(np.float32)))  # fmt: skip
     # the searched arrays go before the whole is made (with the pieces, 2.5x its size)
-    del order, e_code, e_col, e_key, e_unit, e_count
+    del order, e_code, e_key, e_unit, e_count
     if not out:
         return empty, empty, np.zeros(0, dtype=np.float32)
     # joined as the slices are freed (a concatenation held them and the whole twice)

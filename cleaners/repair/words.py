@@ -2570,6 +2570,15 @@ def split_fused_words(text: str, lang: str, params: Mapping[str, Any]) -> list[E
     >>> replay(t, split_fused_words(t, "en", {}))
     'The city of Los Angeles is on YouTube.'
     """
+    try:
+        return _fused_word_edits(text, lang, params)
+    finally:
+        # (its entries hold the text: a book-length side's, kept after its repair, was ~27 MB
+        # of a 20 MB pair's run)
+        _stands_apart.cache_clear()
+
+
+def _fused_word_edits(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
     args = _segment_args(params)
     # Fast path: most lines hold no lowercase word outside the dictionary, and the
     # unknown ones MT repeats are mostly names or new words that do not split. Only the
@@ -2935,7 +2944,7 @@ def capital_word_parts(core: str, text: str) -> tuple[str, str] | None:
 @lru_cache(maxsize=65536)
 def _stands_apart(text: str, head: str) -> bool:
     """Whether ``head`` stands in ``text`` as a word of its own (no word character or hyphen
-    beside it).
+    beside it). Cached for one text's scan, cleared after it (``split_fused_words``).
 
     >>> _stands_apart("Zakharovanoted it; Zakharova said", "Zakharova")
     True

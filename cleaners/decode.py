@@ -254,10 +254,8 @@ def _reject_broken_utf8(data: bytes, exc: UnicodeDecodeError) -> None:
     """
     head = data[: exc.start]
     multibyte = sum(1 for b in head if b >= 0xC2 and b <= 0xF4)
-    # ASCII text cut inside its first non-ASCII character (an apostrophe's E2 80) is cut
-    # UTF-8 too: a code page would read the last byte or two as a lone Cyrillic letter.
-    cut_ascii = _ascii_letters(head) >= _MOSTLY_ASCII * (len(data) - exc.start)
-    if exc.end >= len(data) and "end of data" in exc.reason and (multibyte or cut_ascii):
+    cut = exc.end >= len(data) and "end of data" in exc.reason
+    if cut and (multibyte or _cut_ascii(data, exc.start)):
         raise DecodeError(
             TRUNCATED,
             f"UTF-8 text ends in the middle of a character at byte {exc.start}; "
@@ -272,6 +270,32 @@ def _reject_broken_utf8(data: bytes, exc: UnicodeDecodeError) -> None:
             f"UTF-8 text with {bad} invalid byte sequence(s), first at byte {exc.start}; "
             "fix or re-export the file as UTF-8",
         )
+
+
+def _cut_ascii(data: bytes, start: int) -> bool:
+    """ASCII text (a sentence's worth of letters) that ends in the start of a UTF-8
+    character (an apostrophe's ``E2 80``): cut off. A code page reads that tail as a lone
+    Cyrillic letter (``\\xd0``: cp1252 ``Ð``, ISO-8859-5 ``а``) or mojibake (``Mondayâ€``),
+    except cp1252's last letter of a known word (``café``, ``José``), which stays its reading.
+
+    >>> _cut_ascii(b"The bridge opened on Monday\\xe2\\x80", 27)
+    True
+    >>> _cut_ascii(b"We met at the caf\\xe9", 17), _cut_ascii(b"Ok \\xd0", 3)
+    (False, False)
+    """
+    if _ascii_letters(data[:start]) < _MOSTLY_ASCII:
+        return False  # a word or two: a tiny code-page file ("Я") is as likely
+    if len(data) - start > 1:
+        return True
+    words = _WORD.findall(data[-_SAMPLE:].decode("cp1252", errors="replace"))
+    last = words[-1] if words else ""
+    return not (len(last) > 2 and any(ch.isascii() for ch in last) and _en_known(last.lower()))
+
+
+def _en_known(word: str) -> bool:
+    from cleaners.langev import zipf_table  # only for ASCII text that ends in one high byte
+
+    return word in zipf_table("en", "large")
 
 
 # A Cyrillic code page read as UTF-8 makes a valid character now and then (cp866 "рад" is

@@ -310,10 +310,18 @@ def test_a_stray_byte_in_short_russian_utf8_is_invalid_utf8(text: str) -> None:
         "The bridge opened on Monday’s".encode()[:-2],  # cut in an apostrophe's E2 80 99
         "The bridge opened on Monday’s".encode()[:-3],
         b"The bridge opened on Monday morning.\n\xd0",  # cp1251 "Р", ISO-8859-5 "а"
+        "The bridge over the Oka’s".encode()[:-2],  # cp1252 "Okaâ€"
+        b"Officials said the road is closed \xe8",  # cp1251 "и", cp1252 "è"
     ],
 )
 def test_ascii_text_cut_inside_a_utf8_character_is_truncated(data: bytes) -> None:
     assert _reason(data) == E.TRUNCATED
+
+
+@pytest.mark.parametrize("text", ["We met at the café", "The letter was signed by José"])
+def test_cp1252_text_ending_in_a_known_accented_word_is_not_cut(text: str) -> None:
+    decoded = decode_bytes(text.encode("cp1252"))
+    assert (decoded.text, decoded.encoding) == (text, "cp1252")
 
 
 @pytest.mark.parametrize("encoding", [*_PAGES, "cp1252"])

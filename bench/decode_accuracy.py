@@ -11,13 +11,21 @@ Each is encoded in a legacy code page (and UTF-16 without BOM) and decoded by:
 * ``cn-default``: charset-normalizer unrestricted, best() match (the baseline).
 
 Prints exact-recovery rates per encoding and the error-rate ratio against the baseline.
+
+Then the other side: N FLORES dev sentences, English and Russian, saved as UTF-8 with one
+stray byte (0x80-0xFF, seeded) put at a seeded place, or cut inside their last non-ASCII
+character, and what ``mtclean`` makes of them: quarantined (``invalid-utf8``, ``truncated``:
+right), read as cp1252 (a Latin letter or sign where the byte was), or read as a Cyrillic
+code page (wrong: the stray byte became a Cyrillic letter, or the whole text mojibake).
 """
 
 from __future__ import annotations
 
 import os
+import random
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -94,6 +102,55 @@ def main() -> None:
         + "".join(f"{e / base if base else 0:>15.3f}" for e in err.values())
     )
     print(f"{'seconds':<29}" + "".join(f"{t:>15.1f}" for t in timing.values()))
+    damage_table(n)
+
+
+def damaged(n: int) -> dict[str, list[bytes]]:
+    """Dev sentences as UTF-8 with one stray high byte (English, Russian), or cut off."""
+    rng = random.Random(18)
+    sets: dict[str, list[bytes]] = {}
+    for lang in ("eng_Latn", "rus_Cyrl"):
+        lines = (DATA / "flores200" / f"dev.{lang}.txt").read_text(encoding="utf-8").splitlines()
+        stray = []
+        for line in lines[:n]:
+            data = line.encode()
+            at = rng.randrange(len(data) + 1)
+            while 0 < at < len(data) and 0x80 <= data[at] < 0xC0:  # not inside a character
+                at -= 1
+            stray.append(data[:at] + bytes([rng.randrange(0x80, 0x100)]) + data[at:])
+        sets[f"stray-{lang[:2]}"] = stray
+    # cut inside the last non-ASCII character (English: a quote, a dash, a name's letter)
+    english = (DATA / "flores200" / "dev.eng_Latn.txt").read_text(encoding="utf-8").splitlines()
+    cut = []
+    for line in english[:n]:
+        last = max((i for i, ch in enumerate(line) if not ch.isascii()), default=None)
+        if last is not None:
+            cut.append(line[: last + 1].encode()[:-1])
+    sets["cut-en"] = cut
+    return sets
+
+
+def outcome(data: bytes) -> str:
+    try:
+        encoding = decode_bytes(data).encoding
+    except InputError as exc:
+        return exc.reason
+    if encoding.startswith("utf"):
+        return "utf-8"
+    return "cp1252" if encoding == "cp1252" else "cyrillic page"
+
+
+def damage_table(n: int) -> None:
+    sets = damaged(n)
+    kinds = ["invalid-utf8", "truncated", "undecodable", "cp1252", "cyrillic page"]
+    sizes = ", ".join(f"{k}={len(v)}" for k, v in sets.items())
+    print(f"\ndamaged UTF-8 (dev data), % of files: {sizes}")
+    print(f"{'set':<15}" + "".join(f"{k:>15}" for k in kinds))
+    for name, files in sets.items():
+        counts = Counter(outcome(data) for data in files)
+        row = "".join(f"{100 * counts[k] / max(1, len(files)):>15.1f}" for k in kinds)
+        other = sum(v for k, v in counts.items() if k not in kinds)
+        print(f"{name:<15}{row}" + (f"   (other {other})" if other else ""))
 
 
 if __name__ == "__main__":

@@ -254,7 +254,8 @@ def _reject_broken_utf8(data: bytes, exc: UnicodeDecodeError) -> None:
     """
     head = data[: exc.start]
     multibyte = sum(1 for b in head if b >= 0xC2 and b <= 0xF4)
-    if exc.end >= len(data) and "end of data" in exc.reason and multibyte:
+    cut = exc.end >= len(data) and "end of data" in exc.reason
+    if cut and (multibyte or _cut_ascii(data, exc.start)):
         raise DecodeError(
             TRUNCATED,
             f"UTF-8 text ends in the middle of a character at byte {exc.start}; "
@@ -263,12 +264,65 @@ def _reject_broken_utf8(data: bytes, exc: UnicodeDecodeError) -> None:
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
     good = sum(1 for ch in text[: _SAMPLE * 4] if ord(ch) > 0x7F and ch != "\ufffd")
-    if good >= 4 and bad <= 0.05 * (good + bad):
+    if _utf8_with_stray_bytes(good, bad):
         raise DecodeError(
             INVALID_UTF8,
             f"UTF-8 text with {bad} invalid byte sequence(s), first at byte {exc.start}; "
             "fix or re-export the file as UTF-8",
         )
+
+
+def _cut_ascii(data: bytes, start: int) -> bool:
+    """ASCII text (a sentence's worth of letters) that ends in the start of a UTF-8
+    character (an apostrophe's ``E2 80``): cut off. A code page reads that tail as a lone
+    Cyrillic letter (``\\xd0``: cp1252 ``Ð``, ISO-8859-5 ``а``) or mojibake (``Mondayâ€``),
+    except cp1252's last letter of a known word (``café``, ``José``), which stays its reading.
+
+    >>> _cut_ascii(b"The bridge opened on Monday\\xe2\\x80", 27)
+    True
+    >>> _cut_ascii(b"We met at the caf\\xe9", 17), _cut_ascii(b"Ok \\xd0", 3)
+    (False, False)
+    """
+    if _ascii_letters(data[:start]) < _MOSTLY_ASCII:
+        return False  # a word or two: a tiny code-page file ("Я") is as likely
+    if len(data) - start > 1:
+        return True
+    words = _WORD.findall(data[-_SAMPLE:].decode("cp1252", errors="replace"))
+    last = words[-1] if words else ""
+    return not (len(last) > 2 and any(ch.isascii() for ch in last) and _en_known(last.lower()))
+
+
+def _en_known(word: str) -> bool:
+    from cleaners.langev import zipf_table  # only for ASCII text that ends in one high byte
+
+    return word in zipf_table("en", "large")
+
+
+# A Cyrillic code page read as UTF-8 makes a valid character now and then (cp866 "рад" is
+# one), never many per invalid one: on FLORES dev and Tatoeba (36k sentences in five pages)
+# at most 1.0 valid per invalid. A short UTF-8 line with one stray byte has ten or more.
+_FEW_STRAY = 3  # invalid sequences that are stray bytes, not a code page's words
+_VALID_PER_STRAY = 4  # valid non-ASCII characters each of them needs around it
+
+
+def _utf8_with_stray_bytes(good: int, bad: int) -> bool:
+    """Whether ``good`` valid non-ASCII UTF-8 characters beside ``bad`` invalid sequences make
+    the bytes UTF-8 with damage: four or more valid ones, and the invalid at most 5 % of all,
+    or a few that many valid characters outweigh (``Мост \\xe9 открыт.``: 10 to 1).
+
+    >>> _utf8_with_stray_bytes(10, 1), _utf8_with_stray_bytes(2, 2), _utf8_with_stray_bytes(80, 4)
+    (True, False, True)
+    >>> _utf8_with_stray_bytes(12, 4)  # a short word of another encoding after UTF-8
+    False
+    """
+    if good < 4:
+        return False
+    few = bad <= _FEW_STRAY and good >= _VALID_PER_STRAY * bad
+    return few or bad <= 0.05 * (good + bad)
+
+
+def _ascii_letters(data: bytes) -> int:
+    return len(data) - len(data.translate(None, _ASCII_LETTERS))
 
 
 def _mixed_with_utf8(data: bytes, first_bad: int) -> DecodeError | None:
@@ -341,8 +395,10 @@ _RU_KNOWN_ZIPF = 3.0  # wordfreq's small Russian list: "цска", "мчс", "ш
 
 def _few_high_bytes(data: bytes, text: str, encoding: str, first_bad: int) -> tuple[str, str]:
     """The reading of ASCII text with a few high bytes: the detector's when it makes words
-    of them, else the first code page that does (cp1252 before a page that makes only
-    one-letter Cyrillic words: ``€5`` is not cp866 ``А5``); none is damage (``invalid-utf8``).
+    of them, else the first code page that does: cp1252's Latin words, or a Cyrillic page's
+    word of two letters or more; none is damage (``invalid-utf8``). A lone Cyrillic letter
+    is no evidence of a page: one stray byte between spaces is cp1251 ``а``, ``и`` or ``я``
+    and KOI8-R ``Ю``, and ``€5`` is cp866 ``А5``.
 
     Short words are where the detector guesses: KOI8-R ``ЦСКА`` read as cp1251 is
     ``гулб``, and two stray bytes are cp1251 ``яю``.
@@ -357,19 +413,14 @@ def _few_high_bytes(data: bytes, text: str, encoding: str, first_bad: int) -> tu
     ('ЦСКА won the Russian league title on Sunday in Moscow', 'koi8_r')
     """
     high = len(data) - len(data.translate(None, _HIGH))
-    letters = len(data) - len(data.translate(None, _ASCII_LETTERS))
-    if not high or letters < _MOSTLY_ASCII * high:
+    if not high or _ascii_letters(data) < _MOSTLY_ASCII * high:
         return text, encoding
-    weak = None  # a reading whose only Cyrillic words are single letters: "€5" as cp866 "А5"
     for page in (encoding, *(p for p in _FEW_PAGES if p != encoding)):
         reading = text if page == encoding else data.decode(page, errors="replace")
         if "\ufffd" in reading or not _all_words(reading):
             continue
         if page == "cp1252" or _WORD_OF_TWO.search(reading[: _SAMPLE * 4]):
             return reading, page
-        weak = weak or (reading, page)
-    if weak is not None:
-        return weak
     raise DecodeError(
         INVALID_UTF8,
         f"{high} byte(s) that are no UTF-8 in ASCII text, first at byte {first_bad} "

@@ -425,28 +425,52 @@ def _read_text(name: str | None) -> str:
 def _code_page(name: str) -> str | None:
     """The legacy code page ``name``'s first MB reads as (decoded as ``run`` decodes a
     file), as iconv names it; None for anything else (UTF-8 with a few bad bytes)."""
+    reading = _first_mb_reading(name)
+    return None if reading in (None, _DAMAGED_UTF8) else reading
+
+
+_DAMAGED_UTF8 = "UTF-8"  # (no iconv name: iconv cannot mend a stray byte)
+
+
+def _first_mb_reading(name: str) -> str | None:
+    """How ``run`` reads ``name``'s first MB: its legacy Cyrillic code page as iconv names
+    it, ``_DAMAGED_UTF8`` for UTF-8 (stray bytes: ``invalid-utf8``, or valid up to the
+    first MB or a cut character: ``truncated``), None for anything else (cp1252, unreadable)."""
     from cleaners.decode import decode_bytes
-    from cleaners.errors import InputError
+    from cleaners.errors import INVALID_UTF8, TRUNCATED, InputError
 
     try:
         with open(name, "rb") as fh:
             data = fh.read(1 << 20)
-        return _ICONV_NAMES.get(decode_bytes(data).encoding)
-    except (OSError, InputError):
+        encoding = decode_bytes(data).encoding
+    except InputError as exc:
+        return _DAMAGED_UTF8 if exc.reason in (INVALID_UTF8, TRUNCATED) else None
+    except OSError:
         return None
+    return _DAMAGED_UTF8 if encoding.startswith("utf-8") else _ICONV_NAMES.get(encoding)
 
 
 def _not_utf8_note(command: str) -> str:
     """The line said at the end when line input held bytes that were not UTF-8: the iconv
-    to run, for the code page a file reads as when it is one (else cp1251's, an example)."""
+    to run, for the code page a file reads as when it is one; for a file that is UTF-8
+    with stray bytes, that it is (iconv from a code page would make them letters); else
+    cp1251's iconv, an example."""
     said = f"mtclean {command}: {_NOT_UTF8[0]} byte(s) of the input were not UTF-8 and were "
+    damaged = None
     for name in dict.fromkeys(_NOT_UTF8_FILES):
-        page = _code_page(name)
-        if page is not None:
+        page = _first_mb_reading(name)
+        if page == _DAMAGED_UTF8:
+            damaged = damaged or name
+        elif page is not None:
             return (
                 f"{said}read as U+FFFD; line input must be UTF-8 ({name} reads as {page}: "
                 f"iconv -f {page} -t utf-8 {shlex.quote(name)})"
             )
+    if damaged is not None:
+        return (
+            f"{said}read as U+FFFD; line input must be UTF-8 ({damaged} is UTF-8 with stray "
+            "bytes: no code page reads it; fix or re-export it as UTF-8)"
+        )
     return (
         f"{said}read as U+FFFD; line input must be UTF-8 (a cp1251 file: "
         "iconv -f cp1251 -t utf-8 FILE)"

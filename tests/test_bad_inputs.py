@@ -116,6 +116,36 @@ def _cases() -> list[Case]:
             "truncated",
         ),  # fmt: skip
         Case(
+            "one stray byte among English words (cp1251 'а', KOI8-R 'Ю')",
+            {"stray.en.txt": b"The bridge over the Oka opened \xe0 today.\n"},
+            "invalid-utf8",
+        ),  # fmt: skip
+        Case(
+            "one stray byte in a long English text",
+            {"stray-long.en.txt": utf8(EN_ARTICLE[:150]) + b" \xee " + utf8(EN_ARTICLE[150:])},
+            "invalid-utf8",
+        ),  # fmt: skip
+        Case(
+            "one stray byte in short Russian UTF-8",
+            {"stray-short.ru.txt": utf8("Мост ") + b"\xe9" + utf8(" открыт.\n")},
+            "invalid-utf8",
+        ),  # fmt: skip
+        Case(
+            "English cut inside its first non-ASCII character",
+            {"cut-ascii.en.txt": utf8("The bridge over the Oka’s")[:-2]},
+            "truncated",
+        ),  # fmt: skip
+        Case(
+            "English in cp1252 (é)",
+            {"cp1252.en.txt": "The café by the Oka bridge reopened.\n".encode("cp1252")},
+            "docs",
+        ),  # fmt: skip
+        Case(
+            "a few words of KOI8-R",
+            {"koi8-short.ru.txt": "Мы тут.\n".encode("koi8_r")},
+            "docs",
+        ),  # fmt: skip
+        Case(
             "NUL bytes",
             {"nul.en.txt": utf8(EN_ONLY[:30]) + b"\x00\x00" + utf8(EN_ONLY[30:])},
             "binary",

@@ -996,6 +996,54 @@ def test_a_late_code_page_is_refused_before_any_output(tmp_path: Path, env: dict
     assert r.stdout.splitlines()[-1].startswith("ru\t"), r.stdout[-200:]
 
 
+def test_one_stray_byte_in_english_is_damage_not_a_code_page(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """One stray byte among ASCII words was read as a Cyrillic page's one-letter word:
+    `clean` printed "opened а today", a line command refused the file as "reads as CP1251"
+    with an iconv that would make the byte a letter. Now `clean` quarantines it as run does
+    (invalid-utf8; truncated for a cut character), a line command reads it as U+FFFD and
+    counts it; real cp1251, KOI8-R and cp1252 files are read or refused as before."""
+    files = {
+        "stray.txt": (b"The bridge opened \xe0 today.\n", "invalid-utf8"),
+        "stray-end.txt": (b"Officials said the road is closed \xe8\n", "invalid-utf8"),
+        "stray-ru.txt": ("Мост ".encode() + b"\xe9" + " открыт.\n".encode(), "invalid-utf8"),
+        "cut.txt": ("The bridge opened on Monday’s".encode()[:-2], "truncated"),
+    }
+    for name, (data, reason) in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        r = mtclean("clean", str(path), env=env)
+        assert r.returncode == 2 and r.stdout == "", (name, r.stdout)
+        assert f"cannot decode ({reason}: " in r.stderr, (name, r.stderr)
+        r = mtclean("detect", str(path), env=env)
+        assert r.returncode == 2 and len(r.stdout.splitlines()) == 1, (name, r.stderr)
+        assert "of the input were not UTF-8 and were read as U+FFFD" in r.stderr, r.stderr
+        assert "reads as" not in r.stderr and "iconv" not in r.stderr, (name, r.stderr)
+        assert f"({path} is UTF-8 with stray bytes: no code page reads it;" in r.stderr
+    line = b'{"id": "a", "text": "The bridge opened \xe0 today."}\n'
+    (tmp_path / "stray.jsonl").write_bytes(line)
+    r = mtclean("clean", "--format", "jsonl", str(tmp_path / "stray.jsonl"), env=env)
+    assert r.returncode == 2 and "reads as" not in r.stderr, r.stderr
+    assert "stray.jsonl is UTF-8 with stray bytes" in r.stderr, r.stderr
+    assert json.loads(r.stdout)["text"] == "The bridge opened \ufffd today."
+    # Negatives: real code-page files, short ones too, are read by clean as before, and a
+    # line command still refuses the Cyrillic ones naming their page.
+    real = {
+        "cp1251.txt": ("Мост через реку откроют весной.\n", "cp1251", "CP1251"),
+        "koi8.txt": ("Мы тут.\n", "koi8_r", "KOI8-R"),
+        "cafe.txt": ("The café near the bridge reopened on Monday.\n", "cp1252", None),
+    }
+    for name, (text, codec, page) in real.items():
+        path = tmp_path / name
+        path.write_bytes(text.encode(codec))
+        r = mtclean("clean", str(path), env=env)
+        assert r.returncode == 0 and r.stdout == text, (name, r.stderr)
+        if page is not None:
+            r = mtclean("detect", str(path), env=env)
+            assert r.returncode == 2 and f"it reads as {page}" in r.stderr, (name, r.stderr)
+
+
 def test_a_nul_past_the_first_4_kb_refuses_line_input_too(
     tmp_path: Path, env: dict[str, str]
 ) -> None:

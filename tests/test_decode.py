@@ -256,3 +256,100 @@ def test_a_file_of_utf8_then_cp1251_says_it_mixes_encodings() -> None:
     assert err.value.reason == E.UNDECODABLE
     assert f"UTF-8 up to byte {len(first)} (line 3)" in err.value.detail, err.value.detail
     assert "mixes encodings" in err.value.detail
+
+
+_PAGES = ("cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic")
+_LONG_EN = " ".join([EN] * 8)
+
+
+@pytest.mark.parametrize(
+    ("head", "tail"),
+    [
+        (b"The bridge opened ", b" today.\n"),  # between words: a lone cp1251 "а", KOI8-R "Ю"
+        (b"Officials said the road is closed ", b"\n"),  # the last word of a short line
+        (_LONG_EN.encode()[:301] + b" ", b" " + _LONG_EN.encode()[301:]),
+        (b"The bridge opened on Monday morning.\n", b""),  # the last byte: a cut file
+    ],
+)
+def test_one_stray_byte_in_english_is_never_a_cyrillic_page(head: bytes, tail: bytes) -> None:
+    # one byte among ASCII text was read as a Cyrillic page's one-letter word ("opened а
+    # today"), and line input refused the file as "reads as CP1251"
+    for byte in range(0x80, 0x100):
+        data = head + bytes([byte]) + tail
+        try:
+            encoding = decode_bytes(data).encoding
+        except E.DecodeError as exc:
+            assert exc.reason in (E.INVALID_UTF8, E.TRUNCATED), (hex(byte), exc)
+            continue
+        assert encoding == "cp1252", (hex(byte), encoding)  # a Latin letter or sign
+
+
+@pytest.mark.parametrize("byte", [0xE0, 0xE8, 0xEE, 0xC9, 0xD3, 0x88, 0xB2, 0xC7, 0xFF])
+def test_one_stray_byte_among_english_words_is_invalid_utf8(byte: int) -> None:
+    data = b"The bridge opened " + bytes([byte]) + b" today.\n"
+    with pytest.raises(E.DecodeError) as info:
+        decode_bytes(data)
+    assert info.value.reason == E.INVALID_UTF8
+    assert "first at byte 18" in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["Мост открыт.", "Да или нет?", RU])
+def test_a_stray_byte_in_short_russian_utf8_is_invalid_utf8(text: str) -> None:
+    # "Мост \xe9 открыт." was quarantined as "UTF-8 up to byte 9, then bytes of another
+    # encoding: the file mixes encodings": ten valid Cyrillic letters to one bad byte is
+    # UTF-8 (code-page text read as UTF-8 makes at most one valid character per bad one)
+    data = text.encode()
+    at = data.index(b" ") + 1
+    for byte in (0x80, 0xA0, 0xC0, 0xE9, 0xFF):
+        assert _reason(data[:at] + bytes([byte]) + data[at:]) == E.INVALID_UTF8, hex(byte)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "The bridge opened on Monday’s".encode()[:-2],  # cut in an apostrophe's E2 80 99
+        "The bridge opened on Monday’s".encode()[:-3],
+        b"The bridge opened on Monday morning.\n\xd0",  # cp1251 "Р", ISO-8859-5 "а"
+        "The bridge over the Oka’s".encode()[:-2],  # cp1252 "Okaâ€"
+        b"Officials said the road is closed \xe8",  # cp1251 "и", cp1252 "è"
+    ],
+)
+def test_ascii_text_cut_inside_a_utf8_character_is_truncated(data: bytes) -> None:
+    assert _reason(data) == E.TRUNCATED
+
+
+@pytest.mark.parametrize("text", ["We met at the café", "The letter was signed by José"])
+def test_cp1252_text_ending_in_a_known_accented_word_is_not_cut(text: str) -> None:
+    decoded = decode_bytes(text.encode("cp1252"))
+    assert (decoded.text, decoded.encoding) == (text, "cp1252")
+
+
+@pytest.mark.parametrize("encoding", [*_PAGES, "cp1252"])
+def test_short_real_code_page_files_still_decode(encoding: str) -> None:
+    texts = ("Мы тут.", "Погода в Казани\n", "Мост через реку откроют весной.\n")
+    if encoding == "cp1252":
+        texts = ("The café near the bridge reopened on Monday.\n", "Müller’s bridge – open.")
+    for text in texts:
+        decoded = decode_bytes(text.encode(encoding))
+        assert (decoded.text, decoded.encoding) == (text, encoding)
+
+
+def test_dev_english_with_a_stray_byte_is_never_read_as_a_cyrillic_page() -> None:
+    """FLORES dev English, one stray byte each at a seeded place (dev split only)."""
+    import random
+
+    rng = random.Random(18)
+    wrong = []
+    for line in _flores("dev.eng_Latn.txt")[:300]:
+        data = line.encode()
+        at = rng.randrange(len(data) + 1)
+        while 0 < at < len(data) and 0x80 <= data[at] < 0xC0:
+            at -= 1  # not inside a character
+        data = data[:at] + bytes([rng.randrange(0x80, 0x100)]) + data[at:]
+        try:
+            encoding = decode_bytes(data).encoding
+        except E.InputError:
+            continue
+        if encoding in _PAGES:
+            wrong.append((encoding, data[:60]))
+    assert not wrong, f"{len(wrong)} read as a Cyrillic page, e.g. {wrong[0]}"

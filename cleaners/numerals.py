@@ -36,6 +36,9 @@ from typing import NamedTuple
 from cleaners.times import COLON_LIKE, split_times
 
 _COLONS = ":" + COLON_LIKE
+# The spaces that group thousands: a plain, no-break, narrow no-break, thin or figure space
+# (Russian typography's "10 000" is set with a thin or narrow one) and the Swiss apostrophe.
+_GROUP = " \u00a0\u202f\u2009\u2007'"
 # Grouped thousands ("1 000", "1,000,000": a first group of 1-3 digits) or plain digits, each
 # with an optional decimal part; "в 2008 году 400" stays two numbers.
 _TOKEN = re.compile(
@@ -47,7 +50,7 @@ _TOKEN = re.compile(
     # A cup round named by its fraction of the final, one number ("1/8 финала", MT's "1/8
     # final", "1 / 8 Champions League final"): 1/8, and the teams left, "the round of 16".
     r"|(?<![\d/])\d{1,2} ?/ ?\d{1,2}(?=\s+(?:[A-Z][a-z]+\s+){0,3}(?:финал|[Ff]inal))"
-    r"|\d{1,3}(?:(?:[ \u00a0\u202f']|,)\d{3}(?!\d))+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
+    rf"|\d{{1,3}}(?:(?:[{_GROUP}]|,)\d{{3}}(?!\d))+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
     # A decimal without its leading zero (".08%", "a .45 caliber"), not after a word or number
     r"|(?<![\w.,])\.\d+"
 )
@@ -136,7 +139,7 @@ _RU_EXACT = {"сто": 100, "ста": 100}
 
 def _read(token: str) -> set[float]:
     """The values a digit token may stand for, under either language's conventions."""
-    plain = re.sub(r"[ \u00a0\u202f']", "", token)
+    plain = re.sub(f"[{_GROUP}]", "", token)
     as_en = re.sub(r",(?=\d{3}(?!\d))", "", plain).replace(",", ".")  # "1,500" is 1500
     if plain.count(",") > 1 or ("," in plain and "." in plain):
         return {float(as_en)}  # "15,785,641", "1,500.5": only the English reading
@@ -352,6 +355,8 @@ def compare(ru: str, en: str, words: bool = True) -> NumberCheck:
     NumberCheck(matched=1, ru_missing=0, en_missing=0)
     >>> compare("Это случилось в 90-х годах.", "It happened in the 1980s.")
     NumberCheck(matched=0, ru_missing=1, en_missing=1)
+    >>> compare("Пришли 12\u2009500 человек.", "12,500 people came.")  # a thin space's group
+    NumberCheck(matched=1, ru_missing=0, en_missing=0)
     """
     digits, m = _match_digits(ru, en)
     return _with_words(ru, en, m, digits) if words else digits

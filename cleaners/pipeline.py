@@ -442,15 +442,55 @@ def apply_source_evidence(doc: Document, config: PipelineConfig) -> bool:
 
 def _align(doc: Document, config: PipelineConfig) -> None:
     if doc.ru_sentences and doc.en_sentences:
-        doc.beads = align(
-            doc.ru_sentences, doc.en_sentences, config.align, ru_mt=doc.ru_retranslated or None
-        )
+        ru_mt = doc.ru_retranslated or None
+        doc.beads = align(doc.ru_sentences, doc.en_sentences, config.align, ru_mt=ru_mt)
+        # A title only one side has (the English page kept its headline, the Russian file
+        # did not) translates nothing of the other side; the aligner, seeing the headline
+        # paraphrase the lead, joined it to the lead: a corpus row with a sentence too many.
+        # Such a document's body is aligned again without it.
+        ru_title, en_title = _title_sentences(doc.ru), _title_sentences(doc.en)
+        if en_title and not ru_title and _title_joined(doc.beads, en_title, "en"):
+            rest = align(doc.ru_sentences, doc.en_sentences[en_title:], config.align, ru_mt=ru_mt)
+            doc.beads = _apart(rest, en_title, "en")
+        elif ru_title and not en_title and _title_joined(doc.beads, ru_title, "ru"):
+            ru_mt = ru_mt[ru_title:] if ru_mt else None
+            rest = align(doc.ru_sentences[ru_title:], doc.en_sentences, config.align, ru_mt=ru_mt)
+            doc.beads = _apart(rest, ru_title, "ru")
         size = doc_size(doc)
         release(size)  # the aligner's working memory, before scoring allocates its own
         if doc.ru_retranslated and doc.en:
             score_agreement(doc)
         measure_document(doc, config)
         release(size)
+
+
+def _title_sentences(side: SideDoc | None) -> int:
+    """How many of the side's corpus sentences its title holds (they come first; 0: none)."""
+    if side is None:
+        return 0
+    for seg in side.segments:
+        if any(f.startswith(LEFT_OUT) for f in seg.peek_flags):
+            continue
+        return len(seg.sentences) if seg.kind == "title" else 0
+    return 0
+
+
+def _title_joined(beads: Sequence[Bead], title: int, side: str) -> bool:
+    """Whether a bead holds a title sentence and a body sentence of the same side (a title
+    paired alone with the other side's sentence may be its own title, one not ended as such)."""
+    return any(min(ids) < title <= max(ids) for b in beads if (ids := getattr(b, side)))
+
+
+def _apart(rest: list[Bead], title: int, side: str) -> list[Bead]:
+    """Beads of the body (``rest``, aligned without the title's first ``title`` sentences of
+    ``side``) after the title's own one-sided beads, ids shifted back into the document's."""
+    method = rest[0].method if rest else "length"
+    lone = [Bead((i,), (), 0.0, method) if side == "ru" else Bead((), (i,), 0.0, method)
+            for i in range(title)]  # fmt: skip
+    moved = [
+        dataclasses.replace(b, **{side: tuple(i + title for i in getattr(b, side))}) for b in rest
+    ]
+    return lone + moved
 
 
 def use_retranslation(doc: Document, config: PipelineConfig) -> None:

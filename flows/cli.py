@@ -899,7 +899,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     said: list[bool] = []
     mts: dict[tuple[str, ...], Any] = {}
 
-    def align(ru: list[str], en: list[str], acfg: Any, table: Any = None) -> Any:
+    def align(ru: list[str], en: list[str], acfg: Any, table: Any = None, rec: Any = None) -> Any:
         def sentences(ru: list[str], en: list[str]) -> Any:
             ru_mt = None
             if translator is not None:  # (bootstrapping aligns every record twice)
@@ -914,10 +914,12 @@ def cmd_align(args: argparse.Namespace) -> int:
 
         if not segments.uneven(ru, en):
             return segments.without_blanks(ru, en, sentences)
-        if not said:  # (once, not per record)
+        if not said:  # (once, not per record: the first record so aligned is named)
             said.append(True)
+            which = "" if rec is None else f"record {_dump(rec)} (the first such): "
             print(
-                f"mtclean align: one side's segments hold many more sentences than the other's "
+                f"mtclean align: {which}one side's segments hold many more sentences than the "
+                "other's "
                 f"({segments.sentences_per_segment(ru):.1f} a segment against "
                 f"{segments.sentences_per_segment(en):.1f}): aligned sentence by sentence, "
                 "each bead naming the segments its sentences came from",
@@ -973,23 +975,30 @@ def cmd_align(args: argparse.Namespace) -> int:
     with _open_in(args.ru) as stream:
         if not args.bootstrap:
             for rec_id, ru, en in records(stream):
-                write(rec_id, align(ru, en, acfg))
+                write(rec_id, align(ru, en, acfg, rec=rec_id))
             return 0
         docs = list(records(stream))  # (bootstrapping reads every record before any output)
     if user_table is None and not lexsim.available(args.src_lang, args.tgt_lang):
-        for rec_id, ru, en in docs:  # (nothing to extend: one pass, as without the option)
-            write(rec_id, align(ru, en, acfg))
+        # Nothing to extend: one pass, as without the option; said, or the option seems to
+        # have worked and found nothing to change.
+        print(
+            f"mtclean align: --bootstrap extends a word table, and {args.src_lang}-"
+            f"{args.tgt_lang} has none: aligned once, as without it",
+            file=sys.stderr,
+        )
+        for rec_id, ru, en in docs:
+            write(rec_id, align(ru, en, acfg, rec=rec_id))
         return 0
     from cleaners.align import bootstrap_table
 
-    first = [align(ru, en, acfg) for _, ru, en in docs]
+    first = [align(ru, en, acfg, rec=rec_id) for rec_id, ru, en in docs]
     table, learned = bootstrap_table(
         [(ru, en, beads) for (_, ru, en), beads in zip(docs, first, strict=True)],
         user_table or lexsim.table(args.src_lang, args.tgt_lang),
     )
     print(f"mtclean align: bootstrap learned {len(learned)} key pairs", file=sys.stderr)
     for rec_id, ru, en in docs:
-        write(rec_id, align(ru, en, acfg, table=table))
+        write(rec_id, align(ru, en, acfg, table=table, rec=rec_id))
     return 0
 
 

@@ -132,6 +132,17 @@ def test_cli_bootstrap_realigns_and_ignores_the_order_of_records(tmp_path: Path)
     }
 
 
+def test_cli_bootstrap_says_a_pair_without_a_table_is_aligned_once(tmp_path: Path) -> None:
+    records = [{"id": "d0", "uk": ["Кіт спить."], "en": ["The cat sleeps."]}]
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(records[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    r = _cli(path, "--bootstrap", "--src-lang", "uk", "--tgt-lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert "uk-en has none: aligned once" in r.stderr and "bootstrap learned" not in r.stderr
+    plain = _cli(path, "--src-lang", "uk", "--tgt-lang", "en")
+    assert r.stdout == plain.stdout and json.loads(r.stdout)["beads"][0][:2] == [[0], [0]]
+
+
 def test_cli_bootstrap_needs_the_jsonl_format(tmp_path: Path) -> None:
     (tmp_path / "ru.txt").write_text("Кот спит.\n")
     (tmp_path / "en.txt").write_text("The cat sleeps.\n")

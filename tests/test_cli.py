@@ -318,6 +318,21 @@ def test_align_text_and_jsonl(tmp_path: Path, env: dict[str, str]) -> None:
     assert r.returncode == 2 and "two files" in r.stderr
 
 
+def test_align_jsonl_names_the_first_record_aligned_by_sentence(env: dict[str, str]) -> None:
+    """Paragraphs against sentences are aligned sentence by sentence, said once on stderr:
+    in a file of records, naming the first such record (which of 281 was it?)."""
+    ru = ["Мост откроют в пятницу. Движение будет свободным. Погода будет холодной."]
+    en = ["The bridge opens on Friday.", "Traffic will be free.", "The weather will be cold."]
+    recs = [{"id": "a", "ru": ["Мост откроют в пятницу."], "en": en[:1]}]
+    recs += [{"id": k, "ru": ru, "en": en} for k in ("b", "c")]
+    stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs)
+    r = mtclean("align", "--format", "jsonl", env=env, stdin=stdin)
+    assert r.returncode == 0, r.stderr
+    (note,) = r.stderr.splitlines()
+    assert note.startswith('mtclean align: record "b" (the first such): one side') and "3.0" in note
+    assert json.loads(r.stdout.splitlines()[1])["beads"][0][:2] == [[0], [0, 1, 2]]
+
+
 def test_align_jsonl_with_a_non_string_segment_is_one_line(env: dict[str, str]) -> None:
     for bad in ([1, 2], [None], ["ok", {"a": 1}]):
         stdin = json.dumps({"id": "n", "ru": bad, "en": ["a"]}) + "\n"

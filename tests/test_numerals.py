@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -170,3 +171,11 @@ def test_a_time_told_in_hours_and_minutes_and_a_cup_round() -> None:
         ).ru_missing
         == 1
     )
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\u202f", "\u2009", "\u2007"])
+def test_thousands_grouped_by_any_typographic_space_are_one_number(space: str) -> None:
+    # Russian typography sets "10 000" with a thin or narrow space; MT writes "10,000".
+    ru = f"В акции участвовали 12{space}500 человек из 30 городов."
+    assert compare(ru, "12,500 people from 30 cities took part.") == NumberCheck(2, 0, 0)
+    assert compare(ru, "12,600 people from 30 cities took part.") == NumberCheck(1, 1, 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bench_modules import load_bench  # (tests/ is on sys.path)
 
 from cleaners.config import LidConfig, PipelineConfig, RepairConfig, TranslateConfig
 from cleaners.model import Document, Quarantined
@@ -251,3 +252,25 @@ def test_the_fill_in_runs_after_the_fixpoint_on_the_repaired_text(tiny_translato
     assert rules == ["collapse_spaces", "fill_untranslated"]
     assert replay(text, result.edits) == result.text
     assert repair(text, "en").text == f"{en1} {en2} {ru3}"  # no translator: no fill
+
+
+WMT21 = Path(__file__).resolve().parents[2] / "shared" / "data" / "wmt21-newstest-ru-en"
+
+
+@pytest.mark.skipif(not WMT21.is_dir(), reason="../shared/data/wmt21-newstest-ru-en is absent")
+def test_an_english_title_the_russian_lacks_stays_out_of_the_body_beads(tmp_path: Path) -> None:
+    """A web page's English kept its headline, the Russian file did not: the headline is never
+    joined to the lead sentence it paraphrases (a corpus row with a sentence too many)."""
+    load_bench("wmt_folder").build(WMT21, tmp_path, "Online-B", limit=24)
+    for ru in tmp_path.glob("*.ru.txt"):
+        paragraphs = ru.read_text(encoding="utf-8").split("\n\n")
+        ru.write_text("\n\n".join(paragraphs[1:]), encoding="utf-8")
+    titled = 0
+    for doc in _run(tmp_path).values():
+        assert isinstance(doc, Document) and doc.en is not None
+        if doc.en.segments[0].kind != "title":
+            continue
+        titled += 1
+        title = len(doc.en.segments[0].sentences)
+        assert not [b for b in doc.beads if b.en and min(b.en) < title <= max(b.en)], doc.id
+    assert titled >= 20

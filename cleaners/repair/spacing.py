@@ -12,6 +12,44 @@ from cleaners.repair.engine import Param, make_edit, rule, with_defaults
 from cleaners.repair.tables import words
 from cleaners.times import COLON_LIKE, split_times
 
+# Characters with no glyph that web pages and MT output carry inside and between words: the
+# soft hyphen, zero-width space and non-joiner, word joiner, invisible operators, bidi marks,
+# embeddings and isolates. Russian and English never need them; in a corpus they split a word
+# into two tokens no one sees ("Мос\u00adква"). A zero-width joiner goes only beside a letter
+# or digit: between two emoji it makes them one (woman + laptop: a woman programmer).
+_INVISIBLE_CHARS = "".join(
+    chr(c)
+    for lo, hi in ((0xAD, 0xAD), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+                   (0x2060, 0x2064), (0x2066, 0x2069))
+    for c in range(lo, hi + 1)
+)  # fmt: skip
+_INVISIBLE = lazy_compile(
+    "(?:[" + _INVISIBLE_CHARS.replace("\u200d", "") + r"]|(?<=\w)\u200d|\u200d(?=\w))+"
+)
+
+
+@rule(
+    "remove_invisible",
+    langs=("en", "ru"),
+    stage=13,
+    gate=(_INVISIBLE_CHARS, ""),
+    risk="none in Russian or English; another language's text in the side loses its joiners",
+)
+def remove_invisible(text: str, lang: str, params: Mapping[str, Any]) -> list[Edit]:
+    r"""Delete invisible characters (soft hyphen, zero-width space, bidi marks) in words.
+
+    >>> from cleaners.repair.engine import replay
+    >>> t = "Мос\u00adква и Пе\u200bтер\u200bбург, \u200e10\u2060000 \u200b\u200bчеловек"
+    >>> replay(t, remove_invisible(t, "ru", {}))
+    'Москва и Петербург, 10000 человек'
+    >>> remove_invisible("a coder \U0001f469\u200d\U0001f4bb", "en", {})
+    []
+    """
+    return [
+        make_edit("remove_invisible", text, m.start(), m.end(), "")
+        for m in _INVISIBLE.finditer(text)
+    ]
+
 
 @rule(
     "join_split_times",

@@ -2510,15 +2510,14 @@ def _recheck_skips(
 # this many content keys (a "+17 °C." or a "He said." carries no evidence either way).
 _STRANGER_KEYS = 3
 _STRANGER_START = re.compile(r"[^\W_]")  # its first letter or digit
-_STRANGER_END = re.compile(r"[.!?…][\W_]*$")
 
 
 def _split_strangers(
     spans: list[_Span], ru: Sequence[str], en: Sequence[str], table: lexsim.Table
 ) -> list[_Span]:
     """Each two-sided bead's first or last sentence on a side of two or more split off as a
-    1-0 / 0-1 bead where it is a sentence of its own (a capital or a digit first, and the
-    sentence before it in the bead ended), has ``_STRANGER_KEYS`` content keys or more, none of
+    1-0 / 0-1 bead where it is a sentence of its own (a capital or a digit first, no open end
+    before it or, first in the bead, its own), has ``_STRANGER_KEYS`` content keys or more, none of
     them nor a number or name anchor shared with the bead's other side (through the table),
     while the rest of its side shares at least two keys with that other side."""
     cache: dict[tuple[int, int], tuple[set[str], set[str]]] = {}
@@ -2552,12 +2551,13 @@ def _split_strangers(
         """Whether ``idx[pos]`` shares nothing with the other side and the rest does."""
         k, rest = idx[pos], idx[1:] if pos == 0 else idx[:-1]
         text = ru if side == 0 else en
-        # A sentence of its own: a capital (or a quote, a digit) opens it, and an end mark
-        # closes the sentence before it in the bead (a clause cut at a comma continues one).
+        # A sentence of its own: a capital (or a digit) opens it, and neither it (first in
+        # the bead) nor the sentence before it ends open, in , ; : (a clause cut at a comma
+        # continues one).
         last = text[k] if pos == 0 else text[rest[-1]]
         first = _STRANGER_START.search(text[k])
         opens = first is not None and (first[0].isupper() or first[0].isdigit())
-        if not opens or not _STRANGER_END.search(last):
+        if not opens or last.rstrip(_END_TRAIL)[-1:] in _OPEN_MARKS:
             return False
         other = union(1 - side, other_idx)
         content, marks = keys(side, k)

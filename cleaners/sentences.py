@@ -46,6 +46,51 @@ _DEGREE_END = re.compile(r"(?<=\d)\s?[°º˚]\s?[CFKС]\.(?=\s+[«\"“(]?[A-ZА
 # rejected). The unit is written with no dot of its own, so the dot before a capital ends.
 _UNIT_END = re.compile(r"(?<=\d)\s?[^\W\d_]{1,5}/[^\W\d_]{1,5}\.(?=\s+[«\"“(]?[A-ZА-ЯЁЄІЇҐЎ])")
 
+# razdel keeps a few of its abbreviations whole before any word, though they are also ordinary
+# words that end sentences: "нем." (немецкий; the pronoun in "в память о нем. Министр…"),
+# "им." (имени; "Я горжусь им."), "пол." (половина; "на пол."), "гор.", "тел.", "ум."... Two
+# contexts make such a dot an end before a capital. A preposition the word follows only as a
+# pronoun or a noun ("о нем", "на пол", "за ум"); the abbreviations never follow these. Or a
+# next word of a closed class that starts sentences and never names ("Он", "В", "Однако"),
+# not written as an initial ("им. В. Маяковского").
+_RU_WORD_DOT = re.compile(
+    r"(?<![\w.-])(?:(?P<prep>[^\W\d_]+)\s+)?(?P<word>[^\W\d_]+)\.(?=\s+[«\"“(]?(?P<next>[^\W\d_]+)(?P<dot>\.?))"
+)
+_RU_PREPOSITIONS = {
+    "нем": frozenset({"о", "обо", "в", "во", "на", "при"}),
+    "пол": frozenset({"на", "под", "в", "во", "за"}),
+    "ум": frozenset({"в", "во", "на", "за", "про"}),
+}
+_RU_AMBIGUOUS = frozenset({"нем", "им", "гор", "пол", "тел", "ум", "кит", "ком", "араб", "зам"})
+_RU_STARTER_WORDS = """он она оно они я мы ты вы это этот эта эти тот та те все всё его ее её их
+    ему ей им нам мне там тут здесь но и а или однако если когда хотя поэтому также тогда
+    затем потом так как ведь зато впрочем в во на по с со к ко у о об из от до за для при
+    под над без через после перед между про среди не ни уже еще ещё лишь только даже вот"""
+_RU_STARTERS = frozenset(_RU_STARTER_WORDS.split())
+_RU_CAPITAL = re.compile(r"[А-ЯЁЄІЇҐЎ]")
+
+
+def _ru_word_ends(piece: str) -> list[str]:
+    """``piece`` cut after each of razdel's ambiguous abbreviations that the context shows is
+    a word ending its sentence (see ``_RU_WORD_DOT``).
+
+    >>> _ru_word_ends("Мероприятия в память о нем. Министр заявил.")
+    ['Мероприятия в память о нем.', 'Министр заявил.']
+    >>> _ru_word_ends("МГУ им. Ломоносова. Театр им. В. Маяковского.")
+    ['МГУ им. Ломоносова. Театр им. В. Маяковского.']
+    """
+    out, start = [], 0
+    for m in _RU_WORD_DOT.finditer(piece):
+        word, nxt = m["word"].lower(), m["next"]
+        if word not in _RU_AMBIGUOUS or not _RU_CAPITAL.match(nxt):
+            continue
+        prep = (m["prep"] or "").lower()
+        if prep in _RU_PREPOSITIONS.get(word, ()) or (nxt.lower() in _RU_STARTERS and not m["dot"]):
+            out.append(piece[start : m.end()].strip())
+            start = m.end()
+    out.append(piece[start:].strip())
+    return [p for p in out if p]
+
 
 def _glue(pieces: list[str], joins: Callable[[str, str], bool]) -> list[str]:
     """Join each piece to the one before it where ``joins(before, piece)``: a cut razdel
@@ -136,6 +181,7 @@ def split_sentences(text: str, lang: str) -> list[str]:
         if lang == "en":
             pieces = _glue(pieces, _en_joins)
         elif lang == "ru":
+            pieces = [p for piece in pieces for p in _ru_word_ends(piece)]
             pieces = _glue(pieces, _ru_joins)
         sentences.extend(pieces)
     return sentences

@@ -875,3 +875,35 @@ def test_one_side_four_times_longer_widens_the_band_in_few_rounds(
     beads = align(ru, en)
     assert [(b.ru, b.en) for b in beads if b.ru and b.en] == [((i,), (i,)) for i in range(1000)]
     assert len(runs) <= 30
+
+
+def test_a_sentence_sharing_nothing_with_its_bead_is_split_off() -> None:
+    """A bead's edge sentence with no content word or anchor in common with the other side
+    (the rest sharing words) leaves as a 0-1 / 1-0 bead; one that shares a word stays."""
+    from cleaners import lexsim
+    from cleaners.align import _split_strangers
+
+    table = lexsim.table("ru", "en")
+    ru = ["Министр финансов заявил, что бюджет страны вырос на пять процентов за год."]
+    said = "The finance minister said the country's budget grew by five percent over the year."
+    stranger = "Beginners should not try throwing darts in windy weather."
+    spans = [((0,), (0, 1), 0.87)]
+    assert _split_strangers(spans, ru, [said, stranger], table) == [
+        ((0,), (0,), 0.87),
+        ((), (1,), 0.0),
+    ]
+    assert _split_strangers(spans, ru, [stranger, said], table) == [
+        ((), (0,), 0.0),
+        ((0,), (1,), 0.87),
+    ]
+    # Negative: the second sentence says something the Russian does ("заявил" ~ "said").
+    more = "He said the growth would continue next year."
+    assert _split_strangers(spans, ru, [said, more], table) == spans
+    # Negative: too few content words to judge.
+    assert _split_strangers(spans, ru, [said, "Good luck."], table) == spans
+    # The Russian side alike: a sentence with a name the English lacks.
+    ru2 = [ru[0], "Погода в Сочи будет солнечной и тёплой всю неделю."]
+    assert _split_strangers([((0, 1), (0,), 0.9)], ru2, [said], table) == [
+        ((0,), (0,), 0.9),
+        ((1,), (), 0.0),
+    ]

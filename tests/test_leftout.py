@@ -61,6 +61,16 @@ def test_shop_page_pairs_are_kept_by_the_filters() -> None:
     assert not not_parallel(judged, PipelineConfig())
 
 
+def _processed(folder: Path, records: list[dict[str, str]]) -> dict[str, Document]:
+    """``records`` as one JSONL input in ``folder``, each processed as ``mtclean run`` would."""
+    (folder / "d.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    config = PipelineConfig()
+    return {d.id: d for d in (process_item(folder, it, config)
+                              for it in discover(folder, config.input))}  # fmt: skip
+
+
 def test_a_side_too_short_to_be_another_language_of_its_script_aligns(tmp_path: Path) -> None:
     # "Да." reads as Macedonian to language ID; two letters cannot say so, and the pair was
     # left out of the alignment whole (neither in the corpus nor among the rejected pairs).
@@ -69,12 +79,7 @@ def test_a_side_too_short_to_be_another_language_of_its_script_aligns(tmp_path: 
         {"id": "uk", "ru": "Уряд затвердив новий бюджет на наступний рік, видатки зростуть.",
          "en": "The government approved a new budget for next year; spending will grow."},
     ]  # fmt: skip
-    (tmp_path / "d.jsonl").write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
-    )
-    config = PipelineConfig()
-    docs = {d.id: d for d in (process_item(tmp_path, it, config)
-                              for it in discover(tmp_path, config.input))}  # fmt: skip
+    docs = _processed(tmp_path, records)
     yes = docs["yes"]
     assert yes.ru.lang == "ru" and yes.ru_sentences == ["Да."] and len(yes.beads) == 1
     assert not any(w.startswith("ru-side-language") for w in yes.warnings)
@@ -143,12 +148,7 @@ def test_a_ukrainian_sentence_in_a_paragraph_called_russian(tmp_path: Path) -> N
         {"id": "without", "ru": ru, "en": " ".join(en[:2] + en[3:])},
         {"id": "with", "ru": ru, "en": " ".join(en)},
     ]
-    (tmp_path / "d.jsonl").write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
-    )
-    config = PipelineConfig()
-    docs = {d.id: d for d in (process_item(tmp_path, it, config)
-                              for it in discover(tmp_path, config.input))}  # fmt: skip
+    docs = _processed(tmp_path, records)
     without = docs["without"]
     (seg,) = [s for s in without.ru.segments if s.text.startswith("Будівництво")]
     assert seg.lang == "uk" and seg.flags == ["left-out:other-language:uk"]
@@ -164,7 +164,7 @@ def test_a_ukrainian_sentence_in_a_paragraph_called_russian(tmp_path: Path) -> N
         "Делегация из Ізмаїла и Білої Церкви приехала в город в субботу утром. На церемонии "
         "было много жителей города. Мэр Ізмаїла Андрій Абрамченко поблагодарил строителей.\n"
     )
-    (seg,) = tag_side(names, names, "utf-8", "ru", [], config).segments
+    (seg,) = tag_side(names, names, "utf-8", "ru", [], PipelineConfig()).segments
     assert seg.lang == "ru" and seg.text == names.strip()
 
 
